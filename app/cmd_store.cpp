@@ -1,0 +1,65 @@
+// qingliu runs; qingliu show RUN [--out DIR]: list stored runs and reread one without rerunning.
+#include <cstdio>
+#include <memory>
+
+#include "app/commands.hpp"
+#include "app/text_table.hpp"
+#include "io/output.hpp"
+#include "io/store.hpp"
+
+namespace qingliu::app {
+
+std::string section_table_text(const std::vector<io::SectionRow>& rows);  // cmd_run.cpp
+
+void register_store_cmds(CLI::App& cli, Globals& g, Action& action) {
+    auto* runs = cli.add_subcommand("runs", "List the runs in the run store");
+    runs->callback([&g, &action] {
+        action = [&g] {
+            io::RunStore store(g.store);
+            TextTable t({"run", "created (UTC)", "command", "case 案例", "scenarios", "sections meeting 达标断面"});
+            for (const auto& r : store.list())
+                t.row({std::to_string(r.run_id), r.created_utc, r.command, r.case_name, std::to_string(r.scenarios),
+                       std::to_string(r.sections_meeting) + "/" + std::to_string(r.sections)});
+            std::printf("%s", t.str().c_str());
+            return static_cast<int>(kOk);
+        };
+    });
+
+    auto* show = cli.add_subcommand("show", "Reread a stored run: its inputs' digests, parameters and section results");
+    struct ShowOpts {
+        std::int64_t run = 0;
+        std::string out_dir;
+    };
+    auto o = std::make_shared<ShowOpts>();
+    show->add_option("RUN", o->run, "Run id (see `qingliu runs`)")->required();
+    show->add_option("-o,--out", o->out_dir, "Also write the stored results as CSV to this folder");
+    show->callback([&g, &action, o] {
+        action = [&g, o] {
+            io::RunStore store(g.store);
+            const io::RunData d = store.load(o->run);
+            std::printf("run %lld  %s  %s  case %s (%s)  qingliu %s\n", static_cast<long long>(d.run_id), d.created_utc.c_str(),
+                        d.command.c_str(), d.case_name.c_str(), d.case_dir.c_str(), d.version.c_str());
+            std::printf("inputs:\n");
+            for (const auto& f : d.inputs) std::printf("  %s  %s  (%zu bytes)\n", f.sha256.c_str(), f.path.c_str(), f.content.size());
+            std::printf("parameters:\n");
+            for (const auto& [k, v] : d.parameters) std::printf("  %s = %s\n", k.c_str(), io::num(v).c_str());
+            for (const auto& s : d.scenarios) {
+                std::printf("\nscenario %s\n%s", s.scenario.c_str(), section_table_text(s.sections).c_str());
+            }
+            if (!o->out_dir.empty()) {
+                io::OutputDir out(o->out_dir);
+                std::string sec;
+                for (std::size_t i = 0; i < d.scenarios.size(); ++i) {
+                    std::string part = io::sections_csv(d.scenarios[i].sections, true, d.scenarios[i].scenario);
+                    sec += i == 0 ? part : part.substr(part.find('\n') + 1);
+                }
+                out.stage("sections.csv", sec, true);
+                if (d.scenarios.size() == 1) out.stage("reaches.csv", io::reaches_csv(d.scenarios[0].reaches), true);
+                out.commit();
+            }
+            return static_cast<int>(kOk);
+        };
+    });
+}
+
+}  // namespace qingliu::app

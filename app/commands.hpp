@@ -1,0 +1,40 @@
+// Command registration for the `qingliu` command line. Each command lives in its own file and registers itself
+// here; main() is the one place that turns typed errors into messages and exit codes.
+#pragma once
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace qingliu::app {
+
+/// Exit codes: 0 ok, 1 input problems, 2 model could not be evaluated, 3 output/store failure, 4 internal error.
+enum Exit { kOk = 0, kInputProblems = 1, kModelError = 2, kOutputError = 3, kInternal = 4 };
+
+struct Globals {
+    bool verbose = false;
+    bool quiet = false;
+    std::string store = "qingliu-runs.sqlite";  ///< run store
+};
+
+/// A command sets `action`; main() runs it inside the error handler.
+using Action = std::function<int()>;
+
+void register_check_run(CLI::App& app, Globals& g, Action& action);    // app/cmd_run.cpp: check, run
+void register_store_cmds(CLI::App& app, Globals& g, Action& action);   // app/cmd_store.cpp: runs, show
+void register_params(CLI::App& app, Globals& g, Action& action);       // app/cmd_run.cpp: params
+
+/// Progress line on stderr for long runs ("\r[label] 42%"), silent when quiet or not a terminal.
+class Progress {
+public:
+    Progress(std::string label, bool enabled);
+    void operator()(double fraction);
+    ~Progress();
+
+private:
+    std::string label_;
+    bool enabled_, shown_ = false;
+    int last_ = -1;
+};
+
+}  // namespace qingliu::app

@@ -1,0 +1,67 @@
+#include <cstdio>
+#include <exception>
+#include <unistd.h>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "app/commands.hpp"
+#include "common/error.hpp"
+
+namespace qingliu::app {
+
+Progress::Progress(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled && isatty(2)) {}
+void Progress::operator()(double f) {
+    if (!enabled_) return;
+    const int pct = static_cast<int>(f * 100.0);
+    if (pct == last_) return;
+    last_ = pct;
+    shown_ = true;
+    std::fprintf(stderr, "\r[%s] %3d%%", label_.c_str(), pct);
+    std::fflush(stderr);
+}
+Progress::~Progress() {
+    if (shown_) std::fprintf(stderr, "\r[%s] 100%%\n", label_.c_str());
+}
+
+}  // namespace qingliu::app
+
+int main(int argc, char** argv) {
+    using namespace qingliu;
+    using namespace qingliu::app;
+    CLI::App cli{"qingliu: watershed water-quality and load-reduction model (清流 流域水质与污染负荷削减模型)"};
+    cli.set_version_flag("--version", std::string("qingliu ") + QINGLIU_VERSION);
+    cli.require_subcommand(1);
+    Globals g;
+    cli.add_flag("-v,--verbose", g.verbose, "Detailed log on stderr");
+    cli.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
+    cli.add_option("--store", g.store, "Run store (SQLite file)")->capture_default_str();
+    Action action;
+    register_check_run(cli, g, action);
+    register_params(cli, g, action);
+    register_store_cmds(cli, g, action);
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
+    }
+    auto logger = spdlog::stderr_color_mt("qingliu");
+    spdlog::set_default_logger(logger);
+    spdlog::set_pattern("%^[%l]%$ %v");
+    spdlog::set_level(g.verbose ? spdlog::level::debug : g.quiet ? spdlog::level::err : spdlog::level::info);
+    try {
+        return action ? action() : kOk;
+    } catch (const InputError& e) {
+        spdlog::error("{}", e.what());
+        return kInputProblems;
+    } catch (const ModelError& e) {
+        spdlog::error("model: {}", e.what());
+        return kModelError;
+    } catch (const OutputError& e) {
+        spdlog::error("output: {}", e.what());
+        return kOutputError;
+    } catch (const std::exception& e) {
+        spdlog::error("internal error: {}", e.what());
+        return kInternal;
+    }
+}

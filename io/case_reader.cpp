@@ -1,0 +1,474 @@
+#include "io/case_reader.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <unordered_map>
+
+#include <toml++/toml.h>
+
+#include "common/csv_text.hpp"
+#include "io/snap.hpp"
+#include "io/table.hpp"
+#include "scenarios/parameters.hpp"
+
+namespace qingliu::io {
+namespace fs = std::filesystem;
+using scenarios::CaseModel;
+
+namespace {
+
+const std::set<std::string> kTopKeys = {"case", "tables", "conditions", "kinetics", "background", "options"};
+const std::set<std::string> kCaseKeys = {"name", "name_en", "description"};
+const std::set<std::string> kTableKeys = {"reaches", "sources", "sections", "classes"};
+
+std::string fmt_num(double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%g", v);
+    return b;
+}
+
+struct Ctx {
+    std::string dir, file;
+    Problems probs;
+    LoadedCase out;
+    std::unordered_map<std::string, double> params;
+};
+
+void check_known_keys(Ctx& c, const toml::table& t, const std::string& prefix, const std::set<std::string>& allowed) {
+    for (const auto& [k, v] : t) {
+        const std::string key(k.str());
+        if (!allowed.count(key)) {
+            std::string list;
+            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+            c.probs.add(c.file, "line " + std::to_string(v.source().begin.line), prefix + key, "",
+                        "unknown key (expected one of: " + list + ")");
+        }
+    }
+}
+
+// Scalar parameters from the declarative table; unknown keys in parameter sections are reported.
+void read_parameters(Ctx& c, const toml::table& root) {
+    for (const auto& def : scenarios::case_parameters()) {
+        const toml::node_view<const toml::node> n = root.at_path(def.key);
+        double v = def.default_value;
+        if (n) {
+            if (auto d = n.value<double>()) {
+                v = *d;
+                if (!(v >= def.min && v <= def.max) || !std::isfinite(v)) {
+                    c.probs.add(c.file, "line " + std::to_string(n.node()->source().begin.line), def.key, fmt_num(v),
+                                "must be in [" + fmt_num(def.min) + ", " + fmt_num(def.max) + "] " + def.unit);
+                }
+            } else {
+                c.probs.add(c.file, "line " + std::to_string(n.node()->source().begin.line), def.key, "",
+                            std::string("expected a number in ") + def.unit);
+            }
+        }
+        c.params[def.key] = v;
+        c.out.parameters.emplace_back(def.key, v);
+    }
+    // unknown keys below the parameter sections
+    std::function<void(const toml::table&, const std::string&)> walk = [&](const toml::table& t, const std::string& prefix) {
+        for (const auto& [k, v] : t) {
+            const std::string key = prefix + std::string(k.str());
+            if (auto sub = v.as_table()) {
+                walk(*sub, key + ".");
+            } else if (!scenarios::find_parameter(key)) {
+                c.probs.add(c.file, "line " + std::to_string(v.source().begin.line), key, "", "unknown parameter");
+            }
+        }
+    };
+    for (const char* sec : {"conditions", "kinetics", "background", "options"}) {
+        if (auto t = root[sec].as_table()) walk(*t, std::string(sec) + ".");
+        else if (root.contains(sec)) c.probs.add(c.file, "", sec, "", "expected a table");
+    }
+}
+
+std::optional<TableRef> table_ref(Ctx& c, const toml::table& tables, const std::string& name, bool required) {
+    const toml::node* n = tables.get(name);
+    if (!n) {
+        if (required) c.probs.add(c.file, "[tables]", name, "", "required table is not named");
+        return std::nullopt;
+    }
+    TableRef ref;
+    if (auto s = n->value<std::string>()) {
+        ref.path = *s;
+    } else if (auto t = n->as_table()) {
+        ref.path = t->get("path") ? t->get("path")->value_or(std::string()) : "";
+        ref.layer = t->get("layer") ? t->get("layer")->value_or(std::string()) : "";
+        if (ref.path.empty()) c.probs.add(c.file, "line " + std::to_string(n->source().begin.line), "tables." + name + ".path", "", "missing");
+    } else {
+        c.probs.add(c.file, "line " + std::to_string(n->source().begin.line), "tables." + name, "",
+                    "expected a file name or { path = ..., layer = ... }");
+        return std::nullopt;
+    }
+    if (ref.path.empty()) return std::nullopt;
+    if (fs::path(ref.path).is_relative()) ref.path = (fs::path(c.dir) / ref.path).lexically_normal().string();
+    if (std::find(c.out.input_files.begin(), c.out.input_files.end(), ref.path) == c.out.input_files.end())
+        c.out.input_files.push_back(ref.path);
+    return ref;
+}
+
+struct ReachRow {
+    reaches::NetworkBuilder::Reach spec;
+    std::string label;
+    bool has_headwater_flow = false;
+    std::vector<XY> line;  // geometry as read
+};
+
+PerConstituent background(Ctx& c, const char* which) {
+    PerConstituent b{};
+    for (auto k : kConstituents) b[idx(k)] = c.params[std::string("background.") + which + "." + std::string(key(k)) + "_mgL"];
+    return b;
+}
+
+std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
+    t = read_table(ref, c.probs);
+    std::vector<ReachRow> rows;
+    if (t.columns.empty()) return rows;
+    require_columns(t, {"reach_id", "river", "length_km"}, c.probs);
+    if (t.records.empty()) c.probs.add(t.file, "", "", "", "the reach table has no records");
+    const PerConstituent bg_head = background(c, "headwater"), bg_lat = background(c, "lateral");
+    std::unordered_map<std::string, std::string> seen;
+    for (const auto& rec : t.records) {
+        RowReader r(t, rec, c.probs);
+        ReachRow row;
+        row.label = rec.label;
+        auto& s = row.spec;
+        s.id = r.text("reach_id", true).value_or("");
+        if (!s.id.empty()) {
+            auto [it, fresh] = seen.emplace(s.id, rec.label);
+            if (!fresh) r.problem("reach_id", s.id, "duplicate id (first at " + it->second + ")");
+        }
+        s.river = r.text("river", true).value_or("");
+        s.name = r.text("name", false).value_or("");
+        s.downstream = r.text("downstream_id", false).value_or("");
+        s.length_km = r.number("length_km", true, 0.0, 1e5, true).value_or(1.0);
+        if (r.has("velocity_ms")) {
+            s.hydraulics = hydro::Hydraulics::constant(r.number("velocity_ms", true, 0.0, 20.0, true).value_or(1.0));
+        } else if (r.has("hg_a") || r.has("hg_b")) {
+            const double a = r.number("hg_a", true, 0.0, 100.0, true).value_or(1.0);
+            const double b = r.number("hg_b", true, 0.0, 0.999).value_or(0.0);
+            const double hc = r.number("hg_c", false, 0.0, 100.0).value_or(0.0);
+            const double hd = r.number("hg_d", false, 0.0, 0.999).value_or(0.0);
+            s.hydraulics = hydro::Hydraulics::geometry(a, b, hc, hd);
+        } else if (r.has("manning_n")) {
+            const double n = r.number("manning_n", true, 0.0, 1.0, true).value_or(0.03);
+            const double sl = r.number("slope", true, 0.0, 1.0, true).value_or(1e-3);
+            const double w = r.number("width_m", true, 0.0, 1e5, true).value_or(10.0);
+            s.hydraulics = hydro::Hydraulics::manning(n, sl, w);
+        } else {
+            r.problem("velocity_ms", "", "no hydraulics: give velocity_ms, or hg_a and hg_b (and hg_c, hg_d for depth), "
+                                         "or manning_n, slope and width_m");
+        }
+        if (r.has("headwater_flow_m3s")) {
+            s.headwater_flow_m3s = r.number("headwater_flow_m3s", true, 0.0, 1e6).value_or(0.0);
+            row.has_headwater_flow = true;
+        }
+        s.lateral_flow_m3s = r.number("lateral_inflow_m3s", false, 0.0, 1e6).value_or(0.0);
+        s.split_to = r.text("split_to", false).value_or("");
+        if (!s.split_to.empty()) s.split_fraction = r.number("split_fraction", true, 0.0, 1.0, true).value_or(0.0);
+        if (!s.split_to.empty() && s.split_fraction >= 1.0) r.problem("split_fraction", fmt_num(s.split_fraction), "must be < 1");
+        for (auto k : kConstituents) {
+            const std::string col = "headwater_" + std::string(key(k)) + "_mgL";
+            s.headwater_conc_mgL[idx(k)] = r.number(col, false, 0.0, 1e4).value_or(bg_head[idx(k)]);
+        }
+        s.lateral_conc_mgL = bg_lat;
+        if (rec.geometry.kind == Geometry::Kind::Line) row.line = rec.geometry.xy;
+        rows.push_back(std::move(row));
+    }
+    // references
+    std::unordered_map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < rows.size(); ++i) index.emplace(rows[i].spec.id, i);
+    std::vector<int> indeg(rows.size(), 0);
+    for (const auto& row : rows) {
+        for (const auto& [field, target] : {std::pair<const char*, std::string>{"downstream_id", row.spec.downstream},
+                                            std::pair<const char*, std::string>{"split_to", row.spec.split_to}}) {
+            if (target.empty()) continue;
+            auto it = index.find(target);
+            if (it == index.end()) c.probs.add(t.file, row.label, field, target, "unknown reach id");
+            else if (target == row.spec.id) c.probs.add(t.file, row.label, field, target, "a reach cannot flow into itself");
+            else ++indeg[it->second];
+        }
+        if (!row.spec.split_to.empty() && row.spec.split_to == row.spec.downstream)
+            c.probs.add(t.file, row.label, "split_to", row.spec.split_to, "must differ from downstream_id");
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (indeg[i] == 0 && !rows[i].has_headwater_flow && rows[i].spec.lateral_flow_m3s <= 0.0)
+            c.probs.add(t.file, rows[i].label, "headwater_flow_m3s", "",
+                        "headwater reach has no inflow: give its headwater_flow_m3s (design flow)");
+    return rows;
+}
+
+// Reach lines in a planar metric frame, oriented upstream -> downstream using connectivity where possible.
+struct ReachGeometry {
+    std::vector<std::vector<XY>> lines;
+    std::vector<double> length;
+    bool geographic = false;
+    LocalProjection proj;
+    bool usable = false;
+};
+
+ReachGeometry reach_geometry(const std::vector<ReachRow>& rows, const Table& t) {
+    ReachGeometry g;
+    g.geographic = t.geographic;
+    std::size_t with = 0;
+    double sx = 0, sy = 0, nv = 0;
+    for (const auto& r : rows)
+        if (!r.line.empty()) {
+            ++with;
+            for (auto [x, y] : r.line) { sx += x; sy += y; nv += 1; }
+        }
+    if (with == 0) return g;
+    g.usable = true;
+    g.proj = {sx / nv, sy / nv};
+    std::unordered_map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < rows.size(); ++i) index.emplace(rows[i].spec.id, i);
+    for (const auto& r : rows) {
+        std::vector<XY> l = r.line;
+        if (g.geographic)
+            for (auto& v : l) v = g.proj(v);
+        g.lines.push_back(std::move(l));
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        auto& l = g.lines[i];
+        auto it = index.find(rows[i].spec.downstream);
+        if (l.size() >= 2 && it != index.end() && g.lines[it->second].size() >= 2) {
+            const auto& d = g.lines[it->second];
+            auto dist = [&](XY p) { return snap_to_lines({d}, p).distance; };
+            if (dist(l.front()) < dist(l.back())) std::reverse(l.begin(), l.end());
+        }
+        g.length.push_back(polyline_length(l));
+    }
+    return g;
+}
+
+// Reach and position for a source or section: by reach_id/position_km, or snapped from point geometry.
+bool locate(Ctx& c, RowReader& r, const Table& t, const std::unordered_map<std::string, std::int32_t>& index,
+            const std::vector<ReachRow>& reaches, const ReachGeometry& geo, const std::string& river,
+            std::int32_t& reach, double& position_m) {
+    if (r.has("reach_id")) {
+        const std::string id = *r.text("reach_id", true);
+        auto it = index.find(id);
+        if (it == index.end()) {
+            r.problem("reach_id", id, "unknown reach id");
+            return false;
+        }
+        reach = it->second;
+        const double len = reaches[reach].spec.length_km;
+        auto pos = r.number("position_km", true, 0.0, len + 1e-9);
+        if (!pos) return false;
+        position_m = std::min(*pos, len) * 1000.0;
+        return true;
+    }
+    const Record& rec = r.record();
+    if (rec.geometry.kind != Geometry::Kind::Point) {
+        r.problem("reach_id", "", "required value is empty (and the record has no point geometry to snap to a reach)");
+        return false;
+    }
+    if (!geo.usable) {
+        r.problem("reach_id", "", "is empty; snapping a point needs reach lines in the reaches table");
+        return false;
+    }
+    if (geo.geographic != t.geographic && t.has_crs) {
+        r.problem("geometry", "", "point and reach coordinates are in different kinds of CRS (one geographic, one projected)");
+        return false;
+    }
+    XY p = rec.geometry.xy.front();
+    if (geo.geographic) p = geo.proj(p);
+    // Prefer reaches of the same river when the record names one.
+    std::vector<std::vector<XY>> cand;
+    std::vector<std::int32_t> map;
+    for (std::size_t i = 0; i < reaches.size(); ++i)
+        if (river.empty() || reaches[i].spec.river == river) { cand.push_back(geo.lines[i]); map.push_back(static_cast<std::int32_t>(i)); }
+    if (cand.empty())
+        for (std::size_t i = 0; i < reaches.size(); ++i) { cand.push_back(geo.lines[i]); map.push_back(static_cast<std::int32_t>(i)); }
+    const SnapResult s = snap_to_lines(cand, p);
+    const double max_m = c.params["options.snap_max_m"];
+    if (s.line < 0 || s.distance > max_m) {
+        r.problem("geometry", "", "no reach within options.snap_max_m = " + fmt_num(max_m) + " m (nearest is " +
+                                      fmt_num(std::round(s.distance)) + " m away)");
+        return false;
+    }
+    reach = map[s.line];
+    const double glen = geo.length[reach];
+    const double frac = glen > 0.0 ? s.along / glen : 0.0;
+    position_m = frac * reaches[reach].spec.length_km * 1000.0;
+    return true;
+}
+
+}  // namespace
+
+LoadedCase load_case(const std::string& path) {
+    Ctx c;
+    std::error_code ec;
+    fs::path p(path);
+    if (fs::is_directory(p, ec)) p /= "case.toml";
+    c.file = p.lexically_normal().string();
+    c.dir = p.parent_path().empty() ? "." : p.parent_path().string();
+    c.out.dir = c.dir;
+    c.out.case_file = c.file;
+    c.out.input_files.push_back(c.file);
+    if (!fs::exists(p, ec)) {
+        c.probs.add(c.file, "", "", "", "case file not found (a case folder holds case.toml)");
+        c.probs.throw_if_any("cannot read case " + path);
+    }
+    toml::table root;
+    try {
+        root = toml::parse_file(c.file);
+    } catch (const toml::parse_error& e) {
+        c.probs.add(c.file, "line " + std::to_string(e.source().begin.line) + ", column " + std::to_string(e.source().begin.column),
+                    "", "", std::string(e.description()));
+        c.probs.throw_if_any("cannot read case " + path);
+    }
+    check_known_keys(c, root, "", kTopKeys);
+    CaseModel& m = c.out.model;
+    if (auto cs = root["case"].as_table()) {
+        check_known_keys(c, *cs, "case.", kCaseKeys);
+        m.name = (*cs)["name"].value_or(std::string());
+        m.name_en = (*cs)["name_en"].value_or(std::string());
+        m.description = (*cs)["description"].value_or(std::string());
+    }
+    if (m.name.empty()) m.name = fs::path(c.dir).filename().string();
+    if (m.name_en.empty()) m.name_en = m.name;
+    read_parameters(c, root);
+    m.temperature_c = c.params["conditions.temperature_c"];
+    for (auto k : kConstituents) {
+        m.kinetics.k20_per_d[idx(k)] = c.params["kinetics." + std::string(key(k)) + ".k20_per_d"];
+        m.kinetics.theta[idx(k)] = c.params["kinetics." + std::string(key(k)) + ".theta"];
+    }
+
+    const toml::table* tables = root["tables"].as_table();
+    if (!tables) {
+        c.probs.add(c.file, "", "tables", "", "missing [tables] naming the reaches, sources and sections tables");
+        c.probs.throw_if_any("cannot read case " + path);
+    }
+    check_known_keys(c, *tables, "tables.", kTableKeys);
+    auto reaches_ref = table_ref(c, *tables, "reaches", true);
+    auto sources_ref = table_ref(c, *tables, "sources", false);
+    auto sections_ref = table_ref(c, *tables, "sections", true);
+    auto classes_ref = table_ref(c, *tables, "classes", false);
+
+    if (classes_ref) {
+        Problems cp;
+        Table ct = read_table(*classes_ref, cp);
+        c.probs.append(cp);
+        if (cp.empty()) {
+            // re-serialise and parse with the core parser so file tables and the compiled-in one share one reader
+            std::string text;
+            for (std::size_t i = 0; i < ct.columns.size(); ++i) text += (i ? "," : "") + ct.columns[i];
+            text += "\n";
+            for (const auto& r : ct.records) {
+                for (std::size_t i = 0; i < r.values.size(); ++i) {
+                    std::string v = r.values[i].value_or("");
+                    std::string q;
+                    for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+                    text += (i ? ",\"" : "\"") + q + "\"";
+                }
+                text += "\n";
+            }
+            try {
+                m.classes = reaches::ClassTable::parse(text, ct.file);
+            } catch (const InputError& e) {
+                for (const auto& pr : e.problems()) c.probs.add(pr);
+            }
+        }
+    }
+
+    Table rt;
+    std::vector<ReachRow> rrows;
+    if (reaches_ref) rrows = read_reaches(c, *reaches_ref, rt);
+    std::unordered_map<std::string, std::int32_t> rindex;
+    for (std::size_t i = 0; i < rrows.size(); ++i) rindex.emplace(rrows[i].spec.id, static_cast<std::int32_t>(i));
+    const ReachGeometry geo = reach_geometry(rrows, rt);
+
+    // sources
+    if (sources_ref) {
+        Table st = read_table(*sources_ref, c.probs);
+        if (!st.columns.empty()) {
+            require_columns(st, {"source_id", "type", "flow_m3s", "cod_mgL", "nh3n_mgL", "tp_mgL"}, c.probs);
+            std::unordered_map<std::string, std::string> seen;
+            for (const auto& rec : st.records) {
+                RowReader r(st, rec, c.probs);
+                loads::Source s;
+                s.id = r.text("source_id", true).value_or("");
+                if (!s.id.empty()) {
+                    auto [it, fresh] = seen.emplace(s.id, rec.label);
+                    if (!fresh) r.problem("source_id", s.id, "duplicate id (first at " + it->second + ")");
+                }
+                s.name = r.text("name", false).value_or(s.id);
+                s.type = r.text("type", true).value_or("");
+                if (!s.type.empty() && !loads::find_source_type(s.type)) {
+                    std::string list;
+                    for (const auto& ty : loads::source_types())
+                        if (std::string(ty.key) != "background") list += (list.empty() ? "" : ", ") + std::string(ty.key);
+                    r.problem("type", s.type, "unknown source type (expected one of: " + list + ")");
+                }
+                s.origin = st.file + " " + rec.label;
+                locate(c, r, st, rindex, rrows, geo, "", s.reach, s.position_m);
+                s.flow_m3s = r.number("flow_m3s", true, 0.0, 1e5).value_or(0.0);
+                for (auto k : kConstituents) {
+                    const double conc = r.number(std::string(key(k)) + "_mgL", true, 0.0, 1e6).value_or(0.0);
+                    s.load_gs[idx(k)] = s.flow_m3s * conc;
+                }
+                m.sources.push_back(std::move(s));
+            }
+        }
+    }
+
+    // sections
+    if (sections_ref) {
+        Table st = read_table(*sections_ref, c.probs);
+        if (!st.columns.empty()) {
+            require_columns(st, {"section_id", "name", "river", "level", "target_class"}, c.probs);
+            if (st.records.empty()) c.out.warnings.push_back(st.file + ": no sections: nothing will be classified");
+            std::unordered_map<std::string, std::string> seen;
+            for (const auto& rec : st.records) {
+                RowReader r(st, rec, c.probs);
+                reaches::Section s;
+                s.id = r.text("section_id", true).value_or("");
+                if (!s.id.empty()) {
+                    auto [it, fresh] = seen.emplace(s.id, rec.label);
+                    if (!fresh) r.problem("section_id", s.id, "duplicate id (first at " + it->second + ")");
+                }
+                s.name = r.text("name", true).value_or("");
+                s.name_en = r.text("name_en", false).value_or(s.name);
+                s.river = r.text("river", true).value_or("");
+                if (auto lv = r.text("level", true)) {
+                    s.level = reaches::normalise_level(*lv);
+                    if (s.level.empty()) r.problem("level", *lv, "expected national, provincial, municipal or county (国控/省控/市控/县控)");
+                }
+                if (auto tc = r.text("target_class", true)) {
+                    auto cls = reaches::parse_class(*tc);
+                    if (!cls) r.problem("target_class", *tc, "expected a class I to V (Ⅰ–Ⅴ, 1–5)");
+                    else s.target_class = *cls;
+                }
+                if (auto wb = r.text("water_body", false)) {
+                    auto w = reaches::parse_water_body(*wb);
+                    if (!w) r.problem("water_body", *wb, "expected river or lake");
+                    else s.water_body = *w;
+                }
+                if (locate(c, r, st, rindex, rrows, geo, s.river, s.reach, s.position_m) && !s.river.empty() &&
+                    rrows[s.reach].spec.river != s.river)
+                    c.out.warnings.push_back(st.file + " " + rec.label + ": section " + s.id + " names river '" + s.river +
+                                             "' but lies on reach " + rrows[s.reach].spec.id + " of river '" +
+                                             rrows[s.reach].spec.river + "'");
+                m.sections.push_back(std::move(s));
+            }
+        }
+    }
+
+    if (c.probs.empty()) {
+        reaches::NetworkBuilder b;
+        for (auto& row : rrows) b.add(row.spec);
+        try {
+            m.net = b.finish();
+        } catch (const ModelError& e) {
+            c.probs.add(rt.file, "", "downstream_id", "", e.what());
+        }
+    }
+    c.probs.throw_if_any("case " + c.dir + " has problems");
+    return std::move(c.out);
+}
+
+}  // namespace qingliu::io

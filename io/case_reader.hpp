@@ -1,0 +1,23 @@
+// Reads a case folder (case.toml naming its tables) into a CaseModel, checking everything and reporting every
+// problem at once with file, record and field.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "scenarios/case.hpp"
+
+namespace qingliu::io {
+
+struct LoadedCase {
+    scenarios::CaseModel model;
+    std::string dir;                      ///< case folder
+    std::string case_file;                ///< path of case.toml
+    std::vector<std::string> input_files; ///< every file read (case file first), for digests and the run store
+    std::vector<std::string> warnings;    ///< things that are allowed but worth saying
+    std::vector<std::pair<std::string, double>> parameters;  ///< effective scalar parameters (key, value)
+};
+
+/// `path` is a case folder (containing case.toml) or a case file. Throws InputError listing every problem.
+LoadedCase load_case(const std::string& path);
+
+}  // namespace qingliu::io

@@ -1,0 +1,31 @@
+// Output files that appear whole or not at all: each is written to a hidden temporary beside its final name and
+// renamed into place by commit(); without commit() (an error, an exception) the temporaries are removed.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace qingliu::io {
+
+class OutputDir {
+public:
+    explicit OutputDir(std::string dir);  ///< creates the folder if needed; throws OutputError
+    ~OutputDir();
+    OutputDir(const OutputDir&) = delete;
+    OutputDir& operator=(const OutputDir&) = delete;
+    /// Stages `content` for `name` (a file name inside the folder). UTF-8 CSV gets a byte-order mark for Excel.
+    void stage(const std::string& name, const std::string& content, bool excel_bom = false);
+    /// Renames every staged file into place.
+    std::vector<std::string> commit();
+    const std::string& dir() const { return dir_; }
+
+private:
+    std::string dir_;
+    std::vector<std::pair<std::string, std::string>> staged_;  // (temporary, final)
+    bool committed_ = false;
+};
+
+/// SHA-256 of a file's bytes as lowercase hex; also returns the bytes. Throws OutputError if unreadable.
+std::string sha256_file(const std::string& path, std::string* bytes = nullptr);
+std::string sha256_hex(const std::string& data);
+
+}  // namespace qingliu::io

@@ -1,0 +1,113 @@
+#include "io/results.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace qingliu::io {
+
+std::string num(double v) {
+    if (!std::isfinite(v)) return "";
+    char b[64];
+    std::snprintf(b, sizeof b, "%.6g", v);
+    return b;
+}
+
+ScenarioResult make_result(const scenarios::CaseModel& m, const scenarios::Evaluation& e, const std::string& scenario) {
+    ScenarioResult r;
+    r.scenario = scenario;
+    const auto& topo = m.net.topo;
+    for (std::size_t i = 0; i < m.sections.size(); ++i) {
+        const auto& s = m.sections[i];
+        const auto& x = e.sections[i];
+        SectionRow row;
+        row.section_id = s.id;
+        row.name = s.name;
+        row.name_en = s.name_en;
+        row.river = s.river;
+        row.reach_id = topo.id(s.reach);
+        row.level = s.level;
+        row.position_km = s.position_m / 1000.0;
+        row.target_class = s.target_class;
+        row.flow_m3s = x.flow_m3s;
+        for (int c = 0; c < 3; ++c) {
+            row.conc_mgL[c] = x.conc_mgL[c];
+            row.cls[c] = x.cls.cls[c];
+            row.exceedance[c] = x.cls.exceedance[c];
+        }
+        row.overall = x.cls.overall;
+        row.worst = x.cls.worst;
+        row.meets = x.cls.meets;
+        row.exceedance_max = x.cls.exceedance_max;
+        r.sections.push_back(std::move(row));
+    }
+    const auto& st = e.steady;
+    for (std::size_t i = 0; i < m.net.size(); ++i) {
+        ReachRow row;
+        row.reach_id = topo.id(i);
+        row.river = m.net.river[i];
+        row.downstream_id = topo.downstream(i) == kNone ? "" : topo.id(topo.downstream(i));
+        row.length_km = m.net.length_m[i] / 1000.0;
+        row.flow_in_m3s = st.flow_in_m3s[i];
+        row.flow_m3s = st.flow_out_m3s[i];
+        row.velocity_ms = st.velocity_out_ms[i];
+        row.travel_time_d = st.travel_time_d[i];
+        row.dry = st.dry[i] != 0;
+        for (int c = 0; c < 3; ++c) {
+            row.conc_mgL[c] = st.conc_out_mgL[i][c];
+            row.load_out_kg_d[c] = st.load_out_gs[i][c] * kKgPerDayPerGramPerSecond;
+            row.decayed_kg_d[c] = st.decayed_gs[i][c] * kKgPerDayPerGramPerSecond;
+        }
+        r.reaches.push_back(std::move(row));
+    }
+    for (int c = 0; c < 3; ++c) {
+        r.input_kg_d[c] = st.total_input_gs[c] * kKgPerDayPerGramPerSecond;
+        r.outlet_kg_d[c] = st.outlet_load_gs[c] * kKgPerDayPerGramPerSecond;
+        r.decayed_kg_d[c] = st.total_decayed_gs[c] * kKgPerDayPerGramPerSecond;
+    }
+    r.max_reach_imbalance = st.max_reach_imbalance;
+    return r;
+}
+
+namespace {
+std::string q(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string o = "\"";
+    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+}
+}  // namespace
+
+std::string sections_csv(const std::vector<SectionRow>& rows, bool with_scenario, const std::string& scenario) {
+    std::string s;
+    if (with_scenario) s += "scenario,";
+    s += "section_id,name,river,cod_mgL,nh3n_mgL,tp_mgL,class,target_class,meets,exceedance,"
+         "name_en,reach_id,position_km,level,flow_m3s,cod_class,nh3n_class,tp_class,worst_parameter,"
+         "cod_exceedance,nh3n_exceedance,tp_exceedance\n";
+    for (const auto& r : rows) {
+        if (with_scenario) s += q(scenario) + ",";
+        s += q(r.section_id) + "," + q(r.name) + "," + q(r.river) + "," + num(r.conc_mgL[0]) + "," + num(r.conc_mgL[1]) +
+             "," + num(r.conc_mgL[2]) + "," + reaches::class_roman(r.overall) + "," + reaches::class_roman(r.target_class) +
+             "," + (r.meets ? "yes" : "no") + "," + num(r.exceedance_max) + "," + q(r.name_en) + "," + q(r.reach_id) + "," +
+             num(r.position_km) + "," + r.level + "," + num(r.flow_m3s) + "," + reaches::class_roman(r.cls[0]) + "," +
+             reaches::class_roman(r.cls[1]) + "," + reaches::class_roman(r.cls[2]) + "," +
+             std::string(key(static_cast<Constituent>(r.worst))) + "," + num(r.exceedance[0]) + "," + num(r.exceedance[1]) +
+             "," + num(r.exceedance[2]) + "\n";
+    }
+    return s;
+}
+
+std::string reaches_csv(const std::vector<ReachRow>& rows) {
+    std::string s =
+        "reach_id,flow_m3s,velocity_ms,cod_mgL,nh3n_mgL,tp_mgL,river,downstream_id,length_km,flow_in_m3s,travel_time_d,"
+        "cod_load_kg_d,nh3n_load_kg_d,tp_load_kg_d,cod_decayed_kg_d,nh3n_decayed_kg_d,tp_decayed_kg_d,dry\n";
+    for (const auto& r : rows) {
+        s += q(r.reach_id) + "," + num(r.flow_m3s) + "," + num(r.velocity_ms) + "," + num(r.conc_mgL[0]) + "," +
+             num(r.conc_mgL[1]) + "," + num(r.conc_mgL[2]) + "," + q(r.river) + "," + q(r.downstream_id) + "," +
+             num(r.length_km) + "," + num(r.flow_in_m3s) + "," + num(r.travel_time_d) + "," + num(r.load_out_kg_d[0]) +
+             "," + num(r.load_out_kg_d[1]) + "," + num(r.load_out_kg_d[2]) + "," + num(r.decayed_kg_d[0]) + "," +
+             num(r.decayed_kg_d[1]) + "," + num(r.decayed_kg_d[2]) + "," + (r.dry ? "yes" : "no") + "\n";
+    }
+    return s;
+}
+
+}  // namespace qingliu::io

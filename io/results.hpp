@@ -1,0 +1,54 @@
+// Result tables as plain rows: built from an evaluation, written to CSV, stored in and reread from the run store.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenarios/case.hpp"
+
+namespace qingliu::io {
+
+struct SectionRow {
+    std::string section_id, name, name_en, river, reach_id, level;
+    double position_km = 0.0;
+    int target_class = 0;
+    double flow_m3s = 0.0;
+    std::array<double, 3> conc_mgL{};
+    std::array<int, 3> cls{};
+    int overall = 0;
+    int worst = 0;  ///< constituent index setting the class
+    bool meets = false;
+    std::array<double, 3> exceedance{};
+    double exceedance_max = 0.0;
+};
+
+struct ReachRow {
+    std::string reach_id, river, downstream_id;
+    double length_km = 0.0;
+    double flow_in_m3s = 0.0, flow_m3s = 0.0, velocity_ms = 0.0, travel_time_d = 0.0;
+    std::array<double, 3> conc_mgL{};        ///< at the downstream end
+    std::array<double, 3> load_out_kg_d{};
+    std::array<double, 3> decayed_kg_d{};
+    bool dry = false;
+};
+
+struct ScenarioResult {
+    std::string scenario = "baseline";
+    std::vector<SectionRow> sections;
+    std::vector<ReachRow> reaches;
+    std::array<double, 3> input_kg_d{}, outlet_kg_d{}, decayed_kg_d{};
+    double max_reach_imbalance = 0.0;
+};
+
+ScenarioResult make_result(const scenarios::CaseModel& m, const scenarios::Evaluation& e, const std::string& scenario);
+
+/// sections.csv: section_id,name,river,cod_mgL,nh3n_mgL,tp_mgL,class,target_class,meets,exceedance, then extras.
+std::string sections_csv(const std::vector<SectionRow>& rows, bool with_scenario = false, const std::string& scenario = "");
+/// reaches.csv: reach_id,flow_m3s,velocity_ms,cod_mgL,nh3n_mgL,tp_mgL (downstream end), then extras.
+std::string reaches_csv(const std::vector<ReachRow>& rows);
+
+/// Number formatting shared by every writer: up to 6 significant digits, no exponent for ordinary magnitudes.
+std::string num(double v);
+
+}  // namespace qingliu::io

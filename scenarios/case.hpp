@@ -1,0 +1,46 @@
+// A case: the network, its sources and sections, kinetics and conditions, as plain structs (built by io/ from a
+// case folder, or in code). evaluate() runs the steady model and classifies every section.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "loads/source.hpp"
+#include "reaches/classes.hpp"
+#include "reaches/network.hpp"
+#include "reaches/sections.hpp"
+#include "reaches/steady.hpp"
+
+namespace qingliu::scenarios {
+
+struct CaseModel {
+    std::string name, name_en, description;
+    reaches::Network net;
+    reaches::Kinetics kinetics;
+    double temperature_c = 20.0;
+    std::vector<loads::Source> sources;
+    std::vector<reaches::Section> sections;
+    reaches::ClassTable classes = reaches::ClassTable::gb3838();
+};
+
+struct SectionResult {
+    PerConstituent conc_mgL{0, 0, 0};
+    double flow_m3s = 0.0;
+    reaches::SectionClass cls;
+};
+
+struct Evaluation {
+    reaches::SteadyResult steady;
+    std::vector<SectionResult> sections;  ///< aligned with CaseModel::sections
+};
+
+std::vector<reaches::PointInput> point_inputs(const CaseModel& m);
+std::vector<reaches::Observation> observations(const CaseModel& m);
+
+struct EvaluateOptions {
+    double profile_step_m = 0.0;
+    std::function<void(double)> progress;
+};
+
+Evaluation evaluate(const CaseModel& m, const EvaluateOptions& opt = {});
+
+}  // namespace qingliu::scenarios
