@@ -72,6 +72,14 @@ Topology::Topology(std::vector<std::string> ids, std::vector<std::int32_t> downs
         std::int32_t c = r;
         do { cyc.push_back(ids_[c]); c = pred[c]; } while (c != r);
         std::reverse(cyc.begin(), cyc.end());
+        // start at the reach listed first, so the message reads the same however the cycle was found
+        std::size_t first = 0;
+        std::int32_t best = static_cast<std::int32_t>(n);
+        for (std::size_t k = 0; k < cyc.size(); ++k) {
+            const std::int32_t at = find(cyc[k]);
+            if (at < best) { best = at; first = k; }
+        }
+        std::rotate(cyc.begin(), cyc.begin() + static_cast<std::ptrdiff_t>(first), cyc.end());
         std::string s;
         for (const auto& id : cyc) s += id + " -> ";
         s += cyc.front();

@@ -230,13 +230,19 @@ ReachGeometry reach_geometry(const std::vector<ReachRow>& rows, const Table& t) 
             for (auto& v : l) v = g.proj(v);
         g.lines.push_back(std::move(l));
     }
+    std::vector<std::int32_t> upstream(rows.size(), -1);  // one reach flowing in, if any
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (auto it = index.find(rows[i].spec.downstream); it != index.end()) upstream[it->second] = static_cast<std::int32_t>(i);
     for (std::size_t i = 0; i < rows.size(); ++i) {
         auto& l = g.lines[i];
+        auto dist_to = [&](std::size_t other, XY p) { return snap_to_lines({g.lines[other]}, p).distance; };
         auto it = index.find(rows[i].spec.downstream);
         if (l.size() >= 2 && it != index.end() && g.lines[it->second].size() >= 2) {
-            const auto& d = g.lines[it->second];
-            auto dist = [&](XY p) { return snap_to_lines({d}, p).distance; };
-            if (dist(l.front()) < dist(l.back())) std::reverse(l.begin(), l.end());
+            // the downstream end is the one nearer the downstream reach
+            if (dist_to(it->second, l.front()) < dist_to(it->second, l.back())) std::reverse(l.begin(), l.end());
+        } else if (l.size() >= 2 && upstream[i] >= 0 && g.lines[upstream[i]].size() >= 2) {
+            // an outlet reach: the upstream end is the one nearer the reach flowing in
+            if (dist_to(upstream[i], l.back()) < dist_to(upstream[i], l.front())) std::reverse(l.begin(), l.end());
         }
         g.length.push_back(polyline_length(l));
     }

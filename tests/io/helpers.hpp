@@ -1,0 +1,48 @@
+// Test helpers: temporary folders, small files, running the command line.
+#pragma once
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+namespace qingliu::test {
+
+namespace fs = std::filesystem;
+
+inline fs::path temp_dir(const std::string& tag) {
+    std::random_device rd;
+    fs::path p = fs::temp_directory_path() / ("qingliu-" + tag + "-" + std::to_string(rd()));
+    fs::create_directories(p);
+    return p;
+}
+
+inline void write_file(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream f(p, std::ios::binary);
+    f << text;
+}
+
+inline std::string read_file(const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+inline fs::path source_dir() { return fs::path(QINGLIU_SOURCE_DIR); }
+
+/// Copies a case folder to a fresh temporary folder.
+inline fs::path copy_case(const fs::path& from, const std::string& tag) {
+    fs::path to = temp_dir(tag);
+    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    return to;
+}
+
+/// Runs the qingliu binary; returns its exit code, with stdout+stderr in `output`.
+inline int run_cli(const std::string& args, std::string* output = nullptr) {
+    const fs::path log = temp_dir("cli") / "out.txt";
+    const std::string cmd = std::string(QINGLIU_BINARY) + " " + args + " > " + log.string() + " 2>&1";
+    const int rc = std::system(cmd.c_str());
+    if (output) *output = read_file(log);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+}  // namespace qingliu::test
