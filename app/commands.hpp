@@ -23,6 +23,7 @@ using Action = std::function<int()>;
 void register_check_run(CLI::App& app, Globals& g, Action& action);    // app/cmd_run.cpp: check, run
 void register_store_cmds(CLI::App& app, Globals& g, Action& action);   // app/cmd_store.cpp: runs, show
 void register_params(CLI::App& app, Globals& g, Action& action);       // app/cmd_run.cpp: params
+void register_scenario_cmds(CLI::App& app, Globals& g, Action& action);  // app/cmd_scenarios.cpp: compare, apportion, capacity
 
 /// Progress line on stderr for long runs ("\r[label] 42%"), silent when quiet or not a terminal.
 class Progress {

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     register_check_run(cli, g, action);
     register_params(cli, g, action);
     register_store_cmds(cli, g, action);
+    register_scenario_cmds(cli, g, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "common/csv_text.hpp"
+#include "io/scenario_reader.hpp"
 #include "io/snap.hpp"
 #include "io/table.hpp"
 #include "scenarios/parameters.hpp"
@@ -20,7 +21,7 @@ namespace {
 
 const std::set<std::string> kTopKeys = {"case", "tables", "conditions", "kinetics", "background", "options"};
 const std::set<std::string> kCaseKeys = {"name", "name_en", "description"};
-const std::set<std::string> kTableKeys = {"reaches", "sources", "sections", "classes"};
+const std::set<std::string> kTableKeys = {"reaches", "sources", "sections", "classes", "scenarios"};
 
 std::string fmt_num(double v) {
     char b[64];
@@ -354,6 +355,7 @@ LoadedCase load_case(const std::string& path) {
     auto sources_ref = table_ref(c, *tables, "sources", false);
     auto sections_ref = table_ref(c, *tables, "sections", true);
     auto classes_ref = table_ref(c, *tables, "classes", false);
+    auto scenarios_ref = table_ref(c, *tables, "scenarios", false);
 
     if (classes_ref) {
         Problems cp;
@@ -473,6 +475,8 @@ LoadedCase load_case(const std::string& path) {
             c.probs.add(rt.file, "", "downstream_id", "", e.what());
         }
     }
+    // measures and scenarios refer to sources and reaches, so they are read once the model is whole
+    if (c.probs.empty() && scenarios_ref) c.out.scenarios = read_scenarios(scenarios_ref->path, m, c.probs);
     c.probs.throw_if_any("case " + c.dir + " has problems");
     return std::move(c.out);
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "scenarios/case.hpp"
+#include "scenarios/measures.hpp"
 
 namespace qingliu::io {
 
@@ -15,6 +16,7 @@ struct LoadedCase {
     std::vector<std::string> input_files; ///< every file read (case file first), for digests and the run store
     std::vector<std::string> warnings;    ///< things that are allowed but worth saying
     std::vector<std::pair<std::string, double>> parameters;  ///< effective scalar parameters (key, value)
+    std::vector<scenarios::Scenario> scenarios;           ///< from [tables] scenarios (the baseline is implicit)
 };
 
 /// `path` is a case folder (containing case.toml) or a case file. Throws InputError listing every problem.

@@ -1,0 +1,290 @@
+// qingliu compare CASE; qingliu apportion CASE; qingliu capacity CASE
+#include <cstdio>
+#include <memory>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+#include <tbb/parallel_for.h>
+
+#include "app/commands.hpp"
+#include "app/text_table.hpp"
+#include "io/case_reader.hpp"
+#include "io/output.hpp"
+#include "io/run_data.hpp"
+#include "scenarios/apportion.hpp"
+
+namespace qingliu::app {
+
+namespace {
+
+std::string fixed(double v, int digits) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.*f", digits, v);
+    return b;
+}
+
+std::string q(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string o = "\"";
+    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
+/// The case under a named scenario ("baseline" = as given). Throws InputError naming the unknown scenario.
+scenarios::CaseModel model_for(const io::LoadedCase& lc, const std::string& id) {
+    if (id.empty() || id == "baseline") return lc.model;
+    for (const auto& s : lc.scenarios)
+        if (s.id == id) return scenarios::apply_scenario(lc.model, s);
+    std::string known = "baseline";
+    for (const auto& s : lc.scenarios) known += ", " + s.id;
+    throw InputError("unknown scenario", {{lc.case_file, "", "scenario", id, "no such scenario (known: " + known + ")"}});
+}
+
+io::LoadedCase load(const std::string& path) {
+    io::LoadedCase lc = io::load_case(path);
+    for (const auto& w : lc.warnings) spdlog::warn("{}", w);
+    spdlog::info("case {}: {} reaches, {} sources, {} sections, {} scenarios", lc.model.name, lc.model.net.size(),
+                 lc.model.sources.size(), lc.model.sections.size(), lc.scenarios.size());
+    return lc;
+}
+
+}  // namespace
+
+void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
+    // ---------------------------------------------------------------- compare
+    auto* cmp = cli.add_subcommand("compare", "Every section's class under each scenario, side by side, against its target");
+    struct CmpOpts {
+        std::string case_path, out_dir, names;
+    };
+    auto co = std::make_shared<CmpOpts>();
+    cmp->add_option("CASE", co->case_path, "Case folder")->required();
+    cmp->add_option("-o,--out", co->out_dir, "Output folder for compare.csv and scenarios.csv")->required();
+    cmp->add_option("-s,--scenarios", co->names, "Scenario ids, comma-separated (default: all)");
+    cmp->callback([&g, &action, co] {
+        action = [&g, co] {
+            io::LoadedCase lc = load(co->case_path);
+            std::vector<scenarios::Scenario> chosen;
+            if (co->names.empty()) chosen = lc.scenarios;
+            else
+                for (const auto& id : split_list(co->names)) {
+                    if (id == "baseline") continue;
+                    bool found = false;
+                    for (const auto& s : lc.scenarios)
+                        if (s.id == id) { chosen.push_back(s); found = true; }
+                    if (!found) model_for(lc, id);  // throws naming it
+                }
+            // evaluate baseline and scenarios in parallel: each works on its own copy of the case
+            std::vector<scenarios::CaseModel> models(chosen.size() + 1);
+            std::vector<io::ScenarioResult> results(chosen.size() + 1);
+            models[0] = lc.model;
+            for (std::size_t i = 0; i < chosen.size(); ++i) models[i + 1] = scenarios::apply_scenario(lc.model, chosen[i]);
+            tbb::parallel_for(std::size_t(0), models.size(), [&](std::size_t i) {
+                results[i] = io::make_result(models[i], scenarios::evaluate(models[i]), i == 0 ? "baseline" : chosen[i - 1].id);
+            });
+            // console: sections x scenarios
+            std::vector<std::string> head = {"断面 Section", "目标 Target", "基准 baseline"};
+            for (const auto& s : chosen) head.push_back(s.id);
+            TextTable t(head);
+            for (std::size_t k = 0; k < lc.model.sections.size(); ++k) {
+                std::vector<std::string> row = {lc.model.sections[k].name, reaches::class_roman(lc.model.sections[k].target_class)};
+                for (const auto& r : results) {
+                    const auto& x = r.sections[k];
+                    row.push_back(reaches::class_roman(x.overall) + (x.meets ? " ✓" : " ✗ " + std::string(label_en(kConstituents[x.worst]))));
+                }
+                t.row(row);
+            }
+            // CSV: long form with changes against the baseline
+            std::string csv =
+                "scenario,scenario_name,section_id,name,river,target_class,cod_mgL,nh3n_mgL,tp_mgL,class,meets,exceedance,"
+                "delta_cod_mgL,delta_nh3n_mgL,delta_tp_mgL,class_change,scenario_name_en,name_en\n";
+            std::string sc_csv = "scenario,name,name_en,measures,invest_wan,annual_wan,sections_meeting,sections\n";
+            for (std::size_t i = 0; i < results.size(); ++i) {
+                const std::string sid = results[i].scenario;
+                const std::string sname = i == 0 ? "基准（现状）" : chosen[i - 1].name;
+                const std::string sname_en = i == 0 ? "Baseline (current)" : chosen[i - 1].name_en;
+                int meeting = 0;
+                for (std::size_t k = 0; k < results[i].sections.size(); ++k) {
+                    const auto& x = results[i].sections[k];
+                    const auto& b = results[0].sections[k];
+                    meeting += x.meets ? 1 : 0;
+                    csv += q(sid) + "," + q(sname) + "," + q(x.section_id) + "," + q(x.name) + "," + q(x.river) + "," +
+                           reaches::class_roman(x.target_class) + "," + io::num(x.conc_mgL[0]) + "," + io::num(x.conc_mgL[1]) + "," +
+                           io::num(x.conc_mgL[2]) + "," + reaches::class_roman(x.overall) + "," + (x.meets ? "yes" : "no") + "," +
+                           io::num(x.exceedance_max) + "," + io::num(x.conc_mgL[0] - b.conc_mgL[0]) + "," +
+                           io::num(x.conc_mgL[1] - b.conc_mgL[1]) + "," + io::num(x.conc_mgL[2] - b.conc_mgL[2]) + "," +
+                           std::to_string(x.overall - b.overall) + "," + q(sname_en) + "," + q(x.name_en) + "\n";
+                }
+                std::string ms;
+                double inv = 0, ann = 0;
+                if (i > 0) {
+                    for (const auto& m : chosen[i - 1].measures) ms += (ms.empty() ? "" : ";") + m.id;
+                    inv = chosen[i - 1].invest_wan();
+                    ann = chosen[i - 1].annual_wan();
+                }
+                sc_csv += q(sid) + "," + q(sname) + "," + q(sname_en) + "," + q(ms) + "," + io::num(inv) + "," + io::num(ann) + "," +
+                          std::to_string(meeting) + "," + std::to_string(results[i].sections.size()) + "\n";
+            }
+            io::OutputDir out(co->out_dir);
+            out.stage("compare.csv", csv, true);
+            out.stage("scenarios.csv", sc_csv, true);
+            io::RunStore store(g.store);
+            const std::int64_t id = store.save(io::make_run_data(lc, "compare", results));
+            out.commit();
+            if (!g.quiet) {
+                std::printf("%s", t.str().c_str());
+                std::printf("\n");
+                TextTable st({"情景 Scenario", "措施 Measures", "投资 Invest (万元)", "运行 Annual (万元/a)", "达标断面 Meeting"});
+                for (std::size_t i = 0; i < results.size(); ++i) {
+                    int meeting = 0;
+                    for (const auto& x : results[i].sections) meeting += x.meets ? 1 : 0;
+                    st.row({i == 0 ? "baseline 基准" : chosen[i - 1].id + " " + chosen[i - 1].name,
+                            i == 0 ? "-" : std::to_string(chosen[i - 1].measures.size()),
+                            i == 0 ? "-" : fixed(chosen[i - 1].invest_wan(), 0), i == 0 ? "-" : fixed(chosen[i - 1].annual_wan(), 0),
+                            std::to_string(meeting) + "/" + std::to_string(results[i].sections.size())});
+                }
+                std::printf("%s\nRun %lld stored in %s; results in %s\n", st.str().c_str(), static_cast<long long>(id),
+                            g.store.c_str(), co->out_dir.c_str());
+            }
+            return static_cast<int>(kOk);
+        };
+    });
+
+    // ---------------------------------------------------------------- apportion
+    auto* ap = cli.add_subcommand("apportion", "Source apportionment per section and the load cut each section needs");
+    struct ApOpts {
+        std::string case_path, out_dir, scenario = "baseline";
+    };
+    auto ao = std::make_shared<ApOpts>();
+    ap->add_option("CASE", ao->case_path, "Case folder")->required();
+    ap->add_option("-o,--out", ao->out_dir, "Output folder")->required();
+    ap->add_option("-s,--scenario", ao->scenario, "Scenario to apportion")->capture_default_str();
+    ap->callback([&g, &action, ao] {
+        action = [&g, ao] {
+            io::LoadedCase lc = load(ao->case_path);
+            const scenarios::CaseModel m = model_for(lc, ao->scenario);
+            Progress progress("apportion", !g.quiet);
+            const auto a = scenarios::apportion(m, [&](double f) { progress(f); });
+            std::string src = "scenario,section_id,section_name,source_id,source_name,type,reach_id,cod_mgL,nh3n_mgL,tp_mgL,"
+                              "cod_share,nh3n_share,tp_share\n";
+            std::string typ = "scenario,section_id,section_name,type,type_zh,type_en,cod_mgL,nh3n_mgL,tp_mgL,cod_share,nh3n_share,tp_share\n";
+            std::string red = "scenario,section_id,section_name,target_class,constituent,concentration_mgL,limit_mgL,background_mgL,"
+                              "upstream_load_kg_d,required_cut_share,required_cut_kg_d,feasible\n";
+            auto share = [](double part, double total) { return total > 0.0 ? part / total : 0.0; };
+            TextTable t({"断面 Section", "指标", "浓度 mg/L", "本底 Background", "主要来源 Top sources (share)", "需削减 Cut needed"});
+            for (std::size_t s = 0; s < m.sections.size(); ++s) {
+                const auto& x = a.sections[s];
+                const auto& sec = m.sections[s];
+                std::map<std::string, PerConstituent> by_type;
+                by_type["background"] = x.background_mgL;
+                for (std::size_t j = 0; j < m.sources.size(); ++j) {
+                    const auto& c = x.by_source_mgL[j];
+                    if (c[0] == 0.0 && c[1] == 0.0 && c[2] == 0.0) continue;
+                    const auto& so = m.sources[j];
+                    src += q(ao->scenario) + "," + q(sec.id) + "," + q(sec.name) + "," + q(so.id) + "," + q(so.name) + "," + so.type + "," +
+                           q(m.net.topo.id(so.reach)) + "," + io::num(c[0]) + "," + io::num(c[1]) + "," + io::num(c[2]) + "," +
+                           io::num(share(c[0], x.total_mgL[0])) + "," + io::num(share(c[1], x.total_mgL[1])) + "," +
+                           io::num(share(c[2], x.total_mgL[2])) + "\n";
+                    for (int k = 0; k < 3; ++k) by_type[so.type][k] += c[k];
+                }
+                for (const auto& [type, c] : by_type) {
+                    const loads::SourceType* st = loads::find_source_type(type);
+                    typ += q(ao->scenario) + "," + q(sec.id) + "," + q(sec.name) + "," + type + "," + (st ? st->zh : type.c_str()) + "," +
+                           (st ? st->en : type.c_str()) + "," + io::num(c[0]) + "," + io::num(c[1]) + "," + io::num(c[2]) + "," +
+                           io::num(share(c[0], x.total_mgL[0])) + "," + io::num(share(c[1], x.total_mgL[1])) + "," +
+                           io::num(share(c[2], x.total_mgL[2])) + "\n";
+                }
+                for (auto cst : kConstituents) {
+                    const int k = idx(cst);
+                    red += q(ao->scenario) + "," + q(sec.id) + "," + q(sec.name) + "," + reaches::class_roman(sec.target_class) + "," +
+                           std::string(key(cst)) + "," + io::num(x.total_mgL[k]) + "," + io::num(x.limit_mgL[k]) + "," +
+                           io::num(x.background_mgL[k]) + "," + io::num(x.upstream_load_gs[k] * kKgPerDayPerGramPerSecond) + "," +
+                           io::num(x.required_cut_share[k]) + "," + io::num(x.required_cut_gs[k] * kKgPerDayPerGramPerSecond) + "," +
+                           (x.feasible[k] ? "yes" : "no") + "\n";
+                    // console: top three sources for this constituent
+                    std::vector<std::pair<double, std::string>> top;
+                    for (std::size_t j = 0; j < m.sources.size(); ++j)
+                        if (x.by_source_mgL[j][k] > 0.0) top.emplace_back(x.by_source_mgL[j][k], m.sources[j].name);
+                    std::sort(top.rbegin(), top.rend());
+                    std::string tops;
+                    for (std::size_t n = 0; n < top.size() && n < 3; ++n)
+                        tops += (n ? ", " : "") + top[n].second + " " + fixed(100.0 * share(top[n].first, x.total_mgL[k]), 0) + "%";
+                    const std::string cut = x.required_cut_share[k] <= 0.0 ? "-"
+                                            : !x.feasible[k]               ? "本底超标 background exceeds"
+                                                                           : fixed(100.0 * x.required_cut_share[k], 0) + "% = " +
+                                                               fixed(x.required_cut_gs[k] * kKgPerDayPerGramPerSecond, 1) + " kg/d";
+                    t.row({k == 0 ? sec.name : "", std::string(label_en(cst)), fixed(x.total_mgL[k], 3), fixed(x.background_mgL[k], 3),
+                           tops, cut});
+                }
+            }
+            io::OutputDir out(ao->out_dir);
+            out.stage("apportionment_sources.csv", src, true);
+            out.stage("apportionment_types.csv", typ, true);
+            out.stage("required_reduction.csv", red, true);
+            out.commit();
+            if (!g.quiet) std::printf("%s\nscenario %s; results in %s\n", t.str().c_str(), ao->scenario.c_str(), ao->out_dir.c_str());
+            return static_cast<int>(kOk);
+        };
+    });
+
+    // ---------------------------------------------------------------- capacity
+    auto* cap = cli.add_subcommand("capacity", "Water-environment capacity (纳污能力) per reach and the reduction required");
+    struct CapOpts {
+        std::string case_path, out_dir, scenario = "baseline", at = "mid";
+    };
+    auto po = std::make_shared<CapOpts>();
+    cap->add_option("CASE", po->case_path, "Case folder")->required();
+    cap->add_option("-o,--out", po->out_dir, "Output folder")->required();
+    cap->add_option("-s,--scenario", po->scenario, "Scenario (its flows and conditions)")->capture_default_str();
+    cap->add_option("--discharge-at", po->at, "Where the allowed load enters each reach: mid or end")
+        ->check(CLI::IsMember({"mid", "end"}))->capture_default_str();
+    cap->callback([&g, &action, po] {
+        action = [&g, po] {
+            io::LoadedCase lc = load(po->case_path);
+            const scenarios::CaseModel m = model_for(lc, po->scenario);
+            const auto at = po->at == "end" ? scenarios::DischargePoint::End : scenarios::DischargePoint::Midpoint;
+            const auto caps = scenarios::reach_capacity(m, at);
+            constexpr double t_a = kTonnePerYearPerGramPerSecond;
+            std::string csv = "scenario,reach_id,river,target_class,control_section,";
+            for (auto c : kConstituents) {
+                const std::string k(key(c));
+                csv += k + "_capacity_t_a," + k + "_current_t_a," + k + "_reduction_t_a," + k + "_limit_mgL," + k + "_inflow_mgL,";
+            }
+            csv += "method\n";
+            TextTable t({"河段 Reach", "河流 River", "目标 Target", "COD 容量/现状 t/a", "NH3-N 容量/现状 t/a", "TP 容量/现状 t/a", "需削减 Cut t/a"});
+            for (const auto& rc : caps) {
+                csv += q(po->scenario) + "," + q(m.net.topo.id(rc.reach)) + "," + q(m.net.river[rc.reach]) + "," +
+                       (rc.target_class ? reaches::class_roman(rc.target_class) : "") + "," + q(rc.control_section) + ",";
+                for (int k = 0; k < 3; ++k)
+                    csv += (rc.target_class ? io::num(rc.capacity_gs[k] * t_a) : "") + "," + io::num(rc.current_gs[k] * t_a) + "," +
+                           (rc.target_class ? io::num(rc.reduction_gs[k] * t_a) : "") + "," +
+                           (rc.target_class ? io::num(rc.limit_mgL[k]) : "") + "," + io::num(rc.inflow_conc_mgL[k]) + ",";
+                csv += q(scenarios::capacity_method(at)) + "\n";
+                if (!rc.target_class) continue;
+                std::string cut;
+                for (int k = 0; k < 3; ++k)
+                    if (rc.reduction_gs[k] > 0.0) cut += (cut.empty() ? "" : ", ") + std::string(label_en(kConstituents[k])) + " " + fixed(rc.reduction_gs[k] * t_a, 1);
+                t.row({m.net.topo.id(rc.reach), m.net.river[rc.reach], reaches::class_roman(rc.target_class),
+                       fixed(rc.capacity_gs[0] * t_a, 1) + " / " + fixed(rc.current_gs[0] * t_a, 1),
+                       fixed(rc.capacity_gs[1] * t_a, 2) + " / " + fixed(rc.current_gs[1] * t_a, 2),
+                       fixed(rc.capacity_gs[2] * t_a, 3) + " / " + fixed(rc.current_gs[2] * t_a, 3), cut.empty() ? "-" : cut});
+            }
+            io::OutputDir out(po->out_dir);
+            out.stage("capacity.csv", csv, true);
+            out.commit();
+            if (!g.quiet)
+                std::printf("%s\nmethod: %s\nresults in %s\n", t.str().c_str(), scenarios::capacity_method(at), po->out_dir.c_str());
+            return static_cast<int>(kOk);
+        };
+    });
+}
+
+}  // namespace qingliu::app

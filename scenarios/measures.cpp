@@ -1,0 +1,386 @@
+#include "scenarios/measures.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+#include "reaches/steady.hpp"
+
+namespace qingliu::scenarios {
+
+const std::vector<MeasureKindDef>& measure_kinds() {
+    static const std::vector<MeasureKindDef> t = {
+        {MeasureKind::SourceReduction, "source_reduction", "污染源削减", "Cut source loads",
+         "sources, types, reaches (selection; empty = all); reduction_pct or cod_pct, nh3n_pct, tp_pct"},
+        {MeasureKind::PlantStandard, "plant_standard", "污水处理厂提标", "Upgrade plant discharge standard",
+         "plants (ids; default all sewage plants), standard (e.g. GB18918-1A, DB51/2311-2016, GB3838-IV)"},
+        {MeasureKind::PlantCollection, "plant_collection", "提高污水收集率", "Raise sewage collection rate",
+         "plants (ids; default all), collection_rate (0-1)"},
+        {MeasureKind::Outfall, "outfall", "入河排污口整治", "Outfall remediation",
+         "outfalls (ids), action = close | connect | remediate; plant (connect); standard or reduction_pct (remediate)"},
+        {MeasureKind::Manure, "manure_utilisation", "畜禽粪污资源化利用", "Raise manure utilisation",
+         "rate (0-1); farms (ids) or towns (names); default all farms"},
+        {MeasureKind::ProhibitedFarms, "close_prohibited_farms", "关闭禁养区养殖场", "Close farms in prohibited zones", "(none)"},
+        {MeasureKind::Fertiliser, "fertiliser_cut", "化肥减量", "Cut fertiliser use", "reduction_pct; units (ids) optional"},
+        {MeasureKind::RuralSewage, "rural_sewage", "农村生活污水治理", "Raise rural sewage treatment coverage",
+         "coverage (0-1); villages (ids) or towns optional"},
+        {MeasureKind::Aquaculture, "aquaculture_treatment", "水产养殖尾水治理", "Treat aquaculture tail water",
+         "coverage (0-1) of ponds treated; ponds (ids) optional"},
+        {MeasureKind::Wetland, "wetland", "尾水湿地/生态缓冲带", "Tail-water wetland or buffer strip",
+         "sources, types, reaches (selection); reduction_pct or cod_pct, nh3n_pct, tp_pct"},
+        {MeasureKind::Transfer, "transfer", "水系连通/调水", "Water transfer (connection)", "from, to (reach ids), flow_m3s"},
+        {MeasureKind::EcoFlow, "eco_flow", "生态流量保障", "Guarantee ecological flow",
+         "reach, min_flow_m3s; cod_mgL, nh3n_mgL, tp_mgL of released water (default: the reach's headwater background)"},
+        {MeasureKind::Conditions, "conditions", "水文水温条件", "Set temperature or flow condition",
+         "temperature_c, flow_factor (scales headwater and lateral flows)"},
+    };
+    return t;
+}
+
+const MeasureKindDef& kind_def(MeasureKind k) {
+    for (const auto& d : measure_kinds())
+        if (d.kind == k) return d;
+    return measure_kinds().front();
+}
+
+double Scenario::invest_wan() const {
+    double s = 0.0;
+    for (const auto& m : measures) s += m.invest_wan;
+    return s;
+}
+double Scenario::annual_wan() const {
+    double s = 0.0;
+    for (const auto& m : measures) s += m.annual_wan;
+    return s;
+}
+
+std::optional<PerConstituent> effluent_limits(const CaseModel& m, const std::string& standard) {
+    // Surface-water class used as an effluent target ("准IV类"): GB3838-IV, GB3838-2002-IV, IV类, surface-IV
+    std::string s = standard;
+    for (const char* prefix : {"GB3838-2002-", "GB 3838-2002 ", "GB3838-", "GB 3838 ", "surface-", "地表水"})
+        if (s.rfind(prefix, 0) == 0) {
+            s = s.substr(std::string(prefix).size());
+            if (auto cls = reaches::parse_class(s)) {
+                PerConstituent l{};
+                for (auto c : kConstituents) l[idx(c)] = m.classes.limit(key(c), reaches::WaterBody::River, *cls);
+                return l;
+            }
+        }
+    return plant_standard_limits(m, standard);
+}
+
+namespace {
+
+struct Reader {
+    const MeasureSpec& spec;
+    Problems& probs;
+    std::set<std::string> used;
+
+    const ParamValue* get(const std::string& k) {
+        used.insert(k);
+        auto it = spec.params.find(k);
+        return it == spec.params.end() ? nullptr : &it->second;
+    }
+    void problem(const std::string& field, const std::string& value, const std::string& msg) {
+        probs.add(spec.file, spec.record + " (measure " + spec.id + ")", field, value, msg);
+    }
+    std::optional<double> number(const std::string& k, bool required, double lo, double hi) {
+        const ParamValue* p = get(k);
+        if (!p) {
+            if (required) problem(k, "", "required for a " + spec.kind + " measure");
+            return std::nullopt;
+        }
+        if (!std::holds_alternative<double>(p->value)) {
+            problem(k, "", "expected a number");
+            return std::nullopt;
+        }
+        const double v = std::get<double>(p->value);
+        if (!(v >= lo && v <= hi)) {
+            problem(k, std::to_string(v), "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+            return std::nullopt;
+        }
+        return v;
+    }
+    std::optional<std::string> text(const std::string& k, bool required) {
+        const ParamValue* p = get(k);
+        if (!p) {
+            if (required) problem(k, "", "required for a " + spec.kind + " measure");
+            return std::nullopt;
+        }
+        if (!std::holds_alternative<std::string>(p->value)) {
+            problem(k, "", "expected text");
+            return std::nullopt;
+        }
+        return std::get<std::string>(p->value);
+    }
+    std::vector<std::string> list(const std::string& k) {
+        const ParamValue* p = get(k);
+        if (!p) return {};
+        if (auto s = std::get_if<std::string>(&p->value)) return {*s};
+        if (auto l = std::get_if<std::vector<std::string>>(&p->value)) return *l;
+        problem(k, "", "expected a name or a list of names");
+        return {};
+    }
+    void unknown_keys(const std::string& allowed_doc) {
+        for (const auto& [k, v] : spec.params)
+            if (!used.count(k)) probs.add(spec.file, v.record + " (measure " + spec.id + ")", k, "",
+                                          "unknown parameter for a " + spec.kind + " measure (takes: " + allowed_doc + ")");
+    }
+};
+
+// reduction_pct applies to all three; cod_pct etc. override per constituent. Returns shares removed (0..1).
+PerConstituent read_reduction(Reader& r, bool required) {
+    PerConstituent out{0, 0, 0};
+    bool any = false;
+    if (auto all = r.number("reduction_pct", false, 0.0, 100.0)) {
+        out = {*all / 100.0, *all / 100.0, *all / 100.0};
+        any = true;
+    }
+    for (auto c : kConstituents)
+        if (auto v = r.number(std::string(key(c)) + "_pct", false, 0.0, 100.0)) {
+            out[idx(c)] = *v / 100.0;
+            any = true;
+        }
+    if (required && !any) r.problem("reduction_pct", "", "give reduction_pct or cod_pct / nh3n_pct / tp_pct");
+    return out;
+}
+
+void read_selection(Reader& r, const CaseModel& m, Measure& x, const char* sources_key = "sources") {
+    std::unordered_map<std::string, std::int32_t> by_id;
+    for (std::size_t i = 0; i < m.sources.size(); ++i) by_id.emplace(m.sources[i].id, static_cast<std::int32_t>(i));
+    for (const auto& id : r.list(sources_key)) {
+        x.source_ids.push_back(id);
+        auto it = by_id.find(id);
+        if (it == by_id.end()) r.problem(sources_key, id, "unknown source id");
+        else x.sources.push_back(it->second);
+    }
+    for (const auto& t : r.list("types")) {
+        if (!loads::find_source_type(t)) r.problem("types", t, "unknown source type");
+        x.types.push_back(t);
+    }
+    for (const auto& id : r.list("reaches")) {
+        const std::int32_t i = m.net.topo.find(id);
+        if (i == kNone) r.problem("reaches", id, "unknown reach id");
+        else x.reaches.push_back(i);
+    }
+}
+
+std::int32_t read_reach(Reader& r, const CaseModel& m, const std::string& k) {
+    auto id = r.text(k, true);
+    if (!id) return kNone;
+    const std::int32_t i = m.net.topo.find(*id);
+    if (i == kNone) r.problem(k, *id, "unknown reach id");
+    return i;
+}
+
+bool selected(const Measure& x, const loads::Source& s, std::int32_t index) {
+    if (!x.sources.empty() && std::find(x.sources.begin(), x.sources.end(), index) == x.sources.end()) return false;
+    if (!x.types.empty() && std::find(x.types.begin(), x.types.end(), s.type) == x.types.end()) return false;
+    if (!x.reaches.empty() && std::find(x.reaches.begin(), x.reaches.end(), s.reach) == x.reaches.end()) return false;
+    return true;
+}
+
+void rebuild_topology(reaches::Network& n, const std::vector<Transfer>& transfers) {
+    std::vector<std::int32_t> down(n.size()), split(n.size());
+    std::vector<double> frac(n.size());
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        down[i] = n.topo.downstream(i);
+        split[i] = n.topo.split_to(i);
+        frac[i] = n.topo.split_fraction(i);
+    }
+    n.topo = Topology(n.topo.ids(), std::move(down), std::move(split), std::move(frac), transfers);
+}
+
+}  // namespace
+
+std::vector<Scenario> compile_scenarios(const CaseModel& m, const std::vector<MeasureSpec>& specs,
+                                        const std::vector<ScenarioSpec>& scen, Problems& probs) {
+    std::unordered_map<std::string, Measure> measures;
+    for (const auto& spec : specs) {
+        Reader r{spec, probs, {}};
+        Measure x;
+        x.id = spec.id;
+        x.name = spec.name.empty() ? spec.id : spec.name;
+        x.name_en = spec.name_en.empty() ? x.name : spec.name_en;
+        x.invest_wan = spec.invest_wan;
+        x.annual_wan = spec.annual_wan;
+        x.deadline = spec.deadline;
+        const MeasureKindDef* def = nullptr;
+        for (const auto& d : measure_kinds())
+            if (spec.kind == d.key) def = &d;
+        if (!def) {
+            std::string list;
+            for (const auto& d : measure_kinds()) list += (list.empty() ? "" : ", ") + std::string(d.key);
+            probs.add(spec.file, spec.record + " (measure " + spec.id + ")", "kind", spec.kind, "unknown measure kind (expected one of: " + list + ")");
+            continue;
+        }
+        x.kind = def->kind;
+        switch (x.kind) {
+            case MeasureKind::SourceReduction:
+            case MeasureKind::Wetland:
+                read_selection(r, m, x);
+                x.removal = read_reduction(r, true);
+                break;
+            case MeasureKind::PlantStandard: {
+                read_selection(r, m, x, "plants");
+                x.standard = r.text("standard", true).value_or("");
+                if (!x.standard.empty()) {
+                    if (auto l = effluent_limits(m, x.standard)) x.limit_mgL = *l;
+                    else r.problem("standard", x.standard, "unknown discharge standard");
+                }
+                break;
+            }
+            case MeasureKind::Outfall: {
+                read_selection(r, m, x, "outfalls");
+                if (x.source_ids.empty()) r.problem("outfalls", "", "name the outfalls (source ids)");
+                x.action = r.text("action", true).value_or("");
+                if (x.action == "connect") {
+                    if (auto p = r.text("plant", false)) {
+                        for (std::size_t i = 0; i < m.sources.size(); ++i)
+                            if (m.sources[i].id == *p) x.plant = static_cast<std::int32_t>(i);
+                        if (x.plant == kNone) r.problem("plant", *p, "unknown source id");
+                    }
+                } else if (x.action == "remediate") {
+                    if (auto s = r.text("standard", false)) {
+                        x.standard = *s;
+                        if (auto l = effluent_limits(m, *s)) x.limit_mgL = *l;
+                        else r.problem("standard", *s, "unknown discharge standard");
+                    } else {
+                        x.removal = read_reduction(r, true);
+                    }
+                } else if (x.action != "close" && !x.action.empty()) {
+                    r.problem("action", x.action, "expected close, connect or remediate");
+                }
+                break;
+            }
+            case MeasureKind::Transfer: {
+                x.from = read_reach(r, m, "from");
+                x.to = read_reach(r, m, "to");
+                if (auto q = r.number("flow_m3s", true, 0.0, 1e5)) { x.value = *q; x.has_value = true; }
+                if (x.from != kNone && x.from == x.to) r.problem("to", "", "must differ from 'from'");
+                break;
+            }
+            case MeasureKind::EcoFlow: {
+                x.to = read_reach(r, m, "reach");
+                if (auto q = r.number("min_flow_m3s", true, 0.0, 1e5)) { x.value = *q; x.has_value = true; }
+                int given = 0;
+                for (auto c : kConstituents)
+                    if (auto v = r.number(std::string(key(c)) + "_mgL", false, 0.0, 1e4)) { x.conc_mgL[idx(c)] = *v; ++given; }
+                if (given != 0 && given != 3) r.problem("cod_mgL", "", "give all of cod_mgL, nh3n_mgL and tp_mgL, or none");
+                x.has_conc = given == 3;
+                break;
+            }
+            case MeasureKind::Conditions: {
+                if (auto t = r.number("temperature_c", false, 0.0, 40.0)) { x.value = *t; x.has_value = true; }
+                if (auto f = r.number("flow_factor", false, 0.0, 100.0)) { x.value2 = *f; x.has_value2 = true; }
+                if (!x.has_value && !x.has_value2) r.problem("temperature_c", "", "give temperature_c and/or flow_factor");
+                break;
+            }
+            default:
+                compile_inventory_measure(spec, m, x, probs, r.used);
+                break;
+        }
+        r.unknown_keys(def->params);
+        if (!measures.emplace(spec.id, std::move(x)).second)
+            probs.add(spec.file, spec.record, "id", spec.id, "duplicate measure id");
+    }
+    std::vector<Scenario> out;
+    std::set<std::string> seen;
+    for (const auto& s : scen) {
+        if (!seen.insert(s.id).second) probs.add(s.file, s.record, "id", s.id, "duplicate scenario id");
+        if (s.id == "baseline") probs.add(s.file, s.record, "id", s.id, "'baseline' is reserved for the case as it is");
+        Scenario sc{s.id, s.name.empty() ? s.id : s.name, s.name_en.empty() ? (s.name.empty() ? s.id : s.name) : s.name_en,
+                    s.description, {}};
+        for (const auto& mid : s.measures) {
+            auto it = measures.find(mid);
+            if (it == measures.end()) probs.add(s.file, s.record + " (scenario " + s.id + ")", "measures", mid, "unknown measure id");
+            else sc.measures.push_back(it->second);
+        }
+        out.push_back(std::move(sc));
+    }
+    return out;
+}
+
+void apply_measure(CaseModel& m, const Measure& x) {
+    switch (x.kind) {
+        case MeasureKind::SourceReduction:
+        case MeasureKind::Wetland:
+            for (std::size_t i = 0; i < m.sources.size(); ++i)
+                if (selected(x, m.sources[i], static_cast<std::int32_t>(i)))
+                    for (int c = 0; c < kNumConstituents; ++c) m.sources[i].load_gs[c] *= 1.0 - x.removal[c];
+            break;
+        case MeasureKind::PlantStandard: {
+            Measure sel = x;
+            if (sel.sources.empty() && sel.types.empty()) sel.types = {"sewage_plant"};
+            for (std::size_t i = 0; i < m.sources.size(); ++i) {
+                auto& s = m.sources[i];
+                if (!selected(sel, s, static_cast<std::int32_t>(i)) || !(s.flow_m3s > 0.0)) continue;
+                for (int c = 0; c < kNumConstituents; ++c) s.load_gs[c] = std::min(s.load_gs[c], s.flow_m3s * x.limit_mgL[c]);
+            }
+            apply_inventory_measure(m, x);
+            break;
+        }
+        case MeasureKind::Outfall:
+            for (const std::int32_t i : x.sources) {
+                auto& s = m.sources[i];
+                if (x.action == "close") {
+                    s.flow_m3s = 0.0;
+                    s.load_gs = {0, 0, 0};
+                } else if (x.action == "connect") {
+                    // the water goes to the plant and leaves it at the plant's effluent concentration
+                    if (x.plant != kNone) {
+                        auto& p = m.sources[x.plant];
+                        const double q = s.flow_m3s;
+                        if (p.flow_m3s > 0.0)
+                            for (int c = 0; c < kNumConstituents; ++c) p.load_gs[c] += q * p.load_gs[c] / p.flow_m3s;
+                        p.flow_m3s += q;
+                    }
+                    s.flow_m3s = 0.0;
+                    s.load_gs = {0, 0, 0};
+                } else if (x.action == "remediate") {
+                    for (int c = 0; c < kNumConstituents; ++c)
+                        s.load_gs[c] = x.standard.empty() ? s.load_gs[c] * (1.0 - x.removal[c])
+                                                          : std::min(s.load_gs[c], s.flow_m3s * x.limit_mgL[c]);
+                }
+            }
+            break;
+        case MeasureKind::Transfer: {
+            std::vector<Transfer> t = m.net.topo.transfers();
+            t.push_back({x.from, x.to, x.value});
+            rebuild_topology(m.net, t);
+            break;
+        }
+        case MeasureKind::EcoFlow: {
+            const reaches::SteadyFlows f = reaches::steady_flows(m.net, point_inputs(m));
+            const double deficit = std::max(0.0, x.value - f.flow_in_m3s[x.to]);
+            if (deficit > 0.0) {
+                const double q0 = m.net.headwater_flow_m3s[x.to];
+                const PerConstituent c_new = x.has_conc ? x.conc_mgL : m.net.headwater_conc_mgL[x.to];
+                // mix the release with any headwater inflow already there
+                for (int c = 0; c < kNumConstituents; ++c)
+                    m.net.headwater_conc_mgL[x.to][c] = (q0 * m.net.headwater_conc_mgL[x.to][c] + deficit * c_new[c]) / (q0 + deficit);
+                m.net.headwater_flow_m3s[x.to] = q0 + deficit;
+            }
+            break;
+        }
+        case MeasureKind::Conditions:
+            if (x.has_value) m.temperature_c = x.value;
+            if (x.has_value2) {
+                for (auto& q : m.net.headwater_flow_m3s) q *= x.value2;
+                for (auto& q : m.net.lateral_flow_m3s) q *= x.value2;
+            }
+            break;
+        default:
+            apply_inventory_measure(m, x);
+            break;
+    }
+}
+
+CaseModel apply_scenario(const CaseModel& base, const Scenario& s) {
+    CaseModel m = base;
+    for (const auto& x : s.measures) apply_measure(m, x);
+    return m;
+}
+
+}  // namespace qingliu::scenarios
