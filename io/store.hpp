@@ -48,6 +48,8 @@ public:
     /// Rereads a run (throws InputError if there is no such run).
     RunData load(std::int64_t run_id);
     const std::string& path() const { return path_; }
+    /// The open database, for store extensions kept in their own files (they create their own tables).
+    sqlite3* handle() { return db_; }
 
 private:
     void exec(const char* sql);
