@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (address + undefined sanitizers) and runs each for a bounded time.
+#   scripts/fuzz.sh [seconds per target, default 60] [target ...]
+# Crashing inputs are written to fuzz/findings/<target>/; once fixed, copy them to fuzz/regressions/<target>/,
+# where the test suite replays them on every run.
+set -euo pipefail
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+secs="${1:-60}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(csv_text table_csv case_tables case_file scenario_file)
+CC=clang CXX=clang++ cmake -S "$top" -B "$top/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DQINGLIU_FUZZ=ON -DQINGLIU_SANITIZE=ON -DQINGLIU_TESTS=OFF > /dev/null
+ninja -C "$top/build-fuzz" $(printf 'fuzz/fuzz_%s ' "${targets[@]}")
+status=0
+for t in "${targets[@]}"; do
+  work="$top/build-fuzz/corpus/$t"
+  findings="$top/fuzz/findings/$t"
+  mkdir -p "$work" "$findings"
+  echo "[fuzz] $t for ${secs}s"
+  # detect_leaks=0: GDAL keeps driver registries alive for the process lifetime by design
+  if ! ASAN_OPTIONS=detect_leaks=0 "$top/build-fuzz/fuzz/fuzz_$t" -max_total_time="$secs" -max_len=4096 -timeout=10 \
+      -artifact_prefix="$findings/" "$work" "$top/fuzz/corpus/$t" "$top/fuzz/regressions/$t" 2> "$top/build-fuzz/fuzz_$t.log"; then
+    echo "[fuzz] $t: crash, see $top/build-fuzz/fuzz_$t.log and $findings"
+    status=1
+  else
+    tail -n 1 "$top/build-fuzz/fuzz_$t.log"
+  fi
+done
+exit $status
