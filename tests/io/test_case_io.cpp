@@ -59,7 +59,7 @@ TEST_CASE("the mini case loads from CSV", "[io]") {
     CHECK(lc.model.sources.size() == 3);
     CHECK(lc.model.sections.size() == 3);
     CHECK(lc.model.name == "测试小流域");
-    CHECK(lc.input_files.size() == 4);
+    CHECK(lc.input_files.size() == 5);  // case.toml, three tables, scenarios.toml
     CHECK(lc.model.temperature_c == 20.0);
     CHECK(lc.model.kinetics.k20_per_d[0] == 0.2);
     // a source's load is flow x concentration (g/s): P2 0.1 m3/s x 50 mg/L
@@ -84,6 +84,7 @@ TEST_CASE("CSV, XLSX and GeoPackage tables give the same results", "[io]") {
         g = std::regex_replace(g, std::regex(std::string("\"") + t + "\\.csv\""),
                                std::string("{ path = \"case.gpkg\", layer = \"") + t + "\" }");
     write_file(dir / "gpkg/case.toml", g);
+    for (const char* sub : {"xlsx", "gpkg"}) fs::copy_file(kMini / "scenarios.toml", dir / sub / "scenarios.toml");
 
     const auto base = eval(kMini), x = eval(dir / "xlsx"), p = eval(dir / "gpkg");
     REQUIRE(x.sections.size() == base.sections.size());
@@ -140,7 +141,8 @@ TEST_CASE("bad input: a cycle names the reaches on it", "[io][bad-input]") {
 
 TEST_CASE("bad input: unreadable and missing files", "[io][bad-input]") {
     const fs::path dir = copy_case(kMini, "unreadable");
-    write_file(dir / "sections.csv", std::string("\x89PNG\r\n\x1a\n\0\0\0binary", 19));
+    static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0binary";
+    write_file(dir / "sections.csv", std::string(png, sizeof png - 1));
     fs::remove(dir / "sources.csv");
     try {
         io::load_case(dir.string());
