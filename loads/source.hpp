@@ -20,6 +20,8 @@ struct Source {
     double flow_m3s = 0.0;        ///< water it adds (0 for diffuse mass inputs)
     PerConstituent load_gs{0, 0, 0};
     std::string origin;           ///< the inventory record it came from, e.g. "plants.csv row 4"
+    std::string town;             ///< town or district (for measures and reports), may be empty
+    bool diffuse = false;         ///< non-point (runoff-driven in the dynamic model): livestock, cropland, rural ...
 };
 
 /// Source types known to reports (labels in Chinese and English). Unknown types are allowed and shown as given.

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "loads/inventory.hpp"
 #include "loads/source.hpp"
 #include "reaches/classes.hpp"
 #include "reaches/network.hpp"
@@ -17,7 +18,9 @@ struct CaseModel {
     reaches::Network net;
     reaches::Kinetics kinetics;
     double temperature_c = 20.0;
-    std::vector<loads::Source> sources;
+    std::vector<loads::Source> sources;        ///< what the model routes: table_sources + resolve(inventory)
+    std::vector<loads::Source> table_sources;  ///< sources given directly (the sources table)
+    loads::Inventory inventory;                ///< inventory records (plants, farms, cropland ...), may be empty
     std::vector<reaches::Section> sections;
     reaches::ClassTable classes = reaches::ClassTable::gb3838();
 };
@@ -32,6 +35,10 @@ struct Evaluation {
     reaches::SteadyResult steady;
     std::vector<SectionResult> sections;  ///< aligned with CaseModel::sections
 };
+
+/// sources = table_sources + loads::resolve(inventory). Call after changing either; throws ModelError naming every
+/// missing coefficient or unknown standard.
+void refresh_sources(CaseModel& m);
 
 std::vector<reaches::PointInput> point_inputs(const CaseModel& m);
 std::vector<reaches::Observation> observations(const CaseModel& m);

@@ -94,6 +94,20 @@ TEST_CASE("mass balance on every shipped case", "[massbalance]") {
             for (double v : s.conc_mgL) CHECK(std::isfinite(v));
         for (const auto& r : e.steady.conc_out_mgL)
             for (double v : r) CHECK(std::isfinite(v));
+        // and every numeric cell of the written tables is a finite number (the writer leaves non-finite cells empty)
+        const auto res = io::make_result(lc.model, e, "baseline");
+        for (const std::string& text : {io::sections_csv(res.sections), io::reaches_csv(res.reaches)}) {
+            const auto rows = parse_csv_text(text);
+            for (std::size_t r = 1; r < rows.size(); ++r)
+                for (std::size_t c = 0; c < rows[r].size(); ++c) {
+                    const std::string& col = rows[0][c];
+                    const bool numeric = col.find("_mgL") != std::string::npos || col.find("_m3s") != std::string::npos ||
+                                         col.find("_kg_d") != std::string::npos || col.find("exceedance") != std::string::npos ||
+                                         col == "velocity_ms" || col == "travel_time_d";
+                    double v = 0.0;
+                    if (numeric) CHECK(parse_double(rows[r][c], v));
+                }
+        }
     }
 }
 
