@@ -1,0 +1,234 @@
+#include "scenarios/montecarlo.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+#include <random>
+
+#include <tbb/parallel_for.h>
+
+#include "scenarios/parameters.hpp"
+
+namespace qingliu::scenarios {
+
+namespace {
+
+// splitmix64 (Steele, Lea & Flood 2014): a well-mixed 64-bit hash used to derive one seed per draw.
+std::uint64_t splitmix64(std::uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+// Uniform in [0, 1) from the top 53 bits (same on every standard library, unlike std::uniform_real_distribution).
+double unit(std::mt19937_64& g) { return static_cast<double>(g() >> 11) * 0x1.0p-53; }
+
+double draw(std::mt19937_64& g, Distribution d, double lo, double hi, double mode) {
+    const double u = unit(g);
+    if (!(hi > lo)) return lo;
+    if (d == Distribution::Uniform) return lo + u * (hi - lo);
+    const double c = std::clamp((mode - lo) / (hi - lo), 0.0, 1.0);
+    return u < c ? lo + std::sqrt(u * c) * (hi - lo) : hi - std::sqrt((1.0 - u) * (1.0 - c)) * (hi - lo);
+}
+
+struct KineticKey {
+    int c = -1;
+    bool theta = false;
+};
+KineticKey kinetic_key(const std::string& k) {
+    for (auto c : kConstituents) {
+        const std::string p = "kinetics." + std::string(key(c)) + ".";
+        if (k == p + "k20_per_d") return {idx(c), false};
+        if (k == p + "theta") return {idx(c), true};
+    }
+    return {};
+}
+
+// coefficient.<category>.<key>.<parameter>: category and parameter have no dots; the key may.
+bool split_coefficient(const std::string& k, std::string& cat, std::string& ck, std::string& par) {
+    const std::string pre = "coefficient.";
+    if (k.rfind(pre, 0) != 0) return false;
+    const std::string rest = k.substr(pre.size());
+    const auto a = rest.find('.');
+    const auto b = rest.rfind('.');
+    if (a == std::string::npos || b == a) return false;
+    cat = rest.substr(0, a);
+    ck = rest.substr(a + 1, b - a - 1);
+    par = rest.substr(b + 1);
+    return !cat.empty() && !ck.empty() && !par.empty();
+}
+
+loads::Coefficient* find_row(CaseModel& m, const std::string& cat, const std::string& ck, const std::string& par) {
+    for (auto& r : m.inventory.coefficients.rows())
+        if (r.category == cat && r.key == ck && r.parameter == par) return &r;
+    return nullptr;
+}
+
+std::string coefficient_key(const loads::Coefficient& r) {
+    return "coefficient." + r.category + "." + r.key + "." + r.parameter;
+}
+
+}  // namespace
+
+std::vector<UncertainParameter> default_uncertainty(const CaseModel& m) {
+    std::vector<UncertainParameter> out;
+    for (auto c : kConstituents) {
+        const double k = m.kinetics.k20_per_d[idx(c)];
+        UncertainParameter p;
+        p.key = "kinetics." + std::string(key(c)) + ".k20_per_d";
+        p.low = 0.5 * k;
+        p.high = 1.5 * k;
+        p.dist = Distribution::Triangular;
+        p.file = "(default)";
+        out.push_back(p);
+    }
+    return out;
+}
+
+void check_uncertainty(const CaseModel& m, const std::vector<UncertainParameter>& params, Problems& probs) {
+    CaseModel copy;  // for coefficient lookup without changing m
+    copy.inventory = m.inventory;
+    for (const auto& p : params) {
+        auto bad = [&](const std::string& field, const std::string& value, const std::string& msg) {
+            probs.add(p.file, p.record, field, value, msg);
+        };
+        if (!(std::isfinite(p.low) && std::isfinite(p.high)) || p.low > p.high) {
+            bad("low", std::to_string(p.low), "low and high must be finite with low <= high");
+            continue;
+        }
+        if (!std::isnan(p.mode) && !(p.mode >= p.low && p.mode <= p.high))
+            bad("mode", std::to_string(p.mode), "must lie in [low, high]");
+        const KineticKey kk = kinetic_key(p.key);
+        std::string cat, ck, par;
+        if (kk.c >= 0) {
+            if (const ParamDef* d = find_parameter(p.key); d && (p.low < d->min || p.high > d->max))
+                bad("low", std::to_string(p.low) + " .. " + std::to_string(p.high),
+                    "outside the parameter's range [" + std::to_string(d->min) + ", " + std::to_string(d->max) + "] " + d->unit);
+        } else if (p.key.rfind("load.", 0) == 0) {
+            const std::string type = p.key.substr(5);
+            if (!loads::find_source_type(type)) bad("parameter", p.key, "unknown source type '" + type + "'");
+            if (p.low < 0.0) bad("low", std::to_string(p.low), "a load multiplier must be >= 0");
+        } else if (split_coefficient(p.key, cat, ck, par)) {
+            if (!find_row(copy, cat, ck, par)) bad("parameter", p.key, "no such row in the coefficient table");
+            if (p.low < 0.0) bad("low", std::to_string(p.low), "a coefficient must be >= 0");
+        } else {
+            bad("parameter", p.key,
+                "unknown parameter (expected kinetics.<cod|nh3n|tp>.k20_per_d or .theta, load.<source type>, or "
+                "coefficient.<category>.<key>.<parameter>)");
+        }
+    }
+}
+
+CaseModel draw_case(const CaseModel& base, const std::vector<UncertainParameter>& params, const MonteCarloOptions& opt,
+                    std::size_t i) {
+    std::mt19937_64 g(splitmix64(opt.seed ^ splitmix64(static_cast<std::uint64_t>(i))));
+    CaseModel m = base;
+    std::vector<std::pair<std::string, double>> load_factor;
+    bool coefficients_changed = false;
+    std::vector<std::string> named_rows;
+    for (const auto& p : params) {
+        const KineticKey kk = kinetic_key(p.key);
+        std::string cat, ck, par;
+        if (kk.c >= 0) {
+            double& v = kk.theta ? m.kinetics.theta[kk.c] : m.kinetics.k20_per_d[kk.c];
+            v = draw(g, p.dist, p.low, p.high, std::isnan(p.mode) ? v : p.mode);
+        } else if (p.key.rfind("load.", 0) == 0) {
+            load_factor.emplace_back(p.key.substr(5), draw(g, p.dist, p.low, p.high, std::isnan(p.mode) ? 1.0 : p.mode));
+        } else if (split_coefficient(p.key, cat, ck, par)) {
+            if (auto* r = find_row(m, cat, ck, par)) {
+                r->value = draw(g, p.dist, p.low, p.high, std::isnan(p.mode) ? r->value : p.mode);
+                coefficients_changed = true;
+                named_rows.push_back(p.key);
+            }
+        }
+    }
+    if (opt.draw_coefficients && !m.inventory.empty())
+        for (auto& r : m.inventory.coefficients.rows()) {
+            if (!(r.high > r.low)) continue;
+            if (std::find(named_rows.begin(), named_rows.end(), coefficient_key(r)) != named_rows.end()) continue;
+            r.value = draw(g, Distribution::Triangular, r.low, r.high, std::clamp(r.value, r.low, r.high));
+            coefficients_changed = true;
+        }
+    if (coefficients_changed) refresh_sources(m);
+    for (const auto& [type, f] : load_factor)
+        for (auto& s : m.sources)
+            if (s.type == type)
+                for (auto& l : s.load_gs) l *= f;
+    return m;
+}
+
+double quantile_sorted(const std::vector<double>& x, double p) {
+    if (x.empty()) return std::numeric_limits<double>::quiet_NaN();
+    const double h = (static_cast<double>(x.size()) - 1.0) * std::clamp(p, 0.0, 1.0);
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, x.size() - 1);
+    return x[lo] + (h - static_cast<double>(lo)) * (x[hi] - x[lo]);
+}
+
+MonteCarloResult monte_carlo(const CaseModel& base, const std::vector<UncertainParameter>& params, const MonteCarloOptions& opt) {
+    MonteCarloResult res;
+    res.draws = opt.draws;
+    res.seed = opt.seed;
+    for (const auto& p : params) res.drawn.push_back(p.key);
+    if (opt.draw_coefficients && !base.inventory.empty())
+        for (const auto& r : base.inventory.coefficients.rows())
+            if (r.high > r.low && std::find(res.drawn.begin(), res.drawn.end(), coefficient_key(r)) == res.drawn.end())
+                res.drawn.push_back(coefficient_key(r));
+    const std::size_t ns = base.sections.size(), n = opt.draws;
+    res.sections.resize(ns);
+    if (n == 0) return res;
+
+    // conc[(s * 3 + c) * n + i]; meets[s * n + i]
+    std::vector<double> conc(ns * kNumConstituents * n);
+    std::vector<char> meets(ns * n);
+    std::atomic<std::size_t> done{0};
+    std::mutex progress_mutex;
+    const std::size_t step = std::max<std::size_t>(1, n / 100);
+    tbb::parallel_for(std::size_t(0), n, [&](std::size_t i) {
+        Evaluation e;
+        try {
+            e = evaluate(draw_case(base, params, opt, i));
+        } catch (const ModelError& err) {
+            throw ModelError("Monte Carlo draw " + std::to_string(i) + " (seed " + std::to_string(opt.seed) + "): " + err.what());
+        }
+        for (std::size_t s = 0; s < ns; ++s) {
+            for (int c = 0; c < kNumConstituents; ++c) conc[(s * kNumConstituents + c) * n + i] = e.sections[s].conc_mgL[c];
+            meets[s * n + i] = e.sections[s].cls.meets ? 1 : 0;
+        }
+        const std::size_t d = ++done;
+        if (opt.progress && d % step == 0) {
+            std::lock_guard<std::mutex> lock(progress_mutex);
+            opt.progress(static_cast<double>(d) / static_cast<double>(n));
+        }
+    });
+
+    for (std::size_t s = 0; s < ns; ++s) {
+        auto& b = res.sections[s];
+        std::size_t met = 0;
+        for (std::size_t i = 0; i < n; ++i) met += meets[s * n + i];
+        b.p_meets = static_cast<double>(met) / static_cast<double>(n);
+        for (auto c : kConstituents) {
+            const int ci = idx(c);
+            const double L = base.classes.limit(key(c), base.sections[s].water_body, base.sections[s].target_class);
+            std::vector<double> v(conc.begin() + static_cast<std::ptrdiff_t>((s * kNumConstituents + ci) * n),
+                                  conc.begin() + static_cast<std::ptrdiff_t>((s * kNumConstituents + ci + 1) * n));
+            std::size_t ok = 0;
+            double sum = 0.0;
+            for (double x : v) {
+                ok += x <= L ? 1 : 0;
+                sum += x;
+            }
+            b.p_meets_c[ci] = static_cast<double>(ok) / static_cast<double>(n);
+            b.mean[ci] = sum / static_cast<double>(n);
+            std::sort(v.begin(), v.end());
+            b.p5[ci] = quantile_sorted(v, 0.05);
+            b.p50[ci] = quantile_sorted(v, 0.50);
+            b.p95[ci] = quantile_sorted(v, 0.95);
+        }
+    }
+    return res;
+}
+
+}  // namespace qingliu::scenarios

@@ -1,0 +1,81 @@
+// Uncertainty (不确定性分析) by Monte Carlo: kinetic rates, temperature coefficients, inventory coefficients and
+// per-source-type load multipliers are drawn from ranges, the steady model is run for every draw, and each section
+// gets its probability of meeting the target class and the 5-50-95 % band of each constituent.
+//
+// Distributions: uniform on [low, high], or triangular on [low, high] with mode = the case's value (or a given
+// mode). Inverse CDF of the triangular distribution with c = (mode - low)/(high - low):
+//     x = low + sqrt(u c) (high - low)                 for u < c
+//     x = high - sqrt((1 - u)(1 - c)) (high - low)     otherwise.
+// Reproducibility: draw i uses its own std::mt19937_64 seeded with splitmix64(seed, i), and parameters are drawn
+// in list order, so results depend only on (seed, draws, parameters), never on the number of threads.
+// Quantiles: linear interpolation between order statistics, q(p) = x_(floor(h)) + (h - floor(h))(x_(floor(h)+1) -
+// x_(floor(h))), h = (n - 1) p (Hyndman & Fan 1996, definition 7).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "scenarios/case.hpp"
+
+namespace qingliu::scenarios {
+
+enum class Distribution { Uniform, Triangular };
+
+/// One uncertain parameter. Keys:
+///   kinetics.<cod|nh3n|tp>.k20_per_d, kinetics.<cod|nh3n|tp>.theta    the rate and its temperature coefficient
+///   load.<source type>                                                 multiplier on the loads of that type
+///   coefficient.<category>.<key>.<parameter>                           one inventory coefficient row
+struct UncertainParameter {
+    std::string key;
+    double low = 0.0, high = 0.0;
+    double mode = std::numeric_limits<double>::quiet_NaN();  ///< triangular mode; NaN: the case's value (1 for load.*)
+    Distribution dist = Distribution::Uniform;
+    std::string file, record;  ///< where it was given (for messages)
+};
+
+/// Ranges used when a case gives none (project default, not a published figure): every k20 triangular on
+/// [0.5, 1.5] x its case value with mode at the case value; theta fixed. Inventory coefficients are drawn from their
+/// own low/high when MonteCarloOptions::draw_coefficients is set.
+std::vector<UncertainParameter> default_uncertainty(const CaseModel& m);
+
+/// Checks keys and ranges against the case (kinetic ranges must lie inside the parameter table's ranges; the mode,
+/// where given, inside [low, high]); every problem is added with the parameter's file and record.
+void check_uncertainty(const CaseModel& m, const std::vector<UncertainParameter>& params, Problems& problems);
+
+struct MonteCarloOptions {
+    std::size_t draws = 1000;
+    std::uint64_t seed = 20250101;
+    /// Draw every inventory coefficient row with low < high, triangular on [low, high] with mode = value (unless a
+    /// coefficient.* parameter names it), then re-resolve the inventory's sources.
+    bool draw_coefficients = true;
+    std::function<void(double)> progress;  ///< fraction done; called from one thread at a time
+};
+
+struct SectionBand {
+    double p_meets = 0.0;                 ///< share of draws in which the section meets its target class
+    PerConstituent p_meets_c{0, 0, 0};    ///< per constituent: C <= target-class limit
+    PerConstituent p5{0, 0, 0}, p50{0, 0, 0}, p95{0, 0, 0}, mean{0, 0, 0};  ///< mg/L
+};
+
+struct MonteCarloResult {
+    std::size_t draws = 0;
+    std::uint64_t seed = 0;
+    std::vector<std::string> drawn;     ///< keys actually drawn (given parameters and coefficient rows)
+    std::vector<SectionBand> sections;  ///< aligned with CaseModel::sections
+};
+
+/// The case as drawn in draw number `i` (what monte_carlo evaluates).
+CaseModel draw_case(const CaseModel& base, const std::vector<UncertainParameter>& params, const MonteCarloOptions& opt,
+                    std::size_t i);
+
+/// Runs the draws in parallel (oneTBB). Throws ModelError if a draw cannot be evaluated (naming the draw).
+MonteCarloResult monte_carlo(const CaseModel& base, const std::vector<UncertainParameter>& params,
+                             const MonteCarloOptions& opt);
+
+/// Quantile of sorted values (definition 7 above); NaN for an empty vector.
+double quantile_sorted(const std::vector<double>& sorted, double p);
+
+}  // namespace qingliu::scenarios

@@ -1,0 +1,103 @@
+// Least-cost plan (最低成本方案): the cheapest set of measures (and levels) that brings every section to its target
+// class at the design condition, as a mixed-integer linear programme over the model's linear response.
+//
+// Response. With flows fixed, section concentrations are linear in the loads (apportion.hpp), so a measure that only
+// changes loads moves section s, constituent c by a fixed amount
+//     D_msc = C_sc(base with measure m alone) - C_sc(base),
+// computed by applying m alone to the baseline and re-evaluating. For measures acting on different sources the
+// effects add exactly. Measures that change flows (transfer, eco_flow, outfall close/connect, conditions) or act on
+// the same source as another chosen measure (two cuts on one source multiply, two standards on one plant take the
+// stricter) do not superpose exactly; every plan is therefore re-evaluated with its measures applied together, and
+// any difference from the linear prediction is reported (and, where it breaks a target, fed back; see below).
+//
+// Model. Binary x_m per candidate; candidates sharing a group are levels of one choice (e.g. one plant to GB 18918
+// 1A or to surface-water class IV): sum over the group <= 1.
+//     minimise   sum_m cost_m x_m,   cost_m = invest_m + F annual_m,
+//                F = years (undiscounted) or (1 - (1 + r)^-years) / r (present value of an annuity at rate r)
+//     subject to C_sc + sum_m D_msc x_m <= limit_sc - a_sc   for every section s and constituent c
+// where limit_sc is the GB 3838-2002 limit of the section's target class (Table 1) and a_sc is a correction (0 at
+// first). After solving, the plan is re-evaluated in full; if a target the linear model said was met is missed by
+// e > 0, a_sc += e and the model is solved again (at most OptimizeOptions::max_corrections times).
+//
+// Unreachable targets. A target (s, c) is reachable if choosing, in every group, the level that lowers C_sc most
+// meets it (exact under the linear response). If the full model is infeasible, a second model adds gaps g_sc >= 0,
+//     C_sc + sum_m D_msc x_m - g_sc <= limit_sc - a_sc,
+// first minimises sum g_sc / limit_sc (the remaining exceedance, in multiples of the limit), then, with that sum
+// fixed, minimises cost: the cheapest plan that leaves the least gap. Solved with COIN-OR CBC.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenarios/case.hpp"
+#include "scenarios/measures.hpp"
+
+namespace qingliu::scenarios {
+
+struct Candidate {
+    Measure measure;
+    std::string group;  ///< candidates with the same non-empty group are mutually exclusive levels of one choice
+};
+
+/// Candidates from measures: each measure once (first occurrence by id); measures of the same kind acting on the same
+/// selection (same sources, types, reaches, towns, action and, for transfers, the same reaches) share a group, since
+/// they are alternative levels of one intervention. `conditions` measures (temperature, flow factor) are not
+/// interventions and are left out.
+std::vector<Candidate> candidates_from(const std::vector<Measure>& measures);
+
+struct OptimizeOptions {
+    double years = 10.0;            ///< cost horizon (a)
+    double discount_rate = 0.0;     ///< per year; 0: undiscounted sum of running costs
+    double time_limit_s = 120.0;    ///< CBC time limit per solve
+    int max_corrections = 5;        ///< re-solves after full re-evaluation finds a missed target
+    double tolerance_rel = 1e-9;    ///< a target counts as met if C <= limit (1 + tolerance_rel)
+};
+
+/// Cost weight of running costs: F above.
+double annual_cost_factor(const OptimizeOptions& o);
+
+struct TargetOutcome {
+    double limit_mgL = 0.0;       ///< target-class limit
+    double baseline_mgL = 0.0;
+    double predicted_mgL = 0.0;   ///< linear response of the plan
+    double verified_mgL = 0.0;    ///< full re-evaluation with the plan's measures applied together
+    double best_mgL = 0.0;        ///< lowest value any combination reaches (linear response)
+    bool reachable = true;        ///< best_mgL <= limit
+    double margin_mgL = 0.0;      ///< limit - verified (negative: missed)
+    double gap_mgL = 0.0;         ///< max(0, verified - limit)
+};
+
+struct SectionOutcome {
+    std::array<TargetOutcome, kNumConstituents> c;
+    reaches::SectionClass baseline_cls, plan_cls;
+};
+
+enum class PlanStatus {
+    Optimal,        ///< every target met at least cost
+    GapMinimised,   ///< some targets cannot be met: least remaining gap, then least cost
+    NotSolved,      ///< the solver stopped without a plan (time limit)
+};
+const char* plan_status_text(PlanStatus s);
+
+struct OptimizeResult {
+    PlanStatus status = PlanStatus::NotSolved;
+    std::vector<std::size_t> chosen;          ///< candidate indices, in candidate order
+    double invest_wan = 0.0, annual_wan = 0.0;
+    double cost_wan = 0.0;                    ///< objective: invest + F annual
+    double total_gap_rel = 0.0;               ///< sum of verified gaps / limit
+    std::vector<SectionOutcome> sections;     ///< aligned with CaseModel::sections
+    /// Per candidate and section: D_msc (mg/L), [candidate][section][constituent].
+    std::vector<std::vector<PerConstituent>> response_mgL;
+    double max_linear_error_mgL = 0.0;        ///< max |verified - predicted| over sections and constituents
+    int corrections = 0;                      ///< re-solves after re-evaluation
+    bool verified_ok = true;                  ///< the re-evaluated plan meets every target the plan claims to meet
+    std::size_t solves = 0;
+};
+
+/// Throws ModelError if the baseline or a measure cannot be evaluated, or CBC reports an error.
+OptimizeResult optimize(const CaseModel& base, const std::vector<Candidate>& candidates, const OptimizeOptions& opt = {});
+
+/// The case with the chosen candidates applied in candidate order.
+CaseModel apply_plan(const CaseModel& base, const std::vector<Candidate>& candidates, const std::vector<std::size_t>& chosen);
+
+}  // namespace qingliu::scenarios

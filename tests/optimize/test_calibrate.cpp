@@ -1,0 +1,144 @@
+// Calibration recovers the rates used to make synthetic observations; goodness-of-fit statistics against hand values.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "scenarios/calibrate.hpp"
+
+using namespace qingliu;
+using namespace qingliu::scenarios;
+
+namespace {
+
+// Main stem (30 km, u = 0.3 m/s) with a tributary joining at 15 km and two plants; four sections along it.
+CaseModel basin(PerConstituent k20, double temperature_c) {
+    reaches::NetworkBuilder b;
+    auto reach = [](const char* id, const char* down, double km, double u, double q, PerConstituent c) {
+        reaches::NetworkBuilder::Reach r;
+        r.id = id;
+        r.river = id;
+        r.downstream = down;
+        r.length_km = km;
+        r.hydraulics = hydro::Hydraulics::constant(u);
+        r.headwater_flow_m3s = q;
+        r.headwater_conc_mgL = c;
+        return r;
+    };
+    b.add(reach("M1", "M2", 15.0, 0.3, 6.0, {8.0, 0.2, 0.04}));
+    b.add(reach("T", "M2", 8.0, 0.2, 1.5, {12.0, 0.4, 0.08}));
+    b.add(reach("M2", "", 15.0, 0.35, 0.0, {0, 0, 0}));
+    CaseModel m;
+    m.net = b.finish();
+    m.kinetics.k20_per_d = k20;
+    m.kinetics.theta = {1.047, 1.07, 1.024};
+    m.temperature_c = temperature_c;
+    auto src = [](const char* id, std::int32_t reach, double pos_m, double q, PerConstituent c) {
+        loads::Source s;
+        s.id = id;
+        s.type = "sewage_plant";
+        s.reach = reach;
+        s.position_m = pos_m;
+        s.flow_m3s = q;
+        s.load_gs = {q * c[0], q * c[1], q * c[2]};
+        return s;
+    };
+    m.sources = {src("P1", 0, 2000.0, 0.4, {50, 5, 0.5}), src("P2", 2, 1000.0, 0.3, {60, 8, 1.0})};
+    auto sec = [](const char* id, std::int32_t reach, double pos_m) {
+        reaches::Section s;
+        s.id = id;
+        s.reach = reach;
+        s.position_m = pos_m;
+        s.target_class = 3;
+        return s;
+    };
+    m.sections = {sec("A", 0, 8000.0), sec("B", 0, 15000.0), sec("C", 2, 6000.0), sec("D", 2, 15000.0)};
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("calibration recovers the rates that made the observations", "[calibrate]") {
+    // synthetic observations from k20 = (0.35, 0.25, 0.08) at 15 degC; the case starts from (0.2, 0.15, 0.05)
+    const PerConstituent k_true{0.35, 0.25, 0.08};
+    const CaseModel truth = basin(k_true, 15.0);
+    const Evaluation e = evaluate(truth);
+    std::vector<ObservedValue> obs;
+    for (std::size_t s = 0; s < truth.sections.size(); ++s) {
+        ObservedValue o;
+        o.section = static_cast<std::int32_t>(s);
+        o.conc_mgL = e.sections[s].conc_mgL;
+        o.has = {true, true, true};
+        obs.push_back(o);
+    }
+    obs[0].has[2] = false;  // a missing TP value is skipped, not read as 0
+
+    const CaseModel start = basin({0.2, 0.15, 0.05}, 15.0);
+    const CalibrationResult r = calibrate(start, obs);
+    REQUIRE(r.parameters.size() == 3);
+    for (int c = 0; c < kNumConstituents; ++c) {
+        // the model is exact and the observations noise-free: BOBYQA stops at its tolerance; 1e-6 relative asked
+        CHECK(r.parameters[c].fitted == Approx(k_true[c]).epsilon(1e-6));
+        CHECK(r.parameters[c].initial == Approx(start.kinetics.k20_per_d[c]));
+        CHECK_FALSE(r.parameters[c].at_bound);
+        CHECK(r.after[c].rmse_mgL < 1e-6 * e.sections[3].conc_mgL[c]);
+        CHECK(r.after[c].nse == Approx(1.0).margin(1e-9));
+        CHECK(r.before[c].rmse_mgL > 100.0 * r.after[c].rmse_mgL);
+    }
+    CHECK(r.after[2].n == 3);
+    CHECK(r.after[0].n == 4);
+    CHECK(r.residuals.size() == 11);
+    CHECK(r.objective_after < 1e-10 * r.objective_before);
+    CHECK(r.fitted.kinetics.k20_per_d[1] == r.parameters[1].fitted);
+}
+
+TEST_CASE("calibration: bounds hold and are reported", "[calibrate]") {
+    // observations made with k_COD = 0.6 but the range allowed is [0.05, 0.4]: the fit stops at 0.4
+    const CaseModel truth = basin({0.6, 0.15, 0.05}, 20.0);
+    const Evaluation e = evaluate(truth);
+    std::vector<ObservedValue> obs;
+    for (std::size_t s = 0; s < truth.sections.size(); ++s) {
+        ObservedValue o;
+        o.section = static_cast<std::int32_t>(s);
+        o.conc_mgL = e.sections[s].conc_mgL;
+        o.has = {true, false, false};
+        obs.push_back(o);
+    }
+    CalibrationOptions opt;
+    opt.fit_k = {true, false, false};
+    opt.k_low[0] = 0.05;
+    opt.k_high[0] = 0.4;
+    const CalibrationResult r = calibrate(basin({0.2, 0.15, 0.05}, 20.0), obs, opt);
+    REQUIRE(r.parameters.size() == 1);
+    CHECK(r.parameters[0].fitted == Approx(0.4).margin(1e-9));
+    CHECK(r.parameters[0].at_bound);
+}
+
+TEST_CASE("calibration: nothing to fit is an input error", "[calibrate]") {
+    const CaseModel m = basin({0.2, 0.15, 0.05}, 20.0);
+    ObservedValue o;
+    o.section = 0;
+    o.conc_mgL = {10, 0, 0};
+    o.has = {true, false, false};
+    CalibrationOptions opt;
+    opt.fit_k = {false, true, false};  // NH3-N asked, only COD observed
+    CHECK_THROWS_AS(calibrate(m, {o}, opt), InputError);
+    ObservedValue bad = o;
+    bad.section = 9;
+    CHECK_THROWS_AS(calibrate(m, {bad}, {}), InputError);
+}
+
+TEST_CASE("goodness of fit: RMSE, bias, NSE and R2 by hand", "[calibrate]") {
+    // o = (1, 2, 3, 4), m = (1.5, 2, 2.5, 5): errors (0.5, 0, -0.5, 1)
+    // SSE = 1.5, RMSE = sqrt(1.5/4) = 0.612372, bias = 1/4 = 0.25, sum (o - 2.5)^2 = 5 -> NSE = 1 - 1.5/5 = 0.7
+    // Pearson: mean m = 2.75; cov = sum (o-2.5)(m-2.75) = (-1.5)(-1.25) + (-0.5)(-0.75) + (0.5)(-0.25) + (1.5)(2.25) = 5.5
+    // sum (m - 2.75)^2 = 1.5625 + 0.5625 + 0.0625 + 5.0625 = 7.25 -> R2 = 5.5^2 / (5 * 7.25) = 0.834483
+    const FitStats s = fit_stats({1, 2, 3, 4}, {1.5, 2, 2.5, 5});
+    CHECK(s.n == 4);
+    CHECK(s.rmse_mgL == Approx(std::sqrt(1.5 / 4.0)).epsilon(1e-14));
+    CHECK(s.bias_mgL == Approx(0.25).epsilon(1e-14));
+    CHECK(s.nse == Approx(0.7).epsilon(1e-14));
+    CHECK(s.r2 == Approx(30.25 / 36.25).epsilon(1e-14));
+    const FitStats one = fit_stats({2}, {3});
+    CHECK(std::isnan(one.nse));  // a single value has no variance to explain
+    CHECK(one.rmse_mgL == Approx(1.0));
+}

@@ -1,0 +1,202 @@
+// Least-cost plan: answers known by hand and by enumerating every combination; unreachable targets and their gap;
+// the re-evaluation feedback when measures on one source do not add up.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "scenarios/optimize.hpp"
+
+using namespace qingliu;
+using namespace qingliu::scenarios;
+
+namespace {
+
+// One reach (10 km, u = 0.5 m/s, Q = 10 m3/s); pure-mass sources (no flow) at its head; a class III section at its
+// end. Section COD = (Cb + sum L_j / Q) f with f = exp(-k L / u). NH3-N and TP rates are 0.
+CaseModel one_reach(PerConstituent background, std::vector<PerConstituent> loads_gs, double k_cod = 0.1) {
+    reaches::NetworkBuilder b;
+    reaches::NetworkBuilder::Reach r;
+    r.id = "R";
+    r.river = "河";
+    r.length_km = 10.0;
+    r.hydraulics = hydro::Hydraulics::constant(0.5);
+    r.headwater_flow_m3s = 10.0;
+    r.headwater_conc_mgL = background;
+    b.add(r);
+    CaseModel m;
+    m.net = b.finish();
+    m.kinetics.k20_per_d = {k_cod, 0.0, 0.0};
+    m.temperature_c = 20.0;
+    for (std::size_t j = 0; j < loads_gs.size(); ++j) {
+        loads::Source s;
+        s.id = "S" + std::to_string(j + 1);
+        s.type = "outfall";
+        s.reach = 0;
+        s.position_m = 0.0;
+        s.flow_m3s = 0.0;
+        s.load_gs = loads_gs[j];
+        m.sources.push_back(s);
+    }
+    reaches::Section sec;
+    sec.id = "X";
+    sec.reach = 0;
+    sec.position_m = 10000.0;
+    sec.target_class = 3;
+    m.sections = {sec};
+    return m;
+}
+
+Measure cut(const std::string& id, MeasureKind kind, std::int32_t source, PerConstituent share, double invest, double annual) {
+    Measure x;
+    x.id = id;
+    x.kind = kind;
+    x.sources = {source};
+    x.removal = share;
+    x.invest_wan = invest;
+    x.annual_wan = annual;
+    return x;
+}
+
+double f_cod(double k_per_d = 0.1) { return std::exp(-k_per_d * 10000.0 / 0.5 / 86400.0); }
+
+// Cheapest feasible combination by enumerating every subset that respects the groups, with the full model.
+double enumerate_cheapest(const CaseModel& m, const std::vector<Candidate>& c, double F, std::vector<std::size_t>& best) {
+    double best_cost = std::numeric_limits<double>::infinity();
+    for (unsigned mask = 0; mask < (1u << c.size()); ++mask) {
+        std::vector<std::size_t> chosen;
+        bool ok = true;
+        for (std::size_t i = 0; i < c.size(); ++i)
+            if (mask & (1u << i)) {
+                for (std::size_t j : chosen)
+                    if (!c[i].group.empty() && c[i].group == c[j].group) ok = false;
+                chosen.push_back(i);
+            }
+        if (!ok) continue;
+        const Evaluation e = evaluate(apply_plan(m, c, chosen));
+        bool meets = true;
+        for (int k = 0; k < kNumConstituents; ++k)
+            meets = meets && e.sections[0].conc_mgL[k] <= m.classes.limit(key(kConstituents[k]), reaches::WaterBody::River, 3);
+        if (!meets) continue;
+        double cost = 0.0;
+        for (std::size_t i : chosen) cost += c[i].measure.invest_wan + F * c[i].measure.annual_wan;
+        if (cost < best_cost) {
+            best_cost = cost;
+            best = chosen;
+        }
+    }
+    return best_cost;
+}
+
+}  // namespace
+
+TEST_CASE("least-cost plan: the hand-solved choice, and the horizon changes it", "[optimize]") {
+    // COD: background 10.5 mg/L; S1, S2, S3 add 6, 4, 3 mg/L (60, 40, 30 g/s in 10 m3/s). Class III: 20 mg/L.
+    // (10.5 + rest) f <= 20 needs a cut >= 23.5 - 20/f = 3.03 mg/L (f = exp(-0.1 * 20000 s / 86400 s/d) = 0.9771).
+    CaseModel m = one_reach({10.5, 0.2, 0.05}, {{60, 0, 0}, {40, 0, 0}, {30, 0, 0}});
+    const std::vector<Measure> ms = {
+        cut("close_s1", MeasureKind::SourceReduction, 0, {1, 1, 1}, 100, 0),    // -6 mg/L at the head
+        cut("close_s2", MeasureKind::SourceReduction, 1, {1, 1, 1}, 50, 0),     // -4
+        cut("close_s3", MeasureKind::SourceReduction, 2, {1, 1, 1}, 20, 1.5),   // -3
+        cut("half_s1", MeasureKind::SourceReduction, 0, {0.5, 0.5, 0.5}, 20, 1.5),  // -3, a level of close_s1
+    };
+    const std::vector<Candidate> c = candidates_from(ms);
+    REQUIRE(c.size() == 4);
+    CHECK(c[0].group == c[3].group);  // same kind, same source: levels of one choice
+    CHECK_FALSE(c[0].group.empty());
+    CHECK(c[1].group.empty());
+    CHECK(3.0 * f_cod() < 23.5 * f_cod() - 20.0);  // neither 3 mg/L cut alone is enough (hand check of the setup)
+
+    SECTION("no running costs counted (years = 0): close_s3 + half_s1, 40") {
+        OptimizeOptions o;
+        o.years = 0.0;
+        const OptimizeResult r = optimize(m, c, o);
+        CHECK(r.status == PlanStatus::Optimal);
+        CHECK(r.chosen == std::vector<std::size_t>{2, 3});
+        CHECK(r.cost_wan == Approx(40.0).margin(1e-9));  // sum of two investments
+        std::vector<std::size_t> best;
+        CHECK(enumerate_cheapest(m, c, 0.0, best) == Approx(r.cost_wan).margin(1e-9));
+        CHECK(best == r.chosen);
+    }
+    SECTION("10 years: 40 + 10 x 3 = 70 > 50, so close_s2") {
+        OptimizeOptions o;
+        o.years = 10.0;
+        const OptimizeResult r = optimize(m, c, o);
+        CHECK(r.status == PlanStatus::Optimal);
+        REQUIRE(r.chosen == std::vector<std::size_t>{1});
+        CHECK(r.cost_wan == Approx(50.0).margin(1e-9));
+        std::vector<std::size_t> best;
+        CHECK(enumerate_cheapest(m, c, 10.0, best) == Approx(50.0).margin(1e-9));
+        // plan concentration (closed form): (10.5 + 9) f; margin = 20 - that
+        const auto& t = r.sections[0].c[0];
+        CHECK(t.verified_mgL == Approx(19.5 * f_cod()).epsilon(1e-12));  // exact routing, rounding only
+        CHECK(t.margin_mgL == Approx(20.0 - 19.5 * f_cod()).epsilon(1e-9));
+        // source cuts on different sources superpose exactly: prediction = re-evaluation to rounding
+        CHECK(r.max_linear_error_mgL < 1e-12);
+        CHECK(r.verified_ok);
+        CHECK(r.sections[0].plan_cls.meets);
+        // response of close_s2 alone: -4 f mg/L COD
+        CHECK(r.response_mgL[1][0][0] == Approx(-4.0 * f_cod()).epsilon(1e-12));
+    }
+    SECTION("discounted running costs: F = (1 - 1.05^-10) / 0.05") {
+        OptimizeOptions o;
+        o.years = 10.0;
+        o.discount_rate = 0.05;
+        const double F = (1.0 - std::pow(1.05, -10.0)) / 0.05;  // 7.7217
+        CHECK(annual_cost_factor(o) == Approx(F).epsilon(1e-15));
+        const OptimizeResult r = optimize(m, c, o);
+        std::vector<std::size_t> best;
+        CHECK(enumerate_cheapest(m, c, F, best) == Approx(r.cost_wan).margin(1e-9));  // 40 + 3F = 63.2 > 50
+        CHECK(r.chosen == best);
+    }
+}
+
+TEST_CASE("least-cost plan: an unreachable target is reported with its remaining gap", "[optimize]") {
+    // NH3-N background 1.1 mg/L (k = 0) exceeds the class III limit 1.0 whatever is done: gap 0.1 mg/L.
+    // S2 adds 0.3 mg/L NH3-N, which close_s2 removes; the gap model therefore takes close_s2 even when it is not the
+    // cheapest way to meet COD.
+    CaseModel m = one_reach({10.5, 1.1, 0.05}, {{60, 0, 0}, {40, 3, 0}, {30, 0, 0}});
+    const std::vector<Measure> ms = {
+        cut("close_s1", MeasureKind::SourceReduction, 0, {1, 1, 1}, 100, 0),
+        cut("close_s2", MeasureKind::SourceReduction, 1, {1, 1, 1}, 50, 0),
+        cut("close_s3", MeasureKind::SourceReduction, 2, {1, 1, 1}, 20, 0),
+        cut("half_s1", MeasureKind::SourceReduction, 0, {0.5, 0.5, 0.5}, 20, 0),
+    };
+    const std::vector<Candidate> c = candidates_from(ms);
+    const OptimizeResult r = optimize(m, c, {});
+    CHECK(r.status == PlanStatus::GapMinimised);
+    const auto& nh = r.sections[0].c[1];
+    CHECK_FALSE(nh.reachable);
+    CHECK(nh.best_mgL == Approx(1.1).epsilon(1e-12));    // background alone, no decay
+    CHECK(nh.gap_mgL == Approx(0.1).epsilon(1e-9));      // 1.1 - 1.0
+    CHECK(r.sections[0].c[0].reachable);
+    CHECK(r.sections[0].c[0].gap_mgL == 0.0);            // COD still met
+    // least gap, then least cost: close_s2 alone (cuts COD by 4 f >= 3.03 and NH3-N to background)
+    CHECK(r.chosen == std::vector<std::size_t>{1});
+    CHECK(r.cost_wan == Approx(50.0).margin(1e-9));
+    CHECK(r.total_gap_rel == Approx(0.1).epsilon(1e-9));  // 0.1 / 1.0
+}
+
+TEST_CASE("least-cost plan: two cuts on one source multiply; the re-evaluation catches it and re-plans", "[optimize]") {
+    // S1 adds 18 mg/L COD on background 10: (28 - cut) f <= 20 needs a cut >= 28 - 20/f = 7.531 mg/L.
+    // a (source_reduction 22 %) and b (wetland 22 %) on S1 are different kinds, so not levels of one choice; alone each
+    // removes 3.96 mg/L, linearly 7.92 together, but applied together 18 (1 - 0.78^2) = 7.049 mg/L: the plan {a, b}
+    // misses by 0.48 f, the correction is added and the only remaining plan, closing S1 (cost 100), is chosen.
+    CaseModel m = one_reach({10.0, 0.2, 0.05}, {{180, 0, 0}});
+    const std::vector<Measure> ms = {
+        cut("a", MeasureKind::SourceReduction, 0, {0.22, 0, 0}, 10, 0),
+        cut("b", MeasureKind::Wetland, 0, {0.22, 0, 0}, 10, 0),
+        cut("close", MeasureKind::Outfall, 0, {0, 0, 0}, 100, 0),
+    };
+    std::vector<Candidate> c = candidates_from(ms);
+    c[2].measure.action = "close";
+    c[2].measure.sources = {0};
+    CHECK(0.44 * 18.0 > 28.0 - 20.0 / f_cod());            // the linear sum looks enough
+    CHECK(18.0 * (1 - 0.78 * 0.78) < 28.0 - 20.0 / f_cod());  // the true combination is not
+    const OptimizeResult r = optimize(m, c, {});
+    CHECK(r.corrections >= 1);
+    CHECK(r.chosen == std::vector<std::size_t>{2});
+    CHECK(r.cost_wan == Approx(100.0).margin(1e-9));
+    CHECK(r.verified_ok);
+    CHECK(r.sections[0].c[0].verified_mgL == Approx(10.0 * f_cod()).epsilon(1e-12));
+}
