@@ -56,6 +56,30 @@ struct SteadyResult {
 SteadyResult solve_steady(const Network& net, const std::vector<PointInput>& inputs,
                           const std::vector<Observation>& observations, const SteadyOptions& options);
 
+/// The steady model's linear response with flows fixed (superposition: the routing equations are linear in the loads
+/// once flows, velocities and rates are fixed). For every observation o,
+///     C_o = B_o + sum_j T_oj L_j          (mg/L)
+/// B_o: concentration from headwater and lateral inflow (inputs' water without their loads);
+/// T_oj: mg/L at o per g/s of input j's load (column j lists only the observations its load reaches).
+/// Holds while flows, rates, hydraulics, input positions and input flows stay as given; loads may change freely.
+/// Columns are computed by carrying a unit load of each input downstream through the same segments the solver uses
+/// (profile_step_m is ignored), in parallel over inputs.
+struct SteadyResponse {
+    std::vector<PerConstituent> background_mgL;  ///< B_o, per observation
+    std::vector<double> obs_flow_m3s;            ///< per observation
+    /// Column j is entries [col_start[j], col_start[j+1]) of obs / coef.
+    std::vector<std::int64_t> col_start;
+    std::vector<std::int32_t> obs;
+    std::vector<PerConstituent> coef;            ///< T_oj, mg/L per g/s
+    /// 1 for an input whose load would land where there is no water (the full solve refuses such a load).
+    std::vector<char> dry_input;
+
+    /// C_o for the given loads (one per input, same order as the inputs the response was built from).
+    std::vector<PerConstituent> concentrations(const std::vector<PerConstituent>& loads_gs) const;
+};
+SteadyResponse steady_response(const Network& net, const std::vector<PointInput>& inputs,
+                               const std::vector<Observation>& observations, const SteadyOptions& options);
+
 /// Flows only (no loads): flow at the upstream and downstream end of every reach.
 struct SteadyFlows {
     std::vector<double> flow_in_m3s, flow_out_m3s;

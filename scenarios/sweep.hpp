@@ -1,0 +1,42 @@
+// Many scenarios on one case, fast: the steady model is linear in the loads while flows are fixed, so a section's
+// concentration under a scenario that only changes loads is
+//     C_s = B_s + sum_j T_sj L_j'
+// with B_s and T_sj (reaches::SteadyResponse) computed once for the base case and L_j' the scenario's loads.
+// A scenario takes this path when, after its measures are applied, every source keeps its reach, position, extent and
+// flow, and the network, rates and temperature are untouched (source cuts, wetlands, plant standards, outfall
+// remediation; closing an outfall with no water of its own). Anything else (outfalls closed or connected with their
+// water, transfers, ecological flows, conditions, inventory measures) is applied and solved in full.
+// Both paths classify the sections the same way (reaches::evaluate_section).
+#pragma once
+#include <vector>
+
+#include "reaches/steady.hpp"
+#include "scenarios/case.hpp"
+#include "scenarios/measures.hpp"
+
+namespace qingliu::scenarios {
+
+class Sweep {
+public:
+    /// Builds the response of `base` (one solve for the background, one unit-load pass per source). `base` must
+    /// outlive the Sweep. Throws ModelError where evaluate(base) would.
+    explicit Sweep(const CaseModel& base);
+
+    struct Outcome {
+        std::vector<SectionResult> sections;  ///< aligned with CaseModel::sections
+        bool linear = false;                  ///< true: from the response; false: applied and solved in full
+    };
+    /// One scenario; safe to call from several threads at once.
+    Outcome evaluate(const Scenario& s) const;
+    /// Every scenario, in parallel; same order as given.
+    std::vector<Outcome> evaluate(const std::vector<Scenario>& scenarios) const;
+
+    const reaches::SteadyResponse& response() const { return response_; }
+
+private:
+    const CaseModel& base_;
+    reaches::SteadyResponse response_;
+    bool source_level_only(const Scenario& s) const;
+};
+
+}  // namespace qingliu::scenarios
