@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "common/csv_text.hpp"
+#include "io/inventory_reader.hpp"
 #include "io/scenario_reader.hpp"
 #include "io/snap.hpp"
 #include "io/table.hpp"
@@ -21,7 +22,10 @@ namespace {
 
 const std::set<std::string> kTopKeys = {"case", "tables", "conditions", "kinetics", "background", "options"};
 const std::set<std::string> kCaseKeys = {"name", "name_en", "description"};
-const std::set<std::string> kTableKeys = {"reaches", "sources", "sections", "classes", "scenarios"};
+const std::set<std::string> kTableKeys = {"reaches",  "sources",  "sections",     "classes",         "scenarios",
+                                          "plants",   "outfalls", "industry",     "farms",           "cropland",
+                                          "villages", "ponds",    "coefficients", "standards",       "prohibited_zones",
+                                          "catchments"};
 
 std::string fmt_num(double v) {
     char b[64];
@@ -424,6 +428,38 @@ LoadedCase load_case(const std::string& path) {
         }
     }
 
+    // inventory (plants, outfalls, farms, cropland, villages, ponds ...)
+    InventoryRefs irefs;
+    irefs.plants = table_ref(c, *tables, "plants", false);
+    irefs.outfalls = table_ref(c, *tables, "outfalls", false);
+    irefs.industry = table_ref(c, *tables, "industry", false);
+    irefs.farms = table_ref(c, *tables, "farms", false);
+    irefs.cropland = table_ref(c, *tables, "cropland", false);
+    irefs.villages = table_ref(c, *tables, "villages", false);
+    irefs.ponds = table_ref(c, *tables, "ponds", false);
+    irefs.coefficients = table_ref(c, *tables, "coefficients", false);
+    irefs.standards = table_ref(c, *tables, "standards", false);
+    irefs.prohibited_zones = table_ref(c, *tables, "prohibited_zones", false);
+    irefs.catchments = table_ref(c, *tables, "catchments", false);
+    {
+        InventoryContext ictx;
+        ictx.reach_index = &rindex;
+        for (const auto& row : rrows) ictx.reach_length_m.push_back(row.spec.length_km * 1000.0);
+        ictx.locate_point = [&](RowReader& r, const Table& t, std::int32_t& reach, double& pos) {
+            return locate(c, r, t, rindex, rrows, geo, "", reach, pos);
+        };
+        ictx.locate_reach = [&](RowReader& r, const Table& t) {
+            std::int32_t reach = kNone;
+            double pos = 0.0;
+            locate(c, r, t, rindex, rrows, geo, "", reach, pos);
+            return reach;
+        };
+        m.inventory = read_inventory(irefs, ictx, c.probs);
+    }
+    if (!sources_ref && m.inventory.empty())
+        c.out.warnings.push_back(c.file + ": the case has no sources (name a sources table or inventory tables): only "
+                                 "background inflow is routed");
+
     // sections
     if (sections_ref) {
         Table st = read_table(*sections_ref, c.probs);
@@ -474,6 +510,18 @@ LoadedCase load_case(const std::string& path) {
         } catch (const ModelError& e) {
             c.probs.add(rt.file, "", "downstream_id", "", e.what());
         }
+    }
+    m.table_sources = m.sources;
+    if (c.probs.empty()) {
+        Problems rp;
+        m.resolved = loads::resolve(m.inventory, m.net.length_m, rp);
+        std::set<std::string> ids;
+        for (const auto& s : m.table_sources) ids.insert(s.id);
+        for (const auto& s : m.resolved)
+            if (!ids.insert(s.id).second) rp.add(s.origin, "", "id", s.id, "the same id is used by another source");
+        c.probs.append(rp);
+        m.sources = m.table_sources;
+        m.sources.insert(m.sources.end(), m.resolved.begin(), m.resolved.end());
     }
     // measures and scenarios refer to sources and reaches, so they are read once the model is whole
     if (c.probs.empty() && scenarios_ref) c.out.scenarios = read_scenarios(scenarios_ref->path, m, c.probs);

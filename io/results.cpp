@@ -110,4 +110,33 @@ std::string reaches_csv(const std::vector<ReachRow>& rows) {
     return s;
 }
 
+std::string loads_by_source_csv(const scenarios::CaseModel& m) {
+    std::string s = "source_id,name,type,type_zh,type_en,town,reach_id,river,diffuse,flow_m3s,cod_t_a,nh3n_t_a,tp_t_a,origin\n";
+    for (const auto& x : m.sources) {
+        const loads::SourceType* t = loads::find_source_type(x.type);
+        s += q(x.id) + "," + q(x.name) + "," + q(x.type) + "," + q(t ? t->zh : x.type) + "," + q(t ? t->en : x.type) + "," +
+             q(x.town) + "," + q(m.net.topo.id(x.reach)) + "," + q(m.net.river[x.reach]) + "," + (x.diffuse ? "yes" : "no") +
+             "," + num(x.flow_m3s);
+        for (int c = 0; c < 3; ++c) s += "," + num(x.load_gs[c] * kTonnePerYearPerGramPerSecond);
+        s += "," + q(x.origin) + "\n";
+    }
+    return s;
+}
+
+std::string loads_by_type_csv(const scenarios::CaseModel& m) {
+    const auto tot = loads::totals_by_type(m.sources);
+    PerConstituent all{0, 0, 0};
+    for (const auto& t : tot)
+        for (int c = 0; c < 3; ++c) all[c] += t.t_a[c];
+    std::string s = "type,type_zh,type_en,count,cod_t_a,nh3n_t_a,tp_t_a,cod_share,nh3n_share,tp_share\n";
+    for (const auto& t : tot) {
+        const loads::SourceType* d = loads::find_source_type(t.type);
+        s += q(t.type) + "," + q(d ? d->zh : t.type) + "," + q(d ? d->en : t.type) + "," + std::to_string(t.count);
+        for (int c = 0; c < 3; ++c) s += "," + num(t.t_a[c]);
+        for (int c = 0; c < 3; ++c) s += "," + num(all[c] > 0 ? t.t_a[c] / all[c] : 0.0);
+        s += "\n";
+    }
+    return s;
+}
+
 }  // namespace qingliu::io

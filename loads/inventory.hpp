@@ -164,6 +164,8 @@ Coefficients parse_coefficients(const std::string& csv, const std::string& file,
 EffluentStandards parse_standards(const std::string& csv, const std::string& file, Problems& problems);
 
 /// Turns the inventory into sources (ids: the record's id; a plant's uncollected sewage gets "<plant id>:uncollected").
+/// One source per record (plus one per plant with a service population) in table order, whatever the statuses:
+/// closed farms and closed or connected outfalls resolve to zero load, so positions are stable under measures.
 /// `reach_length_m[i]` spreads diffuse loads. Every missing coefficient or unknown standard is added to `problems`
 /// with the record's origin; the result is then incomplete and must not be used.
 std::vector<Source> resolve(const Inventory& inv, const std::vector<double>& reach_length_m, Problems& problems);

@@ -1,6 +1,43 @@
 #include "scenarios/case.hpp"
 
+#include <algorithm>
+
 namespace qingliu::scenarios {
+
+namespace {
+std::vector<loads::Source> resolve_or_throw(const CaseModel& m) {
+    Problems p;
+    auto out = loads::resolve(m.inventory, m.net.length_m, p);
+    if (!p.empty()) {
+        std::string msg = "the source inventory cannot be turned into loads:";
+        for (const auto& x : p.items()) msg += "\n  " + format_problem(x);
+        throw ModelError(msg);
+    }
+    return out;
+}
+}  // namespace
+
+void refresh_sources(CaseModel& m) {
+    m.resolved = resolve_or_throw(m);
+    m.sources = m.table_sources;
+    m.sources.insert(m.sources.end(), m.resolved.begin(), m.resolved.end());
+}
+
+void rescale_inventory_sources(CaseModel& m) {
+    std::vector<loads::Source> fresh = resolve_or_throw(m);
+    const std::size_t n0 = m.table_sources.size();
+    if (fresh.size() != m.resolved.size() || m.sources.size() != n0 + fresh.size())
+        throw ModelError("inventory sources changed in number under a measure (internal inconsistency)");
+    for (std::size_t j = 0; j < fresh.size(); ++j) {
+        auto& s = m.sources[n0 + j];
+        const auto& o = m.resolved[j];
+        const auto& n = fresh[j];
+        for (int c = 0; c < kNumConstituents; ++c)
+            s.load_gs[c] = o.load_gs[c] > 0.0 ? s.load_gs[c] * (n.load_gs[c] / o.load_gs[c]) : n.load_gs[c];
+        s.flow_m3s = std::max(0.0, s.flow_m3s + (n.flow_m3s - o.flow_m3s));
+    }
+    m.resolved = std::move(fresh);
+}
 
 std::vector<reaches::PointInput> point_inputs(const CaseModel& m) {
     std::vector<reaches::PointInput> in;

@@ -21,6 +21,7 @@ struct CaseModel {
     std::vector<loads::Source> sources;        ///< what the model routes: table_sources + resolve(inventory)
     std::vector<loads::Source> table_sources;  ///< sources given directly (the sources table)
     loads::Inventory inventory;                ///< inventory records (plants, farms, cropland ...), may be empty
+    std::vector<loads::Source> resolved;       ///< resolve(inventory) as last computed (before source measures)
     std::vector<reaches::Section> sections;
     reaches::ClassTable classes = reaches::ClassTable::gb3838();
 };
@@ -39,6 +40,10 @@ struct Evaluation {
 /// sources = table_sources + loads::resolve(inventory). Call after changing either; throws ModelError naming every
 /// missing coefficient or unknown standard.
 void refresh_sources(CaseModel& m);
+/// After an inventory change: re-resolves the inventory and rescales its entries in `sources` by new/old load per
+/// constituent (set to the new load where the old was 0) and shifts flows by new − old, so changes made to those
+/// sources by earlier measures carry over. Throws ModelError on resolution problems.
+void rescale_inventory_sources(CaseModel& m);
 
 std::vector<reaches::PointInput> point_inputs(const CaseModel& m);
 std::vector<reaches::Observation> observations(const CaseModel& m);

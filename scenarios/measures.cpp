@@ -1,4 +1,5 @@
 #include "scenarios/measures.hpp"
+#include "scenarios/measure_reader.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -71,63 +72,6 @@ std::optional<PerConstituent> effluent_limits(const CaseModel& m, const std::str
 }
 
 namespace {
-
-struct Reader {
-    const MeasureSpec& spec;
-    Problems& probs;
-    std::set<std::string> used;
-
-    const ParamValue* get(const std::string& k) {
-        used.insert(k);
-        auto it = spec.params.find(k);
-        return it == spec.params.end() ? nullptr : &it->second;
-    }
-    void problem(const std::string& field, const std::string& value, const std::string& msg) {
-        probs.add(spec.file, spec.record + " (measure " + spec.id + ")", field, value, msg);
-    }
-    std::optional<double> number(const std::string& k, bool required, double lo, double hi) {
-        const ParamValue* p = get(k);
-        if (!p) {
-            if (required) problem(k, "", "required for a " + spec.kind + " measure");
-            return std::nullopt;
-        }
-        if (!std::holds_alternative<double>(p->value)) {
-            problem(k, "", "expected a number");
-            return std::nullopt;
-        }
-        const double v = std::get<double>(p->value);
-        if (!(v >= lo && v <= hi)) {
-            problem(k, std::to_string(v), "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-            return std::nullopt;
-        }
-        return v;
-    }
-    std::optional<std::string> text(const std::string& k, bool required) {
-        const ParamValue* p = get(k);
-        if (!p) {
-            if (required) problem(k, "", "required for a " + spec.kind + " measure");
-            return std::nullopt;
-        }
-        if (!std::holds_alternative<std::string>(p->value)) {
-            problem(k, "", "expected text");
-            return std::nullopt;
-        }
-        return std::get<std::string>(p->value);
-    }
-    std::vector<std::string> list(const std::string& k) {
-        const ParamValue* p = get(k);
-        if (!p) return {};
-        if (auto s = std::get_if<std::string>(&p->value)) return {*s};
-        if (auto l = std::get_if<std::vector<std::string>>(&p->value)) return *l;
-        problem(k, "", "expected a name or a list of names");
-        return {};
-    }
-    void unknown_keys(const std::string& allowed_doc) {
-        for (const auto& [k, v] : spec.params)
-            if (!used.count(k)) probs.add(spec.file, v.record + " (measure " + spec.id + ")", k, "",
-                                          "unknown parameter for a " + spec.kind + " measure (takes: " + allowed_doc + ")");
-    }
-};
 
 // reduction_pct applies to all three; cod_pct etc. override per constituent. Returns shares removed (0..1).
 PerConstituent read_reduction(Reader& r, bool required) {
@@ -278,7 +222,7 @@ std::vector<Scenario> compile_scenarios(const CaseModel& m, const std::vector<Me
                 break;
             }
             default:
-                compile_inventory_measure(spec, m, x, probs, r.used);
+                compile_inventory_measure(r, m, x);
                 break;
         }
         r.unknown_keys(def->params);

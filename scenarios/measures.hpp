@@ -109,8 +109,8 @@ std::optional<PerConstituent> effluent_limits(const CaseModel& m, const std::str
 
 // Kinds that act on the source inventory (plants' service areas, farms, cropland, villages, ponds): checked and
 // applied in inventory_measures.cpp.
-void compile_inventory_measure(const MeasureSpec& spec, const CaseModel& m, Measure& x, Problems& problems,
-                               std::set<std::string>& used_keys);
+struct Reader;
+void compile_inventory_measure(Reader& r, const CaseModel& m, Measure& x);
 void apply_inventory_measure(CaseModel& m, const Measure& x);
 /// Limits of a named discharge standard from the loads module's standards table (nullopt if unknown).
 std::optional<PerConstituent> plant_standard_limits(const CaseModel& m, const std::string& standard);

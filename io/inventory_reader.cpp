@@ -1,0 +1,358 @@
+#include "io/inventory_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <set>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+namespace qingliu::io {
+
+// ---------------------------------------------------------------- polygons
+
+struct PolygonLayer {
+    std::vector<std::pair<std::unique_ptr<OGRGeometry>, std::string>> items;
+};
+
+Polygons::Polygons() = default;
+Polygons::~Polygons() { delete p_; }
+Polygons::Polygons(Polygons&& o) noexcept : p_(o.p_) { o.p_ = nullptr; }
+Polygons& Polygons::operator=(Polygons&& o) noexcept {
+    std::swap(p_, o.p_);
+    return *this;
+}
+std::size_t Polygons::size() const { return p_ ? p_->items.size() : 0; }
+
+std::optional<std::string> Polygons::which(double x, double y) const {
+    if (!p_) return std::nullopt;
+    OGRPoint pt(x, y);
+    for (const auto& [g, v] : p_->items)
+        if (g->Contains(&pt)) return v;
+    return std::nullopt;
+}
+
+Polygons Polygons::read(const TableRef& ref, const std::string& field, Problems& problems) {
+    Polygons out;
+    out.p_ = new PolygonLayer;
+    GDALAllRegister();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(ref.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    if (!ds) {
+        problems.add(ref.label(), "", "", "", "cannot be read as a polygon layer");
+        return out;
+    }
+    OGRLayer* layer = ref.layer.empty() ? (ds->GetLayerCount() > 0 ? ds->GetLayer(0) : nullptr)
+                                        : ds->GetLayerByName(ref.layer.c_str());
+    if (!layer) {
+        problems.add(ref.label(), "", "layer", ref.layer, "no such layer");
+        return out;
+    }
+    const int fi = field.empty() ? -1 : layer->GetLayerDefn()->GetFieldIndex(field.c_str());
+    if (!field.empty() && fi < 0) {
+        problems.add(ref.label(), "header", field, "", "required column is missing");
+        return out;
+    }
+    long n = 0;
+    for (auto& f : *layer) {
+        ++n;
+        const OGRGeometry* g = f->GetGeometryRef();
+        const std::string rec = "feature " + std::to_string(n);
+        if (!g || (wkbFlatten(g->getGeometryType()) != wkbPolygon && wkbFlatten(g->getGeometryType()) != wkbMultiPolygon)) {
+            problems.add(ref.label(), rec, "geometry", "", "expected a polygon");
+            continue;
+        }
+        std::string v = fi >= 0 && f->IsFieldSetAndNotNull(fi) ? f->GetFieldAsString(fi) : "";
+        if (fi >= 0 && v.empty()) problems.add(ref.label(), rec, field, "", "required value is empty");
+        out.p_->items.emplace_back(std::unique_ptr<OGRGeometry>(g->clone()), v);
+    }
+    if (n == 0) problems.add(ref.label(), "", "", "", "the layer has no polygons");
+    return out;
+}
+
+// ---------------------------------------------------------------- tables
+
+namespace {
+
+std::string text_of(const Table& t) {
+    // re-serialise a GDAL-read table as CSV text so the core parsers (shared with the shipped tables) read it
+    std::string s;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) s += (i ? "," : "") + t.columns[i];
+    s += "\n";
+    for (const auto& r : t.records) {
+        for (std::size_t i = 0; i < r.values.size(); ++i) {
+            std::string q;
+            for (char ch : r.values[i].value_or("")) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+            s += (i ? ",\"" : "\"") + q + "\"";
+        }
+        s += "\n";
+    }
+    return s;
+}
+
+struct Reader {
+    const InventoryContext& ctx;
+    Problems& probs;
+    const Polygons* catchments = nullptr;
+
+    // Id with duplicate check.
+    std::string id(RowReader& r, const char* field, std::set<std::string>& seen, const Record& rec) {
+        std::string v = r.text(field, true).value_or("");
+        if (!v.empty() && !seen.insert(v).second) r.problem(field, v, "duplicate id");
+        (void)rec;
+        return v;
+    }
+
+    // Reach of a diffuse record: reach_id, or the catchment polygon containing its point, or its point snapped.
+    std::int32_t reach_of(RowReader& r, const Table& t) {
+        if (r.has("reach_id")) {
+            const std::string id = *r.text("reach_id", true);
+            auto it = ctx.reach_index->find(id);
+            if (it == ctx.reach_index->end()) {
+                r.problem("reach_id", id, "unknown reach id");
+                return kNone;
+            }
+            return it->second;
+        }
+        const Record& rec = r.record();
+        if (catchments && rec.geometry.kind == Geometry::Kind::Point) {
+            auto [x, y] = rec.geometry.xy.front();
+            if (auto rid = catchments->which(x, y)) {
+                auto it = ctx.reach_index->find(*rid);
+                if (it == ctx.reach_index->end()) {
+                    r.problem("geometry", "", "lies in a catchment whose reach_id '" + *rid + "' is not a reach");
+                    return kNone;
+                }
+                return it->second;
+            }
+        }
+        if (rec.geometry.kind == Geometry::Kind::Point) return ctx.locate_reach(r, t);
+        r.problem("reach_id", "", "required value is empty (give reach_id, or x/y inside a catchment polygon)");
+        return kNone;
+    }
+
+    double position(RowReader& r, std::int32_t reach) {
+        if (!r.has("position_km") || reach == kNone) return -1.0;
+        const double len_km = ctx.reach_length_m[reach] / 1000.0;
+        return std::min(r.number("position_km", true, 0.0, len_km + 1e-9).value_or(0.0), len_km) * 1000.0;
+    }
+
+    std::optional<PerConstituent> conc(RowReader& r, const std::string& suffix, bool required) {
+        int given = 0;
+        PerConstituent v{0, 0, 0};
+        for (auto k : kConstituents) {
+            const std::string f = std::string(key(k)) + suffix;
+            if (r.has(f)) {
+                v[idx(k)] = r.number(f, true, 0.0, 1e6).value_or(0.0);
+                ++given;
+            }
+        }
+        if (given == 0) {
+            if (required) r.problem("cod" + suffix, "", "give cod" + suffix + ", nh3n" + suffix + " and tp" + suffix);
+            return std::nullopt;
+        }
+        if (given != kNumConstituents) {
+            r.problem("cod" + suffix, "", "give all of cod" + suffix + ", nh3n" + suffix + " and tp" + suffix + ", or none");
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    std::optional<std::string> choice(RowReader& r, const char* field, std::initializer_list<const char*> allowed,
+                                      bool required, const char* dflt) {
+        auto v = r.text(field, required);
+        if (!v) return dflt ? std::optional<std::string>(dflt) : std::nullopt;
+        std::string list;
+        for (const char* a : allowed) {
+            if (*v == a) return v;
+            list += (list.empty() ? "" : ", ") + std::string(a);
+        }
+        r.problem(field, *v, "expected one of: " + list);
+        return std::nullopt;
+    }
+
+    static std::string origin(const Table& t, const Record& rec) { return t.file + " " + rec.label; }
+
+    template <class F>
+    void each(const std::optional<TableRef>& ref, std::initializer_list<const char*> required, F f) {
+        if (!ref) return;
+        Table t = read_table(*ref, probs);
+        if (t.columns.empty()) return;
+        require_columns(t, std::vector<std::string>(required.begin(), required.end()), probs);
+        for (const char* c : required)
+            if (t.column(c) < 0) return;
+        if (t.records.empty()) probs.add(t.file, "", "", "", "the table has no records");
+        for (const auto& rec : t.records) {
+            RowReader r(t, rec, probs);
+            f(r, t, rec);
+        }
+    }
+};
+
+bool yes(RowReader& r, const char* field) {
+    auto v = r.text(field, false);
+    if (!v) return false;
+    static const std::set<std::string> y = {"yes", "y", "true", "1", "是"}, n = {"no", "n", "false", "0", "否"};
+    if (y.count(*v)) return true;
+    if (!n.count(*v)) r.problem(field, *v, "expected yes or no (是/否)");
+    return false;
+}
+
+}  // namespace
+
+loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContext& ctx, Problems& probs) {
+    loads::Inventory inv;
+    inv.coefficients = loads::default_coefficients();
+    inv.standards = loads::default_standards();
+    if (refs.coefficients) {
+        Table t = read_table(*refs.coefficients, probs);
+        if (!t.columns.empty())
+            for (auto& c : loads::parse_coefficients(text_of(t), t.file, probs).rows()) inv.coefficients.set(c);
+    }
+    if (refs.standards) {
+        Table t = read_table(*refs.standards, probs);
+        if (!t.columns.empty())
+            for (const auto& s : loads::parse_standards(text_of(t), t.file, probs).all()) inv.standards.add(s);
+    }
+    Polygons catchments, zones;
+    if (refs.catchments) catchments = Polygons::read(*refs.catchments, "reach_id", probs);
+    if (refs.prohibited_zones) zones = Polygons::read(*refs.prohibited_zones, "", probs);
+
+    Reader R{ctx, probs, refs.catchments ? &catchments : nullptr};
+    std::set<std::string> ids;  // ids are shared by all inventory tables (they become source ids)
+
+    R.each(refs.plants, {"plant_id"}, [&](RowReader& r, const Table& t, const Record& rec) {
+        loads::Plant p;
+        p.id = R.id(r, "plant_id", ids, rec);
+        p.name = r.text("name", false).value_or(p.id);
+        p.town = r.text("town", false).value_or("");
+        p.origin = Reader::origin(t, rec);
+        ctx.locate_point(r, t, p.reach, p.position_m);
+        p.capacity_m3d = r.number("capacity_m3d", false, 0.0, 1e8).value_or(0.0);
+        p.load_factor = r.number("load_factor", false, 0.0, 1.5).value_or(1.0);
+        p.flow_m3d = r.number("flow_m3d", false, 0.0, 1e8).value_or(-1.0);
+        if (p.flow_m3d < 0.0 && !(p.capacity_m3d > 0.0))
+            r.problem("capacity_m3d", "", "give capacity_m3d (with load_factor) or the measured flow_m3d");
+        p.standard = r.text("standard", false).value_or("");
+        p.measured_mgL = R.conc(r, "_mgL", false);
+        if (!p.standard.empty() && !inv.standards.find(p.standard)) {
+            std::string list;
+            for (const auto& s : inv.standards.all()) list += (list.empty() ? "" : ", ") + s.key;
+            r.problem("standard", p.standard, "unknown discharge standard (known: " + list + "; add others in a standards table)");
+        }
+        if (p.standard.empty() && !p.measured_mgL)
+            r.problem("standard", "", "give the plant's discharge standard or its measured cod_mgL, nh3n_mgL, tp_mgL");
+        p.service_population = r.number("service_population", false, 0.0, 1e8).value_or(0.0);
+        p.collection_rate = r.number("collection_rate", p.service_population > 0.0, 0.0, 1.0).value_or(1.0);
+        inv.plants.push_back(std::move(p));
+    });
+
+    R.each(refs.outfalls, {"outfall_id", "flow_m3d"}, [&](RowReader& r, const Table& t, const Record& rec) {
+        loads::Outfall o;
+        o.id = R.id(r, "outfall_id", ids, rec);
+        o.name = r.text("name", false).value_or(o.id);
+        o.town = r.text("town", false).value_or("");
+        o.origin = Reader::origin(t, rec);
+        o.type = R.choice(r, "type", {"industrial", "municipal", "combined", "rain"}, false, "municipal").value_or("");
+        o.status = R.choice(r, "status", {"active", "remediated", "connected", "closed"}, false, "active").value_or("");
+        ctx.locate_point(r, t, o.reach, o.position_m);
+        o.flow_m3d = r.number("flow_m3d", true, 0.0, 1e8).value_or(0.0);
+        o.conc_mgL = R.conc(r, "_mgL", true).value_or(PerConstituent{0, 0, 0});
+        o.connect_to = r.text("connect_to", o.status == "connected").value_or("");
+        inv.outfalls.push_back(std::move(o));
+    });
+
+    R.each(refs.industry, {"permit_id"}, [&](RowReader& r, const Table& t, const Record& rec) {
+        loads::Industry f;
+        f.id = R.id(r, "permit_id", ids, rec);
+        f.name = r.text("name", false).value_or(f.id);
+        f.town = r.text("town", false).value_or("");
+        f.origin = Reader::origin(t, rec);
+        ctx.locate_point(r, t, f.reach, f.position_m);
+        f.flow_m3d = r.number("flow_m3d", false, 0.0, 1e8).value_or(0.0);
+        f.conc_mgL = R.conc(r, "_mgL", false);
+        f.permitted_t_a = R.conc(r, "_t_a", false);
+        if (!f.conc_mgL && !f.permitted_t_a)
+            r.problem("cod_mgL", "", "give concentrations (cod_mgL, nh3n_mgL, tp_mgL with flow_m3d) or permitted loads "
+                                     "(cod_t_a, nh3n_t_a, tp_t_a)");
+        if (f.conc_mgL && f.permitted_t_a) r.problem("cod_t_a", "", "give concentrations or permitted loads, not both");
+        if (f.conc_mgL && !(f.flow_m3d > 0.0)) r.problem("flow_m3d", "", "concentrations need the flow_m3d they leave with");
+        inv.industry.push_back(std::move(f));
+    });
+
+    R.each(refs.farms, {"farm_id", "species", "head_count"}, [&](RowReader& r, const Table& t, const Record& rec) {
+        loads::Farm f;
+        f.id = R.id(r, "farm_id", ids, rec);
+        f.name = r.text("name", false).value_or(f.id);
+        f.town = r.text("town", false).value_or("");
+        f.origin = Reader::origin(t, rec);
+        f.reach = R.reach_of(r, t);
+        f.position_m = R.position(r, f.reach);
+        f.species = r.text("species", true).value_or("");
+        if (!f.species.empty() && !inv.coefficients.find("livestock", f.species, "cod_kg_head_a")) {
+            std::string list;
+            for (const auto& c : inv.coefficients.rows())
+                if (c.category == "livestock" && c.parameter == "cod_kg_head_a") list += (list.empty() ? "" : ", ") + c.key;
+            r.problem("species", f.species, "no excretion coefficients for this species (known: " + list +
+                                                "; add rows to the case's coefficients table)");
+        }
+        f.scale = R.choice(r, "scale", {"scale", "household"}, false, "scale").value_or("scale");
+        f.head_count = r.number("head_count", true, 0.0, 1e9).value_or(0.0);
+        f.utilisation = r.number("utilisation", true, 0.0, 1.0).value_or(0.0);
+        f.entry = r.number("entry", false, 0.0, 1.0).value_or(-1.0);
+        f.in_prohibited_zone = yes(r, "in_prohibited_zone");
+        if (rec.geometry.kind == Geometry::Kind::Point) {
+            f.xy = rec.geometry.xy.front();
+            if (zones.size() > 0 && zones.which(f.xy->first, f.xy->second)) f.in_prohibited_zone = true;
+        }
+        inv.farms.push_back(std::move(f));
+    });
+
+    R.each(refs.cropland, {"field_id", "crop", "area_mu"}, [&](RowReader& r, const Table& t, const Record& rec) {
+        loads::Cropland c;
+        c.id = R.id(r, "field_id", ids, rec);
+        c.town = r.text("town", false).value_or("");
+        c.origin = Reader::origin(t, rec);
+        c.reach = R.reach_of(r, t);
+        c.crop = r.text("crop", true).value_or("");
+        if (!c.crop.empty() && !inv.coefficients.find("cropland", c.crop, "cod_kg_mu_a"))
+            r.problem("crop", c.crop, "no loss coefficients for this crop (add rows to the case's coefficients table)");
+        c.area_mu = r.number("area_mu", true, 0.0, 1e9).value_or(0.0);
+        c.fertiliser_index = r.number("fertiliser_index", false, 0.0, 10.0).value_or(1.0);
+        inv.cropland.push_back(std::move(c));
+    });
+
+    R.each(refs.villages, {"village_id", "population", "coverage"}, [&](RowReader& r, const Table& t, const Record& rec) {
+        loads::Village v;
+        v.id = R.id(r, "village_id", ids, rec);
+        v.name = r.text("name", false).value_or(v.id);
+        v.town = r.text("town", false).value_or("");
+        v.origin = Reader::origin(t, rec);
+        v.reach = R.reach_of(r, t);
+        v.population = r.number("population", true, 0.0, 1e9).value_or(0.0);
+        v.coverage = r.number("coverage", true, 0.0, 1.0).value_or(0.0);
+        v.removal = r.number("removal", false, 0.0, 1.0).value_or(-1.0);
+        inv.villages.push_back(std::move(v));
+    });
+
+    R.each(refs.ponds, {"pond_id", "area_mu"}, [&](RowReader& r, const Table& t, const Record& rec) {
+        loads::Pond p;
+        p.id = R.id(r, "pond_id", ids, rec);
+        p.town = r.text("town", false).value_or("");
+        p.origin = Reader::origin(t, rec);
+        p.reach = R.reach_of(r, t);
+        p.area_mu = r.number("area_mu", true, 0.0, 1e9).value_or(0.0);
+        p.treated_share = r.number("treated_share", false, 0.0, 1.0).value_or(0.0);
+        p.removal = r.number("removal", false, 0.0, 1.0).value_or(-1.0);
+        inv.ponds.push_back(std::move(p));
+    });
+
+    // connected outfalls must name a plant
+    for (const auto& o : inv.outfalls)
+        if (o.status == "connected" && !o.connect_to.empty() &&
+            std::none_of(inv.plants.begin(), inv.plants.end(), [&](const loads::Plant& p) { return p.id == o.connect_to; }))
+            probs.add(o.origin, "", "connect_to", o.connect_to, "no plant with this id in the plants table");
+    return inv;
+}
+
+}  // namespace qingliu::io
