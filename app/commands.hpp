@@ -1,6 +1,7 @@
 // Command registration for the `qingliu` command line. Each command lives in its own file and registers itself
 // here; main() is the one place that turns typed errors into messages and exit codes.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -24,6 +25,18 @@ void register_check_run(CLI::App& app, Globals& g, Action& action);    // app/cm
 void register_store_cmds(CLI::App& app, Globals& g, Action& action);   // app/cmd_store.cpp: runs, show
 void register_params(CLI::App& app, Globals& g, Action& action);       // app/cmd_run.cpp: params
 void register_scenario_cmds(CLI::App& app, Globals& g, Action& action);  // app/cmd_scenarios.cpp: compare, apportion, capacity
+void register_optimize(CLI::App& app, Globals& g, Action& action);   // app/cmd_optimize.cpp: optimize
+void register_calibrate(CLI::App& app, Globals& g, Action& action);  // app/cmd_calibrate.cpp: calibrate
+
+/// `run --monte-carlo N` (app/cmd_montecarlo.cpp): options added to the run command, and the run itself.
+struct MonteCarloCli {
+    std::size_t draws = 0;  ///< 0: an ordinary run
+    std::uint64_t seed = 20250101;
+    std::string uncertainty;
+    bool no_coefficients = false;
+};
+void add_monte_carlo_options(CLI::App* run, MonteCarloCli& o);
+int run_monte_carlo(Globals& g, const std::string& case_path, const std::string& out_dir, const MonteCarloCli& o);
 
 /// Progress line on stderr for long runs ("\r[label] 42%"), silent when quiet or not a terminal.
 class Progress {

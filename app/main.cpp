@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
     register_params(cli, g, action);
     register_store_cmds(cli, g, action);
     register_scenario_cmds(cli, g, action);
+    register_optimize(cli, g, action);
+    register_calibrate(cli, g, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -77,6 +77,8 @@ Solve solve_milp(const std::vector<double>& cost, const std::vector<std::vector<
     CbcPtr m(Cbc_newModel());
     Cbc_setLogLevel(m.get(), 0);
     Cbc_setMaximumSeconds(m.get(), time_limit_s);
+    Cbc_setAllowableGap(m.get(), 0.0);  // prove optimality (the models are small: one binary per measure)
+    Cbc_setAllowableFractionGap(m.get(), 0.0);
     for (int j = 0; j < n; ++j) {
         const std::string name = "x" + std::to_string(j);
         Cbc_addCol(m.get(), name.c_str(), 0.0, 1.0, (gap_mode && minimise_gap) ? 0.0 : cost[j], 1, 0, nullptr, nullptr);
@@ -211,6 +213,11 @@ OptimizeResult optimize(const CaseModel& base, const std::vector<Candidate>& can
     const double F = annual_cost_factor(opt);
     std::vector<double> cost(nm);
     for (std::size_t j = 0; j < nm; ++j) cost[j] = cands[j].measure.invest_wan + F * cands[j].measure.annual_wan;
+    // Ties (e.g. measures without cost) go to the plan with fewer measures: each measure adds 1e-9 of the largest cost
+    // (or 1e-9 when nothing costs anything), far below any cost difference in the data.
+    const double tie = 1e-9 * std::max(1.0, cost.empty() ? 1.0 : *std::max_element(cost.begin(), cost.end()));
+    std::vector<double> objective_cost(cost);
+    for (auto& c : objective_cost) c += tie;
 
     res.sections.resize(ns);
     for (std::size_t s = 0; s < ns; ++s) {
@@ -256,12 +263,12 @@ OptimizeResult optimize(const CaseModel& base, const std::vector<Candidate>& can
         const std::vector<Row> rows = build_rows();
         Solve sol;
         if (!gap_mode) {
-            sol = solve_milp(cost, groups, rows, false, false, 0.0, opt.time_limit_s);
+            sol = solve_milp(objective_cost, groups, rows, false, false, 0.0, opt.time_limit_s);
             ++res.solves;
             if (sol.outcome == Solve::Outcome::Infeasible) gap_mode = true;
         }
         if (gap_mode) {
-            const Solve s1 = solve_milp(cost, groups, rows, true, true, 0.0, opt.time_limit_s);
+            const Solve s1 = solve_milp(objective_cost, groups, rows, true, true, 0.0, opt.time_limit_s);
             ++res.solves;
             if (s1.outcome == Solve::Outcome::Infeasible) throw ModelError("least-cost plan: the gap model is infeasible (solver error)");
             if (s1.x.empty()) {
@@ -269,7 +276,7 @@ OptimizeResult optimize(const CaseModel& base, const std::vector<Candidate>& can
                 return res;
             }
             const double zstar = std::accumulate(s1.gap_rel.begin(), s1.gap_rel.end(), 0.0);
-            sol = solve_milp(cost, groups, rows, true, false, zstar * (1.0 + 1e-7) + 1e-9, opt.time_limit_s);
+            sol = solve_milp(objective_cost, groups, rows, true, false, zstar * (1.0 + 1e-7) + 1e-9, opt.time_limit_s);
             ++res.solves;
             if (sol.x.empty()) sol = s1;  // cost stage stopped without a plan: keep the least-gap plan
         }

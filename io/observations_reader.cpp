@@ -1,0 +1,156 @@
+#include "io/observations_reader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <unordered_map>
+
+#include <toml++/toml.h>
+
+#include "io/table.hpp"
+
+namespace qingliu::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string resolve(const LoadedCase& lc, const std::string& p) {
+    if (fs::path(p).is_relative() && !fs::exists(p)) return (fs::path(lc.dir) / p).lexically_normal().string();
+    return p;
+}
+
+// The sections table named in the case file ([tables] sections = "..." or { path, layer }).
+std::optional<TableRef> sections_table(const LoadedCase& lc, Problems& probs) {
+    toml::table root;
+    try {
+        root = toml::parse_file(lc.case_file);
+    } catch (const toml::parse_error& e) {
+        probs.add(lc.case_file, "line " + std::to_string(e.source().begin.line), "", "", std::string(e.description()));
+        return std::nullopt;
+    }
+    const toml::node_view<toml::node> n = root["tables"]["sections"];
+    TableRef ref;
+    if (auto s = n.value<std::string>()) ref.path = *s;
+    else if (auto t = n.as_table()) {
+        ref.path = (*t)["path"].value_or(std::string());
+        ref.layer = (*t)["layer"].value_or(std::string());
+    }
+    if (ref.path.empty()) {
+        probs.add(lc.case_file, "[tables]", "sections", "", "no sections table named");
+        return std::nullopt;
+    }
+    if (fs::path(ref.path).is_relative()) ref.path = (fs::path(lc.dir) / ref.path).lexically_normal().string();
+    return ref;
+}
+
+std::string lower(std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+}
+
+}  // namespace
+
+ObservationTable read_observations(const LoadedCase& lc, const std::string& path) {
+    Problems probs;
+    TableRef ref;
+    std::string prefix;  // column prefix: "" (observations table) or "observed_" (sections table)
+    if (!path.empty()) {
+        ref.path = resolve(lc, path);
+    } else if (fs::exists(fs::path(lc.dir) / "observations.csv")) {
+        ref.path = (fs::path(lc.dir) / "observations.csv").string();
+    } else {
+        auto s = sections_table(lc, probs);
+        probs.throw_if_any("cannot find observations");
+        ref = *s;
+        prefix = "observed_";
+    }
+    ObservationTable out;
+    out.file = ref.label();
+    const Table t = read_table(ref, probs);
+    probs.throw_if_any("cannot read observations");
+    require_columns(t, {"section_id"}, probs);
+    bool any_column = false;
+    for (auto c : kConstituents) any_column = any_column || t.column(prefix + std::string(key(c)) + "_mgL") >= 0;
+    if (!any_column)
+        probs.add(t.file, "header", prefix + "cod_mgL", "",
+                  "no observed concentrations: give " + prefix + "cod_mgL, " + prefix + "nh3n_mgL and/or " + prefix + "tp_mgL");
+    probs.throw_if_any("cannot read observations");
+
+    std::unordered_map<std::string, std::int32_t> sections;
+    for (std::size_t i = 0; i < lc.model.sections.size(); ++i) sections.emplace(lc.model.sections[i].id, static_cast<std::int32_t>(i));
+    for (const auto& rec : t.records) {
+        RowReader r(t, rec, probs);
+        scenarios::ObservedValue o;
+        o.file = t.file;
+        o.record = rec.label;
+        const auto id = r.text("section_id", true);
+        if (id) {
+            auto it = sections.find(*id);
+            if (it == sections.end()) r.problem("section_id", *id, "unknown section id");
+            else o.section = it->second;
+        }
+        if (r.has("date")) o.date = r.text("date", false).value_or("");
+        bool any = false;
+        for (auto c : kConstituents) {
+            const std::string col = prefix + std::string(key(c)) + "_mgL";
+            if (!r.has(col)) continue;
+            if (auto v = r.number(col, false, 0.0, 1e5)) {
+                o.conc_mgL[idx(c)] = *v;
+                o.has[idx(c)] = true;
+                any = true;
+            }
+        }
+        if (any && o.section != kNone) out.values.push_back(o);
+    }
+    if (probs.empty() && out.values.empty()) probs.add(t.file, "", prefix + "cod_mgL", "", "no observed value in the table");
+    probs.throw_if_any("observations");
+    return out;
+}
+
+UncertaintyTable read_uncertainty(const LoadedCase& lc, const std::string& path) {
+    Problems probs;
+    UncertaintyTable out;
+    TableRef ref;
+    if (!path.empty()) ref.path = resolve(lc, path);
+    else if (fs::exists(fs::path(lc.dir) / "uncertainty.csv")) ref.path = (fs::path(lc.dir) / "uncertainty.csv").string();
+    else return out;
+    out.file = ref.path;
+    const Table t = read_table(ref, probs);
+    probs.throw_if_any("cannot read uncertainty ranges");
+    require_columns(t, {"parameter", "low", "high"}, probs);
+    probs.throw_if_any("cannot read uncertainty ranges");
+    for (const auto& rec : t.records) {
+        RowReader r(t, rec, probs);
+        scenarios::UncertainParameter p;
+        p.file = t.file;
+        p.record = rec.label;
+        const auto k = r.text("parameter", true);
+        const auto lo = r.number("low", true);
+        const auto hi = r.number("high", true);
+        if (r.has("distribution")) {
+            const std::string d = lower(r.text("distribution", false).value_or(""));
+            if (d == "triangular") p.dist = scenarios::Distribution::Triangular;
+            else if (d != "uniform") r.problem("distribution", d, "expected uniform or triangular");
+        }
+        if (r.has("mode")) {
+            if (auto m = r.number("mode", false)) p.mode = *m;
+            if (p.dist != scenarios::Distribution::Triangular) r.problem("mode", "", "a mode is given only for a triangular distribution");
+        }
+        if (!k || !lo || !hi) continue;
+        p.key = *k;
+        p.low = *lo;
+        p.high = *hi;
+        out.params.push_back(p);
+    }
+    scenarios::check_uncertainty(lc.model, out.params, probs);
+    std::vector<std::string> seen;
+    for (const auto& p : out.params) {
+        if (std::find(seen.begin(), seen.end(), p.key) != seen.end()) probs.add(p.file, p.record, "parameter", p.key, "given twice");
+        seen.push_back(p.key);
+    }
+    probs.throw_if_any("uncertainty ranges");
+    return out;
+}
+
+}  // namespace qingliu::io

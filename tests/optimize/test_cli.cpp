@@ -1,0 +1,172 @@
+// The three commands end to end on a copy of the mini case: optimize against an enumeration of every plan,
+// run --monte-carlo against the library with the same seed, calibrate against the rates that made the observations.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "common/csv_text.hpp"
+#include "io/case_reader.hpp"
+#include "scenarios/calibrate.hpp"
+#include "scenarios/montecarlo.hpp"
+#include "scenarios/optimize.hpp"
+#include "tests/io/helpers.hpp"
+
+using namespace qingliu;
+using namespace qingliu::test;
+
+namespace {
+
+// CSV written by the commands (UTF-8 with a byte-order mark) as rows of named fields.
+std::vector<std::map<std::string, std::string>> read_csv(const fs::path& p) {
+    std::string text = read_file(p);
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text = text.substr(3);
+    const auto rows = parse_csv_text(text);
+    std::vector<std::map<std::string, std::string>> out;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        if (rows[i].size() != rows[0].size()) break;  // a second table follows
+        std::map<std::string, std::string> r;
+        for (std::size_t j = 0; j < rows[0].size(); ++j) r[rows[0][j]] = rows[i][j];
+        out.push_back(r);
+    }
+    return out;
+}
+
+// The mini case with dirtier plants, so that the class III target at the outlet is missed and measures are needed.
+fs::path dirty_mini(const std::string& tag) {
+    const fs::path dir = copy_case(source_dir() / "tests/data/mini", tag);
+    write_file(dir / "sources.csv",
+               "source_id,name,type,reach_id,position_km,flow_m3s,cod_mgL,nh3n_mgL,tp_mgL\n"
+               "P1,城区污水处理厂,sewage_plant,A2,1.5,0.3,400,20,3\n"
+               "P2,工业园区排口,industry,A3,2.0,0.1,50,5,0.5\n"
+               "P3,镇污水处理厂,sewage_plant,B1,3.0,0.05,300,30,3\n");
+    return dir;
+}
+
+}  // namespace
+
+TEST_CASE("qingliu optimize: the plan is the cheapest of every combination, evaluated in full", "[optimize][cli]") {
+    const fs::path dir = dirty_mini("opt-cli");
+    const fs::path out = dir / "out";
+    std::string log;
+    REQUIRE(run_cli("--store " + (dir / "s.sqlite").string() + " optimize " + dir.string() + " -o " + out.string(), &log) == 0);
+    std::set<std::string> chosen;
+    for (const auto& r : read_csv(out / "plan.csv"))
+        if (r.at("chosen") == "1") chosen.insert(r.at("measure_id"));
+
+    // Independent answer: every subset of the candidate measures (levels respected), each evaluated with the full
+    // model; the cheapest that meets every target (10-year horizon as the command's default).
+    const io::LoadedCase lc = io::load_case(dir.string());
+    std::vector<scenarios::Measure> ms;
+    std::set<std::string> seen;
+    for (const auto& s : lc.scenarios)
+        for (const auto& m : s.measures)
+            if (seen.insert(m.id).second) ms.push_back(m);
+    const auto c = scenarios::candidates_from(ms);
+    REQUIRE(c.size() == 4);  // the conditions measure (dry season) is not a candidate
+    const auto base = scenarios::evaluate(lc.model);
+    bool baseline_meets = true;
+    for (const auto& s : base.sections) baseline_meets = baseline_meets && s.cls.meets;
+    REQUIRE_FALSE(baseline_meets);  // the test needs a plan
+    double best = 1e300;
+    std::set<std::string> best_set;
+    for (unsigned mask = 0; mask < (1u << c.size()); ++mask) {
+        std::vector<std::size_t> pick;
+        bool levels_ok = true;
+        for (std::size_t i = 0; i < c.size(); ++i)
+            if (mask & (1u << i)) {
+                for (std::size_t j : pick)
+                    if (!c[i].group.empty() && c[i].group == c[j].group) levels_ok = false;
+                pick.push_back(i);
+            }
+        if (!levels_ok) continue;
+        const auto e = scenarios::evaluate(scenarios::apply_plan(lc.model, c, pick));
+        bool ok = true;
+        for (const auto& s : e.sections) ok = ok && s.cls.meets;
+        double cost = 0.0;
+        for (std::size_t i : pick) cost += c[i].measure.invest_wan + 10.0 * c[i].measure.annual_wan;
+        if (ok && cost < best) {
+            best = cost;
+            best_set.clear();
+            for (std::size_t i : pick) best_set.insert(c[i].measure.id);
+        }
+    }
+    REQUIRE(best < 1e300);
+    CHECK(chosen == best_set);
+    for (const auto& r : read_csv(out / "plan_sections.csv")) {
+        CHECK(r.at("reachable") == "1");
+        CHECK(r.at("gap_mgL") == "0");
+    }
+}
+
+TEST_CASE("qingliu run --monte-carlo: reproducible, and what the library gives for the same seed", "[montecarlo][cli]") {
+    const fs::path dir = copy_case(source_dir() / "tests/data/mini", "mc-cli");
+    write_file(dir / "uncertainty.csv",
+               "parameter,low,high,distribution,mode\n"
+               "kinetics.cod.k20_per_d,0.1,0.4,triangular,0.2\n"
+               "kinetics.nh3n.k20_per_d,0.05,0.3,uniform,\n"
+               "load.sewage_plant,0.7,1.6,uniform,\n");
+    const std::string store = " --store " + (dir / "s.sqlite").string();
+    for (const char* o : {"a", "b"})
+        REQUIRE(run_cli(store + " run " + dir.string() + " -o " + (dir / o).string() + " --monte-carlo 300 --seed 5") == 0);
+    REQUIRE(run_cli(store + " run " + dir.string() + " -o " + (dir / "c").string() + " --monte-carlo 300 --seed 6") == 0);
+    const std::string a = read_file(dir / "a" / "montecarlo.csv");
+    CHECK(a == read_file(dir / "b" / "montecarlo.csv"));
+    CHECK(a != read_file(dir / "c" / "montecarlo.csv"));
+
+    io::LoadedCase lc = io::load_case(dir.string());
+    std::vector<scenarios::UncertainParameter> ps(3);
+    ps[0] = {"kinetics.cod.k20_per_d", 0.1, 0.4, 0.2, scenarios::Distribution::Triangular, "", ""};
+    ps[1] = {"kinetics.nh3n.k20_per_d", 0.05, 0.3, std::numeric_limits<double>::quiet_NaN(), scenarios::Distribution::Uniform, "", ""};
+    ps[2] = {"load.sewage_plant", 0.7, 1.6, std::numeric_limits<double>::quiet_NaN(), scenarios::Distribution::Uniform, "", ""};
+    scenarios::MonteCarloOptions o;
+    o.draws = 300;
+    o.seed = 5;
+    const auto r = scenarios::monte_carlo(lc.model, ps, o);
+    const auto rows = read_csv(dir / "a" / "montecarlo.csv");
+    REQUIRE(rows.size() == lc.model.sections.size());
+    for (std::size_t s = 0; s < rows.size(); ++s) {
+        CHECK(std::stod(rows[s].at("p_meets")) == Approx(r.sections[s].p_meets).margin(1e-12));
+        // CSV keeps 6 significant digits: 1e-5 relative
+        CHECK(std::stod(rows[s].at("cod_p95_mgL")) == Approx(r.sections[s].p95[0]).epsilon(1e-5));
+        CHECK(std::stod(rows[s].at("nh3n_p5_mgL")) == Approx(r.sections[s].p5[1]).epsilon(1e-5));
+    }
+    // a bad range is an input error (exit 1) naming the table
+    write_file(dir / "uncertainty.csv", "parameter,low,high\nkinetics.cod.k20_per_d,0.4,0.1\n");
+    std::string log;
+    CHECK(run_cli(store + " run " + dir.string() + " -o " + (dir / "d").string() + " --monte-carlo 10", &log) == 1);
+    CHECK(log.find("uncertainty.csv") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "d" / "montecarlo.csv"));
+}
+
+TEST_CASE("qingliu calibrate: recovers the rates behind the observations table", "[calibrate][cli]") {
+    const fs::path dir = copy_case(source_dir() / "tests/data/mini", "cal-cli");
+    // observations made by the model with k20 = (0.35, 0.25, 0.08)
+    io::LoadedCase lc = io::load_case(dir.string());
+    scenarios::CaseModel truth = lc.model;
+    truth.kinetics.k20_per_d = {0.35, 0.25, 0.08};
+    const auto e = scenarios::evaluate(truth);
+    std::string obs = "section_id,date,cod_mgL,nh3n_mgL,tp_mgL\n";
+    for (std::size_t s = 0; s < lc.model.sections.size(); ++s) {
+        char line[256];
+        std::snprintf(line, sizeof line, "%s,2024-01-15,%.17g,%.17g,%.17g\n", lc.model.sections[s].id.c_str(), e.sections[s].conc_mgL[0],
+                      e.sections[s].conc_mgL[1], e.sections[s].conc_mgL[2]);
+        obs += line;
+    }
+    write_file(dir / "observations.csv", obs);
+    std::string log;
+    REQUIRE(run_cli("--store " + (dir / "s.sqlite").string() + " calibrate " + dir.string() + " -o " + (dir / "out").string(), &log) == 0);
+    std::map<std::string, double> fitted;
+    for (const auto& r : read_csv(dir / "out" / "calibration.csv")) fitted[r.at("parameter")] = std::stod(r.at("fitted"));
+    // CSV keeps 6 significant digits; the fit itself is tighter (see test_calibrate): 1e-5 relative
+    CHECK(fitted.at("kinetics.cod.k20_per_d") == Approx(0.35).epsilon(1e-5));
+    CHECK(fitted.at("kinetics.nh3n.k20_per_d") == Approx(0.25).epsilon(1e-5));
+    CHECK(fitted.at("kinetics.tp.k20_per_d") == Approx(0.08).epsilon(1e-5));
+    // an unknown section is an input error naming the table and record
+    write_file(dir / "observations.csv", "section_id,cod_mgL\nNOPE,10\n");
+    CHECK(run_cli("--store " + (dir / "s.sqlite").string() + " calibrate " + dir.string(), &log) == 1);
+    CHECK(log.find("observations.csv") != std::string::npos);
+    CHECK(log.find("NOPE") != std::string::npos);
+}
