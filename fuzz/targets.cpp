@@ -128,4 +128,44 @@ int scenario_file(const std::uint8_t* data, std::size_t size) {
     return 0;
 }
 
+int inventory_tables(const std::uint8_t* data, std::size_t size) {
+    // plants, outfalls, farms, villages and a coefficient override, separated by lines "%%\n"; missing parts valid
+    std::string in(reinterpret_cast<const char*>(data), size);
+    std::string part[5] = {
+        "plant_id,reach_id,position_km,capacity_m3d,load_factor,standard,service_population,collection_rate\n"
+        "W,A,1,5000,0.8,GB18918-1A,20000,0.8\n",
+        "outfall_id,type,status,reach_id,position_km,flow_m3d,cod_mgL,nh3n_mgL,tp_mgL,connect_to\n"
+        "O,combined,connected,B,1,500,100,10,1,W\n",
+        "farm_id,reach_id,species,scale,head_count,utilisation,in_prohibited_zone\nF,B,pig,scale,300,0.7,yes\n",
+        "village_id,reach_id,population,coverage\nV,C,2000,0.5\n",
+        "category,key,parameter,value,unit,low,high,source\nlivestock_entry,scale,entry,0.2,1,0.1,0.3,test\n"};
+    std::size_t at = 0;
+    for (int i = 0; i < 5 && at <= in.size(); ++i) {
+        const std::size_t sep = in.find("%%\n", at);
+        part[i] = in.substr(at, sep == std::string::npos ? std::string::npos : sep - at);
+        if (sep == std::string::npos) break;
+        at = sep + 3;
+    }
+    const fs::path d = scratch() / "inventory_tables";
+    fs::create_directories(d);
+    put(d / "case.toml", std::string(kCaseToml).replace(0, 9,
+                                                        "[tables]\nplants = \"plants.csv\"\noutfalls = \"outfalls.csv\"\n"
+                                                        "farms = \"farms.csv\"\nvillages = \"villages.csv\"\n"
+                                                        "coefficients = \"coef.csv\"\nscenarios = \"scenarios.toml\"\n"));
+    put(d / "reaches.csv", kReaches);
+    put(d / "sources.csv", kSources);
+    put(d / "sections.csv", kSections);
+    put(d / "plants.csv", part[0]);
+    put(d / "outfalls.csv", part[1]);
+    put(d / "farms.csv", part[2]);
+    put(d / "villages.csv", part[3]);
+    put(d / "coef.csv", part[4]);
+    put(d / "scenarios.toml",
+        "[[measure]]\nid=\"m\"\nkind=\"manure_utilisation\"\nrate=0.9\n[[measure]]\nid=\"c\"\nkind=\"plant_collection\"\n"
+        "collection_rate=0.95\n[[measure]]\nid=\"z\"\nkind=\"close_prohibited_farms\"\n[[measure]]\nid=\"r\"\n"
+        "kind=\"rural_sewage\"\ncoverage=0.8\n[[scenario]]\nid=\"all\"\nmeasures=[\"m\",\"c\",\"z\",\"r\"]\n");
+    load_and_run(d);
+    return 0;
+}
+
 }  // namespace qingliu::fuzz

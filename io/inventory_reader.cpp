@@ -206,13 +206,17 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
     inv.standards = loads::default_standards();
     if (refs.coefficients) {
         Table t = read_table(*refs.coefficients, probs);
-        if (!t.columns.empty())
-            for (auto& c : loads::parse_coefficients(text_of(t), t.file, probs).rows()) inv.coefficients.set(c);
+        if (!t.columns.empty()) {
+            const loads::Coefficients over = loads::parse_coefficients(text_of(t), t.file, probs);
+            for (const auto& c : over.rows()) inv.coefficients.set(c);
+        }
     }
     if (refs.standards) {
         Table t = read_table(*refs.standards, probs);
-        if (!t.columns.empty())
-            for (const auto& s : loads::parse_standards(text_of(t), t.file, probs).all()) inv.standards.add(s);
+        if (!t.columns.empty()) {
+            const loads::EffluentStandards extra = loads::parse_standards(text_of(t), t.file, probs);
+            for (const auto& s : extra.all()) inv.standards.add(s);
+        }
     }
     Polygons catchments, zones;
     if (refs.catchments) catchments = Polygons::read(*refs.catchments, "reach_id", probs);

@@ -12,7 +12,8 @@ TEST_CASE("fuzz corpus and regression inputs are read without crashing", "[fuzz]
                                                   {"table_csv", qingliu::fuzz::table_csv},
                                                   {"case_tables", qingliu::fuzz::case_tables},
                                                   {"case_file", qingliu::fuzz::case_file},
-                                                  {"scenario_file", qingliu::fuzz::scenario_file}};
+                                                  {"scenario_file", qingliu::fuzz::scenario_file},
+                                                  {"inventory_tables", qingliu::fuzz::inventory_tables}};
     int replayed = 0;
     for (const auto& [name, fn] : targets)
         for (const char* set : {"corpus", "regressions"}) {

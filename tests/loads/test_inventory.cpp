@@ -450,3 +450,25 @@ TEST_CASE("farms inside a prohibited-zone polygon are flagged", "[loads][io]") {
     CHECK_FALSE(lc.model.inventory.farms[1].in_prohibited_zone);
     fs::remove_all(dir);
 }
+
+TEST_CASE("a case's coefficients table overrides the shipped rows", "[loads][io]") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / "qingliu_coef_inventory";
+    fs::remove_all(dir);
+    fs::copy(kCase, dir);
+    std::ofstream(dir / "coef.csv") << "category,key,parameter,value,unit,low,high,source\n"
+                                       "livestock_entry,scale,entry,0.5,1,0.4,0.6,local survey\n";
+    {
+        std::ifstream in(dir / "case.toml");
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        text.replace(text.find("[tables]"), 8, "[tables]\ncoefficients = \"coef.csv\"");
+        std::ofstream(dir / "case.toml") << text;
+    }
+    const auto base = io::load_case(kCase);
+    const auto over = io::load_case(dir.string());
+    const double shipped = loads::default_coefficients().find("livestock_entry", "scale", "entry")->value;
+    // load ∝ entry: ratio 0.5 / shipped, exact to rounding
+    CHECK_THAT(by_id(over.model, "F1").load_gs[0], WithinRel(by_id(base.model, "F1").load_gs[0] * 0.5 / shipped, 1e-12));
+    CHECK(by_id(over.model, "F2").load_gs[0] == by_id(base.model, "F2").load_gs[0]);  // household rows untouched
+    fs::remove_all(dir);
+}
