@@ -472,3 +472,28 @@ TEST_CASE("a case's coefficients table overrides the shipped rows", "[loads][io]
     CHECK(by_id(over.model, "F2").load_gs[0] == by_id(base.model, "F2").load_gs[0]);  // household rows untouched
     fs::remove_all(dir);
 }
+
+TEST_CASE("diffuse records without reach_id are placed by sub-catchment polygons", "[loads][io]") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / "qingliu_catchment_inventory";
+    fs::remove_all(dir);
+    fs::copy(kCase, dir);
+    // two catchments side by side: x in [0,10] drains to T1, x in [10,20] to R2
+    std::ofstream(dir / "catchments.geojson")
+        << R"({"type":"FeatureCollection","features":[)"
+           R"({"type":"Feature","properties":{"reach_id":"T1"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]]]}},)"
+           R"({"type":"Feature","properties":{"reach_id":"R2"},"geometry":{"type":"Polygon","coordinates":[[[10,0],[20,0],[20,10],[10,10],[10,0]]]}}]})";
+    std::ofstream(dir / "cropland.csv") << "field_id,town,crop,area_mu,x,y\nC1,a,paddy,10000,3,4\nC2,b,vegetable,3000,15,2\n";
+    {
+        std::ifstream in(dir / "case.toml");
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        text.replace(text.find("[tables]"), 8, "[tables]\ncatchments = \"catchments.geojson\"");
+        std::ofstream(dir / "case.toml") << text;
+    }
+    const auto lc = io::load_case(dir.string());
+    const auto& m = lc.model;
+    CHECK(m.net.topo.id(by_id(m, "C1").reach) == "T1");
+    CHECK(m.net.topo.id(by_id(m, "C2").reach) == "R2");
+    CHECK(by_id(m, "C2").end_m == 8000.0);  // spread along R2 (8 km)
+    fs::remove_all(dir);
+}
