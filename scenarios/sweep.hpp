@@ -18,8 +18,10 @@ namespace qingliu::scenarios {
 
 class Sweep {
 public:
-    /// Builds the response of `base` (one solve for the background, one unit-load pass per source). `base` must
-    /// outlive the Sweep. Throws ModelError where evaluate(base) would.
+    /// Builds the response of `base` (one solve for the background, one unit-load pass per source, in parallel).
+    /// `base` must outlive the Sweep. Throws ModelError for flows the model cannot carry (a transfer larger than its
+    /// supply, a zero velocity); a source whose load lands where there is no water is marked, and a scenario that
+    /// leaves load on it is solved in full, which throws ModelError naming the reach, as evaluate() does.
     explicit Sweep(const CaseModel& base);
 
     struct Outcome {
