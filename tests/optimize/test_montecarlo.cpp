@@ -185,3 +185,76 @@ TEST_CASE("Monte Carlo: bad ranges are reported with their record", "[montecarlo
     CHECK(probs.items()[1].record == "row 3");  // theta below the table's minimum 1.0
     CHECK(probs.items()[3].field == "parameter");
 }
+
+namespace {
+
+// One reach (Q = 1 m3/s, COD background 10 mg/L, k = 0) with a village of 86400 people at 40 g COD per person per
+// day: the section at the end has C = 10 + 86400 x 40 / 1000 kg/d / 86.4 (kg/d per g/s) / 1 m3/s x entry
+// = 10 + 40 entry mg/L. The entry coefficient is the only coefficient with a range.
+CaseModel village_case() {
+    reaches::NetworkBuilder b;
+    reaches::NetworkBuilder::Reach r;
+    r.id = "R";
+    r.river = "河";
+    r.length_km = 5.0;
+    r.hydraulics = hydro::Hydraulics::constant(0.5);
+    r.headwater_flow_m3s = 1.0;
+    r.headwater_conc_mgL = {10.0, 0.1, 0.02};
+    b.add(r);
+    CaseModel m;
+    m.net = b.finish();
+    m.kinetics.k20_per_d = {0.0, 0.0, 0.0};
+    loads::Village v;
+    v.id = "V";
+    v.reach = 0;
+    v.population = 86400.0;
+    v.removal = 0.0;
+    m.inventory.villages = {v};
+    auto row = [](const char* cat, const char* key, const char* par, double value, double lo, double hi) {
+        loads::Coefficient c;
+        c.category = cat;
+        c.key = key;
+        c.parameter = par;
+        c.value = value;
+        c.low = lo;
+        c.high = hi;
+        return c;
+    };
+    m.inventory.coefficients.set(row("rural", "default", "cod_g_cap_d", 40.0, 40.0, 40.0));
+    m.inventory.coefficients.set(row("rural", "default", "nh3n_g_cap_d", 0.0, 0.0, 0.0));
+    m.inventory.coefficients.set(row("rural", "default", "tp_g_cap_d", 0.0, 0.0, 0.0));
+    m.inventory.coefficients.set(row("rural_entry", "default", "entry", 0.2, 0.1, 0.4));
+    refresh_sources(m);
+    reaches::Section s;
+    s.id = "end";
+    s.reach = 0;
+    s.position_m = 5000.0;
+    s.target_class = 3;
+    m.sections = {s};
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("Monte Carlo: inventory coefficients drawn from their low/high, against the triangular CDF", "[montecarlo]") {
+    const CaseModel m = village_case();
+    REQUIRE(evaluate(m).sections[0].conc_mgL[0] == Approx(10.0 + 40.0 * 0.2).epsilon(1e-12));  // the setup, by hand
+    // class III (20 mg/L) is met when entry <= 0.25; entry ~ triangular(0.1, mode 0.2, 0.4):
+    // P = 1 - (0.4 - 0.25)^2 / ((0.4 - 0.1)(0.4 - 0.2)) = 0.625
+    MonteCarloOptions o;
+    o.draws = 20000;
+    o.seed = 99;
+    const MonteCarloResult r = monte_carlo(m, {}, o);
+    REQUIRE(r.drawn == std::vector<std::string>{"coefficient.rural_entry.default.entry"});
+    const double se = std::sqrt(0.625 * 0.375 / 20000.0);  // binomial standard error; tolerance 4 of them
+    CHECK(std::abs(r.sections[0].p_meets - 0.625) < 4.0 * se);
+    // mean of C = 10 + 40 x mean entry = 10 + 40 x 0.7 / 3 = 19.3333; sd of entry 0.06236 -> standard error of the mean
+    // of C 40 x 0.06236 / sqrt(20000) = 0.0176 mg/L; tolerance 4 of them
+    CHECK(r.sections[0].mean[0] == Approx(10.0 + 40.0 * 0.7 / 3.0).margin(4 * 0.0176));
+    // without coefficient draws nothing varies
+    o.draw_coefficients = false;
+    o.draws = 10;
+    const MonteCarloResult fixed = monte_carlo(m, {}, o);
+    CHECK(fixed.sections[0].p5[0] == Approx(18.0).epsilon(1e-12));
+    CHECK(fixed.sections[0].p95[0] == Approx(18.0).epsilon(1e-12));
+}
