@@ -9,6 +9,7 @@
 #include "io/case_reader.hpp"
 #include "io/output.hpp"
 #include "io/run_data.hpp"
+#include "io/store_report.hpp"
 #include "scenarios/parameters.hpp"
 
 namespace qingliu::app {
@@ -95,7 +96,15 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
             }
             const auto sections = res.sections;
             io::RunStore store(g.store);
-            const std::int64_t id = store.save(io::make_run_data(lc, "run", {std::move(res)}));
+            // every scenario of the case too, so that one run holds all plans (and `qingliu report` shows them)
+            std::vector<io::ScenarioResult> all;
+            all.push_back(std::move(res));
+            for (const auto& sc : lc.scenarios) {
+                const scenarios::CaseModel m = scenarios::apply_scenario(lc.model, sc);
+                all.push_back(io::make_result(m, scenarios::evaluate(m), sc.id));
+            }
+            const std::int64_t id = store.save(io::make_run_data(lc, "run", std::move(all)));
+            io::store_report_extras(store, id, lc, lc.scenarios);
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", section_table_text(sections).c_str());

@@ -11,6 +11,7 @@
 #include "io/case_reader.hpp"
 #include "io/output.hpp"
 #include "io/run_data.hpp"
+#include "io/store_report.hpp"
 #include "scenarios/apportion.hpp"
 
 namespace qingliu::app {
@@ -138,6 +139,7 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
             out.stage("scenarios.csv", sc_csv, true);
             io::RunStore store(g.store);
             const std::int64_t id = store.save(io::make_run_data(lc, "compare", results));
+            io::store_report_extras(store, id, lc, chosen);
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", t.str().c_str());

@@ -1,0 +1,52 @@
+// qingliu report RUN --out DIR [--lang zh|en]: a report of a stored run, reread from the run store (no rerun):
+// report.html (self-contained), network.gpkg (QGIS, styled by class) and CSV tables.
+#include <cstdio>
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "app/commands.hpp"
+#include "io/gpkg_writer.hpp"
+#include "io/output.hpp"
+#include "io/store_report.hpp"
+#include "report/html.hpp"
+#include "report/layout.hpp"
+
+namespace qingliu::app {
+
+void register_report(CLI::App& cli, Globals& g, Action& action) {
+    auto* rep = cli.add_subcommand("report", "Report of a stored run: report.html, network.gpkg (QGIS) and CSV tables");
+    struct Opts {
+        std::string run = "latest", out_dir, lang = "zh";
+    };
+    auto o = std::make_shared<Opts>();
+    rep->add_option("RUN", o->run, "Run id (see `qingliu runs`) or \"latest\"")->capture_default_str();
+    rep->add_option("-o,--out", o->out_dir, "Output folder")->required();
+    rep->add_option("--lang", o->lang, "Language the report opens in (both are inside; the page switches)")
+        ->check(CLI::IsMember({"zh", "en"}))
+        ->capture_default_str();
+    rep->callback([&g, &action, o] {
+        action = [&g, o] {
+            io::RunStore store(g.store);
+            const std::int64_t id = io::resolve_run(store, o->run);
+            const report::ReportData d = io::load_report_data(store, id);
+            spdlog::info("run {} ({}, {}): {} scenarios, {} reaches", id, d.command, d.case_name, d.scenarios.size(), d.network.size());
+            for (const auto& n : d.notes) spdlog::warn("{}", n);
+            const report::Layout layout = report::make_layout(d);
+            io::OutputDir out(o->out_dir);
+            out.stage("report.html", report::render_html(d, layout, o->lang == "en" ? report::Lang::En : report::Lang::Zh));
+            out.stage("network.gpkg", io::network_gpkg_bytes(d, layout));
+            for (const auto& [name, text] : report::report_csvs(d)) out.stage(name, text, true);
+            const auto files = out.commit();
+            if (!g.quiet) {
+                std::printf("report of run %lld (%s) in %s:\n", static_cast<long long>(id), d.case_name.c_str(), o->out_dir.c_str());
+                for (const auto& f : files) std::printf("  %s\n", f.c_str());
+                std::printf("%s\n", layout.schematic ? "map: schematic layout (the case has no reach coordinates)"
+                                                     : "map: the case's reach geometry");
+            }
+            return static_cast<int>(kOk);
+        };
+    });
+}
+
+}  // namespace qingliu::app

@@ -1,0 +1,134 @@
+// Report data written at run time and reread from the run store: apportionment adds up, profiles end at the reach-end
+// concentrations, the inventory holds the case's loads.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "../io/helpers.hpp"
+#include "common/error.hpp"
+#include "io/case_reader.hpp"
+#include "io/run_data.hpp"
+#include "io/store_report.hpp"
+#include "report/html.hpp"
+
+using namespace qingliu;
+using namespace qingliu::test;
+
+namespace {
+
+struct Stored {
+    io::LoadedCase lc;
+    std::int64_t id = 0;
+    report::ReportData d;
+};
+
+Stored store_mini(io::RunStore& store) {
+    Stored s{io::load_case((source_dir() / "tests/data/mini").string())};
+    std::vector<io::ScenarioResult> all = {io::make_result(s.lc.model, scenarios::evaluate(s.lc.model), "baseline")};
+    for (const auto& sc : s.lc.scenarios) {
+        const auto m = scenarios::apply_scenario(s.lc.model, sc);
+        all.push_back(io::make_result(m, scenarios::evaluate(m), sc.id));
+    }
+    s.id = store.save(io::make_run_data(s.lc, "run", all));
+    io::store_report_extras(store, s.id, s.lc, s.lc.scenarios);
+    s.d = io::load_report_data(store, s.id);
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("report data round trip through the run store", "[report][store]") {
+    io::RunStore store((temp_dir("repstore") / "runs.sqlite").string());
+    const Stored s = store_mini(store);
+    const auto& d = s.d;
+    CHECK(d.case_name == "测试小流域");
+    CHECK(d.notes.empty());
+    REQUIRE(d.network.size() == 6);
+    CHECK(d.network[2].id == "A2");
+    CHECK(d.network[2].split_to == "S1");
+    CHECK(d.network[2].split_fraction == Approx(0.25).margin(1e-15));
+    REQUIRE(d.scenarios.size() == 1 + s.lc.scenarios.size());
+    CHECK(d.scenarios[0].id == "baseline");
+    CHECK(d.scenarios[1].id == "plan");
+    CHECK(d.scenarios[1].name == "规划措施");
+    CHECK(d.scenarios[1].measures.size() == 3);
+    // plan = upgrade_p1 (3000) + park_cut (1500) + close_p3 (800) = 5300 (10^4 yuan), from scenarios.toml
+    CHECK(d.scenarios[1].invest_wan == Approx(5300.0).margin(1e-9));
+
+    for (const auto& sc : d.scenarios) {
+        INFO("scenario " << sc.id);
+        REQUIRE(sc.apportionment.size() == sc.sections.size());
+        for (std::size_t k = 0; k < sc.sections.size(); ++k) {
+            const auto& a = sc.apportionment[k];
+            CHECK(a.section_id == sc.sections[k].id);
+            for (int c = 0; c < 3; ++c) {
+                // linearity: background + every source type = the modelled concentration stored in section_results
+                // (1e-9 relative: separate solves of one linear system, rounding only)
+                double sum = 0.0;
+                for (const auto& t : a.by_type) sum += t.conc_mgL[c];
+                CHECK(sum == Approx(sc.sections[k].conc_mgL[c]).epsilon(1e-9));
+                CHECK(a.total_mgL[c] == Approx(sc.sections[k].conc_mgL[c]).epsilon(1e-9));
+            }
+        }
+        // the profile's last point on each reach is the reach-end concentration of reach_results. Tolerance 1e-5
+        // relative: profile points split a reach into more segments and the velocity is taken at each segment's mean
+        // flow, so with lateral inflow and hydraulic geometry the two discretisations differ slightly (~1e-6 here).
+        for (const auto& r : sc.reaches) {
+            const report::ProfilePoint* last = nullptr;
+            for (const auto& p : sc.profile)
+                if (p.reach_id == r.id) last = &p;
+            REQUIRE(last);
+            for (int c = 0; c < 3; ++c) CHECK(last->conc_mgL[c] == Approx(r.conc_mgL[c]).epsilon(1e-5));
+        }
+    }
+    // S01 sits at the head of headwater reach A1: nothing but background reaches it
+    const auto& s01 = d.scenarios[0].apportionment[0];
+    REQUIRE(s01.by_type.size() == 1);
+    CHECK(s01.by_type[0].key == "background");
+    CHECK(s01.top_sources.empty());
+
+    // inventory: COD load of the baseline = sum of flow x concentration over sources.csv
+    //   P1 0.3 x 30 + P2 0.1 x 50 + P3 0.05 x 50 = 16.5 g/s = 520.344 t/a (x 31.536)
+    double cod_gs = 0.0;
+    for (const auto& x : d.scenarios[0].sources) cod_gs += x.load_gs[0];
+    CHECK(cod_gs == Approx(16.5).epsilon(1e-12));
+    // in the plan, P3 is closed (its load is gone) and P2's COD is cut by 40 %: P2 = 5 x 0.6 = 3 g/s
+    for (const auto& x : d.scenarios[1].sources) {
+        if (x.id == "P3") CHECK(x.load_gs[0] == Approx(0.0).margin(1e-12));
+        if (x.id == "P2") CHECK(x.load_gs[0] == Approx(3.0).epsilon(1e-12));
+    }
+    const auto csvs = report::report_csvs(d);
+    bool found = false;
+    for (const auto& [name, text] : csvs)
+        if (name == "loads_by_type.csv") {
+            found = true;
+            // baseline sewage plants: (9 + 2.5) g/s x 31.536 = 362.664 t/a, written with 6 significant digits
+            CHECK(text.find("baseline,sewage_plant,污水处理厂,Sewage treatment plant,2,362.664,") != std::string::npos);
+        }
+    CHECK(found);
+}
+
+TEST_CASE("resolve_run: latest, numbers, and clear errors", "[report][store]") {
+    const fs::path db = temp_dir("represolve") / "runs.sqlite";
+    io::RunStore store(db.string());
+    CHECK_THROWS_AS(io::resolve_run(store, "latest"), InputError);
+    const Stored a = store_mini(store);
+    const Stored b = store_mini(store);
+    CHECK(io::resolve_run(store, "latest") == b.id);
+    CHECK(io::resolve_run(store, std::to_string(a.id)) == a.id);
+    CHECK_THROWS_AS(io::resolve_run(store, "abc"), InputError);
+    CHECK_THROWS_AS(io::load_report_data(store, b.id + 10), InputError);
+}
+
+TEST_CASE("a run stored without report data still gives a report, with a note", "[report][store]") {
+    io::RunStore store((temp_dir("repbare") / "runs.sqlite").string());
+    const auto lc = io::load_case((source_dir() / "tests/data/mini").string());
+    const auto id = store.save(io::make_run_data(lc, "run", {io::make_result(lc.model, scenarios::evaluate(lc.model), "baseline")}));
+    const auto d = io::load_report_data(store, id);
+    CHECK(d.notes.size() == 1);
+    CHECK(d.network.size() == 6);
+    CHECK(d.scenarios[0].apportionment.empty());
+    const std::string html = report::render_html(d, report::make_layout(d));
+    CHECK(html.find("<tr class=\"sec-row") != std::string::npos);
+    CHECK(html.find("without report data") != std::string::npos);
+}
