@@ -119,7 +119,7 @@ void register_calibrate(CLI::App& cli, Globals& g, Action& action) {
             if (g.quiet) return static_cast<int>(kOk);
             std::printf("率定结果 Calibration (%zu observations, %d model runs; %s)\n", obs.values.size(), r.evaluations,
                         r.stop_reason.c_str());
-            TextTable tp({"参数 Parameter", "初值 Initial", "率定值 Fitted", "范围 Range", ""});
+            TextTable tp({"参数 Parameter", "初值 Initial", "率定值 Fitted", "范围 Range", "边界 Bound"});
             for (const auto& p : r.parameters)
                 tp.row({p.key, g6(p.initial), g6(p.fitted), "[" + g6(p.low) + ", " + g6(p.high) + "]", p.at_bound ? "在边界 at bound" : ""});
             std::printf("%s", tp.str().c_str());

@@ -164,6 +164,25 @@ TEST_CASE("qingliu calibrate: recovers the rates behind the observations table",
     CHECK(fitted.at("kinetics.cod.k20_per_d") == Approx(0.35).epsilon(1e-5));
     CHECK(fitted.at("kinetics.nh3n.k20_per_d") == Approx(0.25).epsilon(1e-5));
     CHECK(fitted.at("kinetics.tp.k20_per_d") == Approx(0.08).epsilon(1e-5));
+    // the same observations as observed_* columns of the sections table (no observations table)
+    fs::remove(dir / "observations.csv");
+    std::string sections = "section_id,name,name_en,river,reach_id,position_km,level,target_class,water_body,"
+                           "observed_cod_mgL,observed_nh3n_mgL,observed_tp_mgL\n";
+    const char* place[] = {"A1,0", "B1,6", "A4,10"};
+    for (std::size_t s = 0; s < lc.model.sections.size(); ++s) {
+        const auto& sec = lc.model.sections[s];
+        char line[512];
+        std::snprintf(line, sizeof line, "%s,%s,%s,%s,%s,provincial,%d,river,%.17g,%.17g,%.17g\n", sec.id.c_str(), sec.name.c_str(),
+                      sec.name_en.c_str(), sec.river.c_str(), place[s], sec.target_class, e.sections[s].conc_mgL[0],
+                      e.sections[s].conc_mgL[1], e.sections[s].conc_mgL[2]);
+        sections += line;
+    }
+    write_file(dir / "sections.csv", sections);
+    REQUIRE(run_cli("--store " + (dir / "s.sqlite").string() + " calibrate " + dir.string() + " -o " + (dir / "out2").string(), &log) == 0);
+    fitted.clear();
+    for (const auto& r : read_csv(dir / "out2" / "calibration.csv")) fitted[r.at("parameter")] = std::stod(r.at("fitted"));
+    CHECK(fitted.at("kinetics.cod.k20_per_d") == Approx(0.35).epsilon(1e-5));  // 6 significant digits in the CSV
+    CHECK(fitted.at("kinetics.tp.k20_per_d") == Approx(0.08).epsilon(1e-5));
     // an unknown section is an input error naming the table and record
     write_file(dir / "observations.csv", "section_id,cod_mgL\nNOPE,10\n");
     CHECK(run_cli("--store " + (dir / "s.sqlite").string() + " calibrate " + dir.string(), &log) == 1);
