@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     register_optimize(cli, g, action);
     register_calibrate(cli, g, action);
     register_report(cli, g, action);
+    register_dynamic(cli, g, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

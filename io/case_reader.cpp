@@ -9,6 +9,7 @@
 
 #include "common/csv_text.hpp"
 #include "io/inventory_reader.hpp"
+#include "io/series_reader.hpp"
 #include "io/scenario_reader.hpp"
 #include "io/snap.hpp"
 #include "io/table.hpp"
@@ -20,7 +21,7 @@ using scenarios::CaseModel;
 
 namespace {
 
-const std::set<std::string> kTopKeys = {"case", "tables", "conditions", "kinetics", "background", "options"};
+const std::set<std::string> kTopKeys = {"case", "tables", "conditions", "kinetics", "background", "options", "dynamic"};
 const std::set<std::string> kCaseKeys = {"name", "name_en", "description"};
 const std::set<std::string> kTableKeys = {"reaches",  "sources",  "sections",     "classes",         "scenarios",
                                           "plants",   "outfalls", "industry",     "farms",           "cropland",
@@ -171,6 +172,7 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
             row.has_headwater_flow = true;
         }
         s.lateral_flow_m3s = r.number("lateral_inflow_m3s", false, 0.0, 1e6).value_or(0.0);
+        c.out.dynamic.drainage_area_km2.push_back(r.number("drainage_area_km2", false, 0.0, 1e7).value_or(std::nan("")));
         s.split_to = r.text("split_to", false).value_or("");
         if (!s.split_to.empty()) s.split_fraction = r.number("split_fraction", true, 0.0, 1.0, true).value_or(0.0);
         if (!s.split_to.empty() && s.split_fraction >= 1.0) r.problem("split_fraction", fmt_num(s.split_fraction), "must be < 1");
@@ -343,6 +345,7 @@ LoadedCase load_case(const std::string& path) {
     if (m.name.empty()) m.name = fs::path(c.dir).filename().string();
     if (m.name_en.empty()) m.name_en = m.name;
     read_parameters(c, root);
+    if (const auto* dyn = root["dynamic"].as_table()) read_dynamic_settings(*dyn, c.file, c.dir, c.probs, c.out.dynamic);
     m.temperature_c = c.params["conditions.temperature_c"];
     for (auto k : kConstituents) {
         m.kinetics.k20_per_d[idx(k)] = c.params["kinetics." + std::string(key(k)) + ".k20_per_d"];

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "io/series_reader.hpp"
 #include "scenarios/case.hpp"
 #include "scenarios/measures.hpp"
 
@@ -17,6 +18,7 @@ struct LoadedCase {
     std::vector<std::string> warnings;    ///< things that are allowed but worth saying
     std::vector<std::pair<std::string, double>> parameters;  ///< effective scalar parameters (key, value)
     std::vector<scenarios::Scenario> scenarios;           ///< from [tables] scenarios (the baseline is implicit)
+    DynamicSettings dynamic;                              ///< [dynamic] section and drainage areas (dynamic runs)
 };
 
 /// `path` is a case folder (containing case.toml) or a case file. Throws InputError listing every problem.

@@ -1,0 +1,342 @@
+// qingliu dynamic CASE --out DIR [--scenario ID ...] [--year YYYY]
+// A year of daily flows and loads (case.toml [dynamic]) under the baseline and each scenario: daily concentrations
+// at sections and reach ends, monthly means and classes, annual mean class, and the share of days and months that
+// meet each section's target.
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "app/commands.hpp"
+#include "app/text_table.hpp"
+#include "hydro/flow_series.hpp"
+#include "io/case_reader.hpp"
+#include "io/output.hpp"
+#include "io/results.hpp"
+#include "io/run_data.hpp"
+#include "io/series_reader.hpp"
+#include "io/store_dynamic.hpp"
+#include "loads/load_series.hpp"
+#include "reaches/dynamic.hpp"
+
+namespace qingliu::app {
+
+namespace {
+
+struct DynOpts {
+    std::string case_path, out_dir;
+    std::vector<std::string> scenarios;
+    int year = 0;
+};
+
+struct ScenarioRun {
+    std::string id;
+    scenarios::CaseModel model;
+    reaches::DynamicResult result;
+    std::vector<reaches::SectionCompliance> compliance;
+};
+
+std::string fixed(double v, int digits) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.*f", digits, v);
+    return b;
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
+reaches::DynamicForcing make_forcing(const scenarios::CaseModel& m, const io::DynamicSettings& ds, const io::DailyFlows& flows,
+                                     std::int32_t gauge, const std::vector<loads::LoadFactorSeries>& load_series,
+                                     const std::string& flows_file, std::vector<int>& wet_month) {
+    const std::size_t n = m.net.size();
+    hydro::FlowInputs fi;
+    fi.year = flows.year;
+    fi.days = hydro::days_in_year(flows.year);
+    fi.design_headwater_m3s = m.net.headwater_flow_m3s;
+    fi.design_lateral_m3s = m.net.lateral_flow_m3s;
+    fi.local_area_km2 = ds.drainage_area_km2;
+    fi.local_area_km2.resize(n, std::nan(""));
+    fi.gauge_reach = gauge;
+    fi.gauge_m3s = flows.gauge_m3s;
+    for (const auto& [id, q] : flows.reaches) fi.reach_series.emplace_back(m.net.topo.find(id), q);
+    hydro::FlowForcing ff;
+    try {
+        ff = hydro::make_flow_forcing(m.net.topo, fi);
+    } catch (const std::invalid_argument& e) {
+        throw InputError("flows cannot be scaled", {{flows_file, "", "flow_m3s", "", e.what()}});
+    }
+    wet_month = ff.wet_month;
+    // Runoff washing off diffuse loads: the reach's own series, or the network's runoff index.
+    auto own_total = std::make_shared<std::vector<std::vector<double>>>();
+    for (std::size_t i = 0; i < ff.own_headwater_m3s.size(); ++i) {
+        std::vector<double> t(ff.own_headwater_m3s[i].size());
+        for (std::size_t d = 0; d < t.size(); ++d) t[d] = ff.own_headwater_m3s[i][d] + ff.own_lateral_m3s[i][d];
+        own_total->push_back(std::move(t));
+    }
+    std::vector<const std::vector<double>*> runoff(n, &ff.runoff_index);
+    for (std::size_t r = 0; r < n && !ff.reach_series.empty(); ++r)
+        if (ff.reach_series[r] != kNone) runoff[r] = &(*own_total)[ff.reach_series[r]];
+    const loads::LoadPatterns lp = loads::make_load_patterns(m.sources, load_series, runoff, ds.washoff_exponent);
+
+    reaches::DynamicForcing f;
+    f.steps = static_cast<std::size_t>(fi.days);
+    f.step_days = 1.0;
+    f.flow_scale = ff.scale;
+    f.base_headwater_m3s = ff.base_headwater_m3s;
+    f.base_lateral_m3s = ff.base_lateral_m3s;
+    f.reach_series = ff.reach_series;
+    f.own_headwater_m3s = ff.own_headwater_m3s;
+    f.own_lateral_m3s = ff.own_lateral_m3s;
+    f.load_patterns = lp.patterns;
+    f.input_pattern = lp.source_pattern;
+    if (ds.monthly_temperature_c.size() == 12) {
+        for (int d = 0; d < fi.days; ++d) {
+            const hydro::Date dt = hydro::date_from_day(flows.year, d);
+            f.k_per_d.push_back(m.kinetics.at(ds.monthly_temperature_c[dt.month - 1]));
+        }
+    } else {
+        f.k_per_d = {m.kinetics.at(m.temperature_c)};
+    }
+    return f;
+}
+
+scenarios::CaseModel model_for(const io::LoadedCase& lc, const std::string& id) {
+    if (id == "baseline") return lc.model;
+    for (const auto& s : lc.scenarios)
+        if (s.id == id) return scenarios::apply_scenario(lc.model, s);
+    std::string known = "baseline";
+    for (const auto& s : lc.scenarios) known += ", " + s.id;
+    throw InputError("unknown scenario", {{lc.case_file, "", "scenario", id, "no such scenario (known: " + known + ")"}});
+}
+
+}  // namespace
+
+void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
+    auto* cmd = cli.add_subcommand("dynamic", "A year of daily flows and loads: daily, monthly and annual section classes and "
+                                              "the share of days and months meeting each target");
+    auto o = std::make_shared<DynOpts>();
+    cmd->add_option("CASE", o->case_path, "Case folder (with case.toml and its [dynamic] section) or case file")->required();
+    cmd->add_option("-o,--out", o->out_dir, "Output folder for daily_sections.csv, daily_reaches.csv, monthly_sections.csv, compliance.csv")
+        ->required();
+    cmd->add_option("--scenario", o->scenarios, "Scenario ids to run besides the baseline (default: every scenario)");
+    cmd->add_option("--year", o->year, "Year to simulate (default: [dynamic] year, else the year of the first flow record)")
+        ->check(CLI::Range(1800, 2200));
+    cmd->callback([&g, &action, o] {
+        action = [&g, o] {
+            io::LoadedCase lc = io::load_case(o->case_path);
+            for (const auto& w : lc.warnings) spdlog::warn("{}", w);
+            const io::DynamicSettings& ds = lc.dynamic;
+            if (!ds.present)
+                throw InputError("no dynamic inputs", {{lc.case_file, "", "dynamic", "",
+                                                        "a dynamic run needs a [dynamic] section naming the daily flows "
+                                                        "(flows = \"flows.csv\", gauge_reach = \"...\")"}});
+            Problems probs;
+            const int year = o->year ? o->year : ds.year;
+            io::DailyFlows flows = io::read_flow_series({ds.flows, ""}, year, probs);
+            std::int32_t gauge = kNone;
+            if (!flows.gauge_m3s.empty()) {
+                if (ds.gauge_reach.empty())
+                    probs.add(lc.case_file, "[dynamic]", "dynamic.gauge_reach", "", "required with a gauge flow table (date, flow_m3s)");
+                else if ((gauge = lc.model.net.topo.find(ds.gauge_reach)) == kNone)
+                    probs.add(lc.case_file, "[dynamic]", "dynamic.gauge_reach", ds.gauge_reach, "unknown reach id");
+            }
+            for (const auto& [id, q] : flows.reaches)
+                if (lc.model.net.topo.find(id) == kNone) probs.add(ds.flows, "reach " + id, "reach_id", id, "unknown reach id");
+            std::vector<loads::LoadFactorSeries> load_series;
+            if (!ds.loads.empty() && probs.empty()) {
+                std::set<std::string> ids, types;
+                for (const auto& s : lc.model.sources) {
+                    ids.insert(s.id);
+                    types.insert(s.type);
+                }
+                load_series = io::read_load_series({ds.loads, ""}, flows.year, ids, types, probs);
+            }
+            probs.throw_if_any("dynamic inputs of " + lc.dir + " have problems");
+            if (std::find(lc.input_files.begin(), lc.input_files.end(), ds.flows) == lc.input_files.end()) lc.input_files.push_back(ds.flows);
+            if (!ds.loads.empty() && std::find(lc.input_files.begin(), lc.input_files.end(), ds.loads) == lc.input_files.end())
+                lc.input_files.push_back(ds.loads);
+
+            std::vector<std::string> ids{"baseline"};
+            if (o->scenarios.empty())
+                for (const auto& s : lc.scenarios) ids.push_back(s.id);
+            else
+                for (const auto& s : o->scenarios)
+                    if (s != "baseline") ids.push_back(s);
+            const int days = hydro::days_in_year(flows.year);
+            std::vector<std::string> dates(days);
+            std::vector<int> month_of_day(days);
+            for (int d = 0; d < days; ++d) {
+                const hydro::Date dt = hydro::date_from_day(flows.year, d);
+                dates[d] = hydro::format_date(dt);
+                month_of_day[d] = dt.month;
+            }
+            spdlog::info("dynamic run of {} for {}: {} reaches, {} days, {} scenario(s)", lc.model.name, flows.year,
+                         lc.model.net.size(), days, ids.size());
+
+            std::vector<ScenarioRun> runs;
+            std::vector<int> wet_month;
+            for (const auto& id : ids) {
+                ScenarioRun sr;
+                sr.id = id;
+                sr.model = model_for(lc, id);
+                const reaches::DynamicForcing f = make_forcing(sr.model, ds, flows, gauge, load_series, ds.flows, wet_month);
+                reaches::DynamicOptions opt;
+                Progress progress("dynamic " + id, !g.quiet);
+                opt.progress = [&](double x) { progress(x); };
+                sr.result = reaches::solve_dynamic(sr.model.net, scenarios::point_inputs(sr.model), scenarios::observations(sr.model), f, opt);
+                sr.compliance = reaches::section_compliance(sr.result, sr.model.sections, sr.model.classes, month_of_day);
+                spdlog::debug("{}: mass balance: largest reach imbalance {:.3g}, network {:.3g}; intervals: {} closed form, "
+                              "{} dopri5, {} rosenbrock4, {} exact", id, sr.result.max_reach_imbalance, sr.result.network_imbalance,
+                              sr.result.intervals_relaxed, sr.result.intervals_dopri5, sr.result.intervals_rosenbrock4,
+                              sr.result.intervals_exact);
+                runs.push_back(std::move(sr));
+            }
+
+            // CSV outputs.
+            std::string daily = "scenario,section_id,name,date,flow_m3s,cod_mgL,nh3n_mgL,tp_mgL,class,target_class,meets\n";
+            std::string reach_daily = "scenario,reach_id,date,flow_m3s,cod_mgL,nh3n_mgL,tp_mgL\n";
+            std::string monthly = "scenario,section_id,name,month,season,days,cod_mgL,nh3n_mgL,tp_mgL,class,target_class,meets\n";
+            std::string comp = "scenario,section_id,name,name_en,river,target_class,cod_mgL,nh3n_mgL,tp_mgL,annual_class,"
+                               "annual_meets,share_days_meeting,share_months_meeting,days,months\n";
+            for (const auto& sr : runs) {
+                const auto& m = sr.model;
+                const auto& r = sr.result;
+                for (std::size_t s = 0; s < m.sections.size(); ++s) {
+                    const auto& sec = m.sections[s];
+                    const std::string head = sr.id + "," + csv_field(sec.id) + "," + csv_field(sec.name) + ",";
+                    for (int d = 0; d < days; ++d) {
+                        const PerConstituent c{r.conc(d, s, 0), r.conc(d, s, 1), r.conc(d, s, 2)};
+                        const auto cls = reaches::evaluate_section(m.classes, c, sec.water_body, sec.target_class);
+                        daily += head + dates[d] + "," + io::num(r.obs_flow_m3s[d * r.nobs + s]) + "," + io::num(c[0]) + "," +
+                                 io::num(c[1]) + "," + io::num(c[2]) + "," + reaches::class_roman(cls.overall) + "," +
+                                 reaches::class_roman(sec.target_class) + "," + (cls.meets ? "yes" : "no") + "\n";
+                    }
+                    const auto& sc = sr.compliance[s];
+                    for (int mo = 0; mo < 12; ++mo) {
+                        if (!sc.monthly_days[mo]) continue;
+                        monthly += head + std::to_string(mo + 1) + "," + (wet_month.size() == 12 && wet_month[mo] == 1 ? "wet" : "dry") +
+                                   "," + std::to_string(sc.monthly_days[mo]) + "," + io::num(sc.monthly_mean_mgL[mo][0]) + "," +
+                                   io::num(sc.monthly_mean_mgL[mo][1]) + "," + io::num(sc.monthly_mean_mgL[mo][2]) + "," +
+                                   reaches::class_roman(sc.monthly_class[mo]) + "," + reaches::class_roman(sec.target_class) + "," +
+                                   (sc.monthly_class[mo] <= sec.target_class ? "yes" : "no") + "\n";
+                    }
+                    comp += head + csv_field(sec.name_en) + "," + csv_field(sec.river) + "," + reaches::class_roman(sec.target_class) +
+                            "," + io::num(sc.annual_mean_mgL[0]) + "," + io::num(sc.annual_mean_mgL[1]) + "," +
+                            io::num(sc.annual_mean_mgL[2]) + "," + reaches::class_roman(sc.annual_class) + "," +
+                            (sc.annual_meets ? "yes" : "no") + "," + io::num(sc.share_days()) + "," + io::num(sc.share_months()) +
+                            "," + std::to_string(sc.days) + "," + std::to_string(sc.months) + "\n";
+                }
+                const std::size_t n = m.net.size();
+                for (std::size_t i = 0; i < n; ++i)
+                    for (int d = 0; d < days; ++d) {
+                        const std::size_t at = d * n + i;
+                        reach_daily += sr.id + "," + csv_field(m.net.topo.id(i)) + "," + dates[d] + "," + io::num(r.reach_flow_m3s[at]) +
+                                       "," + io::num(r.reach_conc_mgL[at * 3]) + "," + io::num(r.reach_conc_mgL[at * 3 + 1]) + "," +
+                                       io::num(r.reach_conc_mgL[at * 3 + 2]) + "\n";
+                    }
+            }
+            io::OutputDir out(o->out_dir);
+            out.stage("daily_sections.csv", daily, true);
+            out.stage("daily_reaches.csv", reach_daily, true);
+            out.stage("monthly_sections.csv", monthly, true);
+            out.stage("compliance.csv", comp, true);
+
+            // Run store: the annual means as the run's section results, the daily and monthly detail in the
+            // dynamic tables.
+            std::vector<io::ScenarioResult> results;
+            std::vector<io::DynamicScenarioOutput> dyn;
+            for (const auto& sr : runs) {
+                io::ScenarioResult res;
+                res.scenario = sr.id;
+                res.max_reach_imbalance = sr.result.max_reach_imbalance;
+                for (int c = 0; c < kNumConstituents; ++c) {
+                    res.input_kg_d[c] = sr.result.input_g[c] / 1000.0 / days;
+                    res.outlet_kg_d[c] = sr.result.outlet_g[c] / 1000.0 / days;
+                    res.decayed_kg_d[c] = sr.result.decayed_g[c] / 1000.0 / days;
+                }
+                io::DynamicScenarioOutput d;
+                d.scenario = sr.id;
+                d.dates = dates;
+                d.wet_month = wet_month;
+                d.result = &sr.result;
+                d.classes = &sr.model.classes;
+                d.compliance = sr.compliance;
+                for (std::size_t i = 0; i < sr.model.net.size(); ++i) d.reach_ids.push_back(sr.model.net.topo.id(i));
+                for (std::size_t s = 0; s < sr.model.sections.size(); ++s) {
+                    const auto& sec = sr.model.sections[s];
+                    const auto& sc = sr.compliance[s];
+                    d.section_ids.push_back(sec.id);
+                    d.target_class.push_back(sec.target_class);
+                    d.water_body.push_back(sec.water_body);
+                    io::SectionRow row;
+                    row.section_id = sec.id;
+                    row.name = sec.name;
+                    row.name_en = sec.name_en;
+                    row.river = sec.river;
+                    row.reach_id = sr.model.net.topo.id(sec.reach);
+                    row.level = sec.level;
+                    row.position_km = sec.position_m / 1000.0;
+                    row.target_class = sec.target_class;
+                    double qsum = 0.0;
+                    for (int dd = 0; dd < days; ++dd) qsum += sr.result.obs_flow_m3s[dd * sr.result.nobs + s];
+                    row.flow_m3s = qsum / days;
+                    const auto cls = reaches::evaluate_section(sr.model.classes, sc.annual_mean_mgL, sec.water_body, sec.target_class);
+                    for (int c = 0; c < kNumConstituents; ++c) {
+                        row.conc_mgL[c] = sc.annual_mean_mgL[c];
+                        row.cls[c] = cls.cls[c];
+                        row.exceedance[c] = cls.exceedance[c];
+                    }
+                    row.overall = cls.overall;
+                    row.worst = cls.worst;
+                    row.meets = cls.meets;
+                    row.exceedance_max = cls.exceedance_max;
+                    res.sections.push_back(std::move(row));
+                }
+                d.meta = {{"year", flows.year},
+                          {"days", days},
+                          {"max_reach_imbalance", sr.result.max_reach_imbalance},
+                          {"network_imbalance", sr.result.network_imbalance},
+                          {"intervals_closed_form", static_cast<double>(sr.result.intervals_relaxed)},
+                          {"intervals_dopri5", static_cast<double>(sr.result.intervals_dopri5)},
+                          {"intervals_rosenbrock4", static_cast<double>(sr.result.intervals_rosenbrock4)},
+                          {"intervals_exact", static_cast<double>(sr.result.intervals_exact)}};
+                results.push_back(std::move(res));
+                dyn.push_back(std::move(d));
+            }
+            io::RunData rd = io::make_run_data(lc, "dynamic", std::move(results));
+            rd.parameters.emplace_back("dynamic.year", flows.year);
+            rd.parameters.emplace_back("dynamic.washoff_exponent", ds.washoff_exponent);
+            io::RunStore store(g.store);
+            const std::int64_t run_id = store.save(rd);
+            io::save_dynamic(store, run_id, dyn);
+            out.commit();
+
+            if (!g.quiet) {
+                TextTable t({"情景 Scenario", "断面 Section", "年均类别 Annual class", "目标 Target", "达标天数比例 Days meeting",
+                             "达标月份比例 Months meeting"});
+                for (const auto& sr : runs)
+                    for (std::size_t s = 0; s < sr.model.sections.size(); ++s) {
+                        const auto& sec = sr.model.sections[s];
+                        const auto& sc = sr.compliance[s];
+                        t.row({sr.id, sec.name + (sec.name_en != sec.name ? " " + sec.name_en : ""), reaches::class_roman(sc.annual_class),
+                               reaches::class_roman(sec.target_class), fixed(100.0 * sc.share_days(), 1) + " %",
+                               fixed(100.0 * sc.share_months(), 1) + " %"});
+                    }
+                std::printf("%s", t.str().c_str());
+                std::printf("\n动态模拟 %d 年 Dynamic run of %d. Run %lld stored in %s; results in %s\n", flows.year, flows.year,
+                            static_cast<long long>(run_id), g.store.c_str(), o->out_dir.c_str());
+            }
+            return static_cast<int>(kOk);
+        };
+    });
+}
+
+}  // namespace qingliu::app

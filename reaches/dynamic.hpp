@@ -1,0 +1,184 @@
+// Dynamic (time-varying) simulation of the reach network: daily or finer flows and loads over a year or more.
+//
+// Cells. Each reach is a series of n completely mixed cells of equal length dx = L/n (QUAL2K's element scheme,
+// Chapra, Pelletier & Tao 2008, QUAL2K documentation, section 2). A series of completely mixed cells has numerical
+// dispersion E_num = u dx / 2 (same documentation, "Dispersion"), so the number of cells that makes it equal to the
+// physical dispersion E is
+//     n = ceil(L u / (2 E)),   clamped to [min_cells, max_cells],
+// with u the velocity at the design (steady) flow. E comes from the reach (dispersion_m2s), or from Fischer's formula
+// E = 0.011 u^2 B^2 / (H u*), u* = sqrt(g H S) (Fischer et al. 1979, Mixing in Inland and Coastal Waters, ch. 5;
+// also the QUAL2K documentation) when the hydraulics give width, depth
+// and slope (Manning), or else options.default_dispersion_m2s.
+//
+// Forcing is piecewise constant over intervals of `step_days` (one day by default): flows, loads and rates are
+// constant within an interval and change at its boundaries. Within an interval the hydraulics are quasi-steady
+// (as in QUAL2K): cell i carries the flow Q_i (inflow at the reach's top plus every lateral and point inflow up to
+// the cell's downstream end) and holds V_i = dx * Q_i / u(Q_i).
+//
+// State: the mass M (g) of each constituent in each cell (not the concentration), so that mass is conserved when
+// volumes change between intervals; C_i = M_i / V_i. Pure rate functions, per constituent (time in days):
+//     transport out of cell i      T_i = r_i M_i,       r_i = 86400 Q_i / V_i           (1/d)
+//     first-order loss in cell i   K_i = k M_i,         k = k20 theta^(T-20)            (1/d)
+//     external input to cell i     W_i                  (g/d: upstream reaches into cell 0, headwater, lateral
+//                                                        background, point and spread sources)
+//     dM_i/dt = W_i + T_{i-1} - T_i - K_i         (T_{-1} = 0)
+// and two accumulating pools per constituent, the mass that left the reach (dO/dt = T_{n-1}) and the mass lost
+// (dD/dt = sum K_i). Every term moves mass from one named pool to another, so sum(M) + O + D changes exactly by the
+// inputs; Runge-Kutta and Rosenbrock methods preserve such linear invariants, so the audit
+//     in - out - decayed - (storage_end - storage_start) = 0
+// holds per reach and for the network to rounding, for any step size.
+//
+// Integration (Boost.Odeint). Reaches are integrated one after another in topological order, each over the whole
+// period, driven by the interval-mean outflow of the reaches feeding it (mass and water per interval: the exchange
+// between reaches is exact in mass). A reach's 3(n+2) states are integrated interval by interval with an adaptive,
+// error-controlled stepper restarted at each interval boundary (the forcing is discontinuous there):
+//     runge_kutta_dopri5 (explicit, order 5(4)) when the reach is not stiff over an interval
+//         (max_i (r_i + k) * step_days <= options.stiff_threshold),
+//     rosenbrock4 (linearly implicit, order 4(3), L-stable; Jacobian exact and constant within an interval) otherwise.
+// A step that cannot be completed (non-finite state, step size collapsing, too many rejected steps) becomes a
+// ModelError naming the reach, the time and the step size. Independent reaches run in parallel (oneTBB): a reach
+// starts as soon as every reach feeding it is done, and the interval outflows of a reach are freed once every
+// reach it feeds has read them, so memory stays near the frontier of the network rather than its size.
+//
+// Initial state: the steady solution of the same cells under the first interval's forcing (closed form, cells in
+// series):  M_i = (T_{i-1} + W_i) / (r_i + k),  i.e.  C_i = (Q_{i-1} C_{i-1} + W_i) / (Q_i + k V_i)  (mass flows),
+// or empty cells.
+//
+// Reported per interval: at every reach end the flow-weighted mean concentration over the interval (mass out / water
+// out), and at every observation the concentration of the cell holding it at the end of the interval (a sample of a
+// completely mixed cell).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "reaches/classes.hpp"
+#include "reaches/network.hpp"
+#include "reaches/sections.hpp"
+
+namespace qingliu::reaches {
+
+/// Time-varying forcing over `steps` intervals of `step_days`.
+struct DynamicForcing {
+    std::size_t steps = 365;
+    double step_days = 1.0;
+    /// Per interval: multiplies every reach's headwater and lateral flow (Network::headwater_flow_m3s,
+    /// lateral_flow_m3s) unless the reach has its own series. Empty: 1.
+    std::vector<double> flow_scale;
+    /// Per reach (empty: the network's headwater_flow_m3s / lateral_flow_m3s): the headwater and lateral flow at
+    /// scale 1, e.g. a share of the gauge flow by drainage area.
+    std::vector<double> base_headwater_m3s, base_lateral_m3s;
+    /// Per reach (empty: none): index into own_headwater_m3s / own_lateral_m3s, or kNone.
+    std::vector<std::int32_t> reach_series;
+    std::vector<std::vector<double>> own_headwater_m3s, own_lateral_m3s;  ///< per series, per interval
+    /// Load patterns: per pattern, per interval, a factor multiplying the input's load_gs.
+    std::vector<std::vector<double>> load_patterns;
+    /// Per input (empty: all constant): pattern index or kNone (constant load).
+    std::vector<std::int32_t> input_pattern;
+    /// First-order rates at the water temperature (1/d): one entry (constant) or one per interval.
+    std::vector<PerConstituent> k_per_d;
+};
+
+/// How intervals that are not relaxed are integrated (see the header comment):
+///   Auto:        dopri5 when not stiff, exact exponential (uniformization) when stiff;
+///   Odeint:      dopri5 when not stiff, rosenbrock4 when stiff;
+///   Dopri5, Rosenbrock4: always that stepper.
+enum class DynamicStepper { Auto, Odeint, Dopri5, Rosenbrock4 };
+enum class DynamicStart { Steady, Empty };
+
+struct DynamicOptions {
+    // cells
+    double default_dispersion_m2s = 30.0;  ///< used when a reach has no dispersion and its hydraulics give none
+    std::vector<double> dispersion_m2s;    ///< per reach (empty or <= 0: not given)
+    int min_cells = 1;
+    int max_cells = 10;
+    std::vector<int> cells;                ///< per reach: fixed number of cells (empty or <= 0: from dispersion)
+    // integration
+    DynamicStepper stepper = DynamicStepper::Auto;
+    double stiff_threshold = 8.0;          ///< Auto: Rosenbrock when max rate * step_days exceeds this
+    double rel_tol = 1e-8;
+    double abs_tol_g = 1e-9;               ///< absolute tolerance on masses (g)
+    /// Closed form for an interval whose transient has died out: when at most this share of the mass present at
+    /// the interval's start can still be in the reach at its end (0: always integrate).
+    double relaxed_tol = 1e-12;
+    DynamicStart start = DynamicStart::Steady;
+    // outputs
+    bool record_reach_ends = true;         ///< keep the interval concentrations at every reach end
+    int threads = 0;                       ///< 0: all available; 1: serial
+    std::function<void(double)> progress;  ///< fraction of reaches done (may be called from any thread, serialised)
+};
+
+/// The cells of one reach.
+struct CellLayout {
+    int cells = 1;
+    double dx_m = 0.0;
+    double dispersion_m2s = 0.0;  ///< physical dispersion used for the count
+    double numerical_dispersion_m2s = 0.0;  ///< u dx / 2 at the design flow
+};
+
+/// Number of cells per reach from length, design velocity and dispersion (see the header comment).
+/// design_flow_m3s: flow at the reach's downstream end under design conditions (e.g. SteadyResult::flow_out_m3s).
+std::vector<CellLayout> layout_cells(const Network& net, const std::vector<double>& design_flow_m3s,
+                                     const DynamicOptions& opt);
+
+struct ReachBudget {
+    PerConstituent in_g{0, 0, 0};       ///< everything that entered (upstream, headwater, lateral, sources)
+    PerConstituent out_g{0, 0, 0};      ///< left through the downstream end
+    PerConstituent decayed_g{0, 0, 0};
+    PerConstituent storage_start_g{0, 0, 0}, storage_end_g{0, 0, 0};
+};
+
+struct DynamicResult {
+    std::size_t steps = 0;
+    double step_days = 1.0;
+    std::vector<CellLayout> layout;  ///< per reach
+    /// Per reach end, per interval: flow-weighted mean concentration (mg/L), index (s * n + r) * 3 + c;
+    /// empty unless options.record_reach_ends.
+    std::vector<float> reach_conc_mgL;
+    std::vector<float> reach_flow_m3s;  ///< per reach end, per interval (s * n + r); empty unless record_reach_ends
+    /// Per observation, per interval: (s * nobs + o) * 3 + c, mg/L; flow at the observation (s * nobs + o).
+    std::vector<double> obs_conc_mgL;
+    std::vector<double> obs_flow_m3s;
+    std::vector<ReachBudget> budget;  ///< per reach, over the whole period
+    // network totals over the period (g)
+    PerConstituent input_g{0, 0, 0}, outlet_g{0, 0, 0}, decayed_g{0, 0, 0};
+    PerConstituent storage_start_g{0, 0, 0}, storage_end_g{0, 0, 0};
+    double max_reach_imbalance = 0.0;  ///< max |in - out - decayed - change in storage| / max(in, out, ...) per reach
+    double network_imbalance = 0.0;    ///< the same over the whole network (outlets as out)
+    // solver statistics
+    std::uint64_t steps_taken = 0, steps_rejected = 0;
+    /// Reach-constituent intervals by method: closed form (transient died out), dopri5, rosenbrock4, exact exponential.
+    std::uint64_t intervals_relaxed = 0, intervals_dopri5 = 0, intervals_rosenbrock4 = 0, intervals_exact = 0;
+    double conc(std::size_t step, std::size_t obs, int c) const { return obs_conc_mgL[(step * nobs + obs) * 3 + c]; }
+    std::size_t nobs = 0;
+};
+
+/// Runs the dynamic model. Inputs and observations as for solve_steady. Throws ModelError for a reach that receives
+/// load but carries no water, for a transfer larger than its supply, for a zero velocity and for solver failures
+/// (naming reach, time and step).
+DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& inputs,
+                            const std::vector<Observation>& observations, const DynamicForcing& forcing,
+                            const DynamicOptions& options);
+
+/// Compliance of one section over a dynamic run, judged like monitoring: monthly means and their classes, the
+/// annual mean and its class (GB 3838-2002 single-factor evaluation), and the share of days and of months whose
+/// class meets the target.
+struct SectionCompliance {
+    std::array<PerConstituent, 12> monthly_mean_mgL{};  ///< months without days: 0
+    std::array<int, 12> monthly_class{};                ///< 0: month not simulated
+    std::array<int, 12> monthly_days{};
+    PerConstituent annual_mean_mgL{0, 0, 0};
+    int annual_class = 0;
+    bool annual_meets = false;
+    int days = 0, days_meeting = 0, months = 0, months_meeting = 0;
+    double share_days() const { return days ? static_cast<double>(days_meeting) / days : 0.0; }
+    double share_months() const { return months ? static_cast<double>(months_meeting) / months : 0.0; }
+};
+
+/// month_of_step: 1..12 per interval. Observation o of the run is section o (scenarios::observations order).
+std::vector<SectionCompliance> section_compliance(const DynamicResult& res, const std::vector<Section>& sections,
+                                                  const ClassTable& table, const std::vector<int>& month_of_step);
+
+}  // namespace qingliu::reaches
