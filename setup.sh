@@ -8,3 +8,5 @@ scripts/install-deps.sh
 scripts/build.sh
 echo "[setup] built build/app/qingliu"
 build/app/qingliu run data/cases/leshan --out out/leshan
+# the report of that run, reread from the run store: report.html, network.gpkg (QGIS), CSV tables
+build/app/qingliu report latest --out out/leshan/report

@@ -238,11 +238,11 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
             y0 = std::min(y0, p.y); y1 = std::max(y1, p.y);
         }
     if (!(x1 >= x0)) return "";
-    const double W = 900, pad = 60;
+    const double W = 900, pad = 50, label_room = 150;  // section names are written to the right of their dots
     const double span = std::max({x1 - x0, y1 - y0, 1e-9});
-    const double scale = (W - 2 * pad) / span;
+    const double scale = (W - 2 * pad - label_room) / span;
     const double H = std::max(260.0, std::min(900.0, (y1 - y0) * scale + 2 * pad));
-    const double cx = (W - (x1 - x0) * scale) / 2, cy = (H - (y1 - y0) * scale) / 2;
+    const double cx = (W - label_room - (x1 - x0) * scale) / 2, cy = (H - (y1 - y0) * scale) / 2;
     auto SX = [&](XY p) { return cx + (fx(p) - x0) * scale; };
     auto SY = [&](XY p) { return H - cy - (p.y - y0) * scale; };
     std::unordered_map<std::string, const ReachResult*> res;
@@ -320,6 +320,7 @@ th,td{border:1px solid var(--line);padding:4px 7px;text-align:left;vertical-alig
 th{background:#eef2f6;font-weight:600}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 td.cls{font-weight:600;text-align:center}
+table.scen td:first-child{min-width:9em}
 tr.fail td.meets{color:#b00020;font-weight:600}
 tr.pass td.meets{color:#1b5e20}
 .kv td:first-child{width:28%;color:var(--muted)}
@@ -425,7 +426,7 @@ std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
              std::to_string(worse_v) + "</div><div class=\"card\">" + bi("情景", "Scenarios") + "<b>" +
              std::to_string(d.scenarios.size()) + "</b></div>";
     }
-    h += "<h3>" + bi("情景比较", "Scenarios compared") + "</h3><table><tr><th>" + bi("情景", "Scenario") + "</th><th>" +
+    h += "<h3>" + bi("情景比较", "Scenarios compared") + "</h3><table class=\"scen\"><tr><th>" + bi("情景", "Scenario") + "</th><th>" +
          bi("措施", "Measures") + "</th><th>" + bi("投资（万元）", "Investment (10⁴ yuan)") + "</th><th>" +
          bi("运行费（万元/年）", "Running cost (10⁴ yuan/a)") + "</th><th>" + bi("达标断面", "Sections meeting") + "</th>";
     for (int c = 1; c <= 6; ++c) h += "<th>" + esc(reaches::class_roman(c)) + "</th>";
