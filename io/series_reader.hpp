@@ -64,7 +64,7 @@ void read_dynamic_settings(const TomlTable& t, const std::string& case_file, con
             else out.year = static_cast<int>(*y);
         } else if (key == "washoff_exponent") {
             auto b = v.template value<double>();
-            if (!b || !(*b >= 0.0 && *b <= 3.0)) probs.add(case_file, line(v), key, "", "expected a number in [0, 3]");
+            if (!b || !(*b >= 0.0 && *b <= 3.0)) probs.add(case_file, line(v), "dynamic." + key, "", "expected a number in [0, 3]");
             else out.washoff_exponent = *b;
         } else {
             const auto* arr = v.as_array();

@@ -28,15 +28,24 @@
 //     in - out - decayed - (storage_end - storage_start) = 0
 // holds per reach and for the network to rounding, for any step size.
 //
-// Integration (Boost.Odeint). Reaches are integrated one after another in topological order, each over the whole
-// period, driven by the interval-mean outflow of the reaches feeding it (mass and water per interval: the exchange
-// between reaches is exact in mass). A reach's 3(n+2) states are integrated interval by interval with an adaptive,
-// error-controlled stepper restarted at each interval boundary (the forcing is discontinuous there):
-//     runge_kutta_dopri5 (explicit, order 5(4)) when the reach is not stiff over an interval
-//         (max_i (r_i + k) * step_days <= options.stiff_threshold),
-//     rosenbrock4 (linearly implicit, order 4(3), L-stable; Jacobian exact and constant within an interval) otherwise.
-// A step that cannot be completed (non-finite state, step size collapsing, too many rejected steps) becomes a
-// ModelError naming the reach, the time and the step size. Independent reaches run in parallel (oneTBB): a reach
+// Integration. Reaches are integrated one after another in topological order, each over the whole period, driven
+// by the interval-mean outflow of the reaches feeding it (mass and water per interval: the exchange between reaches
+// is exact in mass). Each constituent's n+2 states are advanced interval by interval (restarting at each boundary,
+// where the forcing jumps) by one of:
+//   closed form  when the interval's transient has died out: mass moves through the cells as a Markov chain, so the
+//                share of the mass present at the start still in the reach at the end is at most
+//                P(Erlang(n, lam_min) > h) = sum_{j<n} e^{-lam_min h}(lam_min h)^j/j!, lam_min = min_i r_i + k; below
+//                options.relaxed_tol (1e-12) the cells end at their steady state and the interval integrals follow
+//                exactly from one forward substitution (see relaxed_interval in dynamic.cpp);
+//   runge_kutta_dopri5 (Boost.Odeint, explicit, order 5(4), error-controlled) when not stiff:
+//                max_i (r_i + k) h <= options.stiff_threshold (8);
+//   stiff intervals: Auto uses the exact exponential of the linear cell system by uniformization (non-negative
+//                series, no cancellation; tail cut at 1e-15); Odeint uses rosenbrock4 (Boost.Odeint, linearly
+//                implicit, order 4(3), exact constant Jacobian). Both are exact to their tolerances; the tests run
+//                both. rosenbrock4 factorises a dense uBLAS matrix at every step, about a hundred times slower
+//                here than the O(n) exponential, which is why Auto does not use it.
+// An odeint step that cannot be completed (non-finite state, step size collapsing, 200 rejections in a row) becomes
+// a ModelError naming the reach, the day and the step size. Independent reaches run in parallel (oneTBB): a reach
 // starts as soon as every reach feeding it is done, and the interval outflows of a reach are freed once every
 // reach it feeds has read them, so memory stays near the frontier of the network rather than its size.
 //
