@@ -223,7 +223,8 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
                 }
             std::printf("\n线性响应与整体复算之差 Linear response vs full re-evaluation: max |difference| %.3g mg/L%s%s\n",
                         r.max_linear_error_mgL,
-                        r.corrections > 0 ? (", re-planned " + std::to_string(r.corrections) + " time(s) after re-evaluation").c_str() : "",
+                        ((r.corrections > 0 ? ", re-planned " + std::to_string(r.corrections) + " time(s) after re-evaluation" : std::string()) +
+                        (r.pruned > 0 ? ", " + std::to_string(r.pruned) + " measure(s) dropped that the full model does not need" : std::string())).c_str(),
                         r.verified_ok ? "" : " — WARNING: the re-evaluated plan misses a target the linear model met");
             std::printf("Run %lld stored in %s%s%s\n", static_cast<long long>(id), g.store.c_str(),
                         o->out_dir.empty() ? "" : "; results in ", o->out_dir.c_str());

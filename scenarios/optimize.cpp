@@ -258,6 +258,38 @@ OptimizeResult optimize(const CaseModel& base, const std::vector<Candidate>& can
         return rows;
     };
 
+    // Fills the outcome of the plan res.chosen from its full evaluation; with `correct`, adds the linear model's error
+    // to the correction of every target missed although the linear model met it, and returns true if it did.
+    auto record = [&](const Evaluation& ev, bool correct) {
+        bool resolve = false;
+        res.max_linear_error_mgL = 0.0;
+        res.total_gap_rel = 0.0;
+        res.verified_ok = true;
+        for (std::size_t s = 0; s < ns; ++s) {
+            res.sections[s].plan_cls = ev.sections[s].cls;
+            for (int c = 0; c < kNumConstituents; ++c) {
+                auto& t = res.sections[s].c[c];
+                double pred = c0[s][c];
+                for (std::size_t j : res.chosen) pred += res.response_mgL[j][s][c];
+                t.predicted_mgL = pred;
+                t.verified_mgL = ev.sections[s].conc_mgL[c];
+                t.margin_mgL = t.limit_mgL - t.verified_mgL;
+                t.gap_mgL = std::max(0.0, t.verified_mgL - t.limit_mgL);
+                if (t.limit_mgL > 0.0) res.total_gap_rel += t.gap_mgL / t.limit_mgL;
+                const double err = t.verified_mgL - pred;
+                res.max_linear_error_mgL = std::max(res.max_linear_error_mgL, std::abs(err));
+                const double tol = opt.tolerance_rel * t.limit_mgL;
+                // missed although the linear model had it within its limit (strict) or within its planned gap
+                if (t.verified_mgL > std::max(t.limit_mgL, pred) + tol && err > tol) {
+                    res.verified_ok = false;
+                    if (correct) corr[s][c] += err;
+                    resolve = true;
+                }
+            }
+        }
+        return resolve;
+    };
+
     bool gap_mode = false;
     for (int iter = 0;; ++iter) {
         const std::vector<Row> rows = build_rows();
@@ -291,35 +323,33 @@ OptimizeResult optimize(const CaseModel& base, const std::vector<Candidate>& can
             if (sol.x[j]) res.chosen.push_back(j);
 
         // Full re-evaluation with the measures applied together.
-        const Evaluation ev = evaluate(apply_plan(base, cands, res.chosen));
-        bool resolve = false;
-        res.max_linear_error_mgL = 0.0;
-        res.total_gap_rel = 0.0;
-        res.verified_ok = true;
-        for (std::size_t s = 0; s < ns; ++s) {
-            res.sections[s].plan_cls = ev.sections[s].cls;
-            for (int c = 0; c < kNumConstituents; ++c) {
-                auto& t = res.sections[s].c[c];
-                double pred = c0[s][c];
-                for (std::size_t j : res.chosen) pred += res.response_mgL[j][s][c];
-                t.predicted_mgL = pred;
-                t.verified_mgL = ev.sections[s].conc_mgL[c];
-                t.margin_mgL = t.limit_mgL - t.verified_mgL;
-                t.gap_mgL = std::max(0.0, t.verified_mgL - t.limit_mgL);
-                if (t.limit_mgL > 0.0) res.total_gap_rel += t.gap_mgL / t.limit_mgL;
-                const double err = t.verified_mgL - pred;
-                res.max_linear_error_mgL = std::max(res.max_linear_error_mgL, std::abs(err));
-                const double tol = opt.tolerance_rel * t.limit_mgL;
-                // missed although the linear model had it within its limit (strict) or within its planned gap
-                if (t.verified_mgL > std::max(t.limit_mgL, pred) + tol && err > tol) {
-                    res.verified_ok = false;
-                    corr[s][c] += err;
-                    resolve = true;
-                }
-            }
-        }
-        if (!resolve || iter >= opt.max_corrections) break;
+        if (!record(evaluate(apply_plan(base, cands, res.chosen)), true) || iter >= opt.max_corrections) break;
         ++res.corrections;
+    }
+
+    // Pruning. Where measures interact favourably (an outfall connected to a plant that is also upgraded: the linear
+    // sum counts the connected water at the old effluent concentration), the linear model is conservative and may keep
+    // a measure the full model does not need. Most expensive first, a chosen measure is dropped if, re-evaluated in
+    // full without it, no target is newly missed and no remaining gap grows.
+    if (!res.chosen.empty()) {
+        std::vector<std::size_t> order = res.chosen;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+        for (std::size_t j : order) {
+            std::vector<std::size_t> trial;
+            for (std::size_t i : res.chosen)
+                if (i != j) trial.push_back(i);
+            const Evaluation ev = evaluate(apply_plan(base, cands, trial));
+            bool ok = true;
+            for (std::size_t s = 0; s < ns && ok; ++s)
+                for (int c = 0; c < kNumConstituents && ok; ++c) {
+                    const auto& t = res.sections[s].c[c];
+                    ok = ev.sections[s].conc_mgL[c] <= std::max(t.limit_mgL, t.verified_mgL) + opt.tolerance_rel * t.limit_mgL;
+                }
+            if (!ok) continue;
+            res.chosen = trial;
+            ++res.pruned;
+            record(ev, false);
+        }
     }
     res.invest_wan = res.annual_wan = 0.0;
     for (std::size_t j : res.chosen) {

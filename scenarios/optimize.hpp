@@ -17,7 +17,9 @@
 //     subject to C_sc + sum_m D_msc x_m <= limit_sc - a_sc   for every section s and constituent c
 // where limit_sc is the GB 3838-2002 limit of the section's target class (Table 1) and a_sc is a correction (0 at
 // first). After solving, the plan is re-evaluated in full; if a target the linear model said was met is missed by
-// e > 0, a_sc += e and the model is solved again (at most OptimizeOptions::max_corrections times).
+// e > 0, a_sc += e and the model is solved again (at most OptimizeOptions::max_corrections times). Where measures
+// interact favourably the linear sum is conservative, so the plan is finally pruned: most expensive first, a measure
+// is dropped if the full model without it newly misses no target and grows no gap.
 //
 // Unreachable targets. A target (s, c) is reachable if choosing, in every group, the level that lowers C_sc most
 // meets it (exact under the linear response). If the full model is infeasible, a second model adds gaps g_sc >= 0,
@@ -90,6 +92,7 @@ struct OptimizeResult {
     std::vector<std::vector<PerConstituent>> response_mgL;
     double max_linear_error_mgL = 0.0;        ///< max |verified - predicted| over sections and constituents
     int corrections = 0;                      ///< re-solves after re-evaluation
+    std::size_t pruned = 0;                   ///< measures dropped because the full model does not need them
     bool verified_ok = true;                  ///< the re-evaluated plan meets every target the plan claims to meet
     std::size_t solves = 0;
 };

@@ -189,3 +189,54 @@ TEST_CASE("qingliu calibrate: recovers the rates behind the observations table",
     CHECK(log.find("observations.csv") != std::string::npos);
     CHECK(log.find("NOPE") != std::string::npos);
 }
+
+TEST_CASE("least-cost plan on the shipped cases: re-evaluated in full, and the cheapest of every combination", "[optimize][cases]") {
+    for (const char* name : {"leshan", "ledu"}) {
+        INFO(name);
+        const io::LoadedCase lc = io::load_case((source_dir() / "data/cases" / name).string());
+        std::vector<scenarios::Measure> ms;
+        std::set<std::string> seen;
+        for (const auto& s : lc.scenarios)
+            for (const auto& m : s.measures)
+                if (seen.insert(m.id).second) ms.push_back(m);
+        const auto c = scenarios::candidates_from(ms);
+        REQUIRE(c.size() <= 14);  // enumeration below stays within a few seconds
+        const scenarios::OptimizeResult r = scenarios::optimize(lc.model, c, {});
+        REQUIRE(r.status != scenarios::PlanStatus::NotSolved);
+        CHECK(r.verified_ok);
+        // the plan, evaluated in full here, meets every target it claims to meet
+        const auto e = scenarios::evaluate(scenarios::apply_plan(lc.model, c, r.chosen));
+        for (std::size_t s = 0; s < lc.model.sections.size(); ++s)
+            for (int k = 0; k < kNumConstituents; ++k) {
+                const auto& t = r.sections[s].c[k];
+                CHECK(e.sections[s].conc_mgL[k] == Approx(t.verified_mgL).epsilon(1e-12));
+                if (r.status == scenarios::PlanStatus::Optimal) CHECK(e.sections[s].conc_mgL[k] <= t.limit_mgL * (1 + 1e-9));
+            }
+        if (r.status != scenarios::PlanStatus::Optimal) continue;
+        // every combination (levels respected), each evaluated in full: none that meets every target is cheaper
+        double best = 1e300;
+        for (unsigned mask = 0; mask < (1u << c.size()); ++mask) {
+            std::vector<std::size_t> pick;
+            bool ok = true;
+            double cost = 0.0;
+            for (std::size_t i = 0; i < c.size() && ok; ++i)
+                if (mask & (1u << i)) {
+                    for (std::size_t j : pick)
+                        if (!c[i].group.empty() && c[i].group == c[j].group) ok = false;
+                    pick.push_back(i);
+                    cost += c[i].measure.invest_wan + 10.0 * c[i].measure.annual_wan;
+                }
+            if (!ok || cost >= best) continue;
+            const auto ev = scenarios::evaluate(scenarios::apply_plan(lc.model, c, pick));
+            for (const auto& s : ev.sections) ok = ok && s.cls.meets;
+            if (ok) {
+                best = cost;
+                std::string ids;
+                for (std::size_t i : pick) ids += c[i].measure.id + " ";
+                UNSCOPED_INFO("cheapest so far " << cost << ": " << ids);
+            }
+        }
+        UNSCOPED_INFO("corrections " << r.corrections << " max linear error " << r.max_linear_error_mgL);
+        CHECK(r.cost_wan == Approx(best).margin(1e-6));
+    }
+}
