@@ -26,7 +26,7 @@ const std::set<std::string> kCaseKeys = {"name", "name_en", "description"};
 const std::set<std::string> kTableKeys = {"reaches",  "sources",  "sections",     "classes",         "scenarios",
                                           "plants",   "outfalls", "industry",     "farms",           "cropland",
                                           "villages", "ponds",    "coefficients", "standards",       "prohibited_zones",
-                                          "catchments"};
+                                          "catchments", "observations", "uncertainty"};
 
 std::string fmt_num(double v) {
     char b[64];
@@ -444,6 +444,8 @@ LoadedCase load_case(const std::string& path) {
     irefs.standards = table_ref(c, *tables, "standards", false);
     irefs.prohibited_zones = table_ref(c, *tables, "prohibited_zones", false);
     irefs.catchments = table_ref(c, *tables, "catchments", false);
+    c.out.observations = table_ref(c, *tables, "observations", false);
+    c.out.uncertainty = table_ref(c, *tables, "uncertainty", false);
     {
         InventoryContext ictx;
         ictx.reach_index = &rindex;

@@ -1,10 +1,12 @@
 // Reads a case folder (case.toml naming its tables) into a CaseModel, checking everything and reporting every
 // problem at once with file, record and field.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "io/series_reader.hpp"
+#include "io/table.hpp"
 #include "scenarios/case.hpp"
 #include "scenarios/measures.hpp"
 
@@ -19,6 +21,8 @@ struct LoadedCase {
     std::vector<std::pair<std::string, double>> parameters;  ///< effective scalar parameters (key, value)
     std::vector<scenarios::Scenario> scenarios;           ///< from [tables] scenarios (the baseline is implicit)
     DynamicSettings dynamic;                              ///< [dynamic] section and drainage areas (dynamic runs)
+    std::optional<TableRef> observations;  ///< [tables] observations (calibration), if named
+    std::optional<TableRef> uncertainty;   ///< [tables] uncertainty (Monte Carlo ranges), if named
 };
 
 /// `path` is a case folder (containing case.toml) or a case file. Throws InputError listing every problem.

@@ -57,6 +57,8 @@ ObservationTable read_observations(const LoadedCase& lc, const std::string& path
     std::string prefix;  // column prefix: "" (observations table) or "observed_" (sections table)
     if (!path.empty()) {
         ref.path = resolve(lc, path);
+    } else if (lc.observations) {
+        ref = *lc.observations;
     } else if (fs::exists(fs::path(lc.dir) / "observations.csv")) {
         ref.path = (fs::path(lc.dir) / "observations.csv").string();
     } else {
@@ -113,6 +115,7 @@ UncertaintyTable read_uncertainty(const LoadedCase& lc, const std::string& path)
     UncertaintyTable out;
     TableRef ref;
     if (!path.empty()) ref.path = resolve(lc, path);
+    else if (lc.uncertainty) ref = *lc.uncertainty;
     else if (fs::exists(fs::path(lc.dir) / "uncertainty.csv")) ref.path = (fs::path(lc.dir) / "uncertainty.csv").string();
     else return out;
     out.file = ref.path;

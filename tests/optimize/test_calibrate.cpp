@@ -3,6 +3,11 @@
 
 #include <cmath>
 
+#include <filesystem>
+#include <fstream>
+
+#include "io/case_reader.hpp"
+#include "io/observations_reader.hpp"
 #include "scenarios/calibrate.hpp"
 
 using namespace qingliu;
@@ -198,4 +203,26 @@ TEST_CASE("calibration of an entry coefficient recovers the value behind the obs
     CHECK(r.parameters[0].key == "coefficient.rural_entry.default.entry");
     CHECK(r.parameters[0].fitted == Approx(0.3).epsilon(1e-6));  // noise-free observations; 1e-6 relative asked
     CHECK(r.after[0].rmse_mgL < 1e-5);
+}
+
+TEST_CASE("an observations table named under [tables] is the one read", "[calibrate][io]") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / "qingliu_obs_named";
+    fs::remove_all(dir);
+    fs::copy(std::string(QINGLIU_SOURCE_DIR) + "/tests/data/mini", dir);
+    std::ofstream(dir / "monitoring_2023.csv") << "section_id,date,cod_mgL,nh3n_mgL,tp_mgL\nS03,2023-01-15,12.5,,0.11\n";
+    {
+        std::ifstream in(dir / "case.toml");
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        text.replace(text.find("[tables]"), 8, "[tables]\nobservations = \"monitoring_2023.csv\"");
+        std::ofstream(dir / "case.toml") << text;
+    }
+    const auto lc = qingliu::io::load_case(dir.string());
+    REQUIRE(lc.observations);
+    const auto t = qingliu::io::read_observations(lc);
+    CHECK(t.file.find("monitoring_2023.csv") != std::string::npos);
+    REQUIRE(t.values.size() == 1);  // one record: COD and TP observed, NH3-N empty
+    CHECK(t.values[0].has == std::array<bool, 3>{true, false, true});
+    CHECK(t.values[0].conc_mgL[0] == 12.5);
+    fs::remove_all(dir);
 }
