@@ -8,6 +8,8 @@
 #include "common/csv_text.hpp"
 #include "common/error.hpp"
 #include "io/case_reader.hpp"
+#include "io/observations_reader.hpp"
+#include "io/series_reader.hpp"
 #include "io/table.hpp"
 #include "reaches/classes.hpp"
 #include "scenarios/apportion.hpp"
@@ -165,6 +167,51 @@ int inventory_tables(const std::uint8_t* data, std::size_t size) {
         "collection_rate=0.95\n[[measure]]\nid=\"z\"\nkind=\"close_prohibited_farms\"\n[[measure]]\nid=\"r\"\n"
         "kind=\"rural_sewage\"\ncoverage=0.8\n[[scenario]]\nid=\"all\"\nmeasures=[\"m\",\"c\",\"z\",\"r\"]\n");
     load_and_run(d);
+    return 0;
+}
+
+int series_tables(const std::uint8_t* data, std::size_t size) {
+    // a daily flow table, then (after "%%\n") a load factor table
+    std::string in(reinterpret_cast<const char*>(data), size);
+    const std::size_t sep = in.find("%%\n");
+    const fs::path d = scratch() / "series_tables";
+    fs::create_directories(d);
+    put(d / "flows.csv", in.substr(0, sep));
+    put(d / "loads.csv", sep == std::string::npos ? std::string("date,source_id,factor\n") : in.substr(sep + 3));
+    for (int year : {0, 2021}) {
+        Problems probs;
+        io::read_flow_series({(d / "flows.csv").string(), ""}, year, probs);
+        io::read_load_series({(d / "loads.csv").string(), ""}, year, {"P"}, {"outfall"}, probs);
+    }
+    return 0;
+}
+
+int observation_tables(const std::uint8_t* data, std::size_t size) {
+    // an observations table, then (after "%%\n") an uncertainty-range table, read against a valid case
+    std::string in(reinterpret_cast<const char*>(data), size);
+    const std::size_t sep = in.find("%%\n");
+    const fs::path d = scratch() / "observation_tables";
+    fs::create_directories(d);
+    put(d / "case.toml", std::string(kCaseToml).replace(0, 9,
+                                                        "[tables]\nobservations = \"obs.csv\"\nuncertainty = \"unc.csv\"\n"));
+    put(d / "reaches.csv", kReaches);
+    put(d / "sources.csv", kSources);
+    put(d / "sections.csv", kSections);
+    put(d / "obs.csv", in.substr(0, sep));
+    put(d / "unc.csv", sep == std::string::npos ? std::string("parameter,low,high\n") : in.substr(sep + 3));
+    try {
+        const io::LoadedCase lc = io::load_case(d.string());
+        try {
+            io::read_observations(lc);
+        } catch (const InputError&) {
+        }
+        try {
+            io::read_uncertainty(lc);
+        } catch (const InputError&) {
+        }
+    } catch (const InputError&) {
+    } catch (const ModelError&) {
+    }
     return 0;
 }
 

@@ -11,6 +11,8 @@ int table_csv(const std::uint8_t* data, std::size_t size);  ///< a CSV file thro
 int case_tables(const std::uint8_t* data, std::size_t size);  ///< reaches/sources/sections tables of a case, then a run
 int case_file(const std::uint8_t* data, std::size_t size);  ///< case.toml with valid tables
 int scenario_file(const std::uint8_t* data, std::size_t size);  ///< scenarios.toml against a valid case
-int inventory_tables(const std::uint8_t* data, std::size_t size);  ///< inventory tables and coefficient overrides, then measures
+int inventory_tables(const std::uint8_t* data, std::size_t size);
+int series_tables(const std::uint8_t* data, std::size_t size);  ///< daily flow and load-factor tables (dynamic model)
+int observation_tables(const std::uint8_t* data, std::size_t size);  ///< observations and uncertainty-range tables  ///< inventory tables and coefficient overrides, then measures
 
 }  // namespace qingliu::fuzz

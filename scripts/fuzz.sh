@@ -8,7 +8,7 @@ top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 secs="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(csv_text table_csv case_tables case_file scenario_file inventory_tables)
+[ ${#targets[@]} -gt 0 ] || targets=(csv_text table_csv case_tables case_file scenario_file inventory_tables series_tables observation_tables)
 CC=clang CXX=clang++ cmake -S "$top" -B "$top/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DQINGLIU_FUZZ=ON -DQINGLIU_SANITIZE=ON -DQINGLIU_TESTS=OFF > /dev/null
 ninja -C "$top/build-fuzz" $(printf 'fuzz/fuzz_%s ' "${targets[@]}")

@@ -13,7 +13,9 @@ TEST_CASE("fuzz corpus and regression inputs are read without crashing", "[fuzz]
                                                   {"case_tables", qingliu::fuzz::case_tables},
                                                   {"case_file", qingliu::fuzz::case_file},
                                                   {"scenario_file", qingliu::fuzz::scenario_file},
-                                                  {"inventory_tables", qingliu::fuzz::inventory_tables}};
+                                                  {"inventory_tables", qingliu::fuzz::inventory_tables},
+                                                  {"series_tables", qingliu::fuzz::series_tables},
+                                                  {"observation_tables", qingliu::fuzz::observation_tables}};
     int replayed = 0;
     for (const auto& [name, fn] : targets)
         for (const char* set : {"corpus", "regressions"}) {
