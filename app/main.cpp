@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
     register_scenario_cmds(cli, g, action);
     register_optimize(cli, g, action);
     register_calibrate(cli, g, action);
+    register_loads(cli, g, action);
     register_report(cli, g, action);
     register_dynamic(cli, g, action);
     try {

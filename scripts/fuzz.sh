@@ -16,11 +16,13 @@ status=0
 for t in "${targets[@]}"; do
   work="$top/build-fuzz/corpus/$t"
   findings="$top/fuzz/findings/$t"
-  mkdir -p "$work" "$findings"
+  mkdir -p "$work" "$findings" "$top/fuzz/corpus/$t"
+  regress=()
+  [ -d "$top/fuzz/regressions/$t" ] && regress=("$top/fuzz/regressions/$t")
   echo "[fuzz] $t for ${secs}s"
   # detect_leaks=0: GDAL keeps driver registries alive for the process lifetime by design
   if ! ASAN_OPTIONS=detect_leaks=0 "$top/build-fuzz/fuzz/fuzz_$t" -max_total_time="$secs" -max_len=4096 -timeout=10 \
-      -artifact_prefix="$findings/" "$work" "$top/fuzz/corpus/$t" "$top/fuzz/regressions/$t" 2> "$top/build-fuzz/fuzz_$t.log"; then
+      -artifact_prefix="$findings/" "$work" "$top/fuzz/corpus/$t" "${regress[@]}" 2> "$top/build-fuzz/fuzz_$t.log"; then
     echo "[fuzz] $t: crash, see $top/build-fuzz/fuzz_$t.log and $findings"
     status=1
   else
