@@ -80,12 +80,12 @@ Solve solve_milp(const std::vector<double>& cost, const std::vector<std::vector<
     Cbc_setAllowableGap(m.get(), 0.0);  // prove optimality (the models are small: one binary per measure)
     Cbc_setAllowableFractionGap(m.get(), 0.0);
     for (int j = 0; j < n; ++j) {
-        const std::string name = "x" + std::to_string(j);
+        const std::string name = std::string(1, 'x').append(std::to_string(j));
         Cbc_addCol(m.get(), name.c_str(), 0.0, 1.0, (gap_mode && minimise_gap) ? 0.0 : cost[j], 1, 0, nullptr, nullptr);
     }
     if (gap_mode)
         for (int r = 0; r < nr; ++r) {
-            const std::string name = "g" + std::to_string(r);
+            const std::string name = std::string(1, 'g').append(std::to_string(r));
             Cbc_addCol(m.get(), name.c_str(), 0.0, std::numeric_limits<double>::max(), minimise_gap ? 1.0 : 0.0, 0, 0, nullptr, nullptr);
         }
     for (int r = 0; r < nr; ++r) {
@@ -96,7 +96,7 @@ Solve solve_milp(const std::vector<double>& cost, const std::vector<std::vector<
             coef.push_back(-1.0);
         }
         if (cols.empty()) continue;  // strict mode: already checked rhs >= 0
-        const std::string name = "t" + std::to_string(r);
+        const std::string name = std::string(1, 't').append(std::to_string(r));
         Cbc_addRow(m.get(), name.c_str(), static_cast<int>(cols.size()), cols.data(), coef.data(), 'L', rows[r].rhs);
     }
     for (std::size_t gi = 0; gi < groups.size(); ++gi) {
