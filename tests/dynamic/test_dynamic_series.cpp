@@ -121,7 +121,7 @@ TEST_CASE("flow and load tables: every problem with file, record and field", "[d
 TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic case", "[dynamic][cli]") {
     namespace fs = std::filesystem;
     std::vector<fs::path> cases;
-    for (const fs::path root : {test::source_dir() / "tests/dynamic/data", test::source_dir() / "data/cases"}) {
+    for (const fs::path& root : {test::source_dir() / "tests/dynamic/data", test::source_dir() / "data/cases"}) {
         if (!fs::exists(root)) continue;
         for (const auto& e : fs::directory_iterator(root))
             if (fs::exists(e.path() / "case.toml") && ("\n" + test::read_file(e.path() / "case.toml")).find("\n[dynamic]") != std::string::npos)

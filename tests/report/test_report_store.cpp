@@ -23,7 +23,7 @@ struct Stored {
 };
 
 Stored store_mini(io::RunStore& store) {
-    Stored s{io::load_case((source_dir() / "tests/data/mini").string())};
+    Stored s{io::load_case((source_dir() / "tests/data/mini").string()), 0, {}};
     std::vector<io::ScenarioResult> all = {io::make_result(s.lc.model, scenarios::evaluate(s.lc.model), "baseline")};
     for (const auto& sc : s.lc.scenarios) {
         const auto m = scenarios::apply_scenario(s.lc.model, sc);
