@@ -10,6 +10,7 @@
 
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
+#include "io/results.hpp"
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
 #include "io/output.hpp"
@@ -25,13 +26,6 @@ std::string g6(double v) {
     char b[64];
     std::snprintf(b, sizeof b, "%.4g", v);
     return b;
-}
-
-std::string q(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
 }
 
 std::string csv_num(double v) { return std::isnan(v) ? "" : io::num(v); }
@@ -83,7 +77,7 @@ void register_calibrate(CLI::App& cli, Globals& g, Action& action) {
 
             std::string pcsv = "parameter,initial,fitted,low,high,at_bound\n";
             for (const auto& p : r.parameters)
-                pcsv += q(p.key) + "," + io::num(p.initial) + "," + io::num(p.fitted) + "," + io::num(p.low) + "," + io::num(p.high) + "," +
+                pcsv += io::csv_quote(p.key) + "," + io::num(p.initial) + "," + io::num(p.fitted) + "," + io::num(p.low) + "," + io::num(p.high) + "," +
                         (p.at_bound ? "1" : "0") + "\n";
             pcsv += "\nconstituent,n,rmse_before_mgL,rmse_mgL,bias_mgL,r2,nse\n";
             for (auto c : kConstituents) {
@@ -95,7 +89,7 @@ void register_calibrate(CLI::App& cli, Globals& g, Action& action) {
             std::string rcsv = "section_id,date,constituent,observed_mgL,modelled_mgL,residual_mgL\n";
             for (const auto& x : r.residuals) {
                 const auto& ov = obs.values[x.observation];
-                rcsv += q(m.sections[ov.section].id) + "," + q(ov.date) + "," + std::string(key(kConstituents[x.constituent])) + "," +
+                rcsv += io::csv_quote(m.sections[ov.section].id) + "," + io::csv_quote(ov.date) + "," + std::string(key(kConstituents[x.constituent])) + "," +
                         io::num(x.observed_mgL) + "," + io::num(x.modelled_mgL) + "," + io::num(x.residual_mgL) + "\n";
             }
             std::unique_ptr<io::OutputDir> out;

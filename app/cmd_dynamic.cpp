@@ -40,19 +40,6 @@ struct ScenarioRun {
     std::vector<reaches::SectionCompliance> compliance;
 };
 
-std::string fixed(double v, int digits) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.*f", digits, v);
-    return b;
-}
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
-
 reaches::DynamicForcing make_forcing(const scenarios::CaseModel& m, const io::DynamicSettings& ds, const io::DailyFlows& flows,
                                      std::int32_t gauge, const std::vector<loads::LoadFactorSeries>& load_series,
                                      const std::string& flows_file, std::vector<int>& wet_month) {
@@ -211,7 +198,7 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                 const auto& r = sr.result;
                 for (std::size_t s = 0; s < m.sections.size(); ++s) {
                     const auto& sec = m.sections[s];
-                    const std::string head = sr.id + "," + csv_field(sec.id) + "," + csv_field(sec.name) + ",";
+                    const std::string head = sr.id + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + ",";
                     for (int d = 0; d < days; ++d) {
                         const PerConstituent c{r.conc(d, s, 0), r.conc(d, s, 1), r.conc(d, s, 2)};
                         const auto cls = reaches::evaluate_section(m.classes, c, sec.water_body, sec.target_class);
@@ -228,7 +215,7 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                                    reaches::class_roman(sc.monthly_class[mo]) + "," + reaches::class_roman(sec.target_class) + "," +
                                    (sc.monthly_class[mo] <= sec.target_class ? "yes" : "no") + "\n";
                     }
-                    comp += head + csv_field(sec.name_en) + "," + csv_field(sec.river) + "," + reaches::class_roman(sec.target_class) +
+                    comp += head + io::csv_quote(sec.name_en) + "," + io::csv_quote(sec.river) + "," + reaches::class_roman(sec.target_class) +
                             "," + io::num(sc.annual_mean_mgL[0]) + "," + io::num(sc.annual_mean_mgL[1]) + "," +
                             io::num(sc.annual_mean_mgL[2]) + "," + reaches::class_roman(sc.annual_class) + "," +
                             (sc.annual_meets ? "yes" : "no") + "," + io::num(sc.share_days()) + "," + io::num(sc.share_months()) +
@@ -238,7 +225,7 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                 for (std::size_t i = 0; i < n; ++i)
                     for (int d = 0; d < days; ++d) {
                         const std::size_t at = d * n + i;
-                        reach_daily += sr.id + "," + csv_field(m.net.topo.id(i)) + "," + dates[d] + "," + io::num(r.reach_flow_m3s[at]) +
+                        reach_daily += sr.id + "," + io::csv_quote(m.net.topo.id(i)) + "," + dates[d] + "," + io::num(r.reach_flow_m3s[at]) +
                                        "," + io::num(r.reach_conc_mgL[at * 3]) + "," + io::num(r.reach_conc_mgL[at * 3 + 1]) + "," +
                                        io::num(r.reach_conc_mgL[at * 3 + 2]) + "\n";
                     }

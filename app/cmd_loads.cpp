@@ -13,11 +13,6 @@
 namespace qingliu::app {
 
 namespace {
-std::string fixed(double v, int digits) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.*f", digits, v);
-    return b;
-}
 }  // namespace
 
 void register_loads(CLI::App& cli, Globals& g, Action& action) {

@@ -8,6 +8,7 @@
 
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
+#include "io/results.hpp"
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
 #include "io/output.hpp"
@@ -17,19 +18,6 @@
 namespace qingliu::app {
 
 namespace {
-
-std::string fixed(double v, int digits) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.*f", digits, v);
-    return b;
-}
-
-std::string q(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-}
 
 // A band's concentrations as a stored scenario result (sections only; reaches are not kept per quantile).
 io::ScenarioResult band_result(const scenarios::CaseModel& m, const scenarios::Evaluation& base, const scenarios::MonteCarloResult& r,
@@ -80,7 +68,7 @@ int run_monte_carlo(Globals& g, const std::string& case_path, const std::string&
     csv += "\n";
     for (std::size_t s = 0; s < m.sections.size(); ++s) {
         const auto& b = r.sections[s];
-        csv += q(m.sections[s].id) + "," + q(m.sections[s].name) + "," + q(m.sections[s].river) + "," +
+        csv += io::csv_quote(m.sections[s].id) + "," + io::csv_quote(m.sections[s].name) + "," + io::csv_quote(m.sections[s].river) + "," +
                std::to_string(m.sections[s].target_class) + "," + io::num(b.p_meets);
         for (int c = 0; c < kNumConstituents; ++c) csv += "," + io::num(b.p_meets_c[c]);
         for (int c = 0; c < kNumConstituents; ++c)
@@ -89,7 +77,7 @@ int run_monte_carlo(Globals& g, const std::string& case_path, const std::string&
         csv += "\n";
     }
     std::string drawn = "parameter\n";
-    for (const auto& k : r.drawn) drawn += q(k) + "\n";
+    for (const auto& k : r.drawn) drawn += io::csv_quote(k) + "\n";
 
     io::OutputDir out(out_dir);
     io::ScenarioResult det = io::make_result(m, base, "baseline");

@@ -9,6 +9,7 @@
 
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
+#include "io/results.hpp"
 #include "io/case_reader.hpp"
 #include "io/output.hpp"
 #include "io/run_data.hpp"
@@ -17,19 +18,6 @@
 namespace qingliu::app {
 
 namespace {
-
-std::string fixed(double v, int digits) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.*f", digits, v);
-    return b;
-}
-
-std::string q(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-}
 
 int digits_for(int c) { return c == 0 ? 2 : 3; }
 
@@ -144,7 +132,7 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
             for (std::size_t j = 0; j < cands.size(); ++j) {
                 const auto& x = cands[j].measure;
                 const bool on = std::find(r.chosen.begin(), r.chosen.end(), j) != r.chosen.end();
-                plan += q(x.id) + "," + q(x.name) + "," + q(x.name_en) + "," + scenarios::kind_def(x.kind).key + "," + q(cands[j].group) +
+                plan += io::csv_quote(x.id) + "," + io::csv_quote(x.name) + "," + io::csv_quote(x.name_en) + "," + scenarios::kind_def(x.kind).key + "," + io::csv_quote(cands[j].group) +
                         "," + io::num(x.invest_wan) + "," + io::num(x.annual_wan) + "," + io::num(x.invest_wan + F * x.annual_wan) + "," +
                         (on ? "1" : "0") + "\n";
             }
@@ -153,7 +141,7 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
             for (std::size_t s = 0; s < m.sections.size(); ++s)
                 for (auto c : kConstituents) {
                     const auto& t = r.sections[s].c[idx(c)];
-                    secs += q(m.sections[s].id) + "," + q(m.sections[s].name) + "," + std::string(key(c)) + "," +
+                    secs += io::csv_quote(m.sections[s].id) + "," + io::csv_quote(m.sections[s].name) + "," + std::string(key(c)) + "," +
                             std::to_string(m.sections[s].target_class) + "," + io::num(t.limit_mgL) + "," + io::num(t.baseline_mgL) + "," +
                             io::num(t.verified_mgL) + "," + io::num(t.predicted_mgL) + "," + io::num(t.margin_mgL) + "," +
                             (t.reachable ? "1" : "0") + "," + io::num(t.best_mgL) + "," + io::num(t.gap_mgL) + "\n";

@@ -25,12 +25,6 @@ io::LoadedCase load_and_log(const std::string& path) {
     return lc;
 }
 
-std::string fixed(double v, int digits) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.*f", digits, v);
-    return b;
-}
-
 }  // namespace
 
 std::string section_table_text(const std::vector<io::SectionRow>& rows) {

@@ -8,6 +8,7 @@
 
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
+#include "io/results.hpp"
 #include "io/case_reader.hpp"
 #include "io/output.hpp"
 #include "io/run_data.hpp"
@@ -17,19 +18,6 @@
 namespace qingliu::app {
 
 namespace {
-
-std::string fixed(double v, int digits) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.*f", digits, v);
-    return b;
-}
-
-std::string q(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-}
 
 std::vector<std::string> split_list(const std::string& s) {
     std::vector<std::string> out;
@@ -117,12 +105,12 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                     const auto& x = results[i].sections[k];
                     const auto& b = results[0].sections[k];
                     meeting += x.meets ? 1 : 0;
-                    csv += q(sid) + "," + q(sname) + "," + q(x.section_id) + "," + q(x.name) + "," + q(x.river) + "," +
+                    csv += io::csv_quote(sid) + "," + io::csv_quote(sname) + "," + io::csv_quote(x.section_id) + "," + io::csv_quote(x.name) + "," + io::csv_quote(x.river) + "," +
                            reaches::class_roman(x.target_class) + "," + io::num(x.conc_mgL[0]) + "," + io::num(x.conc_mgL[1]) + "," +
                            io::num(x.conc_mgL[2]) + "," + reaches::class_roman(x.overall) + "," + (x.meets ? "yes" : "no") + "," +
                            io::num(x.exceedance_max) + "," + io::num(x.conc_mgL[0] - b.conc_mgL[0]) + "," +
                            io::num(x.conc_mgL[1] - b.conc_mgL[1]) + "," + io::num(x.conc_mgL[2] - b.conc_mgL[2]) + "," +
-                           std::to_string(x.overall - b.overall) + "," + q(sname_en) + "," + q(x.name_en) + "\n";
+                           std::to_string(x.overall - b.overall) + "," + io::csv_quote(sname_en) + "," + io::csv_quote(x.name_en) + "\n";
                 }
                 std::string ms;
                 double inv = 0, ann = 0;
@@ -131,7 +119,7 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                     inv = chosen[i - 1].invest_wan();
                     ann = chosen[i - 1].annual_wan();
                 }
-                sc_csv += q(sid) + "," + q(sname) + "," + q(sname_en) + "," + q(ms) + "," + io::num(inv) + "," + io::num(ann) + "," +
+                sc_csv += io::csv_quote(sid) + "," + io::csv_quote(sname) + "," + io::csv_quote(sname_en) + "," + io::csv_quote(ms) + "," + io::num(inv) + "," + io::num(ann) + "," +
                           std::to_string(meeting) + "," + std::to_string(results[i].sections.size()) + "\n";
             }
             io::OutputDir out(co->out_dir);
@@ -191,22 +179,22 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                     const auto& c = x.by_source_mgL[j];
                     if (c[0] == 0.0 && c[1] == 0.0 && c[2] == 0.0) continue;
                     const auto& so = m.sources[j];
-                    src += q(ao->scenario) + "," + q(sec.id) + "," + q(sec.name) + "," + q(so.id) + "," + q(so.name) + "," + so.type + "," +
-                           q(m.net.topo.id(so.reach)) + "," + io::num(c[0]) + "," + io::num(c[1]) + "," + io::num(c[2]) + "," +
+                    src += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + io::csv_quote(so.id) + "," + io::csv_quote(so.name) + "," + so.type + "," +
+                           io::csv_quote(m.net.topo.id(so.reach)) + "," + io::num(c[0]) + "," + io::num(c[1]) + "," + io::num(c[2]) + "," +
                            io::num(share(c[0], x.total_mgL[0])) + "," + io::num(share(c[1], x.total_mgL[1])) + "," +
                            io::num(share(c[2], x.total_mgL[2])) + "\n";
                     for (int k = 0; k < 3; ++k) by_type[so.type][k] += c[k];
                 }
                 for (const auto& [type, c] : by_type) {
                     const loads::SourceType* st = loads::find_source_type(type);
-                    typ += q(ao->scenario) + "," + q(sec.id) + "," + q(sec.name) + "," + type + "," + (st ? st->zh : type.c_str()) + "," +
+                    typ += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + type + "," + (st ? st->zh : type.c_str()) + "," +
                            (st ? st->en : type.c_str()) + "," + io::num(c[0]) + "," + io::num(c[1]) + "," + io::num(c[2]) + "," +
                            io::num(share(c[0], x.total_mgL[0])) + "," + io::num(share(c[1], x.total_mgL[1])) + "," +
                            io::num(share(c[2], x.total_mgL[2])) + "\n";
                 }
                 for (auto cst : kConstituents) {
                     const int k = idx(cst);
-                    red += q(ao->scenario) + "," + q(sec.id) + "," + q(sec.name) + "," + reaches::class_roman(sec.target_class) + "," +
+                    red += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + reaches::class_roman(sec.target_class) + "," +
                            std::string(key(cst)) + "," + io::num(x.total_mgL[k]) + "," + io::num(x.limit_mgL[k]) + "," +
                            io::num(x.background_mgL[k]) + "," + io::num(x.upstream_load_gs[k] * kKgPerDayPerGramPerSecond) + "," +
                            io::num(x.required_cut_share[k]) + "," + io::num(x.required_cut_gs[k] * kKgPerDayPerGramPerSecond) + "," +
@@ -263,13 +251,13 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
             csv += "method\n";
             TextTable t({"河段 Reach", "河流 River", "目标 Target", "COD 容量/现状 t/a", "NH3-N 容量/现状 t/a", "TP 容量/现状 t/a", "需削减 Cut t/a"});
             for (const auto& rc : caps) {
-                csv += q(po->scenario) + "," + q(m.net.topo.id(rc.reach)) + "," + q(m.net.river[rc.reach]) + "," +
-                       (rc.target_class ? reaches::class_roman(rc.target_class) : "") + "," + q(rc.control_section) + ",";
+                csv += io::csv_quote(po->scenario) + "," + io::csv_quote(m.net.topo.id(rc.reach)) + "," + io::csv_quote(m.net.river[rc.reach]) + "," +
+                       (rc.target_class ? reaches::class_roman(rc.target_class) : "") + "," + io::csv_quote(rc.control_section) + ",";
                 for (int k = 0; k < 3; ++k)
                     csv += (rc.target_class ? io::num(rc.capacity_gs[k] * t_a) : "") + "," + io::num(rc.current_gs[k] * t_a) + "," +
                            (rc.target_class ? io::num(rc.reduction_gs[k] * t_a) : "") + "," +
                            (rc.target_class ? io::num(rc.limit_mgL[k]) : "") + "," + io::num(rc.inflow_conc_mgL[k]) + ",";
-                csv += q(scenarios::capacity_method(at)) + "\n";
+                csv += io::csv_quote(scenarios::capacity_method(at)) + "\n";
                 if (!rc.target_class) continue;
                 std::string cut;
                 for (int k = 0; k < 3; ++k)

@@ -1,8 +1,16 @@
 #include "app/text_table.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 
 namespace qingliu::app {
+
+std::string fixed(double v, int digits) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.*f", digits, v);
+    return b;
+}
 
 int display_width(const std::string& s) {
     int w = 0;

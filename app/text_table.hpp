@@ -6,6 +6,8 @@
 namespace qingliu::app {
 
 int display_width(const std::string& utf8);
+/// A number with a fixed count of decimals, for terminal tables.
+std::string fixed(double v, int digits);
 
 class TextTable {
 public:

@@ -68,14 +68,12 @@ ScenarioResult make_result(const scenarios::CaseModel& m, const scenarios::Evalu
     return r;
 }
 
-namespace {
-std::string q(const std::string& s) {
+std::string csv_quote(const std::string& s) {
     if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string o = "\"";
     for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
     return o + "\"";
 }
-}  // namespace
 
 std::string sections_csv(const std::vector<SectionRow>& rows, bool with_scenario, const std::string& scenario) {
     std::string s;
@@ -84,10 +82,10 @@ std::string sections_csv(const std::vector<SectionRow>& rows, bool with_scenario
          "name_en,reach_id,position_km,level,flow_m3s,cod_class,nh3n_class,tp_class,worst_parameter,"
          "cod_exceedance,nh3n_exceedance,tp_exceedance\n";
     for (const auto& r : rows) {
-        if (with_scenario) s += q(scenario) + ",";
-        s += q(r.section_id) + "," + q(r.name) + "," + q(r.river) + "," + num(r.conc_mgL[0]) + "," + num(r.conc_mgL[1]) +
+        if (with_scenario) s += csv_quote(scenario) + ",";
+        s += csv_quote(r.section_id) + "," + csv_quote(r.name) + "," + csv_quote(r.river) + "," + num(r.conc_mgL[0]) + "," + num(r.conc_mgL[1]) +
              "," + num(r.conc_mgL[2]) + "," + reaches::class_roman(r.overall) + "," + reaches::class_roman(r.target_class) +
-             "," + (r.meets ? "yes" : "no") + "," + num(r.exceedance_max) + "," + q(r.name_en) + "," + q(r.reach_id) + "," +
+             "," + (r.meets ? "yes" : "no") + "," + num(r.exceedance_max) + "," + csv_quote(r.name_en) + "," + csv_quote(r.reach_id) + "," +
              num(r.position_km) + "," + r.level + "," + num(r.flow_m3s) + "," + reaches::class_roman(r.cls[0]) + "," +
              reaches::class_roman(r.cls[1]) + "," + reaches::class_roman(r.cls[2]) + "," +
              std::string(key(static_cast<Constituent>(r.worst))) + "," + num(r.exceedance[0]) + "," + num(r.exceedance[1]) +
@@ -101,8 +99,8 @@ std::string reaches_csv(const std::vector<ReachRow>& rows) {
         "reach_id,flow_m3s,velocity_ms,cod_mgL,nh3n_mgL,tp_mgL,river,downstream_id,length_km,flow_in_m3s,travel_time_d,"
         "cod_load_kg_d,nh3n_load_kg_d,tp_load_kg_d,cod_decayed_kg_d,nh3n_decayed_kg_d,tp_decayed_kg_d,dry\n";
     for (const auto& r : rows) {
-        s += q(r.reach_id) + "," + num(r.flow_m3s) + "," + num(r.velocity_ms) + "," + num(r.conc_mgL[0]) + "," +
-             num(r.conc_mgL[1]) + "," + num(r.conc_mgL[2]) + "," + q(r.river) + "," + q(r.downstream_id) + "," +
+        s += csv_quote(r.reach_id) + "," + num(r.flow_m3s) + "," + num(r.velocity_ms) + "," + num(r.conc_mgL[0]) + "," +
+             num(r.conc_mgL[1]) + "," + num(r.conc_mgL[2]) + "," + csv_quote(r.river) + "," + csv_quote(r.downstream_id) + "," +
              num(r.length_km) + "," + num(r.flow_in_m3s) + "," + num(r.travel_time_d) + "," + num(r.load_out_kg_d[0]) +
              "," + num(r.load_out_kg_d[1]) + "," + num(r.load_out_kg_d[2]) + "," + num(r.decayed_kg_d[0]) + "," +
              num(r.decayed_kg_d[1]) + "," + num(r.decayed_kg_d[2]) + "," + (r.dry ? "yes" : "no") + "\n";
@@ -114,11 +112,11 @@ std::string loads_by_source_csv(const scenarios::CaseModel& m) {
     std::string s = "source_id,name,type,type_zh,type_en,town,reach_id,river,diffuse,flow_m3s,cod_t_a,nh3n_t_a,tp_t_a,origin\n";
     for (const auto& x : m.sources) {
         const loads::SourceType* t = loads::find_source_type(x.type);
-        s += q(x.id) + "," + q(x.name) + "," + q(x.type) + "," + q(t ? t->zh : x.type) + "," + q(t ? t->en : x.type) + "," +
-             q(x.town) + "," + q(m.net.topo.id(x.reach)) + "," + q(m.net.river[x.reach]) + "," + (x.diffuse ? "yes" : "no") +
+        s += csv_quote(x.id) + "," + csv_quote(x.name) + "," + csv_quote(x.type) + "," + csv_quote(t ? t->zh : x.type) + "," + csv_quote(t ? t->en : x.type) + "," +
+             csv_quote(x.town) + "," + csv_quote(m.net.topo.id(x.reach)) + "," + csv_quote(m.net.river[x.reach]) + "," + (x.diffuse ? "yes" : "no") +
              "," + num(x.flow_m3s);
         for (int c = 0; c < 3; ++c) s += "," + num(x.load_gs[c] * kTonnePerYearPerGramPerSecond);
-        s += "," + q(x.origin) + "\n";
+        s += "," + csv_quote(x.origin) + "\n";
     }
     return s;
 }
@@ -131,7 +129,7 @@ std::string loads_by_type_csv(const scenarios::CaseModel& m) {
     std::string s = "type,type_zh,type_en,count,cod_t_a,nh3n_t_a,tp_t_a,cod_share,nh3n_share,tp_share\n";
     for (const auto& t : tot) {
         const loads::SourceType* d = loads::find_source_type(t.type);
-        s += q(t.type) + "," + q(d ? d->zh : t.type) + "," + q(d ? d->en : t.type) + "," + std::to_string(t.count);
+        s += csv_quote(t.type) + "," + csv_quote(d ? d->zh : t.type) + "," + csv_quote(d ? d->en : t.type) + "," + std::to_string(t.count);
         for (int c = 0; c < 3; ++c) s += "," + num(t.t_a[c]);
         for (int c = 0; c < 3; ++c) s += "," + num(all[c] > 0 ? t.t_a[c] / all[c] : 0.0);
         s += "\n";

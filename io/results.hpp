@@ -54,6 +54,9 @@ std::string loads_by_source_csv(const scenarios::CaseModel& m);
 /// loads_by_type.csv: type,type_zh,type_en,count,cod_t_a,nh3n_t_a,tp_t_a,cod_share,nh3n_share,tp_share.
 std::string loads_by_type_csv(const scenarios::CaseModel& m);
 
+/// A CSV field: quoted (with doubled quotes) when it holds a comma, quote or line break.
+std::string csv_quote(const std::string& s);
+
 /// Number formatting shared by every writer: up to 6 significant digits, no exponent for ordinary magnitudes.
 std::string num(double v);
 
