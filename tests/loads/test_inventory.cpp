@@ -284,6 +284,21 @@ const scenarios::Scenario& scenario(const io::LoadedCase& lc, const std::string&
     FAIL("no scenario " << id);
     throw;
 }
+
+// A scratch copy of the inventory case; `table_line` (e.g. `catchments = "c.geojson"`) is added under [tables].
+std::filesystem::path scratch_case(const std::string& name, const std::string& table_line = "") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / name;
+    fs::remove_all(dir);
+    fs::copy(kCase, dir);
+    if (!table_line.empty()) {
+        std::ifstream in(dir / "case.toml");
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        text.replace(text.find("[tables]"), 8, "[tables]\n" + table_line);
+        std::ofstream(dir / "case.toml") << text;
+    }
+    return dir;
+}
 }  // namespace
 
 TEST_CASE("inventory case folder: loads as in the hand computation", "[loads][io]") {
@@ -386,9 +401,7 @@ TEST_CASE("inventory case: mass balance with k = 0 and apportionment by type", "
 
 TEST_CASE("inventory reader: bad records named by file, record and field, all at once", "[loads][io]") {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / "qingliu_bad_inventory";
-    fs::remove_all(dir);
-    fs::copy(kCase, dir);
+    const fs::path dir = scratch_case("qingliu_bad_inventory");
     {
         std::ofstream f(dir / "farms.csv");
         f << "farm_id,name,town,reach_id,species,scale,head_count,utilisation,in_prohibited_zone\n"
@@ -424,9 +437,7 @@ TEST_CASE("inventory reader: bad records named by file, record and field, all at
 
 TEST_CASE("farms inside a prohibited-zone polygon are flagged", "[loads][io]") {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / "qingliu_zone_inventory";
-    fs::remove_all(dir);
-    fs::copy(kCase, dir);
+    const fs::path dir = scratch_case("qingliu_zone_inventory", R"(prohibited_zones = "zones.geojson")");
     {
         std::ofstream f(dir / "farms.csv");
         f << "farm_id,name,town,reach_id,species,scale,head_count,utilisation,x,y\n"
@@ -438,12 +449,6 @@ TEST_CASE("farms inside a prohibited-zone polygon are flagged", "[loads][io]") {
         f << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"z"},)"
              R"("geometry":{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]]]}}]})";
     }
-    {
-        std::ifstream in(dir / "case.toml");
-        std::string text((std::istreambuf_iterator<char>(in)), {});
-        text.replace(text.find("[tables]"), 8, "[tables]\nprohibited_zones = \"zones.geojson\"");
-        std::ofstream(dir / "case.toml") << text;
-    }
     const auto lc = io::load_case(dir.string());
     REQUIRE(lc.model.inventory.farms.size() == 2);
     CHECK(lc.model.inventory.farms[0].in_prohibited_zone);
@@ -453,17 +458,9 @@ TEST_CASE("farms inside a prohibited-zone polygon are flagged", "[loads][io]") {
 
 TEST_CASE("a case's coefficients table overrides the shipped rows", "[loads][io]") {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / "qingliu_coef_inventory";
-    fs::remove_all(dir);
-    fs::copy(kCase, dir);
+    const fs::path dir = scratch_case("qingliu_coef_inventory", R"(coefficients = "coef.csv")");
     std::ofstream(dir / "coef.csv") << "category,key,parameter,value,unit,low,high,source\n"
                                        "livestock_entry,scale,entry,0.5,1,0.4,0.6,local survey\n";
-    {
-        std::ifstream in(dir / "case.toml");
-        std::string text((std::istreambuf_iterator<char>(in)), {});
-        text.replace(text.find("[tables]"), 8, "[tables]\ncoefficients = \"coef.csv\"");
-        std::ofstream(dir / "case.toml") << text;
-    }
     const auto base = io::load_case(kCase);
     const auto over = io::load_case(dir.string());
     const double shipped = loads::default_coefficients().find("livestock_entry", "scale", "entry")->value;
@@ -475,21 +472,13 @@ TEST_CASE("a case's coefficients table overrides the shipped rows", "[loads][io]
 
 TEST_CASE("diffuse records without reach_id are placed by sub-catchment polygons", "[loads][io]") {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / "qingliu_catchment_inventory";
-    fs::remove_all(dir);
-    fs::copy(kCase, dir);
+    const fs::path dir = scratch_case("qingliu_catchment_inventory", R"(catchments = "catchments.geojson")");
     // two catchments side by side: x in [0,10] drains to T1, x in [10,20] to R2
     std::ofstream(dir / "catchments.geojson")
         << R"({"type":"FeatureCollection","features":[)"
            R"({"type":"Feature","properties":{"reach_id":"T1"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]]]}},)"
            R"({"type":"Feature","properties":{"reach_id":"R2"},"geometry":{"type":"Polygon","coordinates":[[[10,0],[20,0],[20,10],[10,10],[10,0]]]}}]})";
     std::ofstream(dir / "cropland.csv") << "field_id,town,crop,area_mu,x,y\nC1,a,paddy,10000,3,4\nC2,b,vegetable,3000,15,2\n";
-    {
-        std::ifstream in(dir / "case.toml");
-        std::string text((std::istreambuf_iterator<char>(in)), {});
-        text.replace(text.find("[tables]"), 8, "[tables]\ncatchments = \"catchments.geojson\"");
-        std::ofstream(dir / "case.toml") << text;
-    }
     const auto lc = io::load_case(dir.string());
     const auto& m = lc.model;
     CHECK(m.net.topo.id(by_id(m, "C1").reach) == "T1");
