@@ -18,6 +18,7 @@
 #include <tbb/task_arena.h>
 
 #include "common/error.hpp"
+#include "reaches/bucket.hpp"
 #include "reaches/steady.hpp"
 
 namespace qingliu::reaches {
@@ -195,19 +196,6 @@ struct Link {
 struct Outflow {
     std::vector<double> v;  // s * 4 + {0: Q, 1..3: mass}
 };
-
-template <class T>
-void bucket(std::size_t n, const std::vector<T>& items, std::vector<std::int32_t>& start, std::vector<std::int32_t>& idx) {
-    start.assign(n + 1, 0);
-    for (const auto& it : items) {
-        if (it.reach < 0 || static_cast<std::size_t>(it.reach) >= n) throw ModelError("input or section on an unknown reach index");
-        ++start[it.reach + 1];
-    }
-    for (std::size_t i = 0; i < n; ++i) start[i + 1] += start[i];
-    idx.resize(items.size());
-    std::vector<std::int32_t> fill(start.begin(), start.end() - 1);
-    for (std::size_t i = 0; i < items.size(); ++i) idx[fill[items[i].reach]++] = static_cast<std::int32_t>(i);
-}
 
 struct Shared {
     Shared(const Network& n, const std::vector<PointInput>& in, const std::vector<Observation>& ob, const DynamicForcing& fo,
@@ -600,8 +588,8 @@ DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& i
     res.obs_flow_m3s.assign(S * observations.size(), 0.0);
 
     Shared sh(net, inputs, observations, forcing, opt, res);
-    bucket(N, inputs, sh.in_start, sh.in_idx);
-    bucket(N, observations, sh.ob_start, sh.ob_idx);
+    detail::bucket_by_reach(N, inputs, sh.in_start, sh.in_idx);
+    detail::bucket_by_reach(N, observations, sh.ob_start, sh.ob_idx);
     sh.upstream.assign(N, {});
     sh.consumers.assign(N, {});
     for (std::size_t r = 0; r < N; ++r) {

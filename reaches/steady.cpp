@@ -16,6 +16,7 @@
 #include <tbb/task_arena.h>
 
 #include "common/error.hpp"
+#include "reaches/bucket.hpp"
 
 namespace qingliu::reaches {
 namespace {
@@ -23,15 +24,7 @@ namespace {
 // Compressed rows: items of reach r are idx[start[r] .. start[r+1]), sorted by position.
 template <class T>
 void bucket(std::size_t n, const std::vector<T>& items, std::vector<std::int32_t>& start, std::vector<std::int32_t>& idx) {
-    start.assign(n + 1, 0);
-    for (const auto& it : items) {
-        if (it.reach < 0 || static_cast<std::size_t>(it.reach) >= n) throw ModelError("input or section on an unknown reach index");
-        ++start[it.reach + 1];
-    }
-    for (std::size_t i = 0; i < n; ++i) start[i + 1] += start[i];
-    idx.resize(items.size());
-    std::vector<std::int32_t> fill(start.begin(), start.end() - 1);
-    for (std::size_t i = 0; i < items.size(); ++i) idx[fill[items[i].reach]++] = static_cast<std::int32_t>(i);
+    detail::bucket_by_reach(n, items, start, idx);
     // stable sort per reach; most reaches hold zero to a few items, sorted in place without a buffer
     auto before = [&](std::int32_t a, std::int32_t b) { return items[a].position_m < items[b].position_m; };
     for (std::size_t r = 0; r < n; ++r) {
