@@ -96,90 +96,127 @@ double residual_share(int n, double lam_min, double h) {
     return sum;
 }
 
-/// Interval whose transient has died out (residual_share below tolerance): the cells end at their steady state and
-/// the interval integrals follow in closed form. With A the (lower bidiagonal) rate matrix, M_ss = -A^{-1} W and
-///     M(h) = M_ss + e^{Ah} (M0 - M_ss) ~ M_ss,      int_0^h M dt = M_ss h + A^{-1} (e^{Ah} - I)(M0 - M_ss) ~ M_ss h - y,
-/// y = A^{-1} (M0 - M_ss) by forward substitution. Then out = r_{n-1} int M_{n-1}, decayed = k sum int M_i, and
-/// in - out - decayed = M(h) - M0 holds as an identity (A M_ss + W = 0), so mass is conserved to rounding.
-void relaxed_interval(const CellSystem& s, double h, double* x) {
-    const int n = s.n;
-    double above_ss = 0.0, above_y = 0.0, integral_out = 0.0, integral_all = 0.0;
-    for (int i = 0; i < n; ++i) {
-        const double lam = s.r[i] + s.k;
-        const double mss = (above_ss + s.w[i * 3]) / lam;
-        // (A y)_i = r_{i-1} y_{i-1} - lam_i y_i = M0_i - Mss_i
-        const double y = (above_y - (x[i] - mss)) / lam;
-        const double integral = mss * h - y;
-        above_ss = s.r[i] * mss;
-        above_y = s.r[i] * y;
-        integral_all += integral;
-        if (i == n - 1) integral_out = integral;
-        x[i] = mss;
-    }
-    x[n] += s.r[n - 1] * integral_out;
-    x[n + 1] += s.k * integral_all;
-}
-
-/// Exact solution over an interval for the linear cells (used for stiff intervals in Auto mode): with
-/// M_ss = -A^{-1} W and d = M0 - M_ss,
-///     M(h) = M_ss + e^{Ah} d,      int_0^h M dt = M_ss h + int_0^h e^{At} d dt,
-/// where e^{At} d is evaluated by uniformization (Jensen 1953; Grassmann 1977): with L >= max_i (r_i + k) and the
-/// non-negative matrix P = I + A/L,
-///     e^{At} d = sum_j Pois(j; L t) P^j d,     int_0^h e^{At} d dt = (1/L) sum_j P[Pois(L h) > j] P^j d.
-/// All terms are non-negative combinations (no cancellation); the series is cut when the Poisson tail is below 1e-15.
-/// Long intervals are split so that L h <= 40 per part (no underflow of e^{-L h}).
-void exact_interval(const CellSystem& s, double h, double* x, std::vector<double>& work) {
-    const int n = s.n;
-    double lmax = 0.0;
-    for (int i = 0; i < n; ++i) lmax = std::max(lmax, s.r[i] + s.k);
-    const int parts = std::max(1, static_cast<int>(std::ceil(lmax * h / 40.0)));
-    const double hp = h / parts, a = lmax * hp;
-    work.assign(5 * n, 0.0);
-    double* mss = work.data();
-    double* d = mss + n;
-    double* pj = d + n;       // P^j d
-    double* endv = pj + n;    // sum pois(j) P^j d
-    double* integ = endv + n; // sum P[Pois > j] P^j d
+/// Steady masses of the cells, M_ss = -A^{-1} W with A the (lower bidiagonal) rate matrix; cells in series:
+///     M_i = (r_{i-1} M_{i-1} + W_i) / (r_i + k).
+/// w: inputs per cell (g/d) at w[i * 3].
+void steady_cells(int n, const double* r, double k, const double* w, double* mss) {
     double above = 0.0;
     for (int i = 0; i < n; ++i) {
-        mss[i] = (above + s.w[i * 3]) / (s.r[i] + s.k);
-        above = s.r[i] * mss[i];
+        mss[i] = (above + w[i * 3]) / (r[i] + k);
+        above = r[i] * mss[i];
     }
-    double out_int = 0.0, all_int = 0.0;
-    for (int p = 0; p < parts; ++p) {
+}
+
+/// Ends an interval once the masses at its end, M(h), are known: x holds M0 (and the two pools) on entry. Since
+/// A M + W = dM/dt,
+///     int_0^h M dt = M_ss h + y,   A y = M(h) - M0,
+/// with y by forward substitution: r_{i-1} y_{i-1} - (r_i + k) y_i = M_i(h) - M0_i. Then out = r_{n-1} int M_{n-1},
+/// decayed = k sum int M_i, and in - out - decayed = M(h) - M0 holds as an identity (the columns of A sum to -k, the
+/// last to -(r_{n-1} + k)), so mass is conserved to rounding however M(h) was approximated.
+void end_interval(int n, const double* r, double k, double h, const double* mss, const double* mh, double* x) {
+    double above_y = 0.0, integral_all = 0.0, integral_out = 0.0;
+    for (int i = 0; i < n; ++i) {
+        const double y = (above_y - (mh[i] - x[i])) / (r[i] + k);
+        const double integral = mss[i] * h + y;
+        above_y = r[i] * y;
+        integral_all += integral;
+        if (i == n - 1) integral_out = integral;
+        x[i] = mh[i];
+    }
+    x[n] += r[n - 1] * integral_out;
+    x[n + 1] += k * integral_all;
+}
+
+/// Interval whose transient has died out (residual_share below tolerance): M(h) = M_ss + e^{Ah} (M0 - M_ss) ~ M_ss,
+/// the cells end at their steady state and the interval integrals follow from end_interval.
+void relaxed_interval(const CellSystem& s, double h, double* x, std::vector<double>& work) {
+    work.resize(s.n);
+    steady_cells(s.n, s.r, s.k, s.w, work.data());
+    end_interval(s.n, s.r, s.k, h, work.data(), work.data(), x);
+}
+
+/// Exact solution over an interval for the linear cells, the three constituents together (used for stiff intervals in
+/// Auto mode). With A_0 the transport matrix (lower bidiagonal: -r_i on the diagonal, r_i below it), constituent c has
+/// A_c = A_0 - k_c I, so e^{A_c t} = e^{-k_c t} e^{A_0 t} and one series serves all three. With M_ss = -A_c^{-1} W_c and
+/// d = M0 - M_ss,
+///     M(h) = M_ss + e^{-k_c h} e^{A_0 h} d,      int_0^h M dt = M_ss h + A_c^{-1} (M(h) - M0),
+/// where e^{A_0 h} d is evaluated by uniformization (Jensen 1953; Grassmann 1977): with L = max_i r_i and the
+/// non-negative matrix P = I + A_0/L,
+///     e^{A_0 h} d = sum_j Pois(j; L h) P^j d.
+/// P is substochastic (columns sum to at most 1), so |P^j d|_1 never grows with j: the terms after j add at most
+/// (1 - sum_{m<=j} Pois(m)) |P^j d|_1. The series stops when that, or the Poisson tail alone, is below 1e-16 of the
+/// masses; cells of nearly equal rates make P nearly nilpotent (P^n = 0 when all rates are equal), so it usually
+/// stops after little more than n terms. Long intervals are split so that L h <= 40 per part (no underflow of
+/// e^{-L h}). The integrals, outflow and decay follow from end_interval, which conserves mass to rounding whatever
+/// the truncation.
+/// use[c]: which constituents to advance (the others are left as they are).
+void exact_intervals(int n, const double* r, const double* w, const PerConstituent& k, const bool use[3], double h,
+                     double* x, std::size_t stride, std::vector<double>& work) {
+    constexpr int C = kNumConstituents;
+    const int m = n * C;  // values [c * n + i]
+    double lmax = 0.0;
+    for (int i = 0; i < n; ++i) lmax = std::max(lmax, r[i]);
+    const int parts = std::max(1, static_cast<int>(std::ceil(lmax * h / 40.0)));
+    const double hp = h / parts, a = lmax * hp;
+    work.resize(static_cast<std::size_t>(m) * 8 + 2);
+    double* diag = work.data();  // 1 - r_i / L
+    double* sub = diag + m;      // r_{i-1} / L, 0 at the top cell
+    double* weight = sub + m;    // 1 / (masses of the constituent), for the stopping test
+    double* mss = weight + m;
+    double* mh = mss + m;        // current state
+    double* endv = mh + m;       // sum Pois(j) P^j d
+    double* pa = endv + m + 1;   // P^j d and P^{j+1} d, each preceded by a zero (the cell above the first)
+    double* pb = pa + m + 1;
+    pa[-1] = pb[-1] = 0.0;
+    double decay[C];
+    for (int c = 0; c < C; ++c) {
+        if (use[c]) steady_cells(n, r, k[c], w + c, mss + c * n);
+        double scale = 0.0;
         for (int i = 0; i < n; ++i) {
-            d[i] = x[i] - mss[i];
-            pj[i] = d[i];
-            endv[i] = integ[i] = 0.0;
+            const int v = c * n + i;
+            diag[v] = 1.0 - r[i] / lmax;
+            sub[v] = i > 0 ? r[i - 1] / lmax : 0.0;
+            if (!use[c]) mss[v] = 0.0;
+            mh[v] = use[c] ? x[c * stride + i] : 0.0;
+            scale += std::abs(mss[v]) + std::abs(mh[v]);
         }
-        double pois = std::exp(-a), cdf = 0.0;
+        for (int i = 0; i < n; ++i) weight[c * n + i] = scale > 0.0 ? 1.0 / scale : 0.0;
+        decay[c] = std::exp(-k[c] * hp);
+    }
+    const double p0 = std::exp(-a);
+    for (int p = 0; p < parts; ++p) {
+        double* cur = pa;
+        double* nxt = pb;
+        for (int v = 0; v < m; ++v) {
+            cur[v] = mh[v] - mss[v];
+            endv[v] = 0.0;
+        }
+        double pois = p0, cdf = 0.0;
         for (int j = 0;; ++j) {
             cdf += pois;
-            const double tail = std::max(0.0, 1.0 - cdf);
-            for (int i = 0; i < n; ++i) {
-                endv[i] += pois * pj[i];
-                integ[i] += tail * pj[i];
+            // endv += Pois(j) P^j d;  P^{j+1} d = P P^j d  (lower bidiagonal; sub is 0 at each constituent's top
+            // cell, so the value before it does not matter); weighted norm of P^{j+1} d.
+            double norm = 0.0;
+            for (int v = 0; v < m; ++v) {
+                endv[v] += pois * cur[v];
+                nxt[v] = diag[v] * cur[v] + sub[v] * cur[v - 1];
+                norm += std::abs(nxt[v]) * weight[v];
             }
-            // Stop in the Poisson tail: past the mean the remaining terms fall faster than a geometric series of
-            // ratio a/(j+2), so they sum to at most pois_{j+1} / (1 - a/(j+2)).
-            if (j + 2 > a) {
-                const double next = pois * a / (j + 1);
-                if (next / (1.0 - a / (j + 2)) < 1e-15) break;
-            }
-            // pj <- P pj, P = I + A / L (lower bidiagonal), in place from the bottom up
-            for (int i = n - 1; i >= 0; --i)
-                pj[i] = pj[i] * (1.0 - (s.r[i] + s.k) / lmax) + (i > 0 ? s.r[i - 1] / lmax * pj[i - 1] : 0.0);
-            pois *= a / (j + 1);
+            std::swap(cur, nxt);
+            // Stop when the Poisson tail alone is negligible (past the mean the remaining terms fall faster than a
+            // geometric series of ratio a/(j+2), so they sum to at most pois_{j+1} / (1 - a/(j+2)), times
+            // |d| >= |P^j d|), or when the remaining Poisson mass times |P^{j+1} d|_1, which bounds every later
+            // P^m d, is below 1e-16 of the masses of each constituent (norm sums the three relative norms).
+            const double next = pois * a / (j + 1);
+            if (j + 2 > a && next / (1.0 - a / (j + 2)) < 1e-16) break;
+            if (std::max(0.0, 1.0 - cdf) * norm <= 1e-16) break;
+            pois = next;
         }
-        for (int i = 0; i < n; ++i) {
-            const double integral = mss[i] * hp + integ[i] / lmax;
-            all_int += integral;
-            if (i == n - 1) out_int += integral;
-            x[i] = mss[i] + endv[i];
-        }
+        for (int c = 0; c < C; ++c)
+            for (int i = 0; i < n; ++i) mh[c * n + i] = mss[c * n + i] + decay[c] * endv[c * n + i];
     }
-    x[n] += s.r[n - 1] * out_int;
-    x[n + 1] += s.k * all_int;
+    for (int c = 0; c < C; ++c)
+        if (use[c]) end_interval(n, r, k[c], h, mss + c * n, mh + c * n, x + c * stride);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -406,14 +443,7 @@ void solve_reach(Shared& sh, std::int32_t r) {
             if (s == 0) {
                 for (int c = 0; c < kNumConstituents; ++c) {
                     const std::size_t b = c * stride;
-                    if (opt.start == DynamicStart::Steady) {
-                        // Steady cells in series: M_i = (T_{i-1} + W_i) / (r_i + k).
-                        double above = 0.0;
-                        for (int i = 0; i < n; ++i) {
-                            x[b + i] = (above + w[i * 3 + c]) / (rr[i] + k[c]);
-                            above = rr[i] * x[b + i];
-                        }
-                    }
+                    if (opt.start == DynamicStart::Steady) steady_cells(n, rr.data(), k[c], w.data() + c, x.data() + b);
                     for (int i = 0; i < n; ++i) bud.storage_start_g[c] += x[b + i];
                 }
             }
@@ -422,18 +452,19 @@ void solve_reach(Shared& sh, std::int32_t r) {
                 rmin = std::min(rmin, rr[i]);
                 rmax = std::max(rmax, rr[i]);
             }
+            bool use_exact[kNumConstituents] = {false, false, false};
             for (int c = 0; c < kNumConstituents; ++c) {
                 double* xc = x.data() + c * stride;
                 xc[n] = xc[n + 1] = 0.0;
                 const CellSystem sys{n, rr.data(), k[c], w.data() + c};
                 if (opt.relaxed_tol > 0.0 && residual_share(n, rmin + k[c], h_d) <= opt.relaxed_tol) {
-                    relaxed_interval(sys, h_d, xc);
+                    relaxed_interval(sys, h_d, xc, work);
                     ++relaxed;
                     continue;
                 }
                 const bool stiff = (rmax + k[c]) * h_d > opt.stiff_threshold;
                 if (stiff && opt.stepper == DynamicStepper::Auto) {
-                    exact_interval(sys, h_d, xc, work);
+                    use_exact[c] = true;  // advanced below, the three constituents together
                     ++exact;
                 } else if (opt.stepper == DynamicStepper::Rosenbrock4 || (stiff && opt.stepper == DynamicStepper::Odeint)) {
                     ++implicit;
@@ -450,6 +481,8 @@ void solve_reach(Shared& sh, std::int32_t r) {
                     std::copy(xs.begin(), xs.end(), xc);
                 }
             }
+            if (use_exact[0] || use_exact[1] || use_exact[2])
+                exact_intervals(n, rr.data(), w.data(), k, use_exact, h_d, x.data(), stride, work);
         }
         // Bookkeeping and outputs.
         const double qout = dry ? 0.0 : q[n - 1];

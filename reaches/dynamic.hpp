@@ -39,11 +39,11 @@
 //                exactly from one forward substitution (see relaxed_interval in dynamic.cpp);
 //   runge_kutta_dopri5 (Boost.Odeint, explicit, order 5(4), error-controlled) when not stiff:
 //                max_i (r_i + k) h <= options.stiff_threshold (8);
-//   stiff intervals: Auto uses the exact exponential of the linear cell system by uniformization (non-negative
-//                series, no cancellation; tail cut at 1e-15); Odeint uses rosenbrock4 (Boost.Odeint, linearly
-//                implicit, order 4(3), exact constant Jacobian). Both are exact to their tolerances; the tests run
-//                both. rosenbrock4 factorises a dense uBLAS matrix at every step, about a hundred times slower
-//                here than the O(n) exponential, which is why Auto does not use it.
+//   stiff intervals: Auto uses the exact exponential of the linear cell system by uniformization, one series for
+//                the three constituents (their matrices differ only by k I); Odeint uses rosenbrock4 (Boost.Odeint,
+//                linearly implicit, order 4(3), exact constant Jacobian). Both are exact to their tolerances; a test
+//                holds them to 1e-8 of each other. rosenbrock4 factorises a dense uBLAS matrix at every step, several
+//                hundred times slower here than the series, which is why Auto does not use it.
 // An odeint step that cannot be completed (non-finite state, step size collapsing, 200 rejections in a row) becomes
 // a ModelError naming the reach, the day and the step size. Independent reaches run in parallel (oneTBB): a reach
 // starts as soon as every reach feeding it is done, and the interval outflows of a reach are freed once every
