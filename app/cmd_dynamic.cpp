@@ -302,8 +302,7 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
             rd.parameters.emplace_back("dynamic.year", flows.year);
             rd.parameters.emplace_back("dynamic.washoff_exponent", ds.washoff_exponent);
             io::RunStore store(g.store);
-            const std::int64_t run_id = store.save(rd);
-            io::save_dynamic(store, run_id, dyn);
+            const std::int64_t run_id = store.save(rd, [&](std::int64_t id) { io::save_dynamic(store, id, dyn); });
             out.commit();
 
             if (!g.quiet) {

@@ -97,8 +97,7 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
                 const scenarios::CaseModel m = scenarios::apply_scenario(lc.model, sc);
                 all.push_back(io::make_result(m, scenarios::evaluate(m), sc.id));
             }
-            const std::int64_t id = store.save(io::make_run_data(lc, "run", std::move(all)));
-            io::store_report_extras(store, id, lc, lc.scenarios);
+            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)), lc, lc.scenarios);
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", section_table_text(sections).c_str());

@@ -126,8 +126,7 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
             out.stage("compare.csv", csv, true);
             out.stage("scenarios.csv", sc_csv, true);
             io::RunStore store(g.store);
-            const std::int64_t id = store.save(io::make_run_data(lc, "compare", results));
-            io::store_report_extras(store, id, lc, chosen);
+            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "compare", results), lc, chosen);
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", t.str().c_str());

@@ -111,7 +111,7 @@ void RunStore::exec(const char* sql) {
     }
 }
 
-std::int64_t RunStore::save(const RunData& run) {
+std::int64_t RunStore::save(const RunData& run, const std::function<void(std::int64_t)>& more) {
     exec("BEGIN IMMEDIATE;");
     try {
         Stmt r(db_, "INSERT INTO runs(created_utc, command, case_name, case_name_en, case_dir, version) VALUES(?,?,?,?,?,?)");
@@ -157,6 +157,7 @@ std::int64_t RunStore::save(const RunData& run) {
                 re.run();
             }
         }
+        if (more) more(id);
         exec("COMMIT;");
         return id;
     } catch (...) {

@@ -3,6 +3,7 @@
 // timeout let two runs write to one store at once.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,8 +43,10 @@ public:
     RunStore(const RunStore&) = delete;
     RunStore& operator=(const RunStore&) = delete;
 
-    /// Saves a whole run in one transaction and returns its id.
-    std::int64_t save(const RunData& run);
+    /// Saves a whole run in one transaction and returns its id. `more`, if given, writes what the run has beyond
+    /// the core tables (report data, dynamic results) in the same transaction, given the new run's id; if it
+    /// throws, nothing of the run is kept.
+    std::int64_t save(const RunData& run, const std::function<void(std::int64_t run_id)>& more = {});
     std::vector<RunSummary> list();
     /// Rereads a run (throws InputError if there is no such run).
     RunData load(std::int64_t run_id);

@@ -67,53 +67,48 @@ void exec(sqlite3* db, const char* sql) {
 
 void save_dynamic(RunStore& store, std::int64_t run_id, const std::vector<DynamicScenarioOutput>& outputs) {
     sqlite3* db = store.handle();
-    exec(db, "BEGIN IMMEDIATE;");
-    try {
-        exec(db, kDynamicSchema);
-        Stmt meta(db, "INSERT INTO dynamic_meta VALUES(?,?,?,?)");
-        Stmt day(db, "INSERT INTO dynamic_section_daily VALUES(?,?,?,?,?,?,?,?,?)");
-        Stmt reach(db, "INSERT INTO dynamic_reach_daily VALUES(?,?,?,?,?,?,?,?)");
-        Stmt month(db, "INSERT INTO dynamic_section_monthly VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-        Stmt comp(db, "INSERT INTO dynamic_compliance VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-        for (const auto& o : outputs) {
-            const reaches::DynamicResult& r = *o.result;
-            for (const auto& [k, v] : o.meta) meta.integer(1, run_id).text(2, o.scenario).text(3, k).real(4, v).run();
-            for (std::size_t sec = 0; sec < o.section_ids.size(); ++sec) {
-                for (std::size_t s = 0; s < r.steps; ++s) {
-                    const PerConstituent c{r.conc(s, sec, 0), r.conc(s, sec, 1), r.conc(s, sec, 2)};
-                    const int cls = reaches::evaluate_section(*o.classes, c, o.water_body[sec], o.target_class[sec]).overall;
-                    day.integer(1, run_id).text(2, o.scenario).text(3, o.section_ids[sec]).text(4, o.dates[s])
-                        .real(5, r.obs_flow_m3s[s * r.nobs + sec]).real(6, c[0]).real(7, c[1]).real(8, c[2]).integer(9, cls).run();
-                }
-                const reaches::SectionCompliance& sc = o.compliance[sec];
-                for (int m = 0; m < 12; ++m) {
-                    if (!sc.monthly_days[m]) continue;
-                    const int meets = sc.monthly_class[m] <= o.target_class[sec] ? 1 : 0;
-                    month.integer(1, run_id).text(2, o.scenario).text(3, o.section_ids[sec]).integer(4, m + 1)
-                        .text(5, o.wet_month.size() == 12 && o.wet_month[m] == 1 ? "wet" : "dry").integer(6, sc.monthly_days[m])
-                        .real(7, sc.monthly_mean_mgL[m][0]).real(8, sc.monthly_mean_mgL[m][1]).real(9, sc.monthly_mean_mgL[m][2])
-                        .integer(10, sc.monthly_class[m]).integer(11, meets).run();
-                }
-                comp.integer(1, run_id).text(2, o.scenario).text(3, o.section_ids[sec]).integer(4, o.target_class[sec])
-                    .real(5, sc.annual_mean_mgL[0]).real(6, sc.annual_mean_mgL[1]).real(7, sc.annual_mean_mgL[2])
-                    .integer(8, sc.annual_class).integer(9, sc.annual_meets ? 1 : 0).real(10, sc.share_days())
-                    .real(11, sc.share_months()).run();
+    if (sqlite3_get_autocommit(db))
+        throw OutputError("run store (dynamic results): dynamic results must be written in the run's transaction");
+    exec(db, kDynamicSchema);
+    Stmt meta(db, "INSERT INTO dynamic_meta VALUES(?,?,?,?)");
+    Stmt day(db, "INSERT INTO dynamic_section_daily VALUES(?,?,?,?,?,?,?,?,?)");
+    Stmt reach(db, "INSERT INTO dynamic_reach_daily VALUES(?,?,?,?,?,?,?,?)");
+    Stmt month(db, "INSERT INTO dynamic_section_monthly VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt comp(db, "INSERT INTO dynamic_compliance VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    for (const auto& o : outputs) {
+        const reaches::DynamicResult& r = *o.result;
+        for (const auto& [k, v] : o.meta) meta.integer(1, run_id).text(2, o.scenario).text(3, k).real(4, v).run();
+        for (std::size_t sec = 0; sec < o.section_ids.size(); ++sec) {
+            for (std::size_t s = 0; s < r.steps; ++s) {
+                const PerConstituent c{r.conc(s, sec, 0), r.conc(s, sec, 1), r.conc(s, sec, 2)};
+                const int cls = reaches::evaluate_section(*o.classes, c, o.water_body[sec], o.target_class[sec]).overall;
+                day.integer(1, run_id).text(2, o.scenario).text(3, o.section_ids[sec]).text(4, o.dates[s])
+                    .real(5, r.obs_flow_m3s[s * r.nobs + sec]).real(6, c[0]).real(7, c[1]).real(8, c[2]).integer(9, cls).run();
             }
-            if (!r.reach_conc_mgL.empty()) {
-                const std::size_t n = o.reach_ids.size();
-                for (std::size_t i = 0; i < n; ++i)
-                    for (std::size_t s = 0; s < r.steps; ++s) {
-                        const std::size_t at = s * n + i;
-                        reach.integer(1, run_id).text(2, o.scenario).text(3, o.reach_ids[i]).text(4, o.dates[s])
-                            .real(5, r.reach_flow_m3s[at]).real(6, r.reach_conc_mgL[at * 3]).real(7, r.reach_conc_mgL[at * 3 + 1])
-                            .real(8, r.reach_conc_mgL[at * 3 + 2]).run();
-                    }
+            const reaches::SectionCompliance& sc = o.compliance[sec];
+            for (int m = 0; m < 12; ++m) {
+                if (!sc.monthly_days[m]) continue;
+                const int meets = sc.monthly_class[m] <= o.target_class[sec] ? 1 : 0;
+                month.integer(1, run_id).text(2, o.scenario).text(3, o.section_ids[sec]).integer(4, m + 1)
+                    .text(5, o.wet_month.size() == 12 && o.wet_month[m] == 1 ? "wet" : "dry").integer(6, sc.monthly_days[m])
+                    .real(7, sc.monthly_mean_mgL[m][0]).real(8, sc.monthly_mean_mgL[m][1]).real(9, sc.monthly_mean_mgL[m][2])
+                    .integer(10, sc.monthly_class[m]).integer(11, meets).run();
             }
+            comp.integer(1, run_id).text(2, o.scenario).text(3, o.section_ids[sec]).integer(4, o.target_class[sec])
+                .real(5, sc.annual_mean_mgL[0]).real(6, sc.annual_mean_mgL[1]).real(7, sc.annual_mean_mgL[2])
+                .integer(8, sc.annual_class).integer(9, sc.annual_meets ? 1 : 0).real(10, sc.share_days())
+                .real(11, sc.share_months()).run();
         }
-        exec(db, "COMMIT;");
-    } catch (...) {
-        sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
-        throw;
+        if (!r.reach_conc_mgL.empty()) {
+            const std::size_t n = o.reach_ids.size();
+            for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t s = 0; s < r.steps; ++s) {
+                    const std::size_t at = s * n + i;
+                    reach.integer(1, run_id).text(2, o.scenario).text(3, o.reach_ids[i]).text(4, o.dates[s])
+                        .real(5, r.reach_flow_m3s[at]).real(6, r.reach_conc_mgL[at * 3]).real(7, r.reach_conc_mgL[at * 3 + 1])
+                        .real(8, r.reach_conc_mgL[at * 3 + 2]).run();
+                }
+        }
     }
 }
 

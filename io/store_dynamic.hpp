@@ -5,7 +5,8 @@
 //   dynamic_section_monthly(run_id, scenario, section_id, month, season, days, cod_mgL, nh3n_mgL, tp_mgL, class, meets)
 //   dynamic_compliance(run_id, scenario, section_id, target_class, cod_mgL, nh3n_mgL, tp_mgL, annual_class,
 //                      annual_meets, share_days, share_months)
-// Written in one transaction after the run itself (RunStore::save), keyed by its run_id.
+// Written in the run's own transaction (RunStore::save's `more`), keyed by its run_id, so a dynamic run is stored
+// with its results or not at all.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -30,7 +31,8 @@ struct DynamicScenarioOutput {
     std::vector<reaches::WaterBody> water_body;
 };
 
-/// Saves every scenario's dynamic results for run_id in one transaction; throws OutputError.
+/// Writes every scenario's dynamic results for run_id. Call it from RunStore::save's `more`, inside the run's
+/// transaction; throws OutputError (also when called outside one).
 void save_dynamic(RunStore& store, std::int64_t run_id, const std::vector<DynamicScenarioOutput>& outputs);
 
 /// Number of daily section rows stored for a run (for checks and `show`).

@@ -79,16 +79,8 @@ private:
     sqlite3_stmt* s_ = nullptr;
 };
 
-void ensure_schema(sqlite3* db) {
-    exec(db, "BEGIN IMMEDIATE;");
-    try {
-        exec(db, kReportSchema);
-        exec(db, "COMMIT;");
-    } catch (...) {
-        sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
-        throw;
-    }
-}
+// CREATE TABLE IF NOT EXISTS only: safe inside the run's transaction and outside one.
+void ensure_schema(sqlite3* db) { exec(db, kReportSchema); }
 
 std::string line_text(const std::vector<report::XY>& l) {
     std::string s;
@@ -261,17 +253,6 @@ std::vector<std::string> split_lines(const std::string& s) {
     return v;
 }
 
-/// Deletes a run from every table, core and report (best effort: the caller is already failing).
-void remove_run(sqlite3* db, std::int64_t id) {
-    const std::string sid = std::to_string(id);
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE;", nullptr, nullptr, nullptr) != SQLITE_OK) return;
-    for (const char* t : {"report_network", "report_meta", "report_scenarios", "report_sources", "report_profile",
-                          "report_apportion", "run_parameters", "run_inputs", "scenario_results", "section_results",
-                          "reach_results", "runs"})
-        sqlite3_exec(db, (std::string("DELETE FROM ") + t + " WHERE run_id = " + sid + ";").c_str(), nullptr, nullptr, nullptr);
-    if (sqlite3_exec(db, "COMMIT;", nullptr, nullptr, nullptr) != SQLITE_OK) sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
-}
-
 }  // namespace
 
 ReportExtras collect_report_extras(const LoadedCase& lc, const std::vector<scenarios::Scenario>& chosen,
@@ -316,81 +297,65 @@ ReportExtras collect_report_extras(const LoadedCase& lc, const std::vector<scena
 
 void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x) {
     sqlite3* db = store.handle();
-    try {
-        ensure_schema(db);
-        exec(db, "BEGIN IMMEDIATE;");
-        try {
-            Stmt n(db, "INSERT INTO report_network VALUES(?,?,?,?,?,?,?,?,?,?)");
-            int ord = 0;
-            for (const auto& r : x.network) {
-                n.bind(1, id).bind(2, ord++).bind(3, r.id).bind(4, r.name).bind(5, r.river).bind(6, r.downstream_id).bind(7, r.split_to)
-                    .bind(8, r.split_fraction).bind(9, r.length_km).bind(10, line_text(r.line));
-                n.run();
-            }
-            Stmt meta(db, "INSERT INTO report_meta VALUES(?,?,?)");
-            meta.bind(1, id).bind(2, std::string("srs_wkt")).bind(3, x.srs_wkt);
-            meta.run();
-            meta.bind(1, id).bind(2, std::string("geographic")).bind(3, std::string(x.geographic ? "1" : "0"));
-            meta.run();
-            for (const auto& note : x.notes) {
-                meta.bind(1, id).bind(2, std::string("note")).bind(3, note);
-                meta.run();
-            }
-            Stmt sc(db, "INSERT INTO report_scenarios VALUES(?,?,?,?,?,?,?,?)");
-            Stmt so(db, "INSERT INTO report_sources VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-            Stmt pr(db, "INSERT INTO report_profile VALUES(?,?,?,?,?,?,?,?,?)");
-            Stmt ap(db, "INSERT INTO report_apportion VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-            ord = 0;
-            for (const auto& s : x.scenarios) {
-                sc.bind(1, id).bind(2, ord++).bind(3, s.id).bind(4, s.name).bind(5, s.name_en).bind(6, join_lines(s.measures))
-                    .bind(7, s.invest_wan).bind(8, s.annual_wan);
-                sc.run();
-                int k = 0;
-                for (const auto& v : s.sources) {
-                    so.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, v.id).bind(5, v.name).bind(6, v.type).bind(7, v.town)
-                        .bind(8, v.reach_id).bind(9, v.position_km).bind(10, v.flow_m3s).bind(11, v.load_gs[0]).bind(12, v.load_gs[1])
-                        .bind(13, v.load_gs[2]).bind(14, v.origin).bind(15, v.diffuse ? 1 : 0);
-                    so.run();
-                }
-                k = 0;
-                for (const auto& p : s.profile) {
-                    pr.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, p.reach_id).bind(5, p.position_km).bind(6, p.flow_m3s)
-                        .bind(7, p.conc_mgL[0]).bind(8, p.conc_mgL[1]).bind(9, p.conc_mgL[2]);
-                    pr.run();
-                }
-                k = 0;
-                for (const auto& a : s.apportionment) {
-                    auto row = [&](const char* part, const report::Contribution& c) {
-                        ap.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, a.section_id).bind(5, std::string(part)).bind(6, c.key)
-                            .bind(7, c.label).bind(8, c.label_en).bind(9, c.conc_mgL[0]).bind(10, c.conc_mgL[1]).bind(11, c.conc_mgL[2]);
-                        ap.run();
-                    };
-                    row("total", {"total", "合计", "Total", a.total_mgL});
-                    for (const auto& c : a.by_type) row("type", c);
-                    for (const auto& c : a.top_sources) row("source", c);
-                }
-            }
-            exec(db, "COMMIT;");
-        } catch (...) {
-            sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
-            throw;
+    if (sqlite3_get_autocommit(db))
+        throw OutputError("run store (report data): report data must be written in the run's transaction");
+    ensure_schema(db);
+    Stmt n(db, "INSERT INTO report_network VALUES(?,?,?,?,?,?,?,?,?,?)");
+    int ord = 0;
+    for (const auto& r : x.network) {
+        n.bind(1, id).bind(2, ord++).bind(3, r.id).bind(4, r.name).bind(5, r.river).bind(6, r.downstream_id).bind(7, r.split_to)
+            .bind(8, r.split_fraction).bind(9, r.length_km).bind(10, line_text(r.line));
+        n.run();
+    }
+    Stmt meta(db, "INSERT INTO report_meta VALUES(?,?,?)");
+    meta.bind(1, id).bind(2, std::string("srs_wkt")).bind(3, x.srs_wkt);
+    meta.run();
+    meta.bind(1, id).bind(2, std::string("geographic")).bind(3, std::string(x.geographic ? "1" : "0"));
+    meta.run();
+    for (const auto& note : x.notes) {
+        meta.bind(1, id).bind(2, std::string("note")).bind(3, note);
+        meta.run();
+    }
+    Stmt sc(db, "INSERT INTO report_scenarios VALUES(?,?,?,?,?,?,?,?)");
+    Stmt so(db, "INSERT INTO report_sources VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt pr(db, "INSERT INTO report_profile VALUES(?,?,?,?,?,?,?,?,?)");
+    Stmt ap(db, "INSERT INTO report_apportion VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    ord = 0;
+    for (const auto& s : x.scenarios) {
+        sc.bind(1, id).bind(2, ord++).bind(3, s.id).bind(4, s.name).bind(5, s.name_en).bind(6, join_lines(s.measures))
+            .bind(7, s.invest_wan).bind(8, s.annual_wan);
+        sc.run();
+        int k = 0;
+        for (const auto& v : s.sources) {
+            so.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, v.id).bind(5, v.name).bind(6, v.type).bind(7, v.town)
+                .bind(8, v.reach_id).bind(9, v.position_km).bind(10, v.flow_m3s).bind(11, v.load_gs[0]).bind(12, v.load_gs[1])
+                .bind(13, v.load_gs[2]).bind(14, v.origin).bind(15, v.diffuse ? 1 : 0);
+            so.run();
         }
-    } catch (...) {
-        remove_run(db, id);  // a run without its report data is not kept
-        throw;
+        k = 0;
+        for (const auto& p : s.profile) {
+            pr.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, p.reach_id).bind(5, p.position_km).bind(6, p.flow_m3s)
+                .bind(7, p.conc_mgL[0]).bind(8, p.conc_mgL[1]).bind(9, p.conc_mgL[2]);
+            pr.run();
+        }
+        k = 0;
+        for (const auto& a : s.apportionment) {
+            auto row = [&](const char* part, const report::Contribution& c) {
+                ap.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, a.section_id).bind(5, std::string(part)).bind(6, c.key)
+                    .bind(7, c.label).bind(8, c.label_en).bind(9, c.conc_mgL[0]).bind(10, c.conc_mgL[1]).bind(11, c.conc_mgL[2]);
+                ap.run();
+            };
+            row("total", {"total", "合计", "Total", a.total_mgL});
+            for (const auto& c : a.by_type) row("type", c);
+            for (const auto& c : a.top_sources) row("source", c);
+        }
     }
 }
 
-void store_report_extras(RunStore& store, std::int64_t run_id, const LoadedCase& lc,
-                         const std::vector<scenarios::Scenario>& chosen, const ReportExtrasOptions& opt) {
-    ReportExtras x;
-    try {
-        x = collect_report_extras(lc, chosen, opt);
-    } catch (...) {
-        remove_run(store.handle(), run_id);  // a run without its report data is not kept
-        throw;
-    }
-    save_report_extras(store, run_id, x);
+std::int64_t save_run_with_report(RunStore& store, const RunData& run, const LoadedCase& lc,
+                                  const std::vector<scenarios::Scenario>& chosen, const ReportExtrasOptions& opt) {
+    const ReportExtras x = collect_report_extras(lc, chosen, opt);
+    return store.save(run, [&](std::int64_t id) { save_report_extras(store, id, x); });
 }
 
 std::int64_t resolve_run(RunStore& store, const std::string& run) {

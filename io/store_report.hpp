@@ -5,8 +5,8 @@
 //   report_sources   each scenario's resolved sources (type, town, reach, load g/s)
 //   report_profile   concentrations along every reach (longitudinal profiles)
 //   report_apportion each section's concentration by source type and by its largest sources
-// Written at run time just after RunStore::save (if that fails the run is removed again, so a run is stored with its
-// report data or not at all) and read back into report::ReportData, so a report can be made later without rerunning.
+// Written at run time in the run's own transaction (RunStore::save's `more`), so a run is stored with its report data
+// or not at all, and read back into report::ReportData, so a report can be made later without rerunning.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -38,12 +38,13 @@ struct ReportExtras {
 ReportExtras collect_report_extras(const LoadedCase& lc, const std::vector<scenarios::Scenario>& scenarios,
                                    const ReportExtrasOptions& opt = {});
 
-/// Saves extras for a stored run in one transaction; on failure the run itself is deleted and the error rethrown.
+/// Writes the extras of run_id. Call it from RunStore::save's `more`, inside the run's transaction (OutputError
+/// otherwise).
 void save_report_extras(RunStore& store, std::int64_t run_id, const ReportExtras& extras);
 
-/// collect + save.
-void store_report_extras(RunStore& store, std::int64_t run_id, const LoadedCase& lc,
-                         const std::vector<scenarios::Scenario>& scenarios, const ReportExtrasOptions& opt = {});
+/// Collects the report extras, then saves the run and them in one transaction; returns the run's id.
+std::int64_t save_run_with_report(RunStore& store, const RunData& run, const LoadedCase& lc,
+                                  const std::vector<scenarios::Scenario>& scenarios, const ReportExtrasOptions& opt = {});
 
 /// A stored run as report data (core tables + report_* tables). A run stored without report data still gives a
 /// report (sections, reaches, schematic from reach ids) with a note saying what is missing.

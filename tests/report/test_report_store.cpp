@@ -29,8 +29,7 @@ Stored store_mini(io::RunStore& store) {
         const auto m = scenarios::apply_scenario(s.lc.model, sc);
         all.push_back(io::make_result(m, scenarios::evaluate(m), sc.id));
     }
-    s.id = store.save(io::make_run_data(s.lc, "run", all));
-    io::store_report_extras(store, s.id, s.lc, s.lc.scenarios);
+    s.id = io::save_run_with_report(store, io::make_run_data(s.lc, "run", all), s.lc, s.lc.scenarios);
     s.d = io::load_report_data(store, s.id);
     return s;
 }
@@ -131,4 +130,26 @@ TEST_CASE("a run stored without report data still gives a report, with a note", 
     const std::string html = report::render_html(d, report::make_layout(d));
     CHECK(html.find("<tr class=\"sec-row") != std::string::npos);
     CHECK(html.find("without report data") != std::string::npos);
+}
+
+TEST_CASE("a run and its report data are stored in one transaction, or not at all", "[report][store]") {
+    io::RunStore store((temp_dir("repatomic") / "runs.sqlite").string());
+    const auto lc = io::load_case((source_dir() / "tests/data/mini").string());
+    const io::RunData rd = io::make_run_data(lc, "run", {io::make_result(lc.model, scenarios::evaluate(lc.model), "baseline")});
+    const io::ReportExtras x = io::collect_report_extras(lc, {});
+    // The extras fail after the core tables and part of the report tables are written: nothing of the run stays.
+    CHECK_THROWS_AS(store.save(rd, [&](std::int64_t id) {
+                        io::save_report_extras(store, id, x);
+                        throw OutputError("disk full");
+                    }),
+                    OutputError);
+    CHECK(store.list().empty());
+    CHECK_THROWS_AS(io::resolve_run(store, "latest"), InputError);
+    // Report data outside a run's transaction is refused rather than written row by row.
+    const auto id = store.save(rd);
+    CHECK_THROWS_AS(io::save_report_extras(store, id, x), OutputError);
+    // Saved together, the run comes back with its report data (no note about missing data).
+    const auto id2 = io::save_run_with_report(store, rd, lc, {});
+    CHECK(io::load_report_data(store, id2).notes.empty());
+    CHECK(store.list().size() == 2);
 }
