@@ -9,6 +9,7 @@
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
 #include "scenarios/calibrate.hpp"
+#include "village_case.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;
@@ -151,44 +152,7 @@ TEST_CASE("goodness of fit: RMSE, bias, NSE and R2 by hand", "[calibrate]") {
 TEST_CASE("calibration of an entry coefficient recovers the value behind the observations", "[calibrate]") {
     // One reach (Q = 2 m3/s, k = 0) with a village: C_end = Cb + 86400 x 40 / 1000 / 86.4 / 2 x entry = Cb + 20 entry.
     // Observations made with entry = 0.3 (within the row's range 0.1-0.4); the case starts from 0.2.
-    reaches::NetworkBuilder b;
-    reaches::NetworkBuilder::Reach rr;
-    rr.id = "R";
-    rr.river = "河";
-    rr.length_km = 6.0;
-    rr.hydraulics = hydro::Hydraulics::constant(0.5);
-    rr.headwater_flow_m3s = 2.0;
-    rr.headwater_conc_mgL = {8.0, 0.1, 0.02};
-    b.add(rr);
-    CaseModel m;
-    m.net = b.finish();
-    m.kinetics.k20_per_d = {0.0, 0.0, 0.0};
-    loads::Village v;
-    v.id = "V";
-    v.reach = 0;
-    v.population = 86400.0;
-    v.removal = 0.0;
-    m.inventory.villages = {v};
-    auto row = [](const char* cat, const char* par, double value, double lo, double hi) {
-        loads::Coefficient c;
-        c.category = cat;
-        c.key = "default";
-        c.parameter = par;
-        c.value = value;
-        c.low = lo;
-        c.high = hi;
-        return c;
-    };
-    m.inventory.coefficients.set(row("rural", "cod_g_cap_d", 40.0, 40.0, 40.0));
-    m.inventory.coefficients.set(row("rural", "nh3n_g_cap_d", 4.0, 4.0, 4.0));
-    m.inventory.coefficients.set(row("rural", "tp_g_cap_d", 0.5, 0.5, 0.5));
-    m.inventory.coefficients.set(row("rural_entry", "entry", 0.2, 0.1, 0.4));
-    refresh_sources(m);
-    reaches::Section s;
-    s.id = "end";
-    s.reach = 0;
-    s.position_m = 6000.0;
-    m.sections = {s};
+    const CaseModel m = test::village_case(6.0, 2.0, {8.0, 0.1, 0.02}, {40.0, 4.0, 0.5});
     REQUIRE(evaluate(m).sections[0].conc_mgL[0] == Approx(8.0 + 20.0 * 0.2).epsilon(1e-12));  // the setup, by hand
 
     ObservedValue o;

@@ -7,6 +7,7 @@
 #include <tbb/global_control.h>
 
 #include "scenarios/montecarlo.hpp"
+#include "village_case.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;
@@ -186,58 +187,10 @@ TEST_CASE("Monte Carlo: bad ranges are reported with their record", "[montecarlo
     CHECK(probs.items()[3].field == "parameter");
 }
 
-namespace {
-
-// One reach (Q = 1 m3/s, COD background 10 mg/L, k = 0) with a village of 86400 people at 40 g COD per person per
-// day: the section at the end has C = 10 + 86400 x 40 / 1000 kg/d / 86.4 (kg/d per g/s) / 1 m3/s x entry
-// = 10 + 40 entry mg/L. The entry coefficient is the only coefficient with a range.
-CaseModel village_case() {
-    reaches::NetworkBuilder b;
-    reaches::NetworkBuilder::Reach r;
-    r.id = "R";
-    r.river = "河";
-    r.length_km = 5.0;
-    r.hydraulics = hydro::Hydraulics::constant(0.5);
-    r.headwater_flow_m3s = 1.0;
-    r.headwater_conc_mgL = {10.0, 0.1, 0.02};
-    b.add(r);
-    CaseModel m;
-    m.net = b.finish();
-    m.kinetics.k20_per_d = {0.0, 0.0, 0.0};
-    loads::Village v;
-    v.id = "V";
-    v.reach = 0;
-    v.population = 86400.0;
-    v.removal = 0.0;
-    m.inventory.villages = {v};
-    auto row = [](const char* cat, const char* key, const char* par, double value, double lo, double hi) {
-        loads::Coefficient c;
-        c.category = cat;
-        c.key = key;
-        c.parameter = par;
-        c.value = value;
-        c.low = lo;
-        c.high = hi;
-        return c;
-    };
-    m.inventory.coefficients.set(row("rural", "default", "cod_g_cap_d", 40.0, 40.0, 40.0));
-    m.inventory.coefficients.set(row("rural", "default", "nh3n_g_cap_d", 0.0, 0.0, 0.0));
-    m.inventory.coefficients.set(row("rural", "default", "tp_g_cap_d", 0.0, 0.0, 0.0));
-    m.inventory.coefficients.set(row("rural_entry", "default", "entry", 0.2, 0.1, 0.4));
-    refresh_sources(m);
-    reaches::Section s;
-    s.id = "end";
-    s.reach = 0;
-    s.position_m = 5000.0;
-    s.target_class = 3;
-    m.sections = {s};
-    return m;
-}
-
-}  // namespace
 
 TEST_CASE("Monte Carlo: inventory coefficients drawn from their low/high, against the triangular CDF", "[montecarlo]") {
-    const CaseModel m = village_case();
+    // Q = 1 m3/s, COD background 10 mg/L, 40 g COD per person per day: C = 10 + 40 entry mg/L.
+    const CaseModel m = test::village_case(5.0, 1.0, {10.0, 0.1, 0.02}, {40.0, 0.0, 0.0});
     REQUIRE(evaluate(m).sections[0].conc_mgL[0] == Approx(10.0 + 40.0 * 0.2).epsilon(1e-12));  // the setup, by hand
     // class III (20 mg/L) is met when entry <= 0.25; entry ~ triangular(0.1, mode 0.2, 0.4):
     // P = 1 - (0.4 - 0.25)^2 / ((0.4 - 0.1)(0.4 - 0.2)) = 0.625
