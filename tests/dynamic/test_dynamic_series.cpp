@@ -2,8 +2,11 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+
+#include <ogrsf_frmts.h>
 #include <sqlite3.h>
 
+#include "../io/gdal_helpers.hpp"
 #include "../io/helpers.hpp"
 #include "common/error.hpp"
 #include "hydro/flow_series.hpp"
@@ -85,6 +88,32 @@ TEST_CASE("gauge flows scaled by cumulative drainage area reproduce the gauge", 
     for (int m : ff.wet_month) wet += m == 1;
     CHECK(wet > 0);
     CHECK(wet < 12);
+}
+
+TEST_CASE("a gauge series in an XLSX workbook with date cells reads as its CSV", "[dynamic][series][io]") {
+    namespace fs = std::filesystem;
+    const fs::path dir = test::temp_dir("dynxlsx");
+    std::string text = "date,flow_m3s\n";
+    for (int d = 0; d < 365; ++d)
+        text += hydro::format_date(hydro::date_from_day(2023, d)) + "," + std::to_string(100.0 + d * 0.25) + "\n";
+    test::write_file(dir / "flows.csv", text);
+    test::translate(dir / "flows.csv", dir / "flows.xlsx", "flows", "XLSX", false);
+    {
+        // the workbook holds date cells, as a spreadsheet typed by hand would
+        GDALDataset* ds = GDALDataset::Open((dir / "flows.xlsx").c_str(), GDAL_OF_VECTOR);
+        REQUIRE(ds != nullptr);
+        CHECK(ds->GetLayer(0)->GetLayerDefn()->GetFieldDefn(0)->GetType() == OFTDate);
+        GDALClose(ds);
+    }
+    Problems pc, px;
+    const io::DailyFlows c = io::read_flow_series({(dir / "flows.csv").string(), ""}, 0, pc);
+    const io::DailyFlows x = io::read_flow_series({(dir / "flows.xlsx").string(), ""}, 0, px);
+    CHECK(pc.empty());
+    CHECK(px.empty());
+    CHECK(x.year == 2023);
+    REQUIRE(x.gauge_m3s.size() == 365);
+    CHECK(x.gauge_m3s == c.gauge_m3s);  // quarter steps are exact in binary: the same numbers
+    CHECK(x.gauge_m3s[364] == 100.0 + 364 * 0.25);
 }
 
 TEST_CASE("flow and load tables: every problem with file, record and field", "[dynamic][series][io]") {

@@ -3,10 +3,8 @@
 
 #include <regex>
 
-#include <gdal_utils.h>
-#include <gdal_priv.h>
-
 #include "common/error.hpp"
+#include "gdal_helpers.hpp"
 #include "helpers.hpp"
 #include "io/case_reader.hpp"
 #include "io/store.hpp"
@@ -19,29 +17,6 @@ namespace {
 
 const fs::path kMini = source_dir() / "tests/data/mini";
 
-// ogr2ogr-equivalent: one layer from `src` into `dst` (created or updated) under `layer`.
-void translate(const fs::path& src, const fs::path& dst, const std::string& layer, const std::string& format,
-               bool update, std::vector<std::string> extra = {}) {
-    GDALAllRegister();
-    const char* oo[] = {"AUTODETECT_TYPE=YES", nullptr};
-    GDALDatasetH in = GDALOpenEx(src.c_str(), GDAL_OF_VECTOR, nullptr, oo, nullptr);
-    REQUIRE(in != nullptr);
-    std::vector<std::string> args = {"-f", format, "-nln", layer};
-    if (update) args.push_back("-update");
-    for (auto& e : extra) args.push_back(e);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    GDALVectorTranslateOptions* opt = GDALVectorTranslateOptionsNew(argv.data(), nullptr);
-    int err = 0;
-    GDALDatasetH out = update ? GDALOpenEx(dst.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr) : nullptr;
-    GDALDatasetH res = GDALVectorTranslate(update ? nullptr : dst.c_str(), out, 1, &in, opt, &err);
-    REQUIRE(res != nullptr);
-    if (!update) GDALClose(res);
-    else GDALClose(out);
-    GDALVectorTranslateOptionsFree(opt);
-    GDALClose(in);
-}
 
 std::string problems_text(const InputError& e) {
     std::string s;
