@@ -1,7 +1,7 @@
-// qingliu dynamic CASE --out DIR [--scenario ID ...] [--year YYYY]
+// qingliu dynamic CASE --out DIR [--scenario ID ...] [--year YYYY] [--dry-year]
 // A year of daily flows and loads (case.toml [dynamic]) under the baseline and each scenario: daily concentrations
 // at sections and reach ends, monthly means and classes, annual mean class, and the share of days and months that
-// meet each section's target.
+// meet each section's target. --dry-year scales the gauge series so that its driest month carries the design flow.
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -22,6 +22,7 @@
 #include "io/store_dynamic.hpp"
 #include "loads/load_series.hpp"
 #include "reaches/dynamic.hpp"
+#include "reaches/steady.hpp"
 
 namespace qingliu::app {
 
@@ -31,6 +32,7 @@ struct DynOpts {
     std::string case_path, out_dir;
     std::vector<std::string> scenarios;
     int year = 0;
+    bool dry_year = false;
 };
 
 struct ScenarioRun {
@@ -116,6 +118,9 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
     cmd->add_option("--scenario", o->scenarios, "Scenario ids to run besides the baseline (default: every scenario)");
     cmd->add_option("--year", o->year, "Year to simulate (default: [dynamic] year, else the year of the first flow record)")
         ->check(CLI::Range(1800, 2200));
+    cmd->add_flag("--dry-year", o->dry_year,
+                  "Scale the gauge series so that its driest month's mean equals the natural design flow at the gauge "
+                  "(a dry year of the design frequency, shape from the recorded year)");
     cmd->callback([&g, &action, o] {
         action = [&g, o] {
             io::LoadedCase lc = io::load_case(o->case_path);
@@ -147,6 +152,23 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                 load_series = io::read_load_series({ds.loads, ""}, flows.year, ids, types, probs);
             }
             probs.throw_if_any("dynamic inputs of " + lc.dir + " have problems");
+            double dry_factor = 1.0;
+            if (o->dry_year) {
+                if (flows.gauge_m3s.empty())
+                    throw InputError("no gauge series to scale", {{ds.flows, "", "flow_m3s", "",
+                                                                   "--dry-year needs a gauge flow table (date, flow_m3s)"}});
+                // Natural design flow at the gauge: the design inflows routed without effluent, as the gauge series
+                // stands for the natural flow (the model adds the sources' water to it).
+                const double design = reaches::steady_flows(lc.model.net, {}).flow_out_m3s[gauge];
+                try {
+                    dry_factor = hydro::dry_year_factor(flows.gauge_m3s, flows.year, design);
+                } catch (const std::invalid_argument& e) {
+                    throw InputError("flows cannot be scaled to a dry year", {{ds.flows, "", "flow_m3s", "", e.what()}});
+                }
+                for (double& q : flows.gauge_m3s) q *= dry_factor;
+                spdlog::info("dry year: the {} gauge series scaled by {:.4g}, so that its driest month carries the design flow "
+                             "{:.4g} m3/s at {}", flows.year, dry_factor, design, ds.gauge_reach);
+            }
             if (std::find(lc.input_files.begin(), lc.input_files.end(), ds.flows) == lc.input_files.end()) lc.input_files.push_back(ds.flows);
             if (!ds.loads.empty() && std::find(lc.input_files.begin(), lc.input_files.end(), ds.loads) == lc.input_files.end())
                 lc.input_files.push_back(ds.loads);
@@ -301,6 +323,7 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
             io::RunData rd = io::make_run_data(lc, "dynamic", std::move(results));
             rd.parameters.emplace_back("dynamic.year", flows.year);
             rd.parameters.emplace_back("dynamic.washoff_exponent", ds.washoff_exponent);
+            rd.parameters.emplace_back("dynamic.dry_year_factor", dry_factor);
             io::RunStore store(g.store);
             const std::int64_t run_id = store.save(rd, [&](std::int64_t id) { io::save_dynamic(store, id, dyn); });
             out.commit();
@@ -317,8 +340,11 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                                fixed(100.0 * sc.share_months(), 1) + " %"});
                     }
                 std::printf("%s", t.str().c_str());
-                std::printf("\n动态模拟 %d 年 Dynamic run of %d. Run %lld stored in %s; results in %s\n", flows.year, flows.year,
-                            static_cast<long long>(run_id), g.store.c_str(), o->out_dir.c_str());
+                std::printf("\n动态模拟 %d 年 Dynamic run of %d", flows.year, flows.year);
+                if (o->dry_year)
+                    std::printf("（枯水年：流量 × %s）(dry year: flows × %s)", fixed(dry_factor, 3).c_str(), fixed(dry_factor, 3).c_str());
+                std::printf(". Run %lld stored in %s; results in %s\n", static_cast<long long>(run_id), g.store.c_str(),
+                            o->out_dir.c_str());
             }
             return static_cast<int>(kOk);
         };

@@ -1,7 +1,9 @@
 #include "hydro/flow_series.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 
 namespace qingliu::hydro {
@@ -140,6 +142,21 @@ FlowForcing make_flow_forcing(const Topology& topo, const FlowInputs& in) {
     for (int m = 0; m < 12; ++m)
         if (mcount[m] > 0) out.wet_month[m] = msum[m] / mcount[m] >= 1.0 ? 1 : 0;
     return out;
+}
+
+double dry_year_factor(const std::vector<double>& daily_m3s, int year, double design_m3s) {
+    double sum[12] = {}, days[12] = {};
+    for (std::size_t d = 0; d < daily_m3s.size(); ++d) {
+        const int m = date_from_day(year, static_cast<int>(d)).month - 1;
+        sum[m] += daily_m3s[d];
+        days[m] += 1.0;
+    }
+    double lowest = std::numeric_limits<double>::infinity();
+    for (int m = 0; m < 12; ++m)
+        if (days[m] > 0.0) lowest = std::min(lowest, sum[m] / days[m]);
+    if (!std::isfinite(lowest)) throw std::invalid_argument("the flow series is empty");
+    if (!(lowest > 0.0)) throw std::invalid_argument("the driest month of the flow series has no flow to scale");
+    return design_m3s / lowest;
 }
 
 }  // namespace qingliu::hydro

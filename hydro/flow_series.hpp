@@ -74,4 +74,11 @@ struct FlowInputs {
 /// upstream or series lengths do not match.
 FlowForcing make_flow_forcing(const Topology& topo, const FlowInputs& in);
 
+/// Dry year of the design frequency built from a recorded year: the factor that scales a daily series (day 0 =
+/// 1 January of `year`) so that its lowest monthly mean equals design_m3s. Planning in China takes the driest-month
+/// mean flow of 90 % guarantee as the design flow (the "design flow" of the steady model), so the scaled year is one
+/// whose driest month is that design month. Throws std::invalid_argument for an empty series or a driest month
+/// without flow.
+double dry_year_factor(const std::vector<double>& daily_m3s, int year, double design_m3s);
+
 }  // namespace qingliu::hydro

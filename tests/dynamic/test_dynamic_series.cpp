@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <sstream>
 
 #include <ogrsf_frmts.h>
 #include <sqlite3.h>
@@ -10,9 +11,12 @@
 #include "../io/helpers.hpp"
 #include "common/error.hpp"
 #include "hydro/flow_series.hpp"
+#include "io/case_reader.hpp"
 #include "io/series_reader.hpp"
 #include "loads/load_series.hpp"
 #include "reaches/dynamic.hpp"
+#include "reaches/steady.hpp"
+#include "scenarios/case.hpp"
 
 using namespace qingliu;
 
@@ -116,6 +120,19 @@ TEST_CASE("a gauge series in an XLSX workbook with date cells reads as its CSV",
     CHECK(x.gauge_m3s[364] == 100.0 + 364 * 0.25);
 }
 
+TEST_CASE("a dry year: the series scaled so that its driest month carries the design flow", "[dynamic][series]") {
+    // 2023, month m (1-12) at 100 + 10 m m3/s on every day: the driest month is January at 110 m3/s, so a design
+    // flow of 55 m3/s gives the factor 0.5 exactly.
+    std::vector<double> q;
+    for (int d = 0; d < 365; ++d) q.push_back(100.0 + 10.0 * hydro::date_from_day(2023, d).month);
+    CHECK(hydro::dry_year_factor(q, 2023, 55.0) == 0.5);
+    // Within a month the mean counts, not the lowest day: January 110 +- 50 alternating (31 days: one more +50).
+    for (int d = 0; d < 31; ++d) q[d] = 110.0 + (d % 2 ? -50.0 : 50.0);
+    CHECK(std::abs(hydro::dry_year_factor(q, 2023, 55.0) - 55.0 / (110.0 + 50.0 / 31.0)) < 1e-15);
+    CHECK_THROWS_AS(hydro::dry_year_factor({}, 2023, 55.0), std::invalid_argument);
+    CHECK_THROWS_AS(hydro::dry_year_factor(std::vector<double>(365, 0.0), 2023, 55.0), std::invalid_argument);
+}
+
 TEST_CASE("flow and load tables: every problem with file, record and field", "[dynamic][series][io]") {
     namespace fs = std::filesystem;
     const fs::path dir = test::temp_dir("dynseries");
@@ -181,6 +198,39 @@ TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic
         CHECK(sqlite3_column_int64(st, 0) > 0);
         sqlite3_finalize(st);
         sqlite3_close(db);
+    }
+    {
+        // --dry-year on the test case: in the driest month the gauge reach's mean flow is the design flow of the
+        // steady model (the natural design flow scaled to, plus the sources' constant water). Float outputs: 1e-6.
+        const fs::path dir = test::source_dir() / "tests/dynamic/data/mini";
+        const fs::path out = test::temp_dir("dyn-dry");
+        std::string log;
+        REQUIRE(test::run_cli("--store " + (out / "s.sqlite").string() + " dynamic " + dir.string() + " --dry-year --scenario baseline"
+                              " --out " + (out / "res").string(), &log) == 0);
+        const io::LoadedCase lc = io::load_case(dir.string());
+        const std::int32_t gauge = lc.model.net.topo.find(lc.dynamic.gauge_reach);
+        const double design = reaches::steady_flows(lc.model.net, scenarios::point_inputs(lc.model)).flow_out_m3s[gauge];
+        double sum[12] = {}, days[12] = {};
+        std::istringstream rows(test::read_file(out / "res" / "daily_reaches.csv"));
+        std::string line;
+        std::getline(rows, line);
+        while (std::getline(rows, line)) {
+            // scenario,reach_id,date,flow_m3s,...
+            std::vector<std::string> f;
+            std::stringstream ss(line);
+            for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+            if (f[1] != lc.dynamic.gauge_reach) continue;
+            const int m = std::stoi(f[2].substr(5, 2)) - 1;
+            sum[m] += std::stod(f[3]);
+            days[m] += 1.0;
+        }
+        double lowest = 1e300;
+        for (int m = 0; m < 12; ++m) {
+            REQUIRE(days[m] > 0.0);
+            lowest = std::min(lowest, sum[m] / days[m]);
+        }
+        CHECK(std::abs(lowest / design - 1.0) < 1e-6);
+        CHECK(log.find("dry year") != std::string::npos);
     }
     // A case without [dynamic] is refused as an input problem (exit 1), and nothing is written.
     const fs::path out = test::temp_dir("dyn-none");
