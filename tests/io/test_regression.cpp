@@ -1,8 +1,4 @@
-// Regression against golden files, the run store round trip, and the mass balance on every shipped case.
-//
-// Golden files: tests/golden/<case>/{sections,reaches}.csv. After a deliberate change in results, regenerate them with
-//   QINGLIU_UPDATE_GOLDEN=1 ctest -R regression
-// and review the diff before committing.
+// The run store round trip, and the mass balance on every shipped case (golden files: test_goldens.cpp).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -22,23 +18,6 @@ using namespace qingliu::test;
 
 namespace {
 
-// Compares two CSV texts cell by cell: numbers to a relative tolerance, text exactly.
-void compare_csv(const std::string& got, const std::string& want, double rel_tol, const std::string& what) {
-    const auto g = parse_csv_text(got), w = parse_csv_text(want);
-    REQUIRE(g.size() == w.size());
-    for (std::size_t r = 0; r < g.size(); ++r) {
-        REQUIRE(g[r].size() == w[r].size());
-        for (std::size_t c = 0; c < g[r].size(); ++c) {
-            double a, b;
-            INFO(what << " row " << r + 1 << " column " << w[0][c]);
-            if (parse_double(g[r][c], a) && parse_double(w[r][c], b))
-                CHECK(std::abs(a - b) <= rel_tol * std::max(std::abs(b), 1e-12));
-            else
-                CHECK(g[r][c] == w[r][c]);
-        }
-    }
-}
-
 std::vector<fs::path> shipped_cases() {
     std::vector<fs::path> cases = {source_dir() / "tests/data/mini"};
     const fs::path data = source_dir() / "data/cases";
@@ -50,22 +29,6 @@ std::vector<fs::path> shipped_cases() {
 }
 
 }  // namespace
-
-TEST_CASE("regression: mini case against golden files", "[regression]") {
-    const auto lc = io::load_case((source_dir() / "tests/data/mini").string());
-    const auto res = io::make_result(lc.model, scenarios::evaluate(lc.model), "baseline");
-    const std::string sec = io::sections_csv(res.sections), rea = io::reaches_csv(res.reaches);
-    const fs::path gold = source_dir() / "tests/golden/mini";
-    if (std::getenv("QINGLIU_UPDATE_GOLDEN")) {
-        write_file(gold / "sections.csv", sec);
-        write_file(gold / "reaches.csv", rea);
-        WARN("golden files rewritten in " << gold.string());
-    }
-    REQUIRE(fs::exists(gold / "sections.csv"));
-    // 1e-6 relative: the files hold 6 significant digits
-    compare_csv(sec, read_file(gold / "sections.csv"), 1e-6, "sections.csv");
-    compare_csv(rea, read_file(gold / "reaches.csv"), 1e-6, "reaches.csv");
-}
 
 TEST_CASE("mass balance on every shipped case", "[massbalance]") {
     for (const auto& dir : shipped_cases()) {
