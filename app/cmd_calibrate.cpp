@@ -47,9 +47,10 @@ void register_calibrate(CLI::App& cli, Globals& g, Action& action) {
     cmd->add_option("--observations", o->observations,
                     "Observations table (section_id, date, cod_mgL, nh3n_mgL, tp_mgL); default observations.csv in the case "
                     "folder, else observed_* columns of the sections table");
-    cmd->add_option("-o,--out", o->out_dir, "Output folder for calibration.csv and residuals.csv");
+    cmd->add_option("-o,--out", o->out_dir, "Output folder for calibration.csv and residuals.csv (default out/<case>/calibrate)");
     cmd->callback([&g, &action, o] {
         action = [&g, o] {
+            if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "calibrate");
             io::LoadedCase lc = io::load_case(o->case_path);
             for (const auto& w : lc.warnings) spdlog::warn("{}", w);
             const io::ObservationTable obs = io::read_observations(lc, o->observations);

@@ -113,8 +113,8 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                                               "the share of days and months meeting each target");
     auto o = std::make_shared<DynOpts>();
     cmd->add_option("CASE", o->case_path, "Case folder (with case.toml and its [dynamic] section) or case file")->required();
-    cmd->add_option("-o,--out", o->out_dir, "Output folder for daily_sections.csv, daily_reaches.csv, monthly_sections.csv, compliance.csv")
-        ->required();
+    cmd->add_option("-o,--out", o->out_dir, "Output folder for daily_sections.csv, daily_reaches.csv, monthly_sections.csv, compliance.csv (default out/<case>/dynamic)")
+        ;
     cmd->add_option("--scenario", o->scenarios, "Scenario ids to run besides the baseline (default: every scenario)");
     cmd->add_option("--year", o->year, "Year to simulate (default: [dynamic] year, else the year of the first flow record)")
         ->check(CLI::Range(1800, 2200));
@@ -123,6 +123,7 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                   "(a dry year of the design frequency, shape from the recorded year)");
     cmd->callback([&g, &action, o] {
         action = [&g, o] {
+            if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "dynamic");
             io::LoadedCase lc = io::load_case(o->case_path);
             for (const auto& w : lc.warnings) spdlog::warn("{}", w);
             const io::DynamicSettings& ds = lc.dynamic;

@@ -23,10 +23,11 @@ void register_loads(CLI::App& cli, Globals& g, Action& action) {
     };
     auto o = std::make_shared<Opts>();
     cmd->add_option("CASE", o->case_path, "Case folder (with case.toml) or case file")->required();
-    cmd->add_option("--out", o->out_dir, "Write loads_by_source.csv and loads_by_type.csv to this folder");
+    cmd->add_option("--out", o->out_dir, "Write loads_by_source.csv and loads_by_type.csv to this folder (default out/<case>/loads)");
     cmd->add_flag("--sources", o->all_sources, "Also print every source (default: the per-type table only)");
     cmd->callback([&g, &action, o] {
         action = [&g, o] {
+            if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "loads");
             io::LoadedCase lc = io::load_case(o->case_path);
             for (const auto& w : lc.warnings) spdlog::warn("{}", w);
             const auto& m = lc.model;

@@ -107,9 +107,10 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
                     "Comma-separated measure ids that are alternative levels of one choice (at most one is chosen); "
                     "repeatable. Measures of the same kind on the same selection are grouped automatically");
     cmd->add_option("--time-limit", o->time_limit_s, "Solver time limit per solve (s)")->check(CLI::PositiveNumber)->capture_default_str();
-    cmd->add_option("-o,--out", o->out_dir, "Output folder for plan.csv and plan_sections.csv");
+    cmd->add_option("-o,--out", o->out_dir, "Output folder for plan.csv and plan_sections.csv (default out/<case>/optimize)");
     cmd->callback([&g, &action, o] {
         action = [&g, o] {
+            if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "optimize");
             io::LoadedCase lc = io::load_case(o->case_path);
             for (const auto& w : lc.warnings) spdlog::warn("{}", w);
             const std::vector<scenarios::Candidate> cands = candidates(lc, *o);

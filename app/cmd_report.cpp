@@ -21,15 +21,17 @@ void register_report(CLI::App& cli, Globals& g, Action& action) {
     };
     auto o = std::make_shared<Opts>();
     rep->add_option("RUN", o->run, "Run id (see `qingliu runs`) or \"latest\"")->capture_default_str();
-    rep->add_option("-o,--out", o->out_dir, "Output folder")->required();
+    rep->add_option("-o,--out", o->out_dir, "Output folder (default out/<case>/report)");
     rep->add_option("--lang", o->lang, "Language the report opens in (both are inside; the page switches)")
         ->check(CLI::IsMember({"zh", "en"}))
         ->capture_default_str();
     rep->callback([&g, &action, o] {
         action = [&g, o] {
+            require_store(g);
             io::RunStore store(g.store);
             const std::int64_t id = io::resolve_run(store, o->run);
             const report::ReportData d = io::load_report_data(store, id);
+            if (o->out_dir.empty()) o->out_dir = default_out(d.case_dir, "report");
             spdlog::info("run {} ({}, {}): {} scenarios, {} reaches", id, d.command, d.case_name, d.scenarios.size(), d.network.size());
             for (const auto& n : d.notes) spdlog::warn("{}", n);
             const report::Layout layout = report::make_layout(d);

@@ -58,11 +58,12 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
     auto mc = std::make_shared<MonteCarloCli>();
     add_monte_carlo_options(run, *mc);
     run->add_option("CASE", o->case_path, "Case folder (with case.toml) or case file")->required();
-    run->add_option("-o,--out", o->out_dir, "Output folder for sections.csv and reaches.csv")->required();
+    run->add_option("-o,--out", o->out_dir, "Output folder for sections.csv and reaches.csv (default out/<case>/run)");
     run->add_option("--profile-step-km", o->profile_km, "Also write profile.csv with concentrations every this many km")
         ->check(CLI::NonNegativeNumber);
     run->callback([&g, &action, o, mc] {
         action = [&g, o, mc] {
+            if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "run");
             if (mc->draws > 0) return run_monte_carlo(g, o->case_path, o->out_dir, *mc);
             const std::string& out_dir = o->out_dir;
             io::LoadedCase lc = load_and_log(o->case_path);

@@ -56,10 +56,11 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
     };
     auto co = std::make_shared<CmpOpts>();
     cmp->add_option("CASE", co->case_path, "Case folder")->required();
-    cmp->add_option("-o,--out", co->out_dir, "Output folder for compare.csv and scenarios.csv")->required();
+    cmp->add_option("-o,--out", co->out_dir, "Output folder for compare.csv and scenarios.csv (default out/<case>/compare)");
     cmp->add_option("-s,--scenarios", co->names, "Scenario ids, comma-separated (default: all)");
     cmp->callback([&g, &action, co] {
         action = [&g, co] {
+            if (co->out_dir.empty()) co->out_dir = default_out(co->case_path, "compare");
             io::LoadedCase lc = load(co->case_path);
             std::vector<scenarios::Scenario> chosen;
             if (co->names.empty()) chosen = lc.scenarios;
@@ -154,10 +155,11 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
     };
     auto ao = std::make_shared<ApOpts>();
     ap->add_option("CASE", ao->case_path, "Case folder")->required();
-    ap->add_option("-o,--out", ao->out_dir, "Output folder")->required();
+    ap->add_option("-o,--out", ao->out_dir, "Output folder (default out/<case>/apportion)");
     ap->add_option("-s,--scenario", ao->scenario, "Scenario to apportion")->capture_default_str();
     ap->callback([&g, &action, ao] {
         action = [&g, ao] {
+            if (ao->out_dir.empty()) ao->out_dir = default_out(ao->case_path, "apportion");
             io::LoadedCase lc = load(ao->case_path);
             const scenarios::CaseModel m = model_for(lc, ao->scenario);
             Progress progress("apportion", !g.quiet);
@@ -231,12 +233,13 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
     };
     auto po = std::make_shared<CapOpts>();
     cap->add_option("CASE", po->case_path, "Case folder")->required();
-    cap->add_option("-o,--out", po->out_dir, "Output folder")->required();
+    cap->add_option("-o,--out", po->out_dir, "Output folder (default out/<case>/capacity)");
     cap->add_option("-s,--scenario", po->scenario, "Scenario (its flows and conditions)")->capture_default_str();
     cap->add_option("--discharge-at", po->at, "Where the allowed load enters each reach: mid or end")
         ->check(CLI::IsMember({"mid", "end"}))->capture_default_str();
     cap->callback([&g, &action, po] {
         action = [&g, po] {
+            if (po->out_dir.empty()) po->out_dir = default_out(po->case_path, "capacity");
             io::LoadedCase lc = load(po->case_path);
             const scenarios::CaseModel m = model_for(lc, po->scenario);
             const auto at = po->at == "end" ? scenarios::DischargePoint::End : scenarios::DischargePoint::Midpoint;

@@ -6,6 +6,7 @@
 #include "app/text_table.hpp"
 #include "io/output.hpp"
 #include "io/store.hpp"
+#include "io/store_report.hpp"
 
 namespace qingliu::app {
 
@@ -15,6 +16,7 @@ void register_store_cmds(CLI::App& cli, Globals& g, Action& action) {
     auto* runs = cli.add_subcommand("runs", "List the runs in the run store");
     runs->callback([&g, &action] {
         action = [&g] {
+            require_store(g);
             io::RunStore store(g.store);
             TextTable t({"run", "created (UTC)", "command", "case 案例", "scenarios", "sections meeting 达标断面"});
             for (const auto& r : store.list())
@@ -27,16 +29,17 @@ void register_store_cmds(CLI::App& cli, Globals& g, Action& action) {
 
     auto* show = cli.add_subcommand("show", "Reread a stored run: its inputs' digests, parameters and section results");
     struct ShowOpts {
-        std::int64_t run = 0;
+        std::string run = "latest";
         std::string out_dir;
     };
     auto o = std::make_shared<ShowOpts>();
-    show->add_option("RUN", o->run, "Run id (see `qingliu runs`)")->required();
+    show->add_option("RUN", o->run, "Run id (see `qingliu runs`) or \"latest\"")->capture_default_str();
     show->add_option("-o,--out", o->out_dir, "Also write the stored results as CSV to this folder");
     show->callback([&g, &action, o] {
         action = [&g, o] {
+            require_store(g);
             io::RunStore store(g.store);
-            const io::RunData d = store.load(o->run);
+            const io::RunData d = store.load(io::resolve_run(store, o->run));
             std::printf("run %lld  %s  %s  case %s (%s)  qingliu %s\n", static_cast<long long>(d.run_id), d.created_utc.c_str(),
                         d.command.c_str(), d.case_name.c_str(), d.case_dir.c_str(), d.version.c_str());
             std::printf("inputs:\n");

@@ -9,7 +9,8 @@
 
 namespace qingliu::app {
 
-/// Exit codes: 0 ok, 1 input problems, 2 model could not be evaluated, 3 output/store failure, 4 internal error.
+/// Exit codes: 0 ok, 1 input problems (the command line included), 2 model could not be evaluated, 3 output/store
+/// failure, 4 internal error.
 enum Exit { kOk = 0, kInputProblems = 1, kModelError = 2, kOutputError = 3, kInternal = 4 };
 
 struct Globals {
@@ -17,6 +18,13 @@ struct Globals {
     bool quiet = false;
     std::string store = "qingliu-runs.sqlite";  ///< run store
 };
+
+/// The output folder a command writes to when --out is not given: out/<case>/<command>, <case> being the case folder's
+/// name (or the case file's stem).
+std::string default_out(const std::string& case_path, const std::string& command);
+
+/// Throws InputError when the run store does not exist: commands that read runs never create an empty store.
+void require_store(const Globals& g);
 
 /// A command sets `action`; main() runs it inside the error handler.
 using Action = std::function<int()>;

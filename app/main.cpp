@@ -1,5 +1,7 @@
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <system_error>
 #include <unistd.h>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -24,6 +26,21 @@ Progress::~Progress() {
     if (shown_) std::fprintf(stderr, "\r[%s] 100%%\n", label_.c_str());
 }
 
+std::string default_out(const std::string& case_path, const std::string& command) {
+    std::filesystem::path p(case_path);
+    while (!p.empty() && !p.has_filename()) p = p.parent_path();  // "data/cases/leshan/"
+    std::string name = std::filesystem::is_directory(p) ? p.filename().string() : p.stem().string();
+    if (name.empty() || name == "." || name == "..") name = "case";
+    return (std::filesystem::path("out") / name / command).string();
+}
+
+void require_store(const Globals& g) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(g.store, ec))
+        throw InputError("no run store", {{g.store, "", "--store", g.store,
+                                           "no such run store: give --store FILE, or make a run first (`qingliu run CASE`)"}});
+}
+
 }  // namespace qingliu::app
 
 int main(int argc, char** argv) {
@@ -32,6 +49,7 @@ int main(int argc, char** argv) {
     CLI::App cli{"qingliu: watershed water-quality and load-reduction model (清流 流域水质与污染负荷削减模型)"};
     cli.set_version_flag("--version", std::string("qingliu ") + QINGLIU_VERSION);
     cli.require_subcommand(1);
+    cli.fallthrough();  // inherited by every subcommand: global options are accepted after the command too
     Globals g;
     cli.add_flag("-v,--verbose", g.verbose, "Detailed log on stderr");
     cli.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
@@ -49,7 +67,8 @@ int main(int argc, char** argv) {
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return cli.exit(e);
+        // help and version exit 0; every other command-line error is an input problem (exit 1), as documented
+        return cli.exit(e) == 0 ? kOk : kInputProblems;
     }
     auto logger = spdlog::stderr_color_mt("qingliu");
     spdlog::set_default_logger(logger);

@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include <openssl/evp.h>
+#include <cerrno>
+#include <csignal>
 #include <unistd.h>
 
 #include "common/error.hpp"
@@ -16,6 +18,31 @@ OutputDir::OutputDir(std::string dir) : dir_(std::move(dir)) {
     std::error_code ec;
     fs::create_directories(dir_, ec);
     if (ec || !fs::is_directory(dir_)) throw OutputError("cannot create output folder " + dir_ + ": " + ec.message());
+    remove_stale_temporaries(dir_);
+}
+
+namespace {
+/// The process id in a staged file's name ".NAME.tmp-PID", or 0 when the name is not of that form.
+long staged_pid(const std::string& name) {
+    const auto at = name.rfind(".tmp-");
+    if (name.empty() || name[0] != '.' || at == std::string::npos) return 0;
+    const std::string digits = name.substr(at + 5);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) return 0;
+    return std::stol(digits);
+}
+}  // namespace
+
+std::size_t remove_stale_temporaries(const std::string& dir) {
+    std::size_t removed = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const long pid = staged_pid(it->path().filename().string());
+        // a process that no longer exists cannot commit its staged file: it was killed mid-write
+        if (pid <= 0 || pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+        std::error_code rm;
+        if (fs::remove(it->path(), rm)) ++removed;
+    }
+    return removed;
 }
 
 OutputDir::~OutputDir() {

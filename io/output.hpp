@@ -24,6 +24,10 @@ private:
     bool committed_ = false;
 };
 
+/// Removes staged files (".NAME.tmp-PID") that a process killed mid-run left in `dir`: those whose process no longer
+/// exists. Returns how many were removed. Every OutputDir does this when it opens its folder.
+std::size_t remove_stale_temporaries(const std::string& dir);
+
 /// SHA-256 of a file's bytes as lowercase hex; also returns the bytes. Throws OutputError if unreadable.
 std::string sha256_file(const std::string& path, std::string* bytes = nullptr);
 std::string sha256_hex(const std::string& data);

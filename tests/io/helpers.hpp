@@ -2,16 +2,45 @@
 #pragma once
 #include <filesystem>
 #include <fstream>
-#include <random>
+#include <atomic>
+#include <cstdlib>
+#include <system_error>
+
+#include <unistd.h>
 #include <string>
 
 namespace qingliu::test {
 
 namespace fs = std::filesystem;
 
+/// The folder that holds every scratch folder of this test process; it is removed, with all it holds, when the
+/// process ends (QINGLIU_KEEP_SCRATCH=1 keeps it for a look).
+class ScratchRoot {
+public:
+    ScratchRoot() : path_(fs::temp_directory_path() / ("qingliu-tests-" + std::to_string(::getpid()))) {}
+    explicit ScratchRoot(fs::path path) : path_(std::move(path)) {}
+    ScratchRoot(const ScratchRoot&) = delete;
+    ScratchRoot& operator=(const ScratchRoot&) = delete;
+    ~ScratchRoot() {
+        std::error_code ec;
+        if (!std::getenv("QINGLIU_KEEP_SCRATCH")) fs::remove_all(path_, ec);
+    }
+    const fs::path& path() const { return path_; }
+
+private:
+    fs::path path_;
+};
+
+inline const fs::path& scratch_root() {
+    static const ScratchRoot root;
+    return root.path();
+}
+
+/// A fresh, empty scratch folder under scratch_root(); `tag` names it for a reader of a kept folder.
 inline fs::path temp_dir(const std::string& tag) {
-    std::random_device rd;
-    fs::path p = fs::temp_directory_path() / ("qingliu-" + tag + "-" + std::to_string(rd()));
+    static std::atomic<unsigned> counter{0};
+    fs::path p = scratch_root() / (tag + "-" + std::to_string(counter++));
+    fs::remove_all(p);
     fs::create_directories(p);
     return p;
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../io/helpers.hpp"
 #include "io/case_reader.hpp"
 #include "loads/inventory.hpp"
 #include "scenarios/apportion.hpp"
@@ -288,8 +289,7 @@ const scenarios::Scenario& scenario(const io::LoadedCase& lc, const std::string&
 // A scratch copy of the inventory case; `table_line` (e.g. `catchments = "c.geojson"`) is added under [tables].
 std::filesystem::path scratch_case(const std::string& name, const std::string& table_line = "") {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / name;
-    fs::remove_all(dir);
+    const fs::path dir = qingliu::test::temp_dir(name);
     fs::copy(kCase, dir);
     if (!table_line.empty()) {
         std::ifstream in(dir / "case.toml");

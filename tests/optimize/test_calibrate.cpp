@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../io/helpers.hpp"
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
 #include "scenarios/calibrate.hpp"
@@ -171,8 +172,7 @@ TEST_CASE("calibration of an entry coefficient recovers the value behind the obs
 
 TEST_CASE("an observations table named under [tables] is the one read", "[calibrate][io]") {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / "qingliu_obs_named";
-    fs::remove_all(dir);
+    const fs::path dir = qingliu::test::temp_dir("obs-named");
     fs::copy(std::string(QINGLIU_SOURCE_DIR) + "/tests/data/mini", dir);
     std::ofstream(dir / "monitoring_2023.csv") << "section_id,date,cod_mgL,nh3n_mgL,tp_mgL\nS03,2023-01-15,12.5,,0.11\n";
     {
