@@ -69,7 +69,7 @@ int run_monte_carlo(Globals& g, const std::string& case_path, const std::string&
     for (std::size_t s = 0; s < m.sections.size(); ++s) {
         const auto& b = r.sections[s];
         csv += io::csv_quote(m.sections[s].id) + "," + io::csv_quote(m.sections[s].name) + "," + io::csv_quote(m.sections[s].river) + "," +
-               std::to_string(m.sections[s].target_class) + "," + io::num(b.p_meets);
+               reaches::class_roman(m.sections[s].target_class) + "," + io::num(b.p_meets);
         for (int c = 0; c < kNumConstituents; ++c) csv += "," + io::num(b.p_meets_c[c]);
         for (int c = 0; c < kNumConstituents; ++c)
             csv += "," + io::num(base.sections[s].conc_mgL[c]) + "," + io::num(b.p5[c]) + "," + io::num(b.p50[c]) + "," + io::num(b.p95[c]) +

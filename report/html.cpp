@@ -23,7 +23,11 @@ std::string fixed(double v, int digits) {
 std::string num(double v) {
     if (!std::isfinite(v)) return "";
     char b[64];
-    std::snprintf(b, sizeof b, "%.6g", v);
+    // whole numbers (counts, seeds, ids, years) print whole; everything else with 6 significant digits
+    if (v == std::trunc(v) && std::abs(v) < 1e15)
+        std::snprintf(b, sizeof b, "%.0f", v == 0.0 ? 0.0 : v);
+    else
+        std::snprintf(b, sizeof b, "%.6g", v);
     return b;
 }
 

@@ -5,7 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
+
 #include "io/output.hpp"
+#include "io/results.hpp"
 #include "helpers.hpp"
 
 using namespace qingliu;
@@ -111,4 +114,14 @@ TEST_CASE("a scratch root is removed with everything in it", "[cli]") {
         REQUIRE(fs::exists(kept / "a/b/f.txt"));
     }
     CHECK_FALSE(fs::exists(kept));
+}
+
+TEST_CASE("whole numbers print whole, others with 6 significant digits", "[cli]") {
+    CHECK(io::num(20250101.0) == "20250101");  // a seed, not 2.02501e+07
+    CHECK(io::num(365.0) == "365");
+    CHECK(io::num(-0.0) == "0");
+    CHECK(io::num(0.1234567) == "0.123457");
+    CHECK(io::num(1234567.5) == "1.23457e+06");
+    CHECK(io::num(1e20) == "1e+20");  // beyond 1e15 the exponent form stays
+    CHECK(io::num(std::nan("")).empty());
 }
