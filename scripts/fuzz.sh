@@ -9,8 +9,10 @@ secs="${1:-60}"
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(csv_text table_csv case_tables case_file scenario_file inventory_tables series_tables observation_tables)
+launcher=()
+command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CC=clang CXX=clang++ cmake -S "$top" -B "$top/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
-  -DQINGLIU_FUZZ=ON -DQINGLIU_SANITIZE=ON -DQINGLIU_TESTS=OFF > /dev/null
+  -DQINGLIU_FUZZ=ON -DQINGLIU_SANITIZE=ON -DQINGLIU_TESTS=OFF "${launcher[@]}" > /dev/null
 ninja -C "$top/build-fuzz" $(printf 'fuzz/fuzz_%s ' "${targets[@]}")
 status=0
 for t in "${targets[@]}"; do
