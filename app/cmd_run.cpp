@@ -10,6 +10,7 @@
 #include "io/output.hpp"
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
+#include "scenarios/check.hpp"
 #include "scenarios/parameters.hpp"
 
 namespace qingliu::app {
@@ -43,6 +44,10 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
     check->callback([&g, &action, check_case] {
         action = [&g, check_case] {
             io::LoadedCase lc = load_and_log(*check_case);
+            // everything `run` would reject: the baseline and every scenario must be evaluable
+            const auto bad = scenarios::unevaluable_scenarios(lc.model, lc.scenarios);
+            for (const auto& b : bad) spdlog::error("model: {}", b);
+            if (!bad.empty()) return static_cast<int>(kModelError);
             if (!g.quiet) std::printf("OK: %s — %zu reaches, %zu sources, %zu sections, %zu warnings\n", lc.dir.c_str(),
                                       lc.model.net.size(), lc.model.sources.size(), lc.model.sections.size(), lc.warnings.size());
             return static_cast<int>(kOk);
@@ -71,16 +76,24 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
             scenarios::EvaluateOptions opt;
             opt.profile_step_m = o->profile_km * 1000.0;
             opt.progress = [&](double f) { progress(f); };
-            const scenarios::Evaluation ev = scenarios::evaluate(lc.model, opt);
+            const scenarios::Evaluation ev = scenarios::evaluate_named(lc.model, "baseline", opt);
             io::ScenarioResult res = io::make_result(lc.model, ev, "baseline");
             spdlog::debug("mass balance: largest reach imbalance {:.3g} (relative)", res.max_reach_imbalance);
             for (int c = 0; c < kNumConstituents; ++c)
                 spdlog::debug("{}: input {:.6g} kg/d, outlets {:.6g} kg/d, decayed {:.6g} kg/d", label_en(kConstituents[c]),
                               res.input_kg_d[c], res.outlet_kg_d[c], res.decayed_kg_d[c]);
 
+            const auto sections = res.sections;
+            // every scenario of the case too, so that one run holds all plans (and `qingliu report` shows them)
+            std::vector<io::ScenarioResult> all;
+            all.push_back(std::move(res));
+            for (const auto& sc : lc.scenarios) {
+                const scenarios::CaseModel m = scenarios::apply_scenario(lc.model, sc);
+                all.push_back(io::make_result(m, scenarios::evaluate_named(m, sc.id), sc.id));
+            }
             io::OutputDir out(out_dir);
-            out.stage("sections.csv", io::sections_csv(res.sections), true);
-            out.stage("reaches.csv", io::reaches_csv(res.reaches), true);
+            out.stage("sections.csv", io::sections_csv(all[0].sections), true);
+            out.stage("reaches.csv", io::reaches_csv(all[0].reaches), true);
             if (opt.profile_step_m > 0.0) {
                 std::string p = "reach_id,river,position_km,flow_m3s,cod_mgL,nh3n_mgL,tp_mgL\n";
                 for (const auto& pt : ev.steady.profile)
@@ -89,15 +102,7 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
                          io::num(pt.conc_mgL[2]) + "\n";
                 out.stage("profile.csv", p, true);
             }
-            const auto sections = res.sections;
             io::RunStore store(g.store);
-            // every scenario of the case too, so that one run holds all plans (and `qingliu report` shows them)
-            std::vector<io::ScenarioResult> all;
-            all.push_back(std::move(res));
-            for (const auto& sc : lc.scenarios) {
-                const scenarios::CaseModel m = scenarios::apply_scenario(lc.model, sc);
-                all.push_back(io::make_result(m, scenarios::evaluate(m), sc.id));
-            }
             const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)), lc, lc.scenarios);
             out.commit();
             if (!g.quiet) {

@@ -125,3 +125,19 @@ TEST_CASE("whole numbers print whole, others with 6 significant digits", "[cli]"
     CHECK(io::num(1e20) == "1e+20");  // beyond 1e15 the exponent form stays
     CHECK(io::num(std::nan("")).empty());
 }
+
+TEST_CASE("check reports what run would reject, naming the scenario, and run writes nothing then", "[cli]") {
+    const fs::path dir = copy_case(source_dir() / "data/cases/leshan", "dry-scenario");
+    // flow_factor 0 dries every reach, while sources still load the Mangxi: no water to carry the load
+    write_file(dir / "scenarios.toml", read_file(dir / "scenarios.toml") +
+                                           "\n[[measure]]\nid = \"drought\"\nkind = \"conditions\"\nflow_factor = 0\n"
+                                           "\n[[scenario]]\nid = \"dry_zero\"\nmeasures = [\"drought\"]\n");
+    std::string log;
+    CHECK(run_in(dir, "check " + dir.string(), &log) == 2);
+    CHECK(log.find("scenario dry_zero:") != std::string::npos);
+    CHECK(log.find("carries no water") != std::string::npos);
+    CHECK(run_in(dir, "--store s.sqlite run " + dir.string() + " --out o", &log) == 2);
+    CHECK(log.find("scenario dry_zero:") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "o"));  // nothing written, not even an empty folder
+    CHECK(run_in(source_dir(), "check " + (source_dir() / "data/cases/leshan").string()) == 0);  // the case as shipped
+}
