@@ -37,6 +37,36 @@ std::string section_table_text(const std::vector<io::SectionRow>& rows) {
     return t.str();
 }
 
+std::string scenario_grid_text(const std::vector<io::ScenarioResult>& all, const std::vector<scenarios::Scenario>& scs) {
+    if (all.empty()) return "";
+    std::vector<std::string> header = {"断面 Section", "目标 Target", "基线 base"};
+    for (std::size_t k = 1; k < all.size(); ++k) header.push_back(std::to_string(k));
+    TextTable t(header);
+    std::vector<int> meeting(all.size(), 0);
+    for (std::size_t s = 0; s < all[0].sections.size(); ++s) {
+        const auto& b = all[0].sections[s];
+        std::vector<std::string> row = {b.name + " [" + b.section_id + "]", reaches::class_roman(b.target_class)};
+        for (std::size_t k = 0; k < all.size(); ++k) {
+            const auto& x = all[k].sections[s];
+            row.push_back(reaches::class_roman(x.overall) + (x.meets ? "" : " ✗"));
+            meeting[k] += x.meets ? 1 : 0;
+        }
+        t.row(row);
+    }
+    std::vector<std::string> total = {"达标断面 meeting", ""};
+    for (int m : meeting) total.push_back(std::to_string(m) + "/" + std::to_string(all[0].sections.size()));
+    t.row(total);
+    std::string out = t.str();
+    for (std::size_t k = 1; k < all.size() && k - 1 < scs.size(); ++k) {
+        const auto& sc = scs[k - 1];
+        out += std::to_string(k) + " = " + sc.id;
+        if (!sc.name.empty()) out += "  " + sc.name;
+        if (!sc.name_en.empty() && sc.name_en != sc.name) out += " / " + sc.name_en;
+        out += "\n";
+    }
+    return out + "✗ = misses its target 未达标\n";
+}
+
 void register_check_run(CLI::App& cli, Globals& g, Action& action) {
     auto* check = cli.add_subcommand("check", "Validate a case and list every problem (file, record, field)");
     auto check_case = std::make_shared<std::string>();
@@ -102,11 +132,19 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
                          io::num(pt.conc_mgL[2]) + "\n";
                 out.stage("profile.csv", p, true);
             }
+            std::vector<io::ScenarioResult> grid;
+            if (!g.quiet)
+                for (const auto& r : all) {
+                    grid.emplace_back();
+                    grid.back().scenario = r.scenario;
+                    grid.back().sections = r.sections;
+                }
             io::RunStore store(g.store);
             const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)), lc, lc.scenarios);
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", section_table_text(sections).c_str());
+                if (grid.size() > 1) std::printf("\n各方案断面类别 Section class under each scenario:\n%s", scenario_grid_text(grid, lc.scenarios).c_str());
                 int met = 0;
                 for (const auto& s : sections) met += s.meets ? 1 : 0;
                 std::printf("\n%d/%zu sections meet their target 断面达标. Run %lld stored in %s; results in %s\n", met,

@@ -141,3 +141,41 @@ TEST_CASE("check reports what run would reject, naming the scenario, and run wri
     CHECK_FALSE(fs::exists(dir / "o"));  // nothing written, not even an empty folder
     CHECK(run_in(source_dir(), "check " + (source_dir() / "data/cases/leshan").string()) == 0);  // the case as shipped
 }
+
+namespace {
+// Terminal columns of a UTF-8 line: code points of U+1100 and above in the CJK ranges count two (a simpler rule than
+// the program's, enough for the Chinese and Latin text of the shipped cases).
+int terminal_columns(const std::string& s) {
+    int w = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) { w += 1; i += 1; continue; }
+        if ((c >> 5) == 6) { w += 1; i += 2; continue; }
+        const unsigned cp = (c >> 4) == 14 ? ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F) : 0x10000;
+        w += (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xFF00 && cp <= 0xFF60) || cp >= 0x10000 ? 2 : 1;
+        i += (c >> 4) == 14 ? 3 : 4;
+    }
+    return w;
+}
+}  // namespace
+
+TEST_CASE("run prints the section-by-scenario grid, and every line fits 120 columns", "[cli]") {
+    const fs::path dir = temp_dir("grid");
+    std::string log;
+    REQUIRE(run_in(dir, "-q --store s.sqlite run " + (source_dir() / "data/cases/leshan").string() + " --out o") == 0);
+    REQUIRE(run_in(dir, "--store s.sqlite run " + (source_dir() / "data/cases/leshan").string() + " --out o", &log) == 0);
+    CHECK(log.find("Section class under each scenario") != std::string::npos);
+    CHECK(log.find("10 = plan_dry") != std::string::npos);  // the legend names every scenario
+    CHECK(log.find("达标断面 meeting") != std::string::npos);
+    std::size_t lines = 0, widest = 0;
+    for (std::size_t at = 0, nl; at < log.size(); at = nl + 1) {
+        nl = log.find('\n', at);
+        if (nl == std::string::npos) nl = log.size();
+        const std::string line = log.substr(at, nl - at);
+        if (line.rfind("[", 0) == 0) continue;  // log lines on stderr are not tables
+        ++lines;
+        widest = std::max<std::size_t>(widest, static_cast<std::size_t>(terminal_columns(line)));
+    }
+    CHECK(lines > 20);
+    CHECK(widest <= 120);
+}
