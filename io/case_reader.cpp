@@ -129,7 +129,8 @@ PerConstituent background(Ctx& c, const char* which) {
 }
 
 std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
-    t = read_table(ref, c.probs);
+    t = read_table(ref, c.probs, "reaches");
+    c.out.warnings.insert(c.out.warnings.end(), t.warnings.begin(), t.warnings.end());
     std::vector<ReachRow> rows;
     if (t.columns.empty()) return rows;
     require_columns(t, {"reach_id", "river", "length_km"}, c.probs);
@@ -149,7 +150,8 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         s.river = r.text("river", true).value_or("");
         s.name = r.text("name", false).value_or("");
         s.downstream = r.text("downstream_id", false).value_or("");
-        s.length_km = r.number("length_km", true, 0.0, 1e5, true).value_or(1.0);
+        // a length lost to a wrong header is taken as long as any, so no position elsewhere is reported against it
+        s.length_km = r.number("length_km", true, 0.0, 1e5, true).value_or(t.suppressed("length_km") ? 1e5 : 1.0);
         if (r.has("velocity_ms")) {
             s.hydraulics = hydro::Hydraulics::constant(r.number("velocity_ms", true, 0.0, 20.0, true).value_or(1.0));
         } else if (r.has("hg_a") || r.has("hg_b")) {
@@ -201,7 +203,8 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
             c.probs.add(t.file, row.label, "split_to", row.spec.split_to, "must differ from downstream_id");
     }
     for (std::size_t i = 0; i < rows.size(); ++i)
-        if (indeg[i] == 0 && !rows[i].has_headwater_flow && rows[i].spec.lateral_flow_m3s <= 0.0)
+        if (indeg[i] == 0 && !rows[i].has_headwater_flow && rows[i].spec.lateral_flow_m3s <= 0.0 &&
+            !t.suppressed("headwater_flow_m3s") && !t.suppressed("lateral_inflow_m3s"))
             c.probs.add(t.file, rows[i].label, "headwater_flow_m3s", "",
                         "headwater reach has no inflow: give its headwater_flow_m3s (design flow)");
     return rows;
@@ -399,7 +402,8 @@ LoadedCase load_case(const std::string& path) {
 
     // sources
     if (sources_ref) {
-        Table st = read_table(*sources_ref, c.probs);
+        Table st = read_table(*sources_ref, c.probs, "sources");
+        c.out.warnings.insert(c.out.warnings.end(), st.warnings.begin(), st.warnings.end());
         if (!st.columns.empty()) {
             require_columns(st, {"source_id", "type", "flow_m3s", "cod_mgL", "nh3n_mgL", "tp_mgL"}, c.probs);
             std::unordered_map<std::string, std::string> seen;
@@ -449,6 +453,7 @@ LoadedCase load_case(const std::string& path) {
     {
         InventoryContext ictx;
         ictx.reach_index = &rindex;
+        ictx.warnings = &c.out.warnings;
         for (const auto& row : rrows) ictx.reach_length_m.push_back(row.spec.length_km * 1000.0);
         ictx.locate_point = [&](RowReader& r, const Table& t, std::int32_t& reach, double& pos) {
             return locate(c, r, t, rindex, rrows, geo, "", reach, pos);
@@ -467,7 +472,8 @@ LoadedCase load_case(const std::string& path) {
 
     // sections
     if (sections_ref) {
-        Table st = read_table(*sections_ref, c.probs);
+        Table st = read_table(*sections_ref, c.probs, "sections");
+        c.out.warnings.insert(c.out.warnings.end(), st.warnings.begin(), st.warnings.end());
         if (!st.columns.empty()) {
             require_columns(st, {"section_id", "name", "river", "level", "target_class"}, c.probs);
             if (st.records.empty()) c.out.warnings.push_back(st.file + ": no sections: nothing will be classified");

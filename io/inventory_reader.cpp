@@ -173,10 +173,15 @@ struct Reader {
 
     static std::string origin(const Table& t, const Record& rec) { return t.file + " " + rec.label; }
 
+    void warn(const Table& t) {
+        if (ctx.warnings) ctx.warnings->insert(ctx.warnings->end(), t.warnings.begin(), t.warnings.end());
+    }
+
     template <class F>
-    void each(const std::optional<TableRef>& ref, std::initializer_list<const char*> required, F f) {
+    void each(const std::optional<TableRef>& ref, const char* kind, std::initializer_list<const char*> required, F f) {
         if (!ref) return;
-        Table t = read_table(*ref, probs);
+        Table t = read_table(*ref, probs, kind);
+        warn(t);
         if (t.columns.empty()) return;
         require_columns(t, std::vector<std::string>(required.begin(), required.end()), probs);
         for (const char* c : required)
@@ -205,14 +210,14 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
     inv.coefficients = loads::default_coefficients();
     inv.standards = loads::default_standards();
     if (refs.coefficients) {
-        Table t = read_table(*refs.coefficients, probs);
+        Table t = read_table(*refs.coefficients, probs, "coefficients");
         if (!t.columns.empty()) {
             const loads::Coefficients over = loads::parse_coefficients(text_of(t), t.file, probs);
             for (const auto& c : over.rows()) inv.coefficients.set(c);
         }
     }
     if (refs.standards) {
-        Table t = read_table(*refs.standards, probs);
+        Table t = read_table(*refs.standards, probs, "standards");
         if (!t.columns.empty()) {
             const loads::EffluentStandards extra = loads::parse_standards(text_of(t), t.file, probs);
             for (const auto& s : extra.all()) inv.standards.add(s);
@@ -225,7 +230,7 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
     Reader R{ctx, probs, refs.catchments ? &catchments : nullptr};
     std::set<std::string> ids;  // ids are shared by all inventory tables (they become source ids)
 
-    R.each(refs.plants, {"plant_id"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.plants, "plants", {"plant_id"}, [&](RowReader& r, const Table& t, const Record& rec) {
         loads::Plant p;
         p.id = R.id(r, "plant_id", ids, rec);
         p.name = r.text("name", false).value_or(p.id);
@@ -251,7 +256,7 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         inv.plants.push_back(std::move(p));
     });
 
-    R.each(refs.outfalls, {"outfall_id", "flow_m3d"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.outfalls, "outfalls", {"outfall_id", "flow_m3d"}, [&](RowReader& r, const Table& t, const Record& rec) {
         loads::Outfall o;
         o.id = R.id(r, "outfall_id", ids, rec);
         o.name = r.text("name", false).value_or(o.id);
@@ -266,7 +271,7 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         inv.outfalls.push_back(std::move(o));
     });
 
-    R.each(refs.industry, {"permit_id"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.industry, "industry", {"permit_id"}, [&](RowReader& r, const Table& t, const Record& rec) {
         loads::Industry f;
         f.id = R.id(r, "permit_id", ids, rec);
         f.name = r.text("name", false).value_or(f.id);
@@ -284,7 +289,7 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         inv.industry.push_back(std::move(f));
     });
 
-    R.each(refs.farms, {"farm_id", "species", "head_count"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.farms, "farms", {"farm_id", "species", "head_count"}, [&](RowReader& r, const Table& t, const Record& rec) {
         loads::Farm f;
         f.id = R.id(r, "farm_id", ids, rec);
         f.name = r.text("name", false).value_or(f.id);
@@ -312,7 +317,7 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         inv.farms.push_back(std::move(f));
     });
 
-    R.each(refs.cropland, {"field_id", "crop", "area_mu"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.cropland, "cropland", {"field_id", "crop", "area_mu"}, [&](RowReader& r, const Table& t, const Record& rec) {
         loads::Cropland c;
         c.id = R.id(r, "field_id", ids, rec);
         c.town = r.text("town", false).value_or("");
@@ -326,7 +331,7 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         inv.cropland.push_back(std::move(c));
     });
 
-    R.each(refs.villages, {"village_id", "population", "coverage"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.villages, "villages", {"village_id", "population", "coverage"}, [&](RowReader& r, const Table& t, const Record& rec) {
         loads::Village v;
         v.id = R.id(r, "village_id", ids, rec);
         v.name = r.text("name", false).value_or(v.id);
@@ -339,7 +344,7 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         inv.villages.push_back(std::move(v));
     });
 
-    R.each(refs.ponds, {"pond_id", "area_mu"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.ponds, "ponds", {"pond_id", "area_mu"}, [&](RowReader& r, const Table& t, const Record& rec) {
         loads::Pond p;
         p.id = R.id(r, "pond_id", ids, rec);
         p.town = r.text("town", false).value_or("");

@@ -29,6 +29,7 @@ struct InventoryContext {
     std::vector<double> reach_length_m;
     PointLocator locate_point;
     ReachLocator locate_reach;
+    std::vector<std::string>* warnings = nullptr;  ///< receives the tables' warnings (GBK text, units assumed ...)
 };
 
 /// Reads every named table; the shipped coefficients and standards are the base, case tables override rows.

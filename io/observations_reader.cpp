@@ -69,7 +69,7 @@ ObservationTable read_observations(const LoadedCase& lc, const std::string& path
     }
     ObservationTable out;
     out.file = ref.label();
-    const Table t = read_table(ref, probs);
+    const Table t = read_table(ref, probs, prefix.empty() ? "observations" : "");
     probs.throw_if_any("cannot read observations");
     require_columns(t, {"section_id"}, probs);
     bool any_column = false;
@@ -119,7 +119,7 @@ UncertaintyTable read_uncertainty(const LoadedCase& lc, const std::string& path)
     else if (fs::exists(fs::path(lc.dir) / "uncertainty.csv")) ref.path = (fs::path(lc.dir) / "uncertainty.csv").string();
     else return out;
     out.file = ref.path;
-    const Table t = read_table(ref, probs);
+    const Table t = read_table(ref, probs, "uncertainty");
     probs.throw_if_any("cannot read uncertainty ranges");
     require_columns(t, {"parameter", "low", "high"}, probs);
     probs.throw_if_any("cannot read uncertainty ranges");

@@ -19,7 +19,7 @@ std::string date_count_message(int missing, int year, const std::vector<char>& h
 DailyFlows read_flow_series(const TableRef& ref, int year, Problems& probs) {
     DailyFlows out;
     Problems p;
-    Table t = read_table(ref, p);
+    Table t = read_table(ref, p, "flows");
     if (!t.columns.empty()) require_columns(t, {"date", "flow_m3s"}, p);
     if (!p.empty()) {
         probs.append(p);
@@ -78,7 +78,7 @@ std::vector<loads::LoadFactorSeries> read_load_series(const TableRef& ref, int y
                                                       const std::set<std::string>& types, Problems& probs) {
     std::vector<loads::LoadFactorSeries> out;
     Problems p;
-    Table t = read_table(ref, p);
+    Table t = read_table(ref, p, "load_factors");
     if (!t.columns.empty()) {
         require_columns(t, {"date", "factor"}, p);
         if (t.column("source_id") < 0 && t.column("type") < 0)

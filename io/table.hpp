@@ -2,6 +2,7 @@
 // optional point/line geometry. Typed parsing with problems named by file, record and field is in RowReader.
 #pragma once
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,16 +29,25 @@ struct Record {
 
 struct Table {
     std::string file;  ///< label used in messages
-    std::vector<std::string> columns;
+    std::vector<std::string> columns;  ///< known columns under the name the reader asks for (aliases renamed)
+    std::vector<std::string> headers;  ///< the headers as written in the file, by column
+    std::vector<double> factor;        ///< by column: unit conversion of a unit named in the header (1 = none)
+    std::vector<char> share;           ///< by column: a share (0..1) where "75%" in a cell means 0.75
     std::vector<Record> records;
     bool geographic = false;  ///< coordinates are longitude/latitude in degrees
     bool has_crs = false;
+    std::vector<std::string> warnings;  ///< read, but the user should know (GBK text, a unit assumed ...)
+    std::set<std::string> suspect;      ///< known columns a wrong header probably meant: problems about them are
+                                        ///< not repeated per record (the header problem says it once)
     int column(const std::string& name) const;
+    bool suppressed(const std::string& field) const { return suspect.count(field) > 0; }
 };
 
-/// Reads a whole table. Problems (missing file, unreadable, no such layer, text not UTF-8) are added to `problems`
-/// and an empty table is returned.
-Table read_table(const TableRef& ref, Problems& problems);
+/// Reads a whole table. Problems (missing file, unreadable, no such layer, text neither UTF-8 nor GB18030) are
+/// added to `problems` and an empty table is returned. With `kind` (a table kind of io/columns.hpp: "reaches",
+/// "outfalls" ...) headers are matched against that kind's known columns and aliases: aliases are renamed, units in
+/// headers converted, and a header that is probably a misspelt known column is one problem naming the nearest name.
+Table read_table(const TableRef& ref, Problems& problems, const std::string& kind = "");
 
 /// Typed access to one record; every failure becomes a Problem naming file, record and field.
 class RowReader {
@@ -56,7 +66,8 @@ private:
     Problems& p_;
 };
 
-/// Checks that a table has every column in `required` (one problem per missing column).
+/// Checks that a table has every column in `required` (one problem per missing column; none for a column a wrong
+/// header already named).
 void require_columns(const Table& t, const std::vector<std::string>& required, Problems& problems);
 
 }  // namespace qingliu::io

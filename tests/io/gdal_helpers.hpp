@@ -11,11 +11,12 @@
 namespace qingliu::test {
 
 // ogr2ogr-equivalent: one layer from `src` into `dst` (created or updated) under `layer`.
-// CSV sources are read with AUTODETECT_TYPE, so dates and numbers become typed fields (date cells in XLSX).
+// CSV sources are read with AUTODETECT_TYPE, so dates and numbers become typed fields (date cells in XLSX); with
+// `text_only` every field stays text, as plain `ogr2ogr -f XLSX x.xlsx x.csv` and most exports write them.
 inline void translate(const std::filesystem::path& src, const std::filesystem::path& dst, const std::string& layer,
-                      const std::string& format, bool update, std::vector<std::string> extra = {}) {
+                      const std::string& format, bool update, std::vector<std::string> extra = {}, bool text_only = false) {
     GDALAllRegister();
-    const char* oo[] = {"AUTODETECT_TYPE=YES", nullptr};
+    const char* oo[] = {text_only ? "AUTODETECT_TYPE=NO" : "AUTODETECT_TYPE=YES", nullptr};
     GDALDatasetH in = GDALOpenEx(src.c_str(), GDAL_OF_VECTOR, nullptr, oo, nullptr);
     REQUIRE(in != nullptr);
     std::vector<std::string> args = {"-f", format, "-nln", layer};

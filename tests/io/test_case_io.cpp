@@ -131,12 +131,16 @@ TEST_CASE("bad input: unreadable and missing files", "[io][bad-input]") {
     REQUIRE_THROWS_WITH(io::load_case((dir / "nowhere").string()), Catch::Contains("case file not found"));
 }
 
-TEST_CASE("bad input: GBK-encoded CSV is refused with a message saying so", "[io][bad-input]") {
+TEST_CASE("GBK-encoded CSV is read, with a warning saying so", "[io]") {
     const fs::path dir = copy_case(kMini, "gbk");
-    // "甲河" in GBK is B C B C 2 D3 ...: bytes 0xBC 0xD7 0xBA 0xD3
+    // "甲河" in GBK is bytes 0xBC 0xD7 0xBA 0xD3
     write_file(dir / "sections.csv", "section_id,name,river,reach_id,position_km,level,target_class\n"
                                      "S01,\xBC\xD7\xBA\xD3,\xBC\xD7\xBA\xD3,A1,0,provincial,III\n");
-    REQUIRE_THROWS_WITH(io::load_case(dir.string()), Catch::Contains("sections.csv: text is not UTF-8") && Catch::Contains("GBK"));
+    const io::LoadedCase lc = io::load_case(dir.string());
+    REQUIRE(lc.model.sections.size() == 1);
+    CHECK(lc.model.sections[0].name == "甲河");
+    REQUIRE(!lc.warnings.empty());
+    CHECK_THAT(lc.warnings[0], Catch::Contains("sections.csv: text is GBK/GB18030"));
 }
 
 TEST_CASE("a failed run leaves no output files and no run in the store", "[io][bad-input][cli]") {

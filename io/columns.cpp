@@ -1,0 +1,306 @@
+#include "io/columns.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace qingliu::io {
+
+namespace {
+
+// Aliases are matched after normalise_header(); a header may add its unit in brackets, e.g. 长度（km）, 流量(万吨/日).
+// Shared groups first, then the table kinds.
+#define ID_REACH "河段编号|河段代码|河段id|所在河段"
+#define POS_KM "位置|里程|距河段起点|距起点距离"
+#define COD_ALIASES "cod|codcr|化学需氧量|cod浓度|化学需氧量浓度"
+#define NH3N_ALIASES "nh3-n|nh3n|氨氮|氨氮浓度"
+#define TP_ALIASES "tp|总磷|总磷浓度"
+
+const std::vector<ColumnDef> kColumns = {
+    // reaches 河段
+    {"reaches", "reach_id", "", ID_REACH "|编号", "reach id / 河段编号"},
+    {"reaches", "name", "", "名称|河段名称", "reach name / 河段名称"},
+    {"reaches", "river", "", "河流|河流名称|所在河流|河名", "river / 所在河流"},
+    {"reaches", "downstream_id", "", "下游河段|下游河段编号|下游编号", "reach it flows into / 下游河段编号"},
+    {"reaches", "length_km", "km", "长度|河段长度|河长", "length / 河段长度"},
+    {"reaches", "velocity_ms", "m/s", "流速|平均流速", "mean velocity / 流速"},
+    {"reaches", "hg_a", "", "", "hydraulic geometry u = a·Q^b: a"},
+    {"reaches", "hg_b", "", "", "hydraulic geometry exponent b"},
+    {"reaches", "hg_c", "", "", "hydraulic geometry H = c·Q^d: c"},
+    {"reaches", "hg_d", "", "", "hydraulic geometry exponent d"},
+    {"reaches", "manning_n", "", "糙率|曼宁系数", "Manning roughness / 糙率"},
+    {"reaches", "slope", "", "比降|坡降", "bed slope / 比降"},
+    {"reaches", "width_m", "m", "河宽|宽度", "width / 河宽"},
+    {"reaches", "headwater_flow_m3s", "m3/s", "源头流量|上游来水流量|设计流量", "headwater design flow / 源头设计流量"},
+    {"reaches", "lateral_inflow_m3s", "m3/s", "区间入流|区间来水|区间流量", "lateral inflow / 区间入流"},
+    {"reaches", "drainage_area_km2", "km2", "集水面积|流域面积", "drainage area / 集水面积"},
+    {"reaches", "split_to", "", "分流至|分流河段", "side channel taking a share / 分流河段"},
+    {"reaches", "split_fraction", "share", "分流比|分流比例", "share split off / 分流比"},
+    {"reaches", "headwater_cod_mgL", "mg/L", "源头cod|源头化学需氧量", "headwater COD / 源头COD浓度"},
+    {"reaches", "headwater_nh3n_mgL", "mg/L", "源头氨氮", "headwater NH3-N / 源头氨氮浓度"},
+    {"reaches", "headwater_tp_mgL", "mg/L", "源头总磷", "headwater TP / 源头总磷浓度"},
+    // sources 污染源（直接给流量与浓度）
+    {"sources", "source_id", "", "污染源编号|编号", "source id / 污染源编号"},
+    {"sources", "name", "", "名称|污染源名称", "name / 名称"},
+    {"sources", "type", "", "类型|污染源类型", "source type / 污染源类型"},
+    {"sources", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"sources", "position_km", "km", POS_KM, "position from the reach's upstream end / 距河段起点"},
+    {"sources", "flow_m3s", "m3/s", "流量|排放流量", "flow / 流量"},
+    {"sources", "cod_mgL", "mg/L", COD_ALIASES, "COD"},
+    {"sources", "nh3n_mgL", "mg/L", NH3N_ALIASES, "NH3-N / 氨氮"},
+    {"sources", "tp_mgL", "mg/L", TP_ALIASES, "TP / 总磷"},
+    // sections 断面
+    {"sections", "section_id", "", "断面编号|断面代码|编号", "section id / 断面编号"},
+    {"sections", "name", "", "断面名称|名称", "section name / 断面名称"},
+    {"sections", "name_en", "", "英文名称", "English name / 英文名称"},
+    {"sections", "river", "", "河流|河流名称|所在河流", "river / 所在河流"},
+    {"sections", "level", "", "断面级别|级别|控制级别|断面性质", "control level / 断面级别（国控/省控/市控/县控）"},
+    {"sections", "target_class", "", "目标水质|水质目标|目标类别|考核目标", "target class / 水质目标"},
+    {"sections", "water_body", "", "水体类型", "river or lake / 水体类型"},
+    {"sections", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"sections", "position_km", "km", POS_KM, "position / 距河段起点"},
+    // plants 污水处理厂
+    {"plants", "plant_id", "", "污水处理厂编号|污水厂编号|编号", "plant id / 污水处理厂编号"},
+    {"plants", "name", "", "污水处理厂名称|污水厂名称|名称|厂名", "name / 名称"},
+    {"plants", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
+    {"plants", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"plants", "position_km", "km", POS_KM, "position / 距河段起点"},
+    {"plants", "capacity_m3d", "m3/d", "设计规模|处理规模|设计处理能力", "design capacity / 设计规模"},
+    {"plants", "load_factor", "share", "负荷率|运行负荷率", "share of capacity in use / 负荷率"},
+    {"plants", "flow_m3d", "m3/d", "实际处理量|日处理量|处理水量", "measured flow / 实际处理量"},
+    {"plants", "standard", "", "排放标准|执行标准", "discharge standard / 执行标准"},
+    {"plants", "cod_mgL", "mg/L", "出水cod|出水化学需氧量|" COD_ALIASES, "measured effluent COD / 出水COD"},
+    {"plants", "nh3n_mgL", "mg/L", "出水氨氮|" NH3N_ALIASES, "measured effluent NH3-N / 出水氨氮"},
+    {"plants", "tp_mgL", "mg/L", "出水总磷|" TP_ALIASES, "measured effluent TP / 出水总磷"},
+    {"plants", "service_population", "people", "服务人口", "people in the service area / 服务人口"},
+    {"plants", "collection_rate", "share", "收集率|污水收集率", "sewage collection rate / 污水收集率"},
+    {"plants", "built_year", "year", "建设年份|建成年份|投运年份", "year built (GB 18918-2002 TP) / 建设年份"},
+    // outfalls 入河排污口
+    {"outfalls", "outfall_id", "", "排污口编号|排口编号|入河排污口编号|编号", "outfall id / 排污口编号"},
+    {"outfalls", "name", "", "排污口名称|名称", "name / 排污口名称"},
+    {"outfalls", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
+    {"outfalls", "type", "", "排污口类型|类型", "industrial, municipal, combined, rain / 排污口类型"},
+    {"outfalls", "status", "", "状态|整治状态", "active, remediated, connected, closed / 整治状态"},
+    {"outfalls", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"outfalls", "position_km", "km", POS_KM, "position / 距河段起点"},
+    {"outfalls", "flow_m3d", "m3/d", "流量|排放量|日排放量|污水量|废水量", "flow / 日排放量"},
+    {"outfalls", "cod_mgL", "mg/L", COD_ALIASES, "COD"},
+    {"outfalls", "nh3n_mgL", "mg/L", NH3N_ALIASES, "NH3-N / 氨氮"},
+    {"outfalls", "tp_mgL", "mg/L", TP_ALIASES, "TP / 总磷"},
+    {"outfalls", "connect_to", "", "接入污水处理厂|接管污水厂", "receiving plant when connected / 接入污水处理厂"},
+    // industry 工业企业
+    {"industry", "permit_id", "", "排污许可证编号|许可证编号|编号", "permit id / 排污许可证编号"},
+    {"industry", "name", "", "企业名称|名称", "name / 企业名称"},
+    {"industry", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
+    {"industry", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"industry", "position_km", "km", POS_KM, "position / 距河段起点"},
+    {"industry", "flow_m3d", "m3/d", "废水排放量|排放量|流量", "wastewater flow / 废水排放量"},
+    {"industry", "cod_mgL", "mg/L", COD_ALIASES, "COD"},
+    {"industry", "nh3n_mgL", "mg/L", NH3N_ALIASES, "NH3-N / 氨氮"},
+    {"industry", "tp_mgL", "mg/L", TP_ALIASES, "TP / 总磷"},
+    {"industry", "cod_t_a", "t/a", "cod许可排放量|化学需氧量许可排放量", "permitted COD / COD许可排放量"},
+    {"industry", "nh3n_t_a", "t/a", "氨氮许可排放量", "permitted NH3-N / 氨氮许可排放量"},
+    {"industry", "tp_t_a", "t/a", "总磷许可排放量", "permitted TP / 总磷许可排放量"},
+    // farms 畜禽养殖
+    {"farms", "farm_id", "", "养殖场编号|养殖场户编号|编号", "farm id / 养殖场编号"},
+    {"farms", "name", "", "养殖场名称|名称", "name / 养殖场名称"},
+    {"farms", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
+    {"farms", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"farms", "position_km", "km", POS_KM, "position / 距河段起点"},
+    {"farms", "species", "", "畜种|畜禽种类|养殖品种", "species / 畜种"},
+    {"farms", "scale", "", "养殖规模|规模类型", "scale or household / 规模场或散养"},
+    {"farms", "head_count", "head", "存栏量|存栏数|年末存栏|存栏", "head in stock / 存栏量"},
+    {"farms", "utilisation", "share", "粪污综合利用率|综合利用率|利用率", "manure utilisation / 粪污综合利用率"},
+    {"farms", "entry", "share", "入河系数", "entry coefficient / 入河系数"},
+    {"farms", "in_prohibited_zone", "", "是否在禁养区|禁养区", "in a no-livestock zone / 是否在禁养区"},
+    // cropland 农田
+    {"cropland", "field_id", "", "地块编号|编号", "field id / 地块编号"},
+    {"cropland", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
+    {"cropland", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"cropland", "crop", "", "作物|种植类型|耕地类型", "crop / 作物类型"},
+    {"cropland", "area_mu", "mu", "面积|耕地面积|种植面积", "area / 面积"},
+    {"cropland", "fertiliser_index", "", "施肥指数", "fertiliser use index / 施肥指数"},
+    // villages 农村生活
+    {"villages", "village_id", "", "村编号|行政村编号|编号", "village id / 行政村编号"},
+    {"villages", "name", "", "村名|行政村|名称", "name / 村名"},
+    {"villages", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
+    {"villages", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"villages", "population", "people", "人口|常住人口|户籍人口", "population / 常住人口"},
+    {"villages", "coverage", "share", "污水处理覆盖率|覆盖率|治理率", "treated share / 污水处理覆盖率"},
+    {"villages", "removal", "share", "去除率|处理效率", "removal of the stations / 去除率"},
+    // ponds 水产养殖
+    {"ponds", "pond_id", "", "鱼塘编号|养殖池塘编号|编号", "pond id / 池塘编号"},
+    {"ponds", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
+    {"ponds", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"ponds", "area_mu", "mu", "面积|养殖面积", "area / 养殖面积"},
+    {"ponds", "treated_share", "share", "尾水处理比例|尾水治理率", "share of tail water treated / 尾水处理比例"},
+    {"ponds", "removal", "share", "去除率|处理效率", "removal / 去除率"},
+    // observations 监测值
+    {"observations", "section_id", "", "断面编号|断面代码|编号", "section id / 断面编号"},
+    {"observations", "date", "", "日期|监测日期|采样日期", "date / 监测日期"},
+    {"observations", "cod_mgL", "mg/L", COD_ALIASES, "observed COD"},
+    {"observations", "nh3n_mgL", "mg/L", NH3N_ALIASES, "observed NH3-N / 氨氮"},
+    {"observations", "tp_mgL", "mg/L", TP_ALIASES, "observed TP / 总磷"},
+    // uncertainty 不确定性范围
+    {"uncertainty", "parameter", "", "参数", "parameter key / 参数"},
+    {"uncertainty", "low", "", "下限", "low / 下限"},
+    {"uncertainty", "high", "", "上限", "high / 上限"},
+    {"uncertainty", "distribution", "", "分布", "uniform or triangular / 分布"},
+    {"uncertainty", "mode", "", "众数", "mode of a triangular distribution / 众数"},
+    // flows 日流量
+    {"flows", "date", "", "日期", "date / 日期"},
+    {"flows", "flow_m3s", "m3/s", "流量|日均流量", "daily mean flow / 日均流量"},
+    {"flows", "reach_id", "", ID_REACH, "reach (per-reach series) / 河段编号"},
+    // load_factors 负荷系数
+    {"load_factors", "date", "", "日期", "date / 日期"},
+    {"load_factors", "factor", "", "系数|负荷系数", "load factor / 负荷系数"},
+    {"load_factors", "source_id", "", "污染源编号", "source id / 污染源编号"},
+    {"load_factors", "type", "", "类型|污染源类型", "source type / 污染源类型"},
+    // coefficients, standards, classes (reference tables; English names only)
+    {"coefficients", "category", "", "", "coefficient category"},
+    {"coefficients", "key", "", "", "species, crop, default ..."},
+    {"coefficients", "parameter", "", "", "cod_kg_head_a ..."},
+    {"coefficients", "value", "", "", "value"},
+    {"coefficients", "unit", "", "", "unit"},
+    {"coefficients", "low", "", "", "low end of the range"},
+    {"coefficients", "high", "", "", "high end of the range"},
+    {"coefficients", "source", "", "", "source of the number"},
+    {"standards", "standard", "", "", "standard key"},
+    {"standards", "name_zh", "", "", "Chinese name"},
+    {"standards", "name_en", "", "", "English name"},
+    {"standards", "cod_mgL", "mg/L", "", "COD limit"},
+    {"standards", "nh3n_mgL", "mg/L", "", "NH3-N limit (empty: none set)"},
+    {"standards", "tp_mgL", "mg/L", "", "TP limit"},
+    {"standards", "source", "", "", "source of the limits"},
+    {"standards", "base", "", "", "standard this row varies for older plants"},
+    {"standards", "built_before_year", "year", "", "the variant binds plants built before this year"},
+};
+
+#undef ID_REACH
+#undef POS_KM
+#undef COD_ALIASES
+#undef NH3N_ALIASES
+#undef TP_ALIASES
+
+struct UnitSpelling {
+    const char* family;
+    const char* spelling;  ///< normalised
+    double factor;         ///< value in spelling × factor = value in the family's unit
+};
+
+const UnitSpelling kUnits[] = {
+    {"m3/d", "m3/d", 1}, {"m3/d", "立方米/日", 1}, {"m3/d", "立方米/天", 1}, {"m3/d", "吨/日", 1}, {"m3/d", "吨/天", 1},
+    {"m3/d", "t/d", 1}, {"m3/d", "m3/天", 1}, {"m3/d", "万m3/d", 1e4}, {"m3/d", "万立方米/日", 1e4},
+    {"m3/d", "万立方米/天", 1e4}, {"m3/d", "万吨/日", 1e4}, {"m3/d", "万吨/天", 1e4}, {"m3/d", "万t/d", 1e4},
+    {"m3/s", "m3/s", 1}, {"m3/s", "立方米/秒", 1}, {"m3/s", "l/s", 1e-3}, {"m3/s", "升/秒", 1e-3},
+    {"km", "km", 1}, {"km", "公里", 1}, {"km", "千米", 1}, {"km", "m", 1e-3}, {"km", "米", 1e-3},
+    {"m", "m", 1}, {"m", "米", 1},
+    {"m/s", "m/s", 1}, {"m/s", "米/秒", 1},
+    {"km2", "km2", 1}, {"km2", "平方公里", 1}, {"km2", "平方千米", 1},
+    {"mg/L", "mg/l", 1}, {"mg/L", "毫克/升", 1},
+    {"mu", "亩", 1}, {"mu", "mu", 1}, {"mu", "万亩", 1e4}, {"mu", "公顷", 15}, {"mu", "ha", 15}, {"mu", "hm2", 15},
+    {"head", "头", 1}, {"head", "只", 1}, {"head", "羽", 1}, {"head", "头/只", 1}, {"head", "head", 1},
+    {"head", "万头", 1e4}, {"head", "万只", 1e4}, {"head", "万羽", 1e4},
+    {"people", "人", 1}, {"people", "万人", 1e4},
+    {"share", "%", 0.01}, {"share", "％", 0.01},
+    {"t/a", "t/a", 1}, {"t/a", "吨/年", 1}, {"t/a", "吨", 1},
+    {"year", "年", 1},
+};
+
+// UTF-8 → code points (a malformed sequence becomes U+FFFD).
+std::u32string decode(std::string_view s) {
+    std::u32string out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+        bool ok = n >= 0 && i + static_cast<std::size_t>(n) < s.size();
+        for (int k = 1; ok && k <= n; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+        if (!ok) {
+            out.push_back(0xFFFD);
+            ++i;
+            continue;
+        }
+        char32_t cp = n == 0 ? c : (c & (0x3F >> n));
+        for (int k = 1; k <= n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        out.push_back(cp);
+        i += static_cast<std::size_t>(n) + 1;
+    }
+    return out;
+}
+
+void encode(char32_t cp, std::string& out) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+}  // namespace
+
+const std::vector<ColumnDef>& column_table() { return kColumns; }
+
+std::vector<std::string> table_kinds() {
+    std::vector<std::string> out;
+    for (const auto& c : kColumns)
+        if (std::find(out.begin(), out.end(), c.table) == out.end()) out.emplace_back(c.table);
+    return out;
+}
+
+std::string normalise_header(std::string_view header) {
+    std::string out;
+    for (char32_t cp : decode(header)) {
+        if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width ASCII (（）／％ ...) → ASCII
+        if (cp == 0x3000 || cp == ' ' || cp == '\t' || cp == 0xA0) continue;  // spaces of every width
+        if (cp == 0xB3) cp = '3';                                              // m³
+        if (cp == 0xB2) cp = '2';                                              // km²
+        if (cp == 0x3010) cp = '[';                                            // 【
+        if (cp == 0x3011) cp = ']';                                            // 】
+        if (cp == '[') cp = '(';
+        if (cp == ']') cp = ')';
+        if (cp >= 'A' && cp <= 'Z') cp = cp - 'A' + 'a';
+        encode(cp, out);
+    }
+    return out;
+}
+
+std::pair<std::string, std::string> split_unit(const std::string& h) {
+    if (h.size() < 3 || h.back() != ')') return {h, ""};
+    const std::size_t open = h.rfind('(');
+    if (open == std::string::npos || open == 0) return {h, ""};
+    return {h.substr(0, open), h.substr(open + 1, h.size() - open - 2)};
+}
+
+double unit_factor(const std::string& family, const std::string& unit_text) {
+    if (unit_text.empty()) return 1.0;
+    for (const auto& u : kUnits)
+        if (family == u.family && unit_text == u.spelling) return u.factor;
+    return 0.0;
+}
+
+std::size_t edit_distance(std::string_view a8, std::string_view b8) {
+    const std::u32string a = decode(a8), b = decode(b8);
+    const std::size_t n = a.size(), m = b.size();
+    std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1, 0));
+    for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= n; ++i)
+        for (std::size_t j = 1; j <= m; ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[n][m];
+}
+
+}  // namespace qingliu::io
