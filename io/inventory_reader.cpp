@@ -243,6 +243,10 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         if (p.flow_m3d < 0.0 && !(p.capacity_m3d > 0.0))
             r.problem("capacity_m3d", "", "give capacity_m3d (with load_factor) or the measured flow_m3d");
         p.standard = r.text("standard", false).value_or("");
+        if (auto y = r.number("built_year", false, 1900.0, 2100.0)) {
+            if (*y != std::floor(*y)) r.problem("built_year", r.text("built_year", false).value_or(""), "expected a year");
+            p.built_year = static_cast<int>(*y);
+        }
         p.measured_mgL = R.conc(r, "_mgL", false);
         if (!p.standard.empty() && !inv.standards.find(p.standard)) {
             std::string list;

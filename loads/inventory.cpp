@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "common/csv_text.hpp"
@@ -72,6 +73,25 @@ const EffluentStandard* EffluentStandards::find(const std::string& key) const {
     for (const auto& x : all_)
         if (norm_key(x.key) == k) return &x;
     return nullptr;
+}
+
+const EffluentStandard* EffluentStandards::for_plant(const std::string& key, int built_year) const {
+    const EffluentStandard* s = find(key);
+    if (!s || built_year <= 0) return s;
+    // the variant with the earliest cut-off year still after the build year
+    const EffluentStandard* best = s;
+    const std::string k = norm_key(s->key);
+    for (const auto& x : all_)
+        if (!x.base.empty() && norm_key(x.base) == k && built_year < x.built_before_year &&
+            (best == s || x.built_before_year < best->built_before_year))
+            best = &x;
+    return best;
+}
+
+bool EffluentStandard::sets_all() const {
+    for (double v : limit_mgL)
+        if (std::isnan(v)) return false;
+    return true;
 }
 
 bool Inventory::empty() const {
@@ -147,16 +167,36 @@ EffluentStandards parse_standards(const std::string& csv, const std::string& fil
         x.name_zh = r["name_zh"];
         x.name_en = r["name_en"];
         x.source = r["source"];
+        x.base = r["base"];
         if (x.key.empty()) problems.add(file, rec, "standard", "", "required value is empty");
+        int given = 0;
         for (auto k : kConstituents) {
             const std::string f = std::string(key(k)) + "_mgL";
-            if (!parse_double(r[f], x.limit_mgL[idx(k)]) || x.limit_mgL[idx(k)] <= 0.0)
-                problems.add(file, rec, f, r[f], "expected a limit > 0 mg/L");
+            double& v = x.limit_mgL[idx(k)];
+            if (r[f].empty()) {  // the standard sets no limit for this constituent
+                v = std::numeric_limits<double>::quiet_NaN();
+                continue;
+            }
+            ++given;
+            if (!parse_double(r[f], v) || v <= 0.0)
+                problems.add(file, rec, f, r[f], "expected a limit > 0 mg/L (or empty: no limit set)");
+        }
+        if (given == 0) problems.add(file, rec, "cod_mgL", "", "the standard sets no limit at all");
+        if (!x.base.empty() || !r["built_before_year"].empty()) {
+            double y = 0.0;
+            if (!parse_double(r["built_before_year"], y) || y < 1900.0 || y > 2100.0 || y != std::floor(y))
+                problems.add(file, rec, "built_before_year", r["built_before_year"],
+                             "a variant row (base given) needs the year, 1900-2100, before which its plants were built");
+            x.built_before_year = static_cast<int>(y);
+            if (x.base.empty()) problems.add(file, rec, "base", "", "built_before_year needs the base standard it varies");
         }
         if (x.source.empty()) problems.add(file, rec, "source", "", "every standard must name its source");
         if (s.find(x.key)) problems.add(file, rec, "standard", x.key, "duplicate standard");
         s.add(std::move(x));
     }
+    for (const auto& x : s.all())
+        if (!x.base.empty() && !s.find(x.base))
+            problems.add(file, "", "base", x.base, "row " + x.key + " varies a standard that is not in the table");
     return s;
 }
 
@@ -246,14 +286,23 @@ struct Resolver {
         out.push_back(std::move(s));
     }
 
-    // Effluent concentration of a plant: measured, else its standard's limits.
+    // Effluent concentration of a plant: measured, else the limits its standard sets for a plant of its build year.
     std::optional<PerConstituent> plant_conc(const Plant& p) {
         if (p.measured_mgL) return p.measured_mgL;
         if (p.standard.empty()) {
             problems.add(p.origin, "", "standard", "", "give the plant's discharge standard or measured concentrations");
             return std::nullopt;
         }
-        if (const EffluentStandard* s = inv.standards.find(p.standard)) return s->limit_mgL;
+        if (const EffluentStandard* s = inv.standards.for_plant(p.standard, p.built_year)) {
+            if (s->sets_all()) return s->limit_mgL;
+            std::string none;
+            for (auto k : kConstituents)
+                if (std::isnan(s->limit_mgL[idx(k)])) none += (none.empty() ? "" : ", ") + std::string(key(k));
+            problems.add(p.origin, "", "standard", p.standard,
+                         "the standard sets no limit for " + none +
+                             ": give the plant's measured cod_mgL, nh3n_mgL and tp_mgL");
+            return std::nullopt;
+        }
         std::string list;
         for (const auto& s : inv.standards.all()) list += (list.empty() ? "" : ", ") + s.key;
         problems.add(p.origin, "", "standard", p.standard, "unknown discharge standard (known: " + list + ")");

@@ -51,16 +51,25 @@ private:
 };
 
 /// A named discharge standard (GB 18918-2002 grades, DB51/2311-2016, surface-water classes as effluent targets).
+/// A limit the standard does not set (GB 18918-2002 grade 3 has no NH3-N limit) is NaN. A row with `base` and
+/// `built_before_year` holds the limits that bind plants of the base standard built before that year (GB 18918-2002
+/// Table 1: TP of grades 1A and 1B for plants built before 2006-01-01).
 struct EffluentStandard {
     std::string key, name_zh, name_en;
     PerConstituent limit_mgL{0, 0, 0};
     std::string source;
+    std::string base;           ///< standard this row is an older-plant variant of; "" = none
+    int built_before_year = 0;  ///< with `base`: binds plants built before 1 January of this year
+    bool sets_all() const;      ///< every constituent has a limit
 };
 
 class EffluentStandards {
 public:
     void add(EffluentStandard s);
     const EffluentStandard* find(const std::string& key) const;  ///< case-insensitive, ignores spaces
+    /// The row binding a plant of standard `key` built in `built_year` (0 = not known: the row `key` itself, i.e.
+    /// limits for plants built now); nullptr when `key` is unknown.
+    const EffluentStandard* for_plant(const std::string& key, int built_year) const;
     const std::vector<EffluentStandard>& all() const { return all_; }
 
 private:
@@ -75,6 +84,7 @@ struct Plant {
     double load_factor = 1.0;       ///< share of capacity in use
     double flow_m3d = -1.0;         ///< measured flow; < 0: capacity · load_factor
     std::string standard;           ///< discharge standard key; empty: measured concentrations
+    int built_year = 0;             ///< year the plant was built (GB 18918-2002 TP by build date); 0 = not known
     std::optional<PerConstituent> measured_mgL;
     double service_population = 0.0;  ///< people in the service area (for the uncollected share)
     double collection_rate = 1.0;     ///< 0..1

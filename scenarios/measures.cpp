@@ -170,8 +170,17 @@ std::vector<Scenario> compile_scenarios(const CaseModel& m, const std::vector<Me
                 read_selection(r, m, x, "plants");
                 x.standard = r.text("standard", true).value_or("");
                 if (!x.standard.empty()) {
-                    if (auto l = effluent_limits(m, x.standard)) x.limit_mgL = *l;
-                    else r.problem("standard", x.standard, "unknown discharge standard");
+                    if (auto l = effluent_limits(m, x.standard)) {
+                        x.limit_mgL = *l;
+                        for (double v : *l)
+                            if (std::isnan(v)) {
+                                r.problem("standard", x.standard, "the standard does not limit every constituent "
+                                                                  "(an upgrade target must)");
+                                break;
+                            }
+                    } else {
+                        r.problem("standard", x.standard, "unknown discharge standard");
+                    }
                 }
                 break;
             }

@@ -3,6 +3,7 @@
 // equations are checked independently of the data.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -55,7 +56,7 @@ loads::Coefficients test_coefficients() {
 loads::Inventory test_inventory() {
     loads::Inventory inv;
     inv.coefficients = test_coefficients();
-    inv.standards.add({"STD-A", "", "", {50, 5, 0.5}, "test"});
+    inv.standards.add({"STD-A", "", "", {50, 5, 0.5}, "test", "", 0});
     return inv;
 }
 
@@ -265,6 +266,61 @@ TEST_CASE("shipped coefficient and standard tables: complete and sourced", "[loa
     REQUIRE(s.find("DB51/2311-2016"));
     CHECK(s.find("DB51/2311-2016")->limit_mgL == PerConstituent{30, 1.5, 0.3});
     CHECK(s.find("GB3838-IV")->limit_mgL == PerConstituent{30, 1.5, 0.3});
+}
+
+TEST_CASE("shipped standards: a plant's build year picks its GB 18918-2002 TP limit; grade 3 sets no NH3-N limit",
+          "[loads]") {
+    loads::Inventory inv;
+    inv.coefficients = test_coefficients();
+    inv.standards = loads::default_standards();
+    // GB 18918-2002 Table 1: TP 1 (1A) and 1.5 (1B) for plants built before 2006-01-01, 0.5 and 1 from then on
+    CHECK(inv.standards.for_plant("GB18918-1A", 2005)->limit_mgL == PerConstituent{50, 5, 1});
+    CHECK(inv.standards.for_plant("GB18918-1A", 2006)->limit_mgL == PerConstituent{50, 5, 0.5});
+    CHECK(inv.standards.for_plant("GB18918-1A", 0)->limit_mgL == PerConstituent{50, 5, 0.5});  // year not known
+    CHECK(inv.standards.for_plant("GB18918-1B", 1998)->limit_mgL == PerConstituent{60, 8, 1.5});
+    CHECK(inv.standards.for_plant("GB18918-1B-12C", 2001)->limit_mgL == PerConstituent{60, 15, 1.5});
+    CHECK(inv.standards.for_plant("GB18918-2", 1990)->limit_mgL == PerConstituent{100, 25, 3});  // no variant
+    const auto* g3 = inv.standards.find("GB18918-3");
+    REQUIRE(g3);
+    CHECK(std::isnan(g3->limit_mgL[1]));
+    CHECK_FALSE(g3->sets_all());
+
+    // loads: Q x C with the limits for the plant's build year (10 000 m3/d x 1 mg/L = 10 kg/d TP before 2006)
+    for (int year : {2003, 2010}) {
+        loads::Inventory x = inv;
+        loads::Plant p;
+        p.id = "P";
+        p.reach = 0;
+        p.capacity_m3d = 10000;
+        p.standard = "GB18918-1A";
+        p.built_year = year;
+        p.origin = "plants.csv row 2";
+        x.plants.push_back(p);
+        Problems probs;
+        const auto src = loads::resolve(x, kLengths, probs);
+        REQUIRE(probs.empty());
+        CHECK_THAT(kg_d(src[0])[2], WithinRel(year < 2006 ? 10.0 : 5.0, 1e-12));
+        CHECK_THAT(kg_d(src[0])[0], WithinRel(500.0, 1e-12));
+    }
+    // grade 3: no NH3-N limit, so the plant must give measured concentrations
+    loads::Inventory x = inv;
+    loads::Plant p;
+    p.id = "P3";
+    p.reach = 0;
+    p.capacity_m3d = 1000;
+    p.standard = "GB18918-3";
+    p.origin = "plants.csv row 3";
+    x.plants.push_back(p);
+    Problems probs;
+    loads::resolve(x, kLengths, probs);
+    REQUIRE(probs.size() == 1);
+    CHECK(probs.items()[0].file == "plants.csv row 3");
+    CHECK_THAT(probs.items()[0].message, Catch::Contains("sets no limit for nh3n"));
+    x.plants[0].measured_mgL = PerConstituent{100, 20, 4};
+    Problems ok;
+    const auto src = loads::resolve(x, kLengths, ok);
+    CHECK(ok.empty());
+    CHECK_THAT(kg_d(src[0])[1], WithinRel(20.0, 1e-12));  // 1000 m3/d x 20 mg/L
 }
 
 // ------------------------------------------------------------------ the inventory case folder
