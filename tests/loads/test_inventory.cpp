@@ -323,6 +323,24 @@ TEST_CASE("shipped standards: a plant's build year picks its GB 18918-2002 TP li
     CHECK_THAT(kg_d(src[0])[1], WithinRel(20.0, 1e-12));  // 1000 m3/d x 20 mg/L
 }
 
+TEST_CASE("shipped coefficients: the rural TP row spans its own basis; census-method livestock values", "[loads]") {
+    const auto& c = loads::default_coefficients();
+    // rural sewage TP 2.5-3.5 mg/L at 80-150 L/(person.d): 0.20-0.525 g/(person.d); value 3.0 mg/L x 120 L/d
+    const auto* tp = c.find("rural", "default", "tp_g_cap_d");
+    REQUIRE(tp);
+    CHECK_THAT(tp->low, WithinRel(2.5 * 80 / 1000, 1e-12));
+    CHECK_THAT(tp->high, WithinRel(3.5 * 150 / 1000, 0.01));  // 0.53 rounds 0.525 (1 %)
+    CHECK_THAT(tp->value, WithinRel(3.0 * 120 / 1000, 1e-12));
+    // generation per head in stock = kg/(head.d) of the census-method table x 365 (rounded to 0.1 %)
+    CHECK_THAT(c.find("livestock", "pig", "cod_kg_head_a")->value, WithinRel(0.357 * 365, 1e-3));
+    CHECK_THAT(c.find("livestock", "cattle_dairy", "cod_kg_head_a")->value, WithinRel(3.879 * 365, 1e-3));
+    CHECK_THAT(c.find("livestock", "poultry_layer", "cod_kg_head_a")->value, WithinRel(0.021 * 365, 1e-3));
+    // generation exceeds the first census 西南区 discharge coefficients (pig 0.086, dairy 1.460, beef 0.547 kg/(head.d))
+    CHECK(c.find("livestock", "pig", "cod_kg_head_a")->low > 0.086 * 365);
+    CHECK(c.find("livestock", "cattle_dairy", "cod_kg_head_a")->low >= 1.460 * 365 * (1 - 1e-3));
+    CHECK(c.find("livestock", "cattle_beef", "cod_kg_head_a")->low >= 0.547 * 365 * (1 - 1e-3));
+}
+
 // ------------------------------------------------------------------ the inventory case folder
 
 namespace {
