@@ -226,6 +226,54 @@ std::string apportion_chart(const SectionApportionment& a) {
 
 // ------------------------------------------------------------------------------------------------------- map
 
+// Name of the CRS in a WKT string: the first quoted name after the outermost keyword ("WGS 84", "CGCS2000 / 3-degree
+// Gauss-Kruger CM 105E" ...); "" when there is none.
+std::string crs_name(const std::string& wkt) {
+    const auto q0 = wkt.find('"');
+    if (q0 == std::string::npos) return "";
+    const auto q1 = wkt.find('"', q0 + 1);
+    return q1 == std::string::npos ? "" : wkt.substr(q0 + 1, q1 - q0 - 1);
+}
+
+// Scale bar (bottom left), north arrow (top right, real geometry only) and the coordinate frame named (bottom).
+// Drawing units: km (schematic), metres (projected CRS) or degrees of latitude (geographic, x scaled by cos(lat0)
+// so that one unit is one degree of latitude = 111.195 km on the sphere of mean radius 6371.0088 km).
+std::string map_furniture(const Layout& L, double W, double H, double pad, double px_per_unit) {
+    const double km_per_unit = L.schematic ? 1.0 : L.geographic ? 6371.0088 * 3.14159265358979 / 180.0 : 0.001;
+    const double px_per_km = px_per_unit / km_per_unit;
+    std::string o;
+    if (px_per_km > 0.0 && std::isfinite(px_per_km)) {
+        // the longest 1-2-5 length that fits in a fifth of the map width
+        const double want_km = 0.2 * (W - 2 * pad) / px_per_km;
+        double len = std::pow(10.0, std::floor(std::log10(want_km)));
+        for (double f : {5.0, 2.0, 1.0})
+            if (f * len <= want_km) {
+                len *= f;
+                break;
+            }
+        const double bw = len * px_per_km, bx = pad, by = H - 22;
+        const std::string lab = len >= 1.0 ? fixed(len, 0) + " km" : fixed(len * 1000.0, 0) + " m";
+        o += "<g class=\"scalebar\"><path d=\"M" + fixed(bx, 1) + " " + fixed(by - 5, 1) + "v5h" + fixed(bw, 1) + "v-5\" fill=\"none\" "
+             "stroke=\"#222\" stroke-width=\"1.5\"/><text class=\"tick\" x=\"" + fixed(bx, 1) + "\" y=\"" + fixed(by - 8, 1) +
+             "\">0</text><text class=\"tick\" x=\"" + fixed(bx + bw, 1) + "\" y=\"" + fixed(by - 8, 1) + "\" text-anchor=\"middle\">" + lab +
+             "</text></g>";
+    }
+    if (!L.schematic) {  // north is up in both geographic and projected frames as drawn
+        const double nx = W - 30, ny = 18;
+        o += "<g class=\"north\"><path d=\"M" + fixed(nx, 1) + " " + fixed(ny, 1) + "l8 24l-8 -6l-8 6Z\" fill=\"#222\"/>"
+             "<text class=\"tick\" x=\"" + fixed(nx, 1) + "\" y=\"" + fixed(ny + 38, 1) + "\" text-anchor=\"middle\">N 北</text></g>";
+    }
+    std::string crs;
+    if (L.schematic) crs = "示意图（km，非地理坐标，无方位） schematic frame in km, not geographic, no north";
+    else {
+        std::string name = crs_name(L.srs_wkt);
+        if (name.empty()) name = L.geographic ? "经纬度 longitude/latitude (CRS not named)" : "CRS not named";
+        crs = "坐标系 CRS: " + name + (L.geographic ? "（经纬度，绘图按 cos φ 缩放经度 longitude scaled by cos φ）" : "");
+    }
+    o += "<text class=\"crs\" x=\"" + fixed(W - 10, 1) + "\" y=\"" + fixed(H - 8, 1) + "\" text-anchor=\"end\">" + esc(crs) + "</text>";
+    return o;
+}
+
 std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
     const auto& net = d.network;
     double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300, lat0 = 0.0, nlat = 0.0;
@@ -293,6 +341,7 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
              "</title></circle><text class=\"seclabel\" x=\"" + fixed(SX(p) + 10, 1) + "\" y=\"" + fixed(SY(p) - 8, 1) + "\">" +
              esc(x.name) + "</text></g>";
     }
+    o += map_furniture(L, W, H, pad, scale);
     return o + "</svg>";
 }
 
@@ -345,6 +394,7 @@ svg .inbar{font-size:10px;fill:#fff}
 svg .reach{fill:none;stroke-linecap:round;stroke-linejoin:round}
 svg .river{font-size:12px;fill:#37474f;font-style:italic}
 svg .mapbg{fill:#fbfcfd}
+svg .crs{font-size:11px;fill:#5b6570}
 .charts{display:grid;grid-template-columns:1fr;gap:4px}
 .note{color:var(--muted);font-size:13px}
 .card{display:inline-block;min-width:150px;border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:4px 8px 4px 0}
