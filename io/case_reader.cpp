@@ -399,6 +399,9 @@ LoadedCase load_case(const std::string& path) {
     std::unordered_map<std::string, std::int32_t> rindex;
     for (std::size_t i = 0; i < rrows.size(); ++i) rindex.emplace(rrows[i].spec.id, static_cast<std::int32_t>(i));
     const ReachGeometry geo = reach_geometry(rrows, rt);
+    for (std::size_t i = 0; i < rrows.size(); ++i)
+        c.out.reach_line_length_m.push_back(geo.usable && i < geo.length.size() && geo.lines[i].size() >= 2 ? geo.length[i]
+                                                                                                        : std::nan(""));
 
     // sources
     if (sources_ref) {

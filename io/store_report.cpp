@@ -13,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "common/error.hpp"
+#include "io/table.hpp"
 #include "loads/source.hpp"
 #include "scenarios/apportion.hpp"
 
@@ -128,37 +129,65 @@ void read_reach_lines(const LoadedCase& lc, ReportExtras& x) {
     if (path.empty()) return;
     if (fs::path(path).is_relative()) path = (fs::path(lc.dir) / path).lexically_normal().string();
     const std::string ext = fs::path(path).extension().string();
-    if (ext == ".csv" || ext == ".CSV" || ext == ".xlsx" || ext == ".XLSX") return;  // tables without geometry
-    GDALAllRegister();
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-    if (!ds) return;
-    OGRLayer* lyr = layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(layer.c_str());
-    if (!lyr || wkbFlatten(lyr->GetGeomType()) == wkbNone) return;
-    const int fid = lyr->GetLayerDefn()->GetFieldIndex("reach_id");
-    if (fid < 0) return;
     std::unordered_map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < x.network.size(); ++i) index.emplace(x.network[i].id, i);
-    lyr->ResetReading();
-    while (OGRFeature* f = lyr->GetNextFeature()) {
-        std::unique_ptr<OGRFeature> owner(f);
-        auto it = index.find(f->GetFieldAsString(fid));
-        OGRGeometry* g = f->GetGeometryRef();
-        if (it == index.end() || !g) continue;
-        std::vector<report::XY> line;
-        auto add = [&](const OGRLineString* ls) {
-            for (int k = 0; k < ls->getNumPoints(); ++k) line.push_back({ls->getX(k), ls->getY(k)});
-        };
-        const auto type = wkbFlatten(g->getGeometryType());
-        if (type == wkbLineString) add(g->toLineString());
-        else if (type == wkbMultiLineString)
-            for (const OGRLineString* part : *g->toMultiLineString()) add(part);
-        if (line.size() >= 2) x.network[it->second].line = std::move(line);
-    }
-    if (const OGRSpatialReference* srs = lyr->GetSpatialRef()) {
-        char* wkt = nullptr;
-        if (srs->exportToWkt(&wkt) == OGRERR_NONE && wkt) x.srs_wkt = wkt;
-        CPLFree(wkt);
-        x.geographic = srs->IsGeographic();
+    if (ext == ".xlsx" || ext == ".XLSX") return;  // spreadsheets carry no geometry
+    if (ext == ".csv" || ext == ".CSV") {
+        // a CSV reaches table may carry lines in a wkt column: read it as the case reader does; coordinates that
+        // look like degrees are WGS 84 longitude/latitude (a CSV has no CRS of its own)
+        Problems ignored;
+        const Table t = read_table(TableRef{path, layer}, ignored);
+        const int idc = t.column("reach_id");
+        if (idc < 0) return;
+        bool any = false;
+        for (const auto& rec : t.records) {
+            if (rec.geometry.kind != Geometry::Kind::Line || rec.geometry.xy.size() < 2 || !rec.values[idc]) continue;
+            auto it = index.find(*rec.values[idc]);
+            if (it == index.end()) continue;
+            auto& line = x.network[it->second].line;
+            line.clear();
+            for (const auto& [px, py] : rec.geometry.xy) line.push_back({px, py});
+            any = true;
+        }
+        if (!any) return;
+        x.geographic = t.geographic;
+        if (t.geographic) {
+            OGRSpatialReference wgs84;
+            wgs84.SetWellKnownGeogCS("WGS84");
+            char* wkt = nullptr;
+            if (wgs84.exportToWkt(&wkt) == OGRERR_NONE && wkt) x.srs_wkt = wkt;
+            CPLFree(wkt);
+        }
+    } else {
+        GDALAllRegister();
+        std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+        if (!ds) return;
+        OGRLayer* lyr = layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(layer.c_str());
+        if (!lyr || wkbFlatten(lyr->GetGeomType()) == wkbNone) return;
+        const int fid = lyr->GetLayerDefn()->GetFieldIndex("reach_id");
+        if (fid < 0) return;
+        lyr->ResetReading();
+        while (OGRFeature* f = lyr->GetNextFeature()) {
+            std::unique_ptr<OGRFeature> owner(f);
+            auto it = index.find(f->GetFieldAsString(fid));
+            OGRGeometry* g = f->GetGeometryRef();
+            if (it == index.end() || !g) continue;
+            std::vector<report::XY> line;
+            auto add = [&](const OGRLineString* ls) {
+                for (int k = 0; k < ls->getNumPoints(); ++k) line.push_back({ls->getX(k), ls->getY(k)});
+            };
+            const auto type = wkbFlatten(g->getGeometryType());
+            if (type == wkbLineString) add(g->toLineString());
+            else if (type == wkbMultiLineString)
+                for (const OGRLineString* part : *g->toMultiLineString()) add(part);
+            if (line.size() >= 2) x.network[it->second].line = std::move(line);
+        }
+        if (const OGRSpatialReference* srs = lyr->GetSpatialRef()) {
+            char* wkt = nullptr;
+            if (srs->exportToWkt(&wkt) == OGRERR_NONE && wkt) x.srs_wkt = wkt;
+            CPLFree(wkt);
+            x.geographic = srs->IsGeographic();
+        }
     }
     // orient every line upstream -> downstream: its downstream end is the one nearer the downstream reach
     auto dist = [](const std::vector<report::XY>& l, report::XY p) {
