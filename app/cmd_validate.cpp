@@ -63,7 +63,7 @@ void register_validate(CLI::App& cli, Globals& g, Action& action) {
                 const auto& ob = obs.rows[r.observation];
                 const std::string oc = ob.observed_class > 0
                                            ? reaches::class_roman(ob.observed_class) + (ob.limiting.empty() ? "" : " (" + ob.limiting + ")")
-                                           : "-";
+                                           : (ob.statement.empty() ? "-" : "见下 statement");
                 const std::string mc = reaches::class_roman(r.modelled_class) + " (" +
                                        std::string(label_en(kConstituents[r.modelled_worst])) + ")";
                 std::string src = ob.source;
@@ -77,6 +77,14 @@ void register_validate(CLI::App& cli, Globals& g, Action& action) {
                        conc_pair(ob, r, Constituent::NH3N), conc_pair(ob, r, Constituent::TP), src});
             }
             std::printf("%s", t.str().c_str());
+            bool header = false;
+            for (const auto& r : v.rows) {
+                const auto& ob = obs.rows[r.observation];
+                if (ob.statement.empty()) continue;
+                if (!header) std::printf("说明 Statements:\n");
+                header = true;
+                std::printf("  %s %s: %s\n", m.sections[r.section].id.c_str(), ob.date.c_str(), ob.statement.c_str());
+            }
             const auto& s = v.summary;
             std::printf("类别一致 Class agrees: %d of %d observed classes (within one class: %d; model worse: %d; model better: %d)\n",
                         s.agree, s.compared, s.within_one, s.model_worse, s.model_better);
