@@ -138,8 +138,9 @@ TEST_CASE("observed statuses: every bad row reported at once", "[geography][vali
 }
 
 TEST_CASE("qingliu validate: agreement on the mini case against a hand count", "[geography][validate][cli]") {
-    // The mini case's modelled classes are pinned by tests/golden/mini/sections.csv: S01 II, S02 II, S03 II.
-    const auto gold = parse_csv_text(read_file(source_dir() / "tests/golden/mini/sections.csv"));
+    // The mini case's modelled classes are pinned by tests/golden/mini/run/sections.csv: S01 II, S02 II, S03 II.
+    const auto gold = parse_csv_text(read_file(source_dir() / "tests/golden/mini/run/sections.csv"));
+    REQUIRE(gold.size() == 4);
     const int icls = col(gold[0], "class");
     REQUIRE(icls >= 0);
     for (std::size_t r = 1; r < gold.size(); ++r) REQUIRE(gold[r][icls] == "II");
