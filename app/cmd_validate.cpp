@@ -41,9 +41,10 @@ void register_validate(CLI::App& cli, Globals& g, Action& action) {
     cmd->add_option("--observations", o->observations,
                     "Observations table (section_id, date, observed_class, limiting, cod_mgL, nh3n_mgL, tp_mgL, source); "
                     "default the case's [tables] observations, else observations.csv in the case folder");
-    cmd->add_option("-o,--out", o->out_dir, "Output folder for validation.csv and validation_summary.csv");
+    cmd->add_option("-o,--out", o->out_dir, "Output folder for validation.csv and validation_summary.csv (default out/<case>/validate)");
     cmd->callback([&g, &action, o] {
         action = [&g, o] {
+            if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "validate");
             const io::LoadedCase lc = io::load_case(o->case_path);
             for (const auto& w : lc.warnings) spdlog::warn("{}", w);
             const io::ObservedStatusTable obs = io::read_observed_statuses(lc, o->observations);
