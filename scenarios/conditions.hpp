@@ -3,7 +3,7 @@
 //
 //   design  the case as given: its headwater and lateral flows are the design flows of GB/T 25173-2010 (the mean
 //           flow of the driest month at 90 % assurance, or the driest monthly mean of the last ten years; see
-//           ../shared/reference/practice/01_capacity_GBT25173.md: Springer chapter 10.1007/978-3-319-61630-8_6 and
+//           secondary restatements: Springer chapter doi 10.1007/978-3-319-61630-8_6; m.topcem.cn/jishu/461.html for
 //           the 全国水环境容量核定指南 30Q10 restatement) at the case's water temperature;
 //   others  every `conditions` measure the case's scenarios name (e.g. `dry`: flows x 0.7, water 10 degC), applied to
 //           the case as given, in the order the scenarios first name them.

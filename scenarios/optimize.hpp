@@ -19,7 +19,7 @@
 //                for every design condition k, section s and constituent c
 // where limit_sc is the GB 3838-2002 limit of the section's target class (Table 1), mos the margin of safety as a
 // share of the limit (安全余量: load reserved for the uncertainty between loads and water quality, HJ 2.3-2018 as
-// summarised in ../shared/reference/practice/02_mixing_zone.md; TMDL practice keeps it explicit), C_ksc and D_kmsc the
+// as summarised at billpersky.com/zinwenzhongxin/764.html; TMDL practice keeps it explicit), C_ksc and D_kmsc the
 // baseline and the response of measure m in condition k, and a_ksc a correction (0 at After solving, the plan is re-evaluated in full in every condition; if a target the linear model said was met is missed by
 // e > 0, a_sc += e and the model is solved again (at most OptimizeOptions::max_corrections times). Where measures
 // interact favourably the linear sum is conservative, so the plan is finally pruned: most expensive first, a measure

@@ -1,5 +1,5 @@
 // Every exceeding parameter (超标因子) of a section with its exceedance multiple (超标倍数 = C / limit - 1, the form of
-// 环办〔2011〕22号 as restated in ../shared/reference/practice/03_surface_water_evaluation.md), worst first, so that a
+// 环办〔2011〕22号; practitioner restatement: 超标倍数 = (C_i − C_si)/C_si), worst first, so that a
 // table never names only the parameter that sets the class.
 #pragma once
 #include <array>
