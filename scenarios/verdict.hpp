@@ -17,4 +17,23 @@ std::vector<std::pair<int, double>> exceeding_parameters(const std::array<double
 /// "TP 0.35, NH3-N 0.12" (multiples with two decimals), "" when nothing exceeds.
 std::string exceeding_text(const std::array<double, kNumConstituents>& exceedance);
 
+/// Steady (design condition) and dynamic (a year of daily flows) verdicts at one section, and why they differ.
+/// They agree when the steady verdict meets and every simulated day meets, or the steady verdict fails and some day
+/// fails. The two runs differ in two conventions, named in the explanation:
+///   flows   steady uses the design low flow all year; the dynamic year's lowest monthly mean flow at the section is
+///           `lowest_month_flow_ratio` x the steady flow there;
+///   diffuse steady carries the annual mean of diffuse loads (livestock, cropland, rural ...) at that low flow; the
+///           dynamic run weights them by runoff (less in dry months, more in wet ones), the same annual total.
+struct SteadyDynamicVerdict {
+    bool steady_meets = false;
+    double share_days_meeting = 0.0;      ///< dynamic: share of days meeting the target
+    double lowest_month_flow_ratio = 1.0; ///< lowest monthly mean flow at the section / steady flow
+    bool diffuse_loads = false;           ///< the section receives diffuse loads
+};
+struct VerdictExplanation {
+    bool agree = true;
+    std::string zh, en;  ///< one line each; empty when they agree
+};
+VerdictExplanation explain_steady_dynamic(const SteadyDynamicVerdict& v);
+
 }  // namespace qingliu::scenarios

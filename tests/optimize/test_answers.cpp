@@ -10,6 +10,7 @@
 #include "scenarios/apportion.hpp"
 #include "scenarios/conditions.hpp"
 #include "scenarios/optimize.hpp"
+#include "scenarios/verdict.hpp"
 #include "tests/io/helpers.hpp"
 
 using namespace qingliu;
@@ -305,4 +306,29 @@ TEST_CASE("robust least-cost plan on the shipped cases: every declared condition
                               << r.max_linear_error_mgL);
         CHECK(r.cost_wan == Approx(best).margin(1e-6));
     }
+}
+
+TEST_CASE("steady and dynamic verdicts: agreement, and the convention that explains a disagreement", "[verdict]") {
+    // agree: both meet, or steady fails and some day fails
+    CHECK(explain_steady_dynamic({true, 1.0, 2.0, true}).agree);
+    CHECK(explain_steady_dynamic({false, 0.7, 2.0, true}).agree);
+    CHECK(explain_steady_dynamic({true, 1.0, 2.0, true}).en.empty());
+    // steady fails, every day meets: flows above the design flow (ratio printed) and the diffuse-load convention
+    const auto a = explain_steady_dynamic({false, 1.0, 1.37, true});
+    CHECK_FALSE(a.agree);
+    CHECK(a.en.find("1.37 x design flow") != std::string::npos);
+    CHECK(a.en.find("diffuse loads follow runoff") != std::string::npos);
+    CHECK(a.zh.find("面源") != std::string::npos);
+    // the year reaches the design flow: only the diffuse-load convention is left
+    const auto b = explain_steady_dynamic({false, 1.0, 1.0, true});
+    CHECK(b.en.find("design flow here") == std::string::npos);
+    CHECK(b.en.find("diffuse loads follow runoff") != std::string::npos);
+    // steady meets, some days fail: flows below design, else wet-season wash-off
+    CHECK(explain_steady_dynamic({true, 0.9, 0.8, true}).en.find("0.80 x design flow") != std::string::npos);
+    CHECK(explain_steady_dynamic({true, 0.9, 1.2, true}).en.find("wet months") != std::string::npos);
+}
+
+TEST_CASE("every exceeding parameter with its multiple, worst first", "[verdict]") {
+    CHECK(exceeding_text({0.1, -0.2, 0.35}) == "TP 0.35, COD 0.10");
+    CHECK(exceeding_text({-0.1, -0.2, 0.0}).empty());
 }
