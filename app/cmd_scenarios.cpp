@@ -214,8 +214,8 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                 }
                 for (const auto& [type, c] : by_type) {
                     const loads::SourceType* st = loads::find_source_type(type);
-                    typ += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + type + "," + (st ? st->zh : type.c_str()) + "," +
-                           (st ? st->en : type.c_str()) + "," + io::num(c[0]) + "," + io::num(c[1]) + "," + io::num(c[2]) + "," +
+                    typ += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + type + "," + io::csv_quote(st ? st->zh : type) + "," +
+                           io::csv_quote(st ? st->en : type) + "," + io::num(c[0]) + "," + io::num(c[1]) + "," + io::num(c[2]) + "," +
                            io::num(share(c[0], x.total_mgL[0])) + "," + io::num(share(c[1], x.total_mgL[1])) + "," +
                            io::num(share(c[2], x.total_mgL[2])) + "\n";
                 }
