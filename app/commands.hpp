@@ -49,6 +49,7 @@ void register_loads(CLI::App& app, Globals& g, Action& action);  // app/cmd_load
 void register_dynamic(CLI::App& app, Globals& g, Action& action);  // app/cmd_dynamic.cpp: dynamic
 void register_report(CLI::App& app, Globals& g, Action& action);  // app/cmd_report.cpp: report
 void register_validate(CLI::App& app, Globals& g, Action& action);  // app/cmd_validate.cpp: validate
+void register_allocate(CLI::App& app, Globals& g, Action& action);  // app/cmd_allocate.cpp: allocate
 
 /// Progress line on stderr for long runs ("\r[label] 42%"), silent when quiet or not a terminal.
 class Progress {

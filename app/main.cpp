@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
     register_report(cli, g, action);
     register_dynamic(cli, g, action);
     register_validate(cli, g, action);
+    register_allocate(cli, g, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

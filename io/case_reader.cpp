@@ -350,6 +350,7 @@ LoadedCase load_case(const std::string& path) {
     read_parameters(c, root);
     if (const auto* dyn = root["dynamic"].as_table()) read_dynamic_settings(*dyn, c.file, c.dir, c.probs, c.out.dynamic);
     m.temperature_c = c.params["conditions.temperature_c"];
+    m.natural_headwater_mgL = background(c, "headwater");
     for (auto k : kConstituents) {
         m.kinetics.k20_per_d[idx(k)] = c.params["kinetics." + std::string(key(k)) + ".k20_per_d"];
         m.kinetics.theta[idx(k)] = c.params["kinetics." + std::string(key(k)) + ".theta"];

@@ -238,6 +238,8 @@ report::Scenario scenario_extras(const scenarios::CaseModel& m, const std::strin
         r.background_mgL = x.background_mgL;
         const auto* bg = loads::find_source_type("background");
         r.by_type.push_back({"background", bg ? bg->zh : "背景", bg ? bg->en : "Background", x.background_mgL});
+        if (const auto* bd = loads::find_source_type("boundary_inflow"); bd && !a.boundary_reaches.empty())
+            r.by_type.push_back({"boundary_inflow", bd->zh, bd->en, x.boundary_mgL});
         std::map<std::string, PerConstituent> by_type;
         std::vector<std::pair<double, std::size_t>> rank;
         for (std::size_t j = 0; j < m.sources.size(); ++j) {

@@ -75,7 +75,7 @@ std::string type_en(const std::string& t) {
 
 const char* type_colour(const std::string& t) {
     static const std::map<std::string, const char*> c = {
-        {"background", "#bab0ac"}, {"sewage_plant", "#4e79a7"}, {"outfall", "#f28e2b"},
+        {"background", "#bab0ac"}, {"boundary_inflow", "#79706e"}, {"sewage_plant", "#4e79a7"}, {"outfall", "#f28e2b"},
         {"industry", "#e15759"},   {"livestock", "#76b7b2"},    {"cropland", "#59a14f"},
         {"rural_domestic", "#edc948"}, {"urban_uncollected", "#b07aa1"}, {"aquaculture", "#ff9da7"}};
     auto it = c.find(t);
