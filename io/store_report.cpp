@@ -2,25 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <map>
-#include <memory>
-#include <unordered_map>
 
-#include <gdal_priv.h>
-#include <ogrsf_frmts.h>
 #include <sqlite3.h>
-#include <toml++/toml.h>
 
 #include "common/error.hpp"
-#include "loads/source.hpp"
-#include "scenarios/apportion.hpp"
 
 namespace qingliu::io {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 const char* kReportSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS report_network(run_id INTEGER NOT NULL REFERENCES runs(run_id), ord INTEGER, reach_id TEXT,
@@ -109,132 +99,6 @@ std::vector<report::XY> parse_line(const std::string& s) {
     return l;
 }
 
-/// The reach table's line geometry by reach id, read through GDAL, if the table has any.
-void read_reach_lines(const LoadedCase& lc, ReportExtras& x) {
-    toml::table root;
-    try {
-        root = toml::parse_file(lc.case_file);
-    } catch (const std::exception&) {
-        return;  // the case was read before; nothing more to learn here
-    }
-    const toml::node* n = root["tables"]["reaches"].node();
-    if (!n) return;
-    std::string path, layer;
-    if (auto s = n->value<std::string>()) path = *s;
-    else if (auto t = n->as_table()) {
-        if (auto p = (*t)["path"].value<std::string>()) path = *p;
-        if (auto l = (*t)["layer"].value<std::string>()) layer = *l;
-    }
-    if (path.empty()) return;
-    if (fs::path(path).is_relative()) path = (fs::path(lc.dir) / path).lexically_normal().string();
-    const std::string ext = fs::path(path).extension().string();
-    if (ext == ".csv" || ext == ".CSV" || ext == ".xlsx" || ext == ".XLSX") return;  // tables without geometry
-    GDALAllRegister();
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-    if (!ds) return;
-    OGRLayer* lyr = layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(layer.c_str());
-    if (!lyr || wkbFlatten(lyr->GetGeomType()) == wkbNone) return;
-    const int fid = lyr->GetLayerDefn()->GetFieldIndex("reach_id");
-    if (fid < 0) return;
-    std::unordered_map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < x.network.size(); ++i) index.emplace(x.network[i].id, i);
-    lyr->ResetReading();
-    while (OGRFeature* f = lyr->GetNextFeature()) {
-        std::unique_ptr<OGRFeature> owner(f);
-        auto it = index.find(f->GetFieldAsString(fid));
-        OGRGeometry* g = f->GetGeometryRef();
-        if (it == index.end() || !g) continue;
-        std::vector<report::XY> line;
-        auto add = [&](const OGRLineString* ls) {
-            for (int k = 0; k < ls->getNumPoints(); ++k) line.push_back({ls->getX(k), ls->getY(k)});
-        };
-        const auto type = wkbFlatten(g->getGeometryType());
-        if (type == wkbLineString) add(g->toLineString());
-        else if (type == wkbMultiLineString)
-            for (const OGRLineString* part : *g->toMultiLineString()) add(part);
-        if (line.size() >= 2) x.network[it->second].line = std::move(line);
-    }
-    if (const OGRSpatialReference* srs = lyr->GetSpatialRef()) {
-        char* wkt = nullptr;
-        if (srs->exportToWkt(&wkt) == OGRERR_NONE && wkt) x.srs_wkt = wkt;
-        CPLFree(wkt);
-        x.geographic = srs->IsGeographic();
-    }
-    // orient every line upstream -> downstream: its downstream end is the one nearer the downstream reach
-    auto dist = [](const std::vector<report::XY>& l, report::XY p) {
-        double d = 1e300;
-        for (const auto& v : l) d = std::min(d, std::hypot(v.x - p.x, v.y - p.y));
-        return d;
-    };
-    for (auto& r : x.network) {
-        if (r.line.size() < 2) continue;
-        auto it = index.find(r.downstream_id);
-        if (it != index.end() && x.network[it->second].line.size() >= 2) {
-            const auto& dl = x.network[it->second].line;
-            if (dist(dl, r.line.front()) < dist(dl, r.line.back())) std::reverse(r.line.begin(), r.line.end());
-        } else {  // an outlet: its upstream end is nearer a reach flowing in
-            for (const auto& u : x.network)
-                if (u.downstream_id == r.id && u.line.size() >= 2) {
-                    if (dist(u.line, r.line.back()) < dist(u.line, r.line.front())) std::reverse(r.line.begin(), r.line.end());
-                    break;
-                }
-        }
-    }
-}
-
-report::Scenario scenario_extras(const scenarios::CaseModel& m, const std::string& id, const ReportExtrasOptions& opt,
-                                 double step_m, std::vector<std::string>& notes) {
-    report::Scenario s;
-    s.id = id;
-    for (const auto& so : m.sources)
-        s.sources.push_back({so.id, so.name, so.type, so.town, so.reach >= 0 ? m.net.topo.id(so.reach) : std::string(), so.origin,
-                             so.position_m / 1000.0, so.flow_m3s, so.load_gs, so.diffuse});
-    scenarios::EvaluateOptions eo;
-    eo.profile_step_m = step_m;
-    const auto ev = scenarios::evaluate(m, eo);
-    for (const auto& p : ev.steady.profile)
-        s.profile.push_back({m.net.topo.id(p.reach), p.position_m / 1000.0, p.flow_m3s, p.conc_mgL});
-    const double work = static_cast<double>(m.sources.size()) * static_cast<double>(m.net.size() + m.sections.size());
-    if (work > opt.max_apportion_work) {
-        notes.push_back("情景 " + id + "：污染源与河段过多，未做来源解析 / scenario " + id +
-                        ": too many sources x reaches, apportionment not computed (run `qingliu apportion`)");
-        return s;
-    }
-    const auto a = scenarios::apportion(m);
-    for (std::size_t k = 0; k < m.sections.size(); ++k) {
-        const auto& x = a.sections[k];
-        report::SectionApportionment r;
-        r.section_id = m.sections[k].id;
-        r.total_mgL = x.total_mgL;
-        r.background_mgL = x.background_mgL;
-        const auto* bg = loads::find_source_type("background");
-        r.by_type.push_back({"background", bg ? bg->zh : "背景", bg ? bg->en : "Background", x.background_mgL});
-        std::map<std::string, PerConstituent> by_type;
-        std::vector<std::pair<double, std::size_t>> rank;
-        for (std::size_t j = 0; j < m.sources.size(); ++j) {
-            const auto& c = x.by_source_mgL[j];
-            double share = 0.0;
-            for (int i = 0; i < 3; ++i) {
-                by_type[m.sources[j].type][i] += c[i];
-                if (x.total_mgL[i] > 0.0) share = std::max(share, c[i] / x.total_mgL[i]);
-            }
-            if (share > 0.0) rank.emplace_back(share, j);
-        }
-        for (const auto& [t, c] : by_type) {
-            if (c[0] == 0.0 && c[1] == 0.0 && c[2] == 0.0) continue;
-            const auto* st = loads::find_source_type(t);
-            r.by_type.push_back({t, st ? st->zh : t, st ? st->en : t, c});
-        }
-        std::stable_sort(rank.begin(), rank.end(), [](const auto& p, const auto& q) { return p.first > q.first; });
-        for (std::size_t n = 0; n < rank.size() && static_cast<int>(n) < opt.top_sources; ++n) {
-            const auto& so = m.sources[rank[n].second];
-            r.top_sources.push_back({so.id, so.name, so.name + " (" + so.id + ")", x.by_source_mgL[rank[n].second]});
-        }
-        s.apportionment.push_back(std::move(r));
-    }
-    return s;
-}
-
 std::string join_lines(const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : "\n") + x;
@@ -254,46 +118,6 @@ std::vector<std::string> split_lines(const std::string& s) {
 }
 
 }  // namespace
-
-ReportExtras collect_report_extras(const LoadedCase& lc, const std::vector<scenarios::Scenario>& chosen,
-                                   const ReportExtrasOptions& opt) {
-    ReportExtras x;
-    const auto& net = lc.model.net;
-    for (std::size_t r = 0; r < net.size(); ++r) {
-        report::Reach n;
-        n.id = net.topo.id(r);
-        n.name = net.name[r];
-        n.river = net.river[r];
-        n.downstream_id = net.topo.downstream(r) >= 0 ? net.topo.id(net.topo.downstream(r)) : "";
-        n.split_to = net.topo.split_to(r) >= 0 ? net.topo.id(net.topo.split_to(r)) : "";
-        n.split_fraction = net.topo.split_fraction(r);
-        n.length_km = net.length_m[r] / 1000.0;
-        x.network.push_back(std::move(n));
-    }
-    read_reach_lines(lc, x);
-    // profile step: about 300 points along the longest river, no closer than 50 m, at most ~200 000 points in all
-    double step_m = opt.profile_step_km * 1000.0;
-    if (step_m <= 0.0) {
-        double longest = 0.0, total = 0.0;
-        for (const auto& a : report::river_axes(x.network)) longest = std::max(longest, a.length_km);
-        for (const auto& r : x.network) total += r.length_km;
-        step_m = std::max({longest * 1000.0 / 300.0, 50.0, total * 1000.0 / 200000.0});
-    }
-    x.scenarios.push_back(scenario_extras(lc.model, "baseline", opt, step_m, x.notes));
-    x.scenarios.back().name = "基准（现状）";
-    x.scenarios.back().name_en = "Baseline (current)";
-    for (const auto& sc : chosen) {
-        const auto m = scenarios::apply_scenario(lc.model, sc);
-        auto s = scenario_extras(m, sc.id, opt, step_m, x.notes);
-        s.name = sc.name;
-        s.name_en = sc.name_en;
-        for (const auto& me : sc.measures) s.measures.push_back(me.name.empty() ? me.id : me.name);
-        s.invest_wan = sc.invest_wan();
-        s.annual_wan = sc.annual_wan();
-        x.scenarios.push_back(std::move(s));
-    }
-    return x;
-}
 
 void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x) {
     sqlite3* db = store.handle();
@@ -352,9 +176,7 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
     }
 }
 
-std::int64_t save_run_with_report(RunStore& store, const RunData& run, const LoadedCase& lc,
-                                  const std::vector<scenarios::Scenario>& chosen, const ReportExtrasOptions& opt) {
-    const ReportExtras x = collect_report_extras(lc, chosen, opt);
+std::int64_t save_run_with_report(RunStore& store, const RunData& run, const ReportExtras& x) {
     return store.save(run, [&](std::int64_t id) { save_report_extras(store, id, x); });
 }
 

@@ -32,6 +32,7 @@ struct Table {
     std::vector<Record> records;
     bool geographic = false;  ///< coordinates are longitude/latitude in degrees
     bool has_crs = false;
+    std::string crs_wkt;  ///< the layer's CRS as WKT ("" when it has none)
     int column(const std::string& name) const;
 };
 

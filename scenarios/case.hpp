@@ -24,6 +24,10 @@ struct CaseModel {
     std::vector<loads::Source> resolved;       ///< resolve(inventory) as last computed (before source measures)
     std::vector<reaches::Section> sections;
     reaches::ClassTable classes = reaches::ClassTable::gb3838();
+    /// Reach lines in the reach table's CRS, upstream to downstream, aligned with net; empty without geometry.
+    std::vector<std::vector<std::pair<double, double>>> reach_lines;
+    std::string crs_wkt;      ///< CRS of reach_lines ("" when none)
+    bool geographic = false;  ///< reach_lines are longitude/latitude in degrees
 };
 
 struct SectionResult {

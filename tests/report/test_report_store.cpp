@@ -24,12 +24,11 @@ struct Stored {
 
 Stored store_mini(io::RunStore& store) {
     Stored s{io::load_case((source_dir() / "tests/data/mini").string()), 0, {}};
-    std::vector<io::ScenarioResult> all = {io::make_result(s.lc.model, scenarios::evaluate(s.lc.model), "baseline")};
-    for (const auto& sc : s.lc.scenarios) {
-        const auto m = scenarios::apply_scenario(s.lc.model, sc);
-        all.push_back(io::make_result(m, scenarios::evaluate(m), sc.id));
-    }
-    s.id = io::save_run_with_report(store, io::make_run_data(s.lc, "run", all), s.lc, s.lc.scenarios);
+    scenarios::SolveOptions so;
+    so.profile_step_m = report::default_profile_step_m(s.lc.model);
+    const auto solved = scenarios::solve_scenarios(s.lc.model, s.lc.scenarios, so);
+    s.id = io::save_run_with_report(store, io::make_run_data(s.lc, "run", io::make_results(solved)),
+                                    report::collect_extras(s.lc.model, solved));
     s.d = io::load_report_data(store, s.id);
     return s;
 }
@@ -136,7 +135,8 @@ TEST_CASE("a run and its report data are stored in one transaction, or not at al
     io::RunStore store((temp_dir("repatomic") / "runs.sqlite").string());
     const auto lc = io::load_case((source_dir() / "tests/data/mini").string());
     const io::RunData rd = io::make_run_data(lc, "run", {io::make_result(lc.model, scenarios::evaluate(lc.model), "baseline")});
-    const io::ReportExtras x = io::collect_report_extras(lc, {});
+    const auto solved = scenarios::solve_scenarios(lc.model, {});
+    const io::ReportExtras x = report::collect_extras(lc.model, solved);
     // The extras fail after the core tables and part of the report tables are written: nothing of the run stays.
     CHECK_THROWS_AS(store.save(rd, [&](std::int64_t id) {
                         io::save_report_extras(store, id, x);
@@ -149,7 +149,7 @@ TEST_CASE("a run and its report data are stored in one transaction, or not at al
     const auto id = store.save(rd);
     CHECK_THROWS_AS(io::save_report_extras(store, id, x), OutputError);
     // Saved together, the run comes back with its report data (no note about missing data).
-    const auto id2 = io::save_run_with_report(store, rd, lc, {});
+    const auto id2 = io::save_run_with_report(store, rd, x);
     CHECK(io::load_report_data(store, id2).notes.empty());
     CHECK(store.list().size() == 2);
 }
