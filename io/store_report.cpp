@@ -1,4 +1,5 @@
 #include "io/store_report.hpp"
+#include "io/sqlite_statement.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +12,13 @@
 namespace qingliu::io {
 
 namespace {
+
+const char* const kWhat = "run store (report data)";
+
+// Statements of this table group, their errors named by it
+struct Stmt : Statement {
+    Stmt(sqlite3* db, const char* sql) : Statement(db, sql, kWhat) {}
+};
 
 const char* kReportSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS report_network(run_id INTEGER NOT NULL REFERENCES runs(run_id), ord INTEGER, reach_id TEXT,
@@ -31,46 +39,10 @@ CREATE INDEX IF NOT EXISTS report_profile_run ON report_profile(run_id, scenario
 CREATE INDEX IF NOT EXISTS report_apportion_run ON report_apportion(run_id, scenario);
 )SQL";
 
-void exec(sqlite3* db, const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : "unknown error";
-        sqlite3_free(err);
-        throw OutputError("run store (report data): " + msg);
-    }
-}
 
-class Stmt {
-public:
-    Stmt(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
-            throw OutputError(std::string("run store (report data): ") + sqlite3_errmsg(db));
-    }
-    ~Stmt() { sqlite3_finalize(s_); }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
-    Stmt& bind(int i, const std::string& v) { sqlite3_bind_text(s_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
-    Stmt& bind(int i, double v) { std::isfinite(v) ? sqlite3_bind_double(s_, i, v) : sqlite3_bind_null(s_, i); return *this; }
-    Stmt& bind(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
-    Stmt& bind(int i, int v) { sqlite3_bind_int(s_, i, v); return *this; }
-    bool step() {
-        const int rc = sqlite3_step(s_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        throw OutputError(std::string("run store (report data): ") + sqlite3_errmsg(db_));
-    }
-    void run() { step(); sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
-    std::string text(int c) { auto p = sqlite3_column_text(s_, c); return p ? reinterpret_cast<const char*>(p) : ""; }
-    double real(int c) { return sqlite3_column_type(s_, c) == SQLITE_NULL ? std::nan("") : sqlite3_column_double(s_, c); }
-    std::int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
-
-private:
-    sqlite3* db_;
-    sqlite3_stmt* s_ = nullptr;
-};
 
 // CREATE TABLE IF NOT EXISTS only: safe inside the run's transaction and outside one.
-void ensure_schema(sqlite3* db) { exec(db, kReportSchema); }
+void ensure_schema(sqlite3* db) { exec_sql(db, kReportSchema, kWhat); }
 
 std::string line_text(const std::vector<report::XY>& l) {
     std::string s;
