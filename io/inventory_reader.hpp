@@ -10,6 +10,7 @@
 
 #include "io/table.hpp"
 #include "loads/inventory.hpp"
+#include "reaches/classes.hpp"
 
 namespace qingliu::io {
 
@@ -29,6 +30,7 @@ struct InventoryContext {
     std::vector<double> reach_length_m;
     PointLocator locate_point;
     ReachLocator locate_reach;
+    const reaches::ClassTable* classes = nullptr;  ///< the case's class table: GB3838-I..V effluent targets
 };
 
 /// Reads every named table; the shipped coefficients and standards are the base, case tables override rows.

@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS report_profile(run_id INTEGER NOT NULL REFERENCES run
   reach_id TEXT, position_km REAL, flow_m3s REAL, cod_mgL REAL, nh3n_mgL REAL, tp_mgL REAL);
 CREATE TABLE IF NOT EXISTS report_apportion(run_id INTEGER NOT NULL REFERENCES runs(run_id), scenario TEXT, ord INTEGER,
   section_id TEXT, part TEXT, key TEXT, label TEXT, label_en TEXT, cod_mgL REAL, nh3n_mgL REAL, tp_mgL REAL);
+CREATE TABLE IF NOT EXISTS report_classes(run_id INTEGER NOT NULL REFERENCES runs(run_id), ord INTEGER, parameter TEXT,
+  water_body TEXT, direction TEXT, class_i REAL, class_ii REAL, class_iii REAL, class_iv REAL, class_v REAL, unit TEXT,
+  source TEXT);
 CREATE INDEX IF NOT EXISTS report_network_run ON report_network(run_id);
 CREATE INDEX IF NOT EXISTS report_sources_run ON report_sources(run_id, scenario);
 CREATE INDEX IF NOT EXISTS report_profile_run ON report_profile(run_id, scenario);
@@ -111,6 +114,15 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
     for (const auto& note : x.notes) {
         meta.bind(1, id).bind(2, std::string("note")).bind(3, note);
         meta.run();
+    }
+    Stmt cl(db, "INSERT INTO report_classes VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    ord = 0;
+    for (const auto& L : x.classes.rows()) {
+        const std::string wb = !L.water_body ? "any" : *L.water_body == reaches::WaterBody::Lake ? "lake" : "river";
+        cl.bind(1, id).bind(2, ord++).bind(3, L.parameter).bind(4, wb).bind(5, std::string(L.minimum ? "min" : "max"));
+        for (int k = 0; k < 5; ++k) cl.bind(6 + k, L.limit[k]);
+        cl.bind(11, L.unit).bind(12, L.source);
+        cl.run();
     }
     Stmt sc(db, "INSERT INTO report_scenarios VALUES(?,?,?,?,?,?,?,?)");
     Stmt so(db, "INSERT INTO report_sources VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -215,6 +227,26 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
             else if (k == "geographic") r.geographic = s.text(1) == "1";
             else if (k == "note") r.notes.push_back(s.text(1));
         }
+    }
+    {
+        std::vector<reaches::ClassLimit> rows;
+        Stmt s(db, "SELECT parameter, water_body, direction, class_i, class_ii, class_iii, class_iv, class_v, unit, source "
+                   "FROM report_classes WHERE run_id = ? ORDER BY ord");
+        s.bind(1, id);
+        while (s.step()) {
+            reaches::ClassLimit L;
+            L.parameter = s.text(0);
+            if (s.text(1) != "any") L.water_body = reaches::parse_water_body(s.text(1));
+            L.minimum = s.text(2) == "min";
+            for (int k = 0; k < 5; ++k) L.limit[k] = s.real(3 + k);
+            L.unit = s.text(8);
+            L.source = s.text(9);
+            rows.push_back(std::move(L));
+        }
+        if (!rows.empty()) r.classes = reaches::ClassTable::from_rows(std::move(rows));
+        else
+            r.notes.push_back("本次运行未保存水质类别标准表，按 GB 3838-2002 内置表评价 / this run was stored without its class "
+                              "table; the built-in GB 3838-2002 table is used");
     }
     std::map<std::string, report::Scenario*> by_id;
     for (auto& s : r.scenarios) by_id[s.id] = &s;

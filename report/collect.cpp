@@ -79,6 +79,7 @@ ReportExtras collect_extras(const scenarios::CaseModel& base, const std::vector<
                             int top_sources) {
     ReportExtras x;
     x.network = network_of(base);
+    x.classes = base.classes;
     if (std::any_of(x.network.begin(), x.network.end(), [](const Reach& r) { return !r.line.empty(); })) {
         x.srs_wkt = base.crs_wkt;
         x.geographic = base.geographic;

@@ -18,6 +18,7 @@ struct ReportExtras {
     bool geographic = false;
     std::vector<Scenario> scenarios;  ///< in the order solved (the baseline first)
     std::vector<std::string> notes;
+    reaches::ClassTable classes = reaches::ClassTable::gb3838();  ///< the case's class table
 };
 
 /// The case's reaches with their line geometry (when the reach table has it).
