@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include <spdlog/spdlog.h>
-#include <tbb/parallel_for.h>
 
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
@@ -13,6 +12,7 @@
 #include "io/output.hpp"
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
+#include "report/collect.hpp"
 #include "scenarios/apportion.hpp"
 #include "scenarios/conditions.hpp"
 #include "scenarios/verdict.hpp"
@@ -86,14 +86,11 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                         if (s.id == id) { chosen.push_back(s); found = true; }
                     if (!found) model_for(lc, id);  // throws naming it
                 }
-            // evaluate baseline and scenarios in parallel: each works on its own copy of the case
-            std::vector<scenarios::CaseModel> models(chosen.size() + 1);
-            std::vector<io::ScenarioResult> results(chosen.size() + 1);
-            models[0] = lc.model;
-            for (std::size_t i = 0; i < chosen.size(); ++i) models[i + 1] = scenarios::apply_scenario(lc.model, chosen[i]);
-            tbb::parallel_for(std::size_t(0), models.size(), [&](std::size_t i) {
-                results[i] = io::make_result(models[i], scenarios::evaluate(models[i]), i == 0 ? "baseline" : chosen[i - 1].id);
-            });
+            // baseline and scenarios solved once each, in parallel (profiles and apportionment for the report)
+            scenarios::SolveOptions so;
+            so.profile_step_m = report::default_profile_step_m(lc.model);
+            const auto solved = scenarios::solve_scenarios(lc.model, chosen, so);
+            const std::vector<io::ScenarioResult> results = io::make_results(solved);
             // console: sections x scenarios
             std::vector<std::string> head = {"断面 Section", "目标 Target", "基准 baseline"};
             for (const auto& s : chosen) head.push_back(s.id);
@@ -143,7 +140,8 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
             out.stage("compare.csv", csv, true);
             out.stage("scenarios.csv", sc_csv, true);
             io::RunStore store(g.store);
-            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "compare", results), lc, chosen);
+            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "compare", results),
+                                                             report::collect_extras(lc.model, solved));
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", t.str().c_str());

@@ -215,6 +215,23 @@ struct Router {
             x = to_m;
         };
 
+        // Concentration and flow at `at_m` inside the segment [x, seg_end] that advance(seg_end) will integrate, with
+        // that segment's velocity: profile points sample the solution without splitting its segments, so the results
+        // do not depend on the profile step.
+        auto sample = [&](double at_m, double seg_end) -> std::pair<double, PerConstituent> {
+            const double dx = at_m - x, q_mid = q + 0.5 * q_lat * (seg_end - x);
+            const double u = q_mid > 0.0 ? hyd.velocity(q_mid) : 0.0;
+            if (dx <= 0.0 || !(u > 0.0) || !std::isfinite(u)) return {q, conc(at_m)};  // advance() reports a bad segment
+            const double qp = q + q_lat * dx;
+            PerConstituent cc{0, 0, 0};
+            for (int c = 0; c < kNumConstituents; ++c) {
+                const double a = k_s[c] / u, one_minus_e = -std::expm1(-a * dx);
+                const double lp = a > 0.0 ? l[c] * (1.0 - one_minus_e) + src_lat[c] / a * one_minus_e : l[c] + src_lat[c] * dx;
+                cc[c] = qp > 0.0 ? lp / qp : 0.0;
+            }
+            return {qp, cc};
+        };
+
         std::int32_t ii = in_start[r], oi = ob_start[r];
         const std::int32_t ie = in_start[r + 1], oe = ob_start[r + 1];
         double next_profile = profile && opt.profile_step_m > 0.0 ? 0.0 : len + 1.0;
@@ -223,8 +240,12 @@ struct Router {
             const double xa = active.empty() ? kBeyond : active.front().first;
             const double xi = ii < ie ? std::clamp(inputs[in_idx[ii]].position_m, 0.0, len) : kBeyond;
             const double xo = oi < oe ? std::clamp(observations[ob_idx[oi]].position_m, 0.0, len) : kBeyond;
-            const double xp = next_profile <= len ? next_profile : kBeyond;
-            const double xn = std::min({xa, xi, xo, xp});
+            const double xn = std::min({xa, xi, xo});
+            const double seg_end = std::min(xn, len);
+            for (; next_profile < seg_end; next_profile += opt.profile_step_m) {
+                const auto [qp, cp] = sample(next_profile, seg_end);
+                profile->push_back({r, next_profile, qp, cp});
+            }
             if (xn > len) break;
             advance(xn);
             if (xa == xn) {  // a spread input ends
@@ -254,13 +275,10 @@ struct Router {
                         t.input[c] += p.load_gs[c];
                     }
                 }
-            } else if (xo == xn) {
+            } else {
                 const std::int32_t o = ob_idx[oi++];
                 res.obs_conc_mgL[o] = conc(xn);
                 res.obs_flow_m3s[o] = q;
-            } else {
-                profile->push_back({r, xn, q, conc(xn)});
-                next_profile = xn + opt.profile_step_m;
             }
         }
         advance(len);

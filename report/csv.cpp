@@ -66,7 +66,7 @@ std::vector<std::pair<std::string, std::string>> report_csvs(const ReportData& d
                   (n ? num(n->length_km) : "") + "," + num(r.flow_m3s) + "," + num(r.velocity_ms) + "," + num(r.travel_time_d) + "," +
                   num(r.conc_mgL[0]) + "," + num(r.conc_mgL[1]) + "," + num(r.conc_mgL[2]) + "," + num(r.load_out_kg_d[0]) + "," +
                   num(r.load_out_kg_d[1]) + "," + num(r.load_out_kg_d[2]) + "," +
-                  (r.dry ? "" : reaches::class_roman(reach_class(r.conc_mgL))) + "," + (r.dry ? "yes" : "no") + "\n";
+                  (r.dry ? "" : reaches::class_roman(reach_class(d.classes, r.conc_mgL))) + "," + (r.dry ? "yes" : "no") + "\n";
         }
         for (const auto& p : s.profile) {
             auto it = axis.find(p.reach_id);

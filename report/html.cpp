@@ -94,8 +94,8 @@ const char* scen_dash(std::size_t i) {
 
 int conc_digits(int k) { return k == 0 ? 1 : 3; }
 
-double limit_of(int k, int cls) {
-    return reaches::ClassTable::gb3838().limit(key(kConstituents[k]), reaches::WaterBody::River, cls);
+double limit_of(const ReportData& d, int k, int cls) {
+    return d.classes.limit(key(kConstituents[k]), reaches::WaterBody::River, cls);
 }
 
 double nice_step(double range, int n) {
@@ -125,7 +125,7 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
     for (const auto& s : series)
         for (auto [x, y] : s.xy) ymax = std::max(ymax, y);
     for (const auto& [x, s] : secs) ymax = std::max(ymax, s->conc_mgL[k]);
-    ymax = std::max(ymax * 1.12, limit_of(k, 3) * 1.15);
+    ymax = std::max(ymax * 1.12, limit_of(d, k, 3) * 1.15);
     const double xmax = std::max(ax.length_km, 1e-3);
     auto X = [&](double x) { return ml + pw * x / xmax; };
     auto Y = [&](double y) { return mt + ph * (1.0 - std::min(y, ymax) / ymax); };
@@ -134,7 +134,7 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
     // class bands (GB 3838-2002 limits)
     double lo = 0.0;
     for (int c = 1; c <= 6; ++c) {
-        const double hi = c <= 5 ? limit_of(k, c) : ymax;
+        const double hi = c <= 5 ? limit_of(d, k, c) : ymax;
         if (hi > lo && lo < ymax) {
             const double y0 = Y(std::min(hi, ymax)), y1 = Y(lo);
             o += "<rect x=\"" + fixed(ml, 1) + "\" y=\"" + fixed(y0, 1) + "\" width=\"" + fixed(pw, 1) + "\" height=\"" +
@@ -168,7 +168,7 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
         o += "<text class=\"seclabel\" x=\"" + fixed(X(x), 1) + "\" y=\"" + fixed(mt - 6, 1) + "\" text-anchor=\"middle\">" +
              esc(s->name) + "</text>";
         // target limit of the section as a short bar
-        const double lim = limit_of(k, s->target_class);
+        const double lim = limit_of(d, k, s->target_class);
         if (lim < ymax)
             o += "<line class=\"target\" x1=\"" + fixed(X(x) - 9, 1) + "\" x2=\"" + fixed(X(x) + 9, 1) + "\" y1=\"" + fixed(Y(lim), 1) +
                  "\" y2=\"" + fixed(Y(lim), 1) + "\"><title>" + esc("目标 target " + reaches::class_roman(s->target_class) + " " +
@@ -310,7 +310,7 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
         const auto& line = L.reach_lines[r];
         if (line.size() < 2) continue;
         auto it = res.find(net[r].id);
-        const int cls = it != res.end() && !it->second->dry ? reach_class(it->second->conc_mgL) : 0;
+        const int cls = it != res.end() && !it->second->dry ? reach_class(d.classes, it->second->conc_mgL) : 0;
         const double q = it != res.end() ? it->second->flow_m3s : 0.0;
         const double w = 2.5 + (qmax > 0.0 ? 5.0 * std::log1p(q) / std::log1p(qmax) : 0.0);
         std::string p;

@@ -29,6 +29,10 @@ struct CaseModel {
     /// water from upstream of the case (跨界来水): the excess is the boundary inflow, apportioned on its own.
     /// Empty: every headwater counts as natural background.
     std::optional<PerConstituent> natural_headwater_mgL;
+    /// Reach lines in the reach table's CRS, upstream to downstream, aligned with net; empty without geometry.
+    std::vector<std::vector<std::pair<double, double>>> reach_lines;
+    std::string crs_wkt;      ///< CRS of reach_lines ("" when none)
+    bool geographic = false;  ///< reach_lines are longitude/latitude in degrees
 };
 
 struct SectionResult {
