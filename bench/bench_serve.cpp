@@ -78,7 +78,7 @@ void run(serve::Session& session, const std::string& label, double target_ms, in
 }  // namespace
 
 int main(int argc, char** argv) {
-    fs::path source = fs::path(__FILE__).parent_path().parent_path();
+    fs::path source = QINGLIU_SOURCE_DIR;
     std::size_t reaches = 10000;
     int repeat = 3;
     for (int i = 1; i + 1 < argc; i += 2) {

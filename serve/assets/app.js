@@ -129,7 +129,11 @@
           shownSeq = my;
           last = r;
           message("");
-          renderOutcome(performance.now() - t0);
+          renderOutcome();
+          // from the change to the redrawn table, map and profile (request, evaluation, answer, drawing)
+          const ms = performance.now() - t0;
+          document.body.dataset.latencyMs = ms.toFixed(1);
+          $("latency").textContent = t("updated") + " " + ms.toFixed(0) + " ms (" + t(r.linear ? "linear" : "full") + ")";
           document.body.dataset.seq = String(my);
         }
       })
@@ -264,12 +268,21 @@
       svg.append(c);
     }
     const out = last ? last.sections : info.baseline.sections;
+    const placed = [];  // label boxes drawn so far: a label that would overlap one moves down
+    const overlaps = (a) => placed.some((b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height);
     info.sections.forEach((s, k) => {
       const [x, y] = mapTx(s.xy);
       const cls = out[k].class;
       svg.append(sv("circle", { class: "section", cx: x.toFixed(1), cy: y.toFixed(1), r: 7, fill: classColour(cls), "data-section": s.id, "data-class": cls }));
-      svg.append(sv("text", { class: "section-label", x: (x + 9).toFixed(1), y: (y - 8).toFixed(1) },
-        nm(s) + " " + ROMAN[cls] + " / " + ROMAN[s.target]));
+      const label = sv("text", { class: "section-label", x: (x + 9).toFixed(1), y: (y - 8).toFixed(1) },
+        nm(s) + " " + ROMAN[cls] + " / " + ROMAN[s.target]);
+      svg.append(label);
+      let box = label.getBBox ? label.getBBox() : null;
+      for (let i = 0; box && i < 8 && overlaps(box); ++i) {
+        label.setAttribute("y", (Number(label.getAttribute("y")) + 14).toFixed(1));
+        box = label.getBBox();
+      }
+      if (box) placed.push(box);
     });
     const lg = $("legend");
     lg.textContent = "";
@@ -347,11 +360,13 @@
     }
     svg.append(sv("line", { class: "axis", x1: L, y1: H - B, x2: W - R, y2: H - B }));
     svg.append(sv("line", { class: "axis", x1: L, y1: TOP, x2: L, y2: H - B }));
-    for (let i = 0; i <= 5; ++i) {
-      const y = (ymax * i) / 5, x = (xmax * i) / 5;
-      svg.append(sv("text", { class: "tick", x: L - 4, y: Y(y) + 4, "text-anchor": "end" }, fmt(y)));
-      svg.append(sv("text", { class: "tick", x: X(x), y: H - B + 14, "text-anchor": "middle" }, x.toFixed(1)));
-    }
+    // ticks at 1, 2 or 5 times a power of ten
+    const nice = (span) => { const p = Math.pow(10, Math.floor(Math.log10(span / 5))); const f = span / 5 / p; return (f < 1.5 ? 1 : f < 3.5 ? 2 : 5) * p; };
+    const dy = nice(ymax), dx = nice(xmax);
+    for (let y = 0; y <= ymax + 1e-12; y += dy)
+      svg.append(sv("text", { class: "tick", x: L - 4, y: Y(y) + 4, "text-anchor": "end" }, String(Number(y.toPrecision(6)))));
+    for (let x = 0; x <= xmax + 1e-12; x += dx)
+      svg.append(sv("text", { class: "tick", x: X(x), y: H - B + 14, "text-anchor": "middle" }, String(Number(x.toPrecision(6)))));
     svg.append(sv("text", { class: "tick", x: W / 2, y: H - 4, "text-anchor": "middle" }, "km · " + info.constituents[ci].label + " mg/L"));
     const path = (pts) => pts.map((p, i) => (i ? "L" : "M") + X(p[0]).toFixed(1) + " " + Y(p[1 + ci]).toFixed(1)).join(" ");
     if (base.length) svg.append(sv("path", { class: "line-base", d: path(base) }));
@@ -366,7 +381,7 @@
     void river;
   }
 
-  function renderOutcome(ms) {
+  function renderOutcome() {
     renderTable();
     drawMap();
     drawChart();
@@ -374,7 +389,6 @@
     $("meeting").textContent = t("meeting") + " " + o.meeting + "/" + info.sections.length;
     $("cost").textContent = t("invest") + " " + (o.invest_wan || 0).toLocaleString() + " " + t("wan") + " · " + t("annual") + " " +
       (o.annual_wan || 0).toLocaleString() + " " + t("wan_a");
-    if (ms !== undefined) $("latency").textContent = t("updated") + " " + ms.toFixed(0) + " ms (" + t(o.linear ? "linear" : "full") + ")";
   }
 
   function translate() {

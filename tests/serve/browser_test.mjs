@@ -97,11 +97,14 @@ if (!before.length) fail("no section rows on the page");
 // switch the measure on, close the outfall (through the popup the map offers)
 await js(`document.querySelector('input[data-measure="${MEASURE}"]').click()`);
 await until(idle, "the evaluation after the measure");
+const latency = [await js("document.body.dataset.latencyMs")];
 await js(`(() => { const c = document.querySelector('circle[data-source="${OUTFALL}"]');
   c.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 300, clientY: 200}));
   document.querySelector('#popup button[data-action="close"]').click(); })()`);
 await sleep(100);
 await until(idle, "the evaluation after the outfall");
+latency.push(await js("document.body.dataset.latencyMs"));
+console.log("change -> table redrawn in the page: measure " + latency[0] + " ms, outfall " + latency[1] + " ms (target 100 ms)");
 const action = await js(`document.querySelector('select[data-outfall="${OUTFALL}"]').value`);
 if (action !== "close") fail("the outfall's action on the page is " + action + ", expected close");
 const shown = await js(readTable);
