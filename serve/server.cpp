@@ -20,6 +20,14 @@ bool same_token(const std::string& a, const std::string& b) {
     return diff == 0;
 }
 
+bool loopback(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]"; }
+
+/// The name part of a Host header ("127.0.0.1:8080" -> "127.0.0.1", "[::1]:80" -> "[::1]").
+std::string host_name(const std::string& h) {
+    if (!h.empty() && h.front() == '[') return h.substr(0, h.find(']') + 1);
+    return h.substr(0, h.find(':'));
+}
+
 void send_json(httplib::Response& res, int status, const Json& j) {
     res.status = status;
     res.set_content(j.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json; charset=utf-8");
@@ -85,6 +93,17 @@ Server::Server(Session& session, ServerOptions opt) : session_(session), opt_(st
     h.set_keep_alive_max_count(100);
     h.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "no-store"}, {"Referrer-Policy", "no-referrer"}});
     h.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+        // Listening on this machine only: a page from elsewhere that resolves its own name to 127.0.0.1 (DNS
+        // rebinding) sends its own name as Host, so only loopback names are served.
+        if (loopback(opt_.host) && !loopback(host_name(req.get_header_value("Host")))) {
+            send_error(res, 403, "this server answers requests to 127.0.0.1 or localhost only");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        // JSON only: a cross-site form cannot send it without the browser asking first (which is refused)
+        if (req.method == "POST" && req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+            send_error(res, 415, "send the request body as application/json");
+            return httplib::Server::HandlerResponse::Handled;
+        }
         if (opt_.token.empty()) return httplib::Server::HandlerResponse::Unhandled;
         std::string given = req.get_header_value("X-Qingliu-Token");
         if (given.empty() && req.has_param("token")) given = req.get_param_value("token");

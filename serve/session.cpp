@@ -381,7 +381,9 @@ Json Session::evaluate(const Json& req) const {
     if (!req.is_object()) throw RequestError(400, "expected a JSON object");
     const scenarios::Scenario sc = s->whatif->compile(records_of(*s, req, "whatif"));
     Json out = outcome_json(s->lc.model, s->whatif->evaluate(sc));
-    if (req.value("profile", false)) {
+    const auto prof = req.find("profile");
+    if (prof != req.end() && !prof->is_boolean() && !prof->is_null()) throw RequestError(400, "'profile' must be true or false");
+    if (prof != req.end() && prof->is_boolean() && prof->get<bool>()) {
         const Axes ax = axes_of(report_network(s->lc.model));
         out["profile"] = profile_json(scenarios::apply_scenario(s->lc.model, sc), ax);
     }
@@ -433,7 +435,8 @@ std::string Session::report_html(const Json& req) const {
     rec.scenario.name = "当前选择";
     rec.scenario.name_en = "Current selection";
     const scenarios::Scenario sc = s->whatif->compile(rec);
-    const std::string lang = req.value("lang", std::string("zh"));
+    std::string lang = get_text(req, "lang", "report", false);
+    if (lang.empty()) lang = "zh";
     if (lang != "zh" && lang != "en") throw RequestError(400, "lang: expected zh or en");
     const auto& base = s->lc.model;
     const auto applied = scenarios::apply_scenario(base, sc);

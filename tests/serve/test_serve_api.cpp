@@ -160,9 +160,12 @@ TEST_CASE("serve: bad, malformed and oversized requests get a 4xx with a message
         {"/api/scenarios", R"({"id":"baseline","selection":{}})", 409, "reserved"},
         {"/api/scenarios", R"({"id":"ok1","selection":{"measures":[{"id":"nope"}]}})", 400, "no such measure"},
         {"/api/report", R"({"selection":{},"lang":"fr"})", 400, "lang"},
+        {"/api/report", R"({"selection":{},"lang":7})", 400, "must be text"},
+        {"/api/evaluate", R"({"selection":{},"profile":"yes"})", 400, "'profile' must be true or false"},
         {"/api/jobs", R"({"kind":"mine"})", 400, "optimize or montecarlo"},
         {"/api/jobs", R"({"kind":"montecarlo","draws":1e9,"selection":{}})", 400, "draws"},
         {"/api/jobs", R"({"kind":"montecarlo","draws":100})", 400, "'selection' is required"},
+        {"/api/evaluate", std::string(100000, '[') + std::string(100000, ']'), 400, "expected a JSON object"},  // deep nesting
         {"/api/evaluate", std::string(300 * 1024, ' '), 413, "too large"},
     };
     for (const auto& b : bad) {
@@ -170,7 +173,7 @@ TEST_CASE("serve: bad, malformed and oversized requests get a 4xx with a message
         auto r = c.Post(b.path, b.body, "application/json");
         if (!r && b.status == 413) {
             // the server may close before the client has sent the whole body; ask again with the header alone
-            const std::string got = raw_exchange(leshan().port, "POST /api/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            const std::string got = raw_exchange(leshan().port, "POST /api/evaluate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                                                                 "Content-Length: 300000\r\nConnection: close\r\n\r\n{");
             CHECK_THAT(got, Catch::StartsWith("HTTP/1.1 413"));
             continue;
@@ -181,6 +184,11 @@ TEST_CASE("serve: bad, malformed and oversized requests get a 4xx with a message
         CHECK_THAT(j["error"].get<std::string>(), Catch::Contains(b.says));
     }
     CHECK(read_file(leshan_scenarios()) == before);  // nothing written
+    // a body that is not declared JSON (what a cross-site form sends), and a Host that is not this machine
+    CHECK(c.Post("/api/scenarios", R"({"id":"form","selection":{}})", "text/plain")->status == 415);
+    CHECK_THAT(raw_exchange(leshan().port, "GET /api/case HTTP/1.1\r\nHost: attacker.example:8080\r\nConnection: close\r\n\r\n"),
+               Catch::StartsWith("HTTP/1.1 403"));
+    CHECK(read_file(leshan_scenarios()) == before);
     // a request line the parser refuses, and an unsupported method
     CHECK_THAT(raw_exchange(leshan().port, "GARBAGE\r\n\r\n"), Catch::StartsWith("HTTP/1.1 400"));
     CHECK(c.Delete("/api/case")->status >= 400);
@@ -309,7 +317,7 @@ TEST_CASE("serve: a client that disconnects mid-request or mid-answer does not s
     {
         // announces 1000 bytes, sends 10, hangs up
         const int fd = raw_connect(port);
-        const std::string part = "POST /api/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"selecti";
+        const std::string part = "POST /api/evaluate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"selecti";
         ::send(fd, part.data(), part.size(), MSG_NOSIGNAL);
         ::close(fd);
     }
@@ -317,7 +325,7 @@ TEST_CASE("serve: a client that disconnects mid-request or mid-answer does not s
         // asks for the report and hangs up before the answer
         const int fd = raw_connect(port);
         const std::string body = kLinear;
-        const std::string req = "POST /api/report HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+        const std::string req = "POST /api/report HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
                                 std::to_string(body.size()) + "\r\n\r\n" + body;
         ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
         ::close(fd);
