@@ -90,7 +90,7 @@ const char* kLinear = R"({"selection":{"measures":[{"id":"upgrade","standard":"G
 
 }  // namespace
 
-TEST_CASE("serve: the page and the case", "[serve][api]") {
+TEST_CASE("the page and the case", "[serve][api]") {
     auto c = leshan().client();
     auto r = c.Get("/");
     REQUIRE(r);
@@ -114,7 +114,7 @@ TEST_CASE("serve: the page and the case", "[serve][api]") {
     CHECK(c.Get("/api/jobs/77777")->status == 404);
 }
 
-TEST_CASE("serve: evaluate answers what the library computes", "[serve][api]") {
+TEST_CASE("evaluate answers what the library computes", "[serve][api]") {
     auto c = leshan().client();
     const Json a = post(c, "/api/evaluate", kPlan, 200);
     const auto& snap = *leshan().session.snapshot();
@@ -135,7 +135,7 @@ TEST_CASE("serve: evaluate answers what the library computes", "[serve][api]") {
     CHECK(p["profile"].size() == Json::parse(c.Get("/api/case")->body)["rivers"].size());
 }
 
-TEST_CASE("serve: bad, malformed and oversized requests get a 4xx with a message and change nothing", "[serve][api]") {
+TEST_CASE("bad, malformed and oversized requests get a 4xx with a message and change nothing", "[serve][api]") {
     auto c = leshan().client();
     const std::string before = read_file(leshan_scenarios());
     struct Bad {
@@ -194,7 +194,7 @@ TEST_CASE("serve: bad, malformed and oversized requests get a 4xx with a message
     CHECK(c.Delete("/api/case")->status >= 400);
 }
 
-TEST_CASE("serve: saving a scenario appends it; run/compare read it back", "[serve][api][save]") {
+TEST_CASE("saving a scenario appends it and run reads it back", "[serve][api][save]") {
     auto c = leshan().client();
     const std::string before = read_file(leshan_scenarios());
     const Json a = post(c, "/api/evaluate", kPlan, 200);
@@ -237,7 +237,7 @@ TEST_CASE("serve: saving a scenario appends it; run/compare read it back", "[ser
     }
 }
 
-TEST_CASE("serve: the report of the current selection", "[serve][api]") {
+TEST_CASE("the report of the current selection", "[serve][api]") {
     auto c = leshan().client();
     auto r = c.Post("/api/report", kLinear, "application/json");
     REQUIRE(r);
@@ -246,7 +246,7 @@ TEST_CASE("serve: the report of the current selection", "[serve][api]") {
     CHECK_THAT(r->body, Catch::Contains("<html") && Catch::Contains("Current selection") && Catch::Contains("当前选择"));
 }
 
-TEST_CASE("serve: Monte Carlo and least-cost plan as background jobs", "[serve][api][jobs]") {
+TEST_CASE("Monte Carlo and least-cost plan as background jobs", "[serve][api][jobs]") {
     auto c = leshan().client();
     auto wait = [&](const Json& started) {
         const std::string id = started["id"].get<std::string>();
@@ -284,7 +284,7 @@ TEST_CASE("serve: Monte Carlo and least-cost plan as background jobs", "[serve][
     CHECK(op["result"]["invest_wan"].get<double>() == Approx(invest));
 }
 
-TEST_CASE("serve: concurrent clients get consistent answers while a scenario is saved", "[serve][api][concurrency]") {
+TEST_CASE("concurrent clients get consistent answers while a scenario is saved", "[serve][api][concurrency]") {
     auto c0 = leshan().client();
     const Json ea = post(c0, "/api/evaluate", kPlan, 200)["sections"];
     const Json eb = post(c0, "/api/evaluate", kLinear, 200)["sections"];
@@ -312,7 +312,7 @@ TEST_CASE("serve: concurrent clients get consistent answers while a scenario is 
     CHECK(wrong == 0);
 }
 
-TEST_CASE("serve: a client that disconnects mid-request or mid-answer does not stop the server", "[serve][api]") {
+TEST_CASE("a client that disconnects mid-request or mid-answer does not stop the server", "[serve][api]") {
     const int port = leshan().port;
     {
         // announces 1000 bytes, sends 10, hangs up
@@ -338,7 +338,7 @@ TEST_CASE("serve: a client that disconnects mid-request or mid-answer does not s
     post(c, "/api/evaluate", kLinear, 200);
 }
 
-TEST_CASE("serve: with a token every request needs it", "[serve][api][token]") {
+TEST_CASE("with a token every request needs it", "[serve][api][token]") {
     serve::ServerOptions o;
     o.token = "s3cret-token";
     Running srv(source_dir() / "tests/data/mini", o);
