@@ -50,6 +50,7 @@ void register_dynamic(CLI::App& app, Globals& g, Action& action);  // app/cmd_dy
 void register_report(CLI::App& app, Globals& g, Action& action);  // app/cmd_report.cpp: report
 void register_validate(CLI::App& app, Globals& g, Action& action);  // app/cmd_validate.cpp: validate
 void register_allocate(CLI::App& app, Globals& g, Action& action);  // app/cmd_allocate.cpp: allocate
+void register_serve(CLI::App& app, Globals& g, Action& action);   // app/cmd_serve.cpp: serve
 
 /// Progress line on stderr for long runs ("\r[label] 42%"), silent when quiet or not a terminal.
 class Progress {

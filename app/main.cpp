@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
     register_dynamic(cli, g, action);
     register_validate(cli, g, action);
     register_allocate(cli, g, action);
+    register_serve(cli, g, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
