@@ -1,5 +1,8 @@
 #include "serve/session.hpp"
 
+#include "report/collect.hpp"
+#include "scenarios/solve.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -125,22 +128,6 @@ Json profile_json(const scenarios::CaseModel& m, const Axes& ax) {
     return out;
 }
 
-std::vector<report::Reach> report_network(const scenarios::CaseModel& m) {
-    std::vector<report::Reach> out;
-    const auto& net = m.net;
-    for (std::size_t r = 0; r < net.size(); ++r) {
-        report::Reach n;
-        n.id = net.topo.id(r);
-        n.name = net.name[r];
-        n.river = net.river[r];
-        n.downstream_id = net.topo.downstream(r) >= 0 ? net.topo.id(net.topo.downstream(r)) : "";
-        n.split_to = net.topo.split_to(r) >= 0 ? net.topo.id(net.topo.split_to(r)) : "";
-        n.split_fraction = net.topo.split_fraction(r);
-        n.length_km = net.length_m[r] / 1000.0;
-        out.push_back(std::move(n));
-    }
-    return out;
-}
 
 Json build_info(const Snapshot& s) {
     const auto& m = s.lc.model;
@@ -158,24 +145,11 @@ Json build_info(const Snapshot& s) {
     j["constituents"] = cons;
 
     // map: the case's reach lines when it has them, else the schematic (report/layout.hpp)
-    io::ReportExtrasOptions xo;
     report::ReportData d;
-    d.network = report_network(m);
-    // reach lines: read as the report does (no profiles or apportionment needed here)
-    {
-        io::LoadedCase bare = s.lc;
-        bare.model.sources.clear();
-        bare.model.sections.clear();
-        xo.max_apportion_work = 0.0;
-        try {
-            const auto x = io::collect_report_extras(bare, {}, xo);
-            d.network = x.network;
-            d.srs_wkt = x.srs_wkt;
-            d.geographic = x.geographic;
-        } catch (const std::exception&) {
-            // a case whose reaches cannot be drawn from their lines is drawn as the schematic
-        }
-    }
+    // reach lines as the case model keeps them (the schematic where it has none)
+    d.network = report::network_of(m);
+    d.srs_wkt = m.crs_wkt;
+    d.geographic = m.geographic;
     report::Scenario base;
     for (const auto& sec : m.sections) {
         report::SectionResult r;
@@ -384,7 +358,7 @@ Json Session::evaluate(const Json& req) const {
     const auto prof = req.find("profile");
     if (prof != req.end() && !prof->is_boolean() && !prof->is_null()) throw RequestError(400, "'profile' must be true or false");
     if (prof != req.end() && prof->is_boolean() && prof->get<bool>()) {
-        const Axes ax = axes_of(report_network(s->lc.model));
+        const Axes ax = axes_of(report::network_of(s->lc.model));
         out["profile"] = profile_json(scenarios::apply_scenario(s->lc.model, sc), ax);
     }
     out["elapsed_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -439,9 +413,11 @@ std::string Session::report_html(const Json& req) const {
     if (lang.empty()) lang = "zh";
     if (lang != "zh" && lang != "en") throw RequestError(400, "lang: expected zh or en");
     const auto& base = s->lc.model;
-    const auto applied = scenarios::apply_scenario(base, sc);
-    std::vector<io::ScenarioResult> results = {io::make_result(base, scenarios::evaluate(base), "baseline"),
-                                               io::make_result(applied, scenarios::evaluate(applied), sc.id)};
+    scenarios::SolveOptions so;
+    so.profile_step_m = report::default_profile_step_m(base);
+    const auto solved = scenarios::solve_scenarios(base, {sc}, so);
+    std::vector<io::ScenarioResult> results;
+    for (const auto& x : solved) results.push_back(io::make_result(x.model, x.evaluation, x.id));
     // a private, temporary run store: the report is made from stored data exactly as `qingliu report` makes it
     std::random_device rd;
     const fs::path tmp = fs::temp_directory_path() / ("qingliu-serve-report-" + std::to_string(rd()) + std::to_string(rd()));
@@ -456,7 +432,8 @@ std::string Session::report_html(const Json& req) const {
     std::string html;
     {
         io::RunStore store((tmp / "report.sqlite").string());
-        const std::int64_t id = io::save_run_with_report(store, io::make_run_data(s->lc, "serve", std::move(results)), s->lc, {sc});
+        const std::int64_t id = io::save_run_with_report(store, io::make_run_data(s->lc, "serve", std::move(results)),
+                                                         report::collect_extras(base, solved));
         const report::ReportData d = io::load_report_data(store, id);
         html = report::render_html(d, report::make_layout(d), lang == "en" ? report::Lang::En : report::Lang::Zh);
     }
