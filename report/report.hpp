@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -88,6 +89,8 @@ struct Scenario {
     std::vector<Source> sources;                      ///< the scenario's resolved sources; may be empty
 };
 
+struct MixingSection;  // report/mixing.hpp
+
 struct ReportData {
     std::int64_t run_id = 0;
     std::string created_utc, command, case_name, case_name_en, case_dir, version;
@@ -98,6 +101,7 @@ struct ReportData {
     bool geographic = false;    ///< reach lines in longitude/latitude degrees
     std::vector<Scenario> scenarios;  ///< the baseline first
     std::vector<std::string> notes;   ///< what is missing from this run's stored data, said to the reader
+    std::shared_ptr<const MixingSection> mixing;  ///< outfall mixing zones (qingliu mixing); null: no such section
 
     bool has_geometry() const;  ///< every reach has a line of two or more vertices
 };
