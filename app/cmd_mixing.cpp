@@ -77,7 +77,7 @@ void register_mixing(CLI::App& cli, Globals& g, Action& action) {
                              "面积 Area m²", "L_m m", "完全混合 Mixed m", "到达 Reaches"});
                 for (const auto& x : res.outfalls)
                     for (const auto& p : x.params) {
-                        std::string reached;
+                        std::string reached = p.zone.background_exceeds ? "背景超标 background > limit; " : "";
                         for (const auto& r : p.reached) reached += (reached.empty() ? "" : ", ") + r.kind + " " + r.id;
                         const auto& z = p.zone;
                         t.row({x.source_id, x.reach_id, std::string(label_en(kConstituents[p.constituent])), io::num(p.limit_mgL),

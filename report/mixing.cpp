@@ -33,6 +33,11 @@ std::string csvq(const std::string& s) {
     return o + "\"";
 }
 std::string finite_or_empty(double v) { return std::isfinite(v) ? num(v) : ""; }
+std::string sig3(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3g", v);
+    return b;
+}
 
 const char* kind_zh(const std::string& k) {
     if (k == "section") return "断面";
@@ -301,9 +306,9 @@ std::string mixing_section_html(const MixingSection& s) {
              (o.bank == mixing::Bank::Left ? bi("左岸", "left") : bi("右岸", "right")) + "</td><td class=\"n\">" + fixed(o.river_flow_m3s, 2) +
              "</td><td class=\"n\">" + fixed(o.effluent_flow_m3s, 3) + "</td><td class=\"n\">" + fixed(o.channel.velocity_ms, 3) +
              "</td><td class=\"n\">" + fixed(o.channel.width_m, 1) + (o.channel.width_origin == mixing::Origin::Default ? "*" : "") +
-             "</td><td class=\"n\">" + fixed(o.channel.depth_m, 2) + "</td><td class=\"n\">" + num(o.channel.slope) +
+             "</td><td class=\"n\">" + fixed(o.channel.depth_m, 2) + "</td><td class=\"n\">" + sig3(o.channel.slope) +
              (o.channel.slope_origin == mixing::Origin::Default ? "*" : "") + "</td><td class=\"n\">" + num(o.channel.alpha) +
-             "</td><td class=\"n\">" + num(o.channel.ey_m2s) + "</td><td class=\"n\">" + fixed(o.mixing_length_hj_m, 0) +
+             "</td><td class=\"n\">" + sig3(o.channel.ey_m2s) + "</td><td class=\"n\">" + fixed(o.mixing_length_hj_m, 0) +
              "</td><td class=\"n\">" + (std::isfinite(o.mixing_distance_m) ? fixed(o.mixing_distance_m, 0) : bi("超出河段", "beyond the reach")) +
              "</td><td>" + (o.target_class > 0 ? esc(reaches::class_roman(o.target_class)) : "-") + "</td><td class=\"n\">" + fixed(longest, 0) +
              "</td></tr>";
