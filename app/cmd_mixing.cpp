@@ -32,10 +32,11 @@ void register_mixing(CLI::App& cli, Globals& g, Action& action) {
     mx->add_option("CASE", o->case_path, "Case folder (with case.toml) or case file")->required();
     mx->add_option("--outfall", o->outfalls, "Outfall (source) id; repeat for several; default: every outfall, plant and industry");
     mx->add_option("--scenario", o->scenario, "Evaluate under this scenario of the case (default: the baseline)");
-    mx->add_option("-o,--out", o->out_dir, "Output folder: mixing.csv, mixing.gpkg, report.html");
+    mx->add_option("-o,--out", o->out_dir, "Output folder for mixing.csv, mixing.gpkg, report.html (default out/<case>/mixing)");
     mx->add_option("--lang", o->lang, "Language the report opens in")->check(CLI::IsMember({"zh", "en"}))->capture_default_str();
     mx->callback([&g, &action, o] {
         action = [&g, o] {
+            if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "mixing");
             io::LoadedCase lc = io::load_case(o->case_path);
             for (const auto& w : lc.warnings) spdlog::warn("{}", w);
             const io::MixingTables tables = io::read_mixing_tables(lc);
@@ -61,7 +62,7 @@ void register_mixing(CLI::App& cli, Globals& g, Action& action) {
             section->result = mixing::analyse_mixing(m, opt);
             const auto& res = section->result;
             for (const auto& n : res.notes) spdlog::info("{}", n);
-            if (!o->out_dir.empty()) {
+            {
                 report::ReportData d = io::report_data_now(lc, chosen, "mixing");
                 d.mixing = section;
                 const report::Layout layout = report::make_layout(d);
@@ -93,8 +94,7 @@ void register_mixing(CLI::App& cli, Globals& g, Action& action) {
                     std::printf("\n%zu outfall(s) use a default width or slope (缺省河宽/坡降): see the notes in mixing.csv; give width_m, "
                                 "depth_m, slope in the case's mixing table.\n",
                                 defaults);
-                if (!o->out_dir.empty())
-                    std::printf("%zu outfall(s); mixing.csv, mixing.gpkg, report.html in %s\n", res.outfalls.size(), o->out_dir.c_str());
+                std::printf("%zu outfall(s); mixing.csv, mixing.gpkg, report.html in %s\n", res.outfalls.size(), o->out_dir.c_str());
             }
             return static_cast<int>(kOk);
         };
