@@ -51,6 +51,7 @@ void register_report(CLI::App& app, Globals& g, Action& action);  // app/cmd_rep
 void register_validate(CLI::App& app, Globals& g, Action& action);  // app/cmd_validate.cpp: validate
 void register_allocate(CLI::App& app, Globals& g, Action& action);  // app/cmd_allocate.cpp: allocate
 void register_serve(CLI::App& app, Globals& g, Action& action);   // app/cmd_serve.cpp: serve
+void register_mixing(CLI::App& app, Globals& g, Action& action);  // app/cmd_mixing.cpp: mixing
 
 /// Progress line on stderr for long runs ("\r[label] 42%"), silent when quiet or not a terminal.
 class Progress {

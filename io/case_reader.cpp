@@ -29,7 +29,7 @@ const std::set<std::string> kCaseKeys = {"name", "name_en", "description"};
 const std::set<std::string> kTableKeys = {"reaches",  "sources",  "sections",     "classes",         "scenarios",
                                           "plants",   "outfalls", "industry",     "farms",           "cropland",
                                           "villages", "ponds",    "coefficients", "standards",       "prohibited_zones",
-                                          "catchments", "observations", "uncertainty"};
+                                          "catchments", "observations", "uncertainty", "mixing", "protected_points"};
 
 std::string fmt_num(double v) {
     char b[64];

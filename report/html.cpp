@@ -10,6 +10,7 @@
 #include "loads/source.hpp"
 #include "reaches/classes.hpp"
 #include "reaches/sections.hpp"
+#include "report/mixing.hpp"
 
 namespace qingliu::report {
 
@@ -723,7 +724,9 @@ std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
     for (const auto& [k, v] : d.parameters) h += "<tr><td>" + esc(k) + "</td><td>" + esc(num(v)) + "</td></tr>";
     h += "</table><h3>" + bi("输入文件（SHA-256）", "Input files (SHA-256)") + "</h3><table>";
     for (const auto& [p, sha] : d.inputs) h += "<tr><td>" + esc(p) + "</td><td><code>" + esc(sha) + "</code></td></tr>";
-    h += "</table></section>\n</main>\n<script>" + std::string(kScript) + "</script>\n</body></html>\n";
+    h += "</table></section>\n";
+    if (d.mixing) h += mixing_section_html(*d.mixing);
+    h += "</main>\n<script>" + std::string(kScript) + "</script>\n</body></html>\n";
     return h;
 }
 

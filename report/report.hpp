@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -89,6 +90,8 @@ struct Scenario {
     std::vector<Source> sources;                      ///< the scenario's resolved sources; may be empty
 };
 
+struct MixingSection;  // report/mixing.hpp
+
 struct ReportData {
     std::int64_t run_id = 0;
     std::string created_utc, command, case_name, case_name_en, case_dir, version;
@@ -100,6 +103,7 @@ struct ReportData {
     std::vector<Scenario> scenarios;  ///< the baseline first
     std::vector<std::string> notes;   ///< what is missing from this run's stored data, said to the reader
     reaches::ClassTable classes = reaches::ClassTable::gb3838();  ///< the class table the run was judged by
+    std::shared_ptr<const MixingSection> mixing;  ///< outfall mixing zones (qingliu mixing); null: no such section
 
     bool has_geometry() const;  ///< every reach has a line of two or more vertices
 };
