@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
     register_loads(cli, g, action);
     register_report(cli, g, action);
     register_dynamic(cli, g, action);
+    register_network(cli, g, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
