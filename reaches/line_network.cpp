@@ -286,11 +286,6 @@ LineNetwork build_line_network(const std::vector<LineFeature>& features, const L
             }
         }
     }
-    auto node_size = [&](std::int32_t e) {
-        std::int32_t r = uf.find(e), n = 0;
-        for (std::int32_t o = 0; o < static_cast<std::int32_t>(2 * np); ++o) n += uf.find(o) == r;
-        return n;
-    };
     std::vector<std::int32_t> end_count(2 * np, 0);
     auto recount = [&] {
         std::unordered_map<std::int32_t, std::int32_t> cnt;
@@ -298,7 +293,6 @@ LineNetwork build_line_network(const std::vector<LineFeature>& features, const L
         for (std::int32_t e = 0; e < static_cast<std::int32_t>(2 * np); ++e) end_count[e] = cnt[uf.find(e)];
     };
     recount();
-    (void)node_size;
     auto is_free = [&](std::int32_t e) { return end_count[e] == 1 && !end_used[e]; };
 
     // ---- (2) crossings: overshoots are cut, other crossings reported
@@ -692,6 +686,8 @@ LineNetwork build_line_network(const std::vector<LineFeature>& features, const L
     }
 
     // ---- (5) loops: edges on a cycle of the undirected graph (not bridges), grouped
+    UnionFind lu;
+    std::map<std::int32_t, std::size_t> loop_finding;  // loop group -> its finding
     {
         std::vector<std::int32_t> disc(nn2, -1), low(nn2, 0);
         std::vector<char> bridge(de.size(), 0);
@@ -728,7 +724,7 @@ LineNetwork build_line_network(const std::vector<LineFeature>& features, const L
                 }
             }
         }
-        UnionFind lu(nn2);
+        lu = UnionFind(nn2);
         for (std::size_t k = 0; k < de.size(); ++k)
             if (!bridge[k]) lu.unite(de[k].from, de[k].to);
         std::map<std::int32_t, std::set<std::string>> loops;
@@ -738,10 +734,11 @@ LineNetwork build_line_network(const std::vector<LineFeature>& features, const L
                 loops[lu.find(de[k].from)].insert(features[de[k].feature].id);
                 at.emplace(lu.find(de[k].from), de[k].nat.front());
             }
-        for (auto& [c, ids] : loops)
+        for (auto& [c, ids] : loops) {
+            loop_finding[c] = F.size();
             F.push_back({FindingKind::Loop, {ids.begin(), ids.end()}, at[c], 0.0,
-                         "the lines form a loop (a braided or side channel): flow splits where two lines leave a node; "
-                         "give split_fraction on the reach above the split"});
+                         "the lines form a loop (a braided or side channel): flow splits where two lines leave a node"});
+        }
     }
 
     // ---- (7) reaches: chains of edges between break nodes
@@ -815,17 +812,27 @@ LineNetwork build_line_network(const std::vector<LineFeature>& features, const L
     }
     // distance from each reach's end to the outlet along main links (upstream first order not needed: memoised walk)
     std::vector<double> to_out(nr, -1.0);
-    std::function<double(std::int32_t)> walk = [&](std::int32_t r) -> double {
-        if (to_out[r] >= 0) return to_out[r];
-        to_out[r] = 0.0;  // guards against a cycle (none: the orientation is acyclic)
-        const double v = down[r] < 0 ? 0.0 : walk(down[r]) + R[down[r]].length_m;
-        return to_out[r] = v;
-    };
+    for (std::size_t r0 = 0; r0 < nr; ++r0) {  // walk down to a known reach, then back up (the links are acyclic)
+        std::vector<std::int32_t> path;
+        std::int32_t r = static_cast<std::int32_t>(r0);
+        while (r >= 0 && to_out[r] < 0) path.push_back(r), r = down[r];
+        double acc = r < 0 ? 0.0 : to_out[r] + R[r].length_m;
+        for (auto it = path.rbegin(); it != path.rend(); ++it) {
+            to_out[*it] = down[*it] < 0 ? 0.0 : acc;
+            acc = to_out[*it] + R[*it].length_m;
+        }
+    }
     for (std::size_t r = 0; r < nr; ++r) {
-        R[r].to_outlet_m = walk(static_cast<std::int32_t>(r));
+        R[r].to_outlet_m = to_out[r];
         R[r].downstream = down[r] < 0 ? "" : R[down[r]].id;
         R[r].split_to = split[r] < 0 ? "" : R[split[r]].id;
     }
+    // where a loop splits flow, the finding names the reach that needs a split fraction
+    for (std::size_t r = 0; r < nr; ++r)
+        if (split[r] >= 0)
+            if (auto it = loop_finding.find(lu.find(reach_to[r])); it != loop_finding.end())
+                F[it->second].message += "; reach " + R[r].id + " splits into " + R[down[r]].id + " and " + R[split[r]].id +
+                                         ": give its split_fraction (the share into " + R[split[r]].id + ")";
     // split points: the reach starting at the point's node (ending there at the outlet)
     for (std::size_t i = 0; i < point_node.size(); ++i) {
         const auto [sp, node] = point_node[i];
