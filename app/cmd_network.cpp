@@ -107,6 +107,12 @@ void register_network(CLI::App& cli, Globals& g, Action& action) {
                     }
                 }
                 if (r.carried_over) std::printf("kept the filled-in values of %zu reaches from the earlier reaches.gpkg\n", r.carried_over);
+                if (!r.not_carried.empty()) {
+                    std::string ids;
+                    for (const auto& i : r.not_carried) ids += (ids.empty() ? "" : ", ") + i;
+                    spdlog::warn("{} reaches of the earlier reaches.gpkg are gone (their lines changed): their values were not kept: {}",
+                                 r.not_carried.size(), ids);
+                }
                 if (r.wrote_case_file)
                     std::printf("wrote case.toml%s: fill the flows and hydraulics in reaches.gpkg, then qingliu check %s\n",
                                 r.wrote_sections ? " and a sections.csv template" : "", n.out_dir.c_str());

@@ -541,11 +541,14 @@ NetworkCaseResult build_network_case(const NetworkCaseOptions& o) {
                         else if (!kNumeric.count(c)) f.SetField(c.c_str(), v.c_str());
                     }
                 }
+                carried.erase(r.id);
                 OGRLineString ls;
                 for (const auto& [x, y] : r.line) ls.addPoint(x, y);
                 f.SetGeometry(&ls);
                 check(lr->CreateFeature(&f), "reach " + r.id);
             }
+            for (const auto& [id, row] : carried)
+                if (!row.empty()) res.not_carried.push_back(id);
             lo = CSLSetNameValue(nullptr, "DESCRIPTION", "what the network builder found in the line layer and did about it");
             OGRLayer* lf = ds->CreateLayer("findings", srs.get(), wkbPoint, lo);
             CSLDestroy(lo);

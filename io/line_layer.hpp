@@ -57,6 +57,7 @@ struct NetworkCaseResult {
     reaches::LineNetwork network;
     std::vector<std::string> written;  ///< files written
     std::size_t carried_over = 0;      ///< reaches whose filled-in attributes were kept from an earlier reaches.gpkg
+    std::vector<std::string> not_carried;  ///< reach ids of the earlier reaches.gpkg with values but no reach now
     bool wrote_case_file = false, wrote_sections = false;
 };
 

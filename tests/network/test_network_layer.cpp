@@ -308,3 +308,32 @@ TEST_CASE("real river lines: Natural Earth Dadu and Min at Leshan, Min into the 
         if (x.river == "Chang Jiang") cj += x.length_m;
     CHECK(cj == Approx(utm_len["Chang Jiang"]).epsilon(1e-3));
 }
+
+TEST_CASE("a second build keeps filled values by reach id and names the reaches whose lines changed", "[network]") {
+    const fs::path dir = temp_dir("net-keep");
+    const auto srs = epsg(32648);
+    write_lines(dir / "a.gpkg", "GPKG", &srs, defective_layer(), utm);
+    auto o = options(dir / "a.gpkg", dir / "case", utm({0, 0}));
+    o.headwater_flow_m3s = 1.5;
+    const auto first = io::build_network_case(o);
+    CHECK(first.carried_over == 0);
+    // T3's source moved 50 m: its reach gets a new id; the others keep theirs and their values
+    auto layer = defective_layer();
+    for (auto& f : layer)
+        if (f.id == "5") f.parts[0].front().first -= 50.0;
+    write_lines(dir / "b.gpkg", "GPKG", &srs, layer, utm);
+    o.lines.path = (dir / "b.gpkg").string();
+    o.headwater_flow_m3s.reset();
+    const auto second = io::build_network_case(o);
+    CHECK(second.carried_over == 3);  // the other headwaters: main stem, T1, T2
+    std::string old_t3;
+    for (const auto& r : first.network.reaches)
+        if (r.river == "支沟") old_t3 = r.id;
+    CHECK(second.not_carried == std::vector<std::string>{old_t3});
+    Problems probs;
+    const auto lc = io::read_table({(dir / "case" / "reaches.gpkg").string(), "reaches"}, probs);
+    REQUIRE(probs.empty());
+    int with_flow = 0;
+    for (const auto& rec : lc.records) with_flow += rec.values[lc.column("headwater_flow_m3s")].has_value();
+    CHECK(with_flow == 3);
+}
