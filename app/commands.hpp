@@ -52,6 +52,7 @@ void register_validate(CLI::App& app, Globals& g, Action& action);  // app/cmd_v
 void register_allocate(CLI::App& app, Globals& g, Action& action);  // app/cmd_allocate.cpp: allocate
 void register_serve(CLI::App& app, Globals& g, Action& action);   // app/cmd_serve.cpp: serve
 void register_mixing(CLI::App& app, Globals& g, Action& action);  // app/cmd_mixing.cpp: mixing
+void register_network(CLI::App& app, Globals& g, Action& action);  // app/cmd_network.cpp: network
 
 /// Progress line on stderr for long runs ("\r[label] 42%"), silent when quiet or not a terminal.
 class Progress {

@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
     register_allocate(cli, g, action);
     register_serve(cli, g, action);
     register_mixing(cli, g, action);
+    register_network(cli, g, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
