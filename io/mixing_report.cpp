@@ -3,17 +3,16 @@
 #include "io/results.hpp"
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
+#include "report/collect.hpp"
+#include "scenarios/solve.hpp"
 
 namespace qingliu::io {
 
 report::ReportData report_data_now(const LoadedCase& lc, const std::vector<scenarios::Scenario>& chosen, const std::string& command) {
-    std::vector<ScenarioResult> results;
-    results.push_back(make_result(lc.model, scenarios::evaluate(lc.model), "baseline"));
-    for (const auto& sc : chosen) {
-        const auto m = scenarios::apply_scenario(lc.model, sc);
-        results.push_back(make_result(m, scenarios::evaluate(m), sc.id));
-    }
-    const RunData run = make_run_data(lc, command, std::move(results));
+    scenarios::SolveOptions so;
+    so.profile_step_m = report::default_profile_step_m(lc.model);
+    const auto solved = scenarios::solve_scenarios(lc.model, chosen, so);
+    const RunData run = make_run_data(lc, command, make_results(solved));
     report::ReportData r;
     r.created_utc = run.created_utc;
     r.command = run.command;
@@ -23,7 +22,7 @@ report::ReportData report_data_now(const LoadedCase& lc, const std::vector<scena
     r.version = run.version;
     r.parameters = run.parameters;
     for (const auto& f : run.inputs) r.inputs.emplace_back(f.path, f.sha256);
-    ReportExtras x = collect_report_extras(lc, chosen);
+    report::ReportExtras x = report::collect_extras(lc.model, solved);
     r.network = std::move(x.network);
     r.srs_wkt = x.srs_wkt;
     r.geographic = x.geographic;
