@@ -11,6 +11,7 @@
 #include "reaches/classes.hpp"
 #include "reaches/sections.hpp"
 #include "report/mixing.hpp"
+#include "report/montecarlo.hpp"
 
 namespace qingliu::report {
 
@@ -726,6 +727,7 @@ std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
     for (const auto& [p, sha] : d.inputs) h += "<tr><td>" + esc(p) + "</td><td><code>" + esc(sha) + "</code></td></tr>";
     h += "</table></section>\n";
     if (d.mixing) h += mixing_section_html(*d.mixing);
+    if (d.montecarlo) h += montecarlo_section_html(*d.montecarlo);
     h += "</main>\n<script>" + std::string(kScript) + "</script>\n</body></html>\n";
     return h;
 }
