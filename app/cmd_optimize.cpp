@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/results.hpp"
 #include "io/case_reader.hpp"
@@ -19,7 +20,7 @@ namespace qingliu::app {
 
 namespace {
 
-int digits_for(int c) { return c == 0 ? 2 : 3; }
+int digits_for(int c) { return variable(c).conc_digits; }
 
 struct OptimizeCli {
     std::string case_path, out_dir;
@@ -184,7 +185,7 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
             tp.row({"合计 Total", "", fixed(r.invest_wan, 0), fixed(r.annual_wan, 0), fixed(r.cost_wan, 0)});
             std::printf("%s", r.chosen.empty() ? "  (no measure needed 无需措施)\n" : tp.str().c_str());
 
-            TextTable ts({"断面 Section", "目标 Target", "现状 Now", "方案 Plan", "COD 余量 margin", "NH3-N 余量", "TP 余量", "达标 Meets"});
+            TextTable ts(then(with_labels({"断面 Section", "目标 Target", "现状 Now", "方案 Plan"}, " 余量 margin"), {"达标 Meets"}));
             for (std::size_t s = 0; s < m.sections.size(); ++s) {
                 const auto& so = r.sections[s];
                 std::vector<std::string> row = {m.sections[s].name + " [" + m.sections[s].id + "]",

@@ -607,7 +607,7 @@ std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
         for (const auto& t : types) {
             h += "<tr><td>" + bi(type_zh(t), type_en(t)) + "</td>";
             for (const auto& s : d.scenarios) {
-                PerConstituent sum{0, 0, 0};
+                PerConstituent sum{};
                 for (const auto& x : s.sources)
                     if (x.type == t)
                         for (int k = 0; k < 3; ++k) sum[k] += x.load_gs[k] * t_a;
@@ -617,7 +617,7 @@ std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
         }
         h += "<tr><th>" + bi("合计", "Total") + "</th>";
         for (const auto& s : d.scenarios) {
-            PerConstituent sum{0, 0, 0};
+            PerConstituent sum{};
             for (const auto& x : s.sources)
                 for (int k = 0; k < 3; ++k) sum[k] += x.load_gs[k] * t_a;
             h += td_num(sum[0], 1) + td_num(sum[1], 2) + td_num(sum[2], 3);

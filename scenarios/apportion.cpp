@@ -25,23 +25,23 @@ Apportionment apportion(const CaseModel& m, const std::function<void(double)>& p
     const auto total = reaches::solve_steady(m.net, base_inputs, obs, opt);
     // background: the sources' water without their loads
     std::vector<reaches::PointInput> in = base_inputs;
-    for (auto& p : in) p.load_gs = {0, 0, 0};
+    for (auto& p : in) p.load_gs = {};
     const auto bg = reaches::solve_steady(m.net, in, obs, opt);
     for (std::size_t s = 0; s < m.sections.size(); ++s) {
         a.sections[s].total_mgL = total.obs_conc_mgL[s];
         a.sections[s].background_mgL = bg.obs_conc_mgL[s];
-        a.sections[s].by_source_mgL.assign(m.sources.size(), {0, 0, 0});
+        a.sections[s].by_source_mgL.assign(m.sources.size(), {});
     }
     // each source alone, with no background
     reaches::Network clean = m.net;
-    for (auto& c : clean.headwater_conc_mgL) c = {0, 0, 0};
-    for (auto& c : clean.lateral_conc_mgL) c = {0, 0, 0};
+    for (auto& c : clean.headwater_conc_mgL) c = {};
+    for (auto& c : clean.lateral_conc_mgL) c = {};
     for (std::size_t j = 0; j < m.sources.size(); ++j) {
         const auto& L = m.sources[j].load_gs;
-        if (L[0] == 0.0 && L[1] == 0.0 && L[2] == 0.0) continue;
+        if (!any_nonzero(L)) continue;
         in[j].load_gs = L;
         const auto r = reaches::solve_steady(clean, in, obs, opt);
-        in[j].load_gs = {0, 0, 0};
+        in[j].load_gs = {};
         for (std::size_t s = 0; s < m.sections.size(); ++s) {
             a.sections[s].by_source_mgL[j] = r.obs_conc_mgL[s];
             for (int c = 0; c < kNumConstituents; ++c)
@@ -108,19 +108,19 @@ std::vector<ReachCapacity> reach_capacity(const CaseModel& m, DischargePoint at)
         reaches::NetworkBuilder b;
         reaches::NetworkBuilder::Reach one;
         one.id = topo.id(r);
-        one.length_km = m.net.length_m[r] / 1000.0;
+        one.length_km = m.net.length_m[r] / kMetresPerKm;
         one.hydraulics = m.net.hydraulics[r];
         one.headwater_flow_m3s = base.flow_in_m3s[r];
         one.lateral_flow_m3s = m.net.lateral_flow_m3s[r];
         one.lateral_conc_mgL = m.net.lateral_conc_mgL[r];
         // load entering at the top = reach load in minus what entered along it (lateral and point inputs)
-        PerConstituent along{0, 0, 0};
+        PerConstituent along{};
         for (int c = 0; c < kNumConstituents; ++c) along[c] = m.net.lateral_flow_m3s[r] * m.net.lateral_conc_mgL[r][c];
         std::vector<reaches::PointInput> in;
         for (const auto& s : m.sources)
             if (s.reach == static_cast<std::int32_t>(r)) {
                 for (int c = 0; c < kNumConstituents; ++c) along[c] += s.load_gs[c];
-                in.push_back({0, s.position_m, s.end_m, s.flow_m3s, {0, 0, 0}, kNone});
+                in.push_back({0, s.position_m, s.end_m, s.flow_m3s, {}, kNone});
             }
         for (int c = 0; c < kNumConstituents; ++c) {
             const double top = base.load_in_gs[r][c] - along[c];

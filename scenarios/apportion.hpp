@@ -13,16 +13,16 @@
 namespace qingliu::scenarios {
 
 struct SectionApportionment {
-    PerConstituent total_mgL{0, 0, 0};
-    PerConstituent background_mgL{0, 0, 0};
+    PerConstituent total_mgL{};
+    PerConstituent background_mgL{};
     std::vector<PerConstituent> by_source_mgL;  ///< aligned with CaseModel::sources
-    PerConstituent limit_mgL{0, 0, 0};          ///< target-class limit
-    PerConstituent upstream_load_gs{0, 0, 0};   ///< load of sources that reach the section
+    PerConstituent limit_mgL{};          ///< target-class limit
+    PerConstituent upstream_load_gs{};   ///< load of sources that reach the section
     /// Share of the upstream source load to cut (applied to every contributing source alike) so that C_s = limit:
     ///   share = (C_s - limit) / (C_s - B_s), 0 when the section meets its limit.
-    PerConstituent required_cut_share{0, 0, 0};
-    PerConstituent required_cut_gs{0, 0, 0};    ///< share x upstream load
-    std::array<bool, kNumConstituents> feasible{true, true, true};  ///< false: background alone exceeds the limit
+    PerConstituent required_cut_share{};
+    PerConstituent required_cut_gs{};    ///< share x upstream load
+    std::array<bool, kNumConstituents> feasible = uniform(true);  ///< false: background alone exceeds the limit
 };
 
 struct Apportionment {
@@ -37,11 +37,11 @@ struct ReachCapacity {
     std::int32_t reach = kNone;
     int target_class = 0;                   ///< 0: no section downstream, no capacity computed
     std::string control_section;            ///< section id setting the target
-    PerConstituent limit_mgL{0, 0, 0};
-    PerConstituent inflow_conc_mgL{0, 0, 0};  ///< entering the reach (modelled)
-    PerConstituent capacity_gs{0, 0, 0};      ///< largest load at the discharge point keeping the reach end at the limit
-    PerConstituent current_gs{0, 0, 0};       ///< sources on the reach now
-    PerConstituent reduction_gs{0, 0, 0};     ///< max(0, current - capacity)
+    PerConstituent limit_mgL{};
+    PerConstituent inflow_conc_mgL{};  ///< entering the reach (modelled)
+    PerConstituent capacity_gs{};      ///< largest load at the discharge point keeping the reach end at the limit
+    PerConstituent current_gs{};       ///< sources on the reach now
+    PerConstituent reduction_gs{};     ///< max(0, current - capacity)
 };
 
 enum class DischargePoint { Midpoint, End };
