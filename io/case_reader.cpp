@@ -457,7 +457,7 @@ LoadedCase load_case(const std::string& path) {
         InventoryContext ictx;
         ictx.reach_index = &rindex;
         ictx.warnings = &c.out.warnings;
-        for (const auto& row : rrows) ictx.reach_length_m.push_back(row.spec.length_km * 1000.0);
+        for (const auto& row : rrows) ictx.reach_length_m.push_back(row.spec.length_km * kMetresPerKm);
         ictx.locate_point = [&](RowReader& r, const Table& t, std::int32_t& reach, double& pos) {
             return locate(c, r, t, rindex, rrows, geo, "", reach, pos);
         };

@@ -205,12 +205,12 @@ report::Scenario scenario_extras(const scenarios::CaseModel& m, const std::strin
     s.id = id;
     for (const auto& so : m.sources)
         s.sources.push_back({so.id, so.name, so.type, so.town, so.reach >= 0 ? m.net.topo.id(so.reach) : std::string(), so.origin,
-                             so.position_m / 1000.0, so.flow_m3s, so.load_gs, so.diffuse});
+                             so.position_m / kMetresPerKm, so.flow_m3s, so.load_gs, so.diffuse});
     scenarios::EvaluateOptions eo;
     eo.profile_step_m = step_m;
     const auto ev = scenarios::evaluate(m, eo);
     for (const auto& p : ev.steady.profile)
-        s.profile.push_back({m.net.topo.id(p.reach), p.position_m / 1000.0, p.flow_m3s, p.conc_mgL});
+        s.profile.push_back({m.net.topo.id(p.reach), p.position_m / kMetresPerKm, p.flow_m3s, p.conc_mgL});
     const double work = static_cast<double>(m.sources.size()) * static_cast<double>(m.net.size() + m.sections.size());
     if (work > opt.max_apportion_work) {
         notes.push_back("情景 " + id + "：污染源与河段过多，未做来源解析 / scenario " + id +
@@ -284,17 +284,17 @@ ReportExtras collect_report_extras(const LoadedCase& lc, const std::vector<scena
         n.downstream_id = net.topo.downstream(r) >= 0 ? net.topo.id(net.topo.downstream(r)) : "";
         n.split_to = net.topo.split_to(r) >= 0 ? net.topo.id(net.topo.split_to(r)) : "";
         n.split_fraction = net.topo.split_fraction(r);
-        n.length_km = net.length_m[r] / 1000.0;
+        n.length_km = net.length_m[r] / kMetresPerKm;
         x.network.push_back(std::move(n));
     }
     read_reach_lines(lc, x);
     // profile step: about 300 points along the longest river, no closer than 50 m, at most ~200 000 points in all
-    double step_m = opt.profile_step_km * 1000.0;
+    double step_m = opt.profile_step_km * kMetresPerKm;
     if (step_m <= 0.0) {
         double longest = 0.0, total = 0.0;
         for (const auto& a : report::river_axes(x.network)) longest = std::max(longest, a.length_km);
         for (const auto& r : x.network) total += r.length_km;
-        step_m = std::max({longest * 1000.0 / 300.0, 50.0, total * 1000.0 / 200000.0});
+        step_m = std::max({longest * kMetresPerKm / 300.0, 50.0, total * kMetresPerKm / 200000.0});
     }
     x.scenarios.push_back(scenario_extras(lc.model, "baseline", opt, step_m, x.notes));
     x.scenarios.back().name = "基准（现状）";
