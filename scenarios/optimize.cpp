@@ -187,7 +187,7 @@ OptimizeResult optimize(const CaseModel& base, const std::vector<Candidate>& can
             limit[s][idx(c)] = base.classes.limit(key(c), base.sections[s].water_body, base.sections[s].target_class);
             c0[s][idx(c)] = e0.sections[s].conc_mgL[idx(c)];
         }
-    res.response_mgL.assign(nm, std::vector<PerConstituent>(ns, PerConstituent{}));
+    res.response_mgL.assign(nm, std::vector<PerConstituent>(ns, PerConstituent{0, 0, 0}));
     tbb::parallel_for(std::size_t(0), nm, [&](std::size_t j) {
         CaseModel m = base;
         apply_measure(m, cands[j].measure);
@@ -238,7 +238,7 @@ OptimizeResult optimize(const CaseModel& base, const std::vector<Candidate>& can
     }
 
     // Rows, scaled by 1/limit; coefficients below 1e-12 of the limit are dropped.
-    std::vector<PerConstituent> corr(ns, PerConstituent{});
+    std::vector<PerConstituent> corr(ns, PerConstituent{0, 0, 0});
     auto build_rows = [&] {
         std::vector<Row> rows;
         for (std::size_t s = 0; s < ns; ++s)
