@@ -37,6 +37,10 @@ struct StateVariable {
     LimitDirection direction;
     double background_max_mgL;  ///< largest headwater or lateral background accepted
     int conc_digits;            ///< decimals shown for concentrations (mg/L) in text tables
+    /// Names of the variable in bureaus' Chinese headers, '|'-separated: 化学需氧量 → cod_mgL, 源头化学需氧量 →
+    /// headwater_cod_mgL, 化学需氧量许可排放量 → cod_t_a (io/columns.cpp); other_aliases are accepted for <key>_mgL only.
+    std::string_view header_names;
+    std::string_view other_aliases;
     int load_digits;            ///< decimals shown for load totals (t/a) in text tables
     KineticsDefaults kinetics;
 };
@@ -45,16 +49,16 @@ struct StateVariable {
 /// GB 3838-2002 table 1 items: 3 溶解氧 (minimum), 4 高锰酸盐指数, 5 化学需氧量, 6 五日生化需氧量, 7 氨氮, 8 总磷,
 /// 9 总氮 (lakes and reservoirs).
 inline constexpr std::array<StateVariable, 3> kStateVariables{{
-    {"cod", "mg/L", "COD", "化学需氧量", 5, LimitDirection::Maximum, 1000.0, 2, 1,
+    {"cod", "mg/L", "COD", "化学需氧量", 5, LimitDirection::Maximum, 1000.0, 2, "cod|化学需氧量", "codcr", 1,
      {0.20, 10.0, "COD first-order decay rate at 20 degC", "化学需氧量综合降解系数（20℃）",
       "typical river value; calibrate to the case (Chapra 1997, Surface Water-Quality Modeling, ch. 19)", 1.047,
       "Temperature coefficient of COD decay", "化学需氧量降解温度系数",
       "QUAL2K documentation (Chapra, Pelletier & Tao), CBOD oxidation theta = 1.047"}},
-    {"nh3n", "mg/L", "NH3-N", "氨氮", 7, LimitDirection::Maximum, 100.0, 3, 2,
+    {"nh3n", "mg/L", "NH3-N", "氨氮", 7, LimitDirection::Maximum, 100.0, 3, "氨氮", "nh3-n|nh3n", 2,
      {0.15, 10.0, "NH3-N first-order loss (nitrification) at 20 degC", "氨氮综合降解系数（20℃）",
       "typical river value; calibrate to the case (Chapra 1997, ch. 23)", 1.07, "Temperature coefficient of nitrification",
       "氨氮降解温度系数", "QUAL2K documentation, nitrification theta = 1.07"}},
-    {"tp", "mg/L", "TP", "总磷", 8, LimitDirection::Maximum, 50.0, 3, 3,
+    {"tp", "mg/L", "TP", "总磷", 8, LimitDirection::Maximum, 50.0, 3, "总磷", "tp", 3,
      {0.05, 10.0, "TP apparent first-order loss (net settling) at 20 degC", "总磷综合降解（沉降）系数（20℃）",
       "typical river value; calibrate to the case", 1.024, "Temperature coefficient of TP loss", "总磷降解温度系数",
       "Arrhenius coefficient commonly used for settling processes (Chapra 1997, ch. 2)"}},
