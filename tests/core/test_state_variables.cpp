@@ -40,6 +40,8 @@ TEST_CASE("every state variable is classified by the shipped GB 3838-2002 table 
             const reaches::ClassLimit* row = gb.find(key(c), wb);
             REQUIRE(row);
             CHECK(row->minimum == (variable(c).direction == LimitDirection::Minimum));
+            // the class table names its item; it must be the state variable's
+            CHECK_THAT(row->source, Catch::Contains("item " + std::to_string(variable(c).gb3838_item) + " "));
         }
         CHECK(variable(c).gb3838_item >= 1);
         CHECK(variable(c).gb3838_item <= 24);  // GB 3838-2002 table 1 has 24 items
