@@ -67,7 +67,7 @@ void register_calibrate(CLI::App& cli, Globals& g, Action& action) {
                     }
                     if (cur.empty()) continue;
                     if (auto c = constituent_from_key(cur)) opt.fit_k[idx(*c)] = true;
-                    else probs.add("", "", "--params", cur, "expected cod, nh3n or tp");
+                    else probs.add("", "", "--params", cur, "expected one of " + columns("", "", ", "));
                     cur.clear();
                 }
                 probs.throw_if_any("calibration parameters");

@@ -299,7 +299,7 @@ struct Resolver {
                 if (std::isnan(s->limit_mgL[idx(k)])) none += (none.empty() ? "" : ", ") + std::string(key(k));
             problems.add(p.origin, "", "standard", p.standard,
                          "the standard sets no limit for " + none +
-                             ": give the plant's measured cod_mgL, nh3n_mgL and tp_mgL");
+                             ": give the plant's measured " + columns_listed("_mgL"));
             return std::nullopt;
         }
         std::string list;
