@@ -24,3 +24,5 @@ for c in "${cases[@]}"; do
   # the report of that run, reread from the run store: report.html, network.gpkg (QGIS), CSV tables
   build/app/qingliu report latest --out "out/$c/report"
 done
+echo "[setup] what-if in the browser (this machine only; Ctrl-C stops):"
+echo "        build/app/qingliu serve data/cases/${cases[0]}     then open http://127.0.0.1:8080/"

@@ -23,6 +23,7 @@
 #include "loads/load_series.hpp"
 #include "reaches/dynamic.hpp"
 #include "reaches/steady.hpp"
+#include "scenarios/verdict.hpp"
 
 namespace qingliu::app {
 
@@ -328,17 +329,42 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
             out.commit();
 
             if (!g.quiet) {
+                // the steady verdict of the same scenario in the design condition, side by side
                 TextTable t({"情景 Scenario", "断面 Section", "年均类别 Annual class", "目标 Target", "达标天数比例 Days meeting",
-                             "达标月份比例 Months meeting"});
-                for (const auto& sr : runs)
+                             "达标月份比例 Months meeting", "稳态设计条件 Steady (design flow)"});
+                std::vector<std::string> why;
+                for (const auto& sr : runs) {
+                    const scenarios::Evaluation steady = scenarios::evaluate(sr.model);
+                    bool diffuse = false;
+                    for (const auto& src : sr.model.sources) diffuse = diffuse || src.diffuse;
                     for (std::size_t s = 0; s < sr.model.sections.size(); ++s) {
                         const auto& sec = sr.model.sections[s];
                         const auto& sc = sr.compliance[s];
+                        const auto& st = steady.sections[s];
                         t.row({sr.id, sec.name + (sec.name_en != sec.name ? " " + sec.name_en : ""), reaches::class_roman(sc.annual_class),
                                reaches::class_roman(sec.target_class), fixed(100.0 * sc.share_days(), 1) + " %",
-                               fixed(100.0 * sc.share_months(), 1) + " %"});
+                               fixed(100.0 * sc.share_months(), 1) + " %",
+                               reaches::class_roman(st.cls.overall) + (st.cls.meets ? " ✓" : " ✗ " + scenarios::exceeding_text(st.cls.exceedance))});
+                        double lowest = 1e300, sum[12] = {}, n[12] = {};
+                        for (int d = 0; d < days; ++d) {
+                            sum[month_of_day[d] - 1] += sr.result.obs_flow_m3s[d * sr.result.nobs + s];
+                            n[month_of_day[d] - 1] += 1.0;
+                        }
+                        for (int mo = 0; mo < 12; ++mo)
+                            if (n[mo] > 0.0) lowest = std::min(lowest, sum[mo] / n[mo]);
+                        const auto e = scenarios::explain_steady_dynamic(
+                            {st.cls.meets, sc.share_days(), st.flow_m3s > 0.0 ? lowest / st.flow_m3s : 1.0, diffuse});
+                        if (!e.agree)
+                            why.push_back(sr.id + " " + sec.id + ": " + (st.cls.meets ? "steady meets, dynamic misses on some days" :
+                                                                                        "steady misses, dynamic meets on every day") +
+                                          " — " + e.zh + " / " + e.en);
                     }
+                }
                 std::printf("%s", t.str().c_str());
+                if (!why.empty()) {
+                    std::printf("\n稳态与动态结论不一致 Steady and dynamic verdicts differ:\n");
+                    for (const auto& w : why) std::printf("  %s\n", w.c_str());
+                }
                 std::printf("\n动态模拟 %d 年 Dynamic run of %d", flows.year, flows.year);
                 if (o->dry_year)
                     std::printf("（枯水年：流量 × %s）(dry year: flows × %s)", fixed(dry_factor, 3).c_str(), fixed(dry_factor, 3).c_str());

@@ -27,11 +27,14 @@ struct OptimizeCli {
     double years = 10.0, discount_rate = 0.0, time_limit_s = 120.0;
     std::vector<std::string> measures{"all"};
     std::vector<std::string> levels;  // each: comma-separated measure ids forming one exclusive group
+    double mos_pct = 10.0;            // margin of safety, % of each target limit
+    std::vector<std::string> conditions{"all"};
 };
 
 // Candidate measures: every measure named by a scenario (first occurrence), or those given by id (measure or
 // scenario ids); explicit level groups override the automatic ones.
-std::vector<scenarios::Candidate> candidates(const io::LoadedCase& lc, const OptimizeCli& o) {
+std::vector<scenarios::Candidate> candidates(const io::LoadedCase& lc, const OptimizeCli& o,
+                                            std::vector<scenarios::DroppedMeasure>& left_out) {
     std::vector<scenarios::Measure> all;
     std::set<std::string> seen;
     for (const auto& s : lc.scenarios)
@@ -60,7 +63,7 @@ std::vector<scenarios::Candidate> candidates(const io::LoadedCase& lc, const Opt
         }
         probs.throw_if_any("candidate measures");
     }
-    std::vector<scenarios::Candidate> c = scenarios::candidates_from(chosen);
+    std::vector<scenarios::Candidate> c = scenarios::candidates_from(chosen, left_out);
     Problems probs;
     for (const auto& g : o.levels) {
         std::vector<std::string> ids;
@@ -107,6 +110,14 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
     cmd->add_option("--levels", o->levels,
                     "Comma-separated measure ids that are alternative levels of one choice (at most one is chosen); "
                     "repeatable. Measures of the same kind on the same selection are grouped automatically");
+    cmd->add_option("--mos", o->mos_pct,
+                    "Margin of safety (安全余量), % of each target limit: every target must be met at limit x (1 - mos/100)")
+        ->check(CLI::Range(0.0, 99.0))
+        ->capture_default_str();
+    cmd->add_option("--conditions", o->conditions,
+                    "Design conditions the plan must hold in: all (the case as given and every `conditions` measure of its "
+                    "scenarios), or ids (design, dry, ...)")
+        ->capture_default_str();
     cmd->add_option("--time-limit", o->time_limit_s, "Solver time limit per solve (s)")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("-o,--out", o->out_dir, "Output folder for plan.csv and plan_sections.csv (default out/<case>/optimize)");
     cmd->callback([&g, &action, o] {
@@ -114,7 +125,17 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
             if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "optimize");
             io::LoadedCase lc = io::load_case(o->case_path);
             for (const auto& w : lc.warnings) spdlog::warn("{}", w);
-            const std::vector<scenarios::Candidate> cands = candidates(lc, *o);
+            std::vector<scenarios::DroppedMeasure> left_out;
+            const std::vector<scenarios::Candidate> cands = candidates(lc, *o, left_out);
+            std::vector<std::string> unknown;
+            const auto conds = scenarios::select_conditions(scenarios::design_conditions(lc.scenarios), o->conditions, unknown);
+            if (!unknown.empty() || conds.empty()) {
+                Problems probs;
+                for (const auto& id : unknown)
+                    probs.add(lc.case_file, "", "--conditions", id, "no such design condition (design or a `conditions` measure id)");
+                if (unknown.empty()) probs.add(lc.case_file, "", "--conditions", "", "no design condition selected");
+                probs.throw_if_any("design conditions");
+            }
             if (cands.empty())
                 throw InputError("no candidate measures",
                                  {{lc.case_file, "", "tables.scenarios", "", "the case names no measures in its scenarios"}});
@@ -123,31 +144,39 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
             opt.years = o->years;
             opt.discount_rate = o->discount_rate;
             opt.time_limit_s = o->time_limit_s;
-            const scenarios::OptimizeResult r = scenarios::optimize(lc.model, cands, opt);
+            opt.mos_fraction = o->mos_pct / 100.0;
+            const scenarios::OptimizeResult r = scenarios::optimize(lc.model, cands, opt, conds);
             const double F = scenarios::annual_cost_factor(opt);
             const auto& m = lc.model;
             if (r.status == scenarios::PlanStatus::NotSolved && r.chosen.empty())
                 throw ModelError("least-cost plan: the solver stopped without a plan (raise --time-limit)");
 
             // plan.csv: the measures and their costs; plan_sections.csv: each section and constituent
-            std::string plan = "measure_id,name,name_en,kind,group,invest_wan,annual_wan,cost_wan,chosen\n";
+            std::string plan = "measure_id,name,name_en,kind,group,invest_wan,annual_wan,cost_wan,chosen,note\n";
             for (std::size_t j = 0; j < cands.size(); ++j) {
                 const auto& x = cands[j].measure;
                 const bool on = std::find(r.chosen.begin(), r.chosen.end(), j) != r.chosen.end();
+                std::string note;
+                for (const auto& d : r.dropped)
+                    if (d.id == x.id) note = d.reason;
                 plan += io::csv_quote(x.id) + "," + io::csv_quote(x.name) + "," + io::csv_quote(x.name_en) + "," + scenarios::kind_def(x.kind).key + "," + io::csv_quote(cands[j].group) +
                         "," + io::num(x.invest_wan) + "," + io::num(x.annual_wan) + "," + io::num(x.invest_wan + F * x.annual_wan) + "," +
-                        (on ? "1" : "0") + "\n";
+                        (on ? "1" : "0") + "," + io::csv_quote(note) + "\n";
             }
+            for (const auto& d : left_out) plan += io::csv_quote(d.id) + "," + io::csv_quote(d.name) + ",,conditions,,,,,," + io::csv_quote(d.reason) + "\n";
             std::string secs =
-                "section_id,name,constituent,target_class,limit_mgL,baseline_mgL,plan_mgL,predicted_mgL,margin_mgL,reachable,best_mgL,gap_mgL\n";
-            for (std::size_t s = 0; s < m.sections.size(); ++s)
-                for (auto c : kConstituents) {
-                    const auto& t = r.sections[s].c[idx(c)];
-                    secs += io::csv_quote(m.sections[s].id) + "," + io::csv_quote(m.sections[s].name) + "," + std::string(key(c)) + "," +
-                            std::to_string(m.sections[s].target_class) + "," + io::num(t.limit_mgL) + "," + io::num(t.baseline_mgL) + "," +
-                            io::num(t.verified_mgL) + "," + io::num(t.predicted_mgL) + "," + io::num(t.margin_mgL) + "," +
-                            (t.reachable ? "1" : "0") + "," + io::num(t.best_mgL) + "," + io::num(t.gap_mgL) + "\n";
-                }
+                "condition,section_id,name,constituent,target_class,limit_mgL,mos,target_mgL,baseline_mgL,plan_mgL,predicted_mgL,"
+                "margin_mgL,reachable,best_mgL,gap_mgL\n";
+            for (std::size_t k = 0; k < conds.size(); ++k)
+                for (std::size_t s = 0; s < m.sections.size(); ++s)
+                    for (auto c : kConstituents) {
+                        const auto& t = r.condition_sections[k][s].c[idx(c)];
+                        secs += io::csv_quote(conds[k].id) + "," + io::csv_quote(m.sections[s].id) + "," + io::csv_quote(m.sections[s].name) +
+                                "," + std::string(key(c)) + "," + std::to_string(m.sections[s].target_class) + "," + io::num(t.limit_mgL) +
+                                "," + io::num(opt.mos_fraction) + "," + io::num(t.target_mgL) + "," + io::num(t.baseline_mgL) + "," +
+                                io::num(t.verified_mgL) + "," + io::num(t.predicted_mgL) + "," + io::num(t.margin_mgL) + "," +
+                                (t.reachable ? "1" : "0") + "," + io::num(t.best_mgL) + "," + io::num(t.gap_mgL) + "\n";
+                    }
             std::unique_ptr<io::OutputDir> out;
             if (!o->out_dir.empty()) {
                 out = std::make_unique<io::OutputDir>(o->out_dir);
@@ -162,6 +191,8 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
             io::RunData rd = io::make_run_data(lc, "optimize", std::move(results));
             rd.parameters.emplace_back("optimize.years", o->years);
             rd.parameters.emplace_back("optimize.discount_rate", o->discount_rate);
+            rd.parameters.emplace_back("optimize.mos_fraction", opt.mos_fraction);
+            rd.parameters.emplace_back("optimize.conditions", static_cast<double>(conds.size()));
             rd.parameters.emplace_back("optimize.cost_wan", r.cost_wan);
             rd.parameters.emplace_back("optimize.invest_wan", r.invest_wan);
             rd.parameters.emplace_back("optimize.annual_wan", r.annual_wan);
@@ -176,6 +207,10 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
             if (g.quiet) return static_cast<int>(kOk);
             std::printf("最低成本方案 Least-cost plan (%s; cost = investment + %s x annual, 10^4 yuan)\n",
                         scenarios::plan_status_text(r.status), fixed(F, 3).c_str());
+            std::printf("安全余量 Margin of safety: %s %% of each target limit (target = limit x %s)\n", fixed(o->mos_pct, 1).c_str(),
+                        fixed(1.0 - opt.mos_fraction, 3).c_str());
+            std::printf("设计条件 Design conditions the plan is checked in (re-evaluated in full in each):\n");
+            for (const auto& d : conds) std::printf("  %s\n", scenarios::condition_label(d).c_str());
             TextTable tp({"措施 Measure", "类型 Kind", "投资 Invest", "年运行 Annual", "成本 Cost"});
             for (std::size_t j : r.chosen) {
                 const auto& x = cands[j].measure;
@@ -183,38 +218,56 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
                         fixed(x.invest_wan, 0), fixed(x.annual_wan, 0), fixed(x.invest_wan + F * x.annual_wan, 0)});
             }
             tp.row({"合计 Total", "", fixed(r.invest_wan, 0), fixed(r.annual_wan, 0), fixed(r.cost_wan, 0)});
-            std::printf("%s", r.chosen.empty() ? "  (no measure needed 无需措施)\n" : tp.str().c_str());
+            std::printf("\n%s", r.chosen.empty() ? "  (no measure needed 无需措施)\n" : tp.str().c_str());
+            if (!left_out.empty() || !r.dropped.empty()) {
+                std::printf("\n未入选的措施 Measures left out or dropped:\n");
+                for (const auto& d : left_out) std::printf("  [%s] %s: %s / %s\n", d.id.c_str(), d.name.c_str(), d.reason_zh.c_str(), d.reason.c_str());
+                for (const auto& d : r.dropped) std::printf("  [%s] %s: %s / %s\n", d.id.c_str(), d.name.c_str(), d.reason_zh.c_str(), d.reason.c_str());
+            }
 
-            TextTable ts(then(with_labels({"断面 Section", "目标 Target", "现状 Now", "方案 Plan"}, " 余量 margin"), {"达标 Meets"}));
+            std::vector<std::string> head = {"断面 Section", "目标 Target", "现状 Now"};
+            for (const auto& d : conds) head.push_back("方案 Plan " + d.id);
+            for (const auto& d : conds)
+                for (int c = 0; c < kNumConstituents; ++c) head.push_back(std::string(label_en(kConstituents[c])) + " " + d.id);
+            head.push_back("达标 Meets (with margin)");
+            TextTable ts(head);
             for (std::size_t s = 0; s < m.sections.size(); ++s) {
-                const auto& so = r.sections[s];
                 std::vector<std::string> row = {m.sections[s].name + " [" + m.sections[s].id + "]",
                                                 reaches::class_roman(m.sections[s].target_class),
-                                                reaches::class_roman(so.baseline_cls.overall), reaches::class_roman(so.plan_cls.overall)};
-                for (int c = 0; c < kNumConstituents; ++c) row.push_back(fixed(so.c[c].margin_mgL, digits_for(c)));
-                row.push_back(so.plan_cls.meets ? "是 yes" : "否 no");
+                                                reaches::class_roman(r.sections[s].baseline_cls.overall)};
+                bool all_ok = true;
+                for (std::size_t k = 0; k < conds.size(); ++k) row.push_back(reaches::class_roman(r.condition_sections[k][s].plan_cls.overall));
+                for (std::size_t k = 0; k < conds.size(); ++k)
+                    for (int c = 0; c < kNumConstituents; ++c) {
+                        const auto& t = r.condition_sections[k][s].c[c];
+                        all_ok = all_ok && t.meets_with_margin();
+                        row.push_back(fixed(t.margin_mgL, digits_for(c)) + (t.meets_with_margin() ? "" : " ✗"));
+                    }
+                row.push_back(all_ok ? "是 yes" : "否 no");
                 ts.row(row);
             }
-            std::printf("\n每个断面的余量（目标限值 − 方案浓度，mg/L） Margin at each section (target limit − plan concentration):\n%s",
-                        ts.str().c_str());
+            std::printf("\n每个断面每个设计条件的余量（目标限值 − 方案浓度，mg/L；须 ≥ 安全余量 %s%% × 限值） "
+                        "Margin per section and condition (limit − plan concentration; must be ≥ %s %% of the limit):\n%s",
+                        fixed(o->mos_pct, 0).c_str(), fixed(o->mos_pct, 0).c_str(), ts.str().c_str());
             bool any_unreachable = false;
+            for (std::size_t k = 0; k < conds.size(); ++k)
             for (std::size_t s = 0; s < m.sections.size(); ++s)
                 for (auto c : kConstituents) {
-                    const auto& t = r.sections[s].c[idx(c)];
+                    const auto& t = r.condition_sections[k][s].c[idx(c)];
                     if (t.reachable && t.gap_mgL <= 0.0) continue;
                     if (!any_unreachable)
-                        std::printf("\n任何措施组合都无法达标的目标 Targets no combination of measures can meet:\n");
+                        std::printf("\n任何措施组合都无法达标（含安全余量）的目标 Targets no combination of measures can meet with the margin:\n");
                     any_unreachable = true;
-                    std::printf("  %s [%s] %s: limit %s, best reachable %s, plan %s, remaining gap 差距 %s mg/L%s\n",
-                                m.sections[s].name.c_str(), m.sections[s].id.c_str(), std::string(label_en(c)).c_str(),
-                                fixed(t.limit_mgL, digits_for(idx(c))).c_str(), fixed(t.best_mgL, digits_for(idx(c))).c_str(),
+                    std::printf("  [%s] %s [%s] %s: target %s, best reachable %s, plan %s, remaining gap 差距 %s mg/L%s\n",
+                                conds[k].id.c_str(), m.sections[s].name.c_str(), m.sections[s].id.c_str(), std::string(label_en(c)).c_str(),
+                                fixed(t.target_mgL, digits_for(idx(c))).c_str(), fixed(t.best_mgL, digits_for(idx(c))).c_str(),
                                 fixed(t.verified_mgL, digits_for(idx(c))).c_str(), fixed(t.gap_mgL, digits_for(idx(c)) + 1).c_str(),
                                 t.reachable ? " (reachable alone, not together with the others)" : "");
                 }
             std::printf("\n线性响应与整体复算之差 Linear response vs full re-evaluation: max |difference| %.3g mg/L%s%s\n",
                         r.max_linear_error_mgL,
                         ((r.corrections > 0 ? ", re-planned " + std::to_string(r.corrections) + " time(s) after re-evaluation" : std::string()) +
-                        (r.pruned > 0 ? ", " + std::to_string(r.pruned) + " measure(s) dropped that the full model does not need" : std::string())).c_str(),
+                        (r.pruned > 0 ? ", " + std::to_string(r.pruned) + " measure(s) dropped that the full model does not need (listed above)" : std::string())).c_str(),
                         r.verified_ok ? "" : " — WARNING: the re-evaluated plan misses a target the linear model met");
             std::printf("Run %lld stored in %s%s%s\n", static_cast<long long>(id), g.store.c_str(),
                         o->out_dir.empty() ? "" : "; results in ", o->out_dir.c_str());

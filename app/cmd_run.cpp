@@ -12,6 +12,8 @@
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
 #include "scenarios/check.hpp"
+#include "report/collect.hpp"
+#include "scenarios/solve.hpp"
 #include "scenarios/parameters.hpp"
 
 namespace qingliu::app {
@@ -104,30 +106,26 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
             const std::string& out_dir = o->out_dir;
             io::LoadedCase lc = load_and_log(o->case_path);
             Progress progress("steady", !g.quiet);
-            scenarios::EvaluateOptions opt;
-            opt.profile_step_m = o->profile_km * kMetresPerKm;
-            opt.progress = [&](double f) { progress(f); };
-            const scenarios::Evaluation ev = scenarios::evaluate_named(lc.model, "baseline", opt);
-            io::ScenarioResult res = io::make_result(lc.model, ev, "baseline");
+            // the baseline and every scenario of the case, solved once: one run holds all plans (and `qingliu report`
+            // shows them); the report's profiles use the step asked for, else its default
+            scenarios::SolveOptions so;
+            so.profile_step_m = o->profile_km > 0.0 ? o->profile_km * kMetresPerKm : report::default_profile_step_m(lc.model);
+            so.progress = [&](double f) { progress(f); };
+            const auto solved = scenarios::solve_scenarios(lc.model, lc.scenarios, so);
+            std::vector<io::ScenarioResult> all = io::make_results(solved);
+            const io::ScenarioResult& res = all.front();
             spdlog::debug("mass balance: largest reach imbalance {:.3g} (relative)", res.max_reach_imbalance);
             for (int c = 0; c < kNumConstituents; ++c)
                 spdlog::debug("{}: input {:.6g} kg/d, outlets {:.6g} kg/d, decayed {:.6g} kg/d", label_en(kConstituents[c]),
                               res.input_kg_d[c], res.outlet_kg_d[c], res.decayed_kg_d[c]);
 
             const auto sections = res.sections;
-            // every scenario of the case too, so that one run holds all plans (and `qingliu report` shows them)
-            std::vector<io::ScenarioResult> all;
-            all.push_back(std::move(res));
-            for (const auto& sc : lc.scenarios) {
-                const scenarios::CaseModel m = scenarios::apply_scenario(lc.model, sc);
-                all.push_back(io::make_result(m, scenarios::evaluate_named(m, sc.id), sc.id));
-            }
             io::OutputDir out(out_dir);
-            out.stage("sections.csv", io::sections_csv(all[0].sections), true);
-            out.stage("reaches.csv", io::reaches_csv(all[0].reaches), true);
-            if (opt.profile_step_m > 0.0) {
+            out.stage("sections.csv", io::sections_csv(res.sections), true);
+            out.stage("reaches.csv", io::reaches_csv(res.reaches), true);
+            if (o->profile_km > 0.0) {
                 std::string p = "reach_id,river,position_km,flow_m3s," + columns("_mgL") + "\n";
-                for (const auto& pt : ev.steady.profile)
+                for (const auto& pt : solved.front().evaluation.steady.profile)
                     p += lc.model.net.topo.id(pt.reach) + "," + lc.model.net.river[pt.reach] + "," + io::num(pt.position_m / kMetresPerKm) +
                          "," + io::num(pt.flow_m3s) + "," + io::nums(pt.conc_mgL) + "\n";
                 out.stage("profile.csv", p, true);
@@ -140,7 +138,8 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
                     grid.back().sections = r.sections;
                 }
             io::RunStore store(g.store);
-            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)), lc, lc.scenarios);
+            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)),
+                                                             report::collect_extras(lc.model, solved));
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", section_table_text(sections).c_str());

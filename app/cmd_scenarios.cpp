@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include <spdlog/spdlog.h>
-#include <tbb/parallel_for.h>
 
 #include "app/commands.hpp"
 #include "app/constituent_cells.hpp"
@@ -14,7 +13,10 @@
 #include "io/output.hpp"
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
+#include "report/collect.hpp"
 #include "scenarios/apportion.hpp"
+#include "scenarios/conditions.hpp"
+#include "scenarios/verdict.hpp"
 
 namespace qingliu::app {
 
@@ -37,6 +39,18 @@ scenarios::CaseModel model_for(const io::LoadedCase& lc, const std::string& id) 
     std::string known = "baseline";
     for (const auto& s : lc.scenarios) known += ", " + s.id;
     throw InputError("unknown scenario", {{lc.case_file, "", "scenario", id, "no such scenario (known: " + known + ")"}});
+}
+
+/// The case under a scenario, in a design condition (conditions.hpp). Throws InputError naming an unknown condition.
+scenarios::CaseModel model_in(const io::LoadedCase& lc, const std::string& scenario, const std::string& condition,
+                              scenarios::DesignCondition& used) {
+    std::vector<std::string> unknown;
+    const auto cs = scenarios::select_conditions(scenarios::design_conditions(lc.scenarios), {condition}, unknown);
+    if (cs.empty())
+        throw InputError("unknown design condition",
+                         {{lc.case_file, "", "--condition", condition, "no such design condition (design or a `conditions` measure id)"}});
+    used = cs.front();
+    return scenarios::in_condition(model_for(lc, scenario), used);
 }
 
 io::LoadedCase load(const std::string& path) {
@@ -73,14 +87,11 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                         if (s.id == id) { chosen.push_back(s); found = true; }
                     if (!found) model_for(lc, id);  // throws naming it
                 }
-            // evaluate baseline and scenarios in parallel: each works on its own copy of the case
-            std::vector<scenarios::CaseModel> models(chosen.size() + 1);
-            std::vector<io::ScenarioResult> results(chosen.size() + 1);
-            models[0] = lc.model;
-            for (std::size_t i = 0; i < chosen.size(); ++i) models[i + 1] = scenarios::apply_scenario(lc.model, chosen[i]);
-            tbb::parallel_for(std::size_t(0), models.size(), [&](std::size_t i) {
-                results[i] = io::make_result(models[i], scenarios::evaluate(models[i]), i == 0 ? "baseline" : chosen[i - 1].id);
-            });
+            // baseline and scenarios solved once each, in parallel (profiles and apportionment for the report)
+            scenarios::SolveOptions so;
+            so.profile_step_m = report::default_profile_step_m(lc.model);
+            const auto solved = scenarios::solve_scenarios(lc.model, chosen, so);
+            const std::vector<io::ScenarioResult> results = io::make_results(solved);
             // console: sections x scenarios
             std::vector<std::string> head = {"断面 Section", "目标 Target", "基准 baseline"};
             for (const auto& s : chosen) head.push_back(s.id);
@@ -89,13 +100,14 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                 std::vector<std::string> row = {lc.model.sections[k].name, reaches::class_roman(lc.model.sections[k].target_class)};
                 for (const auto& r : results) {
                     const auto& x = r.sections[k];
-                    row.push_back(reaches::class_roman(x.overall) + (x.meets ? " ✓" : " ✗ " + std::string(label_en(kConstituents[x.worst]))));
+                    // every exceeding parameter with its exceedance multiple, worst first
+                    row.push_back(reaches::class_roman(x.overall) + (x.meets ? " ✓" : " ✗ " + scenarios::exceeding_text(x.exceedance)));
                 }
                 t.row(row);
             }
             // CSV: long form with changes against the baseline
             std::string csv = "scenario,scenario_name,section_id,name,river,target_class," + columns("_mgL") + ",class,meets,exceedance," +
-                              columns("_mgL", "delta_") + ",class_change,scenario_name_en,name_en\n";
+                              columns("_mgL", "delta_") + ",class_change,scenario_name_en,name_en,exceeding\n";
             std::string sc_csv = "scenario,name,name_en,measures,invest_wan,annual_wan,sections_meeting,sections\n";
             for (std::size_t i = 0; i < results.size(); ++i) {
                 const std::string sid = results[i].scenario;
@@ -110,7 +122,8 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                            reaches::class_roman(x.target_class) + "," + io::nums(x.conc_mgL) + "," + reaches::class_roman(x.overall) + "," +
                            (x.meets ? "yes" : "no") + "," + io::num(x.exceedance_max) + "," +
                            join_each([&](int c) { return io::num(x.conc_mgL[c] - b.conc_mgL[c]); }) + "," +
-                           std::to_string(x.overall - b.overall) + "," + io::csv_quote(sname_en) + "," + io::csv_quote(x.name_en) + "\n";
+                           std::to_string(x.overall - b.overall) + "," + io::csv_quote(sname_en) + "," + io::csv_quote(x.name_en) + "," +
+                           io::csv_quote(scenarios::exceeding_text(x.exceedance)) + "\n";
                 }
                 std::string ms;
                 double inv = 0, ann = 0;
@@ -126,7 +139,8 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
             out.stage("compare.csv", csv, true);
             out.stage("scenarios.csv", sc_csv, true);
             io::RunStore store(g.store);
-            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "compare", results), lc, chosen);
+            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "compare", results),
+                                                             report::collect_extras(lc.model, solved));
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", t.str().c_str());
@@ -150,35 +164,45 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
     // ---------------------------------------------------------------- apportion
     auto* ap = cli.add_subcommand("apportion", "Source apportionment per section and the load cut each section needs");
     struct ApOpts {
-        std::string case_path, out_dir, scenario = "baseline";
+        std::string case_path, out_dir, scenario = "baseline", condition = "design";
+        double mos_pct = 10.0;
     };
     auto ao = std::make_shared<ApOpts>();
     ap->add_option("CASE", ao->case_path, "Case folder")->required();
     ap->add_option("-o,--out", ao->out_dir, "Output folder (default out/<case>/apportion)");
     ap->add_option("-s,--scenario", ao->scenario, "Scenario to apportion")->capture_default_str();
+    ap->add_option("--condition", ao->condition, "Design condition: design (the case's design flows) or a `conditions` measure id")
+        ->capture_default_str();
+    ap->add_option("--mos", ao->mos_pct, "Margin of safety, % of the target limit (the cut brings each section to limit x (1 - mos))")
+        ->check(CLI::Range(0.0, 99.0))
+        ->capture_default_str();
     ap->callback([&g, &action, ao] {
         action = [&g, ao] {
             if (ao->out_dir.empty()) ao->out_dir = default_out(ao->case_path, "apportion");
             io::LoadedCase lc = load(ao->case_path);
-            const scenarios::CaseModel m = model_for(lc, ao->scenario);
+            scenarios::DesignCondition cond;
+            const scenarios::CaseModel m = model_in(lc, ao->scenario, ao->condition, cond);
             Progress progress("apportion", !g.quiet);
-            const auto a = scenarios::apportion(m, [&](double f) { progress(f); });
+            const auto a = scenarios::apportion(m, [&](double f) { progress(f); }, {ao->mos_pct / 100.0});
             const std::string conc_share = columns("_mgL") + "," + columns("_share");
             std::string src = "scenario,section_id,section_name,source_id,source_name,type,reach_id," + conc_share + "\n";
             std::string typ = "scenario,section_id,section_name,type,type_zh,type_en," + conc_share + "\n";
             std::string red = "scenario,section_id,section_name,target_class,constituent,concentration_mgL,limit_mgL,background_mgL,"
-                              "upstream_load_kg_d,required_cut_share,required_cut_kg_d,feasible\n";
+                              "upstream_load_kg_d,required_cut_share,required_cut_kg_d,feasible,condition,mos,target_mgL,boundary_mgL,"
+                              "required_cut_t_a,boundary_cut_share,boundary_cut_t_a\n";
             auto share = [](double part, double total) { return total > 0.0 ? part / total : 0.0; };
             // concentrations, then their shares of the section's total
             auto with_shares = [&](const PerConstituent& c, const PerConstituent& total) {
                 return io::nums(c) + "," + join_each([&](int k) { return io::num(share(c[k], total[k])); });
             };
-            TextTable t({"断面 Section", "指标", "浓度 mg/L", "本底 Background", "主要来源 Top sources (share)", "需削减 Cut needed"});
+            TextTable t({"断面 Section", "指标", "浓度 mg/L", "本底 Background", "跨界来水 Boundary", "主要来源 Top sources (share)",
+                         "需削减 Cut needed"});
             for (std::size_t s = 0; s < m.sections.size(); ++s) {
                 const auto& x = a.sections[s];
                 const auto& sec = m.sections[s];
                 std::map<std::string, PerConstituent> by_type;
                 by_type["background"] = x.background_mgL;
+                by_type["boundary_inflow"] = x.boundary_mgL;
                 for (std::size_t j = 0; j < m.sources.size(); ++j) {
                     const auto& c = x.by_source_mgL[j];
                     if (!any_nonzero(c)) continue;
@@ -189,8 +213,8 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                 }
                 for (const auto& [type, c] : by_type) {
                     const loads::SourceType* st = loads::find_source_type(type);
-                    typ += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + type + "," + (st ? st->zh : type.c_str()) + "," +
-                           (st ? st->en : type.c_str()) + "," + with_shares(c, x.total_mgL) + "\n";
+                    typ += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + type + "," + io::csv_quote(st ? st->zh : type) + "," +
+                           io::csv_quote(st ? st->en : type) + "," + with_shares(c, x.total_mgL) + "\n";
                 }
                 for (auto cst : kConstituents) {
                     const int k = idx(cst);
@@ -198,7 +222,10 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                            std::string(key(cst)) + "," + io::num(x.total_mgL[k]) + "," + io::num(x.limit_mgL[k]) + "," +
                            io::num(x.background_mgL[k]) + "," + io::num(x.upstream_load_gs[k] * kKgPerDayPerGramPerSecond) + "," +
                            io::num(x.required_cut_share[k]) + "," + io::num(x.required_cut_gs[k] * kKgPerDayPerGramPerSecond) + "," +
-                           (x.feasible[k] ? "yes" : "no") + "\n";
+                           (x.feasible[k] ? "yes" : "no") + "," + io::csv_quote(cond.id) + "," + io::num(a.mos_fraction) + "," +
+                           io::num(x.target_mgL[k]) + "," + io::num(x.boundary_mgL[k]) + "," +
+                           io::num(x.required_cut_gs[k] * kTonnePerYearPerGramPerSecond) + "," + io::num(x.boundary_cut_share[k]) + "," +
+                           io::num(x.boundary_cut_gs[k] * kTonnePerYearPerGramPerSecond) + "\n";
                     // console: top three sources for this constituent
                     std::vector<std::pair<double, std::string>> top;
                     for (std::size_t j = 0; j < m.sources.size(); ++j)
@@ -207,12 +234,16 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                     std::string tops;
                     for (std::size_t n = 0; n < top.size() && n < 3; ++n)
                         tops += (n ? ", " : "") + top[n].second + " " + fixed(100.0 * share(top[n].first, x.total_mgL[k]), 0) + "%";
-                    const std::string cut = x.required_cut_share[k] <= 0.0 ? "-"
-                                            : !x.feasible[k]               ? "本底超标 background exceeds"
-                                                                           : fixed(100.0 * x.required_cut_share[k], 0) + "% = " +
-                                                               fixed(x.required_cut_gs[k] * kKgPerDayPerGramPerSecond, 1) + " kg/d";
+                    std::string cut = x.required_cut_share[k] <= 0.0 && x.boundary_cut_share[k] <= 0.0
+                                          ? "-"
+                                          : fixed(100.0 * x.required_cut_share[k], 0) + "% = " +
+                                                fixed(x.required_cut_gs[k] * kTonnePerYearPerGramPerSecond, 2) + " t/a";
+                    if (!x.feasible[k]) cut += "; 自然本底超标 natural background exceeds the target";
+                    else if (x.boundary_cut_share[k] > 0.0)
+                        cut += "; 另须上游削减 and from upstream " + fixed(100.0 * x.boundary_cut_share[k], 0) + "% of the boundary excess = " +
+                               fixed(x.boundary_cut_gs[k] * kTonnePerYearPerGramPerSecond, 2) + " t/a";
                     t.row({k == 0 ? sec.name : "", std::string(label_en(cst)), fixed(x.total_mgL[k], 3), fixed(x.background_mgL[k], 3),
-                           tops, cut});
+                           fixed(x.boundary_mgL[k], 3), tops, cut});
                 }
             }
             io::OutputDir out(ao->out_dir);
@@ -220,7 +251,10 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
             out.stage("apportionment_types.csv", typ, true);
             out.stage("required_reduction.csv", red, true);
             out.commit();
-            if (!g.quiet) std::printf("%s\nscenario %s; results in %s\n", t.str().c_str(), ao->scenario.c_str(), ao->out_dir.c_str());
+            if (!g.quiet)
+                std::printf("%s\nscenario %s; condition %s; margin of safety %s %% (cut to limit x %s); results in %s\n", t.str().c_str(),
+                            ao->scenario.c_str(), scenarios::condition_label(cond).c_str(), fixed(ao->mos_pct, 1).c_str(),
+                            fixed(1.0 - a.mos_fraction, 3).c_str(), ao->out_dir.c_str());
             return static_cast<int>(kOk);
         };
     });
@@ -228,7 +262,8 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
     // ---------------------------------------------------------------- capacity
     auto* cap = cli.add_subcommand("capacity", "Water-environment capacity (纳污能力) per reach and the reduction required");
     struct CapOpts {
-        std::string case_path, out_dir, scenario = "baseline", at = "mid";
+        std::string case_path, out_dir, scenario = "baseline", at = "mid", condition = "design";
+        double mos_pct = 10.0;
     };
     auto po = std::make_shared<CapOpts>();
     cap->add_option("CASE", po->case_path, "Case folder")->required();
@@ -236,21 +271,32 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
     cap->add_option("-s,--scenario", po->scenario, "Scenario (its flows and conditions)")->capture_default_str();
     cap->add_option("--discharge-at", po->at, "Where the allowed load enters each reach: mid or end")
         ->check(CLI::IsMember({"mid", "end"}))->capture_default_str();
+    cap->add_option("--condition", po->condition, "Design condition: design (the case's design flows) or a `conditions` measure id")
+        ->capture_default_str();
+    cap->add_option("--mos", po->mos_pct, "Margin of safety, % of the target limit")->check(CLI::Range(0.0, 99.0))->capture_default_str();
     cap->callback([&g, &action, po] {
         action = [&g, po] {
             if (po->out_dir.empty()) po->out_dir = default_out(po->case_path, "capacity");
             io::LoadedCase lc = load(po->case_path);
-            const scenarios::CaseModel m = model_for(lc, po->scenario);
+            scenarios::DesignCondition cond;
+            const scenarios::CaseModel m = model_in(lc, po->scenario, po->condition, cond);
             const auto at = po->at == "end" ? scenarios::DischargePoint::End : scenarios::DischargePoint::Midpoint;
-            const auto caps = scenarios::reach_capacity(m, at);
+            const auto a = scenarios::apportion(m, {}, {po->mos_pct / 100.0});
+            const auto caps = scenarios::reach_capacity(m, a, at);
             constexpr double t_a = kTonnePerYearPerGramPerSecond;
+            std::vector<std::string> upstream;
             std::string csv = "scenario,reach_id,river,target_class,control_section,";
             for (auto c : kConstituents) {
                 const std::string k(key(c));
                 csv += k + "_capacity_t_a," + k + "_current_t_a," + k + "_reduction_t_a," + k + "_limit_mgL," + k + "_inflow_mgL,";
             }
-            csv += "method\n";
-            TextTable t(then(with_labels({"河段 Reach", "河流 River", "目标 Target"}, " 容量/现状 t/a"), {"需削减 Cut t/a"}));
+            for (auto c : kConstituents) {
+                const std::string k(key(c));
+                csv += k + "_allowed_t_a," + k + "_binding_section," + k + "_upstream_cut_t_a,";
+            }
+            csv += "condition,mos,method\n";
+            TextTable t(then(with_labels({"河段 Reach", "河流 River", "目标 Target"}, " 允许/现状 t/a"),
+                             {"需削减 Cut t/a (控制断面 section)", "纳污能力 GB/T 25173 (inflow as modelled) t/a"}));
             for (const auto& rc : caps) {
                 csv += io::csv_quote(po->scenario) + "," + io::csv_quote(m.net.topo.id(rc.reach)) + "," + io::csv_quote(m.net.river[rc.reach]) + "," +
                        (rc.target_class ? reaches::class_roman(rc.target_class) : "") + "," + io::csv_quote(rc.control_section) + ",";
@@ -258,23 +304,44 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                     csv += (rc.target_class ? io::num(rc.capacity_gs[k] * t_a) : "") + "," + io::num(rc.current_gs[k] * t_a) + "," +
                            (rc.target_class ? io::num(rc.reduction_gs[k] * t_a) : "") + "," +
                            (rc.target_class ? io::num(rc.limit_mgL[k]) : "") + "," + io::num(rc.inflow_conc_mgL[k]) + ",";
-                csv += io::csv_quote(scenarios::capacity_method(at)) + "\n";
-                if (!rc.target_class) continue;
-                std::string cut;
                 for (int k = 0; k < kNumConstituents; ++k)
-                    if (rc.reduction_gs[k] > 0.0) cut += (cut.empty() ? "" : ", ") + std::string(label_en(kConstituents[k])) + " " + fixed(rc.reduction_gs[k] * t_a, 1);
-                const auto cap_now = [&](Constituent c) {
+                    csv += io::num(rc.allowed_gs[k] * t_a) + "," + io::csv_quote(rc.binding_section[k]) + "," +
+                           (rc.target_class ? io::num(rc.upstream_cut_gs[k] * t_a) : "") + ",";
+                csv += io::csv_quote(cond.id) + "," + io::num(a.mos_fraction) + "," + io::csv_quote(scenarios::capacity_method(at)) + "\n";
+                if (!rc.target_class) continue;
+                std::string cut, gbt;
+                for (int k = 0; k < kNumConstituents; ++k) {
+                    const int d = variable(k).load_digits;
+                    if (rc.reduction_gs[k] > 0.0)
+                        cut += (cut.empty() ? "" : ", ") + std::string(label_en(kConstituents[k])) + " " + fixed(rc.reduction_gs[k] * t_a, 2) +
+                               " (" + rc.binding_section[k] + ")";
+                    gbt += (gbt.empty() ? "" : " / ") + fixed(rc.capacity_gs[k] * t_a, d);
+                    if (rc.upstream_cut_gs[k] > 0.0)
+                        upstream.push_back(m.net.topo.id(rc.reach) + " " + std::string(label_en(kConstituents[k])) + ": " +
+                                           fixed(rc.upstream_cut_gs[k] * t_a, 2) + " t/a");
+                }
+                const auto allowed_now = [&](Constituent c) {
                     const int d = variable(c).load_digits;
-                    return fixed(rc.capacity_gs[idx(c)] * t_a, d) + " / " + fixed(rc.current_gs[idx(c)] * t_a, d);
+                    return fixed(rc.allowed_gs[idx(c)] * t_a, d) + " / " + fixed(rc.current_gs[idx(c)] * t_a, d);
                 };
-                t.row(then(with_each({m.net.topo.id(rc.reach), m.net.river[rc.reach], reaches::class_roman(rc.target_class)}, cap_now),
-                           {cut.empty() ? "-" : cut}));
+                t.row(then(with_each({m.net.topo.id(rc.reach), m.net.river[rc.reach], reaches::class_roman(rc.target_class)}, allowed_now),
+                           {cut.empty() ? "-" : cut, gbt}));
             }
             io::OutputDir out(po->out_dir);
             out.stage("capacity.csv", csv, true);
             out.commit();
-            if (!g.quiet)
-                std::printf("%s\nmethod: %s\nresults in %s\n", t.str().c_str(), scenarios::capacity_method(at), po->out_dir.c_str());
+            if (!g.quiet) {
+                std::printf("%s", t.str().c_str());
+                std::printf("允许/需削减 = apportion 的同一削减答案按河段汇总 Allowed and cut: the apportion answer per reach (each source cut "
+                            "by the largest share of the sections it reaches; a reach's cuts for one section sum to that section's cut)\n");
+                if (!upstream.empty()) {
+                    std::printf("来水已超标，须由上游削减 Inflow alone already exceeds the target at the reach end; to be cut upstream:\n");
+                    for (const auto& u : upstream) std::printf("  %s\n", u.c_str());
+                }
+                std::printf("condition %s; margin of safety %s %%\n纳污能力 column: %s\nresults in %s\n",
+                            scenarios::condition_label(cond).c_str(), fixed(po->mos_pct, 1).c_str(), scenarios::capacity_method(at),
+                            po->out_dir.c_str());
+            }
             return static_cast<int>(kOk);
         };
     });

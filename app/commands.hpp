@@ -48,6 +48,11 @@ int run_monte_carlo(Globals& g, const std::string& case_path, const std::string&
 void register_loads(CLI::App& app, Globals& g, Action& action);  // app/cmd_loads.cpp: loads
 void register_dynamic(CLI::App& app, Globals& g, Action& action);  // app/cmd_dynamic.cpp: dynamic
 void register_report(CLI::App& app, Globals& g, Action& action);  // app/cmd_report.cpp: report
+void register_validate(CLI::App& app, Globals& g, Action& action);  // app/cmd_validate.cpp: validate
+void register_allocate(CLI::App& app, Globals& g, Action& action);  // app/cmd_allocate.cpp: allocate
+void register_serve(CLI::App& app, Globals& g, Action& action);   // app/cmd_serve.cpp: serve
+void register_mixing(CLI::App& app, Globals& g, Action& action);  // app/cmd_mixing.cpp: mixing
+void register_network(CLI::App& app, Globals& g, Action& action);  // app/cmd_network.cpp: network
 
 /// Progress line on stderr for long runs ("\r[label] 42%"), silent when quiet or not a terminal.
 class Progress {

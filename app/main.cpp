@@ -64,6 +64,11 @@ int main(int argc, char** argv) {
     register_loads(cli, g, action);
     register_report(cli, g, action);
     register_dynamic(cli, g, action);
+    register_validate(cli, g, action);
+    register_allocate(cli, g, action);
+    register_serve(cli, g, action);
+    register_mixing(cli, g, action);
+    register_network(cli, g, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

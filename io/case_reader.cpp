@@ -1,5 +1,8 @@
 #include "io/case_reader.hpp"
 
+#include <cpl_conv.h>
+#include <ogr_spatialref.h>
+
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -26,7 +29,7 @@ const std::set<std::string> kCaseKeys = {"name", "name_en", "description"};
 const std::set<std::string> kTableKeys = {"reaches",  "sources",  "sections",     "classes",         "scenarios",
                                           "plants",   "outfalls", "industry",     "farms",           "cropland",
                                           "villages", "ponds",    "coefficients", "standards",       "prohibited_zones",
-                                          "catchments", "observations", "uncertainty"};
+                                          "catchments", "observations", "uncertainty", "mixing", "protected_points"};
 
 std::string fmt_num(double v) {
     char b[64];
@@ -213,7 +216,8 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
 
 // Reach lines in a planar metric frame, oriented upstream -> downstream using connectivity where possible.
 struct ReachGeometry {
-    std::vector<std::vector<XY>> lines;
+    std::vector<std::vector<XY>> lines;  ///< in the local metric frame
+    std::vector<bool> reversed;          ///< the line was digitised downstream to upstream
     std::vector<double> length;
     bool geographic = false;
     LocalProjection proj;
@@ -241,6 +245,7 @@ ReachGeometry reach_geometry(const std::vector<ReachRow>& rows, const Table& t) 
             for (auto& v : l) v = g.proj(v);
         g.lines.push_back(std::move(l));
     }
+    g.reversed.assign(rows.size(), false);
     std::vector<std::int32_t> upstream(rows.size(), -1);  // one reach flowing in, if any
     for (std::size_t i = 0; i < rows.size(); ++i)
         if (auto it = index.find(rows[i].spec.downstream); it != index.end()) upstream[it->second] = static_cast<std::int32_t>(i);
@@ -250,14 +255,37 @@ ReachGeometry reach_geometry(const std::vector<ReachRow>& rows, const Table& t) 
         auto it = index.find(rows[i].spec.downstream);
         if (l.size() >= 2 && it != index.end() && g.lines[it->second].size() >= 2) {
             // the downstream end is the one nearer the downstream reach
-            if (dist_to(it->second, l.front()) < dist_to(it->second, l.back())) std::reverse(l.begin(), l.end());
+            g.reversed[i] = dist_to(it->second, l.front()) < dist_to(it->second, l.back());
         } else if (l.size() >= 2 && upstream[i] >= 0 && g.lines[upstream[i]].size() >= 2) {
             // an outlet reach: the upstream end is the one nearer the reach flowing in
-            if (dist_to(upstream[i], l.back()) < dist_to(upstream[i], l.front())) std::reverse(l.begin(), l.end());
+            g.reversed[i] = dist_to(upstream[i], l.back()) < dist_to(upstream[i], l.front());
         }
+        if (g.reversed[i]) std::reverse(l.begin(), l.end());
         g.length.push_back(polyline_length(l));
     }
     return g;
+}
+
+// The reach lines as read (in the table's CRS), oriented upstream to downstream, kept in the case model by reach.
+void keep_reach_lines(scenarios::CaseModel& m, const std::vector<ReachRow>& rows,
+                      const std::unordered_map<std::string, std::int32_t>& rindex, const ReachGeometry& geo, const Table& t) {
+    m.reach_lines.assign(m.net.size(), {});
+    for (std::size_t r = 0; r < m.net.size(); ++r) {
+        auto it = rindex.find(m.net.topo.id(r));
+        if (it == rindex.end()) continue;
+        auto& line = m.reach_lines[r] = rows[it->second].line;
+        if (geo.reversed[it->second]) std::reverse(line.begin(), line.end());
+    }
+    m.crs_wkt = t.crs_wkt;
+    m.geographic = t.geographic;
+    if (m.crs_wkt.empty() && m.geographic) {
+        // a CSV wkt column has no CRS of its own: coordinates that look like degrees are WGS 84 longitude/latitude
+        OGRSpatialReference wgs84;
+        wgs84.SetWellKnownGeogCS("WGS84");
+        char* wkt = nullptr;
+        if (wgs84.exportToWkt(&wkt) == OGRERR_NONE && wkt) m.crs_wkt = wkt;
+        CPLFree(wkt);
+    }
 }
 
 // Reach and position for a source or section: by reach_id/position_km, or snapped from point geometry.
@@ -351,6 +379,7 @@ LoadedCase load_case(const std::string& path) {
     read_parameters(c, root);
     if (const auto* dyn = root["dynamic"].as_table()) read_dynamic_settings(*dyn, c.file, c.dir, c.probs, c.out.dynamic);
     m.temperature_c = c.params["conditions.temperature_c"];
+    m.natural_headwater_mgL = background(c, "headwater");
     for (auto k : kConstituents) {
         m.kinetics.k20_per_d[idx(k)] = c.params[scenarios::kinetics_key(k, "k20_per_d")];
         m.kinetics.theta[idx(k)] = c.params[scenarios::kinetics_key(k, "theta")];
@@ -400,6 +429,9 @@ LoadedCase load_case(const std::string& path) {
     std::unordered_map<std::string, std::int32_t> rindex;
     for (std::size_t i = 0; i < rrows.size(); ++i) rindex.emplace(rrows[i].spec.id, static_cast<std::int32_t>(i));
     const ReachGeometry geo = reach_geometry(rrows, rt);
+    for (std::size_t i = 0; i < rrows.size(); ++i)
+        c.out.reach_line_length_m.push_back(geo.usable && i < geo.length.size() && geo.lines[i].size() >= 2 ? geo.length[i]
+                                                                                                        : std::nan(""));
 
     // sources
     if (sources_ref) {
@@ -457,6 +489,7 @@ LoadedCase load_case(const std::string& path) {
         InventoryContext ictx;
         ictx.reach_index = &rindex;
         ictx.warnings = &c.out.warnings;
+        ictx.classes = &m.classes;
         for (const auto& row : rrows) ictx.reach_length_m.push_back(row.spec.length_km * kMetresPerKm);
         ictx.locate_point = [&](RowReader& r, const Table& t, std::int32_t& reach, double& pos) {
             return locate(c, r, t, rindex, rrows, geo, "", reach, pos);
@@ -521,6 +554,7 @@ LoadedCase load_case(const std::string& path) {
         for (auto& row : rrows) b.add(row.spec);
         try {
             m.net = b.finish();
+            if (geo.usable) keep_reach_lines(m, rrows, rindex, geo, rt);
         } catch (const ModelError& e) {
             c.probs.add(rt.file, "", "downstream_id", "", e.what());
         }

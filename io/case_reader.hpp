@@ -23,6 +23,10 @@ struct LoadedCase {
     DynamicSettings dynamic;                              ///< [dynamic] section and drainage areas (dynamic runs)
     std::optional<TableRef> observations;  ///< [tables] observations (calibration), if named
     std::optional<TableRef> uncertainty;   ///< [tables] uncertainty (Monte Carlo ranges), if named
+    /// Length of each reach's line in metres (aligned with the reaches table; NaN for a reach without a line):
+    /// planar length, or for longitude/latitude the length in a local equirectangular projection about the
+    /// network's mean vertex (sphere of mean radius 6371.0088 km). The model uses length_km; this is for checks.
+    std::vector<double> reach_line_length_m;
 };
 
 /// `path` is a case folder (containing case.toml) or a case file. Throws InputError listing every problem.

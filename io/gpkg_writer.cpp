@@ -200,7 +200,7 @@ void write_network_gpkg(const std::string& path, const report::ReportData& d, co
                 set_concentrations(f, r.conc_mgL);
                 f.SetField("dry", r.dry ? 1 : 0);
                 if (!r.dry) {
-                    const int c = report::reach_class(r.conc_mgL);
+                    const int c = report::reach_class(d.classes, r.conc_mgL);
                     f.SetField("class", c);
                     f.SetField("class_label", reaches::class_label_zh(c).c_str());
                 }

@@ -8,6 +8,8 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include "scenarios/measures.hpp"
+
 namespace qingliu::io {
 
 // ---------------------------------------------------------------- polygons
@@ -210,6 +212,8 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
     loads::Inventory inv;
     inv.coefficients = loads::default_coefficients();
     inv.standards = loads::default_standards();
+    if (ctx.classes)
+        for (auto& s : scenarios::surface_water_standards(*ctx.classes)) inv.standards.add(std::move(s));
     if (refs.coefficients) {
         Table t = read_table(*refs.coefficients, probs, "coefficients");
         if (!t.columns.empty()) {

@@ -10,6 +10,7 @@
 
 #include "io/table.hpp"
 #include "loads/inventory.hpp"
+#include "reaches/classes.hpp"
 
 namespace qingliu::io {
 
@@ -30,6 +31,7 @@ struct InventoryContext {
     PointLocator locate_point;
     ReachLocator locate_reach;
     std::vector<std::string>* warnings = nullptr;  ///< receives the tables' warnings (GBK text, units assumed ...)
+    const reaches::ClassTable* classes = nullptr;  ///< the case's class table: GB3838-I..V effluent targets
 };
 
 /// Reads every named table; the shipped coefficients and standards are the base, case tables override rows.

@@ -110,6 +110,64 @@ ObservationTable read_observations(const LoadedCase& lc, const std::string& path
     return out;
 }
 
+ObservedStatusTable read_observed_statuses(const LoadedCase& lc, const std::string& path) {
+    Problems probs;
+    TableRef ref;
+    if (!path.empty()) ref.path = resolve(lc, path);
+    else if (lc.observations) ref = *lc.observations;
+    else if (fs::exists(fs::path(lc.dir) / "observations.csv")) ref.path = (fs::path(lc.dir) / "observations.csv").string();
+    else {
+        probs.add(lc.case_file, "[tables]", "observations", "",
+                  "no observations table: name one in [tables] or put observations.csv in the case folder");
+        probs.throw_if_any("cannot find observed statuses");
+    }
+    ObservedStatusTable out;
+    out.file = ref.label();
+    const Table t = read_table(ref, probs);
+    probs.throw_if_any("cannot read observations");
+    require_columns(t, {"section_id", "source"}, probs);
+    probs.throw_if_any("cannot read observations");
+    std::unordered_map<std::string, std::int32_t> sections;
+    for (std::size_t i = 0; i < lc.model.sections.size(); ++i) sections.emplace(lc.model.sections[i].id, static_cast<std::int32_t>(i));
+    for (const auto& rec : t.records) {
+        RowReader r(t, rec, probs);
+        scenarios::ObservedStatus o;
+        o.file = t.file;
+        o.record = rec.label;
+        if (const auto id = r.text("section_id", true)) {
+            auto it = sections.find(*id);
+            if (it == sections.end()) r.problem("section_id", *id, "unknown section id");
+            else o.section = it->second;
+        }
+        o.source = r.text("source", true).value_or("");
+        o.date = r.text("date", false).value_or("");
+        o.limiting = r.text("limiting", false).value_or("");
+        o.statement = r.text("statement", false).value_or("");
+        if (auto c = r.text("observed_class", false)) {
+            std::string s = *c;
+            if (s == "劣V" || s == "劣Ⅴ" || s == "劣Ⅴ类" || s == "劣V类" || s == "6" || lower(s) == "worse than v") o.observed_class = 6;
+            else if (auto k = reaches::parse_class(s)) o.observed_class = *k;
+            else r.problem("observed_class", s, "expected a class I to V or 劣V (Ⅰ–Ⅴ, 1–6)");
+        }
+        bool any = false;
+        for (auto c : kConstituents) {
+            const std::string col = std::string(key(c)) + "_mgL";
+            if (!r.has(col)) continue;
+            if (auto v = r.number(col, false, 0.0, 1e5)) {
+                o.conc_mgL[idx(c)] = *v;
+                o.has[idx(c)] = true;
+                any = true;
+            }
+        }
+        if (!any && o.observed_class == 0 && !r.has("observed_class") && o.statement.empty())
+            r.problem("observed_class", "", "row has no observed class, concentration or statement");
+        out.rows.push_back(std::move(o));
+    }
+    if (probs.empty() && out.rows.empty()) probs.add(t.file, "", "", "", "the observations table has no rows");
+    probs.throw_if_any("observations");
+    return out;
+}
+
 UncertaintyTable read_uncertainty(const LoadedCase& lc, const std::string& path) {
     Problems probs;
     UncertaintyTable out;

@@ -12,6 +12,7 @@
 #include "io/case_reader.hpp"
 #include "scenarios/calibrate.hpp"
 #include "scenarios/montecarlo.hpp"
+#include "scenarios/validate.hpp"
 
 namespace qingliu::io {
 
@@ -23,6 +24,17 @@ struct ObservationTable {
 /// `path` empty: observations.csv in the case folder if it exists, else the observed_* columns of the case's
 /// sections table. Throws InputError listing every problem, or if no value is observed at all.
 ObservationTable read_observations(const LoadedCase& lc, const std::string& path = "");
+
+/// Observed statuses (qingliu validate) from the same observations table: section_id, source, and per row an
+/// observed_class (I..V, Ⅰ..Ⅴ, 1..6, 劣V) and/or concentrations (cod_mgL, nh3n_mgL, tp_mgL); optional date,
+/// limiting (the parameter named as setting the class) and statement (published wording; a row may carry only a
+/// statement). `path` empty: the case's [tables] observations, else
+/// observations.csv in the case folder. Throws InputError listing every problem.
+struct ObservedStatusTable {
+    std::vector<scenarios::ObservedStatus> rows;
+    std::string file;
+};
+ObservedStatusTable read_observed_statuses(const LoadedCase& lc, const std::string& path = "");
 
 struct UncertaintyTable {
     std::vector<scenarios::UncertainParameter> params;

@@ -76,6 +76,12 @@ ScenarioResult make_result(const scenarios::CaseModel& m, const scenarios::Evalu
     return r;
 }
 
+std::vector<ScenarioResult> make_results(const std::vector<scenarios::SolvedScenario>& solved) {
+    std::vector<ScenarioResult> out;
+    for (const auto& s : solved) out.push_back(make_result(s.model, s.evaluation, s.id));
+    return out;
+}
+
 std::string csv_quote(const std::string& s) {
     if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string o = "\"";

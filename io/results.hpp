@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "scenarios/case.hpp"
+#include "scenarios/solve.hpp"
 
 namespace qingliu::io {
 
@@ -42,6 +43,8 @@ struct ScenarioResult {
 };
 
 ScenarioResult make_result(const scenarios::CaseModel& m, const scenarios::Evaluation& e, const std::string& scenario);
+/// make_result of every solved scenario, in order.
+std::vector<ScenarioResult> make_results(const std::vector<scenarios::SolvedScenario>& solved);
 
 /// sections.csv: section_id,name,river,cod_mgL,nh3n_mgL,tp_mgL,class,target_class,meets,exceedance, then extras.
 std::string sections_csv(const std::vector<SectionRow>& rows, bool with_scenario = false, const std::string& scenario = "");

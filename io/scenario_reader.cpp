@@ -11,7 +11,7 @@ namespace {
 std::string line_of(const toml::node& n) { return "line " + std::to_string(n.source().begin.line); }
 }  // namespace
 
-std::vector<scenarios::Scenario> read_scenarios(const std::string& file, const scenarios::CaseModel& m, Problems& probs) {
+ScenarioRecords read_scenario_records(const std::string& file, Problems& probs) {
     if (!std::filesystem::exists(file)) {
         probs.add(file, "", "", "", "scenario file not found");
         return {};
@@ -112,7 +112,15 @@ std::vector<scenarios::Scenario> read_scenarios(const std::string& file, const s
             scen.push_back(std::move(s));
         }
     }
-    return scenarios::compile_scenarios(m, measures, scen, probs);
+    return {std::move(measures), std::move(scen)};
+}
+
+std::vector<scenarios::Scenario> read_scenarios(const std::string& file, const scenarios::CaseModel& m, Problems& probs) {
+    Problems read;
+    ScenarioRecords r = read_scenario_records(file, read);
+    probs.append(read);
+    if (!read.empty() && r.measures.empty() && r.scenarios.empty()) return {};
+    return scenarios::compile_scenarios(m, r.measures, r.scenarios, probs);
 }
 
 }  // namespace qingliu::io

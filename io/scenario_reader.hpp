@@ -8,6 +8,13 @@
 
 namespace qingliu::io {
 
+/// The file's [[measure]] and [[scenario]] records as written (not checked against a case).
+struct ScenarioRecords {
+    std::vector<scenarios::MeasureSpec> measures;
+    std::vector<scenarios::ScenarioSpec> scenarios;
+};
+ScenarioRecords read_scenario_records(const std::string& file, Problems& problems);
+
 std::vector<scenarios::Scenario> read_scenarios(const std::string& file, const scenarios::CaseModel& m, Problems& problems);
 
 }  // namespace qingliu::io

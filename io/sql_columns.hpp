@@ -8,9 +8,9 @@
 
 namespace qingliu::io {
 
-/// "cod_mgL REAL, nh3n_mgL REAL, tp_mgL REAL" for suffix "_mgL", type "REAL".
-inline std::string sql_columns(std::string_view suffix, std::string_view type) {
-    return join_each([&](int c) { return column(kConstituents[c], suffix) + " " + std::string(type); }, ", ");
+/// "cod_mgL REAL, nh3n_mgL REAL, tp_mgL REAL" for suffix "_mgL", type "REAL"; names alone without a type.
+inline std::string sql_columns(std::string_view suffix, std::string_view type = {}) {
+    return join_each([&](int c) { return column(kConstituents[c], suffix) + (type.empty() ? "" : " " + std::string(type)); }, ", ");
 }
 
 /// n placeholders: "?,?,?".

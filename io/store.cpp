@@ -1,4 +1,5 @@
 #include "io/store.hpp"
+#include "io/sqlite_statement.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -40,38 +41,8 @@ CREATE INDEX IF NOT EXISTS reach_results_run ON reach_results(run_id);
 )SQL";
 }
 
-class Stmt {
-public:
-    Stmt(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
-            throw OutputError(std::string("run store: ") + sqlite3_errmsg(db));
-    }
-    ~Stmt() { sqlite3_finalize(s_); }
-    Stmt& bind(int i, const std::string& v) { sqlite3_bind_text(s_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
-    Stmt& bind(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
-    Stmt& bind(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
-    Stmt& bind(int i, int v) { sqlite3_bind_int(s_, i, v); return *this; }
-    Stmt& blob(int i, const std::string& v) { sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
-    /// true while rows come
-    bool step() {
-        const int rc = sqlite3_step(s_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        throw OutputError(std::string("run store: ") + sqlite3_errmsg(db_));
-    }
-    void run() { step(); sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
-    std::string text(int c) { auto p = sqlite3_column_text(s_, c); return p ? reinterpret_cast<const char*>(p) : ""; }
-    std::string bytes(int c) {
-        auto p = static_cast<const char*>(sqlite3_column_blob(s_, c));
-        return p ? std::string(p, sqlite3_column_bytes(s_, c)) : std::string();
-    }
-    double real(int c) { return sqlite3_column_type(s_, c) == SQLITE_NULL ? std::nan("") : sqlite3_column_double(s_, c); }
-    std::int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
 
-private:
-    sqlite3* db_;
-    sqlite3_stmt* s_ = nullptr;
-};
+using Stmt = Statement;
 
 }  // namespace
 
@@ -107,14 +78,7 @@ RunStore::RunStore(const std::string& path) : path_(path) {
 
 RunStore::~RunStore() { sqlite3_close(db_); }
 
-void RunStore::exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : "unknown error";
-        sqlite3_free(err);
-        throw OutputError("run store " + path_ + ": " + msg);
-    }
-}
+void RunStore::exec(const char* sql) { exec_sql(db_, sql, "run store " + path_); }
 
 std::int64_t RunStore::save(const RunData& run, const std::function<void(std::int64_t)>& more) {
     exec("BEGIN IMMEDIATE;");

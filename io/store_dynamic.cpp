@@ -1,4 +1,5 @@
 #include "io/store_dynamic.hpp"
+#include "io/sqlite_statement.hpp"
 
 #include <sqlite3.h>
 
@@ -8,6 +9,13 @@
 namespace qingliu::io {
 
 namespace {
+
+const char* const kWhat = "run store (dynamic results)";
+
+// Statements of this table group, their errors named by it
+struct Stmt : Statement {
+    Stmt(sqlite3* db, const char* sql) : Statement(db, sql, kWhat) {}
+};
 
 constexpr int N = kNumConstituents;
 
@@ -30,52 +38,13 @@ CREATE INDEX IF NOT EXISTS dynamic_reach_daily_run ON dynamic_reach_daily(run_id
 )SQL";
 }
 
-class Stmt {
-public:
-    Stmt(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) fail();
-    }
-    ~Stmt() { sqlite3_finalize(s_); }
-    Stmt& text(int i, const std::string& v) {
-        sqlite3_bind_text(s_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Stmt& real(int i, double v) {
-        sqlite3_bind_double(s_, i, v);
-        return *this;
-    }
-    Stmt& integer(int i, std::int64_t v) {
-        sqlite3_bind_int64(s_, i, v);
-        return *this;
-    }
-    void run() {
-        if (sqlite3_step(s_) != SQLITE_DONE) fail();
-        sqlite3_reset(s_);
-    }
-    sqlite3_stmt* get() { return s_; }
-
-private:
-    [[noreturn]] void fail() { throw OutputError(std::string("run store (dynamic results): ") + sqlite3_errmsg(db_)); }
-    sqlite3* db_;
-    sqlite3_stmt* s_ = nullptr;
-};
-
-void exec(sqlite3* db, const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : "unknown error";
-        sqlite3_free(err);
-        throw OutputError("run store (dynamic results): " + msg);
-    }
-}
-
 }  // namespace
 
 void save_dynamic(RunStore& store, std::int64_t run_id, const std::vector<DynamicScenarioOutput>& outputs) {
     sqlite3* db = store.handle();
     if (sqlite3_get_autocommit(db))
         throw OutputError("run store (dynamic results): dynamic results must be written in the run's transaction");
-    exec(db, dynamic_schema().c_str());
+    exec_sql(db, dynamic_schema().c_str(), kWhat);
     auto insert = [](const char* table, int columns) { return "INSERT INTO " + std::string(table) + " VALUES(" + sql_placeholders(columns) + ")"; };
     Stmt meta(db, "INSERT INTO dynamic_meta VALUES(?,?,?,?)");
     Stmt day(db, insert("dynamic_section_daily", 6 + N).c_str());
@@ -83,40 +52,40 @@ void save_dynamic(RunStore& store, std::int64_t run_id, const std::vector<Dynami
     Stmt month(db, insert("dynamic_section_monthly", 8 + N).c_str());
     Stmt comp(db, insert("dynamic_compliance", 8 + N).c_str());
     // binds v[0..N) from column `first` on
-    auto reals = [](Stmt& s, int first, const PerConstituent& v) -> Stmt& {
-        for (int c = 0; c < N; ++c) s.real(first + c, v[c]);
+    auto reals = [](Statement& s, int first, const PerConstituent& v) -> Statement& {
+        for (int c = 0; c < N; ++c) s.bind(first + c, v[c]);
         return s;
     };
     for (const auto& o : outputs) {
         const reaches::DynamicResult& r = *o.result;
-        for (const auto& [k, v] : o.meta) meta.integer(1, run_id).text(2, o.scenario).text(3, k).real(4, v).run();
+        for (const auto& [k, v] : o.meta) meta.bind(1, run_id).bind(2, o.scenario).bind(3, k).bind(4, v).run();
         for (std::size_t sec = 0; sec < o.section_ids.size(); ++sec) {
             for (std::size_t s = 0; s < r.steps; ++s) {
                 const PerConstituent c = r.conc(s, sec);
                 const int cls = reaches::evaluate_section(*o.classes, c, o.water_body[sec], o.target_class[sec]).overall;
-                day.integer(1, run_id).text(2, o.scenario).text(3, o.section_ids[sec]).text(4, o.dates[s])
-                    .real(5, r.obs_flow_m3s[s * r.nobs + sec]);
-                reals(day, 6, c).integer(6 + N, cls).run();
+                day.bind(1, run_id).bind(2, o.scenario).bind(3, o.section_ids[sec]).bind(4, o.dates[s])
+                    .bind(5, r.obs_flow_m3s[s * r.nobs + sec]);
+                reals(day, 6, c).bind(6 + N, cls).run();
             }
             const reaches::SectionCompliance& sc = o.compliance[sec];
             for (int m = 0; m < 12; ++m) {
                 if (!sc.monthly_days[m]) continue;
                 const int meets = sc.monthly_class[m] <= o.target_class[sec] ? 1 : 0;
-                month.integer(1, run_id).text(2, o.scenario).text(3, o.section_ids[sec]).integer(4, m + 1)
-                    .text(5, o.wet_month.size() == 12 && o.wet_month[m] == 1 ? "wet" : "dry").integer(6, sc.monthly_days[m]);
-                reals(month, 7, sc.monthly_mean_mgL[m]).integer(7 + N, sc.monthly_class[m]).integer(8 + N, meets).run();
+                month.bind(1, run_id).bind(2, o.scenario).bind(3, o.section_ids[sec]).bind(4, m + 1)
+                    .bind(5, o.wet_month.size() == 12 && o.wet_month[m] == 1 ? "wet" : "dry").bind(6, sc.monthly_days[m]);
+                reals(month, 7, sc.monthly_mean_mgL[m]).bind(7 + N, sc.monthly_class[m]).bind(8 + N, meets).run();
             }
-            comp.integer(1, run_id).text(2, o.scenario).text(3, o.section_ids[sec]).integer(4, o.target_class[sec]);
-            reals(comp, 5, sc.annual_mean_mgL).integer(5 + N, sc.annual_class).integer(6 + N, sc.annual_meets ? 1 : 0)
-                .real(7 + N, sc.share_days()).real(8 + N, sc.share_months()).run();
+            comp.bind(1, run_id).bind(2, o.scenario).bind(3, o.section_ids[sec]).bind(4, o.target_class[sec]);
+            reals(comp, 5, sc.annual_mean_mgL).bind(5 + N, sc.annual_class).bind(6 + N, sc.annual_meets ? 1 : 0)
+                .bind(7 + N, sc.share_days()).bind(8 + N, sc.share_months()).run();
         }
         if (!r.reach_conc_mgL.empty()) {
             const std::size_t n = o.reach_ids.size();
             for (std::size_t i = 0; i < n; ++i)
                 for (std::size_t s = 0; s < r.steps; ++s) {
                     const std::size_t at = s * n + i;
-                    reach.integer(1, run_id).text(2, o.scenario).text(3, o.reach_ids[i]).text(4, o.dates[s])
-                        .real(5, r.reach_flow_m3s[at]);
+                    reach.bind(1, run_id).bind(2, o.scenario).bind(3, o.reach_ids[i]).bind(4, o.dates[s])
+                        .bind(5, r.reach_flow_m3s[at]);
                     reals(reach, 6, r.reach_conc(at)).run();
                 }
         }

@@ -1,27 +1,38 @@
 #include "io/store_report.hpp"
+#include "io/sqlite_statement.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <map>
-#include <memory>
-#include <unordered_map>
 
-#include <gdal_priv.h>
-#include <ogrsf_frmts.h>
 #include <sqlite3.h>
-#include <toml++/toml.h>
 
 #include "common/error.hpp"
+#include "common/units.hpp"
 #include "io/sql_columns.hpp"
-#include "loads/source.hpp"
-#include "scenarios/apportion.hpp"
 
 namespace qingliu::io {
 
 namespace {
 
-namespace fs = std::filesystem;
+const char* const kWhat = "run store (report data)";
+
+// Statements of this table group, their errors named by it
+struct Stmt : Statement {
+    Stmt(sqlite3* db, const char* sql) : Statement(db, sql, kWhat) {}
+    Stmt(sqlite3* db, const std::string& sql) : Statement(db, sql.c_str(), kWhat) {}
+    /// Binds v[0..N) from parameter `first` on.
+    Stmt& bind_all(int first, const PerConstituent& v) {
+        for (int c = 0; c < kNumConstituents; ++c) bind(first + c, v[c]);
+        return *this;
+    }
+    /// Columns first .. first + N - 1.
+    PerConstituent reals(int first) {
+        PerConstituent v{};
+        for (int c = 0; c < kNumConstituents; ++c) v[c] = real(first + c);
+        return v;
+    }
+};
 
 constexpr int N = kNumConstituents;
 
@@ -40,6 +51,9 @@ CREATE TABLE IF NOT EXISTS report_profile(run_id INTEGER NOT NULL REFERENCES run
   reach_id TEXT, position_km REAL, flow_m3s REAL, )SQL" + sql_columns("_mgL", "REAL") + R"SQL();
 CREATE TABLE IF NOT EXISTS report_apportion(run_id INTEGER NOT NULL REFERENCES runs(run_id), scenario TEXT, ord INTEGER,
   section_id TEXT, part TEXT, key TEXT, label TEXT, label_en TEXT, )SQL" + sql_columns("_mgL", "REAL") + R"SQL();
+CREATE TABLE IF NOT EXISTS report_classes(run_id INTEGER NOT NULL REFERENCES runs(run_id), ord INTEGER, parameter TEXT,
+  water_body TEXT, direction TEXT, class_i REAL, class_ii REAL, class_iii REAL, class_iv REAL, class_v REAL, unit TEXT,
+  source TEXT);
 CREATE INDEX IF NOT EXISTS report_network_run ON report_network(run_id);
 CREATE INDEX IF NOT EXISTS report_sources_run ON report_sources(run_id, scenario);
 CREATE INDEX IF NOT EXISTS report_profile_run ON report_profile(run_id, scenario);
@@ -47,57 +61,8 @@ CREATE INDEX IF NOT EXISTS report_apportion_run ON report_apportion(run_id, scen
 )SQL";
 }
 
-void exec(sqlite3* db, const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : "unknown error";
-        sqlite3_free(err);
-        throw OutputError("run store (report data): " + msg);
-    }
-}
-
-class Stmt {
-public:
-    Stmt(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
-            throw OutputError(std::string("run store (report data): ") + sqlite3_errmsg(db));
-    }
-    ~Stmt() { sqlite3_finalize(s_); }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
-    Stmt& bind(int i, const std::string& v) { sqlite3_bind_text(s_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
-    Stmt& bind(int i, double v) { std::isfinite(v) ? sqlite3_bind_double(s_, i, v) : sqlite3_bind_null(s_, i); return *this; }
-    Stmt& bind(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
-    Stmt& bind(int i, int v) { sqlite3_bind_int(s_, i, v); return *this; }
-    /// Binds v[0..N) from parameter `first` on.
-    Stmt& bind(int first, const PerConstituent& v) {
-        for (int c = 0; c < N; ++c) bind(first + c, v[c]);
-        return *this;
-    }
-    bool step() {
-        const int rc = sqlite3_step(s_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        throw OutputError(std::string("run store (report data): ") + sqlite3_errmsg(db_));
-    }
-    void run() { step(); sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
-    std::string text(int c) { auto p = sqlite3_column_text(s_, c); return p ? reinterpret_cast<const char*>(p) : ""; }
-    double real(int c) { return sqlite3_column_type(s_, c) == SQLITE_NULL ? std::nan("") : sqlite3_column_double(s_, c); }
-    std::int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
-    /// Columns first .. first + N - 1.
-    PerConstituent reals(int first) {
-        PerConstituent v{};
-        for (int c = 0; c < N; ++c) v[c] = real(first + c);
-        return v;
-    }
-
-private:
-    sqlite3* db_;
-    sqlite3_stmt* s_ = nullptr;
-};
-
 // CREATE TABLE IF NOT EXISTS only: safe inside the run's transaction and outside one.
-void ensure_schema(sqlite3* db) { exec(db, report_schema().c_str()); }
+void ensure_schema(sqlite3* db) { exec_sql(db, report_schema().c_str(), kWhat); }
 
 std::string line_text(const std::vector<report::XY>& l) {
     std::string s;
@@ -126,132 +91,6 @@ std::vector<report::XY> parse_line(const std::string& s) {
     return l;
 }
 
-/// The reach table's line geometry by reach id, read through GDAL, if the table has any.
-void read_reach_lines(const LoadedCase& lc, ReportExtras& x) {
-    toml::table root;
-    try {
-        root = toml::parse_file(lc.case_file);
-    } catch (const std::exception&) {
-        return;  // the case was read before; nothing more to learn here
-    }
-    const toml::node* n = root["tables"]["reaches"].node();
-    if (!n) return;
-    std::string path, layer;
-    if (auto s = n->value<std::string>()) path = *s;
-    else if (auto t = n->as_table()) {
-        if (auto p = (*t)["path"].value<std::string>()) path = *p;
-        if (auto l = (*t)["layer"].value<std::string>()) layer = *l;
-    }
-    if (path.empty()) return;
-    if (fs::path(path).is_relative()) path = (fs::path(lc.dir) / path).lexically_normal().string();
-    const std::string ext = fs::path(path).extension().string();
-    if (ext == ".csv" || ext == ".CSV" || ext == ".xlsx" || ext == ".XLSX") return;  // tables without geometry
-    GDALAllRegister();
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-    if (!ds) return;
-    OGRLayer* lyr = layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(layer.c_str());
-    if (!lyr || wkbFlatten(lyr->GetGeomType()) == wkbNone) return;
-    const int fid = lyr->GetLayerDefn()->GetFieldIndex("reach_id");
-    if (fid < 0) return;
-    std::unordered_map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < x.network.size(); ++i) index.emplace(x.network[i].id, i);
-    lyr->ResetReading();
-    while (OGRFeature* f = lyr->GetNextFeature()) {
-        std::unique_ptr<OGRFeature> owner(f);
-        auto it = index.find(f->GetFieldAsString(fid));
-        OGRGeometry* g = f->GetGeometryRef();
-        if (it == index.end() || !g) continue;
-        std::vector<report::XY> line;
-        auto add = [&](const OGRLineString* ls) {
-            for (int k = 0; k < ls->getNumPoints(); ++k) line.push_back({ls->getX(k), ls->getY(k)});
-        };
-        const auto type = wkbFlatten(g->getGeometryType());
-        if (type == wkbLineString) add(g->toLineString());
-        else if (type == wkbMultiLineString)
-            for (const OGRLineString* part : *g->toMultiLineString()) add(part);
-        if (line.size() >= 2) x.network[it->second].line = std::move(line);
-    }
-    if (const OGRSpatialReference* srs = lyr->GetSpatialRef()) {
-        char* wkt = nullptr;
-        if (srs->exportToWkt(&wkt) == OGRERR_NONE && wkt) x.srs_wkt = wkt;
-        CPLFree(wkt);
-        x.geographic = srs->IsGeographic();
-    }
-    // orient every line upstream -> downstream: its downstream end is the one nearer the downstream reach
-    auto dist = [](const std::vector<report::XY>& l, report::XY p) {
-        double d = 1e300;
-        for (const auto& v : l) d = std::min(d, std::hypot(v.x - p.x, v.y - p.y));
-        return d;
-    };
-    for (auto& r : x.network) {
-        if (r.line.size() < 2) continue;
-        auto it = index.find(r.downstream_id);
-        if (it != index.end() && x.network[it->second].line.size() >= 2) {
-            const auto& dl = x.network[it->second].line;
-            if (dist(dl, r.line.front()) < dist(dl, r.line.back())) std::reverse(r.line.begin(), r.line.end());
-        } else {  // an outlet: its upstream end is nearer a reach flowing in
-            for (const auto& u : x.network)
-                if (u.downstream_id == r.id && u.line.size() >= 2) {
-                    if (dist(u.line, r.line.back()) < dist(u.line, r.line.front())) std::reverse(r.line.begin(), r.line.end());
-                    break;
-                }
-        }
-    }
-}
-
-report::Scenario scenario_extras(const scenarios::CaseModel& m, const std::string& id, const ReportExtrasOptions& opt,
-                                 double step_m, std::vector<std::string>& notes) {
-    report::Scenario s;
-    s.id = id;
-    for (const auto& so : m.sources)
-        s.sources.push_back({so.id, so.name, so.type, so.town, so.reach >= 0 ? m.net.topo.id(so.reach) : std::string(), so.origin,
-                             so.position_m / kMetresPerKm, so.flow_m3s, so.load_gs, so.diffuse});
-    scenarios::EvaluateOptions eo;
-    eo.profile_step_m = step_m;
-    const auto ev = scenarios::evaluate(m, eo);
-    for (const auto& p : ev.steady.profile)
-        s.profile.push_back({m.net.topo.id(p.reach), p.position_m / kMetresPerKm, p.flow_m3s, p.conc_mgL});
-    const double work = static_cast<double>(m.sources.size()) * static_cast<double>(m.net.size() + m.sections.size());
-    if (work > opt.max_apportion_work) {
-        notes.push_back("情景 " + id + "：污染源与河段过多，未做来源解析 / scenario " + id +
-                        ": too many sources x reaches, apportionment not computed (run `qingliu apportion`)");
-        return s;
-    }
-    const auto a = scenarios::apportion(m);
-    for (std::size_t k = 0; k < m.sections.size(); ++k) {
-        const auto& x = a.sections[k];
-        report::SectionApportionment r;
-        r.section_id = m.sections[k].id;
-        r.total_mgL = x.total_mgL;
-        r.background_mgL = x.background_mgL;
-        const auto* bg = loads::find_source_type("background");
-        r.by_type.push_back({"background", bg ? bg->zh : "背景", bg ? bg->en : "Background", x.background_mgL});
-        std::map<std::string, PerConstituent> by_type;
-        std::vector<std::pair<double, std::size_t>> rank;
-        for (std::size_t j = 0; j < m.sources.size(); ++j) {
-            const auto& c = x.by_source_mgL[j];
-            double share = 0.0;
-            for (int i = 0; i < N; ++i) {
-                by_type[m.sources[j].type][i] += c[i];
-                if (x.total_mgL[i] > 0.0) share = std::max(share, c[i] / x.total_mgL[i]);
-            }
-            if (share > 0.0) rank.emplace_back(share, j);
-        }
-        for (const auto& [t, c] : by_type) {
-            if (!any_nonzero(c)) continue;
-            const auto* st = loads::find_source_type(t);
-            r.by_type.push_back({t, st ? st->zh : t, st ? st->en : t, c});
-        }
-        std::stable_sort(rank.begin(), rank.end(), [](const auto& p, const auto& q) { return p.first > q.first; });
-        for (std::size_t n = 0; n < rank.size() && static_cast<int>(n) < opt.top_sources; ++n) {
-            const auto& so = m.sources[rank[n].second];
-            r.top_sources.push_back({so.id, so.name, so.name + " (" + so.id + ")", x.by_source_mgL[rank[n].second]});
-        }
-        s.apportionment.push_back(std::move(r));
-    }
-    return s;
-}
-
 std::string join_lines(const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : "\n") + x;
@@ -271,46 +110,6 @@ std::vector<std::string> split_lines(const std::string& s) {
 }
 
 }  // namespace
-
-ReportExtras collect_report_extras(const LoadedCase& lc, const std::vector<scenarios::Scenario>& chosen,
-                                   const ReportExtrasOptions& opt) {
-    ReportExtras x;
-    const auto& net = lc.model.net;
-    for (std::size_t r = 0; r < net.size(); ++r) {
-        report::Reach n;
-        n.id = net.topo.id(r);
-        n.name = net.name[r];
-        n.river = net.river[r];
-        n.downstream_id = net.topo.downstream(r) >= 0 ? net.topo.id(net.topo.downstream(r)) : "";
-        n.split_to = net.topo.split_to(r) >= 0 ? net.topo.id(net.topo.split_to(r)) : "";
-        n.split_fraction = net.topo.split_fraction(r);
-        n.length_km = net.length_m[r] / kMetresPerKm;
-        x.network.push_back(std::move(n));
-    }
-    read_reach_lines(lc, x);
-    // profile step: about 300 points along the longest river, no closer than 50 m, at most ~200 000 points in all
-    double step_m = opt.profile_step_km * kMetresPerKm;
-    if (step_m <= 0.0) {
-        double longest = 0.0, total = 0.0;
-        for (const auto& a : report::river_axes(x.network)) longest = std::max(longest, a.length_km);
-        for (const auto& r : x.network) total += r.length_km;
-        step_m = std::max({longest * kMetresPerKm / 300.0, 50.0, total * kMetresPerKm / 200000.0});
-    }
-    x.scenarios.push_back(scenario_extras(lc.model, "baseline", opt, step_m, x.notes));
-    x.scenarios.back().name = "基准（现状）";
-    x.scenarios.back().name_en = "Baseline (current)";
-    for (const auto& sc : chosen) {
-        const auto m = scenarios::apply_scenario(lc.model, sc);
-        auto s = scenario_extras(m, sc.id, opt, step_m, x.notes);
-        s.name = sc.name;
-        s.name_en = sc.name_en;
-        for (const auto& me : sc.measures) s.measures.push_back(me.name.empty() ? me.id : me.name);
-        s.invest_wan = sc.invest_wan();
-        s.annual_wan = sc.annual_wan();
-        x.scenarios.push_back(std::move(s));
-    }
-    return x;
-}
 
 void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x) {
     sqlite3* db = store.handle();
@@ -333,10 +132,19 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
         meta.bind(1, id).bind(2, std::string("note")).bind(3, note);
         meta.run();
     }
+    Stmt cl(db, "INSERT INTO report_classes VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    ord = 0;
+    for (const auto& L : x.classes.rows()) {
+        const std::string wb = !L.water_body ? "any" : *L.water_body == reaches::WaterBody::Lake ? "lake" : "river";
+        cl.bind(1, id).bind(2, ord++).bind(3, L.parameter).bind(4, wb).bind(5, std::string(L.minimum ? "min" : "max"));
+        for (int k = 0; k < 5; ++k) cl.bind(6 + k, L.limit[k]);
+        cl.bind(11, L.unit).bind(12, L.source);
+        cl.run();
+    }
     Stmt sc(db, "INSERT INTO report_scenarios VALUES(?,?,?,?,?,?,?,?)");
-    Stmt so(db, ("INSERT INTO report_sources VALUES(" + sql_placeholders(12 + N) + ")").c_str());
-    Stmt pr(db, ("INSERT INTO report_profile VALUES(" + sql_placeholders(6 + N) + ")").c_str());
-    Stmt ap(db, ("INSERT INTO report_apportion VALUES(" + sql_placeholders(8 + N) + ")").c_str());
+    Stmt so(db, "INSERT INTO report_sources VALUES(" + sql_placeholders(12 + N) + ")");
+    Stmt pr(db, "INSERT INTO report_profile VALUES(" + sql_placeholders(6 + N) + ")");
+    Stmt ap(db, "INSERT INTO report_apportion VALUES(" + sql_placeholders(8 + N) + ")");
     ord = 0;
     for (const auto& s : x.scenarios) {
         sc.bind(1, id).bind(2, ord++).bind(3, s.id).bind(4, s.name).bind(5, s.name_en).bind(6, join_lines(s.measures))
@@ -345,21 +153,22 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
         int k = 0;
         for (const auto& v : s.sources) {
             so.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, v.id).bind(5, v.name).bind(6, v.type).bind(7, v.town)
-                .bind(8, v.reach_id).bind(9, v.position_km).bind(10, v.flow_m3s).bind(11, v.load_gs).bind(11 + N, v.origin)
-                .bind(12 + N, v.diffuse ? 1 : 0);
+                .bind(8, v.reach_id).bind(9, v.position_km).bind(10, v.flow_m3s);
+            so.bind_all(11, v.load_gs).bind(11 + N, v.origin).bind(12 + N, v.diffuse ? 1 : 0);
             so.run();
         }
         k = 0;
         for (const auto& p : s.profile) {
-            pr.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, p.reach_id).bind(5, p.position_km).bind(6, p.flow_m3s)
-                .bind(7, p.conc_mgL);
+            pr.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, p.reach_id).bind(5, p.position_km).bind(6, p.flow_m3s);
+            pr.bind_all(7, p.conc_mgL);
             pr.run();
         }
         k = 0;
         for (const auto& a : s.apportionment) {
             auto row = [&](const char* part, const report::Contribution& c) {
                 ap.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, a.section_id).bind(5, std::string(part)).bind(6, c.key)
-                    .bind(7, c.label).bind(8, c.label_en).bind(9, c.conc_mgL);
+                    .bind(7, c.label).bind(8, c.label_en);
+                ap.bind_all(9, c.conc_mgL);
                 ap.run();
             };
             row("total", {"total", "合计", "Total", a.total_mgL});
@@ -369,9 +178,7 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
     }
 }
 
-std::int64_t save_run_with_report(RunStore& store, const RunData& run, const LoadedCase& lc,
-                                  const std::vector<scenarios::Scenario>& chosen, const ReportExtrasOptions& opt) {
-    const ReportExtras x = collect_report_extras(lc, chosen, opt);
+std::int64_t save_run_with_report(RunStore& store, const RunData& run, const ReportExtras& x) {
     return store.save(run, [&](std::int64_t id) { save_report_extras(store, id, x); });
 }
 
@@ -439,6 +246,26 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
             else if (k == "note") r.notes.push_back(s.text(1));
         }
     }
+    {
+        std::vector<reaches::ClassLimit> rows;
+        Stmt s(db, "SELECT parameter, water_body, direction, class_i, class_ii, class_iii, class_iv, class_v, unit, source "
+                   "FROM report_classes WHERE run_id = ? ORDER BY ord");
+        s.bind(1, id);
+        while (s.step()) {
+            reaches::ClassLimit L;
+            L.parameter = s.text(0);
+            if (s.text(1) != "any") L.water_body = reaches::parse_water_body(s.text(1));
+            L.minimum = s.text(2) == "min";
+            for (int k = 0; k < 5; ++k) L.limit[k] = s.real(3 + k);
+            L.unit = s.text(8);
+            L.source = s.text(9);
+            rows.push_back(std::move(L));
+        }
+        if (!rows.empty()) r.classes = reaches::ClassTable::from_rows(std::move(rows));
+        else
+            r.notes.push_back("本次运行未保存水质类别标准表，按 GB 3838-2002 内置表评价 / this run was stored without its class "
+                              "table; the built-in GB 3838-2002 table is used");
+    }
     std::map<std::string, report::Scenario*> by_id;
     for (auto& s : r.scenarios) by_id[s.id] = &s;
     {
@@ -457,22 +284,22 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
     }
     for (auto& o : r.scenarios) {
         {
-            Stmt s(db, ("SELECT source_id, name, type, town, reach_id, origin, position_km, flow_m3s, " + columns("_gs") +
-                        ", diffuse FROM report_sources WHERE run_id = ? AND scenario = ? ORDER BY ord").c_str());
+            Stmt s(db, "SELECT source_id, name, type, town, reach_id, origin, position_km, flow_m3s, " + sql_columns("_gs") +
+                       ", diffuse FROM report_sources WHERE run_id = ? AND scenario = ? ORDER BY ord");
             s.bind(1, id).bind(2, o.id);
             while (s.step())
                 o.sources.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7),
                                      s.reals(8), s.i64(8 + N) != 0});
         }
         {
-            Stmt s(db, ("SELECT reach_id, position_km, flow_m3s, " + columns("_mgL") +
-                        " FROM report_profile WHERE run_id = ? AND scenario = ? ORDER BY ord").c_str());
+            Stmt s(db, "SELECT reach_id, position_km, flow_m3s, " + sql_columns("_mgL") + " FROM report_profile "
+                       "WHERE run_id = ? AND scenario = ? ORDER BY ord");
             s.bind(1, id).bind(2, o.id);
             while (s.step()) o.profile.push_back({s.text(0), s.real(1), s.real(2), s.reals(3)});
         }
         {
-            Stmt s(db, ("SELECT section_id, part, key, label, label_en, " + columns("_mgL") +
-                        " FROM report_apportion WHERE run_id = ? AND scenario = ? ORDER BY ord").c_str());
+            Stmt s(db, "SELECT section_id, part, key, label, label_en, " + sql_columns("_mgL") + " FROM report_apportion "
+                       "WHERE run_id = ? AND scenario = ? ORDER BY ord");
             s.bind(1, id).bind(2, o.id);
             while (s.step()) {
                 const std::string sec = s.text(0), part = s.text(1);

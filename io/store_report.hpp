@@ -5,6 +5,7 @@
 //   report_sources   each scenario's resolved sources (type, town, reach, load g/s)
 //   report_profile   concentrations along every reach (longitudinal profiles)
 //   report_apportion each section's concentration by source type and by its largest sources
+// The extras are collected from the solved scenarios (report/collect.hpp); this file only writes and reads them.
 // Written at run time in the run's own transaction (RunStore::save's `more`), so a run is stored with its report data
 // or not at all, and read back into report::ReportData, so a report can be made later without rerunning.
 #pragma once
@@ -12,39 +13,19 @@
 #include <string>
 #include <vector>
 
-#include "io/case_reader.hpp"
 #include "io/store.hpp"
-#include "report/report.hpp"
+#include "report/collect.hpp"
 
 namespace qingliu::io {
 
-struct ReportExtrasOptions {
-    double profile_step_km = 0.0;    ///< 0: about 300 points along the longest river (at least 50 m apart)
-    int top_sources = 10;            ///< largest single sources kept per section
-    double max_apportion_work = 4e8; ///< sources x (reaches + sections) above which apportionment is skipped (noted)
-};
-
-/// Everything report_* holds for one run (scenario entries carry no sections/reaches: those are in the core tables).
-struct ReportExtras {
-    std::vector<report::Reach> network;
-    std::string srs_wkt;
-    bool geographic = false;
-    std::vector<report::Scenario> scenarios;  ///< baseline first, then `scenarios` in the order given
-    std::vector<std::string> notes;
-};
-
-/// Evaluates the baseline and each scenario for the report: profiles, apportionment, resolved sources, and reads the
-/// reach lines of the case's reach table when it has geometry. Throws ModelError/InputError as the model does.
-ReportExtras collect_report_extras(const LoadedCase& lc, const std::vector<scenarios::Scenario>& scenarios,
-                                   const ReportExtrasOptions& opt = {});
+using report::ReportExtras;
 
 /// Writes the extras of run_id. Call it from RunStore::save's `more`, inside the run's transaction (OutputError
 /// otherwise).
 void save_report_extras(RunStore& store, std::int64_t run_id, const ReportExtras& extras);
 
-/// Collects the report extras, then saves the run and them in one transaction; returns the run's id.
-std::int64_t save_run_with_report(RunStore& store, const RunData& run, const LoadedCase& lc,
-                                  const std::vector<scenarios::Scenario>& scenarios, const ReportExtrasOptions& opt = {});
+/// Saves the run and its report extras in one transaction; returns the run's id.
+std::int64_t save_run_with_report(RunStore& store, const RunData& run, const ReportExtras& extras);
 
 /// A stored run as report data (core tables + report_* tables). A run stored without report data still gives a
 /// report (sections, reaches, schematic from reach ids) with a note saying what is missing.

@@ -371,6 +371,9 @@ Table read_table(const TableRef& ref, Problems& problems, const std::string& kin
     if (const OGRSpatialReference* srs = layer->GetSpatialRef()) {
         t.has_crs = true;
         t.geographic = srs->IsGeographic();
+        char* wkt = nullptr;
+        if (srs->exportToWkt(&wkt) == OGRERR_NONE && wkt) t.crs_wkt = wkt;
+        CPLFree(wkt);
     }
     const bool spreadsheet = ext == ".csv" || ext == ".txt" || ext == ".xlsx" || ext == ".ods" || ext == ".xls";
     layer->ResetReading();

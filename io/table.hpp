@@ -39,6 +39,7 @@ struct Table {
     std::vector<std::string> warnings;  ///< read, but the user should know (GBK text, a unit assumed ...)
     std::set<std::string> suspect;      ///< known columns a wrong header probably meant: problems about them are
                                         ///< not repeated per record (the header problem says it once)
+    std::string crs_wkt;  ///< the layer's CRS as WKT ("" when it has none)
     int column(const std::string& name) const;
     bool suppressed(const std::string& field) const { return suspect.count(field) > 0; }
 };

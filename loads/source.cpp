@@ -12,7 +12,8 @@ const std::vector<SourceType>& source_types() {
         {"rural_domestic", "农村生活", "Rural domestic"},
         {"urban_uncollected", "城镇未收集生活污水", "Urban uncollected sewage"},
         {"aquaculture", "水产养殖", "Aquaculture"},
-        {"background", "背景（上游来水及区间入流）", "Background (headwater and lateral inflow)"},
+        {"background", "自然本底（源头及区间入流的天然浓度）", "Natural background (headwater at natural concentration, lateral inflow)"},
+        {"boundary_inflow", "跨界来水（入境水超出自然本底部分）", "Boundary inflow (water from upstream of the case, above natural background)"},
     };
     return t;
 }

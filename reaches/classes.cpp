@@ -100,6 +100,12 @@ ClassTable ClassTable::parse(std::string_view text, const std::string& origin) {
     return t;
 }
 
+ClassTable ClassTable::from_rows(std::vector<ClassLimit> rows) {
+    ClassTable t;
+    t.rows_ = std::move(rows);
+    return t;
+}
+
 const ClassTable& ClassTable::gb3838() {
     static const ClassTable t = parse(kGb3838Csv, "data/standards/gb3838_2002.csv");
     return t;

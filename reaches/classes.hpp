@@ -38,6 +38,8 @@ public:
     static const ClassTable& gb3838();
     /// Parses a table with columns parameter,water_body,direction,I,II,III,IV,V[,unit,source]; throws InputError.
     static ClassTable parse(std::string_view csv_text, const std::string& origin);
+    /// A table of the given rows (as stored with a run).
+    static ClassTable from_rows(std::vector<ClassLimit> rows);
 
     const ClassLimit* find(std::string_view parameter, WaterBody wb) const;
     /// Class 1..6 of a value; throws ModelError if the parameter has no row for the water body.

@@ -217,6 +217,23 @@ struct Router {
         w.x = to_m;
     }
 
+    // Concentration and flow at `at_m` inside the segment [w.x, seg_end] that advance(seg_end) will integrate, with
+    // that segment's velocity: profile points sample the solution without splitting its segments, so the results
+    // do not depend on the profile step.
+    std::pair<double, PerConstituent> sample(const Walk& w, double at_m, double seg_end) const {
+        const double dx = at_m - w.x, q_mid = w.q + 0.5 * w.q_lat * (seg_end - w.x);
+        const double u = q_mid > 0.0 ? w.hyd->velocity(q_mid) : 0.0;
+        if (dx <= 0.0 || !(u > 0.0) || !std::isfinite(u)) return {w.q, conc(w, at_m)};  // advance() reports a bad segment
+        const double qp = w.q + w.q_lat * dx;
+        PerConstituent cc{};
+        for (int c = 0; c < kNumConstituents; ++c) {
+            const double a = k_s[c] / u, one_minus_e = -std::expm1(-a * dx);
+            const double lp = a > 0.0 ? w.l[c] * (1.0 - one_minus_e) + w.src_lat[c] / a * one_minus_e : w.l[c] + w.src_lat[c] * dx;
+            cc[c] = qp > 0.0 ? lp / qp : 0.0;
+        }
+        return {qp, cc};
+    }
+
     // A point input mixes at once; a spread input joins the distributed inflow until its end.
     void add_input(Walk& w, std::int32_t pi, double at_m, Totals& t) const {
         const PointInput& p = inputs[pi];
@@ -260,21 +277,22 @@ struct Router {
             const double xa = w.active.empty() ? kBeyond : w.active.front().first;
             const double xi = ii < ie ? std::clamp(inputs[in_idx[ii]].position_m, 0.0, len) : kBeyond;
             const double xo = oi < oe ? std::clamp(observations[ob_idx[oi]].position_m, 0.0, len) : kBeyond;
-            const double xp = next_profile <= len ? next_profile : kBeyond;
-            const double xn = std::min({xa, xi, xo, xp});
+            const double xn = std::min({xa, xi, xo});
+            const double seg_end = std::min(xn, len);
+            for (; next_profile < seg_end; next_profile += opt.profile_step_m) {
+                const auto [qp, cp] = sample(w, next_profile, seg_end);
+                profile->push_back({r, next_profile, qp, cp});
+            }
             if (xn > len) break;
             advance(w, xn, t);
             if (xa == xn) {
                 end_spread(w);
             } else if (xi == xn) {  // inputs before observations at the same point: a section there sees them mixed
                 add_input(w, in_idx[ii++], xn, t);
-            } else if (xo == xn) {
+            } else {
                 const std::int32_t o = ob_idx[oi++];
                 res.obs_conc_mgL[o] = conc(w, xn);
                 res.obs_flow_m3s[o] = w.q;
-            } else {
-                profile->push_back({r, xn, w.q, conc(w, xn)});
-                next_profile = xn + opt.profile_step_m;
             }
         }
         advance(w, len, t);

@@ -70,7 +70,7 @@ std::vector<std::pair<std::string, std::string>> report_csvs(const ReportData& d
             re += sid + "," + q(r.id) + "," + q(n ? n->name : "") + "," + q(n ? n->river : "") + "," + q(n ? n->downstream_id : "") + "," +
                   (n ? num(n->length_km) : "") + "," + num(r.flow_m3s) + "," + num(r.velocity_ms) + "," + num(r.travel_time_d) + "," +
                   nums(r.conc_mgL) + "," + nums(r.load_out_kg_d) + "," +
-                  (r.dry ? "" : reaches::class_roman(reach_class(r.conc_mgL))) + "," + (r.dry ? "yes" : "no") + "\n";
+                  (r.dry ? "" : reaches::class_roman(reach_class(d.classes, r.conc_mgL))) + "," + (r.dry ? "yes" : "no") + "\n";
         }
         for (const auto& p : s.profile) {
             auto it = axis.find(p.reach_id);

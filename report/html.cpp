@@ -11,6 +11,7 @@
 #include "reaches/classes.hpp"
 #include "reaches/sections.hpp"
 #include "report/html_parts.hpp"
+#include "report/mixing.hpp"
 
 namespace qingliu::report {
 
@@ -76,7 +77,7 @@ std::string type_en(const std::string& t) {
 
 const char* type_colour(const std::string& t) {
     static const std::map<std::string, const char*> c = {
-        {"background", "#bab0ac"}, {"sewage_plant", "#4e79a7"}, {"outfall", "#f28e2b"},
+        {"background", "#bab0ac"}, {"boundary_inflow", "#79706e"}, {"sewage_plant", "#4e79a7"}, {"outfall", "#f28e2b"},
         {"industry", "#e15759"},   {"livestock", "#76b7b2"},    {"cropland", "#59a14f"},
         {"rural_domestic", "#edc948"}, {"urban_uncollected", "#b07aa1"}, {"aquaculture", "#ff9da7"}};
     auto it = c.find(t);
@@ -95,8 +96,8 @@ const char* scen_dash(std::size_t i) {
 
 int conc_digits(int k) { return variable(k).conc_digits; }
 
-double limit_of(int k, int cls) {
-    return reaches::ClassTable::gb3838().limit(key(kConstituents[k]), reaches::WaterBody::River, cls);
+double limit_of(const ReportData& d, int k, int cls) {
+    return d.classes.limit(key(kConstituents[k]), reaches::WaterBody::River, cls);
 }
 
 double nice_step(double range, int n) {
@@ -154,6 +155,7 @@ svg .inbar{font-size:10px;fill:#fff}
 svg .reach{fill:none;stroke-linecap:round;stroke-linejoin:round}
 svg .river{font-size:12px;fill:#37474f;font-style:italic}
 svg .mapbg{fill:#fbfcfd}
+svg .crs{font-size:11px;fill:#5b6570}
 .charts{display:grid;grid-template-columns:1fr;gap:4px}
 .note{color:var(--muted);font-size:13px}
 .card{display:inline-block;min-width:150px;border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:4px 8px 4px 0}
@@ -510,7 +512,9 @@ struct Page {
         for (const auto& [k, v] : d.parameters) h += "<tr><td>" + esc(k) + "</td><td>" + esc(num(v)) + "</td></tr>";
         h += "</table><h3>" + bi("输入文件（SHA-256）", "Input files (SHA-256)") + "</h3><table>";
         for (const auto& [p, sha] : d.inputs) h += "<tr><td>" + esc(p) + "</td><td><code>" + esc(sha) + "</code></td></tr>";
-        h += "</table></section>\n</main>\n<script>" + std::string(kScript) + "</script>\n</body></html>\n";
+        h += "</table></section>\n";
+        if (d.mixing) h += mixing_section_html(*d.mixing);
+        h += "</main>\n<script>" + std::string(kScript) + "</script>\n</body></html>\n";
     }
 };
 

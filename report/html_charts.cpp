@@ -20,7 +20,7 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
     for (const auto& s : series)
         for (auto [x, y] : s.xy) ymax = std::max(ymax, y);
     for (const auto& [x, s] : secs) ymax = std::max(ymax, s->conc_mgL[k]);
-    ymax = std::max(ymax * 1.12, limit_of(k, 3) * 1.15);
+    ymax = std::max(ymax * 1.12, limit_of(d, k, 3) * 1.15);
     const double xmax = std::max(ax.length_km, 1e-3);
     auto X = [&](double x) { return ml + pw * x / xmax; };
     auto Y = [&](double y) { return mt + ph * (1.0 - std::min(y, ymax) / ymax); };
@@ -29,7 +29,7 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
     // class bands (GB 3838-2002 limits)
     double lo = 0.0;
     for (int c = 1; c <= 6; ++c) {
-        const double hi = c <= 5 ? limit_of(k, c) : ymax;
+        const double hi = c <= 5 ? limit_of(d, k, c) : ymax;
         if (hi > lo && lo < ymax) {
             const double y0 = Y(std::min(hi, ymax)), y1 = Y(lo);
             o += "<rect x=\"" + fixed(ml, 1) + "\" y=\"" + fixed(y0, 1) + "\" width=\"" + fixed(pw, 1) + "\" height=\"" +
@@ -63,7 +63,7 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
         o += "<text class=\"seclabel\" x=\"" + fixed(X(x), 1) + "\" y=\"" + fixed(mt - 6, 1) + "\" text-anchor=\"middle\">" +
              esc(s->name) + "</text>";
         // target limit of the section as a short bar
-        const double lim = limit_of(k, s->target_class);
+        const double lim = limit_of(d, k, s->target_class);
         if (lim < ymax)
             o += "<line class=\"target\" x1=\"" + fixed(X(x) - 9, 1) + "\" x2=\"" + fixed(X(x) + 9, 1) + "\" y1=\"" + fixed(Y(lim), 1) +
                  "\" y2=\"" + fixed(Y(lim), 1) + "\"><title>" + esc("目标 target " + reaches::class_roman(s->target_class) + " " +
@@ -121,6 +121,52 @@ std::string apportion_chart(const SectionApportionment& a) {
 
 // ------------------------------------------------------------------------------------------------------- map
 
+std::string crs_name(const std::string& wkt) {
+    const auto q0 = wkt.find('"');
+    if (q0 == std::string::npos) return "";
+    const auto q1 = wkt.find('"', q0 + 1);
+    return q1 == std::string::npos ? "" : wkt.substr(q0 + 1, q1 - q0 - 1);
+}
+
+// Scale bar (bottom left), north arrow (top right, real geometry only) and the coordinate frame named (bottom).
+// Drawing units: km (schematic), metres (projected CRS) or degrees of latitude (geographic, x scaled by cos(lat0)
+// so that one unit is one degree of latitude = 111.195 km on the sphere of mean radius 6371.0088 km).
+std::string map_furniture(const Layout& L, double W, double H, double pad, double px_per_unit) {
+    const double km_per_unit = L.schematic ? 1.0 : L.geographic ? 6371.0088 * 3.14159265358979 / 180.0 : 0.001;
+    const double px_per_km = px_per_unit / km_per_unit;
+    std::string o;
+    if (px_per_km > 0.0 && std::isfinite(px_per_km)) {
+        // the longest 1-2-5 length that fits in a fifth of the map width
+        const double want_km = 0.2 * (W - 2 * pad) / px_per_km;
+        double len = std::pow(10.0, std::floor(std::log10(want_km)));
+        for (double f : {5.0, 2.0, 1.0})
+            if (f * len <= want_km) {
+                len *= f;
+                break;
+            }
+        const double bw = len * px_per_km, bx = pad, by = H - 22;
+        const std::string lab = len >= 1.0 ? fixed(len, 0) + " km" : fixed(len * 1000.0, 0) + " m";
+        o += "<g class=\"scalebar\"><path d=\"M" + fixed(bx, 1) + " " + fixed(by - 5, 1) + "v5h" + fixed(bw, 1) + "v-5\" fill=\"none\" "
+             "stroke=\"#222\" stroke-width=\"1.5\"/><text class=\"tick\" x=\"" + fixed(bx, 1) + "\" y=\"" + fixed(by - 8, 1) +
+             "\">0</text><text class=\"tick\" x=\"" + fixed(bx + bw, 1) + "\" y=\"" + fixed(by - 8, 1) + "\" text-anchor=\"middle\">" + lab +
+             "</text></g>";
+    }
+    if (!L.schematic) {  // north is up in both geographic and projected frames as drawn
+        const double nx = W - 30, ny = 18;
+        o += "<g class=\"north\"><path d=\"M" + fixed(nx, 1) + " " + fixed(ny, 1) + "l8 24l-8 -6l-8 6Z\" fill=\"#222\"/>"
+             "<text class=\"tick\" x=\"" + fixed(nx, 1) + "\" y=\"" + fixed(ny + 38, 1) + "\" text-anchor=\"middle\">N 北</text></g>";
+    }
+    std::string crs;
+    if (L.schematic) crs = "示意图（km，非地理坐标，无方位） schematic frame in km, not geographic, no north";
+    else {
+        std::string name = crs_name(L.srs_wkt);
+        if (name.empty()) name = L.geographic ? "经纬度 longitude/latitude (CRS not named)" : "CRS not named";
+        crs = "坐标系 CRS: " + name + (L.geographic ? "（经纬度，绘图按 cos φ 缩放经度 longitude scaled by cos φ）" : "");
+    }
+    o += "<text class=\"crs\" x=\"" + fixed(W - 10, 1) + "\" y=\"" + fixed(H - 8, 1) + "\" text-anchor=\"end\">" + esc(crs) + "</text>";
+    return o;
+}
+
 std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
     const auto& net = d.network;
     double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300, lat0 = 0.0, nlat = 0.0;
@@ -157,7 +203,7 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
         const auto& line = L.reach_lines[r];
         if (line.size() < 2) continue;
         auto it = res.find(net[r].id);
-        const int cls = it != res.end() && !it->second->dry ? reach_class(it->second->conc_mgL) : 0;
+        const int cls = it != res.end() && !it->second->dry ? reach_class(d.classes, it->second->conc_mgL) : 0;
         const double q = it != res.end() ? it->second->flow_m3s : 0.0;
         const double w = 2.5 + (qmax > 0.0 ? 5.0 * std::log1p(q) / std::log1p(qmax) : 0.0);
         std::string p;
@@ -190,6 +236,7 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
              "</title></circle><text class=\"seclabel\" x=\"" + fixed(SX(p) + 10, 1) + "\" y=\"" + fixed(SY(p) - 8, 1) + "\">" +
              esc(x.name) + "</text></g>";
     }
+    o += map_furniture(L, W, H, pad, scale);
     return o + "</svg>";
 }
 

@@ -22,7 +22,7 @@ const char* scen_dash(std::size_t i);
 /// Decimals of concentrations of state variable k (common/constituent.hpp).
 int conc_digits(int k);
 /// GB 3838-2002 limit of state variable k for class cls (rivers).
-double limit_of(int k, int cls);
+double limit_of(const ReportData& d, int k, int cls);
 double nice_step(double range, int n);
 std::string tick_text(double v, double step);
 

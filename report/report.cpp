@@ -28,8 +28,7 @@ const char* class_colour(int cls) {
     }
 }
 
-int reach_class(const PerConstituent& conc_mgL) {
-    const auto& t = reaches::ClassTable::gb3838();
+int reach_class(const reaches::ClassTable& t, const PerConstituent& conc_mgL) {
     int worst = 1;
     for (auto c : kConstituents)
         worst = std::max(worst, t.classify(key(c), reaches::WaterBody::River, conc_mgL[idx(c)]));

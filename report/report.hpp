@@ -3,11 +3,13 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/constituent.hpp"
+#include "reaches/classes.hpp"
 
 namespace qingliu::report {
 
@@ -88,6 +90,8 @@ struct Scenario {
     std::vector<Source> sources;                      ///< the scenario's resolved sources; may be empty
 };
 
+struct MixingSection;  // report/mixing.hpp
+
 struct ReportData {
     std::int64_t run_id = 0;
     std::string created_utc, command, case_name, case_name_en, case_dir, version;
@@ -98,6 +102,8 @@ struct ReportData {
     bool geographic = false;    ///< reach lines in longitude/latitude degrees
     std::vector<Scenario> scenarios;  ///< the baseline first
     std::vector<std::string> notes;   ///< what is missing from this run's stored data, said to the reader
+    reaches::ClassTable classes = reaches::ClassTable::gb3838();  ///< the class table the run was judged by
+    std::shared_ptr<const MixingSection> mixing;  ///< outfall mixing zones (qingliu mixing); null: no such section
 
     bool has_geometry() const;  ///< every reach has a line of two or more vertices
 };
@@ -105,8 +111,8 @@ struct ReportData {
 /// GB 3838-2002 class colours as used in Chinese water-quality reports: I/II blue, III green, IV yellow, V orange,
 /// worse than V red. cls 1..6; anything else grey.
 const char* class_colour(int cls);
-/// Class of the reach-end concentrations of a river reach by GB 3838-2002 (worst of COD, NH3-N, TP), 1..6.
-int reach_class(const PerConstituent& conc_mgL);
+/// Class of the reach-end concentrations of a river reach by the run's class table (worst of COD, NH3-N, TP), 1..6.
+int reach_class(const reaches::ClassTable& classes, const PerConstituent& conc_mgL);
 
 /// Distance of each reach's upstream end from the head of its river (km), and each river's length.
 /// A river's head is its reach(es) with no upstream reach on the same river; where two reaches of one river feed one

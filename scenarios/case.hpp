@@ -1,6 +1,7 @@
 // A case: the network, its sources and sections, kinetics and conditions, as plain structs (built by io/ from a
 // case folder, or in code). evaluate() runs the steady model and classifies every section.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,14 @@ struct CaseModel {
     std::vector<loads::Source> resolved;       ///< resolve(inventory) as last computed (before source measures)
     std::vector<reaches::Section> sections;
     reaches::ClassTable classes = reaches::ClassTable::gb3838();
+    /// Natural background of headwater inflow (the case's [background] headwater). A headwater given above it carries
+    /// water from upstream of the case (跨界来水): the excess is the boundary inflow, apportioned on its own.
+    /// Empty: every headwater counts as natural background.
+    std::optional<PerConstituent> natural_headwater_mgL;
+    /// Reach lines in the reach table's CRS, upstream to downstream, aligned with net; empty without geometry.
+    std::vector<std::vector<std::pair<double, double>>> reach_lines;
+    std::string crs_wkt;      ///< CRS of reach_lines ("" when none)
+    bool geographic = false;  ///< reach_lines are longitude/latitude in degrees
 };
 
 struct SectionResult {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <unordered_map>
 
@@ -70,6 +71,26 @@ std::optional<PerConstituent> effluent_limits(const CaseModel& m, const std::str
             }
         }
     return plant_standard_limits(m, standard);
+}
+
+std::vector<loads::EffluentStandard> surface_water_standards(const reaches::ClassTable& classes) {
+    std::vector<loads::EffluentStandard> out;
+    for (int cls = 1; cls <= 5; ++cls) {
+        loads::EffluentStandard s;
+        s.key = "GB3838-" + reaches::class_roman(cls);
+        s.name_zh = "地表水" + reaches::class_label_zh(cls) + "（作为出水标准）";
+        s.name_en = "Surface-water " + reaches::class_label_en(cls) + " as effluent target";
+        std::string src = "GB 3838-2002 Table 1 (rivers), from the case's class table:";
+        for (auto c : kConstituents) {
+            s.limit_mgL[idx(c)] = classes.limit(key(c), reaches::WaterBody::River, cls);
+            char v[32];
+            std::snprintf(v, sizeof v, " %s %g", std::string(label_en(c)).c_str(), s.limit_mgL[idx(c)]);
+            src += v;
+        }
+        s.source = src;
+        out.push_back(std::move(s));
+    }
+    return out;
 }
 
 namespace {

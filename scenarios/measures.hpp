@@ -106,6 +106,9 @@ void apply_measure(CaseModel& m, const Measure& x);
 /// Effluent limits (mg/L) of a discharge standard by name; nullopt if unknown. Set by the loads module's standards
 /// table; surface-water classes (GB 3838 III/IV/V) are always known.
 std::optional<PerConstituent> effluent_limits(const CaseModel& m, const std::string& standard);
+/// Surface-water classes I..V of a class table (river rows) as effluent targets GB3838-I .. GB3838-V ("准IV类"), so
+/// that the case's one class table also sets these limits.
+std::vector<loads::EffluentStandard> surface_water_standards(const reaches::ClassTable& classes);
 
 // Kinds that act on the source inventory (plants' service areas, farms, cropland, villages, ponds): checked and
 // applied in inventory_measures.cpp.

@@ -169,3 +169,6 @@ TEST_CASE("regression: optimize on every shipped case", "[regression]") { golden
 TEST_CASE("regression: run --monte-carlo on every shipped case", "[regression]") {
     golden_command("montecarlo", "run", " --monte-carlo 200 --seed 7");
 }
+
+// Outfall mixing zones of every point discharge (mixing.csv; the GeoPackage and report are checked in tests/mixing).
+TEST_CASE("regression: mixing on every shipped case", "[regression]") { golden_command("mixing", "mixing", ""); }

@@ -265,7 +265,12 @@ TEST_CASE("shipped coefficient and standard tables: complete and sourced", "[loa
     CHECK(s.find("gb18918 1b")->limit_mgL == PerConstituent{60, 8, 1});
     REQUIRE(s.find("DB51/2311-2016"));
     CHECK(s.find("DB51/2311-2016")->limit_mgL == PerConstituent{30, 1.5, 0.3});
-    CHECK(s.find("GB3838-IV")->limit_mgL == PerConstituent{30, 1.5, 0.3});
+    // surface-water classes as effluent targets come from the class table (GB 3838-2002 Table 1 rivers: IV = 30, 1.5, 0.3)
+    CHECK_FALSE(s.find("GB3838-IV"));
+    const auto sw = scenarios::surface_water_standards(reaches::ClassTable::gb3838());
+    REQUIRE(sw.size() == 5);
+    CHECK(sw[3].key == "GB3838-IV");
+    CHECK(sw[3].limit_mgL == PerConstituent{30, 1.5, 0.3});
 }
 
 TEST_CASE("shipped standards: a plant's build year picks its GB 18918-2002 TP limit; grade 3 sets no NH3-N limit",

@@ -51,7 +51,9 @@ TEST_CASE("qingliu optimize: the plan is the cheapest of every combination, eval
     const fs::path dir = dirty_mini("opt-cli");
     const fs::path out = dir / "out";
     std::string log;
-    REQUIRE(run_cli("--store " + (dir / "s.sqlite").string() + " optimize " + dir.string() + " -o " + out.string(), &log) == 0);
+    REQUIRE(run_cli("--store " + (dir / "s.sqlite").string() + " optimize " + dir.string() + " --mos 0 --conditions design -o " +
+                        out.string(),
+                    &log) == 0);
     std::set<std::string> chosen;
     for (const auto& r : read_csv(out / "plan.csv"))
         if (r.at("chosen") == "1") chosen.insert(r.at("measure_id"));
@@ -99,6 +101,33 @@ TEST_CASE("qingliu optimize: the plan is the cheapest of every combination, eval
         CHECK(r.at("reachable") == "1");
         CHECK(r.at("gap_mgL") == "0");
     }
+}
+
+TEST_CASE("qingliu optimize by default: a 10 % margin in every declared condition, the condition measure named as left out",
+          "[optimize][cli]") {
+    const fs::path dir = dirty_mini("opt-robust");
+    const fs::path out = dir / "out";
+    std::string log;
+    REQUIRE(run_cli("--store " + (dir / "s.sqlite").string() + " optimize " + dir.string() + " -o " + out.string(), &log) == 0);
+    CHECK(log.find("10.0 % of each target limit") != std::string::npos);
+    CHECK(log.find("dry_season") != std::string::npos);  // a design condition, and named among the measures left out
+    std::set<std::string> conditions;
+    bool all_met = true;
+    for (const auto& r : read_csv(out / "plan_sections.csv")) {
+        conditions.insert(r.at("condition"));
+        CHECK(std::stod(r.at("target_mgL")) == Approx(0.9 * std::stod(r.at("limit_mgL"))).epsilon(1e-6));  // printed digits
+        // a row either meets its target with the margin or carries its gap
+        const double plan = std::stod(r.at("plan_mgL")), target = std::stod(r.at("target_mgL")), gap = std::stod(r.at("gap_mgL"));
+        if (gap == 0.0) CHECK(plan <= target * (1 + 1e-6));
+        else CHECK(plan - target == Approx(gap).epsilon(1e-5));
+        all_met = all_met && gap == 0.0;
+    }
+    CHECK(conditions == std::set<std::string>{"design", "dry_season"});
+    bool condition_row = false;
+    for (const auto& r : read_csv(out / "plan.csv"))
+        if (r.at("measure_id") == "dry_season") condition_row = r.at("kind") == "conditions" && !r.at("note").empty();
+    CHECK(condition_row);
+    UNSCOPED_INFO("all targets met with the margin in both conditions: " << all_met);
 }
 
 TEST_CASE("qingliu run --monte-carlo: reproducible, and what the library gives for the same seed", "[montecarlo][cli]") {

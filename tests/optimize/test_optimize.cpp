@@ -177,11 +177,12 @@ TEST_CASE("least-cost plan: an unreachable target is reported with its remaining
     CHECK(r.total_gap_rel == Approx(0.1).epsilon(1e-9));  // 0.1 / 1.0
 }
 
-TEST_CASE("least-cost plan: two cuts on one source multiply; the re-evaluation catches it and re-plans", "[optimize]") {
+TEST_CASE("least-cost plan: two cuts on one source multiply; the pair term models it", "[optimize]") {
     // S1 adds 18 mg/L COD on background 10: (28 - cut) f <= 20 needs a cut >= 28 - 20/f = 7.531 mg/L.
     // a (source_reduction 22 %) and b (wetland 22 %) on S1 are different kinds, so not levels of one choice; alone each
     // removes 3.96 mg/L, linearly 7.92 together, but applied together 18 (1 - 0.78^2) = 7.049 mg/L: the plan {a, b}
-    // misses by 0.48 f, the correction is added and the only remaining plan, closing S1 (cost 100), is chosen.
+    // misses by 0.48 f. The pair term D_ab = 7.049 - 7.92 mg/L (x f) enters the model, so the only plan that works,
+    // closing S1 (cost 100), is chosen without a correction.
     CaseModel m = one_reach({10.0, 0.2, 0.05}, {{180, 0, 0}});
     const std::vector<Measure> ms = {
         cut("a", MeasureKind::SourceReduction, 0, {0.22, 0, 0}, 10, 0),
@@ -194,7 +195,8 @@ TEST_CASE("least-cost plan: two cuts on one source multiply; the re-evaluation c
     CHECK(0.44 * 18.0 > 28.0 - 20.0 / f_cod());            // the linear sum looks enough
     CHECK(18.0 * (1 - 0.78 * 0.78) < 28.0 - 20.0 / f_cod());  // the true combination is not
     const OptimizeResult r = optimize(m, c, {});
-    CHECK(r.corrections >= 1);
+    CHECK(r.interacting_pairs >= 1);
+    CHECK(r.corrections == 0);
     CHECK(r.chosen == std::vector<std::size_t>{2});
     CHECK(r.cost_wan == Approx(100.0).margin(1e-9));
     CHECK(r.verified_ok);

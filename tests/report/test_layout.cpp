@@ -102,10 +102,10 @@ TEST_CASE("case geometry is used when every reach has a line", "[report][layout]
 
 TEST_CASE("reach class by GB 3838-2002: limits belong to the better class", "[report][classes]") {
     // GB 3838-2002 Table 1 (rivers), class III limits: COD 20, NH3-N 1.0, TP 0.2 mg/L; class IV: 30, 1.5, 0.3
-    CHECK(reach_class({20.0, 1.0, 0.2}) == 3);
-    CHECK(reach_class({20.0001, 1.0, 0.2}) == 4);
-    CHECK(reach_class({10.0, 1.6, 0.05}) == 5);   // NH3-N 1.6 > 1.5 (IV), <= 2.0 (V)
-    CHECK(reach_class({10.0, 0.1, 0.45}) == 6);   // TP 0.45 > 0.4 (V): worse than V
+    CHECK(reach_class(reaches::ClassTable::gb3838(), {20.0, 1.0, 0.2}) == 3);
+    CHECK(reach_class(reaches::ClassTable::gb3838(), {20.0001, 1.0, 0.2}) == 4);
+    CHECK(reach_class(reaches::ClassTable::gb3838(), {10.0, 1.6, 0.05}) == 5);   // NH3-N 1.6 > 1.5 (IV), <= 2.0 (V)
+    CHECK(reach_class(reaches::ClassTable::gb3838(), {10.0, 0.1, 0.45}) == 6);   // TP 0.45 > 0.4 (V): worse than V
     CHECK(std::string(class_colour(3)) == "#2e9e44");
     CHECK(std::string(class_colour(6)) == "#d62728");
 }

@@ -1,0 +1,185 @@
+// Shipped cases on real coordinates and observed statuses: reach line lengths against an independent great-circle
+// computation, every vertex cited or labelled, observation tables readable, and `qingliu validate` against a hand
+// count.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "common/csv_text.hpp"
+#include "common/error.hpp"
+#include "helpers.hpp"
+#include "io/case_reader.hpp"
+#include "io/observations_reader.hpp"
+
+using namespace qingliu;
+using namespace qingliu::test;
+
+namespace {
+
+using LonLat = std::pair<double, double>;
+
+// Great-circle distance (haversine) on the sphere of mean radius 6371.0088 km (IUGG), in metres.
+double haversine_m(LonLat a, LonLat b) {
+    constexpr double kR = 6371008.8, kDeg = M_PI / 180.0;
+    const double dphi = (b.second - a.second) * kDeg, dlam = (b.first - a.first) * kDeg;
+    const double h = std::sin(dphi / 2) * std::sin(dphi / 2) +
+                     std::cos(a.second * kDeg) * std::cos(b.second * kDeg) * std::sin(dlam / 2) * std::sin(dlam / 2);
+    return 2.0 * kR * std::asin(std::sqrt(h));
+}
+
+// "LINESTRING (x y, x y, ...)" -> vertices
+std::vector<LonLat> parse_linestring(const std::string& wkt) {
+    std::vector<LonLat> v;
+    const auto a = wkt.find('('), b = wkt.rfind(')');
+    if (a == std::string::npos || b == std::string::npos) return v;
+    std::string body = wkt.substr(a + 1, b - a - 1) + ",";
+    std::string cur;
+    for (char ch : body) {
+        if (ch != ',') {
+            cur += ch;
+            continue;
+        }
+        double x = 0, y = 0;
+        if (std::sscanf(cur.c_str(), "%lf %lf", &x, &y) == 2) v.push_back({x, y});
+        cur.clear();
+    }
+    return v;
+}
+
+std::vector<fs::path> cases_with(const std::string& file) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(source_dir() / "data/cases"))
+        if (fs::exists(e.path() / "case.toml") && fs::exists(e.path() / file)) out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+int col(const std::vector<std::string>& header, const std::string& name) {
+    for (std::size_t i = 0; i < header.size(); ++i)
+        if (header[i] == name) return static_cast<int>(i);
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("shipped cases: reach lines are longitude/latitude, lengths agree with a great-circle computation",
+          "[geography]") {
+    const auto cases = cases_with("points.csv");
+    REQUIRE(cases.size() >= 4);  // leshan, ledu, shizhong, yibin
+    for (const auto& dir : cases) {
+        INFO(dir.filename().string());
+        const auto lc = io::load_case(dir.string());
+        const auto rows = parse_csv_text(read_file(dir / "reaches.csv"));
+        REQUIRE(rows.size() >= 2);
+        const int iw = col(rows[0], "wkt"), iid = col(rows[0], "reach_id");
+        REQUIRE(iw >= 0);
+        REQUIRE(lc.reach_line_length_m.size() == rows.size() - 1);
+        // every vertex is a point of points.csv, and every point names its source
+        const auto pts = parse_csv_text(read_file(dir / "points.csv"));
+        const int ilon = col(pts[0], "lon"), ilat = col(pts[0], "lat"), isrc = col(pts[0], "source");
+        REQUIRE((ilon >= 0 && ilat >= 0 && isrc >= 0));
+        std::set<LonLat> known;
+        for (std::size_t r = 1; r < pts.size(); ++r) {
+            CHECK_FALSE(pts[r][isrc].empty());
+            known.insert({std::stod(pts[r][ilon]), std::stod(pts[r][ilat])});
+        }
+        for (std::size_t r = 1; r < rows.size(); ++r) {
+            INFO(rows[r][iid]);
+            const auto line = parse_linestring(rows[r][iw]);
+            REQUIRE(line.size() >= 2);
+            double geodesic = 0.0;
+            for (std::size_t k = 1; k < line.size(); ++k) geodesic += haversine_m(line[k - 1], line[k]);
+            for (const auto& v : line) CHECK(known.count(v) == 1);
+            // the reader's local equirectangular projection against the great circle: the networks span < 70 km,
+            // where the two differ by well under 0.5 % (tolerance 0.5 %)
+            CHECK(lc.reach_line_length_m[r - 1] == Approx(geodesic).epsilon(0.005));
+        }
+    }
+}
+
+TEST_CASE("shipped cases: observed statuses are read with a source on every row", "[geography][validate]") {
+    const auto cases = cases_with("observations.csv");
+    REQUIRE(cases.size() >= 3);
+    for (const auto& dir : cases) {
+        INFO(dir.filename().string());
+        const auto lc = io::load_case(dir.string());
+        const auto t = io::read_observed_statuses(lc);
+        REQUIRE_FALSE(t.rows.empty());
+        for (const auto& o : t.rows) {
+            CHECK_FALSE(o.source.empty());
+            CHECK((o.observed_class > 0 || !o.statement.empty() || o.has[0] || o.has[1] || o.has[2]));
+        }
+    }
+}
+
+TEST_CASE("observed statuses: every bad row reported at once", "[geography][validate]") {
+    const fs::path dir = copy_case(source_dir() / "tests/data/mini", "obs-bad");
+    write_file(dir / "observations.csv",
+               "section_id,date,observed_class,source\n"
+               "S01,2020,III,bulletin\n"
+               "S99,2020,III,bulletin\n"   // unknown section
+               "S02,2020,VII,bulletin\n"   // bad class
+               "S03,2020,II,\n");          // no source
+    const auto lc = io::load_case(dir.string());
+    try {
+        io::read_observed_statuses(lc);
+        FAIL("expected an InputError");
+    } catch (const InputError& e) {
+        const std::string m = e.what();
+        CHECK(m.find("row 3") != std::string::npos);
+        CHECK(m.find("S99") != std::string::npos);
+        CHECK(m.find("row 4") != std::string::npos);
+        CHECK(m.find("VII") != std::string::npos);
+        CHECK(m.find("row 5") != std::string::npos);
+        CHECK(m.find("source") != std::string::npos);
+    }
+}
+
+TEST_CASE("qingliu validate: agreement on the mini case against a hand count", "[geography][validate][cli]") {
+    // The mini case's modelled classes are pinned by tests/golden/mini/run/sections.csv: S01 II, S02 II, S03 II.
+    const auto gold = parse_csv_text(read_file(source_dir() / "tests/golden/mini/run/sections.csv"));
+    REQUIRE(gold.size() == 4);
+    const int icls = col(gold[0], "class");
+    REQUIRE(icls >= 0);
+    for (std::size_t r = 1; r < gold.size(); ++r) REQUIRE(gold[r][icls] == "II");
+    const fs::path dir = copy_case(source_dir() / "tests/data/mini", "obs-cli");
+    // observed II (agree), III (model better by 1), 劣V (model better by 4), I (model worse by 1), a statement only,
+    // and an NH3-N value of half the modelled S01 value (0.2 mg/L in the golden file): ratio 2
+    write_file(dir / "observations.csv",
+               "section_id,date,observed_class,limiting,nh3n_mgL,statement,source\n"
+               "S01,2020,II,,0.1,,bulletin A\n"
+               "S02,2020,III,NH3-N,,,bulletin B\n"
+               "S03,2019,劣V,TP,,,bulletin C\n"
+               "S03,2018,I,,,,bulletin D\n"
+               "S02,2017,,,,水质好转,statement E\n");
+    const fs::path out = temp_dir("validate-out");
+    std::string log;
+    REQUIRE(run_cli("--store " + (out / "runs.sqlite").string() + " validate " + dir.string() + " --out " + out.string(), &log) == 0);
+    INFO(log);
+    // hand count: 4 rows with a class; agree 1 (S01); within one 3 (0, -1, +1); worse 1 (S03 I); better 2
+    const auto sum = parse_csv_text(read_file(out / "validation_summary.csv"));
+    std::map<std::string, std::string> kv;
+    for (std::size_t r = 1; r < sum.size(); ++r) kv[sum[r][0]] = sum[r][1];
+    CHECK(kv["observations"] == "5");
+    CHECK(kv["with_observed_class"] == "4");
+    CHECK(kv["class_agrees"] == "1");
+    CHECK(kv["class_within_one"] == "3");
+    CHECK(kv["model_worse"] == "1");
+    CHECK(kv["model_better"] == "2");
+    CHECK(kv["nh3n_values_compared"] == "1");
+    double ratio = 0;
+    REQUIRE(parse_double(kv["nh3n_modelled_over_observed_geomean"], ratio));
+    CHECK(ratio == Approx(2.0).epsilon(1e-5));  // 0.2 / 0.1; 1e-5: six significant digits in the CSV
+    const auto rows = parse_csv_text(read_file(out / "validation.csv"));
+    REQUIRE(rows.size() == 6);
+    const int idiff = col(rows[0], "difference"), isrc = col(rows[0], "source");
+    CHECK(rows[1][idiff] == "0");
+    CHECK(rows[2][idiff] == "-1");
+    CHECK(rows[3][idiff] == "-4");
+    CHECK(rows[4][idiff] == "1");
+    CHECK(rows[5][idiff].empty());
+    CHECK(rows[5][isrc] == "statement E");
+    CHECK(log.find("1 of 4") != std::string::npos);
+}
