@@ -10,6 +10,7 @@
 
 #include "app/commands.hpp"
 #include "app/draw_progress.hpp"
+#include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
@@ -201,11 +202,13 @@ int run_monte_carlo(Globals& g, const std::string& case_path, const std::string&
                 world.size() > 1 ? (", " + std::to_string(world.size()) + " MPI processes").c_str() : "");
     std::printf("%s", p_grid_text(m, table, mc.size()).c_str());
     std::printf("\n基线浓度 5–95 %% 区间 Baseline 5–95 %% bands (every scenario's: montecarlo.csv):\n");
-    TextTable t({"断面 Section", "COD p5–p95", "NH3-N p5–p95", "TP p5–p95"});
+    TextTable t(with_labels({"断面 Section"}, " p5–p95"));
     for (std::size_t s = 0; s < m.sections.size(); ++s) {
         const auto& r = table.rows[s];
-        t.row({m.sections[s].name + " [" + m.sections[s].id + "]", fixed(r.p5_mgL[0], 2) + "–" + fixed(r.p95_mgL[0], 2),
-               fixed(r.p5_mgL[1], 3) + "–" + fixed(r.p95_mgL[1], 3), fixed(r.p5_mgL[2], 3) + "–" + fixed(r.p95_mgL[2], 3)});
+        t.row(with_each({m.sections[s].name + " [" + m.sections[s].id + "]"}, [&](Constituent c) {
+            const int d = variable(c).conc_digits;
+            return fixed(r.p5_mgL[idx(c)], d) + "–" + fixed(r.p95_mgL[idx(c)], d);
+        }));
     }
     std::printf("%s", t.str().c_str());
     std::printf("Run %lld stored in %s; results in %s\n", static_cast<long long>(id), g.store.c_str(), out_dir.c_str());

@@ -4,28 +4,16 @@
 
 #include "reaches/classes.hpp"
 #include "report/html.hpp"
+#include "report/html_parts.hpp"
 #include "report/report.hpp"
 
 namespace qingliu::report {
 
 namespace {
 
-std::string esc(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            default: o += c;
-        }
-    }
-    return o;
-}
-std::string bi(const std::string& zh, const std::string& en) {
-    return "<span class=\"zh\">" + esc(zh) + "</span><span class=\"en\">" + esc(en) + "</span>";
-}
+using html::bi;
+using html::esc;
+
 std::string csvq(const std::string& s) {
     if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string o = "\"";
@@ -117,7 +105,7 @@ std::string montecarlo_section_html(const MonteCarloTable& t) {
     for (const auto& r : t.rows) {
         h += "<tr><td>" + esc(r.scenario) + "</td><td>" + esc(r.name.empty() ? r.section_id : r.name) + "</td>";
         for (int c = 0; c < kNumConstituents; ++c) {
-            const int d = c == 0 ? 2 : 3;
+            const int d = html::conc_digits(c);
             h += "<td class=\"num\">" + fixed(r.p5_mgL[c], d) + "–" + fixed(r.p50_mgL[c], d) + "–" + fixed(r.p95_mgL[c], d) +
                  " (" + pct(r.p_meets_c[c]) + ")</td>";
         }
