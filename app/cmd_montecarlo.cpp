@@ -78,7 +78,7 @@ report::MonteCarloTable table_of(const scenarios::CaseModel& m, const std::vecto
 }
 
 std::string p_grid_text(const scenarios::CaseModel& m, const report::MonteCarloTable& t, std::size_t models) {
-    std::vector<std::string> header = {"断面 Section", "目标 Target", "基线 base"};
+    std::vector<std::string> header = {"断面 Section", "目标", "base"};
     for (std::size_t k = 1; k < models; ++k) header.push_back(std::to_string(k));
     TextTable tt(header);
     const std::size_t ns = m.sections.size();
@@ -86,7 +86,7 @@ std::string p_grid_text(const scenarios::CaseModel& m, const report::MonteCarloT
         std::vector<std::string> row = {m.sections[s].name + " [" + m.sections[s].id + "]", reaches::class_roman(m.sections[s].target_class)};
         for (std::size_t k = 0; k < models; ++k) {
             const auto& r = t.rows[k * ns + s];
-            row.push_back(fixed(100.0 * r.p_meets, 1) + " %" + (r.det_meets ? "" : " ✗"));
+            row.push_back(fixed(100.0 * r.p_meets, 1) + (r.det_meets ? "" : "✗"));
         }
         tt.row(row);
     }
@@ -98,7 +98,8 @@ std::string p_grid_text(const scenarios::CaseModel& m, const report::MonteCarloT
         if (!r.scenario_name_en.empty() && r.scenario_name_en != r.scenario_name) out += " / " + r.scenario_name_en;
         out += "\n";
     }
-    return out + "达标概率 P(meets target); ✗ = the deterministic run misses the target 确定性计算未达标; sampling error (95 %) at most ±" +
+    return out + "达标概率 P(meets target) in %, base = 基线 baseline; ✗ = the deterministic run misses the target 确定性计算未达标; "
+                 "sampling error (95 %) at most ±" +
            fixed(100.0 * report::p_meets_half_width(0.5, t.draws), 1) + " points\n";
 }
 

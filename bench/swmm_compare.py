@@ -126,8 +126,8 @@ def write_case(net, factor, case_dir):
             w.writerow(["S%d" % j, "S%d" % j, "outfall", rid(r), "0", "%.5f" % q] + ["%.4f" % c[k] for k, _ in POLLUTANTS])
     with open(os.path.join(case_dir, "sections.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["section_id", "name", "river", "reach_id", "position_km", "target_class"])
-        w.writerow(["OUT", "outlet", "river", rid(0), "%.4f" % net.length_km[0], "III"])
+        w.writerow(["section_id", "name", "river", "reach_id", "position_km", "level", "target_class"])
+        w.writerow(["OUT", "outlet", "river", rid(0), "%.4f" % net.length_km[0], "national", "III"])
     natural = sum(net.q_head)
     start = datetime.date(YEAR, 1, 1)
     with open(os.path.join(case_dir, "flows.csv"), "w", newline="") as f:
@@ -264,8 +264,11 @@ def main():
         os.remove(store)
     q_out = os.path.join(out, "qingliu")
     t0 = time.perf_counter()
-    subprocess.run([a.qingliu, "-q", "--store", store, "dynamic", case_dir, "--out", q_out], check=True)
+    r = subprocess.run([a.qingliu, "-q", "--store", store, "dynamic", case_dir, "--out", q_out])
     tq = time.perf_counter() - t0
+    if r.returncode != 0:
+        print("qingliu dynamic failed (exit %d)" % r.returncode)
+        return 1
     mq = qingliu_outlet_means(os.path.join(q_out, "daily_sections.csv"))
     print("qingliu dynamic, end to end: %.2f s" % tq)
     print("  outlet flow-weighted means (mg/L): " + ", ".join("%s %.4f" % (k, mq[k]) for k, _ in POLLUTANTS))

@@ -91,7 +91,7 @@ std::string montecarlo_section_html(const MonteCarloTable& t) {
                 h += "<td></td>";
                 continue;
             }
-            h += "<td class=\"num\" style=\"background:" + std::string(p_colour(r->p_meets)) + "\" title=\"±" +
+            h += "<td class=\"num\" style=\"white-space:nowrap;background:" + std::string(p_colour(r->p_meets)) + "\" title=\"±" +
                  fixed(100.0 * p_meets_half_width(r->p_meets, t.draws), 1) + " (95 %)\">" + pct(r->p_meets) + " " +
                  (r->det_meets ? "✓" : "✗") + "</td>";
         }
