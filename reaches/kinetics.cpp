@@ -1,0 +1,339 @@
+#include "reaches/kinetics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "common/error.hpp"
+#include "reaches/oxygen.hpp"
+
+namespace qingliu::reaches::wq {
+
+double bod5_from_cbodu(double cbodu_mgL, double k1) { return cbodu_mgL * -std::expm1(-5.0 * k1); }
+
+double cbodu_from_bod5(double bod5_mgL, double k1) {
+    if (!(k1 > 0.0)) throw ModelError("BOD bottle rate must be > 0 1/d to convert BOD5 to ultimate CBOD");
+    return bod5_mgL / -std::expm1(-5.0 * k1);
+}
+
+double o2_attenuation(O2Effect form, double k, double o) {
+    o = std::max(o, 0.0);
+    switch (form) {
+        case O2Effect::None: return 1.0;
+        case O2Effect::HalfSaturation: return k + o > 0.0 ? o / (k + o) : 0.0;
+        case O2Effect::Exponential: return -std::expm1(-k * o);
+        case O2Effect::SecondOrder: return k + o * o > 0.0 ? o * o / (k + o * o) : 0.0;
+    }
+    return 1.0;
+}
+
+const std::vector<ParamDef>& parameter_table() {
+    using P = Parameters;
+    static const std::vector<ParamDef> t = {
+        {"wq.cbod.k20_per_d", "1/d", &P::cbod_k20_per_d, 0.20, 0.0, 10.0, "CBOD oxidation rate at 20 degC",
+         "碳化生化需氧量氧化速率（20℃）",
+         "typical river range 0.1-0.5 1/d; calibrate to the case (Chapra 1997, Surface Water-Quality Modeling, ch. 19)"},
+        {"wq.cbod.theta", "-", &P::cbod_theta, 1.047, 1.0, 1.2, "Temperature coefficient of CBOD oxidation",
+         "生化需氧量氧化温度系数", "QUAL2K (QUAL2Kw v5.1 example file: tkdc = 1.047)"},
+        {"wq.cbod.settling_m_d", "m/d", &P::cbod_settling_m_d, 0.0, 0.0, 10.0,
+         "Settling velocity of particulate CBOD (loss vs/H)", "颗粒态生化需氧量沉降速度",
+         "0: no settling unless calibrated (Chapra 1997, ch. 19: kr = kd + vs/H)"},
+        {"wq.bod.bottle_k_per_d", "1/d", &P::bod_bottle_k_per_d, 0.23, 0.01, 2.0,
+         "BOD bottle rate k1 relating BOD5 to ultimate CBOD: BOD5 = CBODu (1 - exp(-5 k1))",
+         "五日生化需氧量瓶内耗氧速率 k1",
+         "Metcalf & Eddy, Wastewater Engineering: typical k1 = 0.23 1/d (base e) at 20 degC (BOD5/BODu = 0.68)"},
+        {"wq.codmn.k20_per_d", "1/d", &P::codmn_k20_per_d, 0.10, 0.0, 10.0, "CODMn first-order decay rate at 20 degC",
+         "高锰酸盐指数降解系数（20℃）", "project default; calibrate to the case"},
+        {"wq.codmn.theta", "-", &P::codmn_theta, 1.047, 1.0, 1.2, "Temperature coefficient of CODMn decay",
+         "高锰酸盐指数降解温度系数", "as CBOD oxidation (QUAL2K tkdc = 1.047)"},
+        {"wq.codmn.o2_ratio", "gO2/g", &P::codmn_o2_ratio, 0.0, 0.0, 1.0,
+         "DO consumed per unit of CODMn decayed (0: CODMn decay does not draw on DO)", "高锰酸盐指数降解耗氧比",
+         "0 by default: CBOD already carries the oxygen demand of the same organic matter"},
+        {"wq.cod.k20_per_d", "1/d", &P::cod_k20_per_d, 0.20, 0.0, 10.0, "COD first-order decay rate at 20 degC",
+         "化学需氧量降解系数（20℃）", "as the COD state variable's default (Chapra 1997, ch. 19)"},
+        {"wq.cod.theta", "-", &P::cod_theta, 1.047, 1.0, 1.2, "Temperature coefficient of COD decay",
+         "化学需氧量降解温度系数", "QUAL2K CBOD oxidation theta = 1.047"},
+        {"wq.cod.o2_ratio", "gO2/g", &P::cod_o2_ratio, 0.0, 0.0, 1.0,
+         "DO consumed per unit of COD decayed (0: COD decay does not draw on DO)", "化学需氧量降解耗氧比",
+         "0 by default: CBOD already carries the oxygen demand (QUAL2Kw useGenericAsCOD is the option)"},
+        {"wq.orgn.hydrolysis_k20_per_d", "1/d", &P::orgn_hydrolysis_k20_per_d, 0.20, 0.0, 10.0,
+         "Organic N hydrolysis (ammonification) rate at 20 degC", "有机氮氨化速率（20℃）",
+         "typical range 0.02-0.4 1/d; calibrate (Chapra 1997, ch. 23)"},
+        {"wq.orgn.hydrolysis_theta", "-", &P::orgn_hydrolysis_theta, 1.07, 1.0, 1.2,
+         "Temperature coefficient of organic N hydrolysis", "有机氮氨化温度系数", "QUAL2Kw v5.1 example file: tkhn = 1.07"},
+        {"wq.orgn.settling_m_d", "m/d", &P::orgn_settling_m_d, 0.05, 0.0, 10.0, "Settling velocity of organic N",
+         "有机氮沉降速度", "typical range 0.001-0.1 m/d; calibrate (Chapra 1997, ch. 23)"},
+        {"wq.nitrification.k20_per_d", "1/d", &P::nitrification_k20_per_d, 0.15, 0.0, 10.0,
+         "Nitrification rate NH3-N -> NO3-N at 20 degC", "硝化速率（20℃）",
+         "as the NH3-N state variable's default (Chapra 1997, ch. 23); calibrate"},
+        {"wq.nitrification.theta", "-", &P::nitrification_theta, 1.07, 1.0, 1.2, "Temperature coefficient of nitrification",
+         "硝化温度系数", "QUAL2Kw v5.1 example file: tkn = 1.07"},
+        {"wq.nitrification.o2_per_n", "gO2/gN", &P::o2_per_n_nitrified, 4.57, 4.0, 5.0,
+         "Oxygen used per gram of NH3-N nitrified", "硝化耗氧量",
+         "stoichiometry NH4+ + 2 O2 -> NO3- + H2O + 2 H+: 64/14 = 4.57 (QUAL2K ron)"},
+        {"wq.denitrification.k20_per_d", "1/d", &P::denitrification_k20_per_d, 0.10, 0.0, 10.0,
+         "Denitrification rate at 20 degC (times the oxygen enhancement 1 - f(o))", "反硝化速率（20℃）",
+         "typical range 0-0.5 1/d; calibrate (Chapra 1997, ch. 23)"},
+        {"wq.denitrification.theta", "-", &P::denitrification_theta, 1.07, 1.0, 1.2,
+         "Temperature coefficient of denitrification", "反硝化温度系数", "QUAL2Kw v5.1 example file: tki = 1.07"},
+        {"wq.denitrification.cbod_per_n", "gO2/gN", &P::cbod_per_n_denitrified, 2.86, 0.0, 3.0,
+         "CBOD used per gram of NO3-N denitrified", "反硝化消耗生化需氧量",
+         "stoichiometry: 5/4 x 32/14 = 2.86 oxygen equivalents per N (QUAL2K rondn)"},
+        {"wq.orgp.hydrolysis_k20_per_d", "1/d", &P::orgp_hydrolysis_k20_per_d, 0.20, 0.0, 10.0,
+         "Organic P hydrolysis rate at 20 degC", "有机磷矿化速率（20℃）", "typical range 0.01-0.7 1/d; calibrate"},
+        {"wq.orgp.hydrolysis_theta", "-", &P::orgp_hydrolysis_theta, 1.07, 1.0, 1.2,
+         "Temperature coefficient of organic P hydrolysis", "有机磷矿化温度系数", "QUAL2Kw v5.1 example file: tkhp = 1.07"},
+        {"wq.orgp.settling_m_d", "m/d", &P::orgp_settling_m_d, 0.05, 0.0, 10.0, "Settling velocity of organic P",
+         "有机磷沉降速度", "typical range 0.001-0.1 m/d; calibrate"},
+        {"wq.ip.settling_m_d", "m/d", &P::ip_settling_m_d, 0.0, 0.0, 10.0,
+         "Settling velocity of inorganic P (sorbed on particles)", "无机磷沉降速度",
+         "0 by default (QUAL2Kw vip); calibrate where particulate P settles"},
+        {"wq.reaeration.theta", "-", &P::ka_theta, 1.024, 1.0, 1.1, "Temperature coefficient of reaeration",
+         "复氧温度系数", "QUAL2Kw v5.1 example file: tka = 1.024"},
+        {"wq.sod.g_m2_d", "gO2/m2/d", &P::sod_g_m2_d, 0.0, 0.0, 20.0,
+         "Sediment oxygen demand at 20 degC where a reach gives none", "底泥耗氧速率（20℃）",
+         "0 unless measured: a reach's sod_g_m2_d overrides it"},
+        {"wq.sod.theta", "-", &P::sod_theta, 1.06, 1.0, 1.2, "Temperature coefficient of SOD", "底泥耗氧温度系数",
+         "QUAL2E documentation (Brown & Barnwell 1987), SOD theta = 1.060"},
+        {"wq.cbod.o2_k", "L/mg", &P::cbod_o2_k, 0.60, 0.0, 10.0,
+         "Oxygen attenuation parameter of CBOD oxidation (exponential: f = 1 - exp(-K o))", "生化需氧量氧化氧抑制参数",
+         "QUAL2K rates sheet: exponential, 0.60 L/mgO2"},
+        {"wq.nitrification.o2_k", "L/mg", &P::nitrification_o2_k, 0.60, 0.0, 10.0,
+         "Oxygen inhibition parameter of nitrification", "硝化氧抑制参数", "QUAL2K rates sheet: exponential, 0.60 L/mgO2"},
+        {"wq.denitrification.o2_k", "L/mg", &P::denitrification_o2_k, 0.60, 0.0, 10.0,
+         "Oxygen enhancement parameter of denitrification (1 - f(o))", "反硝化氧增强参数",
+         "QUAL2K rates sheet: exponential, 0.60 L/mgO2"},
+    };
+    return t;
+}
+
+Parameters Parameters::defaults() {
+    Parameters p{};
+    for (const auto& d : parameter_table()) p.*(d.field) = d.default_value;
+    return p;
+}
+
+bool depends_on_oxygen(const Parameters& p) {
+    return (p.cbod_o2_effect != O2Effect::None && p.cbod_k20_per_d > 0.0) ||
+           (p.nitrification_o2_effect != O2Effect::None && p.nitrification_k20_per_d > 0.0) ||
+           (p.denitrification_o2_effect != O2Effect::None && p.denitrification_k20_per_d > 0.0);
+}
+
+ProcessTable process_table(const Parameters& p, const Environment& env, double o) {
+    const double t = env.temperature_c;
+    const double h = env.depth_m;
+    if (!(h > 0.0)) throw ModelError("water-quality kinetics need a depth > 0 m (settling and SOD per depth)");
+    auto term = [](int from, double k, std::initializer_list<std::pair<int, double>> yields, double r0 = 0.0) {
+        ProcessTerm x;
+        x.from = from;
+        x.k = k;
+        x.r0 = r0;
+        for (const auto& [i, y] : yields) x.yield[i] = y;
+        return x;
+    };
+    // denitrification is enhanced at low oxygen: 1 - f(o); with O2Effect::None it is first order in NO3
+    const double f_dn = p.denitrification_o2_effect == O2Effect::None
+                            ? 1.0
+                            : 1.0 - o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o);
+    const double kd = arrhenius(p.cbod_k20_per_d, p.cbod_theta, t) * o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o);
+    const double kmn = arrhenius(p.codmn_k20_per_d, p.codmn_theta, t);
+    const double kcod = arrhenius(p.cod_k20_per_d, p.cod_theta, t);
+    const double kn = arrhenius(p.nitrification_k20_per_d, p.nitrification_theta, t) *
+                      o2_attenuation(p.nitrification_o2_effect, p.nitrification_o2_k, o);
+    const double kdn = arrhenius(p.denitrification_k20_per_d, p.denitrification_theta, t) * f_dn;
+    const double ka = arrhenius(env.ka20_per_d, p.ka_theta, t);
+    const double sod = arrhenius(env.sod_g_m2_d >= 0.0 ? env.sod_g_m2_d : p.sod_g_m2_d, p.sod_theta, t);
+    ProcessTable pt;
+    pt[CbodOxidation] = term(CBOD, kd, {{CBOD, -1.0}, {DO, -1.0}});
+    pt[CbodSettling] = term(CBOD, p.cbod_settling_m_d / h, {{CBOD, -1.0}});
+    pt[CodmnDecay] = term(CODMn, kmn, {{CODMn, -1.0}, {DO, -p.codmn_o2_ratio}});
+    pt[CodDecay] = term(COD, kcod, {{COD, -1.0}, {DO, -p.cod_o2_ratio}});
+    pt[OrgNHydrolysis] = term(OrgN, arrhenius(p.orgn_hydrolysis_k20_per_d, p.orgn_hydrolysis_theta, t),
+                              {{OrgN, -1.0}, {NH3N, 1.0}});
+    pt[OrgNSettling] = term(OrgN, p.orgn_settling_m_d / h, {{OrgN, -1.0}});
+    pt[Nitrification] = term(NH3N, kn, {{NH3N, -1.0}, {NO3N, 1.0}, {DO, -p.o2_per_n_nitrified}});
+    pt[Denitrification] = term(NO3N, kdn, {{NO3N, -1.0}, {CBOD, -p.cbod_per_n_denitrified}});
+    pt[OrgPHydrolysis] = term(OrgP, arrhenius(p.orgp_hydrolysis_k20_per_d, p.orgp_hydrolysis_theta, t),
+                              {{OrgP, -1.0}, {IP, 1.0}});
+    pt[OrgPSettling] = term(OrgP, p.orgp_settling_m_d / h, {{OrgP, -1.0}});
+    pt[IpSettling] = term(IP, p.ip_settling_m_d / h, {{IP, -1.0}});
+    // ka (os - o) = ka os - ka o: zero-order part ka os, first-order part -ka on DO
+    pt[Reaeration] = term(DO, -ka, {{DO, 1.0}}, ka * env.os_mgL);
+    pt[SedimentO2Demand] = term(-1, 0.0, {{DO, -1.0}}, sod / h);
+    return pt;
+}
+
+PerProcess process_rates(const Parameters& p, const Environment& env, const State& y) {
+    const ProcessTable pt = process_table(p, env, y[DO]);
+    PerProcess r{};
+    for (int q = 0; q < kNumProcesses; ++q) r[q] = (pt[q].from >= 0 ? pt[q].k * y[pt[q].from] : 0.0) + pt[q].r0;
+    return r;
+}
+
+State derivative(const Parameters& p, const Environment& env, const State& y) {
+    const ProcessTable pt = process_table(p, env, y[DO]);
+    State d{};
+    for (const auto& x : pt) {
+        const double rate = (x.from >= 0 ? x.k * y[x.from] : 0.0) + x.r0;
+        for (int i = 0; i < kNumSpecies; ++i) d[i] += x.yield[i] * rate;
+    }
+    return d;
+}
+
+namespace {
+
+struct Assembled {
+    Matrix a{};
+    State c0{}, c1{};
+};
+
+Assembled assemble(const LinearForm& f) {
+    Assembled s;
+    s.c0 = f.inflow0;
+    s.c1 = f.inflow1;
+    for (int q = 0; q < kNumProcesses; ++q) {
+        const ProcessTerm& x = f.process[q];
+        for (int i = 0; i < kNumSpecies; ++i) {
+            if (x.yield[i] == 0.0) continue;
+            if (x.from >= 0) s.a[i][x.from] += x.yield[i] * x.k;
+            s.c0[i] += x.yield[i] * x.r0;
+            s.c1[i] += x.yield[i] * f.r1[q];
+        }
+    }
+    for (int i = 0; i < kNumSpecies; ++i)
+        for (int j = i + 1; j < kNumSpecies; ++j)
+            if (s.a[i][j] != 0.0) throw ModelError("water-quality process table is not lower triangular");
+    return s;
+}
+
+}  // namespace
+
+AffineSolution solve_affine(const LinearForm& form, const State& y0, double h) {
+    AffineSolution out;
+    out.y = y0;
+    if (h <= 0.0) return out;
+    const Assembled s = assemble(form);
+    // w = [y; sigma; 1] with dw/ds = E w, E = [[A, c1, c0], [0, 0, 1], [0, 0, 0]]; w(h) = exp(E h) w(0) by m
+    // substeps of a Taylor series, each with ||A tau|| <= 1/2 so the series converges fast; it is summed until a
+    // term is below 1e-17 of the sum (and past the nilpotent forcing terms).
+    double norm = 0.0;
+    for (int i = 0; i < kNumSpecies; ++i) {
+        double r = 0.0;
+        for (int j = 0; j <= i; ++j) r += std::abs(s.a[i][j]);
+        norm = std::max(norm, r);
+    }
+    const int m = std::max(1, static_cast<int>(std::ceil(norm * h / 0.5)));
+    const double tau = h / m;
+    State y = y0;
+    double sigma = 0.0;
+    for (int step = 0; step < m; ++step) {
+        State term_y = y, sum_y = y;
+        double term_s = sigma, term_1 = 1.0, sum_s = sigma;
+        for (int k = 1; k < 60; ++k) {
+            State ny{};
+            for (int i = 0; i < kNumSpecies; ++i) {
+                double v = s.c1[i] * term_s + s.c0[i] * term_1;
+                for (int j = 0; j <= i; ++j) v += s.a[i][j] * term_y[j];
+                ny[i] = v * tau / k;
+            }
+            const double ns = term_1 * tau / k;
+            term_y = ny;
+            term_s = ns;
+            term_1 = 0.0;
+            double tn = std::abs(term_s), sn = std::abs(sum_s + term_s);
+            for (int i = 0; i < kNumSpecies; ++i) {
+                sum_y[i] += term_y[i];
+                tn = std::max(tn, std::abs(term_y[i]));
+                sn = std::max(sn, std::abs(sum_y[i]));
+            }
+            sum_s += term_s;
+            if (k >= 3 && tn <= 1e-17 * sn) break;
+        }
+        y = sum_y;
+        sigma = sum_s;
+    }
+    out.y = y;
+    // integrals of y over [0, h] by forward substitution: y(h) - y0 = A int y + c0 h + c1 h^2/2, A lower triangular
+    State integral{};
+    for (int i = 0; i < kNumSpecies; ++i) {
+        double rhs = y[i] - y0[i] - s.c0[i] * h - s.c1[i] * h * h / 2.0;
+        for (int j = 0; j < i; ++j)
+            if (s.a[i][j] != 0.0) rhs -= s.a[i][j] * integral[j];
+        // a species no process draws on (a[i][i] = 0) is never needed: every process from i is part of a[i][i]
+        integral[i] = s.a[i][i] != 0.0 ? rhs / s.a[i][i] : std::numeric_limits<double>::quiet_NaN();
+    }
+    for (int q = 0; q < kNumProcesses; ++q) {
+        const ProcessTerm& x = form.process[q];
+        double v = x.r0 * h + form.r1[q] * h * h / 2.0;
+        if (x.from >= 0 && x.k != 0.0) v += x.k * integral[x.from];
+        out.processed[q] = v;
+    }
+    return out;
+}
+
+namespace {
+
+// One step of the frozen scheme: the form at the start state, then at the mean of start and predicted end.
+AffineSolution frozen_step(const FormAt& form_at, const State& y0, double s0, double h) {
+    const AffineSolution pred = solve_affine(form_at(y0, s0, s0), y0, h);
+    State mid;
+    for (int i = 0; i < kNumSpecies; ++i) mid[i] = 0.5 * (y0[i] + pred.y[i]);
+    return solve_affine(form_at(mid, s0 + 0.5 * h, s0), y0, h);
+}
+
+AffineSolution add(const AffineSolution& a, const AffineSolution& b) {
+    AffineSolution r;
+    r.y = b.y;
+    for (int q = 0; q < kNumProcesses; ++q) r.processed[q] = a.processed[q] + b.processed[q];
+    return r;
+}
+
+AffineSolution refine(const FormAt& form_at, const State& y0, double s0, double h, const StepOptions& opt, int depth,
+                      const AffineSolution& full) {
+    const AffineSolution h1 = frozen_step(form_at, y0, s0, 0.5 * h);
+    const AffineSolution h2 = frozen_step(form_at, h1.y, s0 + 0.5 * h, 0.5 * h);
+    // a step is only judged by step doubling once the frozen rates vary little over it (at most 10 % between its
+    // start and end states); otherwise coarse steps that all overshoot into the same regime could agree wrongly
+    const LinearForm f0 = form_at(y0, s0, s0), f1 = form_at(h2.y, s0 + h, s0);
+    double change = 0.0;
+    for (int q = 0; q < kNumProcesses; ++q) {
+        const double a = f0.process[q].k, b = f1.process[q].k, m = std::max(std::abs(a), std::abs(b));
+        if (m > 0.0) change = std::max(change, std::abs(a - b) / m);
+    }
+    double err = change > 0.1 ? 2.0 : 0.0;
+    for (int i = 0; i < kNumSpecies; ++i) {
+        const double scale = opt.abs_tol + opt.rel_tol * std::max(std::abs(h2.y[i]), std::abs(y0[i]));
+        err = std::max(err, std::abs(h2.y[i] - full.y[i]) / scale);
+    }
+    if (err <= 1.0 || depth >= opt.max_depth) return add(h1, h2);
+    const AffineSolution a = refine(form_at, y0, s0, 0.5 * h, opt, depth + 1, h1);
+    const AffineSolution b = refine(form_at, a.y, s0 + 0.5 * h, 0.5 * h, opt, depth + 1,
+                                    frozen_step(form_at, a.y, s0 + 0.5 * h, 0.5 * h));
+    return add(a, b);
+}
+
+}  // namespace
+
+AffineSolution solve_frozen(const FormAt& form_at, const State& y0, double h, const StepOptions& opt) {
+    if (h <= 0.0) {
+        AffineSolution r;
+        r.y = y0;
+        return r;
+    }
+    if (!opt.state_dependent) return solve_affine(form_at(y0, 0.0, 0.0), y0, h);
+    return refine(form_at, y0, 0.0, h, opt, 0, frozen_step(form_at, y0, 0.0, h));
+}
+
+AffineSolution advance(const Parameters& p, const Environment& env, const State& y0, double dt_d, double rel_tol) {
+    StepOptions opt;
+    opt.state_dependent = depends_on_oxygen(p);
+    opt.rel_tol = rel_tol;
+    const FormAt form_at = [&](const State& y_ref, double, double) {
+        LinearForm f;
+        f.process = process_table(p, env, y_ref[DO]);
+        return f;
+    };
+    return solve_frozen(form_at, y0, dt_d, opt);
+}
+
+}  // namespace qingliu::reaches::wq
