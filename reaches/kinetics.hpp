@@ -169,4 +169,30 @@ AffineSolution solve_frozen(const FormAt& form_at, const State& y0, double h, co
 AffineSolution advance(const Parameters& p, const Environment& env, const State& y0, double dt_d,
                        double rel_tol = 1e-11);
 
+/// A plug-flow segment of a reach between consecutive points: flow Q(x) = flow_in + q_l x, velocity u (at the
+/// segment's mean flow, as the steady solver takes it), lateral inflow q_l (m3/s per m) of concentration C_L.
+/// In loads L = Q C (g/s) every process acts on the water in the segment's cross-section A_c = Q(x)/u:
+///   dL/dx = sum_p yield_p [ (k_p/u) L_from + r0_p Q(x)/u ] + q_l C_L       (k in 1/s, r0 in mg/L/s)
+/// which is the linear form in x solved exactly (solve_frozen). processed: each process's total in g/s.
+struct PlugSegment {
+    double flow_in_m3s = 0.0;
+    double lateral_m3s_per_m = 0.0;
+    double velocity_ms = 0.0;
+    double length_m = 0.0;
+    State lateral_conc_mgL{};
+};
+AffineSolution solve_plug_segment(const Parameters& p, const Environment& env, const PlugSegment& seg,
+                                  const State& load_in_gs, double rel_tol = 1e-11);
+
+/// A completely mixed element at steady state (QUAL2K's element): inflow load W (g/s) and flow Q through a volume
+/// V (m3); 0 = W - Q C + V (A C + b) with A, b of the process table, solved by forward substitution (A is lower
+/// triangular) and, when rates depend on DO, by fixed-point iteration on DO to 1e-13 relative.
+/// processed: each process's total in g/s (rate x V).
+struct MixedElement {
+    State conc_mgL{};
+    PerProcess processed{};
+};
+MixedElement solve_mixed_element(const Parameters& p, const Environment& env, const State& load_in_gs,
+                                 double flow_m3s, double volume_m3);
+
 }  // namespace qingliu::reaches::wq

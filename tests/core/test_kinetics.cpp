@@ -344,3 +344,154 @@ TEST_CASE("without oxygen effects one exact solve equals the Odeint integration"
     for (int i = 0; i < kNumSpecies; ++i) CHECK(r.y[i] == Approx(ref.y[i]).epsilon(1e-10).margin(1e-12));
     for (int q = 0; q < kNumProcesses; ++q) CHECK(r.processed[q] == Approx(ref.processed[q]).epsilon(1e-10).margin(1e-12));
 }
+
+namespace {
+// dL/dx of a plug-flow segment integrated directly (Boost.Odeint, 1e-14 / 1e-13), rates at C = L / Q(x)
+Reference integrate_plug(const Parameters& p, const Environment& env, const PlugSegment& seg, const State& l0) {
+    using V = std::vector<double>;
+    V w(kNumSpecies + kNumProcesses, 0.0);
+    for (int i = 0; i < kNumSpecies; ++i) w[i] = l0[i];
+    auto rhs = [&](const V& x, V& dxdt, double pos) {
+        const double q = seg.flow_in_m3s + seg.lateral_m3s_per_m * pos, area = q / seg.velocity_ms;
+        State c;
+        for (int i = 0; i < kNumSpecies; ++i) c[i] = x[i] / q;
+        const State d = derivative(p, env, c);
+        const PerProcess r = process_rates(p, env, c);
+        for (int i = 0; i < kNumSpecies; ++i) dxdt[i] = d[i] * area / 86400.0 + seg.lateral_m3s_per_m * seg.lateral_conc_mgL[i];
+        for (int k = 0; k < kNumProcesses; ++k) dxdt[kNumSpecies + k] = r[k] * area / 86400.0;
+    };
+    namespace ode = boost::numeric::odeint;
+    ode::integrate_adaptive(ode::make_controlled<ode::runge_kutta_dopri5<V>>(1e-14, 1e-13), rhs, w, 0.0,
+                            seg.length_m, 1.0);
+    Reference r;
+    for (int i = 0; i < kNumSpecies; ++i) r.y[i] = w[i];
+    for (int k = 0; k < kNumProcesses; ++k) r.processed[k] = w[kNumSpecies + k];
+    return r;
+}
+State mixed_inflow() {
+    State c{};
+    c[OrgN] = 1.5; c[NH3N] = 4.0; c[NO3N] = 2.0; c[CBOD] = 20.0; c[CODMn] = 8.0; c[COD] = 30.0;
+    c[OrgP] = 0.3; c[IP] = 0.2; c[DO] = 5.0;
+    return c;
+}
+}  // namespace
+
+TEST_CASE("plug-flow segment: without lateral inflow it is the parcel's travel in time x/u", "[kinetics][analytical]") {
+    const Parameters p = Parameters::defaults();
+    Environment env;
+    env.temperature_c = 18.0;
+    env.depth_m = 1.4;
+    env.ka20_per_d = 1.1;
+    env.os_mgL = do_saturation_mgL(18.0, 350.0);
+    env.sod_g_m2_d = 1.0;
+    PlugSegment seg;
+    seg.flow_in_m3s = 6.0;
+    seg.velocity_ms = 0.35;
+    seg.length_m = 12000.0;
+    const State c0 = mixed_inflow();
+    State l0;
+    for (int i = 0; i < kNumSpecies; ++i) l0[i] = c0[i] * 6.0;
+    const auto plug = solve_plug_segment(p, env, seg, l0, 1e-12);
+    const auto parcel = advance(p, env, c0, 12000.0 / 0.35 / 86400.0, 1e-12);
+    // two substepped solves of the same ODE at tolerance 1e-12: 1e-9 relative
+    for (int i = 0; i < kNumSpecies; ++i) CHECK(plug.y[i] / 6.0 == Approx(parcel.y[i]).epsilon(1e-9).margin(1e-10));
+    // process totals: g/s in the segment = mg/L over the parcel's travel x Q
+    for (int q = 0; q < kNumProcesses; ++q)
+        CHECK(plug.processed[q] == Approx(parcel.processed[q] * 6.0).epsilon(1e-9).margin(1e-10));
+}
+
+TEST_CASE("plug-flow segment with lateral inflow against direct integration; N and P balances", "[kinetics][analytical]") {
+    const Parameters p = Parameters::defaults();
+    Environment env;
+    env.temperature_c = 26.0;
+    env.depth_m = 0.9;
+    env.ka20_per_d = 3.0;
+    env.os_mgL = do_saturation_mgL(26.0);
+    env.sod_g_m2_d = 2.0;
+    PlugSegment seg;
+    seg.flow_in_m3s = 2.0;
+    seg.lateral_m3s_per_m = 1.0 / 8000.0;  // 1 m3/s gained over the 8 km
+    seg.velocity_ms = 0.25;
+    seg.length_m = 8000.0;
+    seg.lateral_conc_mgL = mixed_inflow();
+    seg.lateral_conc_mgL[DO] = 7.0;
+    State l0 = mixed_inflow();
+    for (auto& v : l0) v *= 2.0;
+    l0[DO] = 2.0 * 2.5;  // 2.5 mg/L entering: the oxygen effects act
+    const auto r = solve_plug_segment(p, env, seg, l0, 1e-12);
+    const Reference ref = integrate_plug(p, env, seg, l0);
+    for (int i = 0; i < kNumSpecies; ++i) CHECK(r.y[i] == Approx(ref.y[i]).epsilon(1e-9).margin(1e-9));
+    for (int q = 0; q < kNumProcesses; ++q) CHECK(r.processed[q] == Approx(ref.processed[q]).epsilon(1e-9).margin(1e-9));
+    // in + lateral - out = settled + denitrified (N), settled (P): 1e-9 relative to the load in
+    const double lat = seg.lateral_m3s_per_m * seg.length_m;
+    const State& cl = seg.lateral_conc_mgL;
+    const double n_in = total_n(l0) + lat * total_n(cl), p_in = total_p(l0) + lat * total_p(cl);
+    CHECK(n_in - total_n(r.y) == Approx(r.processed[OrgNSettling] + r.processed[Denitrification]).margin(1e-9 * n_in));
+    CHECK(p_in - total_p(r.y) == Approx(r.processed[OrgPSettling] + r.processed[IpSettling]).margin(1e-9 * p_in));
+    CHECK(n_in - total_n(ref.y) == Approx(ref.processed[OrgNSettling] + ref.processed[Denitrification]).margin(1e-9 * n_in));
+}
+
+TEST_CASE("completely mixed element: closed forms and the steady residual", "[kinetics][analytical]") {
+    Parameters p = nothing();
+    p.cbod_k20_per_d = 0.4;
+    p.cbod_settling_m_d = 0.2;
+    Environment env;
+    env.depth_m = 2.0;
+    env.ka20_per_d = 1.5;
+    env.os_mgL = 9.0;
+    env.sod_g_m2_d = 1.0;
+    const double q = 3.0, vol = 3.0 * 86400.0 * 0.8;  // residence time tau = 0.8 d
+    State w{};
+    w[CBOD] = q * 15.0;
+    w[DO] = q * 7.0;
+    const auto e = solve_mixed_element(p, env, w, q, vol);
+    // CSTR: L = L_in / (1 + kr tau); D = (D_in + (kd L + S) tau) / (1 + ka tau)   (Chapra 1997, ch. 6 and 21)
+    const double tau = 0.8, kr = 0.4 + 0.1, l = 15.0 / (1.0 + kr * tau);
+    CHECK(e.conc_mgL[CBOD] == Approx(l).epsilon(1e-13));
+    CHECK(9.0 - e.conc_mgL[DO] == Approx((2.0 + (0.4 * l + 0.5) * tau) / (1.0 + 1.5 * tau)).epsilon(1e-13));
+    // full default kinetics with oxygen effects: the steady equation 0 = W - Q C + V dC/dt holds (1e-10 of W)
+    const Parameters d = Parameters::defaults();
+    State win = mixed_inflow();
+    for (auto& v : win) v *= q;
+    win[DO] = q * 1.0;
+    env.ka20_per_d = 0.3;
+    const auto f = solve_mixed_element(d, env, win, q, vol);
+    const State rate = derivative(d, env, f.conc_mgL);
+    for (int i = 0; i < kNumSpecies; ++i)
+        CHECK(win[i] - q * f.conc_mgL[i] + vol / 86400.0 * rate[i] == Approx(0.0).margin(1e-10 * std::max(1.0, win[i])));
+    CHECK(f.conc_mgL[DO] < 1.0);   // low-oxygen regime reached
+}
+
+TEST_CASE("a chain of completely mixed elements converges to plug flow", "[kinetics][analytical]") {
+    // the documented difference between QUAL2K elements and plug flow: a fast-reaerating 10 km reach at 0.3 m/s
+    const Parameters p = Parameters::defaults();
+    Environment env;
+    env.temperature_c = 22.0;
+    env.depth_m = 0.5;
+    env.ka20_per_d = reaeration_ka20_per_d(ReaerationMethod::OwensGibbs, {0.3, 0.5});
+    env.os_mgL = do_saturation_mgL(22.0);
+    const double q = 1.5, length = 10000.0, u = 0.3;
+    State l0 = mixed_inflow();
+    for (auto& v : l0) v *= q;
+    PlugSegment seg;
+    seg.flow_in_m3s = q;
+    seg.velocity_ms = u;
+    seg.length_m = length;
+    const double plug_do = solve_plug_segment(p, env, seg, l0, 1e-12).y[DO] / q;
+    auto chain = [&](int n) {
+        State w = l0;
+        MixedElement e;
+        for (int k = 0; k < n; ++k) {
+            e = solve_mixed_element(p, env, w, q, q / u * length / n);
+            for (int i = 0; i < kNumSpecies; ++i) w[i] = e.conc_mgL[i] * q;
+        }
+        return e.conc_mgL[DO];
+    };
+    const double e1 = std::abs(chain(1) - plug_do), e10 = std::abs(chain(10) - plug_do), e100 = std::abs(chain(100) - plug_do);
+    INFO("plug " << plug_do << " one element " << chain(1) << " ten " << chain(10));
+    CHECK(e1 / plug_do > 0.02);     // one element per reach: several percent off
+    CHECK(e10 < e1);
+    CHECK(e100 < e10);
+    // n elements are a first-order approximation of plug flow: error x n roughly constant (factor 2 band)
+    CHECK(e100 * 100.0 == Approx(e10 * 10.0).epsilon(0.5));
+}
