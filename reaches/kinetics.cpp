@@ -357,7 +357,7 @@ AffineSolution solve_plug_segment(const Parameters& p, const Environment& env, c
             t.r0 = r0 * q_origin * inv_u;         // g/s per m at the step's origin
             f.r1[q] = r0 * seg.lateral_m3s_per_m * inv_u;
         }
-        for (int i = 0; i < kNumSpecies; ++i) f.inflow0[i] = seg.lateral_m3s_per_m * seg.lateral_conc_mgL[i];
+        for (int i = 0; i < kNumSpecies; ++i) f.inflow0[i] = seg.lateral_load_gs_per_m[i];
         return f;
     };
     return solve_frozen(form_at, load_in_gs, seg.length_m, opt);

@@ -170,16 +170,16 @@ AffineSolution advance(const Parameters& p, const Environment& env, const State&
                        double rel_tol = 1e-11);
 
 /// A plug-flow segment of a reach between consecutive points: flow Q(x) = flow_in + q_l x, velocity u (at the
-/// segment's mean flow, as the steady solver takes it), lateral inflow q_l (m3/s per m) of concentration C_L.
+/// segment's mean flow, as the steady solver takes it), lateral inflow q_l (m3/s per m) bringing s_l (g/s per m).
 /// In loads L = Q C (g/s) every process acts on the water in the segment's cross-section A_c = Q(x)/u:
-///   dL/dx = sum_p yield_p [ (k_p/u) L_from + r0_p Q(x)/u ] + q_l C_L       (k in 1/s, r0 in mg/L/s)
+///   dL/dx = sum_p yield_p [ (k_p/u) L_from + r0_p Q(x)/u ] + s_l       (k in 1/s, r0 in mg/L/s)
 /// which is the linear form in x solved exactly (solve_frozen). processed: each process's total in g/s.
 struct PlugSegment {
     double flow_in_m3s = 0.0;
     double lateral_m3s_per_m = 0.0;
     double velocity_ms = 0.0;
     double length_m = 0.0;
-    State lateral_conc_mgL{};
+    State lateral_load_gs_per_m{};
 };
 AffineSolution solve_plug_segment(const Parameters& p, const Environment& env, const PlugSegment& seg,
                                   const State& load_in_gs, double rel_tol = 1e-11);

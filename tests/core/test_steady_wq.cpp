@@ -1,0 +1,241 @@
+// Steady water quality on networks: against the plug-flow segment, against the first-order steady solver where the
+// two models coincide, N and P balances over a network, weirs, and QUAL2K elements. Tolerances stated per check.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "common/error.hpp"
+#include "reaches/steady.hpp"
+#include "reaches/steady_wq.hpp"
+
+using namespace qingliu;
+using namespace qingliu::reaches;
+using namespace qingliu::reaches::wq;
+
+namespace {
+
+NetworkBuilder::Reach reach(const std::string& id, const std::string& down, double km, double q_head = 0.0) {
+    NetworkBuilder::Reach r;
+    r.id = id;
+    r.river = "R";
+    r.downstream = down;
+    r.length_km = km;
+    r.hydraulics = hydro::Hydraulics::geometry(0.3, 0.0, 1.2, 0.0);  // u = 0.3 m/s, H = 1.2 m at every flow
+    r.headwater_flow_m3s = q_head;
+    return r;
+}
+
+State sewage() {
+    State c{};
+    c[OrgN] = 8.0; c[NH3N] = 20.0; c[NO3N] = 1.0; c[CBOD] = 60.0; c[CODMn] = 25.0; c[COD] = 80.0;
+    c[OrgP] = 1.5; c[IP] = 2.0; c[DO] = 1.0;
+    return c;
+}
+State river(double os) {
+    State c{};
+    c[OrgN] = 0.3; c[NH3N] = 0.2; c[NO3N] = 1.0; c[CBOD] = 2.0; c[CODMn] = 2.5; c[COD] = 10.0;
+    c[OrgP] = 0.03; c[IP] = 0.02; c[DO] = 0.95 * os;
+    return c;
+}
+State loads(const State& c, double q) {
+    State l;
+    for (int i = 0; i < kNumSpecies; ++i) l[i] = c[i] * q;
+    return l;
+}
+int ci(const char* k) { return idx(*constituent_from_key(k)); }
+
+}  // namespace
+
+TEST_CASE("steady water quality on one reach is the plug-flow segment", "[steady_wq][analytical]") {
+    NetworkBuilder b;
+    b.add(reach("R1", "", 15.0, 4.0));
+    const Network net = b.finish();
+    Options opt;
+    opt.temperature_c = 21.0;
+    ReachData data = ReachData::sized(1);
+    const double os = do_saturation_mgL(21.0);
+    data.headwater_conc_mgL[0] = river(os);
+    data.headwater_conc_mgL[0][NH3N] = 3.0;
+    data.headwater_conc_mgL[0][CBOD] = 15.0;
+    data.sod_g_m2_d = {1.2};
+    const std::vector<Observation> obs = {{0, 6000.0, 0}};
+    const Result r = solve_steady_wq(net, data, {}, obs, opt);
+    Environment env;
+    env.temperature_c = 21.0;
+    env.depth_m = 1.2;
+    env.os_mgL = os;
+    env.sod_g_m2_d = 1.2;
+    ChannelState ch;
+    ch.velocity_ms = 0.3;
+    ch.depth_m = 1.2;
+    env.ka20_per_d = reaeration_ka20_per_d(ReaerationMethod::Internal, ch);
+    PlugSegment seg;
+    seg.flow_in_m3s = 4.0;
+    seg.velocity_ms = 0.3;
+    seg.length_m = 6000.0;
+    const State l0 = loads(data.headwater_conc_mgL[0], 4.0);
+    const auto at_obs = solve_plug_segment(opt.params, env, seg, l0, 1e-12);
+    seg.length_m = 15000.0;
+    const auto at_end = solve_plug_segment(opt.params, env, seg, l0, 1e-12);
+    // the solver splits the reach at the section; both converge to the same ODE at 1e-11: 1e-9 relative
+    for (int i = 0; i < kNumSpecies; ++i) {
+        CHECK(r.obs_conc_mgL[0][i] == Approx(at_obs.y[i] / 4.0).epsilon(1e-9));
+        CHECK(r.conc_out_mgL[0][i] == Approx(at_end.y[i] / 4.0).epsilon(1e-9));
+    }
+    CHECK(r.ka20_per_d[0] == Approx(env.ka20_per_d).epsilon(1e-14));
+    CHECK(r.max_reach_imbalance < 1e-12);   // bookkeeping: in - out + transformations, rounding only
+}
+
+TEST_CASE("where the models coincide, steady water quality equals the first-order steady solver", "[steady_wq][analytical]") {
+    // COD first order, NH3-N nitrified without oxygen effects and no organic N, inorganic P settling at v/H with a
+    // constant depth: the three are then independent first-order decays, k_TP = v/H.
+    NetworkBuilder b;
+    b.add(reach("T1", "M1", 6.0, 2.0));
+    b.add(reach("T2", "M1", 9.0, 3.5));
+    auto m1 = reach("M1", "M2", 12.0);
+    m1.lateral_flow_m3s = 0.8;
+    m1.split_to = "S1";
+    m1.split_fraction = 0.3;
+    b.add(m1);
+    b.add(reach("S1", "M3", 4.0));
+    b.add(reach("M2", "M3", 7.0));
+    auto m3 = reach("M3", "", 10.0);
+    m3.lateral_flow_m3s = 0.5;
+    b.add(m3);
+    b.add(reach("X", "", 3.0, 1.0));
+    b.transfer({"M2", "X", 0.6});
+    Network net = b.finish();
+    const std::size_t n = net.size();
+    const double os = do_saturation_mgL(16.0);
+    ReachData data = ReachData::sized(n);
+    for (std::size_t r = 0; r < n; ++r) {
+        State hw = river(os), lat = river(os);
+        hw[OrgN] = lat[OrgN] = hw[OrgP] = lat[OrgP] = 0.0;
+        hw[COD] = 12.0 + r;
+        hw[NH3N] = 0.4 + 0.1 * r;
+        hw[IP] = 0.05 + 0.01 * r;
+        lat[COD] = 9.0;
+        lat[NH3N] = 0.3;
+        lat[IP] = 0.04;
+        data.headwater_conc_mgL[r] = hw;
+        data.lateral_conc_mgL[r] = lat;
+        net.headwater_conc_mgL[r] = {};
+        net.lateral_conc_mgL[r] = {};
+        net.headwater_conc_mgL[r][ci("cod")] = hw[COD];
+        net.headwater_conc_mgL[r][ci("nh3n")] = hw[NH3N];
+        net.headwater_conc_mgL[r][ci("tp")] = hw[IP];
+        net.lateral_conc_mgL[r][ci("cod")] = lat[COD];
+        net.lateral_conc_mgL[r][ci("nh3n")] = lat[NH3N];
+        net.lateral_conc_mgL[r][ci("tp")] = lat[IP];
+    }
+    State plant = sewage();
+    plant[OrgN] = plant[OrgP] = 0.0;
+    const std::int32_t m1i = net.topo.find("M1"), m3i = net.topo.find("M3");
+    std::vector<Input> wq_in = {{m1i, 2500.0, -1.0, 0.4, loads(plant, 0.4), 0},
+                                {m3i, 1000.0, 8000.0, 0.2, loads(plant, 0.2), 1},  // spread along 7 km
+                                {m1i, 9000.0, -1.0, 0.0, loads(plant, 0.05), 2}};  // mass only
+    std::vector<PointInput> fo_in;
+    for (const auto& in : wq_in) {
+        PointInput p;
+        p.reach = in.reach;
+        p.position_m = in.position_m;
+        p.end_m = in.end_m;
+        p.flow_m3s = in.flow_m3s;
+        p.load_gs[ci("cod")] = in.load_gs[COD];
+        p.load_gs[ci("nh3n")] = in.load_gs[NH3N];
+        p.load_gs[ci("tp")] = in.load_gs[IP];
+        p.source = in.source;
+        fo_in.push_back(p);
+    }
+    const std::vector<Observation> obs = {{m1i, 2500.0, 0}, {m1i, 11000.0, 1}, {m3i, 5000.0, 2}, {m3i, 10000.0, 3}};
+    Options opt;
+    opt.temperature_c = 16.0;
+    Parameters& p = opt.params;
+    p.cbod_o2_effect = p.nitrification_o2_effect = p.denitrification_o2_effect = O2Effect::None;
+    p.denitrification_k20_per_d = 0.0;
+    p.ip_settling_m_d = 0.09;
+    const Result wq = solve_steady_wq(net, data, wq_in, obs, opt);
+    SteadyOptions so;
+    so.k_per_d[ci("cod")] = arrhenius(p.cod_k20_per_d, p.cod_theta, 16.0);
+    so.k_per_d[ci("nh3n")] = arrhenius(p.nitrification_k20_per_d, p.nitrification_theta, 16.0);
+    so.k_per_d[ci("tp")] = 0.09 / 1.2;
+    const SteadyResult fo = solve_steady(net, fo_in, obs, so);
+    // one exact solve per segment in both: 1e-11 relative
+    for (std::size_t r = 0; r < n; ++r) {
+        CHECK(wq.flow_out_m3s[r] == Approx(fo.flow_out_m3s[r]).epsilon(1e-13));
+        CHECK(wq.conc_out_mgL[r][COD] == Approx(fo.conc_out_mgL[r][ci("cod")]).epsilon(1e-11));
+        CHECK(wq.conc_out_mgL[r][NH3N] == Approx(fo.conc_out_mgL[r][ci("nh3n")]).epsilon(1e-11));
+        CHECK(wq.conc_out_mgL[r][IP] == Approx(fo.conc_out_mgL[r][ci("tp")]).epsilon(1e-11));
+    }
+    for (std::size_t o = 0; o < obs.size(); ++o) {
+        CHECK(wq.obs_flow_m3s[o] == Approx(fo.obs_flow_m3s[o]).epsilon(1e-13));
+        CHECK(wq.obs_conc_mgL[o][COD] == Approx(fo.obs_conc_mgL[o][ci("cod")]).epsilon(1e-11));
+        CHECK(wq.obs_conc_mgL[o][NH3N] == Approx(fo.obs_conc_mgL[o][ci("nh3n")]).epsilon(1e-11));
+        CHECK(wq.obs_conc_mgL[o][IP] == Approx(fo.obs_conc_mgL[o][ci("tp")]).epsilon(1e-11));
+    }
+}
+
+TEST_CASE("network N, P and O2 balances with the full default kinetics, a weir and QUAL2K elements", "[steady_wq][analytical]") {
+    NetworkBuilder b;
+    b.add(reach("A", "C", 8.0, 3.0));
+    b.add(reach("B", "C", 5.0, 1.5));
+    auto c = reach("C", "D", 14.0);
+    c.lateral_flow_m3s = 0.6;
+    b.add(c);
+    b.add(reach("D", "", 9.0));
+    const Network net = b.finish();
+    const double os = do_saturation_mgL(25.0, 500.0);
+    ReachData data = ReachData::sized(4);
+    for (int r = 0; r < 4; ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);
+    data.elevation_m.assign(4, 500.0);
+    data.sod_g_m2_d = {0.5, 0.5, 2.0, 1.0};
+    data.dam_drop_m = {0.0, 0.0, 2.5, 0.0};
+    data.dam_water_quality_factor = {1.0, 1.0, 0.65, 1.0};
+    data.dam_structure_coefficient = {0.8, 0.8, 0.8, 0.8};
+    const std::int32_t ci_ = net.topo.find("C"), di = net.topo.find("D");
+    const std::vector<Input> in = {{ci_, 1000.0, -1.0, 0.5, loads(sewage(), 0.5), 0},
+                                   {di, 2000.0, 6000.0, 0.1, loads(sewage(), 0.1), 1}};
+    const std::vector<Observation> obs = {{di, 9000.0, 0}};
+    Options opt;
+    opt.temperature_c = 25.0;
+    opt.params.cbod_settling_m_d = 0.3;
+    opt.params.ip_settling_m_d = 0.02;
+    for (int elements : {0, 4}) {
+        ReachData d = data;
+        if (elements) d.elements.assign(4, elements);
+        const Result r = solve_steady_wq(net, d, in, obs, opt);
+        CHECK(r.max_reach_imbalance < 1e-12);   // per reach and species: in - out + transformations (+ weir), rounding
+        const double n_in = total_n(r.total_input_gs), p_in = total_p(r.total_input_gs);
+        const PerProcess& t = r.total_processed_gs;
+        // network: inputs - outlet = settled + denitrified (N), settled (P); 1e-12 of the input
+        CHECK(n_in - total_n(r.outlet_load_gs) == Approx(t[OrgNSettling] + t[Denitrification]).margin(1e-12 * n_in));
+        CHECK(p_in - total_p(r.outlet_load_gs) == Approx(t[OrgPSettling] + t[IpSettling]).margin(1e-12 * p_in));
+        const double o2 = r.total_input_gs[DO] + t[Reaeration] + r.dam_do_gain_total_gs - t[CbodOxidation] -
+                          4.57 * t[Nitrification] - t[SedimentO2Demand];
+        CHECK(r.outlet_load_gs[DO] == Approx(o2).margin(1e-12 * r.total_input_gs[DO]));
+        CHECK(r.dam_do_gain_gs[ci_] > 0.0);
+        // the weir: DO below = os - (os - DO above)/r, r = 1 + 0.38 x 0.65 x 0.8 x 2.5 x (1 - 0.275) x (1 + 1.15)
+        const double ratio = dam_deficit_ratio(2.5, 0.65, 0.8, 25.0);
+        CHECK(ratio == Approx(1.0 + 0.38 * 0.65 * 0.8 * 2.5 * 0.725 * 2.15).epsilon(1e-14));
+        const double below = r.conc_out_mgL[ci_][DO], above = (r.load_out_gs[ci_][DO] - r.dam_do_gain_gs[ci_]) / r.flow_out_m3s[ci_];
+        CHECK(os - below == Approx((os - above) / ratio).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("water quality needs depth and water; GB 3838 items from a state", "[steady_wq]") {
+    NetworkBuilder b;
+    auto r = reach("R1", "", 5.0, 1.0);
+    r.hydraulics = hydro::Hydraulics::constant(0.4);
+    b.add(r);
+    const Network net = b.finish();
+    ReachData data = ReachData::sized(1);
+    data.headwater_conc_mgL[0] = river(9.0);
+    CHECK_THROWS_WITH(solve_steady_wq(net, data, {}, {}, Options{}), Catch::Contains("R1") && Catch::Contains("depth"));
+    State c = river(9.0);
+    const auto items = gb3838_items(c, 0.23);
+    REQUIRE(items.size() == 7);
+    CHECK(std::string(items[3].key) == "bod5");
+    CHECK(items[3].value_mgL == Approx(2.0 * (1.0 - std::exp(-1.15))).epsilon(1e-14));
+    CHECK(items[5].value_mgL == Approx(0.05).epsilon(1e-14));   // TP = 0.03 + 0.02
+    CHECK(items[6].value_mgL == Approx(1.5).epsilon(1e-14));    // TN = 0.3 + 0.2 + 1.0
+}
