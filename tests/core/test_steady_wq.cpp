@@ -239,3 +239,41 @@ TEST_CASE("water quality needs depth and water; GB 3838 items from a state", "[s
     CHECK(items[5].value_mgL == Approx(0.05).epsilon(1e-14));   // TP = 0.03 + 0.02
     CHECK(items[6].value_mgL == Approx(1.5).epsilon(1e-14));    // TN = 0.3 + 0.2 + 1.0
 }
+
+#include "reaches/wq_classes.hpp"
+
+TEST_CASE("classes over every modelled item: worst decides, every exceeding item with its multiple or shortfall", "[steady_wq][classes]") {
+    const ClassTable& t = ClassTable::gb3838();
+    // by hand from GB 3838-2002 table 1 (river), target class III:
+    //   DO 4.2 >= 3 -> IV, short of 5 by 0.8 mg/L; CODMn 7 <= 10 -> IV, 7/6 - 1 = 0.1667; COD 18 <= 20 -> III;
+    //   BOD5 3.5 <= 4 -> III; NH3-N 1.2 <= 1.5 -> IV, 0.2; TP 0.25 <= 0.3 -> IV, 0.25; TN: no river limit
+    const std::vector<Item> items = {{"do", 4.2}, {"codmn", 7.0}, {"cod", 18.0}, {"bod5", 3.5},
+                                     {"nh3n", 1.2}, {"tp", 0.25}, {"tn", 3.0}};
+    const ItemsEvaluation e = evaluate_items(t, items, WaterBody::River, 3);
+    const int expected_cls[] = {4, 4, 3, 3, 4, 4, 0};
+    for (int i = 0; i < 7; ++i) CHECK(e.items[i].cls == expected_cls[i]);
+    CHECK(e.overall == 4);
+    CHECK_FALSE(e.meets);
+    CHECK(e.items[0].exceedance == Approx(0.8).epsilon(1e-14));
+    CHECK(e.items[1].exceedance == Approx(7.0 / 6.0 - 1.0).epsilon(1e-14));
+    // worst first within class IV: TP 0.25, NH3-N 0.20, CODMn 0.167, DO 0.8/5 = 0.16
+    REQUIRE(e.exceeding.size() == 4);
+    CHECK(e.exceeding == std::vector<int>{5, 4, 1, 0});
+    CHECK(exceeding_text(e, false) == "TP 0.25; NH3-N 0.20; CODMn 0.17; DO short by 0.80 mg/L");
+    CHECK(exceeding_text(e, true) == "总磷 0.25倍；氨氮 0.20倍；高锰酸盐指数 0.17倍；溶解氧 低于限值 0.80 mg/L");
+    // DO below the class V limit (2 mg/L) is worse than V and leads
+    const ItemsEvaluation f = evaluate_items(t, {{"do", 1.5}, {"tp", 0.25}}, WaterBody::River, 3);
+    CHECK(f.overall == kWorseThanV);
+    CHECK(f.exceeding.front() == 0);
+    // the same classes as the three-parameter evaluation for COD, NH3-N and TP
+    PerConstituent c{};
+    c[ci("cod")] = 18.0;
+    c[ci("nh3n")] = 1.2;
+    c[ci("tp")] = 0.25;
+    const SectionClass s = evaluate_section(t, c, WaterBody::River, 3);
+    CHECK(s.cls[ci("cod")] == e.items[2].cls);
+    CHECK(s.cls[ci("nh3n")] == e.items[4].cls);
+    CHECK(s.cls[ci("tp")] == e.items[5].cls);
+    // lakes assess TN: 3.0 > 2.0 -> worse than V
+    CHECK(evaluate_items(t, {{"tn", 3.0}}, WaterBody::Lake, 3).overall == kWorseThanV);
+}
