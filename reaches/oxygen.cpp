@@ -33,7 +33,10 @@ void require(bool ok, ReaerationMethod m, const char* what) {
 }
 }  // namespace
 
-double arrhenius(double k20, double theta, double temperature_c) { return k20 * std::pow(theta, temperature_c - 20.0); }
+double arrhenius(double k20, double theta, double temperature_c) {
+    if (k20 == 0.0 || theta == 1.0 || temperature_c == 20.0) return k20;
+    return k20 * std::pow(theta, temperature_c - 20.0);
+}
 
 double do_saturation_mgL(double temperature_c, double elevation_m) {
     const double ta = temperature_c + 273.15;
