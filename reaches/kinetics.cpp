@@ -329,12 +329,29 @@ AffineSolution solve_affine(const LinearForm& form, const State& y0, double h) {
 
 namespace {
 
-// One step of the frozen scheme: the form at the start state, then at the mean of start and predicted end.
-AffineSolution frozen_step(const FormAt& form_at, const State& y0, double s0, double h) {
-    const AffineSolution pred = solve_affine(form_at(y0, s0, s0), y0, h);
-    State mid;
-    for (int i = 0; i < kNumSpecies; ++i) mid[i] = 0.5 * (y0[i] + pred.y[i]);
-    return solve_affine(form_at(mid, s0 + 0.5 * h, s0), y0, h);
+double error_ratio(const State& a, const State& b, const State& y0, const StepOptions& opt) {
+    double err = 0.0;
+    for (int i = 0; i < kNumSpecies; ++i) {
+        const double scale = opt.abs_tol + opt.rel_tol * std::max(std::abs(a[i]), std::abs(y0[i]));
+        err = std::max(err, std::abs(a[i] - b[i]) / scale);
+    }
+    return err;
+}
+
+// One symmetric step: the exact solution of the form frozen at the mean of the step's start and end states (an
+// exponential implicit midpoint rule), the end state found by fixed-point iteration. Being symmetric, its error
+// expands in even powers of h, which the extrapolation below uses.
+AffineSolution midpoint_step(const FormAt& form_at, const State& y0, double s0, double h, const StepOptions& opt) {
+    AffineSolution r = solve_affine(form_at(y0, s0, s0), y0, h);
+    for (int it = 0; it < 12; ++it) {
+        State mid;
+        for (int i = 0; i < kNumSpecies; ++i) mid[i] = 0.5 * (y0[i] + r.y[i]);
+        const AffineSolution next = solve_affine(form_at(mid, s0 + 0.5 * h, s0), y0, h);
+        const double change = error_ratio(next.y, r.y, y0, opt);
+        r = next;
+        if (change <= 1e-3) break;
+    }
+    return r;
 }
 
 AffineSolution add(const AffineSolution& a, const AffineSolution& b) {
@@ -344,28 +361,38 @@ AffineSolution add(const AffineSolution& a, const AffineSolution& b) {
     return r;
 }
 
-AffineSolution refine(const FormAt& form_at, const State& y0, double s0, double h, const StepOptions& opt, int depth,
-                      const AffineSolution& full) {
-    const AffineSolution h1 = frozen_step(form_at, y0, s0, 0.5 * h);
-    const AffineSolution h2 = frozen_step(form_at, h1.y, s0 + 0.5 * h, 0.5 * h);
-    // a step is only judged by step doubling once the frozen rates vary little over it (at most 10 % between its
-    // start and end states); otherwise coarse steps that all overshoot into the same regime could agree wrongly
-    const LinearForm f0 = form_at(y0, s0, s0), f1 = form_at(h2.y, s0 + h, s0);
-    double change = 0.0;
-    for (int q = 0; q < kNumProcesses; ++q) {
-        const double a = f0.process[q].k, b = f1.process[q].k, m = std::max(std::abs(a), std::abs(b));
-        if (m > 0.0) change = std::max(change, std::abs(a - b) / m);
+// a + (a - b) / d, for states and process totals alike: a linear combination of solutions that each conserve N and
+// P (in - out = settled + denitrified) conserves them too.
+AffineSolution extrapolate(const AffineSolution& a, const AffineSolution& b, double d) {
+    AffineSolution r;
+    for (int i = 0; i < kNumSpecies; ++i) r.y[i] = a.y[i] + (a.y[i] - b.y[i]) / d;
+    for (int q = 0; q < kNumProcesses; ++q) r.processed[q] = a.processed[q] + (a.processed[q] - b.processed[q]) / d;
+    return r;
+}
+
+// Romberg extrapolation of the midpoint rule with 1, 2, 4, ... substeps (Gragg-Bulirsch-Stoer in spirit): accepted
+// when two successive diagonal entries agree to the tolerance (after at least three levels); else the step is
+// halved.
+AffineSolution extrapolated(const FormAt& form_at, const State& y0, double s0, double h, const StepOptions& opt,
+                            int depth) {
+    constexpr int kLevels = 6;
+    std::array<std::array<AffineSolution, kLevels>, kLevels> t{};
+    for (int k = 0; k < kLevels; ++k) {
+        const int n = 1 << k;
+        const double dh = h / n;
+        AffineSolution acc = midpoint_step(form_at, y0, s0, dh, opt);
+        for (int j = 1; j < n; ++j) acc = add(acc, midpoint_step(form_at, acc.y, s0 + j * dh, dh, opt));
+        t[k][0] = acc;
+        double four = 1.0;
+        for (int j = 1; j <= k; ++j) {
+            four *= 4.0;
+            t[k][j] = extrapolate(t[k][j - 1], t[k - 1][j - 1], four - 1.0);
+        }
+        if (k >= 2 && error_ratio(t[k][k].y, t[k - 1][k - 1].y, y0, opt) <= 1.0) return t[k][k];
     }
-    double err = change > 0.1 ? 2.0 : 0.0;
-    for (int i = 0; i < kNumSpecies; ++i) {
-        const double scale = opt.abs_tol + opt.rel_tol * std::max(std::abs(h2.y[i]), std::abs(y0[i]));
-        err = std::max(err, std::abs(h2.y[i] - full.y[i]) / scale);
-    }
-    if (err <= 1.0 || depth >= opt.max_depth) return add(h1, h2);
-    const AffineSolution a = refine(form_at, y0, s0, 0.5 * h, opt, depth + 1, h1);
-    const AffineSolution b = refine(form_at, a.y, s0 + 0.5 * h, 0.5 * h, opt, depth + 1,
-                                    frozen_step(form_at, a.y, s0 + 0.5 * h, 0.5 * h));
-    return add(a, b);
+    if (depth >= opt.max_depth) return t[kLevels - 1][kLevels - 1];
+    const AffineSolution a = extrapolated(form_at, y0, s0, 0.5 * h, opt, depth + 1);
+    return add(a, extrapolated(form_at, a.y, s0 + 0.5 * h, 0.5 * h, opt, depth + 1));
 }
 
 }  // namespace
@@ -377,7 +404,7 @@ AffineSolution solve_frozen(const FormAt& form_at, const State& y0, double h, co
         return r;
     }
     if (!opt.state_dependent) return solve_affine(form_at(y0, 0.0, 0.0), y0, h);
-    return refine(form_at, y0, 0.0, h, opt, 0, frozen_step(form_at, y0, 0.0, h));
+    return extrapolated(form_at, y0, 0.0, h, opt, 0);
 }
 
 AffineSolution advance(const Parameters& p, const Environment& env, const State& y0, double dt_d, double rel_tol) {

@@ -24,11 +24,12 @@
 //
 // Over a step in which the rates are constant the system is linear, dy/dt = A y + b, and is solved exactly
 // (solve_affine: the exponential of the small augmented matrix applied to the state, by a scaled Taylor series
-// whose truncation is below 1e-17 relative). With oxygen attenuation the matrix depends on DO; it is frozen over
-// substeps at the substep's mean state and the substeps are halved until one step and two half steps agree to the
-// tolerance and the frozen rates change by at most 10 % over each substep, so the answer converges to the
-// nonlinear ODE's. Mass moves between the named pools of the process
-// table, so N and P are conserved less settling and denitrification by construction.
+// whose truncation is below 1e-17 relative, stepping the vector or, for stiff segments, squaring the matrix). With
+// oxygen attenuation the matrix depends on DO; it is frozen at the mean of each substep's start and end states (an
+// exponential implicit midpoint rule, symmetric) and the results with 1, 2, 4, ... substeps are extrapolated
+// (Romberg) until two levels agree to the tolerance, else the step is halved; the answer converges to the nonlinear
+// ODE's. Mass moves between the named pools of the process table, and every extrapolation is a linear combination
+// of conserving solutions, so N and P are conserved less settling and denitrification by construction.
 #pragma once
 #include <array>
 #include <functional>
@@ -157,12 +158,12 @@ AffineSolution solve_affine(const LinearForm& form, const State& y0, double h);
 using FormAt = std::function<LinearForm(const State& y_ref, double s_ref, double s_origin)>;
 struct StepOptions {
     bool state_dependent = true;   ///< false: the form does not depend on y_ref (one exact solve)
-    double rel_tol = 1e-11;        ///< substeps until one step and two half steps agree to rel_tol (+ abs_tol)
+    double rel_tol = 1e-11;        ///< extrapolation levels agree to rel_tol (+ abs_tol)
     double abs_tol = 1e-12;        ///< mg/L (or g/s)
     int max_depth = 24;
 };
-/// y(h) from y0: exact when the form does not depend on the state; else substeps with the form frozen at each
-/// substep's mean state, halved until converged (see the file comment). processed sums the substeps' integrals.
+/// y(h) from y0: exact when the form does not depend on the state; else the extrapolated midpoint substeps of the
+/// file comment. processed: each process's integral, consistent with y.
 AffineSolution solve_frozen(const FormAt& form_at, const State& y0, double h, const StepOptions& opt = {});
 
 /// Advances a completely mixed volume (or a parcel in plug flow) by dt_d days under the kinetics alone.
