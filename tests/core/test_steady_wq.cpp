@@ -277,3 +277,50 @@ TEST_CASE("classes over every modelled item: worst decides, every exceeding item
     // lakes assess TN: 3.0 > 2.0 -> worse than V
     CHECK(evaluate_items(t, {{"tn", 3.0}}, WaterBody::Lake, 3).overall == kWorseThanV);
 }
+
+TEST_CASE("DO in the linear response: at fixed flows the deficit is linear in the CBOD and NH3-N loads", "[steady_wq][analytical]") {
+    // Without oxygen effects every process is first order or zero order, so with flows fixed each species, DO
+    // included, is background + sum over sources of a response x load: superposition must hold to rounding.
+    NetworkBuilder b;
+    b.add(reach("A", "C", 6.0, 2.0));
+    b.add(reach("B", "C", 4.0, 1.0));
+    b.add(reach("C", "", 12.0));
+    const Network net = b.finish();
+    ReachData data = ReachData::sized(3);
+    for (int r = 0; r < 3; ++r) data.headwater_conc_mgL[r] = river(8.5);
+    data.sod_g_m2_d = {1.0, 1.0, 1.5};
+    Options opt;
+    opt.temperature_c = 24.0;
+    opt.params.cbod_o2_effect = opt.params.nitrification_o2_effect = opt.params.denitrification_o2_effect = O2Effect::None;
+    const std::vector<Observation> obs = {{2, 6000.0, 0}, {2, 12000.0, 1}};
+    State cb{}, nh{};
+    cb[CBOD] = 30.0;   // g/s of CBODu (water-free mass inputs: flows stay fixed)
+    nh[NH3N] = 4.0;
+    const std::vector<Input> none = {{0, 1000.0, -1.0, 0.0, State{}, 0}, {1, 500.0, -1.0, 0.0, State{}, 1}};
+    auto with = [&](const State& l0, const State& l1) {
+        std::vector<Input> in = none;
+        in[0].load_gs = l0;
+        in[1].load_gs = l1;
+        return solve_steady_wq(net, data, in, obs, opt);
+    };
+    const Result base = with({}, {}), only_c = with(cb, {}), only_n = with({}, nh), both = with(cb, nh);
+    for (int o = 0; o < 2; ++o) {
+        const double d_c = base.obs_conc_mgL[o][DO] - only_c.obs_conc_mgL[o][DO];
+        const double d_n = base.obs_conc_mgL[o][DO] - only_n.obs_conc_mgL[o][DO];
+        CHECK(d_c > 0.0);
+        CHECK(d_n > 0.0);
+        // deficit added by both sources = sum of the deficits each adds alone (1e-12 of the DO)
+        CHECK(base.obs_conc_mgL[o][DO] - both.obs_conc_mgL[o][DO] == Approx(d_c + d_n).margin(1e-12 * 8.5));
+        // and scales with the load: twice the CBOD load, twice its deficit
+        State cb2 = cb;
+        cb2[CBOD] *= 2.0;
+        CHECK(base.obs_conc_mgL[o][DO] - with(cb2, {}).obs_conc_mgL[o][DO] == Approx(2.0 * d_c).epsilon(1e-11));
+    }
+    // with QUAL2K's oxygen effects the response is no longer linear: superposition misses by more than rounding
+    opt.params = Parameters::defaults();
+    State big{};
+    big[CBOD] = 150.0;
+    const Result b0 = with({}, {}), b1 = with(big, {}), b2 = with({}, nh), b12 = with(big, nh);
+    const double lin = (b0.obs_conc_mgL[0][DO] - b1.obs_conc_mgL[0][DO]) + (b0.obs_conc_mgL[0][DO] - b2.obs_conc_mgL[0][DO]);
+    CHECK(std::abs((b0.obs_conc_mgL[0][DO] - b12.obs_conc_mgL[0][DO]) - lin) > 1e-6);
+}
