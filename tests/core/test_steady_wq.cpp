@@ -324,3 +324,46 @@ TEST_CASE("DO in the linear response: at fixed flows the deficit is linear in th
     const double lin = (b0.obs_conc_mgL[0][DO] - b1.obs_conc_mgL[0][DO]) + (b0.obs_conc_mgL[0][DO] - b2.obs_conc_mgL[0][DO]);
     CHECK(std::abs((b0.obs_conc_mgL[0][DO] - b12.obs_conc_mgL[0][DO]) - lin) > 1e-6);
 }
+
+#include "reaches/wq_sources.hpp"
+
+TEST_CASE("source water completed from its kind's composition", "[steady_wq][sources]") {
+    const double k1 = 0.23, f5 = 1.0 - std::exp(-5.0 * k1);
+    // Metcalf & Eddy medium-strength sewage given only as COD 430, NH3-N 25, TP 7: the table's own species come back
+    const Composition& raw = composition_for_type("outfall");
+    CHECK(std::string(raw.kind) == "raw_sewage");
+    GivenQuality g;
+    g.cod = 430.0;
+    g.nh3n = 25.0;
+    g.tp = 7.0;
+    const State s = complete_species(g, raw, k1);
+    CHECK(s[OrgN] == Approx(15.0).epsilon(1e-14));
+    CHECK(s[NO3N] == 0.0);
+    CHECK(s[OrgP] == Approx(2.0).epsilon(1e-14));
+    CHECK(s[IP] == Approx(5.0).epsilon(1e-14));
+    CHECK(s[CBOD] * f5 == Approx(190.0).epsilon(1e-14));   // BOD5 190 as CBODu with the bottle rate
+    // GB 18918 grade 1A effluent: TN 15 given, NH3-N 5 -> 10 mg/L split 2 : 8
+    const Composition& plant = composition_for_type("sewage_plant");
+    GivenQuality e;
+    e.cod = 50.0;
+    e.nh3n = 5.0;
+    e.tp = 0.5;
+    e.tn = 15.0;
+    e.do_ = 4.0;
+    e.bod5 = 8.0;
+    const State t = complete_species(e, plant, k1);
+    CHECK(total_n(t) == Approx(15.0).epsilon(1e-14));
+    CHECK(t[OrgN] == Approx(2.0).epsilon(1e-14));
+    CHECK(t[DO] == 4.0);
+    CHECK(t[CBOD] * f5 == Approx(8.0).epsilon(1e-14));
+    CHECK(total_p(t) == Approx(0.5).epsilon(1e-14));
+    // without TN the kind's ratios: BOD5 = 0.2 COD = 10 (GB 18918 1A), organic N 0.4 NH3-N, NO3-N 1.6 NH3-N
+    e.tn.reset();
+    e.bod5.reset();
+    const State u = complete_species(e, plant, k1);
+    CHECK(u[CBOD] * f5 == Approx(10.0).epsilon(1e-14));
+    CHECK(total_n(u) == Approx(15.0).epsilon(1e-14));
+    CHECK(composition_for_type("livestock").kind == std::string("manure_runoff"));
+    e.tn = 3.0;   // less than NH3-N
+    CHECK_THROWS_AS(complete_species(e, plant, k1), ModelError);
+}
