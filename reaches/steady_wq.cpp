@@ -77,35 +77,7 @@ struct Solver {
         stoich = process_table(opt.params, env, 0.0);
     }
 
-    // The environment of a segment at flow q (m3/s): velocity, depth, reaeration, saturation, SOD.
-    Environment environment(std::int32_t r, double q, double& u) {
-        const hydro::Hydraulics& h = net.hydraulics[r];
-        u = h.velocity(q);
-        const double depth = h.depth(q);
-        if (!(u > 0.0) || !std::isfinite(u))
-            throw ModelError("reach " + net.topo.id(r) + ": velocity is " + std::to_string(u) + " m/s at flow " +
-                             std::to_string(q) + " m3/s");
-        if (!(depth > 0.0) || !std::isfinite(depth))
-            throw ModelError("reach " + net.topo.id(r) +
-                             ": water-quality kinetics need the depth (hydraulic geometry with c and d, or Manning)");
-        Environment env;
-        env.temperature_c = opt.temperature_c;
-        env.depth_m = depth;
-        env.os_mgL = do_saturation_mgL(opt.temperature_c, at_or(data.elevation_m, r, 0.0));
-        env.sod_g_m2_d = at_or(data.sod_g_m2_d, r, -1.0);
-        const double own = at_or(data.ka20_per_d, r, 0.0);
-        ChannelState ch;
-        ch.velocity_ms = u;
-        ch.depth_m = depth;
-        ch.flow_m3s = q;
-        ch.slope = at_or(data.slope, r, h.kind == hydro::Hydraulics::Kind::Manning ? h.slope : 0.0);
-        try {
-            env.ka20_per_d = own > 0.0 ? own : reaeration_ka20_per_d(opt.reaeration, ch);
-        } catch (const ModelError& e) {
-            throw ModelError("reach " + net.topo.id(r) + ": " + e.what());
-        }
-        return env;
-    }
+    Environment environment(std::int32_t r, double q, double& u) { return reach_environment(net, data, opt, r, q, u); }
 
     struct Walk {
         std::int32_t r;
@@ -351,6 +323,36 @@ struct Solver {
 };
 
 }  // namespace
+
+Environment reach_environment(const Network& net, const ReachData& data, const Options& opt, std::int32_t r, double q,
+                              double& u) {
+    const hydro::Hydraulics& h = net.hydraulics[r];
+    u = h.velocity(q);
+    const double depth = h.depth(q);
+    if (!(u > 0.0) || !std::isfinite(u))
+        throw ModelError("reach " + net.topo.id(r) + ": velocity is " + std::to_string(u) + " m/s at flow " +
+                         std::to_string(q) + " m3/s");
+    if (!(depth > 0.0) || !std::isfinite(depth))
+        throw ModelError("reach " + net.topo.id(r) +
+                         ": water-quality kinetics need the depth (hydraulic geometry with c and d, or Manning)");
+    Environment env;
+    env.temperature_c = opt.temperature_c;
+    env.depth_m = depth;
+    env.os_mgL = do_saturation_mgL(opt.temperature_c, at_or(data.elevation_m, r, 0.0));
+    env.sod_g_m2_d = at_or(data.sod_g_m2_d, r, -1.0);
+    const double own = at_or(data.ka20_per_d, r, 0.0);
+    ChannelState ch;
+    ch.velocity_ms = u;
+    ch.depth_m = depth;
+    ch.flow_m3s = q;
+    ch.slope = at_or(data.slope, r, h.kind == hydro::Hydraulics::Kind::Manning ? h.slope : 0.0);
+    try {
+        env.ka20_per_d = own > 0.0 ? own : reaeration_ka20_per_d(opt.reaeration, ch);
+    } catch (const ModelError& e) {
+        throw ModelError("reach " + net.topo.id(r) + ": " + e.what());
+    }
+    return env;
+}
 
 Result solve_steady_wq(const Network& net, const ReachData& data, const std::vector<Input>& inputs,
                        const std::vector<Observation>& observations, const Options& options) {

@@ -75,6 +75,11 @@ struct Result {
 Result solve_steady_wq(const Network& net, const ReachData& data, const std::vector<Input>& inputs,
                        const std::vector<Observation>& observations, const Options& options);
 
+/// The kinetics environment of reach r at flow q (velocity u returned): depth from the hydraulics, reaeration by the
+/// reach's own ka or the method, DO saturation at the reach's elevation, its SOD. Throws ModelError naming the reach.
+Environment reach_environment(const Network& net, const ReachData& data, const Options& opt, std::int32_t r, double q,
+                              double& u);
+
 /// What GB 3838-2002 judges from a state: DO, CODMn, COD, BOD5 (from CBODu with the bottle rate), NH3-N, TP
 /// (organic + inorganic) and TN (sum of the N species), as (class-table key, mg/L).
 struct Item {
