@@ -18,6 +18,10 @@ const std::vector<Composition>& compositions() {
         {"manure_runoff", 0.30, 0.35, 1.0, 0.2, 0.60, 0.0,
          "estimates: runoff from manure and fertilised land carries particulate organic N and P (organic N = NH3-N, "
          "NO3-N 0.2 NH3-N, organic P 60 % of TP), BOD5/COD 0.3, CODMn/COD 0.35; diffuse loads carry no water (DO 0)"},
+        {"river", 0.20, 0.35, 1.0, 4.0, 0.50, 0.0,
+         "estimates for headwater and lateral river water given only as COD, NH3-N and TP: nitrate-dominated N "
+         "(NO3-N 4 NH3-N, organic N = NH3-N), half of TP organic, BOD5/COD 0.2, CODMn/COD 0.35; its DO is set by the "
+         "caller (a share of saturation)"},
     };
     return t;
 }
@@ -28,6 +32,8 @@ const Composition& composition_for_type(std::string_view type) {
     if (type == "livestock" || type == "cropland" || type == "aquaculture") return c[2];
     return c[1];  // outfalls, urban and rural sewage, unknown types
 }
+
+const Composition& river_composition() { return compositions()[3]; }
 
 State complete_species(const GivenQuality& q, const Composition& c, double k1) {
     State s{};

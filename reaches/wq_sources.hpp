@@ -5,6 +5,7 @@
 //   treated          sewage_plant, industry                         GB 18918-2002 grade 1A limits as composition
 //   raw_sewage       outfall, urban_sewage, rural_domestic, others  Metcalf & Eddy medium-strength domestic sewage
 //   manure_runoff    livestock, cropland, aquaculture               marked estimates
+//   river            headwater and lateral inflow                   marked estimates (DO from saturation)
 //
 // Missing items are derived from the given COD, NH3-N and TP by the kind's ratios: BOD5 = r_bod COD, CODMn =
 // r_mn COD; organic N = r_on NH3-N and NO3-N = r_no3 NH3-N (or, with TN given, TN - NH3-N split between them in the
@@ -21,7 +22,7 @@
 namespace qingliu::reaches::wq {
 
 struct Composition {
-    const char* kind;          ///< "treated", "raw_sewage", "manure_runoff"
+    const char* kind;          ///< "treated", "raw_sewage", "manure_runoff", "river"
     double bod5_per_cod;       ///< BOD5 / COD
     double codmn_per_cod;      ///< CODMn / COD
     double orgn_per_nh3n;      ///< organic N / NH3-N
@@ -34,6 +35,8 @@ const std::vector<Composition>& compositions();
 /// The composition for a source type (sewage_plant -> treated, livestock -> manure_runoff, ...); unknown types:
 /// raw_sewage, the cautious choice for oxygen.
 const Composition& composition_for_type(std::string_view source_type);
+/// The "river" row (headwater and lateral inflow).
+const Composition& river_composition();
 
 /// What a source gives, in mg/L (or, for a source without water, as loads in g/s with flow 0: the same ratios apply).
 struct GivenQuality {
