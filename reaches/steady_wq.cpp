@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "common/error.hpp"
@@ -30,7 +31,7 @@ namespace {
 
 std::string km(double m) {
     char b[32];
-    std::snprintf(b, sizeof b, "%.3f km", m / 1000.0);
+    std::snprintf(b, sizeof b, "%.3f km", m / kMetresPerKm);
     return b;
 }
 
