@@ -276,6 +276,16 @@ AffineSolution solve_affine(const LinearForm& form, const State& y0, double h) {
     }
     const int m = std::max(1, static_cast<int>(std::ceil(norm * h / 0.5)));
     State y = y0;
+    // the matrix is sparse (9 diagonal and 8 coupling entries in the default process table): step with its entries
+    struct Entry {
+        int i, j;
+        double a;
+    };
+    std::array<Entry, kNumSpecies*(kNumSpecies + 1) / 2> nz{};
+    int n_nz = 0;
+    for (int i = 0; i < kNumSpecies; ++i)
+        for (int j = 0; j <= i; ++j)
+            if (s.a[i][j] != 0.0) nz[n_nz++] = {i, j, s.a[i][j]};
     if (m > 6) {
         y = apply_exponential(s, y0, h, norm);
     } else {
@@ -285,12 +295,11 @@ AffineSolution solve_affine(const LinearForm& form, const State& y0, double h) {
             State term_y = y, sum_y = y;
             double term_s = sigma, term_1 = 1.0, sum_s = sigma;
             for (int k = 1; k < 60; ++k) {
-                State ny{};
-                for (int i = 0; i < kNumSpecies; ++i) {
-                    double v = s.c1[i] * term_s + s.c0[i] * term_1;
-                    for (int j = 0; j <= i; ++j) v += s.a[i][j] * term_y[j];
-                    ny[i] = v * tau / k;
-                }
+                State ny;
+                for (int i = 0; i < kNumSpecies; ++i) ny[i] = s.c1[i] * term_s + s.c0[i] * term_1;
+                for (int e = 0; e < n_nz; ++e) ny[nz[e].i] += nz[e].a * term_y[nz[e].j];
+                const double f = tau / k;
+                for (int i = 0; i < kNumSpecies; ++i) ny[i] *= f;
                 const double ns = term_1 * tau / k;
                 term_y = ny;
                 term_s = ns;
