@@ -389,6 +389,8 @@ void solve_reach(Shared& sh, std::int32_t r) {
     std::unique_ptr<odeint::rosenbrock4_controller<odeint::rosenbrock4<double>>> ros;
     Outflow out;
     out.v.assign(S * 4, 0.0);
+    const bool series_out = static_cast<bool>(opt.reach_series);
+    std::vector<float> series(series_out ? S * (1 + kNumConstituents) : 0);  // flow, then each constituent
 
     for (std::size_t s = 0; s < S; ++s) {
         const double t0 = s * h_d;
@@ -493,11 +495,15 @@ void solve_reach(Shared& sh, std::int32_t r) {
             bud.out_g[c] += o;
             bud.decayed_g[c] += dry ? 0.0 : x[c * stride + n + 1];
         }
-        if (opt.record_reach_ends) {
-            res.reach_flow_m3s[s * N + r] = static_cast<float>(qout);
-            for (int c = 0; c < kNumConstituents; ++c)
-                res.reach_conc_mgL[(s * N + r) * 3 + c] =
-                    qout > 0.0 ? static_cast<float>(out.v[s * 4 + 1 + c] / (qout * h_s)) : 0.0f;
+        if (opt.record_reach_ends || series_out) {
+            const float qf = static_cast<float>(qout);
+            if (opt.record_reach_ends) res.reach_flow_m3s[s * N + r] = qf;
+            if (series_out) series[s] = qf;
+            for (int c = 0; c < kNumConstituents; ++c) {
+                const float cf = qout > 0.0 ? static_cast<float>(out.v[s * 4 + 1 + c] / (qout * h_s)) : 0.0f;
+                if (opt.record_reach_ends) res.reach_conc_mgL[(s * N + r) * 3 + c] = cf;
+                if (series_out) series[(1 + c) * S + s] = cf;
+            }
         }
         for (const auto& [o, cell] : obs_cells) {
             res.obs_flow_m3s[s * res.nobs + o] = dry ? 0.0 : q[cell];
@@ -507,6 +513,7 @@ void solve_reach(Shared& sh, std::int32_t r) {
     }
     for (int c = 0; c < kNumConstituents; ++c)
         for (int i = 0; i < n; ++i) bud.storage_end_g[c] += x[c * stride + i];
+    if (series_out) opt.reach_series(r, series.data(), series.data() + S);
 
     // Mass leaving through an outlet (main or side link to nowhere; transfers always have a target).
     const std::int32_t d = net.topo.downstream(r);
