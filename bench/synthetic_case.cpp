@@ -41,7 +41,7 @@ void write_case(const scenarios::CaseModel& m, const std::string& dir, std::int3
         const auto& h = net.hydraulics[r];
         if (h.kind != hydro::Hydraulics::Kind::Geometry) throw std::runtime_error("synthetic case: hydraulic geometry expected");
         const std::int32_t d = net.topo.downstream(r), sp = net.topo.split_to(r);
-        t += net.topo.id(r) + "," + net.river[r] + "," + (d == kNone ? "" : net.topo.id(d)) + "," + num(net.length_m[r] / 1000.0) + "," +
+        t += net.topo.id(r) + "," + net.river[r] + "," + (d == kNone ? "" : net.topo.id(d)) + "," + num(net.length_m[r] / kMetresPerKm) + "," +
              num(h.a) + "," + num(h.b) + "," + num(h.c) + "," + num(h.d) + "," + num(net.headwater_flow_m3s[r]) + "," +
              num(net.lateral_flow_m3s[r]) + "," + (sp == kNone ? "" : net.topo.id(sp)) + "," +
              (sp == kNone ? "" : num(net.topo.split_fraction(r))) + "\n";
@@ -53,7 +53,7 @@ void write_case(const scenarios::CaseModel& m, const std::string& dir, std::int3
         const bool water = s.flow_m3s > 0.0;
         const double q = water ? s.flow_m3s : kDiffuseFlowM3s;
         const double at_m = s.end_m > s.position_m ? 0.5 * (s.position_m + s.end_m) : s.position_m;
-        t += s.id + "," + s.id + "," + s.type + "," + net.topo.id(s.reach) + "," + num(at_m / 1000.0) + "," + num(q);
+        t += s.id + "," + s.id + "," + s.type + "," + net.topo.id(s.reach) + "," + num(at_m / kMetresPerKm) + "," + num(q);
         for (const Constituent c : kConstituents) t += "," + num(s.load_gs[idx(c)] / q);
         t += "\n";
     }
@@ -61,7 +61,7 @@ void write_case(const scenarios::CaseModel& m, const std::string& dir, std::int3
 
     t = "section_id,name,river,reach_id,position_km,level,target_class\n";
     for (const auto& s : m.sections)
-        t += s.id + "," + s.id + "," + s.river + "," + net.topo.id(s.reach) + "," + num(s.position_m / 1000.0) + "," + s.level + "," +
+        t += s.id + "," + s.id + "," + s.river + "," + net.topo.id(s.reach) + "," + num(s.position_m / kMetresPerKm) + "," + s.level + "," +
              std::to_string(s.target_class) + "\n";
     save(fs::path(dir) / "sections.csv", t);
 

@@ -200,7 +200,7 @@ SeriesWriter::SeriesWriter(const std::string& path, const SeriesStations& st, co
     for (const Constituent c : kConstituents) {
         const int v = d.var(std::string(key(c)), vt, {station, time});
         d.labels(v, std::string(label_en(c)) + where, std::string(label_zh(c)) + where_zh);
-        d.text(v, "units", udunits("mg/L"));
+        d.text(v, "units", udunits(variable(c).unit));
         d.text(v, "coordinates", coord_attr);
         d.text(v, "cell_methods", method);
         conc_var_[idx(c)] = v;
@@ -416,7 +416,7 @@ SeriesStations section_stations(const scenarios::CaseModel& m) {
         st.names_en.push_back(s.name_en);
         st.rivers.push_back(s.river);
         st.reach_ids.push_back(m.net.topo.id(s.reach));
-        st.position_km.push_back(s.position_m / 1000.0);
+        st.position_km.push_back(s.position_m / kMetresPerKm);
         st.target_class.push_back(s.target_class);
         if (!lines.empty()) {
             const double len = m.net.length_m[s.reach];
