@@ -268,4 +268,14 @@ TEST_CASE("dynamic command: NetCDF series equal its CSV tables and are stored wi
         ++compared;
     }
     CHECK(compared == sf.ids.size() * sf.steps);
+
+    // --daily-csv no: the NetCDF files and the summaries only
+    const test::fs::path out2 = test::temp_dir("dyn-netcdf-nocsv");
+    REQUIRE(test::run_cli("--quiet --store " + (out2 / "s.sqlite").string() + " dynamic " + dir.string() + " --scenario baseline --daily-csv no --out " +
+                          (out2 / "res").string()) == 0);
+    CHECK_FALSE(test::fs::exists(out2 / "res" / "daily_reaches.csv"));
+    CHECK_FALSE(test::fs::exists(out2 / "res" / "daily_sections.csv"));
+    CHECK(test::fs::exists(out2 / "res" / "compliance.csv"));
+    CHECK(io::sha256_file((out2 / "res" / "daily_reaches_baseline.nc").string()) ==
+          io::sha256_file((out / "res" / "daily_reaches_baseline.nc").string()));  // the same run writes the same bytes
 }
