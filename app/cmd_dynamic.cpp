@@ -1,7 +1,8 @@
-// qingliu dynamic CASE --out DIR [--scenario ID ...] [--year YYYY] [--dry-year] [--daily-csv auto|yes|no]
+// qingliu dynamic CASE --out DIR [--scenario ID ...] [--year YYYY] [--recorded-year] [--daily-csv auto|yes|no]
 // A year of daily flows and loads (case.toml [dynamic]) under the baseline and each scenario: daily concentrations
 // at sections and reach ends, monthly means and classes, annual mean class, and the share of days and months that
-// meet each section's target. --dry-year scales the gauge series so that its driest month carries the design flow.
+// meet each section's target. By default the year judged is a design year: the gauge series scaled so that its
+// driest month carries the design flow (the condition steady judges); --recorded-year keeps the flows as recorded.
 // The daily series go to NetCDF (daily_reaches_<scenario>.nc, daily_sections_<scenario>.nc), each reach written as
 // soon as it is solved; the daily CSV tables too when they fit in a spreadsheet (--daily-csv).
 #include <cmath>
@@ -39,7 +40,8 @@ struct DynOpts {
     std::string case_path, out_dir;
     std::vector<std::string> scenarios;
     int year = 0;
-    bool dry_year = false;
+    bool dry_year = false;       ///< --dry-year (the default where a gauge series exists)
+    bool recorded_year = false;  ///< --recorded-year
     std::string daily_csv = "auto";
 };
 
@@ -153,9 +155,10 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                     "Daily tables daily_sections.csv and daily_reaches.csv besides the NetCDF files: auto (each when it "
                     "fits in one spreadsheet sheet, 1,048,575 rows), yes, no")
         ->check(CLI::IsMember({"auto", "yes", "no"}));
-    cmd->add_flag("--dry-year", o->dry_year,
-                  "Scale the gauge series so that its driest month's mean equals the natural design flow at the gauge "
-                  "(a dry year of the design frequency, shape from the recorded year)");
+    auto* dry = cmd->add_flag("--dry-year", o->dry_year,
+                              "Judge a design year (the default with a gauge series): the gauge series scaled so that its driest "
+                              "month's mean equals the natural design flow at the gauge, shape from the recorded year");
+    cmd->add_flag("--recorded-year", o->recorded_year, "Judge the year as recorded, flows unscaled")->excludes(dry);
     cmd->callback([&g, &action, o] {
         action = [&g, o] {
             if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "dynamic");
@@ -189,7 +192,12 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
             }
             probs.throw_if_any("dynamic inputs of " + lc.dir + " have problems");
             double dry_factor = 1.0;
-            if (o->dry_year) {
+            // A design year by default, as steady judges the design flow; without a gauge series there is nothing
+            // to scale, and the recorded year is judged (said below).
+            const bool design_year = o->dry_year || (!o->recorded_year && !flows.gauge_m3s.empty());
+            if (!design_year && !o->recorded_year)
+                spdlog::warn("no gauge series in {}: the recorded year is judged, not a design year", ds.flows);
+            if (design_year) {
                 if (flows.gauge_m3s.empty())
                     throw InputError("no gauge series to scale", {{ds.flows, "", "flow_m3s", "",
                                                                    "--dry-year needs a gauge flow table (date, flow_m3s)"}});
@@ -252,7 +260,7 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                 spec.scenario = id;
                 spec.year = flows.year;
                 spec.steps = static_cast<std::size_t>(days);
-                spec.attributes = {{"dry_year_factor", fixed(dry_factor, 6)}};
+                spec.attributes = {{"design_year", design_year ? "yes" : "no (flows as recorded)"}, {"dry_year_factor", fixed(dry_factor, 6)}};
                 const std::string reach_file = "daily_reaches_" + stems[k] + ".nc", section_file = "daily_sections_" + stems[k] + ".nc";
                 const std::string reach_tmp = out.stage_path(reach_file), section_tmp = out.stage_path(section_file);
                 io::SeriesWriter reach_nc(reach_tmp, reach_stations, spec);
@@ -403,6 +411,7 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
             rd.parameters.emplace_back("dynamic.year", flows.year);
             rd.parameters.emplace_back("dynamic.washoff_exponent", ds.washoff_exponent);
             rd.parameters.emplace_back("dynamic.dry_year_factor", dry_factor);
+            rd.parameters.emplace_back("dynamic.design_year", design_year ? 1.0 : 0.0);
             io::RunStore store(g.store);
             const std::int64_t run_id = store.save(rd, [&](std::int64_t id) { io::save_dynamic(store, id, dyn); });
             out.commit();
@@ -445,8 +454,11 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                     for (const auto& w : why) std::printf("  %s\n", w.c_str());
                 }
                 std::printf("\n动态模拟 %d 年 Dynamic run of %d", flows.year, flows.year);
-                if (o->dry_year)
-                    std::printf("（枯水年：流量 × %s）(dry year: flows × %s)", fixed(dry_factor, 3).c_str(), fixed(dry_factor, 3).c_str());
+                if (design_year)
+                    std::printf("（设计枯水年：实测流量 × %s，最枯月为设计流量）(design year: recorded flows × %s, driest month at the design flow)",
+                                fixed(dry_factor, 3).c_str(), fixed(dry_factor, 3).c_str());
+                else
+                    std::printf("（实测年，流量未缩放）(recorded year, flows unscaled)");
                 std::printf(". Run %lld stored in %s; results in %s (daily series: daily_reaches_*.nc, daily_sections_*.nc%s)\n",
                             static_cast<long long>(run_id), g.store.c_str(), o->out_dir.c_str(),
                             reach_csv && section_csv ? ", and as CSV" : section_csv ? ", sections also as CSV" : "");

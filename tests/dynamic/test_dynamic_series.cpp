@@ -204,18 +204,22 @@ TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic
         sqlite3_close(db);
     }
     {
-        // --dry-year on the test case: in the driest month the gauge reach's mean flow is the design flow of the
-        // steady model (the natural design flow scaled to, plus the sources' constant water). Float outputs: 1e-6.
+        // A design year by default (and with --dry-year) on the test case: in the driest month the gauge reach's mean
+        // flow is the design flow of the steady model (the natural design flow scaled to, plus the sources' constant
+        // water). Float outputs: 1e-6. --recorded-year keeps the recorded flows, whose driest month is not the design.
         const fs::path dir = test::source_dir() / "tests/dynamic/data/mini";
         const fs::path out = test::temp_dir("dyn-dry");
-        std::string log;
-        REQUIRE(test::run_cli("--store " + (out / "s.sqlite").string() + " dynamic " + dir.string() + " --dry-year --scenario baseline"
-                              " --out " + (out / "res").string(), &log) == 0);
         const io::LoadedCase lc = io::load_case(dir.string());
         const std::int32_t gauge = lc.model.net.topo.find(lc.dynamic.gauge_reach);
         const double design = reaches::steady_flows(lc.model.net, scenarios::point_inputs(lc.model)).flow_out_m3s[gauge];
+        for (const std::string how : {"", " --dry-year", " --recorded-year"}) {
+        INFO("dynamic" << how);
+        std::string log;
+        const fs::path res = out / ("res" + std::to_string(how.size()));
+        REQUIRE(test::run_cli("--store " + (out / "s.sqlite").string() + " dynamic " + dir.string() + how + " --scenario baseline"
+                              " --out " + res.string(), &log) == 0);
         double sum[12] = {}, days[12] = {};
-        std::istringstream rows(test::read_file(out / "res" / "daily_reaches.csv"));
+        std::istringstream rows(test::read_file(res / "daily_reaches.csv"));
         std::string line;
         std::getline(rows, line);
         while (std::getline(rows, line)) {
@@ -233,8 +237,14 @@ TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic
             REQUIRE(days[m] > 0.0);
             lowest = std::min(lowest, sum[m] / days[m]);
         }
-        CHECK(std::abs(lowest / design - 1.0) < 1e-6);
-        CHECK(log.find("dry year") != std::string::npos);
+        if (how == " --recorded-year") {
+            CHECK(std::abs(lowest / design - 1.0) > 1e-3);
+            CHECK(log.find("recorded year, flows unscaled") != std::string::npos);
+        } else {
+            CHECK(std::abs(lowest / design - 1.0) < 1e-6);
+            CHECK(log.find("design year: recorded flows") != std::string::npos);
+        }
+        }
     }
     // A case without [dynamic] is refused as an input problem (exit 1), and nothing is written.
     const fs::path out = test::temp_dir("dyn-none");
