@@ -139,6 +139,7 @@ SeriesWriter::SeriesWriter(const std::string& path, const SeriesStations& st, co
     const int idvar = d.var(what + "_id", NC_CHAR, {station, id_dim});
     d.text(idvar, "cf_role", "timeseries_id");
     d.labels(idvar, what + " id", what_zh + "编号");
+    d.text(idvar, "_Encoding", "utf-8");
     std::vector<std::pair<int, const std::vector<std::string>*>> strings{{idvar, &st.ids}};
     std::vector<std::size_t> lens{id_len};
     auto string_var = [&](const std::string& name, const std::vector<std::string>& v, const std::string& en, const std::string& zh) {
