@@ -238,7 +238,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reaches", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--days", type=int, default=365, help="days from 1 January (qingliu simulates whole years: 365 to run it)")
     ap.add_argument("--out", default=None, help="folder for the inputs and outputs (default bench-out/swmm-<reaches>)")
     ap.add_argument("--qingliu", default=os.environ.get("QINGLIU", os.path.join(os.path.dirname(__file__), "..", "build", "app", "qingliu")))
     ap.add_argument("--runswmm", default=os.environ.get("RUNSWMM", ""), help="SWMM 5 command line engine (runswmm inp rpt out)")
@@ -264,7 +264,8 @@ def main():
         os.remove(store)
     q_out = os.path.join(out, "qingliu")
     t0 = time.perf_counter()
-    r = subprocess.run([a.qingliu, "-q", "--store", store, "dynamic", case_dir, "--out", q_out])
+    # the recorded year (the gauge factor as SWMM gets it), not a design year scaled to the design flow
+    r = subprocess.run([a.qingliu, "-q", "--store", store, "dynamic", case_dir, "--out", q_out, "--recorded-year"])
     tq = time.perf_counter() - t0
     if r.returncode != 0:
         print("qingliu dynamic failed (exit %d)" % r.returncode)

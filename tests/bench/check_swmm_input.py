@@ -98,6 +98,18 @@ with open(os.path.join(work, "case", "flows.csv")) as f:
 r = subprocess.run([qingliu, "check", os.path.join(work, "case")], capture_output=True, text=True)
 check(r.returncode == 0, "qingliu check: " + r.stdout + r.stderr)
 
+# the script's qingliu half runs to the end on a small network (a whole year: the dynamic model simulates calendar
+# years) and reads the outlet's means back
+r = subprocess.run([sys.executable, script, "--reaches", "20", "--days", "365", "--seed", "5", "--out", work + "-run", "--qingliu", qingliu],
+                   capture_output=True, text=True)
+check(r.returncode == 0 and "outlet flow-weighted means" in r.stdout and "SWMM not run" in r.stdout, "qingliu run: " + r.stdout + r.stderr)
+m = [line for line in r.stdout.splitlines() if "outlet flow-weighted means" in line]
+if m:
+    # every mean lies between the background and the largest source concentration (mixing and decay only lower it)
+    vals = dict(x.split() for x in m[0].split(":", 1)[1].split(","))
+    check(0.0 < float(vals["cod"]) <= 100.0 and 0.0 < float(vals["nh3n"]) <= 15.0 and 0.0 < float(vals["tp"]) <= 3.0,
+          "outlet means in range: %s" % vals)
+
 for f in failures:
     print("FAILED:", f)
 print("%d checks failed" % len(failures) if failures else "SWMM input and case well formed")
