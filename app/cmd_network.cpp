@@ -9,7 +9,7 @@
 #include "app/text_table.hpp"
 #include "common/csv_text.hpp"
 #include "common/error.hpp"
-#include "io/line_layer.hpp"
+#include "io/network_case.hpp"
 
 namespace qingliu::app {
 

@@ -9,6 +9,7 @@
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
 #include "io/output.hpp"
+#include "io/results.hpp"
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
 #include "scenarios/check.hpp"

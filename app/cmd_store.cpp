@@ -5,6 +5,7 @@
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
 #include "io/output.hpp"
+#include "io/results.hpp"
 #include "io/store.hpp"
 #include "io/store_report.hpp"
 

@@ -146,11 +146,7 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         ReachRow row;
         row.label = rec.label;
         auto& s = row.spec;
-        s.id = r.text("reach_id", true).value_or("");
-        if (!s.id.empty()) {
-            auto [it, fresh] = seen.emplace(s.id, rec.label);
-            if (!fresh) r.problem("reach_id", s.id, "duplicate id (first at " + it->second + ")");
-        }
+        s.id = r.unique_text("reach_id", seen);
         s.river = r.text("river", true).value_or("");
         s.name = r.text("name", false).value_or("");
         s.downstream = r.text("downstream_id", false).value_or("");
@@ -445,11 +441,7 @@ LoadedCase load_case(const std::string& path) {
             for (const auto& rec : st.records) {
                 RowReader r(st, rec, c.probs);
                 loads::Source s;
-                s.id = r.text("source_id", true).value_or("");
-                if (!s.id.empty()) {
-                    auto [it, fresh] = seen.emplace(s.id, rec.label);
-                    if (!fresh) r.problem("source_id", s.id, "duplicate id (first at " + it->second + ")");
-                }
+                s.id = r.unique_text("source_id", seen);
                 s.name = r.text("name", false).value_or(s.id);
                 s.type = r.text("type", true).value_or("");
                 if (!s.type.empty() && !loads::find_source_type(s.type)) {
@@ -517,11 +509,7 @@ LoadedCase load_case(const std::string& path) {
             for (const auto& rec : st.records) {
                 RowReader r(st, rec, c.probs);
                 reaches::Section s;
-                s.id = r.text("section_id", true).value_or("");
-                if (!s.id.empty()) {
-                    auto [it, fresh] = seen.emplace(s.id, rec.label);
-                    if (!fresh) r.problem("section_id", s.id, "duplicate id (first at " + it->second + ")");
-                }
+                s.id = r.unique_text("section_id", seen);
                 s.name = r.text("name", true).value_or("");
                 s.name_en = r.text("name_en", false).value_or(s.name);
                 s.river = r.text("river", true).value_or("");

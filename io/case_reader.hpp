@@ -32,4 +32,8 @@ struct LoadedCase {
 /// `path` is a case folder (containing case.toml) or a case file. Throws InputError listing every problem.
 LoadedCase load_case(const std::string& path);
 
+/// The table case.toml names under [tables] `name` ("file" or { path = ..., layer = ... }), resolved against the case
+/// folder; nullopt when not named, or (with a problem added) when the entry or the case file cannot be read.
+std::optional<TableRef> named_case_table(const LoadedCase& lc, const std::string& name, Problems& problems);
+
 }  // namespace qingliu::io

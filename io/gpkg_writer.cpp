@@ -1,27 +1,21 @@
 #include "io/gpkg_writer.hpp"
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <memory>
-#include <random>
 #include <unordered_map>
 
-#include <gdal_priv.h>
-#include <ogrsf_frmts.h>
-
 #include "common/error.hpp"
+#include "io/gpkg_parts.hpp"
 #include "reaches/classes.hpp"
 
 namespace qingliu::io {
 
 namespace {
 
-namespace fs = std::filesystem;
-
-struct DatasetCloser {
-    void operator()(GDALDataset* d) const { GDALClose(d); }
-};
+using gpkg::make_layer;
+using gpkg::set_concentrations;
+using gpkg::set_real;
+using gpkg::with_constituent_fields;
 
 std::string xml(const std::string& s) {
     std::string o;
@@ -101,43 +95,6 @@ std::string sld(const std::string& layer, bool line) {
            "</se:FeatureTypeStyle></UserStyle></NamedLayer></StyledLayerDescriptor>\n";
 }
 
-void check(OGRErr e, const std::string& what) {
-    if (e != OGRERR_NONE) throw OutputError("GeoPackage: " + what + ": " + CPLGetLastErrorMsg());
-}
-
-OGRLayer* make_layer(GDALDataset* ds, const std::string& name, const OGRSpatialReference* srs, OGRwkbGeometryType type,
-                     const std::vector<std::pair<std::string, OGRFieldType>>& fields, const std::string& description) {
-    char** opts = nullptr;
-    opts = CSLSetNameValue(opts, "DESCRIPTION", description.c_str());
-    OGRLayer* l = ds->CreateLayer(name.c_str(), const_cast<OGRSpatialReference*>(srs), type, opts);
-    CSLDestroy(opts);
-    if (!l) throw OutputError("GeoPackage: cannot create layer " + name + ": " + CPLGetLastErrorMsg());
-    for (const auto& [n, t] : fields) {
-        OGRFieldDefn f(n.c_str(), t);
-        check(l->CreateField(&f), "field " + n + " of " + name);
-    }
-    return l;
-}
-
-void set_real(OGRFeature& f, const char* name, double v) {
-    if (std::isfinite(v)) f.SetField(name, v);
-    else f.SetFieldNull(f.GetFieldIndex(name));
-}
-
-using Fields = std::vector<std::pair<std::string, OGRFieldType>>;
-
-/// fields, then one field <key><suffix> per state variable, then rest.
-Fields with_constituent_fields(Fields fields, const char* suffix, OGRFieldType type, const Fields& rest = {}) {
-    for (auto c : kConstituents) fields.emplace_back(column(c, suffix), type);
-    fields.insert(fields.end(), rest.begin(), rest.end());
-    return fields;
-}
-
-/// Sets the fields <key>_mgL of every state variable.
-void set_concentrations(OGRFeature& f, const PerConstituent& conc_mgL) {
-    for (auto c : kConstituents) set_real(f, column(c, "_mgL").c_str(), conc_mgL[idx(c)]);
-}
-
 }  // namespace
 
 std::string gpkg_layer_name(const std::string& base, const std::string& id, bool baseline) {
@@ -148,27 +105,14 @@ std::string gpkg_layer_name(const std::string& base, const std::string& id, bool
 }
 
 void write_network_gpkg(const std::string& path, const report::ReportData& d, const report::Layout& L) {
-    GDALAllRegister();
-    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
-    if (!drv) throw OutputError("GeoPackage: GDAL has no GPKG driver");
-    std::error_code ec;
-    fs::remove(path, ec);
-    std::unique_ptr<GDALDataset, DatasetCloser> ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!ds) throw OutputError("GeoPackage: cannot create " + path + ": " + CPLGetLastErrorMsg());
-    std::unique_ptr<OGRSpatialReference> srs;
-    if (!L.schematic && !L.srs_wkt.empty()) {
-        srs = std::make_unique<OGRSpatialReference>();
-        if (srs->importFromWkt(L.srs_wkt.c_str()) != OGRERR_NONE) srs.reset();
-        else srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    } else if (L.schematic) {
-        // a local engineering CRS in km: QGIS shows the diagram at its scale and never mistakes it for lon/lat
-        srs = std::make_unique<OGRSpatialReference>();
-        srs->SetLocalCS("qingliu schematic river network (km, not geographic)");
-        srs->SetLinearUnits("kilometre", 1000.0);
-    }
-    if (ds->StartTransaction() != OGRERR_NONE) throw OutputError("GeoPackage: cannot start a transaction");
-    const std::string frame = L.schematic ? "schematic layout in km (local engineering CRS), not geographic" : "case reach geometry";
-    std::vector<std::pair<std::string, std::string>> styled;  // (layer, "line"/"point")
+    gpkg::Dataset ds = gpkg::create(path);
+    const std::unique_ptr<OGRSpatialReference> srs = gpkg::layout_srs(L);
+    const std::string frame = gpkg::frame_text(L);
+    std::vector<gpkg::Style> styles;
+    auto style = [&](const std::string& layer, bool line) {
+        styles.push_back({layer, layer + " by class", qml(line), sld(layer, line),
+                          "GB 3838-2002 class colours (I/II blue, III green, IV yellow, V orange, worse than V red)"});
+    };
     std::unordered_map<std::string, const report::Reach*> reach;
     for (const auto& r : d.network) reach.emplace(r.id, &r);
     for (std::size_t si = 0; si < d.scenarios.size(); ++si) {
@@ -208,7 +152,7 @@ void write_network_gpkg(const std::string& path, const report::ReportData& d, co
             OGRLineString ls;
             for (const auto& p : L.reach_lines[i]) ls.addPoint(p.x, p.y);
             f.SetGeometry(&ls);
-            check(lr->CreateFeature(&f), "reach " + n.id);
+            gpkg::check(lr->CreateFeature(&f), "reach " + n.id);
         }
         OGRLayer* ls = make_layer(ds.get(), sl, srs.get(), wkbPoint,
                                   with_constituent_fields(
@@ -247,73 +191,17 @@ void write_network_gpkg(const std::string& path, const report::ReportData& d, co
             const report::XY p = k < L.section_points.size() ? L.section_points[k] : report::XY{};
             OGRPoint pt(p.x, p.y);
             f.SetGeometry(&pt);
-            check(ls->CreateFeature(&f), "section " + x.id);
+            gpkg::check(ls->CreateFeature(&f), "section " + x.id);
         }
-        styled.emplace_back(rl, "line");
-        styled.emplace_back(sl, "point");
+        style(rl, true);
+        style(sl, false);
     }
-    // layer_styles, as QGIS keeps styles in a GeoPackage
-    char** opts = CSLSetNameValue(nullptr, "FID", "id");
-    OGRLayer* st = ds->CreateLayer("layer_styles", nullptr, wkbNone, opts);
-    CSLDestroy(opts);
-    if (!st) throw OutputError(std::string("GeoPackage: cannot create layer_styles: ") + CPLGetLastErrorMsg());
-    for (const char* n : {"f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName", "styleQML", "styleSLD"}) {
-        OGRFieldDefn f(n, OFTString);
-        check(st->CreateField(&f), n);
-    }
-    {
-        OGRFieldDefn f("useAsDefault", OFTInteger);
-        f.SetSubType(OFSTBoolean);
-        check(st->CreateField(&f), "useAsDefault");
-    }
-    for (const char* n : {"description", "owner", "ui"}) {
-        OGRFieldDefn f(n, OFTString);
-        check(st->CreateField(&f), n);
-    }
-    {
-        OGRFieldDefn f("update_time", OFTDateTime);
-        check(st->CreateField(&f), "update_time");
-    }
-    const std::string geom_col = "geom";
-    for (const auto& [layer, kind] : styled) {
-        OGRFeature f(st->GetLayerDefn());
-        f.SetField("f_table_catalog", "");
-        f.SetField("f_table_schema", "");
-        f.SetField("f_table_name", layer.c_str());
-        f.SetField("f_geometry_column", geom_col.c_str());
-        f.SetField("styleName", (layer + " by class").c_str());
-        f.SetField("styleQML", qml(kind == "line").c_str());
-        f.SetField("styleSLD", sld(layer, kind == "line").c_str());
-        f.SetField("useAsDefault", 1);
-        f.SetField("description", "GB 3838-2002 class colours (I/II blue, III green, IV yellow, V orange, worse than V red)");
-        f.SetField("owner", "");
-        f.SetField("ui", "");
-        check(st->CreateFeature(&f), "style of " + layer);
-    }
-    if (ds->CommitTransaction() != OGRERR_NONE) throw OutputError(std::string("GeoPackage: commit failed: ") + CPLGetLastErrorMsg());
-    CPLErrorReset();
-    ds.reset();  // closes and flushes the file
-    if (CPLGetLastErrorType() >= CE_Failure) throw OutputError("GeoPackage: cannot finish " + path + ": " + CPLGetLastErrorMsg());
+    gpkg::write_layer_styles(ds.get(), styles);
+    gpkg::finish(ds, path);
 }
 
 std::string network_gpkg_bytes(const report::ReportData& d, const report::Layout& L) {
-    std::random_device rd;
-    const fs::path dir = fs::temp_directory_path() / ("qingliu-gpkg-" + std::to_string(rd()) + std::to_string(rd()));
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) throw OutputError("GeoPackage: cannot create a temporary folder: " + ec.message());
-    struct Cleanup {
-        fs::path p;
-        ~Cleanup() {
-            std::error_code e;
-            fs::remove_all(p, e);
-        }
-    } cleanup{dir};
-    const fs::path file = dir / "network.gpkg";
-    write_network_gpkg(file.string(), d, L);
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw OutputError("GeoPackage: cannot read back " + file.string());
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    return gpkg::bytes_of("network.gpkg", [&](const std::string& path) { write_network_gpkg(path, d, L); });
 }
 
 }  // namespace qingliu::io

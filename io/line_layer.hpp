@@ -1,5 +1,6 @@
-// `qingliu network`: a river line layer (Shapefile, GeoPackage, GeoJSON ... in any CRS, attributes in UTF-8 or
-// GBK) read into plain features, the network built by reaches::build_line_network, and the case tables written.
+// `qingliu network` input: a river line layer (Shapefile, GeoPackage, GeoJSON ... in any CRS, attributes in UTF-8 or
+// GBK) read into plain features for reaches::build_line_network, and split points. The case is written by
+// io/network_case.hpp.
 #pragma once
 #include <optional>
 #include <string>
@@ -41,30 +42,5 @@ std::vector<reaches::SplitPoint> read_split_points(const std::string& path, cons
 /// Geodesic length (m) of the segment between two longitude/latitude points on an ellipsoid (Karney, via PROJ).
 double geodesic_m(double lon1, double lat1, double lon2, double lat2, double semi_major_m = 6378137.0,
                   double inv_flattening = 298.257223563);
-
-struct NetworkCaseOptions {
-    LineLayerOptions lines;
-    std::string out_dir;
-    reaches::LineNetworkOptions network;
-    std::string split_points;           ///< a point layer, "" none
-    std::string split_id_field;
-    std::optional<double> headwater_flow_m3s;  ///< written on headwater reaches (a placeholder the user replaces)
-    std::optional<double> velocity_ms;         ///< written on every reach (likewise)
-};
-
-struct NetworkCaseResult {
-    LineLayer layer;
-    reaches::LineNetwork network;
-    std::vector<std::string> written;  ///< files written
-    std::size_t carried_over = 0;      ///< reaches whose filled-in attributes were kept from an earlier reaches.gpkg
-    std::vector<std::string> not_carried;  ///< reach ids of the earlier reaches.gpkg with values but no reach now
-    bool wrote_case_file = false, wrote_sections = false;
-};
-
-/// Reads the layer, builds the network and writes into out_dir: reaches.gpkg (layers `reaches`, the case's reach table
-/// with line geometry, and `findings`), network_findings.csv, split_points.csv (with split points), and case.toml and
-/// sections.csv when they do not exist. Values a user filled into an earlier reaches.gpkg (flows, hydraulics ...) are
-/// kept for reaches whose id is unchanged. Files appear whole or not at all.
-NetworkCaseResult build_network_case(const NetworkCaseOptions& options);
 
 }  // namespace qingliu::io

@@ -3,9 +3,8 @@
 #include <cctype>
 #include <filesystem>
 
-#include <toml++/toml.h>
-
 #include "io/table.hpp"
+#include "io/text_encoding.hpp"
 #include "reaches/classes.hpp"
 
 namespace qingliu::io {
@@ -14,44 +13,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string lower(std::string s) {
-    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return s;
-}
-
-std::optional<TableRef> named_table(const LoadedCase& lc, const char* name, Problems& probs) {
-    toml::table root;
-    try {
-        root = toml::parse_file(lc.case_file);
-    } catch (const toml::parse_error& e) {
-        probs.add(lc.case_file, "line " + std::to_string(e.source().begin.line), "", "", std::string(e.description()));
-        return std::nullopt;
-    }
-    const toml::node_view<toml::node> n = root["tables"][name];
-    if (!n) return std::nullopt;
-    TableRef ref;
-    if (auto s = n.value<std::string>()) ref.path = *s;
-    else if (auto t = n.as_table()) {
-        ref.path = (*t)["path"].value_or(std::string());
-        ref.layer = (*t)["layer"].value_or(std::string());
-    }
-    if (ref.path.empty()) {
-        probs.add(lc.case_file, "[tables]", name, "", "expected a file name or { path = ..., layer = ... }");
-        return std::nullopt;
-    }
-    if (fs::path(ref.path).is_relative()) ref.path = (fs::path(lc.dir) / ref.path).lexically_normal().string();
-    return ref;
-}
-
 std::optional<mixing::Bank> parse_bank(const std::string& s) {
-    const std::string l = lower(s);
+    const std::string l = ascii_lower(s);
     if (l == "left" || l == "l" || s == "左岸" || s == "左") return mixing::Bank::Left;
     if (l == "right" || l == "r" || s == "右岸" || s == "右") return mixing::Bank::Right;
     return std::nullopt;
 }
 
 std::optional<mixing::Discharge> parse_discharge(const std::string& s) {
-    const std::string l = lower(s);
+    const std::string l = ascii_lower(s);
     if (l == "bank" || l == "shore" || s == "岸边" || s == "岸边排放") return mixing::Discharge::Bank;
     if (l == "mid" || l == "middle" || l == "centre" || l == "center" || s == "江心" || s == "河心" || s == "江心排放" ||
         s == "河中心" || s == "中心")
@@ -60,7 +30,7 @@ std::optional<mixing::Discharge> parse_discharge(const std::string& s) {
 }
 
 std::optional<mixing::PointKind> parse_kind(const std::string& s) {
-    const std::string l = lower(s);
+    const std::string l = ascii_lower(s);
     if (l == "intake" || s == "取水口" || s == "饮用水取水口") return mixing::PointKind::Intake;
     if (l == "protected" || s == "保护区" || s == "敏感点" || s == "饮用水源保护区") return mixing::PointKind::Protected;
     if (l == "other" || s == "其他" || s.empty()) return mixing::PointKind::Other;
@@ -73,7 +43,7 @@ MixingTables read_mixing_tables(const LoadedCase& lc) {
     Problems probs;
     MixingTables out;
     const auto& topo = lc.model.net.topo;
-    if (auto ref = named_table(lc, "mixing", probs)) {
+    if (auto ref = named_case_table(lc, "mixing", probs)) {
         const Table t = read_table(*ref, probs);
         out.files.push_back(ref->path);
         if (!t.columns.empty() && t.column("outfall_id") < 0 && t.column("reach_id") < 0)
@@ -99,7 +69,7 @@ MixingTables read_mixing_tables(const LoadedCase& lc) {
             s.slope = r.number("slope", false, 0.0, 0.5, true).value_or(0.0);
             s.alpha = r.number("alpha", false, 0.0, 10.0, true).value_or(0.0);
             if (auto v = r.text("reach_type", false)) {
-                s.type = mixing::find_channel_type(lower(*v));
+                s.type = mixing::find_channel_type(ascii_lower(*v));
                 if (!s.type) s.type = mixing::find_channel_type(*v);
                 if (!s.type) {
                     std::string list;
@@ -120,7 +90,7 @@ MixingTables read_mixing_tables(const LoadedCase& lc) {
             out.settings.push_back(std::move(s));
         }
     }
-    if (auto ref = named_table(lc, "protected_points", probs)) {
+    if (auto ref = named_case_table(lc, "protected_points", probs)) {
         const Table t = read_table(*ref, probs);
         out.files.push_back(ref->path);
         if (!t.columns.empty()) require_columns(t, {"point_id", "reach_id", "position_km"}, probs);

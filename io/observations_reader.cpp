@@ -5,9 +5,8 @@
 #include <filesystem>
 #include <unordered_map>
 
-#include <toml++/toml.h>
-
 #include "io/table.hpp"
+#include "io/text_encoding.hpp"
 
 namespace qingliu::io {
 
@@ -18,35 +17,6 @@ namespace {
 std::string resolve(const LoadedCase& lc, const std::string& p) {
     if (fs::path(p).is_relative() && !fs::exists(p)) return (fs::path(lc.dir) / p).lexically_normal().string();
     return p;
-}
-
-// The sections table named in the case file ([tables] sections = "..." or { path, layer }).
-std::optional<TableRef> sections_table(const LoadedCase& lc, Problems& probs) {
-    toml::table root;
-    try {
-        root = toml::parse_file(lc.case_file);
-    } catch (const toml::parse_error& e) {
-        probs.add(lc.case_file, "line " + std::to_string(e.source().begin.line), "", "", std::string(e.description()));
-        return std::nullopt;
-    }
-    const toml::node_view<toml::node> n = root["tables"]["sections"];
-    TableRef ref;
-    if (auto s = n.value<std::string>()) ref.path = *s;
-    else if (auto t = n.as_table()) {
-        ref.path = (*t)["path"].value_or(std::string());
-        ref.layer = (*t)["layer"].value_or(std::string());
-    }
-    if (ref.path.empty()) {
-        probs.add(lc.case_file, "[tables]", "sections", "", "no sections table named");
-        return std::nullopt;
-    }
-    if (fs::path(ref.path).is_relative()) ref.path = (fs::path(lc.dir) / ref.path).lexically_normal().string();
-    return ref;
-}
-
-std::string lower(std::string s) {
-    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return s;
 }
 
 }  // namespace
@@ -62,7 +32,8 @@ ObservationTable read_observations(const LoadedCase& lc, const std::string& path
     } else if (fs::exists(fs::path(lc.dir) / "observations.csv")) {
         ref.path = (fs::path(lc.dir) / "observations.csv").string();
     } else {
-        auto s = sections_table(lc, probs);
+        auto s = named_case_table(lc, "sections", probs);
+        if (!s && probs.empty()) probs.add(lc.case_file, "[tables]", "sections", "", "no sections table named");
         probs.throw_if_any("cannot find observations");
         ref = *s;
         prefix = "observed_";
@@ -145,7 +116,7 @@ ObservedStatusTable read_observed_statuses(const LoadedCase& lc, const std::stri
         o.statement = r.text("statement", false).value_or("");
         if (auto c = r.text("observed_class", false)) {
             std::string s = *c;
-            if (s == "劣V" || s == "劣Ⅴ" || s == "劣Ⅴ类" || s == "劣V类" || s == "6" || lower(s) == "worse than v") o.observed_class = 6;
+            if (s == "劣V" || s == "劣Ⅴ" || s == "劣Ⅴ类" || s == "劣V类" || s == "6" || ascii_lower(s) == "worse than v") o.observed_class = 6;
             else if (auto k = reaches::parse_class(s)) o.observed_class = *k;
             else r.problem("observed_class", s, "expected a class I to V or 劣V (Ⅰ–Ⅴ, 1–6)");
         }
@@ -190,7 +161,7 @@ UncertaintyTable read_uncertainty(const LoadedCase& lc, const std::string& path)
         const auto lo = r.number("low", true);
         const auto hi = r.number("high", true);
         if (r.has("distribution")) {
-            const std::string d = lower(r.text("distribution", false).value_or(""));
+            const std::string d = ascii_lower(r.text("distribution", false).value_or(""));
             if (d == "triangular") p.dist = scenarios::Distribution::Triangular;
             else if (d != "uniform") r.problem("distribution", d, "expected uniform or triangular");
         }

@@ -3,15 +3,15 @@
 //     observed". Or, without such a table, columns observed_cod_mgL, observed_nh3n_mgL, observed_tp_mgL in the
 //     sections table.
 //   uncertainty ranges (Monte Carlo): parameter, low, high, optional distribution (uniform | triangular, default
-//     uniform) and mode (triangular; default the case's value). Parameter keys as in scenarios/montecarlo.hpp.
+//     uniform) and mode (triangular; default the case's value). Parameter keys as in scenarios/uncertainty.hpp.
 // Every problem (unknown section, bad number, unknown parameter) is reported at once with file, record and field.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "io/case_reader.hpp"
-#include "scenarios/calibrate.hpp"
-#include "scenarios/montecarlo.hpp"
+#include "scenarios/observations.hpp"
+#include "scenarios/uncertainty.hpp"
 #include "scenarios/validate.hpp"
 
 namespace qingliu::io {

@@ -1,50 +1,12 @@
-// Result tables as plain rows: built from an evaluation, written to CSV, stored in and reread from the run store.
+// Result tables (io/result_rows.hpp) written as CSV, and the number and field formatting every CSV writer shares.
 #pragma once
-#include <array>
-#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "io/result_rows.hpp"
 #include "scenarios/case.hpp"
-#include "scenarios/solve.hpp"
 
 namespace qingliu::io {
-
-struct SectionRow {
-    std::string section_id, name, name_en, river, reach_id, level;
-    double position_km = 0.0;
-    int target_class = 0;
-    double flow_m3s = 0.0;
-    PerConstituent conc_mgL{};
-    PerConstituentOf<int> cls{};
-    int overall = 0;
-    int worst = 0;  ///< constituent index setting the class
-    bool meets = false;
-    PerConstituent exceedance{};
-    double exceedance_max = 0.0;
-};
-
-struct ReachRow {
-    std::string reach_id, river, downstream_id;
-    double length_km = 0.0;
-    double flow_in_m3s = 0.0, flow_m3s = 0.0, velocity_ms = 0.0, travel_time_d = 0.0;
-    PerConstituent conc_mgL{};        ///< at the downstream end
-    PerConstituent load_out_kg_d{};
-    PerConstituent decayed_kg_d{};
-    bool dry = false;
-};
-
-struct ScenarioResult {
-    std::string scenario = "baseline";
-    std::vector<SectionRow> sections;
-    std::vector<ReachRow> reaches;
-    PerConstituent input_kg_d{}, outlet_kg_d{}, decayed_kg_d{};
-    double max_reach_imbalance = 0.0;
-};
-
-ScenarioResult make_result(const scenarios::CaseModel& m, const scenarios::Evaluation& e, const std::string& scenario);
-/// make_result of every solved scenario, in order.
-std::vector<ScenarioResult> make_results(const std::vector<scenarios::SolvedScenario>& solved);
 
 /// sections.csv: section_id,name,river,cod_mgL,nh3n_mgL,tp_mgL,class,target_class,meets,exceedance, then extras.
 std::string sections_csv(const std::vector<SectionRow>& rows, bool with_scenario = false, const std::string& scenario = "");

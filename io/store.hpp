@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "io/results.hpp"
+#include "io/result_rows.hpp"
 
 struct sqlite3;
 

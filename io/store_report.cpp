@@ -197,8 +197,7 @@ std::int64_t resolve_run(RunStore& store, const std::string& run) {
     return v;
 }
 
-report::ReportData load_report_data(RunStore& store, std::int64_t id) {
-    const RunData d = store.load(id);  // throws InputError for an unknown run
+report::ReportData report_data_of(const RunData& d) {
     report::ReportData r;
     r.run_id = d.run_id;
     r.created_utc = d.created_utc;
@@ -219,6 +218,12 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
             o.reaches.push_back({x.reach_id, x.flow_m3s, x.velocity_ms, x.travel_time_d, x.conc_mgL, x.load_out_kg_d, x.dry});
         r.scenarios.push_back(std::move(o));
     }
+    return r;
+}
+
+report::ReportData load_report_data(RunStore& store, std::int64_t id) {
+    const RunData d = store.load(id);  // throws InputError for an unknown run
+    report::ReportData r = report_data_of(d);
     r.montecarlo = load_montecarlo(store, id);
     sqlite3* db = store.handle();
     ensure_schema(db);

@@ -27,6 +27,9 @@ void save_report_extras(RunStore& store, std::int64_t run_id, const ReportExtras
 /// Saves the run and its report extras in one transaction; returns the run's id.
 std::int64_t save_run_with_report(RunStore& store, const RunData& run, const ReportExtras& extras);
 
+/// A run's core tables as report data (header, inputs, each scenario's section and reach rows), without the extras.
+report::ReportData report_data_of(const RunData& run);
+
 /// A stored run as report data (core tables + report_* tables). A run stored without report data still gives a
 /// report (sections, reaches, schematic from reach ids) with a note saying what is missing.
 report::ReportData load_report_data(RunStore& store, std::int64_t run_id);

@@ -6,7 +6,6 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
-#include <iconv.h>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,13 +17,12 @@
 
 #include "common/csv_text.hpp"
 #include "io/columns.hpp"
+#include "io/text_encoding.hpp"
 
 namespace qingliu::io {
 namespace fs = std::filesystem;
 
-namespace {
-
-void gdal_init() {
+void init_gdal() {
     static std::once_flag once;
     std::call_once(once, [] {
         GDALAllRegister();
@@ -32,28 +30,9 @@ void gdal_init() {
     });
 }
 
-std::string lower_ext(const std::string& path) {
-    std::string e = fs::path(path).extension().string();
-    for (auto& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return e;
-}
+namespace {
 
-bool valid_utf8(const std::string& s) {
-    for (std::size_t i = 0; i < s.size();) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        int n;
-        if (c < 0x80) n = 0;
-        else if ((c >> 5) == 0x6) n = 1;
-        else if ((c >> 4) == 0xE) n = 2;
-        else if ((c >> 3) == 0x1E) n = 3;
-        else return false;
-        if (i + n >= s.size() && n > 0) return false;
-        for (int k = 1; k <= n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-        i += static_cast<std::size_t>(n) + 1;
-    }
-    return true;
-}
+std::string lower_ext(const std::string& path) { return ascii_lower(fs::path(path).extension().string()); }
 
 void add_geometry(const OGRGeometry* g, Geometry& out) {
     if (!g) return;
@@ -84,23 +63,6 @@ void add_geometry(const OGRGeometry* g, Geometry& out) {
         }
         default: break;
     }
-}
-
-// GB18030 (a superset of GBK and GB2312, what Excel's plain "CSV" writes on Chinese Windows) → UTF-8; nullopt when
-// the bytes are not valid GB18030 either.
-std::optional<std::string> gb18030_to_utf8(const std::string& in) {
-    iconv_t cd = iconv_open("UTF-8", "GB18030");
-    if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
-    std::string out(in.size() * 2 + 16, '\0');
-    char* src = const_cast<char*>(in.data());
-    std::size_t src_left = in.size();
-    char* dst = out.data();
-    std::size_t dst_left = out.size();
-    const std::size_t r = iconv(cd, &src, &src_left, &dst, &dst_left);
-    iconv_close(cd);
-    if (r == static_cast<std::size_t>(-1) || src_left != 0) return std::nullopt;
-    out.resize(out.size() - dst_left);
-    return out;
 }
 
 // A number as people type it in a spreadsheet cell stored as text: surrounding spaces, full-width digits,
@@ -268,7 +230,7 @@ int Table::column(const std::string& name) const {
 }
 
 Table read_table(const TableRef& ref, Problems& problems, const std::string& kind) {
-    gdal_init();
+    init_gdal();
     Table t;
     t.file = ref.label();
     std::error_code ec;
@@ -418,6 +380,14 @@ bool RowReader::has(const std::string& field) const {
 void RowReader::problem(const std::string& field, const std::string& value, const std::string& message) {
     if (t_.suppressed(field)) return;  // the header problem already names this column
     p_.add(t_.file, r_.label, field, value, message);
+}
+
+std::string RowReader::unique_text(const std::string& field, std::unordered_map<std::string, std::string>& seen) {
+    std::string v = text(field, true).value_or("");
+    if (v.empty()) return v;
+    auto [it, fresh] = seen.emplace(v, r_.label);
+    if (!fresh) problem(field, v, "duplicate id (first at " + it->second + ")");
+    return v;
 }
 
 std::optional<std::string> RowReader::text(const std::string& field, bool required) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/error.hpp"
@@ -44,6 +45,9 @@ struct Table {
     bool suppressed(const std::string& field) const { return suspect.count(field) > 0; }
 };
 
+/// Registers GDAL's drivers once, its own error printing silenced (the readers report problems themselves).
+void init_gdal();
+
 /// Reads a whole table. Problems (missing file, unreadable, no such layer, text neither UTF-8 nor GB18030) are
 /// added to `problems` and an empty table is returned. With `kind` (a table kind of io/columns.hpp: "reaches",
 /// "outfalls" ...) headers are matched against that kind's known columns and aliases: aliases are renamed, units in
@@ -59,6 +63,9 @@ public:
     std::optional<double> number(const std::string& field, bool required, double min = -1e300, double max = 1e300,
                                  bool min_exclusive = false);
     void problem(const std::string& field, const std::string& value, const std::string& message);
+    /// Required text that must not repeat within the table: `seen` maps each value to the record it was first in,
+    /// a repeat is a problem naming that record. "" when missing.
+    std::string unique_text(const std::string& field, std::unordered_map<std::string, std::string>& seen);
     const Record& record() const { return r_; }
 
 private:

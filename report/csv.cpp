@@ -9,14 +9,14 @@
 
 namespace qingliu::report {
 
-namespace {
-
-std::string q(const std::string& s) {
+std::string csv_field(const std::string& s) {
     if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string o = "\"";
     for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
     return o + "\"";
 }
+
+namespace {
 
 /// Every constituent's value (times scale), comma-separated in table order.
 std::string nums(const PerConstituent& v, double scale = 1.0) {
@@ -49,16 +49,16 @@ std::vector<std::pair<std::string, std::string>> report_csvs(const ReportData& d
     std::string ty = "scenario,type,type_zh,type_en,sources," + columns("_t_a") + "\n";
     std::string ap = "scenario,section_id,part,key,label,label_en," + conc + "," + columns("_share") + "\n";
     for (const auto& s : d.scenarios) {
-        const std::string sid = q(s.id);
+        const std::string sid = csv_field(s.id);
         int meet = 0;
         for (const auto& x : s.sections) meet += x.meets ? 1 : 0;
         std::string ms;
         for (const auto& m : s.measures) ms += (ms.empty() ? "" : ";") + m;
-        sc += sid + "," + q(s.name) + "," + q(s.name_en) + "," + q(ms) + "," + num(s.invest_wan) + "," + num(s.annual_wan) + "," +
+        sc += sid + "," + csv_field(s.name) + "," + csv_field(s.name_en) + "," + csv_field(ms) + "," + num(s.invest_wan) + "," + num(s.annual_wan) + "," +
               std::to_string(meet) + "," + std::to_string(s.sections.size()) + "\n";
         for (const auto& x : s.sections) {
             auto it = axis.find(x.reach_id);
-            se += sid + "," + q(x.id) + "," + q(x.name) + "," + q(x.name_en) + "," + q(x.river) + "," + q(x.reach_id) + "," + q(x.level) +
+            se += sid + "," + csv_field(x.id) + "," + csv_field(x.name) + "," + csv_field(x.name_en) + "," + csv_field(x.river) + "," + csv_field(x.reach_id) + "," + csv_field(x.level) +
                   "," + num(x.position_km) + "," + (it != axis.end() ? num(it->second.second + x.position_km) : "") + "," +
                   reaches::class_roman(x.target_class) + "," + num(x.flow_m3s) + "," + nums(x.conc_mgL) + "," +
                   join_each([&](int c) { return reaches::class_roman(x.cls[c]); }) + "," + reaches::class_roman(x.overall) + "," +
@@ -68,23 +68,23 @@ std::vector<std::pair<std::string, std::string>> report_csvs(const ReportData& d
         for (const auto& r : s.reaches) {
             auto it = reach.find(r.id);
             const Reach* n = it != reach.end() ? it->second : nullptr;
-            re += sid + "," + q(r.id) + "," + q(n ? n->name : "") + "," + q(n ? n->river : "") + "," + q(n ? n->downstream_id : "") + "," +
+            re += sid + "," + csv_field(r.id) + "," + csv_field(n ? n->name : "") + "," + csv_field(n ? n->river : "") + "," + csv_field(n ? n->downstream_id : "") + "," +
                   (n ? num(n->length_km) : "") + "," + num(r.flow_m3s) + "," + num(r.velocity_ms) + "," + num(r.travel_time_d) + "," +
                   nums(r.conc_mgL) + "," + nums(r.load_out_kg_d) + "," +
                   (r.dry ? "" : reaches::class_roman(reach_class(d.classes, r.conc_mgL))) + "," + (r.dry ? "yes" : "no") + "\n";
         }
         for (const auto& p : s.profile) {
             auto it = axis.find(p.reach_id);
-            pr += sid + "," + q(it != axis.end() ? it->second.first : "") + "," + q(p.reach_id) + "," +
+            pr += sid + "," + csv_field(it != axis.end() ? it->second.first : "") + "," + csv_field(p.reach_id) + "," +
                   (it != axis.end() ? num(it->second.second + p.position_km) : "") + "," + num(p.position_km) + "," + num(p.flow_m3s) +
                   "," + nums(p.conc_mgL) + "\n";
         }
         std::vector<std::string> types;
         for (const auto& x : s.sources) {
-            so += sid + "," + q(x.id) + "," + q(x.name) + "," + q(x.type) + "," + q(type_label(x.type, true)) + "," +
-                  q(type_label(x.type, false)) + "," + q(x.town) + "," + q(x.reach_id) + "," + num(x.position_km) + "," + num(x.flow_m3s) +
+            so += sid + "," + csv_field(x.id) + "," + csv_field(x.name) + "," + csv_field(x.type) + "," + csv_field(type_label(x.type, true)) + "," +
+                  csv_field(type_label(x.type, false)) + "," + csv_field(x.town) + "," + csv_field(x.reach_id) + "," + num(x.position_km) + "," + num(x.flow_m3s) +
                   "," + nums(x.load_gs, t_a) + "," +
-                  (x.diffuse ? "yes" : "no") + "," + q(x.origin) + "\n";
+                  (x.diffuse ? "yes" : "no") + "," + csv_field(x.origin) + "\n";
             if (std::find(types.begin(), types.end(), x.type) == types.end()) types.push_back(x.type);
         }
         for (const auto& t : types) {
@@ -95,12 +95,12 @@ std::vector<std::pair<std::string, std::string>> report_csvs(const ReportData& d
                     ++n;
                     for (int k = 0; k < kNumConstituents; ++k) sum[k] += x.load_gs[k] * t_a;
                 }
-            ty += sid + "," + q(t) + "," + q(type_label(t, true)) + "," + q(type_label(t, false)) + "," + std::to_string(n) + "," +
+            ty += sid + "," + csv_field(t) + "," + csv_field(type_label(t, true)) + "," + csv_field(type_label(t, false)) + "," + std::to_string(n) + "," +
                   nums(sum) + "\n";
         }
         for (const auto& a : s.apportionment) {
             auto row = [&](const char* part, const Contribution& c) {
-                ap += sid + "," + q(a.section_id) + "," + part + "," + q(c.key) + "," + q(c.label) + "," + q(c.label_en);
+                ap += sid + "," + csv_field(a.section_id) + "," + part + "," + csv_field(c.key) + "," + csv_field(c.label) + "," + csv_field(c.label_en);
                 ap += "," + nums(c.conc_mgL) + "," +
                       join_each([&](int k) { return a.total_mgL[k] > 0.0 ? num(c.conc_mgL[k] / a.total_mgL[k]) : std::string(); });
                 ap += "\n";

@@ -23,5 +23,7 @@ std::vector<std::pair<std::string, std::string>> report_csvs(const ReportData& d
 std::string fixed(double v, int digits);
 /// Up to 6 significant digits, no exponent for ordinary magnitudes; "" when not finite.
 std::string num(double v);
+/// A CSV field: quoted (with doubled quotes) when it holds a comma, quote or line break.
+std::string csv_field(const std::string& s);
 
 }  // namespace qingliu::report

@@ -7,31 +7,15 @@
 
 #include "reaches/classes.hpp"
 #include "report/html.hpp"
+#include "report/html_parts.hpp"
 
 namespace qingliu::report {
 
 namespace {
 
-std::string esc(const std::string& s) {
-    std::string o;
-    for (char c : s) switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            default: o += c;
-        }
-    return o;
-}
-std::string bi(const std::string& zh, const std::string& en) {
-    return "<span class=\"zh\">" + esc(zh) + "</span><span class=\"en\">" + esc(en) + "</span>";
-}
-std::string csvq(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-}
+using html::bi;
+using html::esc;
+
 std::string finite_or_empty(double v) { return std::isfinite(v) ? num(v) : ""; }
 std::string sig3(double v) {
     char b[32];
@@ -150,21 +134,21 @@ std::string mixing_csv(const MixingSection& s) {
         for (const auto& p : o.params) {
             const auto c = kConstituents[p.constituent];
             const auto& z = p.zone;
-            t += csvq(o.source_id) + "," + csvq(o.name) + "," + csvq(o.type) + "," + csvq(o.reach_id) + "," + num(o.position_m / 1000.0) +
-                 "," + csvq(s.scenario) + "," + (o.discharge == mixing::Discharge::Bank ? "bank" : "mid") + "," +
+            t += csv_field(o.source_id) + "," + csv_field(o.name) + "," + csv_field(o.type) + "," + csv_field(o.reach_id) + "," + num(o.position_m / 1000.0) +
+                 "," + csv_field(s.scenario) + "," + (o.discharge == mixing::Discharge::Bank ? "bank" : "mid") + "," +
                  (o.bank == mixing::Bank::Left ? "left" : "right") + "," + num(o.source_y_m) + "," + std::string(key(c)) + "," +
-                 (o.target_class > 0 ? reaches::class_roman(o.target_class) : "") + "," + csvq(o.target_section) + "," +
+                 (o.target_class > 0 ? reaches::class_roman(o.target_class) : "") + "," + csv_field(o.target_section) + "," +
                  finite_or_empty(p.limit_mgL) + "," + num(p.background_mgL) + "," + finite_or_empty(p.effluent_mgL) + "," +
                  num(p.mixed_mgL) + "," + num(p.one_d_mgL) + "," + (z.exists ? "1" : "0") + "," + (z.exists ? num(z.length_m) : "0") +
                  "," + (z.exists ? num(z.max_width_m) : "0") + "," + (z.exists ? num(z.area_m2) : "0") + "," +
-                 (z.open_at_end ? "1" : "0") + "," + (z.background_exceeds ? "1" : "0") + "," + csvq(reached_text(p.reached, false)) +
-                 "," + csvq(reached_text(p.reached, true)) + "," + num(o.mixing_length_hj_m) + "," +
+                 (z.open_at_end ? "1" : "0") + "," + (z.background_exceeds ? "1" : "0") + "," + csv_field(reached_text(p.reached, false)) +
+                 "," + csv_field(reached_text(p.reached, true)) + "," + num(o.mixing_length_hj_m) + "," +
                  finite_or_empty(o.mixing_distance_m) + "," + num(o.domain_m) + "," + num(o.river_flow_m3s) + "," +
                  num(o.effluent_flow_m3s) + "," + num(o.channel.velocity_ms) + "," + num(o.channel.width_m) + "," +
                  num(o.channel.depth_m) + "," + num(o.channel.slope) + "," + num(o.channel.shear_velocity_ms) + "," +
                  num(o.channel.alpha) + "," + (o.channel.type ? o.channel.type->key : "") + "," + num(o.channel.ey_m2s) + "," +
                  mixing::origin_key(o.channel.width_origin) + "," + mixing::origin_key(o.channel.depth_origin) + "," +
-                 mixing::origin_key(o.channel.slope_origin) + "," + csvq(notes) + "\n";
+                 mixing::origin_key(o.channel.slope_origin) + "," + csv_field(notes) + "\n";
         }
     }
     return t;

@@ -18,17 +18,9 @@
 #include <vector>
 
 #include "scenarios/case.hpp"
+#include "scenarios/observations.hpp"
 
 namespace qingliu::scenarios {
-
-/// One observation at a section (a date optional): any subset of the three constituents.
-struct ObservedValue {
-    std::int32_t section = kNone;  ///< index in CaseModel::sections
-    std::string date;
-    PerConstituent conc_mgL{};
-    std::array<bool, kNumConstituents> has{};
-    std::string file, record;
-};
 
 struct CalibrationOptions {
     std::array<bool, kNumConstituents> fit_k = uniform(true);

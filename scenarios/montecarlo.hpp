@@ -24,34 +24,11 @@
 #include <string>
 #include <vector>
 
-#include "common/error.hpp"
+#include "scenarios/uncertainty.hpp"
 #include "scenarios/case.hpp"
 #include "scenarios/measures.hpp"
 
 namespace qingliu::scenarios {
-
-enum class Distribution { Uniform, Triangular };
-
-/// One uncertain parameter. Keys:
-///   kinetics.<cod|nh3n|tp>.k20_per_d, kinetics.<cod|nh3n|tp>.theta    the rate and its temperature coefficient
-///   load.<source type>                                                 multiplier on the loads of that type
-///   coefficient.<category>.<key>.<parameter>                           one inventory coefficient row
-struct UncertainParameter {
-    std::string key;
-    double low = 0.0, high = 0.0;
-    double mode = std::numeric_limits<double>::quiet_NaN();  ///< triangular mode; NaN: the case's value (1 for load.*)
-    Distribution dist = Distribution::Uniform;
-    std::string file, record;  ///< where it was given (for messages)
-};
-
-/// Ranges used when a case gives none (project default, not a published figure): every k20 triangular on
-/// [0.5, 1.5] x its case value with mode at the case value; theta fixed. Inventory coefficients are drawn from their
-/// own low/high when MonteCarloOptions::draw_coefficients is set.
-std::vector<UncertainParameter> default_uncertainty(const CaseModel& m);
-
-/// Checks keys and ranges against the case (kinetic ranges must lie inside the parameter table's ranges; the mode,
-/// where given, inside [low, high]); every problem is added with the parameter's file and record.
-void check_uncertainty(const CaseModel& m, const std::vector<UncertainParameter>& params, Problems& problems);
 
 struct MonteCarloOptions {
     std::size_t draws = 1000;

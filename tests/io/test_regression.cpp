@@ -11,6 +11,7 @@
 #include "io/case_reader.hpp"
 #include "io/run_data.hpp"
 #include "io/output.hpp"
+#include "io/results.hpp"
 #include "io/store.hpp"
 
 using namespace qingliu;

@@ -14,7 +14,7 @@
 #include "common/error.hpp"
 #include "helpers.hpp"
 #include "io/case_reader.hpp"
-#include "io/line_layer.hpp"
+#include "io/network_case.hpp"
 #include "synthetic_lines.hpp"
 
 using namespace qingliu;
