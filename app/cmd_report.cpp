@@ -1,5 +1,5 @@
 // qingliu report RUN --out DIR [--lang zh|en]: a report of a stored run, reread from the run store (no rerun):
-// report.html (self-contained), network.gpkg (QGIS, styled by class) and CSV tables.
+// report.html (self-contained), network.gpkg (QGIS, styled by class), CSV tables and report.xlsx (the same tables).
 #include <cstdio>
 #include <memory>
 
@@ -9,6 +9,7 @@
 #include "io/gpkg_writer.hpp"
 #include "io/output.hpp"
 #include "io/store_report.hpp"
+#include "io/xlsx_report.hpp"
 #include "report/html.hpp"
 #include "report/layout.hpp"
 
@@ -39,6 +40,7 @@ void register_report(CLI::App& cli, Globals& g, Action& action) {
             out.stage("report.html", report::render_html(d, layout, o->lang == "en" ? report::Lang::En : report::Lang::Zh));
             out.stage("network.gpkg", io::network_gpkg_bytes(d, layout));
             for (const auto& [name, text] : report::report_csvs(d)) out.stage(name, text, true);
+            out.stage("report.xlsx", io::report_xlsx_bytes(d));
             const auto files = out.commit();
             if (!g.quiet) {
                 std::printf("report of run %lld (%s) in %s:\n", static_cast<long long>(id), d.case_name.c_str(), o->out_dir.c_str());
