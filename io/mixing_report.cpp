@@ -4,6 +4,7 @@
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
 #include "report/collect.hpp"
+#include "report/names.hpp"
 #include "scenarios/solve.hpp"
 
 namespace qingliu::io {
@@ -38,6 +39,7 @@ report::ReportData report_data_now(const LoadedCase& lc, const std::vector<scena
             o.reaches.push_back({v.reach_id, v.flow_m3s, v.velocity_ms, v.travel_time_d, v.conc_mgL, v.load_out_kg_d, v.dry});
         r.scenarios.push_back(std::move(o));
     }
+    report::complete_english_names(r);
     return r;
 }
 

@@ -90,6 +90,7 @@ ReportExtras collect_extras(const scenarios::CaseModel& base, const std::vector<
     for (const auto& sv : solved) {
         const auto& m = sv.model;
         Scenario s{sv.id, sv.name, sv.name_en, sv.measures, sv.invest_wan, sv.annual_wan, {}, {}, {}, {}, {}};
+        s.measures_en = sv.measures_en;
         for (const auto& so : m.sources)
             s.sources.push_back({so.id, so.name, so.type, so.town, so.reach >= 0 ? m.net.topo.id(so.reach) : std::string(),
                                  so.origin, so.position_m / 1000.0, so.flow_m3s, so.load_gs, so.diffuse});
