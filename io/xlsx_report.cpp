@@ -167,7 +167,8 @@ std::string xlsx_sheet_name(const std::string& csv_name) {
     return stem.substr(0, 31);
 }
 
-std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::string>>& csv_tables, const XlsxInfo& info) {
+std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::string>>& csv_tables, const XlsxInfo& info,
+                              const std::function<void(double)>& progress) {
     // libxlsxwriter writes files: a private temporary, read back and removed
     static int serial = 0;
     const fs::path tmp = fs::temp_directory_path() /
@@ -225,6 +226,8 @@ std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::stri
             format_set_align(class_format[c], LXW_ALIGN_CENTER);
         }
 
+        std::size_t total_rows = 0, done_rows = 0;  // progress: lines of all tables
+        for (const auto& t : csv_tables) total_rows += static_cast<std::size_t>(std::count(t.second.begin(), t.second.end(), '\n'));
         for (const auto& [name, text] : csv_tables) {
             const auto rows = parse_csv_text(text);
             if (rows.empty()) continue;
@@ -247,6 +250,7 @@ std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::stri
             for (lxw_col_t c = 0; c < cols.size(); ++c) check(worksheet_write_string(ws, 2, c, cols[c].c_str(), head_key), name);
             lxw_row_t r = 3;
             for (std::size_t i = 1; i < rows.size(); ++i, ++r) {
+                if (progress && ++done_rows % 4096 == 0) progress(static_cast<double>(done_rows) / static_cast<double>(total_rows + 1));
                 for (lxw_col_t c = 0; c < rows[i].size() && c < cols.size(); ++c) {
                     const std::string& v = rows[i][c];
                     if (v.empty()) continue;
@@ -303,11 +307,13 @@ std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::stri
     return s.str();
 }
 
-std::string report_xlsx_bytes(const report::ReportData& d, const std::vector<std::pair<std::string, std::string>>& extra_tables) {
+std::string report_xlsx_bytes(const report::ReportData& d, const std::vector<std::pair<std::string, std::string>>& extra_tables,
+                              const std::function<void(double)>& progress) {
     auto tables = report::report_csvs(d);
     tables.insert(tables.end(), extra_tables.begin(), extra_tables.end());
     return report_xlsx_bytes(tables, {d.case_name, d.case_name_en, std::to_string(d.run_id) + " (" + d.command + ")", d.created_utc,
-                                      d.version});
+                                      d.version},
+                             progress);
 }
 
 }  // namespace qingliu::io

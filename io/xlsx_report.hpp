@@ -11,6 +11,7 @@
 // longest value shown (CJK characters count double). A last sheet "说明 About" names the case, the run and the
 // class colours (劣V = worse than class V).
 #pragma once
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,11 +27,14 @@ struct XlsxInfo {
 /// Sheet name of a report table ("sections.csv" -> "断面 sections"); the file's stem when it has none.
 std::string xlsx_sheet_name(const std::string& csv_name);
 
-/// The workbook's bytes. Throws OutputError when libxlsxwriter fails (the message names its error).
-std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::string>>& csv_tables, const XlsxInfo& info);
+/// The workbook's bytes; `progress` (optional) hears the fraction of rows written. Throws OutputError when
+/// libxlsxwriter fails (the message names its error).
+std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::string>>& csv_tables, const XlsxInfo& info,
+                              const std::function<void(double)>& progress = {});
 
 /// The workbook of a report: the sheets of report::report_csvs(d), then `extra_tables` (e.g. mixing.csv).
 std::string report_xlsx_bytes(const report::ReportData& d,
-                              const std::vector<std::pair<std::string, std::string>>& extra_tables = {});
+                              const std::vector<std::pair<std::string, std::string>>& extra_tables = {},
+                              const std::function<void(double)>& progress = {});
 
 }  // namespace qingliu::io

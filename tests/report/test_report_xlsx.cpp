@@ -175,3 +175,25 @@ TEST_CASE("report: report.xlsx holds every CSV table, cell for cell, numbers as 
     CHECK(styles.find("FF2E9E44") != std::string::npos);
     CHECK(styles.find("FFD62728") != std::string::npos);
 }
+
+TEST_CASE("report: progress on stderr on a terminal only", "[report][cli]") {
+    const fs::path work = temp_dir("repprog");
+    const std::string store = "--store " + (work / "runs.sqlite").string() + " ";
+    std::string log;
+    REQUIRE(run_cli(store + "-q run " + (source_dir() / "tests/data/mini").string() + " --out " + (work / "run").string(), &log) == 0);
+    // not a terminal (run_cli sends both streams to a file): no progress line
+    REQUIRE(run_cli(store + "report latest --out " + (work / "r1").string(), &log) == 0);
+    CHECK(log.find("[report]") == std::string::npos);
+    // a terminal (script(1) gives the command a pseudo-terminal): the progress line, ending at 100 %
+    if (std::system("command -v script > /dev/null 2>&1") != 0) {
+        WARN("script(1) (util-linux) not installed: the terminal half was not checked");
+        return;
+    }
+    const fs::path out = work / "tty.txt";
+    const std::string cmd = std::string(QINGLIU_BINARY) + " " + store + "report latest --out " + (work / "r2").string();
+    REQUIRE(std::system(("script -qec \"" + cmd + "\" /dev/null > " + out.string() + " 2>&1").c_str()) == 0);
+    const std::string tty = read_file(out);
+    CHECK(tty.find("\r[report]   0%") != std::string::npos);
+    CHECK(tty.find("\r[report] 100%") != std::string::npos);
+    CHECK(fs::exists(work / "r2" / "report.xlsx"));
+}
