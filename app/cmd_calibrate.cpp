@@ -32,7 +32,7 @@ std::string csv_num(double v) { return std::isnan(v) ? "" : io::num(v); }
 
 struct CalibrateCli {
     std::string case_path, out_dir, observations;
-    std::string params = "cod,nh3n,tp";
+    std::string params = columns("");
     bool entry = false;
 };
 
@@ -45,7 +45,7 @@ void register_calibrate(CLI::App& cli, Globals& g, Action& action) {
     cmd->add_option("--params", o->params, "Constituents whose k20 is fitted, comma-separated")->capture_default_str();
     cmd->add_flag("--entry", o->entry, "Also fit the inventory's entry-into-river coefficients within their low/high");
     cmd->add_option("--observations", o->observations,
-                    "Observations table (section_id, date, cod_mgL, nh3n_mgL, tp_mgL); default observations.csv in the case "
+                    "Observations table (section_id, date, " + columns("_mgL", "", ", ") + "); default observations.csv in the case "
                     "folder, else observed_* columns of the sections table");
     cmd->add_option("-o,--out", o->out_dir, "Output folder for calibration.csv and residuals.csv (default out/<case>/calibrate)");
     cmd->callback([&g, &action, o] {
@@ -55,7 +55,7 @@ void register_calibrate(CLI::App& cli, Globals& g, Action& action) {
             for (const auto& w : lc.warnings) spdlog::warn("{}", w);
             const io::ObservationTable obs = io::read_observations(lc, o->observations);
             scenarios::CalibrationOptions opt;
-            opt.fit_k = {false, false, false};
+            opt.fit_k = {};
             opt.fit_entry = o->entry;
             {
                 Problems probs;
@@ -67,7 +67,7 @@ void register_calibrate(CLI::App& cli, Globals& g, Action& action) {
                     }
                     if (cur.empty()) continue;
                     if (auto c = constituent_from_key(cur)) opt.fit_k[idx(*c)] = true;
-                    else probs.add("", "", "--params", cur, "expected cod, nh3n or tp");
+                    else probs.add("", "", "--params", cur, "expected one of " + columns("", "", ", "));
                     cur.clear();
                 }
                 probs.throw_if_any("calibration parameters");

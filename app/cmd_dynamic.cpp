@@ -212,11 +212,12 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
             }
 
             // CSV outputs.
-            std::string daily = "scenario,section_id,name,date,flow_m3s,cod_mgL,nh3n_mgL,tp_mgL,class,target_class,meets\n";
-            std::string reach_daily = "scenario,reach_id,date,flow_m3s,cod_mgL,nh3n_mgL,tp_mgL\n";
-            std::string monthly = "scenario,section_id,name,month,season,days,cod_mgL,nh3n_mgL,tp_mgL,class,target_class,meets\n";
-            std::string comp = "scenario,section_id,name,name_en,river,target_class,cod_mgL,nh3n_mgL,tp_mgL,annual_class,"
-                               "annual_meets,share_days_meeting,share_months_meeting,days,months\n";
+            const std::string conc = columns("_mgL");
+            std::string daily = "scenario,section_id,name,date,flow_m3s," + conc + ",class,target_class,meets\n";
+            std::string reach_daily = "scenario,reach_id,date,flow_m3s," + conc + "\n";
+            std::string monthly = "scenario,section_id,name,month,season,days," + conc + ",class,target_class,meets\n";
+            std::string comp = "scenario,section_id,name,name_en,river,target_class," + conc +
+                               ",annual_class,annual_meets,share_days_meeting,share_months_meeting,days,months\n";
             for (const auto& sr : runs) {
                 const auto& m = sr.model;
                 const auto& r = sr.result;
@@ -224,24 +225,22 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                     const auto& sec = m.sections[s];
                     const std::string head = sr.id + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + ",";
                     for (int d = 0; d < days; ++d) {
-                        const PerConstituent c{r.conc(d, s, 0), r.conc(d, s, 1), r.conc(d, s, 2)};
+                        const PerConstituent c = r.conc(d, s);
                         const auto cls = reaches::evaluate_section(m.classes, c, sec.water_body, sec.target_class);
-                        daily += head + dates[d] + "," + io::num(r.obs_flow_m3s[d * r.nobs + s]) + "," + io::num(c[0]) + "," +
-                                 io::num(c[1]) + "," + io::num(c[2]) + "," + reaches::class_roman(cls.overall) + "," +
+                        daily += head + dates[d] + "," + io::num(r.obs_flow_m3s[d * r.nobs + s]) + "," + io::nums(c) + "," +
+                                 reaches::class_roman(cls.overall) + "," +
                                  reaches::class_roman(sec.target_class) + "," + (cls.meets ? "yes" : "no") + "\n";
                     }
                     const auto& sc = sr.compliance[s];
                     for (int mo = 0; mo < 12; ++mo) {
                         if (!sc.monthly_days[mo]) continue;
                         monthly += head + std::to_string(mo + 1) + "," + (wet_month.size() == 12 && wet_month[mo] == 1 ? "wet" : "dry") +
-                                   "," + std::to_string(sc.monthly_days[mo]) + "," + io::num(sc.monthly_mean_mgL[mo][0]) + "," +
-                                   io::num(sc.monthly_mean_mgL[mo][1]) + "," + io::num(sc.monthly_mean_mgL[mo][2]) + "," +
+                                   "," + std::to_string(sc.monthly_days[mo]) + "," + io::nums(sc.monthly_mean_mgL[mo]) + "," +
                                    reaches::class_roman(sc.monthly_class[mo]) + "," + reaches::class_roman(sec.target_class) + "," +
                                    (sc.monthly_class[mo] <= sec.target_class ? "yes" : "no") + "\n";
                     }
                     comp += head + io::csv_quote(sec.name_en) + "," + io::csv_quote(sec.river) + "," + reaches::class_roman(sec.target_class) +
-                            "," + io::num(sc.annual_mean_mgL[0]) + "," + io::num(sc.annual_mean_mgL[1]) + "," +
-                            io::num(sc.annual_mean_mgL[2]) + "," + reaches::class_roman(sc.annual_class) + "," +
+                            "," + io::nums(sc.annual_mean_mgL) + "," + reaches::class_roman(sc.annual_class) + "," +
                             (sc.annual_meets ? "yes" : "no") + "," + io::num(sc.share_days()) + "," + io::num(sc.share_months()) +
                             "," + std::to_string(sc.days) + "," + std::to_string(sc.months) + "\n";
                 }
@@ -250,8 +249,7 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                     for (int d = 0; d < days; ++d) {
                         const std::size_t at = d * n + i;
                         reach_daily += sr.id + "," + io::csv_quote(m.net.topo.id(i)) + "," + dates[d] + "," + io::num(r.reach_flow_m3s[at]) +
-                                       "," + io::num(r.reach_conc_mgL[at * 3]) + "," + io::num(r.reach_conc_mgL[at * 3 + 1]) + "," +
-                                       io::num(r.reach_conc_mgL[at * 3 + 2]) + "\n";
+                                       "," + io::nums(r.reach_conc(at)) + "\n";
                     }
             }
             io::OutputDir out(o->out_dir);
@@ -269,9 +267,9 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                 res.scenario = sr.id;
                 res.max_reach_imbalance = sr.result.max_reach_imbalance;
                 for (int c = 0; c < kNumConstituents; ++c) {
-                    res.input_kg_d[c] = sr.result.input_g[c] / 1000.0 / days;
-                    res.outlet_kg_d[c] = sr.result.outlet_g[c] / 1000.0 / days;
-                    res.decayed_kg_d[c] = sr.result.decayed_g[c] / 1000.0 / days;
+                    res.input_kg_d[c] = sr.result.input_g[c] / kGramsPerKg / days;
+                    res.outlet_kg_d[c] = sr.result.outlet_g[c] / kGramsPerKg / days;
+                    res.decayed_kg_d[c] = sr.result.decayed_g[c] / kGramsPerKg / days;
                 }
                 io::DynamicScenarioOutput d;
                 d.scenario = sr.id;
@@ -294,7 +292,7 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                     row.river = sec.river;
                     row.reach_id = sr.model.net.topo.id(sec.reach);
                     row.level = sec.level;
-                    row.position_km = sec.position_m / 1000.0;
+                    row.position_km = sec.position_m / kMetresPerKm;
                     row.target_class = sec.target_class;
                     double qsum = 0.0;
                     for (int dd = 0; dd < days; ++dd) qsum += sr.result.obs_flow_m3s[dd * sr.result.nobs + s];

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
 #include "io/output.hpp"
@@ -16,7 +17,7 @@ namespace {
 }  // namespace
 
 void register_loads(CLI::App& cli, Globals& g, Action& action) {
-    auto* cmd = cli.add_subcommand("loads", "Load inventory: COD, NH3-N and TP entering the rivers per source and type (t/a)");
+    auto* cmd = cli.add_subcommand("loads", "Load inventory: " + labels_en() + " entering the rivers per source and type (t/a)");
     struct Opts {
         std::string case_path, out_dir;
         bool all_sources = false;
@@ -32,31 +33,41 @@ void register_loads(CLI::App& cli, Globals& g, Action& action) {
             for (const auto& w : lc.warnings) spdlog::warn("{}", w);
             const auto& m = lc.model;
             const auto tot = loads::totals_by_type(m.sources);
-            PerConstituent all{0, 0, 0};
+            PerConstituent all{};
             for (const auto& t : tot)
-                for (int c = 0; c < 3; ++c) all[c] += t.t_a[c];
+                for (int c = 0; c < kNumConstituents; ++c) all[c] += t.t_a[c];
             if (!g.quiet) {
                 std::printf("%s (%s): %zu sources\n\n", m.name.c_str(), m.name_en.c_str(), m.sources.size());
                 if (o->all_sources) {
-                    TextTable ts({"编号 Id", "名称 Name", "类型 Type", "乡镇 Town", "河段 Reach", "COD t/a", "NH3-N t/a", "TP t/a"});
+                    std::vector<std::string> head{"编号 Id", "名称 Name", "类型 Type", "乡镇 Town", "河段 Reach"};
+                    for (auto c : kConstituents) head.push_back(std::string(label_en(c)) + " t/a");
+                    TextTable ts(head);
                     for (const auto& s : m.sources) {
                         const loads::SourceType* d = loads::find_source_type(s.type);
-                        ts.row({s.id, s.name, d ? d->zh : s.type, s.town, m.net.topo.id(s.reach),
-                                fixed(s.load_gs[0] * kTonnePerYearPerGramPerSecond, 2),
-                                fixed(s.load_gs[1] * kTonnePerYearPerGramPerSecond, 3),
-                                fixed(s.load_gs[2] * kTonnePerYearPerGramPerSecond, 3)});
+                        std::vector<std::string> row{s.id, s.name, d ? d->zh : s.type, s.town, m.net.topo.id(s.reach)};
+                        for (auto c : kConstituents)
+                            row.push_back(fixed(s.load_gs[idx(c)] * kTonnePerYearPerGramPerSecond, variable(c).conc_digits));
+                        ts.row(row);
                     }
                     std::printf("%s\n", ts.str().c_str());
                 }
-                TextTable tt({"类型 Type", "数量 Count", "COD t/a", "%", "NH3-N t/a", "%", "TP t/a", "%"});
-                auto pct = [&](const PerConstituent& v, int c) { return fixed(all[c] > 0 ? 100.0 * v[c] / all[c] : 0.0, 1); };
+                std::vector<std::string> head{"类型 Type", "数量 Count"};
+                for (auto c : kConstituents) head.insert(head.end(), {std::string(label_en(c)) + " t/a", "%"});
+                TextTable tt(head);
+                // each constituent's t/a and its share of the total (%)
+                auto with_shares = [&](std::vector<std::string> row, const PerConstituent& v) {
+                    for (auto c : kConstituents) {
+                        const int k = idx(c);
+                        row.push_back(fixed(v[k], variable(c).load_digits));
+                        row.push_back(fixed(all[k] > 0 ? 100.0 * v[k] / all[k] : 0.0, 1));
+                    }
+                    return row;
+                };
                 for (const auto& t : tot) {
                     const loads::SourceType* d = loads::find_source_type(t.type);
-                    tt.row({d ? std::string(d->zh) + " " + d->en : t.type, std::to_string(t.count), fixed(t.t_a[0], 1),
-                            pct(t.t_a, 0), fixed(t.t_a[1], 2), pct(t.t_a, 1), fixed(t.t_a[2], 3), pct(t.t_a, 2)});
+                    tt.row(with_shares({d ? std::string(d->zh) + " " + d->en : t.type, std::to_string(t.count)}, t.t_a));
                 }
-                tt.row({"合计 Total", std::to_string(m.sources.size()), fixed(all[0], 1), "100.0", fixed(all[1], 2), "100.0",
-                        fixed(all[2], 3), "100.0"});
+                tt.row(with_shares({"合计 Total", std::to_string(m.sources.size())}, all));
                 std::printf("%s", tt.str().c_str());
             }
             if (!o->out_dir.empty()) {

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/results.hpp"
 #include "io/case_reader.hpp"
@@ -62,7 +63,7 @@ int run_monte_carlo(Globals& g, const std::string& case_path, const std::string&
     const scenarios::MonteCarloResult r = scenarios::monte_carlo(m, params, opt);
     spdlog::info("{} draws, seed {}, {} parameters drawn", r.draws, r.seed, r.drawn.size());
 
-    std::string csv = "section_id,name,river,target_class,p_meets,p_meets_cod,p_meets_nh3n,p_meets_tp";
+    std::string csv = "section_id,name,river,target_class,p_meets," + columns("", "p_meets_");
     for (auto c : kConstituents)
         for (const char* s : {"_det", "_p5", "_p50", "_p95", "_mean"}) csv += "," + std::string(key(c)) + s + "_mgL";
     csv += "\n";
@@ -105,12 +106,15 @@ int run_monte_carlo(Globals& g, const std::string& case_path, const std::string&
     if (g.quiet) return kOk;
     std::printf("不确定性分析 Monte Carlo: %zu draws, seed %llu, %zu parameters drawn\n", r.draws,
                 static_cast<unsigned long long>(r.seed), r.drawn.size());
-    TextTable t({"断面 Section", "目标 Target", "达标概率 P(meets)", "COD p5–p95", "NH3-N p5–p95", "TP p5–p95"});
+    TextTable t(with_labels({"断面 Section", "目标 Target", "达标概率 P(meets)"}, " p5–p95"));
     for (std::size_t s = 0; s < m.sections.size(); ++s) {
         const auto& b = r.sections[s];
-        t.row({m.sections[s].name + " [" + m.sections[s].id + "]", reaches::class_roman(m.sections[s].target_class),
-               fixed(100.0 * b.p_meets, 1) + " %", fixed(b.p5[0], 2) + "–" + fixed(b.p95[0], 2),
-               fixed(b.p5[1], 3) + "–" + fixed(b.p95[1], 3), fixed(b.p5[2], 3) + "–" + fixed(b.p95[2], 3)});
+        t.row(with_each({m.sections[s].name + " [" + m.sections[s].id + "]", reaches::class_roman(m.sections[s].target_class),
+                         fixed(100.0 * b.p_meets, 1) + " %"},
+                        [&](Constituent c) {
+                            const int d = variable(c).conc_digits;
+                            return fixed(b.p5[idx(c)], d) + "–" + fixed(b.p95[idx(c)], d);
+                        }));
     }
     std::printf("%s", t.str().c_str());
     std::printf("Run %lld stored in %s; results in %s\n", static_cast<long long>(id), g.store.c_str(), out_dir.c_str());

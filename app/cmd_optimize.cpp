@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/results.hpp"
 #include "io/case_reader.hpp"
@@ -19,7 +20,7 @@ namespace qingliu::app {
 
 namespace {
 
-int digits_for(int c) { return c == 0 ? 2 : 3; }
+int digits_for(int c) { return variable(c).conc_digits; }
 
 struct OptimizeCli {
     std::string case_path, out_dir;

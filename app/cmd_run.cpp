@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
 #include "io/output.hpp"
@@ -32,11 +33,11 @@ io::LoadedCase load_and_log(const std::string& path) {
 }  // namespace
 
 std::string section_table_text(const std::vector<io::SectionRow>& rows) {
-    TextTable t({"断面 Section", "河流 River", "COD", "NH3-N", "TP", "类别 Class", "目标 Target", "达标 Meets", "超标倍数 Exceedance"});
+    TextTable t(then(with_labels({"断面 Section", "河流 River"}), {"类别 Class", "目标 Target", "达标 Meets", "超标倍数 Exceedance"}));
     for (const auto& r : rows)
-        t.row({r.name + (r.name_en != r.name ? " " + r.name_en : ""), r.river, fixed(r.conc_mgL[0], 2), fixed(r.conc_mgL[1], 3),
-               fixed(r.conc_mgL[2], 3), reaches::class_roman(r.overall), reaches::class_roman(r.target_class),
-               r.meets ? "是 yes" : "否 no", r.exceedance_max > 0 ? fixed(r.exceedance_max, 2) : "-"});
+        t.row(then(with_conc({r.name + (r.name_en != r.name ? " " + r.name_en : ""), r.river}, r.conc_mgL),
+                   {reaches::class_roman(r.overall), reaches::class_roman(r.target_class), r.meets ? "是 yes" : "否 no",
+                    r.exceedance_max > 0 ? fixed(r.exceedance_max, 2) : "-"}));
     return t.str();
 }
 
@@ -109,7 +110,7 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
             // the baseline and every scenario of the case, solved once: one run holds all plans (and `qingliu report`
             // shows them); the report's profiles use the step asked for, else its default
             scenarios::SolveOptions so;
-            so.profile_step_m = o->profile_km > 0.0 ? o->profile_km * 1000.0 : report::default_profile_step_m(lc.model);
+            so.profile_step_m = o->profile_km > 0.0 ? o->profile_km * kMetresPerKm : report::default_profile_step_m(lc.model);
             so.progress = [&](double f) { progress(f); };
             const auto solved = scenarios::solve_scenarios(lc.model, lc.scenarios, so);
             std::vector<io::ScenarioResult> all = io::make_results(solved);
@@ -124,11 +125,10 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
             out.stage("sections.csv", io::sections_csv(res.sections), true);
             out.stage("reaches.csv", io::reaches_csv(res.reaches), true);
             if (o->profile_km > 0.0) {
-                std::string p = "reach_id,river,position_km,flow_m3s,cod_mgL,nh3n_mgL,tp_mgL\n";
+                std::string p = "reach_id,river,position_km,flow_m3s," + columns("_mgL") + "\n";
                 for (const auto& pt : solved.front().evaluation.steady.profile)
-                    p += lc.model.net.topo.id(pt.reach) + "," + lc.model.net.river[pt.reach] + "," + io::num(pt.position_m / 1000.0) +
-                         "," + io::num(pt.flow_m3s) + "," + io::num(pt.conc_mgL[0]) + "," + io::num(pt.conc_mgL[1]) + "," +
-                         io::num(pt.conc_mgL[2]) + "\n";
+                    p += lc.model.net.topo.id(pt.reach) + "," + lc.model.net.river[pt.reach] + "," + io::num(pt.position_m / kMetresPerKm) +
+                         "," + io::num(pt.flow_m3s) + "," + io::nums(pt.conc_mgL) + "\n";
                 out.stage("profile.csv", p, true);
             }
             std::vector<io::ScenarioResult> grid;
@@ -162,8 +162,11 @@ void register_params(CLI::App& cli, Globals& g, Action& action) {
     p->callback([&action] {
         action = [] {
             TextTable t({"key", "unit", "default", "range", "说明", "description", "source"});
-            for (const auto& d : scenarios::case_parameters())
-                t.row({d.key, d.unit, io::num(d.default_value), "[" + io::num(d.min) + ", " + io::num(d.max) + "]", d.zh, d.en, d.source});
+            for (const auto& d : scenarios::case_parameters()) {
+                const bool ranged = d.kind != scenarios::ParamKind::Text && d.kind != scenarios::ParamKind::Table;
+                t.row({d.key, d.unit, io::num(d.default_value), ranged ? "[" + io::num(d.min) + ", " + io::num(d.max) + "]" : "",
+                       d.zh, d.en, d.source});
+            }
             std::printf("%s", t.str().c_str());
             return static_cast<int>(kOk);
         };

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/results.hpp"
 #include "io/case_reader.hpp"
@@ -105,9 +106,8 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                 t.row(row);
             }
             // CSV: long form with changes against the baseline
-            std::string csv =
-                "scenario,scenario_name,section_id,name,river,target_class,cod_mgL,nh3n_mgL,tp_mgL,class,meets,exceedance,"
-                "delta_cod_mgL,delta_nh3n_mgL,delta_tp_mgL,class_change,scenario_name_en,name_en,exceeding\n";
+            std::string csv = "scenario,scenario_name,section_id,name,river,target_class," + columns("_mgL") + ",class,meets,exceedance," +
+                              columns("_mgL", "delta_") + ",class_change,scenario_name_en,name_en,exceeding\n";
             std::string sc_csv = "scenario,name,name_en,measures,invest_wan,annual_wan,sections_meeting,sections\n";
             for (std::size_t i = 0; i < results.size(); ++i) {
                 const std::string sid = results[i].scenario;
@@ -119,10 +119,9 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                     const auto& b = results[0].sections[k];
                     meeting += x.meets ? 1 : 0;
                     csv += io::csv_quote(sid) + "," + io::csv_quote(sname) + "," + io::csv_quote(x.section_id) + "," + io::csv_quote(x.name) + "," + io::csv_quote(x.river) + "," +
-                           reaches::class_roman(x.target_class) + "," + io::num(x.conc_mgL[0]) + "," + io::num(x.conc_mgL[1]) + "," +
-                           io::num(x.conc_mgL[2]) + "," + reaches::class_roman(x.overall) + "," + (x.meets ? "yes" : "no") + "," +
-                           io::num(x.exceedance_max) + "," + io::num(x.conc_mgL[0] - b.conc_mgL[0]) + "," +
-                           io::num(x.conc_mgL[1] - b.conc_mgL[1]) + "," + io::num(x.conc_mgL[2] - b.conc_mgL[2]) + "," +
+                           reaches::class_roman(x.target_class) + "," + io::nums(x.conc_mgL) + "," + reaches::class_roman(x.overall) + "," +
+                           (x.meets ? "yes" : "no") + "," + io::num(x.exceedance_max) + "," +
+                           join_each([&](int c) { return io::num(x.conc_mgL[c] - b.conc_mgL[c]); }) + "," +
                            std::to_string(x.overall - b.overall) + "," + io::csv_quote(sname_en) + "," + io::csv_quote(x.name_en) + "," +
                            io::csv_quote(scenarios::exceeding_text(x.exceedance)) + "\n";
                 }
@@ -185,13 +184,17 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
             const scenarios::CaseModel m = model_in(lc, ao->scenario, ao->condition, cond);
             Progress progress("apportion", !g.quiet);
             const auto a = scenarios::apportion(m, [&](double f) { progress(f); }, {ao->mos_pct / 100.0});
-            std::string src = "scenario,section_id,section_name,source_id,source_name,type,reach_id,cod_mgL,nh3n_mgL,tp_mgL,"
-                              "cod_share,nh3n_share,tp_share\n";
-            std::string typ = "scenario,section_id,section_name,type,type_zh,type_en,cod_mgL,nh3n_mgL,tp_mgL,cod_share,nh3n_share,tp_share\n";
+            const std::string conc_share = columns("_mgL") + "," + columns("_share");
+            std::string src = "scenario,section_id,section_name,source_id,source_name,type,reach_id," + conc_share + "\n";
+            std::string typ = "scenario,section_id,section_name,type,type_zh,type_en," + conc_share + "\n";
             std::string red = "scenario,section_id,section_name,target_class,constituent,concentration_mgL,limit_mgL,background_mgL,"
                               "upstream_load_kg_d,required_cut_share,required_cut_kg_d,feasible,condition,mos,target_mgL,boundary_mgL,"
                               "required_cut_t_a,boundary_cut_share,boundary_cut_t_a\n";
             auto share = [](double part, double total) { return total > 0.0 ? part / total : 0.0; };
+            // concentrations, then their shares of the section's total
+            auto with_shares = [&](const PerConstituent& c, const PerConstituent& total) {
+                return io::nums(c) + "," + join_each([&](int k) { return io::num(share(c[k], total[k])); });
+            };
             TextTable t({"断面 Section", "指标", "浓度 mg/L", "本底 Background", "跨界来水 Boundary", "主要来源 Top sources (share)",
                          "需削减 Cut needed"});
             for (std::size_t s = 0; s < m.sections.size(); ++s) {
@@ -202,20 +205,16 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                 by_type["boundary_inflow"] = x.boundary_mgL;
                 for (std::size_t j = 0; j < m.sources.size(); ++j) {
                     const auto& c = x.by_source_mgL[j];
-                    if (c[0] == 0.0 && c[1] == 0.0 && c[2] == 0.0) continue;
+                    if (!any_nonzero(c)) continue;
                     const auto& so = m.sources[j];
                     src += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + io::csv_quote(so.id) + "," + io::csv_quote(so.name) + "," + so.type + "," +
-                           io::csv_quote(m.net.topo.id(so.reach)) + "," + io::num(c[0]) + "," + io::num(c[1]) + "," + io::num(c[2]) + "," +
-                           io::num(share(c[0], x.total_mgL[0])) + "," + io::num(share(c[1], x.total_mgL[1])) + "," +
-                           io::num(share(c[2], x.total_mgL[2])) + "\n";
-                    for (int k = 0; k < 3; ++k) by_type[so.type][k] += c[k];
+                           io::csv_quote(m.net.topo.id(so.reach)) + "," + with_shares(c, x.total_mgL) + "\n";
+                    for (int k = 0; k < kNumConstituents; ++k) by_type[so.type][k] += c[k];
                 }
                 for (const auto& [type, c] : by_type) {
                     const loads::SourceType* st = loads::find_source_type(type);
                     typ += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + type + "," + io::csv_quote(st ? st->zh : type) + "," +
-                           io::csv_quote(st ? st->en : type) + "," + io::num(c[0]) + "," + io::num(c[1]) + "," + io::num(c[2]) + "," +
-                           io::num(share(c[0], x.total_mgL[0])) + "," + io::num(share(c[1], x.total_mgL[1])) + "," +
-                           io::num(share(c[2], x.total_mgL[2])) + "\n";
+                           io::csv_quote(st ? st->en : type) + "," + with_shares(c, x.total_mgL) + "\n";
                 }
                 for (auto cst : kConstituents) {
                     const int k = idx(cst);
@@ -296,34 +295,37 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                 csv += k + "_allowed_t_a," + k + "_binding_section," + k + "_upstream_cut_t_a,";
             }
             csv += "condition,mos,method\n";
-            TextTable t({"河段 Reach", "河流 River", "目标 Target", "COD 允许/现状 t/a", "NH3-N 允许/现状 t/a", "TP 允许/现状 t/a",
-                         "需削减 Cut t/a (控制断面 section)", "纳污能力 GB/T 25173 (inflow as modelled) t/a"});
+            TextTable t(then(with_labels({"河段 Reach", "河流 River", "目标 Target"}, " 允许/现状 t/a"),
+                             {"需削减 Cut t/a (控制断面 section)", "纳污能力 GB/T 25173 (inflow as modelled) t/a"}));
             for (const auto& rc : caps) {
                 csv += io::csv_quote(po->scenario) + "," + io::csv_quote(m.net.topo.id(rc.reach)) + "," + io::csv_quote(m.net.river[rc.reach]) + "," +
                        (rc.target_class ? reaches::class_roman(rc.target_class) : "") + "," + io::csv_quote(rc.control_section) + ",";
-                for (int k = 0; k < 3; ++k)
+                for (int k = 0; k < kNumConstituents; ++k)
                     csv += (rc.target_class ? io::num(rc.capacity_gs[k] * t_a) : "") + "," + io::num(rc.current_gs[k] * t_a) + "," +
                            (rc.target_class ? io::num(rc.reduction_gs[k] * t_a) : "") + "," +
                            (rc.target_class ? io::num(rc.limit_mgL[k]) : "") + "," + io::num(rc.inflow_conc_mgL[k]) + ",";
-                for (int k = 0; k < 3; ++k)
+                for (int k = 0; k < kNumConstituents; ++k)
                     csv += io::num(rc.allowed_gs[k] * t_a) + "," + io::csv_quote(rc.binding_section[k]) + "," +
                            (rc.target_class ? io::num(rc.upstream_cut_gs[k] * t_a) : "") + ",";
                 csv += io::csv_quote(cond.id) + "," + io::num(a.mos_fraction) + "," + io::csv_quote(scenarios::capacity_method(at)) + "\n";
                 if (!rc.target_class) continue;
                 std::string cut, gbt;
-                for (int k = 0; k < 3; ++k) {
+                for (int k = 0; k < kNumConstituents; ++k) {
+                    const int d = variable(k).load_digits;
                     if (rc.reduction_gs[k] > 0.0)
                         cut += (cut.empty() ? "" : ", ") + std::string(label_en(kConstituents[k])) + " " + fixed(rc.reduction_gs[k] * t_a, 2) +
                                " (" + rc.binding_section[k] + ")";
-                    gbt += (gbt.empty() ? "" : " / ") + fixed(rc.capacity_gs[k] * t_a, k == 0 ? 1 : 3);
+                    gbt += (gbt.empty() ? "" : " / ") + fixed(rc.capacity_gs[k] * t_a, d);
                     if (rc.upstream_cut_gs[k] > 0.0)
                         upstream.push_back(m.net.topo.id(rc.reach) + " " + std::string(label_en(kConstituents[k])) + ": " +
                                            fixed(rc.upstream_cut_gs[k] * t_a, 2) + " t/a");
                 }
-                t.row({m.net.topo.id(rc.reach), m.net.river[rc.reach], reaches::class_roman(rc.target_class),
-                       fixed(rc.allowed_gs[0] * t_a, 1) + " / " + fixed(rc.current_gs[0] * t_a, 1),
-                       fixed(rc.allowed_gs[1] * t_a, 2) + " / " + fixed(rc.current_gs[1] * t_a, 2),
-                       fixed(rc.allowed_gs[2] * t_a, 3) + " / " + fixed(rc.current_gs[2] * t_a, 3), cut.empty() ? "-" : cut, gbt});
+                const auto allowed_now = [&](Constituent c) {
+                    const int d = variable(c).load_digits;
+                    return fixed(rc.allowed_gs[idx(c)] * t_a, d) + " / " + fixed(rc.current_gs[idx(c)] * t_a, d);
+                };
+                t.row(then(with_each({m.net.topo.id(rc.reach), m.net.river[rc.reach], reaches::class_roman(rc.target_class)}, allowed_now),
+                           {cut.empty() ? "-" : cut, gbt}));
             }
             io::OutputDir out(po->out_dir);
             out.stage("capacity.csv", csv, true);

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
@@ -26,7 +27,7 @@ struct ValidateCli {
 std::string conc_pair(const scenarios::ObservedStatus& o, const scenarios::ValidationRow& r, Constituent c) {
     char b[64];
     const int k = idx(c);
-    const int digits = c == Constituent::COD ? 1 : 3;
+    const int digits = variable(c).conc_digits;
     if (o.has[k]) std::snprintf(b, sizeof b, "%.*f / %.*f", digits, o.conc_mgL[k], digits, r.modelled_mgL[k]);
     else std::snprintf(b, sizeof b, "- / %.*f", digits, r.modelled_mgL[k]);
     return b;
@@ -58,8 +59,8 @@ void register_validate(CLI::App& cli, Globals& g, Action& action) {
             if (g.quiet) return static_cast<int>(kOk);
             const auto& m = lc.model;
             std::printf("模拟与实测 Modelled against observed: %s (%s, design condition)\n", m.name.c_str(), obs.file.c_str());
-            TextTable t({"断面 Section", "日期 Date", "实测 Observed", "模拟 Modelled", "一致 Agreement", "COD obs/mod",
-                         "NH3-N obs/mod", "TP obs/mod", "出处 Source"});
+            TextTable t(then(with_labels({"断面 Section", "日期 Date", "实测 Observed", "模拟 Modelled", "一致 Agreement"}, " obs/mod"),
+                             {"出处 Source"}));
             for (const auto& r : v.rows) {
                 const auto& ob = obs.rows[r.observation];
                 const std::string oc = ob.observed_class > 0
@@ -73,9 +74,10 @@ void register_validate(CLI::App& cli, Globals& g, Action& action) {
                     while (n > 0 && (static_cast<unsigned char>(src[n]) & 0xC0) == 0x80) --n;
                     src = src.substr(0, n) + "...";
                 }
-                t.row({m.sections[r.section].id + " " + m.sections[r.section].name, ob.date, oc, mc,
-                       io::agreement_label(ob.observed_class, r.difference), conc_pair(ob, r, Constituent::COD),
-                       conc_pair(ob, r, Constituent::NH3N), conc_pair(ob, r, Constituent::TP), src});
+                t.row(then(with_each({m.sections[r.section].id + " " + m.sections[r.section].name, ob.date, oc, mc,
+                                      io::agreement_label(ob.observed_class, r.difference)},
+                                     [&](Constituent c) { return conc_pair(ob, r, c); }),
+                           {src}));
             }
             std::printf("%s", t.str().c_str());
             bool header = false;

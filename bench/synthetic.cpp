@@ -120,7 +120,7 @@ scenarios::CaseModel make_synthetic(const SyntheticSpec& spec) {
         s.reach = static_cast<std::int32_t>(rng.below(n));
         const double len = m.net.length_m[s.reach];
         const double kind = rng.u01();
-        PerConstituent c{0, 0, 0};
+        PerConstituent c{};
         if (kind < 0.35) {
             s.type = "sewage_plant";
             s.flow_m3s = rng.uniform(0.01, 0.5);

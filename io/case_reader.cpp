@@ -59,6 +59,7 @@ void check_known_keys(Ctx& c, const toml::table& t, const std::string& prefix, c
 // Scalar parameters from the declarative table; unknown keys in parameter sections are reported.
 void read_parameters(Ctx& c, const toml::table& root) {
     for (const auto& def : scenarios::case_parameters()) {
+        if (def.key.rfind("dynamic.", 0) == 0) continue;  // read with the dynamic settings (io/series_reader.hpp)
         const toml::node_view<const toml::node> n = root.at_path(def.key);
         double v = def.default_value;
         if (n) {
@@ -127,7 +128,7 @@ struct ReachRow {
 
 PerConstituent background(Ctx& c, const char* which) {
     PerConstituent b{};
-    for (auto k : kConstituents) b[idx(k)] = c.params[std::string("background.") + which + "." + std::string(key(k)) + "_mgL"];
+    for (auto k : kConstituents) b[idx(k)] = c.params[scenarios::background_key(which, k)];
     return b;
 }
 
@@ -182,7 +183,7 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         if (!s.split_to.empty()) s.split_fraction = r.number("split_fraction", true, 0.0, 1.0, true).value_or(0.0);
         if (!s.split_to.empty() && s.split_fraction >= 1.0) r.problem("split_fraction", fmt_num(s.split_fraction), "must be < 1");
         for (auto k : kConstituents) {
-            const std::string col = "headwater_" + std::string(key(k)) + "_mgL";
+            const std::string col = column(k, "_mgL", "headwater_");
             s.headwater_conc_mgL[idx(k)] = r.number(col, false, 0.0, 1e4).value_or(bg_head[idx(k)]);
         }
         s.lateral_conc_mgL = bg_lat;
@@ -302,7 +303,7 @@ bool locate(Ctx& c, RowReader& r, const Table& t, const std::unordered_map<std::
         const double len = reaches[reach].spec.length_km;
         auto pos = r.number("position_km", true, 0.0, len + 1e-9);
         if (!pos) return false;
-        position_m = std::min(*pos, len) * 1000.0;
+        position_m = std::min(*pos, len) * kMetresPerKm;
         return true;
     }
     const Record& rec = r.record();
@@ -337,7 +338,7 @@ bool locate(Ctx& c, RowReader& r, const Table& t, const std::unordered_map<std::
     reach = map[s.line];
     const double glen = geo.length[reach];
     const double frac = glen > 0.0 ? s.along / glen : 0.0;
-    position_m = frac * reaches[reach].spec.length_km * 1000.0;
+    position_m = frac * reaches[reach].spec.length_km * kMetresPerKm;
     return true;
 }
 
@@ -380,8 +381,8 @@ LoadedCase load_case(const std::string& path) {
     m.temperature_c = c.params["conditions.temperature_c"];
     m.natural_headwater_mgL = background(c, "headwater");
     for (auto k : kConstituents) {
-        m.kinetics.k20_per_d[idx(k)] = c.params["kinetics." + std::string(key(k)) + ".k20_per_d"];
-        m.kinetics.theta[idx(k)] = c.params["kinetics." + std::string(key(k)) + ".theta"];
+        m.kinetics.k20_per_d[idx(k)] = c.params[scenarios::kinetics_key(k, "k20_per_d")];
+        m.kinetics.theta[idx(k)] = c.params[scenarios::kinetics_key(k, "theta")];
     }
 
     const toml::table* tables = root["tables"].as_table();
@@ -437,7 +438,9 @@ LoadedCase load_case(const std::string& path) {
         Table st = read_table(*sources_ref, c.probs, "sources");
         c.out.warnings.insert(c.out.warnings.end(), st.warnings.begin(), st.warnings.end());
         if (!st.columns.empty()) {
-            require_columns(st, {"source_id", "type", "flow_m3s", "cod_mgL", "nh3n_mgL", "tp_mgL"}, c.probs);
+            std::vector<std::string> required{"source_id", "type", "flow_m3s"};
+            for (auto& col : column_names("_mgL")) required.push_back(std::move(col));
+            require_columns(st, required, c.probs);
             std::unordered_map<std::string, std::string> seen;
             for (const auto& rec : st.records) {
                 RowReader r(st, rec, c.probs);
@@ -459,7 +462,7 @@ LoadedCase load_case(const std::string& path) {
                 locate(c, r, st, rindex, rrows, geo, "", s.reach, s.position_m);
                 s.flow_m3s = r.number("flow_m3s", true, 0.0, 1e5).value_or(0.0);
                 for (auto k : kConstituents) {
-                    const double conc = r.number(std::string(key(k)) + "_mgL", true, 0.0, 1e6).value_or(0.0);
+                    const double conc = r.number(column(k, "_mgL"), true, 0.0, 1e6).value_or(0.0);
                     s.load_gs[idx(k)] = s.flow_m3s * conc;
                 }
                 m.sources.push_back(std::move(s));
@@ -487,7 +490,7 @@ LoadedCase load_case(const std::string& path) {
         ictx.reach_index = &rindex;
         ictx.warnings = &c.out.warnings;
         ictx.classes = &m.classes;
-        for (const auto& row : rrows) ictx.reach_length_m.push_back(row.spec.length_km * 1000.0);
+        for (const auto& row : rrows) ictx.reach_length_m.push_back(row.spec.length_km * kMetresPerKm);
         ictx.locate_point = [&](RowReader& r, const Table& t, std::int32_t& reach, double& pos) {
             return locate(c, r, t, rindex, rrows, geo, "", reach, pos);
         };

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
+#include <string>
+
+#include "common/constituent.hpp"
 
 namespace qingliu::io {
 
@@ -11,11 +15,9 @@ namespace {
 // Shared groups first, then the table kinds.
 #define ID_REACH "河段编号|河段代码|河段id|所在河段"
 #define POS_KM "位置|里程|距河段起点|距起点距离"
-#define COD_ALIASES "cod|codcr|化学需氧量|cod浓度|化学需氧量浓度"
-#define NH3N_ALIASES "nh3-n|nh3n|氨氮|氨氮浓度"
-#define TP_ALIASES "tp|总磷|总磷浓度"
 
-const std::vector<ColumnDef> kColumns = {
+// Rows "@...": one row per state variable (common/constituent.hpp), expanded by expand_per_constituent().
+const std::vector<ColumnDef> kRows = {
     // reaches 河段
     {"reaches", "reach_id", "", ID_REACH "|编号", "reach id / 河段编号"},
     {"reaches", "name", "", "名称|河段名称", "reach name / 河段名称"},
@@ -35,9 +37,7 @@ const std::vector<ColumnDef> kColumns = {
     {"reaches", "drainage_area_km2", "km2", "集水面积|流域面积", "drainage area / 集水面积"},
     {"reaches", "split_to", "", "分流至|分流河段", "side channel taking a share / 分流河段"},
     {"reaches", "split_fraction", "share", "分流比|分流比例", "share split off / 分流比"},
-    {"reaches", "headwater_cod_mgL", "mg/L", "源头cod|源头化学需氧量", "headwater COD / 源头COD浓度"},
-    {"reaches", "headwater_nh3n_mgL", "mg/L", "源头氨氮", "headwater NH3-N / 源头氨氮浓度"},
-    {"reaches", "headwater_tp_mgL", "mg/L", "源头总磷", "headwater TP / 源头总磷浓度"},
+    {"reaches", "@headwater", "mg/L", "", ""},
     // sources 污染源（直接给流量与浓度）
     {"sources", "source_id", "", "污染源编号|编号", "source id / 污染源编号"},
     {"sources", "name", "", "名称|污染源名称", "name / 名称"},
@@ -45,9 +45,7 @@ const std::vector<ColumnDef> kColumns = {
     {"sources", "reach_id", "", ID_REACH, "reach / 所在河段"},
     {"sources", "position_km", "km", POS_KM, "position from the reach's upstream end / 距河段起点"},
     {"sources", "flow_m3s", "m3/s", "流量|排放流量", "flow / 流量"},
-    {"sources", "cod_mgL", "mg/L", COD_ALIASES, "COD"},
-    {"sources", "nh3n_mgL", "mg/L", NH3N_ALIASES, "NH3-N / 氨氮"},
-    {"sources", "tp_mgL", "mg/L", TP_ALIASES, "TP / 总磷"},
+    {"sources", "@conc", "mg/L", "", ""},
     // sections 断面
     {"sections", "section_id", "", "断面编号|断面代码|编号", "section id / 断面编号"},
     {"sections", "name", "", "断面名称|名称", "section name / 断面名称"},
@@ -68,9 +66,7 @@ const std::vector<ColumnDef> kColumns = {
     {"plants", "load_factor", "share", "负荷率|运行负荷率", "share of capacity in use / 负荷率"},
     {"plants", "flow_m3d", "m3/d", "实际处理量|日处理量|处理水量", "measured flow / 实际处理量"},
     {"plants", "standard", "", "排放标准|执行标准", "discharge standard / 执行标准"},
-    {"plants", "cod_mgL", "mg/L", "出水cod|出水化学需氧量|" COD_ALIASES, "measured effluent COD / 出水COD"},
-    {"plants", "nh3n_mgL", "mg/L", "出水氨氮|" NH3N_ALIASES, "measured effluent NH3-N / 出水氨氮"},
-    {"plants", "tp_mgL", "mg/L", "出水总磷|" TP_ALIASES, "measured effluent TP / 出水总磷"},
+    {"plants", "@effluent", "mg/L", "", ""},
     {"plants", "service_population", "people", "服务人口", "people in the service area / 服务人口"},
     {"plants", "collection_rate", "share", "收集率|污水收集率", "sewage collection rate / 污水收集率"},
     {"plants", "built_year", "year", "建设年份|建成年份|投运年份", "year built (GB 18918-2002 TP) / 建设年份"},
@@ -83,9 +79,7 @@ const std::vector<ColumnDef> kColumns = {
     {"outfalls", "reach_id", "", ID_REACH, "reach / 所在河段"},
     {"outfalls", "position_km", "km", POS_KM, "position / 距河段起点"},
     {"outfalls", "flow_m3d", "m3/d", "流量|排放量|日排放量|污水量|废水量", "flow / 日排放量"},
-    {"outfalls", "cod_mgL", "mg/L", COD_ALIASES, "COD"},
-    {"outfalls", "nh3n_mgL", "mg/L", NH3N_ALIASES, "NH3-N / 氨氮"},
-    {"outfalls", "tp_mgL", "mg/L", TP_ALIASES, "TP / 总磷"},
+    {"outfalls", "@conc", "mg/L", "", ""},
     {"outfalls", "connect_to", "", "接入污水处理厂|接管污水厂", "receiving plant when connected / 接入污水处理厂"},
     // industry 工业企业
     {"industry", "permit_id", "", "排污许可证编号|许可证编号|编号", "permit id / 排污许可证编号"},
@@ -94,12 +88,8 @@ const std::vector<ColumnDef> kColumns = {
     {"industry", "reach_id", "", ID_REACH, "reach / 所在河段"},
     {"industry", "position_km", "km", POS_KM, "position / 距河段起点"},
     {"industry", "flow_m3d", "m3/d", "废水排放量|排放量|流量", "wastewater flow / 废水排放量"},
-    {"industry", "cod_mgL", "mg/L", COD_ALIASES, "COD"},
-    {"industry", "nh3n_mgL", "mg/L", NH3N_ALIASES, "NH3-N / 氨氮"},
-    {"industry", "tp_mgL", "mg/L", TP_ALIASES, "TP / 总磷"},
-    {"industry", "cod_t_a", "t/a", "cod许可排放量|化学需氧量许可排放量", "permitted COD / COD许可排放量"},
-    {"industry", "nh3n_t_a", "t/a", "氨氮许可排放量", "permitted NH3-N / 氨氮许可排放量"},
-    {"industry", "tp_t_a", "t/a", "总磷许可排放量", "permitted TP / 总磷许可排放量"},
+    {"industry", "@conc", "mg/L", "", ""},
+    {"industry", "@permit", "t/a", "", ""},
     // farms 畜禽养殖
     {"farms", "farm_id", "", "养殖场编号|养殖场户编号|编号", "farm id / 养殖场编号"},
     {"farms", "name", "", "养殖场名称|名称", "name / 养殖场名称"},
@@ -137,9 +127,7 @@ const std::vector<ColumnDef> kColumns = {
     // observations 监测值
     {"observations", "section_id", "", "断面编号|断面代码|编号", "section id / 断面编号"},
     {"observations", "date", "", "日期|监测日期|采样日期", "date / 监测日期"},
-    {"observations", "cod_mgL", "mg/L", COD_ALIASES, "observed COD"},
-    {"observations", "nh3n_mgL", "mg/L", NH3N_ALIASES, "observed NH3-N / 氨氮"},
-    {"observations", "tp_mgL", "mg/L", TP_ALIASES, "observed TP / 总磷"},
+    {"observations", "@observed", "mg/L", "", ""},
     // uncertainty 不确定性范围
     {"uncertainty", "parameter", "", "参数", "parameter key / 参数"},
     {"uncertainty", "low", "", "下限", "low / 下限"},
@@ -167,19 +155,75 @@ const std::vector<ColumnDef> kColumns = {
     {"standards", "standard", "", "", "standard key"},
     {"standards", "name_zh", "", "", "Chinese name"},
     {"standards", "name_en", "", "", "English name"},
-    {"standards", "cod_mgL", "mg/L", "", "COD limit"},
-    {"standards", "nh3n_mgL", "mg/L", "", "NH3-N limit (empty: none set)"},
-    {"standards", "tp_mgL", "mg/L", "", "TP limit"},
+    {"standards", "@limit", "mg/L", "", ""},
     {"standards", "source", "", "", "source of the limits"},
     {"standards", "base", "", "", "standard this row varies for older plants"},
     {"standards", "built_before_year", "year", "", "the variant binds plants built before this year"},
 };
 
+// Text of generated rows, kept for the life of the program (ColumnDef holds pointers).
+const char* keep(std::string s) {
+    static std::deque<std::string> kept;
+    kept.push_back(std::move(s));
+    return kept.back().c_str();
+}
+
+std::vector<std::string> split_bar(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t a = 0;
+    while (a <= s.size() && !s.empty()) {
+        const std::size_t b = std::min(s.find('|', a), s.size());
+        out.emplace_back(s.substr(a, b - a));
+        a = b + 1;
+    }
+    return out;
+}
+
+// prefix + each name + suffix, '|'-separated.
+std::string each_name(const std::vector<std::string>& names, const std::string& prefix, const std::string& suffix) {
+    std::string s;
+    for (const auto& n : names) s += (s.empty() ? "" : "|") + prefix + n + suffix;
+    return s;
+}
+
+// The row of state variable c for a placeholder: @conc (concentration, its names, "浓度" forms and other aliases),
+// @headwater, @effluent (plants' measured effluent), @permit (industry's permitted t/a), @observed, @limit (standards).
+ColumnDef per_constituent_row(const ColumnDef& ph, Constituent c) {
+    const StateVariable& v = variable(c);
+    const std::vector<std::string> names = split_bar(v.header_names);
+    const std::string en(v.label_en), zh(v.label_zh);
+    std::string conc = each_name(names, "", "");
+    if (!v.other_aliases.empty()) conc += "|" + std::string(v.other_aliases);
+    conc += "|" + each_name(names, "", "浓度");
+    const std::string kind = ph.column;
+    if (kind == "@headwater")
+        return {ph.table, keep(column(c, "_mgL", "headwater_")), ph.unit, keep(each_name(names, "源头", "")),
+                keep("headwater " + en + " / 源头" + zh + "浓度")};
+    if (kind == "@effluent")
+        return {ph.table, keep(column(c, "_mgL")), ph.unit, keep(each_name(names, "出水", "") + "|" + conc),
+                keep("measured effluent " + en + " / 出水" + zh)};
+    if (kind == "@permit")
+        return {ph.table, keep(column(c, "_t_a")), ph.unit, keep(each_name(names, "", "许可排放量")),
+                keep("permitted " + en + " / " + zh + "许可排放量")};
+    if (kind == "@limit") return {ph.table, keep(column(c, "_mgL")), ph.unit, "", keep(en + " limit (empty: none set)")};
+    const std::string what = kind == "@observed" ? "observed " : "";
+    return {ph.table, keep(column(c, "_mgL")), ph.unit, keep(conc), keep(what + en + " / " + zh)};
+}
+
+std::vector<ColumnDef> expand_per_constituent(const std::vector<ColumnDef>& rows) {
+    std::vector<ColumnDef> out;
+    for (const auto& r : rows) {
+        if (r.column[0] != '@') {
+            out.push_back(r);
+            continue;
+        }
+        for (auto c : kConstituents) out.push_back(per_constituent_row(r, c));
+    }
+    return out;
+}
+
 #undef ID_REACH
 #undef POS_KM
-#undef COD_ALIASES
-#undef NH3N_ALIASES
-#undef TP_ALIASES
 
 struct UnitSpelling {
     const char* family;
@@ -248,11 +292,14 @@ void encode(char32_t cp, std::string& out) {
 
 }  // namespace
 
-const std::vector<ColumnDef>& column_table() { return kColumns; }
+const std::vector<ColumnDef>& column_table() {
+    static const std::vector<ColumnDef> t = expand_per_constituent(kRows);
+    return t;
+}
 
 std::vector<std::string> table_kinds() {
     std::vector<std::string> out;
-    for (const auto& c : kColumns)
+    for (const auto& c : kRows)
         if (std::find(out.begin(), out.end(), c.table) == out.end()) out.emplace_back(c.table);
     return out;
 }

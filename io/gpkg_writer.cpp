@@ -124,6 +124,20 @@ void set_real(OGRFeature& f, const char* name, double v) {
     else f.SetFieldNull(f.GetFieldIndex(name));
 }
 
+using Fields = std::vector<std::pair<std::string, OGRFieldType>>;
+
+/// fields, then one field <key><suffix> per state variable, then rest.
+Fields with_constituent_fields(Fields fields, const char* suffix, OGRFieldType type, const Fields& rest = {}) {
+    for (auto c : kConstituents) fields.emplace_back(column(c, suffix), type);
+    fields.insert(fields.end(), rest.begin(), rest.end());
+    return fields;
+}
+
+/// Sets the fields <key>_mgL of every state variable.
+void set_concentrations(OGRFeature& f, const PerConstituent& conc_mgL) {
+    for (auto c : kConstituents) set_real(f, column(c, "_mgL").c_str(), conc_mgL[idx(c)]);
+}
+
 }  // namespace
 
 std::string gpkg_layer_name(const std::string& base, const std::string& id, bool baseline) {
@@ -161,10 +175,11 @@ void write_network_gpkg(const std::string& path, const report::ReportData& d, co
         const auto& s = d.scenarios[si];
         const std::string rl = gpkg_layer_name("reaches", s.id, si == 0), sl = gpkg_layer_name("sections", s.id, si == 0);
         OGRLayer* lr = make_layer(ds.get(), rl, srs.get(), wkbLineString,
-                                  {{"reach_id", OFTString}, {"name", OFTString}, {"river", OFTString}, {"downstream_id", OFTString},
-                                   {"scenario", OFTString}, {"length_km", OFTReal}, {"flow_m3s", OFTReal}, {"velocity_ms", OFTReal},
-                                   {"travel_time_d", OFTReal}, {"cod_mgL", OFTReal}, {"nh3n_mgL", OFTReal}, {"tp_mgL", OFTReal},
-                                   {"class", OFTInteger}, {"class_label", OFTString}, {"dry", OFTInteger}},
+                                  with_constituent_fields({{"reach_id", OFTString}, {"name", OFTString}, {"river", OFTString},
+                                                           {"downstream_id", OFTString}, {"scenario", OFTString}, {"length_km", OFTReal},
+                                                           {"flow_m3s", OFTReal}, {"velocity_ms", OFTReal}, {"travel_time_d", OFTReal}},
+                                                          "_mgL", OFTReal,
+                                                          {{"class", OFTInteger}, {"class_label", OFTString}, {"dry", OFTInteger}}),
                                   "reaches, scenario " + s.id + "; concentrations at the downstream end (mg/L); " + frame);
         std::unordered_map<std::string, const report::ReachResult*> res;
         for (const auto& r : s.reaches) res.emplace(r.id, &r);
@@ -182,9 +197,7 @@ void write_network_gpkg(const std::string& path, const report::ReportData& d, co
                 set_real(f, "flow_m3s", r.flow_m3s);
                 set_real(f, "velocity_ms", r.velocity_ms);
                 set_real(f, "travel_time_d", r.travel_time_d);
-                set_real(f, "cod_mgL", r.conc_mgL[0]);
-                set_real(f, "nh3n_mgL", r.conc_mgL[1]);
-                set_real(f, "tp_mgL", r.conc_mgL[2]);
+                set_concentrations(f, r.conc_mgL);
                 f.SetField("dry", r.dry ? 1 : 0);
                 if (!r.dry) {
                     const int c = report::reach_class(d.classes, r.conc_mgL);
@@ -198,12 +211,16 @@ void write_network_gpkg(const std::string& path, const report::ReportData& d, co
             check(lr->CreateFeature(&f), "reach " + n.id);
         }
         OGRLayer* ls = make_layer(ds.get(), sl, srs.get(), wkbPoint,
-                                  {{"section_id", OFTString}, {"name", OFTString}, {"name_en", OFTString}, {"river", OFTString},
-                                   {"reach_id", OFTString}, {"level", OFTString}, {"scenario", OFTString}, {"position_km", OFTReal},
-                                   {"target_class", OFTInteger}, {"target_label", OFTString}, {"flow_m3s", OFTReal},
-                                   {"cod_mgL", OFTReal}, {"nh3n_mgL", OFTReal}, {"tp_mgL", OFTReal}, {"cod_class", OFTInteger},
-                                   {"nh3n_class", OFTInteger}, {"tp_class", OFTInteger}, {"class", OFTInteger},
-                                   {"class_label", OFTString}, {"meets", OFTInteger}, {"exceedance", OFTReal}, {"worst", OFTString}},
+                                  with_constituent_fields(
+                                      with_constituent_fields({{"section_id", OFTString}, {"name", OFTString}, {"name_en", OFTString},
+                                                               {"river", OFTString}, {"reach_id", OFTString}, {"level", OFTString},
+                                                               {"scenario", OFTString}, {"position_km", OFTReal},
+                                                               {"target_class", OFTInteger}, {"target_label", OFTString},
+                                                               {"flow_m3s", OFTReal}},
+                                                              "_mgL", OFTReal),
+                                      "_class", OFTInteger,
+                                      {{"class", OFTInteger}, {"class_label", OFTString}, {"meets", OFTInteger}, {"exceedance", OFTReal},
+                                       {"worst", OFTString}}),
                                   "monitoring sections, scenario " + s.id + "; GB 3838-2002 classes; " + frame);
         for (std::size_t k = 0; k < s.sections.size(); ++k) {
             const auto& x = s.sections[k];
@@ -219,12 +236,8 @@ void write_network_gpkg(const std::string& path, const report::ReportData& d, co
             f.SetField("target_class", x.target_class);
             f.SetField("target_label", reaches::class_label_zh(x.target_class).c_str());
             set_real(f, "flow_m3s", x.flow_m3s);
-            set_real(f, "cod_mgL", x.conc_mgL[0]);
-            set_real(f, "nh3n_mgL", x.conc_mgL[1]);
-            set_real(f, "tp_mgL", x.conc_mgL[2]);
-            f.SetField("cod_class", x.cls[0]);
-            f.SetField("nh3n_class", x.cls[1]);
-            f.SetField("tp_class", x.cls[2]);
+            set_concentrations(f, x.conc_mgL);
+            for (auto c : kConstituents) f.SetField(column(c, "_class").c_str(), x.cls[idx(c)]);
             f.SetField("class", x.overall);
             f.SetField("class_label", reaches::class_label_zh(x.overall).c_str());
             f.SetField("meets", x.meets ? 1 : 0);

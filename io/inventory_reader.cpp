@@ -135,26 +135,27 @@ struct Reader {
 
     double position(RowReader& r, std::int32_t reach) {
         if (!r.has("position_km") || reach == kNone) return -1.0;
-        const double len_km = ctx.reach_length_m[reach] / 1000.0;
-        return std::min(r.number("position_km", true, 0.0, len_km + 1e-9).value_or(0.0), len_km) * 1000.0;
+        const double len_km = ctx.reach_length_m[reach] / kMetresPerKm;
+        return std::min(r.number("position_km", true, 0.0, len_km + 1e-9).value_or(0.0), len_km) * kMetresPerKm;
     }
 
     std::optional<PerConstituent> conc(RowReader& r, const std::string& suffix, bool required) {
         int given = 0;
-        PerConstituent v{0, 0, 0};
+        PerConstituent v{};
         for (auto k : kConstituents) {
-            const std::string f = std::string(key(k)) + suffix;
+            const std::string f = column(k, suffix);
             if (r.has(f)) {
                 v[idx(k)] = r.number(f, true, 0.0, 1e6).value_or(0.0);
                 ++given;
             }
         }
+        const std::string first = column(kConstituents.front(), suffix);
         if (given == 0) {
-            if (required) r.problem("cod" + suffix, "", "give cod" + suffix + ", nh3n" + suffix + " and tp" + suffix);
+            if (required) r.problem(first, "", "give " + columns_listed(suffix));
             return std::nullopt;
         }
         if (given != kNumConstituents) {
-            r.problem("cod" + suffix, "", "give all of cod" + suffix + ", nh3n" + suffix + " and tp" + suffix + ", or none");
+            r.problem(first, "", "give all of " + columns_listed(suffix) + ", or none");
             return std::nullopt;
         }
         return v;
@@ -258,7 +259,7 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
             r.problem("standard", p.standard, "unknown discharge standard (known: " + list + "; add others in a standards table)");
         }
         if (p.standard.empty() && !p.measured_mgL)
-            r.problem("standard", "", "give the plant's discharge standard or its measured cod_mgL, nh3n_mgL, tp_mgL");
+            r.problem("standard", "", "give the plant's discharge standard or its measured " + columns("_mgL", "", ", "));
         p.service_population = r.number("service_population", false, 0.0, 1e8).value_or(0.0);
         p.collection_rate = r.number("collection_rate", p.service_population > 0.0, 0.0, 1.0).value_or(1.0);
         inv.plants.push_back(std::move(p));
@@ -274,7 +275,7 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         o.status = R.choice(r, "status", {"active", "remediated", "connected", "closed"}, false, "active").value_or("");
         ctx.locate_point(r, t, o.reach, o.position_m);
         o.flow_m3d = r.number("flow_m3d", true, 0.0, 1e8).value_or(0.0);
-        o.conc_mgL = R.conc(r, "_mgL", true).value_or(PerConstituent{0, 0, 0});
+        o.conc_mgL = R.conc(r, "_mgL", true).value_or(PerConstituent{});
         o.connect_to = r.text("connect_to", o.status == "connected").value_or("");
         inv.outfalls.push_back(std::move(o));
     });
@@ -290,9 +291,10 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         f.conc_mgL = R.conc(r, "_mgL", false);
         f.permitted_t_a = R.conc(r, "_t_a", false);
         if (!f.conc_mgL && !f.permitted_t_a)
-            r.problem("cod_mgL", "", "give concentrations (cod_mgL, nh3n_mgL, tp_mgL with flow_m3d) or permitted loads "
-                                     "(cod_t_a, nh3n_t_a, tp_t_a)");
-        if (f.conc_mgL && f.permitted_t_a) r.problem("cod_t_a", "", "give concentrations or permitted loads, not both");
+            r.problem(column(kConstituents.front(), "_mgL"), "", "give concentrations (" + columns("_mgL", "", ", ") +
+                                     " with flow_m3d) or permitted loads (" + columns("_t_a", "", ", ") + ")");
+        if (f.conc_mgL && f.permitted_t_a)
+            r.problem(column(kConstituents.front(), "_t_a"), "", "give concentrations or permitted loads, not both");
         if (f.conc_mgL && !(f.flow_m3d > 0.0)) r.problem("flow_m3d", "", "concentrations need the flow_m3d they leave with");
         inv.industry.push_back(std::move(f));
     });
@@ -306,10 +308,11 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         f.reach = R.reach_of(r, t);
         f.position_m = R.position(r, f.reach);
         f.species = r.text("species", true).value_or("");
-        if (!f.species.empty() && !inv.coefficients.find("livestock", f.species, "cod_kg_head_a")) {
+        const std::string excretion = column(kConstituents.front(), "_kg_head_a");  // a species has rows for every constituent
+        if (!f.species.empty() && !inv.coefficients.find("livestock", f.species, excretion)) {
             std::string list;
             for (const auto& c : inv.coefficients.rows())
-                if (c.category == "livestock" && c.parameter == "cod_kg_head_a") list += (list.empty() ? "" : ", ") + c.key;
+                if (c.category == "livestock" && c.parameter == excretion) list += (list.empty() ? "" : ", ") + c.key;
             r.problem("species", f.species, "no excretion coefficients for this species (known: " + list +
                                                 "; add rows to the case's coefficients table)");
         }
@@ -332,7 +335,7 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         c.origin = Reader::origin(t, rec);
         c.reach = R.reach_of(r, t);
         c.crop = r.text("crop", true).value_or("");
-        if (!c.crop.empty() && !inv.coefficients.find("cropland", c.crop, "cod_kg_mu_a"))
+        if (!c.crop.empty() && !inv.coefficients.find("cropland", c.crop, column(kConstituents.front(), "_kg_mu_a")))
             r.problem("crop", c.crop, "no loss coefficients for this crop (add rows to the case's coefficients table)");
         c.area_mu = r.number("area_mu", true, 0.0, 1e9).value_or(0.0);
         c.fertiliser_index = r.number("fertiliser_index", false, 0.0, 10.0).value_or(1.0);

@@ -73,10 +73,10 @@ ObservationTable read_observations(const LoadedCase& lc, const std::string& path
     probs.throw_if_any("cannot read observations");
     require_columns(t, {"section_id"}, probs);
     bool any_column = false;
-    for (auto c : kConstituents) any_column = any_column || t.column(prefix + std::string(key(c)) + "_mgL") >= 0;
+    for (auto c : kConstituents) any_column = any_column || t.column(column(c, "_mgL", prefix)) >= 0;
+    const std::string first = column(kConstituents.front(), "_mgL", prefix);
     if (!any_column)
-        probs.add(t.file, "header", prefix + "cod_mgL", "",
-                  "no observed concentrations: give " + prefix + "cod_mgL, " + prefix + "nh3n_mgL and/or " + prefix + "tp_mgL");
+        probs.add(t.file, "header", first, "", "no observed concentrations: give " + columns_listed("_mgL", prefix, " and/or "));
     probs.throw_if_any("cannot read observations");
 
     std::unordered_map<std::string, std::int32_t> sections;
@@ -95,7 +95,7 @@ ObservationTable read_observations(const LoadedCase& lc, const std::string& path
         if (r.has("date")) o.date = r.text("date", false).value_or("");
         bool any = false;
         for (auto c : kConstituents) {
-            const std::string col = prefix + std::string(key(c)) + "_mgL";
+            const std::string col = column(c, "_mgL", prefix);
             if (!r.has(col)) continue;
             if (auto v = r.number(col, false, 0.0, 1e5)) {
                 o.conc_mgL[idx(c)] = *v;
@@ -105,7 +105,7 @@ ObservationTable read_observations(const LoadedCase& lc, const std::string& path
         }
         if (any && o.section != kNone) out.values.push_back(o);
     }
-    if (probs.empty() && out.values.empty()) probs.add(t.file, "", prefix + "cod_mgL", "", "no observed value in the table");
+    if (probs.empty() && out.values.empty()) probs.add(t.file, "", first, "", "no observed value in the table");
     probs.throw_if_any("observations");
     return out;
 }

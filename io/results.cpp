@@ -16,6 +16,10 @@ std::string num(double v) {
     return b;
 }
 
+std::string nums(const PerConstituent& v, double scale) {
+    return join_each([&](int c) { return num(v[c] * scale); });
+}
+
 ScenarioResult make_result(const scenarios::CaseModel& m, const scenarios::Evaluation& e, const std::string& scenario) {
     ScenarioResult r;
     r.scenario = scenario;
@@ -30,10 +34,10 @@ ScenarioResult make_result(const scenarios::CaseModel& m, const scenarios::Evalu
         row.river = s.river;
         row.reach_id = topo.id(s.reach);
         row.level = s.level;
-        row.position_km = s.position_m / 1000.0;
+        row.position_km = s.position_m / kMetresPerKm;
         row.target_class = s.target_class;
         row.flow_m3s = x.flow_m3s;
-        for (int c = 0; c < 3; ++c) {
+        for (int c = 0; c < kNumConstituents; ++c) {
             row.conc_mgL[c] = x.conc_mgL[c];
             row.cls[c] = x.cls.cls[c];
             row.exceedance[c] = x.cls.exceedance[c];
@@ -50,20 +54,20 @@ ScenarioResult make_result(const scenarios::CaseModel& m, const scenarios::Evalu
         row.reach_id = topo.id(i);
         row.river = m.net.river[i];
         row.downstream_id = topo.downstream(i) == kNone ? "" : topo.id(topo.downstream(i));
-        row.length_km = m.net.length_m[i] / 1000.0;
+        row.length_km = m.net.length_m[i] / kMetresPerKm;
         row.flow_in_m3s = st.flow_in_m3s[i];
         row.flow_m3s = st.flow_out_m3s[i];
         row.velocity_ms = st.velocity_out_ms[i];
         row.travel_time_d = st.travel_time_d[i];
         row.dry = st.dry[i] != 0;
-        for (int c = 0; c < 3; ++c) {
+        for (int c = 0; c < kNumConstituents; ++c) {
             row.conc_mgL[c] = st.conc_out_mgL[i][c];
             row.load_out_kg_d[c] = st.load_out_gs[i][c] * kKgPerDayPerGramPerSecond;
             row.decayed_kg_d[c] = st.decayed_gs[i][c] * kKgPerDayPerGramPerSecond;
         }
         r.reaches.push_back(std::move(row));
     }
-    for (int c = 0; c < 3; ++c) {
+    for (int c = 0; c < kNumConstituents; ++c) {
         r.input_kg_d[c] = st.total_input_gs[c] * kKgPerDayPerGramPerSecond;
         r.outlet_kg_d[c] = st.outlet_load_gs[c] * kKgPerDayPerGramPerSecond;
         r.decayed_kg_d[c] = st.total_decayed_gs[c] * kKgPerDayPerGramPerSecond;
@@ -88,44 +92,38 @@ std::string csv_quote(const std::string& s) {
 std::string sections_csv(const std::vector<SectionRow>& rows, bool with_scenario, const std::string& scenario) {
     std::string s;
     if (with_scenario) s += "scenario,";
-    s += "section_id,name,river,cod_mgL,nh3n_mgL,tp_mgL,class,target_class,meets,exceedance,"
-         "name_en,reach_id,position_km,level,flow_m3s,cod_class,nh3n_class,tp_class,worst_parameter,"
-         "cod_exceedance,nh3n_exceedance,tp_exceedance\n";
+    s += "section_id,name,river," + columns("_mgL") + ",class,target_class,meets,exceedance,name_en,reach_id,position_km,level,flow_m3s," +
+         columns("_class") + ",worst_parameter," + columns("_exceedance") + "\n";
     for (const auto& r : rows) {
         if (with_scenario) s += csv_quote(scenario) + ",";
-        s += csv_quote(r.section_id) + "," + csv_quote(r.name) + "," + csv_quote(r.river) + "," + num(r.conc_mgL[0]) + "," + num(r.conc_mgL[1]) +
-             "," + num(r.conc_mgL[2]) + "," + reaches::class_roman(r.overall) + "," + reaches::class_roman(r.target_class) +
-             "," + (r.meets ? "yes" : "no") + "," + num(r.exceedance_max) + "," + csv_quote(r.name_en) + "," + csv_quote(r.reach_id) + "," +
-             num(r.position_km) + "," + r.level + "," + num(r.flow_m3s) + "," + reaches::class_roman(r.cls[0]) + "," +
-             reaches::class_roman(r.cls[1]) + "," + reaches::class_roman(r.cls[2]) + "," +
-             std::string(key(static_cast<Constituent>(r.worst))) + "," + num(r.exceedance[0]) + "," + num(r.exceedance[1]) +
-             "," + num(r.exceedance[2]) + "\n";
+        s += csv_quote(r.section_id) + "," + csv_quote(r.name) + "," + csv_quote(r.river) + "," + nums(r.conc_mgL) + "," +
+             reaches::class_roman(r.overall) + "," + reaches::class_roman(r.target_class) + "," + (r.meets ? "yes" : "no") + "," +
+             num(r.exceedance_max) + "," + csv_quote(r.name_en) + "," + csv_quote(r.reach_id) + "," + num(r.position_km) + "," +
+             r.level + "," + num(r.flow_m3s) + "," + join_each([&](int c) { return reaches::class_roman(r.cls[c]); }) + "," +
+             std::string(key(static_cast<Constituent>(r.worst))) + "," + nums(r.exceedance) + "\n";
     }
     return s;
 }
 
 std::string reaches_csv(const std::vector<ReachRow>& rows) {
-    std::string s =
-        "reach_id,flow_m3s,velocity_ms,cod_mgL,nh3n_mgL,tp_mgL,river,downstream_id,length_km,flow_in_m3s,travel_time_d,"
-        "cod_load_kg_d,nh3n_load_kg_d,tp_load_kg_d,cod_decayed_kg_d,nh3n_decayed_kg_d,tp_decayed_kg_d,dry\n";
+    std::string s = "reach_id,flow_m3s,velocity_ms," + columns("_mgL") + ",river,downstream_id,length_km,flow_in_m3s,travel_time_d," +
+                    columns("_load_kg_d") + "," + columns("_decayed_kg_d") + ",dry\n";
     for (const auto& r : rows) {
-        s += csv_quote(r.reach_id) + "," + num(r.flow_m3s) + "," + num(r.velocity_ms) + "," + num(r.conc_mgL[0]) + "," +
-             num(r.conc_mgL[1]) + "," + num(r.conc_mgL[2]) + "," + csv_quote(r.river) + "," + csv_quote(r.downstream_id) + "," +
-             num(r.length_km) + "," + num(r.flow_in_m3s) + "," + num(r.travel_time_d) + "," + num(r.load_out_kg_d[0]) +
-             "," + num(r.load_out_kg_d[1]) + "," + num(r.load_out_kg_d[2]) + "," + num(r.decayed_kg_d[0]) + "," +
-             num(r.decayed_kg_d[1]) + "," + num(r.decayed_kg_d[2]) + "," + (r.dry ? "yes" : "no") + "\n";
+        s += csv_quote(r.reach_id) + "," + num(r.flow_m3s) + "," + num(r.velocity_ms) + "," + nums(r.conc_mgL) + "," +
+             csv_quote(r.river) + "," + csv_quote(r.downstream_id) + "," + num(r.length_km) + "," + num(r.flow_in_m3s) + "," +
+             num(r.travel_time_d) + "," + nums(r.load_out_kg_d) + "," + nums(r.decayed_kg_d) + "," + (r.dry ? "yes" : "no") + "\n";
     }
     return s;
 }
 
 std::string loads_by_source_csv(const scenarios::CaseModel& m) {
-    std::string s = "source_id,name,type,type_zh,type_en,town,reach_id,river,diffuse,flow_m3s,cod_t_a,nh3n_t_a,tp_t_a,origin\n";
+    std::string s = "source_id,name,type,type_zh,type_en,town,reach_id,river,diffuse,flow_m3s," + columns("_t_a") + ",origin\n";
     for (const auto& x : m.sources) {
         const loads::SourceType* t = loads::find_source_type(x.type);
         s += csv_quote(x.id) + "," + csv_quote(x.name) + "," + csv_quote(x.type) + "," + csv_quote(t ? t->zh : x.type) + "," + csv_quote(t ? t->en : x.type) + "," +
              csv_quote(x.town) + "," + csv_quote(m.net.topo.id(x.reach)) + "," + csv_quote(m.net.river[x.reach]) + "," + (x.diffuse ? "yes" : "no") +
              "," + num(x.flow_m3s);
-        for (int c = 0; c < 3; ++c) s += "," + num(x.load_gs[c] * kTonnePerYearPerGramPerSecond);
+        s += "," + nums(x.load_gs, kTonnePerYearPerGramPerSecond);
         s += "," + csv_quote(x.origin) + "\n";
     }
     return s;
@@ -133,15 +131,14 @@ std::string loads_by_source_csv(const scenarios::CaseModel& m) {
 
 std::string loads_by_type_csv(const scenarios::CaseModel& m) {
     const auto tot = loads::totals_by_type(m.sources);
-    PerConstituent all{0, 0, 0};
+    PerConstituent all{};
     for (const auto& t : tot)
-        for (int c = 0; c < 3; ++c) all[c] += t.t_a[c];
-    std::string s = "type,type_zh,type_en,count,cod_t_a,nh3n_t_a,tp_t_a,cod_share,nh3n_share,tp_share\n";
+        for (int c = 0; c < kNumConstituents; ++c) all[c] += t.t_a[c];
+    std::string s = "type,type_zh,type_en,count," + columns("_t_a") + "," + columns("_share") + "\n";
     for (const auto& t : tot) {
         const loads::SourceType* d = loads::find_source_type(t.type);
         s += csv_quote(t.type) + "," + csv_quote(d ? d->zh : t.type) + "," + csv_quote(d ? d->en : t.type) + "," + std::to_string(t.count);
-        for (int c = 0; c < 3; ++c) s += "," + num(t.t_a[c]);
-        for (int c = 0; c < 3; ++c) s += "," + num(all[c] > 0 ? t.t_a[c] / all[c] : 0.0);
+        s += "," + nums(t.t_a) + "," + join_each([&](int c) { return num(all[c] > 0 ? t.t_a[c] / all[c] : 0.0); });
         s += "\n";
     }
     return s;

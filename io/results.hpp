@@ -15,12 +15,12 @@ struct SectionRow {
     double position_km = 0.0;
     int target_class = 0;
     double flow_m3s = 0.0;
-    std::array<double, 3> conc_mgL{};
-    std::array<int, 3> cls{};
+    PerConstituent conc_mgL{};
+    PerConstituentOf<int> cls{};
     int overall = 0;
     int worst = 0;  ///< constituent index setting the class
     bool meets = false;
-    std::array<double, 3> exceedance{};
+    PerConstituent exceedance{};
     double exceedance_max = 0.0;
 };
 
@@ -28,9 +28,9 @@ struct ReachRow {
     std::string reach_id, river, downstream_id;
     double length_km = 0.0;
     double flow_in_m3s = 0.0, flow_m3s = 0.0, velocity_ms = 0.0, travel_time_d = 0.0;
-    std::array<double, 3> conc_mgL{};        ///< at the downstream end
-    std::array<double, 3> load_out_kg_d{};
-    std::array<double, 3> decayed_kg_d{};
+    PerConstituent conc_mgL{};        ///< at the downstream end
+    PerConstituent load_out_kg_d{};
+    PerConstituent decayed_kg_d{};
     bool dry = false;
 };
 
@@ -38,7 +38,7 @@ struct ScenarioResult {
     std::string scenario = "baseline";
     std::vector<SectionRow> sections;
     std::vector<ReachRow> reaches;
-    std::array<double, 3> input_kg_d{}, outlet_kg_d{}, decayed_kg_d{};
+    PerConstituent input_kg_d{}, outlet_kg_d{}, decayed_kg_d{};
     double max_reach_imbalance = 0.0;
 };
 
@@ -62,5 +62,7 @@ std::string csv_quote(const std::string& s);
 
 /// Number formatting shared by every writer: up to 6 significant digits, no exponent for ordinary magnitudes.
 std::string num(double v);
+/// Every constituent's value (times scale) with num, comma-separated in the order of the state-variable table.
+std::string nums(const PerConstituent& v, double scale = 1.0);
 
 }  // namespace qingliu::io

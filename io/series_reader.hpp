@@ -9,7 +9,9 @@
 //   washoff_exponent = 1.0       # optional: diffuse load ~ runoff^b
 //   monthly_temperature_c = [8, 9, 13, 17, 21, 24, 26, 26, 23, 18, 14, 10]   # optional, else [conditions]
 #pragma once
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,8 +20,17 @@
 #include "hydro/flow_series.hpp"
 #include "io/table.hpp"
 #include "loads/load_series.hpp"
+#include "scenarios/parameters.hpp"
 
 namespace qingliu::io {
+
+namespace detail {
+inline std::string fmt_range(double lo, double hi) {
+    char b[64];
+    std::snprintf(b, sizeof b, "[%g, %g]", lo, hi);
+    return b;
+}
+}  // namespace detail
 
 struct DynamicSettings {
     bool present = false;  ///< the case has a [dynamic] section
@@ -32,54 +43,69 @@ struct DynamicSettings {
     std::vector<double> drainage_area_km2;
 };
 
-/// Reads the [dynamic] table of case.toml (a toml++ table; kept generic so this header needs no toml++).
+/// Reads the [dynamic] table of case.toml (a toml++ table; kept generic so this header needs no toml++) against the
+/// dynamic.* rows of the parameter table (scenarios/parameters.hpp): their keys, kinds and ranges.
 /// Problems name the case file, the line and the key.
 template <class TomlTable>
 void read_dynamic_settings(const TomlTable& t, const std::string& case_file, const std::string& dir, Problems& probs,
                            DynamicSettings& out) {
-    static const std::set<std::string> kKeys = {"flows", "gauge_reach", "loads", "year", "washoff_exponent",
-                                                "monthly_temperature_c"};
+    using scenarios::ParamKind;
+    const std::vector<const scenarios::ParamDef*> defs = scenarios::section_parameters("dynamic");
     out.present = true;
     out.case_file = case_file;
     auto line = [](const auto& node) { return "line " + std::to_string(node.source().begin.line); };
+    auto range = [](const scenarios::ParamDef& d) { return detail::fmt_range(d.min, d.max); };
     for (const auto& [k, v] : t) {
-        const std::string key(k.str());
-        if (!kKeys.count(key)) {
-            probs.add(case_file, line(v), "dynamic." + key, "", "unknown key (expected flows, gauge_reach, loads, year, "
-                                                               "washoff_exponent, monthly_temperature_c)");
+        const std::string key = "dynamic." + std::string(k.str());
+        const auto it = std::find_if(defs.begin(), defs.end(), [&](const scenarios::ParamDef* d) { return d->key == key; });
+        if (it == defs.end()) {
+            std::string list;
+            for (const auto* d : defs) list += (list.empty() ? "" : ", ") + d->key.substr(8);
+            probs.add(case_file, line(v), key, "", "unknown key (expected " + list + ")");
             continue;
         }
-        if (key == "flows" || key == "loads" || key == "gauge_reach") {
-            auto s = v.template value<std::string>();
-            if (!s || s->empty()) {
-                probs.add(case_file, line(v), "dynamic." + key, "", "expected a non-empty text");
-                continue;
-            }
-            std::string val = *s;
-            if (key != "gauge_reach" && !val.empty() && val.front() != '/') val = dir + "/" + val;
-            (key == "flows" ? out.flows : key == "loads" ? out.loads : out.gauge_reach) = val;
-        } else if (key == "year") {
-            auto y = v.template value<int64_t>();
-            if (!y || *y < 1800 || *y > 2200) probs.add(case_file, line(v), "dynamic.year", "", "expected a year 1800-2200");
-            else out.year = static_cast<int>(*y);
-        } else if (key == "washoff_exponent") {
-            auto b = v.template value<double>();
-            if (!b || !(*b >= 0.0 && *b <= 3.0)) probs.add(case_file, line(v), "dynamic." + key, "", "expected a number in [0, 3]");
-            else out.washoff_exponent = *b;
-        } else {
-            const auto* arr = v.as_array();
-            if (!arr || arr->size() != 12) {
-                probs.add(case_file, line(v), "dynamic." + key, "", "expected 12 monthly temperatures (degC)");
-                continue;
-            }
-            for (const auto& e : *arr) {
-                auto x = e.template value<double>();
-                if (!x || !(*x >= -5.0 && *x <= 45.0)) {
-                    probs.add(case_file, line(v), "dynamic." + key, "", "each temperature must be a number in [-5, 45] degC");
-                    out.monthly_temperature_c.clear();
+        const scenarios::ParamDef& d = **it;
+        switch (d.kind) {
+            case ParamKind::Text:
+            case ParamKind::Table: {
+                auto s = v.template value<std::string>();
+                if (!s || s->empty()) {
+                    probs.add(case_file, line(v), key, "", "expected a non-empty text");
                     break;
                 }
-                out.monthly_temperature_c.push_back(*x);
+                std::string val = *s;
+                if (d.kind == ParamKind::Table && val.front() != '/') val = dir + "/" + val;
+                (key == "dynamic.flows" ? out.flows : key == "dynamic.loads" ? out.loads : out.gauge_reach) = val;
+                break;
+            }
+            case ParamKind::Integer: {
+                auto y = v.template value<int64_t>();
+                if (!y || *y < d.min || *y > d.max) probs.add(case_file, line(v), key, "", "expected a whole number in " + range(d));
+                else if (key == "dynamic.year") out.year = static_cast<int>(*y);
+                break;
+            }
+            case ParamKind::Number: {
+                auto b = v.template value<double>();
+                if (!b || !(*b >= d.min && *b <= d.max)) probs.add(case_file, line(v), key, "", "expected a number in " + range(d));
+                else if (key == "dynamic.washoff_exponent") out.washoff_exponent = *b;
+                break;
+            }
+            case ParamKind::Numbers12: {
+                const auto* arr = v.as_array();
+                if (!arr || arr->size() != 12) {
+                    probs.add(case_file, line(v), key, "", "expected 12 monthly values (" + d.unit + ")");
+                    break;
+                }
+                for (const auto& e : *arr) {
+                    auto x = e.template value<double>();
+                    if (!x || !(*x >= d.min && *x <= d.max)) {
+                        probs.add(case_file, line(v), key, "", "each value must be a number in " + range(d) + " " + d.unit);
+                        out.monthly_temperature_c.clear();
+                        break;
+                    }
+                    out.monthly_temperature_c.push_back(*x);
+                }
+                break;
             }
         }
     }

@@ -8,12 +8,17 @@
 #include <sqlite3.h>
 
 #include "common/error.hpp"
+#include "io/sql_columns.hpp"
 
 namespace qingliu::io {
 
 namespace {
 
-const char* kSchema = R"SQL(
+constexpr int N = kNumConstituents;
+
+// Per-constituent columns come in groups, one column per state variable in table order.
+std::string schema() {
+    return R"SQL(
 CREATE TABLE IF NOT EXISTS runs(
   run_id INTEGER PRIMARY KEY AUTOINCREMENT, created_utc TEXT NOT NULL, command TEXT NOT NULL,
   case_name TEXT, case_name_en TEXT, case_dir TEXT, version TEXT);
@@ -21,20 +26,20 @@ CREATE TABLE IF NOT EXISTS run_parameters(run_id INTEGER NOT NULL REFERENCES run
 CREATE TABLE IF NOT EXISTS run_inputs(run_id INTEGER NOT NULL REFERENCES runs(run_id), path TEXT NOT NULL,
   sha256 TEXT NOT NULL, bytes INTEGER, content BLOB);
 CREATE TABLE IF NOT EXISTS scenario_results(run_id INTEGER NOT NULL REFERENCES runs(run_id), ord INTEGER, scenario TEXT,
-  cod_input_kg_d REAL, nh3n_input_kg_d REAL, tp_input_kg_d REAL, cod_outlet_kg_d REAL, nh3n_outlet_kg_d REAL,
-  tp_outlet_kg_d REAL, cod_decayed_kg_d REAL, nh3n_decayed_kg_d REAL, tp_decayed_kg_d REAL, max_reach_imbalance REAL);
+  )SQL" + sql_columns("_input_kg_d", "REAL") + ", " + sql_columns("_outlet_kg_d", "REAL") + ", " +
+           sql_columns("_decayed_kg_d", "REAL") + R"SQL(, max_reach_imbalance REAL);
 CREATE TABLE IF NOT EXISTS section_results(run_id INTEGER NOT NULL REFERENCES runs(run_id), scenario TEXT, ord INTEGER,
   section_id TEXT, name TEXT, name_en TEXT, river TEXT, reach_id TEXT, level TEXT, position_km REAL, target_class INTEGER,
-  flow_m3s REAL, cod_mgL REAL, nh3n_mgL REAL, tp_mgL REAL, cod_class INTEGER, nh3n_class INTEGER, tp_class INTEGER,
-  class INTEGER, worst INTEGER, meets INTEGER, cod_exceedance REAL, nh3n_exceedance REAL, tp_exceedance REAL,
-  exceedance REAL);
+  flow_m3s REAL, )SQL" + sql_columns("_mgL", "REAL") + ", " + sql_columns("_class", "INTEGER") + R"SQL(,
+  class INTEGER, worst INTEGER, meets INTEGER, )SQL" + sql_columns("_exceedance", "REAL") + R"SQL(, exceedance REAL);
 CREATE TABLE IF NOT EXISTS reach_results(run_id INTEGER NOT NULL REFERENCES runs(run_id), scenario TEXT, ord INTEGER,
   reach_id TEXT, river TEXT, downstream_id TEXT, length_km REAL, flow_in_m3s REAL, flow_m3s REAL, velocity_ms REAL,
-  travel_time_d REAL, cod_mgL REAL, nh3n_mgL REAL, tp_mgL REAL, cod_load_kg_d REAL, nh3n_load_kg_d REAL,
-  tp_load_kg_d REAL, cod_decayed_kg_d REAL, nh3n_decayed_kg_d REAL, tp_decayed_kg_d REAL, dry INTEGER);
+  travel_time_d REAL, )SQL" + sql_columns("_mgL", "REAL") + ", " + sql_columns("_load_kg_d", "REAL") + ", " +
+           sql_columns("_decayed_kg_d", "REAL") + R"SQL(, dry INTEGER);
 CREATE INDEX IF NOT EXISTS section_results_run ON section_results(run_id);
 CREATE INDEX IF NOT EXISTS reach_results_run ON reach_results(run_id);
 )SQL";
+}
 
 
 using Stmt = Statement;
@@ -63,7 +68,7 @@ RunStore::RunStore(const std::string& path) : path_(path) {
     exec("PRAGMA foreign_keys=ON;");
     exec("BEGIN IMMEDIATE;");
     try {
-        exec(kSchema);
+        exec(schema().c_str());
         exec("COMMIT;");
     } catch (...) {
         sqlite3_exec(db_, "ROLLBACK;", nullptr, nullptr, nullptr);
@@ -90,24 +95,24 @@ std::int64_t RunStore::save(const RunData& run, const std::function<void(std::in
             in.bind(1, id).bind(2, f.path).bind(3, f.sha256).bind(4, static_cast<std::int64_t>(f.content.size())).blob(5, f.content);
             in.run();
         }
-        Stmt sc(db_, "INSERT INTO scenario_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        Stmt se(db_, "INSERT INTO section_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        Stmt re(db_, "INSERT INTO reach_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        Stmt sc(db_, ("INSERT INTO scenario_results VALUES(" + sql_placeholders(4 + 3 * N) + ")").c_str());
+        Stmt se(db_, ("INSERT INTO section_results VALUES(" + sql_placeholders(16 + 3 * N) + ")").c_str());
+        Stmt re(db_, ("INSERT INTO reach_results VALUES(" + sql_placeholders(12 + 3 * N) + ")").c_str());
         int ord = 0;
         for (const auto& s : run.scenarios) {
             sc.bind(1, id).bind(2, ord++).bind(3, s.scenario);
-            for (int c = 0; c < 3; ++c) {
-                sc.bind(4 + c, s.input_kg_d[c]).bind(7 + c, s.outlet_kg_d[c]).bind(10 + c, s.decayed_kg_d[c]);
-            }
-            sc.bind(13, s.max_reach_imbalance);
+            for (int c = 0; c < N; ++c)
+                sc.bind(4 + c, s.input_kg_d[c]).bind(4 + N + c, s.outlet_kg_d[c]).bind(4 + 2 * N + c, s.decayed_kg_d[c]);
+            sc.bind(4 + 3 * N, s.max_reach_imbalance);
             sc.run();
             int k = 0;
             for (const auto& x : s.sections) {
                 se.bind(1, id).bind(2, s.scenario).bind(3, k++).bind(4, x.section_id).bind(5, x.name).bind(6, x.name_en)
                     .bind(7, x.river).bind(8, x.reach_id).bind(9, x.level).bind(10, x.position_km).bind(11, x.target_class)
                     .bind(12, x.flow_m3s);
-                for (int c = 0; c < 3; ++c) se.bind(13 + c, x.conc_mgL[c]).bind(16 + c, x.cls[c]).bind(22 + c, x.exceedance[c]);
-                se.bind(19, x.overall).bind(20, x.worst).bind(21, x.meets ? 1 : 0).bind(25, x.exceedance_max);
+                for (int c = 0; c < N; ++c)
+                    se.bind(13 + c, x.conc_mgL[c]).bind(13 + N + c, x.cls[c]).bind(16 + 2 * N + c, x.exceedance[c]);
+                se.bind(13 + 2 * N, x.overall).bind(14 + 2 * N, x.worst).bind(15 + 2 * N, x.meets ? 1 : 0).bind(16 + 3 * N, x.exceedance_max);
                 se.run();
             }
             k = 0;
@@ -115,9 +120,9 @@ std::int64_t RunStore::save(const RunData& run, const std::function<void(std::in
                 re.bind(1, id).bind(2, s.scenario).bind(3, k++).bind(4, x.reach_id).bind(5, x.river).bind(6, x.downstream_id)
                     .bind(7, x.length_km).bind(8, x.flow_in_m3s).bind(9, x.flow_m3s).bind(10, x.velocity_ms)
                     .bind(11, x.travel_time_d);
-                for (int c = 0; c < 3; ++c)
-                    re.bind(12 + c, x.conc_mgL[c]).bind(15 + c, x.load_out_kg_d[c]).bind(18 + c, x.decayed_kg_d[c]);
-                re.bind(21, x.dry ? 1 : 0);
+                for (int c = 0; c < N; ++c)
+                    re.bind(12 + c, x.conc_mgL[c]).bind(12 + N + c, x.load_out_kg_d[c]).bind(12 + 2 * N + c, x.decayed_kg_d[c]);
+                re.bind(12 + 3 * N, x.dry ? 1 : 0);
                 re.run();
             }
         }
@@ -168,54 +173,53 @@ RunData RunStore::load(std::int64_t id) {
         s.bind(1, id);
         while (s.step()) d.inputs.push_back({s.text(0), s.text(1), s.bytes(2)});
     }
-    Stmt sc(db_, "SELECT scenario, cod_input_kg_d, nh3n_input_kg_d, tp_input_kg_d, cod_outlet_kg_d, nh3n_outlet_kg_d, "
-                 "tp_outlet_kg_d, cod_decayed_kg_d, nh3n_decayed_kg_d, tp_decayed_kg_d, max_reach_imbalance "
-                 "FROM scenario_results WHERE run_id = ? ORDER BY ord");
+    Stmt sc(db_, ("SELECT scenario, " + columns("_input_kg_d") + "," + columns("_outlet_kg_d") + "," + columns("_decayed_kg_d") +
+                  ", max_reach_imbalance FROM scenario_results WHERE run_id = ? ORDER BY ord").c_str());
     sc.bind(1, id);
     while (sc.step()) {
         ScenarioResult r;
         r.scenario = sc.text(0);
-        for (int c = 0; c < 3; ++c) {
+        for (int c = 0; c < N; ++c) {
             r.input_kg_d[c] = sc.real(1 + c);
-            r.outlet_kg_d[c] = sc.real(4 + c);
-            r.decayed_kg_d[c] = sc.real(7 + c);
+            r.outlet_kg_d[c] = sc.real(1 + N + c);
+            r.decayed_kg_d[c] = sc.real(1 + 2 * N + c);
         }
-        r.max_reach_imbalance = sc.real(10);
+        r.max_reach_imbalance = sc.real(1 + 3 * N);
         d.scenarios.push_back(std::move(r));
     }
     for (auto& r : d.scenarios) {
-        Stmt s(db_, "SELECT section_id, name, name_en, river, reach_id, level, position_km, target_class, flow_m3s, "
-                    "cod_mgL, nh3n_mgL, tp_mgL, cod_class, nh3n_class, tp_class, class, worst, meets, cod_exceedance, "
-                    "nh3n_exceedance, tp_exceedance, exceedance FROM section_results WHERE run_id = ? AND scenario = ? ORDER BY ord");
+        Stmt s(db_, ("SELECT section_id, name, name_en, river, reach_id, level, position_km, target_class, flow_m3s, " +
+                     columns("_mgL") + "," + columns("_class") + ", class, worst, meets, " + columns("_exceedance") +
+                     ", exceedance FROM section_results WHERE run_id = ? AND scenario = ? ORDER BY ord").c_str());
         s.bind(1, id).bind(2, r.scenario);
         while (s.step()) {
             SectionRow x;
             x.section_id = s.text(0); x.name = s.text(1); x.name_en = s.text(2); x.river = s.text(3);
             x.reach_id = s.text(4); x.level = s.text(5); x.position_km = s.real(6);
             x.target_class = static_cast<int>(s.i64(7)); x.flow_m3s = s.real(8);
-            for (int c = 0; c < 3; ++c) {
+            for (int c = 0; c < N; ++c) {
                 x.conc_mgL[c] = s.real(9 + c);
-                x.cls[c] = static_cast<int>(s.i64(12 + c));
-                x.exceedance[c] = s.real(18 + c);
+                x.cls[c] = static_cast<int>(s.i64(9 + N + c));
+                x.exceedance[c] = s.real(12 + 2 * N + c);
             }
-            x.overall = static_cast<int>(s.i64(15)); x.worst = static_cast<int>(s.i64(16));
-            x.meets = s.i64(17) != 0; x.exceedance_max = s.real(21);
+            x.overall = static_cast<int>(s.i64(9 + 2 * N)); x.worst = static_cast<int>(s.i64(10 + 2 * N));
+            x.meets = s.i64(11 + 2 * N) != 0; x.exceedance_max = s.real(12 + 3 * N);
             r.sections.push_back(std::move(x));
         }
-        Stmt q(db_, "SELECT reach_id, river, downstream_id, length_km, flow_in_m3s, flow_m3s, velocity_ms, travel_time_d, "
-                    "cod_mgL, nh3n_mgL, tp_mgL, cod_load_kg_d, nh3n_load_kg_d, tp_load_kg_d, cod_decayed_kg_d, "
-                    "nh3n_decayed_kg_d, tp_decayed_kg_d, dry FROM reach_results WHERE run_id = ? AND scenario = ? ORDER BY ord");
+        Stmt q(db_, ("SELECT reach_id, river, downstream_id, length_km, flow_in_m3s, flow_m3s, velocity_ms, travel_time_d, " +
+                     columns("_mgL") + "," + columns("_load_kg_d") + "," + columns("_decayed_kg_d") +
+                     ", dry FROM reach_results WHERE run_id = ? AND scenario = ? ORDER BY ord").c_str());
         q.bind(1, id).bind(2, r.scenario);
         while (q.step()) {
             ReachRow x;
             x.reach_id = q.text(0); x.river = q.text(1); x.downstream_id = q.text(2); x.length_km = q.real(3);
             x.flow_in_m3s = q.real(4); x.flow_m3s = q.real(5); x.velocity_ms = q.real(6); x.travel_time_d = q.real(7);
-            for (int c = 0; c < 3; ++c) {
+            for (int c = 0; c < N; ++c) {
                 x.conc_mgL[c] = q.real(8 + c);
-                x.load_out_kg_d[c] = q.real(11 + c);
-                x.decayed_kg_d[c] = q.real(14 + c);
+                x.load_out_kg_d[c] = q.real(8 + N + c);
+                x.decayed_kg_d[c] = q.real(8 + 2 * N + c);
             }
-            x.dry = q.i64(17) != 0;
+            x.dry = q.i64(8 + 3 * N) != 0;
             r.reaches.push_back(std::move(x));
         }
     }

@@ -5,6 +5,7 @@
 //   dynamic_section_monthly(run_id, scenario, section_id, month, season, days, cod_mgL, nh3n_mgL, tp_mgL, class, meets)
 //   dynamic_compliance(run_id, scenario, section_id, target_class, cod_mgL, nh3n_mgL, tp_mgL, annual_class,
 //                      annual_meets, share_days, share_months)
+//   (cod_mgL, nh3n_mgL, tp_mgL: one column per state variable of common/constituent.hpp, in its order)
 // Written in the run's own transaction (RunStore::save's `more`), keyed by its run_id, so a dynamic run is stored
 // with its results or not at all.
 #pragma once

@@ -8,6 +8,8 @@
 #include <sqlite3.h>
 
 #include "common/error.hpp"
+#include "common/units.hpp"
+#include "io/sql_columns.hpp"
 #include "report/names.hpp"
 
 namespace qingliu::io {
@@ -19,21 +21,37 @@ const char* const kWhat = "run store (report data)";
 // Statements of this table group, their errors named by it
 struct Stmt : Statement {
     Stmt(sqlite3* db, const char* sql) : Statement(db, sql, kWhat) {}
+    Stmt(sqlite3* db, const std::string& sql) : Statement(db, sql.c_str(), kWhat) {}
+    /// Binds v[0..N) from parameter `first` on.
+    Stmt& bind_all(int first, const PerConstituent& v) {
+        for (int c = 0; c < kNumConstituents; ++c) bind(first + c, v[c]);
+        return *this;
+    }
+    /// Columns first .. first + N - 1.
+    PerConstituent reals(int first) {
+        PerConstituent v{};
+        for (int c = 0; c < kNumConstituents; ++c) v[c] = real(first + c);
+        return v;
+    }
 };
 
-const char* kReportSchema = R"SQL(
+constexpr int N = kNumConstituents;
+
+// Per-constituent columns: one per state variable, in table order.
+std::string report_schema() {
+    return R"SQL(
 CREATE TABLE IF NOT EXISTS report_network(run_id INTEGER NOT NULL REFERENCES runs(run_id), ord INTEGER, reach_id TEXT,
   name TEXT, river TEXT, downstream_id TEXT, split_to TEXT, split_fraction REAL, length_km REAL, line_xy TEXT);
 CREATE TABLE IF NOT EXISTS report_meta(run_id INTEGER NOT NULL REFERENCES runs(run_id), key TEXT, value TEXT);
 CREATE TABLE IF NOT EXISTS report_scenarios(run_id INTEGER NOT NULL REFERENCES runs(run_id), ord INTEGER, scenario TEXT,
   name TEXT, name_en TEXT, measures TEXT, invest_wan REAL, annual_wan REAL);
 CREATE TABLE IF NOT EXISTS report_sources(run_id INTEGER NOT NULL REFERENCES runs(run_id), scenario TEXT, ord INTEGER,
-  source_id TEXT, name TEXT, type TEXT, town TEXT, reach_id TEXT, position_km REAL, flow_m3s REAL, cod_gs REAL,
-  nh3n_gs REAL, tp_gs REAL, origin TEXT, diffuse INTEGER);
+  source_id TEXT, name TEXT, type TEXT, town TEXT, reach_id TEXT, position_km REAL, flow_m3s REAL, )SQL" +
+           sql_columns("_gs", "REAL") + R"SQL(, origin TEXT, diffuse INTEGER);
 CREATE TABLE IF NOT EXISTS report_profile(run_id INTEGER NOT NULL REFERENCES runs(run_id), scenario TEXT, ord INTEGER,
-  reach_id TEXT, position_km REAL, flow_m3s REAL, cod_mgL REAL, nh3n_mgL REAL, tp_mgL REAL);
+  reach_id TEXT, position_km REAL, flow_m3s REAL, )SQL" + sql_columns("_mgL", "REAL") + R"SQL();
 CREATE TABLE IF NOT EXISTS report_apportion(run_id INTEGER NOT NULL REFERENCES runs(run_id), scenario TEXT, ord INTEGER,
-  section_id TEXT, part TEXT, key TEXT, label TEXT, label_en TEXT, cod_mgL REAL, nh3n_mgL REAL, tp_mgL REAL);
+  section_id TEXT, part TEXT, key TEXT, label TEXT, label_en TEXT, )SQL" + sql_columns("_mgL", "REAL") + R"SQL();
 CREATE TABLE IF NOT EXISTS report_classes(run_id INTEGER NOT NULL REFERENCES runs(run_id), ord INTEGER, parameter TEXT,
   water_body TEXT, direction TEXT, class_i REAL, class_ii REAL, class_iii REAL, class_iv REAL, class_v REAL, unit TEXT,
   source TEXT);
@@ -43,11 +61,10 @@ CREATE INDEX IF NOT EXISTS report_sources_run ON report_sources(run_id, scenario
 CREATE INDEX IF NOT EXISTS report_profile_run ON report_profile(run_id, scenario);
 CREATE INDEX IF NOT EXISTS report_apportion_run ON report_apportion(run_id, scenario);
 )SQL";
-
-
+}
 
 // CREATE TABLE IF NOT EXISTS only: safe inside the run's transaction and outside one.
-void ensure_schema(sqlite3* db) { exec_sql(db, kReportSchema, kWhat); }
+void ensure_schema(sqlite3* db) { exec_sql(db, report_schema().c_str(), kWhat); }
 
 std::string line_text(const std::vector<report::XY>& l) {
     std::string s;
@@ -143,9 +160,9 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
         cl.run();
     }
     Stmt sc(db, "INSERT INTO report_scenarios VALUES(?,?,?,?,?,?,?,?)");
-    Stmt so(db, "INSERT INTO report_sources VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    Stmt pr(db, "INSERT INTO report_profile VALUES(?,?,?,?,?,?,?,?,?)");
-    Stmt ap(db, "INSERT INTO report_apportion VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt so(db, "INSERT INTO report_sources VALUES(" + sql_placeholders(12 + N) + ")");
+    Stmt pr(db, "INSERT INTO report_profile VALUES(" + sql_placeholders(6 + N) + ")");
+    Stmt ap(db, "INSERT INTO report_apportion VALUES(" + sql_placeholders(8 + N) + ")");
     ord = 0;
     for (const auto& s : x.scenarios) {
         sc.bind(1, id).bind(2, ord++).bind(3, s.id).bind(4, s.name).bind(5, s.name_en).bind(6, join_lines(s.measures))
@@ -154,21 +171,22 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
         int k = 0;
         for (const auto& v : s.sources) {
             so.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, v.id).bind(5, v.name).bind(6, v.type).bind(7, v.town)
-                .bind(8, v.reach_id).bind(9, v.position_km).bind(10, v.flow_m3s).bind(11, v.load_gs[0]).bind(12, v.load_gs[1])
-                .bind(13, v.load_gs[2]).bind(14, v.origin).bind(15, v.diffuse ? 1 : 0);
+                .bind(8, v.reach_id).bind(9, v.position_km).bind(10, v.flow_m3s);
+            so.bind_all(11, v.load_gs).bind(11 + N, v.origin).bind(12 + N, v.diffuse ? 1 : 0);
             so.run();
         }
         k = 0;
         for (const auto& p : s.profile) {
-            pr.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, p.reach_id).bind(5, p.position_km).bind(6, p.flow_m3s)
-                .bind(7, p.conc_mgL[0]).bind(8, p.conc_mgL[1]).bind(9, p.conc_mgL[2]);
+            pr.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, p.reach_id).bind(5, p.position_km).bind(6, p.flow_m3s);
+            pr.bind_all(7, p.conc_mgL);
             pr.run();
         }
         k = 0;
         for (const auto& a : s.apportionment) {
             auto row = [&](const char* part, const report::Contribution& c) {
                 ap.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, a.section_id).bind(5, std::string(part)).bind(6, c.key)
-                    .bind(7, c.label).bind(8, c.label_en).bind(9, c.conc_mgL[0]).bind(10, c.conc_mgL[1]).bind(11, c.conc_mgL[2]);
+                    .bind(7, c.label).bind(8, c.label_en);
+                ap.bind_all(9, c.conc_mgL);
                 ap.run();
             };
             row("total", {"total", "合计", "Total", a.total_mgL});
@@ -300,27 +318,27 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
     }
     for (auto& o : r.scenarios) {
         {
-            Stmt s(db, "SELECT source_id, name, type, town, reach_id, origin, position_km, flow_m3s, cod_gs, nh3n_gs, tp_gs, diffuse "
-                       "FROM report_sources WHERE run_id = ? AND scenario = ? ORDER BY ord");
+            Stmt s(db, "SELECT source_id, name, type, town, reach_id, origin, position_km, flow_m3s, " + sql_columns("_gs") +
+                       ", diffuse FROM report_sources WHERE run_id = ? AND scenario = ? ORDER BY ord");
             s.bind(1, id).bind(2, o.id);
             while (s.step())
                 o.sources.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7),
-                                     {s.real(8), s.real(9), s.real(10)}, s.i64(11) != 0});
+                                     s.reals(8), s.i64(8 + N) != 0});
             for (auto& v : o.sources) v.name_en = name_en("source", v.id);
         }
         {
-            Stmt s(db, "SELECT reach_id, position_km, flow_m3s, cod_mgL, nh3n_mgL, tp_mgL FROM report_profile "
+            Stmt s(db, "SELECT reach_id, position_km, flow_m3s, " + sql_columns("_mgL") + " FROM report_profile "
                        "WHERE run_id = ? AND scenario = ? ORDER BY ord");
             s.bind(1, id).bind(2, o.id);
-            while (s.step()) o.profile.push_back({s.text(0), s.real(1), s.real(2), {s.real(3), s.real(4), s.real(5)}});
+            while (s.step()) o.profile.push_back({s.text(0), s.real(1), s.real(2), s.reals(3)});
         }
         {
-            Stmt s(db, "SELECT section_id, part, key, label, label_en, cod_mgL, nh3n_mgL, tp_mgL FROM report_apportion "
+            Stmt s(db, "SELECT section_id, part, key, label, label_en, " + sql_columns("_mgL") + " FROM report_apportion "
                        "WHERE run_id = ? AND scenario = ? ORDER BY ord");
             s.bind(1, id).bind(2, o.id);
             while (s.step()) {
                 const std::string sec = s.text(0), part = s.text(1);
-                const report::Contribution c{s.text(2), s.text(3), s.text(4), {s.real(5), s.real(6), s.real(7)}};
+                const report::Contribution c{s.text(2), s.text(3), s.text(4), s.reals(5)};
                 if (o.apportionment.empty() || o.apportionment.back().section_id != sec) {
                     o.apportionment.push_back({});
                     o.apportionment.back().section_id = sec;

@@ -15,10 +15,6 @@ extern const char* const kStandardsCsv;     // generated from data/standards/eff
 
 namespace {
 
-constexpr double kDaysPerYear = 365.0;
-/// kg/d → g/s
-constexpr double kGsPerKgD = 1000.0 / 86400.0;
-
 std::string norm_key(const std::string& s) {
     std::string out;
     for (char c : s)
@@ -160,7 +156,10 @@ Coefficients parse_coefficients(const std::string& csv, const std::string& file,
 
 EffluentStandards parse_standards(const std::string& csv, const std::string& file, Problems& problems) {
     EffluentStandards s;
-    for (auto& r : csv_rows(csv, file, {"standard", "cod_mgL", "nh3n_mgL", "tp_mgL", "source"}, problems)) {
+    std::vector<std::string> required = column_names("_mgL");
+    required.insert(required.begin(), "standard");
+    required.push_back("source");
+    for (auto& r : csv_rows(csv, file, required, problems)) {
         const std::string rec = "row " + r["#row"];
         EffluentStandard x;
         x.key = r["standard"];
@@ -171,7 +170,7 @@ EffluentStandards parse_standards(const std::string& csv, const std::string& fil
         if (x.key.empty()) problems.add(file, rec, "standard", "", "required value is empty");
         int given = 0;
         for (auto k : kConstituents) {
-            const std::string f = std::string(key(k)) + "_mgL";
+            const std::string f = column(k, "_mgL");
             double& v = x.limit_mgL[idx(k)];
             if (r[f].empty()) {  // the standard sets no limit for this constituent
                 v = std::numeric_limits<double>::quiet_NaN();
@@ -181,7 +180,7 @@ EffluentStandards parse_standards(const std::string& csv, const std::string& fil
             if (!parse_double(r[f], v) || v <= 0.0)
                 problems.add(file, rec, f, r[f], "expected a limit > 0 mg/L (or empty: no limit set)");
         }
-        if (given == 0) problems.add(file, rec, "cod_mgL", "", "the standard sets no limit at all");
+        if (given == 0) problems.add(file, rec, column(kConstituents.front(), "_mgL"), "", "the standard sets no limit at all");
         if (!x.base.empty() || !r["built_before_year"].empty()) {
             double y = 0.0;
             if (!parse_double(r["built_before_year"], y) || y < 1900.0 || y > 2100.0 || y != std::floor(y))
@@ -240,7 +239,7 @@ struct Resolver {
     }
     PerConstituent coef3(const std::string& cat, const std::string& key, const std::string& suffix,
                          const std::string& origin, const std::string& field) {
-        PerConstituent v{0, 0, 0};
+        PerConstituent v{};
         for (auto c : kConstituents) v[idx(c)] = coef(cat, key, std::string(qingliu::key(c)) + suffix, origin, field);
         return v;
     }
@@ -267,7 +266,7 @@ struct Resolver {
         s.reach = reach;
         s.position_m = position_m;
         s.flow_m3s = flow_m3s;
-        for (auto k : kConstituents) s.load_gs[idx(k)] = kg_d[idx(k)] * kGsPerKgD;
+        for (auto k : kConstituents) s.load_gs[idx(k)] = kg_d[idx(k)] * kGramPerSecondPerKgPerDay;
         s.origin = origin;
         out.push_back(std::move(s));
     }
@@ -281,7 +280,7 @@ struct Resolver {
         s.town = town;
         s.diffuse = true;
         spread(s, reach, position_m);
-        for (auto k : kConstituents) s.load_gs[idx(k)] = kg_d[idx(k)] * kGsPerKgD;
+        for (auto k : kConstituents) s.load_gs[idx(k)] = kg_d[idx(k)] * kGramPerSecondPerKgPerDay;
         s.origin = origin;
         out.push_back(std::move(s));
     }
@@ -300,7 +299,7 @@ struct Resolver {
                 if (std::isnan(s->limit_mgL[idx(k)])) none += (none.empty() ? "" : ", ") + std::string(key(k));
             problems.add(p.origin, "", "standard", p.standard,
                          "the standard sets no limit for " + none +
-                             ": give the plant's measured cod_mgL, nh3n_mgL and tp_mgL");
+                             ": give the plant's measured " + columns_listed("_mgL"));
             return std::nullopt;
         }
         std::string list;
@@ -327,16 +326,16 @@ struct Resolver {
             double q_m3d = p.flow_m3d >= 0.0 ? p.flow_m3d : p.capacity_m3d * p.load_factor;
             q_m3d += connected_m3d[p.id];
             if (conc) {
-                PerConstituent kg_d{0, 0, 0};
-                for (auto k : kConstituents) kg_d[idx(k)] = q_m3d * (*conc)[idx(k)] / 1000.0;
-                point(p.id, p.name, "sewage_plant", p.town, p.reach, p.position_m, q_m3d / 86400.0, kg_d, p.origin);
+                PerConstituent kg_d{};
+                for (auto k : kConstituents) kg_d[idx(k)] = q_m3d * (*conc)[idx(k)] / kGramsPerKg;
+                point(p.id, p.name, "sewage_plant", p.town, p.reach, p.position_m, q_m3d / kSecondsPerDay, kg_d, p.origin);
             }
             if (p.service_population > 0.0) {
                 const PerConstituent g = coef3("urban", "default", "_g_cap_d", p.origin, "service_population");
                 const double entry = coef("urban_entry", "default", "entry", p.origin, "service_population");
-                PerConstituent kg_d{0, 0, 0};
+                PerConstituent kg_d{};
                 for (auto k : kConstituents)
-                    kg_d[idx(k)] = p.service_population * (1.0 - p.collection_rate) * g[idx(k)] * entry / 1000.0;
+                    kg_d[idx(k)] = p.service_population * (1.0 - p.collection_rate) * g[idx(k)] * entry / kGramsPerKg;
                 diffuse(p.id + ":uncollected", p.name + "（未收集）", "urban_uncollected", p.town, p.reach, -1.0, kg_d,
                         p.origin);
             }
@@ -345,23 +344,23 @@ struct Resolver {
             // closed or connected outfalls stay in the list with nothing entering the river, so that the resolved list
             // has one entry per record whatever the statuses (measures refer to entries by position)
             const bool off = o.status == "closed" || o.status == "connected";
-            PerConstituent kg_d{0, 0, 0};
+            PerConstituent kg_d{};
             if (!off)
-                for (auto k : kConstituents) kg_d[idx(k)] = o.flow_m3d * o.conc_mgL[idx(k)] / 1000.0;
-            point(o.id, o.name, "outfall", o.town, o.reach, o.position_m, off ? 0.0 : o.flow_m3d / 86400.0, kg_d,
+                for (auto k : kConstituents) kg_d[idx(k)] = o.flow_m3d * o.conc_mgL[idx(k)] / kGramsPerKg;
+            point(o.id, o.name, "outfall", o.town, o.reach, o.position_m, off ? 0.0 : o.flow_m3d / kSecondsPerDay, kg_d,
                   o.origin);
         }
         for (const auto& f : inv.industry) {
-            PerConstituent kg_d{0, 0, 0};
+            PerConstituent kg_d{};
             for (auto k : kConstituents)
-                kg_d[idx(k)] = f.conc_mgL ? f.flow_m3d * (*f.conc_mgL)[idx(k)] / 1000.0
-                                          : (f.permitted_t_a ? (*f.permitted_t_a)[idx(k)] * 1000.0 / kDaysPerYear : 0.0);
-            point(f.id, f.name, "industry", f.town, f.reach, f.position_m, f.flow_m3d / 86400.0, kg_d, f.origin);
+                kg_d[idx(k)] = f.conc_mgL ? f.flow_m3d * (*f.conc_mgL)[idx(k)] / kGramsPerKg
+                                          : (f.permitted_t_a ? (*f.permitted_t_a)[idx(k)] * kKgPerTonne / kDaysPerYear : 0.0);
+            point(f.id, f.name, "industry", f.town, f.reach, f.position_m, f.flow_m3d / kSecondsPerDay, kg_d, f.origin);
         }
         for (const auto& f : inv.farms) {
             const PerConstituent e = coef3("livestock", f.species, "_kg_head_a", f.origin, "species");
             const double entry = f.entry >= 0.0 ? f.entry : coef("livestock_entry", f.scale, "entry", f.origin, "scale");
-            PerConstituent kg_d{0, 0, 0};
+            PerConstituent kg_d{};
             for (auto k : kConstituents)
                 kg_d[idx(k)] = f.closed ? 0.0 : f.head_count * e[idx(k)] * (1.0 - f.utilisation) * entry / kDaysPerYear;
             diffuse(f.id, f.name, "livestock", f.town, f.reach, f.position_m, kg_d, f.origin);
@@ -369,26 +368,26 @@ struct Resolver {
         for (const auto& c : inv.cropland) {
             const PerConstituent l = coef3("cropland", c.crop, "_kg_mu_a", c.origin, "crop");
             const double entry = coef("cropland_entry", "default", "entry", c.origin, "crop");
-            PerConstituent kg_d{0, 0, 0};
+            PerConstituent kg_d{};
             for (auto k : kConstituents) kg_d[idx(k)] = c.area_mu * l[idx(k)] * c.fertiliser_index * entry / kDaysPerYear;
             diffuse(c.id, c.id, "cropland", c.town, c.reach, -1.0, kg_d, c.origin);
         }
         for (const auto& v : inv.villages) {
             const PerConstituent g = coef3("rural", "default", "_g_cap_d", v.origin, "population");
             const double entry = coef("rural_entry", "default", "entry", v.origin, "population");
-            PerConstituent rem{0, 0, 0};
+            PerConstituent rem{};
             for (auto k : kConstituents)
                 rem[idx(k)] = v.removal >= 0.0 ? v.removal
                                                : coef("treatment", "rural_sewage", std::string(key(k)) + "_removal",
                                                       v.origin, "removal");
-            PerConstituent kg_d{0, 0, 0};
+            PerConstituent kg_d{};
             for (auto k : kConstituents)
-                kg_d[idx(k)] = v.population * g[idx(k)] * (1.0 - v.coverage * rem[idx(k)]) * entry / 1000.0;
+                kg_d[idx(k)] = v.population * g[idx(k)] * (1.0 - v.coverage * rem[idx(k)]) * entry / kGramsPerKg;
             diffuse(v.id, v.name, "rural_domestic", v.town, v.reach, -1.0, kg_d, v.origin);
         }
         for (const auto& p : inv.ponds) {
             const PerConstituent l = coef3("aquaculture", "pond", "_kg_mu_a", p.origin, "area_mu");
-            PerConstituent kg_d{0, 0, 0};
+            PerConstituent kg_d{};
             for (auto k : kConstituents) {
                 const double rem = p.removal >= 0.0 ? p.removal
                                                     : coef("treatment", "aquaculture_tail_water",
@@ -418,7 +417,7 @@ std::vector<TypeTotal> totals_by_type(const std::vector<Source>& sources) {
     for (const auto& s : sources) {
         auto it = std::find_if(t.begin(), t.end(), [&](const TypeTotal& x) { return x.type == s.type; });
         if (it == t.end()) {
-            t.push_back({s.type, {0, 0, 0}, 0});
+            t.push_back({s.type, {}, 0});
             it = t.end() - 1;
         }
         for (auto k : kConstituents) it->t_a[idx(k)] += s.load_gs[idx(k)] * kTonnePerYearPerGramPerSecond;

@@ -56,7 +56,7 @@ private:
 /// Table 1: TP of grades 1A and 1B for plants built before 2006-01-01).
 struct EffluentStandard {
     std::string key, name_zh, name_en;
-    PerConstituent limit_mgL{0, 0, 0};
+    PerConstituent limit_mgL{};
     std::string source;
     std::string base;           ///< standard this row is an older-plant variant of; "" = none
     int built_before_year = 0;  ///< with `base`: binds plants built before 1 January of this year
@@ -97,7 +97,7 @@ struct Outfall {
     std::int32_t reach = kNone;
     double position_m = 0.0;
     double flow_m3d = 0.0;
-    PerConstituent conc_mgL{0, 0, 0};
+    PerConstituent conc_mgL{};
     std::string connect_to;            ///< receiving plant id when connected
     std::string origin;
 };
@@ -183,7 +183,7 @@ std::vector<Source> resolve(const Inventory& inv, const std::vector<double>& rea
 /// Per-type totals of resolved sources, t/a (types in first-seen order).
 struct TypeTotal {
     std::string type;
-    PerConstituent t_a{0, 0, 0};
+    PerConstituent t_a{};
     std::size_t count = 0;
 };
 std::vector<TypeTotal> totals_by_type(const std::vector<Source>& sources);

@@ -18,7 +18,7 @@ struct Source {
     double position_m = 0.0;      ///< from the reach's upstream end
     double end_m = -1.0;          ///< > position_m: spread uniformly to end_m (diffuse sources)
     double flow_m3s = 0.0;        ///< water it adds (0 for diffuse mass inputs)
-    PerConstituent load_gs{0, 0, 0};
+    PerConstituent load_gs{};
     std::string origin;           ///< the inventory record it came from, e.g. "plants.csv row 4"
     std::string town;             ///< town or district (for measures and reports), may be empty
     bool diffuse = false;         ///< non-point (runoff-driven in the dynamic model): livestock, cropland, rural ...

@@ -133,34 +133,46 @@ std::vector<CellLayout> layout_cells(const Network& net, const std::vector<doubl
                                      const DynamicOptions& opt);
 
 struct ReachBudget {
-    PerConstituent in_g{0, 0, 0};       ///< everything that entered (upstream, headwater, lateral, sources)
-    PerConstituent out_g{0, 0, 0};      ///< left through the downstream end
-    PerConstituent decayed_g{0, 0, 0};
-    PerConstituent storage_start_g{0, 0, 0}, storage_end_g{0, 0, 0};
+    PerConstituent in_g{};       ///< everything that entered (upstream, headwater, lateral, sources)
+    PerConstituent out_g{};      ///< left through the downstream end
+    PerConstituent decayed_g{};
+    PerConstituent storage_start_g{}, storage_end_g{};
 };
 
 struct DynamicResult {
     std::size_t steps = 0;
     double step_days = 1.0;
     std::vector<CellLayout> layout;  ///< per reach
-    /// Per reach end, per interval: flow-weighted mean concentration (mg/L), index (s * n + r) * 3 + c;
+    /// Per reach end, per interval: flow-weighted mean concentration (mg/L), index (s * n + r) * kNumConstituents + c;
     /// empty unless options.record_reach_ends.
     std::vector<float> reach_conc_mgL;
     std::vector<float> reach_flow_m3s;  ///< per reach end, per interval (s * n + r); empty unless record_reach_ends
-    /// Per observation, per interval: (s * nobs + o) * 3 + c, mg/L; flow at the observation (s * nobs + o).
+    /// Per observation, per interval: (s * nobs + o) * kNumConstituents + c, mg/L; flow at the observation (s * nobs + o).
     std::vector<double> obs_conc_mgL;
     std::vector<double> obs_flow_m3s;
     std::vector<ReachBudget> budget;  ///< per reach, over the whole period
     // network totals over the period (g)
-    PerConstituent input_g{0, 0, 0}, outlet_g{0, 0, 0}, decayed_g{0, 0, 0};
-    PerConstituent storage_start_g{0, 0, 0}, storage_end_g{0, 0, 0};
+    PerConstituent input_g{}, outlet_g{}, decayed_g{};
+    PerConstituent storage_start_g{}, storage_end_g{};
     double max_reach_imbalance = 0.0;  ///< max |in - out - decayed - change in storage| / max(in, out, ...) per reach
     double network_imbalance = 0.0;    ///< the same over the whole network (outlets as out)
     // solver statistics
     std::uint64_t steps_taken = 0, steps_rejected = 0;
     /// Reach-constituent intervals by method: closed form (transient died out), dopri5, rosenbrock4, exact exponential.
     std::uint64_t intervals_relaxed = 0, intervals_dopri5 = 0, intervals_rosenbrock4 = 0, intervals_exact = 0;
-    double conc(std::size_t step, std::size_t obs, int c) const { return obs_conc_mgL[(step * nobs + obs) * 3 + c]; }
+    double conc(std::size_t step, std::size_t obs, int c) const { return obs_conc_mgL[(step * nobs + obs) * kNumConstituents + c]; }
+    /// Every constituent at an observation in an interval.
+    PerConstituent conc(std::size_t step, std::size_t obs) const {
+        PerConstituent v{};
+        for (int c = 0; c < kNumConstituents; ++c) v[c] = conc(step, obs, c);
+        return v;
+    }
+    /// Every constituent at a reach end in an interval (record_reach_ends); index s * reaches + r.
+    PerConstituent reach_conc(std::size_t at) const {
+        PerConstituent v{};
+        for (int c = 0; c < kNumConstituents; ++c) v[c] = reach_conc_mgL[at * kNumConstituents + c];
+        return v;
+    }
     std::size_t nobs = 0;
 };
 
@@ -178,7 +190,7 @@ struct SectionCompliance {
     std::array<PerConstituent, 12> monthly_mean_mgL{};  ///< months without days: 0
     std::array<int, 12> monthly_class{};                ///< 0: month not simulated
     std::array<int, 12> monthly_days{};
-    PerConstituent annual_mean_mgL{0, 0, 0};
+    PerConstituent annual_mean_mgL{};
     int annual_class = 0;
     bool annual_meets = false;
     int days = 0, days_meeting = 0, months = 0, months_meeting = 0;

@@ -38,7 +38,7 @@ Network NetworkBuilder::finish() const {
         frac.push_back(r.split_fraction);
         n.river.push_back(r.river);
         n.name.push_back(r.name);
-        n.length_m.push_back(r.length_km * 1000.0);
+        n.length_m.push_back(r.length_km * kMetresPerKm);
         n.hydraulics.push_back(r.hydraulics);
         n.headwater_flow_m3s.push_back(r.headwater_flow_m3s);
         n.lateral_flow_m3s.push_back(r.lateral_flow_m3s);

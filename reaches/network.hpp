@@ -13,8 +13,13 @@ namespace qingliu::reaches {
 /// First-order kinetics: k_T = k20 * theta^(T - 20)  (Chapra 1997, eq. 2.44). k in 1/d.
 /// COD: decay; NH3-N: nitrification; TP: net settling, expressed as an apparent first-order loss.
 struct Kinetics {
-    PerConstituent k20_per_d{0.0, 0.0, 0.0};
-    PerConstituent theta{1.047, 1.08, 1.024};
+    PerConstituent k20_per_d{};
+    PerConstituent theta = default_theta();
+    static PerConstituent default_theta() {
+        PerConstituent t{};
+        for (auto c : kConstituents) t[idx(c)] = variable(c).kinetics.theta;
+        return t;
+    }
     PerConstituent at(double temperature_c) const;
 };
 
@@ -39,7 +44,7 @@ struct PointInput {
     double position_m = 0.0;      ///< from the reach's upstream end
     double end_m = -1.0;          ///< > position_m: spread uniformly over [position_m, end_m]
     double flow_m3s = 0.0;
-    PerConstituent load_gs{0.0, 0.0, 0.0};
+    PerConstituent load_gs{};
     std::int32_t source = kNone;  ///< index of the originating source (for apportionment), or kNone
 };
 
@@ -60,8 +65,8 @@ public:
         hydro::Hydraulics hydraulics = hydro::Hydraulics::constant(0.5);
         double headwater_flow_m3s = 0.0;
         double lateral_flow_m3s = 0.0;
-        PerConstituent headwater_conc_mgL{0.0, 0.0, 0.0};
-        PerConstituent lateral_conc_mgL{0.0, 0.0, 0.0};
+        PerConstituent headwater_conc_mgL{};
+        PerConstituent lateral_conc_mgL{};
         std::string split_to;
         double split_fraction = 0.0;
         std::string name;

@@ -17,29 +17,10 @@
 
 #include "common/error.hpp"
 #include "reaches/bucket.hpp"
+#include "reaches/transfer_share.hpp"
 
 namespace qingliu::reaches {
 namespace {
-
-// Compressed rows: items of reach r are idx[start[r] .. start[r+1]), sorted by position.
-template <class T>
-void bucket(std::size_t n, const std::vector<T>& items, std::vector<std::int32_t>& start, std::vector<std::int32_t>& idx) {
-    detail::bucket_by_reach(n, items, start, idx);
-    // stable sort per reach; most reaches hold zero to a few items, sorted in place without a buffer
-    auto before = [&](std::int32_t a, std::int32_t b) { return items[a].position_m < items[b].position_m; };
-    for (std::size_t r = 0; r < n; ++r) {
-        if (start[r + 1] - start[r] > 16) {
-            std::stable_sort(idx.begin() + start[r], idx.begin() + start[r + 1], before);
-            continue;
-        }
-        for (std::int32_t i = start[r] + 1; i < start[r + 1]; ++i) {
-            const std::int32_t v = idx[i];
-            std::int32_t k = i;
-            for (; k > start[r] && before(v, idx[k - 1]); --k) idx[k] = idx[k - 1];
-            idx[k] = v;
-        }
-    }
-}
 
 // Fills v with n copies of x. Vectors of more than a few MB are first reserved and, on Linux, marked for transparent
 // huge pages: a 10^6-reach result is ~130 MB, and touching it page by page (4 KB) costs more than routing it on
@@ -61,14 +42,14 @@ void fill_new(std::vector<T>& v, std::size_t n, const T& x) {
 
 std::string km(double m) {
     char b[32];
-    std::snprintf(b, sizeof b, "%.3f km", m / 1000.0);
+    std::snprintf(b, sizeof b, "%.3f km", m / kMetresPerKm);
     return b;
 }
 
 
 // Sums over reaches, kept per task so that parallel runs add them in a fixed order.
 struct Totals {
-    PerConstituent input{0, 0, 0}, outlet{0, 0, 0}, decayed{0, 0, 0};
+    PerConstituent input{}, outlet{}, decayed{};
     double imbalance = 0.0;
     void add(const Totals& o) {
         for (int c = 0; c < kNumConstituents; ++c) {
@@ -98,8 +79,8 @@ struct Router {
     Router(const Network& n, const std::vector<PointInput>& in, const std::vector<Observation>& ob, const SteadyOptions& o,
            SteadyResult& r)
         : net(n), inputs(in), observations(ob), opt(o), res(r), up_q(r.flow_in_m3s), up_l(r.load_in_gs) {
-        bucket(n.size(), inputs, in_start, in_idx);
-        bucket(n.size(), observations, ob_start, ob_idx);
+        detail::bucket_by_position(n.size(), inputs, in_start, in_idx);
+        detail::bucket_by_position(n.size(), observations, ob_start, ob_idx);
         for (int c = 0; c < kNumConstituents; ++c) k_s[c] = opt.k_per_d[c] / kSecondsPerDay;
         any_transfer = !n.topo.transfers().empty();
     }
@@ -147,168 +128,206 @@ struct Router {
         }
     }
 
+    // The reach being routed: flow and loads at x, the distributed inflow along the current segment (the reach's
+    // lateral inflow plus spread inputs under way) and what has entered and decayed so far.
+    struct Walk {
+        std::int32_t r;
+        double len, q, q_lat0, q_lat;
+        double x = 0.0, tt_s = 0.0;
+        PerConstituent l, lin;      // load at x; everything that entered (g/s)
+        PerConstituent src_lat;     // g/s per m
+        PerConstituent decayed{};
+        const hydro::Hydraulics* hyd;
+        std::vector<std::pair<double, std::int32_t>> active;  // (end_m, input) of spread inputs under way
+    };
+
     void route(const std::int32_t r, Totals& t, std::vector<ProfilePoint>* profile) {
-        const Topology& topo = net.topo;
-        const double len = net.length_m[r];
+        Walk w = enter(r, t);
+        march(w, t, profile);
+        record(w, t);
+        pass_on(w, t);
+    }
+
+    // Mixes the gathered upstream inflow with the headwater.
+    Walk enter(const std::int32_t r, Totals& t) {
+        Walk w;
+        w.r = r;
+        w.len = net.length_m[r];
         const double qh = net.headwater_flow_m3s[r];
-        double q = up_q[r] + qh;
-        PerConstituent l = up_l[r];
-        PerConstituent lin = up_l[r];
+        w.q = up_q[r] + qh;
+        w.l = up_l[r];
+        w.lin = up_l[r];
         for (int c = 0; c < kNumConstituents; ++c) {
-            l[c] += qh * net.headwater_conc_mgL[r][c];
-            lin[c] += qh * net.headwater_conc_mgL[r][c];
+            w.l[c] += qh * net.headwater_conc_mgL[r][c];
+            w.lin[c] += qh * net.headwater_conc_mgL[r][c];
             t.input[c] += qh * net.headwater_conc_mgL[r][c];
         }
-        res.flow_in_m3s[r] = q;
-        const double q_lat0 = len > 0.0 ? net.lateral_flow_m3s[r] / len : 0.0;  // m3/s per m
-        const hydro::Hydraulics& hyd = net.hydraulics[r];
-        // Distributed inflow along the current segment: the reach's lateral inflow plus active spread inputs.
-        double q_lat = q_lat0;
-        PerConstituent src_lat{0, 0, 0};  // g/s per m
-        for (int c = 0; c < kNumConstituents; ++c) src_lat[c] = q_lat0 * net.lateral_conc_mgL[r][c];
-        std::vector<std::pair<double, std::int32_t>> active;  // (end_m, input) of spread inputs under way
-        PerConstituent decayed{0, 0, 0};
-        double x = 0.0, tt_s = 0.0;
+        res.flow_in_m3s[r] = w.q;
+        w.q_lat0 = w.len > 0.0 ? net.lateral_flow_m3s[r] / w.len : 0.0;  // m3/s per m
+        w.q_lat = w.q_lat0;
+        w.hyd = &net.hydraulics[r];
+        for (int c = 0; c < kNumConstituents; ++c) w.src_lat[c] = w.q_lat0 * net.lateral_conc_mgL[r][c];
+        return w;
+    }
 
-        auto conc = [&](double at_m) {
-            PerConstituent cc{0, 0, 0};
-            if (q > 0.0) {
-                for (int c = 0; c < kNumConstituents; ++c) cc[c] = l[c] / q;
-            } else if (l[0] > 0.0 || l[1] > 0.0 || l[2] > 0.0) {
-                throw ModelError("reach " + topo.id(r) + " carries no water at " + km(at_m) + " but receives load");
-            }
-            return cc;
-        };
-        auto advance = [&](double to_m) {
-            const double dx = to_m - x;
-            if (dx <= 0.0) return;
-            const double q_mid = q + 0.5 * q_lat * dx;
-            if (q_mid <= 0.0) {  // dry segment: nothing moves, nothing decays
-                if (l[0] > 0.0 || l[1] > 0.0 || l[2] > 0.0 || src_lat[0] > 0.0 || src_lat[1] > 0.0 || src_lat[2] > 0.0)
-                    throw ModelError("reach " + topo.id(r) + " carries no water at " + km(x) + " but receives load");
-                x = to_m;
-                return;
-            }
-            const double u = hyd.velocity(q_mid);
-            if (!(u > 0.0) || !std::isfinite(u))
-                throw ModelError("reach " + topo.id(r) + ": velocity is " + std::to_string(u) + " m/s at flow " +
-                                 std::to_string(q_mid) + " m3/s");
-            for (int c = 0; c < kNumConstituents; ++c) {
-                const double a = k_s[c] / u;  // 1/m
-                const double src = src_lat[c];
-                double l_new, dec;
-                if (a > 0.0) {
-                    const double one_minus_e = -std::expm1(-a * dx);
-                    l_new = l[c] * (1.0 - one_minus_e) + src / a * one_minus_e;
-                    dec = l[c] * one_minus_e + src * (dx - one_minus_e / a);
-                } else {
-                    l_new = l[c] + src * dx;
-                    dec = 0.0;
-                }
-                lin[c] += src * dx;
-                t.input[c] += src * dx;
-                decayed[c] += dec;
-                l[c] = l_new;
-            }
-            q += q_lat * dx;
-            tt_s += dx / u;
-            x = to_m;
-        };
+    PerConstituent conc(const Walk& w, double at_m) const {
+        PerConstituent cc{};
+        if (w.q > 0.0) {
+            for (int c = 0; c < kNumConstituents; ++c) cc[c] = w.l[c] / w.q;
+        } else if (any_positive(w.l)) {
+            throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(at_m) + " but receives load");
+        }
+        return cc;
+    }
 
-        // Concentration and flow at `at_m` inside the segment [x, seg_end] that advance(seg_end) will integrate, with
-        // that segment's velocity: profile points sample the solution without splitting its segments, so the results
-        // do not depend on the profile step.
-        auto sample = [&](double at_m, double seg_end) -> std::pair<double, PerConstituent> {
-            const double dx = at_m - x, q_mid = q + 0.5 * q_lat * (seg_end - x);
-            const double u = q_mid > 0.0 ? hyd.velocity(q_mid) : 0.0;
-            if (dx <= 0.0 || !(u > 0.0) || !std::isfinite(u)) return {q, conc(at_m)};  // advance() reports a bad segment
-            const double qp = q + q_lat * dx;
-            PerConstituent cc{0, 0, 0};
-            for (int c = 0; c < kNumConstituents; ++c) {
-                const double a = k_s[c] / u, one_minus_e = -std::expm1(-a * dx);
-                const double lp = a > 0.0 ? l[c] * (1.0 - one_minus_e) + src_lat[c] / a * one_minus_e : l[c] + src_lat[c] * dx;
-                cc[c] = qp > 0.0 ? lp / qp : 0.0;
+    // Plug flow from w.x to to_m with the segment's mean velocity (see the equations in steady.hpp).
+    void advance(Walk& w, double to_m, Totals& t) const {
+        const double dx = to_m - w.x;
+        if (dx <= 0.0) return;
+        const double q_mid = w.q + 0.5 * w.q_lat * dx;
+        if (q_mid <= 0.0) {  // dry segment: nothing moves, nothing decays
+            if (any_positive(w.l) || any_positive(w.src_lat))
+                throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(w.x) + " but receives load");
+            w.x = to_m;
+            return;
+        }
+        const double u = w.hyd->velocity(q_mid);
+        if (!(u > 0.0) || !std::isfinite(u))
+            throw ModelError("reach " + net.topo.id(w.r) + ": velocity is " + std::to_string(u) + " m/s at flow " +
+                             std::to_string(q_mid) + " m3/s");
+        for (int c = 0; c < kNumConstituents; ++c) {
+            const double a = k_s[c] / u;  // 1/m
+            const double src = w.src_lat[c];
+            double l_new, dec;
+            if (a > 0.0) {
+                const double one_minus_e = -std::expm1(-a * dx);
+                l_new = w.l[c] * (1.0 - one_minus_e) + src / a * one_minus_e;
+                dec = w.l[c] * one_minus_e + src * (dx - one_minus_e / a);
+            } else {
+                l_new = w.l[c] + src * dx;
+                dec = 0.0;
             }
-            return {qp, cc};
-        };
+            w.lin[c] += src * dx;
+            t.input[c] += src * dx;
+            w.decayed[c] += dec;
+            w.l[c] = l_new;
+        }
+        w.q += w.q_lat * dx;
+        w.tt_s += dx / u;
+        w.x = to_m;
+    }
 
+    // Concentration and flow at `at_m` inside the segment [w.x, seg_end] that advance(seg_end) will integrate, with
+    // that segment's velocity: profile points sample the solution without splitting its segments, so the results
+    // do not depend on the profile step.
+    std::pair<double, PerConstituent> sample(const Walk& w, double at_m, double seg_end) const {
+        const double dx = at_m - w.x, q_mid = w.q + 0.5 * w.q_lat * (seg_end - w.x);
+        const double u = q_mid > 0.0 ? w.hyd->velocity(q_mid) : 0.0;
+        if (dx <= 0.0 || !(u > 0.0) || !std::isfinite(u)) return {w.q, conc(w, at_m)};  // advance() reports a bad segment
+        const double qp = w.q + w.q_lat * dx;
+        PerConstituent cc{};
+        for (int c = 0; c < kNumConstituents; ++c) {
+            const double a = k_s[c] / u, one_minus_e = -std::expm1(-a * dx);
+            const double lp = a > 0.0 ? w.l[c] * (1.0 - one_minus_e) + w.src_lat[c] / a * one_minus_e : w.l[c] + w.src_lat[c] * dx;
+            cc[c] = qp > 0.0 ? lp / qp : 0.0;
+        }
+        return {qp, cc};
+    }
+
+    // A point input mixes at once; a spread input joins the distributed inflow until its end.
+    void add_input(Walk& w, std::int32_t pi, double at_m, Totals& t) const {
+        const PointInput& p = inputs[pi];
+        const double end = std::min(p.end_m, w.len);
+        if (end > at_m) {
+            const double span = end - at_m;
+            w.q_lat += p.flow_m3s / span;
+            for (int c = 0; c < kNumConstituents; ++c) w.src_lat[c] += p.load_gs[c] / span;
+            w.active.insert(std::upper_bound(w.active.begin(), w.active.end(), std::make_pair(end, pi)), {end, pi});
+            return;
+        }
+        w.q += p.flow_m3s;
+        for (int c = 0; c < kNumConstituents; ++c) {
+            w.l[c] += p.load_gs[c];
+            w.lin[c] += p.load_gs[c];
+            t.input[c] += p.load_gs[c];
+        }
+    }
+
+    void end_spread(Walk& w) const {
+        const PointInput& p = inputs[w.active.front().second];
+        const double span = std::min(p.end_m, w.len) - std::clamp(p.position_m, 0.0, w.len);
+        w.q_lat -= p.flow_m3s / span;
+        for (int c = 0; c < kNumConstituents; ++c) w.src_lat[c] -= p.load_gs[c] / span;
+        w.active.erase(w.active.begin());
+        if (w.active.empty()) {  // drop rounding residue
+            w.q_lat = w.q_lat0;
+            for (int c = 0; c < kNumConstituents; ++c) w.src_lat[c] = w.q_lat0 * net.lateral_conc_mgL[w.r][c];
+        }
+    }
+
+    // Down the reach from point to point: ends of spread inputs, inputs, observations, profile points.
+    void march(Walk& w, Totals& t, std::vector<ProfilePoint>* profile) {
+        const std::int32_t r = w.r;
+        const double len = w.len;
         std::int32_t ii = in_start[r], oi = ob_start[r];
         const std::int32_t ie = in_start[r + 1], oe = ob_start[r + 1];
         double next_profile = profile && opt.profile_step_m > 0.0 ? 0.0 : len + 1.0;
         constexpr double kBeyond = 1e300;
         while (true) {
-            const double xa = active.empty() ? kBeyond : active.front().first;
+            const double xa = w.active.empty() ? kBeyond : w.active.front().first;
             const double xi = ii < ie ? std::clamp(inputs[in_idx[ii]].position_m, 0.0, len) : kBeyond;
             const double xo = oi < oe ? std::clamp(observations[ob_idx[oi]].position_m, 0.0, len) : kBeyond;
             const double xn = std::min({xa, xi, xo});
             const double seg_end = std::min(xn, len);
             for (; next_profile < seg_end; next_profile += opt.profile_step_m) {
-                const auto [qp, cp] = sample(next_profile, seg_end);
+                const auto [qp, cp] = sample(w, next_profile, seg_end);
                 profile->push_back({r, next_profile, qp, cp});
             }
             if (xn > len) break;
-            advance(xn);
-            if (xa == xn) {  // a spread input ends
-                const PointInput& p = inputs[active.front().second];
-                const double span = std::min(p.end_m, len) - std::clamp(p.position_m, 0.0, len);
-                q_lat -= p.flow_m3s / span;
-                for (int c = 0; c < kNumConstituents; ++c) src_lat[c] -= p.load_gs[c] / span;
-                active.erase(active.begin());
-                if (active.empty()) {  // drop rounding residue
-                    q_lat = q_lat0;
-                    for (int c = 0; c < kNumConstituents; ++c) src_lat[c] = q_lat0 * net.lateral_conc_mgL[r][c];
-                }
+            advance(w, xn, t);
+            if (xa == xn) {
+                end_spread(w);
             } else if (xi == xn) {  // inputs before observations at the same point: a section there sees them mixed
-                const std::int32_t pi = in_idx[ii++];
-                const PointInput& p = inputs[pi];
-                const double end = std::min(p.end_m, len);
-                if (end > xn) {
-                    const double span = end - xn;
-                    q_lat += p.flow_m3s / span;
-                    for (int c = 0; c < kNumConstituents; ++c) src_lat[c] += p.load_gs[c] / span;
-                    active.insert(std::upper_bound(active.begin(), active.end(), std::make_pair(end, pi)), {end, pi});
-                } else {
-                    q += p.flow_m3s;
-                    for (int c = 0; c < kNumConstituents; ++c) {
-                        l[c] += p.load_gs[c];
-                        lin[c] += p.load_gs[c];
-                        t.input[c] += p.load_gs[c];
-                    }
-                }
+                add_input(w, in_idx[ii++], xn, t);
             } else {
                 const std::int32_t o = ob_idx[oi++];
-                res.obs_conc_mgL[o] = conc(xn);
-                res.obs_flow_m3s[o] = q;
+                res.obs_conc_mgL[o] = conc(w, xn);
+                res.obs_flow_m3s[o] = w.q;
             }
         }
-        advance(len);
+        advance(w, len, t);
         if (profile && opt.profile_step_m > 0.0 && (profile->empty() || profile->back().reach != r || profile->back().position_m < len))
-            profile->push_back({r, len, q, conc(len)});
+            profile->push_back({r, len, w.q, conc(w, len)});
+    }
 
-        res.flow_out_m3s[r] = q;
-        res.velocity_out_ms[r] = q > 0.0 ? hyd.velocity(q) : 0.0;
-        if (!(q > 0.0)) res.dry[r] = 1;
-        res.travel_time_d[r] = tt_s / kSecondsPerDay;
-        res.conc_out_mgL[r] = conc(len);
-        res.load_out_gs[r] = l;
-        res.load_in_gs[r] = lin;
-        res.decayed_gs[r] = decayed;
+    // Results at the downstream end and the reach's mass balance.
+    void record(const Walk& w, Totals& t) {
+        const std::int32_t r = w.r;
+        res.flow_out_m3s[r] = w.q;
+        res.velocity_out_ms[r] = w.q > 0.0 ? w.hyd->velocity(w.q) : 0.0;
+        if (!(w.q > 0.0)) res.dry[r] = 1;
+        res.travel_time_d[r] = w.tt_s / kSecondsPerDay;
+        res.conc_out_mgL[r] = conc(w, w.len);
+        res.load_out_gs[r] = w.l;
+        res.load_in_gs[r] = w.lin;
+        res.decayed_gs[r] = w.decayed;
         for (int c = 0; c < kNumConstituents; ++c) {
-            t.decayed[c] += decayed[c];
-            const double scale = std::max({std::abs(lin[c]), std::abs(l[c]), 1e-300});
-            t.imbalance = std::max(t.imbalance, std::abs(lin[c] - l[c] - decayed[c]) / scale);
+            t.decayed[c] += w.decayed[c];
+            const double scale = std::max({std::abs(w.lin[c]), std::abs(w.l[c]), 1e-300});
+            t.imbalance = std::max(t.imbalance, std::abs(w.lin[c] - w.l[c] - w.decayed[c]) / scale);
         }
+    }
 
-        // Pass the outflow on: fixed transfers first, then the split by fraction.
-        double q_rem = q;
-        PerConstituent l_rem = l;
+    // Passes the outflow on: fixed transfers first, then the split by fraction.
+    void pass_on(const Walk& w, Totals& t) {
+        const Topology& topo = net.topo;
+        const std::int32_t r = w.r;
+        double q_rem = w.q;
+        PerConstituent l_rem = w.l;
         static const std::vector<std::int32_t> kNoTransfers;
-        for (const std::int32_t t : any_transfer ? topo.transfers_from(r) : kNoTransfers) {
-            const Transfer& tr = topo.transfers()[t];
-            if (tr.flow_m3s > q_rem * (1.0 + 1e-12))
-                throw ModelError("reach " + topo.id(r) + " cannot supply a transfer of " + std::to_string(tr.flow_m3s) +
-                                 " m3/s to reach " + topo.id(tr.to) + ": its outflow is " + std::to_string(q_rem) + " m3/s");
-            const double share = q_rem > 0.0 ? std::min(tr.flow_m3s / q_rem, 1.0) : 0.0;
+        for (const std::int32_t k : any_transfer ? topo.transfers_from(r) : kNoTransfers) {
+            const Transfer& tr = topo.transfers()[k];
+            const double share = detail::transfer_share(topo, r, tr, q_rem);
             up_q[tr.to] += tr.flow_m3s;
             for (int c = 0; c < kNumConstituents; ++c) {
                 up_l[tr.to][c] += l_rem[c] * share;
@@ -328,7 +347,6 @@ struct Router {
         };
         if (s != kNone) send(s, f);
         send(d, 1.0 - f);
-
     }
 };
 
@@ -391,12 +409,12 @@ SteadyResult solve_steady(const Network& net, const std::vector<PointInput>& inp
     fill_new(res.flow_out_m3s, n, 0.0);
     fill_new(res.velocity_out_ms, n, 0.0);
     fill_new(res.travel_time_d, n, 0.0);
-    fill_new(res.conc_out_mgL, n, PerConstituent{0, 0, 0});
-    fill_new(res.load_out_gs, n, PerConstituent{0, 0, 0});
-    fill_new(res.load_in_gs, n, PerConstituent{0, 0, 0});
-    fill_new(res.decayed_gs, n, PerConstituent{0, 0, 0});
+    fill_new(res.conc_out_mgL, n, PerConstituent{});
+    fill_new(res.load_out_gs, n, PerConstituent{});
+    fill_new(res.load_in_gs, n, PerConstituent{});
+    fill_new(res.decayed_gs, n, PerConstituent{});
     fill_new(res.dry, n, char(0));
-    res.obs_conc_mgL.assign(observations.size(), {0, 0, 0});
+    res.obs_conc_mgL.assign(observations.size(), {});
     res.obs_flow_m3s.assign(observations.size(), 0.0);
     Router router(net, inputs, observations, opt, res);
     Totals total;
@@ -435,277 +453,13 @@ SteadyResult solve_steady(const Network& net, const std::vector<PointInput>& inp
     return res;
 }
 
-// ----------------------------------------------------------------------------------------------- linear response
-namespace {
-
-// What happens to a load along a reach, recorded from a flows-only pass that segments the reach exactly as
-// solve_steady does (same breakpoints, same velocities), so that L -> L e + src g over each segment.
-struct Event {
-    enum Kind : std::int32_t { Segment, Point, SpreadOn, SpreadOff, Obs } kind;
-    std::int32_t item = kNone;  ///< input (Point, SpreadOn, SpreadOff) or observation (Obs)
-    double q = 0.0;             ///< Segment: mean flow (<= 0: dry); SpreadOn: 1/span (1/m); Obs: flow there
-    PerConstituent e{1, 1, 1};  ///< Segment: share of the load entering it that leaves it
-    PerConstituent g{0, 0, 0};  ///< Segment: load leaving per unit of distributed input (g/s per g/s/m)
-};
-
-struct Tape {
-    std::vector<std::int64_t> start;     ///< events of reach r: [start[r], start[r+1])
-    std::vector<Event> ev;
-    std::vector<std::int64_t> input_ev;  ///< event where input j enters (Point or SpreadOn)
-    std::vector<double> q_end;           ///< flow at the downstream end
-    std::vector<std::int64_t> out_start; ///< shares of reach r's outflow: out[out_start[r] .. out_start[r+1])
-    std::vector<std::pair<std::int32_t, double>> out;  ///< (receiving reach, share of the load); kNone = outlet
-    std::vector<std::int32_t> pos;       ///< position in the topological order
-};
-
-Tape record_tape(const Network& net, const std::vector<PointInput>& inputs, const std::vector<Observation>& observations,
-                 const SteadyOptions& opt) {
-    const std::size_t n = net.size();
-    const Topology& topo = net.topo;
-    std::vector<std::int32_t> in_start, in_idx, ob_start, ob_idx;
-    bucket(n, inputs, in_start, in_idx);
-    bucket(n, observations, ob_start, ob_idx);
-    PerConstituent k_s{};
-    for (int c = 0; c < kNumConstituents; ++c) k_s[c] = opt.k_per_d[c] / kSecondsPerDay;
-    Tape t;
-    t.start.assign(n + 1, 0);
-    t.input_ev.assign(inputs.size(), -1);
-    t.q_end.assign(n, 0.0);
-    t.out_start.assign(n + 1, 0);
-    t.pos.assign(n, 0);
-    t.ev.reserve(2 * n + 2 * inputs.size() + observations.size());
-    std::vector<std::vector<Event>> per_reach(n);
-    std::vector<std::vector<std::pair<std::int32_t, double>>> out_of(n);
-    std::vector<double> up_q(n, 0.0);
-    std::int32_t k = 0;
-    for (const std::int32_t r : topo.order()) {
-        t.pos[r] = k++;
-        std::vector<Event>& ev = per_reach[r];
-        const double len = net.length_m[r];
-        double q = up_q[r] + net.headwater_flow_m3s[r];
-        const double q_lat0 = len > 0.0 ? net.lateral_flow_m3s[r] / len : 0.0;
-        const hydro::Hydraulics& hyd = net.hydraulics[r];
-        double q_lat = q_lat0;
-        std::vector<std::pair<double, std::int32_t>> active;
-        double x = 0.0;
-        auto advance = [&](double to_m) {
-            const double dx = to_m - x;
-            if (dx <= 0.0) return;
-            const double q_mid = q + 0.5 * q_lat * dx;
-            Event s{Event::Segment, kNone, q_mid, {1, 1, 1}, {0, 0, 0}};
-            if (q_mid > 0.0) {
-                const double u = hyd.velocity(q_mid);
-                if (!(u > 0.0) || !std::isfinite(u))
-                    throw ModelError("reach " + topo.id(r) + ": velocity is " + std::to_string(u) + " m/s at flow " +
-                                     std::to_string(q_mid) + " m3/s");
-                for (int c = 0; c < kNumConstituents; ++c) {
-                    const double a = k_s[c] / u;
-                    if (a > 0.0) {
-                        const double one_minus_e = -std::expm1(-a * dx);
-                        s.e[c] = 1.0 - one_minus_e;
-                        s.g[c] = one_minus_e / a;
-                    } else {
-                        s.g[c] = dx;
-                    }
-                }
-                q += q_lat * dx;
-            }
-            ev.push_back(s);
-            x = to_m;
-        };
-        std::int32_t ii = in_start[r], oi = ob_start[r];
-        const std::int32_t ie = in_start[r + 1], oe = ob_start[r + 1];
-        constexpr double kBeyond = 1e300;
-        while (true) {
-            const double xa = active.empty() ? kBeyond : active.front().first;
-            const double xi = ii < ie ? std::clamp(inputs[in_idx[ii]].position_m, 0.0, len) : kBeyond;
-            const double xo = oi < oe ? std::clamp(observations[ob_idx[oi]].position_m, 0.0, len) : kBeyond;
-            const double xn = std::min({xa, xi, xo});
-            if (xn > len) break;
-            advance(xn);
-            if (xa == xn) {
-                const PointInput& p = inputs[active.front().second];
-                const double span = std::min(p.end_m, len) - std::clamp(p.position_m, 0.0, len);
-                q_lat -= p.flow_m3s / span;
-                ev.push_back({Event::SpreadOff, active.front().second, 0.0, {1, 1, 1}, {0, 0, 0}});
-                active.erase(active.begin());
-                if (active.empty()) q_lat = q_lat0;
-            } else if (xi == xn) {
-                const std::int32_t pi = in_idx[ii++];
-                const PointInput& p = inputs[pi];
-                const double end = std::min(p.end_m, len);
-                t.input_ev[pi] = static_cast<std::int64_t>(ev.size());  // local index for now
-                if (end > xn) {
-                    const double span = end - xn;
-                    q_lat += p.flow_m3s / span;
-                    ev.push_back({Event::SpreadOn, pi, 1.0 / span, {1, 1, 1}, {0, 0, 0}});
-                    active.insert(std::upper_bound(active.begin(), active.end(), std::make_pair(end, pi)), {end, pi});
-                } else {
-                    q += p.flow_m3s;
-                    ev.push_back({Event::Point, pi, 0.0, {1, 1, 1}, {0, 0, 0}});
-                }
-            } else {
-                const std::int32_t o = ob_idx[oi++];
-                ev.push_back({Event::Obs, o, q, {1, 1, 1}, {0, 0, 0}});
-            }
-        }
-        advance(len);
-        t.q_end[r] = q;
-        // outflow: fixed transfers first, then the split by fraction (as solve_steady)
-        auto& out = out_of[r];
-        double q_rem = q, rem = 1.0;
-        for (const std::int32_t tr_i : topo.transfers_from(r)) {
-            const Transfer& tr = topo.transfers()[tr_i];
-            if (tr.flow_m3s > q_rem * (1.0 + 1e-12))
-                throw ModelError("reach " + topo.id(r) + " cannot supply a transfer of " + std::to_string(tr.flow_m3s) +
-                                 " m3/s to reach " + topo.id(tr.to) + ": its outflow is " + std::to_string(q_rem) + " m3/s");
-            const double share = q_rem > 0.0 ? std::min(tr.flow_m3s / q_rem, 1.0) : 0.0;
-            up_q[tr.to] += tr.flow_m3s;
-            out.push_back({tr.to, rem * share});
-            rem -= rem * share;
-            q_rem = std::max(q_rem - tr.flow_m3s, 0.0);
-        }
-        const std::int32_t d = topo.downstream(r), s = topo.split_to(r);
-        const double f = s != kNone ? topo.split_fraction(r) : 0.0;
-        if (s != kNone) {
-            up_q[s] += q_rem * f;
-            out.push_back({s, rem * f});
-        }
-        if (d != kNone) up_q[d] += q_rem * (1.0 - f);
-        out.push_back({d, rem * (1.0 - f)});
-    }
-    for (std::size_t r = 0; r < n; ++r) {
-        t.start[r] = static_cast<std::int64_t>(t.ev.size());
-        t.ev.insert(t.ev.end(), per_reach[r].begin(), per_reach[r].end());
-        t.out_start[r] = static_cast<std::int64_t>(t.out.size());
-        t.out.insert(t.out.end(), out_of[r].begin(), out_of[r].end());
-    }
-    t.start[n] = static_cast<std::int64_t>(t.ev.size());
-    t.out_start[n] = static_cast<std::int64_t>(t.out.size());
-    for (std::size_t j = 0; j < inputs.size(); ++j) t.input_ev[j] += t.start[inputs[j].reach];
-    return t;
-}
-
-// Carries a unit load of input j downstream; appends (observation, mg/L per g/s) and reports whether the load meets
-// water-less places. Scratch vectors are indexed by reach and left zeroed.
-struct Carrier {
-    const Tape& t;
-    std::vector<PerConstituent> w_in;
-    std::vector<char> queued;
-    std::vector<std::pair<std::int32_t, std::int32_t>> heap;  // (topological position, reach), smallest first
-
-    explicit Carrier(const Tape& tape) : t(tape), w_in(tape.q_end.size(), PerConstituent{0, 0, 0}), queued(tape.q_end.size(), 0) {}
-
-    bool carry(std::int32_t reach, std::int64_t first, std::int32_t j, std::vector<std::pair<std::int32_t, PerConstituent>>& col) {
-        bool dry = false;
-        auto nonzero = [](const PerConstituent& w) { return w[0] != 0.0 || w[1] != 0.0 || w[2] != 0.0; };
-        auto walk = [&](std::int32_t r, std::int64_t from, PerConstituent w, bool spreading) {
-            double rate = 0.0;  // 1/span while input j is spread along the current segment
-            if (spreading) rate = t.ev[from].q, ++from;
-            for (std::int64_t e = from; e < t.start[r + 1]; ++e) {
-                const Event& ev = t.ev[e];
-                switch (ev.kind) {
-                    case Event::Segment:
-                        if (ev.q <= 0.0 && (rate > 0.0 || nonzero(w))) dry = true;
-                        for (int c = 0; c < kNumConstituents; ++c) w[c] = w[c] * ev.e[c] + rate * ev.g[c];
-                        break;
-                    case Event::SpreadOff:
-                        if (ev.item == j) rate = 0.0;
-                        break;
-                    case Event::Obs:
-                        if (nonzero(w)) {
-                            if (ev.q > 0.0) col.push_back({ev.item, {w[0] / ev.q, w[1] / ev.q, w[2] / ev.q}});
-                            else dry = true;
-                        }
-                        break;
-                    default: break;
-                }
-            }
-            if (!nonzero(w)) return;
-            if (!(t.q_end[r] > 0.0)) dry = true;
-            for (std::int64_t o = t.out_start[r]; o < t.out_start[r + 1]; ++o) {
-                const auto [to, share] = t.out[o];
-                if (to == kNone || share == 0.0) continue;
-                for (int c = 0; c < kNumConstituents; ++c) w_in[to][c] += w[c] * share;
-                if (!queued[to]) {
-                    queued[to] = 1;
-                    heap.push_back({t.pos[to], to});
-                    std::push_heap(heap.begin(), heap.end(), std::greater<>());
-                }
-            }
-        };
-        const bool spread = t.ev[first].kind == Event::SpreadOn;
-        walk(reach, first, spread ? PerConstituent{0, 0, 0} : PerConstituent{1, 1, 1}, spread);
-        while (!heap.empty()) {
-            std::pop_heap(heap.begin(), heap.end(), std::greater<>());
-            const std::int32_t r = heap.back().second;
-            heap.pop_back();
-            queued[r] = 0;
-            const PerConstituent w = w_in[r];
-            w_in[r] = {0, 0, 0};
-            walk(r, t.start[r], w, false);
-        }
-        return dry;
-    }
-};
-
-}  // namespace
-
-SteadyResponse steady_response(const Network& net, const std::vector<PointInput>& inputs,
-                               const std::vector<Observation>& observations, const SteadyOptions& options) {
-    SteadyOptions opt = options;
-    opt.profile_step_m = 0.0;
-    opt.progress = {};
-    SteadyResponse resp;
-    {
-        std::vector<PointInput> water = inputs;
-        for (auto& p : water) p.load_gs = {0, 0, 0};
-        SteadyResult bg = solve_steady(net, water, observations, opt);
-        resp.background_mgL = std::move(bg.obs_conc_mgL);
-        resp.obs_flow_m3s = std::move(bg.obs_flow_m3s);
-    }
-    const Tape tape = record_tape(net, inputs, observations, opt);
-    std::vector<std::vector<std::pair<std::int32_t, PerConstituent>>> cols(inputs.size());
-    resp.dry_input.assign(inputs.size(), 0);
-    tbb::enumerable_thread_specific<Carrier> carriers([&] { return Carrier(tape); });
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, inputs.size(), 64), [&](const auto& range) {
-        Carrier& carrier = carriers.local();
-        for (std::size_t j = range.begin(); j != range.end(); ++j)
-            resp.dry_input[j] = carrier.carry(inputs[j].reach, tape.input_ev[j], static_cast<std::int32_t>(j), cols[j]) ? 1 : 0;
-    });
-    resp.col_start.assign(inputs.size() + 1, 0);
-    for (std::size_t j = 0; j < inputs.size(); ++j) resp.col_start[j + 1] = resp.col_start[j] + static_cast<std::int64_t>(cols[j].size());
-    resp.obs.reserve(resp.col_start.back());
-    resp.coef.reserve(resp.col_start.back());
-    for (auto& col : cols) {
-        for (const auto& [o, c] : col) {
-            resp.obs.push_back(o);
-            resp.coef.push_back(c);
-        }
-        std::vector<std::pair<std::int32_t, PerConstituent>>().swap(col);
-    }
-    return resp;
-}
-
-std::vector<PerConstituent> SteadyResponse::concentrations(const std::vector<PerConstituent>& loads_gs) const {
-    std::vector<PerConstituent> c = background_mgL;
-    const std::size_t m = std::min(loads_gs.size(), col_start.size() - 1);
-    for (std::size_t j = 0; j < m; ++j) {
-        const PerConstituent& l = loads_gs[j];
-        if (l[0] == 0.0 && l[1] == 0.0 && l[2] == 0.0) continue;
-        for (std::int64_t e = col_start[j]; e < col_start[j + 1]; ++e)
-            for (int k = 0; k < kNumConstituents; ++k) c[obs[e]][k] += coef[e][k] * l[k];
-    }
-    return c;
-}
-
 SteadyFlows steady_flows(const Network& net, const std::vector<PointInput>& inputs) {
     SteadyOptions opt;  // k = 0: loads do not matter, flows are the same
     std::vector<PointInput> flows_only = inputs;
-    for (auto& p : flows_only) p.load_gs = {0, 0, 0};
+    for (auto& p : flows_only) p.load_gs = {};
     Network dry_conc = net;
-    for (auto& c : dry_conc.headwater_conc_mgL) c = {0, 0, 0};
-    for (auto& c : dry_conc.lateral_conc_mgL) c = {0, 0, 0};
+    for (auto& c : dry_conc.headwater_conc_mgL) c = {};
+    for (auto& c : dry_conc.lateral_conc_mgL) c = {};
     SteadyResult r = solve_steady(dry_conc, flows_only, {}, opt);
     return {std::move(r.flow_in_m3s), std::move(r.flow_out_m3s)};
 }

@@ -17,7 +17,7 @@
 namespace qingliu::reaches {
 
 struct SteadyOptions {
-    PerConstituent k_per_d{0.0, 0.0, 0.0};  ///< rates at the water temperature (see Kinetics::at)
+    PerConstituent k_per_d{};  ///< rates at the water temperature (see Kinetics::at)
     double profile_step_m = 0.0;            ///< > 0: also record concentrations every step along each reach
     std::function<void(double)> progress;   ///< called with the fraction done on long runs (may be empty)
 };
@@ -44,9 +44,9 @@ struct SteadyResult {
     std::vector<PerConstituent> obs_conc_mgL;
     std::vector<double> obs_flow_m3s;
     // network totals
-    PerConstituent total_input_gs{0, 0, 0};   ///< headwater + lateral + point inputs
-    PerConstituent outlet_load_gs{0, 0, 0};   ///< leaving through outlets
-    PerConstituent total_decayed_gs{0, 0, 0};
+    PerConstituent total_input_gs{};   ///< headwater + lateral + point inputs
+    PerConstituent outlet_load_gs{};   ///< leaving through outlets
+    PerConstituent total_decayed_gs{};
     double max_reach_imbalance = 0.0;         ///< max over reaches and constituents of |in - out - decayed| / max(in, tiny)
     std::vector<ProfilePoint> profile;
 };

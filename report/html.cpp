@@ -10,6 +10,7 @@
 #include "loads/source.hpp"
 #include "reaches/classes.hpp"
 #include "reaches/sections.hpp"
+#include "report/html_parts.hpp"
 #include "report/mixing.hpp"
 
 namespace qingliu::report {
@@ -32,7 +33,7 @@ std::string num(double v) {
     return b;
 }
 
-namespace {
+namespace html {
 
 std::string esc(const std::string& s) {
     std::string o;
@@ -93,7 +94,7 @@ const char* scen_dash(std::size_t i) {
     return d[i % 8];
 }
 
-int conc_digits(int k) { return k == 0 ? 1 : 3; }
+int conc_digits(int k) { return variable(k).conc_digits; }
 
 double limit_of(const ReportData& d, int k, int cls) {
     return d.classes.limit(key(kConstituents[k]), reaches::WaterBody::River, cls);
@@ -110,247 +111,6 @@ double nice_step(double range, int n) {
 std::string tick_text(double v, double step) {
     const int digits = step >= 1.0 ? 0 : std::min(4, static_cast<int>(std::ceil(-std::log10(step))));
     return fixed(v, digits);
-}
-
-// ------------------------------------------------------------------------------------------------ profile charts
-
-struct Series {
-    std::vector<std::pair<double, double>> xy;  // (river km, mg/L)
-};
-
-std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const std::vector<Series>& series,
-                          const std::vector<std::pair<double, const SectionResult*>>& secs) {
-    const double W = 720, H = 280, ml = 58, mr = 44, mt = 26, mb = 42;
-    const double pw = W - ml - mr, ph = H - mt - mb;
-    double ymax = 0.0;
-    for (const auto& s : series)
-        for (auto [x, y] : s.xy) ymax = std::max(ymax, y);
-    for (const auto& [x, s] : secs) ymax = std::max(ymax, s->conc_mgL[k]);
-    ymax = std::max(ymax * 1.12, limit_of(d, k, 3) * 1.15);
-    const double xmax = std::max(ax.length_km, 1e-3);
-    auto X = [&](double x) { return ml + pw * x / xmax; };
-    auto Y = [&](double y) { return mt + ph * (1.0 - std::min(y, ymax) / ymax); };
-    std::string o = "<svg class=\"chart profile\" viewBox=\"0 0 " + num(W) + " " + num(H) +
-                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">";
-    // class bands (GB 3838-2002 limits)
-    double lo = 0.0;
-    for (int c = 1; c <= 6; ++c) {
-        const double hi = c <= 5 ? limit_of(d, k, c) : ymax;
-        if (hi > lo && lo < ymax) {
-            const double y0 = Y(std::min(hi, ymax)), y1 = Y(lo);
-            o += "<rect x=\"" + fixed(ml, 1) + "\" y=\"" + fixed(y0, 1) + "\" width=\"" + fixed(pw, 1) + "\" height=\"" +
-                 fixed(y1 - y0, 1) + "\" fill=\"" + class_colour(c) + "\" fill-opacity=\"0.17\"><title>" +
-                 esc(reaches::class_label_zh(c) + " " + reaches::class_label_en(c)) + "</title></rect>";
-            if (y1 - y0 > 11)
-                o += "<text class=\"band\" x=\"" + fixed(W - mr + 4, 1) + "\" y=\"" + fixed((y0 + y1) / 2 + 4, 1) + "\" fill=\"" +
-                     class_colour(c) + "\">" + esc(reaches::class_roman(c)) + "</text>";
-        }
-        lo = hi;
-    }
-    // axes and ticks
-    const double ys = nice_step(ymax, 5), xs = nice_step(xmax, 8);
-    for (double y = 0.0; y <= ymax + 1e-12; y += ys)
-        o += "<line class=\"grid\" x1=\"" + fixed(ml, 1) + "\" x2=\"" + fixed(ml + pw, 1) + "\" y1=\"" + fixed(Y(y), 1) + "\" y2=\"" +
-             fixed(Y(y), 1) + "\"/><text class=\"tick\" x=\"" + fixed(ml - 5, 1) + "\" y=\"" + fixed(Y(y) + 4, 1) +
-             "\" text-anchor=\"end\">" + tick_text(y, ys) + "</text>";
-    for (double x = 0.0; x <= xmax + 1e-9; x += xs)
-        o += "<text class=\"tick\" x=\"" + fixed(X(x), 1) + "\" y=\"" + fixed(mt + ph + 15, 1) + "\" text-anchor=\"middle\">" +
-             tick_text(x, xs) + "</text>";
-    o += "<rect class=\"frame\" x=\"" + fixed(ml, 1) + "\" y=\"" + fixed(mt, 1) + "\" width=\"" + fixed(pw, 1) + "\" height=\"" +
-         fixed(ph, 1) + "\"/>";
-    o += "<text class=\"axis\" x=\"" + fixed(ml + pw / 2, 1) + "\" y=\"" + fixed(H - 6, 1) +
-         "\" text-anchor=\"middle\"><tspan class=\"zh\">距河源 km</tspan><tspan class=\"en\">distance from source, km</tspan></text>";
-    o += "<text class=\"axis\" x=\"12\" y=\"" + fixed(mt + ph / 2, 1) + "\" text-anchor=\"middle\" transform=\"rotate(-90 12 " +
-         fixed(mt + ph / 2, 1) + ")\">" + std::string(label_en(kConstituents[k])) + " mg/L</text>";
-    // sections
-    for (const auto& [x, s] : secs) {
-        o += "<line class=\"secline\" x1=\"" + fixed(X(x), 1) + "\" x2=\"" + fixed(X(x), 1) + "\" y1=\"" + fixed(mt, 1) + "\" y2=\"" +
-             fixed(mt + ph, 1) + "\"/>";
-        o += "<text class=\"seclabel\" x=\"" + fixed(X(x), 1) + "\" y=\"" + fixed(mt - 6, 1) + "\" text-anchor=\"middle\">" +
-             esc(s->name) + "</text>";
-        // target limit of the section as a short bar
-        const double lim = limit_of(d, k, s->target_class);
-        if (lim < ymax)
-            o += "<line class=\"target\" x1=\"" + fixed(X(x) - 9, 1) + "\" x2=\"" + fixed(X(x) + 9, 1) + "\" y1=\"" + fixed(Y(lim), 1) +
-                 "\" y2=\"" + fixed(Y(lim), 1) + "\"><title>" + esc("目标 target " + reaches::class_roman(s->target_class) + " " +
-                                                                   fixed(lim, conc_digits(k)) + " mg/L") + "</title></line>";
-        o += "<circle cx=\"" + fixed(X(x), 1) + "\" cy=\"" + fixed(Y(s->conc_mgL[k]), 1) + "\" r=\"5\" fill=\"" +
-             class_colour(s->cls[k]) + "\" stroke=\"#222\"><title>" +
-             esc(s->name + ": " + fixed(s->conc_mgL[k], conc_digits(k)) + " mg/L, " + reaches::class_label_zh(s->cls[k])) +
-             "</title></circle>";
-    }
-    // one line per scenario
-    for (std::size_t i = 0; i < series.size(); ++i) {
-        if (series[i].xy.empty()) continue;
-        std::string p;
-        for (std::size_t j = 0; j < series[i].xy.size(); ++j)
-            p += (j ? "L" : "M") + fixed(X(series[i].xy[j].first), 1) + " " + fixed(Y(series[i].xy[j].second), 1);
-        o += "<path class=\"series\" d=\"" + p + "\" stroke=\"" + scen_colour(i) + "\"" +
-             (*scen_dash(i) ? std::string(" stroke-dasharray=\"") + scen_dash(i) + "\"" : std::string()) + "><title>" +
-             esc(scen_name_zh(d.scenarios[i]) + " " + scen_name_en(d.scenarios[i])) + "</title></path>";
-    }
-    return o + "</svg>";
-}
-
-// ------------------------------------------------------------------------------------------ apportionment charts
-
-std::string apportion_chart(const SectionApportionment& a) {
-    const double W = 720, barh = 20, gap = 10, ml = 64, mr = 130, mt = 6;
-    const double H = mt + 3 * (barh + gap) + 4, pw = W - ml - mr;
-    std::string o = "<svg class=\"chart apportion\" viewBox=\"0 0 " + num(W) + " " + num(H) +
-                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">";
-    for (int k = 0; k < kNumConstituents; ++k) {
-        const double y = mt + k * (barh + gap);
-        o += "<text class=\"tick\" x=\"" + fixed(ml - 6, 1) + "\" y=\"" + fixed(y + barh * 0.7, 1) + "\" text-anchor=\"end\">" +
-             std::string(label_en(kConstituents[k])) + "</text>";
-        double sum = 0.0;
-        for (const auto& c : a.by_type) sum += std::max(c.conc_mgL[k], 0.0);
-        double x = ml;
-        for (const auto& c : a.by_type) {
-            const double v = std::max(c.conc_mgL[k], 0.0);
-            if (!(sum > 0.0) || v <= 0.0) continue;
-            const double w = pw * v / sum;
-            o += "<path d=\"M" + fixed(x, 2) + " " + fixed(y, 1) + "h" + fixed(w, 2) + "v" + fixed(barh, 1) + "h" + fixed(-w, 2) +
-                 "Z\" fill=\"" + type_colour(c.key) + "\"><title>" +
-                 esc(c.label + " " + c.label_en + ": " + fixed(v, conc_digits(k)) + " mg/L (" + fixed(100.0 * v / sum, 1) + "%)") +
-                 "</title></path>";
-            if (w > 34)
-                o += "<text class=\"inbar\" x=\"" + fixed(x + w / 2, 1) + "\" y=\"" + fixed(y + barh * 0.7, 1) +
-                     "\" text-anchor=\"middle\">" + fixed(100.0 * v / sum, 0) + "%</text>";
-            x += w;
-        }
-        o += "<text class=\"tick\" x=\"" + fixed(ml + pw + 6, 1) + "\" y=\"" + fixed(y + barh * 0.7, 1) + "\">" +
-             fixed(a.total_mgL[k], conc_digits(k)) + " mg/L</text>";
-    }
-    return o + "</svg>";
-}
-
-// ------------------------------------------------------------------------------------------------------- map
-
-// Name of the CRS in a WKT string: the first quoted name after the outermost keyword ("WGS 84", "CGCS2000 / 3-degree
-// Gauss-Kruger CM 105E" ...); "" when there is none.
-std::string crs_name(const std::string& wkt) {
-    const auto q0 = wkt.find('"');
-    if (q0 == std::string::npos) return "";
-    const auto q1 = wkt.find('"', q0 + 1);
-    return q1 == std::string::npos ? "" : wkt.substr(q0 + 1, q1 - q0 - 1);
-}
-
-// Scale bar (bottom left), north arrow (top right, real geometry only) and the coordinate frame named (bottom).
-// Drawing units: km (schematic), metres (projected CRS) or degrees of latitude (geographic, x scaled by cos(lat0)
-// so that one unit is one degree of latitude = 111.195 km on the sphere of mean radius 6371.0088 km).
-std::string map_furniture(const Layout& L, double W, double H, double pad, double px_per_unit) {
-    const double km_per_unit = L.schematic ? 1.0 : L.geographic ? 6371.0088 * 3.14159265358979 / 180.0 : 0.001;
-    const double px_per_km = px_per_unit / km_per_unit;
-    std::string o;
-    if (px_per_km > 0.0 && std::isfinite(px_per_km)) {
-        // the longest 1-2-5 length that fits in a fifth of the map width
-        const double want_km = 0.2 * (W - 2 * pad) / px_per_km;
-        double len = std::pow(10.0, std::floor(std::log10(want_km)));
-        for (double f : {5.0, 2.0, 1.0})
-            if (f * len <= want_km) {
-                len *= f;
-                break;
-            }
-        const double bw = len * px_per_km, bx = pad, by = H - 22;
-        const std::string lab = len >= 1.0 ? fixed(len, 0) + " km" : fixed(len * 1000.0, 0) + " m";
-        o += "<g class=\"scalebar\"><path d=\"M" + fixed(bx, 1) + " " + fixed(by - 5, 1) + "v5h" + fixed(bw, 1) + "v-5\" fill=\"none\" "
-             "stroke=\"#222\" stroke-width=\"1.5\"/><text class=\"tick\" x=\"" + fixed(bx, 1) + "\" y=\"" + fixed(by - 8, 1) +
-             "\">0</text><text class=\"tick\" x=\"" + fixed(bx + bw, 1) + "\" y=\"" + fixed(by - 8, 1) + "\" text-anchor=\"middle\">" + lab +
-             "</text></g>";
-    }
-    if (!L.schematic) {  // north is up in both geographic and projected frames as drawn
-        const double nx = W - 30, ny = 18;
-        o += "<g class=\"north\"><path d=\"M" + fixed(nx, 1) + " " + fixed(ny, 1) + "l8 24l-8 -6l-8 6Z\" fill=\"#222\"/>"
-             "<text class=\"tick\" x=\"" + fixed(nx, 1) + "\" y=\"" + fixed(ny + 38, 1) + "\" text-anchor=\"middle\">N 北</text></g>";
-    }
-    std::string crs;
-    if (L.schematic) crs = "示意图（km，非地理坐标，无方位） schematic frame in km, not geographic, no north";
-    else {
-        std::string name = crs_name(L.srs_wkt);
-        if (name.empty()) name = L.geographic ? "经纬度 longitude/latitude (CRS not named)" : "CRS not named";
-        crs = "坐标系 CRS: " + name + (L.geographic ? "（经纬度，绘图按 cos φ 缩放经度 longitude scaled by cos φ）" : "");
-    }
-    o += "<text class=\"crs\" x=\"" + fixed(W - 10, 1) + "\" y=\"" + fixed(H - 8, 1) + "\" text-anchor=\"end\">" + esc(crs) + "</text>";
-    return o;
-}
-
-std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
-    const auto& net = d.network;
-    double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300, lat0 = 0.0, nlat = 0.0;
-    for (const auto& l : L.reach_lines)
-        for (const auto& p : l) {
-            lat0 += p.y;
-            nlat += 1;
-        }
-    const double kx = L.geographic && nlat > 0 ? std::cos(lat0 / nlat * 3.14159265358979 / 180.0) : 1.0;
-    auto fx = [&](XY p) { return p.x * kx; };
-    for (const auto& l : L.reach_lines)
-        for (const auto& p : l) {
-            x0 = std::min(x0, fx(p)); x1 = std::max(x1, fx(p));
-            y0 = std::min(y0, p.y); y1 = std::max(y1, p.y);
-        }
-    if (!(x1 >= x0)) return "";
-    const double W = 900, pad = 50, label_room = 150;  // section names are written to the right of their dots
-    const double span = std::max({x1 - x0, y1 - y0, 1e-9});
-    const double scale = (W - 2 * pad - label_room) / span;
-    const double H = std::max(260.0, std::min(900.0, (y1 - y0) * scale + 2 * pad));
-    const double cx = (W - label_room - (x1 - x0) * scale) / 2, cy = (H - (y1 - y0) * scale) / 2;
-    auto SX = [&](XY p) { return cx + (fx(p) - x0) * scale; };
-    auto SY = [&](XY p) { return H - cy - (p.y - y0) * scale; };
-    std::unordered_map<std::string, const ReachResult*> res;
-    double qmax = 0.0;
-    for (const auto& r : s.reaches) {
-        res.emplace(r.id, &r);
-        qmax = std::max(qmax, r.flow_m3s);
-    }
-    std::string o = "<svg class=\"chart map\" viewBox=\"0 0 " + num(W) + " " + fixed(H, 0) +
-                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"><rect class=\"mapbg\" x=\"0\" y=\"0\" width=\"" + num(W) +
-                    "\" height=\"" + fixed(H, 0) + "\"/>";
-    for (std::size_t r = 0; r < net.size() && r < L.reach_lines.size(); ++r) {
-        const auto& line = L.reach_lines[r];
-        if (line.size() < 2) continue;
-        auto it = res.find(net[r].id);
-        const int cls = it != res.end() && !it->second->dry ? reach_class(d.classes, it->second->conc_mgL) : 0;
-        const double q = it != res.end() ? it->second->flow_m3s : 0.0;
-        const double w = 2.5 + (qmax > 0.0 ? 5.0 * std::log1p(q) / std::log1p(qmax) : 0.0);
-        std::string p;
-        for (std::size_t j = 0; j < line.size(); ++j) p += (j ? "L" : "M") + fixed(SX(line[j]), 1) + " " + fixed(SY(line[j]), 1);
-        std::string tip = net[r].id + " " + net[r].name + " (" + net[r].river + ")";
-        if (it != res.end())
-            tip += ": Q " + fixed(q, 2) + " m3/s, COD " + fixed(it->second->conc_mgL[0], 1) + ", NH3-N " +
-                   fixed(it->second->conc_mgL[1], 3) + ", TP " + fixed(it->second->conc_mgL[2], 3) + " mg/L, " +
-                   reaches::class_label_zh(cls) + " " + reaches::class_label_en(cls);
-        o += "<path class=\"reach\" d=\"" + p + "\" stroke=\"" + class_colour(cls) + "\" stroke-width=\"" + fixed(w, 1) + "\"><title>" +
-             esc(tip) + "</title></path>";
-    }
-    // river names at the middle of each river's middle reach
-    for (const auto& ax : river_axes(net)) {
-        const auto r = ax.reaches[ax.reaches.size() / 2];
-        if (L.reach_lines[r].size() < 2) continue;
-        const XY m = point_along(L.reach_lines[r], 0.5);
-        o += "<text class=\"river\" x=\"" + fixed(SX(m) + 6, 1) + "\" y=\"" + fixed(SY(m) + 16, 1) + "\">" + esc(ax.river) + "</text>";
-    }
-    for (std::size_t k = 0; k < s.sections.size() && k < L.section_points.size(); ++k) {
-        const auto& x = s.sections[k];
-        const XY p = L.section_points[k];
-        o += "<g class=\"sec\"><circle cx=\"" + fixed(SX(p), 1) + "\" cy=\"" + fixed(SY(p), 1) + "\" r=\"7\" fill=\"" +
-             class_colour(x.overall) + "\" stroke=\"" + (x.meets ? "#222" : "#b00020") + "\" stroke-width=\"" + (x.meets ? "1.5" : "3") +
-             "\"><title>" +
-             esc(x.name + " " + x.name_en + ": " + reaches::class_label_zh(x.overall) + " / 目标 target " +
-                 reaches::class_roman(x.target_class) + (x.meets ? " 达标 meets" : " 未达标 misses")) +
-             "</title></circle><text class=\"seclabel\" x=\"" + fixed(SX(p) + 10, 1) + "\" y=\"" + fixed(SY(p) - 8, 1) + "\">" +
-             esc(x.name) + "</text></g>";
-    }
-    o += map_furniture(L, W, H, pad, scale);
-    return o + "</svg>";
-}
-
-std::string class_legend() {
-    std::string o = "<div class=\"legend\">";
-    for (int c = 1; c <= 6; ++c)
-        o += "<span><i style=\"background:" + std::string(class_colour(c)) + "\"></i>" + class_bi(c) + "</span>";
-    return o + "</div>";
 }
 
 const char* kCss = R"CSS(
@@ -430,304 +190,348 @@ std::string td_class(int cls) {
            esc(reaches::class_roman(cls)) + "</td>";
 }
 
+/// label_en of every state variable between open and close: "<th>COD</th><th>NH3-N</th>...".
+std::string label_cells(const std::string& open, const std::string& close) {
+    return join_each([&](int k) { return open + esc(std::string(label_en(kConstituents[k]))) + close; }, "");
+}
+
+/// Cells of v * scale with each variable's decimals for loads (load_digits + extra_digits).
+std::string load_cells(const PerConstituent& v, int extra_digits, double scale = 1.0) {
+    return join_each([&](int k) { return td_num(v[k] * scale, variable(k).load_digits + extra_digits); }, "");
+}
+
 std::string td_conc(double v, int cls, int k) {
     return std::string("<td class=\"n\" style=\"box-shadow:inset 4px 0 0 ") + class_colour(cls) + "\">" + fixed(v, conc_digits(k)) + "</td>";
 }
 
-}  // namespace
+}  // namespace html
 
-std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
-    const std::string lang_key = lang == Lang::Zh ? "zh" : "en";
-    const std::string title_zh = "水质模拟与污染负荷削减报告", title_en = "Water-quality and load-reduction report";
-    std::string h;
-    h.reserve(1 << 20);
-    h += "<!DOCTYPE html>\n<html lang=\"" + std::string(lang == Lang::Zh ? "zh-CN" : "en") +
-         "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
-    h += "<title>" + esc(d.case_name + " — " + title_zh + " " + title_en) + "</title><style>" + kCss + "</style><script>" + kHeadScript +
-         "</script></head>\n";
-    h += "<body class=\"lang-" + lang_key + "\" data-lang=\"" + lang_key + "\" data-rendered=\"pending\" data-errors=\"0\">\n";
-    h += "<header><h1>" + bi(title_zh, title_en) + "</h1><div class=\"sub\">" + esc(d.case_name) +
-         (d.case_name_en.empty() ? "" : " · " + esc(d.case_name_en)) + " · " + bi("运行", "run") + " " + std::to_string(d.run_id) +
-         " · " + esc(d.created_utc) + " · qingliu " + esc(d.version) + "</div></header>\n";
-    // language and scenario bar
-    h += "<div class=\"bar\"><span>" + bi("情景", "Scenario") + ":</span>";
-    for (const auto& s : d.scenarios)
-        h += "<button data-scen-btn=\"" + esc(s.id) + "\">" + bi(scen_name_zh(s), scen_name_en(s)) + "</button>";
-    h += "<span class=\"sep\"></span><button data-lang-btn=\"zh\">中文</button><button data-lang-btn=\"en\">English</button></div>\n<main>\n";
+namespace {
+using namespace html;
 
-    const auto axes = river_axes(d.network);
+// The parts of the page, in order; each appends to h.
+struct Page {
+    const ReportData& d;
+    const Layout& L;
+    std::vector<RiverAxis> axes;
     std::unordered_map<std::string, std::pair<std::size_t, double>> axis_of;  // reach -> (axis, offset)
     std::unordered_map<std::string, double> len_of;
-    for (const auto& r : d.network) len_of[r.id] = r.length_km;
-    for (std::size_t a = 0; a < axes.size(); ++a)
-        for (std::size_t k = 0; k < axes[a].reaches.size(); ++k)
-            axis_of[d.network[axes[a].reaches[k]].id] = {a, axes[a].offset_km[k]};
+    std::string h;
 
-    // ------------------------------------------------------------------ summary
-    h += "<section class=\"part\" id=\"summary\"><h2>" + bi("一、概况", "1. Summary") + "</h2>";
-    if (!d.scenarios.empty()) {
-        const auto& b = d.scenarios.front();
-        int meet = 0, worse_v = 0;
-        for (const auto& s : b.sections) {
-            meet += s.meets ? 1 : 0;
-            worse_v += s.overall >= 6 ? 1 : 0;
-        }
-        double len = 0.0;
-        for (const auto& r : d.network) len += r.length_km;
-        h += "<div class=\"card\">" + bi("河段", "Reaches") + "<b>" + std::to_string(d.network.size()) + "</b>" + fixed(len, 1) +
-             " km</div><div class=\"card\">" + bi("污染源", "Sources") + "<b>" + std::to_string(b.sources.size()) +
-             "</b></div><div class=\"card\">" + bi("现状达标断面", "Sections meeting target (baseline)") + "<b>" +
-             std::to_string(meet) + " / " + std::to_string(b.sections.size()) + "</b>" + bi("劣Ⅴ类", "worse than V") + " " +
-             std::to_string(worse_v) + "</div><div class=\"card\">" + bi("情景", "Scenarios") + "<b>" +
-             std::to_string(d.scenarios.size()) + "</b></div>";
+    Page(const ReportData& data, const Layout& layout) : d(data), L(layout), axes(river_axes(data.network)) {
+        for (const auto& r : d.network) len_of[r.id] = r.length_km;
+        for (std::size_t a = 0; a < axes.size(); ++a)
+            for (std::size_t k = 0; k < axes[a].reaches.size(); ++k)
+                axis_of[d.network[axes[a].reaches[k]].id] = {a, axes[a].offset_km[k]};
     }
-    h += "<h3>" + bi("情景比较", "Scenarios compared") + "</h3><table class=\"scen\"><tr><th>" + bi("情景", "Scenario") + "</th><th>" +
-         bi("措施", "Measures") + "</th><th>" + bi("投资（万元）", "Investment (10⁴ yuan)") + "</th><th>" +
-         bi("运行费（万元/年）", "Running cost (10⁴ yuan/a)") + "</th><th>" + bi("达标断面", "Sections meeting") + "</th>";
-    for (int c = 1; c <= 6; ++c) h += "<th>" + esc(reaches::class_roman(c)) + "</th>";
-    h += "</tr>";
-    for (const auto& s : d.scenarios) {
-        int meet = 0;
-        std::array<int, 7> count{};
-        for (const auto& x : s.sections) {
-            meet += x.meets ? 1 : 0;
-            if (x.overall >= 1 && x.overall <= 6) ++count[x.overall];
+
+    void head(Lang lang) {
+        const std::string lang_key = lang == Lang::Zh ? "zh" : "en";
+        const std::string title_zh = "水质模拟与污染负荷削减报告", title_en = "Water-quality and load-reduction report";
+        h += "<!DOCTYPE html>\n<html lang=\"" + std::string(lang == Lang::Zh ? "zh-CN" : "en") +
+             "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
+        h += "<title>" + esc(d.case_name + " — " + title_zh + " " + title_en) + "</title><style>" + kCss + "</style><script>" + kHeadScript +
+             "</script></head>\n";
+        h += "<body class=\"lang-" + lang_key + "\" data-lang=\"" + lang_key + "\" data-rendered=\"pending\" data-errors=\"0\">\n";
+        h += "<header><h1>" + bi(title_zh, title_en) + "</h1><div class=\"sub\">" + esc(d.case_name) +
+             (d.case_name_en.empty() ? "" : " · " + esc(d.case_name_en)) + " · " + bi("运行", "run") + " " + std::to_string(d.run_id) +
+             " · " + esc(d.created_utc) + " · qingliu " + esc(d.version) + "</div></header>\n";
+        // language and scenario bar
+        h += "<div class=\"bar\"><span>" + bi("情景", "Scenario") + ":</span>";
+        for (const auto& s : d.scenarios)
+            h += "<button data-scen-btn=\"" + esc(s.id) + "\">" + bi(scen_name_zh(s), scen_name_en(s)) + "</button>";
+        h += "<span class=\"sep\"></span><button data-lang-btn=\"zh\">中文</button><button data-lang-btn=\"en\">English</button></div>\n<main>\n";
+    }
+
+    void summary() {
+        h += "<section class=\"part\" id=\"summary\"><h2>" + bi("一、概况", "1. Summary") + "</h2>";
+        if (!d.scenarios.empty()) {
+            const auto& b = d.scenarios.front();
+            int meet = 0, worse_v = 0;
+            for (const auto& s : b.sections) {
+                meet += s.meets ? 1 : 0;
+                worse_v += s.overall >= 6 ? 1 : 0;
+            }
+            double len = 0.0;
+            for (const auto& r : d.network) len += r.length_km;
+            h += "<div class=\"card\">" + bi("河段", "Reaches") + "<b>" + std::to_string(d.network.size()) + "</b>" + fixed(len, 1) +
+                 " km</div><div class=\"card\">" + bi("污染源", "Sources") + "<b>" + std::to_string(b.sources.size()) +
+                 "</b></div><div class=\"card\">" + bi("现状达标断面", "Sections meeting target (baseline)") + "<b>" +
+                 std::to_string(meet) + " / " + std::to_string(b.sections.size()) + "</b>" + bi("劣Ⅴ类", "worse than V") + " " +
+                 std::to_string(worse_v) + "</div><div class=\"card\">" + bi("情景", "Scenarios") + "<b>" +
+                 std::to_string(d.scenarios.size()) + "</b></div>";
         }
-        std::string ms;
-        for (const auto& m : s.measures) ms += (ms.empty() ? "" : "；") + m;
-        h += "<tr><td>" + bi(scen_name_zh(s), scen_name_en(s)) + "</td><td>" + (ms.empty() ? "-" : esc(ms)) + "</td>" +
-             td_num(s.invest_wan, 0) + td_num(s.annual_wan, 0) + "<td class=\"n\">" + std::to_string(meet) + " / " +
-             std::to_string(s.sections.size()) + "</td>";
-        for (int c = 1; c <= 6; ++c) h += "<td class=\"n\">" + (count[c] ? std::to_string(count[c]) : std::string()) + "</td>";
+        h += "<h3>" + bi("情景比较", "Scenarios compared") + "</h3><table class=\"scen\"><tr><th>" + bi("情景", "Scenario") + "</th><th>" +
+             bi("措施", "Measures") + "</th><th>" + bi("投资（万元）", "Investment (10⁴ yuan)") + "</th><th>" +
+             bi("运行费（万元/年）", "Running cost (10⁴ yuan/a)") + "</th><th>" + bi("达标断面", "Sections meeting") + "</th>";
+        for (int c = 1; c <= 6; ++c) h += "<th>" + esc(reaches::class_roman(c)) + "</th>";
         h += "</tr>";
-    }
-    h += "</table>";
-    for (const auto& n : d.notes) h += "<p class=\"note\">" + esc(n) + "</p>";
-    h += "</section>\n";
-
-    // ------------------------------------------------------------------ section tables
-    h += "<section class=\"part\" id=\"sections\"><h2>" + bi("二、断面水质与达标情况", "2. Monitoring sections: class and compliance") +
-         "</h2>" + class_legend() +
-         "<p class=\"note\">" +
-         bi("按GB 3838-2002单因子评价，断面类别取各指标最差者；超标倍数 = 浓度/目标类别限值 − 1。",
-            "Single-factor evaluation by GB 3838-2002; a section's class is its worst parameter's; exceedance multiple = "
-            "value / target-class limit − 1.") +
-         "</p>";
-    for (const auto& s : d.scenarios) {
-        h += "<div class=\"scen-panel\" data-scen=\"" + esc(s.id) + "\"><h3>" + bi(scen_name_zh(s), scen_name_en(s)) +
-             "</h3><table class=\"sections\"><tr><th>" + bi("断面", "Section") + "</th><th>" + bi("河流", "River") + "</th><th>" +
-             bi("级别", "Level") + "</th><th>" + bi("目标", "Target") + "</th><th>COD</th><th>NH3-N</th><th>TP</th><th>" +
-             bi("类别", "Class") + "</th><th>" + bi("达标", "Meets") + "</th><th>" + bi("超标倍数", "Exceedance") + "</th><th>" +
-             bi("流量 m³/s", "Flow m³/s") + "</th></tr>";
-        for (const auto& x : s.sections) {
-            h += "<tr class=\"sec-row " + std::string(x.meets ? "pass" : "fail") + "\" data-section=\"" + esc(x.id) + "\"><td>" +
-                 bi(x.name, or_if_empty(x.name_en, x.name)) + "</td><td>" + esc(x.river) + "</td><td>" +
-                 bi(reaches::level_label_zh(x.level), x.level) + "</td>" + td_class(x.target_class);
-            for (int k = 0; k < 3; ++k) h += td_conc(x.conc_mgL[k], x.cls[k], k);
-            h += td_class(x.overall) + "<td class=\"meets\">" + (x.meets ? bi("达标", "yes") : bi("未达标", "no")) + "</td><td class=\"n\">" +
-                 (x.exceedance_max > 0.0 ? fixed(x.exceedance_max, 2) + " (" + std::string(label_en(kConstituents[x.worst])) + ")"
-                                         : std::string("-")) +
-                 "</td>" + td_num(x.flow_m3s, 2) + "</tr>";
+        for (const auto& s : d.scenarios) {
+            int meet = 0;
+            std::array<int, 7> count{};
+            for (const auto& x : s.sections) {
+                meet += x.meets ? 1 : 0;
+                if (x.overall >= 1 && x.overall <= 6) ++count[x.overall];
+            }
+            std::string ms;
+            for (const auto& m : s.measures) ms += (ms.empty() ? "" : "；") + m;
+            h += "<tr><td>" + bi(scen_name_zh(s), scen_name_en(s)) + "</td><td>" + (ms.empty() ? "-" : esc(ms)) + "</td>" +
+                 td_num(s.invest_wan, 0) + td_num(s.annual_wan, 0) + "<td class=\"n\">" + std::to_string(meet) + " / " +
+                 std::to_string(s.sections.size()) + "</td>";
+            for (int c = 1; c <= 6; ++c) h += "<td class=\"n\">" + (count[c] ? std::to_string(count[c]) : std::string()) + "</td>";
+            h += "</tr>";
         }
-        h += "</table><p class=\"note\">" + bi("单位：mg/L；左侧色条为该指标类别。", "Units: mg/L; the bar at the left of a value is its class.") +
-             "</p></div>";
+        h += "</table>";
+        for (const auto& n : d.notes) h += "<p class=\"note\">" + esc(n) + "</p>";
+        h += "</section>\n";
     }
-    h += "</section>\n";
 
-    // ------------------------------------------------------------------ profiles
-    h += "<section class=\"part\" id=\"profiles\"><h2>" + bi("三、沿程浓度剖面", "3. Longitudinal profiles") + "</h2>";
-    h += "<div class=\"legend\">";
-    for (std::size_t i = 0; i < d.scenarios.size(); ++i)
-        h += std::string("<span><svg width=\"30\" height=\"10\"><path d=\"M0 5H30\" stroke=\"") + scen_colour(i) +
-             "\" stroke-width=\"2\" stroke-dasharray=\"" + scen_dash(i) + "\"/></svg> " +
-             bi(scen_name_zh(d.scenarios[i]), scen_name_en(d.scenarios[i])) + "</span>";
-    h += "</div>" + class_legend() +
-         "<p class=\"note\">" +
-         bi("底色为GB 3838-2002各类别浓度区间；虚线为断面位置，圆点为现状模拟值（颜色为类别），红色短线为断面目标限值。",
-            "Background bands are the GB 3838-2002 class ranges; dashed lines mark sections, dots the baseline value (coloured "
-            "by class), short red bars the section's target limit.") +
-         "</p>";
-    // rivers with the most sections and length first; at most 12 rivers drawn (the CSV has all)
-    std::vector<std::size_t> order(axes.size());
-    for (std::size_t a = 0; a < axes.size(); ++a) order[a] = a;
-    std::vector<int> nsec(axes.size(), 0);
-    if (!d.scenarios.empty())
-        for (const auto& x : d.scenarios.front().sections)
-            if (auto it = axis_of.find(x.reach_id); it != axis_of.end()) ++nsec[it->second.first];
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return nsec[a] != nsec[b] ? nsec[a] > nsec[b] : axes[a].length_km > axes[b].length_km;
-    });
-    if (order.size() > 12) {
-        h += "<p class=\"note\">" + bi("河流较多，仅绘制前12条（断面最多、最长者），全部数据见 profile.csv。",
-                                       "Many rivers: the 12 with most sections and length are drawn; profile.csv has all.") +
+    void sections() {
+        h += "<section class=\"part\" id=\"sections\"><h2>" + bi("二、断面水质与达标情况", "2. Monitoring sections: class and compliance") +
+             "</h2>" + class_legend() +
+             "<p class=\"note\">" +
+             bi("按GB 3838-2002单因子评价，断面类别取各指标最差者；超标倍数 = 浓度/目标类别限值 − 1。",
+                "Single-factor evaluation by GB 3838-2002; a section's class is its worst parameter's; exceedance multiple = "
+                "value / target-class limit − 1.") +
              "</p>";
-        order.resize(12);
+        for (const auto& s : d.scenarios) {
+            h += "<div class=\"scen-panel\" data-scen=\"" + esc(s.id) + "\"><h3>" + bi(scen_name_zh(s), scen_name_en(s)) +
+                 "</h3><table class=\"sections\"><tr><th>" + bi("断面", "Section") + "</th><th>" + bi("河流", "River") + "</th><th>" +
+                 bi("级别", "Level") + "</th><th>" + bi("目标", "Target") + "</th>" + label_cells("<th>", "</th>") + "<th>" +
+                 bi("类别", "Class") + "</th><th>" + bi("达标", "Meets") + "</th><th>" + bi("超标倍数", "Exceedance") + "</th><th>" +
+                 bi("流量 m³/s", "Flow m³/s") + "</th></tr>";
+            for (const auto& x : s.sections) {
+                h += "<tr class=\"sec-row " + std::string(x.meets ? "pass" : "fail") + "\" data-section=\"" + esc(x.id) + "\"><td>" +
+                     bi(x.name, or_if_empty(x.name_en, x.name)) + "</td><td>" + esc(x.river) + "</td><td>" +
+                     bi(reaches::level_label_zh(x.level), x.level) + "</td>" + td_class(x.target_class);
+                for (int k = 0; k < kNumConstituents; ++k) h += td_conc(x.conc_mgL[k], x.cls[k], k);
+                h += td_class(x.overall) + "<td class=\"meets\">" + (x.meets ? bi("达标", "yes") : bi("未达标", "no")) + "</td><td class=\"n\">" +
+                     (x.exceedance_max > 0.0 ? fixed(x.exceedance_max, 2) + " (" + std::string(label_en(kConstituents[x.worst])) + ")"
+                                             : std::string("-")) +
+                     "</td>" + td_num(x.flow_m3s, 2) + "</tr>";
+            }
+            h += "</table><p class=\"note\">" + bi("单位：mg/L；左侧色条为该指标类别。", "Units: mg/L; the bar at the left of a value is its class.") +
+                 "</p></div>";
+        }
+        h += "</section>\n";
     }
-    for (std::size_t a : order) {
-        const auto& ax = axes[a];
-        std::vector<std::pair<double, const SectionResult*>> secs;
+
+    void profiles() {
+        h += "<section class=\"part\" id=\"profiles\"><h2>" + bi("三、沿程浓度剖面", "3. Longitudinal profiles") + "</h2>";
+        h += "<div class=\"legend\">";
+        for (std::size_t i = 0; i < d.scenarios.size(); ++i)
+            h += std::string("<span><svg width=\"30\" height=\"10\"><path d=\"M0 5H30\" stroke=\"") + scen_colour(i) +
+                 "\" stroke-width=\"2\" stroke-dasharray=\"" + scen_dash(i) + "\"/></svg> " +
+                 bi(scen_name_zh(d.scenarios[i]), scen_name_en(d.scenarios[i])) + "</span>";
+        h += "</div>" + class_legend() +
+             "<p class=\"note\">" +
+             bi("底色为GB 3838-2002各类别浓度区间；虚线为断面位置，圆点为现状模拟值（颜色为类别），红色短线为断面目标限值。",
+                "Background bands are the GB 3838-2002 class ranges; dashed lines mark sections, dots the baseline value (coloured "
+                "by class), short red bars the section's target limit.") +
+             "</p>";
+        // rivers with the most sections and length first; at most 12 rivers drawn (the CSV has all)
+        std::vector<std::size_t> order(axes.size());
+        for (std::size_t a = 0; a < axes.size(); ++a) order[a] = a;
+        std::vector<int> nsec(axes.size(), 0);
         if (!d.scenarios.empty())
             for (const auto& x : d.scenarios.front().sections)
-                if (auto it = axis_of.find(x.reach_id); it != axis_of.end() && it->second.first == a)
-                    secs.emplace_back(it->second.second + x.position_km, &x);
-        h += "<h3>" + esc(ax.river) + " <span class=\"note\">" + fixed(ax.length_km, 1) + " km</span></h3><div class=\"charts\">";
-        for (int k = 0; k < 3; ++k) {
-            std::vector<Series> sk(d.scenarios.size());
-            for (std::size_t i = 0; i < d.scenarios.size(); ++i) {
-                const auto& s = d.scenarios[i];
-                std::vector<std::pair<double, double>> pts;
-                for (const auto& p : s.profile)
-                    if (auto it = axis_of.find(p.reach_id); it != axis_of.end() && it->second.first == a)
-                        pts.emplace_back(it->second.second + p.position_km, p.conc_mgL[k]);
-                if (pts.empty())
-                    for (const auto& r : s.reaches)
-                        if (auto it = axis_of.find(r.id); it != axis_of.end() && it->second.first == a)
-                            pts.emplace_back(it->second.second + len_of[r.id], r.conc_mgL[k]);
-                std::stable_sort(pts.begin(), pts.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-                const std::size_t stride = pts.size() > 1500 ? pts.size() / 1500 + 1 : 1;
-                for (std::size_t j = 0; j < pts.size(); j += stride) sk[i].xy.push_back(pts[j]);
-                if (!pts.empty() && (pts.size() - 1) % stride != 0) sk[i].xy.push_back(pts.back());
-            }
-            h += "<figure>" + profile_chart(ax, k, d, sk, secs) + "</figure>";
+                if (auto it = axis_of.find(x.reach_id); it != axis_of.end()) ++nsec[it->second.first];
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return nsec[a] != nsec[b] ? nsec[a] > nsec[b] : axes[a].length_km > axes[b].length_km;
+        });
+        if (order.size() > 12) {
+            h += "<p class=\"note\">" + bi("河流较多，仅绘制前12条（断面最多、最长者），全部数据见 profile.csv。",
+                                           "Many rivers: the 12 with most sections and length are drawn; profile.csv has all.") +
+                 "</p>";
+            order.resize(12);
         }
-        h += "</div>";
-    }
-    h += "</section>\n";
-
-    // ------------------------------------------------------------------ apportionment
-    h += "<section class=\"part\" id=\"apportionment\"><h2>" + bi("四、断面污染来源解析", "4. Source apportionment at each section") +
-         "</h2><p class=\"note\">" +
-         bi("稳态模型对负荷是线性的：逐一单独演算各污染源，得到其在断面的浓度贡献；本底为上游来水与区间入流。",
-            "The steady model is linear in the loads: each source is routed alone to give its share at the section; background "
-            "is headwater and lateral inflow.") +
-         "</p>";
-    {
-        std::set<std::string> types;
-        for (const auto& s : d.scenarios)
-            for (const auto& a : s.apportionment)
-                for (const auto& c : a.by_type) types.insert(c.key);
-        h += "<div class=\"legend\">";
-        for (const auto& t : types)
-            h += "<span><i style=\"background:" + std::string(type_colour(t)) + "\"></i>" + bi(type_zh(t), type_en(t)) + "</span>";
-        h += "</div>";
-    }
-    for (const auto& s : d.scenarios) {
-        h += "<div class=\"scen-panel\" data-scen=\"" + esc(s.id) + "\"><h3>" + bi(scen_name_zh(s), scen_name_en(s)) + "</h3>";
-        if (s.apportionment.empty())
-            h += "<p class=\"note\">" + bi("本次运行未保存来源解析。", "No apportionment stored for this run.") + "</p>";
-        for (const auto& a : s.apportionment) {
-            const SectionResult* x = nullptr;
-            for (const auto& y : s.sections)
-                if (y.id == a.section_id) x = &y;
-            h += "<h3>" + (x ? bi(x->name, or_if_empty(x->name_en, x->name)) : esc(a.section_id));
-            if (x) h += " <span class=\"note\">" + class_bi(x->overall) + " / " + bi("目标", "target") + " " + esc(reaches::class_roman(x->target_class)) + "</span>";
-            h += "</h3><figure>" + apportion_chart(a) + "</figure>";
-            if (!a.top_sources.empty()) {
-                h += "<table><tr><th>" + bi("主要污染源", "Largest sources") + "</th><th>COD mg/L</th><th>NH3-N mg/L</th><th>TP mg/L</th><th>" +
-                     bi("占比 COD/NH3-N/TP", "Share COD/NH3-N/TP") + "</th></tr>";
-                for (std::size_t j = 0; j < a.top_sources.size() && j < 5; ++j) {
-                    const auto& c = a.top_sources[j];
-                    std::string sh;
-                    for (int k = 0; k < 3; ++k)
-                        sh += (k ? " / " : "") + (a.total_mgL[k] > 0 ? fixed(100.0 * c.conc_mgL[k] / a.total_mgL[k], 1) + "%" : "-");
-                    h += "<tr><td>" + bi(c.label, c.label_en) + "</td>" + td_num(c.conc_mgL[0], 2) + td_num(c.conc_mgL[1], 4) +
-                         td_num(c.conc_mgL[2], 4) + "<td class=\"n\">" + sh + "</td></tr>";
+        for (std::size_t a : order) {
+            const auto& ax = axes[a];
+            std::vector<std::pair<double, const SectionResult*>> secs;
+            if (!d.scenarios.empty())
+                for (const auto& x : d.scenarios.front().sections)
+                    if (auto it = axis_of.find(x.reach_id); it != axis_of.end() && it->second.first == a)
+                        secs.emplace_back(it->second.second + x.position_km, &x);
+            h += "<h3>" + esc(ax.river) + " <span class=\"note\">" + fixed(ax.length_km, 1) + " km</span></h3><div class=\"charts\">";
+            for (int k = 0; k < kNumConstituents; ++k) {
+                std::vector<Series> sk(d.scenarios.size());
+                for (std::size_t i = 0; i < d.scenarios.size(); ++i) {
+                    const auto& s = d.scenarios[i];
+                    std::vector<std::pair<double, double>> pts;
+                    for (const auto& p : s.profile)
+                        if (auto it = axis_of.find(p.reach_id); it != axis_of.end() && it->second.first == a)
+                            pts.emplace_back(it->second.second + p.position_km, p.conc_mgL[k]);
+                    if (pts.empty())
+                        for (const auto& r : s.reaches)
+                            if (auto it = axis_of.find(r.id); it != axis_of.end() && it->second.first == a)
+                                pts.emplace_back(it->second.second + len_of[r.id], r.conc_mgL[k]);
+                    std::stable_sort(pts.begin(), pts.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+                    const std::size_t stride = pts.size() > 1500 ? pts.size() / 1500 + 1 : 1;
+                    for (std::size_t j = 0; j < pts.size(); j += stride) sk[i].xy.push_back(pts[j]);
+                    if (!pts.empty() && (pts.size() - 1) % stride != 0) sk[i].xy.push_back(pts.back());
                 }
+                h += "<figure>" + profile_chart(ax, k, d, sk, secs) + "</figure>";
+            }
+            h += "</div>";
+        }
+        h += "</section>\n";
+    }
+
+    void apportionment() {
+        h += "<section class=\"part\" id=\"apportionment\"><h2>" + bi("四、断面污染来源解析", "4. Source apportionment at each section") +
+             "</h2><p class=\"note\">" +
+             bi("稳态模型对负荷是线性的：逐一单独演算各污染源，得到其在断面的浓度贡献；本底为上游来水与区间入流。",
+                "The steady model is linear in the loads: each source is routed alone to give its share at the section; background "
+                "is headwater and lateral inflow.") +
+             "</p>";
+        {
+            std::set<std::string> types;
+            for (const auto& s : d.scenarios)
+                for (const auto& a : s.apportionment)
+                    for (const auto& c : a.by_type) types.insert(c.key);
+            h += "<div class=\"legend\">";
+            for (const auto& t : types)
+                h += "<span><i style=\"background:" + std::string(type_colour(t)) + "\"></i>" + bi(type_zh(t), type_en(t)) + "</span>";
+            h += "</div>";
+        }
+        for (const auto& s : d.scenarios) {
+            h += "<div class=\"scen-panel\" data-scen=\"" + esc(s.id) + "\"><h3>" + bi(scen_name_zh(s), scen_name_en(s)) + "</h3>";
+            if (s.apportionment.empty())
+                h += "<p class=\"note\">" + bi("本次运行未保存来源解析。", "No apportionment stored for this run.") + "</p>";
+            for (const auto& a : s.apportionment) {
+                const SectionResult* x = nullptr;
+                for (const auto& y : s.sections)
+                    if (y.id == a.section_id) x = &y;
+                h += "<h3>" + (x ? bi(x->name, or_if_empty(x->name_en, x->name)) : esc(a.section_id));
+                if (x) h += " <span class=\"note\">" + class_bi(x->overall) + " / " + bi("目标", "target") + " " + esc(reaches::class_roman(x->target_class)) + "</span>";
+                h += "</h3><figure>" + apportion_chart(a) + "</figure>";
+                if (!a.top_sources.empty()) {
+                    h += "<table><tr><th>" + bi("主要污染源", "Largest sources") + "</th>" + label_cells("<th>", " mg/L</th>") + "<th>" +
+                         bi("占比 " + labels_en("/"), "Share " + labels_en("/")) + "</th></tr>";
+                    for (std::size_t j = 0; j < a.top_sources.size() && j < 5; ++j) {
+                        const auto& c = a.top_sources[j];
+                        std::string sh;
+                        for (int k = 0; k < kNumConstituents; ++k)
+                            sh += (k ? " / " : "") + (a.total_mgL[k] > 0 ? fixed(100.0 * c.conc_mgL[k] / a.total_mgL[k], 1) + "%" : "-");
+                        h += "<tr><td>" + bi(c.label, c.label_en) + "</td>" +
+                             join_each([&](int k) { return td_num(c.conc_mgL[k], conc_digits(k) + 1); }, "") + "<td class=\"n\">" + sh +
+                             "</td></tr>";
+                    }
+                    h += "</table>";
+                }
+            }
+            h += "</div>";
+        }
+        h += "</section>\n";
+    }
+
+    void inventory() {
+        constexpr double t_a = kTonnePerYearPerGramPerSecond;
+        h += "<section class=\"part\" id=\"inventory\"><h2>" + bi("五、污染负荷清单", "5. Load inventory") + "</h2><p class=\"note\">" +
+             bi("入河负荷，t/a = g/s × 31.536。", "Loads entering the rivers, t/a = g/s × 31.536.") + "</p>";
+        {
+            // totals by type, per scenario
+            std::vector<std::string> types;
+            for (const auto& s : d.scenarios)
+                for (const auto& x : s.sources)
+                    if (std::find(types.begin(), types.end(), x.type) == types.end()) types.push_back(x.type);
+            h += "<h3>" + bi("按类型汇总（t/a）", "Totals by type (t/a)") + "</h3><table><tr><th>" + bi("类型", "Type") + "</th>";
+            for (const auto& s : d.scenarios)
+                h += "<th colspan=\"" + std::to_string(kNumConstituents) + "\">" + bi(scen_name_zh(s), scen_name_en(s)) + "</th>";
+            h += "</tr><tr><th></th>";
+            for (std::size_t i = 0; i < d.scenarios.size(); ++i) h += label_cells("<th>", "</th>");
+            h += "</tr>";
+            for (const auto& t : types) {
+                h += "<tr><td>" + bi(type_zh(t), type_en(t)) + "</td>";
+                for (const auto& s : d.scenarios) {
+                    PerConstituent sum{};
+                    for (const auto& x : s.sources)
+                        if (x.type == t)
+                            for (int k = 0; k < kNumConstituents; ++k) sum[k] += x.load_gs[k] * t_a;
+                    h += load_cells(sum, 0);
+                }
+                h += "</tr>";
+            }
+            h += "<tr><th>" + bi("合计", "Total") + "</th>";
+            for (const auto& s : d.scenarios) {
+                PerConstituent sum{};
+                for (const auto& x : s.sources)
+                    for (int k = 0; k < kNumConstituents; ++k) sum[k] += x.load_gs[k] * t_a;
+                h += load_cells(sum, 0);
+            }
+            h += "</tr></table>";
+            if (!d.scenarios.empty()) {
+                const auto& srcs = d.scenarios.front().sources;
+                std::vector<const Source*> sorted;
+                for (const auto& x : srcs) sorted.push_back(&x);
+                std::stable_sort(sorted.begin(), sorted.end(), [](const Source* a, const Source* b) {
+                    // by type, then largest load of the first state variable first
+                    return a->type != b->type ? a->type < b->type : a->load_gs[0] > b->load_gs[0];
+                });
+                h += "<h3>" + bi("污染源清单（现状）", "Sources (baseline)") + "</h3>";
+                if (sorted.size() > 400) {
+                    h += "<p class=\"note\">" + bi("仅列出前400项，全部见 sources.csv。", "The first 400 are listed; sources.csv has all.") + "</p>";
+                    sorted.resize(400);
+                }
+                h += "<table class=\"inventory\"><tr><th>" + bi("编号", "ID") + "</th><th>" + bi("名称", "Name") + "</th><th>" +
+                     bi("类型", "Type") + "</th><th>" + bi("乡镇", "Town") + "</th><th>" + bi("河段", "Reach") +
+                     "</th>" + label_cells("<th>", " t/a</th>") + "<th>" + bi("来源记录", "Origin") + "</th></tr>";
+                for (const Source* x : sorted)
+                    h += "<tr class=\"src-row\"><td>" + esc(x->id) + "</td><td>" + esc(x->name) + "</td><td>" + bi(type_zh(x->type), type_en(x->type)) +
+                         (x->diffuse ? bi("（面源）", " (diffuse)") : std::string()) + "</td><td>" + esc(x->town) + "</td><td>" +
+                         esc(x->reach_id) + "</td>" + load_cells(x->load_gs, 1, t_a) + "<td>" + esc(x->origin) + "</td></tr>";
                 h += "</table>";
             }
         }
-        h += "</div>";
+        h += "</section>\n";
     }
-    h += "</section>\n";
 
-    // ------------------------------------------------------------------ inventory
-    constexpr double t_a = kTonnePerYearPerGramPerSecond;
-    h += "<section class=\"part\" id=\"inventory\"><h2>" + bi("五、污染负荷清单", "5. Load inventory") + "</h2><p class=\"note\">" +
-         bi("入河负荷，t/a = g/s × 31.536。", "Loads entering the rivers, t/a = g/s × 31.536.") + "</p>";
-    {
-        // totals by type, per scenario
-        std::vector<std::string> types;
+    void map() {
+        h += "<section class=\"part\" id=\"map\"><h2>" + bi("六、水系水质示意图", "6. Network map by class") + "</h2>" + class_legend() +
+             "<p class=\"note\">" +
+             (L.schematic ? bi("示意图：干流按长度水平绘制，支流在汇入点以实际长度斜向汇入，汊河为弓形；不代表地理位置。河段颜色为河段末端水质类别，线宽随流量；红圈为未达标断面。",
+                               "Schematic: the main river is drawn to length from left to right, tributaries join at their "
+                               "confluences at their true lengths, side channels as bows; not geographic. Reach colour is the "
+                               "class at the reach end, width grows with flow; a red ring marks a section missing its target.")
+                          : bi("按案例中的河段线绘制。河段颜色为河段末端水质类别，线宽随流量；红圈为未达标断面。",
+                               "Drawn from the case's reach lines. Reach colour is the class at the reach end, width grows with "
+                               "flow; a red ring marks a section missing its target.")) +
+             "</p>";
         for (const auto& s : d.scenarios)
-            for (const auto& x : s.sources)
-                if (std::find(types.begin(), types.end(), x.type) == types.end()) types.push_back(x.type);
-        h += "<h3>" + bi("按类型汇总（t/a）", "Totals by type (t/a)") + "</h3><table><tr><th>" + bi("类型", "Type") + "</th>";
-        for (const auto& s : d.scenarios) h += "<th colspan=\"3\">" + bi(scen_name_zh(s), scen_name_en(s)) + "</th>";
-        h += "</tr><tr><th></th>";
-        for (std::size_t i = 0; i < d.scenarios.size(); ++i) h += "<th>COD</th><th>NH3-N</th><th>TP</th>";
-        h += "</tr>";
-        for (const auto& t : types) {
-            h += "<tr><td>" + bi(type_zh(t), type_en(t)) + "</td>";
-            for (const auto& s : d.scenarios) {
-                PerConstituent sum{0, 0, 0};
-                for (const auto& x : s.sources)
-                    if (x.type == t)
-                        for (int k = 0; k < 3; ++k) sum[k] += x.load_gs[k] * t_a;
-                h += td_num(sum[0], 1) + td_num(sum[1], 2) + td_num(sum[2], 3);
-            }
-            h += "</tr>";
-        }
-        h += "<tr><th>" + bi("合计", "Total") + "</th>";
-        for (const auto& s : d.scenarios) {
-            PerConstituent sum{0, 0, 0};
-            for (const auto& x : s.sources)
-                for (int k = 0; k < 3; ++k) sum[k] += x.load_gs[k] * t_a;
-            h += td_num(sum[0], 1) + td_num(sum[1], 2) + td_num(sum[2], 3);
-        }
-        h += "</tr></table>";
-        if (!d.scenarios.empty()) {
-            const auto& srcs = d.scenarios.front().sources;
-            std::vector<const Source*> sorted;
-            for (const auto& x : srcs) sorted.push_back(&x);
-            std::stable_sort(sorted.begin(), sorted.end(), [](const Source* a, const Source* b) {
-                return a->type != b->type ? a->type < b->type : a->load_gs[0] > b->load_gs[0];
-            });
-            h += "<h3>" + bi("污染源清单（现状）", "Sources (baseline)") + "</h3>";
-            if (sorted.size() > 400) {
-                h += "<p class=\"note\">" + bi("仅列出前400项，全部见 sources.csv。", "The first 400 are listed; sources.csv has all.") + "</p>";
-                sorted.resize(400);
-            }
-            h += "<table class=\"inventory\"><tr><th>" + bi("编号", "ID") + "</th><th>" + bi("名称", "Name") + "</th><th>" +
-                 bi("类型", "Type") + "</th><th>" + bi("乡镇", "Town") + "</th><th>" + bi("河段", "Reach") +
-                 "</th><th>COD t/a</th><th>NH3-N t/a</th><th>TP t/a</th><th>" + bi("来源记录", "Origin") + "</th></tr>";
-            for (const Source* x : sorted)
-                h += "<tr class=\"src-row\"><td>" + esc(x->id) + "</td><td>" + esc(x->name) + "</td><td>" + bi(type_zh(x->type), type_en(x->type)) +
-                     (x->diffuse ? bi("（面源）", " (diffuse)") : std::string()) + "</td><td>" + esc(x->town) + "</td><td>" +
-                     esc(x->reach_id) + "</td>" + td_num(x->load_gs[0] * t_a, 2) + td_num(x->load_gs[1] * t_a, 3) +
-                     td_num(x->load_gs[2] * t_a, 4) + "<td>" + esc(x->origin) + "</td></tr>";
-            h += "</table>";
-        }
+            h += "<div class=\"scen-panel\" data-scen=\"" + esc(s.id) + "\"><h3>" + bi(scen_name_zh(s), scen_name_en(s)) + "</h3>" +
+                 map_svg(d, L, s) + "</div>";
+        h += "</section>\n";
     }
-    h += "</section>\n";
 
-    // ------------------------------------------------------------------ map
-    h += "<section class=\"part\" id=\"map\"><h2>" + bi("六、水系水质示意图", "6. Network map by class") + "</h2>" + class_legend() +
-         "<p class=\"note\">" +
-         (L.schematic ? bi("示意图：干流按长度水平绘制，支流在汇入点以实际长度斜向汇入，汊河为弓形；不代表地理位置。河段颜色为河段末端水质类别，线宽随流量；红圈为未达标断面。",
-                           "Schematic: the main river is drawn to length from left to right, tributaries join at their "
-                           "confluences at their true lengths, side channels as bows; not geographic. Reach colour is the "
-                           "class at the reach end, width grows with flow; a red ring marks a section missing its target.")
-                      : bi("按案例中的河段线绘制。河段颜色为河段末端水质类别，线宽随流量；红圈为未达标断面。",
-                           "Drawn from the case's reach lines. Reach colour is the class at the reach end, width grows with "
-                           "flow; a red ring marks a section missing its target.")) +
-         "</p>";
-    for (const auto& s : d.scenarios)
-        h += "<div class=\"scen-panel\" data-scen=\"" + esc(s.id) + "\"><h3>" + bi(scen_name_zh(s), scen_name_en(s)) + "</h3>" +
-             map_svg(d, L, s) + "</div>";
-    h += "</section>\n";
+    void method() {
+        h += "<section class=\"part\" id=\"method\"><h2>" + bi("七、方法与输入", "7. Method and inputs") + "</h2><p>" +
+             bi("稳态一维模型：河段内 dL/dx = q_l·C_L − (k/u)·L 的解析解，交汇处完全混合；k_T = k20·θ^(T−20)。",
+                "Steady one-dimensional model: exact solution of dL/dx = q_l·C_L − (k/u)·L within reaches, complete mixing at "
+                "junctions; k_T = k20·θ^(T−20).") +
+             "</p><table class=\"kv\">";
+        for (const auto& [k, v] : d.parameters) h += "<tr><td>" + esc(k) + "</td><td>" + esc(num(v)) + "</td></tr>";
+        h += "</table><h3>" + bi("输入文件（SHA-256）", "Input files (SHA-256)") + "</h3><table>";
+        for (const auto& [p, sha] : d.inputs) h += "<tr><td>" + esc(p) + "</td><td><code>" + esc(sha) + "</code></td></tr>";
+        h += "</table></section>\n";
+        if (d.mixing) h += mixing_section_html(*d.mixing);
+        h += "</main>\n<script>" + std::string(kScript) + "</script>\n</body></html>\n";
+    }
+};
 
-    // ------------------------------------------------------------------ method and inputs
-    h += "<section class=\"part\" id=\"method\"><h2>" + bi("七、方法与输入", "7. Method and inputs") + "</h2><p>" +
-         bi("稳态一维模型：河段内 dL/dx = q_l·C_L − (k/u)·L 的解析解，交汇处完全混合；k_T = k20·θ^(T−20)。",
-            "Steady one-dimensional model: exact solution of dL/dx = q_l·C_L − (k/u)·L within reaches, complete mixing at "
-            "junctions; k_T = k20·θ^(T−20).") +
-         "</p><table class=\"kv\">";
-    for (const auto& [k, v] : d.parameters) h += "<tr><td>" + esc(k) + "</td><td>" + esc(num(v)) + "</td></tr>";
-    h += "</table><h3>" + bi("输入文件（SHA-256）", "Input files (SHA-256)") + "</h3><table>";
-    for (const auto& [p, sha] : d.inputs) h += "<tr><td>" + esc(p) + "</td><td><code>" + esc(sha) + "</code></td></tr>";
-    h += "</table></section>\n";
-    if (d.mixing) h += mixing_section_html(*d.mixing);
-    h += "</main>\n<script>" + std::string(kScript) + "</script>\n</body></html>\n";
-    return h;
+}  // namespace
+
+std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
+    Page page(d, L);
+    page.h.reserve(1 << 20);
+    page.head(lang);
+    page.summary();
+    page.sections();
+    page.profiles();
+    page.apportionment();
+    page.inventory();
+    page.map();
+    page.method();
+    return std::move(page.h);
 }
 
 }  // namespace qingliu::report

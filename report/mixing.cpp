@@ -334,9 +334,9 @@ std::string mixing_section_html(const MixingSection& s) {
                 reach_en = "background already above the limit; " + reach_en;
             }
             h += "<tr class=\"" + std::string(p.reached.empty() ? "pass" : "fail") + "\"><td>" + bi(std::string(label_zh(c)), std::string(label_en(c))) +
-                 "</td><td class=\"n\">" + fixed(p.limit_mgL, c == Constituent::COD ? 1 : 3) + "</td><td class=\"n\">" +
-                 fixed(p.background_mgL, c == Constituent::COD ? 2 : 3) + "</td><td class=\"n\">" + fixed(p.effluent_mgL, 2) +
-                 "</td><td class=\"n\">" + fixed(p.mixed_mgL, c == Constituent::COD ? 2 : 3) + "</td><td class=\"n\">" +
+                 "</td><td class=\"n\">" + fixed(p.limit_mgL, variable(c).conc_digits) + "</td><td class=\"n\">" +
+                 fixed(p.background_mgL, variable(c).conc_digits + (variable(c).conc_digits < 3 ? 1 : 0)) + "</td><td class=\"n\">" + fixed(p.effluent_mgL, 2) +
+                 "</td><td class=\"n\">" + fixed(p.mixed_mgL, variable(c).conc_digits + (variable(c).conc_digits < 3 ? 1 : 0)) + "</td><td class=\"n\">" +
                  (z.exists ? fixed(z.length_m, 1) + (z.open_at_end ? "+" : "") : "0") + "</td><td class=\"n\">" + (z.exists ? fixed(z.max_width_m, 1) : "0") +
                  "</td><td class=\"n\">" + (z.exists ? fixed(z.area_m2, 0) : "0") + "</td><td>" + bi(reach_zh, reach_en) + "</td></tr>";
         }

@@ -31,12 +31,12 @@ struct SectionResult {
     double position_km = 0.0;  ///< from the reach's upstream end
     int target_class = 0;
     double flow_m3s = 0.0;
-    PerConstituent conc_mgL{0, 0, 0};
+    PerConstituent conc_mgL{};
     std::array<int, kNumConstituents> cls{};
     int overall = 0;  ///< 1..6 (6 = worse than V)
     int worst = 0;    ///< constituent index setting the class
     bool meets = false;
-    PerConstituent exceedance{0, 0, 0};  ///< value / target limit - 1
+    PerConstituent exceedance{};  ///< value / target limit - 1
     double exceedance_max = 0.0;
     std::string river_en{};  ///< the river's English name (report/names.hpp)
 };
@@ -44,8 +44,8 @@ struct SectionResult {
 struct ReachResult {
     std::string id;
     double flow_m3s = 0.0, velocity_ms = 0.0, travel_time_d = 0.0;
-    PerConstituent conc_mgL{0, 0, 0};  ///< at the downstream end
-    PerConstituent load_out_kg_d{0, 0, 0};
+    PerConstituent conc_mgL{};  ///< at the downstream end
+    PerConstituent load_out_kg_d{};
     bool dry = false;
 };
 
@@ -53,7 +53,7 @@ struct ProfilePoint {
     std::string reach_id;
     double position_km = 0.0;  ///< from the reach's upstream end
     double flow_m3s = 0.0;
-    PerConstituent conc_mgL{0, 0, 0};
+    PerConstituent conc_mgL{};
 };
 
 /// A part of a section's concentration: one source type, one source, or the background.
@@ -61,13 +61,13 @@ struct Contribution {
     std::string key;    ///< source type key, source id, or "background"
     std::string label;  ///< name shown (Chinese); label_en for English
     std::string label_en;
-    PerConstituent conc_mgL{0, 0, 0};
+    PerConstituent conc_mgL{};
 };
 
 struct SectionApportionment {
     std::string section_id;
-    PerConstituent total_mgL{0, 0, 0};
-    PerConstituent background_mgL{0, 0, 0};
+    PerConstituent total_mgL{};
+    PerConstituent background_mgL{};
     std::vector<Contribution> by_type;      ///< background first, then source types (sum = total)
     std::vector<Contribution> top_sources;  ///< largest single sources (not all)
 };
@@ -77,7 +77,7 @@ struct Source {
     std::string id, name, type, town, reach_id, origin;
     double position_km = 0.0;
     double flow_m3s = 0.0;
-    PerConstituent load_gs{0, 0, 0};
+    PerConstituent load_gs{};
     bool diffuse = false;
     std::string name_en{}, town_en{};  ///< English names (report/names.hpp: the case's, else transliterated)
 };

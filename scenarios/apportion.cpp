@@ -27,10 +27,10 @@ Apportionment apportion(const CaseModel& m, const std::function<void(double)>& p
     const auto total = reaches::solve_steady(m.net, base_inputs, obs, opt);
     // the sources' water without their loads
     std::vector<reaches::PointInput> in = base_inputs;
-    for (auto& p : in) p.load_gs = {0, 0, 0};
+    for (auto& p : in) p.load_gs = {};
     // natural background: headwaters capped at the natural concentration, lateral inflow as given
     reaches::Network natural = m.net;
-    std::vector<PerConstituent> excess(m.net.size(), PerConstituent{0, 0, 0});
+    std::vector<PerConstituent> excess(m.net.size(), PerConstituent{});
     if (m.natural_headwater_mgL)
         for (std::size_t r = 0; r < m.net.size(); ++r) {
             bool any = false;
@@ -44,7 +44,7 @@ Apportionment apportion(const CaseModel& m, const std::function<void(double)>& p
             }
             if (any) {
                 a.boundary_reaches.push_back(static_cast<std::int32_t>(r));
-                PerConstituent L{0, 0, 0};
+                PerConstituent L{};
                 for (int c = 0; c < kNumConstituents; ++c) L[c] = m.net.headwater_flow_m3s[r] * excess[r][c];
                 a.boundary_excess_gs.push_back(L);
             }
@@ -53,18 +53,18 @@ Apportionment apportion(const CaseModel& m, const std::function<void(double)>& p
     for (std::size_t s = 0; s < m.sections.size(); ++s) {
         a.sections[s].total_mgL = total.obs_conc_mgL[s];
         a.sections[s].background_mgL = bg.obs_conc_mgL[s];
-        a.sections[s].by_source_mgL.assign(m.sources.size(), {0, 0, 0});
-        a.sections[s].boundary_by_reach_mgL.assign(a.boundary_reaches.size(), {0, 0, 0});
+        a.sections[s].by_source_mgL.assign(m.sources.size(), {});
+        a.sections[s].boundary_by_reach_mgL.assign(a.boundary_reaches.size(), {});
     }
     // a network without any background: each boundary inflow alone, then each source alone
     reaches::Network clean = m.net;
-    for (auto& c : clean.headwater_conc_mgL) c = {0, 0, 0};
-    for (auto& c : clean.lateral_conc_mgL) c = {0, 0, 0};
+    for (auto& c : clean.headwater_conc_mgL) c = {};
+    for (auto& c : clean.lateral_conc_mgL) c = {};
     for (std::size_t b = 0; b < a.boundary_reaches.size(); ++b) {
         const std::int32_t r = a.boundary_reaches[b];
         clean.headwater_conc_mgL[r] = excess[r];
         const auto res = reaches::solve_steady(clean, in, obs, opt);
-        clean.headwater_conc_mgL[r] = {0, 0, 0};
+        clean.headwater_conc_mgL[r] = {};
         for (std::size_t s = 0; s < m.sections.size(); ++s)
             for (int c = 0; c < kNumConstituents; ++c) {
                 const double v = res.obs_conc_mgL[s][c];
@@ -75,10 +75,10 @@ Apportionment apportion(const CaseModel& m, const std::function<void(double)>& p
     }
     for (std::size_t j = 0; j < m.sources.size(); ++j) {
         const auto& L = m.sources[j].load_gs;
-        if (L[0] == 0.0 && L[1] == 0.0 && L[2] == 0.0) continue;
+        if (!any_nonzero(L)) continue;
         in[j].load_gs = L;
         const auto r = reaches::solve_steady(clean, in, obs, opt);
-        in[j].load_gs = {0, 0, 0};
+        in[j].load_gs = {};
         for (std::size_t s = 0; s < m.sections.size(); ++s) {
             a.sections[s].by_source_mgL[j] = r.obs_conc_mgL[s];
             for (int c = 0; c < kNumConstituents; ++c)
@@ -115,7 +115,7 @@ Apportionment apportion(const CaseModel& m, const std::function<void(double)>& p
 }
 
 std::vector<PerConstituent> source_cut_shares(const CaseModel& m, const Apportionment& a) {
-    std::vector<PerConstituent> out(m.sources.size(), PerConstituent{0, 0, 0});
+    std::vector<PerConstituent> out(m.sources.size(), PerConstituent{});
     for (std::size_t s = 0; s < a.sections.size(); ++s)
         for (std::size_t j = 0; j < m.sources.size(); ++j)
             for (int c = 0; c < kNumConstituents; ++c)
@@ -164,9 +164,9 @@ std::vector<ReachCapacity> reach_capacity_impl(const CaseModel& m, DischargePoin
                 if (s.reach == static_cast<std::int32_t>(r)) rc.current_gs[c] += s.load_gs[c];
         if (a) {
             // the one reduction answer, per reach: each source cut by the largest share of the sections it reaches
-            rc.cut_for_section_gs.assign(m.sections.size(), PerConstituent{0, 0, 0});
+            rc.cut_for_section_gs.assign(m.sections.size(), PerConstituent{});
             const auto shares = source_cut_shares(m, *a);
-            std::array<double, kNumConstituents> best{0, 0, 0};
+            std::array<double, kNumConstituents> best{};
             for (std::size_t j = 0; j < m.sources.size(); ++j) {
                 if (m.sources[j].reach != static_cast<std::int32_t>(r)) continue;
                 for (int c = 0; c < kNumConstituents; ++c) {
@@ -195,19 +195,19 @@ std::vector<ReachCapacity> reach_capacity_impl(const CaseModel& m, DischargePoin
         reaches::NetworkBuilder b;
         reaches::NetworkBuilder::Reach one;
         one.id = topo.id(r);
-        one.length_km = m.net.length_m[r] / 1000.0;
+        one.length_km = m.net.length_m[r] / kMetresPerKm;
         one.hydraulics = m.net.hydraulics[r];
         one.headwater_flow_m3s = base.flow_in_m3s[r];
         one.lateral_flow_m3s = m.net.lateral_flow_m3s[r];
         one.lateral_conc_mgL = m.net.lateral_conc_mgL[r];
         // load entering at the top = reach load in minus what entered along it (lateral and point inputs)
-        PerConstituent along{0, 0, 0};
+        PerConstituent along{};
         for (int c = 0; c < kNumConstituents; ++c) along[c] = m.net.lateral_flow_m3s[r] * m.net.lateral_conc_mgL[r][c];
         std::vector<reaches::PointInput> in;
         for (const auto& s : m.sources)
             if (s.reach == static_cast<std::int32_t>(r)) {
                 for (int c = 0; c < kNumConstituents; ++c) along[c] += s.load_gs[c];
-                in.push_back({0, s.position_m, s.end_m, s.flow_m3s, {0, 0, 0}, kNone});
+                in.push_back({0, s.position_m, s.end_m, s.flow_m3s, {}, kNone});
             }
         for (int c = 0; c < kNumConstituents; ++c) {
             const double top = base.load_in_gs[r][c] - along[c];

@@ -26,22 +26,22 @@
 namespace qingliu::scenarios {
 
 struct SectionApportionment {
-    PerConstituent total_mgL{0, 0, 0};
-    PerConstituent background_mgL{0, 0, 0};     ///< natural background N_s
-    PerConstituent boundary_mgL{0, 0, 0};       ///< boundary inflow U_s (sum of boundary_by_reach)
+    PerConstituent total_mgL{};
+    PerConstituent background_mgL{};     ///< natural background N_s
+    PerConstituent boundary_mgL{};       ///< boundary inflow U_s (sum of boundary_by_reach)
     std::vector<PerConstituent> boundary_by_reach_mgL;  ///< aligned with Apportionment::boundary_reaches
-    PerConstituent boundary_load_gs{0, 0, 0};   ///< excess load of the boundary inflows reaching the section
+    PerConstituent boundary_load_gs{};   ///< excess load of the boundary inflows reaching the section
     std::vector<PerConstituent> by_source_mgL;  ///< aligned with CaseModel::sources
-    PerConstituent limit_mgL{0, 0, 0};          ///< target-class limit
-    PerConstituent target_mgL{0, 0, 0};         ///< limit x (1 - margin of safety)
-    PerConstituent upstream_load_gs{0, 0, 0};   ///< load of sources that reach the section
+    PerConstituent limit_mgL{};          ///< target-class limit
+    PerConstituent target_mgL{};         ///< limit x (1 - margin of safety)
+    PerConstituent upstream_load_gs{};   ///< load of sources that reach the section
     /// Share sigma_s of the upstream source load to cut (every contributing source alike) so that C_s = target.
-    PerConstituent required_cut_share{0, 0, 0};
-    PerConstituent required_cut_gs{0, 0, 0};    ///< share x upstream load
+    PerConstituent required_cut_share{};
+    PerConstituent required_cut_gs{};    ///< share x upstream load
     /// Where N_s + U_s >= target: share of the boundary inflow's excess load to cut upstream of the case, and that load.
-    PerConstituent boundary_cut_share{0, 0, 0};
-    PerConstituent boundary_cut_gs{0, 0, 0};
-    std::array<bool, kNumConstituents> feasible{true, true, true};  ///< false: natural background alone exceeds the target
+    PerConstituent boundary_cut_share{};
+    PerConstituent boundary_cut_gs{};
+    std::array<bool, kNumConstituents> feasible = uniform(true);  ///< false: natural background alone exceeds the target
 };
 
 struct ReductionOptions {
@@ -63,18 +63,18 @@ struct ReachCapacity {
     std::int32_t reach = kNone;
     int target_class = 0;                   ///< 0: no section downstream, no capacity computed
     std::string control_section;            ///< section id setting the target
-    PerConstituent limit_mgL{0, 0, 0};
-    PerConstituent inflow_conc_mgL{0, 0, 0};  ///< entering the reach (modelled)
-    PerConstituent capacity_gs{0, 0, 0};      ///< largest load at the discharge point keeping the reach end at the limit
-    PerConstituent current_gs{0, 0, 0};       ///< sources on the reach now
-    PerConstituent reduction_gs{0, 0, 0};     ///< max(0, current - capacity); with an apportionment: the per-reach cut
+    PerConstituent limit_mgL{};
+    PerConstituent inflow_conc_mgL{};  ///< entering the reach (modelled)
+    PerConstituent capacity_gs{};      ///< largest load at the discharge point keeping the reach end at the limit
+    PerConstituent current_gs{};       ///< sources on the reach now
+    PerConstituent reduction_gs{};     ///< max(0, current - capacity); with an apportionment: the per-reach cut
     // With an apportionment (the one reduction answer, per reach):
-    PerConstituent allowed_gs{0, 0, 0};        ///< current - cut: the load the reach may keep
+    PerConstituent allowed_gs{};        ///< current - cut: the load the reach may keep
     std::array<std::string, kNumConstituents> binding_section;  ///< section whose share sets most of the cut
     std::vector<PerConstituent> cut_for_section_gs;  ///< sigma_s x load of the reach's sources reaching s, per section
     /// The modelled inflow alone (own sources removed) already exceeds the limit at the reach end: load that must be
     /// removed from the water entering the reach, i.e. upstream, for the end to meet the limit.
-    PerConstituent upstream_cut_gs{0, 0, 0};
+    PerConstituent upstream_cut_gs{};
 };
 
 enum class DischargePoint { Midpoint, End };

@@ -171,8 +171,8 @@ FitStats fit_stats(const std::vector<double>& o, const std::vector<double>& m) {
 
 CalibrationResult calibrate(const CaseModel& base, const std::vector<ObservedValue>& obs, const CalibrationOptions& opt) {
     Problems probs;
-    PerConstituent scale{0, 0, 0};
-    std::array<std::size_t, kNumConstituents> count{0, 0, 0};
+    PerConstituent scale{};
+    std::array<std::size_t, kNumConstituents> count{};
     for (const auto& o : obs) {
         if (o.section < 0 || static_cast<std::size_t>(o.section) >= base.sections.size()) {
             probs.add(o.file, o.record, "section_id", "", "observation names no section of the case");
@@ -191,7 +191,7 @@ CalibrationResult calibrate(const CaseModel& base, const std::vector<ObservedVal
     for (auto c : kConstituents) {
         const int ci = idx(c);
         if (!opt.fit_k[ci]) continue;
-        const std::string k = "kinetics." + std::string(key(c)) + ".k20_per_d";
+        const std::string k = kinetics_key(c, "k20_per_d");
         if (count[ci] == 0) {
             probs.add("", "", k, "", std::string("no observations of ") + std::string(label_en(c)) + " to fit its rate to");
             continue;
@@ -231,7 +231,7 @@ CalibrationResult calibrate(const CaseModel& base, const std::vector<ObservedVal
 
     CalibrationResult res;
     res.before = stats_of(base, obs, nullptr);
-    Objective f{&base, &obs, &slots, {}, {true, true, true}, scale};
+    Objective f{&base, &obs, &slots, {}, uniform(true), scale};
     std::vector<std::size_t> all(slots.size());
     for (std::size_t i = 0; i < slots.size(); ++i) all[i] = i;
     {
@@ -250,7 +250,7 @@ CalibrationResult calibrate(const CaseModel& base, const std::vector<ObservedVal
         for (std::size_t i = 0; i < slots.size(); ++i) {
             Objective fi = f;
             fi.which = {i};
-            fi.counted = {false, false, false};
+            fi.counted = {};
             fi.counted[slots[i].c] = true;
             std::vector<double> x{slots[i].initial};
             const std::string why = fit(fi, x, slots, opt);

@@ -25,15 +25,15 @@ namespace qingliu::scenarios {
 struct ObservedValue {
     std::int32_t section = kNone;  ///< index in CaseModel::sections
     std::string date;
-    PerConstituent conc_mgL{0, 0, 0};
-    std::array<bool, kNumConstituents> has{false, false, false};
+    PerConstituent conc_mgL{};
+    std::array<bool, kNumConstituents> has{};
     std::string file, record;
 };
 
 struct CalibrationOptions {
-    std::array<bool, kNumConstituents> fit_k{true, true, true};
+    std::array<bool, kNumConstituents> fit_k = uniform(true);
     /// Bounds of k20 (1/d); negative: the parameter table's range for kinetics.<c>.k20_per_d.
-    std::array<double, kNumConstituents> k_low{-1, -1, -1}, k_high{-1, -1, -1};
+    std::array<double, kNumConstituents> k_low = uniform(-1.0), k_high = uniform(-1.0);
     /// Also fit every inventory coefficient row whose category ends in "_entry" with low < high, within [low, high].
     bool fit_entry = false;
     double xtol_rel = 1e-10;

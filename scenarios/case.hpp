@@ -36,7 +36,7 @@ struct CaseModel {
 };
 
 struct SectionResult {
-    PerConstituent conc_mgL{0, 0, 0};
+    PerConstituent conc_mgL{};
     double flow_m3s = 0.0;
     reaches::SectionClass cls;
 };

@@ -12,9 +12,10 @@
 namespace qingliu::scenarios {
 
 const std::vector<MeasureKindDef>& measure_kinds() {
+    static const std::string kPerConstituentPct = "reduction_pct or " + columns("_pct", "", ", ");
     static const std::vector<MeasureKindDef> t = {
         {MeasureKind::SourceReduction, "source_reduction", "污染源削减", "Cut source loads",
-         "sources, types, reaches (selection; empty = all); reduction_pct or cod_pct, nh3n_pct, tp_pct"},
+         "sources, types, reaches (selection; empty = all); " + kPerConstituentPct},
         {MeasureKind::PlantStandard, "plant_standard", "污水处理厂提标", "Upgrade plant discharge standard",
          "plants (ids; default all sewage plants), standard (e.g. GB18918-1A, DB51/2311-2016, GB3838-IV)"},
         {MeasureKind::PlantCollection, "plant_collection", "提高污水收集率", "Raise sewage collection rate",
@@ -30,10 +31,10 @@ const std::vector<MeasureKindDef>& measure_kinds() {
         {MeasureKind::Aquaculture, "aquaculture_treatment", "水产养殖尾水治理", "Treat aquaculture tail water",
          "coverage (0-1) of ponds treated; ponds (ids) optional"},
         {MeasureKind::Wetland, "wetland", "尾水湿地/生态缓冲带", "Tail-water wetland or buffer strip",
-         "sources, types, reaches (selection); reduction_pct or cod_pct, nh3n_pct, tp_pct"},
+         "sources, types, reaches (selection); " + kPerConstituentPct},
         {MeasureKind::Transfer, "transfer", "水系连通/调水", "Water transfer (connection)", "from, to (reach ids), flow_m3s"},
         {MeasureKind::EcoFlow, "eco_flow", "生态流量保障", "Guarantee ecological flow",
-         "reach, min_flow_m3s; cod_mgL, nh3n_mgL, tp_mgL of released water (default: the reach's headwater background)"},
+         "reach, min_flow_m3s; " + columns("_mgL", "", ", ") + " of released water (default: the reach's headwater background)"},
         {MeasureKind::Conditions, "conditions", "水文水温条件", "Set temperature or flow condition",
          "temperature_c, flow_factor (scales headwater and lateral flows)"},
     };
@@ -94,20 +95,20 @@ std::vector<loads::EffluentStandard> surface_water_standards(const reaches::Clas
 
 namespace {
 
-// reduction_pct applies to all three; cod_pct etc. override per constituent. Returns shares removed (0..1).
+// reduction_pct applies to every constituent; cod_pct etc. override per constituent. Returns shares removed (0..1).
 PerConstituent read_reduction(Reader& r, bool required) {
-    PerConstituent out{0, 0, 0};
+    PerConstituent out{};
     bool any = false;
     if (auto all = r.number("reduction_pct", false, 0.0, 100.0)) {
-        out = {*all / 100.0, *all / 100.0, *all / 100.0};
+        out = uniform(*all / 100.0);
         any = true;
     }
     for (auto c : kConstituents)
-        if (auto v = r.number(std::string(key(c)) + "_pct", false, 0.0, 100.0)) {
+        if (auto v = r.number(column(c, "_pct"), false, 0.0, 100.0)) {
             out[idx(c)] = *v / 100.0;
             any = true;
         }
-    if (required && !any) r.problem("reduction_pct", "", "give reduction_pct or cod_pct / nh3n_pct / tp_pct");
+    if (required && !any) r.problem("reduction_pct", "", "give reduction_pct or " + columns("_pct", "", " / "));
     return out;
 }
 
@@ -240,9 +241,10 @@ std::vector<Scenario> compile_scenarios(const CaseModel& m, const std::vector<Me
                 if (auto q = r.number("min_flow_m3s", true, 0.0, 1e5)) { x.value = *q; x.has_value = true; }
                 int given = 0;
                 for (auto c : kConstituents)
-                    if (auto v = r.number(std::string(key(c)) + "_mgL", false, 0.0, 1e4)) { x.conc_mgL[idx(c)] = *v; ++given; }
-                if (given != 0 && given != 3) r.problem("cod_mgL", "", "give all of cod_mgL, nh3n_mgL and tp_mgL, or none");
-                x.has_conc = given == 3;
+                    if (auto v = r.number(column(c, "_mgL"), false, 0.0, 1e4)) { x.conc_mgL[idx(c)] = *v; ++given; }
+                if (given != 0 && given != kNumConstituents)
+                    r.problem(column(kConstituents.front(), "_mgL"), "", "give all of " + columns_listed("_mgL") + ", or none");
+                x.has_conc = given == kNumConstituents;
                 break;
             }
             case MeasureKind::Conditions: {
@@ -300,7 +302,7 @@ void apply_measure(CaseModel& m, const Measure& x) {
                 auto& s = m.sources[i];
                 if (x.action == "close") {
                     s.flow_m3s = 0.0;
-                    s.load_gs = {0, 0, 0};
+                    s.load_gs = {};
                 } else if (x.action == "connect") {
                     // the water goes to the plant and leaves it at the plant's effluent concentration
                     if (x.plant != kNone) {
@@ -311,7 +313,7 @@ void apply_measure(CaseModel& m, const Measure& x) {
                         p.flow_m3s += q;
                     }
                     s.flow_m3s = 0.0;
-                    s.load_gs = {0, 0, 0};
+                    s.load_gs = {};
                 } else if (x.action == "remediate") {
                     for (int c = 0; c < kNumConstituents; ++c)
                         s.load_gs[c] = x.standard.empty() ? s.load_gs[c] * (1.0 - x.removal[c])

@@ -64,8 +64,8 @@ struct Measure {
     std::vector<std::int32_t> reaches;    ///< reach indices
     std::vector<std::string> towns;
     // effect
-    PerConstituent removal{0, 0, 0};  ///< share removed, 0..1
-    PerConstituent limit_mgL{0, 0, 0};
+    PerConstituent removal{};  ///< share removed, 0..1
+    PerConstituent limit_mgL{};
     std::string standard;
     std::string action;               ///< outfall: close / connect / remediate
     std::int32_t plant = kNone;       ///< outfall connect: receiving plant (source index)
@@ -73,7 +73,7 @@ struct Measure {
     double value2 = 0.0;              ///< second number (e.g. flow factor)
     bool has_value = false, has_value2 = false;
     std::int32_t from = kNone, to = kNone;
-    PerConstituent conc_mgL{0, 0, 0};  ///< concentration of added water (eco flow)
+    PerConstituent conc_mgL{};  ///< concentration of added water (eco flow)
     bool has_conc = false;
 };
 
@@ -82,7 +82,7 @@ struct MeasureKindDef {
     const char* key;
     const char* zh;
     const char* en;
-    const char* params;  ///< parameters it takes, for docs and messages
+    std::string params;  ///< parameters it takes, for docs and messages
 };
 const std::vector<MeasureKindDef>& measure_kinds();
 const MeasureKindDef& kind_def(MeasureKind k);

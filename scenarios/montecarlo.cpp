@@ -39,9 +39,8 @@ struct KineticKey {
 };
 KineticKey kinetic_key(const std::string& k) {
     for (auto c : kConstituents) {
-        const std::string p = "kinetics." + std::string(key(c)) + ".";
-        if (k == p + "k20_per_d") return {idx(c), false};
-        if (k == p + "theta") return {idx(c), true};
+        if (k == kinetics_key(c, "k20_per_d")) return {idx(c), false};
+        if (k == kinetics_key(c, "theta")) return {idx(c), true};
     }
     return {};
 }
@@ -77,7 +76,7 @@ std::vector<UncertainParameter> default_uncertainty(const CaseModel& m) {
     for (auto c : kConstituents) {
         const double k = m.kinetics.k20_per_d[idx(c)];
         UncertainParameter p;
-        p.key = "kinetics." + std::string(key(c)) + ".k20_per_d";
+        p.key = kinetics_key(c, "k20_per_d");
         p.low = 0.5 * k;
         p.high = 1.5 * k;
         p.dist = Distribution::Triangular;
@@ -180,7 +179,7 @@ MonteCarloResult monte_carlo(const CaseModel& base, const std::vector<UncertainP
     res.sections.resize(ns);
     if (n == 0) return res;
 
-    // conc[(s * 3 + c) * n + i]; meets[s * n + i]
+    // conc[(s * kNumConstituents + c) * n + i]; meets[s * n + i]
     std::vector<double> conc(ns * kNumConstituents * n);
     std::vector<char> meets(ns * n);
     std::atomic<std::size_t> done{0};

@@ -56,8 +56,8 @@ struct MonteCarloOptions {
 
 struct SectionBand {
     double p_meets = 0.0;                 ///< share of draws in which the section meets its target class
-    PerConstituent p_meets_c{0, 0, 0};    ///< per constituent: C <= target-class limit
-    PerConstituent p5{0, 0, 0}, p50{0, 0, 0}, p95{0, 0, 0}, mean{0, 0, 0};  ///< mg/L
+    PerConstituent p_meets_c{};    ///< per constituent: C <= target-class limit
+    PerConstituent p5{}, p50{}, p95{}, mean{};  ///< mg/L
 };
 
 struct MonteCarloResult {

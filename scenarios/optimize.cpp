@@ -231,7 +231,7 @@ OptimizeResult optimize(const CaseModel& base_in, const std::vector<Candidate>& 
         for (std::size_t s = 0; s < ns; ++s) c0[k][s] = e0[k].sections[s].conc_mgL;
     // resp[k][j][s]
     std::vector<std::vector<std::vector<PerConstituent>>> resp(
-        nk, std::vector<std::vector<PerConstituent>>(nm, std::vector<PerConstituent>(ns, PerConstituent{0, 0, 0})));
+        nk, std::vector<std::vector<PerConstituent>>(nm, std::vector<PerConstituent>(ns, PerConstituent{})));
     tbb::parallel_for(std::size_t(0), nk * nm, [&](std::size_t kj) {
         const std::size_t k = kj / nm, j = kj % nm;
         CaseModel m = bases[k];
@@ -252,7 +252,7 @@ OptimizeResult optimize(const CaseModel& base_in, const std::vector<Candidate>& 
         for (std::size_t j = i + 1; j < nm; ++j)
             if (cands[i].group.empty() || cands[i].group != cands[j].group) all_pairs.emplace_back(static_cast<int>(i), static_cast<int>(j));
     std::vector<std::vector<std::vector<PerConstituent>>> pair_d(
-        nk, std::vector<std::vector<PerConstituent>>(all_pairs.size(), std::vector<PerConstituent>(ns, PerConstituent{0, 0, 0})));
+        nk, std::vector<std::vector<PerConstituent>>(all_pairs.size(), std::vector<PerConstituent>(ns, PerConstituent{})));
     tbb::parallel_for(std::size_t(0), nk * all_pairs.size(), [&](std::size_t kp) {
         const std::size_t k = kp / all_pairs.size(), p = kp % all_pairs.size();
         const auto [i, j] = all_pairs[p];
@@ -323,7 +323,7 @@ OptimizeResult optimize(const CaseModel& base_in, const std::vector<Candidate>& 
         }
 
     // Rows, scaled by 1/limit; coefficients below 1e-12 of the limit are dropped.
-    std::vector<std::vector<PerConstituent>> corr(nk, std::vector<PerConstituent>(ns, PerConstituent{0, 0, 0}));
+    std::vector<std::vector<PerConstituent>> corr(nk, std::vector<PerConstituent>(ns, PerConstituent{}));
     auto build_rows = [&] {
         std::vector<Row> rows;
         for (std::size_t k = 0; k < nk; ++k)

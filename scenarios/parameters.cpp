@@ -1,34 +1,69 @@
 #include "scenarios/parameters.hpp"
 
+#include <limits>
+
 namespace qingliu::scenarios {
 
-const std::vector<ParamDef>& case_parameters() {
-    static const std::vector<ParamDef> t = {
+std::string kinetics_key(Constituent c, std::string_view what) {
+    return "kinetics." + std::string(key(c)) + "." + std::string(what);
+}
+
+std::string background_key(std::string_view which, Constituent c) {
+    return "background." + std::string(which) + "." + column(c, "_mgL");
+}
+
+namespace {
+
+constexpr double kNoDefault = std::numeric_limits<double>::quiet_NaN();  // printed empty: the row says what applies
+
+std::vector<ParamDef> make_table() {
+    std::vector<ParamDef> t = {
         {"conditions.temperature_c", "degC", 20.0, 0.0, 40.0, "Design water temperature", "设计水温",
          "20 degC reference temperature of the rate constants"},
-        {"kinetics.cod.k20_per_d", "1/d", 0.20, 0.0, 10.0, "COD first-order decay rate at 20 degC",
-         "化学需氧量综合降解系数（20℃）",
-         "typical river value; calibrate to the case (Chapra 1997, Surface Water-Quality Modeling, ch. 19)"},
-        {"kinetics.cod.theta", "-", 1.047, 1.0, 1.2, "Temperature coefficient of COD decay", "化学需氧量降解温度系数",
-         "QUAL2K documentation (Chapra, Pelletier & Tao), CBOD oxidation theta = 1.047"},
-        {"kinetics.nh3n.k20_per_d", "1/d", 0.15, 0.0, 10.0, "NH3-N first-order loss (nitrification) at 20 degC",
-         "氨氮综合降解系数（20℃）", "typical river value; calibrate to the case (Chapra 1997, ch. 23)"},
-        {"kinetics.nh3n.theta", "-", 1.07, 1.0, 1.2, "Temperature coefficient of nitrification", "氨氮降解温度系数",
-         "QUAL2K documentation, nitrification theta = 1.07"},
-        {"kinetics.tp.k20_per_d", "1/d", 0.05, 0.0, 10.0, "TP apparent first-order loss (net settling) at 20 degC",
-         "总磷综合降解（沉降）系数（20℃）", "typical river value; calibrate to the case"},
-        {"kinetics.tp.theta", "-", 1.024, 1.0, 1.2, "Temperature coefficient of TP loss", "总磷降解温度系数",
-         "Arrhenius coefficient commonly used for settling processes (Chapra 1997, ch. 2)"},
-        {"background.headwater.cod_mgL", "mg/L", 0.0, 0.0, 1000.0, "COD of headwater inflow", "上游来水化学需氧量", "case data"},
-        {"background.headwater.nh3n_mgL", "mg/L", 0.0, 0.0, 100.0, "NH3-N of headwater inflow", "上游来水氨氮", "case data"},
-        {"background.headwater.tp_mgL", "mg/L", 0.0, 0.0, 50.0, "TP of headwater inflow", "上游来水总磷", "case data"},
-        {"background.lateral.cod_mgL", "mg/L", 0.0, 0.0, 1000.0, "COD of lateral (groundwater, runoff) inflow",
-         "区间入流化学需氧量", "case data"},
-        {"background.lateral.nh3n_mgL", "mg/L", 0.0, 0.0, 100.0, "NH3-N of lateral inflow", "区间入流氨氮", "case data"},
-        {"background.lateral.tp_mgL", "mg/L", 0.0, 0.0, 50.0, "TP of lateral inflow", "区间入流总磷", "case data"},
+    };
+    for (auto c : kConstituents) {
+        const KineticsDefaults& k = variable(c).kinetics;
+        t.push_back({kinetics_key(c, "k20_per_d"), "1/d", k.k20_per_d, 0.0, k.k20_max_per_d, std::string(k.k20_en),
+                     std::string(k.k20_zh), std::string(k.k20_source)});
+        t.push_back({kinetics_key(c, "theta"), "-", k.theta, 1.0, 1.2, std::string(k.theta_en), std::string(k.theta_zh),
+                     std::string(k.theta_source)});
+    }
+    const struct {
+        const char* which;
+        const char* en;
+        const char* zh;
+    } inflows[] = {{"headwater", "headwater inflow", "上游来水"}, {"lateral", "lateral (groundwater, runoff) inflow", "区间入流"}};
+    for (const auto& in : inflows)
+        for (auto c : kConstituents)
+            t.push_back({background_key(in.which, c), std::string(variable(c).unit), 0.0, 0.0, variable(c).background_max_mgL,
+                         std::string(label_en(c)) + " of " + in.en, in.zh + std::string(label_zh(c)), "case data"});
+    const std::vector<ParamDef> rest = {
         {"options.snap_max_m", "m", 1000.0, 0.0, 1e6, "Largest distance at which a point source or section is snapped to a reach",
          "点源、断面吸附到河段的最大距离", "project default"},
+        {"dynamic.flows", "", kNoDefault, 0.0, 0.0,
+         "Daily flow table: date, flow_m3s (a gauge) or date, reach_id, flow_m3s (each reach's own inflow); required for "
+         "`qingliu dynamic`",
+         "逐日流量表（水文站或各河段）", "case data", ParamKind::Table},
+        {"dynamic.gauge_reach", "", kNoDefault, 0.0, 0.0, "Reach whose downstream end the gauge series describes",
+         "水文站所在河段", "case data", ParamKind::Text},
+        {"dynamic.loads", "", kNoDefault, 0.0, 0.0, "Optional daily load factor table: date, source_id or type, factor",
+         "逐日负荷系数表（可选）", "case data", ParamKind::Table},
+        {"dynamic.year", "a", kNoDefault, 1800.0, 2200.0, "Simulated year (default: the year of the first flow record)",
+         "模拟年份（默认为流量表首条记录的年份）", "case data", ParamKind::Integer},
+        {"dynamic.washoff_exponent", "-", 1.0, 0.0, 3.0, "Exponent b of diffuse loads against runoff, load ~ runoff^b",
+         "面源负荷随径流变化的指数", "project default (loads proportional to runoff)"},
+        {"dynamic.monthly_temperature_c", "degC", kNoDefault, -5.0, 45.0,
+         "Twelve monthly water temperatures (default: conditions.temperature_c all year)", "逐月水温（12个）", "case data",
+         ParamKind::Numbers12},
     };
+    t.insert(t.end(), rest.begin(), rest.end());
+    return t;
+}
+
+}  // namespace
+
+const std::vector<ParamDef>& case_parameters() {
+    static const std::vector<ParamDef> t = make_table();
     return t;
 }
 
@@ -36,6 +71,14 @@ const ParamDef* find_parameter(const std::string& key) {
     for (const auto& p : case_parameters())
         if (key == p.key) return &p;
     return nullptr;
+}
+
+std::vector<const ParamDef*> section_parameters(std::string_view section) {
+    const std::string prefix = std::string(section) + ".";
+    std::vector<const ParamDef*> out;
+    for (const auto& p : case_parameters())
+        if (p.key.compare(0, prefix.size(), prefix) == 0) out.push_back(&p);
+    return out;
 }
 
 }  // namespace qingliu::scenarios

@@ -56,7 +56,7 @@ Sweep::Outcome Sweep::evaluate(const Scenario& s) const {
         std::vector<PerConstituent> loads(shell.sources.size());
         for (std::size_t j = 0; linear && j < loads.size(); ++j) {
             loads[j] = shell.sources[j].load_gs;
-            const bool carries = loads[j][0] != 0.0 || loads[j][1] != 0.0 || loads[j][2] != 0.0;
+            const bool carries = any_nonzero(loads[j]);
             if (carries && response_.dry_input[j]) linear = false;  // the full solve names the dry reach
         }
         if (linear) {

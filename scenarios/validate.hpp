@@ -25,7 +25,7 @@ struct ObservedStatus {
     std::string date;                  ///< as published: "2016-02", "2018", ...
     int observed_class = 0;            ///< 1..6 (6 = worse than V); 0 = no class given
     std::string limiting;              ///< parameter(s) named as setting the observed class ("TP"), may be empty
-    PerConstituent conc_mgL{0, 0, 0};  ///< observed concentrations where has[] is true
+    PerConstituent conc_mgL{};  ///< observed concentrations where has[] is true
     std::array<bool, kNumConstituents> has{false, false, false};
     std::string statement;             ///< published wording (a statement without a class is shown, not counted)
     std::string source;                ///< publication of this row
@@ -39,7 +39,7 @@ struct ValidationRow {
     int modelled_class = 0;
     int difference = 0;      ///< modelled − observed (0 when no observed class)
     int modelled_worst = 0;  ///< constituent index that sets the modelled class
-    PerConstituent modelled_mgL{0, 0, 0};
+    PerConstituent modelled_mgL{};
 };
 
 struct ValidationSummary {

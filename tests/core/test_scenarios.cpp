@@ -31,7 +31,7 @@ CaseModel small_case(double k_per_d = 0.2) {
     reaches::NetworkBuilder b;
     b.add(reach("R", "干流", "R2", 20.0, 0.5, 10.0, {10.0, 0.3, 0.05}));
     b.add(reach("T", "支流", "R2", 4.0, 0.3, 1.0, {12.0, 0.5, 0.1}));
-    b.add(reach("R2", "干流", "", 10.0, 0.5, 0.0, {0, 0, 0}));
+    b.add(reach("R2", "干流", "", 10.0, 0.5, 0.0, {}));
     CaseModel m;
     m.net = b.finish();
     m.kinetics.k20_per_d = {k_per_d, k_per_d, k_per_d};

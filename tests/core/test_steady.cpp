@@ -13,7 +13,7 @@ namespace {
 constexpr double kTight = 1e-12;  // closed forms evaluated the same way: only rounding differs
 
 NetworkBuilder::Reach reach(const std::string& id, const std::string& down, double km, double u, double q_head = 0.0,
-                            PerConstituent c_head = {0, 0, 0}) {
+                            PerConstituent c_head = {}) {
     NetworkBuilder::Reach r;
     r.id = id;
     r.river = "R";

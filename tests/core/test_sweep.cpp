@@ -104,7 +104,7 @@ TEST_CASE("linear response equals the full solve for any loads (splits, transfer
         }
     }
     // zero loads: the background alone (no inputs' load anywhere)
-    const auto none = resp.concentrations(std::vector<PerConstituent>(s.inputs.size(), PerConstituent{0, 0, 0}));
+    const auto none = resp.concentrations(std::vector<PerConstituent>(s.inputs.size(), PerConstituent{}));
     for (std::size_t o = 0; o < s.obs.size(); ++o) CHECK(none[o] == resp.background_mgL[o]);
 }
 
@@ -119,7 +119,7 @@ TEST_CASE("a unit load's coefficient is the closed form C = e^{-kx/u} / Q on one
     const auto net = b.finish();
     reaches::SteadyOptions opt;
     opt.k_per_d = {0.3, 0.2, 0.1};
-    const std::vector<reaches::PointInput> in = {{0, 2000, -1, 1.0, {1, 1, 1}, 0}};
+    const std::vector<reaches::PointInput> in = {{0, 2000, -1, 1.0, uniform(1.0), 0}};
     const std::vector<reaches::Observation> ob = {{0, 9000, 0}};
     const auto resp = reaches::steady_response(net, in, ob, opt);
     REQUIRE(resp.obs.size() == 1);
@@ -248,7 +248,7 @@ TEST_CASE("a load left where there is no water is refused, not routed", "[sweep]
     half.measures = {cut};
     CHECK_THROWS_AS(sweep.evaluate(half), ModelError);
     scenarios::Scenario gone;
-    cut.removal = {1, 1, 1};
+    cut.removal = uniform(1.0);
     gone.measures = {cut};
     const auto r = sweep.evaluate(gone);  // no load left: the linear path is exact
     CHECK(r.linear);

@@ -59,7 +59,7 @@ TEST_CASE("validate: classes compared and agreement counted by hand", "[validate
     REQUIRE(v.rows.size() == 6);
     for (const auto& r : v.rows) {
         CHECK(r.modelled_class == 4);
-        CHECK(r.modelled_worst == idx(Constituent::NH3N));
+        CHECK(r.modelled_worst == idx(*constituent_from_key("nh3n")));
         // no decay: the modelled concentration is the headwater's (1e-12: rounding of the mixing arithmetic)
         CHECK(r.modelled_mgL[1] == Approx(1.2).margin(1e-12));
     }

@@ -143,12 +143,12 @@ TEST_CASE("a pulse travels at L/u", "[dynamic][analytical]") {
     // time of cells in series is V/Q = L/u for any number of cells, so the centroid of the outflow mass is 2 days
     // after the centroid of the inflow.
     NetworkBuilder b;
-    b.add(reach("R", "", 86.4, 0.5, 5.0, 0.0, {0, 0, 0}, {0, 0, 0}));
+    b.add(reach("R", "", 86.4, 0.5, 5.0, 0.0, {}, {}));
     const Network net = b.finish();
     DynamicForcing f;
     f.step_days = 1.0 / 24.0;
     f.steps = 24 * 8;
-    f.k_per_d = {{0.0, 0.0, 0.0}};
+    f.k_per_d = {{}};
     std::vector<double> pattern(f.steps, 0.0);
     pattern[24] = 1.0;  // hour 24-25
     f.load_patterns = {pattern};

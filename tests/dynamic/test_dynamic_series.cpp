@@ -2,7 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <map>
 #include <sstream>
+
+#include <toml++/toml.h>
 
 #include <ogrsf_frmts.h>
 #include <sqlite3.h>
@@ -237,4 +240,27 @@ TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic
     CHECK(test::run_cli("--store " + (out / "s.sqlite").string() + " dynamic " + (test::source_dir() / "tests/data/mini").string() +
                         " --out " + (out / "res").string()) == 1);
     CHECK_FALSE(fs::exists(out / "res" / "compliance.csv"));
+}
+
+TEST_CASE("[dynamic] keys are checked against their rows of the parameter table", "[dynamic][series][io]") {
+    const toml::table t = toml::parse(R"(
+flows = "flows.csv"
+year = 1700
+washoff_exponent = 5.0
+monthly_temperature_c = [8, 9, 13]
+gauge = "A4"
+)");
+    Problems p;
+    io::DynamicSettings s;
+    io::read_dynamic_settings(t, "case.toml", "/cases/x", p, s);
+    std::map<std::string, std::string> msg;
+    for (const auto& x : p.items()) msg[x.field] = x.message;
+    REQUIRE(p.size() == 4);
+    // ranges and the list of keys come from the table
+    CHECK(msg["dynamic.year"].find("[1800, 2200]") != std::string::npos);
+    CHECK(msg["dynamic.washoff_exponent"].find("[0, 3]") != std::string::npos);
+    CHECK(msg["dynamic.monthly_temperature_c"].find("12") != std::string::npos);
+    CHECK(msg["dynamic.gauge"].find("flows, gauge_reach, loads, year, washoff_exponent, monthly_temperature_c") != std::string::npos);
+    CHECK(s.flows == "/cases/x/flows.csv");
+    CHECK(s.washoff_exponent == 1.0);  // the rejected value is not taken
 }

@@ -42,7 +42,7 @@ TEST_CASE("mass balance on every shipped case", "[massbalance]") {
             CHECK(std::abs(in - e.steady.outlet_load_gs[c] - e.steady.total_decayed_gs[c]) <= 1e-9 * in);
         }
         // k = 0: the outlet load equals the sum of all loads, summed independently from the inputs
-        lc.model.kinetics.k20_per_d = {0, 0, 0};
+        lc.model.kinetics.k20_per_d = {};
         const auto z = scenarios::evaluate(lc.model);
         for (int c = 0; c < 3; ++c) {
             double sum = 0.0;

@@ -465,7 +465,7 @@ TEST_CASE("plant collection beyond capacity leaves the excess uncollected", "[lo
 TEST_CASE("inventory case: mass balance with k = 0 and apportionment by type", "[loads][io]") {
     auto lc = io::load_case(kCase);
     auto m = lc.model;
-    m.kinetics.k20_per_d = {0, 0, 0};
+    m.kinetics.k20_per_d = {};
     const auto e = scenarios::evaluate(m);
     // outlet load = every source + headwater and lateral background, to 1e-9 relative
     for (int c = 0; c < kNumConstituents; ++c) {

@@ -33,7 +33,7 @@ CaseModel basin(PerConstituent k20, double temperature_c) {
     };
     b.add(reach("M1", "M2", 15.0, 0.3, 6.0, {8.0, 0.2, 0.04}));
     b.add(reach("T", "M2", 8.0, 0.2, 1.5, {12.0, 0.4, 0.08}));
-    b.add(reach("M2", "", 15.0, 0.35, 0.0, {0, 0, 0}));
+    b.add(reach("M2", "", 15.0, 0.35, 0.0, {}));
     CaseModel m;
     m.net = b.finish();
     m.kinetics.k20_per_d = k20;
@@ -74,7 +74,7 @@ TEST_CASE("calibration recovers the rates that made the observations", "[calibra
         ObservedValue o;
         o.section = static_cast<std::int32_t>(s);
         o.conc_mgL = e.sections[s].conc_mgL;
-        o.has = {true, true, true};
+        o.has = uniform(true);
         obs.push_back(o);
     }
     obs[0].has[2] = false;  // a missing TP value is skipped, not read as 0
@@ -159,9 +159,9 @@ TEST_CASE("calibration of an entry coefficient recovers the value behind the obs
     ObservedValue o;
     o.section = 0;
     o.conc_mgL = {8.0 + 20.0 * 0.3, 0.1 + 2.0 * 0.3, 0.02 + 0.25 * 0.3};  // NH3-N 4 g, TP 0.5 g per person per day
-    o.has = {true, true, true};
+    o.has = uniform(true);
     CalibrationOptions opt;
-    opt.fit_k = {false, false, false};
+    opt.fit_k = {};
     opt.fit_entry = true;
     const CalibrationResult r = calibrate(m, {o}, opt);
     REQUIRE(r.parameters.size() == 1);

@@ -95,9 +95,9 @@ TEST_CASE("least-cost plan: the hand-solved choice, and the horizon changes it",
     // (10.5 + rest) f <= 20 needs a cut >= 23.5 - 20/f = 3.03 mg/L (f = exp(-0.1 * 20000 s / 86400 s/d) = 0.9771).
     CaseModel m = one_reach({10.5, 0.2, 0.05}, {{60, 0, 0}, {40, 0, 0}, {30, 0, 0}});
     const std::vector<Measure> ms = {
-        cut("close_s1", MeasureKind::SourceReduction, 0, {1, 1, 1}, 100, 0),    // -6 mg/L at the head
-        cut("close_s2", MeasureKind::SourceReduction, 1, {1, 1, 1}, 50, 0),     // -4
-        cut("close_s3", MeasureKind::SourceReduction, 2, {1, 1, 1}, 20, 1.5),   // -3
+        cut("close_s1", MeasureKind::SourceReduction, 0, uniform(1.0), 100, 0),    // -6 mg/L at the head
+        cut("close_s2", MeasureKind::SourceReduction, 1, uniform(1.0), 50, 0),     // -4
+        cut("close_s3", MeasureKind::SourceReduction, 2, uniform(1.0), 20, 1.5),   // -3
         cut("half_s1", MeasureKind::SourceReduction, 0, {0.5, 0.5, 0.5}, 20, 1.5),  // -3, a level of close_s1
     };
     const std::vector<Candidate> c = candidates_from(ms);
@@ -157,9 +157,9 @@ TEST_CASE("least-cost plan: an unreachable target is reported with its remaining
     // cheapest way to meet COD.
     CaseModel m = one_reach({10.5, 1.1, 0.05}, {{60, 0, 0}, {40, 3, 0}, {30, 0, 0}});
     const std::vector<Measure> ms = {
-        cut("close_s1", MeasureKind::SourceReduction, 0, {1, 1, 1}, 100, 0),
-        cut("close_s2", MeasureKind::SourceReduction, 1, {1, 1, 1}, 50, 0),
-        cut("close_s3", MeasureKind::SourceReduction, 2, {1, 1, 1}, 20, 0),
+        cut("close_s1", MeasureKind::SourceReduction, 0, uniform(1.0), 100, 0),
+        cut("close_s2", MeasureKind::SourceReduction, 1, uniform(1.0), 50, 0),
+        cut("close_s3", MeasureKind::SourceReduction, 2, uniform(1.0), 20, 0),
         cut("half_s1", MeasureKind::SourceReduction, 0, {0.5, 0.5, 0.5}, 20, 0),
     };
     const std::vector<Candidate> c = candidates_from(ms);
@@ -187,7 +187,7 @@ TEST_CASE("least-cost plan: two cuts on one source multiply; the pair term model
     const std::vector<Measure> ms = {
         cut("a", MeasureKind::SourceReduction, 0, {0.22, 0, 0}, 10, 0),
         cut("b", MeasureKind::Wetland, 0, {0.22, 0, 0}, 10, 0),
-        cut("close", MeasureKind::Outfall, 0, {0, 0, 0}, 100, 0),
+        cut("close", MeasureKind::Outfall, 0, {}, 100, 0),
     };
     std::vector<Candidate> c = candidates_from(ms);
     c[2].measure.action = "close";

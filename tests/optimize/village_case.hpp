@@ -20,7 +20,7 @@ inline scenarios::CaseModel village_case(double length_km, double q_m3s, PerCons
     b.add(r);
     scenarios::CaseModel m;
     m.net = b.finish();
-    m.kinetics.k20_per_d = {0.0, 0.0, 0.0};
+    m.kinetics.k20_per_d = {};
     loads::Village v;
     v.id = "V";
     v.reach = 0;

@@ -1,0 +1,180 @@
+// The cells of one reach over one interval of the dynamic solver (reaches/dynamic.hpp): pure rate functions, the
+// odeint system and its Jacobian, the closed forms for steady and relaxed intervals and the exact solution of stiff
+// intervals. Internal to the reaches module.
+#pragma once
+#ifndef BOOST_UBLAS_NDEBUG
+#define BOOST_UBLAS_NDEBUG 1
+#endif
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <boost/numeric/odeint.hpp>
+
+#include "common/constituent.hpp"
+#include "common/error.hpp"
+
+namespace qingliu::reaches::cells {
+namespace odeint = boost::numeric::odeint;
+
+inline std::string fmt(double v) {
+    char b[48];
+    std::snprintf(b, sizeof b, "%.6g", v);
+    return b;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pure rate functions and the odeint system of one reach over one interval (coefficients constant).
+// State layout per constituent c: [c*(n+2) + i] cell masses i < n, [c*(n+2) + n] mass out, [c*(n+2) + n+1] decayed.
+
+/// Transport of mass out of a cell (g/d): r M, r = 86400 u / dx.
+inline double transport_rate(double r_per_d, double mass_g) { return r_per_d * mass_g; }
+/// First-order loss (g/d): k M.
+inline double loss_rate(double k_per_d, double mass_g) { return k_per_d * mass_g; }
+
+struct CellSystem {
+    int n = 1;
+    const double* r = nullptr;  // per cell, 1/d
+    double k = 0.0;             // 1/d
+    const double* w = nullptr;  // per cell, g/d (w[i * kNumConstituents])
+
+    template <class State>
+    void operator()(const State& x, State& dxdt, double /*t*/) const {
+        double from_above = 0.0, lost = 0.0;
+        for (int i = 0; i < n; ++i) {
+            const double m = x[i];
+            const double out = transport_rate(r[i], m);
+            const double loss = loss_rate(k, m);
+            dxdt[i] = w[i * kNumConstituents] + from_above - out - loss;
+            from_above = out;
+            lost += loss;
+        }
+        dxdt[n] = from_above;
+        dxdt[n + 1] = lost;
+    }
+};
+
+/// Exact Jacobian for rosenbrock4 (the system is linear, so it is constant within an interval).
+struct CellJacobian {
+    CellSystem sys;
+    template <class State, class Matrix>
+    void operator()(const State& /*x*/, Matrix& J, const double& /*t*/, State& dfdt) const {
+        const int n = sys.n;
+        J.clear();
+        for (int i = 0; i < n; ++i) {
+            J(i, i) = -(sys.r[i] + sys.k);
+            if (i > 0) J(i, i - 1) = sys.r[i - 1];
+            J(n + 1, i) = sys.k;
+        }
+        J(n, n - 1) = sys.r[n - 1];
+        for (std::size_t i = 0; i < dfdt.size(); ++i) dfdt[i] = 0.0;
+    }
+};
+
+/// Upper bound on the share of the mass present at an interval's start that is still in the reach after h days:
+/// mass moves through the cells as a Markov chain, so its residence time is a sum of exponential stages with rates
+/// r_i + k >= lam_min, stochastically no longer than Erlang(n, lam_min):
+///     share <= P(Erlang(n, lam_min) > h) = sum_{j<n} e^{-lam_min h} (lam_min h)^j / j!
+inline double residual_share(int n, double lam_min, double h) {
+    const double a = lam_min * h;
+    double term = std::exp(-a), sum = term;
+    for (int j = 1; j < n; ++j) {
+        term *= a / j;
+        sum += term;
+    }
+    return sum;
+}
+
+/// Steady masses of the cells, M_ss = -A^{-1} W with A the (lower bidiagonal) rate matrix; cells in series:
+///     M_i = (r_{i-1} M_{i-1} + W_i) / (r_i + k).
+/// w: inputs per cell (g/d) at w[i * kNumConstituents].
+inline void steady_cells(int n, const double* r, double k, const double* w, double* mss) {
+    double above = 0.0;
+    for (int i = 0; i < n; ++i) {
+        mss[i] = (above + w[i * kNumConstituents]) / (r[i] + k);
+        above = r[i] * mss[i];
+    }
+}
+
+/// Ends an interval once the masses at its end, M(h), are known: x holds M0 (and the two pools) on entry. Since
+/// A M + W = dM/dt,
+///     int_0^h M dt = M_ss h + y,   A y = M(h) - M0,
+/// with y by forward substitution: r_{i-1} y_{i-1} - (r_i + k) y_i = M_i(h) - M0_i. Then out = r_{n-1} int M_{n-1},
+/// decayed = k sum int M_i, and in - out - decayed = M(h) - M0 holds as an identity (the columns of A sum to -k, the
+/// last to -(r_{n-1} + k)), so mass is conserved to rounding however M(h) was approximated.
+inline void end_interval(int n, const double* r, double k, double h, const double* mss, const double* mh, double* x) {
+    double above_y = 0.0, integral_all = 0.0, integral_out = 0.0;
+    for (int i = 0; i < n; ++i) {
+        const double y = (above_y - (mh[i] - x[i])) / (r[i] + k);
+        const double integral = mss[i] * h + y;
+        above_y = r[i] * y;
+        integral_all += integral;
+        if (i == n - 1) integral_out = integral;
+        x[i] = mh[i];
+    }
+    x[n] += r[n - 1] * integral_out;
+    x[n + 1] += k * integral_all;
+}
+
+/// Interval whose transient has died out (residual_share below tolerance): M(h) = M_ss + e^{Ah} (M0 - M_ss) ~ M_ss,
+/// the cells end at their steady state and the interval integrals follow from end_interval.
+inline void relaxed_interval(const CellSystem& s, double h, double* x, std::vector<double>& work) {
+    work.resize(s.n);
+    steady_cells(s.n, s.r, s.k, s.w, work.data());
+    end_interval(s.n, s.r, s.k, h, work.data(), work.data(), x);
+}
+
+/// Exact solution over an interval for the linear cells, the three constituents together (used for stiff intervals in
+/// Auto mode). With A_0 the transport matrix (lower bidiagonal: -r_i on the diagonal, r_i below it), constituent c has
+/// A_c = A_0 - k_c I, so e^{A_c t} = e^{-k_c t} e^{A_0 t} and one series serves all three. With M_ss = -A_c^{-1} W_c and
+/// d = M0 - M_ss,
+///     M(h) = M_ss + e^{-k_c h} e^{A_0 h} d,      int_0^h M dt = M_ss h + A_c^{-1} (M(h) - M0),
+/// where e^{A_0 h} d is evaluated by uniformization (Jensen 1953; Grassmann 1977): with L = max_i r_i and the
+/// non-negative matrix P = I + A_0/L,
+///     e^{A_0 h} d = sum_j Pois(j; L h) P^j d.
+/// P is substochastic (columns sum to at most 1), so |P^j d|_1 never grows with j: the terms after j add at most
+/// (1 - sum_{m<=j} Pois(m)) |P^j d|_1. The series stops when that, or the Poisson tail alone, is below 1e-16 of the
+/// masses; cells of nearly equal rates make P nearly nilpotent (P^n = 0 when all rates are equal), so it usually
+/// stops after little more than n terms. Long intervals are split so that L h <= 40 per part (no underflow of
+/// e^{-L h}). The integrals, outflow and decay follow from end_interval, which conserves mass to rounding whatever
+/// the truncation.
+/// use[c]: which constituents to advance (the others are left as they are).
+void exact_intervals(int n, const double* r, const double* w, const PerConstituent& k, const PerConstituentOf<bool>& use, double h,
+                     double* x, std::size_t stride, std::vector<double>& work);
+
+// Integrates one interval with a controlled stepper, restarting at its start. Throws ModelError on failure.
+template <class Stepper, class System, class State>
+void integrate_interval(Stepper& stepper, System sys, State& x, double T, double& dt, const std::string& reach, double t0_d,
+                        std::uint64_t& taken, std::uint64_t& rejected) {
+    double t = 0.0;
+    int fails = 0;
+    dt = std::min(dt, T);
+    while (t < T * (1.0 - 1e-13)) {
+        double h = std::min(dt, T - t);
+        const bool clipped = h < dt;
+        const double h_try = h;
+        const odeint::controlled_step_result r = stepper.try_step(sys, x, t, h);
+        if (r == odeint::success) {
+            ++taken;
+            fails = 0;
+            dt = clipped ? std::max(dt, h) : h;  // keep the controller's suggestion across a clipped last step
+        } else {
+            ++rejected;
+            dt = h;
+            if (++fails > 200 || !(h > 1e-12 * T) || !std::isfinite(h))
+                throw ModelError("dynamic solver failed on reach " + reach + " at day " + fmt(t0_d + t) +
+                                 ": step size " + fmt(h_try) + " d rejected " + std::to_string(fails) +
+                                 " times (last suggestion " + fmt(h) + " d)");
+        }
+    }
+    for (std::size_t i = 0; i < x.size(); ++i)
+        if (!std::isfinite(x[i]))
+            throw ModelError("dynamic solver failed on reach " + reach + " at day " + fmt(t0_d + T) +
+                             ": state is not finite after a step of " + fmt(dt) + " d");
+}
+
+}  // namespace qingliu::reaches::cells

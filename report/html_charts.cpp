@@ -1,0 +1,250 @@
+// The report's inline SVG charts: longitudinal profiles with class bands, apportionment bars, the network map.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+#include "reaches/classes.hpp"
+#include "report/html.hpp"
+#include "report/html_parts.hpp"
+
+namespace qingliu::report::html {
+
+// ------------------------------------------------------------------------------------------------ profile charts
+
+std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const std::vector<Series>& series,
+                          const std::vector<std::pair<double, const SectionResult*>>& secs) {
+    const double W = 720, H = 280, ml = 58, mr = 44, mt = 26, mb = 42;
+    const double pw = W - ml - mr, ph = H - mt - mb;
+    double ymax = 0.0;
+    for (const auto& s : series)
+        for (auto [x, y] : s.xy) ymax = std::max(ymax, y);
+    for (const auto& [x, s] : secs) ymax = std::max(ymax, s->conc_mgL[k]);
+    ymax = std::max(ymax * 1.12, limit_of(d, k, 3) * 1.15);
+    const double xmax = std::max(ax.length_km, 1e-3);
+    auto X = [&](double x) { return ml + pw * x / xmax; };
+    auto Y = [&](double y) { return mt + ph * (1.0 - std::min(y, ymax) / ymax); };
+    std::string o = "<svg class=\"chart profile\" viewBox=\"0 0 " + num(W) + " " + num(H) +
+                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">";
+    // class bands (GB 3838-2002 limits)
+    double lo = 0.0;
+    for (int c = 1; c <= 6; ++c) {
+        const double hi = c <= 5 ? limit_of(d, k, c) : ymax;
+        if (hi > lo && lo < ymax) {
+            const double y0 = Y(std::min(hi, ymax)), y1 = Y(lo);
+            o += "<rect x=\"" + fixed(ml, 1) + "\" y=\"" + fixed(y0, 1) + "\" width=\"" + fixed(pw, 1) + "\" height=\"" +
+                 fixed(y1 - y0, 1) + "\" fill=\"" + class_colour(c) + "\" fill-opacity=\"0.17\"><title>" +
+                 esc(reaches::class_label_zh(c) + " " + reaches::class_label_en(c)) + "</title></rect>";
+            if (y1 - y0 > 11)
+                o += "<text class=\"band\" x=\"" + fixed(W - mr + 4, 1) + "\" y=\"" + fixed((y0 + y1) / 2 + 4, 1) + "\" fill=\"" +
+                     class_colour(c) + "\">" + esc(reaches::class_roman(c)) + "</text>";
+        }
+        lo = hi;
+    }
+    // axes and ticks
+    const double ys = nice_step(ymax, 5), xs = nice_step(xmax, 8);
+    for (double y = 0.0; y <= ymax + 1e-12; y += ys)
+        o += "<line class=\"grid\" x1=\"" + fixed(ml, 1) + "\" x2=\"" + fixed(ml + pw, 1) + "\" y1=\"" + fixed(Y(y), 1) + "\" y2=\"" +
+             fixed(Y(y), 1) + "\"/><text class=\"tick\" x=\"" + fixed(ml - 5, 1) + "\" y=\"" + fixed(Y(y) + 4, 1) +
+             "\" text-anchor=\"end\">" + tick_text(y, ys) + "</text>";
+    for (double x = 0.0; x <= xmax + 1e-9; x += xs)
+        o += "<text class=\"tick\" x=\"" + fixed(X(x), 1) + "\" y=\"" + fixed(mt + ph + 15, 1) + "\" text-anchor=\"middle\">" +
+             tick_text(x, xs) + "</text>";
+    o += "<rect class=\"frame\" x=\"" + fixed(ml, 1) + "\" y=\"" + fixed(mt, 1) + "\" width=\"" + fixed(pw, 1) + "\" height=\"" +
+         fixed(ph, 1) + "\"/>";
+    o += "<text class=\"axis\" x=\"" + fixed(ml + pw / 2, 1) + "\" y=\"" + fixed(H - 6, 1) +
+         "\" text-anchor=\"middle\"><tspan class=\"zh\">距河源 km</tspan><tspan class=\"en\">distance from source, km</tspan></text>";
+    o += "<text class=\"axis\" x=\"12\" y=\"" + fixed(mt + ph / 2, 1) + "\" text-anchor=\"middle\" transform=\"rotate(-90 12 " +
+         fixed(mt + ph / 2, 1) + ")\">" + std::string(label_en(kConstituents[k])) + " mg/L</text>";
+    // sections
+    for (const auto& [x, s] : secs) {
+        o += "<line class=\"secline\" x1=\"" + fixed(X(x), 1) + "\" x2=\"" + fixed(X(x), 1) + "\" y1=\"" + fixed(mt, 1) + "\" y2=\"" +
+             fixed(mt + ph, 1) + "\"/>";
+        o += "<text class=\"seclabel\" x=\"" + fixed(X(x), 1) + "\" y=\"" + fixed(mt - 6, 1) + "\" text-anchor=\"middle\">" +
+             esc(s->name) + "</text>";
+        // target limit of the section as a short bar
+        const double lim = limit_of(d, k, s->target_class);
+        if (lim < ymax)
+            o += "<line class=\"target\" x1=\"" + fixed(X(x) - 9, 1) + "\" x2=\"" + fixed(X(x) + 9, 1) + "\" y1=\"" + fixed(Y(lim), 1) +
+                 "\" y2=\"" + fixed(Y(lim), 1) + "\"><title>" + esc("目标 target " + reaches::class_roman(s->target_class) + " " +
+                                                                   fixed(lim, conc_digits(k)) + " mg/L") + "</title></line>";
+        o += "<circle cx=\"" + fixed(X(x), 1) + "\" cy=\"" + fixed(Y(s->conc_mgL[k]), 1) + "\" r=\"5\" fill=\"" +
+             class_colour(s->cls[k]) + "\" stroke=\"#222\"><title>" +
+             esc(s->name + ": " + fixed(s->conc_mgL[k], conc_digits(k)) + " mg/L, " + reaches::class_label_zh(s->cls[k])) +
+             "</title></circle>";
+    }
+    // one line per scenario
+    for (std::size_t i = 0; i < series.size(); ++i) {
+        if (series[i].xy.empty()) continue;
+        std::string p;
+        for (std::size_t j = 0; j < series[i].xy.size(); ++j)
+            p += (j ? "L" : "M") + fixed(X(series[i].xy[j].first), 1) + " " + fixed(Y(series[i].xy[j].second), 1);
+        o += "<path class=\"series\" d=\"" + p + "\" stroke=\"" + scen_colour(i) + "\"" +
+             (*scen_dash(i) ? std::string(" stroke-dasharray=\"") + scen_dash(i) + "\"" : std::string()) + "><title>" +
+             esc(scen_name_zh(d.scenarios[i]) + " " + scen_name_en(d.scenarios[i])) + "</title></path>";
+    }
+    return o + "</svg>";
+}
+
+// ------------------------------------------------------------------------------------------ apportionment charts
+
+std::string apportion_chart(const SectionApportionment& a) {
+    const double W = 720, barh = 20, gap = 10, ml = 64, mr = 130, mt = 6;
+    const double H = mt + 3 * (barh + gap) + 4, pw = W - ml - mr;
+    std::string o = "<svg class=\"chart apportion\" viewBox=\"0 0 " + num(W) + " " + num(H) +
+                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">";
+    for (int k = 0; k < kNumConstituents; ++k) {
+        const double y = mt + k * (barh + gap);
+        o += "<text class=\"tick\" x=\"" + fixed(ml - 6, 1) + "\" y=\"" + fixed(y + barh * 0.7, 1) + "\" text-anchor=\"end\">" +
+             std::string(label_en(kConstituents[k])) + "</text>";
+        double sum = 0.0;
+        for (const auto& c : a.by_type) sum += std::max(c.conc_mgL[k], 0.0);
+        double x = ml;
+        for (const auto& c : a.by_type) {
+            const double v = std::max(c.conc_mgL[k], 0.0);
+            if (!(sum > 0.0) || v <= 0.0) continue;
+            const double w = pw * v / sum;
+            o += "<path d=\"M" + fixed(x, 2) + " " + fixed(y, 1) + "h" + fixed(w, 2) + "v" + fixed(barh, 1) + "h" + fixed(-w, 2) +
+                 "Z\" fill=\"" + type_colour(c.key) + "\"><title>" +
+                 esc(c.label + " " + c.label_en + ": " + fixed(v, conc_digits(k)) + " mg/L (" + fixed(100.0 * v / sum, 1) + "%)") +
+                 "</title></path>";
+            if (w > 34)
+                o += "<text class=\"inbar\" x=\"" + fixed(x + w / 2, 1) + "\" y=\"" + fixed(y + barh * 0.7, 1) +
+                     "\" text-anchor=\"middle\">" + fixed(100.0 * v / sum, 0) + "%</text>";
+            x += w;
+        }
+        o += "<text class=\"tick\" x=\"" + fixed(ml + pw + 6, 1) + "\" y=\"" + fixed(y + barh * 0.7, 1) + "\">" +
+             fixed(a.total_mgL[k], conc_digits(k)) + " mg/L</text>";
+    }
+    return o + "</svg>";
+}
+
+// ------------------------------------------------------------------------------------------------------- map
+
+std::string crs_name(const std::string& wkt) {
+    const auto q0 = wkt.find('"');
+    if (q0 == std::string::npos) return "";
+    const auto q1 = wkt.find('"', q0 + 1);
+    return q1 == std::string::npos ? "" : wkt.substr(q0 + 1, q1 - q0 - 1);
+}
+
+// Scale bar (bottom left), north arrow (top right, real geometry only) and the coordinate frame named (bottom).
+// Drawing units: km (schematic), metres (projected CRS) or degrees of latitude (geographic, x scaled by cos(lat0)
+// so that one unit is one degree of latitude = 111.195 km on the sphere of mean radius 6371.0088 km).
+std::string map_furniture(const Layout& L, double W, double H, double pad, double px_per_unit) {
+    const double km_per_unit = L.schematic ? 1.0 : L.geographic ? 6371.0088 * 3.14159265358979 / 180.0 : 0.001;
+    const double px_per_km = px_per_unit / km_per_unit;
+    std::string o;
+    if (px_per_km > 0.0 && std::isfinite(px_per_km)) {
+        // the longest 1-2-5 length that fits in a fifth of the map width
+        const double want_km = 0.2 * (W - 2 * pad) / px_per_km;
+        double len = std::pow(10.0, std::floor(std::log10(want_km)));
+        for (double f : {5.0, 2.0, 1.0})
+            if (f * len <= want_km) {
+                len *= f;
+                break;
+            }
+        const double bw = len * px_per_km, bx = pad, by = H - 22;
+        const std::string lab = len >= 1.0 ? fixed(len, 0) + " km" : fixed(len * 1000.0, 0) + " m";
+        o += "<g class=\"scalebar\"><path d=\"M" + fixed(bx, 1) + " " + fixed(by - 5, 1) + "v5h" + fixed(bw, 1) + "v-5\" fill=\"none\" "
+             "stroke=\"#222\" stroke-width=\"1.5\"/><text class=\"tick\" x=\"" + fixed(bx, 1) + "\" y=\"" + fixed(by - 8, 1) +
+             "\">0</text><text class=\"tick\" x=\"" + fixed(bx + bw, 1) + "\" y=\"" + fixed(by - 8, 1) + "\" text-anchor=\"middle\">" + lab +
+             "</text></g>";
+    }
+    if (!L.schematic) {  // north is up in both geographic and projected frames as drawn
+        const double nx = W - 30, ny = 18;
+        o += "<g class=\"north\"><path d=\"M" + fixed(nx, 1) + " " + fixed(ny, 1) + "l8 24l-8 -6l-8 6Z\" fill=\"#222\"/>"
+             "<text class=\"tick\" x=\"" + fixed(nx, 1) + "\" y=\"" + fixed(ny + 38, 1) + "\" text-anchor=\"middle\">N 北</text></g>";
+    }
+    std::string crs;
+    if (L.schematic) crs = "示意图（km，非地理坐标，无方位） schematic frame in km, not geographic, no north";
+    else {
+        std::string name = crs_name(L.srs_wkt);
+        if (name.empty()) name = L.geographic ? "经纬度 longitude/latitude (CRS not named)" : "CRS not named";
+        crs = "坐标系 CRS: " + name + (L.geographic ? "（经纬度，绘图按 cos φ 缩放经度 longitude scaled by cos φ）" : "");
+    }
+    o += "<text class=\"crs\" x=\"" + fixed(W - 10, 1) + "\" y=\"" + fixed(H - 8, 1) + "\" text-anchor=\"end\">" + esc(crs) + "</text>";
+    return o;
+}
+
+std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
+    const auto& net = d.network;
+    double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300, lat0 = 0.0, nlat = 0.0;
+    for (const auto& l : L.reach_lines)
+        for (const auto& p : l) {
+            lat0 += p.y;
+            nlat += 1;
+        }
+    const double kx = L.geographic && nlat > 0 ? std::cos(lat0 / nlat * 3.14159265358979 / 180.0) : 1.0;
+    auto fx = [&](XY p) { return p.x * kx; };
+    for (const auto& l : L.reach_lines)
+        for (const auto& p : l) {
+            x0 = std::min(x0, fx(p)); x1 = std::max(x1, fx(p));
+            y0 = std::min(y0, p.y); y1 = std::max(y1, p.y);
+        }
+    if (!(x1 >= x0)) return "";
+    const double W = 900, pad = 50, label_room = 150;  // section names are written to the right of their dots
+    const double span = std::max({x1 - x0, y1 - y0, 1e-9});
+    const double scale = (W - 2 * pad - label_room) / span;
+    const double H = std::max(260.0, std::min(900.0, (y1 - y0) * scale + 2 * pad));
+    const double cx = (W - label_room - (x1 - x0) * scale) / 2, cy = (H - (y1 - y0) * scale) / 2;
+    auto SX = [&](XY p) { return cx + (fx(p) - x0) * scale; };
+    auto SY = [&](XY p) { return H - cy - (p.y - y0) * scale; };
+    std::unordered_map<std::string, const ReachResult*> res;
+    double qmax = 0.0;
+    for (const auto& r : s.reaches) {
+        res.emplace(r.id, &r);
+        qmax = std::max(qmax, r.flow_m3s);
+    }
+    std::string o = "<svg class=\"chart map\" viewBox=\"0 0 " + num(W) + " " + fixed(H, 0) +
+                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"><rect class=\"mapbg\" x=\"0\" y=\"0\" width=\"" + num(W) +
+                    "\" height=\"" + fixed(H, 0) + "\"/>";
+    for (std::size_t r = 0; r < net.size() && r < L.reach_lines.size(); ++r) {
+        const auto& line = L.reach_lines[r];
+        if (line.size() < 2) continue;
+        auto it = res.find(net[r].id);
+        const int cls = it != res.end() && !it->second->dry ? reach_class(d.classes, it->second->conc_mgL) : 0;
+        const double q = it != res.end() ? it->second->flow_m3s : 0.0;
+        const double w = 2.5 + (qmax > 0.0 ? 5.0 * std::log1p(q) / std::log1p(qmax) : 0.0);
+        std::string p;
+        for (std::size_t j = 0; j < line.size(); ++j) p += (j ? "L" : "M") + fixed(SX(line[j]), 1) + " " + fixed(SY(line[j]), 1);
+        std::string tip = net[r].id + " " + net[r].name + " (" + net[r].river + ")";
+        if (it != res.end())
+            tip += ": Q " + fixed(q, 2) + " m3/s, " +
+                   join_each([&](int k) { return std::string(label_en(kConstituents[k])) + " " + fixed(it->second->conc_mgL[k], conc_digits(k)); },
+                             ", ") +
+                   " mg/L, " +
+                   reaches::class_label_zh(cls) + " " + reaches::class_label_en(cls);
+        o += "<path class=\"reach\" d=\"" + p + "\" stroke=\"" + class_colour(cls) + "\" stroke-width=\"" + fixed(w, 1) + "\"><title>" +
+             esc(tip) + "</title></path>";
+    }
+    // river names at the middle of each river's middle reach
+    for (const auto& ax : river_axes(net)) {
+        const auto r = ax.reaches[ax.reaches.size() / 2];
+        if (L.reach_lines[r].size() < 2) continue;
+        const XY m = point_along(L.reach_lines[r], 0.5);
+        o += "<text class=\"river\" x=\"" + fixed(SX(m) + 6, 1) + "\" y=\"" + fixed(SY(m) + 16, 1) + "\">" + esc(ax.river) + "</text>";
+    }
+    for (std::size_t k = 0; k < s.sections.size() && k < L.section_points.size(); ++k) {
+        const auto& x = s.sections[k];
+        const XY p = L.section_points[k];
+        o += "<g class=\"sec\"><circle cx=\"" + fixed(SX(p), 1) + "\" cy=\"" + fixed(SY(p), 1) + "\" r=\"7\" fill=\"" +
+             class_colour(x.overall) + "\" stroke=\"" + (x.meets ? "#222" : "#b00020") + "\" stroke-width=\"" + (x.meets ? "1.5" : "3") +
+             "\"><title>" +
+             esc(x.name + " " + x.name_en + ": " + reaches::class_label_zh(x.overall) + " / 目标 target " +
+                 reaches::class_roman(x.target_class) + (x.meets ? " 达标 meets" : " 未达标 misses")) +
+             "</title></circle><text class=\"seclabel\" x=\"" + fixed(SX(p) + 10, 1) + "\" y=\"" + fixed(SY(p) - 8, 1) + "\">" +
+             esc(x.name) + "</text></g>";
+    }
+    o += map_furniture(L, W, H, pad, scale);
+    return o + "</svg>";
+}
+
+std::string class_legend() {
+    std::string o = "<div class=\"legend\">";
+    for (int c = 1; c <= 6; ++c)
+        o += "<span><i style=\"background:" + std::string(class_colour(c)) + "\"></i>" + class_bi(c) + "</span>";
+    return o + "</div>";
+}
+
+}  // namespace qingliu::report::html

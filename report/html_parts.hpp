@@ -1,0 +1,39 @@
+// Pieces shared by the HTML page (html.cpp) and its charts (html_charts.cpp). Internal to the report module.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "report/layout.hpp"
+#include "report/report.hpp"
+
+namespace qingliu::report::html {
+
+std::string esc(const std::string& s);
+/// Both languages; CSS shows one.
+std::string bi(const std::string& zh, const std::string& en);
+std::string class_bi(int cls);
+std::string scen_name_zh(const Scenario& s);
+std::string scen_name_en(const Scenario& s);
+const char* type_colour(const std::string& t);
+/// Line styles of scenarios in profile charts.
+const char* scen_colour(std::size_t i);
+const char* scen_dash(std::size_t i);
+/// Decimals of concentrations of state variable k (common/constituent.hpp).
+int conc_digits(int k);
+/// GB 3838-2002 limit of state variable k for class cls (rivers).
+double limit_of(const ReportData& d, int k, int cls);
+double nice_step(double range, int n);
+std::string tick_text(double v, double step);
+
+struct Series {
+    std::vector<std::pair<double, double>> xy;  // (river km, mg/L)
+};
+/// Concentration of state variable k along one river, one line per scenario, with class bands and sections.
+std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const std::vector<Series>& series,
+                          const std::vector<std::pair<double, const SectionResult*>>& secs);
+std::string apportion_chart(const SectionApportionment& a);
+std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s);
+std::string class_legend();
+
+}  // namespace qingliu::report::html
