@@ -169,3 +169,40 @@ TEST_CASE("report: the English page has no Chinese left but 劣V (worse than V)"
     CHECK(h.find("Urban sewage treatment rate 85 % -&gt; 95 %") != std::string::npos);                   // measure name_en
     CHECK(h.find("劣V (worse than V)") != std::string::npos);
 }
+
+TEST_CASE("report: each chart downloads as a standalone SVG and a PNG", "[report][chromium]") {
+    REQUIRE(have("chromium"));
+    const fs::path work = temp_dir("repexport");
+    const std::string store = "--store " + (work / "runs.sqlite").string() + " -q ";
+    std::string log;
+    REQUIRE(run_cli(store + "run " + (source_dir() / "tests/data/mini").string() + " --out " + (work / "run").string(), &log) == 0);
+    REQUIRE(run_cli(store + "report latest --lang en --out " + (work / "report").string(), &log) == 0);
+    // the page's own export check (report.html#export-check) runs the download code on the first chart of each kind
+    // and writes the results into the page; virtual time lets the PNG encoding finish before the DOM is dumped
+    const fs::path dom = work / "dom.html";
+    REQUIRE(std::system(("timeout 120 chromium --headless=new --no-sandbox --disable-gpu --virtual-time-budget=10000 --user-data-dir=" +
+                         (work / "profile").string() + " --dump-dom 'file://" + fs::absolute(work / "report" / "report.html").string() +
+                         "#export-check' > " + dom.string() + " 2> /dev/null").c_str()) == 0);
+    const std::string d = read_file(dom);
+    std::smatch m;
+    REQUIRE(std::regex_search(d, m, std::regex("data-export=\"([^\"]*)\"")));
+    const std::string res = m[1];
+    INFO(res);
+    for (const char* kind : {"apportion", "map", "profile"}) {
+        std::smatch k;
+        REQUIRE(std::regex_search(res, k, std::regex(std::string(kind) + ":svg=([0-9]+),png=([0-9]+)")));
+        CHECK(std::stoi(k[1]) > 2000);  // a drawing, not an empty frame
+        CHECK(std::stoi(k[2]) > 5000);  // a PNG of 2x the chart's size
+        const auto at = d.find(std::string("<pre id=\"ql-export-") + kind + "-png\">data:image/png;base64,iVBORw0KGgo");
+        CHECK(at != std::string::npos);  // base64 of the PNG signature \x89PNG\r\n\x1a\n
+    }
+    // the profile's SVG stands alone: XML prolog, styles inlined, English title and the legend of its four lines
+    const auto a = d.find("<pre id=\"ql-export-profile-svg\">");
+    REQUIRE(a != std::string::npos);
+    const std::string svg = d.substr(a, d.find("</pre>", a) - a);
+    CHECK(svg.find("&lt;?xml version=\"1.0\" encoding=\"UTF-8\"?&gt;") != std::string::npos);
+    CHECK(svg.find("stroke-dasharray") != std::string::npos);
+    CHECK(svg.find("class=\"zh\"") == std::string::npos);  // the hidden language was left out
+    CHECK(count(svg, "&gt;Baseline (current)&lt;/text&gt;") == 1);  // the legend of the visible lines: all 4 of the mini case
+    CHECK(count(svg, "stroke-width:2.2;stroke-dasharray") == 4);  // its 4 line samples
+}
