@@ -107,8 +107,20 @@ const std::vector<Term>& glossary() {
     return g;
 }
 
-/// One run of Chinese characters as English words.
-std::string han_run(std::u32string run) {
+std::string han_words(std::u32string run);
+
+/// One run of Chinese characters as English words; a town or township named inside a longer name is a word of its
+/// own (高店镇生猪养殖场 -> Gaodian Town Shengzhuyangzhi Farm).
+std::string han_run(const std::u32string& run) {
+    for (std::size_t i = 2; i + 2 < run.size(); ++i)
+        if (run[i] == U'镇' || run[i] == U'乡') {
+            const std::string head = han_words(run.substr(0, i + 1)), tail = han_run(run.substr(i + 1));
+            return head + (tail.empty() ? "" : " " + tail);
+        }
+    return han_words(run);
+}
+
+std::string han_words(std::u32string run) {
     std::vector<const Term*> terms;  // stripped from the end, last first
     std::u32string kept;             // pinyin kept in the proper name from a `keep` term (江)
     for (bool again = true; again && !run.empty();) {
@@ -190,6 +202,13 @@ std::string transliterate(const std::string& zh) {
         if (c == ' ') {
             if (!other.empty()) add_word(other);
             other.clear();
+            continue;
+        }
+        if (c == '-' || c == '/') {  // joins its neighbours: 乐山入境—三江汇口 -> Leshanrujing-Sanjianghuikou
+            if (!other.empty()) add_word(other);
+            other.clear();
+            while (!out.empty() && out.back() == ' ') out.pop_back();
+            out += static_cast<char>(c);
             continue;
         }
         if (c == ',' || c == '.' || c == ')') {

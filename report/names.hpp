@@ -4,7 +4,8 @@
 //   - the generic term at the end of a name is translated (a glossary, longest first: 污水处理厂 Wastewater Treatment
 //     Plant, 排污口 Outfall, 断面 Section, 大桥 Bridge, 水库 Reservoir, 河 River, 江 River keeping "jiang", 镇 Town,
 //     乡 Township, 村 Village, 区 District, 县 County, 市 City ...), repeatedly (五通桥区污水处理厂 -> Wutongqiao
-//     District Wastewater Treatment Plant);
+//     District Wastewater Treatment Plant), and 段 Reach (上段 Upper Reach ...); a town (镇) or township (乡) named
+//     inside a longer name is a word of its own (高店镇生猪养殖场 -> Gaodian Town Shengzhu Farm);
 //   - the rest, the proper name, is written in toneless Hanyu Pinyin as one capitalised word, with an apostrophe
 //     before a syllable starting with a, o or e (Xi'an), as Chinese place names are romanised (GB/T 16159-2012);
 //     the reading is Unihan's kMandarin (report/pinyin_table.cpp, scripts/gen_pinyin_table.py), with place-name

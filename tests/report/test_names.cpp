@@ -27,9 +27,13 @@ TEST_CASE("names: Chinese names transliterated with their generic terms translat
     CHECK(transliterate("G213大桥") == "G213 Bridge");
     CHECK(transliterate("岷江（五通桥段）") == "Minjiang River (Wutongqiao Reach)");
     CHECK(transliterate("茫溪河、涌斯江") == "Mangxi River, Yongsijiang River");
-    CHECK(transliterate("河") == "River");  // a name that is only a term keeps it
+    CHECK(transliterate("河") == "River");
+    CHECK(transliterate("岷江 乐山入境—三江汇口") == "Minjiang River Leshanrujing-Sanjianghuikou");  // a name that is only a term keeps it
     // ü of the table (written v there) comes back as ü
     CHECK(transliterate("绿") == "Lü");
+    // a town named inside a longer name is a word of its own
+    CHECK(transliterate("高店镇生猪养殖场") == "Gaodian Town Shengzhu Farm");
+    CHECK(transliterate("城镇污水处理厂") == "Wastewater Treatment Plant");  // 镇 at index 1: a term, not a town
 }
 
 TEST_CASE("names: English names completed, the case's own kept", "[report][names]") {
