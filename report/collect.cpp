@@ -63,6 +63,8 @@ std::vector<Reach> network_of(const scenarios::CaseModel& m) {
         n.split_to = net.topo.split_to(r) >= 0 ? net.topo.id(net.topo.split_to(r)) : "";
         n.split_fraction = net.topo.split_fraction(r);
         n.length_km = net.length_m[r] / 1000.0;
+        if (r < m.reach_name_en.size()) n.name_en = m.reach_name_en[r];
+        if (r < m.river_en.size()) n.river_en = m.river_en[r];
         if (r < m.reach_lines.size() && m.reach_lines[r].size() >= 2)
             for (const auto& [x, y] : m.reach_lines[r]) n.line.push_back({x, y});
         out.push_back(std::move(n));

@@ -267,8 +267,8 @@ struct Page {
         h += "<title>" + esc(d.case_name + " — " + title_zh + " " + title_en) + "</title><style>" + kCss + print_css(d) + "</style><script>" + kHeadScript +
              "</script></head>\n";
         h += "<body class=\"lang-" + lang_key + "\" data-lang=\"" + lang_key + "\" data-rendered=\"pending\" data-errors=\"0\">\n";
-        h += "<header><h1>" + bi(title_zh, title_en) + "</h1><div class=\"sub\">" + esc(d.case_name) +
-             (d.case_name_en.empty() ? "" : " · " + esc(d.case_name_en)) + " · " + bi("运行", "run") + " " + std::to_string(d.run_id) +
+        h += "<header><h1>" + bi(title_zh, title_en) + "</h1><div class=\"sub\">" + bi(d.case_name, english_or(d.case_name_en, d.case_name)) +
+             " · " + bi("运行", "run") + " " + std::to_string(d.run_id) +
              " · " + esc(d.created_utc) + " · qingliu " + esc(d.version) + "</div>" + cover_html(d) + "</header>\n";
         // language and scenario bar
         h += "<div class=\"bar\"><span>" + bi("情景", "Scenario") + ":</span>";
@@ -361,7 +361,7 @@ struct Page {
         std::size_t plan = d.scenarios.size() > 1 ? 1 : 0;
         for (std::size_t i = 0; i < d.scenarios.size(); ++i)
             if (d.scenarios[i].id == "plan") plan = i;
-        h += "<div class=\"picker\"><div class=\"params\">" + bi("指标", "Parameter") + ": <button type=\"button\" data-param-btn=\"all\">" +
+        h += "<div class=\"picker\"><div class=\"params\"><span>" + bi("指标：", "Parameter:") + "</span><button type=\"button\" data-param-btn=\"all\">" +
              bi("全部", "All") + "</button>" +
              join_each([&](int k) { return "<button type=\"button\" data-param-btn=\"" + esc(param_key(k)) + "\">" +
                                           esc(std::string(label_en(kConstituents[k]))) + "</button>"; }, "") +

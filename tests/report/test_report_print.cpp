@@ -206,3 +206,39 @@ TEST_CASE("report: each chart downloads as a standalone SVG and a PNG", "[report
     CHECK(count(svg, "&gt;Baseline (current)&lt;/text&gt;") == 1);  // the legend of the visible lines: all 4 of the mini case
     CHECK(count(svg, "stroke-width:2.2;stroke-dasharray") == 4);  // its 4 line samples
 }
+
+TEST_CASE("report: English reach and river names from the reach table win over the transliteration", "[report][names]") {
+    const fs::path c = copy_case(source_dir() / "tests/data/mini", "repnames-case");
+    // the mini case with an English name for river 甲河 and for reach A1 (columns river_en, name_en)
+    const auto rows = parse_csv_text(read_file(c / "reaches.csv"));
+    std::string text;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        std::string line;
+        for (const auto& f : rows[r]) line += (line.empty() ? "" : ",") + f;
+        if (r == 0) line += ",river_en,name_en";
+        else if (rows[r][2] == "甲河") line += std::string(",Jia River (given)") + (rows[r][0] == "A1" ? ",Upper Jia (given)" : ",");
+        else line += ",,";
+        text += line + "\n";
+    }
+    write_file(c / "reaches.csv", text);
+    const fs::path work = temp_dir("repnames-run");
+    const std::string store = "--store " + (work / "runs.sqlite").string() + " -q ";
+    std::string log;
+    REQUIRE(run_cli(store + "run " + c.string() + " --out " + (work / "run").string(), &log) == 0);
+    INFO(log);
+    REQUIRE(run_cli(store + "report latest --out " + (work / "report").string(), &log) == 0);
+    const std::string h = read_file(work / "report" / "report.html");
+    CHECK(h.find("<span class=\"zh\">甲河</span><span class=\"en\">Jia River (given)</span>") != std::string::npos);
+    CHECK(h.find("<span class=\"en\">Jia River</span>") == std::string::npos);  // no transliteration of 甲河 left
+    CHECK(h.find("<span class=\"en\">Yi River</span>") != std::string::npos);  // 乙河 has none: transliterated
+    const auto re = csv_of(work / "report" / "reaches.csv");
+    int given = 0;
+    for (std::size_t r = 1; r < re.size(); ++r) {
+        const auto& row = re[r];
+        if (row[col(re[0], "river")] == "甲河") {
+            CHECK(row[col(re[0], "river_en")] == "Jia River (given)");
+            given += row[col(re[0], "reach_id")] == "A1" && row[col(re[0], "name_en")] == "Upper Jia (given)";
+        }
+    }
+    CHECK(given == 4);  // A1 under each of the 4 scenarios
+}
