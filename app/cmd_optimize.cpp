@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -12,8 +13,10 @@
 #include "app/text_table.hpp"
 #include "io/results.hpp"
 #include "io/case_reader.hpp"
+#include "io/observations_reader.hpp"
 #include "io/output.hpp"
 #include "io/run_data.hpp"
+#include "scenarios/chance.hpp"
 #include "scenarios/optimize.hpp"
 
 namespace qingliu::app {
@@ -29,6 +32,10 @@ struct OptimizeCli {
     std::vector<std::string> levels;  // each: comma-separated measure ids forming one exclusive group
     double mos_pct = 10.0;            // margin of safety, % of each target limit
     std::vector<std::string> conditions{"all"};
+    double chance = 0.0;              // required probability of meeting each target (0: no chance constraint)
+    std::size_t chance_draws = 30, check_draws = 1000;
+    std::uint64_t seed = 20250101;
+    std::string uncertainty;
 };
 
 // Candidate measures: every measure named by a scenario (first occurrence), or those given by id (measure or
@@ -118,9 +125,25 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
                     "Design conditions the plan must hold in: all (the case as given and every `conditions` measure of its "
                     "scenarios), or ids (design, dry, ...)")
         ->capture_default_str();
+    cmd->add_option("--chance", o->chance,
+                    "Also meet every target with at least this probability under the case's uncertainty ranges (sampled "
+                    "chance constraints, checked out of sample); the margin of safety is then 0 unless --mos is given")
+        ->check(CLI::Range(0.5, 0.999));
+    cmd->add_option("--chance-draws", o->chance_draws, "Draws the plan must meet in (doubled while the check falls short)")
+        ->check(CLI::Range(1, 10000))
+        ->capture_default_str();
+    cmd->add_option("--check-draws", o->check_draws, "Independent draws the plan is checked in")
+        ->check(CLI::Range(10, 1000000))
+        ->capture_default_str();
+    cmd->add_option("--seed", o->seed, "Seed of the draws (the check uses an independent stream)")->capture_default_str();
+    cmd->add_option("--uncertainty", o->uncertainty,
+                    "Ranges table (parameter, low, high, distribution, mode); default the case's [tables] uncertainty, "
+                    "else k20 x [0.5, 1.5] triangular");
+    auto* mos_opt = cmd->get_option("--mos");
     cmd->add_option("--time-limit", o->time_limit_s, "Solver time limit per solve (s)")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("-o,--out", o->out_dir, "Output folder for plan.csv and plan_sections.csv (default out/<case>/optimize)");
-    cmd->callback([&g, &action, o] {
+    cmd->callback([&g, &action, o, mos_opt] {
+        if (o->chance > 0.0 && mos_opt->count() == 0) o->mos_pct = 0.0;
         action = [&g, o] {
             if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "optimize");
             io::LoadedCase lc = io::load_case(o->case_path);
@@ -145,7 +168,27 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
             opt.discount_rate = o->discount_rate;
             opt.time_limit_s = o->time_limit_s;
             opt.mos_fraction = o->mos_pct / 100.0;
-            const scenarios::OptimizeResult r = scenarios::optimize(lc.model, cands, opt, conds);
+            std::optional<scenarios::ChanceResult> chance;
+            scenarios::OptimizeResult r;
+            if (o->chance > 0.0) {
+                const io::UncertaintyTable ut = io::read_uncertainty(lc, o->uncertainty);
+                const std::vector<scenarios::UncertainParameter> params =
+                    ut.file.empty() ? scenarios::default_uncertainty(lc.model) : ut.params;
+                if (ut.file.empty()) spdlog::info("no uncertainty table: k20 of each constituent triangular on [0.5, 1.5] x its value");
+                scenarios::ChanceOptions co;
+                co.p = o->chance;
+                co.design_draws = o->chance_draws;
+                co.max_design_draws = std::max<std::size_t>(o->chance_draws, 8 * o->chance_draws);
+                co.check_draws = o->check_draws;
+                co.mc.seed = o->seed;
+                Progress progress("chance check", !g.quiet);
+                co.progress = [&](double f) { progress(f); };
+                chance = scenarios::optimize_chance(lc.model, cands, opt, conds, params, co);
+                r = chance->plan;
+                r.condition_sections.resize(conds.size());  // the declared conditions; the draws are summarised
+            } else {
+                r = scenarios::optimize(lc.model, cands, opt, conds);
+            }
             const double F = scenarios::annual_cost_factor(opt);
             const auto& m = lc.model;
             if (r.status == scenarios::PlanStatus::NotSolved && r.chosen.empty())
@@ -182,6 +225,19 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
                 out = std::make_unique<io::OutputDir>(o->out_dir);
                 out->stage("plan.csv", plan, true);
                 out->stage("plan_sections.csv", secs, true);
+                if (chance) {
+                    std::string cc = "section_id,name,target_class,p_required,p_meets,low95,high95,holds,design_draws,check_draws,"
+                                     "seed,check_seed\n";
+                    for (std::size_t s = 0; s < m.sections.size(); ++s) {
+                        const auto& x = chance->sections[s];
+                        cc += io::csv_quote(m.sections[s].id) + "," + io::csv_quote(m.sections[s].name) + "," +
+                              reaches::class_roman(m.sections[s].target_class) + "," + io::num(o->chance) + "," + io::num(x.p_meets) +
+                              "," + io::num(x.low95) + "," + io::num(x.high95) + "," + (x.holds ? "yes" : "no") + "," +
+                              std::to_string(chance->design_draws) + "," + std::to_string(chance->check_draws) + "," +
+                              std::to_string(o->seed) + "," + std::to_string(chance->check_seed) + "\n";
+                    }
+                    out->stage("plan_chance.csv", cc, true);
+                }
             }
             // the run store keeps the baseline and the plan, with the plan's measures and cost as parameters
             std::vector<io::ScenarioResult> results;
@@ -193,6 +249,12 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
             rd.parameters.emplace_back("optimize.discount_rate", o->discount_rate);
             rd.parameters.emplace_back("optimize.mos_fraction", opt.mos_fraction);
             rd.parameters.emplace_back("optimize.conditions", static_cast<double>(conds.size()));
+            if (chance) {
+                rd.parameters.emplace_back("optimize.chance_p", o->chance);
+                rd.parameters.emplace_back("optimize.chance_design_draws", static_cast<double>(chance->design_draws));
+                rd.parameters.emplace_back("optimize.chance_check_draws", static_cast<double>(chance->check_draws));
+                rd.parameters.emplace_back("optimize.seed", static_cast<double>(o->seed));
+            }
             rd.parameters.emplace_back("optimize.cost_wan", r.cost_wan);
             rd.parameters.emplace_back("optimize.invest_wan", r.invest_wan);
             rd.parameters.emplace_back("optimize.annual_wan", r.annual_wan);
@@ -264,6 +326,21 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
                                 fixed(t.verified_mgL, digits_for(idx(c))).c_str(), fixed(t.gap_mgL, digits_for(idx(c)) + 1).c_str(),
                                 t.reachable ? " (reachable alone, not together with the others)" : "");
                 }
+            if (chance) {
+                TextTable tc({"断面 Section", "目标 Target", "达标概率 P(meets)", "95 % 区间 interval", "满足 Holds"});
+                for (std::size_t s = 0; s < m.sections.size(); ++s) {
+                    const auto& x = chance->sections[s];
+                    tc.row({m.sections[s].name + " [" + m.sections[s].id + "]", reaches::class_roman(m.sections[s].target_class),
+                            fixed(x.p_meets, 3), fixed(x.low95, 3) + "–" + fixed(x.high95, 3), x.holds ? "是 yes" : "否 no"});
+                }
+                std::printf("\n机会约束 Chance constraint: every target met with P ≥ %s; the plan meets %zu sampled draws "
+                            "(%d round(s)) and is checked in %zu independent draws:\n%s",
+                            fixed(o->chance, 3).c_str(), chance->design_draws, chance->rounds, chance->check_draws, tc.str().c_str());
+                if (!chance->holds)
+                    std::printf("  部分断面未达到要求的概率 Some sections fall short of the probability: their targets cannot be met in "
+                                "every draw by any combination of the measures, or %zu draws were not enough.\n",
+                                chance->design_draws);
+            }
             std::printf("\n线性响应与整体复算之差 Linear response vs full re-evaluation: max |difference| %.3g mg/L%s%s\n",
                         r.max_linear_error_mgL,
                         ((r.corrections > 0 ? ", re-planned " + std::to_string(r.corrections) + " time(s) after re-evaluation" : std::string()) +

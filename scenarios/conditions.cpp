@@ -68,7 +68,7 @@ std::vector<DesignCondition> select_conditions(const std::vector<DesignCondition
 CaseModel in_condition(const CaseModel& base, const DesignCondition& d) {
     CaseModel m = base;
     for (const auto& x : d.measures) apply_measure(m, x);
-    return m;
+    return d.transform ? d.transform(m) : m;
 }
 
 std::string condition_label(const DesignCondition& d) {

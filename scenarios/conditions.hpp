@@ -9,6 +9,7 @@
 //           the case as given, in the order the scenarios first name them.
 // A `conditions` measure is not an intervention: the least-cost plan must hold in it, it is never chosen.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct DesignCondition {
     std::string basis;              ///< how the flows and temperature of the condition were chosen (English)
     std::string basis_zh;
     std::vector<Measure> measures;  ///< `conditions` measures applied to the case (empty: the case as given)
+    /// Applied after the measures (e.g. a draw of the uncertain parameters, chance.hpp); empty: none.
+    std::function<CaseModel(const CaseModel&)> transform;
 };
 
 /// "design" first, then one condition per `conditions` measure named by the scenarios (first occurrence).

@@ -185,7 +185,8 @@ TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic
         const int rc = test::run_cli("--store " + store.string() + " dynamic " + c.string() + " --out " + (out / "res").string(), &log);
         INFO(log);
         REQUIRE(rc == 0);
-        for (const char* f : {"daily_sections.csv", "daily_reaches.csv", "monthly_sections.csv", "compliance.csv"})
+        for (const char* f : {"daily_sections.csv", "daily_reaches.csv", "monthly_sections.csv", "compliance.csv",
+                              "daily_reaches_baseline.nc", "daily_sections_baseline.nc"})
             CHECK(fs::exists(out / "res" / f));
         sqlite3* db = nullptr;
         REQUIRE(sqlite3_open(store.string().c_str(), &db) == SQLITE_OK);
@@ -196,25 +197,29 @@ TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic
         const double imbalance = sqlite3_column_double(st, 0);
         sqlite3_finalize(st);
         CHECK(imbalance < 1e-6);  // in - out - decayed - change in storage, relative, every scenario
-        REQUIRE(sqlite3_prepare_v2(db, "SELECT count(*) FROM dynamic_section_daily", -1, &st, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_prepare_v2(db, "SELECT count(*) FROM dynamic_section_monthly", -1, &st, nullptr) == SQLITE_OK);
         REQUIRE(sqlite3_step(st) == SQLITE_ROW);
         CHECK(sqlite3_column_int64(st, 0) > 0);
         sqlite3_finalize(st);
         sqlite3_close(db);
     }
     {
-        // --dry-year on the test case: in the driest month the gauge reach's mean flow is the design flow of the
-        // steady model (the natural design flow scaled to, plus the sources' constant water). Float outputs: 1e-6.
+        // A design year by default (and with --dry-year) on the test case: in the driest month the gauge reach's mean
+        // flow is the design flow of the steady model (the natural design flow scaled to, plus the sources' constant
+        // water). Float outputs: 1e-6. --recorded-year keeps the recorded flows, whose driest month is not the design.
         const fs::path dir = test::source_dir() / "tests/dynamic/data/mini";
         const fs::path out = test::temp_dir("dyn-dry");
-        std::string log;
-        REQUIRE(test::run_cli("--store " + (out / "s.sqlite").string() + " dynamic " + dir.string() + " --dry-year --scenario baseline"
-                              " --out " + (out / "res").string(), &log) == 0);
         const io::LoadedCase lc = io::load_case(dir.string());
         const std::int32_t gauge = lc.model.net.topo.find(lc.dynamic.gauge_reach);
         const double design = reaches::steady_flows(lc.model.net, scenarios::point_inputs(lc.model)).flow_out_m3s[gauge];
+        for (const std::string how : {"", " --dry-year", " --recorded-year"}) {
+        INFO("dynamic" << how);
+        std::string log;
+        const fs::path res = out / ("res" + std::to_string(how.size()));
+        REQUIRE(test::run_cli("--store " + (out / "s.sqlite").string() + " dynamic " + dir.string() + how + " --scenario baseline"
+                              " --out " + res.string(), &log) == 0);
         double sum[12] = {}, days[12] = {};
-        std::istringstream rows(test::read_file(out / "res" / "daily_reaches.csv"));
+        std::istringstream rows(test::read_file(res / "daily_reaches.csv"));
         std::string line;
         std::getline(rows, line);
         while (std::getline(rows, line)) {
@@ -232,8 +237,14 @@ TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic
             REQUIRE(days[m] > 0.0);
             lowest = std::min(lowest, sum[m] / days[m]);
         }
-        CHECK(std::abs(lowest / design - 1.0) < 1e-6);
-        CHECK(log.find("dry year") != std::string::npos);
+        if (how == " --recorded-year") {
+            CHECK(std::abs(lowest / design - 1.0) > 1e-3);
+            CHECK(log.find("recorded year, flows unscaled") != std::string::npos);
+        } else {
+            CHECK(std::abs(lowest / design - 1.0) < 1e-6);
+            CHECK(log.find("design year: recorded flows") != std::string::npos);
+        }
+        }
     }
     // A case without [dynamic] is refused as an input problem (exit 1), and nothing is written.
     const fs::path out = test::temp_dir("dyn-none");

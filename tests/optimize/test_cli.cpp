@@ -9,7 +9,9 @@
 
 #include "common/csv_text.hpp"
 #include "io/case_reader.hpp"
+#include "io/observations_reader.hpp"
 #include "scenarios/calibrate.hpp"
+#include "scenarios/chance.hpp"
 #include "scenarios/montecarlo.hpp"
 #include "scenarios/optimize.hpp"
 #include "tests/io/helpers.hpp"
@@ -128,6 +130,53 @@ TEST_CASE("qingliu optimize by default: a 10 % margin in every declared conditio
         if (r.at("measure_id") == "dry_season") condition_row = r.at("kind") == "conditions" && !r.at("note").empty();
     CHECK(condition_row);
     UNSCOPED_INFO("all targets met with the margin in both conditions: " << all_met);
+}
+
+TEST_CASE("qingliu optimize --chance: the plan's probability per section, checked by the library with the same seeds",
+          "[optimize][cli][chance]") {
+    const fs::path dir = dirty_mini("opt-chance");
+    write_file(dir / "uncertainty.csv",
+               "parameter,low,high,distribution,mode\n"
+               "kinetics.cod.k20_per_d,0.1,0.4,triangular,0.2\n"
+               "load.sewage_plant,0.7,1.6,uniform,\n");
+    const fs::path out = dir / "out";
+    std::string log;
+    REQUIRE(run_cli("--store " + (dir / "s.sqlite").string() + " optimize " + dir.string() +
+                        " --chance 0.9 --chance-draws 10 --check-draws 300 --seed 11 --uncertainty " + (dir / "uncertainty.csv").string() +
+                        " -o " + out.string(),
+                    &log) == 0);
+    INFO(log);
+    CHECK(log.find("Chance constraint") != std::string::npos);
+    CHECK(log.find("0.0 % of each target limit") != std::string::npos);  // no margin unless --mos is given
+    const auto rows = read_csv(out / "plan_chance.csv");
+    const io::LoadedCase lc = io::load_case(dir.string());
+    REQUIRE(rows.size() == lc.model.sections.size());
+    // The shares printed are what the library gives for the chosen plan in the check draws (same seeds): exact, to
+    // the printed digits.
+    std::vector<std::size_t> chosen;
+    std::vector<scenarios::DroppedMeasure> left_out;
+    std::vector<scenarios::Measure> ms;
+    std::set<std::string> seen;
+    for (const auto& sc : lc.scenarios)
+        for (const auto& x : sc.measures)
+            if (seen.insert(x.id).second) ms.push_back(x);
+    const auto cands = scenarios::candidates_from(ms, left_out);
+    std::set<std::string> on;
+    for (const auto& r : read_csv(out / "plan.csv"))
+        if (r.at("chosen") == "1") on.insert(r.at("measure_id"));
+    for (std::size_t j = 0; j < cands.size(); ++j)
+        if (on.count(cands[j].measure.id)) chosen.push_back(j);
+    scenarios::MonteCarloOptions mc;
+    mc.seed = scenarios::check_seed(11);
+    const io::UncertaintyTable ut = io::read_uncertainty(lc, (dir / "uncertainty.csv").string());
+    const auto share = scenarios::plan_meets_share(lc.model, cands, chosen, ut.params, mc, 300);
+    for (std::size_t s = 0; s < rows.size(); ++s) {
+        const double p = std::stod(rows[s].at("p_meets"));
+        CHECK(p == Approx(share[s]).margin(1e-9));
+        CHECK(std::stod(rows[s].at("low95")) <= p);
+        CHECK(std::stod(rows[s].at("high95")) >= p);
+        CHECK((rows[s].at("holds") == "yes") == (p >= 0.9));
+    }
 }
 
 TEST_CASE("qingliu run --monte-carlo: reproducible, and what the library gives for the same seed", "[montecarlo][cli]") {

@@ -1,0 +1,170 @@
+// Speed of steady water quality with the full default QUAL2K-class set (nine species, oxygen effects on) on
+// synthetic networks (bench/synthetic.hpp), printed as ratios to the target (10^6 reaches in under 2 s).
+//
+//   bench_wq                              # 10^4, 10^5, 10^6 reaches with 10^5 sources
+//   bench_wq --sizes 10000,100000 --repeat 3
+//
+// The synthetic case's COD, NH3-N and TP loads become species by fixed shares (CBODu 0.45 COD, CODMn 0.3 COD,
+// organic N 0.4 NH3-N, organic P 0.5 TP, inorganic P 0.5 TP, effluent DO 2 mg/L); headwaters and lateral inflow are
+// class II-III river water. Printed per size: best wall time of `repeat` solves with oxygen effects (extrapolated
+// substeps to 1e-11) and without them (one exact solve per segment), reaches per second, ratios to the target and
+// the largest reach imbalance. --dynamic-reaches N also times a daily year of N reaches (3 cells each) and prints
+// its ratio to the dynamic target (10^5 reaches in 60 s, scaled linearly).
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "bench/synthetic.hpp"
+#include "reaches/dynamic_wq.hpp"
+#include "reaches/steady_wq.hpp"
+
+using namespace qingliu;
+using namespace qingliu::reaches;
+using namespace qingliu::reaches::wq;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+State river(double os) {
+    State c{};
+    c[OrgN] = 0.2; c[NH3N] = 0.2; c[NO3N] = 0.8; c[CBOD] = 2.0; c[CODMn] = 3.0; c[COD] = 8.0;
+    c[OrgP] = 0.025; c[IP] = 0.025; c[DO] = 0.9 * os;
+    return c;
+}
+
+double run(const Network& net, const wq::ReachData& data, const std::vector<wq::Input>& in,
+           const std::vector<reaches::Observation>& obs, const wq::Options& opt, std::size_t repeat, double& imbalance) {
+    double best = 1e300;
+    for (std::size_t i = 0; i < repeat; ++i) {
+        const auto a = Clock::now();
+        const wq::Result r = solve_steady_wq(net, data, in, obs, opt);
+        best = std::min(best, std::chrono::duration<double>(Clock::now() - a).count());
+        imbalance = r.max_reach_imbalance;
+    }
+    return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
+    std::vector<std::size_t> sizes{10000, 100000, 1000000};
+    std::size_t repeat = 3, sources = 100000;
+    double tol = 1e-11;
+    std::size_t o2_max = 1000000000, dyn_reaches = 0;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--sizes")) {
+            sizes.clear();
+            for (char* t = std::strtok(argv[i + 1], ","); t; t = std::strtok(nullptr, ",")) sizes.push_back(std::strtoull(t, nullptr, 10));
+        } else if (!std::strcmp(argv[i], "--repeat")) {
+            repeat = std::strtoull(argv[i + 1], nullptr, 10);
+        } else if (!std::strcmp(argv[i], "--o2-max")) {
+            o2_max = std::strtoull(argv[i + 1], nullptr, 10);
+        } else if (!std::strcmp(argv[i], "--dynamic-reaches")) {
+            dyn_reaches = std::strtoull(argv[i + 1], nullptr, 10);
+        } else if (!std::strcmp(argv[i], "--tol")) {
+            tol = std::strtod(argv[i + 1], nullptr);
+        } else if (!std::strcmp(argv[i], "--sources")) {
+            sources = std::strtoull(argv[i + 1], nullptr, 10);
+        }
+    }
+    constexpr double kTargetS = 2.0, kTargetReaches = 1e6;
+    std::printf("steady water quality, full default set (9 species), 1 thread; target 10^6 reaches < %.0f s\n", kTargetS);
+    std::printf("%10s %10s %12s %12s %14s %10s %10s %12s\n", "reaches", "sources", "O2 effects s", "exact s", "reaches/s",
+                "ratio O2", "ratio exact", "imbalance");
+    for (std::size_t n : sizes) {
+        bench::SyntheticSpec spec;
+        spec.reaches = n;
+        spec.sources = std::min(sources, n / 2 + 1);
+        spec.sections = 100;
+        const scenarios::CaseModel m = bench::make_synthetic(spec);
+        const auto fo_in = scenarios::point_inputs(m);
+        const auto obs = scenarios::observations(m);
+        const double os = do_saturation_mgL(m.temperature_c);
+        ReachData data = ReachData::sized(m.net.size());
+        for (std::size_t r = 0; r < m.net.size(); ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);
+        std::vector<wq::Input> in;
+        in.reserve(fo_in.size());
+        const int cod = idx(*constituent_from_key("cod")), nh3n = idx(*constituent_from_key("nh3n")),
+                  tp = idx(*constituent_from_key("tp"));
+        for (const auto& p : fo_in) {
+            wq::Input x;
+            x.reach = p.reach;
+            x.position_m = p.position_m;
+            x.end_m = p.end_m;
+            x.flow_m3s = p.flow_m3s;
+            x.load_gs[CBOD] = 0.45 * p.load_gs[cod];
+            x.load_gs[CODMn] = 0.3 * p.load_gs[cod];
+            x.load_gs[COD] = p.load_gs[cod];
+            x.load_gs[OrgN] = 0.4 * p.load_gs[nh3n];
+            x.load_gs[NH3N] = p.load_gs[nh3n];
+            x.load_gs[OrgP] = 0.5 * p.load_gs[tp];
+            x.load_gs[IP] = 0.5 * p.load_gs[tp];
+            x.load_gs[DO] = 2.0 * p.flow_m3s;
+            in.push_back(x);
+        }
+        wq::Options with;
+        with.temperature_c = m.temperature_c;
+        with.rel_tol = tol;
+        wq::Options without = with;
+        without.params.cbod_o2_effect = without.params.nitrification_o2_effect =
+            without.params.denitrification_o2_effect = O2Effect::None;
+        double imb1 = 0.0, imb2 = 0.0;
+        const double t1 = n <= o2_max ? run(m.net, data, in, obs, with, repeat, imb1) : -1.0;
+        const double t2 = run(m.net, data, in, obs, without, repeat, imb2);
+        const double per_reach_target = kTargetS / kTargetReaches;
+        char o2_s[32] = "-", o2_ratio[32] = "-";
+        if (t1 > 0.0) {
+            std::snprintf(o2_s, sizeof o2_s, "%.3f", t1);
+            std::snprintf(o2_ratio, sizeof o2_ratio, "%.2f", t1 / (per_reach_target * m.net.size()));
+        }
+        std::printf("%10zu %10zu %12s %12.3f %14.3g %10s %10.2f %12.1e\n", m.net.size(), in.size(), o2_s, t2,
+                    m.net.size() / (t1 > 0 ? t1 : t2), o2_ratio, t2 / (per_reach_target * m.net.size()),
+                    std::max(imb1, imb2));
+    }
+    std::printf("ratio = time / (2 s x reaches / 10^6); < 1 meets the target; -: not run (--o2-max)\n");
+    if (dyn_reaches > 0) {
+        // a daily year: 365 days of output, constant forcing, 3 cells per reach, one Odeint system for the network
+        bench::SyntheticSpec spec;
+        spec.reaches = dyn_reaches;
+        spec.sources = dyn_reaches / 2 + 1;
+        const scenarios::CaseModel m = bench::make_synthetic(spec);
+        const double os = do_saturation_mgL(m.temperature_c);
+        ReachData data = ReachData::sized(m.net.size());
+        for (std::size_t r = 0; r < m.net.size(); ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);
+        std::vector<wq::Input> in;
+        const int cod = idx(*constituent_from_key("cod")), nh3n = idx(*constituent_from_key("nh3n")),
+                  tp = idx(*constituent_from_key("tp"));
+        for (const auto& p : scenarios::point_inputs(m)) {
+            wq::Input x;
+            x.reach = p.reach;
+            x.position_m = p.position_m;
+            x.end_m = p.end_m;
+            x.flow_m3s = p.flow_m3s;
+            x.load_gs[CBOD] = 0.45 * p.load_gs[cod];
+            x.load_gs[COD] = p.load_gs[cod];
+            x.load_gs[NH3N] = p.load_gs[nh3n];
+            x.load_gs[IP] = p.load_gs[tp];
+            x.load_gs[DO] = 2.0 * p.flow_m3s;
+            in.push_back(x);
+        }
+        DynamicOptions d;
+        d.steady.temperature_c = m.temperature_c;
+        d.cells_per_reach = 3;
+        d.days = 365.0;
+        d.output_every_d = 1.0;
+        d.abs_tol = d.rel_tol = 1e-6;
+        const auto a = Clock::now();
+        const DynamicResult r = solve_dynamic_wq(m.net, data, in, {}, river(os), d);
+        const double t = std::chrono::duration<double>(Clock::now() - a).count();
+        std::printf("dynamic daily year, %zu reaches x 3 cells, 9 species: %.2f s, %zu steps; ratio to 10^5 reaches in 60 s "
+                    "(scaled linearly): %.2f\n", m.net.size(), t, r.steps, t / (60.0 * m.net.size() / 1e5));
+    }
+    return 0;
+}

@@ -1,0 +1,379 @@
+#include "reaches/steady_wq.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "common/error.hpp"
+#include "reaches/bucket.hpp"
+
+namespace qingliu::reaches::wq {
+
+ReachData ReachData::sized(std::size_t n) {
+    ReachData d;
+    d.headwater_conc_mgL.assign(n, State{});
+    d.lateral_conc_mgL.assign(n, State{});
+    return d;
+}
+
+std::vector<Item> gb3838_items(const State& c, double k1) {
+    return {{"do", c[DO]},
+            {"codmn", c[CODMn]},
+            {"cod", c[COD]},
+            {"bod5", bod5_from_cbodu(c[CBOD], k1)},
+            {"nh3n", c[NH3N]},
+            {"tp", total_p(c)},
+            {"tn", total_n(c)}};
+}
+
+namespace {
+
+std::string km(double m) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3f km", m / kMetresPerKm);
+    return b;
+}
+
+template <class T>
+T at_or(const std::vector<T>& v, std::size_t i, T fallback) {
+    return i < v.size() ? v[i] : fallback;
+}
+
+bool any_load(const State& l) {
+    for (double x : l)
+        if (std::abs(x) > 0.0) return true;
+    return false;
+}
+
+struct Solver {
+    const Network& net;
+    const ReachData& data;
+    const std::vector<Input>& inputs;
+    const std::vector<Observation>& obs;
+    const Options& opt;
+    Result& res;
+    std::vector<std::int32_t> in_start, in_idx, ob_start, ob_idx;
+    std::vector<double> up_q;
+    std::vector<State> up_l;
+
+    // stoichiometry of the processes (yields do not depend on the state)
+    ProcessTable stoich;
+
+    Solver(const Network& n, const ReachData& d, const std::vector<Input>& in, const std::vector<Observation>& o,
+           const Options& op, Result& r)
+        : net(n), data(d), inputs(in), obs(o), opt(op), res(r) {
+        detail::bucket_by_reach(n.size(), inputs, in_start, in_idx);
+        detail::bucket_by_reach(n.size(), obs, ob_start, ob_idx);
+        auto by_pos = [&](const auto& items, std::vector<std::int32_t>& start, std::vector<std::int32_t>& idx) {
+            for (std::size_t r = 0; r < n.size(); ++r)
+                std::stable_sort(idx.begin() + start[r], idx.begin() + start[r + 1],
+                                 [&](std::int32_t a, std::int32_t b) { return items[a].position_m < items[b].position_m; });
+        };
+        by_pos(inputs, in_start, in_idx);
+        by_pos(obs, ob_start, ob_idx);
+        up_q.assign(n.size(), 0.0);
+        up_l.assign(n.size(), State{});
+        Environment env;
+        stoich = process_table(opt.params, env, 0.0);
+    }
+
+    Environment environment(std::int32_t r, double q, double& u) { return reach_environment(net, data, opt, r, q, u); }
+
+    struct Walk {
+        std::int32_t r;
+        double len, q, q_lat, x = 0.0;
+        State l{}, lin{}, s_lat{};
+        PerProcess processed{};
+        std::vector<std::pair<double, std::int32_t>> active;  // (end, input) of spread inputs under way
+        double ka_sum = 0.0, ka_len = 0.0;
+    };
+
+    void add_processed(Walk& w, const PerProcess& p) {
+        for (int q = 0; q < kNumProcesses; ++q) w.processed[q] += p[q];
+    }
+
+    State conc(const Walk& w, double at) const {
+        State c{};
+        if (w.q > 0.0) {
+            for (int i = 0; i < kNumSpecies; ++i) c[i] = w.l[i] / w.q;
+        } else if (any_load(w.l)) {
+            throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(at) + " but receives load");
+        }
+        return c;
+    }
+
+    void advance(Walk& w, double to) {
+        const double dx = to - w.x;
+        if (dx <= 0.0) return;
+        const double q_mid = w.q + 0.5 * w.q_lat * dx;
+        if (q_mid <= 0.0) {
+            if (any_load(w.l) || any_load(w.s_lat))
+                throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(w.x) + " but receives load");
+            w.x = to;
+            return;
+        }
+        double u = 0.0;
+        const Environment env = environment(w.r, q_mid, u);
+        PlugSegment seg;
+        seg.flow_in_m3s = w.q;
+        seg.lateral_m3s_per_m = w.q_lat;
+        seg.velocity_ms = u;
+        seg.length_m = dx;
+        seg.lateral_load_gs_per_m = w.s_lat;
+        const AffineSolution s = solve_plug_segment(opt.params, env, seg, w.l, opt.rel_tol);
+        for (int i = 0; i < kNumSpecies; ++i) w.lin[i] += w.s_lat[i] * dx;
+        add_processed(w, s.processed);
+        w.l = s.y;
+        w.q += w.q_lat * dx;
+        w.ka_sum += env.ka20_per_d * dx;
+        w.ka_len += dx;
+        w.x = to;
+    }
+
+    void add_input(Walk& w, std::int32_t pi, double at) {
+        const Input& p = inputs[pi];
+        const double end = std::min(p.end_m, w.len);
+        if (end > at) {
+            const double span = end - at;
+            w.q_lat += p.flow_m3s / span;
+            for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] += p.load_gs[i] / span;
+            w.active.insert(std::upper_bound(w.active.begin(), w.active.end(), std::make_pair(end, pi)), {end, pi});
+            return;
+        }
+        w.q += p.flow_m3s;
+        for (int i = 0; i < kNumSpecies; ++i) {
+            w.l[i] += p.load_gs[i];
+            w.lin[i] += p.load_gs[i];
+        }
+    }
+
+    void end_spread(Walk& w, double q_lat0) {
+        const Input& p = inputs[w.active.front().second];
+        const double span = std::min(p.end_m, w.len) - std::clamp(p.position_m, 0.0, w.len);
+        w.q_lat -= p.flow_m3s / span;
+        for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] -= p.load_gs[i] / span;
+        w.active.erase(w.active.begin());
+        if (w.active.empty()) {
+            w.q_lat = q_lat0;
+            for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] = q_lat0 * data.lateral_conc_mgL[w.r][i];
+        }
+    }
+
+    Walk enter(std::int32_t r) {
+        Walk w;
+        w.r = r;
+        w.len = net.length_m[r];
+        const double qh = net.headwater_flow_m3s[r];
+        w.q = up_q[r] + qh;
+        w.l = up_l[r];
+        for (int i = 0; i < kNumSpecies; ++i) w.l[i] += qh * data.headwater_conc_mgL[r][i];
+        w.lin = w.l;
+        res.flow_in_m3s[r] = w.q;
+        w.q_lat = w.len > 0.0 ? net.lateral_flow_m3s[r] / w.len : 0.0;
+        for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] = w.q_lat * data.lateral_conc_mgL[r][i];
+        return w;
+    }
+
+    void march_plug(Walk& w) {
+        const std::int32_t r = w.r;
+        const double q_lat0 = w.q_lat;
+        std::int32_t ii = in_start[r], oi = ob_start[r];
+        const std::int32_t ie = in_start[r + 1], oe = ob_start[r + 1];
+        constexpr double kBeyond = 1e300;
+        while (true) {
+            const double xa = w.active.empty() ? kBeyond : w.active.front().first;
+            const double xi = ii < ie ? std::clamp(inputs[in_idx[ii]].position_m, 0.0, w.len) : kBeyond;
+            const double xo = oi < oe ? std::clamp(obs[ob_idx[oi]].position_m, 0.0, w.len) : kBeyond;
+            const double xn = std::min({xa, xi, xo});
+            if (xn > w.len) break;
+            advance(w, xn);
+            if (xa == xn) {
+                end_spread(w, q_lat0);
+            } else if (xi == xn) {
+                add_input(w, in_idx[ii++], xn);
+            } else {
+                const std::int32_t o = ob_idx[oi++];
+                res.obs_conc_mgL[o] = conc(w, xn);
+                res.obs_flow_m3s[o] = w.q;
+            }
+        }
+        advance(w, w.len);
+    }
+
+    // QUAL2K elements: n equal elements; element j gets the inputs at positions in [x_j, x_j+1) (the last one also
+    // those at the end), the share of spread inputs and lateral inflow that overlaps it, and reports the sections in it.
+    void march_elements(Walk& w, int n) {
+        const std::int32_t r = w.r;
+        const double dx = w.len / n;
+        for (int j = 0; j < n; ++j) {
+            const double a = j * dx, b = (j + 1 == n) ? w.len : (j + 1) * dx;
+            double q_add = net.lateral_flow_m3s[r] * (b - a) / std::max(w.len, 1e-300);
+            State l_add{};
+            for (int i = 0; i < kNumSpecies; ++i) l_add[i] = q_add * data.lateral_conc_mgL[r][i];
+            for (std::int32_t k = in_start[r]; k < in_start[r + 1]; ++k) {
+                const Input& p = inputs[in_idx[k]];
+                const double x0 = std::clamp(p.position_m, 0.0, w.len), x1 = std::min(p.end_m, w.len);
+                double share = 0.0;
+                if (x1 > x0) {
+                    share = std::max(0.0, std::min(b, x1) - std::max(a, x0)) / (x1 - x0);
+                } else {
+                    share = (x0 >= a && (x0 < b || j + 1 == n)) ? 1.0 : 0.0;
+                }
+                if (share == 0.0) continue;
+                q_add += share * p.flow_m3s;
+                for (int i = 0; i < kNumSpecies; ++i) l_add[i] += share * p.load_gs[i];
+            }
+            w.q += q_add;
+            for (int i = 0; i < kNumSpecies; ++i) {
+                w.l[i] += l_add[i];
+                w.lin[i] += l_add[i];
+            }
+            if (w.q <= 0.0) {
+                if (any_load(w.l))
+                    throw ModelError("reach " + net.topo.id(r) + " carries no water at " + km(a) + " but receives load");
+                continue;
+            }
+            double u = 0.0;
+            const Environment env = environment(r, w.q, u);
+            const double volume = w.q / u * (b - a);
+            const MixedElement e = solve_mixed_element(opt.params, env, w.l, w.q, volume);
+            add_processed(w, e.processed);
+            for (int i = 0; i < kNumSpecies; ++i) w.l[i] = e.conc_mgL[i] * w.q;
+            w.ka_sum += env.ka20_per_d * (b - a);
+            w.ka_len += b - a;
+            for (std::int32_t k = ob_start[r]; k < ob_start[r + 1]; ++k) {
+                const Observation& o = obs[ob_idx[k]];
+                const double x = std::clamp(o.position_m, 0.0, w.len);
+                if (x >= a && (x < b || j + 1 == n)) {
+                    res.obs_conc_mgL[ob_idx[k]] = e.conc_mgL;
+                    res.obs_flow_m3s[ob_idx[k]] = w.q;
+                }
+            }
+        }
+        w.x = w.len;
+    }
+
+    void route(std::int32_t r) {
+        Walk w = enter(r);
+        const int n = at_or(data.elements, r, 0);
+        if (n > 0) march_elements(w, n);
+        else march_plug(w);
+        // weir or dam at the reach end: the DO deficit falls by the Butts-Evans ratio
+        double dam_gain = 0.0;
+        const double drop = at_or(data.dam_drop_m, r, 0.0);
+        if (drop > 0.0 && w.q > 0.0) {
+            const double os = do_saturation_mgL(opt.temperature_c, at_or(data.elevation_m, r, 0.0));
+            const double below = do_below_dam(w.l[DO] / w.q, os, drop, at_or(data.dam_water_quality_factor, r, 1.0),
+                                              at_or(data.dam_structure_coefficient, r, 0.8), opt.temperature_c);
+            dam_gain = below * w.q - w.l[DO];
+            w.l[DO] = below * w.q;
+        }
+        res.flow_out_m3s[r] = w.q;
+        res.conc_out_mgL[r] = conc(w, w.len);
+        res.load_in_gs[r] = w.lin;
+        res.load_out_gs[r] = w.l;
+        res.processed_gs[r] = w.processed;
+        res.dam_do_gain_gs[r] = dam_gain;
+        res.ka20_per_d[r] = w.ka_len > 0.0 ? w.ka_sum / w.ka_len : 0.0;
+        for (int i = 0; i < kNumSpecies; ++i) res.total_input_gs[i] += w.lin[i] - up_l[r][i];
+        for (int q = 0; q < kNumProcesses; ++q) res.total_processed_gs[q] += w.processed[q];
+        res.dam_do_gain_total_gs += dam_gain;
+        // audit: in - out + transformations = 0 per species
+        for (int i = 0; i < kNumSpecies; ++i) {
+            double change = 0.0;
+            for (int q = 0; q < kNumProcesses; ++q) change += stoich[q].yield[i] * w.processed[q];
+            if (i == DO) change += dam_gain;
+            const double scale = std::max({std::abs(w.lin[i]), std::abs(w.l[i]), 1e-300});
+            res.max_reach_imbalance = std::max(res.max_reach_imbalance, std::abs(w.lin[i] - w.l[i] + change) / scale);
+        }
+        pass_on(w);
+    }
+
+    void pass_on(const Walk& w) {
+        const Topology& topo = net.topo;
+        const std::int32_t r = w.r;
+        double q_rem = w.q;
+        State l_rem = w.l;
+        for (const std::int32_t k : topo.transfers_from(r)) {
+            const Transfer& tr = topo.transfers()[k];
+            if (tr.flow_m3s > q_rem * (1.0 + 1e-12))
+                throw ModelError("reach " + topo.id(r) + " cannot supply a transfer of " + std::to_string(tr.flow_m3s) +
+                                 " m3/s to reach " + topo.id(tr.to) + ": its outflow is " + std::to_string(q_rem) + " m3/s");
+            const double share = q_rem > 0.0 ? std::min(tr.flow_m3s / q_rem, 1.0) : 0.0;
+            up_q[tr.to] += tr.flow_m3s;
+            for (int i = 0; i < kNumSpecies; ++i) {
+                up_l[tr.to][i] += l_rem[i] * share;
+                l_rem[i] -= l_rem[i] * share;
+            }
+            q_rem = std::max(q_rem - tr.flow_m3s, 0.0);
+        }
+        const std::int32_t d = topo.downstream(r), s = topo.split_to(r);
+        const double f = s != kNone ? topo.split_fraction(r) : 0.0;
+        auto send = [&](std::int32_t to, double share) {
+            if (to == kNone) {
+                for (int i = 0; i < kNumSpecies; ++i) res.outlet_load_gs[i] += l_rem[i] * share;
+                return;
+            }
+            up_q[to] += q_rem * share;
+            for (int i = 0; i < kNumSpecies; ++i) up_l[to][i] += l_rem[i] * share;
+        };
+        if (s != kNone) send(s, f);
+        send(d, 1.0 - f);
+    }
+};
+
+}  // namespace
+
+Environment reach_environment(const Network& net, const ReachData& data, const Options& opt, std::int32_t r, double q,
+                              double& u) {
+    const hydro::Hydraulics& h = net.hydraulics[r];
+    u = h.velocity(q);
+    const double depth = h.depth(q);
+    if (!(u > 0.0) || !std::isfinite(u))
+        throw ModelError("reach " + net.topo.id(r) + ": velocity is " + std::to_string(u) + " m/s at flow " +
+                         std::to_string(q) + " m3/s");
+    if (!(depth > 0.0) || !std::isfinite(depth))
+        throw ModelError("reach " + net.topo.id(r) +
+                         ": water-quality kinetics need the depth (hydraulic geometry with c and d, or Manning)");
+    Environment env;
+    env.temperature_c = opt.temperature_c;
+    env.depth_m = depth;
+    env.os_mgL = do_saturation_mgL(opt.temperature_c, at_or(data.elevation_m, r, 0.0));
+    env.sod_g_m2_d = at_or(data.sod_g_m2_d, r, -1.0);
+    const double own = at_or(data.ka20_per_d, r, 0.0);
+    ChannelState ch;
+    ch.velocity_ms = u;
+    ch.depth_m = depth;
+    ch.flow_m3s = q;
+    ch.slope = at_or(data.slope, r, h.kind == hydro::Hydraulics::Kind::Manning ? h.slope : 0.0);
+    try {
+        env.ka20_per_d = own > 0.0 ? own : reaeration_ka20_per_d(opt.reaeration, ch);
+    } catch (const ModelError& e) {
+        throw ModelError("reach " + net.topo.id(r) + ": " + e.what());
+    }
+    return env;
+}
+
+Result solve_steady_wq(const Network& net, const ReachData& data, const std::vector<Input>& inputs,
+                       const std::vector<Observation>& observations, const Options& options) {
+    const std::size_t n = net.size();
+    if (data.headwater_conc_mgL.size() != n || data.lateral_conc_mgL.size() != n)
+        throw ModelError("water-quality reach data must have one headwater and lateral concentration per reach");
+    Result res;
+    res.flow_in_m3s.assign(n, 0.0);
+    res.flow_out_m3s.assign(n, 0.0);
+    res.conc_out_mgL.assign(n, State{});
+    res.load_in_gs.assign(n, State{});
+    res.load_out_gs.assign(n, State{});
+    res.processed_gs.assign(n, PerProcess{});
+    res.dam_do_gain_gs.assign(n, 0.0);
+    res.ka20_per_d.assign(n, 0.0);
+    res.obs_conc_mgL.assign(observations.size(), State{});
+    res.obs_flow_m3s.assign(observations.size(), 0.0);
+    Solver s(net, data, inputs, observations, options, res);
+    for (const std::int32_t r : net.topo.order()) s.route(r);
+    return res;
+}
+
+}  // namespace qingliu::reaches::wq
