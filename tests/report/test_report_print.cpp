@@ -8,6 +8,7 @@
 #include <set>
 
 #include "../io/helpers.hpp"
+#include "common/constituent.hpp"
 #include "common/csv_text.hpp"
 
 using namespace qingliu;
@@ -127,14 +128,14 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
         INFO(id);
         CHECK(count(sec_part, id) == 11);
     }
-    // the load inventory by type: every scenario in each of the three tables (COD, NH3-N, TP)
+    // the load inventory by type: every scenario in each table (one per state variable: COD, NH3-N, TP)
     const std::string load_part = between(text, "五、污染负荷清单", "污染源清单（现状）");
     REQUIRE(!load_part.empty());
     for (std::size_t r = 1; r < scen.size(); ++r) {
         const std::string id = scen[r][col(scen[0], "scenario")];
         INFO(id);
         CHECK(std::regex_search(load_part, std::regex("\\[" + id + "\\]")));
-        CHECK(count(load_part, "[" + id + "]") == 3);
+        CHECK(count(load_part, "[" + id + "]") == kNumConstituents);
     }
     // every section heading of the parts, and no control of the screen page (scenario bar, download buttons)
     for (const char* h : {"一、概况", "二、断面水质与达标情况", "三、沿程浓度剖面", "四、断面污染来源解析", "五、污染负荷清单",
