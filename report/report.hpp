@@ -94,7 +94,8 @@ struct Scenario {
     std::vector<std::string> measures_en{};  ///< aligned with measures: their English names (report/names.hpp)
 };
 
-struct MixingSection;  // report/mixing.hpp
+struct MixingSection;    // report/mixing.hpp
+struct MonteCarloTable;  // report/montecarlo.hpp
 
 struct ReportData {
     std::int64_t run_id = 0;
@@ -108,6 +109,7 @@ struct ReportData {
     std::vector<std::string> notes;   ///< what is missing from this run's stored data, said to the reader
     reaches::ClassTable classes = reaches::ClassTable::gb3838();  ///< the class table the run was judged by
     std::shared_ptr<const MixingSection> mixing;  ///< outfall mixing zones (qingliu mixing); null: no such section
+    std::shared_ptr<const MonteCarloTable> montecarlo;  ///< probabilities of meeting targets (run --monte-carlo); null: none
 
     bool has_geometry() const;  ///< every reach has a line of two or more vertices
 };
