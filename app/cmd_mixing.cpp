@@ -16,6 +16,7 @@
 #include "io/mixing_report.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
+#include "io/xlsx_report.hpp"
 #include "mixing/outfall.hpp"
 #include "report/html.hpp"
 #include "report/mixing.hpp"
@@ -71,6 +72,7 @@ void register_mixing(CLI::App& cli, Globals& g, Action& action) {
                 out.stage("mixing.csv", report::mixing_csv(*section), true);
                 out.stage("mixing.gpkg", io::mixing_gpkg_bytes(*section, map, layout));
                 out.stage("report.html", report::render_html(d, layout, o->lang == "en" ? report::Lang::En : report::Lang::Zh));
+                out.stage("report.xlsx", io::report_xlsx_bytes(d, {{"mixing.csv", report::mixing_csv(*section)}}));
                 out.commit();
             }
             if (!g.quiet) {

@@ -1,7 +1,8 @@
 // qingliu report RUN --out DIR [--lang zh|en]: a report of a stored run, reread from the run store (no rerun):
-// report.html (self-contained), network.gpkg (QGIS, styled by class) and CSV tables.
+// report.html (self-contained), network.gpkg (QGIS, styled by class), CSV tables and report.xlsx (the same tables).
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -9,6 +10,7 @@
 #include "io/gpkg_writer.hpp"
 #include "io/output.hpp"
 #include "io/store_report.hpp"
+#include "io/xlsx_report.hpp"
 #include "report/html.hpp"
 #include "report/layout.hpp"
 
@@ -30,16 +32,26 @@ void register_report(CLI::App& cli, Globals& g, Action& action) {
             require_store(g);
             io::RunStore store(g.store);
             const std::int64_t id = io::resolve_run(store, o->run);
+            // progress by stage on a terminal (a large case's report takes seconds): reading, page, map, tables, workbook
+            std::optional<Progress> bar(std::in_place, "report", !g.quiet);
+            auto progress = [&bar](double f) { (*bar)(f); };
+            progress(0.0);
             const report::ReportData d = io::load_report_data(store, id);
+            progress(0.15);
             if (o->out_dir.empty()) o->out_dir = default_out(d.case_dir, "report");
             spdlog::info("run {} ({}, {}): {} scenarios, {} reaches", id, d.command, d.case_name, d.scenarios.size(), d.network.size());
             for (const auto& n : d.notes) spdlog::warn("{}", n);
             const report::Layout layout = report::make_layout(d);
             io::OutputDir out(o->out_dir);
             out.stage("report.html", report::render_html(d, layout, o->lang == "en" ? report::Lang::En : report::Lang::Zh));
+            progress(0.35);
             out.stage("network.gpkg", io::network_gpkg_bytes(d, layout));
+            progress(0.5);
             for (const auto& [name, text] : report::report_csvs(d)) out.stage(name, text, true);
+            progress(0.6);
+            out.stage("report.xlsx", io::report_xlsx_bytes(d, {}, [&](double f) { progress(0.6 + 0.4 * f); }));
             const auto files = out.commit();
+            bar.reset();  // its last line ends before the summary
             if (!g.quiet) {
                 std::printf("report of run %lld (%s) in %s:\n", static_cast<long long>(id), d.case_name.c_str(), o->out_dir.c_str());
                 for (const auto& f : files) std::printf("  %s\n", f.c_str());

@@ -12,6 +12,7 @@
 #include "io/results.hpp"
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
+#include "io/xlsx_report.hpp"
 #include "scenarios/check.hpp"
 #include "report/collect.hpp"
 #include "scenarios/solve.hpp"
@@ -141,6 +142,8 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
             io::RunStore store(g.store);
             const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)),
                                                              report::collect_extras(lc.model, solved));
+            // the report's tables of this run as a workbook (`qingliu report` writes the same beside report.html)
+            out.stage("report.xlsx", io::report_xlsx_bytes(io::load_report_data(store, id)));
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", section_table_text(sections).c_str());

@@ -124,6 +124,7 @@ struct ReachRow {
     std::string label;
     bool has_headwater_flow = false;
     std::vector<XY> line;  // geometry as read
+    std::string name_en, river_en;  // English names for reports ("" where not given)
 };
 
 PerConstituent background(Ctx& c, const char* which) {
@@ -149,6 +150,8 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         s.id = r.unique_text("reach_id", seen);
         s.river = r.text("river", true).value_or("");
         s.name = r.text("name", false).value_or("");
+        row.name_en = r.text("name_en", false).value_or("");
+        row.river_en = r.text("river_en", false).value_or("");
         s.downstream = r.text("downstream_id", false).value_or("");
         // a length lost to a wrong header is taken as long as any, so no position elsewhere is reported against it
         s.length_km = r.number("length_km", true, 0.0, 1e5, true).value_or(t.suppressed("length_km") ? 1e5 : 1.0);
@@ -543,6 +546,13 @@ LoadedCase load_case(const std::string& path) {
         try {
             m.net = b.finish();
             if (geo.usable) keep_reach_lines(m, rrows, rindex, geo, rt);
+            m.reach_name_en.assign(m.net.size(), {});
+            m.river_en.assign(m.net.size(), {});
+            for (std::size_t r = 0; r < m.net.size(); ++r)
+                if (auto it = rindex.find(m.net.topo.id(r)); it != rindex.end()) {
+                    m.reach_name_en[r] = rrows[it->second].name_en;
+                    m.river_en[r] = rrows[it->second].river_en;
+                }
         } catch (const ModelError& e) {
             c.probs.add(rt.file, "", "downstream_id", "", e.what());
         }

@@ -22,6 +22,8 @@ const std::vector<ColumnDef> kRows = {
     {"reaches", "reach_id", "", ID_REACH "|编号", "reach id / 河段编号"},
     {"reaches", "name", "", "名称|河段名称", "reach name / 河段名称"},
     {"reaches", "river", "", "河流|河流名称|所在河流|河名", "river / 所在河流"},
+    {"reaches", "name_en", "", "英文名称|河段英文名称", "English reach name (reports) / 河段英文名称"},
+    {"reaches", "river_en", "", "河流英文名称|英文河名", "English river name (reports) / 河流英文名称"},
     {"reaches", "downstream_id", "", "下游河段|下游河段编号|下游编号", "reach it flows into / 下游河段编号"},
     {"reaches", "length_km", "km", "长度|河段长度|河长", "length / 河段长度"},
     {"reaches", "velocity_ms", "m/s", "流速|平均流速", "mean velocity / 流速"},

@@ -4,6 +4,7 @@
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
 #include "report/collect.hpp"
+#include "report/names.hpp"
 #include "scenarios/solve.hpp"
 
 namespace qingliu::io {
@@ -28,6 +29,7 @@ report::ReportData report_data_now(const LoadedCase& lc, const std::vector<scena
         e.reaches = std::move(o.reaches);
         o = std::move(e);
     }
+    report::complete_english_names(r);
     return r;
 }
 

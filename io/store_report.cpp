@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "common/units.hpp"
 #include "io/sql_columns.hpp"
+#include "report/names.hpp"
 
 namespace qingliu::io {
 
@@ -55,6 +56,7 @@ CREATE TABLE IF NOT EXISTS report_apportion(run_id INTEGER NOT NULL REFERENCES r
 CREATE TABLE IF NOT EXISTS report_classes(run_id INTEGER NOT NULL REFERENCES runs(run_id), ord INTEGER, parameter TEXT,
   water_body TEXT, direction TEXT, class_i REAL, class_ii REAL, class_iii REAL, class_iv REAL, class_v REAL, unit TEXT,
   source TEXT);
+CREATE TABLE IF NOT EXISTS report_names(run_id INTEGER NOT NULL REFERENCES runs(run_id), kind TEXT, key TEXT, name_en TEXT);
 CREATE INDEX IF NOT EXISTS report_network_run ON report_network(run_id);
 CREATE INDEX IF NOT EXISTS report_sources_run ON report_sources(run_id, scenario);
 CREATE INDEX IF NOT EXISTS report_profile_run ON report_profile(run_id, scenario);
@@ -123,6 +125,22 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
         n.bind(1, id).bind(2, ord++).bind(3, r.id).bind(4, r.name).bind(5, r.river).bind(6, r.downstream_id).bind(7, r.split_to)
             .bind(8, r.split_fraction).bind(9, r.length_km).bind(10, line_text(r.line));
         n.run();
+    }
+    // English names the case gives (report/names.hpp fills the others when a report is made)
+    Stmt names(db, "INSERT INTO report_names VALUES(?,?,?,?)");
+    auto name_row = [&](const char* kind, const std::string& key, const std::string& en) {
+        if (en.empty()) return;
+        names.bind(1, id).bind(2, std::string(kind)).bind(3, key).bind(4, en);
+        names.run();
+    };
+    for (const auto& r : x.network) {
+        name_row("reach", r.id, r.name_en);
+        name_row("river", r.river, r.river_en);
+    }
+    for (const auto& s : x.scenarios) {
+        for (std::size_t i = 0; i < s.measures.size() && i < s.measures_en.size(); ++i) name_row("measure", s.measures[i], s.measures_en[i]);
+        if (&s == &x.scenarios.front())
+            for (const auto& v : s.sources) name_row("source", v.id, v.name_en);
     }
     Stmt meta(db, "INSERT INTO report_meta VALUES(?,?,?)");
     meta.bind(1, id).bind(2, std::string("srs_wkt")).bind(3, x.srs_wkt);
@@ -234,6 +252,20 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
         while (s.step())
             r.network.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.real(5), s.real(6), parse_line(s.text(7))});
     }
+    std::map<std::pair<std::string, std::string>, std::string> names_en;  // (kind, key) -> English name given by the case
+    {
+        Stmt s(db, "SELECT kind, key, name_en FROM report_names WHERE run_id = ?");
+        s.bind(1, id);
+        while (s.step()) names_en.emplace(std::make_pair(s.text(0), s.text(1)), s.text(2));
+    }
+    auto name_en = [&](const char* kind, const std::string& key) {
+        auto it = names_en.find({kind, key});
+        return it == names_en.end() ? std::string() : it->second;
+    };
+    for (auto& n : r.network) {
+        n.name_en = name_en("reach", n.id);
+        n.river_en = name_en("river", n.river);
+    }
     if (r.network.empty()) {
         // stored without report data: the network from the reach results (no splits, no names)
         r.notes.push_back("本次运行未保存报告数据（剖面、来源解析、污染源清单）/ this run was stored without report data "
@@ -241,6 +273,7 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
         if (!d.scenarios.empty())
             for (const auto& x : d.scenarios.front().reaches)
                 r.network.push_back({x.reach_id, "", x.river, x.downstream_id, "", 0.0, x.length_km, {}});
+        report::complete_english_names(r);
         return r;
     }
     {
@@ -285,6 +318,7 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
             o.name = s.text(1);
             o.name_en = s.text(2);
             o.measures = split_lines(s.text(3));
+            for (const auto& m : o.measures) o.measures_en.push_back(name_en("measure", m));
             o.invest_wan = s.real(4);
             o.annual_wan = s.real(5);
         }
@@ -297,6 +331,7 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
             while (s.step())
                 o.sources.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7),
                                      s.reals(8), s.i64(8 + N) != 0});
+            for (auto& v : o.sources) v.name_en = name_en("source", v.id);
         }
         {
             Stmt s(db, "SELECT reach_id, position_km, flow_m3s, " + sql_columns("_mgL") + " FROM report_profile "
@@ -325,6 +360,7 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
             }
         }
     }
+    report::complete_english_names(r);
     return r;
 }
 

@@ -63,6 +63,8 @@ std::vector<Reach> network_of(const scenarios::CaseModel& m) {
         n.split_to = net.topo.split_to(r) >= 0 ? net.topo.id(net.topo.split_to(r)) : "";
         n.split_fraction = net.topo.split_fraction(r);
         n.length_km = net.length_m[r] / 1000.0;
+        if (r < m.reach_name_en.size()) n.name_en = m.reach_name_en[r];
+        if (r < m.river_en.size()) n.river_en = m.river_en[r];
         if (r < m.reach_lines.size() && m.reach_lines[r].size() >= 2)
             for (const auto& [x, y] : m.reach_lines[r]) n.line.push_back({x, y});
         out.push_back(std::move(n));
@@ -90,6 +92,7 @@ ReportExtras collect_extras(const scenarios::CaseModel& base, const std::vector<
     for (const auto& sv : solved) {
         const auto& m = sv.model;
         Scenario s{sv.id, sv.name, sv.name_en, sv.measures, sv.invest_wan, sv.annual_wan, {}, {}, {}, {}, {}};
+        s.measures_en = sv.measures_en;
         for (const auto& so : m.sources)
             s.sources.push_back({so.id, so.name, so.type, so.town, so.reach >= 0 ? m.net.topo.id(so.reach) : std::string(),
                                  so.origin, so.position_m / 1000.0, so.flow_m3s, so.load_gs, so.diffuse});

@@ -6,6 +6,7 @@
 #include "reaches/classes.hpp"
 #include "report/html.hpp"
 #include "report/montecarlo.hpp"
+#include "report/names.hpp"
 
 namespace qingliu::report {
 
@@ -37,25 +38,33 @@ std::vector<std::pair<std::string, std::string>> report_csvs(const ReportData& d
     std::unordered_map<std::string, std::pair<std::string, double>> axis;  // reach -> (river, offset km)
     for (const auto& a : river_axes(d.network))
         for (std::size_t k = 0; k < a.reaches.size(); ++k) axis[d.network[a.reaches[k]].id] = {a.river, a.offset_km[k]};
+    std::unordered_map<std::string, std::string> river_en;  // English names (report/names.hpp), last columns of the tables
+    for (const auto& r : d.network) river_en.emplace(r.river, r.river_en);
+    auto en_river = [&](const std::string& river) {
+        auto it = river_en.find(river);
+        return it != river_en.end() && !it->second.empty() ? it->second : transliterate(river);
+    };
 
-    std::string sc = "scenario,name,name_en,measures,invest_wan,annual_wan,sections_meeting,sections\n";
+    std::string sc = "scenario,name,name_en,measures,invest_wan,annual_wan,sections_meeting,sections,measures_en\n";
     const std::string conc = columns("_mgL");
     std::string se = "scenario,section_id,name,name_en,river,reach_id,level,position_km,river_km,target_class,flow_m3s," + conc + "," +
-                     columns("_class") + ",class,meets,exceedance,worst\n";
+                     columns("_class") + ",class,meets,exceedance,worst,river_en\n";
     std::string re = "scenario,reach_id,name,river,downstream_id,length_km,flow_m3s,velocity_ms,travel_time_d," + conc + "," +
-                     columns("_load_kg_d") + ",class,dry\n";
-    std::string pr = "scenario,river,reach_id,river_km,position_km,flow_m3s," + conc + "\n";
-    std::string so = "scenario,source_id,name,type,type_zh,type_en,town,reach_id,position_km,flow_m3s," + columns("_t_a") + ",diffuse,origin\n";
+                     columns("_load_kg_d") + ",class,dry,name_en,river_en\n";
+    std::string pr = "scenario,river,reach_id,river_km,position_km,flow_m3s," + conc + ",river_en\n";
+    std::string so = "scenario,source_id,name,type,type_zh,type_en,town,reach_id,position_km,flow_m3s," + columns("_t_a") + ",diffuse,origin,name_en,town_en\n";
     std::string ty = "scenario,type,type_zh,type_en,sources," + columns("_t_a") + "\n";
     std::string ap = "scenario,section_id,part,key,label,label_en," + conc + "," + columns("_share") + "\n";
     for (const auto& s : d.scenarios) {
         const std::string sid = csv_field(s.id);
         int meet = 0;
         for (const auto& x : s.sections) meet += x.meets ? 1 : 0;
-        std::string ms;
+        std::string ms, ms_en;
         for (const auto& m : s.measures) ms += (ms.empty() ? "" : ";") + m;
+        for (std::size_t i = 0; i < s.measures.size(); ++i)
+            ms_en += (i ? ";" : "") + (i < s.measures_en.size() && !s.measures_en[i].empty() ? s.measures_en[i] : transliterate(s.measures[i]));
         sc += sid + "," + csv_field(s.name) + "," + csv_field(s.name_en) + "," + csv_field(ms) + "," + num(s.invest_wan) + "," + num(s.annual_wan) + "," +
-              std::to_string(meet) + "," + std::to_string(s.sections.size()) + "\n";
+              std::to_string(meet) + "," + std::to_string(s.sections.size()) + "," + csv_field(ms_en) + "\n";
         for (const auto& x : s.sections) {
             auto it = axis.find(x.reach_id);
             se += sid + "," + csv_field(x.id) + "," + csv_field(x.name) + "," + csv_field(x.name_en) + "," + csv_field(x.river) + "," + csv_field(x.reach_id) + "," + csv_field(x.level) +
@@ -63,7 +72,8 @@ std::vector<std::pair<std::string, std::string>> report_csvs(const ReportData& d
                   reaches::class_roman(x.target_class) + "," + num(x.flow_m3s) + "," + nums(x.conc_mgL) + "," +
                   join_each([&](int c) { return reaches::class_roman(x.cls[c]); }) + "," + reaches::class_roman(x.overall) + "," +
                   (x.meets ? "yes" : "no") + "," +
-                  num(x.exceedance_max) + "," + std::string(key(kConstituents[x.worst])) + "\n";
+                  num(x.exceedance_max) + "," + std::string(key(kConstituents[x.worst])) + "," +
+                  csv_field(x.river_en.empty() ? en_river(x.river) : x.river_en) + "\n";
         }
         for (const auto& r : s.reaches) {
             auto it = reach.find(r.id);
@@ -71,20 +81,22 @@ std::vector<std::pair<std::string, std::string>> report_csvs(const ReportData& d
             re += sid + "," + csv_field(r.id) + "," + csv_field(n ? n->name : "") + "," + csv_field(n ? n->river : "") + "," + csv_field(n ? n->downstream_id : "") + "," +
                   (n ? num(n->length_km) : "") + "," + num(r.flow_m3s) + "," + num(r.velocity_ms) + "," + num(r.travel_time_d) + "," +
                   nums(r.conc_mgL) + "," + nums(r.load_out_kg_d) + "," +
-                  (r.dry ? "" : reaches::class_roman(reach_class(d.classes, r.conc_mgL))) + "," + (r.dry ? "yes" : "no") + "\n";
+                  (r.dry ? "" : reaches::class_roman(reach_class(d.classes, r.conc_mgL))) + "," + (r.dry ? "yes" : "no") + "," +
+                  csv_field(n ? english_or(n->name_en, n->name) : "") + "," + csv_field(n ? en_river(n->river) : "") + "\n";
         }
         for (const auto& p : s.profile) {
             auto it = axis.find(p.reach_id);
             pr += sid + "," + csv_field(it != axis.end() ? it->second.first : "") + "," + csv_field(p.reach_id) + "," +
                   (it != axis.end() ? num(it->second.second + p.position_km) : "") + "," + num(p.position_km) + "," + num(p.flow_m3s) +
-                  "," + nums(p.conc_mgL) + "\n";
+                  "," + nums(p.conc_mgL) + "," + csv_field(it != axis.end() ? en_river(it->second.first) : "") + "\n";
         }
         std::vector<std::string> types;
         for (const auto& x : s.sources) {
             so += sid + "," + csv_field(x.id) + "," + csv_field(x.name) + "," + csv_field(x.type) + "," + csv_field(type_label(x.type, true)) + "," +
                   csv_field(type_label(x.type, false)) + "," + csv_field(x.town) + "," + csv_field(x.reach_id) + "," + num(x.position_km) + "," + num(x.flow_m3s) +
                   "," + nums(x.load_gs, t_a) + "," +
-                  (x.diffuse ? "yes" : "no") + "," + csv_field(x.origin) + "\n";
+                  (x.diffuse ? "yes" : "no") + "," + csv_field(x.origin) + "," + csv_field(english_or(x.name_en, x.name)) + "," +
+                  csv_field(english_or(x.town_en, x.town)) + "\n";
             if (std::find(types.begin(), types.end(), x.type) == types.end()) types.push_back(x.type);
         }
         for (const auto& t : types) {

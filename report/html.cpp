@@ -13,6 +13,7 @@
 #include "report/html_parts.hpp"
 #include "report/mixing.hpp"
 #include "report/montecarlo.hpp"
+#include "report/names.hpp"
 
 namespace qingliu::report {
 
@@ -86,14 +87,20 @@ const char* type_colour(const std::string& t) {
 }
 
 // scenario line styles in profile charts
+// The baseline is the one black solid line. The others cycle through 10 colours (Okabe-Ito's colour-blind-safe set
+// and darker tones, all distinct from the pale class bands) and, independently, 7 dash patterns: as 10 and 7 are
+// coprime, the first 70 scenarios after the baseline each get their own (colour, dash) pair, and neighbours in the
+// list differ in both, so lines stay apart in greyscale print too.
 const char* scen_colour(std::size_t i) {
-    static const char* c[] = {"#222222", "#7b3fa0", "#0b7a8a", "#c2185b", "#6d4c41", "#3949ab", "#558b2f", "#ef6c00"};
-    return c[i % 8];
+    static const char* c[] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#6a3d9a", "#8c564b", "#b15928", "#4d4d4d"};
+    return i == 0 ? "#111111" : c[(i - 1) % 10];
 }
 const char* scen_dash(std::size_t i) {
-    static const char* d[] = {"", "6 3", "2 3", "8 3 2 3", "4 2", "10 4", "1 2", "12 3 3 3"};
-    return d[i % 8];
+    static const char* d[] = {"9 4", "2 3", "12 3 3 3", "5 3", "1 4", "14 4 4 4 4 4", "7 2 2 2"};
+    return i == 0 ? "" : d[(i - 1) % 7];
 }
+
+std::string param_key(int k) { return std::string(key(kConstituents[k])); }
 
 int conc_digits(int k) { return variable(k).conc_digits; }
 
@@ -133,7 +140,7 @@ h3{font-size:15px;margin:14px 0 6px}
 table{border-collapse:collapse;width:100%;margin:6px 0}
 th,td{border:1px solid var(--line);padding:4px 7px;text-align:left;vertical-align:top}
 th{background:#eef2f6;font-weight:600}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.cls{font-weight:600;text-align:center}
 table.scen td:first-child{min-width:9em}
 tr.fail td.meets{color:#b00020;font-weight:600}
@@ -161,7 +168,17 @@ svg .crs{font-size:11px;fill:#5b6570}
 .note{color:var(--muted);font-size:13px}
 .card{display:inline-block;min-width:150px;border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:4px 8px 4px 0}
 .card b{font-size:20px;display:block}
-@media print{.bar{display:none}.scen-panel{display:block!important}section.part{break-inside:avoid-page}}
+.sid{color:var(--muted);font-size:11px;white-space:nowrap;margin-left:4px}
+.chart-tools{display:flex;justify-content:flex-end;gap:4px;margin:4px 0 -2px}
+.chart-tools button,.picker button{border:1px solid var(--line);background:#fff;border-radius:4px;padding:1px 8px;cursor:pointer;font:12px inherit;color:var(--ink)}
+.chart-tools button:hover,.picker button:hover{border-color:var(--head)}
+.picker{border:1px solid var(--line);border-radius:6px;padding:6px 10px;margin:6px 0;background:#fafbfc}
+.picker .params{display:flex;gap:6px;align-items:center;margin-bottom:4px}
+.picker button.active{background:var(--head);color:#fff;border-color:var(--head)}
+.picker .scens{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:13px}
+.picker label{cursor:pointer;white-space:nowrap}
+.picker label.off{opacity:.45}
+svg .series.off{display:none}
 )CSS";
 
 const char* kHeadScript = R"JS(window.__qlErrors=[];window.addEventListener('error',function(e){window.__qlErrors.push(String(e.message||e));if(document.body)document.body.setAttribute('data-errors',String(window.__qlErrors.length));});)JS";
@@ -188,7 +205,24 @@ std::string td_num(double v, int digits) { return "<td class=\"n\">" + fixed(v, 
 std::string td_class(int cls) {
     const bool dark = cls == 1 || cls == 6 || cls == 3;
     return std::string("<td class=\"cls\" style=\"background:") + class_colour(cls) + ";color:" + (dark ? "#fff" : "#222") + "\">" +
-           esc(reaches::class_roman(cls)) + "</td>";
+           class_cell_bi(cls) + "</td>";
+}
+
+std::string class_cell_bi(int cls) { return bi(reaches::class_roman(cls), class_roman_en(cls)); }
+
+std::string label_tspans(const std::string& zh, const std::string& en, double font_px, double* width_px) {
+    auto width = [&](const std::string& s) {  // CJK characters about one em, others about 0.58 em
+        double w = 0.0;
+        for (std::size_t i = 0; i < s.size();) {
+            const unsigned char c = static_cast<unsigned char>(s[i]);
+            const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            w += (n >= 3 ? 1.0 : 0.58) * font_px;
+            i += static_cast<std::size_t>(n);
+        }
+        return w;
+    };
+    if (width_px) *width_px = std::max(width(zh), width(en));
+    return "<tspan class=\"zh\">" + esc(zh) + "</tspan><tspan class=\"en\">" + esc(en) + "</tspan>";
 }
 
 /// label_en of every state variable between open and close: "<th>COD</th><th>NH3-N</th>...".
@@ -231,12 +265,12 @@ struct Page {
         const std::string title_zh = "水质模拟与污染负荷削减报告", title_en = "Water-quality and load-reduction report";
         h += "<!DOCTYPE html>\n<html lang=\"" + std::string(lang == Lang::Zh ? "zh-CN" : "en") +
              "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
-        h += "<title>" + esc(d.case_name + " — " + title_zh + " " + title_en) + "</title><style>" + kCss + "</style><script>" + kHeadScript +
+        h += "<title>" + esc(d.case_name + " — " + title_zh + " " + title_en) + "</title><style>" + kCss + print_css(d) + "</style><script>" + kHeadScript +
              "</script></head>\n";
         h += "<body class=\"lang-" + lang_key + "\" data-lang=\"" + lang_key + "\" data-rendered=\"pending\" data-errors=\"0\">\n";
-        h += "<header><h1>" + bi(title_zh, title_en) + "</h1><div class=\"sub\">" + esc(d.case_name) +
-             (d.case_name_en.empty() ? "" : " · " + esc(d.case_name_en)) + " · " + bi("运行", "run") + " " + std::to_string(d.run_id) +
-             " · " + esc(d.created_utc) + " · qingliu " + esc(d.version) + "</div></header>\n";
+        h += "<header><h1>" + bi(title_zh, title_en) + "</h1><div class=\"sub\">" + bi(d.case_name, english_or(d.case_name_en, d.case_name)) +
+             " · " + bi("运行", "run") + " " + std::to_string(d.run_id) +
+             " · " + esc(d.created_utc) + " · qingliu " + esc(d.version) + "</div>" + cover_html(d) + "</header>\n";
         // language and scenario bar
         h += "<div class=\"bar\"><span>" + bi("情景", "Scenario") + ":</span>";
         for (const auto& s : d.scenarios)
@@ -262,11 +296,11 @@ struct Page {
                  std::to_string(worse_v) + "</div><div class=\"card\">" + bi("情景", "Scenarios") + "<b>" +
                  std::to_string(d.scenarios.size()) + "</b></div>";
         }
-        h += "<h3>" + bi("情景比较", "Scenarios compared") + "</h3><table class=\"scen\"><tr><th>" + bi("情景", "Scenario") + "</th><th>" +
+        h += "<h3>" + bi("情景比较", "Scenarios compared") + "</h3><table class=\"scen\"><thead><tr><th>" + bi("情景", "Scenario") + "</th><th>" +
              bi("措施", "Measures") + "</th><th>" + bi("投资（万元）", "Investment (10⁴ yuan)") + "</th><th>" +
              bi("运行费（万元/年）", "Running cost (10⁴ yuan/a)") + "</th><th>" + bi("达标断面", "Sections meeting") + "</th>";
-        for (int c = 1; c <= 6; ++c) h += "<th>" + esc(reaches::class_roman(c)) + "</th>";
-        h += "</tr>";
+        for (int c = 1; c <= 6; ++c) h += "<th>" + class_cell_bi(c) + "</th>";
+        h += "</tr></thead><tbody>";
         for (const auto& s : d.scenarios) {
             int meet = 0;
             std::array<int, 7> count{};
@@ -274,15 +308,18 @@ struct Page {
                 meet += x.meets ? 1 : 0;
                 if (x.overall >= 1 && x.overall <= 6) ++count[x.overall];
             }
-            std::string ms;
+            std::string ms, ms_en;
             for (const auto& m : s.measures) ms += (ms.empty() ? "" : "；") + m;
-            h += "<tr><td>" + bi(scen_name_zh(s), scen_name_en(s)) + "</td><td>" + (ms.empty() ? "-" : esc(ms)) + "</td>" +
+            for (std::size_t i = 0; i < s.measures.size(); ++i)
+                ms_en += (i ? "; " : "") + (i < s.measures_en.size() && !s.measures_en[i].empty() ? s.measures_en[i] : transliterate(s.measures[i]));
+            h += "<tr><td>" + bi(scen_name_zh(s), scen_name_en(s)) + "<span class=\"sid\">[" + esc(s.id) + "]</span></td><td>" +
+                 (ms.empty() ? "-" : bi(ms, ms_en)) + "</td>" +
                  td_num(s.invest_wan, 0) + td_num(s.annual_wan, 0) + "<td class=\"n\">" + std::to_string(meet) + " / " +
                  std::to_string(s.sections.size()) + "</td>";
             for (int c = 1; c <= 6; ++c) h += "<td class=\"n\">" + (count[c] ? std::to_string(count[c]) : std::string()) + "</td>";
             h += "</tr>";
         }
-        h += "</table>";
+        h += "</tbody></table>";
         for (const auto& n : d.notes) h += "<p class=\"note\">" + esc(n) + "</p>";
         h += "</section>\n";
     }
@@ -297,13 +334,14 @@ struct Page {
              "</p>";
         for (const auto& s : d.scenarios) {
             h += "<div class=\"scen-panel\" data-scen=\"" + esc(s.id) + "\"><h3>" + bi(scen_name_zh(s), scen_name_en(s)) +
-                 "</h3><table class=\"sections\"><tr><th>" + bi("断面", "Section") + "</th><th>" + bi("河流", "River") + "</th><th>" +
+                 "</h3><table class=\"sections\"><thead><tr><th>" + bi("断面", "Section") + "</th><th>" + bi("河流", "River") + "</th><th>" +
                  bi("级别", "Level") + "</th><th>" + bi("目标", "Target") + "</th>" + label_cells("<th>", "</th>") + "<th>" +
                  bi("类别", "Class") + "</th><th>" + bi("达标", "Meets") + "</th><th>" + bi("超标倍数", "Exceedance") + "</th><th>" +
-                 bi("流量 m³/s", "Flow m³/s") + "</th></tr>";
+                 bi("流量 m³/s", "Flow m³/s") + "</th></tr></thead><tbody>";
             for (const auto& x : s.sections) {
                 h += "<tr class=\"sec-row " + std::string(x.meets ? "pass" : "fail") + "\" data-section=\"" + esc(x.id) + "\"><td>" +
-                     bi(x.name, or_if_empty(x.name_en, x.name)) + "</td><td>" + esc(x.river) + "</td><td>" +
+                     bi(x.name, english_or(x.name_en, x.name)) + "<span class=\"sid\">" + esc(x.id) + "</span></td><td>" +
+                     bi(x.river, english_or(x.river_en, x.river)) + "</td><td>" +
                      bi(reaches::level_label_zh(x.level), x.level) + "</td>" + td_class(x.target_class);
                 for (int k = 0; k < kNumConstituents; ++k) h += td_conc(x.conc_mgL[k], x.cls[k], k);
                 h += td_class(x.overall) + "<td class=\"meets\">" + (x.meets ? bi("达标", "yes") : bi("未达标", "no")) + "</td><td class=\"n\">" +
@@ -311,7 +349,7 @@ struct Page {
                                              : std::string("-")) +
                      "</td>" + td_num(x.flow_m3s, 2) + "</tr>";
             }
-            h += "</table><p class=\"note\">" + bi("单位：mg/L；左侧色条为该指标类别。", "Units: mg/L; the bar at the left of a value is its class.") +
+            h += "</tbody></table><p class=\"note\">" + bi("单位：mg/L；左侧色条为该指标类别。", "Units: mg/L; the bar at the left of a value is its class.") +
                  "</p></div>";
         }
         h += "</section>\n";
@@ -319,12 +357,24 @@ struct Page {
 
     void profiles() {
         h += "<section class=\"part\" id=\"profiles\"><h2>" + bi("三、沿程浓度剖面", "3. Longitudinal profiles") + "</h2>";
-        h += "<div class=\"legend\">";
+        // the picker: which parameters' charts, which scenarios' lines (its labels are the legend). Shown at first: every
+        // scenario when there are at most 4, else the baseline and the plan (the scenario "plan", or else the first one)
+        std::size_t plan = d.scenarios.size() > 1 ? 1 : 0;
         for (std::size_t i = 0; i < d.scenarios.size(); ++i)
-            h += std::string("<span><svg width=\"30\" height=\"10\"><path d=\"M0 5H30\" stroke=\"") + scen_colour(i) +
-                 "\" stroke-width=\"2\" stroke-dasharray=\"" + scen_dash(i) + "\"/></svg> " +
-                 bi(scen_name_zh(d.scenarios[i]), scen_name_en(d.scenarios[i])) + "</span>";
-        h += "</div>" + class_legend() +
+            if (d.scenarios[i].id == "plan") plan = i;
+        h += "<div class=\"picker\"><div class=\"params\"><span>" + bi("指标：", "Parameter:") + "</span><button type=\"button\" data-param-btn=\"all\">" +
+             bi("全部", "All") + "</button>" +
+             join_each([&](int k) { return "<button type=\"button\" data-param-btn=\"" + esc(param_key(k)) + "\">" +
+                                          esc(std::string(label_en(kConstituents[k]))) + "</button>"; }, "") +
+             "</div><div class=\"scens\">";
+        for (std::size_t i = 0; i < d.scenarios.size(); ++i) {
+            const bool shown = d.scenarios.size() <= 4 || i == 0 || i == plan;
+            h += std::string("<label><input type=\"checkbox\" data-scen-check=\"") + esc(d.scenarios[i].id) + "\"" + (shown ? " checked" : "") +
+                 "> <svg width=\"34\" height=\"10\"><path d=\"M0 5H34\" stroke=\"" + scen_colour(i) + "\" stroke-width=\"" +
+                 (i == 0 ? "2.6" : "2.2") + "\" stroke-dasharray=\"" + scen_dash(i) + "\" fill=\"none\"/></svg> " +
+                 bi(scen_name_zh(d.scenarios[i]), scen_name_en(d.scenarios[i])) + "</label>";
+        }
+        h += "</div></div>" + class_legend() +
              "<p class=\"note\">" +
              bi("底色为GB 3838-2002各类别浓度区间；虚线为断面位置，圆点为现状模拟值（颜色为类别），红色短线为断面目标限值。",
                 "Background bands are the GB 3838-2002 class ranges; dashed lines mark sections, dots the baseline value (coloured "
@@ -353,7 +403,8 @@ struct Page {
                 for (const auto& x : d.scenarios.front().sections)
                     if (auto it = axis_of.find(x.reach_id); it != axis_of.end() && it->second.first == a)
                         secs.emplace_back(it->second.second + x.position_km, &x);
-            h += "<h3>" + esc(ax.river) + " <span class=\"note\">" + fixed(ax.length_km, 1) + " km</span></h3><div class=\"charts\">";
+            const std::string river_en = english_or(ax.reaches.empty() ? "" : d.network[ax.reaches.front()].river_en, ax.river);
+            h += "<h3>" + bi(ax.river, river_en) + " <span class=\"note\">" + fixed(ax.length_km, 1) + " km</span></h3><div class=\"charts\">";
             for (int k = 0; k < kNumConstituents; ++k) {
                 std::vector<Series> sk(d.scenarios.size());
                 for (std::size_t i = 0; i < d.scenarios.size(); ++i) {
@@ -371,7 +422,7 @@ struct Page {
                     for (std::size_t j = 0; j < pts.size(); j += stride) sk[i].xy.push_back(pts[j]);
                     if (!pts.empty() && (pts.size() - 1) % stride != 0) sk[i].xy.push_back(pts.back());
                 }
-                h += "<figure>" + profile_chart(ax, k, d, sk, secs) + "</figure>";
+                h += "<figure data-param=\"" + esc(param_key(k)) + "\">" + profile_chart(ax, k, d, sk, secs) + "</figure>";
             }
             h += "</div>";
         }
@@ -403,9 +454,13 @@ struct Page {
                 const SectionResult* x = nullptr;
                 for (const auto& y : s.sections)
                     if (y.id == a.section_id) x = &y;
-                h += "<h3>" + (x ? bi(x->name, or_if_empty(x->name_en, x->name)) : esc(a.section_id));
-                if (x) h += " <span class=\"note\">" + class_bi(x->overall) + " / " + bi("目标", "target") + " " + esc(reaches::class_roman(x->target_class)) + "</span>";
-                h += "</h3><figure>" + apportion_chart(a) + "</figure>";
+                h += "<h3>" + (x ? bi(x->name, english_or(x->name_en, x->name)) : esc(a.section_id));
+                if (x) h += " <span class=\"note\">" + class_bi(x->overall) + " / " + bi("目标", "target") + " " + class_cell_bi(x->target_class) + "</span>";
+                const std::string sec_zh = x ? x->name : a.section_id, sec_en = x ? english_or(x->name_en, x->name) : a.section_id;
+                h += "</h3><figure>" +
+                     apportion_chart(a, "apportionment_" + s.id + "_" + a.section_id, sec_zh + " 来源解析（" + scen_name_zh(s) + "）",
+                                     sec_en + ": source apportionment (" + scen_name_en(s) + ")") +
+                     "</figure>";
                 if (!a.top_sources.empty()) {
                     h += "<table><tr><th>" + bi("主要污染源", "Largest sources") + "</th>" + label_cells("<th>", " mg/L</th>") + "<th>" +
                          bi("占比 " + labels_en("/"), "Share " + labels_en("/")) + "</th></tr>";
@@ -436,31 +491,27 @@ struct Page {
             for (const auto& s : d.scenarios)
                 for (const auto& x : s.sources)
                     if (std::find(types.begin(), types.end(), x.type) == types.end()) types.push_back(x.type);
-            h += "<h3>" + bi("按类型汇总（t/a）", "Totals by type (t/a)") + "</h3><table><tr><th>" + bi("类型", "Type") + "</th>";
-            for (const auto& s : d.scenarios)
-                h += "<th colspan=\"" + std::to_string(kNumConstituents) + "\">" + bi(scen_name_zh(s), scen_name_en(s)) + "</th>";
-            h += "</tr><tr><th></th>";
-            for (std::size_t i = 0; i < d.scenarios.size(); ++i) h += label_cells("<th>", "</th>");
-            h += "</tr>";
-            for (const auto& t : types) {
-                h += "<tr><td>" + bi(type_zh(t), type_en(t)) + "</td>";
+            // one table per state variable: a row per scenario, a column per source type, so that any number of
+            // scenarios fits the page width (rows break across pages, columns would not)
+            h += "<h3>" + bi("按类型汇总（t/a）", "Totals by type (t/a)") + "</h3>";
+            for (int k = 0; k < kNumConstituents; ++k) {
+                h += "<table class=\"loads\"><thead><tr><th>" + esc(std::string(label_en(kConstituents[k]))) + " t/a</th>";
+                for (const auto& t : types) h += "<th>" + bi(type_zh(t), type_en(t)) + "</th>";
+                h += "<th>" + bi("合计", "Total") + "</th></tr></thead><tbody>";
                 for (const auto& s : d.scenarios) {
-                    PerConstituent sum{};
-                    for (const auto& x : s.sources)
-                        if (x.type == t)
-                            for (int k = 0; k < kNumConstituents; ++k) sum[k] += x.load_gs[k] * t_a;
-                    h += load_cells(sum, 0);
+                    h += "<tr><td>" + bi(scen_name_zh(s), scen_name_en(s)) + "<span class=\"sid\">[" + esc(s.id) + "]</span></td>";
+                    double total = 0.0;
+                    for (const auto& t : types) {
+                        double sum = 0.0;
+                        for (const auto& x : s.sources)
+                            if (x.type == t) sum += x.load_gs[k] * t_a;
+                        total += sum;
+                        h += td_num(sum, variable(k).load_digits);
+                    }
+                    h += td_num(total, variable(k).load_digits) + "</tr>";
                 }
-                h += "</tr>";
+                h += "</tbody></table>";
             }
-            h += "<tr><th>" + bi("合计", "Total") + "</th>";
-            for (const auto& s : d.scenarios) {
-                PerConstituent sum{};
-                for (const auto& x : s.sources)
-                    for (int k = 0; k < kNumConstituents; ++k) sum[k] += x.load_gs[k] * t_a;
-                h += load_cells(sum, 0);
-            }
-            h += "</tr></table>";
             if (!d.scenarios.empty()) {
                 const auto& srcs = d.scenarios.front().sources;
                 std::vector<const Source*> sorted;
@@ -474,14 +525,15 @@ struct Page {
                     h += "<p class=\"note\">" + bi("仅列出前400项，全部见 sources.csv。", "The first 400 are listed; sources.csv has all.") + "</p>";
                     sorted.resize(400);
                 }
-                h += "<table class=\"inventory\"><tr><th>" + bi("编号", "ID") + "</th><th>" + bi("名称", "Name") + "</th><th>" +
+                h += "<table class=\"inventory\"><thead><tr><th>" + bi("编号", "ID") + "</th><th>" + bi("名称", "Name") + "</th><th>" +
                      bi("类型", "Type") + "</th><th>" + bi("乡镇", "Town") + "</th><th>" + bi("河段", "Reach") +
-                     "</th>" + label_cells("<th>", " t/a</th>") + "<th>" + bi("来源记录", "Origin") + "</th></tr>";
+                     "</th>" + label_cells("<th>", " t/a</th>") + "<th>" + bi("来源记录", "Origin") + "</th></tr></thead><tbody>";
                 for (const Source* x : sorted)
-                    h += "<tr class=\"src-row\"><td>" + esc(x->id) + "</td><td>" + esc(x->name) + "</td><td>" + bi(type_zh(x->type), type_en(x->type)) +
-                         (x->diffuse ? bi("（面源）", " (diffuse)") : std::string()) + "</td><td>" + esc(x->town) + "</td><td>" +
+                    h += "<tr class=\"src-row\"><td>" + esc(x->id) + "</td><td>" + bi(x->name, english_or(x->name_en, x->name)) + "</td><td>" +
+                         bi(type_zh(x->type), type_en(x->type)) + (x->diffuse ? bi("（面源）", " (diffuse)") : std::string()) + "</td><td>" +
+                         bi(x->town, english_or(x->town_en, x->town)) + "</td><td>" +
                          esc(x->reach_id) + "</td>" + load_cells(x->load_gs, 1, t_a) + "<td>" + esc(x->origin) + "</td></tr>";
-                h += "</table>";
+                h += "</tbody></table>";
             }
         }
         h += "</section>\n";
@@ -516,7 +568,7 @@ struct Page {
         h += "</table></section>\n";
         if (d.mixing) h += mixing_section_html(*d.mixing);
         if (d.montecarlo) h += montecarlo_section_html(*d.montecarlo);
-        h += "</main>\n<script>" + std::string(kScript) + "</script>\n</body></html>\n";
+        h += "</main>\n<script>" + std::string(kChartScript) + "</script>\n<script>" + std::string(kScript) + "</script>\n</body></html>\n";
     }
 };
 

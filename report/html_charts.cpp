@@ -1,5 +1,6 @@
 // The report's inline SVG charts: longitudinal profiles with class bands, apportionment bars, the network map.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <unordered_map>
@@ -7,6 +8,7 @@
 #include "reaches/classes.hpp"
 #include "report/html.hpp"
 #include "report/html_parts.hpp"
+#include "report/names.hpp"
 
 namespace qingliu::report::html {
 
@@ -14,7 +16,7 @@ namespace qingliu::report::html {
 
 std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const std::vector<Series>& series,
                           const std::vector<std::pair<double, const SectionResult*>>& secs) {
-    const double W = 720, H = 280, ml = 58, mr = 44, mt = 26, mb = 42;
+    const double W = 720, H = 296, ml = 58, mr = 44, mt = 42, mb = 42;
     const double pw = W - ml - mr, ph = H - mt - mb;
     double ymax = 0.0;
     for (const auto& s : series)
@@ -24,8 +26,11 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
     const double xmax = std::max(ax.length_km, 1e-3);
     auto X = [&](double x) { return ml + pw * x / xmax; };
     auto Y = [&](double y) { return mt + ph * (1.0 - std::min(y, ymax) / ymax); };
+    const std::string pk(key(kConstituents[k])), river_en = english_or(ax.reaches.empty() ? "" : d.network[ax.reaches.front()].river_en, ax.river);
     std::string o = "<svg class=\"chart profile\" viewBox=\"0 0 " + num(W) + " " + num(H) +
-                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">";
+                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" data-file=\"profile_" + esc(ax.river + "_" + pk) +
+                    "\" data-title-zh=\"" + esc(ax.river + " " + std::string(label_zh(kConstituents[k])) + " " + std::string(label_en(kConstituents[k])) + " mg/L") +
+                    "\" data-title-en=\"" + esc(river_en + ": " + std::string(label_en(kConstituents[k])) + ", mg/L") + "\">";
     // class bands (GB 3838-2002 limits)
     double lo = 0.0;
     for (int c = 1; c <= 6; ++c) {
@@ -56,12 +61,27 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
          "\" text-anchor=\"middle\"><tspan class=\"zh\">距河源 km</tspan><tspan class=\"en\">distance from source, km</tspan></text>";
     o += "<text class=\"axis\" x=\"12\" y=\"" + fixed(mt + ph / 2, 1) + "\" text-anchor=\"middle\" transform=\"rotate(-90 12 " +
          fixed(mt + ph / 2, 1) + ")\">" + std::string(label_en(kConstituents[k])) + " mg/L</text>";
-    // sections
-    for (const auto& [x, s] : secs) {
+    // sections: labels above the plot, centred on their line but kept inside the chart, on two rows so that
+    // neighbours do not overlap (a label that fits neither row goes to the emptier one)
+    std::vector<std::size_t> by_x(secs.size());
+    for (std::size_t i = 0; i < secs.size(); ++i) by_x[i] = i;
+    std::stable_sort(by_x.begin(), by_x.end(), [&](std::size_t a, std::size_t b) { return secs[a].first < secs[b].first; });
+    std::array<double, 2> row_end{-1e9, -1e9};
+    std::vector<std::string> labels(secs.size());
+    for (std::size_t i : by_x) {
+        const auto& [x, s] = secs[i];
+        double w = 0.0;
+        const std::string t = label_tspans(s->name, english_or(s->name_en, s->name), 11.0, &w);
+        const double left = std::clamp(X(x) - w / 2, 2.0, W - 2.0 - w);
+        const int row = left >= row_end[0] + 4 ? 0 : left >= row_end[1] + 4 ? 1 : row_end[0] <= row_end[1] ? 0 : 1;
+        row_end[row] = left + w;
+        labels[i] = "<text class=\"seclabel\" x=\"" + fixed(left, 1) + "\" y=\"" + fixed(row == 0 ? mt - 22 : mt - 7, 1) + "\">" + t + "</text>";
+    }
+    for (std::size_t i = 0; i < secs.size(); ++i) {
+        const auto& [x, s] = secs[i];
         o += "<line class=\"secline\" x1=\"" + fixed(X(x), 1) + "\" x2=\"" + fixed(X(x), 1) + "\" y1=\"" + fixed(mt, 1) + "\" y2=\"" +
              fixed(mt + ph, 1) + "\"/>";
-        o += "<text class=\"seclabel\" x=\"" + fixed(X(x), 1) + "\" y=\"" + fixed(mt - 6, 1) + "\" text-anchor=\"middle\">" +
-             esc(s->name) + "</text>";
+        o += labels[i];
         // target limit of the section as a short bar
         const double lim = limit_of(d, k, s->target_class);
         if (lim < ymax)
@@ -79,7 +99,9 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
         std::string p;
         for (std::size_t j = 0; j < series[i].xy.size(); ++j)
             p += (j ? "L" : "M") + fixed(X(series[i].xy[j].first), 1) + " " + fixed(Y(series[i].xy[j].second), 1);
-        o += "<path class=\"series\" d=\"" + p + "\" stroke=\"" + scen_colour(i) + "\"" +
+        o += "<path class=\"series\" data-scen=\"" + esc(d.scenarios[i].id) + "\" data-name-zh=\"" + esc(scen_name_zh(d.scenarios[i])) +
+             "\" data-name-en=\"" + esc(scen_name_en(d.scenarios[i])) + "\" d=\"" + p + "\" stroke=\"" + scen_colour(i) + "\"" +
+             (i == 0 ? " stroke-width=\"2.6\"" : "") +
              (*scen_dash(i) ? std::string(" stroke-dasharray=\"") + scen_dash(i) + "\"" : std::string()) + "><title>" +
              esc(scen_name_zh(d.scenarios[i]) + " " + scen_name_en(d.scenarios[i])) + "</title></path>";
     }
@@ -88,11 +110,13 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
 
 // ------------------------------------------------------------------------------------------ apportionment charts
 
-std::string apportion_chart(const SectionApportionment& a) {
+std::string apportion_chart(const SectionApportionment& a, const std::string& file, const std::string& title_zh,
+                            const std::string& title_en) {
     const double W = 720, barh = 20, gap = 10, ml = 64, mr = 130, mt = 6;
     const double H = mt + 3 * (barh + gap) + 4, pw = W - ml - mr;
     std::string o = "<svg class=\"chart apportion\" viewBox=\"0 0 " + num(W) + " " + num(H) +
-                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">";
+                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" data-file=\"" + esc(file) + "\" data-title-zh=\"" + esc(title_zh) +
+                    "\" data-title-en=\"" + esc(title_en) + "\">";
     for (int k = 0; k < kNumConstituents; ++k) {
         const double y = mt + k * (barh + gap);
         o += "<text class=\"tick\" x=\"" + fixed(ml - 6, 1) + "\" y=\"" + fixed(y + barh * 0.7, 1) + "\" text-anchor=\"end\">" +
@@ -197,7 +221,9 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
         qmax = std::max(qmax, r.flow_m3s);
     }
     std::string o = "<svg class=\"chart map\" viewBox=\"0 0 " + num(W) + " " + fixed(H, 0) +
-                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"><rect class=\"mapbg\" x=\"0\" y=\"0\" width=\"" + num(W) +
+                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" data-file=\"map_" + esc(s.id) + "\" data-title-zh=\"" +
+                    esc(d.case_name + " " + scen_name_zh(s)) + "\" data-title-en=\"" + esc(english_or(d.case_name_en, d.case_name) + ": " + scen_name_en(s)) +
+                    "\"><rect class=\"mapbg\" x=\"0\" y=\"0\" width=\"" + num(W) +
                     "\" height=\"" + fixed(H, 0) + "\"/>";
     for (std::size_t r = 0; r < net.size() && r < L.reach_lines.size(); ++r) {
         const auto& line = L.reach_lines[r];
@@ -223,7 +249,10 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
         const auto r = ax.reaches[ax.reaches.size() / 2];
         if (L.reach_lines[r].size() < 2) continue;
         const XY m = point_along(L.reach_lines[r], 0.5);
-        o += "<text class=\"river\" x=\"" + fixed(SX(m) + 6, 1) + "\" y=\"" + fixed(SY(m) + 16, 1) + "\">" + esc(ax.river) + "</text>";
+        double w = 0.0;
+        const std::string t = label_tspans(ax.river, english_or(net[ax.reaches.front()].river_en, ax.river), 12.0, &w);
+        const double x = std::clamp(SX(m) + 6, 2.0, W - 2.0 - w);
+        o += "<text class=\"river\" x=\"" + fixed(x, 1) + "\" y=\"" + fixed(SY(m) + 16, 1) + "\">" + t + "</text>";
     }
     for (std::size_t k = 0; k < s.sections.size() && k < L.section_points.size(); ++k) {
         const auto& x = s.sections[k];
@@ -233,8 +262,13 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
              "\"><title>" +
              esc(x.name + " " + x.name_en + ": " + reaches::class_label_zh(x.overall) + " / 目标 target " +
                  reaches::class_roman(x.target_class) + (x.meets ? " 达标 meets" : " 未达标 misses")) +
-             "</title></circle><text class=\"seclabel\" x=\"" + fixed(SX(p) + 10, 1) + "\" y=\"" + fixed(SY(p) - 8, 1) + "\">" +
-             esc(x.name) + "</text></g>";
+             "</title></circle>";
+        // the name right of the dot, or left of it where it would leave the map
+        double w = 0.0;
+        const std::string t = label_tspans(x.name, english_or(x.name_en, x.name), 11.0, &w);
+        const bool right = SX(p) + 10 + w <= W - 2;
+        o += "<text class=\"seclabel\" x=\"" + fixed(right ? SX(p) + 10 : SX(p) - 10, 1) + "\" y=\"" + fixed(SY(p) - 8, 1) + "\"" +
+             (right ? "" : " text-anchor=\"end\"") + ">" + t + "</text></g>";
     }
     o += map_furniture(L, W, H, pad, scale);
     return o + "</svg>";

@@ -15,6 +15,8 @@ std::string bi(const std::string& zh, const std::string& en);
 std::string class_bi(int cls);
 std::string scen_name_zh(const Scenario& s);
 std::string scen_name_en(const Scenario& s);
+/// Index of the state variable k's figures and lines: its key ("cod").
+std::string param_key(int k);
 const char* type_colour(const std::string& t);
 /// Line styles of scenarios in profile charts.
 const char* scen_colour(std::size_t i);
@@ -32,8 +34,21 @@ struct Series {
 /// Concentration of state variable k along one river, one line per scenario, with class bands and sections.
 std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const std::vector<Series>& series,
                           const std::vector<std::pair<double, const SectionResult*>>& secs);
-std::string apportion_chart(const SectionApportionment& a);
+/// `file`: the name of its downloads; titles: written above the chart in its downloads.
+std::string apportion_chart(const SectionApportionment& a, const std::string& file, const std::string& title_zh,
+                            const std::string& title_en);
 std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s);
 std::string class_legend();
+/// A class in a table cell: "I" .. "V", "劣V" / "劣V (worse than V)".
+std::string class_cell_bi(int cls);
+/// Section label drawn in a chart: Chinese and English tspans; `width_px` gets the wider one's estimated width.
+std::string label_tspans(const std::string& zh, const std::string& en, double font_px, double* width_px);
+
+/// The A4 print stylesheet with the running header and footer of this report (report/html_tools.cpp).
+std::string print_css(const ReportData& d);
+/// Cover lines (case, run, date, version) and the list of parts, shown in print only.
+std::string cover_html(const ReportData& d);
+/// Profile picker and chart downloads (SVG, PNG).
+extern const char* kChartScript;
 
 }  // namespace qingliu::report::html

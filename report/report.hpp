@@ -23,6 +23,7 @@ struct Reach {
     double split_fraction = 0.0;
     double length_km = 0.0;
     std::vector<XY> line;  ///< case geometry, upstream to downstream, in the case's CRS; empty if none
+    std::string name_en{}, river_en{};  ///< English names (report/names.hpp: the case's, else transliterated)
 };
 
 struct SectionResult {
@@ -37,6 +38,7 @@ struct SectionResult {
     bool meets = false;
     PerConstituent exceedance{};  ///< value / target limit - 1
     double exceedance_max = 0.0;
+    std::string river_en{};  ///< the river's English name (report/names.hpp)
 };
 
 struct ReachResult {
@@ -77,6 +79,7 @@ struct Source {
     double flow_m3s = 0.0;
     PerConstituent load_gs{};
     bool diffuse = false;
+    std::string name_en{}, town_en{};  ///< English names (report/names.hpp: the case's, else transliterated)
 };
 
 struct Scenario {
@@ -88,6 +91,7 @@ struct Scenario {
     std::vector<ProfilePoint> profile;
     std::vector<SectionApportionment> apportionment;  ///< may be empty (not stored for this run)
     std::vector<Source> sources;                      ///< the scenario's resolved sources; may be empty
+    std::vector<std::string> measures_en{};  ///< aligned with measures: their English names (report/names.hpp)
 };
 
 struct MixingSection;    // report/mixing.hpp

@@ -33,6 +33,9 @@ struct CaseModel {
     std::vector<std::vector<std::pair<double, double>>> reach_lines;
     std::string crs_wkt;      ///< CRS of reach_lines ("" when none)
     bool geographic = false;  ///< reach_lines are longitude/latitude in degrees
+    /// English names of reaches and their rivers for reports (the reach table's name_en, river_en), aligned with net;
+    /// empty, or "" where not given.
+    std::vector<std::string> reach_name_en{}, river_en{};
 };
 
 struct SectionResult {

@@ -20,6 +20,7 @@ std::vector<SolvedScenario> solve_scenarios(const CaseModel& base, const std::ve
         s.name = sc.name;
         s.name_en = sc.name_en;
         for (const auto& me : sc.measures) s.measures.push_back(me.name.empty() ? me.id : me.name);
+        for (const auto& me : sc.measures) s.measures_en.push_back(me.name_en != me.name ? me.name_en : std::string());
         s.invest_wan = sc.invest_wan();
         s.annual_wan = sc.annual_wan();
     }

@@ -23,6 +23,7 @@ struct SolveOptions {
 struct SolvedScenario {
     std::string id = "baseline", name, name_en;
     std::vector<std::string> measures;  ///< measure names (ids where unnamed)
+    std::vector<std::string> measures_en;  ///< aligned with measures: English names (empty where the case has none)
     double invest_wan = 0.0, annual_wan = 0.0;
     CaseModel model;                    ///< the case with the scenario's measures applied
     Evaluation evaluation;

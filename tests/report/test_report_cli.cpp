@@ -100,7 +100,13 @@ TEST_CASE("report: the page renders in headless Chromium with its tables and cha
     CHECK(count(d, "<tr class=\"sec-row") == 12);
     // profiles: 3 rivers x 3 constituents, each with one line per scenario
     CHECK(count(d, "<svg class=\"chart profile\"") == 9);
-    CHECK(count(d, "<path class=\"series\" d=\"M") == 9 * 4);
+    const std::regex series_re("<path class=\"series\"[^>]* d=\"M");
+    CHECK(std::distance(std::sregex_iterator(d.begin(), d.end(), series_re), std::sregex_iterator()) == 9 * 4);
+    // every chart got its SVG and PNG download buttons, and the profile picker its parameter buttons (all + 3)
+    CHECK(count(d, "data-dl=\"svg\"") == 9 + 12 + 4);
+    CHECK(count(d, "data-dl=\"png\"") == 9 + 12 + 4);
+    CHECK(count(d, "data-param-btn=") == 4);
+    CHECK(count(d, "data-scen-check=") == 4);
     // apportionment: 3 sections x 4 scenarios; map: one per scenario with 6 reaches each
     CHECK(count(d, "<svg class=\"chart apportion\"") == 12);
     CHECK(count(d, "<svg class=\"chart map\"") == 4);
