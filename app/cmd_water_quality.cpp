@@ -26,12 +26,13 @@ std::string sections_text(const scenarios::CaseModel& m, const scenarios::WaterQ
     std::vector<std::string> header = {"断面 Section", "目标 Target"};
     for (const auto& k : io::water_quality_item_keys())
         header.push_back(std::string(reaches::wq::item_label_zh(k)) + " " + reaches::wq::item_label_en(k));
-    header.insert(header.end(), {"类别 Class", "超标因子 Exceeding"});
+    header.push_back("类别 Class");
     TextTable t(header, 160);
+    std::string failing;
     for (std::size_t i = 0; i < m.sections.size(); ++i) {
         const reaches::Section& s = m.sections[i];
         const auto& e = run.evaluation.sections[i].evaluation;
-        std::vector<std::string> row = {s.id + " " + s.name, reaches::class_roman(s.target_class)};
+        std::vector<std::string> row = {s.id, reaches::class_roman(s.target_class)};
         for (const auto& k : io::water_quality_item_keys()) {
             std::string cell = "-";
             for (const auto& c : e.items)
@@ -39,11 +40,12 @@ std::string sections_text(const scenarios::CaseModel& m, const scenarios::WaterQ
             row.push_back(cell);
         }
         row.push_back(reaches::class_roman(e.overall) + (e.meets ? "" : " ✗"));
-        row.push_back(e.exceeding.empty() ? "-"
-                                          : reaches::wq::exceeding_text(e, true) + " / " + reaches::wq::exceeding_text(e, false));
         t.row(row);
+        if (!e.exceeding.empty())
+            failing += "  " + s.id + " " + s.name + " 超标因子: " + reaches::wq::exceeding_text(e, true) +
+                       "\n       exceeding: " + reaches::wq::exceeding_text(e, false) + "\n";
     }
-    return t.str();
+    return t.str() + failing;
 }
 
 }  // namespace
