@@ -1,13 +1,18 @@
-// qingliu dynamic CASE --out DIR [--scenario ID ...] [--year YYYY] [--recorded-year]
+// qingliu dynamic CASE --out DIR [--scenario ID ...] [--year YYYY] [--recorded-year] [--daily-csv auto|yes|no]
 // A year of daily flows and loads (case.toml [dynamic]) under the baseline and each scenario: daily concentrations
 // at sections and reach ends, monthly means and classes, annual mean class, and the share of days and months that
 // meet each section's target. By default the year judged is a design year: the gauge series scaled so that its
 // driest month carries the design flow (the condition steady judges); --recorded-year keeps the flows as recorded.
+// The daily series go to NetCDF (daily_reaches_<scenario>.nc, daily_sections_<scenario>.nc), each reach written as
+// soon as it is solved; the daily CSV tables too when they fit in a spreadsheet (--daily-csv).
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <set>
+#include <tuple>
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
@@ -16,6 +21,7 @@
 #include "app/text_table.hpp"
 #include "hydro/flow_series.hpp"
 #include "io/case_reader.hpp"
+#include "io/netcdf_series.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
 #include "io/run_data.hpp"
@@ -36,6 +42,7 @@ struct DynOpts {
     int year = 0;
     bool dry_year = false;       ///< --dry-year (the default where a gauge series exists)
     bool recorded_year = false;  ///< --recorded-year
+    std::string daily_csv = "auto";
 };
 
 struct ScenarioRun {
@@ -43,7 +50,29 @@ struct ScenarioRun {
     scenarios::CaseModel model;
     reaches::DynamicResult result;
     std::vector<reaches::SectionCompliance> compliance;
+    std::vector<std::int8_t> daily_class;  ///< section * days + day
+    std::vector<io::DynamicFile> files;
 };
+
+// Rows a spreadsheet shows in one sheet (Excel: 1,048,576 with the header): larger daily tables go to NetCDF only.
+constexpr std::size_t kSheetRows = 1048575;
+
+// Scenario ids as parts of file names: letters, digits, '-' and '_' kept, anything else '_'; a name already taken
+// gets "_2", "_3" ...
+std::vector<std::string> file_stems(const std::vector<std::string>& ids) {
+    std::vector<std::string> out;
+    std::set<std::string> taken;
+    for (const auto& id : ids) {
+        std::string s;
+        for (unsigned char ch : id) s += std::isalnum(ch) || ch == '-' || ch == '_' ? static_cast<char>(ch) : '_';
+        if (s.empty()) s = "scenario";
+        std::string t = s;
+        for (int k = 2; taken.count(t); ++k) t = s + "_" + std::to_string(k);
+        taken.insert(t);
+        out.push_back(t);
+    }
+    return out;
+}
 
 reaches::DynamicForcing make_forcing(const scenarios::CaseModel& m, const io::DynamicSettings& ds, const io::DailyFlows& flows,
                                      std::int32_t gauge, const std::vector<loads::LoadFactorSeries>& load_series,
@@ -116,11 +145,16 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                                               "the share of days and months meeting each target");
     auto o = std::make_shared<DynOpts>();
     cmd->add_option("CASE", o->case_path, "Case folder (with case.toml and its [dynamic] section) or case file")->required();
-    cmd->add_option("-o,--out", o->out_dir, "Output folder for daily_sections.csv, daily_reaches.csv, monthly_sections.csv, compliance.csv (default out/<case>/dynamic)")
+    cmd->add_option("-o,--out", o->out_dir, "Output folder for daily_reaches_<scenario>.nc, daily_sections_<scenario>.nc, monthly_sections.csv, compliance.csv "
+                    "and the daily CSV tables (default out/<case>/dynamic)")
         ;
     cmd->add_option("--scenario", o->scenarios, "Scenario ids to run besides the baseline (default: every scenario)");
     cmd->add_option("--year", o->year, "Year to simulate (default: [dynamic] year, else the year of the first flow record)")
         ->check(CLI::Range(1800, 2200));
+    cmd->add_option("--daily-csv", o->daily_csv,
+                    "Daily tables daily_sections.csv and daily_reaches.csv besides the NetCDF files: auto (each when it "
+                    "fits in one spreadsheet sheet, 1,048,575 rows), yes, no")
+        ->check(CLI::IsMember({"auto", "yes", "no"}));
     auto* dry = cmd->add_flag("--dry-year", o->dry_year,
                               "Judge a design year (the default with a gauge series): the gauge series scaled so that its driest "
                               "month's mean equals the natural design flow at the gauge, shape from the recorded year");
@@ -200,18 +234,69 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
             spdlog::info("dynamic run of {} for {}: {} reaches, {} days, {} scenario(s)", lc.model.name, flows.year,
                          lc.model.net.size(), days, ids.size());
 
+            const std::size_t n_reaches = lc.model.net.size(), n_sections = lc.model.sections.size();
+            const auto sheet_fits = [&](std::size_t per_day) { return ids.size() * per_day * static_cast<std::size_t>(days) <= kSheetRows; };
+            const bool reach_csv = o->daily_csv == "yes" || (o->daily_csv == "auto" && sheet_fits(n_reaches));
+            const bool section_csv = o->daily_csv == "yes" || (o->daily_csv == "auto" && sheet_fits(n_sections));
+            if (o->daily_csv == "auto" && (!reach_csv || !section_csv))
+                spdlog::info("daily {} in NetCDF only: more than {} rows for a spreadsheet (--daily-csv yes writes them)",
+                             reach_csv ? "section table" : section_csv ? "reach table" : "tables", kSheetRows);
+            io::OutputDir out(o->out_dir);
+            const std::vector<std::string> stems = file_stems(ids);
+            const io::SeriesStations reach_stations = io::reach_stations(lc.model);
+            const io::SeriesStations section_stations = io::section_stations(lc.model);
+
             std::vector<ScenarioRun> runs;
             std::vector<int> wet_month;
-            for (const auto& id : ids) {
+            for (std::size_t k = 0; k < ids.size(); ++k) {
+                const std::string& id = ids[k];
                 ScenarioRun sr;
                 sr.id = id;
                 sr.model = model_for(lc, id);
                 const reaches::DynamicForcing f = make_forcing(sr.model, ds, flows, gauge, load_series, ds.flows, wet_month);
+                io::SeriesFileSpec spec;
+                spec.case_name = lc.model.name;
+                spec.case_name_en = lc.model.name_en;
+                spec.scenario = id;
+                spec.year = flows.year;
+                spec.steps = static_cast<std::size_t>(days);
+                spec.attributes = {{"design_year", design_year ? "yes" : "no (flows as recorded)"}, {"dry_year_factor", fixed(dry_factor, 6)}};
+                const std::string reach_file = "daily_reaches_" + stems[k] + ".nc", section_file = "daily_sections_" + stems[k] + ".nc";
+                const std::string reach_tmp = out.stage_path(reach_file), section_tmp = out.stage_path(section_file);
+                io::SeriesWriter reach_nc(reach_tmp, reach_stations, spec);
                 reaches::DynamicOptions opt;
+                opt.record_reach_ends = reach_csv;
+                opt.reach_series = [&reach_nc](std::int32_t r, const float* q, const float* c) { reach_nc.put(static_cast<std::size_t>(r), q, c); };
                 Progress progress("dynamic " + id, !g.quiet);
                 opt.progress = [&](double x) { progress(x); };
                 sr.result = reaches::solve_dynamic(sr.model.net, scenarios::point_inputs(sr.model), scenarios::observations(sr.model), f, opt);
+                reach_nc.close();
                 sr.compliance = reaches::section_compliance(sr.result, sr.model.sections, sr.model.classes, month_of_day);
+                // the sections' daily series and classes
+                spec.double_precision = true;
+                io::SeriesWriter section_nc(section_tmp, section_stations, spec);
+                sr.daily_class.assign(n_sections * static_cast<std::size_t>(days), 0);
+                std::vector<double> q(days), c(static_cast<std::size_t>(days) * kNumConstituents);
+                for (std::size_t s = 0; s < n_sections; ++s) {
+                    const auto& sec = sr.model.sections[s];
+                    for (int d = 0; d < days; ++d) {
+                        const PerConstituent v = sr.result.conc(d, s);
+                        for (int ci = 0; ci < kNumConstituents; ++ci) c[ci * days + d] = v[ci];
+                        q[d] = sr.result.obs_flow_m3s[d * sr.result.nobs + s];
+                        sr.daily_class[s * days + d] =
+                            static_cast<std::int8_t>(reaches::evaluate_section(sr.model.classes, v, sec.water_body, sec.target_class).overall);
+                    }
+                    section_nc.put(s, q.data(), c.data());
+                    section_nc.put_class(s, sr.daily_class.data() + s * days);
+                }
+                section_nc.close();
+                for (const auto& [kind, tmp, name] : {std::tuple{"reaches", reach_tmp, reach_file}, std::tuple{"sections", section_tmp, section_file}}) {
+                    io::DynamicFile df;
+                    df.kind = kind;
+                    df.path = std::filesystem::absolute(std::filesystem::path(o->out_dir) / name).string();
+                    df.sha256 = io::sha256_file_blocks(tmp, &df.bytes);
+                    sr.files.push_back(std::move(df));
+                }
                 spdlog::debug("{}: mass balance: largest reach imbalance {:.3g}, network {:.3g}; intervals: {} closed form, "
                               "{} dopri5, {} rosenbrock4, {} exact", id, sr.result.max_reach_imbalance, sr.result.network_imbalance,
                               sr.result.intervals_relaxed, sr.result.intervals_dopri5, sr.result.intervals_rosenbrock4,
@@ -232,12 +317,11 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                 for (std::size_t s = 0; s < m.sections.size(); ++s) {
                     const auto& sec = m.sections[s];
                     const std::string head = sr.id + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + ",";
-                    for (int d = 0; d < days; ++d) {
-                        const PerConstituent c = r.conc(d, s);
-                        const auto cls = reaches::evaluate_section(m.classes, c, sec.water_body, sec.target_class);
-                        daily += head + dates[d] + "," + io::num(r.obs_flow_m3s[d * r.nobs + s]) + "," + io::nums(c) + "," +
-                                 reaches::class_roman(cls.overall) + "," +
-                                 reaches::class_roman(sec.target_class) + "," + (cls.meets ? "yes" : "no") + "\n";
+                    for (int d = 0; d < days && section_csv; ++d) {
+                        const int cls = sr.daily_class[s * days + d];  // evaluate_section(...).overall, as in the NetCDF file
+                        daily += head + dates[d] + "," + io::num(r.obs_flow_m3s[d * r.nobs + s]) + "," + io::nums(r.conc(d, s)) + "," +
+                                 reaches::class_roman(cls) + "," + reaches::class_roman(sec.target_class) + "," +
+                                 (cls <= sec.target_class ? "yes" : "no") + "\n";
                     }
                     const auto& sc = sr.compliance[s];
                     for (int mo = 0; mo < 12; ++mo) {
@@ -252,7 +336,7 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                             (sc.annual_meets ? "yes" : "no") + "," + io::num(sc.share_days()) + "," + io::num(sc.share_months()) +
                             "," + std::to_string(sc.days) + "," + std::to_string(sc.months) + "\n";
                 }
-                const std::size_t n = m.net.size();
+                const std::size_t n = reach_csv ? m.net.size() : 0;
                 for (std::size_t i = 0; i < n; ++i)
                     for (int d = 0; d < days; ++d) {
                         const std::size_t at = d * n + i;
@@ -260,9 +344,8 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                                        "," + io::nums(r.reach_conc(at)) + "\n";
                     }
             }
-            io::OutputDir out(o->out_dir);
-            out.stage("daily_sections.csv", daily, true);
-            out.stage("daily_reaches.csv", reach_daily, true);
+            if (section_csv) out.stage("daily_sections.csv", daily, true);
+            if (reach_csv) out.stage("daily_reaches.csv", reach_daily, true);
             out.stage("monthly_sections.csv", monthly, true);
             out.stage("compliance.csv", comp, true);
 
@@ -281,18 +364,14 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                 }
                 io::DynamicScenarioOutput d;
                 d.scenario = sr.id;
-                d.dates = dates;
                 d.wet_month = wet_month;
-                d.result = &sr.result;
-                d.classes = &sr.model.classes;
                 d.compliance = sr.compliance;
-                for (std::size_t i = 0; i < sr.model.net.size(); ++i) d.reach_ids.push_back(sr.model.net.topo.id(i));
+                d.files = sr.files;
                 for (std::size_t s = 0; s < sr.model.sections.size(); ++s) {
                     const auto& sec = sr.model.sections[s];
                     const auto& sc = sr.compliance[s];
                     d.section_ids.push_back(sec.id);
                     d.target_class.push_back(sec.target_class);
-                    d.water_body.push_back(sec.water_body);
                     io::SectionRow row;
                     row.section_id = sec.id;
                     row.name = sec.name;
@@ -380,8 +459,9 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                                 fixed(dry_factor, 3).c_str(), fixed(dry_factor, 3).c_str());
                 else
                     std::printf("（实测年，流量未缩放）(recorded year, flows unscaled)");
-                std::printf(". Run %lld stored in %s; results in %s\n", static_cast<long long>(run_id), g.store.c_str(),
-                            o->out_dir.c_str());
+                std::printf(". Run %lld stored in %s; results in %s (daily series: daily_reaches_*.nc, daily_sections_*.nc%s)\n",
+                            static_cast<long long>(run_id), g.store.c_str(), o->out_dir.c_str(),
+                            reach_csv && section_csv ? ", and as CSV" : section_csv ? ", sections also as CSV" : "");
             }
             return static_cast<int>(kOk);
         };

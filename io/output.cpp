@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <openssl/evp.h>
 #include <cerrno>
@@ -65,6 +66,13 @@ void OutputDir::stage(const std::string& name, const std::string& content, bool 
     }
 }
 
+std::string OutputDir::stage_path(const std::string& name) {
+    const std::string fin = (fs::path(dir_) / name).string();
+    const std::string tmp = (fs::path(dir_) / ("." + name + ".tmp-" + std::to_string(::getpid()))).string();
+    staged_.emplace_back(tmp, fin);
+    return tmp;
+}
+
 std::vector<std::string> OutputDir::commit() {
     std::vector<std::string> done;
     for (const auto& [tmp, fin] : staged_) {
@@ -96,6 +104,38 @@ std::string sha256_file(const std::string& path, std::string* bytes) {
     std::string h = sha256_hex(data);
     if (bytes) *bytes = std::move(data);
     return h;
+}
+
+std::string sha256_file_blocks(const std::string& path, std::uint64_t* bytes) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw OutputError("cannot read " + path + " to record its digest");
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) {
+        EVP_MD_CTX_free(ctx);
+        throw OutputError("cannot compute the digest of " + path);
+    }
+    std::vector<char> buf(1 << 20);
+    std::uint64_t total = 0;
+    while (f) {
+        f.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const auto got = f.gcount();
+        if (got > 0) EVP_DigestUpdate(ctx, buf.data(), static_cast<std::size_t>(got));
+        total += static_cast<std::uint64_t>(got);
+    }
+    const bool read_error = f.bad();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx, md, &len);
+    EVP_MD_CTX_free(ctx);
+    if (read_error) throw OutputError("cannot read " + path + " to record its digest");
+    static const char* hex = "0123456789abcdef";
+    std::string s;
+    for (unsigned i = 0; i < len; ++i) {
+        s += hex[md[i] >> 4];
+        s += hex[md[i] & 15];
+    }
+    if (bytes) *bytes = total;
+    return s;
 }
 
 }  // namespace qingliu::io

@@ -93,6 +93,7 @@ public:
           x_(kNumConstituents * stride_, 0.0), dt_explicit_(uniform(h_d_ * 0.1)), dt_implicit_(uniform(h_d_ * 0.1)),
           dopri_(odeint::make_controlled(sh.opt.abs_tol_g, sh.opt.rel_tol, odeint::runge_kutta_dopri5<std::vector<double>>())) {
         out_.v.assign(S_ * kOutStride, 0.0);
+        if (sh.opt.reach_series) series_.assign(S_ * (1 + kNumConstituents), 0.0f);
     }
 
     void run() {
@@ -101,6 +102,7 @@ public:
         for (std::size_t s = 0; s < S_; ++s) interval(s);
         for (int c = 0; c < kNumConstituents; ++c)
             for (int i = 0; i < n_; ++i) bud_.storage_end_g[c] += x_[c * stride_ + i];
+        if (!series_.empty()) opt_.reach_series(r_, series_.data(), series_.data() + S_);
         outlets();
         publish();
     }
@@ -288,12 +290,16 @@ private:
             bud_.out_g[c] += o;
             bud_.decayed_g[c] += dry ? 0.0 : x_[c * stride_ + n_ + 1];
         }
-        if (opt_.record_reach_ends) {
+        if (opt_.record_reach_ends || !series_.empty()) {
             const double h_s = h_d_ * kSecondsPerDay;
-            res_.reach_flow_m3s[s * N + r_] = static_cast<float>(qout);
-            for (int c = 0; c < kNumConstituents; ++c)
-                res_.reach_conc_mgL[(s * N + r_) * kNumConstituents + c] =
-                    qout > 0.0 ? static_cast<float>(out_.v[s * kOutStride + 1 + c] / (qout * h_s)) : 0.0f;
+            const float qf = static_cast<float>(qout);
+            if (opt_.record_reach_ends) res_.reach_flow_m3s[s * N + r_] = qf;
+            if (!series_.empty()) series_[s] = qf;
+            for (int c = 0; c < kNumConstituents; ++c) {
+                const float cf = qout > 0.0 ? static_cast<float>(out_.v[s * kOutStride + 1 + c] / (qout * h_s)) : 0.0f;
+                if (opt_.record_reach_ends) res_.reach_conc_mgL[(s * N + r_) * kNumConstituents + c] = cf;
+                if (!series_.empty()) series_[(1 + c) * S_ + s] = cf;
+            }
         }
         for (const auto& [o, cell] : obs_cells_) {
             res_.obs_flow_m3s[s * res_.nobs + o] = dry ? 0.0 : q_[cell];
@@ -370,6 +376,7 @@ private:
     PerConstituent ext_in_{}, to_outlet_{};
     std::uint64_t taken_ = 0, rejected_ = 0, relaxed_ = 0, explicit_ = 0, implicit_ = 0, exact_ = 0;
     Outflow out_;
+    std::vector<float> series_;  // reach-end series for opt.reach_series: flow, then each constituent (s < S)
 };
 
 void solve_reach(Shared& sh, std::int32_t r) { ReachRun(sh, r).run(); }

@@ -115,6 +115,11 @@ struct DynamicOptions {
     DynamicStart start = DynamicStart::Steady;
     // outputs
     bool record_reach_ends = true;         ///< keep the interval concentrations at every reach end
+    /// Called once per reach as soon as it is solved (from any thread, concurrently for different reaches) with its
+    /// reach-end series, the same numbers record_reach_ends keeps: flow_m3s[s] and conc_mgL[c * steps + s]
+    /// (constituent-major), s < steps. Lets a caller stream every reach's year to a file without holding the
+    /// network's; independent of record_reach_ends. An exception it throws ends the run.
+    std::function<void(std::int32_t reach, const float* flow_m3s, const float* conc_mgL)> reach_series;
     int threads = 0;                       ///< 0: all available; 1: serial
     std::function<void(double)> progress;  ///< fraction of reaches done (may be called from any thread, serialised)
 };

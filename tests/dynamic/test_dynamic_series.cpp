@@ -185,7 +185,8 @@ TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic
         const int rc = test::run_cli("--store " + store.string() + " dynamic " + c.string() + " --out " + (out / "res").string(), &log);
         INFO(log);
         REQUIRE(rc == 0);
-        for (const char* f : {"daily_sections.csv", "daily_reaches.csv", "monthly_sections.csv", "compliance.csv"})
+        for (const char* f : {"daily_sections.csv", "daily_reaches.csv", "monthly_sections.csv", "compliance.csv",
+                              "daily_reaches_baseline.nc", "daily_sections_baseline.nc"})
             CHECK(fs::exists(out / "res" / f));
         sqlite3* db = nullptr;
         REQUIRE(sqlite3_open(store.string().c_str(), &db) == SQLITE_OK);
@@ -196,7 +197,7 @@ TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic
         const double imbalance = sqlite3_column_double(st, 0);
         sqlite3_finalize(st);
         CHECK(imbalance < 1e-6);  // in - out - decayed - change in storage, relative, every scenario
-        REQUIRE(sqlite3_prepare_v2(db, "SELECT count(*) FROM dynamic_section_daily", -1, &st, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_prepare_v2(db, "SELECT count(*) FROM dynamic_section_monthly", -1, &st, nullptr) == SQLITE_OK);
         REQUIRE(sqlite3_step(st) == SQLITE_ROW);
         CHECK(sqlite3_column_int64(st, 0) > 0);
         sqlite3_finalize(st);

@@ -1,0 +1,432 @@
+#include "io/netcdf_series.hpp"
+
+#include <netcdf.h>
+#include <ogr_spatialref.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <type_traits>
+
+#include "common/error.hpp"
+#include "report/layout.hpp"
+
+namespace qingliu::io {
+
+namespace {
+
+constexpr int kClassWorseThanV = 6;
+
+[[noreturn]] void fail(const std::string& path, const std::string& what, int status) {
+    throw OutputError("NetCDF file " + path + ": " + what + ": " + nc_strerror(status));
+}
+
+void check(int status, const std::string& path, const std::string& what) {
+    if (status != NC_NOERR) fail(path, what, status);
+}
+
+std::string iso_date(int y, int m, int d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+    return buf;
+}
+
+// Units of the state-variable table in UDUNITS syntax, as CF asks.
+std::string udunits(std::string_view unit) {
+    if (unit == "mg/L") return "mg L-1";
+    if (unit == "m3/s") return "m3 s-1";
+    return std::string(unit);
+}
+
+class Definer {
+public:
+    Definer(int ncid, const std::string& path) : ncid_(ncid), path_(path) {}
+    int dim(const std::string& name, std::size_t len) {
+        int id = -1;
+        check(nc_def_dim(ncid_, name.c_str(), std::max<std::size_t>(len, 1), &id), path_, "dimension " + name);
+        return id;
+    }
+    int var(const std::string& name, nc_type type, std::initializer_list<int> dims) {
+        int id = -1;
+        const std::vector<int> d(dims);
+        check(nc_def_var(ncid_, name.c_str(), type, static_cast<int>(d.size()), d.data(), &id), path_, "variable " + name);
+        return id;
+    }
+    void text(int var, const std::string& name, const std::string& value) {
+        check(nc_put_att_text(ncid_, var, name.c_str(), value.size(), value.c_str()), path_, "attribute " + name);
+    }
+    void real(int var, const std::string& name, double value) {
+        check(nc_put_att_double(ncid_, var, name.c_str(), NC_DOUBLE, 1, &value), path_, "attribute " + name);
+    }
+    void fill_float(int var, nc_type type) {
+        if (type == NC_FLOAT) {
+            const float nan = std::numeric_limits<float>::quiet_NaN();
+            check(nc_put_att_float(ncid_, var, "_FillValue", NC_FLOAT, 1, &nan), path_, "attribute _FillValue");
+        } else {
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            check(nc_put_att_double(ncid_, var, "_FillValue", NC_DOUBLE, 1, &nan), path_, "attribute _FillValue");
+        }
+    }
+    void labels(int var, const std::string& en, const std::string& zh) {
+        text(var, "long_name", en);
+        text(var, "long_name_zh", zh);
+    }
+
+private:
+    int ncid_;
+    const std::string& path_;
+};
+
+std::size_t longest(const std::vector<std::string>& v) {
+    std::size_t n = 1;
+    for (const auto& s : v) n = std::max(n, s.size());
+    return n;
+}
+
+// A string per station as a char array (station, len), zero-padded.
+void put_strings(int ncid, int var, const std::vector<std::string>& v, std::size_t len, const std::string& path) {
+    std::vector<char> buf(v.size() * len, '\0');
+    for (std::size_t i = 0; i < v.size(); ++i) std::copy(v[i].begin(), v[i].end(), buf.begin() + static_cast<std::ptrdiff_t>(i * len));
+    if (!v.empty()) check(nc_put_var_text(ncid, var, buf.data()), path, "writing station names");
+}
+
+}  // namespace
+
+SeriesWriter::SeriesWriter(const std::string& path, const SeriesStations& st, const SeriesFileSpec& spec)
+    : path_(path), stations_(st.ids.size()), steps_(spec.steps) {
+    if (stations_ == 0 || steps_ == 0) throw OutputError("NetCDF file " + path + ": no stations or no intervals to write");
+    const bool sections = st.kind == SeriesKind::Sections;
+    check(nc_create(path.c_str(), NC_CLOBBER | NC_64BIT_OFFSET, &ncid_), path, "cannot create");
+    int old_fill = 0;
+    check(nc_set_fill(ncid_, NC_NOFILL, &old_fill), path, "fill mode");
+    Definer d(ncid_, path_);
+    const std::string what = sections ? "section" : "reach";
+    const std::string what_zh = sections ? "断面" : "河段";
+
+    // global attributes
+    d.text(NC_GLOBAL, "Conventions", "CF-1.8");
+    d.text(NC_GLOBAL, "featureType", "timeSeries");
+    d.text(NC_GLOBAL, "title", sections ? "Daily water quality at the monitoring sections (qingliu dynamic)"
+                                        : "Daily flow and water quality at every reach end (qingliu dynamic)");
+    d.text(NC_GLOBAL, "title_zh", sections ? "监测断面逐日水质（清流动态模拟）" : "各河段末端逐日流量与水质（清流动态模拟）");
+    d.text(NC_GLOBAL, "source", "qingliu dynamic model: completely mixed cells per reach, daily forcing");
+    d.text(NC_GLOBAL, "case", spec.case_name);
+    if (!spec.case_name_en.empty()) d.text(NC_GLOBAL, "case_en", spec.case_name_en);
+    d.text(NC_GLOBAL, "scenario", spec.scenario);
+    for (const auto& [k, v] : spec.attributes) d.text(NC_GLOBAL, k, v);
+
+    // dimensions
+    const int station = d.dim("station", stations_);
+    const int time = d.dim("time", steps_);
+    const int nv = sections ? -1 : d.dim("nv", 2);
+    const std::size_t id_len = longest(st.ids);
+    const int id_dim = d.dim("id_len", id_len);
+
+    // coordinates
+    const int tvar = d.var("time", NC_DOUBLE, {time});
+    d.text(tvar, "standard_name", "time");
+    d.labels(tvar, sections ? "time of the sample (end of the day)" : "time (start of the day)",
+             sections ? "采样时刻（当日末）" : "时间（当日起）");
+    d.text(tvar, "units", "days since " + iso_date(spec.year, spec.month, spec.day) + " 00:00:00");
+    d.text(tvar, "calendar", "standard");
+    d.text(tvar, "axis", "T");
+    int bvar = -1;
+    if (!sections) {
+        d.text(tvar, "bounds", "time_bnds");
+        bvar = d.var("time_bnds", NC_DOUBLE, {time, nv});
+    }
+    const int idvar = d.var(what + "_id", NC_CHAR, {station, id_dim});
+    d.text(idvar, "cf_role", "timeseries_id");
+    d.labels(idvar, what + " id", what_zh + "编号");
+    d.text(idvar, "_Encoding", "utf-8");
+    std::vector<std::pair<int, const std::vector<std::string>*>> strings{{idvar, &st.ids}};
+    std::vector<std::size_t> lens{id_len};
+    auto string_var = [&](const std::string& name, const std::vector<std::string>& v, const std::string& en, const std::string& zh) {
+        if (v.size() != stations_) return;
+        const std::size_t len = longest(v);
+        const int dim = d.dim(name + "_len", len);
+        const int var = d.var(name, NC_CHAR, {station, dim});
+        d.labels(var, en, zh);
+        d.text(var, "_Encoding", "utf-8");
+        strings.emplace_back(var, &v);
+        lens.push_back(len);
+    };
+    string_var("name", st.names, what + " name", what_zh + "名称");
+    string_var("name_en", st.names_en, what + " name in English", what_zh + "英文名称");
+    string_var("river", st.rivers, "river", "河流");
+    string_var("reach_id", st.reach_ids, "reach holding the section", "所在河段");
+    const bool coords = st.lon.size() == stations_ && st.lat.size() == stations_;
+    int lonvar = -1, latvar = -1, posvar = -1, tcvar = -1;
+    if (coords) {
+        lonvar = d.var("lon", NC_DOUBLE, {station});
+        d.text(lonvar, "standard_name", "longitude");
+        d.labels(lonvar, sections ? "longitude of the section" : "longitude of the reach's downstream end",
+                 sections ? "断面经度" : "河段末端经度");
+        d.text(lonvar, "units", "degrees_east");
+        d.fill_float(lonvar, NC_DOUBLE);
+        latvar = d.var("lat", NC_DOUBLE, {station});
+        d.text(latvar, "standard_name", "latitude");
+        d.labels(latvar, sections ? "latitude of the section" : "latitude of the reach's downstream end",
+                 sections ? "断面纬度" : "河段末端纬度");
+        d.text(latvar, "units", "degrees_north");
+        d.fill_float(latvar, NC_DOUBLE);
+    }
+    if (st.position_km.size() == stations_) {
+        posvar = d.var("position_km", NC_DOUBLE, {station});
+        d.labels(posvar, "position from the reach's upstream end", "距河段起点里程");
+        d.text(posvar, "units", "km");
+    }
+    if (sections && st.target_class.size() == stations_) {
+        tcvar = d.var("target_class", NC_BYTE, {station});
+        d.labels(tcvar, "GB 3838-2002 target class", "水质目标类别");
+        const signed char flags[5] = {1, 2, 3, 4, 5};
+        check(nc_put_att_schar(ncid_, tcvar, "flag_values", NC_BYTE, 5, flags), path, "attribute flag_values");
+        d.text(tcvar, "flag_meanings", "I II III IV V");
+    }
+
+    // data: the large variables last, so that the file's header and small variables come first
+    const nc_type vt = spec.double_precision ? NC_DOUBLE : NC_FLOAT;
+    const std::string coord_attr = coords ? "lat lon " + what + "_id" : what + "_id";
+    const std::string method = sections ? "time: point" : "time: mean";
+    const std::string where = sections ? " at the section" : ", flow-weighted mean at the reach end over the day";
+    const std::string where_zh = sections ? "（断面）" : "（河段末端日均，流量加权）";
+    flow_var_ = d.var("flow", vt, {station, time});
+    d.text(flow_var_, "standard_name", "water_volume_transport_in_river_channel");
+    d.labels(flow_var_, sections ? "river flow at the section" : "river flow at the reach end, mean over the day",
+             sections ? "流量（断面）" : "流量（河段末端日均）");
+    d.text(flow_var_, "units", "m3 s-1");
+    d.text(flow_var_, "coordinates", coord_attr);
+    d.text(flow_var_, "cell_methods", method);
+    for (const Constituent c : kConstituents) {
+        const int v = d.var(std::string(key(c)), vt, {station, time});
+        d.labels(v, std::string(label_en(c)) + where, std::string(label_zh(c)) + where_zh);
+        d.text(v, "units", udunits(variable(c).unit));
+        d.text(v, "coordinates", coord_attr);
+        d.text(v, "cell_methods", method);
+        conc_var_[idx(c)] = v;
+    }
+    if (sections) {
+        class_var_ = d.var("class", NC_BYTE, {station, time});
+        d.labels(class_var_, "GB 3838-2002 class of the day (single-factor evaluation)", "当日水质类别（单因子评价）");
+        const signed char flags[6] = {1, 2, 3, 4, 5, kClassWorseThanV};
+        check(nc_put_att_schar(ncid_, class_var_, "flag_values", NC_BYTE, 6, flags), path, "attribute flag_values");
+        d.text(class_var_, "flag_meanings", "I II III IV V worse_than_V");
+        d.text(class_var_, "coordinates", coord_attr);
+        const signed char none = 0;
+        check(nc_put_att_schar(ncid_, class_var_, "_FillValue", NC_BYTE, 1, &none), path, "attribute _FillValue");
+    }
+    check(nc_enddef(ncid_), path, "header");
+
+    // coordinates and station variables
+    std::vector<double> t(steps_), b;
+    for (std::size_t s = 0; s < steps_; ++s) t[s] = (sections ? static_cast<double>(s + 1) : static_cast<double>(s)) * spec.step_days;
+    check(nc_put_var_double(ncid_, tvar, t.data()), path, "time");
+    if (bvar >= 0) {
+        b.resize(2 * steps_);
+        for (std::size_t s = 0; s < steps_; ++s) {
+            b[2 * s] = static_cast<double>(s) * spec.step_days;
+            b[2 * s + 1] = static_cast<double>(s + 1) * spec.step_days;
+        }
+        check(nc_put_var_double(ncid_, bvar, b.data()), path, "time bounds");
+    }
+    for (std::size_t i = 0; i < strings.size(); ++i) put_strings(ncid_, strings[i].first, *strings[i].second, lens[i], path);
+    if (coords) {
+        check(nc_put_var_double(ncid_, lonvar, st.lon.data()), path, "lon");
+        check(nc_put_var_double(ncid_, latvar, st.lat.data()), path, "lat");
+    }
+    if (posvar >= 0) check(nc_put_var_double(ncid_, posvar, st.position_km.data()), path, "position_km");
+    if (tcvar >= 0) {
+        std::vector<signed char> tc(st.target_class.begin(), st.target_class.end());
+        check(nc_put_var_schar(ncid_, tcvar, tc.data()), path, "target_class");
+    }
+}
+
+SeriesWriter::~SeriesWriter() {
+    if (ncid_ >= 0) nc_close(ncid_);
+}
+
+template <class T>
+void SeriesWriter::put_values(std::size_t station, const T* flow, const T* conc) {
+    if (station >= stations_) throw OutputError("NetCDF file " + path_ + ": station " + std::to_string(station) + " out of range");
+    const std::size_t start[2] = {station, 0}, count[2] = {1, steps_};
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto put = [&](int var, const T* v) {
+        int st = NC_NOERR;
+        if constexpr (std::is_same_v<T, float>)
+            st = nc_put_vara_float(ncid_, var, start, count, v);
+        else
+            st = nc_put_vara_double(ncid_, var, start, count, v);
+        check(st, path_, "writing station " + std::to_string(station));
+    };
+    put(flow_var_, flow);
+    for (int c = 0; c < kNumConstituents; ++c) put(conc_var_[c], conc + static_cast<std::size_t>(c) * steps_);
+}
+
+void SeriesWriter::put(std::size_t station, const float* flow, const float* conc) { put_values(station, flow, conc); }
+void SeriesWriter::put(std::size_t station, const double* flow, const double* conc) { put_values(station, flow, conc); }
+
+void SeriesWriter::put_class(std::size_t station, const std::int8_t* cls) {
+    if (class_var_ < 0) throw OutputError("NetCDF file " + path_ + ": classes are written for sections only");
+    if (station >= stations_) throw OutputError("NetCDF file " + path_ + ": station " + std::to_string(station) + " out of range");
+    const std::size_t start[2] = {station, 0}, count[2] = {1, steps_};
+    std::lock_guard<std::mutex> lock(mutex_);
+    check(nc_put_vara_schar(ncid_, class_var_, start, count, reinterpret_cast<const signed char*>(cls)), path_,
+          "writing classes of station " + std::to_string(station));
+}
+
+void SeriesWriter::close() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (ncid_ < 0) return;
+    const int id = ncid_;
+    ncid_ = -1;
+    check(nc_close(id), path_, "closing");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+namespace {
+
+std::string text_att(int ncid, int var, const char* name) {
+    std::size_t len = 0;
+    if (nc_inq_attlen(ncid, var, name, &len) != NC_NOERR) return "";
+    std::string s(len, '\0');
+    if (nc_get_att_text(ncid, var, name, s.data()) != NC_NOERR) return "";
+    return s;
+}
+
+}  // namespace
+
+SeriesFile read_series(const std::string& path) {
+    int ncid = -1;
+    check(nc_open(path.c_str(), NC_NOWRITE, &ncid), path, "cannot open");
+    struct Closer {
+        int id;
+        ~Closer() { nc_close(id); }
+    } closer{ncid};
+    SeriesFile f;
+    f.feature_type = text_att(ncid, NC_GLOBAL, "featureType");
+    f.conventions = text_att(ncid, NC_GLOBAL, "Conventions");
+    int station_dim = -1, time_dim = -1;
+    check(nc_inq_dimid(ncid, "station", &station_dim), path, "dimension station");
+    check(nc_inq_dimid(ncid, "time", &time_dim), path, "dimension time");
+    std::size_t n = 0;
+    check(nc_inq_dimlen(ncid, station_dim, &n), path, "dimension station");
+    check(nc_inq_dimlen(ncid, time_dim, &f.steps), path, "dimension time");
+    int var = -1;
+    check(nc_inq_varid(ncid, "time", &var), path, "variable time");
+    f.time.resize(f.steps);
+    check(nc_get_var_double(ncid, var, f.time.data()), path, "variable time");
+    f.time_units = text_att(ncid, var, "units");
+    f.calendar = text_att(ncid, var, "calendar");
+    // the station ids: the variable with cf_role timeseries_id
+    int nvars = 0;
+    check(nc_inq_nvars(ncid, &nvars), path, "variables");
+    for (int v = 0; v < nvars; ++v) {
+        if (text_att(ncid, v, "cf_role") != "timeseries_id") continue;
+        int dims[2];
+        check(nc_inq_vardimid(ncid, v, dims), path, "station ids");
+        std::size_t len = 0;
+        check(nc_inq_dimlen(ncid, dims[1], &len), path, "station ids");
+        std::vector<char> buf(n * len);
+        check(nc_get_var_text(ncid, v, buf.data()), path, "station ids");
+        for (std::size_t i = 0; i < n; ++i) {
+            std::string s(buf.data() + i * len, len);
+            s.erase(std::find(s.begin(), s.end(), '\0'), s.end());
+            f.ids.push_back(std::move(s));
+        }
+    }
+    auto doubles = [&](const char* name, std::vector<double>& out, std::size_t size, bool required) {
+        int v = -1;
+        if (nc_inq_varid(ncid, name, &v) != NC_NOERR) {
+            if (required) fail(path, std::string("variable ") + name, NC_ENOTVAR);
+            return;
+        }
+        out.resize(size);
+        check(nc_get_var_double(ncid, v, out.data()), path, std::string("variable ") + name);
+    };
+    doubles("lon", f.lon, n, false);
+    doubles("lat", f.lat, n, false);
+    doubles("flow", f.flow, n * f.steps, true);
+    for (const Constituent c : kConstituents) doubles(std::string(key(c)).c_str(), f.conc[idx(c)], n * f.steps, true);
+    if (nc_inq_varid(ncid, "class", &var) == NC_NOERR) {
+        f.cls.resize(n * f.steps);
+        check(nc_get_var_int(ncid, var, f.cls.data()), path, "variable class");
+    }
+    return f;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+namespace {
+
+// Reach lines as longitude/latitude (WGS 84), or empty when the case has none or they cannot be transformed.
+std::vector<std::vector<report::XY>> geographic_lines(const scenarios::CaseModel& m) {
+    std::vector<std::vector<report::XY>> out;
+    if (m.reach_lines.size() != m.net.size()) return out;
+    for (const auto& line : m.reach_lines)
+        if (line.empty()) return {};
+    std::unique_ptr<OGRCoordinateTransformation, void (*)(OGRCoordinateTransformation*)> ct(nullptr, [](OGRCoordinateTransformation* c) {
+        OGRCoordinateTransformation::DestroyCT(c);
+    });
+    if (!m.geographic) {
+        if (m.crs_wkt.empty()) return {};
+        OGRSpatialReference src, wgs84;
+        if (src.importFromWkt(m.crs_wkt.c_str()) != OGRERR_NONE || wgs84.importFromEPSG(4326) != OGRERR_NONE) return {};
+        src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        ct.reset(OGRCreateCoordinateTransformation(&src, &wgs84));
+        if (!ct) return {};
+    }
+    for (const auto& line : m.reach_lines) {
+        std::vector<report::XY> l;
+        for (auto [x, y] : line) {
+            if (ct && !ct->Transform(1, &x, &y)) return {};
+            l.push_back({x, y});
+        }
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+}  // namespace
+
+SeriesStations reach_stations(const scenarios::CaseModel& m) {
+    SeriesStations st;
+    st.kind = SeriesKind::ReachEnds;
+    const std::size_t n = m.net.size();
+    for (std::size_t r = 0; r < n; ++r) st.ids.push_back(m.net.topo.id(r));
+    if (m.net.name.size() == n) st.names = m.net.name;
+    if (m.net.river.size() == n) st.rivers = m.net.river;
+    const auto lines = geographic_lines(m);
+    if (!lines.empty())
+        for (const auto& l : lines) {
+            st.lon.push_back(l.back().x);
+            st.lat.push_back(l.back().y);
+        }
+    return st;
+}
+
+SeriesStations section_stations(const scenarios::CaseModel& m) {
+    SeriesStations st;
+    st.kind = SeriesKind::Sections;
+    const auto lines = geographic_lines(m);
+    for (const auto& s : m.sections) {
+        st.ids.push_back(s.id);
+        st.names.push_back(s.name);
+        st.names_en.push_back(s.name_en);
+        st.rivers.push_back(s.river);
+        st.reach_ids.push_back(m.net.topo.id(s.reach));
+        st.position_km.push_back(s.position_m / kMetresPerKm);
+        st.target_class.push_back(s.target_class);
+        if (!lines.empty()) {
+            const double len = m.net.length_m[s.reach];
+            const report::XY p = report::point_along(lines[s.reach], len > 0.0 ? s.position_m / len : 0.0);
+            st.lon.push_back(p.x);
+            st.lat.push_back(p.y);
+        }
+    }
+    return st;
+}
+
+}  // namespace qingliu::io
