@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -42,6 +43,7 @@ struct MonteCarloCli {
     std::uint64_t seed = 20250101;
     std::string uncertainty;
     bool no_coefficients = false;
+    std::vector<std::string> scenarios;  ///< besides the baseline; empty: every scenario of the case
 };
 void add_monte_carlo_options(CLI::App* run, MonteCarloCli& o);
 int run_monte_carlo(Globals& g, const std::string& case_path, const std::string& out_dir, const MonteCarloCli& o);

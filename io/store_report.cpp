@@ -1,5 +1,6 @@
 #include "io/store_report.hpp"
 #include "io/sqlite_statement.hpp"
+#include "io/store_montecarlo.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -218,6 +219,7 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
             o.reaches.push_back({x.reach_id, x.flow_m3s, x.velocity_ms, x.travel_time_d, x.conc_mgL, x.load_out_kg_d, x.dry});
         r.scenarios.push_back(std::move(o));
     }
+    r.montecarlo = load_montecarlo(store, id);
     sqlite3* db = store.handle();
     ensure_schema(db);
     {

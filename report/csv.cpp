@@ -5,6 +5,7 @@
 #include "loads/source.hpp"
 #include "reaches/classes.hpp"
 #include "report/html.hpp"
+#include "report/montecarlo.hpp"
 
 namespace qingliu::report {
 
@@ -108,8 +109,10 @@ std::vector<std::pair<std::string, std::string>> report_csvs(const ReportData& d
             for (const auto& c : a.top_sources) row("source", c);
         }
     }
-    return {{"scenarios.csv", sc},  {"sections.csv", se},      {"reaches.csv", re},       {"profile.csv", pr},
+    std::vector<std::pair<std::string, std::string>> out = {{"scenarios.csv", sc},  {"sections.csv", se},      {"reaches.csv", re},       {"profile.csv", pr},
             {"sources.csv", so},    {"loads_by_type.csv", ty}, {"apportionment.csv", ap}};
+    if (d.montecarlo) out.emplace_back("montecarlo.csv", montecarlo_csv(*d.montecarlo));
+    return out;
 }
 
 }  // namespace qingliu::report

@@ -12,6 +12,7 @@
 #include "reaches/sections.hpp"
 #include "report/html_parts.hpp"
 #include "report/mixing.hpp"
+#include "report/montecarlo.hpp"
 
 namespace qingliu::report {
 
@@ -514,6 +515,7 @@ struct Page {
         for (const auto& [p, sha] : d.inputs) h += "<tr><td>" + esc(p) + "</td><td><code>" + esc(sha) + "</code></td></tr>";
         h += "</table></section>\n";
         if (d.mixing) h += mixing_section_html(*d.mixing);
+        if (d.montecarlo) h += montecarlo_section_html(*d.montecarlo);
         h += "</main>\n<script>" + std::string(kScript) + "</script>\n</body></html>\n";
     }
 };

@@ -90,7 +90,8 @@ struct Scenario {
     std::vector<Source> sources;                      ///< the scenario's resolved sources; may be empty
 };
 
-struct MixingSection;  // report/mixing.hpp
+struct MixingSection;    // report/mixing.hpp
+struct MonteCarloTable;  // report/montecarlo.hpp
 
 struct ReportData {
     std::int64_t run_id = 0;
@@ -104,6 +105,7 @@ struct ReportData {
     std::vector<std::string> notes;   ///< what is missing from this run's stored data, said to the reader
     reaches::ClassTable classes = reaches::ClassTable::gb3838();  ///< the class table the run was judged by
     std::shared_ptr<const MixingSection> mixing;  ///< outfall mixing zones (qingliu mixing); null: no such section
+    std::shared_ptr<const MonteCarloTable> montecarlo;  ///< probabilities of meeting targets (run --monte-carlo); null: none
 
     bool has_geometry() const;  ///< every reach has a line of two or more vertices
 };

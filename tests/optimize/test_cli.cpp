@@ -202,15 +202,35 @@ TEST_CASE("qingliu run --monte-carlo: reproducible, and what the library gives f
     scenarios::MonteCarloOptions o;
     o.draws = 300;
     o.seed = 5;
-    const auto r = scenarios::monte_carlo(lc.model, ps, o);
+    const auto r = scenarios::monte_carlo_scenarios(lc.model, lc.scenarios, ps, o);
     const auto rows = read_csv(dir / "a" / "montecarlo.csv");
-    REQUIRE(rows.size() == lc.model.sections.size());
-    for (std::size_t s = 0; s < rows.size(); ++s) {
-        CHECK(std::stod(rows[s].at("p_meets")) == Approx(r.sections[s].p_meets).margin(1e-12));
-        // CSV keeps 6 significant digits: 1e-5 relative
-        CHECK(std::stod(rows[s].at("cod_p95_mgL")) == Approx(r.sections[s].p95[0]).epsilon(1e-5));
-        CHECK(std::stod(rows[s].at("nh3n_p5_mgL")) == Approx(r.sections[s].p5[1]).epsilon(1e-5));
-    }
+    // one row per model (the baseline, then every scenario of the case) and section
+    REQUIRE(r.size() == lc.scenarios.size() + 1);
+    REQUIRE(rows.size() == r.size() * lc.model.sections.size());
+    for (std::size_t j = 0; j < r.size(); ++j)
+        for (std::size_t s = 0; s < lc.model.sections.size(); ++s) {
+            const auto& row = rows[j * lc.model.sections.size() + s];
+            const auto& b = r[j].result.sections[s];
+            CHECK(row.at("scenario") == r[j].id);
+            CHECK(row.at("section_id") == lc.model.sections[s].id);
+            CHECK(std::stod(row.at("p_meets")) == Approx(b.p_meets).margin(1e-12));
+            // CSV keeps 6 significant digits: 1e-5 relative
+            CHECK(std::stod(row.at("cod_p95_mgL")) == Approx(b.p95[0]).epsilon(1e-5));
+            CHECK(std::stod(row.at("nh3n_p5_mgL")) == Approx(b.p5[1]).epsilon(1e-5));
+        }
+    // the baseline alone, and the report of the stored run: its table and the same montecarlo.csv
+    REQUIRE(run_cli(store + " run " + dir.string() + " -o " + (dir / "e").string() + " --monte-carlo 300 --seed 5 --scenario baseline") == 0);
+    CHECK(read_csv(dir / "e" / "montecarlo.csv").size() == lc.model.sections.size());
+    REQUIRE(run_cli(store + " report latest -o " + (dir / "rep").string()) == 0);
+    CHECK(read_file(dir / "rep" / "report.html").find("id=\"montecarlo\"") != std::string::npos);
+    const auto rep = read_csv(dir / "rep" / "montecarlo.csv");
+    REQUIRE(rep.size() == lc.model.sections.size());
+    for (std::size_t s = 0; s < rep.size(); ++s) CHECK(rep[s].at("p_meets") == rows[s].at("p_meets"));
+    // an unknown scenario, and --scenario without --monte-carlo, are input errors
+    std::string bad;
+    CHECK(run_cli(store + " run " + dir.string() + " -o " + (dir / "f").string() + " --monte-carlo 10 --scenario nosuch", &bad) == 1);
+    CHECK(bad.find("nosuch") != std::string::npos);
+    CHECK(run_cli(store + " run " + dir.string() + " -o " + (dir / "g").string() + " --scenario " + lc.scenarios.front().id) == 1);
     // a bad range is an input error (exit 1) naming the table
     write_file(dir / "uncertainty.csv", "parameter,low,high\nkinetics.cod.k20_per_d,0.4,0.1\n");
     std::string log;

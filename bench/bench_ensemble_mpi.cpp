@@ -1,0 +1,152 @@
+// Monte Carlo of the dynamic year shared among MPI ranks: a synthetic network (bench/synthetic.hpp), a year of daily
+// gauge flows, and `draws` draws of the decay rates (k20 of every state variable triangular on [0.5, 1.5] x its
+// value, scenarios::default_uncertainty); each draw runs the whole dynamic year and keeps every section's annual mean.
+// The draws are shared among the ranks by draw number (scenarios::ensemble_share) and gathered to rank 0 in draw
+// order, so the result does not depend on the number of ranks: rank 0 prints a digest of every value to check it.
+//
+//   mpirun -n R bench_ensemble_mpi [--reaches 10000] [--draws 8] [--days 365] [--threads T] [--seed S]
+//
+// Prints the time per draw (wall time of the job / draws), the projection for 10^4 draws, and the digest. Run it with
+// -n 1 and -n 2 (and the same --threads) to see the scaling. Without MPI it runs as one rank.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <memory>
+#include <random>
+#include <string>
+
+#include <tbb/global_control.h>
+
+#include "bench/synthetic.hpp"
+#include "hydro/flow_series.hpp"
+#include "loads/load_series.hpp"
+#include "mpi/world.hpp"
+#include "reaches/dynamic.hpp"
+#include "scenarios/montecarlo.hpp"
+
+using namespace qingliu;
+
+namespace {
+
+// the gauge series of bench_dynamic: a wet season peaking in July and storms receding by 0.8 a day
+std::vector<double> synthetic_gauge(int days, double design, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::vector<double> q(days);
+    double storm = 0.0;
+    for (int d = 0; d < days; ++d) {
+        const double season = 1.0 + 3.0 * std::exp(-std::pow((d - 190.0) / 45.0, 2.0));
+        if (u(rng) < 0.08) storm += 2.0 * u(rng) * season;
+        storm *= 0.8;
+        q[d] = design * (season + storm);
+    }
+    return q;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::size_t reaches = 10000, draws = 8;
+    int days = 365, threads = 0;
+    std::uint64_t seed = 1;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> const char* {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "%s needs a value\n", a.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--reaches") reaches = std::strtoull(next(), nullptr, 10);
+        else if (a == "--draws") draws = std::strtoull(next(), nullptr, 10);
+        else if (a == "--days") days = std::atoi(next());
+        else if (a == "--threads") threads = std::atoi(next());
+        else if (a == "--seed") seed = std::strtoull(next(), nullptr, 10);
+        else {
+            std::fprintf(stderr, "unknown option %s\n", a.c_str());
+            return 2;
+        }
+    }
+    mpi::World world;
+    std::unique_ptr<tbb::global_control> limit;
+    if (threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
+
+    bench::SyntheticSpec spec;
+    spec.reaches = reaches;
+    spec.sources = reaches / 10;
+    spec.sections = std::max<std::size_t>(reaches / 100, 1);
+    spec.seed = seed;
+    const scenarios::CaseModel m = bench::make_synthetic(spec);
+    const auto inputs = scenarios::point_inputs(m);
+    const auto obs = scenarios::observations(m);
+    const std::size_t n = m.net.size(), nobs = obs.size();
+    const reaches::SteadyFlows design = reaches::steady_flows(m.net, inputs);
+    std::int32_t gauge = 0;
+    for (std::size_t r = 0; r < n; ++r)
+        if (m.net.topo.downstream(r) == kNone && design.flow_out_m3s[r] > design.flow_out_m3s[gauge]) gauge = static_cast<std::int32_t>(r);
+    hydro::FlowInputs fi;
+    fi.year = 2023;
+    fi.days = days;
+    fi.design_headwater_m3s = m.net.headwater_flow_m3s;
+    fi.design_lateral_m3s = m.net.lateral_flow_m3s;
+    fi.gauge_reach = gauge;
+    fi.gauge_m3s = synthetic_gauge(days, design.flow_out_m3s[gauge], seed);
+    const hydro::FlowForcing ff = hydro::make_flow_forcing(m.net.topo, fi);
+    std::vector<const std::vector<double>*> runoff(n, &ff.runoff_index);
+    const loads::LoadPatterns lp = loads::make_load_patterns(m.sources, {}, runoff, 1.0);
+    reaches::DynamicForcing f;
+    f.steps = static_cast<std::size_t>(days);
+    f.flow_scale = ff.scale;
+    f.base_headwater_m3s = ff.base_headwater_m3s;
+    f.base_lateral_m3s = ff.base_lateral_m3s;
+    f.load_patterns = lp.patterns;
+    f.input_pattern = lp.source_pattern;
+    reaches::DynamicOptions opt;
+    opt.threads = threads;
+    opt.record_reach_ends = false;  // sections only
+
+    const auto params = scenarios::default_uncertainty(m);
+    scenarios::MonteCarloOptions mo;
+    mo.draws = draws;
+    mo.seed = seed;
+    mo.draw_coefficients = false;
+    const auto [first, count] = scenarios::ensemble_share(draws, world.rank(), world.size());
+    world.barrier();
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::clock_t c0 = std::clock();
+    std::vector<double> mine(count * nobs * kNumConstituents);
+    for (std::size_t k = 0; k < count; ++k) {
+        const scenarios::CaseModel d = scenarios::draw_case(m, params, mo, first + k);  // draw i: its own stream
+        reaches::DynamicForcing fd = f;
+        fd.k_per_d = {d.kinetics.at(d.temperature_c)};
+        const reaches::DynamicResult res = reaches::solve_dynamic(m.net, inputs, obs, fd, opt);
+        for (std::size_t o = 0; o < nobs; ++o)
+            for (int c = 0; c < kNumConstituents; ++c) {
+                double s = 0.0;
+                for (std::size_t t = 0; t < res.steps; ++t) s += res.conc(t, o, c);
+                mine[(k * nobs + o) * kNumConstituents + c] = s / static_cast<double>(res.steps);
+            }
+    }
+    const double mine_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::vector<double> cpu = world.gather(std::vector<double>{static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC});
+    const std::vector<double> all = world.gather(mine);
+    const double wall_s = world.max(mine_s);
+    if (!world.root()) return 0;
+    // digest: every annual mean weighted by its position, so a value out of place changes it
+    double digest = 0.0;
+    for (std::size_t i = 0; i < all.size(); ++i) digest += all[i] * static_cast<double>(i % 1009 + 1);
+    const double per_draw = wall_s / static_cast<double>(draws);
+    std::printf("reaches %zu, sections %zu, days %d, draws %zu, ranks %d, threads per rank %s\n", n, nobs, days, draws, world.size(),
+                threads > 0 ? std::to_string(threads).c_str() : "all");
+    double cpu_s = 0.0;
+    for (double c : cpu) cpu_s += c;
+    std::printf("wall %.2f s: %.3f s per draw (%.3f s per draw per rank); processor time %.3f s per draw (all ranks)\n", wall_s,
+                per_draw, per_draw * world.size(), cpu_s / static_cast<double>(draws));
+    std::printf("projection for 10^4 draws: %.0f s (%.1f h) on %d rank(s) of this machine\n", per_draw * 1e4, per_draw * 1e4 / 3600.0,
+                world.size());
+    std::printf("digest of the %zu annual means (equal for any number of ranks): %.17g\n", all.size(), digest);
+    return 0;
+}

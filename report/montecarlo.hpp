@@ -1,0 +1,43 @@
+// Monte Carlo results in the report and in montecarlo.csv: each section's probability of meeting its target class
+// under the baseline and each scenario (scenarios/montecarlo.hpp), with the 5-50-95 % band of every state variable.
+// One layout of montecarlo.csv, used by `qingliu run --monte-carlo` and by `qingliu report`.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/constituent.hpp"
+
+namespace qingliu::report {
+
+/// One section under one scenario.
+struct MonteCarloRow {
+    std::string scenario = "baseline", scenario_name, scenario_name_en;
+    std::string section_id, name, river;
+    int target_class = 0;
+    bool det_meets = false;      ///< the deterministic (undrawn) model meets the target
+    double p_meets = 0.0;        ///< share of draws meeting the target class (every state variable)
+    PerConstituent p_meets_c{};  ///< per state variable: C <= target-class limit
+    PerConstituent det_mgL{}, p5_mgL{}, p50_mgL{}, p95_mgL{}, mean_mgL{};
+};
+
+struct MonteCarloTable {
+    std::size_t draws = 0;
+    std::uint64_t seed = 0;
+    std::vector<std::string> drawn;    ///< parameters drawn
+    std::vector<MonteCarloRow> rows;   ///< scenario by scenario (the baseline first), sections in case order
+};
+
+/// Half-width of the 95 % interval of a probability estimated from `draws` draws: 1.96 sqrt(p (1 - p) / draws)
+/// (normal approximation to the binomial); 0 when draws is 0.
+double p_meets_half_width(double p, std::size_t draws);
+
+/// montecarlo.csv: scenario,scenario_name,scenario_name_en,section_id,name,river,target_class,det_meets,p_meets,
+/// p_meets_<key>..., then per state variable <key>_det_mgL,<key>_p5_mgL,<key>_p50_mgL,<key>_p95_mgL,<key>_mean_mgL.
+std::string montecarlo_csv(const MonteCarloTable& t);
+
+/// The report's section: P(meets) per section (rows) and scenario (columns), coloured, with the bands below.
+std::string montecarlo_section_html(const MonteCarloTable& t);
+
+}  // namespace qingliu::report
