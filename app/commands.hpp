@@ -55,6 +55,7 @@ void register_allocate(CLI::App& app, Globals& g, Action& action);  // app/cmd_a
 void register_serve(CLI::App& app, Globals& g, Action& action);   // app/cmd_serve.cpp: serve
 void register_mixing(CLI::App& app, Globals& g, Action& action);  // app/cmd_mixing.cpp: mixing
 void register_network(CLI::App& app, Globals& g, Action& action);  // app/cmd_network.cpp: network
+void register_water_quality(CLI::App& app, Globals& g, Action& action);  // app/cmd_water_quality.cpp: water-quality
 
 /// Progress line on stderr for long runs ("\r[label] 42%"), silent when quiet or not a terminal.
 class Progress {

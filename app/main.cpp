@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
     register_serve(cli, g, action);
     register_mixing(cli, g, action);
     register_network(cli, g, action);
+    register_water_quality(cli, g, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -16,6 +16,7 @@
 #include "io/scenario_reader.hpp"
 #include "io/snap.hpp"
 #include "io/table.hpp"
+#include "io/water_quality_settings.hpp"
 #include "scenarios/parameters.hpp"
 
 namespace qingliu::io {
@@ -24,7 +25,7 @@ using scenarios::CaseModel;
 
 namespace {
 
-const std::set<std::string> kTopKeys = {"case", "tables", "conditions", "kinetics", "background", "options", "dynamic"};
+const std::set<std::string> kTopKeys = {"case", "tables", "conditions", "kinetics", "background", "options", "dynamic", "water_quality"};
 const std::set<std::string> kCaseKeys = {"name", "name_en", "description"};
 const std::set<std::string> kTableKeys = {"reaches",  "sources",  "sections",     "classes",         "scenarios",
                                           "plants",   "outfalls", "industry",     "farms",           "cropland",
@@ -60,6 +61,7 @@ void check_known_keys(Ctx& c, const toml::table& t, const std::string& prefix, c
 void read_parameters(Ctx& c, const toml::table& root) {
     for (const auto& def : scenarios::case_parameters()) {
         if (def.key.rfind("dynamic.", 0) == 0) continue;  // read with the dynamic settings (io/series_reader.hpp)
+        if (def.key.rfind("water_quality.", 0) == 0) continue;  // io/water_quality_settings.hpp
         const toml::node_view<const toml::node> n = root.at_path(def.key);
         double v = def.default_value;
         if (n) {
@@ -568,6 +570,11 @@ LoadedCase load_case(const std::string& path) {
         c.probs.append(rp);
         m.sources = m.table_sources;
         m.sources.insert(m.sources.end(), m.resolved.begin(), m.resolved.end());
+    }
+    if (c.probs.empty()) {
+        if (const auto* wqt = root["water_quality"].as_table())
+            read_water_quality_settings(*wqt, c.file, m.net, c.probs, c.out.water_quality);
+        else if (root.contains("water_quality")) c.probs.add(c.file, "", "water_quality", "", "expected a table");
     }
     // measures and scenarios refer to sources and reaches, so they are read once the model is whole
     if (c.probs.empty() && scenarios_ref) c.out.scenarios = read_scenarios(scenarios_ref->path, m, c.probs);

@@ -6,9 +6,11 @@
 #include <vector>
 
 #include "io/series_reader.hpp"
+#include "io/water_quality_settings.hpp"
 #include "io/table.hpp"
 #include "scenarios/case.hpp"
 #include "scenarios/measures.hpp"
+#include "scenarios/water_quality.hpp"
 
 namespace qingliu::io {
 
@@ -21,6 +23,7 @@ struct LoadedCase {
     std::vector<std::pair<std::string, double>> parameters;  ///< effective scalar parameters (key, value)
     std::vector<scenarios::Scenario> scenarios;           ///< from [tables] scenarios (the baseline is implicit)
     DynamicSettings dynamic;                              ///< [dynamic] section and drainage areas (dynamic runs)
+    WaterQualitySettings water_quality;                   ///< [water_quality] (the water-quality kinetics)
     std::optional<TableRef> observations;  ///< [tables] observations (calibration), if named
     std::optional<TableRef> uncertainty;   ///< [tables] uncertainty (Monte Carlo ranges), if named
     /// Length of each reach's line in metres (aligned with the reaches table; NaN for a reach without a line):

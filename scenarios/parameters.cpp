@@ -55,6 +55,38 @@ std::vector<ParamDef> make_table() {
         {"dynamic.monthly_temperature_c", "degC", kNoDefault, -5.0, 45.0,
          "Twelve monthly water temperatures (default: conditions.temperature_c all year)", "逐月水温（12个）", "case data",
          ParamKind::Numbers12},
+        // [water_quality]: read by io/water_quality_settings.hpp against these rows (`qingliu water-quality`)
+        {"water_quality.model", "", kNoDefault, 0.0, 0.0,
+         "Reach model of the water-quality kinetics: plug (exact plug flow, default) or elements (QUAL2K's chain of "
+         "completely mixed elements)",
+         "水质动力学河段模型：plug（推流，默认）或 elements（QUAL2K 完全混合单元串）", "project default: plug",
+         ParamKind::Text},
+        {"water_quality.elements_per_reach", "-", 1.0, 1.0, 10000.0, "Completely mixed elements per reach (model = elements)",
+         "每河段完全混合单元数（elements 模型）", "project default", ParamKind::Integer},
+        {"water_quality.reaeration", "", kNoDefault, 0.0, 0.0,
+         "Reaeration formula: internal (QUAL2K's automatic choice by depth and velocity, default), oconnor-dobbins, "
+         "churchill, owens-gibbs, tsivoglou-neal, thackston-dawson",
+         "复氧公式：internal（按水深流速自动选择，默认）等", "QUAL2K documentation (Chapra, Pelletier & Tao)",
+         ParamKind::Text},
+        {"water_quality.river_do_share_of_saturation", "-", 0.9, 0.0, 1.5,
+         "DO of headwater and lateral inflow as a share of saturation at the design temperature",
+         "上游来水与区间入流溶解氧占饱和溶解氧的比例", "ESTIMATE: unpolluted rivers run near saturation"},
+        {"water_quality.default_depth_m", "m", kNoDefault, 0.01, 100.0,
+         "Mean depth of reaches whose hydraulics give none (an estimate the case must state; required where a reach "
+         "has no depth)",
+         "无水深资料河段的平均水深（估计值）", "case data (ESTIMATE)"},
+        {"water_quality.default_width_m", "m", kNoDefault, 0.1, 10000.0,
+         "Wetted width of reaches whose hydraulics give no depth: depth by continuity H = Q / (u W) (an estimate the "
+         "case must state; before default_depth_m)",
+         "无水深资料河段的水面宽（估计值，按连续性求水深）", "case data (ESTIMATE)"},
+        {"water_quality.reach_width_m", "m", kNoDefault, 0.1, 10000.0,
+         "Wetted width of named reaches without depth, an inline table { reach_id = value, ... }",
+         "指定河段的水面宽（内联表）", "case data (ESTIMATE)", ParamKind::Table},
+        {"water_quality.sod_g_m2_d", "gO2/m2/d", 0.0, 0.0, 20.0, "Sediment oxygen demand at 20 degC of every reach",
+         "各河段底泥耗氧速率（20℃）", "0 unless measured (reaches/kinetics.cpp wq.sod.g_m2_d)"},
+        {"water_quality.reach_sod_g_m2_d", "gO2/m2/d", kNoDefault, 0.0, 20.0,
+         "Sediment oxygen demand at 20 degC of named reaches, an inline table { reach_id = value, ... }",
+         "指定河段的底泥耗氧速率（内联表）", "case data", ParamKind::Table},
     };
     t.insert(t.end(), rest.begin(), rest.end());
     return t;

@@ -20,6 +20,26 @@ WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOp
     if (opt.case_temperature) opt.steady.temperature_c = m.temperature_c;
     const double k1 = opt.steady.params.bod_bottle_k_per_d;
     const std::size_t n = m.net.size();
+    WaterQualityEvaluation e;
+    // reaches without a depth get the case's estimate (WaterQualityOptions::default_depth_m), the velocity unchanged:
+    // u = a Q^b (a constant velocity u is a = u, b = 0) and, with a width W, H = Q / (u W) = Q^(1-b) / (a W)
+    reaches::Network patched;
+    const reaches::Network* net = &m.net;
+    for (std::size_t r = 0; r < n; ++r) {
+        const hydro::Hydraulics& h = m.net.hydraulics[r];
+        if (h.kind == hydro::Hydraulics::Kind::Manning || (h.kind == hydro::Hydraulics::Kind::Geometry && h.c > 0.0)) continue;
+        const double w = r < opt.reach_width_m.size() && opt.reach_width_m[r] > 0.0 ? opt.reach_width_m[r] : opt.default_width_m;
+        if (!(w > 0.0) && !(opt.default_depth_m > 0.0)) continue;  // the solver names the reach
+        const bool constant = h.kind == hydro::Hydraulics::Kind::Constant;
+        const double a = constant ? h.velocity_ms : h.a, b = constant ? 0.0 : h.b;
+        if (net == &m.net) {
+            patched = m.net;
+            net = &patched;
+        }
+        patched.hydraulics[r] = w > 0.0 ? hydro::Hydraulics::geometry(a, b, 1.0 / (a * w), 1.0 - b)
+                                        : hydro::Hydraulics::geometry(a, b, opt.default_depth_m, 0.0);
+        e.estimated_depth_reaches.push_back(static_cast<std::int32_t>(r));
+    }
     wq::ReachData& d = opt.reaches;
     d.headwater_conc_mgL.assign(n, wq::State{});
     d.lateral_conc_mgL.assign(n, wq::State{});
@@ -30,7 +50,6 @@ WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOp
         d.headwater_conc_mgL[r] = wq::complete_species(h, wq::river_composition(), k1);
         d.lateral_conc_mgL[r] = wq::complete_species(l, wq::river_composition(), k1);
     }
-    WaterQualityEvaluation e;
     e.inputs.reserve(m.sources.size());
     for (std::size_t i = 0; i < m.sources.size(); ++i) {
         const loads::Source& s = m.sources[i];
@@ -53,7 +72,9 @@ WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOp
         }
         e.inputs.push_back(in);
     }
-    e.steady = wq::solve_steady_wq(m.net, d, e.inputs, observations(m), opt.steady);
+    e.steady = wq::solve_steady_wq(*net, d, e.inputs, observations(m), opt.steady);
+    for (std::int32_t r : e.estimated_depth_reaches)
+        e.estimated_depth_m.push_back(net->hydraulics[r].depth(0.5 * (e.steady.flow_in_m3s[r] + e.steady.flow_out_m3s[r])));
     e.sections.resize(m.sections.size());
     for (std::size_t i = 0; i < m.sections.size(); ++i) {
         const reaches::Section& sec = m.sections[i];
@@ -62,6 +83,14 @@ WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOp
                                                       sec.water_body, sec.target_class);
     }
     return e;
+}
+
+std::vector<WaterQualityRun> evaluate_water_quality_scenarios(const CaseModel& base, const std::vector<Scenario>& chosen,
+                                                              const WaterQualityOptions& opt) {
+    std::vector<WaterQualityRun> out;
+    out.push_back({"baseline", "基线", "baseline", evaluate_water_quality(base, opt)});
+    for (const Scenario& s : chosen) out.push_back({s.id, s.name, s.name_en, evaluate_water_quality(apply_scenario(base, s), opt)});
+    return out;
 }
 
 }  // namespace qingliu::scenarios

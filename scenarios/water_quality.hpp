@@ -3,11 +3,13 @@
 // water (reaches/wq_sources.hpp), and every section classified over every GB 3838 item it has (DO, CODMn, COD,
 // BOD5, NH3-N, TP; TN in lakes) with its exceeding items.
 #pragma once
+#include <string>
 #include <vector>
 
 #include "reaches/steady_wq.hpp"
 #include "reaches/wq_classes.hpp"
 #include "scenarios/case.hpp"
+#include "scenarios/measures.hpp"
 
 namespace qingliu::scenarios {
 
@@ -17,6 +19,13 @@ struct WaterQualityOptions {
     reaches::wq::ReachData reaches;          ///< per-reach SOD, ka, elevation, weirs, elements; concentrations are
                                              ///< filled from the case (any given here are replaced)
     double river_do_share_of_saturation = 0.9;  ///< DO of headwater and lateral inflow (estimate)
+    /// Depth of reaches whose hydraulics give none (hydraulic geometry without c and d, or a constant velocity): an
+    /// estimate the case states. With a width W (the reach's own, else default_width_m) by continuity at every flow,
+    /// H = Q / (u W), i.e. hydraulic geometry c = 1 / (a W), d = 1 - b; else default_depth_m at every flow. Neither:
+    /// such a reach is a model error.
+    double default_depth_m = 0.0;
+    double default_width_m = 0.0;
+    std::vector<double> reach_width_m;  ///< per reach, > 0: its width (m); empty or 0: the default
 };
 
 struct WaterQualitySection {
@@ -28,8 +37,18 @@ struct WaterQualityEvaluation {
     reaches::wq::Result steady;
     std::vector<reaches::wq::Input> inputs;       ///< one per case source, same order
     std::vector<WaterQualitySection> sections;    ///< aligned with CaseModel::sections
+    std::vector<std::int32_t> estimated_depth_reaches;  ///< reaches whose depth came from a width or default_depth_m
+    std::vector<double> estimated_depth_m;              ///< their depth at the mean of inflow and outflow
 };
 
 WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOptions opt);
+
+/// The baseline ("baseline") and each chosen scenario (its measures applied to the case), evaluated in that order.
+struct WaterQualityRun {
+    std::string scenario_id, name, name_en;
+    WaterQualityEvaluation evaluation;
+};
+std::vector<WaterQualityRun> evaluate_water_quality_scenarios(const CaseModel& base, const std::vector<Scenario>& chosen,
+                                                              const WaterQualityOptions& opt);
 
 }  // namespace qingliu::scenarios

@@ -172,3 +172,20 @@ TEST_CASE("regression: run --monte-carlo on every shipped case", "[regression]")
 
 // Outfall mixing zones of every point discharge (mixing.csv; the GeoPackage and report are checked in tests/mixing).
 TEST_CASE("regression: mixing on every shipped case", "[regression]") { golden_command("mixing", "mixing", ""); }
+
+// Sections over every GB 3838 item with the QUAL2K-class kinetics, on the cases that declare [water_quality] (the
+// others have reaches without depth).
+TEST_CASE("regression: water-quality on the cases with [water_quality]", "[regression]") {
+    int checked = 0;
+    for (const auto& c : golden_cases()) {
+        if (read_file(c.dir / "case.toml").find("[water_quality]") == std::string::npos) continue;
+        const fs::path work = temp_dir("golden-water-quality");
+        std::string log;
+        INFO("qingliu water-quality " << c.dir.string());
+        REQUIRE(run_cli("--quiet water-quality " + c.dir.string() + " --out " + (work / "wq").string(), &log) == 0);
+        check_goldens(work / "wq", c.name, "water-quality");
+        fs::remove_all(work);
+        ++checked;
+    }
+    CHECK(checked > 0);
+}
