@@ -1,8 +1,11 @@
 #include "io/xlsx_report.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -167,9 +170,23 @@ std::string xlsx_sheet_name(const std::string& csv_name) {
     return stem.substr(0, 31);
 }
 
+// Temporaries left by a process that was killed before it could remove them (qingliu-xlsx-<pid>-<n>.xlsx whose
+// process no longer exists).
+static void remove_orphaned_temporaries(const fs::path& dir) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("qingliu-xlsx-", 0) != 0) continue;
+        const long pid = std::strtol(name.c_str() + 13, nullptr, 10);
+        if (pid <= 0 || pid == static_cast<long>(::getpid())) continue;
+        if (::kill(static_cast<pid_t>(pid), 0) == -1 && errno == ESRCH) fs::remove(e.path(), ec);
+    }
+}
+
 std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::string>>& csv_tables, const XlsxInfo& info,
                               const std::function<void(double)>& progress) {
     // libxlsxwriter writes files: a private temporary, read back and removed
+    remove_orphaned_temporaries(fs::temp_directory_path());
     static int serial = 0;
     const fs::path tmp = fs::temp_directory_path() /
                          ("qingliu-xlsx-" + std::to_string(::getpid()) + "-" + std::to_string(++serial) + ".xlsx");

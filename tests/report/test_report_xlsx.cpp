@@ -7,6 +7,9 @@
 #include <map>
 #include <regex>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "../io/helpers.hpp"
 #include "common/csv_text.hpp"
 #include "reaches/classes.hpp"
@@ -174,6 +177,22 @@ TEST_CASE("report: report.xlsx holds every CSV table, cell for cell, numbers as 
     // class colours of the HTML report are in the styles (III green #2e9e44, worse than V red #d62728)
     CHECK(styles.find("FF2E9E44") != std::string::npos);
     CHECK(styles.find("FFD62728") != std::string::npos);
+}
+
+TEST_CASE("report: a workbook temporary left by a killed process is removed by the next workbook written", "[report][xlsx]") {
+    // a process id that no longer exists: a child that has exited and been waited for
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    REQUIRE(child > 0);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    const fs::path orphan = fs::temp_directory_path() / ("qingliu-xlsx-" + std::to_string(child) + "-1.xlsx");
+    write_file(orphan, "left by a killed run");
+    const fs::path work = temp_dir("repxlsx-orphan");
+    REQUIRE(run_cli("--store " + (work / "runs.sqlite").string() + " -q run " + (source_dir() / "tests/data/mini").string() + " --out " +
+                    (work / "run").string()) == 0);
+    CHECK(fs::exists(work / "run" / "report.xlsx"));
+    CHECK_FALSE(fs::exists(orphan));
 }
 
 TEST_CASE("report: progress on stderr on a terminal only", "[report][cli]") {
