@@ -35,30 +35,6 @@ using namespace qingliu;
 
 namespace {
 
-long peak_rss_kb() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
-    return -1;
-}
-
-// Daily gauge flows relative to the design (dry-season) flow: a wet season peaking in July and random storms that
-// recede exponentially (recession constant 0.8 per day).
-std::vector<double> synthetic_gauge(int days, double design, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<double> u(0.0, 1.0);
-    std::vector<double> q(days);
-    double storm = 0.0;
-    for (int d = 0; d < days; ++d) {
-        const double season = 1.0 + 3.0 * std::exp(-std::pow((d - 190.0) / 45.0, 2.0));
-        if (u(rng) < 0.08) storm += 2.0 * u(rng) * season;
-        storm *= 0.8;
-        q[d] = design * (season + storm);
-    }
-    return q;
-}
-
 // STREAM-like triad on `threads` threads (0: all): best bandwidth in bytes/s over 5 repetitions, counting 24 bytes
 // per element (read b, read c, write a) as STREAM does.
 double triad_bandwidth(int threads) {
@@ -152,7 +128,7 @@ int main(int argc, char** argv) {
     fi.design_headwater_m3s = m.net.headwater_flow_m3s;
     fi.design_lateral_m3s = m.net.lateral_flow_m3s;
     fi.gauge_reach = gauge;
-    fi.gauge_m3s = synthetic_gauge(days, design.flow_out_m3s[gauge], seed);
+    fi.gauge_m3s = bench::synthetic_gauge(days, design.flow_out_m3s[gauge], seed);
     const hydro::FlowForcing ff = hydro::make_flow_forcing(m.net.topo, fi);
     std::vector<const std::vector<double>*> runoff(n, &ff.runoff_index);
     const loads::LoadPatterns lp = loads::make_load_patterns(m.sources, {}, runoff, 1.0);
@@ -203,8 +179,8 @@ int main(int argc, char** argv) {
     }
     std::printf("mass balance: largest reach imbalance %.3g, network %.3g (relative)\n", res.max_reach_imbalance,
                 res.network_imbalance);
-    const double peak_gb = peak_rss_kb() / (1024.0 * 1024.0);
-    std::printf("peak memory %.1f MB (target 4 GB: %.2f of it)\n", peak_rss_kb() / 1024.0, peak_gb / 4.0);
+    const double peak_gb = bench::peak_rss_kb() / (1024.0 * 1024.0);
+    std::printf("peak memory %.1f MB (target 4 GB: %.2f of it)\n", bench::peak_rss_kb() / 1024.0, peak_gb / 4.0);
 
     // Memory traffic a reach-day needs (bytes), counted from the solver's arrays: the interval outflow (flow and the
     // mass of each constituent, doubles) written and read back by the reach below; the upstream inflow gathered

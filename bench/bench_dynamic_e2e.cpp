@@ -43,30 +43,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-long peak_rss_kb() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
-    return -1;
-}
-
-// As bench_dynamic: daily gauge flows relative to the design flow, a wet season peaking in July and random storms
-// that recede by 0.8 per day.
-std::vector<double> synthetic_gauge(int days, double design, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<double> u(0.0, 1.0);
-    std::vector<double> q(days);
-    double storm = 0.0;
-    for (int d = 0; d < days; ++d) {
-        const double season = 1.0 + 3.0 * std::exp(-std::pow((d - 190.0) / 45.0, 2.0));
-        if (u(rng) < 0.08) storm += 2.0 * u(rng) * season;
-        storm *= 0.8;
-        q[d] = design * (season + storm);
-    }
-    return q;
-}
-
 // The forcing `qingliu dynamic` builds for a case with one gauge series, no reach series, load series or monthly
 // temperatures (app/cmd_dynamic.cpp make_forcing).
 reaches::DynamicForcing case_forcing(const io::LoadedCase& lc, const io::DailyFlows& flows) {
@@ -192,7 +168,7 @@ int main(int argc, char** argv) {
             std::int32_t gauge = 0;
             for (std::size_t r = 0; r < m.net.size(); ++r)
                 if (m.net.topo.downstream(r) == kNone && design.flow_out_m3s[r] > design.flow_out_m3s[gauge]) gauge = static_cast<std::int32_t>(r);
-            bench::write_case(m, case_dir.string(), gauge, 2023, synthetic_gauge(365, design.flow_out_m3s[gauge], seed));
+            bench::write_case(m, case_dir.string(), gauge, 2023, bench::synthetic_gauge(365, design.flow_out_m3s[gauge], seed));
         }
 
         // 1. the solver alone, on the case as read
@@ -216,7 +192,7 @@ int main(int argc, char** argv) {
             cells = 0;
             for (const auto& l : res.layout) cells += static_cast<std::size_t>(l.cells);
         }
-        const long solver_peak_kb = peak_rss_kb();
+        const long solver_peak_kb = bench::peak_rss_kb();
 
         // 2. the command, end to end
         ChildRun best;

@@ -30,21 +30,6 @@ using namespace qingliu;
 
 namespace {
 
-// the gauge series of bench_dynamic: a wet season peaking in July and storms receding by 0.8 a day
-std::vector<double> synthetic_gauge(int days, double design, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<double> u(0.0, 1.0);
-    std::vector<double> q(days);
-    double storm = 0.0;
-    for (int d = 0; d < days; ++d) {
-        const double season = 1.0 + 3.0 * std::exp(-std::pow((d - 190.0) / 45.0, 2.0));
-        if (u(rng) < 0.08) storm += 2.0 * u(rng) * season;
-        storm *= 0.8;
-        q[d] = design * (season + storm);
-    }
-    return q;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,7 +78,7 @@ int main(int argc, char** argv) {
     fi.design_headwater_m3s = m.net.headwater_flow_m3s;
     fi.design_lateral_m3s = m.net.lateral_flow_m3s;
     fi.gauge_reach = gauge;
-    fi.gauge_m3s = synthetic_gauge(days, design.flow_out_m3s[gauge], seed);
+    fi.gauge_m3s = bench::synthetic_gauge(days, design.flow_out_m3s[gauge], seed);
     const hydro::FlowForcing ff = hydro::make_flow_forcing(m.net.topo, fi);
     std::vector<const std::vector<double>*> runoff(n, &ff.runoff_index);
     const loads::LoadPatterns lp = loads::make_load_patterns(m.sources, {}, runoff, 1.0);

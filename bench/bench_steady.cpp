@@ -50,12 +50,6 @@ struct Args {
 
 double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
-long peak_rss_kb() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_maxrss;
-}
-
 std::size_t result_bytes(const reaches::SteadyResult& r) {
     return r.flow_in_m3s.capacity() * 8 * 4 + r.conc_out_mgL.capacity() * sizeof(PerConstituent) * 4 + r.dry.capacity() +
            r.obs_conc_mgL.capacity() * sizeof(PerConstituent) + r.obs_flow_m3s.capacity() * 8;
@@ -99,7 +93,7 @@ void steady_size(const Args& a, std::size_t n) {
     const auto obs = scenarios::observations(m);
     reaches::SteadyOptions opt;
     opt.k_per_d = m.kinetics.at(m.temperature_c);
-    const long rss_before_kb = peak_rss_kb();
+    const long rss_before_kb = bench::peak_rss_kb();
     reaches::SteadyResult res = reaches::solve_steady(m.net, inputs, obs, opt);  // warm-up (page faults, caches)
     const Timing all = time_it(a.repeat, [&] { res = reaches::solve_steady(m.net, inputs, obs, opt); });
     Timing one;
@@ -107,7 +101,7 @@ void steady_size(const Args& a, std::size_t n) {
         tbb::global_control single(tbb::global_control::max_allowed_parallelism, 1);
         one = time_it(a.repeat, [&] { res = reaches::solve_steady(m.net, inputs, obs, opt); });
     }
-    const long rss_kb = peak_rss_kb();
+    const long rss_kb = bench::peak_rss_kb();
     const double nn = static_cast<double>(m.net.size());
     std::printf("%9zu  %7zu  %8.4f  %8.4f  %8.4f  %8.4f  %8.4f  %6.2f  %11.3g  %7.0f  %7.0f  %7.0f  %7.0f  %6.1f  %.1e\n",
                 m.net.size(), inputs.size(), all.best, all.median, all.cpu, one.best, one.cpu, one.best / all.best, nn / all.best,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <random>
 #include <string>
 
@@ -186,6 +188,28 @@ std::size_t case_bytes(const scenarios::CaseModel& m) {
     for (const auto& s : m.sources) b += str(s.id) + str(s.name) + str(s.type) + str(s.origin) + str(s.town);
     b += m.sections.capacity() * sizeof(reaches::Section);
     return b;
+}
+
+long peak_rss_kb() {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+    return -1;
+}
+
+std::vector<double> synthetic_gauge(int days, double design, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::vector<double> q(days);
+    double storm = 0.0;
+    for (int d = 0; d < days; ++d) {
+        const double season = 1.0 + 3.0 * std::exp(-std::pow((d - 190.0) / 45.0, 2.0));
+        if (u(rng) < 0.08) storm += 2.0 * u(rng) * season;
+        storm *= 0.8;
+        q[d] = design * (season + storm);
+    }
+    return q;
 }
 
 }  // namespace qingliu::bench

@@ -36,6 +36,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "scenarios/case.hpp"
 
@@ -57,5 +58,12 @@ scenarios::CaseModel make_synthetic(const SyntheticSpec& spec);
 /// Bytes held by the network, sources and sections of a case (vectors' capacities and string buffers), for
 /// "memory per reach" figures.
 std::size_t case_bytes(const scenarios::CaseModel& m);
+
+/// Peak resident set of this process (VmHWM, kB), -1 where /proc is missing.
+long peak_rss_kb();
+
+/// Daily gauge flows relative to the design (dry-season) flow: a wet season peaking in July and random storms that
+/// recede exponentially (recession constant 0.8 per day).
+std::vector<double> synthetic_gauge(int days, double design, std::uint64_t seed);
 
 }  // namespace qingliu::bench
