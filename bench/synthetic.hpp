@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "scenarios/case.hpp"
+#include "scenarios/simulate.hpp"
 
 namespace qingliu::bench {
 
@@ -65,5 +66,10 @@ long peak_rss_kb();
 /// Daily gauge flows relative to the design (dry-season) flow: a wet season peaking in July and random storms that
 /// recede exponentially (recession constant 0.8 per day).
 std::vector<double> synthetic_gauge(int days, double design, std::uint64_t seed);
+
+/// The daily inputs of a dynamic run of a synthetic case (scenarios::simulate): a gauge at the outlet of the largest
+/// river (the outlet reach with the largest design flow) recording synthetic_gauge(days, its design flow, seed) in
+/// 2023, no per-reach series, load series, areas or monthly temperatures.
+scenarios::DynamicInputs synthetic_dynamic_inputs(const scenarios::CaseModel& m, int days, std::uint64_t seed);
 
 }  // namespace qingliu::bench

@@ -75,7 +75,7 @@ TEST_CASE("reach series handed over as solved equal the series kept in memory, a
     const reaches::Network net = b.finish();
     reaches::DynamicForcing f;
     f.steps = 40;
-    for (std::size_t s = 0; s < f.steps; ++s) f.flow_scale.push_back(1.0 + 0.8 * std::sin(0.3 * static_cast<double>(s)));
+    for (std::size_t s = 0; s < f.steps; ++s) f.flow.scale.push_back(1.0 + 0.8 * std::sin(0.3 * static_cast<double>(s)));
     f.k_per_d = {{0.2, 0.15, 0.05}};
     std::vector<double> pattern(f.steps, 1.0);
     for (std::size_t s = 10; s < 15; ++s) pattern[s] = 4.0;

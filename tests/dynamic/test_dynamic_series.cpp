@@ -84,9 +84,7 @@ TEST_CASE("gauge flows scaled by cumulative drainage area reproduce the gauge", 
     // Running the dynamic model: the flow at the gauge equals the gauge series (float outputs: 1e-6 relative).
     reaches::DynamicForcing f;
     f.steps = 365;
-    f.flow_scale = ff.scale;
-    f.base_headwater_m3s = ff.base_headwater_m3s;
-    f.base_lateral_m3s = ff.base_lateral_m3s;
+    f.flow = ff;
     f.k_per_d = {{0.2, 0.1, 0.05}};
     const auto res = reaches::solve_dynamic(net, {}, {}, f, {});
     for (int d = 0; d < 365; d += 7) CHECK(std::abs(res.reach_flow_m3s[d * 3 + 2] / fi.gauge_m3s[d] - 1.0) < 1e-6);
