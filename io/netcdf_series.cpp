@@ -160,19 +160,19 @@ void define_station_variables(Definer& d, Header& h, const SeriesStations& st, s
     string_var("river", st.rivers, "river", "河流");
     string_var("reach_id", st.reach_ids, "reach holding the section", "所在河段");
     h.coords = st.lon.size() == stations && st.lat.size() == stations;
+    // lon or lat of each station: standard name, labels (of the section, or of the reach's downstream end), units
+    auto coordinate = [&](const char* name, const std::string& standard, const char* zh, const char* units) {
+        const int var = d.var(name, NC_DOUBLE, {h.station});
+        d.text(var, "standard_name", standard);
+        d.labels(var, standard + (h.sections ? " of the section" : " of the reach's downstream end"),
+                 std::string(h.sections ? "断面" : "河段末端") + zh);
+        d.text(var, "units", units);
+        d.fill_float(var, NC_DOUBLE);
+        return var;
+    };
     if (h.coords) {
-        h.lonvar = d.var("lon", NC_DOUBLE, {h.station});
-        d.text(h.lonvar, "standard_name", "longitude");
-        d.labels(h.lonvar, h.sections ? "longitude of the section" : "longitude of the reach's downstream end",
-                 h.sections ? "断面经度" : "河段末端经度");
-        d.text(h.lonvar, "units", "degrees_east");
-        d.fill_float(h.lonvar, NC_DOUBLE);
-        h.latvar = d.var("lat", NC_DOUBLE, {h.station});
-        d.text(h.latvar, "standard_name", "latitude");
-        d.labels(h.latvar, h.sections ? "latitude of the section" : "latitude of the reach's downstream end",
-                 h.sections ? "断面纬度" : "河段末端纬度");
-        d.text(h.latvar, "units", "degrees_north");
-        d.fill_float(h.latvar, NC_DOUBLE);
+        h.lonvar = coordinate("lon", "longitude", "经度", "degrees_east");
+        h.latvar = coordinate("lat", "latitude", "纬度", "degrees_north");
     }
     if (st.position_km.size() == stations) {
         h.posvar = d.var("position_km", NC_DOUBLE, {h.station});
