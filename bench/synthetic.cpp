@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "scenarios/simulate.hpp"
 
 namespace qingliu::bench {
 namespace {

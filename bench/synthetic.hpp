@@ -39,7 +39,10 @@
 #include <vector>
 
 #include "scenarios/case.hpp"
-#include "scenarios/simulate.hpp"
+
+namespace qingliu::scenarios {
+struct DynamicInputs;  // scenarios/simulate.hpp
+}
 
 namespace qingliu::bench {
 
