@@ -47,6 +47,8 @@ struct ReachResult {
     PerConstituent conc_mgL{};  ///< at the downstream end
     PerConstituent load_out_kg_d{};
     bool dry = false;
+    double flow_in_m3s = 0.0;        ///< at the upstream end (after the inflows there)
+    PerConstituent decayed_kg_d{};  ///< lost to decay along the reach
 };
 
 struct ProfilePoint {
