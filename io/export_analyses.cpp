@@ -22,6 +22,13 @@ std::string with_shares(const PerConstituent& c, const PerConstituent& total) {
     return nums(c) + "," + join_each([&](int k) { return num(share(c[k], total[k])); });
 }
 
+/// Calls f(source index, its concentration at the section) for every source reaching the section.
+template <class F>
+void each_source_part(const scenarios::CaseModel& m, const scenarios::SectionApportionment& x, F f) {
+    for (std::size_t j = 0; j < m.sources.size(); ++j)
+        if (any_nonzero(x.by_source_mgL[j])) f(j, x.by_source_mgL[j]);
+}
+
 /// num, with NaN (a statistic the series does not allow) left empty.
 std::string stat(double v) { return std::isnan(v) ? "" : num(v); }
 
@@ -50,13 +57,11 @@ std::string apportionment_sources_csv(const scenarios::CaseModel& m, const scena
     for (std::size_t s = 0; s < m.sections.size(); ++s) {
         const auto& x = a.sections[s];
         const auto& sec = m.sections[s];
-        for (std::size_t j = 0; j < m.sources.size(); ++j) {
-            const auto& c = x.by_source_mgL[j];
-            if (!any_nonzero(c)) continue;
+        each_source_part(m, x, [&](std::size_t j, const PerConstituent& c) {
             const auto& so = m.sources[j];
             src += csv_quote(at.scenario) + "," + csv_quote(sec.id) + "," + csv_quote(sec.name) + "," + csv_quote(so.id) + "," +
                    csv_quote(so.name) + "," + so.type + "," + csv_quote(m.net.topo.id(so.reach)) + "," + with_shares(c, x.total_mgL) + "\n";
-        }
+        });
     }
     return src;
 }
@@ -70,11 +75,9 @@ std::string apportionment_types_csv(const scenarios::CaseModel& m, const scenari
         std::map<std::string, PerConstituent> by_type;
         by_type["background"] = x.background_mgL;
         by_type["boundary_inflow"] = x.boundary_mgL;
-        for (std::size_t j = 0; j < m.sources.size(); ++j) {
-            const auto& c = x.by_source_mgL[j];
-            if (!any_nonzero(c)) continue;
+        each_source_part(m, x, [&](std::size_t j, const PerConstituent& c) {
             for (int k = 0; k < kNumConstituents; ++k) by_type[m.sources[j].type][k] += c[k];
-        }
+        });
         for (const auto& [type, c] : by_type) {
             const loads::SourceType* st = loads::find_source_type(type);
             typ += csv_quote(at.scenario) + "," + csv_quote(sec.id) + "," + csv_quote(sec.name) + "," + type + "," +

@@ -38,8 +38,11 @@ struct RunIndex {
     }
 };
 
-std::size_t scenario_count(const report::ReportData& d, ScenarioRows rows) {
-    return rows == ScenarioRows::Baseline ? std::min<std::size_t>(1, d.scenarios.size()) : d.scenarios.size();
+/// Calls f(scenario, its quoted id) for the scenarios `rows` asks for, the baseline first.
+template <class F>
+void each_scenario(const report::ReportData& d, ScenarioRows rows, F f) {
+    const std::size_t n = rows == ScenarioRows::Baseline ? std::min<std::size_t>(1, d.scenarios.size()) : d.scenarios.size();
+    for (std::size_t i = 0; i < n; ++i) f(d.scenarios[i], csv_quote(d.scenarios[i].id));
 }
 
 std::string type_label(const std::string& t, bool zh) {
@@ -69,9 +72,7 @@ std::string sections_csv(const report::ReportData& d, ScenarioRows rows) {
     const RunIndex ix(d);
     std::string se = "scenario,section_id,name,name_en,river,reach_id,level,position_km,river_km,target_class,flow_m3s," + columns("_mgL") +
                      "," + columns("_class") + ",class,meets,exceedance,worst_parameter," + columns("_exceedance") + ",river_en\n";
-    for (std::size_t i = 0; i < scenario_count(d, rows); ++i) {
-        const auto& s = d.scenarios[i];
-        const std::string sid = csv_quote(s.id);
+    each_scenario(d, rows, [&](const report::Scenario& s, const std::string& sid) {
         for (const auto& x : s.sections)
             se += sid + "," + csv_quote(x.id) + "," + csv_quote(x.name) + "," + csv_quote(x.name_en) + "," + csv_quote(x.river) + "," +
                   csv_quote(x.reach_id) + "," + csv_quote(x.level) + "," + num(x.position_km) + "," + ix.river_km(x.reach_id, x.position_km) +
@@ -79,7 +80,7 @@ std::string sections_csv(const report::ReportData& d, ScenarioRows rows) {
                   join_each([&](int c) { return reaches::class_roman(x.cls[c]); }) + "," + reaches::class_roman(x.overall) + "," +
                   (x.meets ? "yes" : "no") + "," + num(x.exceedance_max) + "," + std::string(key(kConstituents[x.worst])) + "," +
                   nums(x.exceedance) + "," + csv_quote(x.river_en.empty() ? ix.en_river(x.river) : x.river_en) + "\n";
-    }
+    });
     return se;
 }
 
@@ -87,9 +88,7 @@ std::string reaches_csv(const report::ReportData& d, ScenarioRows rows) {
     const RunIndex ix(d);
     std::string re = "scenario,reach_id,name,river,downstream_id,length_km,flow_in_m3s,flow_m3s,velocity_ms,travel_time_d," + columns("_mgL") +
                      "," + columns("_load_kg_d") + "," + columns("_decayed_kg_d") + ",class,dry,name_en,river_en\n";
-    for (std::size_t i = 0; i < scenario_count(d, rows); ++i) {
-        const auto& s = d.scenarios[i];
-        const std::string sid = csv_quote(s.id);
+    each_scenario(d, rows, [&](const report::Scenario& s, const std::string& sid) {
         for (const auto& r : s.reaches) {
             auto it = ix.reach.find(r.id);
             const report::Reach* n = it != ix.reach.end() ? it->second : nullptr;
@@ -100,16 +99,14 @@ std::string reaches_csv(const report::ReportData& d, ScenarioRows rows) {
                   (r.dry ? "" : reaches::class_roman(report::reach_class(d.classes, r.conc_mgL))) + "," + (r.dry ? "yes" : "no") + "," +
                   csv_quote(n ? report::english_or(n->name_en, n->name) : "") + "," + csv_quote(n ? ix.en_river(n->river) : "") + "\n";
         }
-    }
+    });
     return re;
 }
 
 std::string profile_csv(const report::ReportData& d, ScenarioRows rows) {
     const RunIndex ix(d);
     std::string pr = "scenario,river,reach_id,river_km,position_km,flow_m3s," + columns("_mgL") + ",river_en\n";
-    for (std::size_t i = 0; i < scenario_count(d, rows); ++i) {
-        const auto& s = d.scenarios[i];
-        const std::string sid = csv_quote(s.id);
+    each_scenario(d, rows, [&](const report::Scenario& s, const std::string& sid) {
         for (const auto& p : s.profile) {
             auto it = ix.axis.find(p.reach_id);
             const bool on = it != ix.axis.end();
@@ -117,29 +114,27 @@ std::string profile_csv(const report::ReportData& d, ScenarioRows rows) {
                   "," + num(p.position_km) + "," + num(p.flow_m3s) + "," + nums(p.conc_mgL) + "," +
                   csv_quote(on ? ix.en_river(it->second.first) : "") + "\n";
         }
-    }
+    });
     return pr;
 }
 
 std::string sources_csv(const report::ReportData& d) {
     std::string so = "scenario,source_id,name,type,type_zh,type_en,town,reach_id,position_km,flow_m3s," + columns("_t_a") +
                      ",diffuse,origin,name_en,town_en\n";
-    for (const auto& s : d.scenarios) {
-        const std::string sid = csv_quote(s.id);
+    each_scenario(d, ScenarioRows::All, [&](const report::Scenario& s, const std::string& sid) {
         for (const auto& x : s.sources)
             so += sid + "," + csv_quote(x.id) + "," + csv_quote(x.name) + "," + csv_quote(x.type) + "," + csv_quote(type_label(x.type, true)) +
                   "," + csv_quote(type_label(x.type, false)) + "," + csv_quote(x.town) + "," + csv_quote(x.reach_id) + "," + num(x.position_km) +
                   "," + num(x.flow_m3s) + "," + nums(x.load_gs, kTonnePerYearPerGramPerSecond) + "," + (x.diffuse ? "yes" : "no") + "," +
                   csv_quote(x.origin) + "," + csv_quote(report::english_or(x.name_en, x.name)) + "," +
                   csv_quote(report::english_or(x.town_en, x.town)) + "\n";
-    }
+    });
     return so;
 }
 
 std::string apportionment_csv(const report::ReportData& d) {
     std::string ap = "scenario,section_id,part,key,label,label_en," + columns("_mgL") + "," + columns("_share") + "\n";
-    for (const auto& s : d.scenarios) {
-        const std::string sid = csv_quote(s.id);
+    each_scenario(d, ScenarioRows::All, [&](const report::Scenario& s, const std::string& sid) {
         for (const auto& a : s.apportionment) {
             auto row = [&](const char* part, const report::Contribution& c) {
                 ap += sid + "," + csv_quote(a.section_id) + "," + part + "," + csv_quote(c.key) + "," + csv_quote(c.label) + "," +
@@ -149,7 +144,7 @@ std::string apportionment_csv(const report::ReportData& d) {
             for (const auto& c : a.by_type) row("type", c);
             for (const auto& c : a.top_sources) row("source", c);
         }
-    }
+    });
     return ap;
 }
 

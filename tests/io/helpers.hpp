@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/csv_text.hpp"
+#include "common/error.hpp"
 
 namespace qingliu::test {
 
@@ -78,6 +79,13 @@ inline int run_cli(const std::string& args, std::string* output = nullptr) {
     const int rc = std::system(cmd.c_str());
     if (output) *output = read_file(log);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/// Every problem of an input error, one formatted line each (file, record, field, message).
+inline std::string problems_text(const InputError& e) {
+    std::string s;
+    for (const auto& p : e.problems()) s += format_problem(p) + "\n";
+    return s;
 }
 
 /// Text without a leading UTF-8 byte-order mark (the commands write one for Excel).
