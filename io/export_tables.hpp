@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "loads/inventory.hpp"
+#include "reaches/line_network.hpp"
 #include "report/mixing.hpp"
 #include "report/montecarlo.hpp"
 #include "report/report.hpp"
@@ -123,5 +124,11 @@ std::string calibration_csv(const scenarios::CalibrationResult& r);
 /// residuals.csv: section_id,date,constituent,observed_mgL,modelled_mgL,residual_mgL
 std::string residuals_csv(const scenarios::CaseModel& m, const std::vector<scenarios::ObservedValue>& obs,
                           const scenarios::CalibrationResult& r);
+
+// ------------------------------------------------------------------ network building
+/// network_findings.csv: kind,features,x,y,distance_m,message (x, y in the layer's CRS; distance in m)
+std::string network_findings_csv(const std::vector<reaches::LineFinding>& findings);
+/// split_points.csv: point_id,reach_id,position_km,distance_m
+std::string split_points_csv(const std::vector<reaches::SnappedSplitPoint>& points);
 
 }  // namespace qingliu::io

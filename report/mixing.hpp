@@ -1,4 +1,4 @@
-// Outfall mixing zones in the report, the CSV table and the map: what `qingliu mixing` computed (mixing/outfall.hpp)
+// Outfall mixing zones in the report and on the map: what `qingliu mixing` computed (mixing/outfall.hpp)
 // as a report section (the plume over the reach with each parameter's zone outlined, the tables), and
 // the zones and the concentration grid placed on the network's layout (the case's reach lines, else the schematic).
 #pragma once

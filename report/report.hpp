@@ -1,5 +1,5 @@
 // What a report shows, as plain structs: filled from the run store by io/store_report, or in code by tests.
-// Nothing here reads files or databases; the writers (HTML, CSV) turn these structs into text.
+// Nothing here reads files or databases; the HTML writer turns these structs into text, io/export_tables.hpp into CSV.
 #pragma once
 #include <array>
 #include <cstdint>
