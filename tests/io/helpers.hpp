@@ -94,8 +94,8 @@ inline std::string strip_bom(std::string s) {
     return s;
 }
 
-/// A CSV file written by a command as rows of fields, the header first.
-inline std::vector<std::vector<std::string>> read_csv_rows(const fs::path& p) { return parse_csv_text(strip_bom(read_file(p))); }
+/// A CSV file written by a command as rows of fields, the header first (parse_csv_text drops the byte-order mark).
+inline std::vector<std::vector<std::string>> read_csv_rows(const fs::path& p) { return parse_csv_text(read_file(p)); }
 
 /// Index of the column `name` in a header row; throws naming the column when the header has none.
 inline std::size_t column(const std::vector<std::string>& head, const std::string& name) {
