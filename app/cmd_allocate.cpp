@@ -8,6 +8,7 @@
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
+#include "io/export_tables.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
 #include "scenarios/allocation.hpp"
@@ -49,32 +50,11 @@ void register_allocate(CLI::App& cli, Globals& g, Action& action) {
             probs.throw_if_any("allocation");
             const auto by = o->by == "town" ? scenarios::AllocationBy::Town : scenarios::AllocationBy::SourceType;
             const auto table = scenarios::allocation_table(m, {o->mos_pct / 100.0}, by, o->sections);
-            constexpr double t_a = kTonnePerYearPerGramPerSecond;
-            std::string csv = "condition,mos,section_id,section_name,constituent,method,method_zh,unit,current_t_a,allowed_t_a,cut_t_a,"
-                              "cut_share,section_mgL,target_mgL,feasible,gini_indicator,gini_current,gini_allowed\n";
-            for (const auto& e : table) {
-                const auto& sec = m.sections[e.section];
-                const std::string c = std::string(key(kConstituents[e.constituent]));
-                for (const auto& r : e.results) {
-                    std::string gi_names, gi_cur, gi_new;
-                    for (std::size_t k = 0; k < r.gini.size(); ++k) {
-                        gi_names += (k ? ";" : "") + e.indicator_names[k];
-                        gi_cur += (k ? ";" : "") + io::num(r.gini_current[k]);
-                        gi_new += (k ? ";" : "") + io::num(r.gini[k]);
-                    }
-                    for (const auto& u : r.units)
-                        csv += io::csv_quote(cs.front().id) + "," + io::num(o->mos_pct / 100.0) + "," + io::csv_quote(sec.id) + "," +
-                               io::csv_quote(sec.name) + "," + c + "," + scenarios::allocation_method_key(r.method) + "," +
-                               scenarios::allocation_method_zh(r.method) + "," + io::csv_quote(u.id) + "," + io::num(u.current_gs * t_a) + "," +
-                               io::num(u.allowed_gs * t_a) + "," + io::num(u.cut_gs * t_a) + "," + io::num(u.cut_share) + "," +
-                               io::num(e.total_mgL - r.reduction_mgL) + "," + io::num(e.target_mgL) + "," + (r.feasible ? "yes" : "no") +
-                               "," + io::csv_quote(gi_names) + "," + io::csv_quote(gi_cur) + "," + io::csv_quote(gi_new) + "\n";
-                }
-            }
             io::OutputDir out(o->out_dir);
-            out.stage("allocation.csv", csv, true);
+            out.stage("allocation.csv", io::allocation_csv(m, table, cs.front().id, o->mos_pct / 100.0), true);
             out.commit();
             if (g.quiet) return static_cast<int>(kOk);
+            constexpr double t_a = kTonnePerYearPerGramPerSecond;
             std::printf("总量分配 Load allocation (t/a) — condition %s; margin of safety %s %%\n", scenarios::condition_label(cs.front()).c_str(),
                         fixed(o->mos_pct, 1).c_str());
             if (table.empty()) std::printf("  every section meets its target with the margin: nothing to allocate 无需分配\n");

@@ -233,7 +233,8 @@ report::ReportData report_data_of(const RunData& d) {
             o.sections.push_back({x.section_id, x.name, x.name_en, x.river, x.reach_id, x.level, x.position_km, x.target_class, x.flow_m3s,
                                   x.conc_mgL, x.cls, x.overall, x.worst, x.meets, x.exceedance, x.exceedance_max});
         for (const auto& x : s.reaches)
-            o.reaches.push_back({x.reach_id, x.flow_m3s, x.velocity_ms, x.travel_time_d, x.conc_mgL, x.load_out_kg_d, x.dry});
+            o.reaches.push_back({x.reach_id, x.flow_m3s, x.velocity_ms, x.travel_time_d, x.conc_mgL, x.load_out_kg_d, x.dry,
+                                 x.flow_in_m3s, x.decayed_kg_d});
         r.scenarios.push_back(std::move(o));
     }
     return r;
