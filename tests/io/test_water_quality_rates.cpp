@@ -9,6 +9,7 @@
 #include "helpers.hpp"
 #include "io/case_reader.hpp"
 #include "reaches/oxygen.hpp"
+#include "scenarios/parameters.hpp"
 #include "scenarios/water_quality.hpp"
 
 using namespace qingliu;
@@ -200,4 +201,21 @@ TEST_CASE("water-quality: bad rates and compositions are reported together with 
         CHECK(e.problems()[0].message.find("unknown source type") != std::string::npos);
     }
     fs::remove_all(dir2);
+}
+
+TEST_CASE("water-quality: every rate of the kinetics is a [kinetics] row of the parameter table", "[water-quality]") {
+    // qingliu params prints case_parameters(): each kinetics row appears there with its unit, range and default, so
+    // a case without [kinetics] entries runs the kinetics at exactly the library's defaults (COD shared with the
+    // first-order model: its row must carry the same default, or sharing would change the kinetics' default)
+    for (const auto& d : wq::parameter_table()) {
+        const std::string key = scenarios::water_quality_kinetics_key(d.key);
+        INFO(key);
+        const scenarios::ParamDef* row = scenarios::find_parameter(key);
+        REQUIRE(row);
+        CHECK(row->unit == d.unit);
+        CHECK(row->default_value == d.default_value);
+        CHECK(row->min == d.min);
+        CHECK(row->max == d.max);
+        CHECK(!row->source.empty());
+    }
 }
