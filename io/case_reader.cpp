@@ -62,6 +62,7 @@ void read_parameters(Ctx& c, const toml::table& root) {
     for (const auto& def : scenarios::case_parameters()) {
         if (def.key.rfind("dynamic.", 0) == 0) continue;  // read with the dynamic settings (io/series_reader.hpp)
         if (def.key.rfind("water_quality.", 0) == 0) continue;  // io/water_quality_settings.hpp
+        if (def.kind == scenarios::ParamKind::Text) continue;  // read where used (kinetics.*.o2_effect below)
         const toml::node_view<const toml::node> n = root.at_path(def.key);
         double v = def.default_value;
         if (n) {
@@ -390,6 +391,25 @@ LoadedCase load_case(const std::string& path) {
     // the water-quality kinetics' rates: the case's [kinetics] rows (kinetics.cbod.k20_per_d, ..., COD shared)
     for (const auto& d : reaches::wq::parameter_table())
         c.out.water_quality.options.steady.params.*(d.field) = c.params[scenarios::water_quality_kinetics_key(d.key)];
+    {
+        using reaches::wq::O2Effect;
+        auto& p = c.out.water_quality.options.steady.params;
+        for (auto [process, to] : {std::pair<const char*, O2Effect*>{"cbod", &p.cbod_o2_effect},
+                                   {"nitrification", &p.nitrification_o2_effect},
+                                   {"denitrification", &p.denitrification_o2_effect}}) {
+            const std::string key = "kinetics." + std::string(process) + ".o2_effect";
+            const auto n = root.at_path(key);
+            if (!n) continue;
+            const auto v = n.value<std::string>();
+            if (v && *v == "exponential") *to = O2Effect::Exponential;
+            else if (v && *v == "half-saturation") *to = O2Effect::HalfSaturation;
+            else if (v && *v == "second-order") *to = O2Effect::SecondOrder;
+            else if (v && *v == "none") *to = O2Effect::None;
+            else
+                c.probs.add(c.file, "line " + std::to_string(n.node()->source().begin.line), key, v.value_or(""),
+                            "expected \"exponential\", \"half-saturation\", \"second-order\" or \"none\"");
+        }
+    }
 
     const toml::table* tables = root["tables"].as_table();
     if (!tables) {

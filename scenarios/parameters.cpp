@@ -43,6 +43,14 @@ std::vector<ParamDef> make_table() {
         t.push_back({std::move(key), d.unit, d.default_value, d.min, d.max,
                      std::string(d.en) + " (water-quality kinetics)", d.zh, d.source});
     }
+    for (const char* process : {"cbod", "nitrification", "denitrification"})
+        t.push_back({"kinetics." + std::string(process) + ".o2_effect", "", kNoDefault, 0.0, 0.0,
+                     "Form of the oxygen effect f(o) on " + std::string(process) +
+                         " (water-quality kinetics): exponential 1 - exp(-K o) (default), half-saturation o / (K + o), "
+                         "second-order o^2 / (K + o^2), or none (f = 1)" +
+                         (std::string(process) == "denitrification" ? "; denitrification is enhanced by 1 - f(o)" : ""),
+                     "溶解氧影响函数形式（exponential、half-saturation、second-order、none）",
+                     "QUAL2K documentation (Chapra, Pelletier & Tao): exponential by default", ParamKind::Text});
     const struct {
         const char* which;
         const char* en;

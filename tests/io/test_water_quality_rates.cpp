@@ -107,6 +107,14 @@ TEST_CASE("water-quality: the case's [kinetics] rates give the Streeter-Phelps c
     const auto e2 = scenarios::evaluate_water_quality(lc2.model, lc2.water_quality.options);
     CHECK(e2.sections.at(0).conc_mgL[wq::DO] > c[wq::DO] + 0.1);
     fs::remove_all(dir);
+
+    // o2_effect = "none": CBOD oxidation exactly first order, the closed form holds without the o2_k device
+    std::string plain = kRates;
+    plain.replace(plain.find("o2_k = 10.0"), 11, "o2_effect = \"none\"");
+    const io::LoadedCase lc3 = io::load_case(one_reach_case("wq-rates-none", plain, kSettings).string());
+    CHECK(lc3.water_quality.options.steady.params.cbod_o2_effect == wq::O2Effect::None);
+    const auto e3 = scenarios::evaluate_water_quality(lc3.model, lc3.water_quality.options);
+    CHECK(e3.sections.at(0).conc_mgL[wq::DO] == Approx(x.do_mgL).epsilon(1e-9));
 }
 
 TEST_CASE("water-quality: the reach table's sod_g_m2_d is the reach's SOD, [water_quality] reach_sod_g_m2_d wins",
@@ -163,7 +171,7 @@ TEST_CASE("water-quality: a source type's composition from the case", "[water-qu
 }
 
 TEST_CASE("water-quality: bad rates and compositions are reported together with file, line and key", "[water-quality]") {
-    const std::string rates = "cbod = { k20_per_d = -0.5, theta = 2.0, speed = 3 }\n"
+    const std::string rates = "cbod = { k20_per_d = -0.5, theta = 2.0, speed = 3, o2_effect = \"linear\" }\n"
                               "nitrification = { k20_per_d = \"fast\" }\n";
     const fs::path dir = one_reach_case("wq-bad-rates", rates,
                                         std::string(kSettings) +
@@ -183,11 +191,12 @@ TEST_CASE("water-quality: bad rates and compositions are reported together with 
         CHECK(got.count("kinetics.cbod.theta"));
         CHECK(got["kinetics.cbod.speed"] == "unknown parameter");
         CHECK(got.count("kinetics.nitrification.k20_per_d"));
+        CHECK(got["kinetics.cbod.o2_effect"].find("half-saturation") != std::string::npos);
         CHECK(got["water_quality.composition.outfall.bod5_per_cod"].find("[0, 1]") != std::string::npos);
         CHECK(got["water_quality.composition.outfall.colour"].find("unknown key") != std::string::npos);
         // the [kinetics] and [water_quality] problems together; "pigs" may be the id of a source of the inventory,
         // which is resolved only once the other problems are gone, so it is judged then (below)
-        CHECK(e.problems().size() == 6);
+        CHECK(e.problems().size() == 7);
     }
     fs::remove_all(dir);
     // alone, the unknown entry is named
