@@ -23,6 +23,10 @@ namespace qingliu::io {
 namespace fs = std::filesystem;
 using scenarios::CaseModel;
 
+// io/case_kinetics.cpp
+void read_water_quality_kinetics(const toml::table& root, const std::unordered_map<std::string, double>& params,
+                                 const std::string& file, Problems& probs, reaches::wq::Parameters& p);
+
 namespace {
 
 const std::set<std::string> kTopKeys = {"case", "tables", "conditions", "kinetics", "background", "options", "dynamic", "water_quality"};
@@ -388,28 +392,7 @@ LoadedCase load_case(const std::string& path) {
         m.kinetics.k20_per_d[idx(k)] = c.params[scenarios::kinetics_key(k, "k20_per_d")];
         m.kinetics.theta[idx(k)] = c.params[scenarios::kinetics_key(k, "theta")];
     }
-    // the water-quality kinetics' rates: the case's [kinetics] rows (kinetics.cbod.k20_per_d, ..., COD shared)
-    for (const auto& d : reaches::wq::parameter_table())
-        c.out.water_quality.options.steady.params.*(d.field) = c.params[scenarios::water_quality_kinetics_key(d.key)];
-    {
-        using reaches::wq::O2Effect;
-        auto& p = c.out.water_quality.options.steady.params;
-        for (auto [process, to] : {std::pair<const char*, O2Effect*>{"cbod", &p.cbod_o2_effect},
-                                   {"nitrification", &p.nitrification_o2_effect},
-                                   {"denitrification", &p.denitrification_o2_effect}}) {
-            const std::string key = "kinetics." + std::string(process) + ".o2_effect";
-            const auto n = root.at_path(key);
-            if (!n) continue;
-            const auto v = n.value<std::string>();
-            if (v && *v == "exponential") *to = O2Effect::Exponential;
-            else if (v && *v == "half-saturation") *to = O2Effect::HalfSaturation;
-            else if (v && *v == "second-order") *to = O2Effect::SecondOrder;
-            else if (v && *v == "none") *to = O2Effect::None;
-            else
-                c.probs.add(c.file, "line " + std::to_string(n.node()->source().begin.line), key, v.value_or(""),
-                            "expected \"exponential\", \"half-saturation\", \"second-order\" or \"none\"");
-        }
-    }
+    read_water_quality_kinetics(root, c.params, c.file, c.probs, c.out.water_quality.options.steady.params);
 
     const toml::table* tables = root["tables"].as_table();
     if (!tables) {
