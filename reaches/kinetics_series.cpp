@@ -37,7 +37,7 @@ ProcessTable KineticsAt::table(double h, double ka20, double os, double sod20) c
 
 namespace {
 
-constexpr int kMaxTerms = 64;
+constexpr int kMaxTerms = 96;
 // Substeps of nu tau <= 5 where no rate depends on DO: the terms of exp(-nu tau) peak near e^5 / sqrt(10 pi) = 26
 // times the sum's scale, so cancellation costs under 30 ulp (about 30 terms per substep). With oxygen effects the
 // gated series converge more slowly: nu tau <= 1 (about 15 terms).
@@ -123,19 +123,22 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
     const bool gated = used[Cbod] || used[Nitr] || used[Denitr];
     // linear stiffness: the largest total first-order loss of a species
     // (the matrix is triangular: its eigenvalues are the diagonal, each species' total first-order loss)
+    // DO's own (lambda, reaeration) is the stiff one and is treated apart: see the substep length below
     double nu = 0.0;
-    {
-        State diag{};
-        for (int t = 0; t < n_terms; ++t)
-            if (from[terms[t].p] == terms[t].i) diag[terms[t].i] += terms[t].y * kappa[terms[t].p];
-        for (double r : diag) nu = std::max(nu, std::abs(r));
-    }
+    State diag{};
+    for (int t = 0; t < n_terms; ++t)
+        if (from[terms[t].p] == terms[t].i) diag[terms[t].i] += terms[t].y * kappa[terms[t].p];
+    for (int i = 0; i < kNumSpecies; ++i)
+        if (i != DO) nu = std::max(nu, std::abs(diag[i]));
+    const double lambda = std::abs(diag[DO]);
+    double stiff_reach = 2.0;  // lambda tau allowed: small until the DO transient is known to have died out
     State y = y0;
     double s = 0.0;
     double tau_next = seg.length;
     static thread_local double b[kNumSpecies][kMaxTerms + 1];
     double o[kMaxTerms + 1], aux[4][kMaxTerms + 1], f[4][kMaxTerms + 1], g[4][kMaxTerms + 1];
     bool cut = false;  // the last substep ended where DO crossed 0
+    bool failed = false;  // a substep of this segment had to be halved: grow the next ones slowly
     while (s < seg.length) {
         const double q0 = seg.q0 + seg.q1 * s;
         if (gated && !(q0 > 0.0)) return false;
@@ -159,17 +162,40 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
             }
         }
         cut = false;
-        // the oxygen sensitivity of the gated rates: |dG/do| <= K (exponential), 1/K (half-saturation), ~1/sqrt(K)
-        double nu_s = nu;
+        // the oxygen sensitivity of the gated rates: |dG/do| <= K (exponential), 1/K (half-saturation), ~1/sqrt(K);
+        // the gates' series converge fast while sens |do/ds| tau <= 1 (DO changes little on the gates' scale)
+        double nu_s = nu, sens_max = 0.0;
         if (gated)
             for (int p = 0; p < kNumProcesses; ++p)
                 if (gate[p] != None && kappa[p] != 0.0) {
                     const GateDef& d = defs[gate[p]];
                     const double sens = d.form == O2Effect::Exponential ? d.k : d.k > 0.0 ? 1.0 / std::sqrt(d.k) : 1e3;
                     nu_s += std::abs(kappa[p]) * sens * std::abs(y[from[p]]) / q0;
+                    sens_max = std::max(sens_max, sens);
                 }
+        double do_ds = 0.0;
+        if (gated && !clamped) {
+            const double o_now = y[DO] / q0;
+            double d = seg.inflow[DO];
+            for (int t = 0; t < n_terms; ++t) {
+                if (terms[t].i != DO) continue;
+                const int p = terms[t].p;
+                double gv = 1.0;
+                if (gate[p] != None) {
+                    const GateDef& gd = defs[gate[p]];
+                    const double fv = o2_attenuation(gd.form, gd.k, o_now);
+                    gv = gd.complement ? 1.0 - fv : fv;
+                }
+                d += terms[t].y * ((kappa[p] != 0.0 ? kappa[p] * gv * y[from[p]] : 0.0) + rho[p] * q0);
+            }
+            do_ds = std::abs((d - seg.q1 * o_now) / q0);
+        }
         double tau = std::min({tau_next, seg.length - s,
-                               nu_s > 0.0 ? (gated && !clamped ? kReachGated : kReachLinear) / nu_s : seg.length});
+                               nu_s > 0.0 ? (gated && !clamped ? kReachGated : kReachLinear) / nu_s : seg.length,
+                               lambda > 0.0 ? stiff_reach / lambda : seg.length,
+                               // o = L_DO / Q(s): the series of 1 / (q0 + q1 s) converges for |q1| tau < q0
+                               gated && seg.q1 > 0.0 ? 0.5 * q0 / seg.q1 : seg.length,
+                               do_ds * sens_max > 0.0 ? 1.0 / (do_ds * sens_max) : seg.length});
         bool shortened = false;
         for (int attempt = 0;; ++attempt) {
             const bool final = seg.length - s - tau <= 1e-12 * seg.length;
@@ -220,21 +246,44 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
                 }
                 bool tiny = true;
                 for (int i = 0; i < kNumSpecies; ++i)
-                    if (std::abs(b[i][k + 1]) > 1e-17 * scale_i[i] + 1e-20 * scale_max) tiny = false;
+                    if (std::abs(b[i][k + 1]) > (k < 24 ? 2e-16 : 1e-14) * scale_i[i] + 1e-17 * scale_max) tiny = false;
                 small = tiny ? small + 1 : 0;
-                if (k >= 2 && small >= 2) break;
+                if (k >= 8) {   // diverging (a complex singularity of the nonlinear solution within tau): give up early
+                    bool grows = false;
+                    for (int i = 0; i < kNumSpecies; ++i)
+                        if (std::abs(b[i][k + 1]) > 1e3 * scale_i[i] + 1e-3 * scale_max) grows = true;
+                    if (grows) {
+                        k = kMaxTerms;
+                        break;
+                    }
+                }
+                if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) break;   // past the peak of (lambda tau)^k / k!
             }
             if (k == kMaxTerms) {  // not converged: a shorter substep
+                failed = true;
                 if (attempt > 60) return false;
                 tau *= 0.5;
+                stiff_reach = std::max(1.0, 0.5 * stiff_reach);
                 continue;
             }
             const int last = k + 1;
             State yn;
+            bool cancels = false;
             for (int i = 0; i < kNumSpecies; ++i) {
-                double v = 0.0;
-                for (int j = last; j >= 0; --j) v += b[i][j];
+                double v = 0.0, a = 0.0;
+                for (int j = last; j >= 0; --j) {
+                    v += b[i][j];
+                    a += std::abs(b[i][j]);
+                }
                 yn[i] = v;
+                // rounding of the sum <= 1e-16 x the sum of |terms|: kept below 1e-13 of the species' scale
+                if (a > 1e3 * (std::abs(v) + std::abs(b[i][0])) + 1e-3 * scale_max) cancels = true;
+            }
+            if (cancels) {
+                if (attempt > 60) return false;
+                tau *= 0.5;
+                stiff_reach = std::max(1.0, 0.5 * stiff_reach);
+                continue;
             }
             if (gated && !shortened) {
                 // DO must stay on the substep's side of 0 (the clamp of the gates at 0 is not analytic): sampled at
@@ -268,10 +317,18 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
                 }
             }
             for (int p = 0; p < kNumProcesses; ++p) out.processed[p] += proc[p] * tau;
+            // the DO transient's amplitude, ~|dDO/ds| / lambda at the end: the next substep may take lambda tau up to
+            // ln(1e2 |DO| / amplitude) (its terms' cancellation then stays within the check above), at most 24
+            if (lambda > 0.0) {
+                double slope = 0.0;
+                for (int j = last; j >= 1; --j) slope += j * b[DO][j];
+                const double amp = std::abs(slope) / (tau * lambda) + 1e-300;
+                stiff_reach = std::clamp(std::log(1e2 * (std::abs(yn[DO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);
+            }
             y = yn;
             cut = shortened;
             s = (final && !shortened) ? seg.length : s + tau;
-            tau_next = tau * 2.0;
+            tau_next = tau * (failed ? 1.25 : 2.0);
             break;
         }
     }
