@@ -14,7 +14,6 @@
 
 #include "common/error.hpp"
 #include "reaches/bucket.hpp"
-#include "reaches/dynamic_cells.hpp"
 #include "reaches/kinetics_series.hpp"
 #include "reaches/pass_on.hpp"
 
@@ -248,10 +247,10 @@ DynamicResult solve_dynamic_wq(const Network& net, const ReachData& data, const 
         std::copy(y.begin(), y.begin() + n * kNumSpecies, x.begin() + c0 * kNumSpecies);
         settled[r] = 0;
         prev_inflow[r] = in;
-        // transient gone (Erlang bound of the cells' flushing, as the dynamic solver): the cells end at the steady
-        // state of this inflow, computed exactly (mixed_element_at); the state is set to it when the integration
-        // agrees within 100x its tolerance, and the reach then stays there while its inflow does not change.
-        if (!wet || cells::residual_share(n, lam_min, h) > 1e-12) return out;
+        // transient gone: where the integrated end state agrees with the exact steady state of the cells under this
+        // inflow (mixed_element_at) within 100x the odeint tolerance, the state is set to it, and the reach then
+        // stays there while its inflow does not change.
+        if (!wet) return out;
         State above = in;
         std::vector<State> ss(n);
         for (int j = 0; j < n; ++j) {

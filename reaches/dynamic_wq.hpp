@@ -11,12 +11,12 @@
 // topological order (independent parts of the network on all cores), each driven by the interval-mean outflow load
 // of its feeders, held constant over the interval, and passing on its own interval-mean outflow (an extra integral
 // per species, so the exchange conserves mass exactly). At a steady state this exchange is exact; during transients
-// it lags the feeders by up to one interval (first order in exchange_step_d; a test holds it against the whole
-// network integrated as one system, `monolithic`). Fast exact path: when an interval is long enough that the
-// cells' transient has died out (P(Erlang(n, r_min) > h) <= 1e-12, r_min the slowest flushing rate 86400 Q/V, as
-// the dynamic solver's relaxed intervals) and the integrated end state agrees with the exact steady state of the
-// cells under that inflow (mixed_element_at, to 100x the odeint tolerance), the state is set to that steady state,
-// and while the reach's inflow stays the same it stays there without integration.
+// it lags the feeders by up to one interval (second order in exchange_step_d; a test holds it against the whole
+// network integrated as one system, `monolithic`). Fast path: when the integrated end state of an interval agrees
+// with the exact steady state of the cells under that interval's inflow (mixed_element_at) within 100x the odeint
+// tolerance (abs_tol + rel_tol |C|), the state is set to that steady state (a change of at most 100x the tolerance),
+// and while the reach's inflow stays the same (to the bit) it stays there without integration: exact, since the
+// steady state is a fixed point of the cells' equations.
 #pragma once
 #include <functional>
 #include <vector>
