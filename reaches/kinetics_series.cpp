@@ -40,8 +40,9 @@ namespace {
 constexpr int kMaxTerms = 96;
 // Substeps of nu tau <= 5 where no rate depends on DO: the terms of exp(-nu tau) peak near e^5 / sqrt(10 pi) = 26
 // times the sum's scale, so cancellation costs under 30 ulp (about 30 terms per substep). With oxygen effects the
-// gated series converge more slowly: nu tau <= 1 (about 15 terms).
-constexpr double kReachLinear = 5.0, kReachGated = 1.0;
+// gated series converge more slowly: nu tau <= 2, and the gates' sensitivity times the DO change <= 2 (measured on
+// the synthetic networks of bench_wq, the fastest of 1-4 for both).
+constexpr double kReachLinear = 5.0, kReachGated = 2.0, kGateReach = 2.0;
 enum Gate : int { None = 0, Cbod, Nitr, Denitr };
 
 struct GateDef {
@@ -163,7 +164,7 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
         }
         cut = false;
         // the oxygen sensitivity of the gated rates: |dG/do| <= K (exponential), 1/K (half-saturation), ~1/sqrt(K);
-        // the gates' series converge fast while sens |do/ds| tau <= 1 (DO changes little on the gates' scale)
+        // the gates' series converge fast while sens |do/ds| tau <= 2 (DO changes little on the gates' scale)
         double nu_s = nu, sens_max = 0.0;
         if (gated)
             for (int p = 0; p < kNumProcesses; ++p)
@@ -195,7 +196,7 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
                                lambda > 0.0 ? stiff_reach / lambda : seg.length,
                                // o = L_DO / Q(s): the series of 1 / (q0 + q1 s) converges for |q1| tau < q0
                                gated && seg.q1 > 0.0 ? 0.5 * q0 / seg.q1 : seg.length,
-                               do_ds * sens_max > 0.0 ? 1.0 / (do_ds * sens_max) : seg.length});
+                               do_ds * sens_max > 0.0 ? kGateReach / (do_ds * sens_max) : seg.length});
         bool shortened = false;
         for (int attempt = 0;; ++attempt) {
             const bool final = seg.length - s - tau <= 1e-12 * seg.length;

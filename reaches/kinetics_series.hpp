@@ -13,13 +13,18 @@
 //     exponential   f = 1 - E, E = exp(-K o):  E_k = -(K/k) sum_j=1..k j o_j E_k-j
 //     half-sat.     f (K + o) = o:             f_k = (o_k - sum_j=1..k o_j f_k-j) / (K + o_0)
 //     second order  f (K + o^2) = o^2:         f_k = (p_k - sum_j=1..k p_j f_k-j) / (K + p_0),  p = o * o
-// ((a * b)_k = sum_j a_j b_k-j, the product of series). Substeps keep nu tau <= 1 (5 where no rate depends on DO),
-// nu the largest first-order loss of a species plus the oxygen sensitivity of the gated rates, and the series is
-// summed until two successive terms of every species are below 1e-17 of its value (at most 64 terms; else the
-// substep is halved): the truncation is below rounding, so the result is the nonlinear ODE's solution to rounding
-// (tests: against Odeint at 1e-13 and the extrapolated frozen solve). Each process's integral is the integral of its
-// rate series, so that L(h) - L(0) = sum_p yield_p processed_p + inflow h holds term by term: N and P are conserved
-// by construction.
+// ((a * b)_k = sum_j a_j b_k-j, the product of series). Substep lengths: nu tau <= 2 (5 where no rate depends on
+// DO), nu the largest first-order loss of a species other than DO plus the oxygen sensitivity of the gated rates;
+// K |do/ds| tau <= 2 (the DO change on the gates' scale K); |q1| tau <= q0/2 (the series of 1/Q); and lambda tau
+// (lambda = DO's reaeration loss, the stiff one) small until DO's transient has died out, then up to 24, as far as
+// the cancellation of the terms allows: a substep is accepted when the sum of |terms| of every species is within
+// 1e3 of its value (rounding below 1e-13 of it). The series is summed until two successive terms of every species
+// are below 2e-16 of its scale (1e-14 past 24 terms, the rounding floor of the recurrences), at most 96 terms; a
+// series that does not converge (or diverges: a complex singularity of the nonlinear solution within the substep)
+// is retried on half the substep. The result is the nonlinear ODE's solution to rounding (tests: against Odeint at
+// 1e-13 and the extrapolated frozen solve at 1e-13, agreement 1e-9 and 1e-10). Each process's integral is the
+// integral of its rate series, so that L(h) - L(0) = sum_p yield_p processed_p + inflow h holds term by term: N and
+// P are conserved by construction.
 //
 // The gates are clamped at o = 0 (f = 0 below), which is not analytic there. Each substep's DO is sampled at 32
 // points; where it crosses 0 the substep is cut at the root (bisection to 1e-15 of the substep), and the solve goes on
