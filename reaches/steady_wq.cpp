@@ -158,7 +158,20 @@ struct Solver {
         ss.length = dx;
         AffineSolution s;
         ++w.segments;
-        if (!solve_series(opt.params, ss, w.l, s)) {
+        if (!kin.oxygen_dependent()) {
+            // linear: one exact solve of the affine system (kinetics.hpp), as fast as the series and exact alike
+            LinearForm f;
+            f.process = table;
+            for (int q = 0; q < kNumProcesses; ++q) {
+                ProcessTerm& t = f.process[q];
+                const double r0 = t.r0 * ss.scale;
+                t.k *= ss.scale;
+                t.r0 = r0 * w.q;
+                f.r1[q] = r0 * w.q_lat;
+            }
+            f.inflow0 = w.s_lat;
+            s = solve_affine(f, w.l, dx);
+        } else if (!solve_series(opt.params, ss, w.l, s)) {
             ++w.frozen;
             PlugSegment seg;
             seg.flow_in_m3s = w.q;
