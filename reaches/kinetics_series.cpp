@@ -60,7 +60,7 @@ inline double gate_term(const GateDef& g, const double* o, double* aux, double* 
                 f[0] = -std::expm1(-g.k * o[0]);
             } else {
                 double s = 0.0;
-                for (int j = 1; j <= k; ++j) s += j * o[j] * aux[k - j];
+                for (int j = 1; j <= k; ++j) s += static_cast<double>(j) * o[j] * aux[k - j];
                 aux[k] = -g.k * s / k;
                 f[k] = -aux[k];
             }
@@ -122,6 +122,14 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
     }
     if (!(used[Cbod] || used[Nitr] || used[Denitr])) std::fill(std::begin(gate), std::end(gate), 0);
     const bool gated = used[Cbod] || used[Nitr] || used[Denitr];
+    // gates of the same form and constant share one series (QUAL2K's defaults: all three exponential, K = 0.6)
+    int same[4] = {0, 1, 2, 3};
+    for (int gi = 2; gi < 4; ++gi)
+        for (int gj = 1; gj < gi; ++gj)
+            if (used[gj] && same[gj] == gj && defs[gj].form == defs[gi].form && defs[gj].k == defs[gi].k) {
+                same[gi] = gj;
+                break;
+            }
     // linear stiffness: the largest total first-order loss of a species
     // (the matrix is triangular: its eigenvalues are the diagonal, each species' total first-order loss)
     // DO's own (lambda, reaeration) is the stiff one and is treated apart: see the substep length below
@@ -211,8 +219,16 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
                     for (int gi = 1; gi < 4; ++gi) g[gi][k] = k == 0 && defs[gi].complement ? 1.0 : 0.0;
                 } else if (gated) {
                     o[k] = (b[DO][k] - (k > 0 ? q1t * o[k - 1] : 0.0)) / q0;
-                    for (int gi = 1; gi < 4; ++gi)
-                        if (used[gi]) g[gi][k] = gate_term(defs[gi], o, aux[gi], f[gi], k);
+                    for (int gi = 1; gi < 4; ++gi) {
+                        if (!used[gi]) continue;
+                        const int sg = same[gi];
+                        if (sg == gi) {
+                            g[gi][k] = gate_term(defs[gi], o, aux[gi], f[gi], k);
+                        } else {   // the same form and constant as an earlier gate: its series, complemented
+                            f[gi][k] = f[sg][k];
+                            g[gi][k] = defs[gi].complement ? (k == 0 ? 1.0 - f[sg][0] : -f[sg][k]) : f[sg][k];
+                        }
+                    }
                 }
                 double rate[kNumProcesses];
                 for (int p = 0; p < kNumProcesses; ++p) {
