@@ -198,6 +198,13 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
                 d += terms[t].y * ((kappa[p] != 0.0 ? kappa[p] * gv * y[from[p]] : 0.0) + rho[p] * q0);
             }
             do_ds = std::abs((d - seg.q1 * o_now) / q0);
+            // first substep: the DO transient's amplitude ~ |dL_DO/ds| / lambda sets how stiff a substep may be
+            if (s == 0.0 && lambda > 0.0) {
+                double sc = 0.0;
+                for (int i = 0; i < kNumSpecies; ++i) sc = std::max(sc, std::abs(y[i]));
+                const double amp = std::abs(d) / lambda + 1e-300;
+                stiff_reach = std::clamp(std::log(1e2 * (std::abs(y[DO]) + 1e-3 * sc) / amp), 1.0, 24.0);
+            }
         }
         double tau = std::min({tau_next, seg.length - s,
                                nu_s > 0.0 ? (gated && !clamped ? kReachGated : kReachLinear) / nu_s : seg.length,
