@@ -398,9 +398,14 @@ State derivative_at(const Parameters& p, const ProcessTable& table, const State&
     double g[kNumProcesses];
     std::fill(std::begin(g), std::end(g), 1.0);
     g[CbodOxidation] = o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o);
-    g[Nitrification] = o2_attenuation(p.nitrification_o2_effect, p.nitrification_o2_k, o);
+    // QUAL2K's defaults give the three the same form and constant: one evaluation
+    g[Nitrification] = p.nitrification_o2_effect == p.cbod_o2_effect && p.nitrification_o2_k == p.cbod_o2_k
+                           ? g[CbodOxidation]
+                           : o2_attenuation(p.nitrification_o2_effect, p.nitrification_o2_k, o);
     if (p.denitrification_o2_effect != O2Effect::None)
-        g[Denitrification] = 1.0 - o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o);
+        g[Denitrification] = 1.0 - (p.denitrification_o2_effect == p.cbod_o2_effect && p.denitrification_o2_k == p.cbod_o2_k
+                                        ? g[CbodOxidation]
+                                        : o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o));
     State d{};
     for (int q = 0; q < kNumProcesses; ++q) {
         const ProcessTerm& x = table[q];
