@@ -92,61 +92,239 @@ struct Term {
 
 }  // namespace
 
+namespace {
+
+// One segment's series: the process table scaled to s, the gates, and the work arrays of a substep.
+class Series {
+public:
+    Series(const Parameters& par, const SeriesSegment& seg) : seg_(seg) {
+        const ProcessTable& pt = *seg.table;
+        defs_[0] = {O2Effect::None, 0.0, false};
+        defs_[1] = {par.cbod_o2_effect, par.cbod_o2_k, false};
+        defs_[2] = {par.nitrification_o2_effect, par.nitrification_o2_k, false};
+        defs_[3] = {par.denitrification_o2_effect, par.denitrification_o2_k, true};
+        gate_.fill(None);
+        gate_[CbodOxidation] = par.cbod_o2_effect != O2Effect::None ? Cbod : None;
+        gate_[Nitrification] = par.nitrification_o2_effect != O2Effect::None ? Nitr : None;
+        gate_[Denitrification] = par.denitrification_o2_effect != O2Effect::None ? Denitr : None;
+        for (int p = 0; p < kNumProcesses; ++p) {
+            kappa_[p] = pt[p].from >= 0 ? pt[p].k * seg.scale : 0.0;
+            rho_[p] = pt[p].r0 * seg.scale;
+            from_[p] = pt[p].from;
+            if (kappa_[p] == 0.0 && rho_[p] == 0.0) continue;
+            if (gate_[p] != None && kappa_[p] != 0.0) used_[gate_[p]] = true;
+            for (int i = 0; i < kNumSpecies; ++i)
+                if (pt[p].yield[i] != 0.0) terms_[n_terms_++] = {p, i, pt[p].yield[i]};
+        }
+        gated = used_[Cbod] || used_[Nitr] || used_[Denitr];
+        if (!gated) gate_.fill(None);
+        // gates of the same form and constant share one series (QUAL2K's defaults: all three exponential, K = 0.6)
+        for (int gi = 2; gi < 4; ++gi)
+            for (int gj = 1; gj < gi; ++gj)
+                if (used_[gj] && same_[gj] == gj && defs_[gj].form == defs_[gi].form && defs_[gj].k == defs_[gi].k) {
+                    same_[gi] = gj;
+                    break;
+                }
+        // linear stiffness: the largest total first-order loss of a species other than DO (the matrix is
+        // triangular: its eigenvalues are the diagonal); DO's own (lambda, reaeration) is the stiff one
+        State diag{};
+        for (int t = 0; t < n_terms_; ++t)
+            if (from_[terms_[t].p] == terms_[t].i) diag[terms_[t].i] += terms_[t].y * kappa_[terms_[t].p];
+        for (int i = 0; i < kNumSpecies; ++i)
+            if (i != DO) nu = std::max(nu, std::abs(diag[i]));
+        lambda = std::abs(diag[DO]);
+        // the oxygen sensitivity of the gates: |dG/do| <= K (exponential), 1/K (half-saturation), ~1/sqrt(K)
+        for (int p = 0; p < kNumProcesses; ++p)
+            if (gate_[p] != None && kappa_[p] != 0.0) {
+                const GateDef& d = defs_[gate_[p]];
+                sens_[p] = d.form == O2Effect::Exponential ? d.k : d.k > 0.0 ? 1.0 / std::sqrt(d.k) : 1e3;
+                sens_max = std::max(sens_max, sens_[p]);
+            }
+    }
+
+    bool gated = false;
+    double nu = 0.0, lambda = 0.0, sens_max = 0.0;
+
+    /// nu plus the gated rates' sensitivity to DO at y (flow q0)
+    double nu_at(const State& y, double q0) const {
+        double v = nu;
+        for (int p = 0; p < kNumProcesses; ++p)
+            if (sens_[p] > 0.0) v += std::abs(kappa_[p]) * sens_[p] * std::abs(y[from_[p]]) / q0;
+        return v;
+    }
+
+    /// dL_DO/ds at y (flow q0) with the gates at o = L_DO / q0, or at o = 0 (clamped)
+    double do_rate(const State& y, double q0, bool clamped) const {
+        const double o = y[DO] / q0;
+        double d = seg_.inflow[DO];
+        for (int t = 0; t < n_terms_; ++t) {
+            if (terms_[t].i != DO) continue;
+            const int p = terms_[t].p;
+            double gv = 1.0;
+            if (gate_[p] != None) {
+                const GateDef& gd = defs_[gate_[p]];
+                const double fv = clamped ? 0.0 : o2_attenuation(gd.form, gd.k, o);
+                gv = gd.complement ? 1.0 - fv : fv;
+            }
+            d += terms_[t].y * ((kappa_[p] != 0.0 ? kappa_[p] * gv * y[from_[p]] : 0.0) + rho_[p] * q0);
+        }
+        return d;
+    }
+
+    /// The series of a substep of length tau from y: b_[i][0..last], each process's integral over the substep
+    /// divided by tau in proc. Returns last, or -1 when the series does not converge (or diverges).
+    int expand(const State& y, double q0, double tau, bool clamped, PerProcess& proc) {
+        const double q1t = seg_.q1 * tau;
+        for (int i = 0; i < kNumSpecies; ++i) b_[i][0] = y[i];
+        proc = {};
+        int small = 0;
+        for (int k = 0; k < kMaxTerms; ++k) {
+            gate_terms(k, q0, q1t, clamped);
+            double rate[kNumProcesses];
+            for (int p = 0; p < kNumProcesses; ++p) {
+                double r = 0.0;
+                if (kappa_[p] != 0.0) {
+                    const double* bf = b_[from_[p]];
+                    double gl;
+                    if (gate_[p] == None) {
+                        gl = bf[k];
+                    } else {
+                        const double* gs = g_[gate_[p]];
+                        gl = 0.0;
+                        for (int j = 0; j <= k; ++j) gl += gs[j] * bf[k - j];
+                    }
+                    r = kappa_[p] * gl;
+                }
+                if (k == 0) r += rho_[p] * q0;
+                else if (k == 1) r += rho_[p] * q1t;
+                rate[p] = r;
+                proc[p] += r / (k + 1);
+            }
+            double next[kNumSpecies];
+            for (int i = 0; i < kNumSpecies; ++i) next[i] = k == 0 ? seg_.inflow[i] : 0.0;
+            for (int t = 0; t < n_terms_; ++t) next[terms_[t].i] += terms_[t].y * rate[terms_[t].p];
+            const double c = tau / (k + 1);
+            for (int i = 0; i < kNumSpecies; ++i) b_[i][k + 1] = next[i] * c;
+            if (k == 0) {
+                scale_max = 0.0;
+                for (int i = 0; i < kNumSpecies; ++i) {
+                    scale_[i] = std::abs(b_[i][0]) + std::abs(b_[i][1]);
+                    scale_max = std::max(scale_max, scale_[i]);
+                }
+            }
+            bool tiny = true, grows = false;
+            for (int i = 0; i < kNumSpecies; ++i) {
+                const double v = std::abs(b_[i][k + 1]);
+                if (v > (k < 24 ? 2e-16 : 1e-14) * scale_[i] + 1e-17 * scale_max) tiny = false;
+                if (v > 1e3 * scale_[i] + 1e-3 * scale_max) grows = true;
+            }
+            // diverging: a complex singularity of the nonlinear solution within tau; give up early
+            if (k >= 8 && grows) return -1;
+            small = tiny ? small + 1 : 0;
+            if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) return k + 1;   // past the peak of (lambda tau)^k / k!
+        }
+        return -1;
+    }
+
+    /// The sum of the series into yn; false where the terms cancel beyond 1e3 x the result (rounding of the sum
+    /// <= 1e-16 x the sum of |terms|, kept below 1e-13 of the species' scale).
+    bool sum(int last, State& yn) const {
+        bool ok = true;
+        for (int i = 0; i < kNumSpecies; ++i) {
+            double v = 0.0, a = 0.0;
+            for (int j = last; j >= 0; --j) {
+                v += b_[i][j];
+                a += std::abs(b_[i][j]);
+            }
+            yn[i] = v;
+            if (a > 1e3 * (std::abs(v) + std::abs(b_[i][0])) + 1e-3 * scale_max) ok = false;
+        }
+        return ok;
+    }
+
+    /// Where DO leaves the substep's side of 0 (the clamp of the gates at 0 is not analytic): sampled at 32 points,
+    /// the root by bisection to 1e-15 of the substep. Returns the fraction of the substep before it, or -1 if none.
+    double crossing(int last, bool clamped) const {
+        auto do_at = [&](double th) {
+            double v = 0.0;
+            for (int j = last; j >= 0; --j) v = v * th + b_[DO][j];
+            return v;
+        };
+        auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
+        double lo = 0.0, hi = -1.0;
+        for (int j = 1; j <= 32; ++j)
+            if (wrong(do_at(j / 32.0))) {
+                lo = (j - 1) / 32.0;
+                hi = j / 32.0;
+                break;
+            }
+        if (hi < 0.0) return -1.0;
+        for (int it = 0; it < 60 && hi - lo > 1e-15; ++it) {
+            const double mid = 0.5 * (lo + hi);
+            (wrong(do_at(mid)) ? hi : lo) = mid;
+        }
+        return lo;
+    }
+
+    /// The next substep's allowed lambda tau from the DO transient's amplitude ~|dDO/ds| / lambda at the end of
+    /// this one: ln(1e2 |DO| / amplitude) (its terms' cancellation then stays within sum's check), 1 to 24.
+    double stiff_reach_after(int last, double tau, const State& yn) const {
+        double slope = 0.0;
+        for (int j = last; j >= 1; --j) slope += j * b_[DO][j];
+        const double amp = std::abs(slope) / (tau * lambda) + 1e-300;
+        return std::clamp(std::log(1e2 * (std::abs(yn[DO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);
+    }
+
+private:
+    // term k of every gate's series (o from L_DO / Q; below 0 the gates are constants)
+    void gate_terms(int k, double q0, double q1t, bool clamped) {
+        if (!gated) return;
+        if (clamped) {
+            for (int gi = 1; gi < 4; ++gi) g_[gi][k] = k == 0 && defs_[gi].complement ? 1.0 : 0.0;
+            return;
+        }
+        o_[k] = (b_[DO][k] - (k > 0 ? q1t * o_[k - 1] : 0.0)) / q0;
+        for (int gi = 1; gi < 4; ++gi) {
+            if (!used_[gi]) continue;
+            const int sg = same_[gi];
+            if (sg == gi) {
+                g_[gi][k] = gate_term(defs_[gi], o_, aux_[gi], f_[gi], k);
+            } else {   // the same form and constant as an earlier gate: its series, complemented
+                f_[gi][k] = f_[sg][k];
+                g_[gi][k] = defs_[gi].complement ? (k == 0 ? 1.0 - f_[sg][0] : -f_[sg][k]) : f_[sg][k];
+            }
+        }
+    }
+
+    const SeriesSegment& seg_;
+    std::array<int, kNumProcesses> gate_{};
+    GateDef defs_[4];
+    bool used_[4] = {false, false, false, false};
+    int same_[4] = {0, 1, 2, 3};
+    double kappa_[kNumProcesses] = {}, rho_[kNumProcesses] = {}, sens_[kNumProcesses] = {};
+    int from_[kNumProcesses] = {};
+    Term terms_[kNumProcesses * kNumSpecies] = {};
+    int n_terms_ = 0;
+    double scale_[kNumSpecies] = {};
+    double scale_max = 0.0;
+    double b_[kNumSpecies][kMaxTerms + 1];
+    double o_[kMaxTerms + 1], aux_[4][kMaxTerms + 1], f_[4][kMaxTerms + 1], g_[4][kMaxTerms + 1];
+};
+
+}  // namespace
+
 bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out) {
     out.y = y0;
     out.processed = {};
     if (!(seg.length > 0.0)) return true;
-    const ProcessTable& pt = *seg.table;
-    // gates per process
-    std::array<int, kNumProcesses> gate{};
-    GateDef defs[4] = {{O2Effect::None, 0.0, false},
-                       {par.cbod_o2_effect, par.cbod_o2_k, false},
-                       {par.nitrification_o2_effect, par.nitrification_o2_k, false},
-                       {par.denitrification_o2_effect, par.denitrification_o2_k, true}};
-    gate[CbodOxidation] = par.cbod_o2_effect != O2Effect::None ? Cbod : None;
-    gate[Nitrification] = par.nitrification_o2_effect != O2Effect::None ? Nitr : None;
-    gate[Denitrification] = par.denitrification_o2_effect != O2Effect::None ? Denitr : None;
-    bool used[4] = {false, false, false, false};
-    double kappa[kNumProcesses], rho[kNumProcesses];
-    int from[kNumProcesses];
-    Term terms[kNumProcesses * kNumSpecies];
-    int n_terms = 0;
-    for (int p = 0; p < kNumProcesses; ++p) {
-        kappa[p] = pt[p].from >= 0 ? pt[p].k * seg.scale : 0.0;
-        rho[p] = pt[p].r0 * seg.scale;
-        from[p] = pt[p].from;
-        if (kappa[p] == 0.0 && rho[p] == 0.0) continue;
-        if (gate[p] != None && kappa[p] != 0.0) used[gate[p]] = true;
-        for (int i = 0; i < kNumSpecies; ++i)
-            if (pt[p].yield[i] != 0.0) terms[n_terms++] = {p, i, pt[p].yield[i]};
-    }
-    if (!(used[Cbod] || used[Nitr] || used[Denitr])) std::fill(std::begin(gate), std::end(gate), 0);
-    const bool gated = used[Cbod] || used[Nitr] || used[Denitr];
-    // gates of the same form and constant share one series (QUAL2K's defaults: all three exponential, K = 0.6)
-    int same[4] = {0, 1, 2, 3};
-    for (int gi = 2; gi < 4; ++gi)
-        for (int gj = 1; gj < gi; ++gj)
-            if (used[gj] && same[gj] == gj && defs[gj].form == defs[gi].form && defs[gj].k == defs[gi].k) {
-                same[gi] = gj;
-                break;
-            }
-    // linear stiffness: the largest total first-order loss of a species
-    // (the matrix is triangular: its eigenvalues are the diagonal, each species' total first-order loss)
-    // DO's own (lambda, reaeration) is the stiff one and is treated apart: see the substep length below
-    double nu = 0.0;
-    State diag{};
-    for (int t = 0; t < n_terms; ++t)
-        if (from[terms[t].p] == terms[t].i) diag[terms[t].i] += terms[t].y * kappa[terms[t].p];
-    for (int i = 0; i < kNumSpecies; ++i)
-        if (i != DO) nu = std::max(nu, std::abs(diag[i]));
-    const double lambda = std::abs(diag[DO]);
+    Series ser(par, seg);
+    const bool gated = ser.gated;
+    const double lambda = ser.lambda;
     double stiff_reach = 2.0;  // lambda tau allowed: small until the DO transient is known to have died out
     State y = y0;
     double s = 0.0;
     double tau_next = seg.length;
-    static thread_local double b[kNumSpecies][kMaxTerms + 1];
-    double o[kMaxTerms + 1], aux[4][kMaxTerms + 1], f[4][kMaxTerms + 1], g[4][kMaxTerms + 1];
-    bool cut = false;  // the last substep ended where DO crossed 0
+    bool cut = false;     // the last substep ended where DO crossed 0
     bool failed = false;  // a substep of this segment had to be halved: grow the next ones slowly
     while (s < seg.length) {
         const double q0 = seg.q0 + seg.q1 * s;
@@ -156,48 +334,16 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
         bool clamped = false;
         if (gated) {
             const double tiny = 1e-12 * q0;
-            if (y[DO] < -tiny) {
-                clamped = true;
-            } else if (y[DO] <= tiny || cut) {
-                double d = seg.inflow[DO];
-                for (int t = 0; t < n_terms; ++t) {
-                    if (terms[t].i != DO) continue;
-                    const int p = terms[t].p;
-                    double gv = 1.0;
-                    if (gate[p] != None) gv = defs[gate[p]].complement ? 1.0 : 0.0;
-                    d += terms[t].y * ((kappa[p] != 0.0 ? kappa[p] * gv * y[from[p]] : 0.0) + rho[p] * q0);
-                }
-                clamped = d <= 0.0 && y[DO] <= tiny;
-            }
+            if (y[DO] < -tiny) clamped = true;
+            else if (y[DO] <= tiny || cut) clamped = ser.do_rate(y, q0, true) <= 0.0 && y[DO] <= tiny;
         }
         cut = false;
-        // the oxygen sensitivity of the gated rates: |dG/do| <= K (exponential), 1/K (half-saturation), ~1/sqrt(K);
         // the gates' series converge fast while sens |do/ds| tau <= 2 (DO changes little on the gates' scale)
-        double nu_s = nu, sens_max = 0.0;
-        if (gated)
-            for (int p = 0; p < kNumProcesses; ++p)
-                if (gate[p] != None && kappa[p] != 0.0) {
-                    const GateDef& d = defs[gate[p]];
-                    const double sens = d.form == O2Effect::Exponential ? d.k : d.k > 0.0 ? 1.0 / std::sqrt(d.k) : 1e3;
-                    nu_s += std::abs(kappa[p]) * sens * std::abs(y[from[p]]) / q0;
-                    sens_max = std::max(sens_max, sens);
-                }
+        const double nu_s = gated ? ser.nu_at(y, q0) : ser.nu;
         double do_ds = 0.0;
         if (gated && !clamped) {
-            const double o_now = y[DO] / q0;
-            double d = seg.inflow[DO];
-            for (int t = 0; t < n_terms; ++t) {
-                if (terms[t].i != DO) continue;
-                const int p = terms[t].p;
-                double gv = 1.0;
-                if (gate[p] != None) {
-                    const GateDef& gd = defs[gate[p]];
-                    const double fv = o2_attenuation(gd.form, gd.k, o_now);
-                    gv = gd.complement ? 1.0 - fv : fv;
-                }
-                d += terms[t].y * ((kappa[p] != 0.0 ? kappa[p] * gv * y[from[p]] : 0.0) + rho[p] * q0);
-            }
-            do_ds = std::abs((d - seg.q1 * o_now) / q0);
+            const double d = ser.do_rate(y, q0, false);
+            do_ds = std::abs((d - seg.q1 * y[DO] / q0) / q0);
             // first substep: the DO transient's amplitude ~ |dL_DO/ds| / lambda sets how stiff a substep may be
             if (s == 0.0 && lambda > 0.0) {
                 double sc = 0.0;
@@ -211,144 +357,32 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
                                lambda > 0.0 ? stiff_reach / lambda : seg.length,
                                // o = L_DO / Q(s): the series of 1 / (q0 + q1 s) converges for |q1| tau < q0
                                gated && seg.q1 > 0.0 ? 0.5 * q0 / seg.q1 : seg.length,
-                               do_ds * sens_max > 0.0 ? kGateReach / (do_ds * sens_max) : seg.length});
+                               do_ds * ser.sens_max > 0.0 ? kGateReach / (do_ds * ser.sens_max) : seg.length});
         bool shortened = false;
         for (int attempt = 0;; ++attempt) {
+            if (attempt > 60) return false;
             const bool final = seg.length - s - tau <= 1e-12 * seg.length;
             if (final) tau = seg.length - s;
-            const double q1t = seg.q1 * tau;
-            double scale_i[kNumSpecies], scale_max = 0.0;
-            for (int i = 0; i < kNumSpecies; ++i) b[i][0] = y[i];
-            PerProcess proc{};
-            int k = 0, small = 0;
-            for (; k < kMaxTerms; ++k) {
-                if (gated && clamped) {
-                    for (int gi = 1; gi < 4; ++gi) g[gi][k] = k == 0 && defs[gi].complement ? 1.0 : 0.0;
-                } else if (gated) {
-                    o[k] = (b[DO][k] - (k > 0 ? q1t * o[k - 1] : 0.0)) / q0;
-                    for (int gi = 1; gi < 4; ++gi) {
-                        if (!used[gi]) continue;
-                        const int sg = same[gi];
-                        if (sg == gi) {
-                            g[gi][k] = gate_term(defs[gi], o, aux[gi], f[gi], k);
-                        } else {   // the same form and constant as an earlier gate: its series, complemented
-                            f[gi][k] = f[sg][k];
-                            g[gi][k] = defs[gi].complement ? (k == 0 ? 1.0 - f[sg][0] : -f[sg][k]) : f[sg][k];
-                        }
-                    }
-                }
-                double rate[kNumProcesses];
-                for (int p = 0; p < kNumProcesses; ++p) {
-                    double r = 0.0;
-                    if (kappa[p] != 0.0) {
-                        const double* bf = b[from[p]];
-                        double gl;
-                        if (gate[p] == None) {
-                            gl = bf[k];
-                        } else {
-                            const double* gs = g[gate[p]];
-                            gl = 0.0;
-                            for (int j = 0; j <= k; ++j) gl += gs[j] * bf[k - j];
-                        }
-                        r = kappa[p] * gl;
-                    }
-                    if (k == 0) r += rho[p] * q0;
-                    else if (k == 1) r += rho[p] * q1t;
-                    rate[p] = r;
-                    proc[p] += r / (k + 1);
-                }
-                double next[kNumSpecies];
-                for (int i = 0; i < kNumSpecies; ++i) next[i] = k == 0 ? seg.inflow[i] : 0.0;
-                for (int t = 0; t < n_terms; ++t) next[terms[t].i] += terms[t].y * rate[terms[t].p];
-                const double c = tau / (k + 1);
-                for (int i = 0; i < kNumSpecies; ++i) b[i][k + 1] = next[i] * c;
-                if (k == 0) {
-                    for (int i = 0; i < kNumSpecies; ++i) {
-                        scale_i[i] = std::abs(b[i][0]) + std::abs(b[i][1]);
-                        scale_max = std::max(scale_max, scale_i[i]);
-                    }
-                }
-                bool tiny = true;
-                for (int i = 0; i < kNumSpecies; ++i)
-                    if (std::abs(b[i][k + 1]) > (k < 24 ? 2e-16 : 1e-14) * scale_i[i] + 1e-17 * scale_max) tiny = false;
-                small = tiny ? small + 1 : 0;
-                if (k >= 8) {   // diverging (a complex singularity of the nonlinear solution within tau): give up early
-                    bool grows = false;
-                    for (int i = 0; i < kNumSpecies; ++i)
-                        if (std::abs(b[i][k + 1]) > 1e3 * scale_i[i] + 1e-3 * scale_max) grows = true;
-                    if (grows) {
-                        k = kMaxTerms;
-                        break;
-                    }
-                }
-                if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) break;   // past the peak of (lambda tau)^k / k!
-            }
-            if (k == kMaxTerms) {  // not converged: a shorter substep
-                failed = true;
-                if (attempt > 60) return false;
-                tau *= 0.5;
-                stiff_reach = std::max(1.0, 0.5 * stiff_reach);
-                continue;
-            }
-            const int last = k + 1;
+            PerProcess proc;
+            const int last = ser.expand(y, q0, tau, clamped, proc);
             State yn;
-            bool cancels = false;
-            for (int i = 0; i < kNumSpecies; ++i) {
-                double v = 0.0, a = 0.0;
-                for (int j = last; j >= 0; --j) {
-                    v += b[i][j];
-                    a += std::abs(b[i][j]);
-                }
-                yn[i] = v;
-                // rounding of the sum <= 1e-16 x the sum of |terms|: kept below 1e-13 of the species' scale
-                if (a > 1e3 * (std::abs(v) + std::abs(b[i][0])) + 1e-3 * scale_max) cancels = true;
-            }
-            if (cancels) {
-                if (attempt > 60) return false;
+            if (last < 0 || !ser.sum(last, yn)) {  // not converged, or cancelling: a shorter substep
+                failed = failed || last < 0;
                 tau *= 0.5;
                 stiff_reach = std::max(1.0, 0.5 * stiff_reach);
                 continue;
             }
             if (gated && !shortened) {
-                // DO must stay on the substep's side of 0 (the clamp of the gates at 0 is not analytic): sampled at
-                // 32 points; at a crossing the substep is cut at the root (bisection to 1e-15 of the substep)
-                auto do_at = [&](double th) {
-                    double v = 0.0;
-                    for (int j = last; j >= 0; --j) v = v * th + b[DO][j];
-                    return v;
-                };
-                auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
-                double lo = 0.0, hi = -1.0;
-                for (int j = 1; j <= 32; ++j)
-                    if (wrong(do_at(j / 32.0))) {
-                        lo = (j - 1) / 32.0;
-                        hi = j / 32.0;
-                        break;
-                    }
-                if (hi > 0.0) {
-                    for (int it = 0; it < 60 && hi - lo > 1e-15; ++it) {
-                        const double mid = 0.5 * (lo + hi);
-                        (wrong(do_at(mid)) ? hi : lo) = mid;
-                    }
-                    if (!(lo > 1e-9)) {
-                        if (attempt > 60) return false;
-                        tau *= 0.5;   // the crossing is at the very start: a shorter substep decides the side
-                        continue;
-                    }
-                    tau *= lo;
-                    shortened = true;
+                const double at = ser.crossing(last, clamped);
+                if (at >= 0.0) {
+                    // cut at the crossing; at the very start a shorter substep decides the side
+                    tau *= at > 1e-9 ? at : 0.5;
+                    shortened = at > 1e-9;
                     continue;
                 }
             }
             for (int p = 0; p < kNumProcesses; ++p) out.processed[p] += proc[p] * tau;
-            // the DO transient's amplitude, ~|dDO/ds| / lambda at the end: the next substep may take lambda tau up to
-            // ln(1e2 |DO| / amplitude) (its terms' cancellation then stays within the check above), at most 24
-            if (lambda > 0.0) {
-                double slope = 0.0;
-                for (int j = last; j >= 1; --j) slope += j * b[DO][j];
-                const double amp = std::abs(slope) / (tau * lambda) + 1e-300;
-                stiff_reach = std::clamp(std::log(1e2 * (std::abs(yn[DO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);
-            }
+            if (lambda > 0.0) stiff_reach = ser.stiff_reach_after(last, tau, yn);
             y = yn;
             cut = shortened;
             s = (final && !shortened) ? seg.length : s + tau;
