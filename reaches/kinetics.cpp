@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/error.hpp"
+#include "reaches/kinetics_series.hpp"
 #include "reaches/oxygen.hpp"
 
 namespace qingliu::reaches::wq {
@@ -417,6 +418,14 @@ AffineSolution solve_frozen(const FormAt& form_at, const State& y0, double h, co
 }
 
 AffineSolution advance(const Parameters& p, const Environment& env, const State& y0, double dt_d, double rel_tol) {
+    {   // the Taylor series (kinetics_series.hpp); where DO reaches 0 under oxygen effects, the frozen substeps
+        const ProcessTable t = KineticsAt(p, env.temperature_c).table(env);
+        SeriesSegment seg;
+        seg.table = &t;
+        seg.length = dt_d;
+        AffineSolution r;
+        if (solve_series(p, seg, y0, r)) return r;
+    }
     StepOptions opt;
     opt.state_dependent = depends_on_oxygen(p);
     opt.rel_tol = rel_tol;
@@ -431,6 +440,18 @@ AffineSolution advance(const Parameters& p, const Environment& env, const State&
 AffineSolution solve_plug_segment(const Parameters& p, const Environment& env, const PlugSegment& seg,
                                   const State& load_in_gs, double rel_tol) {
     if (!(seg.velocity_ms > 0.0)) throw ModelError("plug-flow segment needs a velocity > 0 m/s");
+    {   // the Taylor series (kinetics_series.hpp); where DO reaches 0 under oxygen effects, the frozen substeps
+        const ProcessTable t = KineticsAt(p, env.temperature_c).table(env);
+        SeriesSegment s;
+        s.table = &t;
+        s.scale = 1.0 / (86400.0 * seg.velocity_ms);
+        s.q0 = seg.flow_in_m3s;
+        s.q1 = seg.lateral_m3s_per_m;
+        s.inflow = seg.lateral_load_gs_per_m;
+        s.length = seg.length_m;
+        AffineSolution r;
+        if (solve_series(p, s, load_in_gs, r)) return r;
+    }
     StepOptions opt;
     opt.state_dependent = depends_on_oxygen(p);
     opt.rel_tol = rel_tol;
@@ -457,51 +478,8 @@ AffineSolution solve_plug_segment(const Parameters& p, const Environment& env, c
 
 MixedElement solve_mixed_element(const Parameters& p, const Environment& env, const State& load_in_gs,
                                  double flow_m3s, double volume_m3) {
-    if (!(flow_m3s > 0.0)) throw ModelError("completely mixed element needs a flow > 0 m3/s");
-    const double v_per_d = volume_m3 / 86400.0;  // rates in 1/d x V (m3) / 86400 -> m3/s
-    auto solve_at = [&](double o_ref) {
-        MixedElement e;
-        LinearForm f;
-        f.process = process_table(p, env, o_ref);
-        const Assembled s = assemble(f);
-        // (Q - V A) C = W + V b, lower triangular
-        for (int i = 0; i < kNumSpecies; ++i) {
-            double rhs = load_in_gs[i] + v_per_d * s.c0[i];
-            for (int j = 0; j < i; ++j) rhs += v_per_d * s.a[i][j] * e.conc_mgL[j];
-            e.conc_mgL[i] = rhs / (flow_m3s - v_per_d * s.a[i][i]);
-        }
-        for (int q = 0; q < kNumProcesses; ++q) {
-            const ProcessTerm& x = f.process[q];
-            e.processed[q] = v_per_d * ((x.from >= 0 ? x.k * e.conc_mgL[x.from] : 0.0) + x.r0);
-        }
-        return e;
-    };
-    MixedElement e0 = solve_at(0.0);
-    if (!depends_on_oxygen(p) || e0.conc_mgL[DO] <= 0.0) return e0;  // effects clamp DO at 0: rates as at 0
-    // g(o) = DO(o) - o falls with o (more DO, faster oxygen use): its root lies in [0, DO(0)]; bisection with
-    // secant steps (Illinois) to 1e-13 of the bracket
-    double lo = 0.0, hi = e0.conc_mgL[DO];
-    double glo = e0.conc_mgL[DO], ghi = solve_at(hi).conc_mgL[DO] - hi;
-    if (ghi >= 0.0) return solve_at(hi);
-    int side = 0;
-    for (int it = 0; it < 200 && hi - lo > 1e-13 * std::max(1.0, hi); ++it) {
-        double o = (lo * ghi - hi * glo) / (ghi - glo);
-        if (!(o > lo && o < hi)) o = 0.5 * (lo + hi);
-        const double g = solve_at(o).conc_mgL[DO] - o;
-        if (std::abs(g) <= 1e-14 * std::max(1.0, o)) return solve_at(o);
-        if (g > 0.0) {
-            lo = o;
-            glo = g;
-            if (side == 1) ghi *= 0.5;
-            side = 1;
-        } else {
-            hi = o;
-            ghi = g;
-            if (side == -1) glo *= 0.5;
-            side = -1;
-        }
-    }
-    return solve_at(0.5 * (lo + hi));
+    if (!(env.depth_m > 0.0)) throw ModelError("water-quality kinetics need a depth > 0 m (settling and SOD per depth)");
+    return mixed_element_at(p, KineticsAt(p, env.temperature_c).table(env), load_in_gs, flow_m3s, volume_m3);
 }
 
 }  // namespace qingliu::reaches::wq

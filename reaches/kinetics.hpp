@@ -22,6 +22,9 @@
 // o^2/(K+o^2)), or 1 when switched off. TN = No + NH3 + NO3, TP = Po + IP; BOD5 = CBODu (1 - e^(-5 k1)), k1 the
 // bottle rate.
 //
+// advance, solve_plug_segment and the solvers use the Taylor series of the full nonlinear system
+// (reaches/kinetics_series.hpp), exact to rounding, oxygen effects and DO crossing 0 included; what follows is the
+// reference they fall back to should a series substep not converge.
 // Over a step in which the rates are constant the system is linear, dy/dt = A y + b, and is solved exactly
 // (solve_affine: the exponential of the small augmented matrix applied to the state, by a scaled Taylor series
 // whose truncation is below 1e-17 relative, stepping the vector or, for stiff segments, squaring the matrix). With

@@ -17,7 +17,7 @@
 
 #include "common/error.hpp"
 #include "reaches/bucket.hpp"
-#include "reaches/transfer_share.hpp"
+#include "reaches/pass_on.hpp"
 
 namespace qingliu::reaches {
 namespace {
@@ -318,84 +318,19 @@ struct Router {
         }
     }
 
-    // Passes the outflow on: fixed transfers first, then the split by fraction.
+    // Passes the outflow on: fixed transfers first, then the split by fraction (pass_on.hpp).
     void pass_on(const Walk& w, Totals& t) {
-        const Topology& topo = net.topo;
-        const std::int32_t r = w.r;
-        double q_rem = w.q;
-        PerConstituent l_rem = w.l;
-        static const std::vector<std::int32_t> kNoTransfers;
-        for (const std::int32_t k : any_transfer ? topo.transfers_from(r) : kNoTransfers) {
-            const Transfer& tr = topo.transfers()[k];
-            const double share = detail::transfer_share(topo, r, tr, q_rem);
-            up_q[tr.to] += tr.flow_m3s;
-            for (int c = 0; c < kNumConstituents; ++c) {
-                up_l[tr.to][c] += l_rem[c] * share;
-                l_rem[c] -= l_rem[c] * share;
-            }
-            q_rem = std::max(q_rem - tr.flow_m3s, 0.0);
-        }
-        const std::int32_t d = topo.downstream(r), s = topo.split_to(r);
-        const double f = s != kNone ? topo.split_fraction(r) : 0.0;
-        auto send = [&](std::int32_t to, double share) {
-            if (to == kNone) {
-                for (int c = 0; c < kNumConstituents; ++c) t.outlet[c] += l_rem[c] * share;
-                return;
-            }
-            up_q[to] += q_rem * share;
-            for (int c = 0; c < kNumConstituents; ++c) up_l[to][c] += l_rem[c] * share;
-        };
-        if (s != kNone) send(s, f);
-        send(d, 1.0 - f);
+        detail::pass_on(net.topo, w.r, w.q, w.l, any_transfer,
+                        [&](std::int32_t to, double q, const PerConstituent& l, double share) {
+                            if (to == kNone) {
+                                for (int c = 0; c < kNumConstituents; ++c) t.outlet[c] += l[c] * share;
+                                return;
+                            }
+                            up_q[to] += q;
+                            for (int c = 0; c < kNumConstituents; ++c) up_l[to][c] += l[c] * share;
+                        });
     }
 };
-
-// Independent pieces of the network for two or more threads. Reaches with more than `grain` reaches upstream (counted
-// along every path) form the trunk, routed last in topological order; the rest split into tasks: sets closed under
-// their links except into trunk reaches, two tasks never feeding the same reach (union-find over links). The split
-// depends on the network only, so results do not depend on the number of threads.
-struct Partition {
-    std::vector<std::vector<std::int32_t>> tasks;  ///< each in topological order, largest first
-    std::vector<std::int32_t> trunk;               ///< topological order
-};
-
-Partition partition(const Topology& topo, std::size_t grain) {
-    const std::size_t n = topo.size();
-    std::vector<double> up(n, 0.0);
-    auto receivers = [&](std::int32_t r, auto&& f) {
-        if (topo.downstream(r) != kNone) f(topo.downstream(r));
-        if (topo.split_to(r) != kNone) f(topo.split_to(r));
-        for (const std::int32_t k : topo.transfers_from(r)) f(topo.transfers()[k].to);
-    };
-    for (const std::int32_t r : topo.order()) {
-        up[r] += 1.0;
-        receivers(r, [&](std::int32_t v) { up[v] += up[r]; });
-    }
-    std::vector<std::int32_t> parent(n);
-    std::iota(parent.begin(), parent.end(), 0);
-    auto find = [&](std::int32_t x) {
-        while (parent[x] != x) x = parent[x] = parent[parent[x]];
-        return x;
-    };
-    for (const std::int32_t r : topo.order())
-        if (up[r] <= static_cast<double>(grain)) receivers(r, [&](std::int32_t v) { parent[find(r)] = find(v); });
-    Partition p;
-    std::vector<std::int32_t> task_of(n, kNone);
-    for (const std::int32_t r : topo.order()) {
-        if (up[r] > static_cast<double>(grain)) {
-            p.trunk.push_back(r);
-            continue;
-        }
-        std::int32_t& t = task_of[find(r)];
-        if (t == kNone) {
-            t = static_cast<std::int32_t>(p.tasks.size());
-            p.tasks.emplace_back();
-        }
-        p.tasks[t].push_back(r);
-    }
-    std::stable_sort(p.tasks.begin(), p.tasks.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    return p;
-}
 
 constexpr std::size_t kParallelFrom = 32768;  // reaches; below this one thread is faster than splitting the work
 
@@ -430,7 +365,7 @@ SteadyResult solve_steady(const Network& net, const std::vector<PointInput>& inp
         std::vector<ProfilePoint>* profile = opt.profile_step_m > 0.0 ? &res.profile : nullptr;
         router.route_all(net.topo.order(), total, profile, progress);
     } else {
-        const Partition part = partition(net.topo, std::max<std::size_t>(8192, n / 128));
+        const detail::Partition part = detail::partition(net.topo, std::max<std::size_t>(8192, n / 128));
         std::vector<Totals> task_totals(part.tasks.size());
         std::vector<std::exception_ptr> errors(part.tasks.size());
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, part.tasks.size(), 1), [&](const auto& range) {

@@ -3,10 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <string>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "common/error.hpp"
 #include "reaches/bucket.hpp"
+#include "reaches/kinetics_series.hpp"
+#include "reaches/pass_on.hpp"
 
 namespace qingliu::reaches::wq {
 
@@ -46,6 +53,27 @@ bool any_load(const State& l) {
     return false;
 }
 
+// Sums over reaches, kept per task so that parallel runs add them in a fixed order.
+struct Totals {
+    State input{}, outlet{};
+    PerProcess processed{};
+    double dam = 0.0, imbalance = 0.0;
+    std::size_t segments = 0, frozen = 0;
+    void add(const Totals& o) {
+        segments += o.segments;
+        frozen += o.frozen;
+        for (int i = 0; i < kNumSpecies; ++i) {
+            input[i] += o.input[i];
+            outlet[i] += o.outlet[i];
+        }
+        for (int q = 0; q < kNumProcesses; ++q) processed[q] += o.processed[q];
+        dam += o.dam;
+        imbalance = std::max(imbalance, o.imbalance);
+    }
+};
+
+// Routes one reach at a time once its feeders are routed; writes only index r of the result vectors and the inflow
+// (up_q, up_l) of r's receivers, so independent parts of the network run on separate threads.
 struct Solver {
     const Network& net;
     const ReachData& data;
@@ -59,10 +87,13 @@ struct Solver {
 
     // stoichiometry of the processes (yields do not depend on the state)
     ProcessTable stoich;
+    KineticsAt kin;
+    bool any_transfer = false;
 
     Solver(const Network& n, const ReachData& d, const std::vector<Input>& in, const std::vector<Observation>& o,
            const Options& op, Result& r)
-        : net(n), data(d), inputs(in), obs(o), opt(op), res(r) {
+        : net(n), data(d), inputs(in), obs(o), opt(op), res(r), kin(op.params, op.temperature_c) {
+        any_transfer = !n.topo.transfers().empty();
         detail::bucket_by_reach(n.size(), inputs, in_start, in_idx);
         detail::bucket_by_reach(n.size(), obs, ob_start, ob_idx);
         auto by_pos = [&](const auto& items, std::vector<std::int32_t>& start, std::vector<std::int32_t>& idx) {
@@ -87,6 +118,7 @@ struct Solver {
         PerProcess processed{};
         std::vector<std::pair<double, std::int32_t>> active;  // (end, input) of spread inputs under way
         double ka_sum = 0.0, ka_len = 0.0;
+        std::size_t segments = 0, frozen = 0;
     };
 
     void add_processed(Walk& w, const PerProcess& p) {
@@ -115,13 +147,40 @@ struct Solver {
         }
         double u = 0.0;
         const Environment env = environment(w.r, q_mid, u);
-        PlugSegment seg;
-        seg.flow_in_m3s = w.q;
-        seg.lateral_m3s_per_m = w.q_lat;
-        seg.velocity_ms = u;
-        seg.length_m = dx;
-        seg.lateral_load_gs_per_m = w.s_lat;
-        const AffineSolution s = solve_plug_segment(opt.params, env, seg, w.l, opt.rel_tol);
+        // the Taylor series of the segment (kinetics_series.hpp), else the extrapolated frozen substeps
+        const ProcessTable table = kin.table(env);
+        SeriesSegment ss;
+        ss.table = &table;
+        ss.scale = 1.0 / (kSecondsPerDay * u);
+        ss.q0 = w.q;
+        ss.q1 = w.q_lat;
+        ss.inflow = w.s_lat;
+        ss.length = dx;
+        AffineSolution s;
+        ++w.segments;
+        if (!kin.oxygen_dependent()) {
+            // linear: one exact solve of the affine system (kinetics.hpp), as fast as the series and exact alike
+            LinearForm f;
+            f.process = table;
+            for (int q = 0; q < kNumProcesses; ++q) {
+                ProcessTerm& t = f.process[q];
+                const double r0 = t.r0 * ss.scale;
+                t.k *= ss.scale;
+                t.r0 = r0 * w.q;
+                f.r1[q] = r0 * w.q_lat;
+            }
+            f.inflow0 = w.s_lat;
+            s = solve_affine(f, w.l, dx);
+        } else if (!solve_series(opt.params, ss, w.l, s)) {
+            ++w.frozen;
+            PlugSegment seg;
+            seg.flow_in_m3s = w.q;
+            seg.lateral_m3s_per_m = w.q_lat;
+            seg.velocity_ms = u;
+            seg.length_m = dx;
+            seg.lateral_load_gs_per_m = w.s_lat;
+            s = solve_plug_segment(opt.params, env, seg, w.l, opt.rel_tol);
+        }
         for (int i = 0; i < kNumSpecies; ++i) w.lin[i] += w.s_lat[i] * dx;
         add_processed(w, s.processed);
         w.l = s.y;
@@ -237,7 +296,7 @@ struct Solver {
             double u = 0.0;
             const Environment env = environment(r, w.q, u);
             const double volume = w.q / u * (b - a);
-            const MixedElement e = solve_mixed_element(opt.params, env, w.l, w.q, volume);
+            const MixedElement e = mixed_element_at(opt.params, kin.table(env), w.l, w.q, volume);
             add_processed(w, e.processed);
             for (int i = 0; i < kNumSpecies; ++i) w.l[i] = e.conc_mgL[i] * w.q;
             w.ka_sum += env.ka20_per_d * (b - a);
@@ -254,7 +313,11 @@ struct Solver {
         w.x = w.len;
     }
 
-    void route(std::int32_t r) {
+    void route_all(const std::vector<std::int32_t>& list, Totals& t) {
+        for (const std::int32_t r : list) route(r, t);
+    }
+
+    void route(std::int32_t r, Totals& t) {
         Walk w = enter(r);
         const int n = at_or(data.elements, r, 0);
         if (n > 0) march_elements(w, n);
@@ -276,50 +339,32 @@ struct Solver {
         res.processed_gs[r] = w.processed;
         res.dam_do_gain_gs[r] = dam_gain;
         res.ka20_per_d[r] = w.ka_len > 0.0 ? w.ka_sum / w.ka_len : 0.0;
-        for (int i = 0; i < kNumSpecies; ++i) res.total_input_gs[i] += w.lin[i] - up_l[r][i];
-        for (int q = 0; q < kNumProcesses; ++q) res.total_processed_gs[q] += w.processed[q];
-        res.dam_do_gain_total_gs += dam_gain;
+        for (int i = 0; i < kNumSpecies; ++i) t.input[i] += w.lin[i] - up_l[r][i];
+        for (int q = 0; q < kNumProcesses; ++q) t.processed[q] += w.processed[q];
+        t.dam += dam_gain;
+        t.segments += w.segments;
+        t.frozen += w.frozen;
         // audit: in - out + transformations = 0 per species
         for (int i = 0; i < kNumSpecies; ++i) {
             double change = 0.0;
             for (int q = 0; q < kNumProcesses; ++q) change += stoich[q].yield[i] * w.processed[q];
             if (i == DO) change += dam_gain;
             const double scale = std::max({std::abs(w.lin[i]), std::abs(w.l[i]), 1e-300});
-            res.max_reach_imbalance = std::max(res.max_reach_imbalance, std::abs(w.lin[i] - w.l[i] + change) / scale);
+            t.imbalance = std::max(t.imbalance, std::abs(w.lin[i] - w.l[i] + change) / scale);
         }
-        pass_on(w);
+        pass_on(w, t);
     }
 
-    void pass_on(const Walk& w) {
-        const Topology& topo = net.topo;
-        const std::int32_t r = w.r;
-        double q_rem = w.q;
-        State l_rem = w.l;
-        for (const std::int32_t k : topo.transfers_from(r)) {
-            const Transfer& tr = topo.transfers()[k];
-            if (tr.flow_m3s > q_rem * (1.0 + 1e-12))
-                throw ModelError("reach " + topo.id(r) + " cannot supply a transfer of " + std::to_string(tr.flow_m3s) +
-                                 " m3/s to reach " + topo.id(tr.to) + ": its outflow is " + std::to_string(q_rem) + " m3/s");
-            const double share = q_rem > 0.0 ? std::min(tr.flow_m3s / q_rem, 1.0) : 0.0;
-            up_q[tr.to] += tr.flow_m3s;
-            for (int i = 0; i < kNumSpecies; ++i) {
-                up_l[tr.to][i] += l_rem[i] * share;
-                l_rem[i] -= l_rem[i] * share;
-            }
-            q_rem = std::max(q_rem - tr.flow_m3s, 0.0);
-        }
-        const std::int32_t d = topo.downstream(r), s = topo.split_to(r);
-        const double f = s != kNone ? topo.split_fraction(r) : 0.0;
-        auto send = [&](std::int32_t to, double share) {
+    // transfers first, then the split by fraction (pass_on.hpp, as the steady solver)
+    void pass_on(const Walk& w, Totals& t) {
+        detail::pass_on(net.topo, w.r, w.q, w.l, any_transfer, [&](std::int32_t to, double q, const State& l, double share) {
             if (to == kNone) {
-                for (int i = 0; i < kNumSpecies; ++i) res.outlet_load_gs[i] += l_rem[i] * share;
+                for (int i = 0; i < kNumSpecies; ++i) t.outlet[i] += l[i] * share;
                 return;
             }
-            up_q[to] += q_rem * share;
-            for (int i = 0; i < kNumSpecies; ++i) up_l[to][i] += l_rem[i] * share;
-        };
-        if (s != kNone) send(s, f);
-        send(d, 1.0 - f);
+            up_q[to] += q;
+            for (int i = 0; i < kNumSpecies; ++i) up_l[to][i] += l[i] * share;
+        });
     }
 };
 
@@ -372,7 +417,34 @@ Result solve_steady_wq(const Network& net, const ReachData& data, const std::vec
     res.obs_conc_mgL.assign(observations.size(), State{});
     res.obs_flow_m3s.assign(observations.size(), 0.0);
     Solver s(net, data, inputs, observations, options, res);
-    for (const std::int32_t r : net.topo.order()) s.route(r);
+    Totals total;
+    constexpr std::size_t kParallelFrom = 4096;  // reaches; below this one thread is faster than splitting the work
+    if (n < kParallelFrom || !options.parallel || tbb::this_task_arena::max_concurrency() < 2) {
+        s.route_all(net.topo.order(), total);
+    } else {
+        // independent parts on all cores, then the trunk (as the steady solver; pass_on.hpp)
+        const detail::Partition part = detail::partition(net.topo, std::max<std::size_t>(1024, n / 256));
+        std::vector<Totals> task_totals(part.tasks.size());
+        std::vector<std::exception_ptr> errors(part.tasks.size());
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, part.tasks.size(), 1), [&](const auto& range) {
+            for (std::size_t k = range.begin(); k != range.end(); ++k) try {
+                    s.route_all(part.tasks[k], task_totals[k]);
+                } catch (...) {
+                    errors[k] = std::current_exception();
+                }
+        });
+        for (const auto& e : errors)
+            if (e) std::rethrow_exception(e);
+        for (const auto& t : task_totals) total.add(t);
+        s.route_all(part.trunk, total);
+    }
+    res.total_input_gs = total.input;
+    res.outlet_load_gs = total.outlet;
+    res.total_processed_gs = total.processed;
+    res.dam_do_gain_total_gs = total.dam;
+    res.max_reach_imbalance = total.imbalance;
+    res.segments = total.segments;
+    res.frozen_segments = total.frozen;
     return res;
 }
 

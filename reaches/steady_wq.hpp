@@ -3,7 +3,10 @@
 // Flows are those of the steady solver (headwaters, lateral inflow, input flows, fixed transfers first, then the
 // split by fraction). Within a reach, between consecutive points (inputs, ends of spread inputs, sections), the
 // loads of the nine species obey the plug-flow system of solve_plug_segment with the segment's velocity and depth
-// at its mean flow, solved exactly (to the substep tolerance where rates depend on DO). Reaeration per reach: its
+// at its mean flow, solved by its Taylor series to rounding, oxygen effects included (reaches/kinetics_series.hpp;
+// where DO reaches 0 by the extrapolated frozen substeps to rel_tol). The kinetics at the run's temperature are
+// assembled once; networks of 4,096 reaches or more are routed in independent parts on all cores, then the trunk, as
+// the steady solver does (reaches/pass_on.hpp), with the same results as one thread. Reaeration per reach: its
 // own ka20 if given, else the case's method from velocity, depth, flow and slope (reaches/oxygen.hpp); DO
 // saturation from the temperature and the reach's elevation. A reach may end at a weir or dam (Butts & Evans).
 // Point inputs and junctions mix completely. Alternatively a reach is a chain of n completely mixed elements
@@ -50,7 +53,8 @@ struct Options {
     Parameters params = Parameters::defaults();
     double temperature_c = 20.0;
     ReaerationMethod reaeration = ReaerationMethod::Internal;
-    double rel_tol = 1e-11;     ///< substep tolerance where rates depend on DO
+    double rel_tol = 1e-11;     ///< tolerance of the frozen substeps, where the series cannot be used (DO <= 0)
+    bool parallel = true;       ///< independent parts of large networks on all cores (same results as one thread)
 };
 
 struct Result {
@@ -68,6 +72,7 @@ struct Result {
     double dam_do_gain_total_gs = 0.0;
     /// max over reaches and species of |in - out + sum_p yield_p,i processed_p (+ dam for DO)| / max(in, out)
     double max_reach_imbalance = 0.0;
+    std::size_t segments = 0, frozen_segments = 0;  ///< plug-flow segments solved; of them by the frozen substeps
 };
 
 /// Throws ModelError for a reach without depth (the kinetics need it), a load where there is no water, a transfer

@@ -1,0 +1,507 @@
+#include "reaches/kinetics_series.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/error.hpp"
+#include "reaches/oxygen.hpp"
+
+namespace qingliu::reaches::wq {
+
+KineticsAt::KineticsAt(const Parameters& p, double temperature_c) : p_(p) {
+    Parameters off = p;
+    off.cbod_o2_effect = off.nitrification_o2_effect = off.denitrification_o2_effect = O2Effect::None;
+    Environment env;
+    env.temperature_c = temperature_c;
+    env.depth_m = 1.0;
+    env.ka20_per_d = 1.0;
+    env.os_mgL = 1.0;
+    env.sod_g_m2_d = 1.0;
+    unit_ = process_table(off, env, 0.0);
+    sod_default_ = p.sod_g_m2_d;
+    oxygen_dependent_ = depends_on_oxygen(p);
+}
+
+ProcessTable KineticsAt::table(double h, double ka20, double os, double sod20) const {
+    ProcessTable t = unit_;
+    const double inv_h = 1.0 / h;
+    t[CbodSettling].k *= inv_h;
+    t[OrgNSettling].k *= inv_h;
+    t[OrgPSettling].k *= inv_h;
+    t[IpSettling].k *= inv_h;
+    t[Reaeration].k *= ka20;            // -ka theta^(T-20)
+    t[Reaeration].r0 *= ka20 * os;      // ka os
+    t[SedimentO2Demand].r0 *= (sod20 >= 0.0 ? sod20 : sod_default_) * inv_h;
+    return t;
+}
+
+namespace {
+
+constexpr int kMaxTerms = 96;
+// Substeps of nu tau <= 5 where no rate depends on DO: the terms of exp(-nu tau) peak near e^5 / sqrt(10 pi) = 26
+// times the sum's scale, so cancellation costs under 30 ulp (about 30 terms per substep). With oxygen effects the
+// gated series converge more slowly: nu tau <= 2, and the gates' sensitivity times the DO change <= 2 (measured on
+// the synthetic networks of bench_wq, the fastest of 1-4 for both).
+constexpr double kReachLinear = 5.0, kReachGated = 2.0, kGateReach = 2.0;
+enum Gate : int { None = 0, Cbod, Nitr, Denitr };
+
+struct GateDef {
+    O2Effect form;
+    double k;
+    bool complement;  ///< 1 - f (denitrification)
+};
+
+// Series of the gate value G(o) from the series of o, term k (all lower terms known).
+inline double gate_term(const GateDef& g, const double* o, double* aux, double* f, int k) {
+    switch (g.form) {
+        case O2Effect::Exponential:
+            if (k == 0) {
+                aux[0] = std::exp(-g.k * o[0]);
+                f[0] = -std::expm1(-g.k * o[0]);
+            } else {
+                double s = 0.0;
+                for (int j = 1; j <= k; ++j) s += static_cast<double>(j) * o[j] * aux[k - j];
+                aux[k] = -g.k * s / k;
+                f[k] = -aux[k];
+            }
+            break;
+        case O2Effect::HalfSaturation: {
+            double s = o[k];
+            for (int j = 1; j <= k; ++j) s -= o[j] * f[k - j];
+            f[k] = s / (g.k + o[0]);
+            break;
+        }
+        case O2Effect::SecondOrder: {
+            double pk = 0.0;
+            for (int j = 0; j <= k; ++j) pk += o[j] * o[k - j];
+            aux[k] = pk;
+            double s = pk;
+            for (int j = 1; j <= k; ++j) s -= aux[j] * f[k - j];
+            f[k] = s / (g.k + aux[0]);
+            break;
+        }
+        case O2Effect::None: f[k] = k == 0 ? 1.0 : 0.0; break;
+    }
+    return g.complement ? (k == 0 ? 1.0 - f[0] : -f[k]) : f[k];
+}
+
+struct Term {
+    int p, i;
+    double y;
+};
+
+}  // namespace
+
+namespace {
+
+// One segment's series: the process table scaled to s, the gates, and the work arrays of a substep.
+class Series {
+public:
+    Series(const Parameters& par, const SeriesSegment& seg) : seg_(seg) {
+        const ProcessTable& pt = *seg.table;
+        defs_[0] = {O2Effect::None, 0.0, false};
+        defs_[1] = {par.cbod_o2_effect, par.cbod_o2_k, false};
+        defs_[2] = {par.nitrification_o2_effect, par.nitrification_o2_k, false};
+        defs_[3] = {par.denitrification_o2_effect, par.denitrification_o2_k, true};
+        gate_.fill(None);
+        gate_[CbodOxidation] = par.cbod_o2_effect != O2Effect::None ? Cbod : None;
+        gate_[Nitrification] = par.nitrification_o2_effect != O2Effect::None ? Nitr : None;
+        gate_[Denitrification] = par.denitrification_o2_effect != O2Effect::None ? Denitr : None;
+        for (int p = 0; p < kNumProcesses; ++p) {
+            kappa_[p] = pt[p].from >= 0 ? pt[p].k * seg.scale : 0.0;
+            rho_[p] = pt[p].r0 * seg.scale;
+            from_[p] = pt[p].from;
+            if (kappa_[p] == 0.0 && rho_[p] == 0.0) continue;
+            if (gate_[p] != None && kappa_[p] != 0.0) used_[gate_[p]] = true;
+            for (int i = 0; i < kNumSpecies; ++i)
+                if (pt[p].yield[i] != 0.0) terms_[n_terms_++] = {p, i, pt[p].yield[i]};
+        }
+        gated = used_[Cbod] || used_[Nitr] || used_[Denitr];
+        if (!gated) gate_.fill(None);
+        // gates of the same form and constant share one series (QUAL2K's defaults: all three exponential, K = 0.6)
+        for (int gi = 2; gi < 4; ++gi)
+            for (int gj = 1; gj < gi; ++gj)
+                if (used_[gj] && same_[gj] == gj && defs_[gj].form == defs_[gi].form && defs_[gj].k == defs_[gi].k) {
+                    same_[gi] = gj;
+                    break;
+                }
+        // linear stiffness: the largest total first-order loss of a species other than DO (the matrix is
+        // triangular: its eigenvalues are the diagonal); DO's own (lambda, reaeration) is the stiff one
+        State diag{};
+        for (int t = 0; t < n_terms_; ++t)
+            if (from_[terms_[t].p] == terms_[t].i) diag[terms_[t].i] += terms_[t].y * kappa_[terms_[t].p];
+        for (int i = 0; i < kNumSpecies; ++i)
+            if (i != DO) nu = std::max(nu, std::abs(diag[i]));
+        lambda = std::abs(diag[DO]);
+        // the oxygen sensitivity of the gates: |dG/do| <= K (exponential), 1/K (half-saturation), ~1/sqrt(K)
+        for (int p = 0; p < kNumProcesses; ++p)
+            if (gate_[p] != None && kappa_[p] != 0.0) {
+                const GateDef& d = defs_[gate_[p]];
+                sens_[p] = d.form == O2Effect::Exponential ? d.k : d.k > 0.0 ? 1.0 / std::sqrt(d.k) : 1e3;
+                sens_max = std::max(sens_max, sens_[p]);
+            }
+    }
+
+    bool gated = false;
+    double nu = 0.0, lambda = 0.0, sens_max = 0.0;
+
+    /// nu plus the gated rates' sensitivity to DO at y (flow q0)
+    double nu_at(const State& y, double q0) const {
+        double v = nu;
+        for (int p = 0; p < kNumProcesses; ++p)
+            if (sens_[p] > 0.0) v += std::abs(kappa_[p]) * sens_[p] * std::abs(y[from_[p]]) / q0;
+        return v;
+    }
+
+    /// dL_DO/ds at y (flow q0) with the gates at o = L_DO / q0, or at o = 0 (clamped)
+    double do_rate(const State& y, double q0, bool clamped) const {
+        const double o = y[DO] / q0;
+        double d = seg_.inflow[DO];
+        for (int t = 0; t < n_terms_; ++t) {
+            if (terms_[t].i != DO) continue;
+            const int p = terms_[t].p;
+            double gv = 1.0;
+            if (gate_[p] != None) {
+                const GateDef& gd = defs_[gate_[p]];
+                const double fv = clamped ? 0.0 : o2_attenuation(gd.form, gd.k, o);
+                gv = gd.complement ? 1.0 - fv : fv;
+            }
+            d += terms_[t].y * ((kappa_[p] != 0.0 ? kappa_[p] * gv * y[from_[p]] : 0.0) + rho_[p] * q0);
+        }
+        return d;
+    }
+
+    /// The series of a substep of length tau from y: b_[i][0..last], each process's integral over the substep
+    /// divided by tau in proc. Returns last, or -1 when the series does not converge (or diverges).
+    int expand(const State& y, double q0, double tau, bool clamped, PerProcess& proc) {
+        const double q1t = seg_.q1 * tau;
+        for (int i = 0; i < kNumSpecies; ++i) b_[i][0] = y[i];
+        proc = {};
+        int small = 0;
+        for (int k = 0; k < kMaxTerms; ++k) {
+            gate_terms(k, q0, q1t, clamped);
+            double rate[kNumProcesses];
+            for (int p = 0; p < kNumProcesses; ++p) {
+                double r = 0.0;
+                if (kappa_[p] != 0.0) {
+                    const double* bf = b_[from_[p]];
+                    double gl;
+                    if (gate_[p] == None) {
+                        gl = bf[k];
+                    } else {
+                        const double* gs = g_[gate_[p]];
+                        gl = 0.0;
+                        for (int j = 0; j <= k; ++j) gl += gs[j] * bf[k - j];
+                    }
+                    r = kappa_[p] * gl;
+                }
+                if (k == 0) r += rho_[p] * q0;
+                else if (k == 1) r += rho_[p] * q1t;
+                rate[p] = r;
+                proc[p] += r / (k + 1);
+            }
+            double next[kNumSpecies];
+            for (int i = 0; i < kNumSpecies; ++i) next[i] = k == 0 ? seg_.inflow[i] : 0.0;
+            for (int t = 0; t < n_terms_; ++t) next[terms_[t].i] += terms_[t].y * rate[terms_[t].p];
+            const double c = tau / (k + 1);
+            for (int i = 0; i < kNumSpecies; ++i) b_[i][k + 1] = next[i] * c;
+            if (k == 0) {
+                scale_max = 0.0;
+                for (int i = 0; i < kNumSpecies; ++i) {
+                    scale_[i] = std::abs(b_[i][0]) + std::abs(b_[i][1]);
+                    scale_max = std::max(scale_max, scale_[i]);
+                }
+            }
+            bool tiny = true, grows = false;
+            for (int i = 0; i < kNumSpecies; ++i) {
+                const double v = std::abs(b_[i][k + 1]);
+                if (v > (k < 24 ? 2e-16 : 1e-14) * scale_[i] + 1e-17 * scale_max) tiny = false;
+                if (v > 1e3 * scale_[i] + 1e-3 * scale_max) grows = true;
+            }
+            // diverging: a complex singularity of the nonlinear solution within tau; give up early
+            if (k >= 8 && grows) return -1;
+            small = tiny ? small + 1 : 0;
+            if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) return k + 1;   // past the peak of (lambda tau)^k / k!
+        }
+        return -1;
+    }
+
+    /// The sum of the series into yn; false where the terms cancel beyond 1e3 x the result (rounding of the sum
+    /// <= 1e-16 x the sum of |terms|, kept below 1e-13 of the species' scale).
+    bool sum(int last, State& yn) const {
+        bool ok = true;
+        for (int i = 0; i < kNumSpecies; ++i) {
+            double v = 0.0, a = 0.0;
+            for (int j = last; j >= 0; --j) {
+                v += b_[i][j];
+                a += std::abs(b_[i][j]);
+            }
+            yn[i] = v;
+            if (a > 1e3 * (std::abs(v) + std::abs(b_[i][0])) + 1e-3 * scale_max) ok = false;
+        }
+        return ok;
+    }
+
+    /// Where DO leaves the substep's side of 0 (the clamp of the gates at 0 is not analytic): sampled at 32 points,
+    /// the root by bisection to 1e-15 of the substep. Returns the fraction of the substep before it, or -1 if none.
+    double crossing(int last, bool clamped) const {
+        auto do_at = [&](double th) {
+            double v = 0.0;
+            for (int j = last; j >= 0; --j) v = v * th + b_[DO][j];
+            return v;
+        };
+        auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
+        double lo = 0.0, hi = -1.0;
+        for (int j = 1; j <= 32; ++j)
+            if (wrong(do_at(j / 32.0))) {
+                lo = (j - 1) / 32.0;
+                hi = j / 32.0;
+                break;
+            }
+        if (hi < 0.0) return -1.0;
+        for (int it = 0; it < 60 && hi - lo > 1e-15; ++it) {
+            const double mid = 0.5 * (lo + hi);
+            (wrong(do_at(mid)) ? hi : lo) = mid;
+        }
+        return lo;
+    }
+
+    /// The next substep's allowed lambda tau from the DO transient's amplitude ~|dDO/ds| / lambda at the end of
+    /// this one: ln(1e2 |DO| / amplitude) (its terms' cancellation then stays within sum's check), 1 to 24.
+    double stiff_reach_after(int last, double tau, const State& yn) const {
+        double slope = 0.0;
+        for (int j = last; j >= 1; --j) slope += j * b_[DO][j];
+        const double amp = std::abs(slope) / (tau * lambda) + 1e-300;
+        return std::clamp(std::log(1e2 * (std::abs(yn[DO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);
+    }
+
+private:
+    // term k of every gate's series (o from L_DO / Q; below 0 the gates are constants)
+    void gate_terms(int k, double q0, double q1t, bool clamped) {
+        if (!gated) return;
+        if (clamped) {
+            for (int gi = 1; gi < 4; ++gi) g_[gi][k] = k == 0 && defs_[gi].complement ? 1.0 : 0.0;
+            return;
+        }
+        o_[k] = (b_[DO][k] - (k > 0 ? q1t * o_[k - 1] : 0.0)) / q0;
+        for (int gi = 1; gi < 4; ++gi) {
+            if (!used_[gi]) continue;
+            const int sg = same_[gi];
+            if (sg == gi) {
+                g_[gi][k] = gate_term(defs_[gi], o_, aux_[gi], f_[gi], k);
+            } else {   // the same form and constant as an earlier gate: its series, complemented
+                f_[gi][k] = f_[sg][k];
+                g_[gi][k] = defs_[gi].complement ? (k == 0 ? 1.0 - f_[sg][0] : -f_[sg][k]) : f_[sg][k];
+            }
+        }
+    }
+
+    const SeriesSegment& seg_;
+    std::array<int, kNumProcesses> gate_{};
+    GateDef defs_[4];
+    bool used_[4] = {false, false, false, false};
+    int same_[4] = {0, 1, 2, 3};
+    double kappa_[kNumProcesses] = {}, rho_[kNumProcesses] = {}, sens_[kNumProcesses] = {};
+    int from_[kNumProcesses] = {};
+    Term terms_[kNumProcesses * kNumSpecies] = {};
+    int n_terms_ = 0;
+    double scale_[kNumSpecies] = {};
+    double scale_max = 0.0;
+    double b_[kNumSpecies][kMaxTerms + 1];
+    double o_[kMaxTerms + 1], aux_[4][kMaxTerms + 1], f_[4][kMaxTerms + 1], g_[4][kMaxTerms + 1];
+};
+
+}  // namespace
+
+bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out) {
+    out.y = y0;
+    out.processed = {};
+    if (!(seg.length > 0.0)) return true;
+    Series ser(par, seg);
+    const bool gated = ser.gated;
+    const double lambda = ser.lambda;
+    double stiff_reach = 2.0;  // lambda tau allowed: small until the DO transient is known to have died out
+    State y = y0;
+    double s = 0.0;
+    double tau_next = seg.length;
+    bool cut = false;     // the last substep ended where DO crossed 0
+    bool failed = false;  // a substep of this segment had to be halved: grow the next ones slowly
+    while (s < seg.length) {
+        const double q0 = seg.q0 + seg.q1 * s;
+        if (gated && !(q0 > 0.0)) return false;
+        // below DO = 0 the gates are constant (f(0) = 0: no oxidation or nitrification, full denitrification) and
+        // the system is linear; at DO = 0 after a crossing, the side is that of dDO/ds there (the same from both)
+        bool clamped = false;
+        if (gated) {
+            const double tiny = 1e-12 * q0;
+            if (y[DO] < -tiny) clamped = true;
+            else if (y[DO] <= tiny || cut) clamped = ser.do_rate(y, q0, true) <= 0.0 && y[DO] <= tiny;
+        }
+        cut = false;
+        // the gates' series converge fast while sens |do/ds| tau <= 2 (DO changes little on the gates' scale)
+        const double nu_s = gated ? ser.nu_at(y, q0) : ser.nu;
+        double do_ds = 0.0;
+        if (gated && !clamped) {
+            const double d = ser.do_rate(y, q0, false);
+            do_ds = std::abs((d - seg.q1 * y[DO] / q0) / q0);
+            // first substep: the DO transient's amplitude ~ |dL_DO/ds| / lambda sets how stiff a substep may be
+            if (s == 0.0 && lambda > 0.0) {
+                double sc = 0.0;
+                for (int i = 0; i < kNumSpecies; ++i) sc = std::max(sc, std::abs(y[i]));
+                const double amp = std::abs(d) / lambda + 1e-300;
+                stiff_reach = std::clamp(std::log(1e2 * (std::abs(y[DO]) + 1e-3 * sc) / amp), 1.0, 24.0);
+            }
+        }
+        double tau = std::min({tau_next, seg.length - s,
+                               nu_s > 0.0 ? (gated && !clamped ? kReachGated : kReachLinear) / nu_s : seg.length,
+                               lambda > 0.0 ? stiff_reach / lambda : seg.length,
+                               // o = L_DO / Q(s): the series of 1 / (q0 + q1 s) converges for |q1| tau < q0
+                               gated && seg.q1 > 0.0 ? 0.5 * q0 / seg.q1 : seg.length,
+                               do_ds * ser.sens_max > 0.0 ? kGateReach / (do_ds * ser.sens_max) : seg.length});
+        bool shortened = false;
+        for (int attempt = 0;; ++attempt) {
+            if (attempt > 60) return false;
+            const bool final = seg.length - s - tau <= 1e-12 * seg.length;
+            if (final) tau = seg.length - s;
+            PerProcess proc;
+            const int last = ser.expand(y, q0, tau, clamped, proc);
+            State yn;
+            if (last < 0 || !ser.sum(last, yn)) {  // not converged, or cancelling: a shorter substep
+                failed = failed || last < 0;
+                tau *= 0.5;
+                stiff_reach = std::max(1.0, 0.5 * stiff_reach);
+                continue;
+            }
+            if (gated && !shortened) {
+                const double at = ser.crossing(last, clamped);
+                if (at >= 0.0) {
+                    // cut at the crossing; at the very start a shorter substep decides the side
+                    tau *= at > 1e-9 ? at : 0.5;
+                    shortened = at > 1e-9;
+                    continue;
+                }
+            }
+            for (int p = 0; p < kNumProcesses; ++p) out.processed[p] += proc[p] * tau;
+            if (lambda > 0.0) stiff_reach = ser.stiff_reach_after(last, tau, yn);
+            y = yn;
+            cut = shortened;
+            s = (final && !shortened) ? seg.length : s + tau;
+            tau_next = tau * (failed ? 1.25 : 2.0);
+            break;
+        }
+    }
+    out.y = y;
+    return true;
+}
+
+
+namespace {
+
+// The table with the oxygen gates evaluated at o (as process_table applies them).
+ProcessTable gated(const Parameters& p, const ProcessTable& table, double o) {
+    ProcessTable t = table;
+    t[CbodOxidation].k *= o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o);
+    t[Nitrification].k *= o2_attenuation(p.nitrification_o2_effect, p.nitrification_o2_k, o);
+    if (p.denitrification_o2_effect != O2Effect::None)
+        t[Denitrification].k *= 1.0 - o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o);
+    return t;
+}
+
+struct Assembled {
+    Matrix a{};
+    State c0{};
+};
+
+Assembled assemble(const LinearForm& f) {
+    Assembled s;
+    for (int q = 0; q < kNumProcesses; ++q) {
+        const ProcessTerm& x = f.process[q];
+        for (int i = 0; i < kNumSpecies; ++i) {
+            if (x.yield[i] == 0.0) continue;
+            if (x.from >= 0) s.a[i][x.from] += x.yield[i] * x.k;
+            s.c0[i] += x.yield[i] * x.r0;
+        }
+    }
+    return s;
+}
+
+}  // namespace
+
+State derivative_at(const Parameters& p, const ProcessTable& table, const State& y, PerProcess* rates) {
+    const double o = y[DO];
+    double g[kNumProcesses];
+    std::fill(std::begin(g), std::end(g), 1.0);
+    // the exponential form as 1 - exp(-K o) where K o >= 0.5 (no cancellation: within 2 ulp of -expm1, and exp is
+    // several times faster than expm1, which dominated the dynamic cells' time)
+    if (p.cbod_o2_effect == O2Effect::Exponential && p.cbod_o2_k * o >= 0.5)
+        g[CbodOxidation] = 1.0 - std::exp(-p.cbod_o2_k * o);
+    else
+        g[CbodOxidation] = o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o);
+    // QUAL2K's defaults give the three the same form and constant: one evaluation
+    g[Nitrification] = p.nitrification_o2_effect == p.cbod_o2_effect && p.nitrification_o2_k == p.cbod_o2_k
+                           ? g[CbodOxidation]
+                           : o2_attenuation(p.nitrification_o2_effect, p.nitrification_o2_k, o);
+    if (p.denitrification_o2_effect != O2Effect::None)
+        g[Denitrification] = 1.0 - (p.denitrification_o2_effect == p.cbod_o2_effect && p.denitrification_o2_k == p.cbod_o2_k
+                                        ? g[CbodOxidation]
+                                        : o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o));
+    State d{};
+    for (int q = 0; q < kNumProcesses; ++q) {
+        const ProcessTerm& x = table[q];
+        const double rate = (x.from >= 0 ? x.k * g[q] * y[x.from] : 0.0) + x.r0;
+        if (rates) (*rates)[q] = rate;
+        for (int i = 0; i < kNumSpecies; ++i) d[i] += x.yield[i] * rate;
+    }
+    return d;
+}
+
+MixedElement mixed_element_at(const Parameters& p, const ProcessTable& table, const State& load_in_gs,
+                              double flow_m3s, double volume_m3) {
+    if (!(flow_m3s > 0.0)) throw ModelError("completely mixed element needs a flow > 0 m3/s");
+    const double v_per_d = volume_m3 / 86400.0;  // rates in 1/d x V (m3) / 86400 -> m3/s
+    auto solve_at = [&](double o_ref) {
+        MixedElement e;
+        LinearForm f;
+        f.process = gated(p, table, o_ref);
+        const Assembled s = assemble(f);
+        // (Q - V A) C = W + V b, lower triangular
+        for (int i = 0; i < kNumSpecies; ++i) {
+            double rhs = load_in_gs[i] + v_per_d * s.c0[i];
+            for (int j = 0; j < i; ++j) rhs += v_per_d * s.a[i][j] * e.conc_mgL[j];
+            e.conc_mgL[i] = rhs / (flow_m3s - v_per_d * s.a[i][i]);
+        }
+        for (int q = 0; q < kNumProcesses; ++q) {
+            const ProcessTerm& x = f.process[q];
+            e.processed[q] = v_per_d * ((x.from >= 0 ? x.k * e.conc_mgL[x.from] : 0.0) + x.r0);
+        }
+        return e;
+    };
+    MixedElement e0 = solve_at(0.0);
+    if (!depends_on_oxygen(p) || e0.conc_mgL[DO] <= 0.0) return e0;  // effects clamp DO at 0: rates as at 0
+    // g(o) = DO(o) - o falls with o (more DO, faster oxygen use): its root lies in [0, DO(0)]; bisection with
+    // secant steps (Illinois) to 1e-13 of the bracket
+    double lo = 0.0, hi = e0.conc_mgL[DO];
+    double glo = e0.conc_mgL[DO], ghi = solve_at(hi).conc_mgL[DO] - hi;
+    if (ghi >= 0.0) return solve_at(hi);
+    int side = 0;
+    for (int it = 0; it < 200 && hi - lo > 1e-13 * std::max(1.0, hi); ++it) {
+        double o = (lo * ghi - hi * glo) / (ghi - glo);
+        if (!(o > lo && o < hi)) o = 0.5 * (lo + hi);
+        const double g = solve_at(o).conc_mgL[DO] - o;
+        if (std::abs(g) <= 1e-14 * std::max(1.0, o)) return solve_at(o);
+        if (g > 0.0) {
+            lo = o;
+            glo = g;
+            if (side == 1) ghi *= 0.5;
+            side = 1;
+        } else {
+            hi = o;
+            ghi = g;
+            if (side == -1) glo *= 0.5;
+            side = -1;
+        }
+    }
+    return solve_at(0.5 * (lo + hi));
+}
+
+}  // namespace qingliu::reaches::wq

@@ -1,0 +1,87 @@
+// The kinetics of reaches/kinetics.hpp solved by their Taylor series, oxygen effects included.
+//
+// Over a segment in a variable s (distance in m in plug flow, time in d for a parcel or a cell), with loads
+// L (g/s; or mg/L with a unit flow) and the water's flow Q(s) = q0 + q1 s:
+//     dL_i/ds = sum_p yield_p,i rate_p(s) + inflow_i,
+//     rate_p  = kappa_p g_p(o) L_from(p) + rho_p Q(s),   o = L_DO / Q(s)
+// with kappa_p, rho_p the process table's k and r0 scaled to s (1/(86400 u) in plug flow), and g_p the oxygen gate of
+// the process: f_c(o) for CBOD oxidation, f_n(o) for nitrification, 1 - f_dn(o) for denitrification, 1 otherwise.
+// The solution is analytic in s, so on a substep of length tau it is its Taylor series, whose coefficients follow
+// from the equation term by term (b_k: coefficient of (s/tau)^k):
+//     b_i,k+1 = tau/(k+1) [sum_p yield_p,i (kappa_p (G_p * b_from)_k + rho_p Q_k) + inflow_i delta_k0]
+//     o_k = (b_DO,k - q1 tau o_k-1) / q0                     (o Q = L_DO)
+//     exponential   f = 1 - E, E = exp(-K o):  E_k = -(K/k) sum_j=1..k j o_j E_k-j
+//     half-sat.     f (K + o) = o:             f_k = (o_k - sum_j=1..k o_j f_k-j) / (K + o_0)
+//     second order  f (K + o^2) = o^2:         f_k = (p_k - sum_j=1..k p_j f_k-j) / (K + p_0),  p = o * o
+// ((a * b)_k = sum_j a_j b_k-j, the product of series). Substep lengths: nu tau <= 2 (5 where no rate depends on
+// DO), nu the largest first-order loss of a species other than DO plus the oxygen sensitivity of the gated rates;
+// K |do/ds| tau <= 2 (the DO change on the gates' scale K); |q1| tau <= q0/2 (the series of 1/Q); and lambda tau
+// (lambda = DO's reaeration loss, the stiff one) small until DO's transient has died out, then up to 24, as far as
+// the cancellation of the terms allows: a substep is accepted when the sum of |terms| of every species is within
+// 1e3 of its value (rounding below 1e-13 of it). The series is summed until two successive terms of every species
+// are below 2e-16 of its scale (1e-14 past 24 terms, the rounding floor of the recurrences), at most 96 terms; a
+// series that does not converge (or diverges: a complex singularity of the nonlinear solution within the substep)
+// is retried on half the substep. The result is the nonlinear ODE's solution to rounding (tests: against Odeint at
+// 1e-13 and the extrapolated frozen solve at 1e-13, agreement 1e-9 and 1e-10). Each process's integral is the
+// integral of its rate series, so that L(h) - L(0) = sum_p yield_p processed_p + inflow h holds term by term: N and
+// P are conserved by construction.
+//
+// The gates are clamped at o = 0 (f = 0 below), which is not analytic there. Each substep's DO is sampled at 32
+// points; where it crosses 0 the substep is cut at the root (bisection to 1e-15 of the substep), and the solve goes on
+// from there on the side dDO/ds points to; below 0 the gates are constants (no oxidation or nitrification, full
+// denitrification) and the system linear. Crossings and returns within 1/32 of a substep would be missed (DO would
+// have to dip below 0 and back within ~1/32 of an e-folding). Should a substep not converge after 60 halvings,
+// solve_series reports failure and the caller falls back to the extrapolated frozen solve of kinetics.hpp.
+#pragma once
+#include "reaches/kinetics.hpp"
+
+namespace qingliu::reaches::wq {
+
+/// The kinetics at one temperature, assembled once: per segment only the depth, the reaeration and the DO
+/// saturation change. Tables come with their oxygen gates unapplied (k at full rate).
+class KineticsAt {
+public:
+    KineticsAt(const Parameters& p, double temperature_c);
+    /// The process table (rates per day, gates not applied) for a reach of depth H with reaeration ka20 (1/d at
+    /// 20 degC), DO saturation os and SOD at 20 degC (< 0: the parameter default). Equal to process_table with the
+    /// oxygen effects off, to rounding.
+    ProcessTable table(double depth_m, double ka20_per_d, double os_mgL, double sod20_g_m2_d) const;
+    ProcessTable table(const Environment& env) const {
+        return table(env.depth_m, env.ka20_per_d, env.os_mgL, env.sod_g_m2_d);
+    }
+    const Parameters& params() const { return p_; }
+    bool oxygen_dependent() const { return oxygen_dependent_; }
+
+private:
+    Parameters p_;
+    ProcessTable unit_;       ///< at depth 1 m, ka20 = 1, os = 1 and SOD20 = 1
+    double sod_default_ = 0;  ///< the parameter's SOD at temperature (g/m2/d)
+    bool oxygen_dependent_ = false;
+};
+
+/// One segment for solve_series (see the file comment).
+struct SeriesSegment {
+    const ProcessTable* table = nullptr;  ///< gates not applied (KineticsAt::table)
+    double scale = 1.0;                   ///< s per day in the table's rates: 1/(86400 u) in plug flow, 1 in time
+    double q0 = 1.0, q1 = 0.0;            ///< flow at s = 0 and its growth per unit s
+    State inflow{};                       ///< external input per unit s (lateral loads)
+    double length = 0.0;
+};
+
+/// The solution at s = length from y0, with each process's integral. Returns false (out unspecified) when a substep
+/// does not converge (see the file comment); the caller then uses solve_frozen.
+bool solve_series(const Parameters& p, const SeriesSegment& seg, const State& y0, AffineSolution& out);
+
+}  // namespace qingliu::reaches::wq
+
+namespace qingliu::reaches::wq {
+
+/// dy/dt of the full kinetics at y from a table with its gates unapplied (KineticsAt::table): derivative() without
+/// assembling the table again. rates (optional): each process's rate (mg/L/d).
+State derivative_at(const Parameters& p, const ProcessTable& table, const State& y, PerProcess* rates = nullptr);
+
+/// solve_mixed_element from a table with its gates unapplied (KineticsAt::table); the same algorithm and result.
+MixedElement mixed_element_at(const Parameters& p, const ProcessTable& table, const State& load_in_gs,
+                              double flow_m3s, double volume_m3);
+
+}  // namespace qingliu::reaches::wq
