@@ -79,7 +79,7 @@ std::string apportion_text(const scenarios::CaseModel& m, const scenarios::WqApp
             t.row({m.sections[s].id,
                    std::string(reaches::wq::item_label_zh(x.key)) + " " + reaches::wq::item_label_en(x.key),
                    fixed(x.value_mgL, 3), std::string(x.minimum ? "≥ " : "≤ ") + fixed(x.target_mgL, 3), fixed(x.background_mgL, 3),
-                   fixed(x.boundary_mgL, 3), tops.empty() ? "-" : tops, fixed(x.oxygen_effects_mgL, 4), cut});
+                   fixed(x.boundary_mgL, 3), tops.empty() ? "-" : tops, fixed(std::abs(x.oxygen_effects_mgL) < 5e-5 ? 0.0 : x.oxygen_effects_mgL, 4), cut});
             ++rows;
         }
     if (rows == 0) return "  每个断面每项指标都达到目标（含安全余量） Every section meets every item's target with the margin.\n";
@@ -117,6 +117,13 @@ std::string plan_text(const scenarios::CaseModel& m, const std::vector<scenarios
                    reaches::class_roman(x.plan.overall) + (x.plan.meets ? "" : " ✗"), ex.empty() ? "-" : ex, least});
         }
         out += "\n" + scenarios::condition_label(conds[k]) + "\n" + t.str();
+        std::string unreachable;
+        for (std::size_t s = 0; s < m.sections.size(); ++s)
+            for (const auto& it : r.condition_sections[k][s].items)
+                if (!it.reachable)
+                    unreachable += (unreachable.empty() ? "" : ", ") + m.sections[s].id + " " + reaches::wq::item_label_en(it.key);
+        if (!unreachable.empty())
+            out += "  案例措施无法达到 Out of reach with every measure of the case (the gap left is the least): " + unreachable + "\n";
     }
     return out;
 }
