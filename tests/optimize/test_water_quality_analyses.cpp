@@ -309,3 +309,29 @@ TEST_CASE("water-quality --apportion --optimize on Leshan: files against the lib
     }
     fs::remove_all(work);
 }
+
+TEST_CASE("where the sources cannot meet a target, the rest is cut from the boundary inflow upstream", "[water_quality][apportion]") {
+    CaseModel m = village();
+    m.net.headwater_conc_mgL[0][ci("cod")] = 60.0;  // A arrives with 50 mg/L COD above the natural 10
+    const WaterQualityOptions o = no_oxygen_effects();
+    const WqApportionment a = apportion_water_quality(m, o, {0.1});
+    const auto& x = a.sections[0].items[2];
+    REQUIRE(x.key == "cod");
+    REQUIRE_FALSE(x.meets_target);
+    // every harming source goes, and a share of the boundary excess in (0, 1)
+    CHECK(x.cut_share == 1.0);
+    REQUIRE(x.boundary_cut_share > 0.0);
+    REQUIRE(x.boundary_cut_share < 1.0);
+    CHECK(x.feasible);
+    // independent: the case with those sources' loads removed and A's headwater COD, NH3-N and TP moved towards the
+    // natural concentration by the boundary share, evaluated again: COD lands on the target (1e-9 of the limit)
+    CaseModel c = cut_case(m, x.cut_sources, 1.0);
+    for (const char* k : {"cod", "nh3n", "tp"}) {
+        double& hw = c.net.headwater_conc_mgL[0][ci(k)];
+        const double nat = (*m.natural_headwater_mgL)[ci(k)];
+        if (hw > nat) hw = nat + (1.0 - x.boundary_cut_share) * (hw - nat);
+    }
+    const double v = item_of(evaluate_water_quality(c, o), 0, "cod");
+    CHECK(std::abs(v - x.target_mgL) <= 1e-9 * x.limit_mgL);
+    CHECK(v == Approx(x.value_after_cut_mgL).epsilon(1e-12));
+}
