@@ -14,6 +14,7 @@
 #include "scenarios/case.hpp"
 #include "scenarios/water_quality.hpp"
 #include "scenarios/water_quality_apportion.hpp"
+#include "scenarios/water_quality_montecarlo.hpp"
 #include "scenarios/water_quality_optimize.hpp"
 
 namespace qingliu::io {
@@ -54,5 +55,10 @@ std::string water_quality_plan_csv(const std::vector<scenarios::Candidate>& cand
 //   plan_class, plan_exceeding_en, plan_exceeding_zh (the section's exceeding items after the plan)
 std::string water_quality_plan_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::DesignCondition>& conds,
                                             const scenarios::WqOptimizeResult& r, double mos_fraction);
+
+// `qingliu water-quality --monte-carlo N` (scenarios/water_quality_montecarlo.hpp): water_quality_montecarlo.csv, one
+// row per section and item: section_id, name, item, item_en, item_zh, assessed, p_meets (the item; empty where not
+// assessed), p5_mgL, p50_mgL, p95_mgL, mean_mgL, section_p_meets (every item), draws, seed
+std::string water_quality_montecarlo_csv(const scenarios::CaseModel& m, const scenarios::WqMonteCarloResult& r);
 
 }  // namespace qingliu::io
