@@ -47,6 +47,90 @@ WaterQualityProblem with_cut(const WaterQualityProblem& p, const std::vector<std
     return q;
 }
 
+// The required cut of item `item` at section s (x has its shares, limit and target; the target is missed): the harming
+// sources, the linear share, its correction by full solves, or the boundary-inflow cut (file comment of the header).
+void cut_item(const WaterQualityProblem& full, std::size_t s, std::size_t item,
+              const std::vector<std::vector<double>>& item_load_gs, WqItemApportionment& x) {
+    const double k1 = full.steady.params.bod_bottle_k_per_d;
+    const double sign = x.minimum ? -1.0 : 1.0;
+    const double tol = 1e-9 * x.limit_mgL;
+    const std::size_t nj = x.by_source_mgL.size();
+    double S = 0.0;
+    for (std::size_t j = 0; j < nj; ++j)
+        if (sign * x.by_source_mgL[j] > 0.0) {
+            x.cut_sources.push_back(static_cast<std::int32_t>(j));
+            S += x.by_source_mgL[j];
+            x.source_load_gs += item_load_gs[j][item];
+        }
+    const double outside = x.value_mgL - S;  // what stays when every harming source is cut entirely
+    auto full_value = [&](double share, double boundary_share) {
+        ++x.full_solves;
+        const wq::Result r = solve_water_quality(with_cut(full, x.cut_sources, share, boundary_share));
+        return item_values(r.obs_conc_mgL[s], k1)[item];
+    };
+    if (sign * (outside - x.target_mgL) < 0.0) {
+        x.cut_share_linear = (x.value_mgL - x.target_mgL) / S;
+        double sigma = x.cut_share_linear, v = full_value(sigma, 0.0);
+        for (int step = 0; step < 30 && std::abs(v - x.target_mgL) > tol; ++step) {
+            sigma = std::clamp(sigma + (v - x.target_mgL) / S, 0.0, 1.0);
+            v = full_value(sigma, 0.0);
+        }
+        x.cut_share = sigma;
+        x.value_after_cut_mgL = v;
+        x.feasible = sign * (v - x.target_mgL) <= tol;
+    } else {
+        x.cut_share_linear = x.cut_share = x.cut_sources.empty() ? 0.0 : 1.0;
+        const double rest = outside - x.target_mgL;  // to be removed from the boundary inflow (sign as V)
+        if (sign * x.boundary_mgL > 0.0 && std::abs(rest) < std::abs(x.boundary_mgL)) {
+            x.boundary_cut_share = rest / x.boundary_mgL;
+            x.value_after_cut_mgL = full_value(x.cut_share, x.boundary_cut_share);
+            x.feasible = sign * (x.value_after_cut_mgL - x.target_mgL) <= 1e-6 * x.limit_mgL;
+        } else {
+            x.boundary_cut_share = sign * x.boundary_mgL > 0.0 ? 1.0 : 0.0;
+            x.value_after_cut_mgL = full_value(x.cut_share, x.boundary_cut_share);
+            x.feasible = false;
+        }
+    }
+    x.cut_gs = x.cut_share * x.source_load_gs;
+    x.allowed_gs = x.source_load_gs - x.cut_gs;
+}
+
+// Per source, the largest share of the sections and items it harms; per reach, the sum over its sources.
+void roll_up(const CaseModel& m, WqApportionment& a) {
+    const std::size_t ns = m.sections.size(), nj = m.sources.size(), ni = a.item_keys.size();
+    // per source and reach: the largest share of the sections and items it harms
+    a.source_cut_share.assign(nj, std::vector<double>(ni, 0.0));
+    std::vector<std::vector<std::size_t>> binding(nj, std::vector<std::size_t>(ni, ns));
+    for (std::size_t s = 0; s < ns; ++s)
+        for (std::size_t i = 0; i < ni; ++i) {
+            const auto& x = a.sections[s].items[i];
+            for (std::int32_t j : x.cut_sources)
+                if (x.cut_share > a.source_cut_share[j][i]) {
+                    a.source_cut_share[j][i] = x.cut_share;
+                    binding[j][i] = s;
+                }
+        }
+    for (std::size_t r = 0; r < m.net.size(); ++r)
+        for (std::size_t i = 0; i < ni; ++i) {
+            WqReachCut c;
+            c.reach = static_cast<std::int32_t>(r);
+            c.item = a.item_keys[i];
+            double largest = 0.0;
+            for (std::size_t j = 0; j < nj; ++j) {
+                if (m.sources[j].reach != c.reach) continue;
+                c.load_gs += a.item_load_gs[j][i];
+                const double cut = a.source_cut_share[j][i] * a.item_load_gs[j][i];
+                c.cut_gs += cut;
+                if (cut > largest) {
+                    largest = cut;
+                    c.binding_section = m.sections[binding[j][i]].id;
+                }
+            }
+            c.allowed_gs = c.load_gs - c.cut_gs;
+            if (c.cut_gs > 0.0) a.reaches.push_back(std::move(c));
+        }
+}
+
 }  // namespace
 
 double wq_item_load_gs(const std::string& key, const wq::State& l, const wq::Parameters& p) {
@@ -137,77 +221,9 @@ WqApportionment apportion_water_quality(const CaseModel& m, const WaterQualityOp
             x.meets_target = sign * (x.value_mgL - x.target_mgL) <= tol;
             x.value_after_cut_mgL = x.value_mgL;
             if (x.meets_target) continue;
-            const std::size_t item = static_cast<std::size_t>(&x - a.sections[s].items.data());
-            double S = 0.0;
-            for (std::size_t j = 0; j < nj; ++j)
-                if (sign * x.by_source_mgL[j] > 0.0) {
-                    x.cut_sources.push_back(static_cast<std::int32_t>(j));
-                    S += x.by_source_mgL[j];
-                    x.source_load_gs += a.item_load_gs[j][item];
-                }
-            const double outside = x.value_mgL - S;  // what stays when every harming source is cut entirely
-            auto full_value = [&](double share, double boundary_share) {
-                ++x.full_solves;
-                const wq::Result r = solve_water_quality(with_cut(full, x.cut_sources, share, boundary_share));
-                return item_values(r.obs_conc_mgL[s], k1)[item];
-            };
-            if (sign * (outside - x.target_mgL) < 0.0) {
-                x.cut_share_linear = (x.value_mgL - x.target_mgL) / S;
-                double sigma = x.cut_share_linear, v = full_value(sigma, 0.0);
-                for (int step = 0; step < 30 && std::abs(v - x.target_mgL) > tol; ++step) {
-                    sigma = std::clamp(sigma + (v - x.target_mgL) / S, 0.0, 1.0);
-                    v = full_value(sigma, 0.0);
-                }
-                x.cut_share = sigma;
-                x.value_after_cut_mgL = v;
-                x.feasible = sign * (v - x.target_mgL) <= tol;
-            } else {
-                x.cut_share_linear = x.cut_share = x.cut_sources.empty() ? 0.0 : 1.0;
-                const double rest = outside - x.target_mgL;  // to be removed from the boundary inflow (sign as V)
-                if (sign * x.boundary_mgL > 0.0 && std::abs(rest) < std::abs(x.boundary_mgL)) {
-                    x.boundary_cut_share = rest / x.boundary_mgL;
-                    x.value_after_cut_mgL = full_value(x.cut_share, x.boundary_cut_share);
-                    x.feasible = sign * (x.value_after_cut_mgL - x.target_mgL) <= 1e-6 * x.limit_mgL;
-                } else {
-                    x.boundary_cut_share = sign * x.boundary_mgL > 0.0 ? 1.0 : 0.0;
-                    x.value_after_cut_mgL = full_value(x.cut_share, x.boundary_cut_share);
-                    x.feasible = false;
-                }
-            }
-            x.cut_gs = x.cut_share * x.source_load_gs;
-            x.allowed_gs = x.source_load_gs - x.cut_gs;
+            cut_item(full, s, static_cast<std::size_t>(&x - a.sections[s].items.data()), a.item_load_gs, x);
         }
-    // per source and reach: the largest share of the sections and items it harms
-    a.source_cut_share.assign(nj, std::vector<double>(ni, 0.0));
-    std::vector<std::vector<std::size_t>> binding(nj, std::vector<std::size_t>(ni, ns));
-    for (std::size_t s = 0; s < ns; ++s)
-        for (std::size_t i = 0; i < ni; ++i) {
-            const auto& x = a.sections[s].items[i];
-            for (std::int32_t j : x.cut_sources)
-                if (x.cut_share > a.source_cut_share[j][i]) {
-                    a.source_cut_share[j][i] = x.cut_share;
-                    binding[j][i] = s;
-                }
-        }
-    for (std::size_t r = 0; r < m.net.size(); ++r)
-        for (std::size_t i = 0; i < ni; ++i) {
-            WqReachCut c;
-            c.reach = static_cast<std::int32_t>(r);
-            c.item = a.item_keys[i];
-            double largest = 0.0;
-            for (std::size_t j = 0; j < nj; ++j) {
-                if (m.sources[j].reach != c.reach) continue;
-                c.load_gs += a.item_load_gs[j][i];
-                const double cut = a.source_cut_share[j][i] * a.item_load_gs[j][i];
-                c.cut_gs += cut;
-                if (cut > largest) {
-                    largest = cut;
-                    c.binding_section = m.sections[binding[j][i]].id;
-                }
-            }
-            c.allowed_gs = c.load_gs - c.cut_gs;
-            if (c.cut_gs > 0.0) a.reaches.push_back(std::move(c));
-        }
+    roll_up(m, a);
     return a;
 }
 

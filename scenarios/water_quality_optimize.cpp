@@ -20,6 +20,77 @@ struct Target {
     double sign, limit, target;
 };
 
+// Every assessed item of every section (limits do not depend on the condition), from the baseline's evaluation.
+std::vector<Target> targets(const WaterQualityEvaluation& e, double mos) {
+    std::vector<Target> tg;
+    for (std::size_t s = 0; s < e.sections.size(); ++s) {
+        const auto& items = e.sections[s].evaluation.items;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (items[i].cls == 0) continue;
+            const double sign = items[i].minimum ? -1.0 : 1.0, L = items[i].target_limit_mgL;
+            tg.push_back({s, i, sign, L, L * (items[i].minimum ? 1.0 + mos : 1.0 - mos)});
+        }
+    }
+    return tg;
+}
+
+// sign x value of every target
+std::vector<double> signed_values(const std::vector<Target>& tg, const WaterQualityEvaluation& e) {
+    std::vector<double> v(tg.size());
+    for (std::size_t t = 0; t < tg.size(); ++t) v[t] = tg[t].sign * e.sections[tg[t].s].evaluation.items[tg[t].i].value_mgL;
+    return v;
+}
+
+// Per condition: the baseline v0, each candidate alone (resp) and the pairs whose joint effect is not the sum.
+struct Response {
+    std::vector<std::vector<double>> v0;                   // [k][t]
+    std::vector<std::vector<std::vector<double>>> resp;    // [k][j][t]
+    std::vector<std::pair<int, int>> pairs;                // interacting pairs
+    std::vector<std::vector<std::vector<double>>> pair_d;  // [k][q][t], aligned with pairs
+};
+
+Response responses(const std::vector<CaseModel>& bases, const std::vector<WaterQualityEvaluation>& e0,
+                   const std::vector<Candidate>& cands, const WaterQualityOptions& wqo, const std::vector<Target>& tg) {
+    const std::size_t nk = bases.size(), nm = cands.size(), nt = tg.size();
+    Response r;
+    for (std::size_t k = 0; k < nk; ++k) r.v0.push_back(signed_values(tg, e0[k]));
+    r.resp.assign(nk, std::vector<std::vector<double>>(nm));
+    tbb::parallel_for(std::size_t(0), nk * nm, [&](std::size_t kj) {
+        const std::size_t k = kj / nm, j = kj % nm;
+        CaseModel m = bases[k];
+        apply_measure(m, cands[j].measure);
+        const auto v = signed_values(tg, evaluate_water_quality(m, wqo));
+        r.resp[k][j].resize(nt);
+        for (std::size_t t = 0; t < nt; ++t) r.resp[k][j][t] = v[t] - r.v0[k][t];
+    });
+    // pair terms, as in optimize.cpp
+    std::vector<std::pair<int, int>> all_pairs;
+    for (std::size_t i = 0; i < nm; ++i)
+        for (std::size_t j = i + 1; j < nm; ++j)
+            if (cands[i].group.empty() || cands[i].group != cands[j].group) all_pairs.emplace_back(static_cast<int>(i), static_cast<int>(j));
+    std::vector<std::vector<std::vector<double>>> d(nk, std::vector<std::vector<double>>(all_pairs.size()));
+    tbb::parallel_for(std::size_t(0), nk * all_pairs.size(), [&](std::size_t kp) {
+        const std::size_t k = kp / all_pairs.size(), p = kp % all_pairs.size();
+        const auto [i, j] = all_pairs[p];
+        CaseModel m = bases[k];
+        apply_measure(m, cands[i].measure);
+        apply_measure(m, cands[j].measure);
+        const auto v = signed_values(tg, evaluate_water_quality(m, wqo));
+        d[k][p].resize(nt);
+        for (std::size_t t = 0; t < nt; ++t) d[k][p][t] = v[t] - r.v0[k][t] - r.resp[k][i][t] - r.resp[k][j][t];
+    });
+    r.pair_d.assign(nk, {});
+    for (std::size_t p = 0; p < all_pairs.size(); ++p) {
+        bool keep = false;
+        for (std::size_t k = 0; k < nk && !keep; ++k)
+            for (std::size_t t = 0; t < nt && !keep; ++t) keep = std::abs(d[k][p][t]) > 1e-9 * tg[t].limit;
+        if (!keep) continue;
+        r.pairs.push_back(all_pairs[p]);
+        for (std::size_t k = 0; k < nk; ++k) r.pair_d[k].push_back(std::move(d[k][p]));
+    }
+    return r;
+}
+
 }  // namespace
 
 WqOptimizeResult optimize_water_quality(const CaseModel& base_in, const std::vector<Candidate>& cands,
@@ -34,61 +105,14 @@ WqOptimizeResult optimize_water_quality(const CaseModel& base_in, const std::vec
     std::vector<WaterQualityEvaluation> e0(nk);
     tbb::parallel_for(std::size_t(0), nk, [&](std::size_t k) { e0[k] = evaluate_water_quality(bases[k], wqo); });
 
-    // the targets: every assessed item of every section (limits do not depend on the condition)
-    std::vector<Target> tg;
-    for (std::size_t s = 0; s < ns; ++s) {
-        const auto& items = e0[0].sections[s].evaluation.items;
-        for (std::size_t i = 0; i < items.size(); ++i) {
-            if (items[i].cls == 0) continue;
-            const double sign = items[i].minimum ? -1.0 : 1.0, L = items[i].target_limit_mgL;
-            tg.push_back({s, i, sign, L, L * (items[i].minimum ? 1.0 + opt.mos_fraction : 1.0 - opt.mos_fraction)});
-        }
-    }
+    const std::vector<Target> tg = targets(e0[0], opt.mos_fraction);
     const std::size_t nt = tg.size();
-    auto signed_values = [&](const WaterQualityEvaluation& e) {
-        std::vector<double> v(nt);
-        for (std::size_t t = 0; t < nt; ++t) v[t] = tg[t].sign * e.sections[tg[t].s].evaluation.items[tg[t].i].value_mgL;
-        return v;
-    };
-    std::vector<std::vector<double>> v0(nk);
-    for (std::size_t k = 0; k < nk; ++k) v0[k] = signed_values(e0[k]);
-    // resp[k][j][t]: candidate j alone, signed
-    std::vector<std::vector<std::vector<double>>> resp(nk, std::vector<std::vector<double>>(nm));
-    tbb::parallel_for(std::size_t(0), nk * nm, [&](std::size_t kj) {
-        const std::size_t k = kj / nm, j = kj % nm;
-        CaseModel m = bases[k];
-        apply_measure(m, cands[j].measure);
-        const auto v = signed_values(evaluate_water_quality(m, wqo));
-        resp[k][j].resize(nt);
-        for (std::size_t t = 0; t < nt; ++t) resp[k][j][t] = v[t] - v0[k][t];
-    });
-    // pair terms, as in optimize.cpp
-    std::vector<std::pair<int, int>> all_pairs;
-    for (std::size_t i = 0; i < nm; ++i)
-        for (std::size_t j = i + 1; j < nm; ++j)
-            if (cands[i].group.empty() || cands[i].group != cands[j].group) all_pairs.emplace_back(static_cast<int>(i), static_cast<int>(j));
-    std::vector<std::vector<std::vector<double>>> pair_d(nk, std::vector<std::vector<double>>(all_pairs.size()));
-    tbb::parallel_for(std::size_t(0), nk * all_pairs.size(), [&](std::size_t kp) {
-        const std::size_t k = kp / all_pairs.size(), p = kp % all_pairs.size();
-        const auto [i, j] = all_pairs[p];
-        CaseModel m = bases[k];
-        apply_measure(m, cands[i].measure);
-        apply_measure(m, cands[j].measure);
-        const auto v = signed_values(evaluate_water_quality(m, wqo));
-        pair_d[k][p].resize(nt);
-        for (std::size_t t = 0; t < nt; ++t) pair_d[k][p][t] = v[t] - v0[k][t] - resp[k][i][t] - resp[k][j][t];
-    });
-    std::vector<std::pair<int, int>> pairs;
-    std::vector<std::size_t> pair_index;
-    for (std::size_t p = 0; p < all_pairs.size(); ++p) {
-        bool keep = false;
-        for (std::size_t k = 0; k < nk && !keep; ++k)
-            for (std::size_t t = 0; t < nt && !keep; ++t) keep = std::abs(pair_d[k][p][t]) > 1e-9 * tg[t].limit;
-        if (keep) {
-            pairs.push_back(all_pairs[p]);
-            pair_index.push_back(p);
-        }
-    }
+    auto signed_of = [&](const WaterQualityEvaluation& e) { return signed_values(tg, e); };
+    Response rs = responses(bases, e0, cands, wqo, tg);
+    const auto& v0 = rs.v0;
+    const auto& resp = rs.resp;
+    const auto& pairs = rs.pairs;
+    const auto& pair_d = rs.pair_d;
     res.interacting_pairs = pairs.size();
 
     std::vector<std::vector<int>> groups;
@@ -154,9 +178,9 @@ WqOptimizeResult optimize_water_quality(const CaseModel& base_in, const std::vec
                         r.coef.push_back(resp[k][j][t] / L);
                     }
                 for (std::size_t q = 0; q < pairs.size(); ++q)
-                    if (std::abs(pair_d[k][pair_index[q]][t] / L) > 1e-12) {
+                    if (std::abs(pair_d[k][q][t] / L) > 1e-12) {
                         r.cols.push_back(static_cast<int>(nm + q));
-                        r.coef.push_back(pair_d[k][pair_index[q]][t] / L);
+                        r.coef.push_back(pair_d[k][q][t] / L);
                     }
                 rows.push_back(std::move(r));
             }
@@ -177,12 +201,12 @@ WqOptimizeResult optimize_water_quality(const CaseModel& base_in, const std::vec
         res.verified_ok = true;
         for (std::size_t k = 0; k < nk; ++k) {
             for (std::size_t s = 0; s < ns; ++s) res.condition_sections[k][s].plan = ev[k].sections[s].evaluation;
-            const auto v = signed_values(ev[k]);
+            const auto v = signed_of(ev[k]);
             for (std::size_t t = 0; t < nt; ++t) {
                 double pred = v0[k][t];
                 for (std::size_t j : res.chosen) pred += resp[k][j][t];
                 for (std::size_t q = 0; q < pairs.size(); ++q)
-                    if (chosen_has(pairs[q].first) && chosen_has(pairs[q].second)) pred += pair_d[k][pair_index[q]][t];
+                    if (chosen_has(pairs[q].first) && chosen_has(pairs[q].second)) pred += pair_d[k][q][t];
                 WqTargetOutcome& o = outcome(k, t);
                 o.predicted_mgL = tg[t].sign * pred;
                 o.verified_mgL = tg[t].sign * v[t];
@@ -240,7 +264,7 @@ WqOptimizeResult optimize_water_quality(const CaseModel& base_in, const std::vec
         const auto ev = evaluate_plan(trial);
         bool ok = true;
         for (std::size_t k = 0; k < nk && ok; ++k) {
-            const auto v = signed_values(ev[k]);
+            const auto v = signed_of(ev[k]);
             for (std::size_t t = 0; t < nt && ok; ++t) {
                 const WqTargetOutcome& o = outcome(k, t);
                 ok = v[t] <= std::max(tg[t].sign * o.target_mgL, tg[t].sign * o.verified_mgL) + opt.tolerance_rel * tg[t].limit;
