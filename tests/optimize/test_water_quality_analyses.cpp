@@ -309,6 +309,13 @@ TEST_CASE("water-quality --apportion --optimize on Leshan: files against the lib
         INFO(r.at("condition") << " " << r.at("section_id") << " " << r.at("item"));
         if (r.at("reachable") == "yes") CHECK(r.at("meets_with_margin") == "yes");
     }
+    // an unknown design condition is named, and nothing is written
+    std::string bad;
+    CHECK(test::run_cli("--quiet water-quality " + leshan.string() + " --apportion --condition nosuch --out " + (work / "bad").string(),
+                        &bad) == 1);
+    CHECK(bad.find("--condition") != std::string::npos);
+    CHECK(bad.find("nosuch") != std::string::npos);
+    CHECK_FALSE(fs::exists(work / "bad" / "water_quality_sections.csv"));
     fs::remove_all(work);
 }
 
