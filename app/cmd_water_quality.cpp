@@ -279,6 +279,9 @@ void register_water_quality(CLI::App& cli, Globals& g, Action& action) {
                             appo.linear_exact ? "No oxygen effects: the shares are exact."
                                               : "O2 eff. = full model − linear response (oxygen effects on the rates), not "
                                                 "spread over the sources.");
+                std::printf("各污染源、河段的削减与允许负荷 Cut and allowed load per source and reach: water_quality_reduction.csv, "
+                            "water_quality_capacity.csv (%zu reach-item rows)\n",
+                            appo.reaches.size());
             }
             if (o->optimize)
                 std::printf("\n最低成本方案（全部水质指标） Least-cost plan for every item — margin of safety %s %% (DO: limit x %s), "
