@@ -1,5 +1,9 @@
-// qingliu water-quality CASE [--scenario ID ...] [--out DIR]: the case (baseline and scenarios) evaluated with the
-// QUAL2K-class kinetics, every section classified over every GB 3838 item with its exceeding items.
+// qingliu water-quality CASE [--scenario ID ...] [--out DIR] [--apportion [--mos PCT] [--condition ID]]: the case
+// (baseline and scenarios) evaluated with the QUAL2K-class kinetics, every section classified over every GB 3838 item
+// with its exceeding items; with --apportion, every item's sources, required cut and capacity at the baseline in the
+// design condition (scenarios/water_quality_apportion.hpp).
+#include <algorithm>
+#include <set>
 #include <cstdio>
 #include <memory>
 
@@ -7,11 +11,17 @@
 
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
+#include "common/units.hpp"
 #include "io/case_reader.hpp"
+#include "io/observations_reader.hpp"
 #include "io/output.hpp"
 #include "io/water_quality_csv.hpp"
 #include "reaches/classes.hpp"
+#include "scenarios/conditions.hpp"
 #include "scenarios/water_quality.hpp"
+#include "scenarios/water_quality_apportion.hpp"
+#include "scenarios/water_quality_montecarlo.hpp"
+#include "scenarios/water_quality_optimize.hpp"
 
 namespace qingliu::app {
 
@@ -48,19 +58,113 @@ std::string sections_text(const scenarios::CaseModel& m, const scenarios::WaterQ
     return t.str() + failing;
 }
 
+// Every section item that misses its target with the margin: value, target, the parts, the largest sources and the cut.
+std::string apportion_text(const scenarios::CaseModel& m, const scenarios::WqApportionment& a) {
+    TextTable t({"断面 Section", "指标 Item", "浓度 mg/L", "目标 Target", "本底 Backgr.", "跨界 Boundary", "主要来源 Top sources",
+                 "氧效应 O2 eff.", "需削减 Cut needed"},
+                160);
+    int rows = 0;
+    for (std::size_t s = 0; s < m.sections.size(); ++s)
+        for (const auto& x : a.sections[s].items) {
+            if (!x.assessed || x.meets_target) continue;
+            const double sign = x.minimum ? -1.0 : 1.0;  // harming: sign x share > 0
+            std::vector<std::pair<double, std::size_t>> top;
+            for (std::size_t j = 0; j < m.sources.size(); ++j)
+                if (sign * x.by_source_mgL[j] > 0.0) top.emplace_back(std::abs(x.by_source_mgL[j]), j);
+            std::sort(top.rbegin(), top.rend());
+            std::string tops;
+            for (std::size_t n = 0; n < top.size() && n < 3; ++n)
+                tops += (n ? ", " : "") + m.sources[top[n].second].id + " " + (x.minimum ? "−" : "+") + fixed(top[n].first, 3);
+            std::string cut = fixed(100.0 * x.cut_share, 1) + "% = " + fixed(x.cut_gs * kTonnePerYearPerGramPerSecond, 2) + " t/a";
+            if (x.boundary_cut_share > 0.0) cut += "; 上游 upstream " + fixed(100.0 * x.boundary_cut_share, 0) + "%";
+            if (!x.feasible) cut += "; 不可达 out of reach";
+            t.row({m.sections[s].id,
+                   std::string(reaches::wq::item_label_zh(x.key)) + " " + reaches::wq::item_label_en(x.key),
+                   fixed(x.value_mgL, 3), std::string(x.minimum ? "≥ " : "≤ ") + fixed(x.target_mgL, 3), fixed(x.background_mgL, 3),
+                   fixed(x.boundary_mgL, 3), tops.empty() ? "-" : tops, fixed(std::abs(x.oxygen_effects_mgL) < 5e-5 ? 0.0 : x.oxygen_effects_mgL, 4), cut});
+            ++rows;
+        }
+    if (rows == 0) return "  每个断面每项指标都达到目标（含安全余量） Every section meets every item's target with the margin.\n";
+    return t.str();
+}
+
+// The plan's measures, then per condition every section whose class or margin the plan changes.
+std::string plan_text(const scenarios::CaseModel& m, const std::vector<scenarios::Candidate>& cands,
+                      const std::vector<scenarios::DesignCondition>& conds, const scenarios::WqOptimizeResult& r) {
+    std::string out = std::string("状态 status: ") + scenarios::plan_status_text(r.status) + "; 费用 cost " + fixed(r.cost_wan, 1) +
+                      " 万元 (10^4 yuan: invest " + fixed(r.invest_wan, 1) + ", annual " + fixed(r.annual_wan, 1) + ")\n";
+    for (std::size_t j : r.chosen)
+        out += "  ✓ " + cands[j].measure.id + "  " + cands[j].measure.name +
+               (cands[j].measure.name_en.empty() ? "" : " / " + cands[j].measure.name_en) + "\n";
+    if (r.chosen.empty()) out += "  (无措施 no measure needed)\n";
+    for (const auto& d : r.dropped) out += "  − " + d.id + ": " + d.reason_zh + " / " + d.reason + "\n";
+    for (std::size_t k = 0; k < conds.size(); ++k) {
+        TextTable t({"断面 Section", "目标 Target", "基线 Baseline", "方案 Plan", "方案后超标因子 Exceeding after the plan",
+                     "最小余量 Least margin"},
+                    160);
+        for (std::size_t s = 0; s < m.sections.size(); ++s) {
+            const auto& x = r.condition_sections[k][s];
+            std::string least;
+            double worst = 1e300;
+            for (const auto& it : x.items) {
+                const double margin = (it.minimum ? it.verified_mgL - it.target_mgL : it.target_mgL - it.verified_mgL) / it.limit_mgL;
+                if (margin < worst) {
+                    worst = margin;
+                    least = std::string(reaches::wq::item_label_en(it.key)) + " " + fixed(100.0 * margin, 1) + "%";
+                }
+            }
+            const std::string ex = reaches::wq::exceeding_text(x.plan, true);
+            t.row({m.sections[s].id, reaches::class_roman(m.sections[s].target_class),
+                   reaches::class_roman(x.baseline.overall) + (x.baseline.meets ? "" : " ✗"),
+                   reaches::class_roman(x.plan.overall) + (x.plan.meets ? "" : " ✗"), ex.empty() ? "-" : ex, least});
+        }
+        out += "\n" + scenarios::condition_label(conds[k]) + "\n" + t.str();
+        std::string unreachable;
+        for (std::size_t s = 0; s < m.sections.size(); ++s)
+            for (const auto& it : r.condition_sections[k][s].items)
+                if (!it.reachable)
+                    unreachable += (unreachable.empty() ? "" : ", ") + m.sections[s].id + " " + reaches::wq::item_label_en(it.key);
+        if (!unreachable.empty())
+            out += "  案例措施无法达到 Out of reach with every measure of the case (the gap left is the least): " + unreachable + "\n";
+    }
+    return out;
+}
+
 }  // namespace
 
 void register_water_quality(CLI::App& cli, Globals& g, Action& action) {
     auto* wq = cli.add_subcommand(
         "water-quality", "Sections classed over every GB 3838 item (DO, CODMn, COD, BOD5, NH3-N, TP) with QUAL2K-class kinetics");
     struct Opts {
-        std::string case_path, out_dir;
+        std::string case_path, out_dir, condition = "design";
         std::vector<std::string> scenarios;
+        bool apportion = false, optimize = false;
+        std::size_t draws = 0;
+        std::uint64_t seed = 20250101;
+        std::string uncertainty;
+        double mos_pct = 10.0;
     };
     auto o = std::make_shared<Opts>();
     wq->add_option("CASE", o->case_path, "Case folder (with case.toml) or case file")->required();
     wq->add_option("-s,--scenario", o->scenarios, "Scenario id (repeatable; default: every scenario of the case)");
     wq->add_option("-o,--out", o->out_dir, "Output folder for water_quality_sections.csv (default out/<case>/water-quality)");
+    wq->add_flag("--apportion", o->apportion,
+                 "Per section and item: each source's, the boundary inflow's and the background's share, the cut that meets the "
+                 "target with the margin, and each reach's capacity (baseline, in --condition)");
+    wq->add_option("--mos", o->mos_pct, "Margin of safety, % of the target limit (--apportion; DO: the target is limit x (1 + mos))")
+        ->check(CLI::Range(0.0, 99.0))
+        ->capture_default_str();
+    wq->add_flag("--optimize", o->optimize,
+                 "Least-cost plan over the case's measures that meets every item's target with the margin in every declared "
+                 "design condition, re-evaluated with the kinetics");
+    wq->add_option("--monte-carlo", o->draws,
+                   "Draws of the case's uncertainty ranges, each evaluated with the kinetics: P(meets) and the 5-50-95 % band "
+                   "per section and item (baseline)");
+    wq->add_option("--seed", o->seed, "Monte Carlo seed")->capture_default_str();
+    wq->add_option("--uncertainty", o->uncertainty,
+                   "Ranges table for --monte-carlo; default the case's [tables] uncertainty, else k20 x [0.5, 1.5] triangular");
+    wq->add_option("--condition", o->condition, "Design condition of --apportion: design or a `conditions` measure id")
+        ->capture_default_str();
     wq->callback([&g, &action, o] {
         action = [&g, o] {
             if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "water-quality");
@@ -85,6 +189,60 @@ void register_water_quality(CLI::App& cli, Globals& g, Action& action) {
             const auto runs = scenarios::evaluate_water_quality_scenarios(lc.model, chosen, lc.water_quality.options);
             io::OutputDir out(o->out_dir);
             out.stage("water_quality_sections.csv", io::water_quality_sections_csv(lc.model, runs), true);
+            scenarios::WqApportionment appo;
+            scenarios::DesignCondition cond;
+            scenarios::CaseModel in_cond;
+            if (o->apportion) {
+                std::vector<std::string> unknown;
+                const auto cs = scenarios::select_conditions(scenarios::design_conditions(lc.scenarios), {o->condition}, unknown);
+                if (cs.empty())
+                    throw InputError("unknown design condition", {{lc.case_file, "", "--condition", o->condition,
+                                                                    "no such design condition (design or a `conditions` measure id)"}});
+                cond = cs.front();
+                in_cond = scenarios::in_condition(lc.model, cond);
+                Progress progress("water-quality apportion", !g.quiet);
+                appo = scenarios::apportion_water_quality(in_cond, lc.water_quality.options, {o->mos_pct / 100.0},
+                                                          [&](double f) { progress(f); });
+                out.stage("water_quality_apportionment.csv", io::water_quality_apportionment_csv(in_cond, appo, cond.id), true);
+                out.stage("water_quality_reduction.csv", io::water_quality_reduction_csv(in_cond, appo, cond.id), true);
+                out.stage("water_quality_capacity.csv", io::water_quality_capacity_csv(in_cond, appo, cond.id), true);
+            }
+            std::vector<scenarios::Candidate> cands;
+            std::vector<scenarios::DesignCondition> conds;
+            scenarios::WqOptimizeResult plan;
+            if (o->optimize) {
+                std::vector<scenarios::Measure> all;
+                std::set<std::string> seen;
+                for (const auto& sc : lc.scenarios)
+                    for (const auto& x : sc.measures)
+                        if (seen.insert(x.id).second) all.push_back(x);
+                std::vector<scenarios::DroppedMeasure> left_out;
+                cands = scenarios::candidates_from(all, left_out);
+                if (cands.empty())
+                    throw InputError("no candidate measures",
+                                     {{lc.case_file, "", "tables.scenarios", "", "the case names no measures in its scenarios"}});
+                std::vector<std::string> unknown;
+                conds = scenarios::select_conditions(scenarios::design_conditions(lc.scenarios), {"all"}, unknown);
+                scenarios::OptimizeOptions oo;
+                oo.mos_fraction = o->mos_pct / 100.0;
+                plan = scenarios::optimize_water_quality(lc.model, cands, lc.water_quality.options, oo, conds);
+                if (plan.status == scenarios::PlanStatus::NotSolved && plan.chosen.empty())
+                    throw ModelError("least-cost water-quality plan: the solver stopped without a plan");
+                out.stage("water_quality_plan.csv", io::water_quality_plan_csv(cands, plan, scenarios::annual_cost_factor(oo)), true);
+                out.stage("water_quality_plan_sections.csv", io::water_quality_plan_sections_csv(lc.model, conds, plan, oo.mos_fraction), true);
+            }
+            scenarios::WqMonteCarloResult mc;
+            if (o->draws > 0) {
+                const io::UncertaintyTable ut = io::read_uncertainty(lc, o->uncertainty);
+                const auto params = ut.file.empty() ? scenarios::default_uncertainty(lc.model) : ut.params;
+                scenarios::MonteCarloOptions mo;
+                mo.draws = o->draws;
+                mo.seed = o->seed;
+                Progress progress("water-quality Monte Carlo", !g.quiet);
+                mo.progress = [&](double f) { progress(f); };
+                mc = scenarios::monte_carlo_water_quality(lc.model, lc.water_quality.options, params, mo);
+                out.stage("water_quality_montecarlo.csv", io::water_quality_montecarlo_csv(lc.model, mc), true);
+            }
             out.commit();
             if (g.quiet) return static_cast<int>(kOk);
             const auto& wo = lc.water_quality.options;
@@ -112,6 +270,42 @@ void register_water_quality(CLI::App& cli, Globals& g, Action& action) {
                             run.name.empty() ? "" : ("  " + run.name).c_str(),
                             run.name_en.empty() || run.name_en == run.name ? "" : (" / " + run.name_en).c_str(), met,
                             run.evaluation.sections.size(), sections_text(lc.model, run).c_str());
+            }
+            if (o->apportion) {
+                std::printf("\n来源解析与需削减量 Apportionment and required cuts — baseline, condition %s; margin of safety %s %%\n%s",
+                            scenarios::condition_label(cond).c_str(), fixed(o->mos_pct, 1).c_str(), apportion_text(in_cond, appo).c_str());
+                std::printf("Top sources: mg/L each adds (DO: takes away); cut: one share of the pollutant loads of every source "
+                            "harming the item there (DO: their oxygen demand), checked in the full model. %s\n",
+                            appo.linear_exact ? "No oxygen effects: the shares are exact."
+                                              : "O2 eff. = full model − linear response (oxygen effects on the rates), not "
+                                                "spread over the sources.");
+                std::printf("各污染源、河段的削减与允许负荷 Cut and allowed load per source and reach: water_quality_reduction.csv, "
+                            "water_quality_capacity.csv (%zu reach-item rows)\n",
+                            appo.reaches.size());
+            }
+            if (o->optimize)
+                std::printf("\n最低成本方案（全部水质指标） Least-cost plan for every item — margin of safety %s %% (DO: limit x %s), "
+                            "re-evaluated with the kinetics in every condition\n%s",
+                            fixed(o->mos_pct, 1).c_str(), fixed(1.0 + o->mos_pct / 100.0, 3).c_str(),
+                            plan_text(lc.model, cands, conds, plan).c_str());
+            if (o->draws > 0) {
+                std::vector<std::string> header = {"断面 Section", "达标概率 P(meets)"};
+                for (const auto& k : io::water_quality_item_keys())
+                    header.push_back(std::string(reaches::wq::item_label_zh(k)) + " " + reaches::wq::item_label_en(k));
+                TextTable t(header, 160);
+                for (std::size_t s = 0; s < lc.model.sections.size(); ++s) {
+                    std::vector<std::string> row = {lc.model.sections[s].id, fixed(100.0 * mc.sections[s].p_meets, 1) + "%"};
+                    for (const auto& k : io::water_quality_item_keys()) {
+                        std::string cell = "-";
+                        for (const auto& b : mc.sections[s].items)
+                            if (b.key == k && b.assessed) cell = fixed(100.0 * b.p_meets, 1) + "%";
+                        row.push_back(cell);
+                    }
+                    t.row(row);
+                }
+                std::printf("\n蒙特卡洛 Monte Carlo (baseline, %zu draws, seed %llu): probability of meeting the target class, "
+                            "per section and item\n%s",
+                            mc.draws, static_cast<unsigned long long>(mc.seed), t.str().c_str());
             }
             std::printf("\n✗ = worse than the target 劣于目标; exceedance = value/limit − 1 (倍), DO: shortfall below the limit "
                         "(mg/L). Results in %s/water_quality_sections.csv\n",

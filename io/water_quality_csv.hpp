@@ -13,6 +13,9 @@
 
 #include "scenarios/case.hpp"
 #include "scenarios/water_quality.hpp"
+#include "scenarios/water_quality_apportion.hpp"
+#include "scenarios/water_quality_montecarlo.hpp"
+#include "scenarios/water_quality_optimize.hpp"
 
 namespace qingliu::io {
 
@@ -20,5 +23,42 @@ namespace qingliu::io {
 const std::vector<std::string>& water_quality_item_keys();
 
 std::string water_quality_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WaterQualityRun>& runs);
+
+// `qingliu water-quality --apportion` (scenarios/water_quality_apportion.hpp), loads in t/a, condition = its id:
+// water_quality_apportionment.csv, one row per section, item and part (background, boundary_inflow, each source with a
+// non-zero share, oxygen_effects):
+//   condition, section_id, section_name, item, item_en, item_zh, part, source_id, source_name, type, reach_id,
+//   contribution_mgL (DO: the source's effect on DO, negative where it lowers it), share (of the modelled value)
+std::string water_quality_apportionment_csv(const scenarios::CaseModel& m, const scenarios::WqApportionment& a,
+                                            const std::string& condition);
+// water_quality_reduction.csv, one row per section and assessed item:
+//   condition, section_id, section_name, target_class, item, item_en, item_zh, minimum (yes for DO), value_mgL,
+//   limit_mgL, mos, target_mgL, meets_target, background_mgL, boundary_mgL, sources_mgL, oxygen_effects_mgL,
+//   cut_sources (ids, ";"), source_load_t_a (DO: oxygen demand), cut_share_linear, cut_share, cut_t_a, allowed_t_a,
+//   boundary_cut_share, value_after_cut_mgL (full model, cut applied), feasible
+std::string water_quality_reduction_csv(const scenarios::CaseModel& m, const scenarios::WqApportionment& a,
+                                        const std::string& condition);
+// water_quality_capacity.csv, one row per reach and item whose sources must cut:
+//   condition, reach_id, item, item_en, item_zh, load_t_a, cut_t_a, allowed_t_a, binding_section
+std::string water_quality_capacity_csv(const scenarios::CaseModel& m, const scenarios::WqApportionment& a,
+                                       const std::string& condition);
+
+// `qingliu water-quality --optimize` (scenarios/water_quality_optimize.hpp):
+// water_quality_plan.csv, one row per candidate measure:
+//   measure_id, name, name_en, kind, group, invest_wan, annual_wan, cost_wan (invest + F annual, F = annual_cost_factor),
+//   chosen (1/0), note (why dropped)
+std::string water_quality_plan_csv(const std::vector<scenarios::Candidate>& cands, const scenarios::WqOptimizeResult& r,
+                                   double annual_cost_factor);
+// water_quality_plan_sections.csv, one row per condition, section and assessed item:
+//   condition, section_id, name, item, item_en, item_zh, minimum, target_class, limit_mgL, mos, target_mgL,
+//   baseline_mgL, predicted_mgL, plan_mgL (full model), gap_mgL, meets_with_margin, reachable, baseline_class,
+//   plan_class, plan_exceeding_en, plan_exceeding_zh (the section's exceeding items after the plan)
+std::string water_quality_plan_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::DesignCondition>& conds,
+                                            const scenarios::WqOptimizeResult& r, double mos_fraction);
+
+// `qingliu water-quality --monte-carlo N` (scenarios/water_quality_montecarlo.hpp): water_quality_montecarlo.csv, one
+// row per section and item: section_id, name, item, item_en, item_zh, assessed, p_meets (the item; empty where not
+// assessed), p5_mgL, p50_mgL, p95_mgL, mean_mgL, section_p_meets (every item), draws, seed
+std::string water_quality_montecarlo_csv(const scenarios::CaseModel& m, const scenarios::WqMonteCarloResult& r);
 
 }  // namespace qingliu::io

@@ -1,5 +1,7 @@
 #include "scenarios/water_quality.hpp"
 
+#include <algorithm>
+
 #include "reaches/wq_sources.hpp"
 
 namespace qingliu::scenarios {
@@ -16,15 +18,16 @@ wq::GivenQuality given(const PerConstituent& v) {
 }
 }  // namespace
 
-WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOptions opt) {
+WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOptions opt) {
     if (opt.case_temperature) opt.steady.temperature_c = m.temperature_c;
     const double k1 = opt.steady.params.bod_bottle_k_per_d;
     const std::size_t n = m.net.size();
-    WaterQualityEvaluation e;
+    WaterQualityProblem p;
+    p.net = m.net;
+    p.steady = opt.steady;
+    p.observations = observations(m);
     // reaches without a depth get the case's estimate (WaterQualityOptions::default_depth_m), the velocity unchanged:
     // u = a Q^b (a constant velocity u is a = u, b = 0) and, with a width W, H = Q / (u W) = Q^(1-b) / (a W)
-    reaches::Network patched;
-    const reaches::Network* net = &m.net;
     for (std::size_t r = 0; r < n; ++r) {
         const hydro::Hydraulics& h = m.net.hydraulics[r];
         if (h.kind == hydro::Hydraulics::Kind::Manning || (h.kind == hydro::Hydraulics::Kind::Geometry && h.c > 0.0)) continue;
@@ -32,25 +35,30 @@ WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOp
         if (!(w > 0.0) && !(opt.default_depth_m > 0.0)) continue;  // the solver names the reach
         const bool constant = h.kind == hydro::Hydraulics::Kind::Constant;
         const double a = constant ? h.velocity_ms : h.a, b = constant ? 0.0 : h.b;
-        if (net == &m.net) {
-            patched = m.net;
-            net = &patched;
-        }
-        patched.hydraulics[r] = w > 0.0 ? hydro::Hydraulics::geometry(a, b, 1.0 / (a * w), 1.0 - b)
-                                        : hydro::Hydraulics::geometry(a, b, opt.default_depth_m, 0.0);
-        e.estimated_depth_reaches.push_back(static_cast<std::int32_t>(r));
+        p.net.hydraulics[r] = w > 0.0 ? hydro::Hydraulics::geometry(a, b, 1.0 / (a * w), 1.0 - b)
+                                      : hydro::Hydraulics::geometry(a, b, opt.default_depth_m, 0.0);
+        p.estimated_depth_reaches.push_back(static_cast<std::int32_t>(r));
     }
-    wq::ReachData& d = opt.reaches;
+    p.data = std::move(opt.reaches);
+    wq::ReachData& d = p.data;
     d.headwater_conc_mgL.assign(n, wq::State{});
     d.lateral_conc_mgL.assign(n, wq::State{});
+    p.natural_headwater_mgL.assign(n, wq::State{});
     for (std::size_t r = 0; r < n; ++r) {
-        const double os = reaches::do_saturation_mgL(opt.steady.temperature_c, r < d.elevation_m.size() ? d.elevation_m[r] : 0.0);
+        const double os = reaches::do_saturation_mgL(p.steady.temperature_c, r < d.elevation_m.size() ? d.elevation_m[r] : 0.0);
         wq::GivenQuality h = given(m.net.headwater_conc_mgL[r]), l = given(m.net.lateral_conc_mgL[r]);
         h.do_ = l.do_ = opt.river_do_share_of_saturation * os;
         d.headwater_conc_mgL[r] = wq::complete_species(h, wq::river_composition(opt.composition), k1);
         d.lateral_conc_mgL[r] = wq::complete_species(l, wq::river_composition(opt.composition), k1);
+        if (m.natural_headwater_mgL) {
+            const PerConstituent& nat = *m.natural_headwater_mgL;
+            h.cod = std::min(h.cod, nat[idx(*constituent_from_key("cod"))]);
+            h.nh3n = std::min(h.nh3n, nat[idx(*constituent_from_key("nh3n"))]);
+            h.tp = std::min(h.tp, nat[idx(*constituent_from_key("tp"))]);
+        }
+        p.natural_headwater_mgL[r] = wq::complete_species(h, wq::river_composition(opt.composition), k1);
     }
-    e.inputs.reserve(m.sources.size());
+    p.inputs.reserve(m.sources.size());
     for (std::size_t i = 0; i < m.sources.size(); ++i) {
         const loads::Source& s = m.sources[i];
         const wq::Composition& c = wq::composition_for_source(s.id, s.type, opt.composition);
@@ -70,11 +78,24 @@ WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOp
             g.do_ = 0.0;
             in.load_gs = wq::complete_species(g, c, k1);
         }
-        e.inputs.push_back(in);
+        p.inputs.push_back(in);
     }
-    e.steady = wq::solve_steady_wq(*net, d, e.inputs, observations(m), opt.steady);
+    return p;
+}
+
+wq::Result solve_water_quality(const WaterQualityProblem& p) {
+    return wq::solve_steady_wq(p.net, p.data, p.inputs, p.observations, p.steady);
+}
+
+WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOptions opt) {
+    const WaterQualityProblem p = water_quality_problem(m, std::move(opt));
+    const double k1 = p.steady.params.bod_bottle_k_per_d;
+    WaterQualityEvaluation e;
+    e.inputs = p.inputs;
+    e.estimated_depth_reaches = p.estimated_depth_reaches;
+    e.steady = solve_water_quality(p);
     for (std::int32_t r : e.estimated_depth_reaches)
-        e.estimated_depth_m.push_back(net->hydraulics[r].depth(0.5 * (e.steady.flow_in_m3s[r] + e.steady.flow_out_m3s[r])));
+        e.estimated_depth_m.push_back(p.net.hydraulics[r].depth(0.5 * (e.steady.flow_in_m3s[r] + e.steady.flow_out_m3s[r])));
     e.sections.resize(m.sections.size());
     for (std::size_t i = 0; i < m.sections.size(); ++i) {
         const reaches::Section& sec = m.sections[i];

@@ -45,6 +45,23 @@ struct WaterQualityEvaluation {
 
 WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOptions opt);
 
+/// What evaluate_water_quality hands to the steady solver: the network (depths estimated where the case asks), the
+/// reach data with the completed headwater and lateral species, one input per case source (same order), the
+/// sections as observations and the kinetics options. natural_headwater_mgL: per reach, the headwater species with
+/// each of COD, NH3-N and TP capped at the case's natural headwater concentration (CaseModel::natural_headwater_mgL;
+/// equal to the headwater species where the case gives none): the part above it is boundary inflow (跨界来水).
+struct WaterQualityProblem {
+    reaches::Network net;
+    reaches::wq::ReachData data;
+    std::vector<reaches::wq::Input> inputs;
+    std::vector<reaches::Observation> observations;
+    reaches::wq::Options steady;
+    std::vector<reaches::wq::State> natural_headwater_mgL;
+    std::vector<std::int32_t> estimated_depth_reaches;
+};
+WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOptions opt);
+reaches::wq::Result solve_water_quality(const WaterQualityProblem& p);
+
 /// The baseline ("baseline") and each chosen scenario (its measures applied to the case), evaluated in that order.
 struct WaterQualityRun {
     std::string scenario_id, name, name_en;

@@ -184,3 +184,22 @@ TEST_CASE("regression: water-quality on the cases with [water_quality]", "[regre
     }
     CHECK(checked > 0);
 }
+
+// Every item's apportionment, required cut, capacity, least-cost plan and Monte Carlo (water-quality --apportion
+// --optimize --monte-carlo 100 --seed 7: draws are reproducible for a seed on any number of threads), on
+// the cases that declare [water_quality].
+TEST_CASE("regression: water-quality --apportion --optimize on the cases with [water_quality]", "[regression]") {
+    int checked = 0;
+    for (const auto& c : golden_cases()) {
+        if (read_file(c.dir / "case.toml").find("[water_quality]") == std::string::npos) continue;
+        const fs::path work = temp_dir("golden-water-quality-analyses");
+        std::string log;
+        INFO("qingliu water-quality --apportion --optimize " << c.dir.string());
+        REQUIRE(run_cli("--quiet water-quality " + c.dir.string() + " --apportion --optimize --monte-carlo 100 --seed 7 --out " + (work / "wq").string(), &log) == 0);
+        fs::remove(work / "wq" / "water_quality_sections.csv");  // pinned by the water-quality goldens
+        check_goldens(work / "wq", c.name, "water-quality-analyses");
+        fs::remove_all(work);
+        ++checked;
+    }
+    CHECK(checked > 0);
+}
