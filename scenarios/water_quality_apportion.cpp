@@ -82,9 +82,15 @@ void cut_item(const WaterQualityProblem& full, std::size_t s, std::size_t item,
         x.cut_share_linear = x.cut_share = x.cut_sources.empty() ? 0.0 : 1.0;
         const double rest = outside - x.target_mgL;  // to be removed from the boundary inflow (sign as V)
         if (sign * x.boundary_mgL > 0.0 && std::abs(rest) < std::abs(x.boundary_mgL)) {
-            x.boundary_cut_share = rest / x.boundary_mgL;
-            x.value_after_cut_mgL = full_value(x.cut_share, x.boundary_cut_share);
-            x.feasible = sign * (x.value_after_cut_mgL - x.target_mgL) <= 1e-6 * x.limit_mgL;
+            // the linear share, corrected by full solves as the sources' share is (oxygen effects make it inexact)
+            double beta = rest / x.boundary_mgL, v = full_value(x.cut_share, beta);
+            for (int step = 0; step < 30 && std::abs(v - x.target_mgL) > tol; ++step) {
+                beta = std::clamp(beta + (v - x.target_mgL) / x.boundary_mgL, 0.0, 1.0);
+                v = full_value(x.cut_share, beta);
+            }
+            x.boundary_cut_share = beta;
+            x.value_after_cut_mgL = v;
+            x.feasible = sign * (v - x.target_mgL) <= tol;
         } else {
             x.boundary_cut_share = sign * x.boundary_mgL > 0.0 ? 1.0 : 0.0;
             x.value_after_cut_mgL = full_value(x.cut_share, x.boundary_cut_share);
