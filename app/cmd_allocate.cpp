@@ -10,6 +10,7 @@
 #include "io/case_reader.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
+#include "report/allocation.hpp"
 #include "scenarios/allocation.hpp"
 #include "scenarios/conditions.hpp"
 
@@ -50,27 +51,11 @@ void register_allocate(CLI::App& cli, Globals& g, Action& action) {
             const auto by = o->by == "town" ? scenarios::AllocationBy::Town : scenarios::AllocationBy::SourceType;
             const auto table = scenarios::allocation_table(m, {o->mos_pct / 100.0}, by, o->sections);
             constexpr double t_a = kTonnePerYearPerGramPerSecond;
-            std::string csv = "condition,mos,section_id,section_name,constituent,method,method_zh,unit,current_t_a,allowed_t_a,cut_t_a,"
-                              "cut_share,section_mgL,target_mgL,feasible,gini_indicator,gini_current,gini_allowed\n";
-            for (const auto& e : table) {
-                const auto& sec = m.sections[e.section];
-                const std::string c = std::string(key(kConstituents[e.constituent]));
-                for (const auto& r : e.results) {
-                    std::string gi_names, gi_cur, gi_new;
-                    for (std::size_t k = 0; k < r.gini.size(); ++k) {
-                        gi_names += (k ? ";" : "") + e.indicator_names[k];
-                        gi_cur += (k ? ";" : "") + io::num(r.gini_current[k]);
-                        gi_new += (k ? ";" : "") + io::num(r.gini[k]);
-                    }
-                    for (const auto& u : r.units)
-                        csv += io::csv_quote(cs.front().id) + "," + io::num(o->mos_pct / 100.0) + "," + io::csv_quote(sec.id) + "," +
-                               io::csv_quote(sec.name) + "," + c + "," + scenarios::allocation_method_key(r.method) + "," +
-                               scenarios::allocation_method_zh(r.method) + "," + io::csv_quote(u.id) + "," + io::num(u.current_gs * t_a) + "," +
-                               io::num(u.allowed_gs * t_a) + "," + io::num(u.cut_gs * t_a) + "," + io::num(u.cut_share) + "," +
-                               io::num(e.total_mgL - r.reduction_mgL) + "," + io::num(e.target_mgL) + "," + (r.feasible ? "yes" : "no") +
-                               "," + io::csv_quote(gi_names) + "," + io::csv_quote(gi_cur) + "," + io::csv_quote(gi_new) + "\n";
-                }
-            }
+            report::AllocationTable at;  // allocation.csv: the one layout (report/allocation.hpp), also the report's sheet
+            report::set_condition(at, cs.front());
+            at.mos = o->mos_pct / 100.0;
+            report::append_allocation(at, m, table, by);
+            const std::string csv = report::allocation_csv(at);
             io::OutputDir out(o->out_dir);
             out.stage("allocation.csv", csv, true);
             out.commit();

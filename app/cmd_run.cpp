@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/design_allocation.hpp"
 #include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
@@ -140,8 +141,9 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
                     grid.back().sections = r.sections;
                 }
             io::RunStore store(g.store);
-            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)),
-                                                             report::collect_extras(lc.model, solved));
+            report::ReportExtras extras = report::collect_extras(lc.model, solved);
+            extras.allocation = design_allocation(lc, solved.front());
+            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)), extras);
             // the report's tables of this run as a workbook (`qingliu report` writes the same beside report.html)
             out.stage("report.xlsx", io::report_xlsx_bytes(io::load_report_data(store, id)));
             out.commit();

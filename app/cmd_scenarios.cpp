@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/design_allocation.hpp"
 #include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/results.hpp"
@@ -139,8 +140,9 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
             out.stage("compare.csv", csv, true);
             out.stage("scenarios.csv", sc_csv, true);
             io::RunStore store(g.store);
-            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "compare", results),
-                                                             report::collect_extras(lc.model, solved));
+            report::ReportExtras extras = report::collect_extras(lc.model, solved);
+            extras.allocation = design_allocation(lc, solved.front());
+            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "compare", results), extras);
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", t.str().c_str());

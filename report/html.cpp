@@ -10,6 +10,7 @@
 #include "loads/source.hpp"
 #include "reaches/classes.hpp"
 #include "reaches/sections.hpp"
+#include "report/allocation.hpp"
 #include "report/html_parts.hpp"
 #include "report/mixing.hpp"
 #include "report/montecarlo.hpp"
@@ -179,6 +180,10 @@ svg .crs{font-size:11px;fill:#5b6570}
 .picker label{cursor:pointer;white-space:nowrap}
 .picker label.off{opacity:.45}
 svg .series.off{display:none}
+svg .mcband.off{display:none}
+svg .mcband line{stroke-width:2.2}
+table.allocation td.n{font-size:12px}
+table.allocation tr.total td{font-weight:600;border-top:2px solid var(--line)}
 )CSS";
 
 const char* kHeadScript = R"JS(window.__qlErrors=[];window.addEventListener('error',function(e){window.__qlErrors.push(String(e.message||e));if(document.body)document.body.setAttribute('data-errors',String(window.__qlErrors.length));});)JS";
@@ -252,6 +257,15 @@ struct Page {
     std::unordered_map<std::string, std::pair<std::size_t, double>> axis_of;  // reach -> (axis, offset)
     std::unordered_map<std::string, double> len_of;
     std::string h;
+    int parts = 0;  // parts headed so far: numbered in order, the load allocation one only when the run has it
+
+    /// "五、…" / "5. …": the next part's number and title.
+    std::string part_title(const std::string& zh, const std::string& en) {
+        static const char* numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+        const int n = ++parts;
+        const std::string zh_n = n <= 10 ? numerals[n - 1] : std::to_string(n);
+        return bi(zh_n + "、" + zh, std::to_string(n) + ". " + en);
+    }
 
     Page(const ReportData& data, const Layout& layout) : d(data), L(layout), axes(river_axes(data.network)) {
         for (const auto& r : d.network) len_of[r.id] = r.length_km;
@@ -279,7 +293,7 @@ struct Page {
     }
 
     void summary() {
-        h += "<section class=\"part\" id=\"summary\"><h2>" + bi("一、概况", "1. Summary") + "</h2>";
+        h += "<section class=\"part\" id=\"summary\"><h2>" + part_title("概况", "Summary") + "</h2>";
         if (!d.scenarios.empty()) {
             const auto& b = d.scenarios.front();
             int meet = 0, worse_v = 0;
@@ -325,7 +339,7 @@ struct Page {
     }
 
     void sections() {
-        h += "<section class=\"part\" id=\"sections\"><h2>" + bi("二、断面水质与达标情况", "2. Monitoring sections: class and compliance") +
+        h += "<section class=\"part\" id=\"sections\"><h2>" + part_title("断面水质与达标情况", "Monitoring sections: class and compliance") +
              "</h2>" + class_legend() +
              "<p class=\"note\">" +
              bi("按GB 3838-2002单因子评价，断面类别取各指标最差者；超标倍数 = 浓度/目标类别限值 − 1。",
@@ -356,7 +370,7 @@ struct Page {
     }
 
     void profiles() {
-        h += "<section class=\"part\" id=\"profiles\"><h2>" + bi("三、沿程浓度剖面", "3. Longitudinal profiles") + "</h2>";
+        h += "<section class=\"part\" id=\"profiles\"><h2>" + part_title("沿程浓度剖面", "Longitudinal profiles") + "</h2>";
         // the picker: which parameters' charts, which scenarios' lines (its labels are the legend). Shown at first: every
         // scenario when there are at most 4, else the baseline and the plan (the scenario "plan", or else the first one)
         std::size_t plan = d.scenarios.size() > 1 ? 1 : 0;
@@ -380,6 +394,13 @@ struct Page {
                 "Background bands are the GB 3838-2002 class ranges; dashed lines mark sections, dots the baseline value (coloured "
                 "by class), short red bars the section's target limit.") +
              "</p>";
+        if (d.montecarlo)
+            h += "<div class=\"legend\"><span><svg width=\"12\" height=\"14\"><rect x=\"3\" y=\"1\" width=\"6\" height=\"12\" "
+                 "fill=\"#111\" fill-opacity=\"0.28\"/><path d=\"M2 1h8M6 1v12M2 13h8\" stroke=\"#111\" fill=\"none\"/></svg> " +
+                 bi("断面处蒙特卡洛 5–95 % 区间（" + std::to_string(d.montecarlo->draws) + " 次抽样，颜色同情景线）",
+                    "Monte Carlo 5–95 % band at each section (" + std::to_string(d.montecarlo->draws) +
+                        " draws, in the colour of its scenario's line)") +
+                 "</span></div>";
         // rivers with the most sections and length first; at most 12 rivers drawn (the CSV has all)
         std::vector<std::size_t> order(axes.size());
         for (std::size_t a = 0; a < axes.size(); ++a) order[a] = a;
@@ -430,7 +451,7 @@ struct Page {
     }
 
     void apportionment() {
-        h += "<section class=\"part\" id=\"apportionment\"><h2>" + bi("四、断面污染来源解析", "4. Source apportionment at each section") +
+        h += "<section class=\"part\" id=\"apportionment\"><h2>" + part_title("断面污染来源解析", "Source apportionment at each section") +
              "</h2><p class=\"note\">" +
              bi("稳态模型对负荷是线性的：逐一单独演算各污染源，得到其在断面的浓度贡献；本底为上游来水与区间入流。",
                 "The steady model is linear in the loads: each source is routed alone to give its share at the section; background "
@@ -483,7 +504,7 @@ struct Page {
 
     void inventory() {
         constexpr double t_a = kTonnePerYearPerGramPerSecond;
-        h += "<section class=\"part\" id=\"inventory\"><h2>" + bi("五、污染负荷清单", "5. Load inventory") + "</h2><p class=\"note\">" +
+        h += "<section class=\"part\" id=\"inventory\"><h2>" + part_title("污染负荷清单", "Load inventory") + "</h2><p class=\"note\">" +
              bi("入河负荷，t/a = g/s × 31.536。", "Loads entering the rivers, t/a = g/s × 31.536.") + "</p>";
         {
             // totals by type, per scenario
@@ -540,7 +561,7 @@ struct Page {
     }
 
     void map() {
-        h += "<section class=\"part\" id=\"map\"><h2>" + bi("六、水系水质示意图", "6. Network map by class") + "</h2>" + class_legend() +
+        h += "<section class=\"part\" id=\"map\"><h2>" + part_title("水系水质示意图", "Network map by class") + "</h2>" + class_legend() +
              "<p class=\"note\">" +
              (L.schematic ? bi("示意图：干流按长度水平绘制，支流在汇入点以实际长度斜向汇入，汊河为弓形；不代表地理位置。河段颜色为河段末端水质类别，线宽随流量；红圈为未达标断面。",
                                "Schematic: the main river is drawn to length from left to right, tributaries join at their "
@@ -556,8 +577,19 @@ struct Page {
         h += "</section>\n";
     }
 
+    void allocation() {
+        if (!d.allocation) return;
+        AllocationNames names;
+        if (!d.scenarios.empty())
+            for (const auto& x : d.scenarios.front().sources)
+                if (!x.town.empty()) names.town_en.emplace_back(x.town, english_or(x.town_en, x.town));
+        if (!d.scenarios.empty())
+            for (const auto& x : d.scenarios.front().sections) names.section_en.emplace_back(x.id, english_or(x.name_en, x.name));
+        h += allocation_section_html(*d.allocation, names, part_title("总量分配", "Load allocation"));
+    }
+
     void method() {
-        h += "<section class=\"part\" id=\"method\"><h2>" + bi("七、方法与输入", "7. Method and inputs") + "</h2><p>" +
+        h += "<section class=\"part\" id=\"method\"><h2>" + part_title("方法与输入", "Method and inputs") + "</h2><p>" +
              bi("稳态一维模型：河段内 dL/dx = q_l·C_L − (k/u)·L 的解析解，交汇处完全混合；k_T = k20·θ^(T−20)。",
                 "Steady one-dimensional model: exact solution of dL/dx = q_l·C_L − (k/u)·L within reaches, complete mixing at "
                 "junctions; k_T = k20·θ^(T−20).") +
@@ -582,6 +614,7 @@ std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
     page.sections();
     page.profiles();
     page.apportionment();
+    page.allocation();
     page.inventory();
     page.map();
     page.method();
