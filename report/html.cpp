@@ -182,7 +182,6 @@ svg .crs{font-size:11px;fill:#5b6570}
 svg .series.off{display:none}
 svg .mcband.off{display:none}
 svg .mcband line{stroke-width:2.2}
-table.allocation td.n{font-size:12px}
 table.allocation tr.total td{font-weight:600;border-top:2px solid var(--line)}
 )CSS";
 
@@ -342,9 +341,9 @@ struct Page {
         h += "<section class=\"part\" id=\"sections\"><h2>" + part_title("断面水质与达标情况", "Monitoring sections: class and compliance") +
              "</h2>" + class_legend() +
              "<p class=\"note\">" +
-             bi("按GB 3838-2002单因子评价，断面类别取各指标最差者；超标倍数 = 浓度/目标类别限值 − 1。",
+             bi("按GB 3838-2002单因子评价，断面类别取各指标最差者；超标倍数 = 浓度/目标类别限值 − 1，列出全部超标指标（大者在前）。",
                 "Single-factor evaluation by GB 3838-2002; a section's class is its worst parameter's; exceedance multiple = "
-                "value / target-class limit − 1.") +
+                "value / target-class limit − 1, for every parameter over its limit (largest first).") +
              "</p>";
         for (const auto& s : d.scenarios) {
             h += "<div class=\"scen-panel\" data-scen=\"" + esc(s.id) + "\"><h3>" + bi(scen_name_zh(s), scen_name_en(s)) +
@@ -358,10 +357,17 @@ struct Page {
                      bi(x.river, english_or(x.river_en, x.river)) + "</td><td>" +
                      bi(reaches::level_label_zh(x.level), x.level) + "</td>" + td_class(x.target_class);
                 for (int k = 0; k < kNumConstituents; ++k) h += td_conc(x.conc_mgL[k], x.cls[k], k);
+                // every exceeding parameter (超标因子) with its multiple, the largest first
+                std::vector<int> over;
+                for (int k = 0; k < kNumConstituents; ++k)
+                    if (x.exceedance[k] > 0.0) over.push_back(k);
+                std::stable_sort(over.begin(), over.end(), [&](int a, int b) { return x.exceedance[a] > x.exceedance[b]; });
+                std::string ex;
+                for (int k : over) ex += (ex.empty() ? "" : "<br>") + esc(std::string(label_en(kConstituents[k]))) + " " + fixed(x.exceedance[k], 2);
+                if (over.empty() && x.exceedance_max > 0.0)  // a run stored without per-parameter multiples
+                    ex = esc(std::string(label_en(kConstituents[x.worst]))) + " " + fixed(x.exceedance_max, 2);
                 h += td_class(x.overall) + "<td class=\"meets\">" + (x.meets ? bi("达标", "yes") : bi("未达标", "no")) + "</td><td class=\"n\">" +
-                     (x.exceedance_max > 0.0 ? fixed(x.exceedance_max, 2) + " (" + std::string(label_en(kConstituents[x.worst])) + ")"
-                                             : std::string("-")) +
-                     "</td>" + td_num(x.flow_m3s, 2) + "</tr>";
+                     (ex.empty() ? std::string("-") : ex) + "</td>" + td_num(x.flow_m3s, 2) + "</tr>";
             }
             h += "</tbody></table><p class=\"note\">" + bi("单位：mg/L；左侧色条为该指标类别。", "Units: mg/L; the bar at the left of a value is its class.") +
                  "</p></div>";
