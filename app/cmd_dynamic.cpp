@@ -27,6 +27,7 @@
 #include "io/run_data.hpp"
 #include "io/series_reader.hpp"
 #include "io/store_dynamic.hpp"
+#include "io/store_verdicts.hpp"
 #include "loads/load_series.hpp"
 #include "reaches/dynamic.hpp"
 #include "reaches/steady.hpp"
@@ -412,41 +413,66 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
             rd.parameters.emplace_back("dynamic.washoff_exponent", ds.washoff_exponent);
             rd.parameters.emplace_back("dynamic.dry_year_factor", dry_factor);
             rd.parameters.emplace_back("dynamic.design_year", design_year ? 1.0 : 0.0);
+            // the steady verdict of each scenario in the design condition beside the dynamic one, explained where they
+            // differ (scenarios/verdict.hpp); printed and stored for the report
+            report::VerdictTable verdicts;
+            verdicts.year = flows.year;
+            verdicts.design_year = design_year;
+            verdicts.dry_factor = dry_factor;
+            for (const auto& sr : runs) {
+                const scenarios::Evaluation steady = scenarios::evaluate(sr.model);
+                bool diffuse = false;
+                for (const auto& src : sr.model.sources) diffuse = diffuse || src.diffuse;
+                for (std::size_t s = 0; s < sr.model.sections.size(); ++s) {
+                    const auto& sec = sr.model.sections[s];
+                    const auto& sc = sr.compliance[s];
+                    const auto& st = steady.sections[s];
+                    double lowest = 1e300, sum[12] = {}, n[12] = {};
+                    for (int d = 0; d < days; ++d) {
+                        sum[month_of_day[d] - 1] += sr.result.obs_flow_m3s[d * sr.result.nobs + s];
+                        n[month_of_day[d] - 1] += 1.0;
+                    }
+                    for (int mo = 0; mo < 12; ++mo)
+                        if (n[mo] > 0.0) lowest = std::min(lowest, sum[mo] / n[mo]);
+                    const auto e = scenarios::explain_steady_dynamic(
+                        {st.cls.meets, sc.share_days(), st.flow_m3s > 0.0 ? lowest / st.flow_m3s : 1.0, diffuse});
+                    report::VerdictRow v;
+                    v.scenario = sr.id;
+                    v.section_id = sec.id;
+                    v.name = sec.name;
+                    v.name_en = sec.name_en;
+                    v.target_class = sec.target_class;
+                    v.steady_class = st.cls.overall;
+                    v.steady_meets = st.cls.meets;
+                    v.steady_exceeding = scenarios::exceeding_text(st.cls.exceedance);
+                    v.dynamic_class = sc.annual_class;
+                    v.share_days = sc.share_days();
+                    v.share_months = sc.share_months();
+                    v.agree = e.agree;
+                    v.why_zh = e.zh;
+                    v.why_en = e.en;
+                    verdicts.rows.push_back(std::move(v));
+                }
+            }
             io::RunStore store(g.store);
-            const std::int64_t run_id = store.save(rd, [&](std::int64_t id) { io::save_dynamic(store, id, dyn); });
+            const std::int64_t run_id = store.save(rd, [&](std::int64_t id) {
+                io::save_dynamic(store, id, dyn);
+                io::save_verdicts(store, id, verdicts);
+            });
             out.commit();
 
             if (!g.quiet) {
-                // the steady verdict of the same scenario in the design condition, side by side
                 TextTable t({"情景 Scenario", "断面 Section", "年均类别 Annual class", "目标 Target", "达标天数比例 Days meeting",
                              "达标月份比例 Months meeting", "稳态设计条件 Steady (design flow)"});
                 std::vector<std::string> why;
-                for (const auto& sr : runs) {
-                    const scenarios::Evaluation steady = scenarios::evaluate(sr.model);
-                    bool diffuse = false;
-                    for (const auto& src : sr.model.sources) diffuse = diffuse || src.diffuse;
-                    for (std::size_t s = 0; s < sr.model.sections.size(); ++s) {
-                        const auto& sec = sr.model.sections[s];
-                        const auto& sc = sr.compliance[s];
-                        const auto& st = steady.sections[s];
-                        t.row({sr.id, sec.name + (sec.name_en != sec.name ? " " + sec.name_en : ""), reaches::class_roman(sc.annual_class),
-                               reaches::class_roman(sec.target_class), fixed(100.0 * sc.share_days(), 1) + " %",
-                               fixed(100.0 * sc.share_months(), 1) + " %",
-                               reaches::class_roman(st.cls.overall) + (st.cls.meets ? " ✓" : " ✗ " + scenarios::exceeding_text(st.cls.exceedance))});
-                        double lowest = 1e300, sum[12] = {}, n[12] = {};
-                        for (int d = 0; d < days; ++d) {
-                            sum[month_of_day[d] - 1] += sr.result.obs_flow_m3s[d * sr.result.nobs + s];
-                            n[month_of_day[d] - 1] += 1.0;
-                        }
-                        for (int mo = 0; mo < 12; ++mo)
-                            if (n[mo] > 0.0) lowest = std::min(lowest, sum[mo] / n[mo]);
-                        const auto e = scenarios::explain_steady_dynamic(
-                            {st.cls.meets, sc.share_days(), st.flow_m3s > 0.0 ? lowest / st.flow_m3s : 1.0, diffuse});
-                        if (!e.agree)
-                            why.push_back(sr.id + " " + sec.id + ": " + (st.cls.meets ? "steady meets, dynamic misses on some days" :
-                                                                                        "steady misses, dynamic meets on every day") +
-                                          " — " + e.zh + " / " + e.en);
-                    }
+                for (const auto& v : verdicts.rows) {
+                    t.row({v.scenario, v.name + (v.name_en != v.name ? " " + v.name_en : ""), reaches::class_roman(v.dynamic_class),
+                           reaches::class_roman(v.target_class), fixed(100.0 * v.share_days, 1) + " %", fixed(100.0 * v.share_months, 1) + " %",
+                           reaches::class_roman(v.steady_class) + (v.steady_meets ? " ✓" : " ✗ " + v.steady_exceeding)});
+                    if (!v.agree)
+                        why.push_back(v.scenario + " " + v.section_id + ": " + (v.steady_meets ? "steady meets, dynamic misses on some days" :
+                                                                                          "steady misses, dynamic meets on every day") +
+                                      " — " + v.why_zh + " / " + v.why_en);
                 }
                 std::printf("%s", t.str().c_str());
                 if (!why.empty()) {

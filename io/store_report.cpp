@@ -2,6 +2,7 @@
 #include "io/sqlite_statement.hpp"
 #include "io/store_allocation.hpp"
 #include "io/store_montecarlo.hpp"
+#include "io/store_verdicts.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -246,6 +247,7 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
     report::ReportData r = report_data_of(d);
     r.montecarlo = load_montecarlo(store, id);
     r.allocation = load_allocation(store, id);
+    r.verdicts = load_verdicts(store, id);
     sqlite3* db = store.handle();
     ensure_schema(db);
     {

@@ -15,6 +15,7 @@
 #include "report/mixing.hpp"
 #include "report/montecarlo.hpp"
 #include "report/names.hpp"
+#include "report/verdicts.hpp"
 
 namespace qingliu::report {
 
@@ -145,6 +146,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.cls{font-weight:600;text-align:center}
 table.scen td:first-child{min-width:9em}
 tr.fail td.meets{color:#b00020;font-weight:600}
+table.verdicts tr.differ td{background:#fff4e5}
 tr.pass td.meets{color:#1b5e20}
 .kv td:first-child{width:28%;color:var(--muted)}
 .legend{display:flex;flex-wrap:wrap;gap:12px;margin:6px 0;font-size:13px}
@@ -341,9 +343,14 @@ struct Page {
         h += "<section class=\"part\" id=\"sections\"><h2>" + part_title("断面水质与达标情况", "Monitoring sections: class and compliance") +
              "</h2>" + class_legend() +
              "<p class=\"note\">" +
-             bi("按GB 3838-2002单因子评价，断面类别取各指标最差者；超标倍数 = 浓度/目标类别限值 − 1，列出全部超标指标（大者在前）。",
+             bi("按GB 3838-2002单因子评价，断面类别取各指标最差者；超标倍数 = 浓度/目标类别限值 − 1，列出全部超标指标（大者在前）。"
+                   "评价条件：设计条件，即案例给出的设计流量（GB/T 25173-2010：90%保证率最枯月平均流量或近10年最枯月平均流量）和案例水温；"
+                   "含“设计条件”类措施的情景（如特枯条件）在该条件下评价。",
                 "Single-factor evaluation by GB 3838-2002; a section's class is its worst parameter's; exceedance multiple = "
-                "value / target-class limit − 1, for every parameter over its limit (largest first).") +
+                "value / target-class limit − 1, for every parameter over its limit (largest first). Judged in the design "
+                "condition: the case's design flows (GB/T 25173-2010: driest-month mean flow at 90 % assurance or driest month "
+                "of the last ten years) at the case's water temperature; a scenario with a `conditions` measure (e.g. very dry) "
+                "is judged in that condition.") +
              "</p>";
         for (const auto& s : d.scenarios) {
             h += "<div class=\"scen-panel\" data-scen=\"" + esc(s.id) + "\"><h3>" + bi(scen_name_zh(s), scen_name_en(s)) +
@@ -583,6 +590,10 @@ struct Page {
         h += "</section>\n";
     }
 
+    void verdicts() {
+        if (d.verdicts) h += verdicts_section_html(*d.verdicts, part_title("稳态与动态结论对照", "Steady and dynamic verdicts"));
+    }
+
     void allocation() {
         if (!d.allocation) return;
         AllocationNames names;
@@ -618,6 +629,7 @@ std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
     page.head(lang);
     page.summary();
     page.sections();
+    page.verdicts();
     page.profiles();
     page.apportionment();
     page.allocation();

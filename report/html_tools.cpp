@@ -2,6 +2,8 @@
 // the case, run and page numbers, a page break before each part, rows and charts kept whole, no controls printed)
 // and the chart tools (parameter and scenario picker of the profiles, SVG and PNG download of every chart).
 #include <string>
+
+#include "report/verdicts.hpp"
 #include <utility>
 #include <vector>
 
@@ -82,6 +84,7 @@ std::string cover_html(const ReportData& d) {
         {"断面污染来源解析", "Source apportionment"}, {"污染负荷清单", "Load inventory"}, {"水系水质示意图", "Network map"},
         {"方法与输入", "Method and inputs"}};
     if (d.allocation) parts.insert(parts.begin() + 4, {"总量分配", "Load allocation"});  // the page's order (html.cpp)
+    if (d.verdicts) parts.insert(parts.begin() + 2, {"稳态与动态结论对照", "Steady and dynamic verdicts"});
     for (const auto& [zh, en] : parts) o += "<li>" + bi(zh, en) + "</li>";
     return o + "</ol>";
 }

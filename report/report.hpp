@@ -97,6 +97,7 @@ struct Scenario {
 struct MixingSection;    // report/mixing.hpp
 struct MonteCarloTable;  // report/montecarlo.hpp
 struct AllocationTable;  // report/allocation.hpp
+struct VerdictTable;     // report/verdicts.hpp
 
 struct ReportData {
     std::int64_t run_id = 0;
@@ -112,6 +113,7 @@ struct ReportData {
     std::shared_ptr<const MixingSection> mixing;  ///< outfall mixing zones (qingliu mixing); null: no such section
     std::shared_ptr<const MonteCarloTable> montecarlo;  ///< probabilities of meeting targets (run --monte-carlo); null: none
     std::shared_ptr<const AllocationTable> allocation;  ///< load allocation of the baseline (总量分配); null: not stored
+    std::shared_ptr<const VerdictTable> verdicts;  ///< steady and dynamic verdicts (qingliu dynamic); null: none
 
     bool has_geometry() const;  ///< every reach has a line of two or more vertices
 };

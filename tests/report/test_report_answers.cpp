@@ -274,3 +274,58 @@ TEST_CASE("report: the Monte Carlo 5-95 % band on the profiles equals the quanti
     // the page's legend entry
     CHECK(html.find("Monte Carlo 5–95 % band at each section") != std::string::npos);
 }
+
+TEST_CASE("report: steady and dynamic verdicts side by side for a dynamic run of Leshan, each difference explained",
+          "[report][verdict]") {
+    const fs::path work = temp_dir("rep-verdict");
+    const fs::path leshan = source_dir() / "data/cases/leshan";
+    const std::string store = "--store " + (work / "runs.sqlite").string() + " -q ";
+    REQUIRE(run_cli(store + "dynamic " + leshan.string() + " --out " + (work / "dyn").string()) == 0);
+    REQUIRE(run_cli(store + "report latest --out " + (work / "report").string()) == 0);
+    const std::string html = read_file(work / "report" / "report.html");
+    REQUIRE(html.find("id=\"verdicts\"") != std::string::npos);
+    CHECK(html.find("二、断面水质与达标情况") != std::string::npos);
+    CHECK(html.find("三、稳态与动态结论对照") != std::string::npos);  // right after the section tables
+
+    // the dynamic side is the run's compliance.csv; the steady side the design-condition evaluation of the same model
+    const io::LoadedCase lc = io::load_case(leshan.string());
+    auto comp_text = read_file(work / "dyn" / "compliance.csv");
+    if (comp_text.rfind("\xEF\xBB\xBF", 0) == 0) comp_text.erase(0, 3);
+    const auto comp = parse_csv_text(comp_text);
+    const auto& head = comp.front();
+    auto col = [&](const std::string& n) { return static_cast<std::size_t>(std::find(head.begin(), head.end(), n) - head.begin()); };
+    static const std::regex row_re(R"re(<tr class="(agree|differ)" data-scen="([^"]*)" data-section="([^"]*)">([\s\S]*?)</tr>)re");
+    std::map<std::pair<std::string, std::string>, std::pair<bool, std::string>> rows;
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), row_re); it != std::sregex_iterator(); ++it)
+        rows[{(*it)[2], (*it)[3]}] = {(*it)[1] == "agree", (*it)[4]};
+    REQUIRE(rows.size() == comp.size() - 1);  // every scenario and section of the dynamic run
+    const auto steady = scenarios::evaluate(lc.model);
+    int differ = 0;
+    for (std::size_t r = 1; r < comp.size(); ++r) {
+        const std::string sc = comp[r][col("scenario")], sec = comp[r][col("section_id")];
+        INFO(sc << " " << sec);
+        REQUIRE(rows.count({sc, sec}));
+        const auto& [agree, cells] = rows.at({sc, sec});
+        // agreement as scenarios/verdict.hpp defines it: steady meets and every day meets, or steady misses and some
+        // day misses
+        if (sc == "baseline") {
+            std::size_t s = 0;
+            while (lc.model.sections[s].id != sec) ++s;
+            const bool steady_meets = steady.sections[s].cls.meets;
+            const bool all_days = std::stod(comp[r][col("share_days_meeting")]) == 1.0;
+            CHECK(agree == (steady_meets == all_days));
+            CHECK(cells.find(std::string(steady_meets ? "meets" : "misses")) != std::string::npos);
+        }
+        CHECK(cells.find(comp[r][col("annual_class")] + "</td>") != std::string::npos);
+        char pct[32];
+        std::snprintf(pct, sizeof pct, "%.1f %%", 100.0 * std::stod(comp[r][col("share_days_meeting")]));
+        CHECK(cells.find(pct) != std::string::npos);
+        if (!agree) {
+            ++differ;
+            CHECK(cells.find("differ: ") != std::string::npos);
+            CHECK(std::regex_search(cells, std::regex("<span class=\"en\">[^<]{20,}</span>")));  // the reason, in English too
+        }
+    }
+    // Leshan in its design year: the Mangxi sections miss in steady and meet every day (the dry-month diffuse loads)
+    CHECK(differ > 0);
+}
