@@ -199,6 +199,20 @@ TEST_CASE("report: load allocation on Leshan, each method's cuts re-evaluated in
         return out;
     }();
     CHECK(book.find("总量分配 allocation") != std::string::npos);
+
+    // qingliu allocate with the same condition and margin gives the report's rows, line for line, in one layout
+    for (const char* by : {"town", "type"}) {
+        INFO(by);
+        REQUIRE(run_cli(store + "allocate " + leshan.string() + " --by " + by + " --out " + (work / ("alloc-" + std::string(by))).string()) == 0);
+        const auto mine = parse_csv_text(read_file(work / ("alloc-" + std::string(by)) / "allocation.csv"));
+        REQUIRE(!mine.empty());
+        CHECK(mine.front() == csv.front());
+        std::vector<std::vector<std::string>> report_rows;
+        for (std::size_t r = 1; r < csv.size(); ++r)
+            if (csv[r][2] == by) report_rows.push_back(csv[r]);
+        REQUIRE(mine.size() == report_rows.size() + 1);
+        for (std::size_t r = 1; r < mine.size(); ++r) CHECK(mine[r] == report_rows[r - 1]);
+    }
 }
 
 TEST_CASE("report: the Monte Carlo 5-95 % band on the profiles equals the quantiles of the draws recomputed here",
