@@ -149,8 +149,10 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
             out.stage("report.xlsx", io::report_xlsx_bytes(io::load_report_data(store, id)));
             out.commit();
             if (!g.quiet) {
-                std::printf("评价条件 Judged in: %s (a scenario with a `conditions` measure: in that condition)\n",
-                            scenarios::condition_label(scenarios::design_conditions(lc.scenarios).front()).c_str());
+                const auto design = scenarios::design_conditions(lc.scenarios).front();
+                std::printf("评价条件 Judged in: %s %s / %s (GB/T 25173-2010 design flows, case water temperature);\n"
+                            "  a scenario with a `conditions` measure is judged in that condition\n",
+                            design.id.c_str(), design.name.c_str(), design.name_en.c_str());
                 std::printf("%s", section_table_text(sections).c_str());
                 if (grid.size() > 1) std::printf("\n各方案断面类别 Section class under each scenario:\n%s", scenario_grid_text(grid, lc.scenarios).c_str());
                 int met = 0;
