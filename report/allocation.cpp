@@ -221,6 +221,12 @@ std::string allocation_section_html(const AllocationTable& t, const AllocationNa
             }
         if (!gz.empty())
             h += "<p class=\"note\">" + bi("基尼系数（现状 → 分配后）：" + gz, "Gini coefficient (now → allocated): " + ge) + "</p>";
+        else if (std::find(methods.begin(), methods.end(), "gini") != methods.end())
+            h += "<p class=\"note\">" +
+                 bi("基尼系数法：分配单元无人口、耕地面积等指标，允许负荷在各单元间均分（以现状负荷为上限，余量再分）。",
+                    "Gini method: the units carry no population or cropland indicators, so the allowed load is shared equally "
+                    "among them (capped at each unit's current load, the excess shared again).") +
+                 "</p>";
         i = j;
     }
     return h + "</section>\n";
