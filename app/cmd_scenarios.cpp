@@ -156,8 +156,16 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                             i == 0 ? "-" : fixed(chosen[i - 1].invest_wan(), 0), i == 0 ? "-" : fixed(chosen[i - 1].annual_wan(), 0),
                             std::to_string(meeting) + "/" + std::to_string(results[i].sections.size())});
                 }
-                std::printf("%s\nRun %lld stored in %s; results in %s\n", st.str().c_str(), static_cast<long long>(id),
-                            g.store.c_str(), co->out_dir.c_str());
+                // the condition each column was judged in: the design condition, or a scenario's `conditions` measure
+                std::string in_cond;
+                for (const auto& sc : chosen)
+                    for (const auto& me : sc.measures)
+                        if (me.kind == scenarios::MeasureKind::Conditions) in_cond += "  " + sc.id + ": " + me.id + " " + me.name + "\n";
+                const auto design = scenarios::design_conditions(lc.scenarios).front();
+                std::printf("%s\n评价条件 Judged in: %s %s / %s (GB/T 25173-2010 design flows, case water temperature)%s\n%s", st.str().c_str(),
+                            design.id.c_str(), design.name.c_str(), design.name_en.c_str(),
+                            in_cond.empty() ? "" : ";\n  these scenarios in their own condition:", in_cond.c_str());
+                std::printf("Run %lld stored in %s; results in %s\n", static_cast<long long>(id), g.store.c_str(), co->out_dir.c_str());
             }
             return static_cast<int>(kOk);
         };
