@@ -8,6 +8,7 @@
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
+#include "io/export_tables.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
 #include "report/allocation.hpp"
@@ -50,16 +51,15 @@ void register_allocate(CLI::App& cli, Globals& g, Action& action) {
             probs.throw_if_any("allocation");
             const auto by = o->by == "town" ? scenarios::AllocationBy::Town : scenarios::AllocationBy::SourceType;
             const auto table = scenarios::allocation_table(m, {o->mos_pct / 100.0}, by, o->sections);
-            constexpr double t_a = kTonnePerYearPerGramPerSecond;
             report::AllocationTable at;  // allocation.csv: the one layout (report/allocation.hpp), also the report's sheet
             report::set_condition(at, cs.front());
             at.mos = o->mos_pct / 100.0;
             report::append_allocation(at, m, table, by);
-            const std::string csv = report::allocation_csv(at);
             io::OutputDir out(o->out_dir);
-            out.stage("allocation.csv", csv, true);
+            out.stage("allocation.csv", report::allocation_csv(at), true);
             out.commit();
             if (g.quiet) return static_cast<int>(kOk);
+            constexpr double t_a = kTonnePerYearPerGramPerSecond;
             std::printf("总量分配 Load allocation (t/a) — condition %s; margin of safety %s %%\n", scenarios::condition_label(cs.front()).c_str(),
                         fixed(o->mos_pct, 1).c_str());
             if (table.empty()) std::printf("  every section meets its target with the margin: nothing to allocate 无需分配\n");

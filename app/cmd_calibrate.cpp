@@ -13,6 +13,7 @@
 #include "io/results.hpp"
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
+#include "io/export_tables.hpp"
 #include "io/output.hpp"
 #include "io/run_data.hpp"
 #include "scenarios/calibrate.hpp"
@@ -27,8 +28,6 @@ std::string g6(double v) {
     std::snprintf(b, sizeof b, "%.4g", v);
     return b;
 }
-
-std::string csv_num(double v) { return std::isnan(v) ? "" : io::num(v); }
 
 struct CalibrateCli {
     std::string case_path, out_dir, observations;
@@ -76,28 +75,11 @@ void register_calibrate(CLI::App& cli, Globals& g, Action& action) {
             const scenarios::CalibrationResult r = scenarios::calibrate(lc.model, obs.values, opt);
             const auto& m = lc.model;
 
-            std::string pcsv = "parameter,initial,fitted,low,high,at_bound\n";
-            for (const auto& p : r.parameters)
-                pcsv += io::csv_quote(p.key) + "," + io::num(p.initial) + "," + io::num(p.fitted) + "," + io::num(p.low) + "," + io::num(p.high) + "," +
-                        (p.at_bound ? "1" : "0") + "\n";
-            pcsv += "\nconstituent,n,rmse_before_mgL,rmse_mgL,bias_mgL,r2,nse\n";
-            for (auto c : kConstituents) {
-                const auto& a = r.after[idx(c)];
-                if (a.n == 0) continue;
-                pcsv += std::string(key(c)) + "," + std::to_string(a.n) + "," + csv_num(r.before[idx(c)].rmse_mgL) + "," + csv_num(a.rmse_mgL) +
-                        "," + csv_num(a.bias_mgL) + "," + csv_num(a.r2) + "," + csv_num(a.nse) + "\n";
-            }
-            std::string rcsv = "section_id,date,constituent,observed_mgL,modelled_mgL,residual_mgL\n";
-            for (const auto& x : r.residuals) {
-                const auto& ov = obs.values[x.observation];
-                rcsv += io::csv_quote(m.sections[ov.section].id) + "," + io::csv_quote(ov.date) + "," + std::string(key(kConstituents[x.constituent])) + "," +
-                        io::num(x.observed_mgL) + "," + io::num(x.modelled_mgL) + "," + io::num(x.residual_mgL) + "\n";
-            }
             std::unique_ptr<io::OutputDir> out;
             if (!o->out_dir.empty()) {
                 out = std::make_unique<io::OutputDir>(o->out_dir);
-                out->stage("calibration.csv", pcsv, true);
-                out->stage("residuals.csv", rcsv, true);
+                out->stage("calibration.csv", io::calibration_csv(r), true);
+                out->stage("residuals.csv", io::residuals_csv(m, obs.values, r), true);
             }
             std::vector<io::ScenarioResult> results;
             results.push_back(io::make_result(m, scenarios::evaluate(m), "baseline"));

@@ -8,6 +8,7 @@
 #include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
+#include "io/export_tables.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
 
@@ -73,7 +74,7 @@ void register_loads(CLI::App& cli, Globals& g, Action& action) {
             if (!o->out_dir.empty()) {
                 io::OutputDir out(o->out_dir);
                 out.stage("loads_by_source.csv", io::loads_by_source_csv(m), true);
-                out.stage("loads_by_type.csv", io::loads_by_type_csv(m), true);
+                out.stage("loads_by_type.csv", io::loads_by_type_csv({{"baseline", tot}}), true);
                 for (const auto& f : out.commit()) spdlog::info("wrote {}", f);
             }
             return static_cast<int>(kOk);

@@ -14,6 +14,7 @@
 #include "io/mixing_gpkg.hpp"
 #include "io/mixing_reader.hpp"
 #include "io/mixing_report.hpp"
+#include "io/export_tables.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
 #include "io/xlsx_report.hpp"
@@ -69,10 +70,10 @@ void register_mixing(CLI::App& cli, Globals& g, Action& action) {
                 const report::Layout layout = report::make_layout(d);
                 const report::MixingMap map = report::mixing_map(*section, d, layout);
                 io::OutputDir out(o->out_dir);
-                out.stage("mixing.csv", report::mixing_csv(*section), true);
+                out.stage("mixing.csv", io::mixing_csv(*section), true);
                 out.stage("mixing.gpkg", io::mixing_gpkg_bytes(*section, map, layout));
                 out.stage("report.html", report::render_html(d, layout, o->lang == "en" ? report::Lang::En : report::Lang::Zh));
-                out.stage("report.xlsx", io::report_xlsx_bytes(d, {{"mixing.csv", report::mixing_csv(*section)}}));
+                out.stage("report.xlsx", io::report_xlsx_bytes(d, {{"mixing.csv", io::mixing_csv(*section)}}));
                 out.commit();
             }
             if (!g.quiet) {

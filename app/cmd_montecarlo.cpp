@@ -14,6 +14,7 @@
 #include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
+#include "io/export_tables.hpp"
 #include "io/observations_reader.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
@@ -175,14 +176,10 @@ int run_monte_carlo(Globals& g, const std::string& case_path, const std::string&
     const auto solved = scenarios::solve_scenarios(m, chosen, so);
     const report::MonteCarloTable table = table_of(m, solved, mc);
 
-    std::string drawn = "parameter\n";
-    for (const auto& k : table.drawn) drawn += io::csv_quote(k) + "\n";
     io::OutputDir out(out_dir);
     std::vector<io::ScenarioResult> results = io::make_results(solved);
-    out.stage("montecarlo.csv", report::montecarlo_csv(table), true);
-    out.stage("montecarlo_parameters.csv", drawn, true);
-    out.stage("sections.csv", io::sections_csv(results.front().sections), true);
-    out.stage("reaches.csv", io::reaches_csv(results.front().reaches), true);
+    out.stage("montecarlo.csv", io::montecarlo_csv(table), true);
+    out.stage("montecarlo_parameters.csv", io::montecarlo_parameters_csv(table.drawn), true);
     if (!ut.file.empty() && std::find(lc.input_files.begin(), lc.input_files.end(), ut.file) == lc.input_files.end())
         lc.input_files.push_back(ut.file);
     io::RunData rd = io::make_run_data(lc, "run --monte-carlo", std::move(results));
@@ -197,6 +194,10 @@ int run_monte_carlo(Globals& g, const std::string& case_path, const std::string&
         io::save_report_extras(store, run_id, extras);
         io::save_montecarlo(store, run_id, table);
     });
+    // the baseline's tables in the layout of the report's
+    const report::ReportData d = io::load_report_data(store, id);
+    out.stage("sections.csv", io::sections_csv(d, io::ScenarioRows::Baseline), true);
+    out.stage("reaches.csv", io::reaches_csv(d, io::ScenarioRows::Baseline), true);
     out.commit();
 
     if (g.quiet) return kOk;

@@ -14,6 +14,7 @@
 #include "io/results.hpp"
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
+#include "io/export_tables.hpp"
 #include "io/output.hpp"
 #include "io/run_data.hpp"
 #include "scenarios/chance.hpp"
@@ -194,50 +195,12 @@ void register_optimize(CLI::App& cli, Globals& g, Action& action) {
             if (r.status == scenarios::PlanStatus::NotSolved && r.chosen.empty())
                 throw ModelError("least-cost plan: the solver stopped without a plan (raise --time-limit)");
 
-            // plan.csv: the measures and their costs; plan_sections.csv: each section and constituent
-            std::string plan = "measure_id,name,name_en,kind,group,invest_wan,annual_wan,cost_wan,chosen,note\n";
-            for (std::size_t j = 0; j < cands.size(); ++j) {
-                const auto& x = cands[j].measure;
-                const bool on = std::find(r.chosen.begin(), r.chosen.end(), j) != r.chosen.end();
-                std::string note;
-                for (const auto& d : r.dropped)
-                    if (d.id == x.id) note = d.reason;
-                plan += io::csv_quote(x.id) + "," + io::csv_quote(x.name) + "," + io::csv_quote(x.name_en) + "," + scenarios::kind_def(x.kind).key + "," + io::csv_quote(cands[j].group) +
-                        "," + io::num(x.invest_wan) + "," + io::num(x.annual_wan) + "," + io::num(x.invest_wan + F * x.annual_wan) + "," +
-                        (on ? "1" : "0") + "," + io::csv_quote(note) + "\n";
-            }
-            for (const auto& d : left_out) plan += io::csv_quote(d.id) + "," + io::csv_quote(d.name) + ",,conditions,,,,,," + io::csv_quote(d.reason) + "\n";
-            std::string secs =
-                "condition,section_id,name,constituent,target_class,limit_mgL,mos,target_mgL,baseline_mgL,plan_mgL,predicted_mgL,"
-                "margin_mgL,reachable,best_mgL,gap_mgL\n";
-            for (std::size_t k = 0; k < conds.size(); ++k)
-                for (std::size_t s = 0; s < m.sections.size(); ++s)
-                    for (auto c : kConstituents) {
-                        const auto& t = r.condition_sections[k][s].c[idx(c)];
-                        secs += io::csv_quote(conds[k].id) + "," + io::csv_quote(m.sections[s].id) + "," + io::csv_quote(m.sections[s].name) +
-                                "," + std::string(key(c)) + "," + std::to_string(m.sections[s].target_class) + "," + io::num(t.limit_mgL) +
-                                "," + io::num(opt.mos_fraction) + "," + io::num(t.target_mgL) + "," + io::num(t.baseline_mgL) + "," +
-                                io::num(t.verified_mgL) + "," + io::num(t.predicted_mgL) + "," + io::num(t.margin_mgL) + "," +
-                                (t.reachable ? "1" : "0") + "," + io::num(t.best_mgL) + "," + io::num(t.gap_mgL) + "\n";
-                    }
             std::unique_ptr<io::OutputDir> out;
             if (!o->out_dir.empty()) {
                 out = std::make_unique<io::OutputDir>(o->out_dir);
-                out->stage("plan.csv", plan, true);
-                out->stage("plan_sections.csv", secs, true);
-                if (chance) {
-                    std::string cc = "section_id,name,target_class,p_required,p_meets,low95,high95,holds,design_draws,check_draws,"
-                                     "seed,check_seed\n";
-                    for (std::size_t s = 0; s < m.sections.size(); ++s) {
-                        const auto& x = chance->sections[s];
-                        cc += io::csv_quote(m.sections[s].id) + "," + io::csv_quote(m.sections[s].name) + "," +
-                              reaches::class_roman(m.sections[s].target_class) + "," + io::num(o->chance) + "," + io::num(x.p_meets) +
-                              "," + io::num(x.low95) + "," + io::num(x.high95) + "," + (x.holds ? "yes" : "no") + "," +
-                              std::to_string(chance->design_draws) + "," + std::to_string(chance->check_draws) + "," +
-                              std::to_string(o->seed) + "," + std::to_string(chance->check_seed) + "\n";
-                    }
-                    out->stage("plan_chance.csv", cc, true);
-                }
+                out->stage("plan.csv", io::plan_csv(cands, r, F, left_out), true);
+                out->stage("plan_sections.csv", io::plan_sections_csv(m, conds, r, opt.mos_fraction), true);
+                if (chance) out->stage("plan_chance.csv", io::plan_chance_csv(m, *chance, o->chance, o->seed), true);
             }
             // the run store keeps the baseline and the plan, with the plan's measures and cost as parameters
             std::vector<io::ScenarioResult> results;

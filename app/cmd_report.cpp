@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "io/export_tables.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/output.hpp"
 #include "io/store_report.hpp"
@@ -48,7 +49,7 @@ void register_report(CLI::App& cli, Globals& g, Action& action) {
             progress(0.35);
             out.stage("network.gpkg", io::network_gpkg_bytes(d, layout));
             progress(0.5);
-            for (const auto& [name, text] : report::report_csvs(d)) out.stage(name, text, true);
+            for (const auto& [name, text] : io::report_tables(d)) out.stage(name, text, true);
             if (d.allocation) out.stage("allocation.csv", report::allocation_csv(*d.allocation), true);  // the workbook's sheet
             progress(0.6);
             out.stage("report.xlsx", io::report_xlsx_bytes(d, {}, [&](double f) { progress(0.6 + 0.4 * f); }));

@@ -9,6 +9,7 @@
 #include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
+#include "io/export_tables.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
 #include "io/run_data.hpp"
@@ -125,15 +126,6 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
 
             const auto sections = res.sections;
             io::OutputDir out(out_dir);
-            out.stage("sections.csv", io::sections_csv(res.sections), true);
-            out.stage("reaches.csv", io::reaches_csv(res.reaches), true);
-            if (o->profile_km > 0.0) {
-                std::string p = "reach_id,river,position_km,flow_m3s," + columns("_mgL") + "\n";
-                for (const auto& pt : solved.front().evaluation.steady.profile)
-                    p += lc.model.net.topo.id(pt.reach) + "," + lc.model.net.river[pt.reach] + "," + io::num(pt.position_m / kMetresPerKm) +
-                         "," + io::num(pt.flow_m3s) + "," + io::nums(pt.conc_mgL) + "\n";
-                out.stage("profile.csv", p, true);
-            }
             std::vector<io::ScenarioResult> grid;
             if (!g.quiet)
                 for (const auto& r : all) {
@@ -145,8 +137,13 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
             report::ReportExtras extras = report::collect_extras(lc.model, solved);
             extras.allocation = design_allocation(lc, solved.front());
             const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)), extras);
-            // the report's tables of this run as a workbook (`qingliu report` writes the same beside report.html)
-            out.stage("report.xlsx", io::report_xlsx_bytes(io::load_report_data(store, id)));
+            // the baseline's tables in the layout of the report's, and the report's tables of this run as a workbook
+            // (`qingliu report` writes the same beside report.html)
+            const report::ReportData d = io::load_report_data(store, id);
+            out.stage("sections.csv", io::sections_csv(d, io::ScenarioRows::Baseline), true);
+            out.stage("reaches.csv", io::reaches_csv(d, io::ScenarioRows::Baseline), true);
+            if (o->profile_km > 0.0) out.stage("profile.csv", io::profile_csv(d, io::ScenarioRows::Baseline), true);
+            out.stage("report.xlsx", io::report_xlsx_bytes(d));
             out.commit();
             if (!g.quiet) {
                 const auto design = scenarios::design_conditions(lc.scenarios).front();

@@ -9,6 +9,7 @@
 #include "app/design_allocation.hpp"
 #include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
+#include "io/export_tables.hpp"
 #include "io/results.hpp"
 #include "io/case_reader.hpp"
 #include "io/output.hpp"
@@ -106,43 +107,15 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                 }
                 t.row(row);
             }
-            // CSV: long form with changes against the baseline
-            std::string csv = "scenario,scenario_name,section_id,name,river,target_class," + columns("_mgL") + ",class,meets,exceedance," +
-                              columns("_mgL", "delta_") + ",class_change,scenario_name_en,name_en,exceeding\n";
-            std::string sc_csv = "scenario,name,name_en,measures,invest_wan,annual_wan,sections_meeting,sections\n";
-            for (std::size_t i = 0; i < results.size(); ++i) {
-                const std::string sid = results[i].scenario;
-                const std::string sname = i == 0 ? "基准（现状）" : chosen[i - 1].name;
-                const std::string sname_en = i == 0 ? "Baseline (current)" : chosen[i - 1].name_en;
-                int meeting = 0;
-                for (std::size_t k = 0; k < results[i].sections.size(); ++k) {
-                    const auto& x = results[i].sections[k];
-                    const auto& b = results[0].sections[k];
-                    meeting += x.meets ? 1 : 0;
-                    csv += io::csv_quote(sid) + "," + io::csv_quote(sname) + "," + io::csv_quote(x.section_id) + "," + io::csv_quote(x.name) + "," + io::csv_quote(x.river) + "," +
-                           reaches::class_roman(x.target_class) + "," + io::nums(x.conc_mgL) + "," + reaches::class_roman(x.overall) + "," +
-                           (x.meets ? "yes" : "no") + "," + io::num(x.exceedance_max) + "," +
-                           join_each([&](int c) { return io::num(x.conc_mgL[c] - b.conc_mgL[c]); }) + "," +
-                           std::to_string(x.overall - b.overall) + "," + io::csv_quote(sname_en) + "," + io::csv_quote(x.name_en) + "," +
-                           io::csv_quote(scenarios::exceeding_text(x.exceedance)) + "\n";
-                }
-                std::string ms;
-                double inv = 0, ann = 0;
-                if (i > 0) {
-                    for (const auto& m : chosen[i - 1].measures) ms += (ms.empty() ? "" : ";") + m.id;
-                    inv = chosen[i - 1].invest_wan();
-                    ann = chosen[i - 1].annual_wan();
-                }
-                sc_csv += io::csv_quote(sid) + "," + io::csv_quote(sname) + "," + io::csv_quote(sname_en) + "," + io::csv_quote(ms) + "," + io::num(inv) + "," + io::num(ann) + "," +
-                          std::to_string(meeting) + "," + std::to_string(results[i].sections.size()) + "\n";
-            }
             io::OutputDir out(co->out_dir);
-            out.stage("compare.csv", csv, true);
-            out.stage("scenarios.csv", sc_csv, true);
             io::RunStore store(g.store);
             report::ReportExtras extras = report::collect_extras(lc.model, solved);
             extras.allocation = design_allocation(lc, solved.front());
             const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "compare", results), extras);
+            // long form with changes against the baseline, and the scenarios in the layout of the report's
+            const report::ReportData d = io::load_report_data(store, id);
+            out.stage("compare.csv", io::compare_csv(d), true);
+            out.stage("scenarios.csv", io::scenarios_csv(d), true);
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", t.str().c_str());
@@ -194,48 +167,14 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
             const scenarios::CaseModel m = model_in(lc, ao->scenario, ao->condition, cond);
             Progress progress("apportion", !g.quiet);
             const auto a = scenarios::apportion(m, [&](double f) { progress(f); }, {ao->mos_pct / 100.0});
-            const std::string conc_share = columns("_mgL") + "," + columns("_share");
-            std::string src = "scenario,section_id,section_name,source_id,source_name,type,reach_id," + conc_share + "\n";
-            std::string typ = "scenario,section_id,section_name,type,type_zh,type_en," + conc_share + "\n";
-            std::string red = "scenario,section_id,section_name,target_class,constituent,concentration_mgL,limit_mgL,background_mgL,"
-                              "upstream_load_kg_d,required_cut_share,required_cut_kg_d,feasible,condition,mos,target_mgL,boundary_mgL,"
-                              "required_cut_t_a,boundary_cut_share,boundary_cut_t_a\n";
             auto share = [](double part, double total) { return total > 0.0 ? part / total : 0.0; };
-            // concentrations, then their shares of the section's total
-            auto with_shares = [&](const PerConstituent& c, const PerConstituent& total) {
-                return io::nums(c) + "," + join_each([&](int k) { return io::num(share(c[k], total[k])); });
-            };
             TextTable t({"断面 Section", "指标", "浓度 mg/L", "本底 Background", "跨界来水 Boundary", "主要来源 Top sources (share)",
                          "需削减 Cut needed"});
             for (std::size_t s = 0; s < m.sections.size(); ++s) {
                 const auto& x = a.sections[s];
                 const auto& sec = m.sections[s];
-                std::map<std::string, PerConstituent> by_type;
-                by_type["background"] = x.background_mgL;
-                by_type["boundary_inflow"] = x.boundary_mgL;
-                for (std::size_t j = 0; j < m.sources.size(); ++j) {
-                    const auto& c = x.by_source_mgL[j];
-                    if (!any_nonzero(c)) continue;
-                    const auto& so = m.sources[j];
-                    src += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + io::csv_quote(so.id) + "," + io::csv_quote(so.name) + "," + so.type + "," +
-                           io::csv_quote(m.net.topo.id(so.reach)) + "," + with_shares(c, x.total_mgL) + "\n";
-                    for (int k = 0; k < kNumConstituents; ++k) by_type[so.type][k] += c[k];
-                }
-                for (const auto& [type, c] : by_type) {
-                    const loads::SourceType* st = loads::find_source_type(type);
-                    typ += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + type + "," + io::csv_quote(st ? st->zh : type) + "," +
-                           io::csv_quote(st ? st->en : type) + "," + with_shares(c, x.total_mgL) + "\n";
-                }
                 for (auto cst : kConstituents) {
                     const int k = idx(cst);
-                    red += io::csv_quote(ao->scenario) + "," + io::csv_quote(sec.id) + "," + io::csv_quote(sec.name) + "," + reaches::class_roman(sec.target_class) + "," +
-                           std::string(key(cst)) + "," + io::num(x.total_mgL[k]) + "," + io::num(x.limit_mgL[k]) + "," +
-                           io::num(x.background_mgL[k]) + "," + io::num(x.upstream_load_gs[k] * kKgPerDayPerGramPerSecond) + "," +
-                           io::num(x.required_cut_share[k]) + "," + io::num(x.required_cut_gs[k] * kKgPerDayPerGramPerSecond) + "," +
-                           (x.feasible[k] ? "yes" : "no") + "," + io::csv_quote(cond.id) + "," + io::num(a.mos_fraction) + "," +
-                           io::num(x.target_mgL[k]) + "," + io::num(x.boundary_mgL[k]) + "," +
-                           io::num(x.required_cut_gs[k] * kTonnePerYearPerGramPerSecond) + "," + io::num(x.boundary_cut_share[k]) + "," +
-                           io::num(x.boundary_cut_gs[k] * kTonnePerYearPerGramPerSecond) + "\n";
                     // console: top three sources for this constituent
                     std::vector<std::pair<double, std::string>> top;
                     for (std::size_t j = 0; j < m.sources.size(); ++j)
@@ -256,10 +195,11 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                            fixed(x.boundary_mgL[k], 3), tops, cut});
                 }
             }
+            const io::ApportionContext at{ao->scenario, cond.id};
             io::OutputDir out(ao->out_dir);
-            out.stage("apportionment_sources.csv", src, true);
-            out.stage("apportionment_types.csv", typ, true);
-            out.stage("required_reduction.csv", red, true);
+            out.stage("apportionment_sources.csv", io::apportionment_sources_csv(m, a, at), true);
+            out.stage("apportionment_types.csv", io::apportionment_types_csv(m, a, at), true);
+            out.stage("required_reduction.csv", io::required_reduction_csv(m, a, at), true);
             out.commit();
             if (!g.quiet)
                 std::printf("%s\nscenario %s; condition %s; margin of safety %s %% (cut to limit x %s); results in %s\n", t.str().c_str(),
@@ -295,29 +235,9 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
             const auto caps = scenarios::reach_capacity(m, a, at);
             constexpr double t_a = kTonnePerYearPerGramPerSecond;
             std::vector<std::string> upstream;
-            std::string csv = "scenario,reach_id,river,target_class,control_section,";
-            for (auto c : kConstituents) {
-                const std::string k(key(c));
-                csv += k + "_capacity_t_a," + k + "_current_t_a," + k + "_reduction_t_a," + k + "_limit_mgL," + k + "_inflow_mgL,";
-            }
-            for (auto c : kConstituents) {
-                const std::string k(key(c));
-                csv += k + "_allowed_t_a," + k + "_binding_section," + k + "_upstream_cut_t_a,";
-            }
-            csv += "condition,mos,method\n";
             TextTable t(then(with_labels({"河段 Reach", "河流 River", "目标 Target"}, " 允许/现状 t/a"),
                              {"需削减 Cut t/a (控制断面 section)", "纳污能力 GB/T 25173 (inflow as modelled) t/a"}));
             for (const auto& rc : caps) {
-                csv += io::csv_quote(po->scenario) + "," + io::csv_quote(m.net.topo.id(rc.reach)) + "," + io::csv_quote(m.net.river[rc.reach]) + "," +
-                       (rc.target_class ? reaches::class_roman(rc.target_class) : "") + "," + io::csv_quote(rc.control_section) + ",";
-                for (int k = 0; k < kNumConstituents; ++k)
-                    csv += (rc.target_class ? io::num(rc.capacity_gs[k] * t_a) : "") + "," + io::num(rc.current_gs[k] * t_a) + "," +
-                           (rc.target_class ? io::num(rc.reduction_gs[k] * t_a) : "") + "," +
-                           (rc.target_class ? io::num(rc.limit_mgL[k]) : "") + "," + io::num(rc.inflow_conc_mgL[k]) + ",";
-                for (int k = 0; k < kNumConstituents; ++k)
-                    csv += io::num(rc.allowed_gs[k] * t_a) + "," + io::csv_quote(rc.binding_section[k]) + "," +
-                           (rc.target_class ? io::num(rc.upstream_cut_gs[k] * t_a) : "") + ",";
-                csv += io::csv_quote(cond.id) + "," + io::num(a.mos_fraction) + "," + io::csv_quote(scenarios::capacity_method(at)) + "\n";
                 if (!rc.target_class) continue;
                 std::string cut, gbt;
                 for (int k = 0; k < kNumConstituents; ++k) {
@@ -338,7 +258,7 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                            {cut.empty() ? "-" : cut, gbt}));
             }
             io::OutputDir out(po->out_dir);
-            out.stage("capacity.csv", csv, true);
+            out.stage("capacity.csv", io::capacity_csv(m, caps, {po->scenario, cond.id}, a.mos_fraction, at), true);
             out.commit();
             if (!g.quiet) {
                 std::printf("%s", t.str().c_str());

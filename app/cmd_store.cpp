@@ -4,6 +4,7 @@
 
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
+#include "io/export_tables.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
 #include "io/store.hpp"
@@ -40,7 +41,8 @@ void register_store_cmds(CLI::App& cli, Globals& g, Action& action) {
         action = [&g, o] {
             require_store(g);
             io::RunStore store(g.store);
-            const io::RunData d = store.load(io::resolve_run(store, o->run));
+            const std::int64_t run_id = io::resolve_run(store, o->run);
+            const io::RunData d = store.load(run_id);
             std::printf("run %lld  %s  %s  case %s (%s)  qingliu %s\n", static_cast<long long>(d.run_id), d.created_utc.c_str(),
                         d.command.c_str(), d.case_name.c_str(), d.case_dir.c_str(), d.version.c_str());
             std::printf("inputs:\n");
@@ -51,14 +53,11 @@ void register_store_cmds(CLI::App& cli, Globals& g, Action& action) {
                 std::printf("\nscenario %s\n%s", s.scenario.c_str(), section_table_text(s.sections).c_str());
             }
             if (!o->out_dir.empty()) {
+                // every scenario's sections and reaches, in the layout of the report's
+                const report::ReportData rd = io::load_report_data(store, run_id);
                 io::OutputDir out(o->out_dir);
-                std::string sec;
-                for (std::size_t i = 0; i < d.scenarios.size(); ++i) {
-                    std::string part = io::sections_csv(d.scenarios[i].sections, true, d.scenarios[i].scenario);
-                    sec += i == 0 ? part : part.substr(part.find('\n') + 1);
-                }
-                out.stage("sections.csv", sec, true);
-                if (d.scenarios.size() == 1) out.stage("reaches.csv", io::reaches_csv(d.scenarios[0].reaches), true);
+                out.stage("sections.csv", io::sections_csv(rd), true);
+                out.stage("reaches.csv", io::reaches_csv(rd), true);
                 out.commit();
             }
             return static_cast<int>(kOk);

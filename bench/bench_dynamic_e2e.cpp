@@ -1,14 +1,14 @@
-// `qingliu dynamic` end to end against the solver alone, on the same synthetic case.
+// `qingliu dynamic` end to end against its library call alone (scenarios::simulate), on the same synthetic case.
 //
 //   bench_dynamic_e2e [--reaches N] [--seed S] [--dir DIR] [--keep] [--repeat R] [--qingliu PATH]
 //
 // Writes the synthetic network of bench_dynamic (bench/synthetic.hpp: N reaches, N/10 sources, N/100 sections, a
 // daily year of gauge flows with a wet season and storms) as a case folder (bench/synthetic_case.hpp), then
-//   1. solver alone: reads the case as the command does (io::load_case, the flow table), builds the same forcing
-//      and times reaches::solve_dynamic with nothing recorded but the sections (all threads);
+//   1. library alone: reads the case as the command does (io::load_case, io::read_dynamic_inputs) and times the
+//      call the command makes, scenarios::simulate, with nothing recorded but the sections (all threads);
 //   2. end to end: runs `qingliu --store DIR/runs.sqlite dynamic DIR/case --out DIR/out` as a user would (console
 //      output to /dev/null) and times it, with its peak resident memory (getrusage of the child).
-// Prints both, end to end / solver against the target 1.5, and peak memory against 1 GB; best of R runs each.
+// Prints both, end to end / library against the target 1.5, and peak memory against 1 GB; best of R runs each.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -30,11 +30,9 @@
 #include "bench/synthetic.hpp"
 #include "bench/synthetic_case.hpp"
 #include "common/error.hpp"
-#include "hydro/flow_series.hpp"
 #include "io/case_reader.hpp"
-#include "io/series_reader.hpp"
-#include "loads/load_series.hpp"
-#include "reaches/dynamic.hpp"
+#include "io/dynamic_inputs.hpp"
+#include "scenarios/simulate.hpp"
 
 extern char** environ;
 
@@ -42,37 +40,6 @@ using namespace qingliu;
 namespace fs = std::filesystem;
 
 namespace {
-
-// The forcing `qingliu dynamic` builds for a case with one gauge series, no reach series, load series or monthly
-// temperatures (app/cmd_dynamic.cpp make_forcing).
-reaches::DynamicForcing case_forcing(const io::LoadedCase& lc, const io::DailyFlows& flows) {
-    const scenarios::CaseModel& m = lc.model;
-    const std::size_t n = m.net.size();
-    hydro::FlowInputs fi;
-    fi.year = flows.year;
-    fi.days = hydro::days_in_year(flows.year);
-    fi.design_headwater_m3s = m.net.headwater_flow_m3s;
-    fi.design_lateral_m3s = m.net.lateral_flow_m3s;
-    fi.local_area_km2 = lc.dynamic.drainage_area_km2;
-    fi.local_area_km2.resize(n, std::nan(""));
-    fi.gauge_reach = m.net.topo.find(lc.dynamic.gauge_reach);
-    fi.gauge_m3s = flows.gauge_m3s;
-    const hydro::FlowForcing ff = hydro::make_flow_forcing(m.net.topo, fi);
-    std::vector<const std::vector<double>*> runoff(n, &ff.runoff_index);
-    const loads::LoadPatterns lp = loads::make_load_patterns(m.sources, {}, runoff, lc.dynamic.washoff_exponent);
-    reaches::DynamicForcing f;
-    f.steps = static_cast<std::size_t>(fi.days);
-    f.flow_scale = ff.scale;
-    f.base_headwater_m3s = ff.base_headwater_m3s;
-    f.base_lateral_m3s = ff.base_lateral_m3s;
-    f.reach_series = ff.reach_series;
-    f.own_headwater_m3s = ff.own_headwater_m3s;
-    f.own_lateral_m3s = ff.own_lateral_m3s;
-    f.load_patterns = lp.patterns;
-    f.input_pattern = lp.source_pattern;
-    f.k_per_d = {m.kinetics.at(m.temperature_c)};
-    return f;
-}
 
 double cpu_s(const rusage& ru) {
     return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
@@ -164,33 +131,28 @@ int main(int argc, char** argv) {
             spec.sections = std::max<std::size_t>(reaches / 100, 1);
             spec.seed = seed;
             const scenarios::CaseModel m = bench::make_synthetic(spec);
-            const reaches::SteadyFlows design = reaches::steady_flows(m.net, scenarios::point_inputs(m));
-            std::int32_t gauge = 0;
-            for (std::size_t r = 0; r < m.net.size(); ++r)
-                if (m.net.topo.downstream(r) == kNone && design.flow_out_m3s[r] > design.flow_out_m3s[gauge]) gauge = static_cast<std::int32_t>(r);
-            bench::write_case(m, case_dir.string(), gauge, 2023, bench::synthetic_gauge(365, design.flow_out_m3s[gauge], seed));
+            const scenarios::DynamicInputs in = bench::synthetic_dynamic_inputs(m, 365, seed);
+            bench::write_case(m, case_dir.string(), in.gauge_reach, in.year, in.gauge_m3s);
         }
 
-        // 1. the solver alone, on the case as read
-        const io::LoadedCase lc = io::load_case(case_dir.string());
-        Problems probs;
-        const io::DailyFlows flows = io::read_flow_series({lc.dynamic.flows, ""}, 0, probs);
-        probs.throw_if_any("flows");
-        const reaches::DynamicForcing f = case_forcing(lc, flows);
-        const auto inputs = scenarios::point_inputs(lc.model);
-        const auto obs = scenarios::observations(lc.model);
-        reaches::DynamicOptions opt;
-        opt.record_reach_ends = false;
+        // 1. the library call alone, on the case as read: scenarios::simulate as the command makes it, with nothing
+        // recorded but the sections and no steady comparison
+        io::LoadedCase lc = io::load_case(case_dir.string());
+        const scenarios::DynamicInputs in = io::read_dynamic_inputs(lc);
+        scenarios::SimulateOptions so;
+        so.solver.record_reach_ends = false;
+        so.compare_steady = false;
         double solve_s = 1e300, solve_cpu_s = 1e300;
-        std::size_t cells = 0;
+        std::size_t cells = 0, days = 0;
         for (int k = 0; k < repeat; ++k) {
             const auto t0 = std::chrono::steady_clock::now();
             const double c0 = self_cpu_s();
-            const reaches::DynamicResult res = reaches::solve_dynamic(lc.model.net, inputs, obs, f, opt);
+            const scenarios::Simulation sim = scenarios::simulate(lc.model, {}, in, so);
             solve_s = std::min(solve_s, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
             solve_cpu_s = std::min(solve_cpu_s, self_cpu_s() - c0);
             cells = 0;
-            for (const auto& l : res.layout) cells += static_cast<std::size_t>(l.cells);
+            for (const auto& l : sim.scenarios.front().result.layout) cells += static_cast<std::size_t>(l.cells);
+            days = static_cast<std::size_t>(sim.days);
         }
         const long solver_peak_kb = bench::peak_rss_kb();
 
@@ -216,17 +178,17 @@ int main(int argc, char** argv) {
             if (e.path().extension() == ".nc") nc_bytes += e.file_size();
         }
         const std::size_t n = lc.model.net.size();
-    std::printf("load average %s (other work running makes the times upper bounds)\n", load_average().c_str());
-        std::printf("reaches %zu, cells %zu, sources %zu, sections %zu, days %zu\n", n, cells, lc.model.sources.size(), obs.size(),
-                    f.steps);
-        std::printf("solver alone (all threads): %.3f s wall, %.3f s processor; peak memory of the benchmark process %.0f MB\n", solve_s,
+        std::printf("load average %s (other work running makes the times upper bounds)\n", load_average().c_str());
+        std::printf("reaches %zu, cells %zu, sources %zu, sections %zu, days %zu\n", n, cells, lc.model.sources.size(),
+                    lc.model.sections.size(), days);
+        std::printf("scenarios::simulate alone (all threads): %.3f s wall, %.3f s processor; peak memory of the benchmark process %.0f MB\n", solve_s,
                     solve_cpu_s, solver_peak_kb / 1024.0);
         std::printf("qingliu dynamic end to end: %.3f s wall, %.3f s processor; peak memory %.0f MB; outputs: %s (NetCDF %.1f MB)\n",
                     best.wall_s, best.cpu_s, best.peak_kb / 1024.0, files.c_str(), nc_bytes / 1048576.0);
         const double ratio = best.wall_s / solve_s;
-        std::printf("end to end / solver = %.2f wall; target 1.5: %.2f of it (%s)\n", ratio, ratio / 1.5, ratio <= 1.5 ? "met" : "missed");
+        std::printf("end to end / simulate() = %.2f wall; target 1.5: %.2f of it (%s)\n", ratio, ratio / 1.5, ratio <= 1.5 ? "met" : "missed");
         // On a shared machine the wall times depend on what else runs; processor times much less.
-        std::printf("end to end / solver = %.2f processor time (%.2f of 1.5)\n", best.cpu_s / solve_cpu_s, best.cpu_s / solve_cpu_s / 1.5);
+        std::printf("end to end / simulate() = %.2f processor time (%.2f of 1.5)\n", best.cpu_s / solve_cpu_s, best.cpu_s / solve_cpu_s / 1.5);
         std::printf("peak memory end to end / 1 GB = %.2f (%s)\n", best.peak_kb / (1024.0 * 1024.0),
                     best.peak_kb <= 1024L * 1024L ? "met" : "missed");
     } catch (const std::exception& e) {

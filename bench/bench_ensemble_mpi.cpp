@@ -1,6 +1,6 @@
 // Monte Carlo of the dynamic year shared among MPI ranks: a synthetic network (bench/synthetic.hpp), a year of daily
 // gauge flows, and `draws` draws of the decay rates (k20 of every state variable triangular on [0.5, 1.5] x its
-// value, scenarios::default_uncertainty); each draw runs the whole dynamic year and keeps every section's annual mean.
+// value, scenarios::default_uncertainty); each draw runs the whole dynamic year through scenarios::simulate and keeps every section's annual mean.
 // The draws are shared among the ranks by draw number (scenarios::ensemble_share) and gathered to rank 0 in draw
 // order, so the result does not depend on the number of ranks: rank 0 prints a digest of every value to check it.
 //
@@ -20,17 +20,11 @@
 #include <tbb/global_control.h>
 
 #include "bench/synthetic.hpp"
-#include "hydro/flow_series.hpp"
-#include "loads/load_series.hpp"
 #include "mpi/world.hpp"
-#include "reaches/dynamic.hpp"
 #include "scenarios/montecarlo.hpp"
+#include "scenarios/simulate.hpp"
 
 using namespace qingliu;
-
-namespace {
-
-}  // namespace
 
 int main(int argc, char** argv) {
     std::size_t reaches = 10000, draws = 8;
@@ -68,30 +62,12 @@ int main(int argc, char** argv) {
     const auto inputs = scenarios::point_inputs(m);
     const auto obs = scenarios::observations(m);
     const std::size_t n = m.net.size(), nobs = obs.size();
-    const reaches::SteadyFlows design = reaches::steady_flows(m.net, inputs);
-    std::int32_t gauge = 0;
-    for (std::size_t r = 0; r < n; ++r)
-        if (m.net.topo.downstream(r) == kNone && design.flow_out_m3s[r] > design.flow_out_m3s[gauge]) gauge = static_cast<std::int32_t>(r);
-    hydro::FlowInputs fi;
-    fi.year = 2023;
-    fi.days = days;
-    fi.design_headwater_m3s = m.net.headwater_flow_m3s;
-    fi.design_lateral_m3s = m.net.lateral_flow_m3s;
-    fi.gauge_reach = gauge;
-    fi.gauge_m3s = bench::synthetic_gauge(days, design.flow_out_m3s[gauge], seed);
-    const hydro::FlowForcing ff = hydro::make_flow_forcing(m.net.topo, fi);
-    std::vector<const std::vector<double>*> runoff(n, &ff.runoff_index);
-    const loads::LoadPatterns lp = loads::make_load_patterns(m.sources, {}, runoff, 1.0);
-    reaches::DynamicForcing f;
-    f.steps = static_cast<std::size_t>(days);
-    f.flow_scale = ff.scale;
-    f.base_headwater_m3s = ff.base_headwater_m3s;
-    f.base_lateral_m3s = ff.base_lateral_m3s;
-    f.load_patterns = lp.patterns;
-    f.input_pattern = lp.source_pattern;
-    reaches::DynamicOptions opt;
-    opt.threads = threads;
-    opt.record_reach_ends = false;  // sections only
+    const scenarios::DynamicInputs in = bench::synthetic_dynamic_inputs(m, days, seed);
+    scenarios::SimulateOptions so;
+    so.year = scenarios::DynamicYear::Recorded;
+    so.compare_steady = false;
+    so.solver.threads = threads;
+    so.solver.record_reach_ends = false;  // sections only
 
     const auto params = scenarios::default_uncertainty(m);
     scenarios::MonteCarloOptions mo;
@@ -105,15 +81,10 @@ int main(int argc, char** argv) {
     std::vector<double> mine(count * nobs * kNumConstituents);
     for (std::size_t k = 0; k < count; ++k) {
         const scenarios::CaseModel d = scenarios::draw_case(m, params, mo, first + k);  // draw i: its own stream
-        reaches::DynamicForcing fd = f;
-        fd.k_per_d = {d.kinetics.at(d.temperature_c)};
-        const reaches::DynamicResult res = reaches::solve_dynamic(m.net, inputs, obs, fd, opt);
+        const scenarios::Simulation sim = scenarios::simulate(d, {}, in, so);
+        const auto& compliance = sim.scenarios.front().compliance;
         for (std::size_t o = 0; o < nobs; ++o)
-            for (int c = 0; c < kNumConstituents; ++c) {
-                double s = 0.0;
-                for (std::size_t t = 0; t < res.steps; ++t) s += res.conc(t, o, c);
-                mine[(k * nobs + o) * kNumConstituents + c] = s / static_cast<double>(res.steps);
-            }
+            for (int c = 0; c < kNumConstituents; ++c) mine[(k * nobs + o) * kNumConstituents + c] = compliance[o].annual_mean_mgL[c];
     }
     const double mine_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::vector<double> cpu = world.gather(std::vector<double>{static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC});

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "scenarios/simulate.hpp"
 
 namespace qingliu::bench {
 namespace {
@@ -210,6 +211,19 @@ std::vector<double> synthetic_gauge(int days, double design, std::uint64_t seed)
         q[d] = design * (season + storm);
     }
     return q;
+}
+
+scenarios::DynamicInputs synthetic_dynamic_inputs(const scenarios::CaseModel& m, int days, std::uint64_t seed) {
+    const reaches::SteadyFlows design = reaches::steady_flows(m.net, scenarios::point_inputs(m));
+    std::int32_t gauge = 0;
+    for (std::size_t r = 0; r < m.net.size(); ++r)
+        if (m.net.topo.downstream(r) == kNone && design.flow_out_m3s[r] > design.flow_out_m3s[gauge]) gauge = static_cast<std::int32_t>(r);
+    scenarios::DynamicInputs in;
+    in.year = 2023;
+    in.days = days;
+    in.gauge_reach = gauge;
+    in.gauge_m3s = synthetic_gauge(days, design.flow_out_m3s[gauge], seed);
+    return in;
 }
 
 }  // namespace qingliu::bench

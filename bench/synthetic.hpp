@@ -40,6 +40,10 @@
 
 #include "scenarios/case.hpp"
 
+namespace qingliu::scenarios {
+struct DynamicInputs;  // scenarios/simulate.hpp
+}
+
 namespace qingliu::bench {
 
 struct SyntheticSpec {
@@ -65,5 +69,10 @@ long peak_rss_kb();
 /// Daily gauge flows relative to the design (dry-season) flow: a wet season peaking in July and random storms that
 /// recede exponentially (recession constant 0.8 per day).
 std::vector<double> synthetic_gauge(int days, double design, std::uint64_t seed);
+
+/// The daily inputs of a dynamic run of a synthetic case (scenarios::simulate): a gauge at the outlet of the largest
+/// river (the outlet reach with the largest design flow) recording synthetic_gauge(days, its design flow, seed) in
+/// 2023, no per-reach series, load series, areas or monthly temperatures.
+scenarios::DynamicInputs synthetic_dynamic_inputs(const scenarios::CaseModel& m, int days, std::uint64_t seed);
 
 }  // namespace qingliu::bench

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/topology.hpp"
+#include "hydro/flow_forcing.hpp"
 
 namespace qingliu::hydro {
 
@@ -46,16 +47,6 @@ std::string format_date(const Date& d);
 
 /// Cumulative drainage area at every reach's downstream end (see the header comment).
 std::vector<double> cumulative_area(const Topology& topo, const std::vector<double>& local_area);
-
-/// The flow part of the dynamic forcing (mirrors reaches::DynamicForcing's flow fields).
-struct FlowForcing {
-    std::vector<double> scale;                         ///< per day (empty: 1)
-    std::vector<double> base_headwater_m3s, base_lateral_m3s;  ///< per reach at scale 1
-    std::vector<std::int32_t> reach_series;            ///< per reach: own series or kNone
-    std::vector<std::vector<double>> own_headwater_m3s, own_lateral_m3s;
-    std::vector<int> wet_month;                        ///< 12 entries (0 or 1) for the months covered, else -1
-    std::vector<double> runoff_index;                  ///< per day: network runoff relative to its period mean
-};
 
 struct FlowInputs {
     int year = 2000;

@@ -23,6 +23,10 @@ namespace qingliu::io {
 namespace fs = std::filesystem;
 using scenarios::CaseModel;
 
+// io/case_kinetics.cpp
+void read_water_quality_kinetics(const toml::table& root, const std::unordered_map<std::string, double>& params,
+                                 const std::string& file, Problems& probs, reaches::wq::Parameters& p);
+
 namespace {
 
 const std::set<std::string> kTopKeys = {"case", "tables", "conditions", "kinetics", "background", "options", "dynamic", "water_quality"};
@@ -62,6 +66,7 @@ void read_parameters(Ctx& c, const toml::table& root) {
     for (const auto& def : scenarios::case_parameters()) {
         if (def.key.rfind("dynamic.", 0) == 0) continue;  // read with the dynamic settings (io/series_reader.hpp)
         if (def.key.rfind("water_quality.", 0) == 0) continue;  // io/water_quality_settings.hpp
+        if (def.kind == scenarios::ParamKind::Text) continue;  // read where used (kinetics.*.o2_effect below)
         const toml::node_view<const toml::node> n = root.at_path(def.key);
         double v = def.default_value;
         if (n) {
@@ -127,6 +132,7 @@ struct ReachRow {
     bool has_headwater_flow = false;
     std::vector<XY> line;  // geometry as read
     std::string name_en, river_en;  // English names for reports ("" where not given)
+    double sod_g_m2_d = -1.0;       // water-quality kinetics; < 0: not given
 };
 
 PerConstituent background(Ctx& c, const char* which) {
@@ -179,6 +185,7 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
             row.has_headwater_flow = true;
         }
         s.lateral_flow_m3s = r.number("lateral_inflow_m3s", false, 0.0, 1e6).value_or(0.0);
+        row.sod_g_m2_d = r.number("sod_g_m2_d", false, 0.0, 20.0).value_or(-1.0);
         c.out.dynamic.drainage_area_km2.push_back(r.number("drainage_area_km2", false, 0.0, 1e7).value_or(std::nan("")));
         s.split_to = r.text("split_to", false).value_or("");
         if (!s.split_to.empty()) s.split_fraction = r.number("split_fraction", true, 0.0, 1.0, true).value_or(0.0);
@@ -385,6 +392,7 @@ LoadedCase load_case(const std::string& path) {
         m.kinetics.k20_per_d[idx(k)] = c.params[scenarios::kinetics_key(k, "k20_per_d")];
         m.kinetics.theta[idx(k)] = c.params[scenarios::kinetics_key(k, "theta")];
     }
+    read_water_quality_kinetics(root, c.params, c.file, c.probs, c.out.water_quality.options.steady.params);
 
     const toml::table* tables = root["tables"].as_table();
     if (!tables) {
@@ -554,6 +562,11 @@ LoadedCase load_case(const std::string& path) {
                 if (auto it = rindex.find(m.net.topo.id(r)); it != rindex.end()) {
                     m.reach_name_en[r] = rrows[it->second].name_en;
                     m.river_en[r] = rrows[it->second].river_en;
+                    if (rrows[it->second].sod_g_m2_d >= 0.0) {  // the reach table's SOD ([water_quality] may override)
+                        auto& sod = c.out.water_quality.options.reaches.sod_g_m2_d;
+                        sod.resize(m.net.size(), -1.0);
+                        sod[r] = rrows[it->second].sod_g_m2_d;
+                    }
                 }
         } catch (const ModelError& e) {
             c.probs.add(rt.file, "", "downstream_id", "", e.what());
@@ -571,9 +584,10 @@ LoadedCase load_case(const std::string& path) {
         m.sources = m.table_sources;
         m.sources.insert(m.sources.end(), m.resolved.begin(), m.resolved.end());
     }
-    if (c.probs.empty()) {
+    {  // read even after other problems, so that its own are reported with them (reach ids need the network)
         if (const auto* wqt = root["water_quality"].as_table())
-            read_water_quality_settings(*wqt, c.file, m.net, c.probs, c.out.water_quality);
+            read_water_quality_settings(*wqt, c.file, m.net, c.probs.empty() ? &m.sources : nullptr, c.probs,
+                                        c.out.water_quality);
         else if (root.contains("water_quality")) c.probs.add(c.file, "", "water_quality", "", "expected a table");
     }
     // measures and scenarios refer to sources and reaches, so they are read once the model is whole

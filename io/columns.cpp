@@ -39,6 +39,7 @@ const std::vector<ColumnDef> kRows = {
     {"reaches", "drainage_area_km2", "km2", "集水面积|流域面积", "drainage area / 集水面积"},
     {"reaches", "split_to", "", "分流至|分流河段", "side channel taking a share / 分流河段"},
     {"reaches", "split_fraction", "share", "分流比|分流比例", "share split off / 分流比"},
+    {"reaches", "sod_g_m2_d", "gO2/m2/d", "底泥耗氧速率|底泥耗氧", "sediment oxygen demand at 20 degC (water-quality kinetics) / 底泥耗氧速率"},
     {"reaches", "@headwater", "mg/L", "", ""},
     // sources 污染源（直接给流量与浓度）
     {"sources", "source_id", "", "污染源编号|编号", "source id / 污染源编号"},

@@ -206,35 +206,9 @@ bool yes(RowReader& r, const char* field) {
     return false;
 }
 
-}  // namespace
-
-loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContext& ctx, Problems& probs) {
-    loads::Inventory inv;
-    inv.coefficients = loads::default_coefficients();
-    inv.standards = loads::default_standards();
-    if (ctx.classes)
-        for (auto& s : scenarios::surface_water_standards(*ctx.classes)) inv.standards.add(std::move(s));
-    if (refs.coefficients) {
-        Table t = read_table(*refs.coefficients, probs, "coefficients");
-        if (!t.columns.empty()) {
-            const loads::Coefficients over = loads::parse_coefficients(text_of(t), t.file, probs);
-            for (const auto& c : over.rows()) inv.coefficients.set(c);
-        }
-    }
-    if (refs.standards) {
-        Table t = read_table(*refs.standards, probs, "standards");
-        if (!t.columns.empty()) {
-            const loads::EffluentStandards extra = loads::parse_standards(text_of(t), t.file, probs);
-            for (const auto& s : extra.all()) inv.standards.add(s);
-        }
-    }
-    Polygons catchments, zones;
-    if (refs.catchments) catchments = Polygons::read(*refs.catchments, "reach_id", probs);
-    if (refs.prohibited_zones) zones = Polygons::read(*refs.prohibited_zones, "", probs);
-
-    Reader R{ctx, probs, refs.catchments ? &catchments : nullptr};
-    std::set<std::string> ids;  // ids are shared by all inventory tables (they become source ids)
-
+// Plants, outfalls and industry: sources at a point of a reach.
+void read_point_sources(Reader& R, const InventoryRefs& refs, std::set<std::string>& ids, loads::Inventory& inv) {
+    const InventoryContext& ctx = R.ctx;
     R.each(refs.plants, "plants", {"plant_id"}, [&](RowReader& r, const Table& t, const Record& rec) {
         loads::Plant p;
         p.id = R.id(r, "plant_id", ids, rec);
@@ -298,7 +272,10 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         if (f.conc_mgL && !(f.flow_m3d > 0.0)) r.problem("flow_m3d", "", "concentrations need the flow_m3d they leave with");
         inv.industry.push_back(std::move(f));
     });
+}
 
+// Farms, cropland, villages and ponds: sources spread over a reach's catchment.
+void read_diffuse_sources(Reader& R, const InventoryRefs& refs, const Polygons& zones, std::set<std::string>& ids, loads::Inventory& inv) {
     R.each(refs.farms, "farms", {"farm_id", "species", "head_count"}, [&](RowReader& r, const Table& t, const Record& rec) {
         loads::Farm f;
         f.id = R.id(r, "farm_id", ids, rec);
@@ -366,6 +343,39 @@ loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContex
         p.removal = r.number("removal", false, 0.0, 1.0).value_or(-1.0);
         inv.ponds.push_back(std::move(p));
     });
+}
+
+}  // namespace
+
+loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContext& ctx, Problems& probs) {
+    loads::Inventory inv;
+    inv.coefficients = loads::default_coefficients();
+    inv.standards = loads::default_standards();
+    if (ctx.classes)
+        for (auto& s : scenarios::surface_water_standards(*ctx.classes)) inv.standards.add(std::move(s));
+    if (refs.coefficients) {
+        Table t = read_table(*refs.coefficients, probs, "coefficients");
+        if (!t.columns.empty()) {
+            const loads::Coefficients over = loads::parse_coefficients(text_of(t), t.file, probs);
+            for (const auto& c : over.rows()) inv.coefficients.set(c);
+        }
+    }
+    if (refs.standards) {
+        Table t = read_table(*refs.standards, probs, "standards");
+        if (!t.columns.empty()) {
+            const loads::EffluentStandards extra = loads::parse_standards(text_of(t), t.file, probs);
+            for (const auto& s : extra.all()) inv.standards.add(s);
+        }
+    }
+    Polygons catchments, zones;
+    if (refs.catchments) catchments = Polygons::read(*refs.catchments, "reach_id", probs);
+    if (refs.prohibited_zones) zones = Polygons::read(*refs.prohibited_zones, "", probs);
+
+    Reader R{ctx, probs, refs.catchments ? &catchments : nullptr};
+    std::set<std::string> ids;  // ids are shared by all inventory tables (they become source ids)
+
+    read_point_sources(R, refs, ids, inv);
+    read_diffuse_sources(R, refs, zones, ids, inv);
 
     // connected outfalls must name a plant
     for (const auto& o : inv.outfalls)

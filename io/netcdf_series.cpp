@@ -91,155 +91,186 @@ void put_strings(int ncid, int var, const std::vector<std::string>& v, std::size
     if (!v.empty()) check(nc_put_var_text(ncid, var, buf.data()), path, "writing station names");
 }
 
-}  // namespace
+// What the header defines: variable ids, and the station strings to write with their lengths.
+struct Header {
+    bool sections = false;
+    std::string what, what_zh;  // "section" / "reach", 断面 / 河段
+    int station = -1, time = -1;
+    int tvar = -1, bvar = -1, lonvar = -1, latvar = -1, posvar = -1, tcvar = -1;
+    bool coords = false;
+    std::vector<std::pair<int, const std::vector<std::string>*>> strings;
+    std::vector<std::size_t> lens;
+    int flow = -1, cls = -1;
+    std::array<int, kNumConstituents> conc{};
+};
 
-SeriesWriter::SeriesWriter(const std::string& path, const SeriesStations& st, const SeriesFileSpec& spec)
-    : path_(path), stations_(st.ids.size()), steps_(spec.steps) {
-    if (stations_ == 0 || steps_ == 0) throw OutputError("NetCDF file " + path + ": no stations or no intervals to write");
-    const bool sections = st.kind == SeriesKind::Sections;
-    check(nc_create(path.c_str(), NC_CLOBBER | NC_64BIT_OFFSET, &ncid_), path, "cannot create");
-    int old_fill = 0;
-    check(nc_set_fill(ncid_, NC_NOFILL, &old_fill), path, "fill mode");
-    Definer d(ncid_, path_);
-    const std::string what = sections ? "section" : "reach";
-    const std::string what_zh = sections ? "断面" : "河段";
-
-    // global attributes
+void global_attributes(Definer& d, const Header& h, const SeriesFileSpec& spec) {
     d.text(NC_GLOBAL, "Conventions", "CF-1.8");
     d.text(NC_GLOBAL, "featureType", "timeSeries");
-    d.text(NC_GLOBAL, "title", sections ? "Daily water quality at the monitoring sections (qingliu dynamic)"
-                                        : "Daily flow and water quality at every reach end (qingliu dynamic)");
-    d.text(NC_GLOBAL, "title_zh", sections ? "监测断面逐日水质（清流动态模拟）" : "各河段末端逐日流量与水质（清流动态模拟）");
+    d.text(NC_GLOBAL, "title", h.sections ? "Daily water quality at the monitoring sections (qingliu dynamic)"
+                                          : "Daily flow and water quality at every reach end (qingliu dynamic)");
+    d.text(NC_GLOBAL, "title_zh", h.sections ? "监测断面逐日水质（清流动态模拟）" : "各河段末端逐日流量与水质（清流动态模拟）");
     d.text(NC_GLOBAL, "source", "qingliu dynamic model: completely mixed cells per reach, daily forcing");
     d.text(NC_GLOBAL, "case", spec.case_name);
     if (!spec.case_name_en.empty()) d.text(NC_GLOBAL, "case_en", spec.case_name_en);
     d.text(NC_GLOBAL, "scenario", spec.scenario);
     for (const auto& [k, v] : spec.attributes) d.text(NC_GLOBAL, k, v);
+}
 
-    // dimensions
-    const int station = d.dim("station", stations_);
-    const int time = d.dim("time", steps_);
-    const int nv = sections ? -1 : d.dim("nv", 2);
+// Dimensions, the time coordinate (with bounds for interval means) and the station id.
+void define_axes(Definer& d, Header& h, const SeriesStations& st, const SeriesFileSpec& spec, std::size_t stations, std::size_t steps) {
+    h.station = d.dim("station", stations);
+    h.time = d.dim("time", steps);
+    const int nv = h.sections ? -1 : d.dim("nv", 2);
     const std::size_t id_len = longest(st.ids);
     const int id_dim = d.dim("id_len", id_len);
-
-    // coordinates
-    const int tvar = d.var("time", NC_DOUBLE, {time});
-    d.text(tvar, "standard_name", "time");
-    d.labels(tvar, sections ? "time of the sample (end of the day)" : "time (start of the day)",
-             sections ? "采样时刻（当日末）" : "时间（当日起）");
-    d.text(tvar, "units", "days since " + iso_date(spec.year, spec.month, spec.day) + " 00:00:00");
-    d.text(tvar, "calendar", "standard");
-    d.text(tvar, "axis", "T");
-    int bvar = -1;
-    if (!sections) {
-        d.text(tvar, "bounds", "time_bnds");
-        bvar = d.var("time_bnds", NC_DOUBLE, {time, nv});
+    h.tvar = d.var("time", NC_DOUBLE, {h.time});
+    d.text(h.tvar, "standard_name", "time");
+    d.labels(h.tvar, h.sections ? "time of the sample (end of the day)" : "time (start of the day)",
+             h.sections ? "采样时刻（当日末）" : "时间（当日起）");
+    d.text(h.tvar, "units", "days since " + iso_date(spec.year, spec.month, spec.day) + " 00:00:00");
+    d.text(h.tvar, "calendar", "standard");
+    d.text(h.tvar, "axis", "T");
+    if (!h.sections) {
+        d.text(h.tvar, "bounds", "time_bnds");
+        h.bvar = d.var("time_bnds", NC_DOUBLE, {h.time, nv});
     }
-    const int idvar = d.var(what + "_id", NC_CHAR, {station, id_dim});
+    const int idvar = d.var(h.what + "_id", NC_CHAR, {h.station, id_dim});
     d.text(idvar, "cf_role", "timeseries_id");
-    d.labels(idvar, what + " id", what_zh + "编号");
+    d.labels(idvar, h.what + " id", h.what_zh + "编号");
     d.text(idvar, "_Encoding", "utf-8");
-    std::vector<std::pair<int, const std::vector<std::string>*>> strings{{idvar, &st.ids}};
-    std::vector<std::size_t> lens{id_len};
+    h.strings = {{idvar, &st.ids}};
+    h.lens = {id_len};
+}
+
+// Names, rivers, coordinates, positions and target classes of the stations, where given for every station.
+void define_station_variables(Definer& d, Header& h, const SeriesStations& st, std::size_t stations, int ncid, const std::string& path) {
     auto string_var = [&](const std::string& name, const std::vector<std::string>& v, const std::string& en, const std::string& zh) {
-        if (v.size() != stations_) return;
+        if (v.size() != stations) return;
         const std::size_t len = longest(v);
         const int dim = d.dim(name + "_len", len);
-        const int var = d.var(name, NC_CHAR, {station, dim});
+        const int var = d.var(name, NC_CHAR, {h.station, dim});
         d.labels(var, en, zh);
         d.text(var, "_Encoding", "utf-8");
-        strings.emplace_back(var, &v);
-        lens.push_back(len);
+        h.strings.emplace_back(var, &v);
+        h.lens.push_back(len);
     };
-    string_var("name", st.names, what + " name", what_zh + "名称");
-    string_var("name_en", st.names_en, what + " name in English", what_zh + "英文名称");
+    string_var("name", st.names, h.what + " name", h.what_zh + "名称");
+    string_var("name_en", st.names_en, h.what + " name in English", h.what_zh + "英文名称");
     string_var("river", st.rivers, "river", "河流");
     string_var("reach_id", st.reach_ids, "reach holding the section", "所在河段");
-    const bool coords = st.lon.size() == stations_ && st.lat.size() == stations_;
-    int lonvar = -1, latvar = -1, posvar = -1, tcvar = -1;
-    if (coords) {
-        lonvar = d.var("lon", NC_DOUBLE, {station});
-        d.text(lonvar, "standard_name", "longitude");
-        d.labels(lonvar, sections ? "longitude of the section" : "longitude of the reach's downstream end",
-                 sections ? "断面经度" : "河段末端经度");
-        d.text(lonvar, "units", "degrees_east");
-        d.fill_float(lonvar, NC_DOUBLE);
-        latvar = d.var("lat", NC_DOUBLE, {station});
-        d.text(latvar, "standard_name", "latitude");
-        d.labels(latvar, sections ? "latitude of the section" : "latitude of the reach's downstream end",
-                 sections ? "断面纬度" : "河段末端纬度");
-        d.text(latvar, "units", "degrees_north");
-        d.fill_float(latvar, NC_DOUBLE);
+    h.coords = st.lon.size() == stations && st.lat.size() == stations;
+    // lon or lat of each station: standard name, labels (of the section, or of the reach's downstream end), units
+    auto coordinate = [&](const char* name, const std::string& standard, const char* zh, const char* units) {
+        const int var = d.var(name, NC_DOUBLE, {h.station});
+        d.text(var, "standard_name", standard);
+        d.labels(var, standard + (h.sections ? " of the section" : " of the reach's downstream end"),
+                 std::string(h.sections ? "断面" : "河段末端") + zh);
+        d.text(var, "units", units);
+        d.fill_float(var, NC_DOUBLE);
+        return var;
+    };
+    if (h.coords) {
+        h.lonvar = coordinate("lon", "longitude", "经度", "degrees_east");
+        h.latvar = coordinate("lat", "latitude", "纬度", "degrees_north");
     }
-    if (st.position_km.size() == stations_) {
-        posvar = d.var("position_km", NC_DOUBLE, {station});
-        d.labels(posvar, "position from the reach's upstream end", "距河段起点里程");
-        d.text(posvar, "units", "km");
+    if (st.position_km.size() == stations) {
+        h.posvar = d.var("position_km", NC_DOUBLE, {h.station});
+        d.labels(h.posvar, "position from the reach's upstream end", "距河段起点里程");
+        d.text(h.posvar, "units", "km");
     }
-    if (sections && st.target_class.size() == stations_) {
-        tcvar = d.var("target_class", NC_BYTE, {station});
-        d.labels(tcvar, "GB 3838-2002 target class", "水质目标类别");
+    if (h.sections && st.target_class.size() == stations) {
+        h.tcvar = d.var("target_class", NC_BYTE, {h.station});
+        d.labels(h.tcvar, "GB 3838-2002 target class", "水质目标类别");
         const signed char flags[5] = {1, 2, 3, 4, 5};
-        check(nc_put_att_schar(ncid_, tcvar, "flag_values", NC_BYTE, 5, flags), path, "attribute flag_values");
-        d.text(tcvar, "flag_meanings", "I II III IV V");
+        check(nc_put_att_schar(ncid, h.tcvar, "flag_values", NC_BYTE, 5, flags), path, "attribute flag_values");
+        d.text(h.tcvar, "flag_meanings", "I II III IV V");
     }
+}
 
-    // data: the large variables last, so that the file's header and small variables come first
+// The data variables: flow, one per state variable, and the class of the day at sections.
+void define_data(Definer& d, Header& h, const SeriesFileSpec& spec, int ncid, const std::string& path) {
     const nc_type vt = spec.double_precision ? NC_DOUBLE : NC_FLOAT;
-    const std::string coord_attr = coords ? "lat lon " + what + "_id" : what + "_id";
-    const std::string method = sections ? "time: point" : "time: mean";
-    const std::string where = sections ? " at the section" : ", flow-weighted mean at the reach end over the day";
-    const std::string where_zh = sections ? "（断面）" : "（河段末端日均，流量加权）";
-    flow_var_ = d.var("flow", vt, {station, time});
-    d.text(flow_var_, "standard_name", "water_volume_transport_in_river_channel");
-    d.labels(flow_var_, sections ? "river flow at the section" : "river flow at the reach end, mean over the day",
-             sections ? "流量（断面）" : "流量（河段末端日均）");
-    d.text(flow_var_, "units", "m3 s-1");
-    d.text(flow_var_, "coordinates", coord_attr);
-    d.text(flow_var_, "cell_methods", method);
+    const std::string coord_attr = h.coords ? "lat lon " + h.what + "_id" : h.what + "_id";
+    const std::string method = h.sections ? "time: point" : "time: mean";
+    const std::string where = h.sections ? " at the section" : ", flow-weighted mean at the reach end over the day";
+    const std::string where_zh = h.sections ? "（断面）" : "（河段末端日均，流量加权）";
+    h.flow = d.var("flow", vt, {h.station, h.time});
+    d.text(h.flow, "standard_name", "water_volume_transport_in_river_channel");
+    d.labels(h.flow, h.sections ? "river flow at the section" : "river flow at the reach end, mean over the day",
+             h.sections ? "流量（断面）" : "流量（河段末端日均）");
+    d.text(h.flow, "units", "m3 s-1");
+    d.text(h.flow, "coordinates", coord_attr);
+    d.text(h.flow, "cell_methods", method);
     for (const Constituent c : kConstituents) {
-        const int v = d.var(std::string(key(c)), vt, {station, time});
+        const int v = d.var(std::string(key(c)), vt, {h.station, h.time});
         d.labels(v, std::string(label_en(c)) + where, std::string(label_zh(c)) + where_zh);
         d.text(v, "units", udunits(variable(c).unit));
         d.text(v, "coordinates", coord_attr);
         d.text(v, "cell_methods", method);
-        conc_var_[idx(c)] = v;
+        h.conc[idx(c)] = v;
     }
-    if (sections) {
-        class_var_ = d.var("class", NC_BYTE, {station, time});
-        d.labels(class_var_, "GB 3838-2002 class of the day (single-factor evaluation)", "当日水质类别（单因子评价）");
+    if (h.sections) {
+        h.cls = d.var("class", NC_BYTE, {h.station, h.time});
+        d.labels(h.cls, "GB 3838-2002 class of the day (single-factor evaluation)", "当日水质类别（单因子评价）");
         const signed char flags[6] = {1, 2, 3, 4, 5, kClassWorseThanV};
-        check(nc_put_att_schar(ncid_, class_var_, "flag_values", NC_BYTE, 6, flags), path, "attribute flag_values");
-        d.text(class_var_, "flag_meanings", "I II III IV V worse_than_V");
-        d.text(class_var_, "coordinates", coord_attr);
+        check(nc_put_att_schar(ncid, h.cls, "flag_values", NC_BYTE, 6, flags), path, "attribute flag_values");
+        d.text(h.cls, "flag_meanings", "I II III IV V worse_than_V");
+        d.text(h.cls, "coordinates", coord_attr);
         const signed char none = 0;
-        check(nc_put_att_schar(ncid_, class_var_, "_FillValue", NC_BYTE, 1, &none), path, "attribute _FillValue");
+        check(nc_put_att_schar(ncid, h.cls, "_FillValue", NC_BYTE, 1, &none), path, "attribute _FillValue");
     }
-    check(nc_enddef(ncid_), path, "header");
+}
 
-    // coordinates and station variables
-    std::vector<double> t(steps_), b;
-    for (std::size_t s = 0; s < steps_; ++s) t[s] = (sections ? static_cast<double>(s + 1) : static_cast<double>(s)) * spec.step_days;
-    check(nc_put_var_double(ncid_, tvar, t.data()), path, "time");
-    if (bvar >= 0) {
-        b.resize(2 * steps_);
-        for (std::size_t s = 0; s < steps_; ++s) {
+// The time coordinate and every station variable (after the header is ended).
+void write_stations(int ncid, const Header& h, const SeriesStations& st, const SeriesFileSpec& spec, std::size_t steps,
+                    const std::string& path) {
+    std::vector<double> t(steps), b;
+    for (std::size_t s = 0; s < steps; ++s) t[s] = (h.sections ? static_cast<double>(s + 1) : static_cast<double>(s)) * spec.step_days;
+    check(nc_put_var_double(ncid, h.tvar, t.data()), path, "time");
+    if (h.bvar >= 0) {
+        b.resize(2 * steps);
+        for (std::size_t s = 0; s < steps; ++s) {
             b[2 * s] = static_cast<double>(s) * spec.step_days;
             b[2 * s + 1] = static_cast<double>(s + 1) * spec.step_days;
         }
-        check(nc_put_var_double(ncid_, bvar, b.data()), path, "time bounds");
+        check(nc_put_var_double(ncid, h.bvar, b.data()), path, "time bounds");
     }
-    for (std::size_t i = 0; i < strings.size(); ++i) put_strings(ncid_, strings[i].first, *strings[i].second, lens[i], path);
-    if (coords) {
-        check(nc_put_var_double(ncid_, lonvar, st.lon.data()), path, "lon");
-        check(nc_put_var_double(ncid_, latvar, st.lat.data()), path, "lat");
+    for (std::size_t i = 0; i < h.strings.size(); ++i) put_strings(ncid, h.strings[i].first, *h.strings[i].second, h.lens[i], path);
+    if (h.coords) {
+        check(nc_put_var_double(ncid, h.lonvar, st.lon.data()), path, "lon");
+        check(nc_put_var_double(ncid, h.latvar, st.lat.data()), path, "lat");
     }
-    if (posvar >= 0) check(nc_put_var_double(ncid_, posvar, st.position_km.data()), path, "position_km");
-    if (tcvar >= 0) {
+    if (h.posvar >= 0) check(nc_put_var_double(ncid, h.posvar, st.position_km.data()), path, "position_km");
+    if (h.tcvar >= 0) {
         std::vector<signed char> tc(st.target_class.begin(), st.target_class.end());
-        check(nc_put_var_schar(ncid_, tcvar, tc.data()), path, "target_class");
+        check(nc_put_var_schar(ncid, h.tcvar, tc.data()), path, "target_class");
     }
+}
+
+}  // namespace
+
+SeriesWriter::SeriesWriter(const std::string& path, const SeriesStations& st, const SeriesFileSpec& spec)
+    : path_(path), stations_(st.ids.size()), steps_(spec.steps) {
+    if (stations_ == 0 || steps_ == 0) throw OutputError("NetCDF file " + path + ": no stations or no intervals to write");
+    check(nc_create(path.c_str(), NC_CLOBBER | NC_64BIT_OFFSET, &ncid_), path, "cannot create");
+    int old_fill = 0;
+    check(nc_set_fill(ncid_, NC_NOFILL, &old_fill), path, "fill mode");
+    Definer d(ncid_, path_);
+    Header h;
+    h.sections = st.kind == SeriesKind::Sections;
+    h.what = h.sections ? "section" : "reach";
+    h.what_zh = h.sections ? "断面" : "河段";
+    global_attributes(d, h, spec);
+    define_axes(d, h, st, spec, stations_, steps_);
+    define_station_variables(d, h, st, stations_, ncid_, path);
+    // the large variables last, so that the file's header and small variables come first
+    define_data(d, h, spec, ncid_, path);
+    check(nc_enddef(ncid_), path, "header");
+    flow_var_ = h.flow;
+    class_var_ = h.cls;
+    conc_var_ = h.conc;
+    write_stations(ncid_, h, st, spec, steps_, path);
 }
 
 SeriesWriter::~SeriesWriter() {

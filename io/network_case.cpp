@@ -8,6 +8,7 @@
 
 #include "common/csv_text.hpp"
 #include "common/error.hpp"
+#include "io/export_tables.hpp"
 #include "io/gpkg_parts.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
@@ -164,19 +165,8 @@ NetworkCaseResult build_network_case(const NetworkCaseOptions& o) {
     out.stage("reaches.gpkg", gpkg::bytes_of("reaches.gpkg", [&](const std::string& path) {
                   write_reaches_gpkg(path, o, res, carried_cols, std::move(carried));
               }));
-    {
-        std::string s = "kind,features,x,y,distance_m,message\n";
-        for (const auto& x : net.findings)
-            s += std::string(reaches::finding_key(x.kind)) + "," + csv_quote(list(x.features)) + "," + fmt(x.where.first, -1) + "," +
-                 fmt(x.where.second, -1) + "," + fmt(x.distance_m, 3) + "," + csv_quote(x.message) + "\n";
-        out.stage("network_findings.csv", s, true);
-    }
-    if (!o.split_points.empty()) {
-        std::string s = "point_id,reach_id,position_km,distance_m\n";
-        for (const auto& p : net.points)
-            s += csv_quote(p.id) + "," + csv_quote(p.reach) + "," + fmt(p.position_m / 1000.0, -1) + "," + fmt(p.distance_m, 3) + "\n";
-        out.stage("split_points.csv", s, true);
-    }
+    out.stage("network_findings.csv", network_findings_csv(net.findings), true);
+    if (!o.split_points.empty()) out.stage("split_points.csv", split_points_csv(net.points), true);
     std::error_code ec;
     if (!fs::exists(fs::path(o.out_dir) / "case.toml", ec)) stage_case_file(o, res, out);
     res.written = out.commit();

@@ -4,34 +4,37 @@
 
 namespace qingliu::io {
 
+SectionRow section_row(const scenarios::CaseModel& m, std::size_t i, double flow_m3s, const PerConstituent& conc_mgL,
+                       const reaches::SectionClass& cls) {
+    const auto& s = m.sections[i];
+    SectionRow row;
+    row.section_id = s.id;
+    row.name = s.name;
+    row.name_en = s.name_en;
+    row.river = s.river;
+    row.reach_id = m.net.topo.id(s.reach);
+    row.level = s.level;
+    row.position_km = s.position_m / kMetresPerKm;
+    row.target_class = s.target_class;
+    row.flow_m3s = flow_m3s;
+    for (int c = 0; c < kNumConstituents; ++c) {
+        row.conc_mgL[c] = conc_mgL[c];
+        row.cls[c] = cls.cls[c];
+        row.exceedance[c] = cls.exceedance[c];
+    }
+    row.overall = cls.overall;
+    row.worst = cls.worst;
+    row.meets = cls.meets;
+    row.exceedance_max = cls.exceedance_max;
+    return row;
+}
+
 ScenarioResult make_result(const scenarios::CaseModel& m, const scenarios::Evaluation& e, const std::string& scenario) {
     ScenarioResult r;
     r.scenario = scenario;
     const auto& topo = m.net.topo;
-    for (std::size_t i = 0; i < m.sections.size(); ++i) {
-        const auto& s = m.sections[i];
-        const auto& x = e.sections[i];
-        SectionRow row;
-        row.section_id = s.id;
-        row.name = s.name;
-        row.name_en = s.name_en;
-        row.river = s.river;
-        row.reach_id = topo.id(s.reach);
-        row.level = s.level;
-        row.position_km = s.position_m / kMetresPerKm;
-        row.target_class = s.target_class;
-        row.flow_m3s = x.flow_m3s;
-        for (int c = 0; c < kNumConstituents; ++c) {
-            row.conc_mgL[c] = x.conc_mgL[c];
-            row.cls[c] = x.cls.cls[c];
-            row.exceedance[c] = x.cls.exceedance[c];
-        }
-        row.overall = x.cls.overall;
-        row.worst = x.cls.worst;
-        row.meets = x.cls.meets;
-        row.exceedance_max = x.cls.exceedance_max;
-        r.sections.push_back(std::move(row));
-    }
+    for (std::size_t i = 0; i < m.sections.size(); ++i)
+        r.sections.push_back(section_row(m, i, e.sections[i].flow_m3s, e.sections[i].conc_mgL, e.sections[i].cls));
     const auto& st = e.steady;
     for (std::size_t i = 0; i < m.net.size(); ++i) {
         ReachRow row;

@@ -41,6 +41,10 @@ struct ScenarioResult {
     double max_reach_imbalance = 0.0;
 };
 
+/// The row of section i of a case: its description, and the flow, concentrations and classification given.
+SectionRow section_row(const scenarios::CaseModel& m, std::size_t i, double flow_m3s, const PerConstituent& conc_mgL,
+                       const reaches::SectionClass& cls);
+
 ScenarioResult make_result(const scenarios::CaseModel& m, const scenarios::Evaluation& e, const std::string& scenario);
 /// make_result of every solved scenario, in order.
 std::vector<ScenarioResult> make_results(const std::vector<scenarios::SolvedScenario>& solved);

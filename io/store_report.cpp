@@ -236,11 +236,38 @@ report::ReportData report_data_of(const RunData& d) {
             o.sections.push_back({x.section_id, x.name, x.name_en, x.river, x.reach_id, x.level, x.position_km, x.target_class, x.flow_m3s,
                                   x.conc_mgL, x.cls, x.overall, x.worst, x.meets, x.exceedance, x.exceedance_max});
         for (const auto& x : s.reaches)
-            o.reaches.push_back({x.reach_id, x.flow_m3s, x.velocity_ms, x.travel_time_d, x.conc_mgL, x.load_out_kg_d, x.dry});
+            o.reaches.push_back({x.reach_id, x.flow_m3s, x.velocity_ms, x.travel_time_d, x.conc_mgL, x.load_out_kg_d, x.dry,
+                                 x.flow_in_m3s, x.decayed_kg_d});
         r.scenarios.push_back(std::move(o));
     }
     return r;
 }
+
+namespace {
+
+// The class table stored with the run (the built-in GB 3838-2002 table, with a note, for runs stored without one).
+void load_classes(sqlite3* db, std::int64_t id, report::ReportData& r) {
+    std::vector<reaches::ClassLimit> rows;
+    Stmt s(db, "SELECT parameter, water_body, direction, class_i, class_ii, class_iii, class_iv, class_v, unit, source "
+               "FROM report_classes WHERE run_id = ? ORDER BY ord");
+    s.bind(1, id);
+    while (s.step()) {
+        reaches::ClassLimit L;
+        L.parameter = s.text(0);
+        if (s.text(1) != "any") L.water_body = reaches::parse_water_body(s.text(1));
+        L.minimum = s.text(2) == "min";
+        for (int k = 0; k < 5; ++k) L.limit[k] = s.real(3 + k);
+        L.unit = s.text(8);
+        L.source = s.text(9);
+        rows.push_back(std::move(L));
+    }
+    if (!rows.empty()) r.classes = reaches::ClassTable::from_rows(std::move(rows));
+    else
+        r.notes.push_back("本次运行未保存水质类别标准表，按 GB 3838-2002 内置表评价 / this run was stored without its class "
+                          "table; the built-in GB 3838-2002 table is used");
+}
+
+}  // namespace
 
 report::ReportData load_report_data(RunStore& store, std::int64_t id) {
     const RunData d = store.load(id);  // throws InputError for an unknown run
@@ -291,26 +318,7 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
             else if (k == "note") r.notes.push_back(s.text(1));
         }
     }
-    {
-        std::vector<reaches::ClassLimit> rows;
-        Stmt s(db, "SELECT parameter, water_body, direction, class_i, class_ii, class_iii, class_iv, class_v, unit, source "
-                   "FROM report_classes WHERE run_id = ? ORDER BY ord");
-        s.bind(1, id);
-        while (s.step()) {
-            reaches::ClassLimit L;
-            L.parameter = s.text(0);
-            if (s.text(1) != "any") L.water_body = reaches::parse_water_body(s.text(1));
-            L.minimum = s.text(2) == "min";
-            for (int k = 0; k < 5; ++k) L.limit[k] = s.real(3 + k);
-            L.unit = s.text(8);
-            L.source = s.text(9);
-            rows.push_back(std::move(L));
-        }
-        if (!rows.empty()) r.classes = reaches::ClassTable::from_rows(std::move(rows));
-        else
-            r.notes.push_back("本次运行未保存水质类别标准表，按 GB 3838-2002 内置表评价 / this run was stored without its class "
-                              "table; the built-in GB 3838-2002 table is used");
-    }
+    load_classes(db, id, r);
     std::map<std::string, report::Scenario*> by_id;
     for (auto& s : r.scenarios) by_id[s.id] = &s;
     {

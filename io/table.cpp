@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <cpl_vsi.h>
@@ -229,51 +230,86 @@ int Table::column(const std::string& name) const {
     return -1;
 }
 
-Table read_table(const TableRef& ref, Problems& problems, const std::string& kind) {
-    init_gdal();
-    Table t;
-    t.file = ref.label();
-    std::error_code ec;
-    if (!fs::exists(ref.path, ec)) {
-        problems.add(t.file, "", "", "", "file not found");
-        return t;
+namespace {
+
+// Spreadsheets: the first row is the header even when every cell is text (as most exports and ogr2ogr write them;
+// GDAL would otherwise take such a row as data), and every cell is read as text. The XLSX and ODS drivers take these
+// as configuration options, set for this thread only while the table is read.
+struct ThreadOption {
+    std::string key;
+    std::string old;
+    bool had;
+    ThreadOption(const char* k, const char* v) : key(k) {
+        const char* o = CPLGetThreadLocalConfigOption(k, nullptr);
+        had = o != nullptr;
+        if (o) old = o;
+        CPLSetThreadLocalConfigOption(k, v);
     }
-    const std::string ext = lower_ext(ref.path);
+    ~ThreadOption() { CPLSetThreadLocalConfigOption(key.c_str(), had ? old.c_str() : nullptr); }
+};
+
+// A file in GDAL's in-memory file system, removed with this.
+struct MemFile {
+    std::string path;
+    MemFile() = default;
+    MemFile(MemFile&& o) noexcept : path(std::move(o.path)) { o.path.clear(); }
+    MemFile& operator=(MemFile&&) = delete;
+    ~MemFile() {
+        if (!path.empty()) VSIUnlink(path.c_str());
+    }
+};
+
+// An open table: the thread options it was opened with and its in-memory copy live as long as the dataset (and are
+// released after it, in this order: memory file, dataset, options).
+struct OpenTable {
+    std::vector<std::unique_ptr<ThreadOption>> thread_opts;
+    GDALDatasetUniquePtr ds;
+    MemFile mem;
+};
+
+// CSV or text that is not UTF-8: Excel's plain "CSV" on Chinese Windows writes GBK/GB18030, so invalid UTF-8 that
+// decodes as GB18030 is re-encoded into an in-memory file (its path returned) and read as such, with a warning.
+// "" when the file is UTF-8; nullopt (a problem added) when it is neither.
+std::optional<std::string> utf8_copy(const TableRef& ref, const std::string& ext, Table& t, Problems& problems) {
+    std::FILE* f = std::fopen(ref.path.c_str(), "rb");
+    if (!f) return std::string();
+    std::string bytes;
+    char buf[65536];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
+    std::fclose(f);
+    if (valid_utf8(bytes)) return std::string();
+    auto utf8 = gb18030_to_utf8(bytes);
+    if (!utf8) {
+        problems.add(t.file, "", "", "",
+                     "text is neither UTF-8 nor GBK/GB18030: save it as 'CSV UTF-8' or convert it with: "
+                     "iconv -f <encoding> -t UTF-8");
+        return std::nullopt;
+    }
+    const std::string mem_path = "/vsimem/qingliu-gb18030-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) +
+                                 "-" + std::to_string(reinterpret_cast<std::uintptr_t>(&t)) + ext;
+    auto* mem = static_cast<GByte*>(CPLMalloc(utf8->size()));
+    std::memcpy(mem, utf8->data(), utf8->size());
+    VSILFILE* mf = VSIFileFromMemBuffer(mem_path.c_str(), mem, utf8->size(), TRUE);  // GDAL frees mem
+    if (mf) VSIFCloseL(mf);
+    t.warnings.push_back(t.file + ": text is GBK/GB18030 (Excel's plain 'CSV'), read as such; save it as "
+                                  "'CSV UTF-8' to remove this warning");
+    return mem_path;
+}
+
+// Opens the table with the options of its format; ds is null (and a problem added) when it cannot be read.
+OpenTable open_table(const TableRef& ref, const std::string& ext, Table& t, Problems& problems) {
+    OpenTable ot;
     std::string open_path = ref.path;
-    std::string mem_path;  // GB18030 text re-encoded as UTF-8 in GDAL's in-memory file system
-    if (ext == ".csv" || ext == ".txt") {
-        std::FILE* f = std::fopen(ref.path.c_str(), "rb");
-        if (f) {
-            std::string bytes;
-            char buf[65536];
-            std::size_t n;
-            while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
-            std::fclose(f);
-            if (!valid_utf8(bytes)) {
-                // Excel's plain "CSV" on Chinese Windows writes GBK/GB18030: invalid UTF-8 that decodes as GB18030 is
-                // read as such, with a warning.
-                auto utf8 = gb18030_to_utf8(bytes);
-                if (!utf8) {
-                    problems.add(t.file, "", "", "",
-                                 "text is neither UTF-8 nor GBK/GB18030: save it as 'CSV UTF-8' or convert it with: "
-                                 "iconv -f <encoding> -t UTF-8");
-                    return t;
-                }
-                mem_path = "/vsimem/qingliu-gb18030-" +
-                           std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) + "-" +
-                           std::to_string(reinterpret_cast<std::uintptr_t>(&t)) + ext;
-                auto* buf = static_cast<GByte*>(CPLMalloc(utf8->size()));
-                std::memcpy(buf, utf8->data(), utf8->size());
-                VSILFILE* mf = VSIFileFromMemBuffer(mem_path.c_str(), buf, utf8->size(), TRUE);  // GDAL frees buf
-                if (mf) VSIFCloseL(mf);
-                open_path = mem_path;
-                t.warnings.push_back(t.file + ": text is GBK/GB18030 (Excel's plain 'CSV'), read as such; save it as "
-                                              "'CSV UTF-8' to remove this warning");
-            }
-        }
+    const bool text = ext == ".csv" || ext == ".txt";
+    if (text) {
+        const std::optional<std::string> mem_path = utf8_copy(ref, ext, t, problems);
+        if (!mem_path) return ot;
+        if (!mem_path->empty()) open_path = *mem_path;
+        ot.mem.path = *mem_path;
     }
     CPLStringList opts;
-    if (ext == ".csv" || ext == ".txt") {
+    if (text) {
         opts.AddNameValue("AUTODETECT_TYPE", "NO");
         opts.AddNameValue("HEADERS", "YES");
         opts.AddNameValue("EMPTY_STRING_AS_NULL", "YES");
@@ -282,68 +318,28 @@ Table read_table(const TableRef& ref, Problems& problems, const std::string& kin
         opts.AddNameValue("Y_POSSIBLE_NAMES", "y,lat,latitude");
         opts.AddNameValue("GEOM_POSSIBLE_NAMES", "wkt,geometry_wkt");
     }
-    // Spreadsheets: the first row is the header even when every cell is text (as most exports and ogr2ogr write
-    // them; GDAL would otherwise take such a row as data), and every cell is read as text. The XLSX and ODS drivers
-    // take these as configuration options, set for this thread only.
-    const bool sheet = ext == ".xlsx" || ext == ".xlsm" || ext == ".ods";
-    struct ThreadOption {
-        std::string key;
-        std::string old;
-        bool had;
-        ThreadOption(const char* k, const char* v) : key(k) {
-            const char* o = CPLGetThreadLocalConfigOption(k, nullptr);
-            had = o != nullptr;
-            if (o) old = o;
-            CPLSetThreadLocalConfigOption(k, v);
-        }
-        ~ThreadOption() { CPLSetThreadLocalConfigOption(key.c_str(), had ? old.c_str() : nullptr); }
-    };
-    std::vector<std::unique_ptr<ThreadOption>> thread_opts;
-    if (sheet)
-        for (const char* k : {"OGR_XLSX_HEADERS", "OGR_ODS_HEADERS"}) thread_opts.push_back(std::make_unique<ThreadOption>(k, "FORCE"));
-    if (sheet)
+    if (ext == ".xlsx" || ext == ".xlsm" || ext == ".ods") {
+        for (const char* k : {"OGR_XLSX_HEADERS", "OGR_ODS_HEADERS"}) ot.thread_opts.push_back(std::make_unique<ThreadOption>(k, "FORCE"));
         for (const char* k : {"OGR_XLSX_FIELD_TYPES", "OGR_ODS_FIELD_TYPES"})
-            thread_opts.push_back(std::make_unique<ThreadOption>(k, "STRING"));
-    GDALDatasetUniquePtr ds(GDALDataset::Open(open_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, opts.List(), nullptr));
-    struct MemFile {
-        std::string path;
-        ~MemFile() {
-            if (!path.empty()) VSIUnlink(path.c_str());
-        }
-    } mem{mem_path};
-    if (!ds) {
+            ot.thread_opts.push_back(std::make_unique<ThreadOption>(k, "STRING"));
+    }
+    ot.ds.reset(GDALDataset::Open(open_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, opts.List(), nullptr));
+    if (!ot.ds) {
         std::string msg = CPLGetLastErrorMsg();
         problems.add(t.file, "", "", "", "cannot be read as a table" + (msg.empty() ? std::string() : " (" + msg + ")"));
-        return t;
     }
-    OGRLayer* layer = ref.layer.empty() ? (ds->GetLayerCount() > 0 ? ds->GetLayer(0) : nullptr)
-                                        : ds->GetLayerByName(ref.layer.c_str());
-    if (!layer) {
-        std::string names;
-        for (auto* l : ds->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
-        problems.add(t.file, "", "", "", "no layer or sheet '" + ref.layer + "' (has: " + names + ")");
-        return t;
-    }
+    return ot;
+}
+
+// Every feature of the layer as a record (blank spreadsheet lines left out). Spreadsheet-like files label records by
+// the row as a person sees it (header is row 1), others by feature id.
+void read_records(OGRLayer* layer, bool spreadsheet, Table& t, Problems& problems) {
     OGRFeatureDefn* defn = layer->GetLayerDefn();
-    for (int i = 0; i < defn->GetFieldCount(); ++i) t.columns.push_back(trim(defn->GetFieldDefn(i)->GetNameRef()));
-    t.headers = t.columns;
-    t.factor.assign(t.columns.size(), 1.0);
-    t.share.assign(t.columns.size(), 0);
-    if (!kind.empty()) apply_schema(t, kind, problems);
-    if (const OGRSpatialReference* srs = layer->GetSpatialRef()) {
-        t.has_crs = true;
-        t.geographic = srs->IsGeographic();
-        char* wkt = nullptr;
-        if (srs->exportToWkt(&wkt) == OGRERR_NONE && wkt) t.crs_wkt = wkt;
-        CPLFree(wkt);
-    }
-    const bool spreadsheet = ext == ".csv" || ext == ".txt" || ext == ".xlsx" || ext == ".ods" || ext == ".xls";
     layer->ResetReading();
     std::size_t ordinal = 0;
     for (auto& feat : *layer) {
         ++ordinal;
         Record r;
-        // Spreadsheet-like files: the row as a person sees it (header is row 1).
         r.label = spreadsheet ? "row " + std::to_string(ordinal + 1) : "feature " + std::to_string(feat->GetFID());
         r.values.resize(t.columns.size());
         bool any = false;
@@ -362,6 +358,44 @@ Table read_table(const TableRef& ref, Problems& problems, const std::string& kin
         if (!any && r.geometry.kind == Geometry::Kind::None) continue;  // blank line in a spreadsheet
         t.records.push_back(std::move(r));
     }
+}
+
+}  // namespace
+
+Table read_table(const TableRef& ref, Problems& problems, const std::string& kind) {
+    init_gdal();
+    Table t;
+    t.file = ref.label();
+    std::error_code ec;
+    if (!fs::exists(ref.path, ec)) {
+        problems.add(t.file, "", "", "", "file not found");
+        return t;
+    }
+    const std::string ext = lower_ext(ref.path);
+    const OpenTable ot = open_table(ref, ext, t, problems);
+    if (!ot.ds) return t;
+    OGRLayer* layer = ref.layer.empty() ? (ot.ds->GetLayerCount() > 0 ? ot.ds->GetLayer(0) : nullptr)
+                                        : ot.ds->GetLayerByName(ref.layer.c_str());
+    if (!layer) {
+        std::string names;
+        for (auto* l : ot.ds->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
+        problems.add(t.file, "", "", "", "no layer or sheet '" + ref.layer + "' (has: " + names + ")");
+        return t;
+    }
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) t.columns.push_back(trim(defn->GetFieldDefn(i)->GetNameRef()));
+    t.headers = t.columns;
+    t.factor.assign(t.columns.size(), 1.0);
+    t.share.assign(t.columns.size(), 0);
+    if (!kind.empty()) apply_schema(t, kind, problems);
+    if (const OGRSpatialReference* srs = layer->GetSpatialRef()) {
+        t.has_crs = true;
+        t.geographic = srs->IsGeographic();
+        char* wkt = nullptr;
+        if (srs->exportToWkt(&wkt) == OGRERR_NONE && wkt) t.crs_wkt = wkt;
+        CPLFree(wkt);
+    }
+    read_records(layer, ext == ".csv" || ext == ".txt" || ext == ".xlsx" || ext == ".ods" || ext == ".xls", t, problems);
     if (!t.has_crs) {  // CSV points without a CRS: longitude/latitude when they look like degrees
         bool deg = false;
         for (const auto& r : t.records)

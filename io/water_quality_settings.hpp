@@ -10,17 +10,27 @@
 //   default_width_m = 100                 # ESTIMATE: width of reaches without depth: H = Q / (u W)
 //   reach_width_m = { MX1 = 25 }          # ESTIMATE: named reaches
 //   default_depth_m = 2.0                 # ESTIMATE: depth where no width applies
-//   sod_g_m2_d = 0.0                      # every reach
-//   reach_sod_g_m2_d = { MX2 = 1.5 }      # named reaches
+//   reach_sod_g_m2_d = { MX2 = 1.5 }      # named reaches (every reach: kinetics.sod.g_m2_d; or the reaches
+//                                         # table's sod_g_m2_d column, which this overrides)
+//   elevation_m = 1950                    # every reach (DO saturation); reach_elevation_m = { HS1 = 2000 }
+//   composition = { sewage_plant = { bod5_per_cod = 0.33, do_mgL = 4 }, river = { codmn_per_cod = 0.3 },
+//                   P3 = { bod5_per_cod = 0.2 } }   # a type, a kind, river or one source's id
+//
+// The rates of the kinetics are the [kinetics] rows (kinetics.cbod.k20_per_d, ...), read with the other case
+// parameters (io/case_reader.cpp) into options.steady.params.
 #pragma once
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "common/error.hpp"
+#include "loads/source.hpp"
 #include "reaches/network.hpp"
 #include "reaches/oxygen.hpp"
+#include "reaches/wq_sources.hpp"
 #include "scenarios/parameters.hpp"
 #include "scenarios/water_quality.hpp"
 
@@ -33,13 +43,108 @@ struct WaterQualitySettings {
     int elements_per_reach = 1;
 };
 
+/// water_quality.composition: { type_or_kind = { bod5_per_cod = ..., ... }, ... }, each entry completing the default
+/// composition of its kind (reaches/wq_sources.hpp); kinds are applied before the types of the kind.
+template <class TomlNode>
+void read_compositions(const TomlNode& v, const std::string& key, const std::vector<const scenarios::ParamDef*>& defs,
+                       const std::vector<std::string>* known_ids, const std::vector<std::string>& source_types,
+                       const std::string& case_file, Problems& probs,
+                       reaches::wq::CompositionOverrides& out) {
+    namespace wq = reaches::wq;
+    static const std::vector<std::string> kNoIds;
+    const std::vector<std::string>& source_ids = known_ids ? *known_ids : kNoIds;
+    auto line = [](const auto& node) { return "line " + std::to_string(node.source().begin.line); };
+    const auto* tab = v.as_table();
+    if (!tab) {
+        probs.add(case_file, line(v), key, "", "expected an inline table { source_type = { bod5_per_cod = ..., ... }, ... }");
+        return;
+    }
+    auto known_entry = [&](const std::string& k) {
+        if (k == "river" || k == "treated" || k == "raw_sewage" || k == "manure_runoff") return true;
+        if (!known_ids || std::find(source_ids.begin(), source_ids.end(), k) != source_ids.end()) return true;
+        for (const auto& t : {"sewage_plant", "outfall", "industry", "livestock", "cropland", "rural_domestic",
+                              "urban_uncollected", "aquaculture"})
+            if (k == t) return true;
+        return false;
+    };
+    auto is_type = [](const std::string& k) {
+        for (const auto& t : {"sewage_plant", "outfall", "industry", "livestock", "cropland", "rural_domestic",
+                              "urban_uncollected", "aquaculture"})
+            if (k == t) return true;
+        return false;
+    };
+    // three passes: kinds (and river), types, source ids, so that each entry starts from the broader one
+    for (int pass = 0; pass < 3; ++pass)
+        for (const auto& [ek, ev] : *tab) {
+            const std::string entry(ek.str());
+            const bool is_kind = entry == "river" || entry == "treated" || entry == "raw_sewage" || entry == "manure_runoff";
+            const int level = is_kind ? 0 : is_type(entry) ? 1 : 2;
+            if (level != pass) continue;
+            const std::string ekey = key + "." + entry;
+            if (!known_entry(entry)) {
+                probs.add(case_file, line(ev), ekey, entry,
+                          "unknown source type or kind (expected river, treated, raw_sewage, manure_runoff, sewage_plant, "
+                          "outfall, industry, livestock, cropland, rural_domestic, urban_uncollected, aquaculture or a "
+                          "source id)");
+                continue;
+            }
+            const auto* fields = ev.as_table();
+            if (!fields) {
+                probs.add(case_file, line(ev), ekey, "", "expected an inline table { bod5_per_cod = ..., ... }");
+                continue;
+            }
+            std::string type = entry;  // a source id: its source's type
+            if (level == 2)
+                for (std::size_t i = 0; i < source_ids.size(); ++i)
+                    if (source_ids[i] == entry) type = source_types[i];
+            wq::Composition c = entry == "river" ? wq::river_composition(out)
+                                : is_kind ? *std::find_if(wq::compositions().begin(), wq::compositions().end(),
+                                                          [&](const wq::Composition& x) { return entry == x.kind; })
+                                          : wq::composition_for_type(type, out);
+            for (const auto& [fk, fv] : *fields) {
+                const std::string fkey = ekey + "." + std::string(fk.str());
+                const std::string row = "water_quality.composition." + std::string(fk.str());
+                const auto it = std::find_if(defs.begin(), defs.end(), [&](const scenarios::ParamDef* d) { return d->key == row; });
+                if (it == defs.end()) {
+                    std::string list;
+                    for (const auto* d : defs) list += (list.empty() ? "" : ", ") + d->key.substr(26);
+                    probs.add(case_file, line(fv), fkey, "", "unknown key (expected one of: " + list + ")");
+                    continue;
+                }
+                const auto x = fv.template value<double>();
+                if (!x || !(*x >= (*it)->min && *x <= (*it)->max)) {
+                    char b[96];
+                    std::snprintf(b, sizeof b, "expected a number in [%g, %g] %s", (*it)->min, (*it)->max, (*it)->unit.c_str());
+                    probs.add(case_file, line(fv), fkey, "", b);
+                    continue;
+                }
+                const std::string f(fk.str());
+                if (f == "bod5_per_cod") c.bod5_per_cod = *x;
+                else if (f == "codmn_per_cod") c.codmn_per_cod = *x;
+                else if (f == "orgn_per_nh3n") c.orgn_per_nh3n = *x;
+                else if (f == "no3n_per_nh3n") c.no3n_per_nh3n = *x;
+                else if (f == "orgp_share_of_tp") c.orgp_share_of_tp = *x;
+                else if (f == "do_mgL") {
+                    if (entry == "river")
+                        probs.add(case_file, line(fv), fkey, "", "the DO of river water is river_do_share_of_saturation");
+                    else c.do_mgL = *x;
+                }
+            }
+            c.source = "case file [water_quality] composition";
+            out.emplace_back(entry, c);
+        }
+}
+
 /// Reads the [water_quality] table (a toml++ table; generic so this header needs no toml++) against the
 /// water_quality.* rows of the parameter table. Problems name the case file, the line and the key; all are reported.
 template <class TomlTable>
 void read_water_quality_settings(const TomlTable& t, const std::string& case_file, const reaches::Network& net,
+                                 const std::vector<loads::Source>* sources,
                                  Problems& probs, WaterQualitySettings& out) {
     using scenarios::ParamDef;
-    const std::vector<const ParamDef*> defs = scenarios::section_parameters("water_quality");
+    std::vector<const ParamDef*> defs, comp_defs;  // keys of the table itself, and of each composition entry
+    for (const ParamDef* d : scenarios::section_parameters("water_quality"))
+        (d->key.find('.', 14) == std::string::npos ? defs : comp_defs).push_back(d);
     out.present = true;
     scenarios::WaterQualityOptions& o = out.options;
     auto line = [](const auto& node) { return "line " + std::to_string(node.source().begin.line); };
@@ -58,6 +163,8 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
         return true;
     };
     bool elements_given = false;
+    double elevation_all = 0.0;
+    std::vector<double> reach_elevation;  // NaN: elevation_all
     for (const auto& [k, v] : t) {
         const std::string key = "water_quality." + std::string(k.str());
         const auto it = std::find_if(defs.begin(), defs.end(), [&](const ParamDef* d) { return d->key == key; });
@@ -94,11 +201,20 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
             number(v, d, o.default_depth_m);
         } else if (key == "water_quality.default_width_m") {
             number(v, d, o.default_width_m);
-        } else if (key == "water_quality.sod_g_m2_d") {
-            number(v, d, o.steady.params.sod_g_m2_d);
-        } else if (key == "water_quality.reach_sod_g_m2_d" || key == "water_quality.reach_width_m") {
+        } else if (key == "water_quality.composition") {
+            std::vector<std::string> ids, types;
+            for (const auto& src : sources ? *sources : std::vector<loads::Source>{}) {
+                ids.push_back(src.id);
+                types.push_back(src.type);
+            }
+            read_compositions(v, key, comp_defs, sources ? &ids : nullptr, types, case_file, probs, o.composition);
+        } else if (key == "water_quality.elevation_m") {
+            number(v, d, elevation_all);
+        } else if (key == "water_quality.reach_sod_g_m2_d" || key == "water_quality.reach_width_m" ||
+                   key == "water_quality.reach_elevation_m") {
             const bool sod_table = key == "water_quality.reach_sod_g_m2_d";
-            std::vector<double>& to = sod_table ? o.reaches.sod_g_m2_d : o.reach_width_m;
+            const bool elev_table = key == "water_quality.reach_elevation_m";
+            std::vector<double>& to = sod_table ? o.reaches.sod_g_m2_d : elev_table ? reach_elevation : o.reach_width_m;
             const auto* tab = v.as_table();
             if (!tab) {
                 probs.add(case_file, line(v), key, "", "expected an inline table { reach_id = value, ... }");
@@ -106,11 +222,12 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
             }
             for (const auto& [rk, rv] : *tab) {
                 const std::string id(rk.str());
-                const std::int32_t r = net.topo.find(id);
+                const std::int32_t r = net.size() ? net.topo.find(id) : kNone;
                 double x = 0.0;
+                if (!number(rv, d, x) || !net.size()) continue;  // no network: other problems stopped its building
                 if (r == kNone) probs.add(case_file, line(rv), key + "." + id, id, "unknown reach id");
-                else if (number(rv, d, x)) {
-                    to.resize(net.size(), sod_table ? -1.0 : 0.0);
+                else {
+                    to.resize(net.size(), sod_table ? -1.0 : elev_table ? std::nan("") : 0.0);
                     to[r] = x;
                 }
             }
@@ -120,6 +237,11 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
         probs.add(case_file, "[water_quality]", "water_quality.elements_per_reach", "",
                   "only with model = \"elements\"");
     if (out.model == "elements") o.reaches.elements.assign(net.size(), out.elements_per_reach);
+    if (elevation_all != 0.0 || !reach_elevation.empty()) {
+        o.reaches.elevation_m.assign(net.size(), elevation_all);
+        for (std::size_t r = 0; r < reach_elevation.size(); ++r)
+            if (!std::isnan(reach_elevation[r])) o.reaches.elevation_m[r] = reach_elevation[r];
+    }
 }
 
 }  // namespace qingliu::io

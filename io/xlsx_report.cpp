@@ -1,5 +1,7 @@
 #include "io/xlsx_report.hpp"
 
+#include "io/export_tables.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -71,7 +73,9 @@ Label label_of(const std::string& col) {
         {"class", {"水质类别", "Class"}},
         {"meets", {"是否达标", "Meets target"}},
         {"exceedance", {"超标倍数", "Exceedance multiple"}},
-        {"worst", {"定类指标", "Parameter setting the class"}},
+        {"worst_parameter", {"定类指标", "Parameter setting the class"}},
+        {"flow_in_m3s", {"入流 m³/s", "Inflow, m³/s"}},
+        {"count", {"数量", "Count"}},
         {"downstream_id", {"下游河段", "Downstream reach"}},
         {"length_km", {"长度 km", "Length, km"}},
         {"velocity_ms", {"流速 m/s", "Velocity, m/s"}},
@@ -116,6 +120,8 @@ Label label_of(const std::string& col) {
         if (rest == "_mgL") return {zh + " mg/L", en + ", mg/L"};
         if (rest == "_t_a") return {zh + " t/a", en + ", t/a"};
         if (rest == "_load_kg_d") return {zh + "负荷 kg/d", en + " load, kg/d"};
+        if (rest == "_decayed_kg_d") return {zh + "降解量 kg/d", en + " decayed, kg/d"};
+        if (rest == "_exceedance") return {zh + "超标倍数", en + " exceedance multiple"};
         if (rest == "_class") return {zh + "类别", en + " class"};
         if (rest == "_share") return {zh + "占比", en + " share"};
     }
@@ -126,9 +132,9 @@ enum class Kind { Text, Number, Class };
 
 Kind kind_of(const std::string& col) {
     if (col == "class" || col == "target_class" || ends_with(col, "_class")) return Kind::Class;
-    for (const char* n : {"sections_meeting", "sections", "sources", "exceedance", "split_fraction", "mos"})
+    for (const char* n : {"sections_meeting", "sections", "sources", "count", "exceedance", "split_fraction", "mos"})
         if (col == n) return Kind::Number;
-    for (std::string_view suf : {"_mgL", "_t_a", "_kg_d", "_km", "_m3s", "_ms", "_d", "_wan", "_share"})
+    for (std::string_view suf : {"_mgL", "_t_a", "_kg_d", "_km", "_m3s", "_ms", "_d", "_wan", "_share", "_exceedance"})
         if (ends_with(col, suf)) return Kind::Number;
     return Kind::Text;
 }
@@ -137,8 +143,8 @@ Kind kind_of(const std::string& col) {
 const char* number_format(const std::string& col) {
     if (ends_with(col, "_share") || col == "mos") return "0.0%";
     if (ends_with(col, "_wan")) return "#,##0";
-    if (col == "sections_meeting" || col == "sections" || col == "sources") return "0";
-    if (col == "exceedance" || col == "split_fraction" || ends_with(col, "_kg_d")) return "0.00";
+    if (col == "sections_meeting" || col == "sections" || col == "sources" || col == "count") return "0";
+    if (col == "exceedance" || ends_with(col, "_exceedance") || col == "split_fraction" || ends_with(col, "_kg_d")) return "0.00";
     return "0.000";  // mg/L, t/a, km, m3/s, m/s, d
 }
 
@@ -347,7 +353,7 @@ std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::stri
 
 std::string report_xlsx_bytes(const report::ReportData& d, const std::vector<std::pair<std::string, std::string>>& extra_tables,
                               const std::function<void(double)>& progress) {
-    auto tables = report::report_csvs(d);
+    auto tables = io::report_tables(d);
     if (d.allocation) tables.emplace_back("allocation.csv", report::allocation_csv(*d.allocation));
     tables.insert(tables.end(), extra_tables.begin(), extra_tables.end());
     return report_xlsx_bytes(tables, {d.case_name, d.case_name_en, std::to_string(d.run_id) + " (" + d.command + ")", d.created_utc,

@@ -1,6 +1,6 @@
 // The report's tables as one Excel workbook (report.xlsx), written with libxlsxwriter.
 //
-// The workbook renders the report's CSV tables (report::report_csvs, which own the layout): one sheet per table, in
+// The workbook renders the report's CSV tables (io::report_tables, io/export_tables.hpp owns the layouts): one sheet per table, in
 // the same order, with the same columns and the same values, so a cell and the CSV field at the same row and column
 // agree. On each sheet:
 //   row 1  the column in Chinese, row 2 in English (with the unit), row 3 the CSV column name (the machine key);
@@ -32,7 +32,7 @@ std::string xlsx_sheet_name(const std::string& csv_name);
 std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::string>>& csv_tables, const XlsxInfo& info,
                               const std::function<void(double)>& progress = {});
 
-/// The workbook of a report: the sheets of report::report_csvs(d), then `extra_tables` (e.g. mixing.csv).
+/// The workbook of a report: the sheets of io::report_tables(d), then `extra_tables` (e.g. mixing.csv).
 std::string report_xlsx_bytes(const report::ReportData& d,
                               const std::vector<std::pair<std::string, std::string>>& extra_tables = {},
                               const std::function<void(double)>& progress = {});

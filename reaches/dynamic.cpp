@@ -72,12 +72,12 @@ struct Shared {
     int last_pct = -1;
 };
 
-double flow_scale(const DynamicForcing& f, std::size_t s) { return f.flow_scale.empty() ? 1.0 : f.flow_scale[s]; }
+double flow_scale(const DynamicForcing& f, std::size_t s) { return f.flow.scale.empty() ? 1.0 : f.flow.scale[s]; }
 double base_headwater(const DynamicForcing& f, const Network& net, std::size_t r) {
-    return f.base_headwater_m3s.empty() ? net.headwater_flow_m3s[r] : f.base_headwater_m3s[r];
+    return f.flow.base_headwater_m3s.empty() ? net.headwater_flow_m3s[r] : f.flow.base_headwater_m3s[r];
 }
 double base_lateral(const DynamicForcing& f, const Network& net, std::size_t r) {
-    return f.base_lateral_m3s.empty() ? net.lateral_flow_m3s[r] : f.base_lateral_m3s[r];
+    return f.flow.base_lateral_m3s.empty() ? net.lateral_flow_m3s[r] : f.flow.base_lateral_m3s[r];
 }
 const PerConstituent& rates(const DynamicForcing& f, std::size_t s) { return f.k_per_d.size() == 1 ? f.k_per_d[0] : f.k_per_d[s]; }
 
@@ -107,7 +107,7 @@ public:
     ReachRun(Shared& sh, std::int32_t r)
         : sh_(sh), net_(sh.net), f_(sh.f), opt_(sh.opt), res_(sh.res), r_(r), S_(sh.f.steps), h_d_(sh.f.step_days),
           rid_(sh.net.topo.id(r)), n_(sh.res.layout[r].cells), dx_(sh.res.layout[r].dx_m), len_(sh.net.length_m[r]),
-          own_(sh.f.reach_series.empty() ? kNone : sh.f.reach_series[r]), velocity_(sh.net.hydraulics[r]),
+          own_(sh.f.flow.reach_series.empty() ? kNone : sh.f.flow.reach_series[r]), velocity_(sh.net.hydraulics[r]),
           stride_(static_cast<std::size_t>(n_) + 2), q_(n_), vol_(n_), rr_(n_), w_(n_ * kNumConstituents),
           x_(kNumConstituents * stride_, 0.0), dt_explicit_(uniform(h_d_ * 0.1)), dt_implicit_(uniform(h_d_ * 0.1)),
           dopri_(odeint::make_controlled(sh.opt.abs_tol_g, sh.opt.rel_tol, odeint::runge_kutta_dopri5<std::vector<double>>())) {
@@ -193,8 +193,8 @@ private:
 
     void interval(std::size_t s) {
         const double t0 = s * h_d_;
-        const double hw = own_ != kNone ? f_.own_headwater_m3s[own_][s] : base_headwater(f_, net_, r_) * flow_scale(f_, s);
-        const double lat = own_ != kNone ? f_.own_lateral_m3s[own_][s] : base_lateral(f_, net_, r_) * flow_scale(f_, s);
+        const double hw = own_ != kNone ? f_.flow.own_headwater_m3s[own_][s] : base_headwater(f_, net_, r_) * flow_scale(f_, s);
+        const double lat = own_ != kNone ? f_.flow.own_lateral_m3s[own_][s] : base_lateral(f_, net_, r_) * flow_scale(f_, s);
         const bool dry = cell_flows(s, hw, lat, t0);
         const PerConstituent step_in = cell_inputs(s, hw, lat);
         if (dry) {
@@ -404,16 +404,16 @@ void solve_reach(Shared& sh, std::int32_t r) { ReachRun(sh, r).run(); }
 void check_forcing(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing) {
     const std::size_t N = net.size(), S = forcing.steps;
     if (S == 0 || !(forcing.step_days > 0.0)) throw ModelError("dynamic run needs at least one interval of positive length");
-    if (!forcing.flow_scale.empty() && forcing.flow_scale.size() != S) throw ModelError("flow scale series does not match the intervals");
-    if ((!forcing.base_headwater_m3s.empty() && forcing.base_headwater_m3s.size() != N) ||
-        (!forcing.base_lateral_m3s.empty() && forcing.base_lateral_m3s.size() != N))
+    if (!forcing.flow.scale.empty() && forcing.flow.scale.size() != S) throw ModelError("flow scale series does not match the intervals");
+    if ((!forcing.flow.base_headwater_m3s.empty() && forcing.flow.base_headwater_m3s.size() != N) ||
+        (!forcing.flow.base_lateral_m3s.empty() && forcing.flow.base_lateral_m3s.size() != N))
         throw ModelError("base flows do not match the reaches");
     if (forcing.k_per_d.size() != 1 && forcing.k_per_d.size() != S) throw ModelError("rates must be given once or per interval");
     if (!forcing.input_pattern.empty() && forcing.input_pattern.size() != inputs.size()) throw ModelError("load patterns do not match the inputs");
     for (const auto& p : forcing.load_patterns)
         if (p.size() != S) throw ModelError("a load pattern does not match the intervals");
-    for (std::size_t i = 0; i < forcing.own_headwater_m3s.size(); ++i)
-        if (forcing.own_headwater_m3s[i].size() != S || forcing.own_lateral_m3s.at(i).size() != S)
+    for (std::size_t i = 0; i < forcing.flow.own_headwater_m3s.size(); ++i)
+        if (forcing.flow.own_headwater_m3s[i].size() != S || forcing.flow.own_lateral_m3s.at(i).size() != S)
             throw ModelError("a reach flow series does not match the intervals");
     for (std::size_t r = 0; r < N; ++r)
         if (net.length_m[r] <= 0.0) throw ModelError("reach " + net.topo.id(r) + " has no length");
@@ -424,9 +424,9 @@ std::vector<double> first_interval_flows(const Network& net, const std::vector<P
     const std::size_t N = net.size();
     Network n0 = net;
     for (std::size_t r = 0; r < N; ++r) {
-        const std::int32_t own = forcing.reach_series.empty() ? kNone : forcing.reach_series[r];
-        n0.headwater_flow_m3s[r] = own != kNone ? forcing.own_headwater_m3s[own][0] : base_headwater(forcing, net, r) * flow_scale(forcing, 0);
-        n0.lateral_flow_m3s[r] = own != kNone ? forcing.own_lateral_m3s[own][0] : base_lateral(forcing, net, r) * flow_scale(forcing, 0);
+        const std::int32_t own = forcing.flow.reach_series.empty() ? kNone : forcing.flow.reach_series[r];
+        n0.headwater_flow_m3s[r] = own != kNone ? forcing.flow.own_headwater_m3s[own][0] : base_headwater(forcing, net, r) * flow_scale(forcing, 0);
+        n0.lateral_flow_m3s[r] = own != kNone ? forcing.flow.own_lateral_m3s[own][0] : base_lateral(forcing, net, r) * flow_scale(forcing, 0);
     }
     return steady_flows(n0, inputs).flow_out_m3s;
 }

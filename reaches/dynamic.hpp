@@ -63,25 +63,23 @@
 #include <string>
 #include <vector>
 
+#include "hydro/flow_forcing.hpp"
 #include "reaches/classes.hpp"
 #include "reaches/network.hpp"
 #include "reaches/sections.hpp"
 
 namespace qingliu::reaches {
 
-/// Time-varying forcing over `steps` intervals of `step_days`.
+/// Time-varying forcing over `steps` intervals of `step_days`: the flows (hydro::FlowForcing, per interval; its
+/// wet_month and runoff_index describe the period and are not read by the solver), load patterns and rates.
+/// scenarios::dynamic_forcing assembles it for a case from its daily series.
 struct DynamicForcing {
     std::size_t steps = 365;
     double step_days = 1.0;
-    /// Per interval: multiplies every reach's headwater and lateral flow (Network::headwater_flow_m3s,
-    /// lateral_flow_m3s) unless the reach has its own series. Empty: 1.
-    std::vector<double> flow_scale;
-    /// Per reach (empty: the network's headwater_flow_m3s / lateral_flow_m3s): the headwater and lateral flow at
-    /// scale 1, e.g. a share of the gauge flow by drainage area.
-    std::vector<double> base_headwater_m3s, base_lateral_m3s;
-    /// Per reach (empty: none): index into own_headwater_m3s / own_lateral_m3s, or kNone.
-    std::vector<std::int32_t> reach_series;
-    std::vector<std::vector<double>> own_headwater_m3s, own_lateral_m3s;  ///< per series, per interval
+    /// flow.scale (empty: 1) multiplies every reach's headwater and lateral flow at scale 1, flow.base_headwater_m3s
+    /// and flow.base_lateral_m3s (empty: the network's headwater_flow_m3s / lateral_flow_m3s), unless the reach has
+    /// its own series (flow.reach_series: index into flow.own_headwater_m3s / own_lateral_m3s, or kNone).
+    hydro::FlowForcing flow;
     /// Load patterns: per pattern, per interval, a factor multiplying the input's load_gs.
     std::vector<std::vector<double>> load_patterns;
     /// Per input (empty: all constant): pattern index or kNone (constant load).

@@ -18,10 +18,11 @@ const std::vector<Composition>& compositions() {
         {"manure_runoff", 0.30, 0.35, 1.0, 0.2, 0.60, 0.0,
          "estimates: runoff from manure and fertilised land carries particulate organic N and P (organic N = NH3-N, "
          "NO3-N 0.2 NH3-N, organic P 60 % of TP), BOD5/COD 0.3, CODMn/COD 0.35; diffuse loads carry no water (DO 0)"},
-        {"river", 0.20, 0.35, 1.0, 4.0, 0.50, 0.0,
-         "estimates for headwater and lateral river water given only as COD, NH3-N and TP: nitrate-dominated N "
-         "(NO3-N 4 NH3-N, organic N = NH3-N), half of TP organic, BOD5/COD 0.2, CODMn/COD 0.35; its DO is set by the "
-         "caller (a share of saturation)"},
+        {"river", 1.0 / 4.41, 1.0 / 3.91, 1.0, 4.0, 0.50, 0.0,
+         "BOD5/COD = 1/4.41 and CODMn/COD = 1/3.91: annual means of COD/BOD5 and COD/CODMn of a city monitoring "
+         "station's surface-water samples 2019-2020 (徐苏红, 水质化学需氧量、高锰酸盐指数、生化需氧量的关系, "
+         "皮革制作与环保科技 2022(4): 149-153, abstract); estimates: nitrate-dominated N (NO3-N 4 NH3-N, organic N = "
+         "NH3-N), half of TP organic; its DO is set by the caller (a share of saturation)"},
     };
     return t;
 }
@@ -34,6 +35,32 @@ const Composition& composition_for_type(std::string_view type) {
 }
 
 const Composition& river_composition() { return compositions()[3]; }
+
+std::string_view kind_of_type(std::string_view type) { return composition_for_type(type).kind; }
+
+namespace {
+const Composition* find_row(const CompositionOverrides& rows, std::string_view key) {
+    for (const auto& [k, c] : rows)
+        if (k == key) return &c;
+    return nullptr;
+}
+}  // namespace
+
+const Composition& composition_for_type(std::string_view type, const CompositionOverrides& rows) {
+    if (const Composition* c = find_row(rows, type)) return *c;
+    if (const Composition* c = find_row(rows, kind_of_type(type))) return *c;
+    return composition_for_type(type);
+}
+
+const Composition& composition_for_source(std::string_view id, std::string_view type, const CompositionOverrides& rows) {
+    if (const Composition* c = find_row(rows, id)) return *c;
+    return composition_for_type(type, rows);
+}
+
+const Composition& river_composition(const CompositionOverrides& rows) {
+    if (const Composition* c = find_row(rows, "river")) return *c;
+    return river_composition();
+}
 
 State complete_species(const GivenQuality& q, const Composition& c, double k1) {
     State s{};

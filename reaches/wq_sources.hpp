@@ -5,7 +5,10 @@
 //   treated          sewage_plant, industry                         GB 18918-2002 grade 1A limits as composition
 //   raw_sewage       outfall, urban_sewage, rural_domestic, others  Metcalf & Eddy medium-strength domestic sewage
 //   manure_runoff    livestock, cropland, aquaculture               marked estimates
-//   river            headwater and lateral inflow                   marked estimates (DO from saturation)
+//   river            headwater and lateral inflow                   BOD5/COD, CODMn/COD of monitored surface water;
+//                                                                   N, P split marked estimates (DO from saturation)
+//
+// A case may replace any ratio per source type, kind or river ([water_quality] composition, io/water_quality_settings.hpp).
 //
 // Missing items are derived from the given COD, NH3-N and TP by the kind's ratios: BOD5 = r_bod COD, CODMn =
 // r_mn COD; organic N = r_on NH3-N and NO3-N = r_no3 NH3-N (or, with TN given, TN - NH3-N split between them in the
@@ -15,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "reaches/kinetics.hpp"
@@ -37,6 +41,17 @@ const std::vector<Composition>& compositions();
 const Composition& composition_for_type(std::string_view source_type);
 /// The "river" row (headwater and lateral inflow).
 const Composition& river_composition();
+/// The kind of water ("treated", "raw_sewage", "manure_runoff") of a source type, as composition_for_type maps it.
+std::string_view kind_of_type(std::string_view source_type);
+
+/// A case's own compositions, each under a source id, a source type ("sewage_plant"), a kind ("treated") or "river";
+/// a source takes its own entry, else its type's, else its kind's, else the default row.
+using CompositionOverrides = std::vector<std::pair<std::string, Composition>>;
+const Composition& composition_for_type(std::string_view source_type, const CompositionOverrides& case_rows);
+/// As composition_for_type, an entry under the source's own id first.
+const Composition& composition_for_source(std::string_view source_id, std::string_view source_type,
+                                          const CompositionOverrides& case_rows);
+const Composition& river_composition(const CompositionOverrides& case_rows);
 
 /// What a source gives, in mg/L (or, for a source without water, as loads in g/s with flow 0: the same ratios apply).
 struct GivenQuality {

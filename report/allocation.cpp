@@ -16,6 +16,14 @@ namespace {
 using html::bi;
 using html::esc;
 
+/// A CSV field: quoted (with doubled quotes) when it holds a comma, quote or line break.
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string o = "\"";
+    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+}
+
 std::string join(const std::vector<std::string>& v) {
     std::string o;
     for (std::size_t i = 0; i < v.size(); ++i) o += (i ? ";" : "") + v[i];

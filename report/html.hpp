@@ -16,14 +16,9 @@ enum class Lang { Zh, En };
 
 std::string render_html(const ReportData& d, const Layout& layout, Lang lang = Lang::Zh);
 
-/// CSV tables of the same numbers: (file name, UTF-8 text) pairs.
-std::vector<std::pair<std::string, std::string>> report_csvs(const ReportData& d);
-
 /// Number text shared by the report writers: fixed with `digits` decimals; "" when not finite.
 std::string fixed(double v, int digits);
 /// Up to 6 significant digits, no exponent for ordinary magnitudes; "" when not finite.
 std::string num(double v);
-/// A CSV field: quoted (with doubled quotes) when it holds a comma, quote or line break.
-std::string csv_field(const std::string& s);
 
 }  // namespace qingliu::report

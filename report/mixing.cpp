@@ -16,7 +16,6 @@ namespace {
 using html::bi;
 using html::esc;
 
-std::string finite_or_empty(double v) { return std::isfinite(v) ? num(v) : ""; }
 std::string sig3(double v) {
     char b[32];
     std::snprintf(b, sizeof b, "%.3g", v);
@@ -30,6 +29,9 @@ const char* kind_zh(const std::string& k) {
     if (k == "reach_end") return "河段末端";
     return "敏感点";
 }
+
+}  // namespace
+
 std::string reached_text(const std::vector<mixing::Reached>& v, bool zh) {
     std::string s;
     for (const auto& r : v) {
@@ -40,6 +42,8 @@ std::string reached_text(const std::vector<mixing::Reached>& v, bool zh) {
     }
     return s;
 }
+
+namespace {
 
 // --- map placement -------------------------------------------------------------------------------------------------
 
@@ -119,39 +123,6 @@ MixingMap mixing_map(const MixingSection& s, const ReportData& d, const Layout& 
         out.outfalls.push_back(std::move(m));
     }
     return out;
-}
-
-std::string mixing_csv(const MixingSection& s) {
-    std::string t =
-        "outfall_id,name,type,reach_id,position_km,scenario,discharge,bank,distance_from_bank_m,parameter,target_class,"
-        "target_section,limit_mgL,background_mgL,effluent_mgL,mixed_mgL,network_model_mgL,zone,zone_length_m,"
-        "zone_max_width_m,zone_area_m2,zone_open_at_reach_end,background_exceeds,reaches,reaches_zh,mixing_length_hj_m,"
-        "complete_mixing_m,field_length_m,river_flow_m3s,effluent_flow_m3s,velocity_ms,width_m,depth_m,slope,"
-        "shear_velocity_ms,alpha,reach_type,ey_m2s,width_from,depth_from,slope_from,notes\n";
-    for (const auto& o : s.result.outfalls) {
-        std::string notes;
-        for (const auto& n : o.notes) notes += (notes.empty() ? "" : "; ") + n;
-        for (const auto& p : o.params) {
-            const auto c = kConstituents[p.constituent];
-            const auto& z = p.zone;
-            t += csv_field(o.source_id) + "," + csv_field(o.name) + "," + csv_field(o.type) + "," + csv_field(o.reach_id) + "," + num(o.position_m / 1000.0) +
-                 "," + csv_field(s.scenario) + "," + (o.discharge == mixing::Discharge::Bank ? "bank" : "mid") + "," +
-                 (o.bank == mixing::Bank::Left ? "left" : "right") + "," + num(o.source_y_m) + "," + std::string(key(c)) + "," +
-                 (o.target_class > 0 ? reaches::class_roman(o.target_class) : "") + "," + csv_field(o.target_section) + "," +
-                 finite_or_empty(p.limit_mgL) + "," + num(p.background_mgL) + "," + finite_or_empty(p.effluent_mgL) + "," +
-                 num(p.mixed_mgL) + "," + num(p.one_d_mgL) + "," + (z.exists ? "1" : "0") + "," + (z.exists ? num(z.length_m) : "0") +
-                 "," + (z.exists ? num(z.max_width_m) : "0") + "," + (z.exists ? num(z.area_m2) : "0") + "," +
-                 (z.open_at_end ? "1" : "0") + "," + (z.background_exceeds ? "1" : "0") + "," + csv_field(reached_text(p.reached, false)) +
-                 "," + csv_field(reached_text(p.reached, true)) + "," + num(o.mixing_length_hj_m) + "," +
-                 finite_or_empty(o.mixing_distance_m) + "," + num(o.domain_m) + "," + num(o.river_flow_m3s) + "," +
-                 num(o.effluent_flow_m3s) + "," + num(o.channel.velocity_ms) + "," + num(o.channel.width_m) + "," +
-                 num(o.channel.depth_m) + "," + num(o.channel.slope) + "," + num(o.channel.shear_velocity_ms) + "," +
-                 num(o.channel.alpha) + "," + (o.channel.type ? o.channel.type->key : "") + "," + num(o.channel.ey_m2s) + "," +
-                 mixing::origin_key(o.channel.width_origin) + "," + mixing::origin_key(o.channel.depth_origin) + "," +
-                 mixing::origin_key(o.channel.slope_origin) + "," + csv_field(notes) + "\n";
-        }
-    }
-    return t;
 }
 
 // --- HTML ----------------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-// Outfall mixing zones in the report, the CSV table and the map: what `qingliu mixing` computed (mixing/outfall.hpp)
-// as a report section (the plume over the reach with each parameter's zone outlined, the tables), mixing.csv, and
+// Outfall mixing zones in the report and on the map: what `qingliu mixing` computed (mixing/outfall.hpp)
+// as a report section (the plume over the reach with each parameter's zone outlined, the tables), and
 // the zones and the concentration grid placed on the network's layout (the case's reach lines, else the schematic).
 #pragma once
 #include <array>
@@ -34,8 +34,8 @@ struct MixingMap {
 };
 MixingMap mixing_map(const MixingSection& s, const ReportData& d, const Layout& L);
 
-/// mixing.csv: one row per outfall and parameter.
-std::string mixing_csv(const MixingSection& s);
+/// The sensitive points a zone reaches, "; "-separated, each as kind, id, name and distance (m); in Chinese with zh.
+std::string reached_text(const std::vector<mixing::Reached>& v, bool zh);
 
 /// The report's section (the hook in render_html adds it when ReportData::mixing is set).
 std::string mixing_section_html(const MixingSection& s);

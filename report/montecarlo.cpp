@@ -14,12 +14,6 @@ namespace {
 using html::bi;
 using html::esc;
 
-std::string csvq(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-}
 std::string pct(double p) { return fixed(100.0 * p, 1) + " %"; }
 
 // Cell colour by the probability of meeting the target: >= 90 % as class III (meets), 50-90 % as class IV, below
@@ -30,24 +24,6 @@ const char* p_colour(double p) { return p >= 0.9 ? class_colour(3) : p >= 0.5 ? 
 
 double p_meets_half_width(double p, std::size_t draws) {
     return draws == 0 ? 0.0 : 1.96 * std::sqrt(p * (1.0 - p) / static_cast<double>(draws));
-}
-
-std::string montecarlo_csv(const MonteCarloTable& t) {
-    std::string h = "scenario,scenario_name,scenario_name_en,section_id,name,river,target_class,det_meets,p_meets";
-    for (auto c : kConstituents) h += ",p_meets_" + std::string(key(c));
-    for (auto c : kConstituents)
-        for (const char* s : {"_det", "_p5", "_p50", "_p95", "_mean"}) h += "," + std::string(key(c)) + s + "_mgL";
-    h += "\n";
-    for (const auto& r : t.rows) {
-        h += csvq(r.scenario) + "," + csvq(r.scenario_name) + "," + csvq(r.scenario_name_en) + "," + csvq(r.section_id) + "," +
-             csvq(r.name) + "," + csvq(r.river) + "," + reaches::class_roman(r.target_class) + "," + (r.det_meets ? "yes" : "no") + "," +
-             num(r.p_meets);
-        for (int c = 0; c < kNumConstituents; ++c) h += "," + num(r.p_meets_c[c]);
-        for (int c = 0; c < kNumConstituents; ++c)
-            h += "," + num(r.det_mgL[c]) + "," + num(r.p5_mgL[c]) + "," + num(r.p50_mgL[c]) + "," + num(r.p95_mgL[c]) + "," + num(r.mean_mgL[c]);
-        h += "\n";
-    }
-    return h;
 }
 
 std::string montecarlo_section_html(const MonteCarloTable& t) {

@@ -1,6 +1,6 @@
 // Monte Carlo results in the report and in montecarlo.csv: each section's probability of meeting its target class
 // under the baseline and each scenario (scenarios/montecarlo.hpp), with the 5-50-95 % band of every state variable.
-// One layout of montecarlo.csv, used by `qingliu run --monte-carlo` and by `qingliu report`.
+// Its table montecarlo.csv: io/export_tables.hpp.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -32,10 +32,6 @@ struct MonteCarloTable {
 /// Half-width of the 95 % interval of a probability estimated from `draws` draws: 1.96 sqrt(p (1 - p) / draws)
 /// (normal approximation to the binomial); 0 when draws is 0.
 double p_meets_half_width(double p, std::size_t draws);
-
-/// montecarlo.csv: scenario,scenario_name,scenario_name_en,section_id,name,river,target_class,det_meets,p_meets,
-/// p_meets_<key>..., then per state variable <key>_det_mgL,<key>_p5_mgL,<key>_p50_mgL,<key>_p95_mgL,<key>_mean_mgL.
-std::string montecarlo_csv(const MonteCarloTable& t);
 
 /// The report's section: P(meets) per section (rows) and scenario (columns), coloured, with the bands below.
 std::string montecarlo_section_html(const MonteCarloTable& t);

@@ -1,5 +1,5 @@
 // What a report shows, as plain structs: filled from the run store by io/store_report, or in code by tests.
-// Nothing here reads files or databases; the writers (HTML, CSV) turn these structs into text.
+// Nothing here reads files or databases; the HTML writer turns these structs into text, io/export_tables.hpp into CSV.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -47,6 +47,8 @@ struct ReachResult {
     PerConstituent conc_mgL{};  ///< at the downstream end
     PerConstituent load_out_kg_d{};
     bool dry = false;
+    double flow_in_m3s = 0.0;        ///< at the upstream end (after the inflows there)
+    PerConstituent decayed_kg_d{};  ///< lost to decay along the reach
 };
 
 struct ProfilePoint {

@@ -207,273 +207,322 @@ CaseModel apply_plan(const CaseModel& base, const std::vector<Candidate>& candid
     return m;
 }
 
-OptimizeResult optimize(const CaseModel& base_in, const std::vector<Candidate>& cands, const OptimizeOptions& opt,
-                        const std::vector<DesignCondition>& conditions_in) {
-    OptimizeResult res;
-    std::vector<DesignCondition> conds = conditions_in;
-    if (conds.empty()) conds.push_back(DesignCondition{"design", "设计条件", "design condition", "the case as given", "案例原样", {}});
-    const std::size_t nk = conds.size(), ns = base_in.sections.size(), nm = cands.size();
-    std::vector<CaseModel> bases;
-    bases.reserve(nk);
-    for (const auto& d : conds) bases.push_back(in_condition(base_in, d));
-    std::vector<Evaluation> e0(nk);
-    for (std::size_t k = 0; k < nk; ++k) e0[k] = evaluate(bases[k]);
+namespace {
 
-    // Target limits and, per condition, the baseline and the response of each candidate alone.
-    std::vector<PerConstituent> limit(ns), target(ns);
-    for (std::size_t s = 0; s < ns; ++s)
-        for (auto c : kConstituents) {
-            limit[s][idx(c)] = base_in.classes.limit(key(c), base_in.sections[s].water_body, base_in.sections[s].target_class);
-            target[s][idx(c)] = limit[s][idx(c)] * (1.0 - opt.mos_fraction);
+// The least-cost plan over the linear response (see optimize.hpp): the model, the MILP solved against it and
+// corrected by full evaluations, and the pruning of measures the full model does not need.
+class PlanSearch {
+public:
+    PlanSearch(const CaseModel& base_in, const std::vector<Candidate>& cands, const OptimizeOptions& opt,
+               const std::vector<DesignCondition>& conditions_in)
+        : base_in_(base_in), cands_(cands), opt_(opt), conds_(conditions_in) {
+        if (conds_.empty()) conds_.push_back(DesignCondition{"design", "设计条件", "design condition", "the case as given", "案例原样", {}});
+        nk_ = conds_.size();
+        ns_ = base_in.sections.size();
+        nm_ = cands.size();
+    }
+
+    OptimizeResult run() {
+        responses();
+        res_.response_mgL = resp_[0];
+        interactions();
+        res_.interacting_pairs = pairs_.size();
+        make_groups();
+        costs();
+        baseline_outcomes();
+        corr_.assign(nk_, std::vector<PerConstituent>(ns_, PerConstituent{}));
+        if (!solve_corrected()) {
+            res_.status = PlanStatus::NotSolved;
+            res_.sections = res_.condition_sections.front();
+            return res_;
         }
-    std::vector<std::vector<PerConstituent>> c0(nk, std::vector<PerConstituent>(ns));
-    for (std::size_t k = 0; k < nk; ++k)
-        for (std::size_t s = 0; s < ns; ++s) c0[k][s] = e0[k].sections[s].conc_mgL;
-    // resp[k][j][s]
-    std::vector<std::vector<std::vector<PerConstituent>>> resp(
-        nk, std::vector<std::vector<PerConstituent>>(nm, std::vector<PerConstituent>(ns, PerConstituent{})));
-    tbb::parallel_for(std::size_t(0), nk * nm, [&](std::size_t kj) {
-        const std::size_t k = kj / nm, j = kj % nm;
-        CaseModel m = bases[k];
-        apply_measure(m, cands[j].measure);
-        const Evaluation e = evaluate(m);
-        for (std::size_t s = 0; s < ns; ++s)
-            for (int c = 0; c < kNumConstituents; ++c) resp[k][j][s][c] = e.sections[s].conc_mgL[c] - c0[k][s][c];
-    });
-    res.response_mgL = resp[0];
+        prune();
+        res_.invest_wan = res_.annual_wan = 0.0;
+        for (std::size_t j : res_.chosen) {
+            res_.invest_wan += cands_[j].measure.invest_wan;
+            res_.annual_wan += cands_[j].measure.annual_wan;
+        }
+        res_.cost_wan = res_.invest_wan + F_ * res_.annual_wan;
+        res_.sections = res_.condition_sections.front();
+        return res_;
+    }
+
+private:
+    // Target limits and, per condition, the baseline and the response of each candidate alone.
+    void responses() {
+        bases_.reserve(nk_);
+        for (const auto& d : conds_) bases_.push_back(in_condition(base_in_, d));
+        e0_.resize(nk_);
+        for (std::size_t k = 0; k < nk_; ++k) e0_[k] = evaluate(bases_[k]);
+        limit_.resize(ns_);
+        target_.resize(ns_);
+        for (std::size_t s = 0; s < ns_; ++s)
+            for (auto c : kConstituents) {
+                limit_[s][idx(c)] = base_in_.classes.limit(key(c), base_in_.sections[s].water_body, base_in_.sections[s].target_class);
+                target_[s][idx(c)] = limit_[s][idx(c)] * (1.0 - opt_.mos_fraction);
+            }
+        c0_.assign(nk_, std::vector<PerConstituent>(ns_));
+        for (std::size_t k = 0; k < nk_; ++k)
+            for (std::size_t s = 0; s < ns_; ++s) c0_[k][s] = e0_[k].sections[s].conc_mgL;
+        resp_.assign(nk_, std::vector<std::vector<PerConstituent>>(nm_, std::vector<PerConstituent>(ns_, PerConstituent{})));
+        tbb::parallel_for(std::size_t(0), nk_ * nm_, [&](std::size_t kj) {
+            const std::size_t k = kj / nm_, j = kj % nm_;
+            CaseModel m = bases_[k];
+            apply_measure(m, cands_[j].measure);
+            const Evaluation e = evaluate(m);
+            for (std::size_t s = 0; s < ns_; ++s)
+                for (int c = 0; c < kNumConstituents; ++c) resp_[k][j][s][c] = e.sections[s].conc_mgL[c] - c0_[k][s][c];
+        });
+    }
 
     // Pair interactions: for two measures i, j (not levels of one choice) in condition k,
     //     D_kij = C_k(i and j) - C_k(i) - C_k(j) + C_k(base),
     // zero where they superpose (load cuts on different sources), non-zero where they interact (an outfall connected
     // to a plant that is also upgraded, a transfer diluting what another measure cut). Pairs with any |D| above
     // 1e-9 of the limit enter the model through y_ij = x_i x_j, so the linear model is exact to second order.
-    std::vector<std::pair<int, int>> all_pairs;
-    for (std::size_t i = 0; i < nm; ++i)
-        for (std::size_t j = i + 1; j < nm; ++j)
-            if (cands[i].group.empty() || cands[i].group != cands[j].group) all_pairs.emplace_back(static_cast<int>(i), static_cast<int>(j));
-    std::vector<std::vector<std::vector<PerConstituent>>> pair_d(
-        nk, std::vector<std::vector<PerConstituent>>(all_pairs.size(), std::vector<PerConstituent>(ns, PerConstituent{})));
-    tbb::parallel_for(std::size_t(0), nk * all_pairs.size(), [&](std::size_t kp) {
-        const std::size_t k = kp / all_pairs.size(), p = kp % all_pairs.size();
-        const auto [i, j] = all_pairs[p];
-        CaseModel m = bases[k];
-        apply_measure(m, cands[i].measure);
-        apply_measure(m, cands[j].measure);
-        const Evaluation e = evaluate(m);
-        for (std::size_t s = 0; s < ns; ++s)
-            for (int c = 0; c < kNumConstituents; ++c)
-                pair_d[k][p][s][c] = e.sections[s].conc_mgL[c] - c0[k][s][c] - resp[k][i][s][c] - resp[k][j][s][c];
-    });
-    std::vector<std::pair<int, int>> pairs;
-    std::vector<std::size_t> pair_index;  // into all_pairs
-    for (std::size_t p = 0; p < all_pairs.size(); ++p) {
-        bool keep = false;
-        for (std::size_t k = 0; k < nk && !keep; ++k)
-            for (std::size_t s = 0; s < ns && !keep; ++s)
-                for (int c = 0; c < kNumConstituents && !keep; ++c)
-                    keep = std::abs(pair_d[k][p][s][c]) > 1e-9 * limit[s][c];
-        if (keep) {
-            pairs.push_back(all_pairs[p]);
-            pair_index.push_back(p);
+    void interactions() {
+        std::vector<std::pair<int, int>> all_pairs;
+        for (std::size_t i = 0; i < nm_; ++i)
+            for (std::size_t j = i + 1; j < nm_; ++j)
+                if (cands_[i].group.empty() || cands_[i].group != cands_[j].group) all_pairs.emplace_back(static_cast<int>(i), static_cast<int>(j));
+        pair_d_.assign(nk_, std::vector<std::vector<PerConstituent>>(all_pairs.size(), std::vector<PerConstituent>(ns_, PerConstituent{})));
+        tbb::parallel_for(std::size_t(0), nk_ * all_pairs.size(), [&](std::size_t kp) {
+            const std::size_t k = kp / all_pairs.size(), p = kp % all_pairs.size();
+            const auto [i, j] = all_pairs[p];
+            CaseModel m = bases_[k];
+            apply_measure(m, cands_[i].measure);
+            apply_measure(m, cands_[j].measure);
+            const Evaluation e = evaluate(m);
+            for (std::size_t s = 0; s < ns_; ++s)
+                for (int c = 0; c < kNumConstituents; ++c)
+                    pair_d_[k][p][s][c] = e.sections[s].conc_mgL[c] - c0_[k][s][c] - resp_[k][i][s][c] - resp_[k][j][s][c];
+        });
+        for (std::size_t p = 0; p < all_pairs.size(); ++p) {
+            bool keep = false;
+            for (std::size_t k = 0; k < nk_ && !keep; ++k)
+                for (std::size_t s = 0; s < ns_ && !keep; ++s)
+                    for (int c = 0; c < kNumConstituents && !keep; ++c) keep = std::abs(pair_d_[k][p][s][c]) > 1e-9 * limit_[s][c];
+            if (keep) {
+                pairs_.push_back(all_pairs[p]);
+                pair_index_.push_back(p);
+            }
         }
     }
-    res.interacting_pairs = pairs.size();
 
     // Groups of exclusive levels (singletons for ungrouped candidates).
-    std::vector<std::vector<int>> groups;
-    {
+    void make_groups() {
         std::map<std::string, std::size_t> gi;
-        for (std::size_t j = 0; j < nm; ++j) {
-            if (cands[j].group.empty()) {
-                groups.push_back({static_cast<int>(j)});
+        for (std::size_t j = 0; j < nm_; ++j) {
+            if (cands_[j].group.empty()) {
+                groups_.push_back({static_cast<int>(j)});
                 continue;
             }
-            auto [it, fresh] = gi.emplace(cands[j].group, groups.size());
-            if (fresh) groups.emplace_back();
-            groups[it->second].push_back(static_cast<int>(j));
+            auto [it, fresh] = gi.emplace(cands_[j].group, groups_.size());
+            if (fresh) groups_.emplace_back();
+            groups_[it->second].push_back(static_cast<int>(j));
         }
     }
-    const double F = annual_cost_factor(opt);
-    std::vector<double> cost(nm);
-    for (std::size_t j = 0; j < nm; ++j) cost[j] = cands[j].measure.invest_wan + F * cands[j].measure.annual_wan;
-    // Ties (e.g. measures without cost) go to the plan with fewer measures: each measure adds 1e-9 of the largest cost
-    // (or 1e-9 when nothing costs anything), far below any cost difference in the data.
-    const double tie = 1e-9 * std::max(1.0, cost.empty() ? 1.0 : *std::max_element(cost.begin(), cost.end()));
-    std::vector<double> objective_cost(cost);
-    for (auto& c : objective_cost) c += tie;
 
-    res.condition_sections.assign(nk, std::vector<SectionOutcome>(ns));
-    for (std::size_t k = 0; k < nk; ++k)
-        for (std::size_t s = 0; s < ns; ++s) {
-            res.condition_sections[k][s].baseline_cls = e0[k].sections[s].cls;
-            for (int c = 0; c < kNumConstituents; ++c) {
-                auto& t = res.condition_sections[k][s].c[c];
-                t.limit_mgL = limit[s][c];
-                t.target_mgL = target[s][c];
-                t.baseline_mgL = c0[k][s][c];
-                double best = c0[k][s][c];
-                for (const auto& g : groups) {
-                    double lo = 0.0;
-                    for (int j : g) lo = std::min(lo, resp[k][j][s][c]);
-                    best += lo;
+    void costs() {
+        F_ = annual_cost_factor(opt_);
+        cost_.resize(nm_);
+        for (std::size_t j = 0; j < nm_; ++j) cost_[j] = cands_[j].measure.invest_wan + F_ * cands_[j].measure.annual_wan;
+        // Ties (e.g. measures without cost) go to the plan with fewer measures: each measure adds 1e-9 of the largest
+        // cost (or 1e-9 when nothing costs anything), far below any cost difference in the data.
+        const double tie = 1e-9 * std::max(1.0, cost_.empty() ? 1.0 : *std::max_element(cost_.begin(), cost_.end()));
+        objective_cost_ = cost_;
+        for (auto& c : objective_cost_) c += tie;
+    }
+
+    // Per condition, section and state variable: limit, target, baseline and the best the candidates can reach.
+    void baseline_outcomes() {
+        res_.condition_sections.assign(nk_, std::vector<SectionOutcome>(ns_));
+        for (std::size_t k = 0; k < nk_; ++k)
+            for (std::size_t s = 0; s < ns_; ++s) {
+                res_.condition_sections[k][s].baseline_cls = e0_[k].sections[s].cls;
+                for (int c = 0; c < kNumConstituents; ++c) {
+                    auto& t = res_.condition_sections[k][s].c[c];
+                    t.limit_mgL = limit_[s][c];
+                    t.target_mgL = target_[s][c];
+                    t.baseline_mgL = c0_[k][s][c];
+                    double best = c0_[k][s][c];
+                    for (const auto& g : groups_) {
+                        double lo = 0.0;
+                        for (int j : g) lo = std::min(lo, resp_[k][j][s][c]);
+                        best += lo;
+                    }
+                    t.best_mgL = best;
+                    t.reachable = best <= target_[s][c] + opt_.tolerance_rel * limit_[s][c];
                 }
-                t.best_mgL = best;
-                t.reachable = best <= target[s][c] + opt.tolerance_rel * limit[s][c];
             }
-        }
+    }
 
     // Rows, scaled by 1/limit; coefficients below 1e-12 of the limit are dropped.
-    std::vector<std::vector<PerConstituent>> corr(nk, std::vector<PerConstituent>(ns, PerConstituent{}));
-    auto build_rows = [&] {
+    std::vector<Row> build_rows() const {
         std::vector<Row> rows;
-        for (std::size_t k = 0; k < nk; ++k)
-            for (std::size_t s = 0; s < ns; ++s)
+        for (std::size_t k = 0; k < nk_; ++k)
+            for (std::size_t s = 0; s < ns_; ++s)
                 for (int c = 0; c < kNumConstituents; ++c) {
-                    const double L = limit[s][c];
+                    const double L = limit_[s][c];
                     if (!(L > 0.0)) continue;
-                    Row r{s, c, {}, {}, (target[s][c] - c0[k][s][c] - corr[k][s][c]) / L};
-                    for (std::size_t j = 0; j < nm; ++j) {
-                        const double d = resp[k][j][s][c] / L;
+                    Row r{s, c, {}, {}, (target_[s][c] - c0_[k][s][c] - corr_[k][s][c]) / L};
+                    for (std::size_t j = 0; j < nm_; ++j) {
+                        const double d = resp_[k][j][s][c] / L;
                         if (std::abs(d) > 1e-12) {
                             r.cols.push_back(static_cast<int>(j));
                             r.coef.push_back(d);
                         }
                     }
-                    for (std::size_t q = 0; q < pairs.size(); ++q) {
-                        const double d = pair_d[k][pair_index[q]][s][c] / L;
+                    for (std::size_t q = 0; q < pairs_.size(); ++q) {
+                        const double d = pair_d_[k][pair_index_[q]][s][c] / L;
                         if (std::abs(d) > 1e-12) {
-                            r.cols.push_back(static_cast<int>(nm + q));
+                            r.cols.push_back(static_cast<int>(nm_ + q));
                             r.coef.push_back(d);
                         }
                     }
                     rows.push_back(std::move(r));
                 }
         return rows;
-    };
-    auto evaluate_plan = [&](const std::vector<std::size_t>& chosen) {
-        std::vector<Evaluation> ev(nk);
-        tbb::parallel_for(std::size_t(0), nk, [&](std::size_t k) { ev[k] = evaluate(apply_plan(bases[k], cands, chosen)); });
+    }
+
+    std::vector<Evaluation> evaluate_plan(const std::vector<std::size_t>& chosen) const {
+        std::vector<Evaluation> ev(nk_);
+        tbb::parallel_for(std::size_t(0), nk_, [&](std::size_t k) { ev[k] = evaluate(apply_plan(bases_[k], cands_, chosen)); });
         return ev;
-    };
+    }
+
+    bool chosen(int j) const {
+        return std::find(res_.chosen.begin(), res_.chosen.end(), static_cast<std::size_t>(j)) != res_.chosen.end();
+    }
 
     // Fills the outcome of the plan res.chosen from its full evaluation in every condition; with `correct`, adds the
     // linear model's error to the correction of every target missed although the linear model met it, and returns
     // true if it did.
-    auto record = [&](const std::vector<Evaluation>& ev, bool correct) {
+    bool record(const std::vector<Evaluation>& ev, bool correct) {
         bool resolve = false;
-        res.max_linear_error_mgL = 0.0;
-        res.total_gap_rel = 0.0;
-        res.verified_ok = true;
-        for (std::size_t k = 0; k < nk; ++k)
-            for (std::size_t s = 0; s < ns; ++s) {
-                res.condition_sections[k][s].plan_cls = ev[k].sections[s].cls;
+        res_.max_linear_error_mgL = 0.0;
+        res_.total_gap_rel = 0.0;
+        res_.verified_ok = true;
+        for (std::size_t k = 0; k < nk_; ++k)
+            for (std::size_t s = 0; s < ns_; ++s) {
+                res_.condition_sections[k][s].plan_cls = ev[k].sections[s].cls;
                 for (int c = 0; c < kNumConstituents; ++c) {
-                    auto& t = res.condition_sections[k][s].c[c];
-                    double pred = c0[k][s][c];
-                    for (std::size_t j : res.chosen) pred += resp[k][j][s][c];
-                    for (std::size_t q = 0; q < pairs.size(); ++q)
-                        if (std::find(res.chosen.begin(), res.chosen.end(), static_cast<std::size_t>(pairs[q].first)) != res.chosen.end() &&
-                            std::find(res.chosen.begin(), res.chosen.end(), static_cast<std::size_t>(pairs[q].second)) != res.chosen.end())
-                            pred += pair_d[k][pair_index[q]][s][c];
+                    auto& t = res_.condition_sections[k][s].c[c];
+                    double pred = c0_[k][s][c];
+                    for (std::size_t j : res_.chosen) pred += resp_[k][j][s][c];
+                    for (std::size_t q = 0; q < pairs_.size(); ++q)
+                        if (chosen(pairs_[q].first) && chosen(pairs_[q].second)) pred += pair_d_[k][pair_index_[q]][s][c];
                     t.predicted_mgL = pred;
                     t.verified_mgL = ev[k].sections[s].conc_mgL[c];
                     t.margin_mgL = t.limit_mgL - t.verified_mgL;
-                    const double tol = opt.tolerance_rel * t.limit_mgL;
+                    const double tol = opt_.tolerance_rel * t.limit_mgL;
                     t.gap_mgL = t.verified_mgL > t.target_mgL + tol ? t.verified_mgL - t.target_mgL : 0.0;
-                    if (t.limit_mgL > 0.0) res.total_gap_rel += t.gap_mgL / t.limit_mgL;
+                    if (t.limit_mgL > 0.0) res_.total_gap_rel += t.gap_mgL / t.limit_mgL;
                     const double err = t.verified_mgL - pred;
-                    res.max_linear_error_mgL = std::max(res.max_linear_error_mgL, std::abs(err));
+                    res_.max_linear_error_mgL = std::max(res_.max_linear_error_mgL, std::abs(err));
                     // missed although the linear model had it within its target (strict) or within its planned gap
                     if (t.verified_mgL > std::max(t.target_mgL, pred) + tol && err > tol) {
-                        res.verified_ok = false;
-                        if (correct) corr[k][s][c] += err;
+                        res_.verified_ok = false;
+                        if (correct) corr_[k][s][c] += err;
                         resolve = true;
                     }
                 }
             }
         return resolve;
-    };
+    }
 
-    bool gap_mode = false;
-    for (int iter = 0;; ++iter) {
-        const std::vector<Row> rows = build_rows();
-        Solve sol;
-        if (!gap_mode) {
-            sol = solve_milp(objective_cost, groups, rows, pairs, false, false, 0.0, opt.time_limit_s);
-            ++res.solves;
-            if (sol.outcome == Solve::Outcome::Infeasible) gap_mode = true;
-        }
-        if (gap_mode) {
-            const Solve s1 = solve_milp(objective_cost, groups, rows, pairs, true, true, 0.0, opt.time_limit_s);
-            ++res.solves;
-            if (s1.outcome == Solve::Outcome::Infeasible) throw ModelError("least-cost plan: the gap model is infeasible (solver error)");
-            if (s1.x.empty()) {
-                res.status = PlanStatus::NotSolved;
-                res.sections = res.condition_sections.front();
-                return res;
+    // The MILP against the linear model, re-solved with corrections while the full evaluation misses what the
+    // linear model met; when every target cannot be met, the least total gap first, then the least cost at that gap.
+    // False when the solver stopped without a plan.
+    bool solve_corrected() {
+        bool gap_mode = false;
+        for (int iter = 0;; ++iter) {
+            const std::vector<Row> rows = build_rows();
+            Solve sol;
+            if (!gap_mode) {
+                sol = solve_milp(objective_cost_, groups_, rows, pairs_, false, false, 0.0, opt_.time_limit_s);
+                ++res_.solves;
+                if (sol.outcome == Solve::Outcome::Infeasible) gap_mode = true;
             }
-            const double zstar = std::accumulate(s1.gap_rel.begin(), s1.gap_rel.end(), 0.0);
-            sol = solve_milp(objective_cost, groups, rows, pairs, true, false, zstar * (1.0 + 1e-7) + 1e-9, opt.time_limit_s);
-            ++res.solves;
-            if (sol.x.empty()) sol = s1;  // cost stage stopped without a plan: keep the least-gap plan
+            if (gap_mode) {
+                const Solve s1 = solve_milp(objective_cost_, groups_, rows, pairs_, true, true, 0.0, opt_.time_limit_s);
+                ++res_.solves;
+                if (s1.outcome == Solve::Outcome::Infeasible) throw ModelError("least-cost plan: the gap model is infeasible (solver error)");
+                if (s1.x.empty()) return false;
+                const double zstar = std::accumulate(s1.gap_rel.begin(), s1.gap_rel.end(), 0.0);
+                sol = solve_milp(objective_cost_, groups_, rows, pairs_, true, false, zstar * (1.0 + 1e-7) + 1e-9, opt_.time_limit_s);
+                ++res_.solves;
+                if (sol.x.empty()) sol = s1;  // cost stage stopped without a plan: keep the least-gap plan
+            }
+            if (sol.x.empty()) return false;
+            res_.status = sol.outcome == Solve::Outcome::Optimal ? (gap_mode ? PlanStatus::GapMinimised : PlanStatus::Optimal)
+                                                                 : PlanStatus::NotSolved;
+            res_.chosen.clear();
+            for (std::size_t j = 0; j < nm_; ++j)
+                if (sol.x[j]) res_.chosen.push_back(j);
+            // Full re-evaluation with the measures applied together, in every condition.
+            if (!record(evaluate_plan(res_.chosen), true) || iter >= opt_.max_corrections) return true;
+            ++res_.corrections;
         }
-        if (sol.x.empty()) {
-            res.status = PlanStatus::NotSolved;
-            res.sections = res.condition_sections.front();
-            return res;
-        }
-        res.status = sol.outcome == Solve::Outcome::Optimal ? (gap_mode ? PlanStatus::GapMinimised : PlanStatus::Optimal)
-                                                            : PlanStatus::NotSolved;
-        res.chosen.clear();
-        for (std::size_t j = 0; j < nm; ++j)
-            if (sol.x[j]) res.chosen.push_back(j);
-
-        // Full re-evaluation with the measures applied together, in every condition.
-        if (!record(evaluate_plan(res.chosen), true) || iter >= opt.max_corrections) break;
-        ++res.corrections;
     }
 
     // Pruning. Where measures interact favourably (an outfall connected to a plant that is also upgraded: the linear
     // sum counts the connected water at the old effluent concentration), the linear model is conservative and may keep
     // a measure the full model does not need. Most expensive first, a chosen measure is dropped if, re-evaluated in
     // full in every condition without it, no target is newly missed and no remaining gap grows.
-    if (!res.chosen.empty()) {
-        std::vector<std::size_t> order = res.chosen;
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+    void prune() {
+        if (res_.chosen.empty()) return;
+        std::vector<std::size_t> order = res_.chosen;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost_[a] > cost_[b]; });
         for (std::size_t j : order) {
             std::vector<std::size_t> trial;
-            for (std::size_t i : res.chosen)
+            for (std::size_t i : res_.chosen)
                 if (i != j) trial.push_back(i);
             const std::vector<Evaluation> ev = evaluate_plan(trial);
             bool ok = true;
-            for (std::size_t k = 0; k < nk && ok; ++k)
-                for (std::size_t s = 0; s < ns && ok; ++s)
+            for (std::size_t k = 0; k < nk_ && ok; ++k)
+                for (std::size_t s = 0; s < ns_ && ok; ++s)
                     for (int c = 0; c < kNumConstituents && ok; ++c) {
-                        const auto& t = res.condition_sections[k][s].c[c];
-                        ok = ev[k].sections[s].conc_mgL[c] <=
-                             std::max(t.target_mgL, t.verified_mgL) + opt.tolerance_rel * t.limit_mgL;
+                        const auto& t = res_.condition_sections[k][s].c[c];
+                        ok = ev[k].sections[s].conc_mgL[c] <= std::max(t.target_mgL, t.verified_mgL) + opt_.tolerance_rel * t.limit_mgL;
                     }
             if (!ok) continue;
-            res.chosen = trial;
-            ++res.pruned;
-            const auto& x = cands[j].measure;
+            res_.chosen = trial;
+            ++res_.pruned;
+            const auto& x = cands_[j].measure;
             char saved[64];
-            std::snprintf(saved, sizeof saved, "%.0f", cost[j]);
-            res.dropped.push_back({x.id, x.name,
-                                   std::string("chosen by the linear response, but the full model meets every target in every "
-                                               "condition without it (saves ") + saved + " x 10^4 yuan)",
-                                   std::string("线性响应选中，但整体复算在所有设计条件下不需要它即可达标（节省") + saved + "万元）"});
+            std::snprintf(saved, sizeof saved, "%.0f", cost_[j]);
+            res_.dropped.push_back({x.id, x.name,
+                                    std::string("chosen by the linear response, but the full model meets every target in every "
+                                                "condition without it (saves ") + saved + " x 10^4 yuan)",
+                                    std::string("线性响应选中，但整体复算在所有设计条件下不需要它即可达标（节省") + saved + "万元）"});
             record(ev, false);
         }
     }
-    res.invest_wan = res.annual_wan = 0.0;
-    for (std::size_t j : res.chosen) {
-        res.invest_wan += cands[j].measure.invest_wan;
-        res.annual_wan += cands[j].measure.annual_wan;
-    }
-    res.cost_wan = res.invest_wan + F * res.annual_wan;
-    res.sections = res.condition_sections.front();
-    return res;
+
+    const CaseModel& base_in_;
+    const std::vector<Candidate>& cands_;
+    const OptimizeOptions& opt_;
+    std::vector<DesignCondition> conds_;
+    std::size_t nk_ = 0, ns_ = 0, nm_ = 0;
+    OptimizeResult res_;
+    std::vector<CaseModel> bases_;
+    std::vector<Evaluation> e0_;
+    std::vector<PerConstituent> limit_, target_;
+    std::vector<std::vector<PerConstituent>> c0_, corr_;                 // [k][s]
+    std::vector<std::vector<std::vector<PerConstituent>>> resp_, pair_d_;  // [k][j][s], [k][pair][s]
+    std::vector<std::pair<int, int>> pairs_;                             // interacting pairs
+    std::vector<std::size_t> pair_index_;                                // of each interacting pair among all pairs
+    std::vector<std::vector<int>> groups_;
+    double F_ = 1.0;
+    std::vector<double> cost_, objective_cost_;
+};
+
+}  // namespace
+
+OptimizeResult optimize(const CaseModel& base_in, const std::vector<Candidate>& cands, const OptimizeOptions& opt,
+                        const std::vector<DesignCondition>& conditions_in) {
+    return PlanSearch(base_in, cands, opt, conditions_in).run();
 }
 
 }  // namespace qingliu::scenarios

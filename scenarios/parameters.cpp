@@ -1,11 +1,18 @@
 #include "scenarios/parameters.hpp"
 
+#include <algorithm>
 #include <limits>
+
+#include "reaches/kinetics.hpp"
 
 namespace qingliu::scenarios {
 
 std::string kinetics_key(Constituent c, std::string_view what) {
     return "kinetics." + std::string(key(c)) + "." + std::string(what);
+}
+
+std::string water_quality_kinetics_key(std::string_view wq_key) {
+    return "kinetics." + std::string(wq_key.substr(wq_key.find('.') + 1));
 }
 
 std::string background_key(std::string_view which, Constituent c) {
@@ -28,6 +35,22 @@ std::vector<ParamDef> make_table() {
         t.push_back({kinetics_key(c, "theta"), "-", k.theta, 1.0, 1.2, std::string(k.theta_en), std::string(k.theta_zh),
                      std::string(k.theta_source)});
     }
+    // the water-quality kinetics (reaches/kinetics.hpp, `qingliu water-quality`): wq.<process>.<what> is read as
+    // kinetics.<process>.<what>; COD decay shares the COD state variable's rows above (one rate per case)
+    for (const auto& d : reaches::wq::parameter_table()) {
+        std::string key = water_quality_kinetics_key(d.key);
+        if (std::any_of(t.begin(), t.end(), [&](const ParamDef& r) { return r.key == key; })) continue;
+        t.push_back({std::move(key), d.unit, d.default_value, d.min, d.max,
+                     std::string(d.en) + " (water-quality kinetics)", d.zh, d.source});
+    }
+    for (const char* process : {"cbod", "nitrification", "denitrification"})
+        t.push_back({"kinetics." + std::string(process) + ".o2_effect", "", kNoDefault, 0.0, 0.0,
+                     "Form of the oxygen effect f(o) on " + std::string(process) +
+                         " (water-quality kinetics): exponential 1 - exp(-K o) (default), half-saturation o / (K + o), "
+                         "second-order o^2 / (K + o^2), or none (f = 1)" +
+                         (std::string(process) == "denitrification" ? "; denitrification is enhanced by 1 - f(o)" : ""),
+                     "溶解氧影响函数形式（exponential、half-saturation、second-order、none）",
+                     "QUAL2K documentation (Chapra, Pelletier & Tao): exponential by default", ParamKind::Text});
     const struct {
         const char* which;
         const char* en;
@@ -82,11 +105,36 @@ std::vector<ParamDef> make_table() {
         {"water_quality.reach_width_m", "m", kNoDefault, 0.1, 10000.0,
          "Wetted width of named reaches without depth, an inline table { reach_id = value, ... }",
          "指定河段的水面宽（内联表）", "case data (ESTIMATE)", ParamKind::Table},
-        {"water_quality.sod_g_m2_d", "gO2/m2/d", 0.0, 0.0, 20.0, "Sediment oxygen demand at 20 degC of every reach",
-         "各河段底泥耗氧速率（20℃）", "0 unless measured (reaches/kinetics.cpp wq.sod.g_m2_d)"},
         {"water_quality.reach_sod_g_m2_d", "gO2/m2/d", kNoDefault, 0.0, 20.0,
          "Sediment oxygen demand at 20 degC of named reaches, an inline table { reach_id = value, ... }",
          "指定河段的底泥耗氧速率（内联表）", "case data", ParamKind::Table},
+        {"water_quality.elevation_m", "m", 0.0, -500.0, 9000.0,
+         "Mean elevation of every reach above sea level: DO saturation falls with pressure (reaches/oxygen.hpp)",
+         "各河段平均海拔（饱和溶解氧的气压修正）", "case data; 0 = sea level"},
+        {"water_quality.reach_elevation_m", "m", kNoDefault, -500.0, 9000.0,
+         "Mean elevation of named reaches, an inline table { reach_id = value, ... }", "指定河段的平均海拔（内联表）",
+         "case data", ParamKind::Table},
+        {"water_quality.composition", "", kNoDefault, 0.0, 0.0,
+         "Composition of source water where a source (or headwater) gives only COD, NH3-N and TP: an inline table "
+         "per source type (sewage_plant, outfall, livestock, ...), kind (treated, raw_sewage, manure_runoff) or river "
+         "(headwater and lateral inflow), e.g. sewage_plant = { bod5_per_cod = 0.33 }; keys: the rows below",
+         "来水组成（按污染源类型、水的种类或 river 上游来水）：未给出的 BOD5、CODMn、氮磷形态、溶解氧由其推算",
+         "defaults per kind of water: reaches/wq_sources.cpp, each row with its source; a case's values name theirs",
+         ParamKind::Table},
+        {"water_quality.composition.bod5_per_cod", "-", kNoDefault, 0.0, 1.0, "BOD5 / COD of the water",
+         "五日生化需氧量与化学需氧量之比", "default per kind (reaches/wq_sources.cpp)"},
+        {"water_quality.composition.codmn_per_cod", "-", kNoDefault, 0.0, 1.0, "CODMn / COD of the water",
+         "高锰酸盐指数与化学需氧量之比", "default per kind (reaches/wq_sources.cpp)"},
+        {"water_quality.composition.orgn_per_nh3n", "-", kNoDefault, 0.0, 100.0,
+         "Organic N / NH3-N of the water (TN = NH3-N (1 + orgn_per_nh3n + no3n_per_nh3n))", "有机氮与氨氮之比",
+         "default per kind (reaches/wq_sources.cpp)"},
+        {"water_quality.composition.no3n_per_nh3n", "-", kNoDefault, 0.0, 1000.0, "NO3-N / NH3-N of the water",
+         "硝酸盐氮与氨氮之比", "default per kind (reaches/wq_sources.cpp)"},
+        {"water_quality.composition.orgp_share_of_tp", "-", kNoDefault, 0.0, 1.0, "Organic P / TP of the water",
+         "有机磷占总磷比例", "default per kind (reaches/wq_sources.cpp)"},
+        {"water_quality.composition.do_mgL", "mg/L", kNoDefault, 0.0, 20.0,
+         "DO of the water (river: water_quality.river_do_share_of_saturation instead)", "来水溶解氧",
+         "default per kind (reaches/wq_sources.cpp)"},
     };
     t.insert(t.end(), rest.begin(), rest.end());
     return t;

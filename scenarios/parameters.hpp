@@ -32,6 +32,8 @@ std::vector<const ParamDef*> section_parameters(std::string_view section);
 
 /// "kinetics.<key>.<what>" (what: k20_per_d, theta).
 std::string kinetics_key(Constituent c, std::string_view what);
+/// "kinetics.<process>.<what>" of a water-quality kinetics row "wq.<process>.<what>" (reaches/kinetics.hpp).
+std::string water_quality_kinetics_key(std::string_view wq_key);
 /// "background.<which>.<key>_mgL" (which: headwater, lateral).
 std::string background_key(std::string_view which, Constituent c);
 

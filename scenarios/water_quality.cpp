@@ -47,13 +47,13 @@ WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOp
         const double os = reaches::do_saturation_mgL(opt.steady.temperature_c, r < d.elevation_m.size() ? d.elevation_m[r] : 0.0);
         wq::GivenQuality h = given(m.net.headwater_conc_mgL[r]), l = given(m.net.lateral_conc_mgL[r]);
         h.do_ = l.do_ = opt.river_do_share_of_saturation * os;
-        d.headwater_conc_mgL[r] = wq::complete_species(h, wq::river_composition(), k1);
-        d.lateral_conc_mgL[r] = wq::complete_species(l, wq::river_composition(), k1);
+        d.headwater_conc_mgL[r] = wq::complete_species(h, wq::river_composition(opt.composition), k1);
+        d.lateral_conc_mgL[r] = wq::complete_species(l, wq::river_composition(opt.composition), k1);
     }
     e.inputs.reserve(m.sources.size());
     for (std::size_t i = 0; i < m.sources.size(); ++i) {
         const loads::Source& s = m.sources[i];
-        const wq::Composition& c = wq::composition_for_type(s.type);
+        const wq::Composition& c = wq::composition_for_source(s.id, s.type, opt.composition);
         wq::Input in;
         in.reach = s.reach;
         in.position_m = s.position_m;

@@ -8,6 +8,7 @@
 
 #include "reaches/steady_wq.hpp"
 #include "reaches/wq_classes.hpp"
+#include "reaches/wq_sources.hpp"
 #include "scenarios/case.hpp"
 #include "scenarios/measures.hpp"
 
@@ -26,6 +27,7 @@ struct WaterQualityOptions {
     double default_depth_m = 0.0;
     double default_width_m = 0.0;
     std::vector<double> reach_width_m;  ///< per reach, > 0: its width (m); empty or 0: the default
+    reaches::wq::CompositionOverrides composition;  ///< the case's compositions of source water (wq_sources.hpp)
 };
 
 struct WaterQualitySection {

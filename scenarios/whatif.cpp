@@ -87,6 +87,59 @@ std::vector<std::size_t> WhatIf::plants() const {
     return out;
 }
 
+namespace {
+
+// The parameters of an outfall action (connect: the plant; remediate: a standard or a reduction): false, with the
+// problem added, when they do not fit the case.
+bool outfall_action(const CaseModel& base, const OutfallChoice& o, const std::string& rec, MeasureSpec& s, Problems& probs) {
+    if (o.action == "connect") {
+        bool plant = false;
+        for (const auto& p : base.sources) plant = plant || (p.id == o.plant && p.type == "sewage_plant");
+        if (!plant) {
+            probs.add(kSelection, rec, "plant", o.plant, "no sewage plant with this id in the case");
+            return false;
+        }
+        set_param(s, "plant", o.plant);
+    } else if (o.action == "remediate") {
+        if (o.standard) {
+            if (!effluent_limits(base, *o.standard)) {
+                probs.add(kSelection, rec, "standard", *o.standard, "unknown discharge standard");
+                return false;
+            }
+            set_param(s, "standard", *o.standard);
+        } else {
+            const double pct = o.reduction_pct.value_or(70.0);
+            if (!std::isfinite(pct) || pct < 0.0 || pct > 100.0) {
+                probs.add(kSelection, rec, "reduction_pct", std::to_string(pct), "must be within 0 .. 100");
+                return false;
+            }
+            set_param(s, "reduction_pct", pct);
+        }
+    } else if (o.action != "close") {
+        probs.add(kSelection, rec, "action", o.action, "expected close, connect or remediate");
+        return false;
+    }
+    return true;
+}
+
+// The case measure doing the same action on this outfall alone (that record, with its cost), or null.
+const MeasureSpec* same_outfall_measure(const std::vector<MeasureSpec>& measures, const std::string& outfall, const MeasureSpec& s) {
+    const MeasureSpec* same = nullptr;
+    for (const auto& m : measures) {
+        if (m.kind != "outfall" || list_param(m, "outfalls") != std::vector<std::string>{outfall}) continue;
+        if (text_param(m, "action") != text_param(s, "action") || text_param(m, "plant") != text_param(s, "plant") ||
+            text_param(m, "standard") != text_param(s, "standard") || number_param(m, "reduction_pct") != number_param(s, "reduction_pct"))
+            continue;
+        bool other = false;  // per-constituent shares would make it a different action
+        for (const auto& [k, v] : m.params)
+            other = other || (k != "outfalls" && k != "action" && k != "plant" && k != "standard" && k != "reduction_pct");
+        if (!other) same = &m;
+    }
+    return same;
+}
+
+}  // namespace
+
 SelectionRecords WhatIf::records(const Selection& sel, const std::string& scenario_id) const {
     Problems probs;
     SelectionRecords out;
@@ -177,45 +230,9 @@ SelectionRecords WhatIf::records(const Selection& sel, const std::string& scenar
         s.record = rec;
         set_param(s, "outfalls", std::vector<std::string>{o.outfall});
         set_param(s, "action", o.action);
-        if (o.action == "connect") {
-            bool plant = false;
-            for (const auto& p : base_.sources) plant = plant || (p.id == o.plant && p.type == "sewage_plant");
-            if (!plant) {
-                probs.add(kSelection, rec, "plant", o.plant, "no sewage plant with this id in the case");
-                continue;
-            }
-            set_param(s, "plant", o.plant);
-        } else if (o.action == "remediate") {
-            if (o.standard) {
-                if (!effluent_limits(base_, *o.standard)) {
-                    probs.add(kSelection, rec, "standard", *o.standard, "unknown discharge standard");
-                    continue;
-                }
-                set_param(s, "standard", *o.standard);
-            } else {
-                const double pct = o.reduction_pct.value_or(70.0);
-                if (!std::isfinite(pct) || pct < 0.0 || pct > 100.0) {
-                    probs.add(kSelection, rec, "reduction_pct", std::to_string(pct), "must be within 0 .. 100");
-                    continue;
-                }
-                set_param(s, "reduction_pct", pct);
-            }
-        } else if (o.action != "close") {
-            probs.add(kSelection, rec, "action", o.action, "expected close, connect or remediate");
-            continue;
-        }
+        if (!outfall_action(base_, o, rec, s, probs)) continue;
         // the same action as a case measure on this outfall alone: that record, with its cost
-        const MeasureSpec* same = nullptr;
-        for (const auto& m : measures_) {
-            if (m.kind != "outfall" || list_param(m, "outfalls") != std::vector<std::string>{o.outfall}) continue;
-            if (text_param(m, "action") != text_param(s, "action") || text_param(m, "plant") != text_param(s, "plant") ||
-                text_param(m, "standard") != text_param(s, "standard") || number_param(m, "reduction_pct") != number_param(s, "reduction_pct"))
-                continue;
-            bool other = false;  // per-constituent shares would make it a different action
-            for (const auto& [k, v] : m.params)
-                other = other || (k != "outfalls" && k != "action" && k != "plant" && k != "standard" && k != "reduction_pct");
-            if (!other) same = &m;
-        }
+        const MeasureSpec* same = same_outfall_measure(measures_, o.outfall, s);
         if (same) {
             if (std::find(out.scenario.measures.begin(), out.scenario.measures.end(), same->id) == out.scenario.measures.end())
                 add(*same, false);

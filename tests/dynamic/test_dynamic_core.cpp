@@ -208,7 +208,7 @@ TEST_CASE("mass balance over a year with varying flows and loads, splits and tra
                       {50.0 * u01(rng), 5.0 * u01(rng), 0.5 * u01(rng)}, i});
     DynamicForcing f;
     f.steps = 365;
-    for (int d = 0; d < 365; ++d) f.flow_scale.push_back(0.6 + 0.8 * u01(rng) + std::exp(-std::pow((d - 200) / 30.0, 2)));
+    for (int d = 0; d < 365; ++d) f.flow.scale.push_back(0.6 + 0.8 * u01(rng) + std::exp(-std::pow((d - 200) / 30.0, 2)));
     std::vector<double> pat(365);
     for (auto& p : pat) p = 2.0 * u01(rng);
     f.load_patterns = {pat};
@@ -252,7 +252,7 @@ TEST_CASE("the exact exponential of stiff intervals agrees with rosenbrock4", "[
     DynamicForcing f;
     f.steps = 60;
     for (std::size_t d = 0; d < f.steps; ++d) {
-        f.flow_scale.push_back(0.5 + 2.0 * u01(rng));
+        f.flow.scale.push_back(0.5 + 2.0 * u01(rng));
         f.k_per_d.push_back({0.2 + 0.2 * u01(rng), 0.1 + 0.2 * u01(rng), 0.05});
     }
     std::vector<double> pat(f.steps);

@@ -75,7 +75,7 @@ TEST_CASE("reach series handed over as solved equal the series kept in memory, a
     const reaches::Network net = b.finish();
     reaches::DynamicForcing f;
     f.steps = 40;
-    for (std::size_t s = 0; s < f.steps; ++s) f.flow_scale.push_back(1.0 + 0.8 * std::sin(0.3 * static_cast<double>(s)));
+    for (std::size_t s = 0; s < f.steps; ++s) f.flow.scale.push_back(1.0 + 0.8 * std::sin(0.3 * static_cast<double>(s)));
     f.k_per_d = {{0.2, 0.15, 0.05}};
     std::vector<double> pattern(f.steps, 1.0);
     for (std::size_t s = 10; s < 15; ++s) pattern[s] = 4.0;
@@ -209,7 +209,7 @@ TEST_CASE("dynamic command: NetCDF series equal its CSV tables and are stored wi
             0);
     // CSV rows (scenario, id, date) -> values; the CSV prints 6 significant digits, so each value agrees with the
     // file to 5e-6 relative (half a unit in the 6th digit), or 1e-12 absolute near zero.
-    auto csv = parse_csv_text(test::read_file(out / "res" / "daily_reaches.csv").substr(3));
+    auto csv = test::read_csv_rows(out / "res" / "daily_reaches.csv");
     REQUIRE(csv.size() > 1);
     std::map<std::string, std::vector<const std::vector<std::string>*>> by_scenario;
     for (std::size_t i = 1; i < csv.size(); ++i) by_scenario[csv[i][0]].push_back(&csv[i]);
@@ -252,13 +252,13 @@ TEST_CASE("dynamic command: NetCDF series equal its CSV tables and are stored wi
     }
     sqlite3_close(db);
     // the section file holds the daily classes of daily_sections.csv
-    auto sec = parse_csv_text(test::read_file(out / "res" / "daily_sections.csv").substr(3));
+    auto sec = test::read_csv_rows(out / "res" / "daily_sections.csv");
     const io::SeriesFile sf = io::read_series((out / "res" / "daily_sections_baseline.nc").string());
     std::map<std::string, std::size_t> station, day;
     for (std::size_t i = 0; i < sf.ids.size(); ++i) station[sf.ids[i]] = i;
     std::size_t compared = 0;
     const auto& head = sec[0];
-    const std::size_t cls_col = static_cast<std::size_t>(std::find(head.begin(), head.end(), "class") - head.begin());
+    const std::size_t cls_col = test::column(head, "class");
     for (std::size_t r = 1; r < sec.size(); ++r) {
         if (sec[r][0] != "baseline") continue;
         const std::size_t i = station.at(sec[r][1]);

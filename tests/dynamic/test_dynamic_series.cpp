@@ -20,6 +20,7 @@
 #include "reaches/dynamic.hpp"
 #include "reaches/steady.hpp"
 #include "scenarios/case.hpp"
+#include "scenarios/simulate.hpp"
 
 using namespace qingliu;
 
@@ -69,27 +70,23 @@ TEST_CASE("gauge flows scaled by cumulative drainage area reproduce the gauge", 
     const std::vector<double> area{40, 20, 40};
     const auto cum = hydro::cumulative_area(net.topo, area);
     CHECK(cum[2] == 100.0);  // exact sum of small integers
-    hydro::FlowInputs fi;
-    fi.year = 2023;
-    fi.days = 365;
-    fi.design_headwater_m3s = net.headwater_flow_m3s;
-    fi.design_lateral_m3s = net.lateral_flow_m3s;
-    fi.local_area_km2 = area;
-    fi.gauge_reach = 2;
-    for (int d = 0; d < 365; ++d) fi.gauge_m3s.push_back(5.0 + 3.0 * std::sin(d / 20.0));
-    const hydro::FlowForcing ff = hydro::make_flow_forcing(net.topo, fi);
+    // the forcing simulate() builds for this network and a gauge series at C
+    scenarios::CaseModel cm;
+    cm.net = net;
+    scenarios::DynamicInputs in;
+    in.year = 2023;
+    in.local_area_km2 = area;
+    in.gauge_reach = 2;
+    for (int d = 0; d < 365; ++d) in.gauge_m3s.push_back(5.0 + 3.0 * std::sin(d / 20.0));
+    const reaches::DynamicForcing f = scenarios::dynamic_forcing(cm, in);
+    const hydro::FlowForcing& ff = f.flow;
+    REQUIRE(f.steps == 365);
     // own inflow of A per m3/s at the gauge = 40/100, all at its top (a headwater with only headwater flow)
     CHECK(std::abs(ff.base_headwater_m3s[0] - 0.4) < 1e-15);
     CHECK(std::abs(ff.base_lateral_m3s[2] - 0.4) < 1e-15);
     // Running the dynamic model: the flow at the gauge equals the gauge series (float outputs: 1e-6 relative).
-    reaches::DynamicForcing f;
-    f.steps = 365;
-    f.flow_scale = ff.scale;
-    f.base_headwater_m3s = ff.base_headwater_m3s;
-    f.base_lateral_m3s = ff.base_lateral_m3s;
-    f.k_per_d = {{0.2, 0.1, 0.05}};
     const auto res = reaches::solve_dynamic(net, {}, {}, f, {});
-    for (int d = 0; d < 365; d += 7) CHECK(std::abs(res.reach_flow_m3s[d * 3 + 2] / fi.gauge_m3s[d] - 1.0) < 1e-6);
+    for (int d = 0; d < 365; d += 7) CHECK(std::abs(res.reach_flow_m3s[d * 3 + 2] / in.gauge_m3s[d] - 1.0) < 1e-6);
     // seasons: months whose mean runoff is at least the year's mean are wet
     int wet = 0;
     for (int m : ff.wet_month) wet += m == 1;

@@ -7,7 +7,14 @@
 #include <system_error>
 
 #include <unistd.h>
+#include <algorithm>
+#include <map>
+#include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "common/csv_text.hpp"
+#include "common/error.hpp"
 
 namespace qingliu::test {
 
@@ -72,6 +79,43 @@ inline int run_cli(const std::string& args, std::string* output = nullptr) {
     const int rc = std::system(cmd.c_str());
     if (output) *output = read_file(log);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/// Every problem of an input error, one formatted line each (file, record, field, message).
+inline std::string problems_text(const InputError& e) {
+    std::string s;
+    for (const auto& p : e.problems()) s += format_problem(p) + "\n";
+    return s;
+}
+
+/// Text without a leading UTF-8 byte-order mark (the commands write one for Excel).
+inline std::string strip_bom(std::string s) {
+    if (s.rfind("\xEF\xBB\xBF", 0) == 0) s.erase(0, 3);
+    return s;
+}
+
+/// A CSV file written by a command as rows of fields, the header first (parse_csv_text drops the byte-order mark).
+inline std::vector<std::vector<std::string>> read_csv_rows(const fs::path& p) { return parse_csv_text(read_file(p)); }
+
+/// Index of the column `name` in a header row; throws naming the column when the header has none.
+inline std::size_t column(const std::vector<std::string>& head, const std::string& name) {
+    const auto it = std::find(head.begin(), head.end(), name);
+    if (it == head.end()) throw std::out_of_range("no column " + name);
+    return static_cast<std::size_t>(it - head.begin());
+}
+
+/// A CSV file written by a command as rows of named fields. Only the first table: reading stops at a row of another
+/// width (calibration.csv holds a second table after a blank line).
+inline std::vector<std::map<std::string, std::string>> read_csv(const fs::path& p) {
+    const auto rows = read_csv_rows(p);
+    std::vector<std::map<std::string, std::string>> out;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        if (rows[i].size() != rows[0].size()) break;
+        std::map<std::string, std::string> r;
+        for (std::size_t j = 0; j < rows[0].size(); ++j) r[rows[0][j]] = rows[i][j];
+        out.push_back(std::move(r));
+    }
+    return out;
 }
 
 }  // namespace qingliu::test

@@ -17,13 +17,6 @@ namespace {
 
 const fs::path kMini = source_dir() / "tests/data/mini";
 
-
-std::string problems_text(const InputError& e) {
-    std::string s;
-    for (const auto& p : e.problems()) s += format_problem(p) + "\n";
-    return s;
-}
-
 scenarios::Evaluation eval(const fs::path& dir) { return scenarios::evaluate(io::load_case(dir.string()).model); }
 
 }  // namespace

@@ -56,12 +56,6 @@ std::vector<fs::path> cases_with(const std::string& file) {
     return out;
 }
 
-int col(const std::vector<std::string>& header, const std::string& name) {
-    for (std::size_t i = 0; i < header.size(); ++i)
-        if (header[i] == name) return static_cast<int>(i);
-    return -1;
-}
-
 }  // namespace
 
 TEST_CASE("shipped cases: reach lines are longitude/latitude, lengths agree with a great-circle computation",
@@ -73,13 +67,11 @@ TEST_CASE("shipped cases: reach lines are longitude/latitude, lengths agree with
         const auto lc = io::load_case(dir.string());
         const auto rows = parse_csv_text(read_file(dir / "reaches.csv"));
         REQUIRE(rows.size() >= 2);
-        const int iw = col(rows[0], "wkt"), iid = col(rows[0], "reach_id");
-        REQUIRE(iw >= 0);
+        const std::size_t iw = column(rows[0], "wkt"), iid = column(rows[0], "reach_id");
         REQUIRE(lc.reach_line_length_m.size() == rows.size() - 1);
         // every vertex is a point of points.csv, and every point names its source
         const auto pts = parse_csv_text(read_file(dir / "points.csv"));
-        const int ilon = col(pts[0], "lon"), ilat = col(pts[0], "lat"), isrc = col(pts[0], "source");
-        REQUIRE((ilon >= 0 && ilat >= 0 && isrc >= 0));
+        const std::size_t ilon = column(pts[0], "lon"), ilat = column(pts[0], "lat"), isrc = column(pts[0], "source");
         std::set<LonLat> known;
         for (std::size_t r = 1; r < pts.size(); ++r) {
             CHECK_FALSE(pts[r][isrc].empty());
@@ -141,8 +133,7 @@ TEST_CASE("qingliu validate: agreement on the mini case against a hand count", "
     // The mini case's modelled classes are pinned by tests/golden/mini/run/sections.csv: S01 II, S02 II, S03 II.
     const auto gold = parse_csv_text(read_file(source_dir() / "tests/golden/mini/run/sections.csv"));
     REQUIRE(gold.size() == 4);
-    const int icls = col(gold[0], "class");
-    REQUIRE(icls >= 0);
+    const std::size_t icls = column(gold[0], "class");
     for (std::size_t r = 1; r < gold.size(); ++r) REQUIRE(gold[r][icls] == "II");
     const fs::path dir = copy_case(source_dir() / "tests/data/mini", "obs-cli");
     // observed II (agree), III (model better by 1), 劣V (model better by 4), I (model worse by 1), a statement only,
@@ -174,7 +165,7 @@ TEST_CASE("qingliu validate: agreement on the mini case against a hand count", "
     CHECK(ratio == Approx(2.0).epsilon(1e-5));  // 0.2 / 0.1; 1e-5: six significant digits in the CSV
     const auto rows = parse_csv_text(read_file(out / "validation.csv"));
     REQUIRE(rows.size() == 6);
-    const int idiff = col(rows[0], "difference"), isrc = col(rows[0], "source");
+    const std::size_t idiff = column(rows[0], "difference"), isrc = column(rows[0], "source");
     CHECK(rows[1][idiff] == "0");
     CHECK(rows[2][idiff] == "-1");
     CHECK(rows[3][idiff] == "-4");

@@ -26,11 +26,6 @@ namespace {
 constexpr double kRelTol = 1e-5;
 constexpr double kAbsTol = 1e-9;
 
-std::string strip_bom(std::string s) {
-    if (s.rfind("\xEF\xBB\xBF", 0) == 0) s.erase(0, 3);
-    return s;
-}
-
 void compare_csv(const std::string& got, const std::string& want, const std::string& what) {
     const auto g = parse_csv_text(strip_bom(got)), w = parse_csv_text(strip_bom(want));
     INFO(what);

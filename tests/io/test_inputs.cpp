@@ -20,12 +20,6 @@ namespace {
 
 const fs::path kMini = source_dir() / "tests/data/mini";
 
-std::string problems_text(const InputError& e) {
-    std::string s;
-    for (const auto& p : e.problems()) s += format_problem(p) + "\n";
-    return s;
-}
-
 std::string joined(const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += x + "\n";

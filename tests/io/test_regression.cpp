@@ -9,6 +9,8 @@
 #include "common/error.hpp"
 #include "helpers.hpp"
 #include "io/case_reader.hpp"
+#include "io/export_tables.hpp"
+#include "io/store_report.hpp"
 #include "io/run_data.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
@@ -59,8 +61,8 @@ TEST_CASE("mass balance on every shipped case", "[massbalance]") {
         for (const auto& r : e.steady.conc_out_mgL)
             for (double v : r) CHECK(std::isfinite(v));
         // and every numeric cell of the written tables is a finite number (the writer leaves non-finite cells empty)
-        const auto res = io::make_result(lc.model, e, "baseline");
-        for (const std::string& text : {io::sections_csv(res.sections), io::reaches_csv(res.reaches)}) {
+        const auto d = io::report_data_of(io::make_run_data(lc, "run", {io::make_result(lc.model, e, "baseline")}));
+        for (const std::string& text : {io::sections_csv(d), io::reaches_csv(d)}) {
             const auto rows = parse_csv_text(text);
             for (std::size_t r = 1; r < rows.size(); ++r)
                 for (std::size_t c = 0; c < rows[r].size(); ++c) {
@@ -87,8 +89,9 @@ TEST_CASE("run store: a run is reread as it was written", "[store]") {
     CHECK(d.inputs[0].content == read_file(lc.input_files[0]));
     CHECK(d.inputs[0].sha256.size() == 64);
     REQUIRE(d.scenarios.size() == 1);
-    CHECK(io::sections_csv(d.scenarios[0].sections) == io::sections_csv(res.sections));
-    CHECK(io::reaches_csv(d.scenarios[0].reaches) == io::reaches_csv(res.reaches));
+    const auto reread = io::report_data_of(d), written = io::report_data_of(io::make_run_data(lc, "run", {res}));
+    CHECK(io::sections_csv(reread) == io::sections_csv(written));
+    CHECK(io::reaches_csv(reread) == io::reaches_csv(written));
     CHECK(d.parameters.size() == lc.parameters.size());
     REQUIRE_THROWS_AS(store.load(id + 100), InputError);
 }

@@ -41,11 +41,6 @@ int roman(const std::string& s) {
     return 0;
 }
 
-std::string strip_bom(std::string s) {
-    if (s.rfind("\xEF\xBB\xBF", 0) == 0) s.erase(0, 3);
-    return s;
-}
-
 }  // namespace
 
 TEST_CASE("water-quality on Leshan: the CSV holds the library's concentrations and GB 3838 classes", "[water-quality]") {

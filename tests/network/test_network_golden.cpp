@@ -22,11 +22,6 @@ using namespace qingliu::test;
 
 namespace {
 
-std::string strip_bom(std::string s) {
-    if (s.rfind("\xEF\xBB\xBF", 0) == 0) s.erase(0, 3);
-    return s;
-}
-
 std::string quote(const std::string& f) {
     if (f.find_first_of(",\"\n\r") == std::string::npos) return f;
     std::string q = "\"";

@@ -21,21 +21,6 @@ using namespace qingliu::test;
 
 namespace {
 
-// CSV written by the commands (UTF-8 with a byte-order mark) as rows of named fields.
-std::vector<std::map<std::string, std::string>> read_csv(const fs::path& p) {
-    std::string text = read_file(p);
-    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text = text.substr(3);
-    const auto rows = parse_csv_text(text);
-    std::vector<std::map<std::string, std::string>> out;
-    for (std::size_t i = 1; i < rows.size(); ++i) {
-        if (rows[i].size() != rows[0].size()) break;  // a second table follows
-        std::map<std::string, std::string> r;
-        for (std::size_t j = 0; j < rows[0].size(); ++j) r[rows[0][j]] = rows[i][j];
-        out.push_back(r);
-    }
-    return out;
-}
-
 // The mini case with dirtier plants, so that the class III target at the outlet is missed and measures are needed.
 fs::path dirty_mini(const std::string& tag) {
     const fs::path dir = copy_case(source_dir() / "tests/data/mini", tag);

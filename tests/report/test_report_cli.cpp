@@ -65,17 +65,15 @@ TEST_CASE("report: files written, unknown run refused with nothing written", "[r
     CHECK_THAT(out, Catch::Contains("测试小流域"));
     CHECK(std::regex_search(out, std::regex("1 +[0-9T:Z-]+ +run +测试小流域 +4 ")));
     // the report's sections.csv is the stored results: baseline rows equal the run's own sections.csv values
-    const auto got = parse_csv_text(read_file(rep / "sections.csv"));
-    const auto run = parse_csv_text(read_file(work / "run" / "sections.csv"));
+    const auto got = read_csv_rows(rep / "sections.csv");
+    const auto run = read_csv_rows(work / "run" / "sections.csv");
     REQUIRE(got.size() == 1 + 4 * (run.size() - 1));
-    auto col = [](const std::vector<std::string>& head, const std::string& name) {
-        return static_cast<std::size_t>(std::find(head.begin(), head.end(), name) - head.begin());
-    };
+    CHECK(got[0] == run[0]);  // one layout of sections.csv in the run's folder and the report's
     for (std::size_t r = 1; r < run.size(); ++r)
         for (const char* c : {"cod_mgL", "nh3n_mgL", "tp_mgL"}) {
             double a = 0, b = 0;
-            REQUIRE(parse_double(got[r][col(got[0], c)], a));
-            REQUIRE(parse_double(run[r][col(run[0], c)], b));
+            REQUIRE(parse_double(got[r][column(got[0], c)], a));
+            REQUIRE(parse_double(run[r][column(run[0], c)], b));
             CHECK(a == Approx(b).epsilon(1e-6));  // both written with 6 significant digits
         }
 }
@@ -158,7 +156,8 @@ TEST_CASE("report: the GeoPackage opens in GDAL with reaches, sections, classes 
     for (const char* f : {"section_id", "name", "target_class", "cod_mgL", "class", "meets", "exceedance"})
         CHECK(s->GetLayerDefn()->GetFieldIndex(f) >= 0);
     // reach lines in the schematic are drawn at their length in km; the class is GB 3838 of the stored end values
-    const auto reaches_csv = parse_csv_text(read_file(work / "run" / "reaches.csv"));
+    const auto reaches_csv = read_csv_rows(work / "run" / "reaches.csv");
+    const std::size_t reach_col = column(reaches_csv[0], "reach_id"), cod_col = column(reaches_csv[0], "cod_mgL");
     const std::map<std::string, double> length_km = {{"A1", 8}, {"B1", 6}, {"A2", 5}, {"S1", 4}, {"A3", 4}, {"A4", 10}};
     r->ResetReading();
     while (OGRFeature* f = r->GetNextFeature()) {
@@ -169,9 +168,9 @@ TEST_CASE("report: the GeoPackage opens in GDAL with reaches, sections, classes 
         if (id != "S1") CHECK(g->get_Length() == Approx(length_km.at(id)).margin(1e-6));  // straight lines at true length
         const double cod = f->GetFieldAsDouble("cod_mgL"), nh3n = f->GetFieldAsDouble("nh3n_mgL"), tp = f->GetFieldAsDouble("tp_mgL");
         for (std::size_t k = 1; k < reaches_csv.size(); ++k)
-            if (reaches_csv[k][0] == id) {
+            if (reaches_csv[k][reach_col] == id) {
                 double v = 0;
-                REQUIRE(parse_double(reaches_csv[k][3], v));
+                REQUIRE(parse_double(reaches_csv[k][cod_col], v));
                 CHECK(cod == Approx(v).epsilon(1e-6));  // reaches.csv carries 6 significant digits
             }
         const auto& t = reaches::ClassTable::gb3838();
@@ -181,15 +180,16 @@ TEST_CASE("report: the GeoPackage opens in GDAL with reaches, sections, classes 
         if (id == "S1") CHECK(g->get_Length() > length_km.at(id));  // side channel: drawn as a bow (longer than its chord)
     }
     // sections: classes as stored by the run
-    const auto sec_csv = parse_csv_text(read_file(work / "run" / "sections.csv"));
+    const auto sec_csv = read_csv_rows(work / "run" / "sections.csv");
+    const std::size_t section_col = column(sec_csv[0], "section_id"), class_col = column(sec_csv[0], "class");
     s->ResetReading();
     int n = 0;
     while (OGRFeature* f = s->GetNextFeature()) {
         std::unique_ptr<OGRFeature> own(f);
         ++n;
         for (std::size_t k = 1; k < sec_csv.size(); ++k)
-            if (sec_csv[k][0] == f->GetFieldAsString("section_id"))
-                CHECK(reaches::class_roman(f->GetFieldAsInteger("class")) == sec_csv[k][6]);
+            if (sec_csv[k][section_col] == f->GetFieldAsString("section_id"))
+                CHECK(reaches::class_roman(f->GetFieldAsInteger("class")) == sec_csv[k][class_col]);
     }
     CHECK(n == 3);
     // a default style for each of the 8 layers, QML categorised on class, and SLD

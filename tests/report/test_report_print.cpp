@@ -28,16 +28,6 @@ std::string capture(const std::string& cmd) {
 
 bool have(const char* tool) { return std::system((std::string("command -v ") + tool + " > /dev/null 2>&1").c_str()) == 0; }
 
-std::vector<std::vector<std::string>> csv_of(const fs::path& p) {
-    std::string t = read_file(p);
-    if (t.rfind("\xEF\xBB\xBF", 0) == 0) t.erase(0, 3);
-    return parse_csv_text(t);
-}
-
-std::size_t col(const std::vector<std::string>& head, const std::string& name) {
-    return static_cast<std::size_t>(std::find(head.begin(), head.end(), name) - head.begin());
-}
-
 int count(const std::string& text, const std::string& what) {
     int n = 0;
     for (std::size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + what.size())) ++n;
@@ -114,15 +104,15 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
         CHECK(page_text[k].find("乐山") != std::string::npos);
     }
 
-    const auto scen = csv_of(rep / "scenarios.csv");
-    const auto secs = csv_of(rep / "sections.csv");
+    const auto scen = read_csv_rows(rep / "scenarios.csv");
+    const auto secs = read_csv_rows(rep / "sections.csv");
     REQUIRE(scen.size() == 12);  // header + baseline + 10 scenarios
     // section tables: every section id printed under every scenario
     const std::string sec_part = between(text, "二、断面水质与达标情况", "三、沿程浓度剖面");
     REQUIRE(!sec_part.empty());
     CHECK(count(sec_part, "类别") >= 11);  // the class column heading of each scenario's table
     std::set<std::string> ids;
-    for (std::size_t r = 1; r < secs.size(); ++r) ids.insert(secs[r][col(secs[0], "section_id")]);
+    for (std::size_t r = 1; r < secs.size(); ++r) ids.insert(secs[r][column(secs[0], "section_id")]);
     CHECK(ids.size() == 9);
     for (const auto& id : ids) {
         INFO(id);
@@ -132,7 +122,7 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
     const std::string load_part = between(text, "六、污染负荷清单", "污染源清单（现状）");
     REQUIRE(!load_part.empty());
     for (std::size_t r = 1; r < scen.size(); ++r) {
-        const std::string id = scen[r][col(scen[0], "scenario")];
+        const std::string id = scen[r][column(scen[0], "scenario")];
         INFO(id);
         CHECK(std::regex_search(load_part, std::regex("\\[" + id + "\\]")));
         CHECK(count(load_part, "[" + id + "]") == kNumConstituents);
@@ -248,13 +238,13 @@ TEST_CASE("report: English reach and river names from the reach table win over t
     CHECK(h.find("<span class=\"zh\">甲河</span><span class=\"en\">Jia River (given)</span>") != std::string::npos);
     CHECK(h.find("<span class=\"en\">Jia River</span>") == std::string::npos);  // no transliteration of 甲河 left
     CHECK(h.find("<span class=\"en\">Yi River</span>") != std::string::npos);  // 乙河 has none: transliterated
-    const auto re = csv_of(work / "report" / "reaches.csv");
+    const auto re = read_csv_rows(work / "report" / "reaches.csv");
     int given = 0;
     for (std::size_t r = 1; r < re.size(); ++r) {
         const auto& row = re[r];
-        if (row[col(re[0], "river")] == "甲河") {
-            CHECK(row[col(re[0], "river_en")] == "Jia River (given)");
-            given += row[col(re[0], "reach_id")] == "A1" && row[col(re[0], "name_en")] == "Upper Jia (given)";
+        if (row[column(re[0], "river")] == "甲河") {
+            CHECK(row[column(re[0], "river_en")] == "Jia River (given)");
+            given += row[column(re[0], "reach_id")] == "A1" && row[column(re[0], "name_en")] == "Upper Jia (given)";
         }
     }
     CHECK(given == 4);  // A1 under each of the 4 scenarios

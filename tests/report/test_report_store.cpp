@@ -7,6 +7,7 @@
 #include "../io/helpers.hpp"
 #include "common/error.hpp"
 #include "io/case_reader.hpp"
+#include "io/export_tables.hpp"
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
 #include "report/html.hpp"
@@ -96,7 +97,7 @@ TEST_CASE("report data round trip through the run store", "[report][store]") {
         if (x.id == "P3") CHECK(x.load_gs[0] == Approx(0.0).margin(1e-12));
         if (x.id == "P2") CHECK(x.load_gs[0] == Approx(3.0).epsilon(1e-12));
     }
-    const auto csvs = report::report_csvs(d);
+    const auto csvs = io::report_tables(d);
     bool found = false;
     for (const auto& [name, text] : csvs)
         if (name == "loads_by_type.csv") {

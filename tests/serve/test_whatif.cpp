@@ -188,8 +188,8 @@ TEST_CASE("whatif: a saved selection is read back by run/compare with identical 
     const fs::path work = temp_dir("whatif-cmp");
     std::string out;
     REQUIRE(run_cli("--store " + (work / "r.sqlite").string() + " -q compare " + dir.string() + " -s desk1 --out " + (work / "cmp").string(), &out) == 0);
-    const auto rows = parse_csv_text(read_file(work / "cmp" / "compare.csv"));
-    auto col = [&](const char* n) { return static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), n) - rows[0].begin()); };
+    const auto rows = read_csv_rows(work / "cmp" / "compare.csv");
+    auto col = [&](const char* n) { return column(rows[0], n); };
     int checked = 0;
     for (std::size_t r = 1; r < rows.size(); ++r) {
         if (rows[r][col("scenario")] != "desk1") continue;
