@@ -109,7 +109,7 @@ report::VerdictTable verdict_table(const scenarios::Simulation& sim) {
     vt.design_year = sim.design_year;
     vt.dry_factor = sim.dry_year_factor;
     for (const auto& sr : sim.scenarios)
-        for (std::size_t s = 0; s < sr.model.sections.size(); ++s) {
+        for (std::size_t s = 0; s < sr.model.sections.size() && s < sr.steady.size() && s < sr.compliance.size(); ++s) {
             const auto& sec = sr.model.sections[s];
             const auto& sc = sr.compliance[s];
             const auto& st = sr.steady[s];
@@ -178,7 +178,7 @@ int run_dynamic(const Globals& g, DynOpts& o) {
     opt.year = o.dry_year ? scenarios::DynamicYear::Design : o.recorded_year ? scenarios::DynamicYear::Recorded : scenarios::DynamicYear::Auto;
     if (opt.year == scenarios::DynamicYear::Auto && inputs.gauge_m3s.empty())
         spdlog::warn("no gauge series in {}: the recorded year is judged, not a design year", inputs.flows_file);
-    opt.compare_steady = !g.quiet;
+    opt.compare_steady = true;  // the steady verdicts beside the dynamic ones are stored with the run for its report
 
     const std::size_t runs = chosen.size() + 1, days = static_cast<std::size_t>(hydro::days_in_year(inputs.year));
     const auto sheet_fits = [&](std::size_t per_day) { return runs * per_day * days <= io::kSheetRows; };

@@ -131,12 +131,12 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
     // row printed, and every allocation unit named
     const std::string alloc_part = between(text, "五、总量分配", "六、污染负荷清单");
     REQUIRE(!alloc_part.empty());
-    const auto alloc = csv_of(rep / "allocation.csv");
+    const auto alloc = read_csv_rows(rep / "allocation.csv");
     REQUIRE(alloc.size() > 1);
     std::set<std::string> tables, units;
     for (std::size_t r = 1; r < alloc.size(); ++r) {
-        tables.insert(alloc[r][col(alloc[0], "by")] + "/" + alloc[r][col(alloc[0], "section_id")] + "/" + alloc[r][col(alloc[0], "constituent")]);
-        if (alloc[r][col(alloc[0], "by")] == "town") units.insert(alloc[r][col(alloc[0], "unit")]);
+        tables.insert(alloc[r][column(alloc[0], "by")] + "/" + alloc[r][column(alloc[0], "section_id")] + "/" + alloc[r][column(alloc[0], "constituent")]);
+        if (alloc[r][column(alloc[0], "by")] == "town") units.insert(alloc[r][column(alloc[0], "unit")]);
     }
     CHECK(count(alloc_part, "合计") == static_cast<int>(tables.size()));
     for (const auto& u : units) {
