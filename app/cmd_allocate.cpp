@@ -11,6 +11,7 @@
 #include "io/export_tables.hpp"
 #include "io/output.hpp"
 #include "io/results.hpp"
+#include "report/allocation.hpp"
 #include "scenarios/allocation.hpp"
 #include "scenarios/conditions.hpp"
 
@@ -50,8 +51,12 @@ void register_allocate(CLI::App& cli, Globals& g, Action& action) {
             probs.throw_if_any("allocation");
             const auto by = o->by == "town" ? scenarios::AllocationBy::Town : scenarios::AllocationBy::SourceType;
             const auto table = scenarios::allocation_table(m, {o->mos_pct / 100.0}, by, o->sections);
+            report::AllocationTable at;  // allocation.csv: the one layout (report/allocation.hpp), also the report's sheet
+            report::set_condition(at, cs.front());
+            at.mos = o->mos_pct / 100.0;
+            report::append_allocation(at, m, table, by);
             io::OutputDir out(o->out_dir);
-            out.stage("allocation.csv", io::allocation_csv(m, table, cs.front().id, o->mos_pct / 100.0), true);
+            out.stage("allocation.csv", report::allocation_csv(at), true);
             out.commit();
             if (g.quiet) return static_cast<int>(kOk);
             constexpr double t_a = kTonnePerYearPerGramPerSecond;

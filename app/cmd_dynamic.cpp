@@ -22,6 +22,7 @@
 #include "io/netcdf_series.hpp"
 #include "io/output.hpp"
 #include "io/store_dynamic.hpp"
+#include "io/store_verdicts.hpp"
 #include "scenarios/simulate.hpp"
 
 namespace qingliu::app {
@@ -101,6 +102,37 @@ private:
     std::string reach_file_, section_file_, reach_tmp_, section_tmp_;
 };
 
+// The annual verdicts beside the steady ones as the report shows them (report/verdicts.hpp), stored with the run.
+report::VerdictTable verdict_table(const scenarios::Simulation& sim) {
+    report::VerdictTable vt;
+    vt.year = sim.year;
+    vt.design_year = sim.design_year;
+    vt.dry_factor = sim.dry_year_factor;
+    for (const auto& sr : sim.scenarios)
+        for (std::size_t s = 0; s < sr.model.sections.size() && s < sr.steady.size() && s < sr.compliance.size(); ++s) {
+            const auto& sec = sr.model.sections[s];
+            const auto& sc = sr.compliance[s];
+            const auto& st = sr.steady[s];
+            report::VerdictRow v;
+            v.scenario = sr.id;
+            v.section_id = sec.id;
+            v.name = sec.name;
+            v.name_en = sec.name_en;
+            v.target_class = sec.target_class;
+            v.steady_class = st.steady.overall;
+            v.steady_meets = st.steady.meets;
+            v.steady_exceeding = scenarios::exceeding_text(st.steady.exceedance);
+            v.dynamic_class = sc.annual_class;
+            v.share_days = sc.share_days();
+            v.share_months = sc.share_months();
+            v.agree = st.explanation.agree;
+            v.why_zh = st.explanation.zh;
+            v.why_en = st.explanation.en;
+            vt.rows.push_back(std::move(v));
+        }
+    return vt;
+}
+
 // The annual verdicts beside the steady ones, and where the two differ, why.
 void print_summary(const scenarios::Simulation& sim, const std::string& store, const std::string& out_dir, std::int64_t run_id,
                    bool reach_csv, bool section_csv) {
@@ -146,7 +178,7 @@ int run_dynamic(const Globals& g, DynOpts& o) {
     opt.year = o.dry_year ? scenarios::DynamicYear::Design : o.recorded_year ? scenarios::DynamicYear::Recorded : scenarios::DynamicYear::Auto;
     if (opt.year == scenarios::DynamicYear::Auto && inputs.gauge_m3s.empty())
         spdlog::warn("no gauge series in {}: the recorded year is judged, not a design year", inputs.flows_file);
-    opt.compare_steady = !g.quiet;
+    opt.compare_steady = true;  // the steady verdicts beside the dynamic ones are stored with the run for its report
 
     const std::size_t runs = chosen.size() + 1, days = static_cast<std::size_t>(hydro::days_in_year(inputs.year));
     const auto sheet_fits = [&](std::size_t per_day) { return runs * per_day * days <= io::kSheetRows; };
@@ -188,7 +220,11 @@ int run_dynamic(const Globals& g, DynOpts& o) {
     out.stage("compliance.csv", io::compliance_csv(sim), true);
     io::DynamicRunRecord rec = io::dynamic_run_record(lc, sim, inputs.washoff_exponent, std::move(series.files()));
     io::RunStore store(g.store);
-    const std::int64_t run_id = store.save(rec.run, [&](std::int64_t id) { io::save_dynamic(store, id, rec.dynamic); });
+    const report::VerdictTable verdicts = verdict_table(sim);
+    const std::int64_t run_id = store.save(rec.run, [&](std::int64_t id) {
+        io::save_dynamic(store, id, rec.dynamic);
+        io::save_verdicts(store, id, verdicts);
+    });
     out.commit();
     if (!g.quiet) print_summary(sim, g.store, o.out_dir, run_id, reach_csv, section_csv);
     return static_cast<int>(kOk);

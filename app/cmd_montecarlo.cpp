@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/design_allocation.hpp"
 #include "app/draw_progress.hpp"
 #include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
@@ -186,7 +187,8 @@ int run_monte_carlo(Globals& g, const std::string& case_path, const std::string&
     rd.parameters.emplace_back("montecarlo.seed", static_cast<double>(o.seed));
     rd.parameters.emplace_back("montecarlo.coefficients", opt.draw_coefficients ? 1.0 : 0.0);
     rd.parameters.emplace_back("montecarlo.processes", static_cast<double>(world.size()));
-    const report::ReportExtras extras = report::collect_extras(m, solved);
+    report::ReportExtras extras = report::collect_extras(m, solved);
+    extras.allocation = design_allocation(lc, solved.front());
     io::RunStore store(g.store);
     const std::int64_t id = store.save(rd, [&](std::int64_t run_id) {
         io::save_report_extras(store, run_id, extras);

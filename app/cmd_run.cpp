@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/design_allocation.hpp"
 #include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/case_reader.hpp"
@@ -15,6 +16,7 @@
 #include "io/store_report.hpp"
 #include "io/xlsx_report.hpp"
 #include "scenarios/check.hpp"
+#include "scenarios/conditions.hpp"
 #include "report/collect.hpp"
 #include "scenarios/solve.hpp"
 #include "scenarios/parameters.hpp"
@@ -132,8 +134,9 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
                     grid.back().sections = r.sections;
                 }
             io::RunStore store(g.store);
-            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)),
-                                                             report::collect_extras(lc.model, solved));
+            report::ReportExtras extras = report::collect_extras(lc.model, solved);
+            extras.allocation = design_allocation(lc, solved.front());
+            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)), extras);
             // the baseline's tables in the layout of the report's, and the report's tables of this run as a workbook
             // (`qingliu report` writes the same beside report.html)
             const report::ReportData d = io::load_report_data(store, id);
@@ -143,6 +146,10 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
             out.stage("report.xlsx", io::report_xlsx_bytes(d));
             out.commit();
             if (!g.quiet) {
+                const auto design = scenarios::design_conditions(lc.scenarios).front();
+                std::printf("评价条件 Judged in: %s %s / %s (GB/T 25173-2010 design flows, case water temperature);\n"
+                            "  a scenario with a `conditions` measure is judged in that condition\n",
+                            design.id.c_str(), design.name.c_str(), design.name_en.c_str());
                 std::printf("%s", section_table_text(sections).c_str());
                 if (grid.size() > 1) std::printf("\n各方案断面类别 Section class under each scenario:\n%s", scenario_grid_text(grid, lc.scenarios).c_str());
                 int met = 0;

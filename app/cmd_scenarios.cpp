@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/design_allocation.hpp"
 #include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
 #include "io/export_tables.hpp"
@@ -108,8 +109,9 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
             }
             io::OutputDir out(co->out_dir);
             io::RunStore store(g.store);
-            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "compare", results),
-                                                             report::collect_extras(lc.model, solved));
+            report::ReportExtras extras = report::collect_extras(lc.model, solved);
+            extras.allocation = design_allocation(lc, solved.front());
+            const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "compare", results), extras);
             // long form with changes against the baseline, and the scenarios in the layout of the report's
             const report::ReportData d = io::load_report_data(store, id);
             out.stage("compare.csv", io::compare_csv(d), true);
@@ -127,8 +129,16 @@ void register_scenario_cmds(CLI::App& cli, Globals& g, Action& action) {
                             i == 0 ? "-" : fixed(chosen[i - 1].invest_wan(), 0), i == 0 ? "-" : fixed(chosen[i - 1].annual_wan(), 0),
                             std::to_string(meeting) + "/" + std::to_string(results[i].sections.size())});
                 }
-                std::printf("%s\nRun %lld stored in %s; results in %s\n", st.str().c_str(), static_cast<long long>(id),
-                            g.store.c_str(), co->out_dir.c_str());
+                // the condition each column was judged in: the design condition, or a scenario's `conditions` measure
+                std::string in_cond;
+                for (const auto& sc : chosen)
+                    for (const auto& me : sc.measures)
+                        if (me.kind == scenarios::MeasureKind::Conditions) in_cond += "  " + sc.id + ": " + me.id + " " + me.name + "\n";
+                const auto design = scenarios::design_conditions(lc.scenarios).front();
+                std::printf("%s\n评价条件 Judged in: %s %s / %s (GB/T 25173-2010 design flows, case water temperature)%s\n%s", st.str().c_str(),
+                            design.id.c_str(), design.name.c_str(), design.name_en.c_str(),
+                            in_cond.empty() ? "" : ";\n  these scenarios in their own condition:", in_cond.c_str());
+                std::printf("Run %lld stored in %s; results in %s\n", static_cast<long long>(id), g.store.c_str(), co->out_dir.c_str());
             }
             return static_cast<int>(kOk);
         };

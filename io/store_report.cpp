@@ -1,6 +1,8 @@
 #include "io/store_report.hpp"
 #include "io/sqlite_statement.hpp"
+#include "io/store_allocation.hpp"
 #include "io/store_montecarlo.hpp"
+#include "io/store_verdicts.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -195,6 +197,7 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
             for (const auto& c : a.top_sources) row("source", c);
         }
     }
+    if (x.allocation) save_allocation(store, id, *x.allocation);
 }
 
 std::int64_t save_run_with_report(RunStore& store, const RunData& run, const ReportExtras& x) {
@@ -270,6 +273,8 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
     const RunData d = store.load(id);  // throws InputError for an unknown run
     report::ReportData r = report_data_of(d);
     r.montecarlo = load_montecarlo(store, id);
+    r.allocation = load_allocation(store, id);
+    r.verdicts = load_verdicts(store, id);
     sqlite3* db = store.handle();
     ensure_schema(db);
     {

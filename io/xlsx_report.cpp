@@ -20,6 +20,7 @@
 #include "common/csv_text.hpp"
 #include "common/error.hpp"
 #include "reaches/classes.hpp"
+#include "report/allocation.hpp"
 #include "report/html.hpp"
 #include "report/report.hpp"
 
@@ -92,6 +93,25 @@ Label label_of(const std::string& col) {
         {"key", {"代码", "Key"}},
         {"label", {"名称", "Label (Chinese)"}},
         {"label_en", {"英文名称", "Label (English)"}},
+        // allocation.csv (report/allocation.hpp)
+        {"condition", {"设计条件", "Design condition"}},
+        {"mos", {"安全余量", "Margin of safety"}},
+        {"by", {"分配单元", "Allocation units"}},
+        {"section_name", {"断面名称", "Section name"}},
+        {"constituent", {"指标", "Parameter"}},
+        {"method", {"方法代码", "Method key"}},
+        {"method_zh", {"分配方法", "Method (Chinese)"}},
+        {"unit", {"乡镇/类型", "Town / source type"}},
+        {"current_t_a", {"现状负荷 t/a", "Current load, t/a"}},
+        {"allowed_t_a", {"允许负荷 t/a", "Allowed load, t/a"}},
+        {"cut_t_a", {"削减量 t/a", "Cut, t/a"}},
+        {"cut_share", {"削减比例", "Cut share"}},
+        {"section_mgL", {"分配后断面浓度 mg/L", "Section after the cuts, mg/L"}},
+        {"target_mgL", {"目标浓度（含余量） mg/L", "Target with margin, mg/L"}},
+        {"feasible", {"单元内可达标", "Reachable by the units"}},
+        {"gini_indicator", {"基尼系数指标", "Gini indicators"}},
+        {"gini_current", {"现状基尼系数", "Gini now"}},
+        {"gini_allowed", {"分配后基尼系数", "Gini allocated"}},
     };
     if (auto it = fixed_cols.find(col); it != fixed_cols.end()) return it->second;
     std::string rest;
@@ -112,7 +132,7 @@ enum class Kind { Text, Number, Class };
 
 Kind kind_of(const std::string& col) {
     if (col == "class" || col == "target_class" || ends_with(col, "_class")) return Kind::Class;
-    for (const char* n : {"sections_meeting", "sections", "sources", "count", "exceedance", "split_fraction"})
+    for (const char* n : {"sections_meeting", "sections", "sources", "count", "exceedance", "split_fraction", "mos"})
         if (col == n) return Kind::Number;
     for (std::string_view suf : {"_mgL", "_t_a", "_kg_d", "_km", "_m3s", "_ms", "_d", "_wan", "_share", "_exceedance"})
         if (ends_with(col, suf)) return Kind::Number;
@@ -121,7 +141,7 @@ Kind kind_of(const std::string& col) {
 
 /// Excel display format of a numeric column (the stored value keeps every digit of the CSV).
 const char* number_format(const std::string& col) {
-    if (ends_with(col, "_share")) return "0.0%";
+    if (ends_with(col, "_share") || col == "mos") return "0.0%";
     if (ends_with(col, "_wan")) return "#,##0";
     if (col == "sections_meeting" || col == "sections" || col == "sources" || col == "count") return "0";
     if (col == "exceedance" || ends_with(col, "_exceedance") || col == "split_fraction" || ends_with(col, "_kg_d")) return "0.00";
@@ -168,6 +188,7 @@ std::string xlsx_sheet_name(const std::string& csv_name) {
         {"reaches.csv", "河段 reaches"},           {"profile.csv", "剖面 profile"},
         {"sources.csv", "污染源 sources"},         {"loads_by_type.csv", "分类负荷 loads by type"},
         {"apportionment.csv", "来源解析 apportionment"}, {"mixing.csv", "混合区 mixing"},
+        {"allocation.csv", "总量分配 allocation"},
     };
     if (auto it = names.find(csv_name); it != names.end()) return it->second;
     std::string stem = fs::path(csv_name).stem().string();
@@ -333,6 +354,7 @@ std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::stri
 std::string report_xlsx_bytes(const report::ReportData& d, const std::vector<std::pair<std::string, std::string>>& extra_tables,
                               const std::function<void(double)>& progress) {
     auto tables = io::report_tables(d);
+    if (d.allocation) tables.emplace_back("allocation.csv", report::allocation_csv(*d.allocation));
     tables.insert(tables.end(), extra_tables.begin(), extra_tables.end());
     return report_xlsx_bytes(tables, {d.case_name, d.case_name_en, std::to_string(d.run_id) + " (" + d.command + ")", d.created_utc,
                                       d.version},

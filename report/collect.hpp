@@ -2,6 +2,7 @@
 // line geometry, each scenario's resolved sources, longitudinal profile and source apportionment. Nothing is solved
 // here; the run store writes these structs as they are.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct ReportExtras {
     std::vector<Scenario> scenarios;  ///< in the order solved (the baseline first)
     std::vector<std::string> notes;
     reaches::ClassTable classes = reaches::ClassTable::gb3838();  ///< the case's class table
+    std::shared_ptr<const AllocationTable> allocation;  ///< the baseline's load allocation (allocation.hpp); null: none
 };
 
 /// The case's reaches with their line geometry (when the reach table has it).

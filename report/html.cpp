@@ -10,10 +10,12 @@
 #include "loads/source.hpp"
 #include "reaches/classes.hpp"
 #include "reaches/sections.hpp"
+#include "report/allocation.hpp"
 #include "report/html_parts.hpp"
 #include "report/mixing.hpp"
 #include "report/montecarlo.hpp"
 #include "report/names.hpp"
+#include "report/verdicts.hpp"
 
 namespace qingliu::report {
 
@@ -144,6 +146,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.cls{font-weight:600;text-align:center}
 table.scen td:first-child{min-width:9em}
 tr.fail td.meets{color:#b00020;font-weight:600}
+table.verdicts tr.differ td{background:#fff4e5}
 tr.pass td.meets{color:#1b5e20}
 .kv td:first-child{width:28%;color:var(--muted)}
 .legend{display:flex;flex-wrap:wrap;gap:12px;margin:6px 0;font-size:13px}
@@ -179,6 +182,9 @@ svg .crs{font-size:11px;fill:#5b6570}
 .picker label{cursor:pointer;white-space:nowrap}
 .picker label.off{opacity:.45}
 svg .series.off{display:none}
+svg .mcband.off{display:none}
+svg .mcband line{stroke-width:2.2}
+table.allocation tr.total td{font-weight:600;border-top:2px solid var(--line)}
 )CSS";
 
 const char* kHeadScript = R"JS(window.__qlErrors=[];window.addEventListener('error',function(e){window.__qlErrors.push(String(e.message||e));if(document.body)document.body.setAttribute('data-errors',String(window.__qlErrors.length));});)JS";
@@ -252,6 +258,15 @@ struct Page {
     std::unordered_map<std::string, std::pair<std::size_t, double>> axis_of;  // reach -> (axis, offset)
     std::unordered_map<std::string, double> len_of;
     std::string h;
+    int parts = 0;  // parts headed so far: numbered in order, the load allocation one only when the run has it
+
+    /// "五、…" / "5. …": the next part's number and title.
+    std::string part_title(const std::string& zh, const std::string& en) {
+        static const char* numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+        const int n = ++parts;
+        const std::string zh_n = n <= 10 ? numerals[n - 1] : std::to_string(n);
+        return bi(zh_n + "、" + zh, std::to_string(n) + ". " + en);
+    }
 
     Page(const ReportData& data, const Layout& layout) : d(data), L(layout), axes(river_axes(data.network)) {
         for (const auto& r : d.network) len_of[r.id] = r.length_km;
@@ -279,7 +294,7 @@ struct Page {
     }
 
     void summary() {
-        h += "<section class=\"part\" id=\"summary\"><h2>" + bi("一、概况", "1. Summary") + "</h2>";
+        h += "<section class=\"part\" id=\"summary\"><h2>" + part_title("概况", "Summary") + "</h2>";
         if (!d.scenarios.empty()) {
             const auto& b = d.scenarios.front();
             int meet = 0, worse_v = 0;
@@ -325,12 +340,17 @@ struct Page {
     }
 
     void sections() {
-        h += "<section class=\"part\" id=\"sections\"><h2>" + bi("二、断面水质与达标情况", "2. Monitoring sections: class and compliance") +
+        h += "<section class=\"part\" id=\"sections\"><h2>" + part_title("断面水质与达标情况", "Monitoring sections: class and compliance") +
              "</h2>" + class_legend() +
              "<p class=\"note\">" +
-             bi("按GB 3838-2002单因子评价，断面类别取各指标最差者；超标倍数 = 浓度/目标类别限值 − 1。",
+             bi("按GB 3838-2002单因子评价，断面类别取各指标最差者；超标倍数 = 浓度/目标类别限值 − 1，列出全部超标指标（大者在前）。"
+                   "评价条件：设计条件，即案例给出的设计流量（GB/T 25173-2010：90%保证率最枯月平均流量或近10年最枯月平均流量）和案例水温；"
+                   "含“设计条件”类措施的情景（如特枯条件）在该条件下评价。",
                 "Single-factor evaluation by GB 3838-2002; a section's class is its worst parameter's; exceedance multiple = "
-                "value / target-class limit − 1.") +
+                "value / target-class limit − 1, for every parameter over its limit (largest first). Judged in the design "
+                "condition: the case's design flows (GB/T 25173-2010: driest-month mean flow at 90 % assurance or driest month "
+                "of the last ten years) at the case's water temperature; a scenario with a `conditions` measure (e.g. very dry) "
+                "is judged in that condition.") +
              "</p>";
         for (const auto& s : d.scenarios) {
             h += "<div class=\"scen-panel\" data-scen=\"" + esc(s.id) + "\"><h3>" + bi(scen_name_zh(s), scen_name_en(s)) +
@@ -344,10 +364,17 @@ struct Page {
                      bi(x.river, english_or(x.river_en, x.river)) + "</td><td>" +
                      bi(reaches::level_label_zh(x.level), x.level) + "</td>" + td_class(x.target_class);
                 for (int k = 0; k < kNumConstituents; ++k) h += td_conc(x.conc_mgL[k], x.cls[k], k);
+                // every exceeding parameter (超标因子) with its multiple, the largest first
+                std::vector<int> over;
+                for (int k = 0; k < kNumConstituents; ++k)
+                    if (x.exceedance[k] > 0.0) over.push_back(k);
+                std::stable_sort(over.begin(), over.end(), [&](int a, int b) { return x.exceedance[a] > x.exceedance[b]; });
+                std::string ex;
+                for (int k : over) ex += (ex.empty() ? "" : "<br>") + esc(std::string(label_en(kConstituents[k]))) + " " + fixed(x.exceedance[k], 2);
+                if (over.empty() && x.exceedance_max > 0.0)  // a run stored without per-parameter multiples
+                    ex = esc(std::string(label_en(kConstituents[x.worst]))) + " " + fixed(x.exceedance_max, 2);
                 h += td_class(x.overall) + "<td class=\"meets\">" + (x.meets ? bi("达标", "yes") : bi("未达标", "no")) + "</td><td class=\"n\">" +
-                     (x.exceedance_max > 0.0 ? fixed(x.exceedance_max, 2) + " (" + std::string(label_en(kConstituents[x.worst])) + ")"
-                                             : std::string("-")) +
-                     "</td>" + td_num(x.flow_m3s, 2) + "</tr>";
+                     (ex.empty() ? std::string("-") : ex) + "</td>" + td_num(x.flow_m3s, 2) + "</tr>";
             }
             h += "</tbody></table><p class=\"note\">" + bi("单位：mg/L；左侧色条为该指标类别。", "Units: mg/L; the bar at the left of a value is its class.") +
                  "</p></div>";
@@ -356,7 +383,7 @@ struct Page {
     }
 
     void profiles() {
-        h += "<section class=\"part\" id=\"profiles\"><h2>" + bi("三、沿程浓度剖面", "3. Longitudinal profiles") + "</h2>";
+        h += "<section class=\"part\" id=\"profiles\"><h2>" + part_title("沿程浓度剖面", "Longitudinal profiles") + "</h2>";
         // the picker: which parameters' charts, which scenarios' lines (its labels are the legend). Shown at first: every
         // scenario when there are at most 4, else the baseline and the plan (the scenario "plan", or else the first one)
         std::size_t plan = d.scenarios.size() > 1 ? 1 : 0;
@@ -380,6 +407,13 @@ struct Page {
                 "Background bands are the GB 3838-2002 class ranges; dashed lines mark sections, dots the baseline value (coloured "
                 "by class), short red bars the section's target limit.") +
              "</p>";
+        if (d.montecarlo)
+            h += "<div class=\"legend\"><span><svg width=\"12\" height=\"14\"><rect x=\"3\" y=\"1\" width=\"6\" height=\"12\" "
+                 "fill=\"#111\" fill-opacity=\"0.28\"/><path d=\"M2 1h8M6 1v12M2 13h8\" stroke=\"#111\" fill=\"none\"/></svg> " +
+                 bi("断面处蒙特卡洛 5–95 % 区间（" + std::to_string(d.montecarlo->draws) + " 次抽样，颜色同情景线）",
+                    "Monte Carlo 5–95 % band at each section (" + std::to_string(d.montecarlo->draws) +
+                        " draws, in the colour of its scenario's line)") +
+                 "</span></div>";
         // rivers with the most sections and length first; at most 12 rivers drawn (the CSV has all)
         std::vector<std::size_t> order(axes.size());
         for (std::size_t a = 0; a < axes.size(); ++a) order[a] = a;
@@ -430,7 +464,7 @@ struct Page {
     }
 
     void apportionment() {
-        h += "<section class=\"part\" id=\"apportionment\"><h2>" + bi("四、断面污染来源解析", "4. Source apportionment at each section") +
+        h += "<section class=\"part\" id=\"apportionment\"><h2>" + part_title("断面污染来源解析", "Source apportionment at each section") +
              "</h2><p class=\"note\">" +
              bi("稳态模型对负荷是线性的：逐一单独演算各污染源，得到其在断面的浓度贡献；本底为上游来水与区间入流。",
                 "The steady model is linear in the loads: each source is routed alone to give its share at the section; background "
@@ -483,7 +517,7 @@ struct Page {
 
     void inventory() {
         constexpr double t_a = kTonnePerYearPerGramPerSecond;
-        h += "<section class=\"part\" id=\"inventory\"><h2>" + bi("五、污染负荷清单", "5. Load inventory") + "</h2><p class=\"note\">" +
+        h += "<section class=\"part\" id=\"inventory\"><h2>" + part_title("污染负荷清单", "Load inventory") + "</h2><p class=\"note\">" +
              bi("入河负荷，t/a = g/s × 31.536。", "Loads entering the rivers, t/a = g/s × 31.536.") + "</p>";
         {
             // totals by type, per scenario
@@ -540,7 +574,7 @@ struct Page {
     }
 
     void map() {
-        h += "<section class=\"part\" id=\"map\"><h2>" + bi("六、水系水质示意图", "6. Network map by class") + "</h2>" + class_legend() +
+        h += "<section class=\"part\" id=\"map\"><h2>" + part_title("水系水质示意图", "Network map by class") + "</h2>" + class_legend() +
              "<p class=\"note\">" +
              (L.schematic ? bi("示意图：干流按长度水平绘制，支流在汇入点以实际长度斜向汇入，汊河为弓形；不代表地理位置。河段颜色为河段末端水质类别，线宽随流量；红圈为未达标断面。",
                                "Schematic: the main river is drawn to length from left to right, tributaries join at their "
@@ -556,8 +590,23 @@ struct Page {
         h += "</section>\n";
     }
 
+    void verdicts() {
+        if (d.verdicts) h += verdicts_section_html(*d.verdicts, part_title("稳态与动态结论对照", "Steady and dynamic verdicts"));
+    }
+
+    void allocation() {
+        if (!d.allocation) return;
+        AllocationNames names;
+        if (!d.scenarios.empty())
+            for (const auto& x : d.scenarios.front().sources)
+                if (!x.town.empty()) names.town_en.emplace_back(x.town, english_or(x.town_en, x.town));
+        if (!d.scenarios.empty())
+            for (const auto& x : d.scenarios.front().sections) names.section_en.emplace_back(x.id, english_or(x.name_en, x.name));
+        h += allocation_section_html(*d.allocation, names, part_title("总量分配", "Load allocation"));
+    }
+
     void method() {
-        h += "<section class=\"part\" id=\"method\"><h2>" + bi("七、方法与输入", "7. Method and inputs") + "</h2><p>" +
+        h += "<section class=\"part\" id=\"method\"><h2>" + part_title("方法与输入", "Method and inputs") + "</h2><p>" +
              bi("稳态一维模型：河段内 dL/dx = q_l·C_L − (k/u)·L 的解析解，交汇处完全混合；k_T = k20·θ^(T−20)。",
                 "Steady one-dimensional model: exact solution of dL/dx = q_l·C_L − (k/u)·L within reaches, complete mixing at "
                 "junctions; k_T = k20·θ^(T−20).") +
@@ -580,8 +629,10 @@ std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
     page.head(lang);
     page.summary();
     page.sections();
+    page.verdicts();
     page.profiles();
     page.apportionment();
+    page.allocation();
     page.inventory();
     page.map();
     page.method();

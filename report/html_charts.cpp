@@ -8,6 +8,7 @@
 #include "reaches/classes.hpp"
 #include "report/html.hpp"
 #include "report/html_parts.hpp"
+#include "report/montecarlo.hpp"
 #include "report/names.hpp"
 
 namespace qingliu::report::html {
@@ -22,6 +23,21 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
     for (const auto& s : series)
         for (auto [x, y] : s.xy) ymax = std::max(ymax, y);
     for (const auto& [x, s] : secs) ymax = std::max(ymax, s->conc_mgL[k]);
+    // Monte Carlo 5-95 % bands at the sections, per scenario that has them (report/montecarlo.hpp)
+    struct Band {
+        std::size_t scen;
+        double x;
+        const MonteCarloRow* row;
+    };
+    std::vector<Band> bands;
+    if (d.montecarlo)
+        for (std::size_t i = 0; i < d.scenarios.size(); ++i)
+            for (const auto& [x, s] : secs)
+                for (const auto& r : d.montecarlo->rows)
+                    if (r.scenario == d.scenarios[i].id && r.section_id == s->id) {
+                        bands.push_back({i, x, &r});
+                        ymax = std::max(ymax, r.p95_mgL[k]);
+                    }
     ymax = std::max(ymax * 1.12, limit_of(d, k, 3) * 1.15);
     const double xmax = std::max(ax.length_km, 1e-3);
     auto X = [&](double x) { return ml + pw * x / xmax; };
@@ -93,6 +109,32 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
              esc(s->name + ": " + fixed(s->conc_mgL[k], conc_digits(k)) + " mg/L, " + reaches::class_label_zh(s->cls[k])) +
              "</title></circle>";
     }
+    // the bands: a bar from the 5 % to the 95 % quantile in the scenario's colour beside the section's dot (left of it
+    // near the right end); the page's script sets them side by side, 7 px apart, for the scenarios shown (data-side is
+    // the direction). The exact values in data-p5 / data-p95 (mg/L).
+    for (const auto& b : bands) {
+        const int side = X(b.x) > ml + pw - 40.0 ? -1 : 1;
+        const double cx = X(b.x);
+        const double y5 = Y(b.row->p5_mgL[k]), y95 = Y(b.row->p95_mgL[k]);
+        const std::string col = scen_colour(b.scen);
+        o += "<g class=\"mcband\" data-scen=\"" + esc(d.scenarios[b.scen].id) + "\" data-section=\"" + esc(b.row->section_id) +
+             "\" data-p5=\"" + num(b.row->p5_mgL[k]) + "\" data-p95=\"" + num(b.row->p95_mgL[k]) + "\" data-side=\"" + std::to_string(side) +
+             "\" transform=\"translate(" + std::to_string(9 * side) + ",0)\"><title>" +
+             esc(scen_name_zh(d.scenarios[b.scen]) + " / " + scen_name_en(d.scenarios[b.scen]) + " — " + b.row->name + ": 5–95 % " +
+                 fixed(b.row->p5_mgL[k], conc_digits(k)) + "–" + fixed(b.row->p95_mgL[k], conc_digits(k)) + " mg/L (蒙特卡洛 Monte Carlo)") +
+             "</title><rect x=\"" + fixed(cx - 3.0, 1) + "\" y=\"" + fixed(y95, 1) + "\" width=\"6\" height=\"" +
+             fixed(std::max(y5 - y95, 0.5), 1) + "\" fill=\"" + col + "\" fill-opacity=\"0.28\"/><line x1=\"" + fixed(cx, 1) + "\" x2=\"" +
+             fixed(cx, 1) + "\" y1=\"" + fixed(y95, 1) + "\" y2=\"" + fixed(y5, 1) + "\" stroke=\"" + col + "\"/><line x1=\"" +
+             fixed(cx - 4.0, 1) + "\" x2=\"" + fixed(cx + 4.0, 1) + "\" y1=\"" + fixed(y95, 1) + "\" y2=\"" + fixed(y95, 1) + "\" stroke=\"" +
+             col + "\"/><line x1=\"" + fixed(cx - 4.0, 1) + "\" x2=\"" + fixed(cx + 4.0, 1) + "\" y1=\"" + fixed(y5, 1) + "\" y2=\"" +
+             fixed(y5, 1) + "\" stroke=\"" + col + "\"/></g>";
+    }
+    if (!bands.empty())  // the chart's own legend entry (kept when the chart is downloaded alone)
+        o += "<g class=\"mclegend\"><rect x=\"" + fixed(W - mr - 198, 1) + "\" y=\"" + fixed(H - 16, 1) +
+             "\" width=\"6\" height=\"12\" fill=\"#111\" fill-opacity=\"0.28\"/><path d=\"M" + fixed(W - mr - 199, 1) + " " +
+             fixed(H - 16, 1) + "h8M" + fixed(W - mr - 195, 1) + " " + fixed(H - 16, 1) + "v12M" + fixed(W - mr - 199, 1) + " " +
+             fixed(H - 4, 1) + "h8\" stroke=\"#111\" fill=\"none\"/><text class=\"tick\" x=\"" + fixed(W - mr - 186, 1) + "\" y=\"" +
+             fixed(H - 6, 1) + "\"><tspan class=\"zh\">蒙特卡洛 5–95 % 区间</tspan><tspan class=\"en\">Monte Carlo 5–95 % band</tspan></text></g>";
     // one line per scenario
     for (std::size_t i = 0; i < series.size(); ++i) {
         if (series[i].xy.empty()) continue;

@@ -3,6 +3,10 @@
 // and the chart tools (parameter and scenario picker of the profiles, SVG and PNG download of every chart).
 #include <string>
 
+#include "report/verdicts.hpp"
+#include <utility>
+#include <vector>
+
 #include "report/html.hpp"
 #include "report/html_parts.hpp"
 
@@ -58,6 +62,8 @@ std::string print_css(const ReportData& d) {
  svg.chart{max-width:100%}
  svg.map{max-height:200mm}
  .card{padding:4pt 8pt}
+ table.allocation{font-size:7pt}
+ table.allocation th,table.allocation td{padding:1pt 2pt}
 }
 )CSS";
 }
@@ -73,11 +79,13 @@ std::string cover_html(const ReportData& d) {
     row("版本", "Version", esc("qingliu " + d.version));
     row("情景", "Scenarios", std::to_string(d.scenarios.size()));
     o += "</table><ol class=\"toc\">";
-    for (const auto& [zh, en] : std::initializer_list<std::pair<const char*, const char*>>{
-             {"概况", "Summary"}, {"断面水质与达标情况", "Monitoring sections"}, {"沿程浓度剖面", "Longitudinal profiles"},
-             {"断面污染来源解析", "Source apportionment"}, {"污染负荷清单", "Load inventory"}, {"水系水质示意图", "Network map"},
-             {"方法与输入", "Method and inputs"}})
-        o += "<li>" + bi(zh, en) + "</li>";
+    std::vector<std::pair<const char*, const char*>> parts = {
+        {"概况", "Summary"}, {"断面水质与达标情况", "Monitoring sections"}, {"沿程浓度剖面", "Longitudinal profiles"},
+        {"断面污染来源解析", "Source apportionment"}, {"污染负荷清单", "Load inventory"}, {"水系水质示意图", "Network map"},
+        {"方法与输入", "Method and inputs"}};
+    if (d.allocation) parts.insert(parts.begin() + 4, {"总量分配", "Load allocation"});  // the page's order (html.cpp)
+    if (d.verdicts) parts.insert(parts.begin() + 2, {"稳态与动态结论对照", "Steady and dynamic verdicts"});
+    for (const auto& [zh, en] : parts) o += "<li>" + bi(zh, en) + "</li>";
     return o + "</ol>";
 }
 
@@ -87,7 +95,11 @@ function lang(){return b.classList.contains('lang-en')?'en':'zh';}
 // --- profile picker: parameters (figures) and scenarios (lines)
 function applyPicker(){
  var on={};document.querySelectorAll('[data-scen-check]').forEach(function(c){on[c.getAttribute('data-scen-check')]=c.checked;c.parentNode.classList.toggle('off',!c.checked);});
- document.querySelectorAll('path.series').forEach(function(p){var s=p.getAttribute('data-scen');p.classList.toggle('off',on[s]===false);});
+ document.querySelectorAll('path.series,g.mcband').forEach(function(p){var s=p.getAttribute('data-scen');p.classList.toggle('off',on[s]===false);});
+ // Monte Carlo bands of the scenarios shown, side by side beside each section's dot
+ document.querySelectorAll('svg.profile').forEach(function(svg){var at={};svg.querySelectorAll('g.mcband').forEach(function(g){if(g.classList.contains('off'))return;
+  var k=g.getAttribute('data-section');(at[k]=at[k]||[]).push(g);});
+  Object.keys(at).forEach(function(k){at[k].forEach(function(g,i){var side=+g.getAttribute('data-side')||1;g.setAttribute('transform','translate('+side*(9+7*i)+',0)');});});});
 }
 document.querySelectorAll('[data-scen-check]').forEach(function(c){c.addEventListener('change',applyPicker);});
 function showParam(k){document.querySelectorAll('figure[data-param]').forEach(function(f){f.style.display=(k==='all'||f.getAttribute('data-param')===k)?'':'none';});

@@ -98,6 +98,8 @@ struct Scenario {
 
 struct MixingSection;    // report/mixing.hpp
 struct MonteCarloTable;  // report/montecarlo.hpp
+struct AllocationTable;  // report/allocation.hpp
+struct VerdictTable;     // report/verdicts.hpp
 
 struct ReportData {
     std::int64_t run_id = 0;
@@ -112,6 +114,8 @@ struct ReportData {
     reaches::ClassTable classes = reaches::ClassTable::gb3838();  ///< the class table the run was judged by
     std::shared_ptr<const MixingSection> mixing;  ///< outfall mixing zones (qingliu mixing); null: no such section
     std::shared_ptr<const MonteCarloTable> montecarlo;  ///< probabilities of meeting targets (run --monte-carlo); null: none
+    std::shared_ptr<const AllocationTable> allocation;  ///< load allocation of the baseline (总量分配); null: not stored
+    std::shared_ptr<const VerdictTable> verdicts;  ///< steady and dynamic verdicts (qingliu dynamic); null: none
 
     bool has_geometry() const;  ///< every reach has a line of two or more vertices
 };

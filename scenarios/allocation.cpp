@@ -244,7 +244,11 @@ AllocationProblem allocation_problem(const CaseModel& m, const Apportionment& a,
 
 std::vector<AllocationEntry> allocation_table(const CaseModel& m, const ReductionOptions& opt, AllocationBy by,
                                               const std::vector<std::string>& section_ids) {
-    const Apportionment a = apportion(m, {}, opt);
+    return allocation_table(m, apportion(m, {}, opt), by, section_ids);
+}
+
+std::vector<AllocationEntry> allocation_table(const CaseModel& m, const Apportionment& a, AllocationBy by,
+                                              const std::vector<std::string>& section_ids) {
     const UnitIndicators ind = inventory_indicators(m);
     std::vector<AllocationEntry> out;
     for (std::size_t s = 0; s < m.sections.size(); ++s) {

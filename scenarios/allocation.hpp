@@ -100,5 +100,8 @@ struct AllocationEntry {
 };
 std::vector<AllocationEntry> allocation_table(const CaseModel& m, const ReductionOptions& opt, AllocationBy by,
                                               const std::vector<std::string>& section_ids = {});
+/// As above from an apportionment of m already made with the margin of safety wanted (apportion(m, {}, opt)).
+std::vector<AllocationEntry> allocation_table(const CaseModel& m, const Apportionment& a, AllocationBy by,
+                                              const std::vector<std::string>& section_ids = {});
 
 }  // namespace qingliu::scenarios

@@ -119,7 +119,7 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
         CHECK(count(sec_part, id) == 11);
     }
     // the load inventory by type: every scenario in each table (one per state variable: COD, NH3-N, TP)
-    const std::string load_part = between(text, "五、污染负荷清单", "污染源清单（现状）");
+    const std::string load_part = between(text, "六、污染负荷清单", "污染源清单（现状）");
     REQUIRE(!load_part.empty());
     for (std::size_t r = 1; r < scen.size(); ++r) {
         const std::string id = scen[r][column(scen[0], "scenario")];
@@ -127,9 +127,25 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
         CHECK(std::regex_search(load_part, std::regex("\\[" + id + "\\]")));
         CHECK(count(load_part, "[" + id + "]") == kNumConstituents);
     }
+    // the load allocation: one table per grouping, section and state variable of allocation.csv, each with its total
+    // row printed, and every allocation unit named
+    const std::string alloc_part = between(text, "五、总量分配", "六、污染负荷清单");
+    REQUIRE(!alloc_part.empty());
+    const auto alloc = read_csv_rows(rep / "allocation.csv");
+    REQUIRE(alloc.size() > 1);
+    std::set<std::string> tables, units;
+    for (std::size_t r = 1; r < alloc.size(); ++r) {
+        tables.insert(alloc[r][column(alloc[0], "by")] + "/" + alloc[r][column(alloc[0], "section_id")] + "/" + alloc[r][column(alloc[0], "constituent")]);
+        if (alloc[r][column(alloc[0], "by")] == "town") units.insert(alloc[r][column(alloc[0], "unit")]);
+    }
+    CHECK(count(alloc_part, "合计") == static_cast<int>(tables.size()));
+    for (const auto& u : units) {
+        INFO(u);
+        CHECK(alloc_part.find(u) != std::string::npos);
+    }
     // every section heading of the parts, and no control of the screen page (scenario bar, download buttons)
-    for (const char* h : {"一、概况", "二、断面水质与达标情况", "三、沿程浓度剖面", "四、断面污染来源解析", "五、污染负荷清单",
-                          "六、水系水质示意图", "七、方法与输入"})
+    for (const char* h : {"一、概况", "二、断面水质与达标情况", "三、沿程浓度剖面", "四、断面污染来源解析", "五、总量分配",
+                          "六、污染负荷清单", "七、水系水质示意图", "八、方法与输入"})
         CHECK(text.find(h) != std::string::npos);
     CHECK(text.find("English") == std::string::npos);  // the language buttons
     CHECK(text.find("PNG") == std::string::npos);      // the download buttons of the charts

@@ -99,7 +99,7 @@ TEST_CASE("report: report.xlsx holds every CSV table, cell for cell, numbers as 
     const std::vector<std::pair<std::string, std::string>> tables = {
         {"scenarios.csv", "情景 scenarios"},  {"sections.csv", "断面 sections"},         {"reaches.csv", "河段 reaches"},
         {"profile.csv", "剖面 profile"},      {"sources.csv", "污染源 sources"},         {"loads_by_type.csv", "分类负荷 loads by type"},
-        {"apportionment.csv", "来源解析 apportionment"}};
+        {"apportionment.csv", "来源解析 apportionment"}, {"allocation.csv", "总量分配 allocation"}};
     // one sheet per CSV table in the report's order, then the About sheet
     REQUIRE(sheet_names.size() == tables.size() + 1);
     CHECK(sheet_names.back() == "说明 About");
