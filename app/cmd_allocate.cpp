@@ -56,7 +56,7 @@ void register_allocate(CLI::App& cli, Globals& g, Action& action) {
             at.mos = o->mos_pct / 100.0;
             report::append_allocation(at, m, table, by);
             io::OutputDir out(o->out_dir);
-            out.stage("allocation.csv", report::allocation_csv(at), true);
+            out.stage("allocation.csv", io::allocation_csv(at), true);
             out.commit();
             if (g.quiet) return static_cast<int>(kOk);
             constexpr double t_a = kTonnePerYearPerGramPerSecond;

@@ -50,7 +50,7 @@ void register_report(CLI::App& cli, Globals& g, Action& action) {
             out.stage("network.gpkg", io::network_gpkg_bytes(d, layout));
             progress(0.5);
             for (const auto& [name, text] : io::report_tables(d)) out.stage(name, text, true);
-            if (d.allocation) out.stage("allocation.csv", report::allocation_csv(*d.allocation), true);  // the workbook's sheet
+            if (d.allocation) out.stage("allocation.csv", io::allocation_csv(*d.allocation), true);  // the workbook's sheet
             progress(0.6);
             out.stage("report.xlsx", io::report_xlsx_bytes(d, {}, [&](double f) { progress(0.6 + 0.4 * f); }));
             const auto files = out.commit();

@@ -5,6 +5,7 @@
 
 #include "common/units.hpp"
 #include "io/export_tables.hpp"
+#include "report/allocation.hpp"
 #include "io/results.hpp"
 #include "loads/source.hpp"
 #include "reaches/classes.hpp"
@@ -137,30 +138,29 @@ std::string capacity_csv(const scenarios::CaseModel& m, const std::vector<scenar
     return csv;
 }
 
-std::string allocation_csv(const scenarios::CaseModel& m, const std::vector<scenarios::AllocationEntry>& table,
-                           const std::string& condition, double mos_fraction) {
-    constexpr double t_a = kTonnePerYearPerGramPerSecond;
-    std::string csv = "condition,mos,section_id,section_name,constituent,method,method_zh,unit,current_t_a,allowed_t_a,cut_t_a,"
+namespace {
+// ";"-separated lists (the Gini indicators and coefficients of allocation.csv)
+std::string join_list(const std::vector<std::string>& v) {
+    std::string o;
+    for (std::size_t i = 0; i < v.size(); ++i) o += (i ? ";" : "") + v[i];
+    return o;
+}
+std::string join_list(const std::vector<double>& v) {
+    std::string o;
+    for (std::size_t i = 0; i < v.size(); ++i) o += (i ? ";" : "") + num(v[i]);
+    return o;
+}
+}  // namespace
+
+std::string allocation_csv(const report::AllocationTable& t) {
+    std::string csv = "condition,mos,by,section_id,section_name,constituent,method,method_zh,unit,current_t_a,allowed_t_a,cut_t_a,"
                       "cut_share,section_mgL,target_mgL,feasible,gini_indicator,gini_current,gini_allowed\n";
-    for (const auto& e : table) {
-        const auto& sec = m.sections[e.section];
-        const std::string c = std::string(key(kConstituents[e.constituent]));
-        for (const auto& r : e.results) {
-            // Gini coefficients, one per indicator, ";"-separated in the order of the indicator names
-            std::string gi_names, gi_cur, gi_new;
-            for (std::size_t k = 0; k < r.gini.size(); ++k) {
-                gi_names += (k ? ";" : "") + e.indicator_names[k];
-                gi_cur += (k ? ";" : "") + num(r.gini_current[k]);
-                gi_new += (k ? ";" : "") + num(r.gini[k]);
-            }
-            for (const auto& u : r.units)
-                csv += csv_quote(condition) + "," + num(mos_fraction) + "," + csv_quote(sec.id) + "," + csv_quote(sec.name) + "," + c + "," +
-                       scenarios::allocation_method_key(r.method) + "," + scenarios::allocation_method_zh(r.method) + "," + csv_quote(u.id) + "," +
-                       num(u.current_gs * t_a) + "," + num(u.allowed_gs * t_a) + "," + num(u.cut_gs * t_a) + "," + num(u.cut_share) + "," +
-                       num(e.total_mgL - r.reduction_mgL) + "," + num(e.target_mgL) + "," + (r.feasible ? "yes" : "no") + "," +
-                       csv_quote(gi_names) + "," + csv_quote(gi_cur) + "," + csv_quote(gi_new) + "\n";
-        }
-    }
+    for (const auto& x : t.rows)
+        csv += csv_quote(t.condition) + "," + num(t.mos) + "," + x.by + "," + csv_quote(x.section_id) + "," + csv_quote(x.section_name) + "," +
+               x.constituent + "," + x.method + "," + report::allocation_method_zh(x.method) + "," + csv_quote(x.unit) + "," + num(x.current_t_a) +
+               "," + num(x.allowed_t_a) + "," + num(x.cut_t_a) + "," + num(x.cut_share) + "," + num(x.section_mgL) + "," +
+               num(x.target_mgL) + "," + (x.feasible ? "yes" : "no") + "," + csv_quote(join_list(x.gini_indicators)) + "," +
+               csv_quote(join_list(x.gini_current)) + "," + csv_quote(join_list(x.gini_allowed)) + "\n";
     return csv;
 }
 

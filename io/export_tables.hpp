@@ -15,6 +15,7 @@
 #include "loads/inventory.hpp"
 #include "reaches/line_network.hpp"
 #include "report/mixing.hpp"
+#include "report/allocation.hpp"
 #include "report/montecarlo.hpp"
 #include "report/report.hpp"
 #include "scenarios/allocation.hpp"
@@ -101,10 +102,10 @@ std::string required_reduction_csv(const scenarios::CaseModel& m, const scenario
 std::string capacity_csv(const scenarios::CaseModel& m, const std::vector<scenarios::ReachCapacity>& caps, const ApportionContext& at,
                          double mos_fraction, scenarios::DischargePoint discharge);
 
-/// allocation.csv: condition,mos,section_id,section_name,constituent,method,method_zh,unit,current_t_a,allowed_t_a,
-/// cut_t_a,cut_share,section_mgL,target_mgL,feasible,gini_indicator,gini_current,gini_allowed
-std::string allocation_csv(const scenarios::CaseModel& m, const std::vector<scenarios::AllocationEntry>& table,
-                           const std::string& condition, double mos_fraction);
+/// allocation.csv: condition,mos,by,section_id,section_name,constituent,method,method_zh,unit,current_t_a,allowed_t_a,
+/// cut_t_a,cut_share,section_mgL,target_mgL,feasible,gini_indicator,gini_current,gini_allowed (the Gini columns
+/// ';'-separated per indicator).
+std::string allocation_csv(const report::AllocationTable& t);
 
 /// plan.csv: measure_id,name,name_en,kind,group,invest_wan,annual_wan,cost_wan,chosen,note (cost = invest + annual x
 /// annual_cost_factor; measures left out of the candidates follow, with their reason)

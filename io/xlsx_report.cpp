@@ -354,7 +354,7 @@ std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::stri
 std::string report_xlsx_bytes(const report::ReportData& d, const std::vector<std::pair<std::string, std::string>>& extra_tables,
                               const std::function<void(double)>& progress) {
     auto tables = io::report_tables(d);
-    if (d.allocation) tables.emplace_back("allocation.csv", report::allocation_csv(*d.allocation));
+    if (d.allocation) tables.emplace_back("allocation.csv", io::allocation_csv(*d.allocation));
     tables.insert(tables.end(), extra_tables.begin(), extra_tables.end());
     return report_xlsx_bytes(tables, {d.case_name, d.case_name_en, std::to_string(d.run_id) + " (" + d.command + ")", d.created_utc,
                                       d.version},

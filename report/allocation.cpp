@@ -17,24 +17,6 @@ using html::bi;
 using html::esc;
 
 /// A CSV field: quoted (with doubled quotes) when it holds a comma, quote or line break.
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-}
-
-std::string join(const std::vector<std::string>& v) {
-    std::string o;
-    for (std::size_t i = 0; i < v.size(); ++i) o += (i ? ";" : "") + v[i];
-    return o;
-}
-std::string join(const std::vector<double>& v) {
-    std::string o;
-    for (std::size_t i = 0; i < v.size(); ++i) o += (i ? ";" : "") + num(v[i]);
-    return o;
-}
-
 std::string td_num(double v, int digits) { return "<td class=\"n\">" + fixed(v, digits) + "</td>"; }
 
 std::string type_name(const std::string& t, bool zh) {
@@ -100,18 +82,6 @@ std::string allocation_method_en(const std::string& k) {
     if (k == "least_cost") return "Least cost";
     if (k == "gini") return "Gini coefficient";
     return k;
-}
-
-std::string allocation_csv(const AllocationTable& t) {
-    std::string csv = "condition,mos,by,section_id,section_name,constituent,method,method_zh,unit,current_t_a,allowed_t_a,cut_t_a,"
-                      "cut_share,section_mgL,target_mgL,feasible,gini_indicator,gini_current,gini_allowed\n";
-    for (const auto& x : t.rows)
-        csv += csv_field(t.condition) + "," + num(t.mos) + "," + x.by + "," + csv_field(x.section_id) + "," + csv_field(x.section_name) + "," +
-               x.constituent + "," + x.method + "," + allocation_method_zh(x.method) + "," + csv_field(x.unit) + "," + num(x.current_t_a) +
-               "," + num(x.allowed_t_a) + "," + num(x.cut_t_a) + "," + num(x.cut_share) + "," + num(x.section_mgL) + "," +
-               num(x.target_mgL) + "," + (x.feasible ? "yes" : "no") + "," + csv_field(join(x.gini_indicators)) + "," +
-               csv_field(join(x.gini_current)) + "," + csv_field(join(x.gini_allowed)) + "\n";
-    return csv;
 }
 
 std::string allocation_section_html(const AllocationTable& t, const AllocationNames& names, const std::string& title_html) {

@@ -49,11 +49,6 @@ void append_allocation(AllocationTable& t, const scenarios::CaseModel& m, const 
 std::string allocation_method_en(const std::string& key);
 std::string allocation_method_zh(const std::string& key);
 
-/// allocation.csv: condition,mos,by,section_id,section_name,constituent,method,method_zh,unit,current_t_a,allowed_t_a,
-/// cut_t_a,cut_share,section_mgL,target_mgL,feasible,gini_indicator,gini_current,gini_allowed (the Gini columns
-/// ';'-separated per indicator).
-std::string allocation_csv(const AllocationTable& t);
-
 /// Town and source-type names in English for the report's allocation table (unit -> English); units not listed are
 /// shown as they are.
 struct AllocationNames {
