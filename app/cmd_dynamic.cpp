@@ -30,7 +30,7 @@
 #include "loads/load_series.hpp"
 #include "reaches/dynamic.hpp"
 #include "reaches/steady.hpp"
-#include "scenarios/verdict.hpp"
+#include "analyses/verdict.hpp"
 
 namespace qingliu::app {
 

@@ -15,7 +15,7 @@
 #include "io/xlsx_report.hpp"
 #include "scenarios/check.hpp"
 #include "report/collect.hpp"
-#include "scenarios/solve.hpp"
+#include "analyses/solve.hpp"
 #include "scenarios/parameters.hpp"
 
 namespace qingliu::app {

@@ -11,7 +11,7 @@
 #include "io/output.hpp"
 #include "io/water_quality_csv.hpp"
 #include "reaches/classes.hpp"
-#include "scenarios/water_quality.hpp"
+#include "analyses/water_quality.hpp"
 
 namespace qingliu::app {
 

@@ -24,7 +24,7 @@
 #include "loads/load_series.hpp"
 #include "mpi/world.hpp"
 #include "reaches/dynamic.hpp"
-#include "scenarios/montecarlo.hpp"
+#include "optimize/montecarlo.hpp"
 
 using namespace qingliu;
 

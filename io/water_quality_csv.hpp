@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "scenarios/case.hpp"
-#include "scenarios/water_quality.hpp"
+#include "analyses/water_quality.hpp"
 
 namespace qingliu::io {
 

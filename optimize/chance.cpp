@@ -1,4 +1,4 @@
-#include "scenarios/chance.hpp"
+#include "optimize/chance.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -1,10 +1,10 @@
-// Modelled against observed section status (scenarios/validate.hpp), against a hand count and a closed form.
+// Modelled against observed section status (analyses/validate.hpp), against a hand count and a closed form.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 
 #include "common/error.hpp"
-#include "scenarios/validate.hpp"
+#include "analyses/validate.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <thread>
 
-#include "scenarios/apportion.hpp"
+#include "analyses/apportion.hpp"
 #include "scenarios/measures.hpp"
 
 using namespace qingliu;

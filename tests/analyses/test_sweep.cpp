@@ -12,7 +12,7 @@
 #include "common/error.hpp"
 #include "io/case_reader.hpp"
 #include "reaches/steady.hpp"
-#include "scenarios/sweep.hpp"
+#include "analyses/sweep.hpp"
 
 using namespace qingliu;
 

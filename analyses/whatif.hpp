@@ -14,7 +14,7 @@
 
 #include "scenarios/case.hpp"
 #include "scenarios/measures.hpp"
-#include "scenarios/sweep.hpp"
+#include "analyses/sweep.hpp"
 
 namespace qingliu::scenarios {
 

@@ -1,4 +1,4 @@
-#include "scenarios/solve.hpp"
+#include "analyses/solve.hpp"
 
 #include <atomic>
 #include <mutex>

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "scenarios/water_quality.hpp"
+#include "analyses/water_quality.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;

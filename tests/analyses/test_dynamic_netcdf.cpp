@@ -202,7 +202,7 @@ TEST_CASE("reach series handed over as solved equal the series kept in memory, a
 }
 
 TEST_CASE("dynamic command: NetCDF series equal its CSV tables and are stored with their digest", "[dynamic][netcdf][cli]") {
-    const test::fs::path dir = test::source_dir() / "tests/dynamic/data/mini";
+    const test::fs::path dir = test::source_dir() / "tests/data/dynamic-mini";
     const test::fs::path out = test::temp_dir("dyn-netcdf");
     std::string log;
     REQUIRE(test::run_cli("--store " + (out / "s.sqlite").string() + " dynamic " + dir.string() + " --out " + (out / "res").string(), &log) ==

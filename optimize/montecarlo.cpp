@@ -1,4 +1,4 @@
-#include "scenarios/montecarlo.hpp"
+#include "optimize/montecarlo.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -170,7 +170,7 @@ TEST_CASE("flow and load tables: every problem with file, record and field", "[d
 TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic case", "[dynamic][cli]") {
     namespace fs = std::filesystem;
     std::vector<fs::path> cases;
-    for (const fs::path& root : {test::source_dir() / "tests/dynamic/data", test::source_dir() / "data/cases"}) {
+    for (const fs::path& root : {test::source_dir() / "tests/data", test::source_dir() / "data/cases"}) {
         if (!fs::exists(root)) continue;
         for (const auto& e : fs::directory_iterator(root))
             if (fs::exists(e.path() / "case.toml") && ("\n" + test::read_file(e.path() / "case.toml")).find("\n[dynamic]") != std::string::npos)
@@ -207,7 +207,7 @@ TEST_CASE("dynamic command: outputs, run store and mass balance on every dynamic
         // A design year by default (and with --dry-year) on the test case: in the driest month the gauge reach's mean
         // flow is the design flow of the steady model (the natural design flow scaled to, plus the sources' constant
         // water). Float outputs: 1e-6. --recorded-year keeps the recorded flows, whose driest month is not the design.
-        const fs::path dir = test::source_dir() / "tests/dynamic/data/mini";
+        const fs::path dir = test::source_dir() / "tests/data/dynamic-mini";
         const fs::path out = test::temp_dir("dyn-dry");
         const io::LoadedCase lc = io::load_case(dir.string());
         const std::int32_t gauge = lc.model.net.topo.find(lc.dynamic.gauge_reach);

@@ -17,8 +17,8 @@
 #include <functional>
 #include <vector>
 
-#include "scenarios/montecarlo.hpp"
-#include "scenarios/optimize.hpp"
+#include "optimize/montecarlo.hpp"
+#include "optimize/optimize.hpp"
 
 namespace qingliu::scenarios {
 

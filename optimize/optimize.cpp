@@ -1,4 +1,4 @@
-#include "scenarios/optimize.hpp"
+#include "optimize/optimize.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "scenarios/whatif.hpp"
+#include "analyses/whatif.hpp"
 
 #include <algorithm>
 #include <cmath>

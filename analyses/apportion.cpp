@@ -1,4 +1,4 @@
-#include "scenarios/apportion.hpp"
+#include "analyses/apportion.hpp"
 
 #include <algorithm>
 #include <cmath>

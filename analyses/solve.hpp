@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/apportion.hpp"
+#include "analyses/apportion.hpp"
 #include "scenarios/case.hpp"
 #include "scenarios/measures.hpp"
 

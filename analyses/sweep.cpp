@@ -1,4 +1,4 @@
-#include "scenarios/sweep.hpp"
+#include "analyses/sweep.hpp"
 
 #include <tbb/parallel_for.h>
 

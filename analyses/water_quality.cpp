@@ -1,4 +1,4 @@
-#include "scenarios/water_quality.hpp"
+#include "analyses/water_quality.hpp"
 
 #include "reaches/wq_sources.hpp"
 

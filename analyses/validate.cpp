@@ -1,4 +1,4 @@
-#include "scenarios/validate.hpp"
+#include "analyses/validate.hpp"
 
 #include <cmath>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include "scenarios/verdict.hpp"
+#include "analyses/verdict.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "scenarios/allocation.hpp"
+#include "analyses/allocation.hpp"
 
 #include <algorithm>
 #include <cmath>

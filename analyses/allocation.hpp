@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/apportion.hpp"
+#include "analyses/apportion.hpp"
 
 namespace qingliu::scenarios {
 

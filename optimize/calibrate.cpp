@@ -1,4 +1,4 @@
-#include "scenarios/calibrate.hpp"
+#include "optimize/calibrate.hpp"
 
 #include <algorithm>
 #include <cmath>
