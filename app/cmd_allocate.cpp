@@ -1,5 +1,5 @@
 // qingliu allocate CASE: the load allowed at each controlling section shared among towns or source types
-// (scenarios/allocation.hpp), by every method, with the margin of safety kept.
+// (analyses/allocation.hpp), by every method, with the margin of safety kept.
 #include <cstdio>
 #include <memory>
 
@@ -12,7 +12,7 @@
 #include "io/output.hpp"
 #include "io/results.hpp"
 #include "report/allocation.hpp"
-#include "scenarios/allocation.hpp"
+#include "analyses/allocation.hpp"
 #include "scenarios/conditions.hpp"
 
 namespace qingliu::app {

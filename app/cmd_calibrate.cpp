@@ -1,5 +1,5 @@
 // qingliu calibrate CASE: decay rates (and optionally entry coefficients) fitted to observed section concentrations
-// (scenarios/calibrate.hpp; observations from io/observations_reader.hpp).
+// (optimize/calibrate.hpp; observations from io/observations_reader.hpp).
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -16,7 +16,7 @@
 #include "io/export_tables.hpp"
 #include "io/output.hpp"
 #include "io/run_data.hpp"
-#include "scenarios/calibrate.hpp"
+#include "optimize/calibrate.hpp"
 
 namespace qingliu::app {
 

@@ -23,7 +23,7 @@
 #include "io/output.hpp"
 #include "io/store_dynamic.hpp"
 #include "io/store_verdicts.hpp"
-#include "scenarios/simulate.hpp"
+#include "analyses/simulate.hpp"
 
 namespace qingliu::app {
 

@@ -1,6 +1,6 @@
 // qingliu run CASE --monte-carlo N [--scenario ID ...] [--seed S] [--uncertainty FILE]: each section's probability of
 // meeting its target under the baseline and each scenario, and the 5-95 % band of its concentrations, under
-// coefficient uncertainty (scenarios/montecarlo.hpp). Started by mpirun, the draws are shared among the processes
+// coefficient uncertainty (optimize/montecarlo.hpp). Started by mpirun, the draws are shared among the processes
 // (mpi/world.hpp) and rank 0 writes exactly what one process would.
 #include <algorithm>
 #include <cstdio>
@@ -24,8 +24,8 @@
 #include "mpi/world.hpp"
 #include "report/collect.hpp"
 #include "report/montecarlo.hpp"
-#include "scenarios/montecarlo.hpp"
-#include "scenarios/solve.hpp"
+#include "optimize/montecarlo.hpp"
+#include "analyses/solve.hpp"
 
 namespace qingliu::app {
 

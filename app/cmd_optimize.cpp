@@ -1,4 +1,4 @@
-// qingliu optimize CASE: the least-cost set of measures meeting every section's target (scenarios/optimize.hpp).
+// qingliu optimize CASE: the least-cost set of measures meeting every section's target (optimize/optimize.hpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -17,8 +17,8 @@
 #include "io/export_tables.hpp"
 #include "io/output.hpp"
 #include "io/run_data.hpp"
-#include "scenarios/chance.hpp"
-#include "scenarios/optimize.hpp"
+#include "optimize/chance.hpp"
+#include "optimize/optimize.hpp"
 
 namespace qingliu::app {
 

@@ -18,7 +18,7 @@
 #include "scenarios/check.hpp"
 #include "scenarios/conditions.hpp"
 #include "report/collect.hpp"
-#include "scenarios/solve.hpp"
+#include "analyses/solve.hpp"
 #include "scenarios/parameters.hpp"
 
 namespace qingliu::app {

@@ -16,9 +16,9 @@
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
 #include "report/collect.hpp"
-#include "scenarios/apportion.hpp"
+#include "analyses/apportion.hpp"
 #include "scenarios/conditions.hpp"
-#include "scenarios/verdict.hpp"
+#include "analyses/verdict.hpp"
 
 namespace qingliu::app {
 

@@ -1,4 +1,4 @@
-// qingliu validate CASE: modelled against observed section class and concentrations (scenarios/validate.hpp;
+// qingliu validate CASE: modelled against observed section class and concentrations (analyses/validate.hpp;
 // observations from io/observations_reader.hpp), with the agreement counted.
 #include <cmath>
 #include <cstdio>
@@ -14,7 +14,7 @@
 #include "io/output.hpp"
 #include "io/results.hpp"
 #include "io/validation_output.hpp"
-#include "scenarios/validate.hpp"
+#include "analyses/validate.hpp"
 
 namespace qingliu::app {
 

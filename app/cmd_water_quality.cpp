@@ -1,7 +1,7 @@
 // qingliu water-quality CASE [--scenario ID ...] [--out DIR] [--apportion [--mos PCT] [--condition ID]]: the case
 // (baseline and scenarios) evaluated with the QUAL2K-class kinetics, every section classified over every GB 3838 item
 // with its exceeding items; with --apportion, every item's sources, required cut and capacity at the baseline in the
-// design condition (scenarios/water_quality_apportion.hpp).
+// design condition (analyses/water_quality_apportion.hpp).
 #include <algorithm>
 #include <set>
 #include <cstdio>
@@ -18,10 +18,10 @@
 #include "io/water_quality_csv.hpp"
 #include "reaches/classes.hpp"
 #include "scenarios/conditions.hpp"
-#include "scenarios/water_quality.hpp"
-#include "scenarios/water_quality_apportion.hpp"
-#include "scenarios/water_quality_montecarlo.hpp"
-#include "scenarios/water_quality_optimize.hpp"
+#include "analyses/water_quality.hpp"
+#include "analyses/water_quality_apportion.hpp"
+#include "optimize/water_quality_montecarlo.hpp"
+#include "optimize/water_quality_optimize.hpp"
 
 namespace qingliu::app {
 

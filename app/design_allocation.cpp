@@ -1,7 +1,7 @@
 #include "app/design_allocation.hpp"
 
-#include "scenarios/allocation.hpp"
-#include "scenarios/apportion.hpp"
+#include "analyses/allocation.hpp"
+#include "analyses/apportion.hpp"
 #include "scenarios/conditions.hpp"
 
 namespace qingliu::app {

@@ -1,12 +1,12 @@
 // The load allocation a stored run carries for its report: the baseline in the design condition (the case as given),
-// with the default margin of safety, by town and by source type (scenarios/allocation.hpp computes, the run store
+// with the default margin of safety, by town and by source type (analyses/allocation.hpp computes, the run store
 // writes what it is given).
 #pragma once
 #include <memory>
 
 #include "io/case_reader.hpp"
 #include "report/allocation.hpp"
-#include "scenarios/solve.hpp"
+#include "analyses/solve.hpp"
 
 namespace qingliu::app {
 

@@ -28,7 +28,7 @@
 #include <tbb/task_arena.h>
 
 #include "bench/synthetic.hpp"
-#include "scenarios/simulate.hpp"
+#include "analyses/simulate.hpp"
 
 using namespace qingliu;
 

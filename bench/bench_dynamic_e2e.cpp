@@ -32,7 +32,7 @@
 #include "common/error.hpp"
 #include "io/case_reader.hpp"
 #include "io/dynamic_inputs.hpp"
-#include "scenarios/simulate.hpp"
+#include "analyses/simulate.hpp"
 
 extern char** environ;
 

@@ -21,8 +21,8 @@
 
 #include "bench/synthetic.hpp"
 #include "mpi/world.hpp"
-#include "scenarios/montecarlo.hpp"
-#include "scenarios/simulate.hpp"
+#include "optimize/montecarlo.hpp"
+#include "analyses/simulate.hpp"
 
 using namespace qingliu;
 

@@ -33,7 +33,7 @@
 
 #include "bench/synthetic.hpp"
 #include "scenarios/measures.hpp"
-#include "scenarios/sweep.hpp"
+#include "analyses/sweep.hpp"
 
 using namespace qingliu;
 using Clock = std::chrono::steady_clock;

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "common/error.hpp"
-#include "scenarios/simulate.hpp"
+#include "analyses/simulate.hpp"
 
 namespace qingliu::bench {
 namespace {

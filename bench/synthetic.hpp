@@ -41,7 +41,7 @@
 #include "scenarios/case.hpp"
 
 namespace qingliu::scenarios {
-struct DynamicInputs;  // scenarios/simulate.hpp
+struct DynamicInputs;  // analyses/simulate.hpp
 }
 
 namespace qingliu::bench {

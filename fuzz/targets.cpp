@@ -12,7 +12,7 @@
 #include "io/series_reader.hpp"
 #include "io/table.hpp"
 #include "reaches/classes.hpp"
-#include "scenarios/apportion.hpp"
+#include "analyses/apportion.hpp"
 
 namespace qingliu::fuzz {
 namespace fs = std::filesystem;

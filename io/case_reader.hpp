@@ -10,7 +10,7 @@
 #include "io/table.hpp"
 #include "scenarios/case.hpp"
 #include "scenarios/measures.hpp"
-#include "scenarios/water_quality.hpp"
+#include "analyses/water_quality.hpp"
 
 namespace qingliu::io {
 

@@ -17,7 +17,7 @@
 #include "io/netcdf_series.hpp"
 #include "io/store.hpp"
 #include "io/store_dynamic.hpp"
-#include "scenarios/simulate.hpp"
+#include "analyses/simulate.hpp"
 
 namespace qingliu::io {
 

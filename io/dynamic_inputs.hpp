@@ -3,7 +3,7 @@
 // temperatures, checked against the case (gauge and reach ids, source ids and types).
 #pragma once
 #include "io/case_reader.hpp"
-#include "scenarios/simulate.hpp"
+#include "analyses/simulate.hpp"
 
 namespace qingliu::io {
 

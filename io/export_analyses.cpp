@@ -9,7 +9,7 @@
 #include "io/results.hpp"
 #include "loads/source.hpp"
 #include "reaches/classes.hpp"
-#include "scenarios/verdict.hpp"
+#include "analyses/verdict.hpp"
 
 namespace qingliu::io {
 

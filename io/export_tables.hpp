@@ -18,13 +18,13 @@
 #include "report/allocation.hpp"
 #include "report/montecarlo.hpp"
 #include "report/report.hpp"
-#include "scenarios/allocation.hpp"
-#include "scenarios/apportion.hpp"
-#include "scenarios/calibrate.hpp"
+#include "analyses/allocation.hpp"
+#include "analyses/apportion.hpp"
+#include "optimize/calibrate.hpp"
 #include "scenarios/case.hpp"
-#include "scenarios/chance.hpp"
+#include "optimize/chance.hpp"
 #include "scenarios/conditions.hpp"
-#include "scenarios/optimize.hpp"
+#include "optimize/optimize.hpp"
 
 namespace qingliu::io {
 

@@ -5,7 +5,7 @@
 #include "io/store_report.hpp"
 #include "report/collect.hpp"
 #include "report/names.hpp"
-#include "scenarios/solve.hpp"
+#include "analyses/solve.hpp"
 
 namespace qingliu::io {
 

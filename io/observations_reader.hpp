@@ -12,7 +12,7 @@
 #include "io/case_reader.hpp"
 #include "scenarios/observations.hpp"
 #include "scenarios/uncertainty.hpp"
-#include "scenarios/validate.hpp"
+#include "analyses/validate.hpp"
 
 namespace qingliu::io {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "scenarios/case.hpp"
-#include "scenarios/solve.hpp"
+#include "analyses/solve.hpp"
 
 namespace qingliu::io {
 

@@ -1,7 +1,7 @@
 // Load allocation (总量分配) of a run in the run store, in its own tables, so that `qingliu report` shows it later:
 //   report_allocation_meta  design condition, its label, margin of safety
 //   report_allocation       one row per grouping, section, state variable, method and unit (report::AllocationRow)
-// The allocation is computed by the analysis (scenarios/allocation.hpp) before the run is saved; this file only writes
+// The allocation is computed by the analysis (analyses/allocation.hpp) before the run is saved; this file only writes
 // what it is given, inside the run's transaction (save_report_extras), and reads it back.
 #pragma once
 #include <cstdint>

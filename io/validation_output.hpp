@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/validate.hpp"
+#include "analyses/validate.hpp"
 
 namespace qingliu::io {
 

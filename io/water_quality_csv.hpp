@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "scenarios/case.hpp"
-#include "scenarios/water_quality.hpp"
-#include "scenarios/water_quality_apportion.hpp"
-#include "scenarios/water_quality_montecarlo.hpp"
-#include "scenarios/water_quality_optimize.hpp"
+#include "analyses/water_quality.hpp"
+#include "analyses/water_quality_apportion.hpp"
+#include "optimize/water_quality_montecarlo.hpp"
+#include "optimize/water_quality_optimize.hpp"
 
 namespace qingliu::io {
 
@@ -24,7 +24,7 @@ const std::vector<std::string>& water_quality_item_keys();
 
 std::string water_quality_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WaterQualityRun>& runs);
 
-// `qingliu water-quality --apportion` (scenarios/water_quality_apportion.hpp), loads in t/a, condition = its id:
+// `qingliu water-quality --apportion` (analyses/water_quality_apportion.hpp), loads in t/a, condition = its id:
 // water_quality_apportionment.csv, one row per section, item and part (background, boundary_inflow, each source with a
 // non-zero share, oxygen_effects):
 //   condition, section_id, section_name, item, item_en, item_zh, part, source_id, source_name, type, reach_id,
@@ -43,7 +43,7 @@ std::string water_quality_reduction_csv(const scenarios::CaseModel& m, const sce
 std::string water_quality_capacity_csv(const scenarios::CaseModel& m, const scenarios::WqApportionment& a,
                                        const std::string& condition);
 
-// `qingliu water-quality --optimize` (scenarios/water_quality_optimize.hpp):
+// `qingliu water-quality --optimize` (optimize/water_quality_optimize.hpp):
 // water_quality_plan.csv, one row per candidate measure:
 //   measure_id, name, name_en, kind, group, invest_wan, annual_wan, cost_wan (invest + F annual, F = annual_cost_factor),
 //   chosen (1/0), note (why dropped)
@@ -56,7 +56,7 @@ std::string water_quality_plan_csv(const std::vector<scenarios::Candidate>& cand
 std::string water_quality_plan_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::DesignCondition>& conds,
                                             const scenarios::WqOptimizeResult& r, double mos_fraction);
 
-// `qingliu water-quality --monte-carlo N` (scenarios/water_quality_montecarlo.hpp): water_quality_montecarlo.csv, one
+// `qingliu water-quality --monte-carlo N` (optimize/water_quality_montecarlo.hpp): water_quality_montecarlo.csv, one
 // row per section and item: section_id, name, item, item_en, item_zh, assessed, p_meets (the item; empty where not
 // assessed), p5_mgL, p50_mgL, p95_mgL, mean_mgL, section_p_meets (every item), draws, seed
 std::string water_quality_montecarlo_csv(const scenarios::CaseModel& m, const scenarios::WqMonteCarloResult& r);

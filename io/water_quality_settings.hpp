@@ -1,5 +1,5 @@
 // The [water_quality] table of case.toml: how `qingliu water-quality` evaluates the case with the QUAL2K-class
-// kinetics (scenarios/water_quality.hpp). Keys, kinds and ranges are the water_quality.* rows of the parameter table
+// kinetics (analyses/water_quality.hpp). Keys, kinds and ranges are the water_quality.* rows of the parameter table
 // (scenarios/parameters.cpp), so `qingliu params` lists them:
 //
 //   [water_quality]
@@ -32,7 +32,7 @@
 #include "reaches/oxygen.hpp"
 #include "reaches/wq_sources.hpp"
 #include "scenarios/parameters.hpp"
-#include "scenarios/water_quality.hpp"
+#include "analyses/water_quality.hpp"
 
 namespace qingliu::io {
 

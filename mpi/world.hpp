@@ -1,5 +1,5 @@
 // The processes of an MPI job, for ensembles that outgrow one machine: Monte Carlo draws and scenario batches are
-// shared among ranks (scenarios/montecarlo.hpp: ensemble_share) and their raw outcomes gathered to rank 0 in item
+// shared among ranks (optimize/montecarlo.hpp: ensemble_share) and their raw outcomes gathered to rank 0 in item
 // order, so rank 0 summarises exactly what one process would.
 //
 // Built with MPI when CMake finds it (option QINGLIU_MPI); otherwise every World is a world of one. MPI is

@@ -24,7 +24,7 @@ std::string type_name(const std::string& t, bool zh) {
     return t;
 }
 
-// Chinese and English names of the Gini indicators of inventory_indicators (scenarios/allocation.hpp).
+// Chinese and English names of the Gini indicators of inventory_indicators (analyses/allocation.hpp).
 std::string indicator_zh(const std::string& k) {
     return k == "population" ? "人口" : k == "cropland_km2" ? "耕地面积" : k;
 }

@@ -1,5 +1,5 @@
 // Load allocation (总量分配) in the report, in report.xlsx and in allocation.csv: what the allocation analysis
-// (scenarios/allocation.hpp) gave for each controlling section and state variable, by every method, per allocation
+// (analyses/allocation.hpp) gave for each controlling section and state variable, by every method, per allocation
 // unit (town or source type), in t/a, with the margin of safety kept. One layout of allocation.csv, used by
 // `qingliu allocate` and by the report's workbook.
 #pragma once
@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "scenarios/allocation.hpp"
+#include "analyses/allocation.hpp"
 #include "scenarios/conditions.hpp"
 
 namespace qingliu::report {
@@ -45,7 +45,7 @@ void set_condition(AllocationTable& t, const scenarios::DesignCondition& d);
 void append_allocation(AllocationTable& t, const scenarios::CaseModel& m, const std::vector<scenarios::AllocationEntry>& entries,
                        scenarios::AllocationBy by);
 
-/// English name of an allocation method key ("Equal-ratio cut" ...) and its Chinese name (scenarios/allocation.hpp).
+/// English name of an allocation method key ("Equal-ratio cut" ...) and its Chinese name (analyses/allocation.hpp).
 std::string allocation_method_en(const std::string& key);
 std::string allocation_method_zh(const std::string& key);
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "report/report.hpp"
-#include "scenarios/solve.hpp"
+#include "analyses/solve.hpp"
 
 namespace qingliu::report {
 

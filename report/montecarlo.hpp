@@ -1,5 +1,5 @@
 // Monte Carlo results in the report and in montecarlo.csv: each section's probability of meeting its target class
-// under the baseline and each scenario (scenarios/montecarlo.hpp), with the 5-50-95 % band of every state variable.
+// under the baseline and each scenario (optimize/montecarlo.hpp), with the 5-50-95 % band of every state variable.
 // Its table montecarlo.csv: io/export_tables.hpp.
 #pragma once
 #include <cstddef>

@@ -1,6 +1,6 @@
 // Steady and dynamic verdicts side by side in the report of a dynamic run: per scenario and section the steady class
 // in the design condition and the dynamic year's annual class and shares of days and months meeting the target, and
-// where they disagree the one-line reason (scenarios/verdict.hpp). Computed by `qingliu dynamic`, stored with its run.
+// where they disagree the one-line reason (analyses/verdict.hpp). Computed by `qingliu dynamic`, stored with its run.
 #pragma once
 #include <string>
 #include <vector>

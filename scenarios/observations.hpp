@@ -1,5 +1,5 @@
 // Observed section concentrations as plain data: read by io/observations_reader.hpp, fitted by
-// scenarios/calibrate.hpp; here so that a reader needs none of the solver libraries.
+// optimize/calibrate.hpp; here so that a reader needs none of the solver libraries.
 #pragma once
 #include <array>
 #include <cstdint>

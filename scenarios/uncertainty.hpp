@@ -1,5 +1,5 @@
 // Uncertain parameters of a case (Monte Carlo ranges) as plain data, with their keys parsed and checked against the
-// case. Read by io/observations_reader.hpp, drawn by scenarios/montecarlo.hpp; here so that a reader needs none of the
+// case. Read by io/observations_reader.hpp, drawn by optimize/montecarlo.hpp; here so that a reader needs none of the
 // solver libraries.
 //
 // Keys:

@@ -5,7 +5,7 @@
 #pragma once
 #include <string>
 
-#include "scenarios/whatif.hpp"
+#include "analyses/whatif.hpp"
 
 namespace qingliu::serve {
 

@@ -1,7 +1,7 @@
 #include "serve/session.hpp"
 
 #include "report/collect.hpp"
-#include "scenarios/solve.hpp"
+#include "analyses/solve.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -19,8 +19,8 @@
 #include "loads/inventory.hpp"
 #include "report/html.hpp"
 #include "report/layout.hpp"
-#include "scenarios/montecarlo.hpp"
-#include "scenarios/optimize.hpp"
+#include "optimize/montecarlo.hpp"
+#include "optimize/optimize.hpp"
 #include "serve/scenario_file.hpp"
 
 namespace qingliu::serve {

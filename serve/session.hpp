@@ -16,7 +16,7 @@
 
 #include "io/case_reader.hpp"
 #include "io/scenario_reader.hpp"
-#include "scenarios/whatif.hpp"
+#include "analyses/whatif.hpp"
 
 namespace qingliu::serve {
 

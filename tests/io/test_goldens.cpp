@@ -110,7 +110,7 @@ struct Case {
 
 std::vector<Case> golden_cases() {
     std::vector<Case> cases = {{"mini", source_dir() / "tests/data/mini", false},
-                               {"dynamic-mini", source_dir() / "tests/dynamic/data/mini", true}};
+                               {"dynamic-mini", source_dir() / "tests/data/dynamic-mini", true}};
     const fs::path data = source_dir() / "data/cases";
     for (const auto& e : fs::directory_iterator(data))
         if (fs::exists(e.path() / "case.toml"))

@@ -9,7 +9,7 @@
 #include "common/csv_text.hpp"
 #include "helpers.hpp"
 #include "io/case_reader.hpp"
-#include "scenarios/water_quality.hpp"
+#include "analyses/water_quality.hpp"
 
 using namespace qingliu;
 using namespace qingliu::test;

@@ -10,7 +10,7 @@
 #include "io/case_reader.hpp"
 #include "reaches/oxygen.hpp"
 #include "scenarios/parameters.hpp"
-#include "scenarios/water_quality.hpp"
+#include "analyses/water_quality.hpp"
 
 using namespace qingliu;
 using namespace qingliu::test;

@@ -10,7 +10,7 @@
 #include "../io/helpers.hpp"
 #include "io/case_reader.hpp"
 #include "loads/inventory.hpp"
-#include "scenarios/apportion.hpp"
+#include "analyses/apportion.hpp"
 #include "scenarios/case.hpp"
 #include "scenarios/measures.hpp"
 

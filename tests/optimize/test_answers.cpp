@@ -6,11 +6,11 @@
 #include <set>
 
 #include "io/case_reader.hpp"
-#include "scenarios/allocation.hpp"
-#include "scenarios/apportion.hpp"
+#include "analyses/allocation.hpp"
+#include "analyses/apportion.hpp"
 #include "scenarios/conditions.hpp"
-#include "scenarios/optimize.hpp"
-#include "scenarios/verdict.hpp"
+#include "optimize/optimize.hpp"
+#include "analyses/verdict.hpp"
 #include "tests/io/helpers.hpp"
 
 using namespace qingliu;

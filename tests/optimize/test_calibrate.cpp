@@ -9,7 +9,7 @@
 #include "../io/helpers.hpp"
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
-#include "scenarios/calibrate.hpp"
+#include "optimize/calibrate.hpp"
 #include "village_case.hpp"
 
 using namespace qingliu;

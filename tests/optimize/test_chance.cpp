@@ -1,4 +1,4 @@
-// Least-cost plan with sampled chance constraints (scenarios/chance.hpp), on the one-reach village case whose
+// Least-cost plan with sampled chance constraints (optimize/chance.hpp), on the one-reach village case whose
 // section concentration has a closed form (village_case.hpp): with no decay,
 //     NH3-N = 0.2 + 4 g/(person d) / 1 m3/s x entry x (1 - cut) = 0.2 + 4 e (1 - cut)  mg/L,
 // the class III limit 1.0 mg/L is met iff e (1 - cut) <= 0.2, and the entry share e is triangular on [0.1, 0.4] with
@@ -11,7 +11,7 @@
 
 #include <cmath>
 
-#include "scenarios/chance.hpp"
+#include "optimize/chance.hpp"
 #include "village_case.hpp"
 
 using namespace qingliu;

@@ -10,10 +10,10 @@
 #include "common/csv_text.hpp"
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
-#include "scenarios/calibrate.hpp"
-#include "scenarios/chance.hpp"
-#include "scenarios/montecarlo.hpp"
-#include "scenarios/optimize.hpp"
+#include "optimize/calibrate.hpp"
+#include "optimize/chance.hpp"
+#include "optimize/montecarlo.hpp"
+#include "optimize/optimize.hpp"
 #include "tests/io/helpers.hpp"
 
 using namespace qingliu;

@@ -6,7 +6,7 @@
 
 #include <tbb/global_control.h>
 
-#include "scenarios/montecarlo.hpp"
+#include "optimize/montecarlo.hpp"
 #include "village_case.hpp"
 
 using namespace qingliu;

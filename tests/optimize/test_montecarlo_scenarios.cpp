@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "app/draw_progress.hpp"
-#include "scenarios/montecarlo.hpp"
+#include "optimize/montecarlo.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;

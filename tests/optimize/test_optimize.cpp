@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "scenarios/optimize.hpp"
+#include "optimize/optimize.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;

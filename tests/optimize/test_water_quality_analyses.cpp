@@ -11,10 +11,10 @@
 
 #include "common/csv_text.hpp"
 #include "io/case_reader.hpp"
-#include "scenarios/montecarlo.hpp"
-#include "scenarios/water_quality_apportion.hpp"
-#include "scenarios/water_quality_montecarlo.hpp"
-#include "scenarios/water_quality_optimize.hpp"
+#include "optimize/montecarlo.hpp"
+#include "analyses/water_quality_apportion.hpp"
+#include "optimize/water_quality_montecarlo.hpp"
+#include "optimize/water_quality_optimize.hpp"
 #include "tests/io/helpers.hpp"
 
 using namespace qingliu;

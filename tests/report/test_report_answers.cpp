@@ -21,8 +21,8 @@
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
 #include "scenarios/measures.hpp"
-#include "scenarios/montecarlo.hpp"
-#include "scenarios/solve.hpp"
+#include "optimize/montecarlo.hpp"
+#include "analyses/solve.hpp"
 
 using namespace qingliu;
 using namespace qingliu::test;
@@ -320,7 +320,7 @@ TEST_CASE("report: steady and dynamic verdicts side by side for a dynamic run of
         INFO(sc << " " << sec);
         REQUIRE(rows.count({sc, sec}));
         const auto& [agree, cells] = rows.at({sc, sec});
-        // agreement as scenarios/verdict.hpp defines it: steady meets and every day meets, or steady misses and some
+        // agreement as analyses/verdict.hpp defines it: steady meets and every day meets, or steady misses and some
         // day misses
         if (sc == "baseline") {
             std::size_t s = 0;

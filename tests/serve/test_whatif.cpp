@@ -1,4 +1,4 @@
-// What-if selections (scenarios/whatif.hpp) without HTTP: the linear path agrees with the full solve, margins and
+// What-if selections (analyses/whatif.hpp) without HTTP: the linear path agrees with the full solve, margins and
 // exceeding parameters follow from the class limits, bad selections are refused whole, and a selection saved into
 // the scenarios file reads back into the same numbers (also through `qingliu compare`).
 #include <catch2/catch.hpp>
@@ -9,7 +9,7 @@
 #include "common/csv_text.hpp"
 #include "io/case_reader.hpp"
 #include "io/scenario_reader.hpp"
-#include "scenarios/whatif.hpp"
+#include "analyses/whatif.hpp"
 #include "serve/scenario_file.hpp"
 
 using namespace qingliu;

@@ -1,0 +1,117 @@
+#include "analyses/water_quality.hpp"
+
+#include <algorithm>
+
+#include "reaches/wq_sources.hpp"
+
+namespace qingliu::scenarios {
+
+namespace wq = reaches::wq;
+
+namespace {
+wq::GivenQuality given(const PerConstituent& v) {
+    wq::GivenQuality g;
+    g.cod = v[idx(*constituent_from_key("cod"))];
+    g.nh3n = v[idx(*constituent_from_key("nh3n"))];
+    g.tp = v[idx(*constituent_from_key("tp"))];
+    return g;
+}
+}  // namespace
+
+WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOptions opt) {
+    if (opt.case_temperature) opt.steady.temperature_c = m.temperature_c;
+    const double k1 = opt.steady.params.bod_bottle_k_per_d;
+    const std::size_t n = m.net.size();
+    WaterQualityProblem p;
+    p.net = m.net;
+    p.steady = opt.steady;
+    p.observations = observations(m);
+    // reaches without a depth get the case's estimate (WaterQualityOptions::default_depth_m), the velocity unchanged:
+    // u = a Q^b (a constant velocity u is a = u, b = 0) and, with a width W, H = Q / (u W) = Q^(1-b) / (a W)
+    for (std::size_t r = 0; r < n; ++r) {
+        const hydro::Hydraulics& h = m.net.hydraulics[r];
+        if (h.kind == hydro::Hydraulics::Kind::Manning || (h.kind == hydro::Hydraulics::Kind::Geometry && h.c > 0.0)) continue;
+        const double w = r < opt.reach_width_m.size() && opt.reach_width_m[r] > 0.0 ? opt.reach_width_m[r] : opt.default_width_m;
+        if (!(w > 0.0) && !(opt.default_depth_m > 0.0)) continue;  // the solver names the reach
+        const bool constant = h.kind == hydro::Hydraulics::Kind::Constant;
+        const double a = constant ? h.velocity_ms : h.a, b = constant ? 0.0 : h.b;
+        p.net.hydraulics[r] = w > 0.0 ? hydro::Hydraulics::geometry(a, b, 1.0 / (a * w), 1.0 - b)
+                                      : hydro::Hydraulics::geometry(a, b, opt.default_depth_m, 0.0);
+        p.estimated_depth_reaches.push_back(static_cast<std::int32_t>(r));
+    }
+    p.data = std::move(opt.reaches);
+    wq::ReachData& d = p.data;
+    d.headwater_conc_mgL.assign(n, wq::State{});
+    d.lateral_conc_mgL.assign(n, wq::State{});
+    p.natural_headwater_mgL.assign(n, wq::State{});
+    for (std::size_t r = 0; r < n; ++r) {
+        const double os = reaches::do_saturation_mgL(p.steady.temperature_c, r < d.elevation_m.size() ? d.elevation_m[r] : 0.0);
+        wq::GivenQuality h = given(m.net.headwater_conc_mgL[r]), l = given(m.net.lateral_conc_mgL[r]);
+        h.do_ = l.do_ = opt.river_do_share_of_saturation * os;
+        d.headwater_conc_mgL[r] = wq::complete_species(h, wq::river_composition(opt.composition), k1);
+        d.lateral_conc_mgL[r] = wq::complete_species(l, wq::river_composition(opt.composition), k1);
+        if (m.natural_headwater_mgL) {
+            const PerConstituent& nat = *m.natural_headwater_mgL;
+            h.cod = std::min(h.cod, nat[idx(*constituent_from_key("cod"))]);
+            h.nh3n = std::min(h.nh3n, nat[idx(*constituent_from_key("nh3n"))]);
+            h.tp = std::min(h.tp, nat[idx(*constituent_from_key("tp"))]);
+        }
+        p.natural_headwater_mgL[r] = wq::complete_species(h, wq::river_composition(opt.composition), k1);
+    }
+    p.inputs.reserve(m.sources.size());
+    for (std::size_t i = 0; i < m.sources.size(); ++i) {
+        const loads::Source& s = m.sources[i];
+        const wq::Composition& c = wq::composition_for_source(s.id, s.type, opt.composition);
+        wq::Input in;
+        in.reach = s.reach;
+        in.position_m = s.position_m;
+        in.end_m = s.end_m;
+        in.flow_m3s = s.flow_m3s;
+        in.source = static_cast<std::int32_t>(i);
+        if (s.flow_m3s > 0.0) {  // concentrations of its water, completed, times its flow
+            PerConstituent conc{};
+            for (int k = 0; k < kNumConstituents; ++k) conc[k] = s.load_gs[k] / s.flow_m3s;
+            const wq::State sp = wq::complete_species(given(conc), c, k1);
+            for (int k = 0; k < wq::kNumSpecies; ++k) in.load_gs[k] = sp[k] * s.flow_m3s;
+        } else {  // mass without water: the same ratios on the loads, no oxygen
+            wq::GivenQuality g = given(s.load_gs);
+            g.do_ = 0.0;
+            in.load_gs = wq::complete_species(g, c, k1);
+        }
+        p.inputs.push_back(in);
+    }
+    return p;
+}
+
+wq::Result solve_water_quality(const WaterQualityProblem& p) {
+    return wq::solve_steady_wq(p.net, p.data, p.inputs, p.observations, p.steady);
+}
+
+WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOptions opt) {
+    const WaterQualityProblem p = water_quality_problem(m, std::move(opt));
+    const double k1 = p.steady.params.bod_bottle_k_per_d;
+    WaterQualityEvaluation e;
+    e.inputs = p.inputs;
+    e.estimated_depth_reaches = p.estimated_depth_reaches;
+    e.steady = solve_water_quality(p);
+    for (std::int32_t r : e.estimated_depth_reaches)
+        e.estimated_depth_m.push_back(p.net.hydraulics[r].depth(0.5 * (e.steady.flow_in_m3s[r] + e.steady.flow_out_m3s[r])));
+    e.sections.resize(m.sections.size());
+    for (std::size_t i = 0; i < m.sections.size(); ++i) {
+        const reaches::Section& sec = m.sections[i];
+        e.sections[i].conc_mgL = e.steady.obs_conc_mgL[i];
+        e.sections[i].evaluation = wq::evaluate_items(m.classes, wq::gb3838_items(e.steady.obs_conc_mgL[i], k1),
+                                                      sec.water_body, sec.target_class);
+    }
+    return e;
+}
+
+std::vector<WaterQualityRun> evaluate_water_quality_scenarios(const CaseModel& base, const std::vector<Scenario>& chosen,
+                                                              const WaterQualityOptions& opt) {
+    std::vector<WaterQualityRun> out;
+    out.push_back({"baseline", "基线", "baseline", evaluate_water_quality(base, opt)});
+    for (const Scenario& s : chosen) out.push_back({s.id, s.name, s.name_en, evaluate_water_quality(apply_scenario(base, s), opt)});
+    return out;
+}
+
+}  // namespace qingliu::scenarios

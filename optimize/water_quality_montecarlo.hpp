@@ -1,0 +1,38 @@
+// Monte Carlo of the water-quality model (不确定性分析, every GB 3838 item): each draw of montecarlo.hpp's ensemble
+// (draw_case: load multipliers per source type, inventory coefficients, the case's rates; same seed, same draws) is
+// evaluated with the QUAL2K-class kinetics (analyses/water_quality.hpp), and each section gets, per item, the share
+// of draws in which the item is no worse than the target class and its 5-50-95 % band, and the share of draws in
+// which the section (its worst item) meets the target. Quantiles as in montecarlo.hpp (Hyndman & Fan definition 7).
+// Draws run in parallel; each draw depends only on (seed, i), so the result does not depend on the thread count.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "optimize/montecarlo.hpp"
+#include "analyses/water_quality.hpp"
+
+namespace qingliu::scenarios {
+
+struct WqItemBand {
+    std::string key;
+    bool assessed = false;   ///< GB 3838 gives a limit for the water body
+    double p_meets = 0.0;    ///< share of draws with the item no worse than the target class (assessed items)
+    double p5 = 0.0, p50 = 0.0, p95 = 0.0, mean = 0.0;  ///< mg/L
+};
+
+struct WqSectionBand {
+    double p_meets = 0.0;    ///< share of draws in which every assessed item meets the target class
+    std::vector<WqItemBand> items;  ///< gb3838_items order
+};
+
+struct WqMonteCarloResult {
+    std::size_t draws = 0;
+    std::uint64_t seed = 0;
+    std::vector<WqSectionBand> sections;  ///< aligned with CaseModel::sections
+};
+
+/// Throws ModelError naming the draw that cannot be evaluated.
+WqMonteCarloResult monte_carlo_water_quality(const CaseModel& base, const WaterQualityOptions& wq,
+                                             const std::vector<UncertainParameter>& params, const MonteCarloOptions& opt);
+
+}  // namespace qingliu::scenarios

@@ -1,0 +1,55 @@
+// Least-cost plan for every GB 3838 item of the water-quality model (analyses/water_quality.hpp): the cheapest set
+// of the case's measures that brings DO, CODMn, COD, BOD5, NH3-N and TP (TN in lakes) at every section to the target
+// class in every design condition, with a margin of safety. The MILP and its steps are those of optimize.hpp over
+// the water-quality model's response instead of the three-constituent one:
+//     minimise sum_m cost_m x_m
+//     subject to sign_i (V_ksi + sum_m D_kmsi x_m + sum_pairs D_kijsi y_ij) <= sign_i target_si - a_ksi
+// for condition k, section s and assessed item i, sign +1 for a maximum item (target = limit (1 - mos)) and -1 for DO
+// (target = limit (1 + mos)). D_kmsi is measure m alone applied to the case in condition k and evaluated with the full
+// kinetics, minus the baseline; pairs whose joint effect differs from the sum enter through y_ij = x_i x_j. Where DO
+// depends on DO-attenuated rates the responses are not exactly additive: the plan is re-evaluated in full in every
+// condition, each target missed by e although the linear model met it gets a_ksi += e and the MILP is solved again
+// (at most max_corrections times), then the plan is pruned (a measure goes if the full model meets every target
+// without it). Unreachable targets: the gap model of optimize.hpp (least remaining exceedance, then least cost).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "optimize/optimize.hpp"
+#include "analyses/water_quality.hpp"
+
+namespace qingliu::scenarios {
+
+struct WqTargetOutcome {
+    std::string key;              ///< item: "do", "codmn", ...
+    bool minimum = false;         ///< DO
+    double limit_mgL = 0.0, target_mgL = 0.0;
+    double baseline_mgL = 0.0, predicted_mgL = 0.0, verified_mgL = 0.0;
+    bool reachable = true;        ///< the best choice per group meets it (linear response)
+    double gap_mgL = 0.0;         ///< how far the verified value misses the target (0: met)
+};
+
+struct WqPlanSection {
+    std::vector<WqTargetOutcome> items;  ///< assessed items, in gb3838_items order
+    reaches::wq::ItemsEvaluation baseline, plan;  ///< classes and exceeding items before and after (full model)
+};
+
+struct WqOptimizeResult {
+    PlanStatus status = PlanStatus::NotSolved;
+    std::vector<std::size_t> chosen;
+    double invest_wan = 0.0, annual_wan = 0.0, cost_wan = 0.0;
+    double total_gap_rel = 0.0;
+    std::vector<std::vector<WqPlanSection>> condition_sections;  ///< [condition][section]
+    double max_linear_error_mgL = 0.0;
+    int corrections = 0;
+    std::size_t interacting_pairs = 0, pruned = 0, solves = 0;
+    std::vector<DroppedMeasure> dropped;
+    bool verified_ok = true;
+};
+
+/// `conditions` empty: the case as given. Throws ModelError where the model cannot be evaluated or CBC fails.
+WqOptimizeResult optimize_water_quality(const CaseModel& base, const std::vector<Candidate>& candidates,
+                                        const WaterQualityOptions& wq, const OptimizeOptions& opt = {},
+                                        const std::vector<DesignCondition>& conditions = {});
+
+}  // namespace qingliu::scenarios
