@@ -164,19 +164,25 @@ std::string allocation_csv(const report::AllocationTable& t) {
     return csv;
 }
 
-std::string plan_csv(const std::vector<scenarios::Candidate>& cands, const scenarios::OptimizeResult& r, double annual_cost_factor,
-                     const std::vector<scenarios::DroppedMeasure>& left_out) {
+std::string plan_measures_csv(const std::vector<scenarios::Candidate>& cands, const std::vector<std::size_t>& chosen,
+                              const std::vector<scenarios::DroppedMeasure>& dropped, double annual_cost_factor) {
     std::string plan = "measure_id,name,name_en,kind,group,invest_wan,annual_wan,cost_wan,chosen,note\n";
     for (std::size_t j = 0; j < cands.size(); ++j) {
         const auto& x = cands[j].measure;
-        const bool on = std::find(r.chosen.begin(), r.chosen.end(), j) != r.chosen.end();
+        const bool on = std::find(chosen.begin(), chosen.end(), j) != chosen.end();
         std::string note;
-        for (const auto& d : r.dropped)
+        for (const auto& d : dropped)
             if (d.id == x.id) note = d.reason;
         plan += csv_quote(x.id) + "," + csv_quote(x.name) + "," + csv_quote(x.name_en) + "," + scenarios::kind_def(x.kind).key + "," +
                 csv_quote(cands[j].group) + "," + num(x.invest_wan) + "," + num(x.annual_wan) + "," +
                 num(x.invest_wan + annual_cost_factor * x.annual_wan) + "," + (on ? "1" : "0") + "," + csv_quote(note) + "\n";
     }
+    return plan;
+}
+
+std::string plan_csv(const std::vector<scenarios::Candidate>& cands, const scenarios::OptimizeResult& r, double annual_cost_factor,
+                     const std::vector<scenarios::DroppedMeasure>& left_out) {
+    std::string plan = plan_measures_csv(cands, r.chosen, r.dropped, annual_cost_factor);
     for (const auto& d : left_out) plan += csv_quote(d.id) + "," + csv_quote(d.name) + ",,conditions,,,,,," + csv_quote(d.reason) + "\n";
     return plan;
 }

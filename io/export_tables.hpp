@@ -107,6 +107,10 @@ std::string capacity_csv(const scenarios::CaseModel& m, const std::vector<scenar
 /// ';'-separated per indicator).
 std::string allocation_csv(const report::AllocationTable& t);
 
+/// The measure rows of plan.csv (and water_quality_plan.csv): measure_id,name,name_en,kind,group,invest_wan,
+/// annual_wan,cost_wan,chosen,note, for candidates `cands` of which `chosen` are in the plan.
+std::string plan_measures_csv(const std::vector<scenarios::Candidate>& cands, const std::vector<std::size_t>& chosen,
+                              const std::vector<scenarios::DroppedMeasure>& dropped, double annual_cost_factor);
 /// plan.csv: measure_id,name,name_en,kind,group,invest_wan,annual_wan,cost_wan,chosen,note (cost = invest + annual x
 /// annual_cost_factor; measures left out of the candidates follow, with their reason)
 std::string plan_csv(const std::vector<scenarios::Candidate>& cands, const scenarios::OptimizeResult& r, double annual_cost_factor,

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/units.hpp"
+#include "io/export_tables.hpp"
 #include "io/results.hpp"
 #include "loads/source.hpp"
 
@@ -124,19 +125,7 @@ std::string water_quality_capacity_csv(const scenarios::CaseModel& m, const scen
 
 std::string water_quality_plan_csv(const std::vector<scenarios::Candidate>& cands, const scenarios::WqOptimizeResult& r,
                                    double annual_cost_factor) {
-    const double F = annual_cost_factor;
-    std::string out = "measure_id,name,name_en,kind,group,invest_wan,annual_wan,cost_wan,chosen,note\n";
-    for (std::size_t j = 0; j < cands.size(); ++j) {
-        const auto& x = cands[j].measure;
-        const bool on = std::find(r.chosen.begin(), r.chosen.end(), j) != r.chosen.end();
-        std::string note;
-        for (const auto& d : r.dropped)
-            if (d.id == x.id) note = d.reason;
-        out += csv_quote(x.id) + "," + csv_quote(x.name) + "," + csv_quote(x.name_en) + "," + scenarios::kind_def(x.kind).key + "," +
-               csv_quote(cands[j].group) + "," + num(x.invest_wan) + "," + num(x.annual_wan) + "," +
-               num(x.invest_wan + F * x.annual_wan) + "," + (on ? "1" : "0") + "," + csv_quote(note) + "\n";
-    }
-    return out;
+    return plan_measures_csv(cands, r.chosen, r.dropped, annual_cost_factor);  // the layout of plan.csv
 }
 
 std::string water_quality_plan_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::DesignCondition>& conds,
