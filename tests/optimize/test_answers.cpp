@@ -323,6 +323,13 @@ TEST_CASE("steady and dynamic verdicts: agreement, and the convention that expla
     const auto b = explain_steady_dynamic({false, 1.0, 1.0, true});
     CHECK(b.en.find("design flow here") == std::string::npos);
     CHECK(b.en.find("diffuse loads follow runoff") != std::string::npos);
+    // a lowest month printed as 1.00 (within 0.005 of the design flow, either side) is at the design flow: no reason
+    // says the flows never fall to it, or fall below it
+    for (double at : {1.004, 0.996}) {
+        CHECK(explain_steady_dynamic({false, 1.0, at, true}).en.find("design flow here") == std::string::npos);
+        CHECK(explain_steady_dynamic({true, 0.9, at, true}).en.find("design flow here") == std::string::npos);
+    }
+    CHECK(explain_steady_dynamic({false, 1.0, 1.006, true}).en.find("1.01 x design flow") != std::string::npos);
     // steady meets, some days fail: flows below design, else wet-season wash-off
     CHECK(explain_steady_dynamic({true, 0.9, 0.8, true}).en.find("0.80 x design flow") != std::string::npos);
     CHECK(explain_steady_dynamic({true, 0.9, 1.2, true}).en.find("wet months") != std::string::npos);
