@@ -7,20 +7,10 @@
 
 namespace qingliu::scenarios {
 
-namespace {
-
-reaches::SteadyOptions steady_opts(const CaseModel& m) {
-    reaches::SteadyOptions o;
-    o.k_per_d = m.kinetics.at(m.temperature_c);
-    return o;
-}
-
-}  // namespace
-
 Apportionment apportion(const CaseModel& m, const std::function<void(double)>& progress, const ReductionOptions& ropt) {
     const auto obs = observations(m);
     const auto base_inputs = point_inputs(m);
-    const auto opt = steady_opts(m);
+    const auto opt = steady_options(m);
     Apportionment a;
     a.mos_fraction = ropt.mos_fraction;
     a.sections.resize(m.sections.size());
@@ -143,7 +133,7 @@ std::vector<ReachCapacity> reach_capacity(const CaseModel& m, const Apportionmen
 
 namespace {
 std::vector<ReachCapacity> reach_capacity_impl(const CaseModel& m, DischargePoint at, const Apportionment* a) {
-    const auto opt = steady_opts(m);
+    const auto opt = steady_options(m);
     const auto base = reaches::solve_steady(m.net, point_inputs(m), {}, opt);
     const auto& topo = m.net.topo;
     // target: first section at or below each reach (walking the main downstream links)

@@ -6,12 +6,6 @@ namespace qingliu::scenarios {
 
 namespace {
 
-reaches::SteadyOptions steady_opts(const CaseModel& m) {
-    reaches::SteadyOptions o;
-    o.k_per_d = m.kinetics.at(m.temperature_c);
-    return o;
-}
-
 // Same water, same places: the flows of the base case hold, so the linear response does.
 bool same_water(const std::vector<loads::Source>& a, const std::vector<loads::Source>& b) {
     if (a.size() != b.size()) return false;
@@ -25,7 +19,7 @@ bool same_water(const std::vector<loads::Source>& a, const std::vector<loads::So
 }  // namespace
 
 Sweep::Sweep(const CaseModel& base)
-    : base_(base), response_(reaches::steady_response(base.net, point_inputs(base), observations(base), steady_opts(base))) {}
+    : base_(base), response_(reaches::steady_response(base.net, point_inputs(base), observations(base), steady_options(base))) {}
 
 bool Sweep::source_level_only(const Scenario& s) const {
     for (const auto& x : s.measures)

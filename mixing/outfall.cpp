@@ -18,12 +18,6 @@ std::string fmt(double v) {
     return b;
 }
 
-reaches::SteadyOptions steady_options(const scenarios::CaseModel& m) {
-    reaches::SteadyOptions so;
-    so.k_per_d = m.kinetics.at(m.temperature_c);
-    return so;
-}
-
 /// The first section at or below (reach, position), walking the main downstream links.
 std::int32_t section_below(const scenarios::CaseModel& m, std::int32_t reach, double position_m) {
     for (std::int32_t r = reach; r != kNone; r = m.net.topo.downstream(r)) {
@@ -242,7 +236,7 @@ CaseMixing analyse_mixing(const scenarios::CaseModel& m, const MixingOptions& o)
     probs.throw_if_any("mixing zones: bad outfall settings");
 
     CaseMixing out;
-    const auto so = steady_options(m);
+    const auto so = scenarios::steady_options(m);
     // the network model with every source, for the value just below each outfall
     std::vector<reaches::Observation> below;
     for (const std::size_t j : chosen) below.push_back({m.sources[j].reach, m.sources[j].position_m, kNone});

@@ -57,9 +57,14 @@ std::vector<reaches::Observation> observations(const CaseModel& m) {
     return ob;
 }
 
-Evaluation evaluate(const CaseModel& m, const EvaluateOptions& opt) {
+reaches::SteadyOptions steady_options(const CaseModel& m) {
     reaches::SteadyOptions so;
     so.k_per_d = m.kinetics.at(m.temperature_c);
+    return so;
+}
+
+Evaluation evaluate(const CaseModel& m, const EvaluateOptions& opt) {
+    reaches::SteadyOptions so = steady_options(m);
     so.profile_step_m = opt.profile_step_m;
     so.progress = opt.progress;
     Evaluation e;

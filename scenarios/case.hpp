@@ -58,6 +58,8 @@ void refresh_sources(CaseModel& m);
 void rescale_inventory_sources(CaseModel& m);
 
 std::vector<reaches::PointInput> point_inputs(const CaseModel& m);
+/// Steady solver options of the case: its decay rates at its water temperature.
+reaches::SteadyOptions steady_options(const CaseModel& m);
 std::vector<reaches::Observation> observations(const CaseModel& m);
 
 struct EvaluateOptions {
