@@ -130,10 +130,11 @@ function standalone(svg){
  c.removeAttribute('class');
  return {text:'<?xml version="1.0" encoding="UTF-8"?>\n'+new XMLSerializer().serializeToString(c),w:w,h:h+extra};
 }
-function toPng(svg,done){var s=standalone(svg),img=new Image(),k=2;
+function toCanvas(svg,done){var s=standalone(svg),img=new Image(),k=2;
  img.onload=function(){var cv=document.createElement('canvas');cv.width=Math.round(s.w*k);cv.height=Math.round(s.h*k);var g=cv.getContext('2d');
-  g.fillStyle='#fff';g.fillRect(0,0,cv.width,cv.height);g.drawImage(img,0,0,cv.width,cv.height);cv.toBlob(function(bl){done(bl);},'image/png');};
+  g.fillStyle='#fff';g.fillRect(0,0,cv.width,cv.height);g.drawImage(img,0,0,cv.width,cv.height);done(cv);};
  img.onerror=function(){done(null);};img.src='data:image/svg+xml;charset=utf-8,'+encodeURIComponent(s.text);}
+function toPng(svg,done){toCanvas(svg,function(cv){if(!cv){done(null);return;}cv.toBlob(function(bl){done(bl);},'image/png');});}
 function save(name,blob){if(!blob)return;var a=document.createElement('a');a.href=URL.createObjectURL(blob);a.download=name;b.appendChild(a);a.click();
  setTimeout(function(){URL.revokeObjectURL(a.href);a.remove();},2000);}
 function fileName(svg,ext){return (svg.getAttribute('data-file')||'chart').replace(/[\\/:*?"<>|\s]+/g,'_')+'.'+ext;}
@@ -149,10 +150,13 @@ window.qlExport={svg:function(s){return standalone(s).text;},png:toPng};
 // into the page (<pre id="ql-export-KIND-svg|png">) for a headless browser to read
 if(location.hash==='#export-check'){var kinds=['profile','apportion','map'],left=kinds.length,res=[];
  kinds.forEach(function(k){var s=document.querySelector('svg.chart.'+k);if(!s){res.push(k+':none');if(--left===0)b.setAttribute('data-export',res.join(' '));return;}
-  var t=standalone(s).text;toPng(s,function(bl){res.push(k+':svg='+t.length+',png='+(bl?bl.size:0));
+  var t=standalone(s).text;toCanvas(s,function(cv){
+   // the PNG encoded synchronously (toDataURL), so nothing is left pending when the headless browser dumps the page
+   var url=cv?cv.toDataURL('image/png'):'',n=url?Math.floor((url.length-url.indexOf(',')-1)*3/4):0;
+   res.push(k+':svg='+t.length+',png='+n);
    var pre=document.createElement('pre');pre.id='ql-export-'+k+'-svg';pre.textContent=t;b.appendChild(pre);
-   var fin=function(){if(--left===0)b.setAttribute('data-export',res.sort().join(' '));};
-   if(!bl){fin();return;}var rd=new FileReader();rd.onload=function(){var q=document.createElement('pre');q.id='ql-export-'+k+'-png';q.textContent=rd.result;b.appendChild(q);fin();};rd.readAsDataURL(bl);});});}
+   if(url){var q=document.createElement('pre');q.id='ql-export-'+k+'-png';q.textContent=url;b.appendChild(q);}
+   if(--left===0)b.setAttribute('data-export',res.sort().join(' '));});});}
 })();)JS";
 
 }  // namespace qingliu::report::html
