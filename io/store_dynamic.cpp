@@ -1,21 +1,13 @@
 #include "io/store_dynamic.hpp"
-#include "io/sqlite_statement.hpp"
 
-#include <sqlite3.h>
-
-#include "common/error.hpp"
 #include "io/sql_columns.hpp"
+#include "io/store_tables.hpp"
 
 namespace qingliu::io {
 
 namespace {
 
 const char* const kWhat = "run store (dynamic results)";
-
-// Statements of this table group, their errors named by it
-struct Stmt : Statement {
-    Stmt(sqlite3* db, const char* sql) : Statement(db, sql, kWhat) {}
-};
 
 constexpr int N = kNumConstituents;
 
@@ -37,20 +29,12 @@ CREATE TABLE IF NOT EXISTS dynamic_compliance(run_id INTEGER NOT NULL REFERENCES
 }  // namespace
 
 void save_dynamic(RunStore& store, std::int64_t run_id, const std::vector<DynamicScenarioOutput>& outputs) {
-    sqlite3* db = store.handle();
-    if (sqlite3_get_autocommit(db))
-        throw OutputError("run store (dynamic results): dynamic results must be written in the run's transaction");
-    exec_sql(db, dynamic_schema().c_str(), kWhat);
-    auto insert = [](const char* table, int columns) { return "INSERT INTO " + std::string(table) + " VALUES(" + sql_placeholders(columns) + ")"; };
-    Stmt meta(db, "INSERT INTO dynamic_meta VALUES(?,?,?,?)");
-    Stmt file(db, "INSERT INTO dynamic_files VALUES(?,?,?,?,?,?)");
-    Stmt month(db, insert("dynamic_section_monthly", 8 + N).c_str());
-    Stmt comp(db, insert("dynamic_compliance", 8 + N).c_str());
-    // binds v[0..N) from column `first` on
-    auto reals = [](Statement& s, int first, const PerConstituent& v) -> Statement& {
-        for (int c = 0; c < N; ++c) s.bind(first + c, v[c]);
-        return s;
-    };
+    require_run_transaction(store, kWhat, "dynamic results");
+    const StoreTables g(store, dynamic_schema(), kWhat);
+    Statement meta = g.insert("dynamic_meta", 4);
+    Statement file = g.insert("dynamic_files", 6);
+    Statement month = g.insert("dynamic_section_monthly", 8 + N);
+    Statement comp = g.insert("dynamic_compliance", 8 + N);
     for (const auto& o : outputs) {
         for (const auto& [k, v] : o.meta) meta.bind(1, run_id).bind(2, o.scenario).bind(3, k).bind(4, v).run();
         for (const auto& f : o.files)
@@ -63,10 +47,10 @@ void save_dynamic(RunStore& store, std::int64_t run_id, const std::vector<Dynami
                 const int meets = sc.monthly_class[m] <= o.target_class[sec] ? 1 : 0;
                 month.bind(1, run_id).bind(2, o.scenario).bind(3, o.section_ids[sec]).bind(4, m + 1)
                     .bind(5, o.wet_month.size() == 12 && o.wet_month[m] == 1 ? "wet" : "dry").bind(6, sc.monthly_days[m]);
-                reals(month, 7, sc.monthly_mean_mgL[m]).bind(7 + N, sc.monthly_class[m]).bind(8 + N, meets).run();
+                bind_reals(month, 7, sc.monthly_mean_mgL[m]).bind(7 + N, sc.monthly_class[m]).bind(8 + N, meets).run();
             }
             comp.bind(1, run_id).bind(2, o.scenario).bind(3, o.section_ids[sec]).bind(4, o.target_class[sec]);
-            reals(comp, 5, sc.annual_mean_mgL).bind(5 + N, sc.annual_class).bind(6 + N, sc.annual_meets ? 1 : 0)
+            bind_reals(comp, 5, sc.annual_mean_mgL).bind(5 + N, sc.annual_class).bind(6 + N, sc.annual_meets ? 1 : 0)
                 .bind(7 + N, sc.share_days()).bind(8 + N, sc.share_months()).run();
         }
     }

@@ -1,14 +1,12 @@
 #include "io/store_report.hpp"
-#include "io/sqlite_statement.hpp"
 #include "io/store_allocation.hpp"
 #include "io/store_montecarlo.hpp"
+#include "io/store_tables.hpp"
 #include "io/store_verdicts.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
-
-#include <sqlite3.h>
 
 #include "common/error.hpp"
 #include "common/units.hpp"
@@ -20,23 +18,6 @@ namespace qingliu::io {
 namespace {
 
 const char* const kWhat = "run store (report data)";
-
-// Statements of this table group, their errors named by it
-struct Stmt : Statement {
-    Stmt(sqlite3* db, const char* sql) : Statement(db, sql, kWhat) {}
-    Stmt(sqlite3* db, const std::string& sql) : Statement(db, sql.c_str(), kWhat) {}
-    /// Binds v[0..N) from parameter `first` on.
-    Stmt& bind_all(int first, const PerConstituent& v) {
-        for (int c = 0; c < kNumConstituents; ++c) bind(first + c, v[c]);
-        return *this;
-    }
-    /// Columns first .. first + N - 1.
-    PerConstituent reals(int first) {
-        PerConstituent v{};
-        for (int c = 0; c < kNumConstituents; ++c) v[c] = real(first + c);
-        return v;
-    }
-};
 
 constexpr int N = kNumConstituents;
 
@@ -66,9 +47,6 @@ CREATE INDEX IF NOT EXISTS report_apportion_run ON report_apportion(run_id, scen
 )SQL";
 }
 
-// CREATE TABLE IF NOT EXISTS only: safe inside the run's transaction and outside one.
-void ensure_schema(sqlite3* db) { exec_sql(db, report_schema().c_str(), kWhat); }
-
 std::string line_text(const std::vector<report::XY>& l) {
     std::string s;
     char b[64];
@@ -96,40 +74,18 @@ std::vector<report::XY> parse_line(const std::string& s) {
     return l;
 }
 
-std::string join_lines(const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : "\n") + x;
-    return s;
-}
-
-std::vector<std::string> split_lines(const std::string& s) {
-    std::vector<std::string> v;
-    std::size_t a = 0;
-    while (a < s.size()) {
-        const std::size_t b = s.find('\n', a);
-        v.push_back(s.substr(a, b == std::string::npos ? std::string::npos : b - a));
-        if (b == std::string::npos) break;
-        a = b + 1;
-    }
-    return v;
-}
-
 }  // namespace
 
 void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x) {
-    sqlite3* db = store.handle();
-    if (sqlite3_get_autocommit(db))
-        throw OutputError("run store (report data): report data must be written in the run's transaction");
-    ensure_schema(db);
-    Stmt n(db, "INSERT INTO report_network VALUES(?,?,?,?,?,?,?,?,?,?)");
-    int ord = 0;
-    for (const auto& r : x.network) {
-        n.bind(1, id).bind(2, ord++).bind(3, r.id).bind(4, r.name).bind(5, r.river).bind(6, r.downstream_id).bind(7, r.split_to)
-            .bind(8, r.split_fraction).bind(9, r.length_km).bind(10, line_text(r.line));
-        n.run();
-    }
+    require_run_transaction(store, kWhat, "report data");
+    const StoreTables g(store, report_schema(), kWhat);
+    Statement n = g.insert("report_network", 10);
+    StoreTables::write_rows(n, id, x.network, [](Statement& s, const report::Reach& r) {
+        s.bind(3, r.id).bind(4, r.name).bind(5, r.river).bind(6, r.downstream_id).bind(7, r.split_to).bind(8, r.split_fraction)
+            .bind(9, r.length_km).bind(10, line_text(r.line));
+    });
     // English names the case gives (report/names.hpp fills the others when a report is made)
-    Stmt names(db, "INSERT INTO report_names VALUES(?,?,?,?)");
+    Statement names = g.insert("report_names", 4);
     auto name_row = [&](const char* kind, const std::string& key, const std::string& en) {
         if (en.empty()) return;
         names.bind(1, id).bind(2, std::string(kind)).bind(3, key).bind(4, en);
@@ -144,7 +100,7 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
         if (&s == &x.scenarios.front())
             for (const auto& v : s.sources) name_row("source", v.id, v.name_en);
     }
-    Stmt meta(db, "INSERT INTO report_meta VALUES(?,?,?)");
+    Statement meta = g.insert("report_meta", 3);
     meta.bind(1, id).bind(2, std::string("srs_wkt")).bind(3, x.srs_wkt);
     meta.run();
     meta.bind(1, id).bind(2, std::string("geographic")).bind(3, std::string(x.geographic ? "1" : "0"));
@@ -153,35 +109,32 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
         meta.bind(1, id).bind(2, std::string("note")).bind(3, note);
         meta.run();
     }
-    Stmt cl(db, "INSERT INTO report_classes VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-    ord = 0;
-    for (const auto& L : x.classes.rows()) {
+    Statement cl = g.insert("report_classes", 12);
+    StoreTables::write_rows(cl, id, x.classes.rows(), [](Statement& s, const reaches::ClassLimit& L) {
         const std::string wb = !L.water_body ? "any" : *L.water_body == reaches::WaterBody::Lake ? "lake" : "river";
-        cl.bind(1, id).bind(2, ord++).bind(3, L.parameter).bind(4, wb).bind(5, std::string(L.minimum ? "min" : "max"));
-        for (int k = 0; k < 5; ++k) cl.bind(6 + k, L.limit[k]);
-        cl.bind(11, L.unit).bind(12, L.source);
-        cl.run();
-    }
-    Stmt sc(db, "INSERT INTO report_scenarios VALUES(?,?,?,?,?,?,?,?)");
-    Stmt so(db, "INSERT INTO report_sources VALUES(" + sql_placeholders(12 + N) + ")");
-    Stmt pr(db, "INSERT INTO report_profile VALUES(" + sql_placeholders(6 + N) + ")");
-    Stmt ap(db, "INSERT INTO report_apportion VALUES(" + sql_placeholders(8 + N) + ")");
-    ord = 0;
+        s.bind(3, L.parameter).bind(4, wb).bind(5, std::string(L.minimum ? "min" : "max"));
+        for (int k = 0; k < 5; ++k) s.bind(6 + k, L.limit[k]);
+        s.bind(11, L.unit).bind(12, L.source);
+    });
+    Statement sc = g.insert("report_scenarios", 8);
+    StoreTables::write_rows(sc, id, x.scenarios, [](Statement& st, const report::Scenario& s) {
+        st.bind(3, s.id).bind(4, s.name).bind(5, s.name_en).bind(6, join_lines(s.measures)).bind(7, s.invest_wan).bind(8, s.annual_wan);
+    });
+    Statement so = g.insert("report_sources", 12 + N);
+    Statement pr = g.insert("report_profile", 6 + N);
+    Statement ap = g.insert("report_apportion", 8 + N);
     for (const auto& s : x.scenarios) {
-        sc.bind(1, id).bind(2, ord++).bind(3, s.id).bind(4, s.name).bind(5, s.name_en).bind(6, join_lines(s.measures))
-            .bind(7, s.invest_wan).bind(8, s.annual_wan);
-        sc.run();
         int k = 0;
         for (const auto& v : s.sources) {
             so.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, v.id).bind(5, v.name).bind(6, v.type).bind(7, v.town)
                 .bind(8, v.reach_id).bind(9, v.position_km).bind(10, v.flow_m3s);
-            so.bind_all(11, v.load_gs).bind(11 + N, v.origin).bind(12 + N, v.diffuse ? 1 : 0);
+            bind_reals(so, 11, v.load_gs).bind(11 + N, v.origin).bind(12 + N, v.diffuse ? 1 : 0);
             so.run();
         }
         k = 0;
         for (const auto& p : s.profile) {
             pr.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, p.reach_id).bind(5, p.position_km).bind(6, p.flow_m3s);
-            pr.bind_all(7, p.conc_mgL);
+            bind_reals(pr, 7, p.conc_mgL);
             pr.run();
         }
         k = 0;
@@ -189,7 +142,7 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
             auto row = [&](const char* part, const report::Contribution& c) {
                 ap.bind(1, id).bind(2, s.id).bind(3, k++).bind(4, a.section_id).bind(5, std::string(part)).bind(6, c.key)
                     .bind(7, c.label).bind(8, c.label_en);
-                ap.bind_all(9, c.conc_mgL);
+                bind_reals(ap, 9, c.conc_mgL);
                 ap.run();
             };
             row("total", {"total", "合计", "Total", a.total_mgL});
@@ -246,21 +199,20 @@ report::ReportData report_data_of(const RunData& d) {
 namespace {
 
 // The class table stored with the run (the built-in GB 3838-2002 table, with a note, for runs stored without one).
-void load_classes(sqlite3* db, std::int64_t id, report::ReportData& r) {
+void load_classes(const StoreTables& g, std::int64_t id, report::ReportData& r) {
     std::vector<reaches::ClassLimit> rows;
-    Stmt s(db, "SELECT parameter, water_body, direction, class_i, class_ii, class_iii, class_iv, class_v, unit, source "
-               "FROM report_classes WHERE run_id = ? ORDER BY ord");
-    s.bind(1, id);
-    while (s.step()) {
-        reaches::ClassLimit L;
-        L.parameter = s.text(0);
-        if (s.text(1) != "any") L.water_body = reaches::parse_water_body(s.text(1));
-        L.minimum = s.text(2) == "min";
-        for (int k = 0; k < 5; ++k) L.limit[k] = s.real(3 + k);
-        L.unit = s.text(8);
-        L.source = s.text(9);
-        rows.push_back(std::move(L));
-    }
+    g.each_row("SELECT parameter, water_body, direction, class_i, class_ii, class_iii, class_iv, class_v, unit, source "
+               "FROM report_classes WHERE run_id = ? ORDER BY ord",
+               [&](const Statement& s) {
+                   reaches::ClassLimit L;
+                   L.parameter = s.text(0);
+                   if (s.text(1) != "any") L.water_body = reaches::parse_water_body(s.text(1));
+                   L.minimum = s.text(2) == "min";
+                   for (int k = 0; k < 5; ++k) L.limit[k] = s.real(3 + k);
+                   L.unit = s.text(8);
+                   L.source = s.text(9);
+                   rows.push_back(std::move(L));
+               }, id);
     if (!rows.empty()) r.classes = reaches::ClassTable::from_rows(std::move(rows));
     else
         r.notes.push_back("本次运行未保存水质类别标准表，按 GB 3838-2002 内置表评价 / this run was stored without its class "
@@ -275,21 +227,15 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
     r.montecarlo = load_montecarlo(store, id);
     r.allocation = load_allocation(store, id);
     r.verdicts = load_verdicts(store, id);
-    sqlite3* db = store.handle();
-    ensure_schema(db);
-    {
-        Stmt s(db, "SELECT reach_id, name, river, downstream_id, split_to, split_fraction, length_km, line_xy FROM report_network "
-                   "WHERE run_id = ? ORDER BY ord");
-        s.bind(1, id);
-        while (s.step())
-            r.network.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.real(5), s.real(6), parse_line(s.text(7))});
-    }
+    const StoreTables g(store, report_schema(), kWhat);
+    g.each_row("SELECT reach_id, name, river, downstream_id, split_to, split_fraction, length_km, line_xy FROM report_network "
+               "WHERE run_id = ? ORDER BY ord",
+               [&](const Statement& s) {
+                   r.network.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.real(5), s.real(6), parse_line(s.text(7))});
+               }, id);
     std::map<std::pair<std::string, std::string>, std::string> names_en;  // (kind, key) -> English name given by the case
-    {
-        Stmt s(db, "SELECT kind, key, name_en FROM report_names WHERE run_id = ?");
-        s.bind(1, id);
-        while (s.step()) names_en.emplace(std::make_pair(s.text(0), s.text(1)), s.text(2));
-    }
+    g.each_row("SELECT kind, key, name_en FROM report_names WHERE run_id = ?",
+               [&](const Statement& s) { names_en.emplace(std::make_pair(s.text(0), s.text(1)), s.text(2)); }, id);
     auto name_en = [&](const char* kind, const std::string& key) {
         auto it = names_en.find({kind, key});
         return it == names_en.end() ? std::string() : it->second;
@@ -308,70 +254,56 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
         report::complete_english_names(r);
         return r;
     }
-    {
-        Stmt s(db, "SELECT key, value FROM report_meta WHERE run_id = ? ORDER BY rowid");
-        s.bind(1, id);
-        while (s.step()) {
-            const std::string k = s.text(0);
-            if (k == "srs_wkt") r.srs_wkt = s.text(1);
-            else if (k == "geographic") r.geographic = s.text(1) == "1";
-            else if (k == "note") r.notes.push_back(s.text(1));
-        }
-    }
-    load_classes(db, id, r);
+    g.each_row("SELECT key, value FROM report_meta WHERE run_id = ? ORDER BY rowid",
+               [&](const Statement& s) {
+                   const std::string k = s.text(0);
+                   if (k == "srs_wkt") r.srs_wkt = s.text(1);
+                   else if (k == "geographic") r.geographic = s.text(1) == "1";
+                   else if (k == "note") r.notes.push_back(s.text(1));
+               }, id);
+    load_classes(g, id, r);
     std::map<std::string, report::Scenario*> by_id;
     for (auto& s : r.scenarios) by_id[s.id] = &s;
-    {
-        Stmt s(db, "SELECT scenario, name, name_en, measures, invest_wan, annual_wan FROM report_scenarios WHERE run_id = ? ORDER BY ord");
-        s.bind(1, id);
-        while (s.step()) {
-            auto it = by_id.find(s.text(0));
-            if (it == by_id.end()) continue;
-            auto& o = *it->second;
-            o.name = s.text(1);
-            o.name_en = s.text(2);
-            o.measures = split_lines(s.text(3));
-            for (const auto& m : o.measures) o.measures_en.push_back(name_en("measure", m));
-            o.invest_wan = s.real(4);
-            o.annual_wan = s.real(5);
-        }
-    }
+    g.each_row("SELECT scenario, name, name_en, measures, invest_wan, annual_wan FROM report_scenarios WHERE run_id = ? ORDER BY ord",
+               [&](const Statement& s) {
+                   auto it = by_id.find(s.text(0));
+                   if (it == by_id.end()) return;
+                   auto& o = *it->second;
+                   o.name = s.text(1);
+                   o.name_en = s.text(2);
+                   o.measures = split_lines(s.text(3));
+                   for (const auto& m : o.measures) o.measures_en.push_back(name_en("measure", m));
+                   o.invest_wan = s.real(4);
+                   o.annual_wan = s.real(5);
+               }, id);
     for (auto& o : r.scenarios) {
-        {
-            Stmt s(db, "SELECT source_id, name, type, town, reach_id, origin, position_km, flow_m3s, " + sql_columns("_gs") +
-                       ", diffuse FROM report_sources WHERE run_id = ? AND scenario = ? ORDER BY ord");
-            s.bind(1, id).bind(2, o.id);
-            while (s.step())
-                o.sources.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7),
-                                     s.reals(8), s.i64(8 + N) != 0});
-            for (auto& v : o.sources) v.name_en = name_en("source", v.id);
-        }
-        {
-            Stmt s(db, "SELECT reach_id, position_km, flow_m3s, " + sql_columns("_mgL") + " FROM report_profile "
-                       "WHERE run_id = ? AND scenario = ? ORDER BY ord");
-            s.bind(1, id).bind(2, o.id);
-            while (s.step()) o.profile.push_back({s.text(0), s.real(1), s.real(2), s.reals(3)});
-        }
-        {
-            Stmt s(db, "SELECT section_id, part, key, label, label_en, " + sql_columns("_mgL") + " FROM report_apportion "
-                       "WHERE run_id = ? AND scenario = ? ORDER BY ord");
-            s.bind(1, id).bind(2, o.id);
-            while (s.step()) {
-                const std::string sec = s.text(0), part = s.text(1);
-                const report::Contribution c{s.text(2), s.text(3), s.text(4), s.reals(5)};
-                if (o.apportionment.empty() || o.apportionment.back().section_id != sec) {
-                    o.apportionment.push_back({});
-                    o.apportionment.back().section_id = sec;
-                }
-                auto& a = o.apportionment.back();
-                if (part == "total") a.total_mgL = c.conc_mgL;
-                else if (part == "type") {
-                    if (c.key == "background") a.background_mgL = c.conc_mgL;
-                    a.by_type.push_back(c);
-                } else if (part == "source")
-                    a.top_sources.push_back(c);
-            }
-        }
+        g.each_row("SELECT source_id, name, type, town, reach_id, origin, position_km, flow_m3s, " + sql_columns("_gs") +
+                       ", diffuse FROM report_sources WHERE run_id = ? AND scenario = ? ORDER BY ord",
+                   [&](const Statement& s) {
+                       o.sources.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7),
+                                            read_reals(s, 8), s.i64(8 + N) != 0});
+                   }, id, o.id);
+        for (auto& v : o.sources) v.name_en = name_en("source", v.id);
+        g.each_row("SELECT reach_id, position_km, flow_m3s, " + sql_columns("_mgL") + " FROM report_profile "
+                       "WHERE run_id = ? AND scenario = ? ORDER BY ord",
+                   [&](const Statement& s) { o.profile.push_back({s.text(0), s.real(1), s.real(2), read_reals(s, 3)}); }, id, o.id);
+        g.each_row("SELECT section_id, part, key, label, label_en, " + sql_columns("_mgL") + " FROM report_apportion "
+                       "WHERE run_id = ? AND scenario = ? ORDER BY ord",
+                   [&](const Statement& s) {
+                       const std::string sec = s.text(0), part = s.text(1);
+                       const report::Contribution c{s.text(2), s.text(3), s.text(4), read_reals(s, 5)};
+                       if (o.apportionment.empty() || o.apportionment.back().section_id != sec) {
+                           o.apportionment.push_back({});
+                           o.apportionment.back().section_id = sec;
+                       }
+                       auto& a = o.apportionment.back();
+                       if (part == "total") a.total_mgL = c.conc_mgL;
+                       else if (part == "type") {
+                           if (c.key == "background") a.background_mgL = c.conc_mgL;
+                           a.by_type.push_back(c);
+                       } else if (part == "source")
+                           a.top_sources.push_back(c);
+                   }, id, o.id);
     }
     report::complete_english_names(r);
     return r;
