@@ -16,6 +16,7 @@
 #include <map>
 #include <regex>
 
+#include "../common/command_output.hpp"
 #include "../io/helpers.hpp"
 #include "common/csv_text.hpp"
 #include "io/case_reader.hpp"
@@ -189,15 +190,7 @@ TEST_CASE("report: load allocation on Leshan, each method's cuts re-evaluated in
     // allocation.csv beside the report is the workbook's sheet and holds the same numbers as the page
     const auto csv = parse_csv_text(read_file(work / "report" / "allocation.csv"));
     REQUIRE(csv.size() == cells.size() + 1);
-    const std::string book = [&] {
-        std::string out;
-        if (FILE* p = ::popen(("unzip -p '" + (work / "report" / "report.xlsx").string() + "' xl/workbook.xml").c_str(), "r")) {
-            char buf[4096];
-            for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-            ::pclose(p);
-        }
-        return out;
-    }();
+    const std::string book = unzip_member((work / "report" / "report.xlsx").string(), "xl/workbook.xml");
     CHECK(book.find("总量分配 allocation") != std::string::npos);
 
     // qingliu allocate with the same condition and margin gives the report's rows, line for line, in one layout

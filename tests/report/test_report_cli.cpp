@@ -11,6 +11,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include "../common/command_output.hpp"
 #include "../io/helpers.hpp"
 #include "common/csv_text.hpp"
 #include "reaches/classes.hpp"
@@ -21,17 +22,9 @@ using namespace qingliu::test;
 namespace {
 
 std::string chromium() {
-    for (const char* c : {"chromium", "chromium-browser", "google-chrome"}) {
-        const std::string cmd = std::string("command -v ") + c + " > /dev/null 2>&1";
-        if (std::system(cmd.c_str()) == 0) return c;
-    }
+    for (const char* c : {"chromium", "chromium-browser", "google-chrome"})
+        if (on_path(c)) return c;
     return "";
-}
-
-int count(const std::string& text, const std::string& what) {
-    int n = 0;
-    for (std::size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + what.size())) ++n;
-    return n;
 }
 
 /// Runs the mini case into a fresh store and makes its report; returns the report folder.
@@ -95,23 +88,23 @@ TEST_CASE("report: the page renders in headless Chromium with its tables and cha
     CHECK(std::regex_search(d, std::regex("<body[^>]*data-rendered=\"ok\"")));
     CHECK(std::regex_search(d, std::regex("<body[^>]*data-errors=\"0\"")));
     // 3 sections x 4 scenarios in the section tables
-    CHECK(count(d, "<tr class=\"sec-row") == 12);
+    CHECK(occurrences(d, "<tr class=\"sec-row") == 12);
     // profiles: 3 rivers x 3 constituents, each with one line per scenario
-    CHECK(count(d, "<svg class=\"chart profile\"") == 9);
+    CHECK(occurrences(d, "<svg class=\"chart profile\"") == 9);
     const std::regex series_re("<path class=\"series\"[^>]* d=\"M");
     CHECK(std::distance(std::sregex_iterator(d.begin(), d.end(), series_re), std::sregex_iterator()) == 9 * 4);
     // every chart got its SVG and PNG download buttons, and the profile picker its parameter buttons (all + 3)
-    CHECK(count(d, "data-dl=\"svg\"") == 9 + 12 + 4);
-    CHECK(count(d, "data-dl=\"png\"") == 9 + 12 + 4);
-    CHECK(count(d, "data-param-btn=") == 4);
-    CHECK(count(d, "data-scen-check=") == 4);
+    CHECK(occurrences(d, "data-dl=\"svg\"") == 9 + 12 + 4);
+    CHECK(occurrences(d, "data-dl=\"png\"") == 9 + 12 + 4);
+    CHECK(occurrences(d, "data-param-btn=") == 4);
+    CHECK(occurrences(d, "data-scen-check=") == 4);
     // apportionment: 3 sections x 4 scenarios; map: one per scenario with 6 reaches each
-    CHECK(count(d, "<svg class=\"chart apportion\"") == 12);
-    CHECK(count(d, "<svg class=\"chart map\"") == 4);
-    CHECK(count(d, "<path class=\"reach\"") == 24);
+    CHECK(occurrences(d, "<svg class=\"chart apportion\"") == 12);
+    CHECK(occurrences(d, "<svg class=\"chart map\"") == 4);
+    CHECK(occurrences(d, "<path class=\"reach\"") == 24);
     CHECK(std::regex_search(d, std::regex("data-charts=\"" + std::to_string(9 + 12 + 4) + "\"")));
     // inventory rows: the three sources of the mini case
-    CHECK(count(d, "<tr class=\"src-row\"") == 3);
+    CHECK(occurrences(d, "<tr class=\"src-row\"") == 3);
     // and a screenshot is produced (a PNG file)
     REQUIRE(std::system(("timeout 120 " + browser + flags + " --window-size=1280,2000 --screenshot=" + png.string() + url +
                          " > /dev/null 2>&1").c_str()) == 0);

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "../common/command_output.hpp"
 #include "../io/helpers.hpp"
 #include "common/constituent.hpp"
 #include "common/csv_text.hpp"
@@ -15,24 +16,6 @@ using namespace qingliu;
 using namespace qingliu::test;
 
 namespace {
-
-std::string capture(const std::string& cmd) {
-    std::string out;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-        char buf[65536];
-        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-        ::pclose(p);
-    }
-    return out;
-}
-
-bool have(const char* tool) { return std::system((std::string("command -v ") + tool + " > /dev/null 2>&1").c_str()) == 0; }
-
-int count(const std::string& text, const std::string& what) {
-    int n = 0;
-    for (std::size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + what.size())) ++n;
-    return n;
-}
 
 /// The text between the first `from` and the first `to` after it ("" when `from` is missing).
 std::string between(const std::string& text, const std::string& from, const std::string& to) {
@@ -64,9 +47,9 @@ fs::path leshan_report(const fs::path& work, const std::string& lang) {
 
 TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print][chromium]") {
     // CI installs chromium and poppler-utils (scripts/debian-packages.txt): their absence is a failure, not a skip
-    REQUIRE(have("chromium"));
-    REQUIRE(have("pdftotext"));
-    REQUIRE(have("pdfinfo"));
+    REQUIRE(on_path("chromium"));
+    REQUIRE(on_path("pdftotext"));
+    REQUIRE(on_path("pdfinfo"));
     const fs::path work = temp_dir("repprint");
     const fs::path rep = leshan_report(work, "zh"), pdf = work / "report.pdf";
     const std::string flags = " --headless=new --no-sandbox --disable-gpu --no-pdf-header-footer --user-data-dir=" +
@@ -75,7 +58,7 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
                          fs::absolute(rep / "report.html").string() + " > /dev/null 2>&1").c_str()) == 0);
     REQUIRE(fs::exists(pdf));
 
-    const std::string info = capture("pdfinfo '" + pdf.string() + "'");
+    const std::string info = command_output("pdfinfo '" + pdf.string() + "'");
     INFO(info);
     CHECK(info.find("(A4)") != std::string::npos);  // the page's @page size, portrait
     std::smatch m;
@@ -86,7 +69,7 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
     CHECK(pages >= 12);
     CHECK(pages <= 90);
 
-    const std::string text = capture("pdftotext -enc UTF-8 '" + pdf.string() + "' -");
+    const std::string text = command_output("pdftotext -enc UTF-8 '" + pdf.string() + "' -");
     REQUIRE(!text.empty());
     // every page carries the header (case and run) and the footer (page k / n)
     std::vector<std::string> page_text;
@@ -110,13 +93,13 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
     // section tables: every section id printed under every scenario
     const std::string sec_part = between(text, "二、断面水质与达标情况", "三、沿程浓度剖面");
     REQUIRE(!sec_part.empty());
-    CHECK(count(sec_part, "类别") >= 11);  // the class column heading of each scenario's table
+    CHECK(occurrences(sec_part, "类别") >= 11);  // the class column heading of each scenario's table
     std::set<std::string> ids;
     for (std::size_t r = 1; r < secs.size(); ++r) ids.insert(secs[r][column(secs[0], "section_id")]);
     CHECK(ids.size() == 9);
     for (const auto& id : ids) {
         INFO(id);
-        CHECK(count(sec_part, id) == 11);
+        CHECK(occurrences(sec_part, id) == 11);
     }
     // the load inventory by type: every scenario in each table (one per state variable: COD, NH3-N, TP)
     const std::string load_part = between(text, "六、污染负荷清单", "污染源清单（现状）");
@@ -125,7 +108,7 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
         const std::string id = scen[r][column(scen[0], "scenario")];
         INFO(id);
         CHECK(std::regex_search(load_part, std::regex("\\[" + id + "\\]")));
-        CHECK(count(load_part, "[" + id + "]") == kNumConstituents);
+        CHECK(occurrences(load_part, "[" + id + "]") == kNumConstituents);
     }
     // the load allocation: one table per grouping, section and state variable of allocation.csv, each with its total
     // row printed, and every allocation unit named
@@ -138,7 +121,7 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
         tables.insert(alloc[r][column(alloc[0], "by")] + "/" + alloc[r][column(alloc[0], "section_id")] + "/" + alloc[r][column(alloc[0], "constituent")]);
         if (alloc[r][column(alloc[0], "by")] == "town") units.insert(alloc[r][column(alloc[0], "unit")]);
     }
-    CHECK(count(alloc_part, "合计") == static_cast<int>(tables.size()));
+    CHECK(occurrences(alloc_part, "合计") == static_cast<int>(tables.size()));
     for (const auto& u : units) {
         INFO(u);
         CHECK(alloc_part.find(u) != std::string::npos);
@@ -178,7 +161,7 @@ TEST_CASE("report: the English page has no Chinese left but 劣V (worse than V)"
 }
 
 TEST_CASE("report: each chart downloads as a standalone SVG and a PNG", "[report][chromium]") {
-    REQUIRE(have("chromium"));
+    REQUIRE(on_path("chromium"));
     const fs::path work = temp_dir("repexport");
     const std::string store = "--store " + (work / "runs.sqlite").string() + " -q ";
     std::string log;
@@ -217,8 +200,8 @@ TEST_CASE("report: each chart downloads as a standalone SVG and a PNG", "[report
     CHECK(svg.find("&lt;?xml version=\"1.0\" encoding=\"UTF-8\"?&gt;") != std::string::npos);
     CHECK(svg.find("stroke-dasharray") != std::string::npos);
     CHECK(svg.find("class=\"zh\"") == std::string::npos);  // the hidden language was left out
-    CHECK(count(svg, "&gt;Baseline (current)&lt;/text&gt;") == 1);  // the legend of the visible lines: all 4 of the mini case
-    CHECK(count(svg, "stroke-width:2.2;stroke-dasharray") == 4);  // its 4 line samples
+    CHECK(occurrences(svg, "&gt;Baseline (current)&lt;/text&gt;") == 1);  // the legend of the visible lines: all 4 of the mini case
+    CHECK(occurrences(svg, "stroke-width:2.2;stroke-dasharray") == 4);  // its 4 line samples
 }
 
 TEST_CASE("report: English reach and river names from the reach table win over the transliteration", "[report][names]") {

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/command_output.hpp"
 #include "../io/helpers.hpp"
 #include "common/csv_text.hpp"
 #include "reaches/classes.hpp"
@@ -19,16 +20,7 @@ using namespace qingliu::test;
 
 namespace {
 
-std::string unzip(const fs::path& zip, const std::string& member) {
-    const std::string cmd = "unzip -p '" + zip.string() + "' '" + member + "' 2> /dev/null";
-    std::string out;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-        char buf[65536];
-        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-        ::pclose(p);
-    }
-    return out;
-}
+std::string unzip(const fs::path& zip, const std::string& member) { return unzip_member(zip.string(), member); }
 
 std::string unxml(std::string s) {
     for (auto [from, to] : {std::pair<const char*, const char*>{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}})
@@ -202,7 +194,7 @@ TEST_CASE("report: progress on stderr on a terminal only", "[report][cli]") {
     REQUIRE(run_cli(store + "report latest --out " + (work / "r1").string(), &log) == 0);
     CHECK(log.find("[report]") == std::string::npos);
     // a terminal (script(1) gives the command a pseudo-terminal): the progress line, ending at 100 %
-    if (std::system("command -v script > /dev/null 2>&1") != 0) {
+    if (!on_path("script")) {
         WARN("script(1) (util-linux) not installed: the terminal half was not checked");
         return;
     }
