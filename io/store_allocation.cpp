@@ -54,39 +54,38 @@ void save_allocation(RunStore& store, std::int64_t run_id, const report::Allocat
 std::shared_ptr<const report::AllocationTable> load_allocation(RunStore& store, std::int64_t run_id) {
     const StoreTables g(store, kSchema, kWhat);
     auto t = std::make_shared<report::AllocationTable>();
-    const auto meta = g.each_row(
-        "SELECT condition, condition_label, condition_label_zh, mos FROM report_allocation_meta WHERE run_id = ? LIMIT 1",
-        [&](const Statement& m) {
-            t->condition = m.text(0);
-            t->condition_label = m.text(1);
-            t->condition_label_zh = m.text(2);
-            t->mos = m.real(3);
-        }, run_id);
+    const char* meta_sql =
+        "SELECT condition, condition_label, condition_label_zh, mos FROM report_allocation_meta WHERE run_id = ? LIMIT 1";
+    const auto meta = g.each_row(meta_sql, [&](const Statement& m) {
+        t->condition = m.text(0);
+        t->condition_label = m.text(1);
+        t->condition_label_zh = m.text(2);
+        t->mos = m.real(3);
+    }, run_id);
     if (meta == 0) return nullptr;
     g.each_row("SELECT grouping, section_id, section_name, variable, method, unit, current_t_a, allowed_t_a, cut_t_a, cut_share, "
                "section_mgL, total_mgL, target_mgL, feasible, gini_indicator, gini_current, gini_allowed FROM report_allocation "
-               "WHERE run_id = ? ORDER BY ord",
-               [&](const Statement& r) {
-                   report::AllocationRow x;
-                   x.by = r.text(0);
-                   x.section_id = r.text(1);
-                   x.section_name = r.text(2);
-                   x.constituent = r.text(3);
-                   x.method = r.text(4);
-                   x.unit = r.text(5);
-                   x.current_t_a = r.real(6);
-                   x.allowed_t_a = r.real(7);
-                   x.cut_t_a = r.real(8);
-                   x.cut_share = r.real(9);
-                   x.section_mgL = r.real(10);
-                   x.total_mgL = r.real(11);
-                   x.target_mgL = r.real(12);
-                   x.feasible = r.i64(13) != 0;
-                   x.gini_indicators = split_lines(r.text(14));
-                   x.gini_current = split_numbers(r.text(15));
-                   x.gini_allowed = split_numbers(r.text(16));
-                   t->rows.push_back(std::move(x));
-               }, run_id);
+               "WHERE run_id = ? ORDER BY ord", [&](const Statement& r) {
+        report::AllocationRow x;
+        x.by = r.text(0);
+        x.section_id = r.text(1);
+        x.section_name = r.text(2);
+        x.constituent = r.text(3);
+        x.method = r.text(4);
+        x.unit = r.text(5);
+        x.current_t_a = r.real(6);
+        x.allowed_t_a = r.real(7);
+        x.cut_t_a = r.real(8);
+        x.cut_share = r.real(9);
+        x.section_mgL = r.real(10);
+        x.total_mgL = r.real(11);
+        x.target_mgL = r.real(12);
+        x.feasible = r.i64(13) != 0;
+        x.gini_indicators = split_lines(r.text(14));
+        x.gini_current = split_numbers(r.text(15));
+        x.gini_allowed = split_numbers(r.text(16));
+        t->rows.push_back(std::move(x));
+    }, run_id);
     return t;
 }
 

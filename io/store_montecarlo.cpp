@@ -44,43 +44,33 @@ void save_montecarlo(RunStore& store, std::int64_t run_id, const report::MonteCa
 std::shared_ptr<const report::MonteCarloTable> load_montecarlo(RunStore& store, std::int64_t run_id) {
     const StoreTables g(store, kSchema, kWhat);
     auto t = std::make_shared<report::MonteCarloTable>();
-    const auto meta = g.each_row("SELECT draws, seed, drawn FROM report_montecarlo_meta WHERE run_id = ? LIMIT 1",
-                                 [&](const Statement& m) {
-                                     t->draws = static_cast<std::size_t>(m.i64(0));
-                                     t->seed = std::stoull(m.text(1));
-                                     t->drawn = split_lines(m.text(2));
-                                 }, run_id);
+    const char* meta_sql = "SELECT draws, seed, drawn FROM report_montecarlo_meta WHERE run_id = ? LIMIT 1";
+    const auto meta = g.each_row(meta_sql, [&](const Statement& m) {
+        t->draws = static_cast<std::size_t>(m.i64(0));
+        t->seed = std::stoull(m.text(1));
+        t->drawn = split_lines(m.text(2));
+    }, run_id);
     if (meta == 0) return nullptr;
     g.each_row("SELECT scenario, scenario_name, scenario_name_en, section_id, name, river, target_class, det_meets, p_meets "
-               "FROM report_montecarlo WHERE run_id = ? ORDER BY ord",
-               [&](const Statement& r) {
-                   report::MonteCarloRow x;
-                   x.scenario = r.text(0);
-                   x.scenario_name = r.text(1);
-                   x.scenario_name_en = r.text(2);
-                   x.section_id = r.text(3);
-                   x.name = r.text(4);
-                   x.river = r.text(5);
-                   x.target_class = static_cast<int>(r.i64(6));
-                   x.det_meets = r.i64(7) != 0;
-                   x.p_meets = r.real(8);
-                   t->rows.push_back(std::move(x));
-               }, run_id);
+               "FROM report_montecarlo WHERE run_id = ? ORDER BY ord", [&](const Statement& r) {
+        t->rows.push_back({.scenario = r.text(0), .scenario_name = r.text(1), .scenario_name_en = r.text(2), .section_id = r.text(3),
+                           .name = r.text(4), .river = r.text(5), .target_class = static_cast<int>(r.i64(6)),
+                           .det_meets = r.i64(7) != 0, .p_meets = r.real(8)});
+    }, run_id);
     g.each_row("SELECT ord, variable, p_meets, det_mgL, p5_mgL, p50_mgL, p95_mgL, mean_mgL FROM report_montecarlo_bands "
-               "WHERE run_id = ? ORDER BY ord",
-               [&](const Statement& b) {
-                   const auto i = static_cast<std::size_t>(b.i64(0));
-                   const auto c = constituent_from_key(b.text(1));
-                   if (i >= t->rows.size() || !c) return;  // a variable this version does not model
-                   auto& x = t->rows[i];
-                   const int k = idx(*c);
-                   x.p_meets_c[k] = b.real(2);
-                   x.det_mgL[k] = b.real(3);
-                   x.p5_mgL[k] = b.real(4);
-                   x.p50_mgL[k] = b.real(5);
-                   x.p95_mgL[k] = b.real(6);
-                   x.mean_mgL[k] = b.real(7);
-               }, run_id);
+               "WHERE run_id = ? ORDER BY ord", [&](const Statement& b) {
+        const auto i = static_cast<std::size_t>(b.i64(0));
+        const auto c = constituent_from_key(b.text(1));
+        if (i >= t->rows.size() || !c) return;  // a variable this version does not model
+        auto& x = t->rows[i];
+        const int k = idx(*c);
+        x.p_meets_c[k] = b.real(2);
+        x.det_mgL[k] = b.real(3);
+        x.p5_mgL[k] = b.real(4);
+        x.p50_mgL[k] = b.real(5);
+        x.p95_mgL[k] = b.real(6);
+        x.mean_mgL[k] = b.real(7);
+    }, run_id);
     return t;
 }
 

@@ -202,17 +202,16 @@ namespace {
 void load_classes(const StoreTables& g, std::int64_t id, report::ReportData& r) {
     std::vector<reaches::ClassLimit> rows;
     g.each_row("SELECT parameter, water_body, direction, class_i, class_ii, class_iii, class_iv, class_v, unit, source "
-               "FROM report_classes WHERE run_id = ? ORDER BY ord",
-               [&](const Statement& s) {
-                   reaches::ClassLimit L;
-                   L.parameter = s.text(0);
-                   if (s.text(1) != "any") L.water_body = reaches::parse_water_body(s.text(1));
-                   L.minimum = s.text(2) == "min";
-                   for (int k = 0; k < 5; ++k) L.limit[k] = s.real(3 + k);
-                   L.unit = s.text(8);
-                   L.source = s.text(9);
-                   rows.push_back(std::move(L));
-               }, id);
+               "FROM report_classes WHERE run_id = ? ORDER BY ord", [&](const Statement& s) {
+        reaches::ClassLimit L;
+        L.parameter = s.text(0);
+        if (s.text(1) != "any") L.water_body = reaches::parse_water_body(s.text(1));
+        L.minimum = s.text(2) == "min";
+        for (int k = 0; k < 5; ++k) L.limit[k] = s.real(3 + k);
+        L.unit = s.text(8);
+        L.source = s.text(9);
+        rows.push_back(std::move(L));
+    }, id);
     if (!rows.empty()) r.classes = reaches::ClassTable::from_rows(std::move(rows));
     else
         r.notes.push_back("本次运行未保存水质类别标准表，按 GB 3838-2002 内置表评价 / this run was stored without its class "
@@ -229,10 +228,9 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
     r.verdicts = load_verdicts(store, id);
     const StoreTables g(store, report_schema(), kWhat);
     g.each_row("SELECT reach_id, name, river, downstream_id, split_to, split_fraction, length_km, line_xy FROM report_network "
-               "WHERE run_id = ? ORDER BY ord",
-               [&](const Statement& s) {
-                   r.network.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.real(5), s.real(6), parse_line(s.text(7))});
-               }, id);
+               "WHERE run_id = ? ORDER BY ord", [&](const Statement& s) {
+        r.network.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.real(5), s.real(6), parse_line(s.text(7))});
+    }, id);
     std::map<std::pair<std::string, std::string>, std::string> names_en;  // (kind, key) -> English name given by the case
     g.each_row("SELECT kind, key, name_en FROM report_names WHERE run_id = ?",
                [&](const Statement& s) { names_en.emplace(std::make_pair(s.text(0), s.text(1)), s.text(2)); }, id);
@@ -254,56 +252,53 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
         report::complete_english_names(r);
         return r;
     }
-    g.each_row("SELECT key, value FROM report_meta WHERE run_id = ? ORDER BY rowid",
-               [&](const Statement& s) {
-                   const std::string k = s.text(0);
-                   if (k == "srs_wkt") r.srs_wkt = s.text(1);
-                   else if (k == "geographic") r.geographic = s.text(1) == "1";
-                   else if (k == "note") r.notes.push_back(s.text(1));
-               }, id);
+    g.each_row("SELECT key, value FROM report_meta WHERE run_id = ? ORDER BY rowid", [&](const Statement& s) {
+        const std::string k = s.text(0);
+        if (k == "srs_wkt") r.srs_wkt = s.text(1);
+        else if (k == "geographic") r.geographic = s.text(1) == "1";
+        else if (k == "note") r.notes.push_back(s.text(1));
+    }, id);
     load_classes(g, id, r);
     std::map<std::string, report::Scenario*> by_id;
     for (auto& s : r.scenarios) by_id[s.id] = &s;
-    g.each_row("SELECT scenario, name, name_en, measures, invest_wan, annual_wan FROM report_scenarios WHERE run_id = ? ORDER BY ord",
-               [&](const Statement& s) {
-                   auto it = by_id.find(s.text(0));
-                   if (it == by_id.end()) return;
-                   auto& o = *it->second;
-                   o.name = s.text(1);
-                   o.name_en = s.text(2);
-                   o.measures = split_lines(s.text(3));
-                   for (const auto& m : o.measures) o.measures_en.push_back(name_en("measure", m));
-                   o.invest_wan = s.real(4);
-                   o.annual_wan = s.real(5);
-               }, id);
+    g.each_row("SELECT scenario, name, name_en, measures, invest_wan, annual_wan FROM report_scenarios WHERE run_id = ? "
+               "ORDER BY ord", [&](const Statement& s) {
+        auto it = by_id.find(s.text(0));
+        if (it == by_id.end()) return;
+        auto& o = *it->second;
+        o.name = s.text(1);
+        o.name_en = s.text(2);
+        o.measures = split_lines(s.text(3));
+        for (const auto& m : o.measures) o.measures_en.push_back(name_en("measure", m));
+        o.invest_wan = s.real(4);
+        o.annual_wan = s.real(5);
+    }, id);
     for (auto& o : r.scenarios) {
         g.each_row("SELECT source_id, name, type, town, reach_id, origin, position_km, flow_m3s, " + sql_columns("_gs") +
-                       ", diffuse FROM report_sources WHERE run_id = ? AND scenario = ? ORDER BY ord",
-                   [&](const Statement& s) {
-                       o.sources.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7),
-                                            read_reals(s, 8), s.i64(8 + N) != 0});
-                   }, id, o.id);
+                       ", diffuse FROM report_sources WHERE run_id = ? AND scenario = ? ORDER BY ord", [&](const Statement& s) {
+            o.sources.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7),
+                                 read_reals(s, 8), s.i64(8 + N) != 0});
+        }, id, o.id);
         for (auto& v : o.sources) v.name_en = name_en("source", v.id);
         g.each_row("SELECT reach_id, position_km, flow_m3s, " + sql_columns("_mgL") + " FROM report_profile "
                        "WHERE run_id = ? AND scenario = ? ORDER BY ord",
                    [&](const Statement& s) { o.profile.push_back({s.text(0), s.real(1), s.real(2), read_reals(s, 3)}); }, id, o.id);
         g.each_row("SELECT section_id, part, key, label, label_en, " + sql_columns("_mgL") + " FROM report_apportion "
-                       "WHERE run_id = ? AND scenario = ? ORDER BY ord",
-                   [&](const Statement& s) {
-                       const std::string sec = s.text(0), part = s.text(1);
-                       const report::Contribution c{s.text(2), s.text(3), s.text(4), read_reals(s, 5)};
-                       if (o.apportionment.empty() || o.apportionment.back().section_id != sec) {
-                           o.apportionment.push_back({});
-                           o.apportionment.back().section_id = sec;
-                       }
-                       auto& a = o.apportionment.back();
-                       if (part == "total") a.total_mgL = c.conc_mgL;
-                       else if (part == "type") {
-                           if (c.key == "background") a.background_mgL = c.conc_mgL;
-                           a.by_type.push_back(c);
-                       } else if (part == "source")
-                           a.top_sources.push_back(c);
-                   }, id, o.id);
+                       "WHERE run_id = ? AND scenario = ? ORDER BY ord", [&](const Statement& s) {
+            const std::string sec = s.text(0), part = s.text(1);
+            const report::Contribution c{s.text(2), s.text(3), s.text(4), read_reals(s, 5)};
+            if (o.apportionment.empty() || o.apportionment.back().section_id != sec) {
+                o.apportionment.push_back({});
+                o.apportionment.back().section_id = sec;
+            }
+            auto& a = o.apportionment.back();
+            if (part == "total") a.total_mgL = c.conc_mgL;
+            else if (part == "type") {
+                if (c.key == "background") a.background_mgL = c.conc_mgL;
+                a.by_type.push_back(c);
+            } else if (part == "source")
+                a.top_sources.push_back(c);
+        }, id, o.id);
     }
     report::complete_english_names(r);
     return r;

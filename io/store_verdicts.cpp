@@ -32,33 +32,34 @@ void save_verdicts(RunStore& store, std::int64_t run_id, const report::VerdictTa
 std::shared_ptr<const report::VerdictTable> load_verdicts(RunStore& store, std::int64_t run_id) {
     const StoreTables g(store, kSchema, kWhat);
     auto t = std::make_shared<report::VerdictTable>();
-    const auto meta = g.each_row("SELECT year, design_year, dry_factor FROM report_verdict_meta WHERE run_id = ? LIMIT 1",
-                                 [&](const Statement& m) {
-                                     t->year = static_cast<int>(m.i64(0));
-                                     t->design_year = m.i64(1) != 0;
-                                     t->dry_factor = m.real(2);
-                                 }, run_id);
+    const char* meta_sql = "SELECT year, design_year, dry_factor FROM report_verdict_meta WHERE run_id = ? LIMIT 1";
+    const auto meta = g.each_row(meta_sql, [&](const Statement& m) {
+        t->year = static_cast<int>(m.i64(0));
+        t->design_year = m.i64(1) != 0;
+        t->dry_factor = m.real(2);
+    }, run_id);
     if (meta == 0) return nullptr;
-    g.each_row("SELECT scenario, section_id, name, name_en, target_class, steady_class, steady_meets, steady_exceeding, "
-               "dynamic_class, share_days, share_months, agree, why_zh, why_en FROM report_verdicts WHERE run_id = ? ORDER BY ord",
-               [&](const Statement& r) {
-                   report::VerdictRow x;
-                   x.scenario = r.text(0);
-                   x.section_id = r.text(1);
-                   x.name = r.text(2);
-                   x.name_en = r.text(3);
-                   x.target_class = static_cast<int>(r.i64(4));
-                   x.steady_class = static_cast<int>(r.i64(5));
-                   x.steady_meets = r.i64(6) != 0;
-                   x.steady_exceeding = r.text(7);
-                   x.dynamic_class = static_cast<int>(r.i64(8));
-                   x.share_days = r.real(9);
-                   x.share_months = r.real(10);
-                   x.agree = r.i64(11) != 0;
-                   x.why_zh = r.text(12);
-                   x.why_en = r.text(13);
-                   t->rows.push_back(std::move(x));
-               }, run_id);
+    const char* rows_sql = "SELECT scenario, section_id, name, name_en, target_class, steady_class, steady_meets, steady_exceeding, "
+                           "dynamic_class, share_days, share_months, agree, why_zh, why_en FROM report_verdicts WHERE run_id = ? "
+                           "ORDER BY ord";
+    g.each_row(rows_sql, [&](const Statement& r) {
+        report::VerdictRow x;
+        x.scenario = r.text(0);
+        x.section_id = r.text(1);
+        x.name = r.text(2);
+        x.name_en = r.text(3);
+        x.target_class = static_cast<int>(r.i64(4));
+        x.steady_class = static_cast<int>(r.i64(5));
+        x.steady_meets = r.i64(6) != 0;
+        x.steady_exceeding = r.text(7);
+        x.dynamic_class = static_cast<int>(r.i64(8));
+        x.share_days = r.real(9);
+        x.share_months = r.real(10);
+        x.agree = r.i64(11) != 0;
+        x.why_zh = r.text(12);
+        x.why_en = r.text(13);
+        t->rows.push_back(std::move(x));
+    }, run_id);
     return t;
 }
 
