@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "io/sql_columns.hpp"
+#include "io/store_tables.hpp"
 
 namespace qingliu::io {
 
@@ -101,17 +102,18 @@ std::int64_t RunStore::save(const RunData& run, const std::function<void(std::in
         int ord = 0;
         for (const auto& s : run.scenarios) {
             sc.bind(1, id).bind(2, ord++).bind(3, s.scenario);
-            for (int c = 0; c < N; ++c)
-                sc.bind(4 + c, s.input_kg_d[c]).bind(4 + N + c, s.outlet_kg_d[c]).bind(4 + 2 * N + c, s.decayed_kg_d[c]);
-            sc.bind(4 + 3 * N, s.max_reach_imbalance);
+            bind_reals(sc, 4, s.input_kg_d);
+            bind_reals(sc, 4 + N, s.outlet_kg_d);
+            bind_reals(sc, 4 + 2 * N, s.decayed_kg_d).bind(4 + 3 * N, s.max_reach_imbalance);
             sc.run();
             int k = 0;
             for (const auto& x : s.sections) {
                 se.bind(1, id).bind(2, s.scenario).bind(3, k++).bind(4, x.section_id).bind(5, x.name).bind(6, x.name_en)
                     .bind(7, x.river).bind(8, x.reach_id).bind(9, x.level).bind(10, x.position_km).bind(11, x.target_class)
                     .bind(12, x.flow_m3s);
-                for (int c = 0; c < N; ++c)
-                    se.bind(13 + c, x.conc_mgL[c]).bind(13 + N + c, x.cls[c]).bind(16 + 2 * N + c, x.exceedance[c]);
+                bind_reals(se, 13, x.conc_mgL);
+                for (int c = 0; c < N; ++c) se.bind(13 + N + c, x.cls[c]);
+                bind_reals(se, 16 + 2 * N, x.exceedance);
                 se.bind(13 + 2 * N, x.overall).bind(14 + 2 * N, x.worst).bind(15 + 2 * N, x.meets ? 1 : 0).bind(16 + 3 * N, x.exceedance_max);
                 se.run();
             }
@@ -120,9 +122,9 @@ std::int64_t RunStore::save(const RunData& run, const std::function<void(std::in
                 re.bind(1, id).bind(2, s.scenario).bind(3, k++).bind(4, x.reach_id).bind(5, x.river).bind(6, x.downstream_id)
                     .bind(7, x.length_km).bind(8, x.flow_in_m3s).bind(9, x.flow_m3s).bind(10, x.velocity_ms)
                     .bind(11, x.travel_time_d);
-                for (int c = 0; c < N; ++c)
-                    re.bind(12 + c, x.conc_mgL[c]).bind(12 + N + c, x.load_out_kg_d[c]).bind(12 + 2 * N + c, x.decayed_kg_d[c]);
-                re.bind(12 + 3 * N, x.dry ? 1 : 0);
+                bind_reals(re, 12, x.conc_mgL);
+                bind_reals(re, 12 + N, x.load_out_kg_d);
+                bind_reals(re, 12 + 2 * N, x.decayed_kg_d).bind(12 + 3 * N, x.dry ? 1 : 0);
                 re.run();
             }
         }
@@ -179,11 +181,9 @@ RunData RunStore::load(std::int64_t id) {
     while (sc.step()) {
         ScenarioResult r;
         r.scenario = sc.text(0);
-        for (int c = 0; c < N; ++c) {
-            r.input_kg_d[c] = sc.real(1 + c);
-            r.outlet_kg_d[c] = sc.real(1 + N + c);
-            r.decayed_kg_d[c] = sc.real(1 + 2 * N + c);
-        }
+        r.input_kg_d = read_reals(sc, 1);
+        r.outlet_kg_d = read_reals(sc, 1 + N);
+        r.decayed_kg_d = read_reals(sc, 1 + 2 * N);
         r.max_reach_imbalance = sc.real(1 + 3 * N);
         d.scenarios.push_back(std::move(r));
     }
@@ -197,11 +197,9 @@ RunData RunStore::load(std::int64_t id) {
             x.section_id = s.text(0); x.name = s.text(1); x.name_en = s.text(2); x.river = s.text(3);
             x.reach_id = s.text(4); x.level = s.text(5); x.position_km = s.real(6);
             x.target_class = static_cast<int>(s.i64(7)); x.flow_m3s = s.real(8);
-            for (int c = 0; c < N; ++c) {
-                x.conc_mgL[c] = s.real(9 + c);
-                x.cls[c] = static_cast<int>(s.i64(9 + N + c));
-                x.exceedance[c] = s.real(12 + 2 * N + c);
-            }
+            x.conc_mgL = read_reals(s, 9);
+            for (int c = 0; c < N; ++c) x.cls[c] = static_cast<int>(s.i64(9 + N + c));
+            x.exceedance = read_reals(s, 12 + 2 * N);
             x.overall = static_cast<int>(s.i64(9 + 2 * N)); x.worst = static_cast<int>(s.i64(10 + 2 * N));
             x.meets = s.i64(11 + 2 * N) != 0; x.exceedance_max = s.real(12 + 3 * N);
             r.sections.push_back(std::move(x));
@@ -214,11 +212,9 @@ RunData RunStore::load(std::int64_t id) {
             ReachRow x;
             x.reach_id = q.text(0); x.river = q.text(1); x.downstream_id = q.text(2); x.length_km = q.real(3);
             x.flow_in_m3s = q.real(4); x.flow_m3s = q.real(5); x.velocity_ms = q.real(6); x.travel_time_d = q.real(7);
-            for (int c = 0; c < N; ++c) {
-                x.conc_mgL[c] = q.real(8 + c);
-                x.load_out_kg_d[c] = q.real(8 + N + c);
-                x.decayed_kg_d[c] = q.real(8 + 2 * N + c);
-            }
+            x.conc_mgL = read_reals(q, 8);
+            x.load_out_kg_d = read_reals(q, 8 + N);
+            x.decayed_kg_d = read_reals(q, 8 + 2 * N);
             x.dry = q.i64(8 + 3 * N) != 0;
             r.reaches.push_back(std::move(x));
         }
