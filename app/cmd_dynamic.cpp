@@ -17,6 +17,7 @@
 #include "app/text_table.hpp"
 #include "hydro/flow_series.hpp"
 #include "io/case_reader.hpp"
+#include "io/case_selection.hpp"
 #include "io/dynamic_export.hpp"
 #include "io/dynamic_inputs.hpp"
 #include "io/netcdf_series.hpp"
@@ -37,23 +38,6 @@ struct DynOpts {
     bool recorded_year = false;  ///< --recorded-year
     std::string daily_csv = "auto";
 };
-
-// The scenarios named by --scenario (default: every scenario of the case), without the baseline (it always runs).
-std::vector<scenarios::Scenario> chosen_scenarios(const io::LoadedCase& lc, const std::vector<std::string>& ids) {
-    if (ids.empty()) return lc.scenarios;
-    std::vector<scenarios::Scenario> out;
-    for (const auto& id : ids) {
-        if (id == "baseline") continue;
-        const auto it = std::find_if(lc.scenarios.begin(), lc.scenarios.end(), [&](const scenarios::Scenario& s) { return s.id == id; });
-        if (it == lc.scenarios.end()) {
-            std::string known = "baseline";
-            for (const auto& s : lc.scenarios) known += ", " + s.id;
-            throw InputError("unknown scenario", {{lc.case_file, "", "scenario", id, "no such scenario (known: " + known + ")"}});
-        }
-        out.push_back(*it);
-    }
-    return out;
-}
 
 // The NetCDF files of each scenario, written as the run goes: the reach ends streamed while the scenario is solved,
 // the sections once it is done; then their digests for the run store. The output folder is opened when the first
@@ -173,7 +157,7 @@ int run_dynamic(const Globals& g, DynOpts& o) {
     io::LoadedCase lc = io::load_case(o.case_path);
     for (const auto& w : lc.warnings) spdlog::warn("{}", w);
     const scenarios::DynamicInputs inputs = io::read_dynamic_inputs(lc, o.year);
-    const std::vector<scenarios::Scenario> chosen = chosen_scenarios(lc, o.scenarios);
+    const std::vector<scenarios::Scenario> chosen = io::chosen_scenarios(lc, o.scenarios, "scenario");
     scenarios::SimulateOptions opt;
     opt.year = o.dry_year ? scenarios::DynamicYear::Design : o.recorded_year ? scenarios::DynamicYear::Recorded : scenarios::DynamicYear::Auto;
     if (opt.year == scenarios::DynamicYear::Auto && inputs.gauge_m3s.empty())

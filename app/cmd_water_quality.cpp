@@ -3,7 +3,6 @@
 // with its exceeding items; with --apportion, every item's sources, required cut and capacity at the baseline in the
 // design condition (analyses/water_quality_apportion.hpp).
 #include <algorithm>
-#include <set>
 #include <cstdio>
 #include <memory>
 
@@ -13,6 +12,7 @@
 #include "app/text_table.hpp"
 #include "common/units.hpp"
 #include "io/case_reader.hpp"
+#include "io/case_selection.hpp"
 #include "io/observations_reader.hpp"
 #include "io/output.hpp"
 #include "io/water_quality_csv.hpp"
@@ -130,20 +130,165 @@ std::string plan_text(const scenarios::CaseModel& m, const std::vector<scenarios
     return out;
 }
 
+struct Opts {
+    std::string case_path, out_dir, condition = "design";
+    std::vector<std::string> scenarios;
+    bool apportion = false, optimize = false;
+    std::size_t draws = 0;
+    std::uint64_t seed = 20250101;
+    std::string uncertainty;
+    double mos_pct = 10.0;
+};
+
+// --apportion: every item's sources, required cut and capacity at the baseline in the condition asked for.
+struct Apportioned {
+    scenarios::DesignCondition cond;
+    scenarios::CaseModel in_cond;
+    scenarios::WqApportionment appo;
+};
+
+Apportioned apportion_baseline(const Globals& g, const io::LoadedCase& lc, const Opts& o, io::OutputDir& out) {
+    Apportioned a;
+    a.cond = io::chosen_condition(lc, o.condition, "--condition");
+    a.in_cond = scenarios::in_condition(lc.model, a.cond);
+    Progress progress("water-quality apportion", !g.quiet);
+    a.appo = scenarios::apportion_water_quality(a.in_cond, lc.water_quality.options, {o.mos_pct / 100.0}, [&](double f) { progress(f); });
+    out.stage("water_quality_apportionment.csv", io::water_quality_apportionment_csv(a.in_cond, a.appo, a.cond.id), true);
+    out.stage("water_quality_reduction.csv", io::water_quality_reduction_csv(a.in_cond, a.appo, a.cond.id), true);
+    out.stage("water_quality_capacity.csv", io::water_quality_capacity_csv(a.in_cond, a.appo, a.cond.id), true);
+    return a;
+}
+
+// --optimize: the least-cost plan over every measure of the case's scenarios, in every declared design condition.
+struct Planned {
+    std::vector<scenarios::Candidate> cands;
+    std::vector<scenarios::DesignCondition> conds;
+    scenarios::WqOptimizeResult plan;
+};
+
+Planned plan_least_cost(const io::LoadedCase& lc, const Opts& o, io::OutputDir& out) {
+    Planned p;
+    std::vector<scenarios::DroppedMeasure> left_out;
+    p.cands = scenarios::candidates_from(scenarios::scenario_measures(lc.scenarios), left_out);
+    if (p.cands.empty())
+        throw InputError("no candidate measures", {{lc.case_file, "", "tables.scenarios", "", "the case names no measures in its scenarios"}});
+    p.conds = io::chosen_conditions(lc, {"all"}, "--conditions");
+    scenarios::OptimizeOptions oo;
+    oo.mos_fraction = o.mos_pct / 100.0;
+    p.plan = scenarios::optimize_water_quality(lc.model, p.cands, lc.water_quality.options, oo, p.conds);
+    if (p.plan.status == scenarios::PlanStatus::NotSolved && p.plan.chosen.empty())
+        throw ModelError("least-cost water-quality plan: the solver stopped without a plan");
+    out.stage("water_quality_plan.csv", io::water_quality_plan_csv(p.cands, p.plan, scenarios::annual_cost_factor(oo)), true);
+    out.stage("water_quality_plan_sections.csv", io::water_quality_plan_sections_csv(lc.model, p.conds, p.plan, oo.mos_fraction), true);
+    return p;
+}
+
+// --monte-carlo: the baseline in draws of the case's uncertainty ranges.
+scenarios::WqMonteCarloResult draw_monte_carlo(const Globals& g, const io::LoadedCase& lc, const Opts& o, io::OutputDir& out) {
+    const io::UncertaintyTable ut = io::read_uncertainty(lc, o.uncertainty);
+    const auto params = ut.file.empty() ? scenarios::default_uncertainty(lc.model) : ut.params;
+    scenarios::MonteCarloOptions mo;
+    mo.draws = o.draws;
+    mo.seed = o.seed;
+    Progress progress("water-quality Monte Carlo", !g.quiet);
+    mo.progress = [&](double f) { progress(f); };
+    const scenarios::WqMonteCarloResult mc = scenarios::monte_carlo_water_quality(lc.model, lc.water_quality.options, params, mo);
+    out.stage("water_quality_montecarlo.csv", io::water_quality_montecarlo_csv(lc.model, mc), true);
+    return mc;
+}
+
+// The settings the kinetics ran with, and the reaches whose depth was estimated.
+void print_settings(const io::LoadedCase& lc, const scenarios::WaterQualityRun& baseline) {
+    const auto& wo = lc.water_quality.options;
+    if (!lc.water_quality.present) std::printf("案例无 [water_quality]，采用默认设置 The case has no [water_quality]: defaults used.\n");
+    std::printf("模型 model: %s%s; 复氧 reaeration: %s; 水温 temperature %.1f °C; 来水溶解氧 inflow DO %.0f %% of saturation\n",
+                lc.water_quality.model.c_str(),
+                lc.water_quality.model == "elements" ? (" (" + std::to_string(lc.water_quality.elements_per_reach) + " per reach)").c_str() : "",
+                std::string(reaches::reaeration_method_key(wo.steady.reaeration)).c_str(), lc.model.temperature_c,
+                100.0 * wo.river_do_share_of_saturation);
+    const auto& base = baseline.evaluation;
+    if (base.estimated_depth_reaches.empty()) return;
+    std::string ids;
+    for (std::size_t k = 0; k < base.estimated_depth_reaches.size(); ++k)
+        ids += (k ? ", " : "") + lc.model.net.topo.id(base.estimated_depth_reaches[k]) + " " + fixed(base.estimated_depth_m[k], 2) + " m";
+    std::printf("估计水深 ESTIMATED depth (water_quality width by continuity, or default_depth_m) at the baseline flow: %s\n", ids.c_str());
+}
+
+void print_apportionment(const Opts& o, const Apportioned& a) {
+    std::printf("\n来源解析与需削减量 Apportionment and required cuts — baseline, condition %s; margin of safety %s %%\n%s",
+                scenarios::condition_label(a.cond).c_str(), fixed(o.mos_pct, 1).c_str(), apportion_text(a.in_cond, a.appo).c_str());
+    std::printf("Top sources: mg/L each adds (DO: takes away); cut: one share of the pollutant loads of every source "
+                "harming the item there (DO: their oxygen demand), checked in the full model. %s\n",
+                a.appo.linear_exact ? "No oxygen effects: the shares are exact."
+                                    : "O2 eff. = full model − linear response (oxygen effects on the rates), not "
+                                      "spread over the sources.");
+    std::printf("各污染源、河段的削减与允许负荷 Cut and allowed load per source and reach: water_quality_reduction.csv, "
+                "water_quality_capacity.csv (%zu reach-item rows)\n",
+                a.appo.reaches.size());
+}
+
+// Per section: the probability of meeting the target class, and of every item meeting its limit.
+std::string monte_carlo_text(const scenarios::CaseModel& m, const scenarios::WqMonteCarloResult& mc) {
+    std::vector<std::string> header = {"断面 Section", "达标概率 P(meets)"};
+    for (const auto& k : io::water_quality_item_keys())
+        header.push_back(std::string(reaches::wq::item_label_zh(k)) + " " + reaches::wq::item_label_en(k));
+    TextTable t(header, 160);
+    for (std::size_t s = 0; s < m.sections.size(); ++s) {
+        std::vector<std::string> row = {m.sections[s].id, fixed(100.0 * mc.sections[s].p_meets, 1) + "%"};
+        for (const auto& k : io::water_quality_item_keys()) {
+            std::string cell = "-";
+            for (const auto& b : mc.sections[s].items)
+                if (b.key == k && b.assessed) cell = fixed(100.0 * b.p_meets, 1) + "%";
+            row.push_back(cell);
+        }
+        t.row(row);
+    }
+    return t.str();
+}
+
+int run_water_quality(const Globals& g, Opts& o) {
+    if (o.out_dir.empty()) o.out_dir = default_out(o.case_path, "water-quality");
+    io::LoadedCase lc = io::load_case(o.case_path);
+    for (const auto& w : lc.warnings) spdlog::warn("{}", w);
+    const std::vector<scenarios::Scenario> chosen = io::chosen_scenarios(lc, o.scenarios, "--scenario");
+    const auto runs = scenarios::evaluate_water_quality_scenarios(lc.model, chosen, lc.water_quality.options);
+    io::OutputDir out(o.out_dir);
+    out.stage("water_quality_sections.csv", io::water_quality_sections_csv(lc.model, runs), true);
+    const Apportioned appo = o.apportion ? apportion_baseline(g, lc, o, out) : Apportioned{};
+    const Planned plan = o.optimize ? plan_least_cost(lc, o, out) : Planned{};
+    const scenarios::WqMonteCarloResult mc = o.draws > 0 ? draw_monte_carlo(g, lc, o, out) : scenarios::WqMonteCarloResult{};
+    out.commit();
+    if (g.quiet) return static_cast<int>(kOk);
+    print_settings(lc, runs.front());
+    for (const auto& run : runs) {
+        int met = 0;
+        for (const auto& s : run.evaluation.sections) met += s.evaluation.meets ? 1 : 0;
+        std::printf("\n%s%s%s — %d/%zu 断面达标 sections meet their target\n%s", run.scenario_id.c_str(),
+                    run.name.empty() ? "" : ("  " + run.name).c_str(),
+                    run.name_en.empty() || run.name_en == run.name ? "" : (" / " + run.name_en).c_str(), met,
+                    run.evaluation.sections.size(), sections_text(lc.model, run).c_str());
+    }
+    if (o.apportion) print_apportionment(o, appo);
+    if (o.optimize)
+        std::printf("\n最低成本方案（全部水质指标） Least-cost plan for every item — margin of safety %s %% (DO: limit x %s), "
+                    "re-evaluated with the kinetics in every condition\n%s",
+                    fixed(o.mos_pct, 1).c_str(), fixed(1.0 + o.mos_pct / 100.0, 3).c_str(),
+                    plan_text(lc.model, plan.cands, plan.conds, plan.plan).c_str());
+    if (o.draws > 0)
+        std::printf("\n蒙特卡洛 Monte Carlo (baseline, %zu draws, seed %llu): probability of meeting the target class, "
+                    "per section and item\n%s",
+                    mc.draws, static_cast<unsigned long long>(mc.seed), monte_carlo_text(lc.model, mc).c_str());
+    std::printf("\n✗ = worse than the target 劣于目标; exceedance = value/limit − 1 (倍), DO: shortfall below the limit "
+                "(mg/L). Results in %s/water_quality_sections.csv\n",
+                o.out_dir.c_str());
+    return static_cast<int>(kOk);
+}
+
 }  // namespace
 
 void register_water_quality(CLI::App& cli, Globals& g, Action& action) {
     auto* wq = cli.add_subcommand(
         "water-quality", "Sections classed over every GB 3838 item (DO, CODMn, COD, BOD5, NH3-N, TP) with QUAL2K-class kinetics");
-    struct Opts {
-        std::string case_path, out_dir, condition = "design";
-        std::vector<std::string> scenarios;
-        bool apportion = false, optimize = false;
-        std::size_t draws = 0;
-        std::uint64_t seed = 20250101;
-        std::string uncertainty;
-        double mos_pct = 10.0;
-    };
     auto o = std::make_shared<Opts>();
     wq->add_option("CASE", o->case_path, "Case folder (with case.toml) or case file")->required();
     wq->add_option("-s,--scenario", o->scenarios, "Scenario id (repeatable; default: every scenario of the case)");
@@ -165,154 +310,7 @@ void register_water_quality(CLI::App& cli, Globals& g, Action& action) {
                    "Ranges table for --monte-carlo; default the case's [tables] uncertainty, else k20 x [0.5, 1.5] triangular");
     wq->add_option("--condition", o->condition, "Design condition of --apportion: design or a `conditions` measure id")
         ->capture_default_str();
-    wq->callback([&g, &action, o] {
-        action = [&g, o] {
-            if (o->out_dir.empty()) o->out_dir = default_out(o->case_path, "water-quality");
-            io::LoadedCase lc = io::load_case(o->case_path);
-            for (const auto& w : lc.warnings) spdlog::warn("{}", w);
-            std::vector<scenarios::Scenario> chosen;
-            if (o->scenarios.empty()) chosen = lc.scenarios;
-            for (const auto& id : o->scenarios) {
-                if (id == "baseline") continue;
-                bool found = false;
-                for (const auto& s : lc.scenarios)
-                    if (s.id == id) {
-                        chosen.push_back(s);
-                        found = true;
-                    }
-                if (!found) {
-                    std::string known = "baseline";
-                    for (const auto& s : lc.scenarios) known += ", " + s.id;
-                    throw InputError("unknown scenario", {{lc.case_file, "", "--scenario", id, "no such scenario (known: " + known + ")"}});
-                }
-            }
-            const auto runs = scenarios::evaluate_water_quality_scenarios(lc.model, chosen, lc.water_quality.options);
-            io::OutputDir out(o->out_dir);
-            out.stage("water_quality_sections.csv", io::water_quality_sections_csv(lc.model, runs), true);
-            scenarios::WqApportionment appo;
-            scenarios::DesignCondition cond;
-            scenarios::CaseModel in_cond;
-            if (o->apportion) {
-                std::vector<std::string> unknown;
-                const auto cs = scenarios::select_conditions(scenarios::design_conditions(lc.scenarios), {o->condition}, unknown);
-                if (cs.empty())
-                    throw InputError("unknown design condition", {{lc.case_file, "", "--condition", o->condition,
-                                                                    "no such design condition (design or a `conditions` measure id)"}});
-                cond = cs.front();
-                in_cond = scenarios::in_condition(lc.model, cond);
-                Progress progress("water-quality apportion", !g.quiet);
-                appo = scenarios::apportion_water_quality(in_cond, lc.water_quality.options, {o->mos_pct / 100.0},
-                                                          [&](double f) { progress(f); });
-                out.stage("water_quality_apportionment.csv", io::water_quality_apportionment_csv(in_cond, appo, cond.id), true);
-                out.stage("water_quality_reduction.csv", io::water_quality_reduction_csv(in_cond, appo, cond.id), true);
-                out.stage("water_quality_capacity.csv", io::water_quality_capacity_csv(in_cond, appo, cond.id), true);
-            }
-            std::vector<scenarios::Candidate> cands;
-            std::vector<scenarios::DesignCondition> conds;
-            scenarios::WqOptimizeResult plan;
-            if (o->optimize) {
-                std::vector<scenarios::Measure> all;
-                std::set<std::string> seen;
-                for (const auto& sc : lc.scenarios)
-                    for (const auto& x : sc.measures)
-                        if (seen.insert(x.id).second) all.push_back(x);
-                std::vector<scenarios::DroppedMeasure> left_out;
-                cands = scenarios::candidates_from(all, left_out);
-                if (cands.empty())
-                    throw InputError("no candidate measures",
-                                     {{lc.case_file, "", "tables.scenarios", "", "the case names no measures in its scenarios"}});
-                std::vector<std::string> unknown;
-                conds = scenarios::select_conditions(scenarios::design_conditions(lc.scenarios), {"all"}, unknown);
-                scenarios::OptimizeOptions oo;
-                oo.mos_fraction = o->mos_pct / 100.0;
-                plan = scenarios::optimize_water_quality(lc.model, cands, lc.water_quality.options, oo, conds);
-                if (plan.status == scenarios::PlanStatus::NotSolved && plan.chosen.empty())
-                    throw ModelError("least-cost water-quality plan: the solver stopped without a plan");
-                out.stage("water_quality_plan.csv", io::water_quality_plan_csv(cands, plan, scenarios::annual_cost_factor(oo)), true);
-                out.stage("water_quality_plan_sections.csv", io::water_quality_plan_sections_csv(lc.model, conds, plan, oo.mos_fraction), true);
-            }
-            scenarios::WqMonteCarloResult mc;
-            if (o->draws > 0) {
-                const io::UncertaintyTable ut = io::read_uncertainty(lc, o->uncertainty);
-                const auto params = ut.file.empty() ? scenarios::default_uncertainty(lc.model) : ut.params;
-                scenarios::MonteCarloOptions mo;
-                mo.draws = o->draws;
-                mo.seed = o->seed;
-                Progress progress("water-quality Monte Carlo", !g.quiet);
-                mo.progress = [&](double f) { progress(f); };
-                mc = scenarios::monte_carlo_water_quality(lc.model, lc.water_quality.options, params, mo);
-                out.stage("water_quality_montecarlo.csv", io::water_quality_montecarlo_csv(lc.model, mc), true);
-            }
-            out.commit();
-            if (g.quiet) return static_cast<int>(kOk);
-            const auto& wo = lc.water_quality.options;
-            if (!lc.water_quality.present)
-                std::printf("案例无 [water_quality]，采用默认设置 The case has no [water_quality]: defaults used.\n");
-            std::printf("模型 model: %s%s; 复氧 reaeration: %s; 水温 temperature %.1f °C; 来水溶解氧 inflow DO %.0f %% of saturation\n",
-                        lc.water_quality.model.c_str(),
-                        lc.water_quality.model == "elements" ? (" (" + std::to_string(lc.water_quality.elements_per_reach) + " per reach)").c_str() : "",
-                        std::string(reaches::reaeration_method_key(wo.steady.reaeration)).c_str(), lc.model.temperature_c,
-                        100.0 * wo.river_do_share_of_saturation);
-            const auto& base = runs.front().evaluation;
-            if (!base.estimated_depth_reaches.empty()) {
-                std::string ids;
-                for (std::size_t k = 0; k < base.estimated_depth_reaches.size(); ++k)
-                    ids += (k ? ", " : "") + lc.model.net.topo.id(base.estimated_depth_reaches[k]) + " " +
-                           fixed(base.estimated_depth_m[k], 2) + " m";
-                std::printf("估计水深 ESTIMATED depth (water_quality width by continuity, or default_depth_m) at the baseline "
-                            "flow: %s\n",
-                            ids.c_str());
-            }
-            for (const auto& run : runs) {
-                int met = 0;
-                for (const auto& s : run.evaluation.sections) met += s.evaluation.meets ? 1 : 0;
-                std::printf("\n%s%s%s — %d/%zu 断面达标 sections meet their target\n%s", run.scenario_id.c_str(),
-                            run.name.empty() ? "" : ("  " + run.name).c_str(),
-                            run.name_en.empty() || run.name_en == run.name ? "" : (" / " + run.name_en).c_str(), met,
-                            run.evaluation.sections.size(), sections_text(lc.model, run).c_str());
-            }
-            if (o->apportion) {
-                std::printf("\n来源解析与需削减量 Apportionment and required cuts — baseline, condition %s; margin of safety %s %%\n%s",
-                            scenarios::condition_label(cond).c_str(), fixed(o->mos_pct, 1).c_str(), apportion_text(in_cond, appo).c_str());
-                std::printf("Top sources: mg/L each adds (DO: takes away); cut: one share of the pollutant loads of every source "
-                            "harming the item there (DO: their oxygen demand), checked in the full model. %s\n",
-                            appo.linear_exact ? "No oxygen effects: the shares are exact."
-                                              : "O2 eff. = full model − linear response (oxygen effects on the rates), not "
-                                                "spread over the sources.");
-                std::printf("各污染源、河段的削减与允许负荷 Cut and allowed load per source and reach: water_quality_reduction.csv, "
-                            "water_quality_capacity.csv (%zu reach-item rows)\n",
-                            appo.reaches.size());
-            }
-            if (o->optimize)
-                std::printf("\n最低成本方案（全部水质指标） Least-cost plan for every item — margin of safety %s %% (DO: limit x %s), "
-                            "re-evaluated with the kinetics in every condition\n%s",
-                            fixed(o->mos_pct, 1).c_str(), fixed(1.0 + o->mos_pct / 100.0, 3).c_str(),
-                            plan_text(lc.model, cands, conds, plan).c_str());
-            if (o->draws > 0) {
-                std::vector<std::string> header = {"断面 Section", "达标概率 P(meets)"};
-                for (const auto& k : io::water_quality_item_keys())
-                    header.push_back(std::string(reaches::wq::item_label_zh(k)) + " " + reaches::wq::item_label_en(k));
-                TextTable t(header, 160);
-                for (std::size_t s = 0; s < lc.model.sections.size(); ++s) {
-                    std::vector<std::string> row = {lc.model.sections[s].id, fixed(100.0 * mc.sections[s].p_meets, 1) + "%"};
-                    for (const auto& k : io::water_quality_item_keys()) {
-                        std::string cell = "-";
-                        for (const auto& b : mc.sections[s].items)
-                            if (b.key == k && b.assessed) cell = fixed(100.0 * b.p_meets, 1) + "%";
-                        row.push_back(cell);
-                    }
-                    t.row(row);
-                }
-                std::printf("\n蒙特卡洛 Monte Carlo (baseline, %zu draws, seed %llu): probability of meeting the target class, "
-                            "per section and item\n%s",
-                            mc.draws, static_cast<unsigned long long>(mc.seed), t.str().c_str());
-            }
-            std::printf("\n✗ = worse than the target 劣于目标; exceedance = value/limit − 1 (倍), DO: shortfall below the limit "
-                        "(mg/L). Results in %s/water_quality_sections.csv\n",
-                        o->out_dir.c_str());
-            return static_cast<int>(kOk);
-        };
-    });
+    wq->callback([&g, &action, o] { action = [&g, o] { return run_water_quality(g, *o); }; });
 }
 
 }  // namespace qingliu::app

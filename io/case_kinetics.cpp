@@ -6,7 +6,7 @@
 
 #include <toml++/toml.h>
 
-#include "io/case_reader.hpp"
+#include "io/case_parts.hpp"
 #include "reaches/kinetics.hpp"
 #include "scenarios/parameters.hpp"
 

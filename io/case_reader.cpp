@@ -1,8 +1,5 @@
 #include "io/case_reader.hpp"
 
-#include <cpl_conv.h>
-#include <ogr_spatialref.h>
-
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -11,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "common/csv_text.hpp"
+#include "io/case_parts.hpp"
 #include "io/inventory_reader.hpp"
 #include "io/series_reader.hpp"
 #include "io/scenario_reader.hpp"
@@ -22,10 +20,6 @@
 namespace qingliu::io {
 namespace fs = std::filesystem;
 using scenarios::CaseModel;
-
-// io/case_kinetics.cpp
-void read_water_quality_kinetics(const toml::table& root, const std::unordered_map<std::string, double>& params,
-                                 const std::string& file, Problems& probs, reaches::wq::Parameters& p);
 
 namespace {
 
@@ -222,78 +216,10 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
     return rows;
 }
 
-// Reach lines in a planar metric frame, oriented upstream -> downstream using connectivity where possible.
-struct ReachGeometry {
-    std::vector<std::vector<XY>> lines;  ///< in the local metric frame
-    std::vector<bool> reversed;          ///< the line was digitised downstream to upstream
-    std::vector<double> length;
-    bool geographic = false;
-    LocalProjection proj;
-    bool usable = false;
-};
-
-ReachGeometry reach_geometry(const std::vector<ReachRow>& rows, const Table& t) {
-    ReachGeometry g;
-    g.geographic = t.geographic;
-    std::size_t with = 0;
-    double sx = 0, sy = 0, nv = 0;
-    for (const auto& r : rows)
-        if (!r.line.empty()) {
-            ++with;
-            for (auto [x, y] : r.line) { sx += x; sy += y; nv += 1; }
-        }
-    if (with == 0) return g;
-    g.usable = true;
-    g.proj = {sx / nv, sy / nv};
-    std::unordered_map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < rows.size(); ++i) index.emplace(rows[i].spec.id, i);
-    for (const auto& r : rows) {
-        std::vector<XY> l = r.line;
-        if (g.geographic)
-            for (auto& v : l) v = g.proj(v);
-        g.lines.push_back(std::move(l));
-    }
-    g.reversed.assign(rows.size(), false);
-    std::vector<std::int32_t> upstream(rows.size(), -1);  // one reach flowing in, if any
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        if (auto it = index.find(rows[i].spec.downstream); it != index.end()) upstream[it->second] = static_cast<std::int32_t>(i);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        auto& l = g.lines[i];
-        auto dist_to = [&](std::size_t other, XY p) { return snap_to_lines({g.lines[other]}, p).distance; };
-        auto it = index.find(rows[i].spec.downstream);
-        if (l.size() >= 2 && it != index.end() && g.lines[it->second].size() >= 2) {
-            // the downstream end is the one nearer the downstream reach
-            g.reversed[i] = dist_to(it->second, l.front()) < dist_to(it->second, l.back());
-        } else if (l.size() >= 2 && upstream[i] >= 0 && g.lines[upstream[i]].size() >= 2) {
-            // an outlet reach: the upstream end is the one nearer the reach flowing in
-            g.reversed[i] = dist_to(upstream[i], l.back()) < dist_to(upstream[i], l.front());
-        }
-        if (g.reversed[i]) std::reverse(l.begin(), l.end());
-        g.length.push_back(polyline_length(l));
-    }
-    return g;
-}
-
-// The reach lines as read (in the table's CRS), oriented upstream to downstream, kept in the case model by reach.
-void keep_reach_lines(scenarios::CaseModel& m, const std::vector<ReachRow>& rows,
-                      const std::unordered_map<std::string, std::int32_t>& rindex, const ReachGeometry& geo, const Table& t) {
-    m.reach_lines.assign(m.net.size(), {});
-    for (std::size_t r = 0; r < m.net.size(); ++r) {
-        auto it = rindex.find(m.net.topo.id(r));
-        if (it == rindex.end()) continue;
-        auto& line = m.reach_lines[r] = rows[it->second].line;
-        if (geo.reversed[it->second]) std::reverse(line.begin(), line.end());
-    }
-    m.crs_wkt = t.crs_wkt;
-    m.geographic = t.geographic;
-    if (m.crs_wkt.empty() && m.geographic) {
-        // a CSV wkt column has no CRS of its own: coordinates that look like degrees are WGS 84 longitude/latitude
-        OGRSpatialReference wgs84;
-        wgs84.SetWellKnownGeogCS("WGS84");
-        char* wkt = nullptr;
-        if (wgs84.exportToWkt(&wkt) == OGRERR_NONE && wkt) m.crs_wkt = wkt;
-        CPLFree(wkt);
-    }
+std::vector<ReachLine> reach_lines(const std::vector<ReachRow>& rows) {
+    std::vector<ReachLine> lines;
+    for (const auto& row : rows) lines.push_back({row.spec.id, row.spec.downstream, &row.line});
+    return lines;
 }
 
 // Reach and position for a source or section: by reach_id/position_km, or snapped from point geometry.
@@ -350,10 +276,8 @@ bool locate(Ctx& c, RowReader& r, const Table& t, const std::unordered_map<std::
     return true;
 }
 
-}  // namespace
-
-LoadedCase load_case(const std::string& path) {
-    Ctx c;
+// The case file (case.toml, or the file given) parsed; throws InputError when it is missing or not TOML.
+toml::table parse_case_file(Ctx& c, const std::string& path) {
     std::error_code ec;
     fs::path p(path);
     if (fs::is_directory(p, ec)) p /= "case.toml";
@@ -374,6 +298,11 @@ LoadedCase load_case(const std::string& path) {
                     "", "", std::string(e.description()));
         c.probs.throw_if_any("cannot read case " + path);
     }
+    return root;
+}
+
+// [case] names, the parameter table's keys, [dynamic] and the kinetics of both models.
+void read_settings(Ctx& c, const toml::table& root) {
     check_known_keys(c, root, "", kTopKeys);
     CaseModel& m = c.out.model;
     if (auto cs = root["case"].as_table()) {
@@ -393,7 +322,181 @@ LoadedCase load_case(const std::string& path) {
         m.kinetics.theta[idx(k)] = c.params[scenarios::kinetics_key(k, "theta")];
     }
     read_water_quality_kinetics(root, c.params, c.file, c.probs, c.out.water_quality.options.steady.params);
+}
 
+// The reaches table with its lines, and each reach's index by id: what sources and sections are located on.
+struct ReachTable {
+    Table table;
+    std::vector<ReachRow> rows;
+    std::unordered_map<std::string, std::int32_t> index;
+    ReachGeometry geo;
+};
+
+ReachTable read_reach_table(Ctx& c, const std::optional<TableRef>& ref) {
+    ReachTable rt;
+    if (ref) rt.rows = read_reaches(c, *ref, rt.table);
+    for (std::size_t i = 0; i < rt.rows.size(); ++i) rt.index.emplace(rt.rows[i].spec.id, static_cast<std::int32_t>(i));
+    rt.geo = reach_geometry(reach_lines(rt.rows), rt.table.geographic);
+    const ReachGeometry& geo = rt.geo;
+    for (std::size_t i = 0; i < rt.rows.size(); ++i)
+        c.out.reach_line_length_m.push_back(geo.usable && i < geo.length.size() && geo.lines[i].size() >= 2 ? geo.length[i]
+                                                                                                        : std::nan(""));
+    return rt;
+}
+
+// Sources given directly (flow and concentrations).
+void read_sources(Ctx& c, const TableRef& ref, const ReachTable& rt) {
+    Table st = read_table(ref, c.probs, "sources");
+    c.out.warnings.insert(c.out.warnings.end(), st.warnings.begin(), st.warnings.end());
+    if (st.columns.empty()) return;
+    std::vector<std::string> required{"source_id", "type", "flow_m3s"};
+    for (auto& col : column_names("_mgL")) required.push_back(std::move(col));
+    require_columns(st, required, c.probs);
+    std::unordered_map<std::string, std::string> seen;
+    for (const auto& rec : st.records) {
+        RowReader r(st, rec, c.probs);
+        loads::Source s;
+        s.id = r.unique_text("source_id", seen);
+        s.name = r.text("name", false).value_or(s.id);
+        s.type = r.text("type", true).value_or("");
+        if (!s.type.empty() && !loads::find_source_type(s.type)) {
+            std::string list;
+            for (const auto& ty : loads::source_types())
+                if (std::string(ty.key) != "background") list += (list.empty() ? "" : ", ") + std::string(ty.key);
+            r.problem("type", s.type, "unknown source type (expected one of: " + list + ")");
+        }
+        s.origin = st.file + " " + rec.label;
+        locate(c, r, st, rt.index, rt.rows, rt.geo, "", s.reach, s.position_m);
+        s.flow_m3s = r.number("flow_m3s", true, 0.0, 1e5).value_or(0.0);
+        for (auto k : kConstituents) {
+            const double conc = r.number(column(k, "_mgL"), true, 0.0, 1e6).value_or(0.0);
+            s.load_gs[idx(k)] = s.flow_m3s * conc;
+        }
+        c.out.model.sources.push_back(std::move(s));
+    }
+}
+
+// The inventory (plants, outfalls, farms, cropland, villages, ponds ...), and the observation and uncertainty tables
+// named beside it.
+void read_inventory_tables(Ctx& c, const toml::table& tables, const ReachTable& rt) {
+    InventoryRefs irefs;
+    irefs.plants = table_ref(c, tables, "plants", false);
+    irefs.outfalls = table_ref(c, tables, "outfalls", false);
+    irefs.industry = table_ref(c, tables, "industry", false);
+    irefs.farms = table_ref(c, tables, "farms", false);
+    irefs.cropland = table_ref(c, tables, "cropland", false);
+    irefs.villages = table_ref(c, tables, "villages", false);
+    irefs.ponds = table_ref(c, tables, "ponds", false);
+    irefs.coefficients = table_ref(c, tables, "coefficients", false);
+    irefs.standards = table_ref(c, tables, "standards", false);
+    irefs.prohibited_zones = table_ref(c, tables, "prohibited_zones", false);
+    irefs.catchments = table_ref(c, tables, "catchments", false);
+    c.out.observations = table_ref(c, tables, "observations", false);
+    c.out.uncertainty = table_ref(c, tables, "uncertainty", false);
+    InventoryContext ictx;
+    ictx.reach_index = &rt.index;
+    ictx.warnings = &c.out.warnings;
+    ictx.classes = &c.out.model.classes;
+    for (const auto& row : rt.rows) ictx.reach_length_m.push_back(row.spec.length_km * kMetresPerKm);
+    ictx.locate_point = [&](RowReader& r, const Table& t, std::int32_t& reach, double& pos) {
+        return locate(c, r, t, rt.index, rt.rows, rt.geo, "", reach, pos);
+    };
+    ictx.locate_reach = [&](RowReader& r, const Table& t) {
+        std::int32_t reach = kNone;
+        double pos = 0.0;
+        locate(c, r, t, rt.index, rt.rows, rt.geo, "", reach, pos);
+        return reach;
+    };
+    c.out.model.inventory = read_inventory(irefs, ictx, c.probs);
+}
+
+// Monitoring sections: target class, level, water body, and where they are.
+void read_sections(Ctx& c, const TableRef& ref, const ReachTable& rt) {
+    Table st = read_table(ref, c.probs, "sections");
+    c.out.warnings.insert(c.out.warnings.end(), st.warnings.begin(), st.warnings.end());
+    if (st.columns.empty()) return;
+    require_columns(st, {"section_id", "name", "river", "level", "target_class"}, c.probs);
+    if (st.records.empty()) c.out.warnings.push_back(st.file + ": no sections: nothing will be classified");
+    std::unordered_map<std::string, std::string> seen;
+    for (const auto& rec : st.records) {
+        RowReader r(st, rec, c.probs);
+        reaches::Section s;
+        s.id = r.unique_text("section_id", seen);
+        s.name = r.text("name", true).value_or("");
+        s.name_en = r.text("name_en", false).value_or(s.name);
+        s.river = r.text("river", true).value_or("");
+        if (auto lv = r.text("level", true)) {
+            s.level = reaches::normalise_level(*lv);
+            if (s.level.empty()) r.problem("level", *lv, "expected national, provincial, municipal or county (国控/省控/市控/县控)");
+        }
+        if (auto tc = r.text("target_class", true)) {
+            auto cls = reaches::parse_class(*tc);
+            if (!cls) r.problem("target_class", *tc, "expected a class I to V (Ⅰ–Ⅴ, 1–5)");
+            else s.target_class = *cls;
+        }
+        if (auto wb = r.text("water_body", false)) {
+            auto w = reaches::parse_water_body(*wb);
+            if (!w) r.problem("water_body", *wb, "expected river or lake");
+            else s.water_body = *w;
+        }
+        const auto& rrows = rt.rows;
+        if (locate(c, r, st, rt.index, rrows, rt.geo, s.river, s.reach, s.position_m) && !s.river.empty() &&
+            rrows[s.reach].spec.river != s.river)
+            c.out.warnings.push_back(st.file + " " + rec.label + ": section " + s.id + " names river '" + s.river +
+                                     "' but lies on reach " + rrows[s.reach].spec.id + " of river '" +
+                                     rrows[s.reach].spec.river + "'");
+        c.out.model.sections.push_back(std::move(s));
+    }
+}
+
+// The network from the reach rows (once every table read without problems), with the reaches' lines, English names
+// and sediment oxygen demand.
+void build_network(Ctx& c, const ReachTable& rt) {
+    CaseModel& m = c.out.model;
+    reaches::NetworkBuilder b;
+    for (const auto& row : rt.rows) b.add(row.spec);
+    try {
+        m.net = b.finish();
+        if (rt.geo.usable) keep_reach_lines(m, reach_lines(rt.rows), rt.index, rt.geo, rt.table);
+        m.reach_name_en.assign(m.net.size(), {});
+        m.river_en.assign(m.net.size(), {});
+        for (std::size_t r = 0; r < m.net.size(); ++r)
+            if (auto it = rt.index.find(m.net.topo.id(r)); it != rt.index.end()) {
+                const ReachRow& row = rt.rows[it->second];
+                m.reach_name_en[r] = row.name_en;
+                m.river_en[r] = row.river_en;
+                if (row.sod_g_m2_d >= 0.0) {  // the reach table's SOD ([water_quality] may override)
+                    auto& sod = c.out.water_quality.options.reaches.sod_g_m2_d;
+                    sod.resize(m.net.size(), -1.0);
+                    sod[r] = row.sod_g_m2_d;
+                }
+            }
+    } catch (const ModelError& e) {
+        c.probs.add(rt.table.file, "", "downstream_id", "", e.what());
+    }
+}
+
+// The model's sources: the table's, then the inventory's resolved onto the network (every id once).
+void resolve_sources(Ctx& c) {
+    CaseModel& m = c.out.model;
+    Problems rp;
+    m.resolved = loads::resolve(m.inventory, m.net.length_m, rp);
+    std::set<std::string> ids;
+    for (const auto& s : m.table_sources) ids.insert(s.id);
+    for (const auto& s : m.resolved)
+        if (!ids.insert(s.id).second) rp.add(s.origin, "", "id", s.id, "the same id is used by another source");
+    c.probs.append(rp);
+    m.sources = m.table_sources;
+    m.sources.insert(m.sources.end(), m.resolved.begin(), m.resolved.end());
+}
+
+}  // namespace
+
+LoadedCase load_case(const std::string& path) {
+    Ctx c;
+    const toml::table root = parse_case_file(c, path);
+    read_settings(c, root);
+    CaseModel& m = c.out.model;
     const toml::table* tables = root["tables"].as_table();
     if (!tables) {
         c.probs.add(c.file, "", "tables", "", "missing [tables] naming the reaches, sources and sections tables");
@@ -405,191 +508,21 @@ LoadedCase load_case(const std::string& path) {
     auto sections_ref = table_ref(c, *tables, "sections", true);
     auto classes_ref = table_ref(c, *tables, "classes", false);
     auto scenarios_ref = table_ref(c, *tables, "scenarios", false);
-
-    if (classes_ref) {
-        Problems cp;
-        Table ct = read_table(*classes_ref, cp);
-        c.probs.append(cp);
-        if (cp.empty()) {
-            // re-serialise and parse with the core parser so file tables and the compiled-in one share one reader
-            std::string text;
-            for (std::size_t i = 0; i < ct.columns.size(); ++i) text += (i ? "," : "") + ct.columns[i];
-            text += "\n";
-            for (const auto& r : ct.records) {
-                for (std::size_t i = 0; i < r.values.size(); ++i) {
-                    std::string v = r.values[i].value_or("");
-                    std::string q;
-                    for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-                    text += (i ? ",\"" : "\"") + q + "\"";
-                }
-                text += "\n";
-            }
-            try {
-                m.classes = reaches::ClassTable::parse(text, ct.file);
-            } catch (const InputError& e) {
-                for (const auto& pr : e.problems()) c.probs.add(pr);
-            }
-        }
-    }
-
-    Table rt;
-    std::vector<ReachRow> rrows;
-    if (reaches_ref) rrows = read_reaches(c, *reaches_ref, rt);
-    std::unordered_map<std::string, std::int32_t> rindex;
-    for (std::size_t i = 0; i < rrows.size(); ++i) rindex.emplace(rrows[i].spec.id, static_cast<std::int32_t>(i));
-    const ReachGeometry geo = reach_geometry(rrows, rt);
-    for (std::size_t i = 0; i < rrows.size(); ++i)
-        c.out.reach_line_length_m.push_back(geo.usable && i < geo.length.size() && geo.lines[i].size() >= 2 ? geo.length[i]
-                                                                                                        : std::nan(""));
-
-    // sources
-    if (sources_ref) {
-        Table st = read_table(*sources_ref, c.probs, "sources");
-        c.out.warnings.insert(c.out.warnings.end(), st.warnings.begin(), st.warnings.end());
-        if (!st.columns.empty()) {
-            std::vector<std::string> required{"source_id", "type", "flow_m3s"};
-            for (auto& col : column_names("_mgL")) required.push_back(std::move(col));
-            require_columns(st, required, c.probs);
-            std::unordered_map<std::string, std::string> seen;
-            for (const auto& rec : st.records) {
-                RowReader r(st, rec, c.probs);
-                loads::Source s;
-                s.id = r.unique_text("source_id", seen);
-                s.name = r.text("name", false).value_or(s.id);
-                s.type = r.text("type", true).value_or("");
-                if (!s.type.empty() && !loads::find_source_type(s.type)) {
-                    std::string list;
-                    for (const auto& ty : loads::source_types())
-                        if (std::string(ty.key) != "background") list += (list.empty() ? "" : ", ") + std::string(ty.key);
-                    r.problem("type", s.type, "unknown source type (expected one of: " + list + ")");
-                }
-                s.origin = st.file + " " + rec.label;
-                locate(c, r, st, rindex, rrows, geo, "", s.reach, s.position_m);
-                s.flow_m3s = r.number("flow_m3s", true, 0.0, 1e5).value_or(0.0);
-                for (auto k : kConstituents) {
-                    const double conc = r.number(column(k, "_mgL"), true, 0.0, 1e6).value_or(0.0);
-                    s.load_gs[idx(k)] = s.flow_m3s * conc;
-                }
-                m.sources.push_back(std::move(s));
-            }
-        }
-    }
-
-    // inventory (plants, outfalls, farms, cropland, villages, ponds ...)
-    InventoryRefs irefs;
-    irefs.plants = table_ref(c, *tables, "plants", false);
-    irefs.outfalls = table_ref(c, *tables, "outfalls", false);
-    irefs.industry = table_ref(c, *tables, "industry", false);
-    irefs.farms = table_ref(c, *tables, "farms", false);
-    irefs.cropland = table_ref(c, *tables, "cropland", false);
-    irefs.villages = table_ref(c, *tables, "villages", false);
-    irefs.ponds = table_ref(c, *tables, "ponds", false);
-    irefs.coefficients = table_ref(c, *tables, "coefficients", false);
-    irefs.standards = table_ref(c, *tables, "standards", false);
-    irefs.prohibited_zones = table_ref(c, *tables, "prohibited_zones", false);
-    irefs.catchments = table_ref(c, *tables, "catchments", false);
-    c.out.observations = table_ref(c, *tables, "observations", false);
-    c.out.uncertainty = table_ref(c, *tables, "uncertainty", false);
-    {
-        InventoryContext ictx;
-        ictx.reach_index = &rindex;
-        ictx.warnings = &c.out.warnings;
-        ictx.classes = &m.classes;
-        for (const auto& row : rrows) ictx.reach_length_m.push_back(row.spec.length_km * kMetresPerKm);
-        ictx.locate_point = [&](RowReader& r, const Table& t, std::int32_t& reach, double& pos) {
-            return locate(c, r, t, rindex, rrows, geo, "", reach, pos);
-        };
-        ictx.locate_reach = [&](RowReader& r, const Table& t) {
-            std::int32_t reach = kNone;
-            double pos = 0.0;
-            locate(c, r, t, rindex, rrows, geo, "", reach, pos);
-            return reach;
-        };
-        m.inventory = read_inventory(irefs, ictx, c.probs);
-    }
+    if (classes_ref) read_class_table(*classes_ref, c.probs, m.classes);
+    const ReachTable rt = read_reach_table(c, reaches_ref);
+    if (sources_ref) read_sources(c, *sources_ref, rt);
+    read_inventory_tables(c, *tables, rt);
     if (!sources_ref && m.inventory.empty())
         c.out.warnings.push_back(c.file + ": the case has no sources (name a sources table or inventory tables): only "
                                  "background inflow is routed");
-
-    // sections
-    if (sections_ref) {
-        Table st = read_table(*sections_ref, c.probs, "sections");
-        c.out.warnings.insert(c.out.warnings.end(), st.warnings.begin(), st.warnings.end());
-        if (!st.columns.empty()) {
-            require_columns(st, {"section_id", "name", "river", "level", "target_class"}, c.probs);
-            if (st.records.empty()) c.out.warnings.push_back(st.file + ": no sections: nothing will be classified");
-            std::unordered_map<std::string, std::string> seen;
-            for (const auto& rec : st.records) {
-                RowReader r(st, rec, c.probs);
-                reaches::Section s;
-                s.id = r.unique_text("section_id", seen);
-                s.name = r.text("name", true).value_or("");
-                s.name_en = r.text("name_en", false).value_or(s.name);
-                s.river = r.text("river", true).value_or("");
-                if (auto lv = r.text("level", true)) {
-                    s.level = reaches::normalise_level(*lv);
-                    if (s.level.empty()) r.problem("level", *lv, "expected national, provincial, municipal or county (国控/省控/市控/县控)");
-                }
-                if (auto tc = r.text("target_class", true)) {
-                    auto cls = reaches::parse_class(*tc);
-                    if (!cls) r.problem("target_class", *tc, "expected a class I to V (Ⅰ–Ⅴ, 1–5)");
-                    else s.target_class = *cls;
-                }
-                if (auto wb = r.text("water_body", false)) {
-                    auto w = reaches::parse_water_body(*wb);
-                    if (!w) r.problem("water_body", *wb, "expected river or lake");
-                    else s.water_body = *w;
-                }
-                if (locate(c, r, st, rindex, rrows, geo, s.river, s.reach, s.position_m) && !s.river.empty() &&
-                    rrows[s.reach].spec.river != s.river)
-                    c.out.warnings.push_back(st.file + " " + rec.label + ": section " + s.id + " names river '" + s.river +
-                                             "' but lies on reach " + rrows[s.reach].spec.id + " of river '" +
-                                             rrows[s.reach].spec.river + "'");
-                m.sections.push_back(std::move(s));
-            }
-        }
-    }
-
-    if (c.probs.empty()) {
-        reaches::NetworkBuilder b;
-        for (auto& row : rrows) b.add(row.spec);
-        try {
-            m.net = b.finish();
-            if (geo.usable) keep_reach_lines(m, rrows, rindex, geo, rt);
-            m.reach_name_en.assign(m.net.size(), {});
-            m.river_en.assign(m.net.size(), {});
-            for (std::size_t r = 0; r < m.net.size(); ++r)
-                if (auto it = rindex.find(m.net.topo.id(r)); it != rindex.end()) {
-                    m.reach_name_en[r] = rrows[it->second].name_en;
-                    m.river_en[r] = rrows[it->second].river_en;
-                    if (rrows[it->second].sod_g_m2_d >= 0.0) {  // the reach table's SOD ([water_quality] may override)
-                        auto& sod = c.out.water_quality.options.reaches.sod_g_m2_d;
-                        sod.resize(m.net.size(), -1.0);
-                        sod[r] = rrows[it->second].sod_g_m2_d;
-                    }
-                }
-        } catch (const ModelError& e) {
-            c.probs.add(rt.file, "", "downstream_id", "", e.what());
-        }
-    }
+    if (sections_ref) read_sections(c, *sections_ref, rt);
+    if (c.probs.empty()) build_network(c, rt);
     m.table_sources = m.sources;
-    if (c.probs.empty()) {
-        Problems rp;
-        m.resolved = loads::resolve(m.inventory, m.net.length_m, rp);
-        std::set<std::string> ids;
-        for (const auto& s : m.table_sources) ids.insert(s.id);
-        for (const auto& s : m.resolved)
-            if (!ids.insert(s.id).second) rp.add(s.origin, "", "id", s.id, "the same id is used by another source");
-        c.probs.append(rp);
-        m.sources = m.table_sources;
-        m.sources.insert(m.sources.end(), m.resolved.begin(), m.resolved.end());
-    }
-    {  // read even after other problems, so that its own are reported with them (reach ids need the network)
-        if (const auto* wqt = root["water_quality"].as_table())
-            read_water_quality_settings(*wqt, c.file, m.net, c.probs.empty() ? &m.sources : nullptr, c.probs,
-                                        c.out.water_quality);
-        else if (root.contains("water_quality")) c.probs.add(c.file, "", "water_quality", "", "expected a table");
-    }
+    if (c.probs.empty()) resolve_sources(c);
+    // read even after other problems, so that its own are reported with them (reach ids need the network)
+    if (const auto* wqt = root["water_quality"].as_table())
+        read_water_quality_settings(*wqt, c.file, m.net, c.probs.empty() ? &m.sources : nullptr, c.probs, c.out.water_quality);
+    else if (root.contains("water_quality")) c.probs.add(c.file, "", "water_quality", "", "expected a table");
     // measures and scenarios refer to sources and reaches, so they are read once the model is whole
     if (c.probs.empty() && scenarios_ref) c.out.scenarios = read_scenarios(scenarios_ref->path, m, c.probs);
     c.probs.throw_if_any("case " + c.dir + " has problems");

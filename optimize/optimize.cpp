@@ -1,6 +1,7 @@
 #include "optimize/optimize.hpp"
 
 #include "optimize/milp.hpp"
+#include "optimize/plan_search.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -182,6 +183,81 @@ std::vector<Candidate> candidates_from(const std::vector<Measure>& measures) {
     return candidates_from(measures, ignored);
 }
 
+std::vector<Measure> scenario_measures(const std::vector<Scenario>& scenarios) {
+    std::vector<Measure> all;
+    std::set<std::string> seen;
+    for (const auto& s : scenarios)
+        for (const auto& m : s.measures)
+            if (seen.insert(m.id).second) all.push_back(m);
+    return all;
+}
+
+namespace {
+
+// The measures named by ids (measure ids, or scenario ids for all their measures), each once, in the order named.
+std::vector<Measure> named_measures(const std::vector<Scenario>& scenarios, const std::vector<Measure>& all,
+                                    const std::vector<std::string>& ids, const std::string& case_file) {
+    std::vector<Measure> chosen;
+    Problems probs;
+    std::set<std::string> picked;
+    for (const auto& id : ids) {
+        std::vector<const Measure*> named;  // the measure with this id, then the measures of the scenario with it
+        for (const auto& m : all)
+            if (m.id == id) named.push_back(&m);
+        bool scenario_id = false;
+        for (const auto& s : scenarios)
+            if (s.id == id) {
+                scenario_id = true;
+                for (const auto& m : s.measures) named.push_back(&m);
+            }
+        if (named.empty() && !scenario_id)
+            probs.add(case_file, "", "--scenario-measures", id, "no measure or scenario with this id");
+        for (const Measure* m : named)
+            if (picked.insert(m->id).second) chosen.push_back(*m);
+    }
+    probs.throw_if_any("candidate measures");
+    return chosen;
+}
+
+// Each level group (comma-separated candidate ids) made one group of exclusive levels.
+void group_levels(std::vector<Candidate>& c, const std::vector<std::string>& levels) {
+    Problems probs;
+    for (const auto& g : levels) {
+        std::vector<std::string> ids;
+        std::string cur;
+        for (char ch : g + ",") {
+            if (ch == ',') {
+                if (!cur.empty()) ids.push_back(cur);
+                cur.clear();
+            } else {
+                cur += ch;
+            }
+        }
+        for (const auto& id : ids) {
+            bool found = false;
+            for (auto& x : c)
+                if (x.measure.id == id) {
+                    x.group = "levels:" + g;
+                    found = true;
+                }
+            if (!found) probs.add("", "", "--levels", id, "not a candidate measure");
+        }
+    }
+    probs.throw_if_any("level groups");
+}
+
+}  // namespace
+
+std::vector<Candidate> plan_candidates(const std::vector<Scenario>& scenarios, const std::vector<std::string>& ids,
+                                       const std::vector<std::string>& levels, const std::string& case_file,
+                                       std::vector<DroppedMeasure>& left_out) {
+    const std::vector<Measure> all = scenario_measures(scenarios);
+    const bool everything = ids.empty() || (ids.size() == 1 && ids[0] == "all");
+    std::vector<Candidate> c = candidates_from(everything ? all : named_measures(scenarios, all, ids, case_file), left_out);
+    group_levels(c, levels);
+    return c;
+}
+
 double annual_cost_factor(const OptimizeOptions& o) {
     if (!(o.discount_rate > 0.0)) return o.years;
     return (1.0 - std::pow(1.0 + o.discount_rate, -o.years)) / o.discount_rate;
@@ -204,320 +280,86 @@ CaseModel apply_plan(const CaseModel& base, const std::vector<Candidate>& candid
 
 namespace {
 
-// The least-cost plan over the linear response (see optimize.hpp): the model, the MILP solved against it and
-// corrected by full evaluations, and the pruning of measures the full model does not need.
-class PlanSearch {
-public:
-    PlanSearch(const CaseModel& base_in, const std::vector<Candidate>& cands, const OptimizeOptions& opt,
-               const std::vector<DesignCondition>& conditions_in)
-        : base_in_(base_in), cands_(cands), opt_(opt), conds_(conditions_in) {
-        if (conds_.empty()) conds_.push_back(DesignCondition{"design", "设计条件", "design condition", "the case as given", "案例原样", {}});
-        nk_ = conds_.size();
-        ns_ = base_in.sections.size();
-        nm_ = cands.size();
-    }
+// The concentration of every constituent at every section, target t = s x kNumConstituents + c.
+std::vector<double> section_concentrations(const Evaluation& e) {
+    std::vector<double> v;
+    v.reserve(e.sections.size() * kNumConstituents);
+    for (const auto& x : e.sections)
+        for (int c = 0; c < kNumConstituents; ++c) v.push_back(x.conc_mgL[c]);
+    return v;
+}
 
-    OptimizeResult run() {
-        responses();
-        res_.response_mgL = resp_[0];
-        interactions();
-        res_.interacting_pairs = pairs_.size();
-        make_groups();
-        costs();
-        baseline_outcomes();
-        corr_.assign(nk_, std::vector<PerConstituent>(ns_, PerConstituent{}));
-        if (!solve_corrected()) {
-            res_.status = PlanStatus::NotSolved;
-            res_.sections = res_.condition_sections.front();
-            return res_;
+// Every section's target for every constituent: the limit of its target class less the margin of safety.
+std::vector<plan_search::Target> section_targets(const CaseModel& m, double mos_fraction) {
+    std::vector<plan_search::Target> tg;
+    for (std::size_t s = 0; s < m.sections.size(); ++s)
+        for (auto c : kConstituents) {
+            const double limit = m.classes.limit(key(c), m.sections[s].water_body, m.sections[s].target_class);
+            tg.push_back({s, idx(c), limit, limit * (1.0 - mos_fraction)});
         }
-        prune();
-        res_.invest_wan = res_.annual_wan = 0.0;
-        for (std::size_t j : res_.chosen) {
-            res_.invest_wan += cands_[j].measure.invest_wan;
-            res_.annual_wan += cands_[j].measure.annual_wan;
-        }
-        res_.cost_wan = res_.invest_wan + F_ * res_.annual_wan;
-        res_.sections = res_.condition_sections.front();
-        return res_;
-    }
+    return tg;
+}
 
-private:
-    // Target limits and, per condition, the baseline and the response of each candidate alone.
-    void responses() {
-        bases_.reserve(nk_);
-        for (const auto& d : conds_) bases_.push_back(in_condition(base_in_, d));
-        e0_.resize(nk_);
-        for (std::size_t k = 0; k < nk_; ++k) e0_[k] = evaluate(bases_[k]);
-        limit_.resize(ns_);
-        target_.resize(ns_);
-        for (std::size_t s = 0; s < ns_; ++s)
-            for (auto c : kConstituents) {
-                limit_[s][idx(c)] = base_in_.classes.limit(key(c), base_in_.sections[s].water_body, base_in_.sections[s].target_class);
-                target_[s][idx(c)] = limit_[s][idx(c)] * (1.0 - opt_.mos_fraction);
-            }
-        c0_.assign(nk_, std::vector<PerConstituent>(ns_));
-        for (std::size_t k = 0; k < nk_; ++k)
-            for (std::size_t s = 0; s < ns_; ++s) c0_[k][s] = e0_[k].sections[s].conc_mgL;
-        resp_.assign(nk_, std::vector<std::vector<PerConstituent>>(nm_, std::vector<PerConstituent>(ns_, PerConstituent{})));
-        tbb::parallel_for(std::size_t(0), nk_ * nm_, [&](std::size_t kj) {
-            const std::size_t k = kj / nm_, j = kj % nm_;
-            CaseModel m = bases_[k];
-            apply_measure(m, cands_[j].measure);
-            const Evaluation e = evaluate(m);
-            for (std::size_t s = 0; s < ns_; ++s)
-                for (int c = 0; c < kNumConstituents; ++c) resp_[k][j][s][c] = e.sections[s].conc_mgL[c] - c0_[k][s][c];
-        });
-    }
-
-    // Pair interactions: for two measures i, j (not levels of one choice) in condition k,
-    //     D_kij = C_k(i and j) - C_k(i) - C_k(j) + C_k(base),
-    // zero where they superpose (load cuts on different sources), non-zero where they interact (an outfall connected
-    // to a plant that is also upgraded, a transfer diluting what another measure cut). Pairs with any |D| above
-    // 1e-9 of the limit enter the model through y_ij = x_i x_j, so the linear model is exact to second order.
-    void interactions() {
-        std::vector<std::pair<int, int>> all_pairs;
-        for (std::size_t i = 0; i < nm_; ++i)
-            for (std::size_t j = i + 1; j < nm_; ++j)
-                if (cands_[i].group.empty() || cands_[i].group != cands_[j].group) all_pairs.emplace_back(static_cast<int>(i), static_cast<int>(j));
-        pair_d_.assign(nk_, std::vector<std::vector<PerConstituent>>(all_pairs.size(), std::vector<PerConstituent>(ns_, PerConstituent{})));
-        tbb::parallel_for(std::size_t(0), nk_ * all_pairs.size(), [&](std::size_t kp) {
-            const std::size_t k = kp / all_pairs.size(), p = kp % all_pairs.size();
-            const auto [i, j] = all_pairs[p];
-            CaseModel m = bases_[k];
-            apply_measure(m, cands_[i].measure);
-            apply_measure(m, cands_[j].measure);
-            const Evaluation e = evaluate(m);
-            for (std::size_t s = 0; s < ns_; ++s)
-                for (int c = 0; c < kNumConstituents; ++c)
-                    pair_d_[k][p][s][c] = e.sections[s].conc_mgL[c] - c0_[k][s][c] - resp_[k][i][s][c] - resp_[k][j][s][c];
-        });
-        for (std::size_t p = 0; p < all_pairs.size(); ++p) {
-            bool keep = false;
-            for (std::size_t k = 0; k < nk_ && !keep; ++k)
-                for (std::size_t s = 0; s < ns_ && !keep; ++s)
-                    for (int c = 0; c < kNumConstituents && !keep; ++c) keep = std::abs(pair_d_[k][p][s][c]) > 1e-9 * limit_[s][c];
-            if (keep) {
-                pairs_.push_back(all_pairs[p]);
-                pair_index_.push_back(p);
+// The outcome at every section in every condition: the baseline's classes and concentrations, the search's fit and,
+// where a plan was evaluated, the plan's classes.
+std::vector<std::vector<SectionOutcome>> section_outcomes(const std::vector<Evaluation>& e0, const std::vector<Evaluation>& planned,
+                                                          const std::vector<plan_search::Target>& tg, const plan_search::Search& found) {
+    std::vector<std::vector<SectionOutcome>> out(e0.size());
+    for (std::size_t k = 0; k < e0.size(); ++k) {
+        const std::size_t ns = e0[k].sections.size();
+        out[k].resize(ns);
+        for (std::size_t s = 0; s < ns; ++s) {
+            out[k][s].baseline_cls = e0[k].sections[s].cls;
+            if (found.evaluated) out[k][s].plan_cls = planned[k].sections[s].cls;
+            for (int c = 0; c < kNumConstituents; ++c) {
+                const std::size_t t = s * kNumConstituents + c;
+                const plan_search::Fit& f = found.fit[k][t];
+                auto& o = out[k][s].c[c];
+                o.limit_mgL = tg[t].limit;
+                o.target_mgL = tg[t].goal;
+                o.baseline_mgL = e0[k].sections[s].conc_mgL[c];
+                o.best_mgL = f.best;
+                o.reachable = f.reachable;
+                if (!found.evaluated) continue;
+                o.predicted_mgL = f.predicted;
+                o.verified_mgL = f.verified;
+                o.margin_mgL = o.limit_mgL - o.verified_mgL;
+                o.gap_mgL = f.gap;
             }
         }
     }
-
-    // Groups of exclusive levels (singletons for ungrouped candidates).
-    void make_groups() {
-        std::map<std::string, std::size_t> gi;
-        for (std::size_t j = 0; j < nm_; ++j) {
-            if (cands_[j].group.empty()) {
-                groups_.push_back({static_cast<int>(j)});
-                continue;
-            }
-            auto [it, fresh] = gi.emplace(cands_[j].group, groups_.size());
-            if (fresh) groups_.emplace_back();
-            groups_[it->second].push_back(static_cast<int>(j));
-        }
-    }
-
-    void costs() {
-        F_ = annual_cost_factor(opt_);
-        cost_.resize(nm_);
-        for (std::size_t j = 0; j < nm_; ++j) cost_[j] = cands_[j].measure.invest_wan + F_ * cands_[j].measure.annual_wan;
-        // Ties (e.g. measures without cost) go to the plan with fewer measures: each measure adds 1e-9 of the largest
-        // cost (or 1e-9 when nothing costs anything), far below any cost difference in the data.
-        const double tie = 1e-9 * std::max(1.0, cost_.empty() ? 1.0 : *std::max_element(cost_.begin(), cost_.end()));
-        objective_cost_ = cost_;
-        for (auto& c : objective_cost_) c += tie;
-    }
-
-    // Per condition, section and state variable: limit, target, baseline and the best the candidates can reach.
-    void baseline_outcomes() {
-        res_.condition_sections.assign(nk_, std::vector<SectionOutcome>(ns_));
-        for (std::size_t k = 0; k < nk_; ++k)
-            for (std::size_t s = 0; s < ns_; ++s) {
-                res_.condition_sections[k][s].baseline_cls = e0_[k].sections[s].cls;
-                for (int c = 0; c < kNumConstituents; ++c) {
-                    auto& t = res_.condition_sections[k][s].c[c];
-                    t.limit_mgL = limit_[s][c];
-                    t.target_mgL = target_[s][c];
-                    t.baseline_mgL = c0_[k][s][c];
-                    double best = c0_[k][s][c];
-                    for (const auto& g : groups_) {
-                        double lo = 0.0;
-                        for (int j : g) lo = std::min(lo, resp_[k][j][s][c]);
-                        best += lo;
-                    }
-                    t.best_mgL = best;
-                    t.reachable = best <= target_[s][c] + opt_.tolerance_rel * limit_[s][c];
-                }
-            }
-    }
-
-    // Rows, scaled by 1/limit; coefficients below 1e-12 of the limit are dropped.
-    std::vector<Row> build_rows() const {
-        std::vector<Row> rows;
-        for (std::size_t k = 0; k < nk_; ++k)
-            for (std::size_t s = 0; s < ns_; ++s)
-                for (int c = 0; c < kNumConstituents; ++c) {
-                    const double L = limit_[s][c];
-                    if (!(L > 0.0)) continue;
-                    Row r{s, c, {}, {}, (target_[s][c] - c0_[k][s][c] - corr_[k][s][c]) / L};
-                    for (std::size_t j = 0; j < nm_; ++j) {
-                        const double d = resp_[k][j][s][c] / L;
-                        if (std::abs(d) > 1e-12) {
-                            r.cols.push_back(static_cast<int>(j));
-                            r.coef.push_back(d);
-                        }
-                    }
-                    for (std::size_t q = 0; q < pairs_.size(); ++q) {
-                        const double d = pair_d_[k][pair_index_[q]][s][c] / L;
-                        if (std::abs(d) > 1e-12) {
-                            r.cols.push_back(static_cast<int>(nm_ + q));
-                            r.coef.push_back(d);
-                        }
-                    }
-                    rows.push_back(std::move(r));
-                }
-        return rows;
-    }
-
-    std::vector<Evaluation> evaluate_plan(const std::vector<std::size_t>& chosen) const {
-        std::vector<Evaluation> ev(nk_);
-        tbb::parallel_for(std::size_t(0), nk_, [&](std::size_t k) { ev[k] = evaluate(apply_plan(bases_[k], cands_, chosen)); });
-        return ev;
-    }
-
-    bool chosen(int j) const {
-        return std::find(res_.chosen.begin(), res_.chosen.end(), static_cast<std::size_t>(j)) != res_.chosen.end();
-    }
-
-    // Fills the outcome of the plan res.chosen from its full evaluation in every condition; with `correct`, adds the
-    // linear model's error to the correction of every target missed although the linear model met it, and returns
-    // true if it did.
-    bool record(const std::vector<Evaluation>& ev, bool correct) {
-        bool resolve = false;
-        res_.max_linear_error_mgL = 0.0;
-        res_.total_gap_rel = 0.0;
-        res_.verified_ok = true;
-        for (std::size_t k = 0; k < nk_; ++k)
-            for (std::size_t s = 0; s < ns_; ++s) {
-                res_.condition_sections[k][s].plan_cls = ev[k].sections[s].cls;
-                for (int c = 0; c < kNumConstituents; ++c) {
-                    auto& t = res_.condition_sections[k][s].c[c];
-                    double pred = c0_[k][s][c];
-                    for (std::size_t j : res_.chosen) pred += resp_[k][j][s][c];
-                    for (std::size_t q = 0; q < pairs_.size(); ++q)
-                        if (chosen(pairs_[q].first) && chosen(pairs_[q].second)) pred += pair_d_[k][pair_index_[q]][s][c];
-                    t.predicted_mgL = pred;
-                    t.verified_mgL = ev[k].sections[s].conc_mgL[c];
-                    t.margin_mgL = t.limit_mgL - t.verified_mgL;
-                    const double tol = opt_.tolerance_rel * t.limit_mgL;
-                    t.gap_mgL = t.verified_mgL > t.target_mgL + tol ? t.verified_mgL - t.target_mgL : 0.0;
-                    if (t.limit_mgL > 0.0) res_.total_gap_rel += t.gap_mgL / t.limit_mgL;
-                    const double err = t.verified_mgL - pred;
-                    res_.max_linear_error_mgL = std::max(res_.max_linear_error_mgL, std::abs(err));
-                    // missed although the linear model had it within its target (strict) or within its planned gap
-                    if (t.verified_mgL > std::max(t.target_mgL, pred) + tol && err > tol) {
-                        res_.verified_ok = false;
-                        if (correct) corr_[k][s][c] += err;
-                        resolve = true;
-                    }
-                }
-            }
-        return resolve;
-    }
-
-    // The MILP against the linear model, re-solved with corrections while the full evaluation misses what the
-    // linear model met; when every target cannot be met, the least total gap first, then the least cost at that gap.
-    // False when the solver stopped without a plan.
-    bool solve_corrected() {
-        bool gap_mode = false;
-        for (int iter = 0;; ++iter) {
-            const std::vector<Row> rows = build_rows();
-            Solve sol;
-            if (!gap_mode) {
-                sol = solve_milp(objective_cost_, groups_, rows, pairs_, false, false, 0.0, opt_.time_limit_s);
-                ++res_.solves;
-                if (sol.outcome == Solve::Outcome::Infeasible) gap_mode = true;
-            }
-            if (gap_mode) {
-                const Solve s1 = solve_milp(objective_cost_, groups_, rows, pairs_, true, true, 0.0, opt_.time_limit_s);
-                ++res_.solves;
-                if (s1.outcome == Solve::Outcome::Infeasible) throw ModelError("least-cost plan: the gap model is infeasible (solver error)");
-                if (s1.x.empty()) return false;
-                const double zstar = std::accumulate(s1.gap_rel.begin(), s1.gap_rel.end(), 0.0);
-                sol = solve_milp(objective_cost_, groups_, rows, pairs_, true, false, zstar * (1.0 + 1e-7) + 1e-9, opt_.time_limit_s);
-                ++res_.solves;
-                if (sol.x.empty()) sol = s1;  // cost stage stopped without a plan: keep the least-gap plan
-            }
-            if (sol.x.empty()) return false;
-            res_.status = sol.outcome == Solve::Outcome::Optimal ? (gap_mode ? PlanStatus::GapMinimised : PlanStatus::Optimal)
-                                                                 : PlanStatus::NotSolved;
-            res_.chosen.clear();
-            for (std::size_t j = 0; j < nm_; ++j)
-                if (sol.x[j]) res_.chosen.push_back(j);
-            // Full re-evaluation with the measures applied together, in every condition.
-            if (!record(evaluate_plan(res_.chosen), true) || iter >= opt_.max_corrections) return true;
-            ++res_.corrections;
-        }
-    }
-
-    // Pruning. Where measures interact favourably (an outfall connected to a plant that is also upgraded: the linear
-    // sum counts the connected water at the old effluent concentration), the linear model is conservative and may keep
-    // a measure the full model does not need. Most expensive first, a chosen measure is dropped if, re-evaluated in
-    // full in every condition without it, no target is newly missed and no remaining gap grows.
-    void prune() {
-        if (res_.chosen.empty()) return;
-        std::vector<std::size_t> order = res_.chosen;
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost_[a] > cost_[b]; });
-        for (std::size_t j : order) {
-            std::vector<std::size_t> trial;
-            for (std::size_t i : res_.chosen)
-                if (i != j) trial.push_back(i);
-            const std::vector<Evaluation> ev = evaluate_plan(trial);
-            bool ok = true;
-            for (std::size_t k = 0; k < nk_ && ok; ++k)
-                for (std::size_t s = 0; s < ns_ && ok; ++s)
-                    for (int c = 0; c < kNumConstituents && ok; ++c) {
-                        const auto& t = res_.condition_sections[k][s].c[c];
-                        ok = ev[k].sections[s].conc_mgL[c] <= std::max(t.target_mgL, t.verified_mgL) + opt_.tolerance_rel * t.limit_mgL;
-                    }
-            if (!ok) continue;
-            res_.chosen = trial;
-            ++res_.pruned;
-            const auto& x = cands_[j].measure;
-            char saved[64];
-            std::snprintf(saved, sizeof saved, "%.0f", cost_[j]);
-            res_.dropped.push_back({x.id, x.name,
-                                    std::string("chosen by the linear response, but the full model meets every target in every "
-                                                "condition without it (saves ") + saved + " x 10^4 yuan)",
-                                    std::string("线性响应选中，但整体复算在所有设计条件下不需要它即可达标（节省") + saved + "万元）"});
-            record(ev, false);
-        }
-    }
-
-    const CaseModel& base_in_;
-    const std::vector<Candidate>& cands_;
-    const OptimizeOptions& opt_;
-    std::vector<DesignCondition> conds_;
-    std::size_t nk_ = 0, ns_ = 0, nm_ = 0;
-    OptimizeResult res_;
-    std::vector<CaseModel> bases_;
-    std::vector<Evaluation> e0_;
-    std::vector<PerConstituent> limit_, target_;
-    std::vector<std::vector<PerConstituent>> c0_, corr_;                 // [k][s]
-    std::vector<std::vector<std::vector<PerConstituent>>> resp_, pair_d_;  // [k][j][s], [k][pair][s]
-    std::vector<std::pair<int, int>> pairs_;                             // interacting pairs
-    std::vector<std::size_t> pair_index_;                                // of each interacting pair among all pairs
-    std::vector<std::vector<int>> groups_;
-    double F_ = 1.0;
-    std::vector<double> cost_, objective_cost_;
-};
+    return out;
+}
 
 }  // namespace
 
 OptimizeResult optimize(const CaseModel& base_in, const std::vector<Candidate>& cands, const OptimizeOptions& opt,
                         const std::vector<DesignCondition>& conditions_in) {
-    return PlanSearch(base_in, cands, opt, conditions_in).run();
+    const std::vector<CaseModel> bases = plan_search::condition_cases(base_in, conditions_in);
+    const std::size_t nk = bases.size(), ns = base_in.sections.size();
+    std::vector<Evaluation> e0(nk);
+    std::vector<std::vector<double>> v0(nk);
+    for (std::size_t k = 0; k < nk; ++k) {
+        e0[k] = evaluate(bases[k]);
+        v0[k] = section_concentrations(e0[k]);
+    }
+    const std::vector<plan_search::Target> tg = section_targets(base_in, opt.mos_fraction);
+    const plan_search::Search found = plan_search::search(
+        bases, v0, tg, cands, opt, [](const CaseModel& m) { return section_concentrations(evaluate(m)); }, "least-cost plan");
+    OptimizeResult res;
+    static_cast<PlanOutcome&>(res) = found.plan;
+    if (!found.solved) res.status = PlanStatus::NotSolved;
+    res.response_mgL.assign(cands.size(), std::vector<PerConstituent>(ns, PerConstituent{}));
+    for (std::size_t j = 0; j < cands.size(); ++j)
+        for (std::size_t s = 0; s < ns; ++s)
+            for (int c = 0; c < kNumConstituents; ++c) res.response_mgL[j][s][c] = found.response[0][j][s * kNumConstituents + c];
+    // the plan's classes in every condition (its values are the search's last full evaluation)
+    std::vector<Evaluation> planned(nk);
+    if (found.evaluated)
+        tbb::parallel_for(std::size_t(0), nk, [&](std::size_t k) { planned[k] = evaluate(apply_plan(bases[k], cands, res.chosen)); });
+    res.condition_sections = section_outcomes(e0, planned, tg, found);
+    res.sections = res.condition_sections.front();
+    return res;
 }
 
 }  // namespace qingliu::scenarios

@@ -20,7 +20,7 @@
 // where limit_sc is the GB 3838-2002 limit of the section's target class (Table 1), mos the margin of safety as a
 // share of the limit (安全余量: load reserved for the uncertainty between loads and water quality, HJ 2.3-2018 as
 // as summarised at billpersky.com/zinwenzhongxin/764.html; TMDL practice keeps it explicit), C_ksc and D_kmsc the
-// baseline and the response of measure m in condition k, and a_ksc a correction (0 at After solving, the plan is re-evaluated in full in every condition; if a target the linear model said was met is missed by
+// baseline and the response of measure m in condition k, and a_ksc a correction (0 at first). After solving, the plan is re-evaluated in full in every condition; if a target the linear model said was met is missed by
 // e > 0, a_sc += e and the model is solved again (at most OptimizeOptions::max_corrections times). Where measures
 // interact favourably the linear sum is conservative, so the plan is finally pruned: most expensive first, a measure
 // is dropped if the full model without it newly misses no target and grows no gap.
@@ -66,6 +66,17 @@ struct DroppedMeasure {
 /// As above; every measure left out is listed with the reason.
 std::vector<Candidate> candidates_from(const std::vector<Measure>& measures, std::vector<DroppedMeasure>& left_out);
 
+/// Every measure the scenarios name, each once (first occurrence by id), in order.
+std::vector<Measure> scenario_measures(const std::vector<Scenario>& scenarios);
+
+/// The candidates of a least-cost plan from a case's scenarios: every measure they name (`ids` empty or "all"), or
+/// the measures named by `ids` (measure ids, or scenario ids for all of a scenario's measures); then each entry of
+/// `levels` (comma-separated candidate ids) made one group of exclusive levels, overriding the automatic groups.
+/// Throws InputError naming every unknown id (file `case_file`, fields --scenario-measures and --levels).
+std::vector<Candidate> plan_candidates(const std::vector<Scenario>& scenarios, const std::vector<std::string>& ids,
+                                       const std::vector<std::string>& levels, const std::string& case_file,
+                                       std::vector<DroppedMeasure>& left_out);
+
 struct OptimizeOptions {
     double years = 10.0;            ///< cost horizon (a)
     double discount_rate = 0.0;     ///< per year; 0: undiscounted sum of running costs
@@ -103,17 +114,13 @@ enum class PlanStatus {
 };
 const char* plan_status_text(PlanStatus s);
 
-struct OptimizeResult {
+/// What every least-cost plan reports (optimize() here, optimize_water_quality() in water_quality_optimize.hpp).
+struct PlanOutcome {
     PlanStatus status = PlanStatus::NotSolved;
     std::vector<std::size_t> chosen;          ///< candidate indices, in candidate order
     double invest_wan = 0.0, annual_wan = 0.0;
     double cost_wan = 0.0;                    ///< objective: invest + F annual
     double total_gap_rel = 0.0;               ///< sum of verified gaps / limit
-    std::vector<SectionOutcome> sections;     ///< in the first condition, aligned with CaseModel::sections
-    /// Per condition (same order as given), the outcome at every section.
-    std::vector<std::vector<SectionOutcome>> condition_sections;
-    /// Per candidate and section in the first condition: D_msc (mg/L), [candidate][section][constituent].
-    std::vector<std::vector<PerConstituent>> response_mgL;
     double max_linear_error_mgL = 0.0;        ///< max |verified - predicted| over sections and constituents
     int corrections = 0;                      ///< re-solves after re-evaluation
     std::size_t interacting_pairs = 0;        ///< pairs of measures whose effects do not add (pair terms in the model)
@@ -121,6 +128,14 @@ struct OptimizeResult {
     std::vector<DroppedMeasure> dropped;      ///< those measures, each with its reason
     bool verified_ok = true;                  ///< the re-evaluated plan meets every target the plan claims to meet
     std::size_t solves = 0;
+};
+
+struct OptimizeResult : PlanOutcome {
+    std::vector<SectionOutcome> sections;     ///< in the first condition, aligned with CaseModel::sections
+    /// Per condition (same order as given), the outcome at every section.
+    std::vector<std::vector<SectionOutcome>> condition_sections;
+    /// Per candidate and section in the first condition: D_msc (mg/L), [candidate][section][constituent].
+    std::vector<std::vector<PerConstituent>> response_mgL;
 };
 
 /// `conditions`: the design conditions the plan must hold in (empty: the case as given only). Throws ModelError if

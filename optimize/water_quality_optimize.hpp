@@ -10,7 +10,8 @@
 // depends on DO-attenuated rates the responses are not exactly additive: the plan is re-evaluated in full in every
 // condition, each target missed by e although the linear model met it gets a_ksi += e and the MILP is solved again
 // (at most max_corrections times), then the plan is pruned (a measure goes if the full model meets every target
-// without it). Unreachable targets: the gap model of optimize.hpp (least remaining exceedance, then least cost).
+// without it). Unreachable targets: the gap model of optimize.hpp (least remaining exceedance, then least cost). The
+// steps are those of optimize() (plan_search.hpp); only the targets and the model evaluated differ.
 #pragma once
 #include <string>
 #include <vector>
@@ -34,17 +35,8 @@ struct WqPlanSection {
     reaches::wq::ItemsEvaluation baseline, plan;  ///< classes and exceeding items before and after (full model)
 };
 
-struct WqOptimizeResult {
-    PlanStatus status = PlanStatus::NotSolved;
-    std::vector<std::size_t> chosen;
-    double invest_wan = 0.0, annual_wan = 0.0, cost_wan = 0.0;
-    double total_gap_rel = 0.0;
+struct WqOptimizeResult : PlanOutcome {
     std::vector<std::vector<WqPlanSection>> condition_sections;  ///< [condition][section]
-    double max_linear_error_mgL = 0.0;
-    int corrections = 0;
-    std::size_t interacting_pairs = 0, pruned = 0, solves = 0;
-    std::vector<DroppedMeasure> dropped;
-    bool verified_ok = true;
 };
 
 /// `conditions` empty: the case as given. Throws ModelError where the model cannot be evaluated or CBC fails.

@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "analyses/validate.hpp"
+#include "tests/common/case_builders.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;
@@ -15,27 +16,13 @@ namespace {
 // concentration exactly: COD 18, NH3-N 1.2, TP 0.15 mg/L. By GB 3838-2002 (rivers): COD 18 -> III (15 < 18 <= 20),
 // NH3-N 1.2 -> IV (1.0 < 1.2 <= 1.5), TP 0.15 -> III (0.1 < 0.15 <= 0.2): every section is class IV, set by NH3-N.
 CaseModel one_reach_case() {
-    reaches::NetworkBuilder::Reach r;
-    r.id = "R";
-    r.river = "河";
-    r.length_km = 10.0;
-    r.hydraulics = hydro::Hydraulics::constant(0.5);
-    r.headwater_flow_m3s = 10.0;
-    r.headwater_conc_mgL = {18.0, 1.2, 0.15};
-    reaches::NetworkBuilder b;
-    b.add(r);
     CaseModel m;
-    m.net = b.finish();
+    m.net = test::one_reach(10.0, 0.5, 10.0, {18.0, 1.2, 0.15});
     m.kinetics.k20_per_d = {0.0, 0.0, 0.0};
     m.kinetics.theta = {1.0, 1.0, 1.0};
     for (const char* id : {"S1", "S2", "S3"}) {
-        reaches::Section s;
-        s.id = id;
-        s.name = id;
-        s.reach = 0;
-        s.position_m = 5000.0;
-        s.target_class = 3;
-        m.sections.push_back(s);
+        m.sections.push_back(test::section(id, 0, 5000.0));
+        m.sections.back().name = id;
     }
     return m;
 }

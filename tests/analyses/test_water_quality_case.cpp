@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "analyses/water_quality.hpp"
+#include "tests/common/junction_case.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;
@@ -13,56 +14,7 @@ namespace wq = qingliu::reaches::wq;
 namespace {
 int ci(const char* k) { return idx(*constituent_from_key(k)); }
 
-CaseModel small_case() {
-    reaches::NetworkBuilder b;
-    auto reach = [](const char* id, const char* down, double km, double q) {
-        reaches::NetworkBuilder::Reach r;
-        r.id = id;
-        r.river = "R";
-        r.downstream = down;
-        r.length_km = km;
-        r.hydraulics = hydro::Hydraulics::geometry(0.25, 0.1, 0.4, 0.4);
-        r.headwater_flow_m3s = q;
-        r.lateral_flow_m3s = 0.1;
-        r.headwater_conc_mgL[ci("cod")] = 10.0;
-        r.headwater_conc_mgL[ci("nh3n")] = 0.3;
-        r.headwater_conc_mgL[ci("tp")] = 0.05;
-        r.lateral_conc_mgL = r.headwater_conc_mgL;
-        return r;
-    };
-    b.add(reach("A", "C", 6.0, 0.8));
-    b.add(reach("B", "C", 4.0, 0.4));
-    b.add(reach("C", "", 15.0, 0.0));
-    CaseModel m;
-    m.net = b.finish();
-    m.temperature_c = 24.0;
-    auto src = [&](const char* id, const char* type, int reach, double pos, double end, double q, double cod, double nh3n, double tp) {
-        loads::Source s;
-        s.id = id;
-        s.type = type;
-        s.reach = reach;
-        s.position_m = pos;
-        s.end_m = end;
-        s.flow_m3s = q;
-        s.load_gs[ci("cod")] = cod;
-        s.load_gs[ci("nh3n")] = nh3n;
-        s.load_gs[ci("tp")] = tp;
-        return s;
-    };
-    m.sources = {src("P1", "sewage_plant", 2, 500.0, -1.0, 0.2, 0.2 * 50, 0.2 * 5, 0.2 * 0.5),
-                 src("O1", "outfall", 2, 3000.0, -1.0, 0.08, 0.08 * 400, 0.08 * 30, 0.08 * 6),
-                 src("L1", "livestock", 0, 0.0, 6000.0, 0.0, 0.3, 0.05, 0.01)};
-    reaches::Section sec;
-    sec.id = "X1";
-    sec.reach = 2;
-    sec.position_m = 6000.0;
-    sec.target_class = 3;
-    reaches::Section end = sec;
-    end.id = "X2";
-    end.position_m = 15000.0;
-    m.sections = {sec, end};
-    return m;
-}
+CaseModel small_case() { return test::junction_case({hydro::Hydraulics::geometry(0.25, 0.1, 0.4, 0.4)}); }
 }  // namespace
 
 TEST_CASE("a case under the water-quality kinetics keeps each source's COD, NH3-N and TP", "[water_quality]") {

@@ -12,6 +12,7 @@
 #include "io/columns.hpp"
 #include "io/table.hpp"
 #include "scenarios/case.hpp"
+#include "tests/common/case_rejection.hpp"
 
 using namespace qingliu;
 using namespace qingliu::test;
@@ -149,10 +150,8 @@ TEST_CASE("Chinese column names are read through the alias table, units in heade
 
     // a unit that does not belong to the column is a problem naming the column
     write_file(dir / "outfalls.csv", "排污口编号,所在河段,位置,流量(m3/s),COD,氨氮,总磷\nO1,A3,1.0,0.05,40,4,0.5\n");
-    try {
-        io::load_case(dir.string());
-        FAIL("a flow in m3/s accepted as m3/d");
-    } catch (const InputError& e) {
+    {
+        const InputError e = test::rejection(dir, "a flow in m3/s accepted as m3/d");
         INFO(problems_text(e));
         REQUIRE(e.problems().size() == 1);
         CHECK(e.problems()[0].field == "流量(m3/s)");
@@ -169,10 +168,8 @@ TEST_CASE("a misspelt header is one problem naming the nearest known column; its
         REQUIRE(pos != std::string::npos);
         r.replace(pos, 9, "lenght_km");
         write_file(dir / "reaches.csv", r);
-        try {
-            io::load_case(dir.string());
-            FAIL("accepted");
-        } catch (const InputError& e) {
+        {
+            const InputError e = test::rejection(dir);
             const std::string t = problems_text(e);
             INFO(t);
             REQUIRE(e.problems().size() == 1);
@@ -185,10 +182,8 @@ TEST_CASE("a misspelt header is one problem naming the nearest known column; its
                                                          "sections = \"sections.csv\"\noutfalls = \"outfalls.csv\""));
         write_file(dir / "outfalls.csv", "排污口编码,所在河段,位置,流量（m3/d）,COD,氨氮,总磷\n"
                                          "O1,A3,1.0,500,40,4,0.5\nO2,A3,2.0,500,40,4,0.5\n");
-        try {
-            io::load_case(dir.string());
-            FAIL("accepted");
-        } catch (const InputError& e) {
+        {
+            const InputError e = test::rejection(dir);
             const std::string t = problems_text(e);
             INFO(t);
             REQUIRE(e.problems().size() == 1);

@@ -9,6 +9,7 @@
 #include "helpers.hpp"
 #include "io/case_reader.hpp"
 #include "io/snap.hpp"
+#include "tests/common/case_rejection.hpp"
 
 using namespace qingliu;
 using namespace qingliu::test;
@@ -89,10 +90,8 @@ TEST_CASE("projected coordinates: position along the line scaled to length_km", 
     make_gpkg(dir / "net.gpkg", 32648, {{{500000, 3300000}, {504000, 3300000}, {508000, 3300000}}, {{516000, 3300000}, {508000, 3300000}}},
               {{502000, 3300120}, {510000, 3299900}, {508000, 3309000}});
     write_case(dir);
-    try {
-        io::load_case(dir.string());
-        FAIL("third point is 9 km away and should be refused");
-    } catch (const InputError& e) {
+    {
+        const InputError e = test::rejection(dir, "third point is 9 km away and should be refused");
         REQUIRE(e.problems().size() == 1);
         CHECK(e.problems()[0].field == "geometry");
         CHECK_THAT(e.problems()[0].message, Catch::Contains("no reach within"));

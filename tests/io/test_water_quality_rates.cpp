@@ -11,6 +11,7 @@
 #include "reaches/oxygen.hpp"
 #include "scenarios/parameters.hpp"
 #include "analyses/water_quality.hpp"
+#include "tests/common/case_rejection.hpp"
 
 using namespace qingliu;
 using namespace qingliu::test;
@@ -177,10 +178,8 @@ TEST_CASE("water-quality: bad rates and compositions are reported together with 
                                         std::string(kSettings) +
                                             "composition.pigs = { bod5_per_cod = 0.3 }\n"
                                             "composition.outfall = { bod5_per_cod = 1.5, colour = 2 }\n");
-    try {
-        io::load_case(dir.string());
-        FAIL("the case was accepted");
-    } catch (const InputError& e) {
+    {
+        const InputError e = test::rejection(dir);
         std::map<std::string, std::string> got;  // field -> message
         for (const auto& pr : e.problems()) {
             CHECK(pr.file == (dir / "case.toml").string());
@@ -201,10 +200,8 @@ TEST_CASE("water-quality: bad rates and compositions are reported together with 
     fs::remove_all(dir);
     // alone, the unknown entry is named
     const fs::path dir2 = one_reach_case("wq-bad-entry", kRates, std::string(kSettings) + "composition.pigs = { bod5_per_cod = 0.3 }\n");
-    try {
-        io::load_case(dir2.string());
-        FAIL("the case was accepted");
-    } catch (const InputError& e) {
+    {
+        const InputError e = test::rejection(dir2);
         REQUIRE(e.problems().size() == 1);
         CHECK(e.problems()[0].field == "water_quality.composition.pigs");
         CHECK(e.problems()[0].message.find("unknown source type") != std::string::npos);

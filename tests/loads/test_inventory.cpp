@@ -13,6 +13,7 @@
 #include "analyses/apportion.hpp"
 #include "scenarios/case.hpp"
 #include "scenarios/measures.hpp"
+#include "tests/common/case_rejection.hpp"
 
 using namespace qingliu;
 using Catch::Matchers::WithinRel;
@@ -20,6 +21,17 @@ using Catch::Matchers::WithinRel;
 namespace {
 
 constexpr double kGsPerKgD = 1.0 / 86.4;  // 1 g/s = 86.4 kg/d
+
+// A plant on reach 0 of `capacity_m3d` meeting `standard`, read from `origin`.
+loads::Plant plant(const std::string& id, double capacity_m3d, const std::string& standard, const std::string& origin = "") {
+    loads::Plant p;
+    p.id = id;
+    p.reach = 0;
+    p.capacity_m3d = capacity_m3d;
+    p.standard = standard;
+    p.origin = origin;
+    return p;
+}
 
 loads::Coefficients test_coefficients() {
     loads::Coefficients c;
@@ -62,6 +74,14 @@ loads::Inventory test_inventory() {
 
 const std::vector<double> kLengths{10000.0, 6000.0};
 
+// The inventory's sources on reaches of kLengths; the test stops where resolving reports a problem.
+std::vector<loads::Source> resolved(const loads::Inventory& inv) {
+    Problems pr;
+    auto s = loads::resolve(inv, kLengths, pr);
+    REQUIRE(pr.empty());
+    return s;
+}
+
 PerConstituent kg_d(const loads::Source& s) {
     return {s.load_gs[0] / kGsPerKgD, s.load_gs[1] / kGsPerKgD, s.load_gs[2] / kGsPerKgD};
 }
@@ -70,19 +90,13 @@ PerConstituent kg_d(const loads::Source& s) {
 
 TEST_CASE("sewage plant: capacity x load factor x standard, and its uncollected sewage", "[loads]") {
     auto inv = test_inventory();
-    loads::Plant p;
-    p.id = "P";
-    p.reach = 0;
+    loads::Plant p = plant("P", 20000, "std a");  // case and separators are ignored
     p.position_m = 2500;
-    p.capacity_m3d = 20000;
     p.load_factor = 0.8;
-    p.standard = "std a";  // case and separators are ignored
     p.service_population = 100000;
     p.collection_rate = 0.8;
     inv.plants.push_back(p);
-    Problems pr;
-    auto s = loads::resolve(inv, kLengths, pr);
-    REQUIRE(pr.empty());
+    const auto s = resolved(inv);
     REQUIRE(s.size() == 2);
     // Q = 20000·0.8 = 16000 m3/d; COD 16000·50/1000 = 800 kg/d; NH3-N 80; TP 8 (exact arithmetic, 1e-12 relative)
     CHECK_THAT(kg_d(s[0])[0], WithinRel(800.0, 1e-12));
@@ -111,9 +125,7 @@ TEST_CASE("measured plant flow and concentrations override capacity and standard
     p.flow_m3d = 3000;
     p.measured_mgL = PerConstituent{40, 4, 0.8};
     inv.plants.push_back(p);
-    Problems pr;
-    auto s = loads::resolve(inv, kLengths, pr);
-    REQUIRE(pr.empty());
+    const auto s = resolved(inv);
     REQUIRE(s.size() == 1);  // no service population: no uncollected entry
     CHECK_THAT(kg_d(s[0])[0], WithinRel(120.0, 1e-12));  // 3000·40/1000
     CHECK_THAT(kg_d(s[0])[2], WithinRel(2.4, 1e-12));    // 3000·0.8/1000
@@ -131,9 +143,7 @@ TEST_CASE("outfalls: active, closed, and connected to a plant", "[loads]") {
     loads::Outfall b{"B", "", "", "municipal", "connected", 0, 500, 1000, {150, 20, 2.5}, "P", "t"};
     loads::Outfall c{"C", "", "", "industrial", "closed", 1, 3000, 500, {200, 15, 3}, "", "t"};
     inv.outfalls = {a, b, c};
-    Problems pr;
-    auto s = loads::resolve(inv, kLengths, pr);
-    REQUIRE(pr.empty());
+    const auto s = resolved(inv);
     REQUIRE(s.size() == 4);
     // the plant takes the connected outfall's 1000 m3/d and releases it at its standard: (10000+1000)·50/1000
     CHECK_THAT(kg_d(s[0])[0], WithinRel(550.0, 1e-12));
@@ -157,9 +167,7 @@ TEST_CASE("industry by concentration or by permitted t/a", "[loads]") {
     b.reach = 1;
     b.permitted_t_a = PerConstituent{36.5, 3.65, 0.365};
     inv.industry = {a, b};
-    Problems pr;
-    auto s = loads::resolve(inv, kLengths, pr);
-    REQUIRE(pr.empty());
+    const auto s = resolved(inv);
     CHECK_THAT(kg_d(s[0])[0], WithinRel(60.0, 1e-12));
     CHECK_THAT(kg_d(s[1])[0], WithinRel(100.0, 1e-12));  // 36.5 t/a = 100 kg/d
     CHECK_THAT(kg_d(s[1])[2], WithinRel(1.0, 1e-12));
@@ -180,9 +188,7 @@ TEST_CASE("livestock: heads x excretion x (1 - utilisation) x entry", "[loads]")
     f.entry = -1;
     f.closed = true;
     inv.farms.push_back(f);
-    Problems pr;
-    auto s = loads::resolve(inv, kLengths, pr);
-    REQUIRE(pr.empty());
+    const auto s = resolved(inv);
     // COD 1000·36.5·0.25·0.2/365 = 5 kg/d; NH3-N 0.5; TP 0.1
     CHECK_THAT(kg_d(s[0])[0], WithinRel(5.0, 1e-12));
     CHECK_THAT(kg_d(s[0])[1], WithinRel(0.5, 1e-12));
@@ -197,9 +203,7 @@ TEST_CASE("cropland, rural domestic and aquaculture", "[loads]") {
     inv.cropland.push_back({"C", "", "paddy", 0, 10000, 0.8, "t"});
     inv.villages.push_back({"V", "", "", 1, 5000, 0.5, -1.0, "t"});
     inv.ponds.push_back({"Q", "", 0, 200, 0.5, -1.0, "t"});
-    Problems pr;
-    auto s = loads::resolve(inv, kLengths, pr);
-    REQUIRE(pr.empty());
+    const auto s = resolved(inv);
     // cropland: 10000 mu·7.3·0.8·0.5/365 = 80 kg/d COD; TP 10000·0.146·0.8·0.5/365 = 1.6
     CHECK_THAT(kg_d(s[0])[0], WithinRel(80.0, 1e-12));
     CHECK_THAT(kg_d(s[0])[2], WithinRel(1.6, 1e-12));
@@ -219,13 +223,7 @@ TEST_CASE("missing coefficients and unknown standards are named with the record"
     f.head_count = 10;
     f.origin = "farms.csv row 3";
     inv.farms.push_back(f);
-    loads::Plant p;
-    p.id = "P";
-    p.reach = 0;
-    p.capacity_m3d = 1;
-    p.standard = "GB99999";
-    p.origin = "plants.csv row 2";
-    inv.plants.push_back(p);
+    inv.plants.push_back(plant("P", 1, "GB99999", "plants.csv row 2"));
     Problems pr;
     loads::resolve(inv, kLengths, pr);
     REQUIRE(pr.size() >= 2);
@@ -293,14 +291,8 @@ TEST_CASE("shipped standards: a plant's build year picks its GB 18918-2002 TP li
     // loads: Q x C with the limits for the plant's build year (10 000 m3/d x 1 mg/L = 10 kg/d TP before 2006)
     for (int year : {2003, 2010}) {
         loads::Inventory x = inv;
-        loads::Plant p;
-        p.id = "P";
-        p.reach = 0;
-        p.capacity_m3d = 10000;
-        p.standard = "GB18918-1A";
-        p.built_year = year;
-        p.origin = "plants.csv row 2";
-        x.plants.push_back(p);
+        x.plants.push_back(plant("P", 10000, "GB18918-1A", "plants.csv row 2"));
+        x.plants.back().built_year = year;
         Problems probs;
         const auto src = loads::resolve(x, kLengths, probs);
         REQUIRE(probs.empty());
@@ -309,13 +301,7 @@ TEST_CASE("shipped standards: a plant's build year picks its GB 18918-2002 TP li
     }
     // grade 3: no NH3-N limit, so the plant must give measured concentrations
     loads::Inventory x = inv;
-    loads::Plant p;
-    p.id = "P3";
-    p.reach = 0;
-    p.capacity_m3d = 1000;
-    p.standard = "GB18918-3";
-    p.origin = "plants.csv row 3";
-    x.plants.push_back(p);
+    x.plants.push_back(plant("P3", 1000, "GB18918-3", "plants.csv row 3"));
     Problems probs;
     loads::resolve(x, kLengths, probs);
     REQUIRE(probs.size() == 1);
@@ -441,12 +427,8 @@ TEST_CASE("plant collection beyond capacity leaves the excess uncollected", "[lo
     b.add(r);
     m.net = b.finish();
     m.inventory = test_inventory();
-    loads::Plant p;
-    p.id = "P";
-    p.reach = 0;
-    p.capacity_m3d = 12000;
+    loads::Plant p = plant("P", 12000, "STD-A");
     p.load_factor = 0.8;  // 9600 m3/d at collection 0.6
-    p.standard = "STD-A";
     p.service_population = 50000;
     p.collection_rate = 0.6;
     m.inventory.plants.push_back(p);
@@ -494,10 +476,8 @@ TEST_CASE("inventory reader: bad records named by file, record and field, all at
              "WWTP1,a,t,R1,5,20000,GB18918-9Z\n"
              "WWTP2,b,t,T1,3,1000,GB18918-1B\n";
     }
-    try {
-        io::load_case(dir.string());
-        FAIL("expected an InputError");
-    } catch (const InputError& e) {
+    {
+        const InputError e = test::rejection(dir);
         auto has = [&](const std::string& file, const std::string& rec, const std::string& field) {
             for (const auto& p : e.problems())
                 if (p.file.find(file) != std::string::npos && p.record == rec && p.field == field) return true;

@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "mixing/outfall.hpp"
+#include "tests/common/case_builders.hpp"
 
 using namespace qingliu;
 using namespace qingliu::mixing;
@@ -17,35 +18,17 @@ namespace {
 scenarios::CaseModel river_with_outfall() {
     scenarios::CaseModel m;
     reaches::NetworkBuilder b;
-    reaches::NetworkBuilder::Reach r;
-    r.id = "R1";
-    r.river = "R";
-    r.length_km = 20.0;
-    r.hydraulics = hydro::Hydraulics::manning(0.03, 3e-4, 40.0);
-    r.headwater_flow_m3s = 12.0;
-    r.headwater_conc_mgL = {12.0, 0.4, 0.08};
-    b.add(r);
+    b.add(test::reach("R1", "R", "", 20.0, hydro::Hydraulics::manning(0.03, 3e-4, 40.0), 12.0, {12.0, 0.4, 0.08}));
     m.net = b.finish();
     m.kinetics.k20_per_d = {0.3, 0.2, 0.05};
     m.temperature_c = 20.0;
-    loads::Source s;
-    s.id = "OF1";
+    loads::Source s = test::source("OF1", "outfall", 0, 2000.0, 0.4, test::load_of(0.4, {60.0, 8.0, 1.0}));  // 60, 8, 1 mg/L
     s.name = "outfall 1";
-    s.type = "outfall";
-    s.reach = 0;
-    s.position_m = 2000.0;
-    s.flow_m3s = 0.4;
-    s.load_gs = {0.4 * 60.0, 0.4 * 8.0, 0.4 * 1.0};  // 60, 8, 1 mg/L
     m.table_sources = {s};
     m.sources = m.table_sources;
     for (const auto& [id, km] : {std::pair{"S_near", 2.5}, std::pair{"S_far", 19.0}}) {
-        reaches::Section x;
-        x.id = id;
-        x.name = id;
-        x.reach = 0;
-        x.position_m = km * 1000.0;
-        x.target_class = 3;
-        m.sections.push_back(x);
+        m.sections.push_back(test::section(id, 0, km * 1000.0));
+        m.sections.back().name = id;
     }
     return m;
 }

@@ -16,6 +16,7 @@
 #include "common/csv_text.hpp"
 #include "helpers.hpp"
 #include "synthetic_lines.hpp"
+#include "line_layer_file.hpp"
 
 using namespace qingliu;
 using namespace qingliu::test;
@@ -113,26 +114,8 @@ TEST_CASE("regression: network on the synthetic defective layer with split point
     OGRSpatialReference srs;
     srs.importFromEPSG(32648);
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    GDALDataset* ds = GetGDALDriverManager()->GetDriverByName("GeoJSON")->Create((dir / "rivers.geojson").string().c_str(), 0, 0, 0,
-                                                                                 GDT_Unknown, nullptr);
-    OGRLayer* l = ds->CreateLayer("rivers", &srs, wkbUnknown, nullptr);
-    OGRFieldDefn fid("编号", OFTString), fname("河流名称", OFTString);
-    l->CreateField(&fid);
-    l->CreateField(&fname);
-    for (const auto& f : defective_layer()) {
-        OGRFeature ft(l->GetLayerDefn());
-        ft.SetField(0, f.id.c_str());
-        ft.SetField(1, f.name.c_str());
-        OGRMultiLineString ml;
-        for (const auto& part : f.parts) {
-            OGRLineString ls;
-            for (auto [x, y] : part) ls.addPoint(x + 500000.0, y + 3260000.0);
-            ml.addGeometry(&ls);
-        }
-        ft.SetGeometry(&ml);
-        REQUIRE(l->CreateFeature(&ft) == OGRERR_NONE);
-    }
-    GDALClose(ds);
+    write_lines(dir / "rivers.geojson", "GeoJSON", &srs, defective_layer(), [](P p) { return P{p.first + 500000.0, p.second + 3260000.0}; },
+                {}, true);
     write_file(dir / "points.csv", "point_id,x,y\nS01,500005,3275000\nfar,550000,3310000\n");
     const fs::path out = dir / "case";
     std::string log;

@@ -11,6 +11,8 @@
 #include "scenarios/conditions.hpp"
 #include "optimize/optimize.hpp"
 #include "analyses/verdict.hpp"
+#include "tests/common/case_builders.hpp"
+#include "tests/common/plan_enumeration.hpp"
 #include "tests/io/helpers.hpp"
 
 using namespace qingliu;
@@ -22,6 +24,20 @@ namespace {
 const char* const kCases[] = {"leshan", "ledu", "shizhong"};
 
 io::LoadedCase shipped(const char* name) { return io::load_case((source_dir() / "data/cases" / name).string()); }
+
+// f(case, apportionment with a 10 % margin of safety) for every shipped case in every one of its design conditions.
+template <class F>
+void each_case_in_each_condition(F&& f) {
+    for (const char* name : kCases) {
+        INFO(name);
+        const auto lc = shipped(name);
+        for (const auto& d : design_conditions(lc.scenarios)) {
+            INFO(d.id);
+            const CaseModel m = in_condition(lc.model, d);
+            f(m, apportion(m, {}, {0.1}));
+        }
+    }
+}
 
 // Three towns at one section (units: g/s and mg/L): A L=2, a=0.2 (T=0.1); B L=4, a=0.2 (T=0.05);
 // C L=4, a=0.6 (T=0.15); sum a = 1.0; the section must fall by dC = 0.4 mg/L.
@@ -107,26 +123,19 @@ TEST_CASE("design conditions: the case as given, then each conditions measure of
 
 TEST_CASE("apportionment: natural background + boundary inflow + source shares = modelled concentration, every shipped case",
           "[apportion][cases]") {
-    for (const char* name : kCases) {
-        INFO(name);
-        const auto lc = shipped(name);
-        for (const auto& d : design_conditions(lc.scenarios)) {
-            INFO(d.id);
-            const CaseModel m = in_condition(lc.model, d);
-            const auto a = apportion(m, {}, {0.1});
-            const auto e = evaluate(m);
-            for (std::size_t s = 0; s < m.sections.size(); ++s)
-                for (int c = 0; c < kNumConstituents; ++c) {
-                    const auto& x = a.sections[s];
-                    double sum = x.background_mgL[c] + x.boundary_mgL[c];
-                    for (const auto& v : x.by_source_mgL) sum += v[c];
-                    CHECK(std::abs(sum - e.sections[s].conc_mgL[c]) <= 1e-9 * e.sections[s].conc_mgL[c]);  // linearity, rounding only
-                    double b = 0.0;
-                    for (const auto& v : x.boundary_by_reach_mgL) b += v[c];
-                    CHECK(b == Approx(x.boundary_mgL[c]).epsilon(1e-12));
-                }
-        }
-    }
+    each_case_in_each_condition([&](const CaseModel& m, const Apportionment& a) {
+        const auto e = evaluate(m);
+        for (std::size_t s = 0; s < m.sections.size(); ++s)
+            for (int c = 0; c < kNumConstituents; ++c) {
+                const auto& x = a.sections[s];
+                double sum = x.background_mgL[c] + x.boundary_mgL[c];
+                for (const auto& v : x.by_source_mgL) sum += v[c];
+                CHECK(std::abs(sum - e.sections[s].conc_mgL[c]) <= 1e-9 * e.sections[s].conc_mgL[c]);  // linearity, rounding only
+                double b = 0.0;
+                for (const auto& v : x.boundary_by_reach_mgL) b += v[c];
+                CHECK(b == Approx(x.boundary_mgL[c]).epsilon(1e-12));
+            }
+    });
     // Leshan: the Jingyan boundary (MX0, 18 mg/L COD above the natural 8) is boundary inflow at the Mangxi sections
     const auto lc = shipped("leshan");
     const auto a = apportion(lc.model);
@@ -138,27 +147,13 @@ TEST_CASE("apportionment: natural background + boundary inflow + source shares =
 
 TEST_CASE("apportionment: a boundary headwater splits into natural and boundary shares, C = C_nat e^{-kx/u} + (C_hw - C_nat) e^{-kx/u}",
           "[apportion][analytical]") {
-    reaches::NetworkBuilder b;
-    reaches::NetworkBuilder::Reach r;
-    r.id = "R";
-    r.river = "河";
-    r.length_km = 10.0;
-    r.hydraulics = hydro::Hydraulics::constant(0.5);
-    r.headwater_flow_m3s = 5.0;
-    r.headwater_conc_mgL = {20.0, 1.0, 0.2};
-    b.add(r);
     CaseModel m;
-    m.net = b.finish();
+    m.net = test::one_reach(10.0, 0.5, 5.0, {20.0, 1.0, 0.2});
     m.kinetics.k20_per_d = {0.2, 0.1, 0.05};
     m.kinetics.theta = {1.047, 1.07, 1.024};
     m.temperature_c = 20.0;
     m.natural_headwater_mgL = PerConstituent{8.0, 1.5, 0.05};  // NH3-N above the headwater: no boundary share
-    reaches::Section s;
-    s.id = "S";
-    s.reach = 0;
-    s.position_m = 8000.0;
-    s.target_class = 3;
-    m.sections = {s};
+    m.sections = {test::section("S", 0, 8000.0)};
     const auto a = apportion(m, {}, {0.1});
     const double t_d = 8000.0 / 0.5 / 86400.0;
     for (int c = 0; c < 3; ++c) {
@@ -180,56 +175,49 @@ TEST_CASE("apportionment: a boundary headwater splits into natural and boundary 
 TEST_CASE("one reduction answer: capacity per reach sums to the apportion cut of every section, and the cuts meet every "
           "target in full, on every shipped case",
           "[apportion][capacity][cases]") {
-    for (const char* name : kCases) {
-        INFO(name);
-        const auto lc = shipped(name);
-        for (const auto& d : design_conditions(lc.scenarios)) {
-            INFO(d.id);
-            const CaseModel m = in_condition(lc.model, d);
-            const auto a = apportion(m, {}, {0.1});
-            const auto caps = reach_capacity(m, a);
-            for (std::size_t s = 0; s < m.sections.size(); ++s)
+    each_case_in_each_condition([&](const CaseModel& m, const Apportionment& a) {
+        const auto caps = reach_capacity(m, a);
+        for (std::size_t s = 0; s < m.sections.size(); ++s)
+            for (int c = 0; c < kNumConstituents; ++c) {
+                double sum = 0.0;
+                for (const auto& rc : caps) sum += rc.cut_for_section_gs[s][c];
+                INFO(m.sections[s].id << " constituent " << c);
+                CHECK(sum == Approx(a.sections[s].required_cut_gs[c]).epsilon(1e-9).margin(1e-12));  // rounding only
+            }
+        // apply the per-reach answer to the sources and re-evaluate in full (boundary cuts upstream as well)
+        CaseModel cut = m;
+        const auto shares = source_cut_shares(m, a);
+        for (std::size_t j = 0; j < cut.sources.size(); ++j)
+            for (int c = 0; c < kNumConstituents; ++c) cut.sources[j].load_gs[c] *= 1.0 - shares[j][c];
+        double total_reach_cut = 0.0, total_source_cut = 0.0;
+        for (const auto& rc : caps) total_reach_cut += rc.reduction_gs[2];
+        for (std::size_t j = 0; j < m.sources.size(); ++j) total_source_cut += shares[j][2] * m.sources[j].load_gs[2];
+        CHECK(total_reach_cut == Approx(total_source_cut).epsilon(1e-12));
+        bool upstream_needed = false;
+        for (const auto& x : a.sections)
+            for (int c = 0; c < kNumConstituents; ++c) upstream_needed = upstream_needed || x.boundary_cut_share[c] > 0.0;
+        if (upstream_needed) {
+            // the boundary excess of every headwater cut by the largest share asked of it
+            for (std::size_t bi = 0; bi < a.boundary_reaches.size(); ++bi) {
+                const std::int32_t r = a.boundary_reaches[bi];
                 for (int c = 0; c < kNumConstituents; ++c) {
-                    double sum = 0.0;
-                    for (const auto& rc : caps) sum += rc.cut_for_section_gs[s][c];
-                    INFO(m.sections[s].id << " constituent " << c);
-                    CHECK(sum == Approx(a.sections[s].required_cut_gs[c]).epsilon(1e-9).margin(1e-12));  // rounding only
-                }
-            // apply the per-reach answer to the sources and re-evaluate in full (boundary cuts upstream as well)
-            CaseModel cut = m;
-            const auto shares = source_cut_shares(m, a);
-            for (std::size_t j = 0; j < cut.sources.size(); ++j)
-                for (int c = 0; c < kNumConstituents; ++c) cut.sources[j].load_gs[c] *= 1.0 - shares[j][c];
-            double total_reach_cut = 0.0, total_source_cut = 0.0;
-            for (const auto& rc : caps) total_reach_cut += rc.reduction_gs[2];
-            for (std::size_t j = 0; j < m.sources.size(); ++j) total_source_cut += shares[j][2] * m.sources[j].load_gs[2];
-            CHECK(total_reach_cut == Approx(total_source_cut).epsilon(1e-12));
-            bool upstream_needed = false;
-            for (const auto& x : a.sections)
-                for (int c = 0; c < kNumConstituents; ++c) upstream_needed = upstream_needed || x.boundary_cut_share[c] > 0.0;
-            if (upstream_needed) {
-                // the boundary excess of every headwater cut by the largest share asked of it
-                for (std::size_t bi = 0; bi < a.boundary_reaches.size(); ++bi) {
-                    const std::int32_t r = a.boundary_reaches[bi];
-                    for (int c = 0; c < kNumConstituents; ++c) {
-                        double share = 0.0;
-                        for (const auto& x : a.sections)
-                            if (x.boundary_by_reach_mgL[bi][c] > 0.0) share = std::max(share, x.boundary_cut_share[c]);
-                        const double nat = (*m.natural_headwater_mgL)[c];
-                        auto& hw = cut.net.headwater_conc_mgL[r][c];
-                        hw = nat + (hw - nat) * (1.0 - share);
-                    }
+                    double share = 0.0;
+                    for (const auto& x : a.sections)
+                        if (x.boundary_by_reach_mgL[bi][c] > 0.0) share = std::max(share, x.boundary_cut_share[c]);
+                    const double nat = (*m.natural_headwater_mgL)[c];
+                    auto& hw = cut.net.headwater_conc_mgL[r][c];
+                    hw = nat + (hw - nat) * (1.0 - share);
                 }
             }
-            const auto e = evaluate(cut);
-            for (std::size_t s = 0; s < m.sections.size(); ++s)
-                for (int c = 0; c < kNumConstituents; ++c) {
-                    INFO(m.sections[s].id << " constituent " << c);
-                    if (!a.sections[s].feasible[c]) continue;
-                    CHECK(e.sections[s].conc_mgL[c] <= a.sections[s].target_mgL[c] * (1.0 + 1e-9));
-                }
         }
-    }
+        const auto e = evaluate(cut);
+        for (std::size_t s = 0; s < m.sections.size(); ++s)
+            for (int c = 0; c < kNumConstituents; ++c) {
+                INFO(m.sections[s].id << " constituent " << c);
+                if (!a.sections[s].feasible[c]) continue;
+                CHECK(e.sections[s].conc_mgL[c] <= a.sections[s].target_mgL[c] * (1.0 + 1e-9));
+            }
+    });
 }
 
 TEST_CASE("robust least-cost plan on the shipped cases: every declared condition with a 10 % margin, re-evaluated in full, "
@@ -272,19 +260,8 @@ TEST_CASE("robust least-cost plan on the shipped cases: every declared condition
             continue;
         }
         // every combination, each evaluated in full in every condition: none meeting every target with the margin is cheaper
-        double best = 1e300;
-        for (unsigned mask = 0; mask < (1u << c.size()); ++mask) {
-            std::vector<std::size_t> pick;
+        const test::Combination best = test::cheapest_combination(c, 10.0, [&](const std::vector<std::size_t>& pick) {
             bool ok = true;
-            double cost = 0.0;
-            for (std::size_t i = 0; i < c.size() && ok; ++i)
-                if (mask & (1u << i)) {
-                    for (std::size_t j : pick)
-                        if (!c[i].group.empty() && c[i].group == c[j].group) ok = false;
-                    pick.push_back(i);
-                    cost += c[i].measure.invest_wan + 10.0 * c[i].measure.annual_wan;
-                }
-            if (!ok || cost >= best) continue;
             for (std::size_t k = 0; k < bases.size() && ok; ++k) {
                 const auto ev = evaluate(apply_plan(bases[k], c, pick));
                 for (std::size_t s = 0; s < ev.sections.size() && ok; ++s)
@@ -293,18 +270,16 @@ TEST_CASE("robust least-cost plan on the shipped cases: every declared condition
                         ok = ev.sections[s].conc_mgL[q] <= 0.9 * L + 1e-9 * L;
                     }
             }
-            if (ok) {
-                best = cost;
-                std::string ids;
-                for (std::size_t i : pick) ids += c[i].measure.id + " ";
-                UNSCOPED_INFO("cheapest so far " << cost << ": " << ids);
-            }
-        }
+            return ok;
+        });
+        std::string ids;
+        for (std::size_t i : best.pick) ids += c[i].measure.id + " ";
+        UNSCOPED_INFO("cheapest by enumeration " << best.cost << ": " << ids);
         std::string chosen;
         for (std::size_t i : r.chosen) chosen += c[i].measure.id + " ";
         UNSCOPED_INFO("plan " << r.cost_wan << ": " << chosen << "; corrections " << r.corrections << ", max linear error "
                               << r.max_linear_error_mgL);
-        CHECK(r.cost_wan == Approx(best).margin(1e-6));
+        CHECK(r.cost_wan == Approx(best.cost).margin(1e-6));
     }
 }
 

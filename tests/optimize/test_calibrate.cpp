@@ -10,6 +10,7 @@
 #include "io/case_reader.hpp"
 #include "io/observations_reader.hpp"
 #include "optimize/calibrate.hpp"
+#include "tests/common/case_builders.hpp"
 #include "village_case.hpp"
 
 using namespace qingliu;
@@ -21,15 +22,7 @@ namespace {
 CaseModel basin(PerConstituent k20, double temperature_c) {
     reaches::NetworkBuilder b;
     auto reach = [](const char* id, const char* down, double km, double u, double q, PerConstituent c) {
-        reaches::NetworkBuilder::Reach r;
-        r.id = id;
-        r.river = id;
-        r.downstream = down;
-        r.length_km = km;
-        r.hydraulics = hydro::Hydraulics::constant(u);
-        r.headwater_flow_m3s = q;
-        r.headwater_conc_mgL = c;
-        return r;
+        return test::reach(id, id, down, km, hydro::Hydraulics::constant(u), q, c);
     };
     b.add(reach("M1", "M2", 15.0, 0.3, 6.0, {8.0, 0.2, 0.04}));
     b.add(reach("T", "M2", 8.0, 0.2, 1.5, {12.0, 0.4, 0.08}));
@@ -39,27 +32,24 @@ CaseModel basin(PerConstituent k20, double temperature_c) {
     m.kinetics.k20_per_d = k20;
     m.kinetics.theta = {1.047, 1.07, 1.024};
     m.temperature_c = temperature_c;
-    auto src = [](const char* id, std::int32_t reach, double pos_m, double q, PerConstituent c) {
-        loads::Source s;
-        s.id = id;
-        s.type = "sewage_plant";
-        s.reach = reach;
-        s.position_m = pos_m;
-        s.flow_m3s = q;
-        s.load_gs = {q * c[0], q * c[1], q * c[2]};
-        return s;
-    };
-    m.sources = {src("P1", 0, 2000.0, 0.4, {50, 5, 0.5}), src("P2", 2, 1000.0, 0.3, {60, 8, 1.0})};
-    auto sec = [](const char* id, std::int32_t reach, double pos_m) {
-        reaches::Section s;
-        s.id = id;
-        s.reach = reach;
-        s.position_m = pos_m;
-        s.target_class = 3;
-        return s;
-    };
-    m.sections = {sec("A", 0, 8000.0), sec("B", 0, 15000.0), sec("C", 2, 6000.0), sec("D", 2, 15000.0)};
+    m.sources = {test::source("P1", "sewage_plant", 0, 2000.0, 0.4, test::load_of(0.4, {50, 5, 0.5})),
+                 test::source("P2", "sewage_plant", 2, 1000.0, 0.3, test::load_of(0.3, {60, 8, 1.0}))};
+    m.sections = {test::section("A", 0, 8000.0), test::section("B", 0, 15000.0), test::section("C", 2, 6000.0),
+                  test::section("D", 2, 15000.0)};
     return m;
+}
+
+// Every section's modelled concentrations as observations of the constituents `has` marks.
+std::vector<ObservedValue> observed(const Evaluation& e, const std::array<bool, kNumConstituents>& has) {
+    std::vector<ObservedValue> obs;
+    for (std::size_t s = 0; s < e.sections.size(); ++s) {
+        ObservedValue o;
+        o.section = static_cast<std::int32_t>(s);
+        o.conc_mgL = e.sections[s].conc_mgL;
+        o.has = has;
+        obs.push_back(o);
+    }
+    return obs;
 }
 
 }  // namespace
@@ -69,14 +59,7 @@ TEST_CASE("calibration recovers the rates that made the observations", "[calibra
     const PerConstituent k_true{0.35, 0.25, 0.08};
     const CaseModel truth = basin(k_true, 15.0);
     const Evaluation e = evaluate(truth);
-    std::vector<ObservedValue> obs;
-    for (std::size_t s = 0; s < truth.sections.size(); ++s) {
-        ObservedValue o;
-        o.section = static_cast<std::int32_t>(s);
-        o.conc_mgL = e.sections[s].conc_mgL;
-        o.has = uniform(true);
-        obs.push_back(o);
-    }
+    std::vector<ObservedValue> obs = observed(e, uniform(true));
     obs[0].has[2] = false;  // a missing TP value is skipped, not read as 0
 
     const CaseModel start = basin({0.2, 0.15, 0.05}, 15.0);
@@ -102,14 +85,7 @@ TEST_CASE("calibration: bounds hold and are reported", "[calibrate]") {
     // observations made with k_COD = 0.6 but the range allowed is [0.05, 0.4]: the fit stops at 0.4
     const CaseModel truth = basin({0.6, 0.15, 0.05}, 20.0);
     const Evaluation e = evaluate(truth);
-    std::vector<ObservedValue> obs;
-    for (std::size_t s = 0; s < truth.sections.size(); ++s) {
-        ObservedValue o;
-        o.section = static_cast<std::int32_t>(s);
-        o.conc_mgL = e.sections[s].conc_mgL;
-        o.has = {true, false, false};
-        obs.push_back(o);
-    }
+    const std::vector<ObservedValue> obs = observed(e, {true, false, false});
     CalibrationOptions opt;
     opt.fit_k = {true, false, false};
     opt.k_low[0] = 0.05;

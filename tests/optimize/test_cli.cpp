@@ -15,6 +15,7 @@
 #include "optimize/montecarlo.hpp"
 #include "optimize/optimize.hpp"
 #include "tests/io/helpers.hpp"
+#include "tests/common/plan_enumeration.hpp"
 
 using namespace qingliu;
 using namespace qingliu::test;
@@ -30,6 +31,12 @@ fs::path dirty_mini(const std::string& tag) {
                "P2,工业园区排口,industry,A3,2.0,0.1,50,5,0.5\n"
                "P3,镇污水处理厂,sewage_plant,B1,3.0,0.05,300,30,3\n");
     return dir;
+}
+
+bool meets_every_target(const scenarios::Evaluation& e) {
+    bool ok = true;
+    for (const auto& s : e.sections) ok = ok && s.cls.meets;
+    return ok;
 }
 
 }  // namespace
@@ -48,41 +55,15 @@ TEST_CASE("qingliu optimize: the plan is the cheapest of every combination, eval
     // Independent answer: every subset of the candidate measures (levels respected), each evaluated with the full
     // model; the cheapest that meets every target (10-year horizon as the command's default).
     const io::LoadedCase lc = io::load_case(dir.string());
-    std::vector<scenarios::Measure> ms;
-    std::set<std::string> seen;
-    for (const auto& s : lc.scenarios)
-        for (const auto& m : s.measures)
-            if (seen.insert(m.id).second) ms.push_back(m);
-    const auto c = scenarios::candidates_from(ms);
+    const auto c = scenarios::candidates_from(scenarios::scenario_measures(lc.scenarios));
     REQUIRE(c.size() == 4);  // the conditions measure (dry season) is not a candidate
-    const auto base = scenarios::evaluate(lc.model);
-    bool baseline_meets = true;
-    for (const auto& s : base.sections) baseline_meets = baseline_meets && s.cls.meets;
-    REQUIRE_FALSE(baseline_meets);  // the test needs a plan
-    double best = 1e300;
+    REQUIRE_FALSE(meets_every_target(scenarios::evaluate(lc.model)));  // the test needs a plan
+    const test::Combination best = test::cheapest_combination(c, 10.0, [&](const std::vector<std::size_t>& pick) {
+        return meets_every_target(scenarios::evaluate(scenarios::apply_plan(lc.model, c, pick)));
+    });
+    REQUIRE(best.cost < 1e300);
     std::set<std::string> best_set;
-    for (unsigned mask = 0; mask < (1u << c.size()); ++mask) {
-        std::vector<std::size_t> pick;
-        bool levels_ok = true;
-        for (std::size_t i = 0; i < c.size(); ++i)
-            if (mask & (1u << i)) {
-                for (std::size_t j : pick)
-                    if (!c[i].group.empty() && c[i].group == c[j].group) levels_ok = false;
-                pick.push_back(i);
-            }
-        if (!levels_ok) continue;
-        const auto e = scenarios::evaluate(scenarios::apply_plan(lc.model, c, pick));
-        bool ok = true;
-        for (const auto& s : e.sections) ok = ok && s.cls.meets;
-        double cost = 0.0;
-        for (std::size_t i : pick) cost += c[i].measure.invest_wan + 10.0 * c[i].measure.annual_wan;
-        if (ok && cost < best) {
-            best = cost;
-            best_set.clear();
-            for (std::size_t i : pick) best_set.insert(c[i].measure.id);
-        }
-    }
-    REQUIRE(best < 1e300);
+    for (std::size_t i : best.pick) best_set.insert(c[i].measure.id);
     CHECK(chosen == best_set);
     for (const auto& r : read_csv(out / "plan_sections.csv")) {
         CHECK(r.at("reachable") == "1");
@@ -277,12 +258,7 @@ TEST_CASE("least-cost plan on the shipped cases: re-evaluated in full, and the c
     for (const char* name : {"leshan", "ledu"}) {
         INFO(name);
         const io::LoadedCase lc = io::load_case((source_dir() / "data/cases" / name).string());
-        std::vector<scenarios::Measure> ms;
-        std::set<std::string> seen;
-        for (const auto& s : lc.scenarios)
-            for (const auto& m : s.measures)
-                if (seen.insert(m.id).second) ms.push_back(m);
-        const auto c = scenarios::candidates_from(ms);
+        const auto c = scenarios::candidates_from(scenarios::scenario_measures(lc.scenarios));
         REQUIRE(c.size() <= 14);  // enumeration below stays within a few seconds
         const scenarios::OptimizeResult r = scenarios::optimize(lc.model, c, {});
         REQUIRE(r.status != scenarios::PlanStatus::NotSolved);
@@ -297,29 +273,11 @@ TEST_CASE("least-cost plan on the shipped cases: re-evaluated in full, and the c
             }
         if (r.status != scenarios::PlanStatus::Optimal) continue;
         // every combination (levels respected), each evaluated in full: none that meets every target is cheaper
-        double best = 1e300;
-        for (unsigned mask = 0; mask < (1u << c.size()); ++mask) {
-            std::vector<std::size_t> pick;
-            bool ok = true;
-            double cost = 0.0;
-            for (std::size_t i = 0; i < c.size() && ok; ++i)
-                if (mask & (1u << i)) {
-                    for (std::size_t j : pick)
-                        if (!c[i].group.empty() && c[i].group == c[j].group) ok = false;
-                    pick.push_back(i);
-                    cost += c[i].measure.invest_wan + 10.0 * c[i].measure.annual_wan;
-                }
-            if (!ok || cost >= best) continue;
-            const auto ev = scenarios::evaluate(scenarios::apply_plan(lc.model, c, pick));
-            for (const auto& s : ev.sections) ok = ok && s.cls.meets;
-            if (ok) {
-                best = cost;
-                std::string ids;
-                for (std::size_t i : pick) ids += c[i].measure.id + " ";
-                UNSCOPED_INFO("cheapest so far " << cost << ": " << ids);
-            }
-        }
-        UNSCOPED_INFO("corrections " << r.corrections << " max linear error " << r.max_linear_error_mgL);
+        const double best = test::cheapest_combination(c, 10.0, [&](const std::vector<std::size_t>& pick) {
+                                return meets_every_target(scenarios::evaluate(scenarios::apply_plan(lc.model, c, pick)));
+                            }).cost;
+        UNSCOPED_INFO("cheapest by enumeration " << best << "; corrections " << r.corrections << " max linear error "
+                                                 << r.max_linear_error_mgL);
         CHECK(r.cost_wan == Approx(best).margin(1e-6));
     }
 }

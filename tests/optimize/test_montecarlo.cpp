@@ -7,6 +7,7 @@
 #include <tbb/global_control.h>
 
 #include "optimize/montecarlo.hpp"
+#include "tests/common/case_builders.hpp"
 #include "village_case.hpp"
 
 using namespace qingliu;
@@ -16,37 +17,12 @@ namespace {
 
 // Headwater only: C(L) = C0 exp(-k L / u). Reach 20 km, u = 0.25 m/s (travel time 80000 s = 0.9259 d).
 CaseModel headwater_reach(PerConstituent c0, PerConstituent k) {
-    reaches::NetworkBuilder b;
-    reaches::NetworkBuilder::Reach r;
-    r.id = "R";
-    r.river = "河";
-    r.length_km = 20.0;
-    r.hydraulics = hydro::Hydraulics::constant(0.25);
-    r.headwater_flow_m3s = 5.0;
-    r.headwater_conc_mgL = c0;
-    b.add(r);
     CaseModel m;
-    m.net = b.finish();
+    m.net = test::one_reach(20.0, 0.25, 5.0, c0);
     m.kinetics.k20_per_d = k;
     m.temperature_c = 20.0;
-    loads::Source s;
-    s.id = "P";
-    s.type = "sewage_plant";
-    s.reach = 0;
-    s.position_m = 5000.0;
-    s.flow_m3s = 0.5;
-    s.load_gs = {10.0, 1.0, 0.1};
-    m.sources = {s};
-    reaches::Section a, e;
-    a.id = "mid";
-    a.reach = 0;
-    a.position_m = 10000.0;
-    a.target_class = 3;
-    e.id = "end";
-    e.reach = 0;
-    e.position_m = 20000.0;
-    e.target_class = 3;
-    m.sections = {a, e};
+    m.sources = {test::source("P", "sewage_plant", 0, 5000.0, 0.5, {10.0, 1.0, 0.1})};
+    m.sections = {test::section("mid", 0, 10000.0), test::section("end", 0, 20000.0)};
     return m;
 }
 

@@ -7,6 +7,7 @@
 
 #include "app/draw_progress.hpp"
 #include "optimize/montecarlo.hpp"
+#include "tests/common/case_builders.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;
@@ -20,33 +21,12 @@ namespace {
 constexpr double kQh = 5.0, kC0 = 10.0, kQp = 0.5, kLcod = 30.0, kK = 0.2;
 
 CaseModel plant_reach() {
-    reaches::NetworkBuilder b;
-    reaches::NetworkBuilder::Reach r;
-    r.id = "R";
-    r.river = "河";
-    r.length_km = 20.0;
-    r.hydraulics = hydro::Hydraulics::constant(0.25);
-    r.headwater_flow_m3s = kQh;
-    r.headwater_conc_mgL = {kC0, 0.2, 0.05};
-    b.add(r);
     CaseModel m;
-    m.net = b.finish();
+    m.net = test::one_reach(20.0, 0.25, kQh, {kC0, 0.2, 0.05});
     m.kinetics.k20_per_d = {kK, 0.1, 0.02};
     m.temperature_c = 20.0;
-    loads::Source s;
-    s.id = "P";
-    s.type = "sewage_plant";
-    s.reach = 0;
-    s.position_m = 5000.0;
-    s.flow_m3s = kQp;
-    s.load_gs = {kLcod, 0.5, 0.05};
-    m.sources = {s};
-    reaches::Section e;
-    e.id = "end";
-    e.reach = 0;
-    e.position_m = 20000.0;
-    e.target_class = 3;
-    m.sections = {e};
+    m.sources = {test::source("P", "sewage_plant", 0, 5000.0, kQp, {kLcod, 0.5, 0.05})};
+    m.sections = {test::section("end", 0, 20000.0)};
     return m;
 }
 

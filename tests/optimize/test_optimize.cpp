@@ -6,6 +6,8 @@
 #include <limits>
 
 #include "optimize/optimize.hpp"
+#include "tests/common/case_builders.hpp"
+#include "tests/common/plan_enumeration.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;
@@ -15,35 +17,13 @@ namespace {
 // One reach (10 km, u = 0.5 m/s, Q = 10 m3/s); pure-mass sources (no flow) at its head; a class III section at its
 // end. Section COD = (Cb + sum L_j / Q) f with f = exp(-k L / u). NH3-N and TP rates are 0.
 CaseModel one_reach(PerConstituent background, std::vector<PerConstituent> loads_gs, double k_cod = 0.1) {
-    reaches::NetworkBuilder b;
-    reaches::NetworkBuilder::Reach r;
-    r.id = "R";
-    r.river = "河";
-    r.length_km = 10.0;
-    r.hydraulics = hydro::Hydraulics::constant(0.5);
-    r.headwater_flow_m3s = 10.0;
-    r.headwater_conc_mgL = background;
-    b.add(r);
     CaseModel m;
-    m.net = b.finish();
+    m.net = test::one_reach(10.0, 0.5, 10.0, background);
     m.kinetics.k20_per_d = {k_cod, 0.0, 0.0};
     m.temperature_c = 20.0;
-    for (std::size_t j = 0; j < loads_gs.size(); ++j) {
-        loads::Source s;
-        s.id = "S" + std::to_string(j + 1);
-        s.type = "outfall";
-        s.reach = 0;
-        s.position_m = 0.0;
-        s.flow_m3s = 0.0;
-        s.load_gs = loads_gs[j];
-        m.sources.push_back(s);
-    }
-    reaches::Section sec;
-    sec.id = "X";
-    sec.reach = 0;
-    sec.position_m = 10000.0;
-    sec.target_class = 3;
-    m.sections = {sec};
+    for (std::size_t j = 0; j < loads_gs.size(); ++j)
+        m.sources.push_back(test::source("S" + std::to_string(j + 1), "outfall", 0, 0.0, 0.0, loads_gs[j]));
+    m.sections = {test::section("X", 0, 10000.0)};
     return m;
 }
 
@@ -62,30 +42,15 @@ double f_cod(double k_per_d = 0.1) { return std::exp(-k_per_d * 10000.0 / 0.5 / 
 
 // Cheapest feasible combination by enumerating every subset that respects the groups, with the full model.
 double enumerate_cheapest(const CaseModel& m, const std::vector<Candidate>& c, double F, std::vector<std::size_t>& best) {
-    double best_cost = std::numeric_limits<double>::infinity();
-    for (unsigned mask = 0; mask < (1u << c.size()); ++mask) {
-        std::vector<std::size_t> chosen;
-        bool ok = true;
-        for (std::size_t i = 0; i < c.size(); ++i)
-            if (mask & (1u << i)) {
-                for (std::size_t j : chosen)
-                    if (!c[i].group.empty() && c[i].group == c[j].group) ok = false;
-                chosen.push_back(i);
-            }
-        if (!ok) continue;
+    const test::Combination cheapest = test::cheapest_combination(c, F, [&](const std::vector<std::size_t>& chosen) {
         const Evaluation e = evaluate(apply_plan(m, c, chosen));
         bool meets = true;
         for (int k = 0; k < kNumConstituents; ++k)
             meets = meets && e.sections[0].conc_mgL[k] <= m.classes.limit(key(kConstituents[k]), reaches::WaterBody::River, 3);
-        if (!meets) continue;
-        double cost = 0.0;
-        for (std::size_t i : chosen) cost += c[i].measure.invest_wan + F * c[i].measure.annual_wan;
-        if (cost < best_cost) {
-            best_cost = cost;
-            best = chosen;
-        }
-    }
-    return best_cost;
+        return meets;
+    });
+    if (cheapest.cost < std::numeric_limits<double>::infinity()) best = cheapest.pick;
+    return cheapest.cost;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "analyses/water_quality_apportion.hpp"
 #include "optimize/water_quality_montecarlo.hpp"
 #include "optimize/water_quality_optimize.hpp"
+#include "tests/common/junction_case.hpp"
 #include "tests/io/helpers.hpp"
 
 using namespace qingliu;
@@ -28,59 +29,13 @@ int ci(const char* k) { return idx(*constituent_from_key(k)); }
 // Two tributaries (A polluted from upstream of the case) joining into C; a plant, a raw-sewage outfall and diffuse
 // livestock runoff; sections at 6 km and 15 km on C, class II targets (DO at least 6 mg/L).
 CaseModel village() {
-    reaches::NetworkBuilder b;
-    auto reach = [](const char* id, const char* down, double km, double q, double cod) {
-        reaches::NetworkBuilder::Reach r;
-        r.id = id;
-        r.river = "R";
-        r.downstream = down;
-        r.length_km = km;
-        r.hydraulics = hydro::Hydraulics::geometry(0.2, 0.1, 1.5, 0.3);  // deep and slow: ka near 1 /d
-        r.headwater_flow_m3s = q;
-        r.lateral_flow_m3s = 0.1;
-        r.headwater_conc_mgL[ci("cod")] = cod;
-        r.headwater_conc_mgL[ci("nh3n")] = 0.3;
-        r.headwater_conc_mgL[ci("tp")] = 0.05;
-        r.lateral_conc_mgL = r.headwater_conc_mgL;
-        r.lateral_conc_mgL[ci("cod")] = 10.0;
-        return r;
-    };
-    b.add(reach("A", "C", 6.0, 0.8, 14.0));
-    b.add(reach("B", "C", 4.0, 0.4, 10.0));
-    b.add(reach("C", "", 15.0, 0.0, 10.0));
-    CaseModel m;
-    m.net = b.finish();
-    m.temperature_c = 24.0;
+    // deep and slow: ka near 1 /d
+    CaseModel m = test::junction_case({hydro::Hydraulics::geometry(0.2, 0.1, 1.5, 0.3), 14.0, 600.0, 45.0, 2});
     PerConstituent nat{};
     nat[ci("cod")] = 10.0;
     nat[ci("nh3n")] = 0.3;
     nat[ci("tp")] = 0.05;
     m.natural_headwater_mgL = nat;  // A's headwater carries 4 mg/L COD from upstream of the case
-    auto src = [&](const char* id, const char* type, int reach, double pos, double end, double q, double cod, double nh3n, double tp) {
-        loads::Source s;
-        s.id = id;
-        s.type = type;
-        s.reach = reach;
-        s.position_m = pos;
-        s.end_m = end;
-        s.flow_m3s = q;
-        s.load_gs[ci("cod")] = cod;
-        s.load_gs[ci("nh3n")] = nh3n;
-        s.load_gs[ci("tp")] = tp;
-        return s;
-    };
-    m.sources = {src("P1", "sewage_plant", 2, 500.0, -1.0, 0.2, 0.2 * 50, 0.2 * 5, 0.2 * 0.5),
-                 src("O1", "outfall", 2, 3000.0, -1.0, 0.08, 0.08 * 600, 0.08 * 45, 0.08 * 6),
-                 src("L1", "livestock", 0, 0.0, 6000.0, 0.0, 0.3, 0.05, 0.01)};
-    reaches::Section sec;
-    sec.id = "X1";
-    sec.reach = 2;
-    sec.position_m = 6000.0;
-    sec.target_class = 2;
-    reaches::Section end = sec;
-    end.id = "X2";
-    end.position_m = 15000.0;
-    m.sections = {sec, end};
     return m;
 }
 

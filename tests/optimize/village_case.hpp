@@ -5,21 +5,13 @@
 // 0.1-0.4.
 #pragma once
 #include "scenarios/case.hpp"
+#include "tests/common/case_builders.hpp"
 
 namespace qingliu::test {
 
 inline scenarios::CaseModel village_case(double length_km, double q_m3s, PerConstituent background, PerConstituent g_cap_d) {
-    reaches::NetworkBuilder b;
-    reaches::NetworkBuilder::Reach r;
-    r.id = "R";
-    r.river = "河";
-    r.length_km = length_km;
-    r.hydraulics = hydro::Hydraulics::constant(0.5);
-    r.headwater_flow_m3s = q_m3s;
-    r.headwater_conc_mgL = background;
-    b.add(r);
     scenarios::CaseModel m;
-    m.net = b.finish();
+    m.net = one_reach(length_km, 0.5, q_m3s, background);
     m.kinetics.k20_per_d = {};
     loads::Village v;
     v.id = "V";
@@ -42,12 +34,7 @@ inline scenarios::CaseModel village_case(double length_km, double q_m3s, PerCons
     m.inventory.coefficients.set(row("rural", "tp_g_cap_d", g_cap_d[2], g_cap_d[2], g_cap_d[2]));
     m.inventory.coefficients.set(row("rural_entry", "entry", 0.2, 0.1, 0.4));
     scenarios::refresh_sources(m);
-    reaches::Section s;
-    s.id = "end";
-    s.reach = 0;
-    s.position_m = length_km * 1000.0;
-    s.target_class = 3;
-    m.sections = {s};
+    m.sections = {section("end", 0, length_km * 1000.0)};
     return m;
 }
 

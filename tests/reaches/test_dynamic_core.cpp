@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "reaches/dynamic.hpp"
+#include "tests/common/case_builders.hpp"
 
 using namespace qingliu;
 using namespace qingliu::reaches;
@@ -15,15 +16,8 @@ namespace {
 
 NetworkBuilder::Reach reach(const std::string& id, const std::string& down, double km, double u, double qh, double ql,
                             PerConstituent ch = {8, 0.2, 0.05}, PerConstituent cl = {10, 0.3, 0.08}) {
-    NetworkBuilder::Reach r;
-    r.id = id;
-    r.river = "r";
-    r.downstream = down;
-    r.length_km = km;
-    r.hydraulics = hydro::Hydraulics::constant(u);
-    r.headwater_flow_m3s = qh;
+    NetworkBuilder::Reach r = test::reach(id, "r", down, km, hydro::Hydraulics::constant(u), qh, ch);
     r.lateral_flow_m3s = ql;
-    r.headwater_conc_mgL = ch;
     r.lateral_conc_mgL = cl;
     return r;
 }

@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "reaches/steady.hpp"
+#include "tests/common/case_builders.hpp"
 
 using namespace qingliu;
 using namespace qingliu::reaches;
@@ -14,15 +15,7 @@ constexpr double kTight = 1e-12;  // closed forms evaluated the same way: only r
 
 NetworkBuilder::Reach reach(const std::string& id, const std::string& down, double km, double u, double q_head = 0.0,
                             PerConstituent c_head = {}) {
-    NetworkBuilder::Reach r;
-    r.id = id;
-    r.river = "R";
-    r.downstream = down;
-    r.length_km = km;
-    r.hydraulics = hydro::Hydraulics::constant(u);
-    r.headwater_flow_m3s = q_head;
-    r.headwater_conc_mgL = c_head;
-    return r;
+    return test::reach(id, "R", down, km, hydro::Hydraulics::constant(u), q_head, c_head);
 }
 SteadyOptions rates(double cod, double nh3n, double tp) {
     SteadyOptions o;

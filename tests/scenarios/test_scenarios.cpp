@@ -6,6 +6,7 @@
 
 #include "analyses/apportion.hpp"
 #include "scenarios/measures.hpp"
+#include "tests/common/case_builders.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;
@@ -18,15 +19,7 @@ constexpr double kTight = 1e-12;
 // a plant P on R at 5 km, an outfall O on T at 1 km, a section S at the end of R2.
 CaseModel small_case(double k_per_d = 0.2) {
     auto reach = [](const char* id, const char* river, const char* down, double km, double u, double q, PerConstituent c) {
-        reaches::NetworkBuilder::Reach r;
-        r.id = id;
-        r.river = river;
-        r.downstream = down;
-        r.length_km = km;
-        r.hydraulics = hydro::Hydraulics::constant(u);
-        r.headwater_flow_m3s = q;
-        r.headwater_conc_mgL = c;
-        return r;
+        return test::reach(id, river, down, km, hydro::Hydraulics::constant(u), q, c);
     };
     reaches::NetworkBuilder b;
     b.add(reach("R", "干流", "R2", 20.0, 0.5, 10.0, {10.0, 0.3, 0.05}));
@@ -37,30 +30,12 @@ CaseModel small_case(double k_per_d = 0.2) {
     m.kinetics.k20_per_d = {k_per_d, k_per_d, k_per_d};
     m.kinetics.theta = {1.047, 1.07, 1.024};
     m.temperature_c = 20.0;
-    loads::Source p;
-    p.id = "P";
-    p.name = "污水厂";
-    p.type = "sewage_plant";
-    p.reach = 0;
-    p.position_m = 5000.0;
-    p.flow_m3s = 0.5;
-    p.load_gs = {0.5 * 40.0, 0.5 * 4.0, 0.5 * 0.8};
-    loads::Source o;
-    o.id = "O";
-    o.name = "排口";
-    o.type = "outfall";
-    o.reach = 1;
-    o.position_m = 1000.0;
-    o.flow_m3s = 0.2;
-    o.load_gs = {0.2 * 150.0, 0.2 * 20.0, 0.2 * 2.0};
-    m.sources = {p, o};
-    reaches::Section s;
-    s.id = "S";
-    s.name = "出境断面";
-    s.reach = 2;
-    s.position_m = 10000.0;
-    s.target_class = 3;
-    m.sections = {s};
+    m.sources = {test::source("P", "sewage_plant", 0, 5000.0, 0.5, test::load_of(0.5, {40.0, 4.0, 0.8})),
+                 test::source("O", "outfall", 1, 1000.0, 0.2, test::load_of(0.2, {150.0, 20.0, 2.0}))};
+    m.sources[0].name = "污水厂";
+    m.sources[1].name = "排口";
+    m.sections = {test::section("S", 2, 10000.0)};
+    m.sections[0].name = "出境断面";
     return m;
 }
 
