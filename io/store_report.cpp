@@ -3,6 +3,7 @@
 #include "io/store_allocation.hpp"
 #include "io/store_montecarlo.hpp"
 #include "io/store_verdicts.hpp"
+#include "io/store_water_quality.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -198,6 +199,7 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
         }
     }
     if (x.allocation) save_allocation(store, id, *x.allocation);
+    if (x.water_quality) save_water_quality(store, id, *x.water_quality);
 }
 
 std::int64_t save_run_with_report(RunStore& store, const RunData& run, const ReportExtras& x) {
@@ -275,6 +277,7 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
     r.montecarlo = load_montecarlo(store, id);
     r.allocation = load_allocation(store, id);
     r.verdicts = load_verdicts(store, id);
+    r.water_quality = load_water_quality(store, id);
     sqlite3* db = store.handle();
     ensure_schema(db);
     {

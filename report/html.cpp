@@ -16,6 +16,7 @@
 #include "report/montecarlo.hpp"
 #include "report/names.hpp"
 #include "report/verdicts.hpp"
+#include "report/water_quality.hpp"
 
 namespace qingliu::report {
 
@@ -590,6 +591,11 @@ struct Page {
         h += "</section>\n";
     }
 
+    void water_quality() {
+        if (d.water_quality)
+            h += water_quality_section_html(*d.water_quality, d, part_title("全部指标断面评价（水质模型）", "Sections over every GB 3838 item (water-quality model)"));
+    }
+
     void verdicts() {
         if (d.verdicts) h += verdicts_section_html(*d.verdicts, part_title("稳态与动态结论对照", "Steady and dynamic verdicts"));
     }
@@ -629,6 +635,7 @@ std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
     page.head(lang);
     page.summary();
     page.sections();
+    page.water_quality();
     page.verdicts();
     page.profiles();
     page.apportionment();

@@ -39,6 +39,8 @@ std::string apportion_chart(const SectionApportionment& a, const std::string& fi
                             const std::string& title_en);
 std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s);
 std::string class_legend();
+/// A table cell holding a class, filled with its colour.
+std::string td_class(int cls);
 /// A class in a table cell: "I" .. "V", "劣V" / "劣V (worse than V)".
 std::string class_cell_bi(int cls);
 /// Section label drawn in a chart: Chinese and English tspans; `width_px` gets the wider one's estimated width.
