@@ -1,22 +1,11 @@
 #include "app/case_water_quality.hpp"
 
-#include <cstdio>
-
 #include "reaches/classes.hpp"
 #include "reaches/oxygen.hpp"
+#include "report/html.hpp"
 #include "scenarios/conditions.hpp"
 
 namespace qingliu::app {
-
-namespace {
-
-std::string one_decimal(double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f", v);
-    return b;
-}
-
-}  // namespace
 
 std::shared_ptr<const report::WaterQualityTable> case_water_quality(const io::LoadedCase& lc,
                                                                     const std::vector<scenarios::Scenario>& chosen) {
@@ -43,8 +32,8 @@ std::shared_ptr<const report::WaterQualityTable> case_water_quality(const io::Lo
         const auto& c = condition_of(run.scenario_id);
         report::WaterQualityScenario s{run.scenario_id, c.id, c.name + "：" + c.basis_zh, c.name_en + ": " + c.basis};
         if (c.id == "design") {
-            s.condition_zh += "（" + one_decimal(lc.model.temperature_c) + " ℃）";
-            s.condition_en += " (" + one_decimal(lc.model.temperature_c) + " °C)";
+            s.condition_zh += "（" + report::fixed(lc.model.temperature_c, 1) + " ℃）";
+            s.condition_en += " (" + report::fixed(lc.model.temperature_c, 1) + " °C)";
         }
         t->scenarios.push_back(std::move(s));
     }

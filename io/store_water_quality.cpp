@@ -39,18 +39,6 @@ std::string joined(const std::vector<std::string>& v) {
     return s;
 }
 
-std::vector<std::string> split(const std::string& s) {
-    std::vector<std::string> v;
-    std::size_t a = 0;
-    while (a < s.size()) {
-        const std::size_t b = s.find(';', a);
-        v.push_back(s.substr(a, b == std::string::npos ? std::string::npos : b - a));
-        if (b == std::string::npos) break;
-        a = b + 1;
-    }
-    return v;
-}
-
 void save_items(Stmt& it, std::int64_t run_id, std::size_t ord, const report::WaterQualityRow& x) {
     const auto& e = x.evaluation;
     std::vector<int> rank(e.items.size(), 0);
@@ -116,7 +104,7 @@ std::shared_ptr<const report::WaterQualityTable> load_water_quality(RunStore& st
     }
     {
         Stmt s(db, "SELECT scenario, section_id, name, name_en, river, reach_id, water_body, position_km, target_class, flow_m3s, "
-                   "class, meets, deciding FROM report_wq_sections WHERE run_id = ? ORDER BY ord");
+                   "class, meets FROM report_wq_sections WHERE run_id = ? ORDER BY ord");
         s.bind(1, run_id);
         while (s.step()) {
             report::WaterQualityRow x;
@@ -131,12 +119,11 @@ std::shared_ptr<const report::WaterQualityTable> load_water_quality(RunStore& st
             x.target_class = static_cast<int>(s.i64(8));
             x.flow_m3s = s.real(9);
             x.evaluation.overall = static_cast<int>(s.i64(10));
-            x.evaluation.meets = s.i64(11) != 0;
-            x.deciding = split(s.text(12));
+            x.evaluation.meets = s.i64(11) != 0;  // the deciding items: from the items' flags below
             t->rows.push_back(std::move(x));
         }
     }
-    Stmt s(db, "SELECT ord, item, value_mgL, class, minimum, target_limit_mgL, exceedance, do_shortfall_mgL, exceeds, exceeding_rank "
+    Stmt s(db, "SELECT ord, item, value_mgL, class, minimum, target_limit_mgL, exceedance, do_shortfall_mgL, exceeds, exceeding_rank, deciding "
                "FROM report_wq_items WHERE run_id = ? ORDER BY ord, item_ord");
     s.bind(1, run_id);
     std::map<std::size_t, std::vector<std::pair<int, int>>> ranked;  // row -> (rank, item index)
@@ -154,6 +141,7 @@ std::shared_ptr<const report::WaterQualityTable> load_water_quality(RunStore& st
         c.exceedance = !std::isnan(multiple) ? multiple : !std::isnan(shortfall) ? shortfall : 0.0;
         c.exceeds = s.i64(8) != 0;
         if (const int rank = static_cast<int>(s.i64(9)); rank > 0) ranked[row].emplace_back(rank, static_cast<int>(e.items.size()));
+        if (s.i64(10) != 0) t->rows[row].deciding.push_back(c.key);
         e.items.push_back(std::move(c));
     }
     for (auto& [row, r] : ranked) {

@@ -119,13 +119,18 @@ std::string water_quality_section_html(const WaterQualityTable& t, const ReportD
     const std::string model_en = t.model == "elements" ? "chain of completely mixed elements (" + std::to_string(t.elements_per_reach) +
                                                              " per reach, as QUAL2K)"
                                                        : "plug flow (exact within reaches)";
-    std::string h = "<section class=\"part\" id=\"water-quality\"><h2>" + title_html + "</h2><p class=\"note\">" +
+    const bool internal = t.reaeration == "internal";
+    const std::string rea_zh = internal ? "按水深与流速自动选择（QUAL2K internal）" : t.reaeration,
+                      rea_en = internal ? "chosen by depth and velocity as QUAL2K does (internal)" : t.reaeration;
+    std::string h = "<section class=\"part\" id=\"water-quality\"><style>table.wq{font-size:12.5px}table.wq td.cls,table.wq "
+                    "td.meets{white-space:nowrap}table.wq td.over{color:#b00020;font-weight:600}</style><h2>" +
+                    title_html + "</h2><p class=\"note\">" +
                     bi("QUAL2K 类动力学水质模型（溶解氧、五日生化需氧量、高锰酸盐指数、化学需氧量、氮磷各形态）：" + model_zh +
-                           "，复氧公式 " + t.reaeration + "，来水溶解氧为饱和值的 " + fixed(100.0 * t.inflow_do_share, 0) +
+                           "，复氧系数 " + rea_zh + "，来水溶解氧为饱和值的 " + fixed(100.0 * t.inflow_do_share, 0) +
                            " %。按GB 3838-2002单因子评价全部模拟指标，断面类别取最差者；定类因子为最差类别的指标；超标倍数 = "
                            "浓度/目标类别限值 − 1；溶解氧为下限指标，不计超标倍数，给出低于限值的缺口（mg/L）。总氮在河流中不参评（灰色）。",
                        "QUAL2K-class kinetics (DO, BOD5, CODMn, COD, the nitrogen and phosphorus species): " + model_en +
-                           ", reaeration " + t.reaeration + ", inflow DO " + fixed(100.0 * t.inflow_do_share, 0) +
+                           ", reaeration " + rea_en + ", inflow DO " + fixed(100.0 * t.inflow_do_share, 0) +
                            " % of saturation. Every modelled item is classed by GB 3838-2002 (single-factor evaluation); the "
                            "section's class is the worst item's, the deciding items are those of that class; exceedance multiple = "
                            "value / target-class limit − 1. DO is a minimum: no multiple, its shortfall below the limit (mg/L) "
@@ -137,7 +142,9 @@ std::string water_quality_section_html(const WaterQualityTable& t, const ReportD
                        "respiration by night, and the water temperature is the design condition's constant.") +
                     "</b></p>";
     std::string head = "<tr><th>" + bi("断面", "Section") + "</th><th>" + bi("目标", "Target") + "</th>";
-    for (const auto& k : item_keys(t)) head += "<th>" + bi(reaches::wq::item_label_zh(k), reaches::wq::item_label_en(k)) + "</th>";
+    // items by their short names (as the parameters of the sections table), the Chinese name on hover
+    for (const auto& k : item_keys(t))
+        head += "<th title=\"" + esc(reaches::wq::item_label_zh(k)) + "\">" + esc(reaches::wq::item_label_en(k)) + "</th>";
     head += "<th>" + bi("类别", "Class") + "</th><th>" + bi("达标", "Meets") + "</th><th>" + bi("定类因子", "Deciding") + "</th><th>" +
             bi("超标因子（超标倍数）", "Exceeding items (multiple)") + "</th><th>" + bi("溶解氧缺口 mg/L", "DO shortfall mg/L") + "</th></tr>";
     for (const auto& s : t.scenarios) {
@@ -149,8 +156,8 @@ std::string water_quality_section_html(const WaterQualityTable& t, const ReportD
              "</thead><tbody>" + rows_html(t, s.id) + "</tbody></table></div>";
     }
     h += "<p class=\"note\">" +
-         bi("单位：mg/L；左侧色条为该指标类别；全部数据见 water_quality_sections.csv。",
-            "Units: mg/L; the bar at the left of a value is its class; water_quality_sections.csv has every value.") +
+         bi("单位：mg/L；左侧色条为该指标类别，红色为超标指标；全部数据见 water_quality_sections.csv。",
+            "Units: mg/L; the bar at the left of a value is its class, red values exceed the target; water_quality_sections.csv has every value.") +
          "</p></section>\n";
     return h;
 }

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "../io/helpers.hpp"
-#include "xlsx_cells.hpp"
+#include "read_back.hpp"
 #include "common/csv_text.hpp"
 #include "reaches/classes.hpp"
 

@@ -19,7 +19,7 @@
 #include "io/case_reader.hpp"
 #include "reaches/classes.hpp"
 #include "reaches/wq_classes.hpp"
-#include "xlsx_cells.hpp"
+#include "read_back.hpp"
 
 using namespace qingliu;
 using namespace qingliu::test;

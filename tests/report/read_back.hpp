@@ -1,5 +1,5 @@
-// report.xlsx read back without a spreadsheet library: `unzip -p` gives each sheet's XML, a few regular expressions
-// give its cells (test_report_xlsx.cpp, test_water_quality_report.cpp).
+// What the report wrote, read back by the tests: a command's output (pdftotext, unzip), and report.xlsx without a
+// spreadsheet library: `unzip -p` gives each sheet's XML, a few regular expressions give its cells.
 #pragma once
 #include <cstdio>
 #include <filesystem>
@@ -11,8 +11,8 @@
 
 namespace qingliu::test {
 
-inline std::string unzip(const std::filesystem::path& zip, const std::string& member) {
-    const std::string cmd = "unzip -p '" + zip.string() + "' '" + member + "' 2> /dev/null";
+/// Standard output of a shell command.
+inline std::string capture(const std::string& cmd) {
     std::string out;
     if (FILE* p = ::popen(cmd.c_str(), "r")) {
         char buf[65536];
@@ -20,6 +20,11 @@ inline std::string unzip(const std::filesystem::path& zip, const std::string& me
         ::pclose(p);
     }
     return out;
+}
+
+/// One member of a zip file.
+inline std::string unzip(const std::filesystem::path& zip, const std::string& member) {
+    return capture("unzip -p '" + zip.string() + "' '" + member + "' 2> /dev/null");
 }
 
 inline std::string unxml(std::string s) {
