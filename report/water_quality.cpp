@@ -62,6 +62,25 @@ std::string item_cell(const reaches::wq::ItemClass* c) {
            (c->cls > 0 ? class_colour(c->cls) : "#d5dbe1") + "\">" + v + "</td>";
 }
 
+// A list printed as text ("BOD5; NH3-N 0.08") with each entry kept on one line, entries joined by `joiner` (HTML).
+std::string list_html(const std::string& text, const std::string& sep, const std::string& joiner) {
+    std::string h;
+    for (std::size_t a = 0; a <= text.size();) {
+        std::size_t b = text.find(sep, a);
+        if (b == std::string::npos) b = text.size();
+        h += (h.empty() ? "" : joiner) + "<span class=\"item\">" + esc(text.substr(a, b - a)) + "</span>";
+        a = b + sep.size();
+    }
+    return h;
+}
+
+// Both languages of two lists (html::bi, with entries kept whole).
+std::string lists_bi(const std::string& zh, const std::string& en, const std::string& sep_zh, const std::string& sep_en,
+                     const std::string& join_zh, const std::string& join_en) {
+    return "<span class=\"zh\">" + list_html(zh, sep_zh, join_zh) + "</span><span class=\"en\">" + list_html(en, sep_en, join_en) +
+           "</span>";
+}
+
 std::string rows_html(const WaterQualityTable& t, const std::string& scenario) {
     const std::vector<std::string> keys = item_keys(t);
     std::string h;
@@ -85,8 +104,10 @@ std::string rows_html(const WaterQualityTable& t, const std::string& scenario) {
             if (x.minimum && x.exceeds) shortfall = fixed(x.exceedance, 2);
         const std::string ex_zh = reaches::wq::exceeding_text(e, true), ex_en = reaches::wq::exceeding_text(e, false);
         h += html::td_class(e.overall) + "<td class=\"meets\">" + (e.meets ? bi("达标", "yes") : bi("未达标", "no")) +
-             "</td><td class=\"deciding\">" + bi(item_labels(r.deciding, true), item_labels(r.deciding, false)) + "</td><td>" +
-             (ex_en.empty() ? std::string("-") : bi(ex_zh, ex_en)) + "</td><td class=\"n\">" + shortfall + "</td></tr>";
+             "</td><td class=\"deciding\">" +
+             lists_bi(item_labels(r.deciding, true), item_labels(r.deciding, false), "、", ", ", "、", ", ") + "</td><td class=\"exceeding\">" +
+             (ex_en.empty() ? std::string("-") : lists_bi(ex_zh, ex_en, "；", "; ", "<br>", "<br>")) + "</td><td class=\"n\">" +
+             shortfall + "</td></tr>";
     }
     return h;
 }
@@ -122,8 +143,9 @@ std::string water_quality_section_html(const WaterQualityTable& t, const ReportD
     const bool internal = t.reaeration == "internal";
     const std::string rea_zh = internal ? "按水深与流速自动选择（QUAL2K internal）" : t.reaeration,
                       rea_en = internal ? "chosen by depth and velocity as QUAL2K does (internal)" : t.reaeration;
-    std::string h = "<section class=\"part\" id=\"water-quality\"><style>table.wq{font-size:12.5px}table.wq td.cls,table.wq "
-                    "td.meets{white-space:nowrap}table.wq td.over{color:#b00020;font-weight:600}</style><h2>" +
+    std::string h = "<section class=\"part\" id=\"water-quality\"><style>table.wq{font-size:12px}table.wq th,table.wq td.cls,table.wq "
+                    "td.meets,table.wq .item{white-space:nowrap}table.wq th.wrap{white-space:normal;min-width:5em}table.wq td:first-child{min-width:8em}"
+                    "table.wq td.over{color:#b00020;font-weight:600}</style><h2>" +
                     title_html + "</h2><p class=\"note\">" +
                     bi("QUAL2K 类动力学水质模型（溶解氧、五日生化需氧量、高锰酸盐指数、化学需氧量、氮磷各形态）：" + model_zh +
                            "，复氧系数 " + rea_zh + "，来水溶解氧为饱和值的 " + fixed(100.0 * t.inflow_do_share, 0) +
@@ -145,8 +167,9 @@ std::string water_quality_section_html(const WaterQualityTable& t, const ReportD
     // items by their short names (as the parameters of the sections table), the Chinese name on hover
     for (const auto& k : item_keys(t))
         head += "<th title=\"" + esc(reaches::wq::item_label_zh(k)) + "\">" + esc(reaches::wq::item_label_en(k)) + "</th>";
-    head += "<th>" + bi("类别", "Class") + "</th><th>" + bi("达标", "Meets") + "</th><th>" + bi("定类因子", "Deciding") + "</th><th>" +
-            bi("超标因子（超标倍数）", "Exceeding items (multiple)") + "</th><th>" + bi("溶解氧缺口 mg/L", "DO shortfall mg/L") + "</th></tr>";
+    head += "<th>" + bi("类别", "Class") + "</th><th>" + bi("达标", "Meets") + "</th><th>" + bi("定类因子", "Deciding") + "</th><th class=\"wrap\">" +
+            bi("超标因子（超标倍数）", "Exceeding items (multiple)") + "</th><th class=\"wrap\">" + bi("溶解氧缺口 mg/L", "DO shortfall mg/L") +
+            "</th></tr>";
     for (const auto& s : t.scenarios) {
         const Scenario* sc = nullptr;
         for (const auto& x : d.scenarios)
