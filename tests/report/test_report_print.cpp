@@ -8,7 +8,6 @@
 #include <set>
 
 #include "../io/helpers.hpp"
-#include "read_back.hpp"
 #include "common/constituent.hpp"
 #include "common/csv_text.hpp"
 
@@ -16,6 +15,16 @@ using namespace qingliu;
 using namespace qingliu::test;
 
 namespace {
+
+std::string capture(const std::string& cmd) {
+    std::string out;
+    if (FILE* p = ::popen(cmd.c_str(), "r")) {
+        char buf[65536];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+        ::pclose(p);
+    }
+    return out;
+}
 
 bool have(const char* tool) { return std::system((std::string("command -v ") + tool + " > /dev/null 2>&1").c_str()) == 0; }
 

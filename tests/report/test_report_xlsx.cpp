@@ -11,12 +11,73 @@
 #include <unistd.h>
 
 #include "../io/helpers.hpp"
-#include "read_back.hpp"
 #include "common/csv_text.hpp"
 #include "reaches/classes.hpp"
 
 using namespace qingliu;
 using namespace qingliu::test;
+
+namespace {
+
+std::string unzip(const fs::path& zip, const std::string& member) {
+    const std::string cmd = "unzip -p '" + zip.string() + "' '" + member + "' 2> /dev/null";
+    std::string out;
+    if (FILE* p = ::popen(cmd.c_str(), "r")) {
+        char buf[65536];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+        ::pclose(p);
+    }
+    return out;
+}
+
+std::string unxml(std::string s) {
+    for (auto [from, to] : {std::pair<const char*, const char*>{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}})
+        for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + 1)) s.replace(p, std::string(from).size(), to);
+    return s;
+}
+
+struct Cell {
+    std::string text;   ///< string value, or the number as stored
+    bool number = false;
+    int style = 0;
+};
+
+int col_index(const std::string& letters) {
+    int c = 0;
+    for (char l : letters) c = c * 26 + (l - 'A' + 1);
+    return c - 1;
+}
+
+/// Cells of a worksheet's XML by (row, column), both from 0. Inline strings (constant-memory mode) and shared strings.
+std::map<std::pair<int, int>, Cell> cells_of(const std::string& xml, const std::vector<std::string>& shared) {
+    std::map<std::pair<int, int>, Cell> out;
+    static const std::regex cell_re(R"re(<c r="([A-Z]+)([0-9]+)"([^>]*?)(?:/>|>([\s\S]*?)</c>))re");
+    static const std::regex t_re(R"re(<t[^>]*>([\s\S]*?)</t>)re"), v_re(R"re(<v>([^<]*)</v>)re"), s_re(R"re( s="([0-9]+)")re"),
+        type_re(R"re( t="([a-zA-Z]+)")re");
+    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), cell_re); it != std::sregex_iterator(); ++it) {
+        const auto& m = *it;
+        const std::string attrs = m[3], body = m[4];
+        Cell c;
+        std::smatch a;
+        if (std::regex_search(attrs, a, s_re)) c.style = std::stoi(a[1]);
+        std::string type;
+        if (std::regex_search(attrs, a, type_re)) type = a[1];
+        std::smatch v;
+        if (type == "inlineStr" || type == "str") {
+            if (std::regex_search(body, v, t_re)) c.text = unxml(v[1]);
+        } else if (type == "s") {
+            if (std::regex_search(body, v, v_re)) c.text = shared.at(std::stoul(v[1]));
+        } else if (std::regex_search(body, v, v_re)) {
+            c.text = v[1];
+            c.number = true;
+        } else
+            continue;  // a styled empty cell
+        out[{std::stoi(m[2]) - 1, col_index(m[1])}] = c;
+    }
+    return out;
+}
+
+}  // namespace
 
 TEST_CASE("report: report.xlsx holds every CSV table, cell for cell, numbers as numbers", "[report][xlsx]") {
     const fs::path work = temp_dir("repxlsx");
