@@ -1,5 +1,7 @@
 #include "app/case_water_quality.hpp"
 
+#include "app/text_table.hpp"
+
 #include "reaches/classes.hpp"
 #include "reaches/oxygen.hpp"
 #include "report/html.hpp"
@@ -41,13 +43,27 @@ std::shared_ptr<const report::WaterQualityTable> case_water_quality(const io::Lo
     return t;
 }
 
+namespace {
+
+// `text` in lines of at most 120 terminal columns (broken at spaces where it can): the first indented by `indent`,
+// the others by two more.
+std::string wrapped(const std::string& text, const std::string& indent) {
+    std::string out;
+    const auto lines = wrap_text(text, 118 - static_cast<int>(indent.size()));
+    for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? indent + "  " : indent) + lines[i] + "\n";
+    return out;
+}
+
+}  // namespace
+
 std::string water_quality_failing_text(const report::WaterQualityTable& t) {
-    std::string out = "\n水质模型（全部 GB 3838 指标） Water-quality model, every GB 3838 item (" + t.model + ", reaeration " +
-                      t.reaeration + "; algae and the diel heat budget not modelled), judged in:\n";
+    std::string out = "\n" + wrapped("水质模型（全部 GB 3838 指标） Water-quality model, every GB 3838 item: " + t.model + ", reaeration " + t.reaeration, "") +
+                      "  未模拟藻类与昼夜热量收支 algae and the diel heat budget not modelled; 评价条件 judged in:\n";
     for (std::size_t i = 0; i < t.scenarios.size(); ++i) {
         bool first = true;
         for (std::size_t j = 0; j < i; ++j) first = first && t.scenarios[j].condition_id != t.scenarios[i].condition_id;
-        if (first) out += "  " + t.scenarios[i].condition_id + ": " + t.scenarios[i].condition_zh + "\n    " + t.scenarios[i].condition_en + "\n";
+        if (first)
+            out += wrapped(t.scenarios[i].condition_id + ": " + t.scenarios[i].condition_zh, "  ") + wrapped(t.scenarios[i].condition_en, "    ");
     }
     for (const auto& s : t.scenarios) {
         int n = 0, met = 0;
@@ -59,10 +75,11 @@ std::string water_quality_failing_text(const report::WaterQualityTable& t) {
                 ++met;
                 continue;
             }
-            lines += "    " + r.section_id + " " + r.name + ": " + reaches::class_roman(r.evaluation.overall) + " (目标 target " +
-                     reaches::class_roman(r.target_class) + "); 定类因子 deciding " + report::item_labels(r.deciding, false) +
-                     "; 超标因子 " + reaches::wq::exceeding_text(r.evaluation, true) + " / exceeding " +
-                     reaches::wq::exceeding_text(r.evaluation, false) + "\n";
+            lines += wrapped(r.section_id + " " + r.name + ": " + reaches::class_roman(r.evaluation.overall) + " (目标 target " +
+                                 reaches::class_roman(r.target_class) + "); 定类因子 deciding " + report::item_labels(r.deciding, false) +
+                                 "; 超标因子 " + reaches::wq::exceeding_text(r.evaluation, true) + " / exceeding " +
+                                 reaches::wq::exceeding_text(r.evaluation, false),
+                             "    ");
         }
         out += "  " + s.id + (s.condition_id == "design" ? "" : " [" + s.condition_id + "]") + " — " + std::to_string(met) + "/" +
                std::to_string(n) + " 断面达标 sections meet\n" + lines;

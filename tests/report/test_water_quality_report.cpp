@@ -18,8 +18,11 @@
 #include "../io/helpers.hpp"
 #include "common/csv_text.hpp"
 #include "io/case_reader.hpp"
+#include "io/water_quality_csv.hpp"
 #include "reaches/classes.hpp"
 #include "reaches/wq_classes.hpp"
+#include "report/report.hpp"
+#include "report/water_quality.hpp"
 
 using namespace qingliu;
 using namespace qingliu::test;
@@ -319,6 +322,8 @@ TEST_CASE("water quality in run: the console names the deciding and exceeding it
     REQUIRE(run_cli("--quiet water-quality " + leshan.string() + " --out " + (work / "wq").string(), &log) == 0);
     const Rows want = read_csv_rows(work / "wq/water_quality_sections.csv");
     REQUIRE(run_cli("--store " + (work / "runs.sqlite").string() + " run " + leshan.string() + " --out " + (work / "run").string(), &log) == 0);
+    // a section's line wrapped at spaces to 120 columns (continued 6 spaces in): read as one line
+    log = std::regex_replace(log, std::regex("\n {6}"), " ");
     CHECK(log.find("Water-quality model, every GB 3838 item") != std::string::npos);
     CHECK(log.find("algae and the diel heat budget not modelled") != std::string::npos);
     int failing = 0;
@@ -328,10 +333,56 @@ TEST_CASE("water quality in run: the console names the deciding and exceeding it
         ++failing;
         INFO(w.at("scenario_id") << " " << w.at("section_id"));
         // "    LS05 <name>: IV (目标 target III); 定类因子 deciding NH3-N; 超标因子 <zh> / exceeding <en>"
-        CHECK(log.find("    " + w.at("section_id") + " " + w.at("name") + ": " + w.at("class") + " (目标 target " + w.at("target_class") +
+        CHECK(log.find("\n    " + w.at("section_id") + " " + w.at("name") + ": " + w.at("class") + " (目标 target " + w.at("target_class") +
                        ")") != std::string::npos);
         CHECK(log.find("超标因子 " + w.at("exceeding_zh") + " / exceeding " + w.at("exceeding_en")) != std::string::npos);
     }
     CHECK(failing > 0);  // the Leshan baseline has sections missing their target over every item
     fs::remove_all(work);
+}
+
+// No shipped case has a section short of DO, so a section built in code: DO 3.2 mg/L and NH3-N 1.5 mg/L at a class III
+// river section. GB 3838-2002 table 1: DO >= 5 (III), >= 3 (IV); NH3-N <= 1.0 (III), <= 1.5 (IV). Both are class IV,
+// so both decide; DO is short by 5 - 3.2 = 1.8 mg/L (no multiple), NH3-N exceeds by 1.5 / 1.0 - 1 = 0.5; NH3-N is
+// listed first (0.5 against DO's 1.8 / 5 = 0.36).
+TEST_CASE("water quality part: a DO shortfall is shown in mg/L beside the multiples, never as a multiple", "[report][water-quality]") {
+    const std::vector<reaches::wq::Item> items = {{"do", 3.2}, {"codmn", 4.0}, {"nh3n", 1.5}, {"tp", 0.1}, {"tn", 3.0}};
+    report::WaterQualityRow row;
+    row.section_id = "S1";
+    row.name = "测试断面";
+    row.name_en = "Test section";
+    row.target_class = 3;
+    row.evaluation = reaches::wq::evaluate_items(reaches::ClassTable::gb3838(), items, reaches::WaterBody::River, 3);
+    for (const auto& c : row.evaluation.items)
+        if (c.cls == row.evaluation.overall) row.deciding.push_back(c.key);
+    REQUIRE(row.evaluation.overall == 4);
+    CHECK(row.deciding == std::vector<std::string>{"do", "nh3n"});
+    report::WaterQualityTable t;
+    t.reaeration = "internal";
+    t.scenarios.push_back({"baseline", "design", "设计条件", "design condition"});
+    t.rows.push_back(row);
+    report::ReportData d;
+
+    const std::string html = report::water_quality_section_html(t, d, "title");
+    // the shortfall column: 1.80 mg/L (two decimals); the exceeding list: NH3-N's multiple first, then DO's shortfall
+    CHECK(html.find("<td class=\"n\">1.80</td></tr>") != std::string::npos);
+    CHECK(html.find("<span class=\"item\">NH3-N 0.50</span><br><span class=\"item\">DO short by 1.80 mg/L</span>") != std::string::npos);
+    CHECK(html.find("<span class=\"item\">氨氮 0.50倍</span><br><span class=\"item\">溶解氧 低于限值 1.80 mg/L</span>") !=
+          std::string::npos);
+    CHECK(html.find("data-deciding=\"do;nh3n\"") != std::string::npos);
+
+    // the CSV: DO's exceedance column holds the shortfall, NH3-N's the multiple, TN (no river limit) no class
+    const auto rows = parse_csv_text(io::water_quality_sections_csv(t.rows));
+    REQUIRE(rows.size() == 2);
+    const auto w = row_map(rows, 1);
+    double x = 0.0;
+    REQUIRE(parse_double(w.at("do_exceedance"), x));
+    CHECK(std::abs(x - 1.8) <= 1e-12);  // 5 - 3.2, one subtraction
+    REQUIRE(parse_double(w.at("nh3n_exceedance"), x));
+    CHECK(std::abs(x - 0.5) <= 1e-12);  // 1.5 / 1.0 - 1
+    CHECK(w.at("tp_exceedance").empty());
+    CHECK(w.at("tn_class").empty());
+    CHECK(w.at("class") == "IV");
+    CHECK(w.at("meets") == "no");
+    CHECK(w.at("exceeding_en") == "NH3-N 0.50; DO short by 1.80 mg/L");
 }
