@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/case_water_quality.hpp"
 #include "app/design_allocation.hpp"
 #include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
@@ -14,6 +15,7 @@
 #include "io/results.hpp"
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
+#include "io/water_quality_csv.hpp"
 #include "io/xlsx_report.hpp"
 #include "scenarios/check.hpp"
 #include "scenarios/conditions.hpp"
@@ -136,6 +138,7 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
             io::RunStore store(g.store);
             report::ReportExtras extras = report::collect_extras(lc.model, solved);
             extras.allocation = design_allocation(lc, solved.front());
+            extras.water_quality = case_water_quality(lc, lc.scenarios);
             const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "run", std::move(all)), extras);
             // the baseline's tables in the layout of the report's, and the report's tables of this run as a workbook
             // (`qingliu report` writes the same beside report.html)
@@ -143,6 +146,7 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
             out.stage("sections.csv", io::sections_csv(d, io::ScenarioRows::Baseline), true);
             out.stage("reaches.csv", io::reaches_csv(d, io::ScenarioRows::Baseline), true);
             if (o->profile_km > 0.0) out.stage("profile.csv", io::profile_csv(d, io::ScenarioRows::Baseline), true);
+            if (d.water_quality) out.stage("water_quality_sections.csv", io::water_quality_sections_csv(d.water_quality->rows, "baseline"), true);
             out.stage("report.xlsx", io::report_xlsx_bytes(d));
             out.commit();
             if (!g.quiet) {
@@ -152,6 +156,7 @@ void register_check_run(CLI::App& cli, Globals& g, Action& action) {
                             design.id.c_str(), design.name.c_str(), design.name_en.c_str());
                 std::printf("%s", section_table_text(sections).c_str());
                 if (grid.size() > 1) std::printf("\n各方案断面类别 Section class under each scenario:\n%s", scenario_grid_text(grid, lc.scenarios).c_str());
+                if (d.water_quality) std::printf("%s", water_quality_failing_text(*d.water_quality).c_str());
                 int met = 0;
                 for (const auto& s : sections) met += s.meets ? 1 : 0;
                 std::printf("\n%d/%zu sections meet their target 断面达标. Run %lld stored in %s; results in %s\n", met,

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "app/case_water_quality.hpp"
 #include "app/design_allocation.hpp"
 #include "app/constituent_cells.hpp"
 #include "app/text_table.hpp"
@@ -17,6 +18,7 @@
 #include "io/output.hpp"
 #include "io/run_data.hpp"
 #include "io/store_report.hpp"
+#include "io/water_quality_csv.hpp"
 #include "report/collect.hpp"
 #include "analyses/apportion.hpp"
 #include "scenarios/conditions.hpp"
@@ -102,15 +104,18 @@ int run_compare(const Globals& g, CmpOpts& o) {
     io::RunStore store(g.store);
     report::ReportExtras extras = report::collect_extras(lc.model, solved);
     extras.allocation = design_allocation(lc, solved.front());
+    extras.water_quality = case_water_quality(lc, chosen);
     const std::int64_t id = io::save_run_with_report(store, io::make_run_data(lc, "compare", results), extras);
     // long form with changes against the baseline, and the scenarios in the layout of the report's
     const report::ReportData d = io::load_report_data(store, id);
     out.stage("compare.csv", io::compare_csv(d), true);
     out.stage("scenarios.csv", io::scenarios_csv(d), true);
+    if (d.water_quality) out.stage("water_quality_sections.csv", io::water_quality_sections_csv(d.water_quality->rows), true);
     out.commit();
     if (g.quiet) return static_cast<int>(kOk);
     std::printf("%s\n", compare_grid_text(lc.model, chosen, results).c_str());
     print_compare_costs(lc, chosen, results);
+    if (d.water_quality) std::printf("%s", water_quality_failing_text(*d.water_quality).c_str());
     std::printf("Run %lld stored in %s; results in %s\n", static_cast<long long>(id), g.store.c_str(), o.out_dir.c_str());
     return static_cast<int>(kOk);
 }

@@ -5,6 +5,7 @@
 
 #include "io/export_tables.hpp"
 #include "io/results.hpp"
+#include "io/water_quality_csv.hpp"
 #include "loads/source.hpp"
 #include "reaches/classes.hpp"
 #include "report/names.hpp"
@@ -200,6 +201,7 @@ Tables report_tables(const report::ReportData& d) {
                   {"loads_by_type.csv", loads_by_type_csv(type_totals(d))},
                   {"apportionment.csv", apportionment_csv(d)}};
     if (d.montecarlo) out.emplace_back("montecarlo.csv", montecarlo_csv(*d.montecarlo));
+    if (d.water_quality) out.emplace_back("water_quality_sections.csv", water_quality_sections_csv(d.water_quality->rows));
     return out;
 }
 

@@ -51,7 +51,7 @@ std::string sources_csv(const report::ReportData& d);
 /// apportionment.csv: scenario,section_id,part,key,label,label_en,<key>_mgL...,<key>_share...
 std::string apportionment_csv(const report::ReportData& d);
 /// The report folder's tables: scenarios, sections, reaches, profile, sources, loads_by_type, apportionment, and
-/// montecarlo.csv for a Monte Carlo run.
+/// montecarlo.csv for a Monte Carlo run, water_quality_sections.csv for a run with the water-quality model.
 Tables report_tables(const report::ReportData& d);
 
 // ------------------------------------------------------------------ loads

@@ -6,7 +6,9 @@
 
 #include "common/error.hpp"
 #include "io/gpkg_parts.hpp"
+#include "io/water_quality_csv.hpp"
 #include "reaches/classes.hpp"
+#include "report/water_quality.hpp"
 
 namespace qingliu::io {
 
@@ -93,6 +95,68 @@ std::string sld(const std::string& layer, bool line) {
            "xmlns:xlink=\"http://www.w3.org/1999/xlink\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><NamedLayer>"
            "<se:Name>" + xml(layer) + "</se:Name><UserStyle><se:Name>" + xml(layer) + "</se:Name><se:FeatureTypeStyle>" + rules +
            "</se:FeatureTypeStyle></UserStyle></NamedLayer></StyledLayerDescriptor>\n";
+}
+
+/// The water-quality model's sections (report/water_quality.hpp), one point layer per scenario with the columns of
+/// water_quality_sections.csv: every item's value, class and exceedance (DO: shortfall), the class, the deciding and
+/// the exceeding items. Returns the layers' names.
+std::vector<std::string> write_water_quality_layers(GDALDataset* ds, const report::ReportData& d, const report::Layout& L,
+                                                    const OGRSpatialReference* srs, const std::string& frame) {
+    const report::WaterQualityTable& t = *d.water_quality;
+    gpkg::Fields fields = {{"section_id", OFTString}, {"name", OFTString},       {"name_en", OFTString},  {"river", OFTString},
+                           {"reach_id", OFTString},   {"scenario", OFTString},   {"condition", OFTString}, {"position_km", OFTReal},
+                           {"water_body", OFTString}, {"target_class", OFTInteger}, {"flow_m3s", OFTReal}};
+    const auto& keys = water_quality_item_keys();
+    for (const auto& k : keys) fields.emplace_back(k + "_mgL", OFTReal);
+    for (const auto& k : keys) fields.emplace_back(k + "_class", OFTInteger);
+    for (const auto& k : keys) fields.emplace_back(k + "_exceedance", OFTReal);
+    for (const auto& f : gpkg::Fields{{"class", OFTInteger}, {"class_label", OFTString}, {"meets", OFTInteger}, {"deciding", OFTString},
+                                      {"exceeding_en", OFTString}, {"exceeding_zh", OFTString}})
+        fields.push_back(f);
+    std::unordered_map<std::string, std::size_t> point_of;  // sections sit where the baseline layout puts them
+    if (!d.scenarios.empty())
+        for (std::size_t k = 0; k < d.scenarios.front().sections.size(); ++k) point_of.emplace(d.scenarios.front().sections[k].id, k);
+    std::vector<std::string> names;
+    for (std::size_t si = 0; si < t.scenarios.size(); ++si) {
+        const auto& s = t.scenarios[si];
+        const std::string name = gpkg_layer_name("water_quality_sections", s.id, si == 0);
+        OGRLayer* layer = make_layer(ds, name, srs, wkbPoint, fields,
+                                     "monitoring sections over every GB 3838 item (water-quality model), scenario " + s.id + ", " +
+                                         s.condition_en + "; exceedance = value / limit - 1, DO: shortfall limit - value (mg/L); " +
+                                         frame);
+        for (const auto& r : t.rows) {
+            if (r.scenario != s.id) continue;
+            const auto& e = r.evaluation;
+            OGRFeature f(layer->GetLayerDefn());
+            for (const auto& [field, v] : {std::pair<const char*, const std::string&>{"section_id", r.section_id}, {"name", r.name},
+                                           {"name_en", r.name_en}, {"river", r.river}, {"reach_id", r.reach_id}, {"scenario", r.scenario},
+                                           {"condition", s.condition_id}, {"water_body", r.water_body}})
+                f.SetField(field, v.c_str());
+            set_real(f, "position_km", r.position_km);
+            f.SetField("target_class", r.target_class);
+            set_real(f, "flow_m3s", r.flow_m3s);
+            for (const auto& c : e.items) {
+                set_real(f, (c.key + "_mgL").c_str(), c.value_mgL);
+                if (c.cls > 0) f.SetField((c.key + "_class").c_str(), c.cls);
+                if (c.exceeds) set_real(f, (c.key + "_exceedance").c_str(), c.exceedance);
+            }
+            std::string deciding;
+            for (const auto& k : r.deciding) deciding += (deciding.empty() ? "" : ";") + k;
+            f.SetField("class", e.overall);
+            f.SetField("class_label", reaches::class_label_zh(e.overall).c_str());
+            f.SetField("meets", e.meets ? 1 : 0);
+            f.SetField("deciding", deciding.c_str());
+            f.SetField("exceeding_en", reaches::wq::exceeding_text(e, false).c_str());
+            f.SetField("exceeding_zh", reaches::wq::exceeding_text(e, true).c_str());
+            const auto at = point_of.find(r.section_id);
+            const report::XY p = at != point_of.end() && at->second < L.section_points.size() ? L.section_points[at->second] : report::XY{};
+            OGRPoint pt(p.x, p.y);
+            f.SetGeometry(&pt);
+            gpkg::check(layer->CreateFeature(&f), "water-quality section " + r.section_id);
+        }
+        names.push_back(name);
+    }
+    return names;
 }
 
 }  // namespace
@@ -196,6 +260,8 @@ void write_network_gpkg(const std::string& path, const report::ReportData& d, co
         style(rl, true);
         style(sl, false);
     }
+    if (d.water_quality)
+        for (const auto& name : write_water_quality_layers(ds.get(), d, L, srs.get(), frame)) style(name, false);
     gpkg::write_layer_styles(ds.get(), styles);
     gpkg::finish(ds, path);
 }

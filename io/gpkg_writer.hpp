@@ -4,6 +4,8 @@
 // worse than V red) that QGIS applies when the layers are opened.
 //
 // Layers: `reaches` and `sections` hold the baseline; each further scenario has `reaches_<id>` and `sections_<id>`.
+// A run with the water-quality model (report/water_quality.hpp) adds `water_quality_sections` (baseline) and
+// `water_quality_sections_<id>`: every GB 3838 item, the class, the deciding and exceeding items.
 // Coordinates: the case's reach lines and CRS when every reach has a line; otherwise the schematic layout of
 // report/layout.hpp in km, in a local engineering CRS named "qingliu schematic river network (km, not geographic)"
 // (a LOCAL_CS with kilometre units, so no GIS mistakes it for longitude/latitude): a diagram, not a map.

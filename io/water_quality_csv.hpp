@@ -1,5 +1,6 @@
 // water_quality_sections.csv: every section under the baseline and each scenario, evaluated with the QUAL2K-class
-// kinetics (`qingliu water-quality`). One row per scenario and section, columns (docs/outputs.md):
+// kinetics (`qingliu water-quality`; `run`, `compare` and `report` of a case with [water_quality] from the run's
+// report/water_quality.hpp table). One row per scenario and section, columns (docs/outputs.md):
 //   scenario_id, section_id, name, name_en, river, reach_id, position_km, water_body, target_class, flow_m3s,
 //   <item>_mgL for item in do, codmn, cod, bod5, nh3n, tp, tn (12 significant digits),
 //   <item>_class (I..V, 劣V; empty where GB 3838 gives no limit for the water body, e.g. TN in rivers),
@@ -16,12 +17,16 @@
 #include "analyses/water_quality_apportion.hpp"
 #include "optimize/water_quality_montecarlo.hpp"
 #include "optimize/water_quality_optimize.hpp"
+#include "report/water_quality.hpp"
 
 namespace qingliu::io {
 
 /// The GB 3838 items of the sections, in column order.
 const std::vector<std::string>& water_quality_item_keys();
 
+/// The rows of the report's table (report/water_quality.hpp); scenario: only its rows ("": every row).
+std::string water_quality_sections_csv(const std::vector<report::WaterQualityRow>& rows, const std::string& scenario = "");
+/// The rows of evaluated runs (report::water_quality_rows), as `qingliu water-quality` writes them.
 std::string water_quality_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WaterQualityRun>& runs);
 
 // `qingliu water-quality --apportion` (analyses/water_quality_apportion.hpp), loads in t/a, condition = its id:

@@ -1,6 +1,7 @@
 #include "io/xlsx_report.hpp"
 
 #include "io/export_tables.hpp"
+#include "io/water_quality_csv.hpp"
 
 #include <algorithm>
 #include <array>
@@ -21,6 +22,7 @@
 #include "common/csv_text.hpp"
 #include "common/error.hpp"
 #include "reaches/classes.hpp"
+#include "reaches/wq_classes.hpp"
 #include "report/allocation.hpp"
 #include "report/html.hpp"
 #include "report/report.hpp"
@@ -113,6 +115,12 @@ Label label_of(const std::string& col) {
         {"gini_indicator", {"基尼系数指标", "Gini indicators"}},
         {"gini_current", {"现状基尼系数", "Gini now"}},
         {"gini_allowed", {"分配后基尼系数", "Gini allocated"}},
+        // water_quality_sections.csv (io/water_quality_csv.hpp)
+        {"scenario_id", {"情景", "Scenario"}},
+        {"water_body", {"水体类型", "Water body"}},
+        {"deciding", {"定类因子", "Deciding items"}},
+        {"exceeding_en", {"超标因子（英文）", "Exceeding items (English)"}},
+        {"exceeding_zh", {"超标因子", "Exceeding items (Chinese)"}},
     };
     if (auto it = fixed_cols.find(col); it != fixed_cols.end()) return it->second;
     std::string rest;
@@ -125,6 +133,15 @@ Label label_of(const std::string& col) {
         if (rest == "_exceedance") return {zh + "超标倍数", en + " exceedance multiple"};
         if (rest == "_class") return {zh + "类别", en + " class"};
         if (rest == "_share") return {zh + "占比", en + " share"};
+    }
+    // the water-quality model's items (DO, CODMn, BOD5, TN besides the state variables); DO's exceedance is its shortfall
+    for (const auto& k : water_quality_item_keys()) {
+        if (col.size() <= k.size() || col.compare(0, k.size() + 1, k + "_") != 0) continue;
+        const std::string r = col.substr(k.size()), zh = reaches::wq::item_label_zh(k), en = reaches::wq::item_label_en(k);
+        if (r == "_mgL") return {zh + " mg/L", en + ", mg/L"};
+        if (r == "_class") return {zh + "类别", en + " class"};
+        if (r == "_exceedance" && k == "do") return {zh + "低于限值 mg/L", en + " shortfall below the limit, mg/L"};
+        if (r == "_exceedance") return {zh + "超标倍数", en + " exceedance multiple"};
     }
     return {col, col};
 }
@@ -189,7 +206,7 @@ std::string xlsx_sheet_name(const std::string& csv_name) {
         {"reaches.csv", "河段 reaches"},           {"profile.csv", "剖面 profile"},
         {"sources.csv", "污染源 sources"},         {"loads_by_type.csv", "分类负荷 loads by type"},
         {"apportionment.csv", "来源解析 apportionment"}, {"mixing.csv", "混合区 mixing"},
-        {"allocation.csv", "总量分配 allocation"},
+        {"allocation.csv", "总量分配 allocation"},   {"water_quality_sections.csv", "水质评价 water quality"},
     };
     if (auto it = names.find(csv_name); it != names.end()) return it->second;
     std::string stem = fs::path(csv_name).stem().string();

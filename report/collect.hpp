@@ -21,6 +21,7 @@ struct ReportExtras {
     std::vector<std::string> notes;
     reaches::ClassTable classes = reaches::ClassTable::gb3838();  ///< the case's class table
     std::shared_ptr<const AllocationTable> allocation;  ///< the baseline's load allocation (allocation.hpp); null: none
+    std::shared_ptr<const WaterQualityTable> water_quality;  ///< the water-quality model's sections (water_quality.hpp); null: none
 };
 
 /// The case's reaches with their line geometry (when the reach table has it).

@@ -6,6 +6,7 @@
 #include "report/montecarlo.hpp"
 #include "report/names.hpp"
 #include "report/verdicts.hpp"
+#include "report/water_quality.hpp"
 
 namespace qingliu::report {
 
@@ -60,6 +61,11 @@ void Page::map() {
     h += "</section>\n";
 }
 
+void Page::water_quality() {
+    if (d.water_quality)
+        h += water_quality_section_html(*d.water_quality, d, part_title("全部指标断面评价（水质模型）", "Sections over every GB 3838 item (water-quality model)"));
+}
+
 void Page::verdicts() {
     if (d.verdicts) h += verdicts_section_html(*d.verdicts, part_title("稳态与动态结论对照", "Steady and dynamic verdicts"));
 }
@@ -98,6 +104,7 @@ std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
     page.head(lang);
     page.summary();
     page.sections();
+    page.water_quality();
     page.verdicts();
     page.profiles();
     page.apportionment();

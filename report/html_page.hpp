@@ -1,5 +1,6 @@
 // The HTML report page: its parts in order, each appending to one string. Internal to the report module.
-//   html.cpp           the frame (head, language and scenario bar, method and inputs, scripts), the map and the
+//   html.cpp           the frame (head, language and scenario bar, method and inputs, scripts), the map, the
+//                      water-quality part (report/water_quality.cpp) and the
 //                      verdict and allocation parts, render_html;
 //   html_summary.cpp   summary cards, scenarios compared, the monitoring sections' classes;
 //   html_profiles.cpp  longitudinal profiles;
@@ -39,6 +40,8 @@ struct Page {
     void head(Lang lang);
     void summary();
     void sections();
+    /// The water-quality model's sections over every GB 3838 item, when the run has them (report/water_quality.hpp).
+    void water_quality();
     void verdicts();
     void profiles();
     void apportionment();

@@ -85,6 +85,7 @@ std::string cover_html(const ReportData& d) {
         {"方法与输入", "Method and inputs"}};
     if (d.allocation) parts.insert(parts.begin() + 4, {"总量分配", "Load allocation"});  // the page's order (html.cpp)
     if (d.verdicts) parts.insert(parts.begin() + 2, {"稳态与动态结论对照", "Steady and dynamic verdicts"});
+    if (d.water_quality) parts.insert(parts.begin() + 2, {"全部指标断面评价（水质模型）", "Sections over every GB 3838 item"});
     for (const auto& [zh, en] : parts) o += "<li>" + bi(zh, en) + "</li>";
     return o + "</ol>";
 }

@@ -100,6 +100,7 @@ struct MixingSection;    // report/mixing.hpp
 struct MonteCarloTable;  // report/montecarlo.hpp
 struct AllocationTable;  // report/allocation.hpp
 struct VerdictTable;     // report/verdicts.hpp
+struct WaterQualityTable;  // report/water_quality.hpp
 
 struct ReportData {
     std::int64_t run_id = 0;
@@ -116,6 +117,8 @@ struct ReportData {
     std::shared_ptr<const MonteCarloTable> montecarlo;  ///< probabilities of meeting targets (run --monte-carlo); null: none
     std::shared_ptr<const AllocationTable> allocation;  ///< load allocation of the baseline (总量分配); null: not stored
     std::shared_ptr<const VerdictTable> verdicts;  ///< steady and dynamic verdicts (qingliu dynamic); null: none
+    /// every GB 3838 item per section with the water-quality kinetics (run/compare of a case with [water_quality]); null: none
+    std::shared_ptr<const WaterQualityTable> water_quality;
 
     bool has_geometry() const;  ///< every reach has a line of two or more vertices
 };

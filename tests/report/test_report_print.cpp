@@ -91,7 +91,7 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
     const auto secs = read_csv_rows(rep / "sections.csv");
     REQUIRE(scen.size() == 12);  // header + baseline + 10 scenarios
     // section tables: every section id printed under every scenario
-    const std::string sec_part = between(text, "二、断面水质与达标情况", "三、沿程浓度剖面");
+    const std::string sec_part = between(text, "二、断面水质与达标情况", "三、全部指标断面评价（水质模型）");
     REQUIRE(!sec_part.empty());
     CHECK(occurrences(sec_part, "类别") >= 11);  // the class column heading of each scenario's table
     std::set<std::string> ids;
@@ -101,8 +101,18 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
         INFO(id);
         CHECK(occurrences(sec_part, id) == 11);
     }
+    // the water-quality model's sections: every section id printed under every scenario, each table with its deciding
+    // items' column
+    const std::string wq_part = between(text, "三、全部指标断面评价（水质模型）", "四、沿程浓度剖面");
+    REQUIRE(!wq_part.empty());
+    CHECK(count(wq_part, "定类因子") >= 11);
+    CHECK(wq_part.find("未模拟藻类") != std::string::npos);
+    for (const auto& id : ids) {
+        INFO(id);
+        CHECK(count(wq_part, id) == 11);
+    }
     // the load inventory by type: every scenario in each table (one per state variable: COD, NH3-N, TP)
-    const std::string load_part = between(text, "六、污染负荷清单", "污染源清单（现状）");
+    const std::string load_part = between(text, "七、污染负荷清单", "污染源清单（现状）");
     REQUIRE(!load_part.empty());
     for (std::size_t r = 1; r < scen.size(); ++r) {
         const std::string id = scen[r][column(scen[0], "scenario")];
@@ -112,7 +122,7 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
     }
     // the load allocation: one table per grouping, section and state variable of allocation.csv, each with its total
     // row printed, and every allocation unit named
-    const std::string alloc_part = between(text, "五、总量分配", "六、污染负荷清单");
+    const std::string alloc_part = between(text, "六、总量分配", "七、污染负荷清单");
     REQUIRE(!alloc_part.empty());
     const auto alloc = read_csv_rows(rep / "allocation.csv");
     REQUIRE(alloc.size() > 1);
@@ -127,8 +137,8 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
         CHECK(alloc_part.find(u) != std::string::npos);
     }
     // every section heading of the parts, and no control of the screen page (scenario bar, download buttons)
-    for (const char* h : {"一、概况", "二、断面水质与达标情况", "三、沿程浓度剖面", "四、断面污染来源解析", "五、总量分配",
-                          "六、污染负荷清单", "七、水系水质示意图", "八、方法与输入"})
+    for (const char* h : {"一、概况", "二、断面水质与达标情况", "三、全部指标断面评价（水质模型）", "四、沿程浓度剖面",
+                          "五、断面污染来源解析", "六、总量分配", "七、污染负荷清单", "八、水系水质示意图", "九、方法与输入"})
         CHECK(text.find(h) != std::string::npos);
     CHECK(text.find("English") == std::string::npos);  // the language buttons
     CHECK(text.find("PNG") == std::string::npos);      // the download buttons of the charts

@@ -1,0 +1,90 @@
+#include "app/case_water_quality.hpp"
+
+#include "app/text_table.hpp"
+
+#include "reaches/classes.hpp"
+#include "reaches/oxygen.hpp"
+#include "report/html.hpp"
+#include "scenarios/conditions.hpp"
+
+namespace qingliu::app {
+
+std::shared_ptr<const report::WaterQualityTable> case_water_quality(const io::LoadedCase& lc,
+                                                                    const std::vector<scenarios::Scenario>& chosen) {
+    if (!lc.water_quality.present) return nullptr;
+    const auto runs = scenarios::evaluate_water_quality_scenarios(lc.model, chosen, lc.water_quality.options);
+    auto t = std::make_shared<report::WaterQualityTable>();
+    t->model = lc.water_quality.model;
+    t->elements_per_reach = lc.water_quality.elements_per_reach;
+    t->reaeration = std::string(reaches::reaeration_method_key(lc.water_quality.options.steady.reaeration));
+    t->temperature_c = lc.model.temperature_c;
+    t->inflow_do_share = lc.water_quality.options.river_do_share_of_saturation;
+    // the condition of each scenario: its `conditions` measure (design_conditions lists one per such measure), else design
+    const auto conds = scenarios::design_conditions(chosen);
+    auto condition_of = [&](const std::string& scenario_id) -> const scenarios::DesignCondition& {
+        for (const auto& s : chosen)
+            if (s.id == scenario_id)
+                for (const auto& m : s.measures)
+                    if (m.kind == scenarios::MeasureKind::Conditions)
+                        for (const auto& c : conds)
+                            if (c.id == m.id) return c;
+        return conds.front();
+    };
+    for (const auto& run : runs) {
+        const auto& c = condition_of(run.scenario_id);
+        report::WaterQualityScenario s{run.scenario_id, c.id, c.name + "：" + c.basis_zh, c.name_en + ": " + c.basis};
+        if (c.id == "design") {
+            s.condition_zh += "（" + report::fixed(lc.model.temperature_c, 1) + " ℃）";
+            s.condition_en += " (" + report::fixed(lc.model.temperature_c, 1) + " °C)";
+        }
+        t->scenarios.push_back(std::move(s));
+    }
+    t->rows = report::water_quality_rows(lc.model, runs);
+    return t;
+}
+
+namespace {
+
+// `text` in lines of at most 120 terminal columns (broken at spaces where it can): the first indented by `indent`,
+// the others by two more.
+std::string wrapped(const std::string& text, const std::string& indent) {
+    std::string out;
+    const auto lines = wrap_text(text, 118 - static_cast<int>(indent.size()));
+    for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? indent + "  " : indent) + lines[i] + "\n";
+    return out;
+}
+
+}  // namespace
+
+std::string water_quality_failing_text(const report::WaterQualityTable& t) {
+    std::string out = "\n" + wrapped("水质模型（全部 GB 3838 指标） Water-quality model, every GB 3838 item: " + t.model + ", reaeration " + t.reaeration, "") +
+                      "  未模拟藻类与昼夜热量收支 algae and the diel heat budget not modelled; 评价条件 judged in:\n";
+    for (std::size_t i = 0; i < t.scenarios.size(); ++i) {
+        bool first = true;
+        for (std::size_t j = 0; j < i; ++j) first = first && t.scenarios[j].condition_id != t.scenarios[i].condition_id;
+        if (first)
+            out += wrapped(t.scenarios[i].condition_id + ": " + t.scenarios[i].condition_zh, "  ") + wrapped(t.scenarios[i].condition_en, "    ");
+    }
+    for (const auto& s : t.scenarios) {
+        int n = 0, met = 0;
+        std::string lines;
+        for (const auto& r : t.rows) {
+            if (r.scenario != s.id) continue;
+            ++n;
+            if (r.evaluation.meets) {
+                ++met;
+                continue;
+            }
+            lines += wrapped(r.section_id + " " + r.name + ": " + reaches::class_roman(r.evaluation.overall) + " (目标 target " +
+                                 reaches::class_roman(r.target_class) + "); 定类因子 deciding " + report::item_labels(r.deciding, false) +
+                                 "; 超标因子 " + reaches::wq::exceeding_text(r.evaluation, true) + " / exceeding " +
+                                 reaches::wq::exceeding_text(r.evaluation, false),
+                             "    ");
+        }
+        out += "  " + s.id + (s.condition_id == "design" ? "" : " [" + s.condition_id + "]") + " — " + std::to_string(met) + "/" +
+               std::to_string(n) + " 断面达标 sections meet\n" + lines;
+    }
+    return out;
+}
+
+}  // namespace qingliu::app

@@ -1,0 +1,25 @@
+// The water-quality model's sections a stored run carries for its report (report/water_quality.hpp): when a case
+// declares [water_quality], `run` and `compare` evaluate the baseline and their scenarios with the QUAL2K-class
+// kinetics, the evaluation `qingliu water-quality` makes (analyses/water_quality.hpp computes, the run store writes
+// what it is given), and print the deciding and exceeding items of every section missing its target.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/case_reader.hpp"
+#include "report/water_quality.hpp"
+
+namespace qingliu::app {
+
+/// The baseline and `chosen` evaluated with the kinetics, each scenario in the design condition it is judged in (a
+/// `conditions` measure of the scenario, else the case's design flows and temperature); null when the case has no
+/// [water_quality].
+std::shared_ptr<const report::WaterQualityTable> case_water_quality(const io::LoadedCase& lc,
+                                                                    const std::vector<scenarios::Scenario>& chosen);
+
+/// Console lines: per scenario, each section missing its target with its class, deciding items and exceeding items
+/// (multiples; DO: shortfall), in Chinese and English.
+std::string water_quality_failing_text(const report::WaterQualityTable& t);
+
+}  // namespace qingliu::app
