@@ -295,7 +295,7 @@ private:
             }
         }
         if (std::find(use_exact.begin(), use_exact.end(), true) != use_exact.end())
-            exact_intervals(n_, rr_.data(), w_.data(), k, use_exact, h_d_, x_.data(), stride_, work_);
+            exact_intervals(n_, rr_.data(), w_.data(), k, use_exact, h_d_, x_.data(), stride_, work_, opt_.series_tol);
     }
 
     // Bookkeeping and outputs of an interval.

@@ -128,6 +128,10 @@ inline void relaxed_interval(const CellSystem& s, double h, double* x, std::vect
     end_interval(s.n, s.r, s.k, h, work.data(), work.data(), x);
 }
 
+/// Uniformization rate times part length above which a stiff interval is split into parts (e^{-L h} stays far from
+/// underflow, 1e-261 at 600).
+constexpr double kMaxSeriesRate = 600.0;
+
 /// Exact solution over an interval for the linear cells, the three constituents together (used for stiff intervals in
 /// Auto mode). With A_0 the transport matrix (lower bidiagonal: -r_i on the diagonal, r_i below it), constituent c has
 /// A_c = A_0 - k_c I, so e^{A_c t} = e^{-k_c t} e^{A_0 t} and one series serves all three. With M_ss = -A_c^{-1} W_c and
@@ -137,14 +141,16 @@ inline void relaxed_interval(const CellSystem& s, double h, double* x, std::vect
 /// non-negative matrix P = I + A_0/L,
 ///     e^{A_0 h} d = sum_j Pois(j; L h) P^j d.
 /// P is substochastic (columns sum to at most 1), so |P^j d|_1 never grows with j: the terms after j add at most
-/// (1 - sum_{m<=j} Pois(m)) |P^j d|_1. The series stops when that, or the Poisson tail alone, is below 1e-16 of the
-/// masses; cells of nearly equal rates make P nearly nilpotent (P^n = 0 when all rates are equal), so it usually
-/// stops after little more than n terms. Long intervals are split so that L h <= 40 per part (no underflow of
-/// e^{-L h}). The integrals, outflow and decay follow from end_interval, which conserves mass to rounding whatever
-/// the truncation.
+/// (1 - sum_{m<=j} Pois(m)) |P^j d|_1. The series stops when that, or the Poisson tail alone, is below `tol` of the
+/// masses (a bound known before the terms are added, so the truncation error of M(h) is at most tol times the
+/// masses per constituent); cells of nearly equal rates make P nearly nilpotent (P^n = 0 when all rates are equal),
+/// so it usually stops after little more than n terms. Intervals with L h > kMaxSeriesRate are split into equal
+/// parts. The integrals, outflow and decay follow from end_interval, which conserves mass to rounding whatever the
+/// truncation. The series runs on the three constituents of a cell at once (AVX2 where the processor has it, the
+/// same bits either way).
 /// use[c]: which constituents to advance (the others are left as they are).
 void exact_intervals(int n, const double* r, const double* w, const PerConstituent& k, const PerConstituentOf<bool>& use, double h,
-                     double* x, std::size_t stride, std::vector<double>& work);
+                     double* x, std::size_t stride, std::vector<double>& work, double tol);
 
 // Integrates one interval with a controlled stepper, restarting at its start. Throws ModelError on failure.
 template <class Stepper, class System, class State>
