@@ -70,57 +70,41 @@ void run_series_part(int n, const double* diag, const double* sub, const double*
 }
 }  // namespace
 
-void exact_intervals(int n, const double* r, const double* w, const PerConstituent& k, const PerConstituentOf<bool>& use, double h,
-                     double* x, std::size_t stride, std::vector<double>& work, double tol) {
-    constexpr int C = kNumConstituents;
-    static_assert(C == 3, "the series keeps the three constituents of a cell in one Quad (the fourth slot is 0)");
+void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
+                     std::vector<double>& work, double tol) {
+    static_assert(kLanes == W, "the series keeps the constituents of a cell in one Quad");
     const int m = n * W;
     double lmax = 0.0;
     for (int i = 0; i < n; ++i) lmax = std::max(lmax, r[i]);
     const int parts = std::max(1, static_cast<int>(std::ceil(lmax * h / kMaxSeriesRate)));
     const double hp = h / parts, a = lmax * hp;
-    work.resize(static_cast<std::size_t>(m) * 7 + 2 * n + 2 * W);
+    work.resize(static_cast<std::size_t>(m) * 3 + 2 * n + 2 * W);
     double* diag = work.data();  // per cell: 1 - r_i / L
     double* sub = diag + n;      // per cell: r_{i-1} / L, 0 at the top cell
-    double* mss = sub + n;       // steady masses [c * n + i] (steady_cells, end_interval); the end state likewise
-    double* mend = mss + m;
-    double* mssi = mend + m;     // steady masses [i * W + c]
-    double* mh = mssi + m;       // current state [i * W + c]
-    double* endv = mh + m;       // sum Pois(j) P^j d
+    double* endv = sub + n;      // sum Pois(j) P^j d
     double* pa = endv + m + W;   // P^j d and P^{j+1} d, each preceded by a cell of zeros (the cell above the first)
     double* pb = pa + m + W;
-    std::fill(work.begin() + (mssi - work.data()), work.end(), 0.0);
-    double weight[C], decay[C];  // 1 / (masses of the constituent), for the stopping test
+    std::fill(endv + m, endv + m + W, 0.0);
+    std::fill(pa + m, pa + m + W, 0.0);
     for (int i = 0; i < n; ++i) {
         diag[i] = 1.0 - r[i] / lmax;
         sub[i] = i > 0 ? r[i - 1] / lmax : 0.0;
     }
-    for (int c = 0; c < C; ++c) {
-        double* ms = mss + c * n;
-        if (use[c]) steady_cells(n, r, k[c], w + c, ms);
+    double weight[W], decay[W];  // 1 / (masses of the constituent), for the stopping test
+    for (int c = 0; c < W; ++c) {
         double scale = 0.0;
-        for (int i = 0; i < n; ++i) {
-            if (!use[c]) ms[i] = 0.0;
-            mssi[i * W + c] = ms[i];
-            mh[i * W + c] = use[c] ? x[c * stride + i] : 0.0;
-            scale += std::abs(ms[i]) + std::abs(mh[i * W + c]);
-        }
+        for (int i = 0; i < n; ++i) scale += std::abs(mss[i * W + c]) + std::abs(mh[i * W + c]);
         weight[c] = scale > 0.0 ? 1.0 / scale : 0.0;
-        decay[c] = std::exp(-k[c] * hp);
+        decay[c] = parts == 1 ? exp_kh[c] : std::exp(-k[c] * hp);
     }
     for (int p = 0; p < parts; ++p) {
         for (int v = 0; v < m; ++v) {
-            pa[v] = mh[v] - mssi[v];
+            pa[v] = mh[v] - mss[v];
             endv[v] = 0.0;
         }
         run_series_part(n, diag, sub, weight, a, tol, pa, pb, endv);
         for (int i = 0; i < n; ++i)
-            for (int c = 0; c < C; ++c) mh[i * W + c] = mssi[i * W + c] + decay[c] * endv[i * W + c];
-    }
-    for (int c = 0; c < C; ++c) {
-        if (!use[c]) continue;
-        for (int i = 0; i < n; ++i) mend[c * n + i] = mh[i * W + c];
-        end_interval(n, r, k[c], h, mss + c * n, mend + c * n, x + c * stride);
+            for (int c = 0; c < W; ++c) mh[i * W + c] = mss[i * W + c] + decay[c] * endv[i * W + c];
     }
 }
 
