@@ -86,9 +86,10 @@ void exact_transient(int n, const double* r, const double* k, const double* exp_
     double* pb = pa + m + W;
     std::fill(endv + m, endv + m + W, 0.0);
     std::fill(pa + m, pa + m + W, 0.0);
+    const double inv_l = 1.0 / lmax;
     for (int i = 0; i < n; ++i) {
-        diag[i] = 1.0 - r[i] / lmax;
-        sub[i] = i > 0 ? r[i - 1] / lmax : 0.0;
+        diag[i] = std::max(0.0, 1.0 - r[i] * inv_l);  // P stays non-negative
+        sub[i] = i > 0 ? r[i - 1] * inv_l : 0.0;
     }
     double weight[W], decay[W];  // 1 / (masses of the constituent), for the stopping test
     for (int c = 0; c < W; ++c) {
