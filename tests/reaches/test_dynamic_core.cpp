@@ -54,6 +54,46 @@ CellChain steady_chain(double q_in, double c_in_load_gs, double lat_total, doubl
     return out;
 }
 
+// Stiff, unrelaxed intervals: five reaches of 10 cells (cells emptying in 1-3 hours, water crossing a reach in 1-3
+// days; R5 in about a minute), daily flows, loads and rates for 60 days.
+struct StiffCase {
+    Network net;
+    std::vector<PointInput> inputs;
+    std::vector<Observation> obs;
+    DynamicForcing f;
+};
+StiffCase stiff_case() {
+    StiffCase c;
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> u01(0.0, 1.0);
+    NetworkBuilder b;
+    auto geo = [](NetworkBuilder::Reach r, double a) {
+        r.hydraulics = hydro::Hydraulics::geometry(a, 0.3, 0.3, 0.4);
+        return r;
+    };
+    b.add(geo(reach("R1", "R3", 25, 0.0, 4.0, 3.0), 0.35));
+    b.add(geo(reach("R2", "R3", 40, 0.0, 1.0, 2.5), 0.30));
+    b.add(geo(reach("R3", "R4", 4, 0.0, 0.0, 0.5), 0.40));
+    b.add(reach("R4", "", 30, 0.4, 0.0, 0.0));
+    b.add(geo(reach("R5", "R4", 0.2, 0.0, 0.5, 0.05), 0.40));
+    c.net = b.finish();
+    c.inputs = {{0, 9000.0, -1.0, 0.3, {40.0, 4.0, 0.4}, 0},
+                {1, 5000.0, 30000.0, 0.0, {20.0, 2.0, 0.3}, 1},
+                {3, 12000.0, -1.0, 0.0, {30.0, 3.0, 0.2}, 2},
+                {4, 100.0, -1.0, 0.0, {10.0, 1.0, 0.1}, 0}};
+    c.obs = {{0, 24000.0, 0}, {2, 2000.0, 1}, {3, 29000.0, 2}};
+    c.f.steps = 60;
+    for (std::size_t d = 0; d < c.f.steps; ++d) {
+        c.f.flow.scale.push_back(0.5 + 2.0 * u01(rng));
+        c.f.k_per_d.push_back({0.2 + 0.2 * u01(rng), 0.1 + 0.2 * u01(rng), 0.05});
+    }
+    std::vector<double> pat(c.f.steps);
+    for (auto& p : pat) p = 3.0 * u01(rng);
+    c.f.load_patterns = {pat};
+    c.f.input_pattern = {0, kNone, 0, 0};
+    return c;
+}
+
 }  // namespace
 
 TEST_CASE("constant forcing converges to the steady solution of the same cells", "[dynamic][analytical]") {
@@ -233,34 +273,11 @@ TEST_CASE("the exact exponential of stiff intervals agrees with rosenbrock4", "[
     // error-controlled implicit stepper at rel_tol 1e-11. Cell rates differ along each reach (lateral inflow and
     // u = a Q^b), the 200 m reach R5 needs the interval split (L h > 600: cells emptying in about a minute), and
     // R4 has equal rates in every cell (constant velocity, no lateral inflow), where the series ends after n terms.
-    std::mt19937 rng(5);
-    std::uniform_real_distribution<double> u01(0.0, 1.0);
-    NetworkBuilder b;
-    auto geo = [](NetworkBuilder::Reach r, double a) {
-        r.hydraulics = hydro::Hydraulics::geometry(a, 0.3, 0.3, 0.4);
-        return r;
-    };
-    b.add(geo(reach("R1", "R3", 25, 0.0, 4.0, 3.0), 0.35));
-    b.add(geo(reach("R2", "R3", 40, 0.0, 1.0, 2.5), 0.30));
-    b.add(geo(reach("R3", "R4", 4, 0.0, 0.0, 0.5), 0.40));
-    b.add(reach("R4", "", 30, 0.4, 0.0, 0.0));
-    b.add(geo(reach("R5", "R4", 0.2, 0.0, 0.5, 0.05), 0.40));
-    const Network net = b.finish();
-    const std::vector<PointInput> in{{0, 9000.0, -1.0, 0.3, {40.0, 4.0, 0.4}, 0},
-                                     {1, 5000.0, 30000.0, 0.0, {20.0, 2.0, 0.3}, 1},
-                                     {3, 12000.0, -1.0, 0.0, {30.0, 3.0, 0.2}, 2},
-                                     {4, 100.0, -1.0, 0.0, {10.0, 1.0, 0.1}, 0}};
-    const std::vector<Observation> obs{{0, 24000.0, 0}, {2, 2000.0, 1}, {3, 29000.0, 2}};
-    DynamicForcing f;
-    f.steps = 60;
-    for (std::size_t d = 0; d < f.steps; ++d) {
-        f.flow.scale.push_back(0.5 + 2.0 * u01(rng));
-        f.k_per_d.push_back({0.2 + 0.2 * u01(rng), 0.1 + 0.2 * u01(rng), 0.05});
-    }
-    std::vector<double> pat(f.steps);
-    for (auto& p : pat) p = 3.0 * u01(rng);
-    f.load_patterns = {pat};
-    f.input_pattern = {0, kNone, 0, 0};
+    const StiffCase sc = stiff_case();
+    const Network& net = sc.net;
+    const std::vector<PointInput>& in = sc.inputs;
+    const std::vector<Observation>& obs = sc.obs;
+    DynamicForcing f = sc.f;
     DynamicOptions opt;
     opt.cells = {10, 10, 10, 10, 10};
     opt.relaxed_tol = 0.0;  // no closed-form shortcut: every stiff interval through the compared methods
@@ -314,50 +331,30 @@ TEST_CASE("the exact exponential of stiff intervals agrees with rosenbrock4", "[
 
 TEST_CASE("the series stopped at its a-priori bound agrees with the series run to rounding", "[dynamic][analytical]") {
     // The uniformization series of a stiff interval stops once the terms left are at most series_tol of the masses
-    // (default 1e-13); with 1e-16 it runs to rounding (the earlier behaviour). Three reaches of 10 cells with rates
-    // that differ along each reach (u = a Q^b, lateral inflow), daily flows and loads, 90 days, no closed form (so
-    // every stiff interval goes through the series).
-    std::mt19937 rng(11);
-    std::uniform_real_distribution<double> u01(0.0, 1.0);
-    NetworkBuilder b;
-    auto geo = [](NetworkBuilder::Reach r, double a) {
-        r.hydraulics = hydro::Hydraulics::geometry(a, 0.25, 0.3, 0.4);
-        return r;
-    };
-    b.add(geo(reach("A", "C", 12, 0.0, 0.05, 0.08), 0.3));
-    b.add(geo(reach("B", "C", 30, 0.0, 0.02, 0.2), 0.35));
-    b.add(geo(reach("C", "", 20, 0.0, 0.0, 0.1), 0.4));
-    const Network net = b.finish();
-    const std::vector<PointInput> in{{0, 3000.0, -1.0, 0.05, {60.0, 6.0, 0.6}, 0}, {2, 0.0, 20000.0, 0.0, {30.0, 2.0, 0.2}, 1}};
-    const std::vector<Observation> obs{{0, 11000.0, 0}, {1, 15000.0, 1}, {2, 19000.0, 2}};
-    DynamicForcing f;
-    f.steps = 90;
-    std::vector<double> pat(f.steps);
-    for (std::size_t d = 0; d < f.steps; ++d) {
-        f.flow.scale.push_back(0.3 + 3.0 * u01(rng));
-        pat[d] = 2.0 * u01(rng);
-    }
-    f.k_per_d = {{0.2, 0.15, 0.05}};
-    f.load_patterns = {pat};
-    f.input_pattern = {0, kNone};
+    // (default 1e-13); with 1e-16 it runs to rounding (the earlier behaviour). The stiff case above (rates that
+    // differ along each reach, daily flows, loads and rates, one reach split), no closed form, so every stiff
+    // interval goes through the series.
+    const StiffCase sc = stiff_case();
+    const auto& [net, in, obs, f] = sc;
     DynamicOptions opt;
-    opt.cells = {10, 10, 10};
+    opt.cells = {10, 10, 10, 10, 10};
     opt.relaxed_tol = 0.0;
     opt.series_tol = 1e-16;
     const DynamicResult exact = solve_dynamic(net, in, obs, f, opt);
     opt.series_tol = DynamicOptions{}.series_tol;
     const DynamicResult fast = solve_dynamic(net, in, obs, f, opt);
-    CHECK(fast.intervals_exact > 3u * 3u * f.steps / 2);  // most intervals stiff (the rest dopri5, the same in both)
+    CHECK(fast.intervals_exact > 5u * 3u * f.steps / 2);  // most intervals stiff (the rest dopri5, the same in both)
     // Each interval's truncation moves a reach's masses by at most series_tol of them; what an interval gets wrong
-    // flows out or decays in later ones, so over 90 intervals the pools of a reach differ by at most 90 x 1e-13 of
-    // the masses it holds, which are below what passes through it in a year: budgets within 1e-11 relative. A cell's
-    // concentration is wrong by at most 1e-13 of the reach's masses per interval, and a cell holds at least 1/30 of
-    // them here: 1e-10 relative, with room for the carry-over from the days before.
+    // flows out or decays in later ones, so over 60 intervals the pools of a reach differ by at most 60 x 1e-13 of
+    // the masses it holds, which are below what passes through it in 60 days: budgets within 1e-11 relative. A
+    // cell's concentration is wrong by at most 1e-13 of the reach's masses per interval plus what is carried over
+    // from the days before; relative to the cell's own mass that is larger where a cell holds a small share of its
+    // reach's mass: 1e-10 relative allows a share of 1/100 and ten days of carry-over.
     double worst_obs = 0.0, worst_budget = 0.0;
     for (std::size_t s = 0; s < f.steps; ++s)
         for (std::size_t o = 0; o < obs.size(); ++o)
             for (int c = 0; c < 3; ++c) worst_obs = std::max(worst_obs, rel(fast.conc(s, o, c), exact.conc(s, o, c)));
-    for (std::size_t r = 0; r < 3; ++r)
+    for (std::size_t r = 0; r < 5; ++r)
         for (int c = 0; c < 3; ++c)
             worst_budget = std::max({worst_budget, rel(fast.budget[r].out_g[c], exact.budget[r].out_g[c]),
                                      rel(fast.budget[r].decayed_g[c], exact.budget[r].decayed_g[c]),
