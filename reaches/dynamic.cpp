@@ -31,6 +31,7 @@ using cells::exact_transient;
 using cells::fmt;
 using cells::integrate_interval;
 using cells::kLanes;
+using cells::PowerVelocity;
 using cells::residual_share;
 using cells::steady_cells;
 
@@ -81,25 +82,6 @@ double base_headwater(const DynamicForcing& f, const Network& net, std::size_t r
 double base_lateral(const DynamicForcing& f, const Network& net, std::size_t r) {
     return f.flow.base_lateral_m3s.empty() ? net.lateral_flow_m3s[r] : f.flow.base_lateral_m3s[r];
 }
-
-// Velocity of a reach as a power of the flow, u = e^{ln c + e ln Q}: hydraulic geometry u = a Q^b, and Manning's wide
-// channel u = Q / (B H), H = (n Q / (B S^0.5))^(3/5), i.e. u = Q^(2/5) / (B (n / (B S^0.5))^(3/5)) (the same
-// formulas as hydro::Hydraulics, equal to them to rounding). One log and one exp per cell and interval instead of pow
-// (and Manning's square root and divisions): the velocity of every cell every day is a tenth of the solve.
-struct PowerVelocity {
-    explicit PowerVelocity(const hydro::Hydraulics& h) : constant(h.kind == hydro::Hydraulics::Kind::Constant), u0(h.velocity_ms) {
-        if (h.kind == hydro::Hydraulics::Kind::Geometry) {
-            ln_c = std::log(h.a);
-            e = h.b;
-        } else if (h.kind == hydro::Hydraulics::Kind::Manning) {
-            ln_c = -std::log(h.width_m) - 0.6 * std::log(h.manning_n / (h.width_m * std::sqrt(h.slope)));
-            e = 0.4;
-        }
-    }
-    double operator()(double q_m3s) const { return constant ? u0 : std::exp(ln_c + e * std::log(q_m3s)); }
-    bool constant;
-    double u0, ln_c = 0.0, e = 0.0;
-};
 
 // One reach over the whole period: its upstream inflow, the inputs placed on its cells, the cells' state and the
 // integrators' step sizes, its budget and outflow.
