@@ -18,15 +18,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <random>
 #include <string>
-#include <thread>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "bench/bench_common.hpp"
 #include "bench/synthetic.hpp"
 #include "analyses/simulate.hpp"
 
@@ -59,16 +57,6 @@ double triad_bandwidth(int threads) {
     return 24.0 * static_cast<double>(n) / best;
 }
 
-// The machine's load (1, 5, 15 minutes) from /proc/loadavg: figures measured with other work running are upper bounds.
-std::string load_average() {
-    std::ifstream f("/proc/loadavg");
-    double a = 0, b = 0, c = 0;
-    f >> a >> b >> c;
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%.2f %.2f %.2f on %u processors", a, b, c, std::thread::hardware_concurrency());
-    return buf;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -78,40 +66,27 @@ int main(int argc, char** argv) {
     double rel_tol = 1e-6;
     bool reach_ends = true, triad = true;
     reaches::DynamicStepper stepper = reaches::DynamicStepper::Auto;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto next = [&]() -> const char* {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "%s needs a value\n", a.c_str());
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (a == "--reaches") reaches = std::strtoull(next(), nullptr, 10);
-        else if (a == "--days") days = std::atoi(next());
-        else if (a == "--seed") seed = std::strtoull(next(), nullptr, 10);
-        else if (a == "--threads") threads = std::atoi(next());
-        else if (a == "--max-cells") max_cells = std::atoi(next());
-        else if (a == "--rel-tol") rel_tol = std::atof(next());
-        else if (a == "--no-reach-ends") reach_ends = false;
-        else if (a == "--no-triad") triad = false;
-        else if (a == "--stepper") {
-            const std::string s = next();
+    bench::CommandLine cl(argc, argv);
+    while (cl.next()) {
+        if (cl.is("--reaches")) reaches = cl.size();
+        else if (cl.is("--days")) days = cl.integer();
+        else if (cl.is("--seed")) seed = cl.size();
+        else if (cl.is("--threads")) threads = cl.integer();
+        else if (cl.is("--max-cells")) max_cells = cl.integer();
+        else if (cl.is("--rel-tol")) rel_tol = cl.number();
+        else if (cl.is("--no-reach-ends")) reach_ends = false;
+        else if (cl.is("--no-triad")) triad = false;
+        else if (cl.is("--stepper")) {
+            const std::string s = cl.value();
             stepper = s == "dopri5" ? reaches::DynamicStepper::Dopri5
                       : s == "rosenbrock4" ? reaches::DynamicStepper::Rosenbrock4
                       : s == "odeint" ? reaches::DynamicStepper::Odeint : reaches::DynamicStepper::Auto;
         } else {
-            std::fprintf(stderr, "unknown option %s\n", a.c_str());
-            return 2;
+            return cl.unknown();
         }
     }
     const auto t0 = std::chrono::steady_clock::now();
-    bench::SyntheticSpec spec;
-    spec.reaches = reaches;
-    spec.sources = reaches / 10;
-    spec.sections = std::max<std::size_t>(reaches / 100, 1);
-    spec.seed = seed;
-    const scenarios::CaseModel m = bench::make_synthetic(spec);
+    const scenarios::CaseModel m = bench::make_synthetic(bench::dynamic_spec(reaches, seed));
     const auto inputs = scenarios::point_inputs(m);
     const auto obs = scenarios::observations(m);
     const std::size_t n = m.net.size();
@@ -139,7 +114,7 @@ int main(int argc, char** argv) {
         cells += l.cells;
         maxc = std::max(maxc, l.cells);
     }
-    std::printf("load average %s (other work running makes the times upper bounds)\n", load_average().c_str());
+    std::printf("load average %s (other work running makes the times upper bounds)\n", bench::load_average().c_str());
     std::printf("reaches %zu, days %d, sources %zu, sections %zu, threads %s\n", n, days, m.sources.size(), obs.size(),
                 threads > 0 ? std::to_string(threads).c_str() : "all");
     std::printf("cells %zu (mean %.2f, max %d per reach)\n", cells, static_cast<double>(cells) / n, maxc);

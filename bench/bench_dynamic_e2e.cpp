@@ -22,11 +22,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <random>
 #include <string>
-#include <thread>
 
+#include "bench/bench_common.hpp"
 #include "bench/synthetic.hpp"
 #include "bench/synthetic_case.hpp"
 #include "common/error.hpp"
@@ -83,16 +81,6 @@ ChildRun run_child(const std::vector<std::string>& args) {
     return r;
 }
 
-// The machine's load (1, 5, 15 minutes) from /proc/loadavg: figures measured with other work running are upper bounds.
-std::string load_average() {
-    std::ifstream f("/proc/loadavg");
-    double a = 0, b = 0, c = 0;
-    f >> a >> b >> c;
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%.2f %.2f %.2f on %u processors", a, b, c, std::thread::hardware_concurrency());
-    return buf;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -101,36 +89,21 @@ int main(int argc, char** argv) {
     int repeat = 1;
     bool keep = false;
     std::string dir, qingliu = QINGLIU_BINARY;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto next = [&]() -> const char* {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "%s needs a value\n", a.c_str());
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (a == "--reaches") reaches = std::strtoull(next(), nullptr, 10);
-        else if (a == "--seed") seed = std::strtoull(next(), nullptr, 10);
-        else if (a == "--dir") dir = next();
-        else if (a == "--keep") keep = true;
-        else if (a == "--repeat") repeat = std::max(1, std::atoi(next()));
-        else if (a == "--qingliu") qingliu = next();
-        else {
-            std::fprintf(stderr, "unknown option %s\n", a.c_str());
-            return 2;
-        }
+    bench::CommandLine cl(argc, argv);
+    while (cl.next()) {
+        if (cl.is("--reaches")) reaches = cl.size();
+        else if (cl.is("--seed")) seed = cl.size();
+        else if (cl.is("--dir")) dir = cl.value();
+        else if (cl.is("--keep")) keep = true;
+        else if (cl.is("--repeat")) repeat = std::max(1, cl.integer());
+        else if (cl.is("--qingliu")) qingliu = cl.value();
+        else return cl.unknown();
     }
     if (dir.empty()) dir = (fs::temp_directory_path() / ("qingliu-e2e-" + std::to_string(reaches) + "-" + std::to_string(::getpid()))).string();
     const fs::path case_dir = fs::path(dir) / "case";
     try {
         {
-            bench::SyntheticSpec spec;
-            spec.reaches = reaches;
-            spec.sources = reaches / 10;
-            spec.sections = std::max<std::size_t>(reaches / 100, 1);
-            spec.seed = seed;
-            const scenarios::CaseModel m = bench::make_synthetic(spec);
+            const scenarios::CaseModel m = bench::make_synthetic(bench::dynamic_spec(reaches, seed));
             const scenarios::DynamicInputs in = bench::synthetic_dynamic_inputs(m, 365, seed);
             bench::write_case(m, case_dir.string(), in.gauge_reach, in.year, in.gauge_m3s);
         }
@@ -178,7 +151,7 @@ int main(int argc, char** argv) {
             if (e.path().extension() == ".nc") nc_bytes += e.file_size();
         }
         const std::size_t n = lc.model.net.size();
-        std::printf("load average %s (other work running makes the times upper bounds)\n", load_average().c_str());
+        std::printf("load average %s (other work running makes the times upper bounds)\n", bench::load_average().c_str());
         std::printf("reaches %zu, cells %zu, sources %zu, sections %zu, days %zu\n", n, cells, lc.model.sources.size(),
                     lc.model.sections.size(), days);
         std::printf("scenarios::simulate alone (all threads): %.3f s wall, %.3f s processor; peak memory of the benchmark process %.0f MB\n", solve_s,

@@ -19,6 +19,7 @@
 
 #include <tbb/global_control.h>
 
+#include "bench/bench_common.hpp"
 #include "bench/synthetic.hpp"
 #include "mpi/world.hpp"
 #include "optimize/montecarlo.hpp"
@@ -30,35 +31,20 @@ int main(int argc, char** argv) {
     std::size_t reaches = 10000, draws = 8;
     int days = 365, threads = 0;
     std::uint64_t seed = 1;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto next = [&]() -> const char* {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "%s needs a value\n", a.c_str());
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (a == "--reaches") reaches = std::strtoull(next(), nullptr, 10);
-        else if (a == "--draws") draws = std::strtoull(next(), nullptr, 10);
-        else if (a == "--days") days = std::atoi(next());
-        else if (a == "--threads") threads = std::atoi(next());
-        else if (a == "--seed") seed = std::strtoull(next(), nullptr, 10);
-        else {
-            std::fprintf(stderr, "unknown option %s\n", a.c_str());
-            return 2;
-        }
+    bench::CommandLine cl(argc, argv);
+    while (cl.next()) {
+        if (cl.is("--reaches")) reaches = cl.size();
+        else if (cl.is("--draws")) draws = cl.size();
+        else if (cl.is("--days")) days = cl.integer();
+        else if (cl.is("--threads")) threads = cl.integer();
+        else if (cl.is("--seed")) seed = cl.size();
+        else return cl.unknown();
     }
     mpi::World world;
     std::unique_ptr<tbb::global_control> limit;
     if (threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
 
-    bench::SyntheticSpec spec;
-    spec.reaches = reaches;
-    spec.sources = reaches / 10;
-    spec.sections = std::max<std::size_t>(reaches / 100, 1);
-    spec.seed = seed;
-    const scenarios::CaseModel m = bench::make_synthetic(spec);
+    const scenarios::CaseModel m = bench::make_synthetic(bench::dynamic_spec(reaches, seed));
     const auto inputs = scenarios::point_inputs(m);
     const auto obs = scenarios::observations(m);
     const std::size_t n = m.net.size(), nobs = obs.size();

@@ -26,10 +26,12 @@ constexpr int kOutStride = 1 + kNumConstituents;  // per interval: flow, then th
 
 using cells::CellJacobian;
 using cells::CellSystem;
-using cells::exact_intervals;
+using cells::end_interval;
+using cells::exact_transient;
 using cells::fmt;
 using cells::integrate_interval;
-using cells::relaxed_interval;
+using cells::kLanes;
+using cells::PowerVelocity;
 using cells::residual_share;
 using cells::steady_cells;
 
@@ -65,6 +67,7 @@ struct Shared {
     std::unique_ptr<std::atomic<int>[]> waiting;   // upstream links not yet done
     std::unique_ptr<std::atomic<int>[]> readers;   // consumer links that have not yet read the outflow
     std::vector<PerConstituent> external_in_g, outlet_g;
+    std::vector<PerConstituent> exp_kh;  // e^{-k_c h} for each entry of f.k_per_d
     std::atomic<std::uint64_t> steps_taken{0}, steps_rejected{0};
     std::atomic<std::uint64_t> relaxed{0}, explicit_{0}, implicit{0}, exact{0};
     std::atomic<std::size_t> done{0};
@@ -79,26 +82,6 @@ double base_headwater(const DynamicForcing& f, const Network& net, std::size_t r
 double base_lateral(const DynamicForcing& f, const Network& net, std::size_t r) {
     return f.flow.base_lateral_m3s.empty() ? net.lateral_flow_m3s[r] : f.flow.base_lateral_m3s[r];
 }
-const PerConstituent& rates(const DynamicForcing& f, std::size_t s) { return f.k_per_d.size() == 1 ? f.k_per_d[0] : f.k_per_d[s]; }
-
-// Velocity of a reach as a power of the flow, u = e^{ln c + e ln Q}: hydraulic geometry u = a Q^b, and Manning's wide
-// channel u = Q / (B H), H = (n Q / (B S^0.5))^(3/5), i.e. u = Q^(2/5) / (B (n / (B S^0.5))^(3/5)) (the same
-// formulas as hydro::Hydraulics, equal to them to rounding). One log and one exp per cell and interval instead of pow
-// (and Manning's square root and divisions): the velocity of every cell every day is a tenth of the solve.
-struct PowerVelocity {
-    explicit PowerVelocity(const hydro::Hydraulics& h) : constant(h.kind == hydro::Hydraulics::Kind::Constant), u0(h.velocity_ms) {
-        if (h.kind == hydro::Hydraulics::Kind::Geometry) {
-            ln_c = std::log(h.a);
-            e = h.b;
-        } else if (h.kind == hydro::Hydraulics::Kind::Manning) {
-            ln_c = -std::log(h.width_m) - 0.6 * std::log(h.manning_n / (h.width_m * std::sqrt(h.slope)));
-            e = 0.4;
-        }
-    }
-    double operator()(double q_m3s) const { return constant ? u0 : std::exp(ln_c + e * std::log(q_m3s)); }
-    bool constant;
-    double u0, ln_c = 0.0, e = 0.0;
-};
 
 // One reach over the whole period: its upstream inflow, the inputs placed on its cells, the cells' state and the
 // integrators' step sizes, its budget and outflow.
@@ -108,11 +91,11 @@ public:
         : sh_(sh), net_(sh.net), f_(sh.f), opt_(sh.opt), res_(sh.res), r_(r), S_(sh.f.steps), h_d_(sh.f.step_days),
           rid_(sh.net.topo.id(r)), n_(sh.res.layout[r].cells), dx_(sh.res.layout[r].dx_m), len_(sh.net.length_m[r]),
           own_(sh.f.flow.reach_series.empty() ? kNone : sh.f.flow.reach_series[r]), velocity_(sh.net.hydraulics[r]),
-          stride_(static_cast<std::size_t>(n_) + 2), q_(n_), vol_(n_), rr_(n_), w_(n_ * kNumConstituents),
-          x_(kNumConstituents * stride_, 0.0), dt_explicit_(uniform(h_d_ * 0.1)), dt_implicit_(uniform(h_d_ * 0.1)),
+          stride_(static_cast<std::size_t>(n_) + 2), rate_per_ms_(kSecondsPerDay / dx_), q_(n_), rr_(n_), w_(n_ * kLanes, 0.0),
+          x_(kLanes * stride_, 0.0), inv_(n_ * kLanes), mss_(n_ * kLanes), mh_(n_ * kLanes), dt_explicit_(uniform(h_d_ * 0.1)), dt_implicit_(uniform(h_d_ * 0.1)),
           dopri_(odeint::make_controlled(sh.opt.abs_tol_g, sh.opt.rel_tol, odeint::runge_kutta_dopri5<std::vector<double>>())) {
         out_.v.assign(S_ * kOutStride, 0.0);
-        if (sh.opt.reach_series) series_.assign(S_ * (1 + kNumConstituents), 0.0f);
+        if (sh.opt.reach_series || sh.opt.record_reach_ends) series_.assign(S_ * (1 + kNumConstituents), 0.0f);
     }
 
     void run() {
@@ -120,8 +103,9 @@ public:
         place_inputs();
         for (std::size_t s = 0; s < S_; ++s) interval(s);
         for (int c = 0; c < kNumConstituents; ++c)
-            for (int i = 0; i < n_; ++i) bud_.storage_end_g[c] += x_[c * stride_ + i];
-        if (!series_.empty()) opt_.reach_series(r_, series_.data(), series_.data() + S_);
+            for (int i = 0; i < n_; ++i) bud_.storage_end_g[c] += x_[i * kLanes + c];
+        if (opt_.record_reach_ends) keep_reach_ends();
+        if (opt_.reach_series) opt_.reach_series(r_, series_.data(), series_.data() + S_);
         outlets();
         publish();
     }
@@ -201,19 +185,19 @@ private:
             double held = 0.0;
             for (int c = 0; c < kNumConstituents; ++c) {
                 held += std::abs(step_in[c]);
-                for (int i = 0; i < n_; ++i) held += std::abs(x_[c * stride_ + i]);
+                for (int i = 0; i < n_; ++i) held += std::abs(x_[i * kLanes + c]);
             }
             if (held > 0.0)
                 throw ModelError("reach " + rid_ + " carries no water on day " + fmt(t0) + " but receives or holds load");
             std::fill(q_.begin(), q_.end(), 0.0);
-            std::fill(vol_.begin(), vol_.end(), 0.0);
         } else {
-            advance(s, rates(f_, s), t0);
+            advance(s, t0);
         }
         record(s, dry);
     }
 
-    // Flows, volumes and transport rates of the cells; true when the reach runs dry.
+    // Flows and transport rates of the cells, and the smallest and largest rate; true when the reach runs dry.
+    // (A cell's volume, V_i = dx Q_i / u_i = 86400 Q_i / r_i, is needed only where an observation samples it.)
     bool cell_flows(std::size_t s, double hw, double lat, double t0) {
         double qa = up_[s * kOutStride] + hw;
         for (int i = 0; i < n_; ++i) {
@@ -223,108 +207,121 @@ private:
             const double u = velocity_(qa);
             if (!(u > 0.0) || !std::isfinite(u))
                 throw ModelError("reach " + rid_ + ": velocity is " + fmt(u) + " m/s at flow " + fmt(qa) + " m3/s on day " + fmt(t0));
-            vol_[i] = dx_ * qa / u;
-            rr_[i] = kSecondsPerDay * u / dx_;
+            rr_[i] = u * rate_per_ms_;
         }
+        rmin_ = *std::min_element(rr_.begin(), rr_.end());
+        rmax_ = *std::max_element(rr_.begin(), rr_.end());
         return false;
     }
 
     // Inputs to the cells (g/d) and what entered over the interval (g).
     PerConstituent cell_inputs(std::size_t s, double hw, double lat) {
-        std::fill(w_.begin(), w_.end(), 0.0);
         for (int c = 0; c < kNumConstituents; ++c) {
+            const double lateral = lat / n_ * net_.lateral_conc_mgL[r_][c] * kSecondsPerDay;
+            for (int i = 0; i < n_; ++i) w_[i * kLanes + c] = lateral;
             w_[c] += up_[s * kOutStride + 1 + c] / h_d_ + hw * net_.headwater_conc_mgL[r_][c] * kSecondsPerDay;
-            for (int i = 0; i < n_; ++i) w_[i * kNumConstituents + c] += lat / n_ * net_.lateral_conc_mgL[r_][c] * kSecondsPerDay;
         }
         for (const Placed& p : placed_) {
             const PointInput& in = sh_.inputs[p.input];
             const std::int32_t pat = f_.input_pattern.empty() ? kNone : f_.input_pattern[p.input];
             const double factor = pat == kNone ? 1.0 : f_.load_patterns[pat][s];
-            for (int c = 0; c < kNumConstituents; ++c) w_[p.cell * kNumConstituents + c] += in.load_gs[c] * factor * p.frac * kSecondsPerDay;
+            for (int c = 0; c < kNumConstituents; ++c) w_[p.cell * kLanes + c] += in.load_gs[c] * factor * p.frac * kSecondsPerDay;
         }
         PerConstituent step_in{};
         for (int c = 0; c < kNumConstituents; ++c) {
-            for (int i = 0; i < n_; ++i) step_in[c] += w_[i * kNumConstituents + c] * h_d_;
+            for (int i = 0; i < n_; ++i) step_in[c] += w_[i * kLanes + c] * h_d_;
             bud_.in_g[c] += step_in[c];
             ext_in_[c] += step_in[c] - up_[s * kOutStride + 1 + c];
         }
         return step_in;
     }
 
-    // Advances every constituent's cells over the interval by the method the options and stiffness call for.
-    void advance(std::size_t s, const PerConstituent& k, double t0) {
+    // Advances every constituent's cells over the interval by the method the options and stiffness call for. The
+    // steady masses of the interval serve the closed form and the exact series, which run on the three constituents
+    // together (lanes); the odeint steppers take one constituent at a time.
+    void advance(std::size_t s, double t0) {
+        const std::size_t ks = f_.k_per_d.size() == 1 ? 0 : s;
+        const PerConstituent& kc = f_.k_per_d[ks];
+        const PerConstituent& exp_kh = sh_.exp_kh[ks];
+        const double k[kLanes] = {kc[0], kc[1], kc[2], 0.0};
+        const double ekh[kLanes] = {exp_kh[0], exp_kh[1], exp_kh[2], 1.0};
+        steady_cells(n_, rr_.data(), k, w_.data(), inv_.data(), mss_.data());
         if (s == 0) {
-            for (int c = 0; c < kNumConstituents; ++c) {
-                const std::size_t b = c * stride_;
-                if (opt_.start == DynamicStart::Steady) steady_cells(n_, rr_.data(), k[c], w_.data() + c, x_.data() + b);
-                for (int i = 0; i < n_; ++i) bud_.storage_start_g[c] += x_[b + i];
-            }
+            if (opt_.start == DynamicStart::Steady) std::copy(mss_.begin(), mss_.end(), x_.begin());
+            for (int c = 0; c < kNumConstituents; ++c)
+                for (int i = 0; i < n_; ++i) bud_.storage_start_g[c] += x_[i * kLanes + c];
         }
-        double rmin = rr_[0], rmax = rr_[0];
-        for (int i = 1; i < n_; ++i) {
-            rmin = std::min(rmin, rr_[i]);
-            rmax = std::max(rmax, rr_[i]);
-        }
-        PerConstituentOf<bool> use_exact{};
+        const double rmin = rmin_, rmax = rmax_;
+        std::fill(x_.begin() + n_ * kLanes, x_.end(), 0.0);  // the pools count this interval's outflow and decay
+        const double exp_rmin = opt_.relaxed_tol > 0.0 ? std::exp(-rmin * h_d_) : 0.0;
+        bool lanes[kLanes] = {false, false, false, false};  // closed form or exact series
+        bool series = false;
+        std::copy(mss_.begin(), mss_.end(), mh_.begin());  // a lane left at M_ss ends at M_ss
         for (int c = 0; c < kNumConstituents; ++c) {
-            double* xc = x_.data() + c * stride_;
-            xc[n_] = xc[n_ + 1] = 0.0;
-            const CellSystem sys{n_, rr_.data(), k[c], w_.data() + c};
-            if (opt_.relaxed_tol > 0.0 && residual_share(n_, rmin + k[c], h_d_) <= opt_.relaxed_tol) {
-                relaxed_interval(sys, h_d_, xc, work_);
+            if (opt_.relaxed_tol > 0.0 && residual_share(n_, (rmin + k[c]) * h_d_, exp_rmin * ekh[c]) <= opt_.relaxed_tol) {
+                lanes[c] = true;
                 ++relaxed_;
                 continue;
             }
             const bool stiff = (rmax + k[c]) * h_d_ > opt_.stiff_threshold;
             if (stiff && opt_.stepper == DynamicStepper::Auto) {
-                use_exact[c] = true;  // advanced below, the constituents together
+                lanes[c] = series = true;
+                for (int i = 0; i < n_; ++i) mh_[i * kLanes + c] = x_[i * kLanes + c];
                 ++exact_;
-            } else if (opt_.stepper == DynamicStepper::Rosenbrock4 || (stiff && opt_.stepper == DynamicStepper::Odeint)) {
+                continue;
+            }
+            const CellSystem sys{n_, rr_.data(), k[c], w_.data() + c};
+            xs_.resize(stride_);
+            for (std::size_t i = 0; i < stride_; ++i) xs_[i] = x_[i * kLanes + c];
+            if (opt_.stepper == DynamicStepper::Rosenbrock4 || (stiff && opt_.stepper == DynamicStepper::Odeint)) {
                 ++implicit_;
                 if (!ros_) ros_ = std::make_unique<Rosenbrock>(opt_.abs_tol_g, opt_.rel_tol);
                 xu_.resize(stride_, false);
-                std::copy(xc, xc + stride_, xu_.begin());
+                std::copy(xs_.begin(), xs_.end(), xu_.begin());
                 integrate_interval(*ros_, std::make_pair(sys, CellJacobian{sys}), xu_, h_d_, dt_implicit_[c], rid_, t0, taken_, rejected_);
-                std::copy(xu_.begin(), xu_.end(), xc);
+                std::copy(xu_.begin(), xu_.end(), xs_.begin());
             } else {
                 ++explicit_;
-                xs_.assign(xc, xc + stride_);
                 dopri_.reset();
                 integrate_interval(dopri_, sys, xs_, h_d_, dt_explicit_[c], rid_, t0, taken_, rejected_);
-                std::copy(xs_.begin(), xs_.end(), xc);
             }
+            for (std::size_t i = 0; i < stride_; ++i) x_[i * kLanes + c] = xs_[i];
         }
-        if (std::find(use_exact.begin(), use_exact.end(), true) != use_exact.end())
-            exact_intervals(n_, rr_.data(), w_.data(), k, use_exact, h_d_, x_.data(), stride_, work_);
+        if (series) exact_transient(n_, rr_.data(), k, ekh, h_d_, mss_.data(), mh_.data(), work_, opt_.series_tol);
+        if (lanes[0] || lanes[1] || lanes[2]) end_interval(n_, rr_.data(), k, inv_.data(), h_d_, mss_.data(), mh_.data(), lanes, x_.data());
     }
 
     // Bookkeeping and outputs of an interval.
     void record(std::size_t s, bool dry) {
-        const std::size_t N = net_.size();
         const double qout = dry ? 0.0 : q_[n_ - 1];
         out_.v[s * kOutStride] = qout;
         for (int c = 0; c < kNumConstituents; ++c) {
-            const double o = dry ? 0.0 : x_[c * stride_ + n_];
+            const double o = dry ? 0.0 : x_[n_ * kLanes + c];
             out_.v[s * kOutStride + 1 + c] = o;
             bud_.out_g[c] += o;
-            bud_.decayed_g[c] += dry ? 0.0 : x_[c * stride_ + n_ + 1];
+            bud_.decayed_g[c] += dry ? 0.0 : x_[(n_ + 1) * kLanes + c];
         }
-        if (opt_.record_reach_ends || !series_.empty()) {
+        if (!series_.empty()) {
             const double h_s = h_d_ * kSecondsPerDay;
-            const float qf = static_cast<float>(qout);
-            if (opt_.record_reach_ends) res_.reach_flow_m3s[s * N + r_] = qf;
-            if (!series_.empty()) series_[s] = qf;
-            for (int c = 0; c < kNumConstituents; ++c) {
-                const float cf = qout > 0.0 ? static_cast<float>(out_.v[s * kOutStride + 1 + c] / (qout * h_s)) : 0.0f;
-                if (opt_.record_reach_ends) res_.reach_conc_mgL[(s * N + r_) * kNumConstituents + c] = cf;
-                if (!series_.empty()) series_[(1 + c) * S_ + s] = cf;
-            }
+            series_[s] = static_cast<float>(qout);
+            for (int c = 0; c < kNumConstituents; ++c)
+                series_[(1 + c) * S_ + s] = qout > 0.0 ? static_cast<float>(out_.v[s * kOutStride + 1 + c] / (qout * h_s)) : 0.0f;
         }
         for (const auto& [o, cell] : obs_cells_) {
             res_.obs_flow_m3s[s * res_.nobs + o] = dry ? 0.0 : q_[cell];
             for (int c = 0; c < kNumConstituents; ++c)
                 res_.obs_conc_mgL[(s * res_.nobs + o) * kNumConstituents + c] =
-                    dry || !(vol_[cell] > 0.0) ? 0.0 : x_[c * stride_ + cell] / vol_[cell];
+                    dry ? 0.0 : x_[cell * kLanes + c] * rr_[cell] / (kSecondsPerDay * q_[cell]);  // M / V
+        }
+    }
+
+    // The reach's series into the network's reach-end arrays (interval-major: one store per interval and array).
+    void keep_reach_ends() {
+        const std::size_t N = net_.size();
+        for (std::size_t s = 0; s < S_; ++s) {
+            res_.reach_flow_m3s[s * N + r_] = series_[s];
+            float* to = &res_.reach_conc_mgL[(s * N + r_) * kNumConstituents];
+            for (int c = 0; c < kNumConstituents; ++c) to[c] = series_[(1 + c) * S_ + s];
         }
     }
 
@@ -380,12 +377,15 @@ private:
     const double dx_, len_;
     const std::int32_t own_;  // the reach's own flow series, or kNone
     const PowerVelocity velocity_;
-    const std::size_t stride_;             // per constituent: n cell masses, mass out, decayed
+    const std::size_t stride_;             // n cell masses, mass out, decayed (x_: kLanes values each)
     std::vector<double> up_;               // upstream inflow, s * kOutStride + {0: Q, 1 + c: mass}
     std::vector<Placed> placed_;
     std::vector<double> point_flow_;       // constant water added per cell (m3/s)
     std::vector<std::pair<std::int32_t, int>> obs_cells_;  // (observation, cell)
-    std::vector<double> q_, vol_, rr_, w_, x_;
+    const double rate_per_ms_;             // r = u 86400 / dx: transport rate (1/d) per m/s of velocity
+    double rmin_ = 0.0, rmax_ = 0.0;       // smallest and largest r of the interval
+    std::vector<double> q_, rr_;
+    std::vector<double> w_, x_, inv_, mss_, mh_;  // in lanes: [i * kLanes + c] (x_ as in dynamic_cells.hpp)
     boost::numeric::ublas::vector<double> xu_;
     std::vector<double> work_, xs_;
     PerConstituent dt_explicit_, dt_implicit_;
@@ -395,7 +395,7 @@ private:
     PerConstituent ext_in_{}, to_outlet_{};
     std::uint64_t taken_ = 0, rejected_ = 0, relaxed_ = 0, explicit_ = 0, implicit_ = 0, exact_ = 0;
     Outflow out_;
-    std::vector<float> series_;  // reach-end series for opt.reach_series: flow, then each constituent (s < S)
+    std::vector<float> series_;  // reach-end series (reach_series, record_reach_ends): flow, then each constituent (s < S)
 };
 
 void solve_reach(Shared& sh, std::int32_t r) { ReachRun(sh, r).run(); }
@@ -579,6 +579,11 @@ DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& i
     res.obs_flow_m3s.assign(S * observations.size(), 0.0);
 
     Shared sh(net, inputs, observations, forcing, opt, res);
+    for (const PerConstituent& k : forcing.k_per_d) {
+        PerConstituent e{};
+        for (int c = 0; c < kNumConstituents; ++c) e[c] = std::exp(-k[c] * forcing.step_days);
+        sh.exp_kh.push_back(e);
+    }
     link_reaches(sh);
     run_reaches(sh, start_order(sh));
     audit(sh);

@@ -110,6 +110,9 @@ struct DynamicOptions {
     /// Closed form for an interval whose transient has died out: when at most this share of the mass present at
     /// the interval's start can still be in the reach at its end (0: always integrate).
     double relaxed_tol = 1e-12;
+    /// Exact exponential (Auto, stiff intervals): the uniformization series stops once the terms left are at most
+    /// this share of the masses (an a-priori bound; 1e-16: to rounding).
+    double series_tol = 1e-13;
     DynamicStart start = DynamicStart::Steady;
     // outputs
     bool record_reach_ends = true;         ///< keep the interval concentrations at every reach end

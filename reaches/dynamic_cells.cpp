@@ -5,118 +5,107 @@
 
 namespace qingliu::reaches::cells {
 
-/// Exact solution over an interval for the linear cells, the three constituents together (used for stiff intervals in
-/// Auto mode). With A_0 the transport matrix (lower bidiagonal: -r_i on the diagonal, r_i below it), constituent c has
-/// A_c = A_0 - k_c I, so e^{A_c t} = e^{-k_c t} e^{A_0 t} and one series serves all three. With M_ss = -A_c^{-1} W_c and
-/// d = M0 - M_ss,
-///     M(h) = M_ss + e^{-k_c h} e^{A_0 h} d,      int_0^h M dt = M_ss h + A_c^{-1} (M(h) - M0),
-/// where e^{A_0 h} d is evaluated by uniformization (Jensen 1953; Grassmann 1977): with L = max_i r_i and the
-/// non-negative matrix P = I + A_0/L,
-///     e^{A_0 h} d = sum_j Pois(j; L h) P^j d.
-/// P is substochastic (columns sum to at most 1), so |P^j d|_1 never grows with j: the terms after j add at most
-/// (1 - sum_{m<=j} Pois(m)) |P^j d|_1. The series stops when that, or the Poisson tail alone, is below 1e-16 of the
-/// masses; cells of nearly equal rates make P nearly nilpotent (P^n = 0 when all rates are equal), so it usually
-/// stops after little more than n terms. Long intervals are split so that L h <= 40 per part (no underflow of
-/// e^{-L h}). The integrals, outflow and decay follow from end_interval, which conserves mass to rounding whatever
-/// the truncation.
-/// use[c]: which constituents to advance (the others are left as they are).
+// Exact solution of stiff intervals (see exact_intervals in reaches/dynamic_cells.hpp for the method).
 namespace {
-// Two doubles side by side (GCC/Clang vector extension; SSE2 on x86-64, NEON on arm64), unaligned loads allowed.
-typedef double Pair __attribute__((vector_size(16), aligned(8)));
-typedef long long PairBits __attribute__((vector_size(16), aligned(8)));
-inline Pair abs_pair(Pair v) {
-    const PairBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
-    return reinterpret_cast<Pair>(reinterpret_cast<PairBits>(v) & mask);
+// The three constituents of a cell side by side with a fourth slot that stays 0 (GCC/Clang vector extension): one
+// AVX register where the processor has AVX2, two SSE2 or NEON registers otherwise. Unaligned loads allowed.
+typedef double Quad __attribute__((vector_size(32), aligned(8)));
+typedef long long QuadBits __attribute__((vector_size(32), aligned(8)));
+constexpr int W = 4;  // values per cell: [i * W + c], c < 3, slot 3 always 0
+
+/// One part of the uniformization series: endv = sum_j Pois(j; a) P^j d with d in cur (preceded by a cell of zeros,
+/// the cell above the first), nxt a second buffer of the same shape. Stops when the Poisson tail alone is below tol
+/// (past the mean the remaining terms fall faster than a geometric series of ratio a/(j+2), so they sum to at most
+/// pois_{j+1} / (1 - a/(j+2)), times |d| >= |P^j d|), or when the remaining Poisson mass times |P^{j+1} d|_1, which
+/// bounds every later P^m d, is below tol of the masses of each constituent (the sum of the three relative norms).
+/// The same arithmetic in every build, lane by lane (no fused multiply-add), so the AVX2 and the generic versions
+/// give the same bits.
+[[gnu::always_inline]] inline void series_part(int n, const double* diag, const double* sub, const double* weight, double a,
+                                               double tol, double* cur, double* nxt, double* endv) {
+    double pois = std::exp(-a), cdf = 0.0;
+    for (int j = 0;; ++j) {
+        cdf += pois;
+        // endv += Pois(j) P^j d;  P^{j+1} d = P P^j d  (lower bidiagonal; sub is 0 at the top cell, so the zeros above
+        // it do not matter); the norm of P^{j+1} d per constituent.
+        const Quad pv = {pois, pois, pois, pois};
+        const QuadBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+        Quad norm = {0.0, 0.0, 0.0, 0.0};
+        for (int i = 0; i < n; ++i) {
+            const Quad dg = {diag[i], diag[i], diag[i], diag[i]}, sb = {sub[i], sub[i], sub[i], sub[i]};
+            const Quad c = *reinterpret_cast<const Quad*>(cur + i * W), u = *reinterpret_cast<const Quad*>(cur + (i - 1) * W);
+            Quad* e = reinterpret_cast<Quad*>(endv + i * W);
+            *e += pv * c;
+            const Quad y = dg * c + sb * u;
+            *reinterpret_cast<Quad*>(nxt + i * W) = y;
+            norm += reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(y) & mask);
+        }
+        std::swap(cur, nxt);
+        const double next = pois * a / (j + 1);
+        if (j + 2 > a && next / (1.0 - a / (j + 2)) < tol) break;
+        const double rel = norm[0] * weight[0] + norm[1] * weight[1] + norm[2] * weight[2];
+        if (std::max(0.0, 1.0 - cdf) * rel <= tol) break;
+        pois = next;
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) void series_part_avx2(int n, const double* diag, const double* sub, const double* weight,
+                                                      double a, double tol, double* cur, double* nxt, double* endv) {
+    series_part(n, diag, sub, weight, a, tol, cur, nxt, endv);
+}
+const bool kHasAvx2 = __builtin_cpu_supports("avx2");
+#endif
+
+void series_part_generic(int n, const double* diag, const double* sub, const double* weight, double a, double tol,
+                         double* cur, double* nxt, double* endv) {
+    series_part(n, diag, sub, weight, a, tol, cur, nxt, endv);
+}
+
+void run_series_part(int n, const double* diag, const double* sub, const double* weight, double a, double tol, double* cur,
+                     double* nxt, double* endv) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (kHasAvx2) return series_part_avx2(n, diag, sub, weight, a, tol, cur, nxt, endv);
+#endif
+    series_part_generic(n, diag, sub, weight, a, tol, cur, nxt, endv);
 }
 }  // namespace
 
-void exact_intervals(int n, const double* r, const double* w, const PerConstituent& k, const PerConstituentOf<bool>& use, double h,
-                     double* x, std::size_t stride, std::vector<double>& work) {
-    constexpr int C = kNumConstituents;
-    static_assert(C == 3, "the series keeps the three constituents of a cell in two pairs (the fourth slot is 0)");
-    constexpr int W = 4;  // values per cell: [i * W + c], c < 3, slot 3 always 0
+void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
+                     std::vector<double>& work, double tol) {
+    static_assert(kLanes == W, "the series keeps the constituents of a cell in one Quad");
     const int m = n * W;
     double lmax = 0.0;
     for (int i = 0; i < n; ++i) lmax = std::max(lmax, r[i]);
-    const int parts = std::max(1, static_cast<int>(std::ceil(lmax * h / 40.0)));
+    const int parts = std::max(1, static_cast<int>(std::ceil(lmax * h / kMaxSeriesRate)));
     const double hp = h / parts, a = lmax * hp;
-    work.resize(static_cast<std::size_t>(m) * 7 + 2 * n + 2 * W);
+    work.resize(static_cast<std::size_t>(m) * 3 + 2 * n + 2 * W);
     double* diag = work.data();  // per cell: 1 - r_i / L
     double* sub = diag + n;      // per cell: r_{i-1} / L, 0 at the top cell
-    double* mss = sub + n;       // steady masses [c * n + i] (steady_cells, end_interval); the end state likewise
-    double* mend = mss + m;
-    double* mssi = mend + m;     // steady masses [i * W + c]
-    double* mh = mssi + m;       // current state [i * W + c]
-    double* endv = mh + m;       // sum Pois(j) P^j d
+    double* endv = sub + n;      // sum Pois(j) P^j d
     double* pa = endv + m + W;   // P^j d and P^{j+1} d, each preceded by a cell of zeros (the cell above the first)
     double* pb = pa + m + W;
-    std::fill(work.begin() + (mssi - work.data()), work.end(), 0.0);
-    double weight[C], decay[C];  // 1 / (masses of the constituent), for the stopping test
+    std::fill(endv + m, endv + m + W, 0.0);
+    std::fill(pa + m, pa + m + W, 0.0);
+    const double inv_l = 1.0 / lmax;
     for (int i = 0; i < n; ++i) {
-        diag[i] = 1.0 - r[i] / lmax;
-        sub[i] = i > 0 ? r[i - 1] / lmax : 0.0;
+        diag[i] = std::max(0.0, 1.0 - r[i] * inv_l);  // P stays non-negative
+        sub[i] = i > 0 ? r[i - 1] * inv_l : 0.0;
     }
-    for (int c = 0; c < C; ++c) {
-        double* ms = mss + c * n;
-        if (use[c]) steady_cells(n, r, k[c], w + c, ms);
+    double weight[W], decay[W];  // 1 / (masses of the constituent), for the stopping test
+    for (int c = 0; c < W; ++c) {
         double scale = 0.0;
-        for (int i = 0; i < n; ++i) {
-            if (!use[c]) ms[i] = 0.0;
-            mssi[i * W + c] = ms[i];
-            mh[i * W + c] = use[c] ? x[c * stride + i] : 0.0;
-            scale += std::abs(ms[i]) + std::abs(mh[i * W + c]);
-        }
+        for (int i = 0; i < n; ++i) scale += std::abs(mss[i * W + c]) + std::abs(mh[i * W + c]);
         weight[c] = scale > 0.0 ? 1.0 / scale : 0.0;
-        decay[c] = std::exp(-k[c] * hp);
+        decay[c] = parts == 1 ? exp_kh[c] : std::exp(-k[c] * hp);
     }
-    const double p0 = std::exp(-a);
     for (int p = 0; p < parts; ++p) {
-        double* cur = pa;
-        double* nxt = pb;
         for (int v = 0; v < m; ++v) {
-            cur[v] = mh[v] - mssi[v];
+            pa[v] = mh[v] - mss[v];
             endv[v] = 0.0;
         }
-        double pois = p0, cdf = 0.0;
-        for (int j = 0;; ++j) {
-            cdf += pois;
-            // endv += Pois(j) P^j d;  P^{j+1} d = P P^j d  (lower bidiagonal; sub is 0 at the top cell, so the zeros
-            // above it do not matter); the norm of P^{j+1} d per constituent.
-            const Pair pv = {pois, pois};
-            Pair norm01 = {0.0, 0.0}, norm23 = {0.0, 0.0};
-            for (int i = 0; i < n; ++i) {
-                const Pair dg = {diag[i], diag[i]}, sb = {sub[i], sub[i]};
-                const double* ci = cur + i * W;
-                const Pair c01 = *reinterpret_cast<const Pair*>(ci), c23 = *reinterpret_cast<const Pair*>(ci + 2);
-                const Pair u01 = *reinterpret_cast<const Pair*>(ci - W), u23 = *reinterpret_cast<const Pair*>(ci - W + 2);
-                Pair* ei = reinterpret_cast<Pair*>(endv + i * W);
-                ei[0] += pv * c01;
-                ei[1] += pv * c23;
-                const Pair y01 = dg * c01 + sb * u01, y23 = dg * c23 + sb * u23;
-                Pair* ni = reinterpret_cast<Pair*>(nxt + i * W);
-                ni[0] = y01;
-                ni[1] = y23;
-                norm01 += abs_pair(y01);
-                norm23 += abs_pair(y23);
-            }
-            std::swap(cur, nxt);
-            // Stop when the Poisson tail alone is negligible (past the mean the remaining terms fall faster than a
-            // geometric series of ratio a/(j+2), so they sum to at most pois_{j+1} / (1 - a/(j+2)), times
-            // |d| >= |P^j d|), or when the remaining Poisson mass times |P^{j+1} d|_1, which bounds every later
-            // P^m d, is below 1e-16 of the masses of each constituent (the sum of the three relative norms).
-            const double next = pois * a / (j + 1);
-            if (j + 2 > a && next / (1.0 - a / (j + 2)) < 1e-16) break;
-            const double rel = norm01[0] * weight[0] + norm01[1] * weight[1] + norm23[0] * weight[2];
-            if (std::max(0.0, 1.0 - cdf) * rel <= 1e-16) break;
-            pois = next;
-        }
+        run_series_part(n, diag, sub, weight, a, tol, pa, pb, endv);
         for (int i = 0; i < n; ++i)
-            for (int c = 0; c < C; ++c) mh[i * W + c] = mssi[i * W + c] + decay[c] * endv[i * W + c];
-    }
-    for (int c = 0; c < C; ++c) {
-        if (!use[c]) continue;
-        for (int i = 0; i < n; ++i) mend[c * n + i] = mh[i * W + c];
-        end_interval(n, r, k[c], h, mss + c * n, mend + c * n, x + c * stride);
+            for (int c = 0; c < W; ++c) mh[i * W + c] = mss[i * W + c] + decay[c] * endv[i * W + c];
     }
 }
 

@@ -17,6 +17,7 @@
 
 #include "common/constituent.hpp"
 #include "common/error.hpp"
+#include "hydro/hydraulics.hpp"
 
 namespace qingliu::reaches::cells {
 namespace odeint = boost::numeric::odeint;
@@ -27,9 +28,31 @@ inline std::string fmt(double v) {
     return b;
 }
 
+// Velocity of a reach as a power of the flow, u = e^{ln c + e ln Q}: hydraulic geometry u = a Q^b, and Manning's wide
+// channel u = Q / (B H), H = (n Q / (B S^0.5))^(3/5), i.e. u = Q^(2/5) / (B (n / (B S^0.5))^(3/5)) (the same
+// formulas as hydro::Hydraulics, equal to them to rounding). One log and one exp per cell and interval instead of pow
+// (and Manning's square root and divisions): the velocity of every cell every day is a tenth of the solve.
+struct PowerVelocity {
+    explicit PowerVelocity(const hydro::Hydraulics& h) : constant(h.kind == hydro::Hydraulics::Kind::Constant), u0(h.velocity_ms) {
+        if (h.kind == hydro::Hydraulics::Kind::Geometry) {
+            ln_c = std::log(h.a);
+            e = h.b;
+        } else if (h.kind == hydro::Hydraulics::Kind::Manning) {
+            ln_c = -std::log(h.width_m) - 0.6 * std::log(h.manning_n / (h.width_m * std::sqrt(h.slope)));
+            e = 0.4;
+        }
+    }
+    double operator()(double q_m3s) const { return constant ? u0 : std::exp(ln_c + e * std::log(q_m3s)); }
+    bool constant;
+    double u0, ln_c = 0.0, e = 0.0;
+};
+
 // ---------------------------------------------------------------------------------------------------------------
 // Pure rate functions and the odeint system of one reach over one interval (coefficients constant).
-// State layout per constituent c: [c*(n+2) + i] cell masses i < n, [c*(n+2) + n] mass out, [c*(n+2) + n+1] decayed.
+// The cells' state holds the three constituents of a cell side by side in kLanes slots (the fourth always 0):
+// [i * kLanes + c] cell masses i < n, [n * kLanes + c] mass out, [(n + 1) * kLanes + c] decayed. The odeint system
+// takes one constituent at a time, gathered as [i] cells, [n] out, [n + 1] decayed.
+constexpr int kLanes = 4;
 
 /// Transport of mass out of a cell (g/d): r M, r = 86400 u / dx.
 inline double transport_rate(double r_per_d, double mass_g) { return r_per_d * mass_g; }
@@ -40,7 +63,7 @@ struct CellSystem {
     int n = 1;
     const double* r = nullptr;  // per cell, 1/d
     double k = 0.0;             // 1/d
-    const double* w = nullptr;  // per cell, g/d (w[i * kNumConstituents])
+    const double* w = nullptr;  // per cell, g/d (w[i * kLanes])
 
     template <class State>
     void operator()(const State& x, State& dxdt, double /*t*/) const {
@@ -49,7 +72,7 @@ struct CellSystem {
             const double m = x[i];
             const double out = transport_rate(r[i], m);
             const double loss = loss_rate(k, m);
-            dxdt[i] = w[i * kNumConstituents] + from_above - out - loss;
+            dxdt[i] = w[i * kLanes] + from_above - out - loss;
             from_above = out;
             lost += loss;
         }
@@ -79,9 +102,10 @@ struct CellJacobian {
 /// mass moves through the cells as a Markov chain, so its residence time is a sum of exponential stages with rates
 /// r_i + k >= lam_min, stochastically no longer than Erlang(n, lam_min):
 ///     share <= P(Erlang(n, lam_min) > h) = sum_{j<n} e^{-lam_min h} (lam_min h)^j / j!
-inline double residual_share(int n, double lam_min, double h) {
-    const double a = lam_min * h;
-    double term = std::exp(-a), sum = term;
+/// Here from a = lam_min h and e^{-a}, which the caller computes as e^{-r_min h} e^{-k h} (one exponential per reach
+/// and interval for the three constituents).
+inline double residual_share(int n, double a, double exp_minus_a) {
+    double term = exp_minus_a, sum = term;
     for (int j = 1; j < n; ++j) {
         term *= a / j;
         sum += term;
@@ -89,62 +113,71 @@ inline double residual_share(int n, double lam_min, double h) {
     return sum;
 }
 
-/// Steady masses of the cells, M_ss = -A^{-1} W with A the (lower bidiagonal) rate matrix; cells in series:
+/// Steady masses of the cells for every constituent, M_ss = -A^{-1} W with A the (lower bidiagonal) rate matrix;
+/// cells in series:
 ///     M_i = (r_{i-1} M_{i-1} + W_i) / (r_i + k).
-/// w: inputs per cell (g/d) at w[i * kNumConstituents].
-inline void steady_cells(int n, const double* r, double k, const double* w, double* mss) {
-    double above = 0.0;
-    for (int i = 0; i < n; ++i) {
-        mss[i] = (above + w[i * kNumConstituents]) / (r[i] + k);
-        above = r[i] * mss[i];
-    }
+/// k, w (inputs per cell, g/d), inv and mss in lanes ([i * kLanes + c]); inv receives 1 / (r_i + k_c), which
+/// end_interval uses again. The divisions are independent of each other; the chain carries a multiply and an add.
+inline void steady_cells(int n, const double* r, const double* k, const double* w, double* inv, double* mss) {
+    for (int i = 0; i < n; ++i)
+        for (int c = 0; c < kLanes; ++c) inv[i * kLanes + c] = 1.0 / (r[i] + k[c]);
+    double above[kLanes] = {0.0, 0.0, 0.0, 0.0};
+    for (int i = 0; i < n; ++i)
+        for (int c = 0; c < kLanes; ++c) {
+            mss[i * kLanes + c] = (above[c] + w[i * kLanes + c]) * inv[i * kLanes + c];
+            above[c] = r[i] * mss[i * kLanes + c];
+        }
 }
 
-/// Ends an interval once the masses at its end, M(h), are known: x holds M0 (and the two pools) on entry. Since
-/// A M + W = dM/dt,
+/// Ends an interval once the masses at its end, M(h), are known: x holds M0 (and the two pools, set to 0 at the
+/// interval's start) on entry, lanes as in steady_cells. Since A M + W = dM/dt,
 ///     int_0^h M dt = M_ss h + y,   A y = M(h) - M0,
 /// with y by forward substitution: r_{i-1} y_{i-1} - (r_i + k) y_i = M_i(h) - M0_i. Then out = r_{n-1} int M_{n-1},
 /// decayed = k sum int M_i, and in - out - decayed = M(h) - M0 holds as an identity (the columns of A sum to -k, the
-/// last to -(r_{n-1} + k)), so mass is conserved to rounding however M(h) was approximated.
-inline void end_interval(int n, const double* r, double k, double h, const double* mss, const double* mh, double* x) {
-    double above_y = 0.0, integral_all = 0.0, integral_out = 0.0;
-    for (int i = 0; i < n; ++i) {
-        const double y = (above_y - (mh[i] - x[i])) / (r[i] + k);
-        const double integral = mss[i] * h + y;
-        above_y = r[i] * y;
-        integral_all += integral;
-        if (i == n - 1) integral_out = integral;
-        x[i] = mh[i];
+/// last to -(r_{n-1} + k)), so mass is conserved to rounding however M(h) was approximated. Only the lanes with
+/// use[c] are written.
+inline void end_interval(int n, const double* r, const double* k, const double* inv, double h, const double* mss,
+                         const double* mh, const bool* use, double* x) {
+    double above_y[kLanes] = {0.0, 0.0, 0.0, 0.0}, integral_all[kLanes] = {0.0, 0.0, 0.0, 0.0}, integral[kLanes] = {};
+    for (int i = 0; i < n; ++i)
+        for (int c = 0; c < kLanes; ++c) {
+            const int v = i * kLanes + c;
+            const double y = (above_y[c] - (mh[v] - x[v])) * inv[v];
+            integral[c] = mss[v] * h + y;
+            above_y[c] = r[i] * y;
+            integral_all[c] += integral[c];
+        }
+    for (int c = 0; c < kLanes; ++c) {
+        if (!use[c]) continue;
+        for (int i = 0; i < n; ++i) x[i * kLanes + c] = mh[i * kLanes + c];
+        x[n * kLanes + c] += r[n - 1] * integral[c];
+        x[(n + 1) * kLanes + c] += k[c] * integral_all[c];
     }
-    x[n] += r[n - 1] * integral_out;
-    x[n + 1] += k * integral_all;
 }
 
-/// Interval whose transient has died out (residual_share below tolerance): M(h) = M_ss + e^{Ah} (M0 - M_ss) ~ M_ss,
-/// the cells end at their steady state and the interval integrals follow from end_interval.
-inline void relaxed_interval(const CellSystem& s, double h, double* x, std::vector<double>& work) {
-    work.resize(s.n);
-    steady_cells(s.n, s.r, s.k, s.w, work.data());
-    end_interval(s.n, s.r, s.k, h, work.data(), work.data(), x);
-}
+/// Uniformization rate times part length above which a stiff interval is split into parts (e^{-L h} stays far from
+/// underflow, 1e-261 at 600).
+constexpr double kMaxSeriesRate = 600.0;
 
 /// Exact solution over an interval for the linear cells, the three constituents together (used for stiff intervals in
 /// Auto mode). With A_0 the transport matrix (lower bidiagonal: -r_i on the diagonal, r_i below it), constituent c has
 /// A_c = A_0 - k_c I, so e^{A_c t} = e^{-k_c t} e^{A_0 t} and one series serves all three. With M_ss = -A_c^{-1} W_c and
 /// d = M0 - M_ss,
-///     M(h) = M_ss + e^{-k_c h} e^{A_0 h} d,      int_0^h M dt = M_ss h + A_c^{-1} (M(h) - M0),
+///     M(h) = M_ss + e^{-k_c h} e^{A_0 h} d,      int_0^h M dt = M_ss h + A_c^{-1} (M(h) - M0)   (end_interval),
 /// where e^{A_0 h} d is evaluated by uniformization (Jensen 1953; Grassmann 1977): with L = max_i r_i and the
 /// non-negative matrix P = I + A_0/L,
 ///     e^{A_0 h} d = sum_j Pois(j; L h) P^j d.
 /// P is substochastic (columns sum to at most 1), so |P^j d|_1 never grows with j: the terms after j add at most
-/// (1 - sum_{m<=j} Pois(m)) |P^j d|_1. The series stops when that, or the Poisson tail alone, is below 1e-16 of the
-/// masses; cells of nearly equal rates make P nearly nilpotent (P^n = 0 when all rates are equal), so it usually
-/// stops after little more than n terms. Long intervals are split so that L h <= 40 per part (no underflow of
-/// e^{-L h}). The integrals, outflow and decay follow from end_interval, which conserves mass to rounding whatever
-/// the truncation.
-/// use[c]: which constituents to advance (the others are left as they are).
-void exact_intervals(int n, const double* r, const double* w, const PerConstituent& k, const PerConstituentOf<bool>& use, double h,
-                     double* x, std::size_t stride, std::vector<double>& work);
+/// (1 - sum_{m<=j} Pois(m)) |P^j d|_1. The series stops when that, or the Poisson tail alone, is below `tol` of the
+/// masses (a bound known before the terms are added, so the truncation error of M(h) is at most tol times the
+/// masses per constituent); cells of nearly equal rates make P nearly nilpotent (P^n = 0 when all rates are equal),
+/// so it usually stops after little more than n terms. Intervals with L h > kMaxSeriesRate are split into equal
+/// parts. The series runs on the three constituents of a cell at once (AVX2 where the processor has it, the same
+/// bits either way).
+/// mss: steady masses, mh: on entry M0, on return M(h), both in lanes ([i * kLanes + c]); a lane whose M0 equals its
+/// M_ss ends at M_ss (that is how a caller leaves a constituent out). exp_kh[c] = e^{-k_c h}.
+void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
+                     std::vector<double>& work, double tol);
 
 // Integrates one interval with a controlled stepper, restarting at its start. Throws ModelError on failure.
 template <class Stepper, class System, class State>
