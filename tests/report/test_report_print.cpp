@@ -105,11 +105,11 @@ TEST_CASE("report: printed to A4 PDF by Chromium, nothing lost", "[report][print
     // items' column
     const std::string wq_part = between(text, "三、全部指标断面评价（水质模型）", "四、沿程浓度剖面");
     REQUIRE(!wq_part.empty());
-    CHECK(count(wq_part, "定类因子") >= 11);
+    CHECK(occurrences(wq_part, "定类因子") >= 11);
     CHECK(wq_part.find("未模拟藻类") != std::string::npos);
     for (const auto& id : ids) {
         INFO(id);
-        CHECK(count(wq_part, id) == 11);
+        CHECK(occurrences(wq_part, id) == 11);
     }
     // the load inventory by type: every scenario in each table (one per state variable: COD, NH3-N, TP)
     const std::string load_part = between(text, "七、污染负荷清单", "污染源清单（现状）");
