@@ -181,13 +181,6 @@ State derivative(const Parameters& p, const Environment& env, const State& y) {
     return d;
 }
 
-namespace {
-
-struct Assembled {
-    Matrix a{};
-    State c0{}, c1{};
-};
-
 Assembled assemble(const LinearForm& f) {
     Assembled s;
     s.c0 = f.inflow0;
@@ -206,6 +199,8 @@ Assembled assemble(const LinearForm& f) {
             if (s.a[i][j] != 0.0) throw ModelError("water-quality process table is not lower triangular");
     return s;
 }
+
+namespace {
 
 // The augmented matrix in the order [1, sigma, y...] is lower triangular; products of lower-triangular matrices.
 constexpr int kAug = kNumSpecies + 2;
@@ -328,6 +323,149 @@ AffineSolution solve_affine(const LinearForm& form, const State& y0, double h) {
         // a species no process draws on (a[i][i] = 0) is never needed: every process from i is part of a[i][i]
         integral[i] = s.a[i][i] != 0.0 ? rhs / s.a[i][i] : std::numeric_limits<double>::quiet_NaN();
     }
+    for (int q = 0; q < kNumProcesses; ++q) {
+        const ProcessTerm& x = form.process[q];
+        double v = x.r0 * h + form.r1[q] * h * h / 2.0;
+        if (x.from >= 0 && x.k != 0.0) v += x.k * integral[x.from];
+        out.processed[q] = v;
+    }
+    return out;
+}
+
+namespace {
+
+// psi_k(z) = int_0^1 e^{z(1-u)} u^k du for k = 0..n-1 (solve_linear): upwards psi_k = (k psi_k-1 - 1)/z while
+// k < |z| (the error shrinks by k/|z| a step), downwards psi_k-1 = (z psi_k + 1)/k from the series
+// psi_m = sum_j z^j m!/(m+j+1)! at m >= 2|z| + n (the error shrinks by |z|/k a step).
+void psi_values(double z, int n, double* psi) {
+    const double az = std::abs(z);
+    int up = 0;  // psi_0 .. psi_up-1 upwards
+    if (az >= 1.0) {
+        psi[0] = std::expm1(z) / z;
+        up = 1;
+        for (; up < n && up < az; ++up) psi[up] = (up * psi[up - 1] - 1.0) / z;
+    }
+    if (up >= n) return;
+    const int m = std::max(n - 1, static_cast<int>(2.0 * az) + 8);
+    double term = 1.0 / (m + 1), sum = term;
+    for (int j = 0; j < 200 && std::abs(term) > 1e-18 * std::abs(sum); ++j) {
+        term *= z / (m + j + 2);
+        sum += term;
+    }
+    double v = sum;  // psi_m
+    for (int k = m; k > up; --k) {
+        if (k < n) psi[k] = v;
+        v = (z * v + 1.0) / k;  // psi_k-1
+    }
+    psi[up] = v;
+}
+
+}  // namespace
+
+AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
+    AffineSolution out;
+    out.y = y0;
+    if (h <= 0.0) return out;
+    const Assembled s = assemble(form);
+    // stiff: |a_ii| h > kStiff, decaying, and drawn on by no other species (its value need not be a polynomial)
+    constexpr double kStiff = 4.0;
+    constexpr int kMaxSubsteps = 16, kMaxTerms = 60;
+    std::array<bool, kNumSpecies> drawn{}, stiff{};
+    for (int i = 0; i < kNumSpecies; ++i)
+        for (int j = 0; j < i; ++j)
+            if (s.a[i][j] != 0.0) drawn[j] = true;
+    double rate = 0.0;  // the largest moderate rate
+    for (int i = 0; i < kNumSpecies; ++i) {
+        const double r = std::abs(s.a[i][i]) * h;
+        if (r > kStiff && s.a[i][i] < 0.0 && !drawn[i]) stiff[i] = true;
+        else rate = std::max(rate, r);
+    }
+    const int m = std::max(1, static_cast<int>(std::ceil(rate)));  // |a_ii| tau <= 1: terms cancel by <= e^2
+    if (m > kMaxSubsteps) return solve_affine(form, y0, h);
+    struct Entry {
+        int i, j;
+        double a;
+    };
+    std::array<Entry, kNumSpecies*(kNumSpecies + 1) / 2> nz{};
+    int n_nz = 0;
+    std::array<int, kNumSpecies> moderate{}, stiff_list{};
+    int n_mod = 0, n_stiff = 0;
+    for (int i = 0; i < kNumSpecies; ++i) {
+        (stiff[i] ? stiff_list[n_stiff++] : moderate[n_mod++]) = i;
+        if (stiff[i]) continue;
+        for (int j = 0; j <= i; ++j)
+            if (s.a[i][j] != 0.0) nz[n_nz++] = {i, j, s.a[i][j]};
+    }
+    const double tau = h / m;
+    State y = y0, integral{};
+    double b[kNumSpecies][kMaxTerms + 1];
+    double psi[kMaxTerms + 1];
+    for (int step = 0; step < m; ++step) {
+        const double s0 = step * tau;
+        // moderate species: (k+1) b_k+1 = tau (A b_k + (c0 + c1 s0) delta_k0 + c1 tau delta_k1), in u = (s - s0)/tau
+        State scale{};
+        for (int i = 0; i < kNumSpecies; ++i) {
+            b[i][0] = y[i];
+            scale[i] = std::abs(y[i]);
+        }
+        int last = kMaxTerms;
+        for (int k = 0; k < kMaxTerms; ++k) {
+            State nb{};
+            for (int e = 0; e < n_nz; ++e) nb[nz[e].i] += nz[e].a * b[nz[e].j][k];
+            const double f = tau / (k + 1);
+            bool small = k >= 2;
+            for (int t = 0; t < n_mod; ++t) {
+                const int i = moderate[t];
+                double v = nb[i];
+                if (k == 0) v += s.c0[i] + s.c1[i] * s0;
+                else if (k == 1) v += s.c1[i] * tau;
+                b[i][k + 1] = v * f;
+                if (k == 0) scale[i] += std::abs(b[i][1]);
+                if (std::abs(b[i][k + 1]) > 1e-17 * scale[i]) small = false;
+            }
+            if (small) {
+                last = k + 1;
+                break;
+            }
+        }
+        // stiff species: the exact integral of e^{a (tau - s)} against the polynomial forcing
+        for (int t = 0; t < n_stiff; ++t) {
+            const int i = stiff_list[t];
+            const double z = s.a[i][i] * tau;
+            psi_values(z, last + 1, psi);
+            double v = 0.0;
+            for (int k = last; k >= 0; --k) {
+                double g = 0.0;
+                for (int j = 0; j < i; ++j)
+                    if (s.a[i][j] != 0.0) g += s.a[i][j] * b[j][k];
+                if (k == 0) g += s.c0[i] + s.c1[i] * s0;
+                else if (k == 1) g += s.c1[i] * tau;
+                v += g * psi[k];
+            }
+            const double yi = std::exp(z) * y[i] + tau * v;
+            // int y = (y(tau) - y(0) - int forcing) / a_ii over the substep
+            double rhs = yi - y[i] - (s.c0[i] + s.c1[i] * s0) * tau - s.c1[i] * tau * tau / 2.0;
+            for (int j = 0; j < i; ++j)
+                if (s.a[i][j] != 0.0) {
+                    double ij = 0.0;
+                    for (int k = last; k >= 0; --k) ij += b[j][k] / (k + 1);
+                    rhs -= s.a[i][j] * ij * tau;
+                }
+            integral[i] += rhs / s.a[i][i];
+            y[i] = yi;
+        }
+        for (int t = 0; t < n_mod; ++t) {
+            const int i = moderate[t];
+            double v = 0.0, w = 0.0;
+            for (int k = last; k >= 0; --k) {
+                v += b[i][k];
+                w += b[i][k] / (k + 1);
+            }
+            y[i] = v;
+            integral[i] += w * tau;
+        }
+    }
+    out.y = y;
     for (int q = 0; q < kNumProcesses; ++q) {
         const ProcessTerm& x = form.process[q];
         double v = x.r0 * h + form.r1[q] * h * h / 2.0;

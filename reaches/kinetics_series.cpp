@@ -407,24 +407,6 @@ ProcessTable gated(const Parameters& p, const ProcessTable& table, double o) {
     return t;
 }
 
-struct Assembled {
-    Matrix a{};
-    State c0{};
-};
-
-Assembled assemble(const LinearForm& f) {
-    Assembled s;
-    for (int q = 0; q < kNumProcesses; ++q) {
-        const ProcessTerm& x = f.process[q];
-        for (int i = 0; i < kNumSpecies; ++i) {
-            if (x.yield[i] == 0.0) continue;
-            if (x.from >= 0) s.a[i][x.from] += x.yield[i] * x.k;
-            s.c0[i] += x.yield[i] * x.r0;
-        }
-    }
-    return s;
-}
-
 }  // namespace
 
 State derivative_at(const Parameters& p, const ProcessTable& table, const State& y, PerProcess* rates) {

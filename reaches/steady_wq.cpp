@@ -159,7 +159,7 @@ struct Solver {
         AffineSolution s;
         ++w.segments;
         if (!kin.oxygen_dependent()) {
-            // linear: one exact solve of the affine system (kinetics.hpp), as fast as the series and exact alike
+            // linear: one exact solve of the affine system (kinetics.hpp, solve_linear)
             LinearForm f;
             f.process = table;
             for (int q = 0; q < kNumProcesses; ++q) {
@@ -170,7 +170,7 @@ struct Solver {
                 f.r1[q] = r0 * w.q_lat;
             }
             f.inflow0 = w.s_lat;
-            s = solve_affine(f, w.l, dx);
+            s = solve_linear(f, w.l, dx);
         } else if (!solve_series(opt.params, ss, w.l, s)) {
             ++w.frozen;
             PlugSegment seg;
