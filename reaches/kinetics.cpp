@@ -202,6 +202,17 @@ Assembled assemble(const LinearForm& f) {
 
 namespace {
 
+// Each process's integral over [0, h] from the integral of every species (state units times s).
+PerProcess processed_over(const LinearForm& form, const State& integral, double h) {
+    PerProcess r{};
+    for (int q = 0; q < kNumProcesses; ++q) {
+        const ProcessTerm& x = form.process[q];
+        r[q] = x.r0 * h + form.r1[q] * h * h / 2.0;
+        if (x.from >= 0 && x.k != 0.0) r[q] += x.k * integral[x.from];
+    }
+    return r;
+}
+
 // The augmented matrix in the order [1, sigma, y...] is lower triangular; products of lower-triangular matrices.
 constexpr int kAug = kNumSpecies + 2;
 using Aug = std::array<std::array<double, kAug>, kAug>;
@@ -323,12 +334,7 @@ AffineSolution solve_affine(const LinearForm& form, const State& y0, double h) {
         // a species no process draws on (a[i][i] = 0) is never needed: every process from i is part of a[i][i]
         integral[i] = s.a[i][i] != 0.0 ? rhs / s.a[i][i] : std::numeric_limits<double>::quiet_NaN();
     }
-    for (int q = 0; q < kNumProcesses; ++q) {
-        const ProcessTerm& x = form.process[q];
-        double v = x.r0 * h + form.r1[q] * h * h / 2.0;
-        if (x.from >= 0 && x.k != 0.0) v += x.k * integral[x.from];
-        out.processed[q] = v;
-    }
+    out.processed = processed_over(form, integral, h);
     return out;
 }
 
@@ -363,9 +369,7 @@ void psi_values(double z, int n, double* psi) {
 }  // namespace
 
 AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
-    AffineSolution out;
-    out.y = y0;
-    if (h <= 0.0) return out;
+    if (h <= 0.0) return {y0, {}};
     const Assembled s = assemble(form);
     // stiff: |a_ii| h > kStiff, decaying, and drawn on by no other species (its value need not be a polynomial)
     constexpr double kStiff = 4.0;
@@ -465,14 +469,7 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
             integral[i] += w * tau;
         }
     }
-    out.y = y;
-    for (int q = 0; q < kNumProcesses; ++q) {
-        const ProcessTerm& x = form.process[q];
-        double v = x.r0 * h + form.r1[q] * h * h / 2.0;
-        if (x.from >= 0 && x.k != 0.0) v += x.k * integral[x.from];
-        out.processed[q] = v;
-    }
-    return out;
+    return {y, processed_over(form, integral, h)};
 }
 
 namespace {
