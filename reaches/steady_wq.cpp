@@ -3,17 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <string>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include "common/error.hpp"
 #include "reaches/bucket.hpp"
 #include "reaches/kinetics_series.hpp"
-#include "reaches/pass_on.hpp"
+#include "reaches/reach_walk.hpp"
 
 namespace qingliu::reaches::wq {
 
@@ -191,15 +188,8 @@ struct Solver {
     }
 
     void add_input(Walk& w, std::int32_t pi, double at) {
+        if (detail::join_spread(inputs[pi], pi, at, w.len, w.q_lat, w.s_lat, w.active)) return;
         const Input& p = inputs[pi];
-        const double end = std::min(p.end_m, w.len);
-        if (end > at) {
-            const double span = end - at;
-            w.q_lat += p.flow_m3s / span;
-            for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] += p.load_gs[i] / span;
-            w.active.insert(std::upper_bound(w.active.begin(), w.active.end(), std::make_pair(end, pi)), {end, pi});
-            return;
-        }
         w.q += p.flow_m3s;
         for (int i = 0; i < kNumSpecies; ++i) {
             w.l[i] += p.load_gs[i];
@@ -208,15 +198,9 @@ struct Solver {
     }
 
     void end_spread(Walk& w, double q_lat0) {
-        const Input& p = inputs[w.active.front().second];
-        const double span = std::min(p.end_m, w.len) - std::clamp(p.position_m, 0.0, w.len);
-        w.q_lat -= p.flow_m3s / span;
-        for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] -= p.load_gs[i] / span;
-        w.active.erase(w.active.begin());
-        if (w.active.empty()) {
-            w.q_lat = q_lat0;
-            for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] = q_lat0 * data.lateral_conc_mgL[w.r][i];
-        }
+        if (!detail::leave_spread(inputs, w.len, w.q_lat, w.s_lat, w.active)) return;
+        w.q_lat = q_lat0;
+        for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] = q_lat0 * data.lateral_conc_mgL[w.r][i];
     }
 
     Walk enter(std::int32_t r) {
@@ -237,27 +221,14 @@ struct Solver {
     void march_plug(Walk& w) {
         const std::int32_t r = w.r;
         const double q_lat0 = w.q_lat;
-        std::int32_t ii = in_start[r], oi = ob_start[r];
-        const std::int32_t ie = in_start[r + 1], oe = ob_start[r + 1];
-        constexpr double kBeyond = 1e300;
-        while (true) {
-            const double xa = w.active.empty() ? kBeyond : w.active.front().first;
-            const double xi = ii < ie ? std::clamp(inputs[in_idx[ii]].position_m, 0.0, w.len) : kBeyond;
-            const double xo = oi < oe ? std::clamp(obs[ob_idx[oi]].position_m, 0.0, w.len) : kBeyond;
-            const double xn = std::min({xa, xi, xo});
-            if (xn > w.len) break;
-            advance(w, xn);
-            if (xa == xn) {
-                end_spread(w, q_lat0);
-            } else if (xi == xn) {
-                add_input(w, in_idx[ii++], xn);
-            } else {
-                const std::int32_t o = ob_idx[oi++];
-                res.obs_conc_mgL[o] = conc(w, xn);
+        detail::march(
+            inputs, in_idx.data() + in_start[r], in_idx.data() + in_start[r + 1], obs, ob_idx.data() + ob_start[r],
+            ob_idx.data() + ob_start[r + 1], w.len, w.active, [](double) {}, [&](double x) { advance(w, x); },
+            [&] { end_spread(w, q_lat0); }, [&](std::int32_t i, double x) { add_input(w, i, x); },
+            [&](std::int32_t o, double x) {
+                res.obs_conc_mgL[o] = conc(w, x);
                 res.obs_flow_m3s[o] = w.q;
-            }
-        }
-        advance(w, w.len);
+            });
     }
 
     // QUAL2K elements: n equal elements; element j gets the inputs at positions in [x_j, x_j+1) (the last one also
@@ -424,18 +395,7 @@ Result solve_steady_wq(const Network& net, const ReachData& data, const std::vec
     } else {
         // independent parts on all cores, then the trunk (as the steady solver; pass_on.hpp)
         const detail::Partition part = detail::partition(net.topo, std::max<std::size_t>(1024, n / 256));
-        std::vector<Totals> task_totals(part.tasks.size());
-        std::vector<std::exception_ptr> errors(part.tasks.size());
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, part.tasks.size(), 1), [&](const auto& range) {
-            for (std::size_t k = range.begin(); k != range.end(); ++k) try {
-                    s.route_all(part.tasks[k], task_totals[k]);
-                } catch (...) {
-                    errors[k] = std::current_exception();
-                }
-        });
-        for (const auto& e : errors)
-            if (e) std::rethrow_exception(e);
-        for (const auto& t : task_totals) total.add(t);
+        detail::route_tasks(part, total, [&](const auto& task, Totals& t) { s.route_all(task, t); });
         s.route_all(part.trunk, total);
     }
     res.total_input_gs = total.input;
