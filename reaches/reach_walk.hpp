@@ -5,16 +5,49 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <exception>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include "common/error.hpp"
+#include "common/units.hpp"
 #include "reaches/pass_on.hpp"
 
 namespace qingliu::reaches::detail {
+
+/// The error of a point of reach r (at_m from its top) that carries no water but receives load.
+inline ModelError dry_with_load(const Topology& topo, std::int32_t r, double at_m) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3f km", at_m / kMetresPerKm);
+    return ModelError("reach " + topo.id(r) + " carries no water at " + b + " but receives load");
+}
+
+/// Concentrations l / q at a point of reach r; a dry point (q <= 0) has none, and throws dry_with_load if
+/// has_load(l).
+template <class Loads, class HasLoad>
+Loads concentration(const Loads& l, double q, HasLoad&& has_load, const Topology& topo, std::int32_t r, double at_m) {
+    Loads c{};
+    if (q > 0.0) {
+        for (std::size_t i = 0; i < c.size(); ++i) c[i] = l[i] / q;
+    } else if (has_load(l)) {
+        throw dry_with_load(topo, r, at_m);
+    }
+    return c;
+}
+
+/// The flow (returned, m3/s) and loads l at the top of a reach: the inflow gathered from its feeders (up_q, up_l)
+/// mixed with its headwater (flow qh, concentrations c).
+template <class Loads>
+double top_of_reach(double up_q, const Loads& up_l, double qh, const Loads& c, Loads& l) {
+    l = up_l;
+    for (std::size_t i = 0; i < l.size(); ++i) l[i] += qh * c[i];
+    return up_q + qh;
+}
 
 /// (end_m, input) of the spread inputs under way, by end.
 using Spreads = std::vector<std::pair<double, std::int32_t>>;

@@ -40,11 +40,6 @@ void fill_new(std::vector<T>& v, std::size_t n, const T& x) {
     v.assign(n, x);
 }
 
-std::string km(double m) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.3f km", m / kMetresPerKm);
-    return b;
-}
 
 
 // Sums over reaches, kept per task so that parallel runs add them in a fixed order.
@@ -154,14 +149,9 @@ struct Router {
         w.r = r;
         w.len = net.length_m[r];
         const double qh = net.headwater_flow_m3s[r];
-        w.q = up_q[r] + qh;
-        w.l = up_l[r];
-        w.lin = up_l[r];
-        for (int c = 0; c < kNumConstituents; ++c) {
-            w.l[c] += qh * net.headwater_conc_mgL[r][c];
-            w.lin[c] += qh * net.headwater_conc_mgL[r][c];
-            t.input[c] += qh * net.headwater_conc_mgL[r][c];
-        }
+        w.q = detail::top_of_reach(up_q[r], up_l[r], qh, net.headwater_conc_mgL[r], w.l);
+        w.lin = w.l;
+        for (int c = 0; c < kNumConstituents; ++c) t.input[c] += qh * net.headwater_conc_mgL[r][c];
         res.flow_in_m3s[r] = w.q;
         w.q_lat0 = w.len > 0.0 ? net.lateral_flow_m3s[r] / w.len : 0.0;  // m3/s per m
         w.q_lat = w.q_lat0;
@@ -171,13 +161,8 @@ struct Router {
     }
 
     PerConstituent conc(const Walk& w, double at_m) const {
-        PerConstituent cc{};
-        if (w.q > 0.0) {
-            for (int c = 0; c < kNumConstituents; ++c) cc[c] = w.l[c] / w.q;
-        } else if (any_positive(w.l)) {
-            throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(at_m) + " but receives load");
-        }
-        return cc;
+        return detail::concentration(w.l, w.q, [](const PerConstituent& l) { return any_positive(l); }, net.topo, w.r,
+                                     at_m);
     }
 
     // Plug flow from w.x to to_m with the segment's mean velocity (see the equations in steady.hpp).
@@ -187,7 +172,7 @@ struct Router {
         const double q_mid = w.q + 0.5 * w.q_lat * dx;
         if (q_mid <= 0.0) {  // dry segment: nothing moves, nothing decays
             if (any_positive(w.l) || any_positive(w.src_lat))
-                throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(w.x) + " but receives load");
+                throw detail::dry_with_load(net.topo, w.r, w.x);
             w.x = to_m;
             return;
         }

@@ -33,11 +33,6 @@ std::vector<Item> gb3838_items(const State& c, double k1) {
 
 namespace {
 
-std::string km(double m) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.3f km", m / kMetresPerKm);
-    return b;
-}
 
 template <class T>
 T at_or(const std::vector<T>& v, std::size_t i, T fallback) {
@@ -123,13 +118,7 @@ struct Solver {
     }
 
     State conc(const Walk& w, double at) const {
-        State c{};
-        if (w.q > 0.0) {
-            for (int i = 0; i < kNumSpecies; ++i) c[i] = w.l[i] / w.q;
-        } else if (any_load(w.l)) {
-            throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(at) + " but receives load");
-        }
-        return c;
+        return detail::concentration(w.l, w.q, any_load, net.topo, w.r, at);
     }
 
     void advance(Walk& w, double to) {
@@ -138,7 +127,7 @@ struct Solver {
         const double q_mid = w.q + 0.5 * w.q_lat * dx;
         if (q_mid <= 0.0) {
             if (any_load(w.l) || any_load(w.s_lat))
-                throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(w.x) + " but receives load");
+                throw detail::dry_with_load(net.topo, w.r, w.x);
             w.x = to;
             return;
         }
@@ -207,10 +196,7 @@ struct Solver {
         Walk w;
         w.r = r;
         w.len = net.length_m[r];
-        const double qh = net.headwater_flow_m3s[r];
-        w.q = up_q[r] + qh;
-        w.l = up_l[r];
-        for (int i = 0; i < kNumSpecies; ++i) w.l[i] += qh * data.headwater_conc_mgL[r][i];
+        w.q = detail::top_of_reach(up_q[r], up_l[r], net.headwater_flow_m3s[r], data.headwater_conc_mgL[r], w.l);
         w.lin = w.l;
         res.flow_in_m3s[r] = w.q;
         w.q_lat = w.len > 0.0 ? net.lateral_flow_m3s[r] / w.len : 0.0;
@@ -261,7 +247,7 @@ struct Solver {
             }
             if (w.q <= 0.0) {
                 if (any_load(w.l))
-                    throw ModelError("reach " + net.topo.id(r) + " carries no water at " + km(a) + " but receives load");
+                    throw detail::dry_with_load(net.topo, r, a);
                 continue;
             }
             double u = 0.0;
