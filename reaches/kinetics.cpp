@@ -404,6 +404,12 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
     State y = y0, integral{};
     double b[kNumSpecies][kMaxTerms + 1];
     double psi[kMaxTerms + 1];
+    static const auto inv = [] {  // 1/(k+1)
+        std::array<double, kMaxTerms + 1> v{};
+        for (int k = 0; k <= kMaxTerms; ++k) v[k] = 1.0 / (k + 1);
+        return v;
+    }();
+    State integral_mod{};  // of the moderate species over the current substep
     for (int step = 0; step < m; ++step) {
         const double s0 = step * tau;
         // moderate species: (k+1) b_k+1 = tau (A b_k + (c0 + c1 s0) delta_k0 + c1 tau delta_k1), in u = (s - s0)/tau
@@ -416,7 +422,7 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
         for (int k = 0; k < kMaxTerms; ++k) {
             State nb{};
             for (int e = 0; e < n_nz; ++e) nb[nz[e].i] += nz[e].a * b[nz[e].j][k];
-            const double f = tau / (k + 1);
+            const double f = tau * inv[k];
             bool small = k >= 2;
             for (int t = 0; t < n_mod; ++t) {
                 const int i = moderate[t];
@@ -431,6 +437,12 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
                 last = k + 1;
                 break;
             }
+        }
+        for (int t = 0; t < n_mod; ++t) {
+            const int i = moderate[t];
+            double w = 0.0;
+            for (int k = last; k >= 0; --k) w += b[i][k] * inv[k];
+            integral_mod[i] = w * tau;
         }
         // stiff species: the exact integral of e^{a (tau - s)} against the polynomial forcing
         for (int t = 0; t < n_stiff; ++t) {
@@ -450,23 +462,16 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
             // int y = (y(tau) - y(0) - int forcing) / a_ii over the substep
             double rhs = yi - y[i] - (s.c0[i] + s.c1[i] * s0) * tau - s.c1[i] * tau * tau / 2.0;
             for (int j = 0; j < i; ++j)
-                if (s.a[i][j] != 0.0) {
-                    double ij = 0.0;
-                    for (int k = last; k >= 0; --k) ij += b[j][k] / (k + 1);
-                    rhs -= s.a[i][j] * ij * tau;
-                }
+                if (s.a[i][j] != 0.0) rhs -= s.a[i][j] * integral_mod[j];
             integral[i] += rhs / s.a[i][i];
             y[i] = yi;
         }
         for (int t = 0; t < n_mod; ++t) {
             const int i = moderate[t];
-            double v = 0.0, w = 0.0;
-            for (int k = last; k >= 0; --k) {
-                v += b[i][k];
-                w += b[i][k] / (k + 1);
-            }
+            double v = 0.0;
+            for (int k = last; k >= 0; --k) v += b[i][k];
             y[i] = v;
-            integral[i] += w * tau;
+            integral[i] += integral_mod[i];
         }
     }
     return {y, processed_over(form, integral, h)};
