@@ -251,6 +251,10 @@ public:
             return v;
         };
         auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
+        // |DO(theta) - b_0| <= sum_j>=1 |b_j| on [0, 1]: no crossing where that keeps DO on its side
+        double reach = 0.0;
+        for (int j = 1; j <= last; ++j) reach += std::abs(b_[DO][j]);
+        if (!wrong(b_[DO][0] - reach) && !wrong(b_[DO][0] + reach)) return -1.0;
         double lo = 0.0, hi = -1.0;
         for (int j = 1; j <= 32; ++j)
             if (wrong(do_at(j / 32.0))) {
