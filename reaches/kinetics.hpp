@@ -174,6 +174,8 @@ struct Assembled {
     State c0{}, c1{};
 };
 Assembled assemble(const LinearForm& f);
+/// Each process's integral over [0, h] from the integral of every species over it (state units times s).
+PerProcess processed_over(const LinearForm& form, const State& integral, double h);
 
 /// Builds the linear form of a step starting at s_origin (its s counts from there), with DO-dependent effects
 /// frozen at the reference state y_ref found at position s_ref.
