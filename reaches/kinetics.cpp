@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <limits>
+#include <string>
 
 #include "common/error.hpp"
 #include "reaches/kinetics_series.hpp"
@@ -28,9 +30,42 @@ double o2_attenuation(O2Effect form, double k, double o) {
     return 1.0;
 }
 
+namespace {
+
+// The three rows of a measure that decays first-order and may draw on DO (CODMn, COD): its rate at 20 degC, the
+// rate's temperature coefficient and the DO used per unit decayed. Texts are kept for the life of the program.
+struct DecayRows {
+    const char* key;  ///< "codmn"
+    const char* en;   ///< "CODMn"
+    const char* zh;   ///< "高锰酸盐指数"
+    double Parameters::*k;
+    double Parameters::*theta;
+    double Parameters::*o2_ratio;
+    double k_default;
+    const char* k_source;
+    const char* theta_source;
+    const char* o2_source;
+};
+
+void add_decay_rows(std::vector<ParamDef>& t, const DecayRows& d) {
+    static std::deque<std::string> texts;
+    auto keep = [](std::string x) { return texts.emplace_back(std::move(x)).c_str(); };
+    const std::string key = std::string("wq.") + d.key, en = d.en, zh = d.zh;
+    t.push_back({keep(key + ".k20_per_d"), "1/d", d.k, d.k_default, 0.0, 10.0,
+                 keep(en + " first-order decay rate at 20 degC"), keep(zh + "降解系数（20℃）"), d.k_source});
+    t.push_back({keep(key + ".theta"), "-", d.theta, 1.047, 1.0, 1.2, keep("Temperature coefficient of " + en + " decay"),
+                 keep(zh + "降解温度系数"), d.theta_source});
+    t.push_back({keep(key + ".o2_ratio"), "gO2/g", d.o2_ratio, 0.0, 0.0, 1.0,
+                 keep("DO consumed per unit of " + en + " decayed (0: " + en + " decay does not draw on DO)"),
+                 keep(zh + "降解耗氧比"), d.o2_source});
+}
+
+}  // namespace
+
 const std::vector<ParamDef>& parameter_table() {
-    using P = Parameters;
-    static const std::vector<ParamDef> t = {
+    static const std::vector<ParamDef> t = [] {
+        using P = Parameters;
+        std::vector<ParamDef> v = {
         {"wq.cbod.k20_per_d", "1/d", &P::cbod_k20_per_d, 0.20, 0.0, 10.0, "CBOD oxidation rate at 20 degC",
          "碳化生化需氧量氧化速率（20℃）",
          "typical river range 0.1-0.5 1/d; calibrate to the case (Chapra 1997, Surface Water-Quality Modeling, ch. 19)"},
@@ -43,20 +78,14 @@ const std::vector<ParamDef>& parameter_table() {
          "BOD bottle rate k1 relating BOD5 to ultimate CBOD: BOD5 = CBODu (1 - exp(-5 k1))",
          "五日生化需氧量瓶内耗氧速率 k1",
          "Metcalf & Eddy, Wastewater Engineering: typical k1 = 0.23 1/d (base e) at 20 degC (BOD5/BODu = 0.68)"},
-        {"wq.codmn.k20_per_d", "1/d", &P::codmn_k20_per_d, 0.10, 0.0, 10.0, "CODMn first-order decay rate at 20 degC",
-         "高锰酸盐指数降解系数（20℃）", "project default; calibrate to the case"},
-        {"wq.codmn.theta", "-", &P::codmn_theta, 1.047, 1.0, 1.2, "Temperature coefficient of CODMn decay",
-         "高锰酸盐指数降解温度系数", "as CBOD oxidation (QUAL2K tkdc = 1.047)"},
-        {"wq.codmn.o2_ratio", "gO2/g", &P::codmn_o2_ratio, 0.0, 0.0, 1.0,
-         "DO consumed per unit of CODMn decayed (0: CODMn decay does not draw on DO)", "高锰酸盐指数降解耗氧比",
-         "0 by default: CBOD already carries the oxygen demand of the same organic matter"},
-        {"wq.cod.k20_per_d", "1/d", &P::cod_k20_per_d, 0.20, 0.0, 10.0, "COD first-order decay rate at 20 degC",
-         "化学需氧量降解系数（20℃）", "as the COD state variable's default (Chapra 1997, ch. 19)"},
-        {"wq.cod.theta", "-", &P::cod_theta, 1.047, 1.0, 1.2, "Temperature coefficient of COD decay",
-         "化学需氧量降解温度系数", "QUAL2K CBOD oxidation theta = 1.047"},
-        {"wq.cod.o2_ratio", "gO2/g", &P::cod_o2_ratio, 0.0, 0.0, 1.0,
-         "DO consumed per unit of COD decayed (0: COD decay does not draw on DO)", "化学需氧量降解耗氧比",
-         "0 by default: CBOD already carries the oxygen demand (QUAL2Kw useGenericAsCOD is the option)"},
+        };
+        add_decay_rows(v, {"codmn", "CODMn", "高锰酸盐指数", &P::codmn_k20_per_d, &P::codmn_theta, &P::codmn_o2_ratio, 0.10,
+                           "project default; calibrate to the case", "as CBOD oxidation (QUAL2K tkdc = 1.047)",
+                           "0 by default: CBOD already carries the oxygen demand of the same organic matter"});
+        add_decay_rows(v, {"cod", "COD", "化学需氧量", &P::cod_k20_per_d, &P::cod_theta, &P::cod_o2_ratio, 0.20,
+                           "as the COD state variable's default (Chapra 1997, ch. 19)", "QUAL2K CBOD oxidation theta = 1.047",
+                           "0 by default: CBOD already carries the oxygen demand (QUAL2Kw useGenericAsCOD is the option)"});
+        v.insert(v.end(), {
         {"wq.orgn.hydrolysis_k20_per_d", "1/d", &P::orgn_hydrolysis_k20_per_d, 0.20, 0.0, 10.0,
          "Organic N hydrolysis (ammonification) rate at 20 degC", "有机氮氨化速率（20℃）",
          "typical range 0.02-0.4 1/d; calibrate (Chapra 1997, ch. 23)"},
@@ -104,7 +133,9 @@ const std::vector<ParamDef>& parameter_table() {
         {"wq.denitrification.o2_k", "L/mg", &P::denitrification_o2_k, 0.60, 0.0, 10.0,
          "Oxygen enhancement parameter of denitrification (1 - f(o))", "反硝化氧增强参数",
          "QUAL2K rates sheet: exponential, 0.60 L/mgO2"},
-    };
+        });
+        return v;
+    }();
     return t;
 }
 
@@ -181,13 +212,6 @@ State derivative(const Parameters& p, const Environment& env, const State& y) {
     return d;
 }
 
-namespace {
-
-struct Assembled {
-    Matrix a{};
-    State c0{}, c1{};
-};
-
 Assembled assemble(const LinearForm& f) {
     Assembled s;
     s.c0 = f.inflow0;
@@ -206,6 +230,19 @@ Assembled assemble(const LinearForm& f) {
             if (s.a[i][j] != 0.0) throw ModelError("water-quality process table is not lower triangular");
     return s;
 }
+
+// Each process's integral over [0, h] from the integral of every species (state units times s).
+PerProcess processed_over(const LinearForm& form, const State& integral, double h) {
+    PerProcess r{};
+    for (int q = 0; q < kNumProcesses; ++q) {
+        const ProcessTerm& x = form.process[q];
+        r[q] = x.r0 * h + form.r1[q] * h * h / 2.0;
+        if (x.from >= 0 && x.k != 0.0) r[q] += x.k * integral[x.from];
+    }
+    return r;
+}
+
+namespace {
 
 // The augmented matrix in the order [1, sigma, y...] is lower triangular; products of lower-triangular matrices.
 constexpr int kAug = kNumSpecies + 2;
@@ -328,12 +365,7 @@ AffineSolution solve_affine(const LinearForm& form, const State& y0, double h) {
         // a species no process draws on (a[i][i] = 0) is never needed: every process from i is part of a[i][i]
         integral[i] = s.a[i][i] != 0.0 ? rhs / s.a[i][i] : std::numeric_limits<double>::quiet_NaN();
     }
-    for (int q = 0; q < kNumProcesses; ++q) {
-        const ProcessTerm& x = form.process[q];
-        double v = x.r0 * h + form.r1[q] * h * h / 2.0;
-        if (x.from >= 0 && x.k != 0.0) v += x.k * integral[x.from];
-        out.processed[q] = v;
-    }
+    out.processed = processed_over(form, integral, h);
     return out;
 }
 

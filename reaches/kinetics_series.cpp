@@ -251,6 +251,10 @@ public:
             return v;
         };
         auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
+        // |DO(theta) - b_0| <= sum_j>=1 |b_j| on [0, 1]: no crossing where that keeps DO on its side
+        double reach = 0.0;
+        for (int j = 1; j <= last; ++j) reach += std::abs(b_[DO][j]);
+        if (!wrong(b_[DO][0] - reach) && !wrong(b_[DO][0] + reach)) return -1.0;
         double lo = 0.0, hi = -1.0;
         for (int j = 1; j <= 32; ++j)
             if (wrong(do_at(j / 32.0))) {
@@ -405,24 +409,6 @@ ProcessTable gated(const Parameters& p, const ProcessTable& table, double o) {
     if (p.denitrification_o2_effect != O2Effect::None)
         t[Denitrification].k *= 1.0 - o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o);
     return t;
-}
-
-struct Assembled {
-    Matrix a{};
-    State c0{};
-};
-
-Assembled assemble(const LinearForm& f) {
-    Assembled s;
-    for (int q = 0; q < kNumProcesses; ++q) {
-        const ProcessTerm& x = f.process[q];
-        for (int i = 0; i < kNumSpecies; ++i) {
-            if (x.yield[i] == 0.0) continue;
-            if (x.from >= 0) s.a[i][x.from] += x.yield[i] * x.k;
-            s.c0[i] += x.yield[i] * x.r0;
-        }
-    }
-    return s;
 }
 
 }  // namespace

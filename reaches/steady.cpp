@@ -17,7 +17,7 @@
 
 #include "common/error.hpp"
 #include "reaches/bucket.hpp"
-#include "reaches/pass_on.hpp"
+#include "reaches/reach_walk.hpp"
 
 namespace qingliu::reaches {
 namespace {
@@ -40,11 +40,6 @@ void fill_new(std::vector<T>& v, std::size_t n, const T& x) {
     v.assign(n, x);
 }
 
-std::string km(double m) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.3f km", m / kMetresPerKm);
-    return b;
-}
 
 
 // Sums over reaches, kept per task so that parallel runs add them in a fixed order.
@@ -154,14 +149,9 @@ struct Router {
         w.r = r;
         w.len = net.length_m[r];
         const double qh = net.headwater_flow_m3s[r];
-        w.q = up_q[r] + qh;
-        w.l = up_l[r];
-        w.lin = up_l[r];
-        for (int c = 0; c < kNumConstituents; ++c) {
-            w.l[c] += qh * net.headwater_conc_mgL[r][c];
-            w.lin[c] += qh * net.headwater_conc_mgL[r][c];
-            t.input[c] += qh * net.headwater_conc_mgL[r][c];
-        }
+        w.q = detail::top_of_reach(up_q[r], up_l[r], qh, net.headwater_conc_mgL[r], w.l);
+        w.lin = w.l;
+        for (int c = 0; c < kNumConstituents; ++c) t.input[c] += qh * net.headwater_conc_mgL[r][c];
         res.flow_in_m3s[r] = w.q;
         w.q_lat0 = w.len > 0.0 ? net.lateral_flow_m3s[r] / w.len : 0.0;  // m3/s per m
         w.q_lat = w.q_lat0;
@@ -171,13 +161,8 @@ struct Router {
     }
 
     PerConstituent conc(const Walk& w, double at_m) const {
-        PerConstituent cc{};
-        if (w.q > 0.0) {
-            for (int c = 0; c < kNumConstituents; ++c) cc[c] = w.l[c] / w.q;
-        } else if (any_positive(w.l)) {
-            throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(at_m) + " but receives load");
-        }
-        return cc;
+        return detail::concentration(w.l, w.q, [](const PerConstituent& l) { return any_positive(l); }, net.topo, w.r,
+                                     at_m);
     }
 
     // Plug flow from w.x to to_m with the segment's mean velocity (see the equations in steady.hpp).
@@ -187,7 +172,7 @@ struct Router {
         const double q_mid = w.q + 0.5 * w.q_lat * dx;
         if (q_mid <= 0.0) {  // dry segment: nothing moves, nothing decays
             if (any_positive(w.l) || any_positive(w.src_lat))
-                throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(w.x) + " but receives load");
+                throw detail::dry_with_load(net.topo, w.r, w.x);
             w.x = to_m;
             return;
         }
@@ -236,15 +221,8 @@ struct Router {
 
     // A point input mixes at once; a spread input joins the distributed inflow until its end.
     void add_input(Walk& w, std::int32_t pi, double at_m, Totals& t) const {
+        if (detail::join_spread(inputs[pi], pi, at_m, w.len, w.q_lat, w.src_lat, w.active)) return;
         const PointInput& p = inputs[pi];
-        const double end = std::min(p.end_m, w.len);
-        if (end > at_m) {
-            const double span = end - at_m;
-            w.q_lat += p.flow_m3s / span;
-            for (int c = 0; c < kNumConstituents; ++c) w.src_lat[c] += p.load_gs[c] / span;
-            w.active.insert(std::upper_bound(w.active.begin(), w.active.end(), std::make_pair(end, pi)), {end, pi});
-            return;
-        }
         w.q += p.flow_m3s;
         for (int c = 0; c < kNumConstituents; ++c) {
             w.l[c] += p.load_gs[c];
@@ -254,48 +232,31 @@ struct Router {
     }
 
     void end_spread(Walk& w) const {
-        const PointInput& p = inputs[w.active.front().second];
-        const double span = std::min(p.end_m, w.len) - std::clamp(p.position_m, 0.0, w.len);
-        w.q_lat -= p.flow_m3s / span;
-        for (int c = 0; c < kNumConstituents; ++c) w.src_lat[c] -= p.load_gs[c] / span;
-        w.active.erase(w.active.begin());
-        if (w.active.empty()) {  // drop rounding residue
-            w.q_lat = w.q_lat0;
-            for (int c = 0; c < kNumConstituents; ++c) w.src_lat[c] = w.q_lat0 * net.lateral_conc_mgL[w.r][c];
-        }
+        if (!detail::leave_spread(inputs, w.len, w.q_lat, w.src_lat, w.active)) return;
+        w.q_lat = w.q_lat0;  // drop rounding residue
+        for (int c = 0; c < kNumConstituents; ++c) w.src_lat[c] = w.q_lat0 * net.lateral_conc_mgL[w.r][c];
     }
 
     // Down the reach from point to point: ends of spread inputs, inputs, observations, profile points.
     void march(Walk& w, Totals& t, std::vector<ProfilePoint>* profile) {
         const std::int32_t r = w.r;
         const double len = w.len;
-        std::int32_t ii = in_start[r], oi = ob_start[r];
-        const std::int32_t ie = in_start[r + 1], oe = ob_start[r + 1];
         double next_profile = profile && opt.profile_step_m > 0.0 ? 0.0 : len + 1.0;
-        constexpr double kBeyond = 1e300;
-        while (true) {
-            const double xa = w.active.empty() ? kBeyond : w.active.front().first;
-            const double xi = ii < ie ? std::clamp(inputs[in_idx[ii]].position_m, 0.0, len) : kBeyond;
-            const double xo = oi < oe ? std::clamp(observations[ob_idx[oi]].position_m, 0.0, len) : kBeyond;
-            const double xn = std::min({xa, xi, xo});
-            const double seg_end = std::min(xn, len);
-            for (; next_profile < seg_end; next_profile += opt.profile_step_m) {
-                const auto [qp, cp] = sample(w, next_profile, seg_end);
-                profile->push_back({r, next_profile, qp, cp});
-            }
-            if (xn > len) break;
-            advance(w, xn, t);
-            if (xa == xn) {
-                end_spread(w);
-            } else if (xi == xn) {  // inputs before observations at the same point: a section there sees them mixed
-                add_input(w, in_idx[ii++], xn, t);
-            } else {
-                const std::int32_t o = ob_idx[oi++];
-                res.obs_conc_mgL[o] = conc(w, xn);
+        detail::march(
+            inputs, in_idx.data() + in_start[r], in_idx.data() + in_start[r + 1], observations, ob_idx.data() + ob_start[r],
+            ob_idx.data() + ob_start[r + 1], len, w.active,
+            [&](double seg_end) {
+                for (; next_profile < seg_end; next_profile += opt.profile_step_m) {
+                    const auto [qp, cp] = sample(w, next_profile, seg_end);
+                    profile->push_back({r, next_profile, qp, cp});
+                }
+            },
+            [&](double x) { advance(w, x, t); }, [&] { end_spread(w); },
+            [&](std::int32_t i, double x) { add_input(w, i, x, t); },
+            [&](std::int32_t o, double x) {
+                res.obs_conc_mgL[o] = conc(w, x);
                 res.obs_flow_m3s[o] = w.q;
-            }
-        }
-        advance(w, len, t);
+            });
         if (profile && opt.profile_step_m > 0.0 && (profile->empty() || profile->back().reach != r || profile->back().position_m < len))
             profile->push_back({r, len, w.q, conc(w, len)});
     }
@@ -366,18 +327,7 @@ SteadyResult solve_steady(const Network& net, const std::vector<PointInput>& inp
         router.route_all(net.topo.order(), total, profile, progress);
     } else {
         const detail::Partition part = detail::partition(net.topo, std::max<std::size_t>(8192, n / 128));
-        std::vector<Totals> task_totals(part.tasks.size());
-        std::vector<std::exception_ptr> errors(part.tasks.size());
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, part.tasks.size(), 1), [&](const auto& range) {
-            for (std::size_t k = range.begin(); k != range.end(); ++k) try {
-                    router.route_all(part.tasks[k], task_totals[k], nullptr);
-                } catch (...) {
-                    errors[k] = std::current_exception();
-                }
-        });
-        for (const auto& e : errors)
-            if (e) std::rethrow_exception(e);
-        for (const auto& t : task_totals) total.add(t);
+        detail::route_tasks(part, total, [&](const auto& task, Totals& t) { router.route_all(task, t, nullptr); });
         progress(n - part.trunk.size());
         router.route_all(part.trunk, total, nullptr, progress);
     }

@@ -3,17 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <string>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include "common/error.hpp"
 #include "reaches/bucket.hpp"
 #include "reaches/kinetics_series.hpp"
-#include "reaches/pass_on.hpp"
+#include "reaches/reach_walk.hpp"
 
 namespace qingliu::reaches::wq {
 
@@ -36,11 +33,6 @@ std::vector<Item> gb3838_items(const State& c, double k1) {
 
 namespace {
 
-std::string km(double m) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.3f km", m / kMetresPerKm);
-    return b;
-}
 
 template <class T>
 T at_or(const std::vector<T>& v, std::size_t i, T fallback) {
@@ -126,13 +118,7 @@ struct Solver {
     }
 
     State conc(const Walk& w, double at) const {
-        State c{};
-        if (w.q > 0.0) {
-            for (int i = 0; i < kNumSpecies; ++i) c[i] = w.l[i] / w.q;
-        } else if (any_load(w.l)) {
-            throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(at) + " but receives load");
-        }
-        return c;
+        return detail::concentration(w.l, w.q, any_load, net.topo, w.r, at);
     }
 
     void advance(Walk& w, double to) {
@@ -141,7 +127,7 @@ struct Solver {
         const double q_mid = w.q + 0.5 * w.q_lat * dx;
         if (q_mid <= 0.0) {
             if (any_load(w.l) || any_load(w.s_lat))
-                throw ModelError("reach " + net.topo.id(w.r) + " carries no water at " + km(w.x) + " but receives load");
+                throw detail::dry_with_load(net.topo, w.r, w.x);
             w.x = to;
             return;
         }
@@ -159,7 +145,7 @@ struct Solver {
         AffineSolution s;
         ++w.segments;
         if (!kin.oxygen_dependent()) {
-            // linear: one exact solve of the affine system (kinetics.hpp), as fast as the series and exact alike
+            // linear: one exact solve of the affine system (kinetics.hpp, solve_linear)
             LinearForm f;
             f.process = table;
             for (int q = 0; q < kNumProcesses; ++q) {
@@ -170,7 +156,7 @@ struct Solver {
                 f.r1[q] = r0 * w.q_lat;
             }
             f.inflow0 = w.s_lat;
-            s = solve_affine(f, w.l, dx);
+            s = solve_linear(f, w.l, dx);
         } else if (!solve_series(opt.params, ss, w.l, s)) {
             ++w.frozen;
             PlugSegment seg;
@@ -191,15 +177,8 @@ struct Solver {
     }
 
     void add_input(Walk& w, std::int32_t pi, double at) {
+        if (detail::join_spread(inputs[pi], pi, at, w.len, w.q_lat, w.s_lat, w.active)) return;
         const Input& p = inputs[pi];
-        const double end = std::min(p.end_m, w.len);
-        if (end > at) {
-            const double span = end - at;
-            w.q_lat += p.flow_m3s / span;
-            for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] += p.load_gs[i] / span;
-            w.active.insert(std::upper_bound(w.active.begin(), w.active.end(), std::make_pair(end, pi)), {end, pi});
-            return;
-        }
         w.q += p.flow_m3s;
         for (int i = 0; i < kNumSpecies; ++i) {
             w.l[i] += p.load_gs[i];
@@ -208,25 +187,16 @@ struct Solver {
     }
 
     void end_spread(Walk& w, double q_lat0) {
-        const Input& p = inputs[w.active.front().second];
-        const double span = std::min(p.end_m, w.len) - std::clamp(p.position_m, 0.0, w.len);
-        w.q_lat -= p.flow_m3s / span;
-        for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] -= p.load_gs[i] / span;
-        w.active.erase(w.active.begin());
-        if (w.active.empty()) {
-            w.q_lat = q_lat0;
-            for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] = q_lat0 * data.lateral_conc_mgL[w.r][i];
-        }
+        if (!detail::leave_spread(inputs, w.len, w.q_lat, w.s_lat, w.active)) return;
+        w.q_lat = q_lat0;
+        for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] = q_lat0 * data.lateral_conc_mgL[w.r][i];
     }
 
     Walk enter(std::int32_t r) {
         Walk w;
         w.r = r;
         w.len = net.length_m[r];
-        const double qh = net.headwater_flow_m3s[r];
-        w.q = up_q[r] + qh;
-        w.l = up_l[r];
-        for (int i = 0; i < kNumSpecies; ++i) w.l[i] += qh * data.headwater_conc_mgL[r][i];
+        w.q = detail::top_of_reach(up_q[r], up_l[r], net.headwater_flow_m3s[r], data.headwater_conc_mgL[r], w.l);
         w.lin = w.l;
         res.flow_in_m3s[r] = w.q;
         w.q_lat = w.len > 0.0 ? net.lateral_flow_m3s[r] / w.len : 0.0;
@@ -237,27 +207,14 @@ struct Solver {
     void march_plug(Walk& w) {
         const std::int32_t r = w.r;
         const double q_lat0 = w.q_lat;
-        std::int32_t ii = in_start[r], oi = ob_start[r];
-        const std::int32_t ie = in_start[r + 1], oe = ob_start[r + 1];
-        constexpr double kBeyond = 1e300;
-        while (true) {
-            const double xa = w.active.empty() ? kBeyond : w.active.front().first;
-            const double xi = ii < ie ? std::clamp(inputs[in_idx[ii]].position_m, 0.0, w.len) : kBeyond;
-            const double xo = oi < oe ? std::clamp(obs[ob_idx[oi]].position_m, 0.0, w.len) : kBeyond;
-            const double xn = std::min({xa, xi, xo});
-            if (xn > w.len) break;
-            advance(w, xn);
-            if (xa == xn) {
-                end_spread(w, q_lat0);
-            } else if (xi == xn) {
-                add_input(w, in_idx[ii++], xn);
-            } else {
-                const std::int32_t o = ob_idx[oi++];
-                res.obs_conc_mgL[o] = conc(w, xn);
+        detail::march(
+            inputs, in_idx.data() + in_start[r], in_idx.data() + in_start[r + 1], obs, ob_idx.data() + ob_start[r],
+            ob_idx.data() + ob_start[r + 1], w.len, w.active, [](double) {}, [&](double x) { advance(w, x); },
+            [&] { end_spread(w, q_lat0); }, [&](std::int32_t i, double x) { add_input(w, i, x); },
+            [&](std::int32_t o, double x) {
+                res.obs_conc_mgL[o] = conc(w, x);
                 res.obs_flow_m3s[o] = w.q;
-            }
-        }
-        advance(w, w.len);
+            });
     }
 
     // QUAL2K elements: n equal elements; element j gets the inputs at positions in [x_j, x_j+1) (the last one also
@@ -290,7 +247,7 @@ struct Solver {
             }
             if (w.q <= 0.0) {
                 if (any_load(w.l))
-                    throw ModelError("reach " + net.topo.id(r) + " carries no water at " + km(a) + " but receives load");
+                    throw detail::dry_with_load(net.topo, r, a);
                 continue;
             }
             double u = 0.0;
@@ -313,8 +270,41 @@ struct Solver {
         w.x = w.len;
     }
 
+    // Reaches in topological order are scattered in memory: their attributes and results are fetched some reaches
+    // ahead (as the steady solver does), the receiving reach's inflow a few reaches ahead.
+    void prefetch(std::int32_t r) const {
+        __builtin_prefetch(&net.length_m[r]);
+        __builtin_prefetch(&net.headwater_flow_m3s[r]);
+        __builtin_prefetch(&net.lateral_flow_m3s[r]);
+        __builtin_prefetch(&net.hydraulics[r]);
+        __builtin_prefetch(&data.headwater_conc_mgL[r]);
+        __builtin_prefetch(&data.lateral_conc_mgL[r]);
+        __builtin_prefetch(&in_start[r]);
+        __builtin_prefetch(&ob_start[r]);
+        __builtin_prefetch(&up_q[r]);
+        __builtin_prefetch(&up_l[r]);
+        __builtin_prefetch(&res.flow_in_m3s[r], 1);
+        __builtin_prefetch(&res.flow_out_m3s[r], 1);
+        __builtin_prefetch(&res.conc_out_mgL[r], 1);
+        __builtin_prefetch(&res.load_in_gs[r], 1);
+        __builtin_prefetch(&res.load_out_gs[r], 1);
+        __builtin_prefetch(&res.processed_gs[r], 1);
+        __builtin_prefetch(&res.dam_do_gain_gs[r], 1);
+        __builtin_prefetch(&res.ka20_per_d[r], 1);
+    }
+
     void route_all(const std::vector<std::int32_t>& list, Totals& t) {
-        for (const std::int32_t r : list) route(r, t);
+        constexpr std::size_t kAhead = 8;
+        const std::size_t m = list.size();
+        for (std::size_t i = 0; i < std::min(kAhead, m); ++i) prefetch(list[i]);
+        for (std::size_t i = 0; i < m; ++i) {
+            if (i + kAhead < m) prefetch(list[i + kAhead]);
+            if (i + 2 < m) {
+                const std::int32_t d = net.topo.downstream(list[i + 2]);
+                if (d != kNone) __builtin_prefetch(&up_l[d], 1);
+            }
+            route(list[i], t);
+        }
     }
 
     void route(std::int32_t r, Totals& t) {
@@ -424,18 +414,7 @@ Result solve_steady_wq(const Network& net, const ReachData& data, const std::vec
     } else {
         // independent parts on all cores, then the trunk (as the steady solver; pass_on.hpp)
         const detail::Partition part = detail::partition(net.topo, std::max<std::size_t>(1024, n / 256));
-        std::vector<Totals> task_totals(part.tasks.size());
-        std::vector<std::exception_ptr> errors(part.tasks.size());
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, part.tasks.size(), 1), [&](const auto& range) {
-            for (std::size_t k = range.begin(); k != range.end(); ++k) try {
-                    s.route_all(part.tasks[k], task_totals[k]);
-                } catch (...) {
-                    errors[k] = std::current_exception();
-                }
-        });
-        for (const auto& e : errors)
-            if (e) std::rethrow_exception(e);
-        for (const auto& t : task_totals) total.add(t);
+        detail::route_tasks(part, total, [&](const auto& task, Totals& t) { s.route_all(task, t); });
         s.route_all(part.trunk, total);
     }
     res.total_input_gs = total.input;

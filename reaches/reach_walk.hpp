@@ -1,0 +1,124 @@
+// What the two steady solvers (reaches/steady.cpp: first-order constituents; reaches/steady_wq.cpp: the
+// water-quality kinetics) share walking down a reach: spread inputs joining and leaving the distributed inflow, the
+// order of the points between which a reach is integrated, and routing the independent parts of a network on all
+// cores. Internal to the reaches module.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include "common/error.hpp"
+#include "common/units.hpp"
+#include "reaches/pass_on.hpp"
+
+namespace qingliu::reaches::detail {
+
+/// The error of a point of reach r (at_m from its top) that carries no water but receives load.
+inline ModelError dry_with_load(const Topology& topo, std::int32_t r, double at_m) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3f km", at_m / kMetresPerKm);
+    return ModelError("reach " + topo.id(r) + " carries no water at " + b + " but receives load");
+}
+
+/// Concentrations l / q at a point of reach r; a dry point (q <= 0) has none, and throws dry_with_load if
+/// has_load(l).
+template <class Loads, class HasLoad>
+Loads concentration(const Loads& l, double q, HasLoad&& has_load, const Topology& topo, std::int32_t r, double at_m) {
+    Loads c{};
+    if (q > 0.0) {
+        for (std::size_t i = 0; i < c.size(); ++i) c[i] = l[i] / q;
+    } else if (has_load(l)) {
+        throw dry_with_load(topo, r, at_m);
+    }
+    return c;
+}
+
+/// The flow (returned, m3/s) and loads l at the top of a reach: the inflow gathered from its feeders (up_q, up_l)
+/// mixed with its headwater (flow qh, concentrations c).
+template <class Loads>
+double top_of_reach(double up_q, const Loads& up_l, double qh, const Loads& c, Loads& l) {
+    l = up_l;
+    for (std::size_t i = 0; i < l.size(); ++i) l[i] += qh * c[i];
+    return up_q + qh;
+}
+
+/// (end_m, input) of the spread inputs under way, by end.
+using Spreads = std::vector<std::pair<double, std::int32_t>>;
+
+/// Input p (index pi) met at at_m on a reach of length len_m: a spread input (ending beyond at_m) joins the
+/// distributed inflow q_lat (m3/s per m) and src_lat (load per m) until its end and returns true; a point input
+/// returns false and the caller mixes it at once.
+template <class In, class Loads>
+bool join_spread(const In& p, std::int32_t pi, double at_m, double len_m, double& q_lat, Loads& src_lat,
+                 Spreads& active) {
+    const double end = std::min(p.end_m, len_m);
+    if (!(end > at_m)) return false;
+    const double span = end - at_m;
+    q_lat += p.flow_m3s / span;
+    for (std::size_t c = 0; c < src_lat.size(); ++c) src_lat[c] += p.load_gs[c] / span;
+    active.insert(std::upper_bound(active.begin(), active.end(), std::make_pair(end, pi)), {end, pi});
+    return true;
+}
+
+/// The first spread input under way ends: its inflow leaves q_lat and src_lat. True when none is left (the caller
+/// then sets both back to the reach's own lateral inflow, dropping rounding residue).
+template <class In, class Loads>
+bool leave_spread(const std::vector<In>& inputs, double len_m, double& q_lat, Loads& src_lat, Spreads& active) {
+    const In& p = inputs[active.front().second];
+    const double span = std::min(p.end_m, len_m) - std::clamp(p.position_m, 0.0, len_m);
+    q_lat -= p.flow_m3s / span;
+    for (std::size_t c = 0; c < src_lat.size(); ++c) src_lat[c] -= p.load_gs[c] / span;
+    active.erase(active.begin());
+    return active.empty();
+}
+
+/// Down a reach of length len_m from point to point: the ends of spread inputs, the inputs in[ii..ie) and the
+/// observations ob[oi..oe) (indices into inputs and obs, by position). Before each point x, ahead(min(x, len_m));
+/// then advance(x) and one of leave() (a spread input ends), join(input, x) (inputs before observations at the
+/// same point, so a section there sees them mixed) or observe(observation, x); at last advance(len_m).
+template <class In, class Ob, class Ahead, class Advance, class Leave, class Join, class Observe>
+void march(const std::vector<In>& inputs, const std::int32_t* ii, const std::int32_t* ie, const std::vector<Ob>& obs,
+           const std::int32_t* oi, const std::int32_t* oe, double len_m, const Spreads& active, Ahead&& ahead,
+           Advance&& advance, Leave&& leave, Join&& join, Observe&& observe) {
+    constexpr double kBeyond = 1e300;
+    while (true) {
+        const double xa = active.empty() ? kBeyond : active.front().first;
+        const double xi = ii < ie ? std::clamp(inputs[*ii].position_m, 0.0, len_m) : kBeyond;
+        const double xo = oi < oe ? std::clamp(obs[*oi].position_m, 0.0, len_m) : kBeyond;
+        const double xn = std::min({xa, xi, xo});
+        ahead(std::min(xn, len_m));
+        if (xn > len_m) break;
+        advance(xn);
+        if (xa == xn) leave();
+        else if (xi == xn) join(*ii++, xn);
+        else observe(*oi++, xn);
+    }
+    advance(len_m);
+}
+
+/// Routes the tasks of a partition on all cores, route(task, totals) each into totals of its own, added to total in
+/// task order (so the sums do not depend on the threads); rethrows a task's error. The caller routes the trunk.
+template <class Totals, class Route>
+void route_tasks(const Partition& part, Totals& total, Route&& route) {
+    std::vector<Totals> task_totals(part.tasks.size());
+    std::vector<std::exception_ptr> errors(part.tasks.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, part.tasks.size(), 1), [&](const auto& range) {
+        for (std::size_t k = range.begin(); k != range.end(); ++k) try {
+                route(part.tasks[k], task_totals[k]);
+            } catch (...) {
+                errors[k] = std::current_exception();
+            }
+    });
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+    for (const auto& t : task_totals) total.add(t);
+}
+
+}  // namespace qingliu::reaches::detail
