@@ -234,6 +234,12 @@ def swmm_outlet_means(rpt):
     raise RuntimeError("no row for the outfall OUT in the Outfall Loading Summary of " + rpt)
 
 
+def children_cpu_s():
+    """Processor time (user + system) of the finished child processes so far, in seconds."""
+    t = os.times()
+    return t.children_user + t.children_system
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reaches", type=int, default=1000)
@@ -263,30 +269,32 @@ def main():
     if os.path.exists(store):
         os.remove(store)
     q_out = os.path.join(out, "qingliu")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), children_cpu_s()
     # the recorded year (the gauge factor as SWMM gets it), not a design year scaled to the design flow
     r = subprocess.run([a.qingliu, "-q", "--store", store, "dynamic", case_dir, "--out", q_out, "--recorded-year"])
-    tq = time.perf_counter() - t0
+    tq, cq = time.perf_counter() - t0, children_cpu_s() - c0
     if r.returncode != 0:
         print("qingliu dynamic failed (exit %d)" % r.returncode)
         return 1
     mq = qingliu_outlet_means(os.path.join(q_out, "daily_sections.csv"))
-    print("qingliu dynamic, end to end: %.2f s" % tq)
+    print("qingliu dynamic, end to end: %.2f s wall, %.2f s processor" % (tq, cq))
     print("  outlet flow-weighted means (mg/L): " + ", ".join("%s %.4f" % (k, mq[k]) for k, _ in POLLUTANTS))
     if not a.runswmm:
         print("no runswmm given (--runswmm or RUNSWMM): SWMM not run")
         return 0
     rpt, bin_ = os.path.join(out, "model.rpt"), os.path.join(out, "model.out")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), children_cpu_s()
     r = subprocess.run(a.runswmm.split() + [inp, rpt, bin_], stdout=subprocess.DEVNULL)
-    ts = time.perf_counter() - t0
+    ts, cs = time.perf_counter() - t0, children_cpu_s() - c0
     if r.returncode != 0:
         print("runswmm failed (exit %d); see %s" % (r.returncode, rpt))
         return 1
     ms = swmm_outlet_means(rpt)
-    print("SWMM 5, end to end: %.2f s" % ts)
+    print("SWMM 5, end to end: %.2f s wall, %.2f s processor" % (ts, cs))
     print("  outlet flow-weighted means (mg/L): " + ", ".join("%s %.4f" % (k, ms[k]) for k, _ in POLLUTANTS))
-    print("SWMM / qingliu time: %.1fx (target >= 100x: %.2f of it)" % (ts / tq, ts / tq / 100.0))
+    # ratio to the target (at least 100x SWMM), as every benchmark prints it: below 1 is met
+    print("SWMM / qingliu: %.1fx wall (ratio to the 100x target %.2f), %.1fx processor (ratio %.2f)"
+          % (ts / tq, 100.0 * tq / ts, cs / cq, 100.0 * cq / cs))
     print("outlet means, qingliu / SWMM - 1: " + ", ".join("%s %+.2f %%" % (k, 100.0 * (mq[k] / ms[k] - 1.0)) for k, _ in POLLUTANTS))
     return 0
 

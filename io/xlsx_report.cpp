@@ -3,6 +3,7 @@
 #include "io/export_tables.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -210,6 +211,142 @@ static void remove_orphaned_temporaries(const fs::path& dir) {
     }
 }
 
+namespace {
+
+// The workbook's cell formats: the three header rows, the class cells, and number formats made on first use.
+struct Formats {
+    lxw_workbook* wb;
+    lxw_format *head_zh, *head_en, *head_key;
+    std::array<lxw_format*, 7> cls{};  // 1..6
+    std::map<std::string, lxw_format*> numbers;
+
+    explicit Formats(lxw_workbook* book) : wb(book) {
+        head_zh = workbook_add_format(wb);
+        format_set_bold(head_zh);
+        format_set_pattern(head_zh, LXW_PATTERN_SOLID);
+        format_set_bg_color(head_zh, 0xDDE6EF);
+        format_set_border(head_zh, LXW_BORDER_THIN);
+        head_en = workbook_add_format(wb);
+        format_set_italic(head_en);
+        format_set_pattern(head_en, LXW_PATTERN_SOLID);
+        format_set_bg_color(head_en, 0xEEF2F6);
+        format_set_border(head_en, LXW_BORDER_THIN);
+        head_key = workbook_add_format(wb);
+        format_set_font_color(head_key, 0x5B6570);
+        format_set_font_size(head_key, 9);
+        format_set_bottom(head_key, LXW_BORDER_MEDIUM);
+        for (int c = 1; c <= 6; ++c) {
+            cls[c] = workbook_add_format(wb);
+            format_set_pattern(cls[c], LXW_PATTERN_SOLID);
+            format_set_bg_color(cls[c], colour(report::class_colour(c)));
+            format_set_font_color(cls[c], c == 1 || c == 3 || c == 6 ? 0xFFFFFF : 0x222222);
+            format_set_bold(cls[c]);
+            format_set_align(cls[c], LXW_ALIGN_CENTER);
+        }
+    }
+    lxw_format* number(const char* f) {
+        auto& slot = numbers[f];
+        if (!slot) {
+            slot = workbook_add_format(wb);
+            format_set_num_format(slot, f);
+        }
+        return slot;
+    }
+};
+
+// Progress over the lines of all tables.
+struct RowProgress {
+    const std::function<void(double)>& report;
+    std::size_t total = 0, done = 0;
+    void row() {
+        if (report && ++done % 4096 == 0) report(static_cast<double>(done) / static_cast<double>(total + 1));
+    }
+};
+
+// One sheet of a CSV table: three header rows (Chinese, English, the CSV column name), then the rows, numbers stored as
+// numbers and classes coloured; columns sized to their text, the header frozen and filtered.
+void write_table_sheet(Formats& fm, const std::string& name, const std::string& text, RowProgress& progress) {
+    const auto rows = parse_csv_text(text);
+    if (rows.empty()) return;
+    const auto& cols = rows.front();
+    lxw_worksheet* ws = workbook_add_worksheet(fm.wb, xlsx_sheet_name(name).c_str());
+    if (!ws) throw OutputError("report.xlsx: cannot add the sheet of " + name);
+    std::vector<Kind> kinds;
+    std::vector<lxw_format*> formats;
+    std::vector<double> width;
+    std::vector<Label> labels;
+    for (lxw_col_t c = 0; c < cols.size(); ++c) {
+        labels.push_back(label_of(cols[c]));
+        kinds.push_back(kind_of(cols[c]));
+        formats.push_back(kinds.back() == Kind::Number ? fm.number(number_format(cols[c])) : nullptr);
+        width.push_back(std::max({display_width(labels[c].zh), display_width(labels[c].en), display_width(cols[c]) * 0.9}));
+    }
+    // row by row: constant-memory mode writes each row out when the next one starts
+    for (lxw_col_t c = 0; c < cols.size(); ++c) check(worksheet_write_string(ws, 0, c, labels[c].zh.c_str(), fm.head_zh), name);
+    for (lxw_col_t c = 0; c < cols.size(); ++c) check(worksheet_write_string(ws, 1, c, labels[c].en.c_str(), fm.head_en), name);
+    for (lxw_col_t c = 0; c < cols.size(); ++c) check(worksheet_write_string(ws, 2, c, cols[c].c_str(), fm.head_key), name);
+    lxw_row_t r = 3;
+    for (std::size_t i = 1; i < rows.size(); ++i, ++r) {
+        progress.row();
+        for (lxw_col_t c = 0; c < rows[i].size() && c < cols.size(); ++c) {
+            const std::string& v = rows[i][c];
+            if (v.empty()) continue;
+            double x = 0.0;
+            if (kinds[c] == Kind::Number && parse_double(v, x)) {
+                check(worksheet_write_number(ws, r, c, x, formats[c]), name);
+                if (i < 2000) width[c] = std::max(width[c], std::log10(std::max(std::abs(x), 1.0)) + 6.0);
+            } else {
+                const int cls = kinds[c] == Kind::Class ? class_of(v) : 0;
+                check(worksheet_write_string(ws, r, c, v.c_str(), cls ? fm.cls[cls] : nullptr), name);
+                if (i < 2000) width[c] = std::max(width[c], display_width(v));
+            }
+        }
+    }
+    for (lxw_col_t c = 0; c < cols.size(); ++c)
+        check(worksheet_set_column(ws, c, c, std::clamp(width[c] + 1.5, 6.0, 60.0), nullptr), name);
+    worksheet_freeze_panes(ws, 3, 0);
+    check(worksheet_autofilter(ws, 2, 0, std::max<lxw_row_t>(r - 1, 2), static_cast<lxw_col_t>(cols.size() - 1)), name);
+}
+
+// The last sheet: case, run, date, version, how the sheets are laid out, and the class colours.
+void write_about_sheet(Formats& fm, const XlsxInfo& info) {
+    lxw_worksheet* about = workbook_add_worksheet(fm.wb, "说明 About");
+    if (!about) throw OutputError("report.xlsx: cannot add the sheet 说明 About");
+    const std::vector<std::pair<std::string, std::string>> meta = {
+        {"案例 Case", info.case_name + (info.case_name_en.empty() ? "" : " / " + info.case_name_en)},
+        {"运行 Run", info.run},
+        {"时间 Created (UTC)", info.created_utc},
+        {"版本 Version", "qingliu " + info.version},
+        {"表 Sheets", "每表三行表头：中文、英文、CSV列名；数值按数值存储。 Three header rows per sheet: Chinese, English, the "
+                      "CSV column name; numbers are stored as numbers, as in the CSV files of the same report."},
+    };
+    lxw_row_t r = 0;
+    for (const auto& [k, v] : meta) {
+        check(worksheet_write_string(about, r, 0, k.c_str(), fm.head_zh), "about");
+        check(worksheet_write_string(about, r++, 1, v.c_str(), nullptr), "about");
+    }
+    ++r;
+    check(worksheet_write_string(about, r++, 0, "水质类别 Class (GB 3838-2002)", fm.head_zh), "about");
+    for (int c = 1; c <= 6; ++c) {
+        check(worksheet_write_string(about, r, 0, reaches::class_roman(c).c_str(), fm.cls[c]), "about");
+        const std::string l = reaches::class_label_zh(c) + " / " + reaches::class_label_en(c);
+        check(worksheet_write_string(about, r++, 1, l.c_str(), nullptr), "about");
+    }
+    worksheet_set_column(about, 0, 0, 26, nullptr);
+    worksheet_set_column(about, 1, 1, 90, nullptr);
+}
+
+// The bytes of the written file (the caller removes it).
+std::string read_back(const fs::path& tmp) {
+    std::ifstream f(tmp, std::ios::binary);
+    if (!f) throw OutputError("report.xlsx: cannot read back " + tmp.string());
+    std::ostringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
 std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::string>>& csv_tables, const XlsxInfo& info,
                               const std::function<void(double)>& progress) {
     // libxlsxwriter writes files: a private temporary, read back and removed
@@ -237,118 +374,17 @@ std::string report_xlsx_bytes(const std::vector<std::pair<std::string, std::stri
         props.comments = app.data();
         workbook_set_properties(b.wb, &props);
 
-        lxw_format* head_zh = workbook_add_format(b.wb);
-        format_set_bold(head_zh);
-        format_set_pattern(head_zh, LXW_PATTERN_SOLID);
-        format_set_bg_color(head_zh, 0xDDE6EF);
-        format_set_border(head_zh, LXW_BORDER_THIN);
-        lxw_format* head_en = workbook_add_format(b.wb);
-        format_set_italic(head_en);
-        format_set_pattern(head_en, LXW_PATTERN_SOLID);
-        format_set_bg_color(head_en, 0xEEF2F6);
-        format_set_border(head_en, LXW_BORDER_THIN);
-        lxw_format* head_key = workbook_add_format(b.wb);
-        format_set_font_color(head_key, 0x5B6570);
-        format_set_font_size(head_key, 9);
-        format_set_bottom(head_key, LXW_BORDER_MEDIUM);
-        std::map<std::string, lxw_format*> num_formats;
-        auto num_format = [&](const char* f) {
-            auto& slot = num_formats[f];
-            if (!slot) {
-                slot = workbook_add_format(b.wb);
-                format_set_num_format(slot, f);
-            }
-            return slot;
-        };
-        std::array<lxw_format*, 7> class_format{};
-        for (int c = 1; c <= 6; ++c) {
-            class_format[c] = workbook_add_format(b.wb);
-            format_set_pattern(class_format[c], LXW_PATTERN_SOLID);
-            format_set_bg_color(class_format[c], colour(report::class_colour(c)));
-            format_set_font_color(class_format[c], c == 1 || c == 3 || c == 6 ? 0xFFFFFF : 0x222222);
-            format_set_bold(class_format[c]);
-            format_set_align(class_format[c], LXW_ALIGN_CENTER);
-        }
-
-        std::size_t total_rows = 0, done_rows = 0;  // progress: lines of all tables
-        for (const auto& t : csv_tables) total_rows += static_cast<std::size_t>(std::count(t.second.begin(), t.second.end(), '\n'));
-        for (const auto& [name, text] : csv_tables) {
-            const auto rows = parse_csv_text(text);
-            if (rows.empty()) continue;
-            const auto& cols = rows.front();
-            lxw_worksheet* ws = workbook_add_worksheet(b.wb, xlsx_sheet_name(name).c_str());
-            if (!ws) throw OutputError("report.xlsx: cannot add the sheet of " + name);
-            std::vector<Kind> kinds;
-            std::vector<lxw_format*> formats;
-            std::vector<double> width;
-            std::vector<Label> labels;
-            for (lxw_col_t c = 0; c < cols.size(); ++c) {
-                labels.push_back(label_of(cols[c]));
-                kinds.push_back(kind_of(cols[c]));
-                formats.push_back(kinds.back() == Kind::Number ? num_format(number_format(cols[c])) : nullptr);
-                width.push_back(std::max({display_width(labels[c].zh), display_width(labels[c].en), display_width(cols[c]) * 0.9}));
-            }
-            // row by row: constant-memory mode writes each row out when the next one starts
-            for (lxw_col_t c = 0; c < cols.size(); ++c) check(worksheet_write_string(ws, 0, c, labels[c].zh.c_str(), head_zh), name);
-            for (lxw_col_t c = 0; c < cols.size(); ++c) check(worksheet_write_string(ws, 1, c, labels[c].en.c_str(), head_en), name);
-            for (lxw_col_t c = 0; c < cols.size(); ++c) check(worksheet_write_string(ws, 2, c, cols[c].c_str(), head_key), name);
-            lxw_row_t r = 3;
-            for (std::size_t i = 1; i < rows.size(); ++i, ++r) {
-                if (progress && ++done_rows % 4096 == 0) progress(static_cast<double>(done_rows) / static_cast<double>(total_rows + 1));
-                for (lxw_col_t c = 0; c < rows[i].size() && c < cols.size(); ++c) {
-                    const std::string& v = rows[i][c];
-                    if (v.empty()) continue;
-                    double x = 0.0;
-                    if (kinds[c] == Kind::Number && parse_double(v, x)) {
-                        check(worksheet_write_number(ws, r, c, x, formats[c]), name);
-                        if (i < 2000) width[c] = std::max(width[c], std::log10(std::max(std::abs(x), 1.0)) + 6.0);
-                    } else {
-                        const int cls = kinds[c] == Kind::Class ? class_of(v) : 0;
-                        check(worksheet_write_string(ws, r, c, v.c_str(), cls ? class_format[cls] : nullptr), name);
-                        if (i < 2000) width[c] = std::max(width[c], display_width(v));
-                    }
-                }
-            }
-            for (lxw_col_t c = 0; c < cols.size(); ++c)
-                check(worksheet_set_column(ws, c, c, std::clamp(width[c] + 1.5, 6.0, 60.0), nullptr), name);
-            worksheet_freeze_panes(ws, 3, 0);
-            check(worksheet_autofilter(ws, 2, 0, std::max<lxw_row_t>(r - 1, 2), static_cast<lxw_col_t>(cols.size() - 1)), name);
-        }
-
-        lxw_worksheet* about = workbook_add_worksheet(b.wb, "说明 About");
-        if (!about) throw OutputError("report.xlsx: cannot add the sheet 说明 About");
-        const std::vector<std::pair<std::string, std::string>> meta = {
-            {"案例 Case", info.case_name + (info.case_name_en.empty() ? "" : " / " + info.case_name_en)},
-            {"运行 Run", info.run},
-            {"时间 Created (UTC)", info.created_utc},
-            {"版本 Version", "qingliu " + info.version},
-            {"表 Sheets", "每表三行表头：中文、英文、CSV列名；数值按数值存储。 Three header rows per sheet: Chinese, English, the "
-                          "CSV column name; numbers are stored as numbers, as in the CSV files of the same report."},
-        };
-        lxw_row_t r = 0;
-        for (const auto& [k, v] : meta) {
-            check(worksheet_write_string(about, r, 0, k.c_str(), head_zh), "about");
-            check(worksheet_write_string(about, r++, 1, v.c_str(), nullptr), "about");
-        }
-        ++r;
-        check(worksheet_write_string(about, r++, 0, "水质类别 Class (GB 3838-2002)", head_zh), "about");
-        for (int c = 1; c <= 6; ++c) {
-            check(worksheet_write_string(about, r, 0, reaches::class_roman(c).c_str(), class_format[c]), "about");
-            const std::string l = reaches::class_label_zh(c) + " / " + reaches::class_label_en(c);
-            check(worksheet_write_string(about, r++, 1, l.c_str(), nullptr), "about");
-        }
-        worksheet_set_column(about, 0, 0, 26, nullptr);
-        worksheet_set_column(about, 1, 1, 90, nullptr);
+        Formats fm(b.wb);
+        RowProgress rows{progress};
+        for (const auto& t : csv_tables) rows.total += static_cast<std::size_t>(std::count(t.second.begin(), t.second.end(), '\n'));
+        for (const auto& [name, text] : csv_tables) write_table_sheet(fm, name, text, rows);
+        write_about_sheet(fm, info);
 
         lxw_workbook* wb = b.wb;
         b.wb = nullptr;
         check(workbook_close(wb), "writing " + tmp.string());
     }
-    std::ifstream f(tmp, std::ios::binary);
-    if (!f) throw OutputError("report.xlsx: cannot read back " + tmp.string());
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
+    return read_back(tmp);
 }
 
 std::string report_xlsx_bytes(const report::ReportData& d, const std::vector<std::pair<std::string, std::string>>& extra_tables,

@@ -13,72 +13,90 @@
 
 namespace qingliu::report::html {
 
+namespace {
+
+// The opening tag of a chart: its class, its view box, the name of its downloads (`file`) and the titles written above
+// it in its downloads.
+std::string svg_open(const std::string& cls, const std::string& width, const std::string& height, const std::string& file,
+                     const std::string& title_zh, const std::string& title_en) {
+    return "<svg class=\"chart " + cls + "\" viewBox=\"0 0 " + width + " " + height +
+           "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" data-file=\"" + esc(file) + "\" data-title-zh=\"" + esc(title_zh) +
+           "\" data-title-en=\"" + esc(title_en) + "\">";
+}
+
 // ------------------------------------------------------------------------------------------------ profile charts
 
-std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const std::vector<Series>& series,
-                          const std::vector<std::pair<double, const SectionResult*>>& secs) {
-    const double W = 720, H = 296, ml = 58, mr = 44, mt = 42, mb = 42;
-    const double pw = W - ml - mr, ph = H - mt - mb;
-    double ymax = 0.0;
-    for (const auto& s : series)
-        for (auto [x, y] : s.xy) ymax = std::max(ymax, y);
-    for (const auto& [x, s] : secs) ymax = std::max(ymax, s->conc_mgL[k]);
-    // Monte Carlo 5-95 % bands at the sections, per scenario that has them (report/montecarlo.hpp)
-    struct Band {
-        std::size_t scen;
-        double x;
-        const MonteCarloRow* row;
-    };
+// The frame of a profile chart: the plot area inside the margins and the scales of river km and mg/L.
+struct ProfileFrame {
+    static constexpr double W = 720, H = 296, ml = 58, mr = 44, mt = 42, mb = 42;
+    static constexpr double pw = W - ml - mr, ph = H - mt - mb;
+    double xmax = 1e-3, ymax = 0.0;
+    double X(double x) const { return ml + pw * x / xmax; }
+    double Y(double y) const { return mt + ph * (1.0 - std::min(y, ymax) / ymax); }
+};
+
+// A Monte Carlo 5-95 % band at a section, for one scenario that has them (report/montecarlo.hpp).
+struct Band {
+    std::size_t scen;
+    double x;
+    const MonteCarloRow* row;
+};
+
+std::vector<Band> profile_bands(const ReportData& d, const std::vector<std::pair<double, const SectionResult*>>& secs) {
     std::vector<Band> bands;
     if (d.montecarlo)
         for (std::size_t i = 0; i < d.scenarios.size(); ++i)
             for (const auto& [x, s] : secs)
                 for (const auto& r : d.montecarlo->rows)
-                    if (r.scenario == d.scenarios[i].id && r.section_id == s->id) {
-                        bands.push_back({i, x, &r});
-                        ymax = std::max(ymax, r.p95_mgL[k]);
-                    }
-    ymax = std::max(ymax * 1.12, limit_of(d, k, 3) * 1.15);
-    const double xmax = std::max(ax.length_km, 1e-3);
-    auto X = [&](double x) { return ml + pw * x / xmax; };
-    auto Y = [&](double y) { return mt + ph * (1.0 - std::min(y, ymax) / ymax); };
-    const std::string pk(key(kConstituents[k])), river_en = english_or(ax.reaches.empty() ? "" : d.network[ax.reaches.front()].river_en, ax.river);
-    std::string o = "<svg class=\"chart profile\" viewBox=\"0 0 " + num(W) + " " + num(H) +
-                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" data-file=\"profile_" + esc(ax.river + "_" + pk) +
-                    "\" data-title-zh=\"" + esc(ax.river + " " + std::string(label_zh(kConstituents[k])) + " " + std::string(label_en(kConstituents[k])) + " mg/L") +
-                    "\" data-title-en=\"" + esc(river_en + ": " + std::string(label_en(kConstituents[k])) + ", mg/L") + "\">";
-    // class bands (GB 3838-2002 limits)
+                    if (r.scenario == d.scenarios[i].id && r.section_id == s->id) bands.push_back({i, x, &r});
+    return bands;
+}
+
+// Class bands (GB 3838-2002 limits) behind the plot, with their numerals at the right.
+std::string profile_class_bands(const ProfileFrame& f, const ReportData& d, int k) {
+    std::string o;
     double lo = 0.0;
     for (int c = 1; c <= 6; ++c) {
-        const double hi = c <= 5 ? limit_of(d, k, c) : ymax;
-        if (hi > lo && lo < ymax) {
-            const double y0 = Y(std::min(hi, ymax)), y1 = Y(lo);
-            o += "<rect x=\"" + fixed(ml, 1) + "\" y=\"" + fixed(y0, 1) + "\" width=\"" + fixed(pw, 1) + "\" height=\"" +
+        const double hi = c <= 5 ? limit_of(d, k, c) : f.ymax;
+        if (hi > lo && lo < f.ymax) {
+            const double y0 = f.Y(std::min(hi, f.ymax)), y1 = f.Y(lo);
+            o += "<rect x=\"" + fixed(f.ml, 1) + "\" y=\"" + fixed(y0, 1) + "\" width=\"" + fixed(f.pw, 1) + "\" height=\"" +
                  fixed(y1 - y0, 1) + "\" fill=\"" + class_colour(c) + "\" fill-opacity=\"0.17\"><title>" +
                  esc(reaches::class_label_zh(c) + " " + reaches::class_label_en(c)) + "</title></rect>";
             if (y1 - y0 > 11)
-                o += "<text class=\"band\" x=\"" + fixed(W - mr + 4, 1) + "\" y=\"" + fixed((y0 + y1) / 2 + 4, 1) + "\" fill=\"" +
+                o += "<text class=\"band\" x=\"" + fixed(f.W - f.mr + 4, 1) + "\" y=\"" + fixed((y0 + y1) / 2 + 4, 1) + "\" fill=\"" +
                      class_colour(c) + "\">" + esc(reaches::class_roman(c)) + "</text>";
         }
         lo = hi;
     }
-    // axes and ticks
-    const double ys = nice_step(ymax, 5), xs = nice_step(xmax, 8);
-    for (double y = 0.0; y <= ymax + 1e-12; y += ys)
-        o += "<line class=\"grid\" x1=\"" + fixed(ml, 1) + "\" x2=\"" + fixed(ml + pw, 1) + "\" y1=\"" + fixed(Y(y), 1) + "\" y2=\"" +
-             fixed(Y(y), 1) + "\"/><text class=\"tick\" x=\"" + fixed(ml - 5, 1) + "\" y=\"" + fixed(Y(y) + 4, 1) +
+    return o;
+}
+
+// Grid, ticks, frame and axis titles.
+std::string profile_axes(const ProfileFrame& f, int k) {
+    std::string o;
+    const double ys = nice_step(f.ymax, 5), xs = nice_step(f.xmax, 8);
+    for (double y = 0.0; y <= f.ymax + 1e-12; y += ys)
+        o += "<line class=\"grid\" x1=\"" + fixed(f.ml, 1) + "\" x2=\"" + fixed(f.ml + f.pw, 1) + "\" y1=\"" + fixed(f.Y(y), 1) + "\" y2=\"" +
+             fixed(f.Y(y), 1) + "\"/><text class=\"tick\" x=\"" + fixed(f.ml - 5, 1) + "\" y=\"" + fixed(f.Y(y) + 4, 1) +
              "\" text-anchor=\"end\">" + tick_text(y, ys) + "</text>";
-    for (double x = 0.0; x <= xmax + 1e-9; x += xs)
-        o += "<text class=\"tick\" x=\"" + fixed(X(x), 1) + "\" y=\"" + fixed(mt + ph + 15, 1) + "\" text-anchor=\"middle\">" +
+    for (double x = 0.0; x <= f.xmax + 1e-9; x += xs)
+        o += "<text class=\"tick\" x=\"" + fixed(f.X(x), 1) + "\" y=\"" + fixed(f.mt + f.ph + 15, 1) + "\" text-anchor=\"middle\">" +
              tick_text(x, xs) + "</text>";
-    o += "<rect class=\"frame\" x=\"" + fixed(ml, 1) + "\" y=\"" + fixed(mt, 1) + "\" width=\"" + fixed(pw, 1) + "\" height=\"" +
-         fixed(ph, 1) + "\"/>";
-    o += "<text class=\"axis\" x=\"" + fixed(ml + pw / 2, 1) + "\" y=\"" + fixed(H - 6, 1) +
+    o += "<rect class=\"frame\" x=\"" + fixed(f.ml, 1) + "\" y=\"" + fixed(f.mt, 1) + "\" width=\"" + fixed(f.pw, 1) + "\" height=\"" +
+         fixed(f.ph, 1) + "\"/>";
+    o += "<text class=\"axis\" x=\"" + fixed(f.ml + f.pw / 2, 1) + "\" y=\"" + fixed(f.H - 6, 1) +
          "\" text-anchor=\"middle\"><tspan class=\"zh\">距河源 km</tspan><tspan class=\"en\">distance from source, km</tspan></text>";
-    o += "<text class=\"axis\" x=\"12\" y=\"" + fixed(mt + ph / 2, 1) + "\" text-anchor=\"middle\" transform=\"rotate(-90 12 " +
-         fixed(mt + ph / 2, 1) + ")\">" + std::string(label_en(kConstituents[k])) + " mg/L</text>";
-    // sections: labels above the plot, centred on their line but kept inside the chart, on two rows so that
-    // neighbours do not overlap (a label that fits neither row goes to the emptier one)
+    o += "<text class=\"axis\" x=\"12\" y=\"" + fixed(f.mt + f.ph / 2, 1) + "\" text-anchor=\"middle\" transform=\"rotate(-90 12 " +
+         fixed(f.mt + f.ph / 2, 1) + ")\">" + std::string(label_en(kConstituents[k])) + " mg/L</text>";
+    return o;
+}
+
+// Sections: a dashed line, the name above the plot, the target limit as a short red bar and the value as a dot.
+std::string profile_sections(const ProfileFrame& f, const ReportData& d, int k,
+                             const std::vector<std::pair<double, const SectionResult*>>& secs) {
+    // labels centred on their line but kept inside the chart, on two rows so that neighbours do not overlap (a label
+    // that fits neither row goes to the emptier one)
     std::vector<std::size_t> by_x(secs.size());
     for (std::size_t i = 0; i < secs.size(); ++i) by_x[i] = i;
     std::stable_sort(by_x.begin(), by_x.end(), [&](std::size_t a, std::size_t b) { return secs[a].first < secs[b].first; });
@@ -88,34 +106,40 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
         const auto& [x, s] = secs[i];
         double w = 0.0;
         const std::string t = label_tspans(s->name, english_or(s->name_en, s->name), 11.0, &w);
-        const double left = std::clamp(X(x) - w / 2, 2.0, W - 2.0 - w);
+        const double left = std::clamp(f.X(x) - w / 2, 2.0, f.W - 2.0 - w);
         const int row = left >= row_end[0] + 4 ? 0 : left >= row_end[1] + 4 ? 1 : row_end[0] <= row_end[1] ? 0 : 1;
         row_end[row] = left + w;
-        labels[i] = "<text class=\"seclabel\" x=\"" + fixed(left, 1) + "\" y=\"" + fixed(row == 0 ? mt - 22 : mt - 7, 1) + "\">" + t + "</text>";
+        labels[i] = "<text class=\"seclabel\" x=\"" + fixed(left, 1) + "\" y=\"" + fixed(row == 0 ? f.mt - 22 : f.mt - 7, 1) + "\">" + t + "</text>";
     }
+    std::string o;
     for (std::size_t i = 0; i < secs.size(); ++i) {
         const auto& [x, s] = secs[i];
-        o += "<line class=\"secline\" x1=\"" + fixed(X(x), 1) + "\" x2=\"" + fixed(X(x), 1) + "\" y1=\"" + fixed(mt, 1) + "\" y2=\"" +
-             fixed(mt + ph, 1) + "\"/>";
+        o += "<line class=\"secline\" x1=\"" + fixed(f.X(x), 1) + "\" x2=\"" + fixed(f.X(x), 1) + "\" y1=\"" + fixed(f.mt, 1) + "\" y2=\"" +
+             fixed(f.mt + f.ph, 1) + "\"/>";
         o += labels[i];
-        // target limit of the section as a short bar
         const double lim = limit_of(d, k, s->target_class);
-        if (lim < ymax)
-            o += "<line class=\"target\" x1=\"" + fixed(X(x) - 9, 1) + "\" x2=\"" + fixed(X(x) + 9, 1) + "\" y1=\"" + fixed(Y(lim), 1) +
-                 "\" y2=\"" + fixed(Y(lim), 1) + "\"><title>" + esc("目标 target " + reaches::class_roman(s->target_class) + " " +
-                                                                   fixed(lim, conc_digits(k)) + " mg/L") + "</title></line>";
-        o += "<circle cx=\"" + fixed(X(x), 1) + "\" cy=\"" + fixed(Y(s->conc_mgL[k]), 1) + "\" r=\"5\" fill=\"" +
+        if (lim < f.ymax)
+            o += "<line class=\"target\" x1=\"" + fixed(f.X(x) - 9, 1) + "\" x2=\"" + fixed(f.X(x) + 9, 1) + "\" y1=\"" + fixed(f.Y(lim), 1) +
+                 "\" y2=\"" + fixed(f.Y(lim), 1) + "\"><title>" + esc("目标 target " + reaches::class_roman(s->target_class) + " " +
+                                                                       fixed(lim, conc_digits(k)) + " mg/L") + "</title></line>";
+        o += "<circle cx=\"" + fixed(f.X(x), 1) + "\" cy=\"" + fixed(f.Y(s->conc_mgL[k]), 1) + "\" r=\"5\" fill=\"" +
              class_colour(s->cls[k]) + "\" stroke=\"#222\"><title>" +
              esc(s->name + ": " + fixed(s->conc_mgL[k], conc_digits(k)) + " mg/L, " + reaches::class_label_zh(s->cls[k])) +
              "</title></circle>";
     }
-    // the bands: a bar from the 5 % to the 95 % quantile in the scenario's colour beside the section's dot (left of it
-    // near the right end); the page's script sets them side by side, 7 px apart, for the scenarios shown (data-side is
-    // the direction). The exact values in data-p5 / data-p95 (mg/L).
+    return o;
+}
+
+// The bands: a bar from the 5 % to the 95 % quantile in the scenario's colour beside the section's dot (left of it
+// near the right end); the page's script sets them side by side, 7 px apart, for the scenarios shown (data-side is
+// the direction). The exact values in data-p5 / data-p95 (mg/L). Then the chart's own legend entry (kept when the
+// chart is downloaded alone).
+std::string profile_bands_svg(const ProfileFrame& f, const ReportData& d, int k, const std::vector<Band>& bands) {
+    std::string o;
     for (const auto& b : bands) {
-        const int side = X(b.x) > ml + pw - 40.0 ? -1 : 1;
-        const double cx = X(b.x);
-        const double y5 = Y(b.row->p5_mgL[k]), y95 = Y(b.row->p95_mgL[k]);
+        const int side = f.X(b.x) > f.ml + f.pw - 40.0 ? -1 : 1;
+        const double cx = f.X(b.x);
+        const double y5 = f.Y(b.row->p5_mgL[k]), y95 = f.Y(b.row->p95_mgL[k]);
         const std::string col = scen_colour(b.scen);
         o += "<g class=\"mcband\" data-scen=\"" + esc(d.scenarios[b.scen].id) + "\" data-section=\"" + esc(b.row->section_id) +
              "\" data-p5=\"" + num(b.row->p5_mgL[k]) + "\" data-p95=\"" + num(b.row->p95_mgL[k]) + "\" data-side=\"" + std::to_string(side) +
@@ -129,26 +153,54 @@ std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const
              col + "\"/><line x1=\"" + fixed(cx - 4.0, 1) + "\" x2=\"" + fixed(cx + 4.0, 1) + "\" y1=\"" + fixed(y5, 1) + "\" y2=\"" +
              fixed(y5, 1) + "\" stroke=\"" + col + "\"/></g>";
     }
-    if (!bands.empty())  // the chart's own legend entry (kept when the chart is downloaded alone)
+    if (!bands.empty()) {
+        const double W = f.W, H = f.H, mr = f.mr;
         o += "<g class=\"mclegend\"><rect x=\"" + fixed(W - mr - 198, 1) + "\" y=\"" + fixed(H - 16, 1) +
              "\" width=\"6\" height=\"12\" fill=\"#111\" fill-opacity=\"0.28\"/><path d=\"M" + fixed(W - mr - 199, 1) + " " +
              fixed(H - 16, 1) + "h8M" + fixed(W - mr - 195, 1) + " " + fixed(H - 16, 1) + "v12M" + fixed(W - mr - 199, 1) + " " +
              fixed(H - 4, 1) + "h8\" stroke=\"#111\" fill=\"none\"/><text class=\"tick\" x=\"" + fixed(W - mr - 186, 1) + "\" y=\"" +
              fixed(H - 6, 1) + "\"><tspan class=\"zh\">蒙特卡洛 5–95 % 区间</tspan><tspan class=\"en\">Monte Carlo 5–95 % band</tspan></text></g>";
-    // one line per scenario
+    }
+    return o;
+}
+
+// One line per scenario.
+std::string profile_lines(const ProfileFrame& f, const ReportData& d, const std::vector<Series>& series) {
+    std::string o;
     for (std::size_t i = 0; i < series.size(); ++i) {
         if (series[i].xy.empty()) continue;
         std::string p;
         for (std::size_t j = 0; j < series[i].xy.size(); ++j)
-            p += (j ? "L" : "M") + fixed(X(series[i].xy[j].first), 1) + " " + fixed(Y(series[i].xy[j].second), 1);
+            p += (j ? "L" : "M") + fixed(f.X(series[i].xy[j].first), 1) + " " + fixed(f.Y(series[i].xy[j].second), 1);
         o += "<path class=\"series\" data-scen=\"" + esc(d.scenarios[i].id) + "\" data-name-zh=\"" + esc(scen_name_zh(d.scenarios[i])) +
              "\" data-name-en=\"" + esc(scen_name_en(d.scenarios[i])) + "\" d=\"" + p + "\" stroke=\"" + scen_colour(i) + "\"" +
              (i == 0 ? " stroke-width=\"2.6\"" : "") +
              (*scen_dash(i) ? std::string(" stroke-dasharray=\"") + scen_dash(i) + "\"" : std::string()) + "><title>" +
              esc(scen_name_zh(d.scenarios[i]) + " " + scen_name_en(d.scenarios[i])) + "</title></path>";
     }
-    return o + "</svg>";
+    return o;
 }
+
+}  // namespace
+
+std::string profile_chart(const RiverAxis& ax, int k, const ReportData& d, const std::vector<Series>& series,
+                          const std::vector<std::pair<double, const SectionResult*>>& secs) {
+    ProfileFrame f;
+    for (const auto& s : series)
+        for (auto [x, y] : s.xy) f.ymax = std::max(f.ymax, y);
+    for (const auto& [x, s] : secs) f.ymax = std::max(f.ymax, s->conc_mgL[k]);
+    const std::vector<Band> bands = profile_bands(d, secs);
+    for (const auto& b : bands) f.ymax = std::max(f.ymax, b.row->p95_mgL[k]);
+    f.ymax = std::max(f.ymax * 1.12, limit_of(d, k, 3) * 1.15);
+    f.xmax = std::max(ax.length_km, 1e-3);
+    const std::string pk(key(kConstituents[k])), river_en = english_or(ax.reaches.empty() ? "" : d.network[ax.reaches.front()].river_en, ax.river);
+    return svg_open("profile", num(f.W), num(f.H), "profile_" + ax.river + "_" + pk,
+                    ax.river + " " + std::string(label_zh(kConstituents[k])) + " " + std::string(label_en(kConstituents[k])) + " mg/L",
+                    river_en + ": " + std::string(label_en(kConstituents[k])) + ", mg/L") +
+           profile_class_bands(f, d, k) + profile_axes(f, k) + profile_sections(f, d, k, secs) + profile_bands_svg(f, d, k, bands) +
+           profile_lines(f, d, series) + "</svg>";
+}
+
 
 // ------------------------------------------------------------------------------------------ apportionment charts
 
@@ -156,9 +208,7 @@ std::string apportion_chart(const SectionApportionment& a, const std::string& fi
                             const std::string& title_en) {
     const double W = 720, barh = 20, gap = 10, ml = 64, mr = 130, mt = 6;
     const double H = mt + 3 * (barh + gap) + 4, pw = W - ml - mr;
-    std::string o = "<svg class=\"chart apportion\" viewBox=\"0 0 " + num(W) + " " + num(H) +
-                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" data-file=\"" + esc(file) + "\" data-title-zh=\"" + esc(title_zh) +
-                    "\" data-title-en=\"" + esc(title_en) + "\">";
+    std::string o = svg_open("apportion", num(W), num(H), file, title_zh, title_en);
     for (int k = 0; k < kNumConstituents; ++k) {
         const double y = mt + k * (barh + gap);
         o += "<text class=\"tick\" x=\"" + fixed(ml - 6, 1) + "\" y=\"" + fixed(y + barh * 0.7, 1) + "\" text-anchor=\"end\">" +
@@ -262,11 +312,9 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
         res.emplace(r.id, &r);
         qmax = std::max(qmax, r.flow_m3s);
     }
-    std::string o = "<svg class=\"chart map\" viewBox=\"0 0 " + num(W) + " " + fixed(H, 0) +
-                    "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" data-file=\"map_" + esc(s.id) + "\" data-title-zh=\"" +
-                    esc(d.case_name + " " + scen_name_zh(s)) + "\" data-title-en=\"" + esc(english_or(d.case_name_en, d.case_name) + ": " + scen_name_en(s)) +
-                    "\"><rect class=\"mapbg\" x=\"0\" y=\"0\" width=\"" + num(W) +
-                    "\" height=\"" + fixed(H, 0) + "\"/>";
+    std::string o = svg_open("map", num(W), fixed(H, 0), "map_" + s.id, d.case_name + " " + scen_name_zh(s),
+                             english_or(d.case_name_en, d.case_name) + ": " + scen_name_en(s)) +
+                    "<rect class=\"mapbg\" x=\"0\" y=\"0\" width=\"" + num(W) + "\" height=\"" + fixed(H, 0) + "\"/>";
     for (std::size_t r = 0; r < net.size() && r < L.reach_lines.size(); ++r) {
         const auto& line = L.reach_lines[r];
         if (line.size() < 2) continue;

@@ -1,4 +1,5 @@
-// Pieces shared by the HTML page (html.cpp) and its charts (html_charts.cpp). Internal to the report module.
+// Pieces shared by the HTML page (html.cpp and its parts, html_page.hpp) and its charts (html_charts.cpp), defined in
+// html_parts.cpp. Internal to the report module.
 #pragma once
 #include <string>
 #include <utility>
@@ -13,6 +14,8 @@ std::string esc(const std::string& s);
 /// Both languages; CSS shows one.
 std::string bi(const std::string& zh, const std::string& en);
 std::string class_bi(int cls);
+std::string type_zh(const std::string& t);
+std::string type_en(const std::string& t);
 std::string scen_name_zh(const Scenario& s);
 std::string scen_name_en(const Scenario& s);
 /// Index of the state variable k's figures and lines: its key ("cod").
@@ -41,6 +44,15 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s);
 std::string class_legend();
 /// A class in a table cell: "I" .. "V", "劣V" / "劣V (worse than V)".
 std::string class_cell_bi(int cls);
+/// Table cells: a number with `digits` decimals; a class coloured by class; a concentration of state variable k with
+/// its class as a bar at the left.
+std::string td_num(double v, int digits);
+std::string td_class(int cls);
+std::string td_conc(double v, int cls, int k);
+/// label_en of every state variable between open and close: "<th>COD</th><th>NH3-N</th>...".
+std::string label_cells(const std::string& open, const std::string& close);
+/// Cells of v * scale with each variable's decimals for loads (load_digits + extra_digits).
+std::string load_cells(const PerConstituent& v, int extra_digits, double scale = 1.0);
 /// Section label drawn in a chart: Chinese and English tspans; `width_px` gets the wider one's estimated width.
 std::string label_tspans(const std::string& zh, const std::string& en, double font_px, double* width_px);
 

@@ -3,6 +3,7 @@
 // count.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -89,6 +90,65 @@ TEST_CASE("shipped cases: reach lines are longitude/latitude, lengths agree with
             CHECK(lc.reach_line_length_m[r - 1] == Approx(geodesic).epsilon(0.005));
         }
     }
+}
+
+TEST_CASE("shipped cases: points cited as vertices of the GSHHG extract are its vertices; derived points lie on it",
+          "[geography]") {
+    // every [lon, lat] pair of tests/data/network/gshhg_wdbii_rivers.geojson, kept per feature as a polyline
+    const std::string gj = read_file(source_dir() / "tests/data/network/gshhg_wdbii_rivers.geojson");
+    std::vector<std::vector<LonLat>> lines;
+    for (std::size_t at = gj.find("\"coordinates\""); at != std::string::npos; at = gj.find("\"coordinates\"", at + 1)) {
+        const std::size_t end = gj.find("]]", at);
+        REQUIRE(end != std::string::npos);
+        std::vector<LonLat> l;
+        for (std::size_t p = gj.find('[', gj.find('[', at) + 1); p != std::string::npos && p < end; p = gj.find('[', p + 1)) {
+            double x = 0, y = 0;
+            if (std::sscanf(gj.c_str() + p, "[%lf, %lf]", &x, &y) == 2) l.push_back({x, y});
+        }
+        lines.push_back(l);
+    }
+    REQUIRE(lines.size() == 4);  // the README's table: Dadu–Min, Min above Leshan, Qingyi, Huangshui
+    std::set<LonLat> vertices;
+    for (const auto& l : lines) vertices.insert(l.begin(), l.end());
+    // distance (m) from p to the nearest segment of any line, in a local equirectangular plane (under 1 m of error
+    // over the few hundred metres of a segment)
+    auto distance_to_lines_m = [&](LonLat p) {
+        constexpr double kDeg = M_PI / 180.0, kR = 6371008.8;
+        const double kx = kR * kDeg * std::cos(p.second * kDeg), ky = kR * kDeg;
+        double best = 1e300;
+        for (const auto& l : lines)
+            for (std::size_t i = 1; i < l.size(); ++i) {
+                const double ax = (l[i - 1].first - p.first) * kx, ay = (l[i - 1].second - p.second) * ky;
+                const double bx = (l[i].first - p.first) * kx, by = (l[i].second - p.second) * ky;
+                const double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
+                const double t = len2 > 0 ? std::clamp(-(ax * dx + ay * dy) / len2, 0.0, 1.0) : 0.0;
+                best = std::min(best, std::hypot(ax + t * dx, ay + t * dy));
+            }
+        return best;
+    };
+    std::size_t checked_vertices = 0, checked_derived = 0;
+    for (const auto& dir : cases_with("points.csv")) {
+        INFO(dir.filename().string());
+        const auto pts = parse_csv_text(read_file(dir / "points.csv"));
+        const std::size_t iid = column(pts[0], "point_id"), ilon = column(pts[0], "lon"), ilat = column(pts[0], "lat"),
+                          ikind = column(pts[0], "kind"), isrc = column(pts[0], "source");
+        for (std::size_t r = 1; r < pts.size(); ++r) {
+            if (pts[r][isrc].find("gshhg_wdbii_rivers.geojson") == std::string::npos) continue;
+            INFO(pts[r][iid]);
+            const LonLat p{std::stod(pts[r][ilon]), std::stod(pts[r][ilat])};
+            if (pts[r][ikind] == "line vertex") {
+                CHECK(vertices.count(p) == 1);  // the same 6-decimal numbers as the extract
+                ++checked_vertices;
+            } else if (pts[r][isrc].find("line of") != std::string::npos) {
+                // junctions, projections, boundary crossings and points placed along the line (cited or ESTIMATE):
+                // on it, to rounding at 6 decimals (0.1 m) and the planar approximation (tolerance 1 m)
+                CHECK(distance_to_lines_m(p) < 1.0);
+                ++checked_derived;
+            }
+        }
+    }
+    CHECK(checked_vertices > 250);  // leshan, shizhong and ledu draw several hundred vertices from the extract
+    CHECK(checked_derived >= 15);  // 8 in leshan, 5 in shizhong, 6 in ledu
 }
 
 TEST_CASE("shipped cases: observed statuses are read with a source on every row", "[geography][validate]") {

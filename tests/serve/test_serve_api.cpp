@@ -1,5 +1,6 @@
 // The HTTP API of `qingliu serve`, in-process on a loopback port: every endpoint, bad and oversized requests, tokens,
 // concurrent clients and clients that disconnect.
+#define CATCH_CONFIG_EXTERNAL_INTERFACES  // the event listener below
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -9,6 +10,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include <httplib.h>
@@ -48,12 +51,27 @@ struct Running {
     }
 };
 
-/// One server on a copy of the Leshan case for the whole file.
-Running& leshan() {
-    static const fs::path dir = copy_case(source_dir() / "data/cases/leshan", "serve-api");
-    static Running r(dir, {});
+std::unique_ptr<Running>& leshan_slot() {
+    static std::unique_ptr<Running> r;
     return r;
 }
+
+/// One server on a copy of the Leshan case for the whole file.
+Running& leshan() {
+    static std::once_flag once;
+    std::call_once(once, [] { leshan_slot() = std::make_unique<Running>(copy_case(source_dir() / "data/cases/leshan", "serve-api"), serve::ServerOptions{}); });
+    return *leshan_slot();
+}
+
+/// The shared server stops when the test run ends, before the program's static objects are destroyed, so a request
+/// it is still answering (the report abandoned by the disconnecting client below) finishes while all it uses is alive.
+struct StopSharedServer : Catch::TestEventListenerBase {
+    using TestEventListenerBase::TestEventListenerBase;
+    void testRunEnded(const Catch::TestRunStats& stats) override {
+        leshan_slot().reset();
+        TestEventListenerBase::testRunEnded(stats);
+    }
+};
 fs::path leshan_scenarios() { return fs::path(leshan().session.snapshot()->scenarios_file); }
 
 Json post(httplib::Client& c, const std::string& path, const std::string& body, int expect) {
@@ -89,6 +107,8 @@ const char* kPlan = R"({"selection":{"measures":[{"id":"treat95"},{"id":"upgrade
 const char* kLinear = R"({"selection":{"measures":[{"id":"upgrade","standard":"GB3838-IV"}]}})";
 
 }  // namespace
+
+CATCH_REGISTER_LISTENER(StopSharedServer)
 
 TEST_CASE("the page and the case", "[serve][api]") {
     auto c = leshan().client();
