@@ -191,12 +191,8 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         s.split_to = r.text("split_to", false).value_or("");
         if (!s.split_to.empty()) s.split_fraction = r.number("split_fraction", true, 0.0, 1.0, true).value_or(0.0);
         if (!s.split_to.empty() && s.split_fraction >= 1.0) r.problem("split_fraction", fmt_num(s.split_fraction), "must be < 1");
-        for (auto k : kConstituents) {
-            s.headwater_conc_mgL[idx(k)] = r.number(column(k, "_mgL", "headwater_"), false, 0.0, 1e4).value_or(bg_head[idx(k)]);
-            s.lateral_conc_mgL[idx(k)] = r.number(column(k, "_mgL", "lateral_"), false, 0.0, 1e4).value_or(bg_lat[idx(k)]);
-        }
-        row.headwater_given = read_given_species(r, &s.headwater_conc_mgL, "headwater_");
-        row.lateral_given = read_given_species(r, &s.lateral_conc_mgL, "lateral_");
+        s.headwater_conc_mgL = read_inflow_quality(r, "headwater_", bg_head, row.headwater_given);
+        s.lateral_conc_mgL = read_inflow_quality(r, "lateral_", bg_lat, row.lateral_given);
         if (rec.geometry.kind == Geometry::Kind::Line) row.line = rec.geometry.xy;
         rows.push_back(std::move(row));
     }

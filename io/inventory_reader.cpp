@@ -365,6 +365,15 @@ GivenSpecies read_given_species(RowReader& r, const PerConstituent* conc_mgL, st
     return g;
 }
 
+PerConstituent read_inflow_quality(RowReader& r, std::string_view prefix, const PerConstituent& background,
+                                   GivenSpecies& given) {
+    PerConstituent c{};
+    for (auto k : kConstituents)
+        c[idx(k)] = r.number(column(k, "_mgL", prefix), false, 0.0, 1e4).value_or(background[idx(k)]);
+    given = read_given_species(r, &c, prefix);
+    return c;
+}
+
 std::string given_columns_of(const GivenSpecies& g, std::string_view prefix) {
     std::string s;
     for (GivenItem i : kAllGivenItems)

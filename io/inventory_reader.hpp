@@ -40,6 +40,10 @@ struct InventoryContext {
 /// COD, NH3-N and TP are known (`conc_mgL`), consistent with them (given_species_problems). Every problem names the
 /// record and the field.
 GivenSpecies read_given_species(RowReader& r, const PerConstituent* conc_mgL, std::string_view prefix = {});
+/// The quality of a reach's headwater or lateral inflow (`prefix` "headwater_" or "lateral_"): its COD, NH3-N and TP
+/// (<prefix><key>_mgL, else `background`), returned, and the items it gives, into `given`.
+PerConstituent read_inflow_quality(RowReader& r, std::string_view prefix, const PerConstituent& background,
+                                   GivenSpecies& given);
 /// One problem per header of `t` that names a given item (by column name or alias), for a table whose records carry
 /// no water to give them: `why` says so.
 void reject_given_species(const Table& t, const std::string& why, Problems& problems);

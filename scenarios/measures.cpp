@@ -79,11 +79,6 @@ std::optional<PerConstituent> effluent_limits(const CaseModel& m, const std::str
     return std::nullopt;
 }
 
-std::optional<std::array<double, kNumGivenItems>> effluent_item_limits(const CaseModel& m, const std::string& standard) {
-    if (auto s = named_standard(m, standard)) return s->item_limit_mgL;
-    return std::nullopt;
-}
-
 GivenSpecies given_after_upgrade(GivenSpecies g, const std::array<double, kNumGivenItems>& limit,
                                  const PerConstituent& conc) {
     auto cap = [&](GivenItem i, double v) {
@@ -194,6 +189,15 @@ bool selected(const Measure& x, const loads::Source& s, std::int32_t index) {
     return true;
 }
 
+// The limits of the measure's standard (x.standard), with those of the given items; false when it is unknown.
+bool set_limits(const CaseModel& m, Measure& x) {
+    const auto s = named_standard(m, x.standard);
+    if (!s) return false;
+    x.limit_mgL = s->limit_mgL;
+    x.item_limit_mgL = s->item_limit_mgL;
+    return true;
+}
+
 // A cut of a source's loads by a share per state variable; the items its water gives are cut by their family's
 // share (DO is no load and stays).
 void cut(loads::Source& s, const PerConstituent& removal) {
@@ -261,10 +265,8 @@ std::vector<Scenario> compile_scenarios(const CaseModel& m, const std::vector<Me
                 read_selection(r, m, x, "plants");
                 x.standard = r.text("standard", true).value_or("");
                 if (!x.standard.empty()) {
-                    if (auto l = effluent_limits(m, x.standard)) {
-                        x.limit_mgL = *l;
-                        x.item_limit_mgL = *effluent_item_limits(m, x.standard);
-                        for (double v : *l)
+                    if (set_limits(m, x)) {
+                        for (double v : x.limit_mgL)
                             if (std::isnan(v)) {
                                 r.problem("standard", x.standard, "the standard does not limit every constituent "
                                                                   "(an upgrade target must)");
@@ -289,12 +291,7 @@ std::vector<Scenario> compile_scenarios(const CaseModel& m, const std::vector<Me
                 } else if (x.action == "remediate") {
                     if (auto s = r.text("standard", false)) {
                         x.standard = *s;
-                        if (auto l = effluent_limits(m, *s)) {
-                            x.limit_mgL = *l;
-                            x.item_limit_mgL = *effluent_item_limits(m, *s);
-                        } else {
-                            r.problem("standard", *s, "unknown discharge standard");
-                        }
+                        if (!set_limits(m, x)) r.problem("standard", *s, "unknown discharge standard");
                     } else {
                         x.removal = read_reduction(r, true);
                     }

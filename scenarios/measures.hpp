@@ -109,8 +109,6 @@ void apply_measure(CaseModel& m, const Measure& x);
 /// Effluent limits (mg/L) of a discharge standard by name; nullopt if unknown. Set by the loads module's standards
 /// table; surface-water classes (GB 3838 III/IV/V) are always known.
 std::optional<PerConstituent> effluent_limits(const CaseModel& m, const std::string& standard);
-/// The same standard's limits of the given items (BOD5, CODMn, TN ...; NaN where it sets none).
-std::optional<std::array<double, kNumGivenItems>> effluent_item_limits(const CaseModel& m, const std::string& standard);
 /// What a source gives after an upgrade to a standard, its COD, NH3-N and TP now `conc_mgL` (capped): each item
 /// the standard limits at most its limit, then each kept consistent with the capped totals (BOD5 and CODMn at most
 /// COD, a given organic N or NO3-N at most TN - NH3-N, TN at least NH3-N, a given P species at most TP). Items not
