@@ -127,9 +127,9 @@ TEST_CASE("outfalls: active, closed, and connected to a plant", "[loads]") {
     p.flow_m3d = 10000;
     p.standard = "STD-A";
     inv.plants.push_back(p);
-    loads::Outfall a{"A", "", "", "combined", "active", 1, 1000, 2000, {80, 10, 1.2}, "", "t"};
-    loads::Outfall b{"B", "", "", "municipal", "connected", 0, 500, 1000, {150, 20, 2.5}, "P", "t"};
-    loads::Outfall c{"C", "", "", "industrial", "closed", 1, 3000, 500, {200, 15, 3}, "", "t"};
+    loads::Outfall a{"A", "", "", "combined", "active", 1, 1000, 2000, {80, 10, 1.2}, "", "t", {}};
+    loads::Outfall b{"B", "", "", "municipal", "connected", 0, 500, 1000, {150, 20, 2.5}, "P", "t", {}};
+    loads::Outfall c{"C", "", "", "industrial", "closed", 1, 3000, 500, {200, 15, 3}, "", "t", {}};
     inv.outfalls = {a, b, c};
     Problems pr;
     auto s = loads::resolve(inv, kLengths, pr);
