@@ -9,12 +9,9 @@ namespace qingliu::scenarios {
 namespace wq = reaches::wq;
 
 namespace {
-wq::GivenQuality given(const PerConstituent& v) {
-    wq::GivenQuality g;
-    g.cod = v[idx(*constituent_from_key("cod"))];
-    g.nh3n = v[idx(*constituent_from_key("nh3n"))];
-    g.tp = v[idx(*constituent_from_key("tp"))];
-    return g;
+const GivenSpecies& given_at(const std::vector<GivenSpecies>& v, std::size_t r) {
+    static const GivenSpecies none;
+    return r < v.size() ? v[r] : none;
 }
 }  // namespace
 
@@ -44,19 +41,30 @@ WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOption
     d.headwater_conc_mgL.assign(n, wq::State{});
     d.lateral_conc_mgL.assign(n, wq::State{});
     p.natural_headwater_mgL.assign(n, wq::State{});
+    // headwater and lateral inflow: what the reach table gives, the river composition for the rest, DO a share of
+    // saturation where not given
+    const wq::Composition& river = wq::river_composition(opt.composition);
     for (std::size_t r = 0; r < n; ++r) {
         const double os = reaches::do_saturation_mgL(p.steady.temperature_c, r < d.elevation_m.size() ? d.elevation_m[r] : 0.0);
-        wq::GivenQuality h = given(m.net.headwater_conc_mgL[r]), l = given(m.net.lateral_conc_mgL[r]);
-        h.do_ = l.do_ = opt.river_do_share_of_saturation * os;
-        d.headwater_conc_mgL[r] = wq::complete_species(h, wq::river_composition(opt.composition), k1);
-        d.lateral_conc_mgL[r] = wq::complete_species(l, wq::river_composition(opt.composition), k1);
-        if (m.natural_headwater_mgL) {
-            const PerConstituent& nat = *m.natural_headwater_mgL;
-            h.cod = std::min(h.cod, nat[idx(*constituent_from_key("cod"))]);
-            h.nh3n = std::min(h.nh3n, nat[idx(*constituent_from_key("nh3n"))]);
-            h.tp = std::min(h.tp, nat[idx(*constituent_from_key("tp"))]);
-        }
-        p.natural_headwater_mgL[r] = wq::complete_species(h, wq::river_composition(opt.composition), k1);
+        wq::GivenQuality h = wq::given_quality(m.net.headwater_conc_mgL[r], given_at(m.headwater_given, r));
+        wq::GivenQuality l = wq::given_quality(m.net.lateral_conc_mgL[r], given_at(m.lateral_given, r));
+        if (!h.do_) h.do_ = opt.river_do_share_of_saturation * os;
+        if (!l.do_) l.do_ = opt.river_do_share_of_saturation * os;
+        d.headwater_conc_mgL[r] = wq::complete_species(h, river, k1);
+        d.lateral_conc_mgL[r] = wq::complete_species(l, river, k1);
+        // natural background (when the case gives one): COD, NH3-N and TP capped at the case's natural values, the
+        // other items from the river composition (DO as the headwater's), and no species above the headwater's own
+        p.natural_headwater_mgL[r] = d.headwater_conc_mgL[r];
+        if (!m.natural_headwater_mgL) continue;
+        const PerConstituent& b = *m.natural_headwater_mgL;
+        wq::GivenQuality nat = wq::given_quality(m.net.headwater_conc_mgL[r]);
+        nat.do_ = h.do_;
+        nat.cod = std::min(nat.cod, b[idx(*constituent_from_key("cod"))]);
+        nat.nh3n = std::min(nat.nh3n, b[idx(*constituent_from_key("nh3n"))]);
+        nat.tp = std::min(nat.tp, b[idx(*constituent_from_key("tp"))]);
+        const wq::State natural = wq::complete_species(nat, river, k1);
+        for (int k = 0; k < wq::kNumSpecies; ++k)
+            p.natural_headwater_mgL[r][k] = std::min(natural[k], d.headwater_conc_mgL[r][k]);
     }
     p.inputs.reserve(m.sources.size());
     for (std::size_t i = 0; i < m.sources.size(); ++i) {
@@ -68,13 +76,13 @@ WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOption
         in.end_m = s.end_m;
         in.flow_m3s = s.flow_m3s;
         in.source = static_cast<std::int32_t>(i);
-        if (s.flow_m3s > 0.0) {  // concentrations of its water, completed, times its flow
+        if (s.flow_m3s > 0.0) {  // concentrations of its water with the items it gives, completed, times its flow
             PerConstituent conc{};
             for (int k = 0; k < kNumConstituents; ++k) conc[k] = s.load_gs[k] / s.flow_m3s;
-            const wq::State sp = wq::complete_species(given(conc), c, k1);
+            const wq::State sp = wq::complete_species(wq::given_quality(conc, s.given), c, k1);
             for (int k = 0; k < wq::kNumSpecies; ++k) in.load_gs[k] = sp[k] * s.flow_m3s;
         } else {  // mass without water: the same ratios on the loads, no oxygen
-            wq::GivenQuality g = given(s.load_gs);
+            wq::GivenQuality g = wq::given_quality(s.load_gs);
             g.do_ = 0.0;
             in.load_gs = wq::complete_species(g, c, k1);
         }

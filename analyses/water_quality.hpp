@@ -1,6 +1,7 @@
 // A case evaluated with the QUAL2K-class water-quality kinetics (reaches/steady_wq.hpp): sources, headwaters and
-// lateral inflow as given for COD, NH3-N and TP, completed to the nine species by the composition of their kind of
-// water (reaches/wq_sources.hpp), and every section classified over every GB 3838 item it has (DO, CODMn, COD,
+// lateral inflow as given for COD, NH3-N and TP and for the items they give (DO, BOD5, CODMn, TN, N and P species:
+// common/given_species.hpp), completed to the nine species by the composition of their kind of water
+// (reaches/wq_sources.hpp), and every section classified over every GB 3838 item it has (DO, CODMn, COD,
 // BOD5, NH3-N, TP; TN in lakes) with its exceeding items.
 #pragma once
 #include <string>

@@ -127,6 +127,7 @@ struct ReachRow {
     std::vector<XY> line;  // geometry as read
     std::string name_en, river_en;  // English names for reports ("" where not given)
     double sod_g_m2_d = -1.0;       // water-quality kinetics; < 0: not given
+    GivenSpecies headwater_given, lateral_given;  // DO, BOD5, TN ... of its headwater and lateral inflow
 };
 
 PerConstituent background(Ctx& c, const char* which) {
@@ -184,11 +185,8 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         s.split_to = r.text("split_to", false).value_or("");
         if (!s.split_to.empty()) s.split_fraction = r.number("split_fraction", true, 0.0, 1.0, true).value_or(0.0);
         if (!s.split_to.empty() && s.split_fraction >= 1.0) r.problem("split_fraction", fmt_num(s.split_fraction), "must be < 1");
-        for (auto k : kConstituents) {
-            const std::string col = column(k, "_mgL", "headwater_");
-            s.headwater_conc_mgL[idx(k)] = r.number(col, false, 0.0, 1e4).value_or(bg_head[idx(k)]);
-        }
-        s.lateral_conc_mgL = bg_lat;
+        s.headwater_conc_mgL = read_inflow_quality(r, "headwater_", bg_head, row.headwater_given);
+        s.lateral_conc_mgL = read_inflow_quality(r, "lateral_", bg_lat, row.lateral_given);
         if (rec.geometry.kind == Geometry::Kind::Line) row.line = rec.geometry.xy;
         rows.push_back(std::move(row));
     }
@@ -368,10 +366,12 @@ void read_sources(Ctx& c, const TableRef& ref, const ReachTable& rt) {
         s.origin = st.file + " " + rec.label;
         locate(c, r, st, rt.index, rt.rows, rt.geo, "", s.reach, s.position_m);
         s.flow_m3s = r.number("flow_m3s", true, 0.0, 1e5).value_or(0.0);
+        PerConstituent conc{};
         for (auto k : kConstituents) {
-            const double conc = r.number(column(k, "_mgL"), true, 0.0, 1e6).value_or(0.0);
-            s.load_gs[idx(k)] = s.flow_m3s * conc;
+            conc[idx(k)] = r.number(column(k, "_mgL"), true, 0.0, 1e6).value_or(0.0);
+            s.load_gs[idx(k)] = s.flow_m3s * conc[idx(k)];
         }
+        s.given = read_given_species(r, &conc);
         c.out.model.sources.push_back(std::move(s));
     }
 }
@@ -465,6 +465,7 @@ void build_network(Ctx& c, const ReachTable& rt) {
                 const ReachRow& row = rt.rows[it->second];
                 m.reach_name_en[r] = row.name_en;
                 m.river_en[r] = row.river_en;
+                set_given_inflow(m, r, row.headwater_given, row.lateral_given);
                 if (row.sod_g_m2_d >= 0.0) {  // the reach table's SOD ([water_quality] may override)
                     auto& sod = c.out.water_quality.options.reaches.sod_g_m2_d;
                     sod.resize(m.net.size(), -1.0);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/constituent.hpp"
+#include "common/given_species.hpp"
 
 namespace qingliu::io {
 
@@ -16,7 +17,8 @@ namespace {
 #define ID_REACH "河段编号|河段代码|河段id|所在河段"
 #define POS_KM "位置|里程|距河段起点|距起点距离"
 
-// Rows "@...": one row per state variable (common/constituent.hpp), expanded by expand_per_constituent().
+// Rows "@...": one row per state variable (common/constituent.hpp), "@+...": one per given item
+// (common/given_species.hpp), "=...": the columns placing a record; all expanded by expand_per_constituent().
 const std::vector<ColumnDef> kRows = {
     // reaches 河段
     {"reaches", "reach_id", "", ID_REACH "|编号", "reach id / 河段编号"},
@@ -41,6 +43,9 @@ const std::vector<ColumnDef> kRows = {
     {"reaches", "split_fraction", "share", "分流比|分流比例", "share split off / 分流比"},
     {"reaches", "sod_g_m2_d", "gO2/m2/d", "底泥耗氧速率|底泥耗氧", "sediment oxygen demand at 20 degC (water-quality kinetics) / 底泥耗氧速率"},
     {"reaches", "@headwater", "mg/L", "", ""},
+    {"reaches", "@lateral", "mg/L", "", ""},
+    {"reaches", "@+headwater", "mg/L", "", ""},
+    {"reaches", "@+lateral", "mg/L", "", ""},
     // sources 污染源（直接给流量与浓度）
     {"sources", "source_id", "", "污染源编号|编号", "source id / 污染源编号"},
     {"sources", "name", "", "名称|污染源名称", "name / 名称"},
@@ -49,6 +54,7 @@ const std::vector<ColumnDef> kRows = {
     {"sources", "position_km", "km", POS_KM, "position from the reach's upstream end / 距河段起点"},
     {"sources", "flow_m3s", "m3/s", "流量|排放流量", "flow / 流量"},
     {"sources", "@conc", "mg/L", "", ""},
+    {"sources", "@+conc", "mg/L", "", ""},
     // sections 断面
     {"sections", "section_id", "", "断面编号|断面代码|编号", "section id / 断面编号"},
     {"sections", "name", "", "断面名称|名称", "section name / 断面名称"},
@@ -62,43 +68,38 @@ const std::vector<ColumnDef> kRows = {
     // plants 污水处理厂
     {"plants", "plant_id", "", "污水处理厂编号|污水厂编号|编号", "plant id / 污水处理厂编号"},
     {"plants", "name", "", "污水处理厂名称|污水厂名称|名称|厂名", "name / 名称"},
-    {"plants", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
-    {"plants", "reach_id", "", ID_REACH, "reach / 所在河段"},
-    {"plants", "position_km", "km", POS_KM, "position / 距河段起点"},
+    {"plants", "=town_reach_position", "", "", ""},
     {"plants", "capacity_m3d", "m3/d", "设计规模|处理规模|设计处理能力", "design capacity / 设计规模"},
     {"plants", "load_factor", "share", "负荷率|运行负荷率", "share of capacity in use / 负荷率"},
     {"plants", "flow_m3d", "m3/d", "实际处理量|日处理量|处理水量", "measured flow / 实际处理量"},
     {"plants", "standard", "", "排放标准|执行标准", "discharge standard / 执行标准"},
     {"plants", "@effluent", "mg/L", "", ""},
+    {"plants", "@+effluent", "mg/L", "", ""},
     {"plants", "service_population", "people", "服务人口", "people in the service area / 服务人口"},
     {"plants", "collection_rate", "share", "收集率|污水收集率", "sewage collection rate / 污水收集率"},
     {"plants", "built_year", "year", "建设年份|建成年份|投运年份", "year built (GB 18918-2002 TP) / 建设年份"},
     // outfalls 入河排污口
     {"outfalls", "outfall_id", "", "排污口编号|排口编号|入河排污口编号|编号", "outfall id / 排污口编号"},
     {"outfalls", "name", "", "排污口名称|名称", "name / 排污口名称"},
-    {"outfalls", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
+    {"outfalls", "=town_reach_position", "", "", ""},
     {"outfalls", "type", "", "排污口类型|类型", "industrial, municipal, combined, rain / 排污口类型"},
     {"outfalls", "status", "", "状态|整治状态", "active, remediated, connected, closed / 整治状态"},
-    {"outfalls", "reach_id", "", ID_REACH, "reach / 所在河段"},
-    {"outfalls", "position_km", "km", POS_KM, "position / 距河段起点"},
     {"outfalls", "flow_m3d", "m3/d", "流量|排放量|日排放量|污水量|废水量", "flow / 日排放量"},
     {"outfalls", "@conc", "mg/L", "", ""},
+    {"outfalls", "@+conc", "mg/L", "", ""},
     {"outfalls", "connect_to", "", "接入污水处理厂|接管污水厂", "receiving plant when connected / 接入污水处理厂"},
     // industry 工业企业
     {"industry", "permit_id", "", "排污许可证编号|许可证编号|编号", "permit id / 排污许可证编号"},
     {"industry", "name", "", "企业名称|名称", "name / 企业名称"},
-    {"industry", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
-    {"industry", "reach_id", "", ID_REACH, "reach / 所在河段"},
-    {"industry", "position_km", "km", POS_KM, "position / 距河段起点"},
+    {"industry", "=town_reach_position", "", "", ""},
     {"industry", "flow_m3d", "m3/d", "废水排放量|排放量|流量", "wastewater flow / 废水排放量"},
     {"industry", "@conc", "mg/L", "", ""},
+    {"industry", "@+conc", "mg/L", "", ""},
     {"industry", "@permit", "t/a", "", ""},
     // farms 畜禽养殖
     {"farms", "farm_id", "", "养殖场编号|养殖场户编号|编号", "farm id / 养殖场编号"},
     {"farms", "name", "", "养殖场名称|名称", "name / 养殖场名称"},
-    {"farms", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
-    {"farms", "reach_id", "", ID_REACH, "reach / 所在河段"},
-    {"farms", "position_km", "km", POS_KM, "position / 距河段起点"},
+    {"farms", "=town_reach_position", "", "", ""},
     {"farms", "species", "", "畜种|畜禽种类|养殖品种", "species / 畜种"},
     {"farms", "scale", "", "养殖规模|规模类型", "scale or household / 规模场或散养"},
     {"farms", "head_count", "head", "存栏量|存栏数|年末存栏|存栏", "head in stock / 存栏量"},
@@ -107,23 +108,20 @@ const std::vector<ColumnDef> kRows = {
     {"farms", "in_prohibited_zone", "", "是否在禁养区|禁养区", "in a no-livestock zone / 是否在禁养区"},
     // cropland 农田
     {"cropland", "field_id", "", "地块编号|编号", "field id / 地块编号"},
-    {"cropland", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
-    {"cropland", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"cropland", "=town_reach", "", "", ""},
     {"cropland", "crop", "", "作物|种植类型|耕地类型", "crop / 作物类型"},
     {"cropland", "area_mu", "mu", "面积|耕地面积|种植面积", "area / 面积"},
     {"cropland", "fertiliser_index", "", "施肥指数", "fertiliser use index / 施肥指数"},
     // villages 农村生活
     {"villages", "village_id", "", "村编号|行政村编号|编号", "village id / 行政村编号"},
     {"villages", "name", "", "村名|行政村|名称", "name / 村名"},
-    {"villages", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
-    {"villages", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"villages", "=town_reach", "", "", ""},
     {"villages", "population", "people", "人口|常住人口|户籍人口", "population / 常住人口"},
     {"villages", "coverage", "share", "污水处理覆盖率|覆盖率|治理率", "treated share / 污水处理覆盖率"},
     {"villages", "removal", "share", "去除率|处理效率", "removal of the stations / 去除率"},
     // ponds 水产养殖
     {"ponds", "pond_id", "", "鱼塘编号|养殖池塘编号|编号", "pond id / 池塘编号"},
-    {"ponds", "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"},
-    {"ponds", "reach_id", "", ID_REACH, "reach / 所在河段"},
+    {"ponds", "=town_reach", "", "", ""},
     {"ponds", "area_mu", "mu", "面积|养殖面积", "area / 养殖面积"},
     {"ponds", "treated_share", "share", "尾水处理比例|尾水治理率", "share of tail water treated / 尾水处理比例"},
     {"ponds", "removal", "share", "去除率|处理效率", "removal / 去除率"},
@@ -159,6 +157,7 @@ const std::vector<ColumnDef> kRows = {
     {"standards", "name_zh", "", "", "Chinese name"},
     {"standards", "name_en", "", "", "English name"},
     {"standards", "@limit", "mg/L", "", ""},
+    {"standards", "@+limit", "mg/L", "", ""},
     {"standards", "source", "", "", "source of the limits"},
     {"standards", "base", "", "", "standard this row varies for older plants"},
     {"standards", "built_before_year", "year", "", "the variant binds plants built before this year"},
@@ -189,38 +188,69 @@ std::string each_name(const std::vector<std::string>& names, const std::string& 
     return s;
 }
 
-// The row of state variable c for a placeholder: @conc (concentration, its names, "浓度" forms and other aliases),
-// @headwater, @effluent (plants' measured effluent), @permit (industry's permitted t/a), @observed, @limit (standards).
-ColumnDef per_constituent_row(const ColumnDef& ph, Constituent c) {
-    const StateVariable& v = variable(c);
-    const std::vector<std::string> names = split_bar(v.header_names);
-    const std::string en(v.label_en), zh(v.label_zh);
-    std::string conc = each_name(names, "", "");
-    if (!v.other_aliases.empty()) conc += "|" + std::string(v.other_aliases);
-    conc += "|" + each_name(names, "", "浓度");
-    const std::string kind = ph.column;
+// What the rows of one state variable or one given item are generated from.
+struct Named {
+    std::string key, en, zh;
+    std::vector<std::string> names;  ///< Chinese header names
+    std::string other_aliases;       ///< '|'-separated
+};
+Named named(const StateVariable& v) {
+    return {std::string(v.key), std::string(v.label_en), std::string(v.label_zh), split_bar(v.header_names),
+            std::string(v.other_aliases)};
+}
+Named named(const GivenItemDef& v) {
+    return {std::string(v.key), std::string(v.label_en), std::string(v.label_zh), split_bar(v.header_names),
+            std::string(v.other_aliases)};
+}
+
+// The row of one variable for a placeholder: @conc (concentration, its names, "浓度" forms and other aliases),
+// @headwater, @lateral, @effluent (plants' measured effluent), @permit (industry's permitted t/a), @observed, @limit
+// (standards); "@+..." the same for the given items (common/given_species.hpp).
+ColumnDef placeholder_row(const ColumnDef& ph, const Named& v) {
+    const std::string mgL = v.key + "_mgL", &en = v.en, &zh = v.zh;
+    std::string conc = each_name(v.names, "", "");
+    if (!v.other_aliases.empty()) conc += "|" + v.other_aliases;
+    conc += "|" + each_name(v.names, "", "浓度");
+    const std::string kind = ph.column[1] == '+' ? "@" + std::string(ph.column + 2) : std::string(ph.column);
     if (kind == "@headwater")
-        return {ph.table, keep(column(c, "_mgL", "headwater_")), ph.unit, keep(each_name(names, "源头", "")),
+        return {ph.table, keep("headwater_" + mgL), ph.unit, keep(each_name(v.names, "源头", "")),
                 keep("headwater " + en + " / 源头" + zh + "浓度")};
+    if (kind == "@lateral")
+        return {ph.table, keep("lateral_" + mgL), ph.unit, keep(each_name(v.names, "区间", "")),
+                keep("lateral inflow " + en + " / 区间入流" + zh + "浓度")};
     if (kind == "@effluent")
-        return {ph.table, keep(column(c, "_mgL")), ph.unit, keep(each_name(names, "出水", "") + "|" + conc),
+        return {ph.table, keep(mgL), ph.unit, keep(each_name(v.names, "出水", "") + "|" + conc),
                 keep("measured effluent " + en + " / 出水" + zh)};
     if (kind == "@permit")
-        return {ph.table, keep(column(c, "_t_a")), ph.unit, keep(each_name(names, "", "许可排放量")),
+        return {ph.table, keep(v.key + "_t_a"), ph.unit, keep(each_name(v.names, "", "许可排放量")),
                 keep("permitted " + en + " / " + zh + "许可排放量")};
-    if (kind == "@limit") return {ph.table, keep(column(c, "_mgL")), ph.unit, "", keep(en + " limit (empty: none set)")};
+    if (kind == "@limit") return {ph.table, keep(mgL), ph.unit, "", keep(en + " limit (empty: none set)")};
     const std::string what = kind == "@observed" ? "observed " : "";
-    return {ph.table, keep(column(c, "_mgL")), ph.unit, keep(conc), keep(what + en + " / " + zh)};
+    return {ph.table, keep(mgL), ph.unit, keep(conc), keep(what + en + " / " + zh)};
+}
+
+// Rows "=...": the columns that place an inventory record, the same in every table that has them.
+void add_place_rows(const ColumnDef& ph, std::vector<ColumnDef>& out) {
+    out.push_back({ph.table, "town", "", "乡镇|所在乡镇|镇", "town / 乡镇"});
+    out.push_back({ph.table, "reach_id", "", ID_REACH, "reach / 所在河段"});
+    if (std::string_view(ph.column) == "=town_reach_position")
+        out.push_back({ph.table, "position_km", "km", POS_KM, "position / 距河段起点"});
 }
 
 std::vector<ColumnDef> expand_per_constituent(const std::vector<ColumnDef>& rows) {
     std::vector<ColumnDef> out;
     for (const auto& r : rows) {
-        if (r.column[0] != '@') {
+        if (r.column[0] == '=') {
+            add_place_rows(r, out);
+        } else if (r.column[0] != '@') {
             out.push_back(r);
-            continue;
+        } else if (r.column[1] == '+') {  // given items; a standard sets no DO
+            for (GivenItem i : kAllGivenItems)
+                if (!(i == GivenItem::DO && std::string_view(r.column) == "@+limit"))
+                    out.push_back(placeholder_row(r, named(given_item(i))));
+        } else {
+            for (auto c : kConstituents) out.push_back(placeholder_row(r, named(variable(c))));
         }
-        for (auto c : kConstituents) out.push_back(per_constituent_row(r, c));
     }
     return out;
 }

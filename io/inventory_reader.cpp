@@ -8,6 +8,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include "io/columns.hpp"
 #include "scenarios/measures.hpp"
 
 namespace qingliu::io {
@@ -98,11 +99,22 @@ struct Reader {
     const Polygons* catchments = nullptr;
 
     // Id with duplicate check.
-    std::string id(RowReader& r, const char* field, std::set<std::string>& seen, const Record& rec) {
+    std::string id(RowReader& r, const char* field, std::set<std::string>& seen) {
         std::string v = r.text(field, true).value_or("");
         if (!v.empty() && !seen.insert(v).second) r.problem(field, v, "duplicate id");
-        (void)rec;
         return v;
+    }
+
+    // What every inventory record has: id (unique over the inventory), name (where the record has one), town,
+    // origin; and its place: a point on a reach (plants, outfalls, industry) or a reach (diffuse records).
+    template <class Rec>
+    void head(Rec& x, RowReader& r, const Table& t, const char* id_field, std::set<std::string>& ids) {
+        x.id = id(r, id_field, ids);
+        if constexpr (requires { x.name; }) x.name = r.text("name", false).value_or(x.id);
+        x.town = r.text("town", false).value_or("");
+        x.origin = origin(t, r.record());
+        if constexpr (requires { x.position_m; x.flow_m3d; }) ctx.locate_point(r, t, x.reach, x.position_m);
+        else x.reach = reach_of(r, t);
     }
 
     // Reach of a diffuse record: reach_id, or the catchment polygon containing its point, or its point snapped.
@@ -180,19 +192,22 @@ struct Reader {
         if (ctx.warnings) ctx.warnings->insert(ctx.warnings->end(), t.warnings.begin(), t.warnings.end());
     }
 
+    // Every record of a table; a table of records without water (farms ...) must not give concentrations.
     template <class F>
     void each(const std::optional<TableRef>& ref, const char* kind, std::initializer_list<const char*> required, F f) {
         if (!ref) return;
         Table t = read_table(*ref, probs, kind);
         warn(t);
         if (t.columns.empty()) return;
+        if (std::string_view(kind) != "plants" && std::string_view(kind) != "outfalls" && std::string_view(kind) != "industry")
+            reject_given_species(t, std::string("a ") + kind + " record gives a load in kg, not water", probs);
         require_columns(t, std::vector<std::string>(required.begin(), required.end()), probs);
         for (const char* c : required)
             if (t.column(c) < 0) return;
         if (t.records.empty()) probs.add(t.file, "", "", "", "the table has no records");
         for (const auto& rec : t.records) {
             RowReader r(t, rec, probs);
-            f(r, t, rec);
+            f(r, t);
         }
     }
 };
@@ -208,14 +223,9 @@ bool yes(RowReader& r, const char* field) {
 
 // Plants, outfalls and industry: sources at a point of a reach.
 void read_point_sources(Reader& R, const InventoryRefs& refs, std::set<std::string>& ids, loads::Inventory& inv) {
-    const InventoryContext& ctx = R.ctx;
-    R.each(refs.plants, "plants", {"plant_id"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.plants, "plants", {"plant_id"}, [&](RowReader& r, const Table& t) {
         loads::Plant p;
-        p.id = R.id(r, "plant_id", ids, rec);
-        p.name = r.text("name", false).value_or(p.id);
-        p.town = r.text("town", false).value_or("");
-        p.origin = Reader::origin(t, rec);
-        ctx.locate_point(r, t, p.reach, p.position_m);
+        R.head(p, r, t, "plant_id", ids);
         p.capacity_m3d = r.number("capacity_m3d", false, 0.0, 1e8).value_or(0.0);
         p.load_factor = r.number("load_factor", false, 0.0, 1.5).value_or(1.0);
         p.flow_m3d = r.number("flow_m3d", false, 0.0, 1e8).value_or(-1.0);
@@ -234,33 +244,33 @@ void read_point_sources(Reader& R, const InventoryRefs& refs, std::set<std::stri
         }
         if (p.standard.empty() && !p.measured_mgL)
             r.problem("standard", "", "give the plant's discharge standard or its measured " + columns("_mgL", "", ", "));
+        // the other items of its effluent, checked against its measured concentrations or its standard's limits
+        std::optional<PerConstituent> effluent = p.measured_mgL;
+        if (const loads::EffluentStandard* s = p.standard.empty() ? nullptr : inv.standards.for_plant(p.standard, p.built_year);
+            !effluent && s && s->sets_all())
+            effluent = s->limit_mgL;
+        p.given = read_given_species(r, effluent ? &*effluent : nullptr);
         p.service_population = r.number("service_population", false, 0.0, 1e8).value_or(0.0);
         p.collection_rate = r.number("collection_rate", p.service_population > 0.0, 0.0, 1.0).value_or(1.0);
         inv.plants.push_back(std::move(p));
     });
 
-    R.each(refs.outfalls, "outfalls", {"outfall_id", "flow_m3d"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.outfalls, "outfalls", {"outfall_id", "flow_m3d"}, [&](RowReader& r, const Table& t) {
         loads::Outfall o;
-        o.id = R.id(r, "outfall_id", ids, rec);
-        o.name = r.text("name", false).value_or(o.id);
-        o.town = r.text("town", false).value_or("");
-        o.origin = Reader::origin(t, rec);
+        R.head(o, r, t, "outfall_id", ids);
         o.type = R.choice(r, "type", {"industrial", "municipal", "combined", "rain"}, false, "municipal").value_or("");
         o.status = R.choice(r, "status", {"active", "remediated", "connected", "closed"}, false, "active").value_or("");
-        ctx.locate_point(r, t, o.reach, o.position_m);
         o.flow_m3d = r.number("flow_m3d", true, 0.0, 1e8).value_or(0.0);
-        o.conc_mgL = R.conc(r, "_mgL", true).value_or(PerConstituent{});
+        const auto conc = R.conc(r, "_mgL", true);
+        o.conc_mgL = conc.value_or(PerConstituent{});
+        o.given = read_given_species(r, conc ? &*conc : nullptr);
         o.connect_to = r.text("connect_to", o.status == "connected").value_or("");
         inv.outfalls.push_back(std::move(o));
     });
 
-    R.each(refs.industry, "industry", {"permit_id"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.industry, "industry", {"permit_id"}, [&](RowReader& r, const Table& t) {
         loads::Industry f;
-        f.id = R.id(r, "permit_id", ids, rec);
-        f.name = r.text("name", false).value_or(f.id);
-        f.town = r.text("town", false).value_or("");
-        f.origin = Reader::origin(t, rec);
-        ctx.locate_point(r, t, f.reach, f.position_m);
+        R.head(f, r, t, "permit_id", ids);
         f.flow_m3d = r.number("flow_m3d", false, 0.0, 1e8).value_or(0.0);
         f.conc_mgL = R.conc(r, "_mgL", false);
         f.permitted_t_a = R.conc(r, "_t_a", false);
@@ -270,19 +280,26 @@ void read_point_sources(Reader& R, const InventoryRefs& refs, std::set<std::stri
         if (f.conc_mgL && f.permitted_t_a)
             r.problem(column(kConstituents.front(), "_t_a"), "", "give concentrations or permitted loads, not both");
         if (f.conc_mgL && !(f.flow_m3d > 0.0)) r.problem("flow_m3d", "", "concentrations need the flow_m3d they leave with");
+        // the other items of its wastewater: against its concentrations, or its permitted loads over its flow
+        std::optional<PerConstituent> water = f.conc_mgL;
+        if (!water && f.permitted_t_a && f.flow_m3d > 0.0) {
+            water = PerConstituent{};
+            for (int k = 0; k < kNumConstituents; ++k)
+                (*water)[k] = (*f.permitted_t_a)[k] * kKgPerTonne * kGramsPerKg / kDaysPerYear / f.flow_m3d;  // g/m3 = mg/L
+        }
+        f.given = read_given_species(r, water ? &*water : nullptr);
+        if (f.given.any() && !(f.flow_m3d > 0.0))
+            r.problem("flow_m3d", "", "the water-quality items given (" + given_columns_of(f.given) +
+                                          ") are concentrations of its wastewater: give the flow_m3d it leaves with");
         inv.industry.push_back(std::move(f));
     });
 }
 
 // Farms, cropland, villages and ponds: sources spread over a reach's catchment.
 void read_diffuse_sources(Reader& R, const InventoryRefs& refs, const Polygons& zones, std::set<std::string>& ids, loads::Inventory& inv) {
-    R.each(refs.farms, "farms", {"farm_id", "species", "head_count"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.farms, "farms", {"farm_id", "species", "head_count"}, [&](RowReader& r, const Table& t) {
         loads::Farm f;
-        f.id = R.id(r, "farm_id", ids, rec);
-        f.name = r.text("name", false).value_or(f.id);
-        f.town = r.text("town", false).value_or("");
-        f.origin = Reader::origin(t, rec);
-        f.reach = R.reach_of(r, t);
+        R.head(f, r, t, "farm_id", ids);
         f.position_m = R.position(r, f.reach);
         f.species = r.text("species", true).value_or("");
         const std::string excretion = column(kConstituents.front(), "_kg_head_a");  // a species has rows for every constituent
@@ -298,19 +315,16 @@ void read_diffuse_sources(Reader& R, const InventoryRefs& refs, const Polygons& 
         f.utilisation = r.number("utilisation", true, 0.0, 1.0).value_or(0.0);
         f.entry = r.number("entry", false, 0.0, 1.0).value_or(-1.0);
         f.in_prohibited_zone = yes(r, "in_prohibited_zone");
-        if (rec.geometry.kind == Geometry::Kind::Point) {
-            f.xy = rec.geometry.xy.front();
+        if (r.record().geometry.kind == Geometry::Kind::Point) {
+            f.xy = r.record().geometry.xy.front();
             if (zones.size() > 0 && zones.which(f.xy->first, f.xy->second)) f.in_prohibited_zone = true;
         }
         inv.farms.push_back(std::move(f));
     });
 
-    R.each(refs.cropland, "cropland", {"field_id", "crop", "area_mu"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.cropland, "cropland", {"field_id", "crop", "area_mu"}, [&](RowReader& r, const Table& t) {
         loads::Cropland c;
-        c.id = R.id(r, "field_id", ids, rec);
-        c.town = r.text("town", false).value_or("");
-        c.origin = Reader::origin(t, rec);
-        c.reach = R.reach_of(r, t);
+        R.head(c, r, t, "field_id", ids);
         c.crop = r.text("crop", true).value_or("");
         if (!c.crop.empty() && !inv.coefficients.find("cropland", c.crop, column(kConstituents.front(), "_kg_mu_a")))
             r.problem("crop", c.crop, "no loss coefficients for this crop (add rows to the case's coefficients table)");
@@ -319,25 +333,18 @@ void read_diffuse_sources(Reader& R, const InventoryRefs& refs, const Polygons& 
         inv.cropland.push_back(std::move(c));
     });
 
-    R.each(refs.villages, "villages", {"village_id", "population", "coverage"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.villages, "villages", {"village_id", "population", "coverage"}, [&](RowReader& r, const Table& t) {
         loads::Village v;
-        v.id = R.id(r, "village_id", ids, rec);
-        v.name = r.text("name", false).value_or(v.id);
-        v.town = r.text("town", false).value_or("");
-        v.origin = Reader::origin(t, rec);
-        v.reach = R.reach_of(r, t);
+        R.head(v, r, t, "village_id", ids);
         v.population = r.number("population", true, 0.0, 1e9).value_or(0.0);
         v.coverage = r.number("coverage", true, 0.0, 1.0).value_or(0.0);
         v.removal = r.number("removal", false, 0.0, 1.0).value_or(-1.0);
         inv.villages.push_back(std::move(v));
     });
 
-    R.each(refs.ponds, "ponds", {"pond_id", "area_mu"}, [&](RowReader& r, const Table& t, const Record& rec) {
+    R.each(refs.ponds, "ponds", {"pond_id", "area_mu"}, [&](RowReader& r, const Table& t) {
         loads::Pond p;
-        p.id = R.id(r, "pond_id", ids, rec);
-        p.town = r.text("town", false).value_or("");
-        p.origin = Reader::origin(t, rec);
-        p.reach = R.reach_of(r, t);
+        R.head(p, r, t, "pond_id", ids);
         p.area_mu = r.number("area_mu", true, 0.0, 1e9).value_or(0.0);
         p.treated_share = r.number("treated_share", false, 0.0, 1.0).value_or(0.0);
         p.removal = r.number("removal", false, 0.0, 1.0).value_or(-1.0);
@@ -346,6 +353,55 @@ void read_diffuse_sources(Reader& R, const InventoryRefs& refs, const Polygons& 
 }
 
 }  // namespace
+
+GivenSpecies read_given_species(RowReader& r, const PerConstituent* conc_mgL, std::string_view prefix) {
+    GivenSpecies g;
+    for (GivenItem i : kAllGivenItems) {
+        const std::string col = given_column(i, prefix);
+        if (r.has(col)) g[i] = r.number(col, false, 0.0, given_item(i).max_mgL);
+    }
+    if (conc_mgL)
+        for (const auto& [field, message] : given_species_problems(*conc_mgL, g, prefix)) r.problem(field, "", message);
+    return g;
+}
+
+PerConstituent read_inflow_quality(RowReader& r, std::string_view prefix, const PerConstituent& background,
+                                   GivenSpecies& given) {
+    PerConstituent c{};
+    for (auto k : kConstituents)
+        c[idx(k)] = r.number(column(k, "_mgL", prefix), false, 0.0, 1e4).value_or(background[idx(k)]);
+    given = read_given_species(r, &c, prefix);
+    return c;
+}
+
+std::string given_columns_of(const GivenSpecies& g, std::string_view prefix) {
+    std::string s;
+    for (GivenItem i : kAllGivenItems)
+        if (g[i]) s += (s.empty() ? "" : ", ") + given_column(i, prefix);
+    return s;
+}
+
+void reject_given_species(const Table& t, const std::string& why, Problems& problems) {
+    for (std::size_t c = 0; c < t.headers.size(); ++c) {
+        const std::string h = split_unit(normalise_header(t.headers[c])).first;
+        for (GivenItem i : kAllGivenItems) {
+            const GivenItemDef& d = given_item(i);
+            bool names = h == normalise_header(given_column(i));
+            for (std::string_view list : {d.header_names, d.other_aliases})
+                for (std::size_t a = 0; !names && a < list.size();) {
+                    const std::size_t b = std::min(list.find('|', a), list.size());
+                    const std::string alias = normalise_header(list.substr(a, b - a));
+                    names = h == alias || h == alias + "浓度";
+                    a = b + 1;
+                }
+            if (names)
+                problems.add(t.file, "header", t.headers[c], "",
+                             why + ": a concentration of " + std::string(d.label_en) +
+                                 " has no meaning here (the water-quality model applies the composition of its kind; "
+                                 "set one per source in [water_quality] composition.<id>)");
+        }
+    }
+}
 
 loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContext& ctx, Problems& probs) {
     loads::Inventory inv;

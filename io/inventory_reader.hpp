@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/given_species.hpp"
 #include "io/table.hpp"
 #include "loads/inventory.hpp"
 #include "reaches/classes.hpp"
@@ -33,6 +34,21 @@ struct InventoryContext {
     std::vector<std::string>* warnings = nullptr;  ///< receives the tables' warnings (GBK text, units assumed ...)
     const reaches::ClassTable* classes = nullptr;  ///< the case's class table: GB3838-I..V effluent targets
 };
+
+/// The items a record's water gives beside COD, NH3-N and TP: the optional columns <prefix><item>_mgL of
+/// common/given_species.hpp (do_mgL, bod5_mgL, headwater_tn_mgL ...), each within its range and, where the water's
+/// COD, NH3-N and TP are known (`conc_mgL`), consistent with them (given_species_problems). Every problem names the
+/// record and the field.
+GivenSpecies read_given_species(RowReader& r, const PerConstituent* conc_mgL, std::string_view prefix = {});
+/// The quality of a reach's headwater or lateral inflow (`prefix` "headwater_" or "lateral_"): its COD, NH3-N and TP
+/// (<prefix><key>_mgL, else `background`), returned, and the items it gives, into `given`.
+PerConstituent read_inflow_quality(RowReader& r, std::string_view prefix, const PerConstituent& background,
+                                   GivenSpecies& given);
+/// One problem per header of `t` that names a given item (by column name or alias), for a table whose records carry
+/// no water to give them: `why` says so.
+void reject_given_species(const Table& t, const std::string& why, Problems& problems);
+/// The columns of the items `g` gives, comma-separated (for messages).
+std::string given_columns_of(const GivenSpecies& g, std::string_view prefix = {});
 
 /// Reads every named table; the shipped coefficients and standards are the base, case tables override rows.
 loads::Inventory read_inventory(const InventoryRefs& refs, const InventoryContext& ctx, Problems& problems);

@@ -1,5 +1,6 @@
 #include "io/observations_reader.hpp"
 
+#include <array>
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -17,6 +18,38 @@ namespace {
 std::string resolve(const LoadedCase& lc, const std::string& p) {
     if (fs::path(p).is_relative() && !fs::exists(p)) return (fs::path(lc.dir) / p).lexically_normal().string();
     return p;
+}
+
+// Section ids of the case, and the section a record names (kNone after a problem).
+struct SectionIndex {
+    std::unordered_map<std::string, std::int32_t> by_id;
+    explicit SectionIndex(const LoadedCase& lc) {
+        for (std::size_t i = 0; i < lc.model.sections.size(); ++i)
+            by_id.emplace(lc.model.sections[i].id, static_cast<std::int32_t>(i));
+    }
+    std::int32_t of(RowReader& r) const {
+        const auto id = r.text("section_id", true);
+        if (!id) return kNone;
+        auto it = by_id.find(*id);
+        if (it != by_id.end()) return it->second;
+        r.problem("section_id", *id, "unknown section id");
+        return kNone;
+    }
+};
+
+// The observed concentrations a record gives (columns <prefix><key>_mgL); true when any.
+bool read_observed(RowReader& r, const std::string& prefix, PerConstituent& conc, std::array<bool, kNumConstituents>& has) {
+    bool any = false;
+    for (auto c : kConstituents) {
+        const std::string col = column(c, "_mgL", prefix);
+        if (!r.has(col)) continue;
+        if (auto v = r.number(col, false, 0.0, 1e5)) {
+            conc[idx(c)] = *v;
+            has[idx(c)] = true;
+            any = true;
+        }
+    }
+    return any;
 }
 
 }  // namespace
@@ -50,30 +83,15 @@ ObservationTable read_observations(const LoadedCase& lc, const std::string& path
         probs.add(t.file, "header", first, "", "no observed concentrations: give " + columns_listed("_mgL", prefix, " and/or "));
     probs.throw_if_any("cannot read observations");
 
-    std::unordered_map<std::string, std::int32_t> sections;
-    for (std::size_t i = 0; i < lc.model.sections.size(); ++i) sections.emplace(lc.model.sections[i].id, static_cast<std::int32_t>(i));
+    const SectionIndex sections(lc);
     for (const auto& rec : t.records) {
         RowReader r(t, rec, probs);
         scenarios::ObservedValue o;
         o.file = t.file;
         o.record = rec.label;
-        const auto id = r.text("section_id", true);
-        if (id) {
-            auto it = sections.find(*id);
-            if (it == sections.end()) r.problem("section_id", *id, "unknown section id");
-            else o.section = it->second;
-        }
+        o.section = sections.of(r);
         if (r.has("date")) o.date = r.text("date", false).value_or("");
-        bool any = false;
-        for (auto c : kConstituents) {
-            const std::string col = column(c, "_mgL", prefix);
-            if (!r.has(col)) continue;
-            if (auto v = r.number(col, false, 0.0, 1e5)) {
-                o.conc_mgL[idx(c)] = *v;
-                o.has[idx(c)] = true;
-                any = true;
-            }
-        }
+        const bool any = read_observed(r, prefix, o.conc_mgL, o.has);
         if (any && o.section != kNone) out.values.push_back(o);
     }
     if (probs.empty() && out.values.empty()) probs.add(t.file, "", first, "", "no observed value in the table");
@@ -98,18 +116,13 @@ ObservedStatusTable read_observed_statuses(const LoadedCase& lc, const std::stri
     probs.throw_if_any("cannot read observations");
     require_columns(t, {"section_id", "source"}, probs);
     probs.throw_if_any("cannot read observations");
-    std::unordered_map<std::string, std::int32_t> sections;
-    for (std::size_t i = 0; i < lc.model.sections.size(); ++i) sections.emplace(lc.model.sections[i].id, static_cast<std::int32_t>(i));
+    const SectionIndex sections(lc);
     for (const auto& rec : t.records) {
         RowReader r(t, rec, probs);
         scenarios::ObservedStatus o;
         o.file = t.file;
         o.record = rec.label;
-        if (const auto id = r.text("section_id", true)) {
-            auto it = sections.find(*id);
-            if (it == sections.end()) r.problem("section_id", *id, "unknown section id");
-            else o.section = it->second;
-        }
+        o.section = sections.of(r);
         o.source = r.text("source", true).value_or("");
         o.date = r.text("date", false).value_or("");
         o.limiting = r.text("limiting", false).value_or("");
@@ -120,16 +133,7 @@ ObservedStatusTable read_observed_statuses(const LoadedCase& lc, const std::stri
             else if (auto k = reaches::parse_class(s)) o.observed_class = *k;
             else r.problem("observed_class", s, "expected a class I to V or 劣V (Ⅰ–Ⅴ, 1–6)");
         }
-        bool any = false;
-        for (auto c : kConstituents) {
-            const std::string col = std::string(key(c)) + "_mgL";
-            if (!r.has(col)) continue;
-            if (auto v = r.number(col, false, 0.0, 1e5)) {
-                o.conc_mgL[idx(c)] = *v;
-                o.has[idx(c)] = true;
-                any = true;
-            }
-        }
+        const bool any = read_observed(r, "", o.conc_mgL, o.has);
         if (!any && o.observed_class == 0 && !r.has("observed_class") && o.statement.empty())
             r.problem("observed_class", "", "row has no observed class, concentration or statement");
         out.rows.push_back(std::move(o));

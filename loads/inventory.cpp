@@ -130,13 +130,8 @@ Coefficients parse_coefficients(const std::string& csv, const std::string& file,
     Coefficients c;
     for (auto& r : csv_rows(csv, file, {"category", "key", "parameter", "value", "source"}, problems)) {
         const std::string rec = "row " + r["#row"];
-        Coefficient x;
-        x.category = r["category"];
-        x.key = r["key"];
-        x.parameter = r["parameter"];
-        x.unit = r["unit"];
-        x.source = r["source"];
-        x.origin = file + " " + rec;
+        Coefficient x{.category = r["category"], .key = r["key"], .parameter = r["parameter"], .unit = r["unit"],
+                      .source = r["source"], .origin = file + " " + rec};
         for (const char* f : {"category", "key", "parameter"})
             if (r[f].empty()) problems.add(file, rec, f, "", "required value is empty");
         if (!parse_double(r["value"], x.value) || x.value < 0.0)
@@ -161,12 +156,8 @@ EffluentStandards parse_standards(const std::string& csv, const std::string& fil
     required.push_back("source");
     for (auto& r : csv_rows(csv, file, required, problems)) {
         const std::string rec = "row " + r["#row"];
-        EffluentStandard x;
-        x.key = r["standard"];
-        x.name_zh = r["name_zh"];
-        x.name_en = r["name_en"];
-        x.source = r["source"];
-        x.base = r["base"];
+        EffluentStandard x{.key = r["standard"], .name_zh = r["name_zh"], .name_en = r["name_en"], .source = r["source"],
+                           .base = r["base"]};
         if (x.key.empty()) problems.add(file, rec, "standard", "", "required value is empty");
         int given = 0;
         for (auto k : kConstituents) {
@@ -181,6 +172,15 @@ EffluentStandards parse_standards(const std::string& csv, const std::string& fil
                 problems.add(file, rec, f, r[f], "expected a limit > 0 mg/L (or empty: no limit set)");
         }
         if (given == 0) problems.add(file, rec, column(kConstituents.front(), "_mgL"), "", "the standard sets no limit at all");
+        for (GivenItem i : kAllGivenItems) {  // optional: BOD5, CODMn, TN ... (never DO)
+            const std::string f = given_column(i);
+            if (r[f].empty()) continue;
+            double& v = x.item_limit_mgL[static_cast<std::size_t>(i)];
+            if (i == GivenItem::DO)
+                problems.add(file, rec, f, r[f], "a discharge standard sets no DO (GB 3838 bounds DO from below)");
+            else if (!parse_double(r[f], v) || v <= 0.0)
+                problems.add(file, rec, f, r[f], "expected a limit > 0 mg/L (or empty: no limit set)");
+        }
         if (!x.base.empty() || !r["built_before_year"].empty()) {
             double y = 0.0;
             if (!parse_double(r["built_before_year"], y) || y < 1900.0 || y > 2100.0 || y != std::floor(y))
@@ -199,23 +199,27 @@ EffluentStandards parse_standards(const std::string& csv, const std::string& fil
     return s;
 }
 
+namespace {
+// A shipped table parsed once; malformed, it is a model error naming its first problem.
+template <class T>
+T parse_shipped(T (*parse)(const std::string&, const std::string&, Problems&), const char* csv, const char* file,
+                const char* what) {
+    Problems p;
+    T x = parse(csv, file, p);
+    if (!p.empty()) throw ModelError(std::string("shipped ") + what + " table: " + format_problem(p.items().front()));
+    return x;
+}
+}  // namespace
+
 const Coefficients& default_coefficients() {
-    static const Coefficients c = [] {
-        Problems p;
-        Coefficients x = parse_coefficients(kCoefficientsCsv, "data/coefficients/coefficients.csv", p);
-        if (!p.empty()) throw ModelError("shipped coefficient table: " + format_problem(p.items().front()));
-        return x;
-    }();
+    static const Coefficients c =
+        parse_shipped(&parse_coefficients, kCoefficientsCsv, "data/coefficients/coefficients.csv", "coefficient");
     return c;
 }
 
 const EffluentStandards& default_standards() {
-    static const EffluentStandards s = [] {
-        Problems p;
-        EffluentStandards x = parse_standards(kStandardsCsv, "data/standards/effluent_standards.csv", p);
-        if (!p.empty()) throw ModelError("shipped standards table: " + format_problem(p.items().front()));
-        return x;
-    }();
+    static const EffluentStandards s =
+        parse_shipped(&parse_standards, kStandardsCsv, "data/standards/effluent_standards.csv", "standards");
     return s;
 }
 
@@ -255,34 +259,36 @@ struct Resolver {
         }
     }
 
-    void point(const std::string& id, const std::string& name, const std::string& type, const std::string& town,
-               std::int32_t reach, double position_m, double flow_m3s, const PerConstituent& kg_d,
-               const std::string& origin) {
+    // A source of the inventory record `origin` with its loads (kg/d), placed by the caller.
+    Source& add(const std::string& id, const std::string& name, const std::string& type, const std::string& town,
+                const PerConstituent& kg_d, const std::string& origin) {
         Source s;
         s.id = id;
         s.name = name.empty() ? id : name;
         s.type = type;
         s.town = town;
-        s.reach = reach;
-        s.position_m = position_m;
-        s.flow_m3s = flow_m3s;
         for (auto k : kConstituents) s.load_gs[idx(k)] = kg_d[idx(k)] * kGramPerSecondPerKgPerDay;
         s.origin = origin;
         out.push_back(std::move(s));
+        return out.back();
+    }
+
+    // A source with water at a point; the items its water gives go with the water (none without it).
+    void point(const std::string& id, const std::string& name, const std::string& type, const std::string& town,
+               std::int32_t reach, double position_m, double flow_m3s, const PerConstituent& kg_d,
+               const std::string& origin, const GivenSpecies& given) {
+        Source& s = add(id, name, type, town, kg_d, origin);
+        s.reach = reach;
+        s.position_m = position_m;
+        s.flow_m3s = flow_m3s;
+        if (flow_m3s > 0.0) s.given = given;
     }
 
     void diffuse(const std::string& id, const std::string& name, const std::string& type, const std::string& town,
                  std::int32_t reach, double position_m, const PerConstituent& kg_d, const std::string& origin) {
-        Source s;
-        s.id = id;
-        s.name = name.empty() ? id : name;
-        s.type = type;
-        s.town = town;
+        Source& s = add(id, name, type, town, kg_d, origin);
         s.diffuse = true;
         spread(s, reach, position_m);
-        for (auto k : kConstituents) s.load_gs[idx(k)] = kg_d[idx(k)] * kGramPerSecondPerKgPerDay;
-        s.origin = origin;
-        out.push_back(std::move(s));
     }
 
     // Effluent concentration of a plant: measured, else the limits its standard sets for a plant of its build year.
@@ -328,7 +334,8 @@ struct Resolver {
             if (conc) {
                 PerConstituent kg_d{};
                 for (auto k : kConstituents) kg_d[idx(k)] = q_m3d * (*conc)[idx(k)] / kGramsPerKg;
-                point(p.id, p.name, "sewage_plant", p.town, p.reach, p.position_m, q_m3d / kSecondsPerDay, kg_d, p.origin);
+                point(p.id, p.name, "sewage_plant", p.town, p.reach, p.position_m, q_m3d / kSecondsPerDay, kg_d, p.origin,
+                      p.given);
             }
             if (p.service_population > 0.0) {
                 const PerConstituent g = coef3("urban", "default", "_g_cap_d", p.origin, "service_population");
@@ -348,14 +355,15 @@ struct Resolver {
             if (!off)
                 for (auto k : kConstituents) kg_d[idx(k)] = o.flow_m3d * o.conc_mgL[idx(k)] / kGramsPerKg;
             point(o.id, o.name, "outfall", o.town, o.reach, o.position_m, off ? 0.0 : o.flow_m3d / kSecondsPerDay, kg_d,
-                  o.origin);
+                  o.origin, o.given);
         }
         for (const auto& f : inv.industry) {
             PerConstituent kg_d{};
             for (auto k : kConstituents)
                 kg_d[idx(k)] = f.conc_mgL ? f.flow_m3d * (*f.conc_mgL)[idx(k)] / kGramsPerKg
                                           : (f.permitted_t_a ? (*f.permitted_t_a)[idx(k)] * kKgPerTonne / kDaysPerYear : 0.0);
-            point(f.id, f.name, "industry", f.town, f.reach, f.position_m, f.flow_m3d / kSecondsPerDay, kg_d, f.origin);
+            point(f.id, f.name, "industry", f.town, f.reach, f.position_m, f.flow_m3d / kSecondsPerDay, kg_d, f.origin,
+                  f.given);
         }
         for (const auto& f : inv.farms) {
             const PerConstituent e = coef3("livestock", f.species, "_kg_head_a", f.origin, "species");

@@ -15,7 +15,9 @@
 // Diffuse types (urban uncollected, livestock, cropland, rural, aquaculture) are spread along their whole reach
 // unless a position is given.
 #pragma once
+#include <array>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -54,12 +56,22 @@ private:
 /// A limit the standard does not set (GB 18918-2002 grade 3 has no NH3-N limit) is NaN. A row with `base` and
 /// `built_before_year` holds the limits that bind plants of the base standard built before that year (GB 18918-2002
 /// Table 1: TP of grades 1A and 1B for plants built before 2006-01-01).
+constexpr std::array<double, kNumGivenItems> no_item_limits() {
+    std::array<double, kNumGivenItems> a{};
+    for (double& v : a) v = std::numeric_limits<double>::quiet_NaN();
+    return a;
+}
+
 struct EffluentStandard {
     std::string key, name_zh, name_en;
     PerConstituent limit_mgL{};
     std::string source;
     std::string base;           ///< standard this row is an older-plant variant of; "" = none
     int built_before_year = 0;  ///< with `base`: binds plants built before 1 January of this year
+    /// Limits of the other items the table gives (optional columns bod5_mgL, codmn_mgL, tn_mgL ...; DO is never
+    /// set: GB 3838 bounds it from below and discharge standards do not set it); NaN where not set. An upgrade to the
+    /// standard caps the items a source gives (docs/case-format.md, measures).
+    std::array<double, kNumGivenItems> item_limit_mgL = no_item_limits();
     bool sets_all() const;      ///< every constituent has a limit
 };
 
@@ -89,6 +101,7 @@ struct Plant {
     double service_population = 0.0;  ///< people in the service area (for the uncollected share)
     double collection_rate = 1.0;     ///< 0..1
     std::string origin;
+    GivenSpecies given;               ///< other items of its effluent (mg/L): DO, BOD5, TN ...
 };
 
 struct Outfall {
@@ -100,6 +113,7 @@ struct Outfall {
     PerConstituent conc_mgL{};
     std::string connect_to;            ///< receiving plant id when connected
     std::string origin;
+    GivenSpecies given;                ///< other items of its water (mg/L)
 };
 
 struct Industry {
@@ -110,6 +124,7 @@ struct Industry {
     std::optional<PerConstituent> conc_mgL;     ///< or
     std::optional<PerConstituent> permitted_t_a;
     std::string origin;
+    GivenSpecies given;                         ///< other items of its wastewater (mg/L); needs flow_m3d
 };
 
 struct Farm {

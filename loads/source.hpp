@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/constituent.hpp"
+#include "common/given_species.hpp"
 #include "common/topology.hpp"
 
 namespace qingliu::loads {
@@ -22,6 +23,9 @@ struct Source {
     std::string origin;           ///< the inventory record it came from, e.g. "plants.csv row 4"
     std::string town;             ///< town or district (for measures and reports), may be empty
     bool diffuse = false;         ///< non-point (runoff-driven in the dynamic model): livestock, cropland, rural ...
+    /// DO, BOD5, CODMn, TN, N and P species its water gives (mg/L), for the water-quality kinetics; only a source
+    /// with water (flow_m3s > 0) gives any. The three-constituent model does not use them.
+    GivenSpecies given;
 };
 
 /// Source types known to reports (labels in Chinese and English). Unknown types are allowed and shown as given.

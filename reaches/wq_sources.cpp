@@ -62,6 +62,22 @@ const Composition& river_composition(const CompositionOverrides& rows) {
     return river_composition();
 }
 
+GivenQuality given_quality(const PerConstituent& v, const GivenSpecies& items) {
+    GivenQuality g;
+    g.cod = v[idx(*constituent_from_key("cod"))];
+    g.nh3n = v[idx(*constituent_from_key("nh3n"))];
+    g.tp = v[idx(*constituent_from_key("tp"))];
+    g.do_ = items[GivenItem::DO];
+    g.bod5 = items[GivenItem::BOD5];
+    g.codmn = items[GivenItem::CODMn];
+    g.tn = items[GivenItem::TN];
+    g.orgn = items[GivenItem::OrgN];
+    g.no3n = items[GivenItem::NO3N];
+    g.orgp = items[GivenItem::OrgP];
+    g.ip = items[GivenItem::IP];
+    return g;
+}
+
 State complete_species(const GivenQuality& q, const Composition& c, double k1) {
     State s{};
     s[COD] = q.cod;

@@ -1,5 +1,5 @@
 // Species of a source's water for the water-quality kinetics: what the source gives (COD, NH3-N, TP, and optionally
-// DO, BOD5, CODMn, TN or the N and P species), completed from a documented composition per kind of water.
+// DO, BOD5, CODMn, TN or the N and P species: the columns of common/given_species.hpp), completed from a documented composition per kind of water.
 //
 //   kind             from source types                              composition (source per row in the .cpp table)
 //   treated          sewage_plant, industry                         GB 18918-2002 grade 1A limits as composition
@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/constituent.hpp"
+#include "common/given_species.hpp"
 #include "reaches/kinetics.hpp"
 
 namespace qingliu::reaches::wq {
@@ -58,6 +60,8 @@ struct GivenQuality {
     double cod = 0.0, nh3n = 0.0, tp = 0.0;
     std::optional<double> do_, bod5, codmn, tn, orgn, no3n, orgp, ip;
 };
+/// COD, NH3-N and TP of a water (or its loads) with the items it gives (common/given_species.hpp).
+GivenQuality given_quality(const PerConstituent& v, const GivenSpecies& items = {});
 
 /// The nine species (same unit as given). Throws ModelError when TN is less than NH3-N or a species is negative.
 State complete_species(const GivenQuality& q, const Composition& c, double bod_bottle_k_per_d);

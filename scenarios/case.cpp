@@ -39,6 +39,14 @@ void rescale_inventory_sources(CaseModel& m) {
     m.resolved = std::move(fresh);
 }
 
+void set_given_inflow(CaseModel& m, std::size_t r, const GivenSpecies& headwater, const GivenSpecies& lateral) {
+    if (!headwater.any() && !lateral.any()) return;
+    m.headwater_given.resize(m.net.size());
+    m.lateral_given.resize(m.net.size());
+    m.headwater_given[r] = headwater;
+    m.lateral_given[r] = lateral;
+}
+
 std::vector<reaches::PointInput> point_inputs(const CaseModel& m) {
     std::vector<reaches::PointInput> in;
     in.reserve(m.sources.size());

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/given_species.hpp"
 #include "loads/inventory.hpp"
 #include "loads/source.hpp"
 #include "reaches/classes.hpp"
@@ -36,7 +37,13 @@ struct CaseModel {
     /// English names of reaches and their rivers for reports (the reach table's name_en, river_en), aligned with net;
     /// empty, or "" where not given.
     std::vector<std::string> reach_name_en{}, river_en{};
+    /// The items the headwater and the lateral inflow of each reach give beside COD, NH3-N and TP (the reaches
+    /// table's headwater_<item>_mgL, lateral_<item>_mgL: DO, BOD5, TN ...), aligned with net; empty: none given.
+    std::vector<GivenSpecies> headwater_given{}, lateral_given{};
 };
+
+/// Sets the items reach r's headwater and lateral inflow give (sizes the vectors to the network when needed).
+void set_given_inflow(CaseModel& m, std::size_t r, const GivenSpecies& headwater, const GivenSpecies& lateral);
 
 struct SectionResult {
     PerConstituent conc_mgL{};

@@ -58,19 +58,52 @@ double Scenario::annual_wan() const {
     return s;
 }
 
-std::optional<PerConstituent> effluent_limits(const CaseModel& m, const std::string& standard) {
-    // Surface-water class used as an effluent target ("准IV类"): GB3838-IV, GB3838-2002-IV, IV类, surface-IV
+namespace {
+// The standard a measure names: a surface-water class as effluent target ("准IV类": GB3838-IV, GB3838-2002-IV, IV类,
+// surface-IV) from the case's class table, else the case's standards table, else the shipped one.
+std::optional<loads::EffluentStandard> named_standard(const CaseModel& m, const std::string& standard) {
     std::string s = standard;
     for (const char* prefix : {"GB3838-2002-", "GB 3838-2002 ", "GB3838-", "GB 3838 ", "surface-", "地表水"})
         if (s.rfind(prefix, 0) == 0) {
             s = s.substr(std::string(prefix).size());
-            if (auto cls = reaches::parse_class(s)) {
-                PerConstituent l{};
-                for (auto c : kConstituents) l[idx(c)] = m.classes.limit(key(c), reaches::WaterBody::River, *cls);
-                return l;
-            }
+            if (auto cls = reaches::parse_class(s)) return surface_water_standards(m.classes)[static_cast<std::size_t>(*cls - 1)];
         }
-    return plant_standard_limits(m, standard);
+    if (const loads::EffluentStandard* x = m.inventory.standards.find(standard)) return *x;
+    if (const loads::EffluentStandard* x = loads::default_standards().find(standard)) return *x;
+    return std::nullopt;
+}
+}  // namespace
+
+std::optional<PerConstituent> effluent_limits(const CaseModel& m, const std::string& standard) {
+    if (auto s = named_standard(m, standard)) return s->limit_mgL;
+    return std::nullopt;
+}
+
+GivenSpecies given_after_upgrade(GivenSpecies g, const std::array<double, kNumGivenItems>& limit,
+                                 const PerConstituent& conc) {
+    auto cap = [&](GivenItem i, double v) {
+        if (g[i] && *g[i] > v) g[i] = v;
+    };
+    for (GivenItem i : kAllGivenItems)
+        if (!std::isnan(limit[static_cast<std::size_t>(i)])) cap(i, limit[static_cast<std::size_t>(i)]);
+    const double cod = conc[idx(*constituent_from_key("cod"))], nh3n = conc[idx(*constituent_from_key("nh3n"))],
+                 tp = conc[idx(*constituent_from_key("tp"))];
+    cap(GivenItem::BOD5, cod);
+    cap(GivenItem::CODMn, cod);
+    if (g[GivenItem::TN]) {
+        g[GivenItem::TN] = std::max(*g[GivenItem::TN], nh3n);
+        const double rest = *g[GivenItem::TN] - nh3n;
+        if (g[GivenItem::OrgN] && g[GivenItem::NO3N] && *g[GivenItem::OrgN] + *g[GivenItem::NO3N] > rest) {
+            const double f = rest / (*g[GivenItem::OrgN] + *g[GivenItem::NO3N]);  // both given: the same share each
+            *g[GivenItem::OrgN] *= f;
+            *g[GivenItem::NO3N] *= f;
+        }
+        cap(GivenItem::OrgN, rest);
+        cap(GivenItem::NO3N, rest);
+    }
+    cap(GivenItem::OrgP, tp);
+    cap(GivenItem::IP, tp);
+    return g;
 }
 
 std::vector<loads::EffluentStandard> surface_water_standards(const reaches::ClassTable& classes) {
@@ -85,6 +118,15 @@ std::vector<loads::EffluentStandard> surface_water_standards(const reaches::Clas
             s.limit_mgL[idx(c)] = classes.limit(key(c), reaches::WaterBody::River, cls);
             char v[32];
             std::snprintf(v, sizeof v, " %s %g", std::string(label_en(c)).c_str(), s.limit_mgL[idx(c)]);
+            src += v;
+        }
+        // the upper limits of the other items the table has for rivers (BOD5, CODMn); DO is a lower bound, no cap
+        for (GivenItem i : kAllGivenItems) {
+            const reaches::ClassLimit* l = classes.find(given_item(i).key, reaches::WaterBody::River);
+            if (!l || l->minimum) continue;
+            s.item_limit_mgL[static_cast<std::size_t>(i)] = l->limit[cls - 1];
+            char v[32];
+            std::snprintf(v, sizeof v, " %s %g", std::string(given_item(i).label_en).c_str(), l->limit[cls - 1]);
             src += v;
         }
         s.source = src;
@@ -147,6 +189,37 @@ bool selected(const Measure& x, const loads::Source& s, std::int32_t index) {
     return true;
 }
 
+// The limits of the measure's standard (x.standard), with those of the given items; false when it is unknown.
+bool set_limits(const CaseModel& m, Measure& x) {
+    const auto s = named_standard(m, x.standard);
+    if (!s) return false;
+    x.limit_mgL = s->limit_mgL;
+    x.item_limit_mgL = s->item_limit_mgL;
+    return true;
+}
+
+// A cut of a source's loads by a share per state variable; the items its water gives are cut by their family's
+// share (DO is no load and stays).
+void cut(loads::Source& s, const PerConstituent& removal) {
+    PerConstituent kept{};
+    for (int c = 0; c < kNumConstituents; ++c) {
+        kept[c] = 1.0 - removal[c];
+        s.load_gs[c] *= kept[c];
+    }
+    s.given = scaled_by_family(s.given, kept);
+}
+
+// An upgrade of a source to a standard: each load at most flow x limit, the given items as
+// given_after_upgrade says.
+void upgrade(loads::Source& s, const Measure& x) {
+    PerConstituent conc{};
+    for (int c = 0; c < kNumConstituents; ++c) {
+        s.load_gs[c] = std::min(s.load_gs[c], s.flow_m3s * x.limit_mgL[c]);
+        conc[c] = s.flow_m3s > 0.0 ? s.load_gs[c] / s.flow_m3s : 0.0;
+    }
+    s.given = given_after_upgrade(s.given, x.item_limit_mgL, conc);
+}
+
 void rebuild_topology(reaches::Network& n, const std::vector<Transfer>& transfers) {
     std::vector<std::int32_t> down(n.size()), split(n.size());
     std::vector<double> frac(n.size());
@@ -192,9 +265,8 @@ std::vector<Scenario> compile_scenarios(const CaseModel& m, const std::vector<Me
                 read_selection(r, m, x, "plants");
                 x.standard = r.text("standard", true).value_or("");
                 if (!x.standard.empty()) {
-                    if (auto l = effluent_limits(m, x.standard)) {
-                        x.limit_mgL = *l;
-                        for (double v : *l)
+                    if (set_limits(m, x)) {
+                        for (double v : x.limit_mgL)
                             if (std::isnan(v)) {
                                 r.problem("standard", x.standard, "the standard does not limit every constituent "
                                                                   "(an upgrade target must)");
@@ -219,8 +291,7 @@ std::vector<Scenario> compile_scenarios(const CaseModel& m, const std::vector<Me
                 } else if (x.action == "remediate") {
                     if (auto s = r.text("standard", false)) {
                         x.standard = *s;
-                        if (auto l = effluent_limits(m, *s)) x.limit_mgL = *l;
-                        else r.problem("standard", *s, "unknown discharge standard");
+                        if (!set_limits(m, x)) r.problem("standard", *s, "unknown discharge standard");
                     } else {
                         x.removal = read_reduction(r, true);
                     }
@@ -283,16 +354,14 @@ void apply_measure(CaseModel& m, const Measure& x) {
         case MeasureKind::SourceReduction:
         case MeasureKind::Wetland:
             for (std::size_t i = 0; i < m.sources.size(); ++i)
-                if (selected(x, m.sources[i], static_cast<std::int32_t>(i)))
-                    for (int c = 0; c < kNumConstituents; ++c) m.sources[i].load_gs[c] *= 1.0 - x.removal[c];
+                if (selected(x, m.sources[i], static_cast<std::int32_t>(i))) cut(m.sources[i], x.removal);
             break;
         case MeasureKind::PlantStandard: {
             Measure sel = x;
             if (sel.sources.empty() && sel.types.empty()) sel.types = {"sewage_plant"};
             for (std::size_t i = 0; i < m.sources.size(); ++i) {
                 auto& s = m.sources[i];
-                if (!selected(sel, s, static_cast<std::int32_t>(i)) || !(s.flow_m3s > 0.0)) continue;
-                for (int c = 0; c < kNumConstituents; ++c) s.load_gs[c] = std::min(s.load_gs[c], s.flow_m3s * x.limit_mgL[c]);
+                if (selected(sel, s, static_cast<std::int32_t>(i)) && s.flow_m3s > 0.0) upgrade(s, x);
             }
             apply_inventory_measure(m, x);
             break;
@@ -303,6 +372,7 @@ void apply_measure(CaseModel& m, const Measure& x) {
                 if (x.action == "close") {
                     s.flow_m3s = 0.0;
                     s.load_gs = {};
+                    s.given = {};
                 } else if (x.action == "connect") {
                     // the water goes to the plant and leaves it at the plant's effluent concentration
                     if (x.plant != kNone) {
@@ -314,10 +384,10 @@ void apply_measure(CaseModel& m, const Measure& x) {
                     }
                     s.flow_m3s = 0.0;
                     s.load_gs = {};
+                    s.given = {};
                 } else if (x.action == "remediate") {
-                    for (int c = 0; c < kNumConstituents; ++c)
-                        s.load_gs[c] = x.standard.empty() ? s.load_gs[c] * (1.0 - x.removal[c])
-                                                          : std::min(s.load_gs[c], s.flow_m3s * x.limit_mgL[c]);
+                    if (x.standard.empty()) cut(s, x.removal);
+                    else upgrade(s, x);
                 }
             }
             break;
@@ -333,10 +403,13 @@ void apply_measure(CaseModel& m, const Measure& x) {
             if (deficit > 0.0) {
                 const double q0 = m.net.headwater_flow_m3s[x.to];
                 const PerConstituent c_new = x.has_conc ? x.conc_mgL : m.net.headwater_conc_mgL[x.to];
-                // mix the release with any headwater inflow already there
+                // mix the release with any headwater inflow already there; a release of its own concentrations is other
+                // water, of which the items the headwater gives (DO, BOD5 ...) are not known: the mix takes the
+                // river composition for them
                 for (int c = 0; c < kNumConstituents; ++c)
                     m.net.headwater_conc_mgL[x.to][c] = (q0 * m.net.headwater_conc_mgL[x.to][c] + deficit * c_new[c]) / (q0 + deficit);
                 m.net.headwater_flow_m3s[x.to] = q0 + deficit;
+                if (x.has_conc && static_cast<std::size_t>(x.to) < m.headwater_given.size()) m.headwater_given[x.to] = {};
             }
             break;
         }

@@ -66,6 +66,9 @@ struct Measure {
     // effect
     PerConstituent removal{};  ///< share removed, 0..1
     PerConstituent limit_mgL{};
+    /// Limits of the given items (BOD5, CODMn, TN ...) the standard sets, NaN where none: an upgrade caps what a
+    /// source gives of them (given_after_upgrade).
+    std::array<double, kNumGivenItems> item_limit_mgL = loads::no_item_limits();
     std::string standard;
     std::string action;               ///< outfall: close / connect / remediate
     std::int32_t plant = kNone;       ///< outfall connect: receiving plant (source index)
@@ -106,6 +109,12 @@ void apply_measure(CaseModel& m, const Measure& x);
 /// Effluent limits (mg/L) of a discharge standard by name; nullopt if unknown. Set by the loads module's standards
 /// table; surface-water classes (GB 3838 III/IV/V) are always known.
 std::optional<PerConstituent> effluent_limits(const CaseModel& m, const std::string& standard);
+/// What a source gives after an upgrade to a standard, its COD, NH3-N and TP now `conc_mgL` (capped): each item
+/// the standard limits at most its limit, then each kept consistent with the capped totals (BOD5 and CODMn at most
+/// COD, a given organic N or NO3-N at most TN - NH3-N, TN at least NH3-N, a given P species at most TP). Items not
+/// given stay not given: they follow the capped COD, NH3-N and TP by the composition of the source's kind.
+GivenSpecies given_after_upgrade(GivenSpecies g, const std::array<double, kNumGivenItems>& item_limit_mgL,
+                                 const PerConstituent& conc_mgL);
 /// Surface-water classes I..V of a class table (river rows) as effluent targets GB3838-I .. GB3838-V ("准IV类"), so
 /// that the case's one class table also sets these limits.
 std::vector<loads::EffluentStandard> surface_water_standards(const reaches::ClassTable& classes);

@@ -139,9 +139,9 @@ TEST_CASE("outfalls: active, closed, and connected to a plant", "[loads]") {
     p.flow_m3d = 10000;
     p.standard = "STD-A";
     inv.plants.push_back(p);
-    loads::Outfall a{"A", "", "", "combined", "active", 1, 1000, 2000, {80, 10, 1.2}, "", "t"};
-    loads::Outfall b{"B", "", "", "municipal", "connected", 0, 500, 1000, {150, 20, 2.5}, "P", "t"};
-    loads::Outfall c{"C", "", "", "industrial", "closed", 1, 3000, 500, {200, 15, 3}, "", "t"};
+    loads::Outfall a{"A", "", "", "combined", "active", 1, 1000, 2000, {80, 10, 1.2}, "", "t", {}};
+    loads::Outfall b{"B", "", "", "municipal", "connected", 0, 500, 1000, {150, 20, 2.5}, "P", "t", {}};
+    loads::Outfall c{"C", "", "", "industrial", "closed", 1, 3000, 500, {200, 15, 3}, "", "t", {}};
     inv.outfalls = {a, b, c};
     const auto s = resolved(inv);
     REQUIRE(s.size() == 4);
@@ -544,4 +544,27 @@ TEST_CASE("diffuse records without reach_id are placed by sub-catchment polygons
     CHECK(m.net.topo.id(by_id(m, "C2").reach) == "R2");
     CHECK(by_id(m, "C2").end_m == 8000.0);  // spread along R2 (8 km)
     fs::remove_all(dir);
+}
+
+TEST_CASE("standards may limit the given items; the shipped GB 18918-2002 rows set BOD5 and TN", "[loads][given]") {
+    // GB 18918-2002 Table 1 (reference/standards.md): BOD5 10 / 20 / 30 / 60, TN 15 / 20 / - / - mg/L
+    const auto& shipped = loads::default_standards();
+    auto item = [&](const char* key, GivenItem i) { return shipped.find(key)->item_limit_mgL[static_cast<std::size_t>(i)]; };
+    CHECK(item("GB18918-1A", GivenItem::BOD5) == 10.0);
+    CHECK(item("GB18918-1A", GivenItem::TN) == 15.0);
+    CHECK(item("GB18918-1B-pre2006", GivenItem::BOD5) == 20.0);
+    CHECK(item("GB18918-1B", GivenItem::TN) == 20.0);
+    CHECK(item("GB18918-3", GivenItem::BOD5) == 60.0);
+    CHECK(std::isnan(item("GB18918-2", GivenItem::TN)));
+    CHECK(std::isnan(item("DB51/2311-2016", GivenItem::BOD5)));  // not set: the table does not claim it
+    CHECK(std::isnan(item("GB18918-1A", GivenItem::DO)));
+    Problems p;
+    const auto s = loads::parse_standards("standard,cod_mgL,nh3n_mgL,tp_mgL,codmn_mgL,do_mgL,tn_mgL,source\n"
+                                          "X,40,2,0.4,12,5,-1,test\n",
+                                          "std.csv", p);
+    CHECK(s.find("X")->item_limit_mgL[static_cast<std::size_t>(GivenItem::CODMn)] == 12.0);
+    REQUIRE(p.items().size() == 2);  // DO is never an effluent limit; TN must be > 0
+    CHECK(p.items()[0].field == "do_mgL");
+    CHECK(p.items()[1].field == "tn_mgL");
+    CHECK(p.items()[1].record == "row 2");
 }
