@@ -227,7 +227,9 @@ def swmm_outlet_means(rpt):
     for line in m.group(1).splitlines():
         parts = line.split()
         if parts and parts[0] == "OUT":
-            nums = [float(x) for x in parts[1:]]
+            # fixed-width fields of 3 decimals that may run together when a total is large ("8166.18970774241.046"),
+            # after the flow frequency (2 decimals)
+            nums = [float(parts[1])] + [float(x) for x in re.findall(r"\d+\.\d{3}", line.split(None, 2)[2])]
             # Flow Freq %, Avg Flow, Max Flow, Total Volume (10^6 ltr), then one total load (kg) per pollutant
             volume = nums[3]
             return {k: nums[4 + j] / volume for j, (k, _) in enumerate(POLLUTANTS)}
