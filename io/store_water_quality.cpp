@@ -4,19 +4,13 @@
 #include <cmath>
 #include <map>
 
-#include <sqlite3.h>
-
-#include "io/sqlite_statement.hpp"
+#include "io/store_tables.hpp"
 
 namespace qingliu::io {
 
 namespace {
 
 const char* const kWhat = "run store (water-quality model)";
-
-struct Stmt : Statement {
-    Stmt(sqlite3* db, const char* sql) : Statement(db, sql, kWhat) {}
-};
 
 // CREATE TABLE IF NOT EXISTS only: safe inside the run's transaction and outside one.
 const char* kSchema = R"SQL(
@@ -39,7 +33,7 @@ std::string joined(const std::vector<std::string>& v) {
     return s;
 }
 
-void save_items(Stmt& it, std::int64_t run_id, std::size_t ord, const report::WaterQualityRow& x) {
+void save_items(Statement& it, std::int64_t run_id, std::size_t ord, const report::WaterQualityRow& x) {
     const auto& e = x.evaluation;
     std::vector<int> rank(e.items.size(), 0);
     for (std::size_t k = 0; k < e.exceeding.size(); ++k) rank[static_cast<std::size_t>(e.exceeding[k])] = static_cast<int>(k) + 1;
@@ -60,76 +54,60 @@ void save_items(Stmt& it, std::int64_t run_id, std::size_t ord, const report::Wa
 }  // namespace
 
 void save_water_quality(RunStore& store, std::int64_t run_id, const report::WaterQualityTable& t) {
-    sqlite3* db = store.handle();
-    exec_sql(db, kSchema, kWhat);
-    Stmt m(db, "INSERT INTO report_wq_meta VALUES(?,?,?,?,?,?)");
-    m.bind(1, run_id).bind(2, t.model).bind(3, t.elements_per_reach).bind(4, t.reaeration).bind(5, t.temperature_c).bind(6, t.inflow_do_share);
-    m.run();
-    Stmt sc(db, "INSERT INTO report_wq_scenarios VALUES(?,?,?,?,?,?)");
-    for (std::size_t i = 0; i < t.scenarios.size(); ++i) {
-        const auto& s = t.scenarios[i];
-        sc.bind(1, run_id).bind(2, i).bind(3, s.id).bind(4, s.condition_id).bind(5, s.condition_zh).bind(6, s.condition_en);
-        sc.run();
-    }
-    Stmt se(db, "INSERT INTO report_wq_sections VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    Stmt it(db, "INSERT INTO report_wq_items VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    for (std::size_t i = 0; i < t.rows.size(); ++i) {
-        const auto& x = t.rows[i];
-        se.bind(1, run_id).bind(2, i).bind(3, x.scenario).bind(4, x.section_id).bind(5, x.name).bind(6, x.name_en).bind(7, x.river);
-        se.bind(8, x.reach_id).bind(9, x.water_body).bind(10, x.position_km).bind(11, x.target_class).bind(12, x.flow_m3s);
-        se.bind(13, x.evaluation.overall).bind(14, x.evaluation.meets ? 1 : 0).bind(15, joined(x.deciding));
-        se.run();
-        save_items(it, run_id, i, x);
-    }
+    const StoreTables g(store, kSchema, kWhat);
+    g.insert("report_wq_meta", 6).bind(1, run_id).bind(2, t.model).bind(3, t.elements_per_reach).bind(4, t.reaeration)
+        .bind(5, t.temperature_c).bind(6, t.inflow_do_share).run();
+    Statement sc = g.insert("report_wq_scenarios", 6);
+    StoreTables::write_rows(sc, run_id, t.scenarios, [](Statement& r, const auto& s) {
+        r.bind(3, s.id).bind(4, s.condition_id).bind(5, s.condition_zh).bind(6, s.condition_en);
+    });
+    Statement se = g.insert("report_wq_sections", 15);
+    Statement it = g.insert("report_wq_items", 15);
+    std::size_t i = 0;
+    StoreTables::write_rows(se, run_id, t.rows, [&](Statement& r, const report::WaterQualityRow& x) {
+        r.bind(3, x.scenario).bind(4, x.section_id).bind(5, x.name).bind(6, x.name_en).bind(7, x.river);
+        r.bind(8, x.reach_id).bind(9, x.water_body).bind(10, x.position_km).bind(11, x.target_class).bind(12, x.flow_m3s);
+        r.bind(13, x.evaluation.overall).bind(14, x.evaluation.meets ? 1 : 0).bind(15, joined(x.deciding));
+        save_items(it, run_id, i++, x);
+    });
 }
 
 std::shared_ptr<const report::WaterQualityTable> load_water_quality(RunStore& store, std::int64_t run_id) {
-    sqlite3* db = store.handle();
-    exec_sql(db, kSchema, kWhat);
+    const StoreTables g(store, kSchema, kWhat);
     auto t = std::make_shared<report::WaterQualityTable>();
-    {
-        Stmt m(db, "SELECT model, elements_per_reach, reaeration, temperature_c, inflow_do_share FROM report_wq_meta WHERE run_id = ?");
-        m.bind(1, run_id);
-        if (!m.step()) return nullptr;
+    const auto meta = g.each_row("SELECT model, elements_per_reach, reaeration, temperature_c, inflow_do_share FROM report_wq_meta "
+                                 "WHERE run_id = ? LIMIT 1", [&](const Statement& m) {
         t->model = m.text(0);
         t->elements_per_reach = static_cast<int>(m.i64(1));
         t->reaeration = m.text(2);
         t->temperature_c = m.real(3);
         t->inflow_do_share = m.real(4);
-    }
-    {
-        Stmt s(db, "SELECT scenario, condition, condition_zh, condition_en FROM report_wq_scenarios WHERE run_id = ? ORDER BY ord");
-        s.bind(1, run_id);
-        while (s.step()) t->scenarios.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
-    }
-    {
-        Stmt s(db, "SELECT scenario, section_id, name, name_en, river, reach_id, water_body, position_km, target_class, flow_m3s, "
-                   "class, meets FROM report_wq_sections WHERE run_id = ? ORDER BY ord");
-        s.bind(1, run_id);
-        while (s.step()) {
-            report::WaterQualityRow x;
-            x.scenario = s.text(0);
-            x.section_id = s.text(1);
-            x.name = s.text(2);
-            x.name_en = s.text(3);
-            x.river = s.text(4);
-            x.reach_id = s.text(5);
-            x.water_body = s.text(6);
-            x.position_km = s.real(7);
-            x.target_class = static_cast<int>(s.i64(8));
-            x.flow_m3s = s.real(9);
-            x.evaluation.overall = static_cast<int>(s.i64(10));
-            x.evaluation.meets = s.i64(11) != 0;  // the deciding items: from the items' flags below
-            t->rows.push_back(std::move(x));
-        }
-    }
-    Stmt s(db, "SELECT ord, item, value_mgL, class, minimum, target_limit_mgL, exceedance, do_shortfall_mgL, exceeds, exceeding_rank, deciding "
-               "FROM report_wq_items WHERE run_id = ? ORDER BY ord, item_ord");
-    s.bind(1, run_id);
+    }, run_id);
+    if (meta == 0) return nullptr;
+    g.each_row("SELECT scenario, condition, condition_zh, condition_en FROM report_wq_scenarios WHERE run_id = ? ORDER BY ord",
+               [&](const Statement& s) { t->scenarios.push_back({s.text(0), s.text(1), s.text(2), s.text(3)}); }, run_id);
+    g.each_row("SELECT scenario, section_id, name, name_en, river, reach_id, water_body, position_km, target_class, flow_m3s, "
+               "class, meets FROM report_wq_sections WHERE run_id = ? ORDER BY ord", [&](const Statement& s) {
+        report::WaterQualityRow x;
+        x.scenario = s.text(0);
+        x.section_id = s.text(1);
+        x.name = s.text(2);
+        x.name_en = s.text(3);
+        x.river = s.text(4);
+        x.reach_id = s.text(5);
+        x.water_body = s.text(6);
+        x.position_km = s.real(7);
+        x.target_class = static_cast<int>(s.i64(8));
+        x.flow_m3s = s.real(9);
+        x.evaluation.overall = static_cast<int>(s.i64(10));
+        x.evaluation.meets = s.i64(11) != 0;  // the deciding items: from the items' flags below
+        t->rows.push_back(std::move(x));
+    }, run_id);
     std::map<std::size_t, std::vector<std::pair<int, int>>> ranked;  // row -> (rank, item index)
-    while (s.step()) {
+    g.each_row("SELECT ord, item, value_mgL, class, minimum, target_limit_mgL, exceedance, do_shortfall_mgL, exceeds, exceeding_rank, "
+               "deciding FROM report_wq_items WHERE run_id = ? ORDER BY ord, item_ord", [&](const Statement& s) {
         const auto row = static_cast<std::size_t>(s.i64(0));
-        if (row >= t->rows.size()) continue;
+        if (row >= t->rows.size()) return;
         auto& e = t->rows[row].evaluation;
         reaches::wq::ItemClass c;
         c.key = s.text(1);
@@ -143,7 +121,7 @@ std::shared_ptr<const report::WaterQualityTable> load_water_quality(RunStore& st
         if (const int rank = static_cast<int>(s.i64(9)); rank > 0) ranked[row].emplace_back(rank, static_cast<int>(e.items.size()));
         if (s.i64(10) != 0) t->rows[row].deciding.push_back(c.key);
         e.items.push_back(std::move(c));
-    }
+    }, run_id);
     for (auto& [row, r] : ranked) {
         std::sort(r.begin(), r.end());
         for (const auto& [rank, item] : r) t->rows[row].evaluation.exceeding.push_back(item);
