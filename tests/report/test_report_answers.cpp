@@ -48,15 +48,27 @@ struct Cell {
     double allowed = 0.0, cut = 0.0, current = 0.0;
 };
 
+/// Each element opened by `open` up to the next `close`: the rest of its opening tag and its body. Found by string
+/// search: std::regex recurses once per character of a lazy [\s\S]*? and overflows the stack on a body this long
+/// under the address sanitizer.
+std::vector<std::pair<std::string, std::string>> elements(const std::string& html, const std::string& open, const std::string& close) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (std::size_t a = html.find(open); a != std::string::npos; a = html.find(open, a + 1)) {
+        const std::size_t gt = html.find('>', a + open.size());
+        const std::size_t end = gt == std::string::npos ? gt : html.find(close, gt);
+        if (end == std::string::npos) break;
+        out.emplace_back(html.substr(a + open.size(), gt - a - open.size()), html.substr(gt + 1, end - gt - 1));
+    }
+    return out;
+}
+
 /// Every (unit, method) cell of the report's allocation tables.
 std::vector<Cell> allocation_cells(const std::string& html) {
     std::vector<Cell> out;
-    static const std::regex table_re(R"re(<table class="allocation"([^>]*)>([\s\S]*?)</table>)re");
     static const std::regex row_re(R"re(<tr data-unit="([^"]*)" data-current="([^"]*)"><td>[\s\S]*?</td><td class="n">[^<]*</td>([\s\S]*?)</tr>)re");
     static const std::regex cell_re(R"re(data-method="([^"]*)" data-allowed="([^"]*)">[^<]*</td><td class="n" data-cut="([^"]*)")re");
-    for (auto t = std::sregex_iterator(html.begin(), html.end(), table_re); t != std::sregex_iterator(); ++t) {
-        const auto a = attrs((*t)[1]);
-        const std::string body = (*t)[2];
+    for (const auto& [open_tag, body] : elements(html, "<table class=\"allocation\"", "</table>")) {
+        const auto a = attrs(open_tag);
         for (auto r = std::sregex_iterator(body.begin(), body.end(), row_re); r != std::sregex_iterator(); ++r) {
             const std::string cells = (*r)[3];
             for (auto c = std::sregex_iterator(cells.begin(), cells.end(), cell_re); c != std::sregex_iterator(); ++c) {
@@ -247,15 +259,13 @@ TEST_CASE("report: the Monte Carlo 5-95 % band on the profiles equals the quanti
     }
 
     // every band drawn: <figure data-param="KEY"> ... <g class="mcband" data-scen= data-section= data-p5= data-p95=>
-    static const std::regex fig_re(R"re(<figure data-param="([a-z0-9_]+)">([\s\S]*?)</figure>)re");
     static const std::regex band_re(R"re(<g class="mcband"([^>]*)>)re");
     int checked = 0;
     std::set<std::pair<std::string, std::string>> seen;  // (model, section)
-    for (auto f = std::sregex_iterator(html.begin(), html.end(), fig_re); f != std::sregex_iterator(); ++f) {
-        const auto c = constituent_from_key((*f)[1].str());
+    for (const auto& [param, svg] : elements(html, "<figure data-param=\"", "</figure>")) {
+        const auto c = constituent_from_key(param.substr(0, param.find('"')));
         REQUIRE(c);
         const int k = idx(*c);
-        const std::string svg = (*f)[2];
         // the chart's legend entry where it has bands
         CHECK((svg.find("Monte Carlo 5–95 % band") != std::string::npos) == (svg.find("class=\"mcband\"") != std::string::npos));
         for (auto b = std::sregex_iterator(svg.begin(), svg.end(), band_re); b != std::sregex_iterator(); ++b) {
