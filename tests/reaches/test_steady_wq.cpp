@@ -370,7 +370,10 @@ TEST_CASE("source water completed from its kind's composition", "[steady_wq][sou
 
 #include "reaches/dynamic_wq.hpp"
 
-TEST_CASE("dynamic water quality converges to the steady state of the same elements for every species", "[steady_wq][dynamic]") {
+namespace {
+/// Two headwaters A and B joining in C (lateral inflow, a quarter split off through E), all rejoining in D: the
+/// network of the dynamic water-quality tests.
+Network junction_split_network() {
     NetworkBuilder b;
     b.add(reach("A", "C", 5.0, 1.5));
     b.add(reach("B", "C", 3.0, 0.8));
@@ -382,6 +385,12 @@ TEST_CASE("dynamic water quality converges to the steady state of the same eleme
     b.add(reach("E", "D", 2.0));
     b.add(reach("D", "", 6.0));
     const Network net = b.finish();
+    return net;
+}
+}  // namespace
+
+TEST_CASE("dynamic water quality converges to the steady state of the same elements for every species", "[steady_wq][dynamic]") {
+    const Network net = junction_split_network();
     const double os = do_saturation_mgL(19.0);
     ReachData data = ReachData::sized(5);
     for (int r = 0; r < 5; ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);
@@ -451,17 +460,7 @@ TEST_CASE("dynamic water quality: the exchange of interval means between reaches
           "[steady_wq][dynamic]") {
     // A transient (cells start at clean river water, a sewage outfall runs from t = 0) on the network of the
     // convergence test: reach by reach with exchange intervals h against the whole network as one Odeint system.
-    NetworkBuilder b;
-    b.add(reach("A", "C", 5.0, 1.5));
-    b.add(reach("B", "C", 3.0, 0.8));
-    auto c = reach("C", "D", 8.0);
-    c.lateral_flow_m3s = 0.3;
-    c.split_to = "E";
-    c.split_fraction = 0.25;
-    b.add(c);
-    b.add(reach("E", "D", 2.0));
-    b.add(reach("D", "", 6.0));
-    const Network net = b.finish();
+    const Network net = junction_split_network();
     const double os = do_saturation_mgL(19.0);
     ReachData data = ReachData::sized(5);
     for (int r = 0; r < 5; ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);
