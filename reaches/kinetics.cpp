@@ -484,6 +484,12 @@ AffineSolution solve_plug_segment(const Parameters& p, const Environment& env, c
         AffineSolution r;
         if (solve_series(p, s, load_in_gs, r)) return r;
     }
+    return solve_plug_frozen(p, env, seg, load_in_gs, rel_tol);
+}
+
+AffineSolution solve_plug_frozen(const Parameters& p, const Environment& env, const PlugSegment& seg,
+                                 const State& load_in_gs, double rel_tol) {
+    if (!(seg.velocity_ms > 0.0)) throw ModelError("plug-flow segment needs a velocity > 0 m/s");
     StepOptions opt;
     opt.state_dependent = depends_on_oxygen(p);
     opt.rel_tol = rel_tol;

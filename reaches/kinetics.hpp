@@ -208,6 +208,10 @@ struct PlugSegment {
 };
 AffineSolution solve_plug_segment(const Parameters& p, const Environment& env, const PlugSegment& seg,
                                   const State& load_in_gs, double rel_tol = 1e-11);
+/// The same segment by the extrapolated frozen substeps alone (solve_frozen to rel_tol), without the series: the
+/// general solve the series is checked against.
+AffineSolution solve_plug_frozen(const Parameters& p, const Environment& env, const PlugSegment& seg,
+                                 const State& load_in_gs, double rel_tol = 1e-11);
 
 /// A completely mixed element at steady state (QUAL2K's element): inflow load W (g/s) and flow Q through a volume
 /// V (m3); 0 = W - Q C + V (A C + b) with A, b of the process table, solved by forward substitution (A is lower

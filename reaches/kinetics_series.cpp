@@ -45,6 +45,13 @@ constexpr int kMaxTerms = 96;
 constexpr double kReachLinear = 5.0, kReachGated = 2.0, kGateReach = 2.0;
 enum Gate : int { None = 0, Cbod, Nitr, Denitr };
 
+// 1/(k+1), k = 0..kMaxTerms: the integral of u^k over [0, 1]
+const std::array<double, kMaxTerms + 1> kInverse = [] {
+    std::array<double, kMaxTerms + 1> v{};
+    for (int k = 0; k <= kMaxTerms; ++k) v[k] = 1.0 / (k + 1);
+    return v;
+}();
+
 struct GateDef {
     O2Effect form;
     double k;
@@ -52,16 +59,24 @@ struct GateDef {
 };
 
 // Series of the gate value G(o) from the series of o, term k (all lower terms known).
-inline double gate_term(const GateDef& g, const double* o, double* aux, double* f, int k) {
+inline double gate_term(const GateDef& g, const double* o, const double* jo, double* aux, double* f, int k) {
     switch (g.form) {
         case O2Effect::Exponential:
             if (k == 0) {
                 aux[0] = std::exp(-g.k * o[0]);
                 f[0] = -std::expm1(-g.k * o[0]);
             } else {
-                double s = 0.0;
-                for (int j = 1; j <= k; ++j) s += static_cast<double>(j) * o[j] * aux[k - j];
-                aux[k] = -g.k * s / k;
+                // sum_j=1..k j o_j E_k-j (jo_j = j o_j) in four independent partial sums
+                double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+                int j = 1;
+                for (; j + 3 <= k; j += 4) {
+                    s0 += jo[j] * aux[k - j];
+                    s1 += jo[j + 1] * aux[k - j - 1];
+                    s2 += jo[j + 2] * aux[k - j - 2];
+                    s3 += jo[j + 3] * aux[k - j - 3];
+                }
+                for (; j <= k; ++j) s0 += jo[j] * aux[k - j];
+                aux[k] = -g.k * ((s0 + s1) + (s2 + s3)) * kInverse[k - 1];
                 f[k] = -aux[k];
             }
             break;
@@ -125,6 +140,17 @@ public:
                     same_[gi] = gj;
                     break;
                 }
+        // the gated processes grouped by the base series their gate uses (f of the gate, or of the earlier gate it
+        // equals); the products of each group's series are summed in one pass
+        if (gated)
+            for (int p = 0; p < kNumProcesses; ++p) {
+                if (gate_[p] == None || kappa_[p] == 0.0) continue;
+                const int series = same_[gate_[p]];
+                int c = 0;
+                while (c < n_chains_ && chains_[c].series != series) ++c;
+                if (c == n_chains_) chains_[n_chains_++] = {series, {}, 0};
+                chains_[c].p[chains_[c].n++] = p;
+            }
         // linear stiffness: the largest total first-order loss of a species other than DO (the matrix is
         // triangular: its eigenvalues are the diagonal); DO's own (lambda, reaeration) is the stiff one
         State diag{};
@@ -180,25 +206,35 @@ public:
         int small = 0;
         for (int k = 0; k < kMaxTerms; ++k) {
             gate_terms(k, q0, q1t, clamped);
+            // the gated rates' products of series, (G * b_from)_k = g_0 b_k + sum_j>=1 g_j b_k-j, with g_j = +-f_j
+            // of the gate's base series f: one pass over f for the processes that share it
+            double gated_sum[kNumProcesses];
+            for (int c = 0; c < n_chains_; ++c) {
+                const Chain& ch = chains_[c];
+                const double* f = f_[ch.series];
+                double acc[3] = {0.0, 0.0, 0.0};
+                const double* bf[3] = {b_[from_[ch.p[0]]], b_[from_[ch.p[ch.n > 1 ? 1 : 0]]],
+                                       b_[from_[ch.p[ch.n > 2 ? 2 : 0]]]};
+                for (int j = 1; j <= k; ++j) {
+                    const double fj = f[j];
+                    acc[0] += fj * bf[0][k - j];
+                    acc[1] += fj * bf[1][k - j];
+                    acc[2] += fj * bf[2][k - j];
+                }
+                for (int m = 0; m < ch.n; ++m) {
+                    const int p = ch.p[m];
+                    const double g0 = g_[gate_[p]][0];
+                    gated_sum[p] = defs_[gate_[p]].complement ? g0 * bf[m][k] - acc[m] : g0 * bf[m][k] + acc[m];
+                }
+            }
             double rate[kNumProcesses];
             for (int p = 0; p < kNumProcesses; ++p) {
                 double r = 0.0;
-                if (kappa_[p] != 0.0) {
-                    const double* bf = b_[from_[p]];
-                    double gl;
-                    if (gate_[p] == None) {
-                        gl = bf[k];
-                    } else {
-                        const double* gs = g_[gate_[p]];
-                        gl = 0.0;
-                        for (int j = 0; j <= k; ++j) gl += gs[j] * bf[k - j];
-                    }
-                    r = kappa_[p] * gl;
-                }
+                if (kappa_[p] != 0.0) r = kappa_[p] * (gate_[p] == None ? b_[from_[p]][k] : gated_sum[p]);
                 if (k == 0) r += rho_[p] * q0;
                 else if (k == 1) r += rho_[p] * q1t;
                 rate[p] = r;
-                proc[p] += r / (k + 1);
+                proc[p] += r * kInverse[k];
             }
             double next[kNumSpecies];
             for (int i = 0; i < kNumSpecies; ++i) next[i] = k == 0 ? seg_.inflow[i] : 0.0;
@@ -220,10 +256,31 @@ public:
             }
             // diverging: a complex singularity of the nonlinear solution within tau; give up early
             if (k >= 8 && grows) return -1;
+            // converging too slowly to end within kMaxTerms: give up early too (a try of kMaxTerms terms costs
+            // ~kMaxTerms^2 in the products of series). Checked every 8 terms past the peak of the stiff terms: each
+            // species' terms shrink by the ratio r of the last 8 (|b_k| + |b_k+1| against |b_k-8| + |b_k-7|)
+            // and need log(target / |b|) / log(r) more; more than are left, or r >= 1, ends the try.
+            if (k >= 23 && (k + 1) % 8 == 0 && k + 1 >= 1.5 * lambda * tau + 8 && !tiny && !converges(k + 1))
+                return -1;
             small = tiny ? small + 1 : 0;
             if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) return k + 1;   // past the peak of (lambda tau)^k / k!
         }
         return -1;
+    }
+
+    /// False when the terms up to b_k (k >= 9) decay too slowly to fall below the series' end criterion within
+    /// kMaxTerms.
+    bool converges(int k) const {
+        for (int i = 0; i < kNumSpecies; ++i) {
+            const double target = 1e-14 * scale_[i] + 1e-17 * scale_max;
+            const double now = std::abs(b_[i][k]) + std::abs(b_[i][k - 1]);
+            if (now <= target) continue;
+            const double before = std::abs(b_[i][k - 8]) + std::abs(b_[i][k - 9]);
+            if (!(now < before)) return false;
+            const double per_term = std::log(now / before) / 8.0;   // < 0
+            if (k + std::log(target / now) / per_term > kMaxTerms) return false;
+        }
+        return true;
     }
 
     /// The sum of the series into yn; false where the terms cancel beyond 1e3 x the result (rounding of the sum
@@ -284,15 +341,19 @@ private:
     void gate_terms(int k, double q0, double q1t, bool clamped) {
         if (!gated) return;
         if (clamped) {
-            for (int gi = 1; gi < 4; ++gi) g_[gi][k] = k == 0 && defs_[gi].complement ? 1.0 : 0.0;
+            for (int gi = 1; gi < 4; ++gi) {
+                g_[gi][k] = k == 0 && defs_[gi].complement ? 1.0 : 0.0;
+                f_[gi][k] = 0.0;
+            }
             return;
         }
         o_[k] = (b_[DO][k] - (k > 0 ? q1t * o_[k - 1] : 0.0)) / q0;
+        jo_[k] = static_cast<double>(k) * o_[k];
         for (int gi = 1; gi < 4; ++gi) {
             if (!used_[gi]) continue;
             const int sg = same_[gi];
             if (sg == gi) {
-                g_[gi][k] = gate_term(defs_[gi], o_, aux_[gi], f_[gi], k);
+                g_[gi][k] = gate_term(defs_[gi], o_, jo_, aux_[gi], f_[gi], k);
             } else {   // the same form and constant as an earlier gate: its series, complemented
                 f_[gi][k] = f_[sg][k];
                 g_[gi][k] = defs_[gi].complement ? (k == 0 ? 1.0 - f_[sg][0] : -f_[sg][k]) : f_[sg][k];
@@ -300,7 +361,14 @@ private:
         }
     }
 
+    struct Chain {
+        int series;   ///< index of the base series in f_
+        int p[3];     ///< the gated processes that use it
+        int n;
+    };
     const SeriesSegment& seg_;
+    Chain chains_[3] = {};
+    int n_chains_ = 0;
     std::array<int, kNumProcesses> gate_{};
     GateDef defs_[4];
     bool used_[4] = {false, false, false, false};
@@ -312,7 +380,7 @@ private:
     double scale_[kNumSpecies] = {};
     double scale_max = 0.0;
     double b_[kNumSpecies][kMaxTerms + 1];
-    double o_[kMaxTerms + 1], aux_[4][kMaxTerms + 1], f_[4][kMaxTerms + 1], g_[4][kMaxTerms + 1];
+    double o_[kMaxTerms + 1], jo_[kMaxTerms + 1], aux_[4][kMaxTerms + 1], f_[4][kMaxTerms + 1], g_[4][kMaxTerms + 1];
 };
 
 }  // namespace

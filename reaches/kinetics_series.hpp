@@ -21,7 +21,11 @@
 // 1e3 of its value (rounding below 1e-13 of it). The series is summed until two successive terms of every species
 // are below 2e-16 of its scale (1e-14 past 24 terms, the rounding floor of the recurrences), at most 96 terms; a
 // series that does not converge (or diverges: a complex singularity of the nonlinear solution within the substep)
-// is retried on half the substep. The result is the nonlinear ODE's solution to rounding (tests: against Odeint at
+// is retried on half the substep; a try is abandoned as soon as its terms, past the peak of the stiff ones, shrink
+// too slowly (the ratio of the last 8) to end within 96 terms, since a try costs ~terms^2 in the products of series.
+// The products of the gated rates, (G * L_from)_k, are summed in one pass over each gate's series for all the
+// processes that share it (QUAL2K's defaults: one exponential gate for CBOD oxidation, nitrification and, as
+// 1 - f, denitrification). The result is the nonlinear ODE's solution to rounding (tests: against Odeint at
 // 1e-13 and the extrapolated frozen solve at 1e-13, agreement 1e-9 and 1e-10). Each process's integral is the
 // integral of its rate series, so that L(h) - L(0) = sum_p yield_p processed_p + inflow h holds term by term: N and
 // P are conserved by construction.

@@ -144,7 +144,15 @@ struct Solver {
         ss.length = dx;
         AffineSolution s;
         ++w.segments;
-        if (!kin.oxygen_dependent()) {
+        if (opt.general_solve) {
+            PlugSegment seg;
+            seg.flow_in_m3s = w.q;
+            seg.lateral_m3s_per_m = w.q_lat;
+            seg.velocity_ms = u;
+            seg.length_m = dx;
+            seg.lateral_load_gs_per_m = w.s_lat;
+            s = solve_plug_frozen(opt.params, env, seg, w.l, opt.rel_tol);
+        } else if (!kin.oxygen_dependent()) {
             // linear: one exact solve of the affine system (kinetics.hpp, solve_linear)
             LinearForm f;
             f.process = table;

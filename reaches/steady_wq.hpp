@@ -55,6 +55,10 @@ struct Options {
     ReaerationMethod reaeration = ReaerationMethod::Internal;
     double rel_tol = 1e-11;     ///< tolerance of the frozen substeps, where the series cannot be used (DO <= 0)
     bool parallel = true;       ///< independent parts of large networks on all cores (same results as one thread)
+    /// true: every plug-flow segment by the general solve (solve_plug_frozen to rel_tol, or the exponential of the
+    /// augmented matrix without oxygen effects) instead of the Taylor series: the reference the fast paths are
+    /// tested against; several hundred times slower with oxygen effects.
+    bool general_solve = false;
 };
 
 struct Result {
