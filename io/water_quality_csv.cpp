@@ -19,7 +19,11 @@ std::string precise(double v) {
 }  // namespace
 
 const std::vector<std::string>& water_quality_item_keys() {
-    static const std::vector<std::string> k = {"do", "codmn", "cod", "bod5", "nh3n", "tp", "tn"};
+    static const std::vector<std::string> k = [] {  // the variable table's GB 3838 items, by item number
+        std::vector<std::string> v;
+        for (Var x : kGb3838Set) v.emplace_back(variable_def(x).key);
+        return v;
+    }();
     return k;
 }
 
