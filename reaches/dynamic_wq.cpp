@@ -173,6 +173,8 @@ private:
         for (int i = 0; i < S; ++i)
             for (int k = 0; k < S; ++k) pattern_at_[i][k] = -1;
         for (std::size_t e = 0; e < pattern_.size(); ++e) pattern_at_[pattern_[e][0]][pattern_[e][1]] = static_cast<int>(e);
+        do_last_ = true;  // nothing draws on DO (DO's own terms aside)
+        for (const auto& e : pattern_) do_last_ = do_last_ && e[1] != DO;
     }
     int t_index(std::size_t d) const { return t_index_.size() > 1 ? t_index_[d] : t_index_[0]; }
 
@@ -369,11 +371,12 @@ private:
     }
 
     // The budget of a piece from the integrals Y of the cells' concentrations over it (mg/L d), for the linear paths.
-    void budget_from_integrals(std::int32_t r, const double* y_int, double h, PieceBudget& b) const {
+    __attribute__((noinline)) void budget_from_integrals(std::int32_t r, const double* y_int, double h, PieceBudget& b,
+                               const std::vector<ProcessTable>* tables = nullptr) const {
         const KineticsAt& kin = kin_[built_t_[r]];
         for (int j = 0; j < n_; ++j) {
             const Cell& c = cell(r, j);
-            const ProcessTable t = kin.table(c.env);
+            const ProcessTable t = tables ? (*tables)[j] : kin.table(c.env);
             for (int q = 0; q < kNumProcesses; ++q) {
                 const ProcessTerm& x = t[q];
                 b.processed_g[q] += c.volume_m3 * ((x.from >= 0 ? x.k * y_int[j * S + x.from] : 0.0) + x.r0 * h);
@@ -390,9 +393,9 @@ private:
         }
     }
 
-    LinearReach linear_system(std::int32_t r, const State& in) const {
+    __attribute__((noinline)) void linear_system(std::int32_t r, const State& in, LinearReach& L, std::vector<ProcessTable>& tables) const {
         const KineticsAt& kin = kin_[built_t_[r]];
-        LinearReach L;
+        tables.resize(n_);
         L.n = n_;
         L.pattern = pattern_;
         const std::size_t np = pattern_.size();
@@ -402,7 +405,8 @@ private:
         L.c.assign(n_ * S, 0.0);
         for (int j = 0; j < n_; ++j) {
             const Cell& c = cell(r, j);
-            const ProcessTable t = kin.table(c.env);
+            tables[j] = kin.table(c.env);
+            const ProcessTable& t = tables[j];
             const double per_v = kSecondsPerDay / c.volume_m3;
             for (int i = 0; i < S; ++i) {
                 L.diag[j * S + i] = -c.flow_m3s * per_v;
@@ -418,16 +422,17 @@ private:
                     else L.off[j * np + pattern_at_[i][x.from]] += x.yield[i] * x.k;
                 }
         }
-        return L;
     }
 
     // The linear piece of reach r over h days, exactly: relaxed or uniformization (see the header).
     PieceBudget linear_piece(std::int32_t r, const State& in, double h, bool& relaxed) {
         relaxed = false;
-        const LinearReach L = linear_system(r, in);
+        thread_local LinearReach L;
+        thread_local std::vector<ProcessTable> tables;
+        linear_system(r, in, L, tables);
         const std::size_t m = static_cast<std::size_t>(n_) * S;
         double* z = conc(r, 0);
-        thread_local V zss, yint, tmp, v, mv, zsum, ysum;
+        thread_local V zss, yint, tmp, z_start;
         zss.assign(m, 0.0);
         yint.assign(m, 0.0);
         tmp.assign(m, 0.0);
@@ -463,30 +468,62 @@ private:
                 L.solve(tmp.data(), yint.data());
                 for (std::size_t k = 0; k < m; ++k) yint[k] += zss[k] * h;
                 std::copy(zss.begin(), zss.end(), z);
-                budget_from_integrals(r, yint.data(), h, b);
+                budget_from_integrals(r, yint.data(), h, b, &tables);
                 ++relaxed_;
                 relaxed = true;
                 return b;
             }
         }
-        // uniformization, in pieces with lam tau <= 400
-        const int pieces = std::max(1, static_cast<int>(std::ceil(lam * h / 400.0)));
-        const double tau = h / pieces, x = lam * tau, inv = 1.0 / lam;
+        // Stiff DO (reaeration far faster than every other rate; nothing draws on DO): the other species by
+        // uniformization at their own rate, DO by the change of variables o = w + K z + k0 with D K - K Mz = -G
+        // (D the DO chain, Mz the other species' matrix, G DO's dependence on them) and D k0 = -(c_o - K c_z),
+        // under which w' = D w exactly (decoupled); w by uniformization of the n-cell DO chain alone.
+        double lam_z = 0.0, mu_min = 1e300, mu_max = 0.0;
+        for (int j = 0; j < n_; ++j) {
+            for (int i = 0; i < S; ++i)
+                if (i != DO) lam_z = std::max(lam_z, -L.diag[j * S + i]);
+            mu_min = std::min(mu_min, -L.diag[j * S + DO]);
+            mu_max = std::max(mu_max, -L.diag[j * S + DO]);
+        }
+        const bool split = do_last_ && n_ <= 64 && mu_min >= 2.0 * lam_z && mu_max * h > 30.0;
+        if (split) z_start.assign(z, z + m);
+        uniformize(L, z, yint.data(), split ? lam_z : lam, h, split);
+        if (split) {
+            stiff_do(L, z_start.data(), z, yint.data(), h);
+            ++stiff_do_;
+        }
+        budget_from_integrals(r, yint.data(), h, b, &tables);
+        ++exact_;
+        return b;
+    }
+
+    // z(h) and int_0^h z dt (added to y_int) of z' = M z + c by uniformization at rate lam >= every |M_ii| used
+    // (without DO when skip_do: its entries are left to stiff_do), in pieces with lam tau <= 400.
+    __attribute__((noinline)) static void uniformize(const LinearReach& L, double* z, double* y_int, double lam, double h, bool skip_do) {
+        const std::size_t m = static_cast<std::size_t>(L.n) * S;
+        thread_local V v, mv, zsum, ysum;
         v.resize(m);
         mv.resize(m);
         zsum.resize(m);
         ysum.resize(m);
+        if (!(lam > 0.0)) lam = 1e-300;
+        const int pieces = std::max(1, static_cast<int>(std::ceil(lam * h / 400.0)));
+        const double tau = h / pieces, x = lam * tau, inv = 1.0 / lam;
         for (int piece = 0; piece < pieces; ++piece) {
             std::copy(z, z + m, v.begin());
+            if (skip_do)
+                for (int j = 0; j < L.n; ++j) v[j * S + DO] = 0.0;
             double w = std::exp(-x), tail = 1.0 - w;
             for (std::size_t k = 0; k < m; ++k) {
                 zsum[k] = w * v[k];
                 ysum[k] = tail * v[k];
             }
             const int max_terms = static_cast<int>(x + 12.0 * std::sqrt(x) + 60.0);
-            for (int k = 1; k <= max_terms && tail > 1e-16; ++k) {
+            for (int k = 1; k <= max_terms && tail > 1e-15; ++k) {
                 L.apply(v.data(), mv.data());
                 for (std::size_t q = 0; q < m; ++q) v[q] += (mv[q] + L.c[q]) * inv;
+                if (skip_do)
+                    for (int j = 0; j < L.n; ++j) v[j * S + DO] = 0.0;
                 w *= x / k;
                 tail -= w;
                 const double t = std::max(tail, 0.0);
@@ -495,12 +532,113 @@ private:
                     ysum[q] += t * v[q];
                 }
             }
-            std::copy(zsum.begin(), zsum.end(), z);
-            for (std::size_t q = 0; q < m; ++q) yint[q] += ysum[q] * inv;
+            for (std::size_t q = 0; q < m; ++q) {
+                if (skip_do && q % S == DO) continue;
+                z[q] = zsum[q];
+                y_int[q] += ysum[q] * inv;
+            }
         }
-        budget_from_integrals(r, yint.data(), h, b);
-        ++exact_;
-        return b;
+    }
+
+    // DO of a split piece (see linear_piece): z holds the other species at h and DO at 0; y_int their integrals.
+    __attribute__((noinline)) void stiff_do(const LinearReach& L, const double* z0, double* z, double* y_int, double h) const {
+        const int n = L.n;
+        const std::size_t m = static_cast<std::size_t>(n) * S, np = L.pattern.size();
+        thread_local V K, k0, w0, zh0;
+        K.assign(static_cast<std::size_t>(n) * m, 0.0);  // K[j * m + b]
+        // K: cells j in order, columns b from the last down (M_z's entries below b are already known)
+        for (int j = 0; j < n; ++j) {
+            const double djj = L.diag[j * S + DO];
+            for (std::size_t bb = m; bb-- > 0;) {
+                const int jb = static_cast<int>(bb / S), ib = static_cast<int>(bb % S);
+                if (ib == DO) continue;
+                double s = 0.0;
+                if (jb == j)  // G: DO of cell j drawing on species ib of the same cell
+                    for (std::size_t e = 0; e < np; ++e)
+                        if (L.pattern[e][0] == DO && L.pattern[e][1] == ib) s -= L.off[j * np + e];
+                if (j > 0) s -= L.up[j] * K[(j - 1) * m + bb];
+                for (std::size_t e = 0; e < np; ++e)  // species of cell jb drawing on ib
+                    if (L.pattern[e][1] == ib && L.pattern[e][0] != DO) s += K[j * m + jb * S + L.pattern[e][0]] * L.off[jb * np + e];
+                if (jb + 1 < n) s += K[j * m + (jb + 1) * S + ib] * L.up[jb + 1];
+                K[j * m + bb] = s / (djj - L.diag[bb]);
+            }
+        }
+        // k0 from D k0 = -(c_o - K c_z); w0 = o0 - K z0 - k0 with z0 the other species at 0 (z holds them at h)
+        k0.assign(n, 0.0);
+        w0.assign(n, 0.0);
+        zh0.assign(n, 0.0);
+        for (int j = 0; j < n; ++j) {
+            double kc = 0.0;
+            for (std::size_t bb = 0; bb < m; ++bb)
+                if (bb % S != DO) kc += K[j * m + bb] * L.c[bb];
+            const double rhs = -(L.c[j * S + DO] - kc) - (j > 0 ? L.up[j] * k0[j - 1] : 0.0);
+            k0[j] = rhs / L.diag[j * S + DO];
+        }
+        for (int j = 0; j < n; ++j) {
+            double kz0 = 0.0;
+            for (std::size_t bb = 0; bb < m; ++bb)
+                if (bb % S != DO) kz0 += K[j * m + bb] * z0[bb];
+            w0[j] = z[j * S + DO] - kz0 - k0[j];
+        }
+        // w' = D w: gone by h when e^{-mu_min h} sum_{k<n} (up_max h)^k / k! |w0| is below relaxed_tol (then
+        // w(h) = 0 and int w = -D^-1 w0), else uniformization of the DO chain
+        double mu = 0.0, mu_lo = 1e300, up_max = 0.0, w_max = 0.0, scale = 0.0;
+        for (int j = 0; j < n; ++j) {
+            mu = std::max(mu, -L.diag[j * S + DO]);
+            mu_lo = std::min(mu_lo, -L.diag[j * S + DO]);
+            up_max = std::max(up_max, L.up[j]);
+            w_max = std::max(w_max, std::abs(w0[j]));
+            scale = std::max(scale, std::abs(z[j * S + DO]));
+        }
+        double term = 1.0, sum = 0.0;
+        for (int k = 0; k < n; ++k) {
+            sum += term;
+            term *= up_max * h / (k + 1);
+        }
+        double wint[64];
+        if (std::exp(-mu_lo * h) * sum * w_max <= opt_.relaxed_tol * (1.0 + scale)) {
+            for (int j = 0; j < n; ++j) {
+                wint[j] = -(w0[j] - (j > 0 ? L.up[j] * wint[j - 1] * -1.0 : 0.0)) / L.diag[j * S + DO];
+                w0[j] = 0.0;
+            }
+        } else {
+            const int pieces = std::max(1, static_cast<int>(std::ceil(mu * h / 400.0)));
+            const double tau = h / pieces, x = mu * tau, inv = 1.0 / mu;
+            double wv[64], wn[64], wsum[64];
+            for (int j = 0; j < n; ++j) wint[j] = 0.0;
+            for (int piece = 0; piece < pieces; ++piece) {
+                double p = std::exp(-x), tail = 1.0 - p;
+                for (int j = 0; j < n; ++j) {
+                    wv[j] = w0[j];
+                    wsum[j] = p * wv[j];
+                    wint[j] += tail * wv[j] * inv;
+                }
+                const int max_terms = static_cast<int>(x + 12.0 * std::sqrt(x) + 60.0);
+                for (int k = 1; k <= max_terms && tail > 1e-15; ++k) {
+                    for (int j = 0; j < n; ++j) wn[j] = wv[j] + (L.diag[j * S + DO] * wv[j] + (j > 0 ? L.up[j] * wv[j - 1] : 0.0)) * inv;
+                    p *= x / k;
+                    tail -= p;
+                    const double t = std::max(tail, 0.0);
+                    for (int j = 0; j < n; ++j) {
+                        wv[j] = wn[j];
+                        wsum[j] += p * wv[j];
+                        wint[j] += t * wv[j] * inv;
+                    }
+                }
+                for (int j = 0; j < n; ++j) w0[j] = wsum[j];
+            }
+        }
+        // o = w + K z + k0 at h and integrated
+        for (int j = 0; j < n; ++j) {
+            double kz = 0.0, ky = 0.0;
+            for (std::size_t bb = 0; bb < m; ++bb)
+                if (bb % S != DO) {
+                    kz += K[j * m + bb] * z[bb];
+                    ky += K[j * m + bb] * y_int[bb];
+                }
+            z[j * S + DO] = w0[j] + kz + k0[j];
+            y_int[j * S + DO] = wint[j] + ky + k0[j] * h;
+        }
     }
 
     // Reach r over h days with Boost.Odeint: the cells, the integrals of their concentrations and of every process.
@@ -645,14 +783,17 @@ private:
         res_.integrated_intervals = integrated_;
         res_.relaxed_intervals = relaxed_;
         res_.exact_intervals = exact_;
+        res_.stiff_do_intervals = stiff_do_;
     }
 
     void record(double t) {
         res_.time_d.push_back(t);
-        std::vector<State> ends(n_reach_);
-        for (std::size_t r = 0; r < n_reach_; ++r)
-            for (int i = 0; i < S; ++i) ends[r][i] = below_weir(static_cast<std::int32_t>(r), i, conc(static_cast<std::int32_t>(r), n_ - 1)[i]);
-        res_.reach_end_mgL.push_back(std::move(ends));
+        if (opt_.record_reach_ends) {
+            std::vector<State> ends(n_reach_);
+            for (std::size_t r = 0; r < n_reach_; ++r)
+                for (int i = 0; i < S; ++i) ends[r][i] = below_weir(static_cast<std::int32_t>(r), i, conc(static_cast<std::int32_t>(r), n_ - 1)[i]);
+            res_.reach_end_mgL.push_back(std::move(ends));
+        }
         std::vector<State> ob(obs_cell_.size());
         std::vector<double> q(obs_cell_.size());
         for (std::size_t o = 0; o < obs_cell_.size(); ++o) {
@@ -760,7 +901,7 @@ private:
     const std::size_t n_reach_;
     const int n_;
     const State initial_;
-    bool linear_ = true, any_transfer_ = false;
+    bool linear_ = true, any_transfer_ = false, do_last_ = false;
     double every_ = 1.0;
     std::size_t outputs_ = 0;
     std::vector<Options> opts_;
@@ -786,7 +927,7 @@ private:
     std::vector<State> r_input_, r_outlet_;
     std::vector<PerProcess> r_proc_;
     std::vector<double> r_dam_;
-    std::atomic<std::size_t> steps_{0}, integrated_{0}, relaxed_{0}, exact_{0};
+    std::atomic<std::size_t> steps_{0}, integrated_{0}, relaxed_{0}, exact_{0}, stiff_do_{0};
 };
 
 }  // namespace

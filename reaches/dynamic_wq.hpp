@@ -28,8 +28,12 @@
 //               substitution) and int_0^h z dt = z_ss h + M^-1 (z_ss - z0) (from z' = M (z - z_ss));
 //   exact       otherwise by uniformization (Jensen's method): lambda = max_i |M_ii|, P = I + M/lambda applied to the
 //               state with c carried as a constant input, z(h) = sum_k Pois(k; lambda h) v_k, int z = (1/lambda)
-//               sum_k P(N > k) v_k, v_k+1 = P v_k + c/lambda, summed until P(N > k) < 1e-16 (pieces split so that
-//               lambda h <= 400).
+//               sum_k P(N > k) v_k, v_k+1 = P v_k + c/lambda, summed until P(N > k) < 1e-15 (pieces split so that
+//               lambda h <= 400). Where DO's reaeration is stiff (its rate >= 2x every other rate; nothing draws on
+//               DO), the others are uniformized at their own rate and DO follows from the change of variables
+//               o = w + K z + k0 (D K - K M_z = -G, D the DO chain, G DO's dependence on the others; solved by
+//               substitution, both triangular), under which w' = D w is decoupled: uniformization of the n-cell DO
+//               chain alone. Exact, and the cost follows the slow species, not the reaeration.
 // Where rates depend on DO (QUAL2K's oxygen attenuation), or with `odeint`, the piece is integrated with Boost.Odeint
 // (runge_kutta_dopri5, abs_tol and rel_tol), the integrals of the concentrations and of every process carried as
 // extra states. Each process's integral (rate x V) and each cell's integral give the outflow and the mass processed,
@@ -68,6 +72,7 @@ struct DynamicOptions {
     double exchange_step_d = 1.0;   ///< longest piece of the exchange between reaches (<= 0: the output interval)
     bool monolithic = false;        ///< the whole network as one odeint system (reference; slow on large networks)
     bool odeint = false;            ///< odeint also where the cells are linear (reference for the exact paths)
+    bool record_reach_ends = true;  ///< keep reach_end_mgL (per output time and reach: memory grows with both)
     bool start_steady = false;      ///< cells start at the steady state of the first interval (else initial_mgL)
     std::function<void(double)> progress;  ///< share of the run done, after each output interval
 };
@@ -86,6 +91,7 @@ struct DynamicResult {
     std::size_t steps = 0;                           ///< odeint steps taken
     std::size_t integrated_intervals = 0;            ///< reach-pieces solved (the others stayed steady)
     std::size_t relaxed_intervals = 0, exact_intervals = 0;  ///< of them: relaxed, by uniformization
+    std::size_t stiff_do_intervals = 0;              ///< of the uniformized: DO split off (stiff reaeration)
     std::size_t intervals = 0;                       ///< reach-pieces in all
 };
 

@@ -188,12 +188,15 @@ TEST_CASE("dynamic water quality: the exact linear pieces agree with Boost.Odein
         f.load_patterns[0][d] = f.load_patterns[0][29];
         f.load_patterns[1][d] = f.load_patterns[1][29];
     }
-    const DynamicResult exact = solve_dynamic_wq(k.net, k.data, k.in, k.obs, river(k.os), f, opt);
+    ReachData data = k.data;
+    data.ka20_per_d = {0.0, 150.0, 0.0, 400.0, 0.0};  // B and E reaerate fast (shallow riffles): DO is stiff there
+    const DynamicResult exact = solve_dynamic_wq(k.net, data, k.in, k.obs, river(k.os), f, opt);
     opt.odeint = true;
     opt.abs_tol = opt.rel_tol = 1e-12;
-    const DynamicResult ref = solve_dynamic_wq(k.net, k.data, k.in, k.obs, river(k.os), f, opt);
-    REQUIRE(exact.exact_intervals > 0);    // both exact paths were used
+    const DynamicResult ref = solve_dynamic_wq(k.net, data, k.in, k.obs, river(k.os), f, opt);
+    REQUIRE(exact.exact_intervals > 0);    // every exact path was used
     REQUIRE(exact.relaxed_intervals > 0);
+    REQUIRE(exact.stiff_do_intervals > 0);
     double e = 0.0;
     for (std::size_t t = 0; t < ref.time_d.size(); ++t) {
         for (std::size_t r = 0; r < 5; ++r)
@@ -211,7 +214,8 @@ TEST_CASE("dynamic water quality: the exact linear pieces agree with Boost.Odein
 TEST_CASE("dynamic water quality under changing forcing: reach by reach against the whole network as one system",
           "[dynamic_wq][dynamic]") {
     // the exchange of piece means between reaches lags the feeders by up to one piece: with pieces of 1/48 d it stays
-    // within 0.5 % of the whole network integrated as one dopri5 system at 1e-10 (second order in the piece)
+    // within 1e-4 of the whole network integrated as one dopri5 system at 1e-10 (measured 3.3e-5; second order in
+    // the piece)
     const Case k = make_case();
     DynamicOptions opt = options(true);
     const DynamicForcing f = changing(10);
@@ -225,5 +229,5 @@ TEST_CASE("dynamic water quality under changing forcing: reach by reach against 
         for (std::size_t r = 0; r < 5; ++r)
             for (int i = 0; i < kNumSpecies; ++i) e = std::max(e, rel_diff(d.reach_end_mgL[t][r][i], ref.reach_end_mgL[t][r][i]));
     INFO("largest difference " << e);
-    CHECK(e < 5e-3);
+    CHECK(e < 1e-4);
 }
