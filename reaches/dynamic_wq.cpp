@@ -486,8 +486,20 @@ private:
             mu_max = std::max(mu_max, -L.diag[j * S + DO]);
         }
         const bool split = do_last_ && n_ <= 64 && mu_min >= 2.0 * lam_z && mu_max * h > 30.0;
-        if (split) z_start.assign(z, z + m);
-        uniformize(L, z, yint.data(), split ? lam_z : lam, h, split);
+        // the transient only: z(h) = z_ss + e^{Mh} (z0 - z_ss), int z = z_ss h + M^-1 (z(h) - z0)
+        z_start.assign(z, z + m);
+        double scale = 0.0;
+        for (std::size_t k = 0; k < m; ++k) {
+            tmp[k] = z[k] - zss[k];
+            scale = std::max(scale, std::max(std::abs(z[k]), std::abs(zss[k])));
+        }
+        transient(L, tmp.data(), split ? lam_z : lam, h, split, opt_.relaxed_tol * (1.0 + scale));
+        for (std::size_t k = 0; k < m; ++k) z[k] = zss[k] + tmp[k];
+        if (split)
+            for (int j = 0; j < n_; ++j) z[j * S + DO] = z_start[j * S + DO];
+        for (std::size_t k = 0; k < m; ++k) tmp[k] = z[k] - z_start[k];
+        L.solve(tmp.data(), yint.data());
+        for (std::size_t k = 0; k < m; ++k) yint[k] += zss[k] * h;
         if (split) {
             stiff_do(L, z_start.data(), z, yint.data(), h);
             ++stiff_do_;
@@ -497,46 +509,40 @@ private:
         return b;
     }
 
-    // z(h) and int_0^h z dt (added to y_int) of z' = M z + c by uniformization at rate lam >= every |M_ii| used
-    // (without DO when skip_do: its entries are left to stiff_do), in pieces with lam tau <= 400.
-    __attribute__((noinline)) static void uniformize(const LinearReach& L, double* z, double* y_int, double lam, double h, bool skip_do) {
+    // d := e^{Mh} d by uniformization at rate lam >= every |M_ii| used (without DO when skip_do: its entries are
+    // left to stiff_do), in pieces with lam tau <= 400, summed until the Poisson tail times |d| is below abs.
+    __attribute__((noinline)) static void transient(const LinearReach& L, double* d, double lam, double h, bool skip_do, double abs) {
         const std::size_t m = static_cast<std::size_t>(L.n) * S;
-        thread_local V v, mv, zsum, ysum;
+        thread_local V v, mv, zsum;
         v.resize(m);
         mv.resize(m);
         zsum.resize(m);
-        ysum.resize(m);
         if (!(lam > 0.0)) lam = 1e-300;
         const int pieces = std::max(1, static_cast<int>(std::ceil(lam * h / 400.0)));
         const double tau = h / pieces, x = lam * tau, inv = 1.0 / lam;
         for (int piece = 0; piece < pieces; ++piece) {
-            std::copy(z, z + m, v.begin());
+            double dmax = 0.0;
+            for (std::size_t k = 0; k < m; ++k) {
+                v[k] = d[k];
+                dmax = std::max(dmax, std::abs(d[k]));
+            }
             if (skip_do)
                 for (int j = 0; j < L.n; ++j) v[j * S + DO] = 0.0;
             double w = std::exp(-x), tail = 1.0 - w;
-            for (std::size_t k = 0; k < m; ++k) {
-                zsum[k] = w * v[k];
-                ysum[k] = tail * v[k];
-            }
+            for (std::size_t k = 0; k < m; ++k) zsum[k] = w * v[k];
             const int max_terms = static_cast<int>(x + 12.0 * std::sqrt(x) + 60.0);
-            for (int k = 1; k <= max_terms && tail > 1e-15; ++k) {
+            for (int k = 1; k <= max_terms && tail > 1e-16 && tail * dmax > abs; ++k) {
                 L.apply(v.data(), mv.data());
-                for (std::size_t q = 0; q < m; ++q) v[q] += (mv[q] + L.c[q]) * inv;
-                if (skip_do)
-                    for (int j = 0; j < L.n; ++j) v[j * S + DO] = 0.0;
                 w *= x / k;
                 tail -= w;
-                const double t = std::max(tail, 0.0);
                 for (std::size_t q = 0; q < m; ++q) {
+                    v[q] += mv[q] * inv;
                     zsum[q] += w * v[q];
-                    ysum[q] += t * v[q];
                 }
+                if (skip_do)
+                    for (int j = 0; j < L.n; ++j) v[j * S + DO] = 0.0;
             }
-            for (std::size_t q = 0; q < m; ++q) {
-                if (skip_do && q % S == DO) continue;
-                z[q] = zsum[q];
-                y_int[q] += ysum[q] * inv;
-            }
+            std::copy(zsum.begin(), zsum.end(), d);
         }
     }
 

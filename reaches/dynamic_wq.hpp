@@ -26,10 +26,10 @@
 //               largest row sum of |off-diagonal M|, L = n + 9 the longest chain of dependencies), and when that times
 //               |z0 - z_ss| is below relaxed_tol (abs + rel), the cells end at the steady state z_ss = -M^-1 c (forward
 //               substitution) and int_0^h z dt = z_ss h + M^-1 (z_ss - z0) (from z' = M (z - z_ss));
-//   exact       otherwise by uniformization (Jensen's method): lambda = max_i |M_ii|, P = I + M/lambda applied to the
-//               state with c carried as a constant input, z(h) = sum_k Pois(k; lambda h) v_k, int z = (1/lambda)
-//               sum_k P(N > k) v_k, v_k+1 = P v_k + c/lambda, summed until P(N > k) < 1e-15 (pieces split so that
-//               lambda h <= 400). Where DO's reaeration is stiff (its rate >= 2x every other rate; nothing draws on
+//   exact       otherwise the transient by uniformization (Jensen's method): z(h) = z_ss + e^{Mh} (z0 - z_ss),
+//               e^{Mh} d = sum_k Pois(k; lambda h) P^k d with lambda = max_i |M_ii|, P = I + M/lambda, summed until
+//               the Poisson tail times |d| is below relaxed_tol (abs + rel; pieces split so that lambda h <= 400),
+//               and int z = z_ss h + M^-1 (z(h) - z0). Where DO's reaeration is stiff (its rate >= 2x every other rate; nothing draws on
 //               DO), the others are uniformized at their own rate and DO follows from the change of variables
 //               o = w + K z + k0 (D K - K M_z = -G, D the DO chain, G DO's dependence on the others; solved by
 //               substitution, both triangular), under which w' = D w is decoupled: uniformization of the n-cell DO
