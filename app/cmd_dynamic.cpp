@@ -4,8 +4,12 @@
 // meet each section's target. By default the year judged is a design year: the gauge series scaled so that its
 // driest month carries the design flow (the condition steady judges); --recorded-year keeps the flows as recorded.
 // The daily series go to NetCDF (daily_reaches_<scenario>.nc, daily_sections_<scenario>.nc), each reach written as
-// soon as it is solved; the daily CSV tables too when they fit in a spreadsheet (--daily-csv).
+// soon as it is solved; the daily CSV tables too when they fit in a spreadsheet (--daily-csv). A case with
+// [water_quality] also runs the dynamic water-quality model on the same year (analyses/dynamic_water_quality.hpp):
+// daily_water_quality.csv (every GB 3838 item and the class per section and day) and water_quality_compliance.csv
+// (per item the share of days meeting the target, the annual mean and its class, the steady verdict beside it).
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -24,7 +28,9 @@
 #include "io/output.hpp"
 #include "io/store_dynamic.hpp"
 #include "io/store_verdicts.hpp"
+#include "analyses/dynamic_water_quality.hpp"
 #include "analyses/simulate.hpp"
+#include "reaches/wq_classes.hpp"
 
 namespace qingliu::app {
 
@@ -152,6 +158,35 @@ void print_summary(const scenarios::Simulation& sim, const std::string& store, c
                 reach_csv && section_csv ? ", and as CSV" : section_csv ? ", sections also as CSV" : "");
 }
 
+// The dynamic water-quality verdicts beside the steady ones: per section the class of the annual means, the share of
+// days meeting the target over every item, the item with the fewest such days, and the steady class.
+void print_water_quality(const scenarios::Simulation& sim, const scenarios::DynamicWaterQuality& wq) {
+    TextTable t({"情景 Scenario", "断面 Section", "年均类别 Annual class", "目标 Target", "达标天数比例 Days meeting",
+                 "最少达标因子 Item meeting least (< 100 %)", "稳态设计条件 Steady (design flow)"});
+    for (std::size_t k = 0; k < wq.scenarios.size(); ++k) {
+        const auto& sr = sim.scenarios[k];
+        const auto& w = wq.scenarios[k];
+        const std::size_t ni = w.items.size();
+        for (std::size_t s = 0; s < sr.model.sections.size(); ++s) {
+            const auto& sec = sr.model.sections[s];
+            std::size_t least = ni;
+            for (std::size_t i = 0; i < ni; ++i) {
+                const double v = w.share_days_item[s * ni + i];
+                if (!std::isnan(v) && (least == ni || v < w.share_days_item[s * ni + least])) least = i;
+            }
+            const std::string least_text = least == ni || w.share_days_item[s * ni + least] >= 1.0 ? "-" : std::string(reaches::wq::item_label_zh(w.items[least])) + " " +
+                                           reaches::wq::item_label_en(w.items[least]) + " " + fixed(100.0 * w.share_days_item[s * ni + least], 1) + " %";
+            const auto& st = w.steady[s];
+            t.row({sr.id, sec.name + (sec.name_en != sec.name ? " " + sec.name_en : ""), reaches::class_roman(w.annual[s].overall),
+                   reaches::class_roman(sec.target_class), fixed(100.0 * w.share_days[s], 1) + " %", least_text,
+                   reaches::class_roman(st.overall) + (st.meets ? " ✓" : " ✗ " + reaches::wq::exceeding_text(st, false))});
+        }
+    }
+    std::printf("\n水质模型动态模拟（全部 GB 3838 指标，每河段 %d 个单元%s） Dynamic water-quality model, every GB 3838 item, %d cells per "
+                "reach%s:\n%s", wq.cells_per_reach, wq.oxygen_effects ? "，含溶解氧影响" : "", wq.cells_per_reach,
+                wq.oxygen_effects ? ", oxygen effects on" : "", t.str().c_str());
+}
+
 int run_dynamic(const Globals& g, DynOpts& o) {
     if (o.out_dir.empty()) o.out_dir = default_out(o.case_path, "dynamic");
     io::LoadedCase lc = io::load_case(o.case_path);
@@ -197,6 +232,15 @@ int run_dynamic(const Globals& g, DynOpts& o) {
     };
     const scenarios::Simulation sim = scenarios::simulate(lc.model, chosen, inputs, opt);
     io::OutputDir& out = series.out();
+    std::unique_ptr<scenarios::DynamicWaterQuality> wq;
+    if (lc.water_quality.present) {
+        const int cells = lc.water_quality.model == "elements" ? lc.water_quality.elements_per_reach : 4;
+        Progress p("dynamic water quality", !g.quiet);
+        wq = std::make_unique<scenarios::DynamicWaterQuality>(
+            scenarios::simulate_water_quality(sim, inputs, lc.water_quality.options, cells, [&p](double x) { p(x); }));
+        out.stage("daily_water_quality.csv", io::daily_water_quality_csv(sim, *wq), true);
+        out.stage("water_quality_compliance.csv", io::water_quality_compliance_csv(sim, *wq), true);
+    }
 
     if (section_csv) out.stage("daily_sections.csv", io::daily_sections_csv(sim), true);
     if (reach_csv) out.stage("daily_reaches.csv", io::daily_reaches_csv(sim), true);
@@ -208,9 +252,13 @@ int run_dynamic(const Globals& g, DynOpts& o) {
     const std::int64_t run_id = store.save(rec.run, [&](std::int64_t id) {
         io::save_dynamic(store, id, rec.dynamic);
         io::save_verdicts(store, id, verdicts);
+        if (wq) io::save_dynamic_water_quality(store, id, io::dynamic_water_quality_rows(sim, *wq));
     });
     out.commit();
-    if (!g.quiet) print_summary(sim, g.store, o.out_dir, run_id, reach_csv, section_csv);
+    if (!g.quiet) {
+        print_summary(sim, g.store, o.out_dir, run_id, reach_csv, section_csv);
+        if (wq) print_water_quality(sim, *wq);
+    }
     return static_cast<int>(kOk);
 }
 

@@ -1,6 +1,7 @@
 #include "io/dynamic_export.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <set>
 
@@ -114,6 +115,99 @@ std::string compliance_csv(const scenarios::Simulation& sim) {
                    num(sc.share_days()) + "," + num(sc.share_months()) + "," + std::to_string(sc.days) + "," + std::to_string(sc.months) + "\n";
         }
     return out;
+}
+
+namespace {
+
+// item key -> column name: "do" -> "do_mgL"
+std::string item_columns(const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t k = 0; k < items.size(); ++k) out += (k ? "," : "") + items[k] + "_mgL";
+    return out;
+}
+
+std::string class_or_blank(int cls) { return cls > 0 ? reaches::class_roman(cls) : ""; }
+std::string share_or_blank(double v) { return std::isnan(v) ? "" : num(v); }
+
+}  // namespace
+
+std::string daily_water_quality_csv(const scenarios::Simulation& sim, const scenarios::DynamicWaterQuality& wq) {
+    const std::vector<std::string> dates = dates_of(sim);
+    const int days = sim.days;
+    std::string out;
+    for (std::size_t k = 0; k < wq.scenarios.size() && k < sim.scenarios.size(); ++k) {
+        const auto& sr = sim.scenarios[k];
+        const auto& w = wq.scenarios[k];
+        const std::size_t ni = w.items.size();
+        if (out.empty()) out = "scenario,section_id,name,date,flow_m3s," + item_columns(w.items) + ",class,target_class,meets\n";
+        for (std::size_t s = 0; s < sr.model.sections.size(); ++s) {
+            const auto& sec = sr.model.sections[s];
+            const std::string head = section_head(sr, sec);
+            for (int d = 0; d < days; ++d) {
+                const std::size_t at = s * days + d;
+                out += head + dates[d] + "," + num(w.daily_flow_m3s[at]);
+                for (std::size_t i = 0; i < ni; ++i) out += "," + num(w.daily_mgL[at * ni + i]);
+                const int cls = w.daily_class[at];
+                out += "," + reaches::class_roman(cls) + "," + reaches::class_roman(sec.target_class) + "," +
+                       (cls <= sec.target_class ? "yes" : "no") + "\n";
+            }
+        }
+    }
+    if (out.empty()) out = "scenario,section_id,name,date,flow_m3s,class,target_class,meets\n";
+    return out;
+}
+
+std::string water_quality_compliance_csv(const scenarios::Simulation& sim, const scenarios::DynamicWaterQuality& wq) {
+    std::string out = "scenario,section_id,name,name_en,target_class,item,annual_mean_mgL,annual_class,share_days_meeting,"
+                      "steady_mgL,steady_class\n";
+    for (const DynamicWaterQualityRow& r : dynamic_water_quality_rows(sim, wq)) {
+        const auto& sec = sim.scenarios[r.scenario_index].model.sections[r.section_index];
+        out += r.scenario + "," + csv_quote(sec.id) + "," + csv_quote(sec.name) + "," + csv_quote(sec.name_en) + "," +
+               reaches::class_roman(sec.target_class) + "," + r.item + "," + (r.item == "all" ? "" : num(r.annual_mean_mgL)) + "," +
+               class_or_blank(r.annual_class) + "," + share_or_blank(r.share_days) + "," + (r.item == "all" ? "" : num(r.steady_mgL)) +
+               "," + class_or_blank(r.steady_class) + "\n";
+    }
+    return out;
+}
+
+std::vector<DynamicWaterQualityRow> dynamic_water_quality_rows(const scenarios::Simulation& sim,
+                                                               const scenarios::DynamicWaterQuality& wq) {
+    std::vector<DynamicWaterQualityRow> rows;
+    for (std::size_t k = 0; k < wq.scenarios.size() && k < sim.scenarios.size(); ++k) {
+        const auto& sr = sim.scenarios[k];
+        const auto& w = wq.scenarios[k];
+        const std::size_t ni = w.items.size();
+        for (std::size_t s = 0; s < sr.model.sections.size(); ++s) {
+            const auto& sec = sr.model.sections[s];
+            for (std::size_t i = 0; i < ni; ++i) {
+                DynamicWaterQualityRow r;
+                r.scenario = sr.id;
+                r.scenario_index = k;
+                r.section_index = s;
+                r.section_id = sec.id;
+                r.target_class = sec.target_class;
+                r.item = w.items[i];
+                r.annual_mean_mgL = w.annual_mean_mgL[s * ni + i];
+                r.annual_class = w.annual[s].items[i].cls;
+                r.share_days = w.share_days_item[s * ni + i];
+                r.steady_mgL = w.steady[s].items[i].value_mgL;
+                r.steady_class = w.steady[s].items[i].cls;
+                rows.push_back(std::move(r));
+            }
+            DynamicWaterQualityRow all;
+            all.scenario = sr.id;
+            all.scenario_index = k;
+            all.section_index = s;
+            all.section_id = sec.id;
+            all.target_class = sec.target_class;
+            all.item = "all";
+            all.annual_class = w.annual[s].overall;
+            all.share_days = w.share_days[s];
+            all.steady_class = w.steady[s].overall;
+            rows.push_back(std::move(all));
+        }
+    }
+    return rows;
 }
 
 SeriesFileSpec dynamic_series_spec(const scenarios::Simulation& sim, const scenarios::CaseModel& m, const std::string& scenario) {

@@ -6,6 +6,11 @@
 //   compliance.csv       scenario,section_id,name,name_en,river,target_class,cod_mgL,nh3n_mgL,tp_mgL,annual_class,
 //                        annual_meets,share_days_meeting,share_months_meeting,days,months
 //   daily_reaches_<scenario>.nc, daily_sections_<scenario>.nc   the daily series (io/netcdf_series.hpp)
+// and, for a case with [water_quality], the dynamic water-quality model (analyses/dynamic_water_quality.hpp):
+//   daily_water_quality.csv       scenario,section_id,name,date,flow_m3s,do_mgL,codmn_mgL,cod_mgL,bod5_mgL,nh3n_mgL,
+//                                 tp_mgL,tn_mgL,class,target_class,meets   (every GB 3838 item per day, the day's class)
+//   water_quality_compliance.csv  scenario,section_id,name,name_en,target_class,item,annual_mean_mgL,annual_class,
+//                                 share_days_meeting,steady_mgL,steady_class   (per item, and item "all": the section)
 //   the run store: the annual means as the run's section results, the monthly and compliance detail in the dynamic
 //   tables (io/store_dynamic.hpp)
 // (cod_mgL, nh3n_mgL, tp_mgL: one column per state variable of common/constituent.hpp, in its order.)
@@ -17,6 +22,7 @@
 #include "io/netcdf_series.hpp"
 #include "io/store.hpp"
 #include "io/store_dynamic.hpp"
+#include "analyses/dynamic_water_quality.hpp"
 #include "analyses/simulate.hpp"
 
 namespace qingliu::io {
@@ -32,6 +38,8 @@ std::string daily_sections_csv(const scenarios::Simulation& sim);
 std::string daily_reaches_csv(const scenarios::Simulation& sim);
 std::string monthly_sections_csv(const scenarios::Simulation& sim);
 std::string compliance_csv(const scenarios::Simulation& sim);
+std::string daily_water_quality_csv(const scenarios::Simulation& sim, const scenarios::DynamicWaterQuality& wq);
+std::string water_quality_compliance_csv(const scenarios::Simulation& sim, const scenarios::DynamicWaterQuality& wq);
 
 /// The NetCDF file description of one scenario's series: case names, scenario, period, and the design year as
 /// global attributes (design_year, dry_year_factor).
@@ -50,5 +58,8 @@ struct DynamicRunRecord {
 };
 DynamicRunRecord dynamic_run_record(const LoadedCase& lc, const scenarios::Simulation& sim, double washoff_exponent,
                                     std::vector<std::vector<DynamicFile>> files);
+/// The dynamic water-quality summary rows for the run store (dynamic_water_quality, io/store_dynamic.hpp).
+std::vector<DynamicWaterQualityRow> dynamic_water_quality_rows(const scenarios::Simulation& sim,
+                                                               const scenarios::DynamicWaterQuality& wq);
 
 }  // namespace qingliu::io

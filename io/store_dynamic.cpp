@@ -1,5 +1,7 @@
 #include "io/store_dynamic.hpp"
 
+#include <cmath>
+
 #include "io/sql_columns.hpp"
 #include "io/store_tables.hpp"
 
@@ -53,6 +55,30 @@ void save_dynamic(RunStore& store, std::int64_t run_id, const std::vector<Dynami
             bind_reals(comp, 5, sc.annual_mean_mgL).bind(5 + N, sc.annual_class).bind(6 + N, sc.annual_meets ? 1 : 0)
                 .bind(7 + N, sc.share_days()).bind(8 + N, sc.share_months()).run();
         }
+    }
+}
+
+void save_dynamic_water_quality(RunStore& store, std::int64_t run_id, const std::vector<DynamicWaterQualityRow>& rows) {
+    require_run_transaction(store, kWhat, "dynamic water-quality results");
+    const StoreTables g(store, R"SQL(
+CREATE TABLE IF NOT EXISTS dynamic_water_quality(run_id INTEGER NOT NULL REFERENCES runs(run_id), scenario TEXT,
+  section_id TEXT, item TEXT, target_class INTEGER, annual_mean_mgL REAL, annual_class INTEGER, share_days REAL,
+  steady_mgL REAL, steady_class INTEGER);
+)SQL", kWhat);
+    Statement ins = g.insert("dynamic_water_quality", 10);
+    for (const auto& r : rows) {
+        ins.bind(1, run_id).bind(2, r.scenario).bind(3, r.section_id).bind(4, r.item).bind(5, r.target_class);
+        if (r.item == "all") ins.bind(6, std::nan(""));
+        else ins.bind(6, r.annual_mean_mgL);
+        if (r.annual_class > 0) ins.bind(7, r.annual_class);
+        else ins.bind(7, std::nan(""));
+        if (std::isnan(r.share_days)) ins.bind(8, std::nan(""));
+        else ins.bind(8, r.share_days);
+        if (r.item == "all") ins.bind(9, std::nan(""));
+        else ins.bind(9, r.steady_mgL);
+        if (r.steady_class > 0) ins.bind(10, r.steady_class);
+        else ins.bind(10, std::nan(""));
+        ins.run();
     }
 }
 

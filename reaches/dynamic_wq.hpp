@@ -1,50 +1,106 @@
 // Dynamic water quality: each reach a chain of completely mixed cells carrying the nine species of
-// reaches/kinetics.hpp, integrated in time with Boost.Odeint (runge_kutta_dopri5, adaptive). For cell j of volume V
-// with outflow Q, inflow load W(t) (the cell upstream, or the reach's feeders, headwater, lateral inflow and inputs
-// in the cell as steady_wq's elements assign them):
+// reaches/kinetics.hpp. For cell j of volume V_j with outflow Q_j, inflow load W_j (the cell upstream, or the reach's
+// feeders, headwater, lateral inflow and inputs in the cell as steady_wq's elements assign them):
 //     dC/dt = (W - Q C) / V + sum_p yield_p rate_p(C)
-// Flows are the steady flows (constant over the run), so under constant forcing the cells tend to the steady
-// state of the same elements (solve_steady_wq with ReachData::elements).
 //
-// Coupling between reaches (as the three-constituent dynamic solver, reaches/dynamic.hpp): time is cut into
-// intervals of at most exchange_step_d; within an interval the reaches are integrated one after another in
-// topological order (independent parts of the network on all cores), each driven by the interval-mean outflow load
-// of its feeders, held constant over the interval, and passing on its own interval-mean outflow (an extra integral
-// per species, so the exchange conserves mass exactly). At a steady state this exchange is exact; during transients
-// it lags the feeders by up to one interval (second order in exchange_step_d; a test holds it against the whole
-// network integrated as one system, `monolithic`). Fast path: when the integrated end state of an interval agrees
-// with the exact steady state of the cells under that interval's inflow (mixed_element_at) within 100x the odeint
-// tolerance (abs_tol + rel_tol |C|), the state is set to that steady state (a change of at most 100x the tolerance),
-// and while the reach's inflow stays the same (to the bit) it stays there without integration: exact, since the
-// steady state is a fixed point of the cells' equations.
+// Forcing (DynamicForcing) is piecewise constant over intervals of step_days (a day): each reach's headwater and
+// lateral flow (hydro::FlowForcing, as the three-constituent solver reads it), a factor per input on its load, and
+// the water temperature. Within an interval the hydraulics are quasi-steady (as in QUAL2K and reaches/dynamic.hpp):
+// each cell's flow, volume V = dx Q / u(Q), depth, reaeration and kinetics are those of the interval's flows. At an
+// interval boundary the mass in each cell is kept, C_new = C_old V_old / V_new, so mass is conserved when volumes
+// change. Without forcing (steps = 0) the flows and loads are the network's and the inputs' (constant), and the cells
+// tend to the steady state of the same elements (solve_steady_wq with ReachData::elements).
+//
+// Coupling between reaches (as the three-constituent dynamic solver): time is cut into pieces of at most
+// exchange_step_d; within a piece the reaches are solved one after another in topological order (independent parts
+// of the network on all cores), each driven by the piece-mean outflow load of its feeders, held constant, and passing
+// on its own piece-mean outflow (mass-exact). At a steady state the exchange is exact; during transients it lags the
+// feeders by up to one piece (second order in exchange_step_d; a test holds it against the whole network integrated
+// as one system, `monolithic`).
+//
+// One reach over one piece of length h is z' = M z + c, z the n x 9 cell concentrations. Where no rate depends on DO
+// (depends_on_oxygen false) M and c are constant: M is lower triangular (cells in series; each process moves mass to
+// later species only) with diagonal -(86400 Q_j / V_j) + (first-order losses) <= -r_min < 0, and the piece is solved
+// exactly:
+//   relaxed     when the transient has died out: |e^{Mh}| <= e^{-r_min h} sum_{k<L} (nu h)^k / k! entrywise (nu the
+//               largest row sum of |off-diagonal M|, L = n + 9 the longest chain of dependencies), and when that times
+//               |z0 - z_ss| is below relaxed_tol (abs + rel), the cells end at the steady state z_ss = -M^-1 c (forward
+//               substitution) and int_0^h z dt = z_ss h + M^-1 (z_ss - z0) (from z' = M (z - z_ss));
+//   exact       otherwise the transient by uniformization (Jensen's method): z(h) = z_ss + e^{Mh} (z0 - z_ss),
+//               e^{Mh} d = sum_k Pois(k; lambda h) P^k d with lambda = max_i |M_ii|, P = I + M/lambda, summed until
+//               the Poisson tail times |d| is below relaxed_tol (abs + rel; pieces split so that lambda h <= 400),
+//               and int z = z_ss h + M^-1 (z(h) - z0). Where DO's reaeration is stiff (its rate >= 2x every other rate; nothing draws on
+//               DO), the others are uniformized at their own rate and DO follows from the change of variables
+//               o = w + K z + k0 (D K - K M_z = -G, D the DO chain, G DO's dependence on the others; solved by
+//               substitution, both triangular), under which w' = D w is decoupled: uniformization of the n-cell DO
+//               chain alone. Exact, and the cost follows the slow species, not the reaeration.
+// Where rates depend on DO (QUAL2K's oxygen attenuation), or with `odeint`, the piece is integrated with Boost.Odeint
+// (runge_kutta_dopri5, abs_tol and rel_tol), the integrals of the concentrations and of every process carried as
+// extra states. Each process's integral (rate x V) and each cell's integral give the outflow and the mass processed,
+// so the budget stored + outflow + processed = inflow closes to rounding (exact paths) or to the odeint tolerance.
+// Skip: while a reach's forcing and inflow stay the same (to the bit) and it is at its steady state (the relaxed
+// check passed, or the integrated end state agreed with mixed_element_at within 100x the tolerance), it stays there
+// without work: exact, since the steady state is a fixed point of the cells' equations.
 #pragma once
 #include <functional>
 #include <vector>
 
+#include "hydro/flow_forcing.hpp"
 #include "reaches/steady_wq.hpp"
 
 namespace qingliu::reaches::wq {
 
+/// Daily (piecewise constant) forcing of the cells; scenarios::dynamic_wq_forcing builds it for a case.
+struct DynamicForcing {
+    std::size_t steps = 0;    ///< intervals; 0: constant forcing (the network's flows, the inputs' loads) over options.days
+    double step_days = 1.0;
+    /// As reaches::DynamicForcing::flow: flow.scale (empty: 1) times base_headwater_m3s / base_lateral_m3s (empty: the
+    /// network's), unless the reach has its own series (reach_series, own_headwater_m3s, own_lateral_m3s).
+    hydro::FlowForcing flow;
+    std::vector<std::vector<double>> load_patterns;  ///< per pattern, per interval: factor on an input's load_gs
+    std::vector<std::int32_t> input_pattern;         ///< per input: pattern or kNone (constant); empty: all constant
+    std::vector<double> temperature_c;               ///< per interval, one value, or empty: options.steady.temperature_c
+};
+
 struct DynamicOptions {
     Options steady;              ///< kinetics, temperature, reaeration
     int cells_per_reach = 4;
-    double days = 30.0;
-    double output_every_d = 1.0;
-    double abs_tol = 1e-10, rel_tol = 1e-10;   ///< odeint error control per step
-    double exchange_step_d = 1.0;   ///< longest interval of the exchange between reaches (<= 0: output_every_d)
+    double days = 30.0;          ///< without forcing (with forcing: steps x step_days)
+    double output_every_d = 1.0; ///< without forcing (with forcing: every interval)
+    double abs_tol = 1e-10, rel_tol = 1e-10;   ///< odeint error control per step; settle check
+    double relaxed_tol = 1e-12;  ///< transient share below which a linear piece ends at its steady state
+    double exchange_step_d = 1.0;   ///< longest piece of the exchange between reaches (<= 0: the output interval)
     bool monolithic = false;        ///< the whole network as one odeint system (reference; slow on large networks)
+    bool odeint = false;            ///< odeint also where the cells are linear (reference for the exact paths)
+    bool record_reach_ends = true;  ///< keep reach_end_mgL (per output time and reach: memory grows with both)
+    bool start_steady = false;      ///< cells start at the steady state of the first interval (else initial_mgL)
+    std::function<void(double)> progress;  ///< share of the run done, after each output interval
 };
 
 struct DynamicResult {
     std::vector<double> time_d;                      ///< output times (0, every, ..., days)
-    std::vector<std::vector<State>> reach_end_mgL;   ///< per output time, per reach: the last cell
+    std::vector<std::vector<State>> reach_end_mgL;   ///< per output time, per reach: the last cell (below a weir)
     std::vector<std::vector<State>> obs_mgL;         ///< per output time, per observation: its cell
+    std::vector<std::vector<double>> obs_flow_m3s;   ///< per output time, per observation: its cell's flow
+    // network budget over the run (g): external inflow (headwaters, lateral inflow, inputs), left at the outlets,
+    // stored in the cells at start and end, each process's integral (rate x volume; species i changes by
+    // sum_p yield_p,i processed_g[p]) and the DO gained over weirs
+    State input_g{}, outlet_g{}, storage_start_g{}, storage_end_g{};
+    PerProcess processed_g{};
+    double dam_do_gain_g = 0.0;
     std::size_t steps = 0;                           ///< odeint steps taken
-    std::size_t integrated_intervals = 0;            ///< reach-intervals integrated (the others stayed steady)
-    std::size_t intervals = 0;                       ///< reach-intervals in all
+    std::size_t integrated_intervals = 0;            ///< reach-pieces solved (the others stayed steady)
+    std::size_t relaxed_intervals = 0, exact_intervals = 0;  ///< of them: relaxed, by uniformization
+    std::size_t stiff_do_intervals = 0;              ///< of the uniformized: DO split off (stiff reaeration)
+    std::size_t intervals = 0;                       ///< reach-pieces in all
 };
 
-/// Starts from initial_mgL in every cell. Throws ModelError as solve_steady_wq does (depth, water, transfers).
+/// Starts from initial_mgL in every cell (or the steady state, start_steady). Throws ModelError as solve_steady_wq
+/// does (depth, water, transfers), and for a forcing whose series are shorter than its steps.
+DynamicResult solve_dynamic_wq(const Network& net, const ReachData& data, const std::vector<Input>& inputs,
+                               const std::vector<Observation>& observations, const State& initial_mgL,
+                               const DynamicForcing& forcing, const DynamicOptions& options);
+/// Constant forcing.
 DynamicResult solve_dynamic_wq(const Network& net, const ReachData& data, const std::vector<Input>& inputs,
                                const std::vector<Observation>& observations, const State& initial_mgL,
                                const DynamicOptions& options);

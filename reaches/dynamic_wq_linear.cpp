@@ -1,0 +1,225 @@
+#include "reaches/dynamic_wq_linear.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace qingliu::reaches::wq::linear_cells {
+
+namespace {
+
+constexpr int S = kNumSpecies;
+using V = std::vector<double>;
+
+// d := e^{Mh} d by uniformization at rate lam >= every |M_ii| used (without DO when skip_do: its entries are
+// left to stiff_do), in pieces with lam tau <= 400, summed until the Poisson tail times |d| is below abs.
+void transient(const LinearReach& L, double* d, double lam, double h, bool skip_do, double abs) {
+    const std::size_t m = static_cast<std::size_t>(L.n) * S;
+    thread_local V v, mv, zsum;
+    v.resize(m);
+    mv.resize(m);
+    zsum.resize(m);
+    if (!(lam > 0.0)) lam = 1e-300;
+    const int pieces = std::max(1, static_cast<int>(std::ceil(lam * h / 400.0)));
+    const double tau = h / pieces, x = lam * tau, inv = 1.0 / lam;
+    for (int piece = 0; piece < pieces; ++piece) {
+        double dmax = 0.0;
+        for (std::size_t k = 0; k < m; ++k) {
+            v[k] = d[k];
+            dmax = std::max(dmax, std::abs(d[k]));
+        }
+        if (skip_do)
+            for (int j = 0; j < L.n; ++j) v[j * S + DO] = 0.0;
+        double w = std::exp(-x), tail = 1.0 - w;
+        for (std::size_t k = 0; k < m; ++k) zsum[k] = w * v[k];
+        const int max_terms = static_cast<int>(x + 12.0 * std::sqrt(x) + 60.0);
+        for (int k = 1; k <= max_terms && tail > 1e-16 && tail * dmax > abs; ++k) {
+            L.apply(v.data(), mv.data());
+            w *= x / k;
+            tail -= w;
+            for (std::size_t q = 0; q < m; ++q) {
+                v[q] += mv[q] * inv;
+                zsum[q] += w * v[q];
+            }
+            if (skip_do)
+                for (int j = 0; j < L.n; ++j) v[j * S + DO] = 0.0;
+        }
+        std::copy(zsum.begin(), zsum.end(), d);
+    }
+}
+
+// DO of a split piece (see linear_piece): z holds the other species at h and DO at 0; y_int their integrals.
+void stiff_do(const LinearReach& L, const double* z0, double* z, double* y_int, double h, double relaxed_tol) {
+    const int n = L.n;
+    const std::size_t m = static_cast<std::size_t>(n) * S, np = L.pattern.size();
+    thread_local V K, k0, w0, zh0;
+    K.assign(static_cast<std::size_t>(n) * m, 0.0);  // K[j * m + b]
+    // K: cells j in order, columns b from the last down (M_z's entries below b are already known)
+    for (int j = 0; j < n; ++j) {
+        const double djj = L.diag[j * S + DO];
+        for (std::size_t bb = m; bb-- > 0;) {
+            const int jb = static_cast<int>(bb / S), ib = static_cast<int>(bb % S);
+            if (ib == DO) continue;
+            double s = 0.0;
+            if (jb == j)  // G: DO of cell j drawing on species ib of the same cell
+                for (std::size_t e = 0; e < np; ++e)
+                    if (L.pattern[e][0] == DO && L.pattern[e][1] == ib) s -= L.off[j * np + e];
+            if (j > 0) s -= L.up[j] * K[(j - 1) * m + bb];
+            for (std::size_t e = 0; e < np; ++e)  // species of cell jb drawing on ib
+                if (L.pattern[e][1] == ib && L.pattern[e][0] != DO) s += K[j * m + jb * S + L.pattern[e][0]] * L.off[jb * np + e];
+            if (jb + 1 < n) s += K[j * m + (jb + 1) * S + ib] * L.up[jb + 1];
+            K[j * m + bb] = s / (djj - L.diag[bb]);
+        }
+    }
+    // k0 from D k0 = -(c_o - K c_z); w0 = o0 - K z0 - k0 with z0 the other species at 0 (z holds them at h)
+    k0.assign(n, 0.0);
+    w0.assign(n, 0.0);
+    zh0.assign(n, 0.0);
+    for (int j = 0; j < n; ++j) {
+        double kc = 0.0;
+        for (std::size_t bb = 0; bb < m; ++bb)
+            if (bb % S != DO) kc += K[j * m + bb] * L.c[bb];
+        const double rhs = -(L.c[j * S + DO] - kc) - (j > 0 ? L.up[j] * k0[j - 1] : 0.0);
+        k0[j] = rhs / L.diag[j * S + DO];
+    }
+    for (int j = 0; j < n; ++j) {
+        double kz0 = 0.0;
+        for (std::size_t bb = 0; bb < m; ++bb)
+            if (bb % S != DO) kz0 += K[j * m + bb] * z0[bb];
+        w0[j] = z[j * S + DO] - kz0 - k0[j];
+    }
+    // w' = D w: gone by h when e^{-mu_min h} sum_{k<n} (up_max h)^k / k! |w0| is below relaxed_tol (then
+    // w(h) = 0 and int w = -D^-1 w0), else uniformization of the DO chain
+    double mu = 0.0, mu_lo = 1e300, up_max = 0.0, w_max = 0.0, scale = 0.0;
+    for (int j = 0; j < n; ++j) {
+        mu = std::max(mu, -L.diag[j * S + DO]);
+        mu_lo = std::min(mu_lo, -L.diag[j * S + DO]);
+        up_max = std::max(up_max, L.up[j]);
+        w_max = std::max(w_max, std::abs(w0[j]));
+        scale = std::max(scale, std::abs(z[j * S + DO]));
+    }
+    double term = 1.0, sum = 0.0;
+    for (int k = 0; k < n; ++k) {
+        sum += term;
+        term *= up_max * h / (k + 1);
+    }
+    double wint[64];
+    if (std::exp(-mu_lo * h) * sum * w_max <= relaxed_tol * (1.0 + scale)) {
+        for (int j = 0; j < n; ++j) {
+            wint[j] = -(w0[j] - (j > 0 ? L.up[j] * wint[j - 1] * -1.0 : 0.0)) / L.diag[j * S + DO];
+            w0[j] = 0.0;
+        }
+    } else {
+        const int pieces = std::max(1, static_cast<int>(std::ceil(mu * h / 400.0)));
+        const double tau = h / pieces, x = mu * tau, inv = 1.0 / mu;
+        double wv[64], wn[64], wsum[64];
+        for (int j = 0; j < n; ++j) wint[j] = 0.0;
+        for (int piece = 0; piece < pieces; ++piece) {
+            double p = std::exp(-x), tail = 1.0 - p;
+            for (int j = 0; j < n; ++j) {
+                wv[j] = w0[j];
+                wsum[j] = p * wv[j];
+                wint[j] += tail * wv[j] * inv;
+            }
+            const int max_terms = static_cast<int>(x + 12.0 * std::sqrt(x) + 60.0);
+            for (int k = 1; k <= max_terms && tail > 1e-15; ++k) {
+                for (int j = 0; j < n; ++j) wn[j] = wv[j] + (L.diag[j * S + DO] * wv[j] + (j > 0 ? L.up[j] * wv[j - 1] : 0.0)) * inv;
+                p *= x / k;
+                tail -= p;
+                const double t = std::max(tail, 0.0);
+                for (int j = 0; j < n; ++j) {
+                    wv[j] = wn[j];
+                    wsum[j] += p * wv[j];
+                    wint[j] += t * wv[j] * inv;
+                }
+            }
+            for (int j = 0; j < n; ++j) w0[j] = wsum[j];
+        }
+    }
+    // o = w + K z + k0 at h and integrated
+    for (int j = 0; j < n; ++j) {
+        double kz = 0.0, ky = 0.0;
+        for (std::size_t bb = 0; bb < m; ++bb)
+            if (bb % S != DO) {
+                kz += K[j * m + bb] * z[bb];
+                ky += K[j * m + bb] * y_int[bb];
+            }
+        z[j * S + DO] = w0[j] + kz + k0[j];
+        y_int[j * S + DO] = wint[j] + ky + k0[j] * h;
+    }
+}
+
+}  // namespace
+
+LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, double h, double relaxed_tol, bool do_last) {
+    const int n_ = L.n;
+    const std::size_t m = static_cast<std::size_t>(n_) * S;
+    thread_local V zss, tmp, z_start;
+    zss.assign(m, 0.0);
+    tmp.assign(m, 0.0);
+    double* yint = y_int;
+    double r_min = 1e300, lam = 0.0, nu = 0.0;
+    for (int j = 0; j < n_; ++j) {
+        for (int i = 0; i < S; ++i) {
+            r_min = std::min(r_min, -L.diag[j * S + i]);
+            lam = std::max(lam, -L.diag[j * S + i]);
+        }
+        double row[S];
+        for (int i = 0; i < S; ++i) row[i] = L.up[j];
+        for (std::size_t e = 0; e < L.pattern.size(); ++e) row[L.pattern[e][0]] += std::abs(L.off[j * L.pattern.size() + e]);
+        for (int i = 0; i < S; ++i) nu = std::max(nu, row[i]);
+    }
+    // relaxed: e^{-r_min h} sum_{k<L} (nu h)^k / k!, L = n + S, times |z0 - z_ss|
+    for (std::size_t k = 0; k < m; ++k) tmp[k] = -L.c[k];
+    L.solve(tmp.data(), zss.data());
+    {
+        double term = 1.0, sum = 0.0;
+        for (int k = 0; k < n_ + S; ++k) {
+            sum += term;
+            term *= nu * h / (k + 1);
+        }
+        const double bound = std::exp(-r_min * h + std::log(sum));
+        double diff = 0.0, scale = 0.0;
+        for (std::size_t k = 0; k < m; ++k) {
+            diff = std::max(diff, std::abs(z[k] - zss[k]));
+            scale = std::max(scale, std::abs(zss[k]));
+        }
+        if (bound * diff <= relaxed_tol * (1.0 + scale)) {
+            for (std::size_t k = 0; k < m; ++k) tmp[k] = zss[k] - z[k];
+            L.solve(tmp.data(), yint);
+            for (std::size_t k = 0; k < m; ++k) yint[k] += zss[k] * h;
+            std::copy(zss.begin(), zss.end(), z);
+            return LinearPath::Relaxed;
+        }
+    }
+    // Stiff DO (reaeration far faster than every other rate; nothing draws on DO): the other species by
+    // uniformization at their own rate, DO by the change of variables o = w + K z + k0 with D K - K Mz = -G
+    // (D the DO chain, Mz the other species' matrix, G DO's dependence on them) and D k0 = -(c_o - K c_z),
+    // under which w' = D w exactly (decoupled); w by uniformization of the n-cell DO chain alone.
+    double lam_z = 0.0, mu_min = 1e300, mu_max = 0.0;
+    for (int j = 0; j < n_; ++j) {
+        for (int i = 0; i < S; ++i)
+            if (i != DO) lam_z = std::max(lam_z, -L.diag[j * S + i]);
+        mu_min = std::min(mu_min, -L.diag[j * S + DO]);
+        mu_max = std::max(mu_max, -L.diag[j * S + DO]);
+    }
+    const bool split = do_last && n_ <= 64 && mu_min >= 2.0 * lam_z && mu_max * h > 30.0;
+    // the transient only: z(h) = z_ss + e^{Mh} (z0 - z_ss), int z = z_ss h + M^-1 (z(h) - z0)
+    z_start.assign(z, z + m);
+    double scale = 0.0;
+    for (std::size_t k = 0; k < m; ++k) {
+        tmp[k] = z[k] - zss[k];
+        scale = std::max(scale, std::max(std::abs(z[k]), std::abs(zss[k])));
+    }
+    transient(L, tmp.data(), split ? lam_z : lam, h, split, relaxed_tol * (1.0 + scale));
+    for (std::size_t k = 0; k < m; ++k) z[k] = zss[k] + tmp[k];
+    if (split)
+        for (int j = 0; j < n_; ++j) z[j * S + DO] = z_start[j * S + DO];
+    for (std::size_t k = 0; k < m; ++k) tmp[k] = z[k] - z_start[k];
+    L.solve(tmp.data(), yint);
+    for (std::size_t k = 0; k < m; ++k) yint[k] += zss[k] * h;
+    if (!split) return LinearPath::Exact;
+    stiff_do(L, z_start.data(), z, yint, h, relaxed_tol);
+    return LinearPath::ExactStiffDo;
+}
+
+}  // namespace qingliu::reaches::wq::linear_cells

@@ -1,0 +1,466 @@
+// The run of the dynamic water-quality cells (reaches/dynamic_wq.hpp): the cells, their forcing per interval, the
+// solves of one reach over a piece and the exchange between reaches. Internal to the reaches module: declared here,
+// the cell building and the Odeint paths defined in dynamic_wq.cpp, the rest inline.
+#pragma once
+#include "reaches/dynamic_wq.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/numeric/odeint.hpp>
+#include <cmath>
+#include <exception>
+#include <map>
+#include <string>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "common/error.hpp"
+#include "common/units.hpp"
+#include "reaches/bucket.hpp"
+#include "reaches/kinetics_series.hpp"
+#include "reaches/dynamic_wq_linear.hpp"
+#include "reaches/pass_on.hpp"
+
+namespace qingliu::reaches::wq::dynwq {
+
+namespace ode = boost::numeric::odeint;
+constexpr int S = kNumSpecies;
+using linear_cells::LinearReach;
+
+template <class T>
+T value_or(const std::vector<T>& v, std::size_t i, T fallback) {
+    return i < v.size() ? v[i] : fallback;
+}
+
+struct Share {
+    std::int32_t input;
+    double share;  ///< of the input's flow and load entering this cell
+};
+
+// What a cell is independent of the interval: its extent, its share of the reach's lateral inflow, the inputs in it.
+struct CellStatic {
+    double lateral_share = 0.0;
+    double input_flow_m3s = 0.0;
+    std::int32_t in_begin = 0, in_end = 0;  ///< into shares_
+};
+
+// A cell over the current interval.
+struct Cell {
+    double flow_m3s = 0.0, volume_m3 = 0.0;
+    Environment env;
+    State ext_gs{};  ///< headwater, lateral inflow and inputs entering it (g/s)
+};
+
+bool wet(const Cell& c) { return c.flow_m3s > 0.0 && c.volume_m3 > 0.0; }
+
+// One reach over one piece: what left it (g, below its weir), each process's integral (g) and the weir's DO gain (g).
+struct PieceBudget {
+    State out_g{};
+    PerProcess processed_g{};
+    double dam_g = 0.0;
+};
+
+class DynamicRun {
+public:
+    DynamicRun(const Network& net, const ReachData& data, const std::vector<Input>& inputs,
+               const std::vector<Observation>& observations, const State& initial, const DynamicForcing& forcing,
+               const DynamicOptions& opt)
+        : net_(net), data_(data), inputs_(inputs), f_(forcing), opt_(opt), p_(opt.steady.params), n_reach_(net.size()),
+          n_(std::max(1, opt.cells_per_reach)), initial_(initial) {
+        linear_ = !depends_on_oxygen(p_) && !opt.odeint;
+        any_transfer_ = !net.topo.transfers().empty();
+        check_forcing();
+        temperatures();
+        statics();
+        locate(observations);
+        if (f_.steps > 0) {
+            every_ = f_.step_days;
+            outputs_ = f_.steps;
+        } else {
+            every_ = opt.output_every_d > 0.0 ? opt.output_every_d : opt.days;
+            outputs_ = static_cast<std::size_t>(std::ceil(opt.days / every_ - 1e-9));
+        }
+    }
+
+    DynamicResult run() {
+        start();
+        record(0.0);
+        if (opt_.monolithic) integrate_monolithic();
+        else integrate_by_reach();
+        finish();
+        return std::move(res_);
+    }
+
+private:
+    using V = std::vector<double>;
+
+    void check_forcing() const {
+        if (f_.steps == 0) return;
+        if (!(f_.step_days > 0.0)) throw ModelError("dynamic water quality: forcing step_days must be > 0");
+        auto short_of = [&](const std::vector<double>& v) { return !v.empty() && v.size() < f_.steps; };
+        bool bad = short_of(f_.flow.scale) || (f_.temperature_c.size() > 1 && f_.temperature_c.size() < f_.steps);
+        for (const auto& s : f_.flow.own_headwater_m3s) bad = bad || s.size() < f_.steps;
+        for (const auto& s : f_.flow.own_lateral_m3s) bad = bad || s.size() < f_.steps;
+        for (const auto& s : f_.load_patterns) bad = bad || s.size() < f_.steps;
+        if (bad) throw ModelError("dynamic water quality: a forcing series is shorter than its " + std::to_string(f_.steps) + " intervals");
+        if (!f_.input_pattern.empty() && f_.input_pattern.size() != inputs_.size())
+            throw ModelError("dynamic water quality: one load pattern per input expected");
+    }
+
+    // The distinct temperatures of the run, the kinetics and options at each, and each interval's.
+    void temperatures();
+    int t_index(std::size_t d) const { return t_index_.size() > 1 ? t_index_[d] : t_index_[0]; }
+
+    // Cells' shares of lateral inflow and inputs (as steady_wq's elements assign them).
+    void statics();
+
+    void locate(const std::vector<Observation>& observations) {
+        for (const Observation& o : observations) {
+            if (o.reach < 0 || static_cast<std::size_t>(o.reach) >= n_reach_) throw ModelError("section on an unknown reach index");
+            const double len = net_.length_m[o.reach];
+            const int j = len > 0.0 ? std::min(n_ - 1, static_cast<int>(std::floor(std::clamp(o.position_m, 0.0, len) / len * n_))) : 0;
+            obs_cell_.push_back(o.reach * n_ + j);
+        }
+    }
+
+    // headwater and lateral flow of reach r in interval d
+    double headwater(std::size_t r, std::size_t d) const {
+        if (f_.steps == 0) return net_.headwater_flow_m3s[r];
+        const auto& fl = f_.flow;
+        if (!fl.reach_series.empty() && fl.reach_series[r] != kNone) return fl.own_headwater_m3s[fl.reach_series[r]][d];
+        return value_or(fl.base_headwater_m3s, r, net_.headwater_flow_m3s[r]) * value_or(fl.scale, d, 1.0);
+    }
+    double lateral(std::size_t r, std::size_t d) const {
+        if (f_.steps == 0) return net_.lateral_flow_m3s[r];
+        const auto& fl = f_.flow;
+        if (!fl.reach_series.empty() && fl.reach_series[r] != kNone) return fl.own_lateral_m3s[fl.reach_series[r]][d];
+        return value_or(fl.base_lateral_m3s, r, net_.lateral_flow_m3s[r]) * value_or(fl.scale, d, 1.0);
+    }
+    double load_factor(std::int32_t input, std::size_t d) const {
+        if (f_.steps == 0 || f_.input_pattern.empty() || f_.input_pattern[input] == kNone) return 1.0;
+        return f_.load_patterns[f_.input_pattern[input]][d];
+    }
+
+    // Flows of interval d: each reach's top flow (upstream + headwater), in topological order.
+    void flows(std::size_t d) {
+        std::fill(up_q_.begin(), up_q_.end(), 0.0);
+        if (opt_.monolithic) up_links_.assign(n_reach_, {});
+        for (const std::int32_t r : net_.topo.order()) {
+            hw_[r] = headwater(r, d);
+            lat_[r] = lateral(r, d);
+            qtop_[r] = up_q_[r] + hw_[r];
+            const double q = qtop_[r] + lat_[r] + in_flow_[r];
+            detail::pass_on(net_.topo, r, q, std::array<double, 1>{1.0}, any_transfer_,
+                            [&](std::int32_t to, double qq, const std::array<double, 1>& rem, double share) {
+                                if (to == kNone) return;
+                                up_q_[to] += qq;
+                                if (opt_.monolithic) up_links_[to].push_back({r, rem[0] * share});
+                            });
+        }
+    }
+
+    // Builds reach r's cells for interval d (flows, volumes, kinetics environment, external loads); keeps the mass of
+    // each cell. Returns whether anything changed.
+    bool rebuild(std::int32_t r, std::size_t d);
+
+    const Cell& cell(std::int32_t r, int j) const { return cells_[static_cast<std::size_t>(r) * n_ + j]; }
+    double* conc(std::int32_t r, int j) { return x_.data() + (static_cast<std::size_t>(r) * n_ + j) * S; }
+    const double* conc(std::int32_t r, int j) const { return x_.data() + (static_cast<std::size_t>(r) * n_ + j) * S; }
+
+    // DO below the reach's weir, if any
+    double below_weir(std::int32_t r, int i, double v) const {
+        if (i == DO && dam_ratio_[r] != 1.0) return dam_os_[r] - (dam_os_[r] - v) / dam_ratio_[r];
+        return v;
+    }
+
+    // The steady state of reach r's cells under inflow `in` (g/s), mixed_element_at cell by cell.
+    std::vector<State> steady_cells(std::int32_t r, const State& in) const {
+        const KineticsAt& kin = kin_[built_t_[r]];
+        std::vector<State> ss(n_);
+        State above = in;
+        for (int j = 0; j < n_; ++j) {
+            const Cell& c = cell(r, j);
+            State w = c.ext_gs;
+            for (int i = 0; i < S; ++i) w[i] += above[i];
+            ss[j] = mixed_element_at(p_, kin.table(c.env), w, c.flow_m3s, c.volume_m3).conc_mgL;
+            for (int i = 0; i < S; ++i) above[i] = c.flow_m3s * ss[j][i];
+        }
+        return ss;
+    }
+
+    // Reach r at the steady state `ss`: it stays there; its outflow, process and weir rates are kept for the pieces
+    // it is skipped.
+    void settle_at(std::int32_t r, const std::vector<State>& ss) {
+        const KineticsAt& kin = kin_[built_t_[r]];
+        PerProcess proc{};
+        for (int j = 0; j < n_; ++j) {
+            std::copy(ss[j].begin(), ss[j].end(), conc(r, j));
+            PerProcess rates{};
+            derivative_at(p_, kin.table(cell(r, j).env), ss[j], &rates);
+            for (int q = 0; q < kNumProcesses; ++q) proc[q] += cell(r, j).volume_m3 * rates[q];
+        }
+        const Cell& last = cell(r, n_ - 1);
+        for (int i = 0; i < S; ++i) steady_out_[r][i] = last.flow_m3s * below_weir(r, i, ss[n_ - 1][i]);
+        steady_proc_[r] = proc;
+        steady_dam_[r] = kSecondsPerDay * last.flow_m3s * (below_weir(r, DO, ss[n_ - 1][DO]) - ss[n_ - 1][DO]);
+        settled_[r] = 1;
+    }
+
+    bool all_wet(std::int32_t r) const {
+        for (int j = 0; j < n_; ++j)
+            if (!wet(cell(r, j))) return false;
+        return true;
+    }
+
+    // The budget of a piece from the integrals Y of the cells' concentrations over it (mg/L d), for the linear paths.
+    void budget_from_integrals(std::int32_t r, const double* y_int, double h, PieceBudget& b,
+                               const std::vector<ProcessTable>* tables = nullptr) const {
+        const KineticsAt& kin = kin_[built_t_[r]];
+        for (int j = 0; j < n_; ++j) {
+            const Cell& c = cell(r, j);
+            const ProcessTable t = tables ? (*tables)[j] : kin.table(c.env);
+            for (int q = 0; q < kNumProcesses; ++q) {
+                const ProcessTerm& x = t[q];
+                b.processed_g[q] += c.volume_m3 * ((x.from >= 0 ? x.k * y_int[j * S + x.from] : 0.0) + x.r0 * h);
+            }
+        }
+        const Cell& last = cell(r, n_ - 1);
+        const double* yl = y_int + (n_ - 1) * S;
+        for (int i = 0; i < S; ++i) b.out_g[i] = kSecondsPerDay * last.flow_m3s * yl[i];
+        if (dam_ratio_[r] != 1.0) {
+            const double os_h = dam_os_[r] * h;
+            const double below = os_h - (os_h - yl[DO]) / dam_ratio_[r];
+            b.dam_g = kSecondsPerDay * last.flow_m3s * (below - yl[DO]);
+            b.out_g[DO] = kSecondsPerDay * last.flow_m3s * below;
+        }
+    }
+
+    void linear_system(std::int32_t r, const State& in, LinearReach& L, std::vector<ProcessTable>& tables) const;
+
+    // The linear piece of reach r over h days, exactly: relaxed or uniformization (see the header).
+    PieceBudget linear_piece(std::int32_t r, const State& in, double h, bool& relaxed) {
+        thread_local LinearReach L;
+        thread_local std::vector<ProcessTable> tables;
+        thread_local V yint;
+        linear_system(r, in, L, tables);
+        yint.assign(static_cast<std::size_t>(n_) * S, 0.0);
+        const linear_cells::LinearPath path = linear_cells::solve_linear_cells(L, conc(r, 0), yint.data(), h, opt_.relaxed_tol, do_last_);
+        relaxed = path == linear_cells::LinearPath::Relaxed;
+        ++(relaxed ? relaxed_ : exact_);
+        if (path == linear_cells::LinearPath::ExactStiffDo) ++stiff_do_;
+        PieceBudget b;
+        budget_from_integrals(r, yint.data(), h, b, &tables);
+        return b;
+    }
+
+
+    // Reach r over h days with Boost.Odeint: the cells, the integrals of their concentrations and of every process.
+    PieceBudget odeint_piece(std::int32_t r, const State& in, double h);
+
+    // Transient gone after an integrated piece: within 100x the odeint tolerance of the steady state, set to it.
+    void settle_if_close(std::int32_t r, const State& in) {
+        const std::vector<State> ss = steady_cells(r, in);
+        for (int j = 0; j < n_; ++j)
+            for (int i = 0; i < S; ++i)
+                if (std::abs(conc(r, j)[i] - ss[j][i]) > 100.0 * (opt_.abs_tol + opt_.rel_tol * std::abs(ss[j][i]))) return;
+        settle_at(r, ss);
+    }
+
+    // One reach over a piece of h days (the first piece of interval d rebuilds its cells); returns its mean outflow
+    // load (g/s) and books its budget.
+    State route(std::int32_t r, double h, std::size_t d, bool first_piece) {
+        if (first_piece && f_.steps > 0 && d > 0 && rebuild(r, d)) settled_[r] = 0;
+        const State in = inflow_[r];
+        for (int j = 0; j < n_; ++j)
+            for (int i = 0; i < S; ++i) r_input_[r][i] += cell(r, j).ext_gs[i] * kSecondsPerDay * h;
+        if (settled_[r] && in == prev_inflow_[r]) {  // at the steady state of this forcing: stays
+            for (int q = 0; q < kNumProcesses; ++q) r_proc_[r][q] += steady_proc_[r][q] * h;
+            r_dam_[r] += steady_dam_[r] * h;
+            return steady_out_[r];
+        }
+        ++integrated_;
+        settled_[r] = 0;
+        prev_inflow_[r] = in;
+        State out{};
+        if (!all_wet(r)) return out;  // no water: nothing enters (rebuild rejects loads), nothing moves
+        bool relaxed = false;
+        const PieceBudget b = linear_ ? linear_piece(r, in, h, relaxed) : odeint_piece(r, in, h);
+        for (int q = 0; q < kNumProcesses; ++q) r_proc_[r][q] += b.processed_g[q];
+        r_dam_[r] += b.dam_g;
+        for (int i = 0; i < S; ++i) out[i] = b.out_g[i] / (kSecondsPerDay * h);
+        if (relaxed) {
+            std::vector<State> ss(n_);
+            for (int j = 0; j < n_; ++j) std::copy(conc(r, j), conc(r, j) + S, ss[j].begin());
+            settle_at(r, ss);
+        } else if (!linear_) {
+            settle_if_close(r, in);
+        }
+        return out;
+    }
+
+    void route_list(const std::vector<std::int32_t>& list, double h, std::size_t d, bool first_piece) {
+        for (const std::int32_t r : list) {
+            const State out = route(r, h, d, first_piece);
+            detail::pass_on(net_.topo, r, cell(r, n_ - 1).flow_m3s, out, any_transfer_,
+                            [&](std::int32_t to, double, const State& l, double share) {
+                                if (to == kNone) {
+                                    for (int i = 0; i < S; ++i) r_outlet_[r][i] += l[i] * share * kSecondsPerDay * h;
+                                    return;
+                                }
+                                for (int i = 0; i < S; ++i) inflow_[to][i] += l[i] * share;
+                            });
+        }
+    }
+
+    // Cells of interval 0, the initial state (given, or the steady state reach by reach in topological order), the
+    // storage at the start.
+    void start() {
+        flows(0);
+        for (std::size_t r = 0; r < n_reach_; ++r) {
+            rebuild(static_cast<std::int32_t>(r), 0);
+            for (int j = 0; j < n_; ++j) std::copy(initial_.begin(), initial_.end(), conc(static_cast<std::int32_t>(r), j));
+        }
+        if (opt_.start_steady && !opt_.monolithic) {
+            std::fill(inflow_.begin(), inflow_.end(), State{});
+            for (const std::int32_t r : net_.topo.order()) {
+                if (!all_wet(r)) continue;
+                const State in = inflow_[r];
+                settle_at(r, steady_cells(r, in));
+                prev_inflow_[r] = in;
+                detail::pass_on(net_.topo, r, cell(r, n_ - 1).flow_m3s, steady_out_[r], any_transfer_,
+                                [&](std::int32_t to, double, const State& l, double share) {
+                                    if (to == kNone) return;
+                                    for (int i = 0; i < S; ++i) inflow_[to][i] += l[i] * share;
+                                });
+            }
+        }
+        res_.storage_start_g = storage();
+    }
+
+    State storage() const {
+        State s{};
+        for (std::size_t r = 0; r < n_reach_; ++r)
+            for (int j = 0; j < n_; ++j)
+                for (int i = 0; i < S; ++i) s[i] += cell(static_cast<std::int32_t>(r), j).volume_m3 * conc(static_cast<std::int32_t>(r), j)[i];
+        return s;
+    }
+
+    void finish() {
+        res_.storage_end_g = storage();
+        for (std::size_t r = 0; r < n_reach_; ++r) {
+            for (int i = 0; i < S; ++i) {
+                res_.input_g[i] += r_input_[r][i];
+                res_.outlet_g[i] += r_outlet_[r][i];
+            }
+            for (int q = 0; q < kNumProcesses; ++q) res_.processed_g[q] += r_proc_[r][q];
+            res_.dam_do_gain_g += r_dam_[r];
+        }
+        res_.steps = steps_;
+        res_.integrated_intervals = integrated_;
+        res_.relaxed_intervals = relaxed_;
+        res_.exact_intervals = exact_;
+        res_.stiff_do_intervals = stiff_do_;
+    }
+
+    void record(double t) {
+        res_.time_d.push_back(t);
+        if (opt_.record_reach_ends) {
+            std::vector<State> ends(n_reach_);
+            for (std::size_t r = 0; r < n_reach_; ++r)
+                for (int i = 0; i < S; ++i) ends[r][i] = below_weir(static_cast<std::int32_t>(r), i, conc(static_cast<std::int32_t>(r), n_ - 1)[i]);
+            res_.reach_end_mgL.push_back(std::move(ends));
+        }
+        std::vector<State> ob(obs_cell_.size());
+        std::vector<double> q(obs_cell_.size());
+        for (std::size_t o = 0; o < obs_cell_.size(); ++o) {
+            for (int i = 0; i < S; ++i) ob[o][i] = x_[static_cast<std::size_t>(obs_cell_[o]) * S + i];
+            q[o] = cells_[obs_cell_[o]].flow_m3s;
+        }
+        res_.obs_mgL.push_back(std::move(ob));
+        res_.obs_flow_m3s.push_back(std::move(q));
+    }
+
+    // Reach by reach in topological order within each piece.
+    void integrate_by_reach() {
+        const bool parallel = n_reach_ >= 4096 && tbb::this_task_arena::max_concurrency() >= 2;
+        detail::Partition part;
+        if (parallel) part = detail::partition(net_.topo, std::max<std::size_t>(1024, n_reach_ / 256));
+        const double max_h = opt_.exchange_step_d > 0.0 ? opt_.exchange_step_d : every_;
+        const double total = f_.steps > 0 ? f_.steps * f_.step_days : opt_.days;
+        for (std::size_t d = 0; d < outputs_; ++d) {
+            const double t = d * every_, t_next = std::min(total, t + every_);
+            if (f_.steps > 0 && d > 0) flows(d);
+            const int pieces = std::max(1, static_cast<int>(std::ceil((t_next - t) / max_h - 1e-9)));
+            const double h = (t_next - t) / pieces;
+            for (int k = 0; k < pieces; ++k) {
+                res_.intervals += n_reach_;
+                std::fill(inflow_.begin(), inflow_.end(), State{});
+                if (parallel) route_parallel(part, h, d, k == 0);
+                else route_list(net_.topo.order(), h, d, k == 0);
+            }
+            record(t_next);
+            if (opt_.progress) opt_.progress(double(d + 1) / double(outputs_));
+        }
+    }
+
+    void route_parallel(const detail::Partition& part, double h, std::size_t d, bool first_piece) {
+        std::vector<std::exception_ptr> errors(part.tasks.size());
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, part.tasks.size(), 1), [&](const auto& range) {
+            for (std::size_t q = range.begin(); q != range.end(); ++q) try {
+                    route_list(part.tasks[q], h, d, first_piece);
+                } catch (...) {
+                    errors[q] = std::current_exception();
+                }
+        });
+        for (const auto& e : errors)
+            if (e) std::rethrow_exception(e);
+        route_list(part.trunk, h, d, first_piece);
+    }
+
+    // The whole network as one odeint system (the reference the exchange between reaches is tested against); no
+    // budget.
+    void integrate_monolithic();
+
+    const Network& net_;
+    const ReachData& data_;
+    const std::vector<Input>& inputs_;
+    const DynamicForcing& f_;
+    const DynamicOptions& opt_;
+    const Parameters& p_;
+    const std::size_t n_reach_;
+    const int n_;
+    const State initial_;
+    bool linear_ = true, any_transfer_ = false, do_last_ = false;
+    double every_ = 1.0;
+    std::size_t outputs_ = 0;
+    std::vector<Options> opts_;
+    std::vector<KineticsAt> kin_;
+    std::vector<int> t_index_;
+    std::vector<std::array<int, 2>> pattern_;
+    int pattern_at_[S][S];
+    std::vector<CellStatic> cstat_;
+    std::vector<Share> shares_;
+    std::vector<double> in_flow_;
+    std::vector<Cell> cells_;
+    std::vector<std::int32_t> obs_cell_;
+    V x_;
+    std::vector<double> hw_, lat_, qtop_, up_q_;
+    std::vector<std::vector<std::pair<std::int32_t, double>>> up_links_;
+    std::vector<int> built_t_;
+    std::vector<double> dam_ratio_, dam_os_;
+    DynamicResult res_;
+    std::vector<State> inflow_, prev_inflow_, steady_out_;
+    std::vector<PerProcess> steady_proc_;
+    std::vector<double> steady_dam_;
+    std::vector<char> settled_;
+    std::vector<State> r_input_, r_outlet_;
+    std::vector<PerProcess> r_proc_;
+    std::vector<double> r_dam_;
+    std::atomic<std::size_t> steps_{0}, integrated_{0}, relaxed_{0}, exact_{0}, stiff_do_{0};
+};
+
+
+}  // namespace qingliu::reaches::wq::dynwq
