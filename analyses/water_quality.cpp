@@ -15,6 +15,34 @@ const GivenSpecies& given_at(const std::vector<GivenSpecies>& v, std::size_t r) 
 }
 }  // namespace
 
+std::vector<wq::Input> water_quality_inputs(const std::vector<loads::Source>& sources,
+                                           const wq::CompositionOverrides& composition, double k1) {
+    std::vector<wq::Input> inputs;
+    inputs.reserve(sources.size());
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        const loads::Source& s = sources[i];
+        const wq::Composition& c = wq::composition_for_source(s.id, s.type, composition);
+        wq::Input in;
+        in.reach = s.reach;
+        in.position_m = s.position_m;
+        in.end_m = s.end_m;
+        in.flow_m3s = s.flow_m3s;
+        in.source = static_cast<std::int32_t>(i);
+        if (s.flow_m3s > 0.0) {  // concentrations of its water with the items it gives, completed, times its flow
+            PerConstituent conc{};
+            for (int k = 0; k < kNumConstituents; ++k) conc[k] = s.load_gs[k] / s.flow_m3s;
+            const wq::State sp = wq::complete_species(wq::given_quality(conc, s.given), c, k1);
+            for (int k = 0; k < wq::kNumSpecies; ++k) in.load_gs[k] = sp[k] * s.flow_m3s;
+        } else {  // mass without water: the same ratios on the loads, no oxygen
+            wq::GivenQuality g = wq::given_quality(s.load_gs);
+            g.do_ = 0.0;
+            in.load_gs = wq::complete_species(g, c, k1);
+        }
+        inputs.push_back(in);
+    }
+    return inputs;
+}
+
 WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOptions opt) {
     if (opt.case_temperature) opt.steady.temperature_c = m.temperature_c;
     const double k1 = opt.steady.params.bod_bottle_k_per_d;
@@ -51,6 +79,23 @@ WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOption
         if (!h.do_) h.do_ = opt.river_do_share_of_saturation * os;
         if (!l.do_) l.do_ = opt.river_do_share_of_saturation * os;
         d.headwater_conc_mgL[r] = wq::complete_species(h, river, k1);
+        // water released by an ecological-flow measure with its own quality: each water completed by its own
+        // items, the species mixed by flow (the headwater inflow's load is the sum of theirs)
+        bool first = true;
+        for (const CaseModel::Release& rel : m.releases) {
+            if (rel.reach != static_cast<std::int32_t>(r)) continue;
+            auto completed = [&](const PerConstituent& c, const GivenSpecies& g) {
+                wq::GivenQuality q = wq::given_quality(c, g);
+                if (!q.do_) q.do_ = opt.river_do_share_of_saturation * os;
+                return wq::complete_species(q, river, k1);
+            };
+            if (first) d.headwater_conc_mgL[r] = completed(rel.before_conc_mgL, rel.before_given);
+            first = false;
+            const wq::State added = completed(rel.conc_mgL, rel.given);
+            const double q = rel.before_flow_m3s + rel.flow_m3s;
+            for (int k = 0; k < wq::kNumSpecies; ++k)
+                d.headwater_conc_mgL[r][k] = (rel.before_flow_m3s * d.headwater_conc_mgL[r][k] + rel.flow_m3s * added[k]) / q;
+        }
         d.lateral_conc_mgL[r] = wq::complete_species(l, river, k1);
         // natural background (when the case gives one): COD, NH3-N and TP capped at the case's natural values, the
         // other items from the river composition (DO as the headwater's), and no species above the headwater's own
@@ -66,28 +111,7 @@ WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOption
         for (int k = 0; k < wq::kNumSpecies; ++k)
             p.natural_headwater_mgL[r][k] = std::min(natural[k], d.headwater_conc_mgL[r][k]);
     }
-    p.inputs.reserve(m.sources.size());
-    for (std::size_t i = 0; i < m.sources.size(); ++i) {
-        const loads::Source& s = m.sources[i];
-        const wq::Composition& c = wq::composition_for_source(s.id, s.type, opt.composition);
-        wq::Input in;
-        in.reach = s.reach;
-        in.position_m = s.position_m;
-        in.end_m = s.end_m;
-        in.flow_m3s = s.flow_m3s;
-        in.source = static_cast<std::int32_t>(i);
-        if (s.flow_m3s > 0.0) {  // concentrations of its water with the items it gives, completed, times its flow
-            PerConstituent conc{};
-            for (int k = 0; k < kNumConstituents; ++k) conc[k] = s.load_gs[k] / s.flow_m3s;
-            const wq::State sp = wq::complete_species(wq::given_quality(conc, s.given), c, k1);
-            for (int k = 0; k < wq::kNumSpecies; ++k) in.load_gs[k] = sp[k] * s.flow_m3s;
-        } else {  // mass without water: the same ratios on the loads, no oxygen
-            wq::GivenQuality g = wq::given_quality(s.load_gs);
-            g.do_ = 0.0;
-            in.load_gs = wq::complete_species(g, c, k1);
-        }
-        p.inputs.push_back(in);
-    }
+    p.inputs = water_quality_inputs(m.sources, opt.composition, k1);
     return p;
 }
 

@@ -62,6 +62,11 @@ struct WaterQualityProblem {
 };
 WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOptions opt);
 reaches::wq::Result solve_water_quality(const WaterQualityProblem& p);
+/// The steady solver's input of each source (same order): its water's COD, NH3-N, TP and given items completed to
+/// the nine species by the composition of its kind, times its flow (a source without water: the same ratios on
+/// its loads, no oxygen). k1: the BOD bottle rate (1/d).
+std::vector<reaches::wq::Input> water_quality_inputs(const std::vector<loads::Source>& sources,
+                                                     const reaches::wq::CompositionOverrides& composition, double k1);
 
 /// The baseline ("baseline") and each chosen scenario (its measures applied to the case), evaluated in that order.
 struct WaterQualityRun {

@@ -37,7 +37,7 @@ double draw(std::mt19937_64& g, Distribution d, double lo, double hi, double mod
 }  // namespace
 
 CaseModel draw_case(const CaseModel& base, const std::vector<UncertainParameter>& params, const MonteCarloOptions& opt,
-                    std::size_t i) {
+                    std::size_t i, std::vector<std::pair<std::string, double>>* wq_drawn) {
     std::mt19937_64 g(splitmix64(opt.seed ^ splitmix64(static_cast<std::uint64_t>(i))));
     CaseModel m = base;
     std::vector<std::pair<std::string, double>> load_factor;
@@ -51,6 +51,9 @@ CaseModel draw_case(const CaseModel& base, const std::vector<UncertainParameter>
             v = draw(g, p.dist, p.low, p.high, std::isnan(p.mode) ? v : p.mode);
         } else if (p.key.rfind("load.", 0) == 0) {
             load_factor.emplace_back(p.key.substr(5), draw(g, p.dist, p.low, p.high, std::isnan(p.mode) ? 1.0 : p.mode));
+        } else if (is_water_quality_key(p.key)) {
+            const double v = draw(g, p.dist, p.low, p.high, std::isnan(p.mode) ? 0.5 * (p.low + p.high) : p.mode);
+            if (wq_drawn) wq_drawn->emplace_back(p.key, v);
         } else if (split_coefficient(p.key, cat, ck, par)) {
             if (auto* r = find_coefficient_row(m, cat, ck, par)) {
                 r->value = draw(g, p.dist, p.low, p.high, std::isnan(p.mode) ? r->value : p.mode);

@@ -52,9 +52,11 @@ struct MonteCarloResult {
     std::vector<SectionBand> sections;  ///< aligned with CaseModel::sections
 };
 
-/// The case as drawn in draw number `i` (what monte_carlo evaluates).
+/// The case as drawn in draw number `i` (what monte_carlo evaluates). Water-quality keys (wq.*: uncertainty.hpp) are
+/// drawn in list order from the same stream (mode: the one given, else the middle of the range) and, where `wq_drawn`
+/// is given, appended to it as (key, value); the case itself holds no water-quality parameter.
 CaseModel draw_case(const CaseModel& base, const std::vector<UncertainParameter>& params, const MonteCarloOptions& opt,
-                    std::size_t i);
+                    std::size_t i, std::vector<std::pair<std::string, double>>* wq_drawn = nullptr);
 
 /// The baseline's ensemble (monte_carlo_scenarios without scenarios). Runs the draws in parallel (oneTBB). Throws ModelError if a draw cannot be evaluated (naming the draw).
 MonteCarloResult monte_carlo(const CaseModel& base, const std::vector<UncertainParameter>& params,

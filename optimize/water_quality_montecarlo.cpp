@@ -2,15 +2,51 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <mutex>
 
 #include <tbb/parallel_for.h>
 
 namespace qingliu::scenarios {
 
+namespace {
+
+// The water-quality options of one draw: each drawn wq.<parameter> set, every reach's ka20 scaled by
+// wq.reaeration.scale (ka_base: the rates of the base solve, per reach).
+WaterQualityOptions drawn_options(WaterQualityOptions o, const std::vector<std::pair<std::string, double>>& drawn,
+                                  const std::vector<double>& ka_base) {
+    for (const auto& [key, v] : drawn) {
+        if (key == kReaerationScaleKey) {
+            o.reaches.ka20_per_d.resize(ka_base.size());
+            for (std::size_t r = 0; r < ka_base.size(); ++r) o.reaches.ka20_per_d[r] = v * ka_base[r];
+            continue;
+        }
+        for (const auto& d : reaches::wq::parameter_table())
+            if (key == d.key) o.steady.params.*d.field = v;
+    }
+    return o;
+}
+
+}  // namespace
+
 WqMonteCarloResult monte_carlo_water_quality(const CaseModel& base, const WaterQualityOptions& wq,
-                                             const std::vector<UncertainParameter>& params, const MonteCarloOptions& opt) {
+                                             const std::vector<UncertainParameter>& params_in, const MonteCarloOptions& opt) {
     const std::size_t n = opt.draws, ns = base.sections.size();
+    // wq.* modes not given: the case's value (the reaeration multiplier: 1)
+    std::vector<UncertainParameter> params = params_in;
+    bool scale_ka = false;
+    for (auto& p : params) {
+        if (!is_water_quality_key(p.key)) continue;
+        if (p.key == kReaerationScaleKey) {
+            scale_ka = true;
+            if (std::isnan(p.mode)) p.mode = 1.0;
+        } else if (std::isnan(p.mode)) {
+            for (const auto& d : reaches::wq::parameter_table())
+                if (p.key == d.key) p.mode = wq.steady.params.*d.field;
+        }
+    }
+    // the reaeration the base case uses per reach (flows do not change between draws, so neither do the hydraulics)
+    const std::vector<double> ka_base = scale_ka ? evaluate_water_quality(base, wq).steady.ka20_per_d : std::vector<double>{};
     const std::size_t ni = reaches::wq::gb3838_items(reaches::wq::State{}, 0.0).size();
     // value[(i * ns + s) * ni + item], meets the same, section_meets[i * ns + s]
     std::vector<double> value(n * ns * ni, 0.0);
@@ -20,7 +56,9 @@ WqMonteCarloResult monte_carlo_water_quality(const CaseModel& base, const WaterQ
     tbb::parallel_for(std::size_t(0), n, [&](std::size_t i) {
         WaterQualityEvaluation e;
         try {
-            e = evaluate_water_quality(draw_case(base, params, opt, i), wq);
+            std::vector<std::pair<std::string, double>> drawn;
+            const CaseModel m = draw_case(base, params, opt, i, &drawn);
+            e = evaluate_water_quality(m, drawn.empty() ? wq : drawn_options(wq, drawn, ka_base));
         } catch (const ModelError& err) {
             throw ModelError("Monte Carlo draw " + std::to_string(i) + ": " + err.what());
         }

@@ -2,6 +2,9 @@
 
 #include <tbb/parallel_for.h>
 
+#include <memory>
+
+#include "analyses/water_quality_sweep.hpp"
 #include "optimize/plan_search.hpp"
 
 namespace qingliu::scenarios {
@@ -82,10 +85,25 @@ WqOptimizeResult optimize_water_quality(const CaseModel& base_in, const std::vec
     for (const Target& x : tg) rows.push_back({x.s, static_cast<int>(x.i), x.limit, x.sign * x.target});
     std::vector<std::vector<double>> v0;
     for (std::size_t k = 0; k < nk; ++k) v0.push_back(signed_values(tg, e0[k]));
-    const plan_search::Search found =
-        plan_search::search(bases, v0, rows, cands, opt,
-                            [&](const CaseModel& m) { return signed_values(tg, evaluate_water_quality(m, wqo)); },
-                            "least-cost water-quality plan");
+    // Without oxygen effects the candidates' evaluations come from the linear response of each condition's case
+    // (water_quality_sweep.hpp: exact to rounding, 1e-9 relative tested) where a candidate changes loads only, when
+    // the search's evaluations (each candidate, each pair) outnumber the response's 9 solves per source place.
+    std::vector<std::unique_ptr<WqSweep>> sweeps;
+    const std::size_t nm = cands.size();
+    if (!reaches::wq::depends_on_oxygen(wqo.steady.params) && nm + nm * (nm - 1) / 2 > 9 * WqSweep::count_places(base_in)) {
+        sweeps.resize(nk);
+        tbb::parallel_for(std::size_t(0), nk, [&](std::size_t k) { sweeps[k] = std::make_unique<WqSweep>(bases[k], wqo); });
+    }
+    const auto values = [&](const CaseModel& m) {
+        for (const auto& sw : sweeps)
+            if (sw->covers(m)) {
+                WaterQualityEvaluation e;
+                e.sections = sw->evaluate_case(m).sections;
+                return signed_values(tg, e);
+            }
+        return signed_values(tg, evaluate_water_quality(m, wqo));
+    };
+    const plan_search::Search found = plan_search::search(bases, v0, rows, cands, opt, values, "least-cost water-quality plan");
     WqOptimizeResult res;
     static_cast<PlanOutcome&>(res) = found.plan;
     // the plan's classes in every condition (its values are the search's last full evaluation)

@@ -40,6 +40,19 @@ struct CaseModel {
     /// The items the headwater and the lateral inflow of each reach give beside COD, NH3-N and TP (the reaches
     /// table's headwater_<item>_mgL, lateral_<item>_mgL: DO, BOD5, TN ...), aligned with net; empty: none given.
     std::vector<GivenSpecies> headwater_given{}, lateral_given{};
+    /// Water an ecological-flow measure released into a reach's head with its own quality (eco_flow with
+    /// concentrations or items given), in the order released. net.headwater_* hold the mix; the water-quality model
+    /// completes each water by its own items and mixes the species (analyses/water_quality.cpp).
+    struct Release {
+        std::int32_t reach = kNone;
+        double flow_m3s = 0.0;             ///< added flow
+        PerConstituent conc_mgL{};         ///< COD, NH3-N, TP of the added water
+        GivenSpecies given{};              ///< items it gives (DO, BOD5, CODMn ...)
+        double before_flow_m3s = 0.0;      ///< the headwater inflow it joined
+        PerConstituent before_conc_mgL{};
+        GivenSpecies before_given{};
+    };
+    std::vector<Release> releases{};
 };
 
 /// Sets the items reach r's headwater and lateral inflow give (sizes the vectors to the network when needed).

@@ -11,6 +11,14 @@
 
 namespace qingliu::scenarios {
 
+namespace {
+std::string given_columns() {  // do_mgL, bod5_mgL, ...
+    std::string out;
+    for (GivenItem i : kAllGivenItems) out += (out.empty() ? "" : ", ") + given_column(i);
+    return out;
+}
+}  // namespace
+
 const std::vector<MeasureKindDef>& measure_kinds() {
     static const std::string kPerConstituentPct = "reduction_pct or " + columns("_pct", "", ", ");
     static const std::vector<MeasureKindDef> t = {
@@ -34,7 +42,9 @@ const std::vector<MeasureKindDef>& measure_kinds() {
          "sources, types, reaches (selection); " + kPerConstituentPct},
         {MeasureKind::Transfer, "transfer", "水系连通/调水", "Water transfer (connection)", "from, to (reach ids), flow_m3s"},
         {MeasureKind::EcoFlow, "eco_flow", "生态流量保障", "Guarantee ecological flow",
-         "reach, min_flow_m3s; " + columns("_mgL", "", ", ") + " of released water (default: the reach's headwater background)"},
+         "reach, min_flow_m3s; " + columns("_mgL", "", ", ") + " of released water (default: the reach's headwater background); " +
+             given_columns() + " of released water (default: the headwater's items when the concentrations are its own, "
+             "else river water: DO at the case's share of saturation, the rest by the river composition)"},
         {MeasureKind::Conditions, "conditions", "水文水温条件", "Set temperature or flow condition",
          "temperature_c, flow_factor (scales headwater and lateral flows)"},
     };
@@ -316,6 +326,8 @@ std::vector<Scenario> compile_scenarios(const CaseModel& m, const std::vector<Me
                 if (given != 0 && given != kNumConstituents)
                     r.problem(column(kConstituents.front(), "_mgL"), "", "give all of " + columns_listed("_mgL") + ", or none");
                 x.has_conc = given == kNumConstituents;
+                for (GivenItem i : kAllGivenItems)
+                    if (auto v = r.number(given_column(i), false, 0.0, given_item(i).max_mgL)) x.given[i] = *v;
                 break;
             }
             case MeasureKind::Conditions: {
@@ -403,6 +415,23 @@ void apply_measure(CaseModel& m, const Measure& x) {
             if (deficit > 0.0) {
                 const double q0 = m.net.headwater_flow_m3s[x.to];
                 const PerConstituent c_new = x.has_conc ? x.conc_mgL : m.net.headwater_conc_mgL[x.to];
+                const bool own_items = x.given.any();
+                if (x.has_conc || own_items) {
+                    // water of its own: kept apart for the water-quality model, which completes it by its own items
+                    // (not given: those of the headwater when its concentrations are the headwater's, else the
+                    // river composition's, DO the share of saturation of river water)
+                    CaseModel::Release rel;
+                    rel.reach = x.to;
+                    rel.flow_m3s = deficit;
+                    rel.conc_mgL = c_new;
+                    rel.before_flow_m3s = q0;
+                    rel.before_conc_mgL = m.net.headwater_conc_mgL[x.to];
+                    if (static_cast<std::size_t>(x.to) < m.headwater_given.size()) rel.before_given = m.headwater_given[x.to];
+                    rel.given = x.has_conc ? GivenSpecies{} : rel.before_given;
+                    for (GivenItem i : kAllGivenItems)
+                        if (x.given[i]) rel.given[i] = x.given[i];
+                    m.releases.push_back(rel);
+                }
                 // mix the release with any headwater inflow already there; a release of its own concentrations is other
                 // water, of which the items the headwater gives (DO, BOD5 ...) are not known: the mix takes the
                 // river composition for them

@@ -78,6 +78,7 @@ struct Measure {
     std::int32_t from = kNone, to = kNone;
     PerConstituent conc_mgL{};  ///< concentration of added water (eco flow)
     bool has_conc = false;
+    GivenSpecies given{};       ///< items of the added water (eco flow: do_mgL, bod5_mgL, codmn_mgL ...)
 };
 
 struct MeasureKindDef {

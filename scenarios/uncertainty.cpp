@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "reaches/kinetics.hpp"
 #include "scenarios/parameters.hpp"
 
 namespace qingliu::scenarios {
@@ -13,6 +14,16 @@ KineticKey kinetic_key(const std::string& k) {
     }
     return {};
 }
+
+namespace {
+const reaches::wq::ParamDef* wq_parameter(const std::string& k) {
+    for (const auto& d : reaches::wq::parameter_table())
+        if (k == d.key) return &d;
+    return nullptr;
+}
+}  // namespace
+
+bool is_water_quality_key(const std::string& k) { return k == kReaerationScaleKey || wq_parameter(k) != nullptr; }
 
 bool split_coefficient(const std::string& k, std::string& cat, std::string& ck, std::string& par) {
     const std::string pre = "coefficient.";
@@ -71,6 +82,13 @@ void check_uncertainty(const CaseModel& m, const std::vector<UncertainParameter>
             if (const ParamDef* d = find_parameter(p.key); d && (p.low < d->min || p.high > d->max))
                 bad("low", std::to_string(p.low) + " .. " + std::to_string(p.high),
                     "outside the parameter's range [" + std::to_string(d->min) + ", " + std::to_string(d->max) + "] " + d->unit);
+        } else if (p.key == kReaerationScaleKey) {
+            if (p.low < 0.1 || p.high > 10.0)
+                bad("low", std::to_string(p.low) + " .. " + std::to_string(p.high), "outside the range [0.1, 10] of a reaeration multiplier");
+        } else if (const reaches::wq::ParamDef* d = wq_parameter(p.key)) {
+            if (p.low < d->min || p.high > d->max)
+                bad("low", std::to_string(p.low) + " .. " + std::to_string(p.high),
+                    "outside the parameter's range [" + std::to_string(d->min) + ", " + std::to_string(d->max) + "] " + d->unit);
         } else if (p.key.rfind("load.", 0) == 0) {
             const std::string type = p.key.substr(5);
             if (!loads::find_source_type(type)) bad("parameter", p.key, "unknown source type '" + type + "'");
@@ -80,8 +98,8 @@ void check_uncertainty(const CaseModel& m, const std::vector<UncertainParameter>
             if (p.low < 0.0) bad("low", std::to_string(p.low), "a coefficient must be >= 0");
         } else {
             bad("parameter", p.key,
-                "unknown parameter (expected kinetics.<cod|nh3n|tp>.k20_per_d or .theta, load.<source type>, or "
-                "coefficient.<category>.<key>.<parameter>)");
+                "unknown parameter (expected kinetics.<cod|nh3n|tp>.k20_per_d or .theta, load.<source type>, "
+                "coefficient.<category>.<key>.<parameter>, wq.<water-quality parameter> or wq.reaeration.scale)");
         }
     }
 }

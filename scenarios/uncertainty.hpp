@@ -6,6 +6,12 @@
 //   kinetics.<cod|nh3n|tp>.k20_per_d, kinetics.<cod|nh3n|tp>.theta    the rate and its temperature coefficient
 //   load.<source type>                                                 multiplier on the loads of that type
 //   coefficient.<category>.<key>.<parameter>                           one inventory coefficient row
+//   wq.<parameter>                 a water-quality kinetic parameter of reaches::wq::parameter_table() (k20 of CBOD
+//                                  oxidation, nitrification, hydrolysis, denitrification, settling velocities, SOD,
+//                                  thetas ...), inside the table's range; mode NaN: the case's value
+//   wq.reaeration.scale            multiplier on every reach's reaeration rate ka20 (as the case's method or value gives
+//                                  it at the design flow), in [0.1, 10]; mode NaN: 1
+// The wq.* keys act in the water-quality Monte Carlo (optimize/water_quality_montecarlo.hpp) only.
 #pragma once
 #include <limits>
 #include <string>
@@ -42,6 +48,10 @@ struct KineticKey {
     bool theta = false;
 };
 KineticKey kinetic_key(const std::string& key);
+
+/// wq.<parameter> of reaches::wq::parameter_table() or wq.reaeration.scale.
+bool is_water_quality_key(const std::string& key);
+inline constexpr const char* kReaerationScaleKey = "wq.reaeration.scale";
 
 /// coefficient.<category>.<key>.<parameter> split (category and parameter have no dots; the key may); false when
 /// `key` is not of that form.
