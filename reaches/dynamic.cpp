@@ -32,7 +32,7 @@ using cells::fmt;
 using cells::integrate_interval;
 using cells::kLanes;
 using cells::PowerVelocity;
-using cells::residual_share;
+using cells::relaxed_lanes;
 using cells::steady_cells;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -101,7 +101,12 @@ public:
     void run() {
         gather_upstream();
         place_inputs();
-        for (std::size_t s = 0; s < S_; ++s) interval(s);
+#if defined(__x86_64__) && defined(__GNUC__)
+        if (cells::has_avx2())
+            intervals_avx2();
+        else
+#endif
+            intervals();
         for (int c = 0; c < kNumConstituents; ++c)
             for (int i = 0; i < n_; ++i) bud_.storage_end_g[c] += x_[i * kLanes + c];
         if (opt_.record_reach_ends) keep_reach_ends();
@@ -175,6 +180,24 @@ private:
         }
     }
 
+    // The intervals one after another; the AVX2 copy has the whole per-interval path (flows, inputs, closed form,
+    // bookkeeping) inlined into it and compiled for 256-bit registers (the same arithmetic, so the same bits).
+    void intervals() {
+        for (std::size_t s = 0; s < S_; ++s) interval(s);
+    }
+#if defined(__x86_64__) && defined(__GNUC__)
+    __attribute__((target("avx2"), flatten)) void intervals_avx2() {
+        for (std::size_t s = 0; s < S_; ++s) interval(s);
+    }
+#endif
+
+    [[noreturn, gnu::noinline, gnu::cold]] void fail_dry(double t0) const {
+        throw ModelError("reach " + rid_ + " carries no water on day " + fmt(t0) + " but receives or holds load");
+    }
+    [[noreturn, gnu::noinline, gnu::cold]] void fail_velocity(double u, double qa, double t0) const {
+        throw ModelError("reach " + rid_ + ": velocity is " + fmt(u) + " m/s at flow " + fmt(qa) + " m3/s on day " + fmt(t0));
+    }
+
     void interval(std::size_t s) {
         const double t0 = s * h_d_;
         const double hw = own_ != kNone ? f_.flow.own_headwater_m3s[own_][s] : base_headwater(f_, net_, r_) * flow_scale(f_, s);
@@ -187,8 +210,7 @@ private:
                 held += std::abs(step_in[c]);
                 for (int i = 0; i < n_; ++i) held += std::abs(x_[i * kLanes + c]);
             }
-            if (held > 0.0)
-                throw ModelError("reach " + rid_ + " carries no water on day " + fmt(t0) + " but receives or holds load");
+            if (held > 0.0) fail_dry(t0);
             std::fill(q_.begin(), q_.end(), 0.0);
         } else {
             advance(s, t0);
@@ -200,17 +222,20 @@ private:
     // (A cell's volume, V_i = dx Q_i / u_i = 86400 Q_i / r_i, is needed only where an observation samples it.)
     bool cell_flows(std::size_t s, double hw, double lat, double t0) {
         double qa = up_[s * kOutStride] + hw;
+        double rmin = 0.0, rmax = 0.0;
         for (int i = 0; i < n_; ++i) {
             qa += lat / n_ + point_flow_[i];
             q_[i] = qa;
             if (!(qa > 0.0)) return true;
             const double u = velocity_(qa);
-            if (!(u > 0.0) || !std::isfinite(u))
-                throw ModelError("reach " + rid_ + ": velocity is " + fmt(u) + " m/s at flow " + fmt(qa) + " m3/s on day " + fmt(t0));
-            rr_[i] = u * rate_per_ms_;
+            if (!(u > 0.0) || !std::isfinite(u)) fail_velocity(u, qa, t0);
+            const double r = u * rate_per_ms_;
+            rr_[i] = r;
+            rmin = i == 0 ? r : std::min(rmin, r);
+            rmax = i == 0 ? r : std::max(rmax, r);
         }
-        rmin_ = *std::min_element(rr_.begin(), rr_.end());
-        rmax_ = *std::max_element(rr_.begin(), rr_.end());
+        rmin_ = rmin;
+        rmax_ = rmax;
         return false;
     }
 
@@ -257,8 +282,14 @@ private:
         bool lanes[kLanes] = {false, false, false, false};  // closed form or exact series
         bool series = false;
         std::copy(mss_.begin(), mss_.end(), mh_.begin());  // a lane left at M_ss ends at M_ss
+        bool relaxed[3] = {false, false, false};
+        if (opt_.relaxed_tol > 0.0) {
+            const double a[kLanes] = {(rmin + k[0]) * h_d_, (rmin + k[1]) * h_d_, (rmin + k[2]) * h_d_, 0.0};
+            const double e[kLanes] = {exp_rmin * ekh[0], exp_rmin * ekh[1], exp_rmin * ekh[2], 0.0};
+            relaxed_lanes(n_, a, e, opt_.relaxed_tol, relaxed);
+        }
         for (int c = 0; c < kNumConstituents; ++c) {
-            if (opt_.relaxed_tol > 0.0 && residual_share(n_, (rmin + k[c]) * h_d_, exp_rmin * ekh[c]) <= opt_.relaxed_tol) {
+            if (relaxed[c]) {
                 lanes[c] = true;
                 ++relaxed_;
                 continue;
@@ -270,25 +301,30 @@ private:
                 ++exact_;
                 continue;
             }
-            const CellSystem sys{n_, rr_.data(), k[c], w_.data() + c};
-            xs_.resize(stride_);
-            for (std::size_t i = 0; i < stride_; ++i) xs_[i] = x_[i * kLanes + c];
-            if (opt_.stepper == DynamicStepper::Rosenbrock4 || (stiff && opt_.stepper == DynamicStepper::Odeint)) {
-                ++implicit_;
-                if (!ros_) ros_ = std::make_unique<Rosenbrock>(opt_.abs_tol_g, opt_.rel_tol);
-                xu_.resize(stride_, false);
-                std::copy(xs_.begin(), xs_.end(), xu_.begin());
-                integrate_interval(*ros_, std::make_pair(sys, CellJacobian{sys}), xu_, h_d_, dt_implicit_[c], rid_, t0, taken_, rejected_);
-                std::copy(xu_.begin(), xu_.end(), xs_.begin());
-            } else {
-                ++explicit_;
-                dopri_.reset();
-                integrate_interval(dopri_, sys, xs_, h_d_, dt_explicit_[c], rid_, t0, taken_, rejected_);
-            }
-            for (std::size_t i = 0; i < stride_; ++i) x_[i * kLanes + c] = xs_[i];
+            integrate_odeint(c, k[c], stiff, t0);
         }
         if (series) exact_transient(n_, rr_.data(), k, ekh, h_d_, mss_.data(), mh_.data(), work_, opt_.series_tol);
         if (lanes[0] || lanes[1] || lanes[2]) end_interval(n_, rr_.data(), k, inv_.data(), h_d_, mss_.data(), mh_.data(), lanes, x_.data());
+    }
+
+    // One constituent's cells over the interval by a controlled odeint stepper.
+    [[gnu::noinline]] void integrate_odeint(int c, double kc, bool stiff, double t0) {
+        const CellSystem sys{n_, rr_.data(), kc, w_.data() + c};
+        xs_.resize(stride_);
+        for (std::size_t i = 0; i < stride_; ++i) xs_[i] = x_[i * kLanes + c];
+        if (opt_.stepper == DynamicStepper::Rosenbrock4 || (stiff && opt_.stepper == DynamicStepper::Odeint)) {
+            ++implicit_;
+            if (!ros_) ros_ = std::make_unique<Rosenbrock>(opt_.abs_tol_g, opt_.rel_tol);
+            xu_.resize(stride_, false);
+            std::copy(xs_.begin(), xs_.end(), xu_.begin());
+            integrate_interval(*ros_, std::make_pair(sys, CellJacobian{sys}), xu_, h_d_, dt_implicit_[c], rid_, t0, taken_, rejected_);
+            std::copy(xu_.begin(), xu_.end(), xs_.begin());
+        } else {
+            ++explicit_;
+            dopri_.reset();
+            integrate_interval(dopri_, sys, xs_, h_d_, dt_explicit_[c], rid_, t0, taken_, rejected_);
+        }
+        for (std::size_t i = 0; i < stride_; ++i) x_[i * kLanes + c] = xs_[i];
     }
 
     // Bookkeeping and outputs of an interval.

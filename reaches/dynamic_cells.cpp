@@ -7,10 +7,7 @@ namespace qingliu::reaches::cells {
 
 // Exact solution of stiff intervals (see exact_intervals in reaches/dynamic_cells.hpp for the method).
 namespace {
-// The three constituents of a cell side by side with a fourth slot that stays 0 (GCC/Clang vector extension): one
-// AVX register where the processor has AVX2, two SSE2 or NEON registers otherwise. Unaligned loads allowed.
-typedef double Quad __attribute__((vector_size(32), aligned(8)));
-typedef long long QuadBits __attribute__((vector_size(32), aligned(8)));
+// Quad (reaches/dynamic_cells.hpp): the three constituents of a cell side by side with a fourth slot that stays 0.
 constexpr int W = 4;  // values per cell: [i * W + c], c < 3, slot 3 always 0
 
 /// One part of the uniformization series: endv = sum_j Pois(j; a) P^j d with d in cur (preceded by a cell of zeros,
@@ -29,16 +26,30 @@ constexpr int W = 4;  // values per cell: [i * W + c], c < 3, slot 3 always 0
         // it do not matter); the norm of P^{j+1} d per constituent.
         const Quad pv = {pois, pois, pois, pois};
         const QuadBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
-        Quad norm = {0.0, 0.0, 0.0, 0.0};
-        for (int i = 0; i < n; ++i) {
+        // the cell above carried in a register (u), the norm in two partial sums (even and odd cells) so that its
+        // additions do not form one chain through the cells
+        Quad norm0 = {0.0, 0.0, 0.0, 0.0}, norm1 = {0.0, 0.0, 0.0, 0.0};
+        Quad u = {0.0, 0.0, 0.0, 0.0};
+        const double* __restrict__ cr = cur;
+        double* __restrict__ nx = nxt;
+        double* __restrict__ ev = endv;
+        auto cell = [&](int i, Quad& norm) {
             const Quad dg = {diag[i], diag[i], diag[i], diag[i]}, sb = {sub[i], sub[i], sub[i], sub[i]};
-            const Quad c = *reinterpret_cast<const Quad*>(cur + i * W), u = *reinterpret_cast<const Quad*>(cur + (i - 1) * W);
-            Quad* e = reinterpret_cast<Quad*>(endv + i * W);
+            const Quad c = *reinterpret_cast<const Quad*>(cr + i * W);
+            Quad* e = reinterpret_cast<Quad*>(ev + i * W);
             *e += pv * c;
             const Quad y = dg * c + sb * u;
-            *reinterpret_cast<Quad*>(nxt + i * W) = y;
+            u = c;
+            *reinterpret_cast<Quad*>(nx + i * W) = y;
             norm += reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(y) & mask);
+        };
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            cell(i, norm0);
+            cell(i + 1, norm1);
         }
+        if (i < n) cell(i, norm0);
+        const Quad norm = norm0 + norm1;
         std::swap(cur, nxt);
         const double next = pois * a / (j + 1);
         if (j + 2 > a && next / (1.0 - a / (j + 2)) < tol) break;
@@ -69,6 +80,14 @@ void run_series_part(int n, const double* diag, const double* sub, const double*
     series_part_generic(n, diag, sub, weight, a, tol, cur, nxt, endv);
 }
 }  // namespace
+
+bool has_avx2() {
+#if defined(__x86_64__) && defined(__GNUC__)
+    return kHasAvx2;
+#else
+    return false;
+#endif
+}
 
 void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
                      std::vector<double>& work, double tol) {
