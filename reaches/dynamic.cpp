@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
-#include <numeric>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -15,7 +14,6 @@
 #include "common/error.hpp"
 #include "reaches/bucket.hpp"
 #include "reaches/dynamic_cells.hpp"
-#include "reaches/steady.hpp"
 
 namespace qingliu::reaches {
 namespace odeint = boost::numeric::odeint;
@@ -33,6 +31,11 @@ using cells::integrate_interval;
 using cells::kLanes;
 using cells::PowerVelocity;
 using cells::relaxed_lanes;
+using cells::base_headwater;
+using cells::base_lateral;
+using cells::check_forcing;
+using cells::first_interval_flows;
+using cells::flow_scale;
 using cells::steady_cells;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -74,14 +77,6 @@ struct Shared {
     std::mutex progress_mutex;
     int last_pct = -1;
 };
-
-double flow_scale(const DynamicForcing& f, std::size_t s) { return f.flow.scale.empty() ? 1.0 : f.flow.scale[s]; }
-double base_headwater(const DynamicForcing& f, const Network& net, std::size_t r) {
-    return f.flow.base_headwater_m3s.empty() ? net.headwater_flow_m3s[r] : f.flow.base_headwater_m3s[r];
-}
-double base_lateral(const DynamicForcing& f, const Network& net, std::size_t r) {
-    return f.flow.base_lateral_m3s.empty() ? net.lateral_flow_m3s[r] : f.flow.base_lateral_m3s[r];
-}
 
 // One reach over the whole period: its upstream inflow, the inputs placed on its cells, the cells' state and the
 // integrators' step sizes, its budget and outflow.
@@ -435,37 +430,6 @@ private:
 };
 
 void solve_reach(Shared& sh, std::int32_t r) { ReachRun(sh, r).run(); }
-
-// Forcing series must match the intervals, the reaches and the inputs.
-void check_forcing(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing) {
-    const std::size_t N = net.size(), S = forcing.steps;
-    if (S == 0 || !(forcing.step_days > 0.0)) throw ModelError("dynamic run needs at least one interval of positive length");
-    if (!forcing.flow.scale.empty() && forcing.flow.scale.size() != S) throw ModelError("flow scale series does not match the intervals");
-    if ((!forcing.flow.base_headwater_m3s.empty() && forcing.flow.base_headwater_m3s.size() != N) ||
-        (!forcing.flow.base_lateral_m3s.empty() && forcing.flow.base_lateral_m3s.size() != N))
-        throw ModelError("base flows do not match the reaches");
-    if (forcing.k_per_d.size() != 1 && forcing.k_per_d.size() != S) throw ModelError("rates must be given once or per interval");
-    if (!forcing.input_pattern.empty() && forcing.input_pattern.size() != inputs.size()) throw ModelError("load patterns do not match the inputs");
-    for (const auto& p : forcing.load_patterns)
-        if (p.size() != S) throw ModelError("a load pattern does not match the intervals");
-    for (std::size_t i = 0; i < forcing.flow.own_headwater_m3s.size(); ++i)
-        if (forcing.flow.own_headwater_m3s[i].size() != S || forcing.flow.own_lateral_m3s.at(i).size() != S)
-            throw ModelError("a reach flow series does not match the intervals");
-    for (std::size_t r = 0; r < N; ++r)
-        if (net.length_m[r] <= 0.0) throw ModelError("reach " + net.topo.id(r) + " has no length");
-}
-
-// Design flows for the cell layout: the first interval's flows, routed as in the steady model.
-std::vector<double> first_interval_flows(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing) {
-    const std::size_t N = net.size();
-    Network n0 = net;
-    for (std::size_t r = 0; r < N; ++r) {
-        const std::int32_t own = forcing.flow.reach_series.empty() ? kNone : forcing.flow.reach_series[r];
-        n0.headwater_flow_m3s[r] = own != kNone ? forcing.flow.own_headwater_m3s[own][0] : base_headwater(forcing, net, r) * flow_scale(forcing, 0);
-        n0.lateral_flow_m3s[r] = own != kNone ? forcing.flow.own_lateral_m3s[own][0] : base_lateral(forcing, net, r) * flow_scale(forcing, 0);
-    }
-    return steady_flows(n0, inputs).flow_out_m3s;
-}
 
 // Links between reaches (main, split, transfer) and the counters that release a reach once its feeders are done.
 void link_reaches(Shared& sh) {

@@ -1,7 +1,8 @@
 // The cells of each reach (layout_cells) and the exact solution of stiff intervals (see reaches/dynamic_cells.hpp).
 #include "reaches/dynamic_cells.hpp"
 
-#include "reaches/dynamic.hpp"
+#include "common/error.hpp"
+#include "reaches/steady.hpp"
 
 namespace qingliu::reaches::cells {
 
@@ -126,6 +127,36 @@ void exact_transient(int n, const double* r, const double* k, const double* exp_
         for (int i = 0; i < n; ++i)
             for (int c = 0; c < W; ++c) mh[i * W + c] = mss[i * W + c] + decay[c] * endv[i * W + c];
     }
+}
+
+// Forcing checks and design flows (see reaches/dynamic_cells.hpp).
+void check_forcing(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing) {
+    const std::size_t N = net.size(), S = forcing.steps;
+    if (S == 0 || !(forcing.step_days > 0.0)) throw ModelError("dynamic run needs at least one interval of positive length");
+    if (!forcing.flow.scale.empty() && forcing.flow.scale.size() != S) throw ModelError("flow scale series does not match the intervals");
+    if ((!forcing.flow.base_headwater_m3s.empty() && forcing.flow.base_headwater_m3s.size() != N) ||
+        (!forcing.flow.base_lateral_m3s.empty() && forcing.flow.base_lateral_m3s.size() != N))
+        throw ModelError("base flows do not match the reaches");
+    if (forcing.k_per_d.size() != 1 && forcing.k_per_d.size() != S) throw ModelError("rates must be given once or per interval");
+    if (!forcing.input_pattern.empty() && forcing.input_pattern.size() != inputs.size()) throw ModelError("load patterns do not match the inputs");
+    for (const auto& p : forcing.load_patterns)
+        if (p.size() != S) throw ModelError("a load pattern does not match the intervals");
+    for (std::size_t i = 0; i < forcing.flow.own_headwater_m3s.size(); ++i)
+        if (forcing.flow.own_headwater_m3s[i].size() != S || forcing.flow.own_lateral_m3s.at(i).size() != S)
+            throw ModelError("a reach flow series does not match the intervals");
+    for (std::size_t r = 0; r < N; ++r)
+        if (net.length_m[r] <= 0.0) throw ModelError("reach " + net.topo.id(r) + " has no length");
+}
+
+std::vector<double> first_interval_flows(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing) {
+    const std::size_t N = net.size();
+    Network n0 = net;
+    for (std::size_t r = 0; r < N; ++r) {
+        const std::int32_t own = forcing.flow.reach_series.empty() ? kNone : forcing.flow.reach_series[r];
+        n0.headwater_flow_m3s[r] = own != kNone ? forcing.flow.own_headwater_m3s[own][0] : base_headwater(forcing, net, r) * flow_scale(forcing, 0);
+        n0.lateral_flow_m3s[r] = own != kNone ? forcing.flow.own_lateral_m3s[own][0] : base_lateral(forcing, net, r) * flow_scale(forcing, 0);
+    }
+    return steady_flows(n0, inputs).flow_out_m3s;
 }
 
 }  // namespace qingliu::reaches::cells

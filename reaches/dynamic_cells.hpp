@@ -18,6 +18,7 @@
 #include "common/constituent.hpp"
 #include "common/error.hpp"
 #include "hydro/hydraulics.hpp"
+#include "reaches/dynamic.hpp"
 
 namespace qingliu::reaches::cells {
 namespace odeint = boost::numeric::odeint;
@@ -46,6 +47,19 @@ struct PowerVelocity {
     bool constant;
     double u0, ln_c = 0.0, e = 0.0;
 };
+
+// The forcing of a reach (reaches/dynamic.hpp, DynamicForcing): the flow scale of an interval and the base flows.
+inline double flow_scale(const DynamicForcing& f, std::size_t s) { return f.flow.scale.empty() ? 1.0 : f.flow.scale[s]; }
+inline double base_headwater(const DynamicForcing& f, const Network& net, std::size_t r) {
+    return f.flow.base_headwater_m3s.empty() ? net.headwater_flow_m3s[r] : f.flow.base_headwater_m3s[r];
+}
+inline double base_lateral(const DynamicForcing& f, const Network& net, std::size_t r) {
+    return f.flow.base_lateral_m3s.empty() ? net.lateral_flow_m3s[r] : f.flow.base_lateral_m3s[r];
+}
+/// Forcing series must match the intervals, the reaches and the inputs (ModelError otherwise).
+void check_forcing(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing);
+/// Design flows for the cell layout: the first interval's flows, routed as in the steady model.
+std::vector<double> first_interval_flows(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pure rate functions and the odeint system of one reach over one interval (coefficients constant).

@@ -28,6 +28,7 @@ TEST_CASE("the relaxed test on three lanes gives residual_share's answers", "[dy
             bool got[3];
             relaxed_lanes(n, a, e, tol, got);
             for (int c = 0; c < 3; ++c) {
+                // tolerance none: the same products and sums in the same order, so the same answer even at the threshold
                 const bool want = residual_share(n, a[c], e[c]) <= tol;
                 CHECK(got[c] == want);
                 (want ? relaxed : not_relaxed)++;
@@ -59,7 +60,8 @@ TEST_CASE("steady cells and interval integrals in lanes equal the scalar recurre
         const bool use[kLanes] = {true, t % 3 != 0, t % 5 != 0, false};
         std::vector<double> x0 = x;
         end_interval(n, r.data(), k, inv.data(), h, mss.data(), mh.data(), use, x.data());
-        // the scalar recurrences, one constituent at a time
+        // the scalar recurrences, one constituent at a time; tolerance none (the same IEEE operations in the same
+        // order, no fused multiply-add in either build)
         for (int c = 0; c < 3; ++c) {
             double above = 0.0, above_y = 0.0, integral = 0.0, all = 0.0;
             for (int i = 0; i < n; ++i) {
