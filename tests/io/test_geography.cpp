@@ -151,6 +151,44 @@ TEST_CASE("shipped cases: points cited as vertices of the GSHHG extract are its 
     CHECK(checked_derived >= 15);  // 8 in leshan, 5 in shizhong, 6 in ledu
 }
 
+TEST_CASE("shipped cases: points cited in degrees and minutes carry those coordinates; ESTIMATE points as stated",
+          "[geography]") {
+    // "北纬D°M′" and "东经D°M′" in a point's source: the point's lat and lon are D + M/60, written to 6 decimals
+    // (tolerance 1e-6 degrees: rounding at the sixth decimal, about 0.1 m)
+    auto degrees_after = [](const std::string& s, const std::string& key, double& out) {
+        const auto at = s.find(key);
+        if (at == std::string::npos) return false;
+        int d = 0, m = 0;
+        if (std::sscanf(s.c_str() + at + key.size(), "%d°%d", &d, &m) != 2) return false;
+        out = d + m / 60.0;
+        return true;
+    };
+    // the number of ESTIMATE points each case's README states for its geometry
+    const std::map<std::string, std::size_t> stated{{"leshan", 4}, {"ledu", 6}, {"shizhong", 9}, {"yibin", 3}};
+    std::size_t checked_dm = 0;
+    for (const auto& dir : cases_with("points.csv")) {
+        const std::string name = dir.filename().string();
+        INFO(name);
+        const auto pts = parse_csv_text(read_file(dir / "points.csv"));
+        const std::size_t iid = column(pts[0], "point_id"), ilon = column(pts[0], "lon"), ilat = column(pts[0], "lat"),
+                          isrc = column(pts[0], "source");
+        std::size_t estimates = 0;
+        for (std::size_t r = 1; r < pts.size(); ++r) {
+            INFO(pts[r][iid]);
+            const std::string& src = pts[r][isrc];
+            if (src.find("ESTIMATE") != std::string::npos) ++estimates;
+            double lat = 0, lon = 0;
+            if (degrees_after(src, "北纬", lat) && degrees_after(src, "东经", lon)) {
+                CHECK(std::stod(pts[r][ilat]) == Approx(lat).margin(1e-6));
+                CHECK(std::stod(pts[r][ilon]) == Approx(lon).margin(1e-6));
+                ++checked_dm;
+            }
+        }
+        if (stated.count(name)) CHECK(estimates == stated.at(name));
+    }
+    CHECK(checked_dm >= 1);  // yibin N01, the Longmen Grottoes
+}
+
 TEST_CASE("shipped cases: observed statuses are read with a source on every row", "[geography][validate]") {
     const auto cases = cases_with("observations.csv");
     REQUIRE(cases.size() >= 3);
