@@ -2,6 +2,8 @@
 
 #include "app/text_table.hpp"
 
+#include <cmath>
+
 #include "reaches/classes.hpp"
 #include "reaches/oxygen.hpp"
 #include "report/html.hpp"
@@ -56,7 +58,7 @@ std::string wrapped(const std::string& text, const std::string& indent) {
 
 }  // namespace
 
-std::string water_quality_failing_text(const report::WaterQualityTable& t) {
+std::string water_quality_model_text(const report::WaterQualityTable& t) {
     std::string out = "\n" + wrapped("水质模型（全部 GB 3838 指标） Water-quality model, every GB 3838 item: " + t.model + ", reaeration " + t.reaeration, "") +
                       "  未模拟藻类与昼夜热量收支 algae and the diel heat budget not modelled; 评价条件 judged in:\n";
     for (std::size_t i = 0; i < t.scenarios.size(); ++i) {
@@ -65,6 +67,59 @@ std::string water_quality_failing_text(const report::WaterQualityTable& t) {
         if (first)
             out += wrapped(t.scenarios[i].condition_id + ": " + t.scenarios[i].condition_zh, "  ") + wrapped(t.scenarios[i].condition_en, "    ");
     }
+    return out;
+}
+
+namespace {
+
+// One item of a section under a scenario: its class ("–" where GB 3838 gives no limit for the water body), value, and
+// where worse than the target its multiple ("✗ 0.25×") or for DO its shortfall ("✗ −0.80").
+std::string item_cell(const reaches::wq::ItemClass& c) {
+    const double v = c.value_mgL;
+    std::string s = (c.cls > 0 ? reaches::class_roman(c.cls) : std::string("–")) + " " + fixed(v, std::abs(v) < 1.0 ? 3 : 2);
+    if (c.exceeds) s += c.minimum ? " ✗ −" + fixed(c.exceedance, 2) : " ✗ " + fixed(c.exceedance, 2) + "×";
+    return s;
+}
+
+}  // namespace
+
+std::string water_quality_grid_text(const report::WaterQualityTable& t, const scenarios::CaseModel& m) {
+    std::vector<std::string> head = {"断面 Section", "目标 Target"};
+    for (const auto& s : t.scenarios) head.push_back(s.id == "baseline" ? "基准 baseline" : s.id);
+    TextTable tab(head);
+    auto find = [&](const std::string& scenario, const std::string& section) -> const report::WaterQualityRow* {
+        for (const auto& r : t.rows)
+            if (r.scenario == scenario && r.section_id == section) return &r;
+        return nullptr;
+    };
+    for (const auto& sec : m.sections) {
+        std::vector<std::string> row = {sec.name, reaches::class_roman(sec.target_class)};
+        for (const auto& s : t.scenarios) {
+            const report::WaterQualityRow* r = find(s.id, sec.id);
+            row.push_back(!r ? "" : reaches::class_roman(r->evaluation.overall) +
+                                         (r->evaluation.meets ? " ✓" : " ✗ " + reaches::wq::exceeding_text(r->evaluation, false)));
+        }
+        tab.row(row);
+        for (Var v : kGb3838Set) {  // every item, in the order of GB 3838 table 1
+            const VariableDef& d = variable_def(v);
+            std::vector<std::string> irow = {"  " + std::string(d.label_zh) + " " + std::string(d.label_en), ""};
+            for (const auto& s : t.scenarios) {
+                const report::WaterQualityRow* r = find(s.id, sec.id);
+                std::string cell;
+                if (r)
+                    for (const auto& c : r->evaluation.items)
+                        if (c.key == d.key) cell = item_cell(c);
+                irow.push_back(cell);
+            }
+            tab.row(irow);
+        }
+    }
+    return tab.str() + "类别 class, 浓度 mg/L; ✗ 超标倍数 exceedance multiple (溶解氧 DO: 低于限值 shortfall mg/L); " +
+           "– 该水体无限值 no limit for the water body (TN in rivers)\n";
+}
+
+std::string water_quality_failing_text(const report::WaterQualityTable& t) {
+    std::string out = water_quality_model_text(t);
     for (const auto& s : t.scenarios) {
         int n = 0, met = 0;
         std::string lines;

@@ -18,8 +18,16 @@ namespace qingliu::app {
 std::shared_ptr<const report::WaterQualityTable> case_water_quality(const io::LoadedCase& lc,
                                                                     const std::vector<scenarios::Scenario>& chosen);
 
-/// Console lines: per scenario, each section missing its target with its class, deciding items and exceeding items
-/// (multiples; DO: shortfall), in Chinese and English.
+/// Console lines naming the water-quality model and the condition each scenario was judged in.
+std::string water_quality_model_text(const report::WaterQualityTable& t);
+
+/// The `compare` grid of a case with [water_quality]: per section a row with its class over every GB 3838 item under
+/// each scenario (the worst item's; ✓ meets the target, ✗ and the exceeding items with their multiples, DO its
+/// shortfall), then a row per item with its class, value and multiple or shortfall.
+std::string water_quality_grid_text(const report::WaterQualityTable& t, const scenarios::CaseModel& m);
+
+/// Console lines: water_quality_model_text, then per scenario each section missing its target with its class,
+/// deciding items and exceeding items (multiples; DO: shortfall), in Chinese and English.
 std::string water_quality_failing_text(const report::WaterQualityTable& t);
 
 }  // namespace qingliu::app

@@ -70,16 +70,32 @@ std::string compare_grid_text(const scenarios::CaseModel& m, const std::vector<s
 
 // Each scenario's measures, costs and sections meeting their target, and the condition each column was judged in:
 // the design condition, or a scenario's `conditions` measure.
+// A case with [water_quality] adds the sections meeting their target over every GB 3838 item (wq: its table).
 void print_compare_costs(const io::LoadedCase& lc, const std::vector<scenarios::Scenario>& chosen,
-                         const std::vector<io::ScenarioResult>& results) {
-    TextTable st({"情景 Scenario", "措施 Measures", "投资 Invest (万元)", "运行 Annual (万元/a)", "达标断面 Meeting"});
+                         const std::vector<io::ScenarioResult>& results, const report::WaterQualityTable* wq) {
+    std::vector<std::string> head = {"情景 Scenario", "措施 Measures", "投资 Invest (万元)", "运行 Annual (万元/a)"};
+    head.push_back(wq ? "达标断面 Meeting (COD, NH3-N, TP)" : "达标断面 Meeting");
+    if (wq) head.push_back("达标（全部指标） Meeting, every item");
+    TextTable st(head);
     for (std::size_t i = 0; i < results.size(); ++i) {
         int meeting = 0;
         for (const auto& x : results[i].sections) meeting += x.meets ? 1 : 0;
-        st.row({i == 0 ? "baseline 基准" : chosen[i - 1].id + " " + chosen[i - 1].name,
-                i == 0 ? "-" : std::to_string(chosen[i - 1].measures.size()),
-                i == 0 ? "-" : fixed(chosen[i - 1].invest_wan(), 0), i == 0 ? "-" : fixed(chosen[i - 1].annual_wan(), 0),
-                std::to_string(meeting) + "/" + std::to_string(results[i].sections.size())});
+        std::vector<std::string> row = {i == 0 ? "baseline 基准" : chosen[i - 1].id + " " + chosen[i - 1].name,
+                                        i == 0 ? "-" : std::to_string(chosen[i - 1].measures.size()),
+                                        i == 0 ? "-" : fixed(chosen[i - 1].invest_wan(), 0),
+                                        i == 0 ? "-" : fixed(chosen[i - 1].annual_wan(), 0),
+                                        std::to_string(meeting) + "/" + std::to_string(results[i].sections.size())};
+        if (wq) {
+            const std::string id = i == 0 ? std::string("baseline") : chosen[i - 1].id;
+            int n = 0, met = 0;
+            for (const auto& r : wq->rows)
+                if (r.scenario == id) {
+                    ++n;
+                    met += r.evaluation.meets ? 1 : 0;
+                }
+            row.push_back(std::to_string(met) + "/" + std::to_string(n));
+        }
+        st.row(row);
     }
     std::string in_cond;
     for (const auto& sc : chosen)
@@ -113,9 +129,13 @@ int run_compare(const Globals& g, CmpOpts& o) {
     if (d.water_quality) out.stage("water_quality_sections.csv", io::water_quality_sections_csv(d.water_quality->rows), true);
     out.commit();
     if (g.quiet) return static_cast<int>(kOk);
-    std::printf("%s\n", compare_grid_text(lc.model, chosen, results).c_str());
-    print_compare_costs(lc, chosen, results);
-    if (d.water_quality) std::printf("%s", water_quality_failing_text(*d.water_quality).c_str());
+    // a case with [water_quality]: the grid over every GB 3838 item of the water-quality model
+    if (d.water_quality)
+        std::printf("%s\n", water_quality_grid_text(*d.water_quality, lc.model).c_str());
+    else
+        std::printf("%s\n", compare_grid_text(lc.model, chosen, results).c_str());
+    print_compare_costs(lc, chosen, results, d.water_quality.get());
+    if (d.water_quality) std::printf("%s", water_quality_model_text(*d.water_quality).c_str());
     std::printf("Run %lld stored in %s; results in %s\n", static_cast<long long>(id), g.store.c_str(), o.out_dir.c_str());
     return static_cast<int>(kOk);
 }

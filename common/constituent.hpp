@@ -1,4 +1,6 @@
-// The state variables routed by the model, declared once: kStateVariables below. Everything else takes them from
+// The state variables routed by the model: kStateVariables below, the routed set of the variable table
+// (common/variables.hpp: kRoutedSet), which gives each its key, unit, labels, GB 3838 item and direction; this table
+// adds what only routing needs. Everything else takes them from
 // here: column names of every table read or written (cod_mgL, headwater_cod_mgL, cod_t_a, cod_class ...), the
 // case-file keys of their kinetics and backgrounds ([kinetics] cod = {...}, background.headwater.cod_mgL), labels in
 // outputs and reports, and their GB 3838-2002 items for classes. A new state variable is a new row here plus its
@@ -13,11 +15,9 @@
 #include <vector>
 
 #include "common/units.hpp"
+#include "common/variables.hpp"
 
 namespace qingliu {
-
-/// How GB 3838-2002 bounds an item: an upper limit (lower is better; most items) or a lower limit (dissolved oxygen).
-enum class LimitDirection { Maximum, Minimum };
 
 /// Defaults and descriptions of a state variable's first-order kinetics, k_T = k20 * theta^(T - 20) (1/d);
 /// they become the rows kinetics.<key>.k20_per_d and kinetics.<key>.theta of the parameter table.
@@ -45,23 +45,39 @@ struct StateVariable {
     KineticsDefaults kinetics;
 };
 
-/// The state variables, in the order of every PerConstituent and of every output's columns.
-/// GB 3838-2002 table 1 items: 3 溶解氧 (minimum), 4 高锰酸盐指数, 5 化学需氧量, 6 五日生化需氧量, 7 氨氮, 8 总磷,
-/// 9 总氮 (lakes and reservoirs).
+/// What routing adds to a variable of the table (the other fields of StateVariable).
+struct RoutedDefaults {
+    double background_max_mgL;
+    int conc_digits;
+    std::string_view header_names, other_aliases;
+    int load_digits;
+    KineticsDefaults kinetics;
+};
+constexpr StateVariable routed_variable(Var v, const RoutedDefaults& r) {
+    const VariableDef& d = variable_def(v);
+    return {d.key,           d.unit,          d.label_en,      d.label_zh,      d.gb3838_item, d.direction,
+            r.background_max_mgL, r.conc_digits, r.header_names, r.other_aliases, r.load_digits, r.kinetics};
+}
+
+/// The state variables, in the order of every PerConstituent and of every output's columns: kRoutedSet.
 inline constexpr std::array<StateVariable, 3> kStateVariables{{
-    {"cod", "mg/L", "COD", "化学需氧量", 5, LimitDirection::Maximum, 1000.0, 2, "cod|化学需氧量", "codcr", 1,
-     {0.20, 10.0, "COD first-order decay rate at 20 degC", "化学需氧量综合降解系数（20℃）",
-      "typical river value; calibrate to the case (Chapra 1997, Surface Water-Quality Modeling, ch. 19)", 1.047,
-      "Temperature coefficient of COD decay", "化学需氧量降解温度系数",
-      "QUAL2K documentation (Chapra, Pelletier & Tao), CBOD oxidation theta = 1.047"}},
-    {"nh3n", "mg/L", "NH3-N", "氨氮", 7, LimitDirection::Maximum, 100.0, 3, "氨氮", "nh3-n|nh3n", 2,
-     {0.15, 10.0, "NH3-N first-order loss (nitrification) at 20 degC", "氨氮综合降解系数（20℃）",
-      "typical river value; calibrate to the case (Chapra 1997, ch. 23)", 1.07, "Temperature coefficient of nitrification",
-      "氨氮降解温度系数", "QUAL2K documentation, nitrification theta = 1.07"}},
-    {"tp", "mg/L", "TP", "总磷", 8, LimitDirection::Maximum, 50.0, 3, "总磷", "tp", 3,
-     {0.05, 10.0, "TP apparent first-order loss (net settling) at 20 degC", "总磷综合降解（沉降）系数（20℃）",
-      "typical river value; calibrate to the case", 1.024, "Temperature coefficient of TP loss", "总磷降解温度系数",
-      "Arrhenius coefficient commonly used for settling processes (Chapra 1997, ch. 2)"}},
+    routed_variable(kRoutedSet[0],
+                    {1000.0, 2, "cod|化学需氧量", "codcr", 1,
+                     {0.20, 10.0, "COD first-order decay rate at 20 degC", "化学需氧量综合降解系数（20℃）",
+                      "typical river value; calibrate to the case (Chapra 1997, Surface Water-Quality Modeling, ch. 19)",
+                      1.047, "Temperature coefficient of COD decay", "化学需氧量降解温度系数",
+                      "QUAL2K documentation (Chapra, Pelletier & Tao), CBOD oxidation theta = 1.047"}}),
+    routed_variable(kRoutedSet[1],
+                    {100.0, 3, "氨氮", "nh3-n|nh3n", 2,
+                     {0.15, 10.0, "NH3-N first-order loss (nitrification) at 20 degC", "氨氮综合降解系数（20℃）",
+                      "typical river value; calibrate to the case (Chapra 1997, ch. 23)", 1.07,
+                      "Temperature coefficient of nitrification", "氨氮降解温度系数",
+                      "QUAL2K documentation, nitrification theta = 1.07"}}),
+    routed_variable(kRoutedSet[2],
+                    {50.0, 3, "总磷", "tp", 3,
+                     {0.05, 10.0, "TP apparent first-order loss (net settling) at 20 degC", "总磷综合降解（沉降）系数（20℃）",
+                      "typical river value; calibrate to the case", 1.024, "Temperature coefficient of TP loss",
+                      "总磷降解温度系数", "Arrhenius coefficient commonly used for settling processes (Chapra 1997, ch. 2)"}}),
 }};
 
 inline constexpr int kNumConstituents = static_cast<int>(kStateVariables.size());

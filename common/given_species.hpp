@@ -1,7 +1,8 @@
 // Water-quality items a source, a headwater or lateral inflow may give beside the state variables (COD, NH3-N, TP):
 // DO, BOD5, CODMn, TN and the nitrogen and phosphorus species, each optional, in mg/L of the water. The
 // three-constituent model does not route them; the water-quality kinetics take them as given quality and complete
-// what is not given from the composition of the water's kind (reaches/wq_sources.hpp). Declared once here: the
+// what is not given from the composition of the water's kind (reaches/wq_sources.hpp). They are the given set of the
+// variable table (common/variables.hpp: kGivenSet), which gives their keys and labels. Declared here: the
 // column names (<key>_mgL, headwater_<key>_mgL, lateral_<key>_mgL), their Chinese header names (io/columns.cpp),
 // the consistency rules the readers check, and the state variable whose share a measure's load cut applies to.
 #pragma once
@@ -33,18 +34,32 @@ struct GivenItemDef {
     double max_mgL;                 ///< largest value accepted
 };
 
-/// Ranges: DO up to 20 mg/L (saturation at 0 degC is 14.6 mg/L; algal supersaturation stays below 20); the others
-/// as the state variables' generous bounds.
+/// A given item: key and labels from the variable table (common/variables.hpp), family the key of a routed one.
+constexpr GivenItemDef given_def(Var v, std::string_view header_names, std::string_view other_aliases,
+                                 std::optional<Var> family, double max_mgL) {
+    const VariableDef& d = variable_def(v);
+    return {d.key, d.label_en, d.label_zh, header_names, other_aliases, family ? variable_def(*family).key : std::string_view{},
+            max_mgL};
+}
+
+/// The rows are kGivenSet, in the order of GivenItem. Ranges: DO up to 20 mg/L (saturation at 0 degC is 14.6 mg/L;
+/// algal supersaturation stays below 20); the others as the state variables' generous bounds.
 inline constexpr std::array<GivenItemDef, kNumGivenItems> kGivenItems{{
-    {"do", "DO", "溶解氧", "溶解氧", "do", "", 20.0},
-    {"bod5", "BOD5", "五日生化需氧量", "五日生化需氧量|生化需氧量", "bod5|bod", "cod", 1e6},
-    {"codmn", "CODMn", "高锰酸盐指数", "高锰酸盐指数", "codmn|cod-mn", "cod", 1e6},
-    {"tn", "TN", "总氮", "总氮", "tn", "nh3n", 1e4},
-    {"orgn", "Organic N", "有机氮", "有机氮", "orgn", "nh3n", 1e4},
-    {"no3n", "NO3-N", "硝酸盐氮", "硝酸盐氮|硝态氮", "no3-n|no3n", "nh3n", 1e4},
-    {"orgp", "Organic P", "有机磷", "有机磷", "orgp", "tp", 1e3},
-    {"ip", "Inorganic P", "无机磷", "无机磷|正磷酸盐", "ip", "tp", 1e3},
+    given_def(kGivenSet[0], "溶解氧", "do", std::nullopt, 20.0),
+    given_def(kGivenSet[1], "五日生化需氧量|生化需氧量", "bod5|bod", Var::COD, 1e6),
+    given_def(kGivenSet[2], "高锰酸盐指数", "codmn|cod-mn", Var::COD, 1e6),
+    given_def(kGivenSet[3], "总氮", "tn", Var::NH3N, 1e4),
+    given_def(kGivenSet[4], "有机氮", "orgn", Var::NH3N, 1e4),
+    given_def(kGivenSet[5], "硝酸盐氮|硝态氮", "no3-n|no3n", Var::NH3N, 1e4),
+    given_def(kGivenSet[6], "有机磷", "orgp", Var::TP, 1e3),
+    given_def(kGivenSet[7], "无机磷|正磷酸盐", "ip", Var::TP, 1e3),
 }};
+static_assert(kGivenSet.size() == kNumGivenItems);
+static_assert(kGivenSet[static_cast<int>(GivenItem::DO)] == Var::DO && kGivenSet[static_cast<int>(GivenItem::BOD5)] == Var::BOD5 &&
+                  kGivenSet[static_cast<int>(GivenItem::CODMn)] == Var::CODMn && kGivenSet[static_cast<int>(GivenItem::TN)] == Var::TN &&
+                  kGivenSet[static_cast<int>(GivenItem::OrgN)] == Var::OrgN && kGivenSet[static_cast<int>(GivenItem::NO3N)] == Var::NO3N &&
+                  kGivenSet[static_cast<int>(GivenItem::OrgP)] == Var::OrgP && kGivenSet[static_cast<int>(GivenItem::IP)] == Var::IP,
+              "GivenItem and kGivenSet must name the items in the same order");
 
 constexpr const GivenItemDef& given_item(GivenItem i) { return kGivenItems[static_cast<std::size_t>(i)]; }
 inline std::string given_column(GivenItem i, std::string_view prefix = {}) {

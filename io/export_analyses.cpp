@@ -7,6 +7,7 @@
 #include "io/export_tables.hpp"
 #include "report/allocation.hpp"
 #include "io/results.hpp"
+#include "io/water_quality_csv.hpp"
 #include "loads/source.hpp"
 #include "reaches/classes.hpp"
 #include "analyses/verdict.hpp"
@@ -36,8 +37,16 @@ std::string stat(double v) { return std::isnan(v) ? "" : num(v); }
 }  // namespace
 
 std::string compare_csv(const report::ReportData& d) {
+    // a case with [water_quality]: every GB 3838 item of the water-quality model after the routed constituents' columns
+    const report::WaterQualityTable* wq = d.water_quality.get();
+    auto wq_row = [&](const std::string& scenario, const std::string& section) -> const report::WaterQualityRow* {
+        for (const auto& r : wq->rows)
+            if (r.scenario == scenario && r.section_id == section) return &r;
+        return nullptr;
+    };
     std::string csv = "scenario,scenario_name,section_id,name,river,target_class," + columns("_mgL") + ",class,meets,exceedance," +
-                      columns("_mgL", "delta_") + ",class_change,scenario_name_en,name_en,exceeding\n";
+                      columns("_mgL", "delta_") + ",class_change,scenario_name_en,name_en,exceeding" +
+                      (wq ? compare_water_quality_header() : std::string()) + "\n";
     if (d.scenarios.empty()) return csv;
     const auto& base = d.scenarios.front().sections;
     for (const auto& s : d.scenarios)
@@ -48,7 +57,8 @@ std::string compare_csv(const report::ReportData& d) {
                    reaches::class_roman(x.target_class) + "," + nums(x.conc_mgL) + "," + reaches::class_roman(x.overall) + "," +
                    (x.meets ? "yes" : "no") + "," + num(x.exceedance_max) + "," +
                    join_each([&](int c) { return num(x.conc_mgL[c] - b.conc_mgL[c]); }) + "," + std::to_string(x.overall - b.overall) + "," +
-                   csv_quote(s.name_en) + "," + csv_quote(x.name_en) + "," + csv_quote(scenarios::exceeding_text(x.exceedance)) + "\n";
+                   csv_quote(s.name_en) + "," + csv_quote(x.name_en) + "," + csv_quote(scenarios::exceeding_text(x.exceedance)) +
+                   (wq ? compare_water_quality_cells(wq_row(s.id, x.id), wq_row(d.scenarios.front().id, x.id)) : std::string()) + "\n";
         }
     return csv;
 }

@@ -19,7 +19,11 @@ std::string precise(double v) {
 }  // namespace
 
 const std::vector<std::string>& water_quality_item_keys() {
-    static const std::vector<std::string> k = {"do", "codmn", "cod", "bod5", "nh3n", "tp", "tn"};
+    static const std::vector<std::string> k = [] {  // the variable table's GB 3838 items, by item number
+        std::vector<std::string> v;
+        for (Var x : kGb3838Set) v.emplace_back(variable_def(x).key);
+        return v;
+    }();
     return k;
 }
 
@@ -50,6 +54,31 @@ std::string water_quality_sections_csv(const std::vector<report::WaterQualityRow
                "\n";
     }
     return out;
+}
+
+std::string compare_water_quality_header() {
+    std::string h;
+    for (const char* what : {"_mgL", "_class", "_exceedance"})
+        for (const auto& k : water_quality_item_keys()) h += ",wq_" + k + what;
+    return h + ",wq_class,wq_meets,wq_class_change,wq_exceeding,wq_exceeding_zh";
+}
+
+std::string compare_water_quality_cells(const report::WaterQualityRow* r, const report::WaterQualityRow* base) {
+    const auto& keys = water_quality_item_keys();
+    if (!r) return std::string(3 * keys.size() + 5, ',');
+    const reaches::wq::ItemsEvaluation& e = r->evaluation;
+    std::vector<const reaches::wq::ItemClass*> item(keys.size(), nullptr);
+    for (std::size_t k = 0; k < keys.size(); ++k)
+        for (const auto& c : e.items)
+            if (c.key == keys[k]) item[k] = &c;
+    std::string out;
+    for (const auto* c : item) out += "," + (c ? num(c->value_mgL) : std::string());
+    for (const auto* c : item) out += "," + (c && c->cls > 0 ? reaches::class_roman(c->cls) : std::string());
+    for (const auto* c : item) out += "," + (c && c->exceeds ? num(c->exceedance) : std::string());
+    const bool both = base && e.overall > 0 && base->evaluation.overall > 0;
+    return out + "," + (e.overall > 0 ? reaches::class_roman(e.overall) : std::string()) + "," + (e.meets ? "yes" : "no") + "," +
+           (both ? std::to_string(e.overall - base->evaluation.overall) : std::string()) + "," +
+           csv_quote(reaches::wq::exceeding_text(e, false)) + "," + csv_quote(reaches::wq::exceeding_text(e, true));
 }
 
 std::string water_quality_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WaterQualityRun>& runs) {

@@ -29,6 +29,13 @@ std::string water_quality_sections_csv(const std::vector<report::WaterQualityRow
 /// The rows of evaluated runs (report::water_quality_rows), as `qingliu water-quality` writes them.
 std::string water_quality_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WaterQualityRun>& runs);
 
+/// The columns compare.csv adds for a case with [water_quality] (io::compare_csv), after its own: for every item of
+/// water_quality_item_keys() wq_<item>_mgL, then wq_<item>_class, then wq_<item>_exceedance (as in this file), then
+/// wq_class (worst assessed item), wq_meets, wq_class_change (against the baseline's class over every item),
+/// wq_exceeding, wq_exceeding_zh. The header begins with a comma; so do the cells of one row (r null: all empty).
+std::string compare_water_quality_header();
+std::string compare_water_quality_cells(const report::WaterQualityRow* r, const report::WaterQualityRow* base);
+
 // `qingliu water-quality --apportion` (analyses/water_quality_apportion.hpp), loads in t/a, condition = its id:
 // water_quality_apportionment.csv, one row per section, item and part (background, boundary_inflow, each source with a
 // non-zero share, oxygen_effects):

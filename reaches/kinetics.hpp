@@ -39,6 +39,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/variables.hpp"
+
 namespace qingliu::reaches::wq {
 
 enum Species : int { OrgN, NH3N, NO3N, CBOD, CODMn, COD, OrgP, IP, DO };
@@ -46,20 +48,25 @@ inline constexpr int kNumSpecies = 9;
 using State = std::array<double, kNumSpecies>;
 using Matrix = std::array<State, kNumSpecies>;  ///< row i: d y_i / dt = sum_j a[i][j] y_j + ...
 
+/// The species are the water-quality set of the variable table (common/variables.hpp: kWaterQualitySet, in the
+/// order of Species); key and labels are the table's.
 struct SpeciesInfo {
     std::string_view key, label_en, label_zh;
 };
-inline constexpr std::array<SpeciesInfo, kNumSpecies> kSpecies{{
-    {"orgn", "Organic N", "有机氮"},
-    {"nh3n", "NH3-N", "氨氮"},
-    {"no3n", "NO3-N", "硝酸盐氮"},
-    {"cbodu", "CBODu", "最终碳化生化需氧量"},
-    {"codmn", "CODMn", "高锰酸盐指数"},
-    {"cod", "COD", "化学需氧量"},
-    {"orgp", "Organic P", "有机磷"},
-    {"ip", "Inorganic P", "无机磷"},
-    {"do", "DO", "溶解氧"},
-}};
+inline constexpr std::array<SpeciesInfo, kNumSpecies> kSpecies = [] {
+    static_assert(kWaterQualitySet.size() == kNumSpecies);
+    std::array<SpeciesInfo, kNumSpecies> a{};
+    for (int i = 0; i < kNumSpecies; ++i) {
+        const VariableDef& d = variable_def(kWaterQualitySet[static_cast<std::size_t>(i)]);
+        a[static_cast<std::size_t>(i)] = {d.key, d.label_en, d.label_zh};
+    }
+    return a;
+}();
+static_assert(kWaterQualitySet[OrgN] == Var::OrgN && kWaterQualitySet[NH3N] == Var::NH3N &&
+              kWaterQualitySet[NO3N] == Var::NO3N && kWaterQualitySet[CBOD] == Var::CBODu &&
+              kWaterQualitySet[CODMn] == Var::CODMn && kWaterQualitySet[COD] == Var::COD &&
+              kWaterQualitySet[OrgP] == Var::OrgP && kWaterQualitySet[IP] == Var::IP && kWaterQualitySet[DO] == Var::DO,
+              "Species and kWaterQualitySet must name the species in the same order");
 
 inline double total_n(const State& y) { return y[OrgN] + y[NH3N] + y[NO3N]; }
 inline double total_p(const State& y) { return y[OrgP] + y[IP]; }

@@ -22,13 +22,22 @@ ReachData ReachData::sized(std::size_t n) {
 }
 
 std::vector<Item> gb3838_items(const State& c, double k1) {
-    return {{"do", c[DO]},
-            {"codmn", c[CODMn]},
-            {"cod", c[COD]},
-            {"bod5", bod5_from_cbodu(c[CBOD], k1)},
-            {"nh3n", c[NH3N]},
-            {"tp", total_p(c)},
-            {"tn", total_n(c)}};
+    std::vector<Item> out;
+    for (Var v : kGb3838Set) {  // keys from the variable table, in item order; literals, so data() is a C string
+        double x = 0.0;
+        switch (v) {
+            case Var::DO: x = c[DO]; break;
+            case Var::CODMn: x = c[CODMn]; break;
+            case Var::COD: x = c[COD]; break;
+            case Var::BOD5: x = bod5_from_cbodu(c[CBOD], k1); break;
+            case Var::NH3N: x = c[NH3N]; break;
+            case Var::TP: x = total_p(c); break;
+            case Var::TN: x = total_n(c); break;
+            default: continue;
+        }
+        out.push_back({variable_def(v).key.data(), x});
+    }
+    return out;
 }
 
 namespace {

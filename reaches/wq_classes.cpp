@@ -6,30 +6,20 @@
 namespace qingliu::reaches::wq {
 
 namespace {
-struct Label {
-    const char* key;
-    const char* en;
-    const char* zh;
-};
-constexpr Label kLabels[] = {{"do", "DO", "溶解氧"},       {"codmn", "CODMn", "高锰酸盐指数"}, {"cod", "COD", "化学需氧量"},
-                             {"bod5", "BOD5", "五日生化需氧量"}, {"nh3n", "NH3-N", "氨氮"},          {"tp", "TP", "总磷"},
-                             {"tn", "TN", "总氮"}};
-
 // severity within a class, comparable across items: the multiple, or DO's shortfall as a share of its limit
 double severity(const ItemClass& c) {
     return c.minimum ? (c.target_limit_mgL > 0.0 ? c.exceedance / c.target_limit_mgL : 0.0) : c.exceedance;
 }
 }  // namespace
 
+// labels from the variable table (common/variables.hpp); its literals end in a NUL, so data() is a C string
 const char* item_label_en(const std::string& key) {
-    for (const auto& l : kLabels)
-        if (key == l.key) return l.en;
-    return "?";
+    const VariableDef* d = find_variable(key);
+    return d ? d->label_en.data() : "?";
 }
 const char* item_label_zh(const std::string& key) {
-    for (const auto& l : kLabels)
-        if (key == l.key) return l.zh;
-    return "?";
+    const VariableDef* d = find_variable(key);
+    return d ? d->label_zh.data() : "?";
 }
 
 ItemsEvaluation evaluate_items(const ClassTable& table, const std::vector<Item>& items, WaterBody wb, int target) {
