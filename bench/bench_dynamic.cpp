@@ -12,7 +12,9 @@
 //     from being bandwidth-bound.
 //
 //   bench_dynamic [--reaches N] [--days D] [--seed S] [--threads T] [--max-cells C] [--rel-tol R]
-//                 [--stepper auto|odeint|dopri5|rosenbrock4] [--no-reach-ends] [--no-triad]
+//                 [--stepper auto|odeint|dopri5|rosenbrock4] [--no-reach-ends] [--no-triad] [--dump FILE]
+// --dump writes every section concentration and flow of every interval, then every reach budget, as raw doubles
+// (native byte order) to FILE, for comparing two builds of the solver value by value.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -65,6 +67,7 @@ int main(int argc, char** argv) {
     std::uint64_t seed = 1;
     double rel_tol = 1e-6;
     bool reach_ends = true, triad = true;
+    std::string dump;
     reaches::DynamicStepper stepper = reaches::DynamicStepper::Auto;
     bench::CommandLine cl(argc, argv);
     while (cl.next()) {
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
         else if (cl.is("--rel-tol")) rel_tol = cl.number();
         else if (cl.is("--no-reach-ends")) reach_ends = false;
         else if (cl.is("--no-triad")) triad = false;
+        else if (cl.is("--dump")) dump = cl.value();
         else if (cl.is("--stepper")) {
             const std::string s = cl.value();
             stepper = s == "dopri5" ? reaches::DynamicStepper::Dopri5
@@ -135,6 +139,19 @@ int main(int argc, char** argv) {
     }
     std::printf("mass balance: largest reach imbalance %.3g, network %.3g (relative)\n", res.max_reach_imbalance,
                 res.network_imbalance);
+    if (!dump.empty()) {
+        std::FILE* fp = std::fopen(dump.c_str(), "wb");
+        if (!fp) {
+            std::fprintf(stderr, "cannot write %s\n", dump.c_str());
+            return 1;
+        }
+        std::fwrite(res.obs_conc_mgL.data(), sizeof(double), res.obs_conc_mgL.size(), fp);
+        std::fwrite(res.obs_flow_m3s.data(), sizeof(double), res.obs_flow_m3s.size(), fp);
+        for (const auto& b : res.budget)
+            for (const auto* v : {&b.in_g, &b.out_g, &b.decayed_g, &b.storage_start_g, &b.storage_end_g})
+                std::fwrite(v->data(), sizeof(double), v->size(), fp);
+        std::fclose(fp);
+    }
     const double peak_gb = bench::peak_rss_kb() / (1024.0 * 1024.0);
     std::printf("peak memory %.1f MB (target 4 GB: %.2f of it)\n", bench::peak_rss_kb() / 1024.0, peak_gb / 4.0);
 

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
-#include <numeric>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -15,7 +14,6 @@
 #include "common/error.hpp"
 #include "reaches/bucket.hpp"
 #include "reaches/dynamic_cells.hpp"
-#include "reaches/steady.hpp"
 
 namespace qingliu::reaches {
 namespace odeint = boost::numeric::odeint;
@@ -32,7 +30,12 @@ using cells::fmt;
 using cells::integrate_interval;
 using cells::kLanes;
 using cells::PowerVelocity;
-using cells::residual_share;
+using cells::relaxed_lanes;
+using cells::base_headwater;
+using cells::base_lateral;
+using cells::check_forcing;
+using cells::first_interval_flows;
+using cells::flow_scale;
 using cells::steady_cells;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -75,14 +78,6 @@ struct Shared {
     int last_pct = -1;
 };
 
-double flow_scale(const DynamicForcing& f, std::size_t s) { return f.flow.scale.empty() ? 1.0 : f.flow.scale[s]; }
-double base_headwater(const DynamicForcing& f, const Network& net, std::size_t r) {
-    return f.flow.base_headwater_m3s.empty() ? net.headwater_flow_m3s[r] : f.flow.base_headwater_m3s[r];
-}
-double base_lateral(const DynamicForcing& f, const Network& net, std::size_t r) {
-    return f.flow.base_lateral_m3s.empty() ? net.lateral_flow_m3s[r] : f.flow.base_lateral_m3s[r];
-}
-
 // One reach over the whole period: its upstream inflow, the inputs placed on its cells, the cells' state and the
 // integrators' step sizes, its budget and outflow.
 class ReachRun {
@@ -101,7 +96,12 @@ public:
     void run() {
         gather_upstream();
         place_inputs();
-        for (std::size_t s = 0; s < S_; ++s) interval(s);
+#if defined(__x86_64__) && defined(__GNUC__)
+        if (cells::has_avx2())
+            intervals_avx2();
+        else
+#endif
+            intervals();
         for (int c = 0; c < kNumConstituents; ++c)
             for (int i = 0; i < n_; ++i) bud_.storage_end_g[c] += x_[i * kLanes + c];
         if (opt_.record_reach_ends) keep_reach_ends();
@@ -175,6 +175,24 @@ private:
         }
     }
 
+    // The intervals one after another; the AVX2 copy has the whole per-interval path (flows, inputs, closed form,
+    // bookkeeping) inlined into it and compiled for 256-bit registers (the same arithmetic, so the same bits).
+    void intervals() {
+        for (std::size_t s = 0; s < S_; ++s) interval(s);
+    }
+#if defined(__x86_64__) && defined(__GNUC__)
+    __attribute__((target("avx2"), flatten)) void intervals_avx2() {
+        for (std::size_t s = 0; s < S_; ++s) interval(s);
+    }
+#endif
+
+    [[noreturn, gnu::noinline, gnu::cold]] void fail_dry(double t0) const {
+        throw ModelError("reach " + rid_ + " carries no water on day " + fmt(t0) + " but receives or holds load");
+    }
+    [[noreturn, gnu::noinline, gnu::cold]] void fail_velocity(double u, double qa, double t0) const {
+        throw ModelError("reach " + rid_ + ": velocity is " + fmt(u) + " m/s at flow " + fmt(qa) + " m3/s on day " + fmt(t0));
+    }
+
     void interval(std::size_t s) {
         const double t0 = s * h_d_;
         const double hw = own_ != kNone ? f_.flow.own_headwater_m3s[own_][s] : base_headwater(f_, net_, r_) * flow_scale(f_, s);
@@ -187,8 +205,7 @@ private:
                 held += std::abs(step_in[c]);
                 for (int i = 0; i < n_; ++i) held += std::abs(x_[i * kLanes + c]);
             }
-            if (held > 0.0)
-                throw ModelError("reach " + rid_ + " carries no water on day " + fmt(t0) + " but receives or holds load");
+            if (held > 0.0) fail_dry(t0);
             std::fill(q_.begin(), q_.end(), 0.0);
         } else {
             advance(s, t0);
@@ -200,17 +217,20 @@ private:
     // (A cell's volume, V_i = dx Q_i / u_i = 86400 Q_i / r_i, is needed only where an observation samples it.)
     bool cell_flows(std::size_t s, double hw, double lat, double t0) {
         double qa = up_[s * kOutStride] + hw;
+        double rmin = 0.0, rmax = 0.0;
         for (int i = 0; i < n_; ++i) {
             qa += lat / n_ + point_flow_[i];
             q_[i] = qa;
             if (!(qa > 0.0)) return true;
             const double u = velocity_(qa);
-            if (!(u > 0.0) || !std::isfinite(u))
-                throw ModelError("reach " + rid_ + ": velocity is " + fmt(u) + " m/s at flow " + fmt(qa) + " m3/s on day " + fmt(t0));
-            rr_[i] = u * rate_per_ms_;
+            if (!(u > 0.0) || !std::isfinite(u)) fail_velocity(u, qa, t0);
+            const double r = u * rate_per_ms_;
+            rr_[i] = r;
+            rmin = i == 0 ? r : std::min(rmin, r);
+            rmax = i == 0 ? r : std::max(rmax, r);
         }
-        rmin_ = *std::min_element(rr_.begin(), rr_.end());
-        rmax_ = *std::max_element(rr_.begin(), rr_.end());
+        rmin_ = rmin;
+        rmax_ = rmax;
         return false;
     }
 
@@ -257,8 +277,14 @@ private:
         bool lanes[kLanes] = {false, false, false, false};  // closed form or exact series
         bool series = false;
         std::copy(mss_.begin(), mss_.end(), mh_.begin());  // a lane left at M_ss ends at M_ss
+        bool relaxed[3] = {false, false, false};
+        if (opt_.relaxed_tol > 0.0) {
+            const double a[kLanes] = {(rmin + k[0]) * h_d_, (rmin + k[1]) * h_d_, (rmin + k[2]) * h_d_, 0.0};
+            const double e[kLanes] = {exp_rmin * ekh[0], exp_rmin * ekh[1], exp_rmin * ekh[2], 0.0};
+            relaxed_lanes(n_, a, e, opt_.relaxed_tol, relaxed);
+        }
         for (int c = 0; c < kNumConstituents; ++c) {
-            if (opt_.relaxed_tol > 0.0 && residual_share(n_, (rmin + k[c]) * h_d_, exp_rmin * ekh[c]) <= opt_.relaxed_tol) {
+            if (relaxed[c]) {
                 lanes[c] = true;
                 ++relaxed_;
                 continue;
@@ -270,25 +296,30 @@ private:
                 ++exact_;
                 continue;
             }
-            const CellSystem sys{n_, rr_.data(), k[c], w_.data() + c};
-            xs_.resize(stride_);
-            for (std::size_t i = 0; i < stride_; ++i) xs_[i] = x_[i * kLanes + c];
-            if (opt_.stepper == DynamicStepper::Rosenbrock4 || (stiff && opt_.stepper == DynamicStepper::Odeint)) {
-                ++implicit_;
-                if (!ros_) ros_ = std::make_unique<Rosenbrock>(opt_.abs_tol_g, opt_.rel_tol);
-                xu_.resize(stride_, false);
-                std::copy(xs_.begin(), xs_.end(), xu_.begin());
-                integrate_interval(*ros_, std::make_pair(sys, CellJacobian{sys}), xu_, h_d_, dt_implicit_[c], rid_, t0, taken_, rejected_);
-                std::copy(xu_.begin(), xu_.end(), xs_.begin());
-            } else {
-                ++explicit_;
-                dopri_.reset();
-                integrate_interval(dopri_, sys, xs_, h_d_, dt_explicit_[c], rid_, t0, taken_, rejected_);
-            }
-            for (std::size_t i = 0; i < stride_; ++i) x_[i * kLanes + c] = xs_[i];
+            integrate_odeint(c, k[c], stiff, t0);
         }
         if (series) exact_transient(n_, rr_.data(), k, ekh, h_d_, mss_.data(), mh_.data(), work_, opt_.series_tol);
         if (lanes[0] || lanes[1] || lanes[2]) end_interval(n_, rr_.data(), k, inv_.data(), h_d_, mss_.data(), mh_.data(), lanes, x_.data());
+    }
+
+    // One constituent's cells over the interval by a controlled odeint stepper.
+    [[gnu::noinline]] void integrate_odeint(int c, double kc, bool stiff, double t0) {
+        const CellSystem sys{n_, rr_.data(), kc, w_.data() + c};
+        xs_.resize(stride_);
+        for (std::size_t i = 0; i < stride_; ++i) xs_[i] = x_[i * kLanes + c];
+        if (opt_.stepper == DynamicStepper::Rosenbrock4 || (stiff && opt_.stepper == DynamicStepper::Odeint)) {
+            ++implicit_;
+            if (!ros_) ros_ = std::make_unique<Rosenbrock>(opt_.abs_tol_g, opt_.rel_tol);
+            xu_.resize(stride_, false);
+            std::copy(xs_.begin(), xs_.end(), xu_.begin());
+            integrate_interval(*ros_, std::make_pair(sys, CellJacobian{sys}), xu_, h_d_, dt_implicit_[c], rid_, t0, taken_, rejected_);
+            std::copy(xu_.begin(), xu_.end(), xs_.begin());
+        } else {
+            ++explicit_;
+            dopri_.reset();
+            integrate_interval(dopri_, sys, xs_, h_d_, dt_explicit_[c], rid_, t0, taken_, rejected_);
+        }
+        for (std::size_t i = 0; i < stride_; ++i) x_[i * kLanes + c] = xs_[i];
     }
 
     // Bookkeeping and outputs of an interval.
@@ -399,37 +430,6 @@ private:
 };
 
 void solve_reach(Shared& sh, std::int32_t r) { ReachRun(sh, r).run(); }
-
-// Forcing series must match the intervals, the reaches and the inputs.
-void check_forcing(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing) {
-    const std::size_t N = net.size(), S = forcing.steps;
-    if (S == 0 || !(forcing.step_days > 0.0)) throw ModelError("dynamic run needs at least one interval of positive length");
-    if (!forcing.flow.scale.empty() && forcing.flow.scale.size() != S) throw ModelError("flow scale series does not match the intervals");
-    if ((!forcing.flow.base_headwater_m3s.empty() && forcing.flow.base_headwater_m3s.size() != N) ||
-        (!forcing.flow.base_lateral_m3s.empty() && forcing.flow.base_lateral_m3s.size() != N))
-        throw ModelError("base flows do not match the reaches");
-    if (forcing.k_per_d.size() != 1 && forcing.k_per_d.size() != S) throw ModelError("rates must be given once or per interval");
-    if (!forcing.input_pattern.empty() && forcing.input_pattern.size() != inputs.size()) throw ModelError("load patterns do not match the inputs");
-    for (const auto& p : forcing.load_patterns)
-        if (p.size() != S) throw ModelError("a load pattern does not match the intervals");
-    for (std::size_t i = 0; i < forcing.flow.own_headwater_m3s.size(); ++i)
-        if (forcing.flow.own_headwater_m3s[i].size() != S || forcing.flow.own_lateral_m3s.at(i).size() != S)
-            throw ModelError("a reach flow series does not match the intervals");
-    for (std::size_t r = 0; r < N; ++r)
-        if (net.length_m[r] <= 0.0) throw ModelError("reach " + net.topo.id(r) + " has no length");
-}
-
-// Design flows for the cell layout: the first interval's flows, routed as in the steady model.
-std::vector<double> first_interval_flows(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing) {
-    const std::size_t N = net.size();
-    Network n0 = net;
-    for (std::size_t r = 0; r < N; ++r) {
-        const std::int32_t own = forcing.flow.reach_series.empty() ? kNone : forcing.flow.reach_series[r];
-        n0.headwater_flow_m3s[r] = own != kNone ? forcing.flow.own_headwater_m3s[own][0] : base_headwater(forcing, net, r) * flow_scale(forcing, 0);
-        n0.lateral_flow_m3s[r] = own != kNone ? forcing.flow.own_lateral_m3s[own][0] : base_lateral(forcing, net, r) * flow_scale(forcing, 0);
-    }
-    return steady_flows(n0, inputs).flow_out_m3s;
-}
 
 // Links between reaches (main, split, transfer) and the counters that release a reach once its feeders are done.
 void link_reaches(Shared& sh) {

@@ -1,16 +1,14 @@
 // The cells of each reach (layout_cells) and the exact solution of stiff intervals (see reaches/dynamic_cells.hpp).
 #include "reaches/dynamic_cells.hpp"
 
-#include "reaches/dynamic.hpp"
+#include "common/error.hpp"
+#include "reaches/steady.hpp"
 
 namespace qingliu::reaches::cells {
 
 // Exact solution of stiff intervals (see exact_intervals in reaches/dynamic_cells.hpp for the method).
 namespace {
-// The three constituents of a cell side by side with a fourth slot that stays 0 (GCC/Clang vector extension): one
-// AVX register where the processor has AVX2, two SSE2 or NEON registers otherwise. Unaligned loads allowed.
-typedef double Quad __attribute__((vector_size(32), aligned(8)));
-typedef long long QuadBits __attribute__((vector_size(32), aligned(8)));
+// Quad (reaches/dynamic_cells.hpp): the three constituents of a cell side by side with a fourth slot that stays 0.
 constexpr int W = 4;  // values per cell: [i * W + c], c < 3, slot 3 always 0
 
 /// One part of the uniformization series: endv = sum_j Pois(j; a) P^j d with d in cur (preceded by a cell of zeros,
@@ -29,16 +27,30 @@ constexpr int W = 4;  // values per cell: [i * W + c], c < 3, slot 3 always 0
         // it do not matter); the norm of P^{j+1} d per constituent.
         const Quad pv = {pois, pois, pois, pois};
         const QuadBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
-        Quad norm = {0.0, 0.0, 0.0, 0.0};
-        for (int i = 0; i < n; ++i) {
+        // the cell above carried in a register (u), the norm in two partial sums (even and odd cells) so that its
+        // additions do not form one chain through the cells
+        Quad norm0 = {0.0, 0.0, 0.0, 0.0}, norm1 = {0.0, 0.0, 0.0, 0.0};
+        Quad u = {0.0, 0.0, 0.0, 0.0};
+        const double* __restrict__ cr = cur;
+        double* __restrict__ nx = nxt;
+        double* __restrict__ ev = endv;
+        auto cell = [&](int i, Quad& norm) {
             const Quad dg = {diag[i], diag[i], diag[i], diag[i]}, sb = {sub[i], sub[i], sub[i], sub[i]};
-            const Quad c = *reinterpret_cast<const Quad*>(cur + i * W), u = *reinterpret_cast<const Quad*>(cur + (i - 1) * W);
-            Quad* e = reinterpret_cast<Quad*>(endv + i * W);
+            const Quad c = *reinterpret_cast<const Quad*>(cr + i * W);
+            Quad* e = reinterpret_cast<Quad*>(ev + i * W);
             *e += pv * c;
             const Quad y = dg * c + sb * u;
-            *reinterpret_cast<Quad*>(nxt + i * W) = y;
+            u = c;
+            *reinterpret_cast<Quad*>(nx + i * W) = y;
             norm += reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(y) & mask);
+        };
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            cell(i, norm0);
+            cell(i + 1, norm1);
         }
+        if (i < n) cell(i, norm0);
+        const Quad norm = norm0 + norm1;
         std::swap(cur, nxt);
         const double next = pois * a / (j + 1);
         if (j + 2 > a && next / (1.0 - a / (j + 2)) < tol) break;
@@ -69,6 +81,14 @@ void run_series_part(int n, const double* diag, const double* sub, const double*
     series_part_generic(n, diag, sub, weight, a, tol, cur, nxt, endv);
 }
 }  // namespace
+
+bool has_avx2() {
+#if defined(__x86_64__) && defined(__GNUC__)
+    return kHasAvx2;
+#else
+    return false;
+#endif
+}
 
 void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
                      std::vector<double>& work, double tol) {
@@ -107,6 +127,36 @@ void exact_transient(int n, const double* r, const double* k, const double* exp_
         for (int i = 0; i < n; ++i)
             for (int c = 0; c < W; ++c) mh[i * W + c] = mss[i * W + c] + decay[c] * endv[i * W + c];
     }
+}
+
+// Forcing checks and design flows (see reaches/dynamic_cells.hpp).
+void check_forcing(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing) {
+    const std::size_t N = net.size(), S = forcing.steps;
+    if (S == 0 || !(forcing.step_days > 0.0)) throw ModelError("dynamic run needs at least one interval of positive length");
+    if (!forcing.flow.scale.empty() && forcing.flow.scale.size() != S) throw ModelError("flow scale series does not match the intervals");
+    if ((!forcing.flow.base_headwater_m3s.empty() && forcing.flow.base_headwater_m3s.size() != N) ||
+        (!forcing.flow.base_lateral_m3s.empty() && forcing.flow.base_lateral_m3s.size() != N))
+        throw ModelError("base flows do not match the reaches");
+    if (forcing.k_per_d.size() != 1 && forcing.k_per_d.size() != S) throw ModelError("rates must be given once or per interval");
+    if (!forcing.input_pattern.empty() && forcing.input_pattern.size() != inputs.size()) throw ModelError("load patterns do not match the inputs");
+    for (const auto& p : forcing.load_patterns)
+        if (p.size() != S) throw ModelError("a load pattern does not match the intervals");
+    for (std::size_t i = 0; i < forcing.flow.own_headwater_m3s.size(); ++i)
+        if (forcing.flow.own_headwater_m3s[i].size() != S || forcing.flow.own_lateral_m3s.at(i).size() != S)
+            throw ModelError("a reach flow series does not match the intervals");
+    for (std::size_t r = 0; r < N; ++r)
+        if (net.length_m[r] <= 0.0) throw ModelError("reach " + net.topo.id(r) + " has no length");
+}
+
+std::vector<double> first_interval_flows(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing) {
+    const std::size_t N = net.size();
+    Network n0 = net;
+    for (std::size_t r = 0; r < N; ++r) {
+        const std::int32_t own = forcing.flow.reach_series.empty() ? kNone : forcing.flow.reach_series[r];
+        n0.headwater_flow_m3s[r] = own != kNone ? forcing.flow.own_headwater_m3s[own][0] : base_headwater(forcing, net, r) * flow_scale(forcing, 0);
+        n0.lateral_flow_m3s[r] = own != kNone ? forcing.flow.own_lateral_m3s[own][0] : base_lateral(forcing, net, r) * flow_scale(forcing, 0);
+    }
+    return steady_flows(n0, inputs).flow_out_m3s;
 }
 
 }  // namespace qingliu::reaches::cells

@@ -18,6 +18,7 @@
 #include "common/constituent.hpp"
 #include "common/error.hpp"
 #include "hydro/hydraulics.hpp"
+#include "reaches/dynamic.hpp"
 
 namespace qingliu::reaches::cells {
 namespace odeint = boost::numeric::odeint;
@@ -46,6 +47,19 @@ struct PowerVelocity {
     bool constant;
     double u0, ln_c = 0.0, e = 0.0;
 };
+
+// The forcing of a reach (reaches/dynamic.hpp, DynamicForcing): the flow scale of an interval and the base flows.
+inline double flow_scale(const DynamicForcing& f, std::size_t s) { return f.flow.scale.empty() ? 1.0 : f.flow.scale[s]; }
+inline double base_headwater(const DynamicForcing& f, const Network& net, std::size_t r) {
+    return f.flow.base_headwater_m3s.empty() ? net.headwater_flow_m3s[r] : f.flow.base_headwater_m3s[r];
+}
+inline double base_lateral(const DynamicForcing& f, const Network& net, std::size_t r) {
+    return f.flow.base_lateral_m3s.empty() ? net.lateral_flow_m3s[r] : f.flow.base_lateral_m3s[r];
+}
+/// Forcing series must match the intervals, the reaches and the inputs (ModelError otherwise).
+void check_forcing(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing);
+/// Design flows for the cell layout: the first interval's flows, routed as in the steady model.
+std::vector<double> first_interval_flows(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pure rate functions and the odeint system of one reach over one interval (coefficients constant).
@@ -98,6 +112,18 @@ struct CellJacobian {
     }
 };
 
+// The three constituents of a cell side by side with a fourth slot (GCC/Clang vector extension): one AVX register
+// where the code is compiled for AVX2 (the per-interval loop of reaches/dynamic.cpp and the series are, chosen at run
+// time), two SSE2 or NEON registers otherwise. Unaligned loads allowed. No fused multiply-add anywhere, so either
+// build gives the same bits as the scalar arithmetic lane by lane.
+#pragma GCC diagnostic ignored "-Wpsabi"  // the helpers below are always inlined: no call passes a Quad
+typedef double Quad __attribute__((vector_size(32), aligned(8)));
+typedef long long QuadBits __attribute__((vector_size(32), aligned(8)));
+
+[[gnu::always_inline]] inline Quad load_quad(const double* p) { return *reinterpret_cast<const Quad*>(p); }
+[[gnu::always_inline]] inline void store_quad(double* p, Quad v) { *reinterpret_cast<Quad*>(p) = v; }
+[[gnu::always_inline]] inline Quad splat(double v) { return Quad{v, v, v, v}; }
+
 /// Upper bound on the share of the mass present at an interval's start that is still in the reach after h days:
 /// mass moves through the cells as a Markov chain, so its residence time is a sum of exponential stages with rates
 /// r_i + k >= lam_min, stochastically no longer than Erlang(n, lam_min):
@@ -113,20 +139,34 @@ inline double residual_share(int n, double a, double exp_minus_a) {
     return sum;
 }
 
+/// residual_share(n, a[c], e[c]) <= tol for the lanes c < 3 at once (relaxed[c]); the same sums term by term, stopped
+/// as soon as every lane's partial sum exceeds tol (the sums only grow), so the answers are those of residual_share.
+[[gnu::always_inline]] inline void relaxed_lanes(int n, const double* a, const double* e, double tol, bool* relaxed) {
+    const Quad av = load_quad(a);
+    Quad term = load_quad(e), sum = term;
+    const Quad tv = splat(tol);
+    for (int j = 1; j < n; ++j) {
+        if (sum[0] > tol && sum[1] > tol && sum[2] > tol) break;
+        term *= av / static_cast<double>(j);
+        sum += term;
+    }
+    for (int c = 0; c < 3; ++c) relaxed[c] = sum[c] <= tv[c];
+}
+
 /// Steady masses of the cells for every constituent, M_ss = -A^{-1} W with A the (lower bidiagonal) rate matrix;
 /// cells in series:
 ///     M_i = (r_{i-1} M_{i-1} + W_i) / (r_i + k).
 /// k, w (inputs per cell, g/d), inv and mss in lanes ([i * kLanes + c]); inv receives 1 / (r_i + k_c), which
 /// end_interval uses again. The divisions are independent of each other; the chain carries a multiply and an add.
-inline void steady_cells(int n, const double* r, const double* k, const double* w, double* inv, double* mss) {
-    for (int i = 0; i < n; ++i)
-        for (int c = 0; c < kLanes; ++c) inv[i * kLanes + c] = 1.0 / (r[i] + k[c]);
-    double above[kLanes] = {0.0, 0.0, 0.0, 0.0};
-    for (int i = 0; i < n; ++i)
-        for (int c = 0; c < kLanes; ++c) {
-            mss[i * kLanes + c] = (above[c] + w[i * kLanes + c]) * inv[i * kLanes + c];
-            above[c] = r[i] * mss[i * kLanes + c];
-        }
+[[gnu::always_inline]] inline void steady_cells(int n, const double* r, const double* k, const double* w, double* inv, double* mss) {
+    const Quad kv = load_quad(k), one = splat(1.0);
+    for (int i = 0; i < n; ++i) store_quad(inv + i * kLanes, one / (splat(r[i]) + kv));
+    Quad above = splat(0.0);
+    for (int i = 0; i < n; ++i) {
+        const Quad m = (above + load_quad(w + i * kLanes)) * load_quad(inv + i * kLanes);
+        store_quad(mss + i * kLanes, m);
+        above = splat(r[i]) * m;
+    }
 }
 
 /// Ends an interval once the masses at its end, M(h), are known: x holds M0 (and the two pools, set to 0 at the
@@ -136,17 +176,23 @@ inline void steady_cells(int n, const double* r, const double* k, const double* 
 /// decayed = k sum int M_i, and in - out - decayed = M(h) - M0 holds as an identity (the columns of A sum to -k, the
 /// last to -(r_{n-1} + k)), so mass is conserved to rounding however M(h) was approximated. Only the lanes with
 /// use[c] are written.
-inline void end_interval(int n, const double* r, const double* k, const double* inv, double h, const double* mss,
-                         const double* mh, const bool* use, double* x) {
-    double above_y[kLanes] = {0.0, 0.0, 0.0, 0.0}, integral_all[kLanes] = {0.0, 0.0, 0.0, 0.0}, integral[kLanes] = {};
-    for (int i = 0; i < n; ++i)
-        for (int c = 0; c < kLanes; ++c) {
-            const int v = i * kLanes + c;
-            const double y = (above_y[c] - (mh[v] - x[v])) * inv[v];
-            integral[c] = mss[v] * h + y;
-            above_y[c] = r[i] * y;
-            integral_all[c] += integral[c];
-        }
+[[gnu::always_inline]] inline void end_interval(int n, const double* r, const double* k, const double* inv, double h, const double* mss,
+                                                const double* mh, const bool* use, double* x) {
+    Quad above_y = splat(0.0), integral_all = splat(0.0), integral = splat(0.0);
+    const Quad hv = splat(h);
+    for (int i = 0; i < n; ++i) {
+        const int v = i * kLanes;
+        const Quad y = (above_y - (load_quad(mh + v) - load_quad(x + v))) * load_quad(inv + v);
+        integral = load_quad(mss + v) * hv + y;
+        above_y = splat(r[i]) * y;
+        integral_all += integral;
+    }
+    if (use[0] && use[1] && use[2]) {
+        for (int i = 0; i < n; ++i) store_quad(x + i * kLanes, load_quad(mh + i * kLanes));
+        store_quad(x + n * kLanes, load_quad(x + n * kLanes) + splat(r[n - 1]) * integral);
+        store_quad(x + (n + 1) * kLanes, load_quad(x + (n + 1) * kLanes) + load_quad(k) * integral_all);
+        return;
+    }
     for (int c = 0; c < kLanes; ++c) {
         if (!use[c]) continue;
         for (int i = 0; i < n; ++i) x[i * kLanes + c] = mh[i * kLanes + c];
@@ -176,6 +222,9 @@ constexpr double kMaxSeriesRate = 600.0;
 /// bits either way).
 /// mss: steady masses, mh: on entry M0, on return M(h), both in lanes ([i * kLanes + c]); a lane whose M0 equals its
 /// M_ss ends at M_ss (that is how a caller leaves a constituent out). exp_kh[c] = e^{-k_c h}.
+/// True when the processor has AVX2 (then the per-interval loop and the series run on 256-bit registers).
+bool has_avx2();
+
 void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
                      std::vector<double>& work, double tol);
 

@@ -1,6 +1,7 @@
 #include "report/html_parts.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -22,12 +23,13 @@ std::string fixed(double v, int digits) {
 std::string num(double v) {
     if (!std::isfinite(v)) return "";
     char b[64];
-    // whole numbers (counts, seeds, ids, years) print whole; everything else with 6 significant digits
-    if (v == std::trunc(v) && std::abs(v) < 1e15)
-        std::snprintf(b, sizeof b, "%.0f", v == 0.0 ? 0.0 : v);
-    else
-        std::snprintf(b, sizeof b, "%.6g", v);
-    return b;
+    // whole numbers (counts, seeds, ids, years) print whole; everything else with 6 significant digits. std::to_chars
+    // with a precision prints as printf's "%.0f" / "%.6g" in the C locale (the standard defines it so), several
+    // times faster: daily tables print millions of numbers.
+    const bool whole = v == std::trunc(v) && std::abs(v) < 1e15;
+    const auto r = whole ? std::to_chars(b, b + sizeof b, v == 0.0 ? 0.0 : v, std::chars_format::fixed, 0)
+                         : std::to_chars(b, b + sizeof b, v, std::chars_format::general, 6);
+    return std::string(b, r.ptr);
 }
 
 namespace html {
