@@ -21,7 +21,7 @@ bool same_water(const std::vector<loads::Source>& a, const std::vector<loads::So
 Sweep::Sweep(const CaseModel& base)
     : base_(base), response_(reaches::steady_response(base.net, point_inputs(base), observations(base), steady_options(base))) {}
 
-bool Sweep::source_level_only(const Scenario& s) const {
+bool Sweep::source_level_only(const Scenario& s) {
     for (const auto& x : s.measures)
         switch (x.kind) {
             case MeasureKind::SourceReduction:

@@ -35,10 +35,13 @@ public:
 
     const reaches::SteadyResponse& response() const { return response_; }
 
+    /// True when every measure of s acts on sources and leaves the water where it is (cuts, wetlands, plant
+    /// standards, outfall remediation): the scenarios a linear response evaluates exactly.
+    static bool source_level_only(const Scenario& s);
+
 private:
     const CaseModel& base_;
     reaches::SteadyResponse response_;
-    bool source_level_only(const Scenario& s) const;
 };
 
 }  // namespace qingliu::scenarios

@@ -8,6 +8,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "analyses/sweep.hpp"
 #include "analyses/water_quality_apportion.hpp"
 #include "reaches/wq_classes.hpp"
 
@@ -49,18 +50,6 @@ bool same_water(const std::vector<wq::Input>& a, const std::vector<wq::Input>& b
         if (a[i].reach != b[i].reach || a[i].position_m != b[i].position_m || a[i].end_m != b[i].end_m ||
             a[i].flow_m3s != b[i].flow_m3s)
             return false;
-    return true;
-}
-
-bool source_level_only(const Scenario& s) {
-    for (const auto& x : s.measures)
-        switch (x.kind) {
-            case MeasureKind::SourceReduction:
-            case MeasureKind::Wetland:
-            case MeasureKind::PlantStandard:
-            case MeasureKind::Outfall: break;
-            default: return false;
-        }
     return true;
 }
 
@@ -180,7 +169,7 @@ WqSweep::Outcome WqSweep::evaluate_case(const CaseModel& m) const {
 }
 
 WqSweep::Outcome WqSweep::evaluate(const Scenario& s) const {
-    if (!source_level_only(s)) return full(apply_scenario(base_, s));
+    if (!Sweep::source_level_only(s)) return full(apply_scenario(base_, s));
     // these kinds act on sources (and the inventory behind them) only: apply them to a case without a network
     CaseModel shell;
     shell.temperature_c = base_.temperature_c;

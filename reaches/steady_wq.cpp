@@ -153,14 +153,17 @@ struct Solver {
         ss.length = dx;
         AffineSolution s;
         ++w.segments;
-        if (opt.general_solve) {
+        auto plug = [&] {
             PlugSegment seg;
             seg.flow_in_m3s = w.q;
             seg.lateral_m3s_per_m = w.q_lat;
             seg.velocity_ms = u;
             seg.length_m = dx;
             seg.lateral_load_gs_per_m = w.s_lat;
-            s = solve_plug_frozen(opt.params, env, seg, w.l, opt.rel_tol);
+            return seg;
+        };
+        if (opt.general_solve) {
+            s = solve_plug_frozen(opt.params, env, plug(), w.l, opt.rel_tol);
         } else if (!kin.oxygen_dependent()) {
             // linear: one exact solve of the affine system (kinetics.hpp, solve_linear)
             LinearForm f;
@@ -176,13 +179,7 @@ struct Solver {
             s = solve_linear(f, w.l, dx);
         } else if (!solve_series(opt.params, ss, w.l, s)) {
             ++w.frozen;
-            PlugSegment seg;
-            seg.flow_in_m3s = w.q;
-            seg.lateral_m3s_per_m = w.q_lat;
-            seg.velocity_ms = u;
-            seg.length_m = dx;
-            seg.lateral_load_gs_per_m = w.s_lat;
-            s = solve_plug_segment(opt.params, env, seg, w.l, opt.rel_tol);
+            s = solve_plug_segment(opt.params, env, plug(), w.l, opt.rel_tol);
         }
         for (int i = 0; i < kNumSpecies; ++i) w.lin[i] += w.s_lat[i] * dx;
         add_processed(w, s.processed);

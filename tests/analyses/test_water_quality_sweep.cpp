@@ -8,6 +8,7 @@
 
 #include "analyses/water_quality_sweep.hpp"
 #include "tests/common/junction_case.hpp"
+#include "tests/common/water_quality_plans.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;
@@ -15,18 +16,12 @@ namespace wq = qingliu::reaches::wq;
 
 namespace {
 
+using test::no_oxygen_effects;
+
 int ci(const char* k) { return idx(*constituent_from_key(k)); }
 
 CaseModel village() {  // deep and slow reaches: ka near 1 /d, so the outfall pulls DO down at both sections
     return test::junction_case({hydro::Hydraulics::geometry(0.2, 0.1, 1.5, 0.3), 14.0, 600.0, 45.0, 2});
-}
-
-WaterQualityOptions no_oxygen_effects() {
-    WaterQualityOptions o;
-    o.steady.params.cbod_o2_effect = wq::O2Effect::None;
-    o.steady.params.nitrification_o2_effect = wq::O2Effect::None;
-    o.steady.params.denitrification_o2_effect = wq::O2Effect::None;
-    return o;
 }
 
 double u01(std::mt19937_64& g) { return static_cast<double>(g() >> 11) * 0x1.0p-53; }

@@ -16,6 +16,7 @@
 #include "optimize/water_quality_montecarlo.hpp"
 #include "optimize/water_quality_optimize.hpp"
 #include "tests/common/junction_case.hpp"
+#include "tests/common/water_quality_plans.hpp"
 #include "tests/io/helpers.hpp"
 
 using namespace qingliu;
@@ -24,6 +25,10 @@ namespace fs = std::filesystem;
 namespace wq = qingliu::reaches::wq;
 
 namespace {
+
+using test::cut_measure;
+using test::meets_all;
+using test::no_oxygen_effects;
 int ci(const char* k) { return idx(*constituent_from_key(k)); }
 
 // Two tributaries (A polluted from upstream of the case) joining into C; a plant, a raw-sewage outfall and diffuse
@@ -37,14 +42,6 @@ CaseModel village() {
     nat[ci("tp")] = 0.05;
     m.natural_headwater_mgL = nat;  // A's headwater carries 4 mg/L COD from upstream of the case
     return m;
-}
-
-WaterQualityOptions no_oxygen_effects() {
-    WaterQualityOptions o;
-    o.steady.params.cbod_o2_effect = wq::O2Effect::None;
-    o.steady.params.nitrification_o2_effect = wq::O2Effect::None;
-    o.steady.params.denitrification_o2_effect = wq::O2Effect::None;
-    return o;
 }
 
 // The case with the given sources' COD, NH3-N and TP scaled by (1 - share): species completion is proportional, the
@@ -140,29 +137,6 @@ TEST_CASE("a cut from the linear response, applied and evaluated in full, meets 
         CHECK(do_checked >= 1);
     }
 }
-
-namespace {
-Measure cut_measure(const std::string& id, std::int32_t source, double share, double invest) {
-    Measure x;
-    x.id = id;
-    x.kind = MeasureKind::SourceReduction;
-    x.sources = {source};
-    x.removal = uniform(share);
-    x.invest_wan = invest;
-    return x;
-}
-
-// Every item of every section meets its target with the margin, evaluated in full.
-bool meets_all(const WaterQualityEvaluation& e, double mos, double tol_rel) {
-    for (const auto& s : e.sections)
-        for (const auto& it : s.evaluation.items) {
-            if (it.cls == 0) continue;
-            const double L = it.target_limit_mgL;
-            if (it.minimum ? it.value_mgL < L * (1.0 + mos) - tol_rel * L : it.value_mgL > L * (1.0 - mos) + tol_rel * L) return false;
-        }
-    return true;
-}
-}  // namespace
 
 TEST_CASE("the least-cost water-quality plan meets every item with the margin in full and is the cheapest subset",
           "[water_quality][optimize]") {

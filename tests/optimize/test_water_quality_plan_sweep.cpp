@@ -8,6 +8,7 @@
 #include "analyses/water_quality_sweep.hpp"
 #include "optimize/water_quality_optimize.hpp"
 #include "tests/common/junction_case.hpp"
+#include "tests/common/water_quality_plans.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;
@@ -15,25 +16,8 @@ namespace wq = qingliu::reaches::wq;
 
 namespace {
 
-Measure cut(const std::string& id, std::int32_t source, double share, double invest) {
-    Measure x;
-    x.id = id;
-    x.kind = MeasureKind::SourceReduction;
-    x.sources = {source};
-    for (auto& r : x.removal) r = share;
-    x.invest_wan = invest;
-    return x;
-}
-
-bool meets_all(const WaterQualityEvaluation& e, double mos, double tol_rel) {
-    for (const auto& s : e.sections)
-        for (const auto& it : s.evaluation.items) {
-            if (it.cls == 0) continue;
-            const double L = it.target_limit_mgL;
-            if (it.minimum ? it.value_mgL < L * (1.0 + mos) - tol_rel * L : it.value_mgL > L * (1.0 - mos) + tol_rel * L) return false;
-        }
-    return true;
-}
+constexpr auto cut = test::cut_measure;
+using test::meets_all;
 
 }  // namespace
 

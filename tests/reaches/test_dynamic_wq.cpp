@@ -7,6 +7,7 @@
 
 #include "reaches/dynamic_wq.hpp"
 #include "reaches/steady_wq.hpp"
+#include "tests/common/wq_waters.hpp"
 
 using namespace qingliu;
 using namespace qingliu::reaches;
@@ -16,33 +17,11 @@ namespace {
 
 // depth and velocity change with the flow, so volumes and reaeration change from day to day
 NetworkBuilder::Reach reach(const std::string& id, const std::string& down, double km, double q_head = 0.0) {
-    NetworkBuilder::Reach r;
-    r.id = id;
-    r.river = "R";
-    r.downstream = down;
-    r.length_km = km;
-    r.hydraulics = hydro::Hydraulics::geometry(0.35, 0.2, 0.9, 0.35);
-    r.headwater_flow_m3s = q_head;
-    return r;
+    return test::wq_reach(id, down, km, hydro::Hydraulics::geometry(0.35, 0.2, 0.9, 0.35), q_head);
 }
-
-State sewage() {
-    State c{};
-    c[OrgN] = 8.0; c[NH3N] = 20.0; c[NO3N] = 1.0; c[CBOD] = 60.0; c[CODMn] = 25.0; c[COD] = 80.0;
-    c[OrgP] = 1.5; c[IP] = 2.0; c[DO] = 1.0;
-    return c;
-}
-State river(double os) {
-    State c{};
-    c[OrgN] = 0.3; c[NH3N] = 0.2; c[NO3N] = 1.0; c[CBOD] = 2.0; c[CODMn] = 2.5; c[COD] = 10.0;
-    c[OrgP] = 0.03; c[IP] = 0.02; c[DO] = 0.95 * os;
-    return c;
-}
-State loads(const State& c, double q) {
-    State l;
-    for (int i = 0; i < kNumSpecies; ++i) l[i] = c[i] * q;
-    return l;
-}
+using test::loads;
+using test::river;
+using test::sewage;
 
 // A and B join in C (lateral inflow, a quarter split off through E), all rejoin in D (a weir at C's end); a sewage
 // outfall on C, a spread load on D.

@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "reaches/steady.hpp"
 #include "reaches/steady_wq.hpp"
+#include "tests/common/wq_waters.hpp"
 
 using namespace qingliu;
 using namespace qingliu::reaches;
@@ -14,34 +15,13 @@ using namespace qingliu::reaches::wq;
 
 namespace {
 
+// u = 0.3 m/s, H = 1.2 m at every flow
 NetworkBuilder::Reach reach(const std::string& id, const std::string& down, double km, double q_head = 0.0) {
-    NetworkBuilder::Reach r;
-    r.id = id;
-    r.river = "R";
-    r.downstream = down;
-    r.length_km = km;
-    r.hydraulics = hydro::Hydraulics::geometry(0.3, 0.0, 1.2, 0.0);  // u = 0.3 m/s, H = 1.2 m at every flow
-    r.headwater_flow_m3s = q_head;
-    return r;
+    return test::wq_reach(id, down, km, hydro::Hydraulics::geometry(0.3, 0.0, 1.2, 0.0), q_head);
 }
-
-State sewage() {
-    State c{};
-    c[OrgN] = 8.0; c[NH3N] = 20.0; c[NO3N] = 1.0; c[CBOD] = 60.0; c[CODMn] = 25.0; c[COD] = 80.0;
-    c[OrgP] = 1.5; c[IP] = 2.0; c[DO] = 1.0;
-    return c;
-}
-State river(double os) {
-    State c{};
-    c[OrgN] = 0.3; c[NH3N] = 0.2; c[NO3N] = 1.0; c[CBOD] = 2.0; c[CODMn] = 2.5; c[COD] = 10.0;
-    c[OrgP] = 0.03; c[IP] = 0.02; c[DO] = 0.95 * os;
-    return c;
-}
-State loads(const State& c, double q) {
-    State l;
-    for (int i = 0; i < kNumSpecies; ++i) l[i] = c[i] * q;
-    return l;
-}
+using test::loads;
+using test::river;
+using test::sewage;
 int ci(const char* k) { return idx(*constituent_from_key(k)); }
 
 }  // namespace
