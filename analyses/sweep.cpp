@@ -4,20 +4,6 @@
 
 namespace qingliu::scenarios {
 
-namespace {
-
-// Same water, same places: the flows of the base case hold, so the linear response does.
-bool same_water(const std::vector<loads::Source>& a, const std::vector<loads::Source>& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (a[i].reach != b[i].reach || a[i].position_m != b[i].position_m || a[i].end_m != b[i].end_m ||
-            a[i].flow_m3s != b[i].flow_m3s)
-            return false;
-    return true;
-}
-
-}  // namespace
-
 Sweep::Sweep(const CaseModel& base)
     : base_(base), response_(reaches::steady_response(base.net, point_inputs(base), observations(base), steady_options(base))) {}
 
@@ -46,7 +32,7 @@ Sweep::Outcome Sweep::evaluate(const Scenario& s) const {
             shell.inventory = base_.inventory;
         }
         for (const auto& x : s.measures) apply_measure(shell, x);
-        bool linear = same_water(shell.sources, base_.sources) && shell.temperature_c == base_.temperature_c;
+        bool linear = Sweep::same_water(shell.sources, base_.sources) && shell.temperature_c == base_.temperature_c;
         std::vector<PerConstituent> loads(shell.sources.size());
         for (std::size_t j = 0; linear && j < loads.size(); ++j) {
             loads[j] = shell.sources[j].load_gs;

@@ -35,6 +35,18 @@ public:
 
     const reaches::SteadyResponse& response() const { return response_; }
 
+    /// True when a and b put the same water at the same places (reach, position, extent, flow): the flows of the
+    /// base case hold, so the linear response does. For the sources and for the water-quality model's inputs.
+    template <class Input>
+    static bool same_water(const std::vector<Input>& a, const std::vector<Input>& b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (a[i].reach != b[i].reach || a[i].position_m != b[i].position_m || a[i].end_m != b[i].end_m ||
+                a[i].flow_m3s != b[i].flow_m3s)
+                return false;
+        return true;
+    }
+
     /// True when every measure of s acts on sources and leaves the water where it is (cuts, wetlands, plant
     /// standards, outfall remediation): the scenarios a linear response evaluates exactly.
     static bool source_level_only(const Scenario& s);

@@ -44,15 +44,6 @@ bool same_network(const CaseModel& a, const CaseModel& b) {
     return true;
 }
 
-bool same_water(const std::vector<wq::Input>& a, const std::vector<wq::Input>& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (a[i].reach != b[i].reach || a[i].position_m != b[i].position_m || a[i].end_m != b[i].end_m ||
-            a[i].flow_m3s != b[i].flow_m3s)
-            return false;
-    return true;
-}
-
 }  // namespace
 
 WqSweep::WqSweep(const CaseModel& base, const WaterQualityOptions& opt, Options o) : base_(base), opt_(opt), o_(o) {
@@ -162,7 +153,7 @@ std::size_t WqSweep::count_places(const CaseModel& m) {
 WqSweep::Outcome WqSweep::evaluate_case(const CaseModel& m) const {
     if (!same_network(m, base_)) return full(m);
     const auto in = water_quality_inputs(m.sources, opt_.composition, k1_);
-    if (!same_water(in, inputs0_)) return full(m);
+    if (!Sweep::same_water(in, inputs0_)) return full(m);
     bool fallback = true;
     Outcome out = from_inputs(m, in, fallback);
     return fallback ? full(m) : out;
@@ -183,7 +174,7 @@ WqSweep::Outcome WqSweep::evaluate(const Scenario& s) const {
     const auto in = water_quality_inputs(shell.sources, opt_.composition, k1_);
     bool fallback = true;
     Outcome out;
-    if (shell.temperature_c == base_.temperature_c && same_water(in, inputs0_)) out = from_inputs(base_, in, fallback);
+    if (shell.temperature_c == base_.temperature_c && Sweep::same_water(in, inputs0_)) out = from_inputs(base_, in, fallback);
     return fallback ? full(apply_scenario(base_, s)) : out;
 }
 

@@ -179,13 +179,17 @@ std::vector<DynamicWaterQualityRow> dynamic_water_quality_rows(const scenarios::
         const std::size_t ni = w.items.size();
         for (std::size_t s = 0; s < sr.model.sections.size(); ++s) {
             const auto& sec = sr.model.sections[s];
-            for (std::size_t i = 0; i < ni; ++i) {
+            auto row = [&] {  // the scenario and section of every row
                 DynamicWaterQualityRow r;
                 r.scenario = sr.id;
                 r.scenario_index = k;
                 r.section_index = s;
                 r.section_id = sec.id;
                 r.target_class = sec.target_class;
+                return r;
+            };
+            for (std::size_t i = 0; i < ni; ++i) {
+                DynamicWaterQualityRow r = row();
                 r.item = w.items[i];
                 r.annual_mean_mgL = w.annual_mean_mgL[s * ni + i];
                 r.annual_class = w.annual[s].items[i].cls;
@@ -194,12 +198,7 @@ std::vector<DynamicWaterQualityRow> dynamic_water_quality_rows(const scenarios::
                 r.steady_class = w.steady[s].items[i].cls;
                 rows.push_back(std::move(r));
             }
-            DynamicWaterQualityRow all;
-            all.scenario = sr.id;
-            all.scenario_index = k;
-            all.section_index = s;
-            all.section_id = sec.id;
-            all.target_class = sec.target_class;
+            DynamicWaterQualityRow all = row();
             all.item = "all";
             all.annual_class = w.annual[s].overall;
             all.share_days = w.share_days[s];
