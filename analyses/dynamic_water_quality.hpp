@@ -41,7 +41,7 @@ struct DynamicWaterQualityScenario {
 
 struct DynamicWaterQuality {
     int cells_per_reach = 4;
-    bool oxygen_effects = true;  ///< rates depend on DO (Boost.Odeint); else the cells are linear and solved exactly
+    bool oxygen_effects = true;  ///< rates depend on DO (frozen-gate sub-pieces); else the cells are linear and solved exactly
     std::vector<DynamicWaterQualityScenario> scenarios;  ///< aligned with Simulation::scenarios
 };
 

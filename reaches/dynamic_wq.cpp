@@ -187,6 +187,8 @@ void DynamicRun::statics() {
     steady_proc_.assign(n_reach_, PerProcess{});
     steady_dam_.assign(n_reach_, 0.0);
     settled_.assign(n_reach_, 0);
+    may_settle_.assign(n_reach_, 0);
+    o_guess_.assign(n_reach_ * n_, 0.0);
     r_input_.assign(n_reach_, State{});
     r_outlet_.assign(n_reach_, State{});
     r_proc_.assign(n_reach_, PerProcess{});
@@ -249,7 +251,7 @@ void DynamicRun::temperatures() {
         }
     for (const ProcessTerm& x : unit)
         for (int i = 0; i < S; ++i) lower = lower && (x.from < 0 || x.yield[i] == 0.0 || x.from <= i);
-    if (!lower) linear_ = false;
+    if (!lower) linear_ = frozen_ = false;
     for (int i = 0; i < S; ++i)
         for (int k = 0; k < S; ++k) pattern_at_[i][k] = -1;
     for (std::size_t e = 0; e < pattern_.size(); ++e) pattern_at_[pattern_[e][0]][pattern_[e][1]] = static_cast<int>(e);

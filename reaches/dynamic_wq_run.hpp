@@ -54,7 +54,15 @@ struct Cell {
     State ext_gs{};  ///< headwater, lateral inflow and inputs entering it (g/s)
 };
 
-bool wet(const Cell& c) { return c.flow_m3s > 0.0 && c.volume_m3 > 0.0; }
+inline bool wet(const Cell& c) { return c.flow_m3s > 0.0 && c.volume_m3 > 0.0; }
+
+// The oxygen gates of a table (KineticsAt::table, gates unapplied) evaluated at DO o, as process_table applies them.
+// The oxygen gates of a cell at DO o: f(o) on CBOD oxidation and nitrification, 1 - f(o) on denitrification (1 without
+// an effect), as process_table applies them, and d f / d o of the first two (0 below o = 0, where f is held at f(0)).
+struct Gates {
+    double g[3] = {1.0, 1.0, 1.0};  ///< CbodOxidation, Nitrification, Denitrification
+    double slope[2] = {0.0, 0.0};
+};
 
 // One reach over one piece: what left it (g, below its weir), each process's integral (g) and the weir's DO gain (g).
 struct PieceBudget {
@@ -71,6 +79,7 @@ public:
         : net_(net), data_(data), inputs_(inputs), f_(forcing), opt_(opt), p_(opt.steady.params), n_reach_(net.size()),
           n_(std::max(1, opt.cells_per_reach)), initial_(initial) {
         linear_ = !depends_on_oxygen(p_) && !opt.odeint;
+        frozen_ = depends_on_oxygen(p_) && !opt.odeint;
         any_transfer_ = !net.topo.transfers().empty();
         check_forcing();
         temperatures();
@@ -238,7 +247,9 @@ private:
         }
     }
 
+    // z' = M z + c of reach r's cells (tables: KineticsAt::table of each, gates not applied).
     void linear_system(std::int32_t r, const State& in, LinearReach& L, std::vector<ProcessTable>& tables) const;
+    Gates gates_at(double o) const;
 
     // The linear piece of reach r over h days, exactly: relaxed or uniformization (see the header).
     PieceBudget linear_piece(std::int32_t r, const State& in, double h, bool& relaxed) {
@@ -260,6 +271,15 @@ private:
     // Reach r over h days with Boost.Odeint: the cells, the integrals of their concentrations and of every process.
     PieceBudget odeint_piece(std::int32_t r, const State& in, double h);
 
+    // Reach r over h days where rates depend on DO: exact linear sub-pieces with the oxygen gates frozen at each
+    // cell's mean DO over the sub-piece (fixed point), extrapolated and split as the header says
+    // (dynamic_wq_oxygen.cpp).
+    struct Frozen;
+    PieceBudget oxygen_piece(std::int32_t r, const State& in, double h);
+    bool frozen_solve(std::int32_t r, const State& in, const double* z0, double tau, Frozen& f);
+    void frozen_span(std::int32_t r, const State& in, const double* z0, double tau, int depth, Frozen* whole,
+                     double* z_out, PieceBudget& b);
+
     // Transient gone after an integrated piece: within 100x the odeint tolerance of the steady state, set to it.
     void settle_if_close(std::int32_t r, const State& in) {
         const std::vector<State> ss = steady_cells(r, in);
@@ -272,10 +292,14 @@ private:
     // One reach over a piece of h days (the first piece of interval d rebuilds its cells); returns its mean outflow
     // load (g/s) and books its budget.
     State route(std::int32_t r, double h, std::size_t d, bool first_piece) {
-        if (first_piece && f_.steps > 0 && d > 0 && rebuild(r, d)) settled_[r] = 0;
+        if (first_piece && f_.steps > 0 && d > 0 && rebuild(r, d)) settled_[r] = may_settle_[r] = 0;
         const State in = inflow_[r];
         for (int j = 0; j < n_; ++j)
             for (int i = 0; i < S; ++i) r_input_[r][i] += cell(r, j).ext_gs[i] * kSecondsPerDay * h;
+        // after an integrated piece, once the forcing is seen to stay the same: settled if within 100x the tolerance
+        // of the steady state (checked only then: under forcing that changes every day it would not be used)
+        if (may_settle_[r] && in == prev_inflow_[r]) settle_if_close(r, in);
+        may_settle_[r] = 0;
         if (settled_[r] && in == prev_inflow_[r]) {  // at the steady state of this forcing: stays
             for (int q = 0; q < kNumProcesses; ++q) r_proc_[r][q] += steady_proc_[r][q] * h;
             r_dam_[r] += steady_dam_[r] * h;
@@ -287,7 +311,7 @@ private:
         State out{};
         if (!all_wet(r)) return out;  // no water: nothing enters (rebuild rejects loads), nothing moves
         bool relaxed = false;
-        const PieceBudget b = linear_ ? linear_piece(r, in, h, relaxed) : odeint_piece(r, in, h);
+        const PieceBudget b = linear_ ? linear_piece(r, in, h, relaxed) : frozen_ ? oxygen_piece(r, in, h) : odeint_piece(r, in, h);
         for (int q = 0; q < kNumProcesses; ++q) r_proc_[r][q] += b.processed_g[q];
         r_dam_[r] += b.dam_g;
         for (int i = 0; i < S; ++i) out[i] = b.out_g[i] / (kSecondsPerDay * h);
@@ -296,7 +320,7 @@ private:
             for (int j = 0; j < n_; ++j) std::copy(conc(r, j), conc(r, j) + S, ss[j].begin());
             settle_at(r, ss);
         } else if (!linear_) {
-            settle_if_close(r, in);
+            may_settle_[r] = 1;
         }
         return out;
     }
@@ -338,6 +362,7 @@ private:
             }
         }
         res_.storage_start_g = storage();
+        for (std::size_t c = 0; c < n_reach_ * n_; ++c) o_guess_[c] = x_[c * S + DO];
     }
 
     State storage() const {
@@ -363,6 +388,8 @@ private:
         res_.relaxed_intervals = relaxed_;
         res_.exact_intervals = exact_;
         res_.stiff_do_intervals = stiff_do_;
+        res_.frozen_solves = frozen_solves_;
+        res_.frozen_subpieces = frozen_subpieces_;
     }
 
     void record(double t) {
@@ -433,7 +460,7 @@ private:
     const std::size_t n_reach_;
     const int n_;
     const State initial_;
-    bool linear_ = true, any_transfer_ = false, do_last_ = false;
+    bool linear_ = true, frozen_ = false, any_transfer_ = false, do_last_ = false;
     double every_ = 1.0;
     std::size_t outputs_ = 0;
     std::vector<Options> opts_;
@@ -455,11 +482,13 @@ private:
     std::vector<State> inflow_, prev_inflow_, steady_out_;
     std::vector<PerProcess> steady_proc_;
     std::vector<double> steady_dam_;
-    std::vector<char> settled_;
+    std::vector<char> settled_, may_settle_;
+    std::vector<double> o_guess_;  ///< per cell: the DO its gates were last frozen at
     std::vector<State> r_input_, r_outlet_;
     std::vector<PerProcess> r_proc_;
     std::vector<double> r_dam_;
     std::atomic<std::size_t> steps_{0}, integrated_{0}, relaxed_{0}, exact_{0}, stiff_do_{0};
+    std::atomic<std::size_t> frozen_solves_{0}, frozen_subpieces_{0};
 };
 
 

@@ -29,7 +29,8 @@ TEST_CASE("dynamic water quality of a case: budgets close, daily classes and sha
     REQUIRE(w.result.obs_mgL.size() == static_cast<std::size_t>(days) + 1);
 
     // N and P: inflow + stored at the start = stored at the end + outflow + settled + denitrified; the case's
-    // kinetics have oxygen effects (odeint at 1e-9 per step, integrals as extra states): 1e-6 of the inflow
+    // kinetics have oxygen effects (frozen-gate sub-pieces, each closing its budget; a reach settling onto its
+    // steady state within 100 x 1e-9 moves it unbooked): 1e-6 of the inflow
     auto imbalance = [&](std::initializer_list<int> species, double lost) {
         double in_g = 0.0, rest = lost;
         for (const int i : species) {
