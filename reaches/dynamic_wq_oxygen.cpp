@@ -189,12 +189,22 @@ void DynamicRun::frozen_span(std::int32_t r, const State& in, const double* z0, 
         t0->mean.assign(z0, z0 + m);
         frozen_solve(r, in, z0, tau, *t0);
     }
+    // first guesses for the halves: the quadratic in time through T0's start, end and mean, averaged over each half
+    // (q(s) = z0 + B s + C s^2, s = t/tau: C = 3 D - 6 E, B = 6 E - 2 D with D = end - start, E = mean - start)
     Frozen* h = w.h;
-    h[0].o = t0->o;
-    h[0].mean = t0->mean;
+    h[0].mean.resize(m);
+    h[1].mean.resize(m);
+    for (std::size_t k = 0; k < m; ++k) {
+        const double d = t0->z[k] - z0[k], e = t0->yint[k] / tau - z0[k];
+        const double c = 3.0 * d - 6.0 * e, bq = 6.0 * e - 2.0 * d;
+        h[0].mean[k] = z0[k] + bq / 4.0 + c / 12.0;
+        h[1].mean[k] = z0[k] + 3.0 * bq / 4.0 + 7.0 * c / 12.0;
+    }
+    for (int k = 0; k < 2; ++k) {
+        h[k].o.resize(n_);
+        for (int j = 0; j < n_; ++j) h[k].o[j] = h[k].mean[j * S + DO];
+    }
     frozen_solve(r, in, z0, 0.5 * tau, h[0]);
-    h[1].o = h[0].o;
-    h[1].mean = h[0].mean;
     frozen_solve(r, in, h[0].z.data(), 0.5 * tau, h[1]);
     std::copy(h[1].o.begin(), h[1].o.end(), guess);  // the next span's first guess
     bool ok = t0->converged && h[0].converged && h[1].converged;
