@@ -41,8 +41,11 @@ void psi_values(double z, int n, double* psi) {
 AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
     if (h <= 0.0) return {y0, {}};
     const Assembled s = assemble(form);
-    // stiff: |a_ii| h > kStiff, decaying, and drawn on by no other species (its value need not be a polynomial)
-    constexpr double kStiff = 4.0;
+    // stiff: |a_ii| h > kStiff, decaying, and drawn on by no other species (its value need not be a polynomial).
+    // kStiff = 1: such a species (DO, reaerating) then never makes the moderate ones take substeps (they take
+    // ceil(max |a_jj| h) of them), and its integral (y(h) - y(0) - int forcing) / a_ii loses at most a factor
+    // 1 / |a_ii tau| <= 1 of the rounding of its terms.
+    constexpr double kStiff = 1.0;
     constexpr int kMaxSubsteps = 16, kMaxTerms = 60;
     std::array<bool, kNumSpecies> drawn{}, stiff{};
     for (int i = 0; i < kNumSpecies; ++i)
