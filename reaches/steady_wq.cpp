@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include <tbb/parallel_invoke.h>
@@ -406,27 +407,28 @@ Result solve_steady_wq(const Network& net, const ReachData& data, const std::vec
     constexpr std::size_t kParallelFrom = 4096;  // reaches; below this one thread is faster than splitting the work
     const bool parallel = n >= kParallelFrom && options.parallel && tbb::this_task_arena::max_concurrency() >= 2;
     Result res;
-    // ~350 bytes per reach of results: their pages are first touched (zeroed) on both cores at once
+    res.obs_conc_mgL.assign(observations.size(), State{});
+    res.obs_flow_m3s.assign(observations.size(), 0.0);
+    // The set-up runs on both cores at once: the ~350 bytes per reach of results first touched (zeroed) in two
+    // halves, the inputs and sections bucketed by reach (the solver), the partition of the network.
     auto fill = [&](auto&... v) { (v.assign(n, {}), ...); };
     auto half1 = [&] { fill(res.conc_out_mgL, res.load_in_gs, res.flow_in_m3s, res.flow_out_m3s); };
     auto half2 = [&] { fill(res.load_out_gs, res.processed_gs, res.dam_do_gain_gs, res.ka20_per_d); };
-    if (parallel) {
-        tbb::parallel_invoke(half1, half2);
-    } else {
-        half1();
-        half2();
-    }
-    res.obs_conc_mgL.assign(observations.size(), State{});
-    res.obs_flow_m3s.assign(observations.size(), 0.0);
-    Solver s(net, data, inputs, observations, options, res);
+    std::optional<Solver> s;
+    auto make_solver = [&] { s.emplace(net, data, inputs, observations, options, res); };
     Totals total;
     if (!parallel) {
-        s.route_all(net.topo.order(), total);
+        half1();
+        half2();
+        make_solver();
+        s->route_all(net.topo.order(), total);
     } else {
         // independent parts on all cores, then the trunk (as the steady solver; pass_on.hpp)
-        const detail::Partition part = detail::partition(net.topo, std::max<std::size_t>(1024, n / 256));
-        detail::route_tasks(part, total, [&](const auto& task, Totals& t) { s.route_all(task, t); });
-        s.route_all(part.trunk, total);
+        detail::Partition part;
+        tbb::parallel_invoke(half1, half2, make_solver,
+                             [&] { part = detail::partition(net.topo, std::max<std::size_t>(1024, n / 256)); });
+        detail::route_tasks(part, total, [&](const auto& task, Totals& t) { s->route_all(task, t); });
+        s->route_all(part.trunk, total);
     }
     res.total_input_gs = total.input;
     res.outlet_load_gs = total.outlet;
