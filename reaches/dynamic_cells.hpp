@@ -118,8 +118,8 @@ struct CellJacobian {
 
 // The three constituents of a cell side by side with a fourth slot (GCC/Clang vector extension): one AVX register
 // where the code is compiled for AVX2 (the per-interval loop of reaches/dynamic.cpp and the series are, chosen at run
-// time), two SSE2 or NEON registers otherwise. Unaligned loads allowed. No fused multiply-add anywhere, so either
-// build gives the same bits as the scalar arithmetic lane by lane.
+// time), two SSE2 or NEON registers otherwise. Unaligned loads allowed. No fused multiply-add outside the series
+// (series_part in dynamic_cells.cpp), so either build gives the same bits as the scalar arithmetic lane by lane there.
 #pragma GCC diagnostic ignored "-Wpsabi"  // the helpers below are always inlined: no call passes a Quad
 typedef double Quad __attribute__((vector_size(32), aligned(8)));
 typedef long long QuadBits __attribute__((vector_size(32), aligned(8)));
@@ -219,7 +219,7 @@ inline void PowerVelocity::lanes(int n, const double* q, double* u) const {
 inline double residual_share(int n, double a, double exp_minus_a) {
     double term = exp_minus_a, sum = term;
     for (int j = 1; j < n; ++j) {
-        term *= a / j;
+        term *= a * (1.0 / j);  // a / j as relaxed_lanes forms it (a scalar reciprocal, then one product per lane)
         sum += term;
     }
     return sum;
@@ -232,8 +232,9 @@ inline double residual_share(int n, double a, double exp_minus_a) {
     Quad term = load_quad(e), sum = term;
     const Quad tv = splat(tol);
     for (int j = 1; j < n; ++j) {
-        if (sum[0] > tol && sum[1] > tol && sum[2] > tol) break;
-        term *= av / static_cast<double>(j);
+        const QuadBits above = sum > tv;
+        if (above[0] & above[1] & above[2]) break;
+        term *= av * splat(1.0 / j);
         sum += term;
     }
     for (int c = 0; c < 3; ++c) relaxed[c] = sum[c] <= tv[c];
@@ -304,11 +305,11 @@ constexpr double kMaxSeriesRate = 600.0;
 /// masses (a bound known before the terms are added, so the truncation error of M(h) is at most tol times the
 /// masses per constituent); cells of nearly equal rates make P nearly nilpotent (P^n = 0 when all rates are equal),
 /// so it usually stops after little more than n terms. Intervals with L h > kMaxSeriesRate are split into equal
-/// parts. The series runs on the three constituents of a cell at once (AVX2 where the processor has it, the same
-/// bits either way).
+/// parts. The series runs on the three constituents of a cell at once (AVX2 and fused multiply-adds where the
+/// processor has them).
 /// mss: steady masses, mh: on entry M0, on return M(h), both in lanes ([i * kLanes + c]); a lane whose M0 equals its
 /// M_ss ends at M_ss (that is how a caller leaves a constituent out). exp_kh[c] = e^{-k_c h}.
-/// True when the processor has AVX2 (then the per-interval loop and the series run on 256-bit registers).
+/// True when the processor has AVX2 and FMA (then the per-interval loop and the series run on 256-bit registers).
 bool has_avx2();
 
 void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
