@@ -126,21 +126,26 @@ void exact_transient(int n, const double* r, const double* k, const double* exp_
         diag[i] = std::max(0.0, 1.0 - r[i] * inv_l);  // P stays non-negative
         sub[i] = i > 0 ? r[i - 1] * inv_l : 0.0;
     }
-    double weight[W], decay[W];  // 1 / (masses of the constituent), for the stopping test
+    // 1 / (masses of the constituent), for the stopping test: the sums over the cells in lanes (the same additions in
+    // the same order as constituent by constituent)
+    const QuadBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+    Quad scale = splat(0.0);
+    for (int i = 0; i < n; ++i)
+        scale += reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(load_quad(mss + i * W)) & mask) +
+                 reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(load_quad(mh + i * W)) & mask);
+    double weight[W];
+    Quad decay;
     for (int c = 0; c < W; ++c) {
-        double scale = 0.0;
-        for (int i = 0; i < n; ++i) scale += std::abs(mss[i * W + c]) + std::abs(mh[i * W + c]);
-        weight[c] = scale > 0.0 ? 1.0 / scale : 0.0;
+        weight[c] = scale[c] > 0.0 ? 1.0 / scale[c] : 0.0;
         decay[c] = parts == 1 ? exp_kh[c] : std::exp(-k[c] * hp);
     }
     for (int p = 0; p < parts; ++p) {
-        for (int v = 0; v < m; ++v) {
-            pa[v] = mh[v] - mss[v];
-            endv[v] = 0.0;
+        for (int i = 0; i < n; ++i) {
+            store_quad(pa + i * W, load_quad(mh + i * W) - load_quad(mss + i * W));
+            store_quad(endv + i * W, splat(0.0));
         }
         run_series_part(n, diag, sub, weight, a, tol, pa, pb, endv);
-        for (int i = 0; i < n; ++i)
-            for (int c = 0; c < W; ++c) mh[i * W + c] = mss[i * W + c] + decay[c] * endv[i * W + c];
+        for (int i = 0; i < n; ++i) store_quad(mh + i * W, load_quad(mss + i * W) + decay * load_quad(endv + i * W));
     }
 }
 

@@ -244,22 +244,26 @@ inline double residual_share(int n, double a, double exp_minus_a) {
 /// cells in series:
 ///     M_i = (r_{i-1} M_{i-1} + W_i) / (r_i + k).
 /// k, w (inputs per cell, g/d), inv and mss in lanes ([i * kLanes + c]); inv receives 1 / (r_i + k_c), which
-/// end_interval uses again. The divisions are independent of each other; the chain carries a multiply and an add.
+/// end_interval uses again. The divisions are independent of each other; the chain from cell to cell carries the
+/// mass flow into the next cell, T_i = r_i M_i = g_i (T_{i-1} + W_i) with g_i = r_i / (r_i + k) = r_i inv_i formed
+/// beside it, as g_i T_{i-1} + g_i W_i (one multiply and an add on the chain, one fused multiply-add where the
+/// processor has it).
 [[gnu::always_inline]] inline void steady_cells(int n, const double* r, const double* k, const double* w, double* inv, double* mss) {
     const Quad kv = load_quad(k), one = splat(1.0);
     for (int i = 0; i < n; ++i) store_quad(inv + i * kLanes, one / (splat(r[i]) + kv));
     Quad above = splat(0.0);
     for (int i = 0; i < n; ++i) {
-        const Quad m = (above + load_quad(w + i * kLanes)) * load_quad(inv + i * kLanes);
-        store_quad(mss + i * kLanes, m);
-        above = splat(r[i]) * m;
+        const Quad iv = load_quad(inv + i * kLanes), wi = load_quad(w + i * kLanes), g = splat(r[i]) * iv;
+        store_quad(mss + i * kLanes, (above + wi) * iv);
+        above = g * above + g * wi;
     }
 }
 
 /// Ends an interval once the masses at its end, M(h), are known: x holds M0 (and the two pools, set to 0 at the
 /// interval's start) on entry, lanes as in steady_cells. Since A M + W = dM/dt,
 ///     int_0^h M dt = M_ss h + y,   A y = M(h) - M0,
-/// with y by forward substitution: r_{i-1} y_{i-1} - (r_i + k) y_i = M_i(h) - M0_i. Then out = r_{n-1} int M_{n-1},
+/// with y by forward substitution: r_{i-1} y_{i-1} - (r_i + k) y_i = M_i(h) - M0_i (the chain carrying
+/// r_i y_i = g_i r_{i-1} y_{i-1} - g_i (M_i(h) - M0_i), g_i as in steady_cells). Then out = r_{n-1} int M_{n-1},
 /// decayed = k sum int M_i, and in - out - decayed = M(h) - M0 holds as an identity (the columns of A sum to -k, the
 /// last to -(r_{n-1} + k)), so mass is conserved to rounding however M(h) was approximated. Only the lanes with
 /// use[c] are written.
@@ -269,9 +273,10 @@ inline double residual_share(int n, double a, double exp_minus_a) {
     const Quad hv = splat(h);
     for (int i = 0; i < n; ++i) {
         const int v = i * kLanes;
-        const Quad y = (above_y - (load_quad(mh + v) - load_quad(x + v))) * load_quad(inv + v);
+        const Quad iv = load_quad(inv + v), g = splat(r[i]) * iv, dm = load_quad(mh + v) - load_quad(x + v);
+        const Quad y = (above_y - dm) * iv;
         integral = load_quad(mss + v) * hv + y;
-        above_y = splat(r[i]) * y;
+        above_y = g * above_y - g * dm;
         integral_all += integral;
     }
     if (use[0] && use[1] && use[2]) {

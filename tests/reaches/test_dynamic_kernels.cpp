@@ -64,17 +64,22 @@ TEST_CASE("steady cells and interval integrals in lanes equal the scalar recurre
         // order, no fused multiply-add in either build)
         for (int c = 0; c < 3; ++c) {
             double above = 0.0, above_y = 0.0, integral = 0.0, all = 0.0;
+            double worst_t = 0.0;  // the mass flows r_i M_i carried on the chain against r_i times the cell's mass
             for (int i = 0; i < n; ++i) {
-                const double iv = 1.0 / (r[i] + k[c]);
-                const double m = (above + w[i * kLanes + c]) * iv;
+                const double iv = 1.0 / (r[i] + k[c]), g = r[i] * iv, wi = w[i * kLanes + c];
+                const double m = (above + wi) * iv;
                 CHECK(inv[i * kLanes + c] == iv);
                 CHECK(mss[i * kLanes + c] == m);
-                above = r[i] * m;
-                const double y = (above_y - (mh[i * kLanes + c] - x0[i * kLanes + c])) * iv;
+                above = g * above + g * wi;
+                worst_t = std::max(worst_t, std::abs(above - r[i] * m) / (r[i] * m));
+                const double dm = mh[i * kLanes + c] - x0[i * kLanes + c];
+                const double y = (above_y - dm) * iv;
                 integral = m * h + y;
-                above_y = r[i] * y;
+                above_y = g * above_y - g * dm;
                 all += integral;
             }
+            // g (T + W) formed as g T + g W: two roundings more than r_i M_i, which compound along at most 15 cells
+            CHECK(worst_t < 1e-14);
             for (int i = 0; i < n; ++i) CHECK(x[i * kLanes + c] == (use[c] ? mh[i * kLanes + c] : x0[i * kLanes + c]));
             CHECK(x[n * kLanes + c] == (use[c] ? r[n - 1] * integral : 0.0));
             CHECK(x[(n + 1) * kLanes + c] == (use[c] ? k[c] * all : 0.0));
