@@ -544,70 +544,6 @@ void run_reaches(Shared& sh, const std::vector<std::int32_t>& starts) {
     if (sh.done != N) throw ModelError("dynamic run left reaches unsolved (the network has a cycle)");
 }
 
-// The reach-end series from the reach-major staging array into DynamicResult's interval-major arrays, in tiles of 64
-// reaches by 64 intervals (each tile's reads and writes stay in cache; written one reach at a time straight into the
-// interval-major arrays, every store of a year touched a different cache line). The staging array is freed after.
-void ends_to_result(Shared& sh) {
-    if (!sh.opt.record_reach_ends) return;
-    DynamicResult& res = sh.res;
-    const std::size_t N = sh.net.size(), S = sh.f.steps, per = S * (1 + kNumConstituents);
-    res.reach_conc_mgL.resize(S * N * kNumConstituents);
-    res.reach_flow_m3s.resize(S * N);
-    constexpr std::size_t kTile = 64;
-    const float* from = sh.ends_by_reach.data();
-    auto tiles = [&](const tbb::blocked_range<std::size_t>& br) {
-        for (std::size_t r0 = br.begin() * kTile; r0 < std::min(N, br.end() * kTile); r0 += kTile)
-            for (std::size_t s0 = 0; s0 < S; s0 += kTile) {
-                const std::size_t r1 = std::min(N, r0 + kTile), s1 = std::min(S, s0 + kTile);
-                for (std::size_t s = s0; s < s1; ++s)
-                    for (std::size_t r = r0; r < r1; ++r) {
-                        const float* y = from + r * per;
-                        res.reach_flow_m3s[s * N + r] = y[s];
-                        float* to = &res.reach_conc_mgL[(s * N + r) * kNumConstituents];
-                        for (int c = 0; c < kNumConstituents; ++c) to[c] = y[(1 + c) * S + s];
-                    }
-            }
-    };
-    const tbb::blocked_range<std::size_t> all(0, (N + kTile - 1) / kTile);
-    if (sh.opt.threads == 1) {
-        tiles(all);
-    } else if (sh.opt.threads > 1) {
-        tbb::task_arena arena(sh.opt.threads);
-        arena.execute([&] { tbb::parallel_for(all, tiles); });
-    } else {
-        tbb::parallel_for(all, tiles);
-    }
-    std::vector<float>().swap(sh.ends_by_reach);
-}
-
-// Network totals and the mass-balance audits.
-void audit(Shared& sh) {
-    DynamicResult& res = sh.res;
-    const std::size_t N = sh.net.size();
-    double worst = 0.0;
-    for (std::size_t r = 0; r < N; ++r) {
-        const ReachBudget& b = res.budget[r];
-        for (int c = 0; c < kNumConstituents; ++c) {
-            res.input_g[c] += sh.external_in_g[r][c];
-            res.outlet_g[c] += sh.outlet_g[r][c];
-            res.decayed_g[c] += b.decayed_g[c];
-            res.storage_start_g[c] += b.storage_start_g[c];
-            res.storage_end_g[c] += b.storage_end_g[c];
-            const double scale = std::max({std::abs(b.in_g[c]), std::abs(b.out_g[c]), std::abs(b.decayed_g[c]),
-                                           std::abs(b.storage_start_g[c]), std::abs(b.storage_end_g[c]), 1e-300});
-            const double imb = b.in_g[c] - b.out_g[c] - b.decayed_g[c] - (b.storage_end_g[c] - b.storage_start_g[c]);
-            worst = std::max(worst, std::abs(imb) / scale);
-        }
-    }
-    res.max_reach_imbalance = worst;
-    for (int c = 0; c < kNumConstituents; ++c) {
-        const double scale = std::max({std::abs(res.input_g[c]), std::abs(res.outlet_g[c]), std::abs(res.decayed_g[c]),
-                                       std::abs(res.storage_start_g[c]), std::abs(res.storage_end_g[c]), 1e-300});
-        const double imb = res.input_g[c] - res.outlet_g[c] - res.decayed_g[c] - (res.storage_end_g[c] - res.storage_start_g[c]);
-        res.network_imbalance = std::max(res.network_imbalance, std::abs(imb) / scale);
-    }
-}
-
 }  // namespace
 
 DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& inputs,
@@ -633,8 +569,11 @@ DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& i
     if (opt.record_reach_ends) sh.ends_by_reach.resize(N * S * (1 + kNumConstituents));
     link_reaches(sh);
     run_reaches(sh, start_order(sh));
-    ends_to_result(sh);
-    audit(sh);
+    if (opt.record_reach_ends) {
+        cells::reach_ends_interval_major(sh.ends_by_reach.data(), N, S, opt.threads, res.reach_flow_m3s, res.reach_conc_mgL);
+        std::vector<float>().swap(sh.ends_by_reach);
+    }
+    cells::audit_budgets(res, sh.external_in_g, sh.outlet_g);
     res.steps_taken = sh.steps_taken;
     res.steps_rejected = sh.steps_rejected;
     res.intervals_relaxed = sh.relaxed;

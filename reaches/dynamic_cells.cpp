@@ -1,6 +1,10 @@
 // The cells of each reach (layout_cells) and the exact solution of stiff intervals (see reaches/dynamic_cells.hpp).
 #include "reaches/dynamic_cells.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include "common/error.hpp"
 #include "reaches/steady.hpp"
 
@@ -146,6 +150,65 @@ void exact_transient(int n, const double* r, const double* k, const double* exp_
         }
         run_series_part(n, diag, sub, weight, a, tol, pa, pb, endv);
         for (int i = 0; i < n; ++i) store_quad(mh + i * W, load_quad(mss + i * W) + decay * load_quad(endv + i * W));
+    }
+}
+
+// The reach-end series interval-major (see reaches/dynamic_cells.hpp). Each tile's reads and writes stay in cache;
+// written one reach at a time straight into the interval-major arrays, every store of a year touched a different
+// cache line.
+void reach_ends_interval_major(const float* by_reach, std::size_t N, std::size_t S, int threads, std::vector<float>& flow,
+                               std::vector<float>& conc) {
+    const std::size_t per = S * (1 + kNumConstituents);
+    conc.resize(S * N * kNumConstituents);
+    flow.resize(S * N);
+    constexpr std::size_t kTile = 64;
+    auto tiles = [&](const tbb::blocked_range<std::size_t>& br) {
+        for (std::size_t r0 = br.begin() * kTile; r0 < std::min(N, br.end() * kTile); r0 += kTile)
+            for (std::size_t s0 = 0; s0 < S; s0 += kTile) {
+                const std::size_t r1 = std::min(N, r0 + kTile), s1 = std::min(S, s0 + kTile);
+                for (std::size_t s = s0; s < s1; ++s)
+                    for (std::size_t r = r0; r < r1; ++r) {
+                        const float* y = by_reach + r * per;
+                        flow[s * N + r] = y[s];
+                        float* to = &conc[(s * N + r) * kNumConstituents];
+                        for (int c = 0; c < kNumConstituents; ++c) to[c] = y[(1 + c) * S + s];
+                    }
+            }
+    };
+    const tbb::blocked_range<std::size_t> all(0, (N + kTile - 1) / kTile);
+    if (threads == 1) {
+        tiles(all);
+    } else if (threads > 1) {
+        tbb::task_arena arena(threads);
+        arena.execute([&] { tbb::parallel_for(all, tiles); });
+    } else {
+        tbb::parallel_for(all, tiles);
+    }
+}
+
+void audit_budgets(DynamicResult& res, const std::vector<PerConstituent>& external_in_g, const std::vector<PerConstituent>& outlet_g) {
+    const std::size_t N = res.budget.size();
+    double worst = 0.0;
+    for (std::size_t r = 0; r < N; ++r) {
+        const ReachBudget& b = res.budget[r];
+        for (int c = 0; c < kNumConstituents; ++c) {
+            res.input_g[c] += external_in_g[r][c];
+            res.outlet_g[c] += outlet_g[r][c];
+            res.decayed_g[c] += b.decayed_g[c];
+            res.storage_start_g[c] += b.storage_start_g[c];
+            res.storage_end_g[c] += b.storage_end_g[c];
+            const double scale = std::max({std::abs(b.in_g[c]), std::abs(b.out_g[c]), std::abs(b.decayed_g[c]),
+                                           std::abs(b.storage_start_g[c]), std::abs(b.storage_end_g[c]), 1e-300});
+            const double imb = b.in_g[c] - b.out_g[c] - b.decayed_g[c] - (b.storage_end_g[c] - b.storage_start_g[c]);
+            worst = std::max(worst, std::abs(imb) / scale);
+        }
+    }
+    res.max_reach_imbalance = worst;
+    for (int c = 0; c < kNumConstituents; ++c) {
+        const double scale = std::max({std::abs(res.input_g[c]), std::abs(res.outlet_g[c]), std::abs(res.decayed_g[c]),
+                                       std::abs(res.storage_start_g[c]), std::abs(res.storage_end_g[c]), 1e-300});
+        const double imb = res.input_g[c] - res.outlet_g[c] - res.decayed_g[c] - (res.storage_end_g[c] - res.storage_start_g[c]);
+        res.network_imbalance = std::max(res.network_imbalance, std::abs(imb) / scale);
     }
 }
 

@@ -60,6 +60,14 @@ inline double base_headwater(const DynamicForcing& f, const Network& net, std::s
 inline double base_lateral(const DynamicForcing& f, const Network& net, std::size_t r) {
     return f.flow.base_lateral_m3s.empty() ? net.lateral_flow_m3s[r] : f.flow.base_lateral_m3s[r];
 }
+/// The reach-end series from a reach-major staging array (reach r's flow at [r * 4S + s], constituent c at
+/// [r * 4S + (1 + c) S + s]) into DynamicResult's interval-major arrays (flow[s * N + r], conc[(s * N + r) * 3 + c]),
+/// in tiles of 64 reaches by 64 intervals, on `threads` threads (0: all).
+void reach_ends_interval_major(const float* by_reach, std::size_t N, std::size_t S, int threads, std::vector<float>& flow,
+                               std::vector<float>& conc);
+/// Network totals and the mass-balance audits of a run from its reach budgets and each reach's external input and
+/// mass to outlets.
+void audit_budgets(DynamicResult& res, const std::vector<PerConstituent>& external_in_g, const std::vector<PerConstituent>& outlet_g);
 /// Forcing series must match the intervals, the reaches and the inputs (ModelError otherwise).
 void check_forcing(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing);
 /// Design flows for the cell layout: the first interval's flows, routed as in the steady model.
