@@ -133,7 +133,7 @@ StoreState inspect(const fs::path& db) {
 // times (at 0.2, 0.5 and 0.8 of the log's growth): each kill is timed from the event that opens its phase, so it
 // lands in that phase however fast the machine is.
 TEST_CASE("a run killed at any moment leaves whole runs or none", "[store][interrupt]") {
-    const int n = 3000;
+    const int n = 1500;
     const fs::path c = big_case(n);
     const fs::path work = temp_dir("kill");
     const fs::path db = work / "runs.sqlite";
@@ -221,7 +221,9 @@ TEST_CASE("a run killed at any moment leaves whole runs or none", "[store][inter
 }
 
 TEST_CASE("two processes writing to one store at once both land", "[store][concurrent]") {
-    const fs::path c = big_case(4000);
+    // both started at once on the same case reach the store together: one waits for the other's transaction
+    const int n = 1000;
+    const fs::path c = big_case(n);
     const fs::path work = temp_dir("two");
     const fs::path db = work / "runs.sqlite";
     const pid_t a = spawn_cli({"--store", db.string(), "run", c.string(), "--out", (work / "a").string()});
@@ -231,6 +233,6 @@ TEST_CASE("two processes writing to one store at once both land", "[store][concu
     const StoreState st = inspect(db);
     CHECK(st.integrity == "ok");
     REQUIRE(st.runs.size() == 2);
-    CHECK(st.runs[0].first == 4000);
-    CHECK(st.runs[1].first == 4000);
+    CHECK(st.runs[0].first == n);
+    CHECK(st.runs[1].first == n);
 }
