@@ -60,6 +60,21 @@ Reference integrate(const Parameters& p, const Environment& env, const State& y0
     return r;
 }
 
+/// A random environment of the randomized tests, drawn in this order: temperature uniform on 5-30 degC (DO saturation
+/// there), depth log-uniform on [0.1, depth_max] m, ka20 log-uniform on [ka_lo, ka_hi] 1/d, SOD uniform on
+/// [0, sod_max] g/m2/d; u() draws uniform on [0, 1).
+template <class U>
+Environment random_environment(U&& u, double depth_max, double ka_lo, double ka_hi, double sod_max) {
+    const auto log_uniform = [&](double lo, double hi) { return lo * std::pow(hi / lo, u()); };
+    Environment env;
+    env.temperature_c = 5.0 + 25.0 * u();
+    env.depth_m = log_uniform(0.1, depth_max);
+    env.ka20_per_d = log_uniform(ka_lo, ka_hi);
+    env.os_mgL = do_saturation_mgL(env.temperature_c);
+    env.sod_g_m2_d = sod_max * u();
+    return env;
+}
+
 /// Every species and every process total of a solve against a reference (Reference, or a solve of the same kind):
 /// got / scale == want to `rel` relative or `abs` absolute; scale turns loads (g/s) into the reference's mg/L.
 template <class Got, class Want>
@@ -604,12 +619,7 @@ TEST_CASE("the Taylor series with oxygen effects equals the general solve over r
         if (trial % 2) p.nitrification_o2_k = p.cbod_o2_k;   // shared gate series where the forms agree too
         p.cbod_settling_m_d = u01(rng) < 0.5 ? 0.0 : log_uniform(0.01, 0.5);
         p.codmn_o2_ratio = u01(rng) < 0.5 ? 0.0 : u01(rng);
-        Environment env;
-        env.temperature_c = 5.0 + 25.0 * u01(rng);
-        env.depth_m = log_uniform(0.1, 5.0);
-        env.ka20_per_d = log_uniform(0.2, 60.0);
-        env.os_mgL = do_saturation_mgL(env.temperature_c);
-        env.sod_g_m2_d = 2.0 * u01(rng);
+        const Environment env = random_environment([&] { return u01(rng); }, 5.0, 0.2, 60.0, 2.0);
         PlugSegment seg;
         seg.flow_in_m3s = log_uniform(0.01, 20.0);
         seg.velocity_ms = log_uniform(0.05, 1.0);
@@ -718,12 +728,7 @@ TEST_CASE("the fast linear solve equals the general one over random rate sets, e
         p.ip_settling_m_d = u01(rng) < 0.5 ? 0.0 : log_uniform(0.01, 0.5);
         p.codmn_o2_ratio = u01(rng) < 0.5 ? 0.0 : u01(rng);
         p.cod_o2_ratio = u01(rng) < 0.5 ? 0.0 : u01(rng);
-        Environment env;
-        env.temperature_c = 5.0 + 25.0 * u01(rng);
-        env.depth_m = log_uniform(0.1, 8.0);
-        env.ka20_per_d = log_uniform(0.05, 200.0);
-        env.os_mgL = do_saturation_mgL(env.temperature_c);
-        env.sod_g_m2_d = 3.0 * u01(rng);
+        Environment env = random_environment([&] { return u01(rng); }, 8.0, 0.05, 200.0, 3.0);
         const int kind = trial % 6;
         if (kind >= 3) {  // equal rates at the run's temperature (theta 1 for the ones made equal)
             const double eps = kind == 5 ? 1e-9 : 0.0;
