@@ -2,8 +2,10 @@
 // verdicts), written and read through one shape: the group's schema made on first use, its statements naming the group
 // in their errors, rows written with the run's id and their place, rows read back in that order.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "common/constituent.hpp"
@@ -58,6 +60,44 @@ void require_run_transaction(RunStore& store, const std::string& what, const std
 Statement& bind_reals(Statement& s, int first, const PerConstituent& v);
 /// Columns first .. first + N - 1 as one value per state variable.
 PerConstituent read_reals(const Statement& s, int first);
+
+/// One stored column of a row type: its name and the member it holds (a text, a real, an integer, or a flag stored as
+/// 0/1). A table's list of these is the one place that pairs its columns with the row's members: the row is bound
+/// and read back in that order, and the SELECT names the columns from it.
+template <class Row>
+struct Column {
+    const char* name;
+    std::variant<std::string Row::*, double Row::*, int Row::*, bool Row::*> member;
+};
+template <class Row, std::size_t K>
+using Columns = std::array<Column<Row>, K>;
+
+/// "a, b, c": the names of `cols`, for a SELECT.
+template <class Row, std::size_t K>
+std::string column_names(const Columns<Row, K>& cols) {
+    std::string s;
+    for (const auto& c : cols) s += (s.empty() ? "" : ", ") + std::string(c.name);
+    return s;
+}
+
+/// Binds the members of x named by `cols` as parameters first, first + 1, ...
+template <class Row, std::size_t K>
+void bind_columns(Statement& s, int first, const Columns<Row, K>& cols, const Row& x) {
+    for (const auto& c : cols) std::visit([&](auto m) { s.bind(first++, x.*m); }, c.member);
+}
+
+/// Reads result columns first, first + 1, ... into the members of x named by `cols`.
+template <class Row, std::size_t K>
+void read_columns(const Statement& s, int first, const Columns<Row, K>& cols, Row& x) {
+    const auto read = [&](auto& v, int i) {
+        using V = std::remove_reference_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::string>) v = s.text(i);
+        else if constexpr (std::is_same_v<V, double>) v = s.real(i);
+        else if constexpr (std::is_same_v<V, bool>) v = s.i64(i) != 0;
+        else v = static_cast<V>(s.i64(i));
+    };
+    for (const auto& c : cols) std::visit([&](auto m) { read(x.*m, first++); }, c.member);
+}
 
 /// A list of texts stored in one column: '\n'-separated (the texts hold no line breaks); split_lines reverses it.
 std::string join_lines(const std::vector<std::string>& v);

@@ -51,23 +51,56 @@ void save_items(Statement& it, std::int64_t run_id, std::size_t ord, const repor
     }
 }
 
+using report::WaterQualityRow;
+using report::WaterQualityScenario;
+using report::WaterQualityTable;
+
+// report_wq_meta's columns after run_id
+const Columns<WaterQualityTable, 5> kMeta = {{
+    {"model", &WaterQualityTable::model},
+    {"elements_per_reach", &WaterQualityTable::elements_per_reach},
+    {"reaeration", &WaterQualityTable::reaeration},
+    {"temperature_c", &WaterQualityTable::temperature_c},
+    {"inflow_do_share", &WaterQualityTable::inflow_do_share},
+}};
+// report_wq_scenarios' columns after run_id and ord
+const Columns<WaterQualityScenario, 4> kScenario = {{
+    {"scenario", &WaterQualityScenario::id},
+    {"condition", &WaterQualityScenario::condition_id},
+    {"condition_zh", &WaterQualityScenario::condition_zh},
+    {"condition_en", &WaterQualityScenario::condition_en},
+}};
+// report_wq_sections' columns after run_id and ord, up to the evaluation (class, meets and deciding: below)
+const Columns<WaterQualityRow, 10> kSection = {{
+    {"scenario", &WaterQualityRow::scenario},
+    {"section_id", &WaterQualityRow::section_id},
+    {"name", &WaterQualityRow::name},
+    {"name_en", &WaterQualityRow::name_en},
+    {"river", &WaterQualityRow::river},
+    {"reach_id", &WaterQualityRow::reach_id},
+    {"water_body", &WaterQualityRow::water_body},
+    {"position_km", &WaterQualityRow::position_km},
+    {"target_class", &WaterQualityRow::target_class},
+    {"flow_m3s", &WaterQualityRow::flow_m3s},
+}};
+
 }  // namespace
 
 void save_water_quality(RunStore& store, std::int64_t run_id, const report::WaterQualityTable& t) {
     const StoreTables g(store, kSchema, kWhat);
-    g.insert("report_wq_meta", 6).bind(1, run_id).bind(2, t.model).bind(3, t.elements_per_reach).bind(4, t.reaeration)
-        .bind(5, t.temperature_c).bind(6, t.inflow_do_share).run();
-    Statement sc = g.insert("report_wq_scenarios", 6);
-    StoreTables::write_rows(sc, run_id, t.scenarios, [](Statement& r, const auto& s) {
-        r.bind(3, s.id).bind(4, s.condition_id).bind(5, s.condition_zh).bind(6, s.condition_en);
-    });
-    Statement se = g.insert("report_wq_sections", 15);
+    Statement meta = g.insert("report_wq_meta", 1 + static_cast<int>(kMeta.size()));
+    meta.bind(1, run_id);
+    bind_columns(meta, 2, kMeta, t);
+    meta.run();
+    Statement sc = g.insert("report_wq_scenarios", 2 + static_cast<int>(kScenario.size()));
+    StoreTables::write_rows(sc, run_id, t.scenarios, [](Statement& r, const WaterQualityScenario& s) { bind_columns(r, 3, kScenario, s); });
+    const int evaluation = 3 + static_cast<int>(kSection.size());
+    Statement se = g.insert("report_wq_sections", evaluation + 2);
     Statement it = g.insert("report_wq_items", 15);
     std::size_t i = 0;
-    StoreTables::write_rows(se, run_id, t.rows, [&](Statement& r, const report::WaterQualityRow& x) {
-        r.bind(3, x.scenario).bind(4, x.section_id).bind(5, x.name).bind(6, x.name_en).bind(7, x.river);
-        r.bind(8, x.reach_id).bind(9, x.water_body).bind(10, x.position_km).bind(11, x.target_class).bind(12, x.flow_m3s);
-        r.bind(13, x.evaluation.overall).bind(14, x.evaluation.meets ? 1 : 0).bind(15, joined(x.deciding));
+    StoreTables::write_rows(se, run_id, t.rows, [&](Statement& r, const WaterQualityRow& x) {
+        bind_columns(r, 3, kSection, x);
+        r.bind(evaluation, x.evaluation.overall).bind(evaluation + 1, x.evaluation.meets ? 1 : 0).bind(evaluation + 2, joined(x.deciding));
         save_items(it, run_id, i++, x);
     });
 }
@@ -75,32 +108,19 @@ void save_water_quality(RunStore& store, std::int64_t run_id, const report::Wate
 std::shared_ptr<const report::WaterQualityTable> load_water_quality(RunStore& store, std::int64_t run_id) {
     const StoreTables g(store, kSchema, kWhat);
     auto t = std::make_shared<report::WaterQualityTable>();
-    const auto meta = g.each_row("SELECT model, elements_per_reach, reaeration, temperature_c, inflow_do_share FROM report_wq_meta "
-                                 "WHERE run_id = ? LIMIT 1", [&](const Statement& m) {
-        t->model = m.text(0);
-        t->elements_per_reach = static_cast<int>(m.i64(1));
-        t->reaeration = m.text(2);
-        t->temperature_c = m.real(3);
-        t->inflow_do_share = m.real(4);
-    }, run_id);
+    const auto meta = g.each_row("SELECT " + column_names(kMeta) + " FROM report_wq_meta WHERE run_id = ? LIMIT 1",
+                                 [&](const Statement& m) { read_columns(m, 0, kMeta, *t); }, run_id);
     if (meta == 0) return nullptr;
-    g.each_row("SELECT scenario, condition, condition_zh, condition_en FROM report_wq_scenarios WHERE run_id = ? ORDER BY ord",
-               [&](const Statement& s) { t->scenarios.push_back({s.text(0), s.text(1), s.text(2), s.text(3)}); }, run_id);
-    g.each_row("SELECT scenario, section_id, name, name_en, river, reach_id, water_body, position_km, target_class, flow_m3s, "
-               "class, meets FROM report_wq_sections WHERE run_id = ? ORDER BY ord", [&](const Statement& s) {
-        report::WaterQualityRow x;
-        x.scenario = s.text(0);
-        x.section_id = s.text(1);
-        x.name = s.text(2);
-        x.name_en = s.text(3);
-        x.river = s.text(4);
-        x.reach_id = s.text(5);
-        x.water_body = s.text(6);
-        x.position_km = s.real(7);
-        x.target_class = static_cast<int>(s.i64(8));
-        x.flow_m3s = s.real(9);
-        x.evaluation.overall = static_cast<int>(s.i64(10));
-        x.evaluation.meets = s.i64(11) != 0;  // the deciding items: from the items' flags below
+    g.each_row("SELECT " + column_names(kScenario) + " FROM report_wq_scenarios WHERE run_id = ? ORDER BY ord", [&](const Statement& s) {
+        read_columns(s, 0, kScenario, t->scenarios.emplace_back());
+    }, run_id);
+    g.each_row("SELECT " + column_names(kSection) + ", class, meets FROM report_wq_sections WHERE run_id = ? ORDER BY ord",
+               [&](const Statement& s) {
+        WaterQualityRow x;
+        read_columns(s, 0, kSection, x);
+        const int evaluation = static_cast<int>(kSection.size());
+        x.evaluation.overall = static_cast<int>(s.i64(evaluation));
+        x.evaluation.meets = s.i64(evaluation + 1) != 0;  // the deciding items: from the items' flags below
         t->rows.push_back(std::move(x));
     }, run_id);
     std::map<std::size_t, std::vector<std::pair<int, int>>> ranked;  // row -> (rank, item index)

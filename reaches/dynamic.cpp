@@ -71,6 +71,10 @@ struct Shared {
     std::unique_ptr<std::atomic<int>[]> readers;   // consumer links that have not yet read the outflow
     std::vector<PerConstituent> external_in_g, outlet_g;
     std::vector<PerConstituent> exp_kh;  // e^{-k_c h} for each entry of f.k_per_d
+    // Reach-end series while the reaches are solved (record_reach_ends), reach-major: reach r's flow at [r * 4S + s],
+    // constituent c at [r * 4S + (1 + c) S + s], so that a reach writes its year to one contiguous block; turned into
+    // DynamicResult's interval-major arrays once every reach is done (ends_to_result).
+    std::vector<float> ends_by_reach;
     std::atomic<std::uint64_t> steps_taken{0}, steps_rejected{0};
     std::atomic<std::uint64_t> relaxed{0}, explicit_{0}, implicit{0}, exact{0};
     std::atomic<std::size_t> done{0};
@@ -86,11 +90,22 @@ public:
         : sh_(sh), net_(sh.net), f_(sh.f), opt_(sh.opt), res_(sh.res), r_(r), S_(sh.f.steps), h_d_(sh.f.step_days),
           rid_(sh.net.topo.id(r)), n_(sh.res.layout[r].cells), dx_(sh.res.layout[r].dx_m), len_(sh.net.length_m[r]),
           own_(sh.f.flow.reach_series.empty() ? kNone : sh.f.flow.reach_series[r]), velocity_(sh.net.hydraulics[r]),
-          stride_(static_cast<std::size_t>(n_) + 2), rate_per_ms_(kSecondsPerDay / dx_), q_(n_), rr_(n_), w_(n_ * kLanes, 0.0),
+          stride_(static_cast<std::size_t>(n_) + 2), rate_per_ms_(kSecondsPerDay / dx_), q_(padded(n_), 1.0), rr_(padded(n_), 1.0), w_(n_ * kLanes, 0.0),
           x_(kLanes * stride_, 0.0), inv_(n_ * kLanes), mss_(n_ * kLanes), mh_(n_ * kLanes), dt_explicit_(uniform(h_d_ * 0.1)), dt_implicit_(uniform(h_d_ * 0.1)),
           dopri_(odeint::make_controlled(sh.opt.abs_tol_g, sh.opt.rel_tol, odeint::runge_kutta_dopri5<std::vector<double>>())) {
         out_.v.assign(S_ * kOutStride, 0.0);
-        if (sh.opt.reach_series || sh.opt.record_reach_ends) series_.assign(S_ * (1 + kNumConstituents), 0.0f);
+        if (sh.opt.record_reach_ends) {
+            series_ = sh.ends_by_reach.data() + static_cast<std::size_t>(r) * S_ * (1 + kNumConstituents);
+        } else if (sh.opt.reach_series) {
+            own_series_.assign(S_ * (1 + kNumConstituents), 0.0f);
+            series_ = own_series_.data();
+        }
+    }
+
+    // cells rounded up to whole passes of PowerVelocity::lanes
+    static std::size_t padded(int n) {
+        constexpr int k = 4 * cells::kGroups;
+        return static_cast<std::size_t>((n + k - 1) / k * k);
     }
 
     void run() {
@@ -104,8 +119,7 @@ public:
             intervals();
         for (int c = 0; c < kNumConstituents; ++c)
             for (int i = 0; i < n_; ++i) bud_.storage_end_g[c] += x_[i * kLanes + c];
-        if (opt_.record_reach_ends) keep_reach_ends();
-        if (opt_.reach_series) opt_.reach_series(r_, series_.data(), series_.data() + S_);
+        if (opt_.reach_series) opt_.reach_series(r_, series_, series_ + S_);
         outlets();
         publish();
     }
@@ -206,7 +220,7 @@ private:
                 for (int i = 0; i < n_; ++i) held += std::abs(x_[i * kLanes + c]);
             }
             if (held > 0.0) fail_dry(t0);
-            std::fill(q_.begin(), q_.end(), 0.0);
+            std::fill(q_.begin(), q_.begin() + n_, 0.0);
         } else {
             advance(s, t0);
         }
@@ -222,8 +236,11 @@ private:
             qa += lat / n_ + point_flow_[i];
             q_[i] = qa;
             if (!(qa > 0.0)) return true;
-            const double u = velocity_(qa);
-            if (!(u > 0.0) || !std::isfinite(u)) fail_velocity(u, qa, t0);
+        }
+        velocity_.lanes(n_, q_.data(), rr_.data());
+        for (int i = 0; i < n_; ++i) {
+            const double u = rr_[i];
+            if (!(u > 0.0) || !std::isfinite(u)) fail_velocity(u, q_[i], t0);
             const double r = u * rate_per_ms_;
             rr_[i] = r;
             rmin = i == 0 ? r : std::min(rmin, r);
@@ -247,9 +264,13 @@ private:
             const double factor = pat == kNone ? 1.0 : f_.load_patterns[pat][s];
             for (int c = 0; c < kNumConstituents; ++c) w_[p.cell * kLanes + c] += in.load_gs[c] * factor * p.frac * kSecondsPerDay;
         }
+        // the sum over the cells in lanes (the same additions in the same order as constituent by constituent)
+        cells::Quad sum = cells::splat(0.0);
+        const cells::Quad hv = cells::splat(h_d_);
+        for (int i = 0; i < n_; ++i) sum += cells::load_quad(w_.data() + i * kLanes) * hv;
         PerConstituent step_in{};
         for (int c = 0; c < kNumConstituents; ++c) {
-            for (int i = 0; i < n_; ++i) step_in[c] += w_[i * kLanes + c] * h_d_;
+            step_in[c] = sum[c];
             bud_.in_g[c] += step_in[c];
             ext_in_[c] += step_in[c] - up_[s * kOutStride + 1 + c];
         }
@@ -332,7 +353,7 @@ private:
             bud_.out_g[c] += o;
             bud_.decayed_g[c] += dry ? 0.0 : x_[(n_ + 1) * kLanes + c];
         }
-        if (!series_.empty()) {
+        if (series_) {
             const double h_s = h_d_ * kSecondsPerDay;
             series_[s] = static_cast<float>(qout);
             for (int c = 0; c < kNumConstituents; ++c)
@@ -343,16 +364,6 @@ private:
             for (int c = 0; c < kNumConstituents; ++c)
                 res_.obs_conc_mgL[(s * res_.nobs + o) * kNumConstituents + c] =
                     dry ? 0.0 : x_[cell * kLanes + c] * rr_[cell] / (kSecondsPerDay * q_[cell]);  // M / V
-        }
-    }
-
-    // The reach's series into the network's reach-end arrays (interval-major: one store per interval and array).
-    void keep_reach_ends() {
-        const std::size_t N = net_.size();
-        for (std::size_t s = 0; s < S_; ++s) {
-            res_.reach_flow_m3s[s * N + r_] = series_[s];
-            float* to = &res_.reach_conc_mgL[(s * N + r_) * kNumConstituents];
-            for (int c = 0; c < kNumConstituents; ++c) to[c] = series_[(1 + c) * S_ + s];
         }
     }
 
@@ -426,7 +437,10 @@ private:
     PerConstituent ext_in_{}, to_outlet_{};
     std::uint64_t taken_ = 0, rejected_ = 0, relaxed_ = 0, explicit_ = 0, implicit_ = 0, exact_ = 0;
     Outflow out_;
-    std::vector<float> series_;  // reach-end series (reach_series, record_reach_ends): flow, then each constituent (s < S)
+    // reach-end series (reach_series, record_reach_ends): flow, then each constituent (s < S); in sh_.ends_by_reach
+    // when record_reach_ends, else in own_series_, else none
+    float* series_ = nullptr;
+    std::vector<float> own_series_;
 };
 
 void solve_reach(Shared& sh, std::int32_t r) { ReachRun(sh, r).run(); }
@@ -530,34 +544,6 @@ void run_reaches(Shared& sh, const std::vector<std::int32_t>& starts) {
     if (sh.done != N) throw ModelError("dynamic run left reaches unsolved (the network has a cycle)");
 }
 
-// Network totals and the mass-balance audits.
-void audit(Shared& sh) {
-    DynamicResult& res = sh.res;
-    const std::size_t N = sh.net.size();
-    double worst = 0.0;
-    for (std::size_t r = 0; r < N; ++r) {
-        const ReachBudget& b = res.budget[r];
-        for (int c = 0; c < kNumConstituents; ++c) {
-            res.input_g[c] += sh.external_in_g[r][c];
-            res.outlet_g[c] += sh.outlet_g[r][c];
-            res.decayed_g[c] += b.decayed_g[c];
-            res.storage_start_g[c] += b.storage_start_g[c];
-            res.storage_end_g[c] += b.storage_end_g[c];
-            const double scale = std::max({std::abs(b.in_g[c]), std::abs(b.out_g[c]), std::abs(b.decayed_g[c]),
-                                           std::abs(b.storage_start_g[c]), std::abs(b.storage_end_g[c]), 1e-300});
-            const double imb = b.in_g[c] - b.out_g[c] - b.decayed_g[c] - (b.storage_end_g[c] - b.storage_start_g[c]);
-            worst = std::max(worst, std::abs(imb) / scale);
-        }
-    }
-    res.max_reach_imbalance = worst;
-    for (int c = 0; c < kNumConstituents; ++c) {
-        const double scale = std::max({std::abs(res.input_g[c]), std::abs(res.outlet_g[c]), std::abs(res.decayed_g[c]),
-                                       std::abs(res.storage_start_g[c]), std::abs(res.storage_end_g[c]), 1e-300});
-        const double imb = res.input_g[c] - res.outlet_g[c] - res.decayed_g[c] - (res.storage_end_g[c] - res.storage_start_g[c]);
-        res.network_imbalance = std::max(res.network_imbalance, std::abs(imb) / scale);
-    }
-}
-
 }  // namespace
 
 DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& inputs,
@@ -571,10 +557,6 @@ DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& i
     res.nobs = observations.size();
     res.layout = layout_cells(net, first_interval_flows(net, inputs, forcing), opt);
     res.budget.assign(N, {});
-    if (opt.record_reach_ends) {
-        res.reach_conc_mgL.assign(S * N * kNumConstituents, 0.0f);
-        res.reach_flow_m3s.assign(S * N, 0.0f);
-    }
     res.obs_conc_mgL.assign(S * observations.size() * kNumConstituents, 0.0);
     res.obs_flow_m3s.assign(S * observations.size(), 0.0);
 
@@ -584,9 +566,14 @@ DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& i
         for (int c = 0; c < kNumConstituents; ++c) e[c] = std::exp(-k[c] * forcing.step_days);
         sh.exp_kh.push_back(e);
     }
+    if (opt.record_reach_ends) sh.ends_by_reach.resize(N * S * (1 + kNumConstituents));
     link_reaches(sh);
     run_reaches(sh, start_order(sh));
-    audit(sh);
+    if (opt.record_reach_ends) {
+        cells::reach_ends_interval_major(sh.ends_by_reach.data(), N, S, opt.threads, res.reach_flow_m3s, res.reach_conc_mgL);
+        std::vector<float>().swap(sh.ends_by_reach);
+    }
+    cells::audit_budgets(res, sh.external_in_g, sh.outlet_g);
     res.steps_taken = sh.steps_taken;
     res.steps_rejected = sh.steps_rejected;
     res.intervals_relaxed = sh.relaxed;

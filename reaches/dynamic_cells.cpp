@@ -1,6 +1,10 @@
 // The cells of each reach (layout_cells) and the exact solution of stiff intervals (see reaches/dynamic_cells.hpp).
 #include "reaches/dynamic_cells.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include "common/error.hpp"
 #include "reaches/steady.hpp"
 
@@ -11,13 +15,26 @@ namespace {
 // Quad (reaches/dynamic_cells.hpp): the three constituents of a cell side by side with a fourth slot that stays 0.
 constexpr int W = 4;  // values per cell: [i * W + c], c < 3, slot 3 always 0
 
+/// 1/k for the series' recurrences without a division per term (a table for the first 1,024).
+struct Reciprocals {
+    static constexpr int kSize = 1024;
+    double v[kSize];
+    Reciprocals() {
+        v[0] = 0.0;
+        for (int k = 1; k < kSize; ++k) v[k] = 1.0 / k;
+    }
+    double operator()(int k) const { return k < kSize ? v[k] : 1.0 / k; }
+};
+const Reciprocals kInv;
+
 /// One part of the uniformization series: endv = sum_j Pois(j; a) P^j d with d in cur (preceded by a cell of zeros,
 /// the cell above the first), nxt a second buffer of the same shape. Stops when the Poisson tail alone is below tol
 /// (past the mean the remaining terms fall faster than a geometric series of ratio a/(j+2), so they sum to at most
 /// pois_{j+1} / (1 - a/(j+2)), times |d| >= |P^j d|), or when the remaining Poisson mass times |P^{j+1} d|_1, which
 /// bounds every later P^m d, is below tol of the masses of each constituent (the sum of the three relative norms).
-/// The same arithmetic in every build, lane by lane (no fused multiply-add), so the AVX2 and the generic versions
-/// give the same bits.
+/// The AVX2 build contracts the two multiply-adds of each cell into fused ones (one rounding instead of two); the
+/// generic build does not, so the two differ in the last bits of the transient (which the masses absorb: the
+/// sections and budgets of a 3,001-reach year came out identical).
 [[gnu::always_inline]] inline void series_part(int n, const double* diag, const double* sub, const double* weight, double a,
                                                double tol, double* cur, double* nxt, double* endv) {
     double pois = std::exp(-a), cdf = 0.0;
@@ -52,20 +69,22 @@ constexpr int W = 4;  // values per cell: [i * W + c], c < 3, slot 3 always 0
         if (i < n) cell(i, norm0);
         const Quad norm = norm0 + norm1;
         std::swap(cur, nxt);
-        const double next = pois * a / (j + 1);
-        if (j + 2 > a && next / (1.0 - a / (j + 2)) < tol) break;
-        const double rel = norm[0] * weight[0] + norm[1] * weight[1] + norm[2] * weight[2];
+        // Pois(j + 1) and the Poisson tail's test, next / (1 - a / (j + 2)) < tol, without divisions
+        const double next = pois * a * kInv(j + 1);
+        if (j + 2 > a && next < tol * (1.0 - a * kInv(j + 2))) break;
+        const Quad wn = norm * *reinterpret_cast<const Quad*>(weight);
+        const double rel = wn[0] + wn[1] + wn[2];
         if (std::max(0.0, 1.0 - cdf) * rel <= tol) break;
         pois = next;
     }
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx2"))) void series_part_avx2(int n, const double* diag, const double* sub, const double* weight,
+__attribute__((target("avx2,fma"), optimize("fp-contract=fast"))) void series_part_avx2(int n, const double* diag, const double* sub, const double* weight,
                                                       double a, double tol, double* cur, double* nxt, double* endv) {
     series_part(n, diag, sub, weight, a, tol, cur, nxt, endv);
 }
-const bool kHasAvx2 = __builtin_cpu_supports("avx2");
+const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #endif
 
 void series_part_generic(int n, const double* diag, const double* sub, const double* weight, double a, double tol,
@@ -111,21 +130,85 @@ void exact_transient(int n, const double* r, const double* k, const double* exp_
         diag[i] = std::max(0.0, 1.0 - r[i] * inv_l);  // P stays non-negative
         sub[i] = i > 0 ? r[i - 1] * inv_l : 0.0;
     }
-    double weight[W], decay[W];  // 1 / (masses of the constituent), for the stopping test
+    // 1 / (masses of the constituent), for the stopping test: the sums over the cells in lanes (the same additions in
+    // the same order as constituent by constituent)
+    const QuadBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+    Quad scale = splat(0.0);
+    for (int i = 0; i < n; ++i)
+        scale += reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(load_quad(mss + i * W)) & mask) +
+                 reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(load_quad(mh + i * W)) & mask);
+    double weight[W];
+    Quad decay;
     for (int c = 0; c < W; ++c) {
-        double scale = 0.0;
-        for (int i = 0; i < n; ++i) scale += std::abs(mss[i * W + c]) + std::abs(mh[i * W + c]);
-        weight[c] = scale > 0.0 ? 1.0 / scale : 0.0;
+        weight[c] = scale[c] > 0.0 ? 1.0 / scale[c] : 0.0;
         decay[c] = parts == 1 ? exp_kh[c] : std::exp(-k[c] * hp);
     }
     for (int p = 0; p < parts; ++p) {
-        for (int v = 0; v < m; ++v) {
-            pa[v] = mh[v] - mss[v];
-            endv[v] = 0.0;
+        for (int i = 0; i < n; ++i) {
+            store_quad(pa + i * W, load_quad(mh + i * W) - load_quad(mss + i * W));
+            store_quad(endv + i * W, splat(0.0));
         }
         run_series_part(n, diag, sub, weight, a, tol, pa, pb, endv);
-        for (int i = 0; i < n; ++i)
-            for (int c = 0; c < W; ++c) mh[i * W + c] = mss[i * W + c] + decay[c] * endv[i * W + c];
+        for (int i = 0; i < n; ++i) store_quad(mh + i * W, load_quad(mss + i * W) + decay * load_quad(endv + i * W));
+    }
+}
+
+// The reach-end series interval-major (see reaches/dynamic_cells.hpp). Each tile's reads and writes stay in cache;
+// written one reach at a time straight into the interval-major arrays, every store of a year touched a different
+// cache line.
+void reach_ends_interval_major(const float* by_reach, std::size_t N, std::size_t S, int threads, std::vector<float>& flow,
+                               std::vector<float>& conc) {
+    const std::size_t per = S * (1 + kNumConstituents);
+    conc.resize(S * N * kNumConstituents);
+    flow.resize(S * N);
+    constexpr std::size_t kTile = 64;
+    auto tiles = [&](const tbb::blocked_range<std::size_t>& br) {
+        for (std::size_t r0 = br.begin() * kTile; r0 < std::min(N, br.end() * kTile); r0 += kTile)
+            for (std::size_t s0 = 0; s0 < S; s0 += kTile) {
+                const std::size_t r1 = std::min(N, r0 + kTile), s1 = std::min(S, s0 + kTile);
+                for (std::size_t s = s0; s < s1; ++s)
+                    for (std::size_t r = r0; r < r1; ++r) {
+                        const float* y = by_reach + r * per;
+                        flow[s * N + r] = y[s];
+                        float* to = &conc[(s * N + r) * kNumConstituents];
+                        for (int c = 0; c < kNumConstituents; ++c) to[c] = y[(1 + c) * S + s];
+                    }
+            }
+    };
+    const tbb::blocked_range<std::size_t> all(0, (N + kTile - 1) / kTile);
+    if (threads == 1) {
+        tiles(all);
+    } else if (threads > 1) {
+        tbb::task_arena arena(threads);
+        arena.execute([&] { tbb::parallel_for(all, tiles); });
+    } else {
+        tbb::parallel_for(all, tiles);
+    }
+}
+
+void audit_budgets(DynamicResult& res, const std::vector<PerConstituent>& external_in_g, const std::vector<PerConstituent>& outlet_g) {
+    const std::size_t N = res.budget.size();
+    double worst = 0.0;
+    for (std::size_t r = 0; r < N; ++r) {
+        const ReachBudget& b = res.budget[r];
+        for (int c = 0; c < kNumConstituents; ++c) {
+            res.input_g[c] += external_in_g[r][c];
+            res.outlet_g[c] += outlet_g[r][c];
+            res.decayed_g[c] += b.decayed_g[c];
+            res.storage_start_g[c] += b.storage_start_g[c];
+            res.storage_end_g[c] += b.storage_end_g[c];
+            const double scale = std::max({std::abs(b.in_g[c]), std::abs(b.out_g[c]), std::abs(b.decayed_g[c]),
+                                           std::abs(b.storage_start_g[c]), std::abs(b.storage_end_g[c]), 1e-300});
+            const double imb = b.in_g[c] - b.out_g[c] - b.decayed_g[c] - (b.storage_end_g[c] - b.storage_start_g[c]);
+            worst = std::max(worst, std::abs(imb) / scale);
+        }
+    }
+    res.max_reach_imbalance = worst;
+    for (int c = 0; c < kNumConstituents; ++c) {
+        const double scale = std::max({std::abs(res.input_g[c]), std::abs(res.outlet_g[c]), std::abs(res.decayed_g[c]),
+                                       std::abs(res.storage_start_g[c]), std::abs(res.storage_end_g[c]), 1e-300});
+        const double imb = res.input_g[c] - res.outlet_g[c] - res.decayed_g[c] - (res.storage_end_g[c] - res.storage_start_g[c]);
+        res.network_imbalance = std::max(res.network_imbalance, std::abs(imb) / scale);
     }
 }
 

@@ -44,6 +44,10 @@ struct PowerVelocity {
         }
     }
     double operator()(double q_m3s) const { return constant ? u0 : std::exp(ln_c + e * std::log(q_m3s)); }
+    /// The velocities of n cells (flows q, each > 0; q and u hold a multiple of 4 kGroups values, the flows past n
+    /// set to 1), 4 kGroups at a time (exp_quads, ln_quads; the library's where a flow is not a normal number or an
+    /// exponent leaves +-700).
+    [[gnu::always_inline]] inline void lanes(int n, const double* q, double* u) const;
     bool constant;
     double u0, ln_c = 0.0, e = 0.0;
 };
@@ -56,6 +60,14 @@ inline double base_headwater(const DynamicForcing& f, const Network& net, std::s
 inline double base_lateral(const DynamicForcing& f, const Network& net, std::size_t r) {
     return f.flow.base_lateral_m3s.empty() ? net.lateral_flow_m3s[r] : f.flow.base_lateral_m3s[r];
 }
+/// The reach-end series from a reach-major staging array (reach r's flow at [r * 4S + s], constituent c at
+/// [r * 4S + (1 + c) S + s]) into DynamicResult's interval-major arrays (flow[s * N + r], conc[(s * N + r) * 3 + c]),
+/// in tiles of 64 reaches by 64 intervals, on `threads` threads (0: all).
+void reach_ends_interval_major(const float* by_reach, std::size_t N, std::size_t S, int threads, std::vector<float>& flow,
+                               std::vector<float>& conc);
+/// Network totals and the mass-balance audits of a run from its reach budgets and each reach's external input and
+/// mass to outlets.
+void audit_budgets(DynamicResult& res, const std::vector<PerConstituent>& external_in_g, const std::vector<PerConstituent>& outlet_g);
 /// Forcing series must match the intervals, the reaches and the inputs (ModelError otherwise).
 void check_forcing(const Network& net, const std::vector<PointInput>& inputs, const DynamicForcing& forcing);
 /// Design flows for the cell layout: the first interval's flows, routed as in the steady model.
@@ -114,8 +126,8 @@ struct CellJacobian {
 
 // The three constituents of a cell side by side with a fourth slot (GCC/Clang vector extension): one AVX register
 // where the code is compiled for AVX2 (the per-interval loop of reaches/dynamic.cpp and the series are, chosen at run
-// time), two SSE2 or NEON registers otherwise. Unaligned loads allowed. No fused multiply-add anywhere, so either
-// build gives the same bits as the scalar arithmetic lane by lane.
+// time), two SSE2 or NEON registers otherwise. Unaligned loads allowed. No fused multiply-add outside the series
+// (series_part in dynamic_cells.cpp), so either build gives the same bits as the scalar arithmetic lane by lane there.
 #pragma GCC diagnostic ignored "-Wpsabi"  // the helpers below are always inlined: no call passes a Quad
 typedef double Quad __attribute__((vector_size(32), aligned(8)));
 typedef long long QuadBits __attribute__((vector_size(32), aligned(8)));
@@ -123,6 +135,88 @@ typedef long long QuadBits __attribute__((vector_size(32), aligned(8)));
 [[gnu::always_inline]] inline Quad load_quad(const double* p) { return *reinterpret_cast<const Quad*>(p); }
 [[gnu::always_inline]] inline void store_quad(double* p, Quad v) { *reinterpret_cast<Quad*>(p) = v; }
 [[gnu::always_inline]] inline Quad splat(double v) { return Quad{v, v, v, v}; }
+
+// exp and ln on four lanes at once, for the velocities of a reach's cells (PowerVelocity::lanes), without library
+// calls, within a few units in the last place of the library's (tested in tests/reaches/test_dynamic_kernels.cpp).
+//   ln q:  q = 2^e m with m in [1/sqrt 2, sqrt 2), s = (m - 1)/(m + 1), ln m = 2 atanh s = 2 sum_k s^(2k+1)/(2k+1)
+//          (|s| <= 0.1716, s^2 <= 0.0295: the terms after s^21 are below 1e-17 of the sum), ln q = e ln 2 + ln m with
+//          ln 2 in two parts (Cody & Waite 1980, Software Manual for the Elementary Functions, ch. 5-6).
+//   e^x:   x = k ln 2 + t, k = round(x / ln 2), |t| <= 0.347, e^t by its Taylor series to t^13 (the rest below
+//          4e-18), times 2^k by adding k to the exponent bits; for |x| < 700 (elsewhere the library's exp).
+constexpr double kLn2Hi = 6.93147180369123816490e-01;  // ln 2 to 32 bits (Cody & Waite), exact in k * kLn2Hi
+constexpr double kLn2Lo = 1.90821492927058770002e-10;  // ln 2 - kLn2Hi
+constexpr double kRoundMagic = 6755399441055744.0;     // 1.5 * 2^52: x + it rounds x to an integer in the low bits
+
+// Each on kGroups quads at once (independent chains, so their latencies overlap), polynomials by Estrin's scheme.
+constexpr int kGroups = 3;  // 12 cells per pass (the default max_cells is 10)
+
+[[gnu::always_inline]] inline void ln_quads(const Quad* q, Quad* out) {
+    Quad s[kGroups], z[kGroups], ed[kGroups];
+    for (int g = 0; g < kGroups; ++g) {
+        const QuadBits bits = reinterpret_cast<QuadBits>(q[g]);
+        QuadBits e = (bits >> 52) - 1023;
+        QuadBits mbits = (bits & 0x000fffffffffffffLL) | 0x3ff0000000000000LL;  // m in [1, 2)
+        const QuadBits big = mbits > 0x3ff6a09e667f3bcdLL;                       // m > sqrt 2 (all ones where true)
+        mbits -= big & 0x0010000000000000LL;                                     // m / 2
+        e -= big;                                                                // e + 1 where halved
+        const Quad m = reinterpret_cast<Quad>(mbits);
+        s[g] = (m - 1.0) / (m + 1.0);
+        z[g] = s[g] * s[g];
+        ed[g] = reinterpret_cast<Quad>(e + 0x4338000000000000LL) - kRoundMagic;  // e as a double (|e| < 2^51)
+    }
+    // sum_{k<=10} z^k / (2k + 1)
+    constexpr double c[11] = {1.0, 1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11, 1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21};
+    for (int g = 0; g < kGroups; ++g) {
+        const Quad z1 = z[g], z2 = z1 * z1, z4 = z2 * z2, z8 = z4 * z4;
+        const Quad q0 = (c[0] + c[1] * z1) + (c[2] + c[3] * z1) * z2, q1 = (c[4] + c[5] * z1) + (c[6] + c[7] * z1) * z2;
+        const Quad q2 = (c[8] + c[9] * z1) + c[10] * z2;
+        const Quad p = (q0 + q1 * z4) + q2 * z8;
+        out[g] = ed[g] * kLn2Hi + (ed[g] * kLn2Lo + 2.0 * s[g] * p);
+    }
+}
+
+[[gnu::always_inline]] inline void exp_quads(const Quad* x, Quad* out) {
+    constexpr double c[14] = {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
+                              1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0};
+    for (int g = 0; g < kGroups; ++g) {
+        const Quad shifted = x[g] * (1.0 / 0.69314718055994530942) + kRoundMagic;
+        const Quad kd = shifted - kRoundMagic;
+        const QuadBits k = reinterpret_cast<QuadBits>(shifted) - 0x4338000000000000LL;
+        const Quad t = (x[g] - kd * kLn2Hi) - kd * kLn2Lo;
+        const Quad t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
+        const Quad q0 = (c[0] + c[1] * t) + (c[2] + c[3] * t) * t2, q1 = (c[4] + c[5] * t) + (c[6] + c[7] * t) * t2;
+        const Quad q2 = (c[8] + c[9] * t) + (c[10] + c[11] * t) * t2, q3 = c[12] + c[13] * t;
+        const Quad p = (q0 + q1 * t4) + (q2 + q3 * t4) * t8;
+        out[g] = reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(p) + (k << 52));
+    }
+}
+
+inline void PowerVelocity::lanes(int n, const double* q, double* u) const {
+    if (constant) {
+        for (int i = 0; i < n; ++i) u[i] = u0;
+        return;
+    }
+    constexpr double kMin = 2.2250738585072014e-308, kMax = 1.7976931348623157e308;  // normal numbers
+    for (int i = 0; i < n; i += 4 * kGroups) {
+        Quad qv[kGroups], x[kGroups], v[kGroups];
+        QuadBits ok = {-1, -1, -1, -1};
+        for (int g = 0; g < kGroups; ++g) {
+            qv[g] = load_quad(q + i + 4 * g);
+            ok &= (qv[g] >= kMin) & (qv[g] <= kMax);
+        }
+        ln_quads(qv, x);
+        for (int g = 0; g < kGroups; ++g) {
+            x[g] = ln_c + e * x[g];
+            ok &= (x[g] > -700.0) & (x[g] < 700.0);
+        }
+        exp_quads(x, v);
+        if (ok[0] && ok[1] && ok[2] && ok[3]) {
+            for (int g = 0; g < kGroups; ++g) store_quad(u + i + 4 * g, v[g]);
+        } else {
+            for (int l = i; l < std::min(n, i + 4 * kGroups); ++l) u[l] = (*this)(q[l]);
+        }
+    }
+}
 
 /// Upper bound on the share of the mass present at an interval's start that is still in the reach after h days:
 /// mass moves through the cells as a Markov chain, so its residence time is a sum of exponential stages with rates
@@ -133,7 +227,7 @@ typedef long long QuadBits __attribute__((vector_size(32), aligned(8)));
 inline double residual_share(int n, double a, double exp_minus_a) {
     double term = exp_minus_a, sum = term;
     for (int j = 1; j < n; ++j) {
-        term *= a / j;
+        term *= a * (1.0 / j);  // a / j as relaxed_lanes forms it (a scalar reciprocal, then one product per lane)
         sum += term;
     }
     return sum;
@@ -146,8 +240,9 @@ inline double residual_share(int n, double a, double exp_minus_a) {
     Quad term = load_quad(e), sum = term;
     const Quad tv = splat(tol);
     for (int j = 1; j < n; ++j) {
-        if (sum[0] > tol && sum[1] > tol && sum[2] > tol) break;
-        term *= av / static_cast<double>(j);
+        const QuadBits above = sum > tv;
+        if (above[0] & above[1] & above[2]) break;
+        term *= av * splat(1.0 / j);
         sum += term;
     }
     for (int c = 0; c < 3; ++c) relaxed[c] = sum[c] <= tv[c];
@@ -157,22 +252,26 @@ inline double residual_share(int n, double a, double exp_minus_a) {
 /// cells in series:
 ///     M_i = (r_{i-1} M_{i-1} + W_i) / (r_i + k).
 /// k, w (inputs per cell, g/d), inv and mss in lanes ([i * kLanes + c]); inv receives 1 / (r_i + k_c), which
-/// end_interval uses again. The divisions are independent of each other; the chain carries a multiply and an add.
+/// end_interval uses again. The divisions are independent of each other; the chain from cell to cell carries the
+/// mass flow into the next cell, T_i = r_i M_i = g_i (T_{i-1} + W_i) with g_i = r_i / (r_i + k) = r_i inv_i formed
+/// beside it, as g_i T_{i-1} + g_i W_i (one multiply and an add on the chain, one fused multiply-add where the
+/// processor has it).
 [[gnu::always_inline]] inline void steady_cells(int n, const double* r, const double* k, const double* w, double* inv, double* mss) {
     const Quad kv = load_quad(k), one = splat(1.0);
     for (int i = 0; i < n; ++i) store_quad(inv + i * kLanes, one / (splat(r[i]) + kv));
     Quad above = splat(0.0);
     for (int i = 0; i < n; ++i) {
-        const Quad m = (above + load_quad(w + i * kLanes)) * load_quad(inv + i * kLanes);
-        store_quad(mss + i * kLanes, m);
-        above = splat(r[i]) * m;
+        const Quad iv = load_quad(inv + i * kLanes), wi = load_quad(w + i * kLanes), g = splat(r[i]) * iv;
+        store_quad(mss + i * kLanes, (above + wi) * iv);
+        above = g * above + g * wi;
     }
 }
 
 /// Ends an interval once the masses at its end, M(h), are known: x holds M0 (and the two pools, set to 0 at the
 /// interval's start) on entry, lanes as in steady_cells. Since A M + W = dM/dt,
 ///     int_0^h M dt = M_ss h + y,   A y = M(h) - M0,
-/// with y by forward substitution: r_{i-1} y_{i-1} - (r_i + k) y_i = M_i(h) - M0_i. Then out = r_{n-1} int M_{n-1},
+/// with y by forward substitution: r_{i-1} y_{i-1} - (r_i + k) y_i = M_i(h) - M0_i (the chain carrying
+/// r_i y_i = g_i r_{i-1} y_{i-1} - g_i (M_i(h) - M0_i), g_i as in steady_cells). Then out = r_{n-1} int M_{n-1},
 /// decayed = k sum int M_i, and in - out - decayed = M(h) - M0 holds as an identity (the columns of A sum to -k, the
 /// last to -(r_{n-1} + k)), so mass is conserved to rounding however M(h) was approximated. Only the lanes with
 /// use[c] are written.
@@ -182,9 +281,10 @@ inline double residual_share(int n, double a, double exp_minus_a) {
     const Quad hv = splat(h);
     for (int i = 0; i < n; ++i) {
         const int v = i * kLanes;
-        const Quad y = (above_y - (load_quad(mh + v) - load_quad(x + v))) * load_quad(inv + v);
+        const Quad iv = load_quad(inv + v), g = splat(r[i]) * iv, dm = load_quad(mh + v) - load_quad(x + v);
+        const Quad y = (above_y - dm) * iv;
         integral = load_quad(mss + v) * hv + y;
-        above_y = splat(r[i]) * y;
+        above_y = g * above_y - g * dm;
         integral_all += integral;
     }
     if (use[0] && use[1] && use[2]) {
@@ -218,11 +318,11 @@ constexpr double kMaxSeriesRate = 600.0;
 /// masses (a bound known before the terms are added, so the truncation error of M(h) is at most tol times the
 /// masses per constituent); cells of nearly equal rates make P nearly nilpotent (P^n = 0 when all rates are equal),
 /// so it usually stops after little more than n terms. Intervals with L h > kMaxSeriesRate are split into equal
-/// parts. The series runs on the three constituents of a cell at once (AVX2 where the processor has it, the same
-/// bits either way).
+/// parts. The series runs on the three constituents of a cell at once (AVX2 and fused multiply-adds where the
+/// processor has them).
 /// mss: steady masses, mh: on entry M0, on return M(h), both in lanes ([i * kLanes + c]); a lane whose M0 equals its
 /// M_ss ends at M_ss (that is how a caller leaves a constituent out). exp_kh[c] = e^{-k_c h}.
-/// True when the processor has AVX2 (then the per-interval loop and the series run on 256-bit registers).
+/// True when the processor has AVX2 and FMA (then the per-interval loop and the series run on 256-bit registers).
 bool has_avx2();
 
 void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,

@@ -1,11 +1,15 @@
 // The waters of the water-quality solver tests (steady and dynamic): a raw sewage, a clean river at a share of DO
-// saturation, loads as concentration x flow, and a reach of the test networks with given hydraulics.
+// saturation, loads as concentration x flow, a reach of the test networks with given hydraulics, and the
+// junction-and-split case of the dynamic water-quality tests.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "hydro/hydraulics.hpp"
 #include "reaches/kinetics.hpp"
 #include "reaches/network.hpp"
+#include "reaches/oxygen.hpp"
+#include "reaches/steady_wq.hpp"
 
 namespace qingliu::test {
 
@@ -42,6 +46,40 @@ inline reaches::wq::State loads(const reaches::wq::State& c, double q) {
     reaches::wq::State l;
     for (int i = 0; i < reaches::wq::kNumSpecies; ++i) l[i] = c[i] * q;
     return l;
+}
+
+/// A and B (1.5 and 0.8 m3/s) join in C (lateral inflow 0.3 m3/s, a quarter split off through E), all rejoin in D
+/// (a 1.5 m weir at C's end); clean river water at 19 degC everywhere, a sewage outfall on C (0.3 m3/s at 2 km), a
+/// spread load on D (0.02 m3/s over 1-5 km); observed at C 4 km and D 6 km. Every reach with hydraulics h.
+struct JunctionSplitCase {
+    reaches::Network net;
+    reaches::wq::ReachData data;
+    std::vector<reaches::wq::Input> in;
+    std::vector<reaches::Observation> obs;
+    double os = 0.0;  ///< DO saturation at 19 degC, mg/L
+};
+inline JunctionSplitCase junction_split_case(const hydro::Hydraulics& h) {
+    reaches::NetworkBuilder b;
+    b.add(wq_reach("A", "C", 5.0, h, 1.5));
+    b.add(wq_reach("B", "C", 3.0, h, 0.8));
+    auto c = wq_reach("C", "D", 8.0, h);
+    c.lateral_flow_m3s = 0.3;
+    c.split_to = "E";
+    c.split_fraction = 0.25;
+    b.add(c);
+    b.add(wq_reach("E", "D", 2.0, h));
+    b.add(wq_reach("D", "", 6.0, h));
+    JunctionSplitCase k;
+    k.net = b.finish();
+    k.os = reaches::do_saturation_mgL(19.0);
+    k.data = reaches::wq::ReachData::sized(5);
+    for (int r = 0; r < 5; ++r) k.data.headwater_conc_mgL[r] = k.data.lateral_conc_mgL[r] = river(k.os);
+    k.data.sod_g_m2_d = {0.5, 0.5, 1.5, 0.5, 1.0};
+    k.data.dam_drop_m = {0.0, 0.0, 1.5, 0.0, 0.0};
+    const std::int32_t ci = k.net.topo.find("C"), di = k.net.topo.find("D");
+    k.in = {{ci, 2000.0, -1.0, 0.3, loads(sewage(), 0.3), 0}, {di, 1000.0, 5000.0, 0.0, loads(sewage(), 0.02), 1}};
+    k.obs = {{ci, 4000.0, 0}, {di, 6000.0, 1}};
+    return k;
 }
 
 }  // namespace qingliu::test

@@ -8,6 +8,7 @@
 
 #include "optimize/montecarlo.hpp"
 #include "tests/common/case_builders.hpp"
+#include "tests/common/uncertain.hpp"
 #include "village_case.hpp"
 
 using namespace qingliu;
@@ -26,14 +27,7 @@ CaseModel headwater_reach(PerConstituent c0, PerConstituent k) {
     return m;
 }
 
-UncertainParameter param(const std::string& k, double lo, double hi, Distribution d = Distribution::Uniform) {
-    UncertainParameter p;
-    p.key = k;
-    p.low = lo;
-    p.high = hi;
-    p.dist = d;
-    return p;
-}
+using test::uncertain;
 
 void require_identical(const MonteCarloResult& a, const MonteCarloResult& b) {
     REQUIRE(a.sections.size() == b.sections.size());
@@ -52,9 +46,9 @@ void require_identical(const MonteCarloResult& a, const MonteCarloResult& b) {
 
 TEST_CASE("Monte Carlo: same seed, same result, whatever the thread count", "[montecarlo]") {
     const CaseModel m = headwater_reach({18, 0.8, 0.15}, {0.2, 0.15, 0.05});
-    const std::vector<UncertainParameter> ps = {param("kinetics.cod.k20_per_d", 0.1, 0.4, Distribution::Triangular),
-                                                param("kinetics.nh3n.k20_per_d", 0.05, 0.3),
-                                                param("kinetics.tp.theta", 1.0, 1.05), param("load.sewage_plant", 0.8, 1.3)};
+    const std::vector<UncertainParameter> ps = {uncertain("kinetics.cod.k20_per_d", 0.1, 0.4, Distribution::Triangular),
+                                                uncertain("kinetics.nh3n.k20_per_d", 0.05, 0.3),
+                                                uncertain("kinetics.tp.theta", 1.0, 1.05), uncertain("load.sewage_plant", 0.8, 1.3)};
     Problems probs;
     check_uncertainty(m, ps, probs);
     REQUIRE(probs.empty());
@@ -88,11 +82,11 @@ TEST_CASE("Monte Carlo: zero-width ranges give the deterministic run", "[monteca
     const CaseModel m = headwater_reach({18, 0.8, 0.15}, {0.2, 0.15, 0.05});
     std::vector<UncertainParameter> ps;
     for (auto c : kConstituents) {
-        ps.push_back(param("kinetics." + std::string(key(c)) + ".k20_per_d", m.kinetics.k20_per_d[idx(c)],
+        ps.push_back(uncertain("kinetics." + std::string(key(c)) + ".k20_per_d", m.kinetics.k20_per_d[idx(c)],
                            m.kinetics.k20_per_d[idx(c)], Distribution::Triangular));
-        ps.push_back(param("kinetics." + std::string(key(c)) + ".theta", m.kinetics.theta[idx(c)], m.kinetics.theta[idx(c)]));
+        ps.push_back(uncertain("kinetics." + std::string(key(c)) + ".theta", m.kinetics.theta[idx(c)], m.kinetics.theta[idx(c)]));
     }
-    ps.push_back(param("load.sewage_plant", 1.0, 1.0));
+    ps.push_back(uncertain("load.sewage_plant", 1.0, 1.0));
     MonteCarloOptions o;
     o.draws = 50;
     const MonteCarloResult r = monte_carlo(m, ps, o);
@@ -120,7 +114,7 @@ TEST_CASE("Monte Carlo: probability of meeting the target against the closed for
     MonteCarloOptions o;
     o.draws = 20000;
     o.seed = 12345;
-    const MonteCarloResult r = monte_carlo(m, {param("kinetics.cod.k20_per_d", 0.2, 0.8)}, o);
+    const MonteCarloResult r = monte_carlo(m, {uncertain("kinetics.cod.k20_per_d", 0.2, 0.8)}, o);
     // binomial standard error sqrt(p (1 - p) / N) = 0.00346; tolerance 4 standard errors
     const double se = std::sqrt(p_exact * (1 - p_exact) / 20000.0);
     CHECK(std::abs(r.sections[1].p_meets - p_exact) < 4.0 * se);
@@ -139,7 +133,7 @@ TEST_CASE("Monte Carlo: triangular draws have the triangular mean", "[montecarlo
     // Standard deviation sqrt((a^2+b^2+c^2-ab-ac-bc)/18) = 0.08498; over 20000 draws the mean's standard error is
     // 0.00060; tolerance 4 standard errors.
     const CaseModel m = headwater_reach({18, 0.8, 0.15}, {0.2, 0.15, 0.05});
-    const std::vector<UncertainParameter> ps = {param("kinetics.cod.k20_per_d", 0.1, 0.5, Distribution::Triangular)};
+    const std::vector<UncertainParameter> ps = {uncertain("kinetics.cod.k20_per_d", 0.1, 0.5, Distribution::Triangular)};
     MonteCarloOptions o;
     double sum = 0.0;
     const int n = 20000;
@@ -149,8 +143,8 @@ TEST_CASE("Monte Carlo: triangular draws have the triangular mean", "[montecarlo
 
 TEST_CASE("Monte Carlo: bad ranges are reported with their record", "[montecarlo]") {
     const CaseModel m = headwater_reach({18, 0.8, 0.15}, {0.2, 0.15, 0.05});
-    std::vector<UncertainParameter> ps = {param("kinetics.cod.k20_per_d", 0.5, 0.1), param("kinetics.tp.theta", 0.5, 1.1),
-                                          param("load.no_such_type", 0.5, 1.5), param("kinetics.do.k20_per_d", 0, 1)};
+    std::vector<UncertainParameter> ps = {uncertain("kinetics.cod.k20_per_d", 0.5, 0.1), uncertain("kinetics.tp.theta", 0.5, 1.1),
+                                          uncertain("load.no_such_type", 0.5, 1.5), uncertain("kinetics.do.k20_per_d", 0, 1)};
     for (std::size_t i = 0; i < ps.size(); ++i) {
         ps[i].file = "uncertainty.csv";
         ps[i].record = "row " + std::to_string(i + 2);

@@ -8,6 +8,7 @@
 #include "app/draw_progress.hpp"
 #include "optimize/montecarlo.hpp"
 #include "tests/common/case_builders.hpp"
+#include "tests/common/uncertain.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;
@@ -43,13 +44,7 @@ Scenario cut_plant(double share) {
     return sc;
 }
 
-UncertainParameter uniform(const std::string& k, double lo, double hi) {
-    UncertainParameter p;
-    p.key = k;
-    p.low = lo;
-    p.high = hi;
-    return p;
-}
+using test::uncertain;
 
 }  // namespace
 
@@ -69,7 +64,7 @@ TEST_CASE("Monte Carlo per scenario: P(meets) against the closed form of a unifo
     MonteCarloOptions o;
     o.draws = 20000;
     o.seed = 2024;
-    const auto r = monte_carlo_scenarios(m, {cut}, {uniform("load.sewage_plant", lo, hi)}, o);
+    const auto r = monte_carlo_scenarios(m, {cut}, {uncertain("load.sewage_plant", lo, hi)}, o);
     REQUIRE(r.size() == 2);
     CHECK(r[0].id == "baseline");
     CHECK(r[1].id == "cut");
@@ -93,8 +88,8 @@ TEST_CASE("Monte Carlo per scenario: P(meets) against the closed form of a unifo
 TEST_CASE("Monte Carlo per scenario: the same numbers however the work is split into blocks", "[montecarlo]") {
     const CaseModel m = plant_reach();
     const std::vector<Scenario> chosen = {cut_plant(0.5), cut_plant(0.2)};
-    const std::vector<UncertainParameter> ps = {uniform("load.sewage_plant", 0.5, 4.0), uniform("kinetics.cod.k20_per_d", 0.1, 0.5),
-                                                uniform("kinetics.nh3n.k20_per_d", 0.05, 0.3)};
+    const std::vector<UncertainParameter> ps = {uncertain("load.sewage_plant", 0.5, 4.0), uncertain("kinetics.cod.k20_per_d", 0.1, 0.5),
+                                                uncertain("kinetics.nh3n.k20_per_d", 0.05, 0.3)};
     MonteCarloOptions o;
     o.draws = 301;
     o.seed = 11;
@@ -139,7 +134,7 @@ TEST_CASE("Monte Carlo per scenario: zero-width ranges give each scenario's dete
     const CaseModel m = plant_reach();
     const std::vector<Scenario> chosen = {cut_plant(0.5), cut_plant(0.0)};
     // f = 3: C = A + 3B > 20 (misses); with half cut A + 1.5 B < 20 (meets)
-    const auto r = monte_carlo_scenarios(m, chosen, {uniform("load.sewage_plant", 3.0, 3.0)}, [] {
+    const auto r = monte_carlo_scenarios(m, chosen, {uncertain("load.sewage_plant", 3.0, 3.0)}, [] {
         MonteCarloOptions o;
         o.draws = 20;
         return o;

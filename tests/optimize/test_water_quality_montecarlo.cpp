@@ -10,6 +10,7 @@
 #include "analyses/water_quality.hpp"
 #include "optimize/water_quality_montecarlo.hpp"
 #include "tests/common/case_builders.hpp"
+#include "tests/common/uncertain.hpp"
 
 using namespace qingliu;
 using namespace qingliu::scenarios;
@@ -46,15 +47,7 @@ WaterQualityOptions only_oxidation() {
     return o;
 }
 
-UncertainParameter uniform(const std::string& key, double lo, double hi) {
-    UncertainParameter p;
-    p.key = key;
-    p.low = lo;
-    p.high = hi;
-    p.file = "uncertainty.csv";
-    p.record = "line 2";
-    return p;
-}
+using test::uncertain;
 
 }  // namespace
 
@@ -62,7 +55,7 @@ TEST_CASE("water-quality Monte Carlo of the CBOD rate: BOD5 quantiles against th
     const CaseModel m = one_reach_case();
     const WaterQualityOptions o = only_oxidation();
     const double a = 0.1, b = 0.5;  // k20 of CBOD oxidation uniform on [a, b] (1/d)
-    const std::vector<UncertainParameter> params = {uniform("wq.cbod.k20_per_d", a, b), uniform("wq.reaeration.scale", 0.5, 2.0)};
+    const std::vector<UncertainParameter> params = {uncertain("wq.cbod.k20_per_d", a, b), uncertain("wq.reaeration.scale", 0.5, 2.0)};
     Problems probs;
     check_uncertainty(m, params, probs);
     REQUIRE(probs.empty());
@@ -116,10 +109,10 @@ TEST_CASE("water-quality uncertain parameters: keys and ranges checked against t
     const CaseModel m = one_reach_case();
     Problems probs;
     check_uncertainty(m,
-                      {uniform("wq.nitrification.k20_per_d", 0.05, 0.5), uniform("wq.sod.g_m2_d", 0.0, 4.0),
-                       uniform("wq.cbod.k20_per_d", 0.1, 20.0),       // above the table's 10 /d
-                       uniform("wq.reaeration.scale", 0.01, 2.0),     // below 0.1
-                       uniform("wq.no_such_rate", 0.0, 1.0)},
+                      {uncertain("wq.nitrification.k20_per_d", 0.05, 0.5), uncertain("wq.sod.g_m2_d", 0.0, 4.0),
+                       uncertain("wq.cbod.k20_per_d", 0.1, 20.0),       // above the table's 10 /d
+                       uncertain("wq.reaeration.scale", 0.01, 2.0),     // below 0.1
+                       uncertain("wq.no_such_rate", 0.0, 1.0)},
                       probs);
     REQUIRE(probs.items().size() == 3);
     CHECK(probs.items()[0].message.find("range") != std::string::npos);

@@ -64,20 +64,79 @@ TEST_CASE("steady cells and interval integrals in lanes equal the scalar recurre
         // order, no fused multiply-add in either build)
         for (int c = 0; c < 3; ++c) {
             double above = 0.0, above_y = 0.0, integral = 0.0, all = 0.0;
+            double worst_t = 0.0;  // the mass flows r_i M_i carried on the chain against r_i times the cell's mass
             for (int i = 0; i < n; ++i) {
-                const double iv = 1.0 / (r[i] + k[c]);
-                const double m = (above + w[i * kLanes + c]) * iv;
+                const double iv = 1.0 / (r[i] + k[c]), g = r[i] * iv, wi = w[i * kLanes + c];
+                const double m = (above + wi) * iv;
                 CHECK(inv[i * kLanes + c] == iv);
                 CHECK(mss[i * kLanes + c] == m);
-                above = r[i] * m;
-                const double y = (above_y - (mh[i * kLanes + c] - x0[i * kLanes + c])) * iv;
+                above = g * above + g * wi;
+                worst_t = std::max(worst_t, std::abs(above - r[i] * m) / (r[i] * m));
+                const double dm = mh[i * kLanes + c] - x0[i * kLanes + c];
+                const double y = (above_y - dm) * iv;
                 integral = m * h + y;
-                above_y = r[i] * y;
+                above_y = g * above_y - g * dm;
                 all += integral;
             }
+            // g (T + W) formed as g T + g W: two roundings more than r_i M_i, which compound along at most 15 cells
+            CHECK(worst_t < 1e-14);
             for (int i = 0; i < n; ++i) CHECK(x[i * kLanes + c] == (use[c] ? mh[i * kLanes + c] : x0[i * kLanes + c]));
             CHECK(x[n * kLanes + c] == (use[c] ? r[n - 1] * integral : 0.0));
             CHECK(x[(n + 1) * kLanes + c] == (use[c] ? k[c] * all : 0.0));
         }
     }
+}
+
+TEST_CASE("exp and ln on lanes and the cells' velocities agree with the library to a few units in the last place",
+          "[dynamic][kernels]") {
+    std::mt19937_64 rng(11);
+    std::uniform_real_distribution<double> u01(0.0, 1.0);
+    // ln over 1e-12 .. 1e12 (flows), including powers of two and their neighbours (the reduction's edges); exp over
+    // -700 .. 700 (the range the kernel takes)
+    double worst_ln = 0.0, worst_exp = 0.0;
+    for (int t = 0; t < 20000; ++t) {
+        Quad q[kGroups], x[kGroups], lq[kGroups], ex[kGroups];
+        for (int g = 0; g < kGroups; ++g)
+            for (int l = 0; l < 4; ++l) {
+                const int k = t * 12 + g * 4 + l;
+                q[g][l] = k % 5 == 0 ? std::ldexp(1.0, k % 80 - 40) * (k % 2 ? 1.0 + 2e-16 : 1.0 - 1e-16)
+                                     : std::pow(10.0, -12.0 + 24.0 * u01(rng));
+                x[g][l] = -700.0 + 1400.0 * u01(rng);
+            }
+        ln_quads(q, lq);
+        exp_quads(x, ex);
+        for (int g = 0; g < kGroups; ++g)
+            for (int l = 0; l < 4; ++l) {
+                const double want_ln = std::log(q[g][l]);
+                // absolute error against |ln q| + 1: ln q near 0 (q near 1) has no relative precision to keep
+                worst_ln = std::max(worst_ln, std::abs(lq[g][l] - want_ln) / (std::abs(want_ln) + 1.0));
+                const double want_exp = std::exp(x[g][l]);
+                worst_exp = std::max(worst_exp, std::abs(ex[g][l] - want_exp) / want_exp);
+            }
+    }
+    // tolerance 4 units in the last place (2^-52 = 2.2e-16 each): the library is correct to within half of one, the
+    // kernels' reductions and polynomials add a few roundings
+    CHECK(worst_ln < 4 * 2.2205e-16);
+    CHECK(worst_exp < 4 * 2.2205e-16);
+    WARN("ln on lanes: " << worst_ln << ", exp on lanes: " << worst_exp << " (relative)");
+
+    // The velocities of a reach's cells against the same formula with the library's exp and log (PowerVelocity's
+    // scalar form, which the solver used before): hydraulic geometry and Manning, 1 to 15 cells, one flow out of range
+    // (not a normal number) among them, which takes the library's path
+    double worst_u = 0.0;
+    for (int t = 0; t < 3000; ++t) {
+        const hydro::Hydraulics h = t % 2 ? hydro::Hydraulics::geometry(0.05 + u01(rng), 0.9 * u01(rng))
+                                          : hydro::Hydraulics::manning(0.02 + 0.05 * u01(rng), 1e-4 + 0.01 * u01(rng), 5.0 + 200 * u01(rng));
+        const PowerVelocity v(h);
+        const int n = 1 + t % 15;
+        std::vector<double> q(24, 1.0), u(24, 0.0);
+        for (int i = 0; i < n; ++i) q[i] = std::pow(10.0, -3.0 + 7.0 * u01(rng));
+        if (t % 100 == 7) q[n - 1] = 1e-310;
+        v.lanes(n, q.data(), u.data());
+        for (int i = 0; i < n; ++i) worst_u = std::max(worst_u, std::abs(u[i] / v(q[i]) - 1.0));
+    }
+    // u = e^{ln c + e ln Q}: ln Q off by a few ulp of |ln Q| <= 16 here, times e < 1, moves the argument by up to
+    // ~4 x 2.2e-16 x 16 = 1.4e-14, which is the relative error of u; exp adds a few ulp
+    CHECK(worst_u < 2e-14);
+    WARN("velocities on lanes against the library's exp and log: " << worst_u << " (relative)");
 }

@@ -15,46 +15,12 @@ using namespace qingliu::reaches::wq;
 
 namespace {
 
-// depth and velocity change with the flow, so volumes and reaeration change from day to day
-NetworkBuilder::Reach reach(const std::string& id, const std::string& down, double km, double q_head = 0.0) {
-    return test::wq_reach(id, down, km, hydro::Hydraulics::geometry(0.35, 0.2, 0.9, 0.35), q_head);
-}
-using test::loads;
 using test::river;
-using test::sewage;
 
-// A and B join in C (lateral inflow, a quarter split off through E), all rejoin in D (a weir at C's end); a sewage
-// outfall on C, a spread load on D.
-struct Case {
-    Network net;
-    ReachData data;
-    std::vector<Input> in;
-    std::vector<Observation> obs;
-    double os = 0.0;
-};
-Case make_case() {
-    NetworkBuilder b;
-    b.add(reach("A", "C", 5.0, 1.5));
-    b.add(reach("B", "C", 3.0, 0.8));
-    auto c = reach("C", "D", 8.0);
-    c.lateral_flow_m3s = 0.3;
-    c.split_to = "E";
-    c.split_fraction = 0.25;
-    b.add(c);
-    b.add(reach("E", "D", 2.0));
-    b.add(reach("D", "", 6.0));
-    Case k;
-    k.net = b.finish();
-    k.os = do_saturation_mgL(19.0);
-    k.data = ReachData::sized(5);
-    for (int r = 0; r < 5; ++r) k.data.headwater_conc_mgL[r] = k.data.lateral_conc_mgL[r] = river(k.os);
-    k.data.sod_g_m2_d = {0.5, 0.5, 1.5, 0.5, 1.0};
-    k.data.dam_drop_m = {0.0, 0.0, 1.5, 0.0, 0.0};
-    const std::int32_t ci = k.net.topo.find("C"), di = k.net.topo.find("D");
-    k.in = {{ci, 2000.0, -1.0, 0.3, loads(sewage(), 0.3), 0}, {di, 1000.0, 5000.0, 0.0, loads(sewage(), 0.02), 1}};
-    k.obs = {{ci, 4000.0, 0}, {di, 6000.0, 1}};
-    return k;
-}
+// The junction-and-split case (tests/common/wq_waters.hpp), its depth and velocity changing with the flow, so volumes
+// and reaeration change from day to day.
+using Case = test::JunctionSplitCase;
+Case make_case() { return test::junction_split_case(hydro::Hydraulics::geometry(0.35, 0.2, 0.9, 0.35)); }
 
 DynamicOptions options(bool oxygen_effects) {
     DynamicOptions o;

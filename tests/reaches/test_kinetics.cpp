@@ -60,6 +60,35 @@ Reference integrate(const Parameters& p, const Environment& env, const State& y0
     return r;
 }
 
+/// A random environment of the randomized tests, drawn in this order: temperature uniform on 5-30 degC (DO saturation
+/// there), depth log-uniform on [0.1, depth_max] m, ka20 log-uniform on [ka_lo, ka_hi] 1/d, SOD uniform on
+/// [0, sod_max] g/m2/d; u() draws uniform on [0, 1).
+template <class U>
+Environment random_environment(U&& u, double depth_max, double ka_lo, double ka_hi, double sod_max) {
+    const auto log_uniform = [&](double lo, double hi) { return lo * std::pow(hi / lo, u()); };
+    Environment env;
+    env.temperature_c = 5.0 + 25.0 * u();
+    env.depth_m = log_uniform(0.1, depth_max);
+    env.ka20_per_d = log_uniform(ka_lo, ka_hi);
+    env.os_mgL = do_saturation_mgL(env.temperature_c);
+    env.sod_g_m2_d = sod_max * u();
+    return env;
+}
+
+/// Every species and every process total of a solve against a reference (Reference, or a solve of the same kind):
+/// got / scale == want to `rel` relative or `abs` absolute; scale turns loads (g/s) into the reference's mg/L.
+template <class Got, class Want>
+void check_same(const Got& got, const Want& want, double rel, double abs, double scale = 1.0) {
+    for (int i = 0; i < kNumSpecies; ++i) {
+        INFO("species " << i);
+        CHECK(got.y[i] / scale == Approx(want.y[i]).epsilon(rel).margin(abs));
+    }
+    for (int q = 0; q < kNumProcesses; ++q) {
+        INFO("process " << kProcessKeys[q]);
+        CHECK(got.processed[q] / scale == Approx(want.processed[q]).epsilon(rel).margin(abs));
+    }
+}
+
 }  // namespace
 
 TEST_CASE("DO saturation matches the values printed by QUAL2Kw's own oxsat function", "[kinetics][oxygen]") {
@@ -202,11 +231,8 @@ TEST_CASE("Streeter-Phelps with CBOD settling and SOD: deficit, critical time an
     Parameters p = nothing();
     p.cbod_k20_per_d = 0.5;       // kd
     p.cbod_settling_m_d = 0.3;    // ks = vs/H = 0.15 1/d at H = 2 m
-    Environment env;
-    env.depth_m = 2.0;
-    env.ka20_per_d = 1.2;
-    env.os_mgL = do_saturation_mgL(20.0);
-    env.sod_g_m2_d = 1.6;         // S = SOD/H = 0.8 mg/L/d
+    // SOD 1.6 g/m2/d over 2 m: S = SOD/H = 0.8 mg/L/d
+    Environment env{.depth_m = 2.0, .ka20_per_d = 1.2, .os_mgL = do_saturation_mgL(20.0), .sod_g_m2_d = 1.6};
     const double kd = 0.5, kr = 0.5 + 0.15, ka = 1.2, s = 0.8, l0 = 25.0, d0 = 1.5;
     State y0{};
     y0[CBOD] = l0;
@@ -291,12 +317,8 @@ TEST_CASE("N and P mass balances and every process against an independent Odeint
     p.cbod_settling_m_d = 0.2;
     p.ip_settling_m_d = 0.02;
     p.codmn_o2_ratio = 1.0;
-    Environment env;
-    env.temperature_c = 24.0;
-    env.depth_m = 1.2;
-    env.ka20_per_d = 0.4;
-    env.os_mgL = do_saturation_mgL(24.0, 400.0);
-    env.sod_g_m2_d = 1.5;
+    Environment env{.temperature_c = 24.0, .depth_m = 1.2, .ka20_per_d = 0.4, .os_mgL = do_saturation_mgL(24.0, 400.0),
+                    .sod_g_m2_d = 1.5};
     State y0{};
     y0[OrgN] = 2.0;
     y0[NH3N] = 6.0;
@@ -314,8 +336,7 @@ TEST_CASE("N and P mass balances and every process against an independent Odeint
     REQUIRE(r.y[DO] < 2.0);   // the test exercises the attenuated range
     // the substepped frozen solve (tolerance 1e-12) converges to the nonlinear ODE: 1e-9 relative, or 1e-9 mg/L
     // where a species is near zero (DO ends at 0.16 mg/L; its budget moves about 40 mg/L over the 3 days)
-    for (int i = 0; i < kNumSpecies; ++i) CHECK(r.y[i] == Approx(ref.y[i]).epsilon(1e-9).margin(1e-9));
-    for (int q = 0; q < kNumProcesses; ++q) CHECK(r.processed[q] == Approx(ref.processed[q]).epsilon(1e-9).margin(1e-9));
+    check_same(r, ref, 1e-9, 1e-9);
     // total N changes only by organic N settling and denitrification; total P only by settling (1e-9 relative),
     // both sides from the independent integration
     CHECK(total_n(ref.y) == Approx(total_n(y0) - ref.processed[OrgNSettling] - ref.processed[Denitrification]).epsilon(1e-9));
@@ -334,17 +355,13 @@ TEST_CASE("without oxygen effects one exact solve equals the Odeint integration"
     Parameters p = Parameters::defaults();
     p.cbod_o2_effect = p.nitrification_o2_effect = p.denitrification_o2_effect = O2Effect::None;
     REQUIRE_FALSE(depends_on_oxygen(p));
-    Environment env;
-    env.temperature_c = 8.0;
-    env.depth_m = 0.5;
-    env.ka20_per_d = 6.0;   // fast reaeration: many Taylor substeps
-    env.os_mgL = do_saturation_mgL(8.0);
+    // fast reaeration: many Taylor substeps
+    Environment env{.temperature_c = 8.0, .depth_m = 0.5, .ka20_per_d = 6.0, .os_mgL = do_saturation_mgL(8.0)};
     State y0{};
     for (int i = 0; i < kNumSpecies; ++i) y0[i] = 1.0 + i;
     const auto r = advance(p, env, y0, 5.0);
     const Reference ref = integrate(p, env, y0, 5.0);
-    for (int i = 0; i < kNumSpecies; ++i) CHECK(r.y[i] == Approx(ref.y[i]).epsilon(1e-10).margin(1e-12));
-    for (int q = 0; q < kNumProcesses; ++q) CHECK(r.processed[q] == Approx(ref.processed[q]).epsilon(1e-10).margin(1e-12));
+    check_same(r, ref, 1e-10, 1e-12);
 }
 
 namespace {
@@ -380,12 +397,8 @@ State mixed_inflow() {
 
 TEST_CASE("plug-flow segment: without lateral inflow it is the parcel's travel in time x/u", "[kinetics][analytical]") {
     const Parameters p = Parameters::defaults();
-    Environment env;
-    env.temperature_c = 18.0;
-    env.depth_m = 1.4;
-    env.ka20_per_d = 1.1;
-    env.os_mgL = do_saturation_mgL(18.0, 350.0);
-    env.sod_g_m2_d = 1.0;
+    Environment env{.temperature_c = 18.0, .depth_m = 1.4, .ka20_per_d = 1.1, .os_mgL = do_saturation_mgL(18.0, 350.0),
+                    .sod_g_m2_d = 1.0};
     PlugSegment seg;
     seg.flow_in_m3s = 6.0;
     seg.velocity_ms = 0.35;
@@ -395,21 +408,15 @@ TEST_CASE("plug-flow segment: without lateral inflow it is the parcel's travel i
     for (int i = 0; i < kNumSpecies; ++i) l0[i] = c0[i] * 6.0;
     const auto plug = solve_plug_segment(p, env, seg, l0, 1e-12);
     const auto parcel = advance(p, env, c0, 12000.0 / 0.35 / 86400.0, 1e-12);
-    // two substepped solves of the same ODE at tolerance 1e-12: 1e-9 relative
-    for (int i = 0; i < kNumSpecies; ++i) CHECK(plug.y[i] / 6.0 == Approx(parcel.y[i]).epsilon(1e-9).margin(1e-10));
-    // process totals: g/s in the segment = mg/L over the parcel's travel x Q
-    for (int q = 0; q < kNumProcesses; ++q)
-        CHECK(plug.processed[q] == Approx(parcel.processed[q] * 6.0).epsilon(1e-9).margin(1e-10));
+    // two substepped solves of the same ODE at tolerance 1e-12: 1e-9 relative (1e-10 mg/L near zero); the segment's
+    // loads and process totals (g/s) over Q = 6 m3/s are the parcel's mg/L
+    check_same(plug, parcel, 1e-9, 1e-10, 6.0);
 }
 
 TEST_CASE("plug-flow segment with lateral inflow against direct integration; N and P balances", "[kinetics][analytical]") {
     const Parameters p = Parameters::defaults();
-    Environment env;
-    env.temperature_c = 26.0;
-    env.depth_m = 0.9;
-    env.ka20_per_d = 3.0;
-    env.os_mgL = do_saturation_mgL(26.0);
-    env.sod_g_m2_d = 2.0;
+    Environment env{.temperature_c = 26.0, .depth_m = 0.9, .ka20_per_d = 3.0, .os_mgL = do_saturation_mgL(26.0),
+                    .sod_g_m2_d = 2.0};
     PlugSegment seg;
     seg.flow_in_m3s = 2.0;
     seg.lateral_m3s_per_m = 1.0 / 8000.0;  // 1 m3/s gained over the 8 km
@@ -423,8 +430,7 @@ TEST_CASE("plug-flow segment with lateral inflow against direct integration; N a
     l0[DO] = 2.0 * 2.5;  // 2.5 mg/L entering: the oxygen effects act
     const auto r = solve_plug_segment(p, env, seg, l0, 1e-12);
     const Reference ref = integrate_plug(p, env, seg, l0);
-    for (int i = 0; i < kNumSpecies; ++i) CHECK(r.y[i] == Approx(ref.y[i]).epsilon(1e-9).margin(1e-9));
-    for (int q = 0; q < kNumProcesses; ++q) CHECK(r.processed[q] == Approx(ref.processed[q]).epsilon(1e-9).margin(1e-9));
+    check_same(r, ref, 1e-9, 1e-9);
     // in + lateral - out = settled + denitrified (N), settled (P): 1e-9 relative to the load in
     const double lat = seg.lateral_m3s_per_m * seg.length_m;
     const double n_in = total_n(l0) + lat * total_n(cl), p_in = total_p(l0) + lat * total_p(cl);
@@ -437,11 +443,7 @@ TEST_CASE("completely mixed element: closed forms and the steady residual", "[ki
     Parameters p = nothing();
     p.cbod_k20_per_d = 0.4;
     p.cbod_settling_m_d = 0.2;
-    Environment env;
-    env.depth_m = 2.0;
-    env.ka20_per_d = 1.5;
-    env.os_mgL = 9.0;
-    env.sod_g_m2_d = 1.0;
+    Environment env{.depth_m = 2.0, .ka20_per_d = 1.5, .os_mgL = 9.0, .sod_g_m2_d = 1.0};
     const double q = 3.0, vol = 3.0 * 86400.0 * 0.8;  // residence time tau = 0.8 d
     State w{};
     w[CBOD] = q * 15.0;
@@ -467,11 +469,8 @@ TEST_CASE("completely mixed element: closed forms and the steady residual", "[ki
 TEST_CASE("a chain of completely mixed elements converges to plug flow", "[kinetics][analytical]") {
     // the documented difference between QUAL2K elements and plug flow: a fast-reaerating 10 km reach at 0.3 m/s
     const Parameters p = Parameters::defaults();
-    Environment env;
-    env.temperature_c = 22.0;
-    env.depth_m = 0.5;
-    env.ka20_per_d = reaeration_ka20_per_d(ReaerationMethod::OwensGibbs, {0.3, 0.5});
-    env.os_mgL = do_saturation_mgL(22.0);
+    Environment env{.temperature_c = 22.0, .depth_m = 0.5,
+                    .ka20_per_d = reaeration_ka20_per_d(ReaerationMethod::OwensGibbs, {0.3, 0.5}), .os_mgL = do_saturation_mgL(22.0)};
     const double q = 1.5, length = 10000.0, u = 0.3;
     State l0 = mixed_inflow();
     for (auto& v : l0) v *= q;
@@ -535,12 +534,8 @@ TEST_CASE("the Taylor series of the kinetics: every oxygen form, stiff reaeratio
             p.cbod_o2_k = p.nitrification_o2_k = p.denitrification_o2_k = form == O2Effect::Exponential ? 0.6 : 1.5;
             p.cbod_settling_m_d = 0.25;
             p.codmn_o2_ratio = 0.5;
-            Environment env;
-            env.temperature_c = 23.0;
-            env.depth_m = 0.8;
-            env.ka20_per_d = ka;
-            env.os_mgL = do_saturation_mgL(23.0);
-            env.sod_g_m2_d = 1.8;
+            Environment env{.temperature_c = 23.0, .depth_m = 0.8, .ka20_per_d = ka, .os_mgL = do_saturation_mgL(23.0),
+                            .sod_g_m2_d = 1.8};
             PlugSegment seg;
             seg.flow_in_m3s = 3.0;
             seg.lateral_m3s_per_m = 0.6 / 9000.0;
@@ -557,9 +552,7 @@ TEST_CASE("the Taylor series of the kinetics: every oxygen form, stiff reaeratio
             const auto fz = frozen_plug(p, env, seg, l0);
             const Reference ref = integrate_plug(p, env, seg, l0);
             // series to rounding against the frozen substeps at 1e-13: 1e-10 relative (1e-11 g/s near zero)
-            for (int i = 0; i < kNumSpecies; ++i) CHECK(r.y[i] == Approx(fz.y[i]).epsilon(1e-10).margin(1e-11));
-            for (int q = 0; q < kNumProcesses; ++q)
-                CHECK(r.processed[q] == Approx(fz.processed[q]).epsilon(1e-10).margin(1e-11));
+            check_same(r, fz, 1e-10, 1e-11);
             // against Odeint (dopri5 at 1e-14 / 1e-13): 1e-9 relative
             for (int i = 0; i < kNumSpecies; ++i) CHECK(r.y[i] == Approx(ref.y[i]).epsilon(1e-9).margin(1e-9));
             // bookkeeping of the series: in + lateral - out = settled + denitrified (N), to 1e-13 of the input
@@ -574,12 +567,8 @@ TEST_CASE("DO falling through zero: the series cuts its substeps at the crossing
           "[kinetics][analytical]") {
     // SOD and oxidation outrun reaeration: DO crosses 0 (where the gates are clamped, f = 0 below) and stays below
     const Parameters p = Parameters::defaults();
-    Environment env;
-    env.temperature_c = 28.0;
-    env.depth_m = 1.5;
-    env.ka20_per_d = 0.2;
-    env.os_mgL = do_saturation_mgL(28.0);
-    env.sod_g_m2_d = 4.0;
+    Environment env{.temperature_c = 28.0, .depth_m = 1.5, .ka20_per_d = 0.2, .os_mgL = do_saturation_mgL(28.0),
+                    .sod_g_m2_d = 4.0};
     State y0 = mixed_inflow();
     y0[CBOD] = 80.0;
     y0[NH3N] = 15.0;
@@ -593,8 +582,7 @@ TEST_CASE("DO falling through zero: the series cuts its substeps at the crossing
     const Reference ref = integrate(p, env, y0, 4.0);
     REQUIRE(ref.y[DO] < -1.0);
     // the kink at DO = 0 is located to 1e-15 of a substep: 1e-9 relative (1e-9 mg/L) against Odeint
-    for (int i = 0; i < kNumSpecies; ++i) CHECK(s.y[i] == Approx(ref.y[i]).epsilon(1e-9).margin(1e-9));
-    for (int q = 0; q < kNumProcesses; ++q) CHECK(s.processed[q] == Approx(ref.processed[q]).epsilon(1e-9).margin(1e-9));
+    check_same(s, ref, 1e-9, 1e-9);
     // and back up through zero: reaeration wins once the oxygen demand is spent (30 days, ka 2 1/d)
     env.ka20_per_d = 2.0;
     const ProcessTable t2 = KineticsAt(p, 28.0).table(env);
@@ -631,12 +619,7 @@ TEST_CASE("the Taylor series with oxygen effects equals the general solve over r
         if (trial % 2) p.nitrification_o2_k = p.cbod_o2_k;   // shared gate series where the forms agree too
         p.cbod_settling_m_d = u01(rng) < 0.5 ? 0.0 : log_uniform(0.01, 0.5);
         p.codmn_o2_ratio = u01(rng) < 0.5 ? 0.0 : u01(rng);
-        Environment env;
-        env.temperature_c = 5.0 + 25.0 * u01(rng);
-        env.depth_m = log_uniform(0.1, 5.0);
-        env.ka20_per_d = log_uniform(0.2, 60.0);
-        env.os_mgL = do_saturation_mgL(env.temperature_c);
-        env.sod_g_m2_d = 2.0 * u01(rng);
+        const Environment env = random_environment([&] { return u01(rng); }, 5.0, 0.2, 60.0, 2.0);
         PlugSegment seg;
         seg.flow_in_m3s = log_uniform(0.01, 20.0);
         seg.velocity_ms = log_uniform(0.05, 1.0);
@@ -710,12 +693,7 @@ TEST_CASE("the Taylor series with oxygen effects equals the general solve over r
 TEST_CASE("the kinetics at one temperature equal process_table without oxygen effects", "[kinetics]") {
     Parameters p = Parameters::defaults();
     p.cbod_settling_m_d = 0.3;
-    Environment env;
-    env.temperature_c = 13.0;
-    env.depth_m = 0.7;
-    env.ka20_per_d = 2.5;
-    env.os_mgL = 10.1;
-    env.sod_g_m2_d = 1.3;
+    Environment env{.temperature_c = 13.0, .depth_m = 0.7, .ka20_per_d = 2.5, .os_mgL = 10.1, .sod_g_m2_d = 1.3};
     Parameters off = p;
     off.cbod_o2_effect = off.nitrification_o2_effect = off.denitrification_o2_effect = O2Effect::None;
     const ProcessTable a = KineticsAt(p, 13.0).table(env), b = process_table(off, env, 5.0);
@@ -750,12 +728,7 @@ TEST_CASE("the fast linear solve equals the general one over random rate sets, e
         p.ip_settling_m_d = u01(rng) < 0.5 ? 0.0 : log_uniform(0.01, 0.5);
         p.codmn_o2_ratio = u01(rng) < 0.5 ? 0.0 : u01(rng);
         p.cod_o2_ratio = u01(rng) < 0.5 ? 0.0 : u01(rng);
-        Environment env;
-        env.temperature_c = 5.0 + 25.0 * u01(rng);
-        env.depth_m = log_uniform(0.1, 8.0);
-        env.ka20_per_d = log_uniform(0.05, 200.0);
-        env.os_mgL = do_saturation_mgL(env.temperature_c);
-        env.sod_g_m2_d = 3.0 * u01(rng);
+        Environment env = random_environment([&] { return u01(rng); }, 8.0, 0.05, 200.0, 3.0);
         const int kind = trial % 6;
         if (kind >= 3) {  // equal rates at the run's temperature (theta 1 for the ones made equal)
             const double eps = kind == 5 ? 1e-9 : 0.0;

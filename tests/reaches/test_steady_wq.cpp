@@ -16,8 +16,9 @@ using namespace qingliu::reaches::wq;
 namespace {
 
 // u = 0.3 m/s, H = 1.2 m at every flow
+const hydro::Hydraulics kHydraulics = hydro::Hydraulics::geometry(0.3, 0.0, 1.2, 0.0);
 NetworkBuilder::Reach reach(const std::string& id, const std::string& down, double km, double q_head = 0.0) {
-    return test::wq_reach(id, down, km, hydro::Hydraulics::geometry(0.3, 0.0, 1.2, 0.0), q_head);
+    return test::wq_reach(id, down, km, kHydraulics, q_head);
 }
 using test::loads;
 using test::river;
@@ -350,56 +351,30 @@ TEST_CASE("source water completed from its kind's composition", "[steady_wq][sou
 
 #include "reaches/dynamic_wq.hpp"
 
-namespace {
-/// Two headwaters A and B joining in C (lateral inflow, a quarter split off through E), all rejoining in D: the
-/// network of the dynamic water-quality tests.
-Network junction_split_network() {
-    NetworkBuilder b;
-    b.add(reach("A", "C", 5.0, 1.5));
-    b.add(reach("B", "C", 3.0, 0.8));
-    auto c = reach("C", "D", 8.0);
-    c.lateral_flow_m3s = 0.3;
-    c.split_to = "E";
-    c.split_fraction = 0.25;
-    b.add(c);
-    b.add(reach("E", "D", 2.0));
-    b.add(reach("D", "", 6.0));
-    const Network net = b.finish();
-    return net;
-}
-}  // namespace
-
 TEST_CASE("dynamic water quality converges to the steady state of the same elements for every species", "[steady_wq][dynamic]") {
-    const Network net = junction_split_network();
-    const double os = do_saturation_mgL(19.0);
-    ReachData data = ReachData::sized(5);
-    for (int r = 0; r < 5; ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);
-    data.sod_g_m2_d = {0.5, 0.5, 1.5, 0.5, 1.0};
-    data.dam_drop_m = {0.0, 0.0, 1.5, 0.0, 0.0};
-    const std::int32_t ci_ = net.topo.find("C"), di = net.topo.find("D");
-    const std::vector<Input> in = {{ci_, 2000.0, -1.0, 0.3, loads(sewage(), 0.3), 0},
-                                   {di, 1000.0, 5000.0, 0.0, loads(sewage(), 0.02), 1}};
-    const std::vector<Observation> obs = {{ci_, 4000.0, 0}, {di, 6000.0, 1}};
+    // the case of the dynamic water-quality tests with this file's constant hydraulics (tests/common/wq_waters.hpp)
+    const test::JunctionSplitCase k = test::junction_split_case(kHydraulics);
     DynamicOptions opt;
     opt.steady.temperature_c = 19.0;
     opt.cells_per_reach = 3;
     opt.days = 20.0;
     opt.output_every_d = 5.0;
-    const DynamicResult dyn = solve_dynamic_wq(net, data, in, obs, river(os), opt);
-    ReachData cells = data;
+    const DynamicResult dyn = solve_dynamic_wq(k.net, k.data, k.in, k.obs, river(k.os), opt);
+    ReachData cells = k.data;
     cells.elements.assign(5, 3);
-    const Result st = solve_steady_wq(net, cells, in, obs, opt.steady);
+    const Result st = solve_steady_wq(k.net, cells, k.in, k.obs, opt.steady);
     REQUIRE(dyn.time_d.back() == 20.0);
     // after 20 days (the network flushes in under a day) every species at every reach end and section equals the
     // steady elements: 1e-7 relative, 1e-9 mg/L (odeint tolerances 1e-10)
     for (std::size_t r = 0; r < 5; ++r)
         for (int i = 0; i < kNumSpecies; ++i)
             CHECK(dyn.reach_end_mgL.back()[r][i] == Approx(st.conc_out_mgL[r][i]).epsilon(1e-7).margin(1e-9));
-    for (std::size_t o = 0; o < obs.size(); ++o)
+    for (std::size_t o = 0; o < k.obs.size(); ++o)
         for (int i = 0; i < kNumSpecies; ++i)
             CHECK(dyn.obs_mgL.back()[o][i] == Approx(st.obs_conc_mgL[o][i]).epsilon(1e-7).margin(1e-9));
     // and it was not there at the start
-    CHECK(std::abs(dyn.reach_end_mgL.front()[ci_][NH3N] - st.conc_out_mgL[ci_][NH3N]) > 0.1);
+    const std::int32_t c = k.net.topo.find("C");
+    CHECK(std::abs(dyn.reach_end_mgL.front()[c][NH3N] - st.conc_out_mgL[c][NH3N]) > 0.1);
 }
 
 TEST_CASE("steady water quality in parallel parts equals one thread on a large network", "[steady_wq]") {
@@ -440,7 +415,7 @@ TEST_CASE("dynamic water quality: the exchange of interval means between reaches
           "[steady_wq][dynamic]") {
     // A transient (cells start at clean river water, a sewage outfall runs from t = 0) on the network of the
     // convergence test: reach by reach with exchange intervals h against the whole network as one Odeint system.
-    const Network net = junction_split_network();
+    const Network net = test::junction_split_case(kHydraulics).net;
     const double os = do_saturation_mgL(19.0);
     ReachData data = ReachData::sized(5);
     for (int r = 0; r < 5; ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);

@@ -9,7 +9,9 @@
 #include "io/case_reader.hpp"
 #include "io/export_tables.hpp"
 #include "io/run_data.hpp"
+#include "io/store_allocation.hpp"
 #include "io/store_report.hpp"
+#include "io/store_water_quality.hpp"
 #include "report/html.hpp"
 #include "scenarios/measures.hpp"
 
@@ -179,4 +181,122 @@ TEST_CASE("a run and its report data are stored in one transaction, or not at al
     const auto id2 = io::save_run_with_report(store, rd, x);
     CHECK(io::load_report_data(store, id2).notes.empty());
     CHECK(store.list().size() == 2);
+}
+
+TEST_CASE("load allocation and water-quality tables come back from the run store field for field", "[report][store]") {
+    // every field of every row a value of its own, so that two columns swapped or one left out shows
+    report::AllocationTable a;
+    a.condition = "dry";
+    a.condition_label = "dry: driest month";
+    a.condition_label_zh = "枯水期";
+    a.mos = 0.1;
+    for (int k = 0; k < 2; ++k) {
+        report::AllocationRow x;
+        x.by = k ? "type" : "town";
+        x.section_id = "S" + std::to_string(k);
+        x.section_name = "断面" + std::to_string(k);
+        x.constituent = k ? "tp" : "nh3n";
+        x.method = k ? "gini" : "contribution";
+        x.unit = k ? "livestock" : "五通桥";
+        x.current_t_a = 10.0 + k;
+        x.allowed_t_a = 7.0 + k;
+        x.cut_t_a = 3.0 + 0.5 * k;
+        x.cut_share = 0.3 + 0.01 * k;
+        x.section_mgL = 0.2 + k;
+        x.total_mgL = 0.4 + k;
+        x.target_mgL = 0.18 + k;
+        x.feasible = k == 0;
+        x.gini_indicators = {"population", "area"};
+        x.gini_current = {0.25 + k, 1.0 / 3.0};
+        x.gini_allowed = {0.2, 0.1 + k};
+        a.rows.push_back(x);
+    }
+    report::WaterQualityTable w;
+    w.model = "elements";
+    w.elements_per_reach = 4;
+    w.reaeration = "owens_gibbs";
+    w.temperature_c = 12.5;
+    w.inflow_do_share = 0.9;
+    w.scenarios = {{"baseline", "design", "设计流量", "design flow"}, {"plan", "dry", "枯水", "dry"}};
+    for (int k = 0; k < 2; ++k) {
+        report::WaterQualityRow x;
+        x.scenario = k ? "plan" : "baseline";
+        x.section_id = "S" + std::to_string(k);
+        x.name = "断面" + std::to_string(k);
+        x.name_en = "Section " + std::to_string(k);
+        x.river = k ? "茫溪河" : "岷江";
+        x.reach_id = "R" + std::to_string(k);
+        x.water_body = k ? "lake" : "river";
+        x.position_km = 1.5 + k;
+        x.target_class = 3 + k;
+        x.flow_m3s = 40.0 + k;
+        x.evaluation.overall = 4 - k;
+        x.evaluation.meets = k == 1;
+        w.rows.push_back(x);
+    }
+    io::RunStore store((temp_dir("store-columns") / "runs.sqlite").string());
+    const auto lc = io::load_case((source_dir() / "tests/data/mini").string());
+    const auto id = store.save(io::make_run_data(lc, "run", {io::make_result(lc.model, scenarios::evaluate(lc.model), "baseline")}),
+                               [&](std::int64_t run) {
+                                   io::save_allocation(store, run, a);
+                                   io::save_water_quality(store, run, w);
+                               });
+    const auto a2 = io::load_allocation(store, id);
+    REQUIRE(a2);
+    CHECK(a2->condition == a.condition);
+    CHECK(a2->condition_label == a.condition_label);
+    CHECK(a2->condition_label_zh == a.condition_label_zh);
+    CHECK(a2->mos == a.mos);
+    REQUIRE(a2->rows.size() == 2);
+    for (int k = 0; k < 2; ++k) {
+        const auto &x = a.rows[k], &y = a2->rows[k];
+        CHECK(y.by == x.by);
+        CHECK(y.section_id == x.section_id);
+        CHECK(y.section_name == x.section_name);
+        CHECK(y.constituent == x.constituent);
+        CHECK(y.method == x.method);
+        CHECK(y.unit == x.unit);
+        // reals are stored as doubles: back bit for bit
+        CHECK(y.current_t_a == x.current_t_a);
+        CHECK(y.allowed_t_a == x.allowed_t_a);
+        CHECK(y.cut_t_a == x.cut_t_a);
+        CHECK(y.cut_share == x.cut_share);
+        CHECK(y.section_mgL == x.section_mgL);
+        CHECK(y.total_mgL == x.total_mgL);
+        CHECK(y.target_mgL == x.target_mgL);
+        CHECK(y.feasible == x.feasible);
+        CHECK(y.gini_indicators == x.gini_indicators);
+        CHECK(y.gini_current == x.gini_current);  // 17 significant digits: exact
+        CHECK(y.gini_allowed == x.gini_allowed);
+    }
+    const auto w2 = io::load_water_quality(store, id);
+    REQUIRE(w2);
+    CHECK(w2->model == w.model);
+    CHECK(w2->elements_per_reach == w.elements_per_reach);
+    CHECK(w2->reaeration == w.reaeration);
+    CHECK(w2->temperature_c == w.temperature_c);
+    CHECK(w2->inflow_do_share == w.inflow_do_share);
+    REQUIRE(w2->scenarios.size() == 2);
+    for (int k = 0; k < 2; ++k) {
+        CHECK(w2->scenarios[k].id == w.scenarios[k].id);
+        CHECK(w2->scenarios[k].condition_id == w.scenarios[k].condition_id);
+        CHECK(w2->scenarios[k].condition_zh == w.scenarios[k].condition_zh);
+        CHECK(w2->scenarios[k].condition_en == w.scenarios[k].condition_en);
+    }
+    REQUIRE(w2->rows.size() == 2);
+    for (int k = 0; k < 2; ++k) {
+        const auto &x = w.rows[k], &y = w2->rows[k];
+        CHECK(y.scenario == x.scenario);
+        CHECK(y.section_id == x.section_id);
+        CHECK(y.name == x.name);
+        CHECK(y.name_en == x.name_en);
+        CHECK(y.river == x.river);
+        CHECK(y.reach_id == x.reach_id);
+        CHECK(y.water_body == x.water_body);
+        CHECK(y.position_km == x.position_km);
+        CHECK(y.target_class == x.target_class);
+        CHECK(y.flow_m3s == x.flow_m3s);
+        CHECK(y.evaluation.overall == x.evaluation.overall);
+        CHECK(y.evaluation.meets == x.evaluation.meets);
+    }
 }

@@ -1,0 +1,20 @@
+// An uncertain parameter of the Monte Carlo tests, built in code: its key, range and distribution.
+#pragma once
+#include <string>
+
+#include "scenarios/uncertainty.hpp"
+
+namespace qingliu::test {
+
+/// `key` drawn on [lo, hi] (uniform, or triangular with the case's value as mode).
+inline scenarios::UncertainParameter uncertain(const std::string& key, double lo, double hi,
+                                               scenarios::Distribution d = scenarios::Distribution::Uniform) {
+    scenarios::UncertainParameter p;
+    p.key = key;
+    p.low = lo;
+    p.high = hi;
+    p.dist = d;
+    return p;
+}
+
+}  // namespace qingliu::test
