@@ -14,7 +14,7 @@
 // to the target, the largest reach imbalance and the share of segments that fell back to the frozen substeps.
 // --dynamic-reaches N times a daily year of N reaches (3 cells each) with flows, diffuse loads and temperatures
 // changing every day, without oxygen effects (the cells linear per day, solved exactly) and, with --dynamic-o2 1,
-// with them (Boost.Odeint), and prints wall and processor time, the ratio to the dynamic target (10^5 reaches in
+// with them (frozen-gate sub-pieces), and prints wall and processor time, the ratio to the dynamic target (10^5 reaches in
 // 60 s, scaled linearly), how the reach-days were solved and the network's N imbalance.
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -227,11 +227,14 @@ int main(int argc, char** argv) {
             err_n -= r.processed_g[OrgNSettling] + r.processed_g[Denitrification];
             std::printf("dynamic daily year, daily-changing forcing, %zu reaches x 3 cells, 9 species, %s: %.2f s wall, %.2f s "
                         "processor; ratio to 10^5 reaches in 60 s (scaled linearly): %.3f; reach-days relaxed %.1f %%, "
-                        "uniformized %.1f %%, skipped %.1f %%; %zu odeint steps; N imbalance %.1e; load average %s -> %s\n",
-                        m.net.size(), o2 ? "oxygen effects (odeint)" : "no oxygen effects (exact)", t, cpu, t / target,
+                        "uniformized %.1f %%, skipped %.1f %%; frozen-gate sub-pieces %.2f and solves %.2f per reach-day; "
+                        "N imbalance %.1e; load average %s -> %s\n",
+                        m.net.size(), o2 ? "oxygen effects (frozen gates)" : "no oxygen effects (exact)", t, cpu, t / target,
                         100.0 * r.relaxed_intervals / std::max<std::size_t>(r.intervals, 1),
                         100.0 * r.exact_intervals / std::max<std::size_t>(r.intervals, 1),
-                        100.0 * (r.intervals - r.integrated_intervals) / std::max<std::size_t>(r.intervals, 1), r.steps,
+                        100.0 * (r.intervals - r.integrated_intervals) / std::max<std::size_t>(r.intervals, 1),
+                        double(r.frozen_subpieces) / std::max<std::size_t>(r.intervals, 1),
+                        double(r.frozen_solves) / std::max<std::size_t>(r.intervals, 1),
                         std::abs(err_n) / in_n, before.c_str(), load_average().c_str());
         }
     }
