@@ -101,23 +101,18 @@ std::vector<wq::State> DownstreamSolve::solve(const WaterQualityProblem& q, cons
     for (const Transfer& t : topo.transfers())
         if (local[t.from] != kNone) transfers.push_back({local[t.from], local[t.to], t.flow_m3s});
     sub.topo = Topology(std::move(ids), std::move(down), std::move(split), std::move(fraction), std::move(transfers));
-    sub.length_m = pick(net.length_m, list);
+    using reaches::Network;
+    for (auto field : {&Network::length_m, &Network::headwater_flow_m3s, &Network::lateral_flow_m3s})
+        sub.*field = pick(net.*field, list);
+    for (auto field : {&Network::headwater_conc_mgL, &Network::lateral_conc_mgL}) sub.*field = pick(net.*field, list);
     sub.hydraulics = pick(net.hydraulics, list);
-    sub.headwater_flow_m3s = pick(net.headwater_flow_m3s, list);
-    sub.lateral_flow_m3s = pick(net.lateral_flow_m3s, list);
-    sub.headwater_conc_mgL = pick(net.headwater_conc_mgL, list);
-    sub.lateral_conc_mgL = pick(net.lateral_conc_mgL, list);
     const wq::ReachData& d = q.data;
     wq::ReachData sd;
-    sd.headwater_conc_mgL = pick(d.headwater_conc_mgL, list);
-    sd.lateral_conc_mgL = pick(d.lateral_conc_mgL, list);
-    sd.elevation_m = pick(d.elevation_m, list);
-    sd.sod_g_m2_d = pick(d.sod_g_m2_d, list);
-    sd.ka20_per_d = pick(d.ka20_per_d, list);
-    sd.slope = pick(d.slope, list);
-    sd.dam_drop_m = pick(d.dam_drop_m, list);
-    sd.dam_water_quality_factor = pick(d.dam_water_quality_factor, list);
-    sd.dam_structure_coefficient = pick(d.dam_structure_coefficient, list);
+    for (auto field : {&wq::ReachData::headwater_conc_mgL, &wq::ReachData::lateral_conc_mgL}) sd.*field = pick(d.*field, list);
+    for (auto field : {&wq::ReachData::elevation_m, &wq::ReachData::sod_g_m2_d, &wq::ReachData::ka20_per_d, &wq::ReachData::slope,
+                       &wq::ReachData::dam_drop_m, &wq::ReachData::dam_water_quality_factor,
+                       &wq::ReachData::dam_structure_coefficient})
+        sd.*field = pick(d.*field, list);
     sd.elements = pick(d.elements, list);
 
     // the inputs on D, then what the feeders outside D pass on in the base solution, at the top of their receivers
