@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -163,8 +164,25 @@ TEST_CASE("shipped cases: points cited in degrees and minutes carry those coordi
         out = d + m / 60.0;
         return true;
     };
+    // "D°M′S″N D°M′S″E" (as Wikipedia writes positions) in a point's source: lat and lon are D + M/60 + S/3600, to 6
+    // decimals (same tolerance); the digits before the first ° are taken back to the preceding non-digit
+    auto dms_pair = [](const std::string& s, double& lat, double& lon) {
+        const std::string deg = "°";
+        for (std::size_t at = s.find(deg); at != std::string::npos; at = s.find(deg, at + 1)) {
+            std::size_t b = at;
+            while (b > 0 && std::isdigit(static_cast<unsigned char>(s[b - 1]))) --b;
+            double v[6];
+            const int n = std::sscanf(s.c_str() + b, "%lf°%lf′%lf″N %lf°%lf′%lf″E", &v[0], &v[1], &v[2], &v[3], &v[4],
+                                      &v[5]);
+            if (n != 6 || b == at) continue;
+            lat = v[0] + v[1] / 60.0 + v[2] / 3600.0;
+            lon = v[3] + v[4] / 60.0 + v[5] / 3600.0;
+            return true;
+        }
+        return false;
+    };
     // the number of ESTIMATE points each case's README states for its geometry
-    const std::map<std::string, std::size_t> stated{{"leshan", 4}, {"ledu", 6}, {"shizhong", 9}, {"yibin", 3}};
+    const std::map<std::string, std::size_t> stated{{"leshan", 4}, {"ledu", 5}, {"shizhong", 9}, {"yibin", 3}};
     std::size_t checked_dm = 0;
     for (const auto& dir : cases_with("points.csv")) {
         const std::string name = dir.filename().string();
@@ -178,15 +196,65 @@ TEST_CASE("shipped cases: points cited in degrees and minutes carry those coordi
             const std::string& src = pts[r][isrc];
             if (src.find("ESTIMATE") != std::string::npos) ++estimates;
             double lat = 0, lon = 0;
-            if (degrees_after(src, "北纬", lat) && degrees_after(src, "东经", lon)) {
-                CHECK(std::stod(pts[r][ilat]) == Approx(lat).margin(1e-6));
-                CHECK(std::stod(pts[r][ilon]) == Approx(lon).margin(1e-6));
+            if ((degrees_after(src, "北纬", lat) && degrees_after(src, "东经", lon)) || dms_pair(src, lat, lon)) {
+                CHECK(std::stod(pts[r][ilat]) == Approx(lat).margin(1e-6).epsilon(0));
+                CHECK(std::stod(pts[r][ilon]) == Approx(lon).margin(1e-6).epsilon(0));
                 ++checked_dm;
             }
         }
         if (stated.count(name)) CHECK(estimates == stated.at(name));
     }
-    CHECK(checked_dm >= 1);  // yibin N01, the Longmen Grottoes
+    CHECK(checked_dm >= 3);  // yibin N01, the Longmen Grottoes; ledu L01 and L02, the Liuwan site and museum
+}
+
+TEST_CASE("ledu: Gaomiao is placed from the cited Liuwan site as its source states, and N04 is its projection on the line",
+          "[geography]") {
+    // G01 (高庙镇) "2.0 km due west of the Liuwan site L01"; N04 "the 高庙镇 town G01 projected onto the Huangshui line":
+    // recomputed here from L01 (cited) and the GSHHG extract, independently of how the case file was made
+    const auto pts = parse_csv_text(read_file(source_dir() / "data/cases/ledu/points.csv"));
+    const std::size_t iid = column(pts[0], "point_id"), ilon = column(pts[0], "lon"), ilat = column(pts[0], "lat");
+    std::map<std::string, LonLat> at;
+    for (std::size_t r = 1; r < pts.size(); ++r) at[pts[r][iid]] = {std::stod(pts[r][ilon]), std::stod(pts[r][ilat])};
+    REQUIRE(at.count("L01") == 1);
+    REQUIRE(at.count("G01") == 1);
+    REQUIRE(at.count("N04") == 1);
+    const LonLat l01 = at["L01"], g01 = at["G01"], n04 = at["N04"];
+    // 2.0 km on the great circle (tolerance 5 m: the file's local plane against the sphere, and 6-decimal rounding)
+    CHECK(haversine_m(l01, g01) == Approx(2000.0).margin(5.0));
+    // due west: same latitude (tolerance 1e-6 degrees, rounding) and smaller longitude
+    CHECK(g01.second == Approx(l01.second).margin(1e-6).epsilon(0));
+    CHECK(g01.first < l01.first);
+    // N04 is the point of the Huangshui line nearest to G01: brute force over every segment of the extract's ledu line
+    const std::string gj = read_file(source_dir() / "tests/data/network/gshhg_wdbii_rivers.geojson");
+    const std::size_t f = gj.find("\"name\": \"湟水\"");
+    REQUIRE(f != std::string::npos);
+    const std::size_t c = gj.find("\"coordinates\"", f), end = gj.find("]]", c);
+    std::vector<LonLat> line;
+    for (std::size_t p = gj.find('[', gj.find('[', c) + 1); p != std::string::npos && p < end; p = gj.find('[', p + 1)) {
+        double x = 0, y = 0;
+        if (std::sscanf(gj.c_str() + p, "[%lf, %lf]", &x, &y) == 2) line.push_back({x, y});
+    }
+    REQUIRE(line.size() > 100);
+    double best = 1e300;
+    LonLat nearest{};
+    constexpr double kDeg = M_PI / 180.0, kR = 6371008.8;
+    const double kx = kR * kDeg * std::cos(g01.second * kDeg), ky = kR * kDeg;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+        const double ax = (line[i - 1].first - g01.first) * kx, ay = (line[i - 1].second - g01.second) * ky;
+        const double dx = (line[i].first - line[i - 1].first) * kx, dy = (line[i].second - line[i - 1].second) * ky;
+        const double len2 = dx * dx + dy * dy;
+        const double t = len2 > 0 ? std::clamp(-(ax * dx + ay * dy) / len2, 0.0, 1.0) : 0.0;
+        const double d = std::hypot(ax + t * dx, ay + t * dy);
+        if (d < best) {
+            best = d;
+            nearest = {line[i - 1].first + t * (line[i].first - line[i - 1].first),
+                       line[i - 1].second + t * (line[i].second - line[i - 1].second)};
+        }
+    }
+    // tolerance 1 m: 6-decimal rounding (0.1 m) and the local plane over 4 km (well under 1 m)
+    CHECK(haversine_m(n04, nearest) < 1.0);
+    // the source's "3.6 km south of G01"
+    CHECK(haversine_m(n04, g01) == Approx(3600.0).margin(50.0));  // stated to 0.1 km: tolerance 50 m
 }
 
 TEST_CASE("shipped cases: observed statuses are read with a source on every row", "[geography][validate]") {
