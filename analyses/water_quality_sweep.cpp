@@ -92,11 +92,11 @@ const WqSweep::PlaceResponse& WqSweep::response(std::size_t place) const {
         // one g/s more of species k at the place, minus the linear base: the exact response of the affine model
         // isolated: a thread waiting here must not pick up another scenario that waits for this same place
         tbb::this_task_arena::isolate([&] { tbb::parallel_for(0, wq::kNumSpecies, [&](int k) {
-            WaterQualityProblem q = lin_;
+            std::vector<wq::Input> in = lin_.inputs;
             const double h = exact_ ? 1.0 : 1e-3 * std::max(place_load_[place][k], 1e-3);
-            q.inputs[rep_[place]].load_gs[k] += h;
+            in[rep_[place]].load_gs[k] += h;
             try {
-                const std::vector<wq::State> y = solve_from(q, {q.inputs[rep_[place]].reach}, lin_res_);
+                const std::vector<wq::State> y = solve_from(lin_, in, {in[rep_[place]].reach}, lin_res_);
                 for (std::size_t s = 0; s < ns; ++s)
                     for (int i = 0; i < wq::kNumSpecies; ++i) r.t[static_cast<std::size_t>(k) * ns + s][i] = (y[s][i] - b_[s][i]) / h;
             } catch (const ModelError&) {
@@ -109,17 +109,32 @@ const WqSweep::PlaceResponse& WqSweep::response(std::size_t place) const {
     return r;
 }
 
-std::vector<wq::State> WqSweep::solve_from(const WaterQualityProblem& q, const std::vector<std::int32_t>& changed,
-                                           const wq::Result& base) const {
+std::vector<wq::State> WqSweep::solve_from(const WaterQualityProblem& p, const std::vector<wq::Input>& inputs,
+                                           const std::vector<std::int32_t>& changed, const wq::Result& base) const {
     ++solves_;
     if (!down_) {
-        reaches_solved_ += q.net.size();
+        reaches_solved_ += p.net.size();
+        WaterQualityProblem q = p;
+        q.inputs = inputs;
         return solve_water_quality(q).obs_conc_mgL;
     }
     std::size_t solved = 0;
-    std::vector<wq::State> y = down_->solve(q, changed, base, &solved);
+    std::vector<wq::State> y = down_->solve(p, inputs, changed, base, &solved);
     reaches_solved_ += solved;
     return y;
+}
+
+std::vector<std::int32_t> WqSweep::changed_reaches(const std::vector<wq::Input>& in) const {
+    std::vector<std::int32_t> changed;
+    for (std::size_t j = 0; j < in.size(); ++j) {
+        const wq::Input &a = in[j], &b = inputs0_[j];
+        if (a.reach == b.reach && a.position_m == b.position_m && a.end_m == b.end_m && a.flow_m3s == b.flow_m3s &&
+            a.load_gs == b.load_gs)
+            continue;
+        changed.push_back(a.reach);
+        changed.push_back(b.reach);
+    }
+    return changed;
 }
 
 WqSweep::Outcome WqSweep::full(const CaseModel& m) const {
@@ -128,18 +143,8 @@ WqSweep::Outcome WqSweep::full(const CaseModel& m) const {
     if (down_ && same_network(m, base_)) {
         const WaterQualityProblem q = water_quality_problem(m, opt_);
         if (q.inputs.size() == inputs0_.size() && q.data.headwater_conc_mgL == p0_.data.headwater_conc_mgL &&
-            q.data.lateral_conc_mgL == p0_.data.lateral_conc_mgL) {
-            std::vector<std::int32_t> changed;
-            for (std::size_t j = 0; j < q.inputs.size(); ++j) {
-                const wq::Input &a = q.inputs[j], &b = inputs0_[j];
-                if (a.reach == b.reach && a.position_m == b.position_m && a.end_m == b.end_m && a.flow_m3s == b.flow_m3s &&
-                    a.load_gs == b.load_gs)
-                    continue;
-                changed.push_back(a.reach);
-                changed.push_back(b.reach);
-            }
-            return classify(m, solve_from(q, changed, res0_));
-        }
+            q.data.lateral_conc_mgL == p0_.data.lateral_conc_mgL)
+            return classify(m, solve_from(q, q.inputs, changed_reaches(q.inputs), res0_));
     }
     ++solves_;
     reaches_solved_ += m.net.size();
@@ -218,7 +223,12 @@ WqSweep::Outcome WqSweep::evaluate(const Scenario& s) const {
     bool fallback = true;
     Outcome out;
     if (shell.temperature_c == base_.temperature_c && Sweep::same_water(in, inputs0_)) out = from_inputs(base_, in, fallback);
-    return fallback ? full(apply_scenario(base_, s)) : out;
+    if (!fallback) return out;
+    // water moved (an outfall closed or connected): the measures touched the sources only, so the problem is the
+    // base's with these inputs, solved downstream of the changed ones
+    if (down_ && shell.temperature_c == base_.temperature_c && in.size() == inputs0_.size())
+        return classify(base_, solve_from(p0_, in, changed_reaches(in), res0_));
+    return full(apply_scenario(base_, s));
 }
 
 std::vector<WqSweep::Outcome> WqSweep::evaluate(const std::vector<Scenario>& scenarios) const {

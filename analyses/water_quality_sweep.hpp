@@ -115,8 +115,10 @@ private:
     Outcome from_inputs(const CaseModel& m, const std::vector<reaches::wq::Input>& in, bool& fallback) const;
     Outcome full(const CaseModel& m) const;
     Outcome classify(const CaseModel& m, const std::vector<reaches::wq::State>& y) const;
-    std::vector<reaches::wq::State> solve_from(const WaterQualityProblem& q, const std::vector<std::int32_t>& changed,
-                                               const reaches::wq::Result& base) const;
+    std::vector<reaches::wq::State> solve_from(const WaterQualityProblem& p, const std::vector<reaches::wq::Input>& inputs,
+                                               const std::vector<std::int32_t>& changed, const reaches::wq::Result& base) const;
+    /// The reaches of the inputs that differ from the base's (same count): their old and new reach.
+    std::vector<std::int32_t> changed_reaches(const std::vector<reaches::wq::Input>& in) const;
 };
 
 }  // namespace qingliu::scenarios

@@ -73,8 +73,9 @@ std::vector<std::int32_t> DownstreamSolve::downstream_of(const std::vector<std::
     return out;
 }
 
-std::vector<wq::State> DownstreamSolve::solve(const WaterQualityProblem& q, const std::vector<std::int32_t>& changed,
-                                              const wq::Result& base, std::size_t* reaches_solved) const {
+std::vector<wq::State> DownstreamSolve::solve(const WaterQualityProblem& q, const std::vector<wq::Input>& inputs,
+                                              const std::vector<std::int32_t>& changed, const wq::Result& base,
+                                              std::size_t* reaches_solved) const {
     const reaches::Network& net = q.net;
     const Topology& topo = net.topo;
     const std::size_t n = net.size();
@@ -117,7 +118,7 @@ std::vector<wq::State> DownstreamSolve::solve(const WaterQualityProblem& q, cons
 
     // the inputs on D, then what the feeders outside D pass on in the base solution, at the top of their receivers
     std::vector<wq::Input> in;
-    for (const wq::Input& x : q.inputs)
+    for (const wq::Input& x : inputs)
         if (x.reach >= 0 && local[x.reach] != kNone) {
             in.push_back(x);
             in.back().reach = local[x.reach];

@@ -21,10 +21,12 @@ public:
     /// Prepares the network's feeders and order (the network of every problem passed to solve()).
     explicit DownstreamSolve(const reaches::Network& net);
 
-    /// The section concentrations of q (observations as q's) where only inputs on `changed` reaches differ from
-    /// those of the problem solved as `base` (same network and reach data). Throws ModelError as the solver does.
-    std::vector<reaches::wq::State> solve(const WaterQualityProblem& q, const std::vector<std::int32_t>& changed,
-                                          const reaches::wq::Result& base, std::size_t* reaches_solved = nullptr) const;
+    /// The section concentrations of problem p with `inputs` instead of its own, where these differ from the inputs
+    /// of the problem solved as `base` (same network, reach data and kinetics) only on `changed` reaches. Throws
+    /// ModelError as the solver does.
+    std::vector<reaches::wq::State> solve(const WaterQualityProblem& p, const std::vector<reaches::wq::Input>& inputs,
+                                          const std::vector<std::int32_t>& changed, const reaches::wq::Result& base,
+                                          std::size_t* reaches_solved = nullptr) const;
 
     /// The reaches downstream of `from` (themselves included), in topological order.
     std::vector<std::int32_t> downstream_of(const std::vector<std::int32_t>& from) const;

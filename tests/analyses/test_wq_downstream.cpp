@@ -88,7 +88,7 @@ TEST_CASE("the solve limited to the reaches downstream of changed inputs equals 
                 changed.push_back(in.reach);
             }
             std::size_t n_solved = 0;
-            const std::vector<wq::State> got = limited.solve(q, changed, base, &n_solved);
+            const std::vector<wq::State> got = limited.solve(p, q.inputs, changed, base, &n_solved);
             solved += n_solved;
             const std::vector<wq::State> full = solve_water_quality(q).obs_conc_mgL;
             const auto down = limited.downstream_of(changed);
