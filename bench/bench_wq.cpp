@@ -4,6 +4,8 @@
 //
 //   bench_wq                              # steady: 10^4, 10^5, 10^6 reaches with 10^5 sources
 //   bench_wq --sizes 10000,100000 --repeat 3 --dynamic-reaches 100000
+//   bench_wq --sizes 100000 --serial 1      # steady on one thread (processor time per reach without the
+//                                           # other core's interference, for comparing builds on a busy machine)
 //
 // The synthetic case's COD, NH3-N and TP loads become species by fixed shares (CBODu 0.45 COD, CODMn 0.3 COD,
 // organic N 0.4 NH3-N, organic P 0.5 TP, inorganic P 0.5 TP, effluent DO 2 mg/L); headwaters and lateral inflow are
@@ -83,7 +85,7 @@ int main(int argc, char** argv) {
     std::size_t repeat = 3, sources = 100000;
     double tol = 1e-11;
     std::size_t o2_max = 1000000000, dyn_reaches = 0;
-    bool dyn_o2 = false;
+    bool dyn_o2 = false, serial = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--sizes")) {
             sizes.clear();
@@ -96,6 +98,8 @@ int main(int argc, char** argv) {
             dyn_reaches = std::strtoull(argv[i + 1], nullptr, 10);
         } else if (!std::strcmp(argv[i], "--dynamic-o2")) {
             dyn_o2 = std::strtoull(argv[i + 1], nullptr, 10) != 0;
+        } else if (!std::strcmp(argv[i], "--serial")) {
+            serial = std::strtoull(argv[i + 1], nullptr, 10) != 0;
         } else if (!std::strcmp(argv[i], "--tol")) {
             tol = std::strtod(argv[i + 1], nullptr);
         } else if (!std::strcmp(argv[i], "--sources")) {
@@ -104,7 +108,8 @@ int main(int argc, char** argv) {
     }
     constexpr double kTargetS = 2.0, kTargetReaches = 1e6;
     std::printf("load average (1, 5, 15 min) at start: %s\n", load_average().c_str());
-    std::printf("steady water quality, full default set (9 species), all cores; target 10^6 reaches < %.0f s\n", kTargetS);
+    std::printf("steady water quality, full default set (9 species), %s; target 10^6 reaches < %.0f s\n",
+                serial ? "one thread" : "all cores", kTargetS);
     std::printf("%10s %10s %12s %12s %14s %10s %10s %12s %10s %10s %10s\n", "reaches", "sources", "O2 effects s",
                 "no O2 s", "reaches/s", "ratio O2", "ratio no O2", "imbalance", "frozen %", "O2 cpu s", "no O2 cpu");
     for (std::size_t n : sizes) {
@@ -141,6 +146,7 @@ int main(int argc, char** argv) {
         wq::Options with;
         with.temperature_c = m.temperature_c;
         with.rel_tol = tol;
+        with.parallel = !serial;
         wq::Options without = with;
         without.params.cbod_o2_effect = without.params.nitrification_o2_effect =
             without.params.denitrification_o2_effect = O2Effect::None;

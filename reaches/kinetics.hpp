@@ -163,9 +163,9 @@ struct AffineSolution {
 };
 AffineSolution solve_affine(const LinearForm& form, const State& y0, double h);
 
-/// The same exact solution as solve_affine, fast: the species whose rate over h is moderate (|a_ii| h <= 4, in
-/// substeps of |a_ii| tau <= 1) are the Taylor series of their coupled equations, summed until a term is below
-/// 1e-17 of the species' scale; a stiff species that no other draws on (DO: fast reaeration of shallow reaches) is
+/// The same exact solution as solve_affine, fast: the species whose rate over h is moderate (|a_ii| h <= 1, or
+/// any rate where another species draws on it; in substeps of |a_ii| tau <= 1) are the Taylor series of their
+/// coupled equations, summed until a term is below 1e-17 of the species' scale; a stiff species that no other draws on (DO: fast reaeration of shallow reaches) is
 /// integrated exactly against that polynomial forcing g(s) = sum_k g_k (s/tau)^k:
 ///   y(tau) = e^{a tau} y(0) + tau sum_k g_k psi_k(a tau),  psi_k(z) = int_0^1 e^{z(1-u)} u^k du = k! phi_k+1(z),
 /// psi_k by psi_k = (k psi_k-1 - 1)/z upwards where k < |z| and downwards from its series where k >= |z| (both

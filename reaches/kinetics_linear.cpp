@@ -41,8 +41,11 @@ void psi_values(double z, int n, double* psi) {
 AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
     if (h <= 0.0) return {y0, {}};
     const Assembled s = assemble(form);
-    // stiff: |a_ii| h > kStiff, decaying, and drawn on by no other species (its value need not be a polynomial)
-    constexpr double kStiff = 4.0;
+    // stiff: |a_ii| h > kStiff, decaying, and drawn on by no other species (its value need not be a polynomial).
+    // kStiff = 1: such a species (DO, reaerating) then never makes the moderate ones take substeps (they take
+    // ceil(max |a_jj| h) of them), and its integral (y(h) - y(0) - int forcing) / a_ii loses at most a factor
+    // 1 / |a_ii tau| <= 1 of the rounding of its terms.
+    constexpr double kStiff = 1.0;
     constexpr int kMaxSubsteps = 16, kMaxTerms = 60;
     std::array<bool, kNumSpecies> drawn{}, stiff{};
     for (int i = 0; i < kNumSpecies; ++i)
@@ -63,13 +66,19 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
     std::array<Entry, kNumSpecies*(kNumSpecies + 1) / 2> nz{};
     int n_nz = 0;
     std::array<int, kNumSpecies> moderate{}, stiff_list{};
+    std::array<int, kNumSpecies + 1> row{};  // moderate species t's entries: nz[row[t] .. row[t+1])
     int n_mod = 0, n_stiff = 0;
     for (int i = 0; i < kNumSpecies; ++i) {
-        (stiff[i] ? stiff_list[n_stiff++] : moderate[n_mod++]) = i;
-        if (stiff[i]) continue;
+        if (stiff[i]) {
+            stiff_list[n_stiff++] = i;
+            continue;
+        }
+        row[n_mod] = n_nz;
+        moderate[n_mod++] = i;
         for (int j = 0; j <= i; ++j)
             if (s.a[i][j] != 0.0) nz[n_nz++] = {i, j, s.a[i][j]};
     }
+    row[n_mod] = n_nz;
     const double tau = h / m;
     State y = y0, integral{};
     double b[kNumSpecies][kMaxTerms + 1];
@@ -90,13 +99,12 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
         }
         int last = kMaxTerms;
         for (int k = 0; k < kMaxTerms; ++k) {
-            State nb{};
-            for (int e = 0; e < n_nz; ++e) nb[nz[e].i] += nz[e].a * b[nz[e].j][k];
             const double f = tau * inv[k];
             bool small = k >= 2;
             for (int t = 0; t < n_mod; ++t) {
                 const int i = moderate[t];
-                double v = nb[i];
+                double v = 0.0;   // (A b_k)_i, summed in a register (the row's entries are consecutive)
+                for (int e = row[t]; e < row[t + 1]; ++e) v += nz[e].a * b[nz[e].j][k];
                 if (k == 0) v += s.c0[i] + s.c1[i] * s0;
                 else if (k == 1) v += s.c1[i] * tau;
                 b[i][k + 1] = v * f;
