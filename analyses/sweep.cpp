@@ -19,19 +19,23 @@ bool Sweep::source_level_only(const Scenario& s) {
     return true;
 }
 
+CaseModel Sweep::apply_to_sources(const CaseModel& base, const Scenario& s) {
+    CaseModel shell;
+    shell.temperature_c = base.temperature_c;
+    shell.kinetics = base.kinetics;
+    shell.sources = base.sources;
+    if (!base.inventory.empty()) {
+        shell.table_sources = base.table_sources;
+        shell.inventory = base.inventory;
+    }
+    for (const auto& x : s.measures) apply_measure(shell, x);
+    return shell;
+}
+
 Sweep::Outcome Sweep::evaluate(const Scenario& s) const {
     Outcome out;
     if (source_level_only(s)) {
-        // These kinds act on sources (and the inventory behind them) only: apply them to a case without a network.
-        CaseModel shell;
-        shell.temperature_c = base_.temperature_c;
-        shell.kinetics = base_.kinetics;
-        shell.sources = base_.sources;
-        if (!base_.inventory.empty()) {
-            shell.table_sources = base_.table_sources;
-            shell.inventory = base_.inventory;
-        }
-        for (const auto& x : s.measures) apply_measure(shell, x);
+        const CaseModel shell = apply_to_sources(base_, s);
         bool linear = Sweep::same_water(shell.sources, base_.sources) && shell.temperature_c == base_.temperature_c;
         std::vector<PerConstituent> loads(shell.sources.size());
         for (std::size_t j = 0; linear && j < loads.size(); ++j) {

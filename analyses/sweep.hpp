@@ -51,6 +51,10 @@ public:
     /// standards, outfall remediation): the scenarios a linear response evaluates exactly.
     static bool source_level_only(const Scenario& s);
 
+    /// The measures of a source-level scenario (source_level_only) applied to a case without a network: the base's
+    /// sources (and the inventory behind them), temperature and kinetics; what these kinds act on, and all they act on.
+    static CaseModel apply_to_sources(const CaseModel& base, const Scenario& s);
+
 private:
     const CaseModel& base_;
     reaches::SteadyResponse response_;

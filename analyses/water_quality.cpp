@@ -115,11 +115,19 @@ WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOption
     return p;
 }
 
+std::vector<wq::Item> chosen_items(const wq::State& c, double k1, const ItemSet& items) {
+    std::vector<wq::Item> v = wq::gb3838_items(c, k1);
+    if (items == ItemSet::all()) return v;
+    v.erase(std::remove_if(v.begin(), v.end(), [&](const wq::Item& it) { return !items.has(it.key); }), v.end());
+    return v;
+}
+
 wq::Result solve_water_quality(const WaterQualityProblem& p) {
     return wq::solve_steady_wq(p.net, p.data, p.inputs, p.observations, p.steady);
 }
 
 WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOptions opt) {
+    const ItemSet items = opt.items;
     const WaterQualityProblem p = water_quality_problem(m, std::move(opt));
     const double k1 = p.steady.params.bod_bottle_k_per_d;
     WaterQualityEvaluation e;
@@ -132,7 +140,7 @@ WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOp
     for (std::size_t i = 0; i < m.sections.size(); ++i) {
         const reaches::Section& sec = m.sections[i];
         e.sections[i].conc_mgL = e.steady.obs_conc_mgL[i];
-        e.sections[i].evaluation = wq::evaluate_items(m.classes, wq::gb3838_items(e.steady.obs_conc_mgL[i], k1),
+        e.sections[i].evaluation = wq::evaluate_items(m.classes, chosen_items(e.steady.obs_conc_mgL[i], k1, items),
                                                       sec.water_body, sec.target_class);
     }
     return e;

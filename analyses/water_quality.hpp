@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/item_set.hpp"
 #include "reaches/steady_wq.hpp"
 #include "reaches/wq_classes.hpp"
 #include "reaches/wq_sources.hpp"
@@ -29,7 +30,13 @@ struct WaterQualityOptions {
     double default_width_m = 0.0;
     std::vector<double> reach_width_m;  ///< per reach, > 0: its width (m); empty or 0: the default
     reaches::wq::CompositionOverrides composition;  ///< the case's compositions of source water (wq_sources.hpp)
+    /// The GB 3838 items assessed and reported ([water_quality] items; common/item_set.hpp): every section is
+    /// classified over these only. The nine species are computed whatever the choice.
+    ItemSet items = ItemSet::all();
 };
+
+/// The chosen items of a state (reaches::wq::gb3838_items, in its order, those of `items` only).
+std::vector<reaches::wq::Item> chosen_items(const reaches::wq::State& c, double bod_bottle_k_per_d, const ItemSet& items);
 
 struct WaterQualitySection {
     reaches::wq::State conc_mgL{};

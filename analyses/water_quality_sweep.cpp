@@ -47,11 +47,20 @@ bool same_network(const CaseModel& a, const CaseModel& b) {
 }  // namespace
 
 WqSweep::WqSweep(const CaseModel& base, const WaterQualityOptions& opt, Options o) : base_(base), opt_(opt), o_(o) {
-    const WaterQualityProblem p = water_quality_problem(base, opt);
+    p0_ = water_quality_problem(base, opt);
+    const WaterQualityProblem& p = p0_;
     k1_ = p.steady.params.bod_bottle_k_per_d;
     exact_ = !wq::depends_on_oxygen(p.steady.params);
     inputs0_ = p.inputs;
-    y0_ = solve_water_quality(p).obs_conc_mgL;
+    res0_ = solve_water_quality(p);
+    y0_ = res0_.obs_conc_mgL;
+    // limited solves need every per-reach attribute given for all reaches or none
+    const std::size_t n = p.net.size();
+    auto whole = [&](const auto& v) { return v.empty() || v.size() == n; };
+    const wq::ReachData& d = p.data;
+    if (whole(d.elevation_m) && whole(d.sod_g_m2_d) && whole(d.ka20_per_d) && whole(d.slope) && whole(d.dam_drop_m) &&
+        whole(d.dam_water_quality_factor) && whole(d.dam_structure_coefficient) && whole(d.elements))
+        down_ = std::make_unique<DownstreamSolve>(p0_.net);
     if (!exact_ && o_.oxygen == OxygenMode::Full) return;  // every changed scenario is solved in full
     // places: sources at the same reach, position and extent respond alike
     std::map<std::tuple<std::int32_t, double, double>, std::int32_t> places;
@@ -67,7 +76,8 @@ WqSweep::WqSweep(const CaseModel& base, const WaterQualityOptions& opt, Options 
     // exact: the model without oxygen effects (the same model); Checked: the full model, whose tangent at the base
     // is taken by a forward difference of 1e-3 of the place's load (at least 1e-6 g/s)
     lin_ = exact_ ? linear_water_quality_problem(p) : p;
-    b_ = solve_water_quality(lin_).obs_conc_mgL;
+    lin_res_ = solve_water_quality(lin_);
+    b_ = lin_res_.obs_conc_mgL;
     place_load_.assign(n_places_, wq::State{});
     for (std::size_t j = 0; j < inputs0_.size(); ++j)
         for (int k = 0; k < wq::kNumSpecies; ++k) place_load_[place_of_[j]][k] += std::abs(inputs0_[j].load_gs[k]);
@@ -82,11 +92,11 @@ const WqSweep::PlaceResponse& WqSweep::response(std::size_t place) const {
         // one g/s more of species k at the place, minus the linear base: the exact response of the affine model
         // isolated: a thread waiting here must not pick up another scenario that waits for this same place
         tbb::this_task_arena::isolate([&] { tbb::parallel_for(0, wq::kNumSpecies, [&](int k) {
-            WaterQualityProblem q = lin_;
+            std::vector<wq::Input> in = lin_.inputs;
             const double h = exact_ ? 1.0 : 1e-3 * std::max(place_load_[place][k], 1e-3);
-            q.inputs[rep_[place]].load_gs[k] += h;
+            in[rep_[place]].load_gs[k] += h;
             try {
-                const std::vector<wq::State> y = solve_water_quality(q).obs_conc_mgL;
+                const std::vector<wq::State> y = solve_from(lin_, in, {in[rep_[place]].reach}, lin_res_);
                 for (std::size_t s = 0; s < ns; ++s)
                     for (int i = 0; i < wq::kNumSpecies; ++i) r.t[static_cast<std::size_t>(k) * ns + s][i] = (y[s][i] - b_[s][i]) / h;
             } catch (const ModelError&) {
@@ -99,9 +109,58 @@ const WqSweep::PlaceResponse& WqSweep::response(std::size_t place) const {
     return r;
 }
 
+std::vector<wq::State> WqSweep::solve_from(const WaterQualityProblem& p, const std::vector<wq::Input>& inputs,
+                                           const std::vector<std::int32_t>& changed, const wq::Result& base) const {
+    ++solves_;
+    if (!down_) {
+        reaches_solved_ += p.net.size();
+        WaterQualityProblem q = p;
+        q.inputs = inputs;
+        return solve_water_quality(q).obs_conc_mgL;
+    }
+    std::size_t solved = 0;
+    std::vector<wq::State> y = down_->solve(p, inputs, changed, base, &solved);
+    reaches_solved_ += solved;
+    return y;
+}
+
+std::vector<std::int32_t> WqSweep::changed_reaches(const std::vector<wq::Input>& in) const {
+    std::vector<std::int32_t> changed;
+    for (std::size_t j = 0; j < in.size(); ++j) {
+        const wq::Input &a = in[j], &b = inputs0_[j];
+        if (a.reach == b.reach && a.position_m == b.position_m && a.end_m == b.end_m && a.flow_m3s == b.flow_m3s &&
+            a.load_gs == b.load_gs)
+            continue;
+        changed.push_back(a.reach);
+        changed.push_back(b.reach);
+    }
+    return changed;
+}
+
 WqSweep::Outcome WqSweep::full(const CaseModel& m) const {
+    // on the base's network, inflows and reach data, with the same number of sources: only the reaches downstream
+    // of the sources whose input changed are solved
+    if (down_ && same_network(m, base_)) {
+        const WaterQualityProblem q = water_quality_problem(m, opt_);
+        if (q.inputs.size() == inputs0_.size() && q.data.headwater_conc_mgL == p0_.data.headwater_conc_mgL &&
+            q.data.lateral_conc_mgL == p0_.data.lateral_conc_mgL)
+            return classify(m, solve_from(q, q.inputs, changed_reaches(q.inputs), res0_));
+    }
+    ++solves_;
+    reaches_solved_ += m.net.size();
     Outcome out;
     out.sections = evaluate_water_quality(m, opt_).sections;
+    return out;
+}
+
+WqSweep::Outcome WqSweep::classify(const CaseModel& m, const std::vector<wq::State>& y) const {
+    Outcome out;
+    out.sections.resize(y.size());
+    for (std::size_t s = 0; s < y.size(); ++s) {
+        const reaches::Section& sec = m.sections[s];
+        out.sections[s].conc_mgL = y[s];
+        out.sections[s].evaluation = wq::evaluate_items(m.classes, chosen_items(y[s], k1_, opt_.items), sec.water_body, sec.target_class);
+    }
     return out;
 }
 
@@ -123,11 +182,9 @@ WqSweep::Outcome WqSweep::from_inputs(const CaseModel& m, const std::vector<wq::
                 for (int i = 0; i < wq::kNumSpecies; ++i) y[s][i] += t[s][i] * dl;
         }
     }
-    out.sections.resize(ns);
+    out = classify(m, y);
     for (std::size_t s = 0; s < ns; ++s) {
         const reaches::Section& sec = m.sections[s];
-        out.sections[s].conc_mgL = y[s];
-        out.sections[s].evaluation = wq::evaluate_items(m.classes, wq::gb3838_items(y[s], k1_), sec.water_body, sec.target_class);
         if (!exact_)  // Checked: an assessed item near one of its class limits: the full model decides
             for (const auto& it : out.sections[s].evaluation.items) {
                 if (it.cls == 0) continue;
@@ -161,21 +218,17 @@ WqSweep::Outcome WqSweep::evaluate_case(const CaseModel& m) const {
 
 WqSweep::Outcome WqSweep::evaluate(const Scenario& s) const {
     if (!Sweep::source_level_only(s)) return full(apply_scenario(base_, s));
-    // these kinds act on sources (and the inventory behind them) only: apply them to a case without a network
-    CaseModel shell;
-    shell.temperature_c = base_.temperature_c;
-    shell.kinetics = base_.kinetics;
-    shell.sources = base_.sources;
-    if (!base_.inventory.empty()) {
-        shell.table_sources = base_.table_sources;
-        shell.inventory = base_.inventory;
-    }
-    for (const auto& x : s.measures) apply_measure(shell, x);
+    const CaseModel shell = Sweep::apply_to_sources(base_, s);
     const auto in = water_quality_inputs(shell.sources, opt_.composition, k1_);
     bool fallback = true;
     Outcome out;
     if (shell.temperature_c == base_.temperature_c && Sweep::same_water(in, inputs0_)) out = from_inputs(base_, in, fallback);
-    return fallback ? full(apply_scenario(base_, s)) : out;
+    if (!fallback) return out;
+    // water moved (an outfall closed or connected): the measures touched the sources only, so the problem is the
+    // base's with these inputs, solved downstream of the changed ones
+    if (down_ && shell.temperature_c == base_.temperature_c && in.size() == inputs0_.size())
+        return classify(base_, solve_from(p0_, in, changed_reaches(in), res0_));
+    return full(apply_scenario(base_, s));
 }
 
 std::vector<WqSweep::Outcome> WqSweep::evaluate(const std::vector<Scenario>& scenarios) const {

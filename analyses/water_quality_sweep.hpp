@@ -17,6 +17,10 @@
 // standards, outfall remediation and closures without water of their own) and leave every source's reach, position,
 // extent and flow as they are; anything else is applied and solved in full.
 //
+// Every solve after the base one (the response of a place, a scenario solved in full on the base's network) is
+// limited to the reaches downstream of the changed sources (analyses/wq_downstream.hpp): the reaches upstream keep
+// the base solution exactly, those downstream get the full solve's to rounding.
+//
 // Oxygen effects on (QUAL2K's default attenuation f(o)): the rates depend on DO and the response is not exact. Mode
 // Full solves every scenario in full. Mode Checked evaluates y0 + T dL with y0 the full base solve and T the tangent
 // of the full model at the base (forward difference of 1e-3 of the place's load of the species; first order in dL,
@@ -31,6 +35,7 @@
 #include <vector>
 
 #include "analyses/water_quality.hpp"
+#include "analyses/wq_downstream.hpp"
 #include "scenarios/case.hpp"
 #include "scenarios/measures.hpp"
 
@@ -72,6 +77,12 @@ public:
     std::size_t places() const { return n_places_; }
     /// Places whose response has been built so far (each on first use).
     std::size_t responses_built() const { return built_.load(); }  ///< source places with a response (0 in mode Full with oxygen effects)
+    /// Reaches solved by the response and full solves so far, and the solves (each limited to the reaches downstream
+    /// of what changed); reaches x solves is what solving every reach would have cost.
+    std::size_t reaches_solved() const { return reaches_solved_.load(); }
+    std::size_t solves() const { return solves_.load(); }
+    /// false: every solve covers the whole network (reach data given for some reaches only)
+    bool limited() const { return down_ != nullptr; }
 
 private:
     const CaseModel& base_;
@@ -84,8 +95,13 @@ private:
     std::vector<std::int32_t> place_of_;           ///< per source: its place
     std::vector<std::size_t> rep_;                 ///< per place: a source there
     std::size_t n_places_ = 0;
+    WaterQualityProblem p0_;                       ///< the base problem
+    reaches::wq::Result res0_;                     ///< its solution (full model)
     WaterQualityProblem lin_;                      ///< the base: without oxygen effects (exact) or in full (Checked)
+    reaches::wq::Result lin_res_;                  ///< its solution
     std::vector<reaches::wq::State> b_;            ///< its solution per section
+    std::unique_ptr<DownstreamSolve> down_;        ///< solves limited to the reaches downstream of what changed
+    mutable std::atomic<std::size_t> reaches_solved_{0}, solves_{0};
     std::vector<reaches::wq::State> place_load_;   ///< per place: the base loads there (g/s)
     /// The response of one place, built the first time a scenario changes a load there.
     struct PlaceResponse {
@@ -98,6 +114,11 @@ private:
     const PlaceResponse& response(std::size_t place) const;
     Outcome from_inputs(const CaseModel& m, const std::vector<reaches::wq::Input>& in, bool& fallback) const;
     Outcome full(const CaseModel& m) const;
+    Outcome classify(const CaseModel& m, const std::vector<reaches::wq::State>& y) const;
+    std::vector<reaches::wq::State> solve_from(const WaterQualityProblem& p, const std::vector<reaches::wq::Input>& inputs,
+                                               const std::vector<std::int32_t>& changed, const reaches::wq::Result& base) const;
+    /// The reaches of the inputs that differ from the base's (same count): their old and new reach.
+    std::vector<std::int32_t> changed_reaches(const std::vector<reaches::wq::Input>& in) const;
 };
 
 }  // namespace qingliu::scenarios

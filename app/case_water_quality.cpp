@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "io/water_quality_csv.hpp"
 #include "reaches/classes.hpp"
 #include "reaches/oxygen.hpp"
 #include "report/html.hpp"
@@ -87,6 +88,7 @@ std::string water_quality_grid_text(const report::WaterQualityTable& t, const sc
     std::vector<std::string> head = {"断面 Section", "目标 Target"};
     for (const auto& s : t.scenarios) head.push_back(s.id == "baseline" ? "基准 baseline" : s.id);
     TextTable tab(head);
+    const std::vector<std::string> keys = io::water_quality_item_keys(t.rows);
     auto find = [&](const std::string& scenario, const std::string& section) -> const report::WaterQualityRow* {
         for (const auto& r : t.rows)
             if (r.scenario == scenario && r.section_id == section) return &r;
@@ -100,8 +102,8 @@ std::string water_quality_grid_text(const report::WaterQualityTable& t, const sc
                                          (r->evaluation.meets ? " ✓" : " ✗ " + reaches::wq::exceeding_text(r->evaluation, false)));
         }
         tab.row(row);
-        for (Var v : kGb3838Set) {  // every item, in the order of GB 3838 table 1
-            const VariableDef& d = variable_def(v);
+        for (const auto& key : keys) {  // every chosen item, in the order of GB 3838 table 1
+            const VariableDef& d = *find_variable(key);
             std::vector<std::string> irow = {"  " + std::string(d.label_zh) + " " + std::string(d.label_en), ""};
             for (const auto& s : t.scenarios) {
                 const report::WaterQualityRow* r = find(s.id, sec.id);

@@ -34,7 +34,12 @@ std::string item_cell(const reaches::wq::ItemClass& c) {
 
 std::string sections_text(const scenarios::CaseModel& m, const scenarios::WaterQualityRun& run) {
     std::vector<std::string> header = {"断面 Section", "目标 Target"};
-    for (const auto& k : io::water_quality_item_keys())
+    const std::vector<std::string> keys = run.evaluation.sections.empty() ? io::water_quality_item_keys() : [&] {
+        std::vector<std::string> k;  // the case's items, as judged
+        for (const auto& c : run.evaluation.sections.front().evaluation.items) k.push_back(c.key);
+        return k;
+    }();
+    for (const auto& k : keys)
         header.push_back(std::string(reaches::wq::item_label_zh(k)) + " " + reaches::wq::item_label_en(k));
     header.push_back("类别 Class");
     TextTable t(header, 160);
@@ -43,7 +48,7 @@ std::string sections_text(const scenarios::CaseModel& m, const scenarios::WaterQ
         const reaches::Section& s = m.sections[i];
         const auto& e = run.evaluation.sections[i].evaluation;
         std::vector<std::string> row = {s.id, reaches::class_roman(s.target_class)};
-        for (const auto& k : io::water_quality_item_keys()) {
+        for (const auto& k : keys) {
             std::string cell = "-";
             for (const auto& c : e.items)
                 if (c.key == k) cell = item_cell(c);
@@ -206,6 +211,13 @@ void print_settings(const io::LoadedCase& lc, const scenarios::WaterQualityRun& 
                 lc.water_quality.model == "elements" ? (" (" + std::to_string(lc.water_quality.elements_per_reach) + " per reach)").c_str() : "",
                 std::string(reaches::reaeration_method_key(wo.steady.reaeration)).c_str(), lc.model.temperature_c,
                 100.0 * wo.river_do_share_of_saturation);
+    if (!(wo.items == ItemSet::all())) {
+        std::string species;
+        for (Var v : kWaterQualitySet)
+            if (wo.items.species().has(v)) species += (species.empty() ? "" : ", ") + std::string(variable_def(v).key);
+        std::printf("评价项目 items assessed: %s (由物种 from the species %s; 九个物种均计算 all nine computed)\n",
+                    wo.items.text().c_str(), species.c_str());
+    }
     const auto& base = baseline.evaluation;
     if (base.estimated_depth_reaches.empty()) return;
     std::string ids;

@@ -44,9 +44,10 @@ std::string compare_csv(const report::ReportData& d) {
             if (r.scenario == scenario && r.section_id == section) return &r;
         return nullptr;
     };
+    const std::vector<std::string> wq_keys = wq ? water_quality_item_keys(wq->rows) : std::vector<std::string>{};
     std::string csv = "scenario,scenario_name,section_id,name,river,target_class," + columns("_mgL") + ",class,meets,exceedance," +
                       columns("_mgL", "delta_") + ",class_change,scenario_name_en,name_en,exceeding" +
-                      (wq ? compare_water_quality_header() : std::string()) + "\n";
+                      (wq ? compare_water_quality_header(wq_keys) : std::string()) + "\n";
     if (d.scenarios.empty()) return csv;
     const auto& base = d.scenarios.front().sections;
     for (const auto& s : d.scenarios)
@@ -58,7 +59,7 @@ std::string compare_csv(const report::ReportData& d) {
                    (x.meets ? "yes" : "no") + "," + num(x.exceedance_max) + "," +
                    join_each([&](int c) { return num(x.conc_mgL[c] - b.conc_mgL[c]); }) + "," + std::to_string(x.overall - b.overall) + "," +
                    csv_quote(s.name_en) + "," + csv_quote(x.name_en) + "," + csv_quote(scenarios::exceeding_text(x.exceedance)) +
-                   (wq ? compare_water_quality_cells(wq_row(s.id, x.id), wq_row(d.scenarios.front().id, x.id)) : std::string()) + "\n";
+                   (wq ? compare_water_quality_cells(wq_keys, wq_row(s.id, x.id), wq_row(d.scenarios.front().id, x.id)) : std::string()) + "\n";
         }
     return csv;
 }

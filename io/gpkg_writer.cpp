@@ -106,7 +106,7 @@ std::vector<std::string> write_water_quality_layers(GDALDataset* ds, const repor
     gpkg::Fields fields = {{"section_id", OFTString}, {"name", OFTString},       {"name_en", OFTString},  {"river", OFTString},
                            {"reach_id", OFTString},   {"scenario", OFTString},   {"condition", OFTString}, {"position_km", OFTReal},
                            {"water_body", OFTString}, {"target_class", OFTInteger}, {"flow_m3s", OFTReal}};
-    const auto& keys = water_quality_item_keys();
+    const auto keys = water_quality_item_keys(t.rows);
     for (const auto& k : keys) fields.emplace_back(k + "_mgL", OFTReal);
     for (const auto& k : keys) fields.emplace_back(k + "_class", OFTInteger);
     for (const auto& k : keys) fields.emplace_back(k + "_exceedance", OFTReal);

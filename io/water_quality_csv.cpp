@@ -27,8 +27,20 @@ const std::vector<std::string>& water_quality_item_keys() {
     return k;
 }
 
+std::vector<std::string> water_quality_item_keys(const std::vector<report::WaterQualityRow>& rows) {
+    if (rows.empty()) return water_quality_item_keys();
+    std::vector<std::string> k;
+    for (const auto& key : water_quality_item_keys())
+        if (std::any_of(rows.begin(), rows.end(), [&](const report::WaterQualityRow& r) {
+                return std::any_of(r.evaluation.items.begin(), r.evaluation.items.end(),
+                                   [&](const reaches::wq::ItemClass& c) { return c.key == key; });
+            }))
+            k.push_back(key);
+    return k;
+}
+
 std::string water_quality_sections_csv(const std::vector<report::WaterQualityRow>& rows, const std::string& scenario) {
-    const auto& keys = water_quality_item_keys();
+    const auto keys = water_quality_item_keys(rows);
     std::string out = "scenario_id,section_id,name,name_en,river,reach_id,position_km,water_body,target_class,flow_m3s";
     for (const char* what : {"_mgL", "_class", "_exceedance"})
         for (const auto& k : keys) out += "," + k + what;
@@ -56,15 +68,15 @@ std::string water_quality_sections_csv(const std::vector<report::WaterQualityRow
     return out;
 }
 
-std::string compare_water_quality_header() {
+std::string compare_water_quality_header(const std::vector<std::string>& keys) {
     std::string h;
     for (const char* what : {"_mgL", "_class", "_exceedance"})
-        for (const auto& k : water_quality_item_keys()) h += ",wq_" + k + what;
+        for (const auto& k : keys) h += ",wq_" + k + what;
     return h + ",wq_class,wq_meets,wq_class_change,wq_exceeding,wq_exceeding_zh";
 }
 
-std::string compare_water_quality_cells(const report::WaterQualityRow* r, const report::WaterQualityRow* base) {
-    const auto& keys = water_quality_item_keys();
+std::string compare_water_quality_cells(const std::vector<std::string>& keys, const report::WaterQualityRow* r,
+                                        const report::WaterQualityRow* base) {
     if (!r) return std::string(3 * keys.size() + 5, ',');
     const reaches::wq::ItemsEvaluation& e = r->evaluation;
     std::vector<const reaches::wq::ItemClass*> item(keys.size(), nullptr);

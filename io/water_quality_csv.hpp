@@ -2,7 +2,8 @@
 // kinetics (`qingliu water-quality`; `run`, `compare` and `report` of a case with [water_quality] from the run's
 // report/water_quality.hpp table). One row per scenario and section, columns (docs/outputs.md):
 //   scenario_id, section_id, name, name_en, river, reach_id, position_km, water_body, target_class, flow_m3s,
-//   <item>_mgL for item in do, codmn, cod, bod5, nh3n, tp, tn (12 significant digits),
+//   <item>_mgL for item in do, codmn, cod, bod5, nh3n, tp, tn (12 significant digits; those of the case's
+//   [water_quality] items only where it chooses some),
 //   <item>_class (I..V, 劣V; empty where GB 3838 gives no limit for the water body, e.g. TN in rivers),
 //   <item>_exceedance (value / limit - 1 where the item is worse than the target; DO: shortfall limit - value in
 //   mg/L; empty where the item meets the target),
@@ -23,6 +24,9 @@ namespace qingliu::io {
 
 /// The GB 3838 items of the sections, in column order.
 const std::vector<std::string>& water_quality_item_keys();
+/// The items the rows were judged over ([water_quality] items), in column order: those of water_quality_item_keys()
+/// that any row has (every item where there are no rows).
+std::vector<std::string> water_quality_item_keys(const std::vector<report::WaterQualityRow>& rows);
 
 /// The rows of the report's table (report/water_quality.hpp); scenario: only its rows ("": every row).
 std::string water_quality_sections_csv(const std::vector<report::WaterQualityRow>& rows, const std::string& scenario = "");
@@ -30,11 +34,12 @@ std::string water_quality_sections_csv(const std::vector<report::WaterQualityRow
 std::string water_quality_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WaterQualityRun>& runs);
 
 /// The columns compare.csv adds for a case with [water_quality] (io::compare_csv), after its own: for every item of
-/// water_quality_item_keys() wq_<item>_mgL, then wq_<item>_class, then wq_<item>_exceedance (as in this file), then
+/// water_quality_item_keys(rows) wq_<item>_mgL, then wq_<item>_class, then wq_<item>_exceedance (as in this file), then
 /// wq_class (worst assessed item), wq_meets, wq_class_change (against the baseline's class over every item),
 /// wq_exceeding, wq_exceeding_zh. The header begins with a comma; so do the cells of one row (r null: all empty).
-std::string compare_water_quality_header();
-std::string compare_water_quality_cells(const report::WaterQualityRow* r, const report::WaterQualityRow* base);
+std::string compare_water_quality_header(const std::vector<std::string>& keys);
+std::string compare_water_quality_cells(const std::vector<std::string>& keys, const report::WaterQualityRow* r,
+                                        const report::WaterQualityRow* base);
 
 // `qingliu water-quality --apportion` (analyses/water_quality_apportion.hpp), loads in t/a, condition = its id:
 // water_quality_apportionment.csv, one row per section, item and part (background, boundary_inflow, each source with a

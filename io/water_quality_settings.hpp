@@ -3,6 +3,7 @@
 // (scenarios/parameters.cpp), so `qingliu params` lists them:
 //
 //   [water_quality]
+//   items = ["do", "bod5", "nh3n", "tp"]  # GB 3838 items assessed and reported (default: all; common/item_set.hpp)
 //   model = "plug"                        # or "elements" (QUAL2K's completely mixed elements)
 //   elements_per_reach = 1                # model = "elements" only
 //   reaeration = "internal"               # QUAL2K's automatic choice; or oconnor-dobbins, churchill, ...
@@ -20,6 +21,7 @@
 // parameters (io/case_reader.cpp) into options.steady.params.
 #pragma once
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -27,6 +29,8 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/item_set.hpp"
+#include "io/columns.hpp"
 #include "loads/source.hpp"
 #include "reaches/network.hpp"
 #include "reaches/oxygen.hpp"
@@ -135,6 +139,64 @@ void read_compositions(const TomlNode& v, const std::string& key, const std::vec
         }
 }
 
+/// water_quality.items = ["do", "bod5", ...]: GB 3838 item keys (common/item_set.hpp). An unknown name is a problem
+/// with the nearest item key (did you mean); a species of the kinetics is named as such, with the items that carry it.
+template <class TomlNode>
+void read_items(const TomlNode& v, const std::string& key, const std::string& case_file, Problems& probs, ItemSet& out) {
+    auto line = [](const auto& node) { return "line " + std::to_string(node.source().begin.line); };
+    const ItemSet all = ItemSet::all();
+    const auto* arr = v.as_array();
+    if (!arr || arr->empty()) {
+        probs.add(case_file, line(v), key, "", "expected a list of item keys, e.g. [\"do\", \"bod5\", \"nh3n\", \"tp\"] (any of " +
+                                                   all.text() + ")");
+        return;
+    }
+    ItemSet chosen;
+    bool bad = false;
+    for (const auto& e : *arr) {
+        const auto s = e.template value<std::string>();
+        if (!s) {
+            probs.add(case_file, line(e), key, "", "expected a text item key (any of " + all.text() + ")");
+            bad = true;
+            continue;
+        }
+        const VariableDef* d = find_variable(*s);
+        if (d && all.has(d->id)) {
+            if (chosen.has(d->id)) {
+                probs.add(case_file, line(e), key, *s, "item named twice");
+                bad = true;
+            }
+            chosen.add(d->id);
+            continue;
+        }
+        bad = true;
+        if (d) {  // a species or CBODu: carried always, judged through the items made of it
+            std::string by;
+            for (Var x : kGb3838Set)
+                if (x != Var::DO && ItemSet::species_of(x).has(d->id)) by += (by.empty() ? "" : ", ") + std::string(variable_def(x).key);
+            probs.add(case_file, line(e), key, *s,
+                      "not a GB 3838 item but a species of the kinetics, always computed" +
+                          (by.empty() ? std::string() : "; it is judged through " + by) + " (items: " + all.text() + ")");
+            continue;
+        }
+        std::string best;
+        std::size_t best_d = std::string::npos;
+        std::string low = *s;
+        for (auto& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (const auto& k : all.keys()) {  // nearest; of equals, the key the name begins ("bod": bod5, not cod)
+            const std::size_t dist = 2 * edit_distance(low, k) - (k.rfind(low, 0) == 0 ? 1 : 0);
+            if (dist < best_d) {
+                best_d = dist;
+                best = k;
+            }
+        }
+        const bool close = (best_d + 1) / 2 <= std::max<std::size_t>(1, best.size() / 2);
+        probs.add(case_file, line(e), key, *s,
+                  "unknown item" + (close ? ": did you mean " + best + "?" : std::string()) + " (items: " + all.text() + ")");
+    }
+    if (!bad) out = chosen;
+}
+
 /// Reads the [water_quality] table (a toml++ table; generic so this header needs no toml++) against the
 /// water_quality.* rows of the parameter table. Problems name the case file, the line and the key; all are reported.
 template <class TomlTable>
@@ -180,6 +242,8 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
             if (!s || (*s != "plug" && *s != "elements"))
                 probs.add(case_file, line(v), key, s ? *s : "", "expected \"plug\" or \"elements\"");
             else out.model = *s;
+        } else if (key == "water_quality.items") {
+            read_items(v, key, case_file, probs, o.items);
         } else if (key == "water_quality.elements_per_reach") {
             auto n = v.template value<int64_t>();
             if (!n || *n < d.min || *n > d.max)

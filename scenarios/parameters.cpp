@@ -84,6 +84,9 @@ std::vector<ParamDef> make_table() {
          "completely mixed elements)",
          "水质动力学河段模型：plug（推流，默认）或 elements（QUAL2K 完全混合单元串）", "project default: plug",
          ParamKind::Text},
+        {"water_quality.items", "", kNoDefault, 0.0, 0.0, "GB 3838 items assessed and reported (class: the worst of them), "
+         "a list of do, codmn, cod, bod5, nh3n, tp, tn (default: all; the nine species are computed whatever the choice)",
+         "评价与输出的 GB 3838 项目（默认全部）：do、codmn、cod、bod5、nh3n、tp、tn", "project default: every item", ParamKind::Text},
         {"water_quality.elements_per_reach", "-", 1.0, 1.0, 10000.0, "Completely mixed elements per reach (model = elements)",
          "每河段完全混合单元数（elements 模型）", "project default", ParamKind::Integer},
         {"water_quality.reaeration", "", kNoDefault, 0.0, 0.0,

@@ -123,7 +123,8 @@ TEST_CASE("water-quality sweep with oxygen effects: mode Full solves in full, mo
         for (std::size_t i = 0; i < scen.size(); ++i) {
             CHECK_FALSE(got[i].linear);
             const auto full = evaluate_water_quality(apply_scenario(m, scen[i]), o);
-            CHECK(max_rel_diff(got[i].sections, full.sections) == 0.0);  // the same solve
+            // the same solve, limited to the reaches downstream of the changed sources: rounding only (1e-12 relative)
+            CHECK(max_rel_diff(got[i].sections, full.sections) < 1e-12);
         }
     }
     // the tangent alone (band 0: every scenario linear): its error over the random scenarios (cuts up to 90 %)
@@ -152,7 +153,7 @@ TEST_CASE("water-quality sweep with oxygen effects: mode Full solves in full, mo
         INFO("scenario " << scen[i].id);
         CHECK(same_classes(got[i].sections, full[i].sections));
         if (got[i].linear) ++linear;
-        else CHECK(max_rel_diff(got[i].sections, full[i].sections) == 0.0);
+        else CHECK(max_rel_diff(got[i].sections, full[i].sections) < 1e-12);  // limited full solve: rounding
     }
     INFO("linear scenarios " << linear);
     CHECK(linear > 0);  // observed 2 of 40: the DO of this case lies near its class limits in most scenarios
@@ -172,7 +173,7 @@ TEST_CASE("water-quality sweep: a measure that changes flows is solved in full",
     const auto r = sweep.evaluate(s);
     CHECK_FALSE(r.linear);
     const auto full = evaluate_water_quality(apply_scenario(m, s), o);
-    CHECK(max_rel_diff(r.sections, full.sections) == 0.0);
+    CHECK(max_rel_diff(r.sections, full.sections) < 1e-12);  // solved downstream of the outfall only: rounding
     // a candidate plan given as a case: the response where only loads change, in full where the flows change
     CaseModel cut = m;
     for (auto& l : cut.sources[2].load_gs) l *= 0.5;
