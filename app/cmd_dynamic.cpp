@@ -6,7 +6,8 @@
 // The daily series go to NetCDF (daily_reaches_<scenario>.nc, daily_sections_<scenario>.nc), each reach written as
 // soon as it is solved; the daily CSV tables too when they fit in a spreadsheet (--daily-csv). A case with
 // [water_quality] also runs the dynamic water-quality model on the same year (analyses/dynamic_water_quality.hpp):
-// daily_water_quality.csv (every GB 3838 item and the class per section and day) and water_quality_compliance.csv
+// daily_water_quality.csv and daily_water_quality_<scenario>.nc (every GB 3838 item and the class per section and
+// day) and water_quality_compliance.csv
 // (per item the share of days meeting the target, the annual mean and its class, the steady verdict beside it).
 #include <algorithm>
 #include <cmath>
@@ -76,6 +77,18 @@ public:
             df.sha256 = io::sha256_file_blocks(tmp, &df.bytes);
             files_[k].push_back(std::move(df));
         }
+    }
+
+    /// daily_water_quality_<stem>.nc of scenario k beside its other files, at the same stations and days.
+    void water_quality(const scenarios::Simulation& sim, std::size_t k, const std::string& stem, const scenarios::DynamicWaterQualityScenario& w) {
+        const std::string name = "daily_water_quality_" + stem + ".nc";
+        const std::string tmp = out_->stage_path(name);
+        io::write_water_quality_series(tmp, sections_, io::dynamic_series_spec(sim, lc_.model, sim.scenarios[k].id), sim.days, w);
+        io::DynamicFile df;
+        df.kind = "water_quality";
+        df.path = std::filesystem::absolute(std::filesystem::path(out_dir_) / name).string();
+        df.sha256 = io::sha256_file_blocks(tmp, &df.bytes);
+        files_[k].push_back(std::move(df));
     }
 
     std::vector<std::vector<io::DynamicFile>>& files() { return files_; }
@@ -239,6 +252,8 @@ int run_dynamic(const Globals& g, DynOpts& o) {
         wq = std::make_unique<scenarios::DynamicWaterQuality>(
             scenarios::simulate_water_quality(sim, inputs, lc.water_quality.options, cells, [&p](double x) { p(x); }));
         out.stage("daily_water_quality.csv", io::daily_water_quality_csv(sim, *wq), true);
+        if (!lc.model.sections.empty())
+            for (std::size_t k = 0; k < wq->scenarios.size() && k < sim.scenarios.size(); ++k) series.water_quality(sim, k, stems[k], wq->scenarios[k]);
         out.stage("water_quality_compliance.csv", io::water_quality_compliance_csv(sim, *wq), true);
     }
 

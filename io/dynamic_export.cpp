@@ -11,6 +11,7 @@
 #include "io/results.hpp"
 #include "io/run_data.hpp"
 #include "reaches/classes.hpp"
+#include "reaches/wq_classes.hpp"
 
 namespace qingliu::io {
 
@@ -235,6 +236,28 @@ void write_section_series(const std::string& path, const SeriesStations& station
         }
         nc.put(s, q.data(), c.data());
         nc.put_class(s, run.daily_class.data() + s * days);
+    }
+    nc.close();
+}
+
+void write_water_quality_series(const std::string& path, const SeriesStations& stations, SeriesFileSpec spec, int days,
+                                const scenarios::DynamicWaterQualityScenario& wq) {
+    const std::size_t ni = wq.items.size(), nd = static_cast<std::size_t>(days);
+    spec.double_precision = true;
+    spec.title = "Daily GB 3838-2002 items at the monitoring sections, water-quality model (qingliu dynamic)";
+    spec.title_zh = "监测断面逐日 GB 3838-2002 指标（清流动态水质模型）";
+    spec.source = "qingliu dynamic water-quality model: nine species, QUAL2K-class kinetics in completely mixed cells per reach, "
+                  "daily forcing";
+    spec.variables.clear();
+    for (const auto& key : wq.items)
+        spec.variables.push_back({key, "mg L-1", reaches::wq::item_label_en(key), reaches::wq::item_label_zh(key)});
+    SeriesWriter nc(path, stations, spec);
+    std::vector<double> c(nd * ni);
+    for (std::size_t s = 0; s < stations.ids.size(); ++s) {
+        for (std::size_t d = 0; d < nd; ++d)
+            for (std::size_t i = 0; i < ni; ++i) c[i * nd + d] = wq.daily_mgL[(s * nd + d) * ni + i];
+        nc.put(s, wq.daily_flow_m3s.data() + s * nd, c.data());
+        nc.put_class(s, wq.daily_class.data() + s * nd);
     }
     nc.close();
 }

@@ -9,6 +9,7 @@
 // and, for a case with [water_quality], the dynamic water-quality model (analyses/dynamic_water_quality.hpp):
 //   daily_water_quality.csv       scenario,section_id,name,date,flow_m3s,do_mgL,codmn_mgL,cod_mgL,bod5_mgL,nh3n_mgL,
 //                                 tp_mgL,tn_mgL,class,target_class,meets   (every GB 3838 item per day, the day's class)
+//   daily_water_quality_<scenario>.nc  the same daily items and classes as a NetCDF series (io/netcdf_series.hpp)
 //   water_quality_compliance.csv  scenario,section_id,name,name_en,target_class,item,annual_mean_mgL,annual_class,
 //                                 share_days_meeting,steady_mgL,steady_class   (per item, and item "all": the section)
 //   the run store: the annual means as the run's section results, the monthly and compliance detail in the dynamic
@@ -48,6 +49,12 @@ SeriesFileSpec dynamic_series_spec(const scenarios::Simulation& sim, const scena
 /// daily_sections_<scenario>.nc: every section's daily flow, concentrations and class (double precision).
 void write_section_series(const std::string& path, const SeriesStations& stations, SeriesFileSpec spec,
                           const scenarios::Simulation& sim, const scenarios::ScenarioSimulation& run);
+
+/// daily_water_quality_<scenario>.nc: every section's daily flow, GB 3838 items of the water-quality model (one
+/// variable per item, mg L-1) and class of the day, as in daily_water_quality.csv (double precision; the stations
+/// and time of daily_sections_<scenario>.nc).
+void write_water_quality_series(const std::string& path, const SeriesStations& stations, SeriesFileSpec spec, int days,
+                                const scenarios::DynamicWaterQualityScenario& wq);
 
 /// What the run store keeps of a dynamic run: the run (annual means as section results, the [dynamic] parameters)
 /// and per scenario its monthly and compliance detail, solver figures and series files (files: per scenario, in

@@ -101,16 +101,17 @@ struct Header {
     std::vector<std::pair<int, const std::vector<std::string>*>> strings;
     std::vector<std::size_t> lens;
     int flow = -1, cls = -1;
-    std::array<int, kNumConstituents> conc{};
+    std::vector<int> conc;
 };
 
 void global_attributes(Definer& d, const Header& h, const SeriesFileSpec& spec) {
     d.text(NC_GLOBAL, "Conventions", "CF-1.8");
     d.text(NC_GLOBAL, "featureType", "timeSeries");
-    d.text(NC_GLOBAL, "title", h.sections ? "Daily water quality at the monitoring sections (qingliu dynamic)"
-                                          : "Daily flow and water quality at every reach end (qingliu dynamic)");
-    d.text(NC_GLOBAL, "title_zh", h.sections ? "监测断面逐日水质（清流动态模拟）" : "各河段末端逐日流量与水质（清流动态模拟）");
-    d.text(NC_GLOBAL, "source", "qingliu dynamic model: completely mixed cells per reach, daily forcing");
+    const auto either = [](const std::string& given, const char* otherwise) { return given.empty() ? std::string(otherwise) : given; };
+    d.text(NC_GLOBAL, "title", either(spec.title, h.sections ? "Daily water quality at the monitoring sections (qingliu dynamic)"
+                                                             : "Daily flow and water quality at every reach end (qingliu dynamic)"));
+    d.text(NC_GLOBAL, "title_zh", either(spec.title_zh, h.sections ? "监测断面逐日水质（清流动态模拟）" : "各河段末端逐日流量与水质（清流动态模拟）"));
+    d.text(NC_GLOBAL, "source", either(spec.source, "qingliu dynamic model: completely mixed cells per reach, daily forcing"));
     d.text(NC_GLOBAL, "case", spec.case_name);
     if (!spec.case_name_en.empty()) d.text(NC_GLOBAL, "case_en", spec.case_name_en);
     d.text(NC_GLOBAL, "scenario", spec.scenario);
@@ -202,13 +203,17 @@ void define_data(Definer& d, Header& h, const SeriesFileSpec& spec, int ncid, co
     d.text(h.flow, "units", "m3 s-1");
     d.text(h.flow, "coordinates", coord_attr);
     d.text(h.flow, "cell_methods", method);
-    for (const Constituent c : kConstituents) {
-        const int v = d.var(std::string(key(c)), vt, {h.station, h.time});
-        d.labels(v, std::string(label_en(c)) + where, std::string(label_zh(c)) + where_zh);
-        d.text(v, "units", udunits(variable(c).unit));
+    std::vector<SeriesVariable> vars = spec.variables;
+    if (vars.empty())
+        for (const Constituent c : kConstituents)
+            vars.push_back({std::string(key(c)), udunits(variable(c).unit), std::string(label_en(c)), std::string(label_zh(c))});
+    for (const SeriesVariable& sv : vars) {
+        const int v = d.var(sv.key, vt, {h.station, h.time});
+        d.labels(v, sv.long_name + where, sv.long_name_zh + where_zh);
+        d.text(v, "units", sv.units);
         d.text(v, "coordinates", coord_attr);
         d.text(v, "cell_methods", method);
-        h.conc[idx(c)] = v;
+        h.conc.push_back(v);
     }
     if (h.sections) {
         h.cls = d.var("class", NC_BYTE, {h.station, h.time});
@@ -291,7 +296,7 @@ void SeriesWriter::put_values(std::size_t station, const T* flow, const T* conc)
         check(st, path_, "writing station " + std::to_string(station));
     };
     put(flow_var_, flow);
-    for (int c = 0; c < kNumConstituents; ++c) put(conc_var_[c], conc + static_cast<std::size_t>(c) * steps_);
+    for (std::size_t c = 0; c < conc_var_.size(); ++c) put(conc_var_[c], conc + c * steps_);
 }
 
 void SeriesWriter::put(std::size_t station, const float* flow, const float* conc) { put_values(station, flow, conc); }
@@ -379,7 +384,20 @@ SeriesFile read_series(const std::string& path) {
     doubles("lon", f.lon, n, false);
     doubles("lat", f.lat, n, false);
     doubles("flow", f.flow, n * f.steps, true);
-    for (const Constituent c : kConstituents) doubles(std::string(key(c)).c_str(), f.conc[idx(c)], n * f.steps, true);
+    // every other (station, time) number: the state variables or the water-quality items
+    for (int v = 0; v < nvars; ++v) {
+        char name[NC_MAX_NAME + 1];
+        nc_type type = NC_NAT;
+        int ndims = 0, dims[NC_MAX_VAR_DIMS];
+        check(nc_inq_var(ncid, v, name, &type, &ndims, dims, nullptr), path, "variables");
+        const std::string key = name;
+        if (ndims != 2 || dims[0] != station_dim || dims[1] != time_dim || key == "flow" || key == "class") continue;
+        if (type != NC_FLOAT && type != NC_DOUBLE) continue;
+        doubles(name, f.values[key], n * f.steps, true);
+        f.units[key] = text_att(ncid, v, "units");
+    }
+    for (const Constituent c : kConstituents)
+        if (auto it = f.values.find(std::string(key(c))); it != f.values.end()) f.conc[idx(c)] = it->second;
     if (nc_inq_varid(ncid, "class", &var) == NC_NOERR) {
         f.cls.resize(n * f.steps);
         check(nc_get_var_int(ncid, var, f.cls.data()), path, "variable class");

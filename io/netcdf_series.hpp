@@ -7,7 +7,8 @@
 //   <kind>_id(station)         char, cf_role = "timeseries_id"; name, river ... (UTF-8 char arrays, _Encoding utf-8)
 //   lon(station), lat(station) degrees east/north (WGS 84) when the case has coordinates
 //   flow(station, time)        m3 s-1, standard_name water_volume_transport_in_river_channel
-//   <key>(station, time)       one per state variable (cod, nh3n, tp ...), mg L-1
+//   <key>(station, time)       one per state variable (cod, nh3n, tp ...), mg L-1; or the variables the spec names
+//                              (the water-quality model's GB 3838 items: do, codmn, cod, bod5, nh3n, tp, tn)
 //   class(station, time)       sections only: GB 3838-2002 class of the day, 1..6 (6: worse than V)
 // Every variable carries units, long_name (English) and long_name_zh (Chinese).
 //
@@ -22,6 +23,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,6 +51,11 @@ struct SeriesStations {
     std::vector<double> lon, lat;
 };
 
+/// A data variable of the file besides flow and class: its name, UDUNITS units and labels.
+struct SeriesVariable {
+    std::string key, units, long_name, long_name_zh;
+};
+
 struct SeriesFileSpec {
     std::string case_name, case_name_en, scenario;
     int year = 0, month = 1, day = 1;  ///< calendar date of the first interval's start
@@ -57,6 +64,11 @@ struct SeriesFileSpec {
     bool double_precision = false;      ///< values as double (else float: 7 significant digits)
     /// Extra global attributes (text), e.g. ("qingliu_run", "..."); written as given.
     std::vector<std::pair<std::string, std::string>> attributes;
+    /// The data variables besides flow (and class at sections); empty: one per state variable of
+    /// common/constituent.hpp. long_name gets where the value is (" at the section") appended.
+    std::vector<SeriesVariable> variables;
+    /// Global title, title_zh and source; empty: those of the three-constituent run.
+    std::string title, title_zh, source;
 };
 
 /// Writes one series file. Throws OutputError naming the file on any netCDF error; the destructor of a writer that
@@ -68,7 +80,8 @@ public:
     SeriesWriter(const SeriesWriter&) = delete;
     SeriesWriter& operator=(const SeriesWriter&) = delete;
 
-    /// One station's series: flow_m3s[s] and conc_mgL[c * steps + s] (constituent-major), s < steps. Thread-safe.
+    /// One station's series: flow_m3s[s] and conc_mgL[c * steps + s] (variable-major: the constituents, or the spec's
+    /// variables in their order), s < steps. Thread-safe.
     void put(std::size_t station, const float* flow_m3s, const float* conc_mgL);
     void put(std::size_t station, const double* flow_m3s, const double* conc_mgL);
     /// Sections: the class of each interval (1..6; 0: none).
@@ -83,7 +96,7 @@ private:
     std::string path_;
     int ncid_ = -1;
     int flow_var_ = -1, class_var_ = -1;
-    std::array<int, kNumConstituents> conc_var_{};
+    std::vector<int> conc_var_;
     std::size_t stations_ = 0, steps_ = 0;
     std::mutex mutex_;
 };
@@ -103,6 +116,9 @@ struct SeriesFile {
     std::vector<double> flow;                                ///< station * steps + s
     std::array<std::vector<double>, kNumConstituents> conc;  ///< per constituent, station * steps + s
     std::vector<int> cls;                                    ///< sections: station * steps + s
+    /// Every (station, time) variable besides flow and class, by name: values (station * steps + s) and units.
+    std::map<std::string, std::vector<double>> values;
+    std::map<std::string, std::string> units;
     std::size_t steps = 0;
 };
 SeriesFile read_series(const std::string& path);

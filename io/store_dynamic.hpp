@@ -1,7 +1,7 @@
 // Dynamic results in the run store, in their own tables (created on first use):
 //   dynamic_meta(run_id, scenario, key, value)                      period, interval, mass balance, solver figures
 //   dynamic_files(run_id, scenario, kind, path, sha256, bytes)      the NetCDF files holding the daily series
-//                                                                   (kind: reaches, sections), by absolute path
+//                                                                   (kind: reaches, sections, water_quality), by absolute path
 //   dynamic_section_monthly(run_id, scenario, section_id, month, season, days, cod_mgL, nh3n_mgL, tp_mgL, class, meets)
 //   dynamic_compliance(run_id, scenario, section_id, target_class, cod_mgL, nh3n_mgL, tp_mgL, annual_class,
 //                      annual_meets, share_days, share_months)
@@ -25,7 +25,7 @@ namespace qingliu::io {
 
 /// A file of daily series written for a scenario.
 struct DynamicFile {
-    std::string kind;    ///< "reaches" or "sections"
+    std::string kind;    ///< "reaches", "sections" or "water_quality"
     std::string path;    ///< absolute path of the file as committed
     std::string sha256;  ///< of its bytes
     std::uint64_t bytes = 0;
