@@ -27,13 +27,13 @@ wq::DynamicForcing wq_forcing(const CaseModel& m, const Simulation& sim, const D
     return w;
 }
 
-// Daily items and classes, the shares of days meeting, the annual means and their classes.
-void judge(DynamicWaterQualityScenario& out, const CaseModel& m, const Simulation& sim, double k1) {
+// Daily items and classes, the shares of days meeting, the annual means and their classes, over the chosen items.
+void judge(DynamicWaterQualityScenario& out, const CaseModel& m, const Simulation& sim, double k1, const ItemSet& chosen) {
     const wq::DynamicResult& r = out.result;
     const int days = sim.days;
     const std::size_t ns = m.sections.size();
     out.items.clear();
-    for (const auto& it : wq::gb3838_items(wq::State{}, k1)) out.items.push_back(it.key);
+    for (const auto& it : chosen_items(wq::State{}, k1, chosen)) out.items.push_back(it.key);
     const std::size_t ni = out.items.size();
     out.daily_flow_m3s.assign(ns * days, 0.0);
     out.daily_mgL.assign(ns * days * ni, 0.0);
@@ -50,7 +50,7 @@ void judge(DynamicWaterQualityScenario& out, const CaseModel& m, const Simulatio
         for (int d = 0; d < days; ++d) {
             const wq::State& c = r.obs_mgL[d + 1][s];  // the day's end (obs_mgL[0]: the start)
             for (int i = 0; i < wq::kNumSpecies; ++i) mean[i] += c[i] / days;
-            const std::vector<wq::Item> items = wq::gb3838_items(c, k1);
+            const std::vector<wq::Item> items = chosen_items(c, k1, chosen);
             const wq::ItemsEvaluation e = wq::evaluate_items(m.classes, items, sec.water_body, sec.target_class);
             const std::size_t at = s * days + d;
             out.daily_flow_m3s[at] = r.obs_flow_m3s[d + 1][s];
@@ -67,7 +67,7 @@ void judge(DynamicWaterQualityScenario& out, const CaseModel& m, const Simulatio
         }
         out.share_days[s] = days > 0 ? double(days_met) / days : 0.0;
         // the annual means of the species, judged (BOD5, TN and TP from them, linear)
-        const std::vector<wq::Item> annual_items = wq::gb3838_items(mean, k1);
+        const std::vector<wq::Item> annual_items = chosen_items(mean, k1, chosen);
         out.annual.push_back(wq::evaluate_items(m.classes, annual_items, sec.water_body, sec.target_class));
         for (std::size_t k = 0; k < ni; ++k) {
             out.annual_mean_mgL[s * ni + k] = annual_items[k].value_mgL;
@@ -104,7 +104,7 @@ DynamicWaterQuality simulate_water_quality(const Simulation& sim, const DynamicI
         s.storage_start_g = s.result.storage_start_g;
         s.storage_end_g = s.result.storage_end_g;
         s.processed_g = s.result.processed_g;
-        judge(s, sr.model, sim, k1);
+        judge(s, sr.model, sim, k1, opt.items);
         const WaterQualityEvaluation steady = evaluate_water_quality(sr.model, opt);
         for (const auto& sec : steady.sections) {
             s.steady.push_back(sec.evaluation);

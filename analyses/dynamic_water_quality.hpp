@@ -2,7 +2,8 @@
 // flows, loads and temperatures (the design year when the run judges one) drives the nine species of the QUAL2K-class
 // kinetics in the cells of reaches/dynamic_wq.hpp, each scenario's sources, headwaters and lateral inflow completed to
 // the nine species as the steady model does (analyses/water_quality.hpp). Each section is judged per day over every
-// GB 3838-2002 item (DO, CODMn, COD, BOD5, NH3-N, TP; TN where the water body has a limit), and over the year: each
+// GB 3838-2002 item the case chooses (WaterQualityOptions::items, [water_quality] items; by default DO, CODMn, COD,
+// BOD5, NH3-N, TP, and TN where the water body has a limit), and over the year: each
 // item's share of days meeting the target class, the annual mean of each item and its class, and the steady verdict
 // of the same scenario at the design condition beside it.
 #pragma once
@@ -21,7 +22,7 @@ namespace qingliu::scenarios {
 struct DynamicWaterQualityScenario {
     std::string id;
     reaches::wq::DynamicResult result;  ///< per day (time_d[0] = 0, the start) at every section
-    std::vector<std::string> items;     ///< GB 3838 item keys (reaches::wq::gb3838_items order)
+    std::vector<std::string> items;     ///< the chosen GB 3838 item keys (reaches::wq::gb3838_items order)
     /// per section and day: index (s * days + d); each item: ((s * days + d) * items + k)
     std::vector<double> daily_flow_m3s;
     std::vector<double> daily_mgL;

@@ -6,8 +6,8 @@
 // The daily series go to NetCDF (daily_reaches_<scenario>.nc, daily_sections_<scenario>.nc), each reach written as
 // soon as it is solved; the daily CSV tables too when they fit in a spreadsheet (--daily-csv). A case with
 // [water_quality] also runs the dynamic water-quality model on the same year (analyses/dynamic_water_quality.hpp):
-// daily_water_quality.csv and daily_water_quality_<scenario>.nc (every GB 3838 item and the class per section and
-// day) and water_quality_compliance.csv
+// daily_water_quality.csv and daily_water_quality_<scenario>.nc (every GB 3838 item, or those [water_quality] items
+// names, and the class per section and day) and water_quality_compliance.csv
 // (per item the share of days meeting the target, the annual mean and its class, the steady verdict beside it).
 #include <algorithm>
 #include <cmath>
@@ -20,6 +20,7 @@
 
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
+#include "common/item_set.hpp"
 #include "hydro/flow_series.hpp"
 #include "io/case_reader.hpp"
 #include "io/case_selection.hpp"
@@ -172,8 +173,8 @@ void print_summary(const scenarios::Simulation& sim, const std::string& store, c
 }
 
 // The dynamic water-quality verdicts beside the steady ones: per section the class of the annual means, the share of
-// days meeting the target over every item, the item with the fewest such days, and the steady class.
-void print_water_quality(const scenarios::Simulation& sim, const scenarios::DynamicWaterQuality& wq) {
+// days meeting the target over every chosen item, the item with the fewest such days, and the steady class.
+void print_water_quality(const scenarios::Simulation& sim, const scenarios::DynamicWaterQuality& wq, const ItemSet& items) {
     TextTable t({"情景 Scenario", "断面 Section", "年均类别 Annual class", "目标 Target", "达标天数比例 Days meeting",
                  "最少达标因子 Item meeting least (< 100 %)", "稳态设计条件 Steady (design flow)"});
     for (std::size_t k = 0; k < wq.scenarios.size(); ++k) {
@@ -195,8 +196,12 @@ void print_water_quality(const scenarios::Simulation& sim, const scenarios::Dyna
                    reaches::class_roman(st.overall) + (st.meets ? " ✓" : " ✗ " + reaches::wq::exceeding_text(st, false))});
         }
     }
-    std::printf("\n水质模型动态模拟（全部 GB 3838 指标，每河段 %d 个单元%s） Dynamic water-quality model, every GB 3838 item, %d cells per "
-                "reach%s:\n%s", wq.cells_per_reach, wq.oxygen_effects ? "，含溶解氧影响" : "", wq.cells_per_reach,
+    // the items judged: every GB 3838 item, or those the case names ([water_quality] items)
+    const bool every = items == ItemSet::all();
+    const std::string zh = every ? "全部 GB 3838 指标" : "GB 3838 指标 " + items.text();
+    const std::string en = every ? "every GB 3838 item" : "GB 3838 items " + items.text();
+    std::printf("\n水质模型动态模拟（%s，每河段 %d 个单元%s） Dynamic water-quality model, %s, %d cells per "
+                "reach%s:\n%s", zh.c_str(), wq.cells_per_reach, wq.oxygen_effects ? "，含溶解氧影响" : "", en.c_str(), wq.cells_per_reach,
                 wq.oxygen_effects ? ", oxygen effects on" : "", t.str().c_str());
 }
 
@@ -272,7 +277,7 @@ int run_dynamic(const Globals& g, DynOpts& o) {
     out.commit();
     if (!g.quiet) {
         print_summary(sim, g.store, o.out_dir, run_id, reach_csv, section_csv);
-        if (wq) print_water_quality(sim, *wq);
+        if (wq) print_water_quality(sim, *wq, lc.water_quality.options.items);
     }
     return static_cast<int>(kOk);
 }

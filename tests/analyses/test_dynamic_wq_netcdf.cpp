@@ -8,11 +8,14 @@
 
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "../io/helpers.hpp"
 #include "analyses/dynamic_water_quality.hpp"
+#include "common/item_set.hpp"
 #include "io/case_reader.hpp"
 #include "io/dynamic_export.hpp"
 #include "io/dynamic_inputs.hpp"
@@ -167,4 +170,77 @@ TEST_CASE("dynamic command: the water-quality NetCDF series equals daily_water_q
     CHECK(static_cast<std::uintmax_t>(sqlite3_column_int64(q, 2)) == test::fs::file_size(nc));
     sqlite3_finalize(q);
     sqlite3_close(db);
+}
+
+TEST_CASE("dynamic water quality over a case's chosen items: the same numbers, the class over those items only",
+          "[dynamic][water_quality][items]") {
+    io::LoadedCase lc = io::load_case((test::source_dir() / "data/cases/ledu").string());
+    REQUIRE(lc.water_quality.options.items == ItemSet::all());  // the shipped case names none
+    const scenarios::DynamicInputs in = io::read_dynamic_inputs(lc);
+    scenarios::SimulateOptions so;
+    so.compare_steady = false;
+    so.solver.record_reach_ends = false;
+    const scenarios::Simulation sim = scenarios::simulate(lc.model, {}, in, so);
+    const auto full = scenarios::simulate_water_quality(sim, in, lc.water_quality.options, 3);
+    scenarios::WaterQualityOptions opt = lc.water_quality.options;
+    opt.items = ItemSet::none();
+    for (const Var v : {Var::DO, Var::BOD5, Var::NH3N, Var::TP}) opt.items.add(v);
+    const auto sub = scenarios::simulate_water_quality(sim, in, opt, 3);
+    const auto& f = full.scenarios.at(0);
+    const auto& w = sub.scenarios.at(0);
+    REQUIRE(w.items == std::vector<std::string>{"do", "bod5", "nh3n", "tp"});
+    const std::size_t S = lc.model.sections.size(), D = static_cast<std::size_t>(sim.days), nf = f.items.size(), ns = w.items.size();
+    std::vector<std::size_t> in_full;  // position of each chosen item in the full set
+    for (const auto& k : w.items) in_full.push_back(static_cast<std::size_t>(std::find(f.items.begin(), f.items.end(), k) - f.items.begin()));
+    // the numbers are those of the full set, exactly (a subset judges, it computes nothing else); the day's class is
+    // the worst of the full set's item classes over the chosen items (0: not assessed); the share of days recounts
+    std::size_t value_mismatch = 0, class_mismatch = 0, better = 0;
+    for (std::size_t s = 0; s < S; ++s) {
+        int met = 0;
+        for (std::size_t d = 0; d < D; ++d) {
+            const std::size_t at = s * D + d;
+            int worst = 0;
+            for (std::size_t i = 0; i < ns; ++i) {
+                value_mismatch += w.daily_mgL[at * ns + i] == f.daily_mgL[at * nf + in_full[i]] ? 0 : 1;
+                worst = std::max<int>(worst, f.daily_item_class[at * nf + in_full[i]]);
+            }
+            class_mismatch += w.daily_class[at] == worst ? 0 : 1;
+            better += w.daily_class[at] < f.daily_class[at] ? 1 : 0;
+            met += w.daily_class[at] <= lc.model.sections[s].target_class ? 1 : 0;
+        }
+        CHECK(w.share_days[s] == Approx(double(met) / double(D)).margin(1e-15));  // a count over days: to rounding
+        CHECK(w.annual[s].items.size() == ns);
+        CHECK(w.steady[s].items.size() == ns);  // the steady verdict beside it over the same items
+    }
+    CHECK(value_mismatch == 0);
+    CHECK(class_mismatch == 0);
+    INFO("section-days whose class over the chosen items is better than over every item: " << better);
+    CHECK(better <= S * D);
+
+    // the command's outputs list the chosen items only: the CSV columns, the compliance rows, the NetCDF variables
+    const test::fs::path dir = test::copy_case(test::source_dir() / "data/cases/ledu", "dyn-wq-items");
+    std::string toml = test::read_file(dir / "case.toml");
+    const std::size_t at = toml.find("[water_quality]\n");
+    REQUIRE(at != std::string::npos);
+    toml.insert(at + 16, "items = [\"do\", \"bod5\", \"nh3n\", \"tp\"]\n");
+    test::write_file(dir / "case.toml", toml);
+    const test::fs::path out = test::temp_dir("dyn-wq-items-out");
+    std::string log;
+    REQUIRE(test::run_cli("--store " + (out / "s.sqlite").string() + " dynamic " + dir.string() + " --scenario baseline --daily-csv no --out " +
+                          (out / "res").string(), &log) == 0);
+    CHECK(log.find("GB 3838 items do, bod5, nh3n, tp") != std::string::npos);
+    const auto daily = test::read_csv_rows(out / "res" / "daily_water_quality.csv");
+    REQUIRE(daily.size() == 1 + S * D);
+    const std::string text = test::strip_bom(test::read_file(out / "res" / "daily_water_quality.csv"));
+    CHECK(text.substr(0, text.find('\n')) == "scenario,section_id,name,date,flow_m3s,do_mgL,bod5_mgL,nh3n_mgL,tp_mgL,class,target_class,meets");
+    std::set<std::string> listed;
+    const auto comp = test::read_csv_rows(out / "res" / "water_quality_compliance.csv");
+    const std::size_t item_col = test::column(comp.at(0), "item");
+    for (std::size_t r = 1; r < comp.size(); ++r) listed.insert(comp[r][item_col]);
+    CHECK(listed == std::set<std::string>{"do", "bod5", "nh3n", "tp", "all"});
+    CHECK(comp.size() == 1 + S * 5);
+    const io::SeriesFile nc = io::read_series((out / "res" / "daily_water_quality_baseline.nc").string());
+    std::set<std::string> vars;
+    for (const auto& [k, v] : nc.values) vars.insert(k);
+    CHECK(vars == std::set<std::string>{"do", "bod5", "nh3n", "tp"});
 }
