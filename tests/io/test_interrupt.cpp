@@ -185,24 +185,31 @@ TEST_CASE("a run killed at any moment leaves whole runs or none", "[store][inter
         {"tables staged, workbook being built", From::Staged, 0.0},
         {"workbook being written, files being renamed", From::Workbook, 0.0},
     };
-    int killed = 0;
+    // The workbook exists on disk only while it is written and renamed (about 50 ms), so a busy machine can leave the
+    // poller unscheduled through it: that phase is tried up to three times, each try a whole run (started) or a kill.
+    const int kTries = 3;
+    int killed = 0, runs_started = 0;
     for (std::size_t i = 0; i < points.size(); ++i) {
         const KillPoint& kp = points[i];
         INFO("kill " << i + 1 << ": " << kp.phase);
-        const fs::path out = work / ("out" + std::to_string(i + 1));
-        Child run{spawn_cli({"--store", db.string(), "run", c.string(), "--out", out.string()})};
-        const fs::path book = out / (".report.xlsx.tmp-" + std::to_string(run.pid));
-        const bool reached = kp.from == From::Start    ? true
-                             : kp.from == From::Folder ? wait_until(run, [&] { return fs::exists(out); })
-                             : kp.from == From::Staged ? wait_until(run, [&] { return has_staged_file(out); })
-                                                       : wait_until(run, [&] { return fs::exists(book); });
-        CHECK(reached);  // the phase was seen before the run ended
-        std::this_thread::sleep_for(std::chrono::duration<double>(kp.delay_s));
-        if (run.running() && kill(run.pid, SIGKILL) == 0) ++killed;
-        run.finish();
-        // the final files are whole or absent (only hidden temporaries may be left behind)
-        for (const char* f : {"sections.csv", "reaches.csv"})
-            if (fs::exists(out / f)) CHECK(read_file(out / f) == read_file(work / "out0" / f));
+        bool reached = false;
+        for (int attempt = 0; attempt < (kp.from == From::Workbook ? kTries : 1) && !reached; ++attempt) {
+            const fs::path out = work / ("out" + std::to_string(i + 1) + "-" + std::to_string(attempt));
+            Child run{spawn_cli({"--store", db.string(), "run", c.string(), "--out", out.string()})};
+            ++runs_started;
+            const fs::path book = out / (".report.xlsx.tmp-" + std::to_string(run.pid));
+            reached = kp.from == From::Start    ? true
+                      : kp.from == From::Folder ? wait_until(run, [&] { return fs::exists(out); })
+                      : kp.from == From::Staged ? wait_until(run, [&] { return has_staged_file(out); })
+                                                : wait_until(run, [&] { return fs::exists(book); });
+            std::this_thread::sleep_for(std::chrono::duration<double>(kp.delay_s));
+            if (run.running() && kill(run.pid, SIGKILL) == 0) ++killed;
+            run.finish();
+            // the final files are whole or absent (only hidden temporaries may be left behind)
+            for (const char* f : {"sections.csv", "reaches.csv"})
+                if (fs::exists(out / f)) CHECK(read_file(out / f) == read_file(work / "out0" / f));
+        }
+        CHECK(reached);  // the phase was seen before the run ended (in one of the tries)
     }
     CHECK(killed >= 5);
     const StoreState st = inspect(db);
@@ -210,7 +217,7 @@ TEST_CASE("a run killed at any moment leaves whole runs or none", "[store][inter
     // the uninterrupted run and the two killed while staging (stored before staging began) are whole in the store;
     // the run killed while solving is not there at all
     CHECK(st.runs.size() >= 3);
-    CHECK(st.runs.size() < points.size() + 1);
+    CHECK(st.runs.size() < static_cast<std::size_t>(runs_started) + 1);
     for (const auto& [sections, reach_rows] : st.runs) {
         CHECK(sections == n);
         CHECK(reach_rows == n);
