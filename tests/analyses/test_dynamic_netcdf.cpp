@@ -11,6 +11,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "../common/ncdump.hpp"
 #include "../io/helpers.hpp"
 #include "common/csv_text.hpp"
 #include "io/netcdf_series.hpp"
@@ -34,32 +35,6 @@ reaches::NetworkBuilder::Reach reach(const std::string& id, const std::string& d
     r.headwater_conc_mgL = {8, 0.2, 0.05};
     r.lateral_conc_mgL = {10, 0.3, 0.08};
     return r;
-}
-
-std::string run(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[65536];
-    for (std::size_t got; (got = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, got);
-    REQUIRE(::pclose(p) == 0);
-    return out;
-}
-
-// The numbers of one variable in `ncdump -v VAR` output ("VAR = 1, 2, ... ;" in the data section).
-std::vector<double> ncdump_values(const std::string& dump, const std::string& var) {
-    const std::size_t data = dump.find("\ndata:");
-    REQUIRE(data != std::string::npos);
-    const std::size_t at = dump.find("\n " + var + " =", data);
-    REQUIRE(at != std::string::npos);
-    const std::size_t end = dump.find(';', at);
-    std::string body = dump.substr(at + var.size() + 4, end - at - var.size() - 4);
-    for (char& c : body)
-        if (c == ',') c = ' ';
-    std::istringstream in(body);
-    std::vector<double> v;
-    for (std::string tok; in >> tok;) v.push_back(tok == "_" || tok == "NaN" || tok == "NaNf" ? std::nan("") : std::stod(tok));
-    return v;
 }
 
 }  // namespace
@@ -147,20 +122,20 @@ TEST_CASE("reach series handed over as solved equal the series kept in memory, a
         }
 
     // Read back by ncdump: 9 significant digits print every float so that it reads back as the same float.
-    const std::string header = run("ncdump -h " + path);
+    const std::string header = test::checked_output("ncdump -h " + path);
     CHECK(header.find(":featureType = \"timeSeries\"") != std::string::npos);
     CHECK(header.find("reach_id:cf_role = \"timeseries_id\"") != std::string::npos);
     CHECK(header.find("cod:long_name_zh = \"化学需氧量") != std::string::npos);
     CHECK(header.find("flow:units = \"m3 s-1\"") != std::string::npos);
     std::string vars = "flow";
     for (const Constituent c : kConstituents) vars += "," + std::string(key(c));
-    const std::string dump = run("ncdump -p 9,17 -v " + vars + " " + path);
-    const auto flow = ncdump_values(dump, "flow");
+    const std::string dump = test::checked_output("ncdump -p 9,17 -v " + vars + " " + path);
+    const auto flow = test::ncdump_values(dump, "flow");
     REQUIRE(flow.size() == N * S);
     for (std::size_t r = 0; r < N; ++r)
         for (std::size_t s = 0; s < S; ++s) CHECK(static_cast<float>(flow[r * S + s]) == res.reach_flow_m3s[s * N + r]);
     for (const Constituent c : kConstituents) {
-        const auto v = ncdump_values(dump, std::string(key(c)));
+        const auto v = test::ncdump_values(dump, std::string(key(c)));
         REQUIRE(v.size() == N * S);
         for (std::size_t r = 0; r < N; ++r)
             for (std::size_t s = 0; s < S; ++s)

@@ -17,6 +17,7 @@
 #include "analyses/dynamic_water_quality.hpp"
 #include "common/item_set.hpp"
 #include "io/case_reader.hpp"
+#include "../common/ncdump.hpp"
 #include "io/dynamic_export.hpp"
 #include "io/dynamic_inputs.hpp"
 #include "io/netcdf_series.hpp"
@@ -24,36 +25,6 @@
 #include "reaches/wq_classes.hpp"
 
 using namespace qingliu;
-
-namespace {
-
-std::string run(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[65536];
-    for (std::size_t got; (got = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, got);
-    REQUIRE(::pclose(p) == 0);
-    return out;
-}
-
-// The numbers of one variable in `ncdump -v VAR` output ("VAR = 1, 2, ... ;" in the data section).
-std::vector<double> ncdump_values(const std::string& dump, const std::string& var) {
-    const std::size_t data = dump.find("\ndata:");
-    REQUIRE(data != std::string::npos);
-    const std::size_t at = dump.find("\n " + var + " =", data);
-    REQUIRE(at != std::string::npos);
-    const std::size_t end = dump.find(';', at);
-    std::string body = dump.substr(at + var.size() + 4, end - at - var.size() - 4);
-    for (char& c : body)
-        if (c == ',') c = ' ';
-    std::istringstream in(body);
-    std::vector<double> v;
-    for (std::string tok; in >> tok;) v.push_back(tok == "_" || tok == "NaN" ? std::nan("") : std::stod(tok));
-    return v;
-}
-
-}  // namespace
 
 TEST_CASE("dynamic water-quality series in NetCDF read back by the library and ncdump equal the series in memory",
           "[dynamic][water_quality][netcdf]") {
@@ -101,7 +72,7 @@ TEST_CASE("dynamic water-quality series in NetCDF read back by the library and n
     CHECK(classes_mismatched == 0);
 
     // ncdump: the CF header with English and Chinese labels, and every value (17 significant digits) exactly
-    const std::string header = run("ncdump -h " + path);
+    const std::string header = test::checked_output("ncdump -h " + path);
     CHECK(header.find("double do(station, time)") != std::string::npos);
     CHECK(header.find("do:units = \"mg L-1\"") != std::string::npos);
     CHECK(header.find("do:long_name_zh = \"" + std::string(reaches::wq::item_label_zh("do"))) != std::string::npos);
@@ -110,15 +81,15 @@ TEST_CASE("dynamic water-quality series in NetCDF read back by the library and n
     CHECK(header.find(":title_zh = \"监测断面逐日 GB 3838-2002 指标") != std::string::npos);
     std::string vars = "flow";
     for (const auto& k : w.items) vars += "," + k;
-    const std::string dump = run("ncdump -p 9,17 -v " + vars + " " + path);
+    const std::string dump = test::checked_output("ncdump -p 9,17 -v " + vars + " " + path);
     std::size_t dump_mismatched = 0;
     for (std::size_t i = 0; i < ni; ++i) {
-        const auto v = ncdump_values(dump, w.items[i]);
+        const auto v = test::ncdump_values(dump, w.items[i]);
         REQUIRE(v.size() == S * D);
         for (std::size_t s = 0; s < S; ++s)
             for (std::size_t d = 0; d < D; ++d) dump_mismatched += v[s * D + d] == w.daily_mgL[(s * D + d) * ni + i] ? 0 : 1;
     }
-    const auto q = ncdump_values(dump, "flow");
+    const auto q = test::ncdump_values(dump, "flow");
     REQUIRE(q.size() == S * D);
     for (std::size_t x = 0; x < S * D; ++x) dump_mismatched += q[x] == w.daily_flow_m3s[x] ? 0 : 1;
     CHECK(dump_mismatched == 0);
