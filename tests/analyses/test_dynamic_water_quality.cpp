@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "../common/case_dynamic_wq.hpp"
 #include "../io/helpers.hpp"
 #include "analyses/dynamic_water_quality.hpp"
 #include "io/case_reader.hpp"
@@ -14,15 +15,9 @@ using namespace qingliu;
 namespace wq = reaches::wq;
 
 TEST_CASE("dynamic water quality of a case: budgets close, daily classes and shares of days recount", "[dynamic][water_quality]") {
-    io::LoadedCase lc = io::load_case((test::source_dir() / "data/cases/ledu").string());
-    REQUIRE(lc.water_quality.present);
-    const scenarios::DynamicInputs in = io::read_dynamic_inputs(lc);
-    scenarios::SimulateOptions so;
-    so.compare_steady = false;
-    so.solver.record_reach_ends = false;
-    const scenarios::Simulation sim = scenarios::simulate(lc.model, {}, in, so);
-    const scenarios::DynamicWaterQuality dq = scenarios::simulate_water_quality(sim, in, lc.water_quality.options, 3);
-    REQUIRE(dq.scenarios.size() == 1);
+    const auto ledu = test::case_dynamic_wq("ledu");
+    const scenarios::Simulation& sim = ledu->sim;
+    const scenarios::DynamicWaterQuality& dq = ledu->dq;
     const auto& w = dq.scenarios[0];
     const auto& m = sim.scenarios[0].model;
     const int days = sim.days;

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "../common/case_dynamic_wq.hpp"
 #include "../io/helpers.hpp"
 #include "analyses/dynamic_water_quality.hpp"
 #include "common/item_set.hpp"
@@ -28,15 +29,11 @@ using namespace qingliu;
 
 TEST_CASE("dynamic water-quality series in NetCDF read back by the library and ncdump equal the series in memory",
           "[dynamic][water_quality][netcdf]") {
-    io::LoadedCase lc = io::load_case((test::source_dir() / "data/cases/ledu").string());
-    REQUIRE(lc.water_quality.present);
-    const scenarios::DynamicInputs in = io::read_dynamic_inputs(lc);
-    scenarios::SimulateOptions so;
-    so.compare_steady = false;
-    so.solver.record_reach_ends = false;
-    const scenarios::Simulation sim = scenarios::simulate(lc.model, {}, in, so);
-    const scenarios::DynamicWaterQuality dq = scenarios::simulate_water_quality(sim, in, lc.water_quality.options, 3);
-    REQUIRE(dq.scenarios.size() == 1);
+    const auto ledu = test::case_dynamic_wq("ledu");
+    const io::LoadedCase& lc = ledu->lc;
+    const scenarios::DynamicInputs& in = ledu->in;
+    const scenarios::Simulation& sim = ledu->sim;
+    const scenarios::DynamicWaterQuality& dq = ledu->dq;
     const auto& w = dq.scenarios[0];
     const std::size_t S = lc.model.sections.size(), D = static_cast<std::size_t>(sim.days), ni = w.items.size();
     REQUIRE(S > 0);

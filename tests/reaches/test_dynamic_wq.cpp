@@ -49,6 +49,19 @@ DynamicForcing changing(std::size_t days) {
     return f;
 }
 
+// `changing(days)` for its first `moving` days, then every day's forcing held at day moving - 1: transients, then
+// steady states.
+DynamicForcing changing_then_held(std::size_t days, std::size_t moving) {
+    DynamicForcing f = changing(days);
+    for (std::size_t d = moving; d < days; ++d) {
+        f.flow.scale[d] = f.flow.scale[moving - 1];
+        f.temperature_c[d] = f.temperature_c[moving - 1];
+        f.load_patterns[0][d] = f.load_patterns[0][moving - 1];
+        f.load_patterns[1][d] = f.load_patterns[1][moving - 1];
+    }
+    return f;
+}
+
 double rel_diff(double a, double b) { return std::abs(a - b) / std::max(1.0, std::abs(b)); }
 
 }  // namespace
@@ -126,13 +139,7 @@ TEST_CASE("dynamic water quality: the exact linear pieces agree with Boost.Odein
     const Case k = make_case();
     DynamicOptions opt = options(false);
     opt.start_steady = true;
-    DynamicForcing f = changing(60);  // changing for 30 days, then held: transients, then steady states
-    for (std::size_t d = 30; d < 60; ++d) {
-        f.flow.scale[d] = f.flow.scale[29];
-        f.temperature_c[d] = f.temperature_c[29];
-        f.load_patterns[0][d] = f.load_patterns[0][29];
-        f.load_patterns[1][d] = f.load_patterns[1][29];
-    }
+    const DynamicForcing f = changing_then_held(60, 30);
     ReachData data = k.data;
     data.ka20_per_d = {0.0, 150.0, 0.0, 400.0, 0.0};  // B and E reaerate fast (shallow riffles): DO is stiff there
     const DynamicResult exact = solve_dynamic_wq(k.net, data, k.in, k.obs, river(k.os), f, opt);
@@ -190,13 +197,7 @@ TEST_CASE("dynamic water quality with oxygen effects: the frozen-gate pieces agr
             if (i != DO) k.in[0].load_gs[i] *= heavy;
         DynamicOptions opt = options(true);
         opt.start_steady = true;
-        DynamicForcing f = changing(60);
-        for (std::size_t d = 30; d < 60; ++d) {
-            f.flow.scale[d] = f.flow.scale[29];
-            f.temperature_c[d] = f.temperature_c[29];
-            f.load_patterns[0][d] = f.load_patterns[0][29];
-            f.load_patterns[1][d] = f.load_patterns[1][29];
-        }
+        const DynamicForcing f = changing_then_held(60, 30);
         ReachData data = k.data;
         data.ka20_per_d = {heavy > 1.0 ? 0.05 : 0.0, 150.0, heavy > 1.0 ? 0.05 : 0.0, 400.0, 0.0};
         opt.abs_tol = opt.rel_tol = 1e-9;  // as `qingliu dynamic` runs it
