@@ -53,14 +53,7 @@ WqSweep::WqSweep(const CaseModel& base, const WaterQualityOptions& opt, Options 
     exact_ = !wq::depends_on_oxygen(p.steady.params);
     inputs0_ = p.inputs;
     res0_ = solve_water_quality(p);
-    y0_ = res0_.obs_conc_mgL;
-    // limited solves need every per-reach attribute given for all reaches or none
-    const std::size_t n = p.net.size();
-    auto whole = [&](const auto& v) { return v.empty() || v.size() == n; };
-    const wq::ReachData& d = p.data;
-    if (whole(d.elevation_m) && whole(d.sod_g_m2_d) && whole(d.ka20_per_d) && whole(d.slope) && whole(d.dam_drop_m) &&
-        whole(d.dam_water_quality_factor) && whole(d.dam_structure_coefficient) && whole(d.elements))
-        down_ = std::make_unique<DownstreamSolve>(p0_.net);
+    if (DownstreamSolve::covers(p)) down_ = std::make_unique<DownstreamSolve>(p0_.net);
     if (!exact_ && o_.oxygen == OxygenMode::Full) return;  // every changed scenario is solved in full
     // places: sources at the same reach, position and extent respond alike
     std::map<std::tuple<std::int32_t, double, double>, std::int32_t> places;
@@ -77,7 +70,6 @@ WqSweep::WqSweep(const CaseModel& base, const WaterQualityOptions& opt, Options 
     // is taken by a forward difference of 1e-3 of the place's load (at least 1e-6 g/s)
     lin_ = exact_ ? linear_water_quality_problem(p) : p;
     lin_res_ = solve_water_quality(lin_);
-    b_ = lin_res_.obs_conc_mgL;
     place_load_.assign(n_places_, wq::State{});
     for (std::size_t j = 0; j < inputs0_.size(); ++j)
         for (int k = 0; k < wq::kNumSpecies; ++k) place_load_[place_of_[j]][k] += std::abs(inputs0_[j].load_gs[k]);
@@ -86,7 +78,8 @@ WqSweep::WqSweep(const CaseModel& base, const WaterQualityOptions& opt, Options 
 const WqSweep::PlaceResponse& WqSweep::response(std::size_t place) const {
     PlaceResponse& r = resp_[place];
     std::call_once(r.once, [&] {
-        const std::size_t ns = b_.size();
+        const std::vector<wq::State>& b = lin_res_.obs_conc_mgL;
+        const std::size_t ns = b.size();
         r.t.assign(wq::kNumSpecies * ns, wq::State{});
         std::atomic<bool> dry{false};
         // one g/s more of species k at the place, minus the linear base: the exact response of the affine model
@@ -98,7 +91,7 @@ const WqSweep::PlaceResponse& WqSweep::response(std::size_t place) const {
             try {
                 const std::vector<wq::State> y = solve_from(lin_, in, {in[rep_[place]].reach}, lin_res_);
                 for (std::size_t s = 0; s < ns; ++s)
-                    for (int i = 0; i < wq::kNumSpecies; ++i) r.t[static_cast<std::size_t>(k) * ns + s][i] = (y[s][i] - b_[s][i]) / h;
+                    for (int i = 0; i < wq::kNumSpecies; ++i) r.t[static_cast<std::size_t>(k) * ns + s][i] = (y[s][i] - b[s][i]) / h;
             } catch (const ModelError&) {
                 dry = true;  // no water to carry a load there
             }
@@ -168,8 +161,8 @@ WqSweep::Outcome WqSweep::from_inputs(const CaseModel& m, const std::vector<wq::
     fallback = true;
     Outcome out;
     if (!exact_ && o_.oxygen == OxygenMode::Full) return out;
-    const std::size_t ns = y0_.size();
-    std::vector<wq::State> y = y0_;
+    const std::size_t ns = res0_.obs_conc_mgL.size();
+    std::vector<wq::State> y = res0_.obs_conc_mgL;
     for (std::size_t j = 0; j < in.size(); ++j) {
         const std::size_t place = static_cast<std::size_t>(place_of_[j]);
         for (int k = 0; k < wq::kNumSpecies; ++k) {

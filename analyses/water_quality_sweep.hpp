@@ -91,15 +91,13 @@ private:
     bool exact_ = true;
     double k1_ = 0.0;
     std::vector<reaches::wq::Input> inputs0_;      ///< base inputs
-    std::vector<reaches::wq::State> y0_;           ///< base, full model, per section
     std::vector<std::int32_t> place_of_;           ///< per source: its place
     std::vector<std::size_t> rep_;                 ///< per place: a source there
     std::size_t n_places_ = 0;
     WaterQualityProblem p0_;                       ///< the base problem
-    reaches::wq::Result res0_;                     ///< its solution (full model)
+    reaches::wq::Result res0_;                     ///< its solution (full model; y0 per section)
     WaterQualityProblem lin_;                      ///< the base: without oxygen effects (exact) or in full (Checked)
     reaches::wq::Result lin_res_;                  ///< its solution
-    std::vector<reaches::wq::State> b_;            ///< its solution per section
     std::unique_ptr<DownstreamSolve> down_;        ///< solves limited to the reaches downstream of what changed
     mutable std::atomic<std::size_t> reaches_solved_{0}, solves_{0};
     std::vector<reaches::wq::State> place_load_;   ///< per place: the base loads there (g/s)

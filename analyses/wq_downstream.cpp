@@ -28,7 +28,27 @@ std::vector<T> pick(const std::vector<T>& v, const std::vector<std::int32_t>& li
     return out;
 }
 
+// The per-reach attributes of the reach data: each given for every reach or for none (DownstreamSolve::covers), and
+// restricted to the reaches solved.
+constexpr std::vector<double> wq::ReachData::* kReachNumbers[] = {
+    &wq::ReachData::elevation_m,      &wq::ReachData::sod_g_m2_d,     &wq::ReachData::ka20_per_d,
+    &wq::ReachData::slope,            &wq::ReachData::dam_drop_m,     &wq::ReachData::dam_water_quality_factor,
+    &wq::ReachData::dam_structure_coefficient};
+constexpr std::vector<wq::State> wq::ReachData::* kReachStates[] = {&wq::ReachData::headwater_conc_mgL,
+                                                                   &wq::ReachData::lateral_conc_mgL};
+
 }  // namespace
+
+bool DownstreamSolve::covers(const WaterQualityProblem& p) {
+    const std::size_t n = p.net.size();
+    auto whole = [&](const auto& v) { return v.empty() || v.size() == n; };
+    const wq::ReachData& d = p.data;
+    for (auto field : kReachNumbers)
+        if (!whole(d.*field)) return false;
+    for (auto field : kReachStates)
+        if (!whole(d.*field)) return false;
+    return whole(d.elements);
+}
 
 DownstreamSolve::DownstreamSolve(const reaches::Network& net) : net_(net) {
     const std::size_t n = net.size();
@@ -109,11 +129,8 @@ std::vector<wq::State> DownstreamSolve::solve(const WaterQualityProblem& q, cons
     sub.hydraulics = pick(net.hydraulics, list);
     const wq::ReachData& d = q.data;
     wq::ReachData sd;
-    for (auto field : {&wq::ReachData::headwater_conc_mgL, &wq::ReachData::lateral_conc_mgL}) sd.*field = pick(d.*field, list);
-    for (auto field : {&wq::ReachData::elevation_m, &wq::ReachData::sod_g_m2_d, &wq::ReachData::ka20_per_d, &wq::ReachData::slope,
-                       &wq::ReachData::dam_drop_m, &wq::ReachData::dam_water_quality_factor,
-                       &wq::ReachData::dam_structure_coefficient})
-        sd.*field = pick(d.*field, list);
+    for (auto field : kReachStates) sd.*field = pick(d.*field, list);
+    for (auto field : kReachNumbers) sd.*field = pick(d.*field, list);
     sd.elements = pick(d.elements, list);
 
     // the inputs on D, then what the feeders outside D pass on in the base solution, at the top of their receivers

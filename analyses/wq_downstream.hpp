@@ -28,6 +28,9 @@ public:
                                           const std::vector<std::int32_t>& changed, const reaches::wq::Result& base,
                                           std::size_t* reaches_solved = nullptr) const;
 
+    /// True when p's reach data give each per-reach attribute for every reach or for none, as solve() needs.
+    static bool covers(const WaterQualityProblem& p);
+
     /// The reaches downstream of `from` (themselves included), in topological order.
     std::vector<std::int32_t> downstream_of(const std::vector<std::int32_t>& from) const;
 
