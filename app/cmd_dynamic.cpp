@@ -71,13 +71,8 @@ public:
         reach_nc_->close();
         reach_nc_.reset();
         io::write_section_series(section_tmp_, sections_, spec_, sim, sim.scenarios[k]);
-        for (const auto& [kind, tmp, name] : {std::tuple{"reaches", reach_tmp_, reach_file_}, std::tuple{"sections", section_tmp_, section_file_}}) {
-            io::DynamicFile df;
-            df.kind = kind;
-            df.path = std::filesystem::absolute(std::filesystem::path(out_dir_) / name).string();
-            df.sha256 = io::sha256_file_blocks(tmp, &df.bytes);
-            files_[k].push_back(std::move(df));
-        }
+        record(k, "reaches", reach_tmp_, reach_file_);
+        record(k, "sections", section_tmp_, section_file_);
     }
 
     /// daily_water_quality_<stem>.nc of scenario k beside its other files, at the same stations and days.
@@ -85,17 +80,22 @@ public:
         const std::string name = "daily_water_quality_" + stem + ".nc";
         const std::string tmp = out_->stage_path(name);
         io::write_water_quality_series(tmp, sections_, io::dynamic_series_spec(sim, lc_.model, sim.scenarios[k].id), sim.days, w);
-        io::DynamicFile df;
-        df.kind = "water_quality";
-        df.path = std::filesystem::absolute(std::filesystem::path(out_dir_) / name).string();
-        df.sha256 = io::sha256_file_blocks(tmp, &df.bytes);
-        files_[k].push_back(std::move(df));
+        record(k, "water_quality", tmp, name);
     }
 
     std::vector<std::vector<io::DynamicFile>>& files() { return files_; }
     io::OutputDir& out() { return *out_; }
 
 private:
+    // the staged file `tmp`, to be renamed `name` in the output folder, for the run store: its kind, final path and digest
+    void record(std::size_t k, const char* kind, const std::string& tmp, const std::string& name) {
+        io::DynamicFile df;
+        df.kind = kind;
+        df.path = std::filesystem::absolute(std::filesystem::path(out_dir_) / name).string();
+        df.sha256 = io::sha256_file_blocks(tmp, &df.bytes);
+        files_[k].push_back(std::move(df));
+    }
+
     std::string out_dir_;
     std::unique_ptr<io::OutputDir> out_;
     const io::LoadedCase& lc_;
