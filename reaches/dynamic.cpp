@@ -71,6 +71,7 @@ struct Shared {
     std::unique_ptr<std::atomic<int>[]> readers;   // consumer links that have not yet read the outflow
     std::vector<PerConstituent> external_in_g, outlet_g;
     std::vector<PerConstituent> exp_kh;  // e^{-k_c h} for each entry of f.k_per_d
+    cells::RelaxedBounds relaxed_bounds;  // where the relaxed test needs no sum (per cell count)
     // Reach-end series while the reaches are solved (record_reach_ends), reach-major: reach r's flow at [r * 4S + s],
     // constituent c at [r * 4S + (1 + c) S + s], so that a reach writes its year to one contiguous block; turned into
     // DynamicResult's interval-major arrays once every reach is done (ends_to_result).
@@ -294,15 +295,24 @@ private:
         }
         const double rmin = rmin_, rmax = rmax_;
         std::fill(x_.begin() + n_ * kLanes, x_.end(), 0.0);  // the pools count this interval's outflow and decay
-        const double exp_rmin = opt_.relaxed_tol > 0.0 ? std::exp(-rmin * h_d_) : 0.0;
         bool lanes[kLanes] = {false, false, false, false};  // closed form or exact series
         bool series = false;
         std::copy(mss_.begin(), mss_.end(), mh_.begin());  // a lane left at M_ss ends at M_ss
         bool relaxed[3] = {false, false, false};
         if (opt_.relaxed_tol > 0.0) {
             const double a[kLanes] = {(rmin + k[0]) * h_d_, (rmin + k[1]) * h_d_, (rmin + k[2]) * h_d_, 0.0};
-            const double e[kLanes] = {exp_rmin * ekh[0], exp_rmin * ekh[1], exp_rmin * ekh[2], 0.0};
-            relaxed_lanes(n_, a, e, opt_.relaxed_tol, relaxed);
+            // the answer from the bounds where they give it (the same as the sum's), else the sum
+            bool known = true;
+            for (int c = 0; c < kNumConstituents; ++c) {
+                const int v = sh_.relaxed_bounds.known(n_, a[c]);
+                relaxed[c] = v == 1;
+                known = known && v >= 0;
+            }
+            if (!known) {
+                const double exp_rmin = std::exp(-rmin * h_d_);
+                const double e[kLanes] = {exp_rmin * ekh[0], exp_rmin * ekh[1], exp_rmin * ekh[2], 0.0};
+                relaxed_lanes(n_, a, e, opt_.relaxed_tol, relaxed);
+            }
         }
         for (int c = 0; c < kNumConstituents; ++c) {
             if (relaxed[c]) {
@@ -566,6 +576,9 @@ DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& i
         for (int c = 0; c < kNumConstituents; ++c) e[c] = std::exp(-k[c] * forcing.step_days);
         sh.exp_kh.push_back(e);
     }
+    int most_cells = 0;
+    for (const CellLayout& l : res.layout) most_cells = std::max(most_cells, l.cells);
+    if (opt.relaxed_tol > 0.0) sh.relaxed_bounds = cells::relaxed_bounds(std::min(most_cells, 64), opt.relaxed_tol);
     if (opt.record_reach_ends) sh.ends_by_reach.resize(N * S * (1 + kNumConstituents));
     link_reaches(sh);
     run_reaches(sh, start_order(sh));

@@ -1,6 +1,8 @@
 // The cells of each reach (layout_cells) and the exact solution of stiff intervals (see reaches/dynamic_cells.hpp).
 #include "reaches/dynamic_cells.hpp"
 
+#include <limits>
+
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -151,6 +153,54 @@ void exact_transient(int n, const double* r, const double* k, const double* exp_
         run_series_part(n, diag, sub, weight, a, tol, pa, pb, endv);
         for (int i = 0; i < n; ++i) store_quad(mh + i * W, load_quad(mss + i * W) + decay * load_quad(endv + i * W));
     }
+}
+
+// Bounds of the relaxed test (see RelaxedBounds in reaches/dynamic_cells.hpp).
+namespace {
+/// sum_{j<n} e^{-a} a^j / j! in long double, a >= 0.
+long double erlang_tail(int n, long double a) {
+    long double term = std::exp(-a), sum = term;
+    for (int j = 1; j < n; ++j) {
+        term *= a / j;
+        sum += term;
+    }
+    return sum;
+}
+}  // namespace
+
+RelaxedBounds relaxed_bounds(int max_n, double tol) {
+    RelaxedBounds b;
+    if (!(tol >= 1e-200 && tol < 1.0) || max_n < 1) return b;
+    constexpr long double kMargin = 1e-6L, kMaxA = 1e4L;
+    const long double below = static_cast<long double>(tol) * (1.0L - kMargin), above = static_cast<long double>(tol) * (1.0L + kMargin);
+    b.lo.assign(max_n + 1, -1.0);
+    b.hi.assign(max_n + 1, std::numeric_limits<double>::infinity());
+    for (int n = 1; n <= max_n; ++n) {
+        // the share falls from 1 at a = 0; bracket where it crosses `below`, then halve the bracket
+        long double hi = 1.0L;
+        while (hi <= kMaxA && erlang_tail(n, hi) > below) hi *= 2.0L;
+        if (hi > kMaxA) continue;  // no bounds for this n
+        long double lo_a = 0.0L, hi_a = hi;  // share(lo_a) > below >= share(hi_a)
+        for (int it = 0; it < 200; ++it) {
+            const long double mid = 0.5L * (lo_a + hi_a);
+            (erlang_tail(n, mid) > below ? lo_a : hi_a) = mid;
+        }
+        // rounded towards the safe side: hi up, lo down
+        double h = static_cast<double>(hi_a);
+        if (static_cast<long double>(h) < hi_a) h = std::nextafter(h, std::numeric_limits<double>::infinity());
+        b.hi[n] = h;
+        // the largest a with share >= above lies below the crossing of `below`
+        if (above > 1.0L) continue;
+        long double l0 = 0.0L, l1 = hi_a;  // share(l0) = 1 >= above > share(l1)
+        for (int it = 0; it < 200; ++it) {
+            const long double mid = 0.5L * (l0 + l1);
+            (erlang_tail(n, mid) >= above ? l0 : l1) = mid;
+        }
+        double l = static_cast<double>(l0);
+        if (static_cast<long double>(l) > l0) l = std::nextafter(l, 0.0);
+        b.lo[n] = l;
+    }
+    return b;
 }
 
 // The reach-end series interval-major (see reaches/dynamic_cells.hpp). Each tile's reads and writes stay in cache;

@@ -248,6 +248,25 @@ inline double residual_share(int n, double a, double exp_minus_a) {
     for (int c = 0; c < 3; ++c) relaxed[c] = sum[c] <= tv[c];
 }
 
+/// Where the relaxed test's answer is known before its sum. The share P(Erlang(n, lam) > h) falls as lam grows, so
+/// for each n one a* = lam h has share tol; relaxed_bounds gives, per n (index n, n < lo.size()), a_lo < a* < a_hi
+/// with share(a_lo) >= tol (1 + 1e-6) and share(a_hi) <= tol (1 - 1e-6), evaluated in long double. The sum
+/// residual_share forms in double is within a few 1e-14 of the share (for e within a few ulps of e^{-a} and a below
+/// 10^4), far inside that margin, so it is at most tol for every a >= a_hi and above it for 0 <= a <= a_lo: the
+/// caller skips the sum (and the exponential e^{-a}) for those a and forms it only for a in (a_lo, a_hi), about
+/// 1e-6 of a* wide. No bounds (an empty table) when tol is not in [1e-200, 1) or n exceeds max_n.
+struct RelaxedBounds {
+    std::vector<double> lo, hi;
+    /// 1: relaxed, 0: not relaxed, -1: not known without the sum.
+    int known(int n, double a) const {
+        if (static_cast<std::size_t>(n) >= hi.size()) return -1;
+        if (a >= hi[n]) return 1;
+        if (a >= 0.0 && a <= lo[n]) return 0;
+        return -1;
+    }
+};
+RelaxedBounds relaxed_bounds(int max_n, double tol);
+
 /// Steady masses of the cells for every constituent, M_ss = -A^{-1} W with A the (lower bidiagonal) rate matrix;
 /// cells in series:
 ///     M_i = (r_{i-1} M_{i-1} + W_i) / (r_i + k).

@@ -39,6 +39,42 @@ TEST_CASE("the relaxed test on three lanes gives residual_share's answers", "[dy
     CHECK(not_relaxed > 1000);
 }
 
+TEST_CASE("the relaxed test's bounds give the sum's answers without it", "[dynamic][kernels]") {
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> u01(0.0, 1.0);
+    for (const double tol : {1e-12, 1e-8, 1e-3, 0.5}) {
+        const RelaxedBounds b = relaxed_bounds(12, tol);
+        REQUIRE(b.hi.size() == 13);
+        for (int n = 1; n <= 12; ++n) {
+            // the band left to the sum is narrow: within 1e-5 of a* (the margin is 1e-6 of the share)
+            REQUIRE(b.lo[n] >= 0.0);
+            CHECK(b.hi[n] - b.lo[n] <= 1e-5 * b.hi[n]);
+            int fast = 0;
+            for (int t = 0; t < 4000; ++t) {
+                // a spread over [0, 3 a_hi] and packed around both bounds; e^{-a} as the solver forms it, from two parts
+                double a = t % 4 == 0 ? 3.0 * b.hi[n] * u01(rng)
+                           : t % 4 == 1 ? b.lo[n] * (1.0 + 2e-6 * (u01(rng) - 0.5))
+                           : t % 4 == 2 ? b.hi[n] * (1.0 + 2e-6 * (u01(rng) - 0.5))
+                                        : (t % 8 == 3 ? b.lo[n] : b.hi[n]);
+                const double part = a * u01(rng);
+                a = part + (a - part);
+                const double e = std::exp(-part) * std::exp(-(a - part));
+                const int known = b.known(n, a);
+                if (known < 0) continue;
+                ++fast;
+                // tolerance none: where the bounds answer, the sum in double must give the same answer
+                CHECK((residual_share(n, a, e) <= tol) == (known == 1));
+            }
+            CHECK(fast > 2000);
+        }
+    }
+    // no bounds where they cannot be trusted: the relaxed test then always forms its sum
+    CHECK(relaxed_bounds(10, 0.0).hi.empty());
+    CHECK(relaxed_bounds(10, 1.0).hi.empty());
+    CHECK(relaxed_bounds(10, 1e-12).known(11, 1e3) == -1);
+    CHECK(relaxed_bounds(10, 1e-12).known(5, -1.0) == -1);
+}
+
 TEST_CASE("steady cells and interval integrals in lanes equal the scalar recurrences bit for bit", "[dynamic][kernels]") {
     std::mt19937_64 rng(5);
     std::uniform_real_distribution<double> u01(0.0, 1.0);
