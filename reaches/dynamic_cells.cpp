@@ -117,8 +117,11 @@ void exact_transient(int n, const double* r, const double* k, const double* exp_
     const int m = n * W;
     double lmax = 0.0;
     for (int i = 0; i < n; ++i) lmax = std::max(lmax, r[i]);
-    const int parts = std::max(1, static_cast<int>(std::ceil(lmax * h / kMaxSeriesRate)));
-    const double hp = h / parts, a = lmax * hp;
+    // parts = ceil(L h / kMaxSeriesRate), at least 1: 1 exactly when L h <= kMaxSeriesRate (the division is monotone
+    // and kMaxSeriesRate / kMaxSeriesRate = 1), so the division is formed only when a split is due
+    const double lh = lmax * h;
+    const int parts = lh <= kMaxSeriesRate ? 1 : std::max(1, static_cast<int>(std::ceil(lh / kMaxSeriesRate)));
+    const double hp = parts == 1 ? h : h / parts, a = lmax * hp;
     work.resize(static_cast<std::size_t>(m) * 3 + 2 * n + 2 * W);
     double* diag = work.data();  // per cell: 1 - r_i / L
     double* sub = diag + n;      // per cell: r_{i-1} / L, 0 at the top cell
@@ -139,12 +142,14 @@ void exact_transient(int n, const double* r, const double* k, const double* exp_
     for (int i = 0; i < n; ++i)
         scale += reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(load_quad(mss + i * W)) & mask) +
                  reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(load_quad(mh + i * W)) & mask);
+    // lane by lane 1 / scale where scale > 0, else 0 (one division for the four lanes, the same quotients)
+    const QuadBits positive = scale > 0.0;
+    const QuadBits one = reinterpret_cast<QuadBits>(splat(1.0));
+    const Quad recip = splat(1.0) / reinterpret_cast<Quad>((reinterpret_cast<QuadBits>(scale) & positive) | (one & ~positive));
     double weight[W];
+    store_quad(weight, reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(recip) & positive));
     Quad decay;
-    for (int c = 0; c < W; ++c) {
-        weight[c] = scale[c] > 0.0 ? 1.0 / scale[c] : 0.0;
-        decay[c] = parts == 1 ? exp_kh[c] : std::exp(-k[c] * hp);
-    }
+    for (int c = 0; c < W; ++c) decay[c] = parts == 1 ? exp_kh[c] : std::exp(-k[c] * hp);
     for (int p = 0; p < parts; ++p) {
         for (int i = 0; i < n; ++i) {
             store_quad(pa + i * W, load_quad(mh + i * W) - load_quad(mss + i * W));
