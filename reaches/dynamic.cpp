@@ -71,6 +71,8 @@ struct Shared {
     std::unique_ptr<std::atomic<int>[]> readers;   // consumer links that have not yet read the outflow
     std::vector<PerConstituent> external_in_g, outlet_g;
     std::vector<PerConstituent> exp_kh;  // e^{-k_c h} for each entry of f.k_per_d
+    // the same in lanes: {k_0, k_1, k_2, 0} and {e^{-k_c h}, 1}
+    std::vector<std::array<double, cells::kLanes>> k_lanes, exp_kh_lanes;
     cells::RelaxedBounds relaxed_bounds;  // where the relaxed test needs no sum (per cell count)
     // Reach-end series while the reaches are solved (record_reach_ends), reach-major: reach r's flow at [r * 4S + s],
     // constituent c at [r * 4S + (1 + c) S + s], so that a reach writes its year to one contiguous block; turned into
@@ -95,6 +97,10 @@ public:
           x_(kLanes * stride_, 0.0), inv_(n_ * kLanes), mss_(n_ * kLanes), mh_(n_ * kLanes), dt_explicit_(uniform(h_d_ * 0.1)), dt_implicit_(uniform(h_d_ * 0.1)),
           dopri_(odeint::make_controlled(sh.opt.abs_tol_g, sh.opt.rel_tol, odeint::runge_kutta_dopri5<std::vector<double>>())) {
         out_.v.assign(S_ * kOutStride, 0.0);
+        for (int c = 0; c < kNumConstituents; ++c) {
+            lateral_conc_[c] = net_.lateral_conc_mgL[r_][c];
+            headwater_conc_[c] = net_.headwater_conc_mgL[r_][c];
+        }
         if (sh.opt.record_reach_ends) {
             series_ = sh.ends_by_reach.data() + static_cast<std::size_t>(r) * S_ * (1 + kNumConstituents);
         } else if (sh.opt.reach_series) {
@@ -231,13 +237,26 @@ private:
     // Flows and transport rates of the cells, and the smallest and largest rate; true when the reach runs dry.
     // (A cell's volume, V_i = dx Q_i / u_i = 86400 Q_i / r_i, is needed only where an observation samples it.)
     bool cell_flows(std::size_t s, double hw, double lat, double t0) {
+        // the flows four cells at a time, each four stored at once (so that the velocities read them back from the
+        // store, not from memory), the cells past n at 1
         double qa = up_[s * kOutStride] + hw;
-        double rmin = 0.0, rmax = 0.0;
-        for (int i = 0; i < n_; ++i) {
-            qa += lat / n_ + point_flow_[i];
-            q_[i] = qa;
-            if (!(qa > 0.0)) return true;
+        const double lat_cell = lat / n_;
+        bool wet = true;
+        for (int i = 0; i < n_; i += 4) {
+            double v[4];
+            for (int l = 0; l < 4; ++l) {
+                if (i + l < n_) {
+                    qa += lat_cell + point_flow_[i + l];
+                    wet = wet && qa > 0.0;
+                    v[l] = qa;
+                } else {
+                    v[l] = 1.0;
+                }
+            }
+            cells::store_quad(q_.data() + i, cells::Quad{v[0], v[1], v[2], v[3]});
         }
+        if (!wet) return true;
+        double rmin = 0.0, rmax = 0.0;
         velocity_.lanes(n_, q_.data(), rr_.data());
         for (int i = 0; i < n_; ++i) {
             const double u = rr_[i];
@@ -253,17 +272,24 @@ private:
     }
 
     // Inputs to the cells (g/d) and what entered over the interval (g).
+    // In lanes, each cell's four values stored at once (the sums below and steady_cells read them back from the
+    // store); per lane the same operations as constituent by constituent, 0 in the fourth.
     PerConstituent cell_inputs(std::size_t s, double hw, double lat) {
-        for (int c = 0; c < kNumConstituents; ++c) {
-            const double lateral = lat / n_ * net_.lateral_conc_mgL[r_][c] * kSecondsPerDay;
-            for (int i = 0; i < n_; ++i) w_[i * kLanes + c] = lateral;
-            w_[c] += up_[s * kOutStride + 1 + c] / h_d_ + hw * net_.headwater_conc_mgL[r_][c] * kSecondsPerDay;
-        }
+        using cells::Quad;
+        using cells::splat;
+        const Quad day = splat(kSecondsPerDay);
+        const Quad lateral = splat(lat / n_) * lateral_conc_ * day;
+        const double* up = &up_[s * kOutStride + 1];
+        const Quad upstream = Quad{up[0], up[1], up[2], 0.0} / splat(h_d_) + splat(hw) * headwater_conc_ * day;
+        cells::store_quad(w_.data(), lateral + upstream);
+        for (int i = 1; i < n_; ++i) cells::store_quad(w_.data() + i * kLanes, lateral);
         for (const Placed& p : placed_) {
             const PointInput& in = sh_.inputs[p.input];
             const std::int32_t pat = f_.input_pattern.empty() ? kNone : f_.input_pattern[p.input];
             const double factor = pat == kNone ? 1.0 : f_.load_patterns[pat][s];
-            for (int c = 0; c < kNumConstituents; ++c) w_[p.cell * kLanes + c] += in.load_gs[c] * factor * p.frac * kSecondsPerDay;
+            const Quad load = Quad{in.load_gs[0], in.load_gs[1], in.load_gs[2], 0.0} * splat(factor) * splat(p.frac) * day;
+            double* w = w_.data() + p.cell * kLanes;
+            cells::store_quad(w, cells::load_quad(w) + load);
         }
         // the sum over the cells in lanes (the same additions in the same order as constituent by constituent)
         cells::Quad sum = cells::splat(0.0);
@@ -283,10 +309,8 @@ private:
     // together (lanes); the odeint steppers take one constituent at a time.
     void advance(std::size_t s, double t0) {
         const std::size_t ks = f_.k_per_d.size() == 1 ? 0 : s;
-        const PerConstituent& kc = f_.k_per_d[ks];
-        const PerConstituent& exp_kh = sh_.exp_kh[ks];
-        const double k[kLanes] = {kc[0], kc[1], kc[2], 0.0};
-        const double ekh[kLanes] = {exp_kh[0], exp_kh[1], exp_kh[2], 1.0};
+        const double* k = sh_.k_lanes[ks].data();      // {k_0, k_1, k_2, 0}
+        const double* ekh = sh_.exp_kh_lanes[ks].data();  // {e^{-k_c h}, 1}
         steady_cells(n_, rr_.data(), k, w_.data(), inv_.data(), mss_.data());
         if (s == 0) {
             if (opt_.start == DynamicStart::Steady) std::copy(mss_.begin(), mss_.end(), x_.begin());
@@ -294,10 +318,11 @@ private:
                 for (int i = 0; i < n_; ++i) bud_.storage_start_g[c] += x_[i * kLanes + c];
         }
         const double rmin = rmin_, rmax = rmax_;
-        std::fill(x_.begin() + n_ * kLanes, x_.end(), 0.0);  // the pools count this interval's outflow and decay
+        // the pools count this interval's outflow and decay
+        cells::store_quad(x_.data() + n_ * kLanes, cells::splat(0.0));
+        cells::store_quad(x_.data() + (n_ + 1) * kLanes, cells::splat(0.0));
         bool lanes[kLanes] = {false, false, false, false};  // closed form or exact series
         bool series = false;
-        std::copy(mss_.begin(), mss_.end(), mh_.begin());  // a lane left at M_ss ends at M_ss
         bool relaxed[3] = {false, false, false};
         if (opt_.relaxed_tol > 0.0) {
             const double a[kLanes] = {(rmin + k[0]) * h_d_, (rmin + k[1]) * h_d_, (rmin + k[2]) * h_d_, 0.0};
@@ -323,14 +348,26 @@ private:
             const bool stiff = (rmax + k[c]) * h_d_ > opt_.stiff_threshold;
             if (stiff && opt_.stepper == DynamicStepper::Auto) {
                 lanes[c] = series = true;
-                for (int i = 0; i < n_; ++i) mh_[i * kLanes + c] = x_[i * kLanes + c];
                 ++exact_;
                 continue;
             }
             integrate_odeint(c, k[c], stiff, t0);
         }
-        if (series) exact_transient(n_, rr_.data(), k, ekh, h_d_, mss_.data(), mh_.data(), work_, opt_.series_tol);
-        if (lanes[0] || lanes[1] || lanes[2]) end_interval(n_, rr_.data(), k, inv_.data(), h_d_, mss_.data(), mh_.data(), lanes, x_.data());
+        // the masses at the interval's end: M_ss in a closed-form lane, the series' in the others (from M0, a quad at a
+        // time so that the series reads them back from the store)
+        const double* mh = mss_.data();
+        if (series) {
+            const cells::QuadBits from_x = {relaxed[0] || !lanes[0] ? 0 : -1LL, relaxed[1] || !lanes[1] ? 0 : -1LL,
+                                            relaxed[2] || !lanes[2] ? 0 : -1LL, 0};
+            for (int i = 0; i < n_; ++i) {
+                const cells::QuadBits xv = reinterpret_cast<cells::QuadBits>(cells::load_quad(x_.data() + i * kLanes));
+                const cells::QuadBits mv = reinterpret_cast<cells::QuadBits>(cells::load_quad(mss_.data() + i * kLanes));
+                cells::store_quad(mh_.data() + i * kLanes, reinterpret_cast<cells::Quad>((xv & from_x) | (mv & ~from_x)));
+            }
+            exact_transient(n_, rr_.data(), k, ekh, h_d_, mss_.data(), mh_.data(), work_, opt_.series_tol);
+            mh = mh_.data();
+        }
+        if (lanes[0] || lanes[1] || lanes[2]) end_interval(n_, rr_.data(), k, inv_.data(), h_d_, mss_.data(), mh, lanes, x_.data());
     }
 
     // One constituent's cells over the interval by a controlled odeint stepper.
@@ -435,6 +472,7 @@ private:
     std::vector<double> point_flow_;       // constant water added per cell (m3/s)
     std::vector<std::pair<std::int32_t, int>> obs_cells_;  // (observation, cell)
     const double rate_per_ms_;             // r = u 86400 / dx: transport rate (1/d) per m/s of velocity
+    cells::Quad lateral_conc_{}, headwater_conc_{};  // mg/L in lanes (0 in the fourth)
     double rmin_ = 0.0, rmax_ = 0.0;       // smallest and largest r of the interval
     std::vector<double> q_, rr_;
     std::vector<double> w_, x_, inv_, mss_, mh_;  // in lanes: [i * kLanes + c] (x_ as in dynamic_cells.hpp)
@@ -575,6 +613,8 @@ DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& i
         PerConstituent e{};
         for (int c = 0; c < kNumConstituents; ++c) e[c] = std::exp(-k[c] * forcing.step_days);
         sh.exp_kh.push_back(e);
+        sh.k_lanes.push_back({k[0], k[1], k[2], 0.0});
+        sh.exp_kh_lanes.push_back({e[0], e[1], e[2], 1.0});
     }
     int most_cells = 0;
     for (const CellLayout& l : res.layout) most_cells = std::max(most_cells, l.cells);
