@@ -1,6 +1,7 @@
 // The cells of each reach (layout_cells) and the exact solution of stiff intervals (see reaches/dynamic_cells.hpp).
 #include "reaches/dynamic_cells.hpp"
 
+#include <cstdint>
 #include <limits>
 
 #include <tbb/blocked_range.h>
@@ -87,6 +88,51 @@ __attribute__((target("avx2,fma"), optimize("fp-contract=fast"))) void series_pa
     series_part(n, diag, sub, weight, a, tol, cur, nxt, endv);
 }
 const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+
+/// The same series two cells to a 512-bit register (AVX-512F): cells (2p, 2p+1) side by side, the cell above each from
+/// the pair before by a shift of four lanes; diag4 and sub4 hold each cell's value in its four lanes, and every buffer
+/// is padded to whole pairs with a cell whose diag, sub and masses are 0 (it stays 0 and adds 0 to the odd cells'
+/// norm). Per lane the operations of series_part compiled for AVX2 and FMA: e = fma(pois, c, e),
+/// y = fma(diag, c, sub u), the norm of the even cells in the lower half and of the odd cells in the upper, added at
+/// the end; the stopping tests as there. So the same bits.
+__attribute__((target("avx512f,avx2,fma"), optimize("fp-contract=fast"))) void series_part_avx512(
+    int n, const double* diag4, const double* sub4, const double* weight, double a, double tol, double* cur, double* nxt,
+    double* endv) {
+    typedef double Oct __attribute__((vector_size(64), aligned(8)));
+    typedef long long OctBits __attribute__((vector_size(64), aligned(8)));
+    const int pairs = (n + 1) / 2;
+    double pois = std::exp(-a), cdf = 0.0;
+    const OctBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL,
+                          0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+    for (int j = 0;; ++j) {
+        cdf += pois;
+        const Oct pv = {pois, pois, pois, pois, pois, pois, pois, pois};
+        Oct norm = {}, above = {};
+        const double* __restrict__ cr = cur;
+        double* __restrict__ nx = nxt;
+        double* __restrict__ ev = endv;
+        for (int p = 0; p < pairs; ++p) {
+            const Oct c = *reinterpret_cast<const Oct*>(cr + p * 2 * W);
+            const Oct u = __builtin_shufflevector(above, c, 4, 5, 6, 7, 8, 9, 10, 11);  // upper half of above, lower of c
+            above = c;
+            Oct* e = reinterpret_cast<Oct*>(ev + p * 2 * W);
+            *e = __builtin_ia32_vfmaddpd512_mask(pv, c, *e, -1, 4);
+            const Oct y = __builtin_ia32_vfmaddpd512_mask(*reinterpret_cast<const Oct*>(diag4 + p * 2 * W), c,
+                                                          *reinterpret_cast<const Oct*>(sub4 + p * 2 * W) * u, -1, 4);
+            *reinterpret_cast<Oct*>(nx + p * 2 * W) = y;
+            norm += reinterpret_cast<Oct>(reinterpret_cast<OctBits>(y) & mask);
+        }
+        const Quad nq = Quad(__builtin_shufflevector(norm, norm, 0, 1, 2, 3)) + Quad(__builtin_shufflevector(norm, norm, 4, 5, 6, 7));
+        std::swap(cur, nxt);
+        const double next = pois * a * kInv(j + 1);
+        if (j + 2 > a && next < tol * (1.0 - a * kInv(j + 2))) break;
+        const Quad wn = nq * *reinterpret_cast<const Quad*>(weight);
+        const double rel = wn[0] + wn[1] + wn[2];
+        if (std::max(0.0, 1.0 - cdf) * rel <= tol) break;
+        pois = next;
+    }
+}
+const bool kHasAvx512 = kHasAvx2 && __builtin_cpu_supports("avx512f");
 #endif
 
 void series_part_generic(int n, const double* diag, const double* sub, const double* weight, double a, double tol,
@@ -112,10 +158,10 @@ bool has_avx2() {
 }
 
 namespace {
+template <bool Wide>
 [[gnu::always_inline]] inline void transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss,
-                                             double* mh, std::vector<double>& work, double tol) {
+                                             double* mh, std::vector<double>& work, double tol, bool generic = false) {
     static_assert(kLanes == W, "the series keeps the constituents of a cell in one Quad");
-    const int m = n * W;
     double lmax = 0.0;
     for (int i = 0; i < n; ++i) lmax = std::max(lmax, r[i]);
     // parts = ceil(L h / kMaxSeriesRate), at least 1: 1 exactly when L h <= kMaxSeriesRate (the division is monotone
@@ -123,18 +169,30 @@ namespace {
     const double lh = lmax * h;
     const int parts = lh <= kMaxSeriesRate ? 1 : std::max(1, static_cast<int>(std::ceil(lh / kMaxSeriesRate)));
     const double hp = parts == 1 ? h : h / parts, a = lmax * hp;
-    work.resize(static_cast<std::size_t>(m) * 3 + 2 * n + 2 * W);
-    double* diag = work.data();  // per cell: 1 - r_i / L
-    double* sub = diag + n;      // per cell: r_{i-1} / L, 0 at the top cell
-    double* endv = sub + n;      // sum Pois(j) P^j d
-    double* pa = endv + m + W;   // P^j d and P^{j+1} d, each preceded by a cell of zeros (the cell above the first)
-    double* pb = pa + m + W;
-    std::fill(endv + m, endv + m + W, 0.0);
-    std::fill(pa + m, pa + m + W, 0.0);
+    // Wide: diag and sub in four lanes per cell and every buffer padded to whole pairs of cells (series_part_avx512).
+    const int np = Wide ? (n + 1) / 2 * 2 : n, mp = np * W;
+    const int scalars = (2 * n + 7) / 8 * 8;  // diag and sub, rounded up to whole 64-byte lines
+    work.resize(static_cast<std::size_t>(mp) * (Wide ? 5 : 3) + scalars + 8);
+    // the buffers start on 64-byte lines (a 512-bit access then never straddles two)
+    double* base = work.data() + (8 - (reinterpret_cast<std::uintptr_t>(work.data()) / sizeof(double)) % 8) % 8;
+    double* diag = base;            // per cell: 1 - r_i / L
+    double* sub = diag + n;         // per cell: r_{i-1} / L, 0 at the top cell
+    double* endv = base + scalars;  // sum Pois(j) P^j d
+    double* pa = endv + mp;         // P^j d and P^{j+1} d
+    double* pb = pa + mp;
+    double* diag4 = pb + mp;
+    double* sub4 = diag4 + mp;
     const double inv_l = 1.0 / lmax;
     for (int i = 0; i < n; ++i) {
         diag[i] = std::max(0.0, 1.0 - r[i] * inv_l);  // P stays non-negative
         sub[i] = i > 0 ? r[i - 1] * inv_l : 0.0;
+    }
+    if constexpr (Wide) {
+        for (int i = 0; i < np; ++i) {
+            store_quad(diag4 + i * W, splat(i < n ? diag[i] : 0.0));
+            store_quad(sub4 + i * W, splat(i < n ? sub[i] : 0.0));
+        }
+        for (int i = n; i < np; ++i) store_quad(pb + i * W, splat(0.0));
     }
     // 1 / (masses of the constituent), for the stopping test: the sums over the cells in lanes (the same additions in
     // the same order as constituent by constituent)
@@ -156,7 +214,17 @@ namespace {
             store_quad(pa + i * W, load_quad(mh + i * W) - load_quad(mss + i * W));
             store_quad(endv + i * W, splat(0.0));
         }
-        run_series_part(n, diag, sub, weight, a, tol, pa, pb, endv);
+        for (int i = n; i < np; ++i) {
+            store_quad(pa + i * W, splat(0.0));
+            store_quad(endv + i * W, splat(0.0));
+        }
+#if defined(__x86_64__) && defined(__GNUC__)
+        if constexpr (Wide) series_part_avx512(n, diag4, sub4, weight, a, tol, pa, pb, endv); else
+#endif
+        if (generic)
+            series_part_generic(n, diag, sub, weight, a, tol, pa, pb, endv);
+        else
+            run_series_part(n, diag, sub, weight, a, tol, pa, pb, endv);
         for (int i = 0; i < n; ++i) store_quad(mh + i * W, load_quad(mss + i * W) + decay * load_quad(endv + i * W));
     }
 }
@@ -166,17 +234,33 @@ namespace {
 // so the same bits as the generic build of it).
 __attribute__((target("avx2"))) void transient_avx2(int n, const double* r, const double* k, const double* exp_kh, double h,
                                                     const double* mss, double* mh, std::vector<double>& work, double tol) {
-    transient(n, r, k, exp_kh, h, mss, mh, work, tol);
+    transient<false>(n, r, k, exp_kh, h, mss, mh, work, tol);
+}
+// (the wide layout around series_part_avx512, still built for AVX2 without FMA: C++ contracts a * b + c into a fused
+// multiply-add wherever the target has one, which would change the bits of the set-up)
+__attribute__((target("avx2"))) void transient_avx512(int n, const double* r, const double* k, const double* exp_kh, double h,
+                                                    const double* mss, double* mh, std::vector<double>& work, double tol) {
+    transient<true>(n, r, k, exp_kh, h, mss, mh, work, tol);
 }
 #endif
 }  // namespace
 
-void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
-                     std::vector<double>& work, double tol) {
+bool has_avx512() {
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (kHasAvx2) return transient_avx2(n, r, k, exp_kh, h, mss, mh, work, tol);
+    return kHasAvx512;
+#else
+    return false;
 #endif
-    transient(n, r, k, exp_kh, h, mss, mh, work, tol);
+}
+
+void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
+                     std::vector<double>& work, double tol, SeriesKernel kernel) {
+    if (kernel == SeriesKernel::Auto) kernel = has_avx512() ? SeriesKernel::Avx512 : has_avx2() ? SeriesKernel::Avx2 : SeriesKernel::Generic;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (kernel == SeriesKernel::Avx512 && kHasAvx512) return transient_avx512(n, r, k, exp_kh, h, mss, mh, work, tol);
+    if (kernel != SeriesKernel::Generic && kHasAvx2) return transient_avx2(n, r, k, exp_kh, h, mss, mh, work, tol);
+#endif
+    transient<false>(n, r, k, exp_kh, h, mss, mh, work, tol, kernel == SeriesKernel::Generic);
 }
 
 
