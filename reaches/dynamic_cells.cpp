@@ -95,12 +95,66 @@ const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("
 /// norm). Per lane the operations of series_part compiled for AVX2 and FMA: e = fma(pois, c, e),
 /// y = fma(diag, c, sub u), the norm of the even cells in the lower half and of the odd cells in the upper, added at
 /// the end; the stopping tests as there. So the same bits.
+typedef double Oct __attribute__((vector_size(64), aligned(8)));
+typedef long long OctBits __attribute__((vector_size(64), aligned(8)));
+
+/// The terms of series_part_avx512 with the P pairs of cells held in registers through the whole series (P <= 6):
+/// one term then waits only on the arithmetic of the one before, not on its stores and loads.
+template <int P>
+[[gnu::always_inline]] inline void series_pairs_in_registers(const double* diag4, const double* sub4, const double* weight, double a,
+                                                             double tol, const double* cur, double* endv) {
+    const OctBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL,
+                          0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+    Oct c[P], e[P], dg[P], sb[P];
+    for (int p = 0; p < P; ++p) {
+        c[p] = *reinterpret_cast<const Oct*>(cur + p * 2 * W);
+        e[p] = *reinterpret_cast<const Oct*>(endv + p * 2 * W);
+        dg[p] = *reinterpret_cast<const Oct*>(diag4 + p * 2 * W);
+        sb[p] = *reinterpret_cast<const Oct*>(sub4 + p * 2 * W);
+    }
+    double pois = std::exp(-a), cdf = 0.0;
+    for (int j = 0;; ++j) {
+        cdf += pois;
+        const Oct pv = {pois, pois, pois, pois, pois, pois, pois, pois};
+        Oct norm = {}, above = {};
+        for (int p = 0; p < P; ++p) {
+            const Oct u = __builtin_shufflevector(above, c[p], 4, 5, 6, 7, 8, 9, 10, 11);  // upper half of above, lower of c
+            above = c[p];
+            e[p] = __builtin_ia32_vfmaddpd512_mask(pv, c[p], e[p], -1, 4);
+            const Oct y = __builtin_ia32_vfmaddpd512_mask(dg[p], c[p], sb[p] * u, -1, 4);
+            c[p] = y;
+            norm += reinterpret_cast<Oct>(reinterpret_cast<OctBits>(y) & mask);
+        }
+        const Quad nq = Quad(__builtin_shufflevector(norm, norm, 0, 1, 2, 3)) + Quad(__builtin_shufflevector(norm, norm, 4, 5, 6, 7));
+        const double next = pois * a * kInv(j + 1);
+        if (j + 2 > a && next < tol * (1.0 - a * kInv(j + 2))) break;
+        const Quad wn = nq * *reinterpret_cast<const Quad*>(weight);
+        const double rel = wn[0] + wn[1] + wn[2];
+        if (std::max(0.0, 1.0 - cdf) * rel <= tol) break;
+        pois = next;
+    }
+    for (int p = 0; p < P; ++p) *reinterpret_cast<Oct*>(endv + p * 2 * W) = e[p];
+}
+
+/// The same series two cells to a 512-bit register (AVX-512F): cells (2p, 2p+1) side by side, the cell above each from
+/// the pair before by a shift of four lanes; diag4 and sub4 hold each cell's value in its four lanes, and every buffer
+/// is padded to whole pairs with a cell whose diag, sub and masses are 0 (it stays 0 and adds 0 to the odd cells'
+/// norm). Per lane the operations of series_part compiled for AVX2 and FMA: e = fma(pois, c, e),
+/// y = fma(diag, c, sub u), the norm of the even cells in the lower half and of the odd cells in the upper, added at
+/// the end; the stopping tests as there. So the same bits. Up to 12 cells the pairs stay in registers.
 __attribute__((target("avx512f,avx2,fma"), optimize("fp-contract=fast"))) void series_part_avx512(
     int n, const double* diag4, const double* sub4, const double* weight, double a, double tol, double* cur, double* nxt,
     double* endv) {
-    typedef double Oct __attribute__((vector_size(64), aligned(8)));
-    typedef long long OctBits __attribute__((vector_size(64), aligned(8)));
     const int pairs = (n + 1) / 2;
+    switch (pairs) {
+        case 1: return series_pairs_in_registers<1>(diag4, sub4, weight, a, tol, cur, endv);
+        case 2: return series_pairs_in_registers<2>(diag4, sub4, weight, a, tol, cur, endv);
+        case 3: return series_pairs_in_registers<3>(diag4, sub4, weight, a, tol, cur, endv);
+        case 4: return series_pairs_in_registers<4>(diag4, sub4, weight, a, tol, cur, endv);
+        case 5: return series_pairs_in_registers<5>(diag4, sub4, weight, a, tol, cur, endv);
+        case 6: return series_pairs_in_registers<6>(diag4, sub4, weight, a, tol, cur, endv);
+        default: break;
+    }
     double pois = std::exp(-a), cdf = 0.0;
     const OctBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL,
                           0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
