@@ -426,7 +426,7 @@ private:
                 const cells::QuadBits mv = reinterpret_cast<cells::QuadBits>(cells::load_quad(mssj + i * kLanes));
                 cells::store_quad(mh_.data() + i * kLanes, reinterpret_cast<cells::Quad>((xv & from_x) | (mv & ~from_x)));
             }
-            exact_transient(n_, rr(j), k, ekh, h_d_, mssj, mh_.data(), work_, opt_.series_tol);
+            exact_transient(n_, rr(j), rmax, k, ekh, h_d_, mssj, mh_.data(), work_, opt_.series_tol);
             mh = mh_.data();
         }
         if (lanes[0] || lanes[1] || lanes[2]) end_interval(n_, rr(j), k, inv(j), h_d_, mssj, mh, lanes, x_.data());

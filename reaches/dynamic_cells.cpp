@@ -213,11 +213,9 @@ bool has_avx2() {
 
 namespace {
 template <bool Wide>
-[[gnu::always_inline]] inline void transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss,
+[[gnu::always_inline]] inline void transient(int n, const double* r, double lmax, const double* k, const double* exp_kh, double h, const double* mss,
                                              double* mh, std::vector<double>& work, double tol, bool generic = false) {
     static_assert(kLanes == W, "the series keeps the constituents of a cell in one Quad");
-    double lmax = 0.0;
-    for (int i = 0; i < n; ++i) lmax = std::max(lmax, r[i]);
     // parts = ceil(L h / kMaxSeriesRate), at least 1: 1 exactly when L h <= kMaxSeriesRate (the division is monotone
     // and kMaxSeriesRate / kMaxSeriesRate = 1), so the division is formed only when a split is due
     const double lh = lmax * h;
@@ -286,15 +284,15 @@ template <bool Wide>
 #if defined(__x86_64__) && defined(__GNUC__)
 // The set-up around the series on 256-bit registers where the processor has them (AVX2 without FMA: no contraction,
 // so the same bits as the generic build of it).
-__attribute__((target("avx2"))) void transient_avx2(int n, const double* r, const double* k, const double* exp_kh, double h,
+__attribute__((target("avx2"))) void transient_avx2(int n, const double* r, double lmax, const double* k, const double* exp_kh, double h,
                                                     const double* mss, double* mh, std::vector<double>& work, double tol) {
-    transient<false>(n, r, k, exp_kh, h, mss, mh, work, tol);
+    transient<false>(n, r, lmax, k, exp_kh, h, mss, mh, work, tol);
 }
 // (the wide layout around series_part_avx512, still built for AVX2 without FMA: C++ contracts a * b + c into a fused
 // multiply-add wherever the target has one, which would change the bits of the set-up)
-__attribute__((target("avx2"))) void transient_avx512(int n, const double* r, const double* k, const double* exp_kh, double h,
+__attribute__((target("avx2"))) void transient_avx512(int n, const double* r, double lmax, const double* k, const double* exp_kh, double h,
                                                     const double* mss, double* mh, std::vector<double>& work, double tol) {
-    transient<true>(n, r, k, exp_kh, h, mss, mh, work, tol);
+    transient<true>(n, r, lmax, k, exp_kh, h, mss, mh, work, tol);
 }
 #endif
 }  // namespace
@@ -307,14 +305,14 @@ bool has_avx512() {
 #endif
 }
 
-void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
-                     std::vector<double>& work, double tol, SeriesKernel kernel) {
+void exact_transient(int n, const double* r, double r_max, const double* k, const double* exp_kh, double h, const double* mss,
+                     double* mh, std::vector<double>& work, double tol, SeriesKernel kernel) {
     if (kernel == SeriesKernel::Auto) kernel = has_avx512() ? SeriesKernel::Avx512 : has_avx2() ? SeriesKernel::Avx2 : SeriesKernel::Generic;
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (kernel == SeriesKernel::Avx512 && kHasAvx512) return transient_avx512(n, r, k, exp_kh, h, mss, mh, work, tol);
-    if (kernel != SeriesKernel::Generic && kHasAvx2) return transient_avx2(n, r, k, exp_kh, h, mss, mh, work, tol);
+    if (kernel == SeriesKernel::Avx512 && kHasAvx512) return transient_avx512(n, r, r_max, k, exp_kh, h, mss, mh, work, tol);
+    if (kernel != SeriesKernel::Generic && kHasAvx2) return transient_avx2(n, r, r_max, k, exp_kh, h, mss, mh, work, tol);
 #endif
-    transient<false>(n, r, k, exp_kh, h, mss, mh, work, tol, kernel == SeriesKernel::Generic);
+    transient<false>(n, r, r_max, k, exp_kh, h, mss, mh, work, tol, kernel == SeriesKernel::Generic);
 }
 
 

@@ -351,8 +351,9 @@ bool has_avx512();
 /// so it differs from them in the last bits.
 enum class SeriesKernel { Auto, Generic, Avx2, Avx512 };
 
-void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
-                     std::vector<double>& work, double tol, SeriesKernel kernel = SeriesKernel::Auto);
+/// r_max: the largest r_i (L), which the caller has from the interval's rates.
+void exact_transient(int n, const double* r, double r_max, const double* k, const double* exp_kh, double h, const double* mss,
+                     double* mh, std::vector<double>& work, double tol, SeriesKernel kernel = SeriesKernel::Auto);
 
 // Integrates one interval with a controlled stepper, restarting at its start. Throws ModelError on failure.
 template <class Stepper, class System, class State>

@@ -200,9 +200,10 @@ TEST_CASE("the exact series gives the same bits two cells to a register as one",
         const double ekh[kLanes] = {std::exp(-k[0]), std::exp(-k[1]), std::exp(-k[2]), 1.0};
         split += base > kMaxSeriesRate;
         std::vector<double> m2 = m0, m5 = m0, mg = m0;
-        exact_transient(n, r.data(), k, ekh, 1.0, mss.data(), m2.data(), work, 1e-13, SeriesKernel::Avx2);
-        exact_transient(n, r.data(), k, ekh, 1.0, mss.data(), m5.data(), work, 1e-13, SeriesKernel::Avx512);
-        exact_transient(n, r.data(), k, ekh, 1.0, mss.data(), mg.data(), work, 1e-13, SeriesKernel::Generic);
+        const double r_max = *std::max_element(r.begin(), r.end());
+        exact_transient(n, r.data(), r_max, k, ekh, 1.0, mss.data(), m2.data(), work, 1e-13, SeriesKernel::Avx2);
+        exact_transient(n, r.data(), r_max, k, ekh, 1.0, mss.data(), m5.data(), work, 1e-13, SeriesKernel::Avx512);
+        exact_transient(n, r.data(), r_max, k, ekh, 1.0, mss.data(), mg.data(), work, 1e-13, SeriesKernel::Generic);
         for (int i = 0; i < n * kLanes; ++i) {
             // tolerance none where the processor has both: the same operations lane by lane
             if (has_avx512()) CHECK(m5[i] == m2[i]);
