@@ -275,7 +275,8 @@ private:
     double* inv(int j) { return inv_.data() + j * n_ * kLanes; }
     double* mss(int j) { return mss_.data() + j * n_ * kLanes; }
 
-    // Flows and transport rates of the cells, and the smallest and largest rate; true when the reach runs dry.
+    // Flows and transport rates of the cells of slot j, and the smallest and largest rate; Dry when the reach runs dry,
+    // BadVelocity (the velocity and flow kept for the message) when a velocity is not positive and finite.
     // (A cell's volume, V_i = dx Q_i / u_i = 86400 Q_i / r_i, is needed only where an observation samples it.)
     Slot::State cell_flows(std::size_t s, int j, double hw, double lat) {
         Slot& sl = slot_[j];
@@ -353,9 +354,6 @@ private:
         return step_in;
     }
 
-    // Advances every constituent's cells over the interval by the method the options and stiffness call for. The
-    // steady masses of the interval serve the closed form and the exact series, which run on the three constituents
-    // together (lanes); the odeint steppers take one constituent at a time.
     // The steady masses of a wet interval (slot j) and which constituents take the closed form.
     void steady(std::size_t s, int j) {
         Slot& sl = slot_[j];
@@ -383,6 +381,9 @@ private:
         }
     }
 
+    // Advances every constituent's cells over the interval by the method the options and stiffness call for. The
+    // steady masses of the interval serve the closed form and the exact series, which run on the three constituents
+    // together (lanes); the odeint steppers take one constituent at a time.
     void advance(std::size_t s, int j, double t0) {
         const Slot& sl = slot_[j];
         const std::size_t ks = f_.k_per_d.size() == 1 ? 0 : s;
