@@ -30,8 +30,8 @@ struct Reciprocals {
 };
 const Reciprocals kInv;
 
-/// One part of the uniformization series: endv = sum_j Pois(j; a) P^j d with d in cur (preceded by a cell of zeros,
-/// the cell above the first), nxt a second buffer of the same shape. Stops when the Poisson tail alone is below tol
+/// One part of the uniformization series: endv = sum_j Pois(j; a) P^j d with d in cur, nxt a second buffer of the
+/// same shape. Stops when the Poisson tail alone is below tol
 /// (past the mean the remaining terms fall faster than a geometric series of ratio a/(j+2), so they sum to at most
 /// pois_{j+1} / (1 - a/(j+2)), times |d| >= |P^j d|), or when the remaining Poisson mass times |P^{j+1} d|_1, which
 /// bounds every later P^m d, is below tol of the masses of each constituent (the sum of the three relative norms).
