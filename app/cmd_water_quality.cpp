@@ -314,23 +314,25 @@ int run_water_quality(const Globals& g, Opts& o) {
 
 void register_water_quality(CLI::App& cli, Globals& g, Action& action) {
     auto* wq = cli.add_subcommand(
-        "water-quality", "Sections classed over every GB 3838 item (DO, CODMn, COD, BOD5, NH3-N, TP) with QUAL2K-class kinetics");
+        "water-quality",
+        "Sections classed over the GB 3838 items the case assesses (DO, CODMn, COD, BOD5, NH3-N, TP, TN, or its "
+        "[water_quality] items) with QUAL2K-class kinetics");
     auto o = std::make_shared<Opts>();
     wq->add_option("CASE", o->case_path, "Case folder (with case.toml) or case file")->required();
     wq->add_option("-s,--scenario", o->scenarios, "Scenario id (repeatable; default: every scenario of the case)");
     wq->add_option("-o,--out", o->out_dir, "Output folder for water_quality_sections.csv (default out/<case>/water-quality)");
     wq->add_flag("--apportion", o->apportion,
-                 "Per section and item: each source's, the boundary inflow's and the background's share, the cut that meets the "
+                 "Per section and assessed item: each source's, the boundary inflow's and the background's share, the cut that meets the "
                  "target with the margin, and each reach's capacity (baseline, in --condition)");
     wq->add_option("--mos", o->mos_pct, "Margin of safety, % of the target limit (--apportion; DO: the target is limit x (1 + mos))")
         ->check(CLI::Range(0.0, 99.0))
         ->capture_default_str();
     wq->add_flag("--optimize", o->optimize,
-                 "Least-cost plan over the case's measures that meets every item's target with the margin in every declared "
+                 "Least-cost plan over the case's measures that meets every assessed item's target with the margin in every declared "
                  "design condition, re-evaluated with the kinetics");
     wq->add_option("--monte-carlo", o->draws,
                    "Draws of the case's uncertainty ranges, each evaluated with the kinetics: P(meets) and the 5-50-95 % band "
-                   "per section and item (baseline)");
+                   "per section and assessed item (baseline)");
     wq->add_option("--seed", o->seed, "Monte Carlo seed")->capture_default_str();
     wq->add_option("--uncertainty", o->uncertainty,
                    "Ranges table for --monte-carlo; default the case's [tables] uncertainty, else k20 x [0.5, 1.5] triangular");
