@@ -99,26 +99,38 @@ typedef double Oct __attribute__((vector_size(64), aligned(8)));
 typedef long long OctBits __attribute__((vector_size(64), aligned(8)));
 
 /// The terms of series_part_avx512 with the P pairs of cells held in registers through the whole series (P <= 6):
-/// one term then waits only on the arithmetic of the one before, not on its stores and loads.
+/// one term then waits only on the arithmetic of the one before, not on its stores and loads. In registers the pair
+/// p holds the cells p and p + P (the buffers hold 2P cells), so the cell above each is in the same half of the pair
+/// before: one shift of four lanes per term (for pair 0, whose upper cell P follows cell P - 1) instead of one per
+/// pair. The products and sums of the terms are those of series_part lane by lane; the norm of the stopping test sums
+/// the cells in the order 0..P-1 and P..2P-1 instead of even and odd, which moves it by rounding only.
 template <int P>
 [[gnu::always_inline]] inline void series_pairs_in_registers(const double* diag4, const double* sub4, const double* weight, double a,
                                                              double tol, const double* cur, double* endv) {
     const OctBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL,
                           0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+    // cells p and p + P of a buffer in one register
+    auto halves = [](const double* v, int p) -> Oct {
+        const Quad lo = *reinterpret_cast<const Quad*>(v + p * W), hi = *reinterpret_cast<const Quad*>(v + (p + P) * W);
+        return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7);
+    };
     Oct c[P], e[P], dg[P], sb[P];
     for (int p = 0; p < P; ++p) {
-        c[p] = *reinterpret_cast<const Oct*>(cur + p * 2 * W);
-        e[p] = *reinterpret_cast<const Oct*>(endv + p * 2 * W);
-        dg[p] = *reinterpret_cast<const Oct*>(diag4 + p * 2 * W);
-        sb[p] = *reinterpret_cast<const Oct*>(sub4 + p * 2 * W);
+        c[p] = halves(cur, p);
+        e[p] = halves(endv, p);
+        dg[p] = halves(diag4, p);
+        sb[p] = halves(sub4, p);
     }
+    const Oct zero = {};
     double pois = std::exp(-a), cdf = 0.0;
     for (int j = 0;; ++j) {
         cdf += pois;
         const Oct pv = {pois, pois, pois, pois, pois, pois, pois, pois};
-        Oct norm = {}, above = {};
+        Oct norm = {};
+        // above cell 0 nothing, above cell P the cell P - 1 (lower half of the last pair)
+        Oct above = __builtin_shufflevector(zero, c[P - 1], 0, 1, 2, 3, 8, 9, 10, 11);
         for (int p = 0; p < P; ++p) {
-            const Oct u = __builtin_shufflevector(above, c[p], 4, 5, 6, 7, 8, 9, 10, 11);  // upper half of above, lower of c
+            const Oct u = above;
             above = c[p];
             e[p] = __builtin_ia32_vfmaddpd512_mask(pv, c[p], e[p], -1, 4);
             const Oct y = __builtin_ia32_vfmaddpd512_mask(dg[p], c[p], sb[p] * u, -1, 4);
@@ -133,7 +145,10 @@ template <int P>
         if (std::max(0.0, 1.0 - cdf) * rel <= tol) break;
         pois = next;
     }
-    for (int p = 0; p < P; ++p) *reinterpret_cast<Oct*>(endv + p * 2 * W) = e[p];
+    for (int p = 0; p < P; ++p) {
+        *reinterpret_cast<Quad*>(endv + p * W) = Quad(__builtin_shufflevector(e[p], e[p], 0, 1, 2, 3));
+        *reinterpret_cast<Quad*>(endv + (p + P) * W) = Quad(__builtin_shufflevector(e[p], e[p], 4, 5, 6, 7));
+    }
 }
 
 /// The same series two cells to a 512-bit register (AVX-512F): cells (2p, 2p+1) side by side, the cell above each from
