@@ -156,7 +156,8 @@ template <int P>
 /// is padded to whole pairs with a cell whose diag, sub and masses are 0 (it stays 0 and adds 0 to the odd cells'
 /// norm). Per lane the operations of series_part compiled for AVX2 and FMA: e = fma(pois, c, e),
 /// y = fma(diag, c, sub u), the norm of the even cells in the lower half and of the odd cells in the upper, added at
-/// the end; the stopping tests as there. So the same bits. Up to 12 cells the pairs stay in registers.
+/// the end; the stopping tests as there. So the same bits. Up to 12 cells the pairs stay in registers
+/// (series_pairs_in_registers: cells p and p + P to a pair, the stopping norm summed in that order).
 __attribute__((target("avx512f,avx2,fma"), optimize("fp-contract=fast"))) void series_part_avx512(
     int n, const double* diag4, const double* sub4, const double* weight, double a, double tol, double* cur, double* nxt,
     double* endv) {

@@ -338,7 +338,8 @@ constexpr double kMaxSeriesRate = 600.0;
 /// masses per constituent); cells of nearly equal rates make P nearly nilpotent (P^n = 0 when all rates are equal),
 /// so it usually stops after little more than n terms. Intervals with L h > kMaxSeriesRate are split into equal
 /// parts. The series runs on the three constituents of a cell at once (AVX2 and fused multiply-adds where the
-/// processor has them, two cells to a 512-bit register where it has AVX-512F; the same bits either way).
+/// processor has them, two cells to a 512-bit register where it has AVX-512F; the same terms either way, the
+/// stopping norm summed in another order up to 12 cells).
 /// mss: steady masses, mh: on entry M0, on return M(h), both in lanes ([i * kLanes + c]); a lane whose M0 equals its
 /// M_ss ends at M_ss (that is how a caller leaves a constituent out). exp_kh[c] = e^{-k_c h}.
 /// True when the processor has AVX2 and FMA (then the per-interval loop and the series run on 256-bit registers).
@@ -346,9 +347,10 @@ bool has_avx2();
 /// True when it also has AVX-512F: the series' terms then take two cells to a 512-bit register.
 bool has_avx512();
 
-/// Which build of the series' terms exact_transient runs: Auto, the widest the processor has; Avx512 and Avx2 give the
-/// same bits (falling back to the next narrower where the processor lacks one); Generic has no fused multiply-adds,
-/// so it differs from them in the last bits.
+/// Which build of the series' terms exact_transient runs: Auto, the widest the processor has; Avx512 and Avx2 form the
+/// same terms (falling back to the next narrower where the processor lacks one; up to 12 cells Avx512 sums the
+/// stopping norm in another order, which can move the stop by a term where the test is at its tolerance, a change of
+/// at most tol of the masses); Generic has no fused multiply-adds, so it differs from them in the last bits.
 enum class SeriesKernel { Auto, Generic, Avx2, Avx512 };
 
 /// r_max: the largest r_i (L), which the caller has from the interval's rates.
