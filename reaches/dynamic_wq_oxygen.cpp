@@ -111,9 +111,9 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
         linear_cells::solve_linear_cells(L, f.z.data(), f.yint.data(), tau, opt_.relaxed_tol, do_last_);
         ++frozen_solves_;
         // converged when the gates at the solve's mean DO are those frozen within kGateTol, or when the difference
-        // moves no process's total over the sub-piece by more than kEffectShare x frozen_abs_tol (mg/L): |dg| k |Y_from|
-        // times the largest yield, twice (the gate itself, and DO's linearized term, which integrates to
-        // k f' y_mean (mean - o_ref) tau, the same size)
+        // moves no process's total over the sub-piece by more than kEffectShare x frozen_abs_tol (mg/L):
+        // |dg| k |Y_from| times the largest yield, twice (the gate itself, and DO's linearized term, which integrates
+        // to k f' y_mean (mean - o_ref) tau, the same size)
         double worst = 0.0, effect = 0.0;
         for (int j = 0; j < n_; ++j) {
             const Gates at_mean = gates_at(f.yint[j * S + DO] / tau);
@@ -123,7 +123,8 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
                 if (x.from < 0) continue;
                 double ymax = 0.0;
                 for (int i = 0; i < S; ++i) ymax = std::max(ymax, std::abs(x.yield[i]));
-                effect = std::max(effect, 2.0 * std::abs(gates[j].g[e] - at_mean.g[e]) * x.k * std::abs(f.yint[j * S + x.from]) * ymax);
+                const double dg = std::abs(gates[j].g[e] - at_mean.g[e]);
+                effect = std::max(effect, 2.0 * dg * x.k * std::abs(f.yint[j * S + x.from]) * ymax);
             }
         }
         if (worst <= kGateTol || effect <= kEffectShare * opt_.frozen_abs_tol) {
@@ -157,10 +158,11 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
 // error is about (A - B)/3 and R = (4 B - A)/3 is of fourth order. Accepted when A and B agree within 3 (abs + rel |z|)
 // in every end concentration and 3 (abs tau + rel |Y|) in every integral Y (B then within the tolerance; R, the
 // result, closer still). A rejected sub-piece is halved (its first half, solved for B, is the new A); after an
-// accepted one the next is tau (1/e)^(1/3) (local error ~ tau^3, e the agreement as a share of the tolerance; between
-// x0.2 and x4), and a reach's first sub-piece of a piece starts at the first accepted one of its previous piece (the
-// forcing's jump at a day's start brings the same transient each day). Sub-pieces go down to h / 2^20. Each frozen
-// solve closes its budget exactly (stored + outflow + processed = inflow) and the weights sum to 1, so R closes it too.
+// accepted one the next is 0.9 tau (1/e)^(1/3) (local error ~ tau^3, e the agreement as a share of the tolerance;
+// between x0.2 and x8), and a reach's first sub-piece of a piece starts at twice the first accepted one of its
+// previous piece (the forcing's jump at a day's start brings a like transient each day). Sub-pieces go down to
+// h / 2^20. Each frozen solve closes its budget exactly (stored + outflow + processed = inflow) and the weights sum
+// to 1, so R closes it too.
 void DynamicRun::frozen_steps(std::int32_t r, const State& in, double* z, double h, PieceBudget& b) {
     const std::size_t m = static_cast<std::size_t>(n_) * S;
     thread_local Frozen a, half[2];
@@ -176,7 +178,8 @@ void DynamicRun::frozen_steps(std::int32_t r, const State& in, double* z, double
             frozen_solve(r, in, z, tau, a);
         }
         // first guesses for the halves: the quadratic in time through A's start, end and mean, averaged over each
-        // half (q(s) = z0 + B s + C s^2, s = t/tau: C = 3 D - 6 E, B = 6 E - 2 D with D = end - start, E = mean - start)
+        // half (q(s) = z0 + B s + C s^2, s = t/tau: C = 3 D - 6 E, B = 6 E - 2 D with D = end - start,
+        // E = mean - start)
         for (int k = 0; k < 2; ++k) {
             half[k].mean.resize(m);
             half[k].o.resize(n_);
@@ -207,7 +210,7 @@ void DynamicRun::frozen_steps(std::int32_t r, const State& in, double* z, double
             ++frozen_subpieces_;
             if (first) first_tau_[r] = tau;
             first = false;
-            t += tau;
+            t = h - t - tau <= 1e-12 * h ? h : t + tau;  // the last one ends at h exactly
             tau = std::min(h - t, tau * (err > 0.0 ? std::clamp(0.9 * std::cbrt(1.0 / err), 0.2, 8.0) : 8.0));
             have_a = false;
         } else {
