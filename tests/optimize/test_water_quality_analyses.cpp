@@ -33,16 +33,7 @@ int ci(const char* k) { return idx(*constituent_from_key(k)); }
 
 // Two tributaries (A polluted from upstream of the case) joining into C; a plant, a raw-sewage outfall and diffuse
 // livestock runoff; sections at 6 km and 15 km on C, class II targets (DO at least 6 mg/L).
-CaseModel village() {
-    // deep and slow: ka near 1 /d
-    CaseModel m = test::junction_case({hydro::Hydraulics::geometry(0.2, 0.1, 1.5, 0.3), 14.0, 600.0, 45.0, 2});
-    PerConstituent nat{};
-    nat[ci("cod")] = 10.0;
-    nat[ci("nh3n")] = 0.3;
-    nat[ci("tp")] = 0.05;
-    m.natural_headwater_mgL = nat;  // A's headwater carries 4 mg/L COD from upstream of the case
-    return m;
-}
+CaseModel village() { return test::village_case(); }
 
 // The case with the given sources' COD, NH3-N and TP scaled by (1 - share): species completion is proportional, the
 // water and its DO stay, so this is the cut of the apportionment built independently of it.

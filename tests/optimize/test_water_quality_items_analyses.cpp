@@ -29,27 +29,14 @@ namespace {
 
 using test::cut_measure;
 using test::no_oxygen_effects;
-int ci(const char* k) { return idx(*constituent_from_key(k)); }
 
 // The village case of test_water_quality_analyses.cpp: tributaries A (polluted from upstream) and B joining into C, a
 // plant, a raw-sewage outfall and livestock runoff, sections at 6 and 15 km on C.
-CaseModel village() {
-    CaseModel m = test::junction_case({hydro::Hydraulics::geometry(0.2, 0.1, 1.5, 0.3), 14.0, 600.0, 45.0, 2});
-    PerConstituent nat{};
-    nat[ci("cod")] = 10.0;
-    nat[ci("nh3n")] = 0.3;
-    nat[ci("tp")] = 0.05;
-    m.natural_headwater_mgL = nat;
-    return m;
-}
+CaseModel village() { return test::village_case(); }
 
 // The village with an outfall of 150 mg/L COD and 45 mg/L NH3-N (TP 6) and class III targets: halving the outfall
 // and the plant meets DO, CODMn and COD with the margin, NH3-N and BOD5 need the outfall closed.
-CaseModel ammonia_village() {
-    CaseModel m = test::junction_case({hydro::Hydraulics::geometry(0.2, 0.1, 1.5, 0.3), 14.0, 150.0, 45.0, 3});
-    m.natural_headwater_mgL = village().natural_headwater_mgL;
-    return m;
-}
+CaseModel ammonia_village() { return test::village_case(150.0, 45.0, 3); }
 
 ItemSet item_set(std::initializer_list<Var> v) {
     ItemSet s = ItemSet::none();
