@@ -16,6 +16,8 @@
 #include "optimize/water_quality_montecarlo.hpp"
 #include "optimize/water_quality_optimize.hpp"
 #include "tests/common/junction_case.hpp"
+#include "tests/common/plan_enumeration.hpp"
+#include "tests/common/uncertain.hpp"
 #include "tests/common/water_quality_plans.hpp"
 #include "tests/io/helpers.hpp"
 
@@ -152,18 +154,9 @@ TEST_CASE("the least-cost water-quality plan meets every item with the margin in
     CHECK(meets_all(e, opt.mos_fraction, 1e-9));
     CHECK(r.verified_ok);
     // every subset that takes at most one level per group, evaluated in full: the cheapest one meeting everything
-    double best = std::numeric_limits<double>::infinity();
-    for (unsigned mask = 0; mask < (1u << cands.size()); ++mask) {
-        if ((mask & 6u) == 6u) continue;  // outfall_half and outfall_close together
-        std::vector<std::size_t> pick;
-        double cost = 0.0;
-        for (std::size_t j = 0; j < cands.size(); ++j)
-            if (mask & (1u << j)) {
-                pick.push_back(j);
-                cost += cands[j].measure.invest_wan;
-            }
-        if (cost < best && meets_all(evaluate_water_quality(apply_plan(m, cands, pick), wqo), opt.mos_fraction, 1e-9)) best = cost;
-    }
+    const double best = test::cheapest_combination(cands, 0.0, [&](const std::vector<std::size_t>& pick) {
+                            return meets_all(evaluate_water_quality(apply_plan(m, cands, pick), wqo), opt.mos_fraction, 1e-9);
+                        }).cost;
     INFO("plan cost " << r.cost_wan << ", cheapest by enumeration " << best);
     CHECK(r.cost_wan == Approx(best).epsilon(1e-12));
     // the plan's reported values are the full model's
@@ -269,13 +262,8 @@ TEST_CASE("water-quality Monte Carlo: P(meets) and bands per item from the same 
           "[water_quality][montecarlo]") {
     const CaseModel m = village();
     const WaterQualityOptions o;
-    UncertainParameter u;
-    u.key = "load.outfall";
-    u.low = 0.05;
-    u.high = 1.2;
-    MonteCarloOptions mo;
-    mo.draws = 40;
-    mo.seed = 11;
+    const UncertainParameter u = test::uncertain("load.outfall", 0.05, 1.2);
+    const MonteCarloOptions mo = test::draws(40, 11);
     const WqMonteCarloResult r = monte_carlo_water_quality(m, o, {u}, mo);
     REQUIRE(r.sections.size() == m.sections.size());
     // independent: the same draws (draw_case) evaluated sequentially; counts exact, quantiles to 1e-12 relative

@@ -18,6 +18,8 @@
 #include "optimize/water_quality_optimize.hpp"
 #include "reaches/wq_classes.hpp"
 #include "tests/common/junction_case.hpp"
+#include "tests/common/plan_enumeration.hpp"
+#include "tests/common/uncertain.hpp"
 #include "tests/common/water_quality_plans.hpp"
 #include "tests/io/helpers.hpp"
 
@@ -170,19 +172,9 @@ TEST_CASE("the least-cost water-quality plan over chosen items: no measure for a
     REQUIRE(sub.status == PlanStatus::Optimal);
     // independent: every subset of the measures (at most one level of the outfall) evaluated in full over every item,
     // judged on the chosen items only; the cheapest one that meets them
-    double best = std::numeric_limits<double>::infinity();
-    for (unsigned mask = 0; mask < (1u << cands.size()); ++mask) {
-        if ((mask & 6u) == 6u) continue;
-        std::vector<std::size_t> pick;
-        double cost = 0.0;
-        for (std::size_t j = 0; j < cands.size(); ++j)
-            if (mask & (1u << j)) {
-                pick.push_back(j);
-                cost += cands[j].measure.invest_wan;
-            }
-        if (cost < best && meets_chosen(evaluate_water_quality(apply_plan(m, cands, pick), wqo), chosen, opt.mos_fraction, 1e-9))
-            best = cost;
-    }
+    const double best = test::cheapest_combination(cands, 0.0, [&](const std::vector<std::size_t>& pick) {
+                            return meets_chosen(evaluate_water_quality(apply_plan(m, cands, pick), wqo), chosen, opt.mos_fraction, 1e-9);
+                        }).cost;
     INFO("plan over every item " << full.cost_wan << ", over do, codmn, cod " << sub.cost_wan << ", cheapest by enumeration " << best);
     CHECK(sub.cost_wan == Approx(best).epsilon(1e-12));
     // the verdict changes: the full set pays for items left out here (BOD5, NH3-N, TP)
@@ -216,13 +208,8 @@ TEST_CASE("water-quality Monte Carlo over chosen items: the full set's bands, a 
           "[water_quality][montecarlo][items]") {
     const CaseModel m = ammonia_village();
     const WaterQualityOptions o;
-    UncertainParameter u;
-    u.key = "load.outfall";
-    u.low = 0.05;
-    u.high = 1.2;
-    MonteCarloOptions mo;
-    mo.draws = 40;
-    mo.seed = 11;
+    const UncertainParameter u = test::uncertain("load.outfall", 0.05, 1.2);
+    const MonteCarloOptions mo = test::draws(40, 11);
     const ItemSet chosen = item_set({Var::DO, Var::CODMn, Var::COD});
     const WqMonteCarloResult full = monte_carlo_water_quality(m, o, {u}, mo);
     const WqMonteCarloResult sub = monte_carlo_water_quality(m, with_items(o, chosen), {u}, mo);
