@@ -13,8 +13,13 @@
 //     exponential   f = 1 - E, E = exp(-K o):  E_k = -(K/k) sum_j=1..k j o_j E_k-j
 //     half-sat.     f (K + o) = o:             f_k = (o_k - sum_j=1..k o_j f_k-j) / (K + o_0)
 //     second order  f (K + o^2) = o^2:         f_k = (p_k - sum_j=1..k p_j f_k-j) / (K + p_0),  p = o * o
-// ((a * b)_k = sum_j a_j b_k-j, the product of series). Substep lengths: nu tau <= 2 (5 where no rate depends on
-// DO), nu the largest first-order loss of a species other than DO plus the oxygen sensitivity of the gated rates;
+// ((a * b)_k = sum_j a_j b_k-j, the product of series). The series carries only the species the oxygen-dependent
+// rates reach (DO, the gated processes' species and every species a process of these draws on or feeds: with
+// QUAL2K's defaults organic N, NH3-N, NO3-N, CBOD and DO); the others form a linear system independent of DO (with
+// the defaults CODMn, COD, organic and inorganic P), solved once per segment exactly (solve_linear). The arrays of
+// the series are sized to the species it carries (a template on their number). Substep lengths: nu tau <= 2 (5
+// where no rate depends on DO), nu the largest first-order loss of a species of the series other than DO plus the
+// oxygen sensitivity of the gated rates;
 // K |do/ds| tau <= 2 (the DO change on the gates' scale K); |q1| tau <= q0/2 (the series of 1/Q); and lambda tau
 // (lambda = DO's reaeration loss, the stiff one) small until DO's transient has died out, then up to 24, as far as
 // the cancellation of the terms allows: a substep is accepted when the sum of |terms| of every species is within

@@ -559,6 +559,11 @@ TEST_CASE("the Taylor series of the kinetics: every oxygen form, stiff reaeratio
             const double lat = seg.lateral_m3s_per_m * seg.length_m, n_in = total_n(l0) + lat * total_n(cl);
             CHECK(n_in - total_n(r.y) ==
                   Approx(r.processed[OrgNSettling] + r.processed[Denitrification]).margin(1e-13 * n_in));
+            // P, which no oxygen-dependent rate reaches, solved apart from the series (solve_linear): the same
+            // bookkeeping to 1e-13 of the input
+            const double p_in = total_p(l0) + lat * total_p(cl);
+            CHECK(p_in - total_p(r.y) ==
+                  Approx(r.processed[OrgPSettling] + r.processed[IpSettling]).margin(1e-13 * p_in));
         }
     }
 }
