@@ -195,11 +195,17 @@ public:
                 const int series = same_[gate_[p]];
                 int c = 0;
                 while (c < n_chains_ && chains_[c].series != series) ++c;
-                if (c == n_chains_) chains_[n_chains_++] = {series, {}, 0, {}};
-                chains_[c].slot[chains_[c].n] = n_gated_;
-                chains_[c].p[chains_[c].n++] = p;
+                if (c == n_chains_) chains_[n_chains_++] = {series, {}, 0, {}, {}, {}, {}};
+                Chain& ch = chains_[c];
+                ch.slot[ch.n] = n_gated_;
+                ch.from[ch.n] = from_[p];
+                ch.gate[ch.n] = gate_[p];
+                ch.complement[ch.n] = defs_[gate_[p]].complement;
+                ch.p[ch.n++] = p;
                 gated_p_[n_gated_++] = p;
             }
+        for (int c = 0; c < n_chains_; ++c)
+            for (int m = chains_[c].n; m < 3; ++m) chains_[c].from[m] = chains_[c].from[0];
         // the terms of dL/du: the ungated first-order terms as a lower-triangular matrix, the gated rates by
         // slot, the zero-order rates' yields
         for (int t = 0; t < n_terms_; ++t) {
@@ -277,29 +283,44 @@ public:
             for (int c = 0; c < n_chains_; ++c) {
                 const Chain& ch = chains_[c];
                 const double* f = f_[ch.series];
-                double acc[3] = {0.0, 0.0, 0.0};
-                const double* bf[3] = {b_[from_[ch.p[0]]], b_[from_[ch.p[ch.n > 1 ? 1 : 0]]],
-                                       b_[from_[ch.p[ch.n > 2 ? 2 : 0]]]};
-                for (int j = 1; j <= k; ++j) {
-                    const double fj = f[j];
-                    acc[0] += fj * bf[0][k - j];
-                    acc[1] += fj * bf[1][k - j];
-                    acc[2] += fj * bf[2][k - j];
+                const double* b0 = b_[ch.from[0]];
+                const double* b1 = b_[ch.from[1]];
+                const double* b2 = b_[ch.from[2]];
+                // two partial sums per product (independent chains of additions)
+                double a0 = 0.0, a1 = 0.0, a2 = 0.0, c0 = 0.0, c1 = 0.0, c2 = 0.0;
+                int j = 1;
+                for (; j + 1 <= k; j += 2) {
+                    const double fj = f[j], fn = f[j + 1];
+                    a0 += fj * b0[k - j];
+                    a1 += fj * b1[k - j];
+                    a2 += fj * b2[k - j];
+                    c0 += fn * b0[k - j - 1];
+                    c1 += fn * b1[k - j - 1];
+                    c2 += fn * b2[k - j - 1];
                 }
+                if (j == k) {
+                    a0 += f[k] * b0[0];
+                    a1 += f[k] * b1[0];
+                    a2 += f[k] * b2[0];
+                }
+                const double acc[3] = {a0 + c0, a1 + c1, a2 + c2};
+                const double* bk[3] = {b0, b1, b2};
                 for (int m = 0; m < ch.n; ++m) {
-                    const int p = ch.p[m];
-                    const double g0 = g_[gate_[p]][0];
-                    gs[ch.slot[m]] = defs_[gate_[p]].complement ? g0 * bf[m][k] - acc[m] : g0 * bf[m][k] + acc[m];
+                    const double g0 = g_[ch.gate[m]][0] * bk[m][k];
+                    gs[ch.slot[m]] = ch.complement[m] ? g0 - acc[m] : g0 + acc[m];
                 }
             }
             for (int m = 0; m < n_gated_; ++m) gint[m] += gs[m] * kInverse[k];
             // term k of dL/du: the ungated first-order terms, the gated rates, the zero-order rates (times
             // Q = q0 + q1 tau u) and the inflow
             const double c = tau * kInverse[k];
-            const double qk = k == 0 ? q0 : k == 1 ? q1t : 0.0, ik = k == 0 ? 1.0 : 0.0;
+            double bk[N];
+            for (int j = 0; j < N; ++j) bk[j] = b_[j][k];
             for (int i = 0; i < N; ++i) {
-                double v = rq_[i] * qk + inflow_[i] * ik + gy_[0][i] * gs[0] + gy_[1][i] * gs[1] + gy_[2][i] * gs[2];
-                for (int j = 0; j <= i; ++j) v += a_[i][j] * b_[j][k];
+                double v = gy_[0][i] * gs[0] + gy_[1][i] * gs[1] + gy_[2][i] * gs[2];
+                if (k == 0) v += rq_[i] * q0 + inflow_[i];
+                else if (k == 1) v += rq_[i] * q1t;
+                for (int j = 0; j <= i; ++j) v += a_[i][j] * bk[j];
                 b_[i][k + 1] = v * c;
             }
             if (k == 0) {
@@ -444,6 +465,9 @@ private:
         int p[3];     ///< the gated processes that use it
         int n;
         int slot[3];  ///< their index among the gated processes (gated_p_)
+        int from[3];  ///< the local species each draws on (the first one's where fewer than 3)
+        int gate[3];  ///< their gate
+        bool complement[3];   ///< the gate is 1 - f
     };
     const SeriesSegment& seg_;
     Chain chains_[3] = {};
