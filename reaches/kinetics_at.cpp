@@ -1,5 +1,6 @@
-// The kinetics at one temperature assembled once (KineticsAt) and the rates and completely mixed elements
-// computed from its tables (reaches/kinetics_series.hpp).
+// The kinetics at one temperature assembled once (KineticsAt), the species the series of a segment carries
+// (split_species), and the rates and completely mixed elements computed from its tables
+// (reaches/kinetics_series.hpp).
 #include <algorithm>
 #include <cmath>
 
@@ -33,6 +34,53 @@ ProcessTable KineticsAt::table(double h, double ka20, double os, double sod20) c
     t[Reaeration].r0 *= ka20 * os;      // ka os
     t[SedimentO2Demand].r0 *= (sod20 >= 0.0 ? sod20 : sod_default_) * inv_h;
     return t;
+}
+
+SeriesSplit split_species(const Parameters& par, const ProcessTable& pt) {
+    SeriesSplit sp;
+    auto active = [&](int p) { return (pt[p].from >= 0 && pt[p].k != 0.0) || pt[p].r0 != 0.0; };
+    auto gated = [&](int p) {
+        const O2Effect e = p == CbodOxidation     ? par.cbod_o2_effect
+                           : p == Nitrification   ? par.nitrification_o2_effect
+                           : p == Denitrification ? par.denitrification_o2_effect
+                                                  : O2Effect::None;
+        return e != O2Effect::None && pt[p].from >= 0 && pt[p].k != 0.0;
+    };
+    bool any_gated = false;
+    for (int p = 0; p < kNumProcesses; ++p) any_gated = any_gated || gated(p);
+    if (!any_gated) {
+        for (int i = 0; i < kNumSpecies; ++i) sp.series[i] = true;
+    } else {
+        sp.series[DO] = true;
+        for (int p = 0; p < kNumProcesses; ++p)
+            if (gated(p)) sp.series[pt[p].from] = true;
+        // closure: a process touching a species of the series brings in the species it draws on and feeds
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (int p = 0; p < kNumProcesses; ++p) {
+                if (!active(p)) continue;
+                bool touches = pt[p].from >= 0 && sp.series[pt[p].from];
+                for (int i = 0; i < kNumSpecies; ++i) touches = touches || (pt[p].yield[i] != 0.0 && sp.series[i]);
+                if (!touches) continue;
+                auto add = [&](int i) {
+                    if (!sp.series[i]) sp.series[i] = grew = true;
+                };
+                if (pt[p].from >= 0) add(pt[p].from);
+                for (int i = 0; i < kNumSpecies; ++i)
+                    if (pt[p].yield[i] != 0.0) add(i);
+            }
+        }
+    }
+    for (int i = 0; i < kNumSpecies; ++i) {
+        if (sp.series[i]) sp.idx[sp.n++] = i;
+        else sp.rest = true;
+    }
+    for (int p = 0; p < kNumProcesses; ++p) {
+        bool in = pt[p].from >= 0 && sp.series[pt[p].from];
+        for (int i = 0; i < kNumSpecies; ++i) in = in || (pt[p].yield[i] != 0.0 && sp.series[i]);
+        sp.process[p] = in;
+    }
+    return sp;
 }
 
 namespace {

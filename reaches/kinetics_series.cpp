@@ -82,65 +82,6 @@ struct Term {
 
 namespace {
 
-// The species the oxygen-dependent rates reach, which the series carries: DO, the species of the gated processes
-// and every species that a process of these draws on or feeds. The others form a linear system that does not depend
-// on DO (with QUAL2K's defaults CODMn, COD, organic and inorganic P) and is solved once per segment, exactly
-// (solve_linear). Without oxygen effects the series carries every species.
-struct Split {
-    int n = 0;                       ///< species in the series
-    int idx[kNumSpecies] = {};       ///< their index in State, ascending (DO last)
-    bool series[kNumSpecies] = {};   ///< species in the series
-    bool process[kNumProcesses] = {};   ///< process acts on the series' species (else on the others' only)
-    bool rest = false;               ///< some species are left to the linear solve
-};
-
-Split split_species(const Parameters& par, const ProcessTable& pt) {
-    Split sp;
-    auto active = [&](int p) { return (pt[p].from >= 0 && pt[p].k != 0.0) || pt[p].r0 != 0.0; };
-    auto gated = [&](int p) {
-        const O2Effect e = p == CbodOxidation     ? par.cbod_o2_effect
-                           : p == Nitrification   ? par.nitrification_o2_effect
-                           : p == Denitrification ? par.denitrification_o2_effect
-                                                  : O2Effect::None;
-        return e != O2Effect::None && pt[p].from >= 0 && pt[p].k != 0.0;
-    };
-    bool any_gated = false;
-    for (int p = 0; p < kNumProcesses; ++p) any_gated = any_gated || gated(p);
-    if (!any_gated) {
-        for (int i = 0; i < kNumSpecies; ++i) sp.series[i] = true;
-    } else {
-        sp.series[DO] = true;
-        for (int p = 0; p < kNumProcesses; ++p)
-            if (gated(p)) sp.series[pt[p].from] = true;
-        // closure: a process touching a species of the series brings in the species it draws on and feeds
-        for (bool grew = true; grew;) {
-            grew = false;
-            for (int p = 0; p < kNumProcesses; ++p) {
-                if (!active(p)) continue;
-                bool touches = pt[p].from >= 0 && sp.series[pt[p].from];
-                for (int i = 0; i < kNumSpecies; ++i) touches = touches || (pt[p].yield[i] != 0.0 && sp.series[i]);
-                if (!touches) continue;
-                auto add = [&](int i) {
-                    if (!sp.series[i]) sp.series[i] = grew = true;
-                };
-                if (pt[p].from >= 0) add(pt[p].from);
-                for (int i = 0; i < kNumSpecies; ++i)
-                    if (pt[p].yield[i] != 0.0) add(i);
-            }
-        }
-    }
-    for (int i = 0; i < kNumSpecies; ++i) {
-        if (sp.series[i]) sp.idx[sp.n++] = i;
-        else sp.rest = true;
-    }
-    for (int p = 0; p < kNumProcesses; ++p) {
-        bool in = pt[p].from >= 0 && sp.series[pt[p].from];
-        for (int i = 0; i < kNumSpecies; ++i) in = in || (pt[p].yield[i] != 0.0 && sp.series[i]);
-        sp.process[p] = in;
-    }
-    return sp;
-}
-
 // One segment's series over the N species of the split (local index l: species idx[l]; DO is N - 1): the process
 // table scaled to s, the gates, and the work arrays of a substep.
 template <int N>
@@ -149,7 +90,7 @@ public:
     static constexpr int kDO = N - 1;
     using Local = std::array<double, N>;
 
-    Series(const Parameters& par, const SeriesSegment& seg, const Split& sp) : seg_(seg) {
+    Series(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp) : seg_(seg) {
         const ProcessTable& pt = *seg.table;
         int local[kNumSpecies];
         for (int i = 0; i < kNumSpecies; ++i) local[i] = -1;
@@ -493,7 +434,7 @@ private:
 
 // The substeps of one segment over the species of the split (the series of the file comment).
 template <int N>
-bool march_series(const Parameters& par, const SeriesSegment& seg, const Split& sp, const State& y0,
+bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp, const State& y0,
                   AffineSolution& out) {
     using Local = typename Series<N>::Local;
     constexpr int kDO = Series<N>::kDO;
@@ -581,7 +522,7 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
     out.y = y0;
     out.processed = {};
     if (!(seg.length > 0.0)) return true;
-    const Split sp = split_species(par, *seg.table);
+    const SeriesSplit sp = split_species(par, *seg.table);
     if (sp.rest) {
         // the species the oxygen-dependent rates do not reach: their linear system over the whole segment, in the
         // variables of the series (rates scaled to s, zero-order rates times Q(s) = q0 + q1 s)

@@ -68,6 +68,20 @@ private:
     bool oxygen_dependent_ = false;
 };
 
+/// The species the oxygen-dependent rates reach, which the series carries: DO, the species of the gated processes
+/// and every species that a process of these draws on or feeds. The others form a linear system that does not
+/// depend on DO (with QUAL2K's defaults CODMn, COD, organic and inorganic P) and is solved once per segment,
+/// exactly (solve_linear). Without oxygen effects the series carries every species.
+struct SeriesSplit {
+    int n = 0;                       ///< species in the series
+    int idx[kNumSpecies] = {};       ///< their index in State, ascending (DO last)
+    bool series[kNumSpecies] = {};   ///< species in the series
+    bool process[kNumProcesses] = {};   ///< process acts on the series' species (else on the others' only)
+    bool rest = false;               ///< some species are left to the linear solve
+};
+/// The split for the process table (gates not applied) and the oxygen effects of par.
+SeriesSplit split_species(const Parameters& par, const ProcessTable& table);
+
 /// One segment for solve_series (see the file comment).
 struct SeriesSegment {
     const ProcessTable* table = nullptr;  ///< gates not applied (KineticsAt::table)
