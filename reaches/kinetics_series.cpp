@@ -508,7 +508,12 @@ bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesS
             y = yn;
             cut = shortened;
             s = (final && !shortened) ? seg.length : s + tau;
-            tau_next = tau * (failed ? 1.25 : 2.0);
+            // the next substep from this one's terms: they shrank like (tau / rho)^k, ending below 1e-16 at
+            // k = last, so rho ~ tau 10^(16/last); the singularity limiting them lies behind the substep, so from
+            // its end rho grows by tau, and a series of ~32 terms reaches 10^(-16/32) (rho + tau); at most 4x
+            // (2x once a substep of the segment failed)
+            tau_next = tau * std::clamp(std::pow(10.0, -0.5) * (1.0 + std::pow(10.0, 16.0 / last)), 1.0,
+                                        failed ? 2.0 : 4.0);
             break;
         }
     }
