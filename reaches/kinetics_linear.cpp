@@ -36,6 +36,34 @@ void psi_values(double z, int n, double* psi) {
     psi[up] = v;
 }
 
+// The moderate species' rows of the matrix by their nonzeros, padded to the widest row with zeros (a stiff
+// species' row is empty: no other species draws on it, so its terms stay 0), and the stiff species.
+struct Rows {
+    int col[kNumSpecies][kNumSpecies] = {};
+    double val[kNumSpecies][kNumSpecies] = {};
+    int width = 0;
+    bool mod[kNumSpecies] = {};
+    std::array<int, kNumSpecies> stiff_list{};
+    int n_stiff = 0;
+
+    Rows(const Matrix& a, const std::array<bool, kNumSpecies>& stiff) {
+        for (int i = 0; i < kNumSpecies; ++i) {
+            if (stiff[i]) {
+                stiff_list[n_stiff++] = i;
+                continue;
+            }
+            mod[i] = true;
+            int w = 0;
+            for (int j = 0; j <= i; ++j)
+                if (a[i][j] != 0.0) {
+                    col[i][w] = j;
+                    val[i][w++] = a[i][j];
+                }
+            width = std::max(width, w);
+        }
+    }
+};
+
 }  // namespace
 
 AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
@@ -61,18 +89,8 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
     if (m > kMaxSubsteps) return solve_affine(form, y0, h);
     // the moderate species' rows of the matrix, dense (a stiff species' row is zero here: no other species draws
     // on it, so its terms stay 0), and their forcing; the series term-major, b[k][i]
-    double am[kNumSpecies][kNumSpecies] = {};
-    bool mod[kNumSpecies] = {};
-    std::array<int, kNumSpecies> stiff_list{};
-    int n_stiff = 0;
-    for (int i = 0; i < kNumSpecies; ++i) {
-        if (stiff[i]) {
-            stiff_list[n_stiff++] = i;
-            continue;
-        }
-        mod[i] = true;
-        for (int j = 0; j <= i; ++j) am[i][j] = s.a[i][j];
-    }
+    const Rows rows(s.a, stiff);
+    const auto& [col, val, width, mod, stiff_list, n_stiff] = rows;
     const double tau = h / m;
     State y = y0, integral{};
     double b[kMaxTerms + 1][kNumSpecies];
@@ -102,7 +120,7 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
             double* bn = b[k + 1];
             for (int i = 0; i < kNumSpecies; ++i) {
                 double v = k == 0 ? f0[i] : k == 1 ? f1[i] : 0.0;
-                for (int j = 0; j <= i; ++j) v += am[i][j] * bk[j];   // (A b_k)_i
+                for (int e = 0; e < width; ++e) v += val[i][e] * bk[col[i][e]];   // (A b_k)_i
                 bn[i] = v * f;
             }
             if (k == 0)
