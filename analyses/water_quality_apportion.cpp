@@ -17,10 +17,10 @@ bool any_pollutant(const wq::State& l) {
     return false;
 }
 
-// The item values of a state (or of a difference of states: the items are linear in the state).
-std::vector<double> item_values(const wq::State& c, double k1) {
+// The chosen items' values of a state (or of a difference of states: the items are linear in the state).
+std::vector<double> item_values(const wq::State& c, double k1, const ItemSet& items) {
     std::vector<double> v;
-    for (const auto& it : wq::gb3838_items(c, k1)) v.push_back(it.value_mgL);
+    for (const auto& it : chosen_items(c, k1, items)) v.push_back(it.value_mgL);
     return v;
 }
 
@@ -49,7 +49,7 @@ WaterQualityProblem with_cut(const WaterQualityProblem& p, const std::vector<std
 
 // The required cut of item `item` at section s (x has its shares, limit and target; the target is missed): the harming
 // sources, the linear share, its correction by full solves, or the boundary-inflow cut (file comment of the header).
-void cut_item(const WaterQualityProblem& full, std::size_t s, std::size_t item,
+void cut_item(const WaterQualityProblem& full, const ItemSet& items, std::size_t s, std::size_t item,
               const std::vector<std::vector<double>>& item_load_gs, WqItemApportionment& x) {
     const double k1 = full.steady.params.bod_bottle_k_per_d;
     const double sign = x.minimum ? -1.0 : 1.0;
@@ -66,7 +66,7 @@ void cut_item(const WaterQualityProblem& full, std::size_t s, std::size_t item,
     auto full_value = [&](double share, double boundary_share) {
         ++x.full_solves;
         const wq::Result r = solve_water_quality(with_cut(full, x.cut_sources, share, boundary_share));
-        return item_values(r.obs_conc_mgL[s], k1)[item];
+        return item_values(r.obs_conc_mgL[s], k1, items)[item];
     };
     if (sign * (outside - x.target_mgL) < 0.0) {
         x.cut_share_linear = (x.value_mgL - x.target_mgL) / S;
@@ -163,7 +163,8 @@ WqApportionment apportion_water_quality(const CaseModel& m, const WaterQualityOp
     WqApportionment a;
     a.mos_fraction = ropt.mos_fraction;
     a.linear_exact = !wq::depends_on_oxygen(full.steady.params);
-    for (const auto& it : wq::gb3838_items(wq::State{}, k1)) a.item_keys.push_back(it.key);
+    a.items = opt.items;
+    for (const auto& it : chosen_items(wq::State{}, k1, opt.items)) a.item_keys.push_back(it.key);
     const std::size_t ni = a.item_keys.size();
 
     const wq::Result total = solve_water_quality(full);
@@ -182,10 +183,10 @@ WqApportionment apportion_water_quality(const CaseModel& m, const WaterQualityOp
     a.sections.resize(ns);
     for (std::size_t s = 0; s < ns; ++s) {
         const reaches::Section& sec = m.sections[s];
-        const auto ev = wq::evaluate_items(m.classes, wq::gb3838_items(total.obs_conc_mgL[s], k1), sec.water_body,
+        const auto ev = wq::evaluate_items(m.classes, chosen_items(total.obs_conc_mgL[s], k1, opt.items), sec.water_body,
                                            sec.target_class);
-        const auto vb = item_values(bg.obs_conc_mgL[s], k1);
-        const auto vu = item_values(minus(bnd.obs_conc_mgL[s], bg.obs_conc_mgL[s]), k1);
+        const auto vb = item_values(bg.obs_conc_mgL[s], k1, opt.items);
+        const auto vu = item_values(minus(bnd.obs_conc_mgL[s], bg.obs_conc_mgL[s]), k1, opt.items);
         for (std::size_t i = 0; i < ni; ++i) {
             WqItemApportionment x;
             x.key = a.item_keys[i];
@@ -209,7 +210,7 @@ WqApportionment apportion_water_quality(const CaseModel& m, const WaterQualityOp
             p.inputs[j].load_gs = full.inputs[j].load_gs;
             const wq::Result r = solve_water_quality(p);
             for (std::size_t s = 0; s < ns; ++s) {
-                const auto v = item_values(minus(r.obs_conc_mgL[s], bg.obs_conc_mgL[s]), k1);
+                const auto v = item_values(minus(r.obs_conc_mgL[s], bg.obs_conc_mgL[s]), k1, opt.items);
                 for (std::size_t i = 0; i < ni; ++i) a.sections[s].items[i].by_source_mgL[j] = v[i];
             }
         }
@@ -227,7 +228,7 @@ WqApportionment apportion_water_quality(const CaseModel& m, const WaterQualityOp
             x.meets_target = sign * (x.value_mgL - x.target_mgL) <= tol;
             x.value_after_cut_mgL = x.value_mgL;
             if (x.meets_target) continue;
-            cut_item(full, s, static_cast<std::size_t>(&x - a.sections[s].items.data()), a.item_load_gs, x);
+            cut_item(full, opt.items, s, static_cast<std::size_t>(&x - a.sections[s].items.data()), a.item_load_gs, x);
         }
     roll_up(m, a);
     return a;

@@ -1,5 +1,7 @@
-// Source apportionment, required cuts and capacity for every GB 3838 item of the water-quality model
-// (analyses/water_quality.hpp), from the response of the steady kinetics to the loads.
+// Source apportionment, required cuts and capacity for every GB 3838 item of the water-quality model that the case
+// assesses (analyses/water_quality.hpp; WaterQualityOptions::items, [water_quality] items: all seven by default), from
+// the response of the steady kinetics to the loads. Each item is apportioned and cut on its own, so a chosen item's
+// numbers are those of the full set; items not chosen are not computed, reported, or a reason for a source's cut.
 //
 // Linearity. With flows fixed (a cut lowers what a source's water carries, not the water), every process of the
 // kinetics is first order in a species or zero order (reaches/kinetics.hpp) except the oxygen effects f(o) on CBOD
@@ -28,8 +30,8 @@
 // if that is not enough either the target is out of reach (background, SOD or the remainder alone miss it).
 //
 // Capacity (纳污能力) of a section and item: the load of the harming sources that may stay, (1 - sigma) x their load
-// of the item (for DO their oxygen demand). Per source the cut is the largest sigma of the sections and items it harms;
-// per reach, the sum over its sources: the per-reach view of the same cuts.
+// of the item (for DO their oxygen demand). Per source and item the cut is the largest sigma of the sections it harms;
+// per reach and item, the sum over its sources: the per-reach view of the same cuts.
 #pragma once
 #include <functional>
 #include <string>
@@ -63,7 +65,7 @@ struct WqItemApportionment {
 };
 
 struct WqSectionApportionment {
-    std::vector<WqItemApportionment> items;  ///< in gb3838_items order
+    std::vector<WqItemApportionment> items;  ///< the chosen items, in gb3838_items order (WqApportionment::item_keys)
 };
 
 /// A reach's sources, per item: their load, the cut (each source at its largest share) and what may stay.
@@ -81,7 +83,8 @@ struct WqApportionment {
     std::vector<WqReachCut> reaches;  ///< reaches with sources that must cut, per item
     double mos_fraction = 0.0;
     bool linear_exact = true;         ///< the case's kinetics have no oxygen effects: E = 0
-    std::vector<std::string> item_keys;
+    ItemSet items = ItemSet::all();   ///< the items assessed (WaterQualityOptions::items)
+    std::vector<std::string> item_keys;  ///< the chosen items, in gb3838_items order
 };
 
 /// `progress` (optional) is called with the fraction of sources routed.

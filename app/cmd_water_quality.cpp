@@ -1,7 +1,8 @@
-// qingliu water-quality CASE [--scenario ID ...] [--out DIR] [--apportion [--mos PCT] [--condition ID]]: the case
-// (baseline and scenarios) evaluated with the QUAL2K-class kinetics, every section classified over every GB 3838 item
-// with its exceeding items; with --apportion, every item's sources, required cut and capacity at the baseline in the
-// design condition (analyses/water_quality_apportion.hpp).
+// qingliu water-quality CASE [--scenario ID ...] [--out DIR] [--apportion [--mos PCT] [--condition ID]] [--optimize]
+// [--monte-carlo N]: the case (baseline and scenarios) evaluated with the QUAL2K-class kinetics, every section
+// classified over the GB 3838 items the case assesses ([water_quality] items; all by default) with its exceeding
+// items; with --apportion, each of those items' sources, required cut and capacity at the baseline in the design
+// condition (analyses/water_quality_apportion.hpp); --optimize and --monte-carlo over the same items.
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -226,9 +227,21 @@ void print_settings(const io::LoadedCase& lc, const scenarios::WaterQualityRun& 
     std::printf("估计水深 ESTIMATED depth (water_quality width by continuity, or default_depth_m) at the baseline flow: %s\n", ids.c_str());
 }
 
-void print_apportionment(const Opts& o, const Apportioned& a) {
-    std::printf("\n来源解析与需削减量 Apportionment and required cuts — baseline, condition %s; margin of safety %s %%\n%s",
-                scenarios::condition_label(a.cond).c_str(), fixed(o.mos_pct, 1).c_str(), apportion_text(a.in_cond, a.appo).c_str());
+// The items the analyses cover: every item, or the case's chosen ones ([water_quality] items).
+std::string items_zh(const io::LoadedCase& lc) {
+    const ItemSet& items = lc.water_quality.options.items;
+    return items == ItemSet::all() ? "全部水质指标" : "评价项目 " + items.text();
+}
+std::string items_en(const io::LoadedCase& lc) {
+    const ItemSet& items = lc.water_quality.options.items;
+    return items == ItemSet::all() ? "every item" : "the items assessed (" + items.text() + ")";
+}
+
+void print_apportionment(const io::LoadedCase& lc, const Opts& o, const Apportioned& a) {
+    std::printf("\n来源解析与需削减量（%s） Apportionment and required cuts for %s — baseline, condition %s; margin of "
+                "safety %s %%\n%s",
+                items_zh(lc).c_str(), items_en(lc).c_str(), scenarios::condition_label(a.cond).c_str(),
+                fixed(o.mos_pct, 1).c_str(), apportion_text(a.in_cond, a.appo).c_str());
     std::printf("Top sources: mg/L each adds (DO: takes away); cut: one share of the pollutant loads of every source "
                 "harming the item there (DO: their oxygen demand), checked in the full model. %s\n",
                 a.appo.linear_exact ? "No oxygen effects: the shares are exact."
@@ -239,15 +252,15 @@ void print_apportionment(const Opts& o, const Apportioned& a) {
                 a.appo.reaches.size());
 }
 
-// Per section: the probability of meeting the target class, and of every item meeting its limit.
-std::string monte_carlo_text(const scenarios::CaseModel& m, const scenarios::WqMonteCarloResult& mc) {
+// Per section: the probability of meeting the target class, and of every chosen item meeting its limit.
+std::string monte_carlo_text(const scenarios::CaseModel& m, const scenarios::WqMonteCarloResult& mc, const ItemSet& items) {
     std::vector<std::string> header = {"断面 Section", "达标概率 P(meets)"};
-    for (const auto& k : io::water_quality_item_keys())
+    for (const auto& k : items.keys())
         header.push_back(std::string(reaches::wq::item_label_zh(k)) + " " + reaches::wq::item_label_en(k));
     TextTable t(header, 160);
     for (std::size_t s = 0; s < m.sections.size(); ++s) {
         std::vector<std::string> row = {m.sections[s].id, fixed(100.0 * mc.sections[s].p_meets, 1) + "%"};
-        for (const auto& k : io::water_quality_item_keys()) {
+        for (const auto& k : items.keys()) {
             std::string cell = "-";
             for (const auto& b : mc.sections[s].items)
                 if (b.key == k && b.assessed) cell = fixed(100.0 * b.p_meets, 1) + "%";
@@ -280,16 +293,17 @@ int run_water_quality(const Globals& g, Opts& o) {
                     run.name_en.empty() || run.name_en == run.name ? "" : (" / " + run.name_en).c_str(), met,
                     run.evaluation.sections.size(), sections_text(lc.model, run).c_str());
     }
-    if (o.apportion) print_apportionment(o, appo);
+    if (o.apportion) print_apportionment(lc, o, appo);
     if (o.optimize)
-        std::printf("\n最低成本方案（全部水质指标） Least-cost plan for every item — margin of safety %s %% (DO: limit x %s), "
+        std::printf("\n最低成本方案（%s） Least-cost plan for %s — margin of safety %s %% (DO: limit x %s), "
                     "re-evaluated with the kinetics in every condition\n%s",
-                    fixed(o.mos_pct, 1).c_str(), fixed(1.0 + o.mos_pct / 100.0, 3).c_str(),
+                    items_zh(lc).c_str(), items_en(lc).c_str(), fixed(o.mos_pct, 1).c_str(), fixed(1.0 + o.mos_pct / 100.0, 3).c_str(),
                     plan_text(lc.model, plan.cands, plan.conds, plan.plan).c_str());
     if (o.draws > 0)
-        std::printf("\n蒙特卡洛 Monte Carlo (baseline, %zu draws, seed %llu): probability of meeting the target class, "
-                    "per section and item\n%s",
-                    mc.draws, static_cast<unsigned long long>(mc.seed), monte_carlo_text(lc.model, mc).c_str());
+        std::printf("\n蒙特卡洛（%s） Monte Carlo for %s (baseline, %zu draws, seed %llu): probability of meeting the "
+                    "target class, per section and item\n%s",
+                    items_zh(lc).c_str(), items_en(lc).c_str(), mc.draws, static_cast<unsigned long long>(mc.seed),
+                    monte_carlo_text(lc.model, mc, lc.water_quality.options.items).c_str());
     std::printf("\n✗ = worse than the target 劣于目标; exceedance = value/limit − 1 (倍), DO: shortfall below the limit "
                 "(mg/L). Results in %s/water_quality_sections.csv\n",
                 o.out_dir.c_str());
@@ -300,23 +314,25 @@ int run_water_quality(const Globals& g, Opts& o) {
 
 void register_water_quality(CLI::App& cli, Globals& g, Action& action) {
     auto* wq = cli.add_subcommand(
-        "water-quality", "Sections classed over every GB 3838 item (DO, CODMn, COD, BOD5, NH3-N, TP) with QUAL2K-class kinetics");
+        "water-quality",
+        "Sections classed over the GB 3838 items the case assesses (DO, CODMn, COD, BOD5, NH3-N, TP, TN, or its "
+        "[water_quality] items) with QUAL2K-class kinetics");
     auto o = std::make_shared<Opts>();
     wq->add_option("CASE", o->case_path, "Case folder (with case.toml) or case file")->required();
     wq->add_option("-s,--scenario", o->scenarios, "Scenario id (repeatable; default: every scenario of the case)");
     wq->add_option("-o,--out", o->out_dir, "Output folder for water_quality_sections.csv (default out/<case>/water-quality)");
     wq->add_flag("--apportion", o->apportion,
-                 "Per section and item: each source's, the boundary inflow's and the background's share, the cut that meets the "
+                 "Per section and assessed item: each source's, the boundary inflow's and the background's share, the cut that meets the "
                  "target with the margin, and each reach's capacity (baseline, in --condition)");
     wq->add_option("--mos", o->mos_pct, "Margin of safety, % of the target limit (--apportion; DO: the target is limit x (1 + mos))")
         ->check(CLI::Range(0.0, 99.0))
         ->capture_default_str();
     wq->add_flag("--optimize", o->optimize,
-                 "Least-cost plan over the case's measures that meets every item's target with the margin in every declared "
+                 "Least-cost plan over the case's measures that meets every assessed item's target with the margin in every declared "
                  "design condition, re-evaluated with the kinetics");
     wq->add_option("--monte-carlo", o->draws,
                    "Draws of the case's uncertainty ranges, each evaluated with the kinetics: P(meets) and the 5-50-95 % band "
-                   "per section and item (baseline)");
+                   "per section and assessed item (baseline)");
     wq->add_option("--seed", o->seed, "Monte Carlo seed")->capture_default_str();
     wq->add_option("--uncertainty", o->uncertainty,
                    "Ranges table for --monte-carlo; default the case's [tables] uncertainty, else k20 x [0.5, 1.5] triangular");

@@ -41,6 +41,9 @@ std::string compare_water_quality_header(const std::vector<std::string>& keys);
 std::string compare_water_quality_cells(const std::vector<std::string>& keys, const report::WaterQualityRow* r,
                                         const report::WaterQualityRow* base);
 
+// The files of the analyses below hold rows of the items the case assesses only ([water_quality] items; all by default):
+// the analyses compute those alone.
+//
 // `qingliu water-quality --apportion` (analyses/water_quality_apportion.hpp), loads in t/a, condition = its id:
 // water_quality_apportionment.csv, one row per section, item and part (background, boundary_inflow, each source with a
 // non-zero share, oxygen_effects):

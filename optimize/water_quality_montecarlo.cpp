@@ -47,7 +47,9 @@ WqMonteCarloResult monte_carlo_water_quality(const CaseModel& base, const WaterQ
     }
     // the reaeration the base case uses per reach (flows do not change between draws, so neither do the hydraulics)
     const std::vector<double> ka_base = scale_ka ? evaluate_water_quality(base, wq).steady.ka20_per_d : std::vector<double>{};
-    const std::size_t ni = reaches::wq::gb3838_items(reaches::wq::State{}, 0.0).size();
+    // the chosen items (WaterQualityOptions::items), in the order every draw's evaluation lists them
+    const std::vector<reaches::wq::Item> keys = chosen_items(reaches::wq::State{}, 0.0, wq.items);
+    const std::size_t ni = keys.size();
     // value[(i * ns + s) * ni + item], meets the same, section_meets[i * ns + s]
     std::vector<double> value(n * ns * ni, 0.0);
     std::vector<std::uint8_t> item_meets(n * ns * ni, 0), assessed(ns * ni, 0), section_meets(n * ns, 0);
@@ -81,7 +83,6 @@ WqMonteCarloResult monte_carlo_water_quality(const CaseModel& base, const WaterQ
     r.draws = n;
     r.seed = opt.seed;
     r.sections.resize(ns);
-    const auto keys = reaches::wq::gb3838_items(reaches::wq::State{}, 0.0);
     std::vector<double> v(n);
     for (std::size_t s = 0; s < ns; ++s) {
         std::size_t met = 0;

@@ -1,12 +1,15 @@
-// Monte Carlo of the water-quality model (不确定性分析, every GB 3838 item): each draw of montecarlo.hpp's ensemble
+// Monte Carlo of the water-quality model (不确定性分析) over the GB 3838 items the case assesses
+// (WaterQualityOptions::items, [water_quality] items; all seven by default): each draw of montecarlo.hpp's ensemble
 // (draw_case: load multipliers per source type, inventory coefficients, the case's rates; same seed, same draws) is
 // evaluated with the QUAL2K-class kinetics (analyses/water_quality.hpp) at the water-quality parameters drawn in the
 // same draw (wq.<parameter> and wq.reaeration.scale of uncertainty.hpp: k20 of CBOD oxidation, nitrification,
 // hydrolysis and denitrification, settling velocities, SOD, thetas, a multiplier on every reach's reaeration; drawn
-// from the draw's one stream in list order, mode by default the case's value), and each section gets, per item, the share
-// of draws in which the item is no worse than the target class and its 5-50-95 % band, and the share of draws in
-// which the section (its worst item) meets the target. Quantiles as in montecarlo.hpp (Hyndman & Fan definition 7).
-// Draws run in parallel; each draw depends only on (seed, i), so the result does not depend on the thread count.
+// from the draw's one stream in list order, mode by default the case's value), and each section gets, per chosen item,
+// the share of draws in which the item is no worse than the target class and its 5-50-95 % band, and the share of
+// draws in which the section (its worst chosen item) meets the target. The draws do not depend on the items chosen, so
+// a chosen item's band is the full set's; a section's probability can only rise when items are left out.
+// Quantiles as in montecarlo.hpp (Hyndman & Fan definition 7). Draws run in parallel; each draw depends only on
+// (seed, i), so the result does not depend on the thread count.
 #pragma once
 #include <string>
 #include <vector>
@@ -24,8 +27,8 @@ struct WqItemBand {
 };
 
 struct WqSectionBand {
-    double p_meets = 0.0;    ///< share of draws in which every assessed item meets the target class
-    std::vector<WqItemBand> items;  ///< gb3838_items order
+    double p_meets = 0.0;    ///< share of draws in which every chosen, assessed item meets the target class
+    std::vector<WqItemBand> items;  ///< the chosen items, gb3838_items order
 };
 
 struct WqMonteCarloResult {

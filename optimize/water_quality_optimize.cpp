@@ -17,7 +17,8 @@ struct Target {
     double sign, limit, target;
 };
 
-// Every assessed item of every section (limits do not depend on the condition), from the baseline's evaluation.
+// Every assessed item of every section (limits do not depend on the condition), from the baseline's evaluation: it
+// lists the case's chosen items only (WaterQualityOptions::items), as every evaluation of the search does.
 std::vector<Target> targets(const WaterQualityEvaluation& e, double mos) {
     std::vector<Target> tg;
     for (std::size_t s = 0; s < e.sections.size(); ++s) {

@@ -1,6 +1,8 @@
-// Least-cost plan for every GB 3838 item of the water-quality model (analyses/water_quality.hpp): the cheapest set
-// of the case's measures that brings DO, CODMn, COD, BOD5, NH3-N and TP (TN in lakes) at every section to the target
-// class in every design condition, with a margin of safety. The MILP and its steps are those of optimize.hpp over
+// Least-cost plan for the GB 3838 items of the water-quality model (analyses/water_quality.hpp) that the case assesses
+// (WaterQualityOptions::items, [water_quality] items; by default all: DO, CODMn, COD, BOD5, NH3-N and TP, TN in lakes):
+// the cheapest set of the case's measures that brings those items at every section to the target class in every
+// design condition, with a margin of safety. Items not chosen are neither constrained nor reported, so the plan never
+// pays for them. The MILP and its steps are those of optimize.hpp over
 // the water-quality model's response instead of the three-constituent one:
 //     minimise sum_m cost_m x_m
 //     subject to sign_i (V_ksi + sum_m D_kmsi x_m + sum_pairs D_kijsi y_ij) <= sign_i target_si - a_ksi
@@ -31,8 +33,9 @@ struct WqTargetOutcome {
 };
 
 struct WqPlanSection {
-    std::vector<WqTargetOutcome> items;  ///< assessed items, in gb3838_items order
-    reaches::wq::ItemsEvaluation baseline, plan;  ///< classes and exceeding items before and after (full model)
+    std::vector<WqTargetOutcome> items;  ///< chosen, assessed items, in gb3838_items order
+    reaches::wq::ItemsEvaluation baseline, plan;  ///< classes (worst chosen item) and exceeding items before and after
+                                                  ///< (full model)
 };
 
 struct WqOptimizeResult : PlanOutcome {

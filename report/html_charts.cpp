@@ -334,6 +334,14 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
         o += "<path class=\"reach\" d=\"" + p + "\" stroke=\"" + class_colour(cls) + "\" stroke-width=\"" + fixed(w, 1) + "\"><title>" +
              esc(tip) + "</title></path>";
     }
+    // Boxes already taken on the map (px): river names, section dots, the north arrow and the bottom strip of the scale
+    // bar and the coordinate frame. Section names are placed so as not to overlap them (below).
+    struct Box {
+        double x0, y0, x1, y1;
+        bool overlaps(const Box& b) const { return x0 < b.x1 && b.x0 < x1 && y0 < b.y1 && b.y0 < y1; }
+    };
+    std::vector<Box> taken{{0.0, H - 34.0, W, H}};
+    if (!L.schematic) taken.push_back({W - 42.0, 14.0, W - 18.0, 60.0});
     // river names at the middle of each river's middle reach
     for (const auto& ax : river_axes(net)) {
         const auto r = ax.reaches[ax.reaches.size() / 2];
@@ -343,6 +351,11 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
         const std::string t = label_tspans(ax.river, english_or(net[ax.reaches.front()].river_en, ax.river), 12.0, &w);
         const double x = std::clamp(SX(m) + 6, 2.0, W - 2.0 - w);
         o += "<text class=\"river\" x=\"" + fixed(x, 1) + "\" y=\"" + fixed(SY(m) + 16, 1) + "\">" + t + "</text>";
+        taken.push_back({x, SY(m) + 16 - 12.0, x + w, SY(m) + 16 + 3.0});
+    }
+    for (std::size_t k = 0; k < s.sections.size() && k < L.section_points.size(); ++k) {
+        const XY p = L.section_points[k];
+        taken.push_back({SX(p) - 8.0, SY(p) - 8.0, SX(p) + 8.0, SY(p) + 8.0});
     }
     for (std::size_t k = 0; k < s.sections.size() && k < L.section_points.size(); ++k) {
         const auto& x = s.sections[k];
@@ -353,11 +366,33 @@ std::string map_svg(const ReportData& d, const Layout& L, const Scenario& s) {
              esc(x.name + " " + x.name_en + ": " + reaches::class_label_zh(x.overall) + " / 目标 target " +
                  reaches::class_roman(x.target_class) + (x.meets ? " 达标 meets" : " 未达标 misses")) +
              "</title></circle>";
-        // the name right of the dot, or left of it where it would leave the map
+        // The name right of the dot and a little above it, or left of it where it would leave the map; where that
+        // box (11 px text: baseline - 11 to baseline + 3) overlaps a box already taken, the first free one of: left
+        // above, right or left below, right or left higher, right or left lower; if none is free, the first choice.
         double w = 0.0;
         const std::string t = label_tspans(x.name, english_or(x.name_en, x.name), 11.0, &w);
-        const bool right = SX(p) + 10 + w <= W - 2;
-        o += "<text class=\"seclabel\" x=\"" + fixed(right ? SX(p) + 10 : SX(p) - 10, 1) + "\" y=\"" + fixed(SY(p) - 8, 1) + "\"" +
+        auto box_of = [&](bool right, double dy) {
+            const double bx = right ? SX(p) + 10 : SX(p) - 10, by = SY(p) + dy;
+            return right ? Box{bx, by - 11.0, bx + w, by + 3.0} : Box{bx - w, by - 11.0, bx, by + 3.0};
+        };
+        auto inside = [&](const Box& b) { return b.x0 >= 2.0 && b.x1 <= W - 2.0 && b.y0 >= 0.0 && b.y1 <= H; };
+        bool right = SX(p) + 10 + w <= W - 2;
+        double dy = -8.0;
+        bool placed = false;
+        for (double cdy : {-8.0, 16.0, -22.0, 30.0}) {
+            for (bool cr : {true, false}) {
+                const Box b = box_of(cr, cdy);
+                if (!inside(b) || std::any_of(taken.begin(), taken.end(), [&](const Box& t2) { return b.overlaps(t2); }))
+                    continue;
+                right = cr;
+                dy = cdy;
+                placed = true;
+                break;
+            }
+            if (placed) break;
+        }
+        taken.push_back(box_of(right, dy));
+        o += "<text class=\"seclabel\" x=\"" + fixed(right ? SX(p) + 10 : SX(p) - 10, 1) + "\" y=\"" + fixed(SY(p) + dy, 1) + "\"" +
              (right ? "" : " text-anchor=\"end\"") + ">" + t + "</text></g>";
     }
     o += map_furniture(L, W, H, pad, scale);

@@ -91,7 +91,7 @@ TEST_CASE("docs/outputs.md: each file's documented header is the header the comm
         {"optimize", "optimize " + leshan.string() + " --chance 0.9 --chance-draws 20 --check-draws 100"},
         {"validate", "validate " + leshan.string()},
         {"mixing", "mixing " + leshan.string() + " --outfall LS-P1"},
-        {"water-quality", "water-quality " + leshan.string()},
+        {"water-quality", "water-quality " + leshan.string() + " --apportion --optimize --monte-carlo 20 --seed 1"},
         {"dynamic", "dynamic " + leshan.string() + " --scenario baseline"},
         {"montecarlo", "run " + leshan.string() + " --monte-carlo 20 --seed 1"},
         {"montecarlo-report", "report latest"},

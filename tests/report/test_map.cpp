@@ -3,8 +3,10 @@
 
 #include <cmath>
 #include <regex>
+#include <vector>
 
 #include "report/html.hpp"
+#include "report/html_parts.hpp"
 #include "report/layout.hpp"
 #include "report/report.hpp"
 
@@ -66,4 +68,52 @@ TEST_CASE("report map: a schematic layout has a scale bar in km, no north arrow,
     CHECK(w == Approx(20.0 * 650.0 / 111.2).margin(0.05));
     CHECK(h.find("class=\"north\"") == std::string::npos);
     CHECK(h.find("schematic frame in km") != std::string::npos);
+}
+
+TEST_CASE("report map: section names close together are written where they do not overlap", "[report][map]") {
+    // Four sections within 1.5 km of one another on the upper reach: at 5.85 px/km (first test case) their dots lie
+    // 2.9 px apart, so names written each right of its dot and above it would overlap. Each name's box is recomputed
+    // here from the written x, y and anchor and the width label_tspans gives (11 px text: baseline - 11 to + 3).
+    auto d = meridian_case(true);
+    for (int i = 0; i < 4; ++i) {
+        SectionResult sec;
+        sec.id = "S" + std::to_string(i);
+        sec.name = "断面" + std::to_string(i);
+        sec.name_en = "Section number " + std::to_string(i);
+        sec.reach_id = "R1";
+        sec.position_km = 20.0 + 0.5 * i;
+        sec.overall = 3;
+        sec.target_class = 3;
+        sec.meets = true;
+        d.scenarios.front().sections.push_back(sec);
+    }
+    const std::string h = render_html(d, make_layout(d));
+    const std::size_t m0 = h.find("<svg class=\"chart map\""), m1 = h.find("</svg>", m0);
+    REQUIRE(m0 != std::string::npos);
+    const std::string map = h.substr(m0, m1 - m0);
+    struct Box {
+        double x0, y0, x1, y1;
+    };
+    std::vector<Box> boxes;
+    const std::regex re("<text class=\"seclabel\" x=\"([0-9.]+)\" y=\"([0-9.]+)\"( text-anchor=\"end\")?>");
+    int i = 0;
+    for (auto it = std::sregex_iterator(map.begin(), map.end(), re); it != std::sregex_iterator(); ++it, ++i) {
+        double w = 0.0;
+        html::label_tspans("断面" + std::to_string(i), "Section number " + std::to_string(i), 11.0, &w);
+        const double x = std::stod((*it)[1]), y = std::stod((*it)[2]);
+        const bool end = (*it)[3].matched;
+        boxes.push_back({end ? x - w : x, y - 11.0, end ? x : x + w, y + 3.0});
+    }
+    REQUIRE(boxes.size() == 4);
+    for (std::size_t a = 0; a < boxes.size(); ++a) {
+        CHECK(boxes[a].x0 >= 2.0);    // inside the 900 px map
+        CHECK(boxes[a].x1 <= 898.0);
+        for (std::size_t b = a + 1; b < boxes.size(); ++b) {
+            INFO(a << " " << b);
+            // tolerance 0.1 px: one decimal written
+            const bool apart = boxes[a].x1 <= boxes[b].x0 + 0.1 || boxes[b].x1 <= boxes[a].x0 + 0.1 ||
+                               boxes[a].y1 <= boxes[b].y0 + 0.1 || boxes[b].y1 <= boxes[a].y0 + 0.1;
+            CHECK(apart);
+        }
+    }
 }
