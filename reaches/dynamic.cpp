@@ -7,20 +7,16 @@
 #include <memory>
 #include <mutex>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
 #include "common/error.hpp"
-#include "reaches/bucket.hpp"
 #include "reaches/dynamic_cells.hpp"
+#include "reaches/dynamic_run.hpp"
 
 namespace qingliu::reaches {
 namespace odeint = boost::numeric::odeint;
 
 namespace {
 
-constexpr int kOutStride = 1 + kNumConstituents;  // per interval: flow, then the mass of each constituent
+using namespace dynrun;
 
 using cells::CellJacobian;
 using cells::CellSystem;
@@ -38,50 +34,6 @@ using cells::first_interval_flows;
 using cells::flow_scale;
 using cells::steady_cells;
 
-// ---------------------------------------------------------------------------------------------------------------
-// Network plumbing.
-
-enum class LinkKind { Main, Split, Transfer };
-struct Link {
-    std::int32_t from = kNone, to = kNone;
-    LinkKind kind = LinkKind::Main;
-    std::int32_t transfer = kNone;
-};
-
-// Interval outflow of a reach: per interval, mean flow (m3/s) and mass (g) per constituent.
-struct Outflow {
-    std::vector<double> v;  // s * kOutStride + {0: Q, 1 + c: mass of constituent c}
-};
-
-struct Shared {
-    Shared(const Network& n, const std::vector<PointInput>& in, const std::vector<Observation>& ob, const DynamicForcing& fo,
-           const DynamicOptions& op, DynamicResult& re)
-        : net(n), inputs(in), obs(ob), f(fo), opt(op), res(re) {}
-    const Network& net;
-    const std::vector<PointInput>& inputs;
-    const std::vector<Observation>& obs;
-    const DynamicForcing& f;
-    const DynamicOptions& opt;
-    DynamicResult& res;
-    std::vector<std::int32_t> in_start, in_idx, ob_start, ob_idx;
-    std::vector<std::vector<Link>> upstream;   // links into each reach
-    std::vector<std::vector<Link>> consumers;  // links out of each reach
-    std::vector<std::unique_ptr<Outflow>> outflow;
-    std::unique_ptr<std::atomic<int>[]> waiting;   // upstream links not yet done
-    std::unique_ptr<std::atomic<int>[]> readers;   // consumer links that have not yet read the outflow
-    std::vector<PerConstituent> external_in_g, outlet_g;
-    std::vector<PerConstituent> exp_kh;  // e^{-k_c h} for each entry of f.k_per_d
-    // Reach-end series while the reaches are solved (record_reach_ends), reach-major: reach r's flow at [r * 4S + s],
-    // constituent c at [r * 4S + (1 + c) S + s], so that a reach writes its year to one contiguous block; turned into
-    // DynamicResult's interval-major arrays once every reach is done (ends_to_result).
-    std::vector<float> ends_by_reach;
-    std::atomic<std::uint64_t> steps_taken{0}, steps_rejected{0};
-    std::atomic<std::uint64_t> relaxed{0}, explicit_{0}, implicit{0}, exact{0};
-    std::atomic<std::size_t> done{0};
-    std::mutex progress_mutex;
-    int last_pct = -1;
-};
-
 // One reach over the whole period: its upstream inflow, the inputs placed on its cells, the cells' state and the
 // integrators' step sizes, its budget and outflow.
 class ReachRun {
@@ -90,10 +42,14 @@ public:
         : sh_(sh), net_(sh.net), f_(sh.f), opt_(sh.opt), res_(sh.res), r_(r), S_(sh.f.steps), h_d_(sh.f.step_days),
           rid_(sh.net.topo.id(r)), n_(sh.res.layout[r].cells), dx_(sh.res.layout[r].dx_m), len_(sh.net.length_m[r]),
           own_(sh.f.flow.reach_series.empty() ? kNone : sh.f.flow.reach_series[r]), velocity_(sh.net.hydraulics[r]),
-          stride_(static_cast<std::size_t>(n_) + 2), rate_per_ms_(kSecondsPerDay / dx_), q_(padded(n_), 1.0), rr_(padded(n_), 1.0), w_(n_ * kLanes, 0.0),
-          x_(kLanes * stride_, 0.0), inv_(n_ * kLanes), mss_(n_ * kLanes), mh_(n_ * kLanes), dt_explicit_(uniform(h_d_ * 0.1)), dt_implicit_(uniform(h_d_ * 0.1)),
+          stride_(static_cast<std::size_t>(n_) + 2), rate_per_ms_(kSecondsPerDay / dx_), pad_(padded(n_)), q_(kBlock * pad_, 1.0), rr_(kBlock * pad_, 1.0),
+          w_(kBlock * n_ * kLanes, 0.0), x_(kLanes * stride_, 0.0), inv_(kBlock * n_ * kLanes), mss_(kBlock * n_ * kLanes), mh_(n_ * kLanes), dt_explicit_(uniform(h_d_ * 0.1)), dt_implicit_(uniform(h_d_ * 0.1)),
           dopri_(odeint::make_controlled(sh.opt.abs_tol_g, sh.opt.rel_tol, odeint::runge_kutta_dopri5<std::vector<double>>())) {
         out_.v.assign(S_ * kOutStride, 0.0);
+        for (int c = 0; c < kNumConstituents; ++c) {
+            lateral_conc_[c] = net_.lateral_conc_mgL[r_][c];
+            headwater_conc_[c] = net_.headwater_conc_mgL[r_][c];
+        }
         if (sh.opt.record_reach_ends) {
             series_ = sh.ends_by_reach.data() + static_cast<std::size_t>(r) * S_ * (1 + kNumConstituents);
         } else if (sh.opt.reach_series) {
@@ -125,6 +81,15 @@ public:
     }
 
 private:
+    // What an interval of a block keeps between prepare and finish (its arrays in q_ ... mss_ at slot j).
+    struct Slot {
+        enum State { Wet, Dry, BadVelocity } state = Wet;
+        double rmin = 0.0, rmax = 0.0;  // smallest and largest r of the interval
+        double bad_u = 0.0, bad_q = 0.0;  // BadVelocity: the velocity and flow reported
+        PerConstituent step_in{};        // what entered over the interval (g)
+        bool relaxed[3] = {false, false, false};
+    };
+    static constexpr int kBlock = 8;
     struct Placed {
         int cell;
         std::int32_t input;
@@ -189,16 +154,29 @@ private:
         }
     }
 
-    // The intervals one after another; the AVX2 copy has the whole per-interval path (flows, inputs, closed form,
-    // bookkeeping) inlined into it and compiled for 256-bit registers (the same arithmetic, so the same bits).
-    void intervals() {
-        for (std::size_t s = 0; s < S_; ++s) interval(s);
-    }
+    // The intervals as a pipeline kBlock deep: what an interval needs that does not depend on the masses at its start
+    // (flows, rates, inputs, steady cells, the relaxed test: `prepare`) is formed kBlock intervals ahead of its masses
+    // (`finish`), in a ring of kBlock slots. The two are independent, so the processor overlaps the long chains of
+    // one (flow along the cells, velocities, steady masses) with those of the other (the series, the interval
+    // integrals) instead of waiting on each; every value is computed as in one interval after another, so the same
+    // bits. The AVX2 copy has the whole per-interval path inlined into it and compiled for 256-bit registers (the same
+    // arithmetic, so the same bits).
+    void intervals() { pipeline(); }
 #if defined(__x86_64__) && defined(__GNUC__)
-    __attribute__((target("avx2"), flatten)) void intervals_avx2() {
-        for (std::size_t s = 0; s < S_; ++s) interval(s);
-    }
+    __attribute__((target("avx2"), flatten)) void intervals_avx2() { pipeline(); }
 #endif
+    [[gnu::always_inline]] void pipeline() {
+        std::size_t prepared = 0;
+        bool stop = false;  // an interval's velocities failed: none after it is prepared, finish reports it
+        for (; prepared < std::min<std::size_t>(kBlock, S_) && !stop; ++prepared) stop = !prepare(prepared, prepared % kBlock);
+        for (std::size_t s = 0; s < prepared; ++s) {
+            finish(s, static_cast<int>(s % kBlock));
+            if (!stop && prepared < S_) {
+                stop = !prepare(prepared, static_cast<int>(prepared % kBlock));
+                ++prepared;
+            }
+        }
+    }
 
     [[noreturn, gnu::noinline, gnu::cold]] void fail_dry(double t0) const {
         throw ModelError("reach " + rid_ + " carries no water on day " + fmt(t0) + " but receives or holds load");
@@ -207,67 +185,115 @@ private:
         throw ModelError("reach " + rid_ + ": velocity is " + fmt(u) + " m/s at flow " + fmt(qa) + " m3/s on day " + fmt(t0));
     }
 
-    void interval(std::size_t s) {
-        const double t0 = s * h_d_;
+    // What interval s (slot j of its block) needs that does not depend on the masses at its start; false when its
+    // velocities fail (finish then reports it).
+    bool prepare(std::size_t s, int j) {
+        Slot& sl = slot_[j];
         const double hw = own_ != kNone ? f_.flow.own_headwater_m3s[own_][s] : base_headwater(f_, net_, r_) * flow_scale(f_, s);
         const double lat = own_ != kNone ? f_.flow.own_lateral_m3s[own_][s] : base_lateral(f_, net_, r_) * flow_scale(f_, s);
-        const bool dry = cell_flows(s, hw, lat, t0);
-        const PerConstituent step_in = cell_inputs(s, hw, lat);
+        sl.state = cell_flows(s, j, hw, lat);
+        sl.step_in = cell_inputs(s, j, hw, lat);
+        if (sl.state == Slot::Wet) steady(s, j);
+        return sl.state != Slot::BadVelocity;
+    }
+
+    // Interval s (slot j) from the masses at its start: its methods, masses at its end and outputs.
+    void finish(std::size_t s, int j) {
+        const double t0 = s * h_d_;
+        const Slot& sl = slot_[j];
+        if (sl.state == Slot::BadVelocity) fail_velocity(sl.bad_u, sl.bad_q, t0);
+        const bool dry = sl.state == Slot::Dry;
         if (dry) {
             double held = 0.0;
             for (int c = 0; c < kNumConstituents; ++c) {
-                held += std::abs(step_in[c]);
+                held += std::abs(sl.step_in[c]);
                 for (int i = 0; i < n_; ++i) held += std::abs(x_[i * kLanes + c]);
             }
             if (held > 0.0) fail_dry(t0);
-            std::fill(q_.begin(), q_.begin() + n_, 0.0);
+            std::fill(q(j), q(j) + n_, 0.0);
         } else {
-            advance(s, t0);
+            advance(s, j, t0);
         }
-        record(s, dry);
+        record(s, j, dry);
     }
 
-    // Flows and transport rates of the cells, and the smallest and largest rate; true when the reach runs dry.
+    // the arrays of slot j
+    double* q(int j) { return q_.data() + j * pad_; }
+    double* rr(int j) { return rr_.data() + j * pad_; }
+    double* w(int j) { return w_.data() + j * n_ * kLanes; }
+    double* inv(int j) { return inv_.data() + j * n_ * kLanes; }
+    double* mss(int j) { return mss_.data() + j * n_ * kLanes; }
+
+    // Flows and transport rates of the cells of slot j, and the smallest and largest rate; Dry when the reach runs dry,
+    // BadVelocity (the velocity and flow kept for the message) when a velocity is not positive and finite.
     // (A cell's volume, V_i = dx Q_i / u_i = 86400 Q_i / r_i, is needed only where an observation samples it.)
-    bool cell_flows(std::size_t s, double hw, double lat, double t0) {
+    Slot::State cell_flows(std::size_t s, int j, double hw, double lat) {
+        Slot& sl = slot_[j];
+        double* const qj = q(j);
+        double* const rj = rr(j);
+        // the flows four cells at a time, each four stored at once (so that the velocities read them back from the
+        // store, not from memory), the cells past n at 1
         double qa = up_[s * kOutStride] + hw;
-        double rmin = 0.0, rmax = 0.0;
-        for (int i = 0; i < n_; ++i) {
-            qa += lat / n_ + point_flow_[i];
-            q_[i] = qa;
-            if (!(qa > 0.0)) return true;
+        const double lat_cell = lat / n_;
+        bool wet = true;
+        for (int i = 0; i < n_; i += 4) {
+            double v[4];
+            for (int l = 0; l < 4; ++l) {
+                if (i + l < n_) {
+                    qa += lat_cell + point_flow_[i + l];
+                    wet = wet && qa > 0.0;
+                    v[l] = qa;
+                } else {
+                    v[l] = 1.0;
+                }
+            }
+            cells::store_quad(qj + i, cells::Quad{v[0], v[1], v[2], v[3]});
         }
-        velocity_.lanes(n_, q_.data(), rr_.data());
+        if (!wet) return Slot::Dry;
+        double rmin = 0.0, rmax = 0.0;
+        velocity_.lanes(n_, qj, rj);
         for (int i = 0; i < n_; ++i) {
-            const double u = rr_[i];
-            if (!(u > 0.0) || !std::isfinite(u)) fail_velocity(u, q_[i], t0);
+            const double u = rj[i];
+            if (!(u > 0.0) || !std::isfinite(u)) {
+                sl.bad_u = u;
+                sl.bad_q = qj[i];
+                return Slot::BadVelocity;
+            }
             const double r = u * rate_per_ms_;
-            rr_[i] = r;
+            rj[i] = r;
             rmin = i == 0 ? r : std::min(rmin, r);
             rmax = i == 0 ? r : std::max(rmax, r);
         }
-        rmin_ = rmin;
-        rmax_ = rmax;
-        return false;
+        sl.rmin = rmin;
+        sl.rmax = rmax;
+        return Slot::Wet;
     }
 
     // Inputs to the cells (g/d) and what entered over the interval (g).
-    PerConstituent cell_inputs(std::size_t s, double hw, double lat) {
-        for (int c = 0; c < kNumConstituents; ++c) {
-            const double lateral = lat / n_ * net_.lateral_conc_mgL[r_][c] * kSecondsPerDay;
-            for (int i = 0; i < n_; ++i) w_[i * kLanes + c] = lateral;
-            w_[c] += up_[s * kOutStride + 1 + c] / h_d_ + hw * net_.headwater_conc_mgL[r_][c] * kSecondsPerDay;
-        }
+    // In lanes, each cell's four values stored at once (the sums below and steady_cells read them back from the
+    // store); per lane the same operations as constituent by constituent, 0 in the fourth.
+    PerConstituent cell_inputs(std::size_t s, int j, double hw, double lat) {
+        double* const wj = w(j);
+        using cells::Quad;
+        using cells::splat;
+        const Quad day = splat(kSecondsPerDay);
+        const Quad lateral = splat(lat / n_) * lateral_conc_ * day;
+        const double* up = &up_[s * kOutStride + 1];
+        const Quad upstream = Quad{up[0], up[1], up[2], 0.0} / splat(h_d_) + splat(hw) * headwater_conc_ * day;
+        cells::store_quad(wj, lateral + upstream);
+        for (int i = 1; i < n_; ++i) cells::store_quad(wj + i * kLanes, lateral);
         for (const Placed& p : placed_) {
             const PointInput& in = sh_.inputs[p.input];
             const std::int32_t pat = f_.input_pattern.empty() ? kNone : f_.input_pattern[p.input];
             const double factor = pat == kNone ? 1.0 : f_.load_patterns[pat][s];
-            for (int c = 0; c < kNumConstituents; ++c) w_[p.cell * kLanes + c] += in.load_gs[c] * factor * p.frac * kSecondsPerDay;
+            const Quad load = Quad{in.load_gs[0], in.load_gs[1], in.load_gs[2], 0.0} * splat(factor) * splat(p.frac) * day;
+            double* wc = wj + p.cell * kLanes;
+            cells::store_quad(wc, cells::load_quad(wc) + load);
         }
         // the sum over the cells in lanes (the same additions in the same order as constituent by constituent)
         cells::Quad sum = cells::splat(0.0);
         const cells::Quad hv = cells::splat(h_d_);
-        for (int i = 0; i < n_; ++i) sum += cells::load_quad(w_.data() + i * kLanes) * hv;
+        for (int i = 0; i < n_; ++i) sum += cells::load_quad(wj + i * kLanes) * hv;
         PerConstituent step_in{};
         for (int c = 0; c < kNumConstituents; ++c) {
             step_in[c] = sum[c];
@@ -277,33 +303,54 @@ private:
         return step_in;
     }
 
+    // The steady masses of a wet interval (slot j) and which constituents take the closed form.
+    void steady(std::size_t s, int j) {
+        Slot& sl = slot_[j];
+        const std::size_t ks = f_.k_per_d.size() == 1 ? 0 : s;
+        const double* k = sh_.k_lanes[ks].data();      // {k_0, k_1, k_2, 0}
+        const double* ekh = sh_.exp_kh_lanes[ks].data();  // {e^{-k_c h}, 1}
+        steady_cells(n_, rr(j), k, w(j), inv(j), mss(j));
+        const double rmin = sl.rmin;
+        bool* relaxed = sl.relaxed;
+        relaxed[0] = relaxed[1] = relaxed[2] = false;
+        if (opt_.relaxed_tol > 0.0) {
+            const double a[kLanes] = {(rmin + k[0]) * h_d_, (rmin + k[1]) * h_d_, (rmin + k[2]) * h_d_, 0.0};
+            // the answer from the bounds where they give it (the same as the sum's), else the sum
+            bool known = true;
+            for (int c = 0; c < kNumConstituents; ++c) {
+                const int v = sh_.relaxed_bounds.known(n_, a[c]);
+                relaxed[c] = v == 1;
+                known = known && v >= 0;
+            }
+            if (!known) {
+                const double exp_rmin = std::exp(-rmin * h_d_);
+                const double e[kLanes] = {exp_rmin * ekh[0], exp_rmin * ekh[1], exp_rmin * ekh[2], 0.0};
+                relaxed_lanes(n_, a, e, opt_.relaxed_tol, relaxed);
+            }
+        }
+    }
+
     // Advances every constituent's cells over the interval by the method the options and stiffness call for. The
     // steady masses of the interval serve the closed form and the exact series, which run on the three constituents
     // together (lanes); the odeint steppers take one constituent at a time.
-    void advance(std::size_t s, double t0) {
+    void advance(std::size_t s, int j, double t0) {
+        const Slot& sl = slot_[j];
         const std::size_t ks = f_.k_per_d.size() == 1 ? 0 : s;
-        const PerConstituent& kc = f_.k_per_d[ks];
-        const PerConstituent& exp_kh = sh_.exp_kh[ks];
-        const double k[kLanes] = {kc[0], kc[1], kc[2], 0.0};
-        const double ekh[kLanes] = {exp_kh[0], exp_kh[1], exp_kh[2], 1.0};
-        steady_cells(n_, rr_.data(), k, w_.data(), inv_.data(), mss_.data());
+        const double* k = sh_.k_lanes[ks].data();
+        const double* ekh = sh_.exp_kh_lanes[ks].data();
+        double* const mssj = mss(j);
         if (s == 0) {
-            if (opt_.start == DynamicStart::Steady) std::copy(mss_.begin(), mss_.end(), x_.begin());
+            if (opt_.start == DynamicStart::Steady) std::copy(mssj, mssj + n_ * kLanes, x_.begin());
             for (int c = 0; c < kNumConstituents; ++c)
                 for (int i = 0; i < n_; ++i) bud_.storage_start_g[c] += x_[i * kLanes + c];
         }
-        const double rmin = rmin_, rmax = rmax_;
-        std::fill(x_.begin() + n_ * kLanes, x_.end(), 0.0);  // the pools count this interval's outflow and decay
-        const double exp_rmin = opt_.relaxed_tol > 0.0 ? std::exp(-rmin * h_d_) : 0.0;
+        const double rmax = sl.rmax;
+        const bool* relaxed = sl.relaxed;
+        // the pools count this interval's outflow and decay
+        cells::store_quad(x_.data() + n_ * kLanes, cells::splat(0.0));
+        cells::store_quad(x_.data() + (n_ + 1) * kLanes, cells::splat(0.0));
         bool lanes[kLanes] = {false, false, false, false};  // closed form or exact series
         bool series = false;
-        std::copy(mss_.begin(), mss_.end(), mh_.begin());  // a lane left at M_ss ends at M_ss
-        bool relaxed[3] = {false, false, false};
-        if (opt_.relaxed_tol > 0.0) {
-            const double a[kLanes] = {(rmin + k[0]) * h_d_, (rmin + k[1]) * h_d_, (rmin + k[2]) * h_d_, 0.0};
-            const double e[kLanes] = {exp_rmin * ekh[0], exp_rmin * ekh[1], exp_rmin * ekh[2], 0.0};
-            relaxed_lanes(n_, a, e, opt_.relaxed_tol, relaxed);
-        }
         for (int c = 0; c < kNumConstituents; ++c) {
             if (relaxed[c]) {
                 lanes[c] = true;
@@ -313,19 +360,31 @@ private:
             const bool stiff = (rmax + k[c]) * h_d_ > opt_.stiff_threshold;
             if (stiff && opt_.stepper == DynamicStepper::Auto) {
                 lanes[c] = series = true;
-                for (int i = 0; i < n_; ++i) mh_[i * kLanes + c] = x_[i * kLanes + c];
                 ++exact_;
                 continue;
             }
-            integrate_odeint(c, k[c], stiff, t0);
+            integrate_odeint(c, j, k[c], stiff, t0);
         }
-        if (series) exact_transient(n_, rr_.data(), k, ekh, h_d_, mss_.data(), mh_.data(), work_, opt_.series_tol);
-        if (lanes[0] || lanes[1] || lanes[2]) end_interval(n_, rr_.data(), k, inv_.data(), h_d_, mss_.data(), mh_.data(), lanes, x_.data());
+        // the masses at the interval's end: M_ss in a closed-form lane, the series' in the others (from M0, a quad at a
+        // time so that the series reads them back from the store)
+        const double* mh = mssj;
+        if (series) {
+            const cells::QuadBits from_x = {relaxed[0] || !lanes[0] ? 0 : -1LL, relaxed[1] || !lanes[1] ? 0 : -1LL,
+                                            relaxed[2] || !lanes[2] ? 0 : -1LL, 0};
+            for (int i = 0; i < n_; ++i) {
+                const cells::QuadBits xv = reinterpret_cast<cells::QuadBits>(cells::load_quad(x_.data() + i * kLanes));
+                const cells::QuadBits mv = reinterpret_cast<cells::QuadBits>(cells::load_quad(mssj + i * kLanes));
+                cells::store_quad(mh_.data() + i * kLanes, reinterpret_cast<cells::Quad>((xv & from_x) | (mv & ~from_x)));
+            }
+            exact_transient(n_, rr(j), rmax, k, ekh, h_d_, mssj, mh_.data(), work_, opt_.series_tol);
+            mh = mh_.data();
+        }
+        if (lanes[0] || lanes[1] || lanes[2]) end_interval(n_, rr(j), k, inv(j), h_d_, mssj, mh, lanes, x_.data());
     }
 
     // One constituent's cells over the interval by a controlled odeint stepper.
-    [[gnu::noinline]] void integrate_odeint(int c, double kc, bool stiff, double t0) {
-        const CellSystem sys{n_, rr_.data(), kc, w_.data() + c};
+    [[gnu::noinline]] void integrate_odeint(int c, int j, double kc, bool stiff, double t0) {
+        const CellSystem sys{n_, rr(j), kc, w(j) + c};
         xs_.resize(stride_);
         for (std::size_t i = 0; i < stride_; ++i) xs_[i] = x_[i * kLanes + c];
         if (opt_.stepper == DynamicStepper::Rosenbrock4 || (stiff && opt_.stepper == DynamicStepper::Odeint)) {
@@ -344,8 +403,10 @@ private:
     }
 
     // Bookkeeping and outputs of an interval.
-    void record(std::size_t s, bool dry) {
-        const double qout = dry ? 0.0 : q_[n_ - 1];
+    void record(std::size_t s, int j, bool dry) {
+        const double* const qj = q(j);
+        const double* const rj = rr(j);
+        const double qout = dry ? 0.0 : qj[n_ - 1];
         out_.v[s * kOutStride] = qout;
         for (int c = 0; c < kNumConstituents; ++c) {
             const double o = dry ? 0.0 : x_[n_ * kLanes + c];
@@ -360,10 +421,10 @@ private:
                 series_[(1 + c) * S_ + s] = qout > 0.0 ? static_cast<float>(out_.v[s * kOutStride + 1 + c] / (qout * h_s)) : 0.0f;
         }
         for (const auto& [o, cell] : obs_cells_) {
-            res_.obs_flow_m3s[s * res_.nobs + o] = dry ? 0.0 : q_[cell];
+            res_.obs_flow_m3s[s * res_.nobs + o] = dry ? 0.0 : qj[cell];
             for (int c = 0; c < kNumConstituents; ++c)
                 res_.obs_conc_mgL[(s * res_.nobs + o) * kNumConstituents + c] =
-                    dry ? 0.0 : x_[cell * kLanes + c] * rr_[cell] / (kSecondsPerDay * q_[cell]);  // M / V
+                    dry ? 0.0 : x_[cell * kLanes + c] * rj[cell] / (kSecondsPerDay * qj[cell]);  // M / V
         }
     }
 
@@ -425,9 +486,11 @@ private:
     std::vector<double> point_flow_;       // constant water added per cell (m3/s)
     std::vector<std::pair<std::int32_t, int>> obs_cells_;  // (observation, cell)
     const double rate_per_ms_;             // r = u 86400 / dx: transport rate (1/d) per m/s of velocity
-    double rmin_ = 0.0, rmax_ = 0.0;       // smallest and largest r of the interval
-    std::vector<double> q_, rr_;
-    std::vector<double> w_, x_, inv_, mss_, mh_;  // in lanes: [i * kLanes + c] (x_ as in dynamic_cells.hpp)
+    cells::Quad lateral_conc_{}, headwater_conc_{};  // mg/L in lanes (0 in the fourth)
+    Slot slot_[kBlock];
+    const std::size_t pad_;                // cells rounded up to whole passes of PowerVelocity::lanes
+    std::vector<double> q_, rr_;           // per slot: flows (m3/s) and transport rates (1/d), pad_ each
+    std::vector<double> w_, x_, inv_, mss_, mh_;  // in lanes: [i * kLanes + c] (x_ as in dynamic_cells.hpp); w_, inv_, mss_ per slot
     boost::numeric::ublas::vector<double> xu_;
     std::vector<double> work_, xs_;
     PerConstituent dt_explicit_, dt_implicit_;
@@ -443,108 +506,11 @@ private:
     std::vector<float> own_series_;
 };
 
-void solve_reach(Shared& sh, std::int32_t r) { ReachRun(sh, r).run(); }
-
-// Links between reaches (main, split, transfer) and the counters that release a reach once its feeders are done.
-void link_reaches(Shared& sh) {
-    const Network& net = sh.net;
-    const std::size_t N = net.size();
-    const std::vector<PointInput>& inputs = sh.inputs;
-    const std::vector<Observation>& observations = sh.obs;
-    detail::bucket_by_reach(N, inputs, sh.in_start, sh.in_idx);
-    detail::bucket_by_reach(N, observations, sh.ob_start, sh.ob_idx);
-    sh.upstream.assign(N, {});
-    sh.consumers.assign(N, {});
-    for (std::size_t r = 0; r < N; ++r) {
-        const auto ri = static_cast<std::int32_t>(r);
-        if (net.topo.downstream(r) != kNone) sh.upstream[net.topo.downstream(r)].push_back({ri, net.topo.downstream(r), LinkKind::Main, kNone});
-        if (net.topo.split_to(r) != kNone) sh.upstream[net.topo.split_to(r)].push_back({ri, net.topo.split_to(r), LinkKind::Split, kNone});
-    }
-    for (std::size_t t = 0; t < net.topo.transfers().size(); ++t) {
-        const Transfer& tr = net.topo.transfers()[t];
-        sh.upstream[tr.to].push_back({tr.from, tr.to, LinkKind::Transfer, static_cast<std::int32_t>(t)});
-    }
-    for (std::size_t r = 0; r < N; ++r)
-        for (const Link& l : sh.upstream[r]) sh.consumers[l.from].push_back(l);
-    sh.outflow.resize(N);
-    sh.waiting = std::make_unique<std::atomic<int>[]>(N);
-    sh.readers = std::make_unique<std::atomic<int>[]>(N);
-    for (std::size_t r = 0; r < N; ++r) {
-        sh.waiting[r] = static_cast<int>(sh.upstream[r].size());
-        sh.readers[r] = static_cast<int>(sh.consumers[r].size());
-    }
-    sh.external_in_g.assign(N, {});
-    sh.outlet_g.assign(N, {});
-}
-
-// Starting reaches in depth-first order from the outlets, so that each thread works up one subtree at a time
-// and finished outflows are consumed soon after they are produced.
-std::vector<std::int32_t> start_order(const Shared& sh) {
-    const Network& net = sh.net;
-    const std::size_t N = net.size();
-    std::vector<std::int32_t> starts;
-    std::vector<char> seen(N, 0);
-    std::vector<std::int32_t> stack;
-    for (auto it = net.topo.order().rbegin(); it != net.topo.order().rend(); ++it) {
-        if (!sh.consumers[*it].empty() || seen[*it]) continue;  // outlets (no consumers) first
-        stack.push_back(*it);
-        while (!stack.empty()) {
-            const std::int32_t r = stack.back();
-            stack.pop_back();
-            if (seen[r]) continue;
-            seen[r] = 1;
-            if (sh.upstream[r].empty()) starts.push_back(r);
-            for (const Link& l : sh.upstream[r])
-                if (!seen[l.from]) stack.push_back(l.from);
-        }
-    }
-    for (std::size_t r = 0; r < N; ++r)
-        if (!seen[r] && sh.upstream[r].empty()) starts.push_back(static_cast<std::int32_t>(r));
-    return starts;
-}
-
-// Solves every reach once its feeders are done, on opt.threads threads (0: all).
-void run_reaches(Shared& sh, const std::vector<std::int32_t>& starts) {
-    const DynamicOptions& opt = sh.opt;
-    const std::size_t N = sh.net.size();
-    auto work = [&](std::int32_t first) {
-        std::vector<std::int32_t> stack{first};
-        while (!stack.empty()) {
-            const std::int32_t r = stack.back();
-            stack.pop_back();
-            solve_reach(sh, r);
-            for (const Link& l : sh.consumers[r])
-                if (sh.waiting[l.to].fetch_sub(1) == 1) stack.push_back(l.to);
-            const std::size_t done = ++sh.done;
-            if (opt.progress) {
-                const int pct = static_cast<int>(100.0 * done / N);
-                if (pct != sh.last_pct) {
-                    std::lock_guard<std::mutex> lock(sh.progress_mutex);
-                    if (pct > sh.last_pct) {
-                        sh.last_pct = pct;
-                        opt.progress(static_cast<double>(done) / N);
-                    }
-                }
-            }
-        }
-    };
-    auto run_all = [&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, starts.size(), 1), [&](const tbb::blocked_range<std::size_t>& br) {
-            for (std::size_t i = br.begin(); i != br.end(); ++i) work(starts[i]);
-        });
-    };
-    if (opt.threads == 1) {
-        for (const std::int32_t s : starts) work(s);
-    } else if (opt.threads > 1) {
-        tbb::task_arena arena(opt.threads);
-        arena.execute(run_all);
-    } else {
-        run_all();
-    }
-    if (sh.done != N) throw ModelError("dynamic run left reaches unsolved (the network has a cycle)");
-}
-
 }  // namespace
+
+namespace dynrun {
+void solve_reach(Shared& sh, std::int32_t r) { ReachRun(sh, r).run(); }
+}  // namespace dynrun
 
 DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& inputs,
                             const std::vector<Observation>& observations, const DynamicForcing& forcing,
@@ -565,7 +531,12 @@ DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& i
         PerConstituent e{};
         for (int c = 0; c < kNumConstituents; ++c) e[c] = std::exp(-k[c] * forcing.step_days);
         sh.exp_kh.push_back(e);
+        sh.k_lanes.push_back({k[0], k[1], k[2], 0.0});
+        sh.exp_kh_lanes.push_back({e[0], e[1], e[2], 1.0});
     }
+    int most_cells = 0;
+    for (const CellLayout& l : res.layout) most_cells = std::max(most_cells, l.cells);
+    if (opt.relaxed_tol > 0.0) sh.relaxed_bounds = cells::relaxed_bounds(std::min(most_cells, 64), opt.relaxed_tol);
     if (opt.record_reach_ends) sh.ends_by_reach.resize(N * S * (1 + kNumConstituents));
     link_reaches(sh);
     run_reaches(sh, start_order(sh));

@@ -1,6 +1,9 @@
 // The cells of each reach (layout_cells) and the exact solution of stiff intervals (see reaches/dynamic_cells.hpp).
 #include "reaches/dynamic_cells.hpp"
 
+#include <cstdint>
+#include <limits>
+
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -27,8 +30,8 @@ struct Reciprocals {
 };
 const Reciprocals kInv;
 
-/// One part of the uniformization series: endv = sum_j Pois(j; a) P^j d with d in cur (preceded by a cell of zeros,
-/// the cell above the first), nxt a second buffer of the same shape. Stops when the Poisson tail alone is below tol
+/// One part of the uniformization series: endv = sum_j Pois(j; a) P^j d with d in cur, nxt a second buffer of the
+/// same shape. Stops when the Poisson tail alone is below tol
 /// (past the mean the remaining terms fall faster than a geometric series of ratio a/(j+2), so they sum to at most
 /// pois_{j+1} / (1 - a/(j+2)), times |d| >= |P^j d|), or when the remaining Poisson mass times |P^{j+1} d|_1, which
 /// bounds every later P^m d, is below tol of the masses of each constituent (the sum of the three relative norms).
@@ -85,6 +88,105 @@ __attribute__((target("avx2,fma"), optimize("fp-contract=fast"))) void series_pa
     series_part(n, diag, sub, weight, a, tol, cur, nxt, endv);
 }
 const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+
+/// The same series two cells to a 512-bit register (AVX-512F): cells (2p, 2p+1) side by side, the cell above each from
+/// the pair before by a shift of four lanes; diag4 and sub4 hold each cell's value in its four lanes, and every buffer
+/// is padded to whole pairs with a cell whose diag, sub and masses are 0 (it stays 0 and adds 0 to the odd cells'
+/// norm). Per lane the operations of series_part compiled for AVX2 and FMA: e = fma(pois, c, e),
+/// y = fma(diag, c, sub u), the norm of the even cells in the lower half and of the odd cells in the upper, added at
+/// the end; the stopping tests as there. So the same bits.
+typedef double Oct __attribute__((vector_size(64), aligned(8)));
+typedef long long OctBits __attribute__((vector_size(64), aligned(8)));
+
+/// The terms of series_part_avx512 with the P pairs of cells held in registers through the whole series (P <= 6):
+/// one term then waits only on the arithmetic of the one before, not on its stores and loads.
+template <int P>
+[[gnu::always_inline]] inline void series_pairs_in_registers(const double* diag4, const double* sub4, const double* weight, double a,
+                                                             double tol, const double* cur, double* endv) {
+    const OctBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL,
+                          0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+    Oct c[P], e[P], dg[P], sb[P];
+    for (int p = 0; p < P; ++p) {
+        c[p] = *reinterpret_cast<const Oct*>(cur + p * 2 * W);
+        e[p] = *reinterpret_cast<const Oct*>(endv + p * 2 * W);
+        dg[p] = *reinterpret_cast<const Oct*>(diag4 + p * 2 * W);
+        sb[p] = *reinterpret_cast<const Oct*>(sub4 + p * 2 * W);
+    }
+    double pois = std::exp(-a), cdf = 0.0;
+    for (int j = 0;; ++j) {
+        cdf += pois;
+        const Oct pv = {pois, pois, pois, pois, pois, pois, pois, pois};
+        Oct norm = {}, above = {};
+        for (int p = 0; p < P; ++p) {
+            const Oct u = __builtin_shufflevector(above, c[p], 4, 5, 6, 7, 8, 9, 10, 11);  // upper half of above, lower of c
+            above = c[p];
+            e[p] = __builtin_ia32_vfmaddpd512_mask(pv, c[p], e[p], -1, 4);
+            const Oct y = __builtin_ia32_vfmaddpd512_mask(dg[p], c[p], sb[p] * u, -1, 4);
+            c[p] = y;
+            norm += reinterpret_cast<Oct>(reinterpret_cast<OctBits>(y) & mask);
+        }
+        const Quad nq = Quad(__builtin_shufflevector(norm, norm, 0, 1, 2, 3)) + Quad(__builtin_shufflevector(norm, norm, 4, 5, 6, 7));
+        const double next = pois * a * kInv(j + 1);
+        if (j + 2 > a && next < tol * (1.0 - a * kInv(j + 2))) break;
+        const Quad wn = nq * *reinterpret_cast<const Quad*>(weight);
+        const double rel = wn[0] + wn[1] + wn[2];
+        if (std::max(0.0, 1.0 - cdf) * rel <= tol) break;
+        pois = next;
+    }
+    for (int p = 0; p < P; ++p) *reinterpret_cast<Oct*>(endv + p * 2 * W) = e[p];
+}
+
+/// The same series two cells to a 512-bit register (AVX-512F): cells (2p, 2p+1) side by side, the cell above each from
+/// the pair before by a shift of four lanes; diag4 and sub4 hold each cell's value in its four lanes, and every buffer
+/// is padded to whole pairs with a cell whose diag, sub and masses are 0 (it stays 0 and adds 0 to the odd cells'
+/// norm). Per lane the operations of series_part compiled for AVX2 and FMA: e = fma(pois, c, e),
+/// y = fma(diag, c, sub u), the norm of the even cells in the lower half and of the odd cells in the upper, added at
+/// the end; the stopping tests as there. So the same bits. Up to 12 cells the pairs stay in registers.
+__attribute__((target("avx512f,avx2,fma"), optimize("fp-contract=fast"))) void series_part_avx512(
+    int n, const double* diag4, const double* sub4, const double* weight, double a, double tol, double* cur, double* nxt,
+    double* endv) {
+    const int pairs = (n + 1) / 2;
+    switch (pairs) {
+        case 1: return series_pairs_in_registers<1>(diag4, sub4, weight, a, tol, cur, endv);
+        case 2: return series_pairs_in_registers<2>(diag4, sub4, weight, a, tol, cur, endv);
+        case 3: return series_pairs_in_registers<3>(diag4, sub4, weight, a, tol, cur, endv);
+        case 4: return series_pairs_in_registers<4>(diag4, sub4, weight, a, tol, cur, endv);
+        case 5: return series_pairs_in_registers<5>(diag4, sub4, weight, a, tol, cur, endv);
+        case 6: return series_pairs_in_registers<6>(diag4, sub4, weight, a, tol, cur, endv);
+        default: break;
+    }
+    double pois = std::exp(-a), cdf = 0.0;
+    const OctBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL,
+                          0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+    for (int j = 0;; ++j) {
+        cdf += pois;
+        const Oct pv = {pois, pois, pois, pois, pois, pois, pois, pois};
+        Oct norm = {}, above = {};
+        const double* __restrict__ cr = cur;
+        double* __restrict__ nx = nxt;
+        double* __restrict__ ev = endv;
+        for (int p = 0; p < pairs; ++p) {
+            const Oct c = *reinterpret_cast<const Oct*>(cr + p * 2 * W);
+            const Oct u = __builtin_shufflevector(above, c, 4, 5, 6, 7, 8, 9, 10, 11);  // upper half of above, lower of c
+            above = c;
+            Oct* e = reinterpret_cast<Oct*>(ev + p * 2 * W);
+            *e = __builtin_ia32_vfmaddpd512_mask(pv, c, *e, -1, 4);
+            const Oct y = __builtin_ia32_vfmaddpd512_mask(*reinterpret_cast<const Oct*>(diag4 + p * 2 * W), c,
+                                                          *reinterpret_cast<const Oct*>(sub4 + p * 2 * W) * u, -1, 4);
+            *reinterpret_cast<Oct*>(nx + p * 2 * W) = y;
+            norm += reinterpret_cast<Oct>(reinterpret_cast<OctBits>(y) & mask);
+        }
+        const Quad nq = Quad(__builtin_shufflevector(norm, norm, 0, 1, 2, 3)) + Quad(__builtin_shufflevector(norm, norm, 4, 5, 6, 7));
+        std::swap(cur, nxt);
+        const double next = pois * a * kInv(j + 1);
+        if (j + 2 > a && next < tol * (1.0 - a * kInv(j + 2))) break;
+        const Quad wn = nq * *reinterpret_cast<const Quad*>(weight);
+        const double rel = wn[0] + wn[1] + wn[2];
+        if (std::max(0.0, 1.0 - cdf) * rel <= tol) break;
+        pois = next;
+    }
+}
+const bool kHasAvx512 = kHasAvx2 && __builtin_cpu_supports("avx512f");
 #endif
 
 void series_part_generic(int n, const double* diag, const double* sub, const double* weight, double a, double tol,
@@ -109,26 +211,40 @@ bool has_avx2() {
 #endif
 }
 
-void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
-                     std::vector<double>& work, double tol) {
+namespace {
+template <bool Wide>
+[[gnu::always_inline]] inline void transient(int n, const double* r, double lmax, const double* k, const double* exp_kh, double h, const double* mss,
+                                             double* mh, std::vector<double>& work, double tol, bool generic = false) {
     static_assert(kLanes == W, "the series keeps the constituents of a cell in one Quad");
-    const int m = n * W;
-    double lmax = 0.0;
-    for (int i = 0; i < n; ++i) lmax = std::max(lmax, r[i]);
-    const int parts = std::max(1, static_cast<int>(std::ceil(lmax * h / kMaxSeriesRate)));
-    const double hp = h / parts, a = lmax * hp;
-    work.resize(static_cast<std::size_t>(m) * 3 + 2 * n + 2 * W);
-    double* diag = work.data();  // per cell: 1 - r_i / L
-    double* sub = diag + n;      // per cell: r_{i-1} / L, 0 at the top cell
-    double* endv = sub + n;      // sum Pois(j) P^j d
-    double* pa = endv + m + W;   // P^j d and P^{j+1} d, each preceded by a cell of zeros (the cell above the first)
-    double* pb = pa + m + W;
-    std::fill(endv + m, endv + m + W, 0.0);
-    std::fill(pa + m, pa + m + W, 0.0);
+    // parts = ceil(L h / kMaxSeriesRate), at least 1: 1 exactly when L h <= kMaxSeriesRate (the division is monotone
+    // and kMaxSeriesRate / kMaxSeriesRate = 1), so the division is formed only when a split is due
+    const double lh = lmax * h;
+    const int parts = lh <= kMaxSeriesRate ? 1 : std::max(1, static_cast<int>(std::ceil(lh / kMaxSeriesRate)));
+    const double hp = parts == 1 ? h : h / parts, a = lmax * hp;
+    // Wide: diag and sub in four lanes per cell and every buffer padded to whole pairs of cells (series_part_avx512).
+    const int np = Wide ? (n + 1) / 2 * 2 : n, mp = np * W;
+    const int scalars = (2 * n + 7) / 8 * 8;  // diag and sub, rounded up to whole 64-byte lines
+    work.resize(static_cast<std::size_t>(mp) * (Wide ? 5 : 3) + scalars + 8);
+    // the buffers start on 64-byte lines (a 512-bit access then never straddles two)
+    double* base = work.data() + (8 - (reinterpret_cast<std::uintptr_t>(work.data()) / sizeof(double)) % 8) % 8;
+    double* diag = base;            // per cell: 1 - r_i / L
+    double* sub = diag + n;         // per cell: r_{i-1} / L, 0 at the top cell
+    double* endv = base + scalars;  // sum Pois(j) P^j d
+    double* pa = endv + mp;         // P^j d and P^{j+1} d
+    double* pb = pa + mp;
+    double* diag4 = pb + mp;
+    double* sub4 = diag4 + mp;
     const double inv_l = 1.0 / lmax;
     for (int i = 0; i < n; ++i) {
         diag[i] = std::max(0.0, 1.0 - r[i] * inv_l);  // P stays non-negative
         sub[i] = i > 0 ? r[i - 1] * inv_l : 0.0;
+    }
+    if constexpr (Wide) {
+        for (int i = 0; i < np; ++i) {
+            store_quad(diag4 + i * W, splat(i < n ? diag[i] : 0.0));
+            store_quad(sub4 + i * W, splat(i < n ? sub[i] : 0.0));
+        }
+        for (int i = n; i < np; ++i) store_quad(pb + i * W, splat(0.0));
     }
     // 1 / (masses of the constituent), for the stopping test: the sums over the cells in lanes (the same additions in
     // the same order as constituent by constituent)
@@ -137,20 +253,115 @@ void exact_transient(int n, const double* r, const double* k, const double* exp_
     for (int i = 0; i < n; ++i)
         scale += reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(load_quad(mss + i * W)) & mask) +
                  reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(load_quad(mh + i * W)) & mask);
+    // lane by lane 1 / scale where scale > 0, else 0 (one division for the four lanes, the same quotients)
+    const QuadBits positive = scale > 0.0;
+    const QuadBits one = reinterpret_cast<QuadBits>(splat(1.0));
+    const Quad recip = splat(1.0) / reinterpret_cast<Quad>((reinterpret_cast<QuadBits>(scale) & positive) | (one & ~positive));
     double weight[W];
+    store_quad(weight, reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(recip) & positive));
     Quad decay;
-    for (int c = 0; c < W; ++c) {
-        weight[c] = scale[c] > 0.0 ? 1.0 / scale[c] : 0.0;
-        decay[c] = parts == 1 ? exp_kh[c] : std::exp(-k[c] * hp);
-    }
+    for (int c = 0; c < W; ++c) decay[c] = parts == 1 ? exp_kh[c] : std::exp(-k[c] * hp);
     for (int p = 0; p < parts; ++p) {
         for (int i = 0; i < n; ++i) {
             store_quad(pa + i * W, load_quad(mh + i * W) - load_quad(mss + i * W));
             store_quad(endv + i * W, splat(0.0));
         }
-        run_series_part(n, diag, sub, weight, a, tol, pa, pb, endv);
+        for (int i = n; i < np; ++i) {
+            store_quad(pa + i * W, splat(0.0));
+            store_quad(endv + i * W, splat(0.0));
+        }
+#if defined(__x86_64__) && defined(__GNUC__)
+        if constexpr (Wide) series_part_avx512(n, diag4, sub4, weight, a, tol, pa, pb, endv); else
+#endif
+        if (generic)
+            series_part_generic(n, diag, sub, weight, a, tol, pa, pb, endv);
+        else
+            run_series_part(n, diag, sub, weight, a, tol, pa, pb, endv);
         for (int i = 0; i < n; ++i) store_quad(mh + i * W, load_quad(mss + i * W) + decay * load_quad(endv + i * W));
     }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The set-up around the series on 256-bit registers where the processor has them (AVX2 without FMA: no contraction,
+// so the same bits as the generic build of it).
+__attribute__((target("avx2"))) void transient_avx2(int n, const double* r, double lmax, const double* k, const double* exp_kh, double h,
+                                                    const double* mss, double* mh, std::vector<double>& work, double tol) {
+    transient<false>(n, r, lmax, k, exp_kh, h, mss, mh, work, tol);
+}
+// (the wide layout around series_part_avx512, still built for AVX2 without FMA: C++ contracts a * b + c into a fused
+// multiply-add wherever the target has one, which would change the bits of the set-up)
+__attribute__((target("avx2"))) void transient_avx512(int n, const double* r, double lmax, const double* k, const double* exp_kh, double h,
+                                                    const double* mss, double* mh, std::vector<double>& work, double tol) {
+    transient<true>(n, r, lmax, k, exp_kh, h, mss, mh, work, tol);
+}
+#endif
+}  // namespace
+
+bool has_avx512() {
+#if defined(__x86_64__) && defined(__GNUC__)
+    return kHasAvx512;
+#else
+    return false;
+#endif
+}
+
+void exact_transient(int n, const double* r, double r_max, const double* k, const double* exp_kh, double h, const double* mss,
+                     double* mh, std::vector<double>& work, double tol, SeriesKernel kernel) {
+    if (kernel == SeriesKernel::Auto) kernel = has_avx512() ? SeriesKernel::Avx512 : has_avx2() ? SeriesKernel::Avx2 : SeriesKernel::Generic;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (kernel == SeriesKernel::Avx512 && kHasAvx512) return transient_avx512(n, r, r_max, k, exp_kh, h, mss, mh, work, tol);
+    if (kernel != SeriesKernel::Generic && kHasAvx2) return transient_avx2(n, r, r_max, k, exp_kh, h, mss, mh, work, tol);
+#endif
+    transient<false>(n, r, r_max, k, exp_kh, h, mss, mh, work, tol, kernel == SeriesKernel::Generic);
+}
+
+
+// Bounds of the relaxed test (see RelaxedBounds in reaches/dynamic_cells.hpp).
+namespace {
+/// sum_{j<n} e^{-a} a^j / j! in long double, a >= 0.
+long double erlang_tail(int n, long double a) {
+    long double term = std::exp(-a), sum = term;
+    for (int j = 1; j < n; ++j) {
+        term *= a / j;
+        sum += term;
+    }
+    return sum;
+}
+}  // namespace
+
+RelaxedBounds relaxed_bounds(int max_n, double tol) {
+    RelaxedBounds b;
+    if (!(tol >= 1e-200 && tol < 1.0) || max_n < 1) return b;
+    constexpr long double kMargin = 1e-6L, kMaxA = 1e4L;
+    const long double below = static_cast<long double>(tol) * (1.0L - kMargin), above = static_cast<long double>(tol) * (1.0L + kMargin);
+    b.lo.assign(max_n + 1, -1.0);
+    b.hi.assign(max_n + 1, std::numeric_limits<double>::infinity());
+    for (int n = 1; n <= max_n; ++n) {
+        // the share falls from 1 at a = 0; bracket where it crosses `below`, then halve the bracket
+        long double hi = 1.0L;
+        while (hi <= kMaxA && erlang_tail(n, hi) > below) hi *= 2.0L;
+        if (hi > kMaxA) continue;  // no bounds for this n
+        long double lo_a = 0.0L, hi_a = hi;  // share(lo_a) > below >= share(hi_a)
+        for (int it = 0; it < 200; ++it) {
+            const long double mid = 0.5L * (lo_a + hi_a);
+            (erlang_tail(n, mid) > below ? lo_a : hi_a) = mid;
+        }
+        // rounded towards the safe side: hi up, lo down
+        double h = static_cast<double>(hi_a);
+        if (static_cast<long double>(h) < hi_a) h = std::nextafter(h, std::numeric_limits<double>::infinity());
+        b.hi[n] = h;
+        // the largest a with share >= above lies below the crossing of `below`
+        if (above > 1.0L) continue;
+        long double l0 = 0.0L, l1 = hi_a;  // share(l0) = 1 >= above > share(l1)
+        for (int it = 0; it < 200; ++it) {
+            const long double mid = 0.5L * (l0 + l1);
+            (erlang_tail(n, mid) >= above ? l0 : l1) = mid;
+        }
+        double l = static_cast<double>(l0);
+        if (static_cast<long double>(l) > l0) l = std::nextafter(l, 0.0);
+        b.lo[n] = l;
+    }
+    return b;
 }
 
 // The reach-end series interval-major (see reaches/dynamic_cells.hpp). Each tile's reads and writes stay in cache;

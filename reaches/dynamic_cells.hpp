@@ -248,6 +248,25 @@ inline double residual_share(int n, double a, double exp_minus_a) {
     for (int c = 0; c < 3; ++c) relaxed[c] = sum[c] <= tv[c];
 }
 
+/// Where the relaxed test's answer is known before its sum. The share P(Erlang(n, lam) > h) falls as lam grows, so
+/// for each n one a* = lam h has share tol; relaxed_bounds gives, per n (index n, n < lo.size()), a_lo < a* < a_hi
+/// with share(a_lo) >= tol (1 + 1e-6) and share(a_hi) <= tol (1 - 1e-6), evaluated in long double. The sum
+/// residual_share forms in double is within a few 1e-14 of the share (for e within a few ulps of e^{-a} and a below
+/// 10^4), far inside that margin, so it is at most tol for every a >= a_hi and above it for 0 <= a <= a_lo: the
+/// caller skips the sum (and the exponential e^{-a}) for those a and forms it only for a in (a_lo, a_hi), about
+/// 1e-6 of a* wide. No bounds (an empty table) when tol is not in [1e-200, 1) or n exceeds max_n.
+struct RelaxedBounds {
+    std::vector<double> lo, hi;
+    /// 1: relaxed, 0: not relaxed, -1: not known without the sum.
+    int known(int n, double a) const {
+        if (static_cast<std::size_t>(n) >= hi.size()) return -1;
+        if (a >= hi[n]) return 1;
+        if (a >= 0.0 && a <= lo[n]) return 0;
+        return -1;
+    }
+};
+RelaxedBounds relaxed_bounds(int max_n, double tol);
+
 /// Steady masses of the cells for every constituent, M_ss = -A^{-1} W with A the (lower bidiagonal) rate matrix;
 /// cells in series:
 ///     M_i = (r_{i-1} M_{i-1} + W_i) / (r_i + k).
@@ -319,14 +338,22 @@ constexpr double kMaxSeriesRate = 600.0;
 /// masses per constituent); cells of nearly equal rates make P nearly nilpotent (P^n = 0 when all rates are equal),
 /// so it usually stops after little more than n terms. Intervals with L h > kMaxSeriesRate are split into equal
 /// parts. The series runs on the three constituents of a cell at once (AVX2 and fused multiply-adds where the
-/// processor has them).
+/// processor has them, two cells to a 512-bit register where it has AVX-512F; the same bits either way).
 /// mss: steady masses, mh: on entry M0, on return M(h), both in lanes ([i * kLanes + c]); a lane whose M0 equals its
 /// M_ss ends at M_ss (that is how a caller leaves a constituent out). exp_kh[c] = e^{-k_c h}.
 /// True when the processor has AVX2 and FMA (then the per-interval loop and the series run on 256-bit registers).
 bool has_avx2();
+/// True when it also has AVX-512F: the series' terms then take two cells to a 512-bit register.
+bool has_avx512();
 
-void exact_transient(int n, const double* r, const double* k, const double* exp_kh, double h, const double* mss, double* mh,
-                     std::vector<double>& work, double tol);
+/// Which build of the series' terms exact_transient runs: Auto, the widest the processor has; Avx512 and Avx2 give the
+/// same bits (falling back to the next narrower where the processor lacks one); Generic has no fused multiply-adds,
+/// so it differs from them in the last bits.
+enum class SeriesKernel { Auto, Generic, Avx2, Avx512 };
+
+/// r_max: the largest r_i (L), which the caller has from the interval's rates.
+void exact_transient(int n, const double* r, double r_max, const double* k, const double* exp_kh, double h, const double* mss,
+                     double* mh, std::vector<double>& work, double tol, SeriesKernel kernel = SeriesKernel::Auto);
 
 // Integrates one interval with a controlled stepper, restarting at its start. Throws ModelError on failure.
 template <class Stepper, class System, class State>

@@ -39,6 +39,42 @@ TEST_CASE("the relaxed test on three lanes gives residual_share's answers", "[dy
     CHECK(not_relaxed > 1000);
 }
 
+TEST_CASE("the relaxed test's bounds give the sum's answers without it", "[dynamic][kernels]") {
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> u01(0.0, 1.0);
+    for (const double tol : {1e-12, 1e-8, 1e-3, 0.5}) {
+        const RelaxedBounds b = relaxed_bounds(12, tol);
+        REQUIRE(b.hi.size() == 13);
+        for (int n = 1; n <= 12; ++n) {
+            // the band left to the sum is narrow: within 1e-5 of a* (the margin is 1e-6 of the share)
+            REQUIRE(b.lo[n] >= 0.0);
+            CHECK(b.hi[n] - b.lo[n] <= 1e-5 * b.hi[n]);
+            int fast = 0;
+            for (int t = 0; t < 4000; ++t) {
+                // a spread over [0, 3 a_hi] and packed around both bounds; e^{-a} as the solver forms it, from two parts
+                double a = t % 4 == 0 ? 3.0 * b.hi[n] * u01(rng)
+                           : t % 4 == 1 ? b.lo[n] * (1.0 + 2e-6 * (u01(rng) - 0.5))
+                           : t % 4 == 2 ? b.hi[n] * (1.0 + 2e-6 * (u01(rng) - 0.5))
+                                        : (t % 8 == 3 ? b.lo[n] : b.hi[n]);
+                const double part = a * u01(rng);
+                a = part + (a - part);
+                const double e = std::exp(-part) * std::exp(-(a - part));
+                const int known = b.known(n, a);
+                if (known < 0) continue;
+                ++fast;
+                // tolerance none: where the bounds answer, the sum in double must give the same answer
+                CHECK((residual_share(n, a, e) <= tol) == (known == 1));
+            }
+            CHECK(fast > 2000);
+        }
+    }
+    // no bounds where they cannot be trusted: the relaxed test then always forms its sum
+    CHECK(relaxed_bounds(10, 0.0).hi.empty());
+    CHECK(relaxed_bounds(10, 1.0).hi.empty());
+    CHECK(relaxed_bounds(10, 1e-12).known(11, 1e3) == -1);
+    CHECK(relaxed_bounds(10, 1e-12).known(5, -1.0) == -1);
+}
+
 TEST_CASE("steady cells and interval integrals in lanes equal the scalar recurrences bit for bit", "[dynamic][kernels]") {
     std::mt19937_64 rng(5);
     std::uniform_real_distribution<double> u01(0.0, 1.0);
@@ -139,4 +175,44 @@ TEST_CASE("exp and ln on lanes and the cells' velocities agree with the library 
     // ~4 x 2.2e-16 x 16 = 1.4e-14, which is the relative error of u; exp adds a few ulp
     CHECK(worst_u < 2e-14);
     WARN("velocities on lanes against the library's exp and log: " << worst_u << " (relative)");
+}
+
+TEST_CASE("the exact series gives the same bits two cells to a register as one", "[dynamic][kernels]") {
+    std::mt19937_64 rng(11);
+    std::uniform_real_distribution<double> u01(0.0, 1.0);
+    std::vector<double> work;
+    int compared = 0, split = 0;
+    for (int t = 0; t < 3000; ++t) {
+        const int n = 1 + t % 13;  // odd and even counts (the wide kernel pads odd ones to a pair)
+        // rates from nearly equal to spread, L h from below 1 to above kMaxSeriesRate (split into parts)
+        const double base = t % 7 == 0 ? 700.0 * (1.0 + u01(rng)) : 40.0 * u01(rng) + 0.5;
+        const double spread = t % 3 == 0 ? 1e-3 : 0.5;
+        std::vector<double> r(n), mss(n * kLanes, 0.0), m0(n * kLanes, 0.0);
+        for (int i = 0; i < n; ++i) {
+            r[i] = base * (1.0 + spread * u01(rng));
+            for (int c = 0; c < 3; ++c) {
+                mss[i * kLanes + c] = 1e3 * u01(rng);
+                // one constituent at its steady state in some cases (how a caller leaves a lane out)
+                m0[i * kLanes + c] = (t % 5 == 0 && c == 1) ? mss[i * kLanes + c] : 1e3 * u01(rng);
+            }
+        }
+        const double k[kLanes] = {0.3 * u01(rng), 0.1 * u01(rng), 0.02 * u01(rng), 0.0};
+        const double ekh[kLanes] = {std::exp(-k[0]), std::exp(-k[1]), std::exp(-k[2]), 1.0};
+        split += base > kMaxSeriesRate;
+        std::vector<double> m2 = m0, m5 = m0, mg = m0;
+        const double r_max = *std::max_element(r.begin(), r.end());
+        exact_transient(n, r.data(), r_max, k, ekh, 1.0, mss.data(), m2.data(), work, 1e-13, SeriesKernel::Avx2);
+        exact_transient(n, r.data(), r_max, k, ekh, 1.0, mss.data(), m5.data(), work, 1e-13, SeriesKernel::Avx512);
+        exact_transient(n, r.data(), r_max, k, ekh, 1.0, mss.data(), mg.data(), work, 1e-13, SeriesKernel::Generic);
+        for (int i = 0; i < n * kLanes; ++i) {
+            // tolerance none where the processor has both: the same operations lane by lane
+            if (has_avx512()) CHECK(m5[i] == m2[i]);
+            // the generic build rounds each product (no fused multiply-add): within 1e-12 of the masses
+            const double scale = std::abs(mss[i]) + std::abs(m0[i]) + 1e-300;
+            CHECK(std::abs(mg[i] - m2[i]) <= 1e-12 * scale);
+            ++compared;
+        }
+    }
+    CHECK(compared > 50000);
+    CHECK(split > 300);
 }
