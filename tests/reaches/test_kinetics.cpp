@@ -588,8 +588,29 @@ TEST_CASE("the Taylor series of the kinetics: every oxygen form, stiff reaeratio
             const double lat = seg.lateral_m3s_per_m * seg.length_m, n_in = total_n(l0) + lat * total_n(cl);
             CHECK(n_in - total_n(r.y) ==
                   Approx(r.processed[OrgNSettling] + r.processed[Denitrification]).margin(1e-13 * n_in));
+            // P, which no oxygen-dependent rate reaches, solved apart from the series (solve_linear): the same
+            // bookkeeping to 1e-13 of the input
+            const double p_in = total_p(l0) + lat * total_p(cl);
+            CHECK(p_in - total_p(r.y) ==
+                  Approx(r.processed[OrgPSettling] + r.processed[IpSettling]).margin(1e-13 * p_in));
         }
     }
+}
+
+TEST_CASE("the series carries the species oxygen reaches; the others are solved apart", "[kinetics]") {
+    Environment env{.temperature_c = 20.0, .depth_m = 1.0, .ka20_per_d = 3.0, .os_mgL = 9.0, .sod_g_m2_d = 1.0};
+    auto carried = [&](const Parameters& p) {
+        const SeriesSplit sp = split_species(p, KineticsAt(p, env.temperature_c).table(env));
+        std::vector<int> v(sp.idx, sp.idx + sp.n);
+        return v;
+    };
+    Parameters p = Parameters::defaults();   // QUAL2K's gates on CBOD oxidation, nitrification, denitrification
+    CHECK(carried(p) == std::vector<int>{OrgN, NH3N, NO3N, CBOD, DO});
+    p.codmn_o2_ratio = 0.5;                   // CODMn's decay now uses oxygen
+    CHECK(carried(p) == std::vector<int>{OrgN, NH3N, NO3N, CBOD, CODMn, DO});
+    p = Parameters::defaults();
+    p.cbod_o2_effect = p.nitrification_o2_effect = p.denitrification_o2_effect = O2Effect::None;
+    CHECK(carried(p).size() == kNumSpecies);  // nothing depends on DO: the series carries all
 }
 
 TEST_CASE("DO falling through zero: the series cuts its substeps at the crossing and stays the ODE's solution",
