@@ -227,11 +227,12 @@ int main(int argc, char** argv) {
             err_n -= r.processed_g[OrgNSettling] + r.processed_g[Denitrification];
             std::printf("dynamic daily year, daily-changing forcing, %zu reaches x 3 cells, 9 species, %s: %.2f s wall, %.2f s "
                         "processor; ratio to 10^5 reaches in 60 s (scaled linearly): %.3f; reach-days relaxed %.1f %%, "
-                        "uniformized %.1f %%, skipped %.1f %%; frozen-gate sub-pieces %.2f and solves %.2f per reach-day; "
+                        "uniformized %.1f %% (DO split off %.1f %%), skipped %.1f %%; frozen-gate sub-pieces %.2f and solves %.2f per reach-day; "
                         "N imbalance %.1e; load average %s -> %s\n",
                         m.net.size(), o2 ? "oxygen effects (frozen gates)" : "no oxygen effects (exact)", t, cpu, t / target,
                         100.0 * r.relaxed_intervals / std::max<std::size_t>(r.intervals, 1),
                         100.0 * r.exact_intervals / std::max<std::size_t>(r.intervals, 1),
+                        100.0 * r.stiff_do_intervals / std::max<std::size_t>(r.intervals, 1),
                         100.0 * (r.intervals - r.integrated_intervals) / std::max<std::size_t>(r.intervals, 1),
                         double(r.frozen_subpieces) / std::max<std::size_t>(r.intervals, 1),
                         double(r.frozen_solves) / std::max<std::size_t>(r.intervals, 1),

@@ -189,6 +189,7 @@ void DynamicRun::statics() {
     settled_.assign(n_reach_, 0);
     may_settle_.assign(n_reach_, 0);
     o_guess_.assign(n_reach_ * n_, 0.0);
+    first_tau_.assign(n_reach_, 0.0);
     r_input_.assign(n_reach_, State{});
     r_outlet_.assign(n_reach_, State{});
     r_proc_.assign(n_reach_, PerProcess{});
@@ -215,14 +216,13 @@ void DynamicRun::linear_system(std::int32_t r, const State& in, LinearReach& L, 
             L.c[j * S + i] = (c.ext_gs[i] + (j == 0 ? in[i] : 0.0)) * per_v;
         }
         if (j > 0) L.up[j] = cell(r, j - 1).flow_m3s * per_v;
-        for (const ProcessTerm& x : t)
-            for (int i = 0; i < S; ++i) {
-                if (x.yield[i] == 0.0) continue;
-                L.c[j * S + i] += x.yield[i] * x.r0;
-                if (x.from < 0) continue;
-                if (x.from == i) L.diag[j * S + i] += x.yield[i] * x.k;
-                else L.off[j * np + pattern_at_[i][x.from]] += x.yield[i] * x.k;
-            }
+        for (const Entry& e : entries_) {  // the nonzero yields, in the order of the table
+            const ProcessTerm& x = t[e.process];
+            const double y = x.yield[e.species];
+            L.c[j * S + e.species] += y * x.r0;
+            if (e.at == Entry::kNone) continue;
+            (e.at == Entry::kDiag ? L.diag[j * S + e.species] : L.off[j * np + e.at]) += y * x.k;
+        }
     }
 }
 
@@ -255,6 +255,12 @@ void DynamicRun::temperatures() {
     for (int i = 0; i < S; ++i)
         for (int k = 0; k < S; ++k) pattern_at_[i][k] = -1;
     for (std::size_t e = 0; e < pattern_.size(); ++e) pattern_at_[pattern_[e][0]][pattern_[e][1]] = static_cast<int>(e);
+    for (int q = 0; q < kNumProcesses; ++q)
+        for (int i = 0; i < S; ++i) {
+            if (unit[q].yield[i] == 0.0) continue;
+            const int from = unit[q].from;
+            entries_.push_back({q, i, from < 0 ? Entry::kNone : from == i ? Entry::kDiag : pattern_at_[i][from]});
+        }
     do_last_ = true;  // nothing draws on DO (DO's own terms aside)
     for (const auto& e : pattern_) do_last_ = do_last_ && e[1] != DO;
 }

@@ -13,28 +13,50 @@ using V = std::vector<double>;
 // d := e^{Mh} d by uniformization at rate lam >= every |M_ii| used (without DO when skip_do: its entries are
 // left to stiff_do), in pieces with lam tau <= 400, summed until the Poisson tail times |d| is below abs.
 void transient(const LinearReach& L, double* d, double lam, double h, bool skip_do, double abs) {
-    const std::size_t m = static_cast<std::size_t>(L.n) * S;
-    thread_local V v, mv, zsum;
+    const int n = L.n;
+    const std::size_t m = static_cast<std::size_t>(n) * S, np = L.pattern.size();
+    // P = I + M/lam once (diagonal, coupling to the cell upstream, kinetic entries with their rows and columns); each
+    // term is then one pass: v <- P v, zsum += w v and |v|'s maximum together
+    thread_local V v, vn, zsum, pd, pu, po;
+    thread_local std::vector<unsigned char> prow, pcol;
     v.resize(m);
-    mv.resize(m);
+    vn.resize(m);
     zsum.resize(m);
+    pd.resize(m);
+    pu.resize(n);
+    po.resize(static_cast<std::size_t>(n) * np);
+    prow.resize(np);
+    pcol.resize(np);
     if (!(lam > 0.0)) lam = 1e-300;
     const int pieces = std::max(1, static_cast<int>(std::ceil(lam * h / 400.0)));
     const double tau = h / pieces, x = lam * tau, inv = 1.0 / lam;
+    int row[S + 1] = {};  // pattern entries of species i: row[i] .. row[i + 1]
+    for (std::size_t e = 0; e < np; ++e) {
+        prow[e] = static_cast<unsigned char>(L.pattern[e][0]);
+        pcol[e] = static_cast<unsigned char>(L.pattern[e][1]);
+        row[prow[e] + 1] = static_cast<int>(e) + 1;
+    }
+    for (int i = 0; i < S; ++i) row[i + 1] = std::max(row[i + 1], row[i]);
+    for (std::size_t k = 0; k < m; ++k) pd[k] = 1.0 + L.diag[k] * inv;
+    for (int j = 0; j < n; ++j) pu[j] = j > 0 ? L.up[j] * inv : 0.0;
+    for (std::size_t k = 0; k < po.size(); ++k) po[k] = L.off[k] * inv;
+    if (skip_do)  // DO's rows left out: its entries stay 0
+        for (int j = 0; j < n; ++j) {
+            pd[j * S + DO] = 0.0;
+            for (std::size_t e = 0; e < np; ++e)
+                if (prow[e] == DO) po[j * np + e] = 0.0;
+        }
     // rho >= |P|_inf (largest row sum of |P|, P = I + M/lam; DO's rows left out when skipped): the terms still to come
     // after term k, sum_{j>k} w_j P^j d, are within sum_{j>k} w_j rho^(j-k) |P^k d|, i.e. within tail_k |P^k d| when
     // rho <= 1 and within e^{x (rho - 1)} |P^k d| otherwise (sum_j w_j rho^j = e^{x (rho - 1)}). Where the cells flush
     // fast P is nearly nilpotent and |P^k d| falls long before the Poisson weights peak.
     double rho = 0.0;
-    {
-        const std::size_t np = L.pattern.size();
-        for (int j = 0; j < L.n; ++j) {
-            double row[S];
-            for (int i = 0; i < S; ++i) row[i] = 1.0 + L.diag[j * S + i] * inv + (j > 0 ? L.up[j] * inv : 0.0);
-            for (std::size_t e = 0; e < np; ++e) row[L.pattern[e][0]] += std::abs(L.off[j * np + e]) * inv;
-            for (int i = 0; i < S; ++i)
-                if (!(skip_do && i == DO)) rho = std::max(rho, std::abs(row[i]));
-        }
+    for (int j = 0; j < n; ++j) {
+        double row[S];
+        for (int i = 0; i < S; ++i) row[i] = std::abs(1.0 + L.diag[j * S + i] * inv) + (j > 0 ? L.up[j] * inv : 0.0);
+        for (std::size_t e = 0; e < np; ++e) row[prow[e]] += std::abs(L.off[j * np + e]) * inv;
+        for (int i = 0; i < S; ++i)
+            if (!(skip_do && i == DO)) rho = std::max(rho, row[i]);
     }
     const double growth = rho > 1.0 ? std::exp(std::min(700.0, x * (rho - 1.0))) : 0.0;
     for (int piece = 0; piece < pieces; ++piece) {
@@ -44,26 +66,36 @@ void transient(const LinearReach& L, double* d, double lam, double h, bool skip_
             dmax = std::max(dmax, std::abs(d[k]));
         }
         if (skip_do)
-            for (int j = 0; j < L.n; ++j) v[j * S + DO] = 0.0;
+            for (int j = 0; j < n; ++j) v[j * S + DO] = 0.0;
         double w = std::exp(-x), tail = 1.0 - w;
         for (std::size_t k = 0; k < m; ++k) zsum[k] = w * v[k];
         const int max_terms = static_cast<int>(x + 12.0 * std::sqrt(x) + 60.0);
         double vmax = dmax;
         for (int k = 1; k <= max_terms && tail > 1e-16 && tail * dmax > abs && (rho > 1.0 ? growth : tail) * vmax > abs; ++k) {
-            L.apply(v.data(), mv.data());
             w *= x / k;
             tail -= w;
-            for (std::size_t q = 0; q < m; ++q) {
-                v[q] += mv[q] * inv;
-                zsum[q] += w * v[q];
-            }
-            if (skip_do)
-                for (int j = 0; j < L.n; ++j) v[j * S + DO] = 0.0;
             double m4[4] = {0.0, 0.0, 0.0, 0.0};  // four chains: the maximum is a latency-bound reduction
-            std::size_t q = 0;
-            for (; q + 4 <= m; q += 4)
-                for (int u = 0; u < 4; ++u) m4[u] = std::max(m4[u], std::abs(v[q + u]));
-            for (; q < m; ++q) m4[0] = std::max(m4[0], std::abs(v[q]));
+            for (int j = 0; j < n; ++j) {
+                const double* vj = v.data() + j * S;
+                const double* pdj = pd.data() + j * S;
+                const double* poj = po.data() + j * np;
+                double* oj = vn.data() + j * S;
+                double t[S];
+                if (j == 0) {
+                    for (int i = 0; i < S; ++i) t[i] = pdj[i] * vj[i];
+                } else {
+                    const double u = pu[j];
+                    for (int i = 0; i < S; ++i) t[i] = pdj[i] * vj[i] + u * vj[i - S];
+                }
+                for (std::size_t e = 0; e < np; ++e) t[prow[e]] += poj[e] * vj[pcol[e]];
+                double* zj = zsum.data() + j * S;
+                for (int i = 0; i < S; ++i) {
+                    oj[i] = t[i];
+                    zj[i] += w * t[i];
+                }
+                for (int i = 0; i < S; ++i) m4[i & 3] = std::max(m4[i & 3], std::abs(t[i]));
+            }
+            v.swap(vn);
             vmax = std::max(std::max(m4[0], m4[1]), std::max(m4[2], m4[3]));
         }
         std::copy(zsum.begin(), zsum.end(), d);
@@ -76,19 +108,31 @@ void stiff_do(const LinearReach& L, const double* z0, double* z, double* y_int, 
     const std::size_t m = static_cast<std::size_t>(n) * S, np = L.pattern.size();
     thread_local V K, k0, w0, zh0;
     K.assign(static_cast<std::size_t>(n) * m, 0.0);  // K[j * m + b]
-    // K: cells j in order, columns b from the last down (M_z's entries below b are already known)
+    // per species ib: the pattern entries of the other species drawing on it (in pattern order), and DO's (G)
+    int draws[S][S], n_draws[S], g_entry[S];
+    for (int i = 0; i < S; ++i) {
+        n_draws[i] = 0;
+        g_entry[i] = -1;
+    }
+    for (std::size_t e = 0; e < np; ++e) {
+        const int to = L.pattern[e][0], from = L.pattern[e][1];
+        if (to == DO) g_entry[from] = static_cast<int>(e);
+        else draws[from][n_draws[from]++] = static_cast<int>(e);
+    }
+    // K: cells j in order, columns b from the last down (M_z's entries below b are already known). DO of cell j
+    // depends on the cells down to j only: K's columns of the cells below j stay 0.
     for (int j = 0; j < n; ++j) {
         const double djj = L.diag[j * S + DO];
-        for (std::size_t bb = m; bb-- > 0;) {
+        for (std::size_t bb = static_cast<std::size_t>(j + 1) * S; bb-- > 0;) {
             const int jb = static_cast<int>(bb / S), ib = static_cast<int>(bb % S);
             if (ib == DO) continue;
             double s = 0.0;
-            if (jb == j)  // G: DO of cell j drawing on species ib of the same cell
-                for (std::size_t e = 0; e < np; ++e)
-                    if (L.pattern[e][0] == DO && L.pattern[e][1] == ib) s -= L.off[j * np + e];
+            if (jb == j && g_entry[ib] >= 0) s -= L.off[j * np + g_entry[ib]];  // G: DO of cell j drawing on ib
             if (j > 0) s -= L.up[j] * K[(j - 1) * m + bb];
-            for (std::size_t e = 0; e < np; ++e)  // species of cell jb drawing on ib
-                if (L.pattern[e][1] == ib && L.pattern[e][0] != DO) s += K[j * m + jb * S + L.pattern[e][0]] * L.off[jb * np + e];
+            for (int q = 0; q < n_draws[ib]; ++q) {  // species of cell jb drawing on ib
+                const int e = draws[ib][q];
+                s += K[j * m + jb * S + L.pattern[e][0]] * L.off[jb * np + e];
+            }
             if (jb + 1 < n) s += K[j * m + (jb + 1) * S + ib] * L.up[jb + 1];
             K[j * m + bb] = s / (djj - L.diag[bb]);
         }

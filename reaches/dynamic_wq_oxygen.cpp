@@ -1,6 +1,6 @@
 // A reach's cells over a piece where rates depend on DO (reaches/dynamic_wq.hpp, "oxygen gates"): exact linear
 // sub-pieces with each cell's gates frozen at its mean DO over the sub-piece, the fixed point of that mean found by
-// iteration, results of one and two sub-pieces extrapolated, sub-pieces split until they agree.
+// iteration, results of one and two sub-pieces extrapolated, the sub-pieces sized by step control.
 #include "reaches/dynamic_wq_run.hpp"
 
 namespace qingliu::reaches::wq {
@@ -10,7 +10,8 @@ namespace dynwq {
 namespace {
 
 constexpr int kMaxIterations = 40;  ///< fixed-point iterations on the cells' mean DO
-constexpr double kGateTol = 1e-9;    ///< the gates at the mean DO within 1e-11 of those frozen (gates in [0, 1])
+constexpr double kGateTol = 1e-9;    ///< the gates at the mean DO within 1e-9 of those frozen (gates in [0, 1])
+constexpr double kEffectShare = 0.01;  ///< the gates' remaining difference moves processes by < 1 % of the tolerance
 constexpr int kMaxDepth = 20;       ///< sub-pieces down to h / 2^20
 
 }  // namespace
@@ -28,32 +29,6 @@ void add_budget(PieceBudget& into, const PieceBudget& x, double w) {
     for (int i = 0; i < S; ++i) into.out_g[i] += w * x.out_g[i];
     for (int q = 0; q < kNumProcesses; ++q) into.processed_g[q] += w * x.processed_g[q];
     into.dam_g += w * x.dam_g;
-}
-
-// f(o) of QUAL2K's attenuation forms (o2_attenuation) and its slope; the exponential as 1 - exp(-K o) where K o >= 0.5
-// (within 2 ulp of -expm1, and cheaper), as derivative_at takes it.
-void attenuation(O2Effect form, double k, double o, double& f, double& slope) {
-    const double oc = std::max(o, 0.0);
-    const bool below = o < 0.0;
-    switch (form) {
-        case O2Effect::None: f = 1.0; slope = 0.0; return;
-        case O2Effect::HalfSaturation:
-            f = k + oc > 0.0 ? oc / (k + oc) : 0.0;
-            slope = below || !(k + oc > 0.0) ? 0.0 : k / ((k + oc) * (k + oc));
-            return;
-        case O2Effect::Exponential: {
-            const double e = std::exp(-k * oc);
-            f = k * oc >= 0.5 ? 1.0 - e : -std::expm1(-k * oc);
-            slope = below ? 0.0 : k * e;
-            return;
-        }
-        case O2Effect::SecondOrder:
-            f = k + oc * oc > 0.0 ? oc * oc / (k + oc * oc) : 0.0;
-            slope = below || !(k + oc * oc > 0.0) ? 0.0 : 2.0 * oc * k / ((k + oc * oc) * (k + oc * oc));
-            return;
-    }
-    f = 1.0;
-    slope = 0.0;
 }
 
 // The reach's cells over the piece without gates (the tables, KineticsAt::table, and the system they give), built
@@ -77,18 +52,16 @@ double gate_change(const Gates& a, const Gates& b) {
 
 Gates DynamicRun::gates_at(double o) const {
     Gates x;
-    attenuation(p_.cbod_o2_effect, p_.cbod_o2_k, o, x.g[0], x.slope[0]);
+    x.g[0] = o2_attenuation(p_.cbod_o2_effect, p_.cbod_o2_k, o, &x.slope[0]);
     if (p_.nitrification_o2_effect == p_.cbod_o2_effect && p_.nitrification_o2_k == p_.cbod_o2_k) {
         x.g[1] = x.g[0];
         x.slope[1] = x.slope[0];
     } else {
-        attenuation(p_.nitrification_o2_effect, p_.nitrification_o2_k, o, x.g[1], x.slope[1]);
+        x.g[1] = o2_attenuation(p_.nitrification_o2_effect, p_.nitrification_o2_k, o, &x.slope[1]);
     }
     if (p_.denitrification_o2_effect != O2Effect::None) {
-        double f = 0.0, s = 0.0;
-        if (p_.denitrification_o2_effect == p_.cbod_o2_effect && p_.denitrification_o2_k == p_.cbod_o2_k) f = x.g[0];
-        else attenuation(p_.denitrification_o2_effect, p_.denitrification_o2_k, o, f, s);
-        x.g[2] = 1.0 - f;
+        const bool same = p_.denitrification_o2_effect == p_.cbod_o2_effect && p_.denitrification_o2_k == p_.cbod_o2_k;
+        x.g[2] = 1.0 - (same ? x.g[0] : o2_attenuation(p_.denitrification_o2_effect, p_.denitrification_o2_k, o));
     }
     return x;
 }
@@ -137,9 +110,24 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
         std::fill(f.yint.begin(), f.yint.end(), 0.0);
         linear_cells::solve_linear_cells(L, f.z.data(), f.yint.data(), tau, opt_.relaxed_tol, do_last_);
         ++frozen_solves_;
-        double worst = 0.0;
-        for (int j = 0; j < n_; ++j) worst = std::max(worst, gate_change(gates[j], gates_at(f.yint[j * S + DO] / tau)));
-        if (worst <= kGateTol) {
+        // converged when the gates at the solve's mean DO are those frozen within kGateTol, or when the difference
+        // moves no process's total over the sub-piece by more than kEffectShare x frozen_abs_tol (mg/L):
+        // |dg| k |Y_from| times the largest yield, twice (the gate itself, and DO's linearized term, which integrates
+        // to k f' y_mean (mean - o_ref) tau, the same size)
+        double worst = 0.0, effect = 0.0;
+        for (int j = 0; j < n_; ++j) {
+            const Gates at_mean = gates_at(f.yint[j * S + DO] / tau);
+            worst = std::max(worst, gate_change(gates[j], at_mean));
+            for (int e = 0; e < 3; ++e) {
+                const ProcessTerm& x = raw_tables[j][kGated[e]];
+                if (x.from < 0) continue;
+                double ymax = 0.0;
+                for (int i = 0; i < S; ++i) ymax = std::max(ymax, std::abs(x.yield[i]));
+                const double dg = std::abs(gates[j].g[e] - at_mean.g[e]);
+                effect = std::max(effect, 2.0 * dg * x.k * std::abs(f.yint[j * S + x.from]) * ymax);
+            }
+        }
+        if (worst <= kGateTol || effect <= kEffectShare * opt_.frozen_abs_tol) {
             f.converged = true;
             break;
         }
@@ -165,73 +153,75 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
     return f.converged;
 }
 
-// z0 over tau by the frozen-mean rule whole (T0, or `whole` when this is the first half of a split span) and as two
-// halves (T1). The rule is symmetric in time (run backwards, the same constant-coefficient trajectory has the same
-// mean), so its error is even in tau: T1's error is about (T0 - T1)/3 and R = (4 T1 - T0)/3 is of fourth order.
-// Accepted when T0 and T1 agree within 3 (abs + rel |z|) in every end concentration and 3 (abs tau + rel |Y|) in every
-// integral Y (T1 then within the tolerance; R, the result, closer still); otherwise both halves are treated the same
-// way. Each frozen solve closes its budget exactly (stored + outflow + processed = inflow) and the weights sum to 1,
-// so R closes it too.
-void DynamicRun::frozen_span(std::int32_t r, const State& in, const double* z0, double tau, int depth, Frozen* whole,
-                             double* z_out, PieceBudget& b) {
-    struct Work {
-        Frozen t0, h[2];
-        V zmid;
-    };
-    thread_local std::vector<Work> pool(kMaxDepth + 1);
-    Work& w = pool[static_cast<std::size_t>(depth)];
+// Sub-piece [t, t + tau] from z by the frozen-mean rule whole (A) and as two halves (B). The rule is symmetric in time
+// (run backwards, the same constant-coefficient trajectory has the same mean), so its error is even in tau: B's local
+// error is about (A - B)/3 and R = (4 B - A)/3 is of fourth order. Accepted when A and B agree within 3 (abs + rel |z|)
+// in every end concentration and 3 (abs tau + rel |Y|) in every integral Y (B then within the tolerance; R, the
+// result, closer still). A rejected sub-piece is halved (its first half, solved for B, is the new A); after an
+// accepted one the next is 0.9 tau (1/e)^(1/3) (local error ~ tau^3, e the agreement as a share of the tolerance;
+// between x0.2 and x8), and a reach's first sub-piece of a piece starts at twice the first accepted one of its
+// previous piece (the forcing's jump at a day's start brings a like transient each day). Sub-pieces go down to
+// h / 2^20. Each frozen solve closes its budget exactly (stored + outflow + processed = inflow) and the weights sum
+// to 1, so R closes it too.
+void DynamicRun::frozen_steps(std::int32_t r, const State& in, double* z, double h, PieceBudget& b) {
     const std::size_t m = static_cast<std::size_t>(n_) * S;
+    thread_local Frozen a, half[2];
     double* guess = o_guess_.data() + static_cast<std::size_t>(r) * n_;
-    Frozen* t0 = whole;
-    if (!t0) {
-        t0 = &w.t0;
-        t0->o.assign(guess, guess + n_);
-        t0->mean.assign(z0, z0 + m);
-        frozen_solve(r, in, z0, tau, *t0);
+    const double at = opt_.frozen_abs_tol, rt = opt_.frozen_rel_tol, tau_min = std::ldexp(h, -kMaxDepth);
+    double t = 0.0, tau = first_tau_[r] > 0.0 ? std::min(2.0 * first_tau_[r], h) : h;
+    bool have_a = false, first = true;
+    while (t < h) {
+        if (!have_a) {
+            if (h - t - tau < 0.1 * tau) tau = h - t;  // no sliver left at the end
+            a.o.assign(guess, guess + n_);
+            a.mean.assign(z, z + m);
+            frozen_solve(r, in, z, tau, a);
+        }
+        // first guesses for the halves: the quadratic in time through A's start, end and mean, averaged over each
+        // half (q(s) = z0 + B s + C s^2, s = t/tau: C = 3 D - 6 E, B = 6 E - 2 D with D = end - start,
+        // E = mean - start)
+        for (int k = 0; k < 2; ++k) {
+            half[k].mean.resize(m);
+            half[k].o.resize(n_);
+        }
+        for (std::size_t k = 0; k < m; ++k) {
+            const double d = a.z[k] - z[k], e = a.yint[k] / tau - z[k];
+            const double c = 3.0 * d - 6.0 * e, bq = 6.0 * e - 2.0 * d;
+            half[0].mean[k] = z[k] + bq / 4.0 + c / 12.0;
+            half[1].mean[k] = z[k] + 3.0 * bq / 4.0 + 7.0 * c / 12.0;
+        }
+        for (int k = 0; k < 2; ++k)
+            for (int j = 0; j < n_; ++j) half[k].o[j] = half[k].mean[j * S + DO];
+        frozen_solve(r, in, z, 0.5 * tau, half[0]);
+        frozen_solve(r, in, half[0].z.data(), 0.5 * tau, half[1]);
+        std::copy(half[1].o.begin(), half[1].o.end(), guess);  // the next sub-piece's first guess
+        double err = a.converged && half[0].converged && half[1].converged ? 0.0 : 2.0;
+        for (std::size_t k = 0; k < m; ++k) {
+            const double z0k = a.z[k], z1k = half[1].z[k];
+            const double y0k = a.yint[k], y1k = half[0].yint[k] + half[1].yint[k];
+            err = std::max({err, std::abs(z1k - z0k) / (3.0 * (at + rt * std::abs(z1k))),
+                            std::abs(y1k - y0k) / (3.0 * (at * tau + rt * std::abs(y1k)))});
+        }
+        if (err <= 1.0 || 0.5 * tau < tau_min) {
+            for (std::size_t k = 0; k < m; ++k) z[k] = (4.0 * half[1].z[k] - a.z[k]) / 3.0;
+            add_budget(b, half[0].b, 4.0 / 3.0);
+            add_budget(b, half[1].b, 4.0 / 3.0);
+            add_budget(b, a.b, -1.0 / 3.0);
+            ++frozen_subpieces_;
+            if (first) first_tau_[r] = tau;
+            first = false;
+            t = h - t - tau <= 1e-12 * h ? h : t + tau;  // the last one ends at h exactly
+            tau = std::min(h - t, tau * (err > 0.0 ? std::clamp(0.9 * std::cbrt(1.0 / err), 0.2, 8.0) : 8.0));
+            have_a = false;
+        } else {
+            std::swap(a, half[0]);  // the first half is the new sub-piece's A
+            tau *= 0.5;
+            have_a = true;
+        }
     }
-    // first guesses for the halves: the quadratic in time through T0's start, end and mean, averaged over each half
-    // (q(s) = z0 + B s + C s^2, s = t/tau: C = 3 D - 6 E, B = 6 E - 2 D with D = end - start, E = mean - start)
-    Frozen* h = w.h;
-    h[0].mean.resize(m);
-    h[1].mean.resize(m);
-    for (std::size_t k = 0; k < m; ++k) {
-        const double d = t0->z[k] - z0[k], e = t0->yint[k] / tau - z0[k];
-        const double c = 3.0 * d - 6.0 * e, bq = 6.0 * e - 2.0 * d;
-        h[0].mean[k] = z0[k] + bq / 4.0 + c / 12.0;
-        h[1].mean[k] = z0[k] + 3.0 * bq / 4.0 + 7.0 * c / 12.0;
-    }
-    for (int k = 0; k < 2; ++k) {
-        h[k].o.resize(n_);
-        for (int j = 0; j < n_; ++j) h[k].o[j] = h[k].mean[j * S + DO];
-    }
-    frozen_solve(r, in, z0, 0.5 * tau, h[0]);
-    frozen_solve(r, in, h[0].z.data(), 0.5 * tau, h[1]);
-    std::copy(h[1].o.begin(), h[1].o.end(), guess);  // the next span's first guess
-    bool ok = t0->converged && h[0].converged && h[1].converged;
-    const double at = opt_.frozen_abs_tol, rt = opt_.frozen_rel_tol;
-    for (std::size_t k = 0; k < m && ok; ++k) {
-        const double z0k = t0->z[k], z1k = h[1].z[k];
-        const double y0k = t0->yint[k], y1k = h[0].yint[k] + h[1].yint[k];
-        ok = std::abs(z1k - z0k) <= 3.0 * (at + rt * std::abs(z1k)) &&
-             std::abs(y1k - y0k) <= 3.0 * (at * tau + rt * std::abs(y1k));
-    }
-    if (ok || depth >= kMaxDepth) {
-        for (std::size_t k = 0; k < m; ++k) z_out[k] = (4.0 * h[1].z[k] - t0->z[k]) / 3.0;
-        add_budget(b, h[0].b, 4.0 / 3.0);
-        add_budget(b, h[1].b, 4.0 / 3.0);
-        add_budget(b, t0->b, -1.0 / 3.0);
-        ++frozen_subpieces_;
-        return;
-    }
-    w.zmid.resize(m);
-    frozen_span(r, in, z0, 0.5 * tau, depth + 1, &h[0], w.zmid.data(), b);
-    frozen_span(r, in, w.zmid.data(), 0.5 * tau, depth + 1, nullptr, z_out, b);
 }
 
 PieceBudget DynamicRun::oxygen_piece(std::int32_t r, const State& in, double h) {
-    const std::size_t m = static_cast<std::size_t>(n_) * S;
-    thread_local V z0, z1;
-    z0.assign(conc(r, 0), conc(r, 0) + m);
     linear_system(r, in, base, raw_tables);
     gated_entries.clear();
     const std::size_t np = pattern_.size();
@@ -246,10 +236,8 @@ PieceBudget DynamicRun::oxygen_piece(std::int32_t r, const State& in, double h) 
                                                          : j * np + static_cast<std::size_t>(pattern_at_[i][x.from]),
                                              x.yield[i] * x.k});
         }
-    z1.assign(m, 0.0);
     PieceBudget b;
-    frozen_span(r, in, z0.data(), h, 0, nullptr, z1.data(), b);
-    std::copy(z1.begin(), z1.end(), conc(r, 0));
+    frozen_steps(r, in, conc(r, 0), h, b);
     return b;
 }
 

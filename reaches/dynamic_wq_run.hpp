@@ -56,7 +56,6 @@ struct Cell {
 
 inline bool wet(const Cell& c) { return c.flow_m3s > 0.0 && c.volume_m3 > 0.0; }
 
-// The oxygen gates of a table (KineticsAt::table, gates unapplied) evaluated at DO o, as process_table applies them.
 // The oxygen gates of a cell at DO o: f(o) on CBOD oxidation and nitrification, 1 - f(o) on denitrification (1 without
 // an effect), as process_table applies them, and d f / d o of the first two (0 below o = 0, where f is held at f(0)).
 struct Gates {
@@ -277,8 +276,7 @@ private:
     struct Frozen;
     PieceBudget oxygen_piece(std::int32_t r, const State& in, double h);
     bool frozen_solve(std::int32_t r, const State& in, const double* z0, double tau, Frozen& f);
-    void frozen_span(std::int32_t r, const State& in, const double* z0, double tau, int depth, Frozen* whole,
-                     double* z_out, PieceBudget& b);
+    void frozen_steps(std::int32_t r, const State& in, double* z, double h, PieceBudget& b);
 
     // Transient gone after an integrated piece: within 100x the odeint tolerance of the steady state, set to it.
     void settle_if_close(std::int32_t r, const State& in) {
@@ -468,6 +466,13 @@ private:
     std::vector<int> t_index_;
     std::vector<std::array<int, 2>> pattern_;
     int pattern_at_[S][S];
+    // the nonzero yields of the process table (the same at every temperature and depth): process, species, and where
+    // yield x k goes in the linear system (the species' diagonal, an entry of the kinetic pattern, or nowhere)
+    struct Entry {
+        static constexpr int kNone = -2, kDiag = -1;
+        int process, species, at;
+    };
+    std::vector<Entry> entries_;
     std::vector<CellStatic> cstat_;
     std::vector<Share> shares_;
     std::vector<double> in_flow_;
@@ -484,6 +489,7 @@ private:
     std::vector<double> steady_dam_;
     std::vector<char> settled_, may_settle_;
     std::vector<double> o_guess_;  ///< per cell: the DO its gates were last frozen at
+    std::vector<double> first_tau_;  ///< per reach: its first accepted frozen-gate sub-piece of the last piece (d)
     std::vector<State> r_input_, r_outlet_;
     std::vector<PerProcess> r_proc_;
     std::vector<double> r_dam_;

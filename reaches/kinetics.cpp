@@ -19,15 +19,29 @@ double cbodu_from_bod5(double bod5_mgL, double k1) {
     return bod5_mgL / -std::expm1(-5.0 * k1);
 }
 
-double o2_attenuation(O2Effect form, double k, double o) {
+double o2_attenuation(O2Effect form, double k, double o, double* slope) {
+    // df/do: half saturation k/(k+o)^2, exponential k e^{-k o} = k (1 - f), second order 2 o k/(k+o^2)^2; 0 below
+    // o = 0, where f is held at f(0)
+    const bool below = o < 0.0;
     o = std::max(o, 0.0);
+    double f = 1.0, s = 0.0;
     switch (form) {
-        case O2Effect::None: return 1.0;
-        case O2Effect::HalfSaturation: return k + o > 0.0 ? o / (k + o) : 0.0;
-        case O2Effect::Exponential: return -std::expm1(-k * o);
-        case O2Effect::SecondOrder: return k + o * o > 0.0 ? o * o / (k + o * o) : 0.0;
+        case O2Effect::None: break;
+        case O2Effect::HalfSaturation:
+            f = k + o > 0.0 ? o / (k + o) : 0.0;
+            s = below || !(k + o > 0.0) ? 0.0 : k / ((k + o) * (k + o));
+            break;
+        case O2Effect::Exponential:
+            f = -std::expm1(-k * o);
+            s = below ? 0.0 : k * (1.0 - f);
+            break;
+        case O2Effect::SecondOrder:
+            f = k + o * o > 0.0 ? o * o / (k + o * o) : 0.0;
+            s = below || !(k + o * o > 0.0) ? 0.0 : 2.0 * o * k / ((k + o * o) * (k + o * o));
+            break;
     }
-    return 1.0;
+    if (slope) *slope = s;
+    return f;
 }
 
 namespace {

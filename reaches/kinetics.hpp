@@ -76,8 +76,9 @@ double bod5_from_cbodu(double cbodu_mgL, double bottle_k_per_d);
 double cbodu_from_bod5(double bod5_mgL, double bottle_k_per_d);
 
 /// QUAL2K's oxygen attenuation of an oxidation, f(o) in [0, 1]; a denitrification enhancement is 1 - f(o).
+/// slope (if given): df/do, 0 below o = 0 (where f is held at f(0)).
 enum class O2Effect { None, HalfSaturation, Exponential, SecondOrder };
-double o2_attenuation(O2Effect form, double k, double do_mgL);
+double o2_attenuation(O2Effect form, double k, double do_mgL, double* slope = nullptr);
 
 /// Kinetic parameters at 20 degC. Defaults, ranges and sources: parameter_table().
 struct Parameters {

@@ -36,6 +36,34 @@ void psi_values(double z, int n, double* psi) {
     psi[up] = v;
 }
 
+// The moderate species' rows of the matrix by their nonzeros, padded to the widest row with zeros (a stiff
+// species' row is empty: no other species draws on it, so its terms stay 0), and the stiff species.
+struct Rows {
+    int col[kNumSpecies][kNumSpecies] = {};
+    double val[kNumSpecies][kNumSpecies] = {};
+    int width = 0;
+    bool mod[kNumSpecies] = {};
+    std::array<int, kNumSpecies> stiff_list{};
+    int n_stiff = 0;
+
+    Rows(const Matrix& a, const std::array<bool, kNumSpecies>& stiff) {
+        for (int i = 0; i < kNumSpecies; ++i) {
+            if (stiff[i]) {
+                stiff_list[n_stiff++] = i;
+                continue;
+            }
+            mod[i] = true;
+            int w = 0;
+            for (int j = 0; j <= i; ++j)
+                if (a[i][j] != 0.0) {
+                    col[i][w] = j;
+                    val[i][w++] = a[i][j];
+                }
+            width = std::max(width, w);
+        }
+    }
+};
+
 }  // namespace
 
 AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
@@ -59,29 +87,13 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
     }
     const int m = std::max(1, static_cast<int>(std::ceil(rate)));  // |a_ii| tau <= 1: terms cancel by <= e^2
     if (m > kMaxSubsteps) return solve_affine(form, y0, h);
-    struct Entry {
-        int i, j;
-        double a;
-    };
-    std::array<Entry, kNumSpecies*(kNumSpecies + 1) / 2> nz{};
-    int n_nz = 0;
-    std::array<int, kNumSpecies> moderate{}, stiff_list{};
-    std::array<int, kNumSpecies + 1> row{};  // moderate species t's entries: nz[row[t] .. row[t+1])
-    int n_mod = 0, n_stiff = 0;
-    for (int i = 0; i < kNumSpecies; ++i) {
-        if (stiff[i]) {
-            stiff_list[n_stiff++] = i;
-            continue;
-        }
-        row[n_mod] = n_nz;
-        moderate[n_mod++] = i;
-        for (int j = 0; j <= i; ++j)
-            if (s.a[i][j] != 0.0) nz[n_nz++] = {i, j, s.a[i][j]};
-    }
-    row[n_mod] = n_nz;
+    // the moderate species' rows of the matrix, dense (a stiff species' row is zero here: no other species draws
+    // on it, so its terms stay 0), and their forcing; the series term-major, b[k][i]
+    const Rows rows(s.a, stiff);
+    const auto& [col, val, width, mod, stiff_list, n_stiff] = rows;
     const double tau = h / m;
     State y = y0, integral{};
-    double b[kNumSpecies][kMaxTerms + 1];
+    double b[kMaxTerms + 1][kNumSpecies];
     double psi[kMaxTerms + 1];
     static const auto inv = [] {  // 1/(k+1)
         std::array<double, kMaxTerms + 1> v{};
@@ -92,34 +104,38 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
     for (int step = 0; step < m; ++step) {
         const double s0 = step * tau;
         // moderate species: (k+1) b_k+1 = tau (A b_k + (c0 + c1 s0) delta_k0 + c1 tau delta_k1), in u = (s - s0)/tau
-        State scale{};
+        State scale{}, f0{}, f1{};
         for (int i = 0; i < kNumSpecies; ++i) {
-            b[i][0] = y[i];
+            b[0][i] = mod[i] ? y[i] : 0.0;
             scale[i] = std::abs(y[i]);
+            if (mod[i]) {
+                f0[i] = s.c0[i] + s.c1[i] * s0;
+                f1[i] = s.c1[i] * tau;
+            }
         }
         int last = kMaxTerms;
         for (int k = 0; k < kMaxTerms; ++k) {
             const double f = tau * inv[k];
-            bool small = k >= 2;
-            for (int t = 0; t < n_mod; ++t) {
-                const int i = moderate[t];
-                double v = 0.0;   // (A b_k)_i, summed in a register (the row's entries are consecutive)
-                for (int e = row[t]; e < row[t + 1]; ++e) v += nz[e].a * b[nz[e].j][k];
-                if (k == 0) v += s.c0[i] + s.c1[i] * s0;
-                else if (k == 1) v += s.c1[i] * tau;
-                b[i][k + 1] = v * f;
-                if (k == 0) scale[i] += std::abs(b[i][1]);
-                if (std::abs(b[i][k + 1]) > 1e-17 * scale[i]) small = false;
+            const double* bk = b[k];
+            double* bn = b[k + 1];
+            for (int i = 0; i < kNumSpecies; ++i) {
+                double v = k == 0 ? f0[i] : k == 1 ? f1[i] : 0.0;
+                for (int e = 0; e < width; ++e) v += val[i][e] * bk[col[i][e]];   // (A b_k)_i
+                bn[i] = v * f;
             }
+            if (k == 0)
+                for (int i = 0; i < kNumSpecies; ++i) scale[i] += std::abs(bn[i]);
+            bool small = k >= 2;
+            for (int i = 0; i < kNumSpecies; ++i) small &= std::abs(bn[i]) <= 1e-17 * scale[i];
             if (small) {
                 last = k + 1;
                 break;
             }
         }
-        for (int t = 0; t < n_mod; ++t) {
-            const int i = moderate[t];
+        for (int i = 0; i < kNumSpecies; ++i) {
+            if (!mod[i]) continue;
             double w = 0.0;
-            for (int k = last; k >= 0; --k) w += b[i][k] * inv[k];
+            for (int k = last; k >= 0; --k) w += b[k][i] * inv[k];
             integral_mod[i] = w * tau;
         }
         // stiff species: the exact integral of e^{a (tau - s)} against the polynomial forcing
@@ -131,7 +147,7 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
             for (int k = last; k >= 0; --k) {
                 double g = 0.0;
                 for (int j = 0; j < i; ++j)
-                    if (s.a[i][j] != 0.0) g += s.a[i][j] * b[j][k];
+                    if (s.a[i][j] != 0.0) g += s.a[i][j] * b[k][j];
                 if (k == 0) g += s.c0[i] + s.c1[i] * s0;
                 else if (k == 1) g += s.c1[i] * tau;
                 v += g * psi[k];
@@ -144,10 +160,10 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
             integral[i] += rhs / s.a[i][i];
             y[i] = yi;
         }
-        for (int t = 0; t < n_mod; ++t) {
-            const int i = moderate[t];
+        for (int i = 0; i < kNumSpecies; ++i) {
+            if (!mod[i]) continue;
             double v = 0.0;
-            for (int k = last; k >= 0; --k) v += b[i][k];
+            for (int k = last; k >= 0; --k) v += b[k][i];
             y[i] = v;
             integral[i] += integral_mod[i];
         }

@@ -8,33 +8,6 @@
 
 namespace qingliu::reaches::wq {
 
-KineticsAt::KineticsAt(const Parameters& p, double temperature_c) : p_(p) {
-    Parameters off = p;
-    off.cbod_o2_effect = off.nitrification_o2_effect = off.denitrification_o2_effect = O2Effect::None;
-    Environment env;
-    env.temperature_c = temperature_c;
-    env.depth_m = 1.0;
-    env.ka20_per_d = 1.0;
-    env.os_mgL = 1.0;
-    env.sod_g_m2_d = 1.0;
-    unit_ = process_table(off, env, 0.0);
-    sod_default_ = p.sod_g_m2_d;
-    oxygen_dependent_ = depends_on_oxygen(p);
-}
-
-ProcessTable KineticsAt::table(double h, double ka20, double os, double sod20) const {
-    ProcessTable t = unit_;
-    const double inv_h = 1.0 / h;
-    t[CbodSettling].k *= inv_h;
-    t[OrgNSettling].k *= inv_h;
-    t[OrgPSettling].k *= inv_h;
-    t[IpSettling].k *= inv_h;
-    t[Reaeration].k *= ka20;            // -ka theta^(T-20)
-    t[Reaeration].r0 *= ka20 * os;      // ka os
-    t[SedimentO2Demand].r0 *= (sod20 >= 0.0 ? sod20 : sod_default_) * inv_h;
-    return t;
-}
-
 namespace {
 
 constexpr int kMaxTerms = 96;
@@ -43,6 +16,10 @@ constexpr int kMaxTerms = 96;
 // gated series converge more slowly: nu tau <= 2, and the gates' sensitivity times the DO change <= 2 (measured on
 // the synthetic networks of bench_wq, the fastest of 1-4 for both).
 constexpr double kReachLinear = 5.0, kReachGated = 2.0, kGateReach = 2.0;
+// A segment's first substep is short (gate reach 0.5, ka tau <= 2: the DO transient at its largest) and the next
+// ones grow from the number of terms each took (march_series): fewer failed first tries than starting at the bounds
+// above (on bench_wq's networks 16 % fewer instructions; 0.25-0.7 and 1-3 within 1 % of these).
+constexpr double kFirstGateReach = 0.5, kFirstStiffReach = 2.0;
 enum Gate : int { None = 0, Cbod, Nitr, Denitr };
 
 // 1/(k+1), k = 0..kMaxTerms: the integral of u^k over [0, 1]
@@ -109,11 +86,22 @@ struct Term {
 
 namespace {
 
-// One segment's series: the process table scaled to s, the gates, and the work arrays of a substep.
+// One segment's series over the N species of the split (local index l: species idx[l]; DO is N - 1): the process
+// table scaled to s, the gates, and the work arrays of a substep.
+template <int N>
 class Series {
 public:
-    Series(const Parameters& par, const SeriesSegment& seg) : seg_(seg) {
+    static constexpr int kDO = N - 1;
+    using Local = std::array<double, N>;
+
+    Series(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp) : seg_(seg) {
         const ProcessTable& pt = *seg.table;
+        int local[kNumSpecies];
+        for (int i = 0; i < kNumSpecies; ++i) local[i] = -1;
+        for (int l = 0; l < N; ++l) {
+            local[sp.idx[l]] = l;
+            inflow_[l] = seg.inflow[sp.idx[l]];
+        }
         defs_[0] = {O2Effect::None, 0.0, false};
         defs_[1] = {par.cbod_o2_effect, par.cbod_o2_k, false};
         defs_[2] = {par.nitrification_o2_effect, par.nitrification_o2_k, false};
@@ -123,13 +111,17 @@ public:
         gate_[Nitrification] = par.nitrification_o2_effect != O2Effect::None ? Nitr : None;
         gate_[Denitrification] = par.denitrification_o2_effect != O2Effect::None ? Denitr : None;
         for (int p = 0; p < kNumProcesses; ++p) {
+            if (!sp.process[p]) {
+                gate_[p] = None;
+                continue;
+            }
             kappa_[p] = pt[p].from >= 0 ? pt[p].k * seg.scale : 0.0;
             rho_[p] = pt[p].r0 * seg.scale;
-            from_[p] = pt[p].from;
+            from_[p] = pt[p].from >= 0 ? local[pt[p].from] : 0;
             if (kappa_[p] == 0.0 && rho_[p] == 0.0) continue;
             if (gate_[p] != None && kappa_[p] != 0.0) used_[gate_[p]] = true;
             for (int i = 0; i < kNumSpecies; ++i)
-                if (pt[p].yield[i] != 0.0) terms_[n_terms_++] = {p, i, pt[p].yield[i]};
+                if (pt[p].yield[i] != 0.0) terms_[n_terms_++] = {p, local[i], pt[p].yield[i]};
         }
         gated = used_[Cbod] || used_[Nitr] || used_[Denitr];
         if (!gated) gate_.fill(None);
@@ -148,17 +140,40 @@ public:
                 const int series = same_[gate_[p]];
                 int c = 0;
                 while (c < n_chains_ && chains_[c].series != series) ++c;
-                if (c == n_chains_) chains_[n_chains_++] = {series, {}, 0};
-                chains_[c].p[chains_[c].n++] = p;
+                if (c == n_chains_) chains_[n_chains_++] = {series, {}, 0, {}, {}, {}, {}};
+                Chain& ch = chains_[c];
+                ch.slot[ch.n] = n_gated_;
+                ch.from[ch.n] = from_[p];
+                ch.gate[ch.n] = gate_[p];
+                ch.complement[ch.n] = defs_[gate_[p]].complement;
+                ch.p[ch.n++] = p;
+                gated_p_[n_gated_++] = p;
             }
+        for (int c = 0; c < n_chains_; ++c)
+            for (int m = chains_[c].n; m < 3; ++m) chains_[c].from[m] = chains_[c].from[0];
+        // the terms of dL/du: the ungated first-order terms as a lower-triangular matrix, the gated rates by
+        // slot, the zero-order rates' yields
+        for (int t = 0; t < n_terms_; ++t) {
+            const int p = terms_[t].p, i = terms_[t].i;
+            rq_[i] += terms_[t].y * rho_[p];
+            if (kappa_[p] == 0.0) continue;
+            if (gate_[p] == None) {
+                a_[i][from_[p]] += terms_[t].y * kappa_[p];
+            } else {
+                int m = 0;
+                while (gated_p_[m] != p) ++m;
+                gy_[m][i] += terms_[t].y * kappa_[p];
+            }
+        }
         // linear stiffness: the largest total first-order loss of a species other than DO (the matrix is
         // triangular: its eigenvalues are the diagonal); DO's own (lambda, reaeration) is the stiff one
-        State diag{};
+        double diag[N] = {};
         for (int t = 0; t < n_terms_; ++t)
-            if (from_[terms_[t].p] == terms_[t].i) diag[terms_[t].i] += terms_[t].y * kappa_[terms_[t].p];
-        for (int i = 0; i < kNumSpecies; ++i)
-            if (i != DO) nu = std::max(nu, std::abs(diag[i]));
-        lambda = std::abs(diag[DO]);
+            if (from_[terms_[t].p] == terms_[t].i && kappa_[terms_[t].p] != 0.0)
+                diag[terms_[t].i] += terms_[t].y * kappa_[terms_[t].p];
+        for (int l = 0; l < N; ++l)
+            if (l != kDO) nu = std::max(nu, std::abs(diag[l]));
+        lambda = std::abs(diag[kDO]);
         // the oxygen sensitivity of the gates: |dG/do| <= K (exponential), 1/K (half-saturation), ~1/sqrt(K)
         for (int p = 0; p < kNumProcesses; ++p)
             if (gate_[p] != None && kappa_[p] != 0.0) {
@@ -172,7 +187,7 @@ public:
     double nu = 0.0, lambda = 0.0, sens_max = 0.0;
 
     /// nu plus the gated rates' sensitivity to DO at y (flow q0)
-    double nu_at(const State& y, double q0) const {
+    double nu_at(const Local& y, double q0) const {
         double v = nu;
         for (int p = 0; p < kNumProcesses; ++p)
             if (sens_[p] > 0.0) v += std::abs(kappa_[p]) * sens_[p] * std::abs(y[from_[p]]) / q0;
@@ -180,11 +195,11 @@ public:
     }
 
     /// dL_DO/ds at y (flow q0) with the gates at o = L_DO / q0, or at o = 0 (clamped)
-    double do_rate(const State& y, double q0, bool clamped) const {
-        const double o = y[DO] / q0;
-        double d = seg_.inflow[DO];
+    double do_rate(const Local& y, double q0, bool clamped) const {
+        const double o = y[kDO] / q0;
+        double d = inflow_[kDO];
         for (int t = 0; t < n_terms_; ++t) {
-            if (terms_[t].i != DO) continue;
+            if (terms_[t].i != kDO) continue;
             const int p = terms_[t].p;
             double gv = 1.0;
             if (gate_[p] != None) {
@@ -197,62 +212,75 @@ public:
         return d;
     }
 
-    /// The series of a substep of length tau from y: b_[i][0..last], each process's integral over the substep
-    /// divided by tau in proc. Returns last, or -1 when the series does not converge (or diverges).
-    int expand(const State& y, double q0, double tau, bool clamped, PerProcess& proc) {
+    /// The series of a substep of length tau from y: b_[l][0..last], each process's integral over the substep
+    /// divided by tau in proc (the processes of the series). Returns last, or -1 when the series does not converge
+    /// (or diverges).
+    int expand(const Local& y, double q0, double tau, bool clamped, PerProcess& proc) {
         const double q1t = seg_.q1 * tau;
-        for (int i = 0; i < kNumSpecies; ++i) b_[i][0] = y[i];
-        proc = {};
+        for (int l = 0; l < N; ++l) b_[l][0] = y[l];
+        double gint[3] = {0.0, 0.0, 0.0};   // the gated rates' integrals over u in [0, 1]
         int small = 0;
         for (int k = 0; k < kMaxTerms; ++k) {
             gate_terms(k, q0, q1t, clamped);
             // the gated rates' products of series, (G * b_from)_k = g_0 b_k + sum_j>=1 g_j b_k-j, with g_j = +-f_j
             // of the gate's base series f: one pass over f for the processes that share it
-            double gated_sum[kNumProcesses];
+            double gs[3] = {0.0, 0.0, 0.0};
             for (int c = 0; c < n_chains_; ++c) {
                 const Chain& ch = chains_[c];
                 const double* f = f_[ch.series];
-                double acc[3] = {0.0, 0.0, 0.0};
-                const double* bf[3] = {b_[from_[ch.p[0]]], b_[from_[ch.p[ch.n > 1 ? 1 : 0]]],
-                                       b_[from_[ch.p[ch.n > 2 ? 2 : 0]]]};
-                for (int j = 1; j <= k; ++j) {
-                    const double fj = f[j];
-                    acc[0] += fj * bf[0][k - j];
-                    acc[1] += fj * bf[1][k - j];
-                    acc[2] += fj * bf[2][k - j];
+                const double* b0 = b_[ch.from[0]];
+                const double* b1 = b_[ch.from[1]];
+                const double* b2 = b_[ch.from[2]];
+                // two partial sums per product (independent chains of additions)
+                double a0 = 0.0, a1 = 0.0, a2 = 0.0, c0 = 0.0, c1 = 0.0, c2 = 0.0;
+                int j = 1;
+                for (; j + 1 <= k; j += 2) {
+                    const double fj = f[j], fn = f[j + 1];
+                    a0 += fj * b0[k - j];
+                    a1 += fj * b1[k - j];
+                    a2 += fj * b2[k - j];
+                    c0 += fn * b0[k - j - 1];
+                    c1 += fn * b1[k - j - 1];
+                    c2 += fn * b2[k - j - 1];
                 }
+                if (j == k) {
+                    a0 += f[k] * b0[0];
+                    a1 += f[k] * b1[0];
+                    a2 += f[k] * b2[0];
+                }
+                const double acc[3] = {a0 + c0, a1 + c1, a2 + c2};
+                const double* bk[3] = {b0, b1, b2};
                 for (int m = 0; m < ch.n; ++m) {
-                    const int p = ch.p[m];
-                    const double g0 = g_[gate_[p]][0];
-                    gated_sum[p] = defs_[gate_[p]].complement ? g0 * bf[m][k] - acc[m] : g0 * bf[m][k] + acc[m];
+                    const double g0 = g_[ch.gate[m]][0] * bk[m][k];
+                    gs[ch.slot[m]] = ch.complement[m] ? g0 - acc[m] : g0 + acc[m];
                 }
             }
-            double rate[kNumProcesses];
-            for (int p = 0; p < kNumProcesses; ++p) {
-                double r = 0.0;
-                if (kappa_[p] != 0.0) r = kappa_[p] * (gate_[p] == None ? b_[from_[p]][k] : gated_sum[p]);
-                if (k == 0) r += rho_[p] * q0;
-                else if (k == 1) r += rho_[p] * q1t;
-                rate[p] = r;
-                proc[p] += r * kInverse[k];
+            for (int m = 0; m < n_gated_; ++m) gint[m] += gs[m] * kInverse[k];
+            // term k of dL/du: the ungated first-order terms, the gated rates, the zero-order rates (times
+            // Q = q0 + q1 tau u) and the inflow
+            const double c = tau * kInverse[k];
+            double bk[N];
+            for (int j = 0; j < N; ++j) bk[j] = b_[j][k];
+            for (int i = 0; i < N; ++i) {
+                double v = gy_[0][i] * gs[0] + gy_[1][i] * gs[1] + gy_[2][i] * gs[2];
+                if (k == 0) v += rq_[i] * q0 + inflow_[i];
+                else if (k == 1) v += rq_[i] * q1t;
+                for (int j = 0; j <= i; ++j) v += a_[i][j] * bk[j];
+                b_[i][k + 1] = v * c;
             }
-            double next[kNumSpecies];
-            for (int i = 0; i < kNumSpecies; ++i) next[i] = k == 0 ? seg_.inflow[i] : 0.0;
-            for (int t = 0; t < n_terms_; ++t) next[terms_[t].i] += terms_[t].y * rate[terms_[t].p];
-            const double c = tau / (k + 1);
-            for (int i = 0; i < kNumSpecies; ++i) b_[i][k + 1] = next[i] * c;
             if (k == 0) {
                 scale_max = 0.0;
-                for (int i = 0; i < kNumSpecies; ++i) {
+                for (int i = 0; i < N; ++i) {
                     scale_[i] = std::abs(b_[i][0]) + std::abs(b_[i][1]);
                     scale_max = std::max(scale_max, scale_[i]);
                 }
             }
             bool tiny = true, grows = false;
-            for (int i = 0; i < kNumSpecies; ++i) {
+            const double floor = k < 24 ? 2e-16 : 1e-14, tail = 1e-17 * scale_max, big = 1e-3 * scale_max;
+            for (int i = 0; i < N; ++i) {
                 const double v = std::abs(b_[i][k + 1]);
-                if (v > (k < 24 ? 2e-16 : 1e-14) * scale_[i] + 1e-17 * scale_max) tiny = false;
-                if (v > 1e3 * scale_[i] + 1e-3 * scale_max) grows = true;
+                tiny &= v <= floor * scale_[i] + tail;
+                grows |= v > 1e3 * scale_[i] + big;
             }
             // diverging: a complex singularity of the nonlinear solution within tau; give up early
             if (k >= 8 && grows) return -1;
@@ -263,7 +291,22 @@ public:
             if (k >= 23 && (k + 1) % 8 == 0 && k + 1 >= 1.5 * lambda * tau + 8 && !tiny && !converges(k + 1))
                 return -1;
             small = tiny ? small + 1 : 0;
-            if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) return k + 1;   // past the peak of (lambda tau)^k / k!
+            if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) {   // past the peak of (lambda tau)^k / k!
+                const int last = k + 1;
+                // each process's integral over u in [0, 1]: the ungated ones from their species' integral
+                double in[N];
+                for (int i = 0; i < N; ++i) {
+                    double v = 0.0;
+                    for (int j = last - 1; j >= 0; --j) v += b_[i][j] * kInverse[j];
+                    in[i] = v;
+                }
+                const double q_mean = q0 + 0.5 * q1t;
+                for (int p = 0; p < kNumProcesses; ++p)
+                    proc[p] = (kappa_[p] != 0.0 ? kappa_[p] * in[from_[p]] : 0.0) + rho_[p] * q_mean;
+                for (int m = 0; m < n_gated_; ++m)
+                    proc[gated_p_[m]] = kappa_[gated_p_[m]] * gint[m] + rho_[gated_p_[m]] * q_mean;
+                return last;
+            }
         }
         return -1;
     }
@@ -271,7 +314,7 @@ public:
     /// False when the terms up to b_k (k >= 9) decay too slowly to fall below the series' end criterion within
     /// kMaxTerms.
     bool converges(int k) const {
-        for (int i = 0; i < kNumSpecies; ++i) {
+        for (int i = 0; i < N; ++i) {
             const double target = 1e-14 * scale_[i] + 1e-17 * scale_max;
             const double now = std::abs(b_[i][k]) + std::abs(b_[i][k - 1]);
             if (now <= target) continue;
@@ -285,9 +328,9 @@ public:
 
     /// The sum of the series into yn; false where the terms cancel beyond 1e3 x the result (rounding of the sum
     /// <= 1e-16 x the sum of |terms|, kept below 1e-13 of the species' scale).
-    bool sum(int last, State& yn) const {
+    bool sum(int last, Local& yn) const {
         bool ok = true;
-        for (int i = 0; i < kNumSpecies; ++i) {
+        for (int i = 0; i < N; ++i) {
             double v = 0.0, a = 0.0;
             for (int j = last; j >= 0; --j) {
                 v += b_[i][j];
@@ -302,16 +345,17 @@ public:
     /// Where DO leaves the substep's side of 0 (the clamp of the gates at 0 is not analytic): sampled at 32 points,
     /// the root by bisection to 1e-15 of the substep. Returns the fraction of the substep before it, or -1 if none.
     double crossing(int last, bool clamped) const {
+        const double* d = b_[kDO];
         auto do_at = [&](double th) {
             double v = 0.0;
-            for (int j = last; j >= 0; --j) v = v * th + b_[DO][j];
+            for (int j = last; j >= 0; --j) v = v * th + d[j];
             return v;
         };
         auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
         // |DO(theta) - b_0| <= sum_j>=1 |b_j| on [0, 1]: no crossing where that keeps DO on its side
         double reach = 0.0;
-        for (int j = 1; j <= last; ++j) reach += std::abs(b_[DO][j]);
-        if (!wrong(b_[DO][0] - reach) && !wrong(b_[DO][0] + reach)) return -1.0;
+        for (int j = 1; j <= last; ++j) reach += std::abs(d[j]);
+        if (!wrong(d[0] - reach) && !wrong(d[0] + reach)) return -1.0;
         double lo = 0.0, hi = -1.0;
         for (int j = 1; j <= 32; ++j)
             if (wrong(do_at(j / 32.0))) {
@@ -329,11 +373,11 @@ public:
 
     /// The next substep's allowed lambda tau from the DO transient's amplitude ~|dDO/ds| / lambda at the end of
     /// this one: ln(1e2 |DO| / amplitude) (its terms' cancellation then stays within sum's check), 1 to 24.
-    double stiff_reach_after(int last, double tau, const State& yn) const {
+    double stiff_reach_after(int last, double tau, const Local& yn) const {
         double slope = 0.0;
-        for (int j = last; j >= 1; --j) slope += j * b_[DO][j];
+        for (int j = last; j >= 1; --j) slope += j * b_[kDO][j];
         const double amp = std::abs(slope) / (tau * lambda) + 1e-300;
-        return std::clamp(std::log(1e2 * (std::abs(yn[DO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);
+        return std::clamp(std::log(1e2 * (std::abs(yn[kDO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);
     }
 
 private:
@@ -347,7 +391,7 @@ private:
             }
             return;
         }
-        o_[k] = (b_[DO][k] - (k > 0 ? q1t * o_[k - 1] : 0.0)) / q0;
+        o_[k] = (b_[kDO][k] - (k > 0 ? q1t * o_[k - 1] : 0.0)) / q0;
         jo_[k] = static_cast<double>(k) * o_[k];
         for (int gi = 1; gi < 4; ++gi) {
             if (!used_[gi]) continue;
@@ -365,35 +409,45 @@ private:
         int series;   ///< index of the base series in f_
         int p[3];     ///< the gated processes that use it
         int n;
+        int slot[3];  ///< their index among the gated processes (gated_p_)
+        int from[3];  ///< the local species each draws on (the first one's where fewer than 3)
+        int gate[3];  ///< their gate
+        bool complement[3];   ///< the gate is 1 - f
     };
     const SeriesSegment& seg_;
     Chain chains_[3] = {};
-    int n_chains_ = 0;
+    int n_chains_ = 0, n_gated_ = 0;
+    int gated_p_[3] = {0, 0, 0};
     std::array<int, kNumProcesses> gate_{};
     GateDef defs_[4];
     bool used_[4] = {false, false, false, false};
     int same_[4] = {0, 1, 2, 3};
     double kappa_[kNumProcesses] = {}, rho_[kNumProcesses] = {}, sens_[kNumProcesses] = {};
-    int from_[kNumProcesses] = {};
+    int from_[kNumProcesses] = {};   ///< local index of the species each process draws on
     Term terms_[kNumProcesses * kNumSpecies] = {};
     int n_terms_ = 0;
-    double scale_[kNumSpecies] = {};
+    double a_[N][N] = {};        ///< ungated first-order terms of dL/ds (lower triangular)
+    double gy_[3][N] = {};       ///< yields times kappa of the gated processes, by slot
+    double rq_[N] = {};          ///< sum_p yield_p,i rho_p: the zero-order rates per unit flow
+    double inflow_[N] = {};
+    double scale_[N] = {};
     double scale_max = 0.0;
-    double b_[kNumSpecies][kMaxTerms + 1];
+    double b_[N][kMaxTerms + 1];
     double o_[kMaxTerms + 1], jo_[kMaxTerms + 1], aux_[4][kMaxTerms + 1], f_[4][kMaxTerms + 1], g_[4][kMaxTerms + 1];
 };
 
-}  // namespace
-
-bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out) {
-    out.y = y0;
-    out.processed = {};
-    if (!(seg.length > 0.0)) return true;
-    Series ser(par, seg);
+// The substeps of one segment over the species of the split (the series of the file comment).
+template <int N>
+bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp, const State& y0,
+                  AffineSolution& out) {
+    using Local = typename Series<N>::Local;
+    constexpr int kDO = Series<N>::kDO;
+    Series<N> ser(par, seg, sp);
     const bool gated = ser.gated;
     const double lambda = ser.lambda;
     double stiff_reach = 2.0;  // lambda tau allowed: small until the DO transient is known to have died out
-    State y = y0;
+    Local y;
+    for (int l = 0; l < N; ++l) y[l] = y0[sp.idx[l]];
     double s = 0.0;
     double tau_next = seg.length;
     bool cut = false;     // the last substep ended where DO crossed 0
@@ -406,8 +460,8 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
         bool clamped = false;
         if (gated) {
             const double tiny = 1e-12 * q0;
-            if (y[DO] < -tiny) clamped = true;
-            else if (y[DO] <= tiny || cut) clamped = ser.do_rate(y, q0, true) <= 0.0 && y[DO] <= tiny;
+            if (y[kDO] < -tiny) clamped = true;
+            else if (y[kDO] <= tiny || cut) clamped = ser.do_rate(y, q0, true) <= 0.0 && y[kDO] <= tiny;
         }
         cut = false;
         // the gates' series converge fast while sens |do/ds| tau <= 2 (DO changes little on the gates' scale)
@@ -415,13 +469,13 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
         double do_ds = 0.0;
         if (gated && !clamped) {
             const double d = ser.do_rate(y, q0, false);
-            do_ds = std::abs((d - seg.q1 * y[DO] / q0) / q0);
+            do_ds = std::abs((d - seg.q1 * y[kDO] / q0) / q0);
             // first substep: the DO transient's amplitude ~ |dL_DO/ds| / lambda sets how stiff a substep may be
             if (s == 0.0 && lambda > 0.0) {
                 double sc = 0.0;
-                for (int i = 0; i < kNumSpecies; ++i) sc = std::max(sc, std::abs(y[i]));
+                for (int l = 0; l < N; ++l) sc = std::max(sc, std::abs(y[l]));
                 const double amp = std::abs(d) / lambda + 1e-300;
-                stiff_reach = std::clamp(std::log(1e2 * (std::abs(y[DO]) + 1e-3 * sc) / amp), 1.0, 24.0);
+                stiff_reach = std::clamp(std::log(1e2 * (std::abs(y[kDO]) + 1e-3 * sc) / amp), 1.0, kFirstStiffReach);
             }
         }
         double tau = std::min({tau_next, seg.length - s,
@@ -429,15 +483,17 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
                                lambda > 0.0 ? stiff_reach / lambda : seg.length,
                                // o = L_DO / Q(s): the series of 1 / (q0 + q1 s) converges for |q1| tau < q0
                                gated && seg.q1 > 0.0 ? 0.5 * q0 / seg.q1 : seg.length,
-                               do_ds * ser.sens_max > 0.0 ? kGateReach / (do_ds * ser.sens_max) : seg.length});
+                               do_ds * ser.sens_max > 0.0
+                                   ? (s == 0.0 ? kFirstGateReach : kGateReach) / (do_ds * ser.sens_max)
+                                   : seg.length});
         bool shortened = false;
         for (int attempt = 0;; ++attempt) {
             if (attempt > 60) return false;
             const bool final = seg.length - s - tau <= 1e-12 * seg.length;
             if (final) tau = seg.length - s;
-            PerProcess proc;
+            PerProcess proc{};
             const int last = ser.expand(y, q0, tau, clamped, proc);
-            State yn;
+            Local yn;
             if (last < 0 || !ser.sum(last, yn)) {  // not converged, or cancelling: a shorter substep
                 failed = failed || last < 0;
                 tau *= 0.5;
@@ -458,104 +514,61 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
             y = yn;
             cut = shortened;
             s = (final && !shortened) ? seg.length : s + tau;
-            tau_next = tau * (failed ? 1.25 : 2.0);
+            // the next substep from this one's terms: they shrank like (tau / rho)^k, ending below 1e-16 at
+            // k = last, so rho ~ tau 10^(16/last); the singularity limiting them lies behind the substep, so from
+            // its end rho grows by tau, and a series of ~32 terms reaches 10^(-16/32) (rho + tau); at most 4x
+            // (2x once a substep of the segment failed)
+            tau_next = tau * std::clamp(std::pow(10.0, -0.5) * (1.0 + std::pow(10.0, 16.0 / last)), 1.0,
+                                        failed ? 2.0 : 4.0);
             break;
         }
     }
-    out.y = y;
+    for (int l = 0; l < N; ++l) out.y[sp.idx[l]] = y[l];
     return true;
-}
-
-
-namespace {
-
-// The table with the oxygen gates evaluated at o (as process_table applies them).
-ProcessTable gated(const Parameters& p, const ProcessTable& table, double o) {
-    ProcessTable t = table;
-    t[CbodOxidation].k *= o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o);
-    t[Nitrification].k *= o2_attenuation(p.nitrification_o2_effect, p.nitrification_o2_k, o);
-    if (p.denitrification_o2_effect != O2Effect::None)
-        t[Denitrification].k *= 1.0 - o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o);
-    return t;
 }
 
 }  // namespace
 
-State derivative_at(const Parameters& p, const ProcessTable& table, const State& y, PerProcess* rates) {
-    const double o = y[DO];
-    double g[kNumProcesses];
-    std::fill(std::begin(g), std::end(g), 1.0);
-    // the exponential form as 1 - exp(-K o) where K o >= 0.5 (no cancellation: within 2 ulp of -expm1, and exp is
-    // several times faster than expm1, which dominated the dynamic cells' time)
-    if (p.cbod_o2_effect == O2Effect::Exponential && p.cbod_o2_k * o >= 0.5)
-        g[CbodOxidation] = 1.0 - std::exp(-p.cbod_o2_k * o);
-    else
-        g[CbodOxidation] = o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o);
-    // QUAL2K's defaults give the three the same form and constant: one evaluation
-    g[Nitrification] = p.nitrification_o2_effect == p.cbod_o2_effect && p.nitrification_o2_k == p.cbod_o2_k
-                           ? g[CbodOxidation]
-                           : o2_attenuation(p.nitrification_o2_effect, p.nitrification_o2_k, o);
-    if (p.denitrification_o2_effect != O2Effect::None)
-        g[Denitrification] = 1.0 - (p.denitrification_o2_effect == p.cbod_o2_effect && p.denitrification_o2_k == p.cbod_o2_k
-                                        ? g[CbodOxidation]
-                                        : o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o));
-    State d{};
-    for (int q = 0; q < kNumProcesses; ++q) {
-        const ProcessTerm& x = table[q];
-        const double rate = (x.from >= 0 ? x.k * g[q] * y[x.from] : 0.0) + x.r0;
-        if (rates) (*rates)[q] = rate;
-        for (int i = 0; i < kNumSpecies; ++i) d[i] += x.yield[i] * rate;
-    }
-    return d;
-}
-
-MixedElement mixed_element_at(const Parameters& p, const ProcessTable& table, const State& load_in_gs,
-                              double flow_m3s, double volume_m3) {
-    if (!(flow_m3s > 0.0)) throw ModelError("completely mixed element needs a flow > 0 m3/s");
-    const double v_per_d = volume_m3 / 86400.0;  // rates in 1/d x V (m3) / 86400 -> m3/s
-    auto solve_at = [&](double o_ref) {
-        MixedElement e;
+bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out) {
+    out.y = y0;
+    out.processed = {};
+    if (!(seg.length > 0.0)) return true;
+    const SeriesSplit sp = split_species(par, *seg.table);
+    if (sp.rest) {
+        // the species the oxygen-dependent rates do not reach: their linear system over the whole segment, in the
+        // variables of the series (rates scaled to s, zero-order rates times Q(s) = q0 + q1 s)
         LinearForm f;
-        f.process = gated(p, table, o_ref);
-        const Assembled s = assemble(f);
-        // (Q - V A) C = W + V b, lower triangular
-        for (int i = 0; i < kNumSpecies; ++i) {
-            double rhs = load_in_gs[i] + v_per_d * s.c0[i];
-            for (int j = 0; j < i; ++j) rhs += v_per_d * s.a[i][j] * e.conc_mgL[j];
-            e.conc_mgL[i] = rhs / (flow_m3s - v_per_d * s.a[i][i]);
+        for (int p = 0; p < kNumProcesses; ++p) {
+            if (sp.process[p]) continue;
+            const ProcessTerm& t = (*seg.table)[p];
+            ProcessTerm& x = f.process[p];
+            x = t;
+            x.k = t.k * seg.scale;
+            x.r0 = t.r0 * seg.scale * seg.q0;
+            f.r1[p] = t.r0 * seg.scale * seg.q1;
         }
-        for (int q = 0; q < kNumProcesses; ++q) {
-            const ProcessTerm& x = f.process[q];
-            e.processed[q] = v_per_d * ((x.from >= 0 ? x.k * e.conc_mgL[x.from] : 0.0) + x.r0);
-        }
-        return e;
-    };
-    MixedElement e0 = solve_at(0.0);
-    if (!depends_on_oxygen(p) || e0.conc_mgL[DO] <= 0.0) return e0;  // effects clamp DO at 0: rates as at 0
-    // g(o) = DO(o) - o falls with o (more DO, faster oxygen use): its root lies in [0, DO(0)]; bisection with
-    // secant steps (Illinois) to 1e-13 of the bracket
-    double lo = 0.0, hi = e0.conc_mgL[DO];
-    double glo = e0.conc_mgL[DO], ghi = solve_at(hi).conc_mgL[DO] - hi;
-    if (ghi >= 0.0) return solve_at(hi);
-    int side = 0;
-    for (int it = 0; it < 200 && hi - lo > 1e-13 * std::max(1.0, hi); ++it) {
-        double o = (lo * ghi - hi * glo) / (ghi - glo);
-        if (!(o > lo && o < hi)) o = 0.5 * (lo + hi);
-        const double g = solve_at(o).conc_mgL[DO] - o;
-        if (std::abs(g) <= 1e-14 * std::max(1.0, o)) return solve_at(o);
-        if (g > 0.0) {
-            lo = o;
-            glo = g;
-            if (side == 1) ghi *= 0.5;
-            side = 1;
-        } else {
-            hi = o;
-            ghi = g;
-            if (side == -1) glo *= 0.5;
-            side = -1;
-        }
+        State y_rest{};
+        for (int i = 0; i < kNumSpecies; ++i)
+            if (!sp.series[i]) {
+                f.inflow0[i] = seg.inflow[i];
+                y_rest[i] = y0[i];
+            }
+        const AffineSolution r = solve_linear(f, y_rest, seg.length);
+        for (int i = 0; i < kNumSpecies; ++i)
+            if (!sp.series[i]) out.y[i] = r.y[i];
+        out.processed = r.processed;
     }
-    return solve_at(0.5 * (lo + hi));
+    switch (sp.n) {
+        case 1: return march_series<1>(par, seg, sp, y0, out);
+        case 2: return march_series<2>(par, seg, sp, y0, out);
+        case 3: return march_series<3>(par, seg, sp, y0, out);
+        case 4: return march_series<4>(par, seg, sp, y0, out);
+        case 5: return march_series<5>(par, seg, sp, y0, out);
+        case 6: return march_series<6>(par, seg, sp, y0, out);
+        case 7: return march_series<7>(par, seg, sp, y0, out);
+        case 8: return march_series<8>(par, seg, sp, y0, out);
+        default: return march_series<9>(par, seg, sp, y0, out);
+    }
 }
 
 }  // namespace qingliu::reaches::wq

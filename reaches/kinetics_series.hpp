@@ -13,16 +13,23 @@
 //     exponential   f = 1 - E, E = exp(-K o):  E_k = -(K/k) sum_j=1..k j o_j E_k-j
 //     half-sat.     f (K + o) = o:             f_k = (o_k - sum_j=1..k o_j f_k-j) / (K + o_0)
 //     second order  f (K + o^2) = o^2:         f_k = (p_k - sum_j=1..k p_j f_k-j) / (K + p_0),  p = o * o
-// ((a * b)_k = sum_j a_j b_k-j, the product of series). Substep lengths: nu tau <= 2 (5 where no rate depends on
-// DO), nu the largest first-order loss of a species other than DO plus the oxygen sensitivity of the gated rates;
-// K |do/ds| tau <= 2 (the DO change on the gates' scale K); |q1| tau <= q0/2 (the series of 1/Q); and lambda tau
-// (lambda = DO's reaeration loss, the stiff one) small until DO's transient has died out, then up to 24, as far as
-// the cancellation of the terms allows: a substep is accepted when the sum of |terms| of every species is within
-// 1e3 of its value (rounding below 1e-13 of it). The series is summed until two successive terms of every species
-// are below 2e-16 of its scale (1e-14 past 24 terms, the rounding floor of the recurrences), at most 96 terms; a
-// series that does not converge (or diverges: a complex singularity of the nonlinear solution within the substep)
-// is retried on half the substep; a try is abandoned as soon as its terms, past the peak of the stiff ones, shrink
-// too slowly (the ratio of the last 8) to end within 96 terms, since a try costs ~terms^2 in the products of series.
+// ((a * b)_k = sum_j a_j b_k-j, the product of series). The series carries only the species the oxygen-dependent
+// rates reach (DO, the gated processes' species and every species a process of these draws on or feeds: with
+// QUAL2K's defaults organic N, NH3-N, NO3-N, CBOD and DO); the others form a linear system independent of DO (with
+// the defaults CODMn, COD, organic and inorganic P), solved once per segment exactly (solve_linear). The arrays of
+// the series are sized to the species it carries (a template on their number). Substep lengths: nu tau <= 2 (5 where no
+// rate depends on DO), nu the largest first-order loss of a species of the series other than DO plus the oxygen
+// sensitivity of the gated rates; K |do/ds| tau <= 2 (the DO change on the gates' scale K); |q1| tau <= q0/2 (the
+// series of 1/Q); and lambda tau (lambda = DO's reaeration loss, the stiff one) small until DO's transient has died
+// out, then up to 24, as far as the cancellation of the terms allows: a substep is accepted when the sum of |terms| of
+// every species is within 1e3 of its value (rounding below 1e-13 of it). A segment's first substep is short (K |do/ds|
+// tau <= 0.5, lambda tau <= 2); each next one grows from the terms the last took (k terms to 1e-16: the radius of
+// convergence ~ tau 10^(16/k), then ~32 terms), 1 to 4 times the last. The series is summed until two successive terms
+// of every species are below 2e-16 of its scale (1e-14 past 24 terms, the rounding floor of the recurrences), at most
+// 96 terms; a series that does not converge (or diverges: a complex singularity of the nonlinear solution within the
+// substep) is retried on half the substep; a try is abandoned as soon as its terms, past the peak of the stiff ones,
+// shrink too slowly (the ratio of the last 8) to end within 96 terms, since a try costs ~terms^2 in the products of
+// series.
 // The products of the gated rates, (G * L_from)_k, are summed in one pass over each gate's series for all the
 // processes that share it (QUAL2K's defaults: one exponential gate for CBOD oxidation, nitrification and, as
 // 1 - f, denitrification). The result is the nonlinear ODE's solution to rounding (tests: against Odeint at
@@ -62,6 +69,20 @@ private:
     double sod_default_ = 0;  ///< the parameter's SOD at temperature (g/m2/d)
     bool oxygen_dependent_ = false;
 };
+
+/// The species the oxygen-dependent rates reach, which the series carries: DO, the species of the gated processes
+/// and every species that a process of these draws on or feeds. The others form a linear system that does not
+/// depend on DO (with QUAL2K's defaults CODMn, COD, organic and inorganic P) and is solved once per segment,
+/// exactly (solve_linear). Without oxygen effects the series carries every species.
+struct SeriesSplit {
+    int n = 0;                       ///< species in the series
+    int idx[kNumSpecies] = {};       ///< their index in State, ascending (DO last)
+    bool series[kNumSpecies] = {};   ///< species in the series
+    bool process[kNumProcesses] = {};   ///< process acts on the series' species (else on the others' only)
+    bool rest = false;               ///< some species are left to the linear solve
+};
+/// The split for the process table (gates not applied) and the oxygen effects of par.
+SeriesSplit split_species(const Parameters& par, const ProcessTable& table);
 
 /// One segment for solve_series (see the file comment).
 struct SeriesSegment {

@@ -45,4 +45,17 @@ inline scenarios::CaseModel junction_case(const JunctionCase& o) {
     return m;
 }
 
+/// The junction case of the water-quality analyses' tests: deep and slow reaches (ka near 1 /d), the natural
+/// headwater at 10 mg/L COD, 0.3 NH3-N and 0.05 TP (A's headwater carries COD from upstream of the case).
+inline scenarios::CaseModel village_case(double outfall_cod_mgL = 600.0, double outfall_nh3n_mgL = 45.0, int target_class = 2) {
+    scenarios::CaseModel m =
+        junction_case({hydro::Hydraulics::geometry(0.2, 0.1, 1.5, 0.3), 14.0, outfall_cod_mgL, outfall_nh3n_mgL, target_class});
+    PerConstituent nat{};
+    nat[idx(*constituent_from_key("cod"))] = 10.0;
+    nat[idx(*constituent_from_key("nh3n"))] = 0.3;
+    nat[idx(*constituent_from_key("tp"))] = 0.05;
+    m.natural_headwater_mgL = nat;
+    return m;
+}
+
 }  // namespace qingliu::test

@@ -2,6 +2,7 @@
 #pragma once
 #include <string>
 
+#include "optimize/montecarlo.hpp"
 #include "scenarios/uncertainty.hpp"
 
 namespace qingliu::test {
@@ -15,6 +16,14 @@ inline scenarios::UncertainParameter uncertain(const std::string& key, double lo
     p.high = hi;
     p.dist = d;
     return p;
+}
+
+/// Monte Carlo options of `n` draws from `seed`, the rest at their defaults.
+inline scenarios::MonteCarloOptions draws(std::size_t n, std::uint64_t seed) {
+    scenarios::MonteCarloOptions o;
+    o.draws = n;
+    o.seed = seed;
+    return o;
 }
 
 }  // namespace qingliu::test

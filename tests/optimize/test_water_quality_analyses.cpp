@@ -16,6 +16,8 @@
 #include "optimize/water_quality_montecarlo.hpp"
 #include "optimize/water_quality_optimize.hpp"
 #include "tests/common/junction_case.hpp"
+#include "tests/common/plan_enumeration.hpp"
+#include "tests/common/uncertain.hpp"
 #include "tests/common/water_quality_plans.hpp"
 #include "tests/io/helpers.hpp"
 
@@ -33,16 +35,7 @@ int ci(const char* k) { return idx(*constituent_from_key(k)); }
 
 // Two tributaries (A polluted from upstream of the case) joining into C; a plant, a raw-sewage outfall and diffuse
 // livestock runoff; sections at 6 km and 15 km on C, class II targets (DO at least 6 mg/L).
-CaseModel village() {
-    // deep and slow: ka near 1 /d
-    CaseModel m = test::junction_case({hydro::Hydraulics::geometry(0.2, 0.1, 1.5, 0.3), 14.0, 600.0, 45.0, 2});
-    PerConstituent nat{};
-    nat[ci("cod")] = 10.0;
-    nat[ci("nh3n")] = 0.3;
-    nat[ci("tp")] = 0.05;
-    m.natural_headwater_mgL = nat;  // A's headwater carries 4 mg/L COD from upstream of the case
-    return m;
-}
+CaseModel village() { return test::village_case(); }
 
 // The case with the given sources' COD, NH3-N and TP scaled by (1 - share): species completion is proportional, the
 // water and its DO stay, so this is the cut of the apportionment built independently of it.
@@ -161,18 +154,9 @@ TEST_CASE("the least-cost water-quality plan meets every item with the margin in
     CHECK(meets_all(e, opt.mos_fraction, 1e-9));
     CHECK(r.verified_ok);
     // every subset that takes at most one level per group, evaluated in full: the cheapest one meeting everything
-    double best = std::numeric_limits<double>::infinity();
-    for (unsigned mask = 0; mask < (1u << cands.size()); ++mask) {
-        if ((mask & 6u) == 6u) continue;  // outfall_half and outfall_close together
-        std::vector<std::size_t> pick;
-        double cost = 0.0;
-        for (std::size_t j = 0; j < cands.size(); ++j)
-            if (mask & (1u << j)) {
-                pick.push_back(j);
-                cost += cands[j].measure.invest_wan;
-            }
-        if (cost < best && meets_all(evaluate_water_quality(apply_plan(m, cands, pick), wqo), opt.mos_fraction, 1e-9)) best = cost;
-    }
+    const double best = test::cheapest_combination(cands, 0.0, [&](const std::vector<std::size_t>& pick) {
+                            return meets_all(evaluate_water_quality(apply_plan(m, cands, pick), wqo), opt.mos_fraction, 1e-9);
+                        }).cost;
     INFO("plan cost " << r.cost_wan << ", cheapest by enumeration " << best);
     CHECK(r.cost_wan == Approx(best).epsilon(1e-12));
     // the plan's reported values are the full model's
@@ -278,13 +262,8 @@ TEST_CASE("water-quality Monte Carlo: P(meets) and bands per item from the same 
           "[water_quality][montecarlo]") {
     const CaseModel m = village();
     const WaterQualityOptions o;
-    UncertainParameter u;
-    u.key = "load.outfall";
-    u.low = 0.05;
-    u.high = 1.2;
-    MonteCarloOptions mo;
-    mo.draws = 40;
-    mo.seed = 11;
+    const UncertainParameter u = test::uncertain("load.outfall", 0.05, 1.2);
+    const MonteCarloOptions mo = test::draws(40, 11);
     const WqMonteCarloResult r = monte_carlo_water_quality(m, o, {u}, mo);
     REQUIRE(r.sections.size() == m.sections.size());
     // independent: the same draws (draw_case) evaluated sequentially; counts exact, quantiles to 1e-12 relative

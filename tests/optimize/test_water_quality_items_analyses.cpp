@@ -18,6 +18,8 @@
 #include "optimize/water_quality_optimize.hpp"
 #include "reaches/wq_classes.hpp"
 #include "tests/common/junction_case.hpp"
+#include "tests/common/plan_enumeration.hpp"
+#include "tests/common/uncertain.hpp"
 #include "tests/common/water_quality_plans.hpp"
 #include "tests/io/helpers.hpp"
 
@@ -29,27 +31,14 @@ namespace {
 
 using test::cut_measure;
 using test::no_oxygen_effects;
-int ci(const char* k) { return idx(*constituent_from_key(k)); }
 
 // The village case of test_water_quality_analyses.cpp: tributaries A (polluted from upstream) and B joining into C, a
 // plant, a raw-sewage outfall and livestock runoff, sections at 6 and 15 km on C.
-CaseModel village() {
-    CaseModel m = test::junction_case({hydro::Hydraulics::geometry(0.2, 0.1, 1.5, 0.3), 14.0, 600.0, 45.0, 2});
-    PerConstituent nat{};
-    nat[ci("cod")] = 10.0;
-    nat[ci("nh3n")] = 0.3;
-    nat[ci("tp")] = 0.05;
-    m.natural_headwater_mgL = nat;
-    return m;
-}
+CaseModel village() { return test::village_case(); }
 
 // The village with an outfall of 150 mg/L COD and 45 mg/L NH3-N (TP 6) and class III targets: halving the outfall
 // and the plant meets DO, CODMn and COD with the margin, NH3-N and BOD5 need the outfall closed.
-CaseModel ammonia_village() {
-    CaseModel m = test::junction_case({hydro::Hydraulics::geometry(0.2, 0.1, 1.5, 0.3), 14.0, 150.0, 45.0, 3});
-    m.natural_headwater_mgL = village().natural_headwater_mgL;
-    return m;
-}
+CaseModel ammonia_village() { return test::village_case(150.0, 45.0, 3); }
 
 ItemSet item_set(std::initializer_list<Var> v) {
     ItemSet s = ItemSet::none();
@@ -183,19 +172,9 @@ TEST_CASE("the least-cost water-quality plan over chosen items: no measure for a
     REQUIRE(sub.status == PlanStatus::Optimal);
     // independent: every subset of the measures (at most one level of the outfall) evaluated in full over every item,
     // judged on the chosen items only; the cheapest one that meets them
-    double best = std::numeric_limits<double>::infinity();
-    for (unsigned mask = 0; mask < (1u << cands.size()); ++mask) {
-        if ((mask & 6u) == 6u) continue;
-        std::vector<std::size_t> pick;
-        double cost = 0.0;
-        for (std::size_t j = 0; j < cands.size(); ++j)
-            if (mask & (1u << j)) {
-                pick.push_back(j);
-                cost += cands[j].measure.invest_wan;
-            }
-        if (cost < best && meets_chosen(evaluate_water_quality(apply_plan(m, cands, pick), wqo), chosen, opt.mos_fraction, 1e-9))
-            best = cost;
-    }
+    const double best = test::cheapest_combination(cands, 0.0, [&](const std::vector<std::size_t>& pick) {
+                            return meets_chosen(evaluate_water_quality(apply_plan(m, cands, pick), wqo), chosen, opt.mos_fraction, 1e-9);
+                        }).cost;
     INFO("plan over every item " << full.cost_wan << ", over do, codmn, cod " << sub.cost_wan << ", cheapest by enumeration " << best);
     CHECK(sub.cost_wan == Approx(best).epsilon(1e-12));
     // the verdict changes: the full set pays for items left out here (BOD5, NH3-N, TP)
@@ -229,13 +208,8 @@ TEST_CASE("water-quality Monte Carlo over chosen items: the full set's bands, a 
           "[water_quality][montecarlo][items]") {
     const CaseModel m = ammonia_village();
     const WaterQualityOptions o;
-    UncertainParameter u;
-    u.key = "load.outfall";
-    u.low = 0.05;
-    u.high = 1.2;
-    MonteCarloOptions mo;
-    mo.draws = 40;
-    mo.seed = 11;
+    const UncertainParameter u = test::uncertain("load.outfall", 0.05, 1.2);
+    const MonteCarloOptions mo = test::draws(40, 11);
     const ItemSet chosen = item_set({Var::DO, Var::CODMn, Var::COD});
     const WqMonteCarloResult full = monte_carlo_water_quality(m, o, {u}, mo);
     const WqMonteCarloResult sub = monte_carlo_water_quality(m, with_items(o, chosen), {u}, mo);

@@ -207,6 +207,35 @@ TEST_CASE("temperature correction and the BOD5 bottle rate", "[kinetics]") {
     CHECK(d.o2_per_n_nitrified == 4.57);
 }
 
+TEST_CASE("the oxygen attenuation's slope against its central difference and closed forms", "[kinetics][oxygen]") {
+    // f(o) at o = 2 mg/L, K = 0.6: half saturation 2/2.6 = 0.769230769 (slope 0.6/2.6^2 = 0.0887573964), exponential
+    // 1 - e^-1.2 = 0.698805788 (slope 0.6 e^-1.2 = 0.180716527), second order 4/4.6 = 0.869565217 (slope
+    // 2 x 2 x 0.6/4.6^2 = 0.113421550), the closed forms to 9 digits
+    const double want_f[3] = {0.769230769, 0.698805788, 0.869565217};
+    const double want_s[3] = {0.0887573964, 0.180716527, 0.113421550};
+    const O2Effect forms[3] = {O2Effect::HalfSaturation, O2Effect::Exponential, O2Effect::SecondOrder};
+    for (int k = 0; k < 3; ++k) {
+        INFO("form " << k);
+        double s = -1.0;
+        CHECK(o2_attenuation(forms[k], 0.6, 2.0, &s) == Approx(want_f[k]).epsilon(1e-8));
+        CHECK(s == Approx(want_s[k]).epsilon(1e-8));
+        // against the central difference of f itself: h = 1e-4, error h^2 f'''/6 < 5e-8 (f''' <= 6 K/K^4 at o -> 0
+        // for half saturation), rounding 1e-12: 1e-7 relative
+        for (const double o : {0.05, 0.7, 3.0, 9.0}) {
+            o2_attenuation(forms[k], 0.6, o, &s);
+            const double h = 1e-4;
+            const double fd = (o2_attenuation(forms[k], 0.6, o + h) - o2_attenuation(forms[k], 0.6, o - h)) / (2.0 * h);
+            CHECK(s == Approx(fd).epsilon(1e-7).margin(1e-10));
+        }
+        // below o = 0 f is held at f(0) = 0: no slope
+        CHECK(o2_attenuation(forms[k], 0.6, -0.5, &s) == 0.0);
+        CHECK(s == 0.0);
+    }
+    double s = -1.0;
+    CHECK(o2_attenuation(O2Effect::None, 0.6, 2.0, &s) == 1.0);
+    CHECK(s == 0.0);
+}
+
 TEST_CASE("the exact affine solve against y' = -a y + c0 + c1 s in closed form", "[kinetics][analytical]") {
     LinearForm f;
     f.process[CodDecay].from = COD;
@@ -559,8 +588,29 @@ TEST_CASE("the Taylor series of the kinetics: every oxygen form, stiff reaeratio
             const double lat = seg.lateral_m3s_per_m * seg.length_m, n_in = total_n(l0) + lat * total_n(cl);
             CHECK(n_in - total_n(r.y) ==
                   Approx(r.processed[OrgNSettling] + r.processed[Denitrification]).margin(1e-13 * n_in));
+            // P, which no oxygen-dependent rate reaches, solved apart from the series (solve_linear): the same
+            // bookkeeping to 1e-13 of the input
+            const double p_in = total_p(l0) + lat * total_p(cl);
+            CHECK(p_in - total_p(r.y) ==
+                  Approx(r.processed[OrgPSettling] + r.processed[IpSettling]).margin(1e-13 * p_in));
         }
     }
+}
+
+TEST_CASE("the series carries the species oxygen reaches; the others are solved apart", "[kinetics]") {
+    Environment env{.temperature_c = 20.0, .depth_m = 1.0, .ka20_per_d = 3.0, .os_mgL = 9.0, .sod_g_m2_d = 1.0};
+    auto carried = [&](const Parameters& p) {
+        const SeriesSplit sp = split_species(p, KineticsAt(p, env.temperature_c).table(env));
+        std::vector<int> v(sp.idx, sp.idx + sp.n);
+        return v;
+    };
+    Parameters p = Parameters::defaults();   // QUAL2K's gates on CBOD oxidation, nitrification, denitrification
+    CHECK(carried(p) == std::vector<int>{OrgN, NH3N, NO3N, CBOD, DO});
+    p.codmn_o2_ratio = 0.5;                   // CODMn's decay now uses oxygen
+    CHECK(carried(p) == std::vector<int>{OrgN, NH3N, NO3N, CBOD, CODMn, DO});
+    p = Parameters::defaults();
+    p.cbod_o2_effect = p.nitrification_o2_effect = p.denitrification_o2_effect = O2Effect::None;
+    CHECK(carried(p).size() == kNumSpecies);  // nothing depends on DO: the series carries all
 }
 
 TEST_CASE("DO falling through zero: the series cuts its substeps at the crossing and stays the ODE's solution",
