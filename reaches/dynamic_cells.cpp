@@ -35,9 +35,17 @@ const Reciprocals kInv;
 /// (past the mean the remaining terms fall faster than a geometric series of ratio a/(j+2), so they sum to at most
 /// pois_{j+1} / (1 - a/(j+2)), times |d| >= |P^j d|), or when the remaining Poisson mass times |P^{j+1} d|_1, which
 /// bounds every later P^m d, is below tol of the masses of each constituent (the sum of the three relative norms).
-/// The AVX2 build contracts the two multiply-adds of each cell into fused ones (one rounding instead of two); the
-/// generic build does not, so the two differ in the last bits of the transient (which the masses absorb: the
-/// sections and budgets of a 3,001-reach year came out identical).
+/// Fused (the AVX2 build): the two multiply-adds of each cell are fused ones (one rounding instead of two), written as
+/// such rather than left to the compiler's contraction, so that they are the same at every optimization level as the
+/// 512-bit kernel's; the generic build rounds each product, so the two differ in the last bits of the transient (which
+/// the masses absorb: the sections and budgets of a 3,001-reach year came out identical).
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::always_inline]] inline Quad fused_multiply_add(Quad a, Quad b, Quad c) {
+    typedef double V4 __attribute__((vector_size(32)));
+    return reinterpret_cast<Quad>(__builtin_ia32_vfmaddpd256(reinterpret_cast<V4>(a), reinterpret_cast<V4>(b), reinterpret_cast<V4>(c)));
+}
+#endif
+template <bool Fused>
 [[gnu::always_inline]] inline void series_part(int n, const double* diag, const double* sub, const double* weight, double a,
                                                double tol, double* cur, double* nxt, double* endv) {
     double pois = std::exp(-a), cdf = 0.0;
@@ -58,8 +66,17 @@ const Reciprocals kInv;
             const Quad dg = {diag[i], diag[i], diag[i], diag[i]}, sb = {sub[i], sub[i], sub[i], sub[i]};
             const Quad c = *reinterpret_cast<const Quad*>(cr + i * W);
             Quad* e = reinterpret_cast<Quad*>(ev + i * W);
-            *e += pv * c;
-            const Quad y = dg * c + sb * u;
+            Quad y;
+#if defined(__x86_64__) && defined(__GNUC__)
+            if constexpr (Fused) {
+                *e = fused_multiply_add(pv, c, *e);
+                y = fused_multiply_add(dg, c, sb * u);
+            } else
+#endif
+            {
+                *e += pv * c;
+                y = dg * c + sb * u;
+            }
             u = c;
             *reinterpret_cast<Quad*>(nx + i * W) = y;
             norm += reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(y) & mask);
@@ -85,7 +102,7 @@ const Reciprocals kInv;
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx2,fma"), optimize("fp-contract=fast"))) void series_part_avx2(int n, const double* diag, const double* sub, const double* weight,
                                                       double a, double tol, double* cur, double* nxt, double* endv) {
-    series_part(n, diag, sub, weight, a, tol, cur, nxt, endv);
+    series_part<true>(n, diag, sub, weight, a, tol, cur, nxt, endv);
 }
 const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 
@@ -207,7 +224,7 @@ const bool kHasAvx512 = kHasAvx2 && __builtin_cpu_supports("avx512f");
 
 void series_part_generic(int n, const double* diag, const double* sub, const double* weight, double a, double tol,
                          double* cur, double* nxt, double* endv) {
-    series_part(n, diag, sub, weight, a, tol, cur, nxt, endv);
+    series_part<false>(n, diag, sub, weight, a, tol, cur, nxt, endv);
 }
 
 void run_series_part(int n, const double* diag, const double* sub, const double* weight, double a, double tol, double* cur,
