@@ -166,7 +166,9 @@ TEST_CASE("a run killed at any moment leaves whole runs or none", "[store][inter
                                << t_book << ", end " << t_end);
     REQUIRE(t_dir > 0.0);
     REQUIRE(t_staged > t_dir);
-    REQUIRE(t_book >= t_staged);
+    // the workbook's temporary lives about 50 ms, which a busy machine's poller can miss in this one run: its order is
+    // checked where it was seen (the kills below try that phase up to three times and require it seen once)
+    if (t_book >= 0.0) CHECK(t_book >= t_staged);
     if (t_log_first < 0.0) t_log_first = t_dir;  // the log not seen to grow: the whole span from folder to staging
     if (t_log_last <= t_log_first) t_log_last = t_staged;
 
