@@ -236,14 +236,6 @@ void run_series_part(int n, const double* diag, const double* sub, const double*
 }
 }  // namespace
 
-bool has_avx2() {
-#if defined(__x86_64__) && defined(__GNUC__)
-    return kHasAvx2;
-#else
-    return false;
-#endif
-}
-
 namespace {
 template <bool Wide>
 [[gnu::always_inline]] inline void transient(int n, const double* r, double lmax, const double* k, const double* exp_kh, double h, const double* mss,
@@ -330,13 +322,13 @@ __attribute__((target("avx2"))) void transient_avx512(int n, const double* r, do
 #endif
 }  // namespace
 
-bool has_avx512() {
 #if defined(__x86_64__) && defined(__GNUC__)
-    return kHasAvx512;
+bool has_avx2() { return kHasAvx2; }
+bool has_avx512() { return kHasAvx512; }
 #else
-    return false;
+bool has_avx2() { return false; }
+bool has_avx512() { return false; }
 #endif
-}
 
 void exact_transient(int n, const double* r, double r_max, const double* k, const double* exp_kh, double h, const double* mss,
                      double* mh, std::vector<double>& work, double tol, SeriesKernel kernel) {
