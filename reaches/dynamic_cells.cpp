@@ -30,6 +30,19 @@ struct Reciprocals {
 };
 const Reciprocals kInv;
 
+/// The stopping tests of a series after its term j (see series_part), the same in every kernel: true to stop; else
+/// pois becomes Pois(j + 1). norm: |P^{j+1} d|_1 per constituent.
+[[gnu::always_inline]] inline bool series_ends(int j, double a, double tol, double cdf, Quad norm, const double* weight, double& pois) {
+    // Pois(j + 1) and the Poisson tail's test, next / (1 - a / (j + 2)) < tol, without divisions
+    const double next = pois * a * kInv(j + 1);
+    if (j + 2 > a && next < tol * (1.0 - a * kInv(j + 2))) return true;
+    const Quad wn = norm * *reinterpret_cast<const Quad*>(weight);
+    const double rel = wn[0] + wn[1] + wn[2];
+    if (std::max(0.0, 1.0 - cdf) * rel <= tol) return true;
+    pois = next;
+    return false;
+}
+
 /// One part of the uniformization series: endv = sum_j Pois(j; a) P^j d with d in cur, nxt a second buffer of the
 /// same shape. Stops when the Poisson tail alone is below tol
 /// (past the mean the remaining terms fall faster than a geometric series of ratio a/(j+2), so they sum to at most
@@ -89,13 +102,7 @@ template <bool Fused>
         if (i < n) cell(i, norm0);
         const Quad norm = norm0 + norm1;
         std::swap(cur, nxt);
-        // Pois(j + 1) and the Poisson tail's test, next / (1 - a / (j + 2)) < tol, without divisions
-        const double next = pois * a * kInv(j + 1);
-        if (j + 2 > a && next < tol * (1.0 - a * kInv(j + 2))) break;
-        const Quad wn = norm * *reinterpret_cast<const Quad*>(weight);
-        const double rel = wn[0] + wn[1] + wn[2];
-        if (std::max(0.0, 1.0 - cdf) * rel <= tol) break;
-        pois = next;
+        if (series_ends(j, a, tol, cdf, norm, weight, pois)) break;
     }
 }
 
@@ -155,12 +162,7 @@ template <int P>
             norm += reinterpret_cast<Oct>(reinterpret_cast<OctBits>(y) & mask);
         }
         const Quad nq = Quad(__builtin_shufflevector(norm, norm, 0, 1, 2, 3)) + Quad(__builtin_shufflevector(norm, norm, 4, 5, 6, 7));
-        const double next = pois * a * kInv(j + 1);
-        if (j + 2 > a && next < tol * (1.0 - a * kInv(j + 2))) break;
-        const Quad wn = nq * *reinterpret_cast<const Quad*>(weight);
-        const double rel = wn[0] + wn[1] + wn[2];
-        if (std::max(0.0, 1.0 - cdf) * rel <= tol) break;
-        pois = next;
+        if (series_ends(j, a, tol, cdf, nq, weight, pois)) break;
     }
     for (int p = 0; p < P; ++p) {
         *reinterpret_cast<Quad*>(endv + p * W) = Quad(__builtin_shufflevector(e[p], e[p], 0, 1, 2, 3));
@@ -211,12 +213,7 @@ __attribute__((target("avx512f,avx2,fma"), optimize("fp-contract=fast"))) void s
         }
         const Quad nq = Quad(__builtin_shufflevector(norm, norm, 0, 1, 2, 3)) + Quad(__builtin_shufflevector(norm, norm, 4, 5, 6, 7));
         std::swap(cur, nxt);
-        const double next = pois * a * kInv(j + 1);
-        if (j + 2 > a && next < tol * (1.0 - a * kInv(j + 2))) break;
-        const Quad wn = nq * *reinterpret_cast<const Quad*>(weight);
-        const double rel = wn[0] + wn[1] + wn[2];
-        if (std::max(0.0, 1.0 - cdf) * rel <= tol) break;
-        pois = next;
+        if (series_ends(j, a, tol, cdf, nq, weight, pois)) break;
     }
 }
 const bool kHasAvx512 = kHasAvx2 && __builtin_cpu_supports("avx512f");
