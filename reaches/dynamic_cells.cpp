@@ -32,7 +32,8 @@ const Reciprocals kInv;
 
 /// The stopping tests of a series after its term j (see series_part), the same in every kernel: true to stop; else
 /// pois becomes Pois(j + 1). norm: |P^{j+1} d|_1 per constituent.
-[[gnu::always_inline]] inline bool series_ends(int j, double a, double tol, double cdf, Quad norm, const double* weight, double& pois) {
+[[gnu::always_inline]] inline bool series_ends(int j, double a, double tol, double cdf, const Quad& norm, const double* weight,
+                                               double& pois) {
     // Pois(j + 1) and the Poisson tail's test, next / (1 - a / (j + 2)) < tol, without divisions
     const double next = pois * a * kInv(j + 1);
     if (j + 2 > a && next < tol * (1.0 - a * kInv(j + 2))) return true;
@@ -48,11 +49,12 @@ const Reciprocals kInv;
 /// (past the mean the remaining terms fall faster than a geometric series of ratio a/(j+2), so they sum to at most
 /// pois_{j+1} / (1 - a/(j+2)), times |d| >= |P^j d|), or when the remaining Poisson mass times |P^{j+1} d|_1, which
 /// bounds every later P^m d, is below tol of the masses of each constituent (the sum of the three relative norms).
-/// Fused (the AVX2 build): the two multiply-adds of each cell are fused ones (one rounding instead of two), written as
-/// such rather than left to the compiler's contraction, so that they are the same at every optimization level as the
-/// 512-bit kernel's; the generic build rounds each product, so the two differ in the last bits of the transient (which
+/// Fused (the AVX2 build): the two multiply-adds of each cell are fused ones (one rounding instead of two), the same at
+/// every optimization level as the 512-bit kernel's: written as such for GCC, which contracts a * b + c only from -O2;
+/// Clang contracts within an expression at every level (and checks a builtin's processor features before inlining,
+/// so there they are left to it). The generic build rounds each product, so the two differ in the last bits of the transient (which
 /// the masses absorb: the sections and budgets of a 3,001-reach year came out identical).
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 [[gnu::always_inline]] inline Quad fused_multiply_add(Quad a, Quad b, Quad c) {
     typedef double V4 __attribute__((vector_size(32)));
     return reinterpret_cast<Quad>(__builtin_ia32_vfmaddpd256(reinterpret_cast<V4>(a), reinterpret_cast<V4>(b), reinterpret_cast<V4>(c)));
@@ -80,7 +82,7 @@ template <bool Fused>
             const Quad c = *reinterpret_cast<const Quad*>(cr + i * W);
             Quad* e = reinterpret_cast<Quad*>(ev + i * W);
             Quad y;
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
             if constexpr (Fused) {
                 *e = fused_multiply_add(pv, c, *e);
                 y = fused_multiply_add(dg, c, sb * u);
@@ -122,6 +124,13 @@ const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("
 typedef double Oct __attribute__((vector_size(64), aligned(8)));
 typedef long long OctBits __attribute__((vector_size(64), aligned(8)));
 
+/// Cells p and p + P of a buffer in one register (series_pairs_in_registers).
+template <int P>
+[[gnu::always_inline]] __attribute__((target("avx512f,avx2,fma"))) inline Oct halves(const double* v, int p) {
+    const Quad lo = *reinterpret_cast<const Quad*>(v + p * W), hi = *reinterpret_cast<const Quad*>(v + (p + P) * W);
+    return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7);
+}
+
 /// The terms of series_part_avx512 with the P pairs of cells held in registers through the whole series (P <= 6):
 /// one term then waits only on the arithmetic of the one before, not on its stores and loads. In registers the pair
 /// p holds the cells p and p + P (the buffers hold 2P cells), so the cell above each is in the same half of the pair
@@ -129,21 +138,16 @@ typedef long long OctBits __attribute__((vector_size(64), aligned(8)));
 /// pair. The products and sums of the terms are those of series_part lane by lane; the norm of the stopping test sums
 /// the cells in the order 0..P-1 and P..2P-1 instead of even and odd, which moves it by rounding only.
 template <int P>
-[[gnu::always_inline]] inline void series_pairs_in_registers(const double* diag4, const double* sub4, const double* weight, double a,
+[[gnu::always_inline]] __attribute__((target("avx512f,avx2,fma"))) inline void series_pairs_in_registers(const double* diag4, const double* sub4, const double* weight, double a,
                                                              double tol, const double* cur, double* endv) {
     const OctBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL,
                           0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
-    // cells p and p + P of a buffer in one register
-    auto halves = [](const double* v, int p) -> Oct {
-        const Quad lo = *reinterpret_cast<const Quad*>(v + p * W), hi = *reinterpret_cast<const Quad*>(v + (p + P) * W);
-        return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7);
-    };
     Oct c[P], e[P], dg[P], sb[P];
     for (int p = 0; p < P; ++p) {
-        c[p] = halves(cur, p);
-        e[p] = halves(endv, p);
-        dg[p] = halves(diag4, p);
-        sb[p] = halves(sub4, p);
+        c[p] = halves<P>(cur, p);
+        e[p] = halves<P>(endv, p);
+        dg[p] = halves<P>(diag4, p);
+        sb[p] = halves<P>(sub4, p);
     }
     const Oct zero = {};
     double pois = std::exp(-a), cdf = 0.0;
