@@ -530,7 +530,6 @@ DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& i
     for (const PerConstituent& k : forcing.k_per_d) {
         PerConstituent e{};
         for (int c = 0; c < kNumConstituents; ++c) e[c] = std::exp(-k[c] * forcing.step_days);
-        sh.exp_kh.push_back(e);
         sh.k_lanes.push_back({k[0], k[1], k[2], 0.0});
         sh.exp_kh_lanes.push_back({e[0], e[1], e[2], 1.0});
     }

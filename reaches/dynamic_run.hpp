@@ -48,8 +48,7 @@ struct Shared {
     std::unique_ptr<std::atomic<int>[]> waiting;   // upstream links not yet done
     std::unique_ptr<std::atomic<int>[]> readers;   // consumer links that have not yet read the outflow
     std::vector<PerConstituent> external_in_g, outlet_g;
-    std::vector<PerConstituent> exp_kh;  // e^{-k_c h} for each entry of f.k_per_d
-    // the same in lanes: {k_0, k_1, k_2, 0} and {e^{-k_c h}, 1}
+    // for each entry of f.k_per_d, in lanes: {k_0, k_1, k_2, 0} and {e^{-k_c h}, 1}
     std::vector<std::array<double, cells::kLanes>> k_lanes, exp_kh_lanes;
     cells::RelaxedBounds relaxed_bounds;  // where the relaxed test needs no sum (per cell count)
     // Reach-end series while the reaches are solved (record_reach_ends), reach-major: reach r's flow at [r * 4S + s],
