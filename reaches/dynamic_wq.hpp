@@ -88,6 +88,7 @@ struct DynamicOptions {
     double exchange_step_d = 1.0;   ///< longest piece of the exchange between reaches (<= 0: the output interval)
     bool monolithic = false;        ///< the whole network as one odeint system (reference; slow on large networks)
     bool odeint = false;            ///< odeint also where the cells are linear (reference for the exact paths)
+    bool generic_kernels = false;   ///< the portable loops even where the processor has AVX-512 (reference)
     bool record_reach_ends = true;  ///< keep reach_end_mgL (per output time and reach: memory grows with both)
     bool start_steady = false;      ///< cells start at the steady state of the first interval (else initial_mgL)
     std::function<void(double)> progress;  ///< share of the run done, after each output interval

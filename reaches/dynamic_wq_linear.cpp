@@ -3,16 +3,96 @@
 #include <algorithm>
 #include <cmath>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace qingliu::reaches::wq::linear_cells {
 
 namespace {
 
 constexpr int S = kNumSpecies;
 using V = std::vector<double>;
+static_assert(DO == S - 1, "the wide kernel holds the eight species before DO in one register");
+constexpr int kWideCells = 32;  ///< the wide kernel's largest reach (cells)
+
+#if defined(__x86_64__)
+const bool kHasAvx512 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx512f");
+
+// The terms of transient() for every piece, eight species of a cell in one 512-bit register: P v for cell j is
+//   pd_j * v_j + pu_j v_{j-1} + sh_j * (v_j moved up one lane)   (lane i of sh_j: P's entry (i, i - 1), the only
+// kinetic entries among those species where `wide` is chosen), and DO, unless skipped, as a scalar beside them with
+// its row over the eight species (pdo_j) summed across the lanes. Cells from the last down, so v_{j-1} is still the
+// previous term's. The same products and sums as the generic loop but fused multiply-adds and another order in the
+// DO row: the results agree to rounding, the number of terms may differ by one where the stopping test is at its
+// bound (both below the tolerance).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // v[j - 1]: set for every cell below n before it is read
+__attribute__((target("avx512f,avx2,fma"))) void terms_avx512(int n, const double* pd, const double* pu, const double* sh,
+                                                               const double* pdo, bool skip_do, double* d, int pieces,
+                                                               double x, double growth, bool grows, double abs) {
+    __m512d v[kWideCells], zs[kWideCells], pd8[kWideCells], sh8[kWideCells], pdo8[kWideCells];
+    double vo[kWideCells], zo[kWideCells], pdo_d[kWideCells];
+    const __m512i up_one = _mm512_set_epi64(6, 5, 4, 3, 2, 1, 0, 0);
+    for (int j = 0; j < n; ++j) {
+        pd8[j] = _mm512_loadu_pd(pd + j * S);
+        sh8[j] = _mm512_loadu_pd(sh + j * 8);
+        pdo8[j] = skip_do ? _mm512_setzero_pd() : _mm512_loadu_pd(pdo + j * 8);
+        pdo_d[j] = skip_do ? 0.0 : pd[j * S + DO];
+    }
+    const int max_terms = static_cast<int>(x + 12.0 * std::sqrt(x) + 60.0);
+    for (int piece = 0; piece < pieces; ++piece) {
+        __m512d mx = _mm512_setzero_pd();
+        double mo = 0.0;
+        for (int j = 0; j < n; ++j) {
+            v[j] = _mm512_loadu_pd(d + j * S);
+            vo[j] = skip_do ? 0.0 : d[j * S + DO];
+            mx = _mm512_max_pd(mx, _mm512_abs_pd(v[j]));
+            mo = std::max(mo, std::abs(d[j * S + DO]));
+        }
+        const double dmax = std::max(_mm512_reduce_max_pd(mx), mo);
+        double w = std::exp(-x), tail = 1.0 - w;
+        const __m512d w0 = _mm512_set1_pd(w);
+        for (int j = 0; j < n; ++j) {
+            zs[j] = _mm512_mul_pd(w0, v[j]);
+            zo[j] = w * vo[j];
+        }
+        double vmax = dmax;
+        for (int k = 1; k <= max_terms && tail > 1e-16 && tail * dmax > abs && (grows ? growth : tail) * vmax > abs; ++k) {
+            w *= x / k;
+            tail -= w;
+            const __m512d wk = _mm512_set1_pd(w);
+            mx = _mm512_setzero_pd();
+            mo = 0.0;
+            for (int j = n - 1; j >= 0; --j) {
+                __m512d t = _mm512_mul_pd(pd8[j], v[j]);
+                if (j > 0) t = _mm512_fmadd_pd(_mm512_set1_pd(pu[j]), v[j - 1], t);
+                t = _mm512_fmadd_pd(sh8[j], _mm512_permutexvar_pd(up_one, v[j]), t);
+                if (!skip_do) {
+                    double o = pdo_d[j] * vo[j] + _mm512_reduce_add_pd(_mm512_mul_pd(pdo8[j], v[j]));
+                    if (j > 0) o += pu[j] * vo[j - 1];
+                    vo[j] = o;
+                    zo[j] += w * o;
+                    mo = std::max(mo, std::abs(o));
+                }
+                v[j] = t;
+                zs[j] = _mm512_fmadd_pd(wk, t, zs[j]);
+                mx = _mm512_max_pd(mx, _mm512_abs_pd(t));
+            }
+            vmax = std::max(_mm512_reduce_max_pd(mx), mo);
+        }
+        for (int j = 0; j < n; ++j) {
+            _mm512_storeu_pd(d + j * S, zs[j]);
+            d[j * S + DO] = zo[j];
+        }
+    }
+}
+#pragma GCC diagnostic pop
+#endif
 
 // d := e^{Mh} d by uniformization at rate lam >= every |M_ii| used (without DO when skip_do: its entries are
 // left to stiff_do), in pieces with lam tau <= 400, summed until the Poisson tail times |d| is below abs.
-void transient(const LinearReach& L, double* d, double lam, double h, bool skip_do, double abs) {
+void transient(const LinearReach& L, double* d, double lam, double h, bool skip_do, double abs, bool generic) {
     const int n = L.n;
     const std::size_t m = static_cast<std::size_t>(n) * S, np = L.pattern.size();
     // P = I + M/lam once (diagonal, coupling to the cell upstream, kinetic entries with their rows and columns); each
@@ -59,6 +139,26 @@ void transient(const LinearReach& L, double* d, double lam, double h, bool skip_
             if (!(skip_do && i == DO)) rho = std::max(rho, row[i]);
     }
     const double growth = rho > 1.0 ? std::exp(std::min(700.0, x * (rho - 1.0))) : 0.0;
+#if defined(__x86_64__)
+    // the wide kernel where the kinetic entries among the eight species before DO are each from the species just
+    // before (hydrolysis to NH3-N, nitrification to NO3-N, organic to inorganic P)
+    bool wide = !generic && kHasAvx512 && n <= kWideCells;
+    for (std::size_t e = 0; e < np && wide; ++e) wide = prow[e] == DO || pcol[e] + 1 == prow[e];
+    if (wide) {
+        thread_local V sh, pdo;
+        sh.assign(static_cast<std::size_t>(n) * 8, 0.0);
+        pdo.assign(static_cast<std::size_t>(n) * 8, 0.0);
+        for (int j = 0; j < n; ++j)
+            for (std::size_t e = 0; e < np; ++e)
+                (prow[e] == DO ? pdo[j * 8 + pcol[e]] : sh[j * 8 + prow[e]]) = po[j * np + e];
+        terms_avx512(n, pd.data(), pu.data(), sh.data(), pdo.data(), skip_do, d, pieces, x, growth, rho > 1.0, abs);
+        if (skip_do)
+            for (int j = 0; j < n; ++j) d[j * S + DO] = 0.0;
+        return;
+    }
+#else
+    (void)generic;
+#endif
     for (int piece = 0; piece < pieces; ++piece) {
         double dmax = 0.0;
         for (std::size_t k = 0; k < m; ++k) {
@@ -141,17 +241,18 @@ void stiff_do(const LinearReach& L, const double* z0, double* z, double* y_int, 
     k0.assign(n, 0.0);
     w0.assign(n, 0.0);
     zh0.assign(n, 0.0);
+    // (K's columns of the cells below j are 0: the sums over b stop at cell j, the same sums as over every cell)
     for (int j = 0; j < n; ++j) {
         double kc = 0.0;
-        for (std::size_t bb = 0; bb < m; ++bb)
-            if (bb % S != DO) kc += K[j * m + bb] * L.c[bb];
+        for (int jb = 0; jb <= j; ++jb)
+            for (int ib = 0; ib < DO; ++ib) kc += K[j * m + jb * S + ib] * L.c[jb * S + ib];
         const double rhs = -(L.c[j * S + DO] - kc) - (j > 0 ? L.up[j] * k0[j - 1] : 0.0);
         k0[j] = rhs / L.diag[j * S + DO];
     }
     for (int j = 0; j < n; ++j) {
         double kz0 = 0.0;
-        for (std::size_t bb = 0; bb < m; ++bb)
-            if (bb % S != DO) kz0 += K[j * m + bb] * z0[bb];
+        for (int jb = 0; jb <= j; ++jb)
+            for (int ib = 0; ib < DO; ++ib) kz0 += K[j * m + jb * S + ib] * z0[jb * S + ib];
         w0[j] = z[j * S + DO] - kz0 - k0[j];
     }
     // w' = D w: gone by h when e^{-mu_min h} sum_{k<n} (up_max h)^k / k! |w0| is below relaxed_tol (then
@@ -205,8 +306,9 @@ void stiff_do(const LinearReach& L, const double* z0, double* z, double* y_int, 
     // o = w + K z + k0 at h and integrated
     for (int j = 0; j < n; ++j) {
         double kz = 0.0, ky = 0.0;
-        for (std::size_t bb = 0; bb < m; ++bb)
-            if (bb % S != DO) {
+        for (int jb = 0; jb <= j; ++jb)
+            for (int ib = 0; ib < DO; ++ib) {
+                const std::size_t bb = static_cast<std::size_t>(jb) * S + ib;
                 kz += K[j * m + bb] * z[bb];
                 ky += K[j * m + bb] * y_int[bb];
             }
@@ -217,7 +319,7 @@ void stiff_do(const LinearReach& L, const double* z0, double* z, double* y_int, 
 
 }  // namespace
 
-LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, double h, double relaxed_tol, bool do_last) {
+LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, double h, double relaxed_tol, bool do_last, bool generic) {
     const int n_ = L.n;
     const std::size_t m = static_cast<std::size_t>(n_) * S;
     thread_local V zss, tmp, z_start;
@@ -277,7 +379,7 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
         tmp[k] = z[k] - zss[k];
         scale = std::max(scale, std::max(std::abs(z[k]), std::abs(zss[k])));
     }
-    transient(L, tmp.data(), split ? lam_z : lam, h, split, relaxed_tol * (1.0 + scale));
+    transient(L, tmp.data(), split ? lam_z : lam, h, split, relaxed_tol * (1.0 + scale), generic);
     for (std::size_t k = 0; k < m; ++k) z[k] = zss[k] + tmp[k];
     if (split)
         for (int j = 0; j < n_; ++j) z[j * S + DO] = z_start[j * S + DO];

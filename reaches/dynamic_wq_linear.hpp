@@ -50,7 +50,8 @@ struct LinearReach {
 enum class LinearPath { Relaxed, Exact, ExactStiffDo };
 
 /// z (n cells x 9 species, in place) to z(h), and y_int (zeroed by the caller) += int_0^h z dt; do_last: nothing draws
-/// on DO (the stiff-DO split may be used).
-LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, double h, double relaxed_tol, bool do_last);
+/// on DO (the stiff-DO split may be used); generic: the portable loops even where the processor has AVX-512.
+LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, double h, double relaxed_tol, bool do_last,
+                              bool generic = false);
 
 }  // namespace qingliu::reaches::wq::linear_cells

@@ -108,7 +108,7 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
             }
         std::copy(z0, z0 + m, f.z.begin());
         std::fill(f.yint.begin(), f.yint.end(), 0.0);
-        linear_cells::solve_linear_cells(L, f.z.data(), f.yint.data(), tau, opt_.relaxed_tol, do_last_);
+        linear_cells::solve_linear_cells(L, f.z.data(), f.yint.data(), tau, opt_.relaxed_tol, do_last_, opt_.generic_kernels);
         ++frozen_solves_;
         // converged when the gates at the solve's mean DO are those frozen within kGateTol, or when the difference
         // moves no process's total over the sub-piece by more than kEffectShare x frozen_abs_tol (mg/L):

@@ -257,7 +257,7 @@ private:
         thread_local V yint;
         linear_system(r, in, L, tables);
         yint.assign(static_cast<std::size_t>(n_) * S, 0.0);
-        const linear_cells::LinearPath path = linear_cells::solve_linear_cells(L, conc(r, 0), yint.data(), h, opt_.relaxed_tol, do_last_);
+        const linear_cells::LinearPath path = linear_cells::solve_linear_cells(L, conc(r, 0), yint.data(), h, opt_.relaxed_tol, do_last_, opt_.generic_kernels);
         relaxed = path == linear_cells::LinearPath::Relaxed;
         ++(relaxed ? relaxed_ : exact_);
         if (path == linear_cells::LinearPath::ExactStiffDo) ++stiff_do_;
@@ -323,8 +323,24 @@ private:
         return out;
     }
 
+    // The next reach's cells and state into the cache while this one is solved (the lists follow the network's
+    // order, not the reaches' numbering, so each reach's data is elsewhere in memory).
+    void prefetch(std::int32_t r) const {
+        const char* c = reinterpret_cast<const char*>(&cell(r, 0));
+        for (std::size_t b = 0; b < sizeof(Cell) * n_; b += 64) __builtin_prefetch(c + b);
+        const char* x = reinterpret_cast<const char*>(conc(r, 0));
+        for (std::size_t b = 0; b < sizeof(double) * S * n_; b += 64) __builtin_prefetch(x + b);
+        __builtin_prefetch(&inflow_[r]);
+        __builtin_prefetch(&prev_inflow_[r]);
+        __builtin_prefetch(&r_input_[r]);
+        __builtin_prefetch(&r_proc_[r]);
+        __builtin_prefetch(&cstat_[static_cast<std::size_t>(r) * n_]);
+    }
+
     void route_list(const std::vector<std::int32_t>& list, double h, std::size_t d, bool first_piece) {
-        for (const std::int32_t r : list) {
+        for (std::size_t k = 0; k < list.size(); ++k) {
+            const std::int32_t r = list[k];
+            if (k + 1 < list.size()) prefetch(list[k + 1]);
             const State out = route(r, h, d, first_piece);
             detail::pass_on(net_.topo, r, cell(r, n_ - 1).flow_m3s, out, any_transfer_,
                             [&](std::int32_t to, double, const State& l, double share) {
