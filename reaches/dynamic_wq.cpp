@@ -87,7 +87,7 @@ PieceBudget DynamicRun::odeint_piece(std::int32_t r, const State& in, double h) 
         }
     };
     auto st = ode::make_controlled<ode::runge_kutta_dopri5<V>>(opt_.abs_tol, opt_.rel_tol);
-    steps_ += ode::integrate_adaptive(st, sys, y, 0.0, h, std::min(h, 0.1 / lam_min));
+    count_[r].steps += ode::integrate_adaptive(st, sys, y, 0.0, h, std::min(h, 0.1 / lam_min));
     std::copy(y.begin(), y.begin() + m, conc(r, 0));
     PieceBudget b;
     budget_from_integrals(r, y.data() + m, h, b);  // outflow and weir from the concentrations' integrals
@@ -194,6 +194,7 @@ void DynamicRun::statics() {
     r_outlet_.assign(n_reach_, State{});
     r_proc_.assign(n_reach_, PerProcess{});
     r_dam_.assign(n_reach_, 0.0);
+    count_.assign(n_reach_, Counts{});
 }
 
 void DynamicRun::linear_system(std::int32_t r, const State& in, LinearReach& L, std::vector<ProcessTable>& tables) const {

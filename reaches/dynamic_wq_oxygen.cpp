@@ -109,7 +109,7 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
         std::copy(z0, z0 + m, f.z.begin());
         std::fill(f.yint.begin(), f.yint.end(), 0.0);
         linear_cells::solve_linear_cells(L, f.z.data(), f.yint.data(), tau, opt_.relaxed_tol, do_last_, opt_.generic_kernels);
-        ++frozen_solves_;
+        ++count_[r].frozen_solves;
         // converged when the gates at the solve's mean DO are those frozen within kGateTol, or when the difference
         // moves no process's total over the sub-piece by more than kEffectShare x frozen_abs_tol (mg/L):
         // |dg| k |Y_from| times the largest yield, twice (the gate itself, and DO's linearized term, which integrates
@@ -207,7 +207,7 @@ void DynamicRun::frozen_steps(std::int32_t r, const State& in, double* z, double
             add_budget(b, half[0].b, 4.0 / 3.0);
             add_budget(b, half[1].b, 4.0 / 3.0);
             add_budget(b, a.b, -1.0 / 3.0);
-            ++frozen_subpieces_;
+            ++count_[r].frozen_subpieces;
             if (first) first_tau_[r] = tau;
             first = false;
             t = h - t - tau <= 1e-12 * h ? h : t + tau;  // the last one ends at h exactly

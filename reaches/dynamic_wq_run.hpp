@@ -229,7 +229,8 @@ private:
         const KineticsAt& kin = kin_[built_t_[r]];
         for (int j = 0; j < n_; ++j) {
             const Cell& c = cell(r, j);
-            const ProcessTable t = tables ? (*tables)[j] : kin.table(c.env);
+            ProcessTable own;
+            const ProcessTable& t = tables ? (*tables)[j] : (own = kin.table(c.env));
             for (int q = 0; q < kNumProcesses; ++q) {
                 const ProcessTerm& x = t[q];
                 b.processed_g[q] += c.volume_m3 * ((x.from >= 0 ? x.k * y_int[j * S + x.from] : 0.0) + x.r0 * h);
@@ -259,8 +260,8 @@ private:
         yint.assign(static_cast<std::size_t>(n_) * S, 0.0);
         const linear_cells::LinearPath path = linear_cells::solve_linear_cells(L, conc(r, 0), yint.data(), h, opt_.relaxed_tol, do_last_, opt_.generic_kernels);
         relaxed = path == linear_cells::LinearPath::Relaxed;
-        ++(relaxed ? relaxed_ : exact_);
-        if (path == linear_cells::LinearPath::ExactStiffDo) ++stiff_do_;
+        ++(relaxed ? count_[r].relaxed : count_[r].exact);
+        if (path == linear_cells::LinearPath::ExactStiffDo) ++count_[r].stiff_do;
         PieceBudget b;
         budget_from_integrals(r, yint.data(), h, b, &tables);
         return b;
@@ -303,7 +304,7 @@ private:
             r_dam_[r] += steady_dam_[r] * h;
             return steady_out_[r];
         }
-        ++integrated_;
+        ++count_[r].integrated;
         settled_[r] = 0;
         prev_inflow_[r] = in;
         State out{};
@@ -334,6 +335,7 @@ private:
         __builtin_prefetch(&prev_inflow_[r]);
         __builtin_prefetch(&r_input_[r]);
         __builtin_prefetch(&r_proc_[r]);
+        __builtin_prefetch(&count_[r]);
         __builtin_prefetch(&cstat_[static_cast<std::size_t>(r) * n_]);
     }
 
@@ -397,13 +399,15 @@ private:
             for (int q = 0; q < kNumProcesses; ++q) res_.processed_g[q] += r_proc_[r][q];
             res_.dam_do_gain_g += r_dam_[r];
         }
-        res_.steps = steps_;
-        res_.integrated_intervals = integrated_;
-        res_.relaxed_intervals = relaxed_;
-        res_.exact_intervals = exact_;
-        res_.stiff_do_intervals = stiff_do_;
-        res_.frozen_solves = frozen_solves_;
-        res_.frozen_subpieces = frozen_subpieces_;
+        for (const Counts& c : count_) {
+            res_.steps += c.steps;
+            res_.integrated_intervals += c.integrated;
+            res_.relaxed_intervals += c.relaxed;
+            res_.exact_intervals += c.exact;
+            res_.stiff_do_intervals += c.stiff_do;
+            res_.frozen_solves += c.frozen_solves;
+            res_.frozen_subpieces += c.frozen_subpieces;
+        }
     }
 
     void record(double t) {
@@ -509,8 +513,11 @@ private:
     std::vector<State> r_input_, r_outlet_;
     std::vector<PerProcess> r_proc_;
     std::vector<double> r_dam_;
-    std::atomic<std::size_t> steps_{0}, integrated_{0}, relaxed_{0}, exact_{0}, stiff_do_{0};
-    std::atomic<std::size_t> frozen_solves_{0}, frozen_subpieces_{0};
+    // per reach (each reach is solved by one thread at a time, so no counter is shared between the cores)
+    struct Counts {
+        std::size_t steps = 0, integrated = 0, relaxed = 0, exact = 0, stiff_do = 0, frozen_solves = 0, frozen_subpieces = 0;
+    };
+    std::vector<Counts> count_;
 };
 
 
