@@ -74,8 +74,9 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
     thread_local LinearReach L;
     thread_local std::vector<ProcessTable> tables;
     thread_local V o_prev, r_prev;
-    thread_local std::vector<Gates> gates;
+    thread_local std::vector<Gates> gates, at_mean;
     gates.resize(n_);
+    at_mean.resize(n_);
     L.n = base.n;
     L.pattern = base.pattern;
     L.up = base.up;
@@ -88,7 +89,8 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
     r_prev.assign(n_, 0.0);
     f.converged = false;
     for (int it = 0; it < kMaxIterations; ++it) {
-        for (int j = 0; j < n_; ++j) gates[j] = gates_at(f.o[j]);
+        // the gates at the DO to freeze; where it is the last solve's mean (plain iteration) they are at_mean
+        for (int j = 0; j < n_; ++j) gates[j] = it > 0 && f.o[j] == f.yint[j * S + DO] / tau ? at_mean[j] : gates_at(f.o[j]);
         std::copy(base.diag.begin(), base.diag.end(), L.diag.begin());
         std::copy(base.off.begin(), base.off.end(), L.off.begin());
         std::copy(base.c.begin(), base.c.end(), L.c.begin());
@@ -116,14 +118,14 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
         // to k f' y_mean (mean - o_ref) tau, the same size)
         double worst = 0.0, effect = 0.0;
         for (int j = 0; j < n_; ++j) {
-            const Gates at_mean = gates_at(f.yint[j * S + DO] / tau);
-            worst = std::max(worst, gate_change(gates[j], at_mean));
+            at_mean[j] = gates_at(f.yint[j * S + DO] / tau);
+            worst = std::max(worst, gate_change(gates[j], at_mean[j]));
             for (int e = 0; e < 3; ++e) {
                 const ProcessTerm& x = raw_tables[j][kGated[e]];
                 if (x.from < 0) continue;
                 double ymax = 0.0;
                 for (int i = 0; i < S; ++i) ymax = std::max(ymax, std::abs(x.yield[i]));
-                const double dg = std::abs(gates[j].g[e] - at_mean.g[e]);
+                const double dg = std::abs(gates[j].g[e] - at_mean[j].g[e]);
                 effect = std::max(effect, 2.0 * dg * x.k * std::abs(f.yint[j * S + x.from]) * ymax);
             }
         }
