@@ -29,7 +29,9 @@
 //   exact       otherwise the transient by uniformization (Jensen's method): z(h) = z_ss + e^{Mh} (z0 - z_ss),
 //               e^{Mh} d = sum_k Pois(k; lambda h) P^k d with lambda = max_i |M_ii|, P = I + M/lambda, summed until
 //               the Poisson tail times |d| is below relaxed_tol (abs + rel; pieces split so that lambda h <= 400),
-//               and int z = z_ss h + M^-1 (z(h) - z0). Where DO's reaeration is stiff (its rate >= 2x every other rate; nothing draws on
+//               and int z = z_ss h + M^-1 (z(h) - z0); on processors with AVX-512 a cell's eight species before DO
+//               in one register per term (reaches/dynamic_wq_linear.cpp), else the portable loops
+//               (generic_kernels forces them; the two agree to rounding). Where DO's reaeration is stiff (its rate >= 2x every other rate; nothing draws on
 //               DO), the others are uniformized at their own rate and DO follows from the change of variables
 //               o = w + K z + k0 (D K - K M_z = -G, D the DO chain, G DO's dependence on the others; solved by
 //               substitution, both triangular), under which w' = D w is decoupled: uniformization of the n-cell DO
