@@ -1,6 +1,8 @@
 #include "reaches/kinetics_series.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cmath>
 
 #include "common/error.hpp"
@@ -21,6 +23,25 @@ constexpr double kReachLinear = 5.0, kReachGated = 2.0, kGateReach = 2.0;
 // above (on bench_wq's networks 16 % fewer instructions; 0.25-0.7 and 1-3 within 1 % of these).
 constexpr double kFirstGateReach = 0.5, kFirstStiffReach = 2.0;
 enum Gate : int { None = 0, Cbod, Nitr, Denitr };
+// The processor runs AVX2 and FMA (Series::expand_wide)
+const bool kWide = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+
+// ln x for x > 0 to about 0.005 (the exponent and a quadratic in the mantissa): for the substep rules, which are
+// estimates, without a call of the library's log
+inline double rough_ln(double x) {
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    const int e = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
+    const double m = std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);   // [1, 2)
+    return 0.6931471805599453 * (e + ((-0.34484843 * m + 2.02466578) * m - 1.67487759));
+}
+
+// The growth of the next substep after one of `last` terms (march_series): 10^(-16/32) (1 + 10^(16/last))
+const std::array<double, kMaxTerms + 1> kGrowth = [] {
+    std::array<double, kMaxTerms + 1> v{};
+    for (int k = 1; k <= kMaxTerms; ++k) v[k] = std::pow(10.0, -0.5) * (1.0 + std::pow(10.0, 16.0 / k));
+    v[0] = v[1];
+    return v;
+}();
 
 // 1/(k+1), k = 0..kMaxTerms: the integral of u^k over [0, 1]
 const std::array<double, kMaxTerms + 1> kInverse = [] {
@@ -76,6 +97,9 @@ inline double gate_term(const GateDef& g, const double* o, const double* jo, dou
     }
     return g.complement ? (k == 0 ? 1.0 - f[0] : -f[k]) : f[k];
 }
+
+// Four doubles in one 256-bit register where the function is compiled for AVX2 (two 128-bit ones otherwise).
+typedef double V4 __attribute__((vector_size(32)));
 
 struct Term {
     int p, i;
@@ -151,6 +175,12 @@ public:
             }
         for (int c = 0; c < n_chains_; ++c)
             for (int m = chains_[c].n; m < 3; ++m) chains_[c].from[m] = chains_[c].from[0];
+        shared_exp_ = gated && n_chains_ == 1 && defs_[chains_[0].series].form == O2Effect::Exponential;
+        shared_k_ = defs_[chains_[0].series].k;
+        for (int m = 0; m < 3; ++m) {
+            from3_[m] = chains_[0].from[m];
+            sign_[m] = chains_[0].complement[m] ? 1.0 : -1.0;
+        }
         // the terms of dL/du: the ungated first-order terms as a lower-triangular matrix, the gated rates by
         // slot, the zero-order rates' yields
         for (int t = 0; t < n_terms_; ++t) {
@@ -216,15 +246,33 @@ public:
     /// divided by tau in proc (the processes of the series). Returns last, or -1 when the series does not converge
     /// (or diverges).
     int expand(const Local& y, double q0, double tau, bool clamped, PerProcess& proc) {
+        if (kWide) return expand_wide(y, q0, tau, clamped, proc);
+        return expand_body(y, q0, tau, clamped, proc);
+    }
+
+    // expand_body compiled for processors with AVX2 and FMA: the 4-lane products of the shared exponential gate
+    // (shared_exp_terms) in one 256-bit register
+    __attribute__((target("avx2,fma"))) int expand_wide(const Local& y, double q0, double tau, bool clamped,
+                                                        PerProcess& proc) {
+        return expand_body(y, q0, tau, clamped, proc);
+    }
+
+    __attribute__((always_inline)) inline int expand_body(const Local& y, double q0, double tau, bool clamped,
+                                                          PerProcess& proc) {
         const double q1t = seg_.q1 * tau;
         for (int l = 0; l < N; ++l) b_[l][0] = y[l];
         double gint[3] = {0.0, 0.0, 0.0};   // the gated rates' integrals over u in [0, 1]
         int small = 0;
+        const bool shared = shared_exp_ && !clamped;
+        const double inv_q0 = 1.0 / q0;
         for (int k = 0; k < kMaxTerms; ++k) {
+            double gs[3] = {0.0, 0.0, 0.0};
+            if (shared) {
+                shared_exp_terms(k, inv_q0, q1t, gs);
+            } else {
             gate_terms(k, q0, q1t, clamped);
             // the gated rates' products of series, (G * b_from)_k = g_0 b_k + sum_j>=1 g_j b_k-j, with g_j = +-f_j
             // of the gate's base series f: one pass over f for the processes that share it
-            double gs[3] = {0.0, 0.0, 0.0};
             for (int c = 0; c < n_chains_; ++c) {
                 const Chain& ch = chains_[c];
                 const double* f = f_[ch.series];
@@ -255,7 +303,14 @@ public:
                     gs[ch.slot[m]] = ch.complement[m] ? g0 - acc[m] : g0 + acc[m];
                 }
             }
-            for (int m = 0; m < n_gated_; ++m) gint[m] += gs[m] * kInverse[k];
+            }
+            if (shared) {   // three scalar sums: a vector load of gs after its scalar stores would stall
+                gint[0] += gs[0] * kInverse[k];
+                gint[1] += gs[1] * kInverse[k];
+                gint[2] += gs[2] * kInverse[k];
+            } else {
+                for (int m = 0; m < n_gated_; ++m) gint[m] += gs[m] * kInverse[k];
+            }
             // term k of dL/du: the ungated first-order terms, the gated rates, the zero-order rates (times
             // Q = q0 + q1 tau u) and the inflow
             const double c = tau * kInverse[k];
@@ -294,12 +349,9 @@ public:
             if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) {   // past the peak of (lambda tau)^k / k!
                 const int last = k + 1;
                 // each process's integral over u in [0, 1]: the ungated ones from their species' integral
-                double in[N];
-                for (int i = 0; i < N; ++i) {
-                    double v = 0.0;
-                    for (int j = last - 1; j >= 0; --j) v += b_[i][j] * kInverse[j];
-                    in[i] = v;
-                }
+                double in[N] = {};
+                for (int j = last - 1; j >= 0; --j)   // species by species in the same order, side by side
+                    for (int i = 0; i < N; ++i) in[i] += b_[i][j] * kInverse[j];
                 const double q_mean = q0 + 0.5 * q1t;
                 for (int p = 0; p < kNumProcesses; ++p)
                     proc[p] = (kappa_[p] != 0.0 ? kappa_[p] * in[from_[p]] : 0.0) + rho_[p] * q_mean;
@@ -320,8 +372,8 @@ public:
             if (now <= target) continue;
             const double before = std::abs(b_[i][k - 8]) + std::abs(b_[i][k - 9]);
             if (!(now < before)) return false;
-            const double per_term = std::log(now / before) / 8.0;   // < 0
-            if (k + std::log(target / now) / per_term > kMaxTerms) return false;
+            const double per_term = rough_ln(now / before) / 8.0;   // < 0
+            if (!(per_term < 0.0) || k + rough_ln(target / now) / per_term > kMaxTerms) return false;
         }
         return true;
     }
@@ -330,14 +382,15 @@ public:
     /// <= 1e-16 x the sum of |terms|, kept below 1e-13 of the species' scale).
     bool sum(int last, Local& yn) const {
         bool ok = true;
-        for (int i = 0; i < N; ++i) {
-            double v = 0.0, a = 0.0;
-            for (int j = last; j >= 0; --j) {
-                v += b_[i][j];
-                a += std::abs(b_[i][j]);
+        double v[N] = {}, a[N] = {};
+        for (int j = last; j >= 0; --j)   // species by species in the same order, side by side
+            for (int i = 0; i < N; ++i) {
+                v[i] += b_[i][j];
+                a[i] += std::abs(b_[i][j]);
             }
-            yn[i] = v;
-            if (a > 1e3 * (std::abs(v) + std::abs(b_[i][0])) + 1e-3 * scale_max) ok = false;
+        for (int i = 0; i < N; ++i) {
+            yn[i] = v[i];
+            if (a[i] > 1e3 * (std::abs(v[i]) + std::abs(b_[i][0])) + 1e-3 * scale_max) ok = false;
         }
         return ok;
     }
@@ -377,10 +430,51 @@ public:
         double slope = 0.0;
         for (int j = last; j >= 1; --j) slope += j * b_[kDO][j];
         const double amp = std::abs(slope) / (tau * lambda) + 1e-300;
-        return std::clamp(std::log(1e2 * (std::abs(yn[kDO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);
+        return std::clamp(rough_ln(1e2 * (std::abs(yn[kDO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);
     }
 
 private:
+    // Term k of the gated rates' products when every gated process uses one exponential gate E = exp(-K o) (f = 1 - E;
+    // QUAL2K's defaults): the recurrence k E_k = -K sum_j=1..k j o_j E_k-j and the products
+    // sum_j=1..k E_j b_m,k-j of the (up to three) species the gated processes draw on are one 4-lane sum over the
+    // earlier terms of E, sum_i=1..k-1 E_i x_k-i with x_t = (j o_t, b_0,t, b_1,t, b_2,t); then
+    //     (f * b)_k = f_0 b_k - sum_j>=1 E_j b_k-j,   ((1 - f) * b)_k = E_0 b_k + sum_j>=1 E_j b_k-j.
+    __attribute__((always_inline)) inline void shared_exp_terms(int k, double inv_q0, double q1t, double* gs) {
+        o_[k] = (b_[kDO][k] - (k > 0 ? q1t * o_[k - 1] : 0.0)) * inv_q0;
+        const double jo = static_cast<double>(k) * o_[k];
+        const double b0 = b_[from3_[0]][k], b1 = b_[from3_[1]][k], b2 = b_[from3_[2]][k];
+        x_[k] = V4{jo, b0, b1, b2};
+        double r0 = 0.0, r1 = 0.0, r2 = 0.0;
+        if (k == 0) {
+            // f_0 = 1 - E_0 to full relative accuracy; E_0 = 1 + expm1 to rounding of the rates it scales
+            const double em = std::expm1(-shared_k_ * o_[0]);
+            const double f0 = -em;
+            e_[0] = 1.0 + em;
+            for (int m = 0; m < 3; ++m) g0_[m] = sign_[m] > 0.0 ? e_[0] : f0;   // G_0 = E_0 or f_0
+        } else {
+            // four independent 4-lane partial sums
+            V4 s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
+            int i = 1;
+            for (; i + 3 <= k - 1; i += 4) {
+                s0 += e_[i] * x_[k - i];
+                s1 += e_[i + 1] * x_[k - i - 1];
+                s2 += e_[i + 2] * x_[k - i - 2];
+                s3 += e_[i + 3] * x_[k - i - 3];
+            }
+            for (; i <= k - 1; ++i) s0 += e_[i] * x_[k - i];
+            const V4 r = (s0 + s1) + (s2 + s3);
+            const double ek = -shared_k_ * kInverse[k - 1] * (r[0] + e_[0] * jo);
+            e_[k] = ek;
+            r0 = r[1] + ek * x_[0][1];
+            r1 = r[2] + ek * x_[0][2];
+            r2 = r[3] + ek * x_[0][3];
+        }
+        // slot m is process m of the chain (one chain holds every gated process, in order); sign_ = +1 for 1 - f
+        gs[0] = g0_[0] * b0 + sign_[0] * r0;
+        gs[1] = g0_[1] * b1 + sign_[1] * r1;
+        gs[2] = g0_[2] * b2 + sign_[2] * r2;
+    }
+
     // term k of every gate's series (o from L_DO / Q; below 0 the gates are constants)
     void gate_terms(int k, double q0, double q1t, bool clamped) {
         if (!gated) return;
@@ -433,6 +527,13 @@ private:
     double scale_[N] = {};
     double scale_max = 0.0;
     double b_[N][kMaxTerms + 1];
+    bool shared_exp_ = false;   ///< one exponential gate for every gated process (shared_exp_terms)
+    double shared_k_ = 0.0;
+    int from3_[3] = {0, 0, 0};              ///< the species the chain's processes draw on
+    double sign_[3] = {-1.0, -1.0, -1.0};   ///< -1: the gate is f = 1 - E; +1: 1 - f = E
+    double g0_[3] = {0.0, 0.0, 0.0};        ///< the gates' term 0
+    double e_[kMaxTerms + 1];
+    V4 x_[kMaxTerms + 1];   ///< (j o_j, b_from0,j, b_from1,j, b_from2,j)
     double o_[kMaxTerms + 1], jo_[kMaxTerms + 1], aux_[4][kMaxTerms + 1], f_[4][kMaxTerms + 1], g_[4][kMaxTerms + 1];
 };
 
@@ -475,7 +576,7 @@ bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesS
                 double sc = 0.0;
                 for (int l = 0; l < N; ++l) sc = std::max(sc, std::abs(y[l]));
                 const double amp = std::abs(d) / lambda + 1e-300;
-                stiff_reach = std::clamp(std::log(1e2 * (std::abs(y[kDO]) + 1e-3 * sc) / amp), 1.0, kFirstStiffReach);
+                stiff_reach = std::clamp(rough_ln(1e2 * (std::abs(y[kDO]) + 1e-3 * sc) / amp), 1.0, kFirstStiffReach);
             }
         }
         double tau = std::min({tau_next, seg.length - s,
@@ -518,7 +619,7 @@ bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesS
             // k = last, so rho ~ tau 10^(16/last); the singularity limiting them lies behind the substep, so from
             // its end rho grows by tau, and a series of ~32 terms reaches 10^(-16/32) (rho + tau); at most 4x
             // (2x once a substep of the segment failed)
-            tau_next = tau * std::clamp(std::pow(10.0, -0.5) * (1.0 + std::pow(10.0, 16.0 / last)), 1.0,
+            tau_next = tau * std::clamp(kGrowth[last], 1.0,
                                         failed ? 2.0 : 4.0);
             break;
         }
