@@ -200,6 +200,13 @@ public:
                 gy_[m][i] += terms_[t].y * kappa_[p];
             }
         }
+        if constexpr (N <= 8)
+            for (int i = 0; i < N; ++i) {
+                for (int j = 0; j <= i; ++j) acol_[j][i / 4][i % 4] = a_[i][j];
+                for (int m = 0; m < 3; ++m) gcol_[m][i / 4][i % 4] = gy_[m][i];
+                rq8_[i / 4][i % 4] = rq_[i];
+                in8_[i / 4][i % 4] = inflow_[i];
+            }
         // linear stiffness: the largest total first-order loss of a species other than DO (the matrix is
         // triangular: its eigenvalues are the diagonal); DO's own (lambda, reaeration) is the stiff one
         double diag[N] = {};
@@ -266,6 +273,10 @@ public:
                                                           PerProcess& proc) {
         const double q1t = seg_.q1 * tau;
         for (int l = 0; l < N; ++l) b_[l][0] = y[l];
+        if constexpr (N <= 8) {
+            bt_[0][0] = bt_[0][1] = V4{};
+            for (int l = 0; l < N; ++l) bt_[0][l / 4][l % 4] = y[l];
+        }
         double gint[3] = {0.0, 0.0, 0.0};   // the gated rates' integrals over u in [0, 1]
         int small = 0;
         const bool shared = shared_exp_ && !clamped;
@@ -319,14 +330,40 @@ public:
             // term k of dL/du: the ungated first-order terms, the gated rates, the zero-order rates (times
             // Q = q0 + q1 tau u) and the inflow
             const double c = tau * kInverse[k];
-            double bk[N];
-            for (int j = 0; j < N; ++j) bk[j] = b_[j][k];
-            for (int i = 0; i < N; ++i) {
-                double v = gy_[0][i] * gs[0] + gy_[1][i] * gs[1] + gy_[2][i] * gs[2];
-                if (k == 0) v += rq_[i] * q0 + inflow_[i];
-                else if (k == 1) v += rq_[i] * q1t;
-                for (int j = 0; j <= i; ++j) v += a_[i][j] * bk[j];
-                b_[i][k + 1] = v * c;
+            if constexpr (N <= 8) {
+                // the species side by side in one 8-lane vector (lanes past N are 0): the ungated terms by column
+                // (ready before the gated rates are), then the gated rates
+                // (two 4-lane halves: GCC moves an 8-lane value through memory in 16-byte pieces, which stalls a
+                // 32-byte load of it)
+                const V4* bk = bt_[k];
+                V4 w0 = acol_[0][0] * bk[0][0], w1 = acol_[0][1] * bk[0][0];
+                for (int j = 1; j < N; ++j) {
+                    const double bj = bk[j / 4][j % 4];
+                    w0 += acol_[j][0] * bj;
+                    w1 += acol_[j][1] * bj;
+                }
+                if (k == 0) {
+                    w0 += rq8_[0] * q0 + in8_[0];
+                    w1 += rq8_[1] * q0 + in8_[1];
+                } else if (k == 1) {
+                    w0 += rq8_[0] * q1t;
+                    w1 += rq8_[1] * q1t;
+                }
+                const V4 v0 = (w0 + (gcol_[0][0] * gs[0] + gcol_[1][0] * gs[1] + gcol_[2][0] * gs[2])) * c;
+                const V4 v1 = (w1 + (gcol_[0][1] * gs[0] + gcol_[1][1] * gs[1] + gcol_[2][1] * gs[2])) * c;
+                bt_[k + 1][0] = v0;
+                bt_[k + 1][1] = v1;
+                for (int i = 0; i < N; ++i) b_[i][k + 1] = i < 4 ? v0[i] : v1[i - 4];
+            } else {
+                double bk[N];
+                for (int j = 0; j < N; ++j) bk[j] = b_[j][k];
+                for (int i = 0; i < N; ++i) {
+                    double v = gy_[0][i] * gs[0] + gy_[1][i] * gs[1] + gy_[2][i] * gs[2];
+                    if (k == 0) v += rq_[i] * q0 + inflow_[i];
+                    else if (k == 1) v += rq_[i] * q1t;
+                    for (int j = 0; j <= i; ++j) v += a_[i][j] * bk[j];
+                    b_[i][k + 1] = v * c;
+                }
             }
             if (k == 0) {
                 scale_max = 0.0;
@@ -538,7 +575,10 @@ private:
     double sign_[3] = {-1.0, -1.0, -1.0};   ///< -1: the gate is f = 1 - E; +1: 1 - f = E
     double g0_[3] = {0.0, 0.0, 0.0};        ///< the gates' term 0
     double e_[kMaxTerms + 1];
-    V4 x_[kMaxTerms + 1];   ///< (j o_j, b_from0,j, b_from1,j, b_from2,j)
+    V4 x_[kMaxTerms + 1];
+    // the same by columns in 8 lanes (species l in lane l, N <= 8), and the terms b_ by term
+    V4 acol_[N][2] = {}, gcol_[3][2] = {}, rq8_[2] = {}, in8_[2] = {};
+    V4 bt_[kMaxTerms + 1][2];   ///< (j o_j, b_from0,j, b_from1,j, b_from2,j)
     double o_[kMaxTerms + 1], jo_[kMaxTerms + 1], aux_[4][kMaxTerms + 1], f_[4][kMaxTerms + 1], g_[4][kMaxTerms + 1];
 };
 
