@@ -226,6 +226,7 @@ public:
     }
 
     bool gated = false;
+    bool wide = false;   ///< expand_wide (AVX2 and FMA) rather than the generic build of the same terms
     double nu = 0.0, lambda = 0.0, sens_max = 0.0;
 
     /// nu plus the gated rates' sensitivity to DO at y (flow q0)
@@ -258,7 +259,7 @@ public:
     /// divided by tau in proc (the processes of the series). Returns last, or -1 when the series does not converge
     /// (or diverges).
     int expand(const Local& y, double q0, double tau, bool clamped, PerProcess& proc) {
-        if (kWide) return expand_wide(y, q0, tau, clamped, proc);
+        if (wide) return expand_wide(y, q0, tau, clamped, proc);
         return expand_body(y, q0, tau, clamped, proc);
     }
 
@@ -585,10 +586,11 @@ private:
 // The substeps of one segment over the species of the split (the series of the file comment).
 template <int N>
 bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp, const State& y0,
-                  AffineSolution& out) {
+                  AffineSolution& out, bool generic) {
     using Local = typename Series<N>::Local;
     constexpr int kDO = Series<N>::kDO;
     Series<N> ser(par, seg, sp);
+    ser.wide = !generic && kWide;
     const bool gated = ser.gated;
     const double lambda = ser.lambda;
     double stiff_reach = 2.0;  // lambda tau allowed: small until the DO transient is known to have died out
@@ -676,6 +678,11 @@ bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesS
 }  // namespace
 
 bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out) {
+    return solve_series_as(par, seg, y0, out, !kWide);
+}
+
+bool solve_series_as(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out,
+                     bool generic) {
     out.y = y0;
     out.processed = {};
     if (!(seg.length > 0.0)) return true;
@@ -705,15 +712,15 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
         out.processed = r.processed;
     }
     switch (sp.n) {
-        case 1: return march_series<1>(par, seg, sp, y0, out);
-        case 2: return march_series<2>(par, seg, sp, y0, out);
-        case 3: return march_series<3>(par, seg, sp, y0, out);
-        case 4: return march_series<4>(par, seg, sp, y0, out);
-        case 5: return march_series<5>(par, seg, sp, y0, out);
-        case 6: return march_series<6>(par, seg, sp, y0, out);
-        case 7: return march_series<7>(par, seg, sp, y0, out);
-        case 8: return march_series<8>(par, seg, sp, y0, out);
-        default: return march_series<9>(par, seg, sp, y0, out);
+        case 1: return march_series<1>(par, seg, sp, y0, out, generic);
+        case 2: return march_series<2>(par, seg, sp, y0, out, generic);
+        case 3: return march_series<3>(par, seg, sp, y0, out, generic);
+        case 4: return march_series<4>(par, seg, sp, y0, out, generic);
+        case 5: return march_series<5>(par, seg, sp, y0, out, generic);
+        case 6: return march_series<6>(par, seg, sp, y0, out, generic);
+        case 7: return march_series<7>(par, seg, sp, y0, out, generic);
+        case 8: return march_series<8>(par, seg, sp, y0, out, generic);
+        default: return march_series<9>(par, seg, sp, y0, out, generic);
     }
 }
 

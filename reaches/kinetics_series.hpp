@@ -96,6 +96,10 @@ struct SeriesSegment {
 /// The solution at s = length from y0, with each process's integral. Returns false (out unspecified) when a substep
 /// does not converge (see the file comment); the caller then uses solve_frozen.
 bool solve_series(const Parameters& p, const SeriesSegment& seg, const State& y0, AffineSolution& out);
+/// solve_series with the series' terms computed by the generic build of its kernel (generic = true: as on a processor
+/// without AVX2 and FMA) or by the one this processor runs: the two builds are tested against each other.
+bool solve_series_as(const Parameters& p, const SeriesSegment& seg, const State& y0, AffineSolution& out,
+                     bool generic);
 
 }  // namespace qingliu::reaches::wq
 
