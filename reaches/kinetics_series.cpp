@@ -667,9 +667,9 @@ bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesS
             y = yn;
             cut = shortened;
             s = (final && !shortened) ? seg.length : s + tau;
-            // the next substep from this one's terms: they shrank like (tau / rho)^k, ending below 1e-16 at
-            // k = last, so rho ~ tau 10^(16/last); the singularity limiting them lies behind the substep, so from
-            // its end rho grows by tau, and a series of ~32 terms reaches 10^(-16/32) (rho + tau); at most 4x
+            // the next substep from this one's terms: they shrank like (tau / rho)^k, ending below 1e-13 at
+            // k = last, so rho ~ tau 10^(13/last); the singularity limiting them lies behind the substep, so from
+            // its end rho grows by tau, and a series of ~32 terms reaches 10^(-13/32) (rho + tau); at most 4x
             // (2x once a substep of the segment failed)
             tau_next = tau * std::clamp(kGrowth[last], 1.0,
                                         failed ? 2.0 : 4.0);
