@@ -117,7 +117,10 @@ bool DynamicRun::rebuild(std::int32_t r, std::size_t d) {
         }
         q += q_lat + cs.input_flow_m3s;
         c.flow_m3s = q;
-        if (q > 0.0) {
+        if (q > 0.0 && built_t_[r] == ti && q == cl[j].flow_m3s) {  // the same flow and temperature: the same cell
+            c.env = cl[j].env;
+            c.volume_m3 = cl[j].volume_m3;
+        } else if (q > 0.0) {
             double u = 0.0;
             c.env = reach_environment(net_, data_, o, r, q, u);
             const double len = net_.length_m[r];

@@ -8,7 +8,8 @@
 // the water temperature. Within an interval the hydraulics are quasi-steady (as in QUAL2K and reaches/dynamic.hpp):
 // each cell's flow, volume V = dx Q / u(Q), depth, reaeration and kinetics are those of the interval's flows. At an
 // interval boundary the mass in each cell is kept, C_new = C_old V_old / V_new, so mass is conserved when volumes
-// change. Without forcing (steps = 0) the flows and loads are the network's and the inputs' (constant), and the cells
+// change. A cell whose flow and temperature are those of the interval before keeps its environment and volume (the
+// same values, not computed again). Without forcing (steps = 0) the flows and loads are the network's and the inputs' (constant), and the cells
 // tend to the steady state of the same elements (solve_steady_wq with ReachData::elements).
 //
 // Coupling between reaches (as the three-constituent dynamic solver): time is cut into pieces of at most
