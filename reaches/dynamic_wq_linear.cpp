@@ -17,7 +17,9 @@ static_assert(DO == S - 1, "the wide kernel holds the eight species before DO in
 constexpr int kWideCells = 32;  ///< the wide kernel's largest reach (cells)
 
 #if defined(__x86_64__)
-const bool kHasAvx512 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx512f");
+// (the processor's features read first: this initializer may run before the library's own constructor does)
+const bool kHasAvx512 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                                                  __builtin_cpu_supports("avx512f"));
 
 // The terms of transient() for every piece, eight species of a cell in one 512-bit register: P v for cell j is
 //   pd_j * v_j + pu_j v_{j-1} + sh_j * (v_j moved up one lane)   (lane i of sh_j: P's entry (i, i - 1), the only
@@ -26,8 +28,10 @@ const bool kHasAvx512 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports
 // previous term's. The same products and sums as the generic loop but fused multiply-adds and another order in the
 // DO row: the results agree to rounding, the number of terms may differ by one where the stopping test is at its
 // bound (both below the tolerance).
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // v[j - 1]: set for every cell below n before it is read
+#endif
 __attribute__((target("avx512f,avx2,fma"))) void terms_avx512(int n, const double* pd, const double* pu, const double* sh,
                                                                const double* pdo, bool skip_do, double* d, int pieces,
                                                                double x, double growth, bool grows, double abs) {
@@ -87,7 +91,9 @@ __attribute__((target("avx512f,avx2,fma"))) void terms_avx512(int n, const doubl
         }
     }
 }
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #endif
 
 // d := e^{Mh} d by uniformization at rate lam >= every |M_ii| used (without DO when skip_do: its entries are
