@@ -197,9 +197,7 @@ void print_water_quality(const scenarios::Simulation& sim, const scenarios::Dyna
         }
     }
     // the items judged: every GB 3838 item, or those the case names ([water_quality] items)
-    const bool every = items == ItemSet::all();
-    const std::string zh = every ? "全部 GB 3838 指标" : "GB 3838 指标 " + items.text();
-    const std::string en = every ? "every GB 3838 item" : "GB 3838 items " + items.text();
+    const std::string zh = items.label_zh(), en = items.label_en();
     std::printf("\n水质模型动态模拟（%s，每河段 %d 个单元%s） Dynamic water-quality model, %s, %d cells per "
                 "reach%s:\n%s", zh.c_str(), wq.cells_per_reach, wq.oxygen_effects ? "，含溶解氧影响" : "", en.c_str(), wq.cells_per_reach,
                 wq.oxygen_effects ? ", oxygen effects on" : "", t.str().c_str());

@@ -228,14 +228,8 @@ void print_settings(const io::LoadedCase& lc, const scenarios::WaterQualityRun& 
 }
 
 // The items the analyses cover: every item, or the case's chosen ones ([water_quality] items).
-std::string items_zh(const io::LoadedCase& lc) {
-    const ItemSet& items = lc.water_quality.options.items;
-    return items == ItemSet::all() ? "全部水质指标" : "评价项目 " + items.text();
-}
-std::string items_en(const io::LoadedCase& lc) {
-    const ItemSet& items = lc.water_quality.options.items;
-    return items == ItemSet::all() ? "every item" : "the items assessed (" + items.text() + ")";
-}
+std::string items_zh(const io::LoadedCase& lc) { return lc.water_quality.options.items.label_zh(); }
+std::string items_en(const io::LoadedCase& lc) { return lc.water_quality.options.items.label_en(); }
 
 void print_apportionment(const io::LoadedCase& lc, const Opts& o, const Apportioned& a) {
     std::printf("\n来源解析与需削减量（%s） Apportionment and required cuts for %s — baseline, condition %s; margin of "

@@ -57,6 +57,11 @@ public:
         return s;
     }
 
+    /// The items named in a console line, the same words in every command: "全部 GB 3838 指标" / "every GB 3838
+    /// item" by default, else "评价项目 do, bod5" / "the items assessed (do, bod5)".
+    std::string label_zh() const { return *this == all() ? "全部 GB 3838 指标" : "评价项目 " + text(); }
+    std::string label_en() const { return *this == all() ? "every GB 3838 item" : "the items assessed (" + text() + ")"; }
+
     /// The species of the kinetics (kWaterQualitySet) an item is made of or depends on (see the file comment).
     static constexpr ItemSet species_of(Var item) {
         ItemSet s;

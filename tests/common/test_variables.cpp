@@ -9,6 +9,7 @@
 
 #include "common/constituent.hpp"
 #include "common/given_species.hpp"
+#include "common/item_set.hpp"
 #include "common/variables.hpp"
 #include "reaches/classes.hpp"
 #include "reaches/kinetics.hpp"
@@ -132,4 +133,14 @@ TEST_CASE("gb3838_items gives every GB 3838 item of the table from a state, sums
     CHECK(items[4].value_mgL == 1.2);                                                      // nh3n
     CHECK(items[5].value_mgL == Approx(0.07 + 0.11).epsilon(1e-15));                       // tp = orgp + ip
     CHECK(items[6].value_mgL == Approx(0.4 + 1.2 + 2.1).epsilon(1e-15));                   // tn = orgn + nh3n + no3n
+}
+
+TEST_CASE("the items' console label: the same words for the default set and for a chosen one", "[variables][items]") {
+    CHECK(ItemSet::all().label_en() == "every GB 3838 item");
+    CHECK(ItemSet::all().label_zh() == "全部 GB 3838 指标");
+    ItemSet s;
+    s.add(Var::TP);
+    s.add(Var::DO);  // listed in the order of GB 3838 table 1, not as added
+    CHECK(s.label_en() == "the items assessed (do, tp)");
+    CHECK(s.label_zh() == "评价项目 do, tp");
 }
