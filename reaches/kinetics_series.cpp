@@ -1,448 +1,28 @@
 #include "reaches/kinetics_series.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cmath>
 
 #include "common/error.hpp"
+#include "reaches/kinetics_series_terms.hpp"
 #include "reaches/oxygen.hpp"
 
 namespace qingliu::reaches::wq {
 
 namespace {
 
-constexpr int kMaxTerms = 96;
-// Substeps of nu tau <= 5 where no rate depends on DO: the terms of exp(-nu tau) peak near e^5 / sqrt(10 pi) = 26
-// times the sum's scale, so cancellation costs under 30 ulp (about 30 terms per substep). With oxygen effects the
-// gated series converge more slowly: nu tau <= 2, and the gates' sensitivity times the DO change <= 2 (measured on
-// the synthetic networks of bench_wq, the fastest of 1-4 for both).
-constexpr double kReachLinear = 5.0, kReachGated = 2.0, kGateReach = 2.0;
-// A segment's first substep is short (gate reach 0.5, ka tau <= 2: the DO transient at its largest) and the next
-// ones grow from the number of terms each took (march_series): fewer failed first tries than starting at the bounds
-// above (on bench_wq's networks 16 % fewer instructions; 0.25-0.7 and 1-3 within 1 % of these).
-constexpr double kFirstGateReach = 0.5, kFirstStiffReach = 2.0;
-enum Gate : int { None = 0, Cbod, Nitr, Denitr };
-
-// 1/(k+1), k = 0..kMaxTerms: the integral of u^k over [0, 1]
-const std::array<double, kMaxTerms + 1> kInverse = [] {
-    std::array<double, kMaxTerms + 1> v{};
-    for (int k = 0; k <= kMaxTerms; ++k) v[k] = 1.0 / (k + 1);
-    return v;
-}();
-
-struct GateDef {
-    O2Effect form;
-    double k;
-    bool complement;  ///< 1 - f (denitrification)
-};
-
-// Series of the gate value G(o) from the series of o, term k (all lower terms known).
-inline double gate_term(const GateDef& g, const double* o, const double* jo, double* aux, double* f, int k) {
-    switch (g.form) {
-        case O2Effect::Exponential:
-            if (k == 0) {
-                aux[0] = std::exp(-g.k * o[0]);
-                f[0] = -std::expm1(-g.k * o[0]);
-            } else {
-                // sum_j=1..k j o_j E_k-j (jo_j = j o_j) in four independent partial sums
-                double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-                int j = 1;
-                for (; j + 3 <= k; j += 4) {
-                    s0 += jo[j] * aux[k - j];
-                    s1 += jo[j + 1] * aux[k - j - 1];
-                    s2 += jo[j + 2] * aux[k - j - 2];
-                    s3 += jo[j + 3] * aux[k - j - 3];
-                }
-                for (; j <= k; ++j) s0 += jo[j] * aux[k - j];
-                aux[k] = -g.k * ((s0 + s1) + (s2 + s3)) * kInverse[k - 1];
-                f[k] = -aux[k];
-            }
-            break;
-        case O2Effect::HalfSaturation: {
-            double s = o[k];
-            for (int j = 1; j <= k; ++j) s -= o[j] * f[k - j];
-            f[k] = s / (g.k + o[0]);
-            break;
-        }
-        case O2Effect::SecondOrder: {
-            double pk = 0.0;
-            for (int j = 0; j <= k; ++j) pk += o[j] * o[k - j];
-            aux[k] = pk;
-            double s = pk;
-            for (int j = 1; j <= k; ++j) s -= aux[j] * f[k - j];
-            f[k] = s / (g.k + aux[0]);
-            break;
-        }
-        case O2Effect::None: f[k] = k == 0 ? 1.0 : 0.0; break;
-    }
-    return g.complement ? (k == 0 ? 1.0 - f[0] : -f[k]) : f[k];
-}
-
-struct Term {
-    int p, i;
-    double y;
-};
-
-}  // namespace
-
-namespace {
-
-// One segment's series over the N species of the split (local index l: species idx[l]; DO is N - 1): the process
-// table scaled to s, the gates, and the work arrays of a substep.
-template <int N>
-class Series {
-public:
-    static constexpr int kDO = N - 1;
-    using Local = std::array<double, N>;
-
-    Series(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp) : seg_(seg) {
-        const ProcessTable& pt = *seg.table;
-        int local[kNumSpecies];
-        for (int i = 0; i < kNumSpecies; ++i) local[i] = -1;
-        for (int l = 0; l < N; ++l) {
-            local[sp.idx[l]] = l;
-            inflow_[l] = seg.inflow[sp.idx[l]];
-        }
-        defs_[0] = {O2Effect::None, 0.0, false};
-        defs_[1] = {par.cbod_o2_effect, par.cbod_o2_k, false};
-        defs_[2] = {par.nitrification_o2_effect, par.nitrification_o2_k, false};
-        defs_[3] = {par.denitrification_o2_effect, par.denitrification_o2_k, true};
-        gate_.fill(None);
-        gate_[CbodOxidation] = par.cbod_o2_effect != O2Effect::None ? Cbod : None;
-        gate_[Nitrification] = par.nitrification_o2_effect != O2Effect::None ? Nitr : None;
-        gate_[Denitrification] = par.denitrification_o2_effect != O2Effect::None ? Denitr : None;
-        for (int p = 0; p < kNumProcesses; ++p) {
-            if (!sp.process[p]) {
-                gate_[p] = None;
-                continue;
-            }
-            kappa_[p] = pt[p].from >= 0 ? pt[p].k * seg.scale : 0.0;
-            rho_[p] = pt[p].r0 * seg.scale;
-            from_[p] = pt[p].from >= 0 ? local[pt[p].from] : 0;
-            if (kappa_[p] == 0.0 && rho_[p] == 0.0) continue;
-            if (gate_[p] != None && kappa_[p] != 0.0) used_[gate_[p]] = true;
-            for (int i = 0; i < kNumSpecies; ++i)
-                if (pt[p].yield[i] != 0.0) terms_[n_terms_++] = {p, local[i], pt[p].yield[i]};
-        }
-        gated = used_[Cbod] || used_[Nitr] || used_[Denitr];
-        if (!gated) gate_.fill(None);
-        // gates of the same form and constant share one series (QUAL2K's defaults: all three exponential, K = 0.6)
-        for (int gi = 2; gi < 4; ++gi)
-            for (int gj = 1; gj < gi; ++gj)
-                if (used_[gj] && same_[gj] == gj && defs_[gj].form == defs_[gi].form && defs_[gj].k == defs_[gi].k) {
-                    same_[gi] = gj;
-                    break;
-                }
-        // the gated processes grouped by the base series their gate uses (f of the gate, or of the earlier gate it
-        // equals); the products of each group's series are summed in one pass
-        if (gated)
-            for (int p = 0; p < kNumProcesses; ++p) {
-                if (gate_[p] == None || kappa_[p] == 0.0) continue;
-                const int series = same_[gate_[p]];
-                int c = 0;
-                while (c < n_chains_ && chains_[c].series != series) ++c;
-                if (c == n_chains_) chains_[n_chains_++] = {series, {}, 0, {}, {}, {}, {}};
-                Chain& ch = chains_[c];
-                ch.slot[ch.n] = n_gated_;
-                ch.from[ch.n] = from_[p];
-                ch.gate[ch.n] = gate_[p];
-                ch.complement[ch.n] = defs_[gate_[p]].complement;
-                ch.p[ch.n++] = p;
-                gated_p_[n_gated_++] = p;
-            }
-        for (int c = 0; c < n_chains_; ++c)
-            for (int m = chains_[c].n; m < 3; ++m) chains_[c].from[m] = chains_[c].from[0];
-        // the terms of dL/du: the ungated first-order terms as a lower-triangular matrix, the gated rates by
-        // slot, the zero-order rates' yields
-        for (int t = 0; t < n_terms_; ++t) {
-            const int p = terms_[t].p, i = terms_[t].i;
-            rq_[i] += terms_[t].y * rho_[p];
-            if (kappa_[p] == 0.0) continue;
-            if (gate_[p] == None) {
-                a_[i][from_[p]] += terms_[t].y * kappa_[p];
-            } else {
-                int m = 0;
-                while (gated_p_[m] != p) ++m;
-                gy_[m][i] += terms_[t].y * kappa_[p];
-            }
-        }
-        // linear stiffness: the largest total first-order loss of a species other than DO (the matrix is
-        // triangular: its eigenvalues are the diagonal); DO's own (lambda, reaeration) is the stiff one
-        double diag[N] = {};
-        for (int t = 0; t < n_terms_; ++t)
-            if (from_[terms_[t].p] == terms_[t].i && kappa_[terms_[t].p] != 0.0)
-                diag[terms_[t].i] += terms_[t].y * kappa_[terms_[t].p];
-        for (int l = 0; l < N; ++l)
-            if (l != kDO) nu = std::max(nu, std::abs(diag[l]));
-        lambda = std::abs(diag[kDO]);
-        // the oxygen sensitivity of the gates: |dG/do| <= K (exponential), 1/K (half-saturation), ~1/sqrt(K)
-        for (int p = 0; p < kNumProcesses; ++p)
-            if (gate_[p] != None && kappa_[p] != 0.0) {
-                const GateDef& d = defs_[gate_[p]];
-                sens_[p] = d.form == O2Effect::Exponential ? d.k : d.k > 0.0 ? 1.0 / std::sqrt(d.k) : 1e3;
-                sens_max = std::max(sens_max, sens_[p]);
-            }
-    }
-
-    bool gated = false;
-    double nu = 0.0, lambda = 0.0, sens_max = 0.0;
-
-    /// nu plus the gated rates' sensitivity to DO at y (flow q0)
-    double nu_at(const Local& y, double q0) const {
-        double v = nu;
-        for (int p = 0; p < kNumProcesses; ++p)
-            if (sens_[p] > 0.0) v += std::abs(kappa_[p]) * sens_[p] * std::abs(y[from_[p]]) / q0;
-        return v;
-    }
-
-    /// dL_DO/ds at y (flow q0) with the gates at o = L_DO / q0, or at o = 0 (clamped)
-    double do_rate(const Local& y, double q0, bool clamped) const {
-        const double o = y[kDO] / q0;
-        double d = inflow_[kDO];
-        for (int t = 0; t < n_terms_; ++t) {
-            if (terms_[t].i != kDO) continue;
-            const int p = terms_[t].p;
-            double gv = 1.0;
-            if (gate_[p] != None) {
-                const GateDef& gd = defs_[gate_[p]];
-                const double fv = clamped ? 0.0 : o2_attenuation(gd.form, gd.k, o);
-                gv = gd.complement ? 1.0 - fv : fv;
-            }
-            d += terms_[t].y * ((kappa_[p] != 0.0 ? kappa_[p] * gv * y[from_[p]] : 0.0) + rho_[p] * q0);
-        }
-        return d;
-    }
-
-    /// The series of a substep of length tau from y: b_[l][0..last], each process's integral over the substep
-    /// divided by tau in proc (the processes of the series). Returns last, or -1 when the series does not converge
-    /// (or diverges).
-    int expand(const Local& y, double q0, double tau, bool clamped, PerProcess& proc) {
-        const double q1t = seg_.q1 * tau;
-        for (int l = 0; l < N; ++l) b_[l][0] = y[l];
-        double gint[3] = {0.0, 0.0, 0.0};   // the gated rates' integrals over u in [0, 1]
-        int small = 0;
-        for (int k = 0; k < kMaxTerms; ++k) {
-            gate_terms(k, q0, q1t, clamped);
-            // the gated rates' products of series, (G * b_from)_k = g_0 b_k + sum_j>=1 g_j b_k-j, with g_j = +-f_j
-            // of the gate's base series f: one pass over f for the processes that share it
-            double gs[3] = {0.0, 0.0, 0.0};
-            for (int c = 0; c < n_chains_; ++c) {
-                const Chain& ch = chains_[c];
-                const double* f = f_[ch.series];
-                const double* b0 = b_[ch.from[0]];
-                const double* b1 = b_[ch.from[1]];
-                const double* b2 = b_[ch.from[2]];
-                // two partial sums per product (independent chains of additions)
-                double a0 = 0.0, a1 = 0.0, a2 = 0.0, c0 = 0.0, c1 = 0.0, c2 = 0.0;
-                int j = 1;
-                for (; j + 1 <= k; j += 2) {
-                    const double fj = f[j], fn = f[j + 1];
-                    a0 += fj * b0[k - j];
-                    a1 += fj * b1[k - j];
-                    a2 += fj * b2[k - j];
-                    c0 += fn * b0[k - j - 1];
-                    c1 += fn * b1[k - j - 1];
-                    c2 += fn * b2[k - j - 1];
-                }
-                if (j == k) {
-                    a0 += f[k] * b0[0];
-                    a1 += f[k] * b1[0];
-                    a2 += f[k] * b2[0];
-                }
-                const double acc[3] = {a0 + c0, a1 + c1, a2 + c2};
-                const double* bk[3] = {b0, b1, b2};
-                for (int m = 0; m < ch.n; ++m) {
-                    const double g0 = g_[ch.gate[m]][0] * bk[m][k];
-                    gs[ch.slot[m]] = ch.complement[m] ? g0 - acc[m] : g0 + acc[m];
-                }
-            }
-            for (int m = 0; m < n_gated_; ++m) gint[m] += gs[m] * kInverse[k];
-            // term k of dL/du: the ungated first-order terms, the gated rates, the zero-order rates (times
-            // Q = q0 + q1 tau u) and the inflow
-            const double c = tau * kInverse[k];
-            double bk[N];
-            for (int j = 0; j < N; ++j) bk[j] = b_[j][k];
-            for (int i = 0; i < N; ++i) {
-                double v = gy_[0][i] * gs[0] + gy_[1][i] * gs[1] + gy_[2][i] * gs[2];
-                if (k == 0) v += rq_[i] * q0 + inflow_[i];
-                else if (k == 1) v += rq_[i] * q1t;
-                for (int j = 0; j <= i; ++j) v += a_[i][j] * bk[j];
-                b_[i][k + 1] = v * c;
-            }
-            if (k == 0) {
-                scale_max = 0.0;
-                for (int i = 0; i < N; ++i) {
-                    scale_[i] = std::abs(b_[i][0]) + std::abs(b_[i][1]);
-                    scale_max = std::max(scale_max, scale_[i]);
-                }
-            }
-            bool tiny = true, grows = false;
-            const double floor = k < 24 ? 2e-16 : 1e-14, tail = 1e-17 * scale_max, big = 1e-3 * scale_max;
-            for (int i = 0; i < N; ++i) {
-                const double v = std::abs(b_[i][k + 1]);
-                tiny &= v <= floor * scale_[i] + tail;
-                grows |= v > 1e3 * scale_[i] + big;
-            }
-            // diverging: a complex singularity of the nonlinear solution within tau; give up early
-            if (k >= 8 && grows) return -1;
-            // converging too slowly to end within kMaxTerms: give up early too (a try of kMaxTerms terms costs
-            // ~kMaxTerms^2 in the products of series). Checked every 8 terms past the peak of the stiff terms: each
-            // species' terms shrink by the ratio r of the last 8 (|b_k| + |b_k+1| against |b_k-8| + |b_k-7|)
-            // and need log(target / |b|) / log(r) more; more than are left, or r >= 1, ends the try.
-            if (k >= 23 && (k + 1) % 8 == 0 && k + 1 >= 1.5 * lambda * tau + 8 && !tiny && !converges(k + 1))
-                return -1;
-            small = tiny ? small + 1 : 0;
-            if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) {   // past the peak of (lambda tau)^k / k!
-                const int last = k + 1;
-                // each process's integral over u in [0, 1]: the ungated ones from their species' integral
-                double in[N];
-                for (int i = 0; i < N; ++i) {
-                    double v = 0.0;
-                    for (int j = last - 1; j >= 0; --j) v += b_[i][j] * kInverse[j];
-                    in[i] = v;
-                }
-                const double q_mean = q0 + 0.5 * q1t;
-                for (int p = 0; p < kNumProcesses; ++p)
-                    proc[p] = (kappa_[p] != 0.0 ? kappa_[p] * in[from_[p]] : 0.0) + rho_[p] * q_mean;
-                for (int m = 0; m < n_gated_; ++m)
-                    proc[gated_p_[m]] = kappa_[gated_p_[m]] * gint[m] + rho_[gated_p_[m]] * q_mean;
-                return last;
-            }
-        }
-        return -1;
-    }
-
-    /// False when the terms up to b_k (k >= 9) decay too slowly to fall below the series' end criterion within
-    /// kMaxTerms.
-    bool converges(int k) const {
-        for (int i = 0; i < N; ++i) {
-            const double target = 1e-14 * scale_[i] + 1e-17 * scale_max;
-            const double now = std::abs(b_[i][k]) + std::abs(b_[i][k - 1]);
-            if (now <= target) continue;
-            const double before = std::abs(b_[i][k - 8]) + std::abs(b_[i][k - 9]);
-            if (!(now < before)) return false;
-            const double per_term = std::log(now / before) / 8.0;   // < 0
-            if (k + std::log(target / now) / per_term > kMaxTerms) return false;
-        }
-        return true;
-    }
-
-    /// The sum of the series into yn; false where the terms cancel beyond 1e3 x the result (rounding of the sum
-    /// <= 1e-16 x the sum of |terms|, kept below 1e-13 of the species' scale).
-    bool sum(int last, Local& yn) const {
-        bool ok = true;
-        for (int i = 0; i < N; ++i) {
-            double v = 0.0, a = 0.0;
-            for (int j = last; j >= 0; --j) {
-                v += b_[i][j];
-                a += std::abs(b_[i][j]);
-            }
-            yn[i] = v;
-            if (a > 1e3 * (std::abs(v) + std::abs(b_[i][0])) + 1e-3 * scale_max) ok = false;
-        }
-        return ok;
-    }
-
-    /// Where DO leaves the substep's side of 0 (the clamp of the gates at 0 is not analytic): sampled at 32 points,
-    /// the root by bisection to 1e-15 of the substep. Returns the fraction of the substep before it, or -1 if none.
-    double crossing(int last, bool clamped) const {
-        const double* d = b_[kDO];
-        auto do_at = [&](double th) {
-            double v = 0.0;
-            for (int j = last; j >= 0; --j) v = v * th + d[j];
-            return v;
-        };
-        auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
-        // |DO(theta) - b_0| <= sum_j>=1 |b_j| on [0, 1]: no crossing where that keeps DO on its side
-        double reach = 0.0;
-        for (int j = 1; j <= last; ++j) reach += std::abs(d[j]);
-        if (!wrong(d[0] - reach) && !wrong(d[0] + reach)) return -1.0;
-        double lo = 0.0, hi = -1.0;
-        for (int j = 1; j <= 32; ++j)
-            if (wrong(do_at(j / 32.0))) {
-                lo = (j - 1) / 32.0;
-                hi = j / 32.0;
-                break;
-            }
-        if (hi < 0.0) return -1.0;
-        for (int it = 0; it < 60 && hi - lo > 1e-15; ++it) {
-            const double mid = 0.5 * (lo + hi);
-            (wrong(do_at(mid)) ? hi : lo) = mid;
-        }
-        return lo;
-    }
-
-    /// The next substep's allowed lambda tau from the DO transient's amplitude ~|dDO/ds| / lambda at the end of
-    /// this one: ln(1e2 |DO| / amplitude) (its terms' cancellation then stays within sum's check), 1 to 24.
-    double stiff_reach_after(int last, double tau, const Local& yn) const {
-        double slope = 0.0;
-        for (int j = last; j >= 1; --j) slope += j * b_[kDO][j];
-        const double amp = std::abs(slope) / (tau * lambda) + 1e-300;
-        return std::clamp(std::log(1e2 * (std::abs(yn[kDO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);
-    }
-
-private:
-    // term k of every gate's series (o from L_DO / Q; below 0 the gates are constants)
-    void gate_terms(int k, double q0, double q1t, bool clamped) {
-        if (!gated) return;
-        if (clamped) {
-            for (int gi = 1; gi < 4; ++gi) {
-                g_[gi][k] = k == 0 && defs_[gi].complement ? 1.0 : 0.0;
-                f_[gi][k] = 0.0;
-            }
-            return;
-        }
-        o_[k] = (b_[kDO][k] - (k > 0 ? q1t * o_[k - 1] : 0.0)) / q0;
-        jo_[k] = static_cast<double>(k) * o_[k];
-        for (int gi = 1; gi < 4; ++gi) {
-            if (!used_[gi]) continue;
-            const int sg = same_[gi];
-            if (sg == gi) {
-                g_[gi][k] = gate_term(defs_[gi], o_, jo_, aux_[gi], f_[gi], k);
-            } else {   // the same form and constant as an earlier gate: its series, complemented
-                f_[gi][k] = f_[sg][k];
-                g_[gi][k] = defs_[gi].complement ? (k == 0 ? 1.0 - f_[sg][0] : -f_[sg][k]) : f_[sg][k];
-            }
-        }
-    }
-
-    struct Chain {
-        int series;   ///< index of the base series in f_
-        int p[3];     ///< the gated processes that use it
-        int n;
-        int slot[3];  ///< their index among the gated processes (gated_p_)
-        int from[3];  ///< the local species each draws on (the first one's where fewer than 3)
-        int gate[3];  ///< their gate
-        bool complement[3];   ///< the gate is 1 - f
-    };
-    const SeriesSegment& seg_;
-    Chain chains_[3] = {};
-    int n_chains_ = 0, n_gated_ = 0;
-    int gated_p_[3] = {0, 0, 0};
-    std::array<int, kNumProcesses> gate_{};
-    GateDef defs_[4];
-    bool used_[4] = {false, false, false, false};
-    int same_[4] = {0, 1, 2, 3};
-    double kappa_[kNumProcesses] = {}, rho_[kNumProcesses] = {}, sens_[kNumProcesses] = {};
-    int from_[kNumProcesses] = {};   ///< local index of the species each process draws on
-    Term terms_[kNumProcesses * kNumSpecies] = {};
-    int n_terms_ = 0;
-    double a_[N][N] = {};        ///< ungated first-order terms of dL/ds (lower triangular)
-    double gy_[3][N] = {};       ///< yields times kappa of the gated processes, by slot
-    double rq_[N] = {};          ///< sum_p yield_p,i rho_p: the zero-order rates per unit flow
-    double inflow_[N] = {};
-    double scale_[N] = {};
-    double scale_max = 0.0;
-    double b_[N][kMaxTerms + 1];
-    double o_[kMaxTerms + 1], jo_[kMaxTerms + 1], aux_[4][kMaxTerms + 1], f_[4][kMaxTerms + 1], g_[4][kMaxTerms + 1];
-};
+using namespace series_terms;
 
 // The substeps of one segment over the species of the split (the series of the file comment).
 template <int N>
 bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp, const State& y0,
-                  AffineSolution& out) {
+                  AffineSolution& out, bool generic) {
     using Local = typename Series<N>::Local;
     constexpr int kDO = Series<N>::kDO;
     Series<N> ser(par, seg, sp);
+    ser.wide = !generic && kWide;
     const bool gated = ser.gated;
     const double lambda = ser.lambda;
     double stiff_reach = 2.0;  // lambda tau allowed: small until the DO transient is known to have died out
@@ -475,7 +55,7 @@ bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesS
                 double sc = 0.0;
                 for (int l = 0; l < N; ++l) sc = std::max(sc, std::abs(y[l]));
                 const double amp = std::abs(d) / lambda + 1e-300;
-                stiff_reach = std::clamp(std::log(1e2 * (std::abs(y[kDO]) + 1e-3 * sc) / amp), 1.0, kFirstStiffReach);
+                stiff_reach = std::clamp(rough_ln(1e2 * (std::abs(y[kDO]) + 1e-3 * sc) / amp), 1.0, kFirstStiffReach);
             }
         }
         double tau = std::min({tau_next, seg.length - s,
@@ -514,11 +94,11 @@ bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesS
             y = yn;
             cut = shortened;
             s = (final && !shortened) ? seg.length : s + tau;
-            // the next substep from this one's terms: they shrank like (tau / rho)^k, ending below 1e-16 at
-            // k = last, so rho ~ tau 10^(16/last); the singularity limiting them lies behind the substep, so from
-            // its end rho grows by tau, and a series of ~32 terms reaches 10^(-16/32) (rho + tau); at most 4x
+            // the next substep from this one's terms: they shrank like (tau / rho)^k, ending below 1e-13 at
+            // k = last, so rho ~ tau 10^(13/last); the singularity limiting them lies behind the substep, so from
+            // its end rho grows by tau, and a series of ~32 terms reaches 10^(-13/32) (rho + tau); at most 4x
             // (2x once a substep of the segment failed)
-            tau_next = tau * std::clamp(std::pow(10.0, -0.5) * (1.0 + std::pow(10.0, 16.0 / last)), 1.0,
+            tau_next = tau * std::clamp(kGrowth[last], 1.0,
                                         failed ? 2.0 : 4.0);
             break;
         }
@@ -530,6 +110,11 @@ bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesS
 }  // namespace
 
 bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out) {
+    return solve_series_as(par, seg, y0, out, !kWide);
+}
+
+bool solve_series_as(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out,
+                     bool generic) {
     out.y = y0;
     out.processed = {};
     if (!(seg.length > 0.0)) return true;
@@ -559,15 +144,15 @@ bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& 
         out.processed = r.processed;
     }
     switch (sp.n) {
-        case 1: return march_series<1>(par, seg, sp, y0, out);
-        case 2: return march_series<2>(par, seg, sp, y0, out);
-        case 3: return march_series<3>(par, seg, sp, y0, out);
-        case 4: return march_series<4>(par, seg, sp, y0, out);
-        case 5: return march_series<5>(par, seg, sp, y0, out);
-        case 6: return march_series<6>(par, seg, sp, y0, out);
-        case 7: return march_series<7>(par, seg, sp, y0, out);
-        case 8: return march_series<8>(par, seg, sp, y0, out);
-        default: return march_series<9>(par, seg, sp, y0, out);
+        case 1: return march_series<1>(par, seg, sp, y0, out, generic);
+        case 2: return march_series<2>(par, seg, sp, y0, out, generic);
+        case 3: return march_series<3>(par, seg, sp, y0, out, generic);
+        case 4: return march_series<4>(par, seg, sp, y0, out, generic);
+        case 5: return march_series<5>(par, seg, sp, y0, out, generic);
+        case 6: return march_series<6>(par, seg, sp, y0, out, generic);
+        case 7: return march_series<7>(par, seg, sp, y0, out, generic);
+        case 8: return march_series<8>(par, seg, sp, y0, out, generic);
+        default: return march_series<9>(par, seg, sp, y0, out, generic);
     }
 }
 

@@ -23,16 +23,20 @@
 // series of 1/Q); and lambda tau (lambda = DO's reaeration loss, the stiff one) small until DO's transient has died
 // out, then up to 24, as far as the cancellation of the terms allows: a substep is accepted when the sum of |terms| of
 // every species is within 1e3 of its value (rounding below 1e-13 of it). A segment's first substep is short (K |do/ds|
-// tau <= 0.5, lambda tau <= 2); each next one grows from the terms the last took (k terms to 1e-16: the radius of
-// convergence ~ tau 10^(16/k), then ~32 terms), 1 to 4 times the last. The series is summed until two successive terms
-// of every species are below 2e-16 of its scale (1e-14 past 24 terms, the rounding floor of the recurrences), at most
-// 96 terms; a series that does not converge (or diverges: a complex singularity of the nonlinear solution within the
+// tau <= 0.5, lambda tau <= 2); each next one grows from the terms the last took (k terms to 1e-13: the radius of
+// convergence ~ tau 10^(13/k), then ~32 terms), 1 to 4 times the last. The series is summed until two successive terms
+// of every species are below 1e-13 of its scale (agreement with the general solve as at 2e-16, 10 % fewer
+// instructions; at 1e-12 the process integrals drift to 3e-9), at most 96 terms; a series that does not converge (or diverges: a complex singularity of the nonlinear solution within the
 // substep) is retried on half the substep; a try is abandoned as soon as its terms, past the peak of the stiff ones,
 // shrink too slowly (the ratio of the last 8) to end within 96 terms, since a try costs ~terms^2 in the products of
 // series.
 // The products of the gated rates, (G * L_from)_k, are summed in one pass over each gate's series for all the
-// processes that share it (QUAL2K's defaults: one exponential gate for CBOD oxidation, nitrification and, as
-// 1 - f, denitrification). The result is the nonlinear ODE's solution to rounding (tests: against Odeint at
+// processes that share it. With QUAL2K's defaults (one exponential gate E = exp(-K o) for CBOD oxidation,
+// nitrification and, as 1 - f = E, denitrification) the gate's recurrence and the three products are one 4-lane
+// sum per term, sum_i E_i (j o, L_from0, L_from1, L_from2)_k-i, and each term's linear part takes the species side by
+// side in two 4-lane vectors (the ungated terms by column): in 256-bit registers where the processor has AVX2 and
+// FMA (the kernel compiled for them, chosen at run time), else the generic build of the same source; the two agree
+// to rounding (test: 1e-11). The result is the nonlinear ODE's solution to about 1e-12 (tests: against Odeint at
 // 1e-13 and the extrapolated frozen solve at 1e-13, agreement 1e-9 and 1e-10). Each process's integral is the
 // integral of its rate series, so that L(h) - L(0) = sum_p yield_p processed_p + inflow h holds term by term: N and
 // P are conserved by construction.
@@ -96,6 +100,10 @@ struct SeriesSegment {
 /// The solution at s = length from y0, with each process's integral. Returns false (out unspecified) when a substep
 /// does not converge (see the file comment); the caller then uses solve_frozen.
 bool solve_series(const Parameters& p, const SeriesSegment& seg, const State& y0, AffineSolution& out);
+/// solve_series with the series' terms computed by the generic build of its kernel (generic = true: as on a processor
+/// without AVX2 and FMA) or by the one this processor runs: the two builds are tested against each other.
+bool solve_series_as(const Parameters& p, const SeriesSegment& seg, const State& y0, AffineSolution& out,
+                     bool generic);
 
 }  // namespace qingliu::reaches::wq
 

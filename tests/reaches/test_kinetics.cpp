@@ -656,7 +656,7 @@ TEST_CASE("the Taylor series with oxygen effects equals the general solve over r
     auto log_uniform = [&](double lo, double hi) { return lo * std::pow(hi / lo, u01(rng)); };
     const O2Effect forms[3] = {O2Effect::Exponential, O2Effect::HalfSaturation, O2Effect::SecondOrder};
     double worst_y = 0.0, worst_p = 0.0, worst_n = 0.0;
-    int low_do = 0, near_zero = 0;
+    int low_do = 0, near_zero = 0, shared = 0;
     for (int trial = 0; trial < 300; ++trial) {
         Parameters p = Parameters::defaults();
         for (double* k : {&p.cbod_k20_per_d, &p.codmn_k20_per_d, &p.cod_k20_per_d, &p.orgn_hydrolysis_k20_per_d,
@@ -667,6 +667,11 @@ TEST_CASE("the Taylor series with oxygen effects equals the general solve over r
         p.denitrification_o2_effect = trial % 7 == 0 ? O2Effect::None : forms[(trial / 9) % 3];
         for (double* k : {&p.cbod_o2_k, &p.nitrification_o2_k, &p.denitrification_o2_k}) *k = log_uniform(0.1, 3.0);
         if (trial % 2) p.nitrification_o2_k = p.cbod_o2_k;   // shared gate series where the forms agree too
+        if (trial % 4 == 3) {   // QUAL2K's defaults: one exponential gate for all three (its 4-lane products)
+            p.cbod_o2_effect = p.nitrification_o2_effect = p.denitrification_o2_effect = O2Effect::Exponential;
+            p.nitrification_o2_k = p.denitrification_o2_k = p.cbod_o2_k;
+            ++shared;
+        }
         p.cbod_settling_m_d = u01(rng) < 0.5 ? 0.0 : log_uniform(0.01, 0.5);
         p.codmn_o2_ratio = u01(rng) < 0.5 ? 0.0 : u01(rng);
         const Environment env = random_environment([&] { return u01(rng); }, 5.0, 0.2, 60.0, 2.0);
@@ -735,9 +740,77 @@ TEST_CASE("the Taylor series with oxygen effects equals the general solve over r
     INFO("worst state " << worst_y << ", process integrals " << worst_p << ", N balance " << worst_n);
     CHECK(low_do > 20);
     CHECK(near_zero >= 3);
-    WARN("series vs general solve with oxygen effects, 300 random rate sets: worst relative difference " << worst_y
+    CHECK(shared == 75);
+    WARN("series vs general solve with oxygen effects, 300 random rate sets (" << shared
+         << " with one exponential gate for all three): worst relative difference " << worst_y
          << " (state), " << worst_p << " (process integrals); N balance " << worst_n << "; "
          << near_zero << " segments with DO near 0 against Odeint");
+}
+
+TEST_CASE("the series' generic build and the one this processor runs agree, with QUAL2K's default gates",
+          "[kinetics][analytical]") {
+    // The series' terms are computed by one source built twice (generic, and for AVX2 and FMA where the processor has
+    // them: fused multiply-adds round once). 120 random segments with QUAL2K's default gates (one exponential,
+    // K = 0.6 L/mg, for CBOD oxidation, nitrification and denitrification), reaeration to 40 e-foldings: the two
+    // builds agree to 1e-11 relative (different rounding of terms summed to 1e-13 of their scale, which may move a
+    // substep's end), and the generic build equals the general solve (frozen substeps at 1e-13) to 1e-9 relative,
+    // the series' stated accuracy.
+    std::mt19937_64 rng(20261202);
+    std::uniform_real_distribution<double> u01(0.0, 1.0);
+    auto log_uniform = [&](double lo, double hi) { return lo * std::pow(hi / lo, u01(rng)); };
+    double worst_builds = 0.0, worst_general = 0.0;
+    int compared = 0;
+    for (int trial = 0; trial < 120; ++trial) {
+        Parameters p = Parameters::defaults();
+        for (double* k : {&p.cbod_k20_per_d, &p.orgn_hydrolysis_k20_per_d, &p.nitrification_k20_per_d,
+                          &p.denitrification_k20_per_d})
+            *k = log_uniform(0.05, 2.0);
+        const Environment env = random_environment([&] { return u01(rng); }, 4.0, 0.5, 40.0, 2.0);
+        PlugSegment seg;
+        seg.flow_in_m3s = log_uniform(0.05, 20.0);
+        seg.velocity_ms = log_uniform(0.05, 1.0);
+        seg.length_m = log_uniform(500.0, 10000.0);
+        seg.lateral_m3s_per_m = u01(rng) < 0.5 ? 0.0 : seg.flow_in_m3s * log_uniform(0.01, 1.0) / seg.length_m;
+        const State cl = mixed_inflow();
+        for (int i = 0; i < kNumSpecies; ++i) seg.lateral_load_gs_per_m[i] = seg.lateral_m3s_per_m * cl[i];
+        const double dirt = log_uniform(0.02, 0.5);
+        State c0{};
+        c0[OrgN] = 8.0 * dirt; c0[NH3N] = 20.0 * dirt; c0[NO3N] = 1.0 + 3.0 * u01(rng); c0[CBOD] = 2.0 + 60.0 * dirt;
+        c0[CODMn] = 2.0 + 25.0 * dirt; c0[COD] = 10.0 + 80.0 * dirt; c0[OrgP] = 1.5 * dirt; c0[IP] = 0.02 + 2.0 * dirt;
+        c0[DO] = 1.0 + (env.os_mgL - 1.0) * u01(rng);
+        State l0;
+        for (int i = 0; i < kNumSpecies; ++i) l0[i] = c0[i] * seg.flow_in_m3s;
+        const ProcessTable table = KineticsAt(p, env.temperature_c).table(env);
+        SeriesSegment ss;
+        ss.table = &table;
+        ss.scale = 1.0 / (86400.0 * seg.velocity_ms);
+        ss.q0 = seg.flow_in_m3s;
+        ss.q1 = seg.lateral_m3s_per_m;
+        ss.inflow = seg.lateral_load_gs_per_m;
+        ss.length = seg.length_m;
+        AffineSolution generic, native;
+        REQUIRE(solve_series_as(p, ss, l0, generic, true));
+        REQUIRE(solve_series_as(p, ss, l0, native, false));
+        const double q_end = seg.flow_in_m3s + seg.lateral_m3s_per_m * seg.length_m;
+        double scale = 0.0;
+        for (int i = 0; i < kNumSpecies; ++i) scale = std::max({scale, std::abs(generic.y[i]), std::abs(l0[i])});
+        for (int i = 0; i < kNumSpecies; ++i) {
+            const double d = std::abs(generic.y[i] - native.y[i]) / (std::abs(generic.y[i]) + 1e-6 * scale);
+            worst_builds = std::max(worst_builds, d);
+            CHECK(d <= 1e-11);
+        }
+        if (generic.y[DO] / q_end < 0.5) continue;   // the general solve loses its order near the clamp at DO = 0
+        ++compared;
+        const AffineSolution ref = solve_plug_frozen(p, env, seg, l0, 1e-13);
+        for (int i = 0; i < kNumSpecies; ++i) {
+            const double d = std::abs(generic.y[i] - ref.y[i]) / (std::abs(ref.y[i]) + 1e-6 * scale);
+            worst_general = std::max(worst_general, d);
+            CHECK(d <= 1e-9);
+        }
+    }
+    CHECK(compared >= 100);
+    WARN("series, generic build against this processor's: worst relative difference " << worst_builds
+         << "; generic build against the general solve: " << worst_general << " (" << compared << " segments)");
 }
 
 TEST_CASE("the kinetics at one temperature equal process_table without oxygen effects", "[kinetics]") {

@@ -1,0 +1,594 @@
+// The terms of the Taylor series of reaches/kinetics_series.hpp (see its file comment): one segment's series over
+// the species of the split, its substep's terms and the tests on them. Internal to kinetics_series.cpp, which marches
+// the substeps.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+
+#include "reaches/kinetics_series.hpp"
+
+namespace qingliu::reaches::wq::series_terms {
+
+
+constexpr int kMaxTerms = 96;
+// A series ends where two successive terms of every species are below kEndTerm of its scale: 1e-13, where the
+// process integrals still agree with the general solve to 1.4e-10 as at 2e-16 (at 1e-12: 2.7e-9), with 10 % fewer
+// instructions than 2e-16.
+constexpr double kEndTerm = 1e-13;
+constexpr double kEndDigits = 13.0;   // -log10(kEndTerm)
+// Substeps of nu tau <= 5 where no rate depends on DO: the terms of exp(-nu tau) peak near e^5 / sqrt(10 pi) = 26
+// times the sum's scale, so cancellation costs under 30 ulp (about 30 terms per substep). With oxygen effects the
+// gated series converge more slowly: nu tau <= 2, and the gates' sensitivity times the DO change <= 2 (measured on
+// the synthetic networks of bench_wq, the fastest of 1-4 for both).
+constexpr double kReachLinear = 5.0, kReachGated = 2.0, kGateReach = 2.0;
+// A segment's first substep is short (gate reach 0.5, ka tau <= 2: the DO transient at its largest) and the next
+// ones grow from the number of terms each took (march_series): fewer failed first tries than starting at the bounds
+// above (on bench_wq's networks 16 % fewer instructions; 0.25-0.7 and 1-3 within 1 % of these).
+constexpr double kFirstGateReach = 0.5, kFirstStiffReach = 2.0;
+enum Gate : int { None = 0, Cbod, Nitr, Denitr };
+// The processor runs AVX2 and FMA (Series::expand_wide)
+// (a static initializer may run before the compiler's run-time library has read the processor's features, so they
+// are read here first)
+inline const bool kWide = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}();
+
+// ln x for x > 0 to about 0.005 (the exponent and a quadratic in the mantissa): for the substep rules, which are
+// estimates, without a call of the library's log
+inline double rough_ln(double x) {
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    const int e = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
+    const double m = std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);   // [1, 2)
+    return 0.6931471805599453 * (e + ((-0.34484843 * m + 2.02466578) * m - 1.67487759));
+}
+
+// The growth of the next substep after one of `last` terms (march_series): 10^(-13/32) (1 + 10^(13/last))
+inline const std::array<double, kMaxTerms + 1> kGrowth = [] {
+    std::array<double, kMaxTerms + 1> v{};
+    for (int k = 1; k <= kMaxTerms; ++k) v[k] = std::pow(10.0, -kEndDigits / 32.0) * (1.0 + std::pow(10.0, kEndDigits / k));
+    v[0] = v[1];
+    return v;
+}();
+
+// 1/(k+1), k = 0..kMaxTerms: the integral of u^k over [0, 1]
+inline const std::array<double, kMaxTerms + 1> kInverse = [] {
+    std::array<double, kMaxTerms + 1> v{};
+    for (int k = 0; k <= kMaxTerms; ++k) v[k] = 1.0 / (k + 1);
+    return v;
+}();
+
+struct GateDef {
+    O2Effect form;
+    double k;
+    bool complement;  ///< 1 - f (denitrification)
+};
+
+// Series of the gate value G(o) from the series of o, term k (all lower terms known).
+inline double gate_term(const GateDef& g, const double* o, const double* jo, double* aux, double* f, int k) {
+    switch (g.form) {
+        case O2Effect::Exponential:
+            if (k == 0) {
+                aux[0] = std::exp(-g.k * o[0]);
+                f[0] = -std::expm1(-g.k * o[0]);
+            } else {
+                // sum_j=1..k j o_j E_k-j (jo_j = j o_j) in four independent partial sums
+                double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+                int j = 1;
+                for (; j + 3 <= k; j += 4) {
+                    s0 += jo[j] * aux[k - j];
+                    s1 += jo[j + 1] * aux[k - j - 1];
+                    s2 += jo[j + 2] * aux[k - j - 2];
+                    s3 += jo[j + 3] * aux[k - j - 3];
+                }
+                for (; j <= k; ++j) s0 += jo[j] * aux[k - j];
+                aux[k] = -g.k * ((s0 + s1) + (s2 + s3)) * kInverse[k - 1];
+                f[k] = -aux[k];
+            }
+            break;
+        case O2Effect::HalfSaturation: {
+            double s = o[k];
+            for (int j = 1; j <= k; ++j) s -= o[j] * f[k - j];
+            f[k] = s / (g.k + o[0]);
+            break;
+        }
+        case O2Effect::SecondOrder: {
+            double pk = 0.0;
+            for (int j = 0; j <= k; ++j) pk += o[j] * o[k - j];
+            aux[k] = pk;
+            double s = pk;
+            for (int j = 1; j <= k; ++j) s -= aux[j] * f[k - j];
+            f[k] = s / (g.k + aux[0]);
+            break;
+        }
+        case O2Effect::None: f[k] = k == 0 ? 1.0 : 0.0; break;
+    }
+    return g.complement ? (k == 0 ? 1.0 - f[0] : -f[k]) : f[k];
+}
+
+// Four doubles in one 256-bit register where the function is compiled for AVX2 (two 128-bit ones otherwise).
+typedef double V4 __attribute__((vector_size(32)));
+
+struct Term {
+    int p, i;
+    double y;
+};
+
+// One segment's series over the N species of the split (local index l: species idx[l]; DO is N - 1): the process
+// table scaled to s, the gates, and the work arrays of a substep.
+template <int N>
+class Series {
+public:
+    static constexpr int kDO = N - 1;
+    using Local = std::array<double, N>;
+
+    Series(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp) : seg_(seg) {
+        const ProcessTable& pt = *seg.table;
+        int local[kNumSpecies];
+        for (int i = 0; i < kNumSpecies; ++i) local[i] = -1;
+        for (int l = 0; l < N; ++l) {
+            local[sp.idx[l]] = l;
+            inflow_[l] = seg.inflow[sp.idx[l]];
+        }
+        defs_[0] = {O2Effect::None, 0.0, false};
+        defs_[1] = {par.cbod_o2_effect, par.cbod_o2_k, false};
+        defs_[2] = {par.nitrification_o2_effect, par.nitrification_o2_k, false};
+        defs_[3] = {par.denitrification_o2_effect, par.denitrification_o2_k, true};
+        gate_.fill(None);
+        gate_[CbodOxidation] = par.cbod_o2_effect != O2Effect::None ? Cbod : None;
+        gate_[Nitrification] = par.nitrification_o2_effect != O2Effect::None ? Nitr : None;
+        gate_[Denitrification] = par.denitrification_o2_effect != O2Effect::None ? Denitr : None;
+        for (int p = 0; p < kNumProcesses; ++p) {
+            if (!sp.process[p]) {
+                gate_[p] = None;
+                continue;
+            }
+            kappa_[p] = pt[p].from >= 0 ? pt[p].k * seg.scale : 0.0;
+            rho_[p] = pt[p].r0 * seg.scale;
+            from_[p] = pt[p].from >= 0 ? local[pt[p].from] : 0;
+            if (kappa_[p] == 0.0 && rho_[p] == 0.0) continue;
+            if (gate_[p] != None && kappa_[p] != 0.0) used_[gate_[p]] = true;
+            for (int i = 0; i < kNumSpecies; ++i)
+                if (pt[p].yield[i] != 0.0) terms_[n_terms_++] = {p, local[i], pt[p].yield[i]};
+        }
+        gated = used_[Cbod] || used_[Nitr] || used_[Denitr];
+        if (!gated) gate_.fill(None);
+        // gates of the same form and constant share one series (QUAL2K's defaults: all three exponential, K = 0.6)
+        for (int gi = 2; gi < 4; ++gi)
+            for (int gj = 1; gj < gi; ++gj)
+                if (used_[gj] && same_[gj] == gj && defs_[gj].form == defs_[gi].form && defs_[gj].k == defs_[gi].k) {
+                    same_[gi] = gj;
+                    break;
+                }
+        // the gated processes grouped by the base series their gate uses (f of the gate, or of the earlier gate it
+        // equals); the products of each group's series are summed in one pass
+        if (gated)
+            for (int p = 0; p < kNumProcesses; ++p) {
+                if (gate_[p] == None || kappa_[p] == 0.0) continue;
+                const int series = same_[gate_[p]];
+                int c = 0;
+                while (c < n_chains_ && chains_[c].series != series) ++c;
+                if (c == n_chains_) chains_[n_chains_++] = {series, {}, 0, {}, {}, {}, {}};
+                Chain& ch = chains_[c];
+                ch.slot[ch.n] = n_gated_;
+                ch.from[ch.n] = from_[p];
+                ch.gate[ch.n] = gate_[p];
+                ch.complement[ch.n] = defs_[gate_[p]].complement;
+                ch.p[ch.n++] = p;
+                gated_p_[n_gated_++] = p;
+            }
+        for (int c = 0; c < n_chains_; ++c)
+            for (int m = chains_[c].n; m < 3; ++m) chains_[c].from[m] = chains_[c].from[0];
+        shared_exp_ = gated && n_chains_ == 1 && defs_[chains_[0].series].form == O2Effect::Exponential;
+        shared_k_ = defs_[chains_[0].series].k;
+        for (int m = 0; m < 3; ++m) {
+            from3_[m] = chains_[0].from[m];
+            sign_[m] = chains_[0].complement[m] ? 1.0 : -1.0;
+        }
+        // the terms of dL/du: the ungated first-order terms as a lower-triangular matrix, the gated rates by
+        // slot, the zero-order rates' yields
+        for (int t = 0; t < n_terms_; ++t) {
+            const int p = terms_[t].p, i = terms_[t].i;
+            rq_[i] += terms_[t].y * rho_[p];
+            if (kappa_[p] == 0.0) continue;
+            if (gate_[p] == None) {
+                a_[i][from_[p]] += terms_[t].y * kappa_[p];
+            } else {
+                int m = 0;
+                while (gated_p_[m] != p) ++m;
+                gy_[m][i] += terms_[t].y * kappa_[p];
+            }
+        }
+        if constexpr (N <= 8)
+            for (int i = 0; i < N; ++i) {
+                for (int j = 0; j <= i; ++j) acol_[j][i / 4][i % 4] = a_[i][j];
+                for (int m = 0; m < 3; ++m) gcol_[m][i / 4][i % 4] = gy_[m][i];
+                rq8_[i / 4][i % 4] = rq_[i];
+                in8_[i / 4][i % 4] = inflow_[i];
+            }
+        // linear stiffness: the largest total first-order loss of a species other than DO (the matrix is
+        // triangular: its eigenvalues are the diagonal); DO's own (lambda, reaeration) is the stiff one
+        double diag[N] = {};
+        for (int t = 0; t < n_terms_; ++t)
+            if (from_[terms_[t].p] == terms_[t].i && kappa_[terms_[t].p] != 0.0)
+                diag[terms_[t].i] += terms_[t].y * kappa_[terms_[t].p];
+        for (int l = 0; l < N; ++l)
+            if (l != kDO) nu = std::max(nu, std::abs(diag[l]));
+        lambda = std::abs(diag[kDO]);
+        // the oxygen sensitivity of the gates: |dG/do| <= K (exponential), 1/K (half-saturation), ~1/sqrt(K)
+        for (int p = 0; p < kNumProcesses; ++p)
+            if (gate_[p] != None && kappa_[p] != 0.0) {
+                const GateDef& d = defs_[gate_[p]];
+                sens_[p] = d.form == O2Effect::Exponential ? d.k : d.k > 0.0 ? 1.0 / std::sqrt(d.k) : 1e3;
+                sens_max = std::max(sens_max, sens_[p]);
+            }
+    }
+
+    bool gated = false;
+    bool wide = false;   ///< expand_wide (AVX2 and FMA) rather than the generic build of the same terms
+    double nu = 0.0, lambda = 0.0, sens_max = 0.0;
+
+    /// nu plus the gated rates' sensitivity to DO at y (flow q0)
+    double nu_at(const Local& y, double q0) const {
+        double v = nu;
+        for (int p = 0; p < kNumProcesses; ++p)
+            if (sens_[p] > 0.0) v += std::abs(kappa_[p]) * sens_[p] * std::abs(y[from_[p]]) / q0;
+        return v;
+    }
+
+    /// dL_DO/ds at y (flow q0) with the gates at o = L_DO / q0, or at o = 0 (clamped)
+    double do_rate(const Local& y, double q0, bool clamped) const {
+        const double o = y[kDO] / q0;
+        double d = inflow_[kDO];
+        for (int t = 0; t < n_terms_; ++t) {
+            if (terms_[t].i != kDO) continue;
+            const int p = terms_[t].p;
+            double gv = 1.0;
+            if (gate_[p] != None) {
+                const GateDef& gd = defs_[gate_[p]];
+                const double fv = clamped ? 0.0 : o2_attenuation(gd.form, gd.k, o);
+                gv = gd.complement ? 1.0 - fv : fv;
+            }
+            d += terms_[t].y * ((kappa_[p] != 0.0 ? kappa_[p] * gv * y[from_[p]] : 0.0) + rho_[p] * q0);
+        }
+        return d;
+    }
+
+    /// The series of a substep of length tau from y: b_[l][0..last], each process's integral over the substep
+    /// divided by tau in proc (the processes of the series). Returns last, or -1 when the series does not converge
+    /// (or diverges).
+    int expand(const Local& y, double q0, double tau, bool clamped, PerProcess& proc) {
+        if (wide) return expand_wide(y, q0, tau, clamped, proc);
+        return expand_body(y, q0, tau, clamped, proc);
+    }
+
+    // expand_body compiled for processors with AVX2 and FMA: the 4-lane products of the shared exponential gate
+    // (shared_exp_terms) in one 256-bit register
+    __attribute__((target("avx2,fma"))) int expand_wide(const Local& y, double q0, double tau, bool clamped,
+                                                        PerProcess& proc) {
+        return expand_body(y, q0, tau, clamped, proc);
+    }
+
+    __attribute__((always_inline)) inline int expand_body(const Local& y, double q0, double tau, bool clamped,
+                                                          PerProcess& proc) {
+        const double q1t = seg_.q1 * tau;
+        for (int l = 0; l < N; ++l) b_[l][0] = y[l];
+        if constexpr (N <= 8) {
+            bt_[0][0] = bt_[0][1] = V4{};
+            for (int l = 0; l < N; ++l) bt_[0][l / 4][l % 4] = y[l];
+        }
+        double gint[3] = {0.0, 0.0, 0.0};   // the gated rates' integrals over u in [0, 1]
+        int small = 0;
+        const bool shared = shared_exp_ && !clamped;
+        const double inv_q0 = 1.0 / q0;
+        for (int k = 0; k < kMaxTerms; ++k) {
+            double gs[3] = {0.0, 0.0, 0.0};
+            if (shared) {
+                shared_exp_terms(k, inv_q0, q1t, gs);
+            } else {
+                gate_terms(k, q0, q1t, clamped);
+                chain_terms(k, gs);
+            }
+            if (shared) {   // three scalar sums: a vector load of gs after its scalar stores would stall
+                gint[0] += gs[0] * kInverse[k];
+                gint[1] += gs[1] * kInverse[k];
+                gint[2] += gs[2] * kInverse[k];
+            } else {
+                for (int m = 0; m < n_gated_; ++m) gint[m] += gs[m] * kInverse[k];
+            }
+            // term k of dL/du: the ungated first-order terms, the gated rates, the zero-order rates (times
+            // Q = q0 + q1 tau u) and the inflow
+            const double c = tau * kInverse[k];
+            if constexpr (N <= 8) {
+                // the species side by side in one 8-lane vector (lanes past N are 0): the ungated terms by column
+                // (ready before the gated rates are), then the gated rates
+                // (two 4-lane halves: GCC moves an 8-lane value through memory in 16-byte pieces, which stalls a
+                // 32-byte load of it)
+                const V4* bk = bt_[k];
+                V4 w0 = acol_[0][0] * bk[0][0], w1 = acol_[0][1] * bk[0][0];
+                for (int j = 1; j < N; ++j) {
+                    const double bj = bk[j / 4][j % 4];
+                    w0 += acol_[j][0] * bj;
+                    w1 += acol_[j][1] * bj;
+                }
+                if (k == 0) {
+                    w0 += rq8_[0] * q0 + in8_[0];
+                    w1 += rq8_[1] * q0 + in8_[1];
+                } else if (k == 1) {
+                    w0 += rq8_[0] * q1t;
+                    w1 += rq8_[1] * q1t;
+                }
+                const V4 v0 = (w0 + (gcol_[0][0] * gs[0] + gcol_[1][0] * gs[1] + gcol_[2][0] * gs[2])) * c;
+                const V4 v1 = (w1 + (gcol_[0][1] * gs[0] + gcol_[1][1] * gs[1] + gcol_[2][1] * gs[2])) * c;
+                bt_[k + 1][0] = v0;
+                bt_[k + 1][1] = v1;
+                for (int i = 0; i < N; ++i) b_[i][k + 1] = i < 4 ? v0[i] : v1[i - 4];
+            } else {
+                double bk[N];
+                for (int j = 0; j < N; ++j) bk[j] = b_[j][k];
+                for (int i = 0; i < N; ++i) {
+                    double v = gy_[0][i] * gs[0] + gy_[1][i] * gs[1] + gy_[2][i] * gs[2];
+                    if (k == 0) v += rq_[i] * q0 + inflow_[i];
+                    else if (k == 1) v += rq_[i] * q1t;
+                    for (int j = 0; j <= i; ++j) v += a_[i][j] * bk[j];
+                    b_[i][k + 1] = v * c;
+                }
+            }
+            if (k == 0) {
+                scale_max = 0.0;
+                for (int i = 0; i < N; ++i) {
+                    scale_[i] = std::abs(b_[i][0]) + std::abs(b_[i][1]);
+                    scale_max = std::max(scale_max, scale_[i]);
+                }
+            }
+            bool tiny = true, grows = false;
+            const double floor = kEndTerm, tail = 1e-17 * scale_max, big = 1e-3 * scale_max;
+            for (int i = 0; i < N; ++i) {
+                const double v = std::abs(b_[i][k + 1]);
+                tiny &= v <= floor * scale_[i] + tail;
+                grows |= v > 1e3 * scale_[i] + big;
+            }
+            // diverging: a complex singularity of the nonlinear solution within tau; give up early
+            if (k >= 8 && grows) return -1;
+            // converging too slowly to end within kMaxTerms: give up early too (a try of kMaxTerms terms costs
+            // ~kMaxTerms^2 in the products of series). Checked every 8 terms past the peak of the stiff terms: each
+            // species' terms shrink by the ratio r of the last 8 (|b_k| + |b_k+1| against |b_k-8| + |b_k-7|)
+            // and need log(target / |b|) / log(r) more; more than are left, or r >= 1, ends the try.
+            if (k >= 23 && (k + 1) % 8 == 0 && k + 1 >= 1.5 * lambda * tau + 8 && !tiny && !converges(k + 1))
+                return -1;
+            small = tiny ? small + 1 : 0;
+            if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) {   // past the peak of (lambda tau)^k / k!
+                const int last = k + 1;
+                // each process's integral over u in [0, 1]: the ungated ones from their species' integral
+                double in[N] = {};
+                for (int j = last - 1; j >= 0; --j)   // species by species in the same order, side by side
+                    for (int i = 0; i < N; ++i) in[i] += b_[i][j] * kInverse[j];
+                const double q_mean = q0 + 0.5 * q1t;
+                for (int p = 0; p < kNumProcesses; ++p)
+                    proc[p] = (kappa_[p] != 0.0 ? kappa_[p] * in[from_[p]] : 0.0) + rho_[p] * q_mean;
+                for (int m = 0; m < n_gated_; ++m)
+                    proc[gated_p_[m]] = kappa_[gated_p_[m]] * gint[m] + rho_[gated_p_[m]] * q_mean;
+                return last;
+            }
+        }
+        return -1;
+    }
+
+    /// False when the terms up to b_k (k >= 9) decay too slowly to fall below the series' end criterion within
+    /// kMaxTerms.
+    bool converges(int k) const {
+        for (int i = 0; i < N; ++i) {
+            const double target = kEndTerm * scale_[i] + 1e-17 * scale_max;
+            const double now = std::abs(b_[i][k]) + std::abs(b_[i][k - 1]);
+            if (now <= target) continue;
+            const double before = std::abs(b_[i][k - 8]) + std::abs(b_[i][k - 9]);
+            if (!(now < before)) return false;
+            const double per_term = rough_ln(now / before) / 8.0;   // < 0
+            if (!(per_term < 0.0) || k + rough_ln(target / now) / per_term > kMaxTerms) return false;
+        }
+        return true;
+    }
+
+    /// The sum of the series into yn; false where the terms cancel beyond 1e3 x the result (rounding of the sum
+    /// <= 1e-16 x the sum of |terms|, kept below 1e-13 of the species' scale).
+    bool sum(int last, Local& yn) const {
+        bool ok = true;
+        double v[N] = {}, a[N] = {};
+        for (int j = last; j >= 0; --j)   // species by species in the same order, side by side
+            for (int i = 0; i < N; ++i) {
+                v[i] += b_[i][j];
+                a[i] += std::abs(b_[i][j]);
+            }
+        for (int i = 0; i < N; ++i) {
+            yn[i] = v[i];
+            if (a[i] > 1e3 * (std::abs(v[i]) + std::abs(b_[i][0])) + 1e-3 * scale_max) ok = false;
+        }
+        return ok;
+    }
+
+    /// Where DO leaves the substep's side of 0 (the clamp of the gates at 0 is not analytic): sampled at 32 points,
+    /// the root by bisection to 1e-15 of the substep. Returns the fraction of the substep before it, or -1 if none.
+    double crossing(int last, bool clamped) const {
+        const double* d = b_[kDO];
+        auto do_at = [&](double th) {
+            double v = 0.0;
+            for (int j = last; j >= 0; --j) v = v * th + d[j];
+            return v;
+        };
+        auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
+        // |DO(theta) - b_0| <= sum_j>=1 |b_j| on [0, 1]: no crossing where that keeps DO on its side
+        double reach = 0.0;
+        for (int j = 1; j <= last; ++j) reach += std::abs(d[j]);
+        if (!wrong(d[0] - reach) && !wrong(d[0] + reach)) return -1.0;
+        double lo = 0.0, hi = -1.0;
+        for (int j = 1; j <= 32; ++j)
+            if (wrong(do_at(j / 32.0))) {
+                lo = (j - 1) / 32.0;
+                hi = j / 32.0;
+                break;
+            }
+        if (hi < 0.0) return -1.0;
+        for (int it = 0; it < 60 && hi - lo > 1e-15; ++it) {
+            const double mid = 0.5 * (lo + hi);
+            (wrong(do_at(mid)) ? hi : lo) = mid;
+        }
+        return lo;
+    }
+
+    /// The next substep's allowed lambda tau from the DO transient's amplitude ~|dDO/ds| / lambda at the end of
+    /// this one: ln(1e2 |DO| / amplitude) (its terms' cancellation then stays within sum's check), 1 to 24.
+    double stiff_reach_after(int last, double tau, const Local& yn) const {
+        double slope = 0.0;
+        for (int j = last; j >= 1; --j) slope += j * b_[kDO][j];
+        const double amp = std::abs(slope) / (tau * lambda) + 1e-300;
+        return std::clamp(rough_ln(1e2 * (std::abs(yn[kDO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);
+    }
+
+private:
+    // Term k of the gated rates' products of series (general gates; shared_exp_terms for QUAL2K's defaults).
+    __attribute__((always_inline)) inline void chain_terms(int k, double* gs) {
+        // the gated rates' products of series, (G * b_from)_k = g_0 b_k + sum_j>=1 g_j b_k-j, with g_j = +-f_j
+        // of the gate's base series f: one pass over f for the processes that share it
+        for (int c = 0; c < n_chains_; ++c) {
+            const Chain& ch = chains_[c];
+            const double* f = f_[ch.series];
+            const double* b0 = b_[ch.from[0]];
+            const double* b1 = b_[ch.from[1]];
+            const double* b2 = b_[ch.from[2]];
+            // two partial sums per product (independent chains of additions)
+            double a0 = 0.0, a1 = 0.0, a2 = 0.0, c0 = 0.0, c1 = 0.0, c2 = 0.0;
+            int j = 1;
+            for (; j + 1 <= k; j += 2) {
+                const double fj = f[j], fn = f[j + 1];
+                a0 += fj * b0[k - j];
+                a1 += fj * b1[k - j];
+                a2 += fj * b2[k - j];
+                c0 += fn * b0[k - j - 1];
+                c1 += fn * b1[k - j - 1];
+                c2 += fn * b2[k - j - 1];
+            }
+            if (j == k) {
+                a0 += f[k] * b0[0];
+                a1 += f[k] * b1[0];
+                a2 += f[k] * b2[0];
+            }
+            const double acc[3] = {a0 + c0, a1 + c1, a2 + c2};
+            const double* bk[3] = {b0, b1, b2};
+            for (int m = 0; m < ch.n; ++m) {
+                const double g0 = g_[ch.gate[m]][0] * bk[m][k];
+                gs[ch.slot[m]] = ch.complement[m] ? g0 - acc[m] : g0 + acc[m];
+            }
+        }
+    }
+
+    // Term k of the gated rates' products when every gated process uses one exponential gate E = exp(-K o) (f = 1 - E;
+    // QUAL2K's defaults): the recurrence k E_k = -K sum_j=1..k j o_j E_k-j and the products
+    // sum_j=1..k E_j b_m,k-j of the (up to three) species the gated processes draw on are one 4-lane sum over the
+    // earlier terms of E, sum_i=1..k-1 E_i x_k-i with x_t = (j o_t, b_0,t, b_1,t, b_2,t); then
+    //     (f * b)_k = f_0 b_k - sum_j>=1 E_j b_k-j,   ((1 - f) * b)_k = E_0 b_k + sum_j>=1 E_j b_k-j.
+    __attribute__((always_inline)) inline void shared_exp_terms(int k, double inv_q0, double q1t, double* gs) {
+        o_[k] = (b_[kDO][k] - (k > 0 ? q1t * o_[k - 1] : 0.0)) * inv_q0;
+        const double jo = static_cast<double>(k) * o_[k];
+        const double b0 = b_[from3_[0]][k], b1 = b_[from3_[1]][k], b2 = b_[from3_[2]][k];
+        x_[k] = V4{jo, b0, b1, b2};
+        double r0 = 0.0, r1 = 0.0, r2 = 0.0;
+        if (k == 0) {
+            // f_0 = 1 - E_0 to full relative accuracy; E_0 = 1 + expm1 to rounding of the rates it scales
+            const double em = std::expm1(-shared_k_ * o_[0]);
+            const double f0 = -em;
+            e_[0] = 1.0 + em;
+            for (int m = 0; m < 3; ++m) g0_[m] = sign_[m] > 0.0 ? e_[0] : f0;   // G_0 = E_0 or f_0
+        } else {
+            // four independent 4-lane partial sums
+            V4 s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
+            int i = 1;
+            for (; i + 3 <= k - 1; i += 4) {
+                s0 += e_[i] * x_[k - i];
+                s1 += e_[i + 1] * x_[k - i - 1];
+                s2 += e_[i + 2] * x_[k - i - 2];
+                s3 += e_[i + 3] * x_[k - i - 3];
+            }
+            for (; i <= k - 1; ++i) s0 += e_[i] * x_[k - i];
+            const V4 r = (s0 + s1) + (s2 + s3);
+            const double ek = -shared_k_ * kInverse[k - 1] * (r[0] + e_[0] * jo);
+            e_[k] = ek;
+            r0 = r[1] + ek * x_[0][1];
+            r1 = r[2] + ek * x_[0][2];
+            r2 = r[3] + ek * x_[0][3];
+        }
+        // slot m is process m of the chain (one chain holds every gated process, in order); sign_ = +1 for 1 - f
+        gs[0] = g0_[0] * b0 + sign_[0] * r0;
+        gs[1] = g0_[1] * b1 + sign_[1] * r1;
+        gs[2] = g0_[2] * b2 + sign_[2] * r2;
+    }
+
+    // term k of every gate's series (o from L_DO / Q; below 0 the gates are constants)
+    void gate_terms(int k, double q0, double q1t, bool clamped) {
+        if (!gated) return;
+        if (clamped) {
+            for (int gi = 1; gi < 4; ++gi) {
+                g_[gi][k] = k == 0 && defs_[gi].complement ? 1.0 : 0.0;
+                f_[gi][k] = 0.0;
+            }
+            return;
+        }
+        o_[k] = (b_[kDO][k] - (k > 0 ? q1t * o_[k - 1] : 0.0)) / q0;
+        jo_[k] = static_cast<double>(k) * o_[k];
+        for (int gi = 1; gi < 4; ++gi) {
+            if (!used_[gi]) continue;
+            const int sg = same_[gi];
+            if (sg == gi) {
+                g_[gi][k] = gate_term(defs_[gi], o_, jo_, aux_[gi], f_[gi], k);
+            } else {   // the same form and constant as an earlier gate: its series, complemented
+                f_[gi][k] = f_[sg][k];
+                g_[gi][k] = defs_[gi].complement ? (k == 0 ? 1.0 - f_[sg][0] : -f_[sg][k]) : f_[sg][k];
+            }
+        }
+    }
+
+    struct Chain {
+        int series;   ///< index of the base series in f_
+        int p[3];     ///< the gated processes that use it
+        int n;
+        int slot[3];  ///< their index among the gated processes (gated_p_)
+        int from[3];  ///< the local species each draws on (the first one's where fewer than 3)
+        int gate[3];  ///< their gate
+        bool complement[3];   ///< the gate is 1 - f
+    };
+    const SeriesSegment& seg_;
+    Chain chains_[3] = {};
+    int n_chains_ = 0, n_gated_ = 0;
+    int gated_p_[3] = {0, 0, 0};
+    std::array<int, kNumProcesses> gate_{};
+    GateDef defs_[4];
+    bool used_[4] = {false, false, false, false};
+    int same_[4] = {0, 1, 2, 3};
+    double kappa_[kNumProcesses] = {}, rho_[kNumProcesses] = {}, sens_[kNumProcesses] = {};
+    int from_[kNumProcesses] = {};   ///< local index of the species each process draws on
+    Term terms_[kNumProcesses * kNumSpecies] = {};
+    int n_terms_ = 0;
+    double a_[N][N] = {};        ///< ungated first-order terms of dL/ds (lower triangular)
+    double gy_[3][N] = {};       ///< yields times kappa of the gated processes, by slot
+    double rq_[N] = {};          ///< sum_p yield_p,i rho_p: the zero-order rates per unit flow
+    double inflow_[N] = {};
+    double scale_[N] = {};
+    double scale_max = 0.0;
+    double b_[N][kMaxTerms + 1];
+    bool shared_exp_ = false;   ///< one exponential gate for every gated process (shared_exp_terms)
+    double shared_k_ = 0.0;
+    int from3_[3] = {0, 0, 0};              ///< the species the chain's processes draw on
+    double sign_[3] = {-1.0, -1.0, -1.0};   ///< -1: the gate is f = 1 - E; +1: 1 - f = E
+    double g0_[3] = {0.0, 0.0, 0.0};        ///< the gates' term 0
+    double e_[kMaxTerms + 1];
+    V4 x_[kMaxTerms + 1];   ///< (j o_j, b_from0,j, b_from1,j, b_from2,j)
+    // a_, gy_, rq_ and inflow_ by columns in two 4-lane halves (species l in lane l % 4 of half l / 4, N <= 8), and
+    // the terms b_ by term in the same lanes
+    V4 acol_[N][2] = {}, gcol_[3][2] = {}, rq8_[2] = {}, in8_[2] = {};
+    V4 bt_[kMaxTerms + 1][2];
+    double o_[kMaxTerms + 1], jo_[kMaxTerms + 1], aux_[4][kMaxTerms + 1], f_[4][kMaxTerms + 1], g_[4][kMaxTerms + 1];
+};
+
+}  // namespace qingliu::reaches::wq::series_terms
