@@ -8,6 +8,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "common/cpu_features.hpp"
 #include "common/error.hpp"
 #include "reaches/steady.hpp"
 
@@ -113,7 +114,7 @@ __attribute__((target("avx2,fma"), optimize("fp-contract=fast"))) void series_pa
                                                       double a, double tol, double* cur, double* nxt, double* endv) {
     series_part<true>(n, diag, sub, weight, a, tol, cur, nxt, endv);
 }
-const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+const bool kHasAvx2 = cpu::avx2_fma();
 
 /// The same series two cells to a 512-bit register (AVX-512F): cells (2p, 2p+1) side by side, the cell above each from
 /// the pair before by a shift of four lanes; diag4 and sub4 hold each cell's value in its four lanes, and every buffer
@@ -240,7 +241,7 @@ __attribute__((target("avx512f,avx2,fma"), optimize("fp-contract=fast"))) void s
     if (one_signed) return series_pairs_avx512<false>(n, diag4, sub4, signed_weight, a, tol, cur, nxt, endv);
     series_pairs_avx512<true>(n, diag4, sub4, signed_weight, a, tol, cur, nxt, endv);
 }
-const bool kHasAvx512 = kHasAvx2 && __builtin_cpu_supports("avx512f");
+const bool kHasAvx512 = cpu::avx512f();
 #endif
 
 void series_part_generic(int n, const double* diag, const double* sub, const double* weight, double a, double tol,
