@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <mutex>
 
@@ -43,9 +44,10 @@ public:
           rid_(sh.net.topo.id(r)), n_(sh.res.layout[r].cells), dx_(sh.res.layout[r].dx_m), len_(sh.net.length_m[r]),
           own_(sh.f.flow.reach_series.empty() ? kNone : sh.f.flow.reach_series[r]), velocity_(sh.net.hydraulics[r]),
           stride_(static_cast<std::size_t>(n_) + 2), rate_per_ms_(kSecondsPerDay / dx_), pad_(padded(n_)), q_(kBlock * pad_, 1.0), rr_(kBlock * pad_, 1.0),
-          w_(kBlock * n_ * kLanes, 0.0), x_(kLanes * stride_, 0.0), inv_(kBlock * n_ * kLanes), mss_(kBlock * n_ * kLanes), mh_(n_ * kLanes), dt_explicit_(uniform(h_d_ * 0.1)), dt_implicit_(uniform(h_d_ * 0.1)),
+          w_(kBlock * n_ * kLanes, 0.0), x_(kLanes * stride_, 0.0), inv_(kBlock * n_ * kLanes), mss_(kBlock * n_ * kLanes), g_(kBlock * n_ * kLanes), mh_(n_ * kLanes), dt_explicit_(uniform(h_d_ * 0.1)), dt_implicit_(uniform(h_d_ * 0.1)),
           dopri_(odeint::make_controlled(sh.opt.abs_tol_g, sh.opt.rel_tol, odeint::runge_kutta_dopri5<std::vector<double>>())) {
         out_.v.assign(S_ * kOutStride, 0.0);
+        for (int l = 0; l < 4; ++l) last_lanes_[l] = l < n_ % 4 ? -1 : 0;
         for (int c = 0; c < kNumConstituents; ++c) {
             lateral_conc_[c] = net_.lateral_conc_mgL[r_][c];
             headwater_conc_[c] = net_.headwater_conc_mgL[r_][c];
@@ -68,6 +70,11 @@ public:
         gather_upstream();
         place_inputs();
 #if defined(__x86_64__) && defined(__GNUC__)
+#if !defined(__clang__)
+        if (cells::has_avx512())
+            intervals_avx512();
+        else
+#endif
         if (cells::has_avx2())
             intervals_avx2();
         else
@@ -164,6 +171,13 @@ private:
     void intervals() { pipeline(); }
 #if defined(__x86_64__) && defined(__GNUC__)
     __attribute__((target("avx2"), flatten)) void intervals_avx2() { pipeline(); }
+#if !defined(__clang__)
+    // The same path where the processor has AVX-512 (the same 256-bit arithmetic in the EVEX encoding, with 32
+    // registers instead of 16, so fewer spills and reloads of constants), fused multiply-adds kept out as in the AVX2
+    // copy, so the same bits. (GCC only: Clang has no per-function contraction setting and contracts within an
+    // expression wherever the target has FMA.)
+    __attribute__((target("avx512f,avx512vl,avx512dq,avx2"), flatten, optimize("fp-contract=off"))) void intervals_avx512() { pipeline(); }
+#endif
 #endif
     [[gnu::always_inline]] void pipeline() {
         std::size_t prepared = 0;
@@ -223,6 +237,7 @@ private:
     double* w(int j) { return w_.data() + j * n_ * kLanes; }
     double* inv(int j) { return inv_.data() + j * n_ * kLanes; }
     double* mss(int j) { return mss_.data() + j * n_ * kLanes; }
+    double* g(int j) { return g_.data() + j * n_ * kLanes; }
 
     // Flows and transport rates of the cells of slot j, and the smallest and largest rate; Dry when the reach runs dry,
     // BadVelocity (the velocity and flow kept for the message) when a velocity is not positive and finite.
@@ -232,40 +247,67 @@ private:
         double* const qj = q(j);
         double* const rj = rr(j);
         // the flows four cells at a time, each four stored at once (so that the velocities read them back from the
-        // store, not from memory), the cells past n at 1
+        // store, not from memory), the cells past n at 1; wet when every flow is positive
         double qa = up_[s * kOutStride] + hw;
         const double lat_cell = lat / n_;
-        bool wet = true;
-        for (int i = 0; i < n_; i += 4) {
-            double v[4];
-            for (int l = 0; l < 4; ++l) {
-                if (i + l < n_) {
-                    qa += lat_cell + point_flow_[i + l];
-                    wet = wet && qa > 0.0;
-                    v[l] = qa;
-                } else {
-                    v[l] = 1.0;
-                }
-            }
-            cells::store_quad(qj + i, cells::Quad{v[0], v[1], v[2], v[3]});
+        const double* const pf = point_flow_.data();
+        cells::QuadBits positive = {-1, -1, -1, -1};
+        int i = 0;
+        for (; i + 4 <= n_; i += 4) {
+            const double v0 = qa += lat_cell + pf[i];
+            const double v1 = qa += lat_cell + pf[i + 1];
+            const double v2 = qa += lat_cell + pf[i + 2];
+            const double v3 = qa += lat_cell + pf[i + 3];
+            const cells::Quad v = {v0, v1, v2, v3};
+            cells::store_quad(qj + i, v);
+            positive &= v > 0.0;
         }
-        if (!wet) return Slot::Dry;
-        double rmin = 0.0, rmax = 0.0;
+        if (i < n_) {
+            double v[4] = {1.0, 1.0, 1.0, 1.0};
+            for (int l = 0; i + l < n_; ++l) v[l] = qa += lat_cell + pf[i + l];
+            const cells::Quad vq = {v[0], v[1], v[2], v[3]};
+            cells::store_quad(qj + i, vq);
+            positive &= vq > 0.0;
+        }
+        if (!(positive[0] & positive[1] & positive[2] & positive[3])) return Slot::Dry;
         velocity_.lanes(n_, qj, rj);
-        for (int i = 0; i < n_; ++i) {
-            const double u = rj[i];
-            if (!(u > 0.0) || !std::isfinite(u)) {
-                sl.bad_u = u;
-                sl.bad_q = qj[i];
-                return Slot::BadVelocity;
-            }
-            const double r = u * rate_per_ms_;
-            rj[i] = r;
-            rmin = i == 0 ? r : std::min(rmin, r);
-            rmax = i == 0 ? r : std::max(rmax, r);
+        // r = u 86400 / dx four cells at a time (the cells past n, up to pad_, take part but not in the tests and the
+        // extremes); the smallest and largest by lanes (a minimum or maximum of positive numbers is one of them,
+        // whatever the order)
+        using cells::Quad;
+        using cells::QuadBits;
+        const Quad rate = cells::splat(rate_per_ms_);
+        constexpr double kMax = std::numeric_limits<double>::max();
+        QuadBits bad = {0, 0, 0, 0};
+        Quad rmin = cells::splat(std::numeric_limits<double>::infinity()), rmax = cells::splat(0.0);
+        int c4 = 0;
+        for (; c4 + 4 <= n_; c4 += 4) {
+            const Quad u = cells::load_quad(rj + c4);
+            bad |= ~((u > 0.0) & (u <= kMax));
+            const Quad r = u * rate;
+            cells::store_quad(rj + c4, r);
+            rmin = r < rmin ? r : rmin;
+            rmax = r > rmax ? r : rmax;
         }
-        sl.rmin = rmin;
-        sl.rmax = rmax;
+        if (c4 < n_) {  // the last cells, with lanes past n
+            const Quad u = cells::load_quad(rj + c4);
+            bad |= last_lanes_ & ~((u > 0.0) & (u <= kMax));
+            const Quad r = u * rate;
+            cells::store_quad(rj + c4, r);
+            rmin = (last_lanes_ & (r < rmin)) ? r : rmin;
+            rmax = (last_lanes_ & (r > rmax)) ? r : rmax;
+        }
+        if (bad[0] | bad[1] | bad[2] | bad[3]) {  // the first cell whose velocity is not positive and finite
+            velocity_.lanes(n_, qj, rj);
+            for (int i = 0;; ++i)
+                if (!(rj[i] > 0.0) || !std::isfinite(rj[i])) {
+                    sl.bad_u = rj[i];
+                    sl.bad_q = qj[i];
+                    return Slot::BadVelocity;
+                }
+        }
+        sl.rmin = std::min(std::min(rmin[0], rmin[1]), std::min(rmin[2], rmin[3]));
+        sl.rmax = std::max(std::max(rmax[0], rmax[1]), std::max(rmax[2], rmax[3]));
         return Slot::Wet;
     }
 
@@ -309,7 +351,7 @@ private:
         const std::size_t ks = f_.k_per_d.size() == 1 ? 0 : s;
         const double* k = sh_.k_lanes[ks].data();      // {k_0, k_1, k_2, 0}
         const double* ekh = sh_.exp_kh_lanes[ks].data();  // {e^{-k_c h}, 1}
-        steady_cells(n_, rr(j), k, w(j), inv(j), mss(j));
+        steady_cells(n_, rr(j), k, w(j), inv(j), mss(j), g(j));
         const double rmin = sl.rmin;
         bool* relaxed = sl.relaxed;
         relaxed[0] = relaxed[1] = relaxed[2] = false;
@@ -379,7 +421,7 @@ private:
             exact_transient(n_, rr(j), rmax, k, ekh, h_d_, mssj, mh_.data(), work_, opt_.series_tol);
             mh = mh_.data();
         }
-        if (lanes[0] || lanes[1] || lanes[2]) end_interval(n_, rr(j), k, inv(j), h_d_, mssj, mh, lanes, x_.data());
+        if (lanes[0] || lanes[1] || lanes[2]) end_interval(n_, rr(j), k, inv(j), g(j), h_d_, mssj, mh, lanes, x_.data());
     }
 
     // One constituent's cells over the interval by a controlled odeint stepper.
@@ -487,10 +529,11 @@ private:
     std::vector<std::pair<std::int32_t, int>> obs_cells_;  // (observation, cell)
     const double rate_per_ms_;             // r = u 86400 / dx: transport rate (1/d) per m/s of velocity
     cells::Quad lateral_conc_{}, headwater_conc_{};  // mg/L in lanes (0 in the fourth)
+    cells::QuadBits last_lanes_{};         // the lanes of the last four cells (up to n_) that are cells
     Slot slot_[kBlock];
     const std::size_t pad_;                // cells rounded up to whole passes of PowerVelocity::lanes
     std::vector<double> q_, rr_;           // per slot: flows (m3/s) and transport rates (1/d), pad_ each
-    std::vector<double> w_, x_, inv_, mss_, mh_;  // in lanes: [i * kLanes + c] (x_ as in dynamic_cells.hpp); w_, inv_, mss_ per slot
+    std::vector<double> w_, x_, inv_, mss_, g_, mh_;  // in lanes: [i * kLanes + c] (x_ as in dynamic_cells.hpp); w_, inv_, mss_, g_ per slot
     boost::numeric::ublas::vector<double> xu_;
     std::vector<double> work_, xs_;
     PerConstituent dt_explicit_, dt_implicit_;

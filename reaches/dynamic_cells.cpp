@@ -8,6 +8,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "common/cpu_features.hpp"
 #include "common/error.hpp"
 #include "reaches/steady.hpp"
 
@@ -113,7 +114,7 @@ __attribute__((target("avx2,fma"), optimize("fp-contract=fast"))) void series_pa
                                                       double a, double tol, double* cur, double* nxt, double* endv) {
     series_part<true>(n, diag, sub, weight, a, tol, cur, nxt, endv);
 }
-const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+const bool kHasAvx2 = cpu::avx2_fma();
 
 /// The same series two cells to a 512-bit register (AVX-512F): cells (2p, 2p+1) side by side, the cell above each from
 /// the pair before by a shift of four lanes; diag4 and sub4 hold each cell's value in its four lanes, and every buffer
@@ -137,7 +138,7 @@ template <int P>
 /// before: one shift of four lanes per term (for pair 0, whose upper cell P follows cell P - 1) instead of one per
 /// pair. The products and sums of the terms are those of series_part lane by lane; the norm of the stopping test sums
 /// the cells in the order 0..P-1 and P..2P-1 instead of even and odd, which moves it by rounding only.
-template <int P>
+template <int P, bool Abs>
 [[gnu::always_inline]] __attribute__((target("avx512f,avx2,fma"))) inline void series_pairs_in_registers(const double* diag4, const double* sub4, const double* weight, double a,
                                                              double tol, const double* cur, double* endv) {
     const OctBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL,
@@ -154,7 +155,9 @@ template <int P>
     for (int j = 0;; ++j) {
         cdf += pois;
         const Oct pv = {pois, pois, pois, pois, pois, pois, pois, pois};
-        Oct norm = {};
+        // the norm starts at the first pair's (not at 0 plus it: the same sum, but where every term is -0, which
+        // leaves the stopping test's answer as it was, rel then being 0 of either sign)
+        Oct norm;
         // above cell 0 nothing, above cell P the cell P - 1 (lower half of the last pair)
         Oct above = __builtin_shufflevector(zero, c[P - 1], 0, 1, 2, 3, 8, 9, 10, 11);
         for (int p = 0; p < P; ++p) {
@@ -163,7 +166,8 @@ template <int P>
             e[p] = __builtin_ia32_vfmaddpd512_mask(pv, c[p], e[p], -1, 4);
             const Oct y = __builtin_ia32_vfmaddpd512_mask(dg[p], c[p], sb[p] * u, -1, 4);
             c[p] = y;
-            norm += reinterpret_cast<Oct>(reinterpret_cast<OctBits>(y) & mask);
+            const Oct t = Abs ? reinterpret_cast<Oct>(reinterpret_cast<OctBits>(y) & mask) : y;
+            norm = p == 0 ? t : norm + t;
         }
         const Quad nq = Quad(__builtin_shufflevector(norm, norm, 0, 1, 2, 3)) + Quad(__builtin_shufflevector(norm, norm, 4, 5, 6, 7));
         if (series_ends(j, a, tol, cdf, nq, weight, pois)) break;
@@ -181,17 +185,18 @@ template <int P>
 /// y = fma(diag, c, sub u), the norm of the even cells in the lower half and of the odd cells in the upper, added at
 /// the end; the stopping tests as there. So the same bits. Up to 12 cells the pairs stay in registers
 /// (series_pairs_in_registers: cells p and p + P to a pair, the stopping norm summed in that order).
-__attribute__((target("avx512f,avx2,fma"), optimize("fp-contract=fast"))) void series_part_avx512(
+template <bool Abs>
+[[gnu::always_inline]] __attribute__((target("avx512f,avx2,fma"))) inline void series_pairs_avx512(
     int n, const double* diag4, const double* sub4, const double* weight, double a, double tol, double* cur, double* nxt,
     double* endv) {
     const int pairs = (n + 1) / 2;
     switch (pairs) {
-        case 1: return series_pairs_in_registers<1>(diag4, sub4, weight, a, tol, cur, endv);
-        case 2: return series_pairs_in_registers<2>(diag4, sub4, weight, a, tol, cur, endv);
-        case 3: return series_pairs_in_registers<3>(diag4, sub4, weight, a, tol, cur, endv);
-        case 4: return series_pairs_in_registers<4>(diag4, sub4, weight, a, tol, cur, endv);
-        case 5: return series_pairs_in_registers<5>(diag4, sub4, weight, a, tol, cur, endv);
-        case 6: return series_pairs_in_registers<6>(diag4, sub4, weight, a, tol, cur, endv);
+        case 1: return series_pairs_in_registers<1, Abs>(diag4, sub4, weight, a, tol, cur, endv);
+        case 2: return series_pairs_in_registers<2, Abs>(diag4, sub4, weight, a, tol, cur, endv);
+        case 3: return series_pairs_in_registers<3, Abs>(diag4, sub4, weight, a, tol, cur, endv);
+        case 4: return series_pairs_in_registers<4, Abs>(diag4, sub4, weight, a, tol, cur, endv);
+        case 5: return series_pairs_in_registers<5, Abs>(diag4, sub4, weight, a, tol, cur, endv);
+        case 6: return series_pairs_in_registers<6, Abs>(diag4, sub4, weight, a, tol, cur, endv);
         default: break;
     }
     double pois = std::exp(-a), cdf = 0.0;
@@ -213,14 +218,30 @@ __attribute__((target("avx512f,avx2,fma"), optimize("fp-contract=fast"))) void s
             const Oct y = __builtin_ia32_vfmaddpd512_mask(*reinterpret_cast<const Oct*>(diag4 + p * 2 * W), c,
                                                           *reinterpret_cast<const Oct*>(sub4 + p * 2 * W) * u, -1, 4);
             *reinterpret_cast<Oct*>(nx + p * 2 * W) = y;
-            norm += reinterpret_cast<Oct>(reinterpret_cast<OctBits>(y) & mask);
+            if constexpr (Abs)
+                norm += reinterpret_cast<Oct>(reinterpret_cast<OctBits>(y) & mask);
+            else
+                norm += y;
         }
         const Quad nq = Quad(__builtin_shufflevector(norm, norm, 0, 1, 2, 3)) + Quad(__builtin_shufflevector(norm, norm, 4, 5, 6, 7));
         std::swap(cur, nxt);
         if (series_ends(j, a, tol, cdf, nq, weight, pois)) break;
     }
 }
-const bool kHasAvx512 = kHasAvx2 && __builtin_cpu_supports("avx512f");
+
+/// signed_weight: the stopping test's weights with the sign of each constituent's d where every cell's d has the same
+/// sign bit (one_signed), else the weights themselves. P has no negative entries, so where d_c >= 0 in every cell
+/// (sign bits clear) every P^j d_c is too and its norm is the plain sum; where d_c <= 0 in every cell every P^j d_c is
+/// the negation of what |d_c| gives (rounding to nearest is symmetric), its plain sum is minus the sum of the absolute
+/// values, and that times -weight_c is the same product as |norm| weight_c. So the series then skips the absolute
+/// values (a fifth of the vector operations of a term) and stops at the same term with the same bits.
+__attribute__((target("avx512f,avx2,fma"), optimize("fp-contract=fast"))) void series_part_avx512(
+    int n, const double* diag4, const double* sub4, const double* signed_weight, bool one_signed, double a, double tol,
+    double* cur, double* nxt, double* endv) {
+    if (one_signed) return series_pairs_avx512<false>(n, diag4, sub4, signed_weight, a, tol, cur, nxt, endv);
+    series_pairs_avx512<true>(n, diag4, sub4, signed_weight, a, tol, cur, nxt, endv);
+}
+const bool kHasAvx512 = cpu::avx512f();
 #endif
 
 void series_part_generic(int n, const double* diag, const double* sub, const double* weight, double a, double tol,
@@ -260,25 +281,37 @@ template <bool Wide>
     double* pb = pa + mp;
     double* diag4 = pb + mp;
     double* sub4 = diag4 + mp;
+    // In one pass over the cells: diag and sub (sub_{i+1} = r_i / L, the product diag_i is formed from), 1 / (masses
+    // of the constituent) for the stopping test (the sums over the cells in lanes, the same additions in the same
+    // order as constituent by constituent), the first part's d = M0 - M_ss, and (Wide) the sign bits of d.
     const double inv_l = 1.0 / lmax;
-    for (int i = 0; i < n; ++i) {
-        diag[i] = std::max(0.0, 1.0 - r[i] * inv_l);  // P stays non-negative
-        sub[i] = i > 0 ? r[i - 1] * inv_l : 0.0;
-    }
-    if constexpr (Wide) {
-        for (int i = 0; i < np; ++i) {
-            store_quad(diag4 + i * W, splat(i < n ? diag[i] : 0.0));
-            store_quad(sub4 + i * W, splat(i < n ? sub[i] : 0.0));
-        }
-        for (int i = n; i < np; ++i) store_quad(pb + i * W, splat(0.0));
-    }
-    // 1 / (masses of the constituent), for the stopping test: the sums over the cells in lanes (the same additions in
-    // the same order as constituent by constituent)
     const QuadBits mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
     Quad scale = splat(0.0);
-    for (int i = 0; i < n; ++i)
-        scale += reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(load_quad(mss + i * W)) & mask) +
-                 reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(load_quad(mh + i * W)) & mask);
+    QuadBits set = {0, 0, 0, 0}, clear = {0, 0, 0, 0};  // per constituent: is any cell's d sign bit set, is any clear
+    double above = 0.0;
+    for (int i = 0; i < n; ++i) {
+        const double ri = r[i] * inv_l;
+        diag[i] = std::max(0.0, 1.0 - ri);  // P stays non-negative
+        sub[i] = above;
+        if constexpr (Wide) {
+            store_quad(diag4 + i * W, splat(diag[i]));
+            store_quad(sub4 + i * W, splat(above));
+        }
+        above = ri;
+        const Quad m0 = load_quad(mh + i * W), ms = load_quad(mss + i * W), d = m0 - ms;
+        scale += reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(ms) & mask) + reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(m0) & mask);
+        store_quad(pa + i * W, d);
+        store_quad(endv + i * W, splat(0.0));
+        set |= reinterpret_cast<QuadBits>(d);
+        clear |= ~reinterpret_cast<QuadBits>(d);
+    }
+    if constexpr (Wide) {
+        for (int i = n; i < np; ++i) {
+            store_quad(diag4 + i * W, splat(0.0));
+            store_quad(sub4 + i * W, splat(0.0));
+            store_quad(pb + i * W, splat(0.0));
+        }
+    }
     // lane by lane 1 / scale where scale > 0, else 0 (one division for the four lanes, the same quotients)
     const QuadBits positive = scale > 0.0;
     const QuadBits one = reinterpret_cast<QuadBits>(splat(1.0));
@@ -288,16 +321,30 @@ template <bool Wide>
     Quad decay;
     for (int c = 0; c < W; ++c) decay[c] = parts == 1 ? exp_kh[c] : std::exp(-k[c] * hp);
     for (int p = 0; p < parts; ++p) {
-        for (int i = 0; i < n; ++i) {
-            store_quad(pa + i * W, load_quad(mh + i * W) - load_quad(mss + i * W));
-            store_quad(endv + i * W, splat(0.0));
+        if (p > 0) {
+            set = clear = QuadBits{0, 0, 0, 0};
+            for (int i = 0; i < n; ++i) {
+                const Quad d = load_quad(mh + i * W) - load_quad(mss + i * W);
+                store_quad(pa + i * W, d);
+                store_quad(endv + i * W, splat(0.0));
+                set |= reinterpret_cast<QuadBits>(d);
+                clear |= ~reinterpret_cast<QuadBits>(d);
+            }
         }
         for (int i = n; i < np; ++i) {
             store_quad(pa + i * W, splat(0.0));
             store_quad(endv + i * W, splat(0.0));
         }
 #if defined(__x86_64__) && defined(__GNUC__)
-        if constexpr (Wide) series_part_avx512(n, diag4, sub4, weight, a, tol, pa, pb, endv); else
+        if constexpr (Wide) {
+            const QuadBits sign = {std::numeric_limits<long long>::min(), std::numeric_limits<long long>::min(),
+                                   std::numeric_limits<long long>::min(), std::numeric_limits<long long>::min()};
+            const QuadBits mixed = set & clear & sign;
+            double signed_weight[W];
+            store_quad(signed_weight, reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(load_quad(weight)) ^ (set & sign)));
+            const bool one_signed = (mixed[0] | mixed[1] | mixed[2] | mixed[3]) == 0;
+            series_part_avx512(n, diag4, sub4, one_signed ? signed_weight : weight, one_signed, a, tol, pa, pb, endv);
+        } else
 #endif
         if (generic)
             series_part_generic(n, diag, sub, weight, a, tol, pa, pb, endv);

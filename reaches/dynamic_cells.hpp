@@ -274,14 +274,16 @@ RelaxedBounds relaxed_bounds(int max_n, double tol);
 /// end_interval uses again. The divisions are independent of each other; the chain from cell to cell carries the
 /// mass flow into the next cell, T_i = r_i M_i = g_i (T_{i-1} + W_i) with g_i = r_i / (r_i + k) = r_i inv_i formed
 /// beside it, as g_i T_{i-1} + g_i W_i (one multiply and an add on the chain, one fused multiply-add where the
-/// processor has it).
-[[gnu::always_inline]] inline void steady_cells(int n, const double* r, const double* k, const double* w, double* inv, double* mss) {
+/// processor has it). Where given, g (in lanes) receives the g_i for end_interval.
+[[gnu::always_inline]] inline void steady_cells(int n, const double* r, const double* k, const double* w, double* inv, double* mss,
+                                                double* g_out = nullptr) {
     const Quad kv = load_quad(k), one = splat(1.0);
     for (int i = 0; i < n; ++i) store_quad(inv + i * kLanes, one / (splat(r[i]) + kv));
     Quad above = splat(0.0);
     for (int i = 0; i < n; ++i) {
         const Quad iv = load_quad(inv + i * kLanes), wi = load_quad(w + i * kLanes), g = splat(r[i]) * iv;
         store_quad(mss + i * kLanes, (above + wi) * iv);
+        if (g_out) store_quad(g_out + i * kLanes, g);
         above = g * above + g * wi;
     }
 }
@@ -293,21 +295,23 @@ RelaxedBounds relaxed_bounds(int max_n, double tol);
 /// r_i y_i = g_i r_{i-1} y_{i-1} - g_i (M_i(h) - M0_i), g_i as in steady_cells). Then out = r_{n-1} int M_{n-1},
 /// decayed = k sum int M_i, and in - out - decayed = M(h) - M0 holds as an identity (the columns of A sum to -k, the
 /// last to -(r_{n-1} + k)), so mass is conserved to rounding however M(h) was approximated. Only the lanes with
-/// use[c] are written.
-[[gnu::always_inline]] inline void end_interval(int n, const double* r, const double* k, const double* inv, double h, const double* mss,
-                                                const double* mh, const bool* use, double* x) {
+/// use[c] are written. g: the g_i as steady_cells gives them (g_out), or null (then formed here, the same products).
+[[gnu::always_inline]] inline void end_interval(int n, const double* r, const double* k, const double* inv, const double* g_in, double h,
+                                                const double* mss, const double* mh, const bool* use, double* x) {
     Quad above_y = splat(0.0), integral_all = splat(0.0), integral = splat(0.0);
     const Quad hv = splat(h);
+    const bool all = use[0] && use[1] && use[2];
     for (int i = 0; i < n; ++i) {
         const int v = i * kLanes;
-        const Quad iv = load_quad(inv + v), g = splat(r[i]) * iv, dm = load_quad(mh + v) - load_quad(x + v);
+        const Quad iv = load_quad(inv + v), g = g_in ? load_quad(g_in + v) : splat(r[i]) * iv, mhv = load_quad(mh + v);
+        const Quad dm = mhv - load_quad(x + v);
         const Quad y = (above_y - dm) * iv;
         integral = load_quad(mss + v) * hv + y;
         above_y = g * above_y - g * dm;
         integral_all += integral;
+        if (all) store_quad(x + v, mhv);  // M0 read above, M(h) in its place
     }
-    if (use[0] && use[1] && use[2]) {
-        for (int i = 0; i < n; ++i) store_quad(x + i * kLanes, load_quad(mh + i * kLanes));
+    if (all) {
         store_quad(x + n * kLanes, load_quad(x + n * kLanes) + splat(r[n - 1]) * integral);
         store_quad(x + (n + 1) * kLanes, load_quad(x + (n + 1) * kLanes) + load_quad(k) * integral_all);
         return;

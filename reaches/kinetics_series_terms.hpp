@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "common/cpu_features.hpp"
 #include "reaches/kinetics_series.hpp"
 
 namespace qingliu::reaches::wq::series_terms {
@@ -30,12 +31,7 @@ constexpr double kReachLinear = 5.0, kReachGated = 2.0, kGateReach = 2.0;
 constexpr double kFirstGateReach = 0.5, kFirstStiffReach = 2.0;
 enum Gate : int { None = 0, Cbod, Nitr, Denitr };
 // The processor runs AVX2 and FMA (Series::expand_wide)
-// (a static initializer may run before the compiler's run-time library has read the processor's features, so they
-// are read here first)
-inline const bool kWide = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}();
+inline const bool kWide = cpu::avx2_fma();
 
 // ln x for x > 0 to about 0.005 (the exponent and a quadratic in the mantissa): for the substep rules, which are
 // estimates, without a call of the library's log

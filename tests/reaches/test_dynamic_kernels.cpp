@@ -92,10 +92,15 @@ TEST_CASE("steady cells and interval integrals in lanes equal the scalar recurre
             }
         }
         const double h = 1.0;
-        steady_cells(n, r.data(), k, w.data(), inv.data(), mss.data());
+        std::vector<double> gs(n * kLanes);
+        steady_cells(n, r.data(), k, w.data(), inv.data(), mss.data(), gs.data());
         const bool use[kLanes] = {true, t % 3 != 0, t % 5 != 0, false};
         std::vector<double> x0 = x;
-        end_interval(n, r.data(), k, inv.data(), h, mss.data(), mh.data(), use, x.data());
+        // with the g_i of steady_cells and with them formed inside: the same bits
+        std::vector<double> x_formed = x;
+        end_interval(n, r.data(), k, inv.data(), gs.data(), h, mss.data(), mh.data(), use, x.data());
+        end_interval(n, r.data(), k, inv.data(), nullptr, h, mss.data(), mh.data(), use, x_formed.data());
+        CHECK(x_formed == x);
         // the scalar recurrences, one constituent at a time; tolerance none (the same IEEE operations in the same
         // order, no fused multiply-add in either build)
         for (int c = 0; c < 3; ++c) {
@@ -106,6 +111,7 @@ TEST_CASE("steady cells and interval integrals in lanes equal the scalar recurre
                 const double m = (above + wi) * iv;
                 CHECK(inv[i * kLanes + c] == iv);
                 CHECK(mss[i * kLanes + c] == m);
+                CHECK(gs[i * kLanes + c] == g);
                 above = g * above + g * wi;
                 worst_t = std::max(worst_t, std::abs(above - r[i] * m) / (r[i] * m));
                 const double dm = mh[i * kLanes + c] - x0[i * kLanes + c];
@@ -177,23 +183,32 @@ TEST_CASE("exp and ln on lanes and the cells' velocities agree with the library 
     WARN("velocities on lanes against the library's exp and log: " << worst_u << " (relative)");
 }
 
-TEST_CASE("the exact series gives the same bits two cells to a register as one", "[dynamic][kernels]") {
+TEST_CASE("the exact series gives the same bits two cells to a register as one, with or without absolute values in its norm",
+          "[dynamic][kernels]") {
     std::mt19937_64 rng(11);
     std::uniform_real_distribution<double> u01(0.0, 1.0);
     std::vector<double> work;
-    int compared = 0, split = 0;
+    int compared = 0, split = 0, one_signed_compared = 0;
     for (int t = 0; t < 3000; ++t) {
         const int n = 1 + t % 13;  // odd and even counts (the wide kernel pads odd ones to a pair)
         // rates from nearly equal to spread, L h from below 1 to above kMaxSeriesRate (split into parts)
         const double base = t % 7 == 0 ? 700.0 * (1.0 + u01(rng)) : 40.0 * u01(rng) + 0.5;
         const double spread = t % 3 == 0 ? 1e-3 : 0.5;
         std::vector<double> r(n), mss(n * kLanes, 0.0), m0(n * kLanes, 0.0);
+        // d = M0 - M_ss of one sign in every cell for each constituent in every third series (the 512-bit kernel then
+        // sums the norm without absolute values): all above, all below, or mixed by constituent
+        const bool one_signed = t % 3 == 1;
         for (int i = 0; i < n; ++i) {
             r[i] = base * (1.0 + spread * u01(rng));
             for (int c = 0; c < 3; ++c) {
                 mss[i * kLanes + c] = 1e3 * u01(rng);
                 // one constituent at its steady state in some cases (how a caller leaves a lane out)
-                m0[i * kLanes + c] = (t % 5 == 0 && c == 1) ? mss[i * kLanes + c] : 1e3 * u01(rng);
+                if (t % 5 == 0 && c == 1)
+                    m0[i * kLanes + c] = mss[i * kLanes + c];
+                else if (one_signed)
+                    m0[i * kLanes + c] = mss[i * kLanes + c] * (((t / 3 + c) % 2 == 0) ? 1.0 + u01(rng) : u01(rng));
+                else
+                    m0[i * kLanes + c] = 1e3 * u01(rng);
             }
         }
         const double k[kLanes] = {0.3 * u01(rng), 0.1 * u01(rng), 0.02 * u01(rng), 0.0};
@@ -209,6 +224,7 @@ TEST_CASE("the exact series gives the same bits two cells to a register as one",
             // sums the stopping norm in another order, which could move the stop by a term at the tolerance's edge; on
             // these 3,000 series it never does)
             if (has_avx512()) CHECK(m5[i] == m2[i]);
+            one_signed_compared += one_signed;
             // the generic build rounds each product (no fused multiply-add): within 1e-12 of the masses
             const double scale = std::abs(mss[i]) + std::abs(m0[i]) + 1e-300;
             CHECK(std::abs(mg[i] - m2[i]) <= 1e-12 * scale);
@@ -216,5 +232,6 @@ TEST_CASE("the exact series gives the same bits two cells to a register as one",
         }
     }
     CHECK(compared > 50000);
+    CHECK(one_signed_compared > 15000);
     CHECK(split > 300);
 }
