@@ -7,6 +7,8 @@
 #include <immintrin.h>
 #endif
 
+#include "common/cpu_features.hpp"
+
 namespace qingliu::reaches::wq::linear_cells {
 
 namespace {
@@ -17,9 +19,6 @@ static_assert(DO == S - 1, "the wide kernel holds the eight species before DO in
 constexpr int kWideCells = 32;  ///< the wide kernel's largest reach (cells)
 
 #if defined(__x86_64__)
-// (the processor's features read first: this initializer may run before the library's own constructor does)
-const bool kHasAvx512 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-                                                  __builtin_cpu_supports("avx512f"));
 
 // The terms of transient() for every piece, eight species of a cell in one 512-bit register: P v for cell j is
 //   pd_j * v_j + pu_j v_{j-1} + sh_j * (v_j moved up one lane)   (lane i of sh_j: P's entry (i, i - 1), the only
@@ -148,7 +147,7 @@ void transient(const LinearReach& L, double* d, double lam, double h, bool skip_
 #if defined(__x86_64__)
     // the wide kernel where the kinetic entries among the eight species before DO are each from the species just
     // before (hydrolysis to NH3-N, nitrification to NO3-N, organic to inorganic P)
-    bool wide = !generic && kHasAvx512 && n <= kWideCells;
+    bool wide = !generic && n <= kWideCells && cpu::avx512f();
     for (std::size_t e = 0; e < np && wide; ++e) wide = prow[e] == DO || pcol[e] + 1 == prow[e];
     if (wide) {
         thread_local V sh, pdo;
