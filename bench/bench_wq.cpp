@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
         const double t1 = n <= o2_max ? run(m.net, data, in, obs, with, repeat, imb1, &frozen, &cpu1) : -1.0;
         const double t2 = run(m.net, data, in, obs, without, repeat, imb2, nullptr, &cpu2);
         const double per_reach_target = kTargetS / kTargetReaches;
-        char o2_s[32] = "-", o2_ratio[32] = "-";
+        char o2_s[320] = "-", o2_ratio[320] = "-";  // room for any double in %.3f
         if (t1 > 0.0) {
             std::snprintf(o2_s, sizeof o2_s, "%.3f", t1);
             std::snprintf(o2_ratio, sizeof o2_ratio, "%.2f", t1 / (per_reach_target * m.net.size()));

@@ -31,7 +31,6 @@ TEST_CASE("dynamic water-quality series in NetCDF read back by the library and n
           "[dynamic][water_quality][netcdf]") {
     const auto ledu = test::case_dynamic_wq("ledu");
     const io::LoadedCase& lc = ledu->lc;
-    const scenarios::DynamicInputs& in = ledu->in;
     const scenarios::Simulation& sim = ledu->sim;
     const scenarios::DynamicWaterQuality& dq = ledu->dq;
     const auto& w = dq.scenarios[0];
