@@ -488,15 +488,8 @@ AffineSolution solve_plug_segment(const Parameters& p, const Environment& env, c
     if (!(seg.velocity_ms > 0.0)) throw ModelError("plug-flow segment needs a velocity > 0 m/s");
     {   // the Taylor series (kinetics_series.hpp); where DO reaches 0 under oxygen effects, the frozen substeps
         const ProcessTable t = KineticsAt(p, env.temperature_c).table(env);
-        SeriesSegment s;
-        s.table = &t;
-        s.scale = 1.0 / (86400.0 * seg.velocity_ms);
-        s.q0 = seg.flow_in_m3s;
-        s.q1 = seg.lateral_m3s_per_m;
-        s.inflow = seg.lateral_load_gs_per_m;
-        s.length = seg.length_m;
         AffineSolution r;
-        if (solve_series(p, s, load_in_gs, r)) return r;
+        if (solve_series(p, plug_series_segment(t, seg), load_in_gs, r)) return r;
     }
     return solve_plug_frozen(p, env, seg, load_in_gs, rel_tol);
 }

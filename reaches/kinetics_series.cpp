@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/error.hpp"
+#include "common/units.hpp"
 #include "reaches/kinetics_series_terms.hpp"
 #include "reaches/oxygen.hpp"
 
@@ -154,6 +155,17 @@ bool solve_series_as(const Parameters& par, const SeriesSegment& seg, const Stat
         case 8: return march_series<8>(par, seg, sp, y0, out, generic);
         default: return march_series<9>(par, seg, sp, y0, out, generic);
     }
+}
+
+SeriesSegment plug_series_segment(const ProcessTable& table, const PlugSegment& seg) {
+    SeriesSegment s;
+    s.table = &table;
+    s.scale = 1.0 / (kSecondsPerDay * seg.velocity_ms);
+    s.q0 = seg.flow_in_m3s;
+    s.q1 = seg.lateral_m3s_per_m;
+    s.inflow = seg.lateral_load_gs_per_m;
+    s.length = seg.length_m;
+    return s;
 }
 
 }  // namespace qingliu::reaches::wq

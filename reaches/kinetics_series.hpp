@@ -97,6 +97,10 @@ struct SeriesSegment {
     double length = 0.0;
 };
 
+/// A plug-flow segment in s = distance (m): the table's rates per day scaled by 1/(86400 u), flows and lateral loads
+/// per metre as given. The table must outlive the result.
+SeriesSegment plug_series_segment(const ProcessTable& table, const PlugSegment& seg);
+
 /// The solution at s = length from y0, with each process's integral. Returns false (out unspecified) when a substep
 /// does not converge (see the file comment); the caller then uses solve_frozen.
 bool solve_series(const Parameters& p, const SeriesSegment& seg, const State& y0, AffineSolution& out);

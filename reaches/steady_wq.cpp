@@ -139,26 +139,17 @@ struct Solver {
         const Environment env = environment(w.r, q_mid, u);
         // the Taylor series of the segment (kinetics_series.hpp), else the extrapolated frozen substeps
         const ProcessTable table = kin.table(env);
-        SeriesSegment ss;
-        ss.table = &table;
-        ss.scale = 1.0 / (kSecondsPerDay * u);
-        ss.q0 = w.q;
-        ss.q1 = w.q_lat;
-        ss.inflow = w.s_lat;
-        ss.length = dx;
+        PlugSegment plug;
+        plug.flow_in_m3s = w.q;
+        plug.lateral_m3s_per_m = w.q_lat;
+        plug.velocity_ms = u;
+        plug.length_m = dx;
+        plug.lateral_load_gs_per_m = w.s_lat;
+        const SeriesSegment ss = plug_series_segment(table, plug);
         AffineSolution s;
         ++w.segments;
-        auto plug = [&] {
-            PlugSegment seg;
-            seg.flow_in_m3s = w.q;
-            seg.lateral_m3s_per_m = w.q_lat;
-            seg.velocity_ms = u;
-            seg.length_m = dx;
-            seg.lateral_load_gs_per_m = w.s_lat;
-            return seg;
-        };
         if (opt.general_solve) {
-            s = solve_plug_frozen(opt.params, env, plug(), w.l, opt.rel_tol);
+            s = solve_plug_frozen(opt.params, env, plug, w.l, opt.rel_tol);
         } else if (!kin.oxygen_dependent()) {
             // linear: one exact solve of the affine system (kinetics.hpp, solve_linear)
             LinearForm f;
@@ -174,7 +165,7 @@ struct Solver {
             s = solve_linear(f, w.l, dx);
         } else if (!solve_series(opt.params, ss, w.l, s)) {
             ++w.frozen;
-            s = solve_plug_segment(opt.params, env, plug(), w.l, opt.rel_tol);
+            s = solve_plug_segment(opt.params, env, plug, w.l, opt.rel_tol);
         }
         for (int i = 0; i < kNumSpecies; ++i) w.lin[i] += w.s_lat[i] * dx;
         add_processed(w, s.processed);

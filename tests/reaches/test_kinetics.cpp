@@ -781,13 +781,7 @@ TEST_CASE("the series' generic build and the one this processor runs agree, with
         State l0;
         for (int i = 0; i < kNumSpecies; ++i) l0[i] = c0[i] * seg.flow_in_m3s;
         const ProcessTable table = KineticsAt(p, env.temperature_c).table(env);
-        SeriesSegment ss;
-        ss.table = &table;
-        ss.scale = 1.0 / (86400.0 * seg.velocity_ms);
-        ss.q0 = seg.flow_in_m3s;
-        ss.q1 = seg.lateral_m3s_per_m;
-        ss.inflow = seg.lateral_load_gs_per_m;
-        ss.length = seg.length_m;
+        const SeriesSegment ss = plug_series_segment(table, seg);
         AffineSolution generic, native;
         REQUIRE(solve_series_as(p, ss, l0, generic, true));
         REQUIRE(solve_series_as(p, ss, l0, native, false));
