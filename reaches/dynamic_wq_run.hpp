@@ -475,7 +475,7 @@ private:
                 } catch (...) {
                     errors[q] = std::current_exception();
                 }
-        });
+        }, tbb::simple_partitioner());  // one task at a time, largest first: the two cores end a day together
         for (const auto& e : errors)
             if (e) std::rethrow_exception(e);
         route_list(part.trunk, h, d, first_piece);

@@ -104,7 +104,10 @@ void march(const std::vector<In>& inputs, const std::int32_t* ii, const std::int
 }
 
 /// Routes the tasks of a partition on all cores, route(task, totals) each into totals of its own, added to total in
-/// task order (so the sums do not depend on the threads); rethrows a task's error. The caller routes the trunk.
+/// task order (so the sums do not depend on the threads); rethrows a task's error. The caller routes the trunk. The
+/// tasks are handed out one at a time in their order (largest first): ranges of them, as the default partitioner
+/// gives, left one core with the large ones while the other waited (measured on the dynamic water-quality cells,
+/// which route the same way: 88 % of two cores busy, 96.5 % one at a time).
 template <class Totals, class Route>
 void route_tasks(const Partition& part, Totals& total, Route&& route) {
     std::vector<Totals> task_totals(part.tasks.size());
@@ -115,7 +118,7 @@ void route_tasks(const Partition& part, Totals& total, Route&& route) {
             } catch (...) {
                 errors[k] = std::current_exception();
             }
-    });
+    }, tbb::simple_partitioner());  // one task at a time, largest first: the cores end together
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
     for (const auto& t : task_totals) total.add(t);
