@@ -16,22 +16,6 @@ struct LinearReach {
     std::vector<std::array<int, 2>> pattern;  ///< (species, from species), from < species, sorted by species
     std::vector<double> diag, up, off, c;     ///< n*kNumSpecies, n, n*pattern, n*kNumSpecies
 
-    void apply(const double* v, double* out) const {  // out = M v
-        const std::size_t np = pattern.size();
-        for (int j = 0; j < n; ++j) {
-            const double* vj = v + j * kNumSpecies;
-            double* oj = out + j * kNumSpecies;
-            const double* dj = diag.data() + j * kNumSpecies;
-            if (j == 0) {
-                for (int i = 0; i < kNumSpecies; ++i) oj[i] = dj[i] * vj[i];
-            } else {
-                const double u = up[j];
-                for (int i = 0; i < kNumSpecies; ++i) oj[i] = dj[i] * vj[i] + u * vj[i - kNumSpecies];
-            }
-            const double* oc = off.data() + j * np;
-            for (std::size_t e = 0; e < np; ++e) oj[pattern[e][0]] += oc[e] * vj[pattern[e][1]];
-        }
-    }
     // y with M y = v (forward substitution: cells in order, species in order)
     void solve(const double* v, double* y) const {
         const std::size_t np = pattern.size();
