@@ -42,6 +42,7 @@ struct GatedEntry {
 thread_local std::vector<ProcessTable> raw_tables;
 thread_local LinearReach base;
 thread_local std::vector<GatedEntry> gated_entries;
+thread_local std::vector<std::array<double, 3>> largest_yield;  ///< per cell and gate: the largest |yield| of its process
 constexpr Process kGated[3] = {CbodOxidation, Nitrification, Denitrification};
 
 double gate_change(const Gates& a, const Gates& b) {
@@ -123,10 +124,8 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
             for (int e = 0; e < 3; ++e) {
                 const ProcessTerm& x = raw_tables[j][kGated[e]];
                 if (x.from < 0) continue;
-                double ymax = 0.0;
-                for (int i = 0; i < S; ++i) ymax = std::max(ymax, std::abs(x.yield[i]));
                 const double dg = std::abs(gates[j].g[e] - at_mean[j].g[e]);
-                effect = std::max(effect, 2.0 * dg * x.k * std::abs(f.yint[j * S + x.from]) * ymax);
+                effect = std::max(effect, 2.0 * dg * x.k * std::abs(f.yint[j * S + x.from]) * largest_yield[j][e]);
             }
         }
         if (worst <= kGateTol || effect <= kEffectShare * opt_.frozen_abs_tol) {
@@ -226,11 +225,13 @@ void DynamicRun::frozen_steps(std::int32_t r, const State& in, double* z, double
 PieceBudget DynamicRun::oxygen_piece(std::int32_t r, const State& in, double h) {
     linear_system(r, in, base, raw_tables);
     gated_entries.clear();
+    largest_yield.assign(n_, {0.0, 0.0, 0.0});
     const std::size_t np = pattern_.size();
     for (int j = 0; j < n_; ++j)
         for (int e = 0; e < 3; ++e) {
             const ProcessTerm& x = raw_tables[j][kGated[e]];
             if (x.from < 0) continue;
+            for (int i = 0; i < S; ++i) largest_yield[j][e] = std::max(largest_yield[j][e], std::abs(x.yield[i]));
             for (int i = 0; i < S; ++i)
                 if (x.yield[i] != 0.0)
                     gated_entries.push_back({j, e, x.from == i,
