@@ -19,11 +19,12 @@ using namespace series_terms;
 // The substeps of one segment over the species of the split (the series of the file comment).
 template <int N>
 bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp, const State& y0,
-                  AffineSolution& out, bool generic) {
+                  AffineSolution& out, SeriesKernel kernel) {
     using Local = typename Series<N>::Local;
     constexpr int kDO = Series<N>::kDO;
     Series<N> ser(par, seg, sp);
-    ser.wide = !generic && kWide;
+    ser.wide = kernel == SeriesKernel::Native && kWide;
+    ser.ungrouped = kernel == SeriesKernel::Ungrouped;
     const bool gated = ser.gated;
     const double lambda = ser.lambda;
     double stiff_reach = 2.0;  // lambda tau allowed: small until the DO transient is known to have died out
@@ -111,11 +112,11 @@ bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesS
 }  // namespace
 
 bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out) {
-    return solve_series_as(par, seg, y0, out, !kWide);
+    return solve_series_as(par, seg, y0, out, SeriesKernel::Native);
 }
 
 bool solve_series_as(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out,
-                     bool generic) {
+                     SeriesKernel kernel) {
     out.y = y0;
     out.processed = {};
     if (!(seg.length > 0.0)) return true;
@@ -145,15 +146,15 @@ bool solve_series_as(const Parameters& par, const SeriesSegment& seg, const Stat
         out.processed = r.processed;
     }
     switch (sp.n) {
-        case 1: return march_series<1>(par, seg, sp, y0, out, generic);
-        case 2: return march_series<2>(par, seg, sp, y0, out, generic);
-        case 3: return march_series<3>(par, seg, sp, y0, out, generic);
-        case 4: return march_series<4>(par, seg, sp, y0, out, generic);
-        case 5: return march_series<5>(par, seg, sp, y0, out, generic);
-        case 6: return march_series<6>(par, seg, sp, y0, out, generic);
-        case 7: return march_series<7>(par, seg, sp, y0, out, generic);
-        case 8: return march_series<8>(par, seg, sp, y0, out, generic);
-        default: return march_series<9>(par, seg, sp, y0, out, generic);
+        case 1: return march_series<1>(par, seg, sp, y0, out, kernel);
+        case 2: return march_series<2>(par, seg, sp, y0, out, kernel);
+        case 3: return march_series<3>(par, seg, sp, y0, out, kernel);
+        case 4: return march_series<4>(par, seg, sp, y0, out, kernel);
+        case 5: return march_series<5>(par, seg, sp, y0, out, kernel);
+        case 6: return march_series<6>(par, seg, sp, y0, out, kernel);
+        case 7: return march_series<7>(par, seg, sp, y0, out, kernel);
+        case 8: return march_series<8>(par, seg, sp, y0, out, kernel);
+        default: return march_series<9>(par, seg, sp, y0, out, kernel);
     }
 }
 

@@ -33,10 +33,12 @@
 // The products of the gated rates, (G * L_from)_k, are summed in one pass over each gate's series for all the
 // processes that share it. With QUAL2K's defaults (one exponential gate E = exp(-K o) for CBOD oxidation,
 // nitrification and, as 1 - f = E, denitrification) the gate's recurrence and the three products are one 4-lane
-// sum per term, sum_i E_i (j o, L_from0, L_from1, L_from2)_k-i, and each term's linear part takes the species side by
-// side in two 4-lane vectors (the ungated terms by column): in 256-bit registers where the processor has AVX2 and
-// FMA (the kernel compiled for them, chosen at run time), else the generic build of the same source; the two agree
-// to rounding (test: 1e-11). The result is the nonlinear ODE's solution to about 1e-12 (tests: against Odeint at
+// sum per term, sum_i E_i (j o, L_from0, L_from1, L_from2)_k-i, and the terms are regrouped so that one term waits on
+// the last through two multiply-adds and a matrix-vector product: the gate's term 0, fixed within a substep, joins
+// the ungated columns, and E_k = P_k + beta L_DO,k with P_k from earlier terms (reaches/kinetics_series_shared.hpp);
+// the species stay side by side in two 4-lane vectors from term to term. In 256-bit registers where the processor
+// has AVX2 and FMA (the kernel compiled for them, chosen at run time), else the generic build of the same source;
+// the two agree to rounding (test: 1e-11), and so do the regrouped terms and the general ones (test: 1e-11). The result is the nonlinear ODE's solution to about 1e-12 (tests: against Odeint at
 // 1e-13 and the extrapolated frozen solve at 1e-13, agreement 1e-9 and 1e-10). Each process's integral is the
 // integral of its rate series, so that L(h) - L(0) = sum_p yield_p processed_p + inflow h holds term by term: N and
 // P are conserved by construction.
@@ -104,10 +106,13 @@ SeriesSegment plug_series_segment(const ProcessTable& table, const PlugSegment& 
 /// The solution at s = length from y0, with each process's integral. Returns false (out unspecified) when a substep
 /// does not converge (see the file comment); the caller then uses solve_frozen.
 bool solve_series(const Parameters& p, const SeriesSegment& seg, const State& y0, AffineSolution& out);
-/// solve_series with the series' terms computed by the generic build of its kernel (generic = true: as on a processor
-/// without AVX2 and FMA) or by the one this processor runs: the two builds are tested against each other.
+/// The build of the series' terms solve_series_as runs: the one this processor runs (AVX2 and FMA where it has them),
+/// the generic build (as on a processor without them), or the generic build without the regrouping of the terms for
+/// QUAL2K's default gates (each gate's series and products as for any gates). The three are tested against each other.
+enum class SeriesKernel { Native, Generic, Ungrouped };
+/// solve_series with the series' terms computed by the given build.
 bool solve_series_as(const Parameters& p, const SeriesSegment& seg, const State& y0, AffineSolution& out,
-                     bool generic);
+                     SeriesKernel kernel);
 
 }  // namespace qingliu::reaches::wq
 

@@ -225,6 +225,7 @@ public:
 
     bool gated = false;
     bool wide = false;   ///< expand_wide (AVX2 and FMA) rather than the generic build of the same terms
+    bool ungrouped = false;   ///< the general loop even with QUAL2K's default gates (expand_shared regroups it)
     double nu = 0.0, lambda = 0.0, sens_max = 0.0;
 
     /// nu plus the gated rates' sensitivity to DO at y (flow q0)
@@ -262,7 +263,7 @@ public:
     }
 
     // expand_body compiled for processors with AVX2 and FMA: the 4-lane products of the shared exponential gate
-    // (shared_exp_terms) in one 256-bit register
+    // (expand_shared) in one 256-bit register
     __attribute__((target("avx2,fma"))) int expand_wide(const Local& y, double q0, double tau, bool clamped,
                                                         PerProcess& proc) {
         return expand_body(y, q0, tau, clamped, proc);
@@ -270,6 +271,8 @@ public:
 
     __attribute__((always_inline)) inline int expand_body(const Local& y, double q0, double tau, bool clamped,
                                                           PerProcess& proc) {
+        if constexpr (N <= 8)
+            if (shared_exp_ && !clamped && !ungrouped) return expand_shared(y, q0, tau, proc);
         const double q1t = seg_.q1 * tau;
         for (int l = 0; l < N; ++l) b_[l][0] = y[l];
         if constexpr (N <= 8) {
@@ -278,23 +281,11 @@ public:
         }
         double gint[3] = {0.0, 0.0, 0.0};   // the gated rates' integrals over u in [0, 1]
         int small = 0;
-        const bool shared = shared_exp_ && !clamped;
-        const double inv_q0 = 1.0 / q0;
         for (int k = 0; k < kMaxTerms; ++k) {
             double gs[3] = {0.0, 0.0, 0.0};
-            if (shared) {
-                shared_exp_terms(k, inv_q0, q1t, gs);
-            } else {
-                gate_terms(k, q0, q1t, clamped);
-                chain_terms(k, gs);
-            }
-            if (shared) {   // three scalar sums: a vector load of gs after its scalar stores would stall
-                gint[0] += gs[0] * kInverse[k];
-                gint[1] += gs[1] * kInverse[k];
-                gint[2] += gs[2] * kInverse[k];
-            } else {
-                for (int m = 0; m < n_gated_; ++m) gint[m] += gs[m] * kInverse[k];
-            }
+            gate_terms(k, q0, q1t, clamped);
+            chain_terms(k, gs);
+            for (int m = 0; m < n_gated_; ++m) gint[m] += gs[m] * kInverse[k];
             // term k of dL/du: the ungated first-order terms, the gated rates, the zero-order rates (times
             // Q = q0 + q1 tau u) and the inflow
             const double c = tau * kInverse[k];
@@ -333,13 +324,7 @@ public:
                     b_[i][k + 1] = v * c;
                 }
             }
-            if (k == 0) {
-                scale_max = 0.0;
-                for (int i = 0; i < N; ++i) {
-                    scale_[i] = std::abs(b_[i][0]) + std::abs(b_[i][1]);
-                    scale_max = std::max(scale_max, scale_[i]);
-                }
-            }
+            if (k == 0) set_scale();
             bool tiny = true, grows = false;
             const double floor = kEndTerm, tail = 1e-17 * scale_max, big = 1e-3 * scale_max;
             for (int i = 0; i < N; ++i) {
@@ -347,31 +332,63 @@ public:
                 tiny &= v <= floor * scale_[i] + tail;
                 grows |= v > 1e3 * scale_[i] + big;
             }
-            // diverging: a complex singularity of the nonlinear solution within tau; give up early
-            if (k >= 8 && grows) return -1;
-            // converging too slowly to end within kMaxTerms: give up early too (a try of kMaxTerms terms costs
-            // ~kMaxTerms^2 in the products of series). Checked every 8 terms past the peak of the stiff terms: each
-            // species' terms shrink by the ratio r of the last 8 (|b_k| + |b_k+1| against |b_k-8| + |b_k-7|)
-            // and need log(target / |b|) / log(r) more; more than are left, or r >= 1, ends the try.
-            if (k >= 23 && (k + 1) % 8 == 0 && k + 1 >= 1.5 * lambda * tau + 8 && !tiny && !converges(k + 1))
-                return -1;
-            small = tiny ? small + 1 : 0;
-            if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) {   // past the peak of (lambda tau)^k / k!
-                const int last = k + 1;
-                // each process's integral over u in [0, 1]: the ungated ones from their species' integral
-                double in[N] = {};
-                for (int j = last - 1; j >= 0; --j)   // species by species in the same order, side by side
-                    for (int i = 0; i < N; ++i) in[i] += b_[i][j] * kInverse[j];
-                const double q_mean = q0 + 0.5 * q1t;
-                for (int p = 0; p < kNumProcesses; ++p)
-                    proc[p] = (kappa_[p] != 0.0 ? kappa_[p] * in[from_[p]] : 0.0) + rho_[p] * q_mean;
-                for (int m = 0; m < n_gated_; ++m)
-                    proc[gated_p_[m]] = kappa_[gated_p_[m]] * gint[m] + rho_[gated_p_[m]] * q_mean;
-                return last;
-            }
+            const int end = term_end(k, tau, tiny, grows, small);
+            if (end > 0) integrals(end, q0, q1t, gint, proc);
+            if (end != 0) return end;
         }
         return -1;
     }
+
+    // The end tests after term k + 1 (b_[i][k + 1]): tiny, every species' term below the end criterion; grows, one
+    // beyond 1e3 x its scale. Returns -1 (the series does not converge, or diverges), 0 (go on) or the last term.
+    __attribute__((always_inline)) inline int term_end(int k, double tau, bool tiny, bool grows, int& small) const {
+        // diverging: a complex singularity of the nonlinear solution within tau; give up early
+        if (k >= 8 && grows) return -1;
+        // converging too slowly to end within kMaxTerms: give up early too (a try of kMaxTerms terms costs
+        // ~kMaxTerms^2 in the products of series). Checked every 8 terms past the peak of the stiff terms: each
+        // species' terms shrink by the ratio r of the last 8 (|b_k| + |b_k+1| against |b_k-8| + |b_k-7|)
+        // and need log(target / |b|) / log(r) more; more than are left, or r >= 1, ends the try.
+        if (k >= 23 && (k + 1) % 8 == 0 && k + 1 >= 1.5 * lambda * tau + 8 && !tiny && !converges(k + 1))
+            return -1;
+        small = tiny ? small + 1 : 0;
+        if (k >= 2 && small >= 2 && k + 1 >= lambda * tau) return k + 1;   // past the peak of (lambda tau)^k / k!
+        return 0;
+    }
+
+    // Each species' scale from the first two terms (after term 1).
+    void set_scale() {
+        scale_max = 0.0;
+        for (int i = 0; i < N; ++i) {
+            scale_[i] = std::abs(b_[i][0]) + std::abs(b_[i][1]);
+            scale_max = std::max(scale_max, scale_[i]);
+        }
+    }
+
+    // Each process's integral over u in [0, 1] of a series ending at `last`, divided by the substep: the ungated ones
+    // from their species' integral, the gated ones from gint.
+    __attribute__((always_inline)) inline void integrals(int last, double q0, double q1t, const double* gint,
+                                                         PerProcess& proc) const {
+        double in[N] = {};
+        for (int j = last - 1; j >= 0; --j)   // species by species in the same order, side by side
+            for (int i = 0; i < N; ++i) in[i] += b_[i][j] * kInverse[j];
+        const double q_mean = q0 + 0.5 * q1t;
+        for (int p = 0; p < kNumProcesses; ++p)
+            proc[p] = (kappa_[p] != 0.0 ? kappa_[p] * in[from_[p]] : 0.0) + rho_[p] * q_mean;
+        for (int m = 0; m < n_gated_; ++m)
+            proc[gated_p_[m]] = kappa_[gated_p_[m]] * gint[m] + rho_[gated_p_[m]] * q_mean;
+    }
+
+    // expand_body with QUAL2K's default gates (one exponential gate E = exp(-K o) shared by every gated process; DO
+    // above 0) and at most 8 species, arranged so that few operations wait on each other from one term to the next.
+    // The terms are those of shared_exp_terms and the general loop, regrouped:
+    //  - the gate's term 0 is fixed within the substep, so the part g_0 b_from,k of each gated rate's term k joins the
+    //    ungated columns (ae below) and term k + 1 is c_k (ae b_k + sum_m sign_m gcol_m r_m,k + E_k Q) with
+    //    Q = sum_m sign_m gcol_m b_from_m,0 and r_k = sum_i=1..k-1 E_i x_k-i (the earlier terms only);
+    //  - E_k = -K/k (r_0,k + E_0 k o_k) with o_k = (b_DO,k - q1 tau o_k-1) / q0 is E_k = P_k + beta b_DO,k, P_k from
+    //    earlier terms: one multiply-add from b_DO,k to E_k and one from E_k to term k + 1.
+    // The species' terms stay side by side in two 4-lane vectors from one term to the next; the tests on them are
+    // 4-lane comparisons. The same series as the general loop to rounding (tests: tests/reaches/test_kinetics_series.cpp).
+    __attribute__((always_inline)) inline int expand_shared(const Local& y, double q0, double tau, PerProcess& proc);
 
     /// False when the terms up to b_k (k >= 9) decay too slowly to fall below the series' end criterion within
     /// kMaxTerms.
@@ -444,7 +461,7 @@ public:
     }
 
 private:
-    // Term k of the gated rates' products of series (general gates; shared_exp_terms for QUAL2K's defaults).
+    // Term k of the gated rates' products of series (any gates; expand_shared regroups them for QUAL2K's defaults).
     __attribute__((always_inline)) inline void chain_terms(int k, double* gs) {
         // the gated rates' products of series, (G * b_from)_k = g_0 b_k + sum_j>=1 g_j b_k-j, with g_j = +-f_j
         // of the gate's base series f: one pass over f for the processes that share it
@@ -478,47 +495,6 @@ private:
                 gs[ch.slot[m]] = ch.complement[m] ? g0 - acc[m] : g0 + acc[m];
             }
         }
-    }
-
-    // Term k of the gated rates' products when every gated process uses one exponential gate E = exp(-K o) (f = 1 - E;
-    // QUAL2K's defaults): the recurrence k E_k = -K sum_j=1..k j o_j E_k-j and the products
-    // sum_j=1..k E_j b_m,k-j of the (up to three) species the gated processes draw on are one 4-lane sum over the
-    // earlier terms of E, sum_i=1..k-1 E_i x_k-i with x_t = (j o_t, b_0,t, b_1,t, b_2,t); then
-    //     (f * b)_k = f_0 b_k - sum_j>=1 E_j b_k-j,   ((1 - f) * b)_k = E_0 b_k + sum_j>=1 E_j b_k-j.
-    __attribute__((always_inline)) inline void shared_exp_terms(int k, double inv_q0, double q1t, double* gs) {
-        o_[k] = (b_[kDO][k] - (k > 0 ? q1t * o_[k - 1] : 0.0)) * inv_q0;
-        const double jo = static_cast<double>(k) * o_[k];
-        const double b0 = b_[from3_[0]][k], b1 = b_[from3_[1]][k], b2 = b_[from3_[2]][k];
-        x_[k] = V4{jo, b0, b1, b2};
-        double r0 = 0.0, r1 = 0.0, r2 = 0.0;
-        if (k == 0) {
-            // f_0 = 1 - E_0 to full relative accuracy; E_0 = 1 + expm1 to rounding of the rates it scales
-            const double em = std::expm1(-shared_k_ * o_[0]);
-            const double f0 = -em;
-            e_[0] = 1.0 + em;
-            for (int m = 0; m < 3; ++m) g0_[m] = sign_[m] > 0.0 ? e_[0] : f0;   // G_0 = E_0 or f_0
-        } else {
-            // four independent 4-lane partial sums
-            V4 s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
-            int i = 1;
-            for (; i + 3 <= k - 1; i += 4) {
-                s0 += e_[i] * x_[k - i];
-                s1 += e_[i + 1] * x_[k - i - 1];
-                s2 += e_[i + 2] * x_[k - i - 2];
-                s3 += e_[i + 3] * x_[k - i - 3];
-            }
-            for (; i <= k - 1; ++i) s0 += e_[i] * x_[k - i];
-            const V4 r = (s0 + s1) + (s2 + s3);
-            const double ek = -shared_k_ * kInverse[k - 1] * (r[0] + e_[0] * jo);
-            e_[k] = ek;
-            r0 = r[1] + ek * x_[0][1];
-            r1 = r[2] + ek * x_[0][2];
-            r2 = r[3] + ek * x_[0][3];
-        }
-        // slot m is process m of the chain (one chain holds every gated process, in order); sign_ = +1 for 1 - f
-        gs[0] = g0_[0] * b0 + sign_[0] * r0;
-        gs[1] = g0_[1] * b1 + sign_[1] * r1;
-        gs[2] = g0_[2] * b2 + sign_[2] * r2;
     }
 
     // term k of every gate's series (o from L_DO / Q; below 0 the gates are constants)
@@ -579,7 +555,7 @@ private:
     double sign_[3] = {-1.0, -1.0, -1.0};   ///< -1: the gate is f = 1 - E; +1: 1 - f = E
     double g0_[3] = {0.0, 0.0, 0.0};        ///< the gates' term 0
     double e_[kMaxTerms + 1];
-    V4 x_[kMaxTerms + 1];   ///< (j o_j, b_from0,j, b_from1,j, b_from2,j)
+    V4 x_[kMaxTerms + 1];   ///< (j o_j, b_from0,j, b_from1,j, b_from2,j) (expand_shared)
     // a_, gy_, rq_ and inflow_ by columns in two 4-lane halves (species l in lane l % 4 of half l / 4, N <= 8), and
     // the terms b_ by term in the same lanes
     V4 acol_[N][2] = {}, gcol_[3][2] = {}, rq8_[2] = {}, in8_[2] = {};
@@ -588,3 +564,5 @@ private:
 };
 
 }  // namespace qingliu::reaches::wq::series_terms
+
+#include "reaches/kinetics_series_shared.hpp"

@@ -750,15 +750,16 @@ TEST_CASE("the Taylor series with oxygen effects equals the general solve over r
 TEST_CASE("the series' generic build and the one this processor runs agree, with QUAL2K's default gates",
           "[kinetics][analytical]") {
     // The series' terms are computed by one source built twice (generic, and for AVX2 and FMA where the processor has
-    // them: fused multiply-adds round once). 120 random segments with QUAL2K's default gates (one exponential,
+    // them: fused multiply-adds round once), and with QUAL2K's default gates regrouped (expand_shared) or as for any
+    // gates (each gate's own series and products). 120 random segments with those gates (one exponential,
     // K = 0.6 L/mg, for CBOD oxidation, nitrification and denitrification), reaeration to 40 e-foldings: the two
-    // builds agree to 1e-11 relative (different rounding of terms summed to 1e-13 of their scale, which may move a
-    // substep's end), and the generic build equals the general solve (frozen substeps at 1e-13) to 1e-9 relative,
-    // the series' stated accuracy.
+    // builds, and the regrouped and general terms, agree to 1e-11 relative in the state and the process integrals
+    // (different rounding of terms summed to 1e-13 of their scale, which may move a substep's end), and the generic
+    // build equals the general solve (frozen substeps at 1e-13) to 1e-9 relative, the series' stated accuracy.
     std::mt19937_64 rng(20261202);
     std::uniform_real_distribution<double> u01(0.0, 1.0);
     auto log_uniform = [&](double lo, double hi) { return lo * std::pow(hi / lo, u01(rng)); };
-    double worst_builds = 0.0, worst_general = 0.0;
+    double worst_builds = 0.0, worst_general = 0.0, worst_grouping = 0.0;
     int compared = 0;
     for (int trial = 0; trial < 120; ++trial) {
         Parameters p = Parameters::defaults();
@@ -782,16 +783,27 @@ TEST_CASE("the series' generic build and the one this processor runs agree, with
         for (int i = 0; i < kNumSpecies; ++i) l0[i] = c0[i] * seg.flow_in_m3s;
         const ProcessTable table = KineticsAt(p, env.temperature_c).table(env);
         const SeriesSegment ss = plug_series_segment(table, seg);
-        AffineSolution generic, native;
-        REQUIRE(solve_series_as(p, ss, l0, generic, true));
-        REQUIRE(solve_series_as(p, ss, l0, native, false));
+        AffineSolution generic, native, ungrouped;
+        REQUIRE(solve_series_as(p, ss, l0, generic, SeriesKernel::Generic));
+        REQUIRE(solve_series_as(p, ss, l0, native, SeriesKernel::Native));
+        REQUIRE(solve_series_as(p, ss, l0, ungrouped, SeriesKernel::Ungrouped));
         const double q_end = seg.flow_in_m3s + seg.lateral_m3s_per_m * seg.length_m;
-        double scale = 0.0;
+        double scale = 0.0, pscale = 0.0;
         for (int i = 0; i < kNumSpecies; ++i) scale = std::max({scale, std::abs(generic.y[i]), std::abs(l0[i])});
+        for (int q = 0; q < kNumProcesses; ++q) pscale = std::max(pscale, std::abs(ungrouped.processed[q]));
         for (int i = 0; i < kNumSpecies; ++i) {
             const double d = std::abs(generic.y[i] - native.y[i]) / (std::abs(generic.y[i]) + 1e-6 * scale);
             worst_builds = std::max(worst_builds, d);
             CHECK(d <= 1e-11);
+            const double g = std::abs(generic.y[i] - ungrouped.y[i]) / (std::abs(ungrouped.y[i]) + 1e-6 * scale);
+            worst_grouping = std::max(worst_grouping, g);
+            CHECK(g <= 1e-11);
+        }
+        for (int q = 0; q < kNumProcesses; ++q) {
+            const double g = std::abs(generic.processed[q] - ungrouped.processed[q]) /
+                             (std::abs(ungrouped.processed[q]) + 1e-6 * pscale);
+            worst_grouping = std::max(worst_grouping, g);
+            CHECK(g <= 1e-11);
         }
         if (generic.y[DO] / q_end < 0.5) continue;   // the general solve loses its order near the clamp at DO = 0
         ++compared;
@@ -804,6 +816,7 @@ TEST_CASE("the series' generic build and the one this processor runs agree, with
     }
     CHECK(compared >= 100);
     WARN("series, generic build against this processor's: worst relative difference " << worst_builds
+         << "; regrouped terms against the general ones: " << worst_grouping
          << "; generic build against the general solve: " << worst_general << " (" << compared << " segments)");
 }
 

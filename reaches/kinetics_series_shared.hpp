@@ -1,0 +1,119 @@
+// Series::expand_shared (reaches/kinetics_series_terms.hpp): the terms of a substep with QUAL2K's default gates,
+// regrouped so that few operations wait on each other from one term to the next. Included by
+// kinetics_series_terms.hpp after the class.
+#pragma once
+#include "reaches/kinetics_series_terms.hpp"
+
+namespace qingliu::reaches::wq::series_terms {
+
+template <int N>
+inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerProcess& proc) {
+    static_assert(N <= 8);
+    typedef long long B4 __attribute__((vector_size(32)));
+    const double q1t = seg_.q1 * tau;
+    const double inv_q0 = 1.0 / q0;
+    V4 cur[2] = {V4{}, V4{}};
+    for (int l = 0; l < N; ++l) {
+        b_[l][0] = y[l];
+        cur[l / 4][l % 4] = y[l];
+    }
+    // the gate's term 0
+    o_[0] = y[kDO] * inv_q0;
+    const double em = std::expm1(-shared_k_ * o_[0]);
+    const double e0 = 1.0 + em, f0 = -em;   // f_0 = 1 - E_0 to full relative accuracy
+    e_[0] = e0;
+    for (int m = 0; m < 3; ++m) g0_[m] = sign_[m] > 0.0 ? e0 : f0;   // G_0 = E_0 or f_0
+    x_[0] = V4{0.0, y[from3_[0]], y[from3_[1]], y[from3_[2]]};
+    const V4 g0v = {0.0, g0_[0], g0_[1], g0_[2]}, sv = {0.0, sign_[0], sign_[1], sign_[2]};
+    V4 ae[N][2], gs_col[3][2], qv[2];
+    for (int j = 0; j < N; ++j) ae[j][0] = acol_[j][0], ae[j][1] = acol_[j][1];
+    for (int m = 0; m < 3; ++m)
+        for (int h = 0; h < 2; ++h) {
+            ae[from3_[m]][h] += gcol_[m][h] * g0_[m];
+            gs_col[m][h] = gcol_[m][h] * sign_[m];
+        }
+    for (int h = 0; h < 2; ++h)
+        qv[h] = gs_col[0][h] * x_[0][1] + gs_col[1][h] * x_[0][2] + gs_col[2][h] * x_[0][3];
+    const double beta = -shared_k_ * e0 * inv_q0, gamma = shared_k_ * e0 * q1t * inv_q0;
+    V4 gint = g0v * x_[0];   // lanes 1..3: the gated rates' integrals over u in [0, 1] (term 0: g_0 b_from,0)
+    V4 tt[2] = {}, tg[2] = {};   // thresholds of tiny and grows by species (set after term 1)
+    int small = 0;
+    const B4 abs_mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+    for (int k = 0; k < kMaxTerms; ++k) {
+        const double c = tau * kInverse[k];
+        V4 w[2];
+        if (k == 0) {
+            for (int h = 0; h < 2; ++h) w[h] = rq8_[h] * q0 + in8_[h];
+        } else {
+            // the earlier terms' products, four independent 4-lane partial sums
+            V4 s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
+            int i = 1;
+            for (; i + 3 <= k - 1; i += 4) {
+                s0 += e_[i] * x_[k - i];
+                s1 += e_[i + 1] * x_[k - i - 1];
+                s2 += e_[i + 2] * x_[k - i - 2];
+                s3 += e_[i + 3] * x_[k - i - 3];
+            }
+            for (; i <= k - 1; ++i) s0 += e_[i] * x_[k - i];
+            const V4 r = (s0 + s1) + (s2 + s3);
+            const double bdo = cur[kDO / 4][kDO % 4];
+            o_[k] = (bdo - q1t * o_[k - 1]) * inv_q0;
+            const double ek = (-shared_k_ * kInverse[k - 1] * r[0] + gamma * o_[k - 1]) + beta * bdo;
+            e_[k] = ek;
+            x_[k] = V4{static_cast<double>(k) * o_[k], b_[from3_[0]][k], b_[from3_[1]][k], b_[from3_[2]][k]};
+            gint += (g0v * x_[k] + sv * (r + ek * x_[0])) * kInverse[k];
+            for (int h = 0; h < 2; ++h) {
+                w[h] = gs_col[0][h] * r[1] + gs_col[1][h] * r[2] + gs_col[2][h] * r[3];
+                if (k == 1) w[h] += rq8_[h] * q1t;
+            }
+            // the products with b_k in two independent chains
+            V4 u[2] = {w[0], w[1]}, z[2] = {V4{}, V4{}};
+            for (int j = 0; j < N; j += 2) {
+                const double bj = cur[j / 4][j % 4];
+                u[0] += ae[j][0] * bj;
+                u[1] += ae[j][1] * bj;
+                if (j + 1 < N) {
+                    const double bn = cur[(j + 1) / 4][(j + 1) % 4];
+                    z[0] += ae[j + 1][0] * bn;
+                    z[1] += ae[j + 1][1] * bn;
+                }
+            }
+            for (int h = 0; h < 2; ++h) cur[h] = (u[h] + z[h]) * c + ek * (qv[h] * c);
+        }
+        if (k == 0) {
+            V4 u[2] = {w[0], w[1]};
+            for (int j = 0; j < N; ++j) {
+                const double bj = cur[j / 4][j % 4];
+                u[0] += ae[j][0] * bj;
+                u[1] += ae[j][1] * bj;
+            }
+            for (int h = 0; h < 2; ++h) cur[h] = u[h] * c;
+        }
+        for (int i = 0; i < N; ++i) b_[i][k + 1] = cur[i / 4][i % 4];
+        if (k == 0) {
+            set_scale();
+            const double tail = 1e-17 * scale_max, big = 1e-3 * scale_max;
+            for (int i = 0; i < N; ++i) {
+                tt[i / 4][i % 4] = kEndTerm * scale_[i] + tail;
+                tg[i / 4][i % 4] = 1e3 * scale_[i] + big;
+            }
+            for (int i = N; i < 8; ++i) {   // lanes past N hold 0: tiny, not growing
+                tt[i / 4][i % 4] = tail;
+                tg[i / 4][i % 4] = big;
+            }
+        }
+        const V4 a0 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask);
+        const V4 a1 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask);
+        const B4 t = (a0 <= tt[0]) & (a1 <= tt[1]), g = (a0 > tg[0]) | (a1 > tg[1]);
+        const bool tiny = t[0] & t[1] & t[2] & t[3], grows = g[0] | g[1] | g[2] | g[3];
+        const int end = term_end(k, tau, tiny, grows, small);
+        if (end > 0) {
+            const double gi[3] = {gint[1], gint[2], gint[3]};
+            integrals(end, q0, q1t, gi, proc);
+        }
+        if (end != 0) return end;
+    }
+    return -1;
+}
+
+}  // namespace qingliu::reaches::wq::series_terms
