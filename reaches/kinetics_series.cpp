@@ -109,6 +109,22 @@ bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesS
     return true;
 }
 
+// march_series on the species of a split (its number as the template argument)
+bool march_split(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp, const State& y0,
+                 AffineSolution& out, SeriesKernel kernel) {
+    switch (sp.n) {
+        case 1: return march_series<1>(par, seg, sp, y0, out, kernel);
+        case 2: return march_series<2>(par, seg, sp, y0, out, kernel);
+        case 3: return march_series<3>(par, seg, sp, y0, out, kernel);
+        case 4: return march_series<4>(par, seg, sp, y0, out, kernel);
+        case 5: return march_series<5>(par, seg, sp, y0, out, kernel);
+        case 6: return march_series<6>(par, seg, sp, y0, out, kernel);
+        case 7: return march_series<7>(par, seg, sp, y0, out, kernel);
+        case 8: return march_series<8>(par, seg, sp, y0, out, kernel);
+        default: return march_series<9>(par, seg, sp, y0, out, kernel);
+    }
+}
+
 }  // namespace
 
 bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out) {
@@ -122,40 +138,16 @@ bool solve_series_as(const Parameters& par, const SeriesSegment& seg, const Stat
     if (!(seg.length > 0.0)) return true;
     const SeriesSplit sp = split_species(par, *seg.table);
     if (sp.rest) {
-        // the species the oxygen-dependent rates do not reach: their linear system over the whole segment, in the
-        // variables of the series (rates scaled to s, zero-order rates times Q(s) = q0 + q1 s)
-        LinearForm f;
-        for (int p = 0; p < kNumProcesses; ++p) {
-            if (sp.process[p]) continue;
-            const ProcessTerm& t = (*seg.table)[p];
-            ProcessTerm& x = f.process[p];
-            x = t;
-            x.k = t.k * seg.scale;
-            x.r0 = t.r0 * seg.scale * seg.q0;
-            f.r1[p] = t.r0 * seg.scale * seg.q1;
+        SeriesSplit rsp;
+        for (int i = 0; i < kNumSpecies; ++i) {
+            rsp.series[i] = !sp.series[i];
+            if (rsp.series[i]) rsp.idx[rsp.n++] = i;
         }
-        State y_rest{};
-        for (int i = 0; i < kNumSpecies; ++i)
-            if (!sp.series[i]) {
-                f.inflow0[i] = seg.inflow[i];
-                y_rest[i] = y0[i];
-            }
-        const AffineSolution r = solve_linear(f, y_rest, seg.length);
-        for (int i = 0; i < kNumSpecies; ++i)
-            if (!sp.series[i]) out.y[i] = r.y[i];
-        out.processed = r.processed;
+        for (int p = 0; p < kNumProcesses; ++p) rsp.process[p] = !sp.process[p];
+        // the species the oxygen-dependent rates do not reach: a series of their own (no gates)
+        if (!march_split(par, seg, rsp, y0, out, kernel)) return false;
     }
-    switch (sp.n) {
-        case 1: return march_series<1>(par, seg, sp, y0, out, kernel);
-        case 2: return march_series<2>(par, seg, sp, y0, out, kernel);
-        case 3: return march_series<3>(par, seg, sp, y0, out, kernel);
-        case 4: return march_series<4>(par, seg, sp, y0, out, kernel);
-        case 5: return march_series<5>(par, seg, sp, y0, out, kernel);
-        case 6: return march_series<6>(par, seg, sp, y0, out, kernel);
-        case 7: return march_series<7>(par, seg, sp, y0, out, kernel);
-        case 8: return march_series<8>(par, seg, sp, y0, out, kernel);
-        default: return march_series<9>(par, seg, sp, y0, out, kernel);
-    }
+    return march_split(par, seg, sp, y0, out, kernel);
 }
 
 SeriesSegment plug_series_segment(const ProcessTable& table, const PlugSegment& seg) {

@@ -16,7 +16,8 @@
 // ((a * b)_k = sum_j a_j b_k-j, the product of series). The series carries only the species the oxygen-dependent
 // rates reach (DO, the gated processes' species and every species a process of these draws on or feeds: with
 // QUAL2K's defaults organic N, NH3-N, NO3-N, CBOD and DO); the others form a linear system independent of DO (with
-// the defaults CODMn, COD, organic and inorganic P), solved once per segment exactly (solve_linear). The arrays of
+// the defaults CODMn, COD, organic and inorganic P), a second series of their own over the segment (no gates, so
+// substeps of nu tau <= 5; the same end criterion; cheaper than the general linear solve). The arrays of
 // the series are sized to the species it carries (a template on their number). Substep lengths: nu tau <= 2 (5 where no
 // rate depends on DO), nu the largest first-order loss of a species of the series other than DO plus the oxygen
 // sensitivity of the gated rates; K |do/ds| tau <= 2 (the DO change on the gates' scale K); |q1| tau <= q0/2 (the
@@ -78,8 +79,8 @@ private:
 
 /// The species the oxygen-dependent rates reach, which the series carries: DO, the species of the gated processes
 /// and every species that a process of these draws on or feeds. The others form a linear system that does not
-/// depend on DO (with QUAL2K's defaults CODMn, COD, organic and inorganic P) and is solved once per segment,
-/// exactly (solve_linear). Without oxygen effects the series carries every species.
+/// depend on DO (with QUAL2K's defaults CODMn, COD, organic and inorganic P) and is carried by a series of its own
+/// (solve_series_as). Without oxygen effects the series carries every species.
 struct SeriesSplit {
     int n = 0;                       ///< species in the series
     int idx[kNumSpecies] = {};       ///< their index in State, ascending (DO last)
