@@ -1,6 +1,7 @@
 #include "reaches/kinetics_series.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cmath>
@@ -125,6 +126,30 @@ bool march_split(const Parameters& par, const SeriesSegment& seg, const SeriesSp
     }
 }
 
+// split_species, kept from the last call on this thread when the table has the same pattern of nonzero entries and
+// the parameters the same oxygen effects (as a rule every reach of a case): the split depends on nothing else.
+SeriesSplit split_of(const Parameters& par, const ProcessTable& pt) {
+    std::array<std::uint32_t, kNumProcesses + 1> sig;
+    for (int p = 0; p < kNumProcesses; ++p) {
+        std::uint32_t m = static_cast<std::uint32_t>(pt[p].from + 1) | std::uint32_t{pt[p].k != 0.0} << 5 |
+                          std::uint32_t{pt[p].r0 != 0.0} << 6;
+        for (int i = 0; i < kNumSpecies; ++i) m |= std::uint32_t{pt[p].yield[i] != 0.0} << (7 + i);
+        sig[p] = m;
+    }
+    sig[kNumProcesses] = static_cast<std::uint32_t>(par.cbod_o2_effect) |
+                         static_cast<std::uint32_t>(par.nitrification_o2_effect) << 4 |
+                         static_cast<std::uint32_t>(par.denitrification_o2_effect) << 8;
+    thread_local std::array<std::uint32_t, kNumProcesses + 1> last_sig{};
+    thread_local SeriesSplit last;
+    thread_local bool have = false;
+    if (!have || sig != last_sig) {
+        last = split_species(par, pt);
+        last_sig = sig;
+        have = true;
+    }
+    return last;
+}
+
 }  // namespace
 
 bool solve_series(const Parameters& par, const SeriesSegment& seg, const State& y0, AffineSolution& out) {
@@ -136,7 +161,7 @@ bool solve_series_as(const Parameters& par, const SeriesSegment& seg, const Stat
     out.y = y0;
     out.processed = {};
     if (!(seg.length > 0.0)) return true;
-    const SeriesSplit sp = split_species(par, *seg.table);
+    const SeriesSplit sp = split_of(par, *seg.table);
     if (sp.rest) {
         SeriesSplit rsp;
         for (int i = 0; i < kNumSpecies; ++i) {

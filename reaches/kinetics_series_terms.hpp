@@ -240,14 +240,20 @@ public:
     double do_rate(const Local& y, double q0, bool clamped) const {
         const double o = y[kDO] / q0;
         double d = inflow_[kDO];
+        double f[4];   // each base gate's value, computed once (gates of the same form and constant share it)
+        bool have[4] = {false, false, false, false};
         for (int t = 0; t < n_terms_; ++t) {
             if (terms_[t].i != kDO) continue;
             const int p = terms_[t].p;
             double gv = 1.0;
             if (gate_[p] != None) {
-                const GateDef& gd = defs_[gate_[p]];
-                const double fv = clamped ? 0.0 : o2_attenuation(gd.form, gd.k, o);
-                gv = gd.complement ? 1.0 - fv : fv;
+                const int base = same_[gate_[p]];
+                if (!have[base]) {
+                    f[base] = clamped ? 0.0 : o2_attenuation(defs_[base].form, defs_[base].k, o);
+                    have[base] = true;
+                }
+                const double fv = f[base];
+                gv = defs_[gate_[p]].complement ? 1.0 - fv : fv;
             }
             d += terms_[t].y * ((kappa_[p] != 0.0 ? kappa_[p] * gv * y[from_[p]] : 0.0) + rho_[p] * q0);
         }
@@ -540,16 +546,16 @@ private:
     int same_[4] = {0, 1, 2, 3};
     double kappa_[kNumProcesses] = {}, rho_[kNumProcesses] = {}, sens_[kNumProcesses] = {};
     int from_[kNumProcesses] = {};   ///< local index of the species each process draws on
-    Term terms_[kNumProcesses * kNumSpecies] = {};
+    Term terms_[kNumProcesses * kNumSpecies];   ///< the first n_terms_ set
     int n_terms_ = 0;
     double a_[N][N] = {};        ///< ungated first-order terms of dL/ds (lower triangular)
     double gy_[3][N] = {};       ///< yields times kappa of the gated processes, by slot
     double rq_[N] = {};          ///< sum_p yield_p,i rho_p: the zero-order rates per unit flow
     double inflow_[N] = {};
-    double scale_[N] = {};
+    double scale_[N];   ///< set after term 1 (set_scale)
     double scale_max = 0.0;
     double b_[N][kMaxTerms + 1];
-    bool shared_exp_ = false;   ///< one exponential gate for every gated process (shared_exp_terms)
+    bool shared_exp_ = false;   ///< one exponential gate for every gated process (expand_shared)
     double shared_k_ = 0.0;
     int from3_[3] = {0, 0, 0};              ///< the species the chain's processes draw on
     double sign_[3] = {-1.0, -1.0, -1.0};   ///< -1: the gate is f = 1 - E; +1: 1 - f = E
