@@ -7,6 +7,7 @@
 namespace qingliu::reaches::wq::series_terms {
 
 template <int N>
+template <bool Wide>
 inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerProcess& proc) {
     static_assert(N <= 8);
     typedef long long B4 __attribute__((vector_size(32)));
@@ -105,7 +106,19 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
         const V4 a0 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask);
         const V4 a1 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask);
         const B4 t = (a0 <= tt[0]) & (a1 <= tt[1]), g = (a0 > tg[0]) | (a1 > tg[1]);
-        const bool tiny = t[0] & t[1] & t[2] & t[3], grows = g[0] | g[1] | g[2] | g[3];
+        bool tiny = false, grows = false;
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+        // the lanes' signs in one instruction each (GCC: the builtin takes the target of the function it is inlined
+        // into; Clang would need it on expand_shared itself)
+        if constexpr (Wide) {
+            tiny = __builtin_ia32_movmskpd256(reinterpret_cast<V4>(t)) == 0xf;
+            grows = __builtin_ia32_movmskpd256(reinterpret_cast<V4>(g)) != 0;
+        } else
+#endif
+        {
+            tiny = t[0] & t[1] & t[2] & t[3];
+            grows = g[0] | g[1] | g[2] | g[3];
+        }
         const int end = term_end(k, tau, tiny, grows, small);
         if (end > 0) {
             const double gi[3] = {gint[1], gint[2], gint[3]};

@@ -265,20 +265,22 @@ public:
     /// (or diverges).
     int expand(const Local& y, double q0, double tau, bool clamped, PerProcess& proc) {
         if (wide) return expand_wide(y, q0, tau, clamped, proc);
-        return expand_body(y, q0, tau, clamped, proc);
+        return expand_body<false>(y, q0, tau, clamped, proc);
     }
 
     // expand_body compiled for processors with AVX2 and FMA: the 4-lane products of the shared exponential gate
     // (expand_shared) in one 256-bit register
     __attribute__((target("avx2,fma"))) int expand_wide(const Local& y, double q0, double tau, bool clamped,
                                                         PerProcess& proc) {
-        return expand_body(y, q0, tau, clamped, proc);
+        return expand_body<true>(y, q0, tau, clamped, proc);
     }
 
+    // Wide: compiled into expand_wide (AVX2 instructions allowed)
+    template <bool Wide>
     __attribute__((always_inline)) inline int expand_body(const Local& y, double q0, double tau, bool clamped,
                                                           PerProcess& proc) {
         if constexpr (N <= 8)
-            if (shared_exp_ && !clamped && !ungrouped) return expand_shared(y, q0, tau, proc);
+            if (shared_exp_ && !clamped && !ungrouped) return expand_shared<Wide>(y, q0, tau, proc);
         const double q1t = seg_.q1 * tau;
         for (int l = 0; l < N; ++l) b_[l][0] = y[l];
         if constexpr (N <= 8) {
@@ -394,6 +396,7 @@ public:
     //    earlier terms: one multiply-add from b_DO,k to E_k and one from E_k to term k + 1.
     // The species' terms stay side by side in two 4-lane vectors from one term to the next; the tests on them are
     // 4-lane comparisons. The same series as the general loop to rounding (tests: tests/reaches/test_kinetics_series.cpp).
+    template <bool Wide>
     __attribute__((always_inline)) inline int expand_shared(const Local& y, double q0, double tau, PerProcess& proc);
 
     /// False when the terms up to b_k (k >= 9) decay too slowly to fall below the series' end criterion within
