@@ -6,6 +6,60 @@
 
 namespace qingliu::reaches::wq::series_terms {
 
+// The gate's term 0 for expand_shared (E_0, f_0, G_0 and x_0) and the matrices of its terms: ae, the ungated columns
+// with each gated rate's g_0 b_from part; gs_col, the gated rates' columns times their sign; qv, E_k's coefficient.
+// Returns E_0.
+template <int N>
+inline double Series<N>::shared_setup(const Local& y, double inv_q0, V4 (&ae)[N][2], V4 (&gs_col)[3][2],
+                                      V4 (&qv)[2]) {
+    o_[0] = y[kDO] * inv_q0;
+    const double em = std::expm1(-shared_k_ * o_[0]);
+    const double e0 = 1.0 + em, f0 = -em;   // f_0 = 1 - E_0 to full relative accuracy
+    e_[0] = e0;
+    for (int m = 0; m < 3; ++m) g0_[m] = sign_[m] > 0.0 ? e0 : f0;   // G_0 = E_0 or f_0
+    x_[0] = V4{0.0, y[from3_[0]], y[from3_[1]], y[from3_[2]]};
+    for (int j = 0; j < N; ++j) ae[j][0] = acol_[j][0], ae[j][1] = acol_[j][1];
+    for (int m = 0; m < 3; ++m)
+        for (int h = 0; h < 2; ++h) {
+            ae[from3_[m]][h] += gcol_[m][h] * g0_[m];
+            gs_col[m][h] = gcol_[m][h] * sign_[m];
+        }
+    for (int h = 0; h < 2; ++h)
+        qv[h] = gs_col[0][h] * x_[0][1] + gs_col[1][h] * x_[0][2] + gs_col[2][h] * x_[0][3];
+    return e0;
+}
+
+// The thresholds of expand_shared's end tests by species in lanes (after term 1): tiny below tt, growing above tg.
+template <int N>
+inline void Series<N>::thresholds(V4 (&tt)[2], V4 (&tg)[2]) {
+    set_scale();
+    const double tail = 1e-17 * scale_max, big = 1e-3 * scale_max;
+    for (int i = 0; i < N; ++i) {
+        tt[i / 4][i % 4] = kEndTerm * scale_[i] + tail;
+        tg[i / 4][i % 4] = 1e3 * scale_[i] + big;
+    }
+    for (int i = N; i < 8; ++i) {   // lanes past N hold 0: tiny, not growing
+        tt[i / 4][i % 4] = tail;
+        tg[i / 4][i % 4] = big;
+    }
+}
+
+// tiny: every lane of t set; grows: a lane of g set.
+template <bool Wide, class B4>
+__attribute__((always_inline)) inline void end_tests(const B4& t, const B4& g, bool& tiny, bool& grows) {
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    // the lanes' signs in one instruction each (GCC: the builtin takes the target of the function it is inlined into;
+    // Clang would need it on expand_shared itself)
+    if constexpr (Wide) {
+        tiny = __builtin_ia32_movmskpd256(reinterpret_cast<V4>(t)) == 0xf;
+        grows = __builtin_ia32_movmskpd256(reinterpret_cast<V4>(g)) != 0;
+        return;
+    }
+#endif
+    tiny = t[0] & t[1] & t[2] & t[3];
+    grows = g[0] | g[1] | g[2] | g[3];
+}
+
 template <int N>
 template <bool Wide>
 inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerProcess& proc) {
@@ -18,30 +72,25 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
         b_[l][0] = y[l];
         cur[l / 4][l % 4] = y[l];
     }
-    // the gate's term 0
-    o_[0] = y[kDO] * inv_q0;
-    const double em = std::expm1(-shared_k_ * o_[0]);
-    const double e0 = 1.0 + em, f0 = -em;   // f_0 = 1 - E_0 to full relative accuracy
-    e_[0] = e0;
-    for (int m = 0; m < 3; ++m) g0_[m] = sign_[m] > 0.0 ? e0 : f0;   // G_0 = E_0 or f_0
-    x_[0] = V4{0.0, y[from3_[0]], y[from3_[1]], y[from3_[2]]};
-    const V4 g0v = {0.0, g0_[0], g0_[1], g0_[2]}, sv = {0.0, sign_[0], sign_[1], sign_[2]};
     V4 ae[N][2], gs_col[3][2], qv[2];
-    for (int j = 0; j < N; ++j) ae[j][0] = acol_[j][0], ae[j][1] = acol_[j][1];
-    for (int m = 0; m < 3; ++m)
-        for (int h = 0; h < 2; ++h) {
-            ae[from3_[m]][h] += gcol_[m][h] * g0_[m];
-            gs_col[m][h] = gcol_[m][h] * sign_[m];
-        }
-    for (int h = 0; h < 2; ++h)
-        qv[h] = gs_col[0][h] * x_[0][1] + gs_col[1][h] * x_[0][2] + gs_col[2][h] * x_[0][3];
+    const double e0 = shared_setup(y, inv_q0, ae, gs_col, qv);
+    const V4 g0v = {0.0, g0_[0], g0_[1], g0_[2]}, sv = {0.0, sign_[0], sign_[1], sign_[2]};
     const double beta = -shared_k_ * e0 * inv_q0, gamma = shared_k_ * e0 * q1t * inv_q0;
+    const B4 abs_mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+    // term by term: each species' integral over u in [0, 1] (sum_j b_j / (j + 1)), its sum and the sum of |b_j| (from
+    // term 0), and sum_j>=1 |b_DO,j|
+    V4 iacc[2] = {V4{}, V4{}}, vsum[2] = {cur[0], cur[1]};
+    V4 asum[2] = {reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask),
+                  reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask)};
+    double reach = 0.0;
+    summed_ = false;
     V4 gint = g0v * x_[0];   // lanes 1..3: the gated rates' integrals over u in [0, 1] (term 0: g_0 b_from,0)
     V4 tt[2] = {}, tg[2] = {};   // thresholds of tiny and grows by species (set after term 1)
     int small = 0;
-    const B4 abs_mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
     for (int k = 0; k < kMaxTerms; ++k) {
         const double c = tau * kInverse[k];
+        iacc[0] += cur[0] * kInverse[k];
+        iacc[1] += cur[1] * kInverse[k];
         V4 w[2];
         if (k == 0) {
             for (int h = 0; h < 2; ++h) w[h] = rq8_[h] * q0 + in8_[h];
@@ -91,38 +140,29 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
             for (int h = 0; h < 2; ++h) cur[h] = u[h] * c;
         }
         for (int i = 0; i < N; ++i) b_[i][k + 1] = cur[i / 4][i % 4];
-        if (k == 0) {
-            set_scale();
-            const double tail = 1e-17 * scale_max, big = 1e-3 * scale_max;
-            for (int i = 0; i < N; ++i) {
-                tt[i / 4][i % 4] = kEndTerm * scale_[i] + tail;
-                tg[i / 4][i % 4] = 1e3 * scale_[i] + big;
-            }
-            for (int i = N; i < 8; ++i) {   // lanes past N hold 0: tiny, not growing
-                tt[i / 4][i % 4] = tail;
-                tg[i / 4][i % 4] = big;
-            }
-        }
+        if (k == 0) thresholds(tt, tg);
         const V4 a0 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask);
         const V4 a1 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask);
-        const B4 t = (a0 <= tt[0]) & (a1 <= tt[1]), g = (a0 > tg[0]) | (a1 > tg[1]);
-        bool tiny = false, grows = false;
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-        // the lanes' signs in one instruction each (GCC: the builtin takes the target of the function it is inlined
-        // into; Clang would need it on expand_shared itself)
-        if constexpr (Wide) {
-            tiny = __builtin_ia32_movmskpd256(reinterpret_cast<V4>(t)) == 0xf;
-            grows = __builtin_ia32_movmskpd256(reinterpret_cast<V4>(g)) != 0;
-        } else
-#endif
-        {
-            tiny = t[0] & t[1] & t[2] & t[3];
-            grows = g[0] | g[1] | g[2] | g[3];
-        }
+        // the sums of the terms so far, for sum and crossing (forward, term by term)
+        vsum[0] += cur[0];
+        vsum[1] += cur[1];
+        asum[0] += a0;
+        asum[1] += a1;
+        reach += (kDO < 4 ? a0 : a1)[kDO % 4];
+        bool tiny, grows;
+        end_tests<Wide>((a0 <= tt[0]) & (a1 <= tt[1]), (a0 > tg[0]) | (a1 > tg[1]), tiny, grows);
         const int end = term_end(k, tau, tiny, grows, small);
         if (end > 0) {
+            for (int h = 0; h < 2; ++h) {
+                sum_v_[h] = vsum[h];
+                sum_a_[h] = asum[h];
+            }
+            do_reach_ = reach;
+            summed_ = true;
             const double gi[3] = {gint[1], gint[2], gint[3]};
-            integrals(end, q0, q1t, gi, proc);
+            double in[N];
+            for (int i = 0; i < N; ++i) in[i] = iacc[i / 4][i % 4];
+            process_integrals(in, q0, q1t, gi, proc);
         }
         if (end != 0) return end;
     }

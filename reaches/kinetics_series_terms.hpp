@@ -281,6 +281,8 @@ public:
                                                           PerProcess& proc) {
         if constexpr (N <= 8)
             if (shared_exp_ && !clamped && !ungrouped) return expand_shared<Wide>(y, q0, tau, proc);
+        summed_ = false;
+        do_reach_ = 0.0;
         const double q1t = seg_.q1 * tau;
         for (int l = 0; l < N; ++l) b_[l][0] = y[l];
         if constexpr (N <= 8) {
@@ -379,6 +381,11 @@ public:
         double in[N] = {};
         for (int j = last - 1; j >= 0; --j)   // species by species in the same order, side by side
             for (int i = 0; i < N; ++i) in[i] += b_[i][j] * kInverse[j];
+        process_integrals(in, q0, q1t, gint, proc);
+    }
+    // The same from each species' integral over u in [0, 1] (in).
+    __attribute__((always_inline)) inline void process_integrals(const double* in, double q0, double q1t,
+                                                                 const double* gint, PerProcess& proc) const {
         const double q_mean = q0 + 0.5 * q1t;
         for (int p = 0; p < kNumProcesses; ++p)
             proc[p] = (kappa_[p] != 0.0 ? kappa_[p] * in[from_[p]] : 0.0) + rho_[p] * q_mean;
@@ -398,6 +405,9 @@ public:
     // 4-lane comparisons. The same series as the general loop to rounding (tests: tests/reaches/test_kinetics_series.cpp).
     template <bool Wide>
     __attribute__((always_inline)) inline int expand_shared(const Local& y, double q0, double tau, PerProcess& proc);
+    __attribute__((always_inline)) inline double shared_setup(const Local& y, double inv_q0, V4 (&ae)[N][2],
+                                                              V4 (&gs_col)[3][2], V4 (&qv)[2]);
+    void thresholds(V4 (&tt)[2], V4 (&tg)[2]);
 
     /// False when the terms up to b_k (k >= 9) decay too slowly to fall below the series' end criterion within
     /// kMaxTerms.
@@ -419,11 +429,20 @@ public:
     bool sum(int last, Local& yn) const {
         bool ok = true;
         double v[N] = {}, a[N] = {};
-        for (int j = last; j >= 0; --j)   // species by species in the same order, side by side
-            for (int i = 0; i < N; ++i) {
-                v[i] += b_[i][j];
-                a[i] += std::abs(b_[i][j]);
+        if (summed_) {   // summed term by term as expand_shared formed them
+            const double* sv = reinterpret_cast<const double*>(sum_v_);   // species i in lane i
+            const double* sa = reinterpret_cast<const double*>(sum_a_);
+            for (int i = 0; i < N && i < 8; ++i) {
+                v[i] = sv[i];
+                a[i] = sa[i];
             }
+        } else {
+            for (int j = last; j >= 0; --j)   // species by species in the same order, side by side
+                for (int i = 0; i < N; ++i) {
+                    v[i] += b_[i][j];
+                    a[i] += std::abs(b_[i][j]);
+                }
+        }
         for (int i = 0; i < N; ++i) {
             yn[i] = v[i];
             if (a[i] > 1e3 * (std::abs(v[i]) + std::abs(b_[i][0])) + 1e-3 * scale_max) ok = false;
@@ -442,8 +461,9 @@ public:
         };
         auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
         // |DO(theta) - b_0| <= sum_j>=1 |b_j| on [0, 1]: no crossing where that keeps DO on its side
-        double reach = 0.0;
-        for (int j = 1; j <= last; ++j) reach += std::abs(d[j]);
+        double reach = do_reach_;
+        if (!summed_)
+            for (int j = 1; j <= last; ++j) reach += std::abs(d[j]);
         if (!wrong(d[0] - reach) && !wrong(d[0] + reach)) return -1.0;
         double lo = 0.0, hi = -1.0;
         for (int j = 1; j <= 32; ++j)
@@ -563,6 +583,9 @@ private:
     int from3_[3] = {0, 0, 0};              ///< the species the chain's processes draw on
     double sign_[3] = {-1.0, -1.0, -1.0};   ///< -1: the gate is f = 1 - E; +1: 1 - f = E
     double g0_[3] = {0.0, 0.0, 0.0};        ///< the gates' term 0
+    bool summed_ = false;     ///< the last expand (expand_shared) left the sums of its terms in sum_v_, sum_a_, do_reach_
+    V4 sum_v_[2], sum_a_[2];  ///< sum_j b_j and sum_j |b_j| over the series, by species in lanes
+    double do_reach_ = 0.0;   ///< sum_j>=1 |b_DO,j|
     double e_[kMaxTerms + 1];
     V4 x_[kMaxTerms + 1];   ///< (j o_j, b_from0,j, b_from1,j, b_from2,j) (expand_shared)
     // a_, gy_, rq_ and inflow_ by columns in two 4-lane halves (species l in lane l % 4 of half l / 4, N <= 8), and
