@@ -60,6 +60,18 @@ __attribute__((always_inline)) inline void end_tests(const B4& t, const B4& g, b
     grows = g[0] | g[1] | g[2] | g[3];
 }
 
+// expand_body with QUAL2K's default gates (one exponential gate E = exp(-K o) shared by every gated process; DO
+// above 0) and at most 8 species, arranged so that few operations wait on each other from one term to the next.
+// The terms are those of the general loop (gate_terms, chain_terms), regrouped:
+//  - the gate's term 0 is fixed within the substep, so the part g_0 b_from,k of each gated rate's term k joins the
+//    ungated columns (ae below) and term k + 1 is c_k (ae b_k + sum_m sign_m gcol_m r_m,k + E_k Q) with
+//    Q = sum_m sign_m gcol_m b_from_m,0 and r_k = sum_i=1..k-1 E_i x_k-i (the earlier terms only);
+//  - E_k = -K/k (r_0,k + E_0 k o_k) with o_k = (b_DO,k - q1 tau o_k-1) / q0 is E_k = P_k + beta b_DO,k, P_k from
+//    earlier terms: one multiply-add from b_DO,k to E_k and one from E_k to term k + 1.
+// The species' terms stay side by side in two 4-lane vectors from one term to the next; the tests on them are
+// 4-lane comparisons; each species' sum, sum of magnitudes and integral, and DO's reach and slope for the crossing test
+// and the next substep, are summed term by term as the terms are formed (summed_). The same series as the general loop
+// to rounding (tests/reaches/test_kinetics.cpp, SeriesKernel::Ungrouped).
 template <int N>
 template <bool Wide>
 inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerProcess& proc) {
@@ -82,7 +94,7 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
     V4 iacc[2] = {V4{}, V4{}}, vsum[2] = {cur[0], cur[1]};
     V4 asum[2] = {reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask),
                   reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask)};
-    double reach = 0.0;
+    double reach = 0.0, slope = 0.0;
     summed_ = false;
     V4 gint = g0v * x_[0];   // lanes 1..3: the gated rates' integrals over u in [0, 1] (term 0: g_0 b_from,0)
     V4 tt[2] = {}, tg[2] = {};   // thresholds of tiny and grows by species (set after term 1)
@@ -149,6 +161,7 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
         asum[0] += a0;
         asum[1] += a1;
         reach += (kDO < 4 ? a0 : a1)[kDO % 4];
+        slope += static_cast<double>(k + 1) * cur[kDO / 4][kDO % 4];
         bool tiny, grows;
         end_tests<Wide>((a0 <= tt[0]) & (a1 <= tt[1]), (a0 > tg[0]) | (a1 > tg[1]), tiny, grows);
         const int end = term_end(k, tau, tiny, grows, small);
@@ -158,10 +171,11 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
                 sum_a_[h] = asum[h];
             }
             do_reach_ = reach;
+            do_slope_ = slope;
             summed_ = true;
-            const double gi[3] = {gint[1], gint[2], gint[3]};
             double in[N];
             for (int i = 0; i < N; ++i) in[i] = iacc[i / 4][i % 4];
+            const double gi[3] = {gint[1], gint[2], gint[3]};
             process_integrals(in, q0, q1t, gi, proc);
         }
         if (end != 0) return end;

@@ -282,7 +282,7 @@ public:
         if constexpr (N <= 8)
             if (shared_exp_ && !clamped && !ungrouped) return expand_shared<Wide>(y, q0, tau, proc);
         summed_ = false;
-        do_reach_ = 0.0;
+        do_reach_ = do_slope_ = 0.0;
         const double q1t = seg_.q1 * tau;
         for (int l = 0; l < N; ++l) b_[l][0] = y[l];
         if constexpr (N <= 8) {
@@ -393,16 +393,7 @@ public:
             proc[gated_p_[m]] = kappa_[gated_p_[m]] * gint[m] + rho_[gated_p_[m]] * q_mean;
     }
 
-    // expand_body with QUAL2K's default gates (one exponential gate E = exp(-K o) shared by every gated process; DO
-    // above 0) and at most 8 species, arranged so that few operations wait on each other from one term to the next.
-    // The terms are those of shared_exp_terms and the general loop, regrouped:
-    //  - the gate's term 0 is fixed within the substep, so the part g_0 b_from,k of each gated rate's term k joins the
-    //    ungated columns (ae below) and term k + 1 is c_k (ae b_k + sum_m sign_m gcol_m r_m,k + E_k Q) with
-    //    Q = sum_m sign_m gcol_m b_from_m,0 and r_k = sum_i=1..k-1 E_i x_k-i (the earlier terms only);
-    //  - E_k = -K/k (r_0,k + E_0 k o_k) with o_k = (b_DO,k - q1 tau o_k-1) / q0 is E_k = P_k + beta b_DO,k, P_k from
-    //    earlier terms: one multiply-add from b_DO,k to E_k and one from E_k to term k + 1.
-    // The species' terms stay side by side in two 4-lane vectors from one term to the next; the tests on them are
-    // 4-lane comparisons. The same series as the general loop to rounding (tests: tests/reaches/test_kinetics_series.cpp).
+    // expand_body with QUAL2K's default gates, regrouped (reaches/kinetics_series_shared.hpp)
     template <bool Wide>
     __attribute__((always_inline)) inline int expand_shared(const Local& y, double q0, double tau, PerProcess& proc);
     __attribute__((always_inline)) inline double shared_setup(const Local& y, double inv_q0, V4 (&ae)[N][2],
@@ -483,8 +474,9 @@ public:
     /// The next substep's allowed lambda tau from the DO transient's amplitude ~|dDO/ds| / lambda at the end of
     /// this one: ln(1e2 |DO| / amplitude) (its terms' cancellation then stays within sum's check), 1 to 24.
     double stiff_reach_after(int last, double tau, const Local& yn) const {
-        double slope = 0.0;
-        for (int j = last; j >= 1; --j) slope += j * b_[kDO][j];
+        double slope = do_slope_;
+        if (!summed_)
+            for (int j = last; j >= 1; --j) slope += j * b_[kDO][j];
         const double amp = std::abs(slope) / (tau * lambda) + 1e-300;
         return std::clamp(rough_ln(1e2 * (std::abs(yn[kDO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);
     }
@@ -586,6 +578,7 @@ private:
     bool summed_ = false;     ///< the last expand (expand_shared) left the sums of its terms in sum_v_, sum_a_, do_reach_
     V4 sum_v_[2], sum_a_[2];  ///< sum_j b_j and sum_j |b_j| over the series, by species in lanes
     double do_reach_ = 0.0;   ///< sum_j>=1 |b_DO,j|
+    double do_slope_ = 0.0;   ///< sum_j>=1 j b_DO,j
     double e_[kMaxTerms + 1];
     V4 x_[kMaxTerms + 1];   ///< (j o_j, b_from0,j, b_from1,j, b_from2,j) (expand_shared)
     // a_, gy_, rq_ and inflow_ by columns in two 4-lane halves (species l in lane l % 4 of half l / 4, N <= 8), and
