@@ -98,15 +98,34 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
     summed_ = false;
     V4 gint = g0v * x_[0];   // lanes 1..3: the gated rates' integrals over u in [0, 1] (term 0: g_0 b_from,0)
     V4 tt[2] = {}, tg[2] = {};   // thresholds of tiny and grows by species (set after term 1)
-    int small = 0;
-    for (int k = 0; k < kMaxTerms; ++k) {
+    int small = 0;   // tiny terms in a row (term 1's does not decide the end: that takes terms 2 and 3 at least)
+    {   // term 1 from term 0: the linear terms, the zero-order rates and the inflow
+        iacc[0] += cur[0] * kInverse[0];
+        iacc[1] += cur[1] * kInverse[0];
+        V4 u[2] = {rq8_[0] * q0 + in8_[0], rq8_[1] * q0 + in8_[1]};
+        for (int j = 0; j < N; ++j) {
+            const double bj = cur[j / 4][j % 4];
+            u[0] += ae[j][0] * bj;
+            u[1] += ae[j][1] * bj;
+        }
+        for (int h = 0; h < 2; ++h) cur[h] = u[h] * (tau * kInverse[0]);
+        for (int i = 0; i < N; ++i) b_[i][1] = cur[i / 4][i % 4];
+        thresholds(tt, tg);
+        const V4 a0 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask);
+        const V4 a1 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask);
+        vsum[0] += cur[0];
+        vsum[1] += cur[1];
+        asum[0] += a0;
+        asum[1] += a1;
+        reach += (kDO < 4 ? a0 : a1)[kDO % 4];
+        slope += cur[kDO / 4][kDO % 4];
+    }
+    for (int k = 1; k < kMaxTerms; ++k) {
         const double c = tau * kInverse[k];
         iacc[0] += cur[0] * kInverse[k];
         iacc[1] += cur[1] * kInverse[k];
         V4 w[2];
-        if (k == 0) {
-            for (int h = 0; h < 2; ++h) w[h] = rq8_[h] * q0 + in8_[h];
-        } else {
+        {
             // the earlier terms' products, four independent 4-lane partial sums
             V4 s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
             int i = 1;
@@ -142,17 +161,7 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
             }
             for (int h = 0; h < 2; ++h) cur[h] = (u[h] + z[h]) * c + ek * (qv[h] * c);
         }
-        if (k == 0) {
-            V4 u[2] = {w[0], w[1]};
-            for (int j = 0; j < N; ++j) {
-                const double bj = cur[j / 4][j % 4];
-                u[0] += ae[j][0] * bj;
-                u[1] += ae[j][1] * bj;
-            }
-            for (int h = 0; h < 2; ++h) cur[h] = u[h] * c;
-        }
         for (int i = 0; i < N; ++i) b_[i][k + 1] = cur[i / 4][i % 4];
-        if (k == 0) thresholds(tt, tg);
         const V4 a0 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask);
         const V4 a1 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask);
         // the sums of the terms so far, for sum and crossing (forward, term by term)
