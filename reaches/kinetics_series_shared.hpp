@@ -80,10 +80,9 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
     const double q1t = seg_.q1 * tau;
     const double inv_q0 = 1.0 / q0;
     V4 cur[2] = {V4{}, V4{}};
-    for (int l = 0; l < N; ++l) {
-        b_[l][0] = y[l];
-        cur[l / 4][l % 4] = y[l];
-    }
+    for (int l = 0; l < N; ++l) cur[l / 4][l % 4] = y[l];
+    bt_[0][0] = cur[0];
+    bt_[0][1] = cur[1];
     V4 ae[N][2], gs_col[3][2], qv[2];
     const double e0 = shared_setup(y, inv_q0, ae, gs_col, qv);
     const V4 g0v = {0.0, g0_[0], g0_[1], g0_[2]}, sv = {0.0, sign_[0], sign_[1], sign_[2]};
@@ -95,7 +94,7 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
     V4 asum[2] = {reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask),
                   reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask)};
     double reach = 0.0, slope = 0.0;
-    summed_ = false;
+    summed_ = true;   // the terms by term in bt_ (read through b), not in b_; the sums below are kept at the end
     V4 gint = g0v * x_[0];   // lanes 1..3: the gated rates' integrals over u in [0, 1] (term 0: g_0 b_from,0)
     V4 tt[2] = {}, tg[2] = {};   // thresholds of tiny and grows by species (set after term 1)
     int small = 0;   // tiny terms in a row (term 1's does not decide the end: that takes terms 2 and 3 at least)
@@ -109,7 +108,8 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
             u[1] += ae[j][1] * bj;
         }
         for (int h = 0; h < 2; ++h) cur[h] = u[h] * (tau * kInverse[0]);
-        for (int i = 0; i < N; ++i) b_[i][1] = cur[i / 4][i % 4];
+        bt_[1][0] = cur[0];
+        bt_[1][1] = cur[1];
         thresholds(tt, tg);
         const V4 a0 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask);
         const V4 a1 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask);
@@ -141,7 +141,8 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
             o_[k] = (bdo - q1t * o_[k - 1]) * inv_q0;
             const double ek = (-shared_k_ * kInverse[k - 1] * r[0] + gamma * o_[k - 1]) + beta * bdo;
             e_[k] = ek;
-            x_[k] = V4{static_cast<double>(k) * o_[k], b_[from3_[0]][k], b_[from3_[1]][k], b_[from3_[2]][k]};
+            const double* bk = reinterpret_cast<const double*>(bt_[k]);
+            x_[k] = V4{static_cast<double>(k) * o_[k], bk[from3_[0]], bk[from3_[1]], bk[from3_[2]]};
             gint += (g0v * x_[k] + sv * (r + ek * x_[0])) * kInverse[k];
             for (int h = 0; h < 2; ++h) {
                 w[h] = gs_col[0][h] * r[1] + gs_col[1][h] * r[2] + gs_col[2][h] * r[3];
@@ -161,7 +162,8 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
             }
             for (int h = 0; h < 2; ++h) cur[h] = (u[h] + z[h]) * c + ek * (qv[h] * c);
         }
-        for (int i = 0; i < N; ++i) b_[i][k + 1] = cur[i / 4][i % 4];
+        bt_[k + 1][0] = cur[0];
+        bt_[k + 1][1] = cur[1];
         const V4 a0 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask);
         const V4 a1 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask);
         // the sums of the terms so far, for sum and crossing (forward, term by term)
@@ -181,7 +183,6 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
             }
             do_reach_ = reach;
             do_slope_ = slope;
-            summed_ = true;
             double in[N];
             for (int i = 0; i < N; ++i) in[i] = iacc[i / 4][i % 4];
             const double gi[3] = {gint[1], gint[2], gint[3]};

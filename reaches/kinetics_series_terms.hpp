@@ -226,6 +226,12 @@ public:
     bool gated = false;
     bool wide = false;   ///< expand_wide (AVX2 and FMA) rather than the generic build of the same terms
     bool ungrouped = false;   ///< the general loop even with QUAL2K's default gates (expand_shared regroups it)
+    /// Term j of species i of the last expand (expand_shared keeps them by term in bt_, the general loop in b_)
+    double b(int i, int j) const {
+        if constexpr (N <= 8)
+            if (summed_) return reinterpret_cast<const double*>(bt_[j])[i];
+        return b_[i][j];
+    }
     double nu = 0.0, lambda = 0.0, sens_max = 0.0;
 
     /// nu plus the gated rates' sensitivity to DO at y (flow q0)
@@ -369,7 +375,7 @@ public:
     void set_scale() {
         scale_max = 0.0;
         for (int i = 0; i < N; ++i) {
-            scale_[i] = std::abs(b_[i][0]) + std::abs(b_[i][1]);
+            scale_[i] = std::abs(b(i, 0)) + std::abs(b(i, 1));
             scale_max = std::max(scale_max, scale_[i]);
         }
     }
@@ -382,8 +388,7 @@ public:
         for (int j = last - 1; j >= 0; --j)   // species by species in the same order, side by side
             for (int i = 0; i < N; ++i) in[i] += b_[i][j] * kInverse[j];
         process_integrals(in, q0, q1t, gint, proc);
-    }
-    // The same from each species' integral over u in [0, 1] (in).
+    }   // and from each species' integral over u in [0, 1] (in):
     __attribute__((always_inline)) inline void process_integrals(const double* in, double q0, double q1t,
                                                                  const double* gint, PerProcess& proc) const {
         const double q_mean = q0 + 0.5 * q1t;
@@ -405,9 +410,9 @@ public:
     bool converges(int k) const {
         for (int i = 0; i < N; ++i) {
             const double target = kEndTerm * scale_[i] + 1e-17 * scale_max;
-            const double now = std::abs(b_[i][k]) + std::abs(b_[i][k - 1]);
+            const double now = std::abs(b(i, k)) + std::abs(b(i, k - 1));
             if (now <= target) continue;
-            const double before = std::abs(b_[i][k - 8]) + std::abs(b_[i][k - 9]);
+            const double before = std::abs(b(i, k - 8)) + std::abs(b(i, k - 9));
             if (!(now < before)) return false;
             const double per_term = rough_ln(now / before) / 8.0;   // < 0
             if (!(per_term < 0.0) || k + rough_ln(target / now) / per_term > kMaxTerms) return false;
@@ -436,7 +441,7 @@ public:
         }
         for (int i = 0; i < N; ++i) {
             yn[i] = v[i];
-            if (a[i] > 1e3 * (std::abs(v[i]) + std::abs(b_[i][0])) + 1e-3 * scale_max) ok = false;
+            if (a[i] > 1e3 * (std::abs(v[i]) + std::abs(b(i, 0))) + 1e-3 * scale_max) ok = false;
         }
         return ok;
     }
@@ -444,7 +449,8 @@ public:
     /// Where DO leaves the substep's side of 0 (the clamp of the gates at 0 is not analytic): sampled at 32 points,
     /// the root by bisection to 1e-15 of the substep. Returns the fraction of the substep before it, or -1 if none.
     double crossing(int last, bool clamped) const {
-        const double* d = b_[kDO];
+        double d[kMaxTerms + 1];
+        for (int j = 0; j <= last; ++j) d[j] = b(kDO, j);
         auto do_at = [&](double th) {
             double v = 0.0;
             for (int j = last; j >= 0; --j) v = v * th + d[j];
@@ -575,7 +581,7 @@ private:
     int from3_[3] = {0, 0, 0};              ///< the species the chain's processes draw on
     double sign_[3] = {-1.0, -1.0, -1.0};   ///< -1: the gate is f = 1 - E; +1: 1 - f = E
     double g0_[3] = {0.0, 0.0, 0.0};        ///< the gates' term 0
-    bool summed_ = false;     ///< the last expand (expand_shared) left the sums of its terms in sum_v_, sum_a_, do_reach_
+    bool summed_ = false;     ///< the last expand was expand_shared: terms by term in bt_, their sums in sum_v_ etc.
     V4 sum_v_[2], sum_a_[2];  ///< sum_j b_j and sum_j |b_j| over the series, by species in lanes
     double do_reach_ = 0.0;   ///< sum_j>=1 |b_DO,j|
     double do_slope_ = 0.0;   ///< sum_j>=1 j b_DO,j
