@@ -7,7 +7,6 @@
 #include <numeric>
 
 #if defined(__linux__)
-#include <sys/mman.h>
 #endif
 
 #include <tbb/blocked_range.h>
@@ -22,23 +21,6 @@
 namespace qingliu::reaches {
 namespace {
 
-// Fills v with n copies of x. Vectors of more than a few MB are first reserved and, on Linux, marked for transparent
-// huge pages: a 10^6-reach result is ~130 MB, and touching it page by page (4 KB) costs more than routing it on
-// virtual machines, where each page fault exits to the hypervisor.
-template <class T>
-void fill_new(std::vector<T>& v, std::size_t n, const T& x) {
-    v.clear();
-    v.reserve(n);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    constexpr std::size_t kHuge = std::size_t(2) << 20;
-    if (n * sizeof(T) >= 2 * kHuge) {
-        const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
-        const std::uintptr_t lo = (begin + kHuge - 1) & ~(kHuge - 1), hi = (begin + n * sizeof(T)) & ~(kHuge - 1);
-        if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);  // a hint: failure is harmless
-    }
-#endif
-    v.assign(n, x);
-}
 
 
 
@@ -301,15 +283,15 @@ SteadyResult solve_steady(const Network& net, const std::vector<PointInput>& inp
                           const std::vector<Observation>& observations, const SteadyOptions& opt) {
     const std::size_t n = net.size();
     SteadyResult res;
-    fill_new(res.flow_in_m3s, n, 0.0);
-    fill_new(res.flow_out_m3s, n, 0.0);
-    fill_new(res.velocity_out_ms, n, 0.0);
-    fill_new(res.travel_time_d, n, 0.0);
-    fill_new(res.conc_out_mgL, n, PerConstituent{});
-    fill_new(res.load_out_gs, n, PerConstituent{});
-    fill_new(res.load_in_gs, n, PerConstituent{});
-    fill_new(res.decayed_gs, n, PerConstituent{});
-    fill_new(res.dry, n, char(0));
+    detail::fill_new(res.flow_in_m3s, n, 0.0);
+    detail::fill_new(res.flow_out_m3s, n, 0.0);
+    detail::fill_new(res.velocity_out_ms, n, 0.0);
+    detail::fill_new(res.travel_time_d, n, 0.0);
+    detail::fill_new(res.conc_out_mgL, n, PerConstituent{});
+    detail::fill_new(res.load_out_gs, n, PerConstituent{});
+    detail::fill_new(res.load_in_gs, n, PerConstituent{});
+    detail::fill_new(res.decayed_gs, n, PerConstituent{});
+    detail::fill_new(res.dry, n, char(0));
     res.obs_conc_mgL.assign(observations.size(), {});
     res.obs_flow_m3s.assign(observations.size(), 0.0);
     Router router(net, inputs, observations, opt, res);

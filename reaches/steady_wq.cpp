@@ -99,8 +99,8 @@ struct Solver {
         any_transfer = !n.topo.transfers().empty();
         detail::bucket_by_position(n.size(), inputs, in_start, in_idx);
         detail::bucket_by_position(n.size(), obs, ob_start, ob_idx);
-        up_q.assign(n.size(), 0.0);
-        up_l.assign(n.size(), State{});
+        detail::fill_new(up_q, n.size(), 0.0);
+        detail::fill_new(up_l, n.size(), State{});
         Environment env;
         stoich = process_table(opt.params, env, 0.0);
     }
@@ -402,7 +402,7 @@ Result solve_steady_wq(const Network& net, const ReachData& data, const std::vec
     res.obs_flow_m3s.assign(observations.size(), 0.0);
     // The set-up runs on both cores at once: the ~350 bytes per reach of results first touched (zeroed) in two
     // halves, the inputs and sections bucketed by reach (the solver), the partition of the network.
-    auto fill = [&](auto&... v) { (v.assign(n, {}), ...); };
+    auto fill = [&](auto&... v) { (detail::fill_new(v, n, {}), ...); };
     auto half1 = [&] { fill(res.conc_out_mgL, res.load_in_gs, res.flow_in_m3s, res.flow_out_m3s); };
     auto half2 = [&] { fill(res.load_out_gs, res.processed_gs, res.dam_do_gain_gs, res.ka20_per_d); };
     std::optional<Solver> s;
