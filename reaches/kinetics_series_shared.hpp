@@ -2,6 +2,8 @@
 // regrouped so that few operations wait on each other from one term to the next. Included by
 // kinetics_series_terms.hpp after the class.
 #pragma once
+#include <utility>
+
 #include "reaches/kinetics_series_terms.hpp"
 
 namespace qingliu::reaches::wq::series_terms {
@@ -44,6 +46,31 @@ inline void Series<N>::thresholds(V4 (&tt)[2], V4 (&tg)[2]) {
     }
 }
 
+// What expand_shared sums over the terms as it forms them (forward, from term 0): each species' sum and sum of
+// magnitudes (lanes as the terms'), and DO's reach sum_j>=1 |b_DO,j| and slope sum_j>=1 j b_DO,j.
+struct TermSums {
+    typedef long long B4 __attribute__((vector_size(32)));
+    static constexpr B4 kAbs = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+    V4 v[2], a[2];
+    double reach = 0.0, slope = 0.0;
+    explicit TermSums(const V4 (&b0)[2])
+        : v{b0[0], b0[1]}, a{reinterpret_cast<V4>(reinterpret_cast<B4>(b0[0]) & kAbs),
+                             reinterpret_cast<V4>(reinterpret_cast<B4>(b0[1]) & kAbs)} {}
+    // Term j >= 1 (b); returns its magnitudes.
+    template <int kDO>
+    __attribute__((always_inline)) std::pair<V4, V4> add(const V4 (&b)[2], int j) {
+        const V4 a0 = reinterpret_cast<V4>(reinterpret_cast<B4>(b[0]) & kAbs);
+        const V4 a1 = reinterpret_cast<V4>(reinterpret_cast<B4>(b[1]) & kAbs);
+        v[0] += b[0];
+        v[1] += b[1];
+        a[0] += a0;
+        a[1] += a1;
+        reach += (kDO < 4 ? a0 : a1)[kDO % 4];
+        slope += static_cast<double>(j) * b[kDO / 4][kDO % 4];
+        return {a0, a1};
+    }
+};
+
 // tiny: every lane of t set; grows: a lane of g set.
 template <bool Wide, class B4>
 __attribute__((always_inline)) inline void end_tests(const B4& t, const B4& g, bool& tiny, bool& grows) {
@@ -76,7 +103,6 @@ template <int N>
 template <bool Wide>
 inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerProcess& proc) {
     static_assert(N <= 8);
-    typedef long long B4 __attribute__((vector_size(32)));
     const double q1t = seg_.q1 * tau;
     const double inv_q0 = 1.0 / q0;
     V4 cur[2] = {V4{}, V4{}};
@@ -87,13 +113,9 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
     const double e0 = shared_setup(y, inv_q0, ae, gs_col, qv);
     const V4 g0v = {0.0, g0_[0], g0_[1], g0_[2]}, sv = {0.0, sign_[0], sign_[1], sign_[2]};
     const double beta = -shared_k_ * e0 * inv_q0, gamma = shared_k_ * e0 * q1t * inv_q0;
-    const B4 abs_mask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
-    // term by term: each species' integral over u in [0, 1] (sum_j b_j / (j + 1)), its sum and the sum of |b_j| (from
-    // term 0), and sum_j>=1 |b_DO,j|
-    V4 iacc[2] = {V4{}, V4{}}, vsum[2] = {cur[0], cur[1]};
-    V4 asum[2] = {reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask),
-                  reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask)};
-    double reach = 0.0, slope = 0.0;
+    // term by term: each species' integral over u in [0, 1] (sum_j b_j / (j + 1)) and the sums of TermSums
+    V4 iacc[2] = {V4{}, V4{}};
+    TermSums sums(cur);
     summed_ = true;   // the terms by term in bt_ (read through b), not in b_; the sums below are kept at the end
     V4 gint = g0v * x_[0];   // lanes 1..3: the gated rates' integrals over u in [0, 1] (term 0: g_0 b_from,0)
     V4 tt[2] = {}, tg[2] = {};   // thresholds of tiny and grows by species (set after term 1)
@@ -111,14 +133,7 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
         bt_[1][0] = cur[0];
         bt_[1][1] = cur[1];
         thresholds(tt, tg);
-        const V4 a0 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask);
-        const V4 a1 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask);
-        vsum[0] += cur[0];
-        vsum[1] += cur[1];
-        asum[0] += a0;
-        asum[1] += a1;
-        reach += (kDO < 4 ? a0 : a1)[kDO % 4];
-        slope += cur[kDO / 4][kDO % 4];
+        sums.template add<kDO>(cur, 1);
     }
     for (int k = 1; k < kMaxTerms; ++k) {
         const double c = tau * kInverse[k];
@@ -164,25 +179,17 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
         }
         bt_[k + 1][0] = cur[0];
         bt_[k + 1][1] = cur[1];
-        const V4 a0 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[0]) & abs_mask);
-        const V4 a1 = reinterpret_cast<V4>(reinterpret_cast<B4>(cur[1]) & abs_mask);
-        // the sums of the terms so far, for sum and crossing (forward, term by term)
-        vsum[0] += cur[0];
-        vsum[1] += cur[1];
-        asum[0] += a0;
-        asum[1] += a1;
-        reach += (kDO < 4 ? a0 : a1)[kDO % 4];
-        slope += static_cast<double>(k + 1) * cur[kDO / 4][kDO % 4];
+        const auto [a0, a1] = sums.template add<kDO>(cur, k + 1);
         bool tiny, grows;
         end_tests<Wide>((a0 <= tt[0]) & (a1 <= tt[1]), (a0 > tg[0]) | (a1 > tg[1]), tiny, grows);
         const int end = term_end(k, tau, tiny, grows, small);
         if (end > 0) {
             for (int h = 0; h < 2; ++h) {
-                sum_v_[h] = vsum[h];
-                sum_a_[h] = asum[h];
+                sum_v_[h] = sums.v[h];
+                sum_a_[h] = sums.a[h];
             }
-            do_reach_ = reach;
-            do_slope_ = slope;
+            do_reach_ = sums.reach;
+            do_slope_ = sums.slope;
             double in[N];
             for (int i = 0; i < N; ++i) in[i] = iacc[i / 4][i % 4];
             const double gi[3] = {gint[1], gint[2], gint[3]};
