@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <cmath>
 
 #include "common/error.hpp"
@@ -126,25 +127,25 @@ bool march_split(const Parameters& par, const SeriesSegment& seg, const SeriesSp
     }
 }
 
-// split_species, kept from the last call on this thread when the table has the same pattern of nonzero entries and
-// the parameters the same oxygen effects (as a rule every reach of a case): the split depends on nothing else.
+// split_species, kept from the last call on this thread when the table has the same yields (bit for bit), draws on
+// the same species, has its first- and zero-order rates zero in the same places, and the parameters the same oxygen
+// effects (as a rule every reach of a case): the split depends on nothing else.
 SeriesSplit split_of(const Parameters& par, const ProcessTable& pt) {
-    std::array<std::uint32_t, kNumProcesses + 1> sig;
-    for (int p = 0; p < kNumProcesses; ++p) {
-        std::uint32_t m = static_cast<std::uint32_t>(pt[p].from + 1) | std::uint32_t{pt[p].k != 0.0} << 5 |
-                          std::uint32_t{pt[p].r0 != 0.0} << 6;
-        for (int i = 0; i < kNumSpecies; ++i) m |= std::uint32_t{pt[p].yield[i] != 0.0} << (7 + i);
-        sig[p] = m;
-    }
-    sig[kNumProcesses] = static_cast<std::uint32_t>(par.cbod_o2_effect) |
-                         static_cast<std::uint32_t>(par.nitrification_o2_effect) << 4 |
-                         static_cast<std::uint32_t>(par.denitrification_o2_effect) << 8;
-    thread_local std::array<std::uint32_t, kNumProcesses + 1> last_sig{};
+    thread_local ProcessTable last_table;
+    thread_local O2Effect last_effects[3];
     thread_local SeriesSplit last;
     thread_local bool have = false;
-    if (!have || sig != last_sig) {
+    const O2Effect effects[3] = {par.cbod_o2_effect, par.nitrification_o2_effect, par.denitrification_o2_effect};
+    bool same = have && std::equal(effects, effects + 3, last_effects);
+    for (int p = 0; p < kNumProcesses && same; ++p) {
+        const ProcessTerm &a = pt[p], &b = last_table[p];
+        same = a.from == b.from && (a.k != 0.0) == (b.k != 0.0) && (a.r0 != 0.0) == (b.r0 != 0.0) &&
+               std::memcmp(a.yield.data(), b.yield.data(), sizeof a.yield) == 0;
+    }
+    if (!same) {
         last = split_species(par, pt);
-        last_sig = sig;
+        last_table = pt;
+        std::copy(effects, effects + 3, last_effects);
         have = true;
     }
     return last;
