@@ -220,6 +220,7 @@ public:
                 const GateDef& d = defs_[gate_[p]];
                 sens_[p] = d.form == O2Effect::Exponential ? d.k : d.k > 0.0 ? 1.0 / std::sqrt(d.k) : 1e3;
                 sens_max = std::max(sens_max, sens_[p]);
+                if (sens_[p] > 0.0) sens_p_[n_sens_++] = p;
             }
     }
 
@@ -237,8 +238,8 @@ public:
     /// nu plus the gated rates' sensitivity to DO at y (flow q0)
     double nu_at(const Local& y, double q0) const {
         double v = nu;
-        for (int p = 0; p < kNumProcesses; ++p)
-            if (sens_[p] > 0.0) v += std::abs(kappa_[p]) * sens_[p] * std::abs(y[from_[p]]) / q0;
+        for (const int* p = sens_p_; p != sens_p_ + n_sens_; ++p)   // the processes with sens_ > 0, in order
+            v += std::abs(kappa_[*p]) * sens_[*p] * std::abs(y[from_[*p]]) / q0;
         return v;
     }
 
@@ -566,7 +567,7 @@ private:
     bool used_[4] = {false, false, false, false};
     int same_[4] = {0, 1, 2, 3};
     double kappa_[kNumProcesses] = {}, rho_[kNumProcesses] = {}, sens_[kNumProcesses] = {};
-    int from_[kNumProcesses] = {};   ///< local index of the species each process draws on
+    int from_[kNumProcesses] = {}, sens_p_[kNumProcesses], n_sens_ = 0;   ///< the species each draws on; sens_ > 0
     Term terms_[kNumProcesses * kNumSpecies];   ///< the first n_terms_ set
     int n_terms_ = 0;
     double a_[N][N] = {};        ///< ungated first-order terms of dL/ds (lower triangular)
