@@ -17,7 +17,7 @@
 // rates reach (DO, the gated processes' species and every species a process of these draws on or feeds: with
 // QUAL2K's defaults organic N, NH3-N, NO3-N, CBOD and DO); the others form a linear system independent of DO (with
 // the defaults CODMn, COD, organic and inorganic P), a second series of their own over the segment (no gates, so
-// substeps of nu tau <= 5; the same end criterion; cheaper than the general linear solve). The arrays of
+// substeps of nu tau <= 5; the same end criterion). The arrays of
 // the series are sized to the species it carries (a template on their number). Substep lengths: nu tau <= 2 (5 where no
 // rate depends on DO), nu the largest first-order loss of a species of the series other than DO plus the oxygen
 // sensitivity of the gated rates; K |do/ds| tau <= 2 (the DO change on the gates' scale K); |q1| tau <= q0/2 (the
