@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "reaches/kinetics.hpp"
+#include "reaches/term_integrals.hpp"
 
 namespace qingliu::reaches::wq {
 
@@ -95,11 +96,8 @@ AffineSolution solve_linear(const LinearForm& form, const State& y0, double h) {
     State y = y0, integral{};
     double b[kMaxTerms + 1][kNumSpecies];
     double psi[kMaxTerms + 1];
-    static const auto inv = [] {  // 1/(k+1)
-        std::array<double, kMaxTerms + 1> v{};
-        for (int k = 0; k <= kMaxTerms; ++k) v[k] = 1.0 / (k + 1);
-        return v;
-    }();
+    static_assert(kMaxTerms <= kMaxSeriesTerms);
+    const auto& inv = kInverse;  // 1/(k+1)
     State integral_mod{};  // of the moderate species over the current substep
     for (int step = 0; step < m; ++step) {
         const double s0 = step * tau;

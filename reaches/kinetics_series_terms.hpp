@@ -10,6 +10,7 @@
 
 #include "common/cpu_features.hpp"
 #include "reaches/kinetics_series.hpp"
+#include "reaches/term_integrals.hpp"
 
 namespace qingliu::reaches::wq::series_terms {
 
@@ -50,12 +51,7 @@ inline const std::array<double, kMaxTerms + 1> kGrowth = [] {
     return v;
 }();
 
-// 1/(k+1), k = 0..kMaxTerms: the integral of u^k over [0, 1]
-inline const std::array<double, kMaxTerms + 1> kInverse = [] {
-    std::array<double, kMaxTerms + 1> v{};
-    for (int k = 0; k <= kMaxTerms; ++k) v[k] = 1.0 / (k + 1);
-    return v;
-}();
+static_assert(kMaxTerms <= kMaxSeriesTerms);   // kInverse (reaches/term_integrals.hpp) covers every term
 
 struct GateDef {
     O2Effect form;
