@@ -39,10 +39,10 @@
 // the ungated columns, and E_k = P_k + beta L_DO,k with P_k from earlier terms (reaches/kinetics_series_shared.hpp);
 // the species stay side by side in two 4-lane vectors from term to term. In 256-bit registers where the processor
 // has AVX2 and FMA (the kernel compiled for them, chosen at run time), else the generic build of the same source;
-// the two agree to rounding (test: 1e-11), and so do the regrouped terms and the general ones (test: 1e-11). The result is the nonlinear ODE's solution to about 1e-12 (tests: against Odeint at
-// 1e-13 and the extrapolated frozen solve at 1e-13, agreement 1e-9 and 1e-10). Each process's integral is the
-// integral of its rate series, so that L(h) - L(0) = sum_p yield_p processed_p + inflow h holds term by term: N and
-// P are conserved by construction.
+// the two agree to rounding (test: 1e-11), and so do the regrouped terms and the general ones (test: 1e-11). The
+// result is the nonlinear ODE's solution to about 1e-12 (tests: against Odeint at 1e-13 and the extrapolated frozen
+// solve at 1e-13, agreement 1e-9 and 1e-10). Each process's integral is the integral of its rate series, so that
+// L(h) - L(0) = sum_p yield_p processed_p + inflow h holds term by term: N and P are conserved by construction.
 //
 // The gates are clamped at o = 0 (f = 0 below), which is not analytic there. Each substep's DO is sampled at 32
 // points; where it crosses 0 the substep is cut at the root (bisection to 1e-15 of the substep), and the solve goes on
@@ -86,7 +86,7 @@ struct SeriesSplit {
     int idx[kNumSpecies] = {};       ///< their index in State, ascending (DO last)
     bool series[kNumSpecies] = {};   ///< species in the series
     bool process[kNumProcesses] = {};   ///< process acts on the series' species (else on the others' only)
-    bool rest = false;               ///< some species are left to the linear solve
+    bool rest = false;               ///< some species are left to a series of their own (solve_series_as)
 };
 /// The split for the process table (gates not applied) and the oxygen effects of par.
 SeriesSplit split_species(const Parameters& par, const ProcessTable& table);

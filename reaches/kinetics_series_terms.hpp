@@ -285,7 +285,6 @@ public:
         if constexpr (N <= 8)
             if (shared_exp_ && !clamped && !ungrouped) return expand_shared<Wide>(y, q0, tau, proc);
         summed_ = false;
-        do_reach_ = do_slope_ = 0.0;
         const double q1t = seg_.q1 * tau;
         for (int l = 0; l < N; ++l) b_[l][0] = y[l];
         if constexpr (N <= 8) {
@@ -455,8 +454,9 @@ public:
         };
         auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
         // |DO(theta) - b_0| <= sum_j>=1 |b_j| on [0, 1]: no crossing where that keeps DO on its side
-        double reach = do_reach_;
-        if (!summed_)
+        double reach = 0.0;
+        if (summed_) reach = do_reach_;
+        else
             for (int j = 1; j <= last; ++j) reach += std::abs(d[j]);
         if (!wrong(d[0] - reach) && !wrong(d[0] + reach)) return -1.0;
         double lo = 0.0, hi = -1.0;
@@ -477,8 +477,9 @@ public:
     /// The next substep's allowed lambda tau from the DO transient's amplitude ~|dDO/ds| / lambda at the end of
     /// this one: ln(1e2 |DO| / amplitude) (its terms' cancellation then stays within sum's check), 1 to 24.
     double stiff_reach_after(int last, double tau, const Local& yn) const {
-        double slope = do_slope_;
-        if (!summed_)
+        double slope = 0.0;
+        if (summed_) slope = do_slope_;
+        else
             for (int j = last; j >= 1; --j) slope += j * b_[kDO][j];
         const double amp = std::abs(slope) / (tau * lambda) + 1e-300;
         return std::clamp(rough_ln(1e2 * (std::abs(yn[kDO]) + 1e-3 * scale_max) / amp), 1.0, 24.0);

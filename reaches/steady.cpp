@@ -6,9 +6,6 @@
 #include <functional>
 #include <numeric>
 
-#if defined(__linux__)
-#endif
-
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -20,9 +17,6 @@
 
 namespace qingliu::reaches {
 namespace {
-
-
-
 
 // Sums over reaches, kept per task so that parallel runs add them in a fixed order.
 struct Totals {
