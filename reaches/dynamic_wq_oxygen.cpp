@@ -73,7 +73,6 @@ Gates DynamicRun::gates_at(double o) const {
 bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0, double tau, Frozen& f) {
     const std::size_t m = static_cast<std::size_t>(n_) * S;
     thread_local LinearReach L;
-    thread_local std::vector<ProcessTable> tables;
     thread_local V o_prev, r_prev;
     thread_local std::vector<Gates> gates, at_mean;
     gates.resize(n_);
@@ -146,11 +145,8 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
         }
         for (std::size_t k = 0; k < m; ++k) f.mean[k] = f.yint[k] / tau;
     }
-    tables = raw_tables;
-    for (int j = 0; j < n_; ++j)
-        for (int e = 0; e < 3; ++e) tables[j][kGated[e]].k *= gates[j].g[e];
     f.b = PieceBudget{};
-    budget_from_integrals(r, f.yint.data(), tau, f.b, &tables);
+    budget_from_integrals(r, f.yint.data(), tau, f.b, &raw_tables, gates.data());
     return f.converged;
 }
 

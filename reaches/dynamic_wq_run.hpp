@@ -224,8 +224,9 @@ private:
     }
 
     // The budget of a piece from the integrals Y of the cells' concentrations over it (mg/L d), for the linear paths.
+    // With gates (per cell), the rates of CBOD oxidation, nitrification and denitrification are the tables' times them.
     void budget_from_integrals(std::int32_t r, const double* y_int, double h, PieceBudget& b,
-                               const std::vector<ProcessTable>* tables = nullptr) const {
+                               const std::vector<ProcessTable>* tables = nullptr, const Gates* gates = nullptr) const {
         const KineticsAt& kin = kin_[built_t_[r]];
         for (int j = 0; j < n_; ++j) {
             const Cell& c = cell(r, j);
@@ -233,7 +234,9 @@ private:
             const ProcessTable& t = tables ? (*tables)[j] : (own = kin.table(c.env));
             for (int q = 0; q < kNumProcesses; ++q) {
                 const ProcessTerm& x = t[q];
-                b.processed_g[q] += c.volume_m3 * ((x.from >= 0 ? x.k * y_int[j * S + x.from] : 0.0) + x.r0 * h);
+                double k = x.k;
+                if (gates) k *= q == CbodOxidation ? gates[j].g[0] : q == Nitrification ? gates[j].g[1] : q == Denitrification ? gates[j].g[2] : 1.0;
+                b.processed_g[q] += c.volume_m3 * ((x.from >= 0 ? k * y_int[j * S + x.from] : 0.0) + x.r0 * h);
             }
         }
         const Cell& last = cell(r, n_ - 1);
