@@ -42,7 +42,7 @@
 // system above. A sub-piece of length tau is solved exactly with the gates of cell j frozen at its mean DO over the
 // sub-piece, o_j = (1/tau) int o_j dt of that same solve: a fixed point, found by iteration (plain, then the secant per
 // cell) until the gates at the mean are those frozen within 1e-9, or until their difference moves no process's total
-// over the sub-piece by more than 1 % of frozen_abs_tol. The rule is symmetric in time (run backwards, the same
+// over the sub-piece by more than 30 % of frozen_abs_tol. The rule is symmetric in time (run backwards, the same
 // constant-coefficient trajectory has the same mean), so its error is even in tau: a sub-piece is solved whole (A) and
 // as two halves (B), accepted when the end states agree within 3 (abs_tol + rel_tol |z|) and the integrals within
 // 3 (abs_tol tau + rel_tol |Y|), and the result is the extrapolation (4B - A)/3. A rejected sub-piece is halved (its
