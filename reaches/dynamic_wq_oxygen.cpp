@@ -163,7 +163,8 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
 // between x0.2 and x8), and a reach's first sub-piece of a piece starts at twice the first accepted one of its
 // previous piece (the forcing's jump at a day's start brings a like transient each day). Sub-pieces go down to
 // h / 2^20. Each frozen solve closes its budget exactly (stored + outflow + processed = inflow) and the weights sum
-// to 1, so R closes it too.
+// to 1, so R closes it too. A new sub-piece solves B first and starts A's fixed point at B's mean, within the rule's
+// error of A's own: A mostly stops at its first solve (6 % fewer solves than A first, on bench_wq's year).
 void DynamicRun::frozen_steps(std::int32_t r, const State& in, double* z, double h, PieceBudget& b) {
     const std::size_t m = static_cast<std::size_t>(n_) * S;
     thread_local Frozen a, half[2];
@@ -172,29 +173,47 @@ void DynamicRun::frozen_steps(std::int32_t r, const State& in, double* z, double
     double t = 0.0, tau = first_tau_[r] > 0.0 ? std::min(2.0 * first_tau_[r], h) : h;
     bool have_a = false, first = true;
     while (t < h) {
-        if (!have_a) {
-            if (h - t - tau < 0.1 * tau) tau = h - t;  // no sliver left at the end
-            a.o.assign(guess, guess + n_);
-            a.mean.assign(z, z + m);
-            frozen_solve(r, in, z, tau, a);
-        }
-        // first guesses for the halves: the quadratic in time through A's start, end and mean, averaged over each
-        // half (q(s) = z0 + B s + C s^2, s = t/tau: C = 3 D - 6 E, B = 6 E - 2 D with D = end - start,
-        // E = mean - start)
         for (int k = 0; k < 2; ++k) {
             half[k].mean.resize(m);
             half[k].o.resize(n_);
         }
-        for (std::size_t k = 0; k < m; ++k) {
-            const double d = a.z[k] - z[k], e = a.yint[k] / tau - z[k];
-            const double c = 3.0 * d - 6.0 * e, bq = 6.0 * e - 2.0 * d;
-            half[0].mean[k] = z[k] + bq / 4.0 + c / 12.0;
-            half[1].mean[k] = z[k] + 3.0 * bq / 4.0 + 7.0 * c / 12.0;
+        if (!have_a) {
+            // a new sub-piece: its halves first (the first from the last sub-piece's guess, the second from the
+            // quadratic through the first's start, end and mean, carried on over the next half: its mean over
+            // s in [1, 2] is z0 + 1.5 B + 7 C / 3), then the whole from the halves' means, which its fixed point is
+            // within the rule's error of
+            if (h - t - tau < 0.1 * tau) tau = h - t;  // no sliver left at the end
+            half[0].o.assign(guess, guess + n_);
+            half[0].mean.assign(z, z + m);
+            frozen_solve(r, in, z, 0.5 * tau, half[0]);
+            const double th = 0.5 * tau;
+            for (std::size_t k = 0; k < m; ++k) {
+                const double d = half[0].z[k] - z[k], e = half[0].yint[k] / th - z[k];
+                const double c = 3.0 * d - 6.0 * e, bq = 6.0 * e - 2.0 * d;
+                half[1].mean[k] = z[k] + 1.5 * bq + 7.0 * c / 3.0;
+            }
+            for (int j = 0; j < n_; ++j) half[1].o[j] = half[1].mean[j * S + DO];
+            frozen_solve(r, in, half[0].z.data(), th, half[1]);
+            a.mean.resize(m);
+            for (std::size_t k = 0; k < m; ++k) a.mean[k] = (half[0].yint[k] + half[1].yint[k]) / tau;
+            a.o.resize(n_);
+            for (int j = 0; j < n_; ++j) a.o[j] = a.mean[j * S + DO];
+            frozen_solve(r, in, z, tau, a);
+        } else {
+            // halved after a rejection: A is the old first half; the halves' first guesses from the quadratic in
+            // time through A's start, end and mean, averaged over each half (q(s) = z0 + B s + C s^2, s = t/tau:
+            // C = 3 D - 6 E, B = 6 E - 2 D with D = end - start, E = mean - start)
+            for (std::size_t k = 0; k < m; ++k) {
+                const double d = a.z[k] - z[k], e = a.yint[k] / tau - z[k];
+                const double c = 3.0 * d - 6.0 * e, bq = 6.0 * e - 2.0 * d;
+                half[0].mean[k] = z[k] + bq / 4.0 + c / 12.0;
+                half[1].mean[k] = z[k] + 3.0 * bq / 4.0 + 7.0 * c / 12.0;
+            }
+            for (int k = 0; k < 2; ++k)
+                for (int j = 0; j < n_; ++j) half[k].o[j] = half[k].mean[j * S + DO];
+            frozen_solve(r, in, z, 0.5 * tau, half[0]);
+            frozen_solve(r, in, half[0].z.data(), 0.5 * tau, half[1]);
         }
-        for (int k = 0; k < 2; ++k)
-            for (int j = 0; j < n_; ++j) half[k].o[j] = half[k].mean[j * S + DO];
-        frozen_solve(r, in, z, 0.5 * tau, half[0]);
-        frozen_solve(r, in, half[0].z.data(), 0.5 * tau, half[1]);
         std::copy(half[1].o.begin(), half[1].o.end(), guess);  // the next sub-piece's first guess
         double err = a.converged && half[0].converged && half[1].converged ? 0.0 : 2.0;
         for (std::size_t k = 0; k < m; ++k) {
