@@ -31,10 +31,14 @@ double o2_attenuation(O2Effect form, double k, double o, double* slope) {
             f = k + o > 0.0 ? o / (k + o) : 0.0;
             s = below || !(k + o > 0.0) ? 0.0 : k / ((k + o) * (k + o));
             break;
-        case O2Effect::Exponential:
-            f = -std::expm1(-k * o);
-            s = below ? 0.0 : k * (1.0 - f);
+        case O2Effect::Exponential: {
+            // 1 - exp(-k o) where k o >= 0.5 (no cancellation: within 2 ulp of -expm1, and exp is several times
+            // faster than expm1), -expm1 below
+            const double e = k * o >= 0.5 ? std::exp(-k * o) : 0.0;
+            f = k * o >= 0.5 ? 1.0 - e : -std::expm1(-k * o);
+            s = below ? 0.0 : k * (k * o >= 0.5 ? e : 1.0 - f);
             break;
+        }
         case O2Effect::SecondOrder:
             f = k + o * o > 0.0 ? o * o / (k + o * o) : 0.0;
             s = below || !(k + o * o > 0.0) ? 0.0 : 2.0 * o * k / ((k + o * o) * (k + o * o));

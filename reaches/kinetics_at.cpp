@@ -101,12 +101,7 @@ State derivative_at(const Parameters& p, const ProcessTable& table, const State&
     const double o = y[DO];
     double g[kNumProcesses];
     std::fill(std::begin(g), std::end(g), 1.0);
-    // the exponential form as 1 - exp(-K o) where K o >= 0.5 (no cancellation: within 2 ulp of -expm1, and exp is
-    // several times faster than expm1, which dominated the dynamic cells' time)
-    if (p.cbod_o2_effect == O2Effect::Exponential && p.cbod_o2_k * o >= 0.5)
-        g[CbodOxidation] = 1.0 - std::exp(-p.cbod_o2_k * o);
-    else
-        g[CbodOxidation] = o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o);
+    g[CbodOxidation] = o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o);
     // QUAL2K's defaults give the three the same form and constant: one evaluation
     g[Nitrification] = p.nitrification_o2_effect == p.cbod_o2_effect && p.nitrification_o2_k == p.cbod_o2_k
                            ? g[CbodOxidation]
