@@ -235,7 +235,10 @@ private:
             for (int q = 0; q < kNumProcesses; ++q) {
                 const ProcessTerm& x = t[q];
                 double k = x.k;
-                if (gates) k *= q == CbodOxidation ? gates[j].g[0] : q == Nitrification ? gates[j].g[1] : q == Denitrification ? gates[j].g[2] : 1.0;
+                if (gates) {
+                    const Gates& g = gates[j];
+                    k *= q == CbodOxidation ? g.g[0] : q == Nitrification ? g.g[1] : q == Denitrification ? g.g[2] : 1.0;
+                }
                 b.processed_g[q] += c.volume_m3 * ((x.from >= 0 ? k * y_int[j * S + x.from] : 0.0) + x.r0 * h);
             }
         }
