@@ -49,36 +49,29 @@ thread_local std::vector<GatedEntry> gated_entries;
 thread_local std::vector<std::array<double, 3>> largest_yield;  ///< per cell and gate: the largest |yield| of its process
 constexpr Process kGated[3] = {CbodOxidation, Nitrification, Denitrification};
 
-double gate_change(const Gates& a, const Gates& b) {
+// The quadratic in time q(s) = z0 + bq s + c s^2 (s = t / len) through a solve's start z0, end z1 and integral y:
+// c = 3 D - 6 E, bq = 6 E - 2 D with D = z1 - z0, E = y / len - z0. Its mean over [s0, s1] is
+// z0 + bq (s0 + s1) / 2 + c (s0^2 + s0 s1 + s1^2) / 3: the first guesses of the frozen solves that follow.
+void quadratic(double z0, double z1, double y, double len, double& bq, double& c) {
+    const double d = z1 - z0, e = y / len - z0;
+    c = 3.0 * d - 6.0 * e;
+    bq = 6.0 * e - 2.0 * d;
+}
+
+double gate_change(const OxygenGates& a, const OxygenGates& b) {
     return std::max({std::abs(a.g[0] - b.g[0]), std::abs(a.g[1] - b.g[1]), std::abs(a.g[2] - b.g[2])});
 }
 
 }  // namespace
 
-Gates DynamicRun::gates_at(double o) const {
-    Gates x;
-    x.g[0] = o2_attenuation(p_.cbod_o2_effect, p_.cbod_o2_k, o, &x.slope[0]);
-    if (p_.nitrification_o2_effect == p_.cbod_o2_effect && p_.nitrification_o2_k == p_.cbod_o2_k) {
-        x.g[1] = x.g[0];
-        x.slope[1] = x.slope[0];
-    } else {
-        x.g[1] = o2_attenuation(p_.nitrification_o2_effect, p_.nitrification_o2_k, o, &x.slope[1]);
-    }
-    if (p_.denitrification_o2_effect != O2Effect::None) {
-        const bool same = p_.denitrification_o2_effect == p_.cbod_o2_effect && p_.denitrification_o2_k == p_.cbod_o2_k;
-        x.g[2] = 1.0 - (same ? x.g[0] : o2_attenuation(p_.denitrification_o2_effect, p_.denitrification_o2_k, o));
-    }
-    return x;
-}
-
 // z0 over tau with the gates of cell j at f.o[j] (the initial guess on entry), iterated until f.o[j] is the mean DO of
 // cell j over the sub-piece of the solve it gates. Plain iteration first, then per cell the secant on the residual
 // (mean - guess; the map falls with the guess, more DO speeding up the oxygen use, so plain iteration oscillates).
-bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0, double tau, Frozen& f) {
+bool DynamicRun::frozen_solve(std::int32_t r, const double* z0, double tau, Frozen& f) {
     const std::size_t m = static_cast<std::size_t>(n_) * S;
     thread_local LinearReach L;
     thread_local V o_prev, r_prev;
-    thread_local std::vector<Gates> gates, at_mean;
+    thread_local std::vector<OxygenGates> gates, at_mean;
     gates.resize(n_);
     at_mean.resize(n_);
     L.n = base.n;
@@ -94,7 +87,7 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
     f.converged = false;
     for (int it = 0; it < kMaxIterations; ++it) {
         // the gates at the DO to freeze; where it is the last solve's mean (plain iteration) they are at_mean
-        for (int j = 0; j < n_; ++j) gates[j] = it > 0 && f.o[j] == f.yint[j * S + DO] / tau ? at_mean[j] : gates_at(f.o[j]);
+        for (int j = 0; j < n_; ++j) gates[j] = it > 0 && f.o[j] == f.yint[j * S + DO] / tau ? at_mean[j] : oxygen_gates(p_, f.o[j]);
         std::copy(base.diag.begin(), base.diag.end(), L.diag.begin());
         std::copy(base.off.begin(), base.off.end(), L.off.begin());
         std::copy(base.c.begin(), base.c.end(), L.c.begin());
@@ -122,7 +115,7 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
         // to k f' y_mean (mean - o_ref) tau, the same size)
         double worst = 0.0, effect = 0.0;
         for (int j = 0; j < n_; ++j) {
-            at_mean[j] = gates_at(f.yint[j * S + DO] / tau);
+            at_mean[j] = oxygen_gates(p_, f.yint[j * S + DO] / tau);
             worst = std::max(worst, gate_change(gates[j], at_mean[j]));
             for (int e = 0; e < 3; ++e) {
                 const ProcessTerm& x = raw_tables[j][kGated[e]];
@@ -165,7 +158,7 @@ bool DynamicRun::frozen_solve(std::int32_t r, const State& in, const double* z0,
 // h / 2^20. Each frozen solve closes its budget exactly (stored + outflow + processed = inflow) and the weights sum
 // to 1, so R closes it too. A new sub-piece solves B first and starts A's fixed point at B's mean, within the rule's
 // error of A's own: A mostly stops at its first solve (6 % fewer solves than A first, on bench_wq's year).
-void DynamicRun::frozen_steps(std::int32_t r, const State& in, double* z, double h, PieceBudget& b) {
+void DynamicRun::frozen_steps(std::int32_t r, double* z, double h, PieceBudget& b) {
     const std::size_t m = static_cast<std::size_t>(n_) * S;
     thread_local Frozen a, half[2];
     double* guess = o_guess_.data() + static_cast<std::size_t>(r) * n_;
@@ -179,40 +172,38 @@ void DynamicRun::frozen_steps(std::int32_t r, const State& in, double* z, double
         }
         if (!have_a) {
             // a new sub-piece: its halves first (the first from the last sub-piece's guess, the second from the
-            // quadratic through the first's start, end and mean, carried on over the next half: its mean over
-            // s in [1, 2] is z0 + 1.5 B + 7 C / 3), then the whole from the halves' means, which its fixed point is
-            // within the rule's error of
+            // first's quadratic carried on over the next half, s in [1, 2]), then the whole from the halves' means,
+            // which its fixed point is within the rule's error of
             if (h - t - tau < 0.1 * tau) tau = h - t;  // no sliver left at the end
             half[0].o.assign(guess, guess + n_);
             half[0].mean.assign(z, z + m);
-            frozen_solve(r, in, z, 0.5 * tau, half[0]);
+            frozen_solve(r, z, 0.5 * tau, half[0]);
             const double th = 0.5 * tau;
             for (std::size_t k = 0; k < m; ++k) {
-                const double d = half[0].z[k] - z[k], e = half[0].yint[k] / th - z[k];
-                const double c = 3.0 * d - 6.0 * e, bq = 6.0 * e - 2.0 * d;
+                double bq, c;
+                quadratic(z[k], half[0].z[k], half[0].yint[k], th, bq, c);
                 half[1].mean[k] = z[k] + 1.5 * bq + 7.0 * c / 3.0;
             }
             for (int j = 0; j < n_; ++j) half[1].o[j] = half[1].mean[j * S + DO];
-            frozen_solve(r, in, half[0].z.data(), th, half[1]);
+            frozen_solve(r, half[0].z.data(), th, half[1]);
             a.mean.resize(m);
             for (std::size_t k = 0; k < m; ++k) a.mean[k] = (half[0].yint[k] + half[1].yint[k]) / tau;
             a.o.resize(n_);
             for (int j = 0; j < n_; ++j) a.o[j] = a.mean[j * S + DO];
-            frozen_solve(r, in, z, tau, a);
+            frozen_solve(r, z, tau, a);
         } else {
-            // halved after a rejection: A is the old first half; the halves' first guesses from the quadratic in
-            // time through A's start, end and mean, averaged over each half (q(s) = z0 + B s + C s^2, s = t/tau:
-            // C = 3 D - 6 E, B = 6 E - 2 D with D = end - start, E = mean - start)
+            // halved after a rejection: A is the old first half; the halves' first guesses from A's quadratic,
+            // averaged over each half
             for (std::size_t k = 0; k < m; ++k) {
-                const double d = a.z[k] - z[k], e = a.yint[k] / tau - z[k];
-                const double c = 3.0 * d - 6.0 * e, bq = 6.0 * e - 2.0 * d;
+                double bq, c;
+                quadratic(z[k], a.z[k], a.yint[k], tau, bq, c);
                 half[0].mean[k] = z[k] + bq / 4.0 + c / 12.0;
                 half[1].mean[k] = z[k] + 3.0 * bq / 4.0 + 7.0 * c / 12.0;
             }
             for (int k = 0; k < 2; ++k)
                 for (int j = 0; j < n_; ++j) half[k].o[j] = half[k].mean[j * S + DO];
-            frozen_solve(r, in, z, 0.5 * tau, half[0]);
-            frozen_solve(r, in, half[0].z.data(), 0.5 * tau, half[1]);
+            frozen_solve(r, z, 0.5 * tau, half[0]);
+            frozen_solve(r, half[0].z.data(), 0.5 * tau, half[1]);
         }
         std::copy(half[1].o.begin(), half[1].o.end(), guess);  // the next sub-piece's first guess
         double err = a.converged && half[0].converged && half[1].converged ? 0.0 : 2.0;
@@ -259,7 +250,7 @@ PieceBudget DynamicRun::oxygen_piece(std::int32_t r, const State& in, double h) 
                                              x.yield[i] * x.k});
         }
     PieceBudget b;
-    frozen_steps(r, in, conc(r, 0), h, b);
+    frozen_steps(r, conc(r, 0), h, b);
     return b;
 }
 

@@ -56,13 +56,6 @@ struct Cell {
 
 inline bool wet(const Cell& c) { return c.flow_m3s > 0.0 && c.volume_m3 > 0.0; }
 
-// The oxygen gates of a cell at DO o: f(o) on CBOD oxidation and nitrification, 1 - f(o) on denitrification (1 without
-// an effect), as process_table applies them, and d f / d o of the first two (0 below o = 0, where f is held at f(0)).
-struct Gates {
-    double g[3] = {1.0, 1.0, 1.0};  ///< CbodOxidation, Nitrification, Denitrification
-    double slope[2] = {0.0, 0.0};
-};
-
 // One reach over one piece: what left it (g, below its weir), each process's integral (g) and the weir's DO gain (g).
 struct PieceBudget {
     State out_g{};
@@ -226,7 +219,7 @@ private:
     // The budget of a piece from the integrals Y of the cells' concentrations over it (mg/L d), for the linear paths.
     // With gates (per cell), the rates of CBOD oxidation, nitrification and denitrification are the tables' times them.
     void budget_from_integrals(std::int32_t r, const double* y_int, double h, PieceBudget& b,
-                               const std::vector<ProcessTable>* tables = nullptr, const Gates* gates = nullptr) const {
+                               const std::vector<ProcessTable>* tables = nullptr, const OxygenGates* gates = nullptr) const {
         const KineticsAt& kin = kin_[built_t_[r]];
         for (int j = 0; j < n_; ++j) {
             const Cell& c = cell(r, j);
@@ -236,7 +229,7 @@ private:
                 const ProcessTerm& x = t[q];
                 double k = x.k;
                 if (gates) {
-                    const Gates& g = gates[j];
+                    const OxygenGates& g = gates[j];
                     k *= q == CbodOxidation ? g.g[0] : q == Nitrification ? g.g[1] : q == Denitrification ? g.g[2] : 1.0;
                 }
                 b.processed_g[q] += c.volume_m3 * ((x.from >= 0 ? k * y_int[j * S + x.from] : 0.0) + x.r0 * h);
@@ -255,7 +248,6 @@ private:
 
     // z' = M z + c of reach r's cells (tables: KineticsAt::table of each, gates not applied).
     void linear_system(std::int32_t r, const State& in, LinearReach& L, std::vector<ProcessTable>& tables) const;
-    Gates gates_at(double o) const;
 
     // The linear piece of reach r over h days, exactly: relaxed or uniformization (see the header).
     PieceBudget linear_piece(std::int32_t r, const State& in, double h, bool& relaxed) {
@@ -282,8 +274,8 @@ private:
     // (dynamic_wq_oxygen.cpp).
     struct Frozen;
     PieceBudget oxygen_piece(std::int32_t r, const State& in, double h);
-    bool frozen_solve(std::int32_t r, const State& in, const double* z0, double tau, Frozen& f);
-    void frozen_steps(std::int32_t r, const State& in, double* z, double h, PieceBudget& b);
+    bool frozen_solve(std::int32_t r, const double* z0, double tau, Frozen& f);
+    void frozen_steps(std::int32_t r, double* z, double h, PieceBudget& b);
 
     // Transient gone after an integrated piece: within 100x the odeint tolerance of the steady state, set to it.
     void settle_if_close(std::int32_t r, const State& in) {

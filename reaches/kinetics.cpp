@@ -34,9 +34,10 @@ double o2_attenuation(O2Effect form, double k, double o, double* slope) {
         case O2Effect::Exponential: {
             // 1 - exp(-k o) where k o >= 0.5 (no cancellation: within 2 ulp of -expm1, and exp is several times
             // faster than expm1), -expm1 below
-            const double e = k * o >= 0.5 ? std::exp(-k * o) : 0.0;
-            f = k * o >= 0.5 ? 1.0 - e : -std::expm1(-k * o);
-            s = below ? 0.0 : k * (k * o >= 0.5 ? e : 1.0 - f);
+            const bool large = k * o >= 0.5;
+            const double e = large ? std::exp(-k * o) : 0.0;
+            f = large ? 1.0 - e : -std::expm1(-k * o);
+            s = below ? 0.0 : k * (large ? e : 1.0 - f);
             break;
         }
         case O2Effect::SecondOrder:
@@ -46,6 +47,22 @@ double o2_attenuation(O2Effect form, double k, double o, double* slope) {
     }
     if (slope) *slope = s;
     return f;
+}
+
+OxygenGates oxygen_gates(const Parameters& p, double o) {
+    OxygenGates x;
+    x.g[0] = o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o, &x.slope[0]);
+    if (p.nitrification_o2_effect == p.cbod_o2_effect && p.nitrification_o2_k == p.cbod_o2_k) {
+        x.g[1] = x.g[0];
+        x.slope[1] = x.slope[0];
+    } else {
+        x.g[1] = o2_attenuation(p.nitrification_o2_effect, p.nitrification_o2_k, o, &x.slope[1]);
+    }
+    if (p.denitrification_o2_effect != O2Effect::None) {
+        const bool same = p.denitrification_o2_effect == p.cbod_o2_effect && p.denitrification_o2_k == p.cbod_o2_k;
+        x.g[2] = 1.0 - (same ? x.g[0] : o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o));
+    }
+    return x;
 }
 
 namespace {
@@ -182,15 +199,12 @@ ProcessTable process_table(const Parameters& p, const Environment& env, double o
         return x;
     };
     // denitrification is enhanced at low oxygen: 1 - f(o); with O2Effect::None it is first order in NO3
-    const double f_dn = p.denitrification_o2_effect == O2Effect::None
-                            ? 1.0
-                            : 1.0 - o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o);
-    const double kd = arrhenius(p.cbod_k20_per_d, p.cbod_theta, t) * o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o);
+    const OxygenGates og = oxygen_gates(p, o);
+    const double kd = arrhenius(p.cbod_k20_per_d, p.cbod_theta, t) * og.g[0];
     const double kmn = arrhenius(p.codmn_k20_per_d, p.codmn_theta, t);
     const double kcod = arrhenius(p.cod_k20_per_d, p.cod_theta, t);
-    const double kn = arrhenius(p.nitrification_k20_per_d, p.nitrification_theta, t) *
-                      o2_attenuation(p.nitrification_o2_effect, p.nitrification_o2_k, o);
-    const double kdn = arrhenius(p.denitrification_k20_per_d, p.denitrification_theta, t) * f_dn;
+    const double kn = arrhenius(p.nitrification_k20_per_d, p.nitrification_theta, t) * og.g[1];
+    const double kdn = arrhenius(p.denitrification_k20_per_d, p.denitrification_theta, t) * og.g[2];
     const double ka = arrhenius(env.ka20_per_d, p.ka_theta, t);
     const double sod = arrhenius(env.sod_g_m2_d >= 0.0 ? env.sod_g_m2_d : p.sod_g_m2_d, p.sod_theta, t);
     ProcessTable pt;

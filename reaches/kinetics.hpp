@@ -99,6 +99,16 @@ struct Parameters {
     static Parameters defaults();
 };
 
+/// The oxygen gates of p at DO o, as every kinetics path applies them: g[0] = f(o) on CBOD oxidation, g[1] = f(o) on
+/// nitrification, g[2] = 1 - f(o) on denitrification (1 without an effect), and slope[0..1] = df/do of the first
+/// two (o2_attenuation). Gates of the same form and constant as CBOD oxidation's (QUAL2K's defaults) are evaluated
+/// once.
+struct OxygenGates {
+    double g[3] = {1.0, 1.0, 1.0};
+    double slope[2] = {0.0, 0.0};
+};
+OxygenGates oxygen_gates(const Parameters& p, double do_mgL);
+
 /// One declarative row per numeric parameter: case-file key, unit, default, inclusive range, meaning, source.
 struct ParamDef {
     const char* key;  ///< e.g. "wq.cbod.k20_per_d"

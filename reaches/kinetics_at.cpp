@@ -88,10 +88,10 @@ namespace {
 // The table with the oxygen gates evaluated at o (as process_table applies them).
 ProcessTable gated(const Parameters& p, const ProcessTable& table, double o) {
     ProcessTable t = table;
-    t[CbodOxidation].k *= o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o);
-    t[Nitrification].k *= o2_attenuation(p.nitrification_o2_effect, p.nitrification_o2_k, o);
-    if (p.denitrification_o2_effect != O2Effect::None)
-        t[Denitrification].k *= 1.0 - o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o);
+    const OxygenGates og = oxygen_gates(p, o);
+    t[CbodOxidation].k *= og.g[0];
+    t[Nitrification].k *= og.g[1];
+    t[Denitrification].k *= og.g[2];   // 1 without an effect
     return t;
 }
 
@@ -101,15 +101,10 @@ State derivative_at(const Parameters& p, const ProcessTable& table, const State&
     const double o = y[DO];
     double g[kNumProcesses];
     std::fill(std::begin(g), std::end(g), 1.0);
-    g[CbodOxidation] = o2_attenuation(p.cbod_o2_effect, p.cbod_o2_k, o);
-    // QUAL2K's defaults give the three the same form and constant: one evaluation
-    g[Nitrification] = p.nitrification_o2_effect == p.cbod_o2_effect && p.nitrification_o2_k == p.cbod_o2_k
-                           ? g[CbodOxidation]
-                           : o2_attenuation(p.nitrification_o2_effect, p.nitrification_o2_k, o);
-    if (p.denitrification_o2_effect != O2Effect::None)
-        g[Denitrification] = 1.0 - (p.denitrification_o2_effect == p.cbod_o2_effect && p.denitrification_o2_k == p.cbod_o2_k
-                                        ? g[CbodOxidation]
-                                        : o2_attenuation(p.denitrification_o2_effect, p.denitrification_o2_k, o));
+    const OxygenGates og = oxygen_gates(p, o);
+    g[CbodOxidation] = og.g[0];
+    g[Nitrification] = og.g[1];
+    g[Denitrification] = og.g[2];
     State d{};
     for (int q = 0; q < kNumProcesses; ++q) {
         const ProcessTerm& x = table[q];
