@@ -20,11 +20,11 @@ using namespace series_terms;
 
 // The substeps of one segment over the species of the split (the series of the file comment).
 template <int N>
-bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp, const State& y0,
+bool march_series(const SeriesSegment& seg, const SeriesSplit& sp, const SeriesShape& shape, const State& y0,
                   AffineSolution& out, SeriesKernel kernel) {
     using Local = typename Series<N>::Local;
     constexpr int kDO = Series<N>::kDO;
-    Series<N> ser(par, seg, sp);
+    Series<N> ser(seg, sp, shape);
     ser.wide = kernel == SeriesKernel::Native && kWide;
     ser.ungrouped = kernel == SeriesKernel::Ungrouped;
     const bool gated = ser.gated;
@@ -112,43 +112,64 @@ bool march_series(const Parameters& par, const SeriesSegment& seg, const SeriesS
 }
 
 // march_series on the species of a split (its number as the template argument)
-bool march_split(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp, const State& y0,
+bool march_split(const SeriesSegment& seg, const SeriesSplit& sp, const SeriesShape& shape, const State& y0,
                  AffineSolution& out, SeriesKernel kernel) {
     switch (sp.n) {
-        case 1: return march_series<1>(par, seg, sp, y0, out, kernel);
-        case 2: return march_series<2>(par, seg, sp, y0, out, kernel);
-        case 3: return march_series<3>(par, seg, sp, y0, out, kernel);
-        case 4: return march_series<4>(par, seg, sp, y0, out, kernel);
-        case 5: return march_series<5>(par, seg, sp, y0, out, kernel);
-        case 6: return march_series<6>(par, seg, sp, y0, out, kernel);
-        case 7: return march_series<7>(par, seg, sp, y0, out, kernel);
-        case 8: return march_series<8>(par, seg, sp, y0, out, kernel);
-        default: return march_series<9>(par, seg, sp, y0, out, kernel);
+        case 1: return march_series<1>(seg, sp, shape, y0, out, kernel);
+        case 2: return march_series<2>(seg, sp, shape, y0, out, kernel);
+        case 3: return march_series<3>(seg, sp, shape, y0, out, kernel);
+        case 4: return march_series<4>(seg, sp, shape, y0, out, kernel);
+        case 5: return march_series<5>(seg, sp, shape, y0, out, kernel);
+        case 6: return march_series<6>(seg, sp, shape, y0, out, kernel);
+        case 7: return march_series<7>(seg, sp, shape, y0, out, kernel);
+        case 8: return march_series<8>(seg, sp, shape, y0, out, kernel);
+        default: return march_series<9>(seg, sp, shape, y0, out, kernel);
     }
 }
 
 // split_species, kept from the last call on this thread when the table has the same yields (bit for bit), draws on
 // the same species, has its first- and zero-order rates zero in the same places, and the parameters the same oxygen
-// effects (as a rule every reach of a case): the split depends on nothing else.
-SeriesSplit split_of(const Parameters& par, const ProcessTable& pt) {
+// effects and constants (as a rule every reach of a case): the split and the shapes of its series depend on nothing
+// else. generation: a number that changes whenever the split is made again.
+SeriesSplit split_of(const Parameters& par, const ProcessTable& pt, std::uint64_t& generation) {
     thread_local ProcessTable last_table;
     thread_local O2Effect last_effects[3];
+    thread_local double last_k[3];
     thread_local SeriesSplit last;
-    thread_local bool have = false;
+    thread_local std::uint64_t made = 0;
     const O2Effect effects[3] = {par.cbod_o2_effect, par.nitrification_o2_effect, par.denitrification_o2_effect};
-    bool same = have && std::equal(effects, effects + 3, last_effects);
+    const double ks[3] = {par.cbod_o2_k, par.nitrification_o2_k, par.denitrification_o2_k};
+    bool same = made > 0 && std::equal(effects, effects + 3, last_effects) &&
+                std::memcmp(ks, last_k, sizeof ks) == 0;
     for (int p = 0; p < kNumProcesses && same; ++p) {
         const ProcessTerm &a = pt[p], &b = last_table[p];
-        same = a.from == b.from && (a.k != 0.0) == (b.k != 0.0) && (a.r0 != 0.0) == (b.r0 != 0.0) &&
-               std::memcmp(a.yield.data(), b.yield.data(), sizeof a.yield) == 0;
+        same = a.from == b.from && (a.k != 0.0) == (b.k != 0.0) && (a.r0 != 0.0) == (b.r0 != 0.0);
+        for (int i = 0; i < kNumSpecies && same; ++i)
+            same = std::bit_cast<std::uint64_t>(a.yield[i]) == std::bit_cast<std::uint64_t>(b.yield[i]);
     }
     if (!same) {
         last = split_species(par, pt);
         last_table = pt;
         std::copy(effects, effects + 3, last_effects);
-        have = true;
+        std::copy(ks, ks + 3, last_k);
+        ++made;
     }
+    generation = made;
     return last;
+}
+
+// make_shape for the series of the split (which = 0) or of the species it leaves (which = 1), kept per thread for
+// the split's generation while the segments' scale is normal (the shape then does not depend on it)
+const SeriesShape& shape_of(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp,
+                            std::uint64_t generation, int which) {
+    thread_local SeriesShape kept[2], own;
+    thread_local std::uint64_t kept_for[2] = {0, 0};
+    if (!std::isnormal(seg.scale)) return own = make_shape(par, *seg.table, sp, seg.scale);
+    if (kept_for[which] != generation) {
+        kept[which] = make_shape(par, *seg.table, sp, seg.scale);
+        kept_for[which] = generation;
+    }
+    return kept[which];
 }
 
 }  // namespace
@@ -162,7 +183,8 @@ bool solve_series_as(const Parameters& par, const SeriesSegment& seg, const Stat
     out.y = y0;
     out.processed = {};
     if (!(seg.length > 0.0)) return true;
-    const SeriesSplit sp = split_of(par, *seg.table);
+    std::uint64_t generation = 0;
+    const SeriesSplit sp = split_of(par, *seg.table, generation);
     if (sp.rest) {
         SeriesSplit rsp;
         for (int i = 0; i < kNumSpecies; ++i) {
@@ -171,9 +193,9 @@ bool solve_series_as(const Parameters& par, const SeriesSegment& seg, const Stat
         }
         for (int p = 0; p < kNumProcesses; ++p) rsp.process[p] = !sp.process[p];
         // the species the oxygen-dependent rates do not reach: a series of their own (no gates)
-        if (!march_split(par, seg, rsp, y0, out, kernel)) return false;
+        if (!march_split(seg, rsp, shape_of(par, seg, rsp, generation, 1), y0, out, kernel)) return false;
     }
-    return march_split(par, seg, sp, y0, out, kernel);
+    return march_split(seg, sp, shape_of(par, seg, sp, generation, 0), y0, out, kernel);
 }
 
 SeriesSegment plug_series_segment(const ProcessTable& table, const PlugSegment& seg) {

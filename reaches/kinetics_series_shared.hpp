@@ -15,16 +15,16 @@ template <int N>
 inline double Series<N>::shared_setup(const Local& y, double inv_q0, V4 (&ae)[N][2], V4 (&gs_col)[3][2],
                                       V4 (&qv)[2]) {
     o_[0] = y[kDO] * inv_q0;
-    const double em = std::expm1(-shared_k_ * o_[0]);
+    const double em = std::expm1(-sh_.shared_k_ * o_[0]);
     const double e0 = 1.0 + em, f0 = -em;   // f_0 = 1 - E_0 to full relative accuracy
     e_[0] = e0;
-    for (int m = 0; m < 3; ++m) g0_[m] = sign_[m] > 0.0 ? e0 : f0;   // G_0 = E_0 or f_0
-    x_[0] = V4{0.0, y[from3_[0]], y[from3_[1]], y[from3_[2]]};
+    for (int m = 0; m < 3; ++m) g0_[m] = sh_.sign_[m] > 0.0 ? e0 : f0;   // G_0 = E_0 or f_0
+    x_[0] = V4{0.0, y[sh_.from3_[0]], y[sh_.from3_[1]], y[sh_.from3_[2]]};
     for (int j = 0; j < N; ++j) ae[j][0] = acol_[j][0], ae[j][1] = acol_[j][1];
     for (int m = 0; m < 3; ++m)
         for (int h = 0; h < 2; ++h) {
-            ae[from3_[m]][h] += gcol_[m][h] * g0_[m];
-            gs_col[m][h] = gcol_[m][h] * sign_[m];
+            ae[sh_.from3_[m]][h] += gcol_[m][h] * g0_[m];
+            gs_col[m][h] = gcol_[m][h] * sh_.sign_[m];
         }
     for (int h = 0; h < 2; ++h)
         qv[h] = gs_col[0][h] * x_[0][1] + gs_col[1][h] * x_[0][2] + gs_col[2][h] * x_[0][3];
@@ -111,8 +111,9 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
     bt_[0][1] = cur[1];
     V4 ae[N][2], gs_col[3][2], qv[2];
     const double e0 = shared_setup(y, inv_q0, ae, gs_col, qv);
-    const V4 g0v = {0.0, g0_[0], g0_[1], g0_[2]}, sv = {0.0, sign_[0], sign_[1], sign_[2]};
-    const double beta = -shared_k_ * e0 * inv_q0, gamma = shared_k_ * e0 * q1t * inv_q0;
+    const V4 g0v = {0.0, g0_[0], g0_[1], g0_[2]}, sv = {0.0, sh_.sign_[0], sh_.sign_[1], sh_.sign_[2]};
+    const double kg = sh_.shared_k_, beta = -kg * e0 * inv_q0, gamma = kg * e0 * q1t * inv_q0;
+    const int fr0 = sh_.from3_[0], fr1 = sh_.from3_[1], fr2 = sh_.from3_[2];
     // term by term: each species' integral over u in [0, 1] (sum_j b_j / (j + 1)) and the sums of TermSums
     V4 iacc[2] = {V4{}, V4{}};
     TermSums sums(cur);
@@ -154,10 +155,10 @@ inline int Series<N>::expand_shared(const Local& y, double q0, double tau, PerPr
             const V4 r = (s0 + s1) + (s2 + s3);
             const double bdo = cur[kDO / 4][kDO % 4];
             o_[k] = (bdo - q1t * o_[k - 1]) * inv_q0;
-            const double ek = (-shared_k_ * kInverse[k - 1] * r[0] + gamma * o_[k - 1]) + beta * bdo;
+            const double ek = (-kg * kInverse[k - 1] * r[0] + gamma * o_[k - 1]) + beta * bdo;
             e_[k] = ek;
             const double* bk = reinterpret_cast<const double*>(bt_[k]);
-            x_[k] = V4{static_cast<double>(k) * o_[k], bk[from3_[0]], bk[from3_[1]], bk[from3_[2]]};
+            x_[k] = V4{static_cast<double>(k) * o_[k], bk[fr0], bk[fr1], bk[fr2]};
             gint += (g0v * x_[k] + sv * (r + ek * x_[0])) * kInverse[k];
             for (int h = 0; h < 2; ++h) {
                 w[h] = gs_col[0][h] * r[1] + gs_col[1][h] * r[2] + gs_col[2][h] * r[3];

@@ -10,6 +10,7 @@
 
 #include "common/cpu_features.hpp"
 #include "reaches/kinetics_series.hpp"
+#include "reaches/kinetics_series_shape.hpp"
 #include "reaches/term_integrals.hpp"
 
 namespace qingliu::reaches::wq::series_terms {
@@ -30,7 +31,6 @@ constexpr double kReachLinear = 5.0, kReachGated = 2.0, kGateReach = 2.0;
 // ones grow from the number of terms each took (march_series): fewer failed first tries than starting at the bounds
 // above (on bench_wq's networks 16 % fewer instructions; 0.25-0.7 and 1-3 within 1 % of these).
 constexpr double kFirstGateReach = 0.5, kFirstStiffReach = 2.0;
-enum Gate : int { None = 0, Cbod, Nitr, Denitr };
 // The processor runs AVX2 and FMA (Series::expand_wide)
 inline const bool kWide = cpu::avx2_fma();
 
@@ -52,12 +52,6 @@ inline const std::array<double, kMaxTerms + 1> kGrowth = [] {
 }();
 
 static_assert(kMaxTerms <= kMaxSeriesTerms);   // kInverse (reaches/term_integrals.hpp) covers every term
-
-struct GateDef {
-    O2Effect form;
-    double k;
-    bool complement;  ///< 1 - f (denitrification)
-};
 
 // Series of the gate value G(o) from the series of o, term k (all lower terms known).
 inline double gate_term(const GateDef& g, const double* o, const double* jo, double* aux, double* f, int k) {
@@ -104,11 +98,6 @@ inline double gate_term(const GateDef& g, const double* o, const double* jo, dou
 // Four doubles in one 256-bit register where the function is compiled for AVX2 (two 128-bit ones otherwise).
 typedef double V4 __attribute__((vector_size(32)));
 
-struct Term {
-    int p, i;
-    double y;
-};
-
 // One segment's series over the N species of the split (local index l: species idx[l]; DO is N - 1): the process
 // table scaled to s, the gates, and the work arrays of a substep.
 template <int N>
@@ -117,82 +106,23 @@ public:
     static constexpr int kDO = N - 1;
     using Local = std::array<double, N>;
 
-    Series(const Parameters& par, const SeriesSegment& seg, const SeriesSplit& sp) : seg_(seg) {
+    // The rates of the segment scaled to s in the shape of its split (make_shape).
+    Series(const SeriesSegment& seg, const SeriesSplit& sp, const SeriesShape& shape)
+        : gated(shape.gated), sens_max(shape.sens_max), sh_(shape), seg_(seg) {
         const ProcessTable& pt = *seg.table;
-        int local[kNumSpecies];
-        for (int i = 0; i < kNumSpecies; ++i) local[i] = -1;
-        for (int l = 0; l < N; ++l) {
-            local[sp.idx[l]] = l;
-            inflow_[l] = seg.inflow[sp.idx[l]];
-        }
-        defs_[0] = {O2Effect::None, 0.0, false};
-        defs_[1] = {par.cbod_o2_effect, par.cbod_o2_k, false};
-        defs_[2] = {par.nitrification_o2_effect, par.nitrification_o2_k, false};
-        defs_[3] = {par.denitrification_o2_effect, par.denitrification_o2_k, true};
-        gate_.fill(None);
-        gate_[CbodOxidation] = par.cbod_o2_effect != O2Effect::None ? Cbod : None;
-        gate_[Nitrification] = par.nitrification_o2_effect != O2Effect::None ? Nitr : None;
-        gate_[Denitrification] = par.denitrification_o2_effect != O2Effect::None ? Denitr : None;
-        for (int p = 0; p < kNumProcesses; ++p) {
-            if (!sp.process[p]) {
-                gate_[p] = None;
-                continue;
-            }
-            kappa_[p] = pt[p].from >= 0 ? pt[p].k * seg.scale : 0.0;
-            rho_[p] = pt[p].r0 * seg.scale;
-            from_[p] = pt[p].from >= 0 ? local[pt[p].from] : 0;
-            if (kappa_[p] == 0.0 && rho_[p] == 0.0) continue;
-            if (gate_[p] != None && kappa_[p] != 0.0) used_[gate_[p]] = true;
-            for (int i = 0; i < kNumSpecies; ++i)
-                if (pt[p].yield[i] != 0.0) terms_[n_terms_++] = {p, local[i], pt[p].yield[i]};
-        }
-        gated = used_[Cbod] || used_[Nitr] || used_[Denitr];
-        if (!gated) gate_.fill(None);
-        // gates of the same form and constant share one series (QUAL2K's defaults: all three exponential, K = 0.6)
-        for (int gi = 2; gi < 4; ++gi)
-            for (int gj = 1; gj < gi; ++gj)
-                if (used_[gj] && same_[gj] == gj && defs_[gj].form == defs_[gi].form && defs_[gj].k == defs_[gi].k) {
-                    same_[gi] = gj;
-                    break;
-                }
-        // the gated processes grouped by the base series their gate uses (f of the gate, or of the earlier gate it
-        // equals); the products of each group's series are summed in one pass
-        if (gated)
-            for (int p = 0; p < kNumProcesses; ++p) {
-                if (gate_[p] == None || kappa_[p] == 0.0) continue;
-                const int series = same_[gate_[p]];
-                int c = 0;
-                while (c < n_chains_ && chains_[c].series != series) ++c;
-                if (c == n_chains_) chains_[n_chains_++] = {series, {}, 0, {}, {}, {}, {}};
-                Chain& ch = chains_[c];
-                ch.slot[ch.n] = n_gated_;
-                ch.from[ch.n] = from_[p];
-                ch.gate[ch.n] = gate_[p];
-                ch.complement[ch.n] = defs_[gate_[p]].complement;
-                ch.p[ch.n++] = p;
-                gated_p_[n_gated_++] = p;
-            }
-        for (int c = 0; c < n_chains_; ++c)
-            for (int m = chains_[c].n; m < 3; ++m) chains_[c].from[m] = chains_[c].from[0];
-        shared_exp_ = gated && n_chains_ == 1 && defs_[chains_[0].series].form == O2Effect::Exponential;
-        shared_k_ = defs_[chains_[0].series].k;
-        for (int m = 0; m < 3; ++m) {
-            from3_[m] = chains_[0].from[m];
-            sign_[m] = chains_[0].complement[m] ? 1.0 : -1.0;
+        for (int l = 0; l < N; ++l) inflow_[l] = seg.inflow[sp.idx[l]];
+        for (const int* a = sh_.active_; a != sh_.active_ + sh_.n_active_; ++a) {
+            kappa_[*a] = pt[*a].from >= 0 ? pt[*a].k * seg.scale : 0.0;
+            rho_[*a] = pt[*a].r0 * seg.scale;
         }
         // the terms of dL/du: the ungated first-order terms as a lower-triangular matrix, the gated rates by
         // slot, the zero-order rates' yields
-        for (int t = 0; t < n_terms_; ++t) {
-            const int p = terms_[t].p, i = terms_[t].i;
-            rq_[i] += terms_[t].y * rho_[p];
+        for (int t = 0; t < sh_.n_terms_; ++t) {
+            const int p = sh_.terms_[t].p, i = sh_.terms_[t].i;
+            rq_[i] += sh_.terms_[t].y * rho_[p];
             if (kappa_[p] == 0.0) continue;
-            if (gate_[p] == None) {
-                a_[i][from_[p]] += terms_[t].y * kappa_[p];
-            } else {
-                int m = 0;
-                while (gated_p_[m] != p) ++m;
-                gy_[m][i] += terms_[t].y * kappa_[p];
-            }
+            if (sh_.slot_of_[t] < 0) a_[i][sh_.from_[p]] += sh_.terms_[t].y * kappa_[p];
+            else gy_[sh_.slot_of_[t]][i] += sh_.terms_[t].y * kappa_[p];
         }
         if constexpr (N <= 8)
             for (int i = 0; i < N; ++i) {
@@ -204,23 +134,16 @@ public:
         // linear stiffness: the largest total first-order loss of a species other than DO (the matrix is
         // triangular: its eigenvalues are the diagonal); DO's own (lambda, reaeration) is the stiff one
         double diag[N] = {};
-        for (int t = 0; t < n_terms_; ++t)
-            if (from_[terms_[t].p] == terms_[t].i && kappa_[terms_[t].p] != 0.0)
-                diag[terms_[t].i] += terms_[t].y * kappa_[terms_[t].p];
+        for (int t = 0; t < sh_.n_terms_; ++t)
+            if (sh_.from_[sh_.terms_[t].p] == sh_.terms_[t].i && kappa_[sh_.terms_[t].p] != 0.0)
+                diag[sh_.terms_[t].i] += sh_.terms_[t].y * kappa_[sh_.terms_[t].p];
         for (int l = 0; l < N; ++l)
             if (l != kDO) nu = std::max(nu, std::abs(diag[l]));
         lambda = std::abs(diag[kDO]);
-        // the oxygen sensitivity of the gates: |dG/do| <= K (exponential), 1/K (half-saturation), ~1/sqrt(K)
-        for (int p = 0; p < kNumProcesses; ++p)
-            if (gate_[p] != None && kappa_[p] != 0.0) {
-                const GateDef& d = defs_[gate_[p]];
-                sens_[p] = d.form == O2Effect::Exponential ? d.k : d.k > 0.0 ? 1.0 / std::sqrt(d.k) : 1e3;
-                sens_max = std::max(sens_max, sens_[p]);
-                if (sens_[p] > 0.0) sens_p_[n_sens_++] = p;
-            }
     }
 
     bool gated = false;
+    double sens_max = 0.0;
     bool wide = false;   ///< expand_wide (AVX2 and FMA) rather than the generic build of the same terms
     bool ungrouped = false;   ///< the general loop even with QUAL2K's default gates (expand_shared regroups it)
     /// Term j of species i of the last expand (expand_shared keeps them by term in bt_, the general loop in b_)
@@ -229,13 +152,13 @@ public:
             if (summed_) return reinterpret_cast<const double*>(bt_[j])[i];
         return b_[i][j];
     }
-    double nu = 0.0, lambda = 0.0, sens_max = 0.0;
+    double nu = 0.0, lambda = 0.0;
 
     /// nu plus the gated rates' sensitivity to DO at y (flow q0)
     double nu_at(const Local& y, double q0) const {
         double v = nu;
-        for (const int* p = sens_p_; p != sens_p_ + n_sens_; ++p)   // the processes with sens_ > 0, in order
-            v += std::abs(kappa_[*p]) * sens_[*p] * std::abs(y[from_[*p]]) / q0;
+        for (const int* p = sh_.sens_p_; p != sh_.sens_p_ + sh_.n_sens_; ++p)   // the processes with sens_ > 0, in order
+            v += std::abs(kappa_[*p]) * sh_.sens_[*p] * std::abs(y[sh_.from_[*p]]) / q0;
         return v;
     }
 
@@ -245,20 +168,20 @@ public:
         double d = inflow_[kDO];
         double f[4];   // each base gate's value, computed once (gates of the same form and constant share it)
         bool have[4] = {false, false, false, false};
-        for (int t = 0; t < n_terms_; ++t) {
-            if (terms_[t].i != kDO) continue;
-            const int p = terms_[t].p;
+        for (int t = 0; t < sh_.n_terms_; ++t) {
+            if (sh_.terms_[t].i != kDO) continue;
+            const int p = sh_.terms_[t].p;
             double gv = 1.0;
-            if (gate_[p] != None) {
-                const int base = same_[gate_[p]];
+            if (sh_.gate_[p] != None) {
+                const int base = sh_.same_[sh_.gate_[p]];
                 if (!have[base]) {
-                    f[base] = clamped ? 0.0 : o2_attenuation(defs_[base].form, defs_[base].k, o);
+                    f[base] = clamped ? 0.0 : o2_attenuation(sh_.defs_[base].form, sh_.defs_[base].k, o);
                     have[base] = true;
                 }
                 const double fv = f[base];
-                gv = defs_[gate_[p]].complement ? 1.0 - fv : fv;
+                gv = sh_.defs_[sh_.gate_[p]].complement ? 1.0 - fv : fv;
             }
-            d += terms_[t].y * ((kappa_[p] != 0.0 ? kappa_[p] * gv * y[from_[p]] : 0.0) + rho_[p] * q0);
+            d += sh_.terms_[t].y * ((kappa_[p] != 0.0 ? kappa_[p] * gv * y[sh_.from_[p]] : 0.0) + rho_[p] * q0);
         }
         return d;
     }
@@ -283,7 +206,7 @@ public:
     __attribute__((always_inline)) inline int expand_body(const Local& y, double q0, double tau, bool clamped,
                                                           PerProcess& proc) {
         if constexpr (N <= 8)
-            if (shared_exp_ && !clamped && !ungrouped) return expand_shared<Wide>(y, q0, tau, proc);
+            if (sh_.shared_exp_ && !clamped && !ungrouped) return expand_shared<Wide>(y, q0, tau, proc);
         summed_ = false;
         const double q1t = seg_.q1 * tau;
         for (int l = 0; l < N; ++l) b_[l][0] = y[l];
@@ -297,7 +220,7 @@ public:
             double gs[3] = {0.0, 0.0, 0.0};
             gate_terms(k, q0, q1t, clamped);
             chain_terms(k, gs);
-            for (int m = 0; m < n_gated_; ++m) gint[m] += gs[m] * kInverse[k];
+            for (int m = 0; m < sh_.n_gated_; ++m) gint[m] += gs[m] * kInverse[k];
             // term k of dL/du: the ungated first-order terms, the gated rates, the zero-order rates (times
             // Q = q0 + q1 tau u) and the inflow
             const double c = tau * kInverse[k];
@@ -389,9 +312,9 @@ public:
                                                                  const double* gint, PerProcess& proc) const {
         const double q_mean = q0 + 0.5 * q1t;
         for (int p = 0; p < kNumProcesses; ++p)
-            proc[p] = (kappa_[p] != 0.0 ? kappa_[p] * in[from_[p]] : 0.0) + rho_[p] * q_mean;
-        for (int m = 0; m < n_gated_; ++m)
-            proc[gated_p_[m]] = kappa_[gated_p_[m]] * gint[m] + rho_[gated_p_[m]] * q_mean;
+            proc[p] = (kappa_[p] != 0.0 ? kappa_[p] * in[sh_.from_[p]] : 0.0) + rho_[p] * q_mean;
+        for (int m = 0; m < sh_.n_gated_; ++m)
+            proc[sh_.gated_p_[m]] = kappa_[sh_.gated_p_[m]] * gint[m] + rho_[sh_.gated_p_[m]] * q_mean;
     }
 
     // expand_body with QUAL2K's default gates, regrouped (reaches/kinetics_series_shared.hpp)
@@ -445,6 +368,14 @@ public:
     /// Where DO leaves the substep's side of 0 (the clamp of the gates at 0 is not analytic): sampled at 32 points,
     /// the root by bisection to 1e-15 of the substep. Returns the fraction of the substep before it, or -1 if none.
     double crossing(int last, bool clamped) const {
+        auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
+        // |DO(theta) - b_0| <= sum_j>=1 |b_j| on [0, 1]: no crossing where that keeps DO on its side (as a rule:
+        // the terms are gathered only past this test)
+        double reach = 0.0;
+        if (summed_) reach = do_reach_;
+        else
+            for (int j = 1; j <= last; ++j) reach += std::abs(b(kDO, j));
+        if (!wrong(b(kDO, 0) - reach) && !wrong(b(kDO, 0) + reach)) return -1.0;
         double d[kMaxTerms + 1];
         for (int j = 0; j <= last; ++j) d[j] = b(kDO, j);
         auto do_at = [&](double th) {
@@ -452,13 +383,6 @@ public:
             for (int j = last; j >= 0; --j) v = v * th + d[j];
             return v;
         };
-        auto wrong = [&](double v) { return clamped ? v > 0.0 : v <= 0.0; };
-        // |DO(theta) - b_0| <= sum_j>=1 |b_j| on [0, 1]: no crossing where that keeps DO on its side
-        double reach = 0.0;
-        if (summed_) reach = do_reach_;
-        else
-            for (int j = 1; j <= last; ++j) reach += std::abs(d[j]);
-        if (!wrong(d[0] - reach) && !wrong(d[0] + reach)) return -1.0;
         double lo = 0.0, hi = -1.0;
         for (int j = 1; j <= 32; ++j)
             if (wrong(do_at(j / 32.0))) {
@@ -490,8 +414,8 @@ private:
     __attribute__((always_inline)) inline void chain_terms(int k, double* gs) {
         // the gated rates' products of series, (G * b_from)_k = g_0 b_k + sum_j>=1 g_j b_k-j, with g_j = +-f_j
         // of the gate's base series f: one pass over f for the processes that share it
-        for (int c = 0; c < n_chains_; ++c) {
-            const Chain& ch = chains_[c];
+        for (int c = 0; c < sh_.n_chains_; ++c) {
+            const SeriesShape::Chain& ch = sh_.chains_[c];
             const double* f = f_[ch.series];
             const double* b0 = b_[ch.from[0]];
             const double* b1 = b_[ch.from[1]];
@@ -527,7 +451,7 @@ private:
         if (!gated) return;
         if (clamped) {
             for (int gi = 1; gi < 4; ++gi) {
-                g_[gi][k] = k == 0 && defs_[gi].complement ? 1.0 : 0.0;
+                g_[gi][k] = k == 0 && sh_.defs_[gi].complement ? 1.0 : 0.0;
                 f_[gi][k] = 0.0;
             }
             return;
@@ -535,38 +459,20 @@ private:
         o_[k] = (b_[kDO][k] - (k > 0 ? q1t * o_[k - 1] : 0.0)) / q0;
         jo_[k] = static_cast<double>(k) * o_[k];
         for (int gi = 1; gi < 4; ++gi) {
-            if (!used_[gi]) continue;
-            const int sg = same_[gi];
+            if (!sh_.used_[gi]) continue;
+            const int sg = sh_.same_[gi];
             if (sg == gi) {
-                g_[gi][k] = gate_term(defs_[gi], o_, jo_, aux_[gi], f_[gi], k);
+                g_[gi][k] = gate_term(sh_.defs_[gi], o_, jo_, aux_[gi], f_[gi], k);
             } else {   // the same form and constant as an earlier gate: its series, complemented
                 f_[gi][k] = f_[sg][k];
-                g_[gi][k] = defs_[gi].complement ? (k == 0 ? 1.0 - f_[sg][0] : -f_[sg][k]) : f_[sg][k];
+                g_[gi][k] = sh_.defs_[gi].complement ? (k == 0 ? 1.0 - f_[sg][0] : -f_[sg][k]) : f_[sg][k];
             }
         }
     }
 
-    struct Chain {
-        int series;   ///< index of the base series in f_
-        int p[3];     ///< the gated processes that use it
-        int n;
-        int slot[3];  ///< their index among the gated processes (gated_p_)
-        int from[3];  ///< the local species each draws on (the first one's where fewer than 3)
-        int gate[3];  ///< their gate
-        bool complement[3];   ///< the gate is 1 - f
-    };
+    const SeriesShape& sh_;
     const SeriesSegment& seg_;
-    Chain chains_[3] = {};
-    int n_chains_ = 0, n_gated_ = 0;
-    int gated_p_[3] = {0, 0, 0};
-    std::array<int, kNumProcesses> gate_{};
-    GateDef defs_[4];
-    bool used_[4] = {false, false, false, false};
-    int same_[4] = {0, 1, 2, 3};
-    double kappa_[kNumProcesses] = {}, rho_[kNumProcesses] = {}, sens_[kNumProcesses] = {};
-    int from_[kNumProcesses] = {}, sens_p_[kNumProcesses], n_sens_ = 0;   ///< the species each draws on; sens_ > 0
-    Term terms_[kNumProcesses * kNumSpecies];   ///< the first n_terms_ set
-    int n_terms_ = 0;
+    double kappa_[kNumProcesses] = {}, rho_[kNumProcesses] = {};
     double a_[N][N] = {};        ///< ungated first-order terms of dL/ds (lower triangular)
     double gy_[3][N] = {};       ///< yields times kappa of the gated processes, by slot
     double rq_[N] = {};          ///< sum_p yield_p,i rho_p: the zero-order rates per unit flow
@@ -574,10 +480,6 @@ private:
     double scale_[N];   ///< set after term 1 (set_scale)
     double scale_max = 0.0;
     double b_[N][kMaxTerms + 1];
-    bool shared_exp_ = false;   ///< one exponential gate for every gated process (expand_shared)
-    double shared_k_ = 0.0;
-    int from3_[3] = {0, 0, 0};              ///< the species the chain's processes draw on
-    double sign_[3] = {-1.0, -1.0, -1.0};   ///< -1: the gate is f = 1 - E; +1: 1 - f = E
     double g0_[3] = {0.0, 0.0, 0.0};        ///< the gates' term 0
     bool summed_ = false;     ///< the last expand was expand_shared: terms by term in bt_, their sums in sum_v_ etc.
     V4 sum_v_[2], sum_a_[2];  ///< sum_j b_j and sum_j |b_j| over the series, by species in lanes
