@@ -9,6 +9,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/error.hpp"
@@ -818,6 +819,48 @@ TEST_CASE("the series' generic build and the one this processor runs agree, with
     WARN("series, generic build against this processor's: worst relative difference " << worst_builds
          << "; regrouped terms against the general ones: " << worst_grouping
          << "; generic build against the general solve: " << worst_general << " (" << compared << " segments)");
+}
+
+TEST_CASE("a segment's series does not depend on what the thread solved before it", "[kinetics]") {
+    // The split and the shape of the series (which processes, gates and terms) are kept per thread from one segment
+    // to the next while the table's pattern, the oxygen effects and their constants stay the same. Six parameter
+    // sets that differ in exactly these (a gate's constant, a gate's form, a process off, no gates), solved in turn
+    // twice on one thread, each give bit for bit what a new thread gives (one with nothing kept).
+    std::vector<Parameters> sets(6, Parameters::defaults());
+    sets[1].cbod_o2_k = 0.3;
+    sets[2].nitrification_o2_effect = O2Effect::HalfSaturation;
+    sets[2].nitrification_o2_k = 0.6;
+    sets[3].nitrification_k20_per_d = 0.0;
+    sets[4].cbod_o2_effect = sets[4].nitrification_o2_effect = sets[4].denitrification_o2_effect = O2Effect::None;
+    sets[5].denitrification_o2_k = 0.9;
+    const Environment env{.temperature_c = 17.0, .depth_m = 1.2, .ka20_per_d = 3.0, .os_mgL = 9.6, .sod_g_m2_d = 1.0};
+    PlugSegment seg;
+    seg.flow_in_m3s = 2.0;
+    seg.velocity_ms = 0.3;
+    seg.length_m = 6000.0;
+    seg.lateral_m3s_per_m = 1e-4;
+    const State cl = mixed_inflow();
+    for (int i = 0; i < kNumSpecies; ++i) seg.lateral_load_gs_per_m[i] = seg.lateral_m3s_per_m * cl[i];
+    State l0{};
+    const State c0 = {4.0, 3.0, 2.0, 20.0, 8.0, 30.0, 0.5, 0.6, 6.0};   // OrgN .. IP, DO (reaches/kinetics.hpp)
+    for (int i = 0; i < kNumSpecies; ++i) l0[i] = c0[i] * seg.flow_in_m3s;
+    auto solve = [&](const Parameters& p) {
+        const ProcessTable table = KineticsAt(p, env.temperature_c).table(env);
+        AffineSolution out;
+        REQUIRE(solve_series(p, plug_series_segment(table, seg), l0, out));
+        return out;
+    };
+    std::vector<AffineSolution> fresh(sets.size());
+    for (std::size_t k = 0; k < sets.size(); ++k) std::thread([&] { fresh[k] = solve(sets[k]); }).join();
+    for (int round = 0; round < 2; ++round)
+        for (std::size_t k = 0; k < sets.size(); ++k) {
+            const AffineSolution a = solve(sets[k]);
+            INFO("set " << k << ", round " << round);
+            for (int i = 0; i < kNumSpecies; ++i) CHECK(a.y[i] == fresh[k].y[i]);
+            for (int q = 0; q < kNumProcesses; ++q) CHECK(a.processed[q] == fresh[k].processed[q]);
+        }
+    // the sets differ in their results (each changes the series), so a shape kept for the wrong set would show
+    for (std::size_t k = 1; k < sets.size(); ++k) CHECK(fresh[k].y[DO] != fresh[0].y[DO]);
 }
 
 TEST_CASE("the kinetics at one temperature equal process_table without oxygen effects", "[kinetics]") {
