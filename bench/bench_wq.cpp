@@ -18,7 +18,8 @@
 // 60 s, scaled linearly), how the reach-days were solved and the network's N imbalance. --dynamic-check 1 (with
 // --dynamic-o2 1, up to 5,000 reaches) then runs the year again, untimed, keeping every reach's end each day, once as
 // timed and once with Boost.Odeint's dopri5 at 1e-10 (the reference), and prints their largest difference
-// (relative above 1 mg/L, absolute below).
+// (relative above 1 mg/L, absolute below). --frozen-tol X sets the frozen-gate sub-pieces' tolerance (absolute and
+// relative; default DynamicOptions' 1e-7).
 #include <stdlib.h>
 #include <sys/resource.h>
 
@@ -86,7 +87,7 @@ int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
     std::vector<std::size_t> sizes{10000, 100000, 1000000};
     std::size_t repeat = 3, sources = 100000;
-    double tol = 1e-11;
+    double tol = 1e-11, frozen_tol = DynamicOptions{}.frozen_abs_tol;
     std::size_t o2_max = 1000000000, dyn_reaches = 0;
     bool dyn_o2 = false, serial = false, dyn_check = false;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -105,6 +106,8 @@ int main(int argc, char** argv) {
             dyn_check = std::strtoull(argv[i + 1], nullptr, 10) != 0;
         } else if (!std::strcmp(argv[i], "--serial")) {
             serial = std::strtoull(argv[i + 1], nullptr, 10) != 0;
+        } else if (!std::strcmp(argv[i], "--frozen-tol")) {
+            frozen_tol = std::strtod(argv[i + 1], nullptr);
         } else if (!std::strcmp(argv[i], "--tol")) {
             tol = std::strtod(argv[i + 1], nullptr);
         } else if (!std::strcmp(argv[i], "--sources")) {
@@ -217,6 +220,7 @@ int main(int argc, char** argv) {
             if (!o2) d.steady.params.cbod_o2_effect = d.steady.params.nitrification_o2_effect = d.steady.params.denitrification_o2_effect = O2Effect::None;
             d.cells_per_reach = 3;
             d.abs_tol = d.rel_tol = 1e-6;
+            d.frozen_abs_tol = d.frozen_rel_tol = frozen_tol;
             d.start_steady = true;
             d.record_reach_ends = false;  // 10^5 reaches x 365 days x 9 species would hold 2.6 GB
             const std::string before = load_average();

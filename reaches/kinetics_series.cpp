@@ -93,7 +93,8 @@ bool march_series(const SeriesSegment& seg, const SeriesSplit& sp, const SeriesS
                     continue;
                 }
             }
-            for (int p = 0; p < kNumProcesses; ++p) out.processed[p] += proc[p] * tau;
+            for (const int* p = shape.active_; p != shape.active_ + shape.n_active_; ++p)   // the others' are 0
+                out.processed[*p] += proc[*p] * tau;
             if (lambda > 0.0) stiff_reach = ser.stiff_reach_after(last, tau, yn);
             y = yn;
             cut = shortened;

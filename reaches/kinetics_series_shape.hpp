@@ -48,6 +48,7 @@ struct SeriesShape {
     Term terms_[kNumProcesses * kNumSpecies];   ///< the first n_terms_ set: the yields of processes with a rate
     int slot_of_[kNumProcesses * kNumSpecies];  ///< per term: the slot of its gated process, -1 ungated
     int n_terms_ = 0;
+    int do_terms_[kNumProcesses], n_do_terms_ = 0;   ///< the terms of the last local species (DO where gated)
     bool shared_exp_ = false;   ///< one exponential gate for every gated process (expand_shared)
     double shared_k_ = 0.0;
     int from3_[3] = {0, 0, 0};              ///< the species the chain's processes draw on
@@ -122,6 +123,7 @@ inline SeriesShape make_shape(const Parameters& par, const ProcessTable& pt, con
     }
     for (int t = 0; t < s.n_terms_; ++t) {
         const int p = s.terms_[t].p;
+        if (s.terms_[t].i == sp.n - 1) s.do_terms_[s.n_do_terms_++] = t;
         s.slot_of_[t] = -1;
         if (s.gate_[p] == None || !first_order[p]) continue;
         int m = 0;

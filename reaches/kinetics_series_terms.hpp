@@ -168,9 +168,8 @@ public:
         double d = inflow_[kDO];
         double f[4];   // each base gate's value, computed once (gates of the same form and constant share it)
         bool have[4] = {false, false, false, false};
-        for (int t = 0; t < sh_.n_terms_; ++t) {
-            if (sh_.terms_[t].i != kDO) continue;
-            const int p = sh_.terms_[t].p;
+        for (const int* dt = sh_.do_terms_; dt != sh_.do_terms_ + sh_.n_do_terms_; ++dt) {
+            const int t = *dt, p = sh_.terms_[t].p;
             double gv = 1.0;
             if (sh_.gate_[p] != None) {
                 const int base = sh_.same_[sh_.gate_[p]];
@@ -311,8 +310,8 @@ public:
     __attribute__((always_inline)) inline void process_integrals(const double* in, double q0, double q1t,
                                                                  const double* gint, PerProcess& proc) const {
         const double q_mean = q0 + 0.5 * q1t;
-        for (int p = 0; p < kNumProcesses; ++p)
-            proc[p] = (kappa_[p] != 0.0 ? kappa_[p] * in[sh_.from_[p]] : 0.0) + rho_[p] * q_mean;
+        for (const int* a = sh_.active_; a != sh_.active_ + sh_.n_active_; ++a)   // the others' stay 0
+            proc[*a] = (kappa_[*a] != 0.0 ? kappa_[*a] * in[sh_.from_[*a]] : 0.0) + rho_[*a] * q_mean;
         for (int m = 0; m < sh_.n_gated_; ++m)
             proc[sh_.gated_p_[m]] = kappa_[sh_.gated_p_[m]] * gint[m] + rho_[sh_.gated_p_[m]] * q_mean;
     }
