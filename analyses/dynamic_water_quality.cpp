@@ -79,9 +79,11 @@ void judge(DynamicWaterQualityScenario& out, const CaseModel& m, const Simulatio
 }  // namespace
 
 DynamicWaterQuality simulate_water_quality(const Simulation& sim, const DynamicInputs& inputs, const WaterQualityOptions& opt,
-                                           int cells, const std::function<void(double)>& progress) {
+                                           int cells, const std::function<void(double)>& progress,
+                                           double oxygen_tolerance) {
     DynamicWaterQuality out;
     out.cells_per_reach = cells;
+    out.oxygen_tolerance = oxygen_tolerance;
     out.oxygen_effects = wq::depends_on_oxygen(opt.steady.params);
     const double k1 = opt.steady.params.bod_bottle_k_per_d;
     for (std::size_t k = 0; k < sim.scenarios.size(); ++k) {
@@ -92,6 +94,7 @@ DynamicWaterQuality simulate_water_quality(const Simulation& sim, const DynamicI
         o.steady = p.steady;
         o.cells_per_reach = cells;
         o.abs_tol = o.rel_tol = 1e-9;
+        if (oxygen_tolerance > 0.0) o.frozen_abs_tol = o.frozen_rel_tol = oxygen_tolerance;
         o.start_steady = true;            // as the three-constituent run: the steady state of the first day
         o.record_reach_ends = false;
         if (progress)

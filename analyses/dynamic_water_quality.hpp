@@ -43,12 +43,15 @@ struct DynamicWaterQualityScenario {
 struct DynamicWaterQuality {
     int cells_per_reach = 4;
     bool oxygen_effects = true;  ///< rates depend on DO (frozen-gate sub-pieces); else the cells are linear and solved exactly
+    double oxygen_tolerance = 0.0;  ///< the frozen-gate sub-pieces' tolerance asked for (0: the solver's default)
     std::vector<DynamicWaterQualityScenario> scenarios;  ///< aligned with Simulation::scenarios
 };
 
 /// Runs every scenario of `sim` (its models, year and design-year scaling) with the kinetics of `opt`; cells per reach:
-/// opt's elements per reach where the case computes elements, else `cells`. progress: share done.
+/// opt's elements per reach where the case computes elements, else `cells`. progress: share done. oxygen_tolerance:
+/// the frozen-gate sub-pieces' tolerance (reaches::wq::DynamicOptions::frozen_abs_tol and frozen_rel_tol; 0: default).
 DynamicWaterQuality simulate_water_quality(const Simulation& sim, const DynamicInputs& inputs, const WaterQualityOptions& opt,
-                                           int cells, const std::function<void(double)>& progress = {});
+                                           int cells, const std::function<void(double)>& progress = {},
+                                           double oxygen_tolerance = 0.0);
 
 }  // namespace qingliu::scenarios
