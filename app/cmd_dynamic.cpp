@@ -272,6 +272,7 @@ int run_dynamic(const Globals& g, DynOpts& o) {
     out.stage("monthly_sections.csv", io::monthly_sections_csv(sim), true);
     out.stage("compliance.csv", io::compliance_csv(sim), true);
     io::DynamicRunRecord rec = io::dynamic_run_record(lc, sim, inputs.washoff_exponent, std::move(series.files()));
+    if (wq && o.oxygen_tolerance > 0.0) rec.run.parameters.emplace_back("dynamic.oxygen_tolerance", o.oxygen_tolerance);
     io::RunStore store(g.store);
     const report::VerdictTable verdicts = verdict_table(sim);
     const std::int64_t run_id = store.save(rec.run, [&](std::int64_t id) {
