@@ -3,7 +3,9 @@
 // its first- and zero-order rates are zero), not on the rates' values. Every segment of a case has the same as a
 // rule, so it is built once (kinetics_series.cpp keeps the last per thread) and copied into each segment's series.
 #pragma once
+#include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "reaches/kinetics.hpp"
 #include "reaches/kinetics_series.hpp"
