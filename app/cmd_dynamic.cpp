@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <tuple>
@@ -313,7 +314,15 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                     "Error control of the dynamic water-quality model where rates depend on DO: each sub-piece's "
                     "tolerance, mg/L absolute and relative (default 1e-7). Looser is faster on large networks: 1e-5 takes "
                     "about a seventh of the solves, within about 1e-5 of a tight reference")
-        ->check(CLI::Range(1e-10, 1e-3));
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string {
+                char* end = nullptr;
+                const double x = std::strtod(v.c_str(), &end);
+                if (end == v.c_str() || *end != '\0' || !(x >= 1e-10 && x <= 1e-3))
+                    return "a tolerance from 1e-10 to 1e-3 (mg/L) expected, not " + v;
+                return {};
+            },
+            "1e-10 to 1e-3"));
     cmd->callback([&g, &action, o] { action = [&g, o] { return run_dynamic(g, *o); }; });
 }
 

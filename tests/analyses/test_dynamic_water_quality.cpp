@@ -98,3 +98,17 @@ TEST_CASE("dynamic water quality of a case at a looser oxygen tolerance (qingliu
     CHECK(worst < 3e-5);  // measured 7.7e-7
     CHECK(moved > 0.0);  // the tolerance reached the solver
 }
+
+TEST_CASE("qingliu dynamic --oxygen-tolerance: a value out of range or not a number is refused, nothing written",
+          "[dynamic][cli]") {
+    for (const std::string v : {"0", "abc", "1e-5x", "2e-3"}) {
+        INFO(v);
+        const auto out = test::temp_dir("dynamic_tolerance") / "out";
+        std::string log;
+        const int rc = test::run_cli("dynamic " + (test::source_dir() / "data/cases/yibin").string() + " --out " +
+                                         out.string() + " --oxygen-tolerance " + v, &log);
+        CHECK(rc != 0);
+        CHECK(log.find("--oxygen-tolerance: a tolerance from 1e-10 to 1e-3 (mg/L) expected, not " + v) != std::string::npos);
+        CHECK(!std::filesystem::exists(out));
+    }
+}
