@@ -50,13 +50,17 @@ thread_local std::vector<std::array<double, 3>> largest_yield;  ///< per cell an
 constexpr Process kGated[3] = {CbodOxidation, Nitrification, Denitrification};
 
 // The quadratic in time q(s) = z0 + bq s + c s^2 (s = t / len) through a solve's start z0, end z1 and integral y:
-// c = 3 D - 6 E, bq = 6 E - 2 D with D = z1 - z0, E = y / len - z0. Its mean over [s0, s1] is
-// z0 + bq (s0 + s1) / 2 + c (s0^2 + s0 s1 + s1^2) / 3: the first guesses of the frozen solves that follow.
-void quadratic(double z0, double z1, double y, double len, double& bq, double& c) {
-    const double d = z1 - z0, e = y / len - z0;
-    c = 3.0 * d - 6.0 * e;
-    bq = 6.0 * e - 2.0 * d;
-}
+// c = 3 D - 6 E, bq = 6 E - 2 D with D = z1 - z0, E = y / len - z0. Its mean over [s0, s1] (mean) gives the first
+// guesses of the frozen solves that follow.
+struct Quadratic {
+    double z0, bq, c;
+    Quadratic(double z0_, double z1, double y, double len) : z0(z0_) {
+        const double d = z1 - z0, e = y / len - z0;
+        c = 3.0 * d - 6.0 * e;
+        bq = 6.0 * e - 2.0 * d;
+    }
+    double mean(double s0, double s1) const { return z0 + bq * (s0 + s1) / 2.0 + c * (s0 * s0 + s0 * s1 + s1 * s1) / 3.0; }
+};
 
 double gate_change(const OxygenGates& a, const OxygenGates& b) {
     return std::max({std::abs(a.g[0] - b.g[0]), std::abs(a.g[1] - b.g[1]), std::abs(a.g[2] - b.g[2])});
@@ -179,11 +183,7 @@ void DynamicRun::frozen_steps(std::int32_t r, double* z, double h, PieceBudget& 
             half[0].mean.assign(z, z + m);
             frozen_solve(r, z, 0.5 * tau, half[0]);
             const double th = 0.5 * tau;
-            for (std::size_t k = 0; k < m; ++k) {
-                double bq, c;
-                quadratic(z[k], half[0].z[k], half[0].yint[k], th, bq, c);
-                half[1].mean[k] = z[k] + 1.5 * bq + 7.0 * c / 3.0;
-            }
+            for (std::size_t k = 0; k < m; ++k) half[1].mean[k] = Quadratic(z[k], half[0].z[k], half[0].yint[k], th).mean(1.0, 2.0);
             for (int j = 0; j < n_; ++j) half[1].o[j] = half[1].mean[j * S + DO];
             frozen_solve(r, half[0].z.data(), th, half[1]);
             a.mean.resize(m);
@@ -195,10 +195,9 @@ void DynamicRun::frozen_steps(std::int32_t r, double* z, double h, PieceBudget& 
             // halved after a rejection: A is the old first half; the halves' first guesses from A's quadratic,
             // averaged over each half
             for (std::size_t k = 0; k < m; ++k) {
-                double bq, c;
-                quadratic(z[k], a.z[k], a.yint[k], tau, bq, c);
-                half[0].mean[k] = z[k] + bq / 4.0 + c / 12.0;
-                half[1].mean[k] = z[k] + 3.0 * bq / 4.0 + 7.0 * c / 12.0;
+                const Quadratic q(z[k], a.z[k], a.yint[k], tau);
+                half[0].mean[k] = q.mean(0.0, 0.5);
+                half[1].mean[k] = q.mean(0.5, 1.0);
             }
             for (int k = 0; k < 2; ++k)
                 for (int j = 0; j < n_; ++j) half[k].o[j] = half[k].mean[j * S + DO];

@@ -27,7 +27,7 @@ bool march_series(const SeriesSegment& seg, const SeriesSplit& sp, const SeriesS
     Series<N> ser(seg, sp, shape);
     ser.wide = kernel == SeriesKernel::Native && kWide;
     ser.ungrouped = kernel == SeriesKernel::Ungrouped;
-    const bool gated = ser.gated;
+    const bool gated = shape.gated;
     const double lambda = ser.lambda;
     double stiff_reach = 2.0;  // lambda tau allowed: small until the DO transient is known to have died out
     Local y;
@@ -67,8 +67,8 @@ bool march_series(const SeriesSegment& seg, const SeriesSplit& sp, const SeriesS
                                lambda > 0.0 ? stiff_reach / lambda : seg.length,
                                // o = L_DO / Q(s): the series of 1 / (q0 + q1 s) converges for |q1| tau < q0
                                gated && seg.q1 > 0.0 ? 0.5 * q0 / seg.q1 : seg.length,
-                               do_ds * ser.sens_max > 0.0
-                                   ? (s == 0.0 ? kFirstGateReach : kGateReach) / (do_ds * ser.sens_max)
+                               do_ds * shape.sens_max > 0.0
+                                   ? (s == 0.0 ? kFirstGateReach : kGateReach) / (do_ds * shape.sens_max)
                                    : seg.length});
         bool shortened = false;
         for (int attempt = 0;; ++attempt) {
@@ -128,15 +128,20 @@ bool march_split(const SeriesSegment& seg, const SeriesSplit& sp, const SeriesSh
     }
 }
 
-// split_species, kept from the last call on this thread when the table has the same yields (bit for bit), draws on
-// the same species, has its first- and zero-order rates zero in the same places, and the parameters the same oxygen
-// effects and constants (as a rule every reach of a case): the split and the shapes of its series depend on nothing
-// else. generation: a number that changes whenever the split is made again.
-SeriesSplit split_of(const Parameters& par, const ProcessTable& pt, std::uint64_t& generation) {
+// The split and the species it leaves (a series of their own where sp.rest).
+struct Splits {
+    SeriesSplit sp, rest;
+};
+
+// split_species and the species it leaves, kept from the last call on this thread when the table has the same yields
+// (bit for bit), draws on the same species, has its first- and zero-order rates zero in the same places, and the
+// parameters the same oxygen effects and constants (as a rule every reach of a case): the split and the shapes of
+// its series depend on nothing else. generation: a number that changes whenever the split is made again.
+const Splits& split_of(const Parameters& par, const ProcessTable& pt, std::uint64_t& generation) {
     thread_local ProcessTable last_table;
     thread_local O2Effect last_effects[3];
     thread_local double last_k[3];
-    thread_local SeriesSplit last;
+    thread_local Splits last;
     thread_local std::uint64_t made = 0;
     const O2Effect effects[3] = {par.cbod_o2_effect, par.nitrification_o2_effect, par.denitrification_o2_effect};
     const double ks[3] = {par.cbod_o2_k, par.nitrification_o2_k, par.denitrification_o2_k};
@@ -149,7 +154,13 @@ SeriesSplit split_of(const Parameters& par, const ProcessTable& pt, std::uint64_
             same = std::bit_cast<std::uint64_t>(a.yield[i]) == std::bit_cast<std::uint64_t>(b.yield[i]);
     }
     if (!same) {
-        last = split_species(par, pt);
+        last.sp = split_species(par, pt);
+        last.rest = SeriesSplit{};
+        for (int i = 0; i < kNumSpecies; ++i) {
+            last.rest.series[i] = !last.sp.series[i];
+            if (last.rest.series[i]) last.rest.idx[last.rest.n++] = i;
+        }
+        for (int p = 0; p < kNumProcesses; ++p) last.rest.process[p] = !last.sp.process[p];
         last_table = pt;
         std::copy(effects, effects + 3, last_effects);
         std::copy(ks, ks + 3, last_k);
@@ -185,18 +196,10 @@ bool solve_series_as(const Parameters& par, const SeriesSegment& seg, const Stat
     out.processed = {};
     if (!(seg.length > 0.0)) return true;
     std::uint64_t generation = 0;
-    const SeriesSplit sp = split_of(par, *seg.table, generation);
-    if (sp.rest) {
-        SeriesSplit rsp;
-        for (int i = 0; i < kNumSpecies; ++i) {
-            rsp.series[i] = !sp.series[i];
-            if (rsp.series[i]) rsp.idx[rsp.n++] = i;
-        }
-        for (int p = 0; p < kNumProcesses; ++p) rsp.process[p] = !sp.process[p];
-        // the species the oxygen-dependent rates do not reach: a series of their own (no gates)
-        if (!march_split(seg, rsp, shape_of(par, seg, rsp, generation, 1), y0, out, kernel)) return false;
-    }
-    return march_split(seg, sp, shape_of(par, seg, sp, generation, 0), y0, out, kernel);
+    const Splits& s = split_of(par, *seg.table, generation);
+    // the species the oxygen-dependent rates do not reach: a series of their own (no gates)
+    if (s.sp.rest && !march_split(seg, s.rest, shape_of(par, seg, s.rest, generation, 1), y0, out, kernel)) return false;
+    return march_split(seg, s.sp, shape_of(par, seg, s.sp, generation, 0), y0, out, kernel);
 }
 
 SeriesSegment plug_series_segment(const ProcessTable& table, const PlugSegment& seg) {

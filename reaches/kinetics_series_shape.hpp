@@ -1,7 +1,7 @@
 // The shape of a segment's series (reaches/kinetics_series_terms.hpp): what depends only on the split, the
 // parameters' oxygen effects and the process table's pattern (its yields, the species each process draws on, where
 // its first- and zero-order rates are zero), not on the rates' values. Every segment of a case has the same as a
-// rule, so it is built once (kinetics_series.cpp keeps the last per thread) and copied into each segment's series.
+// rule, so it is built once (kinetics_series.cpp keeps the last per thread) and each segment's series refers to it.
 #pragma once
 #include <algorithm>
 #include <array>

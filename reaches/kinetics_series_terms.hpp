@@ -108,7 +108,7 @@ public:
 
     // The rates of the segment scaled to s in the shape of its split (make_shape).
     Series(const SeriesSegment& seg, const SeriesSplit& sp, const SeriesShape& shape)
-        : gated(shape.gated), sens_max(shape.sens_max), sh_(shape), seg_(seg) {
+        : sh_(shape), seg_(seg) {
         const ProcessTable& pt = *seg.table;
         for (int l = 0; l < N; ++l) inflow_[l] = seg.inflow[sp.idx[l]];
         for (const int* a = sh_.active_; a != sh_.active_ + sh_.n_active_; ++a) {
@@ -142,8 +142,6 @@ public:
         lambda = std::abs(diag[kDO]);
     }
 
-    bool gated = false;
-    double sens_max = 0.0;
     bool wide = false;   ///< expand_wide (AVX2 and FMA) rather than the generic build of the same terms
     bool ungrouped = false;   ///< the general loop even with QUAL2K's default gates (expand_shared regroups it)
     /// Term j of species i of the last expand (expand_shared keeps them by term in bt_, the general loop in b_)
@@ -447,7 +445,7 @@ private:
 
     // term k of every gate's series (o from L_DO / Q; below 0 the gates are constants)
     void gate_terms(int k, double q0, double q1t, bool clamped) {
-        if (!gated) return;
+        if (!sh_.gated) return;
         if (clamped) {
             for (int gi = 1; gi < 4; ++gi) {
                 g_[gi][k] = k == 0 && sh_.defs_[gi].complement ? 1.0 : 0.0;
