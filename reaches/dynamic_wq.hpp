@@ -46,9 +46,10 @@
 // constant-coefficient trajectory has the same mean), so its error is even in tau: a sub-piece is solved whole (A) and
 // as two halves (B), accepted when the end states agree within 3 (abs_tol + rel_tol |z|) and the integrals within
 // 3 (abs_tol tau + rel_tol |Y|), and the result is the extrapolation (4B - A)/3. A rejected sub-piece is halved (its
-// first half is the new A); after an accepted one the next is tau (1/e)^(1/3) (e the agreement as a share of the
-// tolerance, local error ~ tau^3; between x0.2 and x8); a reach's first sub-piece of a piece starts at twice its first
-// accepted one of the piece before (down to h / 2^20). Each frozen solve closes its budget exactly and the weights sum
+// first half is the new A); after an accepted one the next is tau (1/e)^0.4 (e the agreement as a share of the
+// tolerance; between x0.2 and x8: the transients that decide the sub-pieces die out along the day faster than the
+// asymptotic error ~ tau^3 expects, dynamic_wq_oxygen.cpp); a reach's first sub-piece of a piece starts at twice its
+// first accepted one of the piece before (down to h / 2^20). Each frozen solve closes its budget exactly and the weights sum
 // to 1, so the budget closes to rounding. Tested against dopri5 at 1e-12, at high and at low DO.
 // With `odeint` (the reference), or a kinetic pattern that is not lower triangular, the piece is integrated with
 // Boost.Odeint (runge_kutta_dopri5, abs_tol and rel_tol), the integrals of the concentrations and of every process
