@@ -21,6 +21,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reaches/oxygen.hpp"
@@ -157,24 +158,50 @@ void compare(const Built& b, const Result& r, const std::vector<Q2kRow>& rows, c
               << worst[5] << ", inorganic P " << worst[6]);
 }
 
-// The kinetics shared by both inputs where they agree (rates at 20 degC, thetas): organic N hydrolysis theta 1.07;
-// organic P hydrolysis theta 1.07; ka theta 1.024; 4.57 g O2/g N; no CBOD settling (QUAL2Kw's fast CBOD does not
-// settle), no COD or CODMn decay (not QUAL2Kw's), no denitrification; prescribed SOD not temperature-corrected (QUAL2Kw
-// applies it as given: sod_theta 1).
-Parameters common_params() {
+// The kinetics of an input (rates at 20 degC /d, settling m/d), with what both inputs share: organic N and P
+// hydrolysis theta 1.07, CBOD oxidation theta 1.047, ka theta 1.024, 4.57 g O2/g N; no CBOD settling (QUAL2Kw's fast
+// CBOD does not settle), no COD or CODMn decay (not QUAL2Kw's), no denitrification; the prescribed SOD not
+// temperature-corrected (QUAL2Kw applies it as given: sod_theta 1).
+struct Rates {
+    double cbod, orgn_hydrolysis, orgn_settling, nitrification, nitrification_theta, orgp_hydrolysis, orgp_settling,
+        ip_settling;
+    O2Effect cbod_gate;
+    double cbod_gate_k;
+    O2Effect nitrification_gate;
+    double nitrification_gate_k;
+};
+
+Parameters params(const Rates& r) {
     Parameters p = Parameters::defaults();
-    p.cbod_theta = 1.047;
-    p.cbod_settling_m_d = 0.0;
-    p.codmn_k20_per_d = p.cod_k20_per_d = 0.0;
-    p.orgn_hydrolysis_theta = 1.07;
-    p.o2_per_n_nitrified = 4.57;
-    p.denitrification_k20_per_d = 0.0;
-    p.orgp_hydrolysis_theta = 1.07;
-    p.ka_theta = 1.024;
-    p.sod_theta = 1.0;
+    const std::pair<double Parameters::*, double> set[] = {
+        {&Parameters::cbod_k20_per_d, r.cbod}, {&Parameters::cbod_theta, 1.047}, {&Parameters::cbod_settling_m_d, 0.0},
+        {&Parameters::codmn_k20_per_d, 0.0}, {&Parameters::cod_k20_per_d, 0.0},
+        {&Parameters::orgn_hydrolysis_k20_per_d, r.orgn_hydrolysis}, {&Parameters::orgn_hydrolysis_theta, 1.07},
+        {&Parameters::orgn_settling_m_d, r.orgn_settling}, {&Parameters::nitrification_k20_per_d, r.nitrification},
+        {&Parameters::nitrification_theta, r.nitrification_theta}, {&Parameters::o2_per_n_nitrified, 4.57},
+        {&Parameters::denitrification_k20_per_d, 0.0}, {&Parameters::orgp_hydrolysis_k20_per_d, r.orgp_hydrolysis},
+        {&Parameters::orgp_hydrolysis_theta, 1.07}, {&Parameters::orgp_settling_m_d, r.orgp_settling},
+        {&Parameters::ip_settling_m_d, r.ip_settling}, {&Parameters::ka_theta, 1.024}, {&Parameters::sod_theta, 1.0},
+        {&Parameters::cbod_o2_k, r.cbod_gate_k}, {&Parameters::nitrification_o2_k, r.nitrification_gate_k},
+        {&Parameters::denitrification_o2_k, 0.6}};
+    for (const auto& [field, value] : set) p.*field = value;
+    p.cbod_o2_effect = r.cbod_gate;
+    p.nitrification_o2_effect = r.nitrification_gate;
     p.denitrification_o2_effect = O2Effect::Exponential;
-    p.denitrification_o2_k = 0.6;
     return p;
+}
+
+// The case solved as QUAL2Kw's input describes it, its gas exchange added (ka as given, or as the first solve found
+// it by the internal choice), against QUAL2Kw's printed rows; returns the case with the gas exchange.
+Built against_qual2kw(const Q2kCase& k, const std::string& csv, const char* what) {
+    const std::vector<Q2kRow> rows = read_rows(csv);
+    REQUIRE(rows.size() == kElements);
+    Built b = build(k);
+    const std::vector<double> ka = k.ka20 > 0.0 ? std::vector<double>(kElements, k.ka20)
+                                                : solve_steady_wq(b.net, b.data, b.in, {}, b.opt).ka20_per_d;
+    gas_exchange(b, k, rows, ka);
+    compare(b, solve_steady_wq(b.net, b.data, b.in, {}, b.opt), rows, what);
+    return b;
 }
 
 }  // namespace
@@ -184,28 +211,14 @@ TEST_CASE("QUAL2K elements reproduce QUAL2Kw v5.1's steady element concentration
     // plant 0.5 m3/s, town 0.2 m3/s. CBOD oxidation 0.5/d, organic N hydrolysis 0.2/d and settling 0.1 m/d,
     // nitrification 1.0/d (theta 1.07), organic P hydrolysis 0.3/d and settling 0.05 m/d, inorganic P settling
     // 0.02 m/d; QUAL2K's exponential oxygen gates, 0.6 L/mg.
-    Q2kCase k{0.3, 0.4, 0.4, 0.45, 24.0, 1.5, 3.0,
-              mgL(7.0, 3.0, 500.0, 300.0, 1000.0, 50.0, 30.0), mgL(2.0, 40.0, 5000.0, 10000.0, 2000.0, 1000.0, 2000.0),
-              mgL(4.0, 20.0, 3000.0, 4000.0, 500.0, 500.0, 800.0), 0.5, 0.2, common_params()};
-    Parameters& p = k.params;
-    p.cbod_k20_per_d = 0.5;
-    p.orgn_hydrolysis_k20_per_d = 0.2;
-    p.orgn_settling_m_d = 0.1;
-    p.nitrification_k20_per_d = 1.0;
-    p.nitrification_theta = 1.07;
-    p.orgp_hydrolysis_k20_per_d = 0.3;
-    p.orgp_settling_m_d = 0.05;
-    p.ip_settling_m_d = 0.02;
-    p.cbod_o2_effect = p.nitrification_o2_effect = O2Effect::Exponential;
-    p.cbod_o2_k = p.nitrification_o2_k = 0.6;
-    const std::vector<Q2kRow> rows = read_rows("qual2kw_elements.csv");
-    REQUIRE(rows.size() == kElements);
-    Built b = build(k);
-    gas_exchange(b, k, rows, std::vector<double>(kElements, 3.0));
-    const Result r = solve_steady_wq(b.net, b.data, b.in, {}, b.opt);
+    const Rates rates{0.5, 0.2, 0.1, 1.0, 1.07, 0.3, 0.05, 0.02, O2Effect::Exponential, 0.6, O2Effect::Exponential, 0.6};
+    const Q2kCase k{0.3, 0.4, 0.4, 0.45, 24.0, 1.5, 3.0,
+                    mgL(7.0, 3.0, 500.0, 300.0, 1000.0, 50.0, 30.0),
+                    mgL(2.0, 40.0, 5000.0, 10000.0, 2000.0, 1000.0, 2000.0),
+                    mgL(4.0, 20.0, 3000.0, 4000.0, 500.0, 500.0, 800.0), 0.5, 0.2, params(rates)};
     // measured: NH3-N 2.0e-5 (E3, the ionised share above), DO 4.4e-6, NO3-N 5.3e-6, CBOD 1.8e-7, organic N 7e-10,
     // organic P 6e-9, inorganic P 1.5e-8
-    compare(b, r, rows, "ka given, exponential gates");
+    const Built b = against_qual2kw(k, "qual2kw_elements.csv", "ka given, exponential gates");
 
     // The same river as one reach of 17 km in 17 elements (inputs by position; each section reports its element):
     // the same equations, element by element. A reach has one elevation (492 m), so against the 17 reaches at 492 m.
@@ -248,27 +261,13 @@ TEST_CASE("QUAL2K elements reproduce QUAL2Kw v5.1 at low DO with its internal re
     // 0.3 m3/s, DO falling to 0.92 mg/L. CBOD oxidation 0.8/d with a half-saturation oxygen gate (0.5 mg/L),
     // nitrification 1.5/d (theta 1.08) with a second-order gate (0.8 mg2/L2), organic N hydrolysis 0.25/d and settling
     // 0.05 m/d, organic P hydrolysis 0.2/d and settling 0.1 m/d, inorganic P settling 0.05 m/d.
-    Q2kCase k{0.35, 0.45, 0.45, 0.4, 15.0, 5.0, 0.0,
-              mgL(8.5, 2.0, 400.0, 200.0, 800.0, 40.0, 20.0), mgL(1.0, 150.0, 8000.0, 25000.0, 500.0, 1500.0, 3000.0),
-              mgL(0.5, 80.0, 6000.0, 15000.0, 200.0, 800.0, 1500.0), 0.8, 0.3, common_params()};
-    Parameters& p = k.params;
-    p.cbod_k20_per_d = 0.8;
-    p.orgn_hydrolysis_k20_per_d = 0.25;
-    p.orgn_settling_m_d = 0.05;
-    p.nitrification_k20_per_d = 1.5;
-    p.nitrification_theta = 1.08;
-    p.orgp_hydrolysis_k20_per_d = 0.2;
-    p.orgp_settling_m_d = 0.1;
-    p.ip_settling_m_d = 0.05;
-    p.cbod_o2_effect = O2Effect::HalfSaturation;
-    p.cbod_o2_k = 0.5;
-    p.nitrification_o2_effect = O2Effect::SecondOrder;
-    p.nitrification_o2_k = 0.8;
-    const std::vector<Q2kRow> rows = read_rows("qual2kw_low_do.csv");
-    REQUIRE(rows.size() == kElements);
-    Built b = build(k);
-    const Result first = solve_steady_wq(b.net, b.data, b.in, {}, b.opt);   // ka20 for the gas exchange
-    gas_exchange(b, k, rows, first.ka20_per_d);
-    const Result r = solve_steady_wq(b.net, b.data, b.in, {}, b.opt);
-    compare(b, r, rows, "internal reaeration, half-saturation and second-order gates, low DO");
+    const Rates rates{0.8,  0.25, 0.05, 1.5, 1.08, 0.2, 0.1, 0.05, O2Effect::HalfSaturation, 0.5, O2Effect::SecondOrder,
+                      0.8};
+    const Q2kCase k{0.35, 0.45, 0.45, 0.4, 15.0, 5.0, 0.0,
+                    mgL(8.5, 2.0, 400.0, 200.0, 800.0, 40.0, 20.0),
+                    mgL(1.0, 150.0, 8000.0, 25000.0, 500.0, 1500.0, 3000.0),
+                    mgL(0.5, 80.0, 6000.0, 15000.0, 200.0, 800.0, 1500.0), 0.8, 0.3, params(rates)};
+    // measured: DO 6.0e-6, NH3-N 6.9e-6, NO3-N 2.4e-6, CBOD 1.4e-7, organic N 8e-10, organic P 1.2e-8, inorganic P
+    // 1.3e-8; ka within QUAL2Kw's printed decimals
+    against_qual2kw(k, "qual2kw_low_do.csv", "internal reaeration, half-saturation and second-order gates, low DO");
 }
