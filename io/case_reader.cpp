@@ -127,6 +127,7 @@ struct ReachRow {
     std::vector<XY> line;  // geometry as read
     std::string name_en, river_en;  // English names for reports ("" where not given)
     double sod_g_m2_d = -1.0;       // water-quality kinetics; < 0: not given
+    double ka20_per_d = 0.0;        // the reach's own reaeration at 20 degC; 0: not given (the method's)
     GivenSpecies headwater_given, lateral_given;  // DO, BOD5, TN ... of its headwater and lateral inflow
 };
 
@@ -181,6 +182,7 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         }
         s.lateral_flow_m3s = r.number("lateral_inflow_m3s", false, 0.0, 1e6).value_or(0.0);
         row.sod_g_m2_d = r.number("sod_g_m2_d", false, 0.0, 20.0).value_or(-1.0);
+        row.ka20_per_d = r.number("ka20_per_d", false, 0.001, 100.0).value_or(0.0);
         c.out.dynamic.drainage_area_km2.push_back(r.number("drainage_area_km2", false, 0.0, 1e7).value_or(std::nan("")));
         s.split_to = r.text("split_to", false).value_or("");
         if (!s.split_to.empty()) s.split_fraction = r.number("split_fraction", true, 0.0, 1.0, true).value_or(0.0);
@@ -470,6 +472,11 @@ void build_network(Ctx& c, const ReachTable& rt) {
                     auto& sod = c.out.water_quality.options.reaches.sod_g_m2_d;
                     sod.resize(m.net.size(), -1.0);
                     sod[r] = row.sod_g_m2_d;
+                }
+                if (row.ka20_per_d > 0.0) {  // the reach's own ka (as QUAL2K's prescribed one; [water_quality] may override)
+                    auto& ka = c.out.water_quality.options.reaches.ka20_per_d;
+                    ka.resize(m.net.size(), 0.0);
+                    ka[r] = row.ka20_per_d;
                 }
             }
     } catch (const ModelError& e) {

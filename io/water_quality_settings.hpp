@@ -14,6 +14,8 @@
 //   reach_sod_g_m2_d = { MX2 = 1.5 }      # named reaches (every reach: kinetics.sod.g_m2_d; or the reaches
 //                                         # table's sod_g_m2_d column, which this overrides)
 //   elevation_m = 1950                    # every reach (DO saturation); reach_elevation_m = { HS1 = 2000 }
+//   reach_ka20_per_d = { MX2 = 3.0 }      # named reaches' own ka at 20 degC instead of the formula (or the reaches
+//                                         # table's ka20_per_d column, which this overrides)
 //   composition = { sewage_plant = { bod5_per_cod = 0.33, do_mgL = 4 }, river = { codmn_per_cod = 0.3 },
 //                   P3 = { bod5_per_cod = 0.2 } }   # a type, a kind, river or one source's id
 //
@@ -275,10 +277,14 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
         } else if (key == "water_quality.elevation_m") {
             number(v, d, elevation_all);
         } else if (key == "water_quality.reach_sod_g_m2_d" || key == "water_quality.reach_width_m" ||
-                   key == "water_quality.reach_elevation_m") {
+                   key == "water_quality.reach_elevation_m" || key == "water_quality.reach_ka20_per_d") {
             const bool sod_table = key == "water_quality.reach_sod_g_m2_d";
             const bool elev_table = key == "water_quality.reach_elevation_m";
-            std::vector<double>& to = sod_table ? o.reaches.sod_g_m2_d : elev_table ? reach_elevation : o.reach_width_m;
+            const bool ka_table = key == "water_quality.reach_ka20_per_d";
+            std::vector<double>& to = sod_table  ? o.reaches.sod_g_m2_d
+                                      : elev_table ? reach_elevation
+                                      : ka_table   ? o.reaches.ka20_per_d
+                                                   : o.reach_width_m;
             const auto* tab = v.as_table();
             if (!tab) {
                 probs.add(case_file, line(v), key, "", "expected an inline table { reach_id = value, ... }");

@@ -23,6 +23,26 @@ namespace {
 
 constexpr double kNoDefault = std::numeric_limits<double>::quiet_NaN();  // printed empty: the row says what applies
 
+// The keys of one water_quality.composition entry (reaches/wq_sources.hpp).
+std::vector<ParamDef> composition_rows() {
+    return {
+        {"water_quality.composition.bod5_per_cod", "-", kNoDefault, 0.0, 1.0, "BOD5 / COD of the water",
+         "五日生化需氧量与化学需氧量之比", "default per kind (reaches/wq_sources.cpp)"},
+        {"water_quality.composition.codmn_per_cod", "-", kNoDefault, 0.0, 1.0, "CODMn / COD of the water",
+         "高锰酸盐指数与化学需氧量之比", "default per kind (reaches/wq_sources.cpp)"},
+        {"water_quality.composition.orgn_per_nh3n", "-", kNoDefault, 0.0, 100.0,
+         "Organic N / NH3-N of the water (TN = NH3-N (1 + orgn_per_nh3n + no3n_per_nh3n))", "有机氮与氨氮之比",
+         "default per kind (reaches/wq_sources.cpp)"},
+        {"water_quality.composition.no3n_per_nh3n", "-", kNoDefault, 0.0, 1000.0, "NO3-N / NH3-N of the water",
+         "硝酸盐氮与氨氮之比", "default per kind (reaches/wq_sources.cpp)"},
+        {"water_quality.composition.orgp_share_of_tp", "-", kNoDefault, 0.0, 1.0, "Organic P / TP of the water",
+         "有机磷占总磷比例", "default per kind (reaches/wq_sources.cpp)"},
+        {"water_quality.composition.do_mgL", "mg/L", kNoDefault, 0.0, 20.0,
+         "DO of the water (river: water_quality.river_do_share_of_saturation instead)", "来水溶解氧",
+         "default per kind (reaches/wq_sources.cpp)"},
+    };
+}
+
 std::vector<ParamDef> make_table() {
     std::vector<ParamDef> t = {
         {"conditions.temperature_c", "degC", 20.0, 0.0, 40.0, "Design water temperature", "设计水温",
@@ -111,6 +131,10 @@ std::vector<ParamDef> make_table() {
         {"water_quality.reach_sod_g_m2_d", "gO2/m2/d", kNoDefault, 0.0, 20.0,
          "Sediment oxygen demand at 20 degC of named reaches, an inline table { reach_id = value, ... }",
          "指定河段的底泥耗氧速率（内联表）", "case data", ParamKind::Table},
+        {"water_quality.reach_ka20_per_d", "1/d", kNoDefault, 0.001, 100.0,
+         "Reaeration rate at 20 degC of named reaches instead of the formula (QUAL2K's prescribed ka), an inline table "
+         "{ reach_id = value, ... }; corrected with kinetics.reaeration.theta",
+         "指定河段的复氧系数（20°C，内联表，代替经验公式）", "case data", ParamKind::Table},
         {"water_quality.elevation_m", "m", 0.0, -500.0, 9000.0,
          "Mean elevation of every reach above sea level: DO saturation falls with pressure (reaches/oxygen.hpp)",
          "各河段平均海拔（饱和溶解氧的气压修正）", "case data; 0 = sea level"},
@@ -124,22 +148,10 @@ std::vector<ParamDef> make_table() {
          "来水组成（按污染源类型、水的种类或 river 上游来水）：未给出的 BOD5、CODMn、氮磷形态、溶解氧由其推算",
          "defaults per kind of water: reaches/wq_sources.cpp, each row with its source; a case's values name theirs",
          ParamKind::Table},
-        {"water_quality.composition.bod5_per_cod", "-", kNoDefault, 0.0, 1.0, "BOD5 / COD of the water",
-         "五日生化需氧量与化学需氧量之比", "default per kind (reaches/wq_sources.cpp)"},
-        {"water_quality.composition.codmn_per_cod", "-", kNoDefault, 0.0, 1.0, "CODMn / COD of the water",
-         "高锰酸盐指数与化学需氧量之比", "default per kind (reaches/wq_sources.cpp)"},
-        {"water_quality.composition.orgn_per_nh3n", "-", kNoDefault, 0.0, 100.0,
-         "Organic N / NH3-N of the water (TN = NH3-N (1 + orgn_per_nh3n + no3n_per_nh3n))", "有机氮与氨氮之比",
-         "default per kind (reaches/wq_sources.cpp)"},
-        {"water_quality.composition.no3n_per_nh3n", "-", kNoDefault, 0.0, 1000.0, "NO3-N / NH3-N of the water",
-         "硝酸盐氮与氨氮之比", "default per kind (reaches/wq_sources.cpp)"},
-        {"water_quality.composition.orgp_share_of_tp", "-", kNoDefault, 0.0, 1.0, "Organic P / TP of the water",
-         "有机磷占总磷比例", "default per kind (reaches/wq_sources.cpp)"},
-        {"water_quality.composition.do_mgL", "mg/L", kNoDefault, 0.0, 20.0,
-         "DO of the water (river: water_quality.river_do_share_of_saturation instead)", "来水溶解氧",
-         "default per kind (reaches/wq_sources.cpp)"},
     };
     t.insert(t.end(), rest.begin(), rest.end());
+    const std::vector<ParamDef> comp = composition_rows();
+    t.insert(t.end(), comp.begin(), comp.end());
     return t;
 }
 

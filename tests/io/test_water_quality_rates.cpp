@@ -62,11 +62,12 @@ struct Expected {
 //   L(t) = L0 e^(-kr t),  kr = kd + vs/H
 //   D(t) = D0 e^(-ka t) + kd L0 / (ka - kr) (e^(-kr t) - e^(-ka t)) + (SOD/H) / ka (1 - e^(-ka t))
 // and BOD5, CODMn, COD first-order; ka by O'Connor-Dobbins 3.93 U^0.5 / H^1.5 (SI units).
-Expected streeter_phelps(double sod_g_m2_d) {
+// ka20 > 0: the reach's own ka at 20 degC instead of the formula.
+Expected streeter_phelps(double sod_g_m2_d, double ka20 = 0.0) {
     const double T = 15.0, H = 2.0, U = 0.25, t = 30000.0 / U / 86400.0;
     const double kd = 0.6 * std::pow(1.05, T - 20.0);
     const double kr = kd + 0.3 / H;
-    const double ka = 3.93 * std::sqrt(U) / std::pow(H, 1.5) * std::pow(1.03, T - 20.0);
+    const double ka = (ka20 > 0.0 ? ka20 : 3.93 * std::sqrt(U) / std::pow(H, 1.5)) * std::pow(1.03, T - 20.0);
     const double S = sod_g_m2_d * std::pow(1.08, T - 20.0) / H;  // g/m2/d over m = mg/L/d
     const double os = reaches::do_saturation_mgL(T, 0.0);
     const double D0 = os * (1.0 - 0.85);
@@ -132,6 +133,38 @@ TEST_CASE("water-quality: the reach table's sod_g_m2_d is the reach's SOD, [wate
     e = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
     CHECK(e.sections.at(0).conc_mgL[wq::DO] == Approx(streeter_phelps(0.5).do_mgL).epsilon(1e-9));
     fs::remove_all(dir);
+}
+
+TEST_CASE("water-quality: a reach's own ka (the reaches table's ka20_per_d, [water_quality] reach_ka20_per_d) "
+          "replaces the formula", "[water-quality]") {
+    // O'Connor-Dobbins gives 3.93 x 0.25^0.5 / 2^1.5 = 0.695 1/d at 20 degC; the reach's own 2.5 (column) and 4.0
+    // (inline table, which wins) give the closed form with those, corrected with kinetics.reaeration.theta
+    for (const bool table : {false, true}) {
+        const fs::path dir = one_reach_case(table ? "wq-ka-tab" : "wq-ka-col", kRates,
+                                            std::string(kSettings) + (table ? "reach_ka20_per_d = { R1 = 4.0 }\n" : ""),
+                                            ",ka20_per_d", ",2.5");
+        const io::LoadedCase lc = io::load_case(dir.string());
+        const auto e = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
+        const double ka = table ? 4.0 : 2.5;
+        CHECK(e.steady.ka20_per_d.at(0) == ka);
+        CHECK(e.sections.at(0).conc_mgL[wq::DO] == Approx(streeter_phelps(1.5, ka).do_mgL).epsilon(1e-9));
+        CHECK(std::abs(e.sections.at(0).conc_mgL[wq::DO] - streeter_phelps(1.5).do_mgL) > 0.1);  // not the formula's
+        fs::remove_all(dir);
+    }
+    // out of range in the column; an unknown reach in the table: each named with file, record and field (a bad reaches
+    // table stops the network, so the table's reach ids are checked once the reaches read)
+    for (const bool table : {false, true}) {
+        const fs::path bad = one_reach_case(table ? "wq-ka-id" : "wq-ka-range", kRates,
+                                            std::string(kSettings) + (table ? "reach_ka20_per_d = { R9 = 4.0 }\n" : ""),
+                                            ",ka20_per_d", table ? ",2.5" : ",250");
+        const InputError e = test::rejection(bad);
+        REQUIRE(e.problems().size() == 1);
+        const auto& pr = e.problems()[0];
+        CHECK(pr.field == (table ? "water_quality.reach_ka20_per_d.R9" : "ka20_per_d"));
+        CHECK(pr.file == (bad / (table ? "case.toml" : "reaches.csv")).string());
+        CHECK(pr.message.find(table ? "unknown reach id" : "100") != std::string::npos);
+        fs::remove_all(bad);
+    }
 }
 
 TEST_CASE("water-quality: elevation lowers the saturation the inflow DO is a share of", "[water-quality]") {
