@@ -23,24 +23,28 @@ namespace {
 
 constexpr double kNoDefault = std::numeric_limits<double>::quiet_NaN();  // printed empty: the row says what applies
 
-// The keys of one water_quality.composition entry (reaches/wq_sources.hpp).
+// The keys of one water_quality.composition entry (reaches/wq_sources.hpp): no default (each kind has its own), from 0.
 std::vector<ParamDef> composition_rows() {
-    return {
-        {"water_quality.composition.bod5_per_cod", "-", kNoDefault, 0.0, 1.0, "BOD5 / COD of the water",
-         "五日生化需氧量与化学需氧量之比", "default per kind (reaches/wq_sources.cpp)"},
-        {"water_quality.composition.codmn_per_cod", "-", kNoDefault, 0.0, 1.0, "CODMn / COD of the water",
-         "高锰酸盐指数与化学需氧量之比", "default per kind (reaches/wq_sources.cpp)"},
-        {"water_quality.composition.orgn_per_nh3n", "-", kNoDefault, 0.0, 100.0,
-         "Organic N / NH3-N of the water (TN = NH3-N (1 + orgn_per_nh3n + no3n_per_nh3n))", "有机氮与氨氮之比",
-         "default per kind (reaches/wq_sources.cpp)"},
-        {"water_quality.composition.no3n_per_nh3n", "-", kNoDefault, 0.0, 1000.0, "NO3-N / NH3-N of the water",
-         "硝酸盐氮与氨氮之比", "default per kind (reaches/wq_sources.cpp)"},
-        {"water_quality.composition.orgp_share_of_tp", "-", kNoDefault, 0.0, 1.0, "Organic P / TP of the water",
-         "有机磷占总磷比例", "default per kind (reaches/wq_sources.cpp)"},
-        {"water_quality.composition.do_mgL", "mg/L", kNoDefault, 0.0, 20.0,
-         "DO of the water (river: water_quality.river_do_share_of_saturation instead)", "来水溶解氧",
-         "default per kind (reaches/wq_sources.cpp)"},
+    struct Key {
+        const char *key, *unit;
+        double max;
+        const char *en, *zh;
     };
+    const Key keys[] = {
+        {"bod5_per_cod", "-", 1.0, "BOD5 / COD of the water", "五日生化需氧量与化学需氧量之比"},
+        {"codmn_per_cod", "-", 1.0, "CODMn / COD of the water", "高锰酸盐指数与化学需氧量之比"},
+        {"orgn_per_nh3n", "-", 100.0, "Organic N / NH3-N of the water (TN = NH3-N (1 + orgn_per_nh3n + no3n_per_nh3n))",
+         "有机氮与氨氮之比"},
+        {"no3n_per_nh3n", "-", 1000.0, "NO3-N / NH3-N of the water", "硝酸盐氮与氨氮之比"},
+        {"orgp_share_of_tp", "-", 1.0, "Organic P / TP of the water", "有机磷占总磷比例"},
+        {"do_mgL", "mg/L", 20.0, "DO of the water (river: water_quality.river_do_share_of_saturation instead)",
+         "来水溶解氧"},
+    };
+    std::vector<ParamDef> rows;
+    for (const Key& k : keys)
+        rows.push_back({std::string("water_quality.composition.") + k.key, k.unit, kNoDefault, 0.0, k.max, k.en, k.zh,
+                        "default per kind (reaches/wq_sources.cpp)"});
+    return rows;
 }
 
 std::vector<ParamDef> make_table() {
