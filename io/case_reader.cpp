@@ -181,8 +181,13 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
             row.has_headwater_flow = true;
         }
         s.lateral_flow_m3s = r.number("lateral_inflow_m3s", false, 0.0, 1e6).value_or(0.0);
-        row.sod_g_m2_d = r.number("sod_g_m2_d", false, 0.0, 20.0).value_or(-1.0);
-        row.ka20_per_d = r.number("ka20_per_d", false, 0.001, 100.0).value_or(0.0);
+        // a reach's SOD and ka: the range of the [water_quality] inline table that overrides the column
+        const auto per_reach = [&r](const char* column, const char* key, double absent) {
+            const scenarios::ParamDef* d = scenarios::find_parameter(key);
+            return r.number(column, false, d->min, d->max).value_or(absent);
+        };
+        row.sod_g_m2_d = per_reach("sod_g_m2_d", "water_quality.reach_sod_g_m2_d", -1.0);
+        row.ka20_per_d = per_reach("ka20_per_d", "water_quality.reach_ka20_per_d", 0.0);
         c.out.dynamic.drainage_area_km2.push_back(r.number("drainage_area_km2", false, 0.0, 1e7).value_or(std::nan("")));
         s.split_to = r.text("split_to", false).value_or("");
         if (!s.split_to.empty()) s.split_fraction = r.number("split_fraction", true, 0.0, 1.0, true).value_or(0.0);

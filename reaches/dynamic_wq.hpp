@@ -49,8 +49,8 @@
 // first half is the new A); after an accepted one the next is tau (1/e)^0.4 (e the agreement as a share of the
 // tolerance; between x0.2 and x8: the transients that decide the sub-pieces die out along the day faster than the
 // asymptotic error ~ tau^3 expects, dynamic_wq_oxygen.cpp); a reach's first sub-piece of a piece starts at twice its
-// first accepted one of the piece before (down to h / 2^20). Each frozen solve closes its budget exactly and the weights sum
-// to 1, so the budget closes to rounding. Tested against dopri5 at 1e-12, at high and at low DO.
+// first accepted one of the piece before (down to h / 2^20). Each frozen solve closes its budget exactly and the
+// weights sum to 1, so the budget closes to rounding. Tested against dopri5 at 1e-12, at high and at low DO.
 // With `odeint` (the reference), or a kinetic pattern that is not lower triangular, the piece is integrated with
 // Boost.Odeint (runge_kutta_dopri5, abs_tol and rel_tol), the integrals of the concentrations and of every process
 // carried as extra states. Each process's integral (rate x V) and each cell's integral give the outflow and the mass
