@@ -20,7 +20,8 @@ namespace {
 
 bool same_hydraulics(const hydro::Hydraulics& a, const hydro::Hydraulics& b) {
     return a.kind == b.kind && a.velocity_ms == b.velocity_ms && a.a == b.a && a.b == b.b && a.c == b.c && a.d == b.d &&
-           a.manning_n == b.manning_n && a.slope == b.slope && a.width_m == b.width_m;
+           a.manning_n == b.manning_n && a.slope == b.slope && a.width_m == b.width_m && a.side_slope_1 == b.side_slope_1 &&
+           a.side_slope_2 == b.side_slope_2;
 }
 
 // Everything of the network the water-quality problem reads except the sources: flows, inflow quality, hydraulics,

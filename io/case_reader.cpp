@@ -170,11 +170,21 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         } else if (r.has("manning_n")) {
             const double n = r.number("manning_n", true, 0.0, 1.0, true).value_or(0.03);
             const double sl = r.number("slope", true, 0.0, 1.0, true).value_or(1e-3);
-            const double w = r.number("width_m", true, 0.0, 1e5, true).value_or(10.0);
-            s.hydraulics = hydro::Hydraulics::manning(n, sl, w);
+            if (r.has("bottom_width_m")) {  // QUAL2K's trapezoid (side slopes 0: its rectangle, walls included)
+                const double b0 = r.number("bottom_width_m", true, 0.0, 1e5, true).value_or(10.0);
+                const double s1 = r.number("side_slope_1", false, 0.0, 100.0).value_or(0.0);
+                const double s2 = r.number("side_slope_2", false, 0.0, 100.0).value_or(0.0);
+                s.hydraulics = hydro::Hydraulics::trapezoid(n, sl, b0, s1, s2);
+            } else {
+                const double w = r.number("width_m", true, 0.0, 1e5, true).value_or(10.0);
+                s.hydraulics = hydro::Hydraulics::manning(n, sl, w);
+                for (const char* side : {"side_slope_1", "side_slope_2"})
+                    if (r.has(side))
+                        r.problem(side, "", "side slopes belong to a trapezoid: give its bottom_width_m (底宽) instead of width_m");
+            }
         } else {
             r.problem("velocity_ms", "", "no hydraulics: give velocity_ms, or hg_a and hg_b (and hg_c, hg_d for depth), "
-                                         "or manning_n, slope and width_m");
+                                         "or manning_n, slope and width_m (or bottom_width_m and side slopes)");
         }
         if (r.has("headwater_flow_m3s")) {
             s.headwater_flow_m3s = r.number("headwater_flow_m3s", true, 0.0, 1e6).value_or(0.0);

@@ -21,8 +21,9 @@ namespace {
 
 // Columns a user fills in (kept from an earlier reaches.gpkg) that are numbers.
 const std::set<std::string> kNumeric = {"headwater_flow_m3s", "velocity_ms", "hg_a", "hg_b", "hg_c", "hg_d", "manning_n", "slope",
-                                        "width_m", "lateral_inflow_m3s", "split_fraction", "drainage_area_km2",
-                                        "headwater_cod_mgL", "headwater_nh3n_mgL", "headwater_tp_mgL"};
+                                        "width_m", "bottom_width_m", "side_slope_1", "side_slope_2", "lateral_inflow_m3s",
+                                        "split_fraction", "drainage_area_km2", "headwater_cod_mgL", "headwater_nh3n_mgL",
+                                        "headwater_tp_mgL"};
 // Columns the builder writes itself.
 const std::vector<std::string> kBuilt = {"reach_id", "river", "downstream_id", "split_to", "length_km", "to_outlet_km", "features"};
 
@@ -132,7 +133,8 @@ void stage_case_file(const NetworkCaseOptions& o, NetworkCaseResult& res, Output
     std::string t;
     t += "# Case written by `qingliu network` from " + fs::path(o.lines.path).filename().string() + ".\n";
     t += "# Before `qingliu run`: fill headwater_flow_m3s (design flow) on the headwater reaches and the hydraulics of\n";
-    t += "# every reach (velocity_ms, or hg_a and hg_b, or manning_n, slope and width_m) in reaches.gpkg (QGIS attribute\n";
+    t += "# every reach (velocity_ms, or hg_a and hg_b, or manning_n, slope and width_m, or manning_n, slope,\n";
+    t += "# bottom_width_m, side_slope_1 and side_slope_2 for a trapezoid) in reaches.gpkg (QGIS attribute\n";
     t += "# table); split_fraction where a reach has split_to; the sections in sections.csv; then `qingliu check`.\n";
     t += "# Re-running `qingliu network` keeps what was filled in for reaches whose id is unchanged.\n\n";
     t += "[case]\nname = \"" + name + "\"\n\n[tables]\nreaches = { path = \"reaches.gpkg\", layer = \"reaches\" }\n";

@@ -109,7 +109,15 @@ ChannelInput channel_input(const hydro::Hydraulics& hyd, double q, const Outfall
         ci.slope = hyd.slope;
         ci.slope_from_hydraulics = true;
     }
-    if (hyd.depth(q) > 0.0) {
+    if (hyd.kind == hydro::Hydraulics::Kind::Trapezoid) {  // the rectangle of its top width and area: u d B = Q
+        const hydro::Section sec = hyd.section(q);
+        ci.width_m = sec.top_width_m;
+        ci.width_from_hydraulics = true;
+        ci.slope = hyd.slope;
+        ci.slope_from_hydraulics = true;
+        ci.depth_m = sec.area_m2 / sec.top_width_m;
+        ci.depth_from_hydraulics = true;
+    } else if (hyd.depth(q) > 0.0) {
         ci.depth_m = hyd.depth(q);
         ci.depth_from_hydraulics = true;
     }

@@ -33,8 +33,11 @@ inline std::string fmt(double v) {
 // channel u = Q / (B H), H = (n Q / (B S^0.5))^(3/5), i.e. u = Q^(2/5) / (B (n / (B S^0.5))^(3/5)) (the same
 // formulas as hydro::Hydraulics, equal to them to rounding). One log and one exp per cell and interval instead of pow
 // (and Manning's square root and divisions): the velocity of every cell every day is a tenth of the solve.
+// A trapezoidal channel (QUAL2K's Manning reaches) has no such power: its velocity is the hydraulics' own.
 struct PowerVelocity {
-    explicit PowerVelocity(const hydro::Hydraulics& h) : constant(h.kind == hydro::Hydraulics::Kind::Constant), u0(h.velocity_ms) {
+    explicit PowerVelocity(const hydro::Hydraulics& h)
+        : constant(h.kind == hydro::Hydraulics::Kind::Constant), u0(h.velocity_ms),
+          general(h.kind == hydro::Hydraulics::Kind::Trapezoid ? &h : nullptr) {
         if (h.kind == hydro::Hydraulics::Kind::Geometry) {
             ln_c = std::log(h.a);
             e = h.b;
@@ -43,13 +46,18 @@ struct PowerVelocity {
             e = 0.4;
         }
     }
-    double operator()(double q_m3s) const { return constant ? u0 : std::exp(ln_c + e * std::log(q_m3s)); }
+    double operator()(double q_m3s) const {
+        if (general) return general->velocity(q_m3s);
+        return constant ? u0 : std::exp(ln_c + e * std::log(q_m3s));
+    }
     /// The velocities of n cells (flows q, each > 0; q and u hold a multiple of 4 kGroups values, the flows past n
     /// set to 1), 4 kGroups at a time (exp_quads, ln_quads; the library's where a flow is not a normal number or an
     /// exponent leaves +-700).
     [[gnu::always_inline]] inline void lanes(int n, const double* q, double* u) const;
     bool constant;
-    double u0, ln_c = 0.0, e = 0.0;
+    double u0;
+    const hydro::Hydraulics* general;
+    double ln_c = 0.0, e = 0.0;
 };
 
 // The forcing of a reach (reaches/dynamic.hpp, DynamicForcing): the flow scale of an interval and the base flows.
@@ -194,6 +202,10 @@ constexpr int kGroups = 3;  // 12 cells per pass (the default max_cells is 10)
 inline void PowerVelocity::lanes(int n, const double* q, double* u) const {
     if (constant) {
         for (int i = 0; i < n; ++i) u[i] = u0;
+        return;
+    }
+    if (general) {
+        for (int i = 0; i < n; ++i) u[i] = general->velocity(q[i]);
         return;
     }
     constexpr double kMin = 2.2250738585072014e-308, kMax = 1.7976931348623157e308;  // normal numbers

@@ -363,8 +363,10 @@ struct Solver {
 Environment reach_environment(const Network& net, const ReachData& data, const Options& opt, std::int32_t r, double q,
                               double& u) {
     const hydro::Hydraulics& h = net.hydraulics[r];
-    u = h.velocity(q);
-    const double depth = h.depth(q);
+    const bool trapezoid = h.kind == hydro::Hydraulics::Kind::Trapezoid;
+    const hydro::Section sec = trapezoid ? h.section(q) : hydro::Section{};
+    u = trapezoid ? q / sec.area_m2 : h.velocity(q);
+    const double depth = trapezoid ? sec.depth_m : h.depth(q);
     if (!(u > 0.0) || !std::isfinite(u))
         throw ModelError("reach " + net.topo.id(r) + ": velocity is " + std::to_string(u) + " m/s at flow " +
                          std::to_string(q) + " m3/s");
@@ -373,7 +375,7 @@ Environment reach_environment(const Network& net, const ReachData& data, const O
                          ": water-quality kinetics need the depth (hydraulic geometry with c and d, or Manning)");
     Environment env;
     env.temperature_c = opt.temperature_c;
-    env.depth_m = depth;
+    env.depth_m = trapezoid ? sec.area_m2 / h.width_m : depth;  // volume over bottom area (Hydraulics::bottom_depth)
     env.os_mgL = do_saturation_mgL(opt.temperature_c, at_or(data.elevation_m, r, 0.0));
     env.sod_g_m2_d = at_or(data.sod_g_m2_d, r, -1.0);
     const double own = at_or(data.ka20_per_d, r, 0.0);
@@ -381,7 +383,11 @@ Environment reach_environment(const Network& net, const ReachData& data, const O
     ch.velocity_ms = u;
     ch.depth_m = depth;
     ch.flow_m3s = q;
-    ch.slope = at_or(data.slope, r, h.kind == hydro::Hydraulics::Kind::Manning ? h.slope : 0.0);
+    ch.slope = at_or(data.slope, r, h.kind == hydro::Hydraulics::Kind::Manning || trapezoid ? h.slope : 0.0);
+    if (trapezoid) {
+        ch.hydraulic_radius_m = sec.area_m2 / sec.wetted_perimeter_m;
+        ch.hydraulic_depth_m = sec.area_m2 / sec.top_width_m;
+    }
     try {
         env.ka20_per_d = own > 0.0 ? own : reaeration_ka20_per_d(opt.reaeration, ch);
     } catch (const ModelError& e) {

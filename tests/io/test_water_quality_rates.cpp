@@ -62,13 +62,17 @@ struct Expected {
 //   L(t) = L0 e^(-kr t),  kr = kd + vs/H
 //   D(t) = D0 e^(-ka t) + kd L0 / (ka - kr) (e^(-kr t) - e^(-ka t)) + (SOD/H) / ka (1 - e^(-ka t))
 // and BOD5, CODMn, COD first-order; ka by O'Connor-Dobbins 3.93 U^0.5 / H^1.5 (SI units).
-// ka20 > 0: the reach's own ka at 20 degC instead of the formula.
-Expected streeter_phelps(double sod_g_m2_d, double ka20 = 0.0) {
-    const double T = 15.0, H = 2.0, U = 0.25, t = 30000.0 / U / 86400.0;
+// ka20 > 0: the reach's own ka at 20 degC instead of the formula. A channel other than the 2 m deep one at 0.25 m/s
+// gives its depth H for ka, its velocity and the depth Hb = volume / bottom area that settling and SOD act over.
+struct Channel {
+    double H = 2.0, U = 0.25, Hb = 2.0;
+};
+Expected streeter_phelps(double sod_g_m2_d, double ka20 = 0.0, Channel ch = {}) {
+    const double T = 15.0, H = ch.H, U = ch.U, t = 30000.0 / U / 86400.0;
     const double kd = 0.6 * std::pow(1.05, T - 20.0);
-    const double kr = kd + 0.3 / H;
+    const double kr = kd + 0.3 / ch.Hb;
     const double ka = (ka20 > 0.0 ? ka20 : 3.93 * std::sqrt(U) / std::pow(H, 1.5)) * std::pow(1.03, T - 20.0);
-    const double S = sod_g_m2_d * std::pow(1.08, T - 20.0) / H;  // g/m2/d over m = mg/L/d
+    const double S = sod_g_m2_d * std::pow(1.08, T - 20.0) / ch.Hb;  // g/m2/d over m = mg/L/d
     const double os = reaches::do_saturation_mgL(T, 0.0);
     const double D0 = os * (1.0 - 0.85);
     const double bod5_0 = 0.25 * 20.0;
@@ -165,6 +169,65 @@ TEST_CASE("water-quality: a reach's own ka (the reaches table's ka20_per_d, [wat
         CHECK(pr.message.find(table ? "unknown reach id" : "100") != std::string::npos);
         fs::remove_all(bad);
     }
+}
+
+TEST_CASE("water-quality: a trapezoidal Manning channel (底宽, 边坡系数) gives ka from its flow depth and SOD and "
+          "settling over its bottom", "[water-quality]") {
+    // R1 as a trapezoid of bottom width 8 m, side slopes 1 and 2, slope 0.0002, n 0.03 at 5 m3/s, by its Chinese
+    // headers. Its flow depth by QUAL2K's own iteration (DepthManning), run here to convergence:
+    //   H = (Q n)^0.6 (B0 + H (1 + s1^2)^0.5 + H (1 + s2^2)^0.5)^0.4 / ((B0 + (s1 + s2) H / 2) S^0.3)
+    // then U = Q / A, ka by O'Connor-Dobbins from H and U, and CBOD settling and SOD over Hb = A / B0 (QUAL2K's
+    // bottom area B0 dx): the closed form with them, 1e-9 as above.
+    const double Q = 5.0, n = 0.03, S = 0.0002, B0 = 8.0, s1 = 1.0, s2 = 2.0;
+    double H = 1.0;
+    for (int i = 0; i < 200; ++i)
+        H = std::pow(Q * n, 0.6) * std::pow(B0 + H * std::sqrt(1.0 + s1 * s1) + H * std::sqrt(1.0 + s2 * s2), 0.4) /
+            ((B0 + 0.5 * (s1 + s2) * H) * std::pow(S, 0.3));
+    const double A = (B0 + 0.5 * (s1 + s2) * H) * H;
+    const Channel ch{H, Q / A, A / B0};
+    const fs::path dir = temp_dir("wq-trapezoid");
+    write_file(dir / "reaches.csv", "reach_id,river,downstream_id,length_km,糙率,比降,底宽,边坡系数1,边坡系数2,"
+                                    "headwater_flow_m3s,lateral_inflow_m3s,headwater_cod_mgL,headwater_nh3n_mgL,headwater_tp_mgL\n"
+                                    "R1,R,,30,0.03,0.0002,8,1,2,5,0,20,0,0\n");
+    write_file(dir / "sections.csv", "section_id,name,river,reach_id,position_km,level,target_class,water_body\n"
+                                     "X1,End,R,R1,30,municipal,III,river\n");
+    const std::string toml = std::string("[tables]\nreaches = \"reaches.csv\"\nsections = \"sections.csv\"\n"
+                                         "[conditions]\ntemperature_c = 15.0\n[kinetics]\n") + kRates + "[water_quality]\n" + kSettings;
+    write_file(dir / "case.toml", toml);
+    const io::LoadedCase lc = io::load_case(dir.string());
+    const hydro::Hydraulics& h = lc.model.net.hydraulics.at(0);
+    REQUIRE(h.kind == hydro::Hydraulics::Kind::Trapezoid);
+    CHECK(h.depth(Q) == Approx(H).epsilon(1e-12));
+    const auto e = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
+    const Expected x = streeter_phelps(1.5, 0.0, ch);
+    const wq::State& c = e.sections.at(0).conc_mgL;
+    CHECK(c[wq::DO] == Approx(x.do_mgL).epsilon(1e-9));
+    CHECK(wq::bod5_from_cbodu(c[wq::CBOD], 0.3) == Approx(x.bod5_mgL).epsilon(1e-9));
+    CHECK(e.steady.ka20_per_d.at(0) == Approx(3.93 * std::sqrt(ch.U) / std::pow(H, 1.5)).epsilon(1e-12));
+    // and not the wide channel's: 8 m wide, H = (n Q / (B S^0.5))^0.6, everything per H
+    const double Hw = std::pow(n * Q / (B0 * std::sqrt(S)), 0.6);
+    CHECK(std::abs(c[wq::DO] - streeter_phelps(1.5, 0.0, {Hw, Q / (B0 * Hw), Hw}).do_mgL) > 0.02);  // 0.029 mg/L
+    fs::remove_all(dir);
+
+    // a negative side slope is named with file, record and field
+    const fs::path bad = temp_dir("wq-trapezoid-bad");
+    write_file(bad / "reaches.csv", "reach_id,river,downstream_id,length_km,manning_n,slope,bottom_width_m,side_slope_1,"
+                                    "side_slope_2,headwater_flow_m3s,headwater_cod_mgL\nR1,R,,30,0.03,0.0002,8,-1,2,5,20\n");
+    write_file(bad / "sections.csv", "section_id,name,river,reach_id,position_km,level,target_class,water_body\n"
+                                     "X1,End,R,R1,30,municipal,III,river\n");
+    write_file(bad / "case.toml", toml);
+    const InputError err = test::rejection(bad);
+    REQUIRE(err.problems().size() == 1);
+    CHECK(err.problems()[0].field == "side_slope_1");
+    CHECK(err.problems()[0].file == (bad / "reaches.csv").string());
+    // side slopes beside a wide channel's width_m are not dropped silently
+    write_file(bad / "reaches.csv", "reach_id,river,downstream_id,length_km,manning_n,slope,width_m,side_slope_2,"
+                                    "headwater_flow_m3s,headwater_cod_mgL\nR1,R,,30,0.03,0.0002,8,1.5,5,20\n");
+    const InputError err2 = test::rejection(bad);
+    REQUIRE(err2.problems().size() == 1);
+    CHECK(err2.problems()[0].field == "side_slope_2");
+    CHECK(err2.problems()[0].message.find("bottom_width_m") != std::string::npos);
+    fs::remove_all(bad);
 }
 
 TEST_CASE("water-quality: elevation lowers the saturation the inflow DO is a share of", "[water-quality]") {

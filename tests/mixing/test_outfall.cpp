@@ -167,3 +167,20 @@ TEST_CASE("outfall mixing: settings place a mid-channel outfall; bad names are a
         CHECK(e.problems().size() == 3);
     }
 }
+
+TEST_CASE("outfall mixing: a trapezoidal reach gives the channel of its top width and area", "[mixing][analytical]") {
+    // QUAL2K's trapezoid (bottom 30 m, side slopes 2 and 3) below the outfall at 12.4 m3/s: the plume's rectangle is
+    // the top width B0 + (s1 + s2) H and the depth A / top width, so that u d B = Q as in the one-dimensional model
+    auto m = river_with_outfall();
+    m.net.hydraulics[0] = hydro::Hydraulics::trapezoid(0.03, 3e-4, 30.0, 2.0, 3.0);
+    const auto res = analyse_mixing(m, {});
+    REQUIRE(res.outfalls.size() == 1);
+    const auto& o = res.outfalls[0];
+    const hydro::Section sec = m.net.hydraulics[0].section(12.4);
+    CHECK(o.channel.width_m == Approx(30.0 + 5.0 * sec.depth_m).epsilon(1e-14));
+    CHECK(o.channel.width_origin == Origin::Hydraulics);
+    CHECK(o.channel.depth_m == Approx(sec.area_m2 / o.channel.width_m).epsilon(1e-14));
+    CHECK(o.channel.slope == 3e-4);
+    CHECK(o.channel.velocity_ms * o.channel.depth_m * o.channel.width_m == Approx(12.4).epsilon(1e-13));
+    for (const auto& p : o.params) CHECK(p.mixed_mgL == Approx(p.one_d_mgL).epsilon(1e-12));
+}

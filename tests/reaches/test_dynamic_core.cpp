@@ -142,6 +142,51 @@ TEST_CASE("constant forcing converges to the steady solution of the same cells",
     }
 }
 
+TEST_CASE("a trapezoidal Manning reach's cells take its velocity at each cell's flow", "[dynamic][analytical]") {
+    // One 12 km reach of 4 cells, QUAL2K's trapezoid (n 0.035, slope 0.0005, bottom 6 m, side slopes 1 and 2),
+    // 3 m3/s at its head and 0.9 m3/s along it: each cell's volume is dx Q_i / u(Q_i) at its own outflow Q_i, the
+    // velocity from the depth that Manning's equation gives there (checked against QUAL2K's iteration in the
+    // water-quality tests). Constant forcing for 60 days against the steady chain, as above.
+    const hydro::Hydraulics h = hydro::Hydraulics::trapezoid(0.035, 0.0005, 6.0, 1.0, 2.0);
+    NetworkBuilder b;
+    auto t = reach("T", "", 12, 0.0, 3.0, 0.9);
+    t.hydraulics = h;
+    b.add(t);
+    const Network net = b.finish();
+    DynamicForcing f;
+    f.steps = 60;
+    f.k_per_d = {{0.3, 0.2, 0.05}};
+    DynamicOptions opt;
+    opt.cells = {4};
+    opt.start = DynamicStart::Empty;
+    for (auto stepper : {DynamicStepper::Odeint, DynamicStepper::Auto}) {
+        opt.stepper = stepper;
+        opt.relaxed_tol = stepper == DynamicStepper::Odeint ? 0.0 : 1e-12;
+        const DynamicResult res = solve_dynamic(net, {}, {{0, 12000.0, 0}}, f, opt);
+        for (int c = 0; c < 3; ++c) {
+            const PerConstituent ch{8, 0.2, 0.05}, cl{10, 0.3, 0.08};
+            const double dx = 3000.0, kk = f.k_per_d[0][c] / 86400.0;
+            double q = 3.0, load = 3.0 * ch[c], conc = 0.0;
+            for (int i = 0; i < 4; ++i) {
+                q += 0.225;
+                conc = (load + 0.225 * cl[c]) / (q + kk * dx * q / h.velocity(q));
+                load = q * conc;
+            }
+            CHECK(rel(res.conc(f.steps - 1, 0, c), conc) < 1e-6);  // as above (float storage 6e-8)
+            // one velocity for the whole reach (at its mean flow) would not do: the cells' span 0.50-0.53 m/s
+            const double u_mean = h.velocity(3.45);
+            double qm = 3.0, lm = 3.0 * ch[c], cm = 0.0;
+            for (int i = 0; i < 4; ++i) {
+                qm += 0.225;
+                cm = (lm + 0.225 * cl[c]) / (qm + kk * dx * qm / u_mean);
+                lm = qm * cm;
+            }
+            if (c == 0) CHECK(rel(cm, conc) > 1e-5);
+        }
+        CHECK(res.max_reach_imbalance < 1e-9);
+    }
+}
+
 TEST_CASE("many cells converge to plug flow", "[dynamic][analytical]") {
     // One reach, no lateral inflow: cells in series give C_out = C_in (1 + x/n)^-n, x = k L / u, which tends to the
     // plug-flow C_in e^-x with relative error ~ x^2 / (2n).

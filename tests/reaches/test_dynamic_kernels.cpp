@@ -181,6 +181,17 @@ TEST_CASE("exp and ln on lanes and the cells' velocities agree with the library 
     // ~4 x 2.2e-16 x 16 = 1.4e-14, which is the relative error of u; exp adds a few ulp
     CHECK(worst_u < 2e-14);
     WARN("velocities on lanes against the library's exp and log: " << worst_u << " (relative)");
+
+    // a trapezoid has no power law: its cells take the hydraulics' own velocity, the same bits
+    const hydro::Hydraulics trap = hydro::Hydraulics::trapezoid(0.03, 0.001, 8.0, 1.5, 0.5);
+    const PowerVelocity vt(trap);
+    std::vector<double> q(8, 1.0), u(8, 0.0);
+    for (int i = 0; i < 5; ++i) q[i] = std::pow(10.0, -2.0 + i);
+    vt.lanes(5, q.data(), u.data());
+    for (int i = 0; i < 5; ++i) {
+        CHECK(u[i] == trap.velocity(q[i]));
+        CHECK(vt(q[i]) == trap.velocity(q[i]));
+    }
 }
 
 TEST_CASE("the exact series gives the same bits two cells to a register as one, with or without absolute values in its norm",

@@ -39,6 +39,7 @@ constexpr int kElements = 17;
 struct Q2kRow {
     std::string element;
     double x_km = 0, ka20 = 0, do_mgL = 0, cbodf = 0, orgn = 0, nh4 = 0, no3 = 0, orgp = 0, inp = 0, ph = 0;
+    double h_m = 0, u_ms = 0;  ///< QUAL2Kw's flow depth and velocity, where the file gives them (0: not given)
 };
 
 std::vector<Q2kRow> read_rows(const std::string& name) {
@@ -53,6 +54,7 @@ std::vector<Q2kRow> read_rows(const std::string& name) {
         char c = 0;
         s >> r.x_km >> c >> r.ka20 >> c >> r.do_mgL >> c >> r.cbodf >> c >> r.orgn >> c >> r.nh4 >> c >> r.no3 >> c >>
             r.orgp >> c >> r.inp >> c >> r.ph;
+        if (s >> c) s >> r.h_m >> c >> r.u_ms;
         rows.push_back(r);
     }
     return rows;
@@ -71,8 +73,9 @@ State mgL(double do_mgL, double cbod, double orgn_ug, double nh4_ug, double no3_
     return c;
 }
 
-// A QUAL2Kw input as this project's case: elements E1..E17 of 1 km (one per reach), U = a Q^b, H = c Q^d, elevation
-// 500 m falling 1 m per km, headwater 2 m3/s, a plant at 13.5 km (E4) and a town at 6.5 km (E11).
+// A QUAL2Kw input as this project's case: elements E1..E17 of 1 km (one per reach), U = a Q^b, H = c Q^d or each
+// element's own channel (`channels`), elevation 500 m falling 1 m per km, headwater 2 m3/s, a plant at 13.5 km (E4)
+// and a town at 6.5 km (E11).
 struct Q2kCase {
     double a, b, c, d;
     double temperature_c, sod;
@@ -80,6 +83,10 @@ struct Q2kCase {
     State headwater, plant, town;
     double plant_m3s, town_m3s;
     Parameters params;
+    std::vector<hydro::Hydraulics> channels = {};  ///< per element E1..E17; empty: the rating curves a, b, c, d
+    hydro::Hydraulics channel(int element) const {
+        return channels.empty() ? hydro::Hydraulics::geometry(a, b, c, d) : channels[element - 1];
+    }
 };
 
 struct Built {
@@ -94,7 +101,7 @@ Built build(const Q2kCase& k) {
     NetworkBuilder nb;
     for (int i = 1; i <= kElements; ++i)
         nb.add(test::wq_reach("E" + std::to_string(i), i < kElements ? "E" + std::to_string(i + 1) : "", 1.0,
-                              hydro::Hydraulics::geometry(k.a, k.b, k.c, k.d), i == 1 ? 2.0 : 0.0));
+                              k.channel(i), i == 1 ? 2.0 : 0.0));
     b.net = nb.finish();
     b.data = ReachData::sized(kElements);
     b.data.elevation_m.assign(kElements, 0.0);
@@ -115,7 +122,7 @@ Built build(const Q2kCase& k) {
 // vnh3 Ast (naus - (1 - Fi) NH4) mgN/d, with the liquid film K1 = 1.171 ka(T) H, the gas film
 // Kg = 175.287 Uw10 + 262.9305 m/d (wind 1 m/s at 7 m in the inputs, Uw10 = (10/7)^0.15 Uw), Henry's constant
 // He = 1.36785e-5 1.052^(T-20), vnh3 = K1 He / (He + 8.206e-5 Ta K1 / Kg), the air's NH3 naus = 2e-9 atm / He x 14000
-// mgN/m3, Ast = B x 1 km, and the un-ionised share 1 - Fi at QUAL2Kw's printed pH and NH3-N. A gain of 0.01-0.02 ug/L
+// mgN/m3, Ast = top width x 1 km, and the un-ionised share 1 - Fi at QUAL2Kw's printed pH and NH3-N. A gain of 0.01-0.02 ug/L
 // per element.
 void gas_exchange(Built& b, const Q2kCase& k, const std::vector<Q2kRow>& rows, const std::vector<double>& ka20) {
     const double ta = k.temperature_c + 273.15, theta = std::pow(k.params.ka_theta, k.temperature_c - 20.0);
@@ -128,7 +135,8 @@ void gas_exchange(Built& b, const Q2kCase& k, const std::vector<Q2kRow>& rows, c
         const std::int32_t e = b.net.topo.find(row.element);
         for (std::size_t j = 0; j < points; ++j)
             if (b.in[j].reach == e) q += b.in[j].flow_m3s;
-        const double u = k.a * std::pow(q, k.b), h = k.c * std::pow(q, k.d), ast = q / (u * h) * 1000.0;
+        const hydro::Section sec = k.channel(std::stoi(row.element.substr(1))).section(q);
+        const double h = sec.depth_m, ast = sec.top_width_m * 1000.0;
         const double k1 = 1.171 * ka20[e] * theta * h, vnh3 = k1 * he / (he + 8.206e-5 * ta * k1 / kg);
         const double fi = 1.0 / (1.0 + kamm / std::pow(10.0, -row.ph));
         Input gas{e, 0.0, 1000.0, 0.0, State{}, 2};
@@ -144,6 +152,11 @@ void compare(const Built& b, const Result& r, const std::vector<Q2kRow>& rows, c
         const std::int32_t e = b.net.topo.find(q.element);
         REQUIRE(e >= 0);
         CHECK(r.ka20_per_d[e] == Approx(q.ka20).margin(5e-6));
+        if (q.h_m > 0.0) {  // QUAL2Kw's depth iteration stops at 0.001 % of a step; its 5 printed decimals
+            const double flow = r.flow_out_m3s[e];
+            CHECK(b.net.hydraulics[e].depth(flow) == Approx(q.h_m).margin(5e-6));
+            CHECK(b.net.hydraulics[e].velocity(flow) == Approx(q.u_ms).margin(5e-6));
+        }
         const State& c = r.conc_out_mgL[e];
         const State want = mgL(q.do_mgL, q.cbodf, q.orgn, q.nh4, q.no3, q.orgp, q.inp);
         const int sp[7] = {DO, CBOD, OrgN, NH3N, NO3N, OrgP, IP};
@@ -270,4 +283,42 @@ TEST_CASE("QUAL2K elements reproduce QUAL2Kw v5.1 at low DO with its internal re
     // measured: DO 6.0e-6, NH3-N 6.9e-6, NO3-N 2.4e-6, CBOD 1.4e-7, organic N 8e-10, organic P 1.2e-8, inorganic P
     // 1.3e-8; ka within QUAL2Kw's printed decimals
     against_qual2kw(k, "qual2kw_low_do.csv", "internal reaeration, half-saturation and second-order gates, low DO");
+}
+
+TEST_CASE("QUAL2K's trapezoidal Manning channels reproduce QUAL2Kw v5.1", "[steady_wq][qual2k]") {
+    // qual2kw_trapezoid.q2k: the low-DO river above with each element a Manning channel of its own bottom width
+    // (4-10 m), side slopes (0-3, E1 a rectangle with its walls), slope (0.0005-0.004) and roughness (0.03-0.05).
+    // The flow depths 0.34-1.20 m and velocities 0.35-0.96 m/s take QUAL2K's internal reaeration through all three of
+    // its formulas (Owens-Gibbs in 8 elements, Churchill in 5, O'Connor-Dobbins in 4), and SOD and settling act over
+    // the bottom width only (QUAL2K's Asd = B0 dx over the volume A dx).
+    const double b0[kElements] = {4, 6, 8, 10, 4, 6, 8, 10, 4, 6, 8, 10, 4, 6, 8, 10, 5};
+    const double s1[kElements] = {0, 0.5, 1, 2, 0, 0.5, 1, 2, 0, 0.5, 1, 2, 0, 0.5, 1, 2, 1.5};
+    const double s2[kElements] = {0, 1.5, 0.5, 3, 1.5, 0.5, 3, 0, 0.5, 3, 0, 1.5, 3, 0, 1.5, 0.5, 2.5};
+    const double slope[kElements] = {0.001,  0.002, 0.004, 0.0005, 0.001,  0.002, 0.004, 0.0005, 0.001,
+                                     0.002,  0.004, 0.0005, 0.001, 0.002, 0.004, 0.0005, 0.0015};
+    const double n[kElements] = {0.03, 0.04, 0.05, 0.03, 0.04, 0.05, 0.03, 0.04, 0.05,
+                                 0.03, 0.04, 0.05, 0.03, 0.04, 0.05, 0.03, 0.035};
+    const Rates rates{0.8,  0.25, 0.05, 1.5, 1.08, 0.2, 0.1, 0.05, O2Effect::HalfSaturation, 0.5, O2Effect::SecondOrder,
+                      0.8};
+    Q2kCase k{0.0, 0.0, 0.0, 0.0, 15.0, 5.0, 0.0,
+              mgL(8.5, 2.0, 400.0, 200.0, 800.0, 40.0, 20.0),
+              mgL(1.0, 150.0, 8000.0, 25000.0, 500.0, 1500.0, 3000.0),
+              mgL(0.5, 80.0, 6000.0, 15000.0, 200.0, 800.0, 1500.0), 0.8, 0.3, params(rates)};
+    for (int i = 0; i < kElements; ++i) k.channels.push_back(hydro::Hydraulics::trapezoid(n[i], slope[i], b0[i], s1[i], s2[i]));
+    const Built b = against_qual2kw(k, "qual2kw_trapezoid.csv", "trapezoidal Manning channels, internal reaeration");
+
+    // the bottom area decides SOD: the same river with SOD per flow depth H (SOD / H instead of SOD B0 / A) ends
+    // with DO lower by WARN's figure, far outside the tolerance above, so the comparison can tell the two
+    Built wrong = b;
+    for (int i = 0; i < kElements; ++i) {
+        const std::int32_t e = wrong.net.topo.find("E" + std::to_string(i + 1));
+        const double q = i < 3 ? 2.0 : (i < 10 ? 2.8 : 3.1);
+        const hydro::Section sec = k.channels[i].section(q);
+        wrong.data.sod_g_m2_d[e] = k.sod * sec.area_m2 / (sec.depth_m * k.channels[i].width_m);
+    }
+    const Result rw = solve_steady_wq(wrong.net, wrong.data, wrong.in, {}, wrong.opt);
+    const Result rb = solve_steady_wq(b.net, b.data, b.in, {}, b.opt);
+    const std::int32_t last = b.net.topo.find("E17");
+    WARN("DO at E17 with SOD per flow depth: " << rw.conc_out_mgL[last][DO] << " against " << rb.conc_out_mgL[last][DO]);
+    CHECK(rb.conc_out_mgL[last][DO] - rw.conc_out_mgL[last][DO] > 1e-2);
 }

@@ -171,6 +171,45 @@ TEST_CASE("Manning wide channel: H = (nQ/(B S^0.5))^0.6, u = Q/(BH)", "[hydro][a
     CHECK(h.velocity(q) == Approx(std::pow(depth, 2.0 / 3.0) * 0.02 / 0.035).epsilon(1e-12));
 }
 
+TEST_CASE("Manning trapezoid as QUAL2K's reaches: its depth satisfies Manning's equation", "[hydro][analytical]") {
+    // Q = S^0.5 / n A^(5/3) / P^(2/3), A = (B0 + (s1 + s2) H / 2) H, P = B0 + H (1 + s1^2)^0.5 + H (1 + s2^2)^0.5,
+    // evaluated forward at the solved depth (an independent computation): 1e-12 relative over flows of 1e-6 to
+    // 1e5 m3/s, bottoms of 0.5-500 m and side slopes 0-100 (rounding of the logs in the Newton iteration, ~1e-15)
+    double worst = 0.0;
+    for (double q : {1e-6, 1e-3, 0.5, 20.0, 3000.0, 1e5})
+        for (double b0 : {0.5, 8.0, 500.0})
+            for (double s1 : {0.0, 1.0, 100.0})
+                for (double s2 : {0.0, 2.5}) {
+                    const auto h = hydro::Hydraulics::trapezoid(0.035, 0.0004, b0, s1, s2);
+                    const hydro::Section x = h.section(q);
+                    const double A = (b0 + 0.5 * (s1 + s2) * x.depth_m) * x.depth_m;
+                    const double P = b0 + x.depth_m * (std::sqrt(1 + s1 * s1) + std::sqrt(1 + s2 * s2));
+                    const double back = 0.02 / 0.035 * std::pow(A, 5.0 / 3.0) / std::pow(P, 2.0 / 3.0);
+                    worst = std::max(worst, std::abs(back / q - 1.0));
+                    CHECK(x.area_m2 == Approx(A).epsilon(1e-14));
+                    CHECK(x.wetted_perimeter_m == Approx(P).epsilon(1e-14));
+                    CHECK(x.top_width_m == Approx(b0 + (s1 + s2) * x.depth_m).epsilon(1e-14));
+                    CHECK(h.depth(q) == x.depth_m);
+                    CHECK(h.velocity(q) == Approx(q / A).epsilon(1e-14));
+                    CHECK(h.bottom_depth(q) == Approx(A / b0).epsilon(1e-14));
+                }
+    CHECK(worst < 1e-12);
+    // a wide rectangle (s1 = s2 = 0, B0 = 1e5 H) tends to the wide channel: H (1 + 2H/B0)^(-0.4) = the wide H
+    const auto wide = hydro::Hydraulics::manning(0.035, 0.0004, 4000.0);
+    const auto rect = hydro::Hydraulics::trapezoid(0.035, 0.0004, 4000.0, 0.0, 0.0);
+    const double H = rect.depth(60.0);
+    CHECK(H * std::pow(1.0 + 2.0 * H / 4000.0, -0.4) == Approx(wide.depth(60.0)).epsilon(1e-13));
+    CHECK(H > wide.depth(60.0));  // the walls' friction raises it
+    // other kinds: the section is the rectangle of their mean depth
+    const auto g = hydro::Hydraulics::geometry(0.3, 0.4, 0.5, 0.45);
+    const hydro::Section gs = g.section(8.0);
+    CHECK(gs.area_m2 == Approx(8.0 / g.velocity(8.0)).epsilon(1e-15));
+    CHECK(gs.top_width_m * gs.depth_m == Approx(gs.area_m2).epsilon(1e-15));
+    CHECK(g.bottom_depth(8.0) == g.depth(8.0));
+    CHECK(hydro::Hydraulics::trapezoid(0.03, 0.001, 5.0, -1.0, 0.0).check().find("side slope") != std::string::npos);
+    CHECK(hydro::Hydraulics::trapezoid(0.03, 0.001, 5.0, 1.0, 0.0).check().empty());
+}
+
 TEST_CASE("a transfer moves flow and load from one reach to another", "[steady][analytical]") {
     // Minjiang-like reach M (100 m3/s) sends 5 m3/s to the head of tributary T (2 m3/s, dirtier).
     NetworkBuilder b;
