@@ -28,7 +28,8 @@ public:
                                           const std::vector<std::int32_t>& changed, const reaches::wq::Result& base,
                                           std::size_t* reaches_solved = nullptr) const;
 
-    /// True when p's reach data give each per-reach attribute for every reach or for none, as solve() needs.
+    /// True when p's reach data give each per-reach attribute for every reach or for none, as solve() needs, and no
+    /// dispersion between elements carries a change upstream.
     static bool covers(const WaterQualityProblem& p);
 
     /// The reaches downstream of `from` (themselves included), in topological order.

@@ -207,9 +207,18 @@ scenarios::WqMonteCarloResult draw_monte_carlo(const Globals& g, const io::Loade
 void print_settings(const io::LoadedCase& lc, const scenarios::WaterQualityRun& baseline) {
     const auto& wo = lc.water_quality.options;
     if (!lc.water_quality.present) std::printf("案例无 [water_quality]，采用默认设置 The case has no [water_quality]: defaults used.\n");
+    std::string model_detail;
+    if (lc.water_quality.model == "elements") {
+        const bool own = std::any_of(wo.reaches.dispersion_m2s.begin(), wo.reaches.dispersion_m2s.end(), [](double e) { return e > 0.0; });
+        const bool q2k = wo.steady.dispersion == reaches::wq::Dispersion::Qual2k;
+        model_detail = " (" + std::to_string(lc.water_quality.elements_per_reach) + " per reach" +
+                       (q2k || own ? std::string("; 纵向离散 dispersion: ") + (q2k ? "qual2k" : "") + (q2k && own ? ", " : "") +
+                                         (own ? "reaches' own" : "")
+                                   : std::string()) +
+                       ")";
+    }
     std::printf("模型 model: %s%s; 复氧 reaeration: %s; 水温 temperature %.1f °C; 来水溶解氧 inflow DO %.0f %% of saturation\n",
-                lc.water_quality.model.c_str(),
-                lc.water_quality.model == "elements" ? (" (" + std::to_string(lc.water_quality.elements_per_reach) + " per reach)").c_str() : "",
+                lc.water_quality.model.c_str(), model_detail.c_str(),
                 std::string(reaches::reaeration_method_key(wo.steady.reaeration)).c_str(), lc.model.temperature_c,
                 100.0 * wo.river_do_share_of_saturation);
     if (!(wo.items == ItemSet::all())) {

@@ -128,6 +128,8 @@ struct ReachRow {
     std::string name_en, river_en;  // English names for reports ("" where not given)
     double sod_g_m2_d = -1.0;       // water-quality kinetics; < 0: not given
     double ka20_per_d = 0.0;        // the reach's own reaeration at 20 degC; 0: not given (the method's)
+    double dispersion_m2s = 0.0;    // the reach's own dispersion between elements; 0: not given
+    double slope = 0.0;             // channel slope (Manning's, or given beside other hydraulics); 0: not given
     GivenSpecies headwater_given, lateral_given;  // DO, BOD5, TN ... of its headwater and lateral inflow
 };
 
@@ -198,6 +200,11 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         };
         row.sod_g_m2_d = per_reach("sod_g_m2_d", "water_quality.reach_sod_g_m2_d", -1.0);
         row.ka20_per_d = per_reach("ka20_per_d", "water_quality.reach_ka20_per_d", 0.0);
+        row.dispersion_m2s = per_reach("dispersion_m2s", "water_quality.reach_dispersion_m2s", 0.0);
+        // the slope beside any hydraulics (Tsivoglou-Neal, Thackston-Dawson, QUAL2K's dispersion); Manning's read above
+        const bool manning = s.hydraulics.kind == hydro::Hydraulics::Kind::Manning ||
+                             s.hydraulics.kind == hydro::Hydraulics::Kind::Trapezoid;
+        row.slope = manning ? s.hydraulics.slope : r.number("slope", false, 0.0, 1.0, true).value_or(0.0);
         c.out.dynamic.drainage_area_km2.push_back(r.number("drainage_area_km2", false, 0.0, 1e7).value_or(std::nan("")));
         s.split_to = r.text("split_to", false).value_or("");
         if (!s.split_to.empty()) s.split_fraction = r.number("split_fraction", true, 0.0, 1.0, true).value_or(0.0);
@@ -492,6 +499,16 @@ void build_network(Ctx& c, const ReachTable& rt) {
                     auto& ka = c.out.water_quality.options.reaches.ka20_per_d;
                     ka.resize(m.net.size(), 0.0);
                     ka[r] = row.ka20_per_d;
+                }
+                if (row.slope > 0.0) {  // every reach with a slope: a Manning reach's own is its hydraulics'
+                    auto& sl = c.out.water_quality.options.reaches.slope;
+                    sl.resize(m.net.size(), 0.0);
+                    sl[r] = row.slope;
+                }
+                if (row.dispersion_m2s > 0.0) {  // the elements' dispersion ([water_quality] may override)
+                    auto& e = c.out.water_quality.options.reaches.dispersion_m2s;
+                    e.resize(m.net.size(), 0.0);
+                    e[r] = row.dispersion_m2s;
                 }
             }
     } catch (const ModelError& e) {

@@ -6,6 +6,9 @@
 //   items = ["do", "bod5", "nh3n", "tp"]  # GB 3838 items assessed and reported (default: all; common/item_set.hpp)
 //   model = "plug"                        # or "elements" (QUAL2K's completely mixed elements)
 //   elements_per_reach = 1                # model = "elements" only
+//   dispersion = "qual2k"                 # model = "elements" only: QUAL2K's dispersion between elements (default
+//                                         # "none"); reach_dispersion_m2s = { MJ1 = 800 } or the reaches table's
+//                                         # dispersion_m2s column: a reach's own
 //   reaeration = "internal"               # QUAL2K's automatic choice; or oconnor-dobbins, churchill, ...
 //   river_do_share_of_saturation = 0.9    # DO of headwater and lateral inflow
 //   default_width_m = 100                 # ESTIMATE: width of reaches without depth: H = Q / (u W)
@@ -199,6 +202,31 @@ void read_items(const TomlNode& v, const std::string& key, const std::string& ca
     if (!bad) out = chosen;
 }
 
+/// An inline table { reach_id = value, ... } of key `key` (row d) into `to` (sized to the network, `absent` elsewhere):
+/// each value in d's range, each id a reach of the network.
+template <class TomlNode, class Number>
+void read_reach_values(const TomlNode& v, const std::string& key, const scenarios::ParamDef& d, const reaches::Network& net,
+                       const std::string& case_file, Problems& probs, const Number& number, double absent,
+                       std::vector<double>& to) {
+    const auto line = [](const auto& node) { return "line " + std::to_string(node.source().begin.line); };
+    const auto* tab = v.as_table();
+    if (!tab) {
+        probs.add(case_file, line(v), key, "", "expected an inline table { reach_id = value, ... }");
+        return;
+    }
+    for (const auto& [rk, rv] : *tab) {
+        const std::string id(rk.str());
+        const std::int32_t r = net.size() ? net.topo.find(id) : kNone;
+        double x = 0.0;
+        if (!number(rv, d, x) || !net.size()) continue;  // no network: other problems stopped its building
+        if (r == kNone) probs.add(case_file, line(rv), key + "." + id, id, "unknown reach id");
+        else {
+            to.resize(net.size(), absent);
+            to[r] = x;
+        }
+    }
+}
+
 /// Reads the [water_quality] table (a toml++ table; generic so this header needs no toml++) against the
 /// water_quality.* rows of the parameter table. Problems name the case file, the line and the key; all are reported.
 template <class TomlTable>
@@ -226,7 +254,7 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
         to = *x;
         return true;
     };
-    bool elements_given = false;
+    bool elements_given = false, dispersion_given = false;
     double elevation_all = 0.0;
     std::vector<double> reach_elevation;  // NaN: elevation_all
     for (const auto& [k, v] : t) {
@@ -254,6 +282,12 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
                 out.elements_per_reach = static_cast<int>(*n);
                 elements_given = true;
             }
+        } else if (key == "water_quality.dispersion") {
+            auto s = v.template value<std::string>();
+            if (!s || (*s != "none" && *s != "qual2k"))
+                probs.add(case_file, line(v), key, s ? *s : "", "expected \"none\" or \"qual2k\"");
+            else o.steady.dispersion = *s == "qual2k" ? reaches::wq::Dispersion::Qual2k : reaches::wq::Dispersion::None;
+            dispersion_given = true;
         } else if (key == "water_quality.reaeration") {
             auto s = v.template value<std::string>();
             reaches::ReaerationMethod m{};
@@ -277,35 +311,27 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
         } else if (key == "water_quality.elevation_m") {
             number(v, d, elevation_all);
         } else if (key == "water_quality.reach_sod_g_m2_d" || key == "water_quality.reach_width_m" ||
-                   key == "water_quality.reach_elevation_m" || key == "water_quality.reach_ka20_per_d") {
+                   key == "water_quality.reach_elevation_m" || key == "water_quality.reach_ka20_per_d" ||
+                   key == "water_quality.reach_dispersion_m2s") {
             const bool sod_table = key == "water_quality.reach_sod_g_m2_d";
             const bool elev_table = key == "water_quality.reach_elevation_m";
             const bool ka_table = key == "water_quality.reach_ka20_per_d";
+            const bool disp_table = key == "water_quality.reach_dispersion_m2s";
+            dispersion_given = dispersion_given || disp_table;
             std::vector<double>& to = sod_table  ? o.reaches.sod_g_m2_d
                                       : elev_table ? reach_elevation
                                       : ka_table   ? o.reaches.ka20_per_d
+                                      : disp_table ? o.reaches.dispersion_m2s
                                                    : o.reach_width_m;
-            const auto* tab = v.as_table();
-            if (!tab) {
-                probs.add(case_file, line(v), key, "", "expected an inline table { reach_id = value, ... }");
-                continue;
-            }
-            for (const auto& [rk, rv] : *tab) {
-                const std::string id(rk.str());
-                const std::int32_t r = net.size() ? net.topo.find(id) : kNone;
-                double x = 0.0;
-                if (!number(rv, d, x) || !net.size()) continue;  // no network: other problems stopped its building
-                if (r == kNone) probs.add(case_file, line(rv), key + "." + id, id, "unknown reach id");
-                else {
-                    to.resize(net.size(), sod_table ? -1.0 : elev_table ? std::nan("") : 0.0);
-                    to[r] = x;
-                }
-            }
+            read_reach_values(v, key, d, net, case_file, probs, number, sod_table ? -1.0 : elev_table ? std::nan("") : 0.0, to);
         }
     }
     if (elements_given && out.model != "elements")
         probs.add(case_file, "[water_quality]", "water_quality.elements_per_reach", "",
                   "only with model = \"elements\"");
+    if (dispersion_given && out.model != "elements")
+        probs.add(case_file, "[water_quality]", "water_quality.dispersion", "",
+                  "dispersion between elements only with model = \"elements\"");
     if (out.model == "elements") o.reaches.elements.assign(net.size(), out.elements_per_reach);
     if (elevation_all != 0.0 || !reach_elevation.empty()) {
         o.reaches.elevation_m.assign(net.size(), elevation_all);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include "reaches/bucket.hpp"
 #include "reaches/kinetics_series.hpp"
 #include "reaches/reach_walk.hpp"
+#include "reaches/steady_wq_chain.hpp"
 
 namespace qingliu::reaches::wq {
 
@@ -92,6 +94,10 @@ struct Solver {
     ProcessTable stoich;
     KineticsAt kin;
     bool any_transfer = false;
+    // dispersive element chains (steady_wq_chain.hpp): the next reach of a reach's chain (kNone: the chain ends
+    // there) and whether a reach heads one; empty without dispersion
+    std::vector<std::int32_t> chain_next;
+    std::vector<char> chain_head;
 
     Solver(const Network& n, const ReachData& d, const std::vector<Input>& in, const std::vector<Observation>& o,
            const Options& op, Result& r)
@@ -103,6 +109,37 @@ struct Solver {
         detail::fill_new(up_l, n.size(), State{});
         Environment env;
         stoich = process_table(opt.params, env, 0.0);
+        link_chains();
+    }
+
+    bool disperses(std::int32_t r) const {
+        return at_or(data.elements, r, 0) > 0 &&
+               (opt.dispersion == Dispersion::Qual2k || at_or(data.dispersion_m2s, r, 0.0) > 0.0);
+    }
+
+    // r and its downstream reach d are one chain where water passes only between them: d disperses and takes no
+    // other inflow (one feeder, no headwater flow), r sends all its water to d (no split or transfer) over no weir
+    // (QUAL2K has no dispersion across a drop).
+    void link_chains() {
+        const std::size_t n = net.size();
+        bool any = false;
+        for (std::size_t r = 0; r < n && !any; ++r) any = disperses(static_cast<std::int32_t>(r));
+        if (!any) return;
+        chain_next.assign(n, kNone);
+        chain_head.assign(n, 0);
+        chain_walks.resize(n);
+        for (std::size_t r = 0; r < n; ++r) {
+            const std::int32_t d = net.topo.downstream(r);
+            if (!disperses(static_cast<std::int32_t>(r)) || d == kNone || !disperses(d)) continue;
+            if (net.topo.in_degree(d) != 1 || net.headwater_flow_m3s[d] > 0.0 || net.topo.split_to(r) != kNone ||
+                !net.topo.transfers_from(r).empty() || at_or(data.dam_drop_m, r, 0.0) > 0.0)
+                continue;
+            chain_next[r] = d;
+        }
+        for (std::size_t r = 0; r < n; ++r)
+            if (disperses(static_cast<std::int32_t>(r))) chain_head[r] = 1;
+        for (std::size_t r = 0; r < n; ++r)
+            if (chain_next[r] != kNone) chain_head[chain_next[r]] = 0;
     }
 
     Environment environment(std::int32_t r, double q, double& u) { return reach_environment(net, data, opt, r, q, u); }
@@ -116,6 +153,7 @@ struct Solver {
         double ka_sum = 0.0, ka_len = 0.0;
         std::size_t segments = 0, frozen = 0;
     };
+    std::vector<std::unique_ptr<Walk>> chain_walks;  ///< a chain's members' walks, from its head's solve
 
     void add_processed(Walk& w, const PerProcess& p) {
         for (int q = 0; q < kNumProcesses; ++q) w.processed[q] += p[q];
@@ -219,27 +257,43 @@ struct Solver {
 
     // QUAL2K elements: n equal elements; element j gets the inputs at positions in [x_j, x_j+1) (the last one also
     // those at the end), the share of spread inputs and lateral inflow that overlaps it, and reports the sections in it.
+    double element_inflow(std::int32_t r, double len, int j, int n, double a, double b, State& l_add) const {
+        double q_add = net.lateral_flow_m3s[r] * (b - a) / std::max(len, 1e-300);
+        for (int i = 0; i < kNumSpecies; ++i) l_add[i] = q_add * data.lateral_conc_mgL[r][i];
+        for (std::int32_t k = in_start[r]; k < in_start[r + 1]; ++k) {
+            const Input& p = inputs[in_idx[k]];
+            const double x0 = std::clamp(p.position_m, 0.0, len), x1 = std::min(p.end_m, len);
+            double share = 0.0;
+            if (x1 > x0) {
+                share = std::max(0.0, std::min(b, x1) - std::max(a, x0)) / (x1 - x0);
+            } else {
+                share = (x0 >= a && (x0 < b || j + 1 == n)) ? 1.0 : 0.0;
+            }
+            if (share == 0.0) continue;
+            q_add += share * p.flow_m3s;
+            for (int i = 0; i < kNumSpecies; ++i) l_add[i] += share * p.load_gs[i];
+        }
+        return q_add;
+    }
+
+    // the sections in element [a, b) of reach r (the last element also those at the end) report c at flow q
+    void report_element(std::int32_t r, double len, double a, double b, bool last, const State& c, double q) {
+        for (std::int32_t k = ob_start[r]; k < ob_start[r + 1]; ++k) {
+            const double x = std::clamp(obs[ob_idx[k]].position_m, 0.0, len);
+            if (x >= a && (x < b || last)) {
+                res.obs_conc_mgL[ob_idx[k]] = c;
+                res.obs_flow_m3s[ob_idx[k]] = q;
+            }
+        }
+    }
+
     void march_elements(Walk& w, int n) {
         const std::int32_t r = w.r;
         const double dx = w.len / n;
         for (int j = 0; j < n; ++j) {
             const double a = j * dx, b = (j + 1 == n) ? w.len : (j + 1) * dx;
-            double q_add = net.lateral_flow_m3s[r] * (b - a) / std::max(w.len, 1e-300);
             State l_add{};
-            for (int i = 0; i < kNumSpecies; ++i) l_add[i] = q_add * data.lateral_conc_mgL[r][i];
-            for (std::int32_t k = in_start[r]; k < in_start[r + 1]; ++k) {
-                const Input& p = inputs[in_idx[k]];
-                const double x0 = std::clamp(p.position_m, 0.0, w.len), x1 = std::min(p.end_m, w.len);
-                double share = 0.0;
-                if (x1 > x0) {
-                    share = std::max(0.0, std::min(b, x1) - std::max(a, x0)) / (x1 - x0);
-                } else {
-                    share = (x0 >= a && (x0 < b || j + 1 == n)) ? 1.0 : 0.0;
-                }
-                if (share == 0.0) continue;
-                q_add += share * p.flow_m3s;
-                for (int i = 0; i < kNumSpecies; ++i) l_add[i] += share * p.load_gs[i];
-            }
+            const double q_add = element_inflow(r, w.len, j, n, a, b, l_add);
             w.q += q_add;
             for (int i = 0; i < kNumSpecies; ++i) {
                 w.l[i] += l_add[i];
@@ -258,16 +312,93 @@ struct Solver {
             for (int i = 0; i < kNumSpecies; ++i) w.l[i] = e.conc_mgL[i] * w.q;
             w.ka_sum += env.ka20_per_d * (b - a);
             w.ka_len += b - a;
-            for (std::int32_t k = ob_start[r]; k < ob_start[r + 1]; ++k) {
-                const Observation& o = obs[ob_idx[k]];
-                const double x = std::clamp(o.position_m, 0.0, w.len);
-                if (x >= a && (x < b || j + 1 == n)) {
-                    res.obs_conc_mgL[ob_idx[k]] = e.conc_mgL;
-                    res.obs_flow_m3s[ob_idx[k]] = w.q;
-                }
-            }
+            report_element(r, w.len, a, b, j + 1 == n, e.conc_mgL, w.q);
         }
         w.x = w.len;
+    }
+
+    // A dispersive chain from its head: every member's elements in one system (steady_wq_chain.hpp), each member's
+    // walk kept for its route. A member passes on Q c of its last element (its end concentration, as without
+    // dispersion); the exchange across its ends, Ep (c_above - c_below) downwards, is booked with its inflow (in at
+    // the top, less what leaves at the bottom), so that its budget closes.
+    void solve_chain(std::int32_t head) {
+        struct Meta {
+            std::int32_t r;
+            double len, a, b, q, u, ka, e;
+            bool last;
+        };
+        std::vector<ChainElement> el;
+        std::vector<Meta> meta;
+        const Walk top = enter(head);
+        double q = top.q;
+        for (std::int32_t r = head; r != kNone; r = chain_next[r]) {
+            const int n = at_or(data.elements, r, 0);
+            const double len = net.length_m[r], dx = len / n;
+            if (r != head) res.flow_in_m3s[r] = q;
+            for (int j = 0; j < n; ++j) {
+                const double a = j * dx, b = (j + 1 == n) ? len : (j + 1) * dx;
+                ChainElement x;
+                q += element_inflow(r, len, j, n, a, b, x.load_gs);
+                if (!(q > 0.0))
+                    throw ModelError("reach " + net.topo.id(r) + ": dispersion between elements needs flow at " +
+                                     std::to_string(a) + " m");
+                double u = 0.0;
+                const Environment env = environment(r, q, u);
+                const hydro::Hydraulics& h = net.hydraulics[r];
+                double e = at_or(data.dispersion_m2s, r, 0.0);
+                if (!(e > 0.0)) {  // QUAL2K's: its width is a trapezoid's bottom, else the section's
+                    const hydro::Section sec = h.section(q);
+                    const bool manning = h.kind == hydro::Hydraulics::Kind::Manning || h.kind == hydro::Hydraulics::Kind::Trapezoid;
+                    const double slope = at_or(data.slope, r, manning ? h.slope : 0.0);
+                    if (!(slope > 0.0))
+                        throw ModelError("reach " + net.topo.id(r) + ": QUAL2K's dispersion needs the channel slope (the "
+                                         "slope column or Manning) or the reach's own dispersion_m2s");
+                    const double width = h.kind == hydro::Hydraulics::Kind::Trapezoid ? h.width_m : sec.top_width_m;
+                    e = qual2k_dispersion_m2s(u, width, sec.depth_m, slope);
+                }
+                x.flow_out_m3s = q;
+                x.volume_m3 = q / u * (b - a);
+                x.table = kin.table(env);
+                el.push_back(x);
+                meta.push_back({r, len, a, b, q, u, env.ka20_per_d, e, j + 1 == n});
+            }
+        }
+        for (std::size_t i = 0; i + 1 < el.size(); ++i)
+            el[i].exchange_m3s = qual2k_exchange_m3s(meta[i].e, meta[i].u, meta[i].q / meta[i].u,
+                                                     meta[i].b - meta[i].a, meta[i + 1].b - meta[i + 1].a);
+        const ChainSolution sol = solve_dispersive_chain(opt.params, top.q, top.l, el);
+        std::size_t i = 0;
+        State boundary_in = top.lin;
+        for (std::int32_t r = head; r != kNone; r = chain_next[r]) {
+            auto w = std::make_unique<Walk>();
+            w->r = r;
+            w->len = net.length_m[r];
+            w->lin = boundary_in;
+            for (; i < el.size() && meta[i].r == r; ++i) {
+                for (int k = 0; k < kNumSpecies; ++k) w->lin[k] += el[i].load_gs[k];
+                add_processed(*w, sol.processed_gs[i]);
+                w->ka_sum += meta[i].ka * (meta[i].b - meta[i].a);
+                w->ka_len += meta[i].b - meta[i].a;
+                report_element(r, meta[i].len, meta[i].a, meta[i].b, meta[i].last, sol.conc_mgL[i], meta[i].q);
+            }
+            const std::size_t e = i - 1;  // the member's last element
+            for (int k = 0; k < kNumSpecies; ++k) {
+                const double down = i < el.size() ? el[e].exchange_m3s * (sol.conc_mgL[e][k] - sol.conc_mgL[i][k]) : 0.0;
+                w->l[k] = el[e].flow_out_m3s * sol.conc_mgL[e][k];
+                w->lin[k] -= down;
+                boundary_in[k] = w->l[k] + down;
+            }
+            w->q = el[e].flow_out_m3s;
+            w->x = w->len;
+            chain_walks[r] = std::move(w);
+        }
+    }
+
+    Walk chain_walk(std::int32_t r) {
+        if (chain_head[r]) solve_chain(r);
+        Walk w = std::move(*chain_walks[r]);
+        chain_walks[r].reset();
+        return w;
     }
 
     // Reaches in topological order are scattered in memory: their attributes and results are fetched some reaches
@@ -308,10 +439,11 @@ struct Solver {
     }
 
     void route(std::int32_t r, Totals& t) {
-        Walk w = enter(r);
+        const bool chained = !chain_head.empty() && disperses(r);
+        Walk w = chained ? chain_walk(r) : enter(r);
         const int n = at_or(data.elements, r, 0);
-        if (n > 0) march_elements(w, n);
-        else march_plug(w);
+        if (!chained && n > 0) march_elements(w, n);
+        else if (!chained) march_plug(w);
         // weir or dam at the reach end: the DO deficit falls by the Butts-Evans ratio
         double dam_gain = 0.0;
         const double drop = at_or(data.dam_drop_m, r, 0.0);

@@ -34,6 +34,9 @@ struct ReachData {
     std::vector<double> dam_water_quality_factor;  ///< Butts-Evans a (empty: 1.0 moderately polluted)
     std::vector<double> dam_structure_coefficient; ///< Butts-Evans b (empty: 0.8)
     std::vector<int> elements;              ///< > 0: completely mixed elements in the reach; empty or 0: plug flow
+    /// > 0: the reach's longitudinal dispersion E (m2/s) between its elements (QUAL2K's prescribed dispersion);
+    /// empty or 0: Options::dispersion's. Elements only.
+    std::vector<double> dispersion_m2s;
 
     /// All attributes empty except headwater and lateral concentrations of n reaches (zeros).
     static ReachData sized(std::size_t n);
@@ -49,8 +52,13 @@ struct Input {
     std::int32_t source = kNone;
 };
 
+/// Dispersion between completely mixed elements (reaches/steady_wq_chain.hpp): none, or QUAL2K's from each element's
+/// hydraulics (Fischer's formula less the numerical dispersion of the elements). A reach's own dispersion_m2s wins.
+enum class Dispersion { None, Qual2k };
+
 struct Options {
     Parameters params = Parameters::defaults();
+    Dispersion dispersion = Dispersion::None;
     double temperature_c = 20.0;
     ReaerationMethod reaeration = ReaerationMethod::Internal;
     double rel_tol = 1e-11;     ///< tolerance of the frozen substeps, where the series cannot be used (DO <= 0)

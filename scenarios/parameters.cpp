@@ -47,6 +47,22 @@ std::vector<ParamDef> composition_rows() {
     return rows;
 }
 
+// QUAL2K's dispersion between completely mixed elements (reaches/steady_wq_chain.hpp)
+std::vector<ParamDef> dispersion_rows() {
+    return {
+        {"water_quality.dispersion", "", kNoDefault, 0.0, 0.0,
+         "Longitudinal dispersion between the elements (model = elements): none (default) or qual2k, QUAL2K's from each "
+         "element's hydraulics, Fischer's 0.011 U^2 B^2 / (H u*) less the elements' numerical dispersion U dx / 2; a "
+         "reach's own dispersion_m2s wins",
+         "单元间纵向离散（elements 模型）：none（默认）或 qual2k（按 QUAL2K 由各单元水力条件以 Fischer 公式计算）",
+         "QUAL2K documentation (Chapra, Pelletier & Tao); Fischer et al. 1979", ParamKind::Text},
+        {"water_quality.reach_dispersion_m2s", "m2/s", kNoDefault, 0.001, 100000.0,
+         "Longitudinal dispersion of named reaches' elements (QUAL2K's prescribed dispersion), an inline table "
+         "{ reach_id = value, ... } (or the reaches table's dispersion_m2s column, which this overrides)",
+         "指定河段的纵向离散系数（内联表，elements 模型）", "case data", ParamKind::Table},
+    };
+}
+
 std::vector<ParamDef> make_table() {
     std::vector<ParamDef> t = {
         {"conditions.temperature_c", "degC", 20.0, 0.0, 40.0, "Design water temperature", "设计水温",
@@ -154,6 +170,8 @@ std::vector<ParamDef> make_table() {
          ParamKind::Table},
     };
     t.insert(t.end(), rest.begin(), rest.end());
+    const std::vector<ParamDef> disp = dispersion_rows();
+    t.insert(t.end(), disp.begin(), disp.end());
     const std::vector<ParamDef> comp = composition_rows();
     t.insert(t.end(), comp.begin(), comp.end());
     return t;

@@ -115,6 +115,15 @@ TEST_CASE("the solve limited to the reaches downstream of changed inputs equals 
         CHECK(changed_sections > 0);     // the changes reach sections downstream
         CHECK(kept_sections > 0);        // and leave sections upstream alone
         CHECK(solved < 12 * p.net.size());  // fewer reaches than full solves
+        // with dispersion between the elements a change reaches upstream too: no limited solves then
+        CHECK(DownstreamSolve::covers(p));
+        WaterQualityProblem d = p;
+        d.data.dispersion_m2s.assign(d.net.size(), 0.0);
+        d.data.dispersion_m2s[0] = 500.0;
+        CHECK(DownstreamSolve::covers(d) == !elements);
+        d.data.dispersion_m2s.clear();
+        d.steady.dispersion = wq::Dispersion::Qual2k;
+        CHECK(DownstreamSolve::covers(d) == !elements);
     }
 }
 

@@ -321,3 +321,52 @@ TEST_CASE("water-quality: every rate of the kinetics is a [kinetics] row of the 
         CHECK(!row->source.empty());
     }
 }
+
+TEST_CASE("water-quality: dispersion between elements from the case (dispersion, 纵向离散系数, reach_dispersion_m2s)",
+          "[water-quality]") {
+    // model = "elements" with QUAL2K's dispersion; the reaches table's 纵向离散系数 gives R1 its own, which the
+    // inline table overrides; the numbers are the solver's (tests/reaches/test_wq_dispersion.cpp, test_qual2kw.cpp)
+    const std::string elements = std::string(kSettings) + "model = \"elements\"\nelements_per_reach = 6\n";
+    fs::path dir = one_reach_case("wq-disp", kRates, elements + "dispersion = \"qual2k\"\n", ",纵向离散系数", ",900");
+    io::LoadedCase lc = io::load_case(dir.string());
+    const auto& o = lc.water_quality.options.steady;
+    CHECK(o.dispersion == wq::Dispersion::Qual2k);
+    CHECK(lc.water_quality.options.reaches.dispersion_m2s.at(0) == 900.0);
+    const auto with = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
+    fs::remove_all(dir);
+    dir = one_reach_case("wq-disp-tab", kRates, elements + "reach_dispersion_m2s = { R1 = 5000 }\n", ",dispersion_m2s", ",900");
+    lc = io::load_case(dir.string());
+    CHECK(lc.water_quality.options.reaches.dispersion_m2s.at(0) == 5000.0);
+    CHECK(lc.water_quality.options.steady.dispersion == wq::Dispersion::None);
+    const auto more = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
+    fs::remove_all(dir);
+    dir = one_reach_case("wq-disp-none", kRates, elements);
+    lc = io::load_case(dir.string());
+    const auto none = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
+    fs::remove_all(dir);
+    // more exchange, a flatter sag: the end of the reach is less depleted than without any (u dx / 2 = 625 m2/s here,
+    // so 900 m2/s exchanges a little and 5000 m2/s much more)
+    const double d0 = none.sections.at(0).conc_mgL[wq::DO], d1 = with.sections.at(0).conc_mgL[wq::DO],
+                 d2 = more.sections.at(0).conc_mgL[wq::DO];
+    CHECK(d1 != d0);
+    CHECK(std::abs(d2 - d0) > std::abs(d1 - d0));
+    // dispersion with plug flow is a problem named with its key
+    const fs::path bad = one_reach_case("wq-disp-plug", kRates, std::string(kSettings) + "dispersion = \"qual2k\"\n");
+    const InputError e = test::rejection(bad);
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].field == "water_quality.dispersion");
+    CHECK(e.problems()[0].message.find("elements") != std::string::npos);
+    fs::remove_all(bad);
+}
+
+TEST_CASE("water-quality: a reach's slope beside a constant velocity reaches Tsivoglou-Neal", "[water-quality]") {
+    // the reaches table's slope (比降) is read beside any hydraulics, not only Manning's: Tsivoglou-Neal at 5 m3/s
+    // (above 15 cfs: 0.054 /ft) gives ka20 = 86400 x 0.054 x S x U x 3.281 with U = 0.25 m/s and S = 0.0004
+    std::string settings = kSettings;
+    settings.replace(settings.find("oconnor-dobbins"), 15, "tsivoglou-neal");
+    const fs::path dir = one_reach_case("wq-slope", kRates, settings, ",比降", ",0.0004");
+    const io::LoadedCase lc = io::load_case(dir.string());
+    const auto e = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
+    CHECK(e.steady.ka20_per_d.at(0) == Approx(86400.0 * 0.054 * 0.0004 * 0.25 * 3.281).epsilon(1e-12));
+    fs::remove_all(dir);
+}

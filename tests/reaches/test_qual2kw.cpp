@@ -84,6 +84,8 @@ struct Q2kCase {
     double plant_m3s, town_m3s;
     Parameters params;
     std::vector<hydro::Hydraulics> channels = {};  ///< per element E1..E17; empty: the rating curves a, b, c, d
+    double headwater_m3s = 2.0;
+    bool dispersion = false;  ///< QUAL2K's dispersion between the elements (else none, as the inputs prescribe 1e-6)
     hydro::Hydraulics channel(int element) const {
         return channels.empty() ? hydro::Hydraulics::geometry(a, b, c, d) : channels[element - 1];
     }
@@ -101,7 +103,7 @@ Built build(const Q2kCase& k) {
     NetworkBuilder nb;
     for (int i = 1; i <= kElements; ++i)
         nb.add(test::wq_reach("E" + std::to_string(i), i < kElements ? "E" + std::to_string(i + 1) : "", 1.0,
-                              k.channel(i), i == 1 ? 2.0 : 0.0));
+                              k.channel(i), i == 1 ? k.headwater_m3s : 0.0));
     b.net = nb.finish();
     b.data = ReachData::sized(kElements);
     b.data.elevation_m.assign(kElements, 0.0);
@@ -115,6 +117,7 @@ Built build(const Q2kCase& k) {
     b.opt.temperature_c = k.temperature_c;
     b.opt.reaeration = k.ka20 > 0.0 ? ReaerationMethod::Specified : ReaerationMethod::Internal;
     b.opt.params = k.params;
+    if (k.dispersion) b.opt.dispersion = Dispersion::Qual2k;
     return b;
 }
 
@@ -129,7 +132,7 @@ void gas_exchange(Built& b, const Q2kCase& k, const std::vector<Q2kRow>& rows, c
     const double he = 1.36785e-5 * std::pow(1.052, k.temperature_c - 20.0), naus = 2e-9 / he * 14000.0;
     const double kg = 175.287 * std::pow(10.0 / 7.0, 0.15) * 1.0 + 262.9305;
     const double kamm = std::pow(10.0, -(0.09018 + 2729.92 / ta));
-    double q = 2.0;
+    double q = k.headwater_m3s;
     const std::size_t points = b.in.size();
     for (const Q2kRow& row : rows) {
         const std::int32_t e = b.net.topo.find(row.element);
@@ -321,4 +324,40 @@ TEST_CASE("QUAL2K's trapezoidal Manning channels reproduce QUAL2Kw v5.1", "[stea
     const std::int32_t last = b.net.topo.find("E17");
     WARN("DO at E17 with SOD per flow depth: " << rw.conc_out_mgL[last][DO] << " against " << rb.conc_out_mgL[last][DO]);
     CHECK(rb.conc_out_mgL[last][DO] - rw.conc_out_mgL[last][DO] > 1e-2);
+}
+
+TEST_CASE("QUAL2K's dispersion between elements reproduces QUAL2Kw v5.1", "[steady_wq][qual2k]") {
+    // qual2kw_dispersion.q2k: the trapezoid river above made wide (bottom widths 60-120 m) and carrying 20 times the
+    // flows (headwater 40 m3/s, plant 12, town 4.5), with no prescribed dispersion in the elements, so that QUAL2Kw
+    // computes each element's by Fischer's formula and adds what exceeds the elements' numerical dispersion U dx / 2
+    // as bulk exchange with the next element: up to 96 m3/s against flows of 40-57 m3/s, and 0 where Fischer's is the
+    // smaller (E5, E8, E12). The plant's load then reaches two elements upstream (E2 and E3 carry 0.77 and 2.5 mg/L of
+    // NH3-N above the plant's 5.7). The headwater's own dispersion is prescribed at 1e-6 m2/s (QUAL2Kw's exchange
+    // with its headwater "element" uses that element's made-up hydraulics; here the top takes no exchange).
+    const double b0[kElements] = {60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 90};
+    const double s1[kElements] = {0, 0.5, 1, 2, 0, 0.5, 1, 2, 0, 0.5, 1, 2, 0, 0.5, 1, 2, 1.5};
+    const double s2[kElements] = {0, 1.5, 0.5, 3, 1.5, 0.5, 3, 0, 0.5, 3, 0, 1.5, 3, 0, 1.5, 0.5, 2.5};
+    const double slope[kElements] = {0.001,  0.002, 0.004, 0.0005, 0.001,  0.002, 0.004, 0.0005, 0.001,
+                                     0.002,  0.004, 0.0005, 0.001, 0.002, 0.004, 0.0005, 0.0015};
+    const double n[kElements] = {0.03, 0.04, 0.05, 0.03, 0.04, 0.05, 0.03, 0.04, 0.05,
+                                 0.03, 0.04, 0.05, 0.03, 0.04, 0.05, 0.03, 0.035};
+    const Rates rates{0.8,  0.25, 0.05, 1.5, 1.08, 0.2, 0.1, 0.05, O2Effect::HalfSaturation, 0.5, O2Effect::SecondOrder,
+                      0.8};
+    Q2kCase k{0.0, 0.0, 0.0, 0.0, 15.0, 5.0, 0.0,
+              mgL(8.5, 2.0, 400.0, 200.0, 800.0, 40.0, 20.0),
+              mgL(1.0, 150.0, 8000.0, 25000.0, 500.0, 1500.0, 3000.0),
+              mgL(0.5, 80.0, 6000.0, 15000.0, 200.0, 800.0, 1500.0), 12.0, 4.5, params(rates)};
+    for (int i = 0; i < kElements; ++i) k.channels.push_back(hydro::Hydraulics::trapezoid(n[i], slope[i], b0[i], s1[i], s2[i]));
+    k.headwater_m3s = 40.0;
+    k.dispersion = true;
+    const Built b = against_qual2kw(k, "qual2kw_dispersion.csv", "QUAL2K's dispersion between elements");
+
+    // without the exchange the river is another: E3 (above the plant) keeps the headwater's NH3-N
+    Built plain = b;
+    plain.opt.dispersion = Dispersion::None;
+    const Result r0 = solve_steady_wq(plain.net, plain.data, plain.in, {}, plain.opt);
+    CHECK(r0.conc_out_mgL[b.net.topo.find("E3")][NH3N] < 0.25);
+    // and the budget closes over the reaches the exchange crosses
+    const Result r1 = solve_steady_wq(b.net, b.data, b.in, {}, b.opt);
+    CHECK(r1.max_reach_imbalance < 1e-10);
 }
