@@ -95,9 +95,10 @@ struct Solver {
     KineticsAt kin;
     bool any_transfer = false;
     // dispersive element chains (steady_wq_chain.hpp): the next reach of a reach's chain (kNone: the chain ends
-    // there) and whether a reach heads one; empty without dispersion
+    // there), whether a reach heads one, and whether its chain runs dry somewhere (then marched without exchange);
+    // empty without dispersion
     std::vector<std::int32_t> chain_next;
-    std::vector<char> chain_head;
+    std::vector<char> chain_head, chain_dry;
 
     Solver(const Network& n, const ReachData& d, const std::vector<Input>& in, const std::vector<Observation>& o,
            const Options& op, Result& r)
@@ -127,6 +128,7 @@ struct Solver {
         if (!any) return;
         chain_next.assign(n, kNone);
         chain_head.assign(n, 0);
+        chain_dry.assign(n, 0);
         chain_walks.resize(n);
         for (std::size_t r = 0; r < n; ++r) {
             const std::int32_t d = net.topo.downstream(r);
@@ -320,8 +322,9 @@ struct Solver {
     // A dispersive chain from its head: every member's elements in one system (steady_wq_chain.hpp), each member's
     // walk kept for its route. A member passes on Q c of its last element (its end concentration, as without
     // dispersion); the exchange across its ends, Ep (c_above - c_below) downwards, is booked with its inflow (in at
-    // the top, less what leaves at the bottom), so that its budget closes.
-    void solve_chain(std::int32_t head) {
+    // the top, less what leaves at the bottom), so that its budget closes. A chain without water somewhere is marked
+    // dry and marched as without dispersion (false; the march names a load where there is no water).
+    bool solve_chain(std::int32_t head) {
         struct Meta {
             std::int32_t r;
             double len, a, b, q, u, ka, e;
@@ -339,9 +342,10 @@ struct Solver {
                 const double a = j * dx, b = (j + 1 == n) ? len : (j + 1) * dx;
                 ChainElement x;
                 q += element_inflow(r, len, j, n, a, b, x.load_gs);
-                if (!(q > 0.0))
-                    throw ModelError("reach " + net.topo.id(r) + ": dispersion between elements needs flow at " +
-                                     std::to_string(a) + " m");
+                if (!(q > 0.0)) {
+                    for (std::int32_t m = head; m != kNone; m = chain_next[m]) chain_dry[m] = 1;
+                    return false;
+                }
                 double u = 0.0;
                 const Environment env = environment(r, q, u);
                 const hydro::Hydraulics& h = net.hydraulics[r];
@@ -366,7 +370,12 @@ struct Solver {
         for (std::size_t i = 0; i + 1 < el.size(); ++i)
             el[i].exchange_m3s = qual2k_exchange_m3s(meta[i].e, meta[i].u, meta[i].q / meta[i].u,
                                                      meta[i].b - meta[i].a, meta[i + 1].b - meta[i + 1].a);
-        const ChainSolution sol = solve_dispersive_chain(opt.params, top.q, top.l, el);
+        ChainSolution sol;
+        try {
+            sol = solve_dispersive_chain(opt.params, top.q, top.l, el);
+        } catch (const ModelError& e) {
+            throw ModelError("reaches from " + net.topo.id(head) + ": " + e.what());
+        }
         std::size_t i = 0;
         State boundary_in = top.lin;
         for (std::int32_t r = head; r != kNone; r = chain_next[r]) {
@@ -392,13 +401,7 @@ struct Solver {
             w->x = w->len;
             chain_walks[r] = std::move(w);
         }
-    }
-
-    Walk chain_walk(std::int32_t r) {
-        if (chain_head[r]) solve_chain(r);
-        Walk w = std::move(*chain_walks[r]);
-        chain_walks[r].reset();
-        return w;
+        return true;
     }
 
     // Reaches in topological order are scattered in memory: their attributes and results are fetched some reaches
@@ -439,11 +442,18 @@ struct Solver {
     }
 
     void route(std::int32_t r, Totals& t) {
-        const bool chained = !chain_head.empty() && disperses(r);
-        Walk w = chained ? chain_walk(r) : enter(r);
-        const int n = at_or(data.elements, r, 0);
-        if (!chained && n > 0) march_elements(w, n);
-        else if (!chained) march_plug(w);
+        bool chained = !chain_head.empty() && disperses(r) && !chain_dry[r];
+        if (chained && chain_head[r]) chained = solve_chain(r);
+        Walk w;
+        if (chained) {
+            w = std::move(*chain_walks[r]);
+            chain_walks[r].reset();
+        } else {
+            w = enter(r);
+            const int n = at_or(data.elements, r, 0);
+            if (n > 0) march_elements(w, n);
+            else march_plug(w);
+        }
         // weir or dam at the reach end: the DO deficit falls by the Butts-Evans ratio
         double dam_gain = 0.0;
         const double drop = at_or(data.dam_drop_m, r, 0.0);

@@ -206,3 +206,24 @@ TEST_CASE("dispersion chains end at junctions, splits and weirs; QUAL2K's disper
     opt.dispersion = Dispersion::Qual2k;
     REQUIRE_THROWS_WITH(solve_steady_wq(k.net, k.data, k.in, k.obs, opt), Catch::Contains("reach A") && Catch::Contains("slope"));
 }
+
+TEST_CASE("a dispersive chain without water somewhere is marched as without dispersion", "[steady_wq][dispersion]") {
+    // X has no flow (a dry headwater, no load) and feeds Y, which gains 1 m3/s along it: no exchange is defined where
+    // there is no water, so the chain is solved as elements without exchange, the same numbers as with none
+    NetworkBuilder b;
+    b.add(test::wq_reach("X", "Y", 2.0, hydro::Hydraulics::geometry(0.4, 0.3, 0.5, 0.4), 0.0));
+    auto y = test::wq_reach("Y", "", 5.0, hydro::Hydraulics::geometry(0.4, 0.3, 0.5, 0.4));
+    y.lateral_flow_m3s = 1.0;
+    b.add(y);
+    const Network net = b.finish();
+    ReachData d = ReachData::sized(2);
+    d.lateral_conc_mgL[1] = test::river(do_saturation_mgL(20.0));
+    d.elements = {2, 3};
+    const std::vector<Observation> obs = {{1, 4000.0, 0}};
+    Options opt;
+    const Result plain = solve_steady_wq(net, d, {}, obs, opt);
+    d.dispersion_m2s = {5000.0, 5000.0};
+    const Result with = solve_steady_wq(net, d, {}, obs, opt);
+    for (int s = 0; s < kNumSpecies; ++s) CHECK(with.obs_conc_mgL[0][s] == plain.obs_conc_mgL[0][s]);
+    CHECK(with.max_reach_imbalance < 1e-12);
+}
