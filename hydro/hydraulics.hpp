@@ -1,6 +1,8 @@
 // Reach hydraulics: velocity and depth as functions of flow.
 //   constant:            u = velocity_ms
 //   hydraulic geometry:  u = a Q^b (m/s), H = c Q^d (m)           (Leopold & Maddock 1953)
+//                        or, with QUAL2K's "Width" rating curve B = cw Q^dw, H = Q / (u B) = Q^(1-b-dw) / (a cw):
+//                        the same power law, c = 1 / (a cw), d = 1 - b - dw
 //   Manning, wide rectangular channel of width B, slope S, roughness n:
 //                        H = (n Q / (B S^0.5))^(3/5),  u = Q / (B H)  (Chapra 1997, Lecture 14)
 //   Manning, trapezoidal channel as QUAL2K's reaches (bottom width B0, side slopes s1 and s2 horizontal to vertical,
@@ -30,6 +32,10 @@ struct Hydraulics {
     static Hydraulics constant(double u_ms) { Hydraulics h; h.kind = Kind::Constant; h.velocity_ms = u_ms; return h; }
     static Hydraulics geometry(double a, double b, double c = 0.0, double d = 0.0) {
         Hydraulics h; h.kind = Kind::Geometry; h.a = a; h.b = b; h.c = c; h.d = d; return h;
+    }
+    /// u = a Q^b with the width B = cw Q^dw (QUAL2K's "Width" rating curves): H = Q / (u B)
+    static Hydraulics geometry_width(double a, double b, double cw, double dw) {
+        return geometry(a, b, 1.0 / (a * cw), 1.0 - b - dw);
     }
     static Hydraulics manning(double n, double slope, double width_m) {
         Hydraulics h; h.kind = Kind::Manning; h.manning_n = n; h.slope = slope; h.width_m = width_m; return h;

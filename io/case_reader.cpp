@@ -169,6 +169,17 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
             const double hc = r.number("hg_c", false, 0.0, 100.0).value_or(0.0);
             const double hd = r.number("hg_d", false, 0.0, 0.999).value_or(0.0);
             s.hydraulics = hydro::Hydraulics::geometry(a, b, hc, hd);
+            if (r.has("hg_width_c") || r.has("hg_width_d")) {  // QUAL2K's "Width" curves: H = Q / (u B)
+                const double wc = r.number("hg_width_c", true, 0.0, 1e5, true).value_or(1.0);
+                const double wd = r.number("hg_width_d", true, 0.0, 0.999).value_or(0.0);
+                if (r.has("hg_c") || r.has("hg_d"))
+                    r.problem("hg_width_c", "", "give the depth curve (hg_c, hg_d) or the width curve (hg_width_c, "
+                                                "hg_width_d), not both");
+                else if (!(b + wd < 1.0))
+                    r.problem("hg_width_d", fmt_num(wd), "hg_b + hg_width_d must be < 1 (the depth must grow with the flow)");
+                else
+                    s.hydraulics = hydro::Hydraulics::geometry_width(a, b, wc, wd);
+            }
         } else if (r.has("manning_n")) {
             const double n = r.number("manning_n", true, 0.0, 1.0, true).value_or(0.03);
             const double sl = r.number("slope", true, 0.0, 1.0, true).value_or(1e-3);

@@ -33,6 +33,8 @@ const std::vector<ColumnDef> kRows = {
     {"reaches", "hg_b", "", "", "hydraulic geometry exponent b"},
     {"reaches", "hg_c", "", "", "hydraulic geometry H = c·Q^d: c"},
     {"reaches", "hg_d", "", "", "hydraulic geometry exponent d"},
+    {"reaches", "hg_width_c", "", "河宽系数", "width rating curve B = c·Q^d (QUAL2K's Width option), instead of hg_c/hg_d: c / 河宽系数"},
+    {"reaches", "hg_width_d", "", "河宽指数", "width rating curve exponent d / 河宽指数"},
     {"reaches", "manning_n", "", "糙率|曼宁系数", "Manning roughness / 糙率"},
     {"reaches", "slope", "", "比降|坡降", "bed slope / 比降"},
     {"reaches", "width_m", "m", "河宽|宽度", "width / 河宽"},

@@ -370,3 +370,26 @@ TEST_CASE("water-quality: a reach's slope beside a constant velocity reaches Tsi
     CHECK(e.steady.ka20_per_d.at(0) == Approx(86400.0 * 0.054 * 0.0004 * 0.25 * 3.281).epsilon(1e-12));
     fs::remove_all(dir);
 }
+
+TEST_CASE("water-quality: QUAL2K's width rating curve (河宽系数, 河宽指数) gives the depth H = Q / (u B)", "[water-quality]") {
+    // u = 0.3 Q^0.4 and B = 12 Q^0.35 at 5 m3/s: H = 5 / (0.3 5^0.4 x 12 5^0.35); both curves at once is a problem
+    const fs::path dir = temp_dir("wq-width");
+    const std::string sections = "section_id,name,river,reach_id,position_km,level,target_class,water_body\n"
+                                 "X1,End,R,R1,30,municipal,III,river\n";
+    const std::string toml = std::string("[tables]\nreaches = \"reaches.csv\"\nsections = \"sections.csv\"\n"
+                                         "[conditions]\ntemperature_c = 15.0\n[kinetics]\n") + kRates + "[water_quality]\n" + kSettings;
+    write_file(dir / "reaches.csv", "reach_id,river,downstream_id,length_km,hg_a,hg_b,河宽系数,河宽指数,headwater_flow_m3s,"
+                                    "headwater_cod_mgL\nR1,R,,30,0.3,0.4,12,0.35,5,20\n");
+    write_file(dir / "sections.csv", sections);
+    write_file(dir / "case.toml", toml);
+    const io::LoadedCase lc = io::load_case(dir.string());
+    const hydro::Hydraulics& h = lc.model.net.hydraulics.at(0);
+    CHECK(h.depth(5.0) == Approx(5.0 / (0.3 * std::pow(5.0, 0.4) * 12.0 * std::pow(5.0, 0.35))).epsilon(1e-14));
+    CHECK(h.velocity(5.0) == Approx(0.3 * std::pow(5.0, 0.4)).epsilon(1e-15));
+    write_file(dir / "reaches.csv", "reach_id,river,downstream_id,length_km,hg_a,hg_b,hg_c,hg_width_c,hg_width_d,"
+                                    "headwater_flow_m3s,headwater_cod_mgL\nR1,R,,30,0.3,0.4,0.5,12,0.35,5,20\n");
+    const InputError e = test::rejection(dir);
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].field == "hg_width_c");
+    fs::remove_all(dir);
+}

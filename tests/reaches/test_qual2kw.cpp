@@ -361,3 +361,16 @@ TEST_CASE("QUAL2K's dispersion between elements reproduces QUAL2Kw v5.1", "[stea
     const Result r1 = solve_steady_wq(b.net, b.data, b.in, {}, b.opt);
     CHECK(r1.max_reach_imbalance < 1e-10);
 }
+
+TEST_CASE("QUAL2K's width rating curves reproduce QUAL2Kw v5.1", "[steady_wq][qual2k]") {
+    // qual2kw_width.q2k: the low-DO river with QUAL2K's "Width" option, U = 0.35 Q^0.45 and B = 8 Q^0.3, so that
+    // H = Q / (U B) = Q^0.25 / 2.8 (Hydraulics::geometry_width): depths 0.42-0.47 m, Owens-Gibbs throughout
+    const Rates rates{0.8,  0.25, 0.05, 1.5, 1.08, 0.2, 0.1, 0.05, O2Effect::HalfSaturation, 0.5, O2Effect::SecondOrder,
+                      0.8};
+    Q2kCase k{0.0, 0.0, 0.0, 0.0, 15.0, 5.0, 0.0,
+              mgL(8.5, 2.0, 400.0, 200.0, 800.0, 40.0, 20.0),
+              mgL(1.0, 150.0, 8000.0, 25000.0, 500.0, 1500.0, 3000.0),
+              mgL(0.5, 80.0, 6000.0, 15000.0, 200.0, 800.0, 1500.0), 0.8, 0.3, params(rates)};
+    k.channels.assign(kElements, hydro::Hydraulics::geometry_width(0.35, 0.45, 8.0, 0.3));
+    against_qual2kw(k, "qual2kw_width.csv", "velocity and width rating curves");
+}
