@@ -83,6 +83,16 @@ Expected streeter_phelps(double sod_g_m2_d, double ka20 = 0.0, Channel ch = {}) 
             20.0 * std::exp(-0.25 * std::pow(1.04, T - 20.0) * t)};
 }
 
+// A one-section case around the reaches table `reaches_csv` (R1, 30 km, its section at the end), kRates and kSettings.
+void write_reach_case(const fs::path& dir, const std::string& reaches_csv) {
+    write_file(dir / "reaches.csv", reaches_csv);
+    write_file(dir / "sections.csv", "section_id,name,river,reach_id,position_km,level,target_class,water_body\n"
+                                     "X1,End,R,R1,30,municipal,III,river\n");
+    write_file(dir / "case.toml", std::string("[tables]\nreaches = \"reaches.csv\"\nsections = \"sections.csv\"\n"
+                                              "[conditions]\ntemperature_c = 15.0\n[kinetics]\n") +
+                                      kRates + "[water_quality]\n" + kSettings);
+}
+
 }  // namespace
 
 TEST_CASE("water-quality: the case's [kinetics] rates give the Streeter-Phelps closed form", "[water-quality]") {
@@ -186,14 +196,9 @@ TEST_CASE("water-quality: a trapezoidal Manning channel (底宽, 边坡系数) g
     const double A = (B0 + 0.5 * (s1 + s2) * H) * H;
     const Channel ch{H, Q / A, A / B0};
     const fs::path dir = temp_dir("wq-trapezoid");
-    write_file(dir / "reaches.csv", "reach_id,river,downstream_id,length_km,糙率,比降,底宽,边坡系数1,边坡系数2,"
-                                    "headwater_flow_m3s,lateral_inflow_m3s,headwater_cod_mgL,headwater_nh3n_mgL,headwater_tp_mgL\n"
-                                    "R1,R,,30,0.03,0.0002,8,1,2,5,0,20,0,0\n");
-    write_file(dir / "sections.csv", "section_id,name,river,reach_id,position_km,level,target_class,water_body\n"
-                                     "X1,End,R,R1,30,municipal,III,river\n");
-    const std::string toml = std::string("[tables]\nreaches = \"reaches.csv\"\nsections = \"sections.csv\"\n"
-                                         "[conditions]\ntemperature_c = 15.0\n[kinetics]\n") + kRates + "[water_quality]\n" + kSettings;
-    write_file(dir / "case.toml", toml);
+    write_reach_case(dir, "reach_id,river,downstream_id,length_km,糙率,比降,底宽,边坡系数1,边坡系数2,headwater_flow_m3s,"
+                          "lateral_inflow_m3s,headwater_cod_mgL,headwater_nh3n_mgL,headwater_tp_mgL\n"
+                          "R1,R,,30,0.03,0.0002,8,1,2,5,0,20,0,0\n");
     const io::LoadedCase lc = io::load_case(dir.string());
     const hydro::Hydraulics& h = lc.model.net.hydraulics.at(0);
     REQUIRE(h.kind == hydro::Hydraulics::Kind::Trapezoid);
@@ -211,11 +216,8 @@ TEST_CASE("water-quality: a trapezoidal Manning channel (底宽, 边坡系数) g
 
     // a negative side slope is named with file, record and field
     const fs::path bad = temp_dir("wq-trapezoid-bad");
-    write_file(bad / "reaches.csv", "reach_id,river,downstream_id,length_km,manning_n,slope,bottom_width_m,side_slope_1,"
-                                    "side_slope_2,headwater_flow_m3s,headwater_cod_mgL\nR1,R,,30,0.03,0.0002,8,-1,2,5,20\n");
-    write_file(bad / "sections.csv", "section_id,name,river,reach_id,position_km,level,target_class,water_body\n"
-                                     "X1,End,R,R1,30,municipal,III,river\n");
-    write_file(bad / "case.toml", toml);
+    write_reach_case(bad, "reach_id,river,downstream_id,length_km,manning_n,slope,bottom_width_m,side_slope_1,"
+                          "side_slope_2,headwater_flow_m3s,headwater_cod_mgL\nR1,R,,30,0.03,0.0002,8,-1,2,5,20\n");
     const InputError err = test::rejection(bad);
     REQUIRE(err.problems().size() == 1);
     CHECK(err.problems()[0].field == "side_slope_1");
@@ -374,14 +376,8 @@ TEST_CASE("water-quality: a reach's slope beside a constant velocity reaches Tsi
 TEST_CASE("water-quality: QUAL2K's width rating curve (河宽系数, 河宽指数) gives the depth H = Q / (u B)", "[water-quality]") {
     // u = 0.3 Q^0.4 and B = 12 Q^0.35 at 5 m3/s: H = 5 / (0.3 5^0.4 x 12 5^0.35); both curves at once is a problem
     const fs::path dir = temp_dir("wq-width");
-    const std::string sections = "section_id,name,river,reach_id,position_km,level,target_class,water_body\n"
-                                 "X1,End,R,R1,30,municipal,III,river\n";
-    const std::string toml = std::string("[tables]\nreaches = \"reaches.csv\"\nsections = \"sections.csv\"\n"
-                                         "[conditions]\ntemperature_c = 15.0\n[kinetics]\n") + kRates + "[water_quality]\n" + kSettings;
-    write_file(dir / "reaches.csv", "reach_id,river,downstream_id,length_km,hg_a,hg_b,河宽系数,河宽指数,headwater_flow_m3s,"
-                                    "headwater_cod_mgL\nR1,R,,30,0.3,0.4,12,0.35,5,20\n");
-    write_file(dir / "sections.csv", sections);
-    write_file(dir / "case.toml", toml);
+    write_reach_case(dir, "reach_id,river,downstream_id,length_km,hg_a,hg_b,河宽系数,河宽指数,headwater_flow_m3s,"
+                          "headwater_cod_mgL\nR1,R,,30,0.3,0.4,12,0.35,5,20\n");
     const io::LoadedCase lc = io::load_case(dir.string());
     const hydro::Hydraulics& h = lc.model.net.hydraulics.at(0);
     CHECK(h.depth(5.0) == Approx(5.0 / (0.3 * std::pow(5.0, 0.4) * 12.0 * std::pow(5.0, 0.35))).epsilon(1e-14));

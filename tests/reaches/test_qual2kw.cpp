@@ -220,6 +220,36 @@ Built against_qual2kw(const Q2kCase& k, const std::string& csv, const char* what
     return b;
 }
 
+// The low-DO river (qual2kw_low_do.q2k): 15 degC, SOD 5 g/m2/d, ka by the internal choice; CBOD oxidation 0.8/d with a
+// half-saturation oxygen gate (0.5 mg/L), nitrification 1.5/d (theta 1.08) with a second-order gate (0.8 mg2/L2),
+// organic N hydrolysis 0.25/d and settling 0.05 m/d, organic P hydrolysis 0.2/d and settling 0.1 m/d, inorganic P
+// settling 0.05 m/d; plant 0.8 m3/s and town 0.3 m3/s, times `flows`. Its channels are U = 0.35 Q^0.45 and
+// H = 0.45 Q^0.4 until a test gives others.
+Q2kCase low_do_river(double flows = 1.0) {
+    const Rates rates{0.8,  0.25, 0.05, 1.5, 1.08, 0.2, 0.1, 0.05, O2Effect::HalfSaturation, 0.5, O2Effect::SecondOrder,
+                      0.8};
+    Q2kCase k{0.35, 0.45, 0.45, 0.4, 15.0, 5.0, 0.0,
+              mgL(8.5, 2.0, 400.0, 200.0, 800.0, 40.0, 20.0),
+              mgL(1.0, 150.0, 8000.0, 25000.0, 500.0, 1500.0, 3000.0),
+              mgL(0.5, 80.0, 6000.0, 15000.0, 200.0, 800.0, 1500.0), 0.8 * flows, 0.3 * flows, params(rates)};
+    k.headwater_m3s = 2.0 * flows;
+    return k;
+}
+
+// Trapezoids E1..E17 of the given bottom widths, as the .q2k inputs have them: side slopes 0-3 (E1 a rectangle with
+// its walls), slopes 0.0005-0.004 and roughness 0.03-0.05.
+std::vector<hydro::Hydraulics> trapezoids(const double (&b0)[kElements]) {
+    const double s1[kElements] = {0, 0.5, 1, 2, 0, 0.5, 1, 2, 0, 0.5, 1, 2, 0, 0.5, 1, 2, 1.5};
+    const double s2[kElements] = {0, 1.5, 0.5, 3, 1.5, 0.5, 3, 0, 0.5, 3, 0, 1.5, 3, 0, 1.5, 0.5, 2.5};
+    const double slope[kElements] = {0.001,  0.002, 0.004, 0.0005, 0.001,  0.002, 0.004, 0.0005, 0.001,
+                                     0.002,  0.004, 0.0005, 0.001, 0.002, 0.004, 0.0005, 0.0015};
+    const double n[kElements] = {0.03, 0.04, 0.05, 0.03, 0.04, 0.05, 0.03, 0.04, 0.05,
+                                 0.03, 0.04, 0.05, 0.03, 0.04, 0.05, 0.03, 0.035};
+    std::vector<hydro::Hydraulics> out;
+    for (int i = 0; i < kElements; ++i) out.push_back(hydro::Hydraulics::trapezoid(n[i], slope[i], b0[i], s1[i], s2[i]));
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("QUAL2K elements reproduce QUAL2Kw v5.1's steady element concentrations", "[steady_wq][qual2k]") {
@@ -272,17 +302,9 @@ TEST_CASE("QUAL2K elements reproduce QUAL2Kw v5.1's steady element concentration
 
 TEST_CASE("QUAL2K elements reproduce QUAL2Kw v5.1 at low DO with its internal reaeration and other gate forms",
           "[steady_wq][qual2k]") {
-    // qual2kw_low_do.q2k: U = 0.35 Q^0.45, H = 0.45 Q^0.4, ka by QUAL2K's internal choice (Owens-Gibbs in E1-E3 at
-    // H 0.59 m, Churchill below at H 0.68-0.71 m and U 0.56-0.58 m/s), SOD 5 g/m2/d, 15 degC; plant 0.8 m3/s, town
-    // 0.3 m3/s, DO falling to 0.92 mg/L. CBOD oxidation 0.8/d with a half-saturation oxygen gate (0.5 mg/L),
-    // nitrification 1.5/d (theta 1.08) with a second-order gate (0.8 mg2/L2), organic N hydrolysis 0.25/d and settling
-    // 0.05 m/d, organic P hydrolysis 0.2/d and settling 0.1 m/d, inorganic P settling 0.05 m/d.
-    const Rates rates{0.8,  0.25, 0.05, 1.5, 1.08, 0.2, 0.1, 0.05, O2Effect::HalfSaturation, 0.5, O2Effect::SecondOrder,
-                      0.8};
-    const Q2kCase k{0.35, 0.45, 0.45, 0.4, 15.0, 5.0, 0.0,
-                    mgL(8.5, 2.0, 400.0, 200.0, 800.0, 40.0, 20.0),
-                    mgL(1.0, 150.0, 8000.0, 25000.0, 500.0, 1500.0, 3000.0),
-                    mgL(0.5, 80.0, 6000.0, 15000.0, 200.0, 800.0, 1500.0), 0.8, 0.3, params(rates)};
+    // qual2kw_low_do.q2k (low_do_river): U = 0.35 Q^0.45, H = 0.45 Q^0.4, ka by QUAL2K's internal choice (Owens-Gibbs
+    // in E1-E3 at H 0.59 m, Churchill below at H 0.68-0.71 m and U 0.56-0.58 m/s), DO falling to 0.92 mg/L.
+    const Q2kCase k = low_do_river();
     // measured: DO 6.0e-6, NH3-N 6.9e-6, NO3-N 2.4e-6, CBOD 1.4e-7, organic N 8e-10, organic P 1.2e-8, inorganic P
     // 1.3e-8; ka within QUAL2Kw's printed decimals
     against_qual2kw(k, "qual2kw_low_do.csv", "internal reaeration, half-saturation and second-order gates, low DO");
@@ -295,19 +317,8 @@ TEST_CASE("QUAL2K's trapezoidal Manning channels reproduce QUAL2Kw v5.1", "[stea
     // its formulas (Owens-Gibbs in 8 elements, Churchill in 5, O'Connor-Dobbins in 4), and SOD and settling act over
     // the bottom width only (QUAL2K's Asd = B0 dx over the volume A dx).
     const double b0[kElements] = {4, 6, 8, 10, 4, 6, 8, 10, 4, 6, 8, 10, 4, 6, 8, 10, 5};
-    const double s1[kElements] = {0, 0.5, 1, 2, 0, 0.5, 1, 2, 0, 0.5, 1, 2, 0, 0.5, 1, 2, 1.5};
-    const double s2[kElements] = {0, 1.5, 0.5, 3, 1.5, 0.5, 3, 0, 0.5, 3, 0, 1.5, 3, 0, 1.5, 0.5, 2.5};
-    const double slope[kElements] = {0.001,  0.002, 0.004, 0.0005, 0.001,  0.002, 0.004, 0.0005, 0.001,
-                                     0.002,  0.004, 0.0005, 0.001, 0.002, 0.004, 0.0005, 0.0015};
-    const double n[kElements] = {0.03, 0.04, 0.05, 0.03, 0.04, 0.05, 0.03, 0.04, 0.05,
-                                 0.03, 0.04, 0.05, 0.03, 0.04, 0.05, 0.03, 0.035};
-    const Rates rates{0.8,  0.25, 0.05, 1.5, 1.08, 0.2, 0.1, 0.05, O2Effect::HalfSaturation, 0.5, O2Effect::SecondOrder,
-                      0.8};
-    Q2kCase k{0.0, 0.0, 0.0, 0.0, 15.0, 5.0, 0.0,
-              mgL(8.5, 2.0, 400.0, 200.0, 800.0, 40.0, 20.0),
-              mgL(1.0, 150.0, 8000.0, 25000.0, 500.0, 1500.0, 3000.0),
-              mgL(0.5, 80.0, 6000.0, 15000.0, 200.0, 800.0, 1500.0), 0.8, 0.3, params(rates)};
-    for (int i = 0; i < kElements; ++i) k.channels.push_back(hydro::Hydraulics::trapezoid(n[i], slope[i], b0[i], s1[i], s2[i]));
+    Q2kCase k = low_do_river();
+    k.channels = trapezoids(b0);
     const Built b = against_qual2kw(k, "qual2kw_trapezoid.csv", "trapezoidal Manning channels, internal reaeration");
 
     // the bottom area decides SOD: the same river with SOD per flow depth H (SOD / H instead of SOD B0 / A) ends
@@ -327,7 +338,7 @@ TEST_CASE("QUAL2K's trapezoidal Manning channels reproduce QUAL2Kw v5.1", "[stea
 }
 
 TEST_CASE("QUAL2K's dispersion between elements reproduces QUAL2Kw v5.1", "[steady_wq][qual2k]") {
-    // qual2kw_dispersion.q2k: the trapezoid river above made wide (bottom widths 60-120 m) and carrying 20 times the
+    // qual2kw_dispersion.q2k: the trapezoid river above made wide (bottom widths 60-120 m) and carrying 15-20 times the
     // flows (headwater 40 m3/s, plant 12, town 4.5), with no prescribed dispersion in the elements, so that QUAL2Kw
     // computes each element's by Fischer's formula and adds what exceeds the elements' numerical dispersion U dx / 2
     // as bulk exchange with the next element: up to 96 m3/s against flows of 40-57 m3/s, and 0 where Fischer's is the
@@ -335,19 +346,8 @@ TEST_CASE("QUAL2K's dispersion between elements reproduces QUAL2Kw v5.1", "[stea
     // NH3-N above the plant's 5.7). The headwater's own dispersion is prescribed at 1e-6 m2/s (QUAL2Kw's exchange
     // with its headwater "element" uses that element's made-up hydraulics; here the top takes no exchange).
     const double b0[kElements] = {60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 90};
-    const double s1[kElements] = {0, 0.5, 1, 2, 0, 0.5, 1, 2, 0, 0.5, 1, 2, 0, 0.5, 1, 2, 1.5};
-    const double s2[kElements] = {0, 1.5, 0.5, 3, 1.5, 0.5, 3, 0, 0.5, 3, 0, 1.5, 3, 0, 1.5, 0.5, 2.5};
-    const double slope[kElements] = {0.001,  0.002, 0.004, 0.0005, 0.001,  0.002, 0.004, 0.0005, 0.001,
-                                     0.002,  0.004, 0.0005, 0.001, 0.002, 0.004, 0.0005, 0.0015};
-    const double n[kElements] = {0.03, 0.04, 0.05, 0.03, 0.04, 0.05, 0.03, 0.04, 0.05,
-                                 0.03, 0.04, 0.05, 0.03, 0.04, 0.05, 0.03, 0.035};
-    const Rates rates{0.8,  0.25, 0.05, 1.5, 1.08, 0.2, 0.1, 0.05, O2Effect::HalfSaturation, 0.5, O2Effect::SecondOrder,
-                      0.8};
-    Q2kCase k{0.0, 0.0, 0.0, 0.0, 15.0, 5.0, 0.0,
-              mgL(8.5, 2.0, 400.0, 200.0, 800.0, 40.0, 20.0),
-              mgL(1.0, 150.0, 8000.0, 25000.0, 500.0, 1500.0, 3000.0),
-              mgL(0.5, 80.0, 6000.0, 15000.0, 200.0, 800.0, 1500.0), 12.0, 4.5, params(rates)};
-    for (int i = 0; i < kElements; ++i) k.channels.push_back(hydro::Hydraulics::trapezoid(n[i], slope[i], b0[i], s1[i], s2[i]));
+    Q2kCase k = low_do_river(15.0);
+    k.channels = trapezoids(b0);
     k.headwater_m3s = 40.0;
     k.dispersion = true;
     const Built b = against_qual2kw(k, "qual2kw_dispersion.csv", "QUAL2K's dispersion between elements");
@@ -365,12 +365,7 @@ TEST_CASE("QUAL2K's dispersion between elements reproduces QUAL2Kw v5.1", "[stea
 TEST_CASE("QUAL2K's width rating curves reproduce QUAL2Kw v5.1", "[steady_wq][qual2k]") {
     // qual2kw_width.q2k: the low-DO river with QUAL2K's "Width" option, U = 0.35 Q^0.45 and B = 8 Q^0.3, so that
     // H = Q / (U B) = Q^0.25 / 2.8 (Hydraulics::geometry_width): depths 0.42-0.47 m, Owens-Gibbs throughout
-    const Rates rates{0.8,  0.25, 0.05, 1.5, 1.08, 0.2, 0.1, 0.05, O2Effect::HalfSaturation, 0.5, O2Effect::SecondOrder,
-                      0.8};
-    Q2kCase k{0.0, 0.0, 0.0, 0.0, 15.0, 5.0, 0.0,
-              mgL(8.5, 2.0, 400.0, 200.0, 800.0, 40.0, 20.0),
-              mgL(1.0, 150.0, 8000.0, 25000.0, 500.0, 1500.0, 3000.0),
-              mgL(0.5, 80.0, 6000.0, 15000.0, 200.0, 800.0, 1500.0), 0.8, 0.3, params(rates)};
+    Q2kCase k = low_do_river();
     k.channels.assign(kElements, hydro::Hydraulics::geometry_width(0.35, 0.45, 8.0, 0.3));
     against_qual2kw(k, "qual2kw_width.csv", "velocity and width rating curves");
 }
