@@ -122,6 +122,7 @@ struct Solver {
     // other inflow (one feeder, no headwater flow), r sends all its water to d (no split or transfer) over no weir
     // (QUAL2K has no dispersion across a drop).
     void link_chains() {
+        if (data.elements.empty()) return;  // plug flow throughout
         const std::size_t n = net.size();
         bool any = false;
         for (std::size_t r = 0; r < n && !any; ++r) any = disperses(static_cast<std::int32_t>(r));
@@ -404,6 +405,12 @@ struct Solver {
         return true;
     }
 
+    Walk chain_walk(std::int32_t r) {
+        Walk w = std::move(*chain_walks[r]);
+        chain_walks[r].reset();
+        return w;
+    }
+
     // Reaches in topological order are scattered in memory: their attributes and results are fetched some reaches
     // ahead (as the steady solver does), the receiving reach's inflow a few reaches ahead.
     void prefetch(std::int32_t r) const {
@@ -444,12 +451,8 @@ struct Solver {
     void route(std::int32_t r, Totals& t) {
         bool chained = !chain_head.empty() && disperses(r) && !chain_dry[r];
         if (chained && chain_head[r]) chained = solve_chain(r);
-        Walk w;
-        if (chained) {
-            w = std::move(*chain_walks[r]);
-            chain_walks[r].reset();
-        } else {
-            w = enter(r);
+        Walk w = chained ? chain_walk(r) : enter(r);  // either initializes w in place
+        if (!chained) {
             const int n = at_or(data.elements, r, 0);
             if (n > 0) march_elements(w, n);
             else march_plug(w);
