@@ -55,7 +55,7 @@ WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOption
     // u = a Q^b (a constant velocity u is a = u, b = 0) and, with a width W, H = Q / (u W) = Q^(1-b) / (a W)
     for (std::size_t r = 0; r < n; ++r) {
         const hydro::Hydraulics& h = m.net.hydraulics[r];
-        if (h.kind == hydro::Hydraulics::Kind::Manning || h.kind == hydro::Hydraulics::Kind::Trapezoid || (h.kind == hydro::Hydraulics::Kind::Geometry && h.c > 0.0)) continue;
+        if (h.gives_depth()) continue;
         const double w = r < opt.reach_width_m.size() && opt.reach_width_m[r] > 0.0 ? opt.reach_width_m[r] : opt.default_width_m;
         if (!(w > 0.0) && !(opt.default_depth_m > 0.0)) continue;  // the solver names the reach
         const bool constant = h.kind == hydro::Hydraulics::Kind::Constant;

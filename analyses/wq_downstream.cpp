@@ -47,11 +47,7 @@ bool DownstreamSolve::covers(const WaterQualityProblem& p) {
         if (!whole(d.*field)) return false;
     for (auto field : kReachStates)
         if (!whole(d.*field)) return false;
-    // dispersion between elements carries a change upstream too: only whole solves
-    const bool elements = std::any_of(d.elements.begin(), d.elements.end(), [](int e) { return e > 0; });
-    const bool dispersion = p.steady.dispersion != wq::Dispersion::None ||
-                            std::any_of(d.dispersion_m2s.begin(), d.dispersion_m2s.end(), [](double e) { return e > 0.0; });
-    if (elements && dispersion) return false;
+    if (wq::has_dispersion(d, p.steady)) return false;  // the exchange carries a change upstream too: whole solves
     return whole(d.elements);
 }
 

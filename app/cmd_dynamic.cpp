@@ -285,10 +285,7 @@ int run_dynamic(const Globals& g, DynOpts& o) {
     if (!g.quiet) {
         print_summary(sim, g.store, o.out_dir, run_id, reach_csv, section_csv);
         if (wq) print_water_quality(sim, *wq, lc.water_quality.options.items);
-        const auto& wqo = lc.water_quality.options;
-        if (wq && lc.water_quality.model == "elements" &&
-            (wqo.steady.dispersion != reaches::wq::Dispersion::None ||
-             std::any_of(wqo.reaches.dispersion_m2s.begin(), wqo.reaches.dispersion_m2s.end(), [](double e) { return e > 0.0; })))
+        if (wq && reaches::wq::has_dispersion(lc.water_quality.options.reaches, lc.water_quality.options.steady))
             std::printf("单元间纵向离散只用于稳态模型，动态单元无交换 Dispersion between elements is in the steady model "
                         "only: the dynamic cells exchange no water (their number sets their mixing)\n");
     }

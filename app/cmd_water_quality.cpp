@@ -209,13 +209,11 @@ void print_settings(const io::LoadedCase& lc, const scenarios::WaterQualityRun& 
     if (!lc.water_quality.present) std::printf("案例无 [water_quality]，采用默认设置 The case has no [water_quality]: defaults used.\n");
     std::string model_detail;
     if (lc.water_quality.model == "elements") {
-        const bool own = std::any_of(wo.reaches.dispersion_m2s.begin(), wo.reaches.dispersion_m2s.end(), [](double e) { return e > 0.0; });
-        const bool q2k = wo.steady.dispersion == reaches::wq::Dispersion::Qual2k;
+        std::string dispersion = wo.steady.dispersion == reaches::wq::Dispersion::Qual2k ? "qual2k" : "";
+        if (std::any_of(wo.reaches.dispersion_m2s.begin(), wo.reaches.dispersion_m2s.end(), [](double e) { return e > 0.0; }))
+            dispersion += std::string(dispersion.empty() ? "" : ", ") + "reaches' own";
         model_detail = " (" + std::to_string(lc.water_quality.elements_per_reach) + " per reach" +
-                       (q2k || own ? std::string("; 纵向离散 dispersion: ") + (q2k ? "qual2k" : "") + (q2k && own ? ", " : "") +
-                                         (own ? "reaches' own" : "")
-                                   : std::string()) +
-                       ")";
+                       (dispersion.empty() ? "" : "; 纵向离散 dispersion: " + dispersion) + ")";
     }
     std::printf("模型 model: %s%s; 复氧 reaeration: %s; 水温 temperature %.1f °C; 来水溶解氧 inflow DO %.0f %% of saturation\n",
                 lc.water_quality.model.c_str(), model_detail.c_str(),

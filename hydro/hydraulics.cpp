@@ -80,9 +80,12 @@ double Hydraulics::depth(double q) const {
     return 0.0;
 }
 
-double Hydraulics::bottom_depth(double q) const {
-    if (kind != Kind::Trapezoid) return depth(q);
-    return section(q).area_m2 / width_m;
+double fischer_dispersion_m2s(const Hydraulics& h, double q, double slope) {
+    constexpr double kG = 9.81;  // m/s2
+    const double u = h.velocity(q), depth = h.depth(q), ustar = std::sqrt(kG * depth * slope);
+    if (!(depth > 0.0) || !(ustar > 0.0) || !(u > 0.0)) return 0.0;
+    const double width = h.manning_kind() ? h.width_m : q / u / depth;  // the section's: area / depth
+    return 0.011 * u * u * width * width / (depth * ustar);
 }
 
 std::string Hydraulics::check() const {

@@ -48,6 +48,11 @@ struct Hydraulics {
         return h;
     }
 
+    /// Manning's channel, wide or trapezoidal: its own slope and width (a trapezoid's bottom width).
+    bool manning_kind() const { return kind == Kind::Manning || kind == Kind::Trapezoid; }
+    /// The hydraulics give a depth at every flow (hydraulic geometry with hg_c, or Manning's).
+    bool gives_depth() const { return manning_kind() || (kind == Kind::Geometry && c > 0.0); }
+
     /// Mean velocity (m/s) at flow q_m3s (> 0). Constant kind ignores flow.
     double velocity(double q_m3s) const;
     /// Depth (m) at flow q_m3s, or 0 when the hydraulics give no depth: the mean depth, except a trapezoid's flow
@@ -56,11 +61,16 @@ struct Hydraulics {
     /// The cross-section at flow q_m3s (> 0). Where the hydraulics give no depth, only the area Q / u is known (the
     /// rest 0); a rectangle of the mean depth otherwise (hydraulic geometry, the wide channel: perimeter = width).
     Section section(double q_m3s) const;
-    /// Water volume over bottom area (m) at flow q_m3s, the depth that settling and sediment oxygen demand act over:
-    /// a trapezoid's A / B0 (QUAL2K's bottom area is B0 times the length), else the mean depth.
-    double bottom_depth(double q_m3s) const;
+    /// Water volume over bottom area (m) in the section s = section(q), the depth that settling and sediment oxygen
+    /// demand act over: a trapezoid's A / B0 (QUAL2K's bottom area is B0 times the length), else the mean depth.
+    double bottom_depth(const Section& s) const { return kind == Kind::Trapezoid ? s.area_m2 / width_m : s.depth_m; }
     /// Empty string when the parameters are usable, else what is wrong.
     std::string check() const;
 };
+
+/// Longitudinal dispersion (m2/s) at flow q_m3s by Fischer's E = 0.011 U^2 B^2 / (H u*), u* = (g H S)^0.5, g = 9.81
+/// m/s2, as QUAL2K computes it: B a Manning channel's own width (a trapezoid's bottom width, as QUAL2K's b), else the
+/// section's top width; H the depth. 0 where the hydraulics give no depth or the slope is not > 0.
+double fischer_dispersion_m2s(const Hydraulics& h, double q_m3s, double slope);
 
 }  // namespace qingliu::hydro

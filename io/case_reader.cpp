@@ -213,9 +213,7 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         row.ka20_per_d = per_reach("ka20_per_d", "water_quality.reach_ka20_per_d", 0.0);
         row.dispersion_m2s = per_reach("dispersion_m2s", "water_quality.reach_dispersion_m2s", 0.0);
         // the slope beside any hydraulics (Tsivoglou-Neal, Thackston-Dawson, QUAL2K's dispersion); Manning's read above
-        const bool manning = s.hydraulics.kind == hydro::Hydraulics::Kind::Manning ||
-                             s.hydraulics.kind == hydro::Hydraulics::Kind::Trapezoid;
-        row.slope = manning ? s.hydraulics.slope : r.number("slope", false, 0.0, 1.0, true).value_or(0.0);
+        row.slope = s.hydraulics.manning_kind() ? s.hydraulics.slope : r.number("slope", false, 0.0, 1.0, true).value_or(0.0);
         c.out.dynamic.drainage_area_km2.push_back(r.number("drainage_area_km2", false, 0.0, 1e7).value_or(std::nan("")));
         s.split_to = r.text("split_to", false).value_or("");
         if (!s.split_to.empty()) s.split_fraction = r.number("split_fraction", true, 0.0, 1.0, true).value_or(0.0);
@@ -501,26 +499,18 @@ void build_network(Ctx& c, const ReachTable& rt) {
                 m.reach_name_en[r] = row.name_en;
                 m.river_en[r] = row.river_en;
                 set_given_inflow(m, r, row.headwater_given, row.lateral_given);
-                if (row.sod_g_m2_d >= 0.0) {  // the reach table's SOD ([water_quality] may override)
-                    auto& sod = c.out.water_quality.options.reaches.sod_g_m2_d;
-                    sod.resize(m.net.size(), -1.0);
-                    sod[r] = row.sod_g_m2_d;
-                }
-                if (row.ka20_per_d > 0.0) {  // the reach's own ka (as QUAL2K's prescribed one; [water_quality] may override)
-                    auto& ka = c.out.water_quality.options.reaches.ka20_per_d;
-                    ka.resize(m.net.size(), 0.0);
-                    ka[r] = row.ka20_per_d;
-                }
-                if (row.slope > 0.0) {  // every reach with a slope: a Manning reach's own is its hydraulics'
-                    auto& sl = c.out.water_quality.options.reaches.slope;
-                    sl.resize(m.net.size(), 0.0);
-                    sl[r] = row.slope;
-                }
-                if (row.dispersion_m2s > 0.0) {  // the elements' dispersion ([water_quality] may override)
-                    auto& e = c.out.water_quality.options.reaches.dispersion_m2s;
-                    e.resize(m.net.size(), 0.0);
-                    e[r] = row.dispersion_m2s;
-                }
+                // the reach table's per-reach water-quality values ([water_quality]'s inline tables may override
+                // them): `absent` where a reach gives none (as read), each vector empty until a reach gives one
+                auto& wr = c.out.water_quality.options.reaches;
+                const auto give = [&](std::vector<double>& v, double x, double absent) {
+                    if (x == absent) return;
+                    v.resize(m.net.size(), absent);
+                    v[r] = x;
+                };
+                give(wr.sod_g_m2_d, row.sod_g_m2_d, -1.0);
+                give(wr.ka20_per_d, row.ka20_per_d, 0.0);  // as QUAL2K's prescribed ka
+                give(wr.slope, row.slope, 0.0);            // a Manning reach's own is its hydraulics'
+                give(wr.dispersion_m2s, row.dispersion_m2s, 0.0);
             }
     } catch (const ModelError& e) {
         c.probs.add(rt.table.file, "", "downstream_id", "", e.what());

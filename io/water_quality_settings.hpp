@@ -45,6 +45,12 @@
 
 namespace qingliu::io {
 
+/// "line N" of a toml++ node, as the problems of this table name it.
+template <class TomlNode>
+std::string toml_line(const TomlNode& node) {
+    return "line " + std::to_string(node.source().begin.line);
+}
+
 struct WaterQualitySettings {
     bool present = false;                     ///< the case has a [water_quality] table
     scenarios::WaterQualityOptions options;   ///< what the evaluation uses (defaults where the table is silent)
@@ -62,10 +68,9 @@ void read_compositions(const TomlNode& v, const std::string& key, const std::vec
     namespace wq = reaches::wq;
     static const std::vector<std::string> kNoIds;
     const std::vector<std::string>& source_ids = known_ids ? *known_ids : kNoIds;
-    auto line = [](const auto& node) { return "line " + std::to_string(node.source().begin.line); };
     const auto* tab = v.as_table();
     if (!tab) {
-        probs.add(case_file, line(v), key, "", "expected an inline table { source_type = { bod5_per_cod = ..., ... }, ... }");
+        probs.add(case_file, toml_line(v), key, "", "expected an inline table { source_type = { bod5_per_cod = ..., ... }, ... }");
         return;
     }
     auto known_entry = [&](const std::string& k) {
@@ -91,7 +96,7 @@ void read_compositions(const TomlNode& v, const std::string& key, const std::vec
             if (level != pass) continue;
             const std::string ekey = key + "." + entry;
             if (!known_entry(entry)) {
-                probs.add(case_file, line(ev), ekey, entry,
+                probs.add(case_file, toml_line(ev), ekey, entry,
                           "unknown source type or kind (expected river, treated, raw_sewage, manure_runoff, sewage_plant, "
                           "outfall, industry, livestock, cropland, rural_domestic, urban_uncollected, aquaculture or a "
                           "source id)");
@@ -99,7 +104,7 @@ void read_compositions(const TomlNode& v, const std::string& key, const std::vec
             }
             const auto* fields = ev.as_table();
             if (!fields) {
-                probs.add(case_file, line(ev), ekey, "", "expected an inline table { bod5_per_cod = ..., ... }");
+                probs.add(case_file, toml_line(ev), ekey, "", "expected an inline table { bod5_per_cod = ..., ... }");
                 continue;
             }
             std::string type = entry;  // a source id: its source's type
@@ -117,14 +122,14 @@ void read_compositions(const TomlNode& v, const std::string& key, const std::vec
                 if (it == defs.end()) {
                     std::string list;
                     for (const auto* d : defs) list += (list.empty() ? "" : ", ") + d->key.substr(26);
-                    probs.add(case_file, line(fv), fkey, "", "unknown key (expected one of: " + list + ")");
+                    probs.add(case_file, toml_line(fv), fkey, "", "unknown key (expected one of: " + list + ")");
                     continue;
                 }
                 const auto x = fv.template value<double>();
                 if (!x || !(*x >= (*it)->min && *x <= (*it)->max)) {
                     char b[96];
                     std::snprintf(b, sizeof b, "expected a number in [%g, %g] %s", (*it)->min, (*it)->max, (*it)->unit.c_str());
-                    probs.add(case_file, line(fv), fkey, "", b);
+                    probs.add(case_file, toml_line(fv), fkey, "", b);
                     continue;
                 }
                 const std::string f(fk.str());
@@ -135,7 +140,7 @@ void read_compositions(const TomlNode& v, const std::string& key, const std::vec
                 else if (f == "orgp_share_of_tp") c.orgp_share_of_tp = *x;
                 else if (f == "do_mgL") {
                     if (entry == "river")
-                        probs.add(case_file, line(fv), fkey, "", "the DO of river water is river_do_share_of_saturation");
+                        probs.add(case_file, toml_line(fv), fkey, "", "the DO of river water is river_do_share_of_saturation");
                     else c.do_mgL = *x;
                 }
             }
@@ -148,11 +153,10 @@ void read_compositions(const TomlNode& v, const std::string& key, const std::vec
 /// with the nearest item key (did you mean); a species of the kinetics is named as such, with the items that carry it.
 template <class TomlNode>
 void read_items(const TomlNode& v, const std::string& key, const std::string& case_file, Problems& probs, ItemSet& out) {
-    auto line = [](const auto& node) { return "line " + std::to_string(node.source().begin.line); };
     const ItemSet all = ItemSet::all();
     const auto* arr = v.as_array();
     if (!arr || arr->empty()) {
-        probs.add(case_file, line(v), key, "", "expected a list of item keys, e.g. [\"do\", \"bod5\", \"nh3n\", \"tp\"] (any of " +
+        probs.add(case_file, toml_line(v), key, "", "expected a list of item keys, e.g. [\"do\", \"bod5\", \"nh3n\", \"tp\"] (any of " +
                                                    all.text() + ")");
         return;
     }
@@ -161,14 +165,14 @@ void read_items(const TomlNode& v, const std::string& key, const std::string& ca
     for (const auto& e : *arr) {
         const auto s = e.template value<std::string>();
         if (!s) {
-            probs.add(case_file, line(e), key, "", "expected a text item key (any of " + all.text() + ")");
+            probs.add(case_file, toml_line(e), key, "", "expected a text item key (any of " + all.text() + ")");
             bad = true;
             continue;
         }
         const VariableDef* d = find_variable(*s);
         if (d && all.has(d->id)) {
             if (chosen.has(d->id)) {
-                probs.add(case_file, line(e), key, *s, "item named twice");
+                probs.add(case_file, toml_line(e), key, *s, "item named twice");
                 bad = true;
             }
             chosen.add(d->id);
@@ -179,7 +183,7 @@ void read_items(const TomlNode& v, const std::string& key, const std::string& ca
             std::string by;
             for (Var x : kGb3838Set)
                 if (x != Var::DO && ItemSet::species_of(x).has(d->id)) by += (by.empty() ? "" : ", ") + std::string(variable_def(x).key);
-            probs.add(case_file, line(e), key, *s,
+            probs.add(case_file, toml_line(e), key, *s,
                       "not a GB 3838 item but a species of the kinetics, always computed" +
                           (by.empty() ? std::string() : "; it is judged through " + by) + " (items: " + all.text() + ")");
             continue;
@@ -196,7 +200,7 @@ void read_items(const TomlNode& v, const std::string& key, const std::string& ca
             }
         }
         const bool close = (best_d + 1) / 2 <= std::max<std::size_t>(1, best.size() / 2);
-        probs.add(case_file, line(e), key, *s,
+        probs.add(case_file, toml_line(e), key, *s,
                   "unknown item" + (close ? ": did you mean " + best + "?" : std::string()) + " (items: " + all.text() + ")");
     }
     if (!bad) out = chosen;
@@ -208,10 +212,9 @@ template <class TomlNode, class Number>
 void read_reach_values(const TomlNode& v, const std::string& key, const scenarios::ParamDef& d, const reaches::Network& net,
                        const std::string& case_file, Problems& probs, const Number& number, double absent,
                        std::vector<double>& to) {
-    const auto line = [](const auto& node) { return "line " + std::to_string(node.source().begin.line); };
     const auto* tab = v.as_table();
     if (!tab) {
-        probs.add(case_file, line(v), key, "", "expected an inline table { reach_id = value, ... }");
+        probs.add(case_file, toml_line(v), key, "", "expected an inline table { reach_id = value, ... }");
         return;
     }
     for (const auto& [rk, rv] : *tab) {
@@ -219,7 +222,7 @@ void read_reach_values(const TomlNode& v, const std::string& key, const scenario
         const std::int32_t r = net.size() ? net.topo.find(id) : kNone;
         double x = 0.0;
         if (!number(rv, d, x) || !net.size()) continue;  // no network: other problems stopped its building
-        if (r == kNone) probs.add(case_file, line(rv), key + "." + id, id, "unknown reach id");
+        if (r == kNone) probs.add(case_file, toml_line(rv), key + "." + id, id, "unknown reach id");
         else {
             to.resize(net.size(), absent);
             to[r] = x;
@@ -239,7 +242,6 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
         (d->key.find('.', 14) == std::string::npos ? defs : comp_defs).push_back(d);
     out.present = true;
     scenarios::WaterQualityOptions& o = out.options;
-    auto line = [](const auto& node) { return "line " + std::to_string(node.source().begin.line); };
     auto range = [](const ParamDef& d) {
         char b[96];
         std::snprintf(b, sizeof b, "[%g, %g] %s", d.min, d.max, d.unit.c_str());
@@ -248,7 +250,7 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
     auto number = [&](const auto& v, const ParamDef& d, double& to) {
         auto x = v.template value<double>();
         if (!x || !(*x >= d.min && *x <= d.max)) {
-            probs.add(case_file, line(v), d.key, "", "expected a number in " + range(d));
+            probs.add(case_file, toml_line(v), d.key, "", "expected a number in " + range(d));
             return false;
         }
         to = *x;
@@ -263,21 +265,21 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
         if (it == defs.end()) {
             std::string list;
             for (const auto* d : defs) list += (list.empty() ? "" : ", ") + d->key.substr(14);
-            probs.add(case_file, line(v), key, "", "unknown key (expected one of: " + list + ")");
+            probs.add(case_file, toml_line(v), key, "", "unknown key (expected one of: " + list + ")");
             continue;
         }
         const ParamDef& d = **it;
         if (key == "water_quality.model") {
             auto s = v.template value<std::string>();
             if (!s || (*s != "plug" && *s != "elements"))
-                probs.add(case_file, line(v), key, s ? *s : "", "expected \"plug\" or \"elements\"");
+                probs.add(case_file, toml_line(v), key, s ? *s : "", "expected \"plug\" or \"elements\"");
             else out.model = *s;
         } else if (key == "water_quality.items") {
             read_items(v, key, case_file, probs, o.items);
         } else if (key == "water_quality.elements_per_reach") {
             auto n = v.template value<int64_t>();
             if (!n || *n < d.min || *n > d.max)
-                probs.add(case_file, line(v), key, "", "expected a whole number in " + range(d));
+                probs.add(case_file, toml_line(v), key, "", "expected a whole number in " + range(d));
             else {
                 out.elements_per_reach = static_cast<int>(*n);
                 elements_given = true;
@@ -285,14 +287,14 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
         } else if (key == "water_quality.dispersion") {
             auto s = v.template value<std::string>();
             if (!s || (*s != "none" && *s != "qual2k"))
-                probs.add(case_file, line(v), key, s ? *s : "", "expected \"none\" or \"qual2k\"");
+                probs.add(case_file, toml_line(v), key, s ? *s : "", "expected \"none\" or \"qual2k\"");
             else o.steady.dispersion = *s == "qual2k" ? reaches::wq::Dispersion::Qual2k : reaches::wq::Dispersion::None;
             dispersion_given = true;
         } else if (key == "water_quality.reaeration") {
             auto s = v.template value<std::string>();
             reaches::ReaerationMethod m{};
             if (!s || *s == "specified" || !reaches::reaeration_method_from_key(*s, m))
-                probs.add(case_file, line(v), key, s ? *s : "",
+                probs.add(case_file, toml_line(v), key, s ? *s : "",
                           "expected internal, oconnor-dobbins, churchill, owens-gibbs, tsivoglou-neal or thackston-dawson");
             else o.steady.reaeration = m;
         } else if (key == "water_quality.river_do_share_of_saturation") {

@@ -103,7 +103,7 @@ ChannelInput channel_input(const hydro::Hydraulics& hyd, double q, const Outfall
     ChannelInput ci;
     ci.flow_m3s = q;
     ci.velocity_ms = hyd.velocity(q);
-    if (hyd.kind == hydro::Hydraulics::Kind::Manning) {
+    if (hyd.manning_kind()) {
         ci.width_m = hyd.width_m;
         ci.width_from_hydraulics = true;
         ci.slope = hyd.slope;
@@ -112,9 +112,6 @@ ChannelInput channel_input(const hydro::Hydraulics& hyd, double q, const Outfall
     if (hyd.kind == hydro::Hydraulics::Kind::Trapezoid) {  // the rectangle of its top width and area: u d B = Q
         const hydro::Section sec = hyd.section(q);
         ci.width_m = sec.top_width_m;
-        ci.width_from_hydraulics = true;
-        ci.slope = hyd.slope;
-        ci.slope_from_hydraulics = true;
         ci.depth_m = sec.area_m2 / sec.top_width_m;
         ci.depth_from_hydraulics = true;
     } else if (hyd.depth(q) > 0.0) {

@@ -530,10 +530,6 @@ std::vector<double> first_interval_flows(const Network& net, const std::vector<P
 
 namespace qingliu::reaches {
 
-namespace {
-constexpr double kGravity = 9.81;  // m/s2
-}  // namespace
-
 std::vector<CellLayout> layout_cells(const Network& net, const std::vector<double>& design_flow_m3s, const DynamicOptions& opt) {
     std::vector<CellLayout> out(net.size());
     const int lo = std::max(1, opt.min_cells), hi = std::max(lo, opt.max_cells);
@@ -544,13 +540,7 @@ std::vector<CellLayout> layout_cells(const Network& net, const std::vector<doubl
         const hydro::Hydraulics& h = net.hydraulics[r];
         const double u = q > 0.0 ? h.velocity(q) : (h.kind == hydro::Hydraulics::Kind::Constant ? h.velocity_ms : 0.0);
         double e = r < opt.dispersion_m2s.size() ? opt.dispersion_m2s[r] : 0.0;
-        // Fischer's 0.011 U^2 B^2 / (H u*) as QUAL2K gives it (a trapezoid: its bottom width and flow depth)
-        const bool manning = h.kind == hydro::Hydraulics::Kind::Manning || h.kind == hydro::Hydraulics::Kind::Trapezoid;
-        if (!(e > 0.0) && manning && q > 0.0 && u > 0.0) {
-            const double depth = h.depth(q);
-            const double ustar = std::sqrt(kGravity * depth * h.slope);
-            if (depth > 0.0 && ustar > 0.0) e = 0.011 * u * u * h.width_m * h.width_m / (depth * ustar);
-        }
+        if (!(e > 0.0) && h.manning_kind() && q > 0.0 && u > 0.0) e = hydro::fischer_dispersion_m2s(h, q, h.slope);
         if (!(e > 0.0)) e = opt.default_dispersion_m2s;
         int n;
         if (r < opt.cells.size() && opt.cells[r] > 0) {

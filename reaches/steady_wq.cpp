@@ -52,6 +52,12 @@ T at_or(const std::vector<T>& v, std::size_t i, T fallback) {
     return i < v.size() ? v[i] : fallback;
 }
 
+// A reach's channel slope: the case's, else a Manning channel's own, else 0 (none known).
+double channel_slope(const Network& net, const ReachData& data, std::int32_t r) {
+    const hydro::Hydraulics& h = net.hydraulics[r];
+    return at_or(data.slope, r, h.manning_kind() ? h.slope : 0.0);
+}
+
 bool any_load(const State& l) {
     for (double x : l)
         if (std::abs(x) > 0.0) return true;
@@ -113,20 +119,14 @@ struct Solver {
         link_chains();
     }
 
-    bool disperses(std::int32_t r) const {
-        return at_or(data.elements, r, 0) > 0 &&
-               (opt.dispersion == Dispersion::Qual2k || at_or(data.dispersion_m2s, r, 0.0) > 0.0);
-    }
+    bool disperses(std::int32_t r) const { return wq::disperses(data, opt, static_cast<std::size_t>(r)); }
 
     // r and its downstream reach d are one chain where water passes only between them: d disperses and takes no
     // other inflow (one feeder, no headwater flow), r sends all its water to d (no split or transfer) over no weir
     // (QUAL2K has no dispersion across a drop).
     void link_chains() {
-        if (data.elements.empty()) return;  // plug flow throughout
+        if (!has_dispersion(data, opt)) return;
         const std::size_t n = net.size();
-        bool any = false;
-        for (std::size_t r = 0; r < n && !any; ++r) any = disperses(static_cast<std::int32_t>(r));
-        if (!any) return;
         chain_next.assign(n, kNone);
         chain_head.assign(n, 0);
         chain_dry.assign(n, 0);
@@ -349,17 +349,13 @@ struct Solver {
                 }
                 double u = 0.0;
                 const Environment env = environment(r, q, u);
-                const hydro::Hydraulics& h = net.hydraulics[r];
                 double e = at_or(data.dispersion_m2s, r, 0.0);
-                if (!(e > 0.0)) {  // QUAL2K's: its width is a trapezoid's bottom, else the section's
-                    const hydro::Section sec = h.section(q);
-                    const bool manning = h.kind == hydro::Hydraulics::Kind::Manning || h.kind == hydro::Hydraulics::Kind::Trapezoid;
-                    const double slope = at_or(data.slope, r, manning ? h.slope : 0.0);
+                if (!(e > 0.0)) {  // QUAL2K's, from the element's hydraulics
+                    const double slope = channel_slope(net, data, r);
                     if (!(slope > 0.0))
                         throw ModelError("reach " + net.topo.id(r) + ": QUAL2K's dispersion needs the channel slope (the "
                                          "slope column or Manning) or the reach's own dispersion_m2s");
-                    const double width = h.kind == hydro::Hydraulics::Kind::Trapezoid ? h.width_m : sec.top_width_m;
-                    e = qual2k_dispersion_m2s(u, width, sec.depth_m, slope);
+                    e = hydro::fischer_dispersion_m2s(net.hydraulics[r], q, slope);
                 }
                 x.flow_out_m3s = q;
                 x.volume_m3 = q / u * (b - a);
@@ -505,6 +501,16 @@ struct Solver {
 
 }  // namespace
 
+bool disperses(const ReachData& data, const Options& opt, std::size_t r) {
+    return at_or(data.elements, r, 0) > 0 && (opt.dispersion == Dispersion::Qual2k || at_or(data.dispersion_m2s, r, 0.0) > 0.0);
+}
+
+bool has_dispersion(const ReachData& data, const Options& opt) {
+    for (std::size_t r = 0; r < data.elements.size(); ++r)  // plug flow throughout: no elements, no loop
+        if (disperses(data, opt, r)) return true;
+    return false;
+}
+
 Environment reach_environment(const Network& net, const ReachData& data, const Options& opt, std::int32_t r, double q,
                               double& u) {
     const hydro::Hydraulics& h = net.hydraulics[r];
@@ -520,7 +526,7 @@ Environment reach_environment(const Network& net, const ReachData& data, const O
                          ": water-quality kinetics need the depth (hydraulic geometry with c and d, or Manning)");
     Environment env;
     env.temperature_c = opt.temperature_c;
-    env.depth_m = trapezoid ? sec.area_m2 / h.width_m : depth;  // volume over bottom area (Hydraulics::bottom_depth)
+    env.depth_m = trapezoid ? h.bottom_depth(sec) : depth;  // volume over bottom area
     env.os_mgL = do_saturation_mgL(opt.temperature_c, at_or(data.elevation_m, r, 0.0));
     env.sod_g_m2_d = at_or(data.sod_g_m2_d, r, -1.0);
     const double own = at_or(data.ka20_per_d, r, 0.0);
@@ -528,7 +534,7 @@ Environment reach_environment(const Network& net, const ReachData& data, const O
     ch.velocity_ms = u;
     ch.depth_m = depth;
     ch.flow_m3s = q;
-    ch.slope = at_or(data.slope, r, h.kind == hydro::Hydraulics::Kind::Manning || trapezoid ? h.slope : 0.0);
+    ch.slope = channel_slope(net, data, r);
     if (trapezoid) {
         ch.hydraulic_radius_m = sec.area_m2 / sec.wetted_perimeter_m;
         ch.hydraulic_depth_m = sec.area_m2 / sec.top_width_m;

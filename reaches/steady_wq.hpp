@@ -92,6 +92,11 @@ struct Result {
 Result solve_steady_wq(const Network& net, const ReachData& data, const std::vector<Input>& inputs,
                        const std::vector<Observation>& observations, const Options& options);
 
+/// Whether reach r's elements exchange water with their neighbours (QUAL2K's dispersion or the reach's own), and
+/// whether any reach's do.
+bool disperses(const ReachData& data, const Options& opt, std::size_t r);
+bool has_dispersion(const ReachData& data, const Options& opt);
+
 /// The kinetics environment of reach r at flow q (velocity u returned): depth from the hydraulics, reaeration by the
 /// reach's own ka or the method, DO saturation at the reach's elevation, its SOD. Throws ModelError naming the reach.
 Environment reach_environment(const Network& net, const ReachData& data, const Options& opt, std::int32_t r, double q,

@@ -209,13 +209,6 @@ ChainSolution solve_dispersive_chain(const Parameters& p, double flow_top_m3s, c
     return out;
 }
 
-double qual2k_dispersion_m2s(double velocity_ms, double width_m, double depth_m, double slope) {
-    constexpr double kG = 9.81;
-    const double ustar = std::sqrt(kG * depth_m * slope);
-    if (!(ustar > 0.0) || !(depth_m > 0.0)) return 0.0;
-    return 0.011 * velocity_ms * velocity_ms * width_m * width_m / (depth_m * ustar);
-}
-
 double qual2k_exchange_m3s(double dispersion_m2s, double velocity_ms, double area_m2, double dx_m, double dx_next_m) {
     const double e = std::max(dispersion_m2s - 0.5 * velocity_ms * dx_m, 0.0);
     return e * area_m2 / (0.5 * (dx_m + dx_next_m));

@@ -37,10 +37,6 @@ struct ChainSolution {
 ChainSolution solve_dispersive_chain(const Parameters& p, double flow_top_m3s, const State& load_top_gs,
                                      const std::vector<ChainElement>& elements);
 
-/// QUAL2K's longitudinal dispersion from an element's hydraulics (m2/s): Fischer's E = 0.011 U^2 B^2 / (H u*),
-/// u* = (g H S)^0.5, g = 9.81 m/s2, with B QUAL2K's width (a trapezoid's bottom width) and H its depth.
-double qual2k_dispersion_m2s(double velocity_ms, double width_m, double depth_m, double slope);
-
 /// The bulk exchange QUAL2K adds between element i and the next (m3/s): the dispersion less the numerical dispersion
 /// of the element, E' = max(E - U dx / 2, 0), times its cross-section over the distance between the elements'
 /// centres: Ep = E' A_i / ((dx_i + dx_{i+1}) / 2).

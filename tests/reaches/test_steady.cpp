@@ -191,7 +191,7 @@ TEST_CASE("Manning trapezoid as QUAL2K's reaches: its depth satisfies Manning's 
                     CHECK(x.top_width_m == Approx(b0 + (s1 + s2) * x.depth_m).epsilon(1e-14));
                     CHECK(h.depth(q) == x.depth_m);
                     CHECK(h.velocity(q) == Approx(q / A).epsilon(1e-14));
-                    CHECK(h.bottom_depth(q) == Approx(A / b0).epsilon(1e-14));
+                    CHECK(h.bottom_depth(x) == Approx(A / b0).epsilon(1e-14));
                 }
     CHECK(worst < 1e-12);
     // a wide rectangle (s1 = s2 = 0, B0 = 1e5 H) tends to the wide channel: H (1 + 2H/B0)^(-0.4) = the wide H
@@ -205,7 +205,7 @@ TEST_CASE("Manning trapezoid as QUAL2K's reaches: its depth satisfies Manning's 
     const hydro::Section gs = g.section(8.0);
     CHECK(gs.area_m2 == Approx(8.0 / g.velocity(8.0)).epsilon(1e-15));
     CHECK(gs.top_width_m * gs.depth_m == Approx(gs.area_m2).epsilon(1e-15));
-    CHECK(g.bottom_depth(8.0) == g.depth(8.0));
+    CHECK(g.bottom_depth(gs) == g.depth(8.0));
     CHECK(hydro::Hydraulics::trapezoid(0.03, 0.001, 5.0, -1.0, 0.0).check().find("side slope") != std::string::npos);
     CHECK(hydro::Hydraulics::trapezoid(0.03, 0.001, 5.0, 1.0, 0.0).check().empty());
 }
