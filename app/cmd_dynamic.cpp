@@ -286,8 +286,9 @@ int run_dynamic(const Globals& g, DynOpts& o) {
         print_summary(sim, g.store, o.out_dir, run_id, reach_csv, section_csv);
         if (wq) print_water_quality(sim, *wq, lc.water_quality.options.items);
         if (wq && reaches::wq::has_dispersion(lc.water_quality.options.reaches, lc.water_quality.options.steady))
-            std::printf("单元间纵向离散只用于稳态模型，动态单元无交换 Dispersion between elements is in the steady model "
-                        "only: the dynamic cells exchange no water (their number sets their mixing)\n");
+            std::printf("动态单元间按QUAL2K纵向离散交换水量，与稳态单元相同（离散河段链整体求解） The dynamic cells exchange "
+                        "water with their neighbours as the steady elements do (QUAL2K's dispersion; a chain of dispersive "
+                        "reaches is solved as one system)\n");
     }
     return static_cast<int>(kOk);
 }

@@ -34,6 +34,13 @@ void DynamicRun::integrate_monolithic() {
                     for (int i = 0; i < S; ++i) w[i] += cells_[c - 1].flow_m3s * x[(c - 1) * S + i];
                 }
                 for (int i = 0; i < S; ++i) yy[i] = x[c * S + i];
+                if (exchanging(r)) {  // QUAL2K's exchange with the cells on either side, across the chain's reaches too
+                    const std::int32_t prev = chain_prev_[r], next = chain_next_[r];
+                    const std::size_t ca = j > 0 ? c - 1 : prev != kNone ? static_cast<std::size_t>(prev) * n_ + n_ - 1 : c;
+                    const std::size_t cb = j + 1 < n_ ? c + 1 : next != kNone ? static_cast<std::size_t>(next) * n_ : c;
+                    const double above = ca != c ? cells_[ca].exchange_m3s : 0.0, below = cb != c ? cl.exchange_m3s : 0.0;
+                    for (int i = 0; i < S; ++i) w[i] += above * (x[ca * S + i] - yy[i]) + below * (x[cb * S + i] - yy[i]);
+                }
                 const State dd = derivative_at(p_, tables[c], yy);
                 const double per_v = kSecondsPerDay / cl.volume_m3;
                 for (int i = 0; i < S; ++i) dxdt[c * S + i] = (w[i] - cl.flow_m3s * yy[i]) * per_v + dd[i];
@@ -55,44 +62,84 @@ void DynamicRun::integrate_monolithic() {
     }
 }
 
-// Reach r over h days with Boost.Odeint: the cells, the integrals of their concentrations and of every process.
-PieceBudget DynamicRun::odeint_piece(std::int32_t r, const State& in, double h) {
-    const KineticsAt& kin = kin_[built_t_[r]];
-    const std::size_t m = static_cast<std::size_t>(n_) * S;
-    std::vector<ProcessTable> tables(n_);
-    double lam_min = 1e300;
-    for (int j = 0; j < n_; ++j) {
-        tables[j] = kin.table(cell(r, j).env);
-        lam_min = std::min(lam_min, kSecondsPerDay * cell(r, j).flow_m3s / cell(r, j).volume_m3);
-    }
-    V y(2 * m + kNumProcesses, 0.0);
-    std::copy(conc(r, 0), conc(r, 0) + m, y.begin());
-    auto sys = [&](const V& a, V& da, double) {
+void DynamicRun::steady_chain(std::int32_t head, const State& in) {
+    std::vector<ChainElement> el;
+    for (std::int32_t r = head; r != kNone; r = chain_next_[r]) {
+        if (!all_wet(r)) return;
         for (int j = 0; j < n_; ++j) {
-            const Cell& cl = cell(r, j);
+            const Cell& c = cell(r, j);
+            ChainElement x;
+            x.flow_out_m3s = c.flow_m3s;
+            x.volume_m3 = c.volume_m3;
+            x.exchange_m3s = c.exchange_m3s;
+            x.load_gs = c.ext_gs;
+            x.table = kin_[built_t_[r]].table(c.env);
+            el.push_back(x);
+        }
+    }
+    el.back().exchange_m3s = 0.0;
+    ChainSolution sol;
+    try {
+        sol = solve_dispersive_chain(p_, qtop_[head], in, el);
+    } catch (const ModelError& e) {
+        throw ModelError("reaches from " + net_.topo.id(head) + ": " + e.what());
+    }
+    std::size_t e = 0;
+    for (std::int32_t r = head; r != kNone; r = chain_next_[r])
+        for (int j = 0; j < n_; ++j, ++e) std::copy(sol.conc_mgL[e].begin(), sol.conc_mgL[e].end(), conc(r, j));
+}
+
+// A unit over h days with Boost.Odeint: the cells, the integrals of their concentrations and of every process (per
+// reach).
+void DynamicRun::odeint_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs) {
+    const int nc = u.cells;
+    const std::size_t m = static_cast<std::size_t>(nc) * S, k_n = u.reaches.size();
+    std::vector<ProcessTable> tables(nc);
+    double lam_min = 1e300;
+    for (int g = 0; g < nc; ++g) {
+        const Cell& c = unit_cell(u, g);
+        tables[g] = kin_[built_t_[u.reaches[g / n_]]].table(c.env);
+        lam_min = std::min(lam_min, kSecondsPerDay * c.flow_m3s / c.volume_m3);
+    }
+    V y(2 * m + k_n * kNumProcesses, 0.0);
+    thread_local V buf;
+    double* z = unit_state(u, buf);
+    std::copy(z, z + m, y.begin());
+    auto sys = [&](const V& a, V& da, double) {
+        std::fill(da.begin() + 2 * m, da.end(), 0.0);
+        for (int g = 0; g < nc; ++g) {
+            const Cell& cl = unit_cell(u, g);
             State yy, w = cl.ext_gs;
-            for (int i = 0; i < S; ++i) yy[i] = a[j * S + i];
-            if (j == 0)
+            for (int i = 0; i < S; ++i) yy[i] = a[g * S + i];
+            if (g == 0)
                 for (int i = 0; i < S; ++i) w[i] += in[i];
             else
-                for (int i = 0; i < S; ++i) w[i] += cell(r, j - 1).flow_m3s * a[(j - 1) * S + i];
+                for (int i = 0; i < S; ++i) w[i] += unit_cell(u, g - 1).flow_m3s * a[(g - 1) * S + i];
+            if (u.exchanges) {  // QUAL2K's exchange with the cells on either side
+                const double above = g > 0 ? unit_cell(u, g - 1).exchange_m3s : 0.0, below = g + 1 < nc ? cl.exchange_m3s : 0.0;
+                for (int i = 0; i < S; ++i) {
+                    if (above > 0.0) w[i] += above * (a[(g - 1) * S + i] - yy[i]);
+                    if (below > 0.0) w[i] += below * (a[(g + 1) * S + i] - yy[i]);
+                }
+            }
             PerProcess rates{};
-            const State d = derivative_at(p_, tables[j], yy, &rates);
+            const State d = derivative_at(p_, tables[g], yy, &rates);
             const double per_v = kSecondsPerDay / cl.volume_m3;
             for (int i = 0; i < S; ++i) {
-                da[j * S + i] = (w[i] - cl.flow_m3s * yy[i]) * per_v + d[i];
-                da[m + j * S + i] = yy[i];
+                da[g * S + i] = (w[i] - cl.flow_m3s * yy[i]) * per_v + d[i];
+                da[m + g * S + i] = yy[i];
             }
-            for (int q = 0; q < kNumProcesses; ++q) da[2 * m + q] = (j == 0 ? 0.0 : da[2 * m + q]) + cl.volume_m3 * rates[q];
+            double* proc = da.data() + 2 * m + static_cast<std::size_t>(g / n_) * kNumProcesses;
+            for (int q = 0; q < kNumProcesses; ++q) proc[q] += cl.volume_m3 * rates[q];
         }
     };
     auto st = ode::make_controlled<ode::runge_kutta_dopri5<V>>(opt_.abs_tol, opt_.rel_tol);
-    count_[r].steps += ode::integrate_adaptive(st, sys, y, 0.0, h, std::min(h, 0.1 / lam_min));
-    std::copy(y.begin(), y.begin() + m, conc(r, 0));
-    PieceBudget b;
-    budget_from_integrals(r, y.data() + m, h, b);  // outflow and weir from the concentrations' integrals
-    for (int q = 0; q < kNumProcesses; ++q) b.processed_g[q] = y[2 * m + q];  // rates as integrated (gates applied)
-    return b;
+    count_[u.reaches[0]].steps += ode::integrate_adaptive(st, sys, y, 0.0, h, std::min(h, 0.1 / lam_min));
+    std::copy(y.begin(), y.begin() + m, z);
+    unit_store(u, z);
+    unit_budget(u, y.data() + m, h, bs, nullptr, nullptr);  // outflow and weir from the concentrations' integrals
+    for (std::size_t k = 0; k < k_n; ++k)                 // rates as integrated (gates applied)
+        for (int q = 0; q < kNumProcesses; ++q) bs[k].processed_g[q] = y[2 * m + k * kNumProcesses + q];
 }
 
 // Builds reach r's cells for interval d (flows, volumes, kinetics environment, external loads); keeps the mass of
@@ -120,11 +167,16 @@ bool DynamicRun::rebuild(std::int32_t r, std::size_t d) {
         if (q > 0.0 && built_t_[r] == ti && q == cl[j].flow_m3s) {  // the same flow and temperature: the same cell
             c.env = cl[j].env;
             c.volume_m3 = cl[j].volume_m3;
+            c.exchange_m3s = cl[j].exchange_m3s;
         } else if (q > 0.0) {
             double u = 0.0;
             c.env = reach_environment(net_, data_, o, r, q, u);
-            const double len = net_.length_m[r];
-            c.volume_m3 = q / u * (len / n_);
+            const double len = net_.length_m[r], dx = len / n_;
+            c.volume_m3 = q / u * dx;
+            const std::int32_t next = exchanging(r) && j + 1 == n_ ? chain_next_[r] : kNone;
+            if (exchanging(r) && (j + 1 < n_ || next != kNone))  // QUAL2K's E' to the next cell, as the steady elements
+                c.exchange_m3s = qual2k_exchange_m3s(element_dispersion_m2s(net_, data_, r, q), u, q / u, dx,
+                                                     next != kNone ? net_.length_m[next] / n_ : dx);
         } else {
             for (int i = 0; i < S; ++i)
                 if (c.ext_gs[i] != 0.0) throw ModelError("reach " + net_.topo.id(r) + ": load but no water on day " + std::to_string(d + 1));
@@ -200,26 +252,36 @@ void DynamicRun::statics() {
     count_.assign(n_reach_, Counts{});
 }
 
-void DynamicRun::linear_system(std::int32_t r, const State& in, LinearReach& L, std::vector<ProcessTable>& tables) const {
-    const KineticsAt& kin = kin_[built_t_[r]];
-    tables.resize(n_);
-    L.n = n_;
+void DynamicRun::linear_system(const Unit& u, const State& in, LinearReach& L, std::vector<ProcessTable>& tables) const {
+    const int nc = u.cells;
+    tables.resize(nc);
+    L.n = nc;
     L.pattern = pattern_;
     const std::size_t np = pattern_.size();
-    L.diag.assign(n_ * S, 0.0);
-    L.up.assign(n_, 0.0);
-    L.off.assign(n_ * np, 0.0);
-    L.c.assign(n_ * S, 0.0);
-    for (int j = 0; j < n_; ++j) {
-        const Cell& c = cell(r, j);
-        tables[j] = kin.table(c.env);
+    L.diag.assign(nc * S, 0.0);
+    L.up.assign(nc, 0.0);
+    L.off.assign(nc * np, 0.0);
+    L.c.assign(nc * S, 0.0);
+    if (u.exchanges) L.down.assign(nc, 0.0);
+    else L.down.clear();
+    const Cell* prev = nullptr;  // the cell above (in the unit)
+    for (int j = 0; j < nc; ++j) {
+        const std::int32_t r = u.reaches[j < n_ ? 0 : j / n_];
+        const Cell& c = cell(r, j < n_ ? j : j % n_);
+        tables[j] = kin_[built_t_[r]].table(c.env);
         const ProcessTable& t = tables[j];
         const double per_v = kSecondsPerDay / c.volume_m3;
         for (int i = 0; i < S; ++i) {
             L.diag[j * S + i] = -c.flow_m3s * per_v;
             L.c[j * S + i] = (c.ext_gs[i] + (j == 0 ? in[i] : 0.0)) * per_v;
         }
-        if (j > 0) L.up[j] = cell(r, j - 1).flow_m3s * per_v;
+        if (prev) L.up[j] = prev->flow_m3s * per_v;
+        if (u.exchanges) {  // QUAL2K's exchange with the cells on either side (across the chain's reaches too)
+            const double above = prev ? prev->exchange_m3s : 0.0, below = j + 1 < nc ? c.exchange_m3s : 0.0;
+            for (int i = 0; i < S; ++i) L.diag[j * S + i] -= (above + below) * per_v;
+            L.up[j] += above * per_v;
+            L.down[j] = below * per_v;
+        }
         for (const Entry& e : entries_) {  // the nonzero yields, in the order of the table
             const ProcessTerm& x = t[e.process];
             const double y = x.yield[e.species];
@@ -227,6 +289,7 @@ void DynamicRun::linear_system(std::int32_t r, const State& in, LinearReach& L, 
             if (e.at == Entry::kNone) continue;
             (e.at == Entry::kDiag ? L.diag[j * S + e.species] : L.off[j * np + e.at]) += y * x.k;
         }
+        prev = &c;
     }
 }
 

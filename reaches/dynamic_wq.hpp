@@ -51,6 +51,13 @@
 // asymptotic error ~ tau^3 expects, dynamic_wq_oxygen.cpp); a reach's first sub-piece of a piece starts at twice its
 // first accepted one of the piece before (down to h / 2^20). Each frozen solve closes its budget exactly and the
 // weights sum to 1, so the budget closes to rounding. Tested against dopri5 at 1e-12, at high and at low DO.
+// Exchange (QUAL2K's dispersion, where the steady elements disperse: wq::disperses): cell j exchanges E'_j (c_{j+1} -
+// c_j) with the next (E'_j = qual2k_exchange_m3s from the cell's flow, velocity and length, the next cell's length),
+// and a dispersive chain of reaches (dispersive_chain_next, as the steady solver's) is solved as one system over each
+// piece, its reaches' cells in order: M block tridiagonal (LinearReach::down), the steady state and integrals by
+// block elimination, the transient by uniformization with the cell below in each term, the relaxed check from M's
+// logarithmic norm; DO split off where its reaeration outweighs the exchange (stiff_do_exchange). Each reach's budget
+// books the exchange across its lower end with its outflow. Exchanging reaches are never left as settled.
 // With `odeint` (the reference), or a kinetic pattern that is not lower triangular, the piece is integrated with
 // Boost.Odeint (runge_kutta_dopri5, abs_tol and rel_tol), the integrals of the concentrations and of every process
 // carried as extra states. Each process's integral (rate x V) and each cell's integral give the outflow and the mass

@@ -95,9 +95,94 @@ __attribute__((target("avx512f,avx2,fma"))) void terms_avx512(int n, const doubl
 #endif
 #endif
 
+// The terms of transient() for every piece with the portable loops (Exch: the cells exchange water with the cell
+// below too; a template so that the loops without exchange are those before it).
+struct PortableTerms {
+    int n;
+    std::size_t np;
+    const double *pd, *pu, *pn, *po;
+    const unsigned char *prow, *pcol;
+    bool skip_do;
+    double x, rho, growth, abs;
+    const double* gdo = nullptr;    ///< with exchange and DO split off: DO's row over the other species (n x pattern)
+    std::vector<double>* g = nullptr;  ///< then: g_k = G P^k d per term k (n each), for stiff_do_exchange
+};
+// g_k = G v (v = P^k d): per cell DO's row over the other species
+inline void g_term(const PortableTerms& pt, const double* v) {
+    for (int j = 0; j < pt.n; ++j) {
+        double s = 0.0;
+        for (std::size_t e = 0; e < pt.np; ++e)
+            if (pt.prow[e] == DO) s += pt.gdo[j * pt.np + e] * v[j * S + pt.pcol[e]];
+        pt.g->push_back(s);
+    }
+}
+
+template <bool Exch>
+void portable_terms(const PortableTerms& pt, double* d, int pieces, V& v, V& vn, V& zsum) {
+    const int n = pt.n;
+    const std::size_t np = pt.np, m = static_cast<std::size_t>(n) * S;
+    const double *pd = pt.pd, *pu = pt.pu, *pn = pt.pn, *po = pt.po;
+    const unsigned char *prow = pt.prow, *pcol = pt.pcol;
+    const bool skip_do = pt.skip_do;
+    const double x = pt.x, rho = pt.rho, growth = pt.growth, abs = pt.abs;
+    for (int piece = 0; piece < pieces; ++piece) {
+        double dmax = 0.0;
+        for (std::size_t k = 0; k < m; ++k) {
+            v[k] = d[k];
+            dmax = std::max(dmax, std::abs(d[k]));
+        }
+        if (skip_do)
+            for (int j = 0; j < n; ++j) v[j * S + DO] = 0.0;
+        double w = std::exp(-x), tail = 1.0 - w;
+        for (std::size_t k = 0; k < m; ++k) zsum[k] = w * v[k];
+        const int max_terms = static_cast<int>(x + 12.0 * std::sqrt(x) + 60.0);
+        double vmax = dmax;
+        if constexpr (Exch)
+            if (pt.g) {
+                pt.g->clear();
+                g_term(pt, v.data());
+            }
+        for (int k = 1; k <= max_terms && tail > 1e-16 && tail * dmax > abs && (rho > 1.0 ? growth : tail) * vmax > abs; ++k) {
+            w *= x / k;
+            tail -= w;
+            double m4[4] = {0.0, 0.0, 0.0, 0.0};  // four chains: the maximum is a latency-bound reduction
+            for (int j = 0; j < n; ++j) {
+                const double* vj = v.data() + j * S;
+                const double* pdj = pd + j * S;
+                const double* poj = po + j * np;
+                double* oj = vn.data() + j * S;
+                double t[S];
+                if (j == 0) {
+                    for (int i = 0; i < S; ++i) t[i] = pdj[i] * vj[i];
+                } else {
+                    const double u = pu[j];
+                    for (int i = 0; i < S; ++i) t[i] = pdj[i] * vj[i] + u * vj[i - S];
+                }
+                if (Exch && j + 1 < n) {
+                    const double dn = pn[j];
+                    for (int i = 0; i < S; ++i) t[i] += dn * vj[i + S];
+                }
+                for (std::size_t e = 0; e < np; ++e) t[prow[e]] += poj[e] * vj[pcol[e]];
+                double* zj = zsum.data() + j * S;
+                for (int i = 0; i < S; ++i) {
+                    oj[i] = t[i];
+                    zj[i] += w * t[i];
+                }
+                for (int i = 0; i < S; ++i) m4[i & 3] = std::max(m4[i & 3], std::abs(t[i]));
+            }
+            v.swap(vn);
+            vmax = std::max(std::max(m4[0], m4[1]), std::max(m4[2], m4[3]));
+            if constexpr (Exch)
+                if (pt.g) g_term(pt, v.data());
+        }
+        std::copy(zsum.begin(), zsum.end(), d);
+    }
+}
+
 // d := e^{Mh} d by uniformization at rate lam >= every |M_ii| used (without DO when skip_do: its entries are
 // left to stiff_do), in pieces with lam tau <= 400, summed until the Poisson tail times |d| is below abs.
-void transient(const LinearReach& L, double* d, double lam, double h, bool skip_do, double abs, bool generic) {
+[[gnu::always_inline]] inline void transient(const LinearReach& L, double* d, double lam, double h, bool skip_do, double abs, bool generic,
+                                             std::vector<double>* g = nullptr) {
     const int n = L.n;
     const std::size_t m = static_cast<std::size_t>(n) * S, np = L.pattern.size();
     // P = I + M/lam once (diagonal, coupling to the cell upstream, kinetic entries with their rows and columns); each
@@ -124,6 +209,12 @@ void transient(const LinearReach& L, double* d, double lam, double h, bool skip_
     for (int i = 0; i < S; ++i) row[i + 1] = std::max(row[i + 1], row[i]);
     for (std::size_t k = 0; k < m; ++k) pd[k] = 1.0 + L.diag[k] * inv;
     for (int j = 0; j < n; ++j) pu[j] = j > 0 ? L.up[j] * inv : 0.0;
+    const bool exch = L.exchanges();
+    thread_local V pn;  // the coupling to the cell downstream, where the cells exchange water
+    if (exch) {
+        pn.assign(n, 0.0);
+        for (int j = 0; j + 1 < n; ++j) pn[j] = L.down[j] * inv;
+    }
     for (std::size_t k = 0; k < po.size(); ++k) po[k] = L.off[k] * inv;
     if (skip_do)  // DO's rows left out: its entries stay 0
         for (int j = 0; j < n; ++j) {
@@ -138,7 +229,7 @@ void transient(const LinearReach& L, double* d, double lam, double h, bool skip_
     double rho = 0.0;
     for (int j = 0; j < n; ++j) {
         double row[S];
-        for (int i = 0; i < S; ++i) row[i] = std::abs(1.0 + L.diag[j * S + i] * inv) + (j > 0 ? L.up[j] * inv : 0.0);
+        for (int i = 0; i < S; ++i) row[i] = std::abs(1.0 + L.diag[j * S + i] * inv) + (j > 0 ? L.up[j] * inv : 0.0) + (exch ? pn[j] : 0.0);
         for (std::size_t e = 0; e < np; ++e) row[prow[e]] += std::abs(L.off[j * np + e]) * inv;
         for (int i = 0; i < S; ++i)
             if (!(skip_do && i == DO)) rho = std::max(rho, row[i]);
@@ -147,7 +238,7 @@ void transient(const LinearReach& L, double* d, double lam, double h, bool skip_
 #if defined(__x86_64__)
     // the wide kernel where the kinetic entries among the eight species before DO are each from the species just
     // before (hydrolysis to NH3-N, nitrification to NO3-N, organic to inorganic P)
-    bool wide = !generic && n <= kWideCells && cpu::avx512f();
+    bool wide = !generic && !exch && n <= kWideCells && cpu::avx512f();
     for (std::size_t e = 0; e < np && wide; ++e) wide = prow[e] == DO || pcol[e] + 1 == prow[e];
     if (wide) {
         thread_local V sh, pdo;
@@ -164,47 +255,13 @@ void transient(const LinearReach& L, double* d, double lam, double h, bool skip_
 #else
     (void)generic;
 #endif
-    for (int piece = 0; piece < pieces; ++piece) {
-        double dmax = 0.0;
-        for (std::size_t k = 0; k < m; ++k) {
-            v[k] = d[k];
-            dmax = std::max(dmax, std::abs(d[k]));
-        }
-        if (skip_do)
-            for (int j = 0; j < n; ++j) v[j * S + DO] = 0.0;
-        double w = std::exp(-x), tail = 1.0 - w;
-        for (std::size_t k = 0; k < m; ++k) zsum[k] = w * v[k];
-        const int max_terms = static_cast<int>(x + 12.0 * std::sqrt(x) + 60.0);
-        double vmax = dmax;
-        for (int k = 1; k <= max_terms && tail > 1e-16 && tail * dmax > abs && (rho > 1.0 ? growth : tail) * vmax > abs; ++k) {
-            w *= x / k;
-            tail -= w;
-            double m4[4] = {0.0, 0.0, 0.0, 0.0};  // four chains: the maximum is a latency-bound reduction
-            for (int j = 0; j < n; ++j) {
-                const double* vj = v.data() + j * S;
-                const double* pdj = pd.data() + j * S;
-                const double* poj = po.data() + j * np;
-                double* oj = vn.data() + j * S;
-                double t[S];
-                if (j == 0) {
-                    for (int i = 0; i < S; ++i) t[i] = pdj[i] * vj[i];
-                } else {
-                    const double u = pu[j];
-                    for (int i = 0; i < S; ++i) t[i] = pdj[i] * vj[i] + u * vj[i - S];
-                }
-                for (std::size_t e = 0; e < np; ++e) t[prow[e]] += poj[e] * vj[pcol[e]];
-                double* zj = zsum.data() + j * S;
-                for (int i = 0; i < S; ++i) {
-                    oj[i] = t[i];
-                    zj[i] += w * t[i];
-                }
-                for (int i = 0; i < S; ++i) m4[i & 3] = std::max(m4[i & 3], std::abs(t[i]));
-            }
-            v.swap(vn);
-            vmax = std::max(std::max(m4[0], m4[1]), std::max(m4[2], m4[3]));
-        }
-        std::copy(zsum.begin(), zsum.end(), d);
+    PortableTerms t{n, np, pd.data(), pu.data(), pn.data(), po.data(), prow.data(), pcol.data(), skip_do, x, rho, growth, abs};
+    if (g && exch && pieces == 1) {
+        t.gdo = L.off.data();
+        t.g = g;
     }
+    if (exch) portable_terms<true>(t, d, pieces, v, vn, zsum);
+    else portable_terms<false>(t, d, pieces, v, vn, zsum);
 }
 
 // DO of a split piece (see linear_piece): z holds the other species at h and DO at 0; y_int their integrals.
@@ -331,16 +388,19 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
     zss.assign(m, 0.0);
     tmp.assign(m, 0.0);
     double* yint = y_int;
-    double r_min = 1e300, lam = 0.0, nu = 0.0;
+    double r_min = 1e300, lam = 0.0, nu = 0.0, mu = -1e300;  // mu: M's logarithmic norm (largest row of M_ii + sum |M_ik|)
     for (int j = 0; j < n_; ++j) {
         for (int i = 0; i < S; ++i) {
             r_min = std::min(r_min, -L.diag[j * S + i]);
             lam = std::max(lam, -L.diag[j * S + i]);
         }
         double row[S];
-        for (int i = 0; i < S; ++i) row[i] = L.up[j];
+        for (int i = 0; i < S; ++i) row[i] = L.up[j] + (L.exchanges() ? L.down[j] : 0.0);
         for (std::size_t e = 0; e < L.pattern.size(); ++e) row[L.pattern[e][0]] += std::abs(L.off[j * L.pattern.size() + e]);
-        for (int i = 0; i < S; ++i) nu = std::max(nu, row[i]);
+        for (int i = 0; i < S; ++i) {
+            nu = std::max(nu, row[i]);
+            mu = std::max(mu, L.diag[j * S + i] + row[i]);
+        }
     }
     // relaxed: e^{-r_min h} sum_{k<L} (nu h)^k / k!, L = n + S, times |z0 - z_ss|
     for (std::size_t k = 0; k < m; ++k) tmp[k] = -L.c[k];
@@ -351,7 +411,8 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
             sum += term;
             term *= nu * h / (k + 1);
         }
-        const double bound = std::exp(-r_min * h + std::log(sum));
+        // with exchange M's off-diagonal part is no longer nilpotent: |e^{Mh}| <= e^{mu h} (the logarithmic norm)
+        const double bound = L.exchanges() ? std::exp(std::min(mu * h, 700.0)) : std::exp(-r_min * h + std::log(sum));
         double diff = 0.0, scale = 0.0;
         for (std::size_t k = 0; k < m; ++k) {
             diff = std::max(diff, std::abs(z[k] - zss[k]));
@@ -376,7 +437,13 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
         mu_min = std::min(mu_min, -L.diag[j * S + DO]);
         mu_max = std::max(mu_max, -L.diag[j * S + DO]);
     }
-    const bool split = do_last && n_ <= 64 && mu_min >= 2.0 * lam_z && mu_max * h > 30.0;
+    // with exchange the DO chain T is tridiagonal: split where every row of it is dominant by 2 lam_z (stiff_do_exchange)
+    double margin = 1e300;
+    for (int j = 0; j < n_ && L.exchanges(); ++j)
+        margin = std::min(margin, -L.diag[j * S + DO] - (j > 0 ? L.up[j] : 0.0) - L.down[j]);
+    const bool stiff = do_last && n_ <= 64 && mu_max * h > 30.0;
+    const bool split = stiff && !L.exchanges() && mu_min >= 2.0 * lam_z;
+    const bool split_x = stiff && L.exchanges() && margin >= 2.0 * lam_z && lam_z * h <= 400.0;
     // the transient only: z(h) = z_ss + e^{Mh} (z0 - z_ss), int z = z_ss h + M^-1 (z(h) - z0)
     z_start.assign(z, z + m);
     double scale = 0.0;
@@ -384,13 +451,17 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
         tmp[k] = z[k] - zss[k];
         scale = std::max(scale, std::max(std::abs(z[k]), std::abs(zss[k])));
     }
-    transient(L, tmp.data(), split ? lam_z : lam, h, split, relaxed_tol * (1.0 + scale), generic);
+    thread_local V g;
+    transient(L, tmp.data(), split || split_x ? lam_z : lam, h, split || split_x, relaxed_tol * (1.0 + scale), generic,
+              split_x ? &g : nullptr);
     for (std::size_t k = 0; k < m; ++k) z[k] = zss[k] + tmp[k];
     if (split)
         for (int j = 0; j < n_; ++j) z[j * S + DO] = z_start[j * S + DO];
+    if (split_x) stiff_do_exchange(L, zss.data(), z_start.data(), g, lam_z, h, z, relaxed_tol * (1.0 + scale));
     for (std::size_t k = 0; k < m; ++k) tmp[k] = z[k] - z_start[k];
     L.solve(tmp.data(), yint);
     for (std::size_t k = 0; k < m; ++k) yint[k] += zss[k] * h;
+    if (split_x) return LinearPath::ExactStiffDo;
     if (!split) return LinearPath::Exact;
     stiff_do(L, z_start.data(), z, yint, h, relaxed_tol);
     return LinearPath::ExactStiffDo;

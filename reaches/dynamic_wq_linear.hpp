@@ -10,14 +10,23 @@
 namespace qingliu::reaches::wq::linear_cells {
 
 // The linear cell system z' = M z + c of a reach over a piece (no rate depends on DO): per cell the diagonal, the
-// coupling to the cell upstream (same species), the kinetic off-diagonal entries (pattern shared by all cells) and c.
+// coupling to the cell upstream (same species), the kinetic off-diagonal entries (pattern shared by all cells) and c;
+// where the cells exchange water with their neighbours (QUAL2K's dispersion) also the coupling to the cell downstream.
 struct LinearReach {
     int n = 0;
     std::vector<std::array<int, 2>> pattern;  ///< (species, from species), from < species, sorted by species
     std::vector<double> diag, up, off, c;     ///< n*kNumSpecies, n, n*pattern, n*kNumSpecies
+    std::vector<double> down;                 ///< n (the last 0), or empty: no exchange (M lower triangular)
 
-    // y with M y = v (forward substitution: cells in order, species in order)
+    bool exchanges() const { return !down.empty(); }
+
+    // y with M y = v: forward substitution (cells in order, species in order), or with exchange block elimination
+    // (solve_exchanging)
     void solve(const double* v, double* y) const {
+        if (exchanges()) {
+            solve_exchanging(v, y);
+            return;
+        }
         const std::size_t np = pattern.size();
         for (int j = 0; j < n; ++j) {
             const double* oc = off.data() + j * np;
@@ -29,9 +38,18 @@ struct LinearReach {
             }
         }
     }
+    // M block tridiagonal (cells), each diagonal block lower triangular (species): block elimination downwards,
+    // G_0 = B_0, G_j = B_j - up_j down_{j-1} G_{j-1}^-1 (lower triangular), then substitution upwards.
+    void solve_exchanging(const double* v, double* y) const;
 };
 
 enum class LinearPath { Relaxed, Exact, ExactStiffDo };
+
+/// DO at h where the cells exchange water and DO is split off (reaches/dynamic_wq_exchange.cpp): z holds the other
+/// species at h (their transient uniformized at lam, whose terms gave g_k = G P^k d, n per term), zss the steady state,
+/// z_start the state at 0; into z's DO.
+void stiff_do_exchange(const LinearReach& L, const double* zss, const double* z_start, const std::vector<double>& g, double lam,
+                       double h, double* z, double tol);
 
 /// z (n cells x 9 species, in place) to z(h), and y_int (zeroed by the caller) += int_0^h z dt; do_last: nothing draws
 /// on DO (the stiff-DO split may be used); generic: the portable loops even where the processor has AVX-512.

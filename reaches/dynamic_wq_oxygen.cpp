@@ -38,19 +38,21 @@ constexpr double kGrowthExponent = 0.4;
 // One frozen solve: the cells' end state, the integrals of their concentrations, the budget, the frozen DO.
 struct DynamicRun::Frozen {
     V z, yint, o, mean;
-    PieceBudget b;
+    std::vector<PieceBudget> b;  ///< per reach of the unit
     bool converged = false;
 };
 
 namespace {
 
-void add_budget(PieceBudget& into, const PieceBudget& x, double w) {
-    for (int i = 0; i < S; ++i) into.out_g[i] += w * x.out_g[i];
-    for (int q = 0; q < kNumProcesses; ++q) into.processed_g[q] += w * x.processed_g[q];
-    into.dam_g += w * x.dam_g;
+void add_budget(std::vector<PieceBudget>& into, const std::vector<PieceBudget>& x, double w) {
+    for (std::size_t k = 0; k < into.size(); ++k) {
+        for (int i = 0; i < S; ++i) into[k].out_g[i] += w * x[k].out_g[i];
+        for (int q = 0; q < kNumProcesses; ++q) into[k].processed_g[q] += w * x[k].processed_g[q];
+        into[k].dam_g += w * x[k].dam_g;
+    }
 }
 
-// The reach's cells over the piece without gates (the tables, KineticsAt::table, and the system they give), built
+// The unit's cells over the piece without gates (the tables, KineticsAt::table, and the system they give), built
 // once; each solve adds the gated terms: entry += yield k (g - 1).
 struct GatedEntry {
     int cell, gate;    ///< gate: 0 CBOD oxidation, 1 nitrification, 2 denitrification
@@ -86,27 +88,29 @@ double gate_change(const OxygenGates& a, const OxygenGates& b) {
 // z0 over tau with the gates of cell j at f.o[j] (the initial guess on entry), iterated until f.o[j] is the mean DO of
 // cell j over the sub-piece of the solve it gates. Plain iteration first, then per cell the secant on the residual
 // (mean - guess; the map falls with the guess, more DO speeding up the oxygen use, so plain iteration oscillates).
-bool DynamicRun::frozen_solve(std::int32_t r, const double* z0, double tau, Frozen& f) {
-    const std::size_t m = static_cast<std::size_t>(n_) * S;
+bool DynamicRun::frozen_solve(const Unit& u, const double* z0, double tau, Frozen& f) {
+    const int nc = u.cells;  // the unit's cells (a reach's, or a dispersive chain's)
+    const std::size_t m = static_cast<std::size_t>(nc) * S;
     thread_local LinearReach L;
     thread_local V o_prev, r_prev;
     thread_local std::vector<OxygenGates> gates, at_mean;
-    gates.resize(n_);
-    at_mean.resize(n_);
+    gates.resize(nc);
+    at_mean.resize(nc);
     L.n = base.n;
     L.pattern = base.pattern;
     L.up = base.up;
+    L.down = base.down;
     L.diag.resize(base.diag.size());
     L.off.resize(base.off.size());
     L.c.resize(base.c.size());
     f.z.resize(m);
     f.yint.resize(m);
-    o_prev.assign(n_, 0.0);
-    r_prev.assign(n_, 0.0);
+    o_prev.assign(nc, 0.0);
+    r_prev.assign(nc, 0.0);
     f.converged = false;
     for (int it = 0; it < kMaxIterations; ++it) {
         // the gates at the DO to freeze; where it is the last solve's mean (plain iteration) they are at_mean
-        for (int j = 0; j < n_; ++j) gates[j] = it > 0 && f.o[j] == f.yint[j * S + DO] / tau ? at_mean[j] : oxygen_gates(p_, f.o[j]);
+        for (int j = 0; j < nc; ++j) gates[j] = it > 0 && f.o[j] == f.yint[j * S + DO] / tau ? at_mean[j] : oxygen_gates(p_, f.o[j]);
         std::copy(base.diag.begin(), base.diag.end(), L.diag.begin());
         std::copy(base.off.begin(), base.off.end(), L.off.begin());
         std::copy(base.c.begin(), base.c.end(), L.c.begin());
@@ -116,7 +120,7 @@ bool DynamicRun::frozen_solve(std::int32_t r, const double* z0, double tau, Froz
         }
         // DO's use by the gated oxidations, yield k f(o) y, linearized about o_ref with y at its mean:
         // k f(o_ref) y + k f'(o_ref) y_mean (o - o_ref); the added term integrates to 0 where o_ref is the mean DO
-        for (int j = 0; j < n_; ++j)
+        for (int j = 0; j < nc; ++j)
             for (int e = 0; e < 2; ++e) {
                 const ProcessTerm& x = raw_tables[j][kGated[e]];
                 if (x.from < 0 || x.yield[DO] == 0.0 || gates[j].slope[e] == 0.0) continue;
@@ -127,13 +131,13 @@ bool DynamicRun::frozen_solve(std::int32_t r, const double* z0, double tau, Froz
         std::copy(z0, z0 + m, f.z.begin());
         std::fill(f.yint.begin(), f.yint.end(), 0.0);
         linear_cells::solve_linear_cells(L, f.z.data(), f.yint.data(), tau, opt_.relaxed_tol, do_last_, opt_.generic_kernels);
-        ++count_[r].frozen_solves;
+        ++count_[u.reaches[0]].frozen_solves;
         // converged when the gates at the solve's mean DO are those frozen within kGateTol, or when the difference
         // moves no process's total over the sub-piece by more than kEffectShare x frozen_abs_tol (mg/L):
         // |dg| k |Y_from| times the largest yield, twice (the gate itself, and DO's linearized term, which integrates
         // to k f' y_mean (mean - o_ref) tau, the same size)
         double worst = 0.0, effect = 0.0;
-        for (int j = 0; j < n_; ++j) {
+        for (int j = 0; j < nc; ++j) {
             at_mean[j] = oxygen_gates(p_, f.yint[j * S + DO] / tau);
             worst = std::max(worst, gate_change(gates[j], at_mean[j]));
             for (int e = 0; e < 3; ++e) {
@@ -148,7 +152,7 @@ bool DynamicRun::frozen_solve(std::int32_t r, const double* z0, double tau, Froz
             break;
         }
         if (it + 1 == kMaxIterations) break;
-        for (int j = 0; j < n_; ++j) {
+        for (int j = 0; j < nc; ++j) {
             const double o = f.o[j], res = f.yint[j * S + DO] / tau - o;
             double next = o + res;
             if (it > 0 && o != o_prev[j]) {
@@ -161,8 +165,7 @@ bool DynamicRun::frozen_solve(std::int32_t r, const double* z0, double tau, Froz
         }
         for (std::size_t k = 0; k < m; ++k) f.mean[k] = f.yint[k] / tau;
     }
-    f.b = PieceBudget{};
-    budget_from_integrals(r, f.yint.data(), tau, f.b, &raw_tables, gates.data());
+    unit_budget(u, f.yint.data(), tau, f.b, raw_tables.data(), gates.data());
     return f.converged;
 }
 
@@ -177,35 +180,45 @@ bool DynamicRun::frozen_solve(std::int32_t r, const double* z0, double tau, Froz
 // h / 2^20. Each frozen solve closes its budget exactly (stored + outflow + processed = inflow) and the weights sum
 // to 1, so R closes it too. A new sub-piece solves B first and starts A's fixed point at B's mean, within the rule's
 // error of A's own: A mostly stops at its first solve (6 % fewer solves than A first, on bench_wq's year).
-void DynamicRun::frozen_steps(std::int32_t r, double* z, double h, PieceBudget& b) {
-    const std::size_t m = static_cast<std::size_t>(n_) * S;
+void DynamicRun::frozen_steps(const Unit& u, double* z, double h, std::vector<PieceBudget>& b) {
+    const int nc = u.cells;  // the unit's cells (a reach's, or a dispersive chain's)
+    const std::int32_t r = u.reaches[0];
+    const std::size_t m = static_cast<std::size_t>(nc) * S;
     thread_local Frozen a, half[2];
+    thread_local V guesses;  // a chain's cells' guesses gathered (a reach's in place)
     double* guess = o_guess_.data() + static_cast<std::size_t>(r) * n_;
+    if (u.reaches.size() > 1) {
+        guesses.resize(nc);
+        for (std::size_t k = 0; k < u.reaches.size(); ++k)
+            std::copy_n(o_guess_.data() + static_cast<std::size_t>(u.reaches[k]) * n_, n_, guesses.begin() + k * n_);
+        guess = guesses.data();
+    }
+    b.assign(u.reaches.size(), PieceBudget{});
     const double at = opt_.frozen_abs_tol, rt = opt_.frozen_rel_tol, tau_min = std::ldexp(h, -kMaxDepth);
     double t = 0.0, tau = first_tau_[r] > 0.0 ? std::min(2.0 * first_tau_[r], h) : h;
     bool have_a = false, first = true;
     while (t < h) {
         for (int k = 0; k < 2; ++k) {
             half[k].mean.resize(m);
-            half[k].o.resize(n_);
+            half[k].o.resize(nc);
         }
         if (!have_a) {
             // a new sub-piece: its halves first (the first from the last sub-piece's guess, the second from the
             // first's quadratic carried on over the next half, s in [1, 2]), then the whole from the halves' means,
             // which its fixed point is within the rule's error of
             if (h - t - tau < 0.1 * tau) tau = h - t;  // no sliver left at the end
-            half[0].o.assign(guess, guess + n_);
+            half[0].o.assign(guess, guess + nc);
             half[0].mean.assign(z, z + m);
-            frozen_solve(r, z, 0.5 * tau, half[0]);
+            frozen_solve(u, z, 0.5 * tau, half[0]);
             const double th = 0.5 * tau;
             for (std::size_t k = 0; k < m; ++k) half[1].mean[k] = Quadratic(z[k], half[0].z[k], half[0].yint[k], th).mean(1.0, 2.0);
-            for (int j = 0; j < n_; ++j) half[1].o[j] = half[1].mean[j * S + DO];
-            frozen_solve(r, half[0].z.data(), th, half[1]);
+            for (int j = 0; j < nc; ++j) half[1].o[j] = half[1].mean[j * S + DO];
+            frozen_solve(u, half[0].z.data(), th, half[1]);
             a.mean.resize(m);
             for (std::size_t k = 0; k < m; ++k) a.mean[k] = (half[0].yint[k] + half[1].yint[k]) / tau;
-            a.o.resize(n_);
-            for (int j = 0; j < n_; ++j) a.o[j] = a.mean[j * S + DO];
-            frozen_solve(r, z, tau, a);
+            a.o.resize(nc);
+            for (int j = 0; j < nc; ++j) a.o[j] = a.mean[j * S + DO];
+            frozen_solve(u, z, tau, a);
         } else {
             // halved after a rejection: A is the old first half; the halves' first guesses from A's quadratic,
             // averaged over each half
@@ -215,9 +228,9 @@ void DynamicRun::frozen_steps(std::int32_t r, double* z, double h, PieceBudget& 
                 half[1].mean[k] = q.mean(0.5, 1.0);
             }
             for (int k = 0; k < 2; ++k)
-                for (int j = 0; j < n_; ++j) half[k].o[j] = half[k].mean[j * S + DO];
-            frozen_solve(r, z, 0.5 * tau, half[0]);
-            frozen_solve(r, half[0].z.data(), 0.5 * tau, half[1]);
+                for (int j = 0; j < nc; ++j) half[k].o[j] = half[k].mean[j * S + DO];
+            frozen_solve(u, z, 0.5 * tau, half[0]);
+            frozen_solve(u, half[0].z.data(), 0.5 * tau, half[1]);
         }
         std::copy(half[1].o.begin(), half[1].o.end(), guess);  // the next sub-piece's first guess
         double err = a.converged && half[0].converged && half[1].converged ? 0.0 : 2.0;
@@ -244,14 +257,17 @@ void DynamicRun::frozen_steps(std::int32_t r, double* z, double h, PieceBudget& 
             have_a = true;
         }
     }
+    if (u.reaches.size() > 1)
+        for (std::size_t k = 0; k < u.reaches.size(); ++k)
+            std::copy_n(guesses.begin() + k * n_, n_, o_guess_.data() + static_cast<std::size_t>(u.reaches[k]) * n_);
 }
 
-PieceBudget DynamicRun::oxygen_piece(std::int32_t r, const State& in, double h) {
-    linear_system(r, in, base, raw_tables);
+void DynamicRun::oxygen_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs) {
+    linear_system(u, in, base, raw_tables);
     gated_entries.clear();
-    largest_yield.assign(n_, {0.0, 0.0, 0.0});
+    largest_yield.assign(u.cells, {0.0, 0.0, 0.0});
     const std::size_t np = pattern_.size();
-    for (int j = 0; j < n_; ++j)
+    for (int j = 0; j < u.cells; ++j)
         for (int e = 0; e < 3; ++e) {
             const ProcessTerm& x = raw_tables[j][kGated[e]];
             if (x.from < 0) continue;
@@ -263,9 +279,10 @@ PieceBudget DynamicRun::oxygen_piece(std::int32_t r, const State& in, double h) 
                                                          : j * np + static_cast<std::size_t>(pattern_at_[i][x.from]),
                                              x.yield[i] * x.k});
         }
-    PieceBudget b;
-    frozen_steps(r, conc(r, 0), h, b);
-    return b;
+    thread_local V buf;
+    double* z = unit_state(u, buf);
+    frozen_steps(u, z, h, bs);
+    unit_store(u, z);
 }
 
 }  // namespace dynwq

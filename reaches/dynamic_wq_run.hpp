@@ -23,6 +23,7 @@
 #include "reaches/kinetics_series.hpp"
 #include "reaches/dynamic_wq_linear.hpp"
 #include "reaches/pass_on.hpp"
+#include "reaches/steady_wq_chain.hpp"
 
 namespace qingliu::reaches::wq::dynwq {
 
@@ -52,6 +53,7 @@ struct Cell {
     double flow_m3s = 0.0, volume_m3 = 0.0;
     Environment env;
     State ext_gs{};  ///< headwater, lateral inflow and inputs entering it (g/s)
+    double exchange_m3s = 0.0;  ///< QUAL2K's bulk exchange E' with the next cell (the last: the next reach's first)
 };
 
 inline bool wet(const Cell& c) { return c.flow_m3s > 0.0 && c.volume_m3 > 0.0; }
@@ -61,6 +63,14 @@ struct PieceBudget {
     State out_g{};
     PerProcess processed_g{};
     double dam_g = 0.0;
+};
+
+// The cells solved together over a piece: one reach's, or a dispersive chain's (its reaches' cells in order down it,
+// so that the exchange across the reaches' ends is part of the one system).
+struct Unit {
+    std::vector<std::int32_t> reaches;
+    int cells = 0;
+    bool exchanges = false;  ///< cells exchange water with their neighbours
 };
 
 class DynamicRun {
@@ -73,6 +83,7 @@ public:
         linear_ = !depends_on_oxygen(p_) && !opt.odeint;
         frozen_ = depends_on_oxygen(p_) && !opt.odeint;
         any_transfer_ = !net.topo.transfers().empty();
+        chains();
         check_forcing();
         temperatures();
         statics();
@@ -113,6 +124,16 @@ private:
 
     // The distinct temperatures of the run, the kinetics and options at each, and each interval's.
     void temperatures();
+
+    // Cells exchanging water (QUAL2K's dispersion, reaches/steady_wq_chain.hpp): which reaches, and the chains they
+    // form (the next and the previous reach of a chain, kNone at its ends).
+    void chains();
+    bool exchanging(std::int32_t r) const { return any_exch_ && exch_[r]; }
+    // The steady state of the chain from reach `head` with every cell's exchange (solve_dispersive_chain) under the
+    // load `in` entering the top; the cells left as they are where the chain has no water somewhere.
+    void steady_chain(std::int32_t head, const State& in);
+    // What leaves reach r's last cell (g/s): Q c, and E' (c - c_next) into the next reach of its chain.
+    State chain_outflow(std::int32_t r) const;
     int t_index(std::size_t d) const { return t_index_.size() > 1 ? t_index_[d] : t_index_[0]; }
 
     // Cells' shares of lateral inflow and inputs (as steady_wq's elements assign them).
@@ -216,28 +237,33 @@ private:
         return true;
     }
 
-    // The budget of a piece from the integrals Y of the cells' concentrations over it (mg/L d), for the linear paths.
-    // With gates (per cell), the rates of CBOD oxidation, nitrification and denitrification are the tables' times them.
-    void budget_from_integrals(std::int32_t r, const double* y_int, double h, PieceBudget& b,
-                               const std::vector<ProcessTable>* tables = nullptr, const OxygenGates* gates = nullptr) const {
-        const KineticsAt& kin = kin_[built_t_[r]];
-        for (int j = 0; j < n_; ++j) {
-            const Cell& c = cell(r, j);
-            ProcessTable own;
-            const ProcessTable& t = tables ? (*tables)[j] : (own = kin.table(c.env));
+    // The budget of a piece from the integrals Y of the cells' concentrations over it (mg/L d), for the linear paths:
+    // the processes from the tables (per cell; none given: left to the caller), with gates (per cell) the rates of
+    // CBOD oxidation, nitrification and denitrification the tables' times them; the outflow, with y_next (the
+    // integral of the next cell of its unit: the next reach's first, in a dispersive chain) its exchange with the
+    // last cell too; the weir.
+    void budget_from_integrals(std::int32_t r, const double* y_int, double h, PieceBudget& b, const ProcessTable* tables,
+                               const OxygenGates* gates = nullptr, const double* y_next = nullptr) const {
+        for (int j = 0; j < n_ && tables; ++j) {
+            const double v = cell(r, j).volume_m3;
+            const ProcessTable& t = tables[j];
+            double g[kNumProcesses];
+            for (int q = 0; q < kNumProcesses; ++q) g[q] = 1.0;
+            if (gates) {
+                g[CbodOxidation] = gates[j].g[0];
+                g[Nitrification] = gates[j].g[1];
+                g[Denitrification] = gates[j].g[2];
+            }
             for (int q = 0; q < kNumProcesses; ++q) {
                 const ProcessTerm& x = t[q];
-                double k = x.k;
-                if (gates) {
-                    const OxygenGates& g = gates[j];
-                    k *= q == CbodOxidation ? g.g[0] : q == Nitrification ? g.g[1] : q == Denitrification ? g.g[2] : 1.0;
-                }
-                b.processed_g[q] += c.volume_m3 * ((x.from >= 0 ? k * y_int[j * S + x.from] : 0.0) + x.r0 * h);
+                b.processed_g[q] += v * ((x.from >= 0 ? x.k * g[q] * y_int[j * S + x.from] : 0.0) + x.r0 * h);
             }
         }
         const Cell& last = cell(r, n_ - 1);
         const double* yl = y_int + (n_ - 1) * S;
         for (int i = 0; i < S; ++i) b.out_g[i] = kSecondsPerDay * last.flow_m3s * yl[i];
+        if (y_next)  // the exchange with the next reach's first cell
+            for (int i = 0; i < S; ++i) b.out_g[i] += kSecondsPerDay * last.exchange_m3s * (yl[i] - y_next[i]);
         if (dam_ratio_[r] != 1.0) {
             const double os_h = dam_os_[r] * h;
             const double below = os_h - (os_h - yl[DO]) / dam_ratio_[r];
@@ -246,36 +272,41 @@ private:
         }
     }
 
-    // z' = M z + c of reach r's cells (tables: KineticsAt::table of each, gates not applied).
-    void linear_system(std::int32_t r, const State& in, LinearReach& L, std::vector<ProcessTable>& tables) const;
-
-    // The linear piece of reach r over h days, exactly: relaxed or uniformization (see the header).
-    PieceBudget linear_piece(std::int32_t r, const State& in, double h, bool& relaxed) {
-        thread_local LinearReach L;
-        thread_local std::vector<ProcessTable> tables;
-        thread_local V yint;
-        linear_system(r, in, L, tables);
-        yint.assign(static_cast<std::size_t>(n_) * S, 0.0);
-        const linear_cells::LinearPath path = linear_cells::solve_linear_cells(L, conc(r, 0), yint.data(), h, opt_.relaxed_tol, do_last_, opt_.generic_kernels);
-        relaxed = path == linear_cells::LinearPath::Relaxed;
-        ++(relaxed ? count_[r].relaxed : count_[r].exact);
-        if (path == linear_cells::LinearPath::ExactStiffDo) ++count_[r].stiff_do;
-        PieceBudget b;
-        budget_from_integrals(r, yint.data(), h, b, &tables);
-        return b;
+    // Cell g of a unit.
+    const Cell& unit_cell(const Unit& u, int g) const { return cell(u.reaches[g / n_], g % n_); }
+    // The unit of reach r over a piece: r alone, or, where r heads a dispersive chain, the chain down to its end or
+    // to a reach without water (its reaches rebuilt for interval d first: they are routed after r).
+    void unit_of(std::int32_t r, std::size_t d, bool first_piece, Unit& u);
+    // The unit's concentrations, cells in order: a reach's in place, a chain's gathered into buf (unit_store puts them
+    // back).
+    double* unit_state(const Unit& u, V& buf);
+    void unit_store(const Unit& u, const double* z);
+    // Each reach's budget of the piece from the unit's integrals (tables and gates per cell of the unit, or null).
+    void unit_budget(const Unit& u, const double* y_int, double h, std::vector<PieceBudget>& bs,
+                     const ProcessTable* tables, const OxygenGates* gates) const {
+        const std::size_t k_n = u.reaches.size(), per = static_cast<std::size_t>(n_) * S;
+        bs.assign(k_n, PieceBudget{});
+        for (std::size_t k = 0; k < k_n; ++k)
+            budget_from_integrals(u.reaches[k], y_int + k * per, h, bs[k], tables ? tables + k * n_ : nullptr,
+                                  gates ? gates + k * n_ : nullptr, k + 1 < k_n ? y_int + (k + 1) * per : nullptr);
     }
 
+    // z' = M z + c of a unit's cells (tables: KineticsAt::table of each, gates not applied); `in` enters its first.
+    void linear_system(const Unit& u, const State& in, LinearReach& L, std::vector<ProcessTable>& tables) const;
 
-    // Reach r over h days with Boost.Odeint: the cells, the integrals of their concentrations and of every process.
-    PieceBudget odeint_piece(std::int32_t r, const State& in, double h);
+    // The linear piece of a unit over h days, exactly: relaxed or uniformization (see the header).
+    void linear_piece(const Unit& u, const State& in, double h, bool& relaxed, std::vector<PieceBudget>& bs);
 
-    // Reach r over h days where rates depend on DO: exact linear sub-pieces with the oxygen gates frozen at each
+    // A unit over h days with Boost.Odeint: the cells, the integrals of their concentrations and of every process.
+    void odeint_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs);
+
+    // A unit over h days where rates depend on DO: exact linear sub-pieces with the oxygen gates frozen at each
     // cell's mean DO over the sub-piece (fixed point), extrapolated and split as the header says
     // (dynamic_wq_oxygen.cpp).
     struct Frozen;
-    PieceBudget oxygen_piece(std::int32_t r, const State& in, double h);
-    bool frozen_solve(std::int32_t r, const double* z0, double tau, Frozen& f);
-    void frozen_steps(std::int32_t r, double* z, double h, PieceBudget& b);
+    void oxygen_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs);
+    bool frozen_solve(const Unit& u, const double* z0, double tau, Frozen& f);
+    void frozen_steps(const Unit& u, double* z, double h, std::vector<PieceBudget>& bs);
 
     // Transient gone after an integrated piece: within 100x the odeint tolerance of the steady state, set to it.
     void settle_if_close(std::int32_t r, const State& in) {
@@ -293,9 +324,14 @@ private:
         const State in = inflow_[r];
         for (int j = 0; j < n_; ++j)
             for (int i = 0; i < S; ++i) r_input_[r][i] += cell(r, j).ext_gs[i] * kSecondsPerDay * h;
+        if (any_exch_ && with_head_[r]) {  // solved with the head of its dispersive chain
+            with_head_[r] = 0;
+            ++count_[r].integrated;
+            return book(r, pending_[r], h);
+        }
         // after an integrated piece, once the forcing is seen to stay the same: settled if within 100x the tolerance
         // of the steady state (checked only then: under forcing that changes every day it would not be used)
-        if (may_settle_[r] && in == prev_inflow_[r]) settle_if_close(r, in);
+        if (may_settle_[r] && in == prev_inflow_[r] && !exchanging(r)) settle_if_close(r, in);
         may_settle_[r] = 0;
         if (settled_[r] && in == prev_inflow_[r]) {  // at the steady state of this forcing: stays
             for (int q = 0; q < kNumProcesses; ++q) r_proc_[r][q] += steady_proc_[r][q] * h;
@@ -305,20 +341,35 @@ private:
         ++count_[r].integrated;
         settled_[r] = 0;
         prev_inflow_[r] = in;
-        State out{};
-        if (!all_wet(r)) return out;  // no water: nothing enters (rebuild rejects loads), nothing moves
+        if (!all_wet(r)) return State{};  // no water: nothing enters (rebuild rejects loads), nothing moves
+        thread_local Unit u;
+        thread_local std::vector<PieceBudget> bs;
+        unit_of(r, d, first_piece, u);
         bool relaxed = false;
-        const PieceBudget b = linear_ ? linear_piece(r, in, h, relaxed) : frozen_ ? oxygen_piece(r, in, h) : odeint_piece(r, in, h);
-        for (int q = 0; q < kNumProcesses; ++q) r_proc_[r][q] += b.processed_g[q];
-        r_dam_[r] += b.dam_g;
-        for (int i = 0; i < S; ++i) out[i] = b.out_g[i] / (kSecondsPerDay * h);
-        if (relaxed) {
+        if (linear_) linear_piece(u, in, h, relaxed, bs);
+        else if (frozen_) oxygen_piece(u, in, h, bs);
+        else odeint_piece(u, in, h, bs);
+        for (std::size_t k = 1; k < u.reaches.size(); ++k) {  // the rest of the chain: booked as each is routed
+            pending_[u.reaches[k]] = bs[k];
+            with_head_[u.reaches[k]] = 1;
+        }
+        const State out = book(r, bs[0], h);
+        if (relaxed && !exchanging(r)) {  // (exchanging cells depend on the next reach's: they are never left alone)
             std::vector<State> ss(n_);
             for (int j = 0; j < n_; ++j) std::copy(conc(r, j), conc(r, j) + S, ss[j].begin());
             settle_at(r, ss);
         } else if (!linear_) {
             may_settle_[r] = 1;
         }
+        return out;
+    }
+
+    // A reach's piece booked: its processes and weir; its mean outflow load (g/s) returned.
+    State book(std::int32_t r, const PieceBudget& b, double h) {
+        for (int q = 0; q < kNumProcesses; ++q) r_proc_[r][q] += b.processed_g[q];
+        r_dam_[r] += b.dam_g;
+        State out;
+        for (int i = 0; i < S; ++i) out[i] = b.out_g[i] / (kSecondsPerDay * h);
         return out;
     }
 
@@ -371,76 +422,13 @@ private:
 
     // Cells of interval 0, the initial state (given, or the steady state reach by reach in topological order), the
     // storage at the start.
-    void start() {
-        flows(0);
-        for (std::size_t r = 0; r < n_reach_; ++r) {
-            rebuild(static_cast<std::int32_t>(r), 0);
-            for (int j = 0; j < n_; ++j) std::copy(initial_.begin(), initial_.end(), conc(static_cast<std::int32_t>(r), j));
-        }
-        if (opt_.start_steady && !opt_.monolithic) {
-            std::fill(inflow_.begin(), inflow_.end(), State{});
-            for (const std::int32_t r : net_.topo.order()) {
-                if (!all_wet(r)) continue;
-                const State in = inflow_[r];
-                settle_at(r, steady_cells(r, in));
-                prev_inflow_[r] = in;
-                detail::pass_on(net_.topo, r, cell(r, n_ - 1).flow_m3s, steady_out_[r], any_transfer_,
-                                [&](std::int32_t to, double, const State& l, double share) {
-                                    if (to == kNone) return;
-                                    for (int i = 0; i < S; ++i) inflow_[to][i] += l[i] * share;
-                                });
-            }
-        }
-        res_.storage_start_g = storage();
-        for (std::size_t c = 0; c < n_reach_ * n_; ++c) o_guess_[c] = x_[c * S + DO];
-    }
+    void start();
 
-    State storage() const {
-        State s{};
-        for (std::size_t r = 0; r < n_reach_; ++r)
-            for (int j = 0; j < n_; ++j)
-                for (int i = 0; i < S; ++i) s[i] += cell(static_cast<std::int32_t>(r), j).volume_m3 * conc(static_cast<std::int32_t>(r), j)[i];
-        return s;
-    }
+    State storage() const;
 
-    void finish() {
-        res_.storage_end_g = storage();
-        for (std::size_t r = 0; r < n_reach_; ++r) {
-            for (int i = 0; i < S; ++i) {
-                res_.input_g[i] += r_input_[r][i];
-                res_.outlet_g[i] += r_outlet_[r][i];
-            }
-            for (int q = 0; q < kNumProcesses; ++q) res_.processed_g[q] += r_proc_[r][q];
-            res_.dam_do_gain_g += r_dam_[r];
-        }
-        for (const Counts& c : count_) {
-            res_.steps += c.steps;
-            res_.integrated_intervals += c.integrated;
-            res_.relaxed_intervals += c.relaxed;
-            res_.exact_intervals += c.exact;
-            res_.stiff_do_intervals += c.stiff_do;
-            res_.frozen_solves += c.frozen_solves;
-            res_.frozen_subpieces += c.frozen_subpieces;
-        }
-    }
+    void finish();
 
-    void record(double t) {
-        res_.time_d.push_back(t);
-        if (opt_.record_reach_ends) {
-            std::vector<State> ends(n_reach_);
-            for (std::size_t r = 0; r < n_reach_; ++r)
-                for (int i = 0; i < S; ++i) ends[r][i] = below_weir(static_cast<std::int32_t>(r), i, conc(static_cast<std::int32_t>(r), n_ - 1)[i]);
-            res_.reach_end_mgL.push_back(std::move(ends));
-        }
-        std::vector<State> ob(obs_cell_.size());
-        std::vector<double> q(obs_cell_.size());
-        for (std::size_t o = 0; o < obs_cell_.size(); ++o) {
-            for (int i = 0; i < S; ++i) ob[o][i] = x_[static_cast<std::size_t>(obs_cell_[o]) * S + i];
-            q[o] = cells_[obs_cell_[o]].flow_m3s;
-        }
-        res_.obs_mgL.push_back(std::move(ob));
-        res_.obs_flow_m3s.push_back(std::move(q));
-    }
+    void record(double t);
 
     // Reach by reach in topological order within each piece.
     void integrate_by_reach() {
@@ -515,6 +503,11 @@ private:
     V x_;
     std::vector<double> hw_, lat_, qtop_, up_q_;
     std::vector<std::vector<std::pair<std::int32_t, double>>> up_links_;
+    std::vector<std::int32_t> chain_next_, chain_prev_;  ///< exchanging cells: chains of reaches (empty without)
+    std::vector<char> exch_;                             ///< per reach: its cells exchange water
+    bool any_exch_ = false;                              ///< any reach's (exch_ is read only then: a miss per reach)
+    std::vector<char> with_head_;          ///< per reach: solved with its chain's head this piece
+    std::vector<PieceBudget> pending_;     ///< its budget then, booked when it is routed
     std::vector<int> built_t_;
     std::vector<double> dam_ratio_, dam_os_;
     DynamicResult res_;

@@ -52,12 +52,6 @@ T at_or(const std::vector<T>& v, std::size_t i, T fallback) {
     return i < v.size() ? v[i] : fallback;
 }
 
-// A reach's channel slope: the case's, else a Manning channel's own, else 0 (none known).
-double channel_slope(const Network& net, const ReachData& data, std::int32_t r) {
-    const hydro::Hydraulics& h = net.hydraulics[r];
-    return at_or(data.slope, r, h.manning_kind() ? h.slope : 0.0);
-}
-
 bool any_load(const State& l) {
     for (double x : l)
         if (std::abs(x) > 0.0) return true;
@@ -121,24 +115,13 @@ struct Solver {
 
     bool disperses(std::int32_t r) const { return wq::disperses(data, opt, static_cast<std::size_t>(r)); }
 
-    // r and its downstream reach d are one chain where water passes only between them: d disperses and takes no
-    // other inflow (one feeder, no headwater flow), r sends all its water to d (no split or transfer) over no weir
-    // (QUAL2K has no dispersion across a drop).
     void link_chains() {
-        if (!has_dispersion(data, opt)) return;
+        chain_next = dispersive_chain_next(net, data, opt);
+        if (chain_next.empty()) return;
         const std::size_t n = net.size();
-        chain_next.assign(n, kNone);
         chain_head.assign(n, 0);
         chain_dry.assign(n, 0);
         chain_walks.resize(n);
-        for (std::size_t r = 0; r < n; ++r) {
-            const std::int32_t d = net.topo.downstream(r);
-            if (!disperses(static_cast<std::int32_t>(r)) || d == kNone || !disperses(d)) continue;
-            if (net.topo.in_degree(d) != 1 || net.headwater_flow_m3s[d] > 0.0 || net.topo.split_to(r) != kNone ||
-                !net.topo.transfers_from(r).empty() || at_or(data.dam_drop_m, r, 0.0) > 0.0)
-                continue;
-            chain_next[r] = d;
-        }
         for (std::size_t r = 0; r < n; ++r)
             if (disperses(static_cast<std::int32_t>(r))) chain_head[r] = 1;
         for (std::size_t r = 0; r < n; ++r)
@@ -349,14 +332,7 @@ struct Solver {
                 }
                 double u = 0.0;
                 const Environment env = environment(r, q, u);
-                double e = at_or(data.dispersion_m2s, r, 0.0);
-                if (!(e > 0.0)) {  // QUAL2K's, from the element's hydraulics
-                    const double slope = channel_slope(net, data, r);
-                    if (!(slope > 0.0))
-                        throw ModelError("reach " + net.topo.id(r) + ": QUAL2K's dispersion needs the channel slope (the "
-                                         "slope column or Manning) or the reach's own dispersion_m2s");
-                    e = hydro::fischer_dispersion_m2s(net.hydraulics[r], q, slope);
-                }
+                const double e = element_dispersion_m2s(net, data, r, q);
                 x.flow_out_m3s = q;
                 x.volume_m3 = q / u * (b - a);
                 x.table = kin.table(env);

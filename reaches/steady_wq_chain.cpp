@@ -214,4 +214,44 @@ double qual2k_exchange_m3s(double dispersion_m2s, double velocity_ms, double are
     return e * area_m2 / (0.5 * (dx_m + dx_next_m));
 }
 
+namespace {
+
+template <class T>
+T at_or(const std::vector<T>& v, std::size_t i, T fallback) {
+    return i < v.size() ? v[i] : fallback;
+}
+
+}  // namespace
+
+double channel_slope(const Network& net, const ReachData& data, std::int32_t r) {
+    const hydro::Hydraulics& h = net.hydraulics[r];
+    return at_or(data.slope, static_cast<std::size_t>(r), h.manning_kind() ? h.slope : 0.0);
+}
+
+double element_dispersion_m2s(const Network& net, const ReachData& data, std::int32_t r, double q) {
+    const double own = at_or(data.dispersion_m2s, static_cast<std::size_t>(r), 0.0);
+    if (own > 0.0) return own;
+    const double slope = channel_slope(net, data, r);
+    if (!(slope > 0.0))
+        throw ModelError("reach " + net.topo.id(r) + ": QUAL2K's dispersion needs the channel slope (the slope column or "
+                         "Manning) or the reach's own dispersion_m2s");
+    return hydro::fischer_dispersion_m2s(net.hydraulics[r], q, slope);
+}
+
+std::vector<std::int32_t> dispersive_chain_next(const Network& net, const ReachData& data, const Options& opt) {
+    std::vector<std::int32_t> next;
+    if (!has_dispersion(data, opt)) return next;
+    const std::size_t n = net.size();
+    next.assign(n, kNone);
+    for (std::size_t r = 0; r < n; ++r) {
+        const std::int32_t d = net.topo.downstream(r);
+        if (!disperses(data, opt, r) || d == kNone || !disperses(data, opt, static_cast<std::size_t>(d))) continue;
+        if (net.topo.in_degree(d) != 1 || net.headwater_flow_m3s[d] > 0.0 || net.topo.split_to(r) != kNone ||
+            !net.topo.transfers_from(r).empty() || at_or(data.dam_drop_m, r, 0.0) > 0.0)
+            continue;
+        next[r] = d;
+    }
+    return next;
+}
+
 }  // namespace qingliu::reaches::wq

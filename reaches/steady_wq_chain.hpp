@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "reaches/kinetics.hpp"
+#include "reaches/steady_wq.hpp"
 
 namespace qingliu::reaches::wq {
 
@@ -41,5 +42,18 @@ ChainSolution solve_dispersive_chain(const Parameters& p, double flow_top_m3s, c
 /// of the element, E' = max(E - U dx / 2, 0), times its cross-section over the distance between the elements'
 /// centres: Ep = E' A_i / ((dx_i + dx_{i+1}) / 2).
 double qual2k_exchange_m3s(double dispersion_m2s, double velocity_ms, double area_m2, double dx_m, double dx_next_m);
+
+/// A reach's channel slope: the case's (slope), else a Manning channel's own, else 0 (none known).
+double channel_slope(const Network& net, const ReachData& data, std::int32_t r);
+
+/// The dispersion E (m2/s) of reach r's elements at flow q: the reach's own dispersion_m2s, else QUAL2K's, Fischer's
+/// from the hydraulics and the channel slope (ModelError naming the reach where there is no slope).
+double element_dispersion_m2s(const Network& net, const ReachData& data, std::int32_t r, double q);
+
+/// Per reach, the next reach of its dispersive chain (kNone where the chain ends); empty without dispersion. Reach r
+/// and its downstream reach d are one chain where water passes only between them: both disperse, d takes no other
+/// inflow (one feeder, no headwater flow), r sends all its water to d (no split or transfer) over no weir (QUAL2K has
+/// no dispersion across a drop, and its tributaries enter as point sources).
+std::vector<std::int32_t> dispersive_chain_next(const Network& net, const ReachData& data, const Options& opt);
 
 }  // namespace qingliu::reaches::wq

@@ -2,6 +2,7 @@
 // saturation, loads as concentration x flow, a reach of the test networks with given hydraulics, and the
 // junction-and-split case of the dynamic water-quality tests.
 #pragma once
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "reaches/kinetics.hpp"
 #include "reaches/network.hpp"
 #include "reaches/oxygen.hpp"
+#include "reaches/dynamic_wq.hpp"
 #include "reaches/steady_wq.hpp"
 
 namespace qingliu::test {
@@ -48,16 +50,48 @@ inline reaches::wq::State loads(const reaches::wq::State& c, double q) {
     return l;
 }
 
-/// A and B (1.5 and 0.8 m3/s) join in C (lateral inflow 0.3 m3/s, a quarter split off through E), all rejoin in D
-/// (a 1.5 m weir at C's end); clean river water at 19 degC everywhere, a sewage outfall on C (0.3 m3/s at 2 km), a
-/// spread load on D (0.02 m3/s over 1-5 km); observed at C 4 km and D 6 km. Every reach with hydraulics h.
-struct JunctionSplitCase {
+/// A water-quality test case: its network, reach data, inputs, observations and DO saturation.
+struct WqCase {
     reaches::Network net;
     reaches::wq::ReachData data;
     std::vector<reaches::wq::Input> in;
     std::vector<reaches::Observation> obs;
     double os = 0.0;  ///< DO saturation at 19 degC, mg/L
 };
+
+/// The dynamic water-quality tests' options: 19 degC, 3 cells per reach, QUAL2K's oxygen effects or none.
+inline reaches::wq::DynamicOptions dynamic_options(bool oxygen_effects) {
+    using namespace reaches::wq;
+    DynamicOptions o;
+    o.steady.temperature_c = 19.0;
+    if (!oxygen_effects)
+        o.steady.params.cbod_o2_effect = o.steady.params.nitrification_o2_effect = o.steady.params.denitrification_o2_effect = O2Effect::None;
+    o.cells_per_reach = 3;
+    return o;
+}
+
+/// A year (or `days`) of daily forcing: flows x (0.4 .. 2.2) seasonally with day-to-day noise, the first input's load
+/// by a weekly pattern, the second's (a spread load) washed off with the flow, monthly temperatures 8 .. 26 degC.
+inline reaches::wq::DynamicForcing changing_forcing(std::size_t days) {
+    reaches::wq::DynamicForcing f;
+    f.steps = days;
+    f.load_patterns.assign(2, std::vector<double>(days));
+    for (std::size_t d = 0; d < days; ++d) {
+        const double season = 1.3 - 0.9 * std::cos(2.0 * M_PI * d / 365.0);
+        const double noise = 1.0 + 0.15 * std::sin(1.7 * d * d + 0.3 * d);
+        f.flow.scale.push_back(season * noise);
+        f.load_patterns[0][d] = 1.0 + 0.3 * ((d % 7) < 5 ? 1.0 : -1.0);
+        f.load_patterns[1][d] = season * noise;
+        f.temperature_c.push_back(17.0 - 9.0 * std::cos(2.0 * M_PI * ((d / 30) * 30 + 15) / 365.0));
+    }
+    f.input_pattern = {0, 1};
+    return f;
+}
+
+/// A and B (1.5 and 0.8 m3/s) join in C (lateral inflow 0.3 m3/s, a quarter split off through E), all rejoin in D
+/// (a 1.5 m weir at C's end); clean river water at 19 degC everywhere, a sewage outfall on C (0.3 m3/s at 2 km), a
+/// spread load on D (0.02 m3/s over 1-5 km); observed at C 4 km and D 6 km. Every reach with hydraulics h.
+using JunctionSplitCase = WqCase;
 inline JunctionSplitCase junction_split_case(const hydro::Hydraulics& h) {
     reaches::NetworkBuilder b;
     b.add(wq_reach("A", "C", 5.0, h, 1.5));

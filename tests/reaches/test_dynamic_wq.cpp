@@ -22,32 +22,9 @@ using test::river;
 using Case = test::JunctionSplitCase;
 Case make_case() { return test::junction_split_case(hydro::Hydraulics::geometry(0.35, 0.2, 0.9, 0.35)); }
 
-DynamicOptions options(bool oxygen_effects) {
-    DynamicOptions o;
-    o.steady.temperature_c = 19.0;
-    if (!oxygen_effects)
-        o.steady.params.cbod_o2_effect = o.steady.params.nitrification_o2_effect = o.steady.params.denitrification_o2_effect = O2Effect::None;
-    o.cells_per_reach = 3;
-    return o;
-}
+DynamicOptions options(bool oxygen_effects) { return test::dynamic_options(oxygen_effects); }
 
-// A year (or `days`) of daily forcing: flows x (0.4 .. 2.2) seasonally with day-to-day noise, the outfall's load by a
-// weekly pattern, the spread load washed off with the flow, monthly temperatures 8 .. 26 degC.
-DynamicForcing changing(std::size_t days) {
-    DynamicForcing f;
-    f.steps = days;
-    f.load_patterns.assign(2, std::vector<double>(days));
-    for (std::size_t d = 0; d < days; ++d) {
-        const double season = 1.3 - 0.9 * std::cos(2.0 * M_PI * d / 365.0);
-        const double noise = 1.0 + 0.15 * std::sin(1.7 * d * d + 0.3 * d);
-        f.flow.scale.push_back(season * noise);
-        f.load_patterns[0][d] = 1.0 + 0.3 * ((d % 7) < 5 ? 1.0 : -1.0);
-        f.load_patterns[1][d] = season * noise;
-        f.temperature_c.push_back(17.0 - 9.0 * std::cos(2.0 * M_PI * ((d / 30) * 30 + 15) / 365.0));
-    }
-    f.input_pattern = {0, 1};
-    return f;
-}
+DynamicForcing changing(std::size_t days) { return test::changing_forcing(days); }
 
 // `changing(days)` for its first `moving` days, then every day's forcing held at day moving - 1: transients, then
 // steady states.

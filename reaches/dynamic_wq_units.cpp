@@ -1,0 +1,156 @@
+// The run's units (reaches/dynamic_wq_run.hpp), reaches alone or dispersive chains of them, and their linear pieces;
+// the run's start, records and end.
+#include "reaches/dynamic_wq_run.hpp"
+
+namespace qingliu::reaches::wq::dynwq {
+
+void DynamicRun::chains() {
+    chain_next_ = dispersive_chain_next(net_, data_, opt_.steady);
+    exch_.assign(n_reach_, 0);
+    chain_prev_.assign(n_reach_, kNone);
+    with_head_.assign(n_reach_, 0);
+    pending_.assign(n_reach_, PieceBudget{});
+    if (chain_next_.empty()) return;
+    for (std::size_t r = 0; r < n_reach_; ++r) {
+        exch_[r] = disperses(data_, opt_.steady, r) ? 1 : 0;
+        any_exch_ = any_exch_ || exch_[r] != 0;
+        if (chain_next_[r] != kNone) chain_prev_[chain_next_[r]] = static_cast<std::int32_t>(r);
+    }
+}
+
+State DynamicRun::chain_outflow(std::int32_t r) const {
+    const Cell& last = cell(r, n_ - 1);
+    State out{};
+    for (int i = 0; i < S; ++i) {
+        const double c = conc(r, n_ - 1)[i];
+        out[i] = last.flow_m3s * below_weir(r, i, c);
+        if (chain_next_[r] != kNone) out[i] += last.exchange_m3s * (c - conc(chain_next_[r], 0)[i]);
+    }
+    return out;
+}
+
+void DynamicRun::unit_of(std::int32_t r, std::size_t d, bool first_piece, Unit& u) {
+    u.reaches.resize(1);
+    u.reaches[0] = r;
+    u.exchanges = exchanging(r);
+    if (u.exchanges && chain_prev_[r] == kNone)
+        for (std::int32_t m = chain_next_[r]; m != kNone; m = chain_next_[m]) {
+            if (first_piece && f_.steps > 0 && d > 0 && rebuild(m, d)) settled_[m] = may_settle_[m] = 0;
+            if (!all_wet(m)) break;
+            u.reaches.push_back(m);
+        }
+    u.cells = n_ * static_cast<int>(u.reaches.size());
+    if (u.exchanges) {  // no exchange where every element's dispersion is within its numerical dispersion (E' = 0)
+        bool any = false;
+        for (int g = 0; g + 1 < u.cells && !any; ++g) any = unit_cell(u, g).exchange_m3s > 0.0;
+        u.exchanges = any;
+    }
+}
+
+double* DynamicRun::unit_state(const Unit& u, V& buf) {
+    if (u.reaches.size() == 1) return conc(u.reaches[0], 0);
+    buf.resize(static_cast<std::size_t>(u.cells) * S);
+    for (std::size_t k = 0; k < u.reaches.size(); ++k) std::copy(conc(u.reaches[k], 0), conc(u.reaches[k], 0) + n_ * S, buf.begin() + k * n_ * S);
+    return buf.data();
+}
+
+void DynamicRun::unit_store(const Unit& u, const double* z) {
+    if (u.reaches.size() == 1) return;
+    for (std::size_t k = 0; k < u.reaches.size(); ++k) std::copy(z + k * n_ * S, z + (k + 1) * n_ * S, conc(u.reaches[k], 0));
+}
+
+void DynamicRun::linear_piece(const Unit& u, const State& in, double h, bool& relaxed, std::vector<PieceBudget>& bs) {
+    thread_local LinearReach L;
+    thread_local std::vector<ProcessTable> tables;
+    thread_local V yint, buf;
+    linear_system(u, in, L, tables);
+    yint.assign(static_cast<std::size_t>(u.cells) * S, 0.0);
+    double* z = unit_state(u, buf);
+    const linear_cells::LinearPath path = linear_cells::solve_linear_cells(L, z, yint.data(), h, opt_.relaxed_tol, do_last_, opt_.generic_kernels);
+    unit_store(u, z);
+    const std::int32_t r = u.reaches[0];
+    relaxed = path == linear_cells::LinearPath::Relaxed;
+    ++(relaxed ? count_[r].relaxed : count_[r].exact);
+    if (path == linear_cells::LinearPath::ExactStiffDo) ++count_[r].stiff_do;
+    unit_budget(u, yint.data(), h, bs, tables.data(), nullptr);
+}
+
+void DynamicRun::start() {
+    flows(0);
+    for (std::size_t r = 0; r < n_reach_; ++r) {
+        rebuild(static_cast<std::int32_t>(r), 0);
+        for (int j = 0; j < n_; ++j) std::copy(initial_.begin(), initial_.end(), conc(static_cast<std::int32_t>(r), j));
+    }
+    if (opt_.start_steady && !opt_.monolithic) {
+        std::fill(inflow_.begin(), inflow_.end(), State{});
+        for (const std::int32_t r : net_.topo.order()) {
+            if (!all_wet(r)) continue;
+            const State in = inflow_[r];
+            State out;
+            if (exchanging(r)) {
+                if (chain_prev_[r] == kNone) steady_chain(r, in);
+                out = chain_outflow(r);
+            } else {
+                settle_at(r, steady_cells(r, in));
+                out = steady_out_[r];
+            }
+            prev_inflow_[r] = in;
+            detail::pass_on(net_.topo, r, cell(r, n_ - 1).flow_m3s, out, any_transfer_,
+                            [&](std::int32_t to, double, const State& l, double share) {
+                                if (to == kNone) return;
+                                for (int i = 0; i < S; ++i) inflow_[to][i] += l[i] * share;
+                            });
+        }
+    }
+    res_.storage_start_g = storage();
+    for (std::size_t c = 0; c < n_reach_ * n_; ++c) o_guess_[c] = x_[c * S + DO];
+}
+
+State DynamicRun::storage() const {
+    State s{};
+    for (std::size_t r = 0; r < n_reach_; ++r)
+        for (int j = 0; j < n_; ++j)
+            for (int i = 0; i < S; ++i) s[i] += cell(static_cast<std::int32_t>(r), j).volume_m3 * conc(static_cast<std::int32_t>(r), j)[i];
+    return s;
+}
+
+void DynamicRun::finish() {
+    res_.storage_end_g = storage();
+    for (std::size_t r = 0; r < n_reach_; ++r) {
+        for (int i = 0; i < S; ++i) {
+            res_.input_g[i] += r_input_[r][i];
+            res_.outlet_g[i] += r_outlet_[r][i];
+        }
+        for (int q = 0; q < kNumProcesses; ++q) res_.processed_g[q] += r_proc_[r][q];
+        res_.dam_do_gain_g += r_dam_[r];
+    }
+    for (const Counts& c : count_) {
+        res_.steps += c.steps;
+        res_.integrated_intervals += c.integrated;
+        res_.relaxed_intervals += c.relaxed;
+        res_.exact_intervals += c.exact;
+        res_.stiff_do_intervals += c.stiff_do;
+        res_.frozen_solves += c.frozen_solves;
+        res_.frozen_subpieces += c.frozen_subpieces;
+    }
+}
+
+void DynamicRun::record(double t) {
+    res_.time_d.push_back(t);
+    if (opt_.record_reach_ends) {
+        std::vector<State> ends(n_reach_);
+        for (std::size_t r = 0; r < n_reach_; ++r)
+            for (int i = 0; i < S; ++i) ends[r][i] = below_weir(static_cast<std::int32_t>(r), i, conc(static_cast<std::int32_t>(r), n_ - 1)[i]);
+        res_.reach_end_mgL.push_back(std::move(ends));
+    }
+    std::vector<State> ob(obs_cell_.size());
+    std::vector<double> q(obs_cell_.size());
+    for (std::size_t o = 0; o < obs_cell_.size(); ++o) {
+        for (int i = 0; i < S; ++i) ob[o][i] = x_[static_cast<std::size_t>(obs_cell_[o]) * S + i];
+        q[o] = cells_[obs_cell_[o]].flow_m3s;
+    }
+    res_.obs_mgL.push_back(std::move(ob));
+    res_.obs_flow_m3s.push_back(std::move(q));
+}
+
+}  // namespace qingliu::reaches::wq::dynwq
