@@ -47,6 +47,7 @@ struct DynOpts {
     bool recorded_year = false;  ///< --recorded-year
     std::string daily_csv = "auto";
     double oxygen_tolerance = 0.0;  ///< --oxygen-tolerance (0: the solver's default)
+    double exchange_step = 0.0;     ///< --exchange-step (0: the model's default, 1/8 d)
 };
 
 // The NetCDF files of each scenario, written as the run goes: the reach ends streamed while the scenario is solved,
@@ -261,7 +262,7 @@ int run_dynamic(const Globals& g, DynOpts& o) {
         Progress p("dynamic water quality", !g.quiet);
         wq = std::make_unique<scenarios::DynamicWaterQuality>(
             scenarios::simulate_water_quality(sim, inputs, lc.water_quality.options, cells, [&p](double x) { p(x); },
-                                              o.oxygen_tolerance));
+                                              o.oxygen_tolerance, o.exchange_step));
         out.stage("daily_water_quality.csv", io::daily_water_quality_csv(sim, *wq), true);
         if (!lc.model.sections.empty())
             for (std::size_t k = 0; k < wq->scenarios.size() && k < sim.scenarios.size(); ++k) series.water_quality(sim, k, stems[k], wq->scenarios[k]);
@@ -274,6 +275,7 @@ int run_dynamic(const Globals& g, DynOpts& o) {
     out.stage("compliance.csv", io::compliance_csv(sim), true);
     io::DynamicRunRecord rec = io::dynamic_run_record(lc, sim, inputs.washoff_exponent, std::move(series.files()));
     if (wq && o.oxygen_tolerance > 0.0) rec.run.parameters.emplace_back("dynamic.oxygen_tolerance", o.oxygen_tolerance);
+    if (wq && o.exchange_step > 0.0) rec.run.parameters.emplace_back("dynamic.exchange_step_d", o.exchange_step);
     io::RunStore store(g.store);
     const report::VerdictTable verdicts = verdict_table(sim);
     const std::int64_t run_id = store.save(rec.run, [&](std::int64_t id) {
@@ -327,6 +329,11 @@ void register_dynamic(CLI::App& cli, Globals& g, Action& action) {
                 return {};
             },
             "1e-10 to 1e-3"));
+    cmd->add_option("--exchange-step", o->exchange_step,
+                    "Pieces of the exchange between reaches in the dynamic water-quality model, days (default 0.125): "
+                    "each reach takes its feeders' mean outflow over a piece, so longer pieces lag their transients "
+                    "(one piece a day moved Leshan's daily DO by up to 0.19 mg/L) but run faster on large networks")
+        ->check(CLI::Range(1.0 / 96.0, 1.0));
     cmd->callback([&g, &action, o] { action = [&g, o] { return run_dynamic(g, *o); }; });
 }
 

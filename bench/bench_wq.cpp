@@ -19,7 +19,8 @@
 // --dynamic-o2 1, up to 5,000 reaches) then runs the year again, untimed, keeping every reach's end each day, once as
 // timed and once with Boost.Odeint's dopri5 at 1e-10 (the reference), and prints their largest difference
 // (relative above 1 mg/L, absolute below). --frozen-tol X sets the frozen-gate sub-pieces' tolerance (absolute and
-// relative; default DynamicOptions' 1e-7).
+// relative; default DynamicOptions' 1e-7). --exchange-step X sets the pieces of the exchange between reaches (days;
+// default DynamicOptions' 1 d; `qingliu dynamic` runs 0.125).
 #include <stdlib.h>
 #include <sys/resource.h>
 
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
     std::vector<std::size_t> sizes{10000, 100000, 1000000};
     std::size_t repeat = 3, sources = 100000;
-    double tol = 1e-11, frozen_tol = DynamicOptions{}.frozen_abs_tol;
+    double tol = 1e-11, frozen_tol = DynamicOptions{}.frozen_abs_tol, exchange_step = DynamicOptions{}.exchange_step_d;
     std::size_t o2_max = 1000000000, dyn_reaches = 0;
     bool dyn_o2 = false, serial = false, dyn_check = false;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -108,6 +109,8 @@ int main(int argc, char** argv) {
             serial = std::strtoull(argv[i + 1], nullptr, 10) != 0;
         } else if (!std::strcmp(argv[i], "--frozen-tol")) {
             frozen_tol = std::strtod(argv[i + 1], nullptr);
+        } else if (!std::strcmp(argv[i], "--exchange-step")) {
+            exchange_step = std::strtod(argv[i + 1], nullptr);
         } else if (!std::strcmp(argv[i], "--tol")) {
             tol = std::strtod(argv[i + 1], nullptr);
         } else if (!std::strcmp(argv[i], "--sources")) {
@@ -221,6 +224,7 @@ int main(int argc, char** argv) {
             d.cells_per_reach = 3;
             d.abs_tol = d.rel_tol = 1e-6;
             d.frozen_abs_tol = d.frozen_rel_tol = frozen_tol;
+            d.exchange_step_d = exchange_step;
             d.start_steady = true;
             d.record_reach_ends = false;  // 10^5 reaches x 365 days x 9 species would hold 2.6 GB
             const std::string before = load_average();
