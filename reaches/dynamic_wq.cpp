@@ -252,7 +252,17 @@ void DynamicRun::statics() {
     count_.assign(n_reach_, Counts{});
 }
 
-void DynamicRun::linear_system(const Unit& u, const State& in, LinearReach& L, std::vector<ProcessTable>& tables) const {
+void DynamicRun::linear_system(const Unit& u, const State& in, LinearReach& L, std::vector<ProcessTable>& tables, bool again) const {
+    if (again) {  // the first cell's inflow only, as below
+        const Cell& c = unit_cell(u, 0);
+        const double per_v = kSecondsPerDay / c.volume_m3;
+        for (int i = 0; i < S; ++i) L.c[i] = (c.ext_gs[i] + in[i]) * per_v;
+        for (const Entry& e : entries_) {
+            const ProcessTerm& x = tables[0][e.process];
+            L.c[e.species] += x.yield[e.species] * x.r0;
+        }
+        return;
+    }
     const int nc = u.cells;
     tables.resize(nc);
     L.n = nc;

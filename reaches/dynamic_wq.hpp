@@ -13,9 +13,10 @@
 // tend to the steady state of the same elements (solve_steady_wq with ReachData::elements).
 //
 // Coupling between reaches (as the three-constituent dynamic solver): time is cut into pieces of at most
-// exchange_step_d; within a piece the reaches are solved one after another in topological order (independent parts
-// of the network on all cores), each driven by the piece-mean outflow load of its feeders, held constant, and passing
-// on its own piece-mean outflow (mass-exact). At a steady state the exchange is exact; during transients it lags the
+// exchange_step_d; the reaches are solved one after another in topological order (independent parts of the network on
+// all cores), each over every piece of the interval in turn, driven in each by the piece-mean outflow load of its
+// feeders, held constant, and passing on its own piece-mean outflow (mass-exact); its linear system is built at the
+// interval's first piece and only its first cell's inflow set anew for the others. At a steady state the exchange is exact; during transients it lags the
 // feeders by up to one piece (second order in exchange_step_d; a test holds it against the whole network integrated
 // as one system, `monolithic`).
 //

@@ -262,8 +262,9 @@ void DynamicRun::frozen_steps(const Unit& u, double* z, double h, std::vector<Pi
             std::copy_n(guesses.begin() + k * n_, n_, o_guess_.data() + static_cast<std::size_t>(u.reaches[k]) * n_);
 }
 
-void DynamicRun::oxygen_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs) {
-    linear_system(u, in, base, raw_tables);
+void DynamicRun::oxygen_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs, std::size_t d, int k) {
+    thread_local SystemKey key;
+    linear_system(u, in, base, raw_tables, key.next(u.reaches[0], d, k));
     gated_entries.clear();
     largest_yield.assign(u.cells, {0.0, 0.0, 0.0});
     const std::size_t np = pattern_.size();

@@ -292,10 +292,25 @@ private:
     }
 
     // z' = M z + c of a unit's cells (tables: KineticsAt::table of each, gates not applied); `in` enters its first.
-    void linear_system(const Unit& u, const State& in, LinearReach& L, std::vector<ProcessTable>& tables) const;
+    // again: L and tables are this unit's from the piece before in the same interval, and only the first cell's
+    // inflow is set anew (the same operations on it as a whole build).
+    void linear_system(const Unit& u, const State& in, LinearReach& L, std::vector<ProcessTable>& tables, bool again = false) const;
+    // Whether a thread's system (key: unit head, interval, piece last built) can be kept for piece k of interval d.
+    struct SystemKey {
+        std::int32_t r = kNone;
+        std::size_t d = 0;
+        int k = -1;
+        bool next(std::int32_t r_, std::size_t d_, int k_) {
+            const bool again = k_ > 0 && r == r_ && d == d_ && k == k_ - 1;
+            r = r_;
+            d = d_;
+            k = k_;
+            return again;
+        }
+    };
 
     // The linear piece of a unit over h days, exactly: relaxed or uniformization (see the header).
-    void linear_piece(const Unit& u, const State& in, double h, bool& relaxed, std::vector<PieceBudget>& bs);
+    void linear_piece(const Unit& u, const State& in, double h, bool& relaxed, std::vector<PieceBudget>& bs, std::size_t d, int k);
 
     // A unit over h days with Boost.Odeint: the cells, the integrals of their concentrations and of every process.
     void odeint_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs);
@@ -304,7 +319,7 @@ private:
     // cell's mean DO over the sub-piece (fixed point), extrapolated and split as the header says
     // (dynamic_wq_oxygen.cpp).
     struct Frozen;
-    void oxygen_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs);
+    void oxygen_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs, std::size_t d, int k);
     bool frozen_solve(const Unit& u, const double* z0, double tau, Frozen& f);
     void frozen_steps(const Unit& u, double* z, double h, std::vector<PieceBudget>& bs);
 
@@ -317,17 +332,20 @@ private:
         settle_at(r, ss);
     }
 
-    // One reach over a piece of h days (the first piece of interval d rebuilds its cells); returns its mean outflow
-    // load (g/s) and books its budget.
-    State route(std::int32_t r, double h, std::size_t d, bool first_piece) {
+    // One reach over piece k (h days) of interval d (the first rebuilds its cells); returns its mean outflow load
+    // (g/s) and books its budget.
+    State route(std::int32_t r, double h, std::size_t d, int k) {
+        const bool first_piece = k == 0;
+        const std::size_t rk = static_cast<std::size_t>(r) * pieces_ + k;
         if (first_piece && f_.steps > 0 && d > 0 && rebuild(r, d)) settled_[r] = may_settle_[r] = 0;
-        const State in = inflow_[r];
+        const State in = piece_in_[rk];
+        piece_in_[rk] = State{};  // read: zero for the next interval
         for (int j = 0; j < n_; ++j)
             for (int i = 0; i < S; ++i) r_input_[r][i] += cell(r, j).ext_gs[i] * kSecondsPerDay * h;
-        if (any_exch_ && with_head_[r]) {  // solved with the head of its dispersive chain
-            with_head_[r] = 0;
+        if (any_exch_ && with_head_[rk]) {  // solved with the head of its dispersive chain
+            with_head_[rk] = 0;
             ++count_[r].integrated;
-            return book(r, pending_[r], h);
+            return book(r, pending_[rk], h);
         }
         // after an integrated piece, once the forcing is seen to stay the same: settled if within 100x the tolerance
         // of the steady state (checked only then: under forcing that changes every day it would not be used)
@@ -346,12 +364,13 @@ private:
         thread_local std::vector<PieceBudget> bs;
         unit_of(r, d, first_piece, u);
         bool relaxed = false;
-        if (linear_) linear_piece(u, in, h, relaxed, bs);
-        else if (frozen_) oxygen_piece(u, in, h, bs);
+        if (linear_) linear_piece(u, in, h, relaxed, bs, d, k);
+        else if (frozen_) oxygen_piece(u, in, h, bs, d, k);
         else odeint_piece(u, in, h, bs);
-        for (std::size_t k = 1; k < u.reaches.size(); ++k) {  // the rest of the chain: booked as each is routed
-            pending_[u.reaches[k]] = bs[k];
-            with_head_[u.reaches[k]] = 1;
+        for (std::size_t m = 1; m < u.reaches.size(); ++m) {  // the rest of the chain: booked as each is routed
+            const std::size_t mk = static_cast<std::size_t>(u.reaches[m]) * pieces_ + k;
+            pending_[mk] = bs[m];
+            with_head_[mk] = 1;
         }
         const State out = book(r, bs[0], h);
         if (relaxed && !exchanging(r)) {  // (exchanging cells depend on the next reach's: they are never left alone)
@@ -387,7 +406,7 @@ private:
         prefetch_span(&cells_[c], n_);
         prefetch_span(&x_[c * S], static_cast<std::size_t>(n_) * S);
         prefetch_span(&cstat_[c], n_);
-        prefetch_span(&inflow_[r]);
+        prefetch_span(&piece_in_[static_cast<std::size_t>(r) * pieces_], pieces_);
         prefetch_span(&prev_inflow_[r]);
         prefetch_span(&r_input_[r]);
         prefetch_span(&r_proc_[r]);
@@ -403,20 +422,26 @@ private:
         __builtin_prefetch(&built_t_[r]);
     }
 
-    void route_list(const std::vector<std::int32_t>& list, double h, std::size_t d, bool first_piece) {
-        for (std::size_t k = 0; k < list.size(); ++k) {
-            const std::int32_t r = list[k];
-            if (k + 2 < list.size()) prefetch(list[k + 2]);
-            else if (k == 0 && list.size() > 1) prefetch(list[1]);
-            const State out = route(r, h, d, first_piece);
-            detail::pass_on(net_.topo, r, cell(r, n_ - 1).flow_m3s, out, any_transfer_,
-                            [&](std::int32_t to, double, const State& l, double share) {
-                                if (to == kNone) {
-                                    for (int i = 0; i < S; ++i) r_outlet_[r][i] += l[i] * share * kSecondsPerDay * h;
-                                    return;
-                                }
-                                for (int i = 0; i < S; ++i) inflow_[to][i] += l[i] * share;
-                            });
+    // Each reach of the list over every piece of interval d in turn (its feeders, before it in the list or in an
+    // earlier task, have passed on every piece's outflow): the reach's data stays in the cache over the day's pieces.
+    void route_list(const std::vector<std::int32_t>& list, std::size_t d) {
+        for (std::size_t q = 0; q < list.size(); ++q) {
+            const std::int32_t r = list[q];
+            if (q + 2 < list.size()) prefetch(list[q + 2]);
+            else if (q == 0 && list.size() > 1) prefetch(list[1]);
+            for (int k = 0; k < pieces_; ++k) {
+                const double h = lengths_[k];
+                const State out = route(r, h, d, k);
+                detail::pass_on(net_.topo, r, cell(r, n_ - 1).flow_m3s, out, any_transfer_,
+                                [&](std::int32_t to, double, const State& l, double share) {
+                                    if (to == kNone) {
+                                        for (int i = 0; i < S; ++i) r_outlet_[r][i] += l[i] * share * kSecondsPerDay * h;
+                                        return;
+                                    }
+                                    State& in = piece_in_[static_cast<std::size_t>(to) * pieces_ + k];
+                                    for (int i = 0; i < S; ++i) in[i] += l[i] * share;
+                                });
+            }
         }
     }
 
@@ -430,7 +455,7 @@ private:
 
     void record(double t);
 
-    // Reach by reach in topological order within each piece.
+    // Reach by reach in topological order, each over the interval's pieces.
     void integrate_by_reach() {
         const bool parallel = n_reach_ >= 4096 && tbb::this_task_arena::max_concurrency() >= 2;
         detail::Partition part;
@@ -441,30 +466,35 @@ private:
             const double t = d * every_, t_next = std::min(total, t + every_);
             if (f_.steps > 0 && d > 0) flows(d);
             const int pieces = std::max(1, static_cast<int>(std::ceil((t_next - t) / max_h - 1e-9)));
-            const double h = (t_next - t) / pieces;
-            for (int k = 0; k < pieces; ++k) {
-                res_.intervals += n_reach_;
-                std::fill(inflow_.begin(), inflow_.end(), State{});
-                if (parallel) route_parallel(part, h, d, k == 0);
-                else route_list(net_.topo.order(), h, d, k == 0);
+            if (pieces != pieces_) {  // (every interval's but perhaps the last)
+                pieces_ = pieces;
+                piece_in_.assign(n_reach_ * pieces_, State{});
+                if (any_exch_) {
+                    with_head_.assign(n_reach_ * pieces_, 0);
+                    pending_.assign(n_reach_ * pieces_, PieceBudget{});
+                }
             }
+            lengths_.assign(pieces_, (t_next - t) / pieces_);
+            res_.intervals += n_reach_ * pieces_;
+            if (parallel) route_parallel(part, d);
+            else route_list(net_.topo.order(), d);
             record(t_next);
             if (opt_.progress) opt_.progress(double(d + 1) / double(outputs_));
         }
     }
 
-    void route_parallel(const detail::Partition& part, double h, std::size_t d, bool first_piece) {
+    void route_parallel(const detail::Partition& part, std::size_t d) {
         std::vector<std::exception_ptr> errors(part.tasks.size());
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, part.tasks.size(), 1), [&](const auto& range) {
             for (std::size_t q = range.begin(); q != range.end(); ++q) try {
-                    route_list(part.tasks[q], h, d, first_piece);
+                    route_list(part.tasks[q], d);
                 } catch (...) {
                     errors[q] = std::current_exception();
                 }
         }, tbb::simple_partitioner());  // one task at a time, largest first: the two cores end a day together
         for (const auto& e : errors)
             if (e) std::rethrow_exception(e);
-        route_list(part.trunk, h, d, first_piece);
+        route_list(part.trunk, d);
     }
 
     // The whole network as one odeint system (the reference the exchange between reaches is tested against); no
@@ -506,8 +536,11 @@ private:
     std::vector<std::int32_t> chain_next_, chain_prev_;  ///< exchanging cells: chains of reaches (empty without)
     std::vector<char> exch_;                             ///< per reach: its cells exchange water
     bool any_exch_ = false;                              ///< any reach's (exch_ is read only then: a miss per reach)
-    std::vector<char> with_head_;          ///< per reach: solved with its chain's head this piece
-    std::vector<PieceBudget> pending_;     ///< its budget then, booked when it is routed
+    int pieces_ = 0;                     ///< pieces of the current interval
+    std::vector<double> lengths_;        ///< their lengths (days)
+    std::vector<State> piece_in_;        ///< per reach and piece: the inflow load from its feeders (g/s)
+    std::vector<char> with_head_;        ///< per reach and piece: solved with its chain's head
+    std::vector<PieceBudget> pending_;   ///< its budget then, booked when it is routed
     std::vector<int> built_t_;
     std::vector<double> dam_ratio_, dam_os_;
     DynamicResult res_;

@@ -8,8 +8,6 @@ void DynamicRun::chains() {
     chain_next_ = dispersive_chain_next(net_, data_, opt_.steady);
     exch_.assign(n_reach_, 0);
     chain_prev_.assign(n_reach_, kNone);
-    with_head_.assign(n_reach_, 0);
-    pending_.assign(n_reach_, PieceBudget{});
     if (chain_next_.empty()) return;
     for (std::size_t r = 0; r < n_reach_; ++r) {
         exch_[r] = disperses(data_, opt_.steady, r) ? 1 : 0;
@@ -59,11 +57,13 @@ void DynamicRun::unit_store(const Unit& u, const double* z) {
     for (std::size_t k = 0; k < u.reaches.size(); ++k) std::copy(z + k * n_ * S, z + (k + 1) * n_ * S, conc(u.reaches[k], 0));
 }
 
-void DynamicRun::linear_piece(const Unit& u, const State& in, double h, bool& relaxed, std::vector<PieceBudget>& bs) {
+void DynamicRun::linear_piece(const Unit& u, const State& in, double h, bool& relaxed, std::vector<PieceBudget>& bs,
+                              std::size_t d, int k) {
     thread_local LinearReach L;
     thread_local std::vector<ProcessTable> tables;
     thread_local V yint, buf;
-    linear_system(u, in, L, tables);
+    thread_local SystemKey key;
+    linear_system(u, in, L, tables, key.next(u.reaches[0], d, k));
     yint.assign(static_cast<std::size_t>(u.cells) * S, 0.0);
     double* z = unit_state(u, buf);
     const linear_cells::LinearPath path = linear_cells::solve_linear_cells(L, z, yint.data(), h, opt_.relaxed_tol, do_last_, opt_.generic_kernels);
