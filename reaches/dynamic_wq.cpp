@@ -276,8 +276,8 @@ void DynamicRun::linear_system(const Unit& u, const State& in, LinearReach& L, s
     else L.down.clear();
     const Cell* prev = nullptr;  // the cell above (in the unit)
     for (int j = 0; j < nc; ++j) {
-        const std::int32_t r = u.reaches[j < n_ ? 0 : j / n_];
-        const Cell& c = cell(r, j < n_ ? j : j % n_);
+        const std::int32_t r = unit_reach(u, j);
+        const Cell& c = unit_cell(u, j);
         tables[j] = kin_[built_t_[r]].table(c.env);
         const ProcessTable& t = tables[j];
         const double per_v = kSecondsPerDay / c.volume_m3;

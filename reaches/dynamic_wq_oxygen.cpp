@@ -186,13 +186,7 @@ void DynamicRun::frozen_steps(const Unit& u, double* z, double h, std::vector<Pi
     const std::size_t m = static_cast<std::size_t>(nc) * S;
     thread_local Frozen a, half[2];
     thread_local V guesses;  // a chain's cells' guesses gathered (a reach's in place)
-    double* guess = o_guess_.data() + static_cast<std::size_t>(r) * n_;
-    if (u.reaches.size() > 1) {
-        guesses.resize(nc);
-        for (std::size_t k = 0; k < u.reaches.size(); ++k)
-            std::copy_n(o_guess_.data() + static_cast<std::size_t>(u.reaches[k]) * n_, n_, guesses.begin() + k * n_);
-        guess = guesses.data();
-    }
+    double* guess = unit_gather(u, o_guess_.data(), 1, guesses);
     b.assign(u.reaches.size(), PieceBudget{});
     const double at = opt_.frozen_abs_tol, rt = opt_.frozen_rel_tol, tau_min = std::ldexp(h, -kMaxDepth);
     double t = 0.0, tau = first_tau_[r] > 0.0 ? std::min(2.0 * first_tau_[r], h) : h;
@@ -257,18 +251,26 @@ void DynamicRun::frozen_steps(const Unit& u, double* z, double h, std::vector<Pi
             have_a = true;
         }
     }
-    if (u.reaches.size() > 1)
-        for (std::size_t k = 0; k < u.reaches.size(); ++k)
-            std::copy_n(guesses.begin() + k * n_, n_, o_guess_.data() + static_cast<std::size_t>(u.reaches[k]) * n_);
+    unit_scatter(u, o_guess_.data(), 1, guess);
 }
 
 void DynamicRun::oxygen_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs, std::size_t d, int k) {
     thread_local SystemKey key;
-    linear_system(u, in, base, raw_tables, key.next(u.reaches[0], d, k));
+    const bool again = key.next(u.reaches[0], d, k);
+    linear_system(u, in, base, raw_tables, again);
+    if (!again) gated_terms(u.cells);
+    thread_local V buf;
+    double* z = unit_state(u, buf);
+    frozen_steps(u, z, h, bs);
+    unit_store(u, z);
+}
+
+// The gated entries of base and each cell's largest yields, from raw_tables (the same for every piece of an interval).
+void DynamicRun::gated_terms(int cells) {
     gated_entries.clear();
-    largest_yield.assign(u.cells, {0.0, 0.0, 0.0});
+    largest_yield.assign(cells, {0.0, 0.0, 0.0});
     const std::size_t np = pattern_.size();
-    for (int j = 0; j < u.cells; ++j)
+    for (int j = 0; j < cells; ++j)
         for (int e = 0; e < 3; ++e) {
             const ProcessTerm& x = raw_tables[j][kGated[e]];
             if (x.from < 0) continue;
@@ -280,10 +282,6 @@ void DynamicRun::oxygen_piece(const Unit& u, const State& in, double h, std::vec
                                                          : j * np + static_cast<std::size_t>(pattern_at_[i][x.from]),
                                              x.yield[i] * x.k});
         }
-    thread_local V buf;
-    double* z = unit_state(u, buf);
-    frozen_steps(u, z, h, bs);
-    unit_store(u, z);
 }
 
 }  // namespace dynwq

@@ -273,14 +273,18 @@ private:
     }
 
     // Cell g of a unit.
-    const Cell& unit_cell(const Unit& u, int g) const { return cell(u.reaches[g / n_], g % n_); }
+    std::int32_t unit_reach(const Unit& u, int g) const { return u.reaches[g < n_ ? 0 : g / n_]; }
+    const Cell& unit_cell(const Unit& u, int g) const { return cell(unit_reach(u, g), g < n_ ? g : g % n_); }
     // The unit of reach r over a piece: r alone, or, where r heads a dispersive chain, the chain down to its end or
     // to a reach without water (its reaches rebuilt for interval d first: they are routed after r).
     void unit_of(std::int32_t r, std::size_t d, bool first_piece, Unit& u);
-    // The unit's concentrations, cells in order: a reach's in place, a chain's gathered into buf (unit_store puts them
-    // back).
-    double* unit_state(const Unit& u, V& buf);
-    void unit_store(const Unit& u, const double* z);
+    // Per-cell values of the unit (`per` values a cell, reach r's at data + r n_ per), cells in order: a reach's in
+    // place, a chain's gathered into buf (unit_scatter puts them back).
+    double* unit_gather(const Unit& u, double* data, std::size_t per, V& buf) const;
+    void unit_scatter(const Unit& u, double* data, std::size_t per, const double* z) const;
+    // The unit's concentrations (x_), as unit_gather and unit_scatter.
+    double* unit_state(const Unit& u, V& buf) { return unit_gather(u, x_.data(), S, buf); }
+    void unit_store(const Unit& u, const double* z) { unit_scatter(u, x_.data(), S, z); }
     // Each reach's budget of the piece from the unit's integrals (tables and gates per cell of the unit, or null).
     void unit_budget(const Unit& u, const double* y_int, double h, std::vector<PieceBudget>& bs,
                      const ProcessTable* tables, const OxygenGates* gates) const {
@@ -322,6 +326,7 @@ private:
     void oxygen_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs, std::size_t d, int k);
     bool frozen_solve(const Unit& u, const double* z0, double tau, Frozen& f);
     void frozen_steps(const Unit& u, double* z, double h, std::vector<PieceBudget>& bs);
+    void gated_terms(int cells);
 
     // Transient gone after an integrated piece: within 100x the odeint tolerance of the steady state, set to it.
     void settle_if_close(std::int32_t r, const State& in) {

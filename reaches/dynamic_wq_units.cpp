@@ -6,9 +6,9 @@ namespace qingliu::reaches::wq::dynwq {
 
 void DynamicRun::chains() {
     chain_next_ = dispersive_chain_next(net_, data_, opt_.steady);
+    if (chain_next_.empty()) return;  // no reach disperses: exch_ and chain_prev_ are never read
     exch_.assign(n_reach_, 0);
     chain_prev_.assign(n_reach_, kNone);
-    if (chain_next_.empty()) return;
     for (std::size_t r = 0; r < n_reach_; ++r) {
         exch_[r] = disperses(data_, opt_.steady, r) ? 1 : 0;
         any_exch_ = any_exch_ || exch_[r] != 0;
@@ -45,16 +45,19 @@ void DynamicRun::unit_of(std::int32_t r, std::size_t d, bool first_piece, Unit& 
     }
 }
 
-double* DynamicRun::unit_state(const Unit& u, V& buf) {
-    if (u.reaches.size() == 1) return conc(u.reaches[0], 0);
-    buf.resize(static_cast<std::size_t>(u.cells) * S);
-    for (std::size_t k = 0; k < u.reaches.size(); ++k) std::copy(conc(u.reaches[k], 0), conc(u.reaches[k], 0) + n_ * S, buf.begin() + k * n_ * S);
+double* DynamicRun::unit_gather(const Unit& u, double* data, std::size_t per, V& buf) const {
+    const std::size_t reach = static_cast<std::size_t>(n_) * per;
+    if (u.reaches.size() == 1) return data + static_cast<std::size_t>(u.reaches[0]) * reach;
+    buf.resize(u.reaches.size() * reach);
+    for (std::size_t k = 0; k < u.reaches.size(); ++k)
+        std::copy_n(data + static_cast<std::size_t>(u.reaches[k]) * reach, reach, buf.begin() + k * reach);
     return buf.data();
 }
 
-void DynamicRun::unit_store(const Unit& u, const double* z) {
+void DynamicRun::unit_scatter(const Unit& u, double* data, std::size_t per, const double* z) const {
+    const std::size_t reach = static_cast<std::size_t>(n_) * per;
     if (u.reaches.size() == 1) return;
-    for (std::size_t k = 0; k < u.reaches.size(); ++k) std::copy(z + k * n_ * S, z + (k + 1) * n_ * S, conc(u.reaches[k], 0));
+    for (std::size_t k = 0; k < u.reaches.size(); ++k) std::copy_n(z + k * reach, reach, data + static_cast<std::size_t>(u.reaches[k]) * reach);
 }
 
 void DynamicRun::linear_piece(const Unit& u, const State& in, double h, bool& relaxed, std::vector<PieceBudget>& bs,
