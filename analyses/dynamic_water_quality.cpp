@@ -89,7 +89,7 @@ DynamicWaterQuality simulate_water_quality(const Simulation& sim, const DynamicI
     // day left section values up to 0.19 mg/L of DO and of COD off (0.04 of BOD5), pieces of 1/4 d 0.023 and 0.028, of
     // 1/8 d 0.0045 and 0.0048 (the run 4.3 s against 1.0 s for its 11 scenarios); pieces doubling from 1/64 or 1/128 d
     // did no better for their number (the transients last the day on its long reaches).
-    out.exchange_step_d = exchange_step_d > 0.0 ? exchange_step_d : 0.125;
+    out.exchange_step_d = exchange_step_d > 0.0 ? exchange_step_d : kExchangeStepD;
     out.oxygen_effects = wq::depends_on_oxygen(opt.steady.params);
     const double k1 = opt.steady.params.bod_bottle_k_per_d;
     for (std::size_t k = 0; k < sim.scenarios.size(); ++k) {

@@ -44,15 +44,15 @@ struct DynamicWaterQuality {
     int cells_per_reach = 4;
     bool oxygen_effects = true;  ///< rates depend on DO (frozen-gate sub-pieces); else the cells are linear and solved exactly
     double oxygen_tolerance = 0.0;  ///< the frozen-gate sub-pieces' tolerance asked for (0: the solver's default)
-    double exchange_step_d = 0.125;  ///< the pieces of the exchange between reaches (days)
+    double exchange_step_d = kExchangeStepD;  ///< the pieces of the exchange between reaches (days)
     std::vector<DynamicWaterQualityScenario> scenarios;  ///< aligned with Simulation::scenarios
 };
 
 /// Runs every scenario of `sim` (its models, year and design-year scaling) with the kinetics of `opt`; cells per reach:
 /// opt's elements per reach where the case computes elements, else `cells`. progress: share done. oxygen_tolerance:
 /// the frozen-gate sub-pieces' tolerance (reaches::wq::DynamicOptions::frozen_abs_tol and frozen_rel_tol; 0: default).
-/// exchange_step_d: the pieces of the exchange between reaches (DynamicOptions::exchange_step_d; <= 0: 1/8 d, see the
-/// definition).
+/// exchange_step_d: the pieces of the exchange between reaches (DynamicOptions::exchange_step_d; <= 0: kExchangeStepD,
+/// 1/8 d, see the definition).
 DynamicWaterQuality simulate_water_quality(const Simulation& sim, const DynamicInputs& inputs, const WaterQualityOptions& opt,
                                            int cells, const std::function<void(double)>& progress = {},
                                            double oxygen_tolerance = 0.0, double exchange_step_d = 0.0);

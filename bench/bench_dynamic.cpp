@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     std::size_t reaches = 10000;
     int days = 365, threads = 0, max_cells = 0;
     std::uint64_t seed = 1;
-    double rel_tol = 1e-6;
+    double rel_tol = 1e-6, exchange_step = 0.0;
     bool reach_ends = true, triad = true;
     std::string dump;
     reaches::DynamicStepper stepper = reaches::DynamicStepper::Auto;
@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
         else if (cl.is("--threads")) threads = cl.integer();
         else if (cl.is("--max-cells")) max_cells = cl.integer();
         else if (cl.is("--rel-tol")) rel_tol = cl.number();
+        else if (cl.is("--exchange-step")) exchange_step = cl.number();
         else if (cl.is("--no-reach-ends")) reach_ends = false;
         else if (cl.is("--no-triad")) triad = false;
         else if (cl.is("--dump")) dump = cl.value();
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
     opt.rel_tol = rel_tol;
     opt.stepper = stepper;
     opt.record_reach_ends = reach_ends;
+    opt.exchange_step_d = exchange_step;  // (0: one piece a day; qingliu dynamic's default is 0.125)
     // timed: the library call as the command makes it (forcing, solve, section summaries)
     const auto t1 = std::chrono::steady_clock::now();
     const double p1 = processor_s();

@@ -30,8 +30,6 @@ using cells::PowerVelocity;
 using cells::relaxed_lanes;
 using cells::base_headwater;
 using cells::base_lateral;
-using cells::check_forcing;
-using cells::first_interval_flows;
 using cells::flow_scale;
 using cells::steady_cells;
 
@@ -246,6 +244,22 @@ private:
         Slot& sl = slot_[j];
         double* const qj = q(j);
         double* const rj = rr(j);
+        // the same top and lateral flows as the interval before (the pieces of one interval of the forcing, or a
+        // steady spell): its cells' flows and rates, the same numbers
+        const double top = up_[s * kOutStride] + hw;
+        if (s > 0 && top == last_top_ && lat == last_lat_) {
+            const int jp = (j + kBlock - 1) % kBlock;
+            const Slot& prev = slot_[jp];
+            if (prev.state == Slot::Wet) {
+                std::copy(q(jp), q(jp) + pad_, qj);
+                std::copy(rr(jp), rr(jp) + pad_, rj);
+                sl.rmin = prev.rmin;
+                sl.rmax = prev.rmax;
+                return Slot::Wet;
+            }
+        }
+        last_top_ = top;
+        last_lat_ = lat;
         // the flows four cells at a time, each four stored at once (so that the velocities read them back from the
         // store, not from memory), the cells past n at 1; wet when every flow is positive
         double qa = up_[s * kOutStride] + hw;
@@ -400,7 +414,7 @@ private:
                 continue;
             }
             const bool stiff = (rmax + k[c]) * h_d_ > opt_.stiff_threshold;
-            if (stiff && opt_.stepper == DynamicStepper::Auto) {
+            if (opt_.stepper == DynamicStepper::Auto) {
                 lanes[c] = series = true;
                 ++exact_;
                 continue;
@@ -529,6 +543,7 @@ private:
     std::vector<std::pair<std::int32_t, int>> obs_cells_;  // (observation, cell)
     const double rate_per_ms_;             // r = u 86400 / dx: transport rate (1/d) per m/s of velocity
     cells::Quad lateral_conc_{}, headwater_conc_{};  // mg/L in lanes (0 in the fourth)
+    double last_top_ = 0.0, last_lat_ = 0.0;  // the top and lateral flows of the last interval whose cells were formed
     cells::QuadBits last_lanes_{};         // the lanes of the last four cells (up to n_) that are cells
     Slot slot_[kBlock];
     const std::size_t pad_;                // cells rounded up to whole passes of PowerVelocity::lanes
@@ -553,47 +568,7 @@ private:
 
 namespace dynrun {
 void solve_reach(Shared& sh, std::int32_t r) { ReachRun(sh, r).run(); }
+
 }  // namespace dynrun
-
-DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& inputs,
-                            const std::vector<Observation>& observations, const DynamicForcing& forcing,
-                            const DynamicOptions& opt) {
-    const std::size_t N = net.size(), S = forcing.steps;
-    check_forcing(net, inputs, forcing);
-    DynamicResult res;
-    res.steps = S;
-    res.step_days = forcing.step_days;
-    res.nobs = observations.size();
-    res.layout = layout_cells(net, first_interval_flows(net, inputs, forcing), opt);
-    res.budget.assign(N, {});
-    res.obs_conc_mgL.assign(S * observations.size() * kNumConstituents, 0.0);
-    res.obs_flow_m3s.assign(S * observations.size(), 0.0);
-
-    Shared sh(net, inputs, observations, forcing, opt, res);
-    for (const PerConstituent& k : forcing.k_per_d) {
-        PerConstituent e{};
-        for (int c = 0; c < kNumConstituents; ++c) e[c] = std::exp(-k[c] * forcing.step_days);
-        sh.k_lanes.push_back({k[0], k[1], k[2], 0.0});
-        sh.exp_kh_lanes.push_back({e[0], e[1], e[2], 1.0});
-    }
-    int most_cells = 0;
-    for (const CellLayout& l : res.layout) most_cells = std::max(most_cells, l.cells);
-    if (opt.relaxed_tol > 0.0) sh.relaxed_bounds = cells::relaxed_bounds(std::min(most_cells, 64), opt.relaxed_tol);
-    if (opt.record_reach_ends) sh.ends_by_reach.resize(N * S * (1 + kNumConstituents));
-    link_reaches(sh);
-    run_reaches(sh, start_order(sh));
-    if (opt.record_reach_ends) {
-        cells::reach_ends_interval_major(sh.ends_by_reach.data(), N, S, opt.threads, res.reach_flow_m3s, res.reach_conc_mgL);
-        std::vector<float>().swap(sh.ends_by_reach);
-    }
-    cells::audit_budgets(res, sh.external_in_g, sh.outlet_g);
-    res.steps_taken = sh.steps_taken;
-    res.steps_rejected = sh.steps_rejected;
-    res.intervals_relaxed = sh.relaxed;
-    res.intervals_dopri5 = sh.explicit_;
-    res.intervals_rosenbrock4 = sh.implicit;
-    res.intervals_exact = sh.exact;
-    return res;
-}
 
 }  // namespace qingliu::reaches

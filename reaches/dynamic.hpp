@@ -29,21 +29,32 @@
 // holds per reach and for the network to rounding, for any step size.
 //
 // Integration. Reaches are integrated one after another in topological order, each over the whole period, driven
-// by the interval-mean outflow of the reaches feeding it (mass and water per interval: the exchange between reaches
-// is exact in mass). Each constituent's n+2 states are advanced interval by interval (restarting at each boundary,
-// where the forcing jumps) by one of:
-//   closed form  when the interval's transient has died out: mass moves through the cells as a Markov chain, so the
+// by the piece-mean outflow of the reaches feeding it (mass and water per piece: the exchange between reaches is
+// exact in mass). A piece is an interval of the forcing, or a k-th of one where options.exchange_step_d asks for
+// k = ceil(step_days / exchange_step_d) pieces (the forcing repeated over them, the results put back on the
+// intervals: reaches/dynamic_pieces.cpp). Each constituent's n+2 states are advanced piece by piece (restarting at each
+// boundary, where the forcing or the inflow jumps) by one of:
+//   closed form  when the piece's transient has died out: mass moves through the cells as a Markov chain, so the
 //                share of the mass present at the start still in the reach at the end is at most
 //                P(Erlang(n, lam_min) > h) = sum_{j<n} e^{-lam_min h}(lam_min h)^j/j!, lam_min = min_i r_i + k; below
 //                options.relaxed_tol (1e-12) the cells end at their steady state and the interval integrals follow
 //                exactly from one forward substitution (see relaxed_interval in dynamic.cpp);
-//   runge_kutta_dopri5 (Boost.Odeint, explicit, order 5(4), error-controlled) when not stiff:
-//                max_i (r_i + k) h <= options.stiff_threshold (8);
-//   stiff intervals: Auto uses the exact exponential of the linear cell system by uniformization, one series for
-//                the three constituents (their matrices differ only by k I); Odeint uses rosenbrock4 (Boost.Odeint,
-//                linearly implicit, order 4(3), exact constant Jacobian). Both are exact to their tolerances; a test
-//                holds them to 1e-8 of each other. rosenbrock4 factorises a dense uBLAS matrix at every step, several
-//                hundred times slower here than the series, which is why Auto does not use it.
+//   Auto:        otherwise the exact exponential of the linear cell system by uniformization, one series for the
+//                three constituents (their matrices differ only by k I), stiff or not: on pieces of 1/8 d it took a
+//                seventh of the time dopri5 took on the intervals that were not stiff (10^4 synthetic reaches, 9.99
+//                s against 69.2 s processor), and on daily intervals it gives the shipped cases' daily tables to
+//                every printed digit;
+//   Odeint:      runge_kutta_dopri5 (Boost.Odeint, explicit, order 5(4), error-controlled) when not stiff,
+//                max_i (r_i + k) h <= options.stiff_threshold (8), else rosenbrock4 (Boost.Odeint, linearly implicit,
+//                order 4(3), exact constant Jacobian). Both are exact to their tolerances; a test holds them to 1e-8
+//                of the series. rosenbrock4 factorises a dense uBLAS matrix at every step, several hundred times
+//                slower here than the series.
+// Pieces. With one piece a day a reach takes its feeders' mean outflow over the day from the day's start, so its
+// cells lag their transient after each day's change of flows and loads, and a section's end-of-day sample trails by
+// the travel time above it (a chain of three 3-hour reaches from empty: 22 % low at the end of the first day; 1.4e-3
+// with pieces of 1/8 d, 2.1e-5 with 1/64 d: tests/reaches/test_dynamic_pieces.cpp). scenarios::kExchangeStepD gives
+// the figures on the shipped cases and the default of qingliu dynamic (1/8 d); the library's default is one piece
+// per interval.
 // An odeint step that cannot be completed (non-finite state, step size collapsing, 200 rejections in a row) becomes
 // a ModelError naming the reach, the day and the step size. Independent reaches run in parallel (oneTBB): a reach
 // starts as soon as every reach feeding it is done, and the interval outflows of a reach are freed once every
@@ -89,7 +100,7 @@ struct DynamicForcing {
 };
 
 /// How intervals that are not relaxed are integrated (see the header comment):
-///   Auto:        dopri5 when not stiff, exact exponential (uniformization) when stiff;
+///   Auto:        exact exponential (uniformization) of every piece not relaxed;
 ///   Odeint:      dopri5 when not stiff, rosenbrock4 when stiff;
 ///   Dopri5, Rosenbrock4: always that stepper.
 enum class DynamicStepper { Auto, Odeint, Dopri5, Rosenbrock4 };
@@ -104,7 +115,7 @@ struct DynamicOptions {
     std::vector<int> cells;                ///< per reach: fixed number of cells (empty or <= 0: from dispersion)
     // integration
     DynamicStepper stepper = DynamicStepper::Auto;
-    double stiff_threshold = 8.0;          ///< Auto: Rosenbrock when max rate * step_days exceeds this
+    double stiff_threshold = 8.0;          ///< Odeint: rosenbrock4 when max rate * step_days exceeds this, else dopri5
     double rel_tol = 1e-8;
     double abs_tol_g = 1e-9;               ///< absolute tolerance on masses (g)
     /// Closed form for an interval whose transient has died out: when at most this share of the mass present at
@@ -114,6 +125,11 @@ struct DynamicOptions {
     /// this share of the masses (an a-priori bound; 1e-16: to rounding).
     double series_tol = 1e-13;
     DynamicStart start = DynamicStart::Steady;
+    /// Longest piece of the exchange between reaches (days; <= 0 or at least forcing.step_days: one piece per
+    /// interval). Each reach is driven by its feeders' mean outflow over a piece: an interval of step_days is split
+    /// into k = ceil(step_days / exchange_step_d) pieces under the same forcing and the results put back on the
+    /// intervals (reach ends: flow-weighted means over the pieces; sections: the sample at the interval's end).
+    double exchange_step_d = 0.0;
     // outputs
     bool record_reach_ends = true;         ///< keep the interval concentrations at every reach end
     /// Called once per reach as soon as it is solved (from any thread, concurrently for different reaches) with its
@@ -188,6 +204,9 @@ struct DynamicResult {
 DynamicResult solve_dynamic(const Network& net, const std::vector<PointInput>& inputs,
                             const std::vector<Observation>& observations, const DynamicForcing& forcing,
                             const DynamicOptions& options);
+
+/// The pieces each interval of `forcing` is solved in (options.exchange_step_d; 1: none).
+std::size_t exchange_pieces(const DynamicForcing& forcing, const DynamicOptions& options);
 
 /// Compliance of one section over a dynamic run, judged like monitoring: monthly means and their classes, the
 /// annual mean and its class (GB 3838-2002 single-factor evaluation), and the share of days and of months whose

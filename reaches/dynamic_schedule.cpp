@@ -1,6 +1,9 @@
 // The dynamic solver's schedule over the network (see reaches/dynamic_run.hpp).
 #include "reaches/dynamic_run.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -107,6 +110,48 @@ void run_reaches(Shared& sh, const std::vector<std::int32_t>& starts) {
         run_all();
     }
     if (sh.done != N) throw ModelError("dynamic run left reaches unsolved (the network has a cycle)");
+}
+
+// The run over the forcing's intervals (solve_dynamic splits them into pieces first where asked).
+DynamicResult solve_intervals(const Network& net, const std::vector<PointInput>& inputs,
+                              const std::vector<Observation>& observations, const DynamicForcing& forcing,
+                              const DynamicOptions& opt) {
+    const std::size_t N = net.size(), S = forcing.steps;
+    cells::check_forcing(net, inputs, forcing);
+    DynamicResult res;
+    res.steps = S;
+    res.step_days = forcing.step_days;
+    res.nobs = observations.size();
+    res.layout = layout_cells(net, cells::first_interval_flows(net, inputs, forcing), opt);
+    res.budget.assign(N, {});
+    res.obs_conc_mgL.assign(S * observations.size() * kNumConstituents, 0.0);
+    res.obs_flow_m3s.assign(S * observations.size(), 0.0);
+
+    Shared sh(net, inputs, observations, forcing, opt, res);
+    for (const PerConstituent& k : forcing.k_per_d) {
+        PerConstituent e{};
+        for (int c = 0; c < kNumConstituents; ++c) e[c] = std::exp(-k[c] * forcing.step_days);
+        sh.k_lanes.push_back({k[0], k[1], k[2], 0.0});
+        sh.exp_kh_lanes.push_back({e[0], e[1], e[2], 1.0});
+    }
+    int most_cells = 0;
+    for (const CellLayout& l : res.layout) most_cells = std::max(most_cells, l.cells);
+    if (opt.relaxed_tol > 0.0) sh.relaxed_bounds = cells::relaxed_bounds(std::min(most_cells, 64), opt.relaxed_tol);
+    if (opt.record_reach_ends) sh.ends_by_reach.resize(N * S * (1 + kNumConstituents));
+    link_reaches(sh);
+    run_reaches(sh, start_order(sh));
+    if (opt.record_reach_ends) {
+        cells::reach_ends_interval_major(sh.ends_by_reach.data(), N, S, opt.threads, res.reach_flow_m3s, res.reach_conc_mgL);
+        std::vector<float>().swap(sh.ends_by_reach);
+    }
+    cells::audit_budgets(res, sh.external_in_g, sh.outlet_g);
+    res.steps_taken = sh.steps_taken;
+    res.steps_rejected = sh.steps_rejected;
+    res.intervals_relaxed = sh.relaxed;
+    res.intervals_dopri5 = sh.explicit_;
+    res.intervals_rosenbrock4 = sh.implicit;
+    res.intervals_exact = sh.exact;
+    return res;
 }
 
 }  // namespace qingliu::reaches::dynrun
