@@ -77,9 +77,10 @@ TEST_CASE("dynamic water quality under constant daily forcing reaches the steady
 TEST_CASE("dynamic water quality: N and P budgets close over a year of changing flows, loads and temperatures",
           "[dynamic_wq][dynamic][balance]") {
     const Case k = make_case();
-    for (const bool o2 : {false, true}) {
-        INFO("oxygen effects " << o2);
+    for (const auto& [o2, step] : {std::pair{false, 1.0}, std::pair{true, 1.0}, std::pair{false, 0.125}, std::pair{true, 0.125}}) {
+        INFO("oxygen effects " << o2 << ", exchange pieces of " << step << " d");
         DynamicOptions opt = options(o2);
+        opt.exchange_step_d = step;
         const std::size_t days = 365;
         const DynamicResult d = solve_dynamic_wq(k.net, k.data, k.in, k.obs, river(k.os), changing(days), opt);
         const PerProcess& p = d.processed_g;
@@ -106,8 +107,11 @@ TEST_CASE("dynamic water quality: N and P budgets close over a year of changing 
         const double tol = o2 ? 1e-8 : 1e-12;
         CHECK(n_err < tol);
         CHECK(p_err < tol);
-        // the forcing changed every day: every reach was solved on every day
-        CHECK(d.integrated_intervals == d.intervals);
+        // the forcing changed every day: every reach was solved on every day; in pieces (qingliu dynamic's 1/8 d) a
+        // reach whose inflow stays the same after the day's first piece may settle within the day (measured: 1 of
+        // 14,600 pieces without oxygen effects, relaxed, so exactly; 679 with them, N 3.5e-12 off: within the 1e-8)
+        if (step == 1.0) CHECK(d.integrated_intervals == d.intervals);
+        else CHECK(d.integrated_intervals > d.intervals * 9 / 10);
     }
 }
 
