@@ -70,7 +70,7 @@ void link_reaches(Shared& sh);
 std::vector<std::int32_t> start_order(const Shared& sh);
 /// Solves every reach once its feeders are done, on opt.threads threads (0: all).
 void run_reaches(Shared& sh, const std::vector<std::int32_t>& starts);
-/// solve_dynamic with the exchange between reaches once per interval of the forcing (reaches/dynamic.cpp);
+/// solve_dynamic with the exchange between reaches once per interval of the forcing (reaches/dynamic_schedule.cpp);
 /// solve_dynamic splits the intervals into pieces first where options.exchange_step_d asks for them
 /// (reaches/dynamic_pieces.cpp).
 DynamicResult solve_intervals(const Network& net, const std::vector<PointInput>& inputs,

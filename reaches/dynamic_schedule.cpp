@@ -1,4 +1,4 @@
-// The dynamic solver's schedule over the network (see reaches/dynamic_run.hpp).
+// The dynamic solver's schedule over the network and the run over the forcing's intervals (see reaches/dynamic_run.hpp).
 #include "reaches/dynamic_run.hpp"
 
 #include <algorithm>
