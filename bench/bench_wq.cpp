@@ -236,7 +236,7 @@ int main(int argc, char** argv) {
             double in_n = 0.0, err_n = 0.0;
             for (const int i : {OrgN, NH3N, NO3N}) {
                 in_n += r.input_g[i];
-                err_n += r.input_g[i] + r.storage_start_g[i] - r.storage_end_g[i] - r.outlet_g[i];
+                err_n += r.input_g[i] + r.storage_start_g[i] + r.settled_g[i] - r.storage_end_g[i] - r.outlet_g[i];
             }
             err_n -= r.processed_g[OrgNSettling] + r.processed_g[Denitrification];
             std::printf("dynamic daily year, daily-changing forcing, %zu reaches x 3 cells, 9 species, %s: %.2f s wall, %.2f s "

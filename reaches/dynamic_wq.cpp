@@ -249,6 +249,7 @@ void DynamicRun::statics() {
     r_outlet_.assign(n_reach_, State{});
     r_proc_.assign(n_reach_, PerProcess{});
     r_dam_.assign(n_reach_, 0.0);
+    if (!linear_) r_settled_.assign(n_reach_, State{});
     count_.assign(n_reach_, Counts{});
 }
 

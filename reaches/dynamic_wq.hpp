@@ -115,6 +115,11 @@ struct DynamicResult {
     // stored in the cells at start and end, each process's integral (rate x volume; species i changes by
     // sum_p yield_p,i processed_g[p]) and the DO gained over weirs
     State input_g{}, outlet_g{}, storage_start_g{}, storage_end_g{};
+    /// Moved by the settle check (rates depending on DO, or Odeint): a reach whose forcing stays the same and whose
+    /// cells are within 100 x the tolerance of their steady state is set onto it and left there; what that adds to
+    /// its cells (g, either sign; storage_end_g includes it) closes the budget:
+    /// input + storage_start + settled = outlet + storage_end + processed (by yield)
+    State settled_g{};
     PerProcess processed_g{};
     double dam_do_gain_g = 0.0;
     std::size_t steps = 0;                           ///< odeint steps taken

@@ -334,6 +334,8 @@ private:
         for (int j = 0; j < n_; ++j)
             for (int i = 0; i < S; ++i)
                 if (std::abs(conc(r, j)[i] - ss[j][i]) > 100.0 * (opt_.abs_tol + opt_.rel_tol * std::abs(ss[j][i]))) return;
+        for (int j = 0; j < n_; ++j)  // what the snap adds, booked (DynamicResult::settled_g)
+            for (int i = 0; i < S; ++i) r_settled_[r][i] += cell(r, j).volume_m3 * (ss[j][i] - conc(r, j)[i]);
         settle_at(r, ss);
     }
 
@@ -558,6 +560,7 @@ private:
     std::vector<State> r_input_, r_outlet_;
     std::vector<PerProcess> r_proc_;
     std::vector<double> r_dam_;
+    std::vector<State> r_settled_;  ///< per reach: added by the settle check (where rates depend on DO, or Odeint)
     // per reach (each reach is solved by one thread at a time, so no counter is shared between the cores)
     struct Counts {
         std::size_t steps = 0, integrated = 0, relaxed = 0, exact = 0, stiff_do = 0, frozen_solves = 0, frozen_subpieces = 0;

@@ -126,6 +126,8 @@ void DynamicRun::finish() {
         }
         for (int q = 0; q < kNumProcesses; ++q) res_.processed_g[q] += r_proc_[r][q];
         res_.dam_do_gain_g += r_dam_[r];
+        if (!r_settled_.empty())
+            for (int i = 0; i < S; ++i) res_.settled_g[i] += r_settled_[r][i];
     }
     for (const Counts& c : count_) {
         res_.steps += c.steps;

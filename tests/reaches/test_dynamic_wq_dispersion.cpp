@@ -138,7 +138,7 @@ TEST_CASE("dynamic cells with dispersion: N and P close over changing forcing", 
         auto imbalance = [&](std::initializer_list<int> species, double lost) {
             double in = 0.0, rest = lost;
             for (const int i : species) {
-                in += d.input_g[i] + d.storage_start_g[i];
+                in += d.input_g[i] + d.storage_start_g[i] + d.settled_g[i];
                 rest += d.storage_end_g[i] + d.outlet_g[i];
             }
             CHECK(lost > 1e-3 * in);
