@@ -58,8 +58,9 @@ struct Simulation;
 /// a section's daily sample (the cell at the day's end) then trails by the travel time above it. On the shipped
 /// cases' years, against pieces of 1/96 d, one piece a day moved daily section values by up to 2.2 % (Leshan COD
 /// 0.19 mg/L, Ledu 0.34 mg/L) and changed 18 daily classes (12 at Ledu, 5 at Shizhong, 1 at Leshan), 1/4 d by up to
-/// 0.30 % (one class), 1/8 d by at most 0.07 % (none); annual means moved by at most 3e-4 mg/L either way, the mass
-/// between reaches being exact in every piece. The dynamic water-quality model's figures: DynamicWaterQuality.
+/// 0.30 % (one class), 1/8 d by at most 0.07 % (none); monthly means moved by up to 0.6 %, annual means by at most
+/// 3e-4 mg/L, no monthly or annual class changing, the mass between reaches being exact in every piece. The dynamic
+/// water-quality model's figures: DynamicWaterQuality.
 constexpr double kExchangeStepD = 0.125;
 
 struct SimulateOptions {
