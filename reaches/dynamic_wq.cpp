@@ -244,7 +244,7 @@ void DynamicRun::statics() {
     settled_.assign(n_reach_, 0);
     may_settle_.assign(n_reach_, 0);
     o_guess_.assign(n_reach_ * n_, 0.0);
-    first_tau_.assign(n_reach_, 0.0);
+    first_tau_.assign(n_reach_ * kTauSlots, 0.0);
     r_input_.assign(n_reach_, State{});
     r_outlet_.assign(n_reach_, State{});
     r_proc_.assign(n_reach_, PerProcess{});

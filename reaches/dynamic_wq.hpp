@@ -50,7 +50,7 @@
 // first half is the new A); after an accepted one the next is tau (1/e)^0.4 (e the agreement as a share of the
 // tolerance; between x0.2 and x8: the transients that decide the sub-pieces die out along the day faster than the
 // asymptotic error ~ tau^3 expects, dynamic_wq_oxygen.cpp); a reach's first sub-piece of a piece starts at twice its
-// first accepted one of the piece before (down to h / 2^20). Each frozen solve closes its budget exactly and the
+// first accepted one of the same piece of the interval before (down to h / 2^20). Each frozen solve closes its budget exactly and the
 // weights sum to 1, so the budget closes to rounding. Tested against dopri5 at 1e-12, at high and at low DO.
 // Exchange (QUAL2K's dispersion, where the steady elements disperse: wq::disperses): cell j exchanges E'_j (c_{j+1} -
 // c_j) with the next (E'_j = qual2k_exchange_m3s from the cell's flow, velocity and length, the next cell's length),

@@ -175,12 +175,14 @@ bool DynamicRun::frozen_solve(const Unit& u, const double* z0, double tau, Froze
 // in every end concentration and 3 (abs tau + rel |Y|) in every integral Y (B then within the tolerance; R, the
 // result, closer still). A rejected sub-piece is halved (its first half, solved for B, is the new A); after an
 // accepted one the next is tau (1/e)^0.4 (e the agreement as a share of the tolerance; kGrowthExponent; between x0.2
-// and x8), and a reach's first sub-piece of a piece starts at twice the first accepted one of its
-// previous piece (the forcing's jump at a day's start brings a like transient each day). Sub-pieces go down to
+// and x8), and a reach's first sub-piece of a piece starts at twice the first accepted one of the same piece of the
+// interval before (the forcing's jump at a day's start brings a like transient each day, and the later pieces of a
+// day a like calm: against the piece just before, at 1/8-d pieces, 10 % fewer solves on bench_wq's 301 reaches,
+// 7.40 -> 6.64 per piece, within 1.55e-7 of dopri5 at 1e-10; one piece a day as before). Sub-pieces go down to
 // h / 2^20. Each frozen solve closes its budget exactly (stored + outflow + processed = inflow) and the weights sum
 // to 1, so R closes it too. A new sub-piece solves B first and starts A's fixed point at B's mean, within the rule's
 // error of A's own: A mostly stops at its first solve (6 % fewer solves than A first, on bench_wq's year).
-void DynamicRun::frozen_steps(const Unit& u, double* z, double h, std::vector<PieceBudget>& b) {
+void DynamicRun::frozen_steps(const Unit& u, double* z, double h, std::vector<PieceBudget>& b, int k) {
     const int nc = u.cells;  // the unit's cells (a reach's, or a dispersive chain's)
     const std::int32_t r = u.reaches[0];
     const std::size_t m = static_cast<std::size_t>(nc) * S;
@@ -189,7 +191,8 @@ void DynamicRun::frozen_steps(const Unit& u, double* z, double h, std::vector<Pi
     double* guess = unit_gather(u, o_guess_.data(), 1, guesses);
     b.assign(u.reaches.size(), PieceBudget{});
     const double at = opt_.frozen_abs_tol, rt = opt_.frozen_rel_tol, tau_min = std::ldexp(h, -kMaxDepth);
-    double t = 0.0, tau = first_tau_[r] > 0.0 ? std::min(2.0 * first_tau_[r], h) : h;
+    double& first_tau = first_tau_[static_cast<std::size_t>(r) * kTauSlots + std::min(k, kTauSlots - 1)];
+    double t = 0.0, tau = first_tau > 0.0 ? std::min(2.0 * first_tau, h) : h;
     bool have_a = false, first = true;
     while (t < h) {
         for (int k = 0; k < 2; ++k) {
@@ -240,7 +243,7 @@ void DynamicRun::frozen_steps(const Unit& u, double* z, double h, std::vector<Pi
             add_budget(b, half[1].b, 4.0 / 3.0);
             add_budget(b, a.b, -1.0 / 3.0);
             ++count_[r].frozen_subpieces;
-            if (first) first_tau_[r] = tau;
+            if (first) first_tau = tau;
             first = false;
             t = h - t - tau <= 1e-12 * h ? h : t + tau;  // the last one ends at h exactly
             tau = std::min(h - t, tau * (err > 0.0 ? std::clamp(std::pow(err, -kGrowthExponent), 0.2, 8.0) : 8.0));
@@ -261,7 +264,7 @@ void DynamicRun::oxygen_piece(const Unit& u, const State& in, double h, std::vec
     if (!again) gated_terms(u.cells);
     thread_local V buf;
     double* z = unit_state(u, buf);
-    frozen_steps(u, z, h, bs);
+    frozen_steps(u, z, h, bs, k);
     unit_store(u, z);
 }
 

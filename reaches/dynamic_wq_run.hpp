@@ -325,7 +325,7 @@ private:
     struct Frozen;
     void oxygen_piece(const Unit& u, const State& in, double h, std::vector<PieceBudget>& bs, std::size_t d, int k);
     bool frozen_solve(const Unit& u, const double* z0, double tau, Frozen& f);
-    void frozen_steps(const Unit& u, double* z, double h, std::vector<PieceBudget>& bs);
+    void frozen_steps(const Unit& u, double* z, double h, std::vector<PieceBudget>& bs, int k);
     void gated_terms(int cells);
 
     // Transient gone after an integrated piece: within 100x the odeint tolerance of the steady state, set to it.
@@ -556,7 +556,10 @@ private:
     std::vector<double> steady_dam_;
     std::vector<char> settled_, may_settle_;
     std::vector<double> o_guess_;  ///< per cell: the DO its gates were last frozen at
-    std::vector<double> first_tau_;  ///< per reach: its first accepted frozen-gate sub-piece of the last piece (d)
+    // per reach and piece of the interval (the pieces past kTauSlots share the last slot): the first accepted
+    // frozen-gate sub-piece of that piece of the interval before (d)
+    static constexpr int kTauSlots = 8;
+    std::vector<double> first_tau_;
     std::vector<State> r_input_, r_outlet_;
     std::vector<PerProcess> r_proc_;
     std::vector<double> r_dam_;
