@@ -227,7 +227,6 @@ int main(int argc, char** argv) {
             d.abs_tol = d.rel_tol = 1e-9;
             d.frozen_abs_tol = d.frozen_rel_tol = frozen_tol;
             d.exchange_step_d = exchange_step;
-            const int pieces = exchange_step > 0.0 && exchange_step < 1.0 ? static_cast<int>(std::ceil(1.0 / exchange_step - 1e-9)) : 1;
             d.start_steady = true;
             d.record_reach_ends = false;  // 10^5 reaches x 365 days x 9 species would hold 2.6 GB
             const std::string before = load_average();
@@ -241,18 +240,19 @@ int main(int argc, char** argv) {
                 err_n += r.input_g[i] + r.storage_start_g[i] + r.settled_g[i] - r.storage_end_g[i] - r.outlet_g[i];
             }
             err_n -= r.processed_g[OrgNSettling] + r.processed_g[Denitrification];
+            const double reach_days = static_cast<double>(m.net.size() * f.steps);  // the solver's pieces from its count
             std::printf("dynamic daily year, daily-changing forcing, %zu reaches x 3 cells, 9 species, %s: %.2f s wall, %.2f s "
                         "processor; ratio to 10^5 reaches in 60 s (scaled linearly): %.3f; reach-pieces (%d a day) relaxed %.1f %%, "
                         "uniformized %.1f %% (DO split off %.1f %%), skipped %.1f %%; frozen-gate sub-pieces %.2f and solves %.2f per reach-piece, "
                         "%.2f solves per reach-day; N imbalance %.1e; load average %s -> %s\n",
                         m.net.size(), o2 ? "oxygen effects (frozen gates)" : "no oxygen effects (exact)", t, cpu, t / target,
-                        pieces, 100.0 * r.relaxed_intervals / std::max<std::size_t>(r.intervals, 1),
+                        static_cast<int>(std::lround(r.intervals / reach_days)), 100.0 * r.relaxed_intervals / std::max<std::size_t>(r.intervals, 1),
                         100.0 * r.exact_intervals / std::max<std::size_t>(r.intervals, 1),
                         100.0 * r.stiff_do_intervals / std::max<std::size_t>(r.intervals, 1),
                         100.0 * (r.intervals - r.integrated_intervals) / std::max<std::size_t>(r.intervals, 1),
                         double(r.frozen_subpieces) / std::max<std::size_t>(r.intervals, 1),
                         double(r.frozen_solves) / std::max<std::size_t>(r.intervals, 1),
-                        double(r.frozen_solves) / std::max<std::size_t>(r.intervals, 1) * pieces,
+                        double(r.frozen_solves) / reach_days,
                         std::abs(err_n) / in_n, before.c_str(), load_average().c_str());
             if (o2 && dyn_check && m.net.size() <= 5000) {
                 d.record_reach_ends = true;

@@ -413,13 +413,12 @@ private:
                 ++relaxed_;
                 continue;
             }
-            const bool stiff = (rmax + k[c]) * h_d_ > opt_.stiff_threshold;
             if (opt_.stepper == DynamicStepper::Auto) {
                 lanes[c] = series = true;
                 ++exact_;
                 continue;
             }
-            integrate_odeint(c, j, k[c], stiff, t0);
+            integrate_odeint(c, j, k[c], (rmax + k[c]) * h_d_ > opt_.stiff_threshold, t0);
         }
         // the masses at the interval's end: M_ss in a closed-form lane, the series' in the others (from M0, a quad at a
         // time so that the series reads them back from the store)
