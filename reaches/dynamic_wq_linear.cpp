@@ -384,9 +384,11 @@ void stiff_do(const LinearReach& L, const double* z0, double* z, double* y_int, 
 LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, double h, double relaxed_tol, bool do_last, bool generic) {
     const int n_ = L.n;
     const std::size_t m = static_cast<std::size_t>(n_) * S;
-    thread_local V zss, tmp, z_start;
+    thread_local V zss, tmp, z_start, inv;
     zss.assign(m, 0.0);
     tmp.assign(m, 0.0);
+    inv.resize(m);
+    for (std::size_t k = 0; k < m; ++k) inv[k] = 1.0 / L.diag[k];
     double* yint = y_int;
     double r_min = 1e300, lam = 0.0, nu = 0.0, mu = -1e300;  // mu: M's logarithmic norm (largest row of M_ii + sum |M_ik|)
     for (int j = 0; j < n_; ++j) {
@@ -404,23 +406,31 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
     }
     // relaxed: e^{-r_min h} sum_{k<L} (nu h)^k / k!, L = n + S, times |z0 - z_ss|
     for (std::size_t k = 0; k < m; ++k) tmp[k] = -L.c[k];
-    L.solve(tmp.data(), zss.data());
+    L.solve(tmp.data(), zss.data(), inv.data());
     {
-        double term = 1.0, sum = 0.0;
-        for (int k = 0; k < n_ + S; ++k) {
-            sum += term;
-            term *= nu * h / (k + 1);
-        }
-        // with exchange M's off-diagonal part is no longer nilpotent: |e^{Mh}| <= e^{mu h} (the logarithmic norm)
-        const double bound = L.exchanges() ? std::exp(std::min(mu * h, 700.0)) : std::exp(-r_min * h + std::log(sum));
         double diff = 0.0, scale = 0.0;
         for (std::size_t k = 0; k < m; ++k) {
             diff = std::max(diff, std::abs(z[k] - zss[k]));
             scale = std::max(scale, std::abs(zss[k]));
         }
-        if (bound * diff <= relaxed_tol * (1.0 + scale)) {
+        // the sum below is >= 1, so the bound is >= e^{-r_min h}: where that alone times diff is above the tolerance
+        // (r_min h < ln(diff / tol) >= floor(log2(diff / tol)) ln 2) the transient is not relaxed, without the sum,
+        // its exponential and its logarithm
+        const double ratio = diff / (relaxed_tol * (1.0 + scale));
+        const bool surely_not = !L.exchanges() && ratio >= 2.0 && r_min * h < std::ilogb(ratio) * 0.6931471805599453;
+        double bound = 1e300;
+        if (!surely_not) {
+            double term = 1.0, sum = 0.0;
+            for (int k = 0; k < n_ + S; ++k) {
+                sum += term;
+                term *= nu * h / (k + 1);
+            }
+            // with exchange M's off-diagonal part is no longer nilpotent: |e^{Mh}| <= e^{mu h} (the logarithmic norm)
+            bound = L.exchanges() ? std::exp(std::min(mu * h, 700.0)) : std::exp(-r_min * h + std::log(sum));
+        }
+        if (!surely_not && bound * diff <= relaxed_tol * (1.0 + scale)) {
             for (std::size_t k = 0; k < m; ++k) tmp[k] = zss[k] - z[k];
-            L.solve(tmp.data(), yint);
+            L.solve(tmp.data(), yint, inv.data());
             for (std::size_t k = 0; k < m; ++k) yint[k] += zss[k] * h;
             std::copy(zss.begin(), zss.end(), z);
             return LinearPath::Relaxed;
@@ -459,7 +469,7 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
         for (int j = 0; j < n_; ++j) z[j * S + DO] = z_start[j * S + DO];
     if (split_x) stiff_do_exchange(L, zss.data(), z_start.data(), g, lam_z, h, z, relaxed_tol * (1.0 + scale));
     for (std::size_t k = 0; k < m; ++k) tmp[k] = z[k] - z_start[k];
-    L.solve(tmp.data(), yint);
+    L.solve(tmp.data(), yint, inv.data());
     for (std::size_t k = 0; k < m; ++k) yint[k] += zss[k] * h;
     if (split_x) return LinearPath::ExactStiffDo;
     if (!split) return LinearPath::Exact;

@@ -2,6 +2,7 @@
 // system z' = M z + c, the relaxed steady state, the uniformized transient and the stiff-DO split. Internal to the
 // reaches module.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -22,19 +23,40 @@ struct LinearReach {
 
     // y with M y = v: forward substitution (cells in order, species in order), or with exchange block elimination
     // (solve_exchanging)
-    void solve(const double* v, double* y) const {
+    // (inv_diag: 1 / diag entrywise, or null; the substitution then multiplies, off the chain of divisions)
+    void solve(const double* v, double* y, const double* inv_diag = nullptr) const {
         if (exchanges()) {
             solve_exchanging(v, y);
             return;
         }
+        if (inv_diag) substitute<true>(v, y, inv_diag);
+        else substitute<false>(v, y, diag.data());
+    }
+    // (the cell above's terms for the whole cell first, then the species in order: only the kinetic entries within the
+    // cell are on the chain from one species to the next)
+    template <bool Inverse>
+    void substitute(const double* v, double* y, const double* d) const {
+        constexpr int S = kNumSpecies;
         const std::size_t np = pattern.size();
+        int row[S + 1] = {};  // pattern entries of species i: row[i] .. row[i + 1]
+        for (std::size_t e = 0; e < np; ++e) row[pattern[e][0] + 1] = static_cast<int>(e) + 1;
+        for (int i = 0; i < S; ++i) row[i + 1] = std::max(row[i + 1], row[i]);
         for (int j = 0; j < n; ++j) {
             const double* oc = off.data() + j * np;
-            std::size_t e = 0;
-            for (int i = 0; i < kNumSpecies; ++i) {
-                double s = v[j * kNumSpecies + i] - (j > 0 ? up[j] * y[(j - 1) * kNumSpecies + i] : 0.0);
-                for (; e < np && pattern[e][0] == i; ++e) s -= oc[e] * y[j * kNumSpecies + pattern[e][1]];
-                y[j * kNumSpecies + i] = s / diag[j * kNumSpecies + i];
+            const double* vj = v + j * S;
+            const double* dj = d + j * S;
+            double* yj = y + j * S;
+            double t[S];
+            if (j == 0) {
+                for (int i = 0; i < S; ++i) t[i] = vj[i];
+            } else {
+                const double u = up[j];
+                for (int i = 0; i < S; ++i) t[i] = vj[i] - u * yj[i - S];
+            }
+            for (int i = 0; i < S; ++i) {
+                double s = t[i];
+                for (int e = row[i]; e < row[i + 1]; ++e) s -= oc[e] * yj[pattern[e][1]];
+                yj[i] = Inverse ? s * dj[i] : s / dj[i];
             }
         }
     }

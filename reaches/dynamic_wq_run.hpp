@@ -198,18 +198,26 @@ private:
         return v;
     }
 
-    // The steady state of reach r's cells under inflow `in` (g/s), mixed_element_at cell by cell.
-    std::vector<State> steady_cells(std::int32_t r, const State& in) const {
+    // The steady state of reach r's cells under inflow `in` (g/s), mixed_element_at cell by cell (a cell's depends
+    // only on those above it). With `near` the cells stop at the first whose state is not within it (returns false).
+    template <class Near>
+    bool steady_cells(std::int32_t r, const State& in, std::vector<State>& ss, Near&& near) const {
         const KineticsAt& kin = kin_[built_t_[r]];
-        std::vector<State> ss(n_);
+        ss.resize(n_);
         State above = in;
         for (int j = 0; j < n_; ++j) {
             const Cell& c = cell(r, j);
             State w = c.ext_gs;
             for (int i = 0; i < S; ++i) w[i] += above[i];
             ss[j] = mixed_element_at(p_, kin.table(c.env), w, c.flow_m3s, c.volume_m3).conc_mgL;
+            if (!near(j, ss[j])) return false;
             for (int i = 0; i < S; ++i) above[i] = c.flow_m3s * ss[j][i];
         }
+        return true;
+    }
+    std::vector<State> steady_cells(std::int32_t r, const State& in) const {
+        std::vector<State> ss;
+        steady_cells(r, in, ss, [](int, const State&) { return true; });
         return ss;
     }
 
@@ -329,11 +337,15 @@ private:
     void gated_terms(int cells);
 
     // Transient gone after an integrated piece: within 100x the odeint tolerance of the steady state, set to it.
+    // (Cell by cell: where the transient has not died out the first cells mostly tell, and the rest are not solved.)
     void settle_if_close(std::int32_t r, const State& in) {
-        const std::vector<State> ss = steady_cells(r, in);
-        for (int j = 0; j < n_; ++j)
+        thread_local std::vector<State> ss;
+        const bool close = steady_cells(r, in, ss, [&](int j, const State& s) {
             for (int i = 0; i < S; ++i)
-                if (std::abs(conc(r, j)[i] - ss[j][i]) > 100.0 * (opt_.abs_tol + opt_.rel_tol * std::abs(ss[j][i]))) return;
+                if (std::abs(conc(r, j)[i] - s[i]) > 100.0 * (opt_.abs_tol + opt_.rel_tol * std::abs(s[i]))) return false;
+            return true;
+        });
+        if (!close) return;
         for (int j = 0; j < n_; ++j)  // what the snap adds, booked (DynamicResult::settled_g)
             for (int i = 0; i < S; ++i) r_settled_[r][i] += cell(r, j).volume_m3 * (ss[j][i] - conc(r, j)[i]);
         settle_at(r, ss);
