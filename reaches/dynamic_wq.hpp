@@ -67,7 +67,8 @@
 // Skip: while a reach's forcing and inflow stay the same (to the bit) and it is at its steady state (the relaxed
 // check passed, or, checked when the next piece brings the same forcing, the integrated end state agrees with
 // mixed_element_at within 100x abs_tol + rel_tol), it stays there without work: exact, since the steady state is a
-// fixed point of the cells' equations.
+// fixed point of the cells' equations. (The check first bounds the first cell's distance from below by its equations'
+// residual over a bound on their Jacobian, and solves for no steady state where that alone fails it.)
 #pragma once
 #include <functional>
 #include <vector>
