@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -48,6 +49,20 @@ double processor_s() {  // user + system time of this process, all threads
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     return u.ru_utime.tv_sec + u.ru_stime.tv_sec + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+// The process's peak resident memory (kB, /proc/self/status VmHWM), and its reset to the present (Linux: "5" into
+// /proc/self/clear_refs), so that each size's peak is its own. -1 where unknown.
+long peak_kb() {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    return -1;
+}
+bool reset_peak() {
+    std::ofstream f("/proc/self/clear_refs");
+    return static_cast<bool>(f << "5" << std::flush);
 }
 
 std::string load_average() {
@@ -121,9 +136,12 @@ int main(int argc, char** argv) {
     std::printf("load average (1, 5, 15 min) at start: %s\n", load_average().c_str());
     std::printf("steady water quality, full default set (9 species), %s; target 10^6 reaches < %.0f s\n",
                 serial ? "one thread" : "all cores", kTargetS);
-    std::printf("%10s %10s %12s %12s %14s %10s %10s %12s %10s %10s %10s\n", "reaches", "sources", "O2 effects s",
-                "no O2 s", "reaches/s", "ratio O2", "ratio no O2", "imbalance", "frozen %", "O2 cpu s", "no O2 cpu");
+    std::printf("%10s %10s %12s %12s %14s %10s %10s %12s %10s %10s %10s %9s %9s\n", "reaches", "sources", "O2 effects s",
+                "no O2 s", "reaches/s", "ratio O2", "ratio no O2", "imbalance", "frozen %", "O2 cpu s", "no O2 cpu",
+                "peak MB", "B/reach");
+    bool own_peaks = true;
     for (std::size_t n : sizes) {
+        own_peaks = reset_peak() && own_peaks;
         bench::SyntheticSpec spec;
         spec.reaches = n;
         spec.sources = std::min(sources, n / 2 + 1);
@@ -170,13 +188,18 @@ int main(int argc, char** argv) {
             std::snprintf(o2_s, sizeof o2_s, "%.3f", t1);
             std::snprintf(o2_ratio, sizeof o2_ratio, "%.2f", t1 / (per_reach_target * m.net.size()));
         }
-        std::printf("%10zu %10zu %12s %12.3f %14.3g %10s %10.2f %12.1e %10.3f %10.3f %10.3f\n", m.net.size(), in.size(),
-                    o2_s, t2, m.net.size() / (t1 > 0 ? t1 : t2), o2_ratio, t2 / (per_reach_target * m.net.size()),
-                    std::max(imb1, imb2), 100.0 * frozen, cpu1, cpu2);
+        const double peak_mb = peak_kb() / 1024.0;
+        std::printf("%10zu %10zu %12s %12.3f %14.3g %10s %10.2f %12.1e %10.3f %10.3f %10.3f %9.0f %9.0f\n", m.net.size(),
+                    in.size(), o2_s, t2, m.net.size() / (t1 > 0 ? t1 : t2), o2_ratio,
+                    t2 / (per_reach_target * m.net.size()), std::max(imb1, imb2), 100.0 * frozen, cpu1, cpu2, peak_mb,
+                    peak_mb * 1048576.0 / m.net.size());
     }
-    std::printf("ratio = time / (2 s x reaches / 10^6); < 1 meets the target; -: not run (--o2-max); load average %s\n",
-                load_average().c_str());
+    std::printf("ratio = time / (2 s x reaches / 10^6); < 1 meets the target; -: not run (--o2-max); peak MB: the "
+                "process's peak resident memory over the size (case, inputs, solves; %s), B/reach that over the reaches; "
+                "load average %s\n",
+                own_peaks ? "each size's own" : "since the start: the peak could not be reset", load_average().c_str());
     if (dyn_reaches > 0) {
+        const bool dyn_own_peak = reset_peak();
         // a daily year: 365 days, 3 cells per reach, flows changing every day (a seasonal gauge shape with day-to-day
         // noise on every reach), monthly temperatures, the diffuse loads washed off with the flow; with and without
         // oxygen effects (without them the cells are linear per day and solved exactly)
@@ -244,7 +267,7 @@ int main(int argc, char** argv) {
             std::printf("dynamic daily year, daily-changing forcing, %zu reaches x 3 cells, 9 species, %s: %.2f s wall, %.2f s "
                         "processor; ratio to 10^5 reaches in 60 s (scaled linearly): %.3f; reach-pieces (%d a day) relaxed %.1f %%, "
                         "uniformized %.1f %% (DO split off %.1f %%), skipped %.1f %%; frozen-gate sub-pieces %.2f and solves %.2f per reach-piece, "
-                        "%.2f solves per reach-day; N imbalance %.1e; load average %s -> %s\n",
+                        "%.2f solves per reach-day; N imbalance %.1e; peak memory %.0f MB (%.0f bytes per reach; %s); load average %s -> %s\n",
                         m.net.size(), o2 ? "oxygen effects (frozen gates)" : "no oxygen effects (exact)", t, cpu, t / target,
                         static_cast<int>(std::lround(r.intervals / reach_days)), 100.0 * r.relaxed_intervals / std::max<std::size_t>(r.intervals, 1),
                         100.0 * r.exact_intervals / std::max<std::size_t>(r.intervals, 1),
@@ -253,7 +276,8 @@ int main(int argc, char** argv) {
                         double(r.frozen_subpieces) / std::max<std::size_t>(r.intervals, 1),
                         double(r.frozen_solves) / std::max<std::size_t>(r.intervals, 1),
                         double(r.frozen_solves) / reach_days,
-                        std::abs(err_n) / in_n, before.c_str(), load_average().c_str());
+                        std::abs(err_n) / in_n, peak_kb() / 1024.0, peak_kb() * 1024.0 / m.net.size(),
+                        dyn_own_peak ? "case and solves" : "since the start", before.c_str(), load_average().c_str());
             if (o2 && dyn_check && m.net.size() <= 5000) {
                 d.record_reach_ends = true;
                 const DynamicResult as_timed = solve_dynamic_wq(m.net, data, in, {}, river(os), f, d);
