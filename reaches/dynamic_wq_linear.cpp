@@ -181,79 +181,96 @@ void portable_terms(const PortableTerms& pt, double* d, int pieces, V& v, V& vn,
 
 // d := e^{Mh} d by uniformization at rate lam >= every |M_ii| used (without DO when skip_do: its entries are
 // left to stiff_do), in pieces with lam tau <= 400, summed until the Poisson tail times |d| is below abs.
+// reuse: M, lam, h and skip_do are those of the call just before, whose set-up of P is kept.
 [[gnu::always_inline]] inline void transient(const LinearReach& L, double* d, double lam, double h, bool skip_do, double abs, bool generic,
-                                             std::vector<double>* g = nullptr) {
+                                             bool reuse, std::vector<double>* g = nullptr) {
     const int n = L.n;
     const std::size_t m = static_cast<std::size_t>(n) * S, np = L.pattern.size();
     // P = I + M/lam once (diagonal, coupling to the cell upstream, kinetic entries with their rows and columns); each
     // term is then one pass: v <- P v, zsum += w v and |v|'s maximum together
     thread_local V v, vn, zsum, pd, pu, po;
     thread_local std::vector<unsigned char> prow, pcol;
+    thread_local V pn;  // the coupling to the cell downstream, where the cells exchange water
+    thread_local V sh, pdo;  // the wide kernel's
+    struct Setup {
+        int pieces;
+        double x, rho, growth;
+        bool wide;
+    };
+    thread_local Setup su;
+    const bool exch = L.exchanges();
     v.resize(m);
     vn.resize(m);
     zsum.resize(m);
-    pd.resize(m);
-    pu.resize(n);
-    po.resize(static_cast<std::size_t>(n) * np);
-    prow.resize(np);
-    pcol.resize(np);
-    if (!(lam > 0.0)) lam = 1e-300;
-    const int pieces = std::max(1, static_cast<int>(std::ceil(lam * h / 400.0)));
-    const double tau = h / pieces, x = lam * tau, inv = 1.0 / lam;
-    int row[S + 1] = {};  // pattern entries of species i: row[i] .. row[i + 1]
-    for (std::size_t e = 0; e < np; ++e) {
-        prow[e] = static_cast<unsigned char>(L.pattern[e][0]);
-        pcol[e] = static_cast<unsigned char>(L.pattern[e][1]);
-        row[prow[e] + 1] = static_cast<int>(e) + 1;
-    }
-    for (int i = 0; i < S; ++i) row[i + 1] = std::max(row[i + 1], row[i]);
-    for (std::size_t k = 0; k < m; ++k) pd[k] = 1.0 + L.diag[k] * inv;
-    for (int j = 0; j < n; ++j) pu[j] = j > 0 ? L.up[j] * inv : 0.0;
-    const bool exch = L.exchanges();
-    thread_local V pn;  // the coupling to the cell downstream, where the cells exchange water
-    if (exch) {
-        pn.assign(n, 0.0);
-        for (int j = 0; j + 1 < n; ++j) pn[j] = L.down[j] * inv;
-    }
-    for (std::size_t k = 0; k < po.size(); ++k) po[k] = L.off[k] * inv;
-    if (skip_do)  // DO's rows left out: its entries stay 0
-        for (int j = 0; j < n; ++j) {
-            pd[j * S + DO] = 0.0;
-            for (std::size_t e = 0; e < np; ++e)
-                if (prow[e] == DO) po[j * np + e] = 0.0;
+    if (!reuse) {
+        pd.resize(m);
+        pu.resize(n);
+        po.resize(static_cast<std::size_t>(n) * np);
+        prow.resize(np);
+        pcol.resize(np);
+        if (!(lam > 0.0)) lam = 1e-300;
+        const int pieces = std::max(1, static_cast<int>(std::ceil(lam * h / 400.0)));
+        const double tau = h / pieces, x = lam * tau, inv = 1.0 / lam;
+        int row[S + 1] = {};  // pattern entries of species i: row[i] .. row[i + 1]
+        for (std::size_t e = 0; e < np; ++e) {
+            prow[e] = static_cast<unsigned char>(L.pattern[e][0]);
+            pcol[e] = static_cast<unsigned char>(L.pattern[e][1]);
+            row[prow[e] + 1] = static_cast<int>(e) + 1;
         }
-    // rho >= |P|_inf (largest row sum of |P|, P = I + M/lam; DO's rows left out when skipped): the terms still to come
-    // after term k, sum_{j>k} w_j P^j d, are within sum_{j>k} w_j rho^(j-k) |P^k d|, i.e. within tail_k |P^k d| when
-    // rho <= 1 and within e^{x (rho - 1)} |P^k d| otherwise (sum_j w_j rho^j = e^{x (rho - 1)}). Where the cells flush
-    // fast P is nearly nilpotent and |P^k d| falls long before the Poisson weights peak.
-    double rho = 0.0;
-    for (int j = 0; j < n; ++j) {
-        double row[S];
-        for (int i = 0; i < S; ++i) row[i] = std::abs(1.0 + L.diag[j * S + i] * inv) + (j > 0 ? L.up[j] * inv : 0.0) + (exch ? pn[j] : 0.0);
-        for (std::size_t e = 0; e < np; ++e) row[prow[e]] += std::abs(L.off[j * np + e]) * inv;
-        for (int i = 0; i < S; ++i)
-            if (!(skip_do && i == DO)) rho = std::max(rho, row[i]);
-    }
-    const double growth = rho > 1.0 ? std::exp(std::min(700.0, x * (rho - 1.0))) : 0.0;
+        for (int i = 0; i < S; ++i) row[i + 1] = std::max(row[i + 1], row[i]);
+        for (std::size_t k = 0; k < m; ++k) pd[k] = 1.0 + L.diag[k] * inv;
+        for (int j = 0; j < n; ++j) pu[j] = j > 0 ? L.up[j] * inv : 0.0;
+        if (exch) {
+            pn.assign(n, 0.0);
+            for (int j = 0; j + 1 < n; ++j) pn[j] = L.down[j] * inv;
+        }
+        for (std::size_t k = 0; k < po.size(); ++k) po[k] = L.off[k] * inv;
+        if (skip_do)  // DO's rows left out: its entries stay 0
+            for (int j = 0; j < n; ++j) {
+                pd[j * S + DO] = 0.0;
+                for (std::size_t e = 0; e < np; ++e)
+                    if (prow[e] == DO) po[j * np + e] = 0.0;
+            }
+        // rho >= |P|_inf (largest row sum of |P|, P = I + M/lam; DO's rows left out when skipped): the terms still to come
+        // after term k, sum_{j>k} w_j P^j d, are within sum_{j>k} w_j rho^(j-k) |P^k d|, i.e. within tail_k |P^k d| when
+        // rho <= 1 and within e^{x (rho - 1)} |P^k d| otherwise (sum_j w_j rho^j = e^{x (rho - 1)}). Where the cells flush
+        // fast P is nearly nilpotent and |P^k d| falls long before the Poisson weights peak.
+        double rho = 0.0;
+        for (int j = 0; j < n; ++j) {
+            double row[S];
+            for (int i = 0; i < S; ++i) row[i] = std::abs(1.0 + L.diag[j * S + i] * inv) + (j > 0 ? L.up[j] * inv : 0.0) + (exch ? pn[j] : 0.0);
+            for (std::size_t e = 0; e < np; ++e) row[prow[e]] += std::abs(L.off[j * np + e]) * inv;
+            for (int i = 0; i < S; ++i)
+                if (!(skip_do && i == DO)) rho = std::max(rho, row[i]);
+        }
+        const double growth = rho > 1.0 ? std::exp(std::min(700.0, x * (rho - 1.0))) : 0.0;
+        bool wide = false;
 #if defined(__x86_64__)
-    // the wide kernel where the kinetic entries among the eight species before DO are each from the species just
-    // before (hydrolysis to NH3-N, nitrification to NO3-N, organic to inorganic P)
-    bool wide = !generic && !exch && n <= kWideCells && cpu::avx512f();
-    for (std::size_t e = 0; e < np && wide; ++e) wide = prow[e] == DO || pcol[e] + 1 == prow[e];
-    if (wide) {
-        thread_local V sh, pdo;
-        sh.assign(static_cast<std::size_t>(n) * 8, 0.0);
-        pdo.assign(static_cast<std::size_t>(n) * 8, 0.0);
-        for (int j = 0; j < n; ++j)
-            for (std::size_t e = 0; e < np; ++e)
-                (prow[e] == DO ? pdo[j * 8 + pcol[e]] : sh[j * 8 + prow[e]]) = po[j * np + e];
+        // the wide kernel where the kinetic entries among the eight species before DO are each from the species just
+        // before (hydrolysis to NH3-N, nitrification to NO3-N, organic to inorganic P)
+        wide = !generic && !exch && n <= kWideCells && cpu::avx512f();
+        for (std::size_t e = 0; e < np && wide; ++e) wide = prow[e] == DO || pcol[e] + 1 == prow[e];
+        if (wide) {
+            sh.assign(static_cast<std::size_t>(n) * 8, 0.0);
+            pdo.assign(static_cast<std::size_t>(n) * 8, 0.0);
+            for (int j = 0; j < n; ++j)
+                for (std::size_t e = 0; e < np; ++e)
+                    (prow[e] == DO ? pdo[j * 8 + pcol[e]] : sh[j * 8 + prow[e]]) = po[j * np + e];
+        }
+#else
+        (void)generic;
+#endif
+        su = Setup{pieces, x, rho, growth, wide};
+    }
+    const int pieces = su.pieces;
+    const double x = su.x, rho = su.rho, growth = su.growth;
+#if defined(__x86_64__)
+    if (su.wide) {
         terms_avx512(n, pd.data(), pu.data(), sh.data(), pdo.data(), skip_do, d, pieces, x, growth, rho > 1.0, abs);
         if (skip_do)
             for (int j = 0; j < n; ++j) d[j * S + DO] = 0.0;
         return;
     }
-#else
-    (void)generic;
 #endif
     PortableTerms t{n, np, pd.data(), pu.data(), pn.data(), po.data(), prow.data(), pcol.data(), skip_do, x, rho, growth, abs};
     if (g && exch && pieces == 1) {
@@ -381,16 +398,13 @@ void stiff_do(const LinearReach& L, const double* z0, double* z, double* y_int, 
 
 }  // namespace
 
-LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, double h, double relaxed_tol, bool do_last, bool generic) {
+// M's rates and norms: r_min and lam the smallest and largest |M_ii|, nu the largest row sum of |off-diagonal M|, mu
+// M's logarithmic norm (largest row of M_ii + sum |M_ik|); lam_z the largest |M_ii| of the species other than DO,
+// mu_min and mu_max DO's smallest and largest, margin the DO chain's least dominance where the cells exchange water.
+void kept_rates(const LinearReach& L, double& r_min, double& lam, double& nu, double& mu, double& lam_z, double& mu_min,
+                double& mu_max, double& margin) {
     const int n_ = L.n;
-    const std::size_t m = static_cast<std::size_t>(n_) * S;
-    thread_local V zss, tmp, z_start, inv;
-    zss.assign(m, 0.0);
-    tmp.assign(m, 0.0);
-    inv.resize(m);
-    for (std::size_t k = 0; k < m; ++k) inv[k] = 1.0 / L.diag[k];
-    double* yint = y_int;
-    double r_min = 1e300, lam = 0.0, nu = 0.0, mu = -1e300;  // mu: M's logarithmic norm (largest row of M_ii + sum |M_ik|)
+    r_min = 1e300, lam = 0.0, nu = 0.0, mu = -1e300;
     for (int j = 0; j < n_; ++j) {
         for (int i = 0; i < S; ++i) {
             r_min = std::min(r_min, -L.diag[j * S + i]);
@@ -404,6 +418,53 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
             mu = std::max(mu, L.diag[j * S + i] + row[i]);
         }
     }
+    lam_z = 0.0, mu_min = 1e300, mu_max = 0.0;
+    for (int j = 0; j < n_; ++j) {
+        for (int i = 0; i < S; ++i)
+            if (i != DO) lam_z = std::max(lam_z, -L.diag[j * S + i]);
+        mu_min = std::min(mu_min, -L.diag[j * S + DO]);
+        mu_max = std::max(mu_max, -L.diag[j * S + DO]);
+    }
+    margin = 1e300;
+    for (int j = 0; j < n_ && L.exchanges(); ++j)
+        margin = std::min(margin, -L.diag[j * S + DO] - (j > 0 ? L.up[j] : 0.0) - L.down[j]);
+}
+
+LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, double h, double relaxed_tol, bool do_last, bool generic,
+                              bool same_system) {
+    const int n_ = L.n;
+    const std::size_t m = static_cast<std::size_t>(n_) * S;
+    thread_local V zss, tmp, z_start, inv;
+    zss.assign(m, 0.0);
+    tmp.assign(m, 0.0);
+    double* yint = y_int;
+    // What depends on M and h alone (the reciprocals of M's diagonal, its rates and norms, the relaxed test's sum, the
+    // set-up of P in transient) is kept from the call just before where the caller says M is the same.
+    struct Kept {
+        const LinearReach* L = nullptr;
+        std::uint64_t call = 0;
+        double h = 0.0;
+        bool do_last = false, generic = false, transient = false;
+        double r_min, lam, nu, mu, sum, lam_z, mu_min, mu_max, margin;
+    };
+    thread_local Kept kept;
+    thread_local std::uint64_t calls = 0;
+    ++calls;
+    const bool reuse = same_system && kept.L == &L && kept.call + 1 == calls && kept.h == h && kept.do_last == do_last &&
+                       kept.generic == generic;
+    kept.call = calls;
+    if (!reuse) {
+        kept.L = &L;
+        kept.h = h;
+        kept.do_last = do_last;
+        kept.generic = generic;
+        kept.transient = false;
+        kept.sum = -1.0;
+        inv.resize(m);
+        for (std::size_t k = 0; k < m; ++k) inv[k] = 1.0 / L.diag[k];
+        kept_rates(L, kept.r_min, kept.lam, kept.nu, kept.mu, kept.lam_z, kept.mu_min, kept.mu_max, kept.margin);
+    }
+    const double r_min = kept.r_min, lam = kept.lam, nu = kept.nu, mu = kept.mu;
     // relaxed: e^{-r_min h} sum_{k<L} (nu h)^k / k!, L = n + S, times |z0 - z_ss|
     for (std::size_t k = 0; k < m; ++k) tmp[k] = -L.c[k];
     L.solve(tmp.data(), zss.data(), inv.data());
@@ -420,11 +481,15 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
         const bool surely_not = !L.exchanges() && ratio >= 2.0 && r_min * h < std::ilogb(ratio) * 0.6931471805599453;
         double bound = 1e300;
         if (!surely_not) {
-            double term = 1.0, sum = 0.0;
-            for (int k = 0; k < n_ + S; ++k) {
-                sum += term;
-                term *= nu * h / (k + 1);
+            if (kept.sum < 0.0) {
+                double term = 1.0, sum = 0.0;
+                for (int k = 0; k < n_ + S; ++k) {
+                    sum += term;
+                    term *= nu * h / (k + 1);
+                }
+                kept.sum = sum;
             }
+            const double sum = kept.sum;
             // with exchange M's off-diagonal part is no longer nilpotent: |e^{Mh}| <= e^{mu h} (the logarithmic norm)
             bound = L.exchanges() ? std::exp(std::min(mu * h, 700.0)) : std::exp(-r_min * h + std::log(sum));
         }
@@ -440,17 +505,9 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
     // uniformization at their own rate, DO by the change of variables o = w + K z + k0 with D K - K Mz = -G
     // (D the DO chain, Mz the other species' matrix, G DO's dependence on them) and D k0 = -(c_o - K c_z),
     // under which w' = D w exactly (decoupled); w by uniformization of the n-cell DO chain alone.
-    double lam_z = 0.0, mu_min = 1e300, mu_max = 0.0;
-    for (int j = 0; j < n_; ++j) {
-        for (int i = 0; i < S; ++i)
-            if (i != DO) lam_z = std::max(lam_z, -L.diag[j * S + i]);
-        mu_min = std::min(mu_min, -L.diag[j * S + DO]);
-        mu_max = std::max(mu_max, -L.diag[j * S + DO]);
-    }
-    // with exchange the DO chain T is tridiagonal: split where every row of it is dominant by 2 lam_z (stiff_do_exchange)
-    double margin = 1e300;
-    for (int j = 0; j < n_ && L.exchanges(); ++j)
-        margin = std::min(margin, -L.diag[j * S + DO] - (j > 0 ? L.up[j] : 0.0) - L.down[j]);
+    // (with exchange the DO chain T is tridiagonal: split where every row of it is dominant by 2 lam_z, the margin;
+    // stiff_do_exchange)
+    const double lam_z = kept.lam_z, mu_min = kept.mu_min, mu_max = kept.mu_max, margin = kept.margin;
     const bool stiff = do_last && n_ <= 64 && mu_max * h > 30.0;
     const bool split = stiff && !L.exchanges() && mu_min >= 2.0 * lam_z;
     const bool split_x = stiff && L.exchanges() && margin >= 2.0 * lam_z && lam_z * h <= 400.0;
@@ -463,7 +520,8 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
     }
     thread_local V g;
     transient(L, tmp.data(), split || split_x ? lam_z : lam, h, split || split_x, relaxed_tol * (1.0 + scale), generic,
-              split_x ? &g : nullptr);
+              reuse && kept.transient, split_x ? &g : nullptr);
+    kept.transient = true;
     for (std::size_t k = 0; k < m; ++k) z[k] = zss[k] + tmp[k];
     if (split)
         for (int j = 0; j < n_; ++j) z[j * S + DO] = z_start[j * S + DO];

@@ -75,7 +75,9 @@ void stiff_do_exchange(const LinearReach& L, const double* zss, const double* z_
 
 /// z (n cells x 9 species, in place) to z(h), and y_int (zeroed by the caller) += int_0^h z dt; do_last: nothing draws
 /// on DO (the stiff-DO split may be used); generic: the portable loops even where the processor has AVX-512.
+/// same_system: L is the same object as in this thread's call just before, with the same M (only c changed), so what
+/// depends on M and h alone is taken from that call (checked: otherwise formed anew).
 LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, double h, double relaxed_tol, bool do_last,
-                              bool generic = false);
+                              bool generic = false, bool same_system = false);
 
 }  // namespace qingliu::reaches::wq::linear_cells

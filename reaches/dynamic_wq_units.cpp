@@ -66,10 +66,13 @@ void DynamicRun::linear_piece(const Unit& u, const State& in, double h, bool& re
     thread_local std::vector<ProcessTable> tables;
     thread_local V yint, buf;
     thread_local SystemKey key;
-    linear_system(u, in, L, tables, key.next(u.reaches[0], d, k));
+    // the interval's pieces after its first: only the first cell's inflow set anew, M and h the same
+    const bool again = key.next(u.reaches[0], d, k);
+    linear_system(u, in, L, tables, again);
     yint.assign(static_cast<std::size_t>(u.cells) * S, 0.0);
     double* z = unit_state(u, buf);
-    const linear_cells::LinearPath path = linear_cells::solve_linear_cells(L, z, yint.data(), h, opt_.relaxed_tol, do_last_, opt_.generic_kernels);
+    const linear_cells::LinearPath path =
+        linear_cells::solve_linear_cells(L, z, yint.data(), h, opt_.relaxed_tol, do_last_, opt_.generic_kernels, again);
     unit_store(u, z);
     const std::int32_t r = u.reaches[0];
     relaxed = path == linear_cells::LinearPath::Relaxed;
