@@ -83,6 +83,34 @@ double largest_difference(const DynamicResult& a, const DynamicResult& b, std::s
     return e;
 }
 
+// n cells in series (flushing `flush` 1/d, exchanging `ex` 1/d with each neighbour where `exchange`), rates k per
+// species (DO's its reaeration), hydrolysis to NH3-N, nitrification to NO3-N and CBOD oxidation drawing on DO; the
+// first cell's inflow 2 + i mg/L (DO 9) and reaeration towards 9 mg/L.
+reaches::wq::linear_cells::LinearReach cell_chain(int n, double flush, double ex, const double (&k)[kNumSpecies], bool exchange) {
+    reaches::wq::linear_cells::LinearReach L;
+    L.n = n;
+    L.pattern = {{NH3N, OrgN}, {NO3N, NH3N}, {DO, NH3N}, {DO, CBOD}};
+    L.diag.assign(n * kNumSpecies, 0.0);
+    L.up.assign(n, 0.0);
+    if (exchange) L.down.assign(n, 0.0);
+    L.off.assign(n * L.pattern.size(), 0.0);
+    L.c.assign(n * kNumSpecies, 0.0);
+    for (int j = 0; j < n; ++j) {
+        const double above = j > 0 ? ex : 0.0, below = j + 1 < n ? ex : 0.0;
+        for (int i = 0; i < kNumSpecies; ++i) {
+            L.diag[j * kNumSpecies + i] = -(flush + above + below) - k[i];
+            L.c[j * kNumSpecies + i] = (j == 0 ? flush * (i == DO ? 9.0 : 2.0 + i) : 0.0) + (i == DO ? k[DO] * 9.0 : 0.0);
+        }
+        if (j > 0) L.up[j] = flush + above;
+        if (exchange) L.down[j] = below;
+        L.off[j * 4 + 0] = k[OrgN];            // hydrolysis
+        L.off[j * 4 + 1] = k[NH3N];            // nitrification
+        L.off[j * 4 + 2] = -4.57 * k[NH3N];    // its oxygen
+        L.off[j * 4 + 3] = -k[CBOD];           // CBOD oxidation's oxygen
+    }
+    return L;
+}
+
 }  // namespace
 
 TEST_CASE("dynamic cells with QUAL2K's dispersion reach the steady dispersive elements for every species",
@@ -231,29 +259,8 @@ TEST_CASE("exchanging cells with stiff reaeration: DO split off against the whol
     // (do_last false) the whole system is uniformized at the reaeration's rate. The two agree within 1e-11 (relative
     // above 1 mg/L) at the end and in the integrals.
     using namespace linear_cells;
-    LinearReach L;
-    L.n = 4;
-    L.pattern = {{NH3N, OrgN}, {NO3N, NH3N}, {DO, NH3N}, {DO, CBOD}};
-    const double flush = 40.0, ex = 30.0, ka = 3000.0;
-    const double k[kNumSpecies] = {0.4, 1.5, 0.1, 2.0, 0.5, 0.3, 0.2, 0.1, ka};
-    L.diag.assign(4 * kNumSpecies, 0.0);
-    L.up.assign(4, 0.0);
-    L.down.assign(4, 0.0);
-    L.off.assign(4 * L.pattern.size(), 0.0);
-    L.c.assign(4 * kNumSpecies, 0.0);
-    for (int j = 0; j < 4; ++j) {
-        const double above = j > 0 ? ex : 0.0, below = j < 3 ? ex : 0.0;
-        for (int i = 0; i < kNumSpecies; ++i) {
-            L.diag[j * kNumSpecies + i] = -(flush + above + below) - k[i];
-            L.c[j * kNumSpecies + i] = (j == 0 ? flush * (i == DO ? 9.0 : 2.0 + i) : 0.0) + (i == DO ? ka * 9.0 : 0.0);
-        }
-        if (j > 0) L.up[j] = flush + above;
-        L.down[j] = below;
-        L.off[j * 4 + 0] = k[OrgN];            // hydrolysis
-        L.off[j * 4 + 1] = k[NH3N];            // nitrification
-        L.off[j * 4 + 2] = -4.57 * k[NH3N];    // its oxygen
-        L.off[j * 4 + 3] = -k[CBOD];           // CBOD oxidation's oxygen
-    }
+    const double k[kNumSpecies] = {0.4, 1.5, 0.1, 2.0, 0.5, 0.3, 0.2, 0.1, 3000.0};  // reaeration 3,000 1/d
+    const LinearReach L = cell_chain(4, 40.0, 30.0, k, true);
     std::vector<double> z0(4 * kNumSpecies);
     for (int j = 0; j < 4; ++j)
         for (int i = 0; i < kNumSpecies; ++i) z0[j * kNumSpecies + i] = i == DO ? 4.0 + j : 20.0 - 3.0 * i + j;
@@ -283,29 +290,9 @@ TEST_CASE("a piece that takes the set-up of the piece before (the same M, a new 
     for (const bool exchange : {false, true})
         for (const bool generic : {false, true}) {
             INFO("exchange " << exchange << ", portable loops " << generic);
-            LinearReach L;
-            L.n = 3;
-            L.pattern = {{NH3N, OrgN}, {NO3N, NH3N}, {DO, NH3N}, {DO, CBOD}};
-            const double flush = 20.0, ex = exchange ? 5.0 : 0.0;
+            const double flush = 20.0;
             const double k[kNumSpecies] = {0.4, 1.5, 0.1, 2.0, 0.5, 0.3, 0.2, 0.1, 8.0};
-            L.diag.assign(3 * kNumSpecies, 0.0);
-            L.up.assign(3, 0.0);
-            if (exchange) L.down.assign(3, 0.0);
-            L.off.assign(3 * L.pattern.size(), 0.0);
-            L.c.assign(3 * kNumSpecies, 0.0);
-            for (int j = 0; j < 3; ++j) {
-                const double above = j > 0 ? ex : 0.0, below = j < 2 ? ex : 0.0;
-                for (int i = 0; i < kNumSpecies; ++i) {
-                    L.diag[j * kNumSpecies + i] = -(flush + above + below) - k[i];
-                    L.c[j * kNumSpecies + i] = (j == 0 ? flush * (i == DO ? 9.0 : 2.0 + i) : 0.0) + (i == DO ? k[DO] * 9.0 : 0.0);
-                }
-                if (j > 0) L.up[j] = flush + above;
-                if (exchange) L.down[j] = below;
-                L.off[j * 4 + 0] = k[OrgN];
-                L.off[j * 4 + 1] = k[NH3N];
-                L.off[j * 4 + 2] = -4.57 * k[NH3N];
-                L.off[j * 4 + 3] = -k[CBOD];
-            }
+            LinearReach L = cell_chain(3, flush, exchange ? 5.0 : 0.0, k, exchange);
             LinearReach other = L;  // another system between the fresh solves
             for (double& d : other.diag) d *= 1.5;
             std::vector<double> z(3 * kNumSpecies, 1.0), y(z.size(), 0.0);
