@@ -28,9 +28,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -264,6 +264,7 @@ int main(int argc, char** argv) {
             }
             err_n -= r.processed_g[OrgNSettling] + r.processed_g[Denitrification];
             const double reach_days = static_cast<double>(m.net.size() * f.steps);  // the solver's pieces from its count
+            const double peak_mb = peak_kb() / 1024.0;
             std::printf("dynamic daily year, daily-changing forcing, %zu reaches x 3 cells, 9 species, %s: %.2f s wall, %.2f s "
                         "processor; ratio to 10^5 reaches in 60 s (scaled linearly): %.3f; reach-pieces (%d a day) relaxed %.1f %%, "
                         "uniformized %.1f %% (DO split off %.1f %%), skipped %.1f %%; frozen-gate sub-pieces %.2f and solves %.2f per reach-piece, "
@@ -276,7 +277,7 @@ int main(int argc, char** argv) {
                         double(r.frozen_subpieces) / std::max<std::size_t>(r.intervals, 1),
                         double(r.frozen_solves) / std::max<std::size_t>(r.intervals, 1),
                         double(r.frozen_solves) / reach_days,
-                        std::abs(err_n) / in_n, peak_kb() / 1024.0, peak_kb() * 1024.0 / m.net.size(),
+                        std::abs(err_n) / in_n, peak_mb, peak_mb * 1048576.0 / m.net.size(),
                         dyn_own_peak ? "case and solves" : "since the start", before.c_str(), load_average().c_str());
             if (o2 && dyn_check && m.net.size() <= 5000) {
                 d.record_reach_ends = true;

@@ -211,13 +211,10 @@ void portable_terms(const PortableTerms& pt, double* d, int pieces, V& v, V& vn,
         if (!(lam > 0.0)) lam = 1e-300;
         const int pieces = std::max(1, static_cast<int>(std::ceil(lam * h / 400.0)));
         const double tau = h / pieces, x = lam * tau, inv = 1.0 / lam;
-        int row[S + 1] = {};  // pattern entries of species i: row[i] .. row[i + 1]
         for (std::size_t e = 0; e < np; ++e) {
             prow[e] = static_cast<unsigned char>(L.pattern[e][0]);
             pcol[e] = static_cast<unsigned char>(L.pattern[e][1]);
-            row[prow[e] + 1] = static_cast<int>(e) + 1;
         }
-        for (int i = 0; i < S; ++i) row[i + 1] = std::max(row[i + 1], row[i]);
         for (std::size_t k = 0; k < m; ++k) pd[k] = 1.0 + L.diag[k] * inv;
         for (int j = 0; j < n; ++j) pu[j] = j > 0 ? L.up[j] * inv : 0.0;
         if (exch) {
@@ -479,7 +476,7 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
         // its exponential and its logarithm
         const double ratio = diff / (relaxed_tol * (1.0 + scale));
         const bool surely_not = !L.exchanges() && ratio >= 2.0 && r_min * h < std::ilogb(ratio) * 0.6931471805599453;
-        double bound = 1e300;
+        bool relaxed = false;
         if (!surely_not) {
             if (kept.sum < 0.0) {
                 double term = 1.0, sum = 0.0;
@@ -491,9 +488,10 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
             }
             const double sum = kept.sum;
             // with exchange M's off-diagonal part is no longer nilpotent: |e^{Mh}| <= e^{mu h} (the logarithmic norm)
-            bound = L.exchanges() ? std::exp(std::min(mu * h, 700.0)) : std::exp(-r_min * h + std::log(sum));
+            const double bound = L.exchanges() ? std::exp(std::min(mu * h, 700.0)) : std::exp(-r_min * h + std::log(sum));
+            relaxed = bound * diff <= relaxed_tol * (1.0 + scale);
         }
-        if (!surely_not && bound * diff <= relaxed_tol * (1.0 + scale)) {
+        if (relaxed) {
             for (std::size_t k = 0; k < m; ++k) tmp[k] = zss[k] - z[k];
             L.solve(tmp.data(), yint, inv.data());
             for (std::size_t k = 0; k < m; ++k) yint[k] += zss[k] * h;
