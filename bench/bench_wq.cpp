@@ -20,7 +20,9 @@
 // timed and once with Boost.Odeint's dopri5 at 1e-10 (the reference), and prints their largest difference
 // (relative above 1 mg/L, absolute below). --frozen-tol X sets the frozen-gate sub-pieces' tolerance (absolute and
 // relative; default DynamicOptions' 1e-7). --exchange-step X sets the pieces of the exchange between reaches (days;
-// default DynamicOptions' 1 d; `qingliu dynamic` runs 0.125).
+// default DynamicOptions' 1 d; `qingliu dynamic` runs 0.125). --dispersion E gives every reach QUAL2K's dispersion
+// of E m2/s between its 3 elements (and across the reach ends along each chain of reaches), so that the dynamic cells
+// exchange water (stiff where E / dx^2 is large: uniformization's terms or CRAM, the share printed).
 #include <stdlib.h>
 #include <sys/resource.h>
 
@@ -103,7 +105,8 @@ int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
     std::vector<std::size_t> sizes{10000, 100000, 1000000};
     std::size_t repeat = 3, sources = 100000;
-    double tol = 1e-11, frozen_tol = DynamicOptions{}.frozen_abs_tol, exchange_step = DynamicOptions{}.exchange_step_d;
+    double tol = 1e-11, frozen_tol = DynamicOptions{}.frozen_abs_tol, exchange_step = DynamicOptions{}.exchange_step_d,
+           dispersion = 0.0;
     std::size_t o2_max = 1000000000, dyn_reaches = 0;
     bool dyn_o2 = false, serial = false, dyn_check = false;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -126,6 +129,8 @@ int main(int argc, char** argv) {
             frozen_tol = std::strtod(argv[i + 1], nullptr);
         } else if (!std::strcmp(argv[i], "--exchange-step")) {
             exchange_step = std::strtod(argv[i + 1], nullptr);
+        } else if (!std::strcmp(argv[i], "--dispersion")) {
+            dispersion = std::strtod(argv[i + 1], nullptr);
         } else if (!std::strcmp(argv[i], "--tol")) {
             tol = std::strtod(argv[i + 1], nullptr);
         } else if (!std::strcmp(argv[i], "--sources")) {
@@ -152,6 +157,10 @@ int main(int argc, char** argv) {
         const double os = do_saturation_mgL(m.temperature_c);
         ReachData data = ReachData::sized(m.net.size());
         for (std::size_t r = 0; r < m.net.size(); ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);
+        if (dispersion > 0.0) {
+            data.elements.assign(m.net.size(), 3);
+            data.dispersion_m2s.assign(m.net.size(), dispersion);
+        }
         std::vector<wq::Input> in;
         in.reserve(fo_in.size());
         const int cod = idx(*constituent_from_key("cod")), nh3n = idx(*constituent_from_key("nh3n")),
@@ -210,6 +219,10 @@ int main(int argc, char** argv) {
         const double os = do_saturation_mgL(m.temperature_c);
         ReachData data = ReachData::sized(m.net.size());
         for (std::size_t r = 0; r < m.net.size(); ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);
+        if (dispersion > 0.0) {
+            data.elements.assign(m.net.size(), 3);
+            data.dispersion_m2s.assign(m.net.size(), dispersion);
+        }
         std::vector<wq::Input> in;
         const int cod = idx(*constituent_from_key("cod")), nh3n = idx(*constituent_from_key("nh3n")),
                   tp = idx(*constituent_from_key("tp"));
@@ -267,12 +280,13 @@ int main(int argc, char** argv) {
             const double peak_mb = peak_kb() / 1024.0;
             std::printf("dynamic daily year, daily-changing forcing, %zu reaches x 3 cells, 9 species, %s: %.2f s wall, %.2f s "
                         "processor; ratio to 10^5 reaches in 60 s (scaled linearly): %.3f; reach-pieces (%d a day) relaxed %.1f %%, "
-                        "uniformized %.1f %% (DO split off %.1f %%), skipped %.1f %%; frozen-gate sub-pieces %.2f and solves %.2f per reach-piece, "
+                        "uniformized %.1f %% (DO split off %.1f %%, CRAM %.1f %%), skipped %.1f %%; frozen-gate sub-pieces %.2f and solves %.2f per reach-piece, "
                         "%.2f solves per reach-day; N imbalance %.1e; peak memory %.0f MB (%.0f bytes per reach; %s); load average %s -> %s\n",
                         m.net.size(), o2 ? "oxygen effects (frozen gates)" : "no oxygen effects (exact)", t, cpu, t / target,
                         static_cast<int>(std::lround(r.intervals / reach_days)), 100.0 * r.relaxed_intervals / std::max<std::size_t>(r.intervals, 1),
                         100.0 * r.exact_intervals / std::max<std::size_t>(r.intervals, 1),
                         100.0 * r.stiff_do_intervals / std::max<std::size_t>(r.intervals, 1),
+                        100.0 * r.cram_intervals / std::max<std::size_t>(r.intervals, 1),
                         100.0 * (r.intervals - r.integrated_intervals) / std::max<std::size_t>(r.intervals, 1),
                         double(r.frozen_subpieces) / std::max<std::size_t>(r.intervals, 1),
                         double(r.frozen_solves) / std::max<std::size_t>(r.intervals, 1),

@@ -55,8 +55,9 @@
 // Exchange (QUAL2K's dispersion, where the steady elements disperse: wq::disperses): cell j exchanges E'_j (c_{j+1} -
 // c_j) with the next (E'_j = qual2k_exchange_m3s from the cell's flow, velocity and length, the next cell's length),
 // and a dispersive chain of reaches (dispersive_chain_next, as the steady solver's) is solved as one system over each
-// piece, its reaches' cells in order: M block tridiagonal (LinearReach::down), the steady state and integrals by
-// block elimination, the transient by uniformization with the cell below in each term, the relaxed check from M's
+// piece, its reaches' cells in order: M block tridiagonal (LinearReach::down), the steady state and integrals species
+// by species (each species' chain of cells by its LU), the transient by uniformization with the cell below in each
+// term where that takes at most about 10 terms, else by CRAM (linear_cells::cram_exp), the relaxed check from M's
 // logarithmic norm; DO split off where its reaeration outweighs the exchange (stiff_do_exchange). Each reach's budget
 // books the exchange across its lower end with its outflow. Exchanging reaches are never left as settled.
 // With `odeint` (the reference), or a kinetic pattern that is not lower triangular, the piece is integrated with
@@ -127,6 +128,8 @@ struct DynamicResult {
     std::size_t integrated_intervals = 0;            ///< reach-pieces solved (the others stayed steady)
     std::size_t relaxed_intervals = 0, exact_intervals = 0;  ///< of them: relaxed, by uniformization
     std::size_t stiff_do_intervals = 0;              ///< of the uniformized: DO split off (stiff reaeration)
+    std::size_t cram_intervals = 0;                  ///< of the exact: by CRAM (cells exchanging water, stiff; not
+                                                     ///< counted in the frozen-gate sub-pieces' solves)
     std::size_t frozen_subpieces = 0;                ///< rates depending on DO: sub-pieces accepted
     std::size_t frozen_solves = 0;                   ///< of them: exact linear solves (fixed-point iterations)
     std::size_t intervals = 0;                       ///< reach-pieces in all

@@ -17,6 +17,10 @@ constexpr int S = kNumSpecies;
 using V = std::vector<double>;
 static_assert(DO == S - 1, "the wide kernel holds the eight species before DO in one register");
 constexpr int kWideCells = 32;  ///< the wide kernel's largest reach (cells)
+// CRAM where uniformization would take more than about this many terms (lam h; cells exchanging water). bench_wq's
+// year of 1,001 reaches at 1/8 d with dispersion on every reach (--dispersion): 400 m2/s 8.65 s at 100, 6.60 s at
+// 10, 6.91 s at 5, 7.62 s at 2; 3,000 m2/s 11.74, 8.00, 8.04, 8.54 s.
+constexpr double kCramAbove = 10.0;
 
 #if defined(__x86_64__)
 
@@ -393,6 +397,22 @@ void stiff_do(const LinearReach& L, const double* z0, double* z, double* y_int, 
     }
 }
 
+// z (in place) to z(h) where the cells exchange water, by CRAM (cram_exp): z_ss + e^{Mh} (z0 - z_ss), and y_int =
+// z_ss h + M^-1 (z(h) - z0) (solve: y with M y = v)
+template <class Solve>
+void cram_piece(const LinearReach& L, const V& zss, double* z, double* y_int, double h, bool same_system, V& tmp, const Solve& solve) {
+    const std::size_t m = zss.size();
+    for (std::size_t k = 0; k < m; ++k) tmp[k] = z[k] - zss[k];
+    cram_exp(L, h, tmp.data(), same_system);
+    for (std::size_t k = 0; k < m; ++k) {
+        const double zh = zss[k] + tmp[k];
+        tmp[k] = zh - z[k];
+        z[k] = zh;
+    }
+    solve(tmp.data(), y_int);
+    for (std::size_t k = 0; k < m; ++k) y_int[k] += zss[k] * h;
+}
+
 }  // namespace
 
 // M's rates and norms: r_min and lam the smallest and largest |M_ii|, nu the largest row sum of |off-diagonal M|, mu
@@ -441,7 +461,7 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
         const LinearReach* L = nullptr;
         std::uint64_t call = 0;
         double h = 0.0;
-        bool do_last = false, generic = false, transient = false;
+        bool do_last = false, generic = false, transient = false, cram = false;
         double r_min, lam, nu, mu, sum, lam_z, mu_min, mu_max, margin;
     };
     thread_local Kept kept;
@@ -450,21 +470,29 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
     const bool reuse = same_system && kept.L == &L && kept.call + 1 == calls && kept.h == h && kept.do_last == do_last &&
                        kept.generic == generic;
     kept.call = calls;
+    thread_local V factors;  // where the cells exchange water, M's (block_factor)
     if (!reuse) {
         kept.L = &L;
         kept.h = h;
         kept.do_last = do_last;
         kept.generic = generic;
         kept.transient = false;
+        kept.cram = false;
         kept.sum = -1.0;
         inv.resize(m);
         for (std::size_t k = 0; k < m; ++k) inv[k] = 1.0 / L.diag[k];
         kept_rates(L, kept.r_min, kept.lam, kept.nu, kept.mu, kept.lam_z, kept.mu_min, kept.mu_max, kept.margin);
+        if (L.exchanges()) block_factor<double>(L, 1.0, 0.0, factors);
     }
     const double r_min = kept.r_min, lam = kept.lam, nu = kept.nu, mu = kept.mu;
+    // y with M y = v (where the cells exchange water from M's factors, formed once for the call or kept)
+    const auto solve = [&](const double* v, double* y) {
+        if (L.exchanges()) block_solve<double>(L, 1.0, factors, v, y);
+        else L.solve(v, y, inv.data());
+    };
     // relaxed: e^{-r_min h} sum_{k<L} (nu h)^k / k!, L = n + S, times |z0 - z_ss|
     for (std::size_t k = 0; k < m; ++k) tmp[k] = -L.c[k];
-    L.solve(tmp.data(), zss.data(), inv.data());
+    solve(tmp.data(), zss.data());
     {
         double diff = 0.0, scale = 0.0;
         for (std::size_t k = 0; k < m; ++k) {
@@ -493,7 +521,7 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
         }
         if (relaxed) {
             for (std::size_t k = 0; k < m; ++k) tmp[k] = zss[k] - z[k];
-            L.solve(tmp.data(), yint, inv.data());
+            solve(tmp.data(), yint);
             for (std::size_t k = 0; k < m; ++k) yint[k] += zss[k] * h;
             std::copy(zss.begin(), zss.end(), z);
             return LinearPath::Relaxed;
@@ -511,6 +539,13 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
     const bool split_x = stiff && L.exchanges() && margin >= 2.0 * lam_z && lam_z * h <= 400.0;
     // the transient only: z(h) = z_ss + e^{Mh} (z0 - z_ss), int z = z_ss h + M^-1 (z(h) - z0)
     z_start.assign(z, z + m);
+    // where the cells exchange water and uniformization would take over kCramAbove terms (about lam h), CRAM instead
+    // (its factors kept over the pieces of an interval)
+    if (L.exchanges() && (split_x ? lam_z : lam) * h > kCramAbove) {
+        cram_piece(L, zss, z, yint, h, reuse && kept.cram, tmp, solve);
+        kept.cram = true;
+        return LinearPath::ExactCram;
+    }
     double scale = 0.0;
     for (std::size_t k = 0; k < m; ++k) {
         tmp[k] = z[k] - zss[k];
@@ -525,7 +560,7 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
         for (int j = 0; j < n_; ++j) z[j * S + DO] = z_start[j * S + DO];
     if (split_x) stiff_do_exchange(L, zss.data(), z_start.data(), g, lam_z, h, z, relaxed_tol * (1.0 + scale));
     for (std::size_t k = 0; k < m; ++k) tmp[k] = z[k] - z_start[k];
-    L.solve(tmp.data(), yint, inv.data());
+    solve(tmp.data(), yint);
     for (std::size_t k = 0; k < m; ++k) yint[k] += zss[k] * h;
     if (split_x) return LinearPath::ExactStiffDo;
     if (!split) return LinearPath::Exact;

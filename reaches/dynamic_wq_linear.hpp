@@ -21,7 +21,7 @@ struct LinearReach {
 
     bool exchanges() const { return !down.empty(); }
 
-    // y with M y = v: forward substitution (cells in order, species in order), or with exchange block elimination
+    // y with M y = v: forward substitution (cells in order, species in order), or with exchange species by species
     // (solve_exchanging)
     // (inv_diag: 1 / diag entrywise, or null; the substitution then multiplies, off the chain of divisions)
     void solve(const double* v, double* y, const double* inv_diag = nullptr) const {
@@ -60,18 +60,32 @@ struct LinearReach {
             }
         }
     }
-    // M block tridiagonal (cells), each diagonal block lower triangular (species): block elimination downwards,
-    // G_0 = B_0, G_j = B_j - up_j down_{j-1} G_{j-1}^-1 (lower triangular), then substitution upwards.
+    // M block tridiagonal (cells), lower triangular in the species: species by species, each one's chain of cells by
+    // its LU (block_factor, block_solve).
     void solve_exchanging(const double* v, double* y) const;
 };
 
-enum class LinearPath { Relaxed, Exact, ExactStiffDo };
+enum class LinearPath { Relaxed, Exact, ExactStiffDo, ExactCram };
 
 /// DO at h where the cells exchange water and DO is split off (reaches/dynamic_wq_exchange.cpp): z holds the other
 /// species at h (their transient uniformized at lam, whose terms gave g_k = G P^k d, n per term), zss the steady state,
 /// z_start the state at 0; into z's DO.
 void stiff_do_exchange(const LinearReach& L, const double* zss, const double* z_start, const std::vector<double>& g, double lam,
                        double h, double* z, double tol);
+
+/// Where the cells exchange water: the factors of s M - theta I (per species its chain of cells' LU), and y with
+/// (s M - theta I) y = v from them (reaches/dynamic_wq_exchange.cpp; double and std::complex<double>).
+template <class T>
+void block_factor(const LinearReach& L, double s, T theta, std::vector<T>& f);
+template <class T>
+void block_solve(const LinearReach& L, double s, const std::vector<T>& f, const T* v, T* y);
+
+/// u := e^{M h} u where the cells exchange water, by CRAM of order 16 (reaches/dynamic_wq_exchange.cpp): eight
+/// complex shifted solves (block_factor, block_solve), whose factors are kept from this thread's call just before where
+/// same_system (the same M and h). M's spectrum lies on the negative real axis there (each species' tridiagonal chain
+/// has positive products of its off-diagonal pairs; the species are coupled lower-triangularly), where the
+/// approximation holds to 2.2e-14 of |u|.
+void cram_exp(const LinearReach& L, double h, double* u, bool same_system);
 
 /// z (n cells x 9 species, in place) to z(h), and y_int (zeroed by the caller) += int_0^h z dt; do_last: nothing draws
 /// on DO (the stiff-DO split may be used); generic: the portable loops even where the processor has AVX-512.

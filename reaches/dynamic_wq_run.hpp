@@ -582,7 +582,7 @@ private:
     std::vector<State> r_settled_;  ///< per reach: added by the settle check (where rates depend on DO, or Odeint)
     // per reach (each reach is solved by one thread at a time, so no counter is shared between the cores)
     struct Counts {
-        std::size_t steps = 0, integrated = 0, relaxed = 0, exact = 0, stiff_do = 0, frozen_solves = 0, frozen_subpieces = 0;
+        std::size_t steps = 0, integrated = 0, relaxed = 0, exact = 0, stiff_do = 0, cram = 0, frozen_solves = 0, frozen_subpieces = 0;
     };
     std::vector<Counts> count_;
 };

@@ -78,6 +78,7 @@ void DynamicRun::linear_piece(const Unit& u, const State& in, double h, bool& re
     relaxed = path == linear_cells::LinearPath::Relaxed;
     ++(relaxed ? count_[r].relaxed : count_[r].exact);
     if (path == linear_cells::LinearPath::ExactStiffDo) ++count_[r].stiff_do;
+    if (path == linear_cells::LinearPath::ExactCram) ++count_[r].cram;
     unit_budget(u, yint.data(), h, bs, tables.data(), nullptr);
 }
 
@@ -138,6 +139,7 @@ void DynamicRun::finish() {
         res_.relaxed_intervals += c.relaxed;
         res_.exact_intervals += c.exact;
         res_.stiff_do_intervals += c.stiff_do;
+        res_.cram_intervals += c.cram;
         res_.frozen_solves += c.frozen_solves;
         res_.frozen_subpieces += c.frozen_subpieces;
     }

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <boost/numeric/odeint.hpp>
 #include <cmath>
 
 #include "reaches/dynamic_wq.hpp"
@@ -183,11 +184,12 @@ TEST_CASE("dynamic cells with dispersion: N and P close over changing forcing", 
 }
 
 TEST_CASE("dynamic cells with dispersion: the exact paths against Boost.Odeint dopri5", "[dynamic_wq][dynamic][dispersion]") {
-    // the same system (each chain of reaches one system) by uniformization and the block-tridiagonal solves, or by the
-    // frozen gates, against dopri5 at 1e-12: 1e-9 without oxygen effects, 3e-7 with them (as the cells without
-    // dispersion, tests/reaches/test_dynamic_wq.cpp). Twice: as it is, and with B and D reaerating fast (150 and 400
-    // 1/d, shallow riffles; D dispersing 600 m2/s), where DO is split off D's exchanging cells (stiff_do_exchange)
-    // and integrated against the other species' series.
+    // the same system (each chain of reaches one system) by uniformization, CRAM and the block-tridiagonal solves, or
+    // by the frozen gates, against dopri5 at 1e-12: 1e-9 without oxygen effects, 3e-7 with them (as the cells without
+    // dispersion, tests/reaches/test_dynamic_wq.cpp). Twice: as it is, one piece a day, where uniformization would take
+    // 200-260 terms on the chain's pieces and CRAM is used; and with B and D reaerating fast (150 and 400 1/d, shallow
+    // riffles; D dispersing 600 m2/s) in pieces of 1/12 d, where DO is split off D's exchanging cells
+    // (stiff_do_exchange) and integrated against the other species' series (about 9 terms: below CRAM's 10).
     for (const bool riffles : {false, true}) {
         Chain k = chain();
         if (riffles) {
@@ -200,6 +202,7 @@ TEST_CASE("dynamic cells with dispersion: the exact paths against Boost.Odeint d
             INFO("riffles " << riffles << ", oxygen effects " << o2);
             DynamicOptions opt = options(o2);
             opt.start_steady = true;
+            opt.exchange_step_d = riffles ? 1.0 / 12.0 : 1.0;
             const DynamicForcing f = changing(20);
             const DynamicResult exact = solve_dynamic_wq(k.net, k.data, k.in, k.obs, test::river(k.os), f, opt);
             opt.odeint = true;
@@ -210,8 +213,10 @@ TEST_CASE("dynamic cells with dispersion: the exact paths against Boost.Odeint d
             if (!o2) REQUIRE(exact.exact_intervals > 0);
             if (o2) REQUIRE(exact.frozen_subpieces > 0);
             if (riffles && !o2) REQUIRE(exact.stiff_do_intervals > 0);
+            if (!riffles && !o2) REQUIRE(exact.cram_intervals > 0);
             const double e = largest_difference(exact, ref);
-            INFO("largest difference " << e << ", DO split off in " << exact.stiff_do_intervals << " reach-days");
+            INFO("largest difference " << e << ", DO split off in " << exact.stiff_do_intervals << " reach-pieces, CRAM in "
+                                        << exact.cram_intervals);
             CHECK(e < (o2 ? 3e-7 : 1e-9));
         }
     }
@@ -256,8 +261,8 @@ TEST_CASE("exchanging cells with stiff reaeration: DO split off against the whol
     // and CBOD oxidation drawing on DO, reaeration 3,000 1/d, over 0.05 d: the other species' transient is still
     // under way at the end (their rates 40-110 1/d: e^{-2} to e^{-5.5} of it left), DO far stiffer (e^{-150}). solve_linear_cells splits DO off
     // (stiff_do_exchange: DO integrated against the other species' series) where nothing draws on DO; without that
-    // (do_last false) the whole system is uniformized at the reaeration's rate. The two agree within 1e-11 (relative
-    // above 1 mg/L) at the end and in the integrals.
+    // (do_last false) the whole system is solved at the reaeration's rate, by CRAM (uniformization would take 150
+    // terms). The two agree within 1e-11 (relative above 1 mg/L) at the end and in the integrals.
     using namespace linear_cells;
     const double k[kNumSpecies] = {0.4, 1.5, 0.1, 2.0, 0.5, 0.3, 0.2, 0.1, 3000.0};  // reaeration 3,000 1/d
     const LinearReach L = cell_chain(4, 40.0, 30.0, k, true);
@@ -268,7 +273,7 @@ TEST_CASE("exchanging cells with stiff reaeration: DO split off against the whol
     const LinearPath split = solve_linear_cells(L, za.data(), ya.data(), 0.05, 1e-14, true, true);
     const LinearPath whole = solve_linear_cells(L, zb.data(), yb.data(), 0.05, 1e-14, false, true);
     REQUIRE(split == LinearPath::ExactStiffDo);
-    REQUIRE(whole == LinearPath::Exact);
+    REQUIRE(whole == LinearPath::ExactCram);
     double e = 0.0, moving = 0.0;
     for (std::size_t q = 0; q < za.size(); ++q) {
         e = std::max({e, rel_diff(za[q], zb[q]), rel_diff(ya[q], yb[q])});
@@ -279,6 +284,51 @@ TEST_CASE("exchanging cells with stiff reaeration: DO split off against the whol
     CHECK(moving > 1.0);  // a transient under way
 }
 
+TEST_CASE("stiff exchanging cells by CRAM against Boost.Odeint dopri5", "[dynamic_wq][dynamic][dispersion][analytical]") {
+    // Twelve cells flushed at 50 1/d and exchanging 4,000 1/d with each neighbour (a short element under strong
+    // dispersion), with the kinetic couplings of cell_chain, over 1/8 d: uniformization would take about 1,000 terms,
+    // so solve_linear_cells takes CRAM. Against dopri5 on z' = M z + c with the integrals y' = z (abs and rel 1e-13):
+    // within 1e-10 (relative above 1 mg/L) at the end and in the integrals, while the slow mode (the chain as one
+    // tank, 50 / 12 1/d) leaves much of the transient.
+    using namespace linear_cells;
+    namespace ode = boost::numeric::odeint;
+    const double k[kNumSpecies] = {0.4, 1.5, 0.1, 2.0, 0.5, 0.3, 0.2, 0.1, 8.0};
+    const int n = 12;
+    const LinearReach L = cell_chain(n, 50.0, 4000.0, k, true);
+    const std::size_t m = static_cast<std::size_t>(n) * kNumSpecies, np = L.pattern.size();
+    std::vector<double> z0(m);
+    for (int j = 0; j < n; ++j)
+        for (int i = 0; i < kNumSpecies; ++i) z0[j * kNumSpecies + i] = i == DO ? 4.0 + 0.2 * j : 20.0 - 1.5 * i + 0.5 * j;
+    const double h = 0.125;
+    std::vector<double> z = z0, y(m, 0.0);
+    REQUIRE(solve_linear_cells(L, z.data(), y.data(), h, 1e-14, true) == LinearPath::ExactCram);
+    using W = std::vector<double>;
+    const auto rhs = [&](const W& w, W& dw, double) {
+        for (int j = 0; j < n; ++j)
+            for (int i = 0; i < kNumSpecies; ++i) {
+                const std::size_t q = static_cast<std::size_t>(j) * kNumSpecies + i;
+                double x = L.c[q] + L.diag[q] * w[q];
+                if (j > 0) x += L.up[j] * w[q - kNumSpecies];
+                if (j + 1 < n) x += L.down[j] * w[q + kNumSpecies];
+                for (std::size_t e = 0; e < np; ++e)
+                    if (L.pattern[e][0] == i) x += L.off[j * np + e] * w[j * kNumSpecies + L.pattern[e][1]];
+                dw[q] = x;
+                dw[m + q] = w[q];
+            }
+    };
+    W w(2 * m, 0.0);
+    std::copy(z0.begin(), z0.end(), w.begin());
+    ode::integrate_adaptive(ode::make_controlled<ode::runge_kutta_dopri5<W>>(1e-13, 1e-13), rhs, w, 0.0, h, 1e-5);
+    double e = 0.0, moving = 0.0;
+    for (std::size_t q = 0; q < m; ++q) {
+        e = std::max({e, rel_diff(z[q], w[q]), rel_diff(y[q], w[m + q])});
+        moving = std::max(moving, std::abs(z[q] - z0[q]));
+    }
+    INFO("largest difference " << e << ", moved " << moving);
+    CHECK(e < 1e-10);
+    CHECK(moving > 1.0);
+}
+
 TEST_CASE("a piece that takes the set-up of the piece before (the same M, a new inflow) gives the same numbers",
           "[dynamic_wq][dynamic]") {
     // The pieces of an interval after its first keep M and h and change only the first cell's inflow (c); what
@@ -287,12 +337,13 @@ TEST_CASE("a piece that takes the set-up of the piece before (the same M, a new 
     // wide and the portable kernels, with and without exchange between the cells, relaxed pieces included (without
     // exchange).
     using namespace linear_cells;
-    for (const bool exchange : {false, true})
+    // With stiff exchange (2,000 1/d each way: 500 terms of uniformization a piece) by CRAM, its factors kept.
+    for (const double exchange : {0.0, 5.0, 2000.0})
         for (const bool generic : {false, true}) {
-            INFO("exchange " << exchange << ", portable loops " << generic);
+            INFO("exchange " << exchange << " 1/d, portable loops " << generic);
             const double flush = 20.0;
             const double k[kNumSpecies] = {0.4, 1.5, 0.1, 2.0, 0.5, 0.3, 0.2, 0.1, 8.0};
-            LinearReach L = cell_chain(3, flush, exchange ? 5.0 : 0.0, k, exchange);
+            LinearReach L = cell_chain(3, flush, exchange, k, exchange > 0.0);
             LinearReach other = L;  // another system between the fresh solves
             for (double& d : other.diag) d *= 1.5;
             std::vector<double> z(3 * kNumSpecies, 1.0), y(z.size(), 0.0);
@@ -306,6 +357,7 @@ TEST_CASE("a piece that takes the set-up of the piece before (the same M, a new 
                 solve_linear_cells(other, zo.data(), yo.data(), 0.125, 1e-12, true, generic);
                 const LinearPath pb = solve_linear_cells(L, zb.data(), yb.data(), 0.125, 1e-12, true, generic, true);
                 CHECK(pa == pb);
+                CHECK((pa == LinearPath::ExactCram) == (exchange > 1000.0));
                 relaxed += pa == LinearPath::Relaxed;
                 for (std::size_t q = 0; q < z.size(); ++q) {
                     CHECK(za[q] == zb[q]);
@@ -316,6 +368,6 @@ TEST_CASE("a piece that takes the set-up of the piece before (the same M, a new 
             }
             // steady inflow at the end: some pieces relaxed (with exchange the relaxed test bounds e^{Mh} by M's
             // logarithmic norm, here above 0: never)
-            if (!exchange) CHECK(relaxed > 0);
+            if (exchange == 0.0) CHECK(relaxed > 0);
         }
 }
