@@ -3,8 +3,6 @@
 // integration against the other species' series.
 #include <algorithm>
 #include <cmath>
-#include <complex>
-#include <type_traits>
 #include <vector>
 
 #include "reaches/dynamic_wq_linear.hpp"
@@ -108,48 +106,49 @@ void stiff_do_exchange(const LinearReach& L, const double* zss, const double* z_
     for (int j = 0; j < n; ++j) z[j * S + DO] = zss[j * S + DO] + u[j] - r[j];
 }
 
-// The factors of s M - theta I where the cells exchange water. M is lower triangular in the species (a cell's kinetic
-// entries draw on species before) and each species' diagonal block is the tridiagonal chain of its cells (diagonal
-// s diag - theta, below s up_j, above s down_j), so per species the chain's LU without pivoting (Thomas): the pivots'
-// reciprocals r_j = 1 / (d_j - a_j c_{j-1}) and c_j = b_j r_j, at f[i n + j] and f[n S + i n + j]. (Stable: for
-// theta = 0 each chain is diagonally dominant, the outflow at least the inflow; for CRAM's poles each chain is similar
-// to a real symmetric one shifted by a complex theta, Im theta > 1.)
-template <class T>
-void block_factor(const LinearReach& L, double s, T theta, std::vector<T>& f) {
+// The factors of M where the cells exchange water. M is lower triangular in the species (a cell's kinetic entries
+// draw on species before) and each species' diagonal block is the tridiagonal chain of its cells (diagonal diag,
+// below up_j, above down_j), so per species the chain's LU without pivoting (Thomas; each chain diagonally dominant,
+// the outflow at least the inflow): the pivots' reciprocals r_j = 1 / (d_j - a_j c_{j-1}) and c_j = b_j r_j, at
+// f[i n + j] and f[n S + i n + j].
+void block_factor(const LinearReach& L, std::vector<double>& f) {
     const int n = L.n;
     const std::size_t ns = static_cast<std::size_t>(n) * S;
     f.resize(2 * ns);
     for (int i = 0; i < S; ++i) {
-        T* r = f.data() + static_cast<std::size_t>(i) * n;
-        T* c = f.data() + ns + static_cast<std::size_t>(i) * n;
+        double* r = f.data() + static_cast<std::size_t>(i) * n;
+        double* c = f.data() + ns + static_cast<std::size_t>(i) * n;
         for (int j = 0; j < n; ++j) {
-            const T piv = s * L.diag[j * S + i] - theta - (j > 0 ? (s * L.up[j]) * c[j - 1] : T(0.0));
-            if constexpr (std::is_same_v<T, double>) r[j] = 1.0 / piv;
-            else r[j] = std::conj(piv) / std::norm(piv);
-            c[j] = (s * L.down[j]) * r[j];
+            r[j] = 1.0 / (L.diag[j * S + i] - (j > 0 ? L.up[j] * c[j - 1] : 0.0));
+            c[j] = L.down[j] * r[j];
         }
     }
 }
 
-// y with (s M - theta I) y = v from block_factor's factors: species by species, each one's right-hand side less its
-// kinetic entries on the species before (solved), then its chain down and up
-template <class T>
-void block_solve(const LinearReach& L, double s, const std::vector<T>& f, const T* v, T* y) {
+// The pattern entries of species i: row[i] .. row[i + 1]
+void pattern_rows(const LinearReach& L, int (&row)[S + 1]) {
+    std::fill(row, row + S + 1, 0);
+    for (std::size_t e = 0; e < L.pattern.size(); ++e) row[L.pattern[e][0] + 1] = static_cast<int>(e) + 1;
+    for (int i = 0; i < S; ++i) row[i + 1] = std::max(row[i + 1], row[i]);
+}
+
+// y with M y = v from block_factor's factors: species by species, each one's right-hand side less its kinetic entries
+// on the species before (solved), then its chain down and up
+void block_solve(const LinearReach& L, const std::vector<double>& f, const double* v, double* y) {
     const int n = L.n;
     const std::size_t ns = static_cast<std::size_t>(n) * S, np = L.pattern.size();
-    int row[S + 1] = {};  // pattern entries of species i: row[i] .. row[i + 1]
-    for (std::size_t e = 0; e < np; ++e) row[L.pattern[e][0] + 1] = static_cast<int>(e) + 1;
-    for (int i = 0; i < S; ++i) row[i + 1] = std::max(row[i + 1], row[i]);
-    thread_local std::vector<T> wb;
+    int row[S + 1];
+    pattern_rows(L, row);
+    thread_local V wb;
     wb.resize(static_cast<std::size_t>(n));
-    T* w = wb.data();
+    double* w = wb.data();
     for (int i = 0; i < S; ++i) {
-        const T* r = f.data() + static_cast<std::size_t>(i) * n;
-        const T* c = f.data() + ns + static_cast<std::size_t>(i) * n;
+        const double* r = f.data() + static_cast<std::size_t>(i) * n;
+        const double* c = f.data() + ns + static_cast<std::size_t>(i) * n;
         for (int j = 0; j < n; ++j) {
-            T x = v[j * S + i];
-            for (int e = row[i]; e < row[i + 1]; ++e) x -= (s * L.off[j * np + e]) * y[j * S + L.pattern[e][1]];
-            if (j > 0) x -= (s * L.up[j]) * w[j - 1];
+            double x = v[j * S + i];
+            for (int e = row[i]; e < row[i + 1]; ++e) x -= L.off[j * np + e] * y[j * S + L.pattern[e][1]];
+            if (j > 0) x -= L.up[j] * w[j - 1];
             w[j] = x * r[j];
         }
         y[(n - 1) * S + i] = w[n - 1];
@@ -157,52 +156,124 @@ void block_solve(const LinearReach& L, double s, const std::vector<T>& f, const 
     }
 }
 
-template void block_factor<double>(const LinearReach&, double, double, std::vector<double>&);
-template void block_factor<std::complex<double>>(const LinearReach&, double, std::complex<double>, std::vector<std::complex<double>>&);
-template void block_solve<double>(const LinearReach&, double, const std::vector<double>&, const double*, double*);
-template void block_solve<std::complex<double>>(const LinearReach&, double, const std::vector<std::complex<double>>&,
-                                                const std::complex<double>*, std::complex<double>*);
-
 void LinearReach::solve_exchanging(const double* v, double* y) const {
-    thread_local V ginv;
-    block_factor<double>(*this, 1.0, 0.0, ginv);
-    block_solve<double>(*this, 1.0, ginv, v, y);
+    thread_local V f;
+    block_factor(*this, f);
+    block_solve(*this, f, v, y);
 }
 
 // CRAM of order 16 (Pusa): e^x ~ alpha_0 + 2 Re sum_k alpha_k / (x - theta_k) on x <= 0, within 2.2e-14 in double
 // precision there (measured over 6,000 points of [-10^4, 0]). The poles theta_k and residues alpha_k as published in
 // M. Pusa, "Correction to partial fraction decomposition coefficients for Chebyshev rational approximation on the
-// negative real axis", arXiv:1206.2880 (2012), table for k = 16.
+// negative real axis", arXiv:1206.2880 (2012), table for k = 16 (real parts, then imaginary parts).
 namespace {
-using C = std::complex<double>;
-constexpr C kCramTheta[8] = {{-1.0843917078696988026e+1, +1.9277446167181652284e+1}, {-5.2649713434426468895e+0, +1.6220221473167927305e+1},
-                             {+5.9481522689511774808e+0, +3.5874573620183222829e+0}, {+3.5091036084149180974e+0, +8.4361989858843750826e+0},
-                             {+6.4161776990994341923e+0, +1.1941223933701386874e+0}, {+1.4193758971856659786e+0, +1.0925363484496722585e+1},
-                             {+4.9931747377179963991e+0, +5.9968817136039422260e+0}, {-1.4139284624888862114e+0, +1.3497725698892745389e+1}};
-constexpr C kCramAlpha[8] = {{-5.0901521865224915650e-7, -2.4220017652852287970e-5}, {+2.1151742182466030907e-4, +4.3892969647380673918e-3},
-                             {+1.1339775178483930527e+2, +1.0194721704215856450e+2}, {+1.5059585270023467528e+1, -5.7514052776421819979e+0},
-                             {-6.4500878025539646595e+1, -2.2459440762652096056e+2}, {-1.4793007113557999718e+0, +1.7686588323782937906e+0},
-                             {-6.2518392463207918892e+1, -1.1190391094283228480e+1}, {+4.1023136835410021273e-2, -1.5743466173455468191e-1}};
-constexpr double kCramAlpha0 = 2.1248537104952237488e-16;
+constexpr int P = 8;  // poles, side by side in the lanes of every loop below
+constexpr double kThetaRe[P] = {-1.0843917078696988026e+1, -5.2649713434426468895e+0, +5.9481522689511774808e+0, +3.5091036084149180974e+0,
+                                +6.4161776990994341923e+0, +1.4193758971856659786e+0, +4.9931747377179963991e+0, -1.4139284624888862114e+0};
+constexpr double kThetaIm[P] = {+1.9277446167181652284e+1, +1.6220221473167927305e+1, +3.5874573620183222829e+0, +8.4361989858843750826e+0,
+                                +1.1941223933701386874e+0, +1.0925363484496722585e+1, +5.9968817136039422260e+0, +1.3497725698892745389e+1};
+constexpr double kAlphaRe[P] = {-5.0901521865224915650e-7, +2.1151742182466030907e-4, +1.1339775178483930527e+2, +1.5059585270023467528e+1,
+                                -6.4500878025539646595e+1, -1.4793007113557999718e+0, -6.2518392463207918892e+1, +4.1023136835410021273e-2};
+constexpr double kAlphaIm[P] = {-2.4220017652852287970e-5, +4.3892969647380673918e-3, +1.0194721704215856450e+2, -5.7514052776421819979e+0,
+                                -2.2459440762652096056e+2, +1.7686588323782937906e+0, -1.1190391094283228480e+1, -1.5743466173455468191e-1};
+constexpr double kAlpha0 = 2.1248537104952237488e-16;
+
+// One complex number per pole: real and imaginary parts each in one row of lanes.
+struct Lanes {
+    alignas(64) double re[P];
+    alignas(64) double im[P];
+};
+
+// The factors of h M - theta_k I for every pole k, as block_factor's (per species and cell: the pivot's reciprocal
+// and c), and the solve of (h M - theta_k I) y_k = u for every k at once, into out = alpha_0 u + 2 Re sum_k alpha_k y_k.
+// (Default and AVX-512 builds of each, chosen at load time: the loops over the poles are the vector's lanes.)
+__attribute__((target_clones("avx512f", "default"))) void cram_factor(const LinearReach& L, double h, std::vector<Lanes>& f) {
+    const int n = L.n;
+    const std::size_t ns = static_cast<std::size_t>(n) * S;
+    f.resize(2 * ns);
+    for (int i = 0; i < S; ++i) {
+        Lanes* r = f.data() + static_cast<std::size_t>(i) * n;
+        Lanes* c = f.data() + ns + static_cast<std::size_t>(i) * n;
+        for (int j = 0; j < n; ++j) {
+            const double d = h * L.diag[j * S + i], a = j > 0 ? h * L.up[j] : 0.0, b = h * L.down[j];
+            for (int k = 0; k < P; ++k) {
+                const double pr = d - kThetaRe[k] - (j > 0 ? a * c[j - 1].re[k] : 0.0);
+                const double pi = -kThetaIm[k] - (j > 0 ? a * c[j - 1].im[k] : 0.0);
+                const double inv = 1.0 / (pr * pr + pi * pi);
+                r[j].re[k] = pr * inv;
+                r[j].im[k] = -pi * inv;
+                c[j].re[k] = b * r[j].re[k];
+                c[j].im[k] = b * r[j].im[k];
+            }
+        }
+    }
+}
+
+__attribute__((target_clones("avx512f", "default"))) void cram_solve(const LinearReach& L, double h, const std::vector<Lanes>& f,
+                                                                     const double* u, std::vector<Lanes>& y, double* out) {
+    const int n = L.n;
+    const std::size_t ns = static_cast<std::size_t>(n) * S, np = L.pattern.size();
+    int row[S + 1];
+    pattern_rows(L, row);
+    y.resize(ns);
+    thread_local std::vector<Lanes> wb;
+    wb.resize(static_cast<std::size_t>(n));
+    Lanes* w = wb.data();
+    for (int i = 0; i < S; ++i) {
+        const Lanes* r = f.data() + static_cast<std::size_t>(i) * n;
+        const Lanes* c = f.data() + ns + static_cast<std::size_t>(i) * n;
+        for (int j = 0; j < n; ++j) {
+            Lanes x;
+            for (int k = 0; k < P; ++k) {
+                x.re[k] = u[j * S + i];
+                x.im[k] = 0.0;
+            }
+            for (int e = row[i]; e < row[i + 1]; ++e) {
+                const double o = h * L.off[j * np + e];
+                const Lanes& yf = y[j * S + L.pattern[e][1]];
+                for (int k = 0; k < P; ++k) {
+                    x.re[k] -= o * yf.re[k];
+                    x.im[k] -= o * yf.im[k];
+                }
+            }
+            if (j > 0) {
+                const double a = h * L.up[j];
+                for (int k = 0; k < P; ++k) {
+                    x.re[k] -= a * w[j - 1].re[k];
+                    x.im[k] -= a * w[j - 1].im[k];
+                }
+            }
+            for (int k = 0; k < P; ++k) {
+                w[j].re[k] = x.re[k] * r[j].re[k] - x.im[k] * r[j].im[k];
+                w[j].im[k] = x.re[k] * r[j].im[k] + x.im[k] * r[j].re[k];
+            }
+        }
+        y[(n - 1) * S + i] = w[n - 1];
+        for (int j = n - 2; j >= 0; --j) {
+            const Lanes& cj = c[j];
+            const Lanes& yb = y[(j + 1) * S + i];
+            Lanes& yj = y[j * S + i];
+            for (int k = 0; k < P; ++k) {
+                yj.re[k] = w[j].re[k] - (cj.re[k] * yb.re[k] - cj.im[k] * yb.im[k]);
+                yj.im[k] = w[j].im[k] - (cj.re[k] * yb.im[k] + cj.im[k] * yb.re[k]);
+            }
+        }
+    }
+    for (std::size_t q = 0; q < ns; ++q) {
+        double sum = 0.0;
+        for (int k = 0; k < P; ++k) sum += kAlphaRe[k] * y[q].re[k] - kAlphaIm[k] * y[q].im[k];
+        out[q] = kAlpha0 * u[q] + 2.0 * sum;
+    }
+}
+
 }  // namespace
 
 void cram_exp(const LinearReach& L, double h, double* u, bool same_system) {
-    const std::size_t m = static_cast<std::size_t>(L.n) * S;
-    thread_local std::vector<C> fac[8], v, y;
+    thread_local std::vector<Lanes> f, y;
     thread_local V out;
-    if (!same_system)
-        for (int k = 0; k < 8; ++k) block_factor<C>(L, h, kCramTheta[k], fac[k]);
-    v.resize(m);
-    y.resize(m);
-    out.resize(m);
-    for (std::size_t i = 0; i < m; ++i) {
-        v[i] = u[i];
-        out[i] = kCramAlpha0 * u[i];
-    }
-    for (int k = 0; k < 8; ++k) {
-        block_solve<C>(L, h, fac[k], v.data(), y.data());
-        for (std::size_t i = 0; i < m; ++i) out[i] += 2.0 * (kCramAlpha[k] * y[i]).real();
-    }
+    if (!same_system) cram_factor(L, h, f);
+    out.resize(static_cast<std::size_t>(L.n) * S);
+    cram_solve(L, h, f, u, y, out.data());
     std::copy(out.begin(), out.end(), u);
 }
 

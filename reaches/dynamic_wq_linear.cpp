@@ -482,12 +482,12 @@ LinearPath solve_linear_cells(const LinearReach& L, double* z, double* y_int, do
         inv.resize(m);
         for (std::size_t k = 0; k < m; ++k) inv[k] = 1.0 / L.diag[k];
         kept_rates(L, kept.r_min, kept.lam, kept.nu, kept.mu, kept.lam_z, kept.mu_min, kept.mu_max, kept.margin);
-        if (L.exchanges()) block_factor<double>(L, 1.0, 0.0, factors);
+        if (L.exchanges()) block_factor(L, factors);
     }
     const double r_min = kept.r_min, lam = kept.lam, nu = kept.nu, mu = kept.mu;
     // y with M y = v (where the cells exchange water from M's factors, formed once for the call or kept)
     const auto solve = [&](const double* v, double* y) {
-        if (L.exchanges()) block_solve<double>(L, 1.0, factors, v, y);
+        if (L.exchanges()) block_solve(L, factors, v, y);
         else L.solve(v, y, inv.data());
     };
     // relaxed: e^{-r_min h} sum_{k<L} (nu h)^k / k!, L = n + S, times |z0 - z_ss|

@@ -73,15 +73,13 @@ enum class LinearPath { Relaxed, Exact, ExactStiffDo, ExactCram };
 void stiff_do_exchange(const LinearReach& L, const double* zss, const double* z_start, const std::vector<double>& g, double lam,
                        double h, double* z, double tol);
 
-/// Where the cells exchange water: the factors of s M - theta I (per species its chain of cells' LU), and y with
-/// (s M - theta I) y = v from them (reaches/dynamic_wq_exchange.cpp; double and std::complex<double>).
-template <class T>
-void block_factor(const LinearReach& L, double s, T theta, std::vector<T>& f);
-template <class T>
-void block_solve(const LinearReach& L, double s, const std::vector<T>& f, const T* v, T* y);
+/// Where the cells exchange water: the factors of M (per species its chain of cells' LU), and y with M y = v from
+/// them (reaches/dynamic_wq_exchange.cpp).
+void block_factor(const LinearReach& L, std::vector<double>& f);
+void block_solve(const LinearReach& L, const std::vector<double>& f, const double* v, double* y);
 
 /// u := e^{M h} u where the cells exchange water, by CRAM of order 16 (reaches/dynamic_wq_exchange.cpp): eight
-/// complex shifted solves (block_factor, block_solve), whose factors are kept from this thread's call just before where
+/// complex shifted solves of block_solve's kind, all eight poles at once, whose factors are kept from this thread's call just before where
 /// same_system (the same M and h). M's spectrum lies on the negative real axis there (each species' tridiagonal chain
 /// has positive products of its off-diagonal pairs; the species are coupled lower-triangularly), where the
 /// approximation holds to 2.2e-14 of |u|.
