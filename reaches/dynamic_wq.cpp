@@ -34,6 +34,7 @@ void DynamicRun::integrate_monolithic() {
                     for (int i = 0; i < S; ++i) w[i] += cells_[c - 1].flow_m3s * x[(c - 1) * S + i];
                 }
                 for (int i = 0; i < S; ++i) yy[i] = x[c * S + i];
+                for (int i = 0; i < S; ++i) w[i] -= cl.top_exchange_m3s * yy[i];  // back up to the headwater
                 if (exchanging(r)) {  // QUAL2K's exchange with the cells on either side, across the chain's reaches too
                     const std::int32_t prev = chain_prev_[r], next = chain_next_[r];
                     const std::size_t ca = j > 0 ? c - 1 : prev != kNone ? static_cast<std::size_t>(prev) * n_ + n_ - 1 : c;
@@ -80,7 +81,7 @@ void DynamicRun::steady_chain(std::int32_t head, const State& in) {
     el.back().exchange_m3s = 0.0;
     ChainSolution sol;
     try {
-        sol = solve_dispersive_chain(p_, qtop_[head], in, el);
+        sol = solve_dispersive_chain(p_, qtop_[head], in, el, cell(head, 0).top_exchange_m3s);  // (c_top in ext_gs)
     } catch (const ModelError& e) {
         throw ModelError("reaches from " + net_.topo.id(head) + ": " + e.what());
     }
@@ -112,7 +113,7 @@ void DynamicRun::odeint_piece(const Unit& u, const State& in, double h, std::vec
             State yy, w = cl.ext_gs;
             for (int i = 0; i < S; ++i) yy[i] = a[g * S + i];
             if (g == 0)
-                for (int i = 0; i < S; ++i) w[i] += in[i];
+                for (int i = 0; i < S; ++i) w[i] += in[i] - cl.top_exchange_m3s * yy[i];
             else
                 for (int i = 0; i < S; ++i) w[i] += unit_cell(u, g - 1).flow_m3s * a[(g - 1) * S + i];
             if (u.exchanges) {  // QUAL2K's exchange with the cells on either side
@@ -164,6 +165,10 @@ bool DynamicRun::rebuild(std::int32_t r, std::size_t d) {
         }
         q += q_lat + cs.input_flow_m3s;
         c.flow_m3s = q;
+        if (j == 0 && exchanging(r) && chain_prev_[r] == kNone) {  // QUAL2K's exchange with the headwater
+            c.top_exchange_m3s = headwater_exchange_m3s(net_, data_, r, hw_[r], net_.length_m[r] / n_);
+            for (int i = 0; i < S; ++i) c.ext_gs[i] += c.top_exchange_m3s * data_.headwater_conc_mgL[r][i];
+        }
         if (q > 0.0 && built_t_[r] == ti && q == cl[j].flow_m3s) {  // the same flow and temperature: the same cell
             c.env = cl[j].env;
             c.volume_m3 = cl[j].volume_m3;
@@ -287,6 +292,7 @@ void DynamicRun::linear_system(const Unit& u, const State& in, LinearReach& L, s
             L.c[j * S + i] = (c.ext_gs[i] + (j == 0 ? in[i] : 0.0)) * per_v;
         }
         if (prev) L.up[j] = prev->flow_m3s * per_v;
+        for (int i = 0; i < S; ++i) L.diag[j * S + i] -= c.top_exchange_m3s * per_v;  // back up to the headwater
         if (u.exchanges) {  // QUAL2K's exchange with the cells on either side (across the chain's reaches too)
             const double above = prev ? prev->exchange_m3s : 0.0, below = j + 1 < nc ? c.exchange_m3s : 0.0;
             for (int i = 0; i < S; ++i) L.diag[j * S + i] -= (above + below) * per_v;

@@ -306,7 +306,8 @@ struct Solver {
     // A dispersive chain from its head: every member's elements in one system (steady_wq_chain.hpp), each member's
     // walk kept for its route. A member passes on Q c of its last element (its end concentration, as without
     // dispersion); the exchange across its ends, Ep (c_above - c_below) downwards, is booked with its inflow (in at
-    // the top, less what leaves at the bottom), so that its budget closes. A chain without water somewhere is marked
+    // the top, less what leaves at the bottom; at the chain's top the exchange with its headwater), so that its budget
+    // closes. A chain without water somewhere is marked
     // dry and marched as without dispersion (false; the march names a load where there is no water).
     bool solve_chain(std::int32_t head) {
         struct Meta {
@@ -344,13 +345,17 @@ struct Solver {
             el[i].exchange_m3s = qual2k_exchange_m3s(meta[i].e, meta[i].u, meta[i].q / meta[i].u,
                                                      meta[i].b - meta[i].a, meta[i + 1].b - meta[i + 1].a);
         ChainSolution sol;
+        double ep_top = 0.0;  // the exchange with the headwater above the top (headwater_exchange_m3s)
+        const State& c_top = data.headwater_conc_mgL[head];
         try {
-            sol = solve_dispersive_chain(opt.params, top.q, top.l, el);
+            ep_top = headwater_exchange_m3s(net, data, head, net.headwater_flow_m3s[head], meta[0].b - meta[0].a);
+            sol = solve_dispersive_chain(opt.params, top.q, top.l, el, ep_top, c_top);
         } catch (const ModelError& e) {
             throw ModelError("reaches from " + net.topo.id(head) + ": " + e.what());
         }
         std::size_t i = 0;
         State boundary_in = top.lin;
+        for (int k = 0; k < kNumSpecies; ++k) boundary_in[k] += ep_top * (c_top[k] - sol.conc_mgL[0][k]);
         for (std::int32_t r = head; r != kNone; r = chain_next[r]) {
             auto w = std::make_unique<Walk>();
             w->r = r;

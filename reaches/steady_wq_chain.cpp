@@ -62,9 +62,11 @@ struct Chain {
     double q_top;
     const State& w_top;
     const std::vector<ChainElement>& el;
+    double ex_top;
+    const State& c_top;
 
     double q_in(std::size_t i) const { return i == 0 ? q_top : el[i - 1].flow_out_m3s; }
-    double ex_up(std::size_t i) const { return i == 0 ? 0.0 : el[i - 1].exchange_m3s; }
+    double ex_up(std::size_t i) const { return i == 0 ? ex_top : el[i - 1].exchange_m3s; }
 
     // R_i (g/s) at the chain's concentrations c
     std::vector<State> residual(const std::vector<State>& c) const {
@@ -74,7 +76,7 @@ struct Chain {
             const State s = derivative_at(p, el[i].table, c[i]);
             const double v = el[i].volume_m3 / 86400.0, out = el[i].flow_out_m3s + ex_up(i) + el[i].exchange_m3s;
             for (int k = 0; k < N; ++k) {
-                const double in = i == 0 ? w_top[k] : (q_in(i) + ex_up(i)) * c[i - 1][k];
+                const double in = i == 0 ? w_top[k] + ex_top * c_top[k] : (q_in(i) + ex_up(i)) * c[i - 1][k];
                 const double down = i + 1 < n ? el[i].exchange_m3s * c[i + 1][k] : 0.0;
                 r[i][k] = in - out * c[i][k] + down + el[i].load_gs[k] + v * s[k];
             }
@@ -142,14 +144,16 @@ double residual_norm(const Chain& ch, const std::vector<State>& r, const State& 
 }  // namespace
 
 ChainSolution solve_dispersive_chain(const Parameters& p, double flow_top_m3s, const State& load_top_gs,
-                                     const std::vector<ChainElement>& elements) {
+                                     const std::vector<ChainElement>& elements, double exchange_top_m3s,
+                                     const State& conc_top_mgL) {
     const std::size_t n = elements.size();
     ChainSolution out;
     if (n == 0) return out;
     for (const ChainElement& e : elements)
         if (!(e.flow_out_m3s > 0.0) || !(e.volume_m3 > 0.0) || !(e.exchange_m3s >= 0.0))
             throw ModelError("dispersive elements need flow > 0, volume > 0 and exchange >= 0");
-    const Chain ch{p, flow_top_m3s, load_top_gs, elements};
+    if (!(exchange_top_m3s >= 0.0)) throw ModelError("dispersive elements need the headwater's exchange >= 0");
+    const Chain ch{p, flow_top_m3s, load_top_gs, elements, exchange_top_m3s, conc_top_mgL};
     // first guess: the chain without exchange, element by element
     std::vector<State> c(n);
     State load = load_top_gs;
@@ -236,6 +240,12 @@ double element_dispersion_m2s(const Network& net, const ReachData& data, std::in
         throw ModelError("reach " + net.topo.id(r) + ": QUAL2K's dispersion needs the channel slope (the slope column or "
                          "Manning) or the reach's own dispersion_m2s");
     return hydro::fischer_dispersion_m2s(net.hydraulics[r], q, slope);
+}
+
+double headwater_exchange_m3s(const Network& net, const ReachData& data, std::int32_t head, double q0, double dx_m) {
+    if (net.topo.in_degree(head) != 0 || !(q0 > 0.0)) return 0.0;
+    const double u0 = net.hydraulics[head].velocity(q0);
+    return qual2k_exchange_m3s(element_dispersion_m2s(net, data, head, q0), u0, q0 / u0, dx_m, dx_m);
 }
 
 std::vector<std::int32_t> dispersive_chain_next(const Network& net, const ReachData& data, const Options& opt) {

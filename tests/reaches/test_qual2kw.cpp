@@ -26,6 +26,7 @@
 
 #include "reaches/oxygen.hpp"
 #include "reaches/steady_wq.hpp"
+#include "reaches/steady_wq_chain.hpp"
 #include "tests/common/wq_waters.hpp"
 
 using namespace qingliu;
@@ -343,8 +344,10 @@ TEST_CASE("QUAL2K's dispersion between elements reproduces QUAL2Kw v5.1", "[stea
     // computes each element's by Fischer's formula and adds what exceeds the elements' numerical dispersion U dx / 2
     // as bulk exchange with the next element: up to 96 m3/s against flows of 40-57 m3/s, and 0 where Fischer's is the
     // smaller (E5, E8, E12). The plant's load then reaches two elements upstream (E2 and E3 carry 0.77 and 2.5 mg/L of
-    // NH3-N above the plant's 5.7). The headwater's own dispersion is prescribed at 1e-6 m2/s (QUAL2Kw's exchange
-    // with its headwater "element" uses that element's made-up hydraulics; here the top takes no exchange).
+    // NH3-N above the plant's 5.7). The headwater row has E1's channel and Fischer's dispersion, so that QUAL2Kw's
+    // made-up headwater element (E1's length, the headwater row's hydraulics at the headwater flow) exchanges 0.67
+    // m3/s with E1, as headwater_exchange_m3s takes it from the top reach: E1's NH3-N 207.47 ug/L against 207.59
+    // with the headwater's dispersion at 1e-6 m2/s (no exchange).
     const double b0[kElements] = {60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 90};
     Q2kCase k = low_do_river(15.0);
     k.channels = trapezoids(b0);
@@ -357,9 +360,13 @@ TEST_CASE("QUAL2K's dispersion between elements reproduces QUAL2Kw v5.1", "[stea
     plain.opt.dispersion = Dispersion::None;
     const Result r0 = solve_steady_wq(plain.net, plain.data, plain.in, {}, plain.opt);
     CHECK(r0.conc_out_mgL[b.net.topo.find("E3")][NH3N] < 0.25);
-    // and the budget closes over the reaches the exchange crosses
+    // and the budget closes over the reaches the exchange crosses, the headwater's included
     const Result r1 = solve_steady_wq(b.net, b.data, b.in, {}, b.opt);
     CHECK(r1.max_reach_imbalance < 1e-10);
+    // the headwater's exchange: 0.6688 m3/s as QUAL2Kw prints it (its Hydraulics Summary, E' of the headwater row)
+    const std::int32_t e1 = b.net.topo.find("E1");
+    CHECK(headwater_exchange_m3s(b.net, b.data, e1, b.net.headwater_flow_m3s[e1], b.net.length_m[e1]) ==
+          Approx(0.66880).margin(5e-6));
 }
 
 TEST_CASE("QUAL2K's width rating curves reproduce QUAL2Kw v5.1", "[steady_wq][qual2k]") {

@@ -90,6 +90,12 @@ std::vector<Elem> elements_of(const Chain3& k) {
     return e;
 }
 
+// QUAL2K's exchange with the headwater: a made-up element above the first, A's first element at the headwater flow (10
+// m3/s, all of A's first element's), of its length
+double headwater_ep(const std::vector<Elem>& e, double disp0) {
+    return std::max(disp0 - 0.5 * e[0].u * e[0].dx, 0.0) * (e[0].q / e[0].u) / e[0].dx;
+}
+
 }  // namespace
 
 TEST_CASE("dispersion between elements: a first-order species against the tridiagonal closed form over three reaches",
@@ -97,8 +103,10 @@ TEST_CASE("dispersion between elements: a first-order species against the tridia
     // Every process off but COD's decay (0.5 1/d at 20 degC, no oxygen use) and organic P kept conservative: at steady
     // state COD obeys, element by element,
     //   -(Q_{i-1} + Ep_{i-1}) c_{i-1} + (Q_i + Ep_{i-1} + Ep_i + k V_i) c_i - Ep_i c_{i+1} = W_i
-    // (Q_{-1} c_{-1} the headwater load), solved here by the Thomas algorithm. Dispersions 2000, 3000 and 1000 m2/s
-    // give exchanges of up to 21 m3/s against 10-13 m3/s of flow, across both reach boundaries. 1e-12 relative.
+    // (Q_{-1} c_{-1} the headwater load, Ep_{-1} the exchange with the headwater, QUAL2K's made-up element above the
+    // first with its hydraulics at the headwater flow, c_{-1} there the headwater's), solved here by the Thomas
+    // algorithm. Dispersions 2000, 3000 and 1000 m2/s give exchanges of up to 21 m3/s against 10-13 m3/s of flow,
+    // across both reach boundaries. 1e-12 relative.
     Parameters p = Parameters::defaults();
     for (double Parameters::*f : {&Parameters::cbod_k20_per_d, &Parameters::cbod_settling_m_d, &Parameters::codmn_k20_per_d,
                                   &Parameters::orgn_hydrolysis_k20_per_d, &Parameters::orgn_settling_m_d,
@@ -115,12 +123,13 @@ TEST_CASE("dispersion between elements: a first-order species against the tridia
     const std::size_t n = e.size();
     std::vector<double> lo(n), di(n), up(n), rhs(n);
     const double kd = 0.5 / 86400.0;
+    const double ep_top = headwater_ep(e, disp[0]);
     for (std::size_t i = 0; i < n; ++i) {
-        const double ep_up = i > 0 ? e[i - 1].ep : 0.0;
+        const double ep_up = i > 0 ? e[i - 1].ep : ep_top;
         lo[i] = i > 0 ? -(e[i - 1].q + ep_up) : 0.0;
         di[i] = e[i].q + ep_up + e[i].ep + kd * e[i].v;
         up[i] = -e[i].ep;
-        rhs[i] = e[i].w[COD] + (i == 0 ? 10.0 * k.data.headwater_conc_mgL[0][COD] : 0.0);
+        rhs[i] = e[i].w[COD] + (i == 0 ? (10.0 + ep_top) * k.data.headwater_conc_mgL[0][COD] : 0.0);
     }
     for (std::size_t i = 1; i < n; ++i) {  // Thomas
         const double m = lo[i] / di[i - 1];
@@ -136,6 +145,7 @@ TEST_CASE("dispersion between elements: a first-order species against the tridia
         exchanged = std::max(exchanged, e[i].ep);
     }
     CHECK(exchanged > 15.0);  // the exchange is not a rounding of the flows
+    CHECK(ep_top > 5.0);      // nor the headwater's
     // organic P is conservative here: all that enters leaves at the outlet, and every reach's budget closes
     CHECK(res.outlet_load_gs[OrgP] == Approx(res.total_input_gs[OrgP]).epsilon(1e-13));
     CHECK(res.max_reach_imbalance < 1e-12);
@@ -149,7 +159,8 @@ TEST_CASE("dispersion between elements: a first-order species against the tridia
 TEST_CASE("dispersion between elements with the full kinetics satisfies QUAL2K's element equations",
           "[steady_wq][dispersion][analytical]") {
     // The default kinetics with QUAL2K's oxygen gates, SOD 2 g/m2/d: the residual of every element's equation,
-    //   (Q_{i-1} + Ep_{i-1}) c_{i-1} - (Q_i + Ep_{i-1} + Ep_i) c_i + Ep_i c_{i+1} + W_i + V_i S(c_i) / 86400,
+    //   (Q_{i-1} + Ep_{i-1}) c_{i-1} - (Q_i + Ep_{i-1} + Ep_i) c_i + Ep_i c_{i+1} + W_i + V_i S(c_i) / 86400
+    // (the first's Q_{-1} + Ep_{-1} with the headwater's concentration, Ep_{-1} the headwater's exchange),
     // with S from each element's own process table (reach_environment, KineticsAt), below 1e-12 of its throughflow
     // times its species' largest value; N and P balances and every reach's budget closed.
     Parameters p = Parameters::defaults();
@@ -163,14 +174,16 @@ TEST_CASE("dispersion between elements with the full kinetics satisfies QUAL2K's
     for (const State& c : res.obs_conc_mgL)
         for (int s = 0; s < kNumSpecies; ++s) scale[s] = std::max(scale[s], std::abs(c[s]));
     double worst = 0.0;
+    const double ep_top = headwater_ep(e, disp[0]);
     for (std::size_t i = 0; i < e.size(); ++i) {
         double u = 0.0;
         const Environment env = reach_environment(k.net, k.data, k.opt, e[i].r, e[i].q, u);
         CHECK(u == Approx(e[i].u).epsilon(1e-14));
         const State s = derivative_at(p, kin.table(env), res.obs_conc_mgL[i]);
-        const double ep_up = i > 0 ? e[i - 1].ep : 0.0, through = e[i].q + ep_up + e[i].ep;
+        const double ep_up = i > 0 ? e[i - 1].ep : ep_top, through = e[i].q + ep_up + e[i].ep;
         for (int sp = 0; sp < kNumSpecies; ++sp) {
-            const double in = i == 0 ? 10.0 * k.data.headwater_conc_mgL[0][sp] : (e[i - 1].q + ep_up) * res.obs_conc_mgL[i - 1][sp];
+            const double in = i == 0 ? (10.0 + ep_top) * k.data.headwater_conc_mgL[0][sp]
+                                     : (e[i - 1].q + ep_up) * res.obs_conc_mgL[i - 1][sp];
             const double down = i + 1 < e.size() ? e[i].ep * res.obs_conc_mgL[i + 1][sp] : 0.0;
             const double r = in - through * res.obs_conc_mgL[i][sp] + down + e[i].w[sp] + e[i].v / 86400.0 * s[sp];
             worst = std::max(worst, std::abs(r) / (through * scale[sp]));
