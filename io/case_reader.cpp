@@ -129,6 +129,7 @@ struct ReachRow {
     double sod_g_m2_d = -1.0;       // water-quality kinetics; < 0: not given
     double ka20_per_d = 0.0;        // the reach's own reaeration at 20 degC; 0: not given (the method's)
     double dispersion_m2s = 0.0;    // the reach's own dispersion between elements; 0: not given
+    double headwater_dispersion_m2s = -1.0;  // its made-up headwater element's (0: no exchange); < 0: not given
     double slope = 0.0;             // channel slope (Manning's, or given beside other hydraulics); 0: not given
     GivenSpecies headwater_given, lateral_given;  // DO, BOD5, TN ... of its headwater and lateral inflow
 };
@@ -212,6 +213,8 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         row.sod_g_m2_d = per_reach("sod_g_m2_d", "water_quality.reach_sod_g_m2_d", -1.0);
         row.ka20_per_d = per_reach("ka20_per_d", "water_quality.reach_ka20_per_d", 0.0);
         row.dispersion_m2s = per_reach("dispersion_m2s", "water_quality.reach_dispersion_m2s", 0.0);
+        row.headwater_dispersion_m2s =
+            per_reach("headwater_dispersion_m2s", "water_quality.reach_headwater_dispersion_m2s", -1.0);
         // the slope beside any hydraulics (Tsivoglou-Neal, Thackston-Dawson, QUAL2K's dispersion); Manning's read above
         row.slope = s.hydraulics.manning_kind() ? s.hydraulics.slope : r.number("slope", false, 0.0, 1.0, true).value_or(0.0);
         c.out.dynamic.drainage_area_km2.push_back(r.number("drainage_area_km2", false, 0.0, 1e7).value_or(std::nan("")));
@@ -511,6 +514,7 @@ void build_network(Ctx& c, const ReachTable& rt) {
                 give(wr.ka20_per_d, row.ka20_per_d, 0.0);  // as QUAL2K's prescribed ka
                 give(wr.slope, row.slope, 0.0);            // a Manning reach's own is its hydraulics'
                 give(wr.dispersion_m2s, row.dispersion_m2s, 0.0);
+                give(wr.headwater_dispersion_m2s, row.headwater_dispersion_m2s, -1.0);
             }
     } catch (const ModelError& e) {
         c.probs.add(rt.table.file, "", "downstream_id", "", e.what());

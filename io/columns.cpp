@@ -48,6 +48,7 @@ const std::vector<ColumnDef> kRows = {
     {"reaches", "split_fraction", "share", "分流比|分流比例", "share split off / 分流比"},
     {"reaches", "sod_g_m2_d", "gO2/m2/d", "底泥耗氧速率|底泥耗氧", "sediment oxygen demand at 20 degC (water-quality kinetics) / 底泥耗氧速率"},
     {"reaches", "dispersion_m2s", "m2/s", "纵向离散系数|离散系数", "the reach's longitudinal dispersion between completely mixed elements (water quality, model = elements; QUAL2K's prescribed dispersion) / 纵向离散系数"},
+    {"reaches", "headwater_dispersion_m2s", "m2/s", "源头离散系数", "a headwater reach's exchange with its headwater where it disperses: the dispersion of QUAL2K's made-up headwater element (its headwater row's; 0: no exchange; default the reach's own) / 源头离散系数"},
     {"reaches", "ka20_per_d", "1/d", "复氧系数|大气复氧系数|复氧速率", "the reach's own reaeration rate at 20 degC, instead of the formula (water-quality kinetics) / 复氧系数"},
     {"reaches", "@headwater", "mg/L", "", ""},
     {"reaches", "@lateral", "mg/L", "", ""},

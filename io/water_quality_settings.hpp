@@ -314,18 +314,21 @@ void read_water_quality_settings(const TomlTable& t, const std::string& case_fil
             number(v, d, elevation_all);
         } else if (key == "water_quality.reach_sod_g_m2_d" || key == "water_quality.reach_width_m" ||
                    key == "water_quality.reach_elevation_m" || key == "water_quality.reach_ka20_per_d" ||
-                   key == "water_quality.reach_dispersion_m2s") {
+                   key == "water_quality.reach_dispersion_m2s" || key == "water_quality.reach_headwater_dispersion_m2s") {
             const bool sod_table = key == "water_quality.reach_sod_g_m2_d";
             const bool elev_table = key == "water_quality.reach_elevation_m";
             const bool ka_table = key == "water_quality.reach_ka20_per_d";
             const bool disp_table = key == "water_quality.reach_dispersion_m2s";
-            dispersion_given = dispersion_given || disp_table;
+            const bool hw_table = key == "water_quality.reach_headwater_dispersion_m2s";
+            dispersion_given = dispersion_given || disp_table || hw_table;
             std::vector<double>& to = sod_table  ? o.reaches.sod_g_m2_d
                                       : elev_table ? reach_elevation
                                       : ka_table   ? o.reaches.ka20_per_d
                                       : disp_table ? o.reaches.dispersion_m2s
+                                      : hw_table   ? o.reaches.headwater_dispersion_m2s
                                                    : o.reach_width_m;
-            read_reach_values(v, key, d, net, case_file, probs, number, sod_table ? -1.0 : elev_table ? std::nan("") : 0.0, to);
+            read_reach_values(v, key, d, net, case_file, probs, number,
+                              sod_table || hw_table ? -1.0 : elev_table ? std::nan("") : 0.0, to);
         }
     }
     if (elements_given && out.model != "elements")

@@ -37,6 +37,7 @@ struct ReachData {
     /// > 0: the reach's longitudinal dispersion E (m2/s) between its elements (QUAL2K's prescribed dispersion);
     /// empty or 0: Options::dispersion's. Elements only.
     std::vector<double> dispersion_m2s;
+    std::vector<double> headwater_dispersion_m2s;  ///< the made-up headwater element's (0: no exchange); < 0: the reach's
 
     /// All attributes empty except headwater and lateral concentrations of n reaches (zeros).
     static ReachData sized(std::size_t n);

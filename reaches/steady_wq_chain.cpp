@@ -244,8 +244,10 @@ double element_dispersion_m2s(const Network& net, const ReachData& data, std::in
 
 double headwater_exchange_m3s(const Network& net, const ReachData& data, std::int32_t head, double q0, double dx_m) {
     if (net.topo.in_degree(head) != 0 || !(q0 > 0.0)) return 0.0;
+    const double own = at_or(data.headwater_dispersion_m2s, static_cast<std::size_t>(head), -1.0);
+    if (own == 0.0) return 0.0;
     const double u0 = net.hydraulics[head].velocity(q0);
-    return qual2k_exchange_m3s(element_dispersion_m2s(net, data, head, q0), u0, q0 / u0, dx_m, dx_m);
+    return qual2k_exchange_m3s(own > 0.0 ? own : element_dispersion_m2s(net, data, head, q0), u0, q0 / u0, dx_m, dx_m);
 }
 
 std::vector<std::int32_t> dispersive_chain_next(const Network& net, const ReachData& data, const Options& opt) {

@@ -44,7 +44,8 @@ ChainSolution solve_dispersive_chain(const Parameters& p, double flow_top_m3s, c
 
 /// QUAL2K's exchange of a chain's top element with its headwater (m3/s): QUAL2K puts a made-up headwater element above
 /// the first, of the first element's length, with the headwater's own hydraulics and dispersion; here those of the top
-/// reach at the headwater flow (the headwater row of a QUAL2K model copying its first reach): E' = max(E0 - U0 dx / 2,
+/// reach at the headwater flow (the headwater row of a QUAL2K model copying its first reach), the dispersion E0 the
+/// reach's headwater_dispersion_m2s where given (0: no exchange), else its own: E' = max(E0 - U0 dx / 2,
 /// 0) A0 / dx, at the headwater flow q0. Only where the chain's top reach takes no feeder and some headwater flow
 /// (QUAL2K's headwater); else 0.
 double headwater_exchange_m3s(const Network& net, const ReachData& data, std::int32_t head, double q0_m3s, double dx_m);

@@ -60,6 +60,12 @@ std::vector<ParamDef> dispersion_rows() {
          "Longitudinal dispersion of named reaches' elements (QUAL2K's prescribed dispersion), an inline table "
          "{ reach_id = value, ... } (or the reaches table's dispersion_m2s column, which this overrides)",
          "指定河段的纵向离散系数（内联表，elements 模型）", "case data", ParamKind::Table},
+        {"water_quality.reach_headwater_dispersion_m2s", "m2/s", kNoDefault, 0.0, 100000.0,
+         "Dispersion of the made-up headwater element above a dispersing headwater reach's first element (QUAL2K's "
+         "headwater row; 0: no exchange with the headwater; default the reach's own), an inline table "
+         "{ reach_id = value, ... } (or the reaches table's headwater_dispersion_m2s column, which this overrides)",
+         "源头虚拟单元的离散系数（QUAL2K 源头行；0 为不与源头交换；默认取该河段的；内联表）",
+         "QUAL2K documentation (Chapra, Pelletier & Tao); case data", ParamKind::Table},
     };
 }
 

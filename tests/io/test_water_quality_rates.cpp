@@ -352,6 +352,23 @@ TEST_CASE("water-quality: dispersion between elements from the case (dispersion,
                  d2 = more.sections.at(0).conc_mgL[wq::DO];
     CHECK(d1 != d0);
     CHECK(std::abs(d2 - d0) > std::abs(d1 - d0));
+    // the exchange with the headwater (R1 a headwater reach): the 源头离散系数 column, which the inline table
+    // overrides; at 0 none, which moves the reach's first elements (0.5 km element centres) towards no exchange there
+    dir = one_reach_case("wq-disp-hw", kRates, elements + "reach_dispersion_m2s = { R1 = 5000 }\n", ",源头离散系数", ",0");
+    lc = io::load_case(dir.string());
+    CHECK(lc.water_quality.options.reaches.headwater_dispersion_m2s.at(0) == 0.0);
+    const auto no_top = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
+    fs::remove_all(dir);
+    dir = one_reach_case("wq-disp-hw-tab", kRates,
+                         elements + "reach_dispersion_m2s = { R1 = 5000 }\nreach_headwater_dispersion_m2s = { R1 = 5000 }\n",
+                         ",headwater_dispersion_m2s", ",0");
+    lc = io::load_case(dir.string());
+    CHECK(lc.water_quality.options.reaches.headwater_dispersion_m2s.at(0) == 5000.0);
+    const auto same_top = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
+    fs::remove_all(dir);
+    // the headwater's dispersion given as the reach's own: the default's numbers; without the exchange, others
+    CHECK(same_top.sections.at(0).conc_mgL[wq::DO] == Approx(d2).epsilon(1e-13));
+    CHECK(std::abs(no_top.sections.at(0).conc_mgL[wq::DO] - d2) > 1e-6);
     // dispersion with plug flow is a problem named with its key
     const fs::path bad = one_reach_case("wq-disp-plug", kRates, std::string(kSettings) + "dispersion = \"qual2k\"\n");
     const InputError e = test::rejection(bad);
