@@ -157,10 +157,6 @@ int main(int argc, char** argv) {
         const double os = do_saturation_mgL(m.temperature_c);
         ReachData data = ReachData::sized(m.net.size());
         for (std::size_t r = 0; r < m.net.size(); ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);
-        if (dispersion > 0.0) {
-            data.elements.assign(m.net.size(), 3);
-            data.dispersion_m2s.assign(m.net.size(), dispersion);
-        }
         std::vector<wq::Input> in;
         in.reserve(fo_in.size());
         const int cod = idx(*constituent_from_key("cod")), nh3n = idx(*constituent_from_key("nh3n")),

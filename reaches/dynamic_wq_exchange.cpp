@@ -125,20 +125,13 @@ void block_factor(const LinearReach& L, std::vector<double>& f) {
     }
 }
 
-// The pattern entries of species i: row[i] .. row[i + 1]
-void pattern_rows(const LinearReach& L, int (&row)[S + 1]) {
-    std::fill(row, row + S + 1, 0);
-    for (std::size_t e = 0; e < L.pattern.size(); ++e) row[L.pattern[e][0] + 1] = static_cast<int>(e) + 1;
-    for (int i = 0; i < S; ++i) row[i + 1] = std::max(row[i + 1], row[i]);
-}
-
 // y with M y = v from block_factor's factors: species by species, each one's right-hand side less its kinetic entries
 // on the species before (solved), then its chain down and up
 void block_solve(const LinearReach& L, const std::vector<double>& f, const double* v, double* y) {
     const int n = L.n;
     const std::size_t ns = static_cast<std::size_t>(n) * S, np = L.pattern.size();
     int row[S + 1];
-    pattern_rows(L, row);
+    L.pattern_rows(row);
     thread_local V wb;
     wb.resize(static_cast<std::size_t>(n));
     double* w = wb.data();
@@ -214,7 +207,7 @@ __attribute__((target_clones("avx512f", "default"))) void cram_solve(const Linea
     const int n = L.n;
     const std::size_t ns = static_cast<std::size_t>(n) * S, np = L.pattern.size();
     int row[S + 1];
-    pattern_rows(L, row);
+    L.pattern_rows(row);
     y.resize(ns);
     thread_local std::vector<Lanes> wb;
     wb.resize(static_cast<std::size_t>(n));

@@ -21,6 +21,13 @@ struct LinearReach {
 
     bool exchanges() const { return !down.empty(); }
 
+    // The pattern entries of species i: row[i] .. row[i + 1] (the pattern is sorted by species)
+    void pattern_rows(int (&row)[kNumSpecies + 1]) const {
+        std::fill(row, row + kNumSpecies + 1, 0);
+        for (std::size_t e = 0; e < pattern.size(); ++e) row[pattern[e][0] + 1] = static_cast<int>(e) + 1;
+        for (int i = 0; i < kNumSpecies; ++i) row[i + 1] = std::max(row[i + 1], row[i]);
+    }
+
     // y with M y = v: forward substitution (cells in order, species in order), or with exchange species by species
     // (solve_exchanging)
     // (inv_diag: 1 / diag entrywise, or null; the substitution then multiplies, off the chain of divisions)
@@ -38,9 +45,8 @@ struct LinearReach {
     void substitute(const double* v, double* y, const double* d) const {
         constexpr int S = kNumSpecies;
         const std::size_t np = pattern.size();
-        int row[S + 1] = {};  // pattern entries of species i: row[i] .. row[i + 1]
-        for (std::size_t e = 0; e < np; ++e) row[pattern[e][0] + 1] = static_cast<int>(e) + 1;
-        for (int i = 0; i < S; ++i) row[i + 1] = std::max(row[i + 1], row[i]);
+        int row[S + 1];
+        pattern_rows(row);
         for (int j = 0; j < n; ++j) {
             const double* oc = off.data() + j * np;
             const double* vj = v + j * S;
