@@ -111,6 +111,21 @@ WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOption
         for (int k = 0; k < wq::kNumSpecies; ++k)
             p.natural_headwater_mgL[r][k] = std::min(natural[k], d.headwater_conc_mgL[r][k]);
     }
+    // QUAL2K's downstream boundary below an outlet: completed as a headwater's water
+    if (!m.downstream_boundary.empty()) {
+        d.downstream_boundary.assign(n, 0);
+        d.downstream_conc_mgL.assign(n, wq::State{});
+    }
+    for (std::size_t r = 0; r < m.downstream_boundary.size(); ++r) {
+        const CaseModel::Boundary& bd = m.downstream_boundary[r];
+        if (!bd.given) continue;
+        wq::GivenQuality q = wq::given_quality(bd.conc_mgL, bd.items);
+        if (!q.do_)
+            q.do_ = opt.river_do_share_of_saturation *
+                    reaches::do_saturation_mgL(p.steady.temperature_c, r < d.elevation_m.size() ? d.elevation_m[r] : 0.0);
+        d.downstream_conc_mgL[r] = wq::complete_species(q, river, k1);
+        d.downstream_boundary[r] = 1;
+    }
     p.inputs = water_quality_inputs(m.sources, opt.composition, k1);
     return p;
 }

@@ -132,6 +132,7 @@ struct ReachRow {
     double headwater_dispersion_m2s = -1.0;  // its made-up headwater element's (0: no exchange); < 0: not given
     double slope = 0.0;             // channel slope (Manning's, or given beside other hydraulics); 0: not given
     GivenSpecies headwater_given, lateral_given;  // DO, BOD5, TN ... of its headwater and lateral inflow
+    scenarios::CaseModel::Boundary downstream;    // QUAL2K's downstream boundary (downstream_<item>_mgL)
 };
 
 PerConstituent background(Ctx& c, const char* which) {
@@ -223,6 +224,9 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         if (!s.split_to.empty() && s.split_fraction >= 1.0) r.problem("split_fraction", fmt_num(s.split_fraction), "must be < 1");
         s.headwater_conc_mgL = read_inflow_quality(r, "headwater_", bg_head, row.headwater_given);
         s.lateral_conc_mgL = read_inflow_quality(r, "lateral_", bg_lat, row.lateral_given);
+        for (auto k : kConstituents) row.downstream.given = row.downstream.given || r.has(column(k, "_mgL", "downstream_"));
+        row.downstream.conc_mgL = read_inflow_quality(r, "downstream_", bg_head, row.downstream.items);
+        row.downstream.given = row.downstream.given || row.downstream.items.any();
         if (rec.geometry.kind == Geometry::Kind::Line) row.line = rec.geometry.xy;
         rows.push_back(std::move(row));
     }
@@ -241,6 +245,10 @@ std::vector<ReachRow> read_reaches(Ctx& c, const TableRef& ref, Table& t) {
         }
         if (!row.spec.split_to.empty() && row.spec.split_to == row.spec.downstream)
             c.probs.add(t.file, row.label, "split_to", row.spec.split_to, "must differ from downstream_id");
+        if (row.downstream.given && (!row.spec.downstream.empty() || !row.spec.split_to.empty()))
+            c.probs.add(t.file, row.label, row.spec.downstream.empty() ? "split_to" : "downstream_id",
+                        row.spec.downstream.empty() ? row.spec.split_to : row.spec.downstream,
+                        "a downstream boundary (downstream_<item>_mgL, 下游边界) belongs to an outlet: this reach flows on");
     }
     for (std::size_t i = 0; i < rows.size(); ++i)
         if (indeg[i] == 0 && !rows[i].has_headwater_flow && rows[i].spec.lateral_flow_m3s <= 0.0 &&
@@ -502,6 +510,10 @@ void build_network(Ctx& c, const ReachTable& rt) {
                 m.reach_name_en[r] = row.name_en;
                 m.river_en[r] = row.river_en;
                 set_given_inflow(m, r, row.headwater_given, row.lateral_given);
+                if (row.downstream.given) {
+                    m.downstream_boundary.resize(m.net.size());
+                    m.downstream_boundary[r] = row.downstream;
+                }
                 // the reach table's per-reach water-quality values ([water_quality]'s inline tables may override
                 // them): `absent` where a reach gives none (as read), each vector empty until a reach gives one
                 auto& wr = c.out.water_quality.options.reaches;

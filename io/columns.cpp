@@ -54,6 +54,8 @@ const std::vector<ColumnDef> kRows = {
     {"reaches", "@lateral", "mg/L", "", ""},
     {"reaches", "@+headwater", "mg/L", "", ""},
     {"reaches", "@+lateral", "mg/L", "", ""},
+    {"reaches", "@downstream", "mg/L", "", ""},
+    {"reaches", "@+downstream", "mg/L", "", ""},
     // sources 污染源（直接给流量与浓度）
     {"sources", "source_id", "", "污染源编号|编号", "source id / 污染源编号"},
     {"sources", "name", "", "名称|污染源名称", "name / 名称"},
@@ -212,7 +214,7 @@ Named named(const GivenItemDef& v) {
 }
 
 // The row of one variable for a placeholder: @conc (concentration, its names, "浓度" forms and other aliases),
-// @headwater, @lateral, @effluent (plants' measured effluent), @permit (industry's permitted t/a), @observed, @limit
+// @headwater, @lateral, @downstream, @effluent (plants' measured effluent), @permit (industry's permitted t/a), @observed, @limit
 // (standards); "@+..." the same for the given items (common/given_species.hpp).
 ColumnDef placeholder_row(const ColumnDef& ph, const Named& v) {
     const std::string mgL = v.key + "_mgL", &en = v.en, &zh = v.zh;
@@ -223,6 +225,9 @@ ColumnDef placeholder_row(const ColumnDef& ph, const Named& v) {
     if (kind == "@headwater")
         return {ph.table, keep("headwater_" + mgL), ph.unit, keep(each_name(v.names, "源头", "")),
                 keep("headwater " + en + " / 源头" + zh + "浓度")};
+    if (kind == "@downstream")
+        return {ph.table, keep("downstream_" + mgL), ph.unit, keep(each_name(v.names, "下游边界", "")),
+                keep("QUAL2K's downstream boundary below an outlet that disperses: " + en + " / 下游边界" + zh + "浓度")};
     if (kind == "@lateral")
         return {ph.table, keep("lateral_" + mgL), ph.unit, keep(each_name(v.names, "区间", "")),
                 keep("lateral inflow " + en + " / 区间入流" + zh + "浓度")};

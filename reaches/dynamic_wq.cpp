@@ -34,7 +34,7 @@ void DynamicRun::integrate_monolithic() {
                     for (int i = 0; i < S; ++i) w[i] += cells_[c - 1].flow_m3s * x[(c - 1) * S + i];
                 }
                 for (int i = 0; i < S; ++i) yy[i] = x[c * S + i];
-                for (int i = 0; i < S; ++i) w[i] -= cl.top_exchange_m3s * yy[i];  // back up to the headwater
+                for (int i = 0; i < S; ++i) w[i] -= (cl.top_exchange_m3s + cl.bottom_exchange_m3s) * yy[i];  // to the fixed waters
                 if (exchanging(r)) {  // QUAL2K's exchange with the cells on either side, across the chain's reaches too
                     const std::int32_t prev = chain_prev_[r], next = chain_next_[r];
                     const std::size_t ca = j > 0 ? c - 1 : prev != kNone ? static_cast<std::size_t>(prev) * n_ + n_ - 1 : c;
@@ -65,7 +65,9 @@ void DynamicRun::integrate_monolithic() {
 
 void DynamicRun::steady_chain(std::int32_t head, const State& in) {
     std::vector<ChainElement> el;
+    std::int32_t last = head;
     for (std::int32_t r = head; r != kNone; r = chain_next_[r]) {
+        last = r;
         if (!all_wet(r)) return;
         for (int j = 0; j < n_; ++j) {
             const Cell& c = cell(r, j);
@@ -78,10 +80,10 @@ void DynamicRun::steady_chain(std::int32_t head, const State& in) {
             el.push_back(x);
         }
     }
-    el.back().exchange_m3s = 0.0;
+    el.back().exchange_m3s = cell(last, n_ - 1).bottom_exchange_m3s;
     ChainSolution sol;
-    try {
-        sol = solve_dispersive_chain(p_, qtop_[head], in, el, cell(head, 0).top_exchange_m3s);  // (c_top in ext_gs)
+    try {  // (the headwater's and the downstream boundary's water in ext_gs)
+        sol = solve_dispersive_chain(p_, qtop_[head], in, el, cell(head, 0).top_exchange_m3s);
     } catch (const ModelError& e) {
         throw ModelError("reaches from " + net_.topo.id(head) + ": " + e.what());
     }
@@ -112,10 +114,9 @@ void DynamicRun::odeint_piece(const Unit& u, const State& in, double h, std::vec
             const Cell& cl = unit_cell(u, g);
             State yy, w = cl.ext_gs;
             for (int i = 0; i < S; ++i) yy[i] = a[g * S + i];
-            if (g == 0)
-                for (int i = 0; i < S; ++i) w[i] += in[i] - cl.top_exchange_m3s * yy[i];
-            else
-                for (int i = 0; i < S; ++i) w[i] += unit_cell(u, g - 1).flow_m3s * a[(g - 1) * S + i];
+            for (int i = 0; i < S; ++i)
+                w[i] += (g == 0 ? in[i] : unit_cell(u, g - 1).flow_m3s * a[(g - 1) * S + i]) -
+                        (cl.top_exchange_m3s + cl.bottom_exchange_m3s) * yy[i];
             if (u.exchanges) {  // QUAL2K's exchange with the cells on either side
                 const double above = g > 0 ? unit_cell(u, g - 1).exchange_m3s : 0.0, below = g + 1 < nc ? cl.exchange_m3s : 0.0;
                 for (int i = 0; i < S; ++i) {
@@ -173,6 +174,7 @@ bool DynamicRun::rebuild(std::int32_t r, std::size_t d) {
             c.env = cl[j].env;
             c.volume_m3 = cl[j].volume_m3;
             c.exchange_m3s = cl[j].exchange_m3s;
+            c.bottom_exchange_m3s = cl[j].bottom_exchange_m3s;
         } else if (q > 0.0) {
             double u = 0.0;
             c.env = reach_environment(net_, data_, o, r, q, u);
@@ -182,10 +184,15 @@ bool DynamicRun::rebuild(std::int32_t r, std::size_t d) {
             if (exchanging(r) && (j + 1 < n_ || next != kNone))  // QUAL2K's E' to the next cell, as the steady elements
                 c.exchange_m3s = qual2k_exchange_m3s(element_dispersion_m2s(net_, data_, r, q), u, q / u, dx,
                                                      next != kNone ? net_.length_m[next] / n_ : dx);
+            if (exchanging(r) && j + 1 == n_)  // an outlet's: with its downstream boundary, as the steady elements
+                c.bottom_exchange_m3s =
+                    downstream_exchange_m3s(net_, data_, r, element_dispersion_m2s(net_, data_, r, q), u, q / u, dx);
         } else {
             for (int i = 0; i < S; ++i)
                 if (c.ext_gs[i] != 0.0) throw ModelError("reach " + net_.topo.id(r) + ": load but no water on day " + std::to_string(d + 1));
         }
+        for (int i = 0; i < S && c.bottom_exchange_m3s > 0.0; ++i)
+            c.ext_gs[i] += c.bottom_exchange_m3s * data_.downstream_conc_mgL[r][i];
         Cell& old = cl[j];
         if (built_t_[r] >= 0 && c.volume_m3 != old.volume_m3 && old.volume_m3 > 0.0 && c.volume_m3 > 0.0) {
             const double s = old.volume_m3 / c.volume_m3;  // mass kept
@@ -292,7 +299,8 @@ void DynamicRun::linear_system(const Unit& u, const State& in, LinearReach& L, s
             L.c[j * S + i] = (c.ext_gs[i] + (j == 0 ? in[i] : 0.0)) * per_v;
         }
         if (prev) L.up[j] = prev->flow_m3s * per_v;
-        for (int i = 0; i < S; ++i) L.diag[j * S + i] -= c.top_exchange_m3s * per_v;  // back up to the headwater
+        for (int i = 0; i < S; ++i)  // back to the headwater and the downstream boundary
+            L.diag[j * S + i] -= (c.top_exchange_m3s + c.bottom_exchange_m3s) * per_v;
         if (u.exchanges) {  // QUAL2K's exchange with the cells on either side (across the chain's reaches too)
             const double above = prev ? prev->exchange_m3s : 0.0, below = j + 1 < nc ? c.exchange_m3s : 0.0;
             for (int i = 0; i < S; ++i) L.diag[j * S + i] -= (above + below) * per_v;
@@ -354,8 +362,7 @@ void DynamicRun::temperatures() {
 DynamicResult solve_dynamic_wq(const Network& net, const ReachData& data, const std::vector<Input>& inputs,
                                const std::vector<Observation>& observations, const State& initial,
                                const DynamicForcing& forcing, const DynamicOptions& opt) {
-    if (data.headwater_conc_mgL.size() != net.size() || data.lateral_conc_mgL.size() != net.size())
-        throw ModelError("water-quality reach data must have one headwater and lateral concentration per reach");
+    check_reach_data(net, data);
     return dynwq::DynamicRun(net, data, inputs, observations, initial, forcing, opt).run();
 }
 

@@ -60,7 +60,8 @@
 // term where that takes at most about 10 terms, else by CRAM (linear_cells::cram_exp), the relaxed check from M's
 // logarithmic norm; DO split off where its reaeration outweighs the exchange (stiff_do_exchange). A chain's top cell
 // exchanges with its headwater as the steady elements' (headwater_exchange_m3s, at the day's headwater flow): what it
-// brings in is in the cell's external load, what it takes back up is booked against the reach's input. Each reach's
+// brings in is in the cell's external load, what it takes back up is booked against the reach's input; an outlet's
+// last cell likewise with its downstream boundary (downstream_exchange_m3s, at the day's flow). Each reach's
 // budget books the exchange across its lower end with its outflow. Exchanging reaches are never left as settled.
 // With `odeint` (the reference), or a kinetic pattern that is not lower triangular, the piece is integrated with
 // Boost.Odeint (runge_kutta_dopri5, abs_tol and rel_tol), the integrals of the concentrations and of every process

@@ -47,7 +47,7 @@ namespace {
 void add_budget(std::vector<PieceBudget>& into, const std::vector<PieceBudget>& x, double w) {
     for (std::size_t k = 0; k < into.size(); ++k) {
         for (int i = 0; i < S; ++i) into[k].out_g[i] += w * x[k].out_g[i];
-        for (int i = 0; i < S; ++i) into[k].top_g[i] += w * x[k].top_g[i];
+        for (int i = 0; i < S; ++i) into[k].boundary_g[i] += w * x[k].boundary_g[i];
         for (int q = 0; q < kNumProcesses; ++q) into[k].processed_g[q] += w * x[k].processed_g[q];
         into[k].dam_g += w * x[k].dam_g;
     }

@@ -52,9 +52,11 @@ struct CellStatic {
 struct Cell {
     double flow_m3s = 0.0, volume_m3 = 0.0;
     Environment env;
-    State ext_gs{};  ///< headwater, lateral inflow and inputs entering it (g/s; with top_exchange_m3s x headwater's)
+    State ext_gs{};  ///< headwater, lateral inflow and inputs entering it (g/s; with the exchanges below x their water's)
     double exchange_m3s = 0.0;  ///< QUAL2K's bulk exchange E' with the next cell (the last: the next reach's first)
-    double top_exchange_m3s = 0.0;  ///< a chain's top cell: E' with its headwater (headwater_exchange_m3s)
+    /// E' with a fixed water beyond: a chain's top cell with its headwater (headwater_exchange_m3s), an outlet's last
+    /// cell with its downstream boundary (downstream_exchange_m3s)
+    double top_exchange_m3s = 0.0, bottom_exchange_m3s = 0.0;
 };
 
 inline bool wet(const Cell& c) { return c.flow_m3s > 0.0 && c.volume_m3 > 0.0; }
@@ -62,7 +64,7 @@ inline bool wet(const Cell& c) { return c.flow_m3s > 0.0 && c.volume_m3 > 0.0; }
 // One reach over one piece: what left it (g, below its weir), each process's integral (g) and the weir's DO gain (g).
 struct PieceBudget {
     State out_g{};
-    State top_g{};  ///< what the exchange with the headwater took back up (g, <= 0; the part in ext_gs is input)
+    State boundary_g{};  ///< what the exchanges with the headwater and downstream boundary took back (g, <= 0)
     PerProcess processed_g{};
     double dam_g = 0.0;
 };
@@ -269,9 +271,10 @@ private:
                 b.processed_g[q] += v * ((x.from >= 0 ? x.k * g[q] * y_int[j * S + x.from] : 0.0) + x.r0 * h);
             }
         }
-        for (int i = 0; i < S; ++i) b.top_g[i] = -kSecondsPerDay * cell(r, 0).top_exchange_m3s * y_int[i];
         const Cell& last = cell(r, n_ - 1);
         const double* yl = y_int + (n_ - 1) * S;
+        for (int i = 0; i < S; ++i)
+            b.boundary_g[i] = -kSecondsPerDay * (cell(r, 0).top_exchange_m3s * y_int[i] + last.bottom_exchange_m3s * yl[i]);
         for (int i = 0; i < S; ++i) b.out_g[i] = kSecondsPerDay * last.flow_m3s * yl[i];
         if (y_next)  // the exchange with the next reach's first cell
             for (int i = 0; i < S; ++i) b.out_g[i] += kSecondsPerDay * last.exchange_m3s * (yl[i] - y_next[i]);
@@ -412,7 +415,7 @@ private:
     // A reach's piece booked: its processes and weir; its mean outflow load (g/s) returned.
     State book(std::int32_t r, const PieceBudget& b, double h) {
         for (int q = 0; q < kNumProcesses; ++q) r_proc_[r][q] += b.processed_g[q];
-        for (int i = 0; i < S; ++i) r_input_[r][i] += b.top_g[i];
+        for (int i = 0; i < S; ++i) r_input_[r][i] += b.boundary_g[i];
         r_dam_[r] += b.dam_g;
         State out;
         for (int i = 0; i < S; ++i) out[i] = b.out_g[i] / (kSecondsPerDay * h);

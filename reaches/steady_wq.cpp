@@ -306,8 +306,8 @@ struct Solver {
     // A dispersive chain from its head: every member's elements in one system (steady_wq_chain.hpp), each member's
     // walk kept for its route. A member passes on Q c of its last element (its end concentration, as without
     // dispersion); the exchange across its ends, Ep (c_above - c_below) downwards, is booked with its inflow (in at
-    // the top, less what leaves at the bottom; at the chain's top the exchange with its headwater), so that its budget
-    // closes. A chain without water somewhere is marked dry and marched as without dispersion (false; the march names
+    // the top, less what leaves at the bottom; at the chain's top the exchange with its headwater, at an outlet's end
+    // with its downstream boundary), so that its budget closes. A chain without water somewhere is marked dry and marched as without dispersion (false; the march names
     // a load where there is no water).
     bool solve_chain(std::int32_t head) {
         struct Meta {
@@ -344,12 +344,16 @@ struct Solver {
         for (std::size_t i = 0; i + 1 < el.size(); ++i)
             el[i].exchange_m3s = qual2k_exchange_m3s(meta[i].e, meta[i].u, meta[i].q / meta[i].u,
                                                      meta[i].b - meta[i].a, meta[i + 1].b - meta[i + 1].a);
+        const Meta& bottom = meta.back();  // the last element: its exchange with the downstream boundary, if any
+        el.back().exchange_m3s = downstream_exchange_m3s(net, data, bottom.r, bottom.e, bottom.u, bottom.q / bottom.u,
+                                                         bottom.b - bottom.a);
+        const State c_bottom = el.back().exchange_m3s > 0.0 ? data.downstream_conc_mgL.at(bottom.r) : State{};
         ChainSolution sol;
         double ep_top = 0.0;  // the exchange with the headwater above the top (headwater_exchange_m3s)
         const State& c_top = data.headwater_conc_mgL[head];
         try {
             ep_top = headwater_exchange_m3s(net, data, head, net.headwater_flow_m3s[head], meta[0].b - meta[0].a);
-            sol = solve_dispersive_chain(opt.params, top.q, top.l, el, ep_top, c_top);
+            sol = solve_dispersive_chain(opt.params, top.q, top.l, el, ep_top, c_top, c_bottom);
         } catch (const ModelError& e) {
             throw ModelError("reaches from " + net.topo.id(head) + ": " + e.what());
         }
@@ -370,7 +374,8 @@ struct Solver {
             }
             const std::size_t e = i - 1;  // the member's last element
             for (int k = 0; k < kNumSpecies; ++k) {
-                const double down = i < el.size() ? el[e].exchange_m3s * (sol.conc_mgL[e][k] - sol.conc_mgL[i][k]) : 0.0;
+                const double below = i < el.size() ? sol.conc_mgL[i][k] : c_bottom[k];
+                const double down = el[e].exchange_m3s * (sol.conc_mgL[e][k] - below);
                 w->l[k] = el[e].flow_out_m3s * sol.conc_mgL[e][k];
                 w->lin[k] -= down;
                 boundary_in[k] = w->l[k] + down;
@@ -528,11 +533,18 @@ Environment reach_environment(const Network& net, const ReachData& data, const O
     return env;
 }
 
-Result solve_steady_wq(const Network& net, const ReachData& data, const std::vector<Input>& inputs,
-                       const std::vector<Observation>& observations, const Options& options) {
+void check_reach_data(const Network& net, const ReachData& data) {
     const std::size_t n = net.size();
     if (data.headwater_conc_mgL.size() != n || data.lateral_conc_mgL.size() != n)
         throw ModelError("water-quality reach data must have one headwater and lateral concentration per reach");
+    if (!data.downstream_boundary.empty() && (data.downstream_boundary.size() != n || data.downstream_conc_mgL.size() != n))
+        throw ModelError("water-quality reach data must have a downstream boundary flag and concentration per reach, or none");
+}
+
+Result solve_steady_wq(const Network& net, const ReachData& data, const std::vector<Input>& inputs,
+                       const std::vector<Observation>& observations, const Options& options) {
+    const std::size_t n = net.size();
+    check_reach_data(net, data);
     constexpr std::size_t kParallelFrom = 4096;  // reaches; below this one thread is faster than splitting the work
     const bool parallel = n >= kParallelFrom && options.parallel && tbb::this_task_arena::max_concurrency() >= 2;
     Result res;

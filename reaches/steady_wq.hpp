@@ -38,6 +38,11 @@ struct ReachData {
     /// empty or 0: Options::dispersion's. Elements only.
     std::vector<double> dispersion_m2s;
     std::vector<double> headwater_dispersion_m2s;  ///< the made-up headwater element's (0: no exchange); < 0: the reach's
+    /// Non-zero: the reach is an outlet whose end meets QUAL2K's downstream boundary, of concentration
+    /// downstream_conc_mgL[r], which its last element exchanges water with where it disperses
+    /// (downstream_exchange_m3s). Empty: none.
+    std::vector<char> downstream_boundary;
+    std::vector<State> downstream_conc_mgL;
 
     /// All attributes empty except headwater and lateral concentrations of n reaches (zeros).
     static ReachData sized(std::size_t n);
@@ -87,6 +92,9 @@ struct Result {
     double max_reach_imbalance = 0.0;
     std::size_t segments = 0, frozen_segments = 0;  ///< plug-flow segments solved; of them by the frozen substeps
 };
+
+/// Throws ModelError where the reach data's per-reach vectors do not match the network.
+void check_reach_data(const Network& net, const ReachData& data);
 
 /// Throws ModelError for a reach without depth (the kinetics need it), a load where there is no water, a transfer
 /// larger than its supply, or a reaeration method that lacks a quantity.

@@ -64,6 +64,7 @@ struct Chain {
     const std::vector<ChainElement>& el;
     double ex_top;
     const State& c_top;
+    const State& c_bottom;  // beyond the last element (its exchange_m3s: QUAL2K's downstream boundary)
 
     double q_in(std::size_t i) const { return i == 0 ? q_top : el[i - 1].flow_out_m3s; }
     double ex_up(std::size_t i) const { return i == 0 ? ex_top : el[i - 1].exchange_m3s; }
@@ -77,7 +78,7 @@ struct Chain {
             const double v = el[i].volume_m3 / 86400.0, out = el[i].flow_out_m3s + ex_up(i) + el[i].exchange_m3s;
             for (int k = 0; k < N; ++k) {
                 const double in = i == 0 ? w_top[k] + ex_top * c_top[k] : (q_in(i) + ex_up(i)) * c[i - 1][k];
-                const double down = i + 1 < n ? el[i].exchange_m3s * c[i + 1][k] : 0.0;
+                const double down = el[i].exchange_m3s * (i + 1 < n ? c[i + 1][k] : c_bottom[k]);
                 r[i][k] = in - out * c[i][k] + down + el[i].load_gs[k] + v * s[k];
             }
         }
@@ -145,7 +146,7 @@ double residual_norm(const Chain& ch, const std::vector<State>& r, const State& 
 
 ChainSolution solve_dispersive_chain(const Parameters& p, double flow_top_m3s, const State& load_top_gs,
                                      const std::vector<ChainElement>& elements, double exchange_top_m3s,
-                                     const State& conc_top_mgL) {
+                                     const State& conc_top_mgL, const State& conc_bottom_mgL) {
     const std::size_t n = elements.size();
     ChainSolution out;
     if (n == 0) return out;
@@ -153,7 +154,7 @@ ChainSolution solve_dispersive_chain(const Parameters& p, double flow_top_m3s, c
         if (!(e.flow_out_m3s > 0.0) || !(e.volume_m3 > 0.0) || !(e.exchange_m3s >= 0.0))
             throw ModelError("dispersive elements need flow > 0, volume > 0 and exchange >= 0");
     if (!(exchange_top_m3s >= 0.0)) throw ModelError("dispersive elements need the headwater's exchange >= 0");
-    const Chain ch{p, flow_top_m3s, load_top_gs, elements, exchange_top_m3s, conc_top_mgL};
+    const Chain ch{p, flow_top_m3s, load_top_gs, elements, exchange_top_m3s, conc_top_mgL, conc_bottom_mgL};
     // first guess: the chain without exchange, element by element
     std::vector<State> c(n);
     State load = load_top_gs;
@@ -248,6 +249,13 @@ double headwater_exchange_m3s(const Network& net, const ReachData& data, std::in
     if (own == 0.0) return 0.0;
     const double u0 = net.hydraulics[head].velocity(q0);
     return qual2k_exchange_m3s(own > 0.0 ? own : element_dispersion_m2s(net, data, head, q0), u0, q0 / u0, dx_m, dx_m);
+}
+
+double downstream_exchange_m3s(const Network& net, const ReachData& data, std::int32_t r, double dispersion_m2s,
+                               double velocity_ms, double area_m2, double dx_m) {
+    if (net.topo.downstream(r) != kNone || net.topo.split_to(r) != kNone || at_or(data.downstream_boundary, static_cast<std::size_t>(r), char{0}) == 0)
+        return 0.0;
+    return qual2k_exchange_m3s(dispersion_m2s, velocity_ms, area_m2, dx_m, dx_m);
 }
 
 std::vector<std::int32_t> dispersive_chain_next(const Network& net, const ReachData& data, const Options& opt) {

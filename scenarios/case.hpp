@@ -40,6 +40,15 @@ struct CaseModel {
     /// The items the headwater and the lateral inflow of each reach give beside COD, NH3-N and TP (the reaches
     /// table's headwater_<item>_mgL, lateral_<item>_mgL: DO, BOD5, TN ...), aligned with net; empty: none given.
     std::vector<GivenSpecies> headwater_given{}, lateral_given{};
+    /// QUAL2K's downstream boundary: the water below an outlet reach's end that its last element exchanges with where
+    /// it disperses (the reaches table's downstream_<item>_mgL), completed as a headwater's (analyses/
+    /// water_quality.cpp). Aligned with net where any reach gives one; empty: none.
+    struct Boundary {
+        bool given = false;
+        PerConstituent conc_mgL{};  ///< COD, NH3-N, TP (as a headwater's where not given)
+        GivenSpecies items{};       ///< DO, BOD5, TN ... given
+    };
+    std::vector<Boundary> downstream_boundary{};
     /// Water an ecological-flow measure released into a reach's head with its own quality (eco_flow with
     /// concentrations or items given), in the order released. net.headwater_* hold the mix; the water-quality model
     /// completes each water by its own items and mixes the species (analyses/water_quality.cpp).

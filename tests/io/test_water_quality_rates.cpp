@@ -378,6 +378,44 @@ TEST_CASE("water-quality: dispersion between elements from the case (dispersion,
     fs::remove_all(bad);
 }
 
+TEST_CASE("water-quality: QUAL2K's downstream boundary from the reaches table (下游边界, downstream_<item>_mgL)",
+          "[water-quality]") {
+    // R1 disperses (6 elements, 5000 m2/s) and is the outlet; the water below it gives COD 60 mg/L and DO 3 mg/L
+    // (下游边界溶解氧; the other items as a headwater's: the river composition). Its last element, where the end
+    // section lies, exchanges water with it: more COD and less DO there than without the boundary, and the reach's
+    // budget closes with the exchange as its input. The numbers are the solver's (tests/reaches/test_qual2kw.cpp
+    // against QUAL2Kw, test_dynamic_wq_dispersion.cpp). A reach that flows on cannot give one.
+    const std::string elements = std::string(kSettings) + "model = \"elements\"\nelements_per_reach = 6\n" +
+                                 "reach_dispersion_m2s = { R1 = 5000 }\n";
+    fs::path dir = one_reach_case("wq-down", kRates, elements, ",downstream_cod_mgL,下游边界溶解氧", ",60,3");
+    io::LoadedCase lc = io::load_case(dir.string());
+    REQUIRE(lc.model.downstream_boundary.size() == 1);
+    CHECK(lc.model.downstream_boundary[0].given);
+    CHECK(lc.model.downstream_boundary[0].conc_mgL[idx(*constituent_from_key("cod"))] == 60.0);
+    const auto with = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
+    fs::remove_all(dir);
+    dir = one_reach_case("wq-down-none", kRates, elements);
+    lc = io::load_case(dir.string());
+    CHECK(lc.model.downstream_boundary.empty());
+    const auto without = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
+    fs::remove_all(dir);
+    const double cod_with = with.sections.at(0).conc_mgL[wq::COD], cod_without = without.sections.at(0).conc_mgL[wq::COD];
+    INFO("COD " << cod_with << " against " << cod_without << ", DO " << with.sections.at(0).conc_mgL[wq::DO] << " against "
+                << without.sections.at(0).conc_mgL[wq::DO]);
+    CHECK(cod_with - cod_without > 1.0);
+    CHECK(without.sections.at(0).conc_mgL[wq::DO] - with.sections.at(0).conc_mgL[wq::DO] > 0.1);
+    CHECK(with.steady.max_reach_imbalance < 1e-10);
+    // on a reach that flows on: a problem naming its downstream_id
+    dir = temp_dir("wq-down-bad");
+    write_reach_case(dir, "reach_id,river,downstream_id,length_km,velocity_ms,headwater_flow_m3s,headwater_cod_mgL,"
+                          "downstream_do_mgL\nR1,R,R2,30,0.25,5,20,3\nR2,R,,10,0.25,0,20,\n");
+    const InputError e = test::rejection(dir);
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].field == "downstream_id");
+    CHECK(e.problems()[0].message.find("outlet") != std::string::npos);
+    fs::remove_all(dir);
+}
+
 TEST_CASE("water-quality: a reach's slope beside a constant velocity reaches Tsivoglou-Neal", "[water-quality]") {
     // the reaches table's slope (比降) is read beside any hydraulics, not only Manning's: Tsivoglou-Neal at 5 m3/s
     // (above 15 cfs: 0.054 /ft) gives ka20 = 86400 x 0.054 x S x U x 3.281 with U = 0.25 m/s and S = 0.0004

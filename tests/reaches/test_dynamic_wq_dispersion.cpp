@@ -371,3 +371,74 @@ TEST_CASE("a piece that takes the set-up of the piece before (the same M, a new 
             if (exchange == 0.0) CHECK(relaxed > 0);
         }
 }
+
+TEST_CASE("dynamic cells with QUAL2K's downstream boundary: the steady elements, budgets and dopri5",
+          "[dynamic_wq][dynamic][dispersion][balance]") {
+    // The outlet's last cell exchanges E' (c_b - c) with a water of fixed quality below it (QUAL2K's downstream
+    // boundary: polluted water, half sewage, half river), E' of its own element (downstream_exchange_m3s). On
+    // A -> B -> C (C the outlet, ending the chain) and on the network with the junction (D the outlet, its cells
+    // exchanging among themselves): under constant forcing the cells reach the steady elements (1e-10; with oxygen
+    // effects 1e-6, as above); over changing forcing N and P close to 1e-12 with the boundary's exchange booked as
+    // the outlet's input; the pieces agree with dopri5 at 1e-12 (1e-9; 3e-7) and, on the chain alone, with the whole
+    // network as one system (1e-7).
+    for (const bool junction : {false, true}) {
+        Chain k = chain(true, junction);
+        const std::int32_t outlet = k.net.topo.find(junction ? "D" : "C");
+        State below{};
+        for (int i = 0; i < kNumSpecies; ++i) below[i] = 0.5 * (test::sewage()[i] + test::river(k.os)[i]);
+        k.data.downstream_boundary.assign(k.net.size(), 0);
+        k.data.downstream_conc_mgL.assign(k.net.size(), State{});
+        k.data.downstream_boundary[outlet] = 1;
+        k.data.downstream_conc_mgL[outlet] = below;
+        const Chain plain = chain(true, junction);
+        for (const bool o2 : {false, true}) {
+            INFO("junction " << junction << ", oxygen effects " << o2);
+            DynamicOptions opt = options(o2);
+            DynamicForcing f;
+            f.steps = 40;
+            f.flow.scale.assign(40, 1.0);
+            const DynamicResult dyn = solve_dynamic_wq(k.net, k.data, k.in, k.obs, test::river(k.os), f, opt);
+            const Result st = solve_steady_wq(k.net, k.data, k.in, k.obs, opt.steady);
+            const Result st0 = solve_steady_wq(plain.net, plain.data, plain.in, plain.obs, opt.steady);
+            // the boundary raises the outlet's NH3-N by over 0.5 mg/L, and the budget closes with it
+            CHECK(st.conc_out_mgL[outlet][NH3N] - st0.conc_out_mgL[outlet][NH3N] > 0.5);
+            CHECK(st.max_reach_imbalance < 1e-10);
+            double e = 0.0;
+            for (std::size_t o = 0; o < k.obs.size(); ++o)
+                for (int i = 0; i < kNumSpecies; ++i) e = std::max(e, rel_diff(dyn.obs_mgL.back()[o][i], st.obs_conc_mgL[o][i]));
+            for (std::size_t r = 0; r < k.net.size(); ++r)
+                for (int i = 0; i < kNumSpecies; ++i) e = std::max(e, rel_diff(dyn.reach_end_mgL.back()[r][i], st.conc_out_mgL[r][i]));
+            INFO("largest difference from the steady elements " << e);
+            CHECK(e < (o2 ? 1e-6 : 1e-10));
+
+            const DynamicResult d = solve_dynamic_wq(k.net, k.data, k.in, k.obs, test::river(k.os), changing(30), opt);
+            double in = 0.0, rest = d.processed_g[OrgNSettling] + d.processed_g[Denitrification];
+            for (const int i : {OrgN, NH3N, NO3N}) {
+                in += d.input_g[i] + d.storage_start_g[i] + d.settled_g[i];
+                rest += d.storage_end_g[i] + d.outlet_g[i];
+            }
+            INFO("relative N imbalance " << std::abs(in - rest) / in);
+            CHECK(std::abs(in - rest) / in < 1e-12);
+
+            opt.start_steady = true;
+            const DynamicResult exact = solve_dynamic_wq(k.net, k.data, k.in, k.obs, test::river(k.os), changing(10), opt);
+            DynamicOptions ref_opt = opt;
+            ref_opt.odeint = true;
+            ref_opt.abs_tol = ref_opt.rel_tol = 1e-12;
+            const DynamicResult ref = solve_dynamic_wq(k.net, k.data, k.in, k.obs, test::river(k.os), changing(10), ref_opt);
+            REQUIRE(exact.steps == 0);
+            REQUIRE(ref.steps > 0);
+            const double ed = largest_difference(exact, ref);
+            INFO("against dopri5 " << ed);
+            CHECK(ed < (o2 ? 3e-7 : 1e-9));
+            if (junction || !o2) continue;
+            DynamicOptions mono = options(true);
+            mono.monolithic = true;
+            const DynamicResult whole = solve_dynamic_wq(k.net, k.data, k.in, k.obs, test::river(k.os), changing(10), mono);
+            mono.monolithic = false;
+            const double ew = largest_difference(solve_dynamic_wq(k.net, k.data, k.in, k.obs, test::river(k.os), changing(10), mono), whole, 1);
+            INFO("against the whole network as one system " << ew);
+            CHECK(ew < 1e-7);
+        }
+    }
+}

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -87,6 +88,7 @@ struct Q2kCase {
     std::vector<hydro::Hydraulics> channels = {};  ///< per element E1..E17; empty: the rating curves a, b, c, d
     double headwater_m3s = 2.0;
     bool dispersion = false;  ///< QUAL2K's dispersion between the elements (else none, as the inputs prescribe 1e-6)
+    std::optional<State> downstream = {};  ///< QUAL2K's downstream boundary below E17 (else none)
     hydro::Hydraulics channel(int element) const {
         return channels.empty() ? hydro::Hydraulics::geometry(a, b, c, d) : channels[element - 1];
     }
@@ -119,6 +121,12 @@ Built build(const Q2kCase& k) {
     b.opt.reaeration = k.ka20 > 0.0 ? ReaerationMethod::Specified : ReaerationMethod::Internal;
     b.opt.params = k.params;
     if (k.dispersion) b.opt.dispersion = Dispersion::Qual2k;
+    if (k.downstream) {
+        b.data.downstream_boundary.assign(kElements, 0);
+        b.data.downstream_conc_mgL.assign(kElements, State{});
+        b.data.downstream_boundary[b.net.topo.find("E17")] = 1;
+        b.data.downstream_conc_mgL[b.net.topo.find("E17")] = *k.downstream;
+    }
     return b;
 }
 
@@ -367,6 +375,33 @@ TEST_CASE("QUAL2K's dispersion between elements reproduces QUAL2Kw v5.1", "[stea
     const std::int32_t e1 = b.net.topo.find("E1");
     CHECK(headwater_exchange_m3s(b.net, b.data, e1, b.net.headwater_flow_m3s[e1], b.net.length_m[e1]) ==
           Approx(0.66880).margin(5e-6));
+}
+
+TEST_CASE("QUAL2K's downstream boundary reproduces QUAL2Kw v5.1", "[steady_wq][qual2k]") {
+    // qual2kw_downstream.q2k: qual2kw_dispersion.q2k with QUAL2Kw's downstream boundary switched on, below E17: DO
+    // 3 mg/L, fast CBOD 12 mg/L, organic N 1,500, NH4-N 4,000, NO3-N 2,500, organic P 150 and inorganic P 300 ug/L
+    // (the rest the headwater's). QUAL2Kw exchanges E17 with it at E17's own E' (Fischer's dispersion less U dx / 2,
+    // times E17's area over its length: 32.029 m3/s as it computes it), so that E17's NH3-N falls from 5.57 to 5.01
+    // mg/L and the change reaches up to E14 (E13's E' is 0: above it nothing changes).
+    const double b0[kElements] = {60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 90};
+    Q2kCase k = low_do_river(15.0);
+    k.channels = trapezoids(b0);
+    k.headwater_m3s = 40.0;
+    k.dispersion = true;
+    const Built plain = build(k);
+    k.downstream = mgL(3.0, 12.0, 1500.0, 4000.0, 2500.0, 150.0, 300.0);
+    const Built b = against_qual2kw(k, "qual2kw_downstream.csv", "QUAL2K's downstream boundary");
+    const std::int32_t e17 = b.net.topo.find("E17");
+    const Result r = solve_steady_wq(b.net, b.data, b.in, {}, b.opt);
+    // E17's exchange with the boundary as QUAL2Kw computes it (E_Fischer 928.04 m2/s less U dx / 2 = 434.93, times Ac
+    // 64.953 m2 over 1 km; QUAL2Kw prints 32.02948)
+    const double q = r.flow_out_m3s[e17], u = b.net.hydraulics[e17].velocity(q);
+    const double e = element_dispersion_m2s(b.net, b.data, e17, q);
+    CHECK(downstream_exchange_m3s(b.net, b.data, e17, e, u, q / u, 1000.0) == Approx(32.02948).margin(5e-5));
+    // none where the reach does not give a boundary
+    CHECK(downstream_exchange_m3s(plain.net, plain.data, e17, e, u, q / u, 1000.0) == 0.0);
+    // the budget closes with the boundary's exchange as E17's input
+    CHECK(r.max_reach_imbalance < 1e-10);
 }
 
 TEST_CASE("QUAL2K's width rating curves reproduce QUAL2Kw v5.1", "[steady_wq][qual2k]") {

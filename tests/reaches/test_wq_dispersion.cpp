@@ -121,23 +121,29 @@ TEST_CASE("dispersion between elements: a first-order species against the tridia
     const std::vector<Elem> e = elements_of(k);
     REQUIRE(e.size() == k.obs.size());
     const std::size_t n = e.size();
-    std::vector<double> lo(n), di(n), up(n), rhs(n);
     const double kd = 0.5 / 86400.0;
     const double ep_top = headwater_ep(e, disp[0]);
-    for (std::size_t i = 0; i < n; ++i) {
-        const double ep_up = i > 0 ? e[i - 1].ep : ep_top;
-        lo[i] = i > 0 ? -(e[i - 1].q + ep_up) : 0.0;
-        di[i] = e[i].q + ep_up + e[i].ep + kd * e[i].v;
-        up[i] = -e[i].ep;
-        rhs[i] = e[i].w[COD] + (i == 0 ? (10.0 + ep_top) * k.data.headwater_conc_mgL[0][COD] : 0.0);
-    }
-    for (std::size_t i = 1; i < n; ++i) {  // Thomas
-        const double m = lo[i] / di[i - 1];
-        di[i] -= m * up[i - 1];
-        rhs[i] -= m * rhs[i - 1];
-    }
-    std::vector<double> c(n);
-    for (std::size_t i = n; i-- > 0;) c[i] = (rhs[i] - (i + 1 < n ? up[i] * c[i + 1] : 0.0)) / di[i];
+    // ep_bottom: the last element's exchange with a downstream boundary of COD c_bottom (0: none)
+    const auto closed_form = [&](double ep_bottom, double c_bottom) {
+        std::vector<double> lo(n), di(n), up(n), rhs(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const double ep_up = i > 0 ? e[i - 1].ep : ep_top;
+            lo[i] = i > 0 ? -(e[i - 1].q + ep_up) : 0.0;
+            di[i] = e[i].q + ep_up + e[i].ep + kd * e[i].v + (i + 1 == n ? ep_bottom : 0.0);
+            up[i] = -e[i].ep;
+            rhs[i] = e[i].w[COD] + (i == 0 ? (10.0 + ep_top) * k.data.headwater_conc_mgL[0][COD] : 0.0) +
+                     (i + 1 == n ? ep_bottom * c_bottom : 0.0);
+        }
+        for (std::size_t i = 1; i < n; ++i) {  // Thomas
+            const double m = lo[i] / di[i - 1];
+            di[i] -= m * up[i - 1];
+            rhs[i] -= m * rhs[i - 1];
+        }
+        std::vector<double> c(n);
+        for (std::size_t i = n; i-- > 0;) c[i] = (rhs[i] - (i + 1 < n ? up[i] * c[i + 1] : 0.0)) / di[i];
+        return c;
+    };
+    const std::vector<double> c = closed_form(0.0, 0.0);
     double exchanged = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
         INFO("element " << i);
@@ -154,6 +160,28 @@ TEST_CASE("dispersion between elements: a first-order species against the tridia
     plain.dispersion_m2s.clear();
     const Result r0 = solve_steady_wq(k.net, plain, k.in, k.obs, k.opt);
     CHECK(res.obs_conc_mgL[5][COD] > r0.obs_conc_mgL[5][COD] * 1.05);  // B's last element, above C's source
+
+    // QUAL2K's downstream boundary below C (the outlet): its last element exchanges ep_bottom (c_b - c) with water of
+    // COD 80 mg/L, ep_bottom = max(E - u dx / 2, 0) A / dx (QUAL2K's made-up element below the last has its length):
+    // the same closed form with that term, 1e-12; organic P (0.1 mg/L below) still leaves as it came in, the
+    // boundary's exchange counted as C's input
+    ReachData below = k.data;
+    below.downstream_boundary = {0, 0, 1};
+    below.downstream_conc_mgL.assign(3, State{});
+    below.downstream_conc_mgL[2][COD] = 80.0;
+    below.downstream_conc_mgL[2][OrgP] = 0.1;
+    const Elem& last = e.back();
+    const double ep_bottom = std::max(disp[2] - 0.5 * last.u * last.dx, 0.0) * (last.q / last.u) / last.dx;
+    const Result rb = solve_steady_wq(k.net, below, k.in, k.obs, k.opt);
+    const std::vector<double> cb = closed_form(ep_bottom, 80.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        INFO("element " << i << " with the downstream boundary");
+        CHECK(rb.obs_conc_mgL[i][COD] == Approx(cb[i]).epsilon(1e-12));
+    }
+    CHECK(ep_bottom > 0.5);
+    CHECK(cb[n - 1] > c[n - 1] + 1.0);  // the boundary matters
+    CHECK(rb.outlet_load_gs[OrgP] == Approx(rb.total_input_gs[OrgP]).epsilon(1e-13));
+    CHECK(rb.max_reach_imbalance < 1e-12);
 }
 
 TEST_CASE("dispersion between elements with the full kinetics satisfies QUAL2K's element equations",
