@@ -580,6 +580,13 @@ LoadedCase load_case(const std::string& path) {
     if (const auto* wqt = root["water_quality"].as_table())
         read_water_quality_settings(*wqt, c.file, m.net, c.probs.empty() ? &m.sources : nullptr, c.probs, c.out.water_quality);
     else if (root.contains("water_quality")) c.probs.add(c.file, "", "water_quality", "", "expected a table");
+    // a downstream boundary acts only through the dispersion of the outlet's elements
+    for (std::size_t r = 0; r < m.downstream_boundary.size(); ++r)
+        if (m.downstream_boundary[r].given &&
+            !reaches::wq::disperses(c.out.water_quality.options.reaches, c.out.water_quality.options.steady, r))
+            c.out.warnings.push_back("reach " + m.net.topo.id(r) + ": its downstream boundary (downstream_<item>_mgL, "
+                                     "下游边界) has no effect: it acts through the dispersion between elements "
+                                     "([water_quality] model = \"elements\" with dispersion)");
     // measures and scenarios refer to sources and reaches, so they are read once the model is whole
     if (c.probs.empty() && scenarios_ref) c.out.scenarios = read_scenarios(scenarios_ref->path, m, c.probs);
     c.probs.throw_if_any("case " + c.dir + " has problems");

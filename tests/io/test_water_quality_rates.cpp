@@ -3,6 +3,7 @@
 // with CBOD settling and sediment oxygen demand, and bad values reported all at once with file, line and key.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -393,6 +394,16 @@ TEST_CASE("water-quality: QUAL2K's downstream boundary from the reaches table (ä
     CHECK(lc.model.downstream_boundary[0].given);
     CHECK(lc.model.downstream_boundary[0].conc_mgL[idx(*constituent_from_key("cod"))] == 60.0);
     const auto with = scenarios::evaluate_water_quality(lc.model, lc.water_quality.options);
+    fs::remove_all(dir);
+    const auto boundary_warnings = [](const io::LoadedCase& x) {
+        return std::count_if(x.warnings.begin(), x.warnings.end(),
+                             [](const std::string& w) { return w.find("downstream boundary") != std::string::npos; });
+    };
+    CHECK(boundary_warnings(lc) == 0);
+    // where the outlet does not disperse the boundary has no effect: a warning says so
+    dir = one_reach_case("wq-down-plug", kRates, kSettings, ",downstream_cod_mgL", ",60");
+    lc = io::load_case(dir.string());
+    CHECK(boundary_warnings(lc) == 1);
     fs::remove_all(dir);
     dir = one_reach_case("wq-down-none", kRates, elements);
     lc = io::load_case(dir.string());
