@@ -84,6 +84,16 @@ double largest_difference(const DynamicResult& a, const DynamicResult& b, std::s
     return e;
 }
 
+// The largest difference of a run's last output from the steady elements, at every observation and reach end.
+double from_steady(const DynamicResult& dyn, const Result& st) {
+    double e = 0.0;
+    for (std::size_t o = 0; o < st.obs_conc_mgL.size(); ++o)
+        for (int i = 0; i < kNumSpecies; ++i) e = std::max(e, rel_diff(dyn.obs_mgL.back()[o][i], st.obs_conc_mgL[o][i]));
+    for (std::size_t r = 0; r < st.conc_out_mgL.size(); ++r)
+        for (int i = 0; i < kNumSpecies; ++i) e = std::max(e, rel_diff(dyn.reach_end_mgL.back()[r][i], st.conc_out_mgL[r][i]));
+    return e;
+}
+
 // n cells in series (flushing `flush` 1/d, exchanging `ex` 1/d with each neighbour where `exchange`), rates k per
 // species (DO's its reaeration), hydrolysis to NH3-N, nitrification to NO3-N and CBOD oxidation drawing on DO; the
 // first cell's inflow 2 + i mg/L (DO 9) and reaeration towards 9 mg/L.
@@ -136,11 +146,7 @@ TEST_CASE("dynamic cells with QUAL2K's dispersion reach the steady dispersive el
         // and the chain's reaches then hold one another at it: 1e-10 (relative above 1 mg/L, absolute below); with
         // oxygen effects the frozen-gate pieces at 1e-7: 1e-6
         const double tol = o2 ? 1e-6 : 1e-10;
-        double e = 0.0;
-        for (std::size_t o = 0; o < k.obs.size(); ++o)
-            for (int i = 0; i < kNumSpecies; ++i) e = std::max(e, rel_diff(dyn.obs_mgL.back()[o][i], st.obs_conc_mgL[o][i]));
-        for (std::size_t r = 0; r < k.net.size(); ++r)
-            for (int i = 0; i < kNumSpecies; ++i) e = std::max(e, rel_diff(dyn.reach_end_mgL.back()[r][i], st.conc_out_mgL[r][i]));
+        const double e = from_steady(dyn, st);
         INFO("largest difference from the steady elements " << e);
         CHECK(e < tol);
         // starting at the steady state of the first day (the chains solved as the steady elements are): there at once
@@ -403,11 +409,7 @@ TEST_CASE("dynamic cells with QUAL2K's downstream boundary: the steady elements,
             // the boundary raises the outlet's NH3-N by over 0.5 mg/L, and the budget closes with it
             CHECK(st.conc_out_mgL[outlet][NH3N] - st0.conc_out_mgL[outlet][NH3N] > 0.5);
             CHECK(st.max_reach_imbalance < 1e-10);
-            double e = 0.0;
-            for (std::size_t o = 0; o < k.obs.size(); ++o)
-                for (int i = 0; i < kNumSpecies; ++i) e = std::max(e, rel_diff(dyn.obs_mgL.back()[o][i], st.obs_conc_mgL[o][i]));
-            for (std::size_t r = 0; r < k.net.size(); ++r)
-                for (int i = 0; i < kNumSpecies; ++i) e = std::max(e, rel_diff(dyn.reach_end_mgL.back()[r][i], st.conc_out_mgL[r][i]));
+            const double e = from_steady(dyn, st);
             INFO("largest difference from the steady elements " << e);
             CHECK(e < (o2 ? 1e-6 : 1e-10));
 

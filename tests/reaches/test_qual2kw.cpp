@@ -259,6 +259,17 @@ std::vector<hydro::Hydraulics> trapezoids(const double (&b0)[kElements]) {
     return out;
 }
 
+// The low-DO river 60-120 m wide with 15 times the flows (headwater 40 m3/s), QUAL2K's dispersion on
+// (qual2kw_dispersion.q2k, qual2kw_downstream.q2k).
+Q2kCase wide_river() {
+    const double b0[kElements] = {60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 90};
+    Q2kCase k = low_do_river(15.0);
+    k.channels = trapezoids(b0);
+    k.headwater_m3s = 40.0;
+    k.dispersion = true;
+    return k;
+}
+
 }  // namespace
 
 TEST_CASE("QUAL2K elements reproduce QUAL2Kw v5.1's steady element concentrations", "[steady_wq][qual2k]") {
@@ -356,11 +367,7 @@ TEST_CASE("QUAL2K's dispersion between elements reproduces QUAL2Kw v5.1", "[stea
     // made-up headwater element (E1's length, the headwater row's hydraulics at the headwater flow) exchanges 0.67
     // m3/s with E1, as headwater_exchange_m3s takes it from the top reach: E1's NH3-N 207.47 ug/L against 207.59
     // with the headwater's dispersion at 1e-6 m2/s (no exchange).
-    const double b0[kElements] = {60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 90};
-    Q2kCase k = low_do_river(15.0);
-    k.channels = trapezoids(b0);
-    k.headwater_m3s = 40.0;
-    k.dispersion = true;
+    Q2kCase k = wide_river();
     const Built b = against_qual2kw(k, "qual2kw_dispersion.csv", "QUAL2K's dispersion between elements");
 
     // without the exchange the river is another: E3 (above the plant) keeps the headwater's NH3-N
@@ -383,11 +390,7 @@ TEST_CASE("QUAL2K's downstream boundary reproduces QUAL2Kw v5.1", "[steady_wq][q
     // (the rest the headwater's). QUAL2Kw exchanges E17 with it at E17's own E' (Fischer's dispersion less U dx / 2,
     // times E17's area over its length: 32.029 m3/s as it computes it), so that E17's NH3-N falls from 5.57 to 5.01
     // mg/L and the change reaches up to E14 (E13's E' is 0: above it nothing changes).
-    const double b0[kElements] = {60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 60, 80, 100, 120, 90};
-    Q2kCase k = low_do_river(15.0);
-    k.channels = trapezoids(b0);
-    k.headwater_m3s = 40.0;
-    k.dispersion = true;
+    Q2kCase k = wide_river();
     const Built plain = build(k);
     k.downstream = mgL(3.0, 12.0, 1500.0, 4000.0, 2500.0, 150.0, 300.0);
     const Built b = against_qual2kw(k, "qual2kw_downstream.csv", "QUAL2K's downstream boundary");
