@@ -48,7 +48,7 @@ WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOption
     const double k1 = opt.steady.params.bod_bottle_k_per_d;
     const std::size_t n = m.net.size();
     WaterQualityProblem p;
-    p.net = m.net;
+    p.net = reaches::copy_for_solving(m.net);
     p.steady = opt.steady;
     p.observations = observations(m);
     // reaches without a depth get the case's estimate (WaterQualityOptions::default_depth_m), the velocity unchanged:
@@ -66,8 +66,11 @@ WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOption
     }
     p.data = std::move(opt.reaches);
     wq::ReachData& d = p.data;
-    d.headwater_conc_mgL.assign(n, wq::State{});
-    d.lateral_conc_mgL.assign(n, wq::State{});
+    {  // on huge pages where large (ReachData::sized)
+        wq::ReachData sized = wq::ReachData::sized(n);
+        d.headwater_conc_mgL = std::move(sized.headwater_conc_mgL);
+        d.lateral_conc_mgL = std::move(sized.lateral_conc_mgL);
+    }
     p.natural_headwater_mgL.assign(n, wq::State{});
     // headwater and lateral inflow: what the reach table gives, the river composition for the rest, DO a share of
     // saturation where not given

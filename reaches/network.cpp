@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "reaches/reach_walk.hpp"
 
 namespace qingliu::reaches {
 
@@ -18,6 +19,25 @@ std::int32_t NetworkBuilder::add(Reach r) {
     return static_cast<std::int32_t>(reaches_.size() - 1);
 }
 
+Network copy_for_solving(const Network& from) {
+    static_assert(sizeof(Network) == sizeof(Topology) + 8 * sizeof(std::vector<double>), "copy every field of Network");
+    Network n;
+    n.topo = from.topo;
+    n.river = from.river;
+    n.name = from.name;
+    const auto copy = [](auto& to, const auto& v) {
+        detail::reserve_huge(to, v.size());
+        to.assign(v.begin(), v.end());
+    };
+    copy(n.length_m, from.length_m);
+    copy(n.hydraulics, from.hydraulics);
+    copy(n.headwater_flow_m3s, from.headwater_flow_m3s);
+    copy(n.lateral_flow_m3s, from.lateral_flow_m3s);
+    copy(n.headwater_conc_mgL, from.headwater_conc_mgL);
+    copy(n.lateral_conc_mgL, from.lateral_conc_mgL);
+    return n;
+}
+
 Network NetworkBuilder::finish() const {
     std::unordered_map<std::string, std::int32_t> index;
     for (std::size_t i = 0; i < reaches_.size(); ++i) index.emplace(reaches_[i].id, static_cast<std::int32_t>(i));
@@ -28,9 +48,19 @@ Network NetworkBuilder::finish() const {
         return it->second;
     };
     Network n;
+    const std::size_t m = reaches_.size();
+    detail::reserve_huge(n.length_m, m);
+    detail::reserve_huge(n.hydraulics, m);
+    detail::reserve_huge(n.headwater_flow_m3s, m);
+    detail::reserve_huge(n.lateral_flow_m3s, m);
+    detail::reserve_huge(n.headwater_conc_mgL, m);
+    detail::reserve_huge(n.lateral_conc_mgL, m);
     std::vector<std::string> ids;
     std::vector<std::int32_t> down, split;
     std::vector<double> frac;
+    detail::reserve_huge(down, m);
+    detail::reserve_huge(split, m);
+    detail::reserve_huge(frac, m);
     for (const auto& r : reaches_) {
         ids.push_back(r.id);
         down.push_back(resolve(r.downstream, r.id));

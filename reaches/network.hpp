@@ -37,6 +37,11 @@ struct Network {
     std::size_t size() const { return topo.size(); }
 };
 
+/// A copy of `from` whose per-reach numeric arrays are, where large, on transparent huge pages
+/// (reach_walk.hpp's reserve_huge): the solvers read them in topological order, scattered in memory, and on 4 KB
+/// pages nearly every read of a large network misses the TLB. The same values as a plain copy.
+Network copy_for_solving(const Network& from);
+
 /// A load entering a reach: at a point, or spread uniformly from position_m to end_m (diffuse sources).
 /// Flow may be 0 for a pure mass input.
 struct PointInput {

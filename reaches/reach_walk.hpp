@@ -25,10 +25,12 @@
 namespace qingliu::reaches::detail {
 
 // Fills v with n copies of x. Vectors of more than a few MB are first reserved and, on Linux, marked for transparent
-// huge pages: a 10^6-reach result is ~130 MB, and touching it page by page (4 KB) costs more than routing it on
-// virtual machines, where each page fault exits to the hypervisor. (Both steady solvers' results.)
+// huge pages (reserve_huge): a 10^6-reach result is ~130 MB, and touching it page by page (4 KB) costs more than
+// routing it on virtual machines, where each page fault exits to the hypervisor. (Both steady solvers' results; the
+// network's and the water-quality reach data's per-reach arrays, which the solvers read in topological order,
+// scattered in memory: on huge pages their reads miss the TLB far less.)
 template <class T>
-void fill_new(std::vector<T>& v, std::size_t n, const T& x) {
+void reserve_huge(std::vector<T>& v, std::size_t n) {
     v.clear();
     v.reserve(n);
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
@@ -39,6 +41,10 @@ void fill_new(std::vector<T>& v, std::size_t n, const T& x) {
         if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);  // a hint: failure is harmless
     }
 #endif
+}
+template <class T>
+void fill_new(std::vector<T>& v, std::size_t n, const T& x) {
+    reserve_huge(v, n);
     v.assign(n, x);
 }
 

@@ -20,8 +20,8 @@ namespace qingliu::reaches::wq {
 
 ReachData ReachData::sized(std::size_t n) {
     ReachData d;
-    d.headwater_conc_mgL.assign(n, State{});
-    d.lateral_conc_mgL.assign(n, State{});
+    detail::fill_new(d.headwater_conc_mgL, n, State{});
+    detail::fill_new(d.lateral_conc_mgL, n, State{});
     return d;
 }
 

@@ -347,3 +347,38 @@ TEST_CASE("hydraulic geometry at zero flow with load is an error, not a NaN", "[
     p.load_gs = {1.0, 0.0, 0.0};
     REQUIRE_THROWS_WITH(solve_steady(b.finish(), {p}, {}, rates(0.2, 0, 0)), Catch::Contains("reach HG"));
 }
+
+TEST_CASE("copy_for_solving copies every field of a network, on huge pages where large", "[steady]") {
+    // 300,000 reaches (arrays of 2.4-26 MB, past reserve_huge's 4 MB) with values that differ from reach to reach:
+    // every field equal to the original's, and the solve on the copy the same to the bit
+    NetworkBuilder b;
+    const std::size_t n = 300000;
+    for (std::size_t i = 0; i < n; ++i) {
+        NetworkBuilder::Reach r;
+        r.id = "R" + std::to_string(i);
+        r.downstream = i + 1 < n ? "R" + std::to_string(i + 1) : "";
+        r.river = i % 2 ? "A" : "B";
+        r.length_km = 0.5 + 1e-6 * static_cast<double>(i);
+        r.hydraulics = hydro::Hydraulics::geometry(0.3 + 1e-7 * static_cast<double>(i), 0.4, 0.5, 0.35);
+        r.headwater_flow_m3s = i == 0 ? 2.0 : 0.0;
+        r.lateral_flow_m3s = 1e-5 * static_cast<double>(i % 7);
+        r.headwater_conc_mgL[0] = 10.0 + static_cast<double>(i % 11);
+        r.lateral_conc_mgL[1] = 0.1 * static_cast<double>(i % 13);
+        b.add(r);
+    }
+    const Network net = b.finish();
+    const Network c = copy_for_solving(net);
+    CHECK(c.topo.ids() == net.topo.ids());
+    CHECK(c.topo.order() == net.topo.order());
+    CHECK(c.river == net.river);
+    CHECK(c.name == net.name);
+    CHECK(c.length_m == net.length_m);
+    CHECK(c.headwater_flow_m3s == net.headwater_flow_m3s);
+    CHECK(c.lateral_flow_m3s == net.lateral_flow_m3s);
+    CHECK(c.headwater_conc_mgL == net.headwater_conc_mgL);
+    CHECK(c.lateral_conc_mgL == net.lateral_conc_mgL);
+    REQUIRE(c.hydraulics.size() == n);
+    for (std::size_t i = 0; i < n; i += 997) CHECK(c.hydraulics[i].velocity(3.0) == net.hydraulics[i].velocity(3.0));
+    const SteadyResult a = solve_steady(net, {}, {}, SteadyOptions{}), d = solve_steady(c, {}, {}, SteadyOptions{});
+    CHECK(a.conc_out_mgL == d.conc_out_mgL);
+}
