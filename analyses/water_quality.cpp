@@ -75,31 +75,33 @@ WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOption
     // headwater and lateral inflow: what the reach table gives, the river composition for the rest, DO a share of
     // saturation where not given
     const wq::Composition& river = wq::river_composition(opt.composition);
+    const auto os_at = [&](std::size_t r) {
+        return reaches::do_saturation_mgL(p.steady.temperature_c, r < d.elevation_m.size() ? d.elevation_m[r] : 0.0);
+    };
+    // a water completed by its own items, the river composition for the rest, DO a share of saturation os
+    const auto completed = [&](const PerConstituent& c, const GivenSpecies& g, double os) {
+        wq::GivenQuality q = wq::given_quality(c, g);
+        if (!q.do_) q.do_ = opt.river_do_share_of_saturation * os;
+        return wq::complete_species(q, river, k1);
+    };
     for (std::size_t r = 0; r < n; ++r) {
-        const double os = reaches::do_saturation_mgL(p.steady.temperature_c, r < d.elevation_m.size() ? d.elevation_m[r] : 0.0);
+        const double os = os_at(r);
         wq::GivenQuality h = wq::given_quality(m.net.headwater_conc_mgL[r], given_at(m.headwater_given, r));
-        wq::GivenQuality l = wq::given_quality(m.net.lateral_conc_mgL[r], given_at(m.lateral_given, r));
         if (!h.do_) h.do_ = opt.river_do_share_of_saturation * os;
-        if (!l.do_) l.do_ = opt.river_do_share_of_saturation * os;
         d.headwater_conc_mgL[r] = wq::complete_species(h, river, k1);
         // water released by an ecological-flow measure with its own quality: each water completed by its own
         // items, the species mixed by flow (the headwater inflow's load is the sum of theirs)
         bool first = true;
         for (const CaseModel::Release& rel : m.releases) {
             if (rel.reach != static_cast<std::int32_t>(r)) continue;
-            auto completed = [&](const PerConstituent& c, const GivenSpecies& g) {
-                wq::GivenQuality q = wq::given_quality(c, g);
-                if (!q.do_) q.do_ = opt.river_do_share_of_saturation * os;
-                return wq::complete_species(q, river, k1);
-            };
-            if (first) d.headwater_conc_mgL[r] = completed(rel.before_conc_mgL, rel.before_given);
+            if (first) d.headwater_conc_mgL[r] = completed(rel.before_conc_mgL, rel.before_given, os);
             first = false;
-            const wq::State added = completed(rel.conc_mgL, rel.given);
+            const wq::State added = completed(rel.conc_mgL, rel.given, os);
             const double q = rel.before_flow_m3s + rel.flow_m3s;
             for (int k = 0; k < wq::kNumSpecies; ++k)
                 d.headwater_conc_mgL[r][k] = (rel.before_flow_m3s * d.headwater_conc_mgL[r][k] + rel.flow_m3s * added[k]) / q;
         }
-        d.lateral_conc_mgL[r] = wq::complete_species(l, river, k1);
+        d.lateral_conc_mgL[r] = completed(m.net.lateral_conc_mgL[r], given_at(m.lateral_given, r), os);
         // natural background (when the case gives one): COD, NH3-N and TP capped at the case's natural values, the
         // other items from the river composition (DO as the headwater's), and no species above the headwater's own
         p.natural_headwater_mgL[r] = d.headwater_conc_mgL[r];
@@ -122,11 +124,7 @@ WaterQualityProblem water_quality_problem(const CaseModel& m, WaterQualityOption
     for (std::size_t r = 0; r < m.downstream_boundary.size(); ++r) {
         const CaseModel::Boundary& bd = m.downstream_boundary[r];
         if (!bd.given) continue;
-        wq::GivenQuality q = wq::given_quality(bd.conc_mgL, bd.items);
-        if (!q.do_)
-            q.do_ = opt.river_do_share_of_saturation *
-                    reaches::do_saturation_mgL(p.steady.temperature_c, r < d.elevation_m.size() ? d.elevation_m[r] : 0.0);
-        d.downstream_conc_mgL[r] = wq::complete_species(q, river, k1);
+        d.downstream_conc_mgL[r] = completed(bd.conc_mgL, bd.items, os_at(r));
         d.downstream_boundary[r] = 1;
     }
     p.inputs = water_quality_inputs(m.sources, opt.composition, k1);

@@ -181,12 +181,13 @@ bool DynamicRun::rebuild(std::int32_t r, std::size_t d) {
             const double len = net_.length_m[r], dx = len / n_;
             c.volume_m3 = q / u * dx;
             const std::int32_t next = exchanging(r) && j + 1 == n_ ? chain_next_[r] : kNone;
-            if (exchanging(r) && (j + 1 < n_ || next != kNone))  // QUAL2K's E' to the next cell, as the steady elements
-                c.exchange_m3s = qual2k_exchange_m3s(element_dispersion_m2s(net_, data_, r, q), u, q / u, dx,
-                                                     next != kNone ? net_.length_m[next] / n_ : dx);
-            if (exchanging(r) && j + 1 == n_)  // an outlet's: with its downstream boundary, as the steady elements
-                c.bottom_exchange_m3s =
-                    downstream_exchange_m3s(net_, data_, r, element_dispersion_m2s(net_, data_, r, q), u, q / u, dx);
+            // an outlet's last cell: with its downstream boundary, if it gives one
+            const bool bottom = exchanging(r) && j + 1 == n_ && meets_downstream_boundary(net_, data_, r);
+            if (exchanging(r) && (j + 1 < n_ || next != kNone || bottom)) {  // QUAL2K's E', as the steady elements
+                const double e = element_dispersion_m2s(net_, data_, r, q);
+                if (bottom) c.bottom_exchange_m3s = downstream_exchange_m3s(net_, data_, r, e, u, q / u, dx);
+                else c.exchange_m3s = qual2k_exchange_m3s(e, u, q / u, dx, next != kNone ? net_.length_m[next] / n_ : dx);
+            }
         } else {
             for (int i = 0; i < S; ++i)
                 if (c.ext_gs[i] != 0.0) throw ModelError("reach " + net_.topo.id(r) + ": load but no water on day " + std::to_string(d + 1));

@@ -307,8 +307,8 @@ struct Solver {
     // walk kept for its route. A member passes on Q c of its last element (its end concentration, as without
     // dispersion); the exchange across its ends, Ep (c_above - c_below) downwards, is booked with its inflow (in at
     // the top, less what leaves at the bottom; at the chain's top the exchange with its headwater, at an outlet's end
-    // with its downstream boundary), so that its budget closes. A chain without water somewhere is marked dry and marched as without dispersion (false; the march names
-    // a load where there is no water).
+    // with its downstream boundary), so that its budget closes. A chain without water somewhere is marked dry and
+    // marched as without dispersion (false; the march names a load where there is no water).
     bool solve_chain(std::int32_t head) {
         struct Meta {
             std::int32_t r;

@@ -251,10 +251,14 @@ double headwater_exchange_m3s(const Network& net, const ReachData& data, std::in
     return qual2k_exchange_m3s(own > 0.0 ? own : element_dispersion_m2s(net, data, head, q0), u0, q0 / u0, dx_m, dx_m);
 }
 
+bool meets_downstream_boundary(const Network& net, const ReachData& data, std::int32_t r) {
+    return net.topo.downstream(r) == kNone && net.topo.split_to(r) == kNone &&
+           at_or(data.downstream_boundary, static_cast<std::size_t>(r), char{0}) != 0;
+}
+
 double downstream_exchange_m3s(const Network& net, const ReachData& data, std::int32_t r, double dispersion_m2s,
                                double velocity_ms, double area_m2, double dx_m) {
-    if (net.topo.downstream(r) != kNone || net.topo.split_to(r) != kNone || at_or(data.downstream_boundary, static_cast<std::size_t>(r), char{0}) == 0)
-        return 0.0;
+    if (!meets_downstream_boundary(net, data, r)) return 0.0;
     return qual2k_exchange_m3s(dispersion_m2s, velocity_ms, area_m2, dx_m, dx_m);
 }
 

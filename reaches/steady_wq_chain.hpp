@@ -51,6 +51,9 @@ ChainSolution solve_dispersive_chain(const Parameters& p, double flow_top_m3s, c
 /// (QUAL2K's headwater); else 0.
 double headwater_exchange_m3s(const Network& net, const ReachData& data, std::int32_t head, double q0_m3s, double dx_m);
 
+/// Whether reach r is an outlet (no downstream reach, no split) that gives QUAL2K's downstream boundary.
+bool meets_downstream_boundary(const Network& net, const ReachData& data, std::int32_t r);
+
 /// QUAL2K's exchange of an outlet reach's last element (length dx_m, its velocity u and cross-section area_m2) with
 /// the downstream boundary (m3/s), where the reach gives one (ReachData::downstream_boundary) and disperses:
 /// qual2k_exchange_m3s of the element with a next element of its own length (QUAL2K's made-up element below the
