@@ -13,6 +13,7 @@
 #include "common/error.hpp"
 #include "reaches/bucket.hpp"
 #include "reaches/kinetics_series.hpp"
+#include "reaches/levels.hpp"
 #include "reaches/reach_walk.hpp"
 #include "reaches/steady_wq_chain.hpp"
 
@@ -77,8 +78,8 @@ struct Totals {
     }
 };
 
-// Routes one reach at a time once its feeders are routed; writes only index r of the result vectors and the inflow
-// (up_q, up_l) of r's receivers, so independent parts of the network run on separate threads.
+// Routes one reach at a time once its feeders are routed, gathering its inflow from them (levels.hpp); writes only
+// index r of the result vectors and r's own slots, so the reaches of a level run on separate threads.
 struct Solver {
     const Network& net;
     const ReachData& data;
@@ -87,8 +88,9 @@ struct Solver {
     const Options& opt;
     Result& res;
     std::vector<std::int32_t> in_start, in_idx, ob_start, ob_idx;
-    std::vector<double> up_q;
-    std::vector<State> up_l;
+    const detail::LevelPlan* plan = nullptr;  ///< set before routing
+    std::vector<double> sent_q;               ///< per slot: what a reach that splits or transfers sends
+    std::vector<State> sent_l;
 
     // stoichiometry of the processes (yields do not depend on the state)
     ProcessTable stoich;
@@ -106,8 +108,6 @@ struct Solver {
         any_transfer = !n.topo.transfers().empty();
         detail::bucket_by_position(n.size(), inputs, in_start, in_idx);
         detail::bucket_by_position(n.size(), obs, ob_start, ob_idx);
-        detail::fill_new(up_q, n.size(), 0.0);
-        detail::fill_new(up_l, n.size(), State{});
         Environment env;
         stoich = process_table(opt.params, env, 0.0);
         link_chains();
@@ -216,11 +216,33 @@ struct Solver {
         for (int i = 0; i < kNumSpecies; ++i) w.s_lat[i] = q_lat0 * data.lateral_conc_mgL[w.r][i];
     }
 
-    Walk enter(std::int32_t r) {
+    void use(const detail::LevelPlan& p) {
+        plan = &p;
+        sent_q.assign(p.slots, 0.0);
+        sent_l.assign(p.slots, State{});
+    }
+
+    // What the feeders of the reach at position k of the plan send it: the flow (returned) and the loads l, summed
+    // in the plan's order.
+    double inflow(std::size_t k, State& l) const {
+        double q = 0.0;
+        l = State{};
+        for (std::int32_t e = plan->feed_start[k]; e < plan->feed_start[k + 1]; ++e) {
+            const std::int32_t f = plan->feed[e];
+            const bool slot = f < 0;
+            const std::size_t at = slot ? static_cast<std::size_t>(-1 - f) : static_cast<std::size_t>(f);
+            const State& x = slot ? sent_l[at] : res.load_out_gs[at];
+            q += slot ? sent_q[at] : res.flow_out_m3s[at];
+            for (int i = 0; i < kNumSpecies; ++i) l[i] += x[i];
+        }
+        return q;
+    }
+
+    Walk enter(std::int32_t r, double up_q, const State& up_l) {
         Walk w;
         w.r = r;
         w.len = net.length_m[r];
-        w.q = detail::top_of_reach(up_q[r], up_l[r], net.headwater_flow_m3s[r], data.headwater_conc_mgL[r], w.l);
+        w.q = detail::top_of_reach(up_q, up_l, net.headwater_flow_m3s[r], data.headwater_conc_mgL[r], w.l);
         w.lin = w.l;
         res.flow_in_m3s[r] = w.q;
         w.q_lat = w.len > 0.0 ? net.lateral_flow_m3s[r] / w.len : 0.0;
@@ -309,7 +331,7 @@ struct Solver {
     // the top, less what leaves at the bottom; at the chain's top the exchange with its headwater, at an outlet's end
     // with its downstream boundary), so that its budget closes. A chain without water somewhere is marked dry and
     // marched as without dispersion (false; the march names a load where there is no water).
-    bool solve_chain(std::int32_t head) {
+    bool solve_chain(std::int32_t head, double up_q, const State& up_l) {
         struct Meta {
             std::int32_t r;
             double len, a, b, q, u, ka, e;
@@ -317,7 +339,7 @@ struct Solver {
         };
         std::vector<ChainElement> el;
         std::vector<Meta> meta;
-        const Walk top = enter(head);
+        const Walk top = enter(head, up_q, up_l);
         double q = top.q;
         for (std::int32_t r = head; r != kNone; r = chain_next[r]) {
             const int n = at_or(data.elements, r, 0);
@@ -404,8 +426,6 @@ struct Solver {
         __builtin_prefetch(&data.lateral_conc_mgL[r]);
         __builtin_prefetch(&in_start[r]);
         __builtin_prefetch(&ob_start[r]);
-        __builtin_prefetch(&up_q[r]);
-        __builtin_prefetch(&up_l[r]);
         __builtin_prefetch(&res.flow_in_m3s[r], 1);
         __builtin_prefetch(&res.flow_out_m3s[r], 1);
         __builtin_prefetch(&res.conc_out_mgL[r], 1);
@@ -416,24 +436,49 @@ struct Solver {
         __builtin_prefetch(&res.ka20_per_d[r], 1);
     }
 
-    void route_all(const std::vector<std::int32_t>& list, Totals& t) {
-        constexpr std::size_t kAhead = 8;
-        const std::size_t m = list.size();
-        for (std::size_t i = 0; i < std::min(kAhead, m); ++i) prefetch(list[i]);
-        for (std::size_t i = 0; i < m; ++i) {
-            if (i + kAhead < m) prefetch(list[i + kAhead]);
-            if (i + 2 < m) {
-                const std::int32_t d = net.topo.downstream(list[i + 2]);
-                if (d != kNone) __builtin_prefetch(&up_l[d], 1);
-            }
-            route(list[i], t);
+    // the feeders' outflows, a few reaches ahead (k: position in the plan)
+    void prefetch_feeders(std::size_t k) const {
+        for (std::int32_t e = plan->feed_start[k]; e < plan->feed_start[k + 1]; ++e) {
+            const std::int32_t f = plan->feed[e];
+            if (f < 0) continue;
+            __builtin_prefetch(&res.flow_out_m3s[f]);
+            __builtin_prefetch(&res.load_out_gs[f][0]);
+            __builtin_prefetch(&res.load_out_gs[f][kNumSpecies - 1]);
         }
     }
 
-    void route(std::int32_t r, Totals& t) {
+    // a reach's first input (its index, then the input), in two steps ahead
+    void prefetch_input_index(std::int32_t r) const {
+        if (in_start[r] < in_start[r + 1]) __builtin_prefetch(&in_idx[in_start[r]]);
+    }
+    void prefetch_input(std::int32_t r) const {
+        if (in_start[r] == in_start[r + 1]) return;
+        const char* p = reinterpret_cast<const char*>(&inputs[in_idx[in_start[r]]]);
+        __builtin_prefetch(p);
+        __builtin_prefetch(p + sizeof(Input) - 1);
+    }
+
+    // the reaches at positions [begin, end) of the plan's order
+    void route_all(std::size_t begin, std::size_t end, Totals& t) {
+        constexpr std::size_t kAhead = 8, kFeeders = 6, kIndex = 5, kInput = 2;
+        const std::int32_t* list = plan->order.data();
+        for (std::size_t k = begin; k < std::min(begin + kAhead, end); ++k) prefetch(list[k]);
+        for (std::size_t k = begin; k < std::min(begin + kFeeders, end); ++k) prefetch_feeders(k);
+        for (std::size_t k = begin; k < end; ++k) {
+            if (k + kAhead < end) prefetch(list[k + kAhead]);
+            if (k + kFeeders < end) prefetch_feeders(k + kFeeders);
+            if (k + kIndex < end) prefetch_input_index(list[k + kIndex]);
+            if (k + kInput < end) prefetch_input(list[k + kInput]);
+            route(list[k], k, t);
+        }
+    }
+
+    void route(std::int32_t r, std::size_t k, Totals& t) {
+        State up_l;
+        const double up_q = inflow(k, up_l);
         bool chained = !chain_head.empty() && disperses(r) && !chain_dry[r];
-        if (chained && chain_head[r]) chained = solve_chain(r);
-        Walk w = chained ? chain_walk(r) : enter(r);  // either initializes w in place
+        if (chained && chain_head[r]) chained = solve_chain(r, up_q, up_l);
+        Walk w = chained ? chain_walk(r) : enter(r, up_q, up_l);  // either initializes w in place
         if (!chained) {
             const int n = at_or(data.elements, r, 0);
             if (n > 0) march_elements(w, n);
@@ -456,7 +501,7 @@ struct Solver {
         res.processed_gs[r] = w.processed;
         res.dam_do_gain_gs[r] = dam_gain;
         res.ka20_per_d[r] = w.ka_len > 0.0 ? w.ka_sum / w.ka_len : 0.0;
-        for (int i = 0; i < kNumSpecies; ++i) t.input[i] += w.lin[i] - up_l[r][i];
+        for (int i = 0; i < kNumSpecies; ++i) t.input[i] += w.lin[i] - up_l[i];
         for (int q = 0; q < kNumProcesses; ++q) t.processed[q] += w.processed[q];
         t.dam += dam_gain;
         t.segments += w.segments;
@@ -469,77 +514,30 @@ struct Solver {
             const double scale = std::max({std::abs(w.lin[i]), std::abs(w.l[i]), 1e-300});
             t.imbalance = std::max(t.imbalance, std::abs(w.lin[i] - w.l[i] + change) / scale);
         }
-        pass_on(w, t);
+        pass_on(w, plan->sends[k], t);
     }
 
-    // transfers first, then the split by fraction (pass_on.hpp, as the steady solver)
-    void pass_on(const Walk& w, Totals& t) {
+    // A reach that passes all of its outflow down one link leaves it in its results, where its receiver reads it; an
+    // outlet's outflow joins the outlet's total; a reach that splits or transfers water fills its slots (pass_on.hpp's
+    // order, as the steady solver: transfers first, then the split by fraction).
+    void pass_on(const Walk& w, char sends, Totals& t) {
+        if (sends == detail::kDown) return;
+        const bool by_slots = sends == detail::kSlots;
+        std::size_t slot = by_slots ? static_cast<std::size_t>(plan->first_slot[w.r]) : 0;
         detail::pass_on(net.topo, w.r, w.q, w.l, any_transfer, [&](std::int32_t to, double q, const State& l, double share) {
             if (to == kNone) {
                 for (int i = 0; i < kNumSpecies; ++i) t.outlet[i] += l[i] * share;
                 return;
             }
-            up_q[to] += q;
-            for (int i = 0; i < kNumSpecies; ++i) up_l[to][i] += l[i] * share;
+            if (!by_slots) return;
+            sent_q[slot] = q;
+            for (int i = 0; i < kNumSpecies; ++i) sent_l[slot][i] = l[i] * share;
+            ++slot;
         });
     }
 };
 
 }  // namespace
-
-bool disperses(const ReachData& data, const Options& opt, std::size_t r) {
-    return at_or(data.elements, r, 0) > 0 && (opt.dispersion == Dispersion::Qual2k || at_or(data.dispersion_m2s, r, 0.0) > 0.0);
-}
-
-bool has_dispersion(const ReachData& data, const Options& opt) {
-    for (std::size_t r = 0; r < data.elements.size(); ++r)  // plug flow throughout: no elements, no loop
-        if (disperses(data, opt, r)) return true;
-    return false;
-}
-
-Environment reach_environment(const Network& net, const ReachData& data, const Options& opt, std::int32_t r, double q,
-                              double& u) {
-    const hydro::Hydraulics& h = net.hydraulics[r];
-    const bool trapezoid = h.kind == hydro::Hydraulics::Kind::Trapezoid;
-    const hydro::Section sec = trapezoid ? h.section(q) : hydro::Section{};
-    u = trapezoid ? q / sec.area_m2 : h.velocity(q);
-    const double depth = trapezoid ? sec.depth_m : h.depth(q);
-    if (!(u > 0.0) || !std::isfinite(u))
-        throw ModelError("reach " + net.topo.id(r) + ": velocity is " + std::to_string(u) + " m/s at flow " +
-                         std::to_string(q) + " m3/s");
-    if (!(depth > 0.0) || !std::isfinite(depth))
-        throw ModelError("reach " + net.topo.id(r) +
-                         ": water-quality kinetics need the depth (hydraulic geometry with c and d, or Manning)");
-    Environment env;
-    env.temperature_c = opt.temperature_c;
-    env.depth_m = trapezoid ? h.bottom_depth(sec) : depth;  // volume over bottom area
-    env.os_mgL = do_saturation_mgL(opt.temperature_c, at_or(data.elevation_m, r, 0.0));
-    env.sod_g_m2_d = at_or(data.sod_g_m2_d, r, -1.0);
-    const double own = at_or(data.ka20_per_d, r, 0.0);
-    ChannelState ch;
-    ch.velocity_ms = u;
-    ch.depth_m = depth;
-    ch.flow_m3s = q;
-    ch.slope = channel_slope(net, data, r);
-    if (trapezoid) {
-        ch.hydraulic_radius_m = sec.area_m2 / sec.wetted_perimeter_m;
-        ch.hydraulic_depth_m = sec.area_m2 / sec.top_width_m;
-    }
-    try {
-        env.ka20_per_d = own > 0.0 ? own : reaeration_ka20_per_d(opt.reaeration, ch);
-    } catch (const ModelError& e) {
-        throw ModelError("reach " + net.topo.id(r) + ": " + e.what());
-    }
-    return env;
-}
-
-void check_reach_data(const Network& net, const ReachData& data) {
-    const std::size_t n = net.size();
-    if (data.headwater_conc_mgL.size() != n || data.lateral_conc_mgL.size() != n)
-        throw ModelError("water-quality reach data must have one headwater and lateral concentration per reach");
-    if (!data.downstream_boundary.empty() && (data.downstream_boundary.size() != n || data.downstream_conc_mgL.size() != n))
-        throw ModelError("water-quality reach data must have a downstream boundary flag and concentration per reach, or none");
-}
 
 Result solve_steady_wq(const Network& net, const ReachData& data, const std::vector<Input>& inputs,
                        const std::vector<Observation>& observations, const Options& options) {
@@ -551,26 +549,27 @@ Result solve_steady_wq(const Network& net, const ReachData& data, const std::vec
     res.obs_conc_mgL.assign(observations.size(), State{});
     res.obs_flow_m3s.assign(observations.size(), 0.0);
     // The set-up runs on both cores at once: the ~350 bytes per reach of results first touched (zeroed) in two
-    // halves, the inputs and sections bucketed by reach (the solver), the partition of the network.
+    // halves, the inputs and sections bucketed by reach (the solver), the levels of the network (levels.hpp).
     auto fill = [&](auto&... v) { (detail::fill_new(v, n, {}), ...); };
     auto half1 = [&] { fill(res.conc_out_mgL, res.load_in_gs, res.flow_in_m3s, res.flow_out_m3s); };
     auto half2 = [&] { fill(res.load_out_gs, res.processed_gs, res.dam_do_gain_gs, res.ka20_per_d); };
     std::optional<Solver> s;
     auto make_solver = [&] { s.emplace(net, data, inputs, observations, options, res); };
-    Totals total;
-    if (!parallel) {
+    detail::LevelPlan plan;
+    auto make_plan = [&] { plan = detail::level_plan(net.topo); };
+    if (parallel) {
+        tbb::parallel_invoke(half1, half2, make_solver, make_plan);
+    } else {
         half1();
         half2();
         make_solver();
-        s->route_all(net.topo.order(), total);
-    } else {
-        // independent parts on all cores, then the trunk (as the steady solver; pass_on.hpp)
-        detail::Partition part;
-        tbb::parallel_invoke(half1, half2, make_solver,
-                             [&] { part = detail::partition(net.topo, std::max<std::size_t>(1024, n / 256)); });
-        detail::route_tasks(part, total, [&](const auto& task, Totals& t) { s->route_all(task, t); });
-        s->route_all(part.trunk, total);
+        make_plan();
     }
+    s->use(plan);
+    Totals total;
+    detail::route_levels(plan, parallel, total, [&](std::size_t b, std::size_t e, Totals& t) {
+        s->route_all(b, e, t);
+    });
     res.total_input_gs = total.input;
     res.outlet_load_gs = total.outlet;
     res.total_processed_gs = total.processed;

@@ -5,8 +5,8 @@
 // loads of the nine species obey the plug-flow system of solve_plug_segment with the segment's velocity and depth
 // at its mean flow, solved by its Taylor series to rounding, oxygen effects included (reaches/kinetics_series.hpp;
 // where DO reaches 0 by the extrapolated frozen substeps to rel_tol). The kinetics at the run's temperature are
-// assembled once; networks of 4,096 reaches or more are routed in independent parts on all cores, then the trunk, as
-// the steady solver does (reaches/pass_on.hpp), with the same results as one thread. Reaeration per reach: its
+// assembled once; reaches are routed level by level (reaches/levels.hpp), and in networks of 4,096 reaches or more
+// the reaches of a large level on all cores, with the same results as one thread. Reaeration per reach: its
 // own ka20 if given, else the case's method from velocity, depth, flow and slope (reaches/oxygen.hpp); DO
 // saturation from the temperature and the reach's elevation. A reach may end at a weir or dam (Butts & Evans).
 // Point inputs and junctions mix completely. Alternatively a reach is a chain of n completely mixed elements
@@ -68,7 +68,7 @@ struct Options {
     double temperature_c = 20.0;
     ReaerationMethod reaeration = ReaerationMethod::Internal;
     double rel_tol = 1e-11;     ///< tolerance of the frozen substeps, where the series cannot be used (DO <= 0)
-    bool parallel = true;       ///< independent parts of large networks on all cores (same results as one thread)
+    bool parallel = true;       ///< the levels of large networks on all cores (same results as one thread)
     /// true: every plug-flow segment by the general solve (solve_plug_frozen to rel_tol, or the exponential of the
     /// augmented matrix without oxygen effects) instead of the Taylor series: the reference the fast paths are
     /// tested against; several hundred times slower with oxygen effects.

@@ -262,6 +262,60 @@ double downstream_exchange_m3s(const Network& net, const ReachData& data, std::i
     return qual2k_exchange_m3s(dispersion_m2s, velocity_ms, area_m2, dx_m, dx_m);
 }
 
+bool disperses(const ReachData& data, const Options& opt, std::size_t r) {
+    return at_or(data.elements, r, 0) > 0 && (opt.dispersion == Dispersion::Qual2k || at_or(data.dispersion_m2s, r, 0.0) > 0.0);
+}
+
+bool has_dispersion(const ReachData& data, const Options& opt) {
+    for (std::size_t r = 0; r < data.elements.size(); ++r)  // plug flow throughout: no elements, no loop
+        if (disperses(data, opt, r)) return true;
+    return false;
+}
+
+Environment reach_environment(const Network& net, const ReachData& data, const Options& opt, std::int32_t r, double q,
+                              double& u) {
+    const hydro::Hydraulics& h = net.hydraulics[r];
+    const bool trapezoid = h.kind == hydro::Hydraulics::Kind::Trapezoid;
+    const hydro::Section sec = trapezoid ? h.section(q) : hydro::Section{};
+    u = trapezoid ? q / sec.area_m2 : h.velocity(q);
+    const double depth = trapezoid ? sec.depth_m : h.depth(q);
+    if (!(u > 0.0) || !std::isfinite(u))
+        throw ModelError("reach " + net.topo.id(r) + ": velocity is " + std::to_string(u) + " m/s at flow " +
+                         std::to_string(q) + " m3/s");
+    if (!(depth > 0.0) || !std::isfinite(depth))
+        throw ModelError("reach " + net.topo.id(r) +
+                         ": water-quality kinetics need the depth (hydraulic geometry with c and d, or Manning)");
+    Environment env;
+    env.temperature_c = opt.temperature_c;
+    env.depth_m = trapezoid ? h.bottom_depth(sec) : depth;  // volume over bottom area
+    env.os_mgL = do_saturation_mgL(opt.temperature_c, at_or(data.elevation_m, r, 0.0));
+    env.sod_g_m2_d = at_or(data.sod_g_m2_d, r, -1.0);
+    const double own = at_or(data.ka20_per_d, r, 0.0);
+    ChannelState ch;
+    ch.velocity_ms = u;
+    ch.depth_m = depth;
+    ch.flow_m3s = q;
+    ch.slope = channel_slope(net, data, r);
+    if (trapezoid) {
+        ch.hydraulic_radius_m = sec.area_m2 / sec.wetted_perimeter_m;
+        ch.hydraulic_depth_m = sec.area_m2 / sec.top_width_m;
+    }
+    try {
+        env.ka20_per_d = own > 0.0 ? own : reaeration_ka20_per_d(opt.reaeration, ch);
+    } catch (const ModelError& e) {
+        throw ModelError("reach " + net.topo.id(r) + ": " + e.what());
+    }
+    return env;
+}
+
+void check_reach_data(const Network& net, const ReachData& data) {
+    const std::size_t n = net.size();
+    if (data.headwater_conc_mgL.size() != n || data.lateral_conc_mgL.size() != n)
+        throw ModelError("water-quality reach data must have one headwater and lateral concentration per reach");
+    if (!data.downstream_boundary.empty() && (data.downstream_boundary.size() != n || data.downstream_conc_mgL.size() != n))
+        throw ModelError("water-quality reach data must have a downstream boundary flag and concentration per reach, or none");
+}
+
 std::vector<std::int32_t> dispersive_chain_next(const Network& net, const ReachData& data, const Options& opt) {
     std::vector<std::int32_t> next;
     if (!has_dispersion(data, opt)) return next;

@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "reaches/steady.hpp"
+#include "reaches/levels.hpp"
 #include "reaches/steady_wq.hpp"
 #include "tests/common/wq_waters.hpp"
 
@@ -377,7 +378,7 @@ TEST_CASE("dynamic water quality converges to the steady state of the same eleme
     CHECK(std::abs(dyn.reach_end_mgL.front()[c][NH3N] - st.conc_out_mgL[c][NH3N]) > 0.1);
 }
 
-TEST_CASE("steady water quality in parallel parts equals one thread on a large network", "[steady_wq]") {
+TEST_CASE("steady water quality on all cores equals one thread on a large network", "[steady_wq]") {
     // 6,000 reaches: a binary tree of tributaries with a side channel, a transfer and sources, oxygen effects on
     NetworkBuilder b;
     const int n = 6000;
@@ -409,6 +410,74 @@ TEST_CASE("steady water quality in parallel parts equals one thread on a large n
     for (int i = 0; i < kNumSpecies; ++i)
         CHECK(par.outlet_load_gs[i] == Approx(one.outlet_load_gs[i]).epsilon(1e-13));
     CHECK(par.max_reach_imbalance < 1e-12);
+}
+
+TEST_CASE("steady water quality routes by level, each reach gathering what its feeders send", "[steady_wq]") {
+    // Three headwaters join at J (three feeders); H1 also transfers 0.1 m3/s to M; J splits 30 % to the side channel
+    // S, which rejoins the main channel M at M2. Added out of order, so that indices and levels differ.
+    NetworkBuilder b;
+    b.add(reach("M2", "", 4.0));
+    b.add(reach("S", "M2", 2.0));
+    b.add(reach("H3", "J", 3.0, 0.7));
+    b.add(reach("M", "M2", 6.0));
+    auto j = reach("J", "M", 5.0);
+    j.split_to = "S";
+    j.split_fraction = 0.3;
+    b.add(j);
+    b.add(reach("H1", "J", 4.0, 1.5));
+    b.add(reach("H2", "J", 2.5, 0.9));
+    b.transfer({"H1", "M", 0.1});
+    const Network net = b.finish();
+    const Topology& topo = net.topo;
+    auto at = [&](const char* id) { return topo.find(id); };
+
+    const reaches::detail::LevelPlan plan = reaches::detail::level_plan(topo);
+    // levels: headwaters 0, J 1, M (fed by J and H1) and S 2, M2 3; by index within a level
+    const std::vector<std::size_t> starts = {0, 3, 4, 6, 7};
+    REQUIRE(plan.level_start == starts);
+    const std::vector<std::vector<std::string>> by_level = {{"H3", "H1", "H2"}, {"J"}, {"S", "M"}, {"M2"}};
+    for (std::size_t l = 0; l < by_level.size(); ++l)
+        for (std::size_t k = 0; k < by_level[l].size(); ++k)
+            CHECK(topo.id(plan.order[plan.level_start[l] + k]) == by_level[l][k]);
+    // feeders by feeder index; H1 (a transfer) and J (a split) send through slots, in pass_on's order
+    auto feeders = [&](const char* id) {  // by the reach's position in order
+        const auto k = std::find(plan.order.begin(), plan.order.end(), at(id)) - plan.order.begin();
+        return std::vector<std::int32_t>(plan.feed.begin() + plan.feed_start[k], plan.feed.begin() + plan.feed_start[k + 1]);
+    };
+    const std::int32_t h1 = plan.first_slot[at("H1")], js = plan.first_slot[at("J")];
+    CHECK(plan.slots == 4);
+    CHECK(plan.first_slot[at("H2")] == kNone);
+    CHECK(feeders("J") == std::vector<std::int32_t>{at("H3"), -1 - (h1 + 1), at("H2")});  // H1: transfer, then main
+    CHECK(feeders("M") == std::vector<std::int32_t>{-1 - (js + 1), -1 - h1});              // J's main; H1's transfer
+    CHECK(feeders("S") == std::vector<std::int32_t>{-1 - js});                             // J's split
+    CHECK(feeders("M2") == std::vector<std::int32_t>{at("S"), at("M")});
+    CHECK(feeders("H1").empty());
+
+    // the solve: each reach's inflow is what its feeders sent (the junction of three to 1e-15), and the network's
+    // budget closes (1e-12)
+    const double os = do_saturation_mgL(20.0);
+    ReachData data = ReachData::sized(net.size());
+    for (std::size_t r = 0; r < net.size(); ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);
+    data.headwater_conc_mgL[at("H2")] = sewage();
+    Options opt;
+    opt.temperature_c = 20.0;
+    const Result res = solve_steady_wq(net, data, {}, {}, opt);
+    const auto H1 = at("H1"), H2 = at("H2"), H3 = at("H3"), J = at("J"), M = at("M"), S = at("S"), M2 = at("M2");
+    const double h1_main = res.flow_out_m3s[H1] - 0.1, h1_share = h1_main / res.flow_out_m3s[H1];
+    CHECK(res.flow_in_m3s[J] == Approx(h1_main + res.flow_out_m3s[H2] + res.flow_out_m3s[H3]).epsilon(1e-15));
+    CHECK(res.flow_in_m3s[S] == Approx(0.3 * res.flow_out_m3s[J]).epsilon(1e-15));
+    CHECK(res.flow_in_m3s[M] == Approx(0.7 * res.flow_out_m3s[J] + 0.1).epsilon(1e-15));
+    CHECK(res.flow_in_m3s[M2] == Approx(res.flow_out_m3s[S] + res.flow_out_m3s[M]).epsilon(1e-15));
+    for (int i = 0; i < kNumSpecies; ++i) {
+        const double into_j = h1_share * res.load_out_gs[H1][i] + res.load_out_gs[H2][i] + res.load_out_gs[H3][i];
+        CHECK(res.conc_out_mgL[J][i] > 0.0);
+        if (i != DO) CHECK(res.load_in_gs[J][i] == Approx(into_j).epsilon(1e-15));  // no lateral inflow or sources
+        double made = 0.0;
+        for (int q = 0; q < kNumProcesses; ++q) made += process_table(opt.params, Environment{}, 0.0)[q].yield[i] * res.total_processed_gs[q];
+        const double scale = std::abs(res.total_input_gs[i]) + std::abs(res.outlet_load_gs[i]);
+        CHECK(std::abs(res.total_input_gs[i] + made - res.outlet_load_gs[i]) <= 1e-12 * scale);
+    }
+    CHECK(res.max_reach_imbalance < 1e-12);
 }
 
 TEST_CASE("dynamic water quality: the exchange of interval means between reaches is second order in the interval",
