@@ -9,12 +9,9 @@
 #include <atomic>
 #include <boost/numeric/odeint.hpp>
 #include <cmath>
-#include <exception>
 #include <map>
 #include <string>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include "common/error.hpp"
@@ -23,6 +20,7 @@
 #include "reaches/kinetics_series.hpp"
 #include "reaches/dynamic_wq_linear.hpp"
 #include "reaches/pass_on.hpp"
+#include "reaches/reach_walk.hpp"
 #include "reaches/steady_wq_chain.hpp"
 
 namespace qingliu::reaches::wq::dynwq {
@@ -513,17 +511,12 @@ private:
         }
     }
 
+    // the tasks on all cores, one at a time, largest first (the two cores end a day together), then the trunk
     void route_parallel(const detail::Partition& part, std::size_t d) {
-        std::vector<std::exception_ptr> errors(part.tasks.size());
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, part.tasks.size(), 1), [&](const auto& range) {
-            for (std::size_t q = range.begin(); q != range.end(); ++q) try {
-                    route_list(part.tasks[q], d);
-                } catch (...) {
-                    errors[q] = std::current_exception();
-                }
-        }, tbb::simple_partitioner());  // one task at a time, largest first: the two cores end a day together
-        for (const auto& e : errors)
-            if (e) std::rethrow_exception(e);
+        struct NoTotals {
+            void add(const NoTotals&) {}
+        } none;
+        detail::run_in_order(part.tasks.size(), true, none, [&](std::size_t q, NoTotals&) { route_list(part.tasks[q], d); });
         route_list(part.trunk, d);
     }
 

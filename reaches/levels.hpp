@@ -17,24 +17,24 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
-#include <exception>
 #include <vector>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
 #include "common/topology.hpp"
+#include "reaches/pass_on.hpp"
 #include "reaches/reach_walk.hpp"
 
 namespace qingliu::reaches::detail {
 
 struct LevelPlan {
-    std::vector<std::int32_t> order;         ///< the reaches by level, by index within a level
-    std::vector<std::size_t> level_start;    ///< where each level starts in order, and the end
-    std::vector<std::int32_t> feed_start;    ///< per position in order: where its reach's feeders start in feed, and the end
-    std::vector<std::int32_t> feed;          ///< a reach's feeders: a reach (>= 0) whose whole outflow it gets, or a slot s (-1 - s)
-    std::vector<std::int32_t> first_slot;    ///< a reach's first slot where it splits or transfers, else kNone; empty: none does
-    std::vector<char> sends;                 ///< per position: how its reach sends its outflow (Send)
+    std::vector<std::int32_t> order;       ///< the reaches by level, by index within a level
+    std::vector<std::size_t> level_start;  ///< where each level starts in order, and the end
+    /// per position in order: where its reach's feeders start in feed, and the end
+    std::vector<std::int32_t> feed_start;
+    /// a reach's feeders: a reach (>= 0) whose whole outflow it gets, or a slot s (-1 - s)
+    std::vector<std::int32_t> feed;
+    /// per reach: its first slot where it splits or transfers, else kNone; empty where none does
+    std::vector<std::int32_t> first_slot;
+    std::vector<char> sends;  ///< per position: how its reach sends its outflow (Send)
     std::size_t slots = 0;
 };
 
@@ -44,14 +44,6 @@ enum Send : char { kDown = 0, kOutlet = 1, kSlots = 2 };
 /// Whether reach r splits or transfers water (and so sends its outflow through slots).
 inline bool splits_or_transfers(const Topology& topo, std::int32_t r) {
     return topo.split_to(r) != kNone || !topo.transfers_from(r).empty();
-}
-
-/// Calls f(v) for each receiver v of reach r in pass_on's order: transfers, the split, the main link (not the outlet).
-template <class F>
-void for_receivers(const Topology& topo, std::int32_t r, F&& f) {
-    for (const std::int32_t k : topo.transfers_from(r)) f(topo.transfers()[k].to);
-    if (topo.split_to(r) != kNone) f(topo.split_to(r));
-    if (topo.downstream(r) != kNone) f(topo.downstream(r));
 }
 
 inline LevelPlan level_plan(const Topology& topo) {
@@ -94,7 +86,8 @@ inline LevelPlan level_plan(const Topology& topo) {
         p.sends[pos[r]] = slots ? kSlots : topo.downstream(r) == kNone ? kOutlet : kDown;
         if (slots) {
             p.first_slot[r] = static_cast<std::int32_t>(p.slots);
-            for_receivers(topo, ri, [&](std::int32_t v) { p.feed[next[pos[v]]++] = -1 - static_cast<std::int32_t>(p.slots++); });
+            for_receivers(topo, ri,
+                          [&](std::int32_t v) { p.feed[next[pos[v]]++] = -1 - static_cast<std::int32_t>(p.slots++); });
         } else if (topo.downstream(r) != kNone) {
             p.feed[next[pos[topo.downstream(r)]]++] = ri;
         }
@@ -110,34 +103,13 @@ inline std::size_t level_chunks(std::size_t m) {
 }
 
 /// Routes the plan level by level, route(begin, end, totals) for each chunk of a level (positions in order; on all
-/// cores where parallel, one chunk at a time), each chunk into totals of its own, added to total in order. Rethrows the first error in
-/// that order.
+/// cores where parallel), each chunk into totals of its own, added to total in order (reach_walk.hpp's run_in_order).
 template <class Totals, class Route>
 void route_levels(const LevelPlan& p, bool parallel, Totals& total, Route&& route) {
-    std::vector<Totals> part;
-    std::vector<std::exception_ptr> errors;
     for (std::size_t l = 0; l + 1 < p.level_start.size(); ++l) {
-        const std::size_t b = p.level_start[l];
-        const std::size_t m = p.level_start[l + 1] - p.level_start[l], c = level_chunks(m);
-        part.assign(c, Totals{});
-        errors.assign(c, nullptr);
-        auto chunk = [&](std::size_t k) {
-            try {
-                route(b + m * k / c, b + m * (k + 1) / c, part[k]);
-            } catch (...) {
-                errors[k] = std::current_exception();
-            }
-        };
-        if (parallel && c > 1) {
-            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, c, 1), [&](const auto& range) {
-                for (std::size_t k = range.begin(); k != range.end(); ++k) chunk(k);
-            }, tbb::simple_partitioner());
-        } else {
-            for (std::size_t k = 0; k < c; ++k) chunk(k);
-        }
-        for (const auto& e : errors)
-            if (e) std::rethrow_exception(e);
-        for (const auto& t : part) total.add(t);
+        const std::size_t b = p.level_start[l], m = p.level_start[l + 1] - b, c = level_chunks(m);
+        run_in_order(c, parallel, total,
+                     [&](std::size_t k, Totals& t) { route(b + m * k / c, b + m * (k + 1) / c, t); });
     }
 }
 

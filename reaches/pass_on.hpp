@@ -34,6 +34,14 @@ void pass_on(const Topology& topo, std::int32_t r, double q_out, Load l_rem, boo
     send(d, q_rem * (1.0 - f), l_rem, 1.0 - f);
 }
 
+/// Calls f(v) for each receiver v of reach r in pass_on's order: transfers, the split, the main link (not the outlet).
+template <class F>
+void for_receivers(const Topology& topo, std::int32_t r, F&& f) {
+    for (const std::int32_t k : topo.transfers_from(r)) f(topo.transfers()[k].to);
+    if (topo.split_to(r) != kNone) f(topo.split_to(r));
+    if (topo.downstream(r) != kNone) f(topo.downstream(r));
+}
+
 /// Independent pieces of the network for two or more threads. Reaches with more than `grain` reaches upstream
 /// (counted along every path) form the trunk, routed last in topological order; the rest split into tasks: sets
 /// closed under their links except into trunk reaches, two tasks never feeding the same reach (union-find over
@@ -46,14 +54,9 @@ struct Partition {
 inline Partition partition(const Topology& topo, std::size_t grain) {
     const std::size_t n = topo.size();
     std::vector<double> up(n, 0.0);
-    auto receivers = [&](std::int32_t r, auto&& f) {
-        if (topo.downstream(r) != kNone) f(topo.downstream(r));
-        if (topo.split_to(r) != kNone) f(topo.split_to(r));
-        for (const std::int32_t k : topo.transfers_from(r)) f(topo.transfers()[k].to);
-    };
     for (const std::int32_t r : topo.order()) {
         up[r] += 1.0;
-        receivers(r, [&](std::int32_t v) { up[v] += up[r]; });
+        for_receivers(topo, r, [&](std::int32_t v) { up[v] += up[r]; });
     }
     std::vector<std::int32_t> parent(n);
     std::iota(parent.begin(), parent.end(), 0);
@@ -62,7 +65,8 @@ inline Partition partition(const Topology& topo, std::size_t grain) {
         return x;
     };
     for (const std::int32_t r : topo.order())
-        if (up[r] <= static_cast<double>(grain)) receivers(r, [&](std::int32_t v) { parent[find(r)] = find(v); });
+        if (up[r] <= static_cast<double>(grain))
+            for_receivers(topo, r, [&](std::int32_t v) { parent[find(r)] = find(v); });
     Partition p;
     std::vector<std::int32_t> task_of(n, kNone);
     for (const std::int32_t r : topo.order()) {

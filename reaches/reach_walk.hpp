@@ -131,25 +131,39 @@ void march(const std::vector<In>& inputs, const std::int32_t* ii, const std::int
     advance(len_m);
 }
 
-/// Routes the tasks of a partition on all cores, route(task, totals) each into totals of its own, added to total in
-/// task order (so the sums do not depend on the threads); rethrows a task's error. The caller routes the trunk. The
-/// tasks are handed out one at a time in their order (largest first): ranges of them, as the default partitioner
-/// gives, left one core with the large ones while the other waited (measured on the dynamic water-quality cells,
-/// which route the same way: 88 % of two cores busy, 96.5 % one at a time).
-template <class Totals, class Route>
-void route_tasks(const Partition& part, Totals& total, Route&& route) {
-    std::vector<Totals> task_totals(part.tasks.size());
-    std::vector<std::exception_ptr> errors(part.tasks.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, part.tasks.size(), 1), [&](const auto& range) {
-        for (std::size_t k = range.begin(); k != range.end(); ++k) try {
-                route(part.tasks[k], task_totals[k]);
-            } catch (...) {
-                errors[k] = std::current_exception();
-            }
-    }, tbb::simple_partitioner());  // one task at a time, largest first: the cores end together
+/// Runs job(k, totals) for k in [0, count), each into totals of its own, added to total in order (so the sums do not
+/// depend on the threads); rethrows the first error in that order. Where parallel (and count > 1) on all cores,
+/// handed out one at a time in their order: ranges of them, as the default partitioner gives, left one core with
+/// the large ones while the other waited (measured on the dynamic water-quality cells, which route by the partition:
+/// 88 % of two cores busy, 96.5 % one at a time).
+template <class Totals, class Job>
+void run_in_order(std::size_t count, bool parallel, Totals& total, Job&& job) {
+    std::vector<Totals> totals(count);
+    std::vector<std::exception_ptr> errors(count);
+    auto one = [&](std::size_t k) {
+        try {
+            job(k, totals[k]);
+        } catch (...) {
+            errors[k] = std::current_exception();
+        }
+    };
+    if (parallel && count > 1) {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, 1), [&](const auto& range) {
+            for (std::size_t k = range.begin(); k != range.end(); ++k) one(k);
+        }, tbb::simple_partitioner());
+    } else {
+        for (std::size_t k = 0; k < count; ++k) one(k);
+    }
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
-    for (const auto& t : task_totals) total.add(t);
+    for (const auto& t : totals) total.add(t);
+}
+
+/// Routes the tasks of a partition on all cores (largest first, so that the cores end together), route(task, totals)
+/// each into totals of its own (run_in_order). The caller routes the trunk.
+template <class Totals, class Route>
+void route_tasks(const Partition& part, Totals& total, Route&& route) {
+    run_in_order(part.tasks.size(), true, total, [&](std::size_t k, Totals& t) { route(part.tasks[k], t); });
 }
 
 }  // namespace qingliu::reaches::detail
