@@ -4,7 +4,11 @@
 // e.g. a water-system connection). Cycles are rejected with the reaches on the cycle named.
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <typeindex>
+#include <utility>
 #include <vector>
 
 namespace qingliu {
@@ -43,6 +47,22 @@ public:
     /// Index of a reach id, or kNone.
     std::int32_t find(const std::string& id) const;
 
+    /// Data derived from the links alone (a solver's routing plan), of type T and a parameter of the caller's:
+    /// made by make() at its first use, then kept and shared by this topology's copies, which have the same links (a
+    /// topology built anew starts without). Sweeps, plans and Monte Carlo solve one network many times. Safe from
+    /// several threads at once; make() must not ask this topology for derived data itself.
+    template <class T, class Make>
+    std::shared_ptr<const T> derived(std::size_t param, Make&& make) const {
+        if (!derived_) return std::make_shared<const T>(make());  // a moved-from topology keeps nothing
+        const std::pair<std::type_index, std::size_t> key{typeid(T), param};
+        std::lock_guard<std::mutex> lock(derived_->mutex);
+        for (const auto& [k, p] : derived_->items)
+            if (k == key) return std::static_pointer_cast<const T>(p);
+        auto p = std::make_shared<const T>(make());
+        derived_->items.emplace_back(key, p);
+        return p;
+    }
+
 private:
     std::vector<std::string> ids_;
     std::vector<std::int32_t> downstream_, split_to_;
@@ -50,6 +70,11 @@ private:
     std::vector<Transfer> transfers_;
     std::vector<std::int32_t> order_, in_degree_;
     std::vector<std::vector<std::int32_t>> transfers_from_;
+    struct Derived {
+        std::mutex mutex;
+        std::vector<std::pair<std::pair<std::type_index, std::size_t>, std::shared_ptr<const void>>> items;
+    };
+    std::shared_ptr<Derived> derived_ = std::make_shared<Derived>();
 };
 
 }  // namespace qingliu

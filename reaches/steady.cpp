@@ -302,7 +302,10 @@ SteadyResult solve_steady(const Network& net, const std::vector<PointInput>& inp
         std::vector<ProfilePoint>* profile = opt.profile_step_m > 0.0 ? &res.profile : nullptr;
         router.route_all(net.topo.order(), total, profile, progress);
     } else {
-        const detail::Partition part = detail::partition(net.topo, std::max<std::size_t>(8192, n / 128));
+        const std::size_t grain = std::max<std::size_t>(8192, n / 128);  // the parts: made once per network's links
+        const auto kept =
+            net.topo.derived<detail::Partition>(grain, [&] { return detail::partition(net.topo, grain); });
+        const detail::Partition& part = *kept;
         detail::route_tasks(part, total, [&](const auto& task, Totals& t) { router.route_all(task, t, nullptr); });
         progress(n - part.trunk.size());
         router.route_all(part.trunk, total, nullptr, progress);

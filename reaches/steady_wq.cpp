@@ -549,14 +549,17 @@ Result solve_steady_wq(const Network& net, const ReachData& data, const std::vec
     res.obs_conc_mgL.assign(observations.size(), State{});
     res.obs_flow_m3s.assign(observations.size(), 0.0);
     // The set-up runs on both cores at once: the ~350 bytes per reach of results first touched (zeroed) in two
-    // halves, the inputs and sections bucketed by reach (the solver), the levels of the network (levels.hpp).
+    // halves, the inputs and sections bucketed by reach (the solver), the levels of the network (levels.hpp; made
+    // at its first solve and kept with its topology, as sweeps, plans and Monte Carlo solve it again and again).
     auto fill = [&](auto&... v) { (detail::fill_new(v, n, {}), ...); };
     auto half1 = [&] { fill(res.conc_out_mgL, res.load_in_gs, res.flow_in_m3s, res.flow_out_m3s); };
     auto half2 = [&] { fill(res.load_out_gs, res.processed_gs, res.dam_do_gain_gs, res.ka20_per_d); };
     std::optional<Solver> s;
     auto make_solver = [&] { s.emplace(net, data, inputs, observations, options, res); };
-    detail::LevelPlan plan;
-    auto make_plan = [&] { plan = detail::level_plan(net.topo); };
+    std::shared_ptr<const detail::LevelPlan> plan;  // made at the network's first solve, then kept with its links
+    auto make_plan = [&] {
+        plan = net.topo.derived<detail::LevelPlan>(0, [&] { return detail::level_plan(net.topo); });
+    };
     if (parallel) {
         tbb::parallel_invoke(half1, half2, make_solver, make_plan);
     } else {
@@ -565,9 +568,9 @@ Result solve_steady_wq(const Network& net, const ReachData& data, const std::vec
         make_solver();
         make_plan();
     }
-    s->use(plan);
+    s->use(*plan);
     Totals total;
-    detail::route_levels(plan, parallel, total, [&](std::size_t b, std::size_t e, Totals& t) {
+    detail::route_levels(*plan, parallel, total, [&](std::size_t b, std::size_t e, Totals& t) {
         s->route_all(b, e, t);
     });
     res.total_input_gs = total.input;
