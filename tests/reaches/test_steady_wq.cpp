@@ -480,6 +480,54 @@ TEST_CASE("steady water quality routes by level, each reach gathering what its f
     CHECK(res.max_reach_imbalance < 1e-12);
 }
 
+TEST_CASE("steady water quality keeps a network's levels with its links, and makes them again for new links",
+          "[steady_wq]") {
+    // H1 and H2 join at J, which flows to M; the levels are kept with the topology after the first solve
+    NetworkBuilder b;
+    b.add(reach("M", "", 4.0));
+    b.add(reach("J", "M", 5.0));
+    b.add(reach("H1", "J", 4.0, 1.5));
+    b.add(reach("H2", "J", 2.5, 0.9));
+    const Network net = b.finish();
+    const Topology& topo = net.topo;
+    const double os = do_saturation_mgL(20.0);
+    ReachData data = ReachData::sized(net.size());
+    for (std::size_t r = 0; r < net.size(); ++r) data.headwater_conc_mgL[r] = data.lateral_conc_mgL[r] = river(os);
+    data.headwater_conc_mgL[topo.find("H2")] = sewage();
+    Options opt;
+    opt.temperature_c = 20.0;
+    const Result first = solve_steady_wq(net, data, {}, {}, opt);
+    const Result again = solve_steady_wq(net, data, {}, {}, opt);
+    const Network copy = net;  // shares what the first solve kept
+    const Result of_copy = solve_steady_wq(copy, data, {}, {}, opt);
+    for (std::size_t r = 0; r < net.size(); ++r)
+        for (int i = 0; i < kNumSpecies; ++i) {
+            CHECK(again.load_out_gs[r][i] == first.load_out_gs[r][i]);   // bit for bit
+            CHECK(of_copy.load_out_gs[r][i] == first.load_out_gs[r][i]);
+        }
+
+    // the same reaches with H2 moved below J (as a scenario that changes links builds a new topology): routed by its
+    // own levels, so H2's sewage no longer passes J, and the same numbers as a network built with those links
+    Network moved = net;
+    std::vector<std::int32_t> down(net.size()), split(net.size(), kNone);
+    for (std::size_t r = 0; r < net.size(); ++r) down[r] = topo.downstream(r);
+    down[topo.find("H2")] = topo.find("M");
+    moved.topo = Topology(topo.ids(), down, split, std::vector<double>(net.size(), 0.0));
+    const Result m = solve_steady_wq(moved, data, {}, {}, opt);
+    NetworkBuilder b2;
+    b2.add(reach("M", "", 4.0));
+    b2.add(reach("J", "M", 5.0));
+    b2.add(reach("H1", "J", 4.0, 1.5));
+    b2.add(reach("H2", "M", 2.5, 0.9));
+    const Result fresh = solve_steady_wq(b2.finish(), data, {}, {}, opt);
+    const auto J = topo.find("J"), M = topo.find("M"), H1 = topo.find("H1"), H2 = topo.find("H2");
+    CHECK(m.flow_in_m3s[J] == Approx(first.flow_out_m3s[H1]).epsilon(1e-15));
+    CHECK(m.flow_in_m3s[M] == Approx(m.flow_out_m3s[J] + m.flow_out_m3s[H2]).epsilon(1e-15));
+    CHECK(m.conc_out_mgL[J][NH3N] < 0.5 * first.conc_out_mgL[J][NH3N]);   // river water only
+    for (std::size_t r = 0; r < net.size(); ++r)
+        for (int i = 0; i < kNumSpecies; ++i) CHECK(m.load_out_gs[r][i] == fresh.load_out_gs[r][i]);
+}
+
 TEST_CASE("dynamic water quality: the exchange of interval means between reaches is second order in the interval",
           "[steady_wq][dynamic]") {
     // A transient (cells start at clean river water, a sewage outfall runs from t = 0) on the network of the
