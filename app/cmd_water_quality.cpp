@@ -2,7 +2,8 @@
 // [--monte-carlo N]: the case (baseline and scenarios) evaluated with the QUAL2K-class kinetics, every section
 // classified over the GB 3838 items the case assesses ([water_quality] items; all by default) with its exceeding
 // items; with --apportion, each of those items' sources, required cut and capacity at the baseline in the design
-// condition (analyses/water_quality_apportion.hpp); --optimize and --monte-carlo over the same items.
+// condition (analyses/water_quality_apportion.hpp); --optimize and --monte-carlo (the baseline and the chosen
+// scenarios in the same draws) over the same items.
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -189,8 +190,10 @@ Planned plan_least_cost(const io::LoadedCase& lc, const Opts& o, io::OutputDir& 
     return p;
 }
 
-// --monte-carlo: the baseline in draws of the case's uncertainty ranges.
-scenarios::WqMonteCarloResult draw_monte_carlo(const Globals& g, const io::LoadedCase& lc, const Opts& o, io::OutputDir& out) {
+// --monte-carlo: the baseline and the chosen scenarios in the same draws of the case's uncertainty ranges.
+std::vector<scenarios::WqScenarioMonteCarlo> draw_monte_carlo(const Globals& g, const io::LoadedCase& lc, const Opts& o,
+                                                              const std::vector<scenarios::Scenario>& chosen,
+                                                              io::OutputDir& out) {
     const io::UncertaintyTable ut = io::read_uncertainty(lc, o.uncertainty);
     const auto params = ut.file.empty() ? scenarios::default_uncertainty(lc.model) : ut.params;
     scenarios::MonteCarloOptions mo;
@@ -198,7 +201,7 @@ scenarios::WqMonteCarloResult draw_monte_carlo(const Globals& g, const io::Loade
     mo.seed = o.seed;
     Progress progress("water-quality Monte Carlo", !g.quiet);
     mo.progress = [&](double f) { progress(f); };
-    const scenarios::WqMonteCarloResult mc = scenarios::monte_carlo_water_quality(lc.model, lc.water_quality.options, params, mo);
+    auto mc = scenarios::monte_carlo_water_quality_scenarios(lc.model, chosen, lc.water_quality.options, params, mo);
     out.stage("water_quality_montecarlo.csv", io::water_quality_montecarlo_csv(lc.model, mc), true);
     return mc;
 }
@@ -272,6 +275,18 @@ std::string monte_carlo_text(const scenarios::CaseModel& m, const scenarios::WqM
     return t.str();
 }
 
+// The probabilities of the baseline and each scenario, in the same draws.
+void print_monte_carlo(const io::LoadedCase& lc, const std::vector<scenarios::WqScenarioMonteCarlo>& mc) {
+    const auto& first = mc.front().result;
+    std::printf("\n蒙特卡洛（%s） Monte Carlo for %s (%zu draws, seed %llu; the same draws for the baseline and every "
+                "scenario): probability of meeting the target class, per section and item\n",
+                items_zh(lc).c_str(), items_en(lc).c_str(), first.draws, static_cast<unsigned long long>(first.seed));
+    for (const auto& run : mc)
+        std::printf("\n%s%s%s\n%s", run.scenario_id.c_str(), run.name.empty() ? "" : ("  " + run.name).c_str(),
+                    run.name_en.empty() || run.name_en == run.name ? "" : (" / " + run.name_en).c_str(),
+                    monte_carlo_text(lc.model, run.result, lc.water_quality.options.items).c_str());
+}
+
 int run_water_quality(const Globals& g, Opts& o) {
     if (o.out_dir.empty()) o.out_dir = default_out(o.case_path, "water-quality");
     io::LoadedCase lc = io::load_case(o.case_path);
@@ -282,7 +297,7 @@ int run_water_quality(const Globals& g, Opts& o) {
     out.stage("water_quality_sections.csv", io::water_quality_sections_csv(lc.model, runs), true);
     const Apportioned appo = o.apportion ? apportion_baseline(g, lc, o, out) : Apportioned{};
     const Planned plan = o.optimize ? plan_least_cost(lc, o, out) : Planned{};
-    const scenarios::WqMonteCarloResult mc = o.draws > 0 ? draw_monte_carlo(g, lc, o, out) : scenarios::WqMonteCarloResult{};
+    const auto mc = o.draws > 0 ? draw_monte_carlo(g, lc, o, chosen, out) : std::vector<scenarios::WqScenarioMonteCarlo>{};
     out.commit();
     if (g.quiet) return static_cast<int>(kOk);
     print_settings(lc, runs.front());
@@ -300,11 +315,7 @@ int run_water_quality(const Globals& g, Opts& o) {
                     "re-evaluated with the kinetics in every condition\n%s",
                     items_zh(lc).c_str(), items_en(lc).c_str(), fixed(o.mos_pct, 1).c_str(), fixed(1.0 + o.mos_pct / 100.0, 3).c_str(),
                     plan_text(lc.model, plan.cands, plan.conds, plan.plan).c_str());
-    if (o.draws > 0)
-        std::printf("\n蒙特卡洛（%s） Monte Carlo for %s (baseline, %zu draws, seed %llu): probability of meeting the "
-                    "target class, per section and item\n%s",
-                    items_zh(lc).c_str(), items_en(lc).c_str(), mc.draws, static_cast<unsigned long long>(mc.seed),
-                    monte_carlo_text(lc.model, mc, lc.water_quality.options.items).c_str());
+    if (o.draws > 0) print_monte_carlo(lc, mc);
     std::printf("\n✗ = worse than the target 劣于目标; exceedance = value/limit − 1 (倍), DO: shortfall below the limit "
                 "(mg/L). Results in %s/water_quality_sections.csv\n",
                 o.out_dir.c_str());
@@ -333,7 +344,8 @@ void register_water_quality(CLI::App& cli, Globals& g, Action& action) {
                  "design condition, re-evaluated with the kinetics");
     wq->add_option("--monte-carlo", o->draws,
                    "Draws of the case's uncertainty ranges, each evaluated with the kinetics: P(meets) and the 5-50-95 % band "
-                   "per section and assessed item (baseline)");
+                   "per section and assessed item, for the baseline and the --scenario scenarios (default every one) in the "
+                   "same draws");
     wq->add_option("--seed", o->seed, "Monte Carlo seed")->capture_default_str();
     wq->add_option("--uncertainty", o->uncertainty,
                    "Ranges table for --monte-carlo; default the case's [tables] uncertainty, else k20 x [0.5, 1.5] triangular");

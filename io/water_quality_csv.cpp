@@ -191,14 +191,19 @@ std::string water_quality_plan_sections_csv(const scenarios::CaseModel& m, const
     return out;
 }
 
-std::string water_quality_montecarlo_csv(const scenarios::CaseModel& m, const scenarios::WqMonteCarloResult& r) {
-    std::string out = "section_id,name,item,item_en,item_zh,assessed,p_meets,p5_mgL,p50_mgL,p95_mgL,mean_mgL,section_p_meets,draws,seed\n";
-    for (std::size_t s = 0; s < m.sections.size() && s < r.sections.size(); ++s)
-        for (const auto& b : r.sections[s].items)
-            out += csv_quote(m.sections[s].id) + "," + csv_quote(m.sections[s].name) + "," + item_cols(b.key) + "," +
-                   (b.assessed ? "yes" : "no") + "," + (b.assessed ? num(b.p_meets) : std::string()) + "," + num(b.p5) + "," +
-                   num(b.p50) + "," + num(b.p95) + "," + num(b.mean) + "," + num(r.sections[s].p_meets) + "," +
-                   std::to_string(r.draws) + "," + std::to_string(r.seed) + "\n";
+std::string water_quality_montecarlo_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WqScenarioMonteCarlo>& runs) {
+    std::string out = "scenario,scenario_name,scenario_name_en,section_id,name,item,item_en,item_zh,assessed,p_meets,p5_mgL,"
+                      "p50_mgL,p95_mgL,mean_mgL,section_p_meets,draws,seed\n";
+    for (const auto& run : runs) {
+        const auto& r = run.result;
+        const std::string scenario = csv_quote(run.scenario_id) + "," + csv_quote(run.name) + "," + csv_quote(run.name_en) + ",";
+        for (std::size_t s = 0; s < m.sections.size() && s < r.sections.size(); ++s)
+            for (const auto& b : r.sections[s].items)
+                out += scenario + csv_quote(m.sections[s].id) + "," + csv_quote(m.sections[s].name) + "," + item_cols(b.key) +
+                       "," + (b.assessed ? "yes" : "no") + "," + (b.assessed ? num(b.p_meets) : std::string()) + "," +
+                       num(b.p5) + "," + num(b.p50) + "," + num(b.p95) + "," + num(b.mean) + "," +
+                       num(r.sections[s].p_meets) + "," + std::to_string(r.draws) + "," + std::to_string(r.seed) + "\n";
+    }
     return out;
 }
 

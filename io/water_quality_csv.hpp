@@ -77,8 +77,9 @@ std::string water_quality_plan_sections_csv(const scenarios::CaseModel& m, const
                                             const scenarios::WqOptimizeResult& r, double mos_fraction);
 
 // `qingliu water-quality --monte-carlo N` (optimize/water_quality_montecarlo.hpp): water_quality_montecarlo.csv, one
-// row per section and item: section_id, name, item, item_en, item_zh, assessed, p_meets (the item; empty where not
-// assessed), p5_mgL, p50_mgL, p95_mgL, mean_mgL, section_p_meets (every item), draws, seed
-std::string water_quality_montecarlo_csv(const scenarios::CaseModel& m, const scenarios::WqMonteCarloResult& r);
+// row per scenario (the baseline first), section and item: scenario, scenario_name, scenario_name_en, section_id,
+// name, item, item_en, item_zh, assessed, p_meets (the item; empty where not assessed), p5_mgL, p50_mgL, p95_mgL,
+// mean_mgL, section_p_meets (every item), draws, seed
+std::string water_quality_montecarlo_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WqScenarioMonteCarlo>& runs);
 
 }  // namespace qingliu::io

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <mutex>
 
 #include <tbb/parallel_for.h>
@@ -27,14 +28,11 @@ WaterQualityOptions drawn_options(WaterQualityOptions o, const std::vector<std::
     return o;
 }
 
-}  // namespace
-
-WqMonteCarloResult monte_carlo_water_quality(const CaseModel& base, const WaterQualityOptions& wq,
-                                             const std::vector<UncertainParameter>& params_in, const MonteCarloOptions& opt) {
-    const std::size_t n = opt.draws, ns = base.sections.size();
-    // wq.* modes not given: the case's value (the reaeration multiplier: 1)
-    std::vector<UncertainParameter> params = params_in;
-    bool scale_ka = false;
+// The wq.* modes not given: the case's value (the reaeration multiplier: 1). Sets scale_ka where the reaeration
+// multiplier is drawn.
+std::vector<UncertainParameter> with_modes(std::vector<UncertainParameter> params, const WaterQualityOptions& wq,
+                                           bool& scale_ka) {
+    scale_ka = false;
     for (auto& p : params) {
         if (!is_water_quality_key(p.key)) continue;
         if (p.key == kReaerationScaleKey) {
@@ -45,24 +43,31 @@ WqMonteCarloResult monte_carlo_water_quality(const CaseModel& base, const WaterQ
                 if (p.key == d.key) p.mode = wq.steady.params.*d.field;
         }
     }
-    // the reaeration the base case uses per reach (flows do not change between draws, so neither do the hydraulics)
-    const std::vector<double> ka_base = scale_ka ? evaluate_water_quality(base, wq).steady.ka20_per_d : std::vector<double>{};
+    return params;
+}
+
+// One model's draws: the baseline (scenario null) or a scenario applied to each drawn case. ka_base: the base case's
+// reaeration per reach where the multiplier is drawn; one_done() after each draw.
+WqMonteCarloResult sample_model(const CaseModel& base, const Scenario* scenario, const WaterQualityOptions& wq,
+                                const std::vector<UncertainParameter>& params, const MonteCarloOptions& opt,
+                                const std::vector<double>& ka_base, const std::function<void()>& one_done) {
+    const std::size_t n = opt.draws, ns = base.sections.size();
     // the chosen items (WaterQualityOptions::items), in the order every draw's evaluation lists them
     const std::vector<reaches::wq::Item> keys = chosen_items(reaches::wq::State{}, 0.0, wq.items);
     const std::size_t ni = keys.size();
     // value[(i * ns + s) * ni + item], meets the same, section_meets[i * ns + s]
     std::vector<double> value(n * ns * ni, 0.0);
     std::vector<std::uint8_t> item_meets(n * ns * ni, 0), assessed(ns * ni, 0), section_meets(n * ns, 0);
-    std::atomic<std::size_t> done{0};
-    std::mutex progress_lock;
     tbb::parallel_for(std::size_t(0), n, [&](std::size_t i) {
         WaterQualityEvaluation e;
         try {
             std::vector<std::pair<std::string, double>> drawn;
-            const CaseModel m = draw_case(base, params, opt, i, &drawn);
+            CaseModel m = draw_case(base, params, opt, i, &drawn);
+            if (scenario) m = apply_scenario(m, *scenario);
             e = evaluate_water_quality(m, drawn.empty() ? wq : drawn_options(wq, drawn, ka_base));
         } catch (const ModelError& err) {
-            throw ModelError("Monte Carlo draw " + std::to_string(i) + ": " + err.what());
+            throw ModelError("Monte Carlo " + (scenario ? "scenario " + scenario->id : std::string("baseline")) +
+                             ", draw " + std::to_string(i) + ": " + err.what());
         }
         for (std::size_t s = 0; s < ns; ++s) {
             const auto& ev = e.sections[s].evaluation;
@@ -73,11 +78,7 @@ WqMonteCarloResult monte_carlo_water_quality(const CaseModel& base, const WaterQ
                 if (i == 0) assessed[s * ni + k] = ev.items[k].cls > 0 ? 1 : 0;
             }
         }
-        const std::size_t d = ++done;
-        if (opt.progress) {
-            std::lock_guard<std::mutex> lock(progress_lock);
-            opt.progress(static_cast<double>(d) / static_cast<double>(n));
-        }
+        one_done();
     });
     WqMonteCarloResult r;
     r.draws = n;
@@ -111,6 +112,42 @@ WqMonteCarloResult monte_carlo_water_quality(const CaseModel& base, const WaterQ
         }
     }
     return r;
+}
+
+}  // namespace
+
+WqMonteCarloResult monte_carlo_water_quality(const CaseModel& base, const WaterQualityOptions& wq,
+                                             const std::vector<UncertainParameter>& params, const MonteCarloOptions& opt) {
+    return std::move(monte_carlo_water_quality_scenarios(base, {}, wq, params, opt).front().result);
+}
+
+std::vector<WqScenarioMonteCarlo> monte_carlo_water_quality_scenarios(const CaseModel& base,
+                                                                      const std::vector<Scenario>& chosen,
+                                                                      const WaterQualityOptions& wq,
+                                                                      const std::vector<UncertainParameter>& params_in,
+                                                                      const MonteCarloOptions& opt) {
+    bool scale_ka = false;
+    const std::vector<UncertainParameter> params = with_modes(params_in, wq, scale_ka);
+    // the reaeration each model uses per reach, undrawn (flows do not change between draws, so neither do the
+    // hydraulics; a scenario may change flows, so its own)
+    auto ka_of = [&](const CaseModel& m) {
+        return scale_ka ? evaluate_water_quality(m, wq).steady.ka20_per_d : std::vector<double>{};
+    };
+    const std::size_t total = (chosen.size() + 1) * opt.draws;
+    std::atomic<std::size_t> done{0};
+    std::mutex progress_lock;
+    auto one_done = [&] {
+        const std::size_t d = ++done;
+        if (!opt.progress) return;
+        std::lock_guard<std::mutex> lock(progress_lock);
+        opt.progress(static_cast<double>(d) / static_cast<double>(total));
+    };
+    std::vector<WqScenarioMonteCarlo> out;
+    out.push_back({"baseline", "基线", "baseline", sample_model(base, nullptr, wq, params, opt, ka_of(base), one_done)});
+    for (const Scenario& s : chosen)
+        out.push_back({s.id, s.name, s.name_en,
+                       sample_model(base, &s, wq, params, opt, ka_of(apply_scenario(base, s)), one_done)});
+    return out;
 }
 
 }  // namespace qingliu::scenarios

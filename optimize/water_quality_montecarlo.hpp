@@ -10,6 +10,10 @@
 // a chosen item's band is the full set's; a section's probability can only rise when items are left out.
 // Quantiles as in montecarlo.hpp (Hyndman & Fan definition 7). Draws run in parallel; each draw depends only on
 // (seed, i), so the result does not depend on the thread count.
+// Scenarios (monte_carlo_water_quality_scenarios): draw i of the case is the same for the baseline and every scenario
+// (common random numbers, as montecarlo.hpp), each scenario's measures applied to the drawn case, so the difference
+// between two scenarios' probabilities is the effect of the measures, not noise from different draws. The models are
+// sampled one after another, so memory is that of one model's draws.
 #pragma once
 #include <string>
 #include <vector>
@@ -37,8 +41,21 @@ struct WqMonteCarloResult {
     std::vector<WqSectionBand> sections;  ///< aligned with CaseModel::sections
 };
 
-/// Throws ModelError naming the draw that cannot be evaluated.
+/// The baseline's draws. Throws ModelError naming the draw that cannot be evaluated.
 WqMonteCarloResult monte_carlo_water_quality(const CaseModel& base, const WaterQualityOptions& wq,
                                              const std::vector<UncertainParameter>& params, const MonteCarloOptions& opt);
+
+struct WqScenarioMonteCarlo {
+    std::string scenario_id, name, name_en;   ///< "baseline", 基线, baseline for the case as it is
+    WqMonteCarloResult result;
+};
+
+/// The baseline's draws, then each chosen scenario's (the same draws, the scenario's measures applied), in order.
+/// opt.progress gets the share of all of them. Throws ModelError naming the scenario and draw that cannot be evaluated.
+std::vector<WqScenarioMonteCarlo> monte_carlo_water_quality_scenarios(const CaseModel& base,
+                                                                      const std::vector<Scenario>& chosen,
+                                                                      const WaterQualityOptions& wq,
+                                                                      const std::vector<UncertainParameter>& params,
+                                                                      const MonteCarloOptions& opt);
 
 }  // namespace qingliu::scenarios

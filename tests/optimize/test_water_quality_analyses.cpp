@@ -4,6 +4,7 @@
 // every item in full (by enumeration).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include <limits>
@@ -43,6 +44,62 @@ CaseModel cut_case(CaseModel m, const std::vector<std::int32_t>& sources, double
     for (std::int32_t j : sources)
         for (auto& l : m.sources[j].load_gs) l *= 1.0 - share;
     return m;
+}
+
+// The draws of a water-quality Monte Carlo evaluated one by one: draw i of the case (draw_case), the scenario's
+// measures applied where one is given, evaluated with o. Per section and item the values (sorted) and the draws in which
+// the item meets its target; per section the draws in which every item does.
+struct OneByOne {
+    std::vector<std::vector<std::vector<double>>> values;
+    std::vector<std::vector<int>> ok;
+    std::vector<int> section_ok;
+};
+OneByOne one_by_one(const CaseModel& m, const std::vector<UncertainParameter>& params, const MonteCarloOptions& mo,
+                    const Scenario* scenario, const WaterQualityOptions& o, std::size_t ni) {
+    const std::size_t ns = m.sections.size();
+    OneByOne r{std::vector<std::vector<std::vector<double>>>(ns, std::vector<std::vector<double>>(ni)),
+               std::vector<std::vector<int>>(ns, std::vector<int>(ni, 0)), std::vector<int>(ns, 0)};
+    for (std::size_t i = 0; i < mo.draws; ++i) {
+        CaseModel d = draw_case(m, params, mo, i);
+        if (scenario) d = apply_scenario(d, *scenario);
+        const WaterQualityEvaluation e = evaluate_water_quality(d, o);
+        for (std::size_t s = 0; s < ns; ++s) {
+            r.section_ok[s] += e.sections[s].evaluation.meets ? 1 : 0;
+            for (std::size_t k = 0; k < ni; ++k) {
+                r.values[s][k].push_back(e.sections[s].evaluation.items[k].value_mgL);
+                r.ok[s][k] += e.sections[s].evaluation.items[k].exceeds ? 0 : 1;
+            }
+        }
+    }
+    for (auto& sec : r.values)
+        for (auto& v : sec) std::sort(v.begin(), v.end());
+    return r;
+}
+
+// Definition 7 of Hyndman & Fan on sorted values: h = (n - 1) p, between the order statistics floor(h) and the next.
+double definition7(const std::vector<double>& v, double p) {
+    const double h = static_cast<double>(v.size() - 1) * p;
+    const std::size_t lo = static_cast<std::size_t>(h);
+    return lo + 1 < v.size() ? v[lo] + (h - static_cast<double>(lo)) * (v[lo + 1] - v[lo]) : v[lo];
+}
+
+// r against the same draws evaluated one by one: the shares meeting exact, the 5 and 50 % quantiles to tol relative.
+// Returns whether some assessed item meets its target in some draws but not all.
+bool check_bands(const WqMonteCarloResult& r, const OneByOne& x, double tol) {
+    const double n = static_cast<double>(r.draws);
+    bool some_between = false;
+    for (std::size_t s = 0; s < r.sections.size(); ++s) {
+        CHECK(r.sections[s].p_meets == Approx(x.section_ok[s] / n).epsilon(1e-15));
+        for (std::size_t k = 0; k < r.sections[s].items.size(); ++k) {
+            const auto& b = r.sections[s].items[k];
+            if (b.assessed) CHECK(b.p_meets == Approx(x.ok[s][k] / n).epsilon(1e-15));
+            CHECK(b.p5 == Approx(definition7(x.values[s][k], 0.05)).epsilon(tol));
+            CHECK(b.p50 == Approx(definition7(x.values[s][k], 0.50)).epsilon(tol));
+            CHECK(b.p95 >= b.p50);
+            some_between = some_between || (b.p_meets > 0.0 && b.p_meets < 1.0);
+        }
+    }
+    return some_between;
 }
 
 double item_of(const WaterQualityEvaluation& e, std::size_t s, const std::string& key) {
@@ -268,31 +325,64 @@ TEST_CASE("water-quality Monte Carlo: P(meets) and bands per item from the same 
     REQUIRE(r.sections.size() == m.sections.size());
     // independent: the same draws (draw_case) evaluated sequentially; counts exact, quantiles to 1e-12 relative
     const std::size_t ni = r.sections[0].items.size();
-    std::vector<std::vector<std::vector<double>>> v(m.sections.size(), std::vector<std::vector<double>>(ni));
-    std::vector<std::vector<int>> ok(m.sections.size(), std::vector<int>(ni, 0));
-    std::vector<int> sec_ok(m.sections.size(), 0);
-    for (std::size_t i = 0; i < mo.draws; ++i) {
-        const WaterQualityEvaluation e = evaluate_water_quality(draw_case(m, {u}, mo, i), o);
-        for (std::size_t s = 0; s < m.sections.size(); ++s) {
-            sec_ok[s] += e.sections[s].evaluation.meets ? 1 : 0;
-            for (std::size_t k = 0; k < ni; ++k) {
-                v[s][k].push_back(e.sections[s].evaluation.items[k].value_mgL);
-                ok[s][k] += e.sections[s].evaluation.items[k].exceeds ? 0 : 1;
-            }
-        }
+    const OneByOne x = one_by_one(m, {u}, mo, nullptr, o, ni);
+    // definition 7 at 40 draws: h = 39 x 0.05 = 1.95, between the second and third smallest
+    CHECK(definition7({1.0, 2.0, 3.0, 4.0, 5.0}, 0.05) == Approx(1.2).epsilon(1e-15));
+    CHECK(check_bands(r, x, 1e-12));  // the outfall's range straddles some item's class limit
+}
+
+TEST_CASE("water-quality Monte Carlo of scenarios: the same draws with each scenario's measures applied",
+          "[water_quality][montecarlo]") {
+    const CaseModel m = village();
+    const WaterQualityOptions o;
+    // a cut of a source's loads by half, and a dry condition (every flow halved: other depths, velocities and
+    // reaeration); the reaeration multiplier drawn within 1e-9 of 1, so each model must take it on its own rates
+    Scenario cut{"cut", "削减", "cut", "", {cut_measure("half", 1, 0.5, 100.0)}};
+    Measure dry_m;
+    dry_m.id = "dry";
+    dry_m.kind = MeasureKind::Conditions;
+    dry_m.value2 = 0.5;
+    dry_m.has_value2 = true;
+    Scenario dry{"dry", "枯水", "dry", "", {dry_m}};
+    const std::vector<UncertainParameter> params = {test::uncertain("load.outfall", 0.05, 1.2),
+                                                    test::uncertain(kReaerationScaleKey, 1.0 - 1e-9, 1.0 + 1e-9)};
+    MonteCarloOptions mo = test::draws(30, 7);
+    std::vector<double> shares;
+    mo.progress = [&](double f) { shares.push_back(f); };
+    const auto runs = monte_carlo_water_quality_scenarios(m, {cut, dry}, o, params, mo);
+    REQUIRE(runs.size() == 3);
+    CHECK(runs[0].scenario_id == "baseline");
+    CHECK(runs[2].scenario_id == "dry");
+    CHECK(shares.size() == 90);
+    CHECK(shares.back() == 1.0);
+    // the dry condition's reaeration differs from the base case's (so a model given the base case's would be wrong)
+    const auto ka0 = evaluate_water_quality(m, o).steady.ka20_per_d;
+    const auto ka_dry = evaluate_water_quality(apply_scenario(m, dry), o).steady.ka20_per_d;
+    CHECK(std::abs(ka_dry[0] / ka0[0] - 1.0) > 0.05);
+
+    // independent: draw i of the case (draw_case), the scenario applied, evaluated one by one with every reach's ka20
+    // that of the model's own undrawn solve (what the multiplier scales: a value per reach, no longer per segment); per
+    // section and item the share meeting exact, the quantiles to 1e-6 (the multiplier's 1e-9)
+    const std::vector<const Scenario*> models = {nullptr, &cut, &dry};
+    bool differ = false;
+    for (std::size_t j = 0; j < models.size(); ++j) {
+        INFO("model " << runs[j].scenario_id);
+        WaterQualityOptions oj = o;
+        oj.reaches.ka20_per_d = evaluate_water_quality(models[j] ? apply_scenario(m, *models[j]) : m, o).steady.ka20_per_d;
+        const WqMonteCarloResult& r = runs[j].result;
+        const std::size_t ni = r.sections[0].items.size();
+        const OneByOne x = one_by_one(m, params, mo, models[j], oj, ni);
+        check_bands(r, x, 1e-6);
+        for (std::size_t s = 0; s < m.sections.size() && j > 0; ++s)
+            for (std::size_t k = 0; k < ni; ++k)
+                differ = differ || r.sections[s].items[k].p50 != runs[0].result.sections[s].items[k].p50;
     }
-    bool some_between = false;
+    CHECK(differ);   // the measures change the bands
+    // the baseline of the scenarios' run is the baseline's own run
+    const WqMonteCarloResult alone = monte_carlo_water_quality(m, o, params, test::draws(30, 7));
     for (std::size_t s = 0; s < m.sections.size(); ++s) {
-        CHECK(r.sections[s].p_meets == Approx(sec_ok[s] / 40.0).epsilon(1e-15));
-        for (std::size_t k = 0; k < ni; ++k) {
-            const auto& b = r.sections[s].items[k];
-            std::sort(v[s][k].begin(), v[s][k].end());
-            if (b.assessed) CHECK(b.p_meets == Approx(ok[s][k] / 40.0).epsilon(1e-15));
-            // definition 7: h = (n - 1) p = 39 x 0.05 = 1.95
-            CHECK(b.p5 == Approx(v[s][k][1] + 0.95 * (v[s][k][2] - v[s][k][1])).epsilon(1e-12));
-            CHECK(b.p95 >= b.p50);
-            some_between = some_between || (b.p_meets > 0.0 && b.p_meets < 1.0);
-        }
+        CHECK(alone.sections[s].p_meets == runs[0].result.sections[s].p_meets);
+        for (std::size_t k = 0; k < alone.sections[s].items.size(); ++k)
+            CHECK(alone.sections[s].items[k].p50 == runs[0].result.sections[s].items[k].p50);
     }
-    CHECK(some_between);  // the outfall's range straddles some item's class limit
 }
