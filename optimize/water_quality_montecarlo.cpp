@@ -46,8 +46,8 @@ std::vector<UncertainParameter> with_modes(std::vector<UncertainParameter> param
     return params;
 }
 
-// One model's draws: the baseline (scenario null) or a scenario applied to each drawn case. ka_base: the base case's
-// reaeration per reach where the multiplier is drawn; one_done() after each draw.
+// One model's draws: the baseline (scenario null) or a scenario applied to each drawn case. ka_base: the model's own
+// undrawn reaeration per reach where the multiplier is drawn; one_done() after each draw.
 WqMonteCarloResult sample_model(const CaseModel& base, const Scenario* scenario, const WaterQualityOptions& wq,
                                 const std::vector<UncertainParameter>& params, const MonteCarloOptions& opt,
                                 const std::vector<double>& ka_base, const std::function<void()>& one_done) {
