@@ -165,7 +165,7 @@ WaterQualityEvaluation evaluate_water_quality(const CaseModel& m, WaterQualityOp
 std::vector<WaterQualityRun> evaluate_water_quality_scenarios(const CaseModel& base, const std::vector<Scenario>& chosen,
                                                               const WaterQualityOptions& opt) {
     std::vector<WaterQualityRun> out;
-    out.push_back({"baseline", "基线", "baseline", evaluate_water_quality(base, opt)});
+    out.push_back({kBaselineId, kBaselineZh, kBaselineEn, evaluate_water_quality(base, opt)});
     for (const Scenario& s : chosen) out.push_back({s.id, s.name, s.name_en, evaluate_water_quality(apply_scenario(base, s), opt)});
     return out;
 }

@@ -75,6 +75,11 @@ reaches::wq::Result solve_water_quality(const WaterQualityProblem& p);
 std::vector<reaches::wq::Input> water_quality_inputs(const std::vector<loads::Source>& sources,
                                                      const reaches::wq::CompositionOverrides& composition, double k1);
 
+/// The labels of the case as it is, beside its scenarios' (id, Chinese and English name).
+inline constexpr const char* kBaselineId = "baseline";
+inline constexpr const char* kBaselineZh = "基线";
+inline constexpr const char* kBaselineEn = "baseline";
+
 /// The baseline ("baseline") and each chosen scenario (its measures applied to the case), evaluated in that order.
 struct WaterQualityRun {
     std::string scenario_id, name, name_en;

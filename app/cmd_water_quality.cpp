@@ -275,6 +275,11 @@ std::string monte_carlo_text(const scenarios::CaseModel& m, const scenarios::WqM
     return t.str();
 }
 
+// A scenario's heading line: its id, name and English name (where it differs).
+std::string scenario_heading(const std::string& id, const std::string& name, const std::string& name_en) {
+    return id + (name.empty() ? "" : "  " + name) + (name_en.empty() || name_en == name ? "" : " / " + name_en);
+}
+
 // The probabilities of the baseline and each scenario, in the same draws.
 void print_monte_carlo(const io::LoadedCase& lc, const std::vector<scenarios::WqScenarioMonteCarlo>& mc) {
     const auto& first = mc.front().result;
@@ -282,8 +287,7 @@ void print_monte_carlo(const io::LoadedCase& lc, const std::vector<scenarios::Wq
                 "scenario): probability of meeting the target class, per section and item\n",
                 items_zh(lc).c_str(), items_en(lc).c_str(), first.draws, static_cast<unsigned long long>(first.seed));
     for (const auto& run : mc)
-        std::printf("\n%s%s%s\n%s", run.scenario_id.c_str(), run.name.empty() ? "" : ("  " + run.name).c_str(),
-                    run.name_en.empty() || run.name_en == run.name ? "" : (" / " + run.name_en).c_str(),
+        std::printf("\n%s\n%s", scenario_heading(run.scenario_id, run.name, run.name_en).c_str(),
                     monte_carlo_text(lc.model, run.result, lc.water_quality.options.items).c_str());
 }
 
@@ -304,9 +308,8 @@ int run_water_quality(const Globals& g, Opts& o) {
     for (const auto& run : runs) {
         int met = 0;
         for (const auto& s : run.evaluation.sections) met += s.evaluation.meets ? 1 : 0;
-        std::printf("\n%s%s%s — %d/%zu 断面达标 sections meet their target\n%s", run.scenario_id.c_str(),
-                    run.name.empty() ? "" : ("  " + run.name).c_str(),
-                    run.name_en.empty() || run.name_en == run.name ? "" : (" / " + run.name_en).c_str(), met,
+        std::printf("\n%s — %d/%zu 断面达标 sections meet their target\n%s",
+                    scenario_heading(run.scenario_id, run.name, run.name_en).c_str(), met,
                     run.evaluation.sections.size(), sections_text(lc.model, run).c_str());
     }
     if (o.apportion) print_apportionment(lc, o, appo);

@@ -128,10 +128,12 @@ std::vector<WqScenarioMonteCarlo> monte_carlo_water_quality_scenarios(const Case
                                                                       const MonteCarloOptions& opt) {
     bool scale_ka = false;
     const std::vector<UncertainParameter> params = with_modes(params_in, wq, scale_ka);
-    // the reaeration each model uses per reach, undrawn (flows do not change between draws, so neither do the
-    // hydraulics; a scenario may change flows, so its own)
-    auto ka_of = [&](const CaseModel& m) {
-        return scale_ka ? evaluate_water_quality(m, wq).steady.ka20_per_d : std::vector<double>{};
+    // the reaeration each model (the base case, or a scenario applied to it) uses per reach, undrawn, where the
+    // multiplier is drawn (flows do not change between draws, so neither do the hydraulics; a scenario may change
+    // flows, so its own)
+    auto ka_of = [&](const Scenario* s) {
+        if (!scale_ka) return std::vector<double>{};
+        return evaluate_water_quality(s ? apply_scenario(base, *s) : base, wq).steady.ka20_per_d;
     };
     const std::size_t total = (chosen.size() + 1) * opt.draws;
     std::atomic<std::size_t> done{0};
@@ -143,10 +145,10 @@ std::vector<WqScenarioMonteCarlo> monte_carlo_water_quality_scenarios(const Case
         opt.progress(static_cast<double>(d) / static_cast<double>(total));
     };
     std::vector<WqScenarioMonteCarlo> out;
-    out.push_back({"baseline", "基线", "baseline", sample_model(base, nullptr, wq, params, opt, ka_of(base), one_done)});
+    out.push_back(
+        {kBaselineId, kBaselineZh, kBaselineEn, sample_model(base, nullptr, wq, params, opt, ka_of(nullptr), one_done)});
     for (const Scenario& s : chosen)
-        out.push_back({s.id, s.name, s.name_en,
-                       sample_model(base, &s, wq, params, opt, ka_of(apply_scenario(base, s)), one_done)});
+        out.push_back({s.id, s.name, s.name_en, sample_model(base, &s, wq, params, opt, ka_of(&s), one_done)});
     return out;
 }
 
