@@ -15,7 +15,12 @@ namespace qingliu::app {
 std::shared_ptr<const report::WaterQualityTable> case_water_quality(const io::LoadedCase& lc,
                                                                     const std::vector<scenarios::Scenario>& chosen) {
     if (!lc.water_quality.present) return nullptr;
-    const auto runs = scenarios::evaluate_water_quality_scenarios(lc.model, chosen, lc.water_quality.options);
+    return water_quality_table(lc, chosen, scenarios::evaluate_water_quality_scenarios(lc.model, chosen, lc.water_quality.options));
+}
+
+std::shared_ptr<const report::WaterQualityTable> water_quality_table(const io::LoadedCase& lc,
+                                                                     const std::vector<scenarios::Scenario>& chosen,
+                                                                     const std::vector<scenarios::WaterQualityRun>& runs) {
     auto t = std::make_shared<report::WaterQualityTable>();
     t->model = lc.water_quality.model;
     t->elements_per_reach = lc.water_quality.elements_per_reach;

@@ -18,6 +18,12 @@ namespace qingliu::app {
 std::shared_ptr<const report::WaterQualityTable> case_water_quality(const io::LoadedCase& lc,
                                                                     const std::vector<scenarios::Scenario>& chosen);
 
+/// The table of runs already evaluated (the baseline and `chosen`, as evaluate_water_quality_scenarios returns them),
+/// whether or not the case declares [water_quality] (`qingliu water-quality` runs its defaults then).
+std::shared_ptr<const report::WaterQualityTable> water_quality_table(const io::LoadedCase& lc,
+                                                                     const std::vector<scenarios::Scenario>& chosen,
+                                                                     const std::vector<scenarios::WaterQualityRun>& runs);
+
 /// Console lines naming the water-quality model and the condition each scenario was judged in.
 std::string water_quality_model_text(const report::WaterQualityTable& t);
 

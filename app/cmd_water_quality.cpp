@@ -3,20 +3,26 @@
 // classified over the GB 3838 items the case assesses ([water_quality] items; all by default) with its exceeding
 // items; with --apportion, each of those items' sources, required cut and capacity at the baseline in the design
 // condition (analyses/water_quality_apportion.hpp); --optimize and --monte-carlo (the baseline and the chosen
-// scenarios in the same draws) over the same items.
+// scenarios in the same draws) over the same items. The run is stored (the baseline and the chosen scenarios, the
+// sections and what the analyses found), so that `qingliu report` shows it with those analyses.
 #include <algorithm>
 #include <cstdio>
 #include <memory>
 
 #include <spdlog/spdlog.h>
 
+#include "app/case_water_quality.hpp"
 #include "app/commands.hpp"
 #include "app/text_table.hpp"
+#include "app/water_quality_tables.hpp"
 #include "common/units.hpp"
 #include "io/case_reader.hpp"
 #include "io/case_selection.hpp"
 #include "io/observations_reader.hpp"
 #include "io/output.hpp"
+#include "io/results.hpp"
+#include "io/run_data.hpp"
+#include "io/store_report.hpp"
 #include "io/water_quality_csv.hpp"
 #include "reaches/classes.hpp"
 #include "scenarios/conditions.hpp"
@@ -24,6 +30,8 @@
 #include "analyses/water_quality_apportion.hpp"
 #include "optimize/water_quality_montecarlo.hpp"
 #include "optimize/water_quality_optimize.hpp"
+#include "report/collect.hpp"
+#include "analyses/solve.hpp"
 
 namespace qingliu::app {
 
@@ -152,6 +160,7 @@ struct Apportioned {
     scenarios::DesignCondition cond;
     scenarios::CaseModel in_cond;
     scenarios::WqApportionment appo;
+    std::shared_ptr<const report::WqApportionTable> table;  ///< the rows of its CSVs, stored with the run
 };
 
 Apportioned apportion_baseline(const Globals& g, const io::LoadedCase& lc, const Opts& o, io::OutputDir& out) {
@@ -161,8 +170,9 @@ Apportioned apportion_baseline(const Globals& g, const io::LoadedCase& lc, const
     Progress progress("water-quality apportion", !g.quiet);
     a.appo = scenarios::apportion_water_quality(a.in_cond, lc.water_quality.options, {o.mos_pct / 100.0}, [&](double f) { progress(f); });
     out.stage("water_quality_apportionment.csv", io::water_quality_apportionment_csv(a.in_cond, a.appo, a.cond.id), true);
-    out.stage("water_quality_reduction.csv", io::water_quality_reduction_csv(a.in_cond, a.appo, a.cond.id), true);
-    out.stage("water_quality_capacity.csv", io::water_quality_capacity_csv(a.in_cond, a.appo, a.cond.id), true);
+    a.table = std::make_shared<const report::WqApportionTable>(apportion_table(a.in_cond, a.appo, a.cond));
+    out.stage("water_quality_reduction.csv", io::water_quality_reduction_csv(*a.table), true);
+    out.stage("water_quality_capacity.csv", io::water_quality_capacity_csv(*a.table), true);
     return a;
 }
 
@@ -171,6 +181,7 @@ struct Planned {
     std::vector<scenarios::Candidate> cands;
     std::vector<scenarios::DesignCondition> conds;
     scenarios::WqOptimizeResult plan;
+    std::shared_ptr<const report::WqPlanTable> table;  ///< the rows of its CSVs, stored with the run
 };
 
 Planned plan_least_cost(const io::LoadedCase& lc, const Opts& o, io::OutputDir& out) {
@@ -185,15 +196,16 @@ Planned plan_least_cost(const io::LoadedCase& lc, const Opts& o, io::OutputDir& 
     p.plan = scenarios::optimize_water_quality(lc.model, p.cands, lc.water_quality.options, oo, p.conds);
     if (p.plan.status == scenarios::PlanStatus::NotSolved && p.plan.chosen.empty())
         throw ModelError("least-cost water-quality plan: the solver stopped without a plan");
-    out.stage("water_quality_plan.csv", io::water_quality_plan_csv(p.cands, p.plan, scenarios::annual_cost_factor(oo)), true);
-    out.stage("water_quality_plan_sections.csv", io::water_quality_plan_sections_csv(lc.model, p.conds, p.plan, oo.mos_fraction), true);
+    p.table = std::make_shared<const report::WqPlanTable>(
+        plan_table(lc.model, p.cands, p.conds, p.plan, scenarios::annual_cost_factor(oo), oo.mos_fraction));
+    out.stage("water_quality_plan.csv", io::water_quality_plan_csv(*p.table), true);
+    out.stage("water_quality_plan_sections.csv", io::water_quality_plan_sections_csv(*p.table), true);
     return p;
 }
 
 // --monte-carlo: the baseline and the chosen scenarios in the same draws of the case's uncertainty ranges.
 std::vector<scenarios::WqScenarioMonteCarlo> draw_monte_carlo(const Globals& g, const io::LoadedCase& lc, const Opts& o,
-                                                              const std::vector<scenarios::Scenario>& chosen,
-                                                              io::OutputDir& out) {
+                                                              const std::vector<scenarios::Scenario>& chosen) {
     const io::UncertaintyTable ut = io::read_uncertainty(lc, o.uncertainty);
     const auto params = ut.file.empty() ? scenarios::default_uncertainty(lc.model) : ut.params;
     scenarios::MonteCarloOptions mo;
@@ -201,9 +213,7 @@ std::vector<scenarios::WqScenarioMonteCarlo> draw_monte_carlo(const Globals& g, 
     mo.seed = o.seed;
     Progress progress("water-quality Monte Carlo", !g.quiet);
     mo.progress = [&](double f) { progress(f); };
-    auto mc = scenarios::monte_carlo_water_quality_scenarios(lc.model, chosen, lc.water_quality.options, params, mo);
-    out.stage("water_quality_montecarlo.csv", io::water_quality_montecarlo_csv(lc.model, mc), true);
-    return mc;
+    return scenarios::monte_carlo_water_quality_scenarios(lc.model, chosen, lc.water_quality.options, params, mo);
 }
 
 // The settings the kinetics ran with, and the reaches whose depth was estimated.
@@ -291,6 +301,22 @@ void print_monte_carlo(const io::LoadedCase& lc, const std::vector<scenarios::Wq
                     monte_carlo_text(lc.model, run.result, lc.water_quality.options.items).c_str());
 }
 
+// The run in the run store, so that `qingliu report` shows it: the baseline and the chosen scenarios (the three
+// constituents as `run` solves them, for the report's map, profiles and sources), the water-quality sections and what
+// the analyses found; one transaction, before the output folder is committed.
+std::int64_t store_run(const io::LoadedCase& lc, const std::vector<scenarios::Scenario>& chosen,
+                       const std::vector<scenarios::WaterQualityRun>& runs, const report::WaterQualityAnalyses& analyses,
+                       const std::string& store_path) {
+    scenarios::SolveOptions so;
+    so.profile_step_m = report::default_profile_step_m(lc.model);
+    const auto solved = scenarios::solve_scenarios(lc.model, chosen, so);
+    report::ReportExtras extras = report::collect_extras(lc.model, solved);
+    extras.water_quality = water_quality_table(lc, chosen, runs);
+    if (!analyses.empty()) extras.wq_analyses = std::make_shared<const report::WaterQualityAnalyses>(analyses);
+    io::RunStore store(store_path);
+    return io::save_run_with_report(store, io::make_run_data(lc, "water-quality", io::make_results(solved)), extras);
+}
+
 int run_water_quality(const Globals& g, Opts& o) {
     if (o.out_dir.empty()) o.out_dir = default_out(o.case_path, "water-quality");
     io::LoadedCase lc = io::load_case(o.case_path);
@@ -301,7 +327,15 @@ int run_water_quality(const Globals& g, Opts& o) {
     out.stage("water_quality_sections.csv", io::water_quality_sections_csv(lc.model, runs), true);
     const Apportioned appo = o.apportion ? apportion_baseline(g, lc, o, out) : Apportioned{};
     const Planned plan = o.optimize ? plan_least_cost(lc, o, out) : Planned{};
-    const auto mc = o.draws > 0 ? draw_monte_carlo(g, lc, o, chosen, out) : std::vector<scenarios::WqScenarioMonteCarlo>{};
+    const auto mc = o.draws > 0 ? draw_monte_carlo(g, lc, o, chosen) : std::vector<scenarios::WqScenarioMonteCarlo>{};
+    report::WaterQualityAnalyses analyses;
+    analyses.apportion = appo.table;
+    analyses.plan = plan.table;
+    if (!mc.empty()) {
+        analyses.montecarlo = std::make_shared<const report::WqMonteCarloTable>(montecarlo_table(lc.model, mc));
+        out.stage("water_quality_montecarlo.csv", io::water_quality_montecarlo_csv(*analyses.montecarlo), true);
+    }
+    const std::int64_t run_id = store_run(lc, chosen, runs, analyses, g.store);
     out.commit();
     if (g.quiet) return static_cast<int>(kOk);
     print_settings(lc, runs.front());
@@ -322,6 +356,9 @@ int run_water_quality(const Globals& g, Opts& o) {
     std::printf("\n✗ = worse than the target 劣于目标; exceedance = value/limit − 1 (倍), DO: shortfall below the limit "
                 "(mg/L). Results in %s/water_quality_sections.csv\n",
                 o.out_dir.c_str());
+    std::printf("Run %lld stored in %s; `qingliu report %lld` writes its report (report.html, report.xlsx) 运行已保存，报告见 "
+                "qingliu report\n",
+                static_cast<long long>(run_id), g.store.c_str(), static_cast<long long>(run_id));
     return static_cast<int>(kOk);
 }
 

@@ -202,6 +202,18 @@ Tables report_tables(const report::ReportData& d) {
                   {"apportionment.csv", apportionment_csv(d)}};
     if (d.montecarlo) out.emplace_back("montecarlo.csv", montecarlo_csv(*d.montecarlo));
     if (d.water_quality) out.emplace_back("water_quality_sections.csv", water_quality_sections_csv(d.water_quality->rows));
+    if (const auto& a = d.wq_analyses) {  // what `qingliu water-quality` found, the command's own files
+        if (a->apportion) {
+            out.emplace_back("water_quality_reduction.csv", water_quality_reduction_csv(*a->apportion));
+            out.emplace_back("water_quality_capacity.csv", water_quality_capacity_csv(*a->apportion));
+        }
+        if (a->plan) {
+            out.emplace_back("water_quality_plan.csv", water_quality_plan_csv(*a->plan));
+            out.emplace_back("water_quality_plan_sections.csv", water_quality_plan_sections_csv(*a->plan));
+        }
+        if (a->montecarlo)
+            out.emplace_back("water_quality_montecarlo.csv", water_quality_montecarlo_csv(*a->montecarlo));
+    }
     return out;
 }
 

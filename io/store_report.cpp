@@ -4,6 +4,7 @@
 #include "io/store_tables.hpp"
 #include "io/store_verdicts.hpp"
 #include "io/store_water_quality.hpp"
+#include "io/store_wq_analyses.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -153,6 +154,7 @@ void save_report_extras(RunStore& store, std::int64_t id, const ReportExtras& x)
     }
     if (x.allocation) save_allocation(store, id, *x.allocation);
     if (x.water_quality) save_water_quality(store, id, *x.water_quality);
+    if (x.wq_analyses) save_wq_analyses(store, id, *x.wq_analyses);
 }
 
 std::int64_t save_run_with_report(RunStore& store, const RunData& run, const ReportExtras& x) {
@@ -229,6 +231,7 @@ report::ReportData load_report_data(RunStore& store, std::int64_t id) {
     r.allocation = load_allocation(store, id);
     r.verdicts = load_verdicts(store, id);
     r.water_quality = load_water_quality(store, id);
+    r.wq_analyses = load_wq_analyses(store, id);
     const StoreTables g(store, report_schema(), kWhat);
     g.each_row("SELECT reach_id, name, river, downstream_id, split_to, split_fraction, length_km, line_xy FROM report_network "
                "WHERE run_id = ? ORDER BY ord", [&](const Statement& s) {

@@ -101,7 +101,7 @@ namespace {
 std::string item_cols(const std::string& key) {
     return csv_quote(key) + "," + csv_quote(reaches::wq::item_label_en(key)) + "," + csv_quote(reaches::wq::item_label_zh(key));
 }
-std::string t_a(double gs) { return num(gs * kTonnePerYearPerGramPerSecond); }
+std::string yes_no(bool b) { return b ? "yes" : "no"; }
 }  // namespace
 
 std::string water_quality_apportionment_csv(const scenarios::CaseModel& m, const scenarios::WqApportionment& a,
@@ -129,81 +129,62 @@ std::string water_quality_apportionment_csv(const scenarios::CaseModel& m, const
     return out;
 }
 
-std::string water_quality_reduction_csv(const scenarios::CaseModel& m, const scenarios::WqApportionment& a,
-                                        const std::string& condition) {
+std::string water_quality_reduction_csv(const report::WqApportionTable& t) {
     std::string out = "condition,section_id,section_name,target_class,item,item_en,item_zh,minimum,value_mgL,limit_mgL,mos,"
                       "target_mgL,meets_target,background_mgL,boundary_mgL,sources_mgL,oxygen_effects_mgL,cut_sources,"
                       "source_load_t_a,cut_share_linear,cut_share,cut_t_a,allowed_t_a,boundary_cut_share,value_after_cut_mgL,"
                       "feasible\n";
-    for (std::size_t s = 0; s < m.sections.size() && s < a.sections.size(); ++s) {
-        const reaches::Section& sec = m.sections[s];
-        for (const auto& x : a.sections[s].items) {
-            if (!x.assessed) continue;
-            double src = 0.0;
-            for (double v : x.by_source_mgL) src += v;
-            std::string ids;
-            for (std::int32_t j : x.cut_sources) ids += (ids.empty() ? "" : ";") + m.sources[j].id;
-            out += csv_quote(condition) + "," + csv_quote(sec.id) + "," + csv_quote(sec.name) + "," +
-                   reaches::class_roman(sec.target_class) + "," + item_cols(x.key) + "," + (x.minimum ? "yes" : "no") + "," +
-                   precise(x.value_mgL) + "," + num(x.limit_mgL) + "," + num(a.mos_fraction) + "," + num(x.target_mgL) + "," +
-                   (x.meets_target ? "yes" : "no") + "," + precise(x.background_mgL) + "," + precise(x.boundary_mgL) + "," +
-                   precise(src) + "," + precise(x.oxygen_effects_mgL) + "," + csv_quote(ids) + "," + t_a(x.source_load_gs) + "," +
-                   num(x.cut_share_linear) + "," + num(x.cut_share) + "," + t_a(x.cut_gs) + "," + t_a(x.allowed_gs) + "," +
-                   num(x.boundary_cut_share) + "," + precise(x.value_after_cut_mgL) + "," + (x.feasible ? "yes" : "no") + "\n";
-        }
-    }
+    for (const auto& x : t.rows)
+        out += csv_quote(x.condition) + "," + csv_quote(x.section_id) + "," + csv_quote(x.section_name) + "," +
+               reaches::class_roman(x.target_class) + "," + item_cols(x.item) + "," + yes_no(x.minimum) + "," + precise(x.value_mgL) +
+               "," + num(x.limit_mgL) + "," + num(x.mos) + "," + num(x.target_mgL) + "," + yes_no(x.meets_target) + "," +
+               precise(x.background_mgL) + "," + precise(x.boundary_mgL) + "," + precise(x.sources_mgL) + "," +
+               precise(x.oxygen_effects_mgL) + "," + csv_quote(x.cut_sources) + "," + num(x.source_load_t_a) + "," +
+               num(x.cut_share_linear) + "," + num(x.cut_share) + "," + num(x.cut_t_a) + "," + num(x.allowed_t_a) + "," +
+               num(x.boundary_cut_share) + "," + precise(x.value_after_cut_mgL) + "," + yes_no(x.feasible) + "\n";
     return out;
 }
 
-std::string water_quality_capacity_csv(const scenarios::CaseModel& m, const scenarios::WqApportionment& a,
-                                       const std::string& condition) {
+std::string water_quality_capacity_csv(const report::WqApportionTable& t) {
     std::string out = "condition,reach_id,item,item_en,item_zh,load_t_a,cut_t_a,allowed_t_a,binding_section\n";
-    for (const auto& c : a.reaches)
-        out += csv_quote(condition) + "," + csv_quote(m.net.topo.id(c.reach)) + "," + item_cols(c.item) + "," + t_a(c.load_gs) + "," +
-               t_a(c.cut_gs) + "," + t_a(c.allowed_gs) + "," + csv_quote(c.binding_section) + "\n";
+    for (const auto& c : t.capacity)
+        out += csv_quote(c.condition) + "," + csv_quote(c.reach_id) + "," + item_cols(c.item) + "," + num(c.load_t_a) + "," +
+               num(c.cut_t_a) + "," + num(c.allowed_t_a) + "," + csv_quote(c.binding_section) + "\n";
     return out;
 }
 
-std::string water_quality_plan_csv(const std::vector<scenarios::Candidate>& cands, const scenarios::WqOptimizeResult& r,
-                                   double annual_cost_factor) {
-    return plan_measures_csv(cands, r.chosen, r.dropped, annual_cost_factor);  // the layout of plan.csv
+std::string water_quality_plan_csv(const report::WqPlanTable& t) {
+    std::string out = "measure_id,name,name_en,kind,group,invest_wan,annual_wan,cost_wan,chosen,note\n";  // plan.csv's layout
+    for (const auto& x : t.measures)
+        out += csv_quote(x.measure_id) + "," + csv_quote(x.name) + "," + csv_quote(x.name_en) + "," + x.kind + "," + csv_quote(x.group) +
+               "," + num(x.invest_wan) + "," + num(x.annual_wan) + "," + num(x.cost_wan) + "," + (x.chosen ? "1" : "0") + "," +
+               csv_quote(x.note) + "\n";
+    return out;
 }
 
-std::string water_quality_plan_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::DesignCondition>& conds,
-                                            const scenarios::WqOptimizeResult& r, double mos_fraction) {
+std::string water_quality_plan_sections_csv(const report::WqPlanTable& t) {
     std::string out = "condition,section_id,name,item,item_en,item_zh,minimum,target_class,limit_mgL,mos,target_mgL,baseline_mgL,"
                       "predicted_mgL,plan_mgL,gap_mgL,meets_with_margin,reachable,baseline_class,plan_class,plan_exceeding_en,"
                       "plan_exceeding_zh\n";
-    for (std::size_t k = 0; k < conds.size() && k < r.condition_sections.size(); ++k)
-        for (std::size_t s = 0; s < m.sections.size(); ++s) {
-            const auto& x = r.condition_sections[k][s];
-            const reaches::Section& sec = m.sections[s];
-            for (const auto& it : x.items)
-                out += csv_quote(conds[k].id) + "," + csv_quote(sec.id) + "," + csv_quote(sec.name) + "," + item_cols(it.key) + "," +
-                       (it.minimum ? "yes" : "no") + "," + reaches::class_roman(sec.target_class) + "," + num(it.limit_mgL) + "," +
-                       num(mos_fraction) + "," + num(it.target_mgL) + "," + precise(it.baseline_mgL) + "," +
-                       precise(it.predicted_mgL) + "," + precise(it.verified_mgL) + "," + num(it.gap_mgL) + "," +
-                       (it.gap_mgL <= 0.0 ? "yes" : "no") + "," + (it.reachable ? "yes" : "no") + "," +
-                       reaches::class_roman(x.baseline.overall) + "," + reaches::class_roman(x.plan.overall) + "," +
-                       csv_quote(reaches::wq::exceeding_text(x.plan, false)) + "," + csv_quote(reaches::wq::exceeding_text(x.plan, true)) +
-                       "\n";
-        }
+    for (const auto& x : t.sections)
+        out += csv_quote(x.condition) + "," + csv_quote(x.section_id) + "," + csv_quote(x.name) + "," + item_cols(x.item) + "," +
+               yes_no(x.minimum) + "," + reaches::class_roman(x.target_class) + "," + num(x.limit_mgL) + "," + num(x.mos) + "," +
+               num(x.target_mgL) + "," + precise(x.baseline_mgL) + "," + precise(x.predicted_mgL) + "," + precise(x.plan_mgL) + "," +
+               num(x.gap_mgL) + "," + yes_no(x.gap_mgL <= 0.0) + "," + yes_no(x.reachable) + "," +
+               reaches::class_roman(x.baseline_class) + "," + reaches::class_roman(x.plan_class) + "," +
+               csv_quote(x.plan_exceeding_en) + "," + csv_quote(x.plan_exceeding_zh) + "\n";
     return out;
 }
 
-std::string water_quality_montecarlo_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WqScenarioMonteCarlo>& runs) {
+std::string water_quality_montecarlo_csv(const report::WqMonteCarloTable& t) {
     std::string out = "scenario,scenario_name,scenario_name_en,section_id,name,item,item_en,item_zh,assessed,p_meets,p5_mgL,"
                       "p50_mgL,p95_mgL,mean_mgL,section_p_meets,draws,seed\n";
-    for (const auto& run : runs) {
-        const auto& r = run.result;
-        const std::string scenario = csv_quote(run.scenario_id) + "," + csv_quote(run.name) + "," + csv_quote(run.name_en) + ",";
-        for (std::size_t s = 0; s < m.sections.size() && s < r.sections.size(); ++s)
-            for (const auto& b : r.sections[s].items)
-                out += scenario + csv_quote(m.sections[s].id) + "," + csv_quote(m.sections[s].name) + "," + item_cols(b.key) +
-                       "," + (b.assessed ? "yes" : "no") + "," + (b.assessed ? num(b.p_meets) : std::string()) + "," +
-                       num(b.p5) + "," + num(b.p50) + "," + num(b.p95) + "," + num(b.mean) + "," +
-                       num(r.sections[s].p_meets) + "," + std::to_string(r.draws) + "," + std::to_string(r.seed) + "\n";
-    }
+    for (const auto& x : t.rows)
+        out += csv_quote(x.scenario) + "," + csv_quote(x.scenario_name) + "," + csv_quote(x.scenario_name_en) + "," +
+               csv_quote(x.section_id) + "," + csv_quote(x.name) + "," + item_cols(x.item) + "," + yes_no(x.assessed) + "," +
+               (x.assessed ? num(x.p_meets) : std::string()) + "," + num(x.p5_mgL) + "," + num(x.p50_mgL) + "," + num(x.p95_mgL) +
+               "," + num(x.mean_mgL) + "," + num(x.section_p_meets) + "," + std::to_string(t.draws) + "," + std::to_string(t.seed) +
+               "\n";
     return out;
 }
 

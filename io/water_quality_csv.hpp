@@ -19,6 +19,7 @@
 #include "optimize/water_quality_montecarlo.hpp"
 #include "optimize/water_quality_optimize.hpp"
 #include "report/water_quality.hpp"
+#include "report/water_quality_analyses.hpp"
 
 namespace qingliu::io {
 
@@ -42,7 +43,9 @@ std::string compare_water_quality_cells(const std::vector<std::string>& keys, co
                                         const report::WaterQualityRow* base);
 
 // The files of the analyses below hold rows of the items the case assesses only ([water_quality] items; all by default):
-// the analyses compute those alone.
+// the analyses compute those alone. All but water_quality_apportionment.csv are written from the rows of
+// report/water_quality_analyses.hpp (app/water_quality_tables.hpp builds them), which the run store keeps, so that
+// `qingliu report` writes the same files.
 //
 // `qingliu water-quality --apportion` (analyses/water_quality_apportion.hpp), loads in t/a, condition = its id:
 // water_quality_apportionment.csv, one row per section, item and part (background, boundary_inflow, each source with a
@@ -56,30 +59,26 @@ std::string water_quality_apportionment_csv(const scenarios::CaseModel& m, const
 //   limit_mgL, mos, target_mgL, meets_target, background_mgL, boundary_mgL, sources_mgL, oxygen_effects_mgL,
 //   cut_sources (ids, ";"), source_load_t_a (DO: oxygen demand), cut_share_linear, cut_share, cut_t_a, allowed_t_a,
 //   boundary_cut_share, value_after_cut_mgL (full model, cut applied), feasible
-std::string water_quality_reduction_csv(const scenarios::CaseModel& m, const scenarios::WqApportionment& a,
-                                        const std::string& condition);
+std::string water_quality_reduction_csv(const report::WqApportionTable& t);
 // water_quality_capacity.csv, one row per reach and item whose sources must cut:
 //   condition, reach_id, item, item_en, item_zh, load_t_a, cut_t_a, allowed_t_a, binding_section
-std::string water_quality_capacity_csv(const scenarios::CaseModel& m, const scenarios::WqApportionment& a,
-                                       const std::string& condition);
+std::string water_quality_capacity_csv(const report::WqApportionTable& t);
 
 // `qingliu water-quality --optimize` (optimize/water_quality_optimize.hpp):
 // water_quality_plan.csv, one row per candidate measure:
 //   measure_id, name, name_en, kind, group, invest_wan, annual_wan, cost_wan (invest + F annual, F = annual_cost_factor),
 //   chosen (1/0), note (why dropped)
-std::string water_quality_plan_csv(const std::vector<scenarios::Candidate>& cands, const scenarios::WqOptimizeResult& r,
-                                   double annual_cost_factor);
+std::string water_quality_plan_csv(const report::WqPlanTable& t);
 // water_quality_plan_sections.csv, one row per condition, section and assessed item:
 //   condition, section_id, name, item, item_en, item_zh, minimum, target_class, limit_mgL, mos, target_mgL,
 //   baseline_mgL, predicted_mgL, plan_mgL (full model), gap_mgL, meets_with_margin, reachable, baseline_class,
 //   plan_class, plan_exceeding_en, plan_exceeding_zh (the section's exceeding items after the plan)
-std::string water_quality_plan_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::DesignCondition>& conds,
-                                            const scenarios::WqOptimizeResult& r, double mos_fraction);
+std::string water_quality_plan_sections_csv(const report::WqPlanTable& t);
 
 // `qingliu water-quality --monte-carlo N` (optimize/water_quality_montecarlo.hpp): water_quality_montecarlo.csv, one
 // row per scenario (the baseline first), section and item: scenario, scenario_name, scenario_name_en, section_id,
 // name, item, item_en, item_zh, assessed, p_meets (the item; empty where not assessed), p5_mgL, p50_mgL, p95_mgL,
 // mean_mgL, section_p_meets (every item), draws, seed
-std::string water_quality_montecarlo_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WqScenarioMonteCarlo>& runs);
+std::string water_quality_montecarlo_csv(const report::WqMonteCarloTable& t);
 
 }  // namespace qingliu::io

@@ -52,6 +52,61 @@ std::optional<Constituent> variable_of(const std::string& col, std::string* rest
     return std::nullopt;
 }
 
+/// Headers of the water-quality analyses' columns (io/water_quality_csv.hpp: water_quality_reduction.csv,
+/// water_quality_capacity.csv, water_quality_plan.csv, water_quality_plan_sections.csv, water_quality_montecarlo.csv)
+/// that no other table's header names; null for any other column.
+const Label* analyses_label(const std::string& col) {
+    static const std::map<std::string, Label> cols = {
+        {"item", {"指标代码", "Item key"}},
+        {"item_en", {"指标（英文）", "Item"}},
+        {"item_zh", {"指标", "Item (Chinese)"}},
+        {"minimum", {"下限指标", "Lower bound (DO)"}},
+        {"value_mgL", {"浓度 mg/L", "Value, mg/L"}},
+        {"limit_mgL", {"目标类别限值 mg/L", "Target-class limit, mg/L"}},
+        {"meets_target", {"达到目标（含余量）", "Meets the target with the margin"}},
+        {"background_mgL", {"本底 mg/L", "Background, mg/L"}},
+        {"boundary_mgL", {"跨界来水 mg/L", "Boundary inflow, mg/L"}},
+        {"sources_mgL", {"污染源合计 mg/L", "Sources, mg/L"}},
+        {"oxygen_effects_mgL", {"氧效应 mg/L", "Oxygen effects, mg/L"}},
+        {"cut_sources", {"削减的污染源", "Sources cut"}},
+        {"source_load_t_a", {"污染源负荷 t/a", "Sources' load, t/a"}},
+        {"cut_share_linear", {"削减比例（线性）", "Cut share (linear response)"}},
+        {"boundary_cut_share", {"上游来水削减比例", "Upstream cut share"}},
+        {"value_after_cut_mgL", {"削减后浓度 mg/L", "Value after the cut, mg/L"}},
+        {"load_t_a", {"负荷 t/a", "Load, t/a"}},
+        {"binding_section", {"控制断面", "Binding section"}},
+        {"measure_id", {"措施代码", "Measure id"}},
+        {"kind", {"措施类型", "Measure kind"}},
+        {"group", {"互斥组", "Exclusive group"}},
+        {"cost_wan", {"费用 万元", "Cost, 10^4 yuan"}},
+        {"chosen", {"选用", "Chosen"}},
+        {"note", {"说明", "Note"}},
+        {"baseline_mgL", {"基线浓度 mg/L", "Baseline, mg/L"}},
+        {"predicted_mgL", {"线性预测 mg/L", "Predicted (linear), mg/L"}},
+        {"plan_mgL", {"方案后浓度 mg/L", "After the plan, mg/L"}},
+        {"gap_mgL", {"差距 mg/L", "Gap, mg/L"}},
+        {"meets_with_margin", {"方案后达标（含余量）", "Meets with the margin"}},
+        {"reachable", {"措施可达", "Reachable with the measures"}},
+        {"baseline_class", {"基线类别", "Baseline class"}},
+        {"plan_class", {"方案后类别", "Class after the plan"}},
+        {"plan_exceeding_en", {"方案后超标因子（英文）", "Exceeding after the plan"}},
+        {"plan_exceeding_zh", {"方案后超标因子", "Exceeding after the plan (Chinese)"}},
+        {"scenario_name", {"情景名称", "Scenario name"}},
+        {"scenario_name_en", {"情景名称（英文）", "Scenario name (English)"}},
+        {"assessed", {"参评", "Assessed"}},
+        {"p_meets", {"指标达标概率", "Item's P(meets)"}},
+        {"p5_mgL", {"5 %分位 mg/L", "5 % quantile, mg/L"}},
+        {"p50_mgL", {"中位数 mg/L", "Median, mg/L"}},
+        {"p95_mgL", {"95 %分位 mg/L", "95 % quantile, mg/L"}},
+        {"mean_mgL", {"均值 mg/L", "Mean, mg/L"}},
+        {"section_p_meets", {"断面达标概率", "Section's P(meets)"}},
+        {"draws", {"抽样次数", "Draws"}},
+        {"seed", {"随机种子", "Seed"}},
+    };
+    const auto it = cols.find(col);
+    return it == cols.end() ? nullptr : &it->second;
+}
+
 /// Chinese and English header of a report column.
 Label label_of(const std::string& col) {
     static const std::map<std::string, Label> fixed_cols = {
@@ -123,6 +178,7 @@ Label label_of(const std::string& col) {
         {"exceeding_zh", {"超标因子", "Exceeding items (Chinese)"}},
     };
     if (auto it = fixed_cols.find(col); it != fixed_cols.end()) return it->second;
+    if (const Label* l = analyses_label(col)) return *l;
     std::string rest;
     if (auto c = variable_of(col, &rest)) {
         const std::string zh(label_zh(*c)), en(label_en(*c));
@@ -150,7 +206,8 @@ enum class Kind { Text, Number, Class };
 
 Kind kind_of(const std::string& col) {
     if (col == "class" || col == "target_class" || ends_with(col, "_class")) return Kind::Class;
-    for (const char* n : {"sections_meeting", "sections", "sources", "count", "exceedance", "split_fraction", "mos"})
+    for (const char* n : {"sections_meeting", "sections", "sources", "count", "exceedance", "split_fraction", "mos",
+                          "p_meets", "section_p_meets", "draws"})
         if (col == n) return Kind::Number;
     for (std::string_view suf : {"_mgL", "_t_a", "_kg_d", "_km", "_m3s", "_ms", "_d", "_wan", "_share", "_exceedance"})
         if (ends_with(col, suf)) return Kind::Number;
@@ -159,7 +216,8 @@ Kind kind_of(const std::string& col) {
 
 /// Excel display format of a numeric column (the stored value keeps every digit of the CSV).
 const char* number_format(const std::string& col) {
-    if (ends_with(col, "_share") || col == "mos") return "0.0%";
+    if (ends_with(col, "_share") || col == "mos" || ends_with(col, "p_meets")) return "0.0%";
+    if (col == "draws") return "0";
     if (ends_with(col, "_wan")) return "#,##0";
     if (col == "sections_meeting" || col == "sections" || col == "sources" || col == "count") return "0";
     if (col == "exceedance" || ends_with(col, "_exceedance") || col == "split_fraction" || ends_with(col, "_kg_d")) return "0.00";
@@ -207,6 +265,11 @@ std::string xlsx_sheet_name(const std::string& csv_name) {
         {"sources.csv", "污染源 sources"},         {"loads_by_type.csv", "分类负荷 loads by type"},
         {"apportionment.csv", "来源解析 apportionment"}, {"mixing.csv", "混合区 mixing"},
         {"allocation.csv", "总量分配 allocation"},   {"water_quality_sections.csv", "水质评价 water quality"},
+        {"water_quality_reduction.csv", "水质削减 wq reduction"},
+        {"water_quality_capacity.csv", "水质纳污能力 wq capacity"},
+        {"water_quality_plan.csv", "水质方案措施 wq plan"},
+        {"water_quality_plan_sections.csv", "水质方案断面 wq plan sections"},
+        {"water_quality_montecarlo.csv", "水质达标概率 wq Monte Carlo"},
     };
     if (auto it = names.find(csv_name); it != names.end()) return it->second;
     std::string stem = fs::path(csv_name).stem().string();

@@ -22,6 +22,8 @@ struct ReportExtras {
     reaches::ClassTable classes = reaches::ClassTable::gb3838();  ///< the case's class table
     std::shared_ptr<const AllocationTable> allocation;  ///< the baseline's load allocation (allocation.hpp); null: none
     std::shared_ptr<const WaterQualityTable> water_quality;  ///< the water-quality model's sections (water_quality.hpp); null: none
+    /// the water-quality model's apportionment, plan and Monte Carlo (water_quality_analyses.hpp); null: none
+    std::shared_ptr<const WaterQualityAnalyses> wq_analyses;
 };
 
 /// The case's reaches with their line geometry (when the reach table has it).

@@ -7,6 +7,7 @@
 #include "report/names.hpp"
 #include "report/verdicts.hpp"
 #include "report/water_quality.hpp"
+#include "report/water_quality_analyses.hpp"
 
 namespace qingliu::report {
 
@@ -66,6 +67,13 @@ void Page::water_quality() {
         h += water_quality_section_html(*d.water_quality, d, part_title("全部指标断面评价（水质模型）", "Sections over every GB 3838 item (water-quality model)"));
 }
 
+void Page::water_quality_analyses() {
+    if (d.wq_analyses)
+        h += water_quality_analyses_html(*d.wq_analyses, d,
+                                         part_title("水质模型来源解析、方案与不确定性",
+                                                    "Water-quality model: apportionment, plan and uncertainty"));
+}
+
 void Page::verdicts() {
     if (d.verdicts) h += verdicts_section_html(*d.verdicts, part_title("稳态与动态结论对照", "Steady and dynamic verdicts"));
 }
@@ -105,6 +113,7 @@ std::string render_html(const ReportData& d, const Layout& L, Lang lang) {
     page.summary();
     page.sections();
     page.water_quality();
+    page.water_quality_analyses();
     page.verdicts();
     page.profiles();
     page.apportionment();

@@ -42,6 +42,9 @@ struct Page {
     void sections();
     /// The water-quality model's sections over every GB 3838 item, when the run has them (report/water_quality.hpp).
     void water_quality();
+    /// The water-quality model's apportionment, least-cost plan and Monte Carlo, when the run has them
+    /// (report/water_quality_analyses.hpp).
+    void water_quality_analyses();
     void verdicts();
     void profiles();
     void apportionment();

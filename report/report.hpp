@@ -101,6 +101,7 @@ struct MonteCarloTable;  // report/montecarlo.hpp
 struct AllocationTable;  // report/allocation.hpp
 struct VerdictTable;     // report/verdicts.hpp
 struct WaterQualityTable;  // report/water_quality.hpp
+struct WaterQualityAnalyses;  // report/water_quality_analyses.hpp
 
 struct ReportData {
     std::int64_t run_id = 0;
@@ -119,6 +120,8 @@ struct ReportData {
     std::shared_ptr<const VerdictTable> verdicts;  ///< steady and dynamic verdicts (qingliu dynamic); null: none
     /// every GB 3838 item per section with the water-quality kinetics (run/compare of a case with [water_quality]); null: none
     std::shared_ptr<const WaterQualityTable> water_quality;
+    /// the water-quality model's apportionment, least-cost plan and Monte Carlo (qingliu water-quality); null: none
+    std::shared_ptr<const WaterQualityAnalyses> wq_analyses;
 
     bool has_geometry() const;  ///< every reach has a line of two or more vertices
 };

@@ -177,7 +177,7 @@ TEST_CASE("regression: water-quality on the cases with [water_quality]", "[regre
         const fs::path work = temp_dir("golden-water-quality");
         std::string log;
         INFO("qingliu water-quality " << c.dir.string());
-        REQUIRE(run_cli("--quiet water-quality " + c.dir.string() + " --out " + (work / "wq").string(), &log) == 0);
+        REQUIRE(run_cli("--quiet --store " + (work / "runs.sqlite").string() + " water-quality " + c.dir.string() + " --out " + (work / "wq").string(), &log) == 0);
         check_goldens(work / "wq", c.name, "water-quality");
         fs::remove_all(work);
         ++checked;
@@ -195,7 +195,7 @@ TEST_CASE("regression: water-quality --apportion --optimize on the cases with [w
         const fs::path work = temp_dir("golden-water-quality-analyses");
         std::string log;
         INFO("qingliu water-quality --apportion --optimize " << c.dir.string());
-        REQUIRE(run_cli("--quiet water-quality " + c.dir.string() + " --apportion --optimize --monte-carlo 100 --seed 7 --out " + (work / "wq").string(), &log) == 0);
+        REQUIRE(run_cli("--quiet --store " + (work / "runs.sqlite").string() + " water-quality " + c.dir.string() + " --apportion --optimize --monte-carlo 100 --seed 7 --out " + (work / "wq").string(), &log) == 0);
         fs::remove(work / "wq" / "water_quality_sections.csv");  // pinned by the water-quality goldens
         check_goldens(work / "wq", c.name, "water-quality-analyses");
         fs::remove_all(work);

@@ -92,6 +92,7 @@ TEST_CASE("docs/outputs.md: each file's documented header is the header the comm
         {"validate", "validate " + leshan.string()},
         {"mixing", "mixing " + leshan.string() + " --outfall LS-P1"},
         {"water-quality", "water-quality " + leshan.string() + " --apportion --optimize --monte-carlo 20 --seed 1"},
+        {"water-quality-report", "report latest"},  // the analyses' rows as stored with that run
         {"dynamic", "dynamic " + leshan.string() + " --scenario baseline"},
         {"montecarlo", "run " + leshan.string() + " --monte-carlo 20 --seed 1"},
         {"montecarlo-report", "report latest"},
