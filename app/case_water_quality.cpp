@@ -12,6 +12,14 @@
 
 namespace qingliu::app {
 
+std::string condition_zh(const scenarios::DesignCondition& c, double temperature_c) {
+    return c.name + "：" + c.basis_zh + (c.id == "design" ? "（" + report::fixed(temperature_c, 1) + " ℃）" : "");
+}
+
+std::string condition_en(const scenarios::DesignCondition& c, double temperature_c) {
+    return c.name_en + ": " + c.basis + (c.id == "design" ? " (" + report::fixed(temperature_c, 1) + " °C)" : "");
+}
+
 std::shared_ptr<const report::WaterQualityTable> case_water_quality(const io::LoadedCase& lc,
                                                                     const std::vector<scenarios::Scenario>& chosen) {
     if (!lc.water_quality.present) return nullptr;
@@ -40,12 +48,7 @@ std::shared_ptr<const report::WaterQualityTable> water_quality_table(const io::L
     };
     for (const auto& run : runs) {
         const auto& c = condition_of(run.scenario_id);
-        report::WaterQualityScenario s{run.scenario_id, c.id, c.name + "：" + c.basis_zh, c.name_en + ": " + c.basis};
-        if (c.id == "design") {
-            s.condition_zh += "（" + report::fixed(lc.model.temperature_c, 1) + " ℃）";
-            s.condition_en += " (" + report::fixed(lc.model.temperature_c, 1) + " °C)";
-        }
-        t->scenarios.push_back(std::move(s));
+        t->scenarios.push_back({run.scenario_id, c.id, condition_zh(c, lc.model.temperature_c), condition_en(c, lc.model.temperature_c)});
     }
     t->rows = report::water_quality_rows(lc.model, runs);
     return t;

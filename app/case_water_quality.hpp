@@ -9,6 +9,7 @@
 
 #include "io/case_reader.hpp"
 #include "report/water_quality.hpp"
+#include "scenarios/conditions.hpp"
 
 namespace qingliu::app {
 
@@ -17,6 +18,11 @@ namespace qingliu::app {
 /// [water_quality].
 std::shared_ptr<const report::WaterQualityTable> case_water_quality(const io::LoadedCase& lc,
                                                                     const std::vector<scenarios::Scenario>& chosen);
+
+/// A design condition in one line per language, "name：basis" (the design condition with the case's water temperature),
+/// as the water-quality tables name the condition they were judged in.
+std::string condition_zh(const scenarios::DesignCondition& c, double temperature_c);
+std::string condition_en(const scenarios::DesignCondition& c, double temperature_c);
 
 /// The table of runs already evaluated (the baseline and `chosen`, as evaluate_water_quality_scenarios returns them),
 /// whether or not the case declares [water_quality] (`qingliu water-quality` runs its defaults then).

@@ -305,13 +305,13 @@ void print_monte_carlo(const io::LoadedCase& lc, const std::vector<scenarios::Wq
 // constituents as `run` solves them, for the report's map, profiles and sources), the water-quality sections and what
 // the analyses found; one transaction, before the output folder is committed.
 std::int64_t store_run(const io::LoadedCase& lc, const std::vector<scenarios::Scenario>& chosen,
-                       const std::vector<scenarios::WaterQualityRun>& runs, const report::WaterQualityAnalyses& analyses,
+                       std::shared_ptr<const report::WaterQualityTable> sections, const report::WaterQualityAnalyses& analyses,
                        const std::string& store_path) {
     scenarios::SolveOptions so;
     so.profile_step_m = report::default_profile_step_m(lc.model);
     const auto solved = scenarios::solve_scenarios(lc.model, chosen, so);
     report::ReportExtras extras = report::collect_extras(lc.model, solved);
-    extras.water_quality = water_quality_table(lc, chosen, runs);
+    extras.water_quality = std::move(sections);
     if (!analyses.empty()) extras.wq_analyses = std::make_shared<const report::WaterQualityAnalyses>(analyses);
     io::RunStore store(store_path);
     return io::save_run_with_report(store, io::make_run_data(lc, "water-quality", io::make_results(solved)), extras);
@@ -324,7 +324,8 @@ int run_water_quality(const Globals& g, Opts& o) {
     const std::vector<scenarios::Scenario> chosen = io::chosen_scenarios(lc, o.scenarios, "--scenario");
     const auto runs = scenarios::evaluate_water_quality_scenarios(lc.model, chosen, lc.water_quality.options);
     io::OutputDir out(o.out_dir);
-    out.stage("water_quality_sections.csv", io::water_quality_sections_csv(lc.model, runs), true);
+    auto sections = water_quality_table(lc, chosen, runs);  // the CSV's rows, stored with the run
+    out.stage("water_quality_sections.csv", io::water_quality_sections_csv(sections->rows), true);
     const Apportioned appo = o.apportion ? apportion_baseline(g, lc, o, out) : Apportioned{};
     const Planned plan = o.optimize ? plan_least_cost(lc, o, out) : Planned{};
     const auto mc = o.draws > 0 ? draw_monte_carlo(g, lc, o, chosen) : std::vector<scenarios::WqScenarioMonteCarlo>{};
@@ -335,7 +336,7 @@ int run_water_quality(const Globals& g, Opts& o) {
         analyses.montecarlo = std::make_shared<const report::WqMonteCarloTable>(montecarlo_table(lc.model, mc));
         out.stage("water_quality_montecarlo.csv", io::water_quality_montecarlo_csv(*analyses.montecarlo), true);
     }
-    const std::int64_t run_id = store_run(lc, chosen, runs, analyses, g.store);
+    const std::int64_t run_id = store_run(lc, chosen, std::move(sections), analyses, g.store);
     out.commit();
     if (g.quiet) return static_cast<int>(kOk);
     print_settings(lc, runs.front());

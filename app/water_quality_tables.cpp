@@ -1,5 +1,7 @@
 #include "app/water_quality_tables.hpp"
 
+#include "app/case_water_quality.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -27,27 +29,7 @@ std::string top_sources(const scenarios::CaseModel& m, const scenarios::WqItemAp
     return s;
 }
 
-// The plan's status in both languages, as the report shows it.
-std::string status_words(scenarios::PlanStatus s) {
-    switch (s) {
-        case scenarios::PlanStatus::Optimal: return "最优（以最低成本满足全部目标） optimal: every target met at least cost";
-        case scenarios::PlanStatus::GapMinimised:
-            return "差距最小（部分目标无法满足：先使差距最小，再使费用最低） gap minimised: some targets cannot be met, the "
-                   "least remaining gap at least cost";
-        case scenarios::PlanStatus::NotSolved: return "未求得最优（求解器中止，给出已知最好方案） not solved: the best plan found";
-    }
-    return "?";
-}
-
 }  // namespace
-
-std::string condition_zh(const scenarios::DesignCondition& c, double temperature_c) {
-    return c.id + "：" + c.name + "（" + c.basis_zh + (c.id == "design" ? "，" + report::fixed(temperature_c, 1) + " ℃" : "") + "）";
-}
-
-std::string condition_en(const scenarios::DesignCondition& c, double temperature_c) {
-    return c.id + ": " + c.name_en + " (" + c.basis + (c.id == "design" ? ", " + report::fixed(temperature_c, 1) + " °C" : "") + ")";
-}
 
 report::WqApportionTable apportion_table(const scenarios::CaseModel& m, const scenarios::WqApportionment& a,
                                          const scenarios::DesignCondition& condition) {
@@ -99,7 +81,6 @@ report::WqPlanTable plan_table(const scenarios::CaseModel& m, const std::vector<
                                double annual_cost_factor, double mos_fraction) {
     report::WqPlanTable t;
     t.status = scenarios::plan_status_text(r.status);
-    t.status_text = status_words(r.status);
     t.cost_wan = r.cost_wan;
     t.invest_wan = r.invest_wan;
     t.annual_wan = r.annual_wan;

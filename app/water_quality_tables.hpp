@@ -22,8 +22,4 @@ report::WqPlanTable plan_table(const scenarios::CaseModel& m, const std::vector<
 /// The baseline's and each scenario's rows, sections in case order, items in gb3838_items order.
 report::WqMonteCarloTable montecarlo_table(const scenarios::CaseModel& m, const std::vector<scenarios::WqScenarioMonteCarlo>& runs);
 
-/// "id: name (basis)" in Chinese and in English (the design condition with the case's water temperature).
-std::string condition_zh(const scenarios::DesignCondition& c, double temperature_c);
-std::string condition_en(const scenarios::DesignCondition& c, double temperature_c);
-
 }  // namespace qingliu::app

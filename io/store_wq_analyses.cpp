@@ -72,9 +72,8 @@ const Columns<WqCapacityRow, 7> kCapacity = {{
     {"binding_section", &WqCapacityRow::binding_section},
 }};
 // report_wq_plan_meta
-const Columns<WqPlanTable, 8> kPlan = {{
+const Columns<WqPlanTable, 7> kPlan = {{
     {"status", &WqPlanTable::status},
-    {"status_text", &WqPlanTable::status_text},
     {"cost_wan", &WqPlanTable::cost_wan},
     {"invest_wan", &WqPlanTable::invest_wan},
     {"annual_wan", &WqPlanTable::annual_wan},

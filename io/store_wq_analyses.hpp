@@ -7,7 +7,7 @@
 //                             (water_quality_reduction.csv)
 //   report_wq_capacity        one row per reach and item whose sources must cut: load, cut, allowed load, the section
 //                             that binds it (water_quality_capacity.csv)
-//   report_wq_plan_meta       the plan's status and what it means, its cost (total, investment, annual, the annual
+//   report_wq_plan_meta       the plan's status (its key), its cost (total, investment, annual, the annual
 //                             cost factor), margin of safety, whether the re-evaluated plan meets what it claims;
 //                             one row per run
 //   report_wq_plan_conditions the design conditions the plan was made for: id and label

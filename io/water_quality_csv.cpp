@@ -93,10 +93,6 @@ std::string compare_water_quality_cells(const std::vector<std::string>& keys, co
            csv_quote(reaches::wq::exceeding_text(e, false)) + "," + csv_quote(reaches::wq::exceeding_text(e, true));
 }
 
-std::string water_quality_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WaterQualityRun>& runs) {
-    return water_quality_sections_csv(report::water_quality_rows(m, runs));
-}
-
 namespace {
 std::string item_cols(const std::string& key) {
     return csv_quote(key) + "," + csv_quote(reaches::wq::item_label_en(key)) + "," + csv_quote(reaches::wq::item_label_zh(key));

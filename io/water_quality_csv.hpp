@@ -16,8 +16,6 @@
 #include "scenarios/case.hpp"
 #include "analyses/water_quality.hpp"
 #include "analyses/water_quality_apportion.hpp"
-#include "optimize/water_quality_montecarlo.hpp"
-#include "optimize/water_quality_optimize.hpp"
 #include "report/water_quality.hpp"
 #include "report/water_quality_analyses.hpp"
 
@@ -31,8 +29,6 @@ std::vector<std::string> water_quality_item_keys(const std::vector<report::Water
 
 /// The rows of the report's table (report/water_quality.hpp); scenario: only its rows ("": every row).
 std::string water_quality_sections_csv(const std::vector<report::WaterQualityRow>& rows, const std::string& scenario = "");
-/// The rows of evaluated runs (report::water_quality_rows), as `qingliu water-quality` writes them.
-std::string water_quality_sections_csv(const scenarios::CaseModel& m, const std::vector<scenarios::WaterQualityRun>& runs);
 
 /// The columns compare.csv adds for a case with [water_quality] (io::compare_csv), after its own: for every item of
 /// water_quality_item_keys(rows) wq_<item>_mgL, then wq_<item>_class, then wq_<item>_exceedance (as in this file), then

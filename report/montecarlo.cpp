@@ -16,11 +16,9 @@ using html::esc;
 
 std::string pct(double p) { return fixed(100.0 * p, 1) + " %"; }
 
-// Cell colour by the probability of meeting the target: >= 90 % as class III (meets), 50-90 % as class IV, below
-// 50 % as worse than V (a reading aid, not a standard).
-const char* p_colour(double p) { return p >= 0.9 ? class_colour(3) : p >= 0.5 ? class_colour(4) : class_colour(6); }
-
 }  // namespace
+
+const char* p_meets_colour(double p) { return p >= 0.9 ? class_colour(3) : p >= 0.5 ? class_colour(4) : class_colour(6); }
 
 double p_meets_half_width(double p, std::size_t draws) {
     return draws == 0 ? 0.0 : 1.96 * std::sqrt(p * (1.0 - p) / static_cast<double>(draws));
@@ -67,7 +65,7 @@ std::string montecarlo_section_html(const MonteCarloTable& t) {
                 h += "<td></td>";
                 continue;
             }
-            h += "<td class=\"num\" style=\"white-space:nowrap;background:" + std::string(p_colour(r->p_meets)) + "\" title=\"±" +
+            h += "<td class=\"num\" style=\"white-space:nowrap;background:" + std::string(p_meets_colour(r->p_meets)) + "\" title=\"±" +
                  fixed(100.0 * p_meets_half_width(r->p_meets, t.draws), 1) + " (95 %)\">" + pct(r->p_meets) + " " +
                  (r->det_meets ? "✓" : "✗") + "</td>";
         }

@@ -33,6 +33,10 @@ struct MonteCarloTable {
 /// (normal approximation to the binomial); 0 when draws is 0.
 double p_meets_half_width(double p, std::size_t draws);
 
+/// A probability's cell colour: >= 90 % as class III (meets), 50-90 % as class IV, below 50 % as worse than V (a
+/// reading aid, not a standard).
+const char* p_meets_colour(double p);
+
 /// The report's section: P(meets) per section (rows) and scenario (columns), coloured, with the bands below.
 std::string montecarlo_section_html(const MonteCarloTable& t);
 

@@ -57,9 +57,6 @@ std::string class_td(int cls, bool meets) {
     return td;
 }
 
-// A probability's cell colour: >= 90 % as class III, 50-90 % as class IV, below 50 % as worse than V (as
-// montecarlo.cpp).
-const char* p_colour(double p) { return p >= 0.9 ? class_colour(3) : p >= 0.5 ? class_colour(4) : class_colour(6); }
 
 // ---- apportionment -------------------------------------------------------------------------------------------------
 
@@ -71,12 +68,12 @@ std::string apportion_note(const WqApportionTable& t) {
                                                 : "O2 effects = full model − linear response (oxygen's effects on the "
                                                   "rates), not spread over the sources. ";
     return "<p class=\"note\">" +
-           bi("基线，设计条件 " + t.condition_zh + "；安全余量 " + pct(t.mos, 1) +
+           bi("基线，" + t.condition_zh + "；安全余量 " + pct(t.mos, 1) +
                   "（溶解氧：目标 = 限值 × (1 + 余量)；其他指标：目标 = 限值 × (1 − 余量)）。" + exact_zh +
                   "主要来源：各源使该指标升高的浓度 mg/L（溶解氧：使其降低的浓度）；"
                   "需削减：伤害该指标的全部污染源负荷的统一削减比例"
                   "（溶解氧：其耗氧负荷），经完整模型校核。下表仅列未达到目标（含安全余量）的断面与指标。",
-              "Baseline, condition " + t.condition_en + "; margin of safety " + pct(t.mos, 1) +
+              "Baseline, " + t.condition_en + "; margin of safety " + pct(t.mos, 1) +
                   " (DO: target = limit × (1 + margin); other items: limit × (1 − margin)). " + exact_en +
                   "Top sources: the mg/L each adds (DO: takes away); cut needed: one share of the pollutant loads of "
                   "every source harming the item there (DO: their oxygen demand), checked in the full model. Only the "
@@ -243,14 +240,14 @@ std::string plan_condition_html(const WqPlanTable& t, const WqPlanCondition& c, 
     return h;
 }
 
-// The plan's status, each language on its own side of the page (the stored line where the key is unknown).
+// The plan's status, each language on its own side of the page (the key itself where it is unknown).
 std::string status_words(const WqPlanTable& t) {
     if (t.status == "optimal") return bi("最优：以最低成本满足全部目标", "optimal: every target met at least cost");
     if (t.status == "gap-minimised")
         return bi("差距最小：部分目标无法满足，先使差距最小，再使费用最低",
                   "gap minimised: some targets cannot be met; the least remaining gap at least cost");
     if (t.status == "not-solved") return bi("未求得最优：求解器中止，给出已知最好方案", "not solved: the best plan found");
-    return esc(t.status_text.empty() ? t.status : t.status_text);
+    return esc(t.status);
 }
 
 std::string plan_html(const WqPlanTable& t, const ReportData& d) {
@@ -295,7 +292,7 @@ const WqMonteCarloRow* mc_row(const WqMonteCarloTable& t, const std::string& sce
 std::string mc_item_cell(const WqMonteCarloRow* r) {
     if (!r || !r->assessed) return td_n("-");
     const std::string& k = r->item;
-    return "<td class=\"n\" style=\"box-shadow:inset 4px 0 0 " + std::string(p_colour(r->p_meets)) + "\">" +
+    return "<td class=\"n\" style=\"box-shadow:inset 4px 0 0 " + std::string(p_meets_colour(r->p_meets)) + "\">" +
            pct(r->p_meets) + "<br><small>" + conc(k, r->p50_mgL) + " [" + conc(k, r->p5_mgL) + "–" +
            conc(k, r->p95_mgL) + "]</small></td>";
 }
@@ -333,7 +330,7 @@ std::string montecarlo_panel(const WqMonteCarloTable& t, const std::string& scen
         if (!first) continue;
         const double p = first->section_p_meets;
         h += "<tr class=\"wq-mc\" data-section=\"" + esc(id) + "\"><td>" + section_cell(d, id, first->name) + "</td>" +
-             html::td_class(first->target_class) + "<td class=\"n p-meets\" style=\"background:" + p_colour(p) + "\">" +
+             html::td_class(first->target_class) + "<td class=\"n p-meets\" style=\"background:" + p_meets_colour(p) + "\">" +
              pct(p) + " ± " + fixed(100.0 * p_meets_half_width(p, t.draws), 1) + "</td>" + cells + "</tr>";
     }
     return h + "</tbody></table></div>";

@@ -74,8 +74,7 @@ struct WqPlanCondition {
 };
 
 struct WqPlanTable {
-    std::string status;       ///< plan_status_text: optimal, gap-minimised, not-solved
-    std::string status_text;  ///< what it means, in Chinese then English (one line)
+    std::string status;  ///< plan_status_text: optimal, gap-minimised, not-solved (the report says what each means)
     double cost_wan = 0.0, invest_wan = 0.0, annual_wan = 0.0, annual_cost_factor = 0.0, mos = 0.0;
     bool verified_ok = true;  ///< the re-evaluated plan meets every target it claims to meet
     std::vector<WqPlanCondition> conditions;

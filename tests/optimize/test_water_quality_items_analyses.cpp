@@ -274,9 +274,10 @@ TEST_CASE("water-quality --apportion --optimize --monte-carlo on Leshan with cho
     const std::set<std::string> keys = {"do", "codmn", "cod"};
     std::string full_log, sub_log;
     const std::string args = " --apportion --optimize --monte-carlo 100 --seed 7 --out ";
-    REQUIRE(test::run_cli("water-quality " + (test::source_dir() / "data/cases/leshan").string() + args + (work / "full").string(),
+    const std::string store = "--store " + (work / "runs.sqlite").string() + " ";
+    REQUIRE(test::run_cli(store + "water-quality " + (test::source_dir() / "data/cases/leshan").string() + args + (work / "full").string(),
                           &full_log) == 0);
-    REQUIRE(test::run_cli("water-quality " + dir.string() + args + (work / "sub").string(), &sub_log) == 0);
+    REQUIRE(test::run_cli(store + "water-quality " + dir.string() + args + (work / "sub").string(), &sub_log) == 0);
     // apportionment, reduction and capacity: exactly the full run's lines whose item is chosen (same text: 12
     // significant digits), and no other item
     for (const char* file : {"water_quality_apportionment.csv", "water_quality_reduction.csv", "water_quality_capacity.csv"}) {

@@ -319,7 +319,9 @@ TEST_CASE("water quality in run: the console names the deciding and exceeding it
     const fs::path work = temp_dir("wqreport-console");
     const fs::path leshan = source_dir() / "data/cases/leshan";
     std::string log;
-    REQUIRE(run_cli("--quiet water-quality " + leshan.string() + " --out " + (work / "wq").string(), &log) == 0);
+    REQUIRE(run_cli("--quiet --store " + (work / "runs.sqlite").string() + " water-quality " + leshan.string() + " --out " +
+                        (work / "wq").string(),
+                    &log) == 0);
     const Rows want = read_csv_rows(work / "wq/water_quality_sections.csv");
     REQUIRE(run_cli("--store " + (work / "runs.sqlite").string() + " run " + leshan.string() + " --out " + (work / "run").string(), &log) == 0);
     // a section's line wrapped at spaces to 120 columns (continued 6 spaces in): read as one line

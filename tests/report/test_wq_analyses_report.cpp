@@ -106,7 +106,6 @@ WaterQualityAnalyses analyses(bool failing = true) {
 
     auto plan = std::make_shared<WqPlanTable>();
     plan->status = "gap-minimised";
-    plan->status_text = "差距最小 gap minimised";
     plan->cost_wan = 3200.0;
     plan->invest_wan = 3000.0;
     plan->annual_wan = 20.0;
